@@ -1,0 +1,47 @@
+# make run   — set everything up and show the kiosk full-screen on the bundled content
+# make test  — set everything up and run the linters and the whole test suite (CI runs this)
+# make bench — run the benchmarks; each prints its figures against their budgets
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Tests run on a fixed offscreen screen, whatever the machine has.
+TEST_ENV := QT_QPA_PLATFORM=offscreen
+
+.PHONY: run test lint pytest bench preview check system-deps clean
+
+run: $(STAMP)
+	$(BIN)/kiosk run --content content
+
+test: lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(TEST_ENV) $(BIN)/python bench/startup.py
+
+check: $(STAMP)
+	$(BIN)/kiosk check content
+
+preview: $(STAMP)
+	$(BIN)/kiosk preview content --out preview/landscape --size 1920x1080
+	$(BIN)/kiosk preview content --out preview/portrait --size 1080x1920
+
+system-deps:
+	PYTHON=$(PYTHON) sh scripts/system-deps.sh
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	PYTHON=$(PYTHON) sh scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) preview .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,107 @@
+"""`kiosk [run] | check | preview`: the one command staff and installers use."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.core.problems import Language
+
+COMMANDS = ("run", "check", "preview")
+DEFAULT_CONTENT = Path("content")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"размер пишется как 1920x1080, а не «{text}»") from None
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise argparse.ArgumentTypeError("ширина и высота — от 320 до 7680 точек")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Киоск для зон ожидания центров госуслуг «Мои Документы».")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="показать киоск (по умолчанию)")
+    run.add_argument("--content", type=Path, default=DEFAULT_CONTENT,
+                     help="папка с материалами (по умолчанию content)")
+    run.add_argument("--windowed", action="store_true", help="в окне, а не на весь экран")
+    run.add_argument("--size", type=parse_size, help="размер окна, например 1080x1920")
+    run.add_argument("--lang", choices=("ru", "en"), help="язык по умолчанию")
+
+    check = commands.add_parser("check", help="проверить папку с материалами")
+    check.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
+    check.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык сообщений")
+
+    preview = commands.add_parser("preview", help="нарисовать все экраны в PNG")
+    preview.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
+    preview.add_argument("--out", type=Path, required=True, help="куда сложить картинки")
+    preview.add_argument("--size", type=parse_size, default=(1920, 1080))
+    preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
+        args_list.insert(0, "run")
+    args = build_parser().parse_args(args_list)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "check":
+        return check(args.content, args.lang)
+    if args.command == "preview":
+        return preview(args.content, args.out, args.size, args.lang)
+    from kiosk.ui.app import run
+
+    return run(args.content, args.windowed, args.size, args.lang)
+
+
+def _offscreen_application() -> None:
+    """Decoding images and laying out text need Qt, but never a screen."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from kiosk.ui.app import create_application
+
+    create_application()
+
+
+def check(content_dir: Path, lang: Language) -> int:
+    _offscreen_application()
+    from kiosk.core.loader import load_content
+    from kiosk.ui.resources import probe_image
+
+    content = load_content(content_dir, probe_image)
+    for problem in content.problems:
+        print(problem.format(lang))
+    errors = sum(p.is_error for p in content.problems)
+    warnings = len(content.problems) - errors
+    if lang == "ru":
+        print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
+              f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "
+              f"{len(content.colouring)}.")
+    else:
+        print(f"Errors: {errors}, warnings: {warnings}. Anniversary pages: {len(content.pages)}, "
+              f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}.")
+    return 1 if errors else 0
+
+
+def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None) -> int:
+    _offscreen_application()
+    from kiosk.ui.preview import preview as render
+
+    shots = render(content_dir, out, size, lang)
+    print(f"{len(shots)} экранов → {out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

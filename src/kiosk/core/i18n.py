@@ -1,0 +1,71 @@
+"""Words of the kiosk's own screens (content brings its own translations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.core.problems import Language
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "touch_screen": ("Коснитесь экрана", "Touch the screen"),
+    "menu_title": ("Что вы хотите посмотреть?", "What would you like to see?"),
+    "menu_hint": ("Пока вы ждёте своей очереди", "While you wait for your turn"),
+    "tile_anniversary": ("12 лет «Моим Документам»", "12 years of My Documents"),
+    "tile_anniversary_sub": ("История центров госуслуг", "The story of the service centres"),
+    "tile_stories": ("Искренний сервис", "Sincere service"),
+    "tile_stories_sub": ("Истории наших сотрудников", "Stories told by our staff"),
+    "tile_colouring": ("Раскраска для детей", "Colouring for children"),
+    "tile_colouring_sub": ("Пока взрослые заняты делом", "While the grown-ups are busy"),
+    "home": ("На главную", "Home"),
+    "previous": ("Назад", "Back"),
+    "next": ("Дальше", "Next"),
+    "random": ("Случайная", "Random"),
+    "all_stories": ("Все", "All"),
+    "page_of": ("{page} из {total}", "{page} of {total}"),
+    "still_here": ("Вы ещё здесь?", "Are you still there?"),
+    "still_here_hint": (
+        "Через {seconds} с экран вернётся к началу",
+        "In {seconds} s the screen goes back to the start",
+    ),
+    "stay": ("Да, я здесь", "Yes, I am here"),
+    "colouring_title": ("Выбери картинку", "Pick a picture"),
+    "colouring_invite": ("Раскраска для детей", "Colouring for children"),
+    "colouring_invite_sub": (
+        "Пока взрослые заполняют документы, дети рисуют. Коснитесь экрана!",
+        "While the grown-ups fill in their forms, children can colour. Touch the screen!",
+    ),
+    "colouring_soon": (
+        "Раскрашивание появится в следующей версии",
+        "Colouring arrives in the next version",
+    ),
+    "welcome": ("Добро пожаловать!", "Welcome!"),
+    "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
+    "story_badge": ("Искренний сервис", "Sincere service"),
+    "anniversary_badge": ("12 лет вместе", "12 years together"),
+    "language_ru": ("RU", "RU"),
+    "language_en": ("EN", "EN"),
+    "no_stories": ("Нет историй с этой меткой", "No stories with this tag"),
+}
+
+MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
+               "воскресенье")
+
+
+def tr(key: str, lang: Language, **args: object) -> str:
+    ru, en = STRINGS[key]
+    text = ru if lang == "ru" else en
+    return text.format(**args) if args else text
+
+
+def format_date(day: dt.date, lang: Language, weekday: bool = False) -> str:
+    """«22 августа 2023», «Friday, 27 November 2026»: no locale database needed."""
+    if lang == "ru":
+        text = f"{day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+        return f"{WEEKDAYS_RU[day.weekday()]}, {text}" if weekday else text
+    text = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_EN[day.weekday()]}, {text}" if weekday else text

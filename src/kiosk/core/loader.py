@@ -1,0 +1,414 @@
+"""Read a content folder into a Content, logging every problem and skipping broken items.
+
+Nothing here raises on bad content: whatever staff put in the folder, the kiosk gets the items
+that are sound plus a list of problems worded for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
+from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.settings import Settings, parse_settings, suggest
+from kiosk.core.yamlsrc import LineDict, MarkdownFile, parse_markdown_file, parse_yaml
+
+SETTINGS_FILE = "kiosk.yaml"
+ANNIVERSARY_DIR = "anniversary"
+STORIES_DIR = "stories"
+COLOURING_DIR = "colouring"
+COLOURING_INDEX = "colouring.yaml"
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+# Files staff may keep in the folders without the kiosk complaining about them.
+IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
+DURATION_RANGE = (3.0, 120.0)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    """What an image decoder found: ok, or a problem code with a detail for the message."""
+
+    problem: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+ImageProbe = Callable[[Path], ImageCheck]
+
+
+def no_probe(path: Path) -> ImageCheck:
+    return ImageCheck()
+
+
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
+_INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_SVG_REFERENCE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_SVG_URL = re.compile(r"""url\(\s*["']?([^)"']*)""", re.IGNORECASE)
+
+
+def natural_key(name: str) -> list[Any]:
+    """Sort «2-…» before «10-…», the way people number files."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+
+
+class ContentLoader:
+    def __init__(self, root: Path, probe: ImageProbe = no_probe) -> None:
+        self.root = root
+        self.probe = probe
+        self.problems: list[Problem] = []
+        self._checked_images: dict[Path, list[Problem]] = {}
+
+    def log_for(self, path: Path) -> ProblemLog:
+        return ProblemLog(str(path), self.problems)
+
+    def load(self) -> Content:
+        if not self.root.is_dir():
+            self.log_for(self.root).error("missing_folder", None, value=str(self.root))
+            return Content(self.root, problems=tuple(self.problems))
+        settings = self._load_settings()
+        pages = tuple(
+            page for path in self._files(ANNIVERSARY_DIR, (".md",))
+            if (page := self._guarded(path, lambda p: self._load_page(p, settings))) is not None
+        )
+        stories = tuple(
+            story for path in self._files(STORIES_DIR, (".md",))
+            if (story := self._guarded(path, lambda p: self._load_story(p, settings))) is not None
+        )
+        colouring = self._load_colouring()
+        if not pages and not stories:
+            self.log_for(self.root).warning("no_content")
+        return Content(self.root, settings, pages, stories, colouring, tuple(self.problems))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _files(self, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
+        directory = self.root / folder
+        try:
+            entries = list(directory.iterdir())
+        except OSError:
+            return []
+        files = [p for p in entries if p.suffix.lower() in suffixes and not p.name.startswith(".")
+                 and p.is_file()]
+        return sorted(files, key=lambda p: natural_key(p.name))
+
+    def _guarded(self, path: Path, load: Callable[[Path], T | None]) -> T | None:
+        """Load one item; an unexpected failure skips that item only, with a message."""
+        before = len(self.problems)
+        try:
+            item = load(path)
+        except Exception as exc:  # a kiosk never dies of one file
+            self.log_for(path).error("unreadable", None, detail=f"{type(exc).__name__}: {exc}")
+            item = None
+        new = self.problems[before:]
+        if any(p.is_error for p in new):
+            self.log_for(path).warning("skipped")
+            return None
+        return item
+
+    def _read_text(self, path: Path) -> str | None:
+        log = self.log_for(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            log.error("unreadable", None, detail=exc.strerror or str(exc))
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            log.error("not_utf8", line)
+            return None
+
+    def _load_settings(self) -> Settings:
+        path = self.root / SETTINGS_FILE
+        if not path.exists():
+            return Settings()
+        log = self.log_for(path)
+        text = self._read_text(path)
+        if text is None:
+            return Settings()
+        data = parse_yaml(text.removeprefix("\ufeff"), log)
+        return parse_settings(data, log)
+
+    def _read_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
+        text = self._read_text(path)
+        if text is None:
+            return None
+        log = self.log_for(path)
+        parsed = parse_markdown_file(text, log)
+        return (parsed, log) if parsed is not None else None
+
+    def _text_field(self, md: MarkdownFile, key: str, log: ProblemLog,
+                    required: bool = False) -> str:
+        value = md.fields.get(key)
+        if value is None:
+            if required:
+                log.error("missing_field", 2, key=key)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            log.error("wrong_type", md.fields.line_of(key), key=key, expected="text",
+                      value=str(value), default="—")
+            return ""
+        return str(value).strip()
+
+    def _body(self, md: MarkdownFile, log: ProblemLog, image_key: str) -> Text:
+        body_ru, body_en = md.body_ru, md.body_en
+        for match in _INLINE_IMAGE.finditer(body_ru + "\n" + body_en):
+            line = md.body_line + (body_ru + "\n" + body_en)[: match.start()].count("\n")
+            log.warning("inline_image", line, key=image_key)
+        body_ru = _INLINE_IMAGE.sub("", body_ru).strip()
+        body_en = _INLINE_IMAGE.sub("", body_en).strip()
+        if not body_ru:
+            log.error("empty_text", md.body_line)
+        return Text(body_ru, body_en)
+
+    def _unknown_fields(self, md: MarkdownFile, known: tuple[str, ...], log: ProblemLog) -> None:
+        for key in md.fields:
+            if key not in known:
+                log.warning("unknown_key", md.fields.line_of(key), key=key,
+                            suggest=suggest(key, known))
+
+    def _duration(self, md: MarkdownFile, log: ProblemLog) -> float | None:
+        value = md.fields.get("duration")
+        if value is None:
+            return None
+        line = md.fields.line_of("duration")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            log.error("wrong_type", line, key="duration", expected="number", value=str(value),
+                      default="slide_seconds")
+            return None
+        low, high = DURATION_RANGE
+        used = min(max(float(value), low), high)
+        if used != value:
+            log.warning("clamped", line, key="duration", value=f"{value:g}", low=f"{low:g}",
+                        high=f"{high:g}", used=f"{used:g}")
+        return used
+
+    def _flag(self, md: MarkdownFile, key: str, default: bool, log: ProblemLog) -> bool:
+        value = md.fields.get(key, default)
+        if isinstance(value, bool):
+            return value
+        log.error("wrong_type", md.fields.line_of(key), key=key, expected="yes_no",
+                  value=str(value), default=str(default).lower())
+        return default
+
+    def _image(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
+        value = md.fields.get(key)
+        if value is None or value == "":
+            return None
+        line = md.fields.line_of(key)
+        if not isinstance(value, str):
+            log.error("wrong_type", line, key=key, expected="text", value=str(value), default="—")
+            return None
+        return self.resolve_image(value.strip(), log, line)
+
+    def resolve_image(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
+        """A path that staff wrote, checked: inside the folder, present, decodable."""
+        if _REMOTE.match(value) and not re.match(r"^[a-z]:[\\/]", value, re.IGNORECASE):
+            log.error("path_remote", line, value=value)
+            return None
+        relative = Path(value)
+        root = self.root.resolve()
+        if relative.is_absolute():
+            log.error("path_outside", line, value=value)
+            return None
+        candidate = (self.root / relative).resolve()
+        if not candidate.is_relative_to(root):
+            log.error("path_outside", line, value=value)
+            return None
+        if not candidate.is_file():
+            log.error("missing_file", line, value=value)
+            return None
+        if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+            log.error("bad_image_format", line, value=value)
+            return None
+        for problem in self._check_image(candidate, value):
+            if problem.is_error:
+                log.error(problem.code, line, **problem.args)
+            else:
+                log.warning(problem.code, line, **problem.args)
+        return candidate
+
+    def _check_image(self, path: Path, shown_as: str) -> list[Problem]:
+        """Decode each image once per load, however many items use it."""
+        if path not in self._checked_images:
+            found: list[Problem] = []
+            if path.suffix.lower() == ".svg":
+                for ref in svg_external_references(path):
+                    found.append(Problem("", None, Severity.WARNING, "svg_external",
+                                         {"value": shown_as, "detail": ref}))
+            check = self.probe(path)
+            if not check.ok:
+                found.append(Problem("", None, Severity.ERROR, check.problem,
+                                     {"value": shown_as, "detail": check.detail}))
+            self._checked_images[path] = found
+        return self._checked_images[path]
+
+    # -- items -----------------------------------------------------------------------------
+
+    PAGE_FIELDS = ("title", "title_en", "image", "duration")
+    STORY_FIELDS = ("title", "title_en", "centre", "centre_en", "date", "tags", "photo",
+                    "example", "attract", "duration")
+
+    def _load_page(self, path: Path, settings: Settings) -> AnniversaryPage | None:
+        read = self._read_markdown(path)
+        if read is None:
+            return None
+        md, log = read
+        self._unknown_fields(md, self.PAGE_FIELDS, log)
+        return AnniversaryPage(
+            id=path.stem,
+            source=path,
+            title=Text(self._text_field(md, "title", log, required=True),
+                       self._text_field(md, "title_en", log)),
+            body=self._body(md, log, "image"),
+            image=self._image(md, "image", log),
+            duration=self._duration(md, log),
+        )
+
+    def _load_story(self, path: Path, settings: Settings) -> Story | None:
+        read = self._read_markdown(path)
+        if read is None:
+            return None
+        md, log = read
+        self._unknown_fields(md, self.STORY_FIELDS, log)
+        return Story(
+            id=path.stem,
+            source=path,
+            title=Text(self._text_field(md, "title", log, required=True),
+                       self._text_field(md, "title_en", log)),
+            body=self._body(md, log, "photo"),
+            centre=Text(self._text_field(md, "centre", log),
+                        self._text_field(md, "centre_en", log)),
+            date=self._date(md, log),
+            tags=self._tags(md, settings, log),
+            photo=self._image(md, "photo", log),
+            example=self._flag(md, "example", False, log),
+            attract=self._flag(md, "attract", True, log),
+            duration=self._duration(md, log),
+        )
+
+    def _date(self, md: MarkdownFile, log: ProblemLog) -> dt.date | None:
+        value = md.fields.get("date")
+        if value is None or value == "":
+            return None
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            log.warning("bad_date", md.fields.line_of("date"), value=str(value))
+            return None
+
+    def _tags(self, md: MarkdownFile, settings: Settings, log: ProblemLog) -> tuple[str, ...]:
+        value = md.fields.get("tags")
+        line = md.fields.line_of("tags")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            log.error("wrong_type", line, key="tags", expected="list", value=str(value),
+                      default="—")
+            return ()
+        tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
+        if settings.tags:
+            for tag in tags:
+                if tag not in settings.tags:
+                    log.warning("unknown_tag", line, value=tag,
+                                suggest=suggest(tag, list(settings.tags)))
+        return tags
+
+    def _load_colouring(self) -> tuple[ColouringPicture, ...]:
+        folder = self.root / COLOURING_DIR
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+        except OSError:
+            return ()
+        titles: dict[str, Text] = {}
+        order: list[str] = []
+        index = folder / COLOURING_INDEX
+        if index.exists():
+            order, titles = self._colouring_index(index, {p.name for p in entries})
+        pictures: dict[str, ColouringPicture] = {}
+        for path in entries:
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            suffix = path.suffix.lower()
+            if suffix in IGNORED_SUFFIXES:
+                continue
+            log = self.log_for(path)
+            if suffix not in IMAGE_SUFFIXES:
+                log.warning("bad_image_format", None, value=path.name)
+                continue
+            problems = self._check_image(path.resolve(), path.name)
+            for problem in problems:
+                (log.error if problem.is_error else log.warning)(
+                    problem.code, None, **problem.args)
+            if any(p.is_error for p in problems):
+                log.warning("skipped")
+                continue
+            pictures[path.name] = ColouringPicture(
+                path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
+        ordered = [pictures.pop(name) for name in order if name in pictures]
+        return (*ordered, *pictures.values())
+
+    def _colouring_index(self, index: Path, present: set[str]) -> tuple[list[str], dict[str, Text]]:
+        log = self.log_for(index)
+        text = self._read_text(index)
+        data = parse_yaml(text, log) if text is not None else None
+        order: list[str] = []
+        titles: dict[str, Text] = {}
+        if data is None:
+            return order, titles
+        if not isinstance(data, list):
+            log.error("wrong_type", 1, key=COLOURING_INDEX, expected="list",
+                      value=type(data).__name__, default="—")
+            return order, titles
+        for entry in data:
+            if not isinstance(entry, LineDict) or not isinstance(entry.get("file"), str):
+                log.error("missing_field", entry.line_of("title") if isinstance(entry, LineDict)
+                          else None, key="file")
+                continue
+            name = entry["file"].strip()
+            if name not in present:
+                log.error("colouring_unknown_file", entry.line_of("file"), value=name)
+                continue
+            for key in entry:
+                if key not in ("file", "title", "title_en"):
+                    log.warning("unknown_key", entry.line_of(key), key=key,
+                                suggest=suggest(key, ["file", "title", "title_en"]))
+            order.append(name)
+            titles[name] = Text(str(entry.get("title") or _title_from_name(Path(name).stem)),
+                                str(entry.get("title_en") or ""))
+        return order, titles
+
+
+def _title_from_name(stem: str) -> str:
+    text = re.sub(r"^\d+[-_ ]*", "", stem).replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else stem
+
+
+def svg_external_references(path: Path) -> list[str]:
+    """Links in an SVG to anything but its own elements or embedded data; never fetched."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    refs = [m.group(1) for m in _SVG_REFERENCE.finditer(text)]
+    refs += [m.group(1) for m in _SVG_URL.finditer(text)]
+    return [ref for ref in refs if ref and not ref.startswith(("#", "data:"))]
+
+
+def load_content(root: Path, probe: ImageProbe = no_probe) -> Content:
+    return ContentLoader(root, probe).load()
+
+

@@ -1,0 +1,82 @@
+"""The content the kiosk shows, as plain immutable data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core.problems import Language, Problem
+from kiosk.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Russian with an optional English translation (Russian stands in for it)."""
+
+    ru: str
+    en: str = ""
+
+    def get(self, lang: Language) -> str:
+        return self.en if lang == "en" and self.en else self.ru
+
+
+@dataclass(frozen=True)
+class AnniversaryPage:
+    id: str
+    source: Path
+    title: Text
+    body: Text
+    image: Path | None = None
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    source: Path
+    title: Text
+    body: Text
+    centre: Text = Text("")
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    photo: Path | None = None
+    example: bool = False
+    attract: bool = True
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class ColouringPicture:
+    id: str
+    source: Path
+    title: Text
+
+
+@dataclass(frozen=True)
+class Content:
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+    pages: tuple[AnniversaryPage, ...] = ()
+    stories: tuple[Story, ...] = ()
+    colouring: tuple[ColouringPicture, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.pages and not self.stories
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    def story_tags(self) -> tuple[str, ...]:
+        """Tags in use, in the order of the kiosk.yaml vocabulary, then the unknown ones."""
+        used = {tag for story in self.stories for tag in story.tags}
+        known = [tag for tag in self.settings.tags if tag in used]
+        return (*known, *sorted(used - set(known)))
+
+    def tag_label(self, tag: str, lang: Language) -> str:
+        if lang == "en":
+            return self.settings.tags.get(tag, tag) or tag
+        return tag

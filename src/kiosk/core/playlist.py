@@ -1,0 +1,111 @@
+"""The attract loop: which slide shows, for how long. Time is an argument, never read here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from kiosk.core.model import Content
+
+
+class SlideKind(Enum):
+    WELCOME = "welcome"
+    ANNIVERSARY = "anniversary"
+    STORY = "story"
+    COLOURING = "colouring"
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: SlideKind
+    item_id: str
+    duration: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind.value}:{self.item_id}" if self.item_id else self.kind.value
+
+
+COLOURING_EVERY = 4  # the colouring invitation comes back after this many other slides
+
+
+def build_cycle(content: Content, cycle: int = 0) -> list[Slide]:
+    """Slides of one pass of the loop: anniversary pages interleaved with stories, and the
+    colouring invitation every few slides. Each pass takes the next stories in turn, so a large
+    collection is shown over successive passes rather than the same few each time."""
+    settings = content.settings
+    default = settings.slide_seconds
+    pages = [Slide(SlideKind.ANNIVERSARY, p.id, p.duration or default)
+             for p in content.pages] if settings.attract_anniversary else []
+    eligible = [s for s in content.stories if s.attract]
+    stories: list[Slide] = []
+    if eligible and settings.attract_stories:
+        count = min(settings.attract_stories, len(eligible))
+        start = (cycle * count) % len(eligible)
+        chosen = [eligible[(start + i) % len(eligible)] for i in range(count)]
+        stories = [Slide(SlideKind.STORY, s.id, s.duration or default) for s in chosen]
+
+    mixed: list[Slide] = []
+    for i in range(max(len(pages), len(stories))):
+        if i < len(pages):
+            mixed.append(pages[i])
+        if i < len(stories):
+            mixed.append(stories[i])
+
+    invite = settings.attract_colouring_invite and bool(content.colouring)
+    slides: list[Slide] = []
+    for i, slide in enumerate(mixed):
+        if invite and i % COLOURING_EVERY == 0:
+            slides.append(Slide(SlideKind.COLOURING, "", default))
+        slides.append(slide)
+    if not slides:
+        slides.append(Slide(SlideKind.COLOURING if invite else SlideKind.WELCOME, "", default))
+    return slides
+
+
+class AttractPlaylist:
+    """Steps through the loop as time passes; call `tick(now)` as often as you like."""
+
+    def __init__(self, content: Content, now: float) -> None:
+        self.content = content
+        self.cycle = 0
+        self.slides = build_cycle(content, 0)
+        self.index = 0
+        self.shown_at = now
+
+    @property
+    def current(self) -> Slide:
+        return self.slides[self.index]
+
+    def remaining(self, now: float) -> float:
+        return max(0.0, self.shown_at + self.current.duration - now)
+
+    def tick(self, now: float) -> Slide | None:
+        """The new slide if the current one's time is up, else None. A clock that jumps (NTP,
+        suspend) moves on by one slide at most, and never stalls when it goes backwards."""
+        if now < self.shown_at:
+            self.shown_at = now
+        if now - self.shown_at < self.current.duration:
+            return None
+        return self.advance(now)
+
+    def advance(self, now: float) -> Slide:
+        self.index += 1
+        if self.index >= len(self.slides):
+            self.cycle += 1
+            self.slides = build_cycle(self.content, self.cycle)
+            self.index = 0
+        self.shown_at = now
+        return self.current
+
+    def upcoming(self) -> Slide:
+        """The slide after the current one, without moving (to prepare it in advance)."""
+        if self.index + 1 < len(self.slides):
+            return self.slides[self.index + 1]
+        return build_cycle(self.content, self.cycle + 1)[0]
+
+    def restart(self, now: float) -> Slide:
+        """Back to the first slide of the loop (after a visitor's session ends)."""
+        self.index = 0
+        self.shown_at = now
+        return self.current

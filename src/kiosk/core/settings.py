@@ -1,0 +1,187 @@
+"""`kiosk.yaml`: every setting has a default and a range; whatever staff type, the kiosk runs."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from kiosk.core.problems import LANGUAGES, Language, ProblemLog
+from kiosk.core.yamlsrc import LineDict
+
+
+@dataclass(frozen=True)
+class Settings:
+    centre_name: str = "Мои Документы"
+    centre_name_en: str = "My Documents"
+    default_language: Language = "ru"
+    slide_seconds: float = 9.0
+    transition: str = "crossfade"
+    transition_ms: int = 700
+    idle_seconds: float = 90.0
+    warning_seconds: float = 15.0
+    attract_anniversary: bool = True
+    attract_stories: int = 6
+    attract_colouring_invite: bool = True
+    # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def centre(self, lang: Language) -> str:
+        return self.centre_name_en if lang == "en" and self.centre_name_en else self.centre_name
+
+
+TRANSITIONS = ("crossfade", "slide")
+ATTRACT_KEYS = {"anniversary": "attract_anniversary", "stories": "attract_stories",
+                "colouring_invite": "attract_colouring_invite"}
+
+
+@dataclass(frozen=True)
+class _Number:
+    low: float
+    high: float
+    integer: bool = False
+
+
+# key in kiosk.yaml -> attribute and rule. Ranges are what a waiting room can live with.
+_NUMBERS: dict[str, _Number] = {
+    "slide_seconds": _Number(3, 120),
+    "transition_ms": _Number(150, 2000, integer=True),
+    "idle_seconds": _Number(20, 900),
+    "warning_seconds": _Number(5, 120),
+    "attract_stories": _Number(0, 50, integer=True),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transition": TRANSITIONS}
+_TEXTS = ("centre_name", "centre_name_en")
+_FLAGS = ("attract_anniversary", "attract_colouring_invite")
+TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
+                  "idle_seconds", "warning_seconds", "attract", "tags")
+
+
+def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
+    """The nearest known name to a mistyped one, or '' when nothing is close."""
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return matches[0] if matches else ""
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def parse_settings(data: Any, log: ProblemLog) -> Settings:
+    """Build Settings from parsed kiosk.yaml, logging (and replacing) every bad value."""
+    defaults = Settings()
+    if data is None:
+        return defaults
+    if not isinstance(data, LineDict):
+        log.error("not_a_mapping", 1, found=type(data).__name__)
+        return defaults
+    values: dict[str, Any] = {}
+    lines: dict[str, int | None] = {}
+    for key, value in data.items():
+        line = data.line_of(key)
+        if key == "attract" and isinstance(value, LineDict):
+            for sub, sub_value in value.items():
+                attr = ATTRACT_KEYS.get(sub)
+                if attr is None:
+                    log.warning("unknown_key", value.line_of(sub), key=f"attract.{sub}",
+                                suggest=suggest(sub, list(ATTRACT_KEYS)))
+                    continue
+                values[attr] = sub_value
+                lines[attr] = value.line_of(sub)
+        elif key == "attract":
+            log.error("wrong_type", line, key=key, expected="mapping",
+                      value=str(value), default="—")
+        elif key in TOP_LEVEL_KEYS:
+            values[key] = value
+            lines[key] = line
+        else:
+            log.warning("unknown_key", line, key=key, suggest=suggest(key, TOP_LEVEL_KEYS))
+
+    checked: dict[str, Any] = {}
+    for attr, value in values.items():
+        default = getattr(defaults, attr)
+        line = lines[attr]
+        name = _display_key(attr)
+        check = _checker(attr)
+        checked[attr] = check(name, value, default, line, log)
+    known = {f.name for f in fields(Settings)}
+    return replace(defaults, **{k: v for k, v in checked.items() if k in known})
+
+
+def _display_key(attr: str) -> str:
+    for sub, target in ATTRACT_KEYS.items():
+        if target == attr:
+            return f"attract.{sub}"
+    return attr
+
+
+Checker = Callable[[str, Any, Any, int | None, ProblemLog], Any]
+
+
+def _checker(attr: str) -> Checker:
+    if attr in _NUMBERS:
+        return lambda name, value, default, line, log: _check_number(
+            _NUMBERS[attr], name, value, default, line, log)
+    if attr in _CHOICES:
+        return lambda name, value, default, line, log: _check_choice(
+            _CHOICES[attr], name, value, default, line, log)
+    if attr in _FLAGS:
+        return _check_flag
+    if attr == "tags":
+        return _check_tags
+    return _check_text
+
+
+def _check_number(rule: _Number, name: str, value: Any, default: Any, line: int | None,
+                  log: ProblemLog) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "whole" if rule.integer else "number"
+        log.error("wrong_type", line, key=name, expected=kind, value=str(value),
+                  default=_format_number(default))
+        return default  # type: ignore[no-any-return]
+    number: float = value
+    if number != number:  # NaN
+        number = default
+    clamped = min(max(number, rule.low), rule.high)
+    if clamped != number:
+        log.warning("clamped", line, key=name, value=_format_number(number),
+                    low=_format_number(rule.low), high=_format_number(rule.high),
+                    used=_format_number(clamped))
+    return round(clamped) if rule.integer else float(clamped)
+
+
+def _check_choice(choices: tuple[str, ...], name: str, value: Any, default: Any,
+                  line: int | None, log: ProblemLog) -> str:
+    text = str(value).strip().lower()
+    if text in choices:
+        return text
+    log.error("bad_choice", line, key=name, choices=", ".join(choices), value=str(value),
+              default=str(default))
+    return str(default)
+
+
+def _check_flag(name: str, value: Any, default: Any, line: int | None, log: ProblemLog) -> bool:
+    if isinstance(value, bool):
+        return value
+    log.error("wrong_type", line, key=name, expected="yes_no", value=str(value),
+              default=str(default).lower())
+    return bool(default)
+
+
+def _check_text(name: str, value: Any, default: Any, line: int | None, log: ProblemLog) -> str:
+    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    log.error("wrong_type", line, key=name, expected="text", value=str(value),
+              default=str(default))
+    return str(default)
+
+
+def _check_tags(name: str, value: Any, default: Any, line: int | None,
+                log: ProblemLog) -> Mapping[str, str]:
+    if not isinstance(value, dict):
+        log.error("wrong_type", line, key=name, expected="mapping",
+                  value=str(value), default="—")
+        return dict(default)
+    return {str(ru).strip(): str(en).strip() if en is not None else str(ru).strip()
+            for ru, en in value.items()}

@@ -1,0 +1,85 @@
+"""Start the kiosk: Qt application, fonts, qasync event loop, content loaded off the UI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk.core.loader import load_content
+from kiosk.core.model import Content
+from kiosk.core.problems import Language
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.resources import load_fonts, probe_image
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+
+def create_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
+    app.setApplicationName("kiosk")
+    load_fonts()
+    return app
+
+
+async def load_in_background(root: Path) -> Content:
+    """Parse and decode the content folder in a worker thread; the window keeps painting."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, load_content, root, probe_image)
+
+
+def log_problems(content: Content) -> None:
+    for problem in content.problems:
+        level = logging.ERROR if problem.is_error else logging.WARNING
+        log.log(level, "%s", problem.format("en"))
+
+
+async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
+                    lang: Language | None) -> int:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    screen = QGuiApplication.primaryScreen().geometry()
+    width, height = size or (screen.width(), screen.height())
+    # The neutral branded screen shows while the content loads: never a black frame.
+    window = KioskWindow(Theme(width, height), Content(content_dir))
+    if windowed:
+        window.resize(width, height)
+        window.show()
+    else:
+        window.setGeometry(screen)
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+        window.showFullScreen()
+
+    finished = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, finished.set)
+    app.lastWindowClosed.connect(finished.set)
+
+    content = await load_in_background(content_dir)
+    log_problems(content)
+    if lang is not None:
+        content = replace(content, settings=replace(content.settings, default_language=lang))
+    window.set_content(content)
+    log.info("showing %d pages, %d stories, %d colouring pictures from %s",
+             len(content.pages), len(content.stories), len(content.colouring), content_dir)
+    await finished.wait()
+    window.close()
+    return 0
+
+
+def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None = None,
+        lang: Language | None = None) -> int:
+    app = create_application()
+    app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(run_kiosk(content_dir, windowed, size, lang))

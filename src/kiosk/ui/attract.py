@@ -1,0 +1,289 @@
+"""Attract mode: the slides cycle by themselves until someone touches the screen.
+
+Between transitions nothing on the stage repaints; only the small «Коснитесь экрана» pill
+pulses, and the clock changes once a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.core.i18n import format_date, tr
+from kiosk.core.model import Content
+from kiosk.core.playlist import AttractPlaylist, Slide
+from kiosk.ui import theme as th
+from kiosk.ui.resources import ImageCache
+from kiosk.ui.screen import Screen
+from kiosk.ui.slide_card import SlideCard
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import text_label
+
+
+class SlideStage(QWidget):
+    """Shows one pre-rendered slide; blends or slides to the next one at 60 fps."""
+
+    transition_finished = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.style = "crossfade"
+        self.current = QPixmap()
+        self.previous = QPixmap()
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.animation = QVariantAnimation(self)
+        self.animation.setStartValue(0.0)
+        self.animation.setEndValue(1.0)
+        self.animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
+        self.animation.valueChanged.connect(self.update)
+        self.animation.finished.connect(self._finish)
+        # Filled by benchmarks: how long each frame of a transition took to paint.
+        self.frame_times: list[float] | None = None
+
+    @property
+    def in_transition(self) -> bool:
+        return self.animation.state() == QVariantAnimation.State.Running
+
+    def show_pixmap(self, pixmap: QPixmap, animate: bool, duration_ms: int) -> None:
+        if not animate or self.current.isNull() or not self.isVisible():
+            self.animation.stop()
+            self.current = pixmap
+            self.previous = QPixmap()
+            self.update()
+            return
+        self.previous = self.current
+        self.current = pixmap
+        self.animation.setDuration(duration_ms)
+        self.animation.start()
+
+    def _finish(self) -> None:
+        self.previous = QPixmap()  # free it: one full-screen pixmap less in memory
+        self.update()
+        self.transition_finished.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
+        painter = QPainter(self)
+        if self.current.isNull():
+            painter.fillRect(event.rect(), QColor(th.PAPER))
+        elif self.in_transition and not self.previous.isNull():
+            progress = float(self.animation.currentValue())
+            if self.style == "slide":
+                offset = round(self.width() * progress)
+                painter.drawPixmap(-offset, 0, self.previous)
+                painter.drawPixmap(self.width() - offset, 0, self.current)
+            else:
+                painter.drawPixmap(0, 0, self.previous)
+                painter.setOpacity(progress)
+                painter.drawPixmap(0, 0, self.current)
+        else:
+            painter.drawPixmap(event.rect(), self.current, event.rect())
+        painter.end()
+        if self.frame_times is not None and self.in_transition:
+            self.frame_times.append(time.perf_counter() - started)
+
+
+class PulsePill(QWidget):
+    """«Коснитесь экрана»: breathes gently, repainting only itself (30 frames a second)."""
+
+    PERIOD_S = 2.4
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.text = ""
+        self.subtext = ""
+        self.phase = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(33)
+        self.timer.timeout.connect(self._step)
+        self._started = time.monotonic()
+        self.setFixedSize(theme.px(620), theme.px(128))
+
+    def set_texts(self, text: str, subtext: str) -> None:
+        self.text, self.subtext = text, subtext
+        self.update()
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.phase = 0.0
+        self.update()
+
+    def _step(self) -> None:
+        elapsed = time.monotonic() - self._started
+        self.phase = (1 - math.cos(2 * math.pi * elapsed / self.PERIOD_S)) / 2
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(th.BLUE_DARK))
+        inset = self.theme.px(10) * (1 - self.phase)
+        rect = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
+        fill = QColor(th.ORANGE)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(QColor(th.INK))
+        main = QRectF(rect.left(), rect.top() + rect.height() * 0.08, rect.width(),
+                      rect.height() * 0.55)
+        painter.setFont(self.theme.font(self.theme.px(44), bold=True))
+        painter.drawText(main, Qt.AlignmentFlag.AlignCenter, self.text)
+        sub = QRectF(rect.left(), main.bottom() - rect.height() * 0.06, rect.width(),
+                     rect.height() * 0.35)
+        painter.setFont(self.theme.font(self.theme.px(28)))
+        painter.drawText(sub, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                         self.subtext)
+        painter.end()
+
+
+class AttractScreen(Screen):
+    tapped = Signal()
+
+    def __init__(self, theme: Theme, images: ImageCache,
+                 clock: Callable[[], float] = time.monotonic,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(theme, images, parent)
+        self.clock = clock
+        self.card = SlideCard(theme, images)
+        self.stage = SlideStage(theme)
+        self.stage.transition_finished.connect(self._prepare_upcoming)
+        self.playlist: AttractPlaylist | None = None
+        self._prepared: dict[str, QPixmap] = {}
+        self.slide_timer = QTimer(self)
+        self.slide_timer.setSingleShot(True)
+        self.slide_timer.timeout.connect(self._next_slide)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setSingleShot(True)
+        self.clock_timer.timeout.connect(self._update_clock)
+
+        bar = QWidget()
+        bar.setAutoFillBackground(True)
+        bar.setStyleSheet(f"background: {th.BLUE_DARK};")
+        bar.setFixedHeight(theme.px(176))
+        self.centre_label = text_label(theme, theme.heading_px, bold=True, colour=th.WHITE,
+                                       wrap=False)
+        self.clock_label = text_label(theme, theme.heading_px, bold=True, colour=th.WHITE,
+                                      wrap=False)
+        self.date_label = text_label(theme, theme.small_px, colour=th.WHITE, wrap=False)
+        self.pulse = PulsePill(theme)
+        clock_box = QVBoxLayout()
+        clock_box.setSpacing(0)
+        clock_box.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)
+        clock_box.addWidget(self.date_label, 0, Qt.AlignmentFlag.AlignRight)
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(theme.margin, 0, theme.margin, 0)
+        if not theme.portrait:
+            bar_layout.addWidget(self.centre_label, 1)
+        else:
+            bar_layout.addStretch(1)
+            self.centre_label.hide()
+        bar_layout.addWidget(self.pulse, 0, Qt.AlignmentFlag.AlignCenter)
+        bar_layout.addLayout(clock_box, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.stage, 1)
+        layout.addWidget(bar)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def set_content(self, content: Content) -> None:
+        self.content = content
+        self.playlist = AttractPlaylist(content, self.clock())
+        self._prepared.clear()
+        self.images.clear()
+        self.refresh()
+
+    def start(self) -> None:
+        """Begin (or resume) cycling from the first slide; called when attract is shown."""
+        if self.playlist is not None:
+            self.playlist.restart(self.clock())
+        self.refresh()
+        self.pulse.start()
+
+    def stop(self) -> None:
+        """Leave attract: no timer keeps running behind another screen."""
+        self.slide_timer.stop()
+        self.clock_timer.stop()
+        self.pulse.stop()
+        self.stage.animation.stop()
+
+    def refresh(self) -> None:
+        self.pulse.set_texts(tr("touch_screen", "ru"), tr("touch_screen", "en"))
+        if self.content is not None:
+            self.centre_label.setText(self.content.settings.centre(self.lang))
+        self._update_clock()
+        if self.playlist is not None and self.stage.width() > 1:
+            self._prepared.clear()
+            self.stage.show_pixmap(self._pixmap(self.playlist.current), False, 0)
+            self._schedule()
+            self._prepare_upcoming()
+
+    # -- slides ----------------------------------------------------------------------------
+
+    def _pixmap(self, slide: Slide) -> QPixmap:
+        pixmap = self._prepared.pop(slide.key, None)
+        if pixmap is None or pixmap.size() != self.stage.size():
+            assert self.content is not None
+            pixmap = self.card.render_slide(slide, self.content, self.lang, self.stage.size())
+        return pixmap
+
+    def display(self, slide: Slide) -> None:
+        """Show one slide at once, without a transition (previews and tests)."""
+        self.stage.show_pixmap(self._pixmap(slide), False, 0)
+
+    def _prepare_upcoming(self) -> None:
+        """Render the next slide while nothing moves, so the transition starts at once."""
+        if self.playlist is None or self.content is None:
+            return
+        upcoming = self.playlist.upcoming()
+        if upcoming.key not in self._prepared and upcoming != self.playlist.current:
+            self._prepared = {upcoming.key: self.card.render_slide(
+                upcoming, self.content, self.lang, self.stage.size())}
+
+    def _schedule(self) -> None:
+        if self.playlist is None or not self.isVisible():
+            return
+        remaining = self.playlist.remaining(self.clock())
+        self.slide_timer.start(max(50, round(remaining * 1000)))
+
+    def _next_slide(self) -> None:
+        if self.playlist is None or self.content is None:
+            return
+        slide = self.playlist.tick(self.clock())
+        if slide is not None:
+            settings = self.content.settings
+            self.stage.style = settings.transition
+            self.stage.show_pixmap(self._pixmap(slide), True, settings.transition_ms)
+        self._schedule()
+
+    def _update_clock(self) -> None:
+        now = dt.datetime.now()
+        self.clock_label.setText(now.strftime("%H:%M"))
+        self.date_label.setText(format_date(now.date(), self.lang, weekday=True))
+        if self.isVisible():
+            self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.playlist is not None and self.stage.current.size() != self.stage.size():
+            self.refresh()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.tapped.emit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.theme.width, self.theme.height)

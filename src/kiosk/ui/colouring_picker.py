@@ -1,0 +1,129 @@
+"""The colouring page's picker: big thumbnails of the pictures in content/colouring/."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGridLayout,
+    QHBoxLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.i18n import tr
+from kiosk.core.model import ColouringPicture
+from kiosk.ui import theme as th
+from kiosk.ui.resources import ImageCache
+from kiosk.ui.screen import Screen
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import BigButton, Icon, text_label
+
+
+class Thumbnail(QAbstractButton):
+    """A picture on a white card: the whole card is the button, the title is under it."""
+
+    def __init__(self, theme: Theme, images: ImageCache, picture: ColouringPicture) -> None:
+        super().__init__()
+        self.theme = theme
+        self.images = images
+        self.picture = picture
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.theme.px(360), self.theme.px(360))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(4, 4, -4, -4)
+        radius = self.theme.px(32)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(th.WHITE))
+        painter.drawRoundedRect(rect, radius, radius)
+        border = QColor(th.ORANGE if self.isDown() or self.isChecked() else th.BLUE)
+        pen_width = self.theme.px(10 if self.isDown() or self.isChecked() else 5)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(border, pen_width))
+        painter.drawRoundedRect(rect, radius, radius)
+        title_height = self.theme.px(64)
+        pad = self.theme.px(24)
+        box = rect.adjusted(pad, pad, -pad, -pad - title_height)
+        image = self.images.get(self.picture.source, box.size().toSize())
+        pixmap = QPixmap.fromImage(image)
+        target = QRectF(box.center().x() - pixmap.width() / 2,
+                        box.center().y() - pixmap.height() / 2, pixmap.width(), pixmap.height())
+        painter.drawPixmap(target.toRect(), pixmap)
+        painter.setPen(QColor(th.INK))
+        painter.setFont(self.theme.font(self.theme.px(38), bold=True))
+        painter.drawText(QRectF(rect.left(), rect.bottom() - title_height - pad / 2,
+                                rect.width(), title_height),
+                         Qt.AlignmentFlag.AlignCenter, self.text())
+        painter.end()
+
+
+class ColouringPickerScreen(Screen):
+    picture_chosen = Signal(str)
+
+    def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
+        super().__init__(theme, images, parent)
+        self.title = text_label(theme, theme.title_px, bold=True)
+        # Until the colouring canvas arrives, a chosen picture is marked and this line says so.
+        self.notice = text_label(theme, theme.body_px, colour=th.INK_SOFT)
+        self.notice.hide()
+        self.home = BigButton(theme, icon=Icon.HOME, background=th.ORANGE, foreground=th.INK)
+        self.home.clicked.connect(self.home_requested)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(theme.margin)
+        self.thumbnails: list[Thumbnail] = []
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.home)
+        layout = QVBoxLayout(self)
+        margin = theme.margin * 2
+        layout.setContentsMargins(margin, margin, margin, margin)
+        layout.setSpacing(theme.margin)
+        layout.addLayout(header)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.notice)
+
+    def set_content(self, content: object) -> None:  # type: ignore[override]
+        super().set_content(content)  # type: ignore[arg-type]
+        for thumbnail in self.thumbnails:
+            self.grid.removeWidget(thumbnail)
+            thumbnail.deleteLater()
+        self.thumbnails = []
+        pictures = self.content.colouring if self.content else ()
+        columns = 2 if self.theme.portrait else 4
+        for i, picture in enumerate(pictures[:12]):
+            thumbnail = Thumbnail(self.theme, self.images, picture)
+            thumbnail.setCheckable(True)
+            thumbnail.setAutoExclusive(True)
+            thumbnail.clicked.connect(lambda _=False, p=picture.id: self._choose(p))
+            self.grid.addWidget(thumbnail, i // columns, i % columns)
+            self.thumbnails.append(thumbnail)
+        self.refresh()
+
+    def _choose(self, picture_id: str) -> None:
+        self.notice.show()
+        self.picture_chosen.emit(picture_id)
+
+    def reset(self) -> None:
+        for thumbnail in self.thumbnails:
+            thumbnail.setAutoExclusive(False)
+            thumbnail.setChecked(False)
+            thumbnail.setAutoExclusive(True)
+        self.notice.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.notice.setText(tr("colouring_soon", self.lang))
+        self.title.setText(tr("colouring_title", self.lang))
+        self.home.setText(tr("home", self.lang))
+        for thumbnail in self.thumbnails:
+            thumbnail.setText(thumbnail.picture.title.get(self.lang))
+            thumbnail.update()

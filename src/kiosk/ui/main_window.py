@@ -1,0 +1,154 @@
+"""The kiosk's one window: the screens in a stack, the idle overlay above them, and the
+adapter that feeds touches and time to the core's session machine."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
+
+from kiosk.core.model import Content
+from kiosk.core.problems import Language
+from kiosk.core.session import IdleSession, Phase, SessionEvent
+from kiosk.ui.anniversary import AnniversaryScreen
+from kiosk.ui.attract import AttractScreen
+from kiosk.ui.colouring_picker import ColouringPickerScreen
+from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.menu import Destination, MenuScreen
+from kiosk.ui.resources import ImageCache
+from kiosk.ui.screen import Screen
+from kiosk.ui.stories import StoriesScreen
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+# Events that mean a person is at the screen.
+PRESENCE_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class KioskWindow(QWidget):
+    def __init__(self, theme: Theme, content: Content,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.theme = theme
+        self.clock = clock
+        self.setWindowTitle("Киоск «Мои Документы»")
+        self.resize(theme.width, theme.height)
+        self.images = ImageCache()
+        self.attract = AttractScreen(theme, self.images, clock)
+        self.menu = MenuScreen(theme, self.images)
+        self.anniversary = AnniversaryScreen(theme, self.images)
+        self.stories = StoriesScreen(theme, self.images)
+        self.picker = ColouringPickerScreen(theme, self.images)
+        self.screens: list[Screen] = [self.attract, self.menu, self.anniversary, self.stories,
+                                      self.picker]
+        self.stack = QStackedLayout(self)
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+            screen.home_requested.connect(lambda: self.show_screen(self.menu))
+        self.menu.chosen.connect(self._open)
+        self.menu.language_chosen.connect(self._language_chosen)
+
+        self.overlay = IdleOverlay(theme, self)
+        self.overlay.stay.connect(self._touched)
+        self.content = content
+        self.lang: Language = content.settings.default_language
+        self.session = IdleSession(content.settings.idle_seconds,
+                                   content.settings.warning_seconds)
+        self.session_timer = QTimer(self)
+        self.session_timer.setInterval(250)
+        self.session_timer.timeout.connect(self._tick)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.set_content(content)
+
+    # -- content and language --------------------------------------------------------------
+
+    def set_content(self, content: Content) -> None:
+        self.content = content
+        settings = content.settings
+        self.session.idle_seconds = settings.idle_seconds
+        self.session.warning_seconds = settings.warning_seconds
+        self.lang = settings.default_language
+        for screen in self.screens:
+            screen.lang = self.lang
+            screen.set_content(content)
+        self.go_to_attract()
+
+    def set_language(self, lang: Language) -> None:
+        self.lang = lang
+        for screen in self.screens:
+            screen.set_language(lang)
+
+    def _language_chosen(self, lang: str) -> None:
+        self.set_language("en" if lang == "en" else "ru")
+
+    # -- navigation ------------------------------------------------------------------------
+
+    @property
+    def current_screen(self) -> Screen:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Screen)
+        return widget
+
+    def show_screen(self, screen: Screen) -> None:
+        if screen is not self.attract:
+            self.attract.stop()
+        self.stack.setCurrentWidget(screen)
+        if screen is self.attract:
+            self.attract.start()
+
+    def _open(self, destination: Destination) -> None:
+        target = {Destination.ANNIVERSARY: self.anniversary, Destination.STORIES: self.stories,
+                  Destination.COLOURING: self.picker}[destination]
+        target.reset()
+        self.show_screen(target)
+
+    def go_to_attract(self) -> None:
+        """The visitor has gone: wipe every screen's state, default language, attract."""
+        self.session.end()
+        self.session_timer.stop()
+        self.overlay.hide()
+        self.set_language(self.content.settings.default_language)
+        for screen in self.screens:
+            screen.reset()
+        self.show_screen(self.attract)
+
+    # -- the session -----------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in PRESENCE_EVENTS and isinstance(watched, QWidget) \
+                and watched.window() is self:
+            self._touched()
+        return False
+
+    def _touched(self) -> None:
+        outcome = self.session.touch(self.clock())
+        if outcome is SessionEvent.STARTED:
+            self.session_timer.start()
+            self.show_screen(self.menu)
+        elif outcome is SessionEvent.STAYED:
+            self.overlay.hide()
+
+    def _tick(self) -> None:
+        now = self.clock()
+        outcome = self.session.tick(now)
+        if outcome is SessionEvent.RESET:
+            log.info("idle: visitor gone, back to attract")
+            self.go_to_attract()
+        elif self.session.phase is Phase.WARNING:
+            self.overlay.show_countdown(self.session.seconds_left(now), self.lang)
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())

@@ -1,0 +1,146 @@
+"""`kiosk preview`: every screen rendered to PNG without a window, plus a contact sheet.
+
+Staff look at it before they publish; tests and reviewers look at it to see the screens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.core.loader import load_content
+from kiosk.core.model import Content
+from kiosk.core.playlist import Slide, SlideKind, build_cycle
+from kiosk.core.problems import Language
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.resources import probe_image
+from kiosk.ui.theme import Theme
+
+
+@dataclass(frozen=True)
+class Shot:
+    file: str
+    caption: str
+    source: str = ""  # the content file behind the screen, to find its problems
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
+
+
+def attract_slides(content: Content) -> list[Slide]:
+    """Every slide the loop can show, each once (all passes, not only the first)."""
+    seen: dict[str, Slide] = {}
+    cycle = 0
+    while True:
+        new = [s for s in build_cycle(content, cycle) if s.key not in seen]
+        if not new:
+            break
+        seen.update((s.key, s) for s in new)
+        cycle += 1
+    return list(seen.values())
+
+
+def render_previews(content: Content, out: Path, size: tuple[int, int],
+                    lang: Language | None = None) -> list[Shot]:
+    app = QApplication.instance()
+    assert app is not None
+    out.mkdir(parents=True, exist_ok=True)
+    window = KioskWindow(Theme(*size), content)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.show()
+    if lang is not None:
+        window.set_language(lang)
+    shots: list[Shot] = []
+
+    def shoot(name: str, caption: str, source: Path | None = None) -> None:
+        app.processEvents()
+        window.grab().save(str(out / f"{name}.png"))
+        shots.append(Shot(f"{name}.png", caption, str(source) if source else ""))
+
+    pages = {p.id: p for p in content.pages}
+    stories = {s.id: s for s in content.stories}
+    for number, slide in enumerate(attract_slides(content), start=1):
+        window.show_screen(window.attract)
+        window.attract.display(slide)
+        source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
+                  else stories[slide.item_id].source if slide.kind is SlideKind.STORY else None)
+        name = f"attract-{number:02d}-{slide.kind.value}"
+        if slide.item_id:
+            name += f"-{_slug(slide.item_id)}"
+        shoot(name, f"Заставка {number}: {slide.kind.value} {slide.item_id}", source)
+    window.attract.stop()
+
+    window.show_screen(window.menu)
+    shoot("menu", "Меню")
+    current = window.lang
+    window.set_language("en" if current == "ru" else "ru")
+    shoot(f"menu-{window.lang}", f"Меню ({window.lang})")
+    window.set_language(current)
+
+    window.show_screen(window.anniversary)
+    for index, page in enumerate(content.pages):
+        window.anniversary.go(index)
+        shoot(f"anniversary-{index + 1:02d}-{_slug(page.id)}", page.title.ru, page.source)
+    window.show_screen(window.stories)
+    for index, story in enumerate(content.stories):
+        window.stories.go(index)
+        shoot(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
+    window.show_screen(window.picker)
+    shoot("colouring-picker", "Раскраска: выбор картинки")
+    window.show_screen(window.menu)
+    window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
+    shoot("idle-warning", "Вы ещё здесь?")
+    window.overlay.hide()
+    window.close()
+    window.deleteLater()
+    write_contact_sheet(content, out, shots, size)
+    return shots
+
+
+def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
+                        size: tuple[int, int]) -> None:
+    problems_by_file: dict[str, list[str]] = {}
+    for problem in content.problems:
+        problems_by_file.setdefault(problem.path, []).append(problem.format("ru"))
+    cards = []
+    for shot in shots:
+        notes = problems_by_file.get(shot.source, [])
+        mark = " problem" if notes else ""
+        note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        cards.append(
+            f'<figure class="shot{mark}"><a href="{html.escape(shot.file)}">'
+            f'<img src="{html.escape(shot.file)}" loading="lazy" alt=""></a>'
+            f"<figcaption>{html.escape(shot.caption)}<br><code>{html.escape(shot.file)}</code>"
+            f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
+    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in content.problems)
+    problems = (f"<h2>Замечания ({len(content.problems)})</h2><ul>{listing}</ul>"
+                if content.problems else "<p>Замечаний нет.</p>")
+    width = 420 if size[0] >= size[1] else 240
+    page = f"""<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>
+<style>
+body {{ font-family: "PT Sans", sans-serif; margin: 2em; background: #f4f1ec; color: #1b1b1f; }}
+.grid {{ display: flex; flex-wrap: wrap; gap: 1.5em; }}
+figure {{ margin: 0; width: {width}px; background: #fff; padding: .6em; border-radius: 8px; }}
+figure img {{ width: 100%; border: 1px solid #ccc; }}
+figure.problem {{ outline: 4px solid #c62828; }}
+figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
+</style></head><body>
+<h1>Предпросмотр: {html.escape(str(content.root))}, {size[0]}×{size[1]}</h1>
+{problems}
+<div class="grid">{''.join(cards)}</div>
+</body></html>
+"""
+    (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def preview(content_dir: Path, out: Path, size: tuple[int, int],
+            lang: Language | None = None) -> list[Shot]:
+    content = load_content(content_dir, probe_image)
+    return render_previews(content, out, size, lang)

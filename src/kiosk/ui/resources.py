@@ -1,0 +1,113 @@
+"""Bundled fonts and images, and decoding of the content's images (QtGui only, any thread)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontDatabase, QImage, QImageReader, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from kiosk.core.loader import ImageCheck
+
+log = logging.getLogger(__name__)
+
+# Images larger than this are refused before decoding: 16 MP is four times a 4K photo, and
+# decoding a 20,000×20,000 picture would take 1.6 GB.
+MAX_IMAGE_PIXELS = 16_000_000
+MAX_IMAGE_SIDE = 8000
+
+
+def assets_dir() -> Path:
+    override = os.environ.get("KIOSK_ASSETS")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[3] / "assets"
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled fonts; returns the families found."""
+    families: list[str] = []
+    for path in sorted((assets_dir() / "fonts").glob("*.[ot]tf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("font %s could not be loaded", path)
+            continue
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def probe_image(path: Path) -> ImageCheck:
+    """Decode the whole image once, so a truncated file is caught before it reaches a screen."""
+    if path.suffix.lower() == ".svg":
+        renderer = QSvgRenderer(str(path))
+        if not renderer.isValid():
+            return ImageCheck("bad_image", "SVG")
+        size = renderer.defaultSize()
+        if size.isEmpty():
+            return ImageCheck("bad_image", "SVG без размеров / SVG without a size")
+        return ImageCheck()
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if not reader.canRead():
+        return ImageCheck("bad_image", reader.errorString())
+    if size.isValid() and (size.width() * size.height() > MAX_IMAGE_PIXELS
+                           or max(size.width(), size.height()) > MAX_IMAGE_SIDE):
+        return ImageCheck("image_too_large", f"{size.width()}×{size.height()}")
+    image = reader.read()
+    if image.isNull():
+        return ImageCheck("bad_image", reader.errorString())
+    return ImageCheck()
+
+
+def render_image(path: Path, box: QSize) -> QImage:
+    """The image scaled to fit inside `box`, keeping its proportions; a null image on failure."""
+    if box.isEmpty():
+        return QImage()
+    if path.suffix.lower() == ".svg":
+        renderer = QSvgRenderer(str(path))
+        if not renderer.isValid():
+            return QImage()
+        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        return image
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
+        return QImage()
+    # Let the decoder shrink while decoding (JPEG does it almost for free).
+    reader.setScaledSize(size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+class ImageCache:
+    """Rendered images by (path, box), least recently used dropped first: bounded memory."""
+
+    def __init__(self, capacity: int = 24) -> None:
+        self.capacity = capacity
+        self._images: OrderedDict[tuple[Path, int, int], QImage] = OrderedDict()
+
+    def get(self, path: Path, box: QSize) -> QImage:
+        key = (path, box.width(), box.height())
+        image = self._images.get(key)
+        if image is None:
+            image = render_image(path, box)
+            self._images[key] = image
+            while len(self._images) > self.capacity:
+                self._images.popitem(last=False)
+        else:
+            self._images.move_to_end(key)
+        return image
+
+    def clear(self) -> None:
+        self._images.clear()

@@ -1,0 +1,46 @@
+"""What every screen has: the theme, the content, the language, and a way to forget a visitor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.core.model import Content
+from kiosk.core.problems import Language
+from kiosk.ui import theme as th
+from kiosk.ui.resources import ImageCache
+from kiosk.ui.theme import Theme
+
+
+class Screen(QWidget):
+    home_requested = Signal()
+
+    def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.images = images
+        self.content: Content | None = None
+        self.lang: Language = "ru"
+        self.background = QColor(th.PAPER)
+
+    def set_content(self, content: Content) -> None:
+        self.content = content
+        self.reset()
+
+    def set_language(self, lang: Language) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.refresh()
+
+    def reset(self) -> None:
+        """Forget everything the last visitor did here (position, filter, drawing)."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the current state in the current language."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.background)
+        painter.end()

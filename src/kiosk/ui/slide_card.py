@@ -1,0 +1,157 @@
+"""One attract slide laid out as widgets, rendered once to a pixmap for the stage to show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.core.i18n import format_date, tr
+from kiosk.core.model import Content, Story
+from kiosk.core.playlist import Slide, SlideKind
+from kiosk.core.problems import Language
+from kiosk.ui import theme as th
+from kiosk.ui.resources import ImageCache
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import MarkdownView, text_label
+
+
+class ImageBox(QLabel):
+    """An image fitted into whatever room the layout gives it."""
+
+    def __init__(self, images: ImageCache) -> None:
+        super().__init__()
+        self.images = images
+        self.path: Path | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(1, 1)
+        self.setStyleSheet("background: transparent;")
+
+    def set_image(self, path: Path | None) -> None:
+        self.path = path
+        self.setVisible(path is not None)
+        self._render()
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._render()
+
+    def _render(self) -> None:
+        if self.path is None or self.width() < 8 or self.height() < 8:
+            self.clear()
+            return
+        image = self.images.get(self.path, QSize(self.width(), self.height()))
+        self.setPixmap(QPixmap.fromImage(image))
+
+    def sizeHint(self) -> QSize:
+        return QSize(10, 10)
+
+
+class Badge(QLabel):
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.setFont(theme.font(theme.small_px, bold=True))
+        pad_v, pad_h = theme.px(8), theme.px(24)
+        self.setStyleSheet(f"color: {th.WHITE}; background: {th.BLUE};"
+                           f" border-radius: {theme.px(24)}px; padding: {pad_v}px {pad_h}px;")
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
+
+
+class ItemCard(QWidget):
+    """A picture beside (or above, in portrait) a badge, a title, a line of details and the
+    text: how a slide, an anniversary page and a story are all laid out."""
+
+    def __init__(self, theme: Theme, images: ImageCache) -> None:
+        super().__init__()
+        self.theme = theme
+        self.image = ImageBox(images)
+        self.badge = Badge(theme)
+        self.title = text_label(theme, theme.title_px, bold=True)
+        self.meta = text_label(theme, theme.small_px, colour=th.INK_SOFT)
+        self.body = MarkdownView(theme, theme.px(44), theme.body_px)
+
+        text = QVBoxLayout()
+        text.setSpacing(theme.px(24))
+        badge_row = QHBoxLayout()
+        badge_row.addWidget(self.badge)
+        badge_row.addStretch(1)
+        text.addLayout(badge_row)
+        text.addWidget(self.title)
+        text.addWidget(self.meta)
+        text.addWidget(self.body, 1)
+
+        direction = (QBoxLayout.Direction.TopToBottom if theme.portrait
+                     else QBoxLayout.Direction.LeftToRight)
+        layout = QBoxLayout(direction, self)
+        layout.setContentsMargins(theme.margin * 2, theme.margin * 2, theme.margin * 2,
+                                  theme.margin)
+        layout.setSpacing(theme.margin * 2)
+        layout.addWidget(self.image, 10)
+        layout.addLayout(text, 11 if not theme.portrait else 10)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(th.PAPER))
+        painter.end()
+
+    def show_item(self, badge: str, title: str, meta: str, body: str,
+                  image: Path | None) -> None:
+        self.badge.setText(badge)
+        self.badge.setVisible(bool(badge))
+        self.title.setText(title)
+        self.meta.setText(meta)
+        self.meta.setVisible(bool(meta))
+        self.body.set_markdown(body)
+        self.image.set_image(image)
+
+
+def story_meta(story: Story, lang: Language) -> str:
+    """«Центр госуслуг района Марьино · 14 июля 2023»."""
+    parts = [story.centre.get(lang), format_date(story.date, lang) if story.date else ""]
+    return " · ".join(part for part in parts if part)
+
+
+class SlideCard(ItemCard):
+    """An attract slide. Never shown itself: `render_slide()` paints it to a pixmap."""
+
+    def __init__(self, theme: Theme, images: ImageCache) -> None:
+        super().__init__(theme, images)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+
+    def fill(self, slide: Slide, content: Content, lang: Language) -> None:
+        image: Path | None = None
+        badge, title, meta, body = "", "", "", ""
+        if slide.kind is SlideKind.ANNIVERSARY:
+            page = next((p for p in content.pages if p.id == slide.item_id), None)
+            if page is not None:
+                badge, title = tr("anniversary_badge", lang), page.title.get(lang)
+                body, image = page.body.get(lang), page.image
+        elif slide.kind is SlideKind.STORY:
+            story = next((s for s in content.stories if s.id == slide.item_id), None)
+            if story is not None:
+                badge, title = tr("story_badge", lang), story.title.get(lang)
+                meta = story_meta(story, lang)
+                body, image = story.body.get(lang), story.photo
+        elif slide.kind is SlideKind.COLOURING:
+            title = tr("colouring_invite", lang)
+            body = tr("colouring_invite_sub", lang)
+            image = content.colouring[0].source if content.colouring else None
+        else:
+            title = content.settings.centre(lang)
+            body = tr("welcome_sub", lang)
+            badge = tr("welcome", lang)
+        self.show_item(badge, title, meta, body, image)
+
+    def render_slide(self, slide: Slide, content: Content, lang: Language,
+                     size: QSize) -> QPixmap:
+        if self.size() != size:
+            self.resize(size)
+        self.fill(slide, content, lang)
+        if not self.isVisible():
+            self.show()  # WA_DontShowOnScreen: laid out and polished, never on screen
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        return self.grab()

@@ -1,0 +1,271 @@
+"""Pieces shared by the screens: big buttons with drawn icons, page dots, text, swipes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from enum import Enum
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
+
+from kiosk.core.gestures import Gesture, classify
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme
+
+
+class Icon(Enum):
+    HOME = "home"
+    LEFT = "left"
+    RIGHT = "right"
+    RANDOM = "random"
+    NONE = "none"
+
+
+def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
+    """Simple, bold pictograms that need no font and no words."""
+    path = QPainterPath()
+    x, y, w, h = box.x(), box.y(), box.width(), box.height()
+    if icon is Icon.HOME:
+        path.moveTo(x + w * 0.5, y + h * 0.08)
+        path.lineTo(x + w * 0.95, y + h * 0.5)
+        path.lineTo(x + w * 0.82, y + h * 0.5)
+        path.lineTo(x + w * 0.82, y + h * 0.92)
+        path.lineTo(x + w * 0.6, y + h * 0.92)
+        path.lineTo(x + w * 0.6, y + h * 0.65)
+        path.lineTo(x + w * 0.4, y + h * 0.65)
+        path.lineTo(x + w * 0.4, y + h * 0.92)
+        path.lineTo(x + w * 0.18, y + h * 0.92)
+        path.lineTo(x + w * 0.18, y + h * 0.5)
+        path.lineTo(x + w * 0.05, y + h * 0.5)
+        path.closeSubpath()
+    elif icon in (Icon.LEFT, Icon.RIGHT):
+        points = [(0.62, 0.12), (0.24, 0.5), (0.62, 0.88), (0.76, 0.76), (0.5, 0.5), (0.76, 0.24)]
+        if icon is Icon.RIGHT:
+            points = [(1 - px, py) for px, py in points]
+        path.moveTo(x + w * points[0][0], y + h * points[0][1])
+        for px, py in points[1:]:
+            path.lineTo(x + w * px, y + h * py)
+        path.closeSubpath()
+    elif icon is Icon.RANDOM:
+        # A die showing five.
+        path.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.1, w * 0.8, h * 0.8), w * 0.16, h * 0.16)
+        for px, py in ((0.32, 0.32), (0.68, 0.32), (0.5, 0.5), (0.32, 0.68), (0.68, 0.68)):
+            path.addEllipse(QPointF(x + w * px, y + h * py), w * 0.075, h * 0.075)
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+    return path
+
+
+class BigButton(QAbstractButton):
+    """A large rounded button: an icon, a label, or both. Reacts on release, like every button,
+    so a finger that slides off cancels the tap."""
+
+    def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
+                 background: str = th.BLUE, foreground: str = th.WHITE,
+                 font_px: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.icon = icon
+        self.background = QColor(background)
+        self.foreground = QColor(foreground)
+        self.setText(text)
+        self.setFont(theme.font(font_px or theme.heading_px, bold=True))
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        side = self.theme.touch_px
+        if not self.text():
+            return QSize(side, side)
+        text_width = self.fontMetrics().horizontalAdvance(self.text())
+        icon_width = round(side * 0.5) + self.theme.px(20) if self.icon is not Icon.NONE else 0
+        return QSize(max(side, text_width + icon_width + 2 * self.theme.px(40)), side)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.theme.touch_px, self.theme.touch_px)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if not self.isEnabled():
+            painter.setOpacity(0.3)  # still visible, clearly not available
+        rect = QRectF(self.rect())
+        fill = self.background.darker(125) if self.isDown() else self.background
+        if self.isCheckable() and not self.isChecked():
+            fill = QColor(th.WHITE)
+        radius = min(rect.height() / 2, self.theme.px(36))
+        painter.setPen(QPen(self.background, self.theme.px(4)) if self.isCheckable()
+                       else Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        inset = self.theme.px(2)
+        painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), radius, radius)
+        ink = self.foreground if not self.isCheckable() or self.isChecked() else self.background
+        text_width = self.fontMetrics().horizontalAdvance(self.text()) if self.text() else 0
+        icon_side = rect.height() * 0.5 if self.icon is not Icon.NONE else 0
+        gap = self.theme.px(20) if text_width and icon_side else 0
+        left = rect.center().x() - (text_width + icon_side + gap) / 2
+        if icon_side:
+            box = QRectF(left, rect.center().y() - icon_side / 2, icon_side, icon_side)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(ink)
+            painter.drawPath(_icon_path(self.icon, box))
+        if text_width:
+            painter.setPen(ink)
+            painter.setFont(self.font())
+            text_rect = QRectF(left + icon_side + gap, rect.top(), text_width + 2, rect.height())
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             self.text())
+        painter.end()
+
+
+class PageDots(QWidget):
+    """● ○ ○ — where you are among the pages, big enough to see from two metres."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.count = 0
+        self.current = 0
+        self.setFixedHeight(theme.px(40))
+
+    def set_position(self, current: int, count: int) -> None:
+        if (current, count) != (self.current, self.count):
+            self.current, self.count = current, count
+            self.updateGeometry()
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(max(1, self.count) * self.theme.px(44), self.theme.px(40))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.count:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        step = self.theme.px(44)
+        radius = self.theme.px(12)
+        left = (self.width() - step * self.count) / 2 + step / 2
+        for i in range(self.count):
+            centre = QPointF(left + i * step, self.height() / 2)
+            if i == self.current:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(th.BLUE))
+                painter.drawEllipse(centre, radius * 1.25, radius * 1.25)
+            else:
+                painter.setPen(QPen(QColor(th.BLUE), self.theme.px(4)))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(centre, radius * 0.8, radius * 0.8)
+        painter.end()
+
+
+def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str = th.INK,
+               wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setFont(theme.font(pixels, bold))
+    label.setStyleSheet(f"color: {colour}; background: transparent;")
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def markdown_document(markdown: str) -> QTextDocument:
+    """Qt's own CommonMark reader, with raw HTML switched off: staff text cannot pull in
+    images, styles or links from anywhere."""
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    document.setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownNoHTML)
+    return document
+
+
+class MarkdownView(QWidget):
+    """Markdown text that shrinks its type (never below `min_px`) until it fits its box."""
+
+    def __init__(self, theme: Theme, max_px: int, min_px: int, colour: str = th.INK) -> None:
+        super().__init__()
+        self.theme = theme
+        self.max_px = max_px
+        self.min_px = min_px
+        self.colour = QColor(colour)
+        self.document = markdown_document("")
+        self.markdown = ""
+        self.font_px = max_px
+        self._fitted_for: tuple[str, int, int] | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_markdown(self, markdown: str) -> None:
+        if markdown != self.markdown:
+            self.markdown = markdown
+            self.document = markdown_document(markdown)
+            self._fitted_for = None
+            self._fit()
+            self.update()
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        self._fit()
+
+    def overflows(self) -> bool:
+        """True when even the smallest allowed type does not fit (the text is cut)."""
+        return self._height_at(self.font_px) > self.height()
+
+    def _height_at(self, pixels: int) -> float:
+        self.document.setDefaultFont(self.theme.font(pixels))
+        self.document.setTextWidth(max(1, self.width()))
+        return self.document.size().height()
+
+    def _fit(self) -> None:
+        key = (self.markdown, self.width(), self.height())
+        if self._fitted_for == key:
+            return
+        self._fitted_for = key
+        pixels = self.max_px
+        while pixels > self.min_px and self._height_at(pixels) > self.height():
+            pixels -= 2
+        self.font_px = max(pixels, self.min_px)
+        self._height_at(self.font_px)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setClipRect(self.rect())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, self.colour)
+        self.document.documentLayout().draw(painter, context)
+        painter.end()
+
+
+class SwipeDetector(QObject):
+    """Watches a widget's presses and releases and reports swipes; taps pass through."""
+
+    swiped = Signal(Gesture)
+
+    def __init__(self, target: QWidget, width: Callable[[], int]) -> None:
+        super().__init__(target)
+        self._width = width
+        self._start: tuple[QPointF, float] | None = None
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            self._start = (event.globalPosition(), time.monotonic())
+        elif (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+              and self._start is not None):
+            start, began = self._start
+            self._start = None
+            delta = event.globalPosition() - start
+            gesture = classify(delta.x(), delta.y(), time.monotonic() - began, self._width())
+            if gesture in (Gesture.SWIPE_LEFT, Gesture.SWIPE_RIGHT):
+                self.swiped.emit(gesture)
+                return True
+        return False

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import ImageCheck, load_content
+from kiosk.core.problems import Problem
+from tests.helpers import BUNDLED, SVG, make_folder, story
+
+
+def codes(problems: tuple[Problem, ...]) -> list[tuple[str, int | None, str]]:
+    return [(Path(p.path).name, p.line, p.code) for p in problems]
+
+
+def test_bundled_content_loads_without_errors() -> None:
+    content = load_content(BUNDLED)
+    assert content.errors == ()
+    assert len(content.pages) >= 5
+    assert len(content.stories) >= 12
+    assert content.colouring
+    assert all(s.example for s in content.stories)
+    assert all(p.title.en and p.body.en for p in content.pages)
+    assert all(s.title.en and s.body.en for s in content.stories)
+
+
+def test_a_story_is_read_with_all_its_fields(tmp_path: Path) -> None:
+    root = make_folder(
+        tmp_path / "c",
+        settings="tags:\n  дети: children\n",
+        stories={"a.md": story(title_en="A warm welcome", centre="Марьино", date="2023-07-14",
+                               tags="[дети]", photo="images/a.svg", example="true",
+                               body="Русский текст.\n\n=== English ===\nEnglish text.")},
+        images={"images/a.svg": SVG})
+    content = load_content(root)
+    assert content.problems == ()
+    (item,) = content.stories
+    assert item.title.get("ru") == "Тёплый приём"
+    assert item.title.get("en") == "A warm welcome"
+    assert item.body.get("ru") == "Русский текст."
+    assert item.body.get("en") == "English text."
+    assert item.date == dt.date(2023, 7, 14)
+    assert item.tags == ("дети",)
+    assert item.photo == (root / "images/a.svg").resolve()
+    assert content.tag_label("дети", "en") == "children"
+
+
+def test_missing_english_falls_back_to_russian(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    (item,) = load_content(root).stories
+    assert item.title.get("en") == "Тёплый приём"
+
+
+def test_broken_front_matter_skips_only_that_story(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "good.md": story(),
+        "bad.md": "---\ntitle: Центр: Марьино\n---\nТекст\n",
+    })
+    content = load_content(root)
+    assert [s.id for s in content.stories] == ["good"]
+    assert codes(content.problems) == [("bad.md", 2, "yaml_syntax"), ("bad.md", None, "skipped")]
+    assert content.problems[0].format("ru").startswith(
+        f"{root / 'stories' / 'bad.md'}:2: ошибка: ошибка в разметке YAML")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Текст без полей\n", ("no_front_matter", 1)),
+        ("---\ntitle: А\nТекст\n", ("unclosed_front_matter", 3)),
+        ("---\ntitle: А\n---\n\n", ("empty_text", 4)),
+        ("---\ncentre: Марьино\n---\nТекст\n", ("missing_field", 2)),
+        ("---\ntitle: [1, 2]\n---\nТекст\n", ("wrong_type", 2)),
+        ("---\ntitle: А\nattract: иногда\n---\nТекст\n", ("wrong_type", 3)),
+        ("---\ntitle: А\ntags: 5\n---\nТекст\n", ("wrong_type", 3)),
+    ],
+)
+def test_each_broken_story_is_explained(tmp_path: Path, text: str,
+                                        expected: tuple[str, int]) -> None:
+    root = make_folder(tmp_path / "c", stories={"x.md": text})
+    content = load_content(root)
+    assert content.stories == ()
+    first = content.problems[0]
+    assert (first.code, first.line) == expected
+    assert first.is_error
+
+
+@pytest.mark.parametrize(
+    ("photo", "code"),
+    [
+        ("images/missing.svg", "missing_file"),
+        ("../outside.svg", "path_outside"),
+        ("/etc/passwd", "path_outside"),
+        ("https://example.org/a.jpg", "path_remote"),
+        ("images/notes.txt", "bad_image_format"),
+    ],
+)
+def test_bad_photo_paths(tmp_path: Path, photo: str, code: str) -> None:
+    (tmp_path / "outside.svg").write_text(SVG)
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo=photo)},
+                       images={"images/notes.txt": "hello"})
+    content = load_content(root)
+    assert content.stories == ()
+    assert (content.problems[0].code, content.problems[0].line) == (code, 3)
+
+
+def test_symlink_leading_outside_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.svg").write_text(SVG)
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/link.svg")})
+    (root / "images").mkdir()
+    (root / "images" / "link.svg").symlink_to(tmp_path / "secret.svg")
+    assert load_content(root).problems[0].code == "path_outside"
+
+
+def test_the_image_probe_decides_about_damaged_images(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/a.png"),
+                                                 "y.md": story(photo="images/a.png")},
+                       images={"images/a.png": b"\x89PNG\r\n\x1a\n"})
+    calls: list[Path] = []
+
+    def probe(path: Path) -> ImageCheck:
+        calls.append(path)
+        return ImageCheck("bad_image", "truncated")
+
+    content = load_content(root, probe)
+    assert content.stories == ()
+    assert len(calls) == 1  # decoded once, however many stories use it
+    assert "повреждено" in content.problems[0].message("ru")
+
+
+def test_svg_with_external_references_is_warned_about(tmp_path: Path) -> None:
+    svg = SVG.replace("</svg>", '<image href="http://example.org/x.png"/></svg>')
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/a.svg")},
+                       images={"images/a.svg": svg})
+    content = load_content(root)
+    assert len(content.stories) == 1
+    assert content.problems[0].code == "svg_external"
+    assert not content.problems[0].is_error
+
+
+def test_warnings_do_not_hide_a_story(tmp_path: Path) -> None:
+    root = make_folder(
+        tmp_path / "c", settings="tags:\n  дети: children\n",
+        stories={"x.md": story(titel="Опечатка", date="22.08.2023", tags="[дтеи]",
+                               body="Текст ![фото](http://example.org/a.jpg)")})
+    content = load_content(root)
+    assert len(content.stories) == 1
+    assert [p.code for p in content.problems] == [
+        "unknown_key", "inline_image", "bad_date", "unknown_tag"]
+    assert "возможно, вы имели в виду «title»" in content.problems[0].message("ru")
+    assert "возможно, вы имели в виду «дети»" in content.problems[3].message("ru")
+    assert "example.org" not in content.stories[0].body.ru
+
+
+def test_not_utf8_is_explained(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c")
+    (root / "stories").mkdir()
+    (root / "stories" / "x.md").write_bytes("---\ntitle: Привет\n---\nТекст\n".encode("cp1251"))
+    problem = load_content(root).problems[0]
+    assert (problem.code, problem.line) == ("not_utf8", 2)
+    assert "UTF-8" in problem.message("ru")
+
+
+def test_pages_are_ordered_as_people_number_them(tmp_path: Path) -> None:
+    page = "---\ntitle: Страница\n---\nТекст\n"
+    root = make_folder(tmp_path / "c", pages={"10-last.md": page, "2-second.md": page,
+                                              "1-first.md": page})
+    assert [p.id for p in load_content(root).pages] == ["1-first", "2-second", "10-last"]
+
+
+def test_page_duration_is_clamped(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", pages={"1.md": "---\ntitle: А\nduration: 1\n---\nТ\n"})
+    content = load_content(root)
+    assert content.pages[0].duration == 3.0
+    assert content.problems[0].code == "clamped"
+
+
+def test_colouring_index_gives_order_and_titles(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={
+        "colouring/a-cat.svg": SVG, "colouring/b-dog.svg": SVG, "colouring/notes.txt": "x",
+        "colouring/photo.gif": "GIF89a",
+        "colouring/colouring.yaml": "- file: b-dog.svg\n  title: Собака\n  title_en: Dog\n"
+                                    "- file: ghost.svg\n  title: Призрак\n"})
+    content = load_content(root)
+    assert [(p.id, p.title.get("ru"), p.title.get("en")) for p in content.colouring] == [
+        ("b-dog", "Собака", "Dog"), ("a-cat", "A cat", "A cat")]
+    assert sorted(p.code for p in content.problems) == [
+        "bad_image_format", "colouring_unknown_file", "no_content"]
+
+
+def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
+    missing = load_content(tmp_path / "nowhere")
+    assert missing.is_empty and missing.problems[0].code == "missing_folder"
+    empty = load_content(make_folder(tmp_path / "empty"))
+    assert empty.is_empty and [p.code for p in empty.problems] == ["no_content"]

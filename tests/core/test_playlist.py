@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
+from kiosk.core.playlist import AttractPlaylist, SlideKind, build_cycle
+from kiosk.core.settings import Settings
+
+
+def content(pages: int = 3, stories: int = 5, colouring: bool = True,
+            **settings: object) -> Content:
+    return Content(
+        root=Path("content"),
+        settings=replace(Settings(), **settings),  # type: ignore[arg-type]
+        pages=tuple(AnniversaryPage(f"p{i}", Path(f"p{i}.md"), Text(f"P{i}"), Text("…"),
+                                    duration=20.0 if i == 1 else None) for i in range(pages)),
+        stories=tuple(Story(f"s{i}", Path(f"s{i}.md"), Text(f"S{i}"), Text("…"))
+                      for i in range(stories)),
+        colouring=(ColouringPicture("cat", Path("cat.svg"), Text("Кот")),) if colouring else (),
+    )
+
+
+def keys(c: Content, cycle: int = 0) -> list[str]:
+    return [s.key for s in build_cycle(c, cycle)]
+
+
+def test_pages_and_stories_alternate_with_the_colouring_invitation() -> None:
+    assert keys(content(attract_stories=2)) == [
+        "colouring", "anniversary:p0", "story:s0", "anniversary:p1", "story:s1",
+        "colouring", "anniversary:p2"]
+
+
+def test_each_pass_takes_the_next_stories() -> None:
+    c = content(pages=0, colouring=False, attract_stories=2)
+    assert keys(c, 0) == ["story:s0", "story:s1"]
+    assert keys(c, 1) == ["story:s2", "story:s3"]
+    assert keys(c, 2) == ["story:s4", "story:s0"]
+
+
+def test_durations_come_from_the_page_or_the_settings() -> None:
+    slides = build_cycle(content(slide_seconds=7.0, attract_colouring_invite=False))
+    durations = {s.key: s.duration for s in slides}
+    assert durations["anniversary:p1"] == 20.0
+    assert durations["anniversary:p0"] == 7.0
+
+
+def test_switched_off_parts_are_left_out() -> None:
+    c = content(attract_anniversary=False, attract_stories=0)
+    assert keys(c) == ["colouring"]
+    assert keys(content(pages=0, stories=0, colouring=False)) == ["welcome"]
+
+
+def test_stories_marked_not_for_attract_are_skipped() -> None:
+    c = content(pages=0, colouring=False, attract_stories=10)
+    hidden = replace(c.stories[1], attract=False)
+    c = replace(c, stories=(c.stories[0], hidden, *c.stories[2:]))
+    assert "story:s1" not in keys(c)
+
+
+def test_playlist_moves_on_when_the_time_is_up() -> None:
+    c = content(pages=2, stories=0, colouring=False, slide_seconds=5.0)
+    playlist = AttractPlaylist(c, now=100.0)
+    assert playlist.current.key == "anniversary:p0"
+    assert playlist.tick(104.9) is None
+    assert playlist.remaining(104.0) == 1.0
+    assert playlist.upcoming().key == "anniversary:p1"
+    nxt = playlist.tick(105.0)
+    assert nxt is not None and nxt.key == "anniversary:p1"
+    assert playlist.tick(110.0) is None  # p1 lasts 20 s
+    wrapped = playlist.tick(125.0)
+    assert wrapped is not None and wrapped.key == "anniversary:p0"
+
+
+def test_a_clock_jump_moves_one_slide_and_backwards_never_stalls() -> None:
+    c = content(pages=3, stories=0, colouring=False, slide_seconds=5.0)
+    playlist = AttractPlaylist(c, now=0.0)
+    moved = playlist.tick(100_000.0)
+    assert moved is not None and moved.key == "anniversary:p1"
+    assert playlist.tick(50.0) is None  # clock went back
+    assert playlist.tick(75.0) is not None
+
+
+def test_restart_goes_back_to_the_first_slide() -> None:
+    playlist = AttractPlaylist(content(), now=0.0)
+    playlist.advance(1.0)
+    assert playlist.restart(2.0).kind is SlideKind.COLOURING

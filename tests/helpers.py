@@ -1,0 +1,47 @@
+"""Building content folders for tests: the bundled one, copies of it, and small broken ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "content"
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">'
+       '<rect x="10" y="10" width="80" height="80" fill="none" stroke="#000" stroke-width="6"/>'
+       "</svg>")
+
+
+def copy_bundled(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(BUNDLED, target)
+    return target
+
+
+def story(title: str = "Тёплый приём", body: str = "Текст истории.", **fields: str) -> str:
+    lines = ["---", f"title: {title}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    lines += ["---", body, ""]
+    return "\n".join(lines)
+
+
+def make_folder(root: Path, stories: dict[str, str] | None = None,
+                pages: dict[str, str] | None = None, settings: str | None = None,
+                images: dict[str, str | bytes] | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    if settings is not None:
+        (root / "kiosk.yaml").write_text(settings, encoding="utf-8")
+    for folder, files in (("stories", stories), ("anniversary", pages)):
+        if files:
+            (root / folder).mkdir(exist_ok=True)
+            for name, text in files.items():
+                (root / folder / name).write_text(text, encoding="utf-8")
+    for name, data in (images or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
