@@ -44,10 +44,15 @@ class _LineLoader(yaml.SafeLoader):
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_line_mapping,  # type: ignore[arg-type]
+    _LineLoader.construct_line_mapping,
 )
 # Dates stay text: staff write «2023-08-22» and the loader parses and reports it itself.
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+def _timestamp_as_text(loader: _LineLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
@@ -58,7 +63,7 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
         try:
             data = loader.get_single_data()
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None

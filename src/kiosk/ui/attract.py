@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date, tr
@@ -34,7 +34,7 @@ class SlideStage(QWidget):
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self.theme = theme
-        self.style = "crossfade"
+        self.transition_style = "crossfade"
         self.current = QPixmap()
         self.previous = QPixmap()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -75,7 +75,7 @@ class SlideStage(QWidget):
             painter.fillRect(event.rect(), QColor(th.PAPER))
         elif self.in_transition and not self.previous.isNull():
             progress = float(self.animation.currentValue())
-            if self.style == "slide":
+            if self.transition_style == "slide":
                 offset = round(self.width() * progress)
                 painter.drawPixmap(-offset, 0, self.previous)
                 painter.drawPixmap(self.width() - offset, 0, self.current)
@@ -229,7 +229,7 @@ class AttractScreen(Screen):
         if self.playlist is not None and self.stage.width() > 1:
             self._prepared.clear()
             self.stage.show_pixmap(self._pixmap(self.playlist.current), False, 0)
-            self._schedule()
+            self.reschedule()
             self._prepare_upcoming()
 
     # -- slides ----------------------------------------------------------------------------
@@ -254,7 +254,8 @@ class AttractScreen(Screen):
             self._prepared = {upcoming.key: self.card.render_slide(
                 upcoming, self.content, self.lang, self.stage.size())}
 
-    def _schedule(self) -> None:
+    def reschedule(self) -> None:
+        """Set the slide timer from the playlist and the clock (also after a clock jump)."""
         if self.playlist is None or not self.isVisible():
             return
         remaining = self.playlist.remaining(self.clock())
@@ -266,9 +267,9 @@ class AttractScreen(Screen):
         slide = self.playlist.tick(self.clock())
         if slide is not None:
             settings = self.content.settings
-            self.stage.style = settings.transition
+            self.stage.transition_style = settings.transition
             self.stage.show_pixmap(self._pixmap(slide), True, settings.transition_ms)
-        self._schedule()
+        self.reschedule()
 
     def _update_clock(self) -> None:
         now = dt.datetime.now()
@@ -277,8 +278,8 @@ class AttractScreen(Screen):
         if self.isVisible():
             self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         if self.playlist is not None and self.stage.current.size() != self.stage.size():
             self.refresh()
 

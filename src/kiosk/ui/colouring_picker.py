@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.i18n import tr
-from kiosk.core.model import ColouringPicture
+from kiosk.core.model import ColouringPicture, Content
 from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -91,8 +91,8 @@ class ColouringPickerScreen(Screen):
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.notice)
 
-    def set_content(self, content: object) -> None:  # type: ignore[override]
-        super().set_content(content)  # type: ignore[arg-type]
+    def set_content(self, content: Content) -> None:
+        super().set_content(content)
         for thumbnail in self.thumbnails:
             self.grid.removeWidget(thumbnail)
             thumbnail.deleteLater()

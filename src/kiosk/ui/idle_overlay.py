@@ -48,8 +48,9 @@ class IdleOverlay(QWidget):
         self.hint.setText(tr("still_here_hint", lang, seconds=seconds))
         self.countdown.setText(str(seconds))
         self.button.setText(tr("stay", lang))
-        if self.parentWidget() is not None:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         width = min(self.width() - 2 * self.theme.margin, self.theme.px(1100))
         self.card.setFixedWidth(width)
         self.card.adjustSize()

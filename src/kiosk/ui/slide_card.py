@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date, tr
@@ -34,8 +34,8 @@ class ImageBox(QLabel):
         self.setVisible(path is not None)
         self._render()
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self._render()
 
     def _render(self) -> None:
@@ -63,7 +63,7 @@ class ItemCard(QWidget):
     """A picture beside (or above, in portrait) a badge, a title, a line of details and the
     text: how a slide, an anniversary page and a story are all laid out."""
 
-    def __init__(self, theme: Theme, images: ImageCache) -> None:
+    def __init__(self, theme: Theme, images: ImageCache, top_margin: int | None = None) -> None:
         super().__init__()
         self.theme = theme
         self.image = ImageBox(images)
@@ -84,12 +84,40 @@ class ItemCard(QWidget):
 
         direction = (QBoxLayout.Direction.TopToBottom if theme.portrait
                      else QBoxLayout.Direction.LeftToRight)
-        layout = QBoxLayout(direction, self)
-        layout.setContentsMargins(theme.margin * 2, theme.margin * 2, theme.margin * 2,
-                                  theme.margin)
-        layout.setSpacing(theme.margin * 2)
-        layout.addWidget(self.image, 10)
-        layout.addLayout(text, 11 if not theme.portrait else 10)
+        self.box = QBoxLayout(direction, self)
+        top = theme.margin * 2 if top_margin is None else top_margin
+        self.box.setContentsMargins(theme.margin * 2, top, theme.margin * 2, theme.margin)
+        self.box.setSpacing(theme.margin * 2)
+        self.box.addWidget(self.image, 10)
+        self.box.addLayout(text, 11)
+
+    # Shares of the room (picture, text) tried in turn until the text fits at a readable size:
+    # a long story gets a smaller picture, and a very long one none, rather than being cut.
+    LANDSCAPE_SHARES = ((10, 11), (7, 13), (0, 1))
+    PORTRAIT_SHARES = ((9, 11), (6, 14), (4, 16), (0, 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._balance()
+
+    def _balance(self) -> None:
+        """Give the text the room it needs; without a picture, keep lines short enough to
+        read (about 70 characters) by centring the text column."""
+        has_image = self.image.path is not None
+        side = self.theme.margin * 2
+        if not has_image and not self.theme.portrait:
+            readable = self.theme.px(1400)
+            side = max(side, (self.width() - readable) // 2)
+        margins = self.box.contentsMargins()
+        self.box.setContentsMargins(side, margins.top(), side, margins.bottom())
+        shares = self.PORTRAIT_SHARES if self.theme.portrait else self.LANDSCAPE_SHARES
+        for picture, text in shares if has_image else ((0, 1),):
+            self.image.setVisible(picture > 0)
+            self.box.setStretch(0, picture)
+            self.box.setStretch(1, text)
+            self.box.activate()
+            if not self.body.overflows():
+                break
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -105,6 +133,7 @@ class ItemCard(QWidget):
         self.meta.setVisible(bool(meta))
         self.body.set_markdown(body)
         self.image.set_image(image)
+        self._balance()
 
 
 def story_meta(story: Story, lang: Language) -> str:
@@ -151,7 +180,5 @@ class SlideCard(ItemCard):
         self.fill(slide, content, lang)
         if not self.isVisible():
             self.show()  # WA_DontShowOnScreen: laid out and polished, never on screen
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
+        self.box.activate()
         return self.grab()

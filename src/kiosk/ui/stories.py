@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QVBoxLayout, QWidget
 
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
-from kiosk.core.model import Story
+from kiosk.core.model import Content, Story
 from kiosk.ui import theme as th
 from kiosk.ui.navigation import FlowLayout, NavBar
 from kiosk.ui.resources import ImageCache
@@ -24,7 +24,7 @@ class StoriesScreen(Screen):
         self.index = 0
         self.tag: str | None = None
         self.random = random.Random()
-        self.card = ItemCard(theme, images)
+        self.card = ItemCard(theme, images, top_margin=theme.margin // 2)
         self.nav = NavBar(theme, with_random=True)
         self.nav.home.clicked.connect(self.home_requested)
         self.nav.previous.clicked.connect(lambda: self.go(self.index - 1))
@@ -74,8 +74,8 @@ class StoriesScreen(Screen):
     def _swiped(self, gesture: Gesture) -> None:
         self.go(self.index + (1 if gesture is Gesture.SWIPE_LEFT else -1))
 
-    def set_content(self, content: object) -> None:  # type: ignore[override]
-        super().set_content(content)  # type: ignore[arg-type]
+    def set_content(self, content: Content) -> None:
+        super().set_content(content)
         self._rebuild_chips()
         self.refresh()
 
@@ -97,9 +97,10 @@ class StoriesScreen(Screen):
         if self.content:
             tags += list(self.content.story_tags())
         for tag in tags:
-            chip = BigButton(self.theme, font_px=self.theme.px(34), background=th.BLUE)
+            chip = BigButton(self.theme, font_px=self.theme.px(32), background=th.BLUE,
+                             padding=self.theme.px(26))
             chip.setCheckable(True)
-            chip.setFixedHeight(self.theme.touch_px - self.theme.px(8))
+            chip.setFixedHeight(self.theme.px(100))
             chip.clicked.connect(lambda _=False, t=tag: self.filter_by(t))
             self.chip_group.addButton(chip)
             self.chips.addWidget(chip)

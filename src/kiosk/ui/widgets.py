@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
@@ -73,10 +74,12 @@ class BigButton(QAbstractButton):
 
     def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
                  background: str = th.BLUE, foreground: str = th.WHITE,
-                 font_px: int | None = None, parent: QWidget | None = None) -> None:
+                 font_px: int | None = None, padding: int | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.icon = icon
+        self.glyph = icon
+        self.padding = theme.px(40) if padding is None else padding
         self.background = QColor(background)
         self.foreground = QColor(foreground)
         self.setText(text)
@@ -90,8 +93,8 @@ class BigButton(QAbstractButton):
         if not self.text():
             return QSize(side, side)
         text_width = self.fontMetrics().horizontalAdvance(self.text())
-        icon_width = round(side * 0.5) + self.theme.px(20) if self.icon is not Icon.NONE else 0
-        return QSize(max(side, text_width + icon_width + 2 * self.theme.px(40)), side)
+        icon_width = round(side * 0.5) + self.theme.px(20) if self.glyph is not Icon.NONE else 0
+        return QSize(max(side, text_width + icon_width + 2 * self.padding), side)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.theme.touch_px, self.theme.touch_px)
@@ -113,14 +116,14 @@ class BigButton(QAbstractButton):
         painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), radius, radius)
         ink = self.foreground if not self.isCheckable() or self.isChecked() else self.background
         text_width = self.fontMetrics().horizontalAdvance(self.text()) if self.text() else 0
-        icon_side = rect.height() * 0.5 if self.icon is not Icon.NONE else 0
+        icon_side = rect.height() * 0.5 if self.glyph is not Icon.NONE else 0
         gap = self.theme.px(20) if text_width and icon_side else 0
         left = rect.center().x() - (text_width + icon_side + gap) / 2
         if icon_side:
             box = QRectF(left, rect.center().y() - icon_side / 2, icon_side, icon_side)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(ink)
-            painter.drawPath(_icon_path(self.icon, box))
+            painter.drawPath(_icon_path(self.glyph, box))
         if text_width:
             painter.setPen(ink)
             painter.setFont(self.font())
@@ -212,11 +215,12 @@ class MarkdownView(QWidget):
             self._fit()
             self.update()
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._fit()
 
     def overflows(self) -> bool:
         """True when even the smallest allowed type does not fit (the text is cut)."""
+        self._fit()
         return self._height_at(self.font_px) > self.height()
 
     def _height_at(self, pixels: int) -> float:

@@ -1,0 +1,184 @@
+"""What a visitor does: tap, choose, read, swipe, switch language, walk away."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.playlist import SlideKind
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.menu import Destination
+from tests.ui.conftest import FakeClock
+
+
+def tap(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
+
+
+def swipe(qtbot: QtBot, widget: QWidget, dx: int) -> None:
+    start = widget.rect().center()
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=start + QPoint(dx, 10))
+
+
+def open_menu(qtbot: QtBot, window: KioskWindow) -> None:
+    tap(qtbot, window.attract.stage)
+    assert window.current_screen is window.menu
+
+
+def test_attract_shows_content_on_start(window: KioskWindow) -> None:
+    assert window.current_screen is window.attract
+    assert window.attract.playlist is not None
+    assert not window.attract.stage.current.isNull()
+    assert window.attract.pulse.text == "Коснитесь экрана"
+
+
+def test_a_tap_on_attract_opens_the_menu(qtbot: QtBot, window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+    assert not window.attract.slide_timer.isActive()  # nothing cycles behind the menu
+
+
+def test_a_finger_touch_opens_the_menu(qtbot: QtBot, window: KioskWindow) -> None:
+    device = QTest.createTouchDevice()
+    point = window.attract.stage.rect().center()
+    QTest.touchEvent(window.attract.stage, device).press(0, point).commit()
+    QTest.touchEvent(window.attract.stage, device).release(0, point).commit()
+    qtbot.waitUntil(lambda: window.current_screen is window.menu)
+
+
+def test_each_tile_opens_its_screen_and_home_comes_back(qtbot: QtBot,
+                                                         window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    screens = {Destination.ANNIVERSARY: window.anniversary, Destination.STORIES: window.stories,
+               Destination.COLOURING: window.picker}
+    for destination, screen in screens.items():
+        tap(qtbot, window.menu.tiles[destination])
+        assert window.current_screen is screen
+        home = screen.nav.home if hasattr(screen, "nav") else window.picker.home
+        tap(qtbot, home)
+        assert window.current_screen is window.menu
+
+
+def test_anniversary_pages_turn_by_arrows_and_swipes(qtbot: QtBot,
+                                                     window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.ANNIVERSARY])
+    screen = window.anniversary
+    first_title = screen.card.title.text()
+    assert not screen.nav.previous.isEnabled()
+    tap(qtbot, screen.nav.next)
+    assert screen.index == 1 and screen.card.title.text() != first_title
+    assert screen.nav.dots.current == 1
+    swipe(qtbot, screen.card, dx=-window.width() // 3)
+    assert screen.index == 2
+    swipe(qtbot, screen.card, dx=window.width() // 3)
+    assert screen.index == 1
+    tap(qtbot, screen.nav.previous)
+    assert screen.card.title.text() == first_title
+
+
+def test_stories_swipe_next_previous_random(qtbot: QtBot, window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    screen = window.stories
+    total = len(window.content.stories)
+    assert screen.nav.counter.text() == f"1 из {total}"
+    swipe(qtbot, screen.card, dx=-window.width() // 3)
+    assert screen.index == 1
+    assert screen.card.title.text() == window.content.stories[1].title.ru
+    tap(qtbot, screen.nav.next)
+    assert screen.nav.counter.text() == f"3 из {total}"
+    tap(qtbot, screen.nav.previous)
+    assert screen.index == 1
+    for _ in range(10):
+        before = screen.index
+        tap(qtbot, screen.nav.random)
+        assert screen.index != before
+
+
+def test_a_tag_chip_filters_the_stories(qtbot: QtBot, window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    screen = window.stories
+    tag = window.content.story_tags()[0]
+    tap(qtbot, screen.chip_buttons[tag])
+    matching = [s for s in window.content.stories if tag in s.tags]
+    assert screen.nav.counter.text() == f"1 из {len(matching)}"
+    assert screen.card.title.text() == matching[0].title.ru
+    assert screen.chip_buttons[tag].isChecked()
+    tap(qtbot, screen.chip_buttons[None])
+    assert screen.nav.counter.text() == f"1 из {len(window.content.stories)}"
+
+
+def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.language_buttons["en"])
+    assert window.menu.title.text() == "What would you like to see?"
+    assert window.menu.tiles[Destination.STORIES].text() == "Sincere service"
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    assert window.stories.card.title.text() == window.content.stories[0].title.en
+    assert window.stories.nav.home.text() == "Home"
+    tap(qtbot, window.stories.nav.home)
+    tap(qtbot, window.menu.language_buttons["ru"])
+    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+
+
+def go_idle(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    clock.advance(window.content.settings.idle_seconds)
+    qtbot.waitUntil(window.overlay.isVisible)
+
+
+def test_idle_warning_then_staying(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    tap(qtbot, window.stories.nav.next)
+    go_idle(qtbot, window, clock)
+    assert window.overlay.question.text() == "Вы ещё здесь?"
+    assert window.overlay.countdown.text() == str(round(window.content.settings.warning_seconds))
+    clock.advance(4)
+    qtbot.waitUntil(lambda: window.overlay.countdown.text() == "11")
+    tap(qtbot, window.overlay.button)
+    assert not window.overlay.isVisible()
+    assert window.current_screen is window.stories and window.stories.index == 1
+    clock.advance(window.content.settings.warning_seconds + 5)  # no longer counting down
+    qtbot.wait(300)
+    assert window.current_screen is window.stories
+
+
+def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,
+                                       clock: FakeClock) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.language_buttons["en"])
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    tag = window.content.story_tags()[0]
+    tap(qtbot, window.stories.chip_buttons[tag])
+    tap(qtbot, window.stories.nav.next)
+    go_idle(qtbot, window, clock)
+    assert window.overlay.question.text() == "Are you still there?"
+    clock.advance(window.content.settings.warning_seconds)
+    qtbot.waitUntil(lambda: window.current_screen is window.attract)
+    assert not window.overlay.isVisible()
+    assert window.lang == "ru" and window.stories.lang == "ru"
+    assert window.stories.index == 0 and window.stories.tag is None
+    assert window.attract.slide_timer.isActive()
+    assert window.attract.playlist is not None
+    assert window.attract.playlist.index == 0
+    open_menu(qtbot, window)  # the next visitor starts afresh
+    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+
+
+def test_attract_moves_to_the_next_slide_with_a_transition(qtbot: QtBot, window: KioskWindow,
+                                                           clock: FakeClock) -> None:
+    attract = window.attract
+    assert attract.playlist is not None
+    first = attract.playlist.current
+    shown = attract.stage.current.cacheKey()
+    clock.advance(first.duration)
+    with qtbot.waitSignal(attract.stage.transition_finished, timeout=5000):
+        attract.reschedule()
+    assert attract.playlist.current != first
+    assert attract.stage.current.cacheKey() != shown
+    assert attract.playlist.current.kind in set(SlideKind)
