@@ -47,7 +47,7 @@ class AnniversaryScreen(Screen):
         self.index = 0
         self.refresh()
 
-    def refresh(self) -> None:
+    def render_view(self) -> None:
         self.nav.set_language(self.lang)
         self.nav.set_position(self.index, self.page_count, self.lang, dots=True)
         if not self.content or not self.content.pages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,10 +32,10 @@ def create_application() -> QApplication:
     return app
 
 
-async def load_in_background(root: Path) -> Content:
-    """Parse and decode the content folder in a worker thread; the window keeps painting."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, load_content, root, probe_image)
+def load_in_background(root: Path) -> asyncio.Future[Content]:
+    """Parse and decode the content folder in a worker thread (starting now); the window
+    keeps painting meanwhile."""
+    return asyncio.get_running_loop().run_in_executor(None, load_content, root, probe_image)
 
 
 def log_problems(content: Content) -> None:
@@ -44,13 +45,19 @@ def log_problems(content: Content) -> None:
 
 
 async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
-                    lang: Language | None) -> int:
+                    lang: Language | None,
+                    on_window: Callable[[KioskWindow], None] | None = None) -> int:
+    """Show the kiosk until SIGTERM/SIGINT. `on_window` lets benchmarks watch the window."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    # Reading and decoding the folder starts first and runs while the window is built.
+    loading = load_in_background(content_dir)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
     window = KioskWindow(Theme(width, height), Content(content_dir))
+    if on_window is not None:
+        on_window(window)
     if windowed:
         window.resize(width, height)
         window.show()
@@ -65,7 +72,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         loop.add_signal_handler(sig, finished.set)
     app.lastWindowClosed.connect(finished.set)
 
-    content = await load_in_background(content_dir)
+    content = await loading
     log_problems(content)
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
@@ -78,8 +85,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
 
 
 def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None = None,
-        lang: Language | None = None) -> int:
+        lang: Language | None = None,
+        on_window: Callable[[KioskWindow], None] | None = None) -> int:
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(run_kiosk(content_dir, windowed, size, lang))
+        return runner.run(run_kiosk(content_dir, windowed, size, lang, on_window))

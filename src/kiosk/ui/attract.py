@@ -30,6 +30,7 @@ class SlideStage(QWidget):
     """Shows one pre-rendered slide; blends or slides to the next one at 60 fps."""
 
     transition_finished = Signal()
+    painted = Signal()  # after each frame; benchmarks wait for the first one
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
@@ -88,6 +89,7 @@ class SlideStage(QWidget):
         painter.end()
         if self.frame_times is not None and self.in_transition:
             self.frame_times.append(time.perf_counter() - started)
+        self.painted.emit()
 
 
 class PulsePill(QWidget):
@@ -158,9 +160,15 @@ class AttractScreen(Screen):
         self.clock = clock
         self.card = SlideCard(theme, images)
         self.stage = SlideStage(theme)
-        self.stage.transition_finished.connect(self._prepare_upcoming)
         self.playlist: AttractPlaylist | None = None
-        self._prepared: dict[str, QPixmap] = {}
+        self._prepared: dict[tuple[str, str], QPixmap] = {}
+        self._shown: tuple[str, str, int, int] | None = None
+        # The next slide is rendered a moment after a slide appears, never before its frame.
+        self.prepare_timer = QTimer(self)
+        self.prepare_timer.setSingleShot(True)
+        self.prepare_timer.setInterval(300)
+        self.prepare_timer.timeout.connect(self._prepare_upcoming)
+        self.stage.transition_finished.connect(self.prepare_timer.start)
         self.slide_timer = QTimer(self)
         self.slide_timer.setSingleShot(True)
         self.slide_timer.timeout.connect(self._next_slide)
@@ -204,13 +212,17 @@ class AttractScreen(Screen):
         self.content = content
         self.playlist = AttractPlaylist(content, self.clock())
         self._prepared.clear()
+        self._shown = None
         self.images.clear()
         self.refresh()
 
-    def start(self) -> None:
-        """Begin (or resume) cycling from the first slide; called when attract is shown."""
+    def reset(self) -> None:
         if self.playlist is not None:
             self.playlist.restart(self.clock())
+        self.refresh()
+
+    def start(self) -> None:
+        """Begin cycling; called when attract is shown."""
         self.refresh()
         self.pulse.start()
 
@@ -218,6 +230,7 @@ class AttractScreen(Screen):
         """Leave attract: no timer keeps running behind another screen."""
         self.slide_timer.stop()
         self.clock_timer.stop()
+        self.prepare_timer.stop()
         self.pulse.stop()
         self.stage.animation.stop()
 
@@ -227,15 +240,24 @@ class AttractScreen(Screen):
             self.centre_label.setText(self.content.settings.centre(self.lang))
         self._update_clock()
         if self.playlist is not None and self.stage.width() > 1:
-            self._prepared.clear()
-            self.stage.show_pixmap(self._pixmap(self.playlist.current), False, 0)
+            self._show_current()
             self.reschedule()
-            self._prepare_upcoming()
+            if self.isVisible():
+                self.prepare_timer.start()
 
     # -- slides ----------------------------------------------------------------------------
 
+    def _show_current(self) -> None:
+        """Put the playlist's slide on the stage, unless it is there already."""
+        assert self.playlist is not None
+        slide = self.playlist.current
+        shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+        if shown != self._shown:
+            self.stage.show_pixmap(self._pixmap(slide), False, 0)
+            self._shown = shown
+
     def _pixmap(self, slide: Slide) -> QPixmap:
-        pixmap = self._prepared.pop(slide.key, None)
+        pixmap = self._prepared.pop((slide.key, self.lang), None)
         if pixmap is None or pixmap.size() != self.stage.size():
             assert self.content is not None
             pixmap = self.card.render_slide(slide, self.content, self.lang, self.stage.size())
@@ -244,14 +266,16 @@ class AttractScreen(Screen):
     def display(self, slide: Slide) -> None:
         """Show one slide at once, without a transition (previews and tests)."""
         self.stage.show_pixmap(self._pixmap(slide), False, 0)
+        self._shown = None
 
     def _prepare_upcoming(self) -> None:
         """Render the next slide while nothing moves, so the transition starts at once."""
-        if self.playlist is None or self.content is None:
+        if self.playlist is None or self.content is None or not self.isVisible():
             return
         upcoming = self.playlist.upcoming()
-        if upcoming.key not in self._prepared and upcoming != self.playlist.current:
-            self._prepared = {upcoming.key: self.card.render_slide(
+        key = (upcoming.key, self.lang)
+        if key not in self._prepared and upcoming != self.playlist.current:
+            self._prepared = {key: self.card.render_slide(
                 upcoming, self.content, self.lang, self.stage.size())}
 
     def reschedule(self) -> None:
@@ -269,6 +293,7 @@ class AttractScreen(Screen):
             settings = self.content.settings
             self.stage.transition_style = settings.transition
             self.stage.show_pixmap(self._pixmap(slide), True, settings.transition_ms)
+            self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
         self.reschedule()
 
     def _update_clock(self) -> None:
@@ -280,7 +305,7 @@ class AttractScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.playlist is not None and self.stage.current.size() != self.stage.size():
+        if self.playlist is not None:
             self.refresh()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:

@@ -120,7 +120,7 @@ class ColouringPickerScreen(Screen):
         self.notice.hide()
         self.refresh()
 
-    def refresh(self) -> None:
+    def render_view(self) -> None:
         self.notice.setText(tr("colouring_soon", self.lang))
         self.title.setText(tr("colouring_title", self.lang))
         self.home.setText(tr("home", self.lang))

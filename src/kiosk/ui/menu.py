@@ -149,7 +149,7 @@ class MenuScreen(Screen):
         layout.addLayout(header)
         layout.addLayout(tiles, 1)
 
-    def refresh(self) -> None:
+    def render_view(self) -> None:
         lang = self.lang
         self.title.setText(tr("menu_title", lang))
         self.hint.setText(tr("menu_hint", lang))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.model import Content
@@ -23,6 +23,7 @@ class Screen(QWidget):
         self.content: Content | None = None
         self.lang: Language = "ru"
         self.background = QColor(th.PAPER)
+        self._stale = True
 
     def set_content(self, content: Content) -> None:
         self.content = content
@@ -38,7 +39,21 @@ class Screen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Show the current state in the current language."""
+        """Show the current state in the current language; a hidden screen waits until it is
+        shown, so a new visitor or new content costs nothing for screens nobody looks at."""
+        if self.isVisible():
+            self._stale = False
+            self.render_view()
+        else:
+            self._stale = True
+
+    def render_view(self) -> None:
+        """Put the state on the widgets (each screen its own)."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -147,7 +147,6 @@ class SlideCard(ItemCard):
 
     def __init__(self, theme: Theme, images: ImageCache) -> None:
         super().__init__(theme, images)
-        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
 
     def fill(self, slide: Slide, content: Content, lang: Language) -> None:
         image: Path | None = None
@@ -178,7 +177,6 @@ class SlideCard(ItemCard):
         if self.size() != size:
             self.resize(size)
         self.fill(slide, content, lang)
-        if not self.isVisible():
-            self.show()  # WA_DontShowOnScreen: laid out and polished, never on screen
+        # Never shown: grab() lays out and paints a hidden widget without a window of its own.
         self.box.activate()
         return self.grab()

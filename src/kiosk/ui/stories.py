@@ -106,7 +106,7 @@ class StoriesScreen(Screen):
             self.chips.addWidget(chip)
             self.chip_buttons[tag] = chip
 
-    def refresh(self) -> None:
+    def render_view(self) -> None:
         lang = self.lang
         self.nav.set_language(lang)
         for tag, chip in self.chip_buttons.items():
