@@ -68,10 +68,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _offscreen_application() -> None:
-    """Decoding images and laying out text need Qt, but never a screen."""
+    """Decoding images and laying out text need Qt, but never a screen. Qt's own messages
+    about damaged files would only repeat ours in programmers' words: they go to the debug
+    log."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
     from kiosk.ui.app import create_application
 
+    qt_log = logging.getLogger("qt")
+
+    def to_debug_log(kind: QtMsgType, context: object, message: str) -> None:
+        qt_log.debug("%s", message)
+
+    qInstallMessageHandler(to_debug_log)
     create_application()
 
 
@@ -81,10 +91,11 @@ def check(content_dir: Path, lang: Language) -> int:
     from kiosk.ui.resources import probe_image
 
     content = load_content(content_dir, probe_image)
-    for problem in content.problems:
+    # Sorted by file and line, so each file's messages read top to bottom like the file.
+    for problem in sorted(content.problems, key=lambda p: p.sort_key):
         print(problem.format(lang))
     errors = sum(p.is_error for p in content.problems)
-    warnings = len(content.problems) - errors
+    warnings = sum(not p.is_error and not p.is_consequence for p in content.problems)
     if lang == "ru":
         print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
               f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "

@@ -72,8 +72,8 @@ def test_broken_front_matter_skips_only_that_story(tmp_path: Path) -> None:
         ("---\ntitle: А\n---\n\n", ("empty_text", 4)),
         ("---\ncentre: Марьино\n---\nТекст\n", ("missing_field", 2)),
         ("---\ntitle: [1, 2]\n---\nТекст\n", ("wrong_type", 2)),
-        ("---\ntitle: А\nattract: иногда\n---\nТекст\n", ("wrong_type", 3)),
-        ("---\ntitle: А\ntags: 5\n---\nТекст\n", ("wrong_type", 3)),
+        ("---\ntitle:\n---\nТекст\n", ("empty_field", 2)),
+        ("---\ntitle: #1 в районе\n---\nТекст\n", ("empty_field", 2)),
     ],
 )
 def test_each_broken_story_is_explained(tmp_path: Path, text: str,
@@ -103,6 +103,49 @@ def test_bad_photo_paths(tmp_path: Path, photo: str, code: str) -> None:
     content = load_content(root)
     assert content.stories == ()
     assert (content.problems[0].code, content.problems[0].line) == (code, 3)
+
+
+def test_windows_paths(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story(photo="images\\a.svg"),
+        "b.md": story(photo="C:\\Users\\Мария\\фото.jpg")},
+        images={"images/a.svg": SVG})
+    content = load_content(root)
+    assert [s.id for s in content.stories] == ["a"]
+    assert content.problems[0].code == "path_outside"
+
+
+def test_optional_fields_of_the_wrong_kind_only_warn(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story(attract="иногда", tags="5", duration="долго", example="нет")})
+    content = load_content(root)
+    assert len(content.stories) == 1
+    assert content.stories[0].attract is True
+    assert [(p.code, p.is_error) for p in content.problems] == [("wrong_type", False)] * 3
+
+
+def test_what_yaml_would_mangle_is_kept_as_typed(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story(title="12:30", centre="yes")})
+    (item,) = load_content(root).stories
+    assert item.title.ru == "12:30"
+    assert item.centre.ru == "yes"
+
+
+def test_misnamed_files_and_folders_are_named(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    (root / "stories" / "b.md.txt").write_text(story(), encoding="utf-8")
+    (root / "stories" / "c.markdown").write_text(story(), encoding="utf-8")
+    (root / "story").mkdir()
+    content = load_content(root)
+    found = sorted((Path(p.path).name, p.code, p.message("ru")) for p in content.problems)
+    assert found == [
+        ("b.md.txt", "wrong_suffix", "файл «b.md.txt» не будет прочитан: нужно расширение .md "
+                                     "— переименуйте его в «b.md»"),
+        ("c.markdown", "wrong_suffix", "файл «c.markdown» не будет прочитан: нужно расширение "
+                                       ".md — переименуйте его в «c.md»"),
+        ("story", "unknown_entry", "«story» — лишний файл или папка, киоск её не читает "
+                                   "(возможно, вы имели в виду «stories»?)"),
+    ]
 
 
 def test_symlink_leading_outside_is_refused(tmp_path: Path) -> None:
@@ -147,7 +190,7 @@ def test_warnings_do_not_hide_a_story(tmp_path: Path) -> None:
     content = load_content(root)
     assert len(content.stories) == 1
     assert [p.code for p in content.problems] == [
-        "unknown_key", "inline_image", "bad_date", "unknown_tag"]
+        "unknown_field", "inline_image", "bad_date", "unknown_tag"]
     assert "возможно, вы имели в виду «title»" in content.problems[0].message("ru")
     assert "возможно, вы имели в виду «дети»" in content.problems[3].message("ru")
     assert "example.org" not in content.stories[0].body.ru

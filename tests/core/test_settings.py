@@ -47,9 +47,19 @@ def test_wrong_type_is_an_error_and_keeps_the_default() -> None:
     assert settings.idle_seconds == 90
     assert problems[0].is_error
     assert problems[0].message("ru") == (
-        "«idle_seconds» должно быть числом, а указано «долго»; используется 90")
+        "«idle_seconds»: ожидается число, а указано «долго»; используется 90")
     assert problems[0].message("en") == (
         "“idle_seconds” must be a number, but is “долго”; using 90")
+
+
+def test_numbers_in_quotes_and_russian_yes_no_are_understood() -> None:
+    settings, problems = read('slide_seconds: "12"\nidle_seconds: 60,5\n'
+                              "attract:\n  anniversary: нет\n  colouring_invite: да\n")
+    assert problems == []
+    assert settings.slide_seconds == 12.0
+    assert settings.idle_seconds == 60.5
+    assert settings.attract_anniversary is False
+    assert settings.attract_colouring_invite is True
 
 
 def test_unknown_key_suggests_the_nearest_one() -> None:

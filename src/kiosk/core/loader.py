@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
 from kiosk.core.problems import Problem, ProblemLog, Severity
-from kiosk.core.settings import Settings, parse_settings, suggest
+from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.yamlsrc import LineDict, MarkdownFile, parse_markdown_file, parse_yaml
 
 SETTINGS_FILE = "kiosk.yaml"
@@ -26,6 +26,8 @@ COLOURING_INDEX = "colouring.yaml"
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Files staff may keep in the folders without the kiosk complaining about them.
 IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
+KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, "images", "README.txt",
+                 "README.md")
 DURATION_RANGE = (3.0, 120.0)
 
 T = TypeVar("T")
@@ -75,6 +77,7 @@ class ContentLoader:
         if not self.root.is_dir():
             self.log_for(self.root).error("missing_folder", None, value=str(self.root))
             return Content(self.root, problems=tuple(self.problems))
+        self._check_entries()
         settings = self._load_settings()
         pages = tuple(
             page for path in self._files(ANNIVERSARY_DIR, (".md",))
@@ -91,14 +94,30 @@ class ContentLoader:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _check_entries(self) -> None:
+        """A misspelt folder («story/») would be ignored without a word: name it."""
+        try:
+            names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+        except OSError:
+            return
+        for name in names:
+            if name not in KNOWN_ENTRIES:
+                self.log_for(self.root / name).warning(
+                    "unknown_entry", None, value=name, suggest=suggest(name, KNOWN_ENTRIES))
+
     def _files(self, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
         directory = self.root / folder
         try:
-            entries = list(directory.iterdir())
+            entries = [p for p in directory.iterdir() if not p.name.startswith(".")]
         except OSError:
             return []
-        files = [p for p in entries if p.suffix.lower() in suffixes and not p.name.startswith(".")
-                 and p.is_file()]
+        files = [p for p in entries if p.suffix.lower() in suffixes and p.is_file()]
+        for path in entries:
+            # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
+            if path not in files and path.is_file() and path.name.lower() != "readme.txt" and (
+                    ".md" in path.name.lower() or path.suffix.lower() == ".markdown"):
+                name = path.name[: path.name.lower().index(".m")] + ".md"
+                self.log_for(path).warning("wrong_suffix", None, value=path.name, name=name)
         return sorted(files, key=lambda p: natural_key(p.name))
 
     def _guarded(self, path: Path, load: Callable[[Path], T | None]) -> T | None:
@@ -151,15 +170,19 @@ class ContentLoader:
     def _text_field(self, md: MarkdownFile, key: str, log: ProblemLog,
                     required: bool = False) -> str:
         value = md.fields.get(key)
-        if value is None:
-            if required:
+        line = md.fields.line_of(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if key in md.fields:
+                (log.error if required else log.warning)("empty_field", line, key=key)
+            elif required:
                 log.error("missing_field", 2, key=key)
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            log.error("wrong_type", md.fields.line_of(key), key=key, expected="text",
-                      value=str(value), default="—")
+        if isinstance(value, list | dict):
+            log.error("wrong_type", line, key=key, expected="text", value=str(value),
+                      default="—")
             return ""
-        return str(value).strip()
+        # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
+        return md.fields.raw_text.get(key, str(value)).strip()
 
     def _body(self, md: MarkdownFile, log: ProblemLog, image_key: str) -> Text:
         body_ru, body_en = md.body_ru, md.body_en
@@ -175,7 +198,7 @@ class ContentLoader:
     def _unknown_fields(self, md: MarkdownFile, known: tuple[str, ...], log: ProblemLog) -> None:
         for key in md.fields:
             if key not in known:
-                log.warning("unknown_key", md.fields.line_of(key), key=key,
+                log.warning("unknown_field", md.fields.line_of(key), key=key,
                             suggest=suggest(key, known))
 
     def _duration(self, md: MarkdownFile, log: ProblemLog) -> float | None:
@@ -183,23 +206,25 @@ class ContentLoader:
         if value is None:
             return None
         line = md.fields.line_of("duration")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            log.error("wrong_type", line, key="duration", expected="number", value=str(value),
-                      default="slide_seconds")
+        number = as_number(value)
+        if number is None:
+            log.warning("wrong_type", line, key="duration", expected="number", value=str(value),
+                        default="slide_seconds")
             return None
         low, high = DURATION_RANGE
-        used = min(max(float(value), low), high)
-        if used != value:
+        used = min(max(number, low), high)
+        if used != number:
             log.warning("clamped", line, key="duration", value=f"{value:g}", low=f"{low:g}",
                         high=f"{high:g}", used=f"{used:g}")
         return used
 
     def _flag(self, md: MarkdownFile, key: str, default: bool, log: ProblemLog) -> bool:
         value = md.fields.get(key, default)
-        if isinstance(value, bool):
-            return value
-        log.error("wrong_type", md.fields.line_of(key), key=key, expected="yes_no",
-                  value=str(value), default=str(default).lower())
+        flag = as_flag(value)
+        if flag is not None:
+            return flag
+        log.warning("wrong_type", md.fields.line_of(key), key=key, expected="yes_no",
+                    value=md.fields.raw_text.get(key, str(value)), default=str(default).lower())
         return default
 
     def _image(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
@@ -214,10 +239,14 @@ class ContentLoader:
 
     def resolve_image(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
         """A path that staff wrote, checked: inside the folder, present, decodable."""
-        if _REMOTE.match(value) and not re.match(r"^[a-z]:[\\/]", value, re.IGNORECASE):
+        windows_drive = re.match(r"^[a-z]:[\\/]", value, re.IGNORECASE)
+        if _REMOTE.match(value) and not windows_drive:
             log.error("path_remote", line, value=value)
             return None
-        relative = Path(value)
+        if windows_drive:
+            log.error("path_outside", line, value=value)
+            return None
+        relative = Path(value.replace("\\", "/"))  # «images\photo.jpg» typed on Windows
         root = self.root.resolve()
         if relative.is_absolute():
             log.error("path_outside", line, value=value)
@@ -316,8 +345,8 @@ class ContentLoader:
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list):
-            log.error("wrong_type", line, key="tags", expected="list", value=str(value),
-                      default="—")
+            log.warning("wrong_type", line, key="tags", expected="list", value=str(value),
+                        default="—")
             return ()
         tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
         if settings.tags:
@@ -384,7 +413,7 @@ class ContentLoader:
                 continue
             for key in entry:
                 if key not in ("file", "title", "title_en"):
-                    log.warning("unknown_key", entry.line_of(key), key=key,
+                    log.warning("unknown_field", entry.line_of(key), key=key,
                                 suggest=suggest(key, ["file", "title", "title_en"]))
             order.append(name)
             titles[name] = Text(str(entry.get("title") or _title_from_name(Path(name).stem)),

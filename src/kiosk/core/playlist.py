@@ -98,12 +98,6 @@ class AttractPlaylist:
         self.shown_at = now
         return self.current
 
-    def upcoming(self) -> Slide:
-        """The slide after the current one, without moving (to prepare it in advance)."""
-        if self.index + 1 < len(self.slides):
-            return self.slides[self.index + 1]
-        return build_cycle(self.content, self.cycle + 1)[0]
-
     def restart(self, now: float) -> Slide:
         """Back to the first slide of the loop (after a visitor's session ends)."""
         self.index = 0

@@ -19,23 +19,41 @@ class Severity(Enum):
 # and how to fix it; placeholders are filled from Problem.args.
 MESSAGES: dict[str, tuple[str, str]] = {
     "yaml_syntax": (
-        "ошибка в разметке YAML: {detail}. {hint}",
-        "YAML syntax error: {detail}. {hint}",
+        "ошибка в разметке YAML. {hint} (технически: {detail})",
+        "YAML syntax error. {hint} (technically: {detail})",
     ),
     "not_a_mapping": (
-        "здесь ожидается список настроек вида «ключ: значение», а найдено {found}",
-        "expected settings of the form “key: value”, found {found}",
+        "здесь ожидаются строки вида «ключ: значение», а найден {found}",
+        "expected lines of the form “key: value”, found {found}",
     ),
     "unknown_key": (
         "неизвестная настройка «{key}»{suggestion}; она не учитывается",
         "unknown setting “{key}”{suggestion}; it is ignored",
+    ),
+    "unknown_field": (
+        "неизвестное поле «{key}»{suggestion}; оно не учитывается",
+        "unknown field “{key}”{suggestion}; it is ignored",
+    ),
+    "empty_field": (
+        "поле «{key}» пустое. Если текст начинается с # или содержит двоеточие, возьмите его "
+        "в кавычки: {key}: \"…\"",
+        "the field “{key}” is empty. If the text starts with # or contains a colon, put it in "
+        "quotes: {key}: \"…\"",
+    ),
+    "wrong_suffix": (
+        "файл «{value}» не будет прочитан: нужно расширение .md — переименуйте его в «{name}»",
+        "the file “{value}” is not read: it needs the .md extension — rename it to “{name}”",
+    ),
+    "unknown_entry": (
+        "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
+        "“{value}” is not a file or folder the kiosk reads{suggestion}",
     ),
     "duplicate_key": (
         "настройка «{key}» указана дважды; действует последнее значение — удалите лишнюю строку",
         "“{key}” is given twice; the last value wins — delete the extra line",
     ),
     "wrong_type": (
-        "«{key}» должно быть {expected}, а указано «{value}»; используется {default}",
+        "«{key}»: ожидается {expected}, а указано «{value}»; используется {default}",
         "“{key}” must be {expected}, but is “{value}”; using {default}",
     ),
     "clamped": (
@@ -96,8 +114,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the image “{value}” is damaged or unreadable ({detail}); save it again",
     ),
     "image_too_large": (
-        "изображение «{value}» слишком большое ({detail}); уменьшите его до 4000×4000 точек",
-        "the image “{value}” is too large ({detail}); scale it down to 4000×4000 pixels",
+        "изображение «{value}» слишком большое ({detail}); уменьшите его: не больше "
+        "16 мегапикселей (например, 4000×4000 точек) и 8000 точек по стороне",
+        "the image “{value}” is too large ({detail}); scale it down to at most 16 megapixels "
+        "(for example 4000×4000) and 8000 pixels a side",
     ),
     "svg_external": (
         "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; он не будет загружен",
@@ -136,13 +156,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Names of value types for the "wrong_type" message.
 TYPE_NAMES: dict[str, tuple[str, str]] = {
-    "number": ("числом", "a number"),
-    "whole": ("целым числом", "a whole number"),
-    "text": ("текстом", "text"),
-    "yes_no": ("true (да) или false (нет)", "true or false"),
-    "mapping": ("списком строк «ключ: значение»", "a list of “key: value” lines"),
-    "list": ("списком в квадратных скобках, например [дети, забота]",
+    "number": ("число", "a number"),
+    "whole": ("целое число", "a whole number"),
+    "text": ("текст", "text"),
+    "yes_no": ("true или false", "true or false"),
+    "mapping": ("список строк «ключ: значение»", "a list of “key: value” lines"),
+    "list": ("список в квадратных скобках, например [дети, забота]",
              "a list in square brackets, for example [children, care]"),
+}
+
+# What was found instead of "key: value" lines, by Python type name.
+FOUND_NAMES: dict[str, tuple[str, str]] = {
+    "str": ("просто текст (возможно, после двоеточия нет пробела)",
+            "plain text (perhaps a colon without a space after it)"),
+    "list": ("список", "a list"),
+    "int": ("число", "a number"),
+    "float": ("число", "a number"),
+    "bool": ("да/нет", "yes/no"),
 }
 
 YAML_HINTS: tuple[tuple[str, str, str], ...] = (
@@ -153,6 +183,13 @@ YAML_HINTS: tuple[tuple[str, str, str], ...] = (
         "There seems to be a colon in a value — put the whole text after “key:” in quotes",
     ),
     (
+        "cannot start any token",
+        "В строке табуляция или знак, с которого не может начинаться значение (например, @ "
+        "или `) — замените табуляцию пробелами, а такой текст возьмите в кавычки",
+        "There is a tab, or a character a value cannot start with (such as @ or `) — replace "
+        "tabs with spaces and put such text in quotes",
+    ),
+    (
         "found character '\\t'",
         "В начале строки табуляция — замените её пробелами",
         "There is a tab at the start of a line — replace it with spaces",
@@ -161,6 +198,16 @@ YAML_HINTS: tuple[tuple[str, str, str], ...] = (
         "could not find expected ':'",
         "В строке нет двоеточия между названием и значением",
         "A line lacks the colon between the name and the value",
+    ),
+    (
+        "flow sequence",
+        "Не закрыта квадратная скобка [ … ] или между элементами нет запятой",
+        "A square bracket [ … ] is not closed, or a comma between items is missing",
+    ),
+    (
+        "quoted scalar",
+        "Не закрыта кавычка",
+        "A quote is not closed",
     ),
     (
         "found unexpected end of stream",
@@ -193,15 +240,25 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_consequence(self) -> bool:
+        """«This file will not be shown»: follows from errors, is not a problem of its own."""
+        return self.code == "skipped"
+
+    @property
+    def sort_key(self) -> tuple[str, int]:
+        return (self.path, self.line or 0)
+
     def message(self, lang: Language = "ru") -> str:
         ru, en = MESSAGES[self.code]
         template = ru if lang == "ru" else en
         args = dict(self.args)
         if self.code == "yaml_syntax":
             args["hint"] = yaml_hint(args.get("detail", ""), lang)
-        if "expected" in args:
-            ru_name, en_name = TYPE_NAMES[args["expected"]]
-            args["expected"] = ru_name if lang == "ru" else en_name
+        for key, names in (("expected", TYPE_NAMES), ("found", FOUND_NAMES)):
+            if key in args and args[key] in names:
+                ru_name, en_name = names[args[key]]
+                args[key] = ru_name if lang == "ru" else en_name
         suggest = args.pop("suggest", "")
         if suggest:
             args["suggestion"] = (

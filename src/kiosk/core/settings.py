@@ -58,6 +58,34 @@ TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "t
                   "idle_seconds", "warning_seconds", "attract", "tags")
 
 
+YES_WORDS = ("да", "yes", "true", "on")
+NO_WORDS = ("нет", "no", "false", "off")
+
+
+def as_flag(value: Any) -> bool | None:
+    """true/false as YAML reads it, and also «да»/«нет» as staff write it; None otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    """A number, also when typed in quotes («"9"») or with a decimal comma («2,5»)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
 def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
     """The nearest known name to a mistyped one, or '' when nothing is close."""
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -135,14 +163,12 @@ def _checker(attr: str) -> Checker:
 
 def _check_number(rule: _Number, name: str, value: Any, default: Any, line: int | None,
                   log: ProblemLog) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    number = as_number(value)
+    if number is None or number != number:  # not a number, or NaN
         kind = "whole" if rule.integer else "number"
         log.error("wrong_type", line, key=name, expected=kind, value=str(value),
                   default=_format_number(default))
         return default  # type: ignore[no-any-return]
-    number: float = value
-    if number != number:  # NaN
-        number = default
     clamped = min(max(number, rule.low), rule.high)
     if clamped != number:
         log.warning("clamped", line, key=name, value=_format_number(number),
@@ -162,8 +188,9 @@ def _check_choice(choices: tuple[str, ...], name: str, value: Any, default: Any,
 
 
 def _check_flag(name: str, value: Any, default: Any, line: int | None, log: ProblemLog) -> bool:
-    if isinstance(value, bool):
-        return value
+    flag = as_flag(value)
+    if flag is not None:
+        return flag
     log.error("wrong_type", line, key=name, expected="yes_no", value=str(value),
               default=str(default).lower())
     return bool(default)

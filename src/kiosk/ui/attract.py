@@ -161,14 +161,8 @@ class AttractScreen(Screen):
         self.card = SlideCard(theme, images)
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
-        self._prepared: dict[tuple[str, str], QPixmap] = {}
         self._shown: tuple[str, str, int, int] | None = None
-        # The next slide is rendered a moment after a slide appears, never before its frame.
-        self.prepare_timer = QTimer(self)
-        self.prepare_timer.setSingleShot(True)
-        self.prepare_timer.setInterval(300)
-        self.prepare_timer.timeout.connect(self._prepare_upcoming)
-        self.stage.transition_finished.connect(self.prepare_timer.start)
+
         self.slide_timer = QTimer(self)
         self.slide_timer.setSingleShot(True)
         self.slide_timer.timeout.connect(self._next_slide)
@@ -211,7 +205,6 @@ class AttractScreen(Screen):
     def set_content(self, content: Content) -> None:
         self.content = content
         self.playlist = AttractPlaylist(content, self.clock())
-        self._prepared.clear()
         self._shown = None
         self.images.clear()
         self.refresh()
@@ -230,7 +223,6 @@ class AttractScreen(Screen):
         """Leave attract: no timer keeps running behind another screen."""
         self.slide_timer.stop()
         self.clock_timer.stop()
-        self.prepare_timer.stop()
         self.pulse.stop()
         self.stage.animation.stop()
 
@@ -242,8 +234,6 @@ class AttractScreen(Screen):
         if self.playlist is not None and self.stage.width() > 1:
             self._show_current()
             self.reschedule()
-            if self.isVisible():
-                self.prepare_timer.start()
 
     # -- slides ----------------------------------------------------------------------------
 
@@ -257,26 +247,15 @@ class AttractScreen(Screen):
             self._shown = shown
 
     def _pixmap(self, slide: Slide) -> QPixmap:
-        pixmap = self._prepared.pop((slide.key, self.lang), None)
-        if pixmap is None or pixmap.size() != self.stage.size():
-            assert self.content is not None
-            pixmap = self.card.render_slide(slide, self.content, self.lang, self.stage.size())
-        return pixmap
+        """The slide rendered at the stage's size. Rendered when it is due (about 20 ms,
+        before the transition starts), not kept in advance: one full-screen pixmap less."""
+        assert self.content is not None
+        return self.card.render_slide(slide, self.content, self.lang, self.stage.size())
 
     def display(self, slide: Slide) -> None:
         """Show one slide at once, without a transition (previews and tests)."""
         self.stage.show_pixmap(self._pixmap(slide), False, 0)
         self._shown = None
-
-    def _prepare_upcoming(self) -> None:
-        """Render the next slide while nothing moves, so the transition starts at once."""
-        if self.playlist is None or self.content is None or not self.isVisible():
-            return
-        upcoming = self.playlist.upcoming()
-        key = (upcoming.key, self.lang)
-        if key not in self._prepared and upcoming != self.playlist.current:
-            self._prepared = {key: self.card.render_slide(
-                upcoming, self.content, self.lang, self.stage.size())}
 
     def reschedule(self) -> None:
         """Set the slide timer from the playlist and the clock (also after a clock jump)."""

@@ -1,0 +1,69 @@
+"""What every benchmark prints: one line per figure, `NAME VALUE UNIT budget BUDGET ok|OVER`."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    budget: float
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.budget
+
+    def line(self) -> str:
+        verdict = "ok" if self.ok else "OVER"
+        return f"{self.name} {self.value:.3g} {self.unit} budget {self.budget:g} {verdict}"
+
+
+def report(figures: list[Figure]) -> int:
+    for figure in figures:
+        print(figure.line(), flush=True)
+    return 0 if all(f.ok for f in figures) else 1
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def offscreen_platform(width: int, height: int) -> str:
+    """QT_QPA_PLATFORM value for an offscreen screen of this size."""
+    config = Path(tempfile.gettempdir()) / f"kiosk-bench-screen-{width}x{height}.json"
+    config.write_text(json.dumps({"windowFrameMargins": False, "screens": [
+        {"name": "bench", "x": 0, "y": 0, "width": width, "height": height,
+         "logicalDpi": 96, "dpr": 1}]}))
+    return f"offscreen:configfile={config}"
+
+
+def pss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise RuntimeError("no Pss in smaps_rollup")
+
+
+def cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -1,0 +1,123 @@
+"""The commands as staff and CI run them: in a subprocess, reading what they print."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import BUNDLED, copy_bundled
+
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def kiosk(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kiosk", *map(str, args)], capture_output=True,
+                          text=True, env=ENV, cwd=cwd, timeout=120)
+
+
+def test_check_passes_on_the_bundled_content() -> None:
+    result = kiosk("check", BUNDLED)
+    assert result.returncode == 0, result.stdout
+    assert "Ошибок: 0" in result.stdout
+
+
+def test_check_names_file_line_and_fix_for_each_broken_copy(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    umbrella = root / "stories" / "umbrella.md"
+    umbrella.write_text(umbrella.read_text(encoding="utf-8").replace(
+        "title: Зонтик под ливнем", "title: Зонтик: под ливнем"), encoding="utf-8")
+    glasses = root / "stories" / "forgotten-glasses.md"
+    text = glasses.read_text(encoding="utf-8")
+    photo_line = next(i for i, line in enumerate(text.splitlines(), 1)
+                      if line.startswith("photo:"))
+    glasses.write_text(text.replace("photo: images/glasses.svg", "photo: images/glases.svg"),
+                       encoding="utf-8")
+    (root / "kiosk.yaml").write_text("idle_seconds: долго\nslide_seconds: 1\n", encoding="utf-8")
+    page = sorted((root / "anniversary").glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "image: images/", "image: ../../etc/"), encoding="utf-8")
+
+    result = kiosk("check", root)
+    out = result.stdout
+    assert result.returncode == 1
+    assert f"{umbrella}:2: ошибка: ошибка в разметке YAML" in out
+    assert "возьмите весь текст после «ключ:» в кавычки" in out
+    assert (f"{glasses}:{photo_line}: ошибка: файл «images/glases.svg» не найден; "
+            "проверьте имя") in out
+    assert (f"{root / 'kiosk.yaml'}:1: ошибка: «idle_seconds»: ожидается число, "
+            "а указано «долго»; используется 90") in out
+    assert f"{root / 'kiosk.yaml'}:2: предупреждение: «slide_seconds»: 1" in out
+    assert f"{page}:" in out and "ведёт за пределы папки с материалами" in out
+
+    english = kiosk("check", root, "--lang", "en").stdout
+    assert "the file “images/glases.svg” was not found" in english
+
+
+def test_check_reports_damaged_images(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    png = root / "images" / "broken.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")  # cut short
+    glasses = root / "stories" / "forgotten-glasses.md"
+    glasses.write_text(glasses.read_text(encoding="utf-8").replace(
+        "photo: images/glasses.svg", "photo: images/broken.png"), encoding="utf-8")
+    result = kiosk("check", root)
+    assert result.returncode == 1
+    assert "изображение «images/broken.png» повреждено" in result.stdout
+
+
+def test_check_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:
+    result = kiosk("check", tmp_path / "nowhere")
+    assert result.returncode == 1
+    assert "не найдена" in result.stdout
+
+
+def test_preview_writes_every_screen_and_a_contact_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    result = kiosk("preview", BUNDLED, "--out", out, "--size", "1080x1920")
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.glob("*.png")}
+    assert {"menu.png", "menu-en.png", "idle-warning.png", "colouring-picker.png"} <= names
+    stories = len(list((BUNDLED / "stories").glob("*.md")))
+    assert sum(n.startswith("story-") for n in names) == stories
+    assert sum(n.startswith("anniversary-") for n in names) >= 5
+    assert any(n.startswith("attract-") and "colouring" in n for n in names)
+    sheet = (out / "index.html").read_text(encoding="utf-8")
+    assert all(name in sheet for name in names)
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(out / "menu.png")).size().toTuple() == (1080, 1920)
+
+
+def test_preview_marks_items_with_problems(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    story = root / "stories" / "umbrella.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("date: ", "titel: опечатка\ndate: "),
+                     encoding="utf-8")
+    kiosk("preview", root, "--out", tmp_path / "out")
+    sheet = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'class="shot problem"' in sheet
+    assert "возможно, вы имели в виду «title»" in sheet
+
+
+def test_bad_size_argument_is_explained() -> None:
+    result = kiosk("preview", "--out", "x", "--size", "big")
+    assert result.returncode == 2
+    assert "1920x1080" in result.stderr
+
+
+def test_pyside_survives_many_void_calls() -> None:
+    """PySide6 6.12.0 on Python 3.11 aborts after a few thousand calls of a method that
+    returns nothing (none_dealloc). The kiosk makes such calls all day: this must survive."""
+    code = ("from PySide6.QtWidgets import QApplication, QLabel\n"
+            "app = QApplication([])\n"
+            "label = QLabel()\n"
+            "for i in range(20000):\n"
+            "    label.setText(str(i))\n"
+            "    label.setVisible(False)\n"
+            "print('survived')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "survived"

@@ -1,0 +1,112 @@
+"""Nothing cut off, big enough to hit, large enough to read: on every screen and size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.contrast import contrast_ratio
+from kiosk.core.model import Content
+from kiosk.ui import theme as th
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.screen import Screen
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import MarkdownView
+
+W = TypeVar("W", bound=QWidget)
+
+
+def visible_in(window: KioskWindow, kind: type[W]) -> list[W]:
+    return [w for w in window.findChildren(kind) if w.isVisibleTo(window) and w.isVisible()]
+
+
+def rect_in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def check_screen(window: KioskWindow, screen: Screen) -> None:
+    QApplication.processEvents()
+    theme = window.theme
+    bounds = window.rect()
+    for button in visible_in(window, QAbstractButton):
+        where = rect_in_window(button, window)
+        assert bounds.contains(where), f"{button.text()!r} is cut off on {screen}"
+        assert min(where.width(), where.height()) >= theme.px(96), \
+            f"{button.text()!r} is smaller than a fingertip: {where}"
+    for label in visible_in(window, QLabel):
+        if label.text():
+            assert bounds.contains(rect_in_window(label, window)), label.text()
+            assert label.font().pixelSize() >= theme.px(28), label.text()
+    for view in visible_in(window, MarkdownView):
+        if view.markdown:
+            assert not view.overflows(), f"text cut off: {view.markdown[:60]}"
+            assert view.font_px >= theme.body_px - theme.px(4), view.markdown[:60]
+
+
+def walk_every_screen(window: KioskWindow) -> None:
+    check_screen(window, window.attract)
+    window.show_screen(window.menu)
+    for lang in ("ru", "en"):
+        window.set_language(lang)
+        check_screen(window, window.menu)
+        window.show_screen(window.anniversary)
+        for index in range(len(window.content.pages)):
+            window.anniversary.go(index)
+            check_screen(window, window.anniversary)
+        window.show_screen(window.stories)
+        for index in range(len(window.content.stories)):
+            window.stories.go(index)
+            check_screen(window, window.stories)
+        window.show_screen(window.picker)
+        check_screen(window, window.picker)
+        window.overlay.show_countdown(15, lang)
+        check_screen(window, window.menu)
+        window.overlay.hide()
+
+
+def test_every_screen_fits(window: KioskWindow) -> None:
+    walk_every_screen(window)
+
+
+def test_every_attract_slide_fits(window: KioskWindow) -> None:
+    from kiosk.ui.preview import attract_slides
+
+    for slide in attract_slides(window.content):
+        window.attract.display(slide)
+        assert not window.attract.card.body.overflows(), slide.key
+
+
+def test_4k_screen_scales_everything(qtbot: QtBot, bundled: Content) -> None:
+    win = KioskWindow(Theme(3840, 2160), bundled)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_screen(win.menu)
+    assert win.menu.title.font().pixelSize() == 128
+    walk_every_screen(win)
+    win.attract.stop()
+
+
+def test_no_content_shows_a_branded_screen_not_a_black_one(qtbot: QtBot,
+                                                           tmp_path: Path) -> None:
+    win = KioskWindow(Theme(1920, 1080), Content(tmp_path / "missing"))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.attract.card.title.text() == "Мои Документы"
+    image = win.grab().toImage()
+    centre = QColor(image.pixel(image.width() // 2, image.height() // 3))
+    assert centre.lightness() > 200  # the paper colour, not black
+    qtbot.mouseClick(win.attract.stage, Qt.MouseButton.LeftButton)
+    assert not any(tile.isVisible() for tile in win.menu.tiles.values())
+    win.attract.stop()
+
+
+@pytest.mark.parametrize(("name", "fg", "bg", "needed"), th.TEXT_ON_BACKGROUND)
+def test_text_contrast(name: str, fg: str, bg: str, needed: float) -> None:
+    assert contrast_ratio(fg, bg) >= needed, name
