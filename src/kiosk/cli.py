@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "check":
+        # `kiosk check | head` must not end in a traceback when head stops reading.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return check(args.content, args.lang)
     if args.command == "preview":
         return preview(args.content, args.out, args.size, args.lang)
@@ -111,7 +114,7 @@ def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language 
     from kiosk.ui.preview import preview as render
 
     shots = render(content_dir, out, size, lang)
-    print(f"{len(shots)} экранов → {out / 'index.html'}")
+    print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_check_names_file_line_and_fix_for_each_broken_copy(tmp_path: Path) -> N
     result = kiosk("check", root)
     out = result.stdout
     assert result.returncode == 1
-    assert f"{umbrella}:2: ошибка: ошибка в разметке YAML" in out
+    assert f"{umbrella}:2: ошибка: разметка YAML нарушена" in out
     assert "возьмите весь текст после «ключ:» в кавычки" in out
     assert (f"{glasses}:{photo_line}: ошибка: файл «images/glases.svg» не найден; "
             "проверьте имя") in out
@@ -121,3 +122,15 @@ def test_pyside_survives_many_void_calls() -> None:
                             env=ENV, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "survived"
+
+
+def test_sigterm_ends_the_kiosk_cleanly() -> None:
+    with subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "run", "--content", str(BUNDLED), "--windowed",
+             "--size", "1080x1920"], stderr=subprocess.PIPE, text=True, env=ENV) as process:
+        assert process.stderr is not None
+        for line in process.stderr:  # the log line written once the content is on screen
+            if "showing" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0

@@ -61,7 +61,7 @@ def test_broken_front_matter_skips_only_that_story(tmp_path: Path) -> None:
     assert [s.id for s in content.stories] == ["good"]
     assert codes(content.problems) == [("bad.md", 2, "yaml_syntax"), ("bad.md", None, "skipped")]
     assert content.problems[0].format("ru").startswith(
-        f"{root / 'stories' / 'bad.md'}:2: ошибка: ошибка в разметке YAML")
+        f"{root / 'stories' / 'bad.md'}:2: ошибка: разметка YAML нарушена")
 
 
 @pytest.mark.parametrize(
@@ -237,3 +237,23 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
     assert missing.is_empty and missing.problems[0].code == "missing_folder"
     empty = load_content(make_folder(tmp_path / "empty"))
     assert empty.is_empty and [p.code for p in empty.problems] == ["no_content"]
+
+
+def test_quoted_or_comma_numbers_out_of_range_are_clamped(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", pages={"1.md": '---\ntitle: А\nduration: "2,5"\n---\nТ\n'})
+    content = load_content(root)
+    assert content.pages[0].duration == 3.0
+    assert content.problems[0].message("ru").startswith("«duration»: 2.5 — вне допустимого")
+
+
+def test_values_in_messages_are_words_not_python(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="slide_seconds:\ncentre_name: 12:30\n",
+                       stories={"a.md": story(tags="5")})
+    content = load_content(root)
+    assert content.settings.centre_name == "12:30"
+    messages = [p.message("ru") for p in content.problems]
+    assert messages == [
+        "«slide_seconds»: ожидается число, а указано «пусто»; используется 9",
+        "«tags»: ожидается список в квадратных скобках, например [дети, забота], а указано «5»; "
+        "используется ничего (поле не учитывается)",
+    ]

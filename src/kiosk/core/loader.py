@@ -179,7 +179,7 @@ class ContentLoader:
             return ""
         if isinstance(value, list | dict):
             log.error("wrong_type", line, key=key, expected="text", value=str(value),
-                      default="—")
+                      default="nothing")
             return ""
         # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
         return md.fields.raw_text.get(key, str(value)).strip()
@@ -209,12 +209,12 @@ class ContentLoader:
         number = as_number(value)
         if number is None:
             log.warning("wrong_type", line, key="duration", expected="number", value=str(value),
-                        default="slide_seconds")
+                        default="slide_seconds_default")
             return None
         low, high = DURATION_RANGE
         used = min(max(number, low), high)
         if used != number:
-            log.warning("clamped", line, key="duration", value=f"{value:g}", low=f"{low:g}",
+            log.warning("clamped", line, key="duration", value=f"{number:g}", low=f"{low:g}",
                         high=f"{high:g}", used=f"{used:g}")
         return used
 
@@ -233,7 +233,7 @@ class ContentLoader:
             return None
         line = md.fields.line_of(key)
         if not isinstance(value, str):
-            log.error("wrong_type", line, key=key, expected="text", value=str(value), default="—")
+            log.error("wrong_type", line, key=key, expected="text", value=str(value), default="nothing")
             return None
         return self.resolve_image(value.strip(), log, line)
 
@@ -346,7 +346,7 @@ class ContentLoader:
             value = value.split(",")
         if not isinstance(value, list):
             log.warning("wrong_type", line, key="tags", expected="list", value=str(value),
-                        default="—")
+                        default="nothing")
             return ()
         tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
         if settings.tags:
@@ -400,7 +400,7 @@ class ContentLoader:
             return order, titles
         if not isinstance(data, list):
             log.error("wrong_type", 1, key=COLOURING_INDEX, expected="list",
-                      value=type(data).__name__, default="—")
+                      value=type(data).__name__, default="nothing")
             return order, titles
         for entry in data:
             if not isinstance(entry, LineDict) or not isinstance(entry.get("file"), str):
@@ -416,8 +416,8 @@ class ContentLoader:
                     log.warning("unknown_field", entry.line_of(key), key=key,
                                 suggest=suggest(key, ["file", "title", "title_en"]))
             order.append(name)
-            titles[name] = Text(str(entry.get("title") or _title_from_name(Path(name).stem)),
-                                str(entry.get("title_en") or ""))
+            title = entry.raw_text.get("title", "") or _title_from_name(Path(name).stem)
+            titles[name] = Text(title, entry.raw_text.get("title_en", ""))
         return order, titles
 
 

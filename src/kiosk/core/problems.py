@@ -19,8 +19,8 @@ class Severity(Enum):
 # and how to fix it; placeholders are filled from Problem.args.
 MESSAGES: dict[str, tuple[str, str]] = {
     "yaml_syntax": (
-        "ошибка в разметке YAML. {hint} (технически: {detail})",
-        "YAML syntax error. {hint} (technically: {detail})",
+        "разметка YAML нарушена. {hint} (технически: {detail})",
+        "the YAML is broken. {hint} (technically: {detail})",
     ),
     "not_a_mapping": (
         "здесь ожидаются строки вида «ключ: значение», а найден {found}",
@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is not a file or folder the kiosk reads{suggestion}",
     ),
     "duplicate_key": (
-        "настройка «{key}» указана дважды; действует последнее значение — удалите лишнюю строку",
+        "«{key}» указано дважды; действует последнее значение — удалите лишнюю строку",
         "“{key}” is given twice; the last value wins — delete the extra line",
     ),
     "wrong_type": (
@@ -159,10 +159,20 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "number": ("число", "a number"),
     "whole": ("целое число", "a whole number"),
     "text": ("текст", "text"),
-    "yes_no": ("true или false", "true or false"),
+    "yes_no": ("true или false (можно да или нет)", "true or false (or yes/no)"),
     "mapping": ("список строк «ключ: значение»", "a list of “key: value” lines"),
     "list": ("список в квадратных скобках, например [дети, забота]",
              "a list in square brackets, for example [children, care]"),
+}
+
+# Words for what the kiosk uses instead of a bad value, and for decoders' terse reports.
+VALUE_NAMES: dict[str, tuple[str, str]] = {
+    "nothing": ("ничего (поле не учитывается)", "nothing (the field is ignored)"),
+    "slide_seconds_default": ("время слайда из kiosk.yaml (slide_seconds)",
+                              "the slide time of kiosk.yaml (slide_seconds)"),
+    "Unknown error": ("файл обрывается или испорчен", "the file is cut short or corrupt"),
+    "": ("пусто", "empty"),
+    "None": ("пусто", "empty"),
 }
 
 # What was found instead of "key: value" lines, by Python type name.
@@ -176,7 +186,12 @@ FOUND_NAMES: dict[str, tuple[str, str]] = {
 }
 
 YAML_HINTS: tuple[tuple[str, str, str], ...] = (
-    # (fragment of PyYAML's message, Russian hint, English hint)
+    # (fragment of PyYAML's message, Russian hint, English hint); the first match wins
+    (
+        "found character '\\t'",
+        "В строке табуляция — замените её пробелами",
+        "There is a tab on this line — replace it with spaces",
+    ),
     (
         "mapping values are not allowed",
         "Похоже, в значении есть двоеточие — возьмите весь текст после «ключ:» в кавычки",
@@ -188,11 +203,6 @@ YAML_HINTS: tuple[tuple[str, str, str], ...] = (
         "или `) — замените табуляцию пробелами, а такой текст возьмите в кавычки",
         "There is a tab, or a character a value cannot start with (such as @ or `) — replace "
         "tabs with spaces and put such text in quotes",
-    ),
-    (
-        "found character '\\t'",
-        "В начале строки табуляция — замените её пробелами",
-        "There is a tab at the start of a line — replace it with spaces",
     ),
     (
         "could not find expected ':'",
@@ -246,8 +256,9 @@ class Problem:
         return self.code == "skipped"
 
     @property
-    def sort_key(self) -> tuple[str, int]:
-        return (self.path, self.line or 0)
+    def sort_key(self) -> tuple[str, bool, int]:
+        """By file, then line; «will not be shown» after the errors that cause it."""
+        return (self.path, self.is_consequence, self.line or 0)
 
     def message(self, lang: Language = "ru") -> str:
         ru, en = MESSAGES[self.code]
@@ -255,7 +266,9 @@ class Problem:
         args = dict(self.args)
         if self.code == "yaml_syntax":
             args["hint"] = yaml_hint(args.get("detail", ""), lang)
-        for key, names in (("expected", TYPE_NAMES), ("found", FOUND_NAMES)):
+        for key, names in (("expected", TYPE_NAMES), ("found", FOUND_NAMES),
+                           ("default", VALUE_NAMES), ("detail", VALUE_NAMES),
+                           ("value", VALUE_NAMES)):
             if key in args and args[key] in names:
                 ru_name, en_name = names[args[key]]
                 args[key] = ru_name if lang == "ru" else en_name

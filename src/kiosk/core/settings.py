@@ -119,9 +119,10 @@ def parse_settings(data: Any, log: ProblemLog) -> Settings:
                 lines[attr] = value.line_of(sub)
         elif key == "attract":
             log.error("wrong_type", line, key=key, expected="mapping",
-                      value=str(value), default="—")
+                      value=str(value), default="nothing")
         elif key in TOP_LEVEL_KEYS:
-            values[key] = value
+            # Names are kept as typed: YAML would turn «12:30» into 750 and «yes» into True.
+            values[key] = data.raw_text.get(key, value) if key in _TEXTS else value
             lines[key] = line
         else:
             log.warning("unknown_key", line, key=key, suggest=suggest(key, TOP_LEVEL_KEYS))
@@ -208,7 +209,7 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
                 log: ProblemLog) -> Mapping[str, str]:
     if not isinstance(value, dict):
         log.error("wrong_type", line, key=name, expected="mapping",
-                  value=str(value), default="—")
+                  value=str(value), default="nothing")
         return dict(default)
     return {str(ru).strip(): str(en).strip() if en is not None else str(ru).strip()
             for ru, en in value.items()}

@@ -76,6 +76,9 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         detail = " ".join(filter(None, [exc.context, exc.problem]))
+        lines = text.splitlines()
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            detail = f"found character '\\t' {detail}"  # libyaml does not name the tab
         log.error("yaml_syntax", line, detail=detail or "?")
         return None
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import linecache
 import logging
 import signal
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.loader import load_content
@@ -28,6 +29,9 @@ def create_application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setApplicationName("kiosk")
+    # Qt's pixmap cache (10 MB by default) serves style drawing we hardly use; slides are
+    # full-screen pixmaps of their own. Bounded small, it keeps an idle kiosk's memory flat.
+    QPixmapCache.setCacheLimit(2048)
     load_fonts()
     return app
 
@@ -77,6 +81,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
+    # PySide6's import hook read the source of every module imported after it into
+    # linecache (about 3 MB); nothing needs it unless a traceback is printed.
+    linecache.clearcache()
     log.info("showing %d pages, %d stories, %d colouring pictures from %s",
              len(content.pages), len(content.stories), len(content.colouring), content_dir)
     await finished.wait()

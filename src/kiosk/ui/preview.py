@@ -118,9 +118,11 @@ def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
             f'<img src="{html.escape(shot.file)}" loading="lazy" alt=""></a>'
             f"<figcaption>{html.escape(shot.caption)}<br><code>{html.escape(shot.file)}</code>"
             f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
-    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in content.problems)
-    problems = (f"<h2>Замечания ({len(content.problems)})</h2><ul>{listing}</ul>"
-                if content.problems else "<p>Замечаний нет.</p>")
+    listed = sorted(content.problems, key=lambda p: p.sort_key)
+    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in listed)
+    count = sum(not p.is_consequence for p in listed)
+    problems = (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
+                if listed else "<p>Замечаний нет.</p>")
     width = 420 if size[0] >= size[1] else 240
     page = f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>

@@ -93,7 +93,7 @@ def render_image(path: Path, box: QSize) -> QImage:
 class ImageCache:
     """Rendered images by (path, box), least recently used dropped first: bounded memory."""
 
-    def __init__(self, capacity: int = 4) -> None:
+    def __init__(self, capacity: int = 3) -> None:
         self.capacity = capacity
         self._images: OrderedDict[tuple[Path, int, int], QImage] = OrderedDict()
 

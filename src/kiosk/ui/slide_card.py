@@ -179,4 +179,6 @@ class SlideCard(ItemCard):
         self.fill(slide, content, lang)
         # Never shown: grab() lays out and paints a hidden widget without a window of its own.
         self.box.activate()
-        return self.grab()
+        pixmap = self.grab()
+        self.image.clear()  # the slide's pixmap has it now; don't keep a second copy
+        return pixmap
