@@ -233,7 +233,8 @@ class ContentLoader:
             return None
         line = md.fields.line_of(key)
         if not isinstance(value, str):
-            log.error("wrong_type", line, key=key, expected="text", value=str(value), default="nothing")
+            log.error("wrong_type", line, key=key, expected="text", value=str(value),
+                      default="nothing")
             return None
         return self.resolve_image(value.strip(), log, line)
 
