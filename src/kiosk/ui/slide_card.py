@@ -170,6 +170,11 @@ class SlideCard(ItemCard):
             title = content.settings.centre(lang)
             body = tr("welcome_sub", lang)
             badge = tr("welcome", lang)
+        # An invitation has few words: set them large, as a poster would.
+        poster = slide.kind in (SlideKind.COLOURING, SlideKind.WELCOME)
+        self.title.setFont(self.theme.font(
+            self.theme.display_px if poster else self.theme.title_px, bold=True))
+        self.body.max_px = self.theme.px(60 if poster else 44)
         self.show_item(badge, title, meta, body, image)
 
     def render_slide(self, slide: Slide, content: Content, lang: Language,

@@ -204,7 +204,7 @@ class MarkdownView(QWidget):
         self.document = markdown_document("")
         self.markdown = ""
         self.font_px = max_px
-        self._fitted_for: tuple[str, int, int] | None = None
+        self._fitted_for: tuple[str, int, int, int] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_markdown(self, markdown: str) -> None:
@@ -229,7 +229,7 @@ class MarkdownView(QWidget):
         return self.document.size().height()
 
     def _fit(self) -> None:
-        key = (self.markdown, self.width(), self.height())
+        key = (self.markdown, self.width(), self.height(), self.max_px)
         if self._fitted_for == key:
             return
         self._fitted_for = key
