@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QGridLayout,
     QHBoxLayout,
     QSizePolicy,
@@ -19,10 +18,10 @@ from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, text_label
+from kiosk.ui.widgets import BigButton, Icon, TouchButton, text_label
 
 
-class Thumbnail(QAbstractButton):
+class Thumbnail(TouchButton):
     """A picture on a white card: the whole card is the button, the title is under it."""
 
     def __init__(self, theme: Theme, images: ImageCache, picture: ColouringPicture) -> None:
@@ -30,8 +29,6 @@ class Thumbnail(QAbstractButton):
         self.theme = theme
         self.images = images
         self.picture = picture
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:

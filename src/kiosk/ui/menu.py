@@ -7,7 +7,6 @@ from enum import Enum
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QBoxLayout,
     QButtonGroup,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, text_label
+from kiosk.ui.widgets import BigButton, TouchButton, text_label
 
 
 class Destination(Enum):
@@ -39,7 +38,7 @@ TILES: tuple[tuple[Destination, str, str], ...] = (
 )
 
 
-class Tile(QAbstractButton):
+class Tile(TouchButton):
     """A whole tile is one button: icon, title and a line under it."""
 
     def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
@@ -48,8 +47,6 @@ class Tile(QAbstractButton):
         self.background = QColor(background)
         self.icon_pixmap = icon
         self.subtitle = ""
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:

@@ -68,9 +68,18 @@ def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
     return path
 
 
-class BigButton(QAbstractButton):
-    """A large rounded button: an icon, a label, or both. Reacts on release, like every button,
-    so a finger that slides off cancels the tap."""
+class TouchButton(QAbstractButton):
+    """A button for fingers: no keyboard focus (no focus frame, no key presses), a pointing
+    cursor where a mouse is used. Reacts on release, so a finger that slides off cancels."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+class BigButton(TouchButton):
+    """A large rounded button: an icon, a label, or both."""
 
     def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
                  background: str = th.BLUE, foreground: str = th.WHITE,
@@ -84,8 +93,6 @@ class BigButton(QAbstractButton):
         self.foreground = QColor(foreground)
         self.setText(text)
         self.setFont(theme.font(font_px or theme.heading_px, bold=True))
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:
