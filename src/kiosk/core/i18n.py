@@ -34,10 +34,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Пока взрослые заполняют документы, дети рисуют. Коснитесь экрана!",
         "While the grown-ups fill in their forms, children can colour. Touch the screen!",
     ),
-    "colouring_soon": (
-        "Раскрашивание появится в следующей версии",
-        "Colouring arrives in the next version",
-    ),
     "welcome": ("Добро пожаловать!", "Welcome!"),
     "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
     "story_badge": ("Искренний сервис", "Sincere service"),

@@ -42,8 +42,8 @@ class Thumbnail(TouchButton):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(th.WHITE))
         painter.drawRoundedRect(rect, radius, radius)
-        border = QColor(th.ORANGE if self.isDown() or self.isChecked() else th.BLUE)
-        pen_width = self.theme.px(10 if self.isDown() or self.isChecked() else 5)
+        border = QColor(th.ORANGE if self.isDown() else th.BLUE)
+        pen_width = self.theme.px(10 if self.isDown() else 5)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(border, pen_width))
         painter.drawRoundedRect(rect, radius, radius)
@@ -69,9 +69,6 @@ class ColouringPickerScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.title = text_label(theme, theme.title_px, bold=True)
-        # Until the colouring canvas arrives, a chosen picture is marked and this line says so.
-        self.notice = text_label(theme, theme.body_px, colour=th.INK_SOFT)
-        self.notice.hide()
         self.home = BigButton(theme, icon=Icon.HOME, background=th.ORANGE, foreground=th.INK)
         self.home.clicked.connect(self.home_requested)
         self.grid = QGridLayout()
@@ -86,7 +83,6 @@ class ColouringPickerScreen(Screen):
         layout.setSpacing(theme.margin)
         layout.addLayout(header)
         layout.addLayout(self.grid, 1)
-        layout.addWidget(self.notice)
 
     def set_content(self, content: Content) -> None:
         super().set_content(content)
@@ -98,27 +94,12 @@ class ColouringPickerScreen(Screen):
         columns = 2 if self.theme.portrait else 4
         for i, picture in enumerate(pictures[:12]):
             thumbnail = Thumbnail(self.theme, self.images, picture)
-            thumbnail.setCheckable(True)
-            thumbnail.setAutoExclusive(True)
-            thumbnail.clicked.connect(lambda _=False, p=picture.id: self._choose(p))
+            thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)
         self.refresh()
 
-    def _choose(self, picture_id: str) -> None:
-        self.notice.show()
-        self.picture_chosen.emit(picture_id)
-
-    def reset(self) -> None:
-        for thumbnail in self.thumbnails:
-            thumbnail.setAutoExclusive(False)
-            thumbnail.setChecked(False)
-            thumbnail.setAutoExclusive(True)
-        self.notice.hide()
-        self.refresh()
-
     def render_view(self) -> None:
-        self.notice.setText(tr("colouring_soon", self.lang))
         self.title.setText(tr("colouring_title", self.lang))
         self.home.setText(tr("home", self.lang))
         for thumbnail in self.thumbnails:

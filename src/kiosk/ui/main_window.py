@@ -16,6 +16,7 @@ from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.colouring import ColouringScreen
 from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.menu import Destination, MenuScreen
@@ -49,13 +50,16 @@ class KioskWindow(QWidget):
         self.anniversary = AnniversaryScreen(theme, self.images)
         self.stories = StoriesScreen(theme, self.images)
         self.picker = ColouringPickerScreen(theme, self.images)
+        self.colouring = ColouringScreen(theme, self.images)
         self.screens: list[Screen] = [self.attract, self.menu, self.anniversary, self.stories,
-                                      self.picker]
+                                      self.picker, self.colouring]
         self.stack = QStackedLayout(self)
         for screen in self.screens:
             self.stack.addWidget(screen)
             screen.home_requested.connect(lambda: self.show_screen(self.menu))
         self.menu.chosen.connect(self._open)
+        self.picker.picture_chosen.connect(self._colour)
+        self.colouring.back_requested.connect(lambda: self.show_screen(self.picker))
         self.menu.language_chosen.connect(self._language_chosen)
 
         self.overlay = IdleOverlay(theme, self)
@@ -104,6 +108,8 @@ class KioskWindow(QWidget):
     def show_screen(self, screen: Screen) -> None:
         if screen is not self.attract:
             self.attract.stop()
+        if screen is not self.colouring:
+            self.colouring.reset()  # nothing of a child's drawing outlives the page
         self.stack.setCurrentWidget(screen)
         if screen is self.attract:
             self.attract.start()
@@ -113,6 +119,12 @@ class KioskWindow(QWidget):
                   Destination.COLOURING: self.picker}[destination]
         target.reset()
         self.show_screen(target)
+
+    def _colour(self, picture_id: str) -> None:
+        picture = next((p for p in self.content.colouring if p.id == picture_id), None)
+        if picture is not None:
+            self.show_screen(self.colouring)
+            self.colouring.open_picture(picture)
 
     def go_to_attract(self) -> None:
         """The visitor has gone: wipe every screen's state, default language, attract."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QFontDatabase, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -111,3 +114,48 @@ class ImageCache:
 
     def clear(self) -> None:
         self._images.clear()
+
+
+_EXTERNAL_IMAGE = re.compile(rb"<image\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_EXTERNAL_HREF = re.compile(rb"""(?:xlink:)?href\s*=\s*["'](?!#|data:)[^"']*["']""", re.IGNORECASE)
+
+
+def safe_svg_bytes(path: Path) -> bytes:
+    """The SVG without anything that points outside it: external <image> elements and links
+    are dropped, so rendering never opens another file or address."""
+    data = path.read_bytes()
+    data = _EXTERNAL_IMAGE.sub(
+        lambda m: m.group(0) if b"data:" in m.group(0) else b"", data)
+    return _EXTERNAL_HREF.sub(b"", data)
+
+
+def render_line_art(path: Path, box: QSize) -> npt.NDArray[np.uint8] | None:
+    """A colouring picture as lightness (0 black … 255 white), fitted into `box` and laid on
+    white paper (transparent parts become paper). None if it cannot be decoded."""
+    if path.suffix.lower() == ".svg":
+        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
+        if not renderer.isValid():
+            return None
+        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+        image = QImage(size, QImage.Format.Format_RGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+    else:
+        decoded = render_image(path, box)
+        if decoded.isNull():
+            return None
+        image = QImage(decoded.size(), QImage.Format.Format_RGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.drawImage(0, 0, decoded)
+        painter.end()
+    grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height = grey.width(), grey.height()
+    if width == 0 or height == 0:
+        return None
+    buffer = np.frombuffer(grey.constBits(), dtype=np.uint8)
+    rows = buffer.reshape(height, grey.bytesPerLine())[:, :width]
+    return rows.copy()  # the QImage, and the memory under the view, goes when we return

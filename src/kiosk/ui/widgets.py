@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from enum import Enum
@@ -13,6 +14,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPaintEvent,
     QPalette,
     QPen,
@@ -31,13 +33,34 @@ class Icon(Enum):
     LEFT = "left"
     RIGHT = "right"
     RANDOM = "random"
+    FILL = "fill"  # a drop: pour colour into a shape
+    DOT = "dot"  # the brush: a round dot
+    ERASER = "eraser"
+    UNDO = "undo"
+    NEW_SHEET = "new_sheet"  # start over
+    STAR = "star"  # done
+    PICTURES = "pictures"  # back to the picture picker
+    CHECK = "check"
+    CROSS = "cross"
     NONE = "none"
+
+
+def _stroked(path: QPainterPath, width: float) -> QPainterPath:
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return stroker.createStroke(path).simplified()
 
 
 def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
     """Simple, bold pictograms that need no font and no words."""
     path = QPainterPath()
     x, y, w, h = box.x(), box.y(), box.width(), box.height()
+
+    def at(fx: float, fy: float) -> QPointF:
+        return QPointF(x + w * fx, y + h * fy)
+
     if icon is Icon.HOME:
         path.moveTo(x + w * 0.5, y + h * 0.08)
         path.lineTo(x + w * 0.95, y + h * 0.5)
@@ -59,6 +82,85 @@ def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
         for px, py in points[1:]:
             path.lineTo(x + w * px, y + h * py)
         path.closeSubpath()
+    elif icon is Icon.FILL:
+        path.moveTo(x + w * 0.5, y + h * 0.06)
+        path.cubicTo(x + w * 0.5, y + h * 0.06, x + w * 0.16, y + h * 0.5,
+                     x + w * 0.16, y + h * 0.64)
+        path.cubicTo(x + w * 0.16, y + h * 0.84, x + w * 0.32, y + h * 0.96,
+                     x + w * 0.5, y + h * 0.96)
+        path.cubicTo(x + w * 0.68, y + h * 0.96, x + w * 0.84, y + h * 0.84,
+                     x + w * 0.84, y + h * 0.64)
+        path.cubicTo(x + w * 0.84, y + h * 0.5, x + w * 0.5, y + h * 0.06,
+                     x + w * 0.5, y + h * 0.06)
+        path.closeSubpath()
+    elif icon is Icon.DOT:
+        path.addEllipse(box.center(), w / 2, h / 2)
+    elif icon is Icon.ERASER:
+        body = QPainterPath()
+        body.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.3, w * 0.8, h * 0.42), w * 0.08,
+                            h * 0.08)
+        tip = QPainterPath()
+        tip.addRect(QRectF(x + w * 0.1, y + h * 0.3, w * 0.3, h * 0.42))
+        path = body.subtracted(tip)
+        path.addRoundedRect(QRectF(x + w * 0.12, y + h * 0.34, w * 0.22, h * 0.34), w * 0.05,
+                            h * 0.05)
+        path.addRect(QRectF(x + w * 0.08, y + h * 0.8, w * 0.84, h * 0.06))
+    elif icon is Icon.UNDO:
+        arc = QPainterPath()
+        arc.moveTo(x + w * 0.3, y + h * 0.38)
+        arc.cubicTo(at(0.55, 0.25), at(0.9, 0.35), at(0.85, 0.62))
+        arc.cubicTo(at(0.8, 0.82), at(0.6, 0.88), at(0.45, 0.86))
+        path = _stroked(arc, w * 0.13)
+        head = QPainterPath()
+        head.moveTo(x + w * 0.06, y + h * 0.42)
+        head.lineTo(x + w * 0.42, y + h * 0.14)
+        head.lineTo(x + w * 0.42, y + h * 0.66)
+        head.closeSubpath()
+        path = path.united(head)
+    elif icon is Icon.NEW_SHEET:
+        sheet = QPainterPath()
+        sheet.moveTo(x + w * 0.2, y + h * 0.06)
+        sheet.lineTo(x + w * 0.62, y + h * 0.06)
+        sheet.lineTo(x + w * 0.82, y + h * 0.26)
+        sheet.lineTo(x + w * 0.82, y + h * 0.94)
+        sheet.lineTo(x + w * 0.2, y + h * 0.94)
+        sheet.closeSubpath()
+        path = _stroked(sheet, w * 0.09)
+        sparkle = QPainterPath()
+        sparkle.moveTo(x + w * 0.51, y + h * 0.4)
+        sparkle.lineTo(x + w * 0.51, y + h * 0.76)
+        sparkle.moveTo(x + w * 0.33, y + h * 0.58)
+        sparkle.lineTo(x + w * 0.69, y + h * 0.58)
+        path = path.united(_stroked(sparkle, w * 0.09))
+    elif icon is Icon.STAR:
+        for i in range(10):
+            radius = 0.48 if i % 2 == 0 else 0.2
+            angle = -math.pi / 2 + i * math.pi / 5
+            point = QPointF(x + w * (0.5 + radius * math.cos(angle)),
+                            y + h * (0.54 + radius * math.sin(angle)))
+            if i == 0:
+                path.moveTo(point)
+            else:
+                path.lineTo(point)
+        path.closeSubpath()
+    elif icon is Icon.PICTURES:
+        for col in (0, 1):
+            for row in (0, 1):
+                path.addRoundedRect(QRectF(x + w * (0.08 + 0.46 * col), y + h * (0.08 + 0.46 * row),
+                                           w * 0.38, h * 0.38), w * 0.06, h * 0.06)
+    elif icon is Icon.CHECK:
+        tick = QPainterPath()
+        tick.moveTo(x + w * 0.12, y + h * 0.52)
+        tick.lineTo(x + w * 0.4, y + h * 0.8)
+        tick.lineTo(x + w * 0.9, y + h * 0.22)
+        path = _stroked(tick, w * 0.16)
+    elif icon is Icon.CROSS:
+        cross = QPainterPath()
+        cross.moveTo(x + w * 0.18, y + h * 0.18)
+        cross.lineTo(x + w * 0.82, y + h * 0.82)
+        cross.moveTo(x + w * 0.82, y + h * 0.18)
+        cross.lineTo(x + w * 0.18, y + h * 0.82)
+        path = _stroked(cross, w * 0.16)
     elif icon is Icon.RANDOM:
         # A die showing five.
         path.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.1, w * 0.8, h * 0.8), w * 0.16, h * 0.16)
@@ -84,10 +186,11 @@ class BigButton(TouchButton):
     def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
                  background: str = th.BLUE, foreground: str = th.WHITE,
                  font_px: int | None = None, padding: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 glyph_scale: float = 0.5, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
         self.glyph = icon
+        self.glyph_scale = glyph_scale
         self.padding = theme.px(40) if padding is None else padding
         self.background = QColor(background)
         self.foreground = QColor(foreground)
@@ -123,7 +226,7 @@ class BigButton(TouchButton):
         painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), radius, radius)
         ink = self.foreground if not self.isCheckable() or self.isChecked() else self.background
         text_width = self.fontMetrics().horizontalAdvance(self.text()) if self.text() else 0
-        icon_side = rect.height() * 0.5 if self.glyph is not Icon.NONE else 0
+        icon_side = rect.height() * self.glyph_scale if self.glyph is not Icon.NONE else 0
         gap = self.theme.px(20) if text_width and icon_side else 0
         left = rect.center().x() - (text_width + icon_side + gap) / 2
         if icon_side:

@@ -1,0 +1,147 @@
+"""The colouring engine on arrays: no leaks, no white specks, exact undo."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.core.colouring import PAPER, Canvas, EngineSettings, analyse, prepare, rgb
+
+RED, BLUE, GREEN = rgb("#E53935"), rgb("#1E88E5"), rgb("#43A047")
+
+
+def two_rooms(width: int = 960, height: int = 540, gap: int = 0,
+              antialiased: bool = True) -> np.ndarray:
+    """A rectangle split by a wall into two rooms, drawn like line art (anti-aliased)."""
+    art = np.full((height, width), 255, dtype=np.uint8)
+    line = cv2.LINE_AA if antialiased else cv2.LINE_8
+    cv2.rectangle(art, (50, 50), (width - 50, height - 50), 0, 5, line)
+    cv2.line(art, (width // 2, 50), (width // 2, height - 50), 0, 5, line)
+    if gap:
+        middle = height // 2
+        art[middle - gap // 2: middle + (gap + 1) // 2, width // 2 - 6: width // 2 + 7] = 255
+    return art
+
+
+def circle(antialiased: bool) -> np.ndarray:
+    art = np.full((540, 960), 255, dtype=np.uint8)
+    cv2.circle(art, (480, 270), 200, 0, 4, cv2.LINE_AA if antialiased else cv2.LINE_8)
+    return art
+
+
+@pytest.mark.parametrize("antialiased", [True, False])
+def test_fill_stays_inside_the_lines(antialiased: bool) -> None:
+    canvas = Canvas(prepare(circle(antialiased)))
+    assert canvas.fill(480, 270, RED) is not None
+    assert canvas.paint[270, 480] == RED
+    assert canvas.paint[270, 900] == PAPER  # outside the circle
+    assert canvas.paint[20, 20] == PAPER
+
+
+@pytest.mark.parametrize("antialiased", [True, False])
+def test_no_paper_left_near_the_lines(antialiased: bool) -> None:
+    art = circle(antialiased)
+    picture = prepare(art)
+    canvas = Canvas(picture)
+    canvas.fill(480, 270, RED)
+    inside = (np.indices(art.shape)[0] - 270) ** 2 + (np.indices(art.shape)[1] - 480) ** 2
+    disc = inside < 200 ** 2
+    ink = (art < 250).astype(np.uint8)
+    near_lines = cv2.dilate(ink, np.ones((7, 7), np.uint8)).astype(bool)  # within 3 px
+    visible = art > 64  # paper and the grey anti-aliased edge: what is not hidden by black
+    edge = disc & near_lines & visible
+    assert edge.sum() > 1000
+    # Every visible pixel of the disc within 3 px of the line, the grey edge included,
+    # carries the paint: multiplied by the line art, no white speck can show.
+    assert (canvas.paint[edge] == RED).all()
+    assert not (canvas.composite()[edge] == 0xFFFFFFFF).any()
+
+
+def test_a_small_gap_does_not_leak() -> None:
+    canvas = Canvas(prepare(two_rooms(gap=3)))
+    canvas.fill(200, 270, RED)
+    assert canvas.paint[270, 200] == RED
+    assert canvas.paint[270, 760] == PAPER
+
+
+def test_gap_closing_scales_and_can_be_tuned() -> None:
+    art = two_rooms(1920, 1080, gap=7)
+    assert Canvas(prepare(art)).fill(300, 540, RED) is not None
+    leaky = Canvas(prepare(art, EngineSettings(gap_px=1)))
+    leaky.fill(300, 540, RED)
+    assert leaky.paint[540, 1500] == RED  # without gap closing the paint floods through
+
+
+def test_a_tap_on_a_line_fills_the_nearest_region() -> None:
+    art = two_rooms()
+    canvas = Canvas(prepare(art))
+    x = 480 + 2  # on the wall, nearer the right room
+    assert art[270, x] < 128
+    canvas.fill(x, 270, BLUE)
+    assert canvas.paint[270, 700] == BLUE
+    assert canvas.paint[270, 200] == PAPER
+
+
+def test_undo_restores_the_exact_previous_image() -> None:
+    canvas = Canvas(prepare(two_rooms()))
+    states = [canvas.paint.copy()]
+    canvas.fill(200, 270, RED)
+    states.append(canvas.paint.copy())
+    canvas.begin_stroke(100, 100, BLUE, 20)
+    canvas.extend_stroke(700, 400)
+    canvas.extend_stroke(720, 120)
+    canvas.end_stroke()
+    states.append(canvas.paint.copy())
+    canvas.fill(700, 270, GREEN)
+    states.append(canvas.paint.copy())
+    canvas.start_over()
+    assert canvas.is_blank
+    for expected in reversed(states):
+        canvas.undo()
+        assert np.array_equal(canvas.paint, expected)
+    assert not canvas.can_undo
+
+
+def test_at_least_twenty_undo_steps() -> None:
+    canvas = Canvas(prepare(two_rooms()))
+    colours = [rgb(f"#{i:02X}{255 - i:02X}80") for i in range(25)]
+    for colour in colours:
+        canvas.fill(200, 270, colour)
+    for colour in reversed(colours[:-1]):
+        canvas.undo()
+        assert canvas.paint[270, 200] == colour
+    assert len(colours) - 1 >= 20
+
+
+def test_brush_stroke_is_continuous_and_eraser_brings_back_paper() -> None:
+    canvas = Canvas(prepare(two_rooms()))
+    canvas.fill(200, 270, RED)
+    canvas.begin_stroke(100, 200, BLUE, 10)
+    canvas.extend_stroke(400, 200)  # one fast move: the whole way is painted
+    canvas.end_stroke()
+    assert (canvas.paint[200, 100:400] == BLUE).all()
+    canvas.begin_stroke(150, 200, PAPER, 15)
+    canvas.extend_stroke(250, 200)
+    canvas.end_stroke()
+    assert (canvas.paint[200, 150:250] == PAPER).all()
+    # the line art is a separate layer: the eraser never removes a line
+    assert canvas.composite()[50, 300] & 0xFF < 100
+
+
+def test_wipe_forgets_everything() -> None:
+    canvas = Canvas(prepare(two_rooms()))
+    canvas.fill(200, 270, RED)
+    canvas.wipe()
+    assert canvas.is_blank and not canvas.can_undo
+
+
+def test_line_art_is_told_apart_from_photos_and_blank_pages() -> None:
+    assert analyse(prepare(two_rooms())).problem == ""
+    noise = np.random.default_rng(1).integers(0, 256, (540, 960), dtype=np.uint8)
+    assert analyse(prepare(noise)).problem == "colouring_photo"
+    blank = np.full((540, 960), 255, dtype=np.uint8)
+    assert analyse(prepare(blank)).problem == "colouring_no_lines"
+    scribble = blank.copy()
+    cv2.line(scribble, (100, 100), (800, 400), 0, 6)
+    assert analyse(prepare(scribble)).problem == "colouring_not_closed"
