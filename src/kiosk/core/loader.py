@@ -46,6 +46,8 @@ class ImageCheck:
 
 
 ImageProbe = Callable[[Path], ImageCheck]
+# Says whether a colouring picture is line art a child can colour: '' or a problem code.
+LineArtProbe = Callable[[Path], str]
 
 
 def no_probe(path: Path) -> ImageCheck:
@@ -64,9 +66,11 @@ def natural_key(name: str) -> list[Any]:
 
 
 class ContentLoader:
-    def __init__(self, root: Path, probe: ImageProbe = no_probe) -> None:
+    def __init__(self, root: Path, probe: ImageProbe = no_probe,
+                 line_art: LineArtProbe | None = None) -> None:
         self.root = root
         self.probe = probe
+        self.line_art = line_art
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
 
@@ -277,7 +281,10 @@ class ContentLoader:
                 for ref in svg_external_references(path):
                     found.append(Problem("", None, Severity.WARNING, "svg_external",
                                          {"value": shown_as, "detail": ref}))
-            check = self.probe(path)
+            try:
+                check = self.probe(path)
+            except Exception as exc:  # a decoder that fails outright: that image only
+                check = ImageCheck("bad_image", f"{type(exc).__name__}: {exc}")
             if not check.ok:
                 found.append(Problem("", None, Severity.ERROR, check.problem,
                                      {"value": shown_as, "detail": check.detail}))
@@ -386,10 +393,19 @@ class ContentLoader:
             if any(p.is_error for p in problems):
                 log.warning("skipped")
                 continue
+            if self.line_art is not None and (verdict := self._line_art_verdict(path)):
+                log.warning(verdict, None, value=path.name)
             pictures[path.name] = ColouringPicture(
                 path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
         ordered = [pictures.pop(name) for name in order if name in pictures]
         return (*ordered, *pictures.values())
+
+    def _line_art_verdict(self, path: Path) -> str:
+        assert self.line_art is not None
+        try:
+            return self.line_art(path)
+        except Exception:  # the decoder check has already spoken about broken files
+            return ""
 
     def _colouring_index(self, index: Path, present: set[str]) -> tuple[list[str], dict[str, Text]]:
         log = self.log_for(index)
@@ -438,7 +454,10 @@ def svg_external_references(path: Path) -> list[str]:
     return [ref for ref in refs if ref and not ref.startswith(("#", "data:"))]
 
 
-def load_content(root: Path, probe: ImageProbe = no_probe) -> Content:
-    return ContentLoader(root, probe).load()
+def load_content(root: Path, probe: ImageProbe = no_probe,
+                 line_art: LineArtProbe | None = None) -> Content:
+    """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
+    `kiosk check`, not for start-up."""
+    return ContentLoader(root, probe, line_art).load()
 
 

@@ -148,6 +148,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "этот файл не будет показан, пока ошибка не исправлена",
         "this file will not be shown until the error is fixed",
     ),
+    "colouring_no_lines": (
+        "в картинке «{value}» не нашлось линий: она почти пустая или слишком бледная. Для "
+        "раскраски нужны чёрные контуры на белом фоне",
+        "the picture “{value}” has no lines: it is almost empty or too pale. A colouring "
+        "picture needs black outlines on white",
+    ),
+    "colouring_photo": (
+        "картинка «{value}» похожа на фотографию или цветной рисунок: в ней слишком много "
+        "мелких областей, ребёнок не сможет их раскрасить. Нужен контурный рисунок — чёрные "
+        "линии на белом",
+        "the picture “{value}” looks like a photo or a coloured drawing: it has too many tiny "
+        "areas for a child to colour. Use line art — black lines on white",
+    ),
+    "colouring_not_closed": (
+        "в картинке «{value}» нет замкнутых областей: заливка зальёт всю картинку. Замкните "
+        "контуры — линии должны сходиться без просветов",
+        "the picture “{value}” has no closed areas: a fill would flood all of it. Close the "
+        "outlines — lines must meet without gaps",
+    ),
     "colouring_unknown_file": (
         "картинки «{value}» нет в папке colouring/",
         "there is no picture “{value}” in the colouring/ folder",

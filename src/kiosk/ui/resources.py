@@ -46,7 +46,7 @@ def load_fonts() -> list[str]:
 def probe_image(path: Path) -> ImageCheck:
     """Decode the whole image once, so a truncated file is caught before it reaches a screen."""
     if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(str(path))
+        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
         if not renderer.isValid():
             return ImageCheck("bad_image", "SVG")
         size = renderer.defaultSize()
@@ -72,7 +72,7 @@ def render_image(path: Path, box: QSize) -> QImage:
     if box.isEmpty():
         return QImage()
     if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(str(path))
+        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
         if not renderer.isValid():
             return QImage()
         size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
@@ -118,6 +118,17 @@ class ImageCache:
 
 _EXTERNAL_IMAGE = re.compile(rb"<image\b[^>]*>", re.IGNORECASE | re.DOTALL)
 _EXTERNAL_HREF = re.compile(rb"""(?:xlink:)?href\s*=\s*["'](?!#|data:)[^"']*["']""", re.IGNORECASE)
+
+
+def line_art_problem(path: Path) -> str:
+    """For `kiosk check`: prepare the picture as the canvas would (at about 1080p) and say
+    whether a child could colour it ('' when it is fine)."""
+    from kiosk.core.colouring import analyse, prepare
+
+    lightness = render_line_art(path, QSize(1400, 1000))
+    if lightness is None:
+        return ""  # the decoder's own check reports a picture that does not decode
+    return analyse(prepare(lightness)).problem
 
 
 def safe_svg_bytes(path: Path) -> bytes:

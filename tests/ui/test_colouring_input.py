@@ -1,0 +1,149 @@
+"""Whatever file staff drop in content/colouring/, the kiosk copes: bad input for the canvas."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+from kiosk.core.colouring import PAPER, Canvas, prepare, rgb
+from kiosk.core.loader import load_content
+from kiosk.ui.resources import line_art_problem, probe_image, render_line_art
+from tests.helpers import make_folder
+
+RED = rgb("#E53935")
+BOX = QSize(800, 600)
+
+
+def draw_rooms(image: QImage) -> None:
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("black"), 6))
+    painter.drawRect(50, 50, 700, 500)
+    painter.drawLine(400, 50, 400, 550)
+    painter.end()
+
+
+def saved(image: QImage, path: Path, quality: int = -1) -> Path:
+    assert image.save(str(path), None, quality)
+    return path
+
+
+def filled_left_room(path: Path) -> Canvas:
+    lightness = render_line_art(path, BOX)
+    assert lightness is not None
+    canvas = Canvas(prepare(lightness))
+    canvas.fill(200, 300, RED)
+    return canvas
+
+
+def test_transparent_png_is_laid_on_paper(tmp_path: Path) -> None:
+    image = QImage(800, 600, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    draw_rooms(image)
+    canvas = filled_left_room(saved(image, tmp_path / "t.png"))
+    assert canvas.picture.lightness[10, 10] == 255  # transparent became white paper
+    assert canvas.paint[300, 200] == RED and canvas.paint[300, 600] == PAPER
+
+
+def test_noisy_jpeg_fills_without_leaks_or_specks(tmp_path: Path) -> None:
+    image = QImage(800, 600, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    draw_rooms(image)
+    canvas = filled_left_room(saved(image, tmp_path / "n.jpg", quality=20))
+    assert canvas.paint[300, 600] == PAPER  # the right room stays white
+    room = canvas.paint[60:540, 60:390]
+    assert (room == RED).mean() > 0.999  # compression noise left no unpainted specks
+
+
+def test_one_bit_image(tmp_path: Path) -> None:
+    image = QImage(800, 600, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    draw_rooms(image)
+    mono = image.convertToFormat(QImage.Format.Format_Mono)
+    canvas = filled_left_room(saved(mono, tmp_path / "m.png"))
+    assert canvas.paint[300, 200] == RED and canvas.paint[300, 600] == PAPER
+
+
+def huge_png(path: Path, side: int = 20_000) -> Path:
+    """A valid 1-bit PNG of side×side pixels that is small on disk."""
+    row = b"\x00" + b"\xff" * (side // 8)
+    raw = zlib.compress(row * side, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw)
+                     + chunk(b"IEND", b""))
+    return path
+
+
+def test_a_20000_pixel_picture_is_refused_before_decoding(tmp_path: Path) -> None:
+    path = huge_png(tmp_path / "huge.png")
+    assert probe_image(path).problem == "image_too_large"
+    assert render_line_art(path, BOX) is None  # never decoded: no 400-megapixel buffer
+
+
+@pytest.mark.qt_log_ignore(".*")
+def test_damaged_files_are_named_and_skipped(tmp_path: Path) -> None:
+    image = QImage(800, 600, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    draw_rooms(image)
+    good = saved(image, tmp_path / "good.png").read_bytes()
+    root = make_folder(tmp_path / "c", images={
+        "colouring/cut.png": good[: len(good) // 2],
+        "colouring/garbage.jpg": b"not a jpeg at all",
+        "colouring/ok.png": good,
+    })
+    huge_png(root / "colouring" / "huge.png")
+    content = load_content(root, probe_image)
+    assert [p.id for p in content.colouring] == ["ok"]
+    codes = {(Path(p.path).name, p.code) for p in content.problems if p.is_error}
+    assert codes == {("cut.png", "bad_image"), ("garbage.jpg", "bad_image"),
+                     ("huge.png", "image_too_large")}
+
+
+def test_svg_pointing_outside_is_never_fetched(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    black = QImage(100, 100, QImage.Format.Format_RGB32)
+    black.fill(Qt.GlobalColor.black)
+    saved(black, secret)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" '
+           f'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 100">'
+           f'<rect width="100" height="100" fill="#fff"/>'
+           f'<image href="{secret}" width="100" height="100"/>'
+           f'<image xlink:href="http://example.org/x.png" width="100" height="100"/>'
+           f'<circle cx="50" cy="50" r="30" fill="none" stroke="#000" stroke-width="4"/></svg>')
+    root = make_folder(tmp_path / "c", images={"colouring/ring.svg": svg})
+    content = load_content(root, probe_image)
+    assert {p.code for p in content.problems} >= {"svg_external"}
+    lightness = render_line_art(root / "colouring" / "ring.svg", QSize(400, 400))
+    assert lightness is not None
+    assert lightness[20, 20] == 255  # the local file was not drawn in
+
+
+@pytest.mark.parametrize(("make", "code"), [
+    ("noise", "colouring_photo"), ("blank", "colouring_no_lines"), ("open", "colouring_not_closed"),
+    ("rooms", ""),
+])
+def test_check_tells_line_art_from_photos(tmp_path: Path, make: str, code: str) -> None:
+    if make == "noise":
+        pixels = np.random.default_rng(5).integers(0, 256, (600, 800, 3), dtype=np.uint8)
+    else:
+        pixels = np.full((600, 800, 3), 255, dtype=np.uint8)
+        if make == "open":
+            cv2.line(pixels, (50, 50), (700, 500), (0, 0, 0), 6)
+        elif make == "rooms":
+            cv2.rectangle(pixels, (50, 50), (750, 550), (0, 0, 0), 6)
+            cv2.line(pixels, (400, 50), (400, 550), (0, 0, 0), 6)
+    path = tmp_path / f"{make}.png"
+    assert cv2.imwrite(str(path), pixels)
+    assert line_art_problem(path) == code
