@@ -513,7 +513,8 @@ class ConfirmStartOver(QWidget):
         self.sheet = BigButton(theme, icon=Icon.NEW_SHEET, background=th.WHITE,
                                foreground=th.INK, glyph_scale=0.8)
         self.sheet.setFixedSize(theme.px(220), theme.px(220))
-        self.sheet.setEnabled(False)
+        # A picture of the question, not a button: touches go through it to the overlay.
+        self.sheet.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.yes = BigButton(theme, icon=Icon.CHECK, background=th.GREEN, glyph_scale=0.6)
         self.no = BigButton(theme, icon=Icon.CROSS, background=th.BLUE_DARK, glyph_scale=0.55)
         for button in (self.yes, self.no):

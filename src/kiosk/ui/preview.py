@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.loader import load_content
@@ -93,6 +93,13 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
         shoot(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
     window.show_screen(window.picker)
     shoot("colouring-picker", "Раскраска: выбор картинки")
+    for number, picture in enumerate(content.colouring, start=1):
+        window.show_screen(window.picker)
+        window.picker.picture_chosen.emit(picture.id)
+        QThreadPool.globalInstance().waitForDone()  # the picture is prepared off the UI thread
+        app.processEvents()  # and its result delivered
+        shoot(f"colouring-{number:02d}-{_slug(picture.id)}", f"Раскраска: {picture.title.ru}",
+              picture.source)
     window.show_screen(window.menu)
     window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
     shoot("idle-warning", "Вы ещё здесь?")

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
     QTextDocument,
+    QTransform,
 )
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
@@ -96,15 +97,15 @@ def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
     elif icon is Icon.DOT:
         path.addEllipse(box.center(), w / 2, h / 2)
     elif icon is Icon.ERASER:
+        # A tilted eraser: outlined body, solid tip, and the line it leaves on the paper.
+        turn = QTransform().translate(x + w * 0.5, y + h * 0.45).rotate(-35)
         body = QPainterPath()
-        body.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.3, w * 0.8, h * 0.42), w * 0.08,
-                            h * 0.08)
+        body.addRoundedRect(QRectF(-w * 0.4, -h * 0.17, w * 0.8, h * 0.34), w * 0.07, h * 0.07)
         tip = QPainterPath()
-        tip.addRect(QRectF(x + w * 0.1, y + h * 0.3, w * 0.3, h * 0.42))
-        path = body.subtracted(tip)
-        path.addRoundedRect(QRectF(x + w * 0.12, y + h * 0.34, w * 0.22, h * 0.34), w * 0.05,
-                            h * 0.05)
-        path.addRect(QRectF(x + w * 0.08, y + h * 0.8, w * 0.84, h * 0.06))
+        tip.addRoundedRect(QRectF(-w * 0.4, -h * 0.17, w * 0.3, h * 0.34), w * 0.07, h * 0.07)
+        path = turn.map(_stroked(body, w * 0.08)).united(turn.map(tip))
+        path.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.86, w * 0.8, h * 0.07), w * 0.03,
+                            h * 0.03)
     elif icon is Icon.UNDO:
         arc = QPainterPath()
         arc.moveTo(x + w * 0.3, y + h * 0.38)
