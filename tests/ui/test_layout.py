@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QThreadPool
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -65,6 +65,14 @@ def walk_every_screen(window: KioskWindow) -> None:
             check_screen(window, window.stories)
         window.show_screen(window.picker)
         check_screen(window, window.picker)
+        window.picker.picture_chosen.emit(window.content.colouring[0].id)
+        QThreadPool.globalInstance().waitForDone()
+        QApplication.processEvents()
+        assert window.colouring.canvas is not None
+        check_screen(window, window.colouring)
+        width, height = window.colouring.canvas.picture.size
+        view = window.colouring.view
+        assert view.width() >= width and view.height() >= height  # the picture fits whole
         window.overlay.show_countdown(15, lang)
         check_screen(window, window.menu)
         window.overlay.hide()
