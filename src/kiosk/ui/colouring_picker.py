@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -19,6 +21,8 @@ from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TouchButton, text_label
+
+MAX_PICTURES = 12  # more would make every picture too small to recognise
 
 
 class Thumbnail(TouchButton):
@@ -47,7 +51,7 @@ class Thumbnail(TouchButton):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(border, pen_width))
         painter.drawRoundedRect(rect, radius, radius)
-        title_height = self.theme.px(64)
+        title_height = self.theme.px(84)  # two lines of small type, one of large
         pad = self.theme.px(24)
         box = rect.adjusted(pad, pad, -pad, -pad - title_height)
         image = self.images.get(self.picture.source, box.size().toSize())
@@ -56,10 +60,16 @@ class Thumbnail(TouchButton):
                         box.center().y() - pixmap.height() / 2, pixmap.width(), pixmap.height())
         painter.drawPixmap(target.toRect(), pixmap)
         painter.setPen(QColor(th.INK))
-        painter.setFont(self.theme.font(self.theme.px(38), bold=True))
-        painter.drawText(QRectF(rect.left(), rect.bottom() - title_height - pad / 2,
-                                rect.width(), title_height),
-                         Qt.AlignmentFlag.AlignCenter, self.text())
+        title_box = QRectF(rect.left() + pad / 2, rect.bottom() - title_height - pad / 2,
+                           rect.width() - pad, title_height)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        for pixels in (38, 34, 30, 28):  # the largest type at which the title fits whole
+            painter.setFont(self.theme.font(self.theme.px(pixels), bold=True))
+            needed = painter.boundingRect(QRectF(title_box.left(), 0, title_box.width(), 10_000),
+                                          flags, self.text())
+            if needed.height() <= title_box.height() and needed.width() <= title_box.width():
+                break
+        painter.drawText(title_box, flags, self.text())
         painter.end()
 
 
@@ -91,8 +101,13 @@ class ColouringPickerScreen(Screen):
             thumbnail.deleteLater()
         self.thumbnails = []
         pictures = self.content.colouring if self.content else ()
-        columns = 2 if self.theme.portrait else 4
-        for i, picture in enumerate(pictures[:12]):
+        shown = pictures[:MAX_PICTURES]
+        # Landscape: two rows; portrait: three columns (two when there are few pictures).
+        if self.theme.portrait:
+            columns = 3 if len(shown) > 4 else 2
+        else:
+            columns = max(2, math.ceil(len(shown) / 2))
+        for i, picture in enumerate(shown):
             thumbnail = Thumbnail(self.theme, self.images, picture)
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
