@@ -90,3 +90,10 @@ def test_tab_indentation_is_explained() -> None:
     _, problems = read("attract:\n\tstories: 3\n")
     assert problems[0].code == "yaml_syntax"
     assert "табуляция" in problems[0].message("ru")
+
+
+def test_colouring_gap_is_a_setting() -> None:
+    settings, problems = read("colouring_gap_px: 12\n")
+    assert settings.colouring_gap_px == 12 and problems == []
+    settings, problems = read("colouring_gap_px: 100\n")
+    assert settings.colouring_gap_px == 32 and problems[0].code == "clamped"

@@ -24,6 +24,8 @@ class Settings:
     attract_anniversary: bool = True
     attract_stories: int = 6
     attract_colouring_invite: bool = True
+    # A gap this wide (pixels on a 1080-pixel screen) in a colouring picture's line is closed.
+    colouring_gap_px: float = 8.0
     # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -50,12 +52,13 @@ _NUMBERS: dict[str, _Number] = {
     "idle_seconds": _Number(20, 900),
     "warning_seconds": _Number(5, 120),
     "attract_stories": _Number(0, 50, integer=True),
+    "colouring_gap_px": _Number(0, 32),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transition": TRANSITIONS}
 _TEXTS = ("centre_name", "centre_name_en")
 _FLAGS = ("attract_anniversary", "attract_colouring_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
-                  "idle_seconds", "warning_seconds", "attract", "tags")
+                  "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px")
 
 
 YES_WORDS = ("да", "yes", "true", "on")

@@ -26,7 +26,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.core.colouring import PAPER, Box, Canvas, PreparedPicture, prepare, rgb
+from kiosk.core.colouring import (
+    PAPER,
+    Box,
+    Canvas,
+    EngineSettings,
+    PreparedPicture,
+    prepare,
+    rgb,
+)
 from kiosk.core.model import ColouringPicture
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
@@ -258,7 +266,8 @@ class ColouringScreen(Screen):
         self.tool = Tool.FILL
         self.colour = rgb(PALETTE[0])
         self.brush = "medium"
-        self._prepared: OrderedDict[tuple[Path, int, int], PreparedPicture] = OrderedDict()
+        self._prepared: OrderedDict[tuple[Path, int, int, float], PreparedPicture] = (
+            OrderedDict())
         self.background_work = Background(self)
 
         self.view = CanvasView()
@@ -370,7 +379,8 @@ class ColouringScreen(Screen):
         self.view.show_canvas(None)
         self.canvas = None
         size = self.canvas_size()
-        key = (picture.source, size.width(), size.height())
+        gap = self.content.settings.colouring_gap_px if self.content else EngineSettings.gap_px
+        key = (picture.source, size.width(), size.height(), gap)
         cached = self._prepared.get(key)
         if cached is not None:
             self._prepared.move_to_end(key)
@@ -382,7 +392,7 @@ class ColouringScreen(Screen):
             lightness = render_line_art(picture.source, size)
             if lightness is None:
                 raise ValueError(f"cannot decode {picture.source}")
-            return prepare(lightness)
+            return prepare(lightness, EngineSettings(gap_px=gap))
 
         def done(result: Any) -> None:
             self.busy_changed.emit(False)
