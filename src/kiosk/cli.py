@@ -91,7 +91,8 @@ def _offscreen_application() -> None:
 def check(content_dir: Path, lang: Language) -> int:
     _offscreen_application()
     from kiosk.core.loader import load_content
-    from kiosk.ui.resources import line_art_problem, probe_image
+    from kiosk.ui.line_art import line_art_problem
+    from kiosk.ui.resources import probe_image
 
     content = load_content(content_dir, probe_image, line_art_problem)
     # Sorted by file and line, so each file's messages read top to bottom like the file.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,4 +34,14 @@ def test_importing_the_core_loads_no_qt() -> None:
             + "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_starting_the_kiosk_loads_no_numpy_or_opencv() -> None:
+    """The attract loop needs neither; they come with the colouring page (start-up time and
+    memory budgets)."""
+    code = ("import sys\nimport kiosk.cli, kiosk.ui.app, kiosk.ui.main_window\n"
+            "print(sorted(m for m in ('numpy', 'cv2') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.stdout.strip() == "[]"

@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from kiosk.core.colouring import PAPER, Canvas, prepare, rgb
 from kiosk.core.loader import load_content
-from kiosk.ui.resources import line_art_problem, probe_image, render_line_art
+from kiosk.ui.line_art import line_art_problem, render_line_art
+from kiosk.ui.resources import probe_image
 from tests.helpers import make_folder
 
 RED = rgb("#E53935")

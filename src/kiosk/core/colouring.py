@@ -149,6 +149,34 @@ def analyse(picture: PreparedPicture) -> LineArtReport:
 # -- painting -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Sparse:
+    """Mostly one colour, with a few exceptions (a fill over a region with brush marks)."""
+
+    base: int
+    where: npt.NDArray[np.int32]
+    values: Paint
+
+    def expand(self, size: int) -> Paint:
+        out = np.full(size, self.base, dtype=np.uint32)
+        out[self.where] = self.values
+        return out
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """Many colours, all from the canvas's few: one byte a pixel."""
+
+    palette: Paint
+    indices: npt.NDArray[np.uint8]
+
+    def expand(self, size: int) -> Paint:
+        return self.palette[self.indices]
+
+
+Previous = int | _Sparse | _Indexed | Paint
+
+
 @dataclass
 class _Change:
     """What one step changed, enough to put it back exactly, in little memory."""
@@ -156,32 +184,43 @@ class _Change:
     box: Box
     mask: npt.NDArray[np.uint8]  # packed bits: which pixels in the box changed
     shape: tuple[int, int]
-    previous: int | npt.NDArray[np.uint32] | tuple[Paint, npt.NDArray[np.uint8]]
+    previous: Previous
 
     @property
     def nbytes(self) -> int:
-        size = self.mask.nbytes
-        if isinstance(self.previous, tuple):
-            size += self.previous[0].nbytes + self.previous[1].nbytes
-        elif isinstance(self.previous, np.ndarray):
-            size += self.previous.nbytes
-        return size
+        previous = self.previous
+        if isinstance(previous, _Sparse):
+            extra = previous.where.nbytes + previous.values.nbytes
+        elif isinstance(previous, _Indexed):
+            extra = previous.indices.nbytes
+        elif isinstance(previous, np.ndarray):
+            extra = previous.nbytes
+        else:
+            extra = 0
+        return self.mask.nbytes + extra
 
 
-def _pack(values: Paint) -> int | Paint | tuple[Paint, npt.NDArray[np.uint8]]:
-    """Previous colours of changed pixels: one colour, a small palette, or as they are."""
-    if values.size and (values == values[0]).all():
-        return int(values[0])
-    palette, indices = np.unique(values, return_inverse=True)
-    if palette.size <= 256:
-        return palette, indices.astype(np.uint8)
+def _pack(values: Paint, palette: Paint) -> Previous:
+    """Previous colours of the changed pixels, small: one colour, one colour with exceptions,
+    or indices into the colours the canvas has used. No sorting of pixels: start over on a
+    4K canvas must not freeze the screen."""
+    if not values.size:
+        return PAPER
+    base = values[0]
+    different = np.flatnonzero(values != base)
+    if different.size == 0:
+        return int(base)
+    if different.size < values.size // 8:
+        return _Sparse(int(base), different.astype(np.int32), values[different])
+    indices = np.searchsorted(palette, values).astype(np.uint8)
+    if palette.size <= 256 and np.array_equal(palette[indices], values):
+        return _Indexed(palette.copy(), indices)
     return values.copy()
 
 
-def _unpack(previous: int | Paint | tuple[Paint, npt.NDArray[np.uint8]]) -> int | Paint:
-    if isinstance(previous, tuple):
-        palette, indices = previous
-        return palette[indices]
+def _unpack(previous: Previous, size: int) -> int | Paint:
+    if isinstance(previous, _Sparse | _Indexed):
+        return previous.expand(size)
     return previous
 
 
@@ -212,6 +251,11 @@ class Canvas:
         self.paint: Paint = np.full((height, width), PAPER, dtype=np.uint32)
         self.history: list[_Change] = []
         self._stroke: _Stroke | None = None
+        self._colours: Paint = np.array([PAPER], dtype=np.uint32)  # sorted, every colour used
+
+    def _use(self, colour: int) -> None:
+        if colour not in self._colours:
+            self._colours = np.sort(np.append(self._colours, np.uint32(colour)))
 
     # -- fill -------------------------------------------------------------------------------
 
@@ -222,17 +266,20 @@ class Canvas:
         region = self.picture.regions[label]
         bx, by, bw, bh = region.box
         view = self.paint[by:by + bh, bx:bx + bw]
-        mask = (self.picture.owner[by:by + bh, bx:bx + bw] == label) & (view != colour)
-        if not mask.any():
-            return None
-        self._remember(region.box, mask, view[mask])
-        view[mask] = colour
+        mask = self.picture.owner[by:by + bh, bx:bx + bw] == label
+        previous = view[mask]
+        if (previous == colour).all():
+            return None  # already this colour: nothing to do, nothing to undo
+        self._use(colour)
+        self._remember(region.box, mask, previous)
+        np.copyto(view, np.uint32(colour), where=mask)
         return region.box
 
     # -- brush and eraser -------------------------------------------------------------------
 
     def begin_stroke(self, x: int, y: int, colour: int, radius: int) -> Box | None:
         self.end_stroke()
+        self._use(colour)
         self._stroke = _Stroke(colour, max(1, radius), (x, y), self.paint.copy())
         return self._segment(x, y)
 
@@ -276,7 +323,7 @@ class Canvas:
     # -- history ----------------------------------------------------------------------------
 
     def _remember(self, box: Box, mask: npt.NDArray[np.bool_], previous: Paint) -> None:
-        change = _Change(box, np.packbits(mask), mask.shape, _pack(previous))
+        change = _Change(box, np.packbits(mask), mask.shape, _pack(previous, self._colours))
         self.history.append(change)
         total = sum(c.nbytes for c in self.history)
         while len(self.history) > HISTORY_STEPS or (total > HISTORY_BYTES
@@ -295,7 +342,7 @@ class Canvas:
         bx, by, bw, bh = change.box
         count = change.shape[0] * change.shape[1]
         mask = np.unpackbits(change.mask, count=count).reshape(change.shape).astype(bool)
-        self.paint[by:by + bh, bx:bx + bw][mask] = _unpack(change.previous)
+        self.paint[by:by + bh, bx:bx + bw][mask] = _unpack(change.previous, int(mask.sum()))
         return change.box
 
     def start_over(self) -> Box | None:

@@ -38,7 +38,8 @@ from kiosk.core.colouring import (
 from kiosk.core.model import ColouringPicture
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
-from kiosk.ui.resources import ImageCache, render_line_art
+from kiosk.ui.line_art import render_line_art
+from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TouchButton
@@ -257,7 +258,6 @@ class ColouringScreen(Screen):
     """Pick a colour, tap a shape; brush, eraser, undo, start over, done."""
 
     back_requested = Signal()
-    busy_changed = Signal(bool)
 
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
@@ -386,8 +386,6 @@ class ColouringScreen(Screen):
             self._prepared.move_to_end(key)
             self._show(cached)
             return
-        self.busy_changed.emit(True)
-
         def work() -> PreparedPicture:
             lightness = render_line_art(picture.source, size)
             if lightness is None:
@@ -395,7 +393,6 @@ class ColouringScreen(Screen):
             return prepare(lightness, EngineSettings(gap_px=gap))
 
         def done(result: Any) -> None:
-            self.busy_changed.emit(False)
             if isinstance(result, PreparedPicture):
                 self._prepared[key] = result
                 while len(self._prepared) > 2:  # bounded memory: two pictures at most
@@ -432,7 +429,8 @@ class ColouringScreen(Screen):
         self.eraser_button.setChecked(self.tool is Tool.ERASER)
         has_paint = self.canvas is not None and self.canvas.can_undo
         self.undo_button.setEnabled(has_paint)
-        self.start_over_button.setEnabled(self.canvas is not None and not self.canvas.is_blank)
+        # Not `is_blank`: scanning the whole canvas on every touch costs a millisecond.
+        self.start_over_button.setEnabled(has_paint)
         self.done_button.setEnabled(self.canvas is not None)
 
     def _radius(self) -> int:
