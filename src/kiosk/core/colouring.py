@@ -106,8 +106,8 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
         walls, cv2.DIST_L2, cv2.DIST_MASK_5, labelType=cv2.DIST_LABEL_PIXEL)
     lookup = np.zeros(int(open_area.sum()) + 1, dtype=np.int32)
     lookup[1:] = labels[open_area]  # the transform numbers open pixels in row-major order
-    owner = np.where(open_area, labels, lookup[nearest]).astype(np.int32)
-    owner[~open_area & (distance > reach)] = 0
+    owner = lookup[nearest]  # an open pixel is its own nearest: it keeps its own label
+    owner[distance > reach] = 0
     regions = {}
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
@@ -177,14 +177,20 @@ class _Indexed:
 Previous = int | _Sparse | _Indexed | Paint
 
 
+_NO_MASK = np.zeros(0, dtype=np.uint8)
+
+
 @dataclass
 class _Change:
-    """What one step changed, enough to put it back exactly, in little memory."""
+    """What one step changed, enough to put it back exactly, in little memory. A fill of a
+    region that was one colour keeps only the region's label and that colour."""
 
     box: Box
     mask: npt.NDArray[np.uint8]  # packed bits: which pixels in the box changed
     shape: tuple[int, int]
     previous: Previous
+    uniform: dict[int, int]  # the regions known to be one colour, as they were before
+    label: int = 0  # set: the change filled this region, `mask` is recomputed from it
 
     @property
     def nbytes(self) -> int:
@@ -252,6 +258,9 @@ class Canvas:
         self.history: list[_Change] = []
         self._stroke: _Stroke | None = None
         self._colours: Paint = np.array([PAPER], dtype=np.uint32)  # sorted, every colour used
+        # Regions known to be all one colour: a fill of one of them needs no look at its
+        # pixels, and its undo needs no copy of them. Brush strokes take regions out.
+        self._uniform: dict[int, int] = dict.fromkeys(picture.regions, PAPER)
 
     def _use(self, colour: int) -> None:
         if colour not in self._colours:
@@ -265,14 +274,19 @@ class Canvas:
             return None
         region = self.picture.regions[label]
         bx, by, bw, bh = region.box
+        was = self._uniform.get(label)
+        if was == colour:
+            return None  # already this colour: nothing to do, nothing to undo
         view = self.paint[by:by + bh, bx:bx + bw]
         mask = self.picture.owner[by:by + bh, bx:bx + bw] == label
-        previous = view[mask]
-        if (previous == colour).all():
-            return None  # already this colour: nothing to do, nothing to undo
         self._use(colour)
-        self._remember(region.box, mask, previous)
+        if was is not None:
+            self._record(_Change(region.box, _NO_MASK, mask.shape, was, dict(self._uniform),
+                                 label))
+        else:
+            self._remember(region.box, mask, view[mask])
         np.copyto(view, np.uint32(colour), where=mask)
+        self._uniform[label] = colour
         return region.box
 
     # -- brush and eraser -------------------------------------------------------------------
@@ -299,6 +313,8 @@ class Canvas:
         mask = before != self.paint[by:by + bh, bx:bx + bw]
         if mask.any():
             self._remember(stroke.box, mask, before[mask])
+            for label in np.unique(self.picture.owner[by:by + bh, bx:bx + bw][mask]):
+                self._uniform.pop(int(label), None)
 
     def _segment(self, x: int, y: int) -> Box | None:
         stroke = self._stroke
@@ -323,7 +339,10 @@ class Canvas:
     # -- history ----------------------------------------------------------------------------
 
     def _remember(self, box: Box, mask: npt.NDArray[np.bool_], previous: Paint) -> None:
-        change = _Change(box, np.packbits(mask), mask.shape, _pack(previous, self._colours))
+        self._record(_Change(box, np.packbits(mask), mask.shape,
+                             _pack(previous, self._colours), dict(self._uniform)))
+
+    def _record(self, change: _Change) -> None:
         self.history.append(change)
         total = sum(c.nbytes for c in self.history)
         while len(self.history) > HISTORY_STEPS or (total > HISTORY_BYTES
@@ -340,9 +359,18 @@ class Canvas:
             return None
         change = self.history.pop()
         bx, by, bw, bh = change.box
-        count = change.shape[0] * change.shape[1]
-        mask = np.unpackbits(change.mask, count=count).reshape(change.shape).astype(bool)
-        self.paint[by:by + bh, bx:bx + bw][mask] = _unpack(change.previous, int(mask.sum()))
+        view = self.paint[by:by + bh, bx:bx + bw]
+        if change.label:
+            mask = self.picture.owner[by:by + bh, bx:bx + bw] == change.label
+        else:
+            count = change.shape[0] * change.shape[1]
+            mask = np.unpackbits(change.mask, count=count).reshape(change.shape).astype(bool)
+        previous = _unpack(change.previous, int(mask.sum()) if not change.label else 0)
+        if isinstance(previous, int):
+            np.copyto(view, np.uint32(previous), where=mask)
+        else:
+            view[mask] = previous
+        self._uniform = change.uniform
         return change.box
 
     def start_over(self) -> Box | None:
@@ -355,6 +383,7 @@ class Canvas:
         box = (0, 0, width, height)
         self._remember(box, mask, self.paint[mask])
         self.paint[mask] = PAPER
+        self._uniform = dict.fromkeys(self.picture.regions, PAPER)
         return box
 
     def wipe(self) -> None:
@@ -362,6 +391,7 @@ class Canvas:
         self._stroke = None
         self.paint.fill(PAPER)
         self.history.clear()
+        self._uniform = dict.fromkeys(self.picture.regions, PAPER)
 
     # -- result -----------------------------------------------------------------------------
 
