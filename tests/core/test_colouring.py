@@ -145,3 +145,15 @@ def test_line_art_is_told_apart_from_photos_and_blank_pages() -> None:
     scribble = blank.copy()
     cv2.line(scribble, (100, 100), (800, 400), 0, 6)
     assert analyse(prepare(scribble)).problem == "colouring_not_closed"
+
+
+@pytest.mark.parametrize("line", [3, 5, 8])
+def test_the_gap_setting_means_what_it_says(line: int) -> None:
+    """colouring_gap_px: 8 closes an 8-pixel gap (at 1080p) in lines 3 px thick or more."""
+    art = np.full((1080, 1080), 255, dtype=np.uint8)
+    cv2.rectangle(art, (100, 100), (980, 980), 0, line)
+    cv2.line(art, (540, 100), (540, 980), 0, line)
+    art[536:544, 540 - line: 541 + line] = 255  # an 8-pixel gap in the middle wall
+    canvas = Canvas(prepare(art, EngineSettings(gap_px=8)))
+    canvas.fill(300, 540, RED)
+    assert canvas.paint[540, 800] == PAPER

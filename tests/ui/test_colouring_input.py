@@ -132,8 +132,8 @@ def test_svg_pointing_outside_is_never_fetched(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("make", "code"), [
-    ("noise", "colouring_photo"), ("blank", "colouring_no_lines"), ("open", "colouring_not_closed"),
-    ("rooms", ""),
+    ("noise", "colouring_photo"), ("shaded", "colouring_photo"), ("blank", "colouring_no_lines"),
+    ("open", "colouring_not_closed"), ("rooms", ""),
 ])
 def test_check_tells_line_art_from_photos(tmp_path: Path, make: str, code: str) -> None:
     if make == "noise":
@@ -142,6 +142,9 @@ def test_check_tells_line_art_from_photos(tmp_path: Path, make: str, code: str) 
         pixels = np.full((600, 800, 3), 255, dtype=np.uint8)
         if make == "open":
             cv2.line(pixels, (50, 50), (700, 500), (0, 0, 0), 6)
+        elif make == "shaded":  # a finished illustration: outlines with grey and colour fills
+            cv2.rectangle(pixels, (50, 50), (750, 550), (120, 160, 200), -1)
+            cv2.rectangle(pixels, (50, 50), (750, 550), (0, 0, 0), 6)
         elif make == "rooms":
             cv2.rectangle(pixels, (50, 50), (750, 550), (0, 0, 0), 6)
             cv2.line(pixels, (400, 50), (400, 550), (0, 0, 0), 6)
