@@ -110,14 +110,21 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
     lookup = np.zeros(int(open_area.sum()) + 1, dtype=np.int32)
     lookup[1:] = labels[open_area]  # the transform numbers open pixels in row-major order
     owner = lookup[nearest]  # an open pixel is its own nearest: it keeps its own label
-    owner[distance > reach] = 0
+    is_ink = ink.astype(bool)
+    owner[is_ink & (distance > reach)] = 0  # deep inside a thick line: black there anyway
+    # Paper the closing swallowed (a bubble smaller than the gap, the closed gap itself) takes
+    # the nearest region's paint however far it is, or it would stay a white speck.
+    swallowed = ~open_area & ~is_ink
+    margin = reach
+    if swallowed.any():
+        margin = max(reach, int(np.ceil(distance[swallowed].max())))
     regions = {}
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
-        # The lines a region owns lie within `reach` of it (the distance transform's metric
-        # is approximate: one pixel of margin more).
-        x0, y0 = max(0, x - reach - 1), max(0, y - reach - 1)
-        x1, y1 = min(width, x + w + reach + 1), min(height, y + h + reach + 1)
+        # What a region owns lies within `margin` of it (the distance transform's metric is
+        # approximate: one pixel more).
+        x0, y0 = max(0, x - margin - 1), max(0, y - margin - 1)
+        x1, y1 = min(width, x + w + margin + 1), min(height, y + h + margin + 1)
         regions[label] = Region(label, (x0, y0, x1 - x0, y1 - y0), area)
     return PreparedPicture(lightness, owner, regions, float(ink.mean()))
 
