@@ -10,36 +10,23 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
-from kiosk.ui.resources import render_image, safe_svg_bytes
+from kiosk.ui.resources import render_image
 
 
 def render_line_art(path: Path, box: QSize) -> npt.NDArray[np.uint8] | None:
     """A colouring picture as lightness (0 black … 255 white), fitted into `box` and laid on
     white paper (transparent parts become paper). None if it cannot be decoded."""
-    if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
-        if not renderer.isValid():
-            return None
-        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
-        image = QImage(size, QImage.Format.Format_RGB32)
-        image.fill(Qt.GlobalColor.white)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
-    else:
-        decoded = render_image(path, box)
-        if decoded.isNull():
-            return None
-        image = QImage(decoded.size(), QImage.Format.Format_RGB32)
-        image.fill(Qt.GlobalColor.white)
-        painter = QPainter(image)
-        painter.drawImage(0, 0, decoded)
-        painter.end()
+    decoded = render_image(path, box)  # SVG drawn, raster decoded, both fitted into the box
+    if decoded.isNull():
+        return None
+    image = QImage(decoded.size(), QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.drawImage(0, 0, decoded)
+    painter.end()
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     width, height = grey.width(), grey.height()
     if width == 0 or height == 0:
