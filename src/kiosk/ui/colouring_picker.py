@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.i18n import tr
 from kiosk.core.model import ColouringPicture, Content
 from kiosk.ui import theme as th
-from kiosk.ui.resources import ImageCache
+from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TouchButton, text_label
@@ -28,15 +28,23 @@ MAX_PICTURES = 12  # more would make every picture too small to recognise
 class Thumbnail(TouchButton):
     """A picture on a white card: the whole card is the button, the title is under it."""
 
-    def __init__(self, theme: Theme, images: ImageCache, picture: ColouringPicture) -> None:
+    def __init__(self, theme: Theme, picture: ColouringPicture) -> None:
         super().__init__()
         self.theme = theme
-        self.images = images
         self.picture = picture
+        self._pixmap = QPixmap()
+        self._pixmap_box = QSize()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.px(360), self.theme.px(360))
+
+    def _thumbnail(self, size: QSize) -> QPixmap:
+        """Rendered once per size and kept: a press repaints the card, not the drawing."""
+        if self._pixmap.isNull() or self._pixmap_box != size:
+            self._pixmap = QPixmap.fromImage(render_image(self.picture.source, size))
+            self._pixmap_box = size
+        return self._pixmap
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -54,8 +62,7 @@ class Thumbnail(TouchButton):
         title_height = self.theme.px(84)  # two lines of small type, one of large
         pad = self.theme.px(24)
         box = rect.adjusted(pad, pad, -pad, -pad - title_height)
-        image = self.images.get(self.picture.source, box.size().toSize())
-        pixmap = QPixmap.fromImage(image)
+        pixmap = self._thumbnail(box.size().toSize())
         target = QRectF(box.center().x() - pixmap.width() / 2,
                         box.center().y() - pixmap.height() / 2, pixmap.width(), pixmap.height())
         painter.drawPixmap(target.toRect(), pixmap)
@@ -108,7 +115,7 @@ class ColouringPickerScreen(Screen):
         else:
             columns = max(2, math.ceil(len(shown) / 2))
         for i, picture in enumerate(shown):
-            thumbnail = Thumbnail(self.theme, self.images, picture)
+            thumbnail = Thumbnail(self.theme, picture)
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)
