@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
 import os
 import signal
@@ -27,6 +29,14 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def parse_moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"момент пишется как \"2026-08-22 10:00\", а не «{text}»") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Киоск для зон ожидания центров госуслуг «Мои Документы».")
@@ -43,12 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="проверить папку с материалами")
     check.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
     check.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык сообщений")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json — для программ и конвейеров публикации")
 
     preview = commands.add_parser("preview", help="нарисовать все экраны в PNG")
     preview.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
     preview.add_argument("--out", type=Path, required=True, help="куда сложить картинки")
     preview.add_argument("--size", type=parse_size, default=(1920, 1080))
     preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
+    preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
+                         help="показать материалы по расписанию на этот момент (время центра)")
     return parser
 
 
@@ -62,9 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         # `kiosk check | head` must not end in a traceback when head stops reading.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        return check(args.content, args.lang)
+        return check(args.content, args.lang, args.format)
     if args.command == "preview":
-        return preview(args.content, args.out, args.size, args.lang)
+        return preview(args.content, args.out, args.size, args.lang, args.at)
     from kiosk.ui.app import run
 
     return run(args.content, args.windowed, args.size, args.lang)
@@ -88,7 +102,7 @@ def _offscreen_application() -> None:
     create_application()
 
 
-def check(content_dir: Path, lang: Language) -> int:
+def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     _offscreen_application()
     from kiosk.core.loader import load_content
     from kiosk.ui.line_art import line_art_problem
@@ -96,10 +110,22 @@ def check(content_dir: Path, lang: Language) -> int:
 
     content = load_content(content_dir, probe_image, line_art_problem)
     # Sorted by file and line, so each file's messages read top to bottom like the file.
-    for problem in sorted(content.problems, key=lambda p: p.sort_key):
-        print(problem.format(lang))
+    problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)
     warnings = sum(not p.is_error and not p.is_consequence for p in content.problems)
+    if output == "json":
+        print(json.dumps({
+            "errors": errors,
+            "warnings": warnings,
+            "pages": len(content.pages),
+            "stories": len(content.stories),
+            "colouring": len(content.colouring),
+            "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
+                          "code": p.code, "message": p.message(lang)} for p in problems],
+        }, ensure_ascii=False, indent=2))
+        return 1 if errors else 0
+    for problem in problems:
+        print(problem.format(lang))
     if lang == "ru":
         print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
               f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "
@@ -110,11 +136,12 @@ def check(content_dir: Path, lang: Language) -> int:
     return 1 if errors else 0
 
 
-def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None) -> int:
+def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None,
+            at: dt.datetime | None = None) -> int:
     _offscreen_application()
     from kiosk.ui.preview import preview as render
 
-    shots = render(content_dir, out, size, lang)
+    shots = render(content_dir, out, size, lang, at)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -134,3 +135,34 @@ def test_sigterm_ends_the_kiosk_cleanly() -> None:
                 break
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+
+
+def test_check_speaks_json_for_pipelines(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    (root / "kiosk.yaml").write_text("idle_seconds: 5\n", encoding="utf-8")
+    result = kiosk("check", root, "--format", "json")
+    assert result.returncode == 0  # a warning never fails
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0 and report["warnings"] == 1
+    (problem,) = report["problems"]
+    assert (problem["line"], problem["severity"], problem["code"]) == (1, "warning", "clamped")
+    assert "20–900" in problem["message"]
+
+
+def test_preview_at_a_moment_follows_the_schedules(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    umbrella = root / "stories" / "umbrella.md"
+    umbrella.write_text(umbrella.read_text(encoding="utf-8").replace(
+        "date: ", "show_from: 2026-08-01\nshow_until: 2026-08-31\ndate: ", 1), encoding="utf-8")
+    in_august = tmp_path / "august"
+    in_winter = tmp_path / "winter"
+    assert kiosk("preview", root, "--out", in_august, "--at", "2026-08-22 10:00").returncode == 0
+    assert kiosk("preview", root, "--out", in_winter, "--at", "2026-12-01 10:00").returncode == 0
+    def shows_the_story(folder: Path) -> bool:  # (the colouring umbrella is another thing)
+        return any(p.name.startswith(("story-", "attract-")) and "umbrella" in p.name
+                   for p in folder.glob("*.png"))
+
+    assert shows_the_story(in_august)
+    assert not shows_the_story(in_winter)
+    assert "на 2026-12-01 10:00 (Europe/Moscow)" in (in_winter / "index.html").read_text(
+        encoding="utf-8")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
 from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.schedule import SCHEDULE_FIELDS, parse_schedule
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.yamlsrc import LineDict, MarkdownFile, parse_markdown_file, parse_yaml
 
@@ -293,9 +294,9 @@ class ContentLoader:
 
     # -- items -----------------------------------------------------------------------------
 
-    PAGE_FIELDS = ("title", "title_en", "image", "duration")
+    PAGE_FIELDS = ("title", "title_en", "image", "duration", *SCHEDULE_FIELDS)
     STORY_FIELDS = ("title", "title_en", "centre", "centre_en", "date", "tags", "photo",
-                    "example", "attract", "duration")
+                    "example", "attract", "duration", *SCHEDULE_FIELDS)
 
     def _load_page(self, path: Path, settings: Settings) -> AnniversaryPage | None:
         read = self._read_markdown(path)
@@ -311,6 +312,7 @@ class ContentLoader:
             body=self._body(md, log, "image"),
             image=self._image(md, "image", log),
             duration=self._duration(md, log),
+            schedule=parse_schedule(md.fields, log),
         )
 
     def _load_story(self, path: Path, settings: Settings) -> Story | None:
@@ -333,6 +335,7 @@ class ContentLoader:
             example=self._flag(md, "example", False, log),
             attract=self._flag(md, "attract", True, log),
             duration=self._duration(md, log),
+            schedule=parse_schedule(md.fields, log),
         )
 
     def _date(self, md: MarkdownFile, log: ProblemLog) -> dt.date | None:

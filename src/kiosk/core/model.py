@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.problems import Language, Problem
+from kiosk.core.schedule import ALWAYS, Schedule
 from kiosk.core.settings import Settings
 
 
@@ -29,6 +30,7 @@ class AnniversaryPage:
     body: Text
     image: Path | None = None
     duration: float | None = None
+    schedule: Schedule = ALWAYS
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Story:
     example: bool = False
     attract: bool = True
     duration: float | None = None
+    schedule: Schedule = ALWAYS
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,17 @@ class Content:
     colouring: tuple[ColouringPicture, ...] = ()
     problems: tuple[Problem, ...] = ()
 
+    def pages_at(self, local: dt.datetime | None) -> tuple[AnniversaryPage, ...]:
+        """The pages to show at the centre's wall-clock time `local` (None: all of them)."""
+        if local is None:
+            return self.pages
+        return tuple(p for p in self.pages if p.schedule.active(local))
+
+    def stories_at(self, local: dt.datetime | None) -> tuple[Story, ...]:
+        if local is None:
+            return self.stories
+        return tuple(s for s in self.stories if s.schedule.active(local))
+
     @property
     def is_empty(self) -> bool:
         return not self.pages and not self.stories
@@ -70,9 +84,11 @@ class Content:
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.is_error)
 
-    def story_tags(self) -> tuple[str, ...]:
-        """Tags in use, in the order of the kiosk.yaml vocabulary, then the unknown ones."""
-        used = {tag for story in self.stories for tag in story.tags}
+    def story_tags(self, stories: tuple[Story, ...] | None = None) -> tuple[str, ...]:
+        """Tags in use (by `stories`, or all), in the order of the kiosk.yaml vocabulary, then
+        the unknown ones."""
+        used = {tag for story in (self.stories if stories is None else stories)
+                for tag in story.tags}
         known = [tag for tag in self.settings.tags if tag in used]
         return (*known, *sorted(used - set(known)))
 

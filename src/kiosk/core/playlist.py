@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -29,15 +31,16 @@ class Slide:
 COLOURING_EVERY = 4  # the colouring invitation comes back after this many other slides
 
 
-def build_cycle(content: Content, cycle: int = 0) -> list[Slide]:
+def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = None) -> list[Slide]:
     """Slides of one pass of the loop: anniversary pages interleaved with stories, and the
     colouring invitation every few slides. Each pass takes the next stories in turn, so a large
-    collection is shown over successive passes rather than the same few each time."""
+    collection is shown over successive passes rather than the same few each time. With
+    `local` (the centre's wall-clock time) only the items scheduled for then are taken."""
     settings = content.settings
     default = settings.slide_seconds
     pages = [Slide(SlideKind.ANNIVERSARY, p.id, p.duration or default)
-             for p in content.pages] if settings.attract_anniversary else []
-    eligible = [s for s in content.stories if s.attract]
+             for p in content.pages_at(local)] if settings.attract_anniversary else []
+    eligible = [s for s in content.stories_at(local) if s.attract]
     stories: list[Slide] = []
     if eligible and settings.attract_stories:
         count = min(settings.attract_stories, len(eligible))
@@ -64,12 +67,16 @@ def build_cycle(content: Content, cycle: int = 0) -> list[Slide]:
 
 
 class AttractPlaylist:
-    """Steps through the loop as time passes; call `tick(now)` as often as you like."""
+    """Steps through the loop as time passes; call `tick(now)` as often as you like. `now` is
+    monotonic seconds (for durations); `wall` gives the centre's wall-clock time (for
+    schedules), read when a pass of the loop is built."""
 
-    def __init__(self, content: Content, now: float) -> None:
+    def __init__(self, content: Content, now: float,
+                 wall: Callable[[], dt.datetime | None] = lambda: None) -> None:
         self.content = content
+        self.wall = wall
         self.cycle = 0
-        self.slides = build_cycle(content, 0)
+        self.slides = build_cycle(content, 0, wall())
         self.index = 0
         self.shown_at = now
 
@@ -93,13 +100,15 @@ class AttractPlaylist:
         self.index += 1
         if self.index >= len(self.slides):
             self.cycle += 1
-            self.slides = build_cycle(self.content, self.cycle)
+            self.slides = build_cycle(self.content, self.cycle, self.wall())
             self.index = 0
         self.shown_at = now
         return self.current
 
     def restart(self, now: float) -> Slide:
-        """Back to the first slide of the loop (after a visitor's session ends)."""
+        """Back to the first slide of the loop (after a visitor's session ends), with the
+        schedule as it is now."""
+        self.slides = build_cycle(self.content, self.cycle, self.wall())
         self.index = 0
         self.shown_at = now
         return self.current

@@ -132,6 +132,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "дата «{value}» не распознана; пишите так: 2023-08-22 (год-месяц-день)",
         "the date “{value}” is not valid; write it as 2023-08-22 (year-month-day)",
     ),
+    "dates_reversed": (
+        "дата окончания {end} раньше даты начала {start}: так материал не покажется никогда — "
+        "поменяйте даты местами",
+        "the end date {end} is before the start date {start}: the item would never be shown — "
+        "swap the dates",
+    ),
+    "bad_weekday": (
+        "«{value}» — не день недели{suggestion}; пишите так: [пн, ср, пт] или [сб, вс]",
+        "“{value}” is not a day of the week{suggestion}; write it as [mon, wed, fri] or "
+        "[sat, sun]",
+    ),
+    "bad_hours": (
+        "часы «{value}» не распознаны; пишите так: \"09:00-13:00\" (через полночь тоже можно: "
+        "\"22:00-02:00\")",
+        "the hours “{value}” are not valid; write them as \"09:00-13:00\" (across midnight "
+        "too: \"22:00-02:00\")",
+    ),
+    "bad_timezone": (
+        "часовой пояс «{value}» неизвестен; пишите как в базе часовых поясов, например "
+        "Europe/Moscow; используется {default}",
+        "the time zone “{value}” is unknown; use a name from the time zone database, for "
+        "example Europe/Moscow; using {default}",
+    ),
     "unknown_tag": (
         "метки «{value}» нет в списке tags файла kiosk.yaml{suggestion}; добавьте её туда",
         "the tag “{value}” is not in the tags list of kiosk.yaml{suggestion}; add it there",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.problems import LANGUAGES, Language, ProblemLog
 from kiosk.core.yamlsrc import LineDict
@@ -26,8 +28,17 @@ class Settings:
     attract_colouring_invite: bool = True
     # A gap this wide (pixels on a 1080-pixel screen) in a colouring picture's line is closed.
     colouring_gap_px: float = 8.0
+    timezone: str = "Europe/Moscow"  # the centre's: schedules are in its wall-clock time
     # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
     tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_time(self, utc: dt.datetime) -> dt.datetime:
+        """The centre's wall-clock time at an aware moment."""
+        return utc.astimezone(self.zone)
 
     def centre(self, lang: Language) -> str:
         return self.centre_name_en if lang == "en" and self.centre_name_en else self.centre_name
@@ -58,7 +69,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transiti
 _TEXTS = ("centre_name", "centre_name_en")
 _FLAGS = ("attract_anniversary", "attract_colouring_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
-                  "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px")
+                  "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
+                  "timezone")
 
 
 YES_WORDS = ("да", "yes", "true", "on")
@@ -162,6 +174,8 @@ def _checker(attr: str) -> Checker:
         return _check_flag
     if attr == "tags":
         return _check_tags
+    if attr == "timezone":
+        return _check_timezone
     return _check_text
 
 
@@ -206,6 +220,17 @@ def _check_text(name: str, value: Any, default: Any, line: int | None, log: Prob
     log.error("wrong_type", line, key=name, expected="text", value=str(value),
               default=str(default))
     return str(default)
+
+
+def _check_timezone(name: str, value: Any, default: Any, line: int | None,
+                    log: ProblemLog) -> str:
+    text = str(value).strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.error("bad_timezone", line, value=text, default=str(default))
+        return str(default)
+    return text
 
 
 def _check_tags(name: str, value: Any, default: Any, line: int | None,

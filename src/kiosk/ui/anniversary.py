@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
+from kiosk.core.model import AnniversaryPage
 from kiosk.ui.navigation import NavBar
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -32,8 +33,13 @@ class AnniversaryScreen(Screen):
         layout.addWidget(self.nav)
 
     @property
+    def pages(self) -> tuple[AnniversaryPage, ...]:
+        """The pages scheduled for now."""
+        return self.content.pages_at(self.wall()) if self.content else ()
+
+    @property
     def page_count(self) -> int:
-        return len(self.content.pages) if self.content else 0
+        return len(self.pages)
 
     def go(self, index: int) -> None:
         if self.page_count:
@@ -50,9 +56,10 @@ class AnniversaryScreen(Screen):
     def render_view(self) -> None:
         self.nav.set_language(self.lang)
         self.nav.set_position(self.index, self.page_count, self.lang, dots=True)
-        if not self.content or not self.content.pages:
+        pages = self.pages
+        if not pages:
             self.card.show_item("", "", "", "", None)
             return
-        page = self.content.pages[self.index]
+        page = pages[min(self.index, len(pages) - 1)]
         self.card.show_item(tr("anniversary_badge", self.lang), page.title.get(self.lang), "",
                             page.body.get(self.lang), page.image)

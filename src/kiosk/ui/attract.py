@@ -204,7 +204,7 @@ class AttractScreen(Screen):
 
     def set_content(self, content: Content) -> None:
         self.content = content
-        self.playlist = AttractPlaylist(content, self.clock())
+        self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
         self.refresh()

@@ -3,6 +3,7 @@ adapter that feeds touches and time to the core's session machine."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -41,10 +42,12 @@ PRESENCE_EVENTS = {
 
 class KioskWindow(QWidget):
     def __init__(self, theme: Theme, content: Content,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         super().__init__()
         self.theme = theme
         self.clock = clock
+        self.utc_now = utc_now  # wall-clock time, for schedules (previews pass a fixed one)
         self.setWindowTitle("Киоск «Мои Документы»")
         self.resize(theme.width, theme.height)
         self.images = ImageCache()
@@ -58,6 +61,7 @@ class KioskWindow(QWidget):
                                       self.picker]
         self.stack = QStackedLayout(self)
         for screen in self.screens:
+            screen.wall = self.local_now
             self.stack.addWidget(screen)
             screen.home_requested.connect(lambda: self.show_screen(self.menu))
         self.menu.chosen.connect(self._open)
@@ -79,6 +83,10 @@ class KioskWindow(QWidget):
         self.set_content(content)
 
     # -- content and language --------------------------------------------------------------
+
+    def local_now(self) -> dt.datetime:
+        """The centre's wall-clock time, in its time zone (kiosk.yaml `timezone`)."""
+        return self.content.settings.local_time(self.utc_now())
 
     def set_content(self, content: Content) -> None:
         self.content = content
@@ -109,6 +117,7 @@ class KioskWindow(QWidget):
             from kiosk.ui import colouring  # here, not at the top: see above
 
             screen = colouring.ColouringScreen(self.theme, self.images)
+            screen.wall = self.local_now
             screen.lang = self.lang
             screen.set_content(self.content)
             screen.home_requested.connect(lambda: self.show_screen(self.menu))

@@ -5,6 +5,7 @@ Staff look at it before they publish; tests and reviewers look at it to see the 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -33,12 +34,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
 
 
-def attract_slides(content: Content) -> list[Slide]:
-    """Every slide the loop can show, each once (all passes, not only the first)."""
+def attract_slides(content: Content, local: dt.datetime | None = None) -> list[Slide]:
+    """Every slide the loop can show (at the centre's time `local`, or ever), each once."""
     seen: dict[str, Slide] = {}
     cycle = 0
     while True:
-        new = [s for s in build_cycle(content, cycle) if s.key not in seen]
+        new = [s for s in build_cycle(content, cycle, local) if s.key not in seen]
         if not new:
             break
         seen.update((s.key, s) for s in new)
@@ -47,11 +48,20 @@ def attract_slides(content: Content) -> list[Slide]:
 
 
 def render_previews(content: Content, out: Path, size: tuple[int, int],
-                    lang: Language | None = None) -> list[Shot]:
+                    lang: Language | None = None,
+                    at: dt.datetime | None = None) -> list[Shot]:
+    """Every screen as PNG. With `at` (an aware moment) the schedules are applied as they
+    will be then; without, every item is shown."""
     app = QApplication.instance()
     assert app is not None
     out.mkdir(parents=True, exist_ok=True)
-    window = KioskWindow(Theme(*size), content)
+    if at is None:
+        window = KioskWindow(Theme(*size), content)
+        for screen in window.screens:
+            screen.wall = lambda: None  # no moment given: everything, whatever its schedule
+    else:
+        window = KioskWindow(Theme(*size), content, utc_now=lambda: at)
+    local = content.settings.local_time(at) if at is not None else None
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.show()
     if lang is not None:
@@ -65,7 +75,7 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
 
     pages = {p.id: p for p in content.pages}
     stories = {s.id: s for s in content.stories}
-    for number, slide in enumerate(attract_slides(content), start=1):
+    for number, slide in enumerate(attract_slides(content, local), start=1):
         window.show_screen(window.attract)
         window.attract.display(slide)
         source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
@@ -84,11 +94,11 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
     window.set_language(current)
 
     window.show_screen(window.anniversary)
-    for index, page in enumerate(content.pages):
+    for index, page in enumerate(content.pages_at(local)):
         window.anniversary.go(index)
         shoot(f"anniversary-{index + 1:02d}-{_slug(page.id)}", page.title.ru, page.source)
     window.show_screen(window.stories)
-    for index, story in enumerate(content.stories):
+    for index, story in enumerate(content.stories_at(local)):
         window.stories.go(index)
         shoot(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
     window.show_screen(window.picker)
@@ -106,12 +116,12 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
     window.overlay.hide()
     window.close()
     window.deleteLater()
-    write_contact_sheet(content, out, shots, size)
+    write_contact_sheet(content, out, shots, size, local)
     return shots
 
 
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
-                        size: tuple[int, int]) -> None:
+                        size: tuple[int, int], local: dt.datetime | None = None) -> None:
     problems_by_file: dict[str, list[str]] = {}
     for problem in content.problems:
         problems_by_file.setdefault(problem.path, []).append(problem.format("ru"))
@@ -131,6 +141,8 @@ def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
     problems = (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
                 if listed else "<p>Замечаний нет.</p>")
     width = 420 if size[0] >= size[1] else 240
+    moment = (f", на {local:%Y-%m-%d %H:%M} ({html.escape(content.settings.timezone)})"
+              if local is not None else ", все материалы без учёта расписания")
     page = f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>
 <style>
@@ -141,7 +153,7 @@ figure img {{ width: 100%; border: 1px solid #ccc; }}
 figure.problem {{ outline: 4px solid #c62828; }}
 figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
 </style></head><body>
-<h1>Предпросмотр: {html.escape(str(content.root))}, {size[0]}×{size[1]}</h1>
+<h1>Предпросмотр: {html.escape(str(content.root))}, {size[0]}×{size[1]}{moment}</h1>
 {problems}
 <div class="grid">{''.join(cards)}</div>
 </body></html>
@@ -150,6 +162,9 @@ figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int],
-            lang: Language | None = None) -> list[Shot]:
+            lang: Language | None = None, at: dt.datetime | None = None) -> list[Shot]:
+    """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`)."""
     content = load_content(content_dir, probe_image)
-    return render_previews(content, out, size, lang)
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=content.settings.zone)
+    return render_previews(content, out, size, lang, at)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -24,6 +27,8 @@ class Screen(QWidget):
         self.lang: Language = "ru"
         self.background = QColor(th.PAPER)
         self._stale = True
+        # The centre's wall-clock time, for schedules; the window sets it. None: show all.
+        self.wall: Callable[[], dt.datetime | None] = lambda: None
 
     def set_content(self, content: Content) -> None:
         self.content = content

@@ -53,7 +53,8 @@ class StoriesScreen(Screen):
     def visible_stories(self) -> list[Story]:
         if not self.content:
             return []
-        return [s for s in self.content.stories if self.tag is None or self.tag in s.tags]
+        return [s for s in self.content.stories_at(self.wall())
+                if self.tag is None or self.tag in s.tags]
 
     def go(self, index: int) -> None:
         count = len(self.visible_stories)
@@ -95,7 +96,7 @@ class StoriesScreen(Screen):
         self.chip_buttons = {}
         tags: list[str | None] = [None]
         if self.content:
-            tags += list(self.content.story_tags())
+            tags += list(self.content.story_tags(self.content.stories_at(self.wall())))
         for tag in tags:
             chip = BigButton(self.theme, font_px=self.theme.px(32), background=th.BLUE,
                              padding=self.theme.px(26))

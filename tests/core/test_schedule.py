@@ -1,0 +1,118 @@
+"""Schedules with the time as an input: dates, weekdays, hours across midnight, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.core.loader import load_content
+from kiosk.core.playlist import build_cycle
+from kiosk.core.problems import Problem, ProblemLog
+from kiosk.core.schedule import Schedule, parse_schedule
+from kiosk.core.yamlsrc import parse_yaml
+from tests.helpers import make_folder, story
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def schedule(text: str) -> tuple[Schedule, list[Problem]]:
+    problems: list[Problem] = []
+    log = ProblemLog("stories/x.md", problems)
+    return parse_schedule(parse_yaml(text, log), log), problems
+
+
+def at(text: str, zone: ZoneInfo = MOSCOW) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=zone)
+
+
+def test_only_in_august() -> None:
+    august, problems = schedule("show_from: 2026-08-01\nshow_until: 2026-08-31\n")
+    assert problems == []
+    assert august.active(at("2026-08-22 10:00"))
+    assert august.active(at("2026-08-31 23:59"))
+    assert not august.active(at("2026-09-01 00:00"))
+    assert not august.active(at("2026-07-31 23:59"))
+
+
+def test_saturdays_only_in_russian_or_english() -> None:
+    for text in ("weekdays: [сб]\n", "weekdays: [Sat]\n", "weekdays: суббота\n", "weekdays: 6\n"):
+        saturday, problems = schedule(text)
+        assert problems == [], text
+        assert saturday.active(at("2026-11-28 12:00")), text  # a Saturday
+        assert not saturday.active(at("2026-11-27 12:00")), text
+
+
+def test_hours_across_midnight_belong_to_the_evening_they_start() -> None:
+    night, _ = schedule('weekdays: [пт]\nhours: "22:00-02:00"\n')
+    assert night.active(at("2026-11-27 23:30"))  # Friday night
+    assert night.active(at("2026-11-28 01:30"))  # the small hours of Saturday: still Friday's
+    assert not night.active(at("2026-11-28 02:00"))
+    assert not night.active(at("2026-11-28 23:30"))  # Saturday evening
+    assert not night.active(at("2026-11-27 01:30"))  # Friday's small hours are Thursday's
+
+
+def test_several_ranges_of_hours() -> None:
+    opening, _ = schedule('hours: ["09:00-13:00", "14:00-20:00"]\n')
+    assert opening.active(at("2026-11-27 09:00"))
+    assert not opening.active(at("2026-11-27 13:30"))
+    assert opening.active(at("2026-11-27 19:59"))
+    assert not opening.active(at("2026-11-27 20:00"))
+
+
+def test_hours_follow_the_wall_clock_across_daylight_saving() -> None:
+    """In a zone with daylight saving the same hours hold in local time on both sides of the
+    change (the kiosk shows the centre's time, not UTC)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    morning, _ = schedule('hours: "09:00-10:00"\n')
+    before = dt.datetime(2026, 3, 28, 8, 30, tzinfo=dt.UTC).astimezone(berlin)  # 09:30 CET
+    after = dt.datetime(2026, 3, 30, 7, 30, tzinfo=dt.UTC).astimezone(berlin)  # 09:30 CEST
+    assert morning.active(before) and morning.active(after)
+    same_utc_after = dt.datetime(2026, 3, 30, 8, 30, tzinfo=dt.UTC).astimezone(berlin)
+    assert not morning.active(same_utc_after)  # 10:30 local: over
+    # The night the clocks go forward: 02:30 does not exist; 01:59 and 03:00 behave.
+    night, _ = schedule('hours: "01:00-04:00"\n')
+    assert night.active(dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC).astimezone(berlin))
+    assert night.active(dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC).astimezone(berlin))
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("show_from: 2026-02-30\n", "bad_date"),
+    ("show_from: 2026-09-01\nshow_until: 2026-08-01\n", "dates_reversed"),
+    ("weekdays: [сбб]\n", "bad_weekday"),
+    ('hours: "25:00-26:00"\n', "bad_hours"),
+    ("hours: утром\n", "bad_hours"),
+])
+def test_impossible_schedules_are_explained(text: str, code: str) -> None:
+    _, problems = schedule(text)
+    assert [p.code for p in problems] == [code]
+    assert problems[0].is_error
+
+
+def test_the_playlist_follows_the_schedule(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="timezone: Europe/Moscow\n", stories={
+        "always.md": story("Всегда"),
+        "august.md": story("Август", show_from="2026-08-01", show_until="2026-08-31"),
+        "saturday.md": story("Суббота", weekdays="[сб]"),
+    })
+    content = load_content(root)
+    assert content.problems == ()
+
+    def keys(moment: str) -> set[str]:
+        return {s.key for s in build_cycle(content, 0, at(moment))}
+
+    assert keys("2026-08-22 10:00") == {"story:always", "story:august", "story:saturday"}
+    assert keys("2026-08-21 10:00") == {"story:always", "story:august"}  # a Friday
+    assert keys("2026-11-28 10:00") == {"story:always", "story:saturday"}
+    assert keys("2026-11-27 10:00") == {"story:always"}
+    assert len(build_cycle(content, 0, None)) == 3  # no moment: everything (previews)
+
+
+def test_a_wrong_time_zone_falls_back_to_moscow(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="timezone: Moscow/Centre\n",
+                       stories={"a.md": story()})
+    content = load_content(root)
+    assert content.settings.timezone == "Europe/Moscow"
+    assert content.problems[0].code == "bad_timezone"
