@@ -155,6 +155,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the time zone “{value}” is unknown; use a name from the time zone database, for "
         "example Europe/Moscow; using {default}",
     ),
+    "kept_last_good": (
+        "в новой версии папки есть ошибки; пока они не исправлены, киоск показывает прежние "
+        "версии этих материалов",
+        "the new version of the folder has errors; until they are fixed the kiosk shows the "
+        "previous versions of those items",
+    ),
     "unknown_tag": (
         "метки «{value}» нет в списке tags файла kiosk.yaml{suggestion}; добавьте её туда",
         "the tag “{value}” is not in the tags list of kiosk.yaml{suggestion}; add it there",

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
+from kiosk.core.reload import Fingerprint, fingerprint
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import load_fonts, probe_image
 from kiosk.ui.theme import Theme
 
@@ -54,10 +56,15 @@ def create_application() -> QApplication:
     return app
 
 
-def load_in_background(root: Path) -> asyncio.Future[Content]:
+def _look_and_load(root: Path) -> tuple[Fingerprint, Content]:
+    # The look comes first: a change made while loading is then seen by the next look.
+    return fingerprint(root), load_content(root, probe_image)
+
+
+def load_in_background(root: Path) -> asyncio.Future[tuple[Fingerprint, Content]]:
     """Parse and decode the content folder in a worker thread (starting now); the window
     keeps painting meanwhile."""
-    return asyncio.get_running_loop().run_in_executor(None, load_content, root, probe_image)
+    return asyncio.get_running_loop().run_in_executor(None, _look_and_load, root)
 
 
 def log_problems(content: Content) -> None:
@@ -94,11 +101,18 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         loop.add_signal_handler(sig, finished.set)
     app.lastWindowClosed.connect(finished.set)
 
-    content = await loading
+    loaded_from, content = await loading
     log_problems(content)
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
+    reloader = ContentReloader(content_dir, content, loaded_from, probe_image, parent=window)
+    if lang is not None:
+        reloader.changed.connect(lambda new: window.update_content(replace(
+            new, settings=replace(new.settings, default_language=lang))))
+    else:
+        reloader.changed.connect(window.update_content)
+    reloader.start()
     # PySide6's import hook read the source of every module imported after it into
     # linecache (about 3 MB); nothing needs it unless a traceback is printed.
     linecache.clearcache()

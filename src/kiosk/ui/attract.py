@@ -209,6 +209,21 @@ class AttractScreen(Screen):
         self.images.clear()
         self.refresh()
 
+    def replace_content(self, content: Content) -> None:
+        """New content while the loop runs: a transition to its first slide, no jump."""
+        self.content = content
+        self.playlist = AttractPlaylist(content, self.clock(), self.wall)
+        self._shown = None
+        self.images.clear()
+        if self.isVisible() and self.stage.width() > 1:
+            slide = self.playlist.current
+            self.stage.transition_style = content.settings.transition
+            self.stage.show_pixmap(self._pixmap(slide), True, content.settings.transition_ms)
+            self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+            self.reschedule()
+        else:
+            self.refresh()
+
     def reset(self) -> None:
         if self.playlist is not None:
             self.playlist.restart(self.clock())

@@ -71,6 +71,7 @@ class KioskWindow(QWidget):
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
         self.content = content
+        self.pending_content: Content | None = None  # arrived while a visitor was here
         self.lang: Language = content.settings.default_language
         self.session = IdleSession(content.settings.idle_seconds,
                                    content.settings.warning_seconds)
@@ -98,6 +99,21 @@ class KioskWindow(QWidget):
             screen.lang = self.lang
             screen.set_content(content)
         self.go_to_attract()
+
+    def update_content(self, content: Content) -> None:
+        """New content from the folder. Nobody here: in it goes, the attract loop fading to
+        it. A visitor here: it waits until they leave, so nothing jumps under their finger."""
+        if self.session.phase is Phase.ATTRACT:
+            self.pending_content = None
+            self.content = content
+            self.session.idle_seconds = content.settings.idle_seconds
+            self.session.warning_seconds = content.settings.warning_seconds
+            for screen in self.screens:
+                if screen is not self.attract:
+                    screen.set_content(content)
+            self.attract.replace_content(content)
+        else:
+            self.pending_content = content
 
     def set_language(self, lang: Language) -> None:
         self.lang = lang
@@ -156,6 +172,10 @@ class KioskWindow(QWidget):
 
     def go_to_attract(self) -> None:
         """The visitor has gone: wipe every screen's state, default language, attract."""
+        if self.pending_content is not None:
+            content, self.pending_content = self.pending_content, None
+            self.set_content(content)  # comes back here, with nothing pending
+            return
         self.session.end()
         self.session_timer.stop()
         self.overlay.hide()

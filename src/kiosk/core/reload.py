@@ -1,0 +1,108 @@
+"""Live reload, decided without clocks: when the folder changed and has settled, and which
+version of each item to show when the new one is broken.
+
+A file still being copied keeps changing size or time: the folder is reloaded only once two
+looks `settle` seconds apart see the same thing. Whatever the new folder holds, the kiosk keeps
+its last good content: a broken item keeps its previous version, a vanished or unreadable
+folder keeps everything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from kiosk.core.loader import natural_key
+from kiosk.core.model import Content
+from kiosk.core.problems import Problem, Severity
+
+Fingerprint = tuple[object, ...]
+
+
+def fingerprint(root: Path) -> Fingerprint:
+    """What the folder is now: where it really is (a release link that was flipped points
+    elsewhere) and the size and time of every file in it. One stat a file."""
+    try:
+        real = os.path.realpath(root)
+        entries: list[tuple[str, int, int]] = []
+        for folder, dirs, files in os.walk(real):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue  # editors' and sync tools' temporary files
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue  # gone between listing and looking: the next look sees it
+                entries.append((os.path.relpath(path, real), info.st_size, info.st_mtime_ns))
+        if not os.path.isdir(real):
+            return ("missing", str(root))
+        return (real, tuple(entries))
+    except OSError as exc:
+        return ("unreadable", str(root), str(exc))
+
+
+@dataclass
+class ReloadDecider:
+    """Feed it each look at the folder with the time; it says when to reload."""
+
+    settle: float = 1.0  # seconds the folder must stay the same before it is read
+    loaded: Fingerprint | None = None  # what the content on screen was read from
+    _seen: Fingerprint | None = None
+    _seen_at: float = 0.0
+
+    def look(self, current: Fingerprint, now: float) -> bool:
+        if current == self.loaded:
+            self._seen = None
+            return False
+        if current != self._seen:
+            self._seen, self._seen_at = current, now  # changed (again): wait for it to settle
+            return False
+        return now - self._seen_at >= self.settle  # the same for long enough: read it
+
+    def done(self, current: Fingerprint) -> None:
+        """The folder as `current` is on screen now (or was judged and kept out)."""
+        self.loaded = current
+        self._seen = None
+
+
+def keep_last_good(old: Content, new: Content) -> Content:
+    """`new`, except where it is worse than `old`: items whose file now has an error keep
+    their previous version, broken settings keep the previous settings, and a folder that is
+    gone or empty keeps everything."""
+    note = Problem(str(new.root), None, Severity.WARNING, "kept_last_good", {})
+    if new.is_empty and not old.is_empty:
+        return replace(old, problems=(*new.problems, note))
+    broken = {p.path for p in new.problems if p.is_error}
+    settings = old.settings if _settings_broken(new) else new.settings
+    pages = _merge(old.pages, new.pages, broken)
+    stories = _merge(old.stories, new.stories, broken)
+    colouring = _merge(old.colouring, new.colouring, broken)
+    return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring)
+
+
+def _settings_broken(content: Content) -> bool:
+    return any(p.is_error and p.code == "yaml_syntax" and Path(p.path).name == "kiosk.yaml"
+               for p in content.problems)
+
+
+class _Item(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source(self) -> Path: ...
+
+
+Item = TypeVar("Item", bound=_Item)
+
+
+def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str]) -> tuple[Item, ...]:
+    """The new items, plus the old version of each item whose new file is broken; in the
+    order of the file names, as the loader orders them."""
+    fresh = {item.id for item in new}
+    kept = [item for item in old if item.id not in fresh and str(item.source) in broken]
+    return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))

@@ -1,0 +1,69 @@
+"""Live reload decisions with the time as an input, and keeping the last good content."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kiosk.core.loader import load_content
+from kiosk.core.reload import ReloadDecider, fingerprint, keep_last_good
+from tests.helpers import make_folder, story
+
+
+def test_reload_waits_until_the_folder_has_settled(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root))
+    assert not decider.look(fingerprint(root), 0.0)  # nothing changed
+    (root / "stories" / "b.md").write_text("---\ntitle: Пол", encoding="utf-8")  # copying…
+    assert not decider.look(fingerprint(root), 1.0)  # just changed: wait
+    (root / "stories" / "b.md").write_text(story("Полная"), encoding="utf-8")  # …still
+    assert not decider.look(fingerprint(root), 1.5)  # changed again: wait again
+    assert not decider.look(fingerprint(root), 2.0)
+    assert decider.look(fingerprint(root), 2.6)  # the same for a second: read it
+    decider.done(fingerprint(root))
+    assert not decider.look(fingerprint(root), 3.0)
+
+
+def test_fingerprint_sees_a_flipped_release_link_and_a_vanished_folder(tmp_path: Path) -> None:
+    one = make_folder(tmp_path / "release-1", stories={"a.md": story()})
+    two = make_folder(tmp_path / "release-2", stories={"a.md": story()})
+    link = tmp_path / "content"
+    link.symlink_to(one)
+    before = fingerprint(link)
+    flipped = tmp_path / "content.new"
+    flipped.symlink_to(two)
+    os.replace(flipped, link)  # the atomic flip a deployment does
+    assert fingerprint(link) != before
+    link.unlink()
+    assert fingerprint(link)[0] == "missing"
+
+
+def test_a_broken_new_version_keeps_the_last_good_one(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Первая"), "b.md": story("Вторая")})
+    old = load_content(root)
+    (root / "stories" / "a.md").write_text("---\ntitle: Сломано: да\n---\nТекст\n",
+                                           encoding="utf-8")
+    (root / "stories" / "c.md").write_text(story("Новая"), encoding="utf-8")
+    (root / "stories" / "b.md").unlink()
+    merged = keep_last_good(old, load_content(root))
+    assert [(s.id, s.title.ru) for s in merged.stories] == [("a", "Первая"), ("c", "Новая")]
+    assert any(p.code == "yaml_syntax" for p in merged.problems)
+
+
+def test_broken_settings_keep_the_previous_settings(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="slide_seconds: 20\n", stories={"a.md": story()})
+    old = load_content(root)
+    (root / "kiosk.yaml").write_text("slide_seconds: [20\n", encoding="utf-8")
+    assert keep_last_good(old, load_content(root)).settings.slide_seconds == 20
+
+
+def test_a_deleted_folder_keeps_everything(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    old = load_content(root)
+    for path in sorted(root.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    root.rmdir()
+    merged = keep_last_good(old, load_content(root))
+    assert [s.id for s in merged.stories] == ["a"]
+    assert {p.code for p in merged.problems} == {"missing_folder", "kept_last_good"}

@@ -1,0 +1,101 @@
+"""Staff change the folder while the kiosk runs: the screen follows within seconds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.core.reload import fingerprint
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.reloader import ContentReloader
+from kiosk.ui.resources import probe_image
+from kiosk.ui.theme import Theme
+from tests.helpers import make_folder, story
+from tests.ui.conftest import FakeClock
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    release = make_folder(tmp_path / "release-1", stories={
+        "a.md": story("Первая история"), "b.md": story("Вторая история")})
+    link = tmp_path / "content"
+    link.symlink_to(release)
+    return link
+
+
+@pytest.fixture
+def running(qtbot: QtBot, folder: Path,
+            clock: FakeClock) -> Iterator[tuple[KioskWindow, ContentReloader]]:
+    content = load_content(folder, probe_image)
+    window = KioskWindow(Theme(1920, 1080), content, clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    reloader = ContentReloader(folder, content, fingerprint(folder), probe_image,
+                               interval_ms=50, settle=0.2)
+    reloader.changed.connect(window.update_content)
+    reloader.start()
+    yield window, reloader
+    reloader.stop()
+    window.attract.stop()
+    window.session_timer.stop()
+
+
+def titles(window: KioskWindow) -> list[str]:
+    return [s.title.ru for s in window.content.stories]
+
+
+def test_a_new_story_appears_and_a_broken_one_keeps_its_last_version(
+        qtbot: QtBot, running: tuple[KioskWindow, ContentReloader], folder: Path) -> None:
+    window, _ = running
+    (folder / "stories" / "c.md").write_text(story("Третья история"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Третья история" in titles(window), timeout=5000)
+    assert window.current_screen is window.attract
+    assert not window.attract.stage.current.isNull()  # never a black frame
+
+    (folder / "stories" / "a.md").write_text("---\ntitle: Сломано: да\n---\n", encoding="utf-8")
+    (folder / "stories" / "b.md").write_text(story("Вторая, исправленная"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Вторая, исправленная" in titles(window), timeout=5000)
+    assert "Первая история" in titles(window)  # the broken file's last good version
+    assert any(p.code == "kept_last_good" or p.code == "yaml_syntax"
+               for p in window.content.problems)
+
+
+def test_a_flipped_release_link_and_a_removed_folder(
+        qtbot: QtBot, running: tuple[KioskWindow, ContentReloader], folder: Path,
+        tmp_path: Path) -> None:
+    window, reloader = running
+    release = make_folder(tmp_path / "release-2", stories={"z.md": story("Из нового выпуска")})
+    new_link = tmp_path / "content.new"
+    new_link.symlink_to(release)
+    os.replace(new_link, folder)
+    qtbot.waitUntil(lambda: titles(window) == ["Из нового выпуска"], timeout=5000)
+
+    folder.unlink()  # the folder is gone: the last good content stays on screen
+    looks = reloader.looks
+    qtbot.waitUntil(lambda: reloader.looks > looks + 8, timeout=5000)  # well past settling
+    assert titles(window) == ["Из нового выпуска"]
+    assert any(p.code == "missing_folder" for p in reloader.content.problems)
+
+
+def test_a_visitor_is_not_disturbed(qtbot: QtBot, running: tuple[KioskWindow, ContentReloader],
+                                    folder: Path, clock: FakeClock) -> None:
+    window, reloader = running
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.menu.tiles[next(iter(window.menu.tiles))], Qt.MouseButton.LeftButton)
+    (folder / "stories" / "c.md").write_text(story("Третья история"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Третья история" in [s.title.ru for s in reloader.content.stories],
+                    timeout=5000)
+    assert "Третья история" not in titles(window)  # not under the visitor's finger
+    assert window.pending_content is not None
+    clock.advance(window.content.settings.idle_seconds)
+    qtbot.waitUntil(window.overlay.isVisible)
+    clock.advance(window.content.settings.warning_seconds)
+    qtbot.waitUntil(lambda: window.current_screen is window.attract)
+    assert "Третья история" in titles(window)
