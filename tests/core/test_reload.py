@@ -49,6 +49,9 @@ def test_a_broken_new_version_keeps_the_last_good_one(tmp_path: Path) -> None:
     merged = keep_last_good(old, load_content(root))
     assert [(s.id, s.title.ru) for s in merged.stories] == [("a", "Первая"), ("c", "Новая")]
     assert any(p.code == "yaml_syntax" for p in merged.problems)
+    kept = [p for p in merged.problems if p.code == "kept_last_good"]
+    assert [Path(p.path).name for p in kept] == ["a.md"]
+    assert not any(p.code == "skipped" for p in merged.problems)
 
 
 def test_broken_settings_keep_the_previous_settings(tmp_path: Path) -> None:

@@ -156,10 +156,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "example Europe/Moscow; using {default}",
     ),
     "kept_last_good": (
-        "в новой версии папки есть ошибки; пока они не исправлены, киоск показывает прежние "
-        "версии этих материалов",
-        "the new version of the folder has errors; until they are fixed the kiosk shows the "
-        "previous versions of those items",
+        "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
+        "the new version has an error; until it is fixed the kiosk shows the previous one",
     ),
     "unknown_tag": (
         "метки «{value}» нет в списке tags файла kiosk.yaml{suggestion}; добавьте её туда",

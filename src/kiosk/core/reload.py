@@ -81,7 +81,14 @@ def keep_last_good(old: Content, new: Content) -> Content:
     pages = _merge(old.pages, new.pages, broken)
     stories = _merge(old.stories, new.stories, broken)
     colouring = _merge(old.colouring, new.colouring, broken)
-    return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring)
+    kept = {str(item.source) for item in (*pages, *stories, *colouring)} & broken
+    # «will not be shown» is not true of a file whose previous version stays on screen.
+    problems = tuple(
+        Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
+        if p.is_consequence and p.path in kept else p
+        for p in new.problems)
+    return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
+                   problems=problems)
 
 
 def _settings_broken(content: Content) -> bool:
