@@ -81,7 +81,9 @@ def keep_last_good(old: Content, new: Content) -> Content:
     pages = _merge(old.pages, new.pages, broken)
     stories = _merge(old.stories, new.stories, broken)
     colouring = _merge(old.colouring, new.colouring, broken)
-    kept = {str(item.source) for item in (*pages, *stories, *colouring)} & broken
+    shown = ([str(p.source) for p in pages] + [str(s.source) for s in stories]
+             + [str(c.source) for c in colouring])
+    kept = set(shown) & broken
     # «will not be shown» is not true of a file whose previous version stays on screen.
     problems = tuple(
         Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
