@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk import __version__
@@ -105,10 +106,12 @@ def _offscreen_application() -> None:
 def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     _offscreen_application()
     from kiosk.core.loader import load_content
+    from kiosk.ui.fit_check import text_fit_problems
     from kiosk.ui.line_art import line_art_problem
     from kiosk.ui.resources import probe_image
 
     content = load_content(content_dir, probe_image, line_art_problem)
+    content = replace(content, problems=(*content.problems, *text_fit_problems(content)))
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)

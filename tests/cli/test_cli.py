@@ -166,3 +166,16 @@ def test_preview_at_a_moment_follows_the_schedules(tmp_path: Path) -> None:
     assert not shows_the_story(in_winter)
     assert "на 2026-12-01 10:00 (Europe/Moscow)" in (in_winter / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_check_measures_text_that_would_not_fit(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    umbrella = root / "stories" / "umbrella.md"
+    umbrella.write_text(umbrella.read_text(encoding="utf-8").replace(
+        "=== English ===", "Очень длинный рассказ. " * 150 + "\n\n=== English ==="),
+        encoding="utf-8")
+    result = kiosk("check", root)
+    assert result.returncode == 0  # a warning: the story is still shown
+    assert (f"{umbrella}: предупреждение: русский текст не помещается на горизонтальный "
+            "экран даже мелким шрифтом") in result.stdout
+    assert "вертикальный экран" in result.stdout

@@ -167,3 +167,17 @@ def test_every_bundled_picture_colours_without_a_white_speck(picture: Path) -> N
         if len(xs):
             assert canvas.fill(int(xs[0]), int(ys[0]), RED if label % 2 else rgb("#1E88E5"))
     assert not (canvas.composite() == 0xFFFFFFFF).any()
+
+
+def test_a_tiny_photo_is_shown_with_a_warning(tmp_path: Path) -> None:
+    small = QImage(120, 90, QImage.Format.Format_RGB32)
+    small.fill(Qt.GlobalColor.gray)
+    root = make_folder(tmp_path / "c", stories={"a.md": "---\ntitle: А\nphoto: images/s.png\n"
+                                                        "---\nТекст\n"})
+    (root / "images").mkdir()
+    saved(small, root / "images" / "s.png")
+    content = load_content(root, probe_image)
+    assert len(content.stories) == 1
+    (problem,) = content.problems
+    assert (problem.code, problem.is_error) == ("image_too_small", False)
+    assert "120×90" in problem.message("ru")

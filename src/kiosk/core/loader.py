@@ -40,10 +40,11 @@ class ImageCheck:
 
     problem: str = ""
     detail: str = ""
+    warning: bool = False  # shown all the same (a small photo), but worth telling staff
 
     @property
     def ok(self) -> bool:
-        return not self.problem
+        return not self.problem or self.warning
 
 
 ImageProbe = Callable[[Path], ImageCheck]
@@ -286,8 +287,9 @@ class ContentLoader:
                 check = self.probe(path)
             except Exception as exc:  # a decoder that fails outright: that image only
                 check = ImageCheck("bad_image", f"{type(exc).__name__}: {exc}")
-            if not check.ok:
-                found.append(Problem("", None, Severity.ERROR, check.problem,
+            if check.problem:
+                severity = Severity.WARNING if check.warning else Severity.ERROR
+                found.append(Problem("", None, severity, check.problem,
                                      {"value": shown_as, "detail": check.detail}))
             self._checked_images[path] = found
         return self._checked_images[path]

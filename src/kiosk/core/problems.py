@@ -119,6 +119,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the image “{value}” is too large ({detail}); scale it down to at most 16 megapixels "
         "(for example 4000×4000) and 8000 pixels a side",
     ),
+    "image_too_small": (
+        "изображение «{value}» маленькое ({detail}): на экране оно будет размытым; возьмите "
+        "лучше не меньше 800 точек по длинной стороне",
+        "the image “{value}” is small ({detail}): it will look blurred on screen; better use "
+        "800 pixels or more on the long side",
+    ),
+    "text_too_long": (
+        "{language} не помещается на {orientation} даже мелким шрифтом: сократите его, иначе "
+        "конец будет обрезан",
+        "{language} does not fit {orientation} even in small type: shorten it, or its end is "
+        "cut off",
+    ),
     "svg_external": (
         "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; он не будет загружен",
         "the drawing “{value}” refers to an external file or address “{detail}”; it will not "
@@ -218,6 +230,10 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
                               "the slide time of kiosk.yaml (slide_seconds)"),
     "Unknown error": ("файл обрывается или испорчен", "the file is cut short or corrupt"),
     "": ("пусто", "empty"),
+    "landscape": ("горизонтальный экран", "a landscape screen"),
+    "portrait": ("вертикальный экран", "a portrait screen"),
+    "ru": ("русский текст", "the Russian text"),
+    "en": ("английский текст", "the English text"),
     "None": ("пусто", "empty"),
 }
 
@@ -314,7 +330,8 @@ class Problem:
             args["hint"] = yaml_hint(args.get("detail", ""), lang)
         for key, names in (("expected", TYPE_NAMES), ("found", FOUND_NAMES),
                            ("default", VALUE_NAMES), ("detail", VALUE_NAMES),
-                           ("value", VALUE_NAMES)):
+                           ("value", VALUE_NAMES), ("orientation", VALUE_NAMES),
+                           ("language", VALUE_NAMES)):
             if key in args and args[key] in names:
                 ru_name, en_name = names[args[key]]
                 args[key] = ru_name if lang == "ru" else en_name

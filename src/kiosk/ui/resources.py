@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 # decoding a 20,000×20,000 picture would take 1.6 GB.
 MAX_IMAGE_PIXELS = 16_000_000
 MAX_IMAGE_SIDE = 8000
+# Photos are shown at up to ~900 px at 1080p: below this they are visibly blurred.
+MIN_IMAGE_SIDE = 400
 
 
 def assets_dir() -> Path:
@@ -62,6 +64,8 @@ def probe_image(path: Path) -> ImageCheck:
     image = reader.read()
     if image.isNull():
         return ImageCheck("bad_image", reader.errorString())
+    if max(image.width(), image.height()) < MIN_IMAGE_SIDE:
+        return ImageCheck("image_too_small", f"{image.width()}×{image.height()}", warning=True)
     return ImageCheck()
 
 
