@@ -118,10 +118,12 @@ class ContentLoader:
         except OSError:
             return []
         files = [p for p in entries if p.suffix.lower() in suffixes and p.is_file()]
+        taken = {p.name for p in files}  # a set: folders of 37,000 stories
         for path in entries:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
-            if path not in files and path.is_file() and path.name.lower() != "readme.txt" and (
-                    ".md" in path.name.lower() or path.suffix.lower() == ".markdown"):
+            if path.name not in taken and (".md" in path.name.lower()
+                                           or path.suffix.lower() == ".markdown") \
+                    and path.name.lower() != "readme.txt" and path.is_file():
                 name = path.name[: path.name.lower().index(".m")] + ".md"
                 self.log_for(path).warning("wrong_suffix", None, value=path.name, name=name)
         return sorted(files, key=lambda p: natural_key(p.name))
