@@ -70,3 +70,39 @@ def test_a_deleted_folder_keeps_everything(tmp_path: Path) -> None:
     merged = keep_last_good(old, load_content(root))
     assert [s.id for s in merged.stories] == ["a"]
     assert {p.code for p in merged.problems} == {"missing_folder", "kept_last_good"}
+
+
+def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path) -> None:
+    from kiosk.core.loader import ImageCheck, ParseCache
+    from tests.helpers import SVG
+
+    root = make_folder(tmp_path / "c", settings="tags:\n  дети: children\n", stories={
+        f"s{i}.md": story(f"История {i}", tags="[дети]") for i in range(20)},
+        images={"images/a.svg": SVG})
+    (root / "stories" / "photo.md").write_text(story("С фото", photo="images/a.svg"),
+                                                encoding="utf-8")
+    decoded: list[str] = []
+
+    def probe(path: Path) -> ImageCheck:
+        decoded.append(path.name)
+        return ImageCheck() if b"<svg" in path.read_bytes() else ImageCheck("bad_image", "?")
+
+    cache = ParseCache()
+    load_content(root, probe, cache=cache)
+    before = dict(cache.entries)
+    (root / "stories" / "s3.md").write_text(story("Исправленная", tags="[дети]"),
+                                             encoding="utf-8")
+    content = load_content(root, probe, cache=cache)
+    changed = [key for key, entry in cache.entries.items() if entry is not before.get(key)]
+    assert [Path(key).name for key in changed] == ["s3.md"]  # one file read again
+    assert "Исправленная" in [s.title.ru for s in content.stories]
+
+    decoded.clear()
+    (root / "images" / "a.svg").write_text("broken", encoding="utf-8")  # the photo breaks
+    content = load_content(root, probe, cache=cache)
+    assert decoded == ["a.svg"]
+    assert "С фото" not in [s.title.ru for s in content.stories]  # not served from the cache
+
+    (root / "kiosk.yaml").write_text("tags:\n  забота: care\n", encoding="utf-8")
+    content = load_content(root, probe, cache=cache)  # new tags: every story checked again
+    assert sum(p.code == "unknown_tag" for p in content.problems) == 20

@@ -7,9 +7,10 @@ that are sound plus a list of problems worded for them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +57,34 @@ def no_probe(path: Path) -> ImageCheck:
     return ImageCheck()
 
 
+Stamp = tuple[int, int] | None  # a file's size and modification time; None: it is not there
+
+
+def stamp(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+@dataclass(frozen=True)
+class _Cached:
+    depends_on: tuple[tuple[str, Stamp], ...]  # the file and the images it refers to
+    item: object
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class ParseCache:
+    """Items read before, for the next reload of the same folder: a file whose size and time,
+    and whose images', are unchanged is not read again. In memory only, so a restart always
+    reads everything; a change of kiosk.yaml starts it afresh (tags, defaults)."""
+
+    settings: Settings | None = None
+    entries: dict[str, _Cached] = field(default_factory=dict)
+
+
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
 _INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SVG_REFERENCE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
@@ -69,10 +98,12 @@ def natural_key(name: str) -> list[Any]:
 
 class ContentLoader:
     def __init__(self, root: Path, probe: ImageProbe = no_probe,
-                 line_art: LineArtProbe | None = None) -> None:
+                 line_art: LineArtProbe | None = None, cache: ParseCache | None = None) -> None:
         self.root = root
         self.probe = probe
         self.line_art = line_art
+        self.cache = cache
+        self._depends_on: list[str] = []  # files the item being read refers to
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
 
@@ -85,6 +116,9 @@ class ContentLoader:
             return Content(self.root, problems=tuple(self.problems))
         self._check_entries()
         settings = self._load_settings()
+        if self.cache is not None and self.cache.settings != settings:
+            self.cache.settings = settings
+            self.cache.entries.clear()
         pages = tuple(
             page for path in self._files(ANNIVERSARY_DIR, (".md",))
             if (page := self._guarded(path, lambda p: self._load_page(p, settings))) is not None
@@ -130,16 +164,25 @@ class ContentLoader:
 
     def _guarded(self, path: Path, load: Callable[[Path], T | None]) -> T | None:
         """Load one item; an unexpected failure skips that item only, with a message."""
+        key = str(path)
+        cached = self.cache.entries.get(key) if self.cache is not None else None
+        if cached is not None and all(stamp(p) == s for p, s in cached.depends_on):
+            self.problems.extend(cached.problems)
+            return cached.item  # type: ignore[return-value]
         before = len(self.problems)
+        self._depends_on = [key]
         try:
             item = load(path)
         except Exception as exc:  # a kiosk never dies of one file
             self.log_for(path).error("unreadable", None, detail=f"{type(exc).__name__}: {exc}")
             item = None
-        new = self.problems[before:]
-        if any(p.is_error for p in new):
+        if any(p.is_error for p in self.problems[before:]):
             self.log_for(path).warning("skipped")
-            return None
+            item = None
+        if self.cache is not None:
+            self.cache.entries[key] = _Cached(
+                tuple((p, stamp(p)) for p in self._depends_on), item,
+                tuple(self.problems[before:]))
         return item
 
     def _read_text(self, path: Path) -> str | None:
@@ -261,6 +304,7 @@ class ContentLoader:
             log.error("path_outside", line, value=value)
             return None
         candidate = (self.root / relative).resolve()
+        self._depends_on.append(str(candidate))  # a new or fixed image re-reads the item
         if not candidate.is_relative_to(root):
             log.error("path_outside", line, value=value)
             return None
@@ -462,9 +506,11 @@ def svg_external_references(path: Path) -> list[str]:
 
 
 def load_content(root: Path, probe: ImageProbe = no_probe,
-                 line_art: LineArtProbe | None = None) -> Content:
+                 line_art: LineArtProbe | None = None,
+                 cache: ParseCache | None = None) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
-    `kiosk check`, not for start-up."""
-    return ContentLoader(root, probe, line_art).load()
+    `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
+    only what changed."""
+    return ContentLoader(root, probe, line_art, cache).load()
 
 

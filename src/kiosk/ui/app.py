@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.loader import load_content
+from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
 from kiosk.core.reload import Fingerprint, fingerprint
@@ -56,15 +56,16 @@ def create_application() -> QApplication:
     return app
 
 
-def _look_and_load(root: Path) -> tuple[Fingerprint, Content]:
+def _look_and_load(root: Path, cache: ParseCache) -> tuple[Fingerprint, Content]:
     # The look comes first: a change made while loading is then seen by the next look.
-    return fingerprint(root), load_content(root, probe_image)
+    return fingerprint(root), load_content(root, probe_image, cache=cache)
 
 
-def load_in_background(root: Path) -> asyncio.Future[tuple[Fingerprint, Content]]:
+def load_in_background(root: Path,
+                       cache: ParseCache) -> asyncio.Future[tuple[Fingerprint, Content]]:
     """Parse and decode the content folder in a worker thread (starting now); the window
     keeps painting meanwhile."""
-    return asyncio.get_running_loop().run_in_executor(None, _look_and_load, root)
+    return asyncio.get_running_loop().run_in_executor(None, _look_and_load, root, cache)
 
 
 def log_problems(content: Content) -> None:
@@ -80,7 +81,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     # Reading and decoding the folder starts first and runs while the window is built.
-    loading = load_in_background(content_dir)
+    cache = ParseCache()  # shared with the reloader: a reload re-reads only what changed
+    loading = load_in_background(content_dir, cache)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
@@ -106,7 +108,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
-    reloader = ContentReloader(content_dir, content, loaded_from, probe_image, parent=window)
+    reloader = ContentReloader(content_dir, content, loaded_from, probe_image, cache,
+                               parent=window)
     if lang is not None:
         reloader.changed.connect(lambda new: window.update_content(replace(
             new, settings=replace(new.settings, default_language=lang))))

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.core.loader import ImageProbe, load_content
+from kiosk.core.loader import ImageProbe, ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.reload import Fingerprint, ReloadDecider, fingerprint, keep_last_good
 from kiosk.ui.background import Background
@@ -27,13 +27,15 @@ class ContentReloader(QObject):
     changed = Signal(object)  # the new Content, already merged with the last good one
 
     def __init__(self, root: Path, content: Content, loaded_from: Fingerprint,
-                 probe: ImageProbe, interval_ms: int = 500, settle: float = 1.0,
+                 probe: ImageProbe, cache: ParseCache | None = None,
+                 interval_ms: int = 500, settle: float = 1.0,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.root = root
         self.content = content  # the last good content, on screen
         self.probe = probe
+        self.cache = cache if cache is not None else ParseCache()  # re-read only what changed
         self.clock = clock
         self.decider = ReloadDecider(settle)
         self.decider.done(loaded_from)
@@ -64,8 +66,8 @@ class ContentReloader(QObject):
         if isinstance(current, Exception) or not self.decider.look(current, self.clock()):
             self._busy = False
             return
-        root, probe = self.root, self.probe
-        self.worker.run(lambda: (current, load_content(root, probe)), self._loaded)
+        root, probe, cache = self.root, self.probe, self.cache
+        self.worker.run(lambda: (current, load_content(root, probe, cache=cache)), self._loaded)
 
     def _loaded(self, result: Any) -> None:
         self._busy = False
