@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
@@ -122,6 +122,10 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     log.info("showing %d pages, %d stories, %d colouring pictures from %s",
              len(content.pages), len(content.stories), len(content.colouring), content_dir)
     await finished.wait()
+    reloader.stop()
+    # A look at the folder or a picture being prepared may still run in the pool: let it end
+    # before Python does, so exiting never races a worker thread.
+    QThreadPool.globalInstance().waitForDone(3000)
     window.close()
     return 0
 
