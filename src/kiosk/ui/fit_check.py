@@ -22,22 +22,18 @@ def text_fit_problems(content: Content) -> list[Problem]:
         window.show()
         for screen in window.screens:
             screen.wall = lambda: None  # every item, whatever its schedule
+        reading_screens = ((window.anniversary, [page.source for page in content.pages]),
+                           (window.stories, [story.source for story in content.stories]))
         for lang in LANGUAGES:
             window.set_language(lang)
-            window.show_screen(window.anniversary)
-            for index, page in enumerate(content.pages):
-                window.anniversary.go(index)
-                QApplication.processEvents()
-                if window.anniversary.card.body.overflows():
-                    key = (str(page.source), orientation, lang)
-                    found[key] = _problem(*key)
-            window.show_screen(window.stories)
-            for index, story in enumerate(content.stories):
-                window.stories.go(index)
-                QApplication.processEvents()
-                if window.stories.card.body.overflows():
-                    key = (str(story.source), orientation, lang)
-                    found[key] = _problem(*key)
+            for screen, sources in reading_screens:
+                window.show_screen(screen)
+                for index, source in enumerate(sources):
+                    screen.go(index)
+                    QApplication.processEvents()
+                    if screen.card.body.overflows():
+                        key = (str(source), orientation, lang)
+                        found[key] = _problem(*key)
         window.attract.stop()
         window.close()
         window.deleteLater()
