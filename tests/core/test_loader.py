@@ -257,3 +257,13 @@ def test_values_in_messages_are_words_not_python(tmp_path: Path) -> None:
         "«tags»: ожидается список в квадратных скобках, например [дети, забота], а указано «5»; "
         "используется ничего (поле не учитывается)",
     ]
+
+
+def test_names_that_differ_only_in_case_are_reported(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"umbrella.md": story(), "Umbrella.md": story()},
+                       images={"colouring/a.svg": SVG,
+                               "colouring/colouring.yaml": "- file: a.svg\n- file: a.svg\n"})
+    content = load_content(root)
+    codes = sorted(p.code for p in content.problems)
+    assert codes == ["duplicate_id", "duplicate_key"]
+    assert len(content.colouring) == 1

@@ -153,6 +153,13 @@ class ContentLoader:
             return []
         files = [p for p in entries if p.suffix.lower() in suffixes and p.is_file()]
         taken = {p.name for p in files}  # a set: folders of 37,000 stories
+        # «Umbrella.md» beside «umbrella.md»: two files that are one on a Windows share.
+        first_of: dict[str, Path] = {}
+        for path in sorted(files, key=lambda p: p.name):
+            other = first_of.setdefault(path.stem.lower(), path)
+            if other is not path:
+                self.log_for(path).warning("duplicate_id", None, value=path.name,
+                                           other=other.name)
         for path in entries:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
             if path.name not in taken and (".md" in path.name.lower()
@@ -476,6 +483,9 @@ class ContentLoader:
                           else None, key="file")
                 continue
             name = entry["file"].strip()
+            if name in order:  # the last entry wins, as the message says
+                log.warning("duplicate_key", entry.line_of("file"), key=name)
+                order.remove(name)
             if name not in present:
                 log.error("colouring_unknown_file", entry.line_of("file"), value=name)
                 continue

@@ -44,6 +44,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл «{value}» не будет прочитан: нужно расширение .md — переименуйте его в «{name}»",
         "the file “{value}” is not read: it needs the .md extension — rename it to “{name}”",
     ),
+    "duplicate_id": (
+        "файлы «{value}» и «{other}» отличаются только заглавными буквами: на многих дисках это "
+        "один и тот же файл — переименуйте один из них",
+        "the files “{value}” and “{other}” differ only in upper and lower case: on many disks "
+        "they are one file — rename one of them",
+    ),
     "unknown_entry": (
         "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
         "“{value}” is not a file or folder the kiosk reads{suggestion}",
