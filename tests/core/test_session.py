@@ -47,9 +47,3 @@ def test_clock_going_back_does_not_freeze_the_session() -> None:
     assert session.tick(99.0) is None
     assert session.tick(100.0) is SessionEvent.WARN
 
-
-def test_next_deadline_tells_when_to_look_again() -> None:
-    session = IdleSession(90, 15)
-    assert session.next_deadline(0.0) is None
-    session.touch(0.0)
-    assert session.next_deadline(30.0) == 60.0

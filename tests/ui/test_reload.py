@@ -99,3 +99,12 @@ def test_a_visitor_is_not_disturbed(qtbot: QtBot, running: tuple[KioskWindow, Co
     clock.advance(window.content.settings.warning_seconds)
     qtbot.waitUntil(lambda: window.current_screen is window.attract)
     assert "Третья история" in titles(window)
+
+
+def test_new_settings_take_effect_without_a_restart(
+        qtbot: QtBot, running: tuple[KioskWindow, ContentReloader], folder: Path) -> None:
+    window, _ = running
+    (folder / "kiosk.yaml").write_text("default_language: en\nidle_seconds: 45\n",
+                                       encoding="utf-8")
+    qtbot.waitUntil(lambda: window.lang == "en", timeout=5000)
+    assert window.attract.lang == "en" and window.session.idle_seconds == 45

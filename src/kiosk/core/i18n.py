@@ -17,8 +17,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tile_colouring": ("Раскраска для детей", "Colouring for children"),
     "tile_colouring_sub": ("Пока взрослые заняты делом", "While the grown-ups are busy"),
     "home": ("На главную", "Home"),
-    "previous": ("Назад", "Back"),
-    "next": ("Дальше", "Next"),
     "random": ("Случайная", "Random"),
     "all_stories": ("Все", "All"),
     "page_of": ("{page} из {total}", "{page} of {total}"),

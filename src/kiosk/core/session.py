@@ -64,14 +64,6 @@ class IdleSession:
             return math.ceil(self.warning_seconds)
         return max(0, math.ceil(self.warned_at + self.warning_seconds - now))
 
-    def next_deadline(self, now: float) -> float | None:
-        """Seconds until tick() can next change anything, for timers that sleep until then."""
-        if self.phase is Phase.ACTIVE:
-            return max(0.0, self.last_touch + self.idle_seconds - now)
-        if self.phase is Phase.WARNING:
-            return max(0.0, min(1.0, self.warned_at + self.warning_seconds - now))
-        return None
-
     def end(self) -> None:
         """Back to attract at once (staff action, content swap)."""
         self.phase = Phase.ATTRACT

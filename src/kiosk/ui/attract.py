@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date, tr
@@ -151,8 +151,6 @@ class PulsePill(QWidget):
 
 
 class AttractScreen(Screen):
-    tapped = Signal()
-
     def __init__(self, theme: Theme, images: ImageCache,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QWidget | None = None) -> None:
@@ -301,9 +299,6 @@ class AttractScreen(Screen):
         super().resizeEvent(event)
         if self.playlist is not None:
             self.refresh()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self.tapped.emit()
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.width, self.theme.height)

@@ -555,7 +555,7 @@ class ConfirmStartOver(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(16, 16, 24, 190))
+        painter.fillRect(self.rect(), th.scrim())
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -63,7 +63,7 @@ class IdleOverlay(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(16, 16, 24, 190))
+        painter.fillRect(self.rect(), th.scrim())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(th.PAPER))
         radius = self.theme.px(48)

@@ -89,7 +89,8 @@ class KioskWindow(QWidget):
         """The centre's wall-clock time, in its time zone (kiosk.yaml `timezone`)."""
         return self.content.settings.local_time(self.utc_now())
 
-    def set_content(self, content: Content) -> None:
+    def _adopt(self, content: Content) -> None:
+        """Take the content's settings: idle times and the default language."""
         self.content = content
         settings = content.settings
         self.session.idle_seconds = settings.idle_seconds
@@ -97,6 +98,10 @@ class KioskWindow(QWidget):
         self.lang = settings.default_language
         for screen in self.screens:
             screen.lang = self.lang
+
+    def set_content(self, content: Content) -> None:
+        self._adopt(content)
+        for screen in self.screens:
             screen.set_content(content)
         self.go_to_attract()
 
@@ -105,9 +110,7 @@ class KioskWindow(QWidget):
         it. A visitor here: it waits until they leave, so nothing jumps under their finger."""
         if self.session.phase is Phase.ATTRACT:
             self.pending_content = None
-            self.content = content
-            self.session.idle_seconds = content.settings.idle_seconds
-            self.session.warning_seconds = content.settings.warning_seconds
+            self._adopt(content)
             for screen in self.screens:
                 if screen is not self.attract:
                     screen.set_content(content)

@@ -56,7 +56,6 @@ class Badge(QLabel):
         pad_v, pad_h = theme.px(8), theme.px(24)
         self.setStyleSheet(f"color: {th.WHITE}; background: {th.BLUE};"
                            f" border-radius: {theme.px(24)}px; padding: {pad_v}px {pad_h}px;")
-        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
 
 
 class ItemCard(QWidget):

@@ -75,8 +75,9 @@ class Theme:
         return font
 
 
-def color(name: str) -> QColor:
-    return QColor(name)
+def scrim() -> QColor:
+    """The dimming behind a question asked over a screen («Вы ещё здесь?», start over)."""
+    return QColor(16, 16, 24, 190)
 
 
 # Every text colour on the background it is drawn on, and the contrast it needs (WCAG):
