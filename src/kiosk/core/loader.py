@@ -7,13 +7,16 @@ that are sound plus a list of problems worded for them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.core.index import ContentIndex, IndexEntry, Stamp
 from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
 from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.schedule import SCHEDULE_FIELDS, parse_schedule
@@ -57,32 +60,59 @@ def no_probe(path: Path) -> ImageCheck:
     return ImageCheck()
 
 
-Stamp = tuple[int, int] | None  # a file's size and modification time; None: it is not there
+_STAMP = struct.Struct("<qqqQ")
 
 
 def stamp(path: str) -> Stamp:
+    """What a file is now: size, times and inode (a file replaced by rsync or a sync tool gets
+    a new change time and inode even when its size and modification time are kept), packed
+    small: the index keeps one or two for each of 37,000 stories."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return info.st_size, info.st_mtime_ns
-
-
-@dataclass(frozen=True)
-class _Cached:
-    depends_on: tuple[tuple[str, Stamp], ...]  # the file and the images it refers to
-    item: object
-    problems: tuple[Problem, ...]
+    return _STAMP.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 @dataclass
 class ParseCache:
-    """Items read before, for the next reload of the same folder: a file whose size and time,
-    and whose images', are unchanged is not read again. In memory only, so a restart always
-    reads everything; a change of kiosk.yaml starts it afresh (tags, defaults)."""
+    """Items read before, for the next load of the same folder: an item whose file, and whose
+    images, are unchanged is not read again. With an `index` it is kept on disk too, so a
+    restart reads only what changed, and story texts stay on disk until shown. A change of
+    kiosk.yaml starts it afresh (tags, defaults)."""
 
-    settings: Settings | None = None
-    entries: dict[str, _Cached] = field(default_factory=dict)
+    index: ContentIndex | None = None
+    settings_key: str | None = None
+    entries: dict[str, IndexEntry] = field(default_factory=dict)
+    complete: bool = False  # every entry of the index is in `entries`
+
+    def begin(self, settings: Settings, whole_folder: bool) -> None:
+        key = hashlib.sha256(repr(settings).encode()).hexdigest()[:32]
+        if key != self.settings_key:
+            self.settings_key = key
+            self.entries = {}
+            self.complete = self.index is None or not self.index.matches(key)
+        if whole_folder and not self.complete and self.index is not None:
+            # One read of the whole index is far quicker than 37,000 single ones.
+            self.entries = {**self.index.read(key), **self.entries}
+            self.complete = True
+
+    def lookup(self, key: str) -> IndexEntry | None:
+        entry = self.entries.get(key)
+        if entry is None and not self.complete and self.index is not None:
+            entry = self.index.get(key)
+            if entry is not None:
+                self.entries[key] = entry
+        return entry
+
+    def finish(self, changed: dict[str, IndexEntry], seen: set[str] | None) -> None:
+        """`seen`: every file of the folder (None after a partial load, which saw only some:
+        nothing is forgotten then)."""
+        removed = [] if seen is None else [path for path in self.entries if path not in seen]
+        for path in removed:
+            del self.entries[path]  # a deleted file's entry would otherwise stay for ever
+        if self.index is not None:
+            self.index.write(changed, removed)
 
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
@@ -98,12 +128,19 @@ def natural_key(name: str) -> list[Any]:
 
 class ContentLoader:
     def __init__(self, root: Path, probe: ImageProbe = no_probe,
-                 line_art: LineArtProbe | None = None, cache: ParseCache | None = None) -> None:
+                 line_art: LineArtProbe | None = None, cache: ParseCache | None = None,
+                 story_limit: int | None = None) -> None:
         self.root = root
+        # Read only this many stories (any of them, for a first frame quickly); the folder's
+        # other checks (duplicate names, misspelt suffixes) wait for a whole load.
+        self.story_limit = story_limit
         self.probe = probe
         self.line_art = line_art
         self.cache = cache
-        self._depends_on: list[str] = []  # files the item being read refers to
+        # The files the item being read depends on, each as it was before it was read.
+        self._depends_on: list[tuple[str, Stamp]] = []
+        self._changed: dict[str, IndexEntry] = {}
+        self._seen: set[str] = set()
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
 
@@ -116,18 +153,19 @@ class ContentLoader:
             return Content(self.root, problems=tuple(self.problems))
         self._check_entries()
         settings = self._load_settings()
-        if self.cache is not None and self.cache.settings != settings:
-            self.cache.settings = settings
-            self.cache.entries.clear()
+        if self.cache is not None:
+            self.cache.begin(settings, whole_folder=self.story_limit is None)
         pages = tuple(
             page for path in self._files(ANNIVERSARY_DIR, (".md",))
             if (page := self._guarded(path, lambda p: self._load_page(p, settings))) is not None
         )
         stories = tuple(
-            story for path in self._files(STORIES_DIR, (".md",))
+            story for path in self._files(STORIES_DIR, (".md",), self.story_limit)
             if (story := self._guarded(path, lambda p: self._load_story(p, settings))) is not None
         )
         colouring = self._load_colouring()
+        if self.cache is not None:
+            self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
         if not pages and not stories:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring, tuple(self.problems))
@@ -145,39 +183,51 @@ class ContentLoader:
                 self.log_for(self.root / name).warning(
                     "unknown_entry", None, value=name, suggest=suggest(name, KNOWN_ENTRIES))
 
-    def _files(self, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
-        directory = self.root / folder
+    def _files(self, folder: str, suffixes: tuple[str, ...],
+               limit: int | None = None) -> list[str]:
+        """Paths (as text: a folder of 37,000 stories makes no Path objects it does not need)
+        of the files in `folder` with these suffixes, in natural order; with a `limit`, that
+        many of them, whichever the folder lists first."""
+        directory = os.path.join(self.root, folder)
         try:
-            entries = [p for p in directory.iterdir() if not p.name.startswith(".")]
+            with os.scandir(directory) as found:
+                entries = [(entry.name, entry.is_file()) for entry in found
+                           if not entry.name.startswith(".")]
         except OSError:
             return []
-        files = [p for p in entries if p.suffix.lower() in suffixes and p.is_file()]
-        taken = {p.name for p in files}  # a set: folders of 37,000 stories
+        names = [name for name, is_file in entries
+                 if is_file and os.path.splitext(name)[1].lower() in suffixes]
+        if limit is not None and len(names) > limit:
+            return [os.path.join(directory, name)
+                    for name in sorted(names[:limit], key=natural_key)]
+        taken = set(names)  # a set: folders of 37,000 stories
         # «Umbrella.md» beside «umbrella.md»: two files that are one on a Windows share.
-        first_of: dict[str, Path] = {}
-        for path in sorted(files, key=lambda p: p.name):
-            other = first_of.setdefault(path.stem.lower(), path)
-            if other is not path:
-                self.log_for(path).warning("duplicate_id", None, value=path.name,
-                                           other=other.name)
-        for path in entries:
+        first_of: dict[str, str] = {}
+        for name in sorted(names):
+            other = first_of.setdefault(os.path.splitext(name)[0].lower(), name)
+            if other is not name:
+                self.log_for(Path(directory, name)).warning("duplicate_id", None, value=name,
+                                                            other=other)
+        for name, is_file in entries:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
-            if path.name not in taken and (".md" in path.name.lower()
-                                           or path.suffix.lower() == ".markdown") \
-                    and path.name.lower() != "readme.txt" and path.is_file():
-                name = path.name[: path.name.lower().index(".m")] + ".md"
-                self.log_for(path).warning("wrong_suffix", None, value=path.name, name=name)
-        return sorted(files, key=lambda p: natural_key(p.name))
+            lower = name.lower()
+            if name not in taken and is_file and (".md" in lower or lower.endswith(".markdown")) \
+                    and lower != "readme.txt":
+                fixed = name[: lower.index(".m")] + ".md"
+                self.log_for(Path(directory, name)).warning("wrong_suffix", None, value=name,
+                                                            name=fixed)
+        return [os.path.join(directory, name) for name in sorted(names, key=natural_key)]
 
-    def _guarded(self, path: Path, load: Callable[[Path], T | None]) -> T | None:
+    def _guarded(self, key: str, load: Callable[[Path], T | None]) -> T | None:
         """Load one item; an unexpected failure skips that item only, with a message."""
-        key = str(path)
-        cached = self.cache.entries.get(key) if self.cache is not None else None
+        self._seen.add(key)
+        cached = self.cache.lookup(key) if self.cache is not None else None
         if cached is not None and all(stamp(p) == s for p, s in cached.depends_on):
             self.problems.extend(cached.problems)
             return cached.item  # type: ignore[return-value]
         before = len(self.problems)
-        self._depends_on = [key]
+        self._depends_on = [(key, stamp(key))]
+        path = Path(key)
         try:
             item = load(path)
         except Exception as exc:  # a kiosk never dies of one file
@@ -186,10 +236,12 @@ class ContentLoader:
         if any(p.is_error for p in self.problems[before:]):
             self.log_for(path).warning("skipped")
             item = None
-        if self.cache is not None:
-            self.cache.entries[key] = _Cached(
-                tuple((p, stamp(p)) for p in self._depends_on), item,
-                tuple(self.problems[before:]))
+        if self.cache is not None and isinstance(item, AnniversaryPage | Story | None):
+            if item is not None and self.cache.index is not None:
+                item = replace(item, body=self.cache.index.store_body(item.body))
+            entry = IndexEntry(tuple(self._depends_on), item, tuple(self.problems[before:]))
+            self.cache.entries[key] = entry
+            self._changed[key] = entry
         return item
 
     def _read_text(self, path: Path) -> str | None:
@@ -311,7 +363,8 @@ class ContentLoader:
             log.error("path_outside", line, value=value)
             return None
         candidate = (self.root / relative).resolve()
-        self._depends_on.append(str(candidate))  # a new or fixed image re-reads the item
+        # A new or fixed image re-reads the item.
+        self._depends_on.append((str(candidate), stamp(str(candidate))))
         if not candidate.is_relative_to(root):
             log.error("path_outside", line, value=value)
             return None
@@ -517,10 +570,10 @@ def svg_external_references(path: Path) -> list[str]:
 
 def load_content(root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None,
-                 cache: ParseCache | None = None) -> Content:
+                 cache: ParseCache | None = None, story_limit: int | None = None) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
     `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
-    only what changed."""
-    return ContentLoader(root, probe, line_art, cache).load()
+    only what changed; `story_limit` reads only that many stories."""
+    return ContentLoader(root, probe, line_art, cache, story_limit).load()
 
 

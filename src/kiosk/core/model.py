@@ -11,7 +11,7 @@ from kiosk.core.schedule import ALWAYS, Schedule
 from kiosk.core.settings import Settings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A text in Russian with an optional English translation (Russian stands in for it)."""
 
@@ -22,7 +22,7 @@ class Text:
         return self.en if lang == "en" and self.en else self.ru
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnniversaryPage:
     id: str
     source: Path
@@ -33,7 +33,7 @@ class AnniversaryPage:
     schedule: Schedule = ALWAYS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     id: str
     source: Path
@@ -49,14 +49,14 @@ class Story:
     schedule: Schedule = ALWAYS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColouringPicture:
     id: str
     source: Path
     title: Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     root: Path
     settings: Settings = field(default_factory=Settings)

@@ -63,7 +63,12 @@ class ReloadDecider:
             return False
         return now - self._seen_at >= self.settle  # the same for long enough: read it
 
-    def done(self, current: Fingerprint) -> None:
+    @property
+    def waiting(self) -> bool:
+        """A change was seen and is waiting to settle."""
+        return self._seen is not None
+
+    def done(self, current: Fingerprint | None) -> None:
         """The folder as `current` is on screen now (or was judged and kept out)."""
         self.loaded = current
         self._seen = None
@@ -112,6 +117,10 @@ Item = TypeVar("Item", bound=_Item)
 def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str]) -> tuple[Item, ...]:
     """The new items, plus the old version of each item whose new file is broken; in the
     order of the file names, as the loader orders them."""
+    if not broken:
+        return new
     fresh = {item.id for item in new}
     kept = [item for item in old if item.id not in fresh and str(item.source) in broken]
+    if not kept:
+        return new
     return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))

@@ -1,8 +1,9 @@
 """Watches the content folder and hands the window new content, read off the UI thread.
 
-Polling (a stat per file every half second, in a worker) works the same on every file system,
-for network shares and sync tools that inotify misses, and for a release link flipped to a new
-folder. The decisions are kiosk.core.reload's.
+inotify (kiosk.ui.watcher) says at once that something changed; a look at the folder (a stat
+per file, in a worker) then says what, and is repeated until the folder has settled. Looks also
+run on a timer, which on its own catches what inotify misses (network shares, some sync
+tools). The decisions are kiosk.core.reload's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kiosk.core.loader import ImageProbe, ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.reload import Fingerprint, ReloadDecider, fingerprint, keep_last_good
 from kiosk.ui.background import Background
+from kiosk.ui.watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 class ContentReloader(QObject):
     changed = Signal(object)  # the new Content, already merged with the last good one
 
-    def __init__(self, root: Path, content: Content, loaded_from: Fingerprint,
+    def __init__(self, root: Path, content: Content, loaded_from: Fingerprint | None,
                  probe: ImageProbe, cache: ParseCache | None = None,
                  interval_ms: int = 500, settle: float = 1.0,
                  clock: Callable[[], float] = time.monotonic,
@@ -38,6 +40,8 @@ class ContentReloader(QObject):
         self.cache = cache if cache is not None else ParseCache()  # re-read only what changed
         self.clock = clock
         self.decider = ReloadDecider(settle)
+        # None: what the content was read from is not known, so the first look that settles
+        # reads the folder again (only what changed since; usually nothing).
         self.decider.done(loaded_from)
         self.worker = Background(self)
         self._busy = False
@@ -46,14 +50,37 @@ class ContentReloader(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._look)
+        # A change seen but not yet settled: look again when it may have.
+        self.settle_timer = QTimer(self)
+        self.settle_timer.setSingleShot(True)
+        self.settle_timer.setInterval(round(settle * 1000))
+        self.settle_timer.timeout.connect(self._look)
+        self.watcher = FolderWatcher(root, self)
+        self.watcher.nudged.connect(self._nudged)
+        self._nudged_while_busy = False
 
     def start(self) -> None:
+        self.watcher.start()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self.settle_timer.stop()
+        self.watcher.stop()
         self.worker.cancel()
         self._busy = False
+
+    def _nudged(self) -> None:
+        if self._busy:
+            self._nudged_while_busy = True  # looked at once when the running job ends
+        elif not self.settle_timer.isActive():
+            self._look()
+
+    def _idle(self) -> None:
+        self._busy = False
+        if self._nudged_while_busy:
+            self._nudged_while_busy = False
+            self._look()
 
     def _look(self) -> None:
         if self._busy:
@@ -71,26 +98,43 @@ class ContentReloader(QObject):
     def _looked(self, result: Any) -> None:
         self.looks += 1
         if isinstance(result, Exception):
-            self._busy = False
+            self._idle()
             return
         took, current = result
         # A folder of 37,000 files takes ~0.3 s to look at: look less often, so watching
-        # never costs more than about a tenth of a core.
+        # never costs more than about a tenth of a core (inotify speaks up in between).
         self.timer.setInterval(max(self.interval_ms, round(took * 10_000)))
+        if current and current[0] != self.watcher.watching and self.watcher.watching:
+            self.watcher.start()  # the release link was flipped: watch the new folder
         if not self.decider.look(current, self.clock()):
-            self._busy = False
+            if self.decider.waiting:
+                self.settle_timer.start()
+            self._idle()
             return
-        root, probe, cache = self.root, self.probe, self.cache
-        self.worker.run(lambda: (current, load_content(root, probe, cache=cache)), self._loaded)
+        root, probe, cache, shown = self.root, self.probe, self.cache, self.content
+
+        def load_and_merge() -> tuple[Fingerprint, Content | None]:
+            # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
+            merged = keep_last_good(shown, load_content(root, probe, cache=cache))
+            # The same items (an unchanged file gives the very same object): nothing to show.
+            return current, None if merged == shown else merged
+
+        self.worker.run(load_and_merge, self._loaded)
 
     def _loaded(self, result: Any) -> None:
-        self._busy = False
+        try:
+            self._show(result)
+        finally:
+            self._idle()
+
+    def _show(self, result: Any) -> None:
         if isinstance(result, Exception):
             log.error("content reload failed: %s", result)
             return
-        current, new = result
+        current, merged = result
         self.decider.done(current)
-        merged = keep_last_good(self.content, new)
+        if merged is None:
+            return
         for problem in merged.problems:
             log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s",
                     problem.format("en"))

@@ -61,12 +61,35 @@ def probe_image(path: Path) -> ImageCheck:
     if size.isValid() and (size.width() * size.height() > MAX_IMAGE_PIXELS
                            or max(size.width(), size.height()) > MAX_IMAGE_SIDE):
         return ImageCheck("image_too_large", f"{size.width()}×{size.height()}")
+    image_format = bytes(reader.format().data()).lower()
+    if image_format in (b"jpeg", b"jpg") and not _jpeg_is_complete(path):
+        # Qt shows a cut JPEG with its missing part grey, and says so only in a warning.
+        return ImageCheck("bad_image", "JPEG оборван / the JPEG file is cut short")
+    if size.isValid() and image_format in (b"jpeg", b"jpg"):
+        # libjpeg decodes at an eighth of the size almost for free, still reading every byte
+        # (a cut file is caught all the same): 3,700 photos in 4 s rather than 30.
+        reader.setScaledSize(QSize(max(1, size.width() // 8), max(1, size.height() // 8)))
     image = reader.read()
     if image.isNull():
         return ImageCheck("bad_image", reader.errorString())
-    if max(image.width(), image.height()) < MIN_IMAGE_SIDE:
-        return ImageCheck("image_too_small", f"{image.width()}×{image.height()}", warning=True)
+    image_size = size if size.isValid() else image.size()  # the file's, not the decoded
+    if max(image_size.width(), image_size.height()) < MIN_IMAGE_SIDE:
+        return ImageCheck("image_too_small", f"{image_size.width()}×{image_size.height()}",
+                          warning=True)
     return ImageCheck()
+
+
+def _jpeg_is_complete(path: Path) -> bool:
+    """A whole JPEG ends with its end-of-image marker (cameras may add a short trailer after
+    it); a file cut short while copying does not."""
+    try:
+        with path.open("rb") as file:
+            file.seek(0, os.SEEK_END)
+            file.seek(max(0, file.tell() - 4096))
+            tail = file.read()
+    except OSError:
+        return False
+    return b"\xff\xd9" in tail
 
 
 def render_image(path: Path, box: QSize) -> QImage:

@@ -294,12 +294,15 @@ def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str = th.I
     return label
 
 
+MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownNoHTML
+
+
 def markdown_document(markdown: str) -> QTextDocument:
     """Qt's own CommonMark reader, with raw HTML switched off: staff text cannot pull in
     images, styles or links from anywhere."""
     document = QTextDocument()
     document.setDocumentMargin(0)
-    document.setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownNoHTML)
+    document.setMarkdown(markdown, MARKDOWN_FEATURES)
     return document
 
 

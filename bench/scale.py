@@ -1,0 +1,162 @@
+"""The kiosk on a content folder the size of the centres' collection: 37,000 stories, a photo on
+every tenth (generated once by bench/scale_content.py and reused), offscreen at 1920×1080.
+
+    python bench/scale.py [--stories 37000] [--runs 3] [--data DIR]
+
+Figures: process start to first attract frame with the content index in place (median), and
+without it (the first start ever: not budgeted, for information); PSS after start; while one
+story is changed in the running kiosk, the longest the UI thread went without running its
+timers, and how long the change took to reach the screen; `kiosk check` of the whole folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, Figure, cpu_seconds, median, offscreen_platform, pss_kib, report
+from scale_content import ensure
+
+SIZE = (1920, 1080)
+TICK_MS = 5  # the stall probe's timer: any longer gap between its ticks is the UI stalling
+
+
+def child(root: Path, mode: str) -> None:
+    """`first`: print FIRST at the first painted content frame and exit. `reload`: then wait
+    for the reloader's first look, change one story, and report the stall and the delay."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from kiosk.ui.app import run
+    from kiosk.ui.main_window import KioskWindow
+
+    def watch(window: KioskWindow) -> None:
+        stage = window.attract.stage
+
+        def painted() -> None:
+            if window.content.is_empty or stage.current.isNull():
+                return  # the neutral screen shown while content loads does not count
+            stage.painted.disconnect(painted)
+            print("FIRST", flush=True)
+            if mode == "first":
+                os._exit(0)
+            QTimer.singleShot(4000, lambda: change_a_story(window))
+
+        stage.painted.connect(painted)
+
+    def change_a_story(window: KioskWindow) -> None:
+        print(f"PSS {pss_kib(os.getpid())}", flush=True)
+        target = root / "stories" / "story-00001.md"
+        original = target.read_text(encoding="utf-8")
+        clock = QElapsedTimer()
+        probe = QTimer(window)
+        probe.setInterval(TICK_MS)
+        worst = [0.0]
+        last = [0.0]
+        shown = window.content
+
+        def tick() -> None:
+            now = clock.nsecsElapsed() / 1e6
+            worst[0] = max(worst[0], now - last[0] - TICK_MS)
+            last[0] = now
+            if window.content is shown:
+                return
+            story = next((s for s in window.content.stories if s.id == "story-00001"), None)
+            if story is not None and "(изменено)" in story.title.ru:
+                probe.stop()
+                target.write_text(original, encoding="utf-8")
+                print(f"RELOAD {now / 1000:.3f} {worst[0]:.1f}", flush=True)
+                os._exit(0)
+
+        probe.timeout.connect(tick)
+        clock.start()
+        probe.start()
+        target.write_text(original.replace("\ntitle: ", "\ntitle: (изменено) ", 1),
+                          encoding="utf-8")
+
+    run(root, size=SIZE, on_window=watch)
+
+
+def spawn(root: Path, mode: str, cache: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE),
+           "KIOSK_CACHE_DIR": str(cache)}
+    return subprocess.Popen([sys.executable, __file__, "--child", mode, "--data", str(root)],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+
+
+def first_frame(root: Path, cache: Path) -> tuple[float, float]:
+    """Wall and CPU seconds from process start to the first content frame."""
+    started = time.perf_counter()
+    process = spawn(root, "first", cache)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(process.pid) if process.poll() is None else float("nan")
+    process.wait(timeout=120)
+    if line.strip() != "FIRST":
+        raise RuntimeError(f"the kiosk did not paint its first frame: {line!r}")
+    return elapsed, cpu
+
+
+def reload_figures(root: Path, cache: Path) -> tuple[float, float, float]:
+    """PSS after start (MB), the change's delay to the screen (s), the longest stall (ms)."""
+    process = spawn(root, "reload", cache)
+    assert process.stdout is not None
+    pss = delay = stall = float("nan")
+    for line in process.stdout:
+        parts = line.split()
+        if parts and parts[0] == "PSS":
+            pss = int(parts[1]) / 1024
+        elif parts and parts[0] == "RELOAD":
+            delay, stall = float(parts[1]), float(parts[2])
+    process.wait(timeout=120)
+    return pss, delay, stall
+
+
+def check_seconds(root: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kiosk", "check", str(root)], cwd=REPO,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stories", type=int, default=37_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.data, args.child)
+        return 0
+    root = ensure(args.data, args.stories)
+    cache = Path(tempfile.mkdtemp(prefix="kiosk-scale-cache-"))
+    try:
+        cold, _ = first_frame(root, cache)
+        warm = [first_frame(root, cache) for _ in range(args.runs)]
+        pss, delay, stall = reload_figures(root, cache)
+        check = check_seconds(root)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return report([
+        Figure("stories", float(args.stories), "stories", float("inf")),
+        Figure("startup_to_first_frame", median([w for w, _ in warm]), "s", 1.0),
+        Figure("startup_cpu", median([c for _, c in warm]), "s", float("inf")),
+        Figure("first_start_without_index", cold, "s", float("inf")),
+        Figure("pss_after_start", pss, "MB", 160),
+        Figure("reload_ui_stall_max", stall, "ms", 50),
+        Figure("reload_change_on_screen", delay, "s", 5),
+        Figure("check_whole_folder", check, "s", 30),
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
