@@ -108,3 +108,35 @@ def test_new_settings_take_effect_without_a_restart(
                                        encoding="utf-8")
     qtbot.waitUntil(lambda: window.lang == "en", timeout=5000)
     assert window.attract.lang == "en" and window.session.idle_seconds == 45
+
+
+def test_inotify_brings_a_change_in_without_waiting_for_the_next_look(
+        qtbot: QtBot, folder: Path, clock: FakeClock, tmp_path: Path) -> None:
+    # Looks every minute only: what arrives within two seconds came through inotify.
+    content = load_content(folder, probe_image)
+    window = KioskWindow(Theme(1920, 1080), content, clock)
+    qtbot.addWidget(window)
+    reloader = ContentReloader(folder, content, fingerprint(folder), probe_image,
+                               interval_ms=60_000, settle=0.2)
+    reloader.changed.connect(window.update_content)
+    reloader.start()
+    try:
+        assert reloader.watcher.watching == os.path.realpath(folder)
+        (folder / "stories" / "c.md").write_text(story("Третья история"), encoding="utf-8")
+        qtbot.waitUntil(lambda: "Третья история" in titles(window), timeout=2000)
+        with open(folder / "stories" / "a.md", "a", encoding="utf-8") as edited:
+            edited.write("Дописано на месте.\n")  # an edit in place, not a new file
+        qtbot.waitUntil(lambda: any("Дописано" in s.body.ru for s in window.content.stories),
+                        timeout=2000)
+
+        release = make_folder(tmp_path / "release-2", stories={"z.md": story("Новый выпуск")})
+        flipped = tmp_path / "content.new"
+        flipped.symlink_to(release)
+        os.replace(flipped, folder)
+        qtbot.waitUntil(lambda: titles(window) == ["Новый выпуск"], timeout=2000)
+        qtbot.waitUntil(lambda: reloader.watcher.watching == str(release), timeout=2000)
+        (release / "stories" / "y.md").write_text(story("И ещё одна"), encoding="utf-8")
+        qtbot.waitUntil(lambda: "И ещё одна" in titles(window), timeout=2000)
+    finally:
+        reloader.stop()
+        window.attract.stop()

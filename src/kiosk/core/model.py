@@ -64,6 +64,10 @@ class Content:
     stories: tuple[Story, ...] = ()
     colouring: tuple[ColouringPicture, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # Answers worked out once for this content: with 37,000 stories, filtering them all on
+    # every page turn or slide would cost a frame each time.
+    _memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False, hash=False)
 
     def pages_at(self, local: dt.datetime | None) -> tuple[AnniversaryPage, ...]:
         """The pages to show at the centre's wall-clock time `local` (None: all of them)."""
@@ -72,9 +76,38 @@ class Content:
         return tuple(p for p in self.pages if p.schedule.active(local))
 
     def stories_at(self, local: dt.datetime | None) -> tuple[Story, ...]:
-        if local is None:
+        """The stories to show at `local` (None: all of them). Schedules go by the minute,
+        so the answer is kept for the minute."""
+        if local is None or not self._scheduled():
             return self.stories
-        return tuple(s for s in self.stories if s.schedule.active(local))
+        minute = local.replace(second=0, microsecond=0)
+        key = ("stories_at", minute)
+        found = self._memo.get(key)
+        if found is None:
+            for old in [k for k in self._memo if isinstance(k, tuple) and k[0] == "stories_at"]:
+                del self._memo[old]
+            found = self._memo[key] = tuple(
+                s for s in self.stories if s.schedule is ALWAYS or s.schedule.active(minute))
+        return found  # type: ignore[return-value]
+
+    def _scheduled(self) -> bool:
+        found = self._memo.get("scheduled")
+        if found is None:
+            found = self._memo["scheduled"] = any(s.schedule is not ALWAYS for s in self.stories)
+        return bool(found)
+
+    def story(self, story_id: str) -> Story | None:
+        by_id = self._memo.get("by_id")
+        if by_id is None:
+            by_id = self._memo["by_id"] = {s.id: s for s in self.stories}
+        return by_id.get(story_id)  # type: ignore[attr-defined, no-any-return]
+
+    def warm(self) -> Content:
+        """Work out now (in a worker thread) what the screens will ask first."""
+        self._scheduled()
+        self.story("")
+        self.story_tags()
+        return self
 
     @property
     def is_empty(self) -> bool:
@@ -87,10 +120,18 @@ class Content:
     def story_tags(self, stories: tuple[Story, ...] | None = None) -> tuple[str, ...]:
         """Tags in use (by `stories`, or all), in the order of the kiosk.yaml vocabulary, then
         the unknown ones."""
-        used = {tag for story in (self.stories if stories is None else stories)
-                for tag in story.tags}
+        chosen = self.stories if stories is None else stories
+        key = ("tags", id(chosen))
+        found = self._memo.get(key)
+        if found is not None and found[0] is chosen:  # type: ignore[index]
+            return found[1]  # type: ignore[index, no-any-return]
+        used = {tag for story in chosen for tag in story.tags}
         known = [tag for tag in self.settings.tags if tag in used]
-        return (*known, *sorted(used - set(known)))
+        tags = (*known, *sorted(used - set(known)))
+        for old in [k for k in self._memo if isinstance(k, tuple) and k[0] == "tags"]:
+            del self._memo[old]
+        self._memo[key] = (chosen, tags)
+        return tags
 
     def tag_label(self, tag: str, lang: Language) -> str:
         if lang == "en":

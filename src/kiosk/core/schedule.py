@@ -80,7 +80,8 @@ def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
                   end=end.isoformat())
     weekdays = _weekdays(fields, log)
     hours = _hours(fields, log)
-    return Schedule(start, end, weekdays, hours)
+    schedule = Schedule(start, end, weekdays, hours)
+    return ALWAYS if schedule == ALWAYS else schedule  # one object for the unscheduled
 
 
 def _date(fields: LineDict, key: str, log: ProblemLog) -> dt.date | None:

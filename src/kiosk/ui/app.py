@@ -66,7 +66,7 @@ FIRST_STORIES = 200
 def _load(root: Path, cache: ParseCache) -> Content:
     if cache.index is None:
         cache.index = ContentIndex.open(default_index_path(root))
-    return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES)
+    return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES).warm()
 
 
 def load_in_background(root: Path, cache: ParseCache) -> asyncio.Future[Content]:

@@ -117,7 +117,7 @@ class ContentReloader(QObject):
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
             merged = keep_last_good(shown, load_content(root, probe, cache=cache))
             # The same items (an unchanged file gives the very same object): nothing to show.
-            return current, None if merged == shown else merged
+            return current, None if merged == shown else merged.warm()
 
         self.worker.run(load_and_merge, self._loaded)
 

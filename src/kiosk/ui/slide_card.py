@@ -156,7 +156,7 @@ class SlideCard(ItemCard):
                 badge, title = tr("anniversary_badge", lang), page.title.get(lang)
                 body, image = page.body.get(lang), page.image
         elif slide.kind is SlideKind.STORY:
-            story = next((s for s in content.stories if s.id == slide.item_id), None)
+            story = content.story(slide.item_id)
             if story is not None:
                 badge, title = tr("story_badge", lang), story.title.get(lang)
                 meta = story_meta(story, lang)

@@ -23,6 +23,7 @@ class StoriesScreen(Screen):
         super().__init__(theme, images, parent)
         self.index = 0
         self.tag: str | None = None
+        self._filtered: tuple[tuple[Story, ...], str, tuple[Story, ...]] | None = None
         self.random = random.Random()
         self.card = ItemCard(theme, images, top_margin=theme.margin // 2)
         self.nav = NavBar(theme, with_random=True)
@@ -50,11 +51,19 @@ class StoriesScreen(Screen):
     # -- state -----------------------------------------------------------------------------
 
     @property
-    def visible_stories(self) -> list[Story]:
+    def visible_stories(self) -> tuple[Story, ...]:
         if not self.content:
-            return []
-        return [s for s in self.content.stories_at(self.wall())
-                if self.tag is None or self.tag in s.tags]
+            return ()
+        stories = self.content.stories_at(self.wall())
+        if self.tag is None:
+            return stories
+        # Kept while the same stories and tag are asked for: 37,000 to filter on each turn
+        # of a page would cost a frame.
+        if self._filtered is None or self._filtered[0] is not stories \
+                or self._filtered[1] != self.tag:
+            self._filtered = (stories, self.tag,
+                              tuple(s for s in stories if self.tag in s.tags))
+        return self._filtered[2]
 
     def go(self, index: int) -> None:
         count = len(self.visible_stories)
