@@ -16,6 +16,7 @@ from kiosk.core.settings import suggest
 from kiosk.core.yamlsrc import LineDict
 
 WEEKDAY_NAMES: dict[str, int] = {}
+SHORT_NAMES: list[str] = []  # what a suggestion offers: «вс», not «вос»
 for number, names in enumerate((
         ("пн", "пон", "понедельник", "mon", "monday"),
         ("вт", "вто", "вторник", "tue", "tuesday"),
@@ -26,6 +27,7 @@ for number, names in enumerate((
         ("вс", "вос", "воскресенье", "sun", "sunday"))):
     for name in names:
         WEEKDAY_NAMES[name] = number
+    SHORT_NAMES.append(names[0])
     WEEKDAY_NAMES[str(number + 1)] = number  # 1 = Monday … 7 = Sunday
 
 SCHEDULE_FIELDS = ("show_from", "show_until", "weekdays", "hours")
@@ -107,8 +109,10 @@ def _weekdays(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
         if name in WEEKDAY_NAMES:
             days.add(WEEKDAY_NAMES[name])
         elif name:
-            log.error("bad_weekday", fields.line_of("weekdays"), value=str(item),
-                      suggest=suggest(name, list(WEEKDAY_NAMES)))
+            near = suggest(name, list(WEEKDAY_NAMES))
+            if near in WEEKDAY_NAMES:
+                near = SHORT_NAMES[WEEKDAY_NAMES[near]]
+            log.error("bad_weekday", fields.line_of("weekdays"), value=str(item), suggest=near)
     return frozenset(days) if days else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -103,6 +104,12 @@ def as_number(value: Any) -> float | None:
 
 def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
     """The nearest known name to a mistyped one, or '' when nothing is close."""
+    return _nearest(key, tuple(known))
+
+
+@functools.lru_cache(maxsize=4096)
+def _nearest(key: str, known: tuple[str, ...]) -> str:
+    # Cached: a folder of 37,000 stories repeats the same unknown tag thousands of times.
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return matches[0] if matches else ""
 
