@@ -2,4 +2,5 @@ import sys
 
 from kiosk.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # `kiosk check` starts worker processes that import this module
+    sys.exit(main())

@@ -89,7 +89,7 @@ class StoredText(Text):
         return (Text, (text.ru, text.en))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexEntry:
     depends_on: Dependencies  # the file and the images it refers to, as they were when read
     item: AnniversaryPage | Story | None

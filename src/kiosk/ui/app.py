@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core.heap import long_lived_allocations
 from kiosk.core.index import ContentIndex, default_index_path
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
@@ -64,9 +65,10 @@ FIRST_STORIES = 200
 
 
 def _load(root: Path, cache: ParseCache) -> Content:
-    if cache.index is None:
-        cache.index = ContentIndex.open(default_index_path(root))
-    return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES).warm()
+    with long_lived_allocations():
+        if cache.index is None:
+            cache.index = ContentIndex.open(default_index_path(root))
+        return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES).warm()
 
 
 def load_in_background(root: Path, cache: ParseCache) -> asyncio.Future[Content]:

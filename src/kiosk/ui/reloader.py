@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kiosk.core.heap import long_lived_allocations
 from kiosk.core.loader import ImageProbe, ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.reload import Fingerprint, ReloadDecider, fingerprint, keep_last_good
@@ -115,7 +116,8 @@ class ContentReloader(QObject):
 
         def load_and_merge() -> tuple[Fingerprint, Content | None]:
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
-            merged = keep_last_good(shown, load_content(root, probe, cache=cache))
+            with long_lived_allocations():
+                merged = keep_last_good(shown, load_content(root, probe, cache=cache))
             # The same items (an unchanged file gives the very same object): nothing to show.
             return current, None if merged == shown else merged.warm()
 

@@ -1,0 +1,31 @@
+"""Keeping Python's cycle collector from stalling the screen while content is read.
+
+Reading 37,000 stories makes about 400,000 long-lived objects. Made in one go, they trigger
+full collections of everything the process holds, each of which stops every thread, the UI's
+included, for up to 150 ms. Content holds no reference cycles, so it needs no cycle
+collection: it is freed by reference counting when newer content replaces it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def long_lived_allocations() -> Iterator[None]:
+    """Around a content load, in its worker thread (loads never overlap). What exists before
+    is collected, then set aside from future collections (`gc.freeze`), so each collection
+    only looks at what is new; the load itself runs without automatic collections, and what
+    it made is set aside in turn. Reference counting still frees all of it."""
+    gc.collect()  # nothing unreachable is set aside: it would never be collected
+    gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
