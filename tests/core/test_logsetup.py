@@ -62,8 +62,9 @@ def test_a_full_disk_stops_the_file_not_the_program(tmp_path: Path,
     assert logs.file is not None
     log = logging.getLogger("kiosk.test")
     log.info("before the disk filled up")
+    assert logs.file.stream is not None
     logs.file.stream.close()
-    logs.file.stream = FullDisk()
+    logs.file.stream = FullDisk()  # type: ignore[assignment]
     for i in range(100):
         log.info("while full %d", i)  # must not raise, must not print 100 tracebacks
     assert logs.file_failures == 1  # the stream was dropped; the file reopened for the rest
