@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -115,7 +114,10 @@ class CrashGuard:
                     "crashes_total": self.state.crashes_total,
                     "last_good": self.state.last_good}
             try:
-                write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
+                # No fsync: a crash of the kiosk never loses what the OS has; a power cut
+                # losing a marker only misses one start. Start-up stays fast.
+                write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600,
+                             durable=False)
             except OSError as exc:
                 log.error("start markers %s cannot be written: %s", self.path, exc)
 
@@ -184,6 +186,8 @@ class CrashGuard:
         """Copy `content_dir` as the last content that worked, if it is still the content
         with fingerprint `expected` (else a change is under way: try another time). Blocking
         file work: call it off the UI thread. True if a new copy is in place."""
+        import shutil  # only here: start-up never needs it
+
         if expected == self.snapshot_fingerprint and self.snapshot() is not None:
             return False
         real = Path(os.path.realpath(content_dir))

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class Notifier:
         """Send `KEY=value` lines as one datagram. False if not sent (never raises)."""
         if self.address is None:
             return False
+        import socket  # only under systemd
+
         try:
             if self._socket is None:
                 self._socket = socket.socket(socket.AF_UNIX,

@@ -22,13 +22,16 @@ import datetime as dt
 import logging
 import os
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,8 @@ class StatsStore:
     # -- writing ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
+        import sqlite3  # here: the kiosk's start-up never waits for it
+
         db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                              check_same_thread=False)
         try:
@@ -106,6 +111,8 @@ class StatsStore:
         return db
 
     def _connection(self) -> sqlite3.Connection | None:
+        import sqlite3
+
         if self._db is not None:
             return self._db
         now = self.clock()
@@ -151,6 +158,8 @@ class StatsStore:
 
     def record(self, event: Event, when: dt.datetime) -> bool:
         """Count one event at local time `when`, in its own transaction. False if dropped."""
+        import sqlite3
+
         db = self._connection()
         if db is None:
             self.errors += 1
@@ -167,6 +176,8 @@ class StatsStore:
             return False
 
     def _drop_connection(self) -> None:
+        import sqlite3
+
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -180,6 +191,8 @@ class StatsStore:
     def counts(self, from_date: dt.date | None = None,
                to_date: dt.date | None = None) -> list[CountRow]:
         """Rows in [from_date, to_date] (either end open), by day, hour, event."""
+        import sqlite3
+
         if not self.path.is_file():
             raise StatsUnavailable(f"файла статистики нет: {self.path}")
         try:

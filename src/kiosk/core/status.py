@@ -12,7 +12,6 @@ each family, label values escaped, no timestamps: the collector adds its own).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,5 +112,7 @@ def memory_bytes(pid: str = "self") -> int | None:
 
 
 def short_hash(value: object) -> str:
+    import hashlib  # loading OpenSSL costs start-up ~2 ms; the first status needs it later
+
     return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
 

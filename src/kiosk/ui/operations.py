@@ -99,7 +99,8 @@ class Operations(QObject):
         """The window shows content read from this folder state (at start or a reload)."""
         self.loaded_from = loaded_from
         self.loaded_at = self.clock()
-        self.tick()
+        # Soon, not now: the first frames of new content come first.
+        QTimer.singleShot(1000, self, self.tick)
 
     # -- every 30 s -----------------------------------------------------------------------
 
