@@ -70,3 +70,12 @@ def test_watchdog_interval_is_a_third_of_the_timeout() -> None:
     assert watchdog_interval({"WATCHDOG_USEC": "nonsense"}) is None
     assert watchdog_interval({"WATCHDOG_USEC": "0"}) is None
 
+
+
+def test_a_listener_that_stops_reading_never_blocks_the_sender(
+        listener: tuple[socket.socket, str]) -> None:
+    _, path = listener
+    notifier = Notifier({"NOTIFY_SOCKET": path})
+    sent = [notifier.watchdog() for _ in range(2000)]  # far more than the queue holds
+    assert sent[0] and not sent[-1]  # the later ones are dropped, none waited
+    notifier.close()

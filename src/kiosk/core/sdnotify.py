@@ -43,8 +43,10 @@ class Notifier:
 
         try:
             if self._socket is None:
-                self._socket = socket.socket(socket.AF_UNIX,
-                                             socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                # Non-blocking: if the listener stops reading, a message is dropped rather
+                # than the UI thread waiting on a full socket queue.
+                self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM
+                                             | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK)
             self._socket.sendto("\n".join(messages).encode(), self.address)
             return True
         except OSError as exc:
