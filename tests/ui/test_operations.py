@@ -140,3 +140,41 @@ def test_ready_then_watchdog_from_the_event_loop_and_a_status_file(
     assert CrashGuard(state / "starts.json", state / "x").start(0).crashes_total == 0
     store = StatsStore(state / "stats.sqlite3")
     assert {r.event for r in store.counts()} == {Event.SESSION_STARTED, Event.MENU_OPEN}
+
+
+def test_a_run_counts_as_good_after_its_time_on_the_real_clock(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path) -> None:
+    guard = CrashGuard(tmp_path / "starts.json", tmp_path / "last-good", good_after=0.3)
+    ops = Operations(window, OpsConfig(None, None, BUNDLED, BUNDLED), guard,
+                     guard.start(time.time()), None, Notifier({}))
+    assert not guard.marked
+    qtbot.waitUntil(lambda: guard.marked, timeout=3000)
+    assert '"state": "good"' in (tmp_path / "starts.json").read_text()
+    ops.shutdown()
+
+
+def test_after_a_crash_loop_the_last_content_that_worked_is_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from kiosk.core.reload import fingerprint
+    from kiosk.core.status import short_hash
+    from kiosk.ui.operations import start_operations
+    from tests.helpers import copy_bundled
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # start_operations replaces them
+    state, content = tmp_path / "state", copy_bundled(tmp_path)
+    first = start_operations(content, state)
+    assert first.guard is not None and first.config.content_dir == content
+    first.guard.mark_good()
+    assert first.guard.save_snapshot(content, short_hash(fingerprint(content)), 0.0)
+    for _ in range(3):  # then three deaths right after starting
+        assert start_operations(content, state).config.content_dir == content
+    safe = start_operations(content, state)
+    assert safe.decision is not None and safe.decision.safe_mode
+    assert safe.config.content_dir == state / "last-good-content"
+    assert safe.config.live_content_dir == content
+    assert safe.config.status_file == state / "kiosk.prom"
+    for handler in logging.getLogger().handlers:
+        handler.close()

@@ -139,6 +139,8 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO,
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
+        if isinstance(handler, SafeRotatingFileHandler):
+            handler.close()  # set up before (tests): its file would stay open
     root.setLevel(level)
     formatter = logging.Formatter(FORMAT)
     console = logging.StreamHandler(stderr if stderr is not None else sys.stderr)

@@ -85,7 +85,14 @@ class Operations(QObject):
         self.status_timer.timeout.connect(self.tick)
         self.status_timer.start()
         if guard is not None:
-            QTimer.singleShot(round(guard.good_after * 1000) + 100, self, self.tick)
+            # Precise: a coarse timer may fire up to 5 % early, before the run counts as good.
+            # A little late, so the content loaded just after start has been up as long.
+            self.good_timer = QTimer(self)
+            self.good_timer.setSingleShot(True)
+            self.good_timer.setTimerType(Qt.TimerType.PreciseTimer)
+            self.good_timer.setInterval(round(guard.good_after * 1050) + 500)
+            self.good_timer.timeout.connect(self.tick)
+            self.good_timer.start()
 
     @property
     def safe_mode(self) -> bool:
