@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from signal import SIGTERM
@@ -63,7 +65,12 @@ def child(seconds: float) -> None:
 
 
 def spawn(seconds: float) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE)}
+    # Its own state folder: statistics, markers and logs of benchmark runs stay out of the
+    # user's (its os._exit would otherwise count as crashes and end in safe mode).
+    state = Path(tempfile.gettempdir()) / "kiosk-bench-state"
+    shutil.rmtree(state, ignore_errors=True)  # every run a first start
+    env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE),
+           "KIOSK_STATE_DIR": str(state)}
     return subprocess.Popen([sys.executable, __file__, "--child", str(seconds)], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)

@@ -1,4 +1,4 @@
-"""`kiosk [run] | check | preview`: the one command staff and installers use."""
+"""`kiosk [run] | check | preview | stats`: the one command staff and installers use."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.core.problems import Language
 
-COMMANDS = ("run", "check", "preview")
+COMMANDS = ("run", "check", "preview", "stats")
 DEFAULT_CONTENT = Path("content")
 
 
@@ -38,6 +38,14 @@ def parse_moment(text: str) -> dt.datetime:
             f"момент пишется как \"2026-08-22 10:00\", а не «{text}»") from None
 
 
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"дата пишется как 2026-08-22, а не «{text}»") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Киоск для зон ожидания центров госуслуг «Мои Документы».")
@@ -50,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", action="store_true", help="в окне, а не на весь экран")
     run.add_argument("--size", type=parse_size, help="размер окна, например 1080x1920")
     run.add_argument("--lang", choices=("ru", "en"), help="язык по умолчанию")
+    run.add_argument("--state-dir", type=Path,
+                     help="папка состояния: статистика, журналы, файл статуса (по умолчанию "
+                          "$KIOSK_STATE_DIR или ~/.local/state/kiosk)")
+    run.add_argument("--status-file", type=Path,
+                     help="файл статуса для Prometheus (по умолчанию kiosk.prom в папке "
+                          "состояния)")
 
     check = commands.add_parser("check", help="проверить папку с материалами")
     check.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
@@ -64,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
     preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
                          help="показать материалы по расписанию на этот момент (время центра)")
+
+    stats = commands.add_parser("stats", help="показать анонимную статистику использования")
+    stats.add_argument("--from", dest="from_date", type=parse_day, metavar="ГГГГ-ММ-ДД",
+                       help="с этого дня включительно")
+    stats.add_argument("--to", dest="to_date", type=parse_day, metavar="ГГГГ-ММ-ДД",
+                       help="по этот день включительно")
+    stats.add_argument("--csv", action="store_true", help="CSV с заголовком, для программ")
+    stats.add_argument("--db", type=Path, help="файл статистики (по умолчанию stats.sqlite3 в "
+                                               "папке состояния)")
+    stats.add_argument("--state-dir", type=Path, help="папка состояния киоска")
     return parser
 
 
@@ -80,9 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(args.content, args.lang, args.format)
     if args.command == "preview":
         return preview(args.content, args.out, args.size, args.lang, args.at)
+    if args.command == "stats":
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        return stats(args.db, args.state_dir, args.from_date, args.to_date, args.csv)
     from kiosk.ui.app import run
 
-    return run(args.content, args.windowed, args.size, args.lang)
+    return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
+               status_file=args.status_file)
 
 
 def _offscreen_application() -> None:
@@ -146,6 +174,48 @@ def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language 
 
     shots = render(content_dir, out, size, lang, at)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
+    return 0
+
+
+def stats(db: Path | None, state: Path | None, from_date: dt.date | None,
+          to_date: dt.date | None, as_csv: bool) -> int:
+    import csv
+
+    from kiosk.core import paths
+    from kiosk.core.stats import EVENT_NAMES_RU, StatsStore, StatsUnavailable
+
+    path = db if db is not None else paths.stats_db(paths.state_dir(state))
+    try:
+        rows = StatsStore(path).counts(from_date, to_date)
+    except StatsUnavailable as exc:
+        print(f"Статистику не прочитать: {exc}", file=sys.stderr)
+        return 1
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["day", "hour", "event", "count"])
+        for row in rows:
+            writer.writerow([row.day.isoformat(), row.hour, row.event.value, row.count])
+        return 0
+    period = (f"с {from_date.isoformat() if from_date else 'начала'} "
+              f"по {to_date.isoformat() if to_date else 'сегодня'}")
+    if not rows:
+        print(f"Статистика {period}: событий нет.")
+        return 0
+    width = max(len(name) for name in EVENT_NAMES_RU.values())
+    print(f"Статистика {period} (время центра)")
+    print(f"{'День':<10}  {'Час':<11}  {'Событие':<{width}}  {'Сколько':>7}")
+    for row in rows:
+        hours = f"{row.hour:02d}:00–{row.hour:02d}:59"
+        print(f"{row.day.isoformat():<10}  {hours:<11}  {EVENT_NAMES_RU[row.event]:<{width}}  "
+              f"{row.count:>7}")
+    print()
+    print("Итого:")
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[EVENT_NAMES_RU[row.event]] = totals.get(EVENT_NAMES_RU[row.event], 0) + row.count
+    for name in EVENT_NAMES_RU.values():
+        if name in totals:
+            print(f"  {name:<{width}}  {totals[name]:>7}")
     return 0
 
 

@@ -125,16 +125,20 @@ def test_pyside_survives_many_void_calls() -> None:
     assert result.stdout.strip() == "survived"
 
 
-def test_sigterm_ends_the_kiosk_cleanly() -> None:
+def test_sigterm_ends_the_kiosk_cleanly(tmp_path: Path) -> None:
     with subprocess.Popen(
             [sys.executable, "-m", "kiosk", "run", "--content", str(BUNDLED), "--windowed",
-             "--size", "1080x1920"], stderr=subprocess.PIPE, text=True, env=ENV) as process:
+             "--size", "1080x1920", "--state-dir", str(tmp_path)], stderr=subprocess.PIPE,
+            text=True, env=ENV) as process:
         assert process.stderr is not None
         for line in process.stderr:  # the log line written once the content is on screen
             if "showing" in line:
                 break
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+    # A clean exit: the start is not a crash, and monitoring sees the kiosk down.
+    assert '"state": "clean"' in (tmp_path / "starts.json").read_text()
+    assert "\nkiosk_up 0\n" in (tmp_path / "kiosk.prom").read_text()
 
 
 def test_check_speaks_json_for_pipelines(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.operations import Operations, Startup, start_operations
 from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import load_fonts, probe_image
 from kiosk.ui.theme import Theme
@@ -85,8 +86,10 @@ def log_problems(content: Content) -> None:
 
 async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
                     lang: Language | None,
-                    on_window: Callable[[KioskWindow], None] | None = None) -> int:
-    """Show the kiosk until SIGTERM/SIGINT. `on_window` lets benchmarks watch the window."""
+                    on_window: Callable[[KioskWindow], None] | None = None,
+                    startup: Startup | None = None) -> int:
+    """Show the kiosk until SIGTERM/SIGINT. `on_window` lets benchmarks watch the window;
+    `startup` brings the unattended duties (statistics, status file, systemd, safe mode)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     # Reading and decoding the folder starts first and runs while the window is built.
@@ -98,6 +101,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
     window = KioskWindow(Theme(width, height), Content(content_dir))
+    ops = Operations(window, startup.config, startup.guard, startup.decision, startup.logs) \
+        if startup is not None else None
     if on_window is not None:
         on_window(window)
     if windowed:
@@ -128,12 +133,17 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     else:
         reloader.changed.connect(window.update_content)
     reloader.start()
+    if ops is not None:
+        ops.content_shown(loaded_from)
+        reloader.changed.connect(lambda _: ops.content_shown(reloader.decider.loaded))
     # PySide6's import hook read the source of every module imported after it into
     # linecache (about 3 MB); nothing needs it unless a traceback is printed.
     linecache.clearcache()
     log.info("showing %d pages, %d stories, %d colouring pictures from %s",
              len(content.pages), len(content.stories), len(content.colouring), content_dir)
     await finished.wait()
+    if ops is not None:
+        ops.shutdown()
     reloader.stop()
     # A look at the folder or a picture being prepared may still run in the pool: let it end
     # before Python does, so exiting never races a worker thread.
@@ -144,8 +154,11 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
 
 def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None = None,
         lang: Language | None = None,
-        on_window: Callable[[KioskWindow], None] | None = None) -> int:
+        on_window: Callable[[KioskWindow], None] | None = None,
+        state_dir: Path | None = None, status_file: Path | None = None) -> int:
+    startup = start_operations(content_dir, state_dir, status_file)
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(run_kiosk(content_dir, windowed, size, lang, on_window))
+        return runner.run(run_kiosk(startup.config.content_dir, windowed, size, lang, on_window,
+                                    startup))

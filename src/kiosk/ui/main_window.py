@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
@@ -41,6 +41,8 @@ PRESENCE_EVENTS = {
 
 
 class KioskWindow(QWidget):
+    session_event = Signal(object)  # each SessionEvent, for statistics and monitoring
+
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
                  utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
@@ -197,6 +199,8 @@ class KioskWindow(QWidget):
 
     def _touched(self) -> None:
         outcome = self.session.touch(self.clock())
+        if outcome is not None:
+            self.session_event.emit(outcome)
         if outcome is SessionEvent.STARTED:
             self.session_timer.start()
             self.show_screen(self.menu)
@@ -206,6 +210,8 @@ class KioskWindow(QWidget):
     def _tick(self) -> None:
         now = self.clock()
         outcome = self.session.tick(now)
+        if outcome is not None:
+            self.session_event.emit(outcome)
         if outcome is SessionEvent.RESET:
             log.info("idle: visitor gone, back to attract")
             self.go_to_attract()

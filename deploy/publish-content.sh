@@ -1,0 +1,51 @@
+#!/bin/sh
+# Publish a content folder on this kiosk PC: check it, copy it to a new release folder, and
+# switch the kiosk to it in one atomic step. The kiosk notices the switch within a second or
+# two and shows the new content; the previous releases stay for a rollback.
+#
+#   publish-content.sh SOURCE [ROOT]
+#
+# SOURCE  the new content (a folder rsync or Syncthing filled)
+# ROOT    where releases live (default /srv/kiosk): ROOT/releases/<time>/ and the link
+#         ROOT/content -> releases/<time>, which kiosk.service shows.
+# KIOSK   the kiosk command (default /opt/kiosk/app/.venv/bin/kiosk); KEEP releases to keep (5)
+set -eu
+
+SOURCE=${1:?usage: publish-content.sh SOURCE [ROOT]}
+ROOT=${2:-/srv/kiosk}
+KIOSK=${KIOSK:-/opt/kiosk/app/.venv/bin/kiosk}
+KEEP=${KEEP:-5}
+
+# The gate: a folder with errors is never published (warnings are allowed).
+if ! "$KIOSK" check "$SOURCE" >"$ROOT/last-check.txt" 2>&1; then
+    echo "publish-content: $SOURCE has errors, nothing published; see $ROOT/last-check.txt" >&2
+    exit 1
+fi
+
+stamp=$(date +%Y%m%d-%H%M%S)
+mkdir -p "$ROOT/releases"
+# A copy of our own: Syncthing or the next rsync may change SOURCE while the kiosk shows it.
+# Unchanged files are hard links to the current release, so a release costs only what changed.
+if [ -d "$ROOT/content/" ]; then
+    rsync -a --delete --exclude '.*' --link-dest="$(readlink -f "$ROOT/content")" \
+        "$SOURCE/" "$ROOT/releases/.$stamp/"
+else
+    rsync -a --delete --exclude '.*' "$SOURCE/" "$ROOT/releases/.$stamp/"
+fi
+mv "$ROOT/releases/.$stamp" "$ROOT/releases/$stamp"
+
+# Check the copy too (a disk that filled up during the copy is caught here).
+"$KIOSK" check "$ROOT/releases/$stamp" >/dev/null 2>&1 || {
+    echo "publish-content: the copy in $ROOT/releases/$stamp fails the check; not switched" >&2
+    exit 1
+}
+
+# The atomic switch: a new link under a temporary name, renamed over the old one.
+ln -sfn "releases/$stamp" "$ROOT/content.new"
+mv -T "$ROOT/content.new" "$ROOT/content"
+echo "publish-content: the kiosk now shows $ROOT/releases/$stamp"
+
+# Keep the newest KEEP releases.
+ls -1d "$ROOT"/releases/[0-9]* 2>/dev/null | sort | head -n "-$KEEP" | while read -r old; do
+    rm -rf "$old"
+done

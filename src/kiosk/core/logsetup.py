@@ -1,0 +1,164 @@
+"""Logging for an unattended kiosk: stderr for the journal, plus rotating files of bounded
+total size in the state folder, for centres that read logs from a USB stick rather than
+journalctl.
+
+Files: `kiosk.log` and at most BACKUPS older ones of MAX_BYTES each (10 MB in all by default).
+A full disk or an unwritable folder stops the file logging, never the kiosk: the file handler
+swallows its own errors, counts them, says so once on stderr, and tries again on the next
+message (so logging resumes by itself when space comes back).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+MAX_BYTES = 2 * 1024 * 1024
+BACKUPS = 4  # kiosk.log + kiosk.log.1 … .4: five files, 10 MB at most
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+RECENT = 20  # last warnings and errors kept for the staff diagnostics screen
+
+
+class SafeRotatingFileHandler(logging.FileHandler):
+    """Size-rotated log files (as logging.handlers.RotatingFileHandler, whose module costs
+    ~7 ms of start-up for sockets and pickling we never use) whose failures are counted,
+    never raised or printed per record."""
+
+    def __init__(self, filename: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS,
+                 complaints: TextIO | None = None) -> None:
+        # delay: the file is opened at the first record, so an unwritable folder is an error
+        # of that record (counted), not of start-up.
+        super().__init__(filename, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self.failures = 0
+        self.failing = False
+        self._complaints = complaints
+        self._error_in_emit = False
+
+    def _should_rotate(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        size = len((self.format(record) + self.terminator).encode("utf-8"))
+        self.stream.seek(0, os.SEEK_END)
+        return self.stream.tell() + size > self.max_bytes > 0 and self.stream.tell() > 0
+
+    def _rotate(self) -> None:
+        """kiosk.log → kiosk.log.1 → … → kiosk.log.N (the oldest is overwritten)."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for i in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{i}"):
+                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        if self.backups > 0 and os.path.exists(base):
+            os.replace(base, f"{base}.1")
+        elif os.path.exists(base):
+            os.remove(base)
+        self.stream = self._open()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._error_in_emit = False
+        try:
+            if self._should_rotate(record):
+                self._rotate()
+            super().emit(record)  # catches its own exceptions and calls handleError
+        except Exception:
+            self.handleError(record)
+        if self.failing and not self._error_in_emit:
+            self.failing = False
+            self._complain(f"kiosk: log file {self.baseFilename} is written again")
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self._error_in_emit = True
+        self.failures += 1
+        error = sys.exc_info()[1]
+        # Drop the stream: what is buffered in it cannot be written, and the next record
+        # reopens the file (after a rotation it may be a fresh one).
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+        if not self.failing:
+            self.failing = True
+            self._complain(f"kiosk: cannot write the log file {self.baseFilename} ({error}); "
+                           "file logging paused, the kiosk goes on")
+
+    def _complain(self, message: str) -> None:
+        target = self._complaints if self._complaints is not None else sys.__stderr__
+        if target is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            print(message, file=target, flush=True)
+
+
+class RecentProblems(logging.Handler):
+    """The last few warnings and errors, formatted, for the staff diagnostics screen."""
+
+    def __init__(self, size: int = RECENT) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: deque[str] = deque(maxlen=size)
+        self.setFormatter(logging.Formatter(FORMAT))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:
+            self.handleError(record)
+
+
+@dataclass
+class Logging:
+    file: SafeRotatingFileHandler | None
+    recent: RecentProblems
+    handlers: list[logging.Handler] = field(default_factory=list)
+
+    @property
+    def file_failures(self) -> int:
+        return self.file.failures if self.file is not None else 0
+
+    def close(self) -> None:
+        root = logging.getLogger()
+        for handler in self.handlers:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def setup_logging(log_dir: Path | None, level: int = logging.INFO,
+                  stderr: TextIO | None = None, max_bytes: int = MAX_BYTES,
+                  backups: int = BACKUPS) -> Logging:
+    """Replace the root logger's handlers: stderr, the rotating file (unless `log_dir` is None
+    or cannot be made), and the recent-problems buffer."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        if isinstance(handler, SafeRotatingFileHandler):
+            handler.close()  # set up before (tests): its file would stay open
+    root.setLevel(level)
+    formatter = logging.Formatter(FORMAT)
+    console = logging.StreamHandler(stderr if stderr is not None else sys.stderr)
+    console.setFormatter(formatter)
+    recent = RecentProblems()
+    handlers: list[logging.Handler] = [console, recent]
+    file_handler: SafeRotatingFileHandler | None = None
+    if log_dir is not None:
+        try:
+            log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"kiosk: log folder {log_dir} cannot be created ({exc}); logging to stderr "
+                  "only", file=stderr if stderr is not None else sys.stderr, flush=True)
+        else:
+            file_handler = SafeRotatingFileHandler(log_dir / "kiosk.log", max_bytes, backups,
+                                                   complaints=stderr)
+            file_handler.setFormatter(formatter)
+            handlers.append(file_handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    return Logging(file_handler, recent, handlers)

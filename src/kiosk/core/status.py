@@ -1,0 +1,118 @@
+"""The kiosk's health as a Prometheus text file, for node_exporter's textfile collector.
+
+The head office already runs Prometheus over the centres' PCs; node_exporter with
+`--collector.textfile.directory=DIR` publishes every `DIR/*.prom` file. The kiosk rewrites its
+file every 30 s, atomically (a temporary name in the same folder, fsync, rename), so the
+collector never reads half a file. The temporary name does not end in `.prom`, so the
+collector never picks it up either.
+
+Format: https://prometheus.io/docs/instrumenting/exposition_formats/ (HELP and TYPE before
+each family, label values escaped, no timestamps: the collector adds its own).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.files import write_atomic
+
+__all__ = ["Status", "memory_bytes", "render", "short_hash", "write_atomic"]
+
+
+@dataclass(frozen=True)
+class Status:
+    version: str
+    uptime_seconds: float
+    content_release: str  # the content folder's real name (a release folder after a flip)
+    content_fingerprint: str  # short hash of the files' names, sizes and times
+    content_errors: int
+    content_warnings: int
+    memory_bytes: int | None
+    last_touch_timestamp: float | None  # Unix time of the last touch since start
+    restarts_total: int
+    crashes_total: int
+    safe_mode: bool
+    log_write_errors_total: int = 0
+    stats_write_errors_total: int = 0
+    up: bool = True  # False in the last file a clean exit writes
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _number(value: float) -> str:
+    return repr(float(value)) if isinstance(value, float) and not value.is_integer() \
+        else str(int(value))
+
+
+def render(status: Status) -> str:
+    lines: list[str] = []
+
+    def family(name: str, kind: str, help_text: str,
+               samples: list[tuple[dict[str, str], float]]) -> None:
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} {kind}")
+        for labels, value in samples:
+            text = ",".join(f'{key}="{_escape(val)}"' for key, val in labels.items())
+            lines.append(f"{name}{{{text}}} {_number(value)}" if text
+                         else f"{name} {_number(value)}")
+
+    family("kiosk_up", "gauge", "1 while the kiosk runs, 0 after a clean exit. The file is "
+           "rewritten every 30 s: an old node_textfile_mtime_seconds means a hung or killed "
+           "kiosk.", [({}, int(status.up))])
+    family("kiosk_uptime_seconds", "gauge", "Seconds since this kiosk process started.",
+           [({}, round(status.uptime_seconds, 1))])
+    family("kiosk_build_info", "gauge", "The kiosk program's version.",
+           [({"version": status.version}, 1)])
+    family("kiosk_content_info", "gauge",
+           "The content on screen: its release folder and a fingerprint of its files.",
+           [({"release": status.content_release,
+              "fingerprint": status.content_fingerprint}, 1)])
+    family("kiosk_content_problems", "gauge", "Problems `kiosk check` would report in the "
+           "content on screen, by severity.",
+           [({"severity": "error"}, status.content_errors),
+            ({"severity": "warning"}, status.content_warnings)])
+    if status.memory_bytes is not None:
+        family("kiosk_memory_bytes", "gauge",
+               "Memory used by the kiosk process (proportional set size).",
+               [({}, status.memory_bytes)])
+    family("kiosk_last_touch_timestamp_seconds", "gauge",
+           "Unix time of the last touch on the screen; 0 if none since start.",
+           [({}, round(status.last_touch_timestamp or 0))])
+    family("kiosk_restarts_total", "counter", "Times the kiosk has started again on this "
+           "machine since its state folder was made.", [({}, status.restarts_total)])
+    family("kiosk_crashes_total", "counter", "Starts that ended without a clean exit within "
+           "the first minute (crash, kill, power cut).", [({}, status.crashes_total)])
+    family("kiosk_safe_mode", "gauge", "1 if the kiosk started in safe mode after repeated "
+           "crashes, showing the last content that worked.", [({}, int(status.safe_mode))])
+    family("kiosk_log_write_errors_total", "counter",
+           "Log records that could not be written to the log file (disk full?).",
+           [({}, status.log_write_errors_total)])
+    family("kiosk_stats_write_errors_total", "counter",
+           "Usage events that could not be counted.", [({}, status.stats_write_errors_total)])
+    return "\n".join(lines) + "\n"
+
+
+def memory_bytes(pid: str = "self") -> int | None:
+    """PSS (what the process really costs, shared pages divided), else RSS, else None."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        return resident * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def short_hash(value: object) -> str:
+    import hashlib  # loading OpenSSL costs start-up ~2 ms; the first status needs it later
+
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+

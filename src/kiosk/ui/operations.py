@@ -1,0 +1,227 @@
+"""The kiosk's unattended duties, driven from the Qt event loop: systemd readiness and watchdog
+pings, the Prometheus status file, usage statistics, and the crash guard's good-run mark and
+copy of the last content that worked. The decisions and file formats are kiosk.core's; this
+only times them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+from kiosk import __version__
+from kiosk.core import paths
+from kiosk.core.logsetup import Logging
+from kiosk.core.reload import Fingerprint
+from kiosk.core.safemode import CrashGuard, Decision
+from kiosk.core.sdnotify import Notifier, watchdog_interval
+from kiosk.core.stats import StatsStore, StatsWriter
+from kiosk.core.status import Status, memory_bytes, render, short_hash, write_atomic
+from kiosk.ui.background import Background
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.stats_recorder import StatsRecorder
+
+log = logging.getLogger(__name__)
+
+STATUS_INTERVAL_MS = 30_000
+
+
+@dataclass
+class OpsConfig:
+    state_dir: Path | None  # None: it could not be made; run without files of our own
+    status_file: Path | None
+    content_dir: Path  # the folder shown (the safe-mode copy in safe mode)
+    live_content_dir: Path  # the folder staff edit
+
+
+class Operations(QObject):
+    def __init__(self, window: KioskWindow, config: OpsConfig, guard: CrashGuard | None,
+                 decision: Decision | None, logs: Logging | None,
+                 notifier: Notifier | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time) -> None:
+        super().__init__(window)
+        self.window = window
+        self.config = config
+        self.guard = guard
+        self.decision = decision
+        self.logs = logs
+        self.notifier = notifier if notifier is not None else Notifier()
+        self.clock = clock
+        self.wall = wall
+        self.started = clock()
+        self.loaded_from: Fingerprint | None = None  # the folder on screen, set by the app
+        self.loaded_at = clock()
+        self.ready_sent = False
+        self.status_writes = 0
+        self.worker = Background(self)
+        self._writing = False
+        self.snapshots = Background(self)
+        self._saving = False
+
+        self.stats: StatsWriter | None = None
+        if config.state_dir is not None:
+            self.stats = StatsWriter(StatsStore(paths.stats_db(config.state_dir)))
+            self.recorder = StatsRecorder(window, self.stats.record)
+
+        # READY=1 at the first frame: from then on the screen is never black.
+        window.attract.stage.painted.connect(self._first_frame,
+                                             Qt.ConnectionType.SingleShotConnection)
+        self.watchdog = QTimer(self)
+        interval = watchdog_interval()
+        if interval is not None and self.notifier.enabled:
+            # From the event loop, not a thread: a hung UI must stop the pings.
+            self.watchdog.setInterval(max(50, round(interval * 1000)))
+            self.watchdog.timeout.connect(self.notifier.watchdog)
+            self.watchdog.start()
+            self.notifier.watchdog()
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_INTERVAL_MS)
+        self.status_timer.timeout.connect(self.tick)
+        self.status_timer.start()
+        if guard is not None:
+            # Precise: a coarse timer may fire up to 5 % early, before the run counts as good.
+            # A little late, so the content loaded just after start has been up as long.
+            self.good_timer = QTimer(self)
+            self.good_timer.setSingleShot(True)
+            self.good_timer.setTimerType(Qt.TimerType.PreciseTimer)
+            self.good_timer.setInterval(round(guard.good_after * 1050) + 500)
+            self.good_timer.timeout.connect(self.tick)
+            self.good_timer.start()
+
+    @property
+    def safe_mode(self) -> bool:
+        return self.decision is not None and self.decision.safe_mode
+
+    def _first_frame(self) -> None:
+        self.ready_sent = True
+        self.notifier.ready("showing the kiosk" + (" in SAFE MODE" if self.safe_mode else ""))
+
+    def content_shown(self, loaded_from: Fingerprint | None) -> None:
+        """The window shows content read from this folder state (at start or a reload)."""
+        self.loaded_from = loaded_from
+        self.loaded_at = self.clock()
+        # Soon, not now: the first frames of new content come first.
+        QTimer.singleShot(1000, self, self.tick)
+
+    # -- every 30 s -----------------------------------------------------------------------
+
+    def status(self, up: bool = True) -> Status:
+        content = self.window.content
+        session = self.window.session
+        last_touch = (self.wall() - (self.clock() - session.last_touch)
+                      if session.last_touch > 0 else None)
+        decision = self.decision
+        return Status(
+            version=__version__, uptime_seconds=self.clock() - self.started,
+            content_release=Path(self.config.content_dir).resolve().name,
+            content_fingerprint=short_hash(self.loaded_from) if self.loaded_from else "",
+            content_errors=sum(p.is_error for p in content.problems),
+            content_warnings=sum(not p.is_error and not p.is_consequence
+                                 for p in content.problems),
+            memory_bytes=memory_bytes(), last_touch_timestamp=last_touch,
+            restarts_total=decision.restarts_total if decision else 0,
+            crashes_total=decision.crashes_total if decision else 0,
+            safe_mode=self.safe_mode,
+            log_write_errors_total=self.logs.file_failures if self.logs else 0,
+            stats_write_errors_total=self.stats.store.errors if self.stats else 0,
+            up=up)
+
+    def tick(self) -> None:
+        self._check_good_run()
+        if self.config.status_file is None or self._writing:
+            return
+        text = render(self.status())  # cheap, on the UI thread; the fsync is not
+        path = self.config.status_file
+        self._writing = True
+        self.worker.run(lambda: write_atomic(path, text), self._written)
+
+    def _written(self, result: Any) -> None:
+        self._writing = False
+        if isinstance(result, Exception):
+            log.warning("status file %s not written: %s", self.config.status_file, result)
+        else:
+            self.status_writes += 1
+
+    def _check_good_run(self) -> None:
+        guard = self.guard
+        if guard is None:
+            return
+        now = self.clock()
+        if guard.due(now - self.started):
+            guard.mark_good()
+            log.info("running for %.0f s: this start counts as good", now - self.started)
+        # The content on screen has stayed up long enough: keep a copy as the last that
+        # worked (never in safe mode, which shows that copy).
+        if (guard.marked and not self.safe_mode and self.loaded_from is not None
+                and now - self.loaded_at >= guard.good_after):
+            expected = short_hash(self.loaded_from)
+            if expected != guard.snapshot_fingerprint and not self._saving:
+                self._saving = True
+                source, wall = self.config.live_content_dir, self.wall()
+                self.snapshots.run(lambda: guard.save_snapshot(source, expected, wall),
+                                   self._saved)
+
+    def _saved(self, result: Any) -> None:
+        self._saving = False
+        if isinstance(result, Exception):
+            log.error("the last content that worked was not saved: %s", result)
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """A clean exit: tell systemd, mark the start clean, write the last status."""
+        self.notifier.stopping()
+        self.watchdog.stop()
+        self.status_timer.stop()
+        if self.guard is not None:
+            self.guard.mark_clean_exit()
+        if self.stats is not None:
+            self.stats.close()
+        if self.config.status_file is not None:
+            try:
+                write_atomic(self.config.status_file, render(self.status(up=False)))
+            except OSError as exc:
+                log.warning("status file %s not written: %s", self.config.status_file, exc)
+        self.notifier.close()
+
+
+@dataclass
+class Startup:
+    """What is decided before the window exists: where state goes, logging, safe mode."""
+
+    config: OpsConfig
+    guard: CrashGuard | None
+    decision: Decision | None
+    logs: Logging | None
+
+
+def start_operations(content_dir: Path, state_dir: Path | None = None,
+                     status_file: Path | None = None,
+                     wall: Callable[[], float] = time.time) -> Startup:
+    """Resolve the state folder, start logging to it, record this start and pick the content
+    folder (the last content that worked, in safe mode). Never raises for a bad folder."""
+    from kiosk.core.logsetup import setup_logging
+
+    state = paths.state_dir(state_dir)
+    usable = paths.ensure_state_dir(state)
+    logs = setup_logging(paths.log_dir(state) if usable else None)
+    if not usable:
+        log.error("state folder %s unusable: no statistics, file logs or safe mode", state)
+    guard = decision = None
+    shown = content_dir
+    if usable:
+        guard = CrashGuard(paths.starts_file(state), paths.last_good_content(state))
+        decision = guard.start(wall())
+        if decision.safe_mode and decision.snapshot is not None:
+            shown = decision.snapshot
+    if status_file is None and usable:
+        status_file = paths.status_file(state)
+    log.info("state folder %s%s", state, "" if usable else " (unusable)")
+    config = OpsConfig(state if usable else None, status_file, shown, content_dir)
+    return Startup(config, guard, decision, logs)

@@ -1,0 +1,180 @@
+"""The unattended duties wired to the real window: usage counted from what a visitor does,
+the status file, READY and watchdog pings to a real notify socket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.safemode import CrashGuard
+from kiosk.core.sdnotify import Notifier
+from kiosk.core.stats import Event, StatsStore
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.menu import Destination
+from kiosk.ui.operations import Operations, OpsConfig
+from kiosk.ui.stats_recorder import StatsRecorder
+from tests.helpers import BUNDLED
+from tests.ui.conftest import FakeClock
+from tests.ui.test_navigation import go_idle, open_menu, swipe, tap
+
+
+@pytest.fixture
+def counted(window: KioskWindow) -> list[tuple[Event, dt.datetime]]:
+    events: list[tuple[Event, dt.datetime]] = []
+    StatsRecorder(window, lambda event, when: events.append((event, when)))
+    return events
+
+
+def names(events: list[tuple[Event, dt.datetime]]) -> list[str]:
+    return [event.value for event, _ in events]
+
+
+def test_a_visit_is_counted_event_by_event(qtbot: QtBot, window: KioskWindow, clock: FakeClock,
+                                           counted: list[tuple[Event, dt.datetime]]) -> None:
+    open_menu(qtbot, window)
+    assert names(counted) == ["session_started", "menu_open"]
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    tap(qtbot, window.stories.nav.next)
+    swipe(qtbot, window.stories.card, dx=-window.width() // 3)
+    window.set_language("en")  # re-rendering the same story is not another read
+    tap(qtbot, window.stories.nav.home)
+    tap(qtbot, window.menu.tiles[Destination.ANNIVERSARY])
+    tap(qtbot, window.anniversary.nav.home)
+    assert names(counted)[2:] == ["story_read", "story_read", "story_read", "menu_open",
+                                  "anniversary_open", "menu_open"]
+    go_idle(qtbot, window, clock)
+    clock.advance(window.content.settings.warning_seconds)
+    qtbot.waitUntil(lambda: window.current_screen is window.attract)
+    assert names(counted)[-1] == "idle_reset"
+    # Local time of the centre, to the hour at most in what is stored.
+    assert all(when.tzinfo is not None for _, when in counted)
+
+
+def test_colouring_started_and_finished_once_per_picture(
+        qtbot: QtBot, window: KioskWindow, counted: list[tuple[Event, dt.datetime]]) -> None:
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.COLOURING])
+    tap(qtbot, window.picker.thumbnails[0])
+    screen = window.colouring
+    qtbot.waitUntil(lambda: screen.canvas is not None, timeout=5000)
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    screen.celebration.hide()
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)  # again: the same picture
+    assert names(counted)[2:] == ["colouring_started", "colouring_finished"]
+    screen.celebration.hide()
+    qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
+    tap(qtbot, window.picker.thumbnails[1])
+    qtbot.waitUntil(lambda: screen.canvas is not None, timeout=5000)
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    assert names(counted)[4:] == ["colouring_started", "colouring_finished"]
+    screen.celebration.hide()
+
+
+@pytest.fixture
+def notify_socket(tmp_path: Path) -> Iterator[tuple[socket.socket, str]]:
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.setblocking(False)
+    yield sock, path
+    sock.close()
+
+
+def received(sock: socket.socket) -> list[bytes]:
+    messages = []
+    while True:
+        try:
+            messages.append(sock.recv(4096))
+        except BlockingIOError:
+            return messages
+
+
+def test_ready_then_watchdog_from_the_event_loop_and_a_status_file(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock,
+        notify_socket: tuple[socket.socket, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    sock, path = notify_socket
+    monkeypatch.setenv("WATCHDOG_USEC", "300000")  # a ping every 0.1 s
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    state = tmp_path / "state"
+    state.mkdir()
+    guard = CrashGuard(state / "starts.json", state / "last-good", good_after=60)
+    decision = guard.start(time.time())
+    config = OpsConfig(state, state / "kiosk.prom", BUNDLED, BUNDLED)
+    ops = Operations(window, config, guard, decision, None, Notifier({"NOTIFY_SOCKET": path}),
+                     clock=clock)
+    window.attract.stage.update()
+    qtbot.waitUntil(lambda: ops.ready_sent)
+    seen: list[bytes] = []
+
+    def pinged_three_times() -> bool:
+        seen.extend(received(sock))
+        return seen.count(b"WATCHDOG=1") >= 3
+
+    qtbot.waitUntil(pinged_three_times)
+    assert any(m.startswith(b"READY=1\nSTATUS=") for m in seen)
+    ops.content_shown(("folder", ()))
+    qtbot.waitUntil(lambda: ops.status_writes == 1)
+    text = (state / "kiosk.prom").read_text()
+    assert "kiosk_up 1" in text and "kiosk_safe_mode 0" in text
+    assert "kiosk_last_touch_timestamp_seconds 0" in text
+    open_menu(qtbot, window)
+    clock.advance(61)
+    ops.tick()  # the 30 s timer's work
+    qtbot.waitUntil(lambda: ops.status_writes == 2)
+    last_touch = float((state / "kiosk.prom").read_text().split(
+        "\nkiosk_last_touch_timestamp_seconds ")[1].split()[0])
+    assert abs(last_touch - (time.time() - 61)) < 5
+    assert guard.marked  # up 60 s: this start is good
+    received(sock)  # read what came meanwhile: a full socket queue drops messages
+    ops.shutdown()
+    messages = received(sock)
+    assert messages[-1] == b"STOPPING=1"
+    assert "kiosk_up 0" in (state / "kiosk.prom").read_text()
+    assert CrashGuard(state / "starts.json", state / "x").start(0).crashes_total == 0
+    store = StatsStore(state / "stats.sqlite3")
+    assert {r.event for r in store.counts()} == {Event.SESSION_STARTED, Event.MENU_OPEN}
+
+
+def test_a_run_counts_as_good_after_its_time_on_the_real_clock(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path) -> None:
+    guard = CrashGuard(tmp_path / "starts.json", tmp_path / "last-good", good_after=0.3)
+    ops = Operations(window, OpsConfig(None, None, BUNDLED, BUNDLED), guard,
+                     guard.start(time.time()), None, Notifier({}))
+    assert not guard.marked
+    qtbot.waitUntil(lambda: guard.marked, timeout=3000)
+    assert '"state": "good"' in (tmp_path / "starts.json").read_text()
+    ops.shutdown()
+
+
+def test_after_a_crash_loop_the_last_content_that_worked_is_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from kiosk.core.reload import fingerprint
+    from kiosk.core.status import short_hash
+    from kiosk.ui.operations import start_operations
+    from tests.helpers import copy_bundled
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # start_operations replaces them
+    state, content = tmp_path / "state", copy_bundled(tmp_path)
+    first = start_operations(content, state)
+    assert first.guard is not None and first.config.content_dir == content
+    first.guard.mark_good()
+    assert first.guard.save_snapshot(content, short_hash(fingerprint(content)), 0.0)
+    for _ in range(3):  # then three deaths right after starting
+        assert start_operations(content, state).config.content_dir == content
+    safe = start_operations(content, state)
+    assert safe.decision is not None and safe.decision.safe_mode
+    assert safe.config.content_dir == state / "last-good-content"
+    assert safe.config.live_content_dir == content
+    assert safe.config.status_file == state / "kiosk.prom"
+    for handler in logging.getLogger().handlers:
+        handler.close()
