@@ -134,8 +134,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         reloader.changed.connect(window.update_content)
     reloader.start()
     if ops is not None:
-        ops.content_shown(loaded_from)
-        reloader.changed.connect(lambda _: ops.content_shown(reloader.decider.loaded))
+        # What is on screen is known once the reloader has read the folder (a second after
+        # start): only then can it count as the last content that worked.
+        reloader.settled.connect(ops.content_shown)
     # PySide6's import hook read the source of every module imported after it into
     # linecache (about 3 MB); nothing needs it unless a traceback is printed.
     linecache.clearcache()

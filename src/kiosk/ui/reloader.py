@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 class ContentReloader(QObject):
     changed = Signal(object)  # the new Content, already merged with the last good one
+    # After each read of the folder, changed or not: the Fingerprint of what is on screen.
+    settled = Signal(object)
 
     def __init__(self, root: Path, content: Content, loaded_from: Fingerprint | None,
                  probe: ImageProbe, cache: ParseCache | None = None,
@@ -136,6 +138,7 @@ class ContentReloader(QObject):
         current, merged = result
         self.decider.done(current)
         if merged is None:
+            self.settled.emit(current)
             return
         for problem in merged.problems:
             log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s",
@@ -144,3 +147,4 @@ class ContentReloader(QObject):
         log.info("content reloaded: %d pages, %d stories, %d colouring pictures",
                  len(merged.pages), len(merged.stories), len(merged.colouring))
         self.changed.emit(merged)
+        self.settled.emit(current)
