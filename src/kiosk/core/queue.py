@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar, Literal
 
 log = logging.getLogger("kiosk.queue")
@@ -205,11 +205,9 @@ def register_adapter(name: str, factory: AdapterFactory) -> None:
     _REGISTERED[name.strip().lower()] = factory
 
 
-def _installed() -> dict[str, AdapterFactory]:
-    found: dict[str, AdapterFactory] = {}
-    for point in entry_points(group=ADAPTER_ENTRY_POINTS):
-        found[point.name.lower()] = point.load  # loaded only when that format is chosen
-    return found
+def _installed() -> dict[str, EntryPoint]:
+    """Adapters of installed packages, by name; loaded only when their format is chosen."""
+    return {point.name.lower(): point for point in entry_points(group=ADAPTER_ENTRY_POINTS)}
 
 
 def adapter_names() -> list[str]:
@@ -225,7 +223,7 @@ def make_adapter(name: str, zone: dt.tzinfo = dt.UTC) -> QueueAdapter:
         return _REGISTERED[key](zone)
     installed = _installed()
     if key in installed:
-        factory = installed[key]()  # the entry point's class
+        factory = installed[key].load()  # the entry point's class
         adapter = factory(zone)
         if not isinstance(adapter, QueueAdapter):
             raise KeyError(f"{name}: the entry point is not a QueueAdapter")

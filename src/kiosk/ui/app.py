@@ -108,6 +108,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
+    window.follow_queue(content)
     reloader = ContentReloader(content_dir, content, loaded_from, probe_image, cache,
                                parent=window)
     if lang is not None:
@@ -115,6 +116,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
             new, settings=replace(new.settings, default_language=lang))))
     else:
         reloader.changed.connect(window.update_content)
+    # The queue follows kiosk.yaml at once, even while a visitor holds back the new content.
+    reloader.changed.connect(window.follow_queue)
     reloader.start()
     # PySide6's import hook read the source of every module imported after it into
     # linecache (about 3 MB); nothing needs it unless a traceback is printed.
@@ -123,6 +126,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
              len(content.pages), len(content.stories), len(content.colouring), content_dir)
     await finished.wait()
     reloader.stop()
+    window.stop_queue()
     # A look at the folder or a picture being prepared may still run in the pool: let it end
     # before Python does, so exiting never races a worker thread.
     QThreadPool.globalInstance().waitForDone(3000)
