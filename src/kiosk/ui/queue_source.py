@@ -98,7 +98,8 @@ class HttpFetcher(QObject):
         if too_large:
             return Failure(f"the answer is larger than {self.limit // 1024} KB")
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-        if reply.error() == QNetworkReply.NetworkError.OperationCanceledError:
+        if reply.error() in (QNetworkReply.NetworkError.OperationCanceledError,
+                             QNetworkReply.NetworkError.TimeoutError):
             return Failure(f"no answer within {self.timeout_ms / 1000:g} s")
         if reply.error() != QNetworkReply.NetworkError.NoError:
             if status:
@@ -197,6 +198,11 @@ class QueueSource(QObject):
         self.timer.stop()
         self.fetcher.cancel()
         self._busy = False
+
+    def ask_now(self) -> None:
+        """Ask at once instead of waiting out the back-off (staff diagnostics: «check now»)."""
+        if not self._busy:
+            self.timer.start(0)
 
     def _ask(self) -> None:
         if self._busy:
