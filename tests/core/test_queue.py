@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import random
+import runpy
 
 import pytest
 
@@ -26,6 +27,7 @@ from kiosk.core.queue import (
     parse_calls,
     register_adapter,
 )
+from tests.helpers import REPO
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 
@@ -275,3 +277,29 @@ def test_skipped_entries_are_logged_when_they_change(caplog: pytest.LogCaptureFi
     for now in range(5):
         f.succeeded([], now=now, skipped=["entry 2: ticket is empty"])
     assert sum("skipped" in r.message for r in caplog.records) == 1
+
+
+class InstalledAdapter(QueueAdapter):
+    """Stands for an adapter that a package installed into the kiosk's environment."""
+
+    def parse(self, payload: bytes) -> list[Call]:
+        return [Call("Z9", "9")]
+
+
+def test_installed_adapters_are_found_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    import kiosk.core.queue as queue
+
+    point = EntryPoint("installed-test", "tests.core.test_queue:InstalledAdapter",
+                       queue.ADAPTER_ENTRY_POINTS)
+    monkeypatch.setattr(queue, "entry_points", lambda group: [point])
+    assert "installed-test" in adapter_names()
+    assert parse_calls(make_adapter("installed-test"), b"")[0] == [Call("Z9", "9")]
+
+
+def test_the_documented_adapter_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(REPO / "docs" / "examples" / "queue_adapter.py"), run_name="__main__")
+    assert capsys.readouterr().out.splitlines() == [
+        "А017 -> 12 at 11:02:03",
+        "skipped line 3: time data 'вчера' does not match format '%d.%m.%Y %H:%M:%S'"]
