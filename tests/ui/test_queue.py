@@ -202,6 +202,29 @@ def test_the_backlog_is_listed_in_the_corner_not_announced(
 
 
 @pytest.mark.usefixtures("stop_queue")
+def test_the_banner_stays_on_top_while_the_visitor_moves_between_screens(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer, clock: FakeClock) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=60))
+    answered(qtbot, source)
+    server.call("А017", "12")
+    source.ask_now()
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor comes
+    assert window.current_screen is window.menu
+    open_first_picture(qtbot, window)  # the colouring page is built only now
+
+    def banner_on_top() -> bool:
+        return window.grab().toImage().pixelColor(QPoint(5, 5)).name() == "#f5962f"
+
+    for screen in (window.colouring, window.stories, window.menu):
+        window.show_screen(screen)
+        assert banner_on_top()
+    clock.advance(window.content.settings.idle_seconds)  # «Вы ещё здесь?» comes up …
+    qtbot.waitUntil(window.overlay.isVisible)
+    assert banner_on_top()  # … under the call
+
+
+@pytest.mark.usefixtures("stop_queue")
 def test_a_tap_on_the_banner_in_attract_does_not_open_the_menu(
         qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
     source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05))

@@ -172,6 +172,8 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         if screen is self.attract:
             self.attract.start()
+        if self.queue_banner.isVisible():
+            self.queue_banner.raise_()  # a screen made just now would be stacked above it
 
     def _open(self, destination: Destination) -> None:
         target = {Destination.ANNIVERSARY: self.anniversary, Destination.STORIES: self.stories,
