@@ -18,6 +18,7 @@ import datetime as dt
 import itertools
 import json
 import random
+import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +65,8 @@ def main() -> None:
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     threading.Thread(target=caller, args=(args.every,), daemon=True).start()
+    # SIGTERM (kill, systemd) ends it like Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(f"queue demo on http://127.0.0.1:{args.port}/calls.json", flush=True)
     try:
         server.serve_forever()
