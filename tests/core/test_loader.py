@@ -267,3 +267,15 @@ def test_names_that_differ_only_in_case_are_reported(tmp_path: Path) -> None:
     codes = sorted(p.code for p in content.problems)
     assert codes == ["duplicate_id", "duplicate_key"]
     assert len(content.colouring) == 1
+
+
+def test_a_missing_queue_file_is_a_warning_that_names_the_line(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "content", stories={"a.md": story()},
+                       settings="idle_seconds: 60\nqueue:\n  source: .queue/calls.json\n")
+    content = load_content(root)
+    assert content.settings.queue is not None
+    assert [(p.line, p.code, p.is_error) for p in content.problems] == [
+        (3, "queue_file_missing", False)]
+    (root / ".queue").mkdir()
+    (root / ".queue" / "calls.json").write_text("{}", encoding="utf-8")
+    assert load_content(root).problems == ()

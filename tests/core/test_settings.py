@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from kiosk.core.problems import Problem, ProblemLog
-from kiosk.core.settings import Settings, parse_settings
+from kiosk.core.settings import QueueSettings, Settings, parse_settings
 from kiosk.core.yamlsrc import parse_yaml
 
 
@@ -97,3 +97,71 @@ def test_colouring_gap_is_a_setting() -> None:
     assert settings.colouring_gap_px == 12 and problems == []
     settings, problems = read("colouring_gap_px: 100\n")
     assert settings.colouring_gap_px == 32 and problems[0].code == "clamped"
+
+
+def test_the_queue_is_off_unless_configured() -> None:
+    assert read("")[0].queue is None
+    settings, problems = read("queue:\n")
+    assert settings.queue is None and problems == []
+
+
+def test_queue_settings_are_read_with_defaults_and_clamped() -> None:
+    settings, problems = read("queue:\n  source: http://10.0.0.5:8080/calls.json\n")
+    assert problems == []
+    assert settings.queue == QueueSettings(source="http://10.0.0.5:8080/calls.json")
+    assert settings.queue.is_url and settings.queue.poll_seconds == 1
+    assert settings.queue.banner_seconds == 10 and settings.queue.recent_calls == 3
+    assert settings.queue.sound is False and settings.queue.format == "json"
+    settings, problems = read("queue:\n  source: /srv/queue/calls.txt\n  format: Text\n"
+                              "  poll_seconds: 0,1\n  banner_seconds: 600\n  sound: да\n"
+                              "  recent_calls: 5\n")
+    assert settings.queue is not None
+    assert (settings.queue.format, settings.queue.poll_seconds, settings.queue.banner_seconds,
+            settings.queue.sound, settings.queue.recent_calls) == ("text", 0.5, 120, True, 5)
+    assert [(p.line, p.code) for p in problems] == [(4, "clamped"), (5, "clamped")]
+    assert "«queue.poll_seconds»: 0.1 — вне допустимого диапазона 0.5–60" in \
+        problems[0].message("ru")
+
+
+def test_a_queue_source_with_a_wrong_scheme_turns_the_queue_off_with_an_error() -> None:
+    for source in ("ftp://10.0.0.5/calls.json", "htp:/10.0.0.5/calls.json",
+                   "C:\\queue\\calls.json", "http:///calls.json"):
+        settings, problems = read(f"queue:\n  source: {source}\n")
+        assert settings.queue is None, source
+        assert [(p.line, p.code, p.is_error) for p in problems] == [
+            (2, "queue_bad_scheme", True)], source
+    assert "не адрес http:// или https://" in problems[0].message("ru")
+    assert "neither an http:// or https:// address" in problems[0].message("en")
+
+
+def test_a_queue_file_may_not_leave_the_content_folder_and_should_be_hidden() -> None:
+    settings, problems = read("queue:\n  source: ../queue/calls.json\n")
+    assert settings.queue is None and problems[0].code == "queue_path_outside"
+    settings, problems = read("queue:\n  source: calls.json\n")
+    assert settings.queue is not None  # works, but the watcher would re-read every second
+    assert [(p.line, p.code, p.is_error) for p in problems] == [(2, "queue_file_watched", False)]
+    assert "«.queue/calls.json»" in problems[0].message("ru")
+    settings, problems = read("queue:\n  source: .queue/calls.json\n")
+    assert settings.queue is not None and problems == []
+
+
+def test_an_unknown_queue_format_suggests_the_nearest_one() -> None:
+    settings, problems = read("queue:\n  source: http://q/calls\n  format: jsn\n")
+    assert settings.queue is None
+    assert (problems[0].line, problems[0].code) == (3, "queue_bad_format")
+    assert "возможно, вы имели в виду «json»" in problems[0].message("ru")
+    assert "possible: json, text" in problems[0].message("en")
+
+
+def test_queue_without_source_or_with_unknown_keys() -> None:
+    settings, problems = read("queue:\n  format: json\n")
+    assert settings.queue is None
+    assert [(p.line, p.code) for p in problems] == [(1, "queue_no_source")]
+    assert "не указан source" in problems[0].message("ru")
+    settings, problems = read("queue:\n  source: http://q/calls\n  banner_second: 5\n")
+    assert settings.queue is not None
+    assert problems[0].code == "unknown_key"
+    assert "вы имели в виду «banner_seconds»" in problems[0].message("ru")
+    settings, problems = read("queue: http://q/calls\n")
+    assert settings.queue is None and problems[0].code == "wrong_type"
+    assert "киоск не следит за очередью" in problems[0].message("ru")

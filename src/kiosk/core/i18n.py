@@ -39,6 +39,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "language_ru": ("RU", "RU"),
     "language_en": ("EN", "EN"),
     "no_stories": ("Нет историй с этой меткой", "No stories with this tag"),
+    "queue_calling": ("Приглашается талон", "Now calling ticket"),
+    "queue_calling_many": ("Приглашаются талоны", "Now calling tickets"),
+    "queue_to_window": ("→ окно", "→ window"),
+    "queue_recent": ("Вызваны:", "Called:"),
 }
 
 MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",

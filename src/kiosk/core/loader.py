@@ -267,7 +267,11 @@ class ContentLoader:
         if text is None:
             return Settings()
         data = parse_yaml(text.removeprefix("\ufeff"), log)
-        return parse_settings(data, log)
+        settings = parse_settings(data, log)
+        queue = settings.queue
+        if queue is not None and not queue.is_url and not queue.file_path(self.root).exists():
+            log.warning("queue_file_missing", queue.source_line, value=queue.source)
+        return settings
 
     def _read_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
         text = self._read_text(path)

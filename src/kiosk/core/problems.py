@@ -173,6 +173,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the time zone “{value}” is unknown; use a name from the time zone database, for "
         "example Europe/Moscow; using {default}",
     ),
+    "queue_no_source": (
+        "в блоке queue не указан source — адрес (http://…) или файл, откуда киоск берёт вызовы "
+        "очереди; пока его нет, киоск не следит за очередью",
+        "the queue block has no source — the address (http://…) or file the kiosk reads the "
+        "queue's calls from; until it is given the kiosk does not follow the queue",
+    ),
+    "queue_bad_scheme": (
+        "«{value}» — не адрес http:// или https:// и не путь к файлу; киоск не следит за "
+        "очередью, пока это не исправлено. Пример: source: http://10.0.0.5/calls.json",
+        "“{value}” is neither an http:// or https:// address nor a file path; the kiosk does "
+        "not follow the queue until this is fixed. Example: source: http://10.0.0.5/calls.json",
+    ),
+    "queue_path_outside": (
+        "путь «{value}» ведёт за пределы папки с материалами; укажите путь внутри неё или "
+        "полный путь от корня, например /srv/queue/calls.json",
+        "the path “{value}” leads outside the content folder; give a path inside it or a full "
+        "path from the root, for example /srv/queue/calls.json",
+    ),
+    "queue_file_watched": (
+        "файл очереди «{value}» лежит в папке с материалами: киоск будет перечитывать папку "
+        "при каждом вызове. Положите его в папку, имя которой начинается с точки, например "
+        "«.queue/calls.json» — такие папки киоск не отслеживает",
+        "the queue file “{value}” is in the content folder: the kiosk would re-read the folder "
+        "at every call. Put it in a folder whose name starts with a dot, for example "
+        "“.queue/calls.json” — the kiosk does not watch such folders",
+    ),
+    "queue_bad_format": (
+        "формат очереди «{value}» неизвестен{suggestion}; возможны: {choices}. Киоск не "
+        "следит за очередью, пока это не исправлено",
+        "the queue format “{value}” is unknown{suggestion}; possible: {choices}. The kiosk does "
+        "not follow the queue until this is fixed",
+    ),
+    "queue_file_missing": (
+        "файла очереди «{value}» пока нет; киоск будет ждать, пока система очереди его создаст",
+        "the queue file “{value}” does not exist yet; the kiosk waits for the queue system to "
+        "create it",
+    ),
     "kept_last_good": (
         "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
         "the new version has an error; until it is fixed the kiosk shows the previous one",
@@ -232,6 +269,8 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
 # Words for what the kiosk uses instead of a bad value, and for decoders' terse reports.
 VALUE_NAMES: dict[str, tuple[str, str]] = {
     "nothing": ("ничего (поле не учитывается)", "nothing (the field is ignored)"),
+    "queue_off": ("ничего: киоск не следит за очередью", "nothing: the kiosk does not follow "
+                  "the queue"),
     "slide_seconds_default": ("время слайда из kiosk.yaml (slide_seconds)",
                               "the slide time of kiosk.yaml (slide_seconds)"),
     "Unknown error": ("файл обрывается или испорчен", "the file is cut short or corrupt"),

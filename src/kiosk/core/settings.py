@@ -5,13 +5,38 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.problems import LANGUAGES, Language, ProblemLog
+from kiosk.core.queue import adapter_names
 from kiosk.core.yamlsrc import LineDict
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """The `queue:` block: where the electronic queue publishes its calls (docs/queue.md)."""
+
+    source: str  # an http(s) address, or a file path (relative: in the content folder)
+    format: str = "json"  # an adapter name (kiosk.core.queue)
+    poll_seconds: float = 1.0
+    timeout_seconds: float = 3.0
+    banner_seconds: float = 10.0
+    sound: bool = False
+    recent_calls: int = 3
+    source_line: int | None = field(default=None, compare=False)  # in kiosk.yaml, for messages
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.lower().startswith(("http://", "https://"))
+
+    def file_path(self, root: Path) -> Path:
+        """The queue file: a relative path is in the content folder."""
+        return Path(self.source) if self.source.startswith("/") else root / self.source
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,7 @@ class Settings:
     timezone: str = "Europe/Moscow"  # the centre's: schedules are in its wall-clock time
     # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
     tags: Mapping[str, str] = field(default_factory=dict)
+    queue: QueueSettings | None = None  # None: the kiosk does not follow a queue
 
     @property
     def zone(self) -> ZoneInfo:
@@ -71,7 +97,17 @@ _TEXTS = ("centre_name", "centre_name_en")
 _FLAGS = ("attract_anniversary", "attract_colouring_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
                   "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
-                  "timezone")
+                  "timezone", "queue")
+
+# The queue block: key -> rule. A second is as fast as a queue display needs; a minute is the
+# slowest that is still of use to a visitor.
+_QUEUE_NUMBERS: dict[str, _Number] = {
+    "poll_seconds": _Number(0.5, 60),
+    "timeout_seconds": _Number(1, 30),
+    "banner_seconds": _Number(3, 120),
+    "recent_calls": _Number(0, 10, integer=True),
+}
+QUEUE_KEYS = ("source", "format", *_QUEUE_NUMBERS, "sound")
 
 
 YES_WORDS = ("да", "yes", "true", "on")
@@ -142,6 +178,9 @@ def parse_settings(data: Any, log: ProblemLog) -> Settings:
         elif key == "attract":
             log.error("wrong_type", line, key=key, expected="mapping",
                       value=str(value), default="nothing")
+        elif key == "queue":
+            values[key] = value
+            lines[key] = line
         elif key in TOP_LEVEL_KEYS:
             # Names are kept as typed: YAML would turn «12:30» into 750 and «yes» into True.
             values[key] = data.raw_text.get(key, value) if key in _TEXTS else value
@@ -183,6 +222,8 @@ def _checker(attr: str) -> Checker:
         return _check_tags
     if attr == "timezone":
         return _check_timezone
+    if attr == "queue":
+        return _check_queue
     return _check_text
 
 
@@ -248,3 +289,77 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
         return dict(default)
     return {str(ru).strip(): str(en).strip() if en is not None else str(ru).strip()
             for ru, en in value.items()}
+
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+
+
+def _check_queue(name: str, value: Any, default: Any, line: int | None,
+                 log: ProblemLog) -> QueueSettings | None:
+    """The queue block; any error that leaves no usable source turns the queue off."""
+    if value is None or as_flag(value) is False:
+        return None  # «queue:» left empty, or «queue: нет»: off
+    if not isinstance(value, LineDict):
+        log.error("wrong_type", line, key=name, expected="mapping", value=str(value),
+                  default="queue_off")
+        return None
+    checked: dict[str, Any] = {}
+    for key, sub_value in value.items():
+        sub_line = value.line_of(key)
+        full = f"queue.{key}"
+        if key not in QUEUE_KEYS:
+            log.warning("unknown_key", sub_line, key=full, suggest=suggest(key, QUEUE_KEYS))
+        elif key in _QUEUE_NUMBERS:
+            checked[key] = _check_number(_QUEUE_NUMBERS[key], full, sub_value,
+                                         getattr(_QUEUE_DEFAULTS, key), sub_line, log)
+        elif key == "sound":
+            checked[key] = _check_flag(full, sub_value, False, sub_line, log)
+        elif key == "format":
+            text = str(sub_value).strip().lower() if sub_value is not None else ""
+            known = adapter_names()
+            if text not in known:
+                log.error("queue_bad_format", sub_line, value=str(sub_value),
+                          choices=", ".join(known), suggest=suggest(text, known))
+                return None
+            checked[key] = text
+        else:  # source
+            source = _check_source(value.raw_text.get(key, sub_value), sub_line, log)
+            if source is None:
+                return None
+            checked[key] = source
+            checked["source_line"] = sub_line
+    if "source" not in checked:
+        log.error("queue_no_source", line)
+        return None
+    return replace(_QUEUE_DEFAULTS, **checked)
+
+
+_QUEUE_DEFAULTS = QueueSettings(source="")
+
+
+def _check_source(value: Any, line: int | None, log: ProblemLog) -> str | None:
+    """An http(s) address, an absolute path, or a path inside the content folder."""
+    text = str(value).strip() if isinstance(value, str | int | float) else ""
+    if not text or isinstance(value, bool):
+        log.error("queue_no_source", line)
+        return None
+    scheme = _SCHEME.match(text)
+    if scheme is not None:
+        if scheme.group(1).lower() not in ("http", "https"):
+            log.error("queue_bad_scheme", line, value=text)
+            return None
+        if not _SCHEME.sub("", text).split("/")[0]:
+            log.error("queue_bad_scheme", line, value=text)
+            return None
+        return text
+    if ":" in text.split("/")[0] and not text.startswith("/"):
+        log.error("queue_bad_scheme", line, value=text)  # «htp:/…», «C:\…»
+        return None
+    parts = PurePosixPath(text).parts
+    if not text.startswith("/") and ".." in parts:
+        log.error("queue_path_outside", line, value=text)
+        return None
+    if not text.startswith("/") and not any(part.startswith(".") for part in parts):
+        # The content watcher would see the folder change every second and keep re-reading.
+        log.warning("queue_file_watched", line, value=text)
+    return text

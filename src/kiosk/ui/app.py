@@ -124,6 +124,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
+    window.follow_queue(content)
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
     reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window)
@@ -132,6 +133,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
             new, settings=replace(new.settings, default_language=lang))))
     else:
         reloader.changed.connect(window.update_content)
+    # The queue follows kiosk.yaml at once, even while a visitor holds back the new content.
+    reloader.changed.connect(window.follow_queue)
     reloader.start()
     if ops is not None:
         # What is on screen is known once the reloader has read the folder (a second after
@@ -146,6 +149,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if ops is not None:
         ops.shutdown()
     reloader.stop()
+    window.stop_queue()
     # A look at the folder or a picture being prepared may still run in the pool: let it end
     # before Python does, so exiting never races a worker thread.
     QThreadPool.globalInstance().waitForDone(3000)

@@ -12,12 +12,14 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date, tr
 from kiosk.core.model import Content
 from kiosk.core.playlist import AttractPlaylist, Slide
+from kiosk.core.problems import Language
+from kiosk.core.queue import Call
 from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -150,6 +152,82 @@ class PulsePill(QWidget):
         painter.end()
 
 
+class RecentCalls(QWidget):
+    """The last few queue calls, in a tab rising from the bar's right-hand corner. It takes
+    its own row (the slides above get shorter), so it never covers a slide's text; calls that
+    do not fit the width are left out, oldest first."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.calls: list[Call] = []
+        self.lang: Language = "ru"
+        self.setFixedHeight(theme.px(84))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_calls(self, calls: list[Call], lang: Language) -> None:
+        if calls == self.calls and lang == self.lang:
+            return
+        self.calls, self.lang = list(calls), lang
+        self.updateGeometry()
+        self.update()
+
+    def _parts(self) -> tuple[str, list[str]]:
+        joiner = tr("queue_to_window", self.lang)
+        return tr("queue_recent", self.lang), [f"{c.ticket} {joiner} {c.window}"
+                                               for c in self.calls]
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        return self.theme.font(self.theme.small_px), self.theme.font(self.theme.px(40), bold=True)
+
+    def _fitting(self, width: float) -> list[str]:
+        label, entries = self._parts()
+        label_font, entry_font = self._fonts()
+        pad, gap = self.theme.px(32), self.theme.px(40)
+        used = 2 * pad + QFontMetricsF(label_font).horizontalAdvance(label)
+        fitting = []
+        for entry in entries:
+            used += gap + QFontMetricsF(entry_font).horizontalAdvance(entry)
+            if used > width:
+                break
+            fitting.append(entry)
+        return fitting
+
+    def sizeHint(self) -> QSize:
+        label, _ = self._parts()
+        label_font, entry_font = self._fonts()
+        pad, gap = self.theme.px(32), self.theme.px(40)
+        entries = self._fitting(self.theme.width - 2 * self.theme.margin)
+        width = 2 * pad + QFontMetricsF(label_font).horizontalAdvance(label) + sum(
+            gap + QFontMetricsF(entry_font).horizontalAdvance(e) for e in entries)
+        return QSize(math.ceil(width), self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(th.PAPER))
+        radius = self.theme.px(28)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(th.BLUE_DARK))
+        # Rounded on top only: the tab grows out of the bar below it.
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0, 0, 0, radius), radius, radius)
+        label, _ = self._parts()
+        label_font, entry_font = self._fonts()
+        pad, gap = self.theme.px(32), self.theme.px(40)
+        painter.setPen(QColor(th.WHITE))
+        painter.setFont(label_font)
+        x = float(pad)
+        box = QRectF(self.rect())
+        painter.drawText(box.adjusted(x, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, label)
+        x += QFontMetricsF(label_font).horizontalAdvance(label)
+        painter.setFont(entry_font)
+        for entry in self._fitting(self.width()):
+            x += gap
+            painter.drawText(box.adjusted(x, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, entry)
+            x += QFontMetricsF(entry_font).horizontalAdvance(entry)
+        painter.end()
+
+
 class AttractScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache,
                  clock: Callable[[], float] = time.monotonic,
@@ -192,10 +270,21 @@ class AttractScreen(Screen):
         bar_layout.addWidget(self.pulse, 0, Qt.AlignmentFlag.AlignCenter)
         bar_layout.addLayout(clock_box, 1)
 
+        # The queue's last calls: a row of their own above the bar's right-hand corner,
+        # hidden (taking no room) while there are none.
+        self.recent = RecentCalls(theme)
+        self.recent_row = QWidget()
+        row = QHBoxLayout(self.recent_row)
+        row.setContentsMargins(0, 0, theme.margin, 0)
+        row.addStretch(1)
+        row.addWidget(self.recent)
+        self.recent_row.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.stage, 1)
+        layout.addWidget(self.recent_row)
         layout.addWidget(bar)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -241,12 +330,24 @@ class AttractScreen(Screen):
 
     def refresh(self) -> None:
         self.pulse.set_texts(tr("touch_screen", "ru"), tr("touch_screen", "en"))
+        self.recent.set_calls(self.recent.calls, self.lang)
         if self.content is not None:
             self.centre_label.setText(self.content.settings.centre(self.lang))
         self._update_clock()
         if self.playlist is not None and self.stage.width() > 1:
             self._show_current()
             self.reschedule()
+
+    def set_recent_calls(self, calls: list[Call]) -> None:
+        """The queue's last calls for the corner (none: the corner goes away)."""
+        self.recent.set_calls(calls, self.lang)
+        if self.recent_row.isVisibleTo(self) != bool(calls):
+            self.recent_row.setVisible(bool(calls))
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()  # the stage changes height now: the slide is redrawn to fit
+            if self.playlist is not None:
+                self.refresh()
 
     # -- slides ----------------------------------------------------------------------------
 

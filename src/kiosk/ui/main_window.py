@@ -21,6 +21,8 @@ from kiosk.ui.attract import AttractScreen
 from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.menu import Destination, MenuScreen
+from kiosk.ui.queue_banner import QueueBanner
+from kiosk.ui.queue_source import QueueSource
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.stories import StoriesScreen
@@ -72,6 +74,14 @@ class KioskWindow(QWidget):
 
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
+        # The electronic queue: a band over every screen when a ticket is called (app.py
+        # gives the window its source; without one the kiosk does not follow a queue).
+        self.queue: QueueSource | None = None
+        self.queue_banner = QueueBanner(theme, self)
+        self.queue_banner.dismissed.connect(self._dismiss_banner)
+        self.queue_timer = QTimer(self)
+        self.queue_timer.setSingleShot(True)
+        self.queue_timer.timeout.connect(self.show_queue)
         self.content = content
         self.pending_content: Content | None = None  # arrived while a visitor was here
         self.lang: Language = content.settings.default_language
@@ -124,6 +134,8 @@ class KioskWindow(QWidget):
         self.lang = lang
         for screen in self.screens:
             screen.set_language(lang)
+        if self.queue_banner.isVisible():
+            self.queue_banner.show_calls(self.queue_banner.calls, lang)
 
     def _language_chosen(self, lang: str) -> None:
         self.set_language("en" if lang == "en" else "ru")
@@ -162,6 +174,8 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         if screen is self.attract:
             self.attract.start()
+        if self.queue_banner.isVisible():
+            self.queue_banner.raise_()  # a screen made just now would be stacked above it
 
     def _open(self, destination: Destination) -> None:
         target = {Destination.ANNIVERSARY: self.anniversary, Destination.STORIES: self.stories,
@@ -189,11 +203,77 @@ class KioskWindow(QWidget):
             screen.reset()
         self.show_screen(self.attract)
 
+    # -- the queue -------------------------------------------------------------------------
+
+    def follow_queue(self, content: Content) -> None:
+        """Follow the queue that content's kiosk.yaml names: start it, restart it when its
+        settings changed, stop it when they are gone."""
+        settings = content.settings.queue
+        current = self.queue
+        if current is not None and current.settings == settings \
+                and current.root == content.root:
+            return
+        if current is not None:
+            current.stop()
+            current.deleteLater()
+        source = None
+        if settings is not None:
+            try:
+                source = QueueSource(settings, content.root, content.settings.zone, self.clock,
+                                     parent=self)
+            except KeyError:  # kiosk check reports an unknown format; it cannot run
+                log.error("queue format %r is unknown: not following the queue",
+                          settings.format)
+        self.set_queue(source)
+        if source is not None:
+            source.start()
+
+    def stop_queue(self) -> None:
+        if self.queue is not None:
+            self.queue.stop()
+        self.set_queue(None)
+
+    def set_queue(self, source: QueueSource | None) -> None:
+        """Follow this queue source (None: no queue). The caller starts and stops it."""
+        if self.queue is not None:
+            self.queue.updated.disconnect(self._queue_updated)
+        self.queue = source
+        if source is not None:
+            source.updated.connect(self._queue_updated)
+        self.show_queue()
+
+    def _queue_updated(self, new_calls: int) -> None:
+        if new_calls and self.queue is not None and self.queue.settings.sound:
+            QApplication.beep()  # the system bell: QtMultimedia is not in PySide6-Essentials
+        self.show_queue()
+
+    def show_queue(self) -> None:
+        """Put the follower's banner and recent calls on screen, and wake up when the banner
+        is next due to change."""
+        self.queue_timer.stop()
+        if self.queue is None:
+            self.queue_banner.show_calls([], self.lang)
+            self.attract.set_recent_calls([])
+            return
+        follower, now = self.queue.follower, self.clock()
+        self.queue_banner.show_calls(follower.banner(now), self.lang)
+        self.attract.set_recent_calls(follower.recent(now))
+        ends = follower.banner_ends(now)
+        if ends is not None:
+            self.queue_timer.start(max(50, round((ends - now) * 1000)))
+
+    def _dismiss_banner(self) -> None:
+        if self.queue is not None:
+            self.queue.follower.dismiss(self.clock())
+        self.show_queue()
+
     # -- the session -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
+            if watched is self.queue_banner and self.session.phase is Phase.ATTRACT:
+                return False  # closing the banner does not open the menu under it
             self._touched()
         return False
 
@@ -217,8 +297,12 @@ class KioskWindow(QWidget):
             self.go_to_attract()
         elif self.session.phase is Phase.WARNING:
             self.overlay.show_countdown(self.session.seconds_left(now), self.lang)
+            if self.queue_banner.isVisible():
+                self.queue_banner.raise_()  # a call outranks the question
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
+        if self.queue_banner.isVisible():
+            self.queue_banner.show_calls(self.queue_banner.calls, self.lang)

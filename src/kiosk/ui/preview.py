@@ -18,9 +18,12 @@ from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
 from kiosk.core.problems import Language
+from kiosk.core.queue import Call
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from kiosk.ui.theme import Theme
+
+SAMPLE_CALLS = [Call("А017", "12"), Call("Б104", "3"), Call("В009", "27")]
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,22 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
         app.processEvents()  # and its result delivered
         shoot(f"colouring-{number:02d}-{_slug(picture.id)}", f"Раскраска: {picture.title.ru}",
               picture.source)
+    # The queue banner, with made-up calls (previews never ask a real queue): over the
+    # colouring page a child is using, then three calls at once over the attract screen with
+    # the last calls in its corner.
+    if content.colouring:
+        window.queue_banner.show_calls(SAMPLE_CALLS[:1], window.lang)
+        shoot("queue-banner-colouring", "Очередь: вызов поверх раскраски")
+    window.show_screen(window.attract)
+    window.attract.set_recent_calls(SAMPLE_CALLS)
+    window.queue_banner.show_calls([], window.lang)
+    shoot("queue-attract-recent", "Очередь: последние вызовы на заставке")
+    window.queue_banner.show_calls(SAMPLE_CALLS, window.lang)
+    shoot("queue-banner-three", "Очередь: три вызова сразу")
+    window.queue_banner.show_calls([], window.lang)
+    window.attract.set_recent_calls([])
+    window.attract.stop()
+
     window.show_screen(window.menu)
     window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
     shoot("idle-warning", "Вы ещё здесь?")

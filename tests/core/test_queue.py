@@ -1,0 +1,305 @@
+"""Following the electronic queue, with times as input: no clocks, no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import runpy
+
+import pytest
+
+from kiosk.core.queue import (
+    CATCH_UP_SECONDS,
+    MAX_BACKOFF_SECONDS,
+    MAX_CALLS,
+    MAX_PAYLOAD_BYTES,
+    RECENT_KEEP_SECONDS,
+    Call,
+    JsonAdapter,
+    QueueAdapter,
+    QueueFollower,
+    QueueFormatError,
+    TextAdapter,
+    adapter_names,
+    make_adapter,
+    parse_calls,
+    register_adapter,
+)
+from tests.helpers import REPO
+
+MSK = dt.timezone(dt.timedelta(hours=3))
+
+
+def at(minute: int, second: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, 27, 11, minute, second, tzinfo=MSK)
+
+
+def call(ticket: str, window: str, minute: int = 0, second: int = 0) -> Call:
+    return Call(ticket, window, at(minute, second))
+
+
+def payload(*calls: Call) -> bytes:
+    return json.dumps({"calls": [
+        {"ticket": c.ticket, "window": c.window,
+         "called_at": c.called_at.isoformat() if c.called_at else None} for c in calls]},
+        ensure_ascii=False).encode()
+
+
+# -- adapters ------------------------------------------------------------------------------
+
+
+def test_json_format_reads_tickets_windows_and_times() -> None:
+    data = ('{"calls": [{"ticket": "а017", "window": 12, "called_at": '
+            '"2026-11-27T11:02:03+03:00"}, {"ticket": "Б004", "window": "3"}]}').encode()
+    calls, skipped = parse_calls(JsonAdapter(), data)
+    assert skipped == []
+    assert calls == [Call("А017", "12", at(2, 3)), Call("Б004", "3", None)]
+
+
+def test_json_time_without_offset_is_the_centres_and_a_bare_list_is_accepted() -> None:
+    data = b'[{"ticket": "A1", "window": "2", "called_at": "2026-11-27T11:05:00"}]'
+    calls, _ = parse_calls(JsonAdapter(MSK), data)
+    assert calls[0].called_at == at(5)
+
+
+def test_calls_are_put_in_time_order_when_every_call_has_a_time() -> None:
+    calls, _ = parse_calls(JsonAdapter(), payload(call("B2", "1", 5), call("A1", "1", 1)))
+    assert [c.ticket for c in calls] == ["A1", "B2"]
+
+
+@pytest.mark.parametrize("garbage", [
+    b"", b"<html>502 Bad Gateway</html>", b'{"calls": 5}', b'{"tickets": []}', b"[1, 2",
+    b"\xff\xfe\x00garbage", b"[" * 100_000,
+])
+def test_garbage_is_rejected_as_a_whole(garbage: bytes) -> None:
+    with pytest.raises(QueueFormatError):
+        parse_calls(JsonAdapter(), garbage)
+
+
+def test_bad_entries_are_skipped_with_reasons_and_the_rest_kept() -> None:
+    data = json.dumps({"calls": [
+        {"ticket": "А017", "window": "12"},
+        {"ticket": "", "window": "1"},
+        {"ticket": "А018"},
+        {"ticket": "X" * 40, "window": "1"},
+        {"ticket": "А019", "window": True},
+        {"ticket": "А020", "window": "2", "called_at": "вчера"},
+        "А021 → 3",
+        {"ticket": "А022\u0007", "window": "4"},
+        {"ticket": "А023", "window": 7.0},
+    ]}).encode()
+    calls, skipped = parse_calls(JsonAdapter(), data)
+    assert [(c.ticket, c.window) for c in calls] == [("А017", "12"), ("А023", "7")]
+    assert len(skipped) == 7
+    assert "entry 2: ticket is empty" in skipped
+    assert "entry 3: window is missing" in skipped
+    assert any("longer than" in s for s in skipped)
+    assert any("ISO 8601" in s for s in skipped)
+
+
+def test_sizes_are_bounded() -> None:
+    with pytest.raises(QueueFormatError, match="bytes"):
+        parse_calls(JsonAdapter(), b" " * (MAX_PAYLOAD_BYTES + 1))
+    many = payload(*(call(f"A{i}", "1", i // 60, i % 60) for i in range(MAX_CALLS + 50)))
+    calls, _ = parse_calls(JsonAdapter(), many)
+    assert len(calls) == MAX_CALLS
+    assert calls[-1].ticket == f"A{MAX_CALLS + 49}"  # the newest are kept
+
+
+def test_text_format() -> None:
+    data = ("# ticket window time\n\nА017 12\nБ004;3;2026-11-27T11:02:03+03:00\n"
+            "одно-слово\n").encode()
+    calls, skipped = parse_calls(TextAdapter(), data)
+    assert calls == [Call("А017", "12"), Call("Б004", "3", at(2, 3))]
+    assert skipped == ["line 5: expected «ticket window [time]»"]
+    calls, _ = parse_calls(TextAdapter(), "В001 5\n".encode("cp1251"))  # an old Windows system
+    assert calls == [Call("В001", "5")]
+
+
+def test_registry_knows_the_built_in_formats_and_new_ones() -> None:
+    class Upper(QueueAdapter):
+        name = "upper-test"
+
+        def parse(self, payload: bytes) -> list[Call]:
+            ticket, window = payload.decode().split(">")
+            return [Call(ticket, window)]
+
+    assert {"json", "text"} <= set(adapter_names())
+    register_adapter("upper-test", Upper)
+    assert "upper-test" in adapter_names()
+    calls, _ = parse_calls(make_adapter("Upper-Test"), b"A1>2")
+    assert calls == [Call("A1", "2")]
+    with pytest.raises(KeyError):
+        make_adapter("xml")
+
+
+def test_a_crashing_adapter_is_a_bad_payload_not_a_crash() -> None:
+    class Broken(QueueAdapter):
+        def parse(self, payload: bytes) -> list[Call]:
+            raise IndexError("oops")
+
+    with pytest.raises(QueueFormatError, match="IndexError"):
+        parse_calls(Broken(), b"x")
+
+
+# -- the follower --------------------------------------------------------------------------
+
+
+def follower(**kwargs: float) -> QueueFollower:
+    return QueueFollower(rng=random.Random(1), **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_backlog_at_start_is_not_announced_but_listed() -> None:
+    f = follower()
+    backlog = [call(f"A{i}", "1", i) for i in range(20)]
+    assert f.succeeded(backlog, now=0) == []
+    assert f.banner(0) == []
+    assert [c.ticket for c in f.recent(0)] == ["A19", "A18", "A17"]
+    new = call("B1", "7", 30)
+    assert f.succeeded([*backlog, new], now=1) == [new]
+    assert f.banner(1) == [new]
+    assert [c.ticket for c in f.recent(1)] == ["B1", "A19", "A18"]
+
+
+def test_a_call_is_announced_once_and_a_recall_again() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    first = call("A17", "12", 1)
+    assert f.succeeded([first], now=1) == [first]
+    assert f.succeeded([first], now=2) == []
+    assert f.succeeded([first], now=3) == []
+    recall = call("A17", "12", 4)  # the visitor did not come: called again
+    assert f.succeeded([first, recall], now=4) == [recall]
+    assert f.announced_total == 2
+
+
+def test_the_banner_lasts_its_time_and_shows_quick_calls_together() -> None:
+    f = follower(banner_seconds=10)
+    f.succeeded([], now=0)
+    a, b = call("A1", "1", 1), call("A2", "2", 2)
+    f.succeeded([a], now=100)
+    f.succeeded([a, b], now=103)
+    assert f.banner(104) == [b, a]  # newest first
+    assert f.banner_ends(104) == 110
+    assert f.banner(110) == [b]
+    assert f.banner(113) == []
+    assert f.banner_ends(113) is None
+
+
+def test_many_calls_at_once_show_at_most_three() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    calls = [call(f"A{i}", "1", i) for i in range(6)]
+    f.succeeded(calls, now=1)
+    assert [c.ticket for c in f.banner(1)] == ["A5", "A4", "A3"]
+
+
+def test_a_tap_dismisses_the_banner_until_the_next_call() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    a, b = call("A1", "1", 1), call("A2", "2", 2)
+    f.succeeded([a], now=1)
+    f.dismiss(now=2)
+    assert f.banner(2) == []
+    f.succeeded([a, b], now=3)
+    assert f.banner(3) == [b]
+
+
+def test_failures_back_off_and_success_recovers(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "kiosk.queue")
+    f = follower(poll_seconds=1)
+    assert f.next_delay() == 1
+    delays = []
+    for n in range(10):
+        f.failed("connection refused", now=n)
+        delays.append(f.next_delay())
+    assert 1.6 <= delays[0] <= 2.4 and 3.2 <= delays[1] <= 4.8  # about 2, 4, 8 … with jitter
+    assert delays == sorted(delays[:5]) + delays[5:]
+    assert all(d <= MAX_BACKOFF_SECONDS * 1.2 for d in delays)
+    assert delays[-1] >= MAX_BACKOFF_SECONDS * 0.8
+    health = f.health(now=100)
+    assert health.status == "down" and health.failures == 10
+    assert health.down_since == 0 and health.down_seconds == 100
+    assert health.last_error == "connection refused"
+    assert "down for 2 min — connection refused" in health.describe("en")
+    # logged once, not ten times: the same error repeated is not news
+    assert sum("connection refused" in r.message for r in caplog.records) == 1
+    f.succeeded([], now=101)
+    assert f.next_delay() == 1
+    assert f.health(now=101).status == "ok"
+    assert any("answers again" in r.message for r in caplog.records)
+
+
+def test_health_before_the_first_answer_is_starting() -> None:
+    assert follower().health(0).status == "starting"
+
+
+def test_a_short_outage_catches_up_and_a_long_one_is_backlog() -> None:
+    f = follower()
+    a = call("A1", "1", 1)
+    f.succeeded([a], now=0)
+    f.failed("timeout", now=10)
+    b = call("A2", "1", 2)
+    assert f.succeeded([a, b], now=10 + CATCH_UP_SECONDS / 2) == [b]  # a blip loses nothing
+    f.failed("timeout", now=100)
+    c = call("A3", "1", 3)
+    assert f.succeeded([a, b, c], now=100 + CATCH_UP_SECONDS + 1) == []  # old news
+    d = call("A4", "1", 4)
+    assert f.succeeded([a, b, c, d], now=200) == [d]
+
+
+def test_garbage_keeps_the_last_good_state() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    a = call("A1", "1", 1)
+    f.succeeded([a], now=1)
+    f.failed("not JSON", now=2)
+    assert f.banner(2) == [a]
+    assert f.recent(2) == [a]
+
+
+def test_recent_calls_fade_after_a_while_and_follow_the_list() -> None:
+    f = follower(recent_calls=2)
+    a = call("A1", "1", 1)
+    f.succeeded([a], now=0)
+    assert f.recent(RECENT_KEEP_SECONDS - 1) == [a]
+    assert f.recent(RECENT_KEEP_SECONDS + 1) == []
+    f.succeeded([], now=10)  # the queue system started a new day
+    assert f.recent(11) == []
+    assert follower(recent_calls=0).recent(0) == []
+
+
+def test_skipped_entries_are_logged_when_they_change(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "kiosk.queue")
+    f = follower()
+    for now in range(5):
+        f.succeeded([], now=now, skipped=["entry 2: ticket is empty"])
+    assert sum("skipped" in r.message for r in caplog.records) == 1
+
+
+class InstalledAdapter(QueueAdapter):
+    """Stands for an adapter that a package installed into the kiosk's environment."""
+
+    def parse(self, payload: bytes) -> list[Call]:
+        return [Call("Z9", "9")]
+
+
+def test_installed_adapters_are_found_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    import kiosk.core.queue as queue
+
+    point = EntryPoint("installed-test", "tests.core.test_queue:InstalledAdapter",
+                       queue.ADAPTER_ENTRY_POINTS)
+    monkeypatch.setattr(queue, "entry_points", lambda group: [point])
+    assert "installed-test" in adapter_names()
+    assert parse_calls(make_adapter("installed-test"), b"")[0] == [Call("Z9", "9")]
+
+
+def test_the_documented_adapter_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(REPO / "docs" / "examples" / "queue_adapter.py"), run_name="__main__")
+    assert capsys.readouterr().out.splitlines() == [
+        "А017 -> 12 at 11:02:03",
+        "skipped line 3: time data 'вчера' does not match format '%d.%m.%Y %H:%M:%S'"]

@@ -1,0 +1,318 @@
+"""The queue against a real HTTP server on 127.0.0.1 (and a file): tickets are called, the
+server stalls, fails, sends garbage and huge answers, and comes back."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.model import Content
+from kiosk.core.queue import Call
+from kiosk.core.settings import QueueSettings
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.queue_source import QueueSource
+from tests.ui.conftest import FakeClock
+from tests.ui.test_colouring_screen import inside_of_big_region, open_first_picture, widget_point
+
+
+class QueueServer:
+    """A queue system's endpoint in a thread: `mode` says how it misbehaves."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, str]] = []
+        self.mode = "ok"  # ok, stall, error, garbage, huge
+        self.requests = 0
+        self.release = threading.Event()  # ends every stall
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests += 1
+                mode = server.mode
+                if mode == "stall":
+                    server.release.wait(10)
+                    return
+                if mode == "error":
+                    self.send_error(500)
+                    return
+                body = {"garbage": b'{"calls": [{"ticket": "A1", "wind',
+                        "huge": b"[" + b" " * (1024 * 1024) + b"]"}.get(mode) or json.dumps(
+                            {"calls": server.calls}, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the kiosk hangs up on a huge answer
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/calls"
+
+    def call(self, ticket: str, window: str) -> None:
+        self.calls.append({"ticket": ticket, "window": window,
+                           "called_at": f"2026-11-27T11:{len(self.calls):02d}:00+03:00"})
+
+    def stop(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def server() -> Iterator[QueueServer]:
+    running = QueueServer()
+    yield running
+    running.stop()
+
+
+def follow(window: KioskWindow, settings: QueueSettings, root: Path | None = None) -> QueueSource:
+    """What app.py does with kiosk.yaml's queue block."""
+    content = window.content
+    window.follow_queue(replace(content, root=root or content.root, settings=replace(
+        content.settings, queue=settings)))
+    assert window.queue is not None
+    return window.queue
+
+
+@pytest.fixture
+def stop_queue(window: KioskWindow) -> Iterator[None]:
+    yield
+    window.stop_queue()
+
+
+def answered(qtbot: QtBot, source: QueueSource, more: int = 1, timeout: int = 5000) -> None:
+    target = source.answers + more
+    qtbot.waitUntil(lambda: source.answers >= target, timeout=timeout)
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_a_call_shows_within_two_seconds_over_the_colouring_page_and_keeps_the_drawing(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
+    screen = open_first_picture(qtbot, window)
+    assert screen.canvas is not None
+    x, y, _ = inside_of_big_region(screen)
+    qtbot.mouseClick(screen.swatches[3], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.view, Qt.MouseButton.LeftButton, pos=widget_point(screen, x, y))
+    drawing = screen.canvas.paint.copy()
+    assert (drawing != drawing[0, 0]).any()
+
+    source = follow(window, QueueSettings(source=server.url))  # the defaults: every second
+    answered(qtbot, source)
+    assert not window.queue_banner.isVisible()
+    server.call("А017", "12")
+    published = time.monotonic()
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    assert time.monotonic() - published < 2.0
+    assert window.queue_banner.calls == [Call("А017", "12", window.queue_banner.calls[0].called_at)]
+    banner = window.queue_banner.geometry()
+    assert banner.width() == window.width() and banner.top() == 0
+    assert banner.height() < window.height() * 0.5  # the rest stays usable
+    image = window.grab().toImage()
+    assert image.pixelColor(QPoint(5, 5)).name() == "#f5962f"  # on top of the page
+
+    # A tap on the banner closes it and does not reach the canvas under it.
+    assert window.current_screen is screen and (screen.canvas.paint == drawing).all()
+    qtbot.mouseClick(window.queue_banner, Qt.MouseButton.LeftButton,
+                     pos=QPoint(window.width() // 2, banner.height() // 2))
+    assert not window.queue_banner.isVisible()
+    assert window.current_screen is screen
+    assert screen.canvas is not None and np.array_equal(screen.canvas.paint, drawing)
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_stalls_errors_garbage_and_huge_answers_never_show_a_banner_and_it_recovers(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer, clock: FakeClock) -> None:
+    server.call("А001", "1")
+    # A slow poll that the test drives by hand with ask_now(): one look at a time.
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=60,
+                                          timeout_seconds=1))
+    answered(qtbot, source)
+    assert source.follower.health(clock()).status == "ok"
+    for mode, error in (("error", "HTTP 500"), ("garbage", "unreadable answer"),
+                        ("huge", "larger than"), ("stall", "no answer within 1 s")):
+        server.mode = mode
+        server.call(f"Б{mode}"[:8], "2")  # calls made while it misbehaves …
+        source.ask_now()
+        answered(qtbot, source, timeout=6000)
+        health = source.follower.health(clock())
+        assert health.status == "down", mode
+        assert error in health.last_error, (mode, health.last_error)
+        assert not window.queue_banner.isVisible(), mode  # … never a banner from garbage
+        assert window.current_screen is window.attract
+        assert source.timer.isActive()  # and it will ask again
+    server.release.set()
+    server.mode = "ok"
+    server.call("В777", "7")
+    source.ask_now()
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=5000)
+    assert source.follower.health(clock()).status == "ok"
+    # The calls made while it was down are shown (the outage was short), newest first.
+    assert [c.ticket for c in window.queue_banner.calls] == ["В777", "БSTALL", "БHUGE"]
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_polling_backs_off_while_the_server_is_down_and_recovers(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05))
+    answered(qtbot, source)
+    server.mode = "error"
+    answered(qtbot, source, more=4)
+    assert source.follower.next_delay() > 0.05 * 4 * 0.8  # 0.05 → 0.1 → 0.2 → 0.4 …
+    server.mode = "ok"
+    qtbot.waitUntil(lambda: source.follower.next_delay() == 0.05, timeout=5000)
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_the_backlog_is_listed_in_the_corner_not_announced(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
+    for number in range(1, 21):
+        server.call(f"А{number:03d}", str(number))
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05))
+    answered(qtbot, source)
+    assert not window.queue_banner.isVisible()
+    recent = window.attract.recent
+    assert window.attract.recent_row.isVisible()
+    assert [c.ticket for c in recent.calls] == ["А020", "А019", "А018"]
+    # The corner has a row of its own: it takes room from the slide, never covers it.
+    stage = window.attract.stage.geometry()
+    assert recent.mapTo(window.attract, QPoint(0, 0)).y() >= stage.bottom()
+    assert recent.geometry().right() <= window.width()
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_the_banner_stays_on_top_while_the_visitor_moves_between_screens(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer, clock: FakeClock) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=60))
+    answered(qtbot, source)
+    server.call("А017", "12")
+    source.ask_now()
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor comes
+    assert window.current_screen is window.menu
+    open_first_picture(qtbot, window)  # the colouring page is built only now
+
+    def banner_on_top() -> bool:
+        return window.grab().toImage().pixelColor(QPoint(5, 5)).name() == "#f5962f"
+
+    for screen in (window.colouring, window.stories, window.menu):
+        window.show_screen(screen)
+        assert banner_on_top()
+    clock.advance(window.content.settings.idle_seconds)  # «Вы ещё здесь?» comes up …
+    qtbot.waitUntil(window.overlay.isVisible)
+    assert banner_on_top()  # … under the call
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_a_tap_on_the_banner_in_attract_does_not_open_the_menu(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05))
+    answered(qtbot, source)
+    server.call("А017", "12")
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    qtbot.mouseClick(window.queue_banner, Qt.MouseButton.LeftButton)
+    assert not window.queue_banner.isVisible()
+    assert window.current_screen is window.attract
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_the_banner_goes_after_its_time_and_speaks_the_visitors_language(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer, clock: FakeClock) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05,
+                                          banner_seconds=10))
+    answered(qtbot, source)
+    window.set_language("en")
+    server.call("А017", "12")
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    assert window.queue_banner.lang == "en"
+    clock.advance(10)
+    window.show_queue()  # what the banner's timer does when it fires
+    assert not window.queue_banner.isVisible()
+    assert window.queue_timer.isActive() is False
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_the_optional_sound(qtbot: QtBot, window: KioskWindow, server: QueueServer,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    beeps: list[int] = []
+    monkeypatch.setattr(QApplication, "beep", lambda: beeps.append(1))
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=0.05, sound=True))
+    answered(qtbot, source)
+    server.call("А017", "12")
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
+    answered(qtbot, source, more=2)
+    assert beeps == [1]  # once per call, not once per poll
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_a_half_written_file_keeps_the_last_good_state(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock) -> None:
+    queue_dir = tmp_path / ".queue"
+    queue_dir.mkdir()
+    path = queue_dir / "calls.json"
+    path.write_text('{"calls": [{"ticket": "А001", "window": "1"}]}', encoding="utf-8")
+    source = follow(window, QueueSettings(source=".queue/calls.json", poll_seconds=60),
+                    root=tmp_path)
+
+    def look() -> None:
+        source.ask_now()
+        answered(qtbot, source)
+
+    answered(qtbot, source)
+    assert [c.ticket for c in window.attract.recent.calls] == ["А001"]
+    look()  # unchanged: not parsed again, still healthy
+    assert source.follower.health(clock()).status == "ok"
+
+    full = '{"calls": [{"ticket": "А001", "window": "1"}, {"ticket": "А002", "window": "2"}]}'
+    path.write_text(full[:50], encoding="utf-8")  # a queue system caught mid-write
+    look()
+    assert source.follower.health(clock()).status == "ok"  # transient: not an error yet
+    assert not window.queue_banner.isVisible()
+    assert [c.ticket for c in window.attract.recent.calls] == ["А001"]
+    path.write_text(full, encoding="utf-8")
+    look()
+    assert window.queue_banner.isVisible()
+    assert window.queue_banner.calls[0].ticket == "А002"
+
+    path.write_text("не JSON", encoding="utf-8")  # and stays so: the second look says so
+    look()
+    assert source.follower.health(clock()).status == "ok"
+    look()
+    assert source.follower.health(clock()).status == "down"
+    assert "unreadable answer" in source.follower.health(clock()).last_error
+    assert [c.ticket for c in window.attract.recent.calls] == ["А002", "А001"]
+    path.unlink()
+    look()
+    assert "does not exist" in source.follower.health(clock()).last_error
+
+
+def test_the_source_follows_kiosk_yaml(qtbot: QtBot, window: KioskWindow, bundled: Content,
+                                       server: QueueServer) -> None:
+    first = follow(window, QueueSettings(source=server.url))
+    assert follow(window, QueueSettings(source=server.url)) is first  # unchanged: kept
+    second = follow(window, QueueSettings(source=server.url, banner_seconds=5))
+    assert second is not first and not first.timer.isActive()
+    window.follow_queue(bundled)  # the queue block removed
+    assert window.queue is None and not second.timer.isActive()
+    assert not window.attract.recent_row.isVisible()
