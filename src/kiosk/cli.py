@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
     preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
                          help="показать материалы по расписанию на этот момент (время центра)")
+    preview.add_argument("--high-contrast", action="store_true",
+                         help="экраны посетителя в режиме крупного контрастного текста")
     return parser
 
 
@@ -79,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return check(args.content, args.lang, args.format)
     if args.command == "preview":
-        return preview(args.content, args.out, args.size, args.lang, args.at)
+        return preview(args.content, args.out, args.size, args.lang, args.at,
+                       args.high_contrast)
     from kiosk.ui.app import run
 
     return run(args.content, args.windowed, args.size, args.lang)
@@ -140,11 +143,11 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None,
-            at: dt.datetime | None = None) -> int:
+            at: dt.datetime | None = None, high_contrast: bool = False) -> int:
     _offscreen_application()
     from kiosk.ui.preview import preview as render
 
-    shots = render(content_dir, out, size, lang, at)
+    shots = render(content_dir, out, size, lang, at, high_contrast)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
 

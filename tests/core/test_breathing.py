@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kiosk.core.breathing import (
@@ -42,7 +44,7 @@ def test_the_shape_grows_on_the_breath_in_and_shrinks_on_the_breath_out() -> Non
     exercise = BreathingExercise(BOX, 0.0)
     sizes = [exercise.state(t / 10).scale for t in range(0, 41)]
     assert sizes[0] == pytest.approx(MIN_SCALE) and sizes[-1] == pytest.approx(MAX_SCALE)
-    assert all(b > a for a, b in zip(sizes[:-1], sizes[1:]))  # always growing
+    assert all(b > a for a, b in itertools.pairwise(sizes))  # always growing
     assert exercise.state(6.0).scale == MAX_SCALE  # held full
     assert exercise.state(10.0).scale == pytest.approx((MIN_SCALE + MAX_SCALE) / 2)
     assert exercise.state(14.0).scale == MIN_SCALE  # held empty

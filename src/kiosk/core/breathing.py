@@ -101,11 +101,13 @@ class BreathingExercise:
             last_phase = self.pattern.steps[-1][0]
             return BreathState(last_phase, 1.0, 0, MIN_SCALE, self.pattern.cycles - 1, True)
         cycle, into = divmod(elapsed, self.pattern.cycle_s)
-        for phase, seconds in self.pattern.steps:
-            if into < seconds:
+        phase, seconds = self.pattern.steps[-1]
+        for step, length in self.pattern.steps:
+            if into < length:
+                phase, seconds = step, length
                 break
-            into -= seconds
-        progress = into / seconds
+            into -= length
+        progress = min(max(into / seconds, 0.0), 1.0)
         left = max(1, math.ceil(seconds - into - 1e-9))
         return BreathState(phase, progress, left, _scale(phase, progress), int(cycle), False)
 
