@@ -117,7 +117,7 @@ def test_the_contrast_switch_changes_every_screen_and_resets_when_the_visitor_le
     window._tick()
     clock.advance(window.session.warning_seconds)
     window._tick()
-    assert window.current_screen is window.attract
+    assert window.stack.currentWidget() is window.attract
     assert not window.theme.high_contrast
     assert not window.menu.theme.high_contrast
     # A second tap switches it off again.
