@@ -26,7 +26,7 @@ pytest: $(STAMP)
 # Every benchmark runs even when an earlier one is over budget; the target fails if any was.
 bench: $(STAMP)
 	status=0; \
-	for bench in bench/startup.py bench/colouring.py bench/operations.py; do \
+	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
 

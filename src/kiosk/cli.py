@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
     preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
                          help="показать материалы по расписанию на этот момент (время центра)")
+    preview.add_argument("--high-contrast", action="store_true",
+                         help="экраны посетителя в режиме крупного контрастного текста")
 
     stats = commands.add_parser("stats", help="показать анонимную статистику использования")
     stats.add_argument("--from", dest="from_date", type=parse_day, metavar="ГГГГ-ММ-ДД",
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--db", type=Path, help="файл статистики (по умолчанию stats.sqlite3 в "
                                                "папке состояния)")
     stats.add_argument("--state-dir", type=Path, help="папка состояния киоска")
+
     return parser
 
 
@@ -103,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return check(args.content, args.lang, args.format)
     if args.command == "preview":
-        return preview(args.content, args.out, args.size, args.lang, args.at)
+        return preview(args.content, args.out, args.size, args.lang, args.at,
+                       args.high_contrast)
     if args.command == "stats":
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return stats(args.db, args.state_dir, args.from_date, args.to_date, args.csv)
@@ -168,11 +172,11 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None,
-            at: dt.datetime | None = None) -> int:
+            at: dt.datetime | None = None, high_contrast: bool = False) -> int:
     _offscreen_application()
     from kiosk.ui.preview import preview as render
 
-    shots = render(content_dir, out, size, lang, at)
+    shots = render(content_dir, out, size, lang, at, high_contrast)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
 

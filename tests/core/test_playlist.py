@@ -10,6 +10,7 @@ from kiosk.core.settings import Settings
 
 def content(pages: int = 3, stories: int = 5, colouring: bool = True,
             **settings: object) -> Content:
+    settings.setdefault("attract_calm_invite", False)  # its own tests switch it on
     return Content(
         root=Path("content"),
         settings=replace(Settings(), **settings),  # type: ignore[arg-type]
@@ -25,10 +26,16 @@ def keys(c: Content, cycle: int = 0) -> list[str]:
     return [s.key for s in build_cycle(c, cycle)]
 
 
-def test_pages_and_stories_alternate_with_the_colouring_invitation() -> None:
+def test_pages_and_stories_alternate_with_the_invitations() -> None:
+    assert keys(content(attract_stories=2, attract_calm_invite=True)) == [
+        "colouring", "anniversary:p0", "story:s0", "anniversary:p1", "story:s1",
+        "calm", "anniversary:p2"]
     assert keys(content(attract_stories=2)) == [
         "colouring", "anniversary:p0", "story:s0", "anniversary:p1", "story:s1",
         "colouring", "anniversary:p2"]
+    # No colouring pictures: the calm minute is invited every time.
+    assert keys(content(attract_stories=2, colouring=False,
+                        attract_calm_invite=True))[::5] == ["calm", "calm"]
 
 
 def test_each_pass_takes_the_next_stories() -> None:
@@ -48,6 +55,10 @@ def test_durations_come_from_the_page_or_the_settings() -> None:
 def test_switched_off_parts_are_left_out() -> None:
     c = content(attract_anniversary=False, attract_stories=0)
     assert keys(c) == ["colouring"]
+    assert keys(replace(c, settings=replace(c.settings, attract_calm_invite=True))) == [
+        "colouring"]
+    assert keys(content(pages=0, stories=0, colouring=False, attract_calm_invite=True)) == [
+        "welcome"]
     assert keys(content(pages=0, stories=0, colouring=False)) == ["welcome"]
 
 

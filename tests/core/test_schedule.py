@@ -101,13 +101,13 @@ def test_the_playlist_follows_the_schedule(tmp_path: Path) -> None:
     assert content.problems == ()
 
     def keys(moment: str) -> set[str]:
-        return {s.key for s in build_cycle(content, 0, at(moment))}
+        return {s.key for s in build_cycle(content, 0, at(moment))} - {"calm"}  # invitation
 
     assert keys("2026-08-22 10:00") == {"story:always", "story:august", "story:saturday"}
     assert keys("2026-08-21 10:00") == {"story:always", "story:august"}  # a Friday
     assert keys("2026-11-28 10:00") == {"story:always", "story:saturday"}
     assert keys("2026-11-27 10:00") == {"story:always"}
-    assert len(build_cycle(content, 0, None)) == 3  # no moment: everything (previews)
+    assert len(build_cycle(content, 0, None)) == 4  # no moment: everything, and «calm»
 
 
 def test_a_wrong_time_zone_falls_back_to_moscow(tmp_path: Path) -> None:

@@ -11,10 +11,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.breathing import BOX
 from kiosk.core.contrast import contrast_ratio
 from kiosk.core.model import Content
 from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.menu import Destination
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import MarkdownView
@@ -46,11 +48,13 @@ def check_screen(window: KioskWindow, screen: Screen) -> None:
     for view in visible_in(window, MarkdownView):
         if view.markdown:
             assert not view.overflows(), f"text cut off: {view.markdown[:60]}"
-            assert view.font_px >= theme.body_px - theme.px(4), view.markdown[:60]
+            # Never below the usual body size (the high-contrast mode starts larger).
+            assert view.font_px >= theme.px(36) - theme.px(4), view.markdown[:60]
 
 
-def walk_every_screen(window: KioskWindow) -> None:
-    check_screen(window, window.attract)
+def walk_every_screen(window: KioskWindow, start_at_attract: bool = True) -> None:
+    if start_at_attract:
+        check_screen(window, window.attract)
     window.show_screen(window.menu)
     for lang in ("ru", "en"):
         window.set_language(lang)
@@ -73,6 +77,14 @@ def walk_every_screen(window: KioskWindow) -> None:
         width, height = window.colouring.canvas.picture.size
         view = window.colouring.view
         assert view.width() >= width and view.height() >= height  # the picture fits whole
+        window.show_screen(window.calm)
+        window.calm.reset()
+        check_screen(window, window.calm)
+        window.calm.start(BOX)
+        check_screen(window, window.calm)
+        window.calm.finish()
+        check_screen(window, window.calm)
+        window.show_screen(window.menu)
         window.overlay.show_countdown(15, lang)
         check_screen(window, window.menu)
         window.overlay.hide()
@@ -80,6 +92,13 @@ def walk_every_screen(window: KioskWindow) -> None:
 
 def test_every_screen_fits(window: KioskWindow) -> None:
     walk_every_screen(window)
+
+
+def test_every_screen_fits_in_the_high_contrast_mode(window: KioskWindow) -> None:
+    window.show_screen(window.menu)
+    window.set_high_contrast(True)
+    assert window.menu.title.font().pixelSize() == round(64 * 1.3)
+    walk_every_screen(window, start_at_attract=False)
 
 
 def test_every_attract_slide_fits(window: KioskWindow) -> None:
@@ -111,10 +130,19 @@ def test_no_content_shows_a_branded_screen_not_a_black_one(qtbot: QtBot,
     centre = QColor(image.pixel(image.width() // 2, image.height() // 3))
     assert centre.lightness() > 200  # the paper colour, not black
     qtbot.mouseClick(win.attract.stage, Qt.MouseButton.LeftButton)
-    assert not any(tile.isVisible() for tile in win.menu.tiles.values())
+    # Only the calm minute, which needs no content, is offered.
+    assert [d for d, tile in win.menu.tiles.items() if tile.isVisible()] == [Destination.CALM]
     win.attract.stop()
 
 
 @pytest.mark.parametrize(("name", "fg", "bg", "needed"), th.TEXT_ON_BACKGROUND)
 def test_text_contrast(name: str, fg: str, bg: str, needed: float) -> None:
+    assert contrast_ratio(fg, bg) >= needed, name
+
+
+@pytest.mark.parametrize(("name", "fg", "bg", "needed"),
+                         th.contrast_pairs(th.HIGH_CONTRAST, high_contrast=True))
+def test_high_contrast_palette_is_seven_to_one_everywhere(name: str, fg: str, bg: str,
+                                                          needed: float) -> None:
+    assert needed == 7.0
     assert contrast_ratio(fg, bg) >= needed, name

@@ -16,6 +16,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tile_stories_sub": ("Истории наших сотрудников", "Stories told by our staff"),
     "tile_colouring": ("Раскраска для детей", "Colouring for children"),
     "tile_colouring_sub": ("Пока взрослые заняты делом", "While the grown-ups are busy"),
+    "tile_calm": ("Минутка спокойствия", "A calm minute"),
+    "tile_calm_sub": ("Дыхательное упражнение на одну минуту", "A one-minute breathing exercise"),
+    "calm_title": ("Минутка спокойствия", "A calm minute"),
+    "calm_hint": (
+        "Выберите ритм и дышите вместе с кругом: он растёт на вдохе и уменьшается на выдохе.",
+        "Choose a rhythm and breathe with the circle: it grows as you breathe in and shrinks "
+        "as you breathe out.",
+    ),
+    "pattern_box": ("Квадратное дыхание", "Box breathing"),
+    "pattern_box_sub": (
+        "Вдох, задержка, выдох, задержка — по 4 секунды",
+        "In, hold, out, hold: 4 seconds each",
+    ),
+    "pattern_478": ("Дыхание 4-7-8", "4-7-8 breathing"),
+    "pattern_478_sub": (
+        "Вдох 4 секунды, задержка 7, выдох 8",
+        "In for 4 seconds, hold for 7, out for 8",
+    ),
+    "breathe_in": ("Вдох", "Breathe in"),
+    "hold": ("Задержка", "Hold"),
+    "breathe_out": ("Выдох", "Breathe out"),
+    "calm_done": ("Готово", "Well done"),
+    "calm_done_sub": (
+        "Как вы себя чувствуете? Если хочется, повторите ещё раз.",
+        "How do you feel now? Do it once more if you like.",
+    ),
+    "calm_again": ("Ещё раз", "Once more"),
+    "calm_invite": ("Минутка спокойствия", "A calm minute"),
+    "calm_invite_sub": (
+        "Устали ждать? Подышите с нами одну минуту — станет спокойнее. Коснитесь экрана!",
+        "Tired of waiting? Breathe with us for one minute and feel calmer. Touch the screen!",
+    ),
     "home": ("На главную", "Home"),
     "random": ("Случайная", "Random"),
     "all_stories": ("Все", "All"),

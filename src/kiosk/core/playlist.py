@@ -15,6 +15,7 @@ class SlideKind(Enum):
     ANNIVERSARY = "anniversary"
     STORY = "story"
     COLOURING = "colouring"
+    CALM = "calm"  # the invitation to the calm minute
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,15 @@ class Slide:
         return f"{self.kind.value}:{self.item_id}" if self.item_id else self.kind.value
 
 
-COLOURING_EVERY = 4  # the colouring invitation comes back after this many other slides
+COLOURING_EVERY = 4  # an invitation comes back after this many other slides
 
 
 def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = None) -> list[Slide]:
-    """Slides of one pass of the loop: anniversary pages interleaved with stories, and the
-    colouring invitation every few slides. Each pass takes the next stories in turn, so a large
-    collection is shown over successive passes rather than the same few each time. With
-    `local` (the centre's wall-clock time) only the items scheduled for then are taken."""
+    """Slides of one pass of the loop: anniversary pages interleaved with stories, and an
+    invitation every few slides (to the colouring page and to the calm minute, in turn).
+    Each pass takes the next stories in turn, so a large collection is shown over successive
+    passes rather than the same few each time. With `local` (the centre's wall-clock time)
+    only the items scheduled for then are taken."""
     settings = content.settings
     default = settings.slide_seconds
     pages = [Slide(SlideKind.ANNIVERSARY, p.id, p.duration or default)
@@ -55,14 +57,18 @@ def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = No
         if i < len(stories):
             mixed.append(stories[i])
 
-    invite = settings.attract_colouring_invite and bool(content.colouring)
+    invites = [kind for kind, on in (
+        (SlideKind.COLOURING, settings.attract_colouring_invite and bool(content.colouring)),
+        (SlideKind.CALM, settings.attract_calm_invite)) if on]
     slides: list[Slide] = []
     for i, slide in enumerate(mixed):
-        if invite and i % COLOURING_EVERY == 0:
-            slides.append(Slide(SlideKind.COLOURING, "", default))
+        if invites and i % COLOURING_EVERY == 0:
+            kind = invites[(i // COLOURING_EVERY) % len(invites)]
+            slides.append(Slide(kind, "", default))
         slides.append(slide)
-    if not slides:
-        slides.append(Slide(SlideKind.COLOURING if invite else SlideKind.WELCOME, "", default))
+    if not slides:  # nothing to show: the colouring invitation, else the branded welcome
+        colouring = SlideKind.COLOURING in invites
+        slides.append(Slide(SlideKind.COLOURING if colouring else SlideKind.WELCOME, "", default))
     return slides
 
 

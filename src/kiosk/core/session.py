@@ -42,6 +42,12 @@ class IdleSession:
             return SessionEvent.STAYED
         return None
 
+    def hold(self, now: float) -> None:
+        """A screen that keeps the visitor busy without touches (the calm minute's breathing):
+        counts as presence, so the idle time starts when it ends. Never starts a session."""
+        if self.phase is Phase.ACTIVE:
+            self.last_touch = max(self.last_touch, now)
+
     def tick(self, now: float) -> SessionEvent | None:
         if self.phase is Phase.ACTIVE:
             if now < self.last_touch:  # the clock went back: count from now

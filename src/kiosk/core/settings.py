@@ -52,6 +52,7 @@ class Settings:
     attract_anniversary: bool = True
     attract_stories: int = 6
     attract_colouring_invite: bool = True
+    attract_calm_invite: bool = True
     # A gap this wide (pixels on a 1080-pixel screen) in a colouring picture's line is closed.
     colouring_gap_px: float = 8.0
     timezone: str = "Europe/Moscow"  # the centre's: schedules are in its wall-clock time
@@ -73,7 +74,8 @@ class Settings:
 
 TRANSITIONS = ("crossfade", "slide")
 ATTRACT_KEYS = {"anniversary": "attract_anniversary", "stories": "attract_stories",
-                "colouring_invite": "attract_colouring_invite"}
+                "colouring_invite": "attract_colouring_invite",
+                "calm_invite": "attract_calm_invite"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ _NUMBERS: dict[str, _Number] = {
 }
 _CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transition": TRANSITIONS}
 _TEXTS = ("centre_name", "centre_name_en")
-_FLAGS = ("attract_anniversary", "attract_colouring_invite")
+_FLAGS = ("attract_anniversary", "attract_colouring_invite", "attract_calm_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
                   "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
                   "timezone", "queue")

@@ -12,7 +12,16 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date, tr
@@ -25,7 +34,7 @@ from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import SlideCard
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import text_label
+from kiosk.ui.widgets import TextSpot, text_label
 
 
 class SlideStage(QWidget):
@@ -75,7 +84,7 @@ class SlideStage(QWidget):
         started = time.perf_counter()
         painter = QPainter(self)
         if self.current.isNull():
-            painter.fillRect(event.rect(), QColor(th.PAPER))
+            painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         elif self.in_transition and not self.previous.isNull():
             progress = float(self.animation.currentValue())
             if self.transition_style == "slide":
@@ -132,24 +141,44 @@ class PulsePill(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(th.BLUE_DARK))
+        painter.fillRect(self.rect(), QColor(self.theme.colours.blue_dark))
         inset = self.theme.px(10) * (1 - self.phase)
         rect = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
-        fill = QColor(th.ORANGE)
+        fill = QColor(self.theme.colours.orange)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        painter.setPen(QColor(th.INK))
-        main = QRectF(rect.left(), rect.top() + rect.height() * 0.08, rect.width(),
-                      rect.height() * 0.55)
-        painter.setFont(self.theme.font(self.theme.px(44), bold=True))
+        painter.setPen(QColor(self.theme.colours.ink))
+        main, sub = self._boxes(rect)
+        painter.setFont(self.theme.font(self.theme.text_px(44), bold=True))
         painter.drawText(main, Qt.AlignmentFlag.AlignCenter, self.text)
-        sub = QRectF(rect.left(), main.bottom() - rect.height() * 0.06, rect.width(),
-                     rect.height() * 0.35)
-        painter.setFont(self.theme.font(self.theme.px(28)))
+        painter.setFont(self.theme.font(self.theme.text_px(28)))
         painter.drawText(sub, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                          self.subtext)
         painter.end()
+
+    @staticmethod
+    def _boxes(rect: QRectF) -> tuple[QRectF, QRectF]:
+        main = QRectF(rect.left(), rect.top() + rect.height() * 0.08, rect.width(),
+                      rect.height() * 0.55)
+        sub = QRectF(rect.left(), main.bottom() - rect.height() * 0.06, rect.width(),
+                     rect.height() * 0.35)
+        return main, sub
+
+    def text_spots(self) -> list[TextSpot]:
+        inset = self.theme.px(10)  # the pill at its smallest
+        main, sub = self._boxes(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
+        ink = QColor(self.theme.colours.ink)
+        spots = []
+        for box, text, pixels, bold, align in (
+                (main, self.text, 44, True, Qt.AlignmentFlag.AlignCenter),
+                (sub, self.subtext, 28, False,
+                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)):
+            font = self.theme.font(self.theme.text_px(pixels), bold=bold)
+            inner = QFontMetrics(font).boundingRect(box.toRect(), int(align), text)
+            spots.append(TextSpot(text, inner, ink, font.pixelSize(), bold,
+                                  inner.width() <= box.width()))
+        return spots
 
 
 class RecentCalls(QWidget):
@@ -248,13 +277,15 @@ class AttractScreen(Screen):
 
         bar = QWidget()
         bar.setAutoFillBackground(True)
-        bar.setStyleSheet(f"background: {th.BLUE_DARK};")
+        bar.setStyleSheet(f"background: {theme.colours.blue_dark};")
         bar.setFixedHeight(theme.px(176))
-        self.centre_label = text_label(theme, theme.heading_px, bold=True, colour=th.WHITE,
+        self.centre_label = text_label(theme, theme.heading_px, bold=True,
+                                       colour=theme.colours.white,
                                        wrap=False)
-        self.clock_label = text_label(theme, theme.heading_px, bold=True, colour=th.WHITE,
+        self.clock_label = text_label(theme, theme.heading_px, bold=True,
+                                       colour=theme.colours.white,
                                       wrap=False)
-        self.date_label = text_label(theme, theme.small_px, colour=th.WHITE, wrap=False)
+        self.date_label = text_label(theme, theme.small_px, colour=theme.colours.white, wrap=False)
         self.pulse = PulsePill(theme)
         clock_box = QVBoxLayout()
         clock_box.setSpacing(0)

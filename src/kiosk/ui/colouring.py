@@ -82,10 +82,10 @@ class Swatch(TouchButton):
         ring = self.theme.px(8)
         if self.isChecked():  # the chosen colour: a thick dark ring around it
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(th.INK))
+            painter.setBrush(QColor(self.theme.colours.ink))
             painter.drawEllipse(rect.adjusted(1, 1, -1, -1))
             rect = rect.adjusted(ring, ring, -ring, -ring)
-            painter.setBrush(QColor(th.WHITE))
+            painter.setBrush(QColor(self.theme.colours.white))
             painter.drawEllipse(rect)
             rect = rect.adjusted(ring / 2, ring / 2, -ring / 2, -ring / 2)
         else:
@@ -104,8 +104,9 @@ class CanvasView(QWidget):
     moved = Signal(int, int)
     released = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, theme: Theme) -> None:
         super().__init__()
+        self.theme = theme
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.canvas: Canvas | None = None
@@ -143,7 +144,7 @@ class CanvasView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(event.rect(), QColor(th.PAPER))
+        painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         if self.canvas is not None:
             origin = self.origin.toPoint()
             target = event.rect().intersected(QRect(origin, self._paint_image.size()))
@@ -234,7 +235,7 @@ class Confetti(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(th.PAPER))
+        painter.fillRect(self.rect(), QColor(self.theme.colours.paper))
         if not self.picture.isNull():
             space = self.rect().adjusted(0, 0, 0, -self.theme.px(160))
             size = self.picture.size().scaled(space.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -270,7 +271,7 @@ class ColouringScreen(Screen):
             OrderedDict())
         self.background_work = Background(self)
 
-        self.view = CanvasView()
+        self.view = CanvasView(theme)
         self.view.pressed.connect(self._press)
         self.view.moved.connect(self._move)
         self.view.released.connect(self._release)
@@ -280,7 +281,7 @@ class ColouringScreen(Screen):
             swatch.clicked.connect(lambda _=False, s=swatch: self._choose_colour(s))
         self.swatches[0].setChecked(True)
 
-        def tool_button(icon: Icon, background: str = th.BLUE, scale: float = 0.55,
+        def tool_button(icon: Icon, background: str | None = None, scale: float = 0.55,
                         checkable: bool = False) -> BigButton:
             button = BigButton(theme, icon=icon, background=background, glyph_scale=scale)
             button.setCheckable(checkable)
@@ -291,12 +292,13 @@ class ColouringScreen(Screen):
         self.brush_buttons = {name: tool_button(Icon.DOT, scale=0.18 + 0.12 * i, checkable=True)
                               for i, name in enumerate(BRUSH_RADII)}
         self.eraser_button = tool_button(Icon.ERASER, checkable=True)
-        self.undo_button = tool_button(Icon.UNDO, background=th.BLUE_DARK)
-        self.start_over_button = tool_button(Icon.NEW_SHEET, background=th.BLUE_DARK)
-        self.done_button = tool_button(Icon.STAR, background=th.GREEN, scale=0.6)
-        self.pictures_button = tool_button(Icon.PICTURES, background=th.PLUM)
-        self.home_button = tool_button(Icon.HOME, background=th.ORANGE)
-        self.home_button.foreground = QColor(th.INK)
+        self.undo_button = tool_button(Icon.UNDO, background=self.theme.colours.blue_dark)
+        self.start_over_button = tool_button(Icon.NEW_SHEET,
+                                             background=self.theme.colours.blue_dark)
+        self.done_button = tool_button(Icon.STAR, background=self.theme.colours.green, scale=0.6)
+        self.pictures_button = tool_button(Icon.PICTURES, background=self.theme.colours.plum)
+        self.home_button = tool_button(Icon.HOME, background=self.theme.colours.orange)
+        self.home_button.foreground = QColor(self.theme.colours.ink)
         self.fill_button.clicked.connect(lambda: self.choose_tool(Tool.FILL))
         for name, button in self.brush_buttons.items():
             button.clicked.connect(lambda _=False, n=name: self.choose_tool(Tool.BRUSH, n))
@@ -346,12 +348,12 @@ class ColouringScreen(Screen):
         self.celebration_buttons = QWidget(self.celebration)
         row = QHBoxLayout(self.celebration_buttons)
         row.setSpacing(theme.px(32))
-        again = tool_button(Icon.DOT, background=th.BLUE, scale=0.3)
+        again = tool_button(Icon.DOT, background=self.theme.colours.blue, scale=0.3)
         again.clicked.connect(self.celebration.hide)
-        pictures = tool_button(Icon.PICTURES, background=th.PLUM)
+        pictures = tool_button(Icon.PICTURES, background=self.theme.colours.plum)
         pictures.clicked.connect(self.back_requested)
-        home = tool_button(Icon.HOME, background=th.ORANGE)
-        home.foreground = QColor(th.INK)
+        home = tool_button(Icon.HOME, background=self.theme.colours.orange)
+        home.foreground = QColor(self.theme.colours.ink)
         home.clicked.connect(self.home_requested)
         for button in (again, pictures, home):
             button.setFixedSize(theme.px(140), theme.px(140))
@@ -518,13 +520,15 @@ class ConfirmStartOver(QWidget):
     def __init__(self, theme: Theme, parent: QWidget) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.sheet = BigButton(theme, icon=Icon.NEW_SHEET, background=th.WHITE,
-                               foreground=th.INK, glyph_scale=0.8)
+        self.sheet = BigButton(theme, icon=Icon.NEW_SHEET, background=theme.colours.white,
+                               foreground=theme.colours.ink, glyph_scale=0.8)
         self.sheet.setFixedSize(theme.px(220), theme.px(220))
         # A picture of the question, not a button: touches go through it to the overlay.
         self.sheet.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.yes = BigButton(theme, icon=Icon.CHECK, background=th.GREEN, glyph_scale=0.6)
-        self.no = BigButton(theme, icon=Icon.CROSS, background=th.BLUE_DARK, glyph_scale=0.55)
+        self.yes = BigButton(theme, icon=Icon.CHECK, background=theme.colours.green,
+                             glyph_scale=0.6)
+        self.no = BigButton(theme, icon=Icon.CROSS, background=theme.colours.blue_dark,
+                            glyph_scale=0.55)
         for button in (self.yes, self.no):
             button.setFixedSize(theme.px(160), theme.px(160))
         self.yes.clicked.connect(self._accept)
@@ -555,7 +559,7 @@ class ConfirmStartOver(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), th.scrim())
+        painter.fillRect(self.rect(), th.scrim(self.theme))
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.i18n import tr
 from kiosk.core.model import ColouringPicture, Content
-from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, TouchButton, text_label
+from kiosk.ui.widgets import BigButton, Icon, TextSpot, TouchButton, text_label
 
 MAX_PICTURES = 12  # more would make every picture too small to recognise
 
@@ -52,32 +51,50 @@ class Thumbnail(TouchButton):
         rect = QRectF(self.rect()).adjusted(4, 4, -4, -4)
         radius = self.theme.px(32)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(th.WHITE))
+        painter.setBrush(QColor(self.theme.colours.white))
         painter.drawRoundedRect(rect, radius, radius)
-        border = QColor(th.ORANGE if self.isDown() else th.BLUE)
+        border = QColor(self.theme.colours.orange if self.isDown() else self.theme.colours.blue)
         pen_width = self.theme.px(10 if self.isDown() else 5)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(border, pen_width))
         painter.drawRoundedRect(rect, radius, radius)
-        title_height = self.theme.px(84)  # two lines of small type, one of large
+        title_height = self.theme.text_px(84)  # two lines of small type, one of large
         pad = self.theme.px(24)
         box = rect.adjusted(pad, pad, -pad, -pad - title_height)
         pixmap = self._thumbnail(box.size().toSize())
         target = QRectF(box.center().x() - pixmap.width() / 2,
                         box.center().y() - pixmap.height() / 2, pixmap.width(), pixmap.height())
         painter.drawPixmap(target.toRect(), pixmap)
-        painter.setPen(QColor(th.INK))
+        painter.setPen(QColor(self.theme.colours.ink))
+        title_box, font, _ = self._title()
+        painter.setFont(font)
+        painter.drawText(title_box, self.FLAGS, self.text())
+        painter.end()
+
+    FLAGS = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+
+    def _title(self) -> tuple[QRectF, QFont, bool]:
+        """The title's box under the picture, and the largest type at which it fits whole."""
+        rect = QRectF(self.rect()).adjusted(4, 4, -4, -4)
+        title_height = self.theme.text_px(84)  # two lines of small type, one of large
+        pad = self.theme.px(24)
         title_box = QRectF(rect.left() + pad / 2, rect.bottom() - title_height - pad / 2,
                            rect.width() - pad, title_height)
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        for pixels in (38, 34, 30, 28):  # the largest type at which the title fits whole
-            painter.setFont(self.theme.font(self.theme.px(pixels), bold=True))
-            needed = painter.boundingRect(QRectF(title_box.left(), 0, title_box.width(), 10_000),
-                                          flags, self.text())
-            if needed.height() <= title_box.height() and needed.width() <= title_box.width():
+        fits = False
+        for pixels in (38, 34, 30, 28):
+            font = self.theme.font(self.theme.text_px(pixels), bold=True)
+            needed = QFontMetrics(font).boundingRect(
+                QRectF(title_box.left(), 0, title_box.width(), 10_000).toRect(), self.FLAGS,
+                self.text())
+            fits = needed.height() <= title_box.height() and needed.width() <= title_box.width()
+            if fits:
                 break
-        painter.drawText(title_box, flags, self.text())
-        painter.end()
+        return title_box, font, fits
+
+    def text_spots(self) -> list[TextSpot]:
+        box, font, fits = self._title()
+        return [TextSpot(self.text(), box.toRect(), QColor(self.theme.colours.ink),
+                         font.pixelSize(), True, fits)]
 
 
 class ColouringPickerScreen(Screen):
@@ -86,7 +103,8 @@ class ColouringPickerScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.title = text_label(theme, theme.title_px, bold=True)
-        self.home = BigButton(theme, icon=Icon.HOME, background=th.ORANGE, foreground=th.INK)
+        self.home = BigButton(theme, icon=Icon.HOME, background=theme.colours.orange,
+                              foreground=theme.colours.ink)
         self.home.clicked.connect(self.home_requested)
         self.grid = QGridLayout()
         self.grid.setSpacing(theme.margin)

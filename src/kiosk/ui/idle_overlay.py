@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
@@ -23,11 +23,12 @@ class IdleOverlay(QWidget):
         self.seconds = 0
         self.question = text_label(theme, theme.display_px, bold=True)
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown = text_label(theme, theme.px(160), bold=True, colour=th.BLUE, wrap=False)
+        self.countdown = text_label(theme, theme.text_px(160), bold=True,
+                                    colour=theme.colours.blue, wrap=False)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint = text_label(theme, theme.body_px, colour=th.INK_SOFT)
+        self.hint = text_label(theme, theme.body_px, colour=theme.colours.ink_soft)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = BigButton(theme, font_px=theme.px(56), background=th.GREEN)
+        self.button = BigButton(theme, font_px=theme.text_px(56), background=theme.colours.green)
         self.button.setFixedHeight(theme.px(150))
         self.button.clicked.connect(self.stay)
         self.card = QWidget(self)
@@ -63,9 +64,11 @@ class IdleOverlay(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), th.scrim())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(th.PAPER))
+        painter.fillRect(self.rect(), th.scrim(self.theme))
+        colours = self.theme.colours
+        painter.setPen(QPen(QColor(colours.ink), self.theme.px(6)) if colours.outline
+                       else Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colours.paper))
         radius = self.theme.px(48)
         painter.drawRoundedRect(QRectF(self.card.geometry()), radius, radius)
         painter.end()

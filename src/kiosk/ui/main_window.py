@@ -18,6 +18,7 @@ from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.calm import CalmScreen
 from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.menu import Destination, MenuScreen
@@ -49,31 +50,24 @@ class KioskWindow(QWidget):
                  clock: Callable[[], float] = time.monotonic,
                  utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         super().__init__()
-        self.theme = theme
+        # The attract loop always uses the normal theme: the high-contrast, large-text mode is
+        # one visitor's choice and ends when they leave.
+        self.theme = theme.with_high_contrast(False)
         self.clock = clock
         self.utc_now = utc_now  # wall-clock time, for schedules (previews pass a fixed one)
         self.setWindowTitle("Киоск «Мои Документы»")
         self.resize(theme.width, theme.height)
         self.images = ImageCache()
-        self.attract = AttractScreen(theme, self.images, clock)
-        self.menu = MenuScreen(theme, self.images)
-        self.anniversary = AnniversaryScreen(theme, self.images)
-        self.stories = StoriesScreen(theme, self.images)
-        self.picker = ColouringPickerScreen(theme, self.images)
-        self._colouring: ColouringScreen | None = None  # made when a child first picks
-        self.screens: list[Screen] = [self.attract, self.menu, self.anniversary, self.stories,
-                                      self.picker]
+        self.content = content
+        self.pending_content: Content | None = None  # arrived while a visitor was here
+        self.lang: Language = content.settings.default_language
+        self.attract = AttractScreen(self.theme, self.images, clock)
+        self.attract.wall = self.local_now
+        self.screens: list[Screen] = [self.attract]
         self.stack = QStackedLayout(self)
-        for screen in self.screens:
-            screen.wall = self.local_now
-            self.stack.addWidget(screen)
-            screen.home_requested.connect(lambda: self.show_screen(self.menu))
-        self.menu.chosen.connect(self._open)
-        self.picker.picture_chosen.connect(self._colour)
-        self.menu.language_chosen.connect(self._language_chosen)
-
-        self.overlay = IdleOverlay(theme, self)
-        self.overlay.stay.connect(self._touched)
+        self.stack.addWidget(self.attract)
+        self._colouring: ColouringScreen | None = None  # made when a child first picks
+        self._build_visitor_screens(self.theme)
         # The electronic queue: a band over every screen when a ticket is called (app.py
         # gives the window its source; without one the kiosk does not follow a queue).
         self.queue: QueueSource | None = None
@@ -82,9 +76,6 @@ class KioskWindow(QWidget):
         self.queue_timer = QTimer(self)
         self.queue_timer.setSingleShot(True)
         self.queue_timer.timeout.connect(self.show_queue)
-        self.content = content
-        self.pending_content: Content | None = None  # arrived while a visitor was here
-        self.lang: Language = content.settings.default_language
         self.session = IdleSession(content.settings.idle_seconds,
                                    content.settings.warning_seconds)
         self.session_timer = QTimer(self)
@@ -94,6 +85,55 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self)
         self.set_content(content)
+
+    # -- the visitor's screens and the high-contrast mode ------------------------------------
+
+    def _build_visitor_screens(self, theme: Theme) -> None:
+        """The screens a visitor uses (all but attract) and the idle question, in `theme`."""
+        self.menu = MenuScreen(theme, self.images)
+        self.anniversary = AnniversaryScreen(theme, self.images)
+        self.stories = StoriesScreen(theme, self.images)
+        self.picker = ColouringPickerScreen(theme, self.images)
+        self.calm = CalmScreen(theme, self.images, self.clock)
+        for screen in (self.menu, self.anniversary, self.stories, self.picker, self.calm):
+            self._add_screen(screen)
+        self.menu.chosen.connect(self._open)
+        self.picker.picture_chosen.connect(self._colour)
+        self.menu.language_chosen.connect(self._language_chosen)
+        self.menu.contrast_toggled.connect(
+            lambda: self.set_high_contrast(not self.theme.high_contrast))
+        self.overlay = IdleOverlay(theme, self)
+        self.overlay.stay.connect(self._touched)
+
+    def _add_screen(self, screen: Screen) -> None:
+        screen.wall = self.local_now
+        screen.lang = self.lang
+        screen.set_content(self.content)
+        screen.home_requested.connect(lambda: self.show_screen(self.menu))
+        self.stack.addWidget(screen)
+        self.screens.append(screen)
+
+    def set_high_contrast(self, on: bool) -> None:
+        """Switch the large-text, high-contrast mode: the visitor's screens are built anew in
+        the other theme (about 0.1 s; the visitor is on the menu, which shows again)."""
+        if on == self.theme.high_contrast:
+            return
+        self.theme = self.theme.with_high_contrast(on)
+        showing_menu = self.stack.currentWidget() is self.menu
+        for screen in self.screens[1:]:
+            self.stack.removeWidget(screen)
+            screen.hide()
+            screen.deleteLater()
+        self.screens = [self.attract]
+        self._colouring = None
+        self.overlay.hide()
+        self.overlay.deleteLater()
+        self._build_visitor_screens(self.theme)
+        if self.queue_banner.isVisible():
+            self.queue_banner.raise_()  # above the screens and the question made just now
+        log.info("high-contrast mode %s", "on" if on else "off")
+        if showing_menu:
+            self.show_screen(self.menu)
 
     # -- content and language --------------------------------------------------------------
 
@@ -150,13 +190,8 @@ class KioskWindow(QWidget):
             from kiosk.ui import colouring  # here, not at the top: see above
 
             screen = colouring.ColouringScreen(self.theme, self.images)
-            screen.wall = self.local_now
-            screen.lang = self.lang
-            screen.set_content(self.content)
-            screen.home_requested.connect(lambda: self.show_screen(self.menu))
+            self._add_screen(screen)
             screen.back_requested.connect(lambda: self.show_screen(self.picker))
-            self.stack.addWidget(screen)
-            self.screens.append(screen)
             self._colouring = screen
         return self._colouring
 
@@ -179,7 +214,7 @@ class KioskWindow(QWidget):
 
     def _open(self, destination: Destination) -> None:
         target = {Destination.ANNIVERSARY: self.anniversary, Destination.STORIES: self.stories,
-                  Destination.COLOURING: self.picker}[destination]
+                  Destination.COLOURING: self.picker, Destination.CALM: self.calm}[destination]
         target.reset()
         self.show_screen(target)
 
@@ -198,6 +233,7 @@ class KioskWindow(QWidget):
         self.session.end()
         self.session_timer.stop()
         self.overlay.hide()
+        self.set_high_contrast(False)  # the next visitor starts with the usual screen
         self.set_language(self.content.settings.default_language)
         for screen in self.screens:
             screen.reset()
@@ -289,6 +325,8 @@ class KioskWindow(QWidget):
 
     def _tick(self) -> None:
         now = self.clock()
+        if self.current_screen.holds_attention():
+            self.session.hold(now)  # breathing with the calm minute: the visitor is here
         outcome = self.session.tick(now)
         if outcome is not None:
             self.session_event.emit(outcome)

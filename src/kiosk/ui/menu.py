@@ -1,14 +1,14 @@
-"""The touch menu: three large tiles and a RU/EN switch."""
+"""The touch menu: large tiles, a RU/EN switch and the high-contrast, large-text switch."""
 
 from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QSizePolicy,
     QVBoxLayout,
@@ -17,100 +17,144 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
-from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, TouchButton, text_label
+from kiosk.ui.widgets import BigButton, IconButton, TextSpot, TouchButton, text_label
 
 
 class Destination(Enum):
     ANNIVERSARY = "anniversary"
     STORIES = "stories"
     COLOURING = "colouring"
+    CALM = "calm"
 
 
 TILES: tuple[tuple[Destination, str, str], ...] = (
-    # destination, background, icon file in assets/icons
-    (Destination.ANNIVERSARY, th.BLUE, "anniversary.svg"),
-    (Destination.STORIES, th.GREEN, "stories.svg"),
-    (Destination.COLOURING, th.PLUM, "colouring.svg"),
+    # destination, background (a role in the theme's palette), icon file in assets/icons
+    (Destination.ANNIVERSARY, "blue", "anniversary.svg"),
+    (Destination.STORIES, "green", "stories.svg"),
+    (Destination.COLOURING, "plum", "colouring.svg"),
+    (Destination.CALM, "blue_dark", "calm.svg"),
 )
 
 
 class Tile(TouchButton):
-    """A whole tile is one button: icon, title and a line under it."""
+    """A whole tile is one button: icon, title and a line under it. In the high-contrast mode
+    it is black with a thick rim of its colour, and white type."""
+
+    TITLE_PX = (54, 48, 42, 38)  # the largest at which the title fits whole (at 1080p)
 
     def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
         super().__init__()
         self.theme = theme
-        self.background = QColor(background)
+        colours = theme.colours
+        self.rim = QColor(background) if colours.outline else QColor()
+        self.background = QColor(colours.paper if colours.outline else background)
+        self.ink = QColor(colours.ink if colours.outline else colours.white)
         self.icon_pixmap = icon
         self.subtitle = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.theme.px(480), self.theme.px(480))
+        return QSize(self.theme.px(480), self.theme.px(300))
+
+    @property
+    def horizontal(self) -> bool:
+        """Wide, short tiles: the icon beside the words, not above them."""
+        return self.width() > self.height() * 1.6
+
+    def _flags(self) -> int:
+        align = Qt.AlignmentFlag.AlignLeft if self.horizontal else Qt.AlignmentFlag.AlignHCenter
+        return int(align | Qt.TextFlag.TextWordWrap)
+
+    def _layout(self) -> tuple[QRectF, QRectF, QRectF, QFont, QFont, bool]:
+        """Where the icon, the title and the subtitle go, and at which type size: the largest
+        at which both fit whole."""
+        rect = QRectF(self.rect())
+        pad = self.theme.px(36)
+        icon_side = min(rect.height() * (0.62 if self.horizontal else 0.42), rect.width() * 0.5)
+        if self.horizontal:
+            icon_box = QRectF(rect.left() + pad, rect.center().y() - icon_side / 2,
+                              icon_side, icon_side)
+            text_box = QRectF(icon_box.right() + pad, rect.top() + pad,
+                              rect.right() - icon_box.right() - 2 * pad, rect.height() - 2 * pad)
+        else:
+            icon_box = QRectF(rect.center().x() - icon_side / 2, rect.top() + pad * 1.5,
+                              icon_side, icon_side)
+            text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
+                              rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
+        flags = self._flags()
+        gap = self.theme.px(12)
+        for title_px in self.TITLE_PX:
+            title_font = self.theme.font(self.theme.text_px(title_px), bold=True)
+            sub_font = self.theme.font(self.theme.text_px(36 if title_px > 42 else 32))
+            title = _measure(title_font, text_box, flags, self.text())
+            sub = _measure(sub_font, text_box, flags, self.subtitle)
+            total = title.height() + gap + sub.height()
+            fits = (total <= text_box.height() and title.width() <= text_box.width() + 1
+                    and sub.width() <= text_box.width() + 1)
+            if fits:
+                break
+        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
+        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
+        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
+                          sub.height())
+        return icon_box, title_rect, sub_rect, title_font, sub_font, fits
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         rect = QRectF(self.rect())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.background.darker(130) if self.isDown() else self.background)
         radius = self.theme.px(40)
-        painter.drawRoundedRect(rect, radius, radius)
-        pad = self.theme.px(36)
-        horizontal = rect.width() > rect.height() * 1.6  # portrait: wide, short tiles
-        icon_side = min(rect.height() * (0.62 if horizontal else 0.42), rect.width() * 0.5)
-        if horizontal:
-            icon_box = QRectF(rect.left() + pad, rect.center().y() - icon_side / 2,
-                              icon_side, icon_side)
-            text_box = QRectF(icon_box.right() + pad, rect.top() + pad,
-                              rect.right() - icon_box.right() - 2 * pad, rect.height() - 2 * pad)
-            align = Qt.AlignmentFlag.AlignLeft
+        fill = self.background
+        if self.rim.isValid():
+            rim = self.theme.px(12 if self.isDown() else 6)
+            painter.setPen(QPen(self.rim, rim))
+            rect = rect.adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
         else:
-            icon_box = QRectF(rect.center().x() - icon_side / 2, rect.top() + pad * 1.5,
-                              icon_side, icon_side)
-            text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
-                              rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
-            align = Qt.AlignmentFlag.AlignHCenter
+            painter.setPen(Qt.PenStyle.NoPen)
+            fill = fill.darker(130) if self.isDown() else fill
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, radius, radius)
+        icon_box, title_rect, sub_rect, title_font, sub_font, _ = self._layout()
         painter.drawPixmap(icon_box.toRect(), self.icon_pixmap)
-        painter.setPen(QColor(th.WHITE))
-        title_font = self.theme.font(self.theme.px(54), bold=True)
+        painter.setPen(self.ink)
         painter.setFont(title_font)
-        flags = align | Qt.TextFlag.TextWordWrap
-        title_rect = painter.boundingRect(text_box, flags | Qt.AlignmentFlag.AlignTop, self.text())
-        sub_font = self.theme.font(self.theme.small_px + self.theme.px(4))
+        painter.drawText(title_rect, self._flags(), self.text())
         painter.setFont(sub_font)
-        sub_rect = painter.boundingRect(text_box, flags | Qt.AlignmentFlag.AlignTop, self.subtitle)
-        total = title_rect.height() + self.theme.px(12) + sub_rect.height()
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
-        painter.setFont(title_font)
-        painter.drawText(QRectF(text_box.left(), top, text_box.width(), title_rect.height()),
-                         flags, self.text())
-        painter.setFont(sub_font)
-        painter.drawText(QRectF(text_box.left(), top + title_rect.height() + self.theme.px(12),
-                                text_box.width(), sub_rect.height()), flags, self.subtitle)
+        painter.drawText(sub_rect, self._flags(), self.subtitle)
         painter.end()
+
+    def text_spots(self) -> list[TextSpot]:
+        _, title_rect, sub_rect, title_font, sub_font, fits = self._layout()
+        return [TextSpot(self.text(), title_rect.toRect(), self.ink, title_font.pixelSize(),
+                         True, fits),
+                TextSpot(self.subtitle, sub_rect.toRect(), self.ink, sub_font.pixelSize(),
+                         False, fits)]
+
+
+def _measure(font: QFont, box: QRectF, flags: int, text: str) -> QRect:
+    return QFontMetrics(font).boundingRect(box.toRect(), flags, text)
 
 
 class MenuScreen(Screen):
     chosen = Signal(Destination)
     language_chosen = Signal(str)
+    contrast_toggled = Signal()  # the high-contrast, large-text switch was tapped
 
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.title = text_label(theme, theme.title_px, bold=True)
-        self.hint = text_label(theme, theme.body_px, colour=th.INK_SOFT)
+        self.hint = text_label(theme, theme.body_px, colour=theme.colours.ink_soft)
         self.language_buttons: dict[Language, BigButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(True)
         languages = QHBoxLayout()
         languages.setSpacing(theme.px(16))
         for lang in ("ru", "en"):
-            button = BigButton(theme, tr(f"language_{lang}", lang), font_px=theme.px(40))
+            button = BigButton(theme, tr(f"language_{lang}", lang), font_px=theme.text_px(40))
             button.setCheckable(True)
             button.setFixedWidth(theme.px(140))
             button.clicked.connect(lambda _=False, code=lang: self.language_chosen.emit(code))
@@ -122,29 +166,40 @@ class MenuScreen(Screen):
         header_text.setSpacing(theme.px(8))
         header_text.addWidget(self.title)
         header_text.addWidget(self.hint)
-        header = QHBoxLayout()
+        # One tap, no words: the eye-catching half-dark circle every contrast switch uses.
+        contrast_icon = images.get(assets_dir() / "icons" / "contrast.svg",
+                                   QSize(theme.touch_px, theme.touch_px))
+        self.contrast_button = IconButton(theme, contrast_icon)
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.setChecked(theme.high_contrast)
+        self.contrast_button.setAccessibleName("Крупный контрастный текст")
+        self.contrast_button.clicked.connect(self.contrast_toggled)
+        languages.addSpacing(theme.px(16))
+        languages.addWidget(self.contrast_button)
+        # Portrait is too narrow for the title beside the switches: they go under it.
+        header = QVBoxLayout() if theme.portrait else QHBoxLayout()
+        header.setSpacing(theme.margin)
         header.addLayout(header_text, 1)
+        if theme.portrait:
+            languages.addStretch(1)
         header.addLayout(languages)
 
         self.tiles: dict[Destination, Tile] = {}
-        direction = (QBoxLayout.Direction.TopToBottom if theme.portrait
-                     else QBoxLayout.Direction.LeftToRight)
-        tiles = QBoxLayout(direction)
-        tiles.setSpacing(theme.margin)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(theme.margin)
         icon_side = theme.px(360)
         for destination, background, icon_file in TILES:
             icon = images.get(assets_dir() / "icons" / icon_file, QSize(icon_side, icon_side))
-            tile = Tile(theme, background, QPixmap.fromImage(icon))
+            tile = Tile(theme, getattr(theme.colours, background), QPixmap.fromImage(icon))
             tile.clicked.connect(lambda _=False, d=destination: self.chosen.emit(d))
-            tiles.addWidget(tile)
             self.tiles[destination] = tile
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.margin * 2, theme.margin * 2, theme.margin * 2,
                                   theme.margin * 2)
-        layout.setSpacing(theme.margin * 2)
+        layout.setSpacing(theme.margin * (1 if theme.portrait else 2))
         layout.addLayout(header)
-        layout.addLayout(tiles, 1)
+        layout.addLayout(self.grid, 1)
 
     def render_view(self) -> None:
         lang = self.lang
@@ -160,6 +215,17 @@ class MenuScreen(Screen):
             Destination.ANNIVERSARY: bool(content and content.pages),
             Destination.STORIES: bool(content and content.stories),
             Destination.COLOURING: bool(content and content.colouring),
+            Destination.CALM: True,  # needs no content
         }
-        for destination, tile in self.tiles.items():
-            tile.setVisible(available[destination])
+        self._arrange([d for d in self.tiles if available[d]])
+
+    def _arrange(self, shown: list[Destination]) -> None:
+        """Portrait: one column of wide tiles. Landscape: one row, or two rows of two when
+        there are four, so each tile keeps room for large type."""
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+            tile.hide()
+        columns = 1 if self.theme.portrait else (2 if len(shown) == 4 else max(1, len(shown)))
+        for i, destination in enumerate(shown):
+            self.grid.addWidget(self.tiles[destination], i // columns, i % columns)
+            self.tiles[destination].show()

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLayout, QLayoutItem, QW
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
-from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, PageDots, text_label
 
@@ -16,10 +15,11 @@ class NavBar(QWidget):
     def __init__(self, theme: Theme, with_random: bool = False) -> None:
         super().__init__()
         self.theme = theme
-        self.home = BigButton(theme, icon=Icon.HOME, background=th.ORANGE, foreground=th.INK)
+        self.home = BigButton(theme, icon=Icon.HOME, background=theme.colours.orange,
+                              foreground=theme.colours.ink)
         self.previous = BigButton(theme, icon=Icon.LEFT)
         self.next = BigButton(theme, icon=Icon.RIGHT)
-        self.random = BigButton(theme, icon=Icon.RANDOM, background=th.GREEN)
+        self.random = BigButton(theme, icon=Icon.RANDOM, background=theme.colours.green)
         self.random.setVisible(with_random)
         self.dots = PageDots(theme)
         self.counter = text_label(theme, theme.heading_px, bold=True, wrap=False)

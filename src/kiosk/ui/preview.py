@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core.breathing import BOX, BreathingExercise
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
@@ -52,91 +54,132 @@ def attract_slides(content: Content, local: dt.datetime | None = None) -> list[S
 
 def render_previews(content: Content, out: Path, size: tuple[int, int],
                     lang: Language | None = None,
-                    at: dt.datetime | None = None) -> list[Shot]:
+                    at: dt.datetime | None = None,
+                    high_contrast: bool = False) -> list[Shot]:
     """Every screen as PNG. With `at` (an aware moment) the schedules are applied as they
-    will be then; without, every item is shown."""
+    will be then; without, every item is shown. With `high_contrast`, the visitor's screens
+    in the large-text, high-contrast mode (attract never uses it)."""
     app = QApplication.instance()
     assert app is not None
     out.mkdir(parents=True, exist_ok=True)
+    window = preview_window(content, size, at)
+    if lang is not None:
+        window.set_language(lang)
+    shots: list[Shot] = []
+    for shot in walk_screens(window, content, at, high_contrast):
+        window.grab().save(str(out / shot.file))
+        shots.append(shot)
+    window.close()
+    window.deleteLater()
+    write_contact_sheet(content, out, shots, size,
+                        content.settings.local_time(at) if at is not None else None)
+    return shots
+
+
+def preview_window(content: Content, size: tuple[int, int],
+                   at: dt.datetime | None = None) -> KioskWindow:
+    """A kiosk window that is never shown on a screen, with its clock stopped at `at`."""
     if at is None:
         window = KioskWindow(Theme(*size), content)
         for screen in window.screens:
             screen.wall = lambda: None  # no moment given: everything, whatever its schedule
     else:
         window = KioskWindow(Theme(*size), content, utc_now=lambda: at)
-    local = content.settings.local_time(at) if at is not None else None
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.show()
-    if lang is not None:
-        window.set_language(lang)
-    shots: list[Shot] = []
+    return window
 
-    def shoot(name: str, caption: str, source: Path | None = None) -> None:
+
+def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None = None,
+                 high_contrast: bool = False) -> Iterator[Shot]:
+    """Puts every screen up in turn and yields a Shot for each while it is showing (the
+    previews grab it, the accessibility audit measures it)."""
+    app = QApplication.instance()
+    assert app is not None
+    local = content.settings.local_time(at) if at is not None else None
+
+    def ready(name: str, caption: str, source: Path | None = None) -> Shot:
         app.processEvents()
-        window.grab().save(str(out / f"{name}.png"))
-        shots.append(Shot(f"{name}.png", caption, str(source) if source else ""))
+        return Shot(f"{name}.png", caption, str(source) if source else "")
 
-    pages = {p.id: p for p in content.pages}
-    stories = {s.id: s for s in content.stories}
-    for number, slide in enumerate(attract_slides(content, local), start=1):
-        window.show_screen(window.attract)
-        window.attract.display(slide)
-        source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
-                  else stories[slide.item_id].source if slide.kind is SlideKind.STORY else None)
-        name = f"attract-{number:02d}-{slide.kind.value}"
-        if slide.item_id:
-            name += f"-{_slug(slide.item_id)}"
-        shoot(name, f"Заставка {number}: {slide.kind.value} {slide.item_id}", source)
-    window.attract.stop()
+    if not high_contrast:  # the attract loop is always in the usual theme
+        pages = {p.id: p for p in content.pages}
+        stories = {s.id: s for s in content.stories}
+        for number, slide in enumerate(attract_slides(content, local), start=1):
+            window.show_screen(window.attract)
+            window.attract.display(slide)
+            source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
+                      else stories[slide.item_id].source if slide.kind is SlideKind.STORY
+                      else None)
+            name = f"attract-{number:02d}-{slide.kind.value}"
+            if slide.item_id:
+                name += f"-{_slug(slide.item_id)}"
+            yield ready(name, f"Заставка {number}: {slide.kind.value} {slide.item_id}", source)
+        window.attract.stop()
+    else:
+        window.show_screen(window.menu)
+    window.set_high_contrast(high_contrast)
+    if at is None:
+        for screen in window.screens:
+            screen.wall = lambda: None
 
     window.show_screen(window.menu)
-    shoot("menu", "Меню")
+    yield ready("menu", "Меню")
     current = window.lang
     window.set_language("en" if current == "ru" else "ru")
-    shoot(f"menu-{window.lang}", f"Меню ({window.lang})")
+    yield ready(f"menu-{window.lang}", f"Меню ({window.lang})")
     window.set_language(current)
 
     window.show_screen(window.anniversary)
     for index, page in enumerate(content.pages_at(local)):
         window.anniversary.go(index)
-        shoot(f"anniversary-{index + 1:02d}-{_slug(page.id)}", page.title.ru, page.source)
+        yield ready(f"anniversary-{index + 1:02d}-{_slug(page.id)}", page.title.ru, page.source)
     window.show_screen(window.stories)
     for index, story in enumerate(content.stories_at(local)):
         window.stories.go(index)
-        shoot(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
+        yield ready(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
     window.show_screen(window.picker)
-    shoot("colouring-picker", "Раскраска: выбор картинки")
+    yield ready("colouring-picker", "Раскраска: выбор картинки")
     for number, picture in enumerate(content.colouring, start=1):
         window.show_screen(window.picker)
         window.picker.picture_chosen.emit(picture.id)
         QThreadPool.globalInstance().waitForDone()  # the picture is prepared off the UI thread
         app.processEvents()  # and its result delivered
-        shoot(f"colouring-{number:02d}-{_slug(picture.id)}", f"Раскраска: {picture.title.ru}",
-              picture.source)
-    # The queue banner, with made-up calls (previews never ask a real queue): over the
-    # colouring page a child is using, then three calls at once over the attract screen with
-    # the last calls in its corner.
-    if content.colouring:
-        window.queue_banner.show_calls(SAMPLE_CALLS[:1], window.lang)
-        shoot("queue-banner-colouring", "Очередь: вызов поверх раскраски")
-    window.show_screen(window.attract)
-    window.attract.set_recent_calls(SAMPLE_CALLS)
-    window.queue_banner.show_calls([], window.lang)
-    shoot("queue-attract-recent", "Очередь: последние вызовы на заставке")
-    window.queue_banner.show_calls(SAMPLE_CALLS, window.lang)
-    shoot("queue-banner-three", "Очередь: три вызова сразу")
-    window.queue_banner.show_calls([], window.lang)
-    window.attract.set_recent_calls([])
-    window.attract.stop()
-
+        yield ready(f"colouring-{number:02d}-{_slug(picture.id)}",
+                    f"Раскраска: {picture.title.ru}", picture.source)
+    if not high_contrast:
+        # The queue banner, with made-up calls (previews never ask a real queue): over the
+        # colouring page a child is using, then three calls at once over the attract screen
+        # with the last calls in its corner.
+        if content.colouring:
+            window.queue_banner.show_calls(SAMPLE_CALLS[:1], window.lang)
+            yield ready("queue-banner-colouring", "Очередь: вызов поверх раскраски")
+        window.show_screen(window.attract)
+        window.attract.set_recent_calls(SAMPLE_CALLS)
+        window.queue_banner.show_calls([], window.lang)
+        yield ready("queue-attract-recent", "Очередь: последние вызовы на заставке")
+        window.queue_banner.show_calls(SAMPLE_CALLS, window.lang)
+        yield ready("queue-banner-three", "Очередь: три вызова сразу")
+        window.queue_banner.show_calls([], window.lang)
+        window.attract.set_recent_calls([])
+        window.attract.stop()
+    window.show_screen(window.calm)
+    window.calm.reset()
+    yield ready("calm-choice", "Минутка спокойствия: выбор ритма")
+    # The breathing circle frozen half-way through the first breath in.
+    started = window.calm.clock()
+    window.calm.start(BOX)
+    window.calm.exercise = BreathingExercise(BOX, started - 2.0)
+    window.calm.step()
+    window.calm.timer.stop()
+    yield ready("calm-breathing", "Минутка спокойствия: вдох")
+    window.calm.finish()
+    yield ready("calm-done", "Минутка спокойствия: готово")
+    window.calm.reset()
     window.show_screen(window.menu)
     window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
-    shoot("idle-warning", "Вы ещё здесь?")
+    yield ready("idle-warning", "Вы ещё здесь?")
     window.overlay.hide()
-    window.close()
-    window.deleteLater()
-    write_contact_sheet(content, out, shots, size, local)
-    return shots
 
 
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
@@ -181,9 +224,10 @@ figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int],
-            lang: Language | None = None, at: dt.datetime | None = None) -> list[Shot]:
+            lang: Language | None = None, at: dt.datetime | None = None,
+            high_contrast: bool = False) -> list[Shot]:
     """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`)."""
     content = load_content(content_dir, probe_image)
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=content.settings.zone)
-    return render_previews(content, out, size, lang, at)
+    return render_previews(content, out, size, lang, at, high_contrast)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
-from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.theme import Theme
 
@@ -25,7 +24,7 @@ class Screen(QWidget):
         self.images = images
         self.content: Content | None = None
         self.lang: Language = "ru"
-        self.background = QColor(th.PAPER)
+        self.background = QColor(theme.colours.paper)
         self._stale = True
         # The centre's wall-clock time, for schedules; the window sets it. None: show all.
         self.wall: Callable[[], dt.datetime | None] = lambda: None
@@ -51,6 +50,11 @@ class Screen(QWidget):
             self.render_view()
         else:
             self._stale = True
+
+    def holds_attention(self) -> bool:
+        """True while the screen keeps a visitor busy without touches (a breathing exercise):
+        the idle time does not run meanwhile."""
+        return False
 
     def render_view(self) -> None:
         """Put the state on the widgets (each screen its own)."""

@@ -12,8 +12,7 @@ from kiosk.core.i18n import format_date, tr
 from kiosk.core.model import Content, Story
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
-from kiosk.ui import theme as th
-from kiosk.ui.resources import ImageCache
+from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import MarkdownView, text_label
 
@@ -54,7 +53,7 @@ class Badge(QLabel):
         super().__init__()
         self.setFont(theme.font(theme.small_px, bold=True))
         pad_v, pad_h = theme.px(8), theme.px(24)
-        self.setStyleSheet(f"color: {th.WHITE}; background: {th.BLUE};"
+        self.setStyleSheet(f"color: {theme.colours.white}; background: {theme.colours.blue};"
                            f" border-radius: {theme.px(24)}px; padding: {pad_v}px {pad_h}px;")
 
 
@@ -68,8 +67,10 @@ class ItemCard(QWidget):
         self.image = ImageBox(images)
         self.badge = Badge(theme)
         self.title = text_label(theme, theme.title_px, bold=True)
-        self.meta = text_label(theme, theme.small_px, colour=th.INK_SOFT)
-        self.body = MarkdownView(theme, theme.px(44), theme.body_px)
+        self.meta = text_label(theme, theme.small_px, colour=theme.colours.ink_soft)
+        # A long story in the high-contrast mode may shrink to the usual body size (never
+        # below): larger type where it fits, and never a cut text.
+        self.body = MarkdownView(theme, theme.text_px(44), theme.px(36))
 
         text = QVBoxLayout()
         text.setSpacing(theme.px(24))
@@ -120,7 +121,7 @@ class ItemCard(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(event.rect(), QColor(th.PAPER))
+        painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         painter.end()
 
     def show_item(self, badge: str, title: str, meta: str, body: str,
@@ -165,15 +166,19 @@ class SlideCard(ItemCard):
             title = tr("colouring_invite", lang)
             body = tr("colouring_invite_sub", lang)
             image = content.colouring[0].source if content.colouring else None
+        elif slide.kind is SlideKind.CALM:
+            title = tr("calm_invite", lang)
+            body = tr("calm_invite_sub", lang)
+            image = assets_dir() / "illustrations" / "calm.svg"
         else:
             title = content.settings.centre(lang)
             body = tr("welcome_sub", lang)
             badge = tr("welcome", lang)
         # An invitation has few words: set them large, as a poster would.
-        poster = slide.kind in (SlideKind.COLOURING, SlideKind.WELCOME)
+        poster = slide.kind in (SlideKind.COLOURING, SlideKind.CALM, SlideKind.WELCOME)
         self.title.setFont(self.theme.font(
             self.theme.display_px if poster else self.theme.title_px, bold=True))
-        self.body.max_px = self.theme.px(60 if poster else 44)
+        self.body.max_px = self.theme.text_px(60 if poster else 44)
         self.show_item(badge, title, meta, body, image)
 
     def render_slide(self, slide: Slide, content: Content, lang: Language,

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QButtonGroup, QVBoxLayout, QWidget
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
 from kiosk.core.model import Content, Story
-from kiosk.ui import theme as th
 from kiosk.ui.navigation import FlowLayout, NavBar
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -44,6 +43,9 @@ class StoriesScreen(Screen):
         chips_row = QVBoxLayout()
         chips_row.setContentsMargins(theme.margin * 2, 0, theme.margin * 2, 0)
         chips_row.addWidget(self.chips_box)
+        # Large type leaves no room for the tag chips beside a long story: in the high-contrast
+        # mode the stories are browsed with the arrows and «Случайная» only.
+        self.chips_box.setVisible(not theme.high_contrast)
         layout.addLayout(chips_row)
         layout.addWidget(self.card, 1)
         layout.addWidget(self.nav)
@@ -107,7 +109,8 @@ class StoriesScreen(Screen):
         if self.content:
             tags += list(self.content.story_tags(self.content.stories_at(self.wall())))
         for tag in tags:
-            chip = BigButton(self.theme, font_px=self.theme.px(32), background=th.BLUE,
+            chip = BigButton(self.theme, font_px=self.theme.text_px(32),
+                             background=self.theme.colours.blue,
                              padding=self.theme.px(26))
             chip.setCheckable(True)
             chip.setFixedHeight(self.theme.px(100))

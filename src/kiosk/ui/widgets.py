@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -25,8 +27,31 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.gestures import Gesture, classify
-from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
+
+
+@dataclass(frozen=True)
+class TextSpot:
+    """A text a widget paints itself (not a QLabel): where, in which colour and size. The
+    accessibility audit (kiosk.ui.audit) measures its contrast against what is really behind
+    it on screen."""
+
+    text: str
+    rect: QRect  # in the widget's coordinates
+    colour: QColor
+    pixel_size: int
+    bold: bool
+    fits: bool = True  # the whole text fits in `rect` (nothing cut)
+
+
+def tinted(image: QImage, colour: QColor) -> QImage:
+    """A one-colour pictogram in `colour`, keeping its shape (alpha)."""
+    out = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(out)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(out.rect(), colour)
+    painter.end()
+    return out
 
 
 class Icon(Enum):
@@ -185,7 +210,7 @@ class BigButton(TouchButton):
     """A large rounded button: an icon, a label, or both."""
 
     def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
-                 background: str = th.BLUE, foreground: str = th.WHITE,
+                 background: str | None = None, foreground: str | None = None,
                  font_px: int | None = None, padding: int | None = None,
                  glyph_scale: float = 0.5, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,8 +218,8 @@ class BigButton(TouchButton):
         self.glyph = icon
         self.glyph_scale = glyph_scale
         self.padding = theme.px(40) if padding is None else padding
-        self.background = QColor(background)
-        self.foreground = QColor(foreground)
+        self.background = QColor(background or theme.colours.blue)
+        self.foreground = QColor(foreground or theme.colours.white)
         self.setText(text)
         self.setFont(theme.font(font_px or theme.heading_px, bold=True))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -218,10 +243,14 @@ class BigButton(TouchButton):
         rect = QRectF(self.rect())
         fill = self.background.darker(125) if self.isDown() else self.background
         if self.isCheckable() and not self.isChecked():
-            fill = QColor(th.WHITE)
+            fill = QColor(self.theme.colours.white)
         radius = min(rect.height() / 2, self.theme.px(36))
-        painter.setPen(QPen(self.background, self.theme.px(4)) if self.isCheckable()
-                       else Qt.PenStyle.NoPen)
+        if self.isCheckable():
+            painter.setPen(QPen(self.background, self.theme.px(4)))
+        elif self.theme.colours.outline:  # high contrast: a rim, so a black button shows
+            painter.setPen(QPen(self.foreground, self.theme.px(4)))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         inset = self.theme.px(2)
         painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), radius, radius)
@@ -241,6 +270,55 @@ class BigButton(TouchButton):
             text_rect = QRectF(left + icon_side + gap, rect.top(), text_width + 2, rect.height())
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              self.text())
+        painter.end()
+
+    def ink(self) -> QColor:
+        """The colour of the label and icon as painted now."""
+        return self.foreground if not self.isCheckable() or self.isChecked() else self.background
+
+    def text_spots(self) -> list[TextSpot]:
+        if not self.text():
+            return []
+        metrics = self.fontMetrics()
+        text_width = metrics.horizontalAdvance(self.text())
+        icon_side = round(self.height() * self.glyph_scale) if self.glyph is not Icon.NONE else 0
+        gap = self.theme.px(20) if icon_side else 0
+        left = round(self.width() / 2 - (text_width + icon_side + gap) / 2) + icon_side + gap
+        top = (self.height() - metrics.height()) // 2
+        rect = QRect(left, top, text_width, metrics.height())
+        return [TextSpot(self.text(), rect, self.ink(), self.font().pixelSize(), True,
+                         fits=QRect(self.rect()).contains(rect))]
+
+
+class IconButton(TouchButton):
+    """A wordless square button showing a one-colour SVG pictogram from assets/icons,
+    tinted to the theme; checkable buttons show their state by filling in."""
+
+    def __init__(self, theme: Theme, icon: QImage, side: int | None = None) -> None:
+        super().__init__()
+        self.theme = theme
+        self.pictogram = icon
+        side = side or theme.touch_px
+        self.setFixedSize(side, side)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        colours = self.theme.colours
+        on = self.isChecked() or self.isDown()
+        fill = QColor(colours.blue if on else colours.white)
+        ink = QColor(colours.white if on else colours.blue)
+        rect = QRectF(self.rect())
+        inset = self.theme.px(2)
+        radius = min(rect.height() / 2, self.theme.px(36))
+        painter.setPen(QPen(QColor(colours.blue), self.theme.px(4)))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), radius, radius)
+        side = round(rect.height() * 0.62)
+        box = QRect(round(rect.center().x() - side / 2), round(rect.center().y() - side / 2),
+                    side, side)
+        painter.drawImage(box, tinted(self.pictogram, ink))
         painter.end()
 
 
@@ -275,20 +353,20 @@ class PageDots(QWidget):
             centre = QPointF(left + i * step, self.height() / 2)
             if i == self.current:
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(th.BLUE))
+                painter.setBrush(QColor(self.theme.colours.blue))
                 painter.drawEllipse(centre, radius * 1.25, radius * 1.25)
             else:
-                painter.setPen(QPen(QColor(th.BLUE), self.theme.px(4)))
+                painter.setPen(QPen(QColor(self.theme.colours.blue), self.theme.px(4)))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(centre, radius * 0.8, radius * 0.8)
         painter.end()
 
 
-def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str = th.INK,
+def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str | None = None,
                wrap: bool = True) -> QLabel:
     label = QLabel()
     label.setFont(theme.font(pixels, bold))
-    label.setStyleSheet(f"color: {colour}; background: transparent;")
+    label.setStyleSheet(f"color: {colour or theme.colours.ink}; background: transparent;")
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
@@ -309,12 +387,12 @@ def markdown_document(markdown: str) -> QTextDocument:
 class MarkdownView(QWidget):
     """Markdown text that shrinks its type (never below `min_px`) until it fits its box."""
 
-    def __init__(self, theme: Theme, max_px: int, min_px: int, colour: str = th.INK) -> None:
+    def __init__(self, theme: Theme, max_px: int, min_px: int, colour: str | None = None) -> None:
         super().__init__()
         self.theme = theme
         self.max_px = max_px
         self.min_px = min_px
-        self.colour = QColor(colour)
+        self.colour = QColor(colour or theme.colours.ink)
         self.document = markdown_document("")
         self.markdown = ""
         self.font_px = max_px
