@@ -100,8 +100,11 @@ def child(root: Path, mode: str, stories: int) -> None:
 
 
 def spawn(root: Path, mode: str, cache: Path, stories: int) -> subprocess.Popen[str]:
+    # A state folder of its own for each start: the benchmark ends its kiosks abruptly, which
+    # would otherwise count as a crash loop and start the next one in safe mode.
+    state = tempfile.mkdtemp(prefix="state-", dir=cache)
     env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE),
-           "KIOSK_CACHE_DIR": str(cache)}
+           "KIOSK_CACHE_DIR": str(cache), "KIOSK_STATE_DIR": state}
     return subprocess.Popen([sys.executable, __file__, "--child", mode, "--data", str(root),
                              "--stories", str(stories)],
                             cwd=REPO, env=env, stdout=subprocess.PIPE,

@@ -26,8 +26,10 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 log = logging.getLogger("kiosk.queue")
 
@@ -207,6 +209,9 @@ def register_adapter(name: str, factory: AdapterFactory) -> None:
 
 def _installed() -> dict[str, EntryPoint]:
     """Adapters of installed packages, by name; loaded only when their format is chosen."""
+    # Imported here: importlib.metadata costs ~20 ms of the kiosk's start-up otherwise.
+    from importlib.metadata import entry_points
+
     return {point.name.lower(): point for point in entry_points(group=ADAPTER_ENTRY_POINTS)}
 
 

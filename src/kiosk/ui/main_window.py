@@ -23,7 +23,6 @@ from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.menu import Destination, MenuScreen
 from kiosk.ui.queue_banner import QueueBanner
-from kiosk.ui.queue_source import QueueSource
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.stories import StoriesScreen
@@ -31,6 +30,7 @@ from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
     from kiosk.ui.colouring import ColouringScreen
+    from kiosk.ui.queue_source import QueueSource
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +254,10 @@ class KioskWindow(QWidget):
             current.deleteLater()
         source = None
         if settings is not None:
+            # Here, not at the top: Qt's network module and ssl cost ~25 ms of every start-up,
+            # and most kiosks follow no queue.
+            from kiosk.ui.queue_source import QueueSource
+
             try:
                 source = QueueSource(settings, content.root, content.settings.zone, self.clock,
                                      parent=self)
