@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from kiosk.core.index import ContentIndex, StoredText
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
@@ -111,3 +113,16 @@ def test_the_last_good_text_stays_readable_after_its_file_breaks(tmp_path: Path)
     merged = keep_last_good(shown, load_content(root, cache=cache))
     kept = next(s for s in merged.stories if s.id == "s1")
     assert (kept.title.ru, kept.body.ru) == ("История 1", "Текст 1.")
+
+
+def test_reading_in_worker_processes_gives_the_same_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.core import loader
+
+    root = _folder(tmp_path, count=25)
+    here = load_content(root)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(loader, "PARALLEL_CHUNK", 6)
+    there = load_content(root, workers=2)
+    assert _shown(there) == _shown(here)
+    assert [p.format("ru") for p in there.problems] == [p.format("ru") for p in here.problems]

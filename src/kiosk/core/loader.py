@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import re
 import struct
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +36,8 @@ IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
 KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, "images", "README.txt",
                  "README.md")
 DURATION_RANGE = (3.0, 120.0)
+PARALLEL_FROM = 4000  # stories: fewer are read in this process (starting workers costs ~1 s)
+PARALLEL_CHUNK = 2000
 
 T = TypeVar("T")
 
@@ -129,11 +133,12 @@ def natural_key(name: str) -> list[Any]:
 class ContentLoader:
     def __init__(self, root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None, cache: ParseCache | None = None,
-                 story_limit: int | None = None) -> None:
+                 story_limit: int | None = None, workers: int = 1) -> None:
         self.root = root
         # Read only this many stories (any of them, for a first frame quickly); the folder's
         # other checks (duplicate names, misspelt suffixes) wait for a whole load.
         self.story_limit = story_limit
+        self.workers = workers
         self.probe = probe
         self.line_art = line_art
         self.cache = cache
@@ -159,16 +164,31 @@ class ContentLoader:
             page for path in self._files(ANNIVERSARY_DIR, (".md",))
             if (page := self._guarded(path, lambda p: self._load_page(p, settings))) is not None
         )
-        stories = tuple(
-            story for path in self._files(STORIES_DIR, (".md",), self.story_limit)
-            if (story := self._guarded(path, lambda p: self._load_story(p, settings))) is not None
-        )
+        stories = self._load_stories(self._files(STORIES_DIR, (".md",), self.story_limit),
+                                     settings)
         colouring = self._load_colouring()
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
         if not pages and not stories:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring, tuple(self.problems))
+
+    def _load_stories(self, paths: list[str], settings: Settings) -> tuple[Story, ...]:
+        if self.workers < 2 or self.cache is not None or len(paths) < PARALLEL_FROM:
+            return tuple(story for path in paths if (story := self._guarded(
+                path, lambda p: self._load_story(p, settings))) is not None)
+        # A whole folder read afresh (kiosk check): the stories in chunks, one process a core;
+        # their problems come back in the order of the files, as if read here.
+        chunks = [paths[i:i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)]
+        context = multiprocessing.get_context("spawn")  # the caller may be running Qt
+        with ProcessPoolExecutor(self.workers, context) as pool:
+            parts = list(pool.map(_read_stories, [self.root] * len(chunks),
+                                  [settings] * len(chunks), [self.probe] * len(chunks), chunks))
+        stories: list[Story] = []
+        for items, problems in parts:
+            stories.extend(item for item in items if item is not None)
+            self.problems.extend(problems)
+        return tuple(stories)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -574,10 +594,22 @@ def svg_external_references(path: Path) -> list[str]:
 
 def load_content(root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None,
-                 cache: ParseCache | None = None, story_limit: int | None = None) -> Content:
+                 cache: ParseCache | None = None, story_limit: int | None = None,
+                 workers: int = 1) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
     `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
-    only what changed; `story_limit` reads only that many stories."""
-    return ContentLoader(root, probe, line_art, cache, story_limit).load()
+    only what changed; `story_limit` reads only that many stories; `workers` > 1 reads a
+    large folder's stories in that many processes (`probe` must then be a module-level
+    function)."""
+    return ContentLoader(root, probe, line_art, cache, story_limit, workers).load()
+
+
+def _read_stories(root: Path, settings: Settings, probe: ImageProbe,
+                  paths: list[str]) -> tuple[list[Story | None], list[Problem]]:
+    """In a worker process: these story files, read as ContentLoader reads them."""
+    loader = ContentLoader(root, probe)
+    items = [loader._guarded(path, lambda p: loader._load_story(p, settings))
+             for path in paths]
+    return items, loader.problems
 
 

@@ -170,7 +170,12 @@ def _measure_chunk(measures: list[_Measure],
             # Made the way the screen makes it (the text first, then its type and width):
             # Qt lays the same text out a pixel or two differently in another order.
             document = markdown_document(body)
-            for measure in measures:
+            font_set = ""
+            # The narrowest column first: a wider one in the same type never needs more lines
+            # (each line holds at least as many words), so a text that fits the narrow
+            # column's height there fits the wider column's height without laying it out.
+            narrowest: tuple[str, int, float] | None = None
+            for measure in sorted(measures, key=lambda m: m.columns[has_photo].body_width):
                 orientation = measure.orientation
                 column = measure.columns[has_photo]
                 title_metrics, meta_metrics = metrics[orientation]
@@ -184,9 +189,17 @@ def _measure_chunk(measures: list[_Measure],
                         height = meta_heights[(meta, orientation)] = _wrapped_height(
                             meta_metrics, meta, column.meta_width)
                     room -= height - column.meta_height
-                document.setDefaultFont(fonts[orientation])
+                if narrowest is not None and narrowest[0] == measure.body_font \
+                        and narrowest[1] <= column.body_width and narrowest[2] <= room:
+                    continue
+                if measure.body_font != font_set:  # setting it again lays the text out again
+                    document.setDefaultFont(fonts[orientation])
+                    font_set = measure.body_font
                 document.setTextWidth(column.body_width)
-                if document.size().height() > room:
+                text_height = document.size().height()
+                if narrowest is None:
+                    narrowest = (measure.body_font, column.body_width, text_height)
+                if text_height > room:
                     doubtful.append((index, orientation, lang))
     return doubtful
 
