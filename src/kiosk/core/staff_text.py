@@ -13,9 +13,9 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                    "Too many wrong tries. Wait {minutes} min."),
     "pin_not_set": (
         "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Администратор задаёт его на "
-        "компьютере киоска командой «kiosk set-pin».",
+        "компьютере киоска командой\nkiosk set-pin",
         "No PIN has been set, so the staff menu is closed. An administrator sets it on the "
-        "kiosk's computer with the command «kiosk set-pin».",
+        "kiosk's computer with the command\nkiosk set-pin",
     ),
     "pin_clear": ("Стереть", "Clear"),
     "pin_cancel": ("Отмена", "Cancel"),
@@ -34,7 +34,8 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
         "Материалы перечитаны в {time}. Они появятся на экране, когда вы выйдете из меню.",
         "Content reloaded at {time}. It shows once you leave this menu.",
     ),
-    "staff_no_problems": ("Замечаний нет: материалы в порядке.", "No problems: the content is fine."),
+    "staff_no_problems": ("Замечаний нет: материалы в порядке.",
+                          "No problems: the content is fine."),
     "staff_problems_count": ("Ошибок: {errors}, предупреждений: {warnings}",
                              "Errors: {errors}, warnings: {warnings}"),
     "staff_page": ("{page} из {total}", "{page} of {total}"),

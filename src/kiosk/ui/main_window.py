@@ -9,20 +9,31 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QPointF, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
+from kiosk import __version__
+from kiosk.core import recent_log
+from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, memory_kib, problem_counts
+from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
+from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
+from kiosk.core.staff_text import st
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.menu import Destination, MenuScreen
+from kiosk.ui.pattern import PatternScreen
+from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
+from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
 
@@ -31,23 +42,35 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Events that mean a person is at the screen.
+# Events that mean a person is at the screen (keys never arrive: the lockdown takes them).
 PRESENCE_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.TouchBegin,
-    QEvent.Type.KeyPress,
     QEvent.Type.Wheel,
 }
+PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 
 
 class KioskWindow(QWidget):
+    reload_requested = Signal()  # staff: read the content folder again now
+    exit_requested = Signal(int)  # staff: end the program with this status
+
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
-                 utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 pins: PinStore | None = None) -> None:
         super().__init__()
         self.theme = theme
         self.clock = clock
         self.utc_now = utc_now  # wall-clock time, for schedules (previews pass a fixed one)
+        self.started = clock()
+        self.allow_close = False  # set only by the staff menu's «quit» (and the app at exit)
+        # Diagnostics: set by the app as it learns them.
+        self.content_version = ""
+        self.content_loaded_at: dt.datetime | None = None
+        self.safe_mode: tuple[bool, str] | None = None
+        self.diagnostic_extra: Callable[[], list[str]] = list
+        self._reload_asked = False
         self.setWindowTitle("Киоск «Мои Документы»")
         self.resize(theme.width, theme.height)
         self.images = ImageCache()
@@ -57,8 +80,12 @@ class KioskWindow(QWidget):
         self.stories = StoriesScreen(theme, self.images)
         self.picker = ColouringPickerScreen(theme, self.images)
         self._colouring: ColouringScreen | None = None  # made when a child first picks
+        self.pin_pad = PinPadScreen(theme, self.images, pins,
+                                    lambda: self.utc_now().timestamp())
+        self.staff = StaffMenuScreen(theme, self.images, self.diagnostics, self.problem_lines)
+        self.pattern = PatternScreen(theme, self.images)
         self.screens: list[Screen] = [self.attract, self.menu, self.anniversary, self.stories,
-                                      self.picker]
+                                      self.picker, self.pin_pad, self.staff, self.pattern]
         self.stack = QStackedLayout(self)
         for screen in self.screens:
             screen.wall = self.local_now
@@ -67,6 +94,12 @@ class KioskWindow(QWidget):
         self.menu.chosen.connect(self._open)
         self.picker.picture_chosen.connect(self._colour)
         self.menu.language_chosen.connect(self._language_chosen)
+        self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
+        self.pin_pad.cancelled.connect(lambda: self.show_screen(self.menu))
+        self.staff.action.connect(self._staff_action)
+        self.pattern.done.connect(lambda: self.show_screen(self.staff))
+        self.corner_taps = CornerTaps()
+        self._last_press: tuple[int, float, float] | None = None
 
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
@@ -81,6 +114,8 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        # Installed after our own filter, so it sees every event first.
+        self.lockdown = Lockdown(self)
         self.set_content(content)
 
     # -- content and language --------------------------------------------------------------
@@ -108,6 +143,11 @@ class KioskWindow(QWidget):
     def update_content(self, content: Content) -> None:
         """New content from the folder. Nobody here: in it goes, the attract loop fading to
         it. A visitor here: it waits until they leave, so nothing jumps under their finger."""
+        self.content_loaded_at = self.local_now()
+        if self._reload_asked:
+            self._reload_asked = False
+            self.staff.show_status(st("staff_reloaded", self.lang,
+                                      time=self.content_loaded_at.strftime("%H:%M:%S")))
         if self.session.phase is Phase.ATTRACT:
             self.pending_content = None
             self._adopt(content)
@@ -187,12 +227,101 @@ class KioskWindow(QWidget):
             screen.reset()
         self.show_screen(self.attract)
 
+    # -- staff -----------------------------------------------------------------------------
+
+    @property
+    def staff_screens(self) -> tuple[Screen, ...]:
+        return (self.pin_pad, self.staff, self.pattern)
+
+    def open_pin_pad(self) -> None:
+        if self.current_screen in self.staff_screens:
+            return
+        if self.session.phase is Phase.ATTRACT:
+            self._touched()
+        self.overlay.hide()
+        self.show_screen(self.pin_pad)
+
+    def _staff_action(self, action: StaffAction) -> None:
+        if action is StaffAction.RELOAD:
+            self._reload_asked = True
+            self.reload_requested.emit()
+        elif action is StaffAction.PATTERN:
+            self.show_screen(self.pattern)
+        elif action is StaffAction.RESTART:
+            log.warning("staff asked for a restart")
+            self.exit_requested.emit(EXIT_RESTART)
+        elif action is StaffAction.EXIT:
+            log.warning("staff asked to quit the kiosk")
+            self.allow_close = True
+            self.exit_requested.emit(EXIT_OK)
+        elif action is StaffAction.BACK:
+            self.go_to_attract()
+
+    def _latest_content(self) -> Content:
+        return self.pending_content or self.content
+
+    def diagnostics(self, lang: Language) -> list[str]:
+        ring = recent_log.installed()
+        status = ContentStatus(self._latest_content(), self.content_version,
+                               self.content_loaded_at)
+        return diagnostic_lines(lang, __version__, self.clock() - self.started, memory_kib(),
+                                status, ring.lines() if ring is not None else [],
+                                (self.width(), self.height()), self.safe_mode,
+                                self.diagnostic_extra())
+
+    def problem_lines(self, lang: Language) -> list[str]:
+        content = self._latest_content()
+        problems = sorted(content.problems, key=lambda p: p.sort_key)
+        if not problems:
+            return [st("staff_no_problems", lang)]
+        errors, warnings = problem_counts(content)
+        return [st("staff_problems_count", lang, errors=errors, warnings=warnings), "",
+                *(p.format(lang) for p in problems)]
+
+    def _corner_tap(self, watched: QObject, event: QEvent) -> None:
+        """Feed a finger or button going down to the staff gesture, once per press (Qt
+        shows one press to several objects: the window, the widget, its parents)."""
+        if isinstance(event, QTouchEvent):
+            points = event.points()
+            if not points:
+                return
+            where: QPointF = points[0].globalPosition()
+        elif isinstance(event, QMouseEvent):
+            where = event.globalPosition()
+        else:
+            return
+        press = (event.timestamp(), where.x(), where.y())
+        if press == self._last_press:
+            return
+        self._last_press = press
+        local = self.mapFromGlobal(where.toPoint())
+        if self.corner_taps.tap(local.x(), local.y(), self.theme.px(CORNER_PX), self.clock()):
+            log.info("staff gesture: PIN pad")
+            # After this tap has reached the screen under it, as an ordinary tap.
+            QTimer.singleShot(0, self.open_pin_pad)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.allow_close:
+            log.info("close refused: only staff can quit the kiosk")
+            event.ignore()
+            return
+        self.lockdown.kiosk_geometry = None
+        super().closeEvent(event)
+
     # -- the session -----------------------------------------------------------------------
 
+    def _ours(self, watched: QObject) -> bool:
+        if isinstance(watched, QWidget):
+            return watched.window() is self
+        return watched == self.windowHandle()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in PRESENCE_EVENTS and isinstance(watched, QWidget) \
+        kind = event.type()
+        if kind in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
             self._touched()
+        if kind in PRESS_EVENTS and self._ours(watched):
+            self._corner_tap(watched, event)
         return False
 
     def _touched(self) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +18,12 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
 from kiosk.core.problems import Language
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
+from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
 
 
@@ -114,10 +118,36 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
     window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
     shoot("idle-warning", "Вы ещё здесь?")
     window.overlay.hide()
+    shoot_staff_screens(window, shoot)
+    window.allow_close = True
     window.close()
     window.deleteLater()
     write_contact_sheet(content, out, shots, size, local)
     return shots
+
+
+def shoot_staff_screens(window: KioskWindow, shoot: Callable[[str, str], None]) -> None:
+    """The PIN pad (no PIN set; then three digits typed), the staff menu's two panels and
+    the screen test. A throwaway PIN, in a folder that is gone afterwards."""
+    window.show_screen(window.pin_pad)
+    shoot("staff-pin-not-set", "Сотрудники: ПИН-код не задан")
+    with tempfile.TemporaryDirectory() as folder:
+        window.pin_pad.store = PinStore(Path(folder))
+        window.pin_pad.store.set_pin("0000")
+        window.pin_pad.reset()
+        for digit in "123":
+            window.pin_pad.keys[digit].click()
+        shoot("staff-pin", "Сотрудники: ПИН-код")
+        window.pin_pad.store = None
+    window.show_screen(window.staff)
+    window.staff.reset()
+    shoot("staff-diagnostics", "Сотрудники: диагностика")
+    window.staff.buttons[StaffAction.PROBLEMS].click()
+    shoot("staff-problems", "Сотрудники: замечания к материалам")
+    window.show_screen(window.pattern)
+    shoot("staff-pattern", "Сотрудники: проверка экрана")
+    window.go_to_attract()
+    window.attract.stop()
 
 
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],

@@ -55,6 +55,17 @@ class ContentReloader(QObject):
         self.worker.cancel()
         self._busy = False
 
+    def reload_now(self) -> None:
+        """Staff asked: read the whole folder again, changed or not (after a look or load
+        already running, which then hands over its own result first)."""
+        if self._busy:
+            QTimer.singleShot(200, self.reload_now)
+            return
+        self._busy = True
+        root, probe, cache = self.root, self.probe, self.cache
+        self.worker.run(lambda: (fingerprint(root), load_content(root, probe, cache=cache)),
+                        self._loaded)
+
     def _look(self) -> None:
         if self._busy:
             return  # the last look or load is still running: never two at once
