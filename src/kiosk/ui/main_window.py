@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, QWindow
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
@@ -99,7 +99,6 @@ class KioskWindow(QWidget):
         self.staff.action.connect(self._staff_action)
         self.pattern.done.connect(lambda: self.show_screen(self.staff))
         self.corner_taps = CornerTaps()
-        self._last_press: tuple[int, float, float] | None = None
 
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
@@ -278,24 +277,22 @@ class KioskWindow(QWidget):
         return [st("staff_problems_count", lang, errors=errors, warnings=warnings), "",
                 *(p.format(lang) for p in problems)]
 
-    def _corner_tap(self, watched: QObject, event: QEvent) -> None:
-        """Feed a finger or button going down to the staff gesture, once per press (Qt
-        shows one press to several objects: the window, the widget, its parents)."""
+    def _corner_tap(self, event: QEvent) -> None:
+        """Feed a finger or button going down to the staff gesture. Every press from the
+        screen passes the top-level QWindow once (then Qt hands it to the widget under it
+        and its parents): counted there, a touch as its TouchBegin, not again as the mouse
+        press Qt makes of it."""
         if isinstance(event, QTouchEvent):
             points = event.points()
             if not points:
                 return
-            where: QPointF = points[0].globalPosition()
-        elif isinstance(event, QMouseEvent):
-            where = event.globalPosition()
+            where = points[0].position()
+        elif isinstance(event, QMouseEvent) \
+                and event.source() is Qt.MouseEventSource.MouseEventNotSynthesized:
+            where = event.position()
         else:
             return
-        press = (event.timestamp(), where.x(), where.y())
-        if press == self._last_press:
-            return
-        self._last_press = press
-        local = self.mapFromGlobal(where.toPoint())
-        if self.corner_taps.tap(local.x(), local.y(), self.theme.px(CORNER_PX), self.clock()):
+        if self.corner_taps.tap(where.x(), where.y(), self.theme.px(CORNER_PX), self.clock()):
             log.info("staff gesture: PIN pad")
             # After this tap has reached the screen under it, as an ordinary tap.
             QTimer.singleShot(0, self.open_pin_pad)
@@ -310,18 +307,14 @@ class KioskWindow(QWidget):
 
     # -- the session -----------------------------------------------------------------------
 
-    def _ours(self, watched: QObject) -> bool:
-        if isinstance(watched, QWidget):
-            return watched.window() is self
-        return watched == self.windowHandle()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
             self._touched()
-        if kind in PRESS_EVENTS and self._ours(watched):
-            self._corner_tap(watched, event)
+        if kind in PRESS_EVENTS and isinstance(watched, QWindow) \
+                and watched == self.windowHandle():
+            self._corner_tap(event)
         return False
 
     def _touched(self) -> None:

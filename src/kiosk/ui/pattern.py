@@ -41,14 +41,15 @@ class PatternScreen(Screen):
             painter.drawLine(x, 0, x, ph - 1)
         for y in range(0, ph, GRID_PX):
             painter.drawLine(0, y, pw - 1, y)
-        painter.setPen(QColor("#FFFFFF"))
-        painter.drawRect(0, 0, pw - 1, ph - 1)  # the outermost pixels: is anything cut off?
         mark = max(40, min(pw, ph) // 12)
         painter.setBrush(QColor("#FF0000"))
         painter.setPen(Qt.PenStyle.NoPen)
         for cx, cy, dx, dy in ((0, 0, 1, 1), (pw, 0, -1, 1), (0, ph, 1, -1), (pw, ph, -1, -1)):
             painter.drawPolygon([QPoint(cx, cy), QPoint(cx + dx * mark, cy),
                                  QPoint(cx, cy + dy * mark)])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QColor("#FFFFFF"))
+        painter.drawRect(0, 0, pw - 1, ph - 1)  # the outermost pixels: is anything cut off?
         painter.restore()
 
         left, right = round(w * 0.1), round(w * 0.9)
