@@ -73,6 +73,10 @@ def tap_at(window: KioskWindow, point: QPoint) -> None:
     QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
 
+def shown(window: KioskWindow) -> QWidget:
+    return window.current_screen
+
+
 def tap(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
 
@@ -94,7 +98,7 @@ def enter(qtbot: QtBot, window: KioskWindow, pin: str) -> None:
 def test_five_corner_taps_open_the_pin_pad(qtbot: QtBot, staff_window: KioskWindow,
                                            clock: FakeClock) -> None:
     corner_taps(qtbot, staff_window, clock)
-    assert staff_window.current_screen is staff_window.pin_pad
+    assert shown(staff_window) is staff_window.pin_pad
     assert staff_window.pin_pad.title.text() == "Вход для сотрудников"
     assert staff_window.pin_pad.message.text() == "Введите ПИН-код"
 
@@ -106,36 +110,36 @@ def test_five_finger_touches_in_the_corner_open_it_too(qtbot: QtBot, staff_windo
         QTest.touchEvent(staff_window, device).press(0, QPoint(20, 20)).commit()
         QTest.touchEvent(staff_window, device).release(0, QPoint(20, 20)).commit()
         clock.advance(0.2)
-    qtbot.waitUntil(lambda: staff_window.current_screen is staff_window.pin_pad)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.pin_pad)
 
 
 def test_four_taps_slow_taps_or_taps_elsewhere_do_not(qtbot: QtBot, staff_window: KioskWindow,
                                                       clock: FakeClock) -> None:
     corner_taps(qtbot, staff_window, clock, count=4)
-    assert staff_window.current_screen is staff_window.menu  # an ordinary tap opened it
+    assert shown(staff_window) is staff_window.menu  # an ordinary tap opened it
     clock.advance(5)
     corner_taps(qtbot, staff_window, clock, count=4)
     tap_at(staff_window, QPoint(staff_window.width() // 2, 30))
     corner_taps(qtbot, staff_window, clock, count=4)
-    assert staff_window.current_screen is staff_window.menu
+    assert shown(staff_window) is staff_window.menu
     clock.advance(5)
     for _ in range(5):
         tap_at(staff_window, QPoint(30, 30))
         clock.advance(1.1)  # five taps over four and a half seconds
     qtbot.wait(10)
-    assert staff_window.current_screen is staff_window.menu
+    assert shown(staff_window) is staff_window.menu
 
 
 def test_the_corner_taps_are_ordinary_taps_on_the_screen_underneath(
         qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
     tap_at(staff_window, QPoint(30, 30))
-    assert staff_window.current_screen is staff_window.menu  # attract → menu, as any tap
+    assert shown(staff_window) is staff_window.menu  # attract → menu, as any tap
     tap(qtbot, staff_window.menu.tiles[Destination.STORIES])
     tap(qtbot, staff_window.stories.nav.next)
     corner_taps(qtbot, staff_window, clock)
-    assert staff_window.current_screen is staff_window.pin_pad
+    assert shown(staff_window) is staff_window.pin_pad
     tap(qtbot, staff_window.pin_pad.cancel)
-    assert staff_window.current_screen is staff_window.menu
+    assert shown(staff_window) is staff_window.menu
 
 
 def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: FakeClock) -> None:
@@ -143,7 +147,7 @@ def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: Fak
     qtbot.addWidget(window)
     window.show()
     corner_taps(qtbot, window, clock)
-    assert window.current_screen is window.pin_pad
+    assert shown(window) is window.pin_pad
     assert "kiosk set-pin" in window.pin_pad.message.text()
     assert not window.pin_pad.keys["1"].isEnabled()
     assert not window.pin_pad.enter.isEnabled()
@@ -160,7 +164,7 @@ def test_the_right_pin_opens_the_staff_menu(qtbot: QtBot, staff_window: KioskWin
     tap(qtbot, staff_window.pin_pad.keys["9"])
     tap(qtbot, staff_window.pin_pad.back)  # a slip of the finger, taken back
     enter(qtbot, staff_window, PIN)
-    assert staff_window.current_screen is staff_window.staff
+    assert shown(staff_window) is staff_window.staff
     assert staff_window.staff.title.text() == "Меню сотрудников"
 
 
@@ -169,7 +173,7 @@ def test_a_wrong_pin_shakes_and_says_so(qtbot: QtBot, staff_window: KioskWindow,
     corner_taps(qtbot, staff_window, clock)
     enter(qtbot, staff_window, "1111")
     pad = staff_window.pin_pad
-    assert staff_window.current_screen is pad
+    assert shown(staff_window) is pad
     assert pad.message.text() == "Неверный ПИН-код. Осталось попыток: 4"
     assert pad.dots.shake.state() == pad.dots.shake.State.Running
     assert pad.dots.count == 0  # typed digits are gone
@@ -188,7 +192,7 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(qtbot: QtBot, staff_windo
     assert pad.message.text() == "Слишком много неверных попыток. Подождите 5 мин."
     assert not pad.keys[PIN[0]].isEnabled()
     enter(qtbot, staff_window, PIN)  # disabled keys: nothing happens
-    assert staff_window.current_screen is pad
+    assert shown(staff_window) is pad
     assert PinStore(pins.directory).seconds_locked(wall().timestamp()) == 300  # kept on disk
     wall.advance(200)
     pad.render_view()
@@ -196,7 +200,7 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(qtbot: QtBot, staff_windo
     wall.advance(100)
     pad.render_view()
     enter(qtbot, staff_window, PIN)
-    assert staff_window.current_screen is staff_window.staff
+    assert shown(staff_window) is staff_window.staff
 
 
 def test_staff_screens_close_on_idle_like_any_other(qtbot: QtBot, staff_window: KioskWindow,
@@ -208,22 +212,22 @@ def test_staff_screens_close_on_idle_like_any_other(qtbot: QtBot, staff_window: 
     clock.advance(settings.idle_seconds)
     qtbot.waitUntil(staff_window.overlay.isVisible)
     clock.advance(settings.warning_seconds)
-    qtbot.waitUntil(lambda: staff_window.current_screen is staff_window.attract)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.attract)
     assert staff_window.pin_pad.digits == ""  # nothing typed is kept
     corner_taps(qtbot, staff_window, clock)
     enter(qtbot, staff_window, PIN)
     tap(qtbot, staff_window.staff.buttons[StaffAction.PATTERN])
-    assert staff_window.current_screen is staff_window.pattern
+    assert shown(staff_window) is staff_window.pattern
     clock.advance(settings.idle_seconds)
     qtbot.waitUntil(staff_window.overlay.isVisible)
     clock.advance(settings.warning_seconds)
-    qtbot.waitUntil(lambda: staff_window.current_screen is staff_window.attract)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.attract)
 
 
 def open_staff_menu(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
     corner_taps(qtbot, window, clock)
     enter(qtbot, window, PIN)
-    assert window.current_screen is window.staff
+    assert shown(window) is window.staff
 
 
 def test_reload_asks_the_app_and_says_when_it_is_done(qtbot: QtBot, staff_window: KioskWindow,
@@ -236,13 +240,13 @@ def test_reload_asks_the_app_and_says_when_it_is_done(qtbot: QtBot, staff_window
         Problem("stories/bad.md", 3, Severity.ERROR, "bad_date", {"value": "31.02"}),))
     staff_window.update_content(broken)  # what the reloader hands over
     assert staff_window.staff.status_label.text().startswith("Материалы перечитаны в ")
-    assert staff_window.current_screen is staff_window.staff  # staff stay where they are
+    assert shown(staff_window) is staff_window.staff  # staff stay where they are
     tap(qtbot, staff_window.staff.buttons[StaffAction.PROBLEMS])
     lines = staff_window.staff.text.lines
     assert lines[0] == "Ошибок: 1, предупреждений: 0"
     assert lines[-1].startswith("stories/bad.md:3: ")
     tap(qtbot, staff_window.staff.buttons[StaffAction.BACK])
-    assert staff_window.current_screen is staff_window.attract
+    assert shown(staff_window) is staff_window.attract
     assert staff_window.content is broken  # the new content went in once staff left
 
 
@@ -290,7 +294,7 @@ def test_screen_test_fills_the_screen_and_a_tap_returns(qtbot: QtBot, staff_wind
     width, height = pattern.physical_size()
     assert (width, height) == (staff_window.width(), staff_window.height())
     tap(qtbot, pattern)
-    assert staff_window.current_screen is staff_window.staff
+    assert shown(staff_window) is staff_window.staff
 
 
 def test_restart_and_quit_need_a_second_press(qtbot: QtBot, staff_window: KioskWindow,
@@ -320,4 +324,4 @@ def test_no_staff_gesture_from_inside_the_staff_screens(qtbot: QtBot, staff_wind
                                                         clock: FakeClock) -> None:
     open_staff_menu(qtbot, staff_window, clock)
     corner_taps(qtbot, staff_window, clock)
-    assert staff_window.current_screen is staff_window.staff
+    assert shown(staff_window) is staff_window.staff

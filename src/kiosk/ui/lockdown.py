@@ -11,6 +11,8 @@ whenever something (a window manager shortcut, Alt+Tab) takes it away.
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from enum import Enum
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
@@ -39,6 +41,10 @@ MOUSE_BUTTON_EVENTS = frozenset({
 })
 
 
+FILLS_PER_WINDOW = 10
+FILL_WINDOW_S = 2.0
+
+
 class CursorMode(Enum):
     AUTO = "auto"  # hidden when a touch screen is connected
     HIDE = "hide"
@@ -61,6 +67,9 @@ class Lockdown(QObject):
         self.kiosk_geometry: QRect | None = None  # set in kiosk mode: the screen to fill
         self.swallowed = 0  # events thrown away (tests, diagnostics)
         self._reasserting = False
+        # When did we last put the window back: a window manager that insists on another
+        # size must not start a tug of war that eats the CPU.
+        self._fills: deque[float] = deque(maxlen=FILLS_PER_WINDOW)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -96,6 +105,12 @@ class Lockdown(QObject):
             return  # closed by staff, or not in kiosk mode
         if not self.window.isFullScreen() or self.window.isMinimized() \
                 or self.window.geometry() != self.kiosk_geometry:
+            now = time.monotonic()
+            if len(self._fills) == self._fills.maxlen and now - self._fills[0] < FILL_WINDOW_S:
+                # Put back ten times in two seconds: something insists. Try again later.
+                QTimer.singleShot(round(FILL_WINDOW_S * 1000), self, self._soon)
+                return
+            self._fills.append(now)
             log.info("window state changed to %s: back to full screen",
                      self.window.windowState())
             self._fill()
@@ -105,7 +120,7 @@ class Lockdown(QObject):
     def _soon(self) -> None:
         if not self._reasserting:
             self._reasserting = True
-            QTimer.singleShot(0, self._reassert)
+            QTimer.singleShot(0, self, self._reassert)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

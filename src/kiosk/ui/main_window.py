@@ -295,7 +295,7 @@ class KioskWindow(QWidget):
         if self.corner_taps.tap(where.x(), where.y(), self.theme.px(CORNER_PX), self.clock()):
             log.info("staff gesture: PIN pad")
             # After this tap has reached the screen under it, as an ordinary tap.
-            QTimer.singleShot(0, self.open_pin_pad)
+            QTimer.singleShot(0, self, self.open_pin_pad)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.allow_close:

@@ -59,7 +59,7 @@ class ContentReloader(QObject):
         """Staff asked: read the whole folder again, changed or not (after a look or load
         already running, which then hands over its own result first)."""
         if self._busy:
-            QTimer.singleShot(200, self.reload_now)
+            QTimer.singleShot(200, self, self.reload_now)
             return
         self._busy = True
         root, probe, cache = self.root, self.probe, self.cache
