@@ -81,10 +81,9 @@ def tap(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
 
 
-def corner_taps(qtbot: QtBot, window: KioskWindow, clock: FakeClock, count: int = 5,
-                where: QPoint = QPoint(30, 30)) -> None:
+def corner_taps(qtbot: QtBot, window: KioskWindow, clock: FakeClock, count: int = 5) -> None:
     for _ in range(count):
-        tap_at(window, where)
+        tap_at(window, QPoint(30, 30))
         clock.advance(0.3)
     qtbot.wait(10)  # the PIN pad opens after the last tap has been handled
 
