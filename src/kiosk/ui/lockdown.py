@@ -67,6 +67,7 @@ class Lockdown(QObject):
         self.kiosk_geometry: QRect | None = None  # set in kiosk mode: the screen to fill
         self.swallowed = 0  # events thrown away (tests, diagnostics)
         self._reasserting = False
+        self._keys_seen = False
         # When did we last put the window back: a window manager that insists on another
         # size must not start a tug of war that eats the CPU.
         self._fills: deque[float] = deque(maxlen=FILLS_PER_WINDOW)
@@ -125,6 +126,9 @@ class Lockdown(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in SWALLOWED:
+            if kind == QEvent.Type.KeyPress and not self._keys_seen:
+                self._keys_seen = True  # said once: a keyboard may type all day
+                log.info("a key was pressed: keys are ignored, the kiosk is touch only")
             self.swallowed += 1
             event.accept()
             return True
