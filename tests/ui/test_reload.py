@@ -15,6 +15,7 @@ from kiosk.core.reload import fingerprint
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
+from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
 from tests.helpers import make_folder, story
 from tests.ui.conftest import FakeClock
@@ -108,3 +109,23 @@ def test_new_settings_take_effect_without_a_restart(
                                        encoding="utf-8")
     qtbot.waitUntil(lambda: window.lang == "en", timeout=5000)
     assert window.attract.lang == "en" and window.session.idle_seconds == 45
+
+
+def test_staff_reload_reads_the_folder_now_even_unchanged(
+        qtbot: QtBot, folder: Path, clock: FakeClock) -> None:
+    content = load_content(folder, probe_image)
+    window = KioskWindow(Theme(1920, 1080), content, clock)
+    qtbot.addWidget(window)
+    window.show()
+    reloader = ContentReloader(folder, content, fingerprint(folder), probe_image)
+    reloader.changed.connect(window.update_content)
+    window.reload_requested.connect(reloader.reload_now)  # as the app wires it
+    window.open_pin_pad()
+    window.show_screen(window.staff)  # as after the right PIN
+    with qtbot.waitSignal(reloader.changed, timeout=5000):
+        window.staff.buttons[StaffAction.RELOAD].click()  # the timer never ran: no look
+    assert window.staff.status_label.text().startswith("Материалы перечитаны в ")
+    assert window.pending_content is not None  # shown once staff leave
+    reloader.stop()
+    window.attract.stop()
+    window.session_timer.stop()

@@ -109,6 +109,34 @@ def test_exceptions_in_slots_callbacks_and_tasks_never_stop_the_kiosk(tmp_path: 
     assert "ValueError: task boom" in result.stderr
 
 
+STAFF_EXIT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from kiosk.ui import app
+from kiosk.ui.staff_menu import StaffAction
+
+def watch(window):
+    def press():
+        window.open_pin_pad()
+        window.show_screen(window.staff)  # as after the right PIN
+        for _ in range(2):  # restart or quit: pressed twice
+            window.staff.buttons[StaffAction[sys.argv[2]]].click()
+    QTimer.singleShot(300, press)
+
+sys.exit(app.run(Path(sys.argv[1]), size=(1280, 720), on_window=watch))
+"""
+
+
+@pytest.mark.parametrize(("action", "status"), [("RESTART", 75), ("EXIT", 0)])
+def test_staff_restart_and_quit_end_the_process_with_their_status(tmp_path: Path, action: str,
+                                                                  status: int) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", STAFF_EXIT, str(REPO / "content"), action],
+                            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == status, result.stderr[-3000:]
+
+
 class JumpyWall:
     """A wall clock that staff, NTP or a dead CMOS battery move by hours."""
 
