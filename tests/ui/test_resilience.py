@@ -169,8 +169,9 @@ def test_the_wall_clock_jumping_by_hours_neither_stops_nor_rushes_the_loop(
         for _ in range(3):
             assert attract.playlist is not None
             duration = attract.playlist.current.duration
-            # The next slide is due after the slide's own time, whatever the wall clock did.
-            assert 0 < attract.slide_timer.remainingTime() <= duration * 1000 + 50
+            # The next slide is due after the slide's own time, whatever the wall clock did
+            # (a coarse QTimer may be set up to 5 % late).
+            assert 0 < attract.slide_timer.remainingTime() <= duration * 1050 + 50
             clock.advance(duration)
             before = attract.playlist.index, attract.playlist.cycle
             attract._next_slide()
