@@ -120,3 +120,24 @@ def test_state_dir_from_option_environment_or_xdg(tmp_path: Path) -> None:
     assert _default_state_dir(None, {"KIOSK_STATE_DIR": "/srv/k"}) == Path("/srv/k")
     assert _default_state_dir(None, {"XDG_STATE_HOME": "/x"}) == Path("/x/kiosk")
     assert _default_state_dir(None, {}) == Path.home() / ".local" / "state" / "kiosk"
+
+
+def test_setting_the_pin_beside_a_running_kiosk_lifts_its_lock(tmp_path: Path) -> None:
+    running = PinStore(tmp_path)
+    running.set_pin("1234")
+    for _ in range(5):
+        running.check("0000", 1000)
+    assert running.check("1234", 1001) is Outcome.LOCKED
+    PinStore(tmp_path).set_pin("5678")  # `kiosk set-pin`, another process
+    assert running.check("5678", 1002) is Outcome.OK
+
+
+def test_an_unwritable_state_dir_still_locks(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    (tmp_path / "pin").write_text(hash_pin("1234"))
+    store = PinStore(tmp_path)
+    store.tries_file = blocker / "pin-tries"  # cannot be written
+    for _ in range(5):
+        assert store.check("0000", 1000) is Outcome.WRONG
+    assert store.check("1234", 1001) is Outcome.LOCKED

@@ -152,17 +152,33 @@ class PinStore:
         self.directory = directory
         self.pin_file = directory / "pin"
         self.tries_file = directory / "pin-tries"
+        self._tries_stamp: tuple[int, int] | None = None
         self.lockout = self._read_lockout()
 
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self.tries_file.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def _read_lockout(self) -> Lockout:
+        self._tries_stamp = self._stamp()
         try:
             return Lockout.parse(self.tries_file.read_text(encoding="ascii"))
         except (OSError, UnicodeDecodeError):
             return Lockout()
 
+    def _refresh(self) -> None:
+        """`kiosk set-pin` run beside the kiosk clears the lock: notice its new tries file.
+        An unchanged (or unwritable) file keeps what is counted in memory."""
+        if self._stamp() != self._tries_stamp:
+            self.lockout = self._read_lockout()
+
     def _save_lockout(self) -> None:
         try:
             write_private(self.tries_file, self.lockout.dump())
+            self._tries_stamp = self._stamp()
         except OSError as error:  # a read-only or full disk: the lock still holds until exit
             log.warning("cannot record PIN tries in %s: %s", self.tries_file, error)
 
@@ -184,6 +200,7 @@ class PinStore:
         self._save_lockout()
 
     def seconds_locked(self, now: float) -> float:
+        self._refresh()
         return self.lockout.seconds_left(now)
 
     def check(self, pin: str, now: float) -> Outcome:
@@ -191,7 +208,7 @@ class PinStore:
         stored = self.stored()
         if stored is None:
             return Outcome.NOT_SET
-        if self.lockout.seconds_left(now) > 0:
+        if self.seconds_locked(now) > 0:
             return Outcome.LOCKED
         try:
             right = valid_pin(pin) and verify(pin, stored)
