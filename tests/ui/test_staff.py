@@ -15,12 +15,15 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core import recent_log
+from kiosk.core.contrast import contrast_ratio
 from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
 from kiosk.core.problems import Problem, Severity
+from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.pin_pad import ALERT
 from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock
@@ -324,3 +327,19 @@ def test_no_staff_gesture_from_inside_the_staff_screens(qtbot: QtBot, staff_wind
     open_staff_menu(qtbot, staff_window, clock)
     corner_taps(qtbot, staff_window, clock)
     assert shown(staff_window) is staff_window.staff
+
+
+def test_the_pin_pad_warning_colour_reads_well() -> None:
+    assert contrast_ratio(ALERT, th.PAPER) >= 7.0
+
+
+def test_every_staff_button_is_big_enough(staff_window: KioskWindow, size: tuple[int, int]) -> None:
+    smallest = Theme(*size).px(96)
+    pad = staff_window.pin_pad
+    staff_window.show_screen(pad)
+    keys = [*pad.keys.values(), pad.clear, pad.back, pad.enter, pad.cancel]
+    assert len(keys) == 14
+    assert all(min(b.width(), b.height()) >= smallest for b in keys)
+    staff_window.show_screen(staff_window.staff)
+    assert all(min(b.width(), b.height()) >= smallest
+               for b in staff_window.staff.buttons.values())
