@@ -140,7 +140,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins)
     if on_window is not None:
         on_window(window)
-    if windowed:
+    if windowed:  # trying it out at a desk: the window may be closed
+        window.allow_close = True
         window.resize(width, height)
         window.show()
     else:
