@@ -1,6 +1,7 @@
 # make run   — set everything up and show the kiosk full-screen on the bundled content
 # make test  — set everything up and run the linters and the whole test suite (CI runs this)
 # make bench — run the benchmarks; each prints its figures against their budgets
+# make soak  — the long soak benchmark (crashes, exceptions, memory growth)
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Tests run on a fixed offscreen screen, whatever the machine has.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint pytest bench preview check system-deps clean
+.PHONY: run test lint pytest bench soak preview check system-deps clean
 
 run: $(STAMP)
 	$(BIN)/kiosk run --content content
@@ -29,6 +30,10 @@ bench: $(STAMP)
 	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
+
+# 100,000 attract transitions and 10,000 random sessions, accelerated (about 50 minutes).
+soak: $(STAMP)
+	$(TEST_ENV) $(BIN)/python bench/soak.py
 
 check: $(STAMP)
 	$(BIN)/kiosk check content

@@ -1,4 +1,4 @@
-"""`kiosk [run] | check | preview | stats`: the one command staff and installers use."""
+"""`kiosk [run] | check | preview | stats | set-pin`: the one command staff and installers use."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.core.problems import Language
 
-COMMANDS = ("run", "check", "preview", "stats")
+log = logging.getLogger(__name__)
+COMMANDS = ("run", "check", "preview", "stats", "set-pin")
 DEFAULT_CONTENT = Path("content")
 
 
@@ -58,12 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", action="store_true", help="в окне, а не на весь экран")
     run.add_argument("--size", type=parse_size, help="размер окна, например 1080x1920")
     run.add_argument("--lang", choices=("ru", "en"), help="язык по умолчанию")
-    run.add_argument("--state-dir", type=Path,
-                     help="папка состояния: статистика, журналы, файл статуса (по умолчанию "
-                          "$KIOSK_STATE_DIR или ~/.local/state/kiosk)")
+    run.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
     run.add_argument("--status-file", type=Path,
                      help="файл статуса для Prometheus (по умолчанию kiosk.prom в папке "
                           "состояния)")
+    run.add_argument("--cursor", choices=("auto", "hide", "show"), default="auto",
+                     help="указатель мыши: auto — скрыт, если подключён сенсорный экран")
 
     check = commands.add_parser("check", help="проверить папку с материалами")
     check.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
@@ -89,9 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--csv", action="store_true", help="CSV с заголовком, для программ")
     stats.add_argument("--db", type=Path, help="файл статистики (по умолчанию stats.sqlite3 в "
                                                "папке состояния)")
-    stats.add_argument("--state-dir", type=Path, help="папка состояния киоска")
+    stats.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
 
+
+    set_pin = commands.add_parser("set-pin", help="задать ПИН-код меню сотрудников")
+    set_pin.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
+    set_pin.add_argument("--pin-stdin", action="store_true",
+                         help="прочитать ПИН-код из первой строки ввода (для скриптов)")
     return parser
+
+
+STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
+                  "~/.local/state/kiosk)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,10 +121,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "stats":
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return stats(args.db, args.state_dir, args.from_date, args.to_date, args.csv)
+    if args.command == "set-pin":
+        return set_pin(args.state_dir, args.pin_stdin)
+    from kiosk.core.paths import state_dir
+    from kiosk.core.pin import PinStore
     from kiosk.ui.app import run
+    from kiosk.ui.lockdown import CursorMode
 
+    pins = PinStore(state_dir(args.state_dir))
+    if not pins.is_set():
+        log.warning("no staff PIN is set: the staff menu stays closed until "
+                    "`kiosk set-pin` is run")
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
-               status_file=args.status_file)
+               status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor))
+
+
+def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
+    """Ask for the PIN twice (or read it once from stdin) and keep only its hash."""
+    import getpass
+
+    from kiosk.core.paths import state_dir as resolve_state_dir
+    from kiosk.core.pin import MAX_DIGITS, MIN_DIGITS, PinStore, valid_pin
+
+    store = PinStore(resolve_state_dir(state_dir))
+    rule = f"ПИН-код — от {MIN_DIGITS} до {MAX_DIGITS} цифр."
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+        again = pin
+    else:
+        try:
+            pin = getpass.getpass(f"Новый ПИН-код ({MIN_DIGITS}–{MAX_DIGITS} цифр): ")
+            again = getpass.getpass("Ещё раз: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nПИН-код не изменён.", file=sys.stderr)
+            return 1
+    if not valid_pin(pin):
+        print(f"{rule} ПИН-код не изменён.", file=sys.stderr)
+        return 1
+    if pin != again:
+        print("ПИН-коды не совпали. ПИН-код не изменён.", file=sys.stderr)
+        return 1
+    try:
+        store.set_pin(pin)
+    except OSError as error:
+        print(f"Не удалось записать {store.pin_file}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"ПИН-код сохранён (только его хеш) в {store.pin_file}. Запущенный киоск "
+          f"примет его сразу, перезапуск не нужен.")
+    return 0
 
 
 def _offscreen_application() -> None:

@@ -80,7 +80,9 @@ def test_preview_writes_every_screen_and_a_contact_sheet(tmp_path: Path) -> None
     result = kiosk("preview", BUNDLED, "--out", out, "--size", "1080x1920")
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.glob("*.png")}
-    assert {"menu.png", "menu-en.png", "idle-warning.png", "colouring-picker.png"} <= names
+    assert {"menu.png", "menu-en.png", "idle-warning.png", "colouring-picker.png",
+            "staff-pin.png", "staff-pin-not-set.png", "staff-diagnostics.png",
+            "staff-problems.png", "staff-pattern.png"} <= names
     stories = len(list((BUNDLED / "stories").glob("*.md")))
     assert sum(n.startswith("story-") for n in names) == stories
     assert sum(n.startswith("anniversary-") for n in names) >= 5

@@ -53,6 +53,7 @@ def _on_screen(content: Content) -> set[tuple[str, str, str]]:
                 if window.stories.card.body.overflows():
                     found.add((str(item.source), orientation, lang))
         window.attract.stop()
+        window.allow_close = True
         window.close()
         window.deleteLater()
     return found

@@ -15,6 +15,7 @@ from kiosk.core.reload import fingerprint
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
+from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
 from tests.helpers import make_folder, story
 from tests.ui.conftest import FakeClock
@@ -140,3 +141,23 @@ def test_inotify_brings_a_change_in_without_waiting_for_the_next_look(
     finally:
         reloader.stop()
         window.attract.stop()
+
+
+def test_staff_reload_reads_the_folder_now_even_unchanged(
+        qtbot: QtBot, folder: Path, clock: FakeClock) -> None:
+    content = load_content(folder, probe_image)
+    window = KioskWindow(Theme(1920, 1080), content, clock)
+    qtbot.addWidget(window)
+    window.show()
+    reloader = ContentReloader(folder, content, fingerprint(folder), probe_image)
+    reloader.changed.connect(window.update_content)
+    window.reload_requested.connect(reloader.reload_now)  # as the app wires it
+    window.open_pin_pad()
+    window.show_screen(window.staff)  # as after the right PIN
+    with qtbot.waitSignal(reloader.changed, timeout=5000):
+        window.staff.buttons[StaffAction.RELOAD].click()  # the timer never ran: no look
+    assert window.staff.status_label.text().startswith("Материалы перечитаны в ")
+    assert window.pending_content is not None  # shown once staff leave
+    reloader.stop()
+    window.attract.stop()
+    window.session_timer.stop()

@@ -7,20 +7,28 @@ import ctypes
 import linecache
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import qasync
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core import recent_log
+from kiosk.core.diagnostics import content_version
+from kiosk.core.exit_codes import EXIT_OK
 from kiosk.core.heap import long_lived_allocations
 from kiosk.core.index import ContentIndex, default_index_path
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language
+from kiosk.ui.lockdown import CursorMode
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.operations import Operations, Startup, start_operations
 from kiosk.ui.reloader import ContentReloader
@@ -44,6 +52,45 @@ def return_freed_pixmaps_to_the_system() -> None:
         libc.mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024)
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
+
+
+class ErrorCounter:
+    """Exceptions nobody caught, logged and counted; the kiosk goes on where it was."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def excepthook(self, kind: type[BaseException], value: BaseException,
+                   trace: TracebackType | None) -> None:
+        # PySide6 hands an exception raised in a slot or an event handler to sys.excepthook
+        # and carries on; the default hook would only print it.
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, trace)
+            return
+        self.count += 1
+        log.error("unhandled exception (the kiosk continues)", exc_info=(kind, value, trace))
+
+    def loop_handler(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """asyncio's: an exception in a task or callback nobody awaited."""
+        self.count += 1
+        error = context.get("exception")
+        message = context.get("message", "")
+        if isinstance(error, BaseException):
+            log.error("unhandled exception in the event loop: %s (the kiosk continues)",
+                      message, exc_info=(type(error), error, error.__traceback__))
+        else:
+            log.error("event loop error: %s (the kiosk continues)", message)
+
+
+ERRORS = ErrorCounter()
+
+
+def install_error_handlers(loop: asyncio.AbstractEventLoop | None = None) -> ErrorCounter:
+    sys.excepthook = ERRORS.excepthook
+    if loop is not None:
+        loop.set_exception_handler(ERRORS.loop_handler)
+    recent_log.install()
+    return ERRORS
 
 
 def create_application() -> QApplication:
@@ -87,11 +134,15 @@ def log_problems(content: Content) -> None:
 async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
                     lang: Language | None,
                     on_window: Callable[[KioskWindow], None] | None = None,
-                    startup: Startup | None = None) -> int:
-    """Show the kiosk until SIGTERM/SIGINT. `on_window` lets benchmarks watch the window;
-    `startup` brings the unattended duties (statistics, status file, systemd, safe mode)."""
+                    startup: Startup | None = None,
+                    pins: PinStore | None = None,
+                    cursor: CursorMode = CursorMode.AUTO) -> int:
+    """Show the kiosk until SIGTERM/SIGINT or staff end it; returns the exit status.
+    `on_window` lets benchmarks watch the window; `startup` brings the unattended duties
+    (statistics, status file, systemd, safe mode)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    install_error_handlers(asyncio.get_running_loop())
     # Reading and decoding the folder starts first and runs while the window is built.
     # Shared with the reloader, and kept on disk: a reload or a restart re-reads only what
     # changed.
@@ -100,24 +151,33 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
-    window = KioskWindow(Theme(width, height), Content(content_dir))
+    window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins)
     ops = Operations(window, startup.config, startup.guard, startup.decision, startup.logs) \
         if startup is not None else None
     if on_window is not None:
         on_window(window)
-    if windowed:
+    if windowed:  # trying it out at a desk: the window may be closed
+        window.allow_close = True
         window.resize(width, height)
         window.show()
     else:
-        window.setGeometry(screen)
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.showFullScreen()
+        window.lockdown.enter_kiosk_mode(screen)  # full screen, on top, and kept so
+        if window.lockdown.hide_cursor(cursor):
+            log.info("touch screen: the mouse cursor is hidden")
 
     finished = asyncio.Event()
+    status = EXIT_OK
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, finished.set)
     app.lastWindowClosed.connect(finished.set)
+
+    def staff_exit(code: int) -> None:
+        nonlocal status
+        status = code
+        finished.set()
+
+    window.exit_requested.connect(staff_exit)
 
     content = await loading
     log_problems(content)
@@ -125,9 +185,13 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
     window.follow_queue(content)
+    window.content_loaded_at = window.local_now()
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
     reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window)
+    window.reload_requested.connect(reloader.reload_now)
+    reloader.settled.connect(lambda seen: setattr(window, "content_version",
+                                                  content_version(seen)))
     if lang is not None:
         reloader.changed.connect(lambda new: window.update_content(replace(
             new, settings=replace(new.settings, default_language=lang))))
@@ -153,17 +217,20 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     # A look at the folder or a picture being prepared may still run in the pool: let it end
     # before Python does, so exiting never races a worker thread.
     QThreadPool.globalInstance().waitForDone(3000)
+    window.allow_close = True
     window.close()
-    return 0
+    log.info("exiting with status %d", status)
+    return status
 
 
 def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None = None,
         lang: Language | None = None,
         on_window: Callable[[KioskWindow], None] | None = None,
-        state_dir: Path | None = None, status_file: Path | None = None) -> int:
+        state_dir: Path | None = None, status_file: Path | None = None,
+        pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO) -> int:
     startup = start_operations(content_dir, state_dir, status_file)
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         return runner.run(run_kiosk(startup.config.content_dir, windowed, size, lang, on_window,
-                                    startup))
+                                    startup, pins, cursor))

@@ -63,6 +63,7 @@ def text_fit_problems(content: Content) -> list[Problem]:
     finally:
         for window in windows.values():
             window.attract.stop()
+            window.allow_close = True  # the kiosk refuses to close otherwise
             window.close()
             window.deleteLater()
     return list(found.values())

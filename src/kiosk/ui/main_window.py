@@ -9,22 +9,33 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, QWindow
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
+from kiosk import __version__
+from kiosk.core import recent_log
+from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, memory_kib, problem_counts
+from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
+from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
+from kiosk.core.staff_text import st
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.calm import CalmScreen
 from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.menu import Destination, MenuScreen
+from kiosk.ui.pattern import PatternScreen
+from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.queue_banner import QueueBanner
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
+from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
 
@@ -34,27 +45,38 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Events that mean a person is at the screen.
+# Events that mean a person is at the screen (keys never arrive: the lockdown takes them).
 PRESENCE_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.TouchBegin,
-    QEvent.Type.KeyPress,
     QEvent.Type.Wheel,
 }
+PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 
 
 class KioskWindow(QWidget):
     session_event = Signal(object)  # each SessionEvent, for statistics and monitoring
+    reload_requested = Signal()  # staff: read the content folder again now
+    exit_requested = Signal(int)  # staff: end the program with this status
 
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
-                 utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 pins: PinStore | None = None) -> None:
         super().__init__()
         # The attract loop always uses the normal theme: the high-contrast, large-text mode is
         # one visitor's choice and ends when they leave.
         self.theme = theme.with_high_contrast(False)
         self.clock = clock
         self.utc_now = utc_now  # wall-clock time, for schedules (previews pass a fixed one)
+        self.started = clock()
+        self.allow_close = False  # set only by the staff menu's «quit» (and the app at exit)
+        # Diagnostics: set by the app as it learns them.
+        self.content_version = ""
+        self.content_loaded_at: dt.datetime | None = None
+        self.safe_mode: tuple[bool, str] | None = None
+        self.diagnostic_extra: Callable[[], list[str]] = list
+        self._reload_asked = False
         self.setWindowTitle("Киоск «Мои Документы»")
         self.resize(theme.width, theme.height)
         self.images = ImageCache()
@@ -68,6 +90,19 @@ class KioskWindow(QWidget):
         self.stack.addWidget(self.attract)
         self._colouring: ColouringScreen | None = None  # made when a child first picks
         self._build_visitor_screens(self.theme)
+        # Staff screens, always in the usual theme (a visitor's mode is not theirs).
+        self.pin_pad = PinPadScreen(self.theme, self.images, pins,
+                                    lambda: self.utc_now().timestamp())
+        self.staff = StaffMenuScreen(self.theme, self.images, self.diagnostics,
+                                     self.problem_lines)
+        self.pattern = PatternScreen(self.theme, self.images)
+        for screen in self.staff_screens:
+            self._add_screen(screen)
+        self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
+        self.pin_pad.cancelled.connect(lambda: self.show_screen(self.menu))
+        self.staff.action.connect(self._staff_action)
+        self.pattern.done.connect(lambda: self.show_screen(self.staff))
+        self.corner_taps = CornerTaps()
         # The electronic queue: a band over every screen when a ticket is called (app.py
         # gives the window its source; without one the kiosk does not follow a queue).
         self.queue: QueueSource | None = None
@@ -84,6 +119,8 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        # Installed after our own filter, so it sees every event first.
+        self.lockdown = Lockdown(self)
         self.set_content(content)
 
     # -- the visitor's screens and the high-contrast mode ------------------------------------
@@ -120,11 +157,13 @@ class KioskWindow(QWidget):
             return
         self.theme = self.theme.with_high_contrast(on)
         showing_menu = self.stack.currentWidget() is self.menu
-        for screen in self.screens[1:]:
-            self.stack.removeWidget(screen)
-            screen.hide()
-            screen.deleteLater()
-        self.screens = [self.attract]
+        kept = [self.attract, *self.staff_screens]
+        for screen in self.screens:
+            if screen not in kept:
+                self.stack.removeWidget(screen)
+                screen.hide()
+                screen.deleteLater()
+        self.screens = kept
         self._colouring = None
         self.overlay.hide()
         self.overlay.deleteLater()
@@ -160,6 +199,11 @@ class KioskWindow(QWidget):
     def update_content(self, content: Content) -> None:
         """New content from the folder. Nobody here: in it goes, the attract loop fading to
         it. A visitor here: it waits until they leave, so nothing jumps under their finger."""
+        self.content_loaded_at = self.local_now()
+        if self._reload_asked:
+            self._reload_asked = False
+            self.staff.show_status(st("staff_reloaded", self.lang,
+                                      time=self.content_loaded_at.strftime("%H:%M:%S")))
         if self.session.phase is Phase.ATTRACT:
             self.pending_content = None
             self._adopt(content)
@@ -307,14 +351,97 @@ class KioskWindow(QWidget):
             self.queue.follower.dismiss(self.clock())
         self.show_queue()
 
+    # -- staff -----------------------------------------------------------------------------
+
+    @property
+    def staff_screens(self) -> tuple[Screen, ...]:
+        return (self.pin_pad, self.staff, self.pattern)
+
+    def open_pin_pad(self) -> None:
+        if self.current_screen in self.staff_screens:
+            return
+        if self.session.phase is Phase.ATTRACT:
+            self._touched()
+        self.overlay.hide()
+        self.show_screen(self.pin_pad)
+
+    def _staff_action(self, action: StaffAction) -> None:
+        if action is StaffAction.RELOAD:
+            self._reload_asked = True
+            self.reload_requested.emit()
+        elif action is StaffAction.PATTERN:
+            self.show_screen(self.pattern)
+        elif action is StaffAction.RESTART:
+            log.warning("staff asked for a restart")
+            self.exit_requested.emit(EXIT_RESTART)
+        elif action is StaffAction.EXIT:
+            log.warning("staff asked to quit the kiosk")
+            self.allow_close = True
+            self.exit_requested.emit(EXIT_OK)
+        elif action is StaffAction.BACK:
+            self.go_to_attract()
+
+    def _latest_content(self) -> Content:
+        return self.pending_content or self.content
+
+    def diagnostics(self, lang: Language) -> list[str]:
+        ring = recent_log.installed()
+        status = ContentStatus(self._latest_content(), self.content_version,
+                               self.content_loaded_at)
+        return diagnostic_lines(lang, __version__, self.clock() - self.started, memory_kib(),
+                                status, ring.lines() if ring is not None else [],
+                                (self.width(), self.height()), self.safe_mode,
+                                self.diagnostic_extra())
+
+    def problem_lines(self, lang: Language) -> list[str]:
+        content = self._latest_content()
+        problems = sorted(content.problems, key=lambda p: p.sort_key)
+        if not problems:
+            return [st("staff_no_problems", lang)]
+        errors, warnings = problem_counts(content)
+        return [st("staff_problems_count", lang, errors=errors, warnings=warnings), "",
+                *(p.format(lang) for p in problems)]
+
+    def _corner_tap(self, event: QEvent) -> None:
+        """Feed a finger or button going down to the staff gesture. Every press from the
+        screen passes the top-level QWindow once (then Qt hands it to the widget under it
+        and its parents): counted there, a touch as its TouchBegin, not again as the mouse
+        press Qt makes of it."""
+        if isinstance(event, QTouchEvent):
+            points = event.points()
+            if not points:
+                return
+            where = points[0].position()
+        elif isinstance(event, QMouseEvent) \
+                and event.source() is Qt.MouseEventSource.MouseEventNotSynthesized:
+            where = event.position()
+        else:
+            return
+        if self.corner_taps.tap(where.x(), where.y(), self.theme.px(CORNER_PX), self.clock()):
+            log.info("staff gesture: PIN pad")
+            # After this tap has reached the screen under it, as an ordinary tap.
+            QTimer.singleShot(0, self, self.open_pin_pad)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.allow_close:
+            log.info("close refused: only staff can quit the kiosk")
+            event.ignore()
+            return
+        self.lockdown.kiosk_geometry = None
+        super().closeEvent(event)
+
     # -- the session -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in PRESENCE_EVENTS and isinstance(watched, QWidget) \
+        kind = event.type()
+        if kind in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if watched is self.queue_banner and self.session.phase is Phase.ATTRACT:
                 return False  # closing the banner does not open the menu under it
             self._touched()
+        if kind in PRESS_EVENTS and isinstance(watched, QWindow) \
+                and watched == self.windowHandle():
+            self._corner_tap(event)
         return False
 
     def _touched(self) -> None:

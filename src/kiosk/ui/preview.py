@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core.breathing import BOX, BreathingExercise
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
 from kiosk.core.problems import Language
 from kiosk.core.queue import Call
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
+from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
 
 SAMPLE_CALLS = [Call("А017", "12"), Call("Б104", "3"), Call("В009", "27")]
@@ -69,6 +72,7 @@ def render_previews(content: Content, out: Path, size: tuple[int, int],
     for shot in walk_screens(window, content, at, high_contrast):
         window.grab().save(str(out / shot.file))
         shots.append(shot)
+    window.allow_close = True  # the kiosk refuses to close otherwise
     window.close()
     window.deleteLater()
     write_contact_sheet(content, out, shots, size,
@@ -180,6 +184,33 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
     window.overlay.show_countdown(round(content.settings.warning_seconds), window.lang)
     yield ready("idle-warning", "Вы ещё здесь?")
     window.overlay.hide()
+    if not high_contrast:  # staff screens are always in the usual theme
+        yield from staff_screens(window, ready)
+
+
+def staff_screens(window: KioskWindow,
+                  ready: Callable[[str, str], Shot]) -> Iterator[Shot]:
+    """The PIN pad (no PIN set; then three digits typed), the staff menu's two panels and
+    the screen test. A throwaway PIN, in a folder that is gone afterwards."""
+    window.show_screen(window.pin_pad)
+    yield ready("staff-pin-not-set", "Сотрудники: ПИН-код не задан")
+    with tempfile.TemporaryDirectory() as folder:
+        window.pin_pad.store = PinStore(Path(folder))
+        window.pin_pad.store.set_pin("0000")
+        window.pin_pad.reset()
+        for digit in "123":
+            window.pin_pad.keys[digit].click()
+        yield ready("staff-pin", "Сотрудники: ПИН-код")
+        window.pin_pad.store = None
+    window.show_screen(window.staff)
+    window.staff.reset()
+    yield ready("staff-diagnostics", "Сотрудники: диагностика")
+    window.staff.buttons[StaffAction.PROBLEMS].click()
+    yield ready("staff-problems", "Сотрудники: замечания к материалам")
+    window.show_screen(window.pattern)
+    yield ready("staff-pattern", "Сотрудники: проверка экрана")
+    window.go_to_attract()
+    window.attract.stop()
 
 
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],

@@ -85,6 +85,15 @@ class ContentReloader(QObject):
             self._nudged_while_busy = False
             self._look()
 
+    def reload_now(self) -> None:
+        """Staff asked: read the whole folder again, changed or not (after a look or load
+        already running, which then hands over its own result first)."""
+        if self._busy:
+            QTimer.singleShot(200, self, self.reload_now)
+            return
+        self._busy = True
+        self._read(None, force=True)
+
     def _look(self) -> None:
         if self._busy:
             return  # the last look or load is still running: never two at once
@@ -114,14 +123,20 @@ class ContentReloader(QObject):
                 self.settle_timer.start()
             self._idle()
             return
+        self._read(current)
+
+    def _read(self, current: Fingerprint | None, force: bool = False) -> None:
+        """Read the folder (seen as `current`; None: look at it first) in the worker, then
+        show what changed; with `force`, hand it over even if nothing did."""
         root, probe, cache, shown = self.root, self.probe, self.cache, self.content
 
         def load_and_merge() -> tuple[Fingerprint, Content | None]:
+            seen = fingerprint(root) if current is None else current
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
             with long_lived_allocations():
                 merged = keep_last_good(shown, load_content(root, probe, cache=cache))
             # The same items (an unchanged file gives the very same object): nothing to show.
-            return current, None if merged == shown else merged.warm()
+            return seen, None if merged == shown and not force else merged.warm()
 
         self.worker.run(load_and_merge, self._loaded)
 

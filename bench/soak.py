@@ -1,0 +1,313 @@
+"""Soak: the kiosk, offscreen at 1920×1080 on the bundled content, with its clocks driven by
+hand, goes through many attract transitions and random visitor sessions.
+
+    python bench/soak.py [--transitions 100000] [--sessions 10000] [--seed 1]
+
+Accelerated, not faked: every transition renders its slide, paints a frame in the middle of
+the blend and finishes it (only the waiting is skipped); every session taps, swipes and
+touches with several fingers through the window as the screen would deliver it, on every
+screen (menu, reading screens, colouring, the PIN pad, the staff menu and the screen test),
+then walks away so the idle reset runs. The run is a child process, so a crash is counted.
+
+Figures: crashes, unhandled exceptions (sys.excepthook), PSS growth from the end of the
+warm-up (the first tenth) to the end, and the rates. The harness calls the window's own slots
+where Qt's timers would (the slide timer, the session tick) and, between events, does what the
+running event loop does (posted events, deferred deletes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, Figure, offscreen_platform, pss_kib, report
+
+SIZE = (1920, 1080)
+PIN = "2580"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Wall:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.start = dt.datetime(2026, 8, 22, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=self.clock.now)
+
+
+def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> None:
+    from PySide6.QtCore import QEvent, QPoint, Qt, QThreadPool
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractButton
+
+    from kiosk.core.loader import load_content
+    from kiosk.core.pin import PinStore
+    from kiosk.ui.app import create_application, install_error_handlers
+    from kiosk.ui.main_window import KioskWindow
+    from kiosk.ui.resources import probe_image
+    from kiosk.ui.theme import Theme
+
+    app = create_application()
+    errors = install_error_handlers()
+    state = tempfile.TemporaryDirectory()
+    pins = PinStore(Path(state.name))
+    pins.set_pin(PIN)
+    clock = Clock()
+    window = KioskWindow(Theme(*SIZE), load_content(REPO / "content", probe_image), clock,
+                         utc_now=Wall(clock), pins=pins)
+    exits: list[int] = []
+    window.exit_requested.connect(exits.append)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    handle = window.windowHandle()
+    assert handle is not None
+    device = QTest.createTouchDevice()
+    rng = random.Random(seed)
+    settings = window.content.settings
+    w, h = SIZE
+
+    def settle() -> None:
+        app.processEvents()
+        # What the running event loop does between events: delete what was deleteLater()'d
+        # (a bare processEvents() never does, and would look like a leak).
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def point() -> QPoint:
+        return QPoint(rng.randrange(w), rng.randrange(h))
+
+    def tap(at: QPoint) -> None:
+        QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+        clock.now += 0.2
+        settle()
+
+    def tap_button() -> None:
+        buttons = [b for b in window.current_screen.findChildren(QAbstractButton)
+                   if b.isVisible() and b.isEnabled()]
+        if buttons:
+            button = rng.choice(buttons)
+            tap(button.mapTo(window, button.rect().center()))
+        else:
+            tap(point())
+
+    def swipe() -> None:
+        start = point()
+        end = QPoint(min(w - 1, max(0, start.x() + rng.randint(-w // 2, w // 2))),
+                     min(h - 1, max(0, start.y() + rng.randint(-60, 60))))
+        QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         start)
+        for step in range(1, 5):
+            QTest.mouseMove(handle, start + (end - start) * step / 4)
+        QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           end)
+        clock.now += 0.5
+        settle()
+
+    def fingers() -> None:
+        count = rng.randint(1, 5)
+        starts = [point() for _ in range(count)]
+        sequence = QTest.touchEvent(handle, device)
+        for i, at in enumerate(starts):
+            sequence.press(i, at)
+        sequence.commit()
+        shift = QPoint(rng.randint(-200, 200), rng.randint(-200, 200))
+        for step in (1, 2, 3):
+            sequence = QTest.touchEvent(handle, device)
+            for i, at in enumerate(starts):
+                sequence.move(i, at + shift * step / 3 * (1 if i % 2 else -1))
+            sequence.commit()
+        sequence = QTest.touchEvent(handle, device)
+        for i, at in enumerate(starts):
+            sequence.release(i, at + shift * (1 if i % 2 else -1))
+        sequence.commit()
+        clock.now += 0.5
+        settle()
+
+    def staff() -> None:
+        for _ in range(5):
+            tap(QPoint(20, 20))
+        settle()
+        if window.current_screen is window.pin_pad and rng.random() < 0.7:
+            for digit in PIN:
+                window.pin_pad.keys[digit].click()
+            window.pin_pad.enter.click()
+            settle()
+        if window.current_screen is window.staff and rng.random() < 0.4:
+            window.staff.buttons[next(iter(window.staff.buttons))].click()  # reload
+            window.update_content(window.content)  # as the reloader answers
+        if window.current_screen is window.staff and rng.random() < 0.3:
+            from kiosk.ui.staff_menu import StaffAction
+
+            window.staff.buttons[StaffAction.PATTERN].click()
+            settle()
+
+    def colour() -> None:
+        if window.current_screen is not window.menu:
+            return
+        from kiosk.ui.menu import Destination
+
+        window.menu.tiles[Destination.COLOURING].click()
+        pictures = window.content.colouring
+        if pictures:
+            window.picker.picture_chosen.emit(rng.choice(pictures).id)
+            QThreadPool.globalInstance().waitForDone()
+            settle()
+
+    actions = {"button": (tap_button, 5), "tap": (lambda: tap(point()), 3), "swipe": (swipe, 2),
+               "fingers": (fingers, 2), "colour": (colour, 1), "staff": (staff, 1)}
+    chosen = os.environ.get("SOAK_ACTIONS", ",".join(actions)).split(",")
+    weighted = [act for name in chosen for act in [actions[name][0]] * actions[name][1]]
+
+    def session() -> None:
+        tap(point())  # from attract: the menu
+        for _ in range(rng.randint(4, 16)):
+            rng.choice(weighted)()
+        clock.now += settings.idle_seconds  # walks away
+        window._tick()
+        clock.now += settings.warning_seconds
+        window._tick()
+        settle()
+        if window.current_screen is not window.attract:
+            window.go_to_attract()  # a visitor who answered «still here» on the last tap
+
+    stage = window.attract.stage
+    attract = window.attract
+
+    def transition() -> None:
+        playlist = attract.playlist
+        assert playlist is not None
+        clock.now += playlist.current.duration
+        attract._next_slide()
+        if stage.in_transition:
+            duration = stage.animation.duration()
+            stage.animation.setCurrentTime(duration // 2)
+            stage.repaint()  # a real frame of the blend, painted now
+            stage.animation.setCurrentTime(duration)  # and the end of it
+        settle()
+
+    # Every screen and picture once before counting: first-use caches are not growth.
+    from kiosk.ui.menu import Destination
+    from kiosk.ui.staff_menu import StaffAction
+
+    tap(point())
+    for picture in window.content.colouring:
+        window.menu.tiles[Destination.COLOURING].click()
+        window.picker.picture_chosen.emit(picture.id)
+        QThreadPool.globalInstance().waitForDone()
+        settle()
+        window.show_screen(window.menu)
+    window.open_pin_pad()
+    for digit in PIN:
+        window.pin_pad.keys[digit].click()
+    window.pin_pad.enter.click()
+    window.staff.buttons[StaffAction.PROBLEMS].click()
+    window.staff.buttons[StaffAction.PATTERN].click()
+    settle()
+    window.go_to_attract()
+
+    every = max(1, transitions // max(1, sessions))
+    # PSS sampled a hundred times, always on the attract screen just after a transition; growth
+    # is the median of the last ten samples minus the median of the ten after the warm-up
+    # (the first tenth): single samples jump by ±10 MB with the pixmaps of the moment.
+    sample_every = max(1, transitions // 100)
+    samples: list[float] = []
+    started = time.perf_counter()
+    done_sessions = 0
+    for number in range(transitions):
+        transition()
+        if number % every == every - 1 and done_sessions < sessions:
+            session()
+            done_sessions += 1
+        if number % sample_every == sample_every - 1:
+            gc.collect()
+            samples.append(pss_kib(os.getpid()) / 1024)
+            if trace:
+                print(f"TRACE {number} {done_sessions} {samples[-1]:.1f}", file=sys.stderr,
+                      flush=True)
+    while done_sessions < sessions:
+        session()
+        done_sessions += 1
+    elapsed = time.perf_counter() - started
+    gc.collect()
+    settle()
+    samples.append(pss_kib(os.getpid()) / 1024)
+    after_warmup = samples[len(samples) // 10:][:10]
+    growth = statistics.median(samples[-10:]) - statistics.median(after_warmup)
+    print(f"FIG unhandled_exceptions {errors.count} count 0", flush=True)
+    print(f"FIG pss_growth_after_warmup {growth:.3f} MB 5", flush=True)
+    print(f"FIG pss_samples {len(samples)} count inf", flush=True)
+    print(f"FIG pss_at_end {samples[-1]:.1f} MB inf", flush=True)
+    print(f"FIG transitions {transitions} count inf", flush=True)
+    print(f"FIG sessions {done_sessions} count inf", flush=True)
+    print(f"FIG transitions_per_second {transitions / max(elapsed, 1e-9):.1f} 1/s inf",
+          flush=True)
+    print(f"FIG staff_exit_presses {len(exits)} count inf", flush=True)
+    print("DONE", flush=True)
+    window.attract.stop()
+    window.session_timer.stop()
+    state.cleanup()
+    os._exit(0)  # the soak is over: no teardown to measure
+
+
+def run(transitions: int, sessions: int, seed: int,
+        timeout: float | None = None) -> tuple[list[Figure], float, str]:
+    """Run the soak in a child; its figures, the wall time, and the child's stderr tail."""
+    env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE)}
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, __file__, "--child", "--transitions", str(transitions),
+         "--sessions", str(sessions), "--seed", str(seed)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    wall = time.perf_counter() - started
+    figures: list[Figure] = []
+    for line in process.stdout.splitlines():
+        if line.startswith("FIG "):
+            _, name, value, unit, budget = line.split()
+            figures.append(Figure(name, float(value), unit, float(budget)))
+    finished = "DONE" in process.stdout.splitlines()
+    crashed = process.returncode != 0 or not finished
+    figures.insert(0, Figure("crashes", float(crashed), "count", 0))
+    figures.append(Figure("wall_time", wall, "s", float("inf")))
+    stderr_tail = "\n".join(line for line in process.stderr.splitlines()
+                            if "does not support" not in line)[-4000:]
+    return figures, wall, stderr_tail
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--transitions", type=int, default=100_000)
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--trace", action="store_true",
+                        help="with --child: print each PSS sample to stderr")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.transitions, args.sessions, args.seed, args.trace)
+        return 0
+    figures, _wall, stderr_tail = run(args.transitions, args.sessions, args.seed)
+    status = report(figures)
+    if status and stderr_tail:
+        print(stderr_tail, file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

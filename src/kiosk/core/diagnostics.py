@@ -1,0 +1,87 @@
+"""What the staff diagnostics screen says: version, uptime, memory, content, last errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.model import Content
+from kiosk.core.problems import Language
+from kiosk.core.staff_text import st
+
+
+def memory_kib(proc: Path = Path("/proc/self")) -> tuple[int, str]:
+    """(KiB, kind): PSS (shared libraries counted fairly) when the kernel gives it, else RSS;
+    (0, "?") off Linux."""
+    for name, key, kind in (("smaps_rollup", "Pss:", "PSS"), ("status", "VmRSS:", "RSS")):
+        try:
+            for line in (proc / name).read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]), kind
+        except (OSError, ValueError, IndexError):
+            continue
+    return 0, "?"
+
+
+def format_uptime(seconds: float, lang: Language) -> str:
+    """«3 д 04:05:06» / «3 d 04:05:06»; no days part under a day."""
+    total = max(0, int(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{days} {'д' if lang == 'ru' else 'd'} {clock}" if days else clock
+
+
+def content_version(fingerprint: object) -> str:
+    """A short name for what the content was read from: equal folders, equal versions."""
+    return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class ContentStatus:
+    content: Content
+    version: str = ""  # content_version() of the folder it was read from; "" unknown
+    loaded_at: dt.datetime | None = None  # local wall-clock time
+
+
+def problem_counts(content: Content) -> tuple[int, int]:
+    errors = sum(p.is_error for p in content.problems)
+    warnings = sum(not p.is_error and not p.is_consequence for p in content.problems)
+    return errors, warnings
+
+
+def diagnostic_lines(lang: Language, version: str, uptime_s: float,
+                     memory: tuple[int, str], status: ContentStatus,
+                     recent: Sequence[str], screen: tuple[int, int] | None = None,
+                     safe_mode: tuple[bool, str] | None = None,
+                     extra: Sequence[str] = ()) -> list[str]:
+    lines: list[str] = []
+    if safe_mode is not None and safe_mode[0]:
+        lines.append(st("diag_safe_mode", lang, reason=safe_mode[1]))
+    kib, kind = memory
+    lines += [
+        st("diag_version", lang, version=version),
+        st("diag_uptime", lang, uptime=format_uptime(uptime_s, lang)),
+        st("diag_memory", lang, mb=f"{kib / 1024:.0f}", kind=kind),
+    ]
+    if screen is not None:
+        lines.append(st("diag_screen", lang, width=screen[0], height=screen[1]))
+    content = status.content
+    when = status.loaded_at.strftime("%d.%m.%Y %H:%M:%S") if status.loaded_at else "—"
+    errors, warnings = problem_counts(content)
+    lines += [
+        st("diag_content", lang, root=str(content.root)),
+        st("diag_content_version", lang, version=status.version or "—", when=when),
+        st("diag_counts", lang, pages=len(content.pages), stories=len(content.stories),
+           colouring=len(content.colouring)),
+        st("diag_problems", lang, errors=errors, warnings=warnings),
+        *extra,
+        "",
+        st("diag_errors", lang) if recent else st("diag_no_errors", lang),
+        *reversed(recent),  # newest first: the one that matters is on the first page
+    ]
+    return lines

@@ -1,0 +1,63 @@
+"""Words of the staff screens (PIN pad, staff menu, diagnostics), Russian and English."""
+
+from __future__ import annotations
+
+from kiosk.core.problems import Language
+
+STAFF_STRINGS: dict[str, tuple[str, str]] = {
+    "pin_title": ("Вход для сотрудников", "Staff only"),
+    "pin_hint": ("Введите ПИН-код", "Enter the PIN"),
+    "pin_wrong": ("Неверный ПИН-код. Осталось попыток: {tries}",
+                  "Wrong PIN. Tries left: {tries}"),
+    "pin_locked": ("Слишком много неверных попыток. Подождите {minutes} мин.",
+                   "Too many wrong tries. Wait {minutes} min."),
+    "pin_not_set": (
+        "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Администратор задаёт его на "
+        "компьютере киоска командой\nkiosk set-pin",
+        "No PIN has been set, so the staff menu is closed. An administrator sets it on the "
+        "kiosk's computer with the command\nkiosk set-pin",
+    ),
+    "pin_clear": ("Стереть", "Clear"),
+    "pin_cancel": ("Отмена", "Cancel"),
+    "pin_enter": ("Войти", "Enter"),
+    "staff_title": ("Меню сотрудников", "Staff menu"),
+    "staff_reload": ("Перечитать материалы", "Reload content"),
+    "staff_problems": ("Замечания к материалам", "Content problems"),
+    "staff_diagnostics": ("Диагностика", "Diagnostics"),
+    "staff_pattern": ("Проверка экрана", "Screen test"),
+    "staff_restart": ("Перезапустить киоск", "Restart the kiosk"),
+    "staff_exit": ("Выйти из киоска", "Quit the kiosk"),
+    "staff_back": ("Вернуться к заставке", "Back to the kiosk"),
+    "staff_confirm": ("Нажмите ещё раз, чтобы подтвердить", "Press again to confirm"),
+    "staff_reloading": ("Материалы перечитываются…", "Reloading the content…"),
+    "staff_reloaded": (
+        "Материалы перечитаны в {time}. Они появятся на экране, когда вы выйдете из меню.",
+        "Content reloaded at {time}. It shows once you leave this menu.",
+    ),
+    "staff_no_problems": ("Замечаний нет: материалы в порядке.",
+                          "No problems: the content is fine."),
+    "staff_problems_count": ("Ошибок: {errors}, предупреждений: {warnings}",
+                             "Errors: {errors}, warnings: {warnings}"),
+    "staff_page": ("{page} из {total}", "{page} of {total}"),
+    "pattern_hint": ("Коснитесь экрана, чтобы вернуться", "Touch the screen to go back"),
+    "diag_version": ("Версия программы: {version}", "Version: {version}"),
+    "diag_uptime": ("Работает без перезапуска: {uptime}", "Running for: {uptime}"),
+    "diag_memory": ("Память: {mb} МБ ({kind})", "Memory: {mb} MB ({kind})"),
+    "diag_content": ("Материалы: {root}", "Content: {root}"),
+    "diag_content_version": ("Версия материалов: {version}, загружены {when}",
+                             "Content version: {version}, loaded {when}"),
+    "diag_counts": ("Страниц: {pages}, историй: {stories}, картинок для раскраски: {colouring}",
+                    "Pages: {pages}, stories: {stories}, colouring pictures: {colouring}"),
+    "diag_problems": ("Ошибок в материалах: {errors}, предупреждений: {warnings}",
+                      "Content errors: {errors}, warnings: {warnings}"),
+    "diag_safe_mode": ("БЕЗОПАСНЫЙ РЕЖИМ: {reason}", "SAFE MODE: {reason}"),
+    "diag_errors": ("Последние ошибки и предупреждения:", "Last errors and warnings:"),
+    "diag_no_errors": ("Ошибок и предупреждений не было.", "No errors or warnings so far."),
+    "diag_screen": ("Экран: {width}×{height}", "Screen: {width}×{height}"),
+}
+
+
+def st(key: str, lang: Language, **args: object) -> str:
+    ru, en = STAFF_STRINGS[key]
+    text = ru if lang == "ru" else en
+    return text.format(**args) if args else text

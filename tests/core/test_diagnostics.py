@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from kiosk.core.diagnostics import (
+    ContentStatus,
+    content_version,
+    diagnostic_lines,
+    format_uptime,
+    memory_kib,
+)
+from kiosk.core.model import Content
+from kiosk.core.recent_log import RecentLog
+
+
+def test_memory_is_pss_from_the_kernel_or_rss(tmp_path: Path) -> None:
+    kib, kind = memory_kib()
+    assert kind == "PSS" and 10_000 < kib < 2_000_000
+    (tmp_path / "status").write_text("Name:\tx\nVmRSS:\t  5120 kB\n")
+    assert memory_kib(tmp_path) == (5120, "RSS")
+    assert memory_kib(tmp_path / "none") == (0, "?")
+
+
+def test_uptime_reads_as_days_and_a_clock() -> None:
+    assert format_uptime(59, "ru") == "00:00:59"
+    assert format_uptime(3 * 86400 + 4 * 3600 + 5 * 60 + 6, "ru") == "3 д 04:05:06"
+    assert format_uptime(86400, "en") == "1 d 00:00:00"
+
+
+def test_content_versions_are_short_and_follow_the_folder() -> None:
+    assert content_version(("a", 1)) == content_version(("a", 1))
+    assert content_version(("a", 1)) != content_version(("a", 2))
+    assert len(content_version(())) == 10
+
+
+def test_diagnostics_say_everything_staff_ask_about() -> None:
+    status = ContentStatus(Content(Path("/srv/content")), "abc123",
+                           dt.datetime(2026, 11, 27, 10, 30))
+    lines = diagnostic_lines("ru", "0.1.0", 3700, (81920, "PSS"), status,
+                             ["old warning", "new error"], (1920, 1080),
+                             safe_mode=(True, "три сбоя подряд"), extra=["Статистика: 12"])
+    text = "\n".join(lines)
+    assert lines[0] == "БЕЗОПАСНЫЙ РЕЖИМ: три сбоя подряд"
+    for expected in ("0.1.0", "01:01:40", "80 МБ (PSS)", "/srv/content", "abc123",
+                     "27.11.2026 10:30:00", "Страниц: 0", "1920×1080", "Статистика: 12"):
+        assert expected in text
+    assert text.index("new error") < text.index("old warning")  # newest first
+    english = diagnostic_lines("en", "0.1.0", 5, (0, "?"), status, [])
+    assert "No errors or warnings so far." in english
+    assert not any("SAFE MODE" in line for line in english)
+
+
+def test_recent_log_keeps_the_last_twenty_warnings_and_worse() -> None:
+    ring = RecentLog()
+    logger = logging.getLogger("test.recent")
+    logger.propagate = False
+    logger.addHandler(ring)
+    try:
+        logger.info("not kept")
+        for i in range(25):
+            logger.warning("warning %d", i)
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            logger.exception("slot failed")
+    finally:
+        logger.removeHandler(ring)
+    lines = ring.lines()
+    assert len(lines) == 20
+    assert "warning 6" in lines[0]
+    assert lines[-1].endswith("ERROR test.recent: slot failed [RuntimeError: boom]")
+    assert not any("not kept" in line for line in lines)

@@ -1,0 +1,345 @@
+"""Staff: the hidden corner gesture, the PIN pad, the staff menu and the screen test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.core import recent_log
+from kiosk.core.contrast import contrast_ratio
+from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
+from kiosk.core.model import Content
+from kiosk.core.pin import PinStore
+from kiosk.core.problems import Problem, Severity
+from kiosk.ui import theme as th
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.menu import Destination
+from kiosk.ui.pin_pad import ALERT
+from kiosk.ui.staff_menu import StaffAction
+from kiosk.ui.theme import Theme
+from tests.ui.conftest import FakeClock
+
+PIN = "2580"
+
+
+class FakeWall:
+    """The wall clock, moved by hand (lockouts are in wall-clock time)."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def wall() -> FakeWall:
+    return FakeWall()
+
+
+@pytest.fixture
+def pins(tmp_path: Path) -> PinStore:
+    store = PinStore(tmp_path / "state")
+    store.set_pin(PIN)
+    return store
+
+
+@pytest.fixture
+def staff_window(qtbot: QtBot, bundled: Content, clock: FakeClock, wall: FakeWall,
+                 size: tuple[int, int], pins: PinStore) -> Iterator[KioskWindow]:
+    win = KioskWindow(Theme(*size), bundled, clock, utc_now=wall, pins=pins)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.attract.stop()
+    win.session_timer.stop()
+
+
+def tap_at(window: KioskWindow, point: QPoint) -> None:
+    """A click as the screen delivers it: to the window, which hands it to the widget under
+    the point."""
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def shown(window: KioskWindow) -> QWidget:
+    return window.current_screen
+
+
+def tap(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def corner_taps(qtbot: QtBot, window: KioskWindow, clock: FakeClock, count: int = 5) -> None:
+    for _ in range(count):
+        tap_at(window, QPoint(30, 30))
+        clock.advance(0.3)
+    qtbot.wait(10)  # the PIN pad opens after the last tap has been handled
+
+
+def enter(qtbot: QtBot, window: KioskWindow, pin: str) -> None:
+    for digit in pin:
+        tap(qtbot, window.pin_pad.keys[digit])
+    tap(qtbot, window.pin_pad.enter)
+
+
+def test_five_corner_taps_open_the_pin_pad(qtbot: QtBot, staff_window: KioskWindow,
+                                           clock: FakeClock) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    assert shown(staff_window) is staff_window.pin_pad
+    assert staff_window.pin_pad.title.text() == "Вход для сотрудников"
+    assert staff_window.pin_pad.message.text() == "Введите ПИН-код"
+
+
+def test_five_finger_touches_in_the_corner_open_it_too(qtbot: QtBot, staff_window: KioskWindow,
+                                                       clock: FakeClock) -> None:
+    device = QTest.createTouchDevice()
+    for _ in range(5):
+        QTest.touchEvent(staff_window, device).press(0, QPoint(20, 20)).commit()
+        QTest.touchEvent(staff_window, device).release(0, QPoint(20, 20)).commit()
+        clock.advance(0.2)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.pin_pad)
+
+
+def test_four_taps_slow_taps_or_taps_elsewhere_do_not(qtbot: QtBot, staff_window: KioskWindow,
+                                                      clock: FakeClock) -> None:
+    corner_taps(qtbot, staff_window, clock, count=4)
+    assert shown(staff_window) is staff_window.menu  # an ordinary tap opened it
+    clock.advance(5)
+    corner_taps(qtbot, staff_window, clock, count=4)
+    tap_at(staff_window, QPoint(staff_window.width() // 2, 30))
+    corner_taps(qtbot, staff_window, clock, count=4)
+    assert shown(staff_window) is staff_window.menu
+    clock.advance(5)
+    for _ in range(5):
+        tap_at(staff_window, QPoint(30, 30))
+        clock.advance(1.1)  # five taps over four and a half seconds
+    qtbot.wait(10)
+    assert shown(staff_window) is staff_window.menu
+
+
+def test_the_corner_taps_are_ordinary_taps_on_the_screen_underneath(
+        qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
+    tap_at(staff_window, QPoint(30, 30))
+    assert shown(staff_window) is staff_window.menu  # attract → menu, as any tap
+    tap(qtbot, staff_window.menu.tiles[Destination.STORIES])
+    tap(qtbot, staff_window.stories.nav.next)
+    corner_taps(qtbot, staff_window, clock)
+    assert shown(staff_window) is staff_window.pin_pad
+    tap(qtbot, staff_window.pin_pad.cancel)
+    assert shown(staff_window) is staff_window.menu
+
+
+def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: FakeClock) -> None:
+    window = KioskWindow(Theme(1920, 1080), bundled, clock, pins=None)
+    qtbot.addWidget(window)
+    window.show()
+    corner_taps(qtbot, window, clock)
+    assert shown(window) is window.pin_pad
+    assert "kiosk set-pin" in window.pin_pad.message.text()
+    assert not window.pin_pad.keys["1"].isEnabled()
+    assert not window.pin_pad.enter.isEnabled()
+    window.set_language("en")
+    assert "kiosk set-pin" in window.pin_pad.message.text()
+    assert window.pin_pad.message.text().startswith("No PIN has been set")
+    window.attract.stop()
+    window.session_timer.stop()
+
+
+def test_the_right_pin_opens_the_staff_menu(qtbot: QtBot, staff_window: KioskWindow,
+                                            clock: FakeClock) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    tap(qtbot, staff_window.pin_pad.keys["9"])
+    tap(qtbot, staff_window.pin_pad.back)  # a slip of the finger, taken back
+    enter(qtbot, staff_window, PIN)
+    assert shown(staff_window) is staff_window.staff
+    assert staff_window.staff.title.text() == "Меню сотрудников"
+
+
+def test_a_wrong_pin_shakes_and_says_so(qtbot: QtBot, staff_window: KioskWindow,
+                                        clock: FakeClock) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    enter(qtbot, staff_window, "1111")
+    pad = staff_window.pin_pad
+    assert shown(staff_window) is pad
+    assert pad.message.text() == "Неверный ПИН-код. Осталось попыток: 4"
+    assert pad.dots.shake.state() == pad.dots.shake.State.Running
+    assert pad.dots.count == 0  # typed digits are gone
+    tap(qtbot, pad.keys["1"])
+    tap(qtbot, pad.clear)
+    assert pad.dots.count == 0
+
+
+def test_five_wrong_pins_lock_the_pad_for_five_minutes(qtbot: QtBot, staff_window: KioskWindow,
+                                                       clock: FakeClock, wall: FakeWall,
+                                                       pins: PinStore) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    for _ in range(5):
+        enter(qtbot, staff_window, "0000")
+    pad = staff_window.pin_pad
+    assert pad.message.text() == "Слишком много неверных попыток. Подождите 5 мин."
+    assert not pad.keys[PIN[0]].isEnabled()
+    enter(qtbot, staff_window, PIN)  # disabled keys: nothing happens
+    assert shown(staff_window) is pad
+    assert PinStore(pins.directory).seconds_locked(wall().timestamp()) == 300  # kept on disk
+    wall.advance(200)
+    pad.render_view()
+    assert pad.message.text() == "Слишком много неверных попыток. Подождите 2 мин."
+    wall.advance(100)
+    pad.render_view()
+    enter(qtbot, staff_window, PIN)
+    assert shown(staff_window) is staff_window.staff
+
+
+def test_staff_screens_close_on_idle_like_any_other(qtbot: QtBot, staff_window: KioskWindow,
+                                                    clock: FakeClock) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    for digit in "25":
+        tap(qtbot, staff_window.pin_pad.keys[digit])
+    settings = staff_window.content.settings
+    clock.advance(settings.idle_seconds)
+    qtbot.waitUntil(staff_window.overlay.isVisible)
+    clock.advance(settings.warning_seconds)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.attract)
+    assert staff_window.pin_pad.digits == ""  # nothing typed is kept
+    corner_taps(qtbot, staff_window, clock)
+    enter(qtbot, staff_window, PIN)
+    tap(qtbot, staff_window.staff.buttons[StaffAction.PATTERN])
+    assert shown(staff_window) is staff_window.pattern
+    clock.advance(settings.idle_seconds)
+    qtbot.waitUntil(staff_window.overlay.isVisible)
+    clock.advance(settings.warning_seconds)
+    qtbot.waitUntil(lambda: shown(staff_window) is staff_window.attract)
+
+
+def open_staff_menu(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    corner_taps(qtbot, window, clock)
+    enter(qtbot, window, PIN)
+    assert shown(window) is window.staff
+
+
+def test_reload_asks_the_app_and_says_when_it_is_done(qtbot: QtBot, staff_window: KioskWindow,
+                                                      clock: FakeClock) -> None:
+    open_staff_menu(qtbot, staff_window, clock)
+    with qtbot.waitSignal(staff_window.reload_requested):
+        tap(qtbot, staff_window.staff.buttons[StaffAction.RELOAD])
+    assert staff_window.staff.status_label.text() == "Материалы перечитываются…"
+    broken = replace(staff_window.content, problems=(
+        Problem("stories/bad.md", 3, Severity.ERROR, "bad_date", {"value": "31.02"}),))
+    staff_window.update_content(broken)  # what the reloader hands over
+    assert staff_window.staff.status_label.text().startswith("Материалы перечитаны в ")
+    assert shown(staff_window) is staff_window.staff  # staff stay where they are
+    tap(qtbot, staff_window.staff.buttons[StaffAction.PROBLEMS])
+    lines = staff_window.staff.text.lines
+    assert lines[0] == "Ошибок: 1, предупреждений: 0"
+    assert lines[-1].startswith("stories/bad.md:3: ")
+    tap(qtbot, staff_window.staff.buttons[StaffAction.BACK])
+    assert shown(staff_window) is staff_window.attract
+    assert staff_window.content is broken  # the new content went in once staff left
+
+
+def test_diagnostics_show_version_memory_content_and_last_errors(
+        qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
+    ring = recent_log.install()
+    logging.getLogger("kiosk.test").warning("a picture did not decode")
+    staff_window.safe_mode = (True, "three crashes in a row")
+    staff_window.diagnostic_extra = lambda: ["Statistics: 42 sessions today"]
+    open_staff_menu(qtbot, staff_window, clock)
+    text = "\n".join(staff_window.staff.text.lines)
+    assert "Версия программы: 0.1.0" in text
+    assert "МБ (PSS)" in text
+    assert "Страниц: 7, историй: 15, картинок для раскраски: 9" in text
+    assert "a picture did not decode" in text
+    assert "БЕЗОПАСНЫЙ РЕЖИМ: three crashes in a row" in text
+    assert "Statistics: 42 sessions today" in text
+    assert ring.lines()
+
+
+def test_long_panels_turn_pages_and_nothing_is_cut(qtbot: QtBot, staff_window: KioskWindow,
+                                                   clock: FakeClock) -> None:
+    many = tuple(Problem(f"stories/s{i:02d}.md", i, Severity.WARNING, "unknown_key",
+                         {"key": f"tilte{i}", "suggest": "title"}) for i in range(1, 60))
+    staff_window.content = replace(staff_window.content, problems=many)
+    open_staff_menu(qtbot, staff_window, clock)
+    staff = staff_window.staff
+    tap(qtbot, staff.buttons[StaffAction.PROBLEMS])
+    assert len(staff.text.pages) > 1
+    assert sum(len(page) for page in staff.text.pages) == len(staff.text.lines)
+    assert not staff.previous.isEnabled() and staff.next.isEnabled()
+    tap(qtbot, staff.next)
+    assert staff.text.page == 1 and staff.counter.text() == f"2 из {len(staff.text.pages)}"
+
+
+def test_screen_test_fills_the_screen_and_a_tap_returns(qtbot: QtBot, staff_window: KioskWindow,
+                                                        clock: FakeClock) -> None:
+    open_staff_menu(qtbot, staff_window, clock)
+    tap(qtbot, staff_window.staff.buttons[StaffAction.PATTERN])
+    pattern = staff_window.pattern
+    assert pattern.geometry() == staff_window.rect()
+    image = pattern.grab().toImage()
+    assert image.pixelColor(0, 0).name() == "#ffffff"  # the 1-pixel border
+    assert image.pixelColor(3, 3).name() == "#ff0000"  # the corner mark
+    width, height = pattern.physical_size()
+    assert (width, height) == (staff_window.width(), staff_window.height())
+    tap(qtbot, pattern)
+    assert shown(staff_window) is staff_window.staff
+
+
+def test_restart_and_quit_need_a_second_press(qtbot: QtBot, staff_window: KioskWindow,
+                                              clock: FakeClock) -> None:
+    open_staff_menu(qtbot, staff_window, clock)
+    codes: list[int] = []
+    staff_window.exit_requested.connect(codes.append)
+    staff = staff_window.staff
+    tap(qtbot, staff.buttons[StaffAction.RESTART])
+    assert codes == [] and staff.status_label.text() == "Нажмите ещё раз, чтобы подтвердить"
+    tap(qtbot, staff.buttons[StaffAction.EXIT])  # another button: asks again
+    assert codes == []
+    tap(qtbot, staff.buttons[StaffAction.RESTART])
+    tap(qtbot, staff.buttons[StaffAction.RESTART])
+    assert codes == [EXIT_RESTART]
+    assert not staff_window.allow_close
+    staff_window.close()
+    assert staff_window.isVisible()  # a restart is the app's to do, not a closed window
+    tap(qtbot, staff.buttons[StaffAction.EXIT])
+    tap(qtbot, staff.buttons[StaffAction.EXIT])
+    assert codes == [EXIT_RESTART, EXIT_OK]
+    staff_window.close()
+    assert not staff_window.isVisible()
+
+
+def test_no_staff_gesture_from_inside_the_staff_screens(qtbot: QtBot, staff_window: KioskWindow,
+                                                        clock: FakeClock) -> None:
+    open_staff_menu(qtbot, staff_window, clock)
+    corner_taps(qtbot, staff_window, clock)
+    assert shown(staff_window) is staff_window.staff
+
+
+def test_the_pin_pad_warning_colour_reads_well() -> None:
+    assert contrast_ratio(ALERT, th.PAPER) >= 7.0
+
+
+def test_every_staff_button_is_big_enough(staff_window: KioskWindow, size: tuple[int, int]) -> None:
+    smallest = Theme(*size).px(96)
+    pad = staff_window.pin_pad
+    staff_window.show_screen(pad)
+    keys = [*pad.keys.values(), pad.clear, pad.back, pad.enter, pad.cancel]
+    assert len(keys) == 14
+    assert all(min(b.width(), b.height()) >= smallest for b in keys)
+    staff_window.show_screen(staff_window.staff)
+    assert all(min(b.width(), b.height()) >= smallest
+               for b in staff_window.staff.buttons.values())
