@@ -154,6 +154,15 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins)
     ops = Operations(window, startup.config, startup.guard, startup.decision, startup.logs) \
         if startup is not None else None
+    if startup is not None and startup.decision is not None:
+        window.safe_mode = (startup.decision.safe_mode, startup.decision.reason("ru"))
+
+    def queue_health() -> list[str]:
+        if window.queue is None:
+            return []
+        return [window.queue.follower.health(window.clock()).describe(window.lang)]
+
+    window.diagnostic_extra = queue_health  # the staff diagnostics screen shows it
     if on_window is not None:
         on_window(window)
     if windowed:  # trying it out at a desk: the window may be closed
