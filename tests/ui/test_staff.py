@@ -160,6 +160,26 @@ def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: Fak
     window.session_timer.stop()
 
 
+def test_a_pin_set_while_the_kiosk_runs_opens_the_pad_at_the_next_try(
+        qtbot: QtBot, bundled: Content, clock: FakeClock, tmp_path: Path) -> None:
+    store = PinStore(tmp_path)
+    window = KioskWindow(Theme(1920, 1080), bundled, clock, pins=store)
+    qtbot.addWidget(window)
+    window.show()
+    corner_taps(qtbot, window, clock)
+    assert not window.pin_pad.keys["1"].isEnabled()  # no PIN yet
+    tap(qtbot, window.pin_pad.cancel)
+    PinStore(tmp_path).set_pin(PIN)  # `kiosk set-pin` on the kiosk's computer
+    clock.advance(5)
+    corner_taps(qtbot, window, clock)
+    assert shown(window) is window.pin_pad
+    assert window.pin_pad.keys["1"].isEnabled()
+    enter(qtbot, window, PIN)
+    assert shown(window) is window.staff
+    window.attract.stop()
+    window.session_timer.stop()
+
+
 def test_the_right_pin_opens_the_staff_menu(qtbot: QtBot, staff_window: KioskWindow,
                                             clock: FakeClock) -> None:
     corner_taps(qtbot, staff_window, clock)

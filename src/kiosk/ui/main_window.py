@@ -363,6 +363,7 @@ class KioskWindow(QWidget):
         if self.session.phase is Phase.ATTRACT:
             self._touched()
         self.overlay.hide()
+        self.pin_pad.reset()  # afresh: a PIN set meanwhile with `kiosk set-pin` counts now
         self.show_screen(self.pin_pad)
 
     def _staff_action(self, action: StaffAction) -> None:
