@@ -41,7 +41,7 @@ def test_messages_go_to_stderr_and_the_file(tmp_path: Path, restore_logging: Non
     logs.close()
     assert "привет, журнал" in err.getvalue()
     assert "привет, журнал" in (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
-    assert list(logs.recent.lines)[-1].endswith("привет, журнал")
+    assert logs.recent.lines()[-1].endswith("привет, журнал")
 
 
 def test_total_size_is_bounded(tmp_path: Path, restore_logging: None) -> None:

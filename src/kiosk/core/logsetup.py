@@ -14,15 +14,16 @@ import contextlib
 import logging
 import os
 import sys
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from kiosk.core import recent_log
+from kiosk.core.recent_log import RecentLog
+
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 4  # kiosk.log + kiosk.log.1 … .4: five files, 10 MB at most
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-RECENT = 20  # last warnings and errors kept for the staff diagnostics screen
 
 
 class SafeRotatingFileHandler(logging.FileHandler):
@@ -99,25 +100,10 @@ class SafeRotatingFileHandler(logging.FileHandler):
             print(message, file=target, flush=True)
 
 
-class RecentProblems(logging.Handler):
-    """The last few warnings and errors, formatted, for the staff diagnostics screen."""
-
-    def __init__(self, size: int = RECENT) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: deque[str] = deque(maxlen=size)
-        self.setFormatter(logging.Formatter(FORMAT))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.lines.append(self.format(record))
-        except Exception:
-            self.handleError(record)
-
-
 @dataclass
 class Logging:
     file: SafeRotatingFileHandler | None
-    recent: RecentProblems
+    recent: RecentLog  # the one ring the staff diagnostics screen reads
     handlers: list[logging.Handler] = field(default_factory=list)
 
     @property
@@ -145,8 +131,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO,
     formatter = logging.Formatter(FORMAT)
     console = logging.StreamHandler(stderr if stderr is not None else sys.stderr)
     console.setFormatter(formatter)
-    recent = RecentProblems()
-    handlers: list[logging.Handler] = [console, recent]
+    handlers: list[logging.Handler] = [console]
     file_handler: SafeRotatingFileHandler | None = None
     if log_dir is not None:
         try:
@@ -161,4 +146,5 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO,
             handlers.append(file_handler)
     for handler in handlers:
         root.addHandler(handler)
-    return Logging(file_handler, recent, handlers)
+    recent = recent_log.install(root)
+    return Logging(file_handler, recent, [*handlers, recent])

@@ -41,11 +41,14 @@ _installed: RecentLog | None = None
 
 
 def install(logger: logging.Logger | None = None) -> RecentLog:
-    """Attach the one ring to the root logger (once) and return it."""
+    """Attach the one ring to the root logger (again, if logging was set up anew since) and
+    return it."""
     global _installed
     if _installed is None:
         _installed = RecentLog()
-        (logger or logging.getLogger()).addHandler(_installed)
+    target = logger or logging.getLogger()
+    if _installed not in target.handlers:
+        target.addHandler(_installed)
     return _installed
 
 
