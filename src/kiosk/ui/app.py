@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import linecache
 import logging
@@ -91,6 +92,14 @@ def install_error_handlers(loop: asyncio.AbstractEventLoop | None = None) -> Err
         loop.set_exception_handler(ERRORS.loop_handler)
     recent_log.install()
     return ERRORS
+
+
+def release_freed_memory() -> None:
+    """Hand the heap glibc keeps after frees (of pixmaps, colouring arrays, worker threads'
+    arenas) back to the system: without it PSS creeps up by ~10 MB over a day's visitors with
+    no leak behind it. A few milliseconds, done when a visitor has gone."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def create_application() -> QApplication:
@@ -187,6 +196,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         finished.set()
 
     window.exit_requested.connect(staff_exit)
+    window.visitor_left.connect(release_freed_memory)
 
     content = await loading
     log_problems(content)

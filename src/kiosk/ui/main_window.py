@@ -58,6 +58,7 @@ class KioskWindow(QWidget):
     session_event = Signal(object)  # each SessionEvent, for statistics and monitoring
     reload_requested = Signal()  # staff: read the content folder again now
     exit_requested = Signal(int)  # staff: end the program with this status
+    visitor_left = Signal()  # the session ended and every screen was wiped
 
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
@@ -282,6 +283,7 @@ class KioskWindow(QWidget):
         for screen in self.screens:
             screen.reset()
         self.show_screen(self.attract)
+        self.visitor_left.emit()
 
     # -- the queue -------------------------------------------------------------------------
 
