@@ -11,6 +11,7 @@ another version) makes the kiosk read the folder as if there were no index: slow
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import marshal
@@ -37,6 +38,7 @@ Stamp = bytes | None  # size, mtime, ctime (ns) and inode, packed; None: the fil
 Dependencies = tuple[tuple[str, Stamp], ...]
 
 
+@functools.cache  # the code does not change while it runs
 def reader_version() -> str:
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     for path in _READERS:

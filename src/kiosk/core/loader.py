@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import re
 import struct
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -179,6 +177,9 @@ class ContentLoader:
                 path, lambda p: self._load_story(p, settings))) is not None)
         # A whole folder read afresh (kiosk check): the stories in chunks, one process a core;
         # their problems come back in the order of the files, as if read here.
+        import multiprocessing  # here: the kiosk itself never reads in processes
+        from concurrent.futures import ProcessPoolExecutor
+
         chunks = [paths[i:i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)]
         context = multiprocessing.get_context("spawn")  # the caller may be running Qt
         with ProcessPoolExecutor(self.workers, context) as pool:
