@@ -138,6 +138,16 @@ def test_inotify_brings_a_change_in_without_waiting_for_the_next_look(
         qtbot.waitUntil(lambda: reloader.watcher.watching == str(release), timeout=2000)
         (release / "stories" / "y.md").write_text(story("И ещё одна"), encoding="utf-8")
         qtbot.waitUntil(lambda: "И ещё одна" in titles(window), timeout=2000)
+
+        folder.unlink()  # gone for a while (a deployment gone wrong), then back
+        qtbot.waitUntil(lambda: any(p.code == "missing_folder"
+                                    for p in reloader.content.problems), timeout=3000)
+        third = make_folder(tmp_path / "release-3", stories={"x.md": story("Снова на месте")})
+        folder.symlink_to(third)
+        qtbot.waitUntil(lambda: titles(window) == ["Снова на месте"], timeout=3000)
+        qtbot.waitUntil(lambda: reloader.watcher.watching == str(third), timeout=2000)
+        (third / "stories" / "w.md").write_text(story("Замечена сразу"), encoding="utf-8")
+        qtbot.waitUntil(lambda: "Замечена сразу" in titles(window), timeout=2000)
     finally:
         reloader.stop()
         window.attract.stop()

@@ -61,9 +61,11 @@ class ContentReloader(QObject):
         self.watcher = FolderWatcher(root, self)
         self.watcher.nudged.connect(self._nudged)
         self._nudged_while_busy = False
+        self._watch_tried: object = None
 
     def start(self) -> None:
-        self.watcher.start()
+        if self.watcher.start():
+            self._watch_tried = self.watcher.watching
         self.timer.start()
 
     def stop(self) -> None:
@@ -116,8 +118,12 @@ class ContentReloader(QObject):
         # A folder of 37,000 files takes ~0.3 s to look at: look less often, so watching
         # never costs more than about a tenth of a core (inotify speaks up in between).
         self.timer.setInterval(max(self.interval_ms, round(took * 10_000)))
-        if current and current[0] != self.watcher.watching and self.watcher.watching:
-            self.watcher.start()  # the release link was flipped: watch the new folder
+        real = current[0] if current and current[0] not in ("missing", "unreadable") else None
+        if real is not None and real != self.watcher.watching and real != self._watch_tried:
+            # A flipped release link, or a folder back after it was gone: watch it (once a
+            # folder: where inotify cannot, the timer's looks carry on alone).
+            self._watch_tried = real
+            self.watcher.start()
         if not self.decider.look(current, self.clock()):
             if self.decider.waiting:
                 self.settle_timer.start()
