@@ -4,6 +4,11 @@ Reading 37,000 stories makes about 400,000 long-lived objects. Made in one go, t
 full collections of everything the process holds, each of which stops every thread, the UI's
 included, for up to 150 ms. Content holds no reference cycles, so it needs no cycle
 collection: it is freed by reference counting when newer content replaces it.
+
+The price: objects alive at a freeze that later become part of a reference cycle are never
+collected. Loads happen at start and when staff change the folder, and each sets aside only
+what a moment's work leaves in such cycles (a few asyncio futures): bytes per change, where a
+full collection of 37,000 stories would stall the screen on every one.
 """
 
 from __future__ import annotations
