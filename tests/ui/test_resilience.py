@@ -137,6 +137,36 @@ def test_staff_restart_and_quit_end_the_process_with_their_status(tmp_path: Path
     assert result.returncode == status, result.stderr[-3000:]
 
 
+SIGTERM_MID_TRANSITION = """
+import os, signal, sys
+from pathlib import Path
+from PySide6.QtCore import QAbstractAnimation
+from kiosk.ui import app
+
+def watch(window):
+    attract = window.attract
+    def started(state, _old):
+        if state == QAbstractAnimation.State.Running:  # a fade has begun
+            print("MID-TRANSITION", flush=True)
+            os.kill(os.getpid(), signal.SIGTERM)
+    attract.stage.animation.stateChanged.connect(started)
+    # The first slide is on screen: move on to the next at once, with its transition.
+    attract.stage.painted.connect(lambda: attract.slide_timer.start(0))
+
+sys.exit(app.run(Path(sys.argv[1]), size=(1280, 720), on_window=watch))
+"""
+
+
+def test_sigterm_during_a_transition_ends_the_kiosk_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", SIGTERM_MID_TRANSITION,
+                             str(REPO / "content")],
+                            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert "MID-TRANSITION" in result.stdout, result.stderr[-3000:]
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert '"state": "clean"' in (tmp_path / "starts.json").read_text()
+
+
 class JumpyWall:
     """A wall clock that staff, NTP or a dead CMOS battery move by hours."""
 
