@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.model import Content
 from kiosk.core.playlist import SlideKind
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock
 
 
@@ -182,3 +186,16 @@ def test_attract_moves_to_the_next_slide_with_a_transition(qtbot: QtBot, window:
     assert attract.playlist.current != first
     assert attract.stage.current.cacheKey() != shown
     assert attract.playlist.current.kind in set(SlideKind)
+
+
+def test_the_attract_clock_shows_the_centres_time_not_the_computers(
+        qtbot: QtBot, bundled: Content, clock: FakeClock) -> None:
+    # 07:00 UTC is 10:00 in Moscow (kiosk.yaml's `timezone`), whatever zone the computer is in.
+    moment = dt.datetime(2026, 8, 22, 7, 0, tzinfo=dt.UTC)
+    window = KioskWindow(Theme(1920, 1080), bundled, clock, utc_now=lambda: moment)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.attract.clock_label.text() == "10:00"
+    assert "22 августа 2026" in window.attract.date_label.text()
+    window.attract.stop()

@@ -421,7 +421,9 @@ class AttractScreen(Screen):
         self.reschedule()
 
     def _update_clock(self) -> None:
-        now = dt.datetime.now()
+        # The centre's time (kiosk.yaml `timezone`), as the schedules use: a kiosk computer
+        # left on UTC would otherwise show a clock three hours off in Moscow.
+        now = self.wall() or dt.datetime.now()
         self.clock_label.setText(now.strftime("%H:%M"))
         self.date_label.setText(format_date(now.date(), self.lang, weekday=True))
         if self.isVisible():
