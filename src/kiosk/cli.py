@@ -196,8 +196,9 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     from kiosk.ui.line_art import line_art_problem
     from kiosk.ui.resources import probe_image
 
+    # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
     content = load_content(content_dir, probe_image, line_art_problem,
-                           workers=os.cpu_count() or 1)
+                           workers=min(4, os.cpu_count() or 1))
     content = replace(content, problems=(*content.problems, *text_fit_problems(content)))
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)

@@ -132,7 +132,7 @@ def _doubtful_stories(windows: dict[str, KioskWindow],
                for lang in LANGUAGES))
         for index, story in enumerate(content.stories)]
     chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    workers = min(os.cpu_count() or 1, len(chunks))
+    workers = min(4, os.cpu_count() or 1, len(chunks))  # each holds Qt: ~100 MB
     if len(texts) < WORKERS_FROM or workers < 2:
         return _measure_chunk(measures, texts)
     context = multiprocessing.get_context("spawn")  # never fork a process running Qt
