@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 
@@ -54,7 +55,9 @@ class Background(QObject):
         def deliver(result: Any) -> None:
             self._relays.discard(relay)
             relay.deleteLater()
-            if generation == self._generation:
+            # The screen that asked may be gone meanwhile (rebuilt for the high-contrast
+            # mode): then its widgets are too, and the result has nowhere to go.
+            if generation == self._generation and shiboken6.isValid(self):
                 done(result)
 
         relay = _Relay(deliver)
