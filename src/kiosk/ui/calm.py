@@ -14,8 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetrics,
     QHideEvent,
     QPainter,
     QPainterPath,
@@ -44,7 +42,7 @@ from kiosk.core.i18n import tr
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, TextSpot, TouchButton, text_label
+from kiosk.ui.widgets import BigButton, Icon, PictureTile, text_label
 
 FRAME_MS = 16  # about 60 frames a second
 
@@ -68,25 +66,22 @@ def rhythm_path(pattern: Pattern, box: QRectF) -> QPainterPath:
     return path
 
 
-class PatternButton(TouchButton):
+class PatternButton(PictureTile):
     """One rhythm to choose: its pictogram, its name and a line saying what to do."""
 
+    TITLE_PX = (56, 50, 44)
+    SMALL_SUBTITLE_FROM_PX = 44
+    PRESSED_DARKER = 125
+
     def __init__(self, theme: Theme, pattern: Pattern, background: str) -> None:
-        super().__init__()
-        self.theme = theme
+        super().__init__(theme, background)
         self.pattern = pattern
-        colours = theme.colours
-        self.rim = QColor(background) if colours.outline else QColor()
-        self.fill = QColor(colours.paper if colours.outline else background)
-        self.ink = QColor(colours.ink if colours.outline else colours.white)
-        self.subtitle = ""
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(theme.px(240))
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.px(700), self.theme.px(360))
 
-    def _layout(self) -> tuple[QRectF, QRectF, QRectF, QFont, QFont, bool]:
+    def boxes(self) -> tuple[QRectF, QRectF]:
         rect = QRectF(self.rect())
         pad = self.theme.px(40)
         picture = QRectF(rect.left() + pad, rect.top() + pad, min(rect.width() * 0.3,
@@ -95,59 +90,15 @@ class PatternButton(TouchButton):
         picture = QRectF(picture.left(), rect.center().y() - side / 2, side, side)
         text_box = QRectF(picture.right() + pad, rect.top() + pad,
                           rect.right() - picture.right() - 2 * pad, rect.height() - 2 * pad)
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
-        gap = self.theme.px(12)
-        for title_px in (56, 50, 44):
-            title_font = self.theme.font(self.theme.text_px(title_px), bold=True)
-            sub_font = self.theme.font(self.theme.text_px(36 if title_px > 44 else 32))
-            title = QFontMetrics(title_font).boundingRect(text_box.toRect(), flags, self.text())
-            sub = QFontMetrics(sub_font).boundingRect(text_box.toRect(), flags, self.subtitle)
-            total = title.height() + gap + sub.height()
-            fits = (total <= text_box.height() and title.width() <= text_box.width() + 1
-                    and sub.width() <= text_box.width() + 1)
-            if fits:
-                break
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
-        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
-        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
-                          sub.height())
-        return picture, title_rect, sub_rect, title_font, sub_font, fits
+        return picture, text_box
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect())
-        radius = self.theme.px(40)
-        fill = self.fill
-        if self.rim.isValid():
-            rim = self.theme.px(12 if self.isDown() else 6)
-            painter.setPen(QPen(self.rim, rim))
-            rect = rect.adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
-        else:
-            painter.setPen(Qt.PenStyle.NoPen)
-            fill = fill.darker(125) if self.isDown() else fill
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, radius, radius)
-        picture, title_rect, sub_rect, title_font, sub_font, _ = self._layout()
+    def paint_picture(self, painter: QPainter, box: QRectF) -> None:
         pen = QPen(self.ink, self.theme.px(10))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(rhythm_path(self.pattern, picture))
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
-        painter.setFont(title_font)
-        painter.drawText(title_rect, flags, self.text())
-        painter.setFont(sub_font)
-        painter.drawText(sub_rect, flags, self.subtitle)
-        painter.end()
-
-    def text_spots(self) -> list[TextSpot]:
-        _, title_rect, sub_rect, title_font, sub_font, fits = self._layout()
-        return [TextSpot(self.text(), title_rect.toRect(), self.ink, title_font.pixelSize(),
-                         True, fits),
-                TextSpot(self.subtitle, sub_rect.toRect(), self.ink, sub_font.pixelSize(),
-                         False, fits)]
+        painter.drawPath(rhythm_path(self.pattern, box))
 
 
 class BreathView(QWidget):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from kiosk.core.problems import Language
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, IconButton, TextSpot, TouchButton, text_label
+from kiosk.ui.widgets import BigButton, IconButton, PictureTile, text_label
 
 
 class Destination(Enum):
@@ -39,22 +38,14 @@ TILES: tuple[tuple[Destination, str, str], ...] = (
 )
 
 
-class Tile(TouchButton):
-    """A whole tile is one button: icon, title and a line under it. In the high-contrast mode
-    it is black with a thick rim of its colour, and white type."""
+class Tile(PictureTile):
+    """A whole tile is one button: icon, title and a line under it."""
 
-    TITLE_PX = (54, 48, 42, 38)  # the largest at which the title fits whole (at 1080p)
+    PRESSED_DARKER = 130
 
     def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
-        super().__init__()
-        self.theme = theme
-        colours = theme.colours
-        self.rim = QColor(background) if colours.outline else QColor()
-        self.background = QColor(colours.paper if colours.outline else background)
-        self.ink = QColor(colours.ink if colours.outline else colours.white)
+        super().__init__(theme, background)
         self.icon_pixmap = icon
-        self.subtitle = ""
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.px(480), self.theme.px(300))
@@ -64,13 +55,11 @@ class Tile(TouchButton):
         """Wide, short tiles: the icon beside the words, not above them."""
         return self.width() > self.height() * 1.6
 
-    def _flags(self) -> int:
+    def text_flags(self) -> int:
         align = Qt.AlignmentFlag.AlignLeft if self.horizontal else Qt.AlignmentFlag.AlignHCenter
         return int(align | Qt.TextFlag.TextWordWrap)
 
-    def _layout(self) -> tuple[QRectF, QRectF, QRectF, QFont, QFont, bool]:
-        """Where the icon, the title and the subtitle go, and at which type size: the largest
-        at which both fit whole."""
+    def boxes(self) -> tuple[QRectF, QRectF]:
         rect = QRectF(self.rect())
         pad = self.theme.px(36)
         icon_side = min(rect.height() * (0.62 if self.horizontal else 0.42), rect.width() * 0.5)
@@ -84,59 +73,10 @@ class Tile(TouchButton):
                               icon_side, icon_side)
             text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
                               rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
-        flags = self._flags()
-        gap = self.theme.px(12)
-        for title_px in self.TITLE_PX:
-            title_font = self.theme.font(self.theme.text_px(title_px), bold=True)
-            sub_font = self.theme.font(self.theme.text_px(36 if title_px > 42 else 32))
-            title = _measure(title_font, text_box, flags, self.text())
-            sub = _measure(sub_font, text_box, flags, self.subtitle)
-            total = title.height() + gap + sub.height()
-            fits = (total <= text_box.height() and title.width() <= text_box.width() + 1
-                    and sub.width() <= text_box.width() + 1)
-            if fits:
-                break
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
-        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
-        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
-                          sub.height())
-        return icon_box, title_rect, sub_rect, title_font, sub_font, fits
+        return icon_box, text_box
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        rect = QRectF(self.rect())
-        radius = self.theme.px(40)
-        fill = self.background
-        if self.rim.isValid():
-            rim = self.theme.px(12 if self.isDown() else 6)
-            painter.setPen(QPen(self.rim, rim))
-            rect = rect.adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
-        else:
-            painter.setPen(Qt.PenStyle.NoPen)
-            fill = fill.darker(130) if self.isDown() else fill
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, radius, radius)
-        icon_box, title_rect, sub_rect, title_font, sub_font, _ = self._layout()
-        painter.drawPixmap(icon_box.toRect(), self.icon_pixmap)
-        painter.setPen(self.ink)
-        painter.setFont(title_font)
-        painter.drawText(title_rect, self._flags(), self.text())
-        painter.setFont(sub_font)
-        painter.drawText(sub_rect, self._flags(), self.subtitle)
-        painter.end()
-
-    def text_spots(self) -> list[TextSpot]:
-        _, title_rect, sub_rect, title_font, sub_font, fits = self._layout()
-        return [TextSpot(self.text(), title_rect.toRect(), self.ink, title_font.pixelSize(),
-                         True, fits),
-                TextSpot(self.subtitle, sub_rect.toRect(), self.ink, sub_font.pixelSize(),
-                         False, fits)]
-
-
-def _measure(font: QFont, box: QRectF, flags: int, text: str) -> QRect:
-    return QFontMetrics(font).boundingRect(box.toRect(), flags, text)
+    def paint_picture(self, painter: QPainter, box: QRectF) -> None:
+        painter.drawPixmap(box.toRect(), self.icon_pixmap)
 
 
 class MenuScreen(Screen):

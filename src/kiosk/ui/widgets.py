@@ -7,11 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QFont,
+    QFontMetrics,
     QImage,
     QMouseEvent,
     QPainter,
@@ -42,6 +45,15 @@ class TextSpot:
     pixel_size: int
     bold: bool
     fits: bool = True  # the whole text fits in `rect` (nothing cut)
+
+
+class TileLayout(NamedTuple):
+    picture: QRectF
+    title_rect: QRectF
+    subtitle_rect: QRectF
+    title_font: QFont
+    subtitle_font: QFont
+    fits: bool  # both texts whole at the chosen size
 
 
 def tinted(image: QImage, colour: QColor) -> QImage:
@@ -204,6 +216,91 @@ class TouchButton(QAbstractButton):
         super().__init__(parent)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+class PictureTile(TouchButton):
+    """A large button that is a picture, a title and a line under it: the menu's tiles, the
+    calm screen's rhythms. The title takes the largest of `TITLE_PX` at which both texts
+    fit whole. In the high-contrast mode the tile is black with a thick rim of its colour."""
+
+    TITLE_PX: tuple[int, ...] = (54, 48, 42, 38)  # at 1080p
+    SMALL_SUBTITLE_FROM_PX = 42  # a title this size or smaller takes a smaller subtitle
+    PRESSED_DARKER = 130  # percent, for the press shade of a filled tile
+
+    def __init__(self, theme: Theme, background: str) -> None:
+        super().__init__()
+        self.theme = theme
+        colours = theme.colours
+        self.rim = QColor(background) if colours.outline else QColor()
+        self.fill = QColor(colours.paper if colours.outline else background)
+        self.ink = QColor(colours.ink if colours.outline else colours.white)
+        self.subtitle = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def boxes(self) -> tuple[QRectF, QRectF]:
+        """Where the picture goes, and the box the two texts share."""
+        raise NotImplementedError
+
+    def paint_picture(self, painter: QPainter, box: QRectF) -> None:
+        raise NotImplementedError
+
+    def text_flags(self) -> int:
+        return int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
+
+    def tile_layout(self) -> TileLayout:
+        picture, text_box = self.boxes()
+        flags = self.text_flags()
+        gap = self.theme.px(12)
+        box = text_box.toRect()
+        for title_px in self.TITLE_PX:
+            title_font = self.theme.font(self.theme.text_px(title_px), bold=True)
+            sub_px = 32 if title_px <= self.SMALL_SUBTITLE_FROM_PX else 36
+            sub_font = self.theme.font(self.theme.text_px(sub_px))
+            title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
+            sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
+            total = title.height() + gap + sub.height()
+            fits = (total <= text_box.height() and title.width() <= text_box.width() + 1
+                    and sub.width() <= text_box.width() + 1)
+            if fits:
+                break
+        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
+        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
+        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
+                          sub.height())
+        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        rect = QRectF(self.rect())
+        radius = self.theme.px(40)
+        fill = self.fill
+        if self.rim.isValid():
+            rim = self.theme.px(12 if self.isDown() else 6)  # pressed: the rim thickens
+            painter.setPen(QPen(self.rim, rim))
+            rect = rect.adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            fill = fill.darker(self.PRESSED_DARKER) if self.isDown() else fill
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, radius, radius)
+        layout = self.tile_layout()
+        self.paint_picture(painter, layout.picture)
+        painter.setPen(self.ink)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setFont(layout.title_font)
+        painter.drawText(layout.title_rect, self.text_flags(), self.text())
+        painter.setFont(layout.subtitle_font)
+        painter.drawText(layout.subtitle_rect, self.text_flags(), self.subtitle)
+        painter.end()
+
+    def text_spots(self) -> list[TextSpot]:
+        layout = self.tile_layout()
+        return [TextSpot(self.text(), layout.title_rect.toRect(), self.ink,
+                         layout.title_font.pixelSize(), True, layout.fits),
+                TextSpot(self.subtitle, layout.subtitle_rect.toRect(), self.ink,
+                         layout.subtitle_font.pixelSize(), False, layout.fits)]
 
 
 class BigButton(TouchButton):
