@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -49,13 +50,30 @@ def size(request: pytest.FixtureRequest) -> tuple[int, int]:
     return SIZES[request.param]
 
 
+WindowFactory = Callable[..., KioskWindow]
+
+
 @pytest.fixture
-def window(qtbot: QtBot, bundled: Content, clock: FakeClock,
-           size: tuple[int, int]) -> Iterator[KioskWindow]:
-    win = KioskWindow(Theme(*size), bundled, clock)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.attract.stop()
-    win.session_timer.stop()
+def make_window(qtbot: QtBot, bundled: Content, clock: FakeClock,
+                size: tuple[int, int]) -> Iterator[WindowFactory]:
+    """Shows a kiosk window on the bundled content, with the fake clock; keyword arguments
+    go to KioskWindow (a wall clock, a PIN store). Its timers are stopped afterwards."""
+    made: list[KioskWindow] = []
+
+    def make(**options: Any) -> KioskWindow:
+        win = KioskWindow(Theme(*size), bundled, clock, **options)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.attract.stop()
+        win.session_timer.stop()
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> KioskWindow:
+    return make_window()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from kiosk.ui.menu import Destination
 from kiosk.ui.pin_pad import ALERT
 from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
-from tests.ui.conftest import FakeClock
+from tests.ui.conftest import FakeClock, WindowFactory
 
 PIN = "2580"
 
@@ -57,15 +56,8 @@ def pins(tmp_path: Path) -> PinStore:
 
 
 @pytest.fixture
-def staff_window(qtbot: QtBot, bundled: Content, clock: FakeClock, wall: FakeWall,
-                 size: tuple[int, int], pins: PinStore) -> Iterator[KioskWindow]:
-    win = KioskWindow(Theme(*size), bundled, clock, utc_now=wall, pins=pins)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.attract.stop()
-    win.session_timer.stop()
+def staff_window(make_window: WindowFactory, wall: FakeWall, pins: PinStore) -> KioskWindow:
+    return make_window(utc_now=wall, pins=pins)
 
 
 def tap_at(window: KioskWindow, point: QPoint) -> None:
