@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -230,6 +231,11 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     # (the first tenth): single samples jump by ±10 MB with the pixmaps of the moment.
     sample_every = max(1, transitions // 100)
     samples: list[float] = []
+    # SOAK_TRACEMALLOC=1 with --trace: where the Python heap grows (slow: about 3x).
+    tracing = trace and os.environ.get("SOAK_TRACEMALLOC") == "1"
+    baseline: tracemalloc.Snapshot | None = None
+    if tracing:
+        tracemalloc.start(8)
     started = time.perf_counter()
     done_sessions = 0
     for number in range(transitions):
@@ -238,11 +244,24 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
             session()
             done_sessions += 1
         if number % sample_every == sample_every - 1:
+            # Measured idle: a picture the visitor tapped just before leaving may still be
+            # being prepared in a worker (~10 MB for a moment), which is not growth.
+            QThreadPool.globalInstance().waitForDone()
+            settle()
             gc.collect()
             samples.append(pss_kib(os.getpid()) / 1024)
             if trace:
-                print(f"TRACE {number} {done_sessions} {samples[-1]:.1f}", file=sys.stderr,
-                      flush=True)
+                # What may be growing: Qt widgets alive, Python objects, Python heap.
+                python_heap = tracemalloc.get_traced_memory()[0] / 2**20 if tracing else 0.0
+                print(f"TRACE {number} {done_sessions} pss={samples[-1]:.1f}"
+                      f" widgets={len(app.allWidgets())} objects={len(gc.get_objects())}"
+                      f" python_heap={python_heap:.1f}", file=sys.stderr, flush=True)
+                if tracing and number % (sample_every * 10) == sample_every * 10 - 1:
+                    snapshot = tracemalloc.take_snapshot()
+                    if baseline is not None:
+                        for stat in snapshot.compare_to(baseline, "lineno")[:8]:
+                            print(f"TRACE   {stat}", file=sys.stderr, flush=True)
+                    baseline = snapshot
     while done_sessions < sessions:
         session()
         done_sessions += 1

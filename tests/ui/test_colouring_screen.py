@@ -137,3 +137,23 @@ def test_leaving_or_walking_away_wipes_the_canvas(qtbot: QtBot, window: KioskWin
     qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
     assert window.current_screen is window.picker
     assert screen.canvas is None
+
+
+def test_a_finished_drawing_is_not_kept_once_the_child_has_gone(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor arrives
+    screen = open_first_picture(qtbot, window)
+    x, y, _ = inside_of_big_region(screen)
+    qtbot.mouseClick(screen.view, Qt.MouseButton.LeftButton, pos=widget_point(screen, x, y))
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    assert not screen.celebration.picture.isNull()  # the drawing, shown with confetti
+    assert screen._prepared  # kept for a quick return to the picture
+
+    clock.advance(window.content.settings.idle_seconds)
+    qtbot.waitUntil(window.overlay.isVisible)
+    clock.advance(window.content.settings.warning_seconds)
+    qtbot.waitUntil(lambda: window.current_screen is window.attract)
+    # Off screen is not enough: the drawing is not held in memory either, and the idle kiosk
+    # holds no colouring pictures (the soak's flat memory depends on it).
+    assert screen.celebration.picture.isNull() and not screen.celebration.isVisible()
+    assert not screen._prepared

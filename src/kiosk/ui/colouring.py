@@ -227,6 +227,13 @@ class Confetti(QWidget):
         self.raise_()
         self.timer.start()
 
+    def clear(self) -> None:
+        """Hidden, and the finished drawing let go of (it is a child's, and 4 MB)."""
+        self.timer.stop()
+        self.hide()
+        self.picture = QImage()
+        self.pieces = []
+
     def _step(self) -> None:
         self.elapsed_ms += self.timer.interval()
         if self.elapsed_ms >= self.DURATION_MS:
@@ -496,14 +503,18 @@ class ColouringScreen(Screen):
         self.canvas = None
         self.picture = None
         self.view.show_canvas(None)
-        self.celebration.timer.stop()
-        self.celebration.hide()
+        self.celebration.clear()
         self.confirm.hide()
         self.tool = Tool.FILL
         self.brush = "medium"
         self.swatches[0].setChecked(True)
         self.colour = self.swatches[0].argb
         self._update_tool_buttons()
+
+    def forget_pictures(self) -> None:
+        """The visitor has gone: drop the prepared pictures kept for a quick return to them
+        (two at most, ~10 MB), so an idle kiosk holds only what the attract loop needs."""
+        self._prepared.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

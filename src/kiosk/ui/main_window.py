@@ -282,6 +282,9 @@ class KioskWindow(QWidget):
         self.set_language(self.content.settings.default_language)
         for screen in self.screens:
             screen.reset()
+        if self._colouring is not None:
+            self._colouring.forget_pictures()
+        self.images.clear()  # the pictures of the pages they read
         self.show_screen(self.attract)
         self.visitor_left.emit()
 
