@@ -294,14 +294,14 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     os._exit(0)  # the soak is over: no teardown to measure
 
 
-def run(transitions: int, sessions: int, seed: int,
-        timeout: float | None = None) -> tuple[list[Figure], float, str]:
+def run(transitions: int, sessions: int, seed: int, timeout: float | None = None,
+        trace: bool = False) -> tuple[list[Figure], float, str]:
     """Run the soak in a child; its figures, the wall time, and the child's stderr tail."""
     env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(*SIZE)}
     started = time.perf_counter()
     process = subprocess.run(
         [sys.executable, __file__, "--child", "--transitions", str(transitions),
-         "--sessions", str(sessions), "--seed", str(seed)],
+         "--sessions", str(sessions), "--seed", str(seed), *(["--trace"] if trace else [])],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - started
     figures: list[Figure] = []
@@ -313,6 +313,9 @@ def run(transitions: int, sessions: int, seed: int,
     crashed = process.returncode != 0 or not finished
     figures.insert(0, Figure("crashes", float(crashed), "count", 0))
     figures.append(Figure("wall_time", wall, "s", float("inf")))
+    if trace:  # the samples, for a look at the trend
+        print("\n".join(line for line in process.stderr.splitlines()
+                        if line.startswith("TRACE")), file=sys.stderr)
     stderr_tail = "\n".join(line for line in process.stderr.splitlines()
                             if "does not support" not in line)[-4000:]
     return figures, wall, stderr_tail
@@ -324,13 +327,14 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trace", action="store_true",
-                        help="with --child: print each PSS sample to stderr")
+                        help="print each PSS sample (and what may grow) to stderr")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.transitions, args.sessions, args.seed, args.trace)
         return 0
-    figures, _wall, stderr_tail = run(args.transitions, args.sessions, args.seed)
+    figures, _wall, stderr_tail = run(args.transitions, args.sessions, args.seed,
+                                      trace=args.trace)
     status = report(figures)
     if status and stderr_tail:
         print(stderr_tail, file=sys.stderr)
