@@ -10,7 +10,10 @@ screen (menu, reading screens, colouring, the PIN pad, the staff menu and the sc
 then walks away so the idle reset runs. The run is a child process, so a crash is counted.
 
 Figures: crashes, unhandled exceptions (sys.excepthook), PSS growth from the end of the
-warm-up (the first tenth) to the end, and the rates. The harness calls the window's own slots
+warm-up (the first tenth) to the end, and the rates. PSS is sampled a hundred times on the idle
+kiosk: on the attract screen just after a visitor left, once background work has finished.
+`--trace` prints every sample with the widgets and Python objects alive, the first things to
+look at when memory grows (SOAK_TRACEMALLOC=1 adds where the Python heap grew). The harness calls the window's own slots
 where Qt's timers would (the slide timer, the session tick) and, between events, does what the
 running event loop does (posted events, deferred deletes).
 """
