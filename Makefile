@@ -45,13 +45,13 @@ preview: $(STAMP)
 system-deps:
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
+# compileall: an editable install leaves the kiosk's own modules uncompiled, and a machine with
+# PYTHONDONTWRITEBYTECODE (or a read-only app folder) would compile them at every start.
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	# An editable install leaves the kiosk's own modules uncompiled: without this, a machine
-	# with PYTHONDONTWRITEBYTECODE (or a read-only app folder) compiles them at every start.
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 

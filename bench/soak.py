@@ -13,9 +13,11 @@ Figures: crashes, unhandled exceptions (sys.excepthook), PSS growth from the end
 warm-up (the first tenth) to the end, and the rates. PSS is sampled a hundred times on the idle
 kiosk: on the attract screen just after a visitor left, once background work has finished.
 `--trace` prints every sample with the widgets and Python objects alive, the first things to
-look at when memory grows (SOAK_TRACEMALLOC=1 adds where the Python heap grew). The harness calls the window's own slots
-where Qt's timers would (the slide timer, the session tick) and, between events, does what the
-running event loop does (posted events, deferred deletes).
+look at when memory grows (SOAK_TRACEMALLOC=1 adds where the Python heap grew).
+
+The harness calls the window's own slots where Qt's timers would (the slide timer, the session
+tick) and, between events, does what the running event loop does (posted events, deferred
+deletes).
 """
 
 from __future__ import annotations
