@@ -178,8 +178,41 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
             QThreadPool.globalInstance().waitForDone()
             settle()
 
+    # The electronic queue, as a centre's system would publish it: a text file of the last
+    # calls, rewritten whole. The kiosk polls it (every second, in real time) like any other.
+    from kiosk.core.settings import QueueSettings
+    from kiosk.ui.queue_source import QueueSource
+
+    queue_file = Path(state.name) / "queue.txt"
+    queue_file.write_text("", encoding="utf-8")
+    queue = QueueSource(QueueSettings(str(queue_file), format="text"), Path(state.name),
+                        clock=clock, parent=window)
+    window.set_queue(queue)
+    queue.start()
+    called: list[str] = []
+    banners = [0]  # calls after which the banner was on screen
+    calls_made = [0]
+
+    def call() -> None:
+        calls_made[0] += 1
+        called.append(f"А{calls_made[0] % 1000:03d} {rng.randint(1, 40)}")
+        del called[:-20]
+        partial = queue_file.with_suffix(".part")
+        partial.write_text("\n".join(called) + "\n", encoding="utf-8")
+        os.replace(partial, queue_file)
+        answers = queue.answers
+        queue.timer.start(0)  # as its next poll would, without waiting a second for it
+        for _ in range(100):  # read, then parsed in a worker: a few turns of the loop
+            settle()
+            QThreadPool.globalInstance().waitForDone()
+            if queue.answers > answers:
+                break
+        settle()
+        banners[0] += window.queue_banner.isVisible()
+
     actions = {"button": (tap_button, 5), "tap": (lambda: tap(point()), 3), "swipe": (swipe, 2),
-               "fingers": (fingers, 2), "colour": (colour, 1), "staff": (staff, 1)}
+               "fingers": (fingers, 2), "colour": (colour, 1), "staff": (staff, 1),
+               "queue": (call, 1)}
     chosen = os.environ.get("SOAK_ACTIONS", ",".join(actions)).split(",")
     weighted = [act for name in chosen for act in [actions[name][0]] * actions[name][1]]
 
@@ -292,6 +325,8 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     print(f"FIG transitions_per_second {transitions / max(elapsed, 1e-9):.1f} 1/s inf",
           flush=True)
     print(f"FIG staff_exit_presses {len(exits)} count inf", flush=True)
+    print(f"FIG queue_calls {calls_made[0]} count inf", flush=True)
+    print(f"FIG queue_calls_on_screen {banners[0]} count inf", flush=True)
     print("DONE", flush=True)
     window.attract.stop()
     window.session_timer.stop()
