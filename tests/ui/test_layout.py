@@ -146,3 +146,23 @@ def test_high_contrast_palette_is_seven_to_one_everywhere(name: str, fg: str, bg
                                                           needed: float) -> None:
     assert needed == 7.0
     assert contrast_ratio(fg, bg) >= needed, name
+
+
+def test_new_content_leaves_no_stale_thumbnail_or_chip_on_screen(window: KioskWindow,
+                                                               bundled: Content) -> None:
+    """Replaced thumbnails and tag chips are deleted later, on the next turn of the event
+    loop; until then they must not be drawn (a stale one covered the picker's title)."""
+    from kiosk.ui.colouring_picker import Thumbnail
+
+    window.show_screen(window.picker)
+    window.picker.set_content(bundled)  # as a reload does
+    QApplication.processEvents()  # shows the new ones; deferred deletes wait for the loop
+    shown = [t for t in window.picker.findChildren(Thumbnail) if t.isVisible()]
+    assert shown == window.picker.thumbnails
+
+    window.show_screen(window.stories)
+    window.stories.set_content(bundled)
+    QApplication.processEvents()
+    chips = {b for b in window.stories.findChildren(QAbstractButton)
+             if b.isVisible() and b.isCheckable()}
+    assert chips == set(window.stories.chip_buttons.values())

@@ -123,6 +123,7 @@ class ColouringPickerScreen(Screen):
         super().set_content(content)
         for thumbnail in self.thumbnails:
             self.grid.removeWidget(thumbnail)
+            thumbnail.hide()  # out of the layout it stays a visible child until deleted
             thumbnail.deleteLater()
         self.thumbnails = []
         pictures = self.content.colouring if self.content else ()

@@ -101,6 +101,7 @@ class StoriesScreen(Screen):
     def _rebuild_chips(self) -> None:
         for button in self.chip_buttons.values():
             self.chip_group.removeButton(button)
+            button.hide()  # out of the layout it stays a visible child until deleted
             button.deleteLater()
         while self.chips.count():
             self.chips.takeAt(0)
