@@ -513,7 +513,7 @@ class ColouringScreen(Screen):
 
     def forget_pictures(self) -> None:
         """The visitor has gone: drop the prepared pictures kept for a quick return to them
-        (two at most, ~10 MB), so an idle kiosk holds only what the attract loop needs."""
+        (two at most, several MB each), so an idle kiosk holds only what attract needs."""
         self._prepared.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -41,8 +41,6 @@ TILES: tuple[tuple[Destination, str, str], ...] = (
 class Tile(PictureTile):
     """A whole tile is one button: icon, title and a line under it."""
 
-    PRESSED_DARKER = 130
-
     def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
         super().__init__(theme, background)
         self.icon_pixmap = icon
