@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from kiosk.core.problems import Language
 
@@ -86,10 +87,16 @@ WEEKDAYS_RU = ("понедельник", "вторник", "среда", "чет
                "воскресенье")
 
 
-def tr(key: str, lang: Language, **args: object) -> str:
-    ru, en = STRINGS[key]
+def pick(table: Mapping[str, tuple[str, str]], key: str, lang: Language,
+         **args: object) -> str:
+    """The text for `key` from a table of (Russian, English) pairs, with `args` filled in."""
+    ru, en = table[key]
     text = ru if lang == "ru" else en
     return text.format(**args) if args else text
+
+
+def tr(key: str, lang: Language, **args: object) -> str:
+    return pick(STRINGS, key, lang, **args)
 
 
 def format_date(day: dt.date, lang: Language, weekday: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.core.i18n import pick
 from kiosk.core.problems import Language
 
 STAFF_STRINGS: dict[str, tuple[str, str]] = {
@@ -58,6 +59,4 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
 
 
 def st(key: str, lang: Language, **args: object) -> str:
-    ru, en = STAFF_STRINGS[key]
-    text = ru if lang == "ru" else en
-    return text.format(**args) if args else text
+    return pick(STAFF_STRINGS, key, lang, **args)
