@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, median, offscreen_platform, percentile, pss_kib, report
+from common import REPO, Figure, anon_pss_kib, median, offscreen_platform, percentile, report
 
 HD = (1920, 1080)
 UHD = (3840, 2160)
@@ -225,19 +225,6 @@ def brush_times(session: Session, moves: int) -> list[float]:
     return times
 
 
-def own_pss_kib() -> int:
-    """PSS less its file-backed part (shared libraries, fonts): that part moves whenever
-    another process mapping the same Qt libraries starts or ends (a test run beside the
-    benchmark shifted a reading by ±10 MB), while what a picture adds is anonymous memory."""
-    fields = {}
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
-        name, _, rest = line.partition(":")
-        fields[name] = int(rest.split()[0])
-    if "Pss_File" not in fields:  # before Linux 5.14: plain PSS
-        return pss_kib(os.getpid())
-    return fields["Pss"] - fields["Pss_File"]
-
-
 def memory_added(session: Session, index: int) -> float:
     """KiB of PSS opening picture `index` adds, after another picture was opened and closed
     once (cv2 imported, the worker thread and Qt's caches warm)."""
@@ -247,13 +234,13 @@ def memory_added(session: Session, index: int) -> float:
         session.tap(x, y, palette_colour(session, turn, x, y))
     session.close()
     gc.collect()
-    before = own_pss_kib()
+    before = anon_pss_kib(os.getpid())
     session.open(index)
     for turn, (x, y) in enumerate(session.paper_points(FILLS_BEFORE_MEMORY, seed=index)):
         session.tap(x, y, palette_colour(session, turn, x, y))
     session.settle()
     gc.collect()
-    return own_pss_kib() - before
+    return anon_pss_kib(os.getpid()) - before
 
 
 def child(task: str, size: tuple[int, int], args: argparse.Namespace) -> None:

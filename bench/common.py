@@ -61,6 +61,20 @@ def pss_kib(pid: int) -> int:
     raise RuntimeError("no Pss in smaps_rollup")
 
 
+def anon_pss_kib(pid: int) -> int:
+    """PSS less its file-backed part (shared libraries, fonts): the memory the process itself
+    allocated, which a leak raises. The file-backed part is shared among every process mapping
+    the same Qt libraries and moves when one starts or ends: ±10 MB beside a test run, ~25 MB
+    when a second Qt program ran beside the soak."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        fields[name] = int(rest.split()[0])
+    if "Pss_File" not in fields:  # before Linux 5.14: plain PSS
+        return fields["Pss"]
+    return fields["Pss"] - fields["Pss_File"]
+
+
 def cpu_seconds(pid: int) -> float:
     import os
 
