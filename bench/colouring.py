@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, anon_pss_kib, median, offscreen_platform, percentile, report
+from common import REPO, Figure, median, offscreen_platform, own_kib, percentile, report
 
 HD = (1920, 1080)
 UHD = (3840, 2160)
@@ -234,13 +234,13 @@ def memory_added(session: Session, index: int) -> float:
         session.tap(x, y, palette_colour(session, turn, x, y))
     session.close()
     gc.collect()
-    before = anon_pss_kib(os.getpid())
+    before = own_kib(os.getpid())
     session.open(index)
     for turn, (x, y) in enumerate(session.paper_points(FILLS_BEFORE_MEMORY, seed=index)):
         session.tap(x, y, palette_colour(session, turn, x, y))
     session.settle()
     gc.collect()
-    return anon_pss_kib(os.getpid()) - before
+    return own_kib(os.getpid()) - before
 
 
 def child(task: str, size: tuple[int, int], args: argparse.Namespace) -> None:

@@ -8,6 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.core.memory import process_memory
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -55,24 +57,21 @@ def offscreen_platform(width: int, height: int) -> str:
 
 
 def pss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1])
-    raise RuntimeError("no Pss in smaps_rollup")
+    """The process's whole PSS, shared libraries counted as its share."""
+    memory = process_memory(Path(f"/proc/{pid}"))
+    if memory is None:
+        raise RuntimeError(f"no memory figures for process {pid}")
+    return memory.total_kib
 
 
-def anon_pss_kib(pid: int) -> int:
-    """PSS less its file-backed part (shared libraries, fonts): the memory the process itself
-    allocated, which a leak raises. The file-backed part is shared among every process mapping
-    the same Qt libraries and moves when one starts or ends: ±10 MB beside a test run, ~25 MB
-    when a second Qt program ran beside the soak."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, _, rest = line.partition(":")
-        fields[name] = int(rest.split()[0])
-    if "Pss_File" not in fields:  # before Linux 5.14: plain PSS
-        return fields["Pss"]
-    return fields["Pss"] - fields["Pss_File"]
+def own_kib(pid: int) -> int:
+    """What the process allocated itself (PSS less libraries and fonts: see ProcessMemory),
+    which a leak raises. Whole PSS moves when another program mapping the same Qt libraries
+    starts or ends: ±10 MB beside a test run, ~25 MB beside a second Qt program."""
+    memory = process_memory(Path(f"/proc/{pid}"))
+    if memory is None:
+        raise RuntimeError(f"no memory figures for process {pid}")
+    return memory.total_kib if memory.own_kib is None else memory.own_kib
 
 
 def cpu_seconds(pid: int) -> float:

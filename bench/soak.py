@@ -41,7 +41,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, anon_pss_kib, offscreen_platform, pss_kib, report
+from common import REPO, Figure, offscreen_platform, own_kib, pss_kib, report
 
 SIZE = (1920, 1080)
 PIN = "2580"
@@ -274,7 +274,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     # swings by ±20 MB with the frees of the moment (slide pixmaps, prepared pictures); what is
     # still held after the hand-back is what a leak would raise, and the budget is on it.
     # Growth is the median of the last ten samples minus that of the ten after the warm-up
-    # (the first tenth). Only the process's own memory counts (anon_pss_kib): whole PSS moves
+    # (the first tenth). Only the process's own memory counts (own_kib): whole PSS moves
     # with the other programs that share its libraries.
     sample_every = max(1, transitions // 100)
     samples: list[float] = []
@@ -283,9 +283,9 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
 
     def sample() -> None:
         gc.collect()
-        raw_samples.append(anon_pss_kib(os.getpid()) / 1024)
+        raw_samples.append(own_kib(os.getpid()) / 1024)
         release_freed_memory()
-        samples.append(anon_pss_kib(os.getpid()) / 1024)
+        samples.append(own_kib(os.getpid()) / 1024)
         whole_pss.append(pss_kib(os.getpid()) / 1024)
 
     # SOAK_TRACEMALLOC=1 with --trace: where the Python heap grows (slow: about 3x).

@@ -9,18 +9,10 @@ from kiosk.core.diagnostics import (
     content_version,
     diagnostic_lines,
     format_uptime,
-    memory_kib,
 )
+from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.recent_log import RecentLog
-
-
-def test_memory_is_pss_from_the_kernel_or_rss(tmp_path: Path) -> None:
-    kib, kind = memory_kib()
-    assert kind == "PSS" and 10_000 < kib < 2_000_000
-    (tmp_path / "status").write_text("Name:\tx\nVmRSS:\t  5120 kB\n")
-    assert memory_kib(tmp_path) == (5120, "RSS")
-    assert memory_kib(tmp_path / "none") == (0, "?")
 
 
 def test_uptime_reads_as_days_and_a_clock() -> None:
@@ -38,17 +30,21 @@ def test_content_versions_are_short_and_follow_the_folder() -> None:
 def test_diagnostics_say_everything_staff_ask_about() -> None:
     status = ContentStatus(Content(Path("/srv/content")), "abc123",
                            dt.datetime(2026, 11, 27, 10, 30))
-    lines = diagnostic_lines("ru", "0.1.0", 3700, (81920, "PSS"), status,
+    lines = diagnostic_lines("ru", "0.1.0", 3700, ProcessMemory(153600, "PSS", 81920), status,
                              ["old warning", "new error"], (1920, 1080),
                              safe_mode=(True, "три сбоя подряд"), extra=["Статистика: 12"])
     text = "\n".join(lines)
     assert lines[0] == "БЕЗОПАСНЫЙ РЕЖИМ: три сбоя подряд"
-    for expected in ("0.1.0", "01:01:40", "80 МБ (PSS)", "/srv/content", "abc123",
-                     "27.11.2026 10:30:00", "Страниц: 0", "1920×1080", "Статистика: 12"):
+    for expected in ("0.1.0", "01:01:40", "150 МБ (PSS), из них собственная 80 МБ",
+                     "/srv/content", "abc123", "27.11.2026 10:30:00", "Страниц: 0", "1920×1080",
+                     "Статистика: 12"):
         assert expected in text
     assert text.index("new error") < text.index("old warning")  # newest first
-    english = diagnostic_lines("en", "0.1.0", 5, (0, "?"), status, [])
+    english = diagnostic_lines("en", "0.1.0", 5, ProcessMemory(5120, "RSS", None), status, [])
     assert "No errors or warnings so far." in english
+    assert "Memory: 5 MB (RSS)" in english
+    unknown = diagnostic_lines("en", "0.1.0", 5, None, status, [])  # not Linux
+    assert not any("Memory" in line for line in unknown)
     assert not any("SAFE MODE" in line for line in english)
 
 

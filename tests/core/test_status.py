@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.status import Status, memory_bytes, render, write_atomic
+from kiosk.core.memory import ProcessMemory
+from kiosk.core.status import Status, render, write_atomic
 
 STATUS = Status(version="0.1.0", uptime_seconds=3600.25, content_release='2026-11-27 "b"\\x',
                 content_fingerprint="148a94766c00", content_errors=2, content_warnings=5,
-                memory_bytes=98_000_000, last_touch_timestamp=1795779208.6,
+                memory=ProcessMemory(96_000, "PSS", 40_000), last_touch_timestamp=1795779208.6,
                 restarts_total=4, crashes_total=1, safe_mode=True, log_write_errors_total=7)
 
 # The text format's grammar (https://prometheus.io/docs/instrumenting/exposition_formats/).
@@ -61,7 +62,8 @@ def test_the_file_parses_as_the_exposition_format() -> None:
                                                      'severity="warning"': 5}
     assert families["kiosk_restarts_total"] == ("counter", {"": 4})
     assert families["kiosk_safe_mode"][1][""] == 1
-    assert families["kiosk_memory_bytes"][1][""] == 98_000_000
+    assert families["kiosk_memory_bytes"][1][""] == 96_000 * 1024
+    assert families["kiosk_memory_own_bytes"][1][""] == 40_000 * 1024
     assert families["kiosk_last_touch_timestamp_seconds"][1][""] == 1795779209
     assert families["kiosk_log_write_errors_total"][1][""] == 7
     (labels,) = families["kiosk_content_info"][1]
@@ -72,14 +74,9 @@ def test_the_file_parses_as_the_exposition_format() -> None:
 def test_no_touch_and_unknown_memory() -> None:
     text = render(Status("0.1.0", 1.0, "content", "", 0, 0, None, None, 0, 0, False, up=False))
     families = parse(text)
-    assert "kiosk_memory_bytes" not in families
+    assert "kiosk_memory_bytes" not in families and "kiosk_memory_own_bytes" not in families
     assert families["kiosk_last_touch_timestamp_seconds"][1][""] == 0
     assert families["kiosk_up"][1][""] == 0
-
-
-def test_memory_is_read_from_proc() -> None:
-    value = memory_bytes()
-    assert value is not None and 5_000_000 < value < 2_000_000_000
 
 
 def test_readers_never_see_a_partial_file(tmp_path: Path) -> None:

@@ -6,24 +6,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
 from kiosk.core.staff_text import st
-
-
-def memory_kib(proc: Path = Path("/proc/self")) -> tuple[int, str]:
-    """(KiB, kind): PSS (shared libraries counted fairly) when the kernel gives it, else RSS;
-    (0, "?") off Linux."""
-    for name, key, kind in (("smaps_rollup", "Pss:", "PSS"), ("status", "VmRSS:", "RSS")):
-        try:
-            for line in (proc / name).read_text().splitlines():
-                if line.startswith(key):
-                    return int(line.split()[1]), kind
-        except (OSError, ValueError, IndexError):
-            continue
-    return 0, "?"
 
 
 def format_uptime(seconds: float, lang: Language) -> str:
@@ -55,19 +42,23 @@ def problem_counts(content: Content) -> tuple[int, int]:
 
 
 def diagnostic_lines(lang: Language, version: str, uptime_s: float,
-                     memory: tuple[int, str], status: ContentStatus,
+                     memory: ProcessMemory | None, status: ContentStatus,
                      recent: Sequence[str], screen: tuple[int, int] | None = None,
                      safe_mode: tuple[bool, str] | None = None,
                      extra: Sequence[str] = ()) -> list[str]:
     lines: list[str] = []
     if safe_mode is not None and safe_mode[0]:
         lines.append(st("diag_safe_mode", lang, reason=safe_mode[1]))
-    kib, kind = memory
     lines += [
         st("diag_version", lang, version=version),
         st("diag_uptime", lang, uptime=format_uptime(uptime_s, lang)),
-        st("diag_memory", lang, mb=f"{kib / 1024:.0f}", kind=kind),
     ]
+    if memory is not None and memory.own_kib is not None:
+        lines.append(st("diag_memory_own", lang, mb=f"{memory.total_kib / 1024:.0f}",
+                        kind=memory.kind, own=f"{memory.own_kib / 1024:.0f}"))
+    elif memory is not None:
+        lines.append(st("diag_memory", lang, mb=f"{memory.total_kib / 1024:.0f}",
+                        kind=memory.kind))
     if screen is not None:
         lines.append(st("diag_screen", lang, width=screen[0], height=screen[1]))
     content = status.content

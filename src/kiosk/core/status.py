@@ -12,13 +12,12 @@ each family, label values escaped, no timestamps: the collector adds its own).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from kiosk.core.files import write_atomic
+from kiosk.core.memory import ProcessMemory
 
-__all__ = ["Status", "memory_bytes", "render", "short_hash", "write_atomic"]
+__all__ = ["Status", "render", "short_hash", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Status:
     content_fingerprint: str  # short hash of the files' names, sizes and times
     content_errors: int
     content_warnings: int
-    memory_bytes: int | None
+    memory: ProcessMemory | None
     last_touch_timestamp: float | None  # Unix time of the last touch since start
     restarts_total: int
     crashes_total: int
@@ -75,10 +74,14 @@ def render(status: Status) -> str:
            "content on screen, by severity.",
            [({"severity": "error"}, status.content_errors),
             ({"severity": "warning"}, status.content_warnings)])
-    if status.memory_bytes is not None:
-        family("kiosk_memory_bytes", "gauge",
-               "Memory used by the kiosk process (proportional set size).",
-               [({}, status.memory_bytes)])
+    memory = status.memory
+    if memory is not None:
+        family("kiosk_memory_bytes", "gauge", f"Memory used by the kiosk process ({memory.kind}:"
+               " shared libraries counted as their share).", [({}, memory.total_kib * 1024)])
+    if memory is not None and memory.own_kib is not None:
+        family("kiosk_memory_own_bytes", "gauge", "Memory the kiosk allocated itself: PSS less "
+               "libraries and fonts, which move as other programs sharing them start or end. "
+               "A leak raises this one.", [({}, memory.own_kib * 1024)])
     family("kiosk_last_touch_timestamp_seconds", "gauge",
            "Unix time of the last touch on the screen; 0 if none since start.",
            [({}, round(status.last_touch_timestamp or 0))])
@@ -94,21 +97,6 @@ def render(status: Status) -> str:
     family("kiosk_stats_write_errors_total", "counter",
            "Usage events that could not be counted.", [({}, status.stats_write_errors_total)])
     return "\n".join(lines) + "\n"
-
-
-def memory_bytes(pid: str = "self") -> int | None:
-    """PSS (what the process really costs, shared pages divided), else RSS, else None."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        return resident * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def short_hash(value: object) -> str:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
 from kiosk.core import recent_log
-from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, memory_kib, problem_counts
+from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, problem_counts
 from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
+from kiosk.core.memory import process_memory
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language
@@ -394,7 +395,8 @@ class KioskWindow(QWidget):
         ring = recent_log.installed()
         status = ContentStatus(self._latest_content(), self.content_version,
                                self.content_loaded_at)
-        return diagnostic_lines(lang, __version__, self.clock() - self.started, memory_kib(),
+        return diagnostic_lines(lang, __version__, self.clock() - self.started,
+                                process_memory(),
                                 status, ring.lines() if ring is not None else [],
                                 (self.width(), self.height()), self.safe_mode,
                                 self.diagnostic_extra())

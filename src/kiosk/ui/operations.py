@@ -17,11 +17,12 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from kiosk import __version__
 from kiosk.core import paths
 from kiosk.core.logsetup import Logging
+from kiosk.core.memory import process_memory
 from kiosk.core.reload import Fingerprint
 from kiosk.core.safemode import CrashGuard, Decision
 from kiosk.core.sdnotify import Notifier, watchdog_interval
 from kiosk.core.stats import StatsStore, StatsWriter
-from kiosk.core.status import Status, memory_bytes, render, short_hash, write_atomic
+from kiosk.core.status import Status, render, short_hash, write_atomic
 from kiosk.ui.background import Background
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.stats_recorder import StatsRecorder
@@ -124,7 +125,7 @@ class Operations(QObject):
             content_errors=sum(p.is_error for p in content.problems),
             content_warnings=sum(not p.is_error and not p.is_consequence
                                  for p in content.problems),
-            memory_bytes=memory_bytes(), last_touch_timestamp=last_touch,
+            memory=process_memory(), last_touch_timestamp=last_touch,
             restarts_total=decision.restarts_total if decision else 0,
             crashes_total=decision.crashes_total if decision else 0,
             safe_mode=self.safe_mode,
