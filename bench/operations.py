@@ -18,8 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Figure, median, percentile, report
+from kiosk.core.memory import process_memory
 from kiosk.core.stats import Event, StatsStore, StatsWriter
-from kiosk.core.status import Status, memory_bytes, render, short_hash, write_atomic
+from kiosk.core.status import Status, render, short_hash, write_atomic
 
 
 def main() -> int:
@@ -50,7 +51,7 @@ def main() -> int:
         for _ in range(200):
             started = time.perf_counter()
             text = render(Status("0.1.0", 1.0, "content", short_hash(("x", ())), 0, 0,
-                                 memory_bytes(), time.time(), 3, 1, False))
+                                 process_memory(), time.time(), 3, 1, False))
             builds.append(time.perf_counter() - started)
             started = time.perf_counter()
             write_atomic(state / "kiosk.prom", text)
