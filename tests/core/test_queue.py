@@ -12,6 +12,7 @@ import pytest
 
 from kiosk.core.queue import (
     CATCH_UP_SECONDS,
+    FORGET_ABSENT_SECONDS,
     MAX_BACKOFF_SECONDS,
     MAX_CALLS,
     MAX_PAYLOAD_BYTES,
@@ -173,6 +174,34 @@ def test_a_call_is_announced_once_and_a_recall_again() -> None:
     recall = call("A17", "12", 4)  # the visitor did not come: called again
     assert f.succeeded([first, recall], now=4) == [recall]
     assert f.announced_total == 2
+
+
+def test_a_ticket_number_given_out_again_is_a_new_call() -> None:
+    # Text sources have no times: «А017 12» tomorrow reads like today's. Once a call has been
+    # out of the list for a while, the same ticket at the same window is announced again.
+    f = follower()
+    f.succeeded([], now=0)
+    today = Call("А017", "12")
+    assert f.succeeded([today], now=1) == [today]
+    later = [Call(f"Б{i:03d}", "3") for i in range(20)]  # today went off the end of the list
+    f.succeeded(later, now=60)
+    assert f.succeeded([*later[1:], today], now=60 + FORGET_ABSENT_SECONDS) == [today]
+    assert f.banner(60 + FORGET_ABSENT_SECONDS) == [today]
+
+
+def test_a_call_missing_from_one_answer_is_not_announced_again() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    a, b = Call("А1", "1"), Call("А2", "2")
+    f.succeeded([a, b], now=1)
+    f.succeeded([b], now=2)  # a source that dropped an entry for a poll
+    assert f.succeeded([a, b], now=3) == []
+    # One that stays listed is never announced twice, however long it stays: asked every
+    # poll, or in a file nobody touched overnight.
+    assert f.succeeded([a, b], now=3 + 10 * FORGET_ABSENT_SECONDS) == []
+    for hour in range(1, 13):
+        f.unchanged(now=3 + 3600 * hour)
+    assert f.succeeded([a, b, Call("А3", "3")], now=3 + 3600 * 12 + 1) == [Call("А3", "3")]
 
 
 def test_the_banner_lasts_its_time_and_shows_quick_calls_together() -> None:

@@ -42,6 +42,11 @@ RECENT_KEEP_SECONDS = 30 * 60  # a call leaves the attract corner this long afte
 MAX_BACKOFF_SECONDS = 60.0
 REMIND_SECONDS = 10 * 60  # a source still down is logged again this often
 SEEN_MEMORY = 2000  # calls remembered for de-duplication
+# A call gone from the source's list this long is forgotten: listed again, it is a new call.
+# Queue systems hand the same numbers out again (each day, or when the counter wraps), and
+# without `called_at` «А017 12» tomorrow looks like today's; a list that drops an entry for
+# a poll or two and brings it back is not calling it again.
+FORGET_ABSENT_SECONDS = 10 * 60
 
 ADAPTER_ENTRY_POINTS = "kiosk.queue_adapters"  # where installed packages add their adapters
 
@@ -299,6 +304,8 @@ class QueueFollower:
     rng: random.Random = field(default_factory=random.Random)
 
     _seen: OrderedDict[tuple[str, str, str], float] = field(default_factory=OrderedDict)
+    # When each remembered call was last in a list, least recently listed first.
+    _listed: OrderedDict[tuple[str, str, str], float] = field(default_factory=OrderedDict)
     _latest: list[Call] = field(default_factory=list)  # the last good list, oldest first
     _announced: list[_Announced] = field(default_factory=list)
     _synced: bool = False  # a good list was read since the start or a long outage
@@ -319,6 +326,7 @@ class QueueFollower:
     def succeeded(self, calls: list[Call], now: float, skipped: list[str] | None = None
                   ) -> list[Call]:
         """A good list arrived; returns the calls to announce now (oldest first)."""
+        self._forget_calls_gone_from_the_list(calls, now)
         if self._down_since is not None:
             outage = now - self._down_since
             log.info("queue source answers again after %.0f s", outage)
@@ -352,8 +360,30 @@ class QueueFollower:
         self._announced = [a for a in self._announced if a.until > now][-MAX_BANNER_CALLS * 4:]
         return fresh
 
+    def _forget_calls_gone_from_the_list(self, calls: list[Call], now: float) -> None:
+        """Forget the calls missing from the answers of the last FORGET_ABSENT_SECONDS (judged
+        before this list counts: a number given out again must not refresh its old call),
+        then note this list."""
+        previous_answer = self._last_success
+        listed = self._listed
+        while listed:
+            key, last = next(iter(listed.items()))
+            gone = (previous_answer is not None and last < previous_answer
+                    and now - last >= FORGET_ABSENT_SECONDS)
+            if not gone and len(listed) <= SEEN_MEMORY:
+                break
+            del listed[key]
+            self._seen.pop(key, None)
+        self._note_listed(calls, now)
+
+    def _note_listed(self, calls: list[Call], now: float) -> None:
+        for call in calls:
+            self._listed[call.key] = now
+            self._listed.move_to_end(call.key)
+
     def unchanged(self, now: float) -> None:
         """The source answered and nothing changed (a file not touched since the last read)."""
+        self._note_listed(self._latest, now)  # a file untouched overnight still lists them
         if self._down_since is not None:
             log.info("queue source answers again after %.0f s", now - self._down_since)
         self._failures = 0
