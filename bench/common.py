@@ -26,7 +26,9 @@ class Figure:
 
     def line(self) -> str:
         verdict = "ok" if self.ok else "OVER"
-        return f"{self.name} {self.value:.3g} {self.unit} budget {self.budget:g} {verdict}"
+        # Counts whole (100000, not 1e+05); measures to three significant digits.
+        value = f"{self.value:.0f}" if self.unit == "count" else f"{self.value:.3g}"
+        return f"{self.name} {value} {self.unit} budget {self.budget:g} {verdict}"
 
 
 def report(figures: list[Figure]) -> int:
