@@ -39,7 +39,6 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                           "No problems: the content is fine."),
     "staff_problems_count": ("Ошибок: {errors}, предупреждений: {warnings}",
                              "Errors: {errors}, warnings: {warnings}"),
-    "staff_page": ("{page} из {total}", "{page} of {total}"),
     "pattern_hint": ("Коснитесь экрана, чтобы вернуться", "Touch the screen to go back"),
     "diag_version": ("Версия программы: {version}", "Version: {version}"),
     "diag_uptime": ("Работает без перезапуска: {uptime}", "Running for: {uptime}"),

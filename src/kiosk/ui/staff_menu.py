@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
 from kiosk.core.staff_text import st
 from kiosk.ui import theme as th
@@ -217,7 +218,7 @@ class StaffMenuScreen(Screen):
 
     def _update_pager(self) -> None:
         pages = len(self.text.pages)
-        self.counter.setText(st("staff_page", self.lang, page=self.text.page + 1, total=pages))
+        self.counter.setText(tr("page_of", self.lang, page=self.text.page + 1, total=pages))
         self.previous.setEnabled(self.text.page > 0)
         self.next.setEnabled(self.text.page < pages - 1)
 
