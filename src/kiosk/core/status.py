@@ -76,8 +76,9 @@ def render(status: Status) -> str:
             ({"severity": "warning"}, status.content_warnings)])
     memory = status.memory
     if memory is not None:
-        family("kiosk_memory_bytes", "gauge", f"Memory used by the kiosk process ({memory.kind}:"
-               " shared libraries counted as their share).", [({}, memory.total_kib * 1024)])
+        family("kiosk_memory_bytes", "gauge", "Memory used by the kiosk process: PSS (shared "
+               "libraries counted as its share), or RSS where the kernel gives no PSS.",
+               [({}, memory.total_kib * 1024)])
     if memory is not None and memory.own_kib is not None:
         family("kiosk_memory_own_bytes", "gauge", "Memory the kiosk allocated itself: PSS less "
                "libraries and fonts, which move as other programs sharing them start or end. "
