@@ -65,6 +65,27 @@ class Wall:
         return self.start + dt.timedelta(seconds=self.clock.now)
 
 
+def malloc_in_use_mib() -> float:
+    """Bytes glibc's malloc has handed out and not had back (every arena, and its own mmaps),
+    in MiB; NaN without glibc 2.33. Flat while the process's memory climbs: the heap is
+    fragmenting. Climbing with it: something allocates and never frees."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return float("nan")
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    in_use: int = info.uordblks + info.hblkhd
+    return in_use / 2**20
+
+
 def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> None:
     from PySide6.QtCore import QEvent, QPoint, Qt, QThreadPool
     from PySide6.QtTest import QTest
@@ -313,7 +334,8 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
                 print(f"TRACE {number} {done_sessions} anon={samples[-1]:.1f}"
                       f" raw={raw_samples[-1]:.1f} pss={whole_pss[-1]:.1f}"
                       f" widgets={len(app.allWidgets())} objects={len(gc.get_objects())}"
-                      f" python_heap={python_heap:.1f}", file=sys.stderr, flush=True)
+                      f" python_heap={python_heap:.1f} malloc={malloc_in_use_mib():.1f}",
+                      file=sys.stderr, flush=True)
                 if tracing and number % (sample_every * 10) == sample_every * 10 - 1:
                     snapshot = tracemalloc.take_snapshot()
                     if baseline is not None:
