@@ -226,12 +226,15 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
         partial = queue_file.with_suffix(".part")
         partial.write_text("\n".join(called) + "\n", encoding="utf-8")
         os.replace(partial, queue_file)
-        answers = queue.answers
-        queue.timer.start(0)  # as its next poll would, without waiting a second for it
-        for _ in range(100):  # read, then parsed in a worker: a few turns of the loop
+        announced = queue.follower.announced_total
+        # Polled at once, as its next poll would (without waiting a second for it): read, then
+        # parsed in a worker, a few turns of the loop. A poll already under way may answer
+        # with the file as it was, so it is asked again until the call is announced.
+        for _ in range(100):
+            queue.ask_now()
             settle()
             QThreadPool.globalInstance().waitForDone()
-            if queue.answers > answers:
+            if queue.follower.announced_total > announced:
                 break
         settle()
         banners[0] += window.queue_banner.isVisible()
