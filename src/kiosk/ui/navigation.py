@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLayout, QLayoutItem, QWidget
 
@@ -65,6 +66,11 @@ class NavBar(QWidget):
         self.random.setEnabled(count > 1)
 
 
+def _delete_items(items: list[QLayoutItem]) -> None:
+    while items:
+        shiboken6.delete(items.pop())
+
+
 class FlowLayout(QLayout):
     """Lays the tag chips out in rows, wrapping when a row is full."""
 
@@ -72,6 +78,11 @@ class FlowLayout(QLayout):
         super().__init__()
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        # A layout deletes its items when it goes (Qt's own layouts do, in their destructors);
+        # a Python one must, or each screen rebuilt for the high-contrast mode leaks them. It
+        # goes before its widget's children, so the chips are still there.
+        items = self._items
+        self.destroyed.connect(lambda: _delete_items(items))
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -84,6 +95,11 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def clear(self) -> None:
+        """Remove and delete every item (not their widgets). An item taken with takeAt is the
+        caller's to delete, and PySide never does: each rebuild of the chips leaked them."""
+        _delete_items(self._items)
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)

@@ -103,8 +103,7 @@ class StoriesScreen(Screen):
             self.chip_group.removeButton(button)
             button.hide()  # out of the layout it stays a visible child until deleted
             button.deleteLater()
-        while self.chips.count():
-            self.chips.takeAt(0)
+        self.chips.clear()
         self.chip_buttons = {}
         tags: list[str | None] = [None]
         if self.content:
