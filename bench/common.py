@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.memory import process_memory
+from kiosk.core.memory import ProcessMemory, process_memory
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,21 +58,23 @@ def offscreen_platform(width: int, height: int) -> str:
     return f"offscreen:configfile={config}"
 
 
-def pss_kib(pid: int) -> int:
-    """The process's whole PSS, shared libraries counted as its share."""
+def _memory(pid: int) -> ProcessMemory:
     memory = process_memory(Path(f"/proc/{pid}"))
     if memory is None:
         raise RuntimeError(f"no memory figures for process {pid}")
-    return memory.total_kib
+    return memory
+
+
+def pss_kib(pid: int) -> int:
+    """The process's whole PSS, shared libraries counted as its share."""
+    return _memory(pid).total_kib
 
 
 def own_kib(pid: int) -> int:
     """What the process allocated itself (PSS less libraries and fonts: see ProcessMemory),
     which a leak raises. Whole PSS moves when another program mapping the same Qt libraries
     starts or ends: ±10 MB beside a test run, ~25 MB beside a second Qt program."""
-    memory = process_memory(Path(f"/proc/{pid}"))
-    if memory is None:
-        raise RuntimeError(f"no memory figures for process {pid}")
+    memory = _memory(pid)
     return memory.total_kib if memory.own_kib is None else memory.own_kib
 
 

@@ -66,12 +66,24 @@ class Wall:
 
 
 def malloc_in_use_mib() -> float:
-    """malloc's bytes in use, in MiB (NaN without glibc 2.33). Flat while the process's memory
-    climbs: the heap is fragmenting. Climbing with it: something allocates and never frees."""
-    from kiosk.core.memory import malloc_in_use_bytes
+    """Bytes glibc's malloc has handed out and not had back (every arena, and its own mmaps),
+    in MiB; NaN without glibc 2.33. Flat while the process's memory climbs: the heap is
+    fragmenting. Climbing with it: something allocates and never frees."""
+    import ctypes
 
-    in_use = malloc_in_use_bytes()
-    return float("nan") if in_use is None else in_use / 2**20
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return float("nan")
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    in_use: int = info.uordblks + info.hblkhd
+    return in_use / 2**20
 
 
 def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> None:

@@ -3,7 +3,6 @@ fleet's status file and the benchmarks."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,22 +35,3 @@ def process_memory(proc: Path = Path("/proc/self")) -> ProcessMemory | None:
     except (OSError, ValueError, IndexError):
         return None
 
-
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in (
-        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
-        "fordblks", "keepcost")]
-
-
-def malloc_in_use_bytes() -> int | None:
-    """Bytes glibc's malloc has handed out and not had back (every arena, and its own mmaps);
-    None without glibc 2.33. It moves only with what is allocated and freed, not with how
-    fragmented the heap is or what was handed back: where a leak of small C++ objects shows."""
-    try:
-        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
-    except (OSError, AttributeError):
-        return None
-    mallinfo2.restype = _MallInfo2
-    info = mallinfo2()
-    in_use: int = info.uordblks + info.hblkhd
-    return in_use
