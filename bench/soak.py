@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import logging
 import os
 import random
 import statistics
@@ -100,6 +101,11 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
 
     app = create_application()
     errors = install_error_handlers()
+    # The kiosk logs what it does not catch; here that goes to stderr, whose tail the parent
+    # prints when the soak fails (an exception in this loop itself would end it silently).
+    to_stderr = logging.StreamHandler(sys.stderr)
+    to_stderr.setLevel(logging.ERROR)
+    logging.getLogger().addHandler(to_stderr)
     state = tempfile.TemporaryDirectory()
     pins = PinStore(Path(state.name))
     pins.set_pin(PIN)
