@@ -356,7 +356,9 @@ class ColouringScreen(Screen):
         row = QHBoxLayout(self.celebration_buttons)
         row.setSpacing(theme.px(32))
         again = tool_button(Icon.DOT, background=self.theme.colours.blue, scale=0.3)
-        again.clicked.connect(self.celebration.hide)
+        # Python callables only: PySide 6.11 keeps ~100 bytes for good for each connection to
+        # a wrapped C++ method (`widget.hide`), and this screen is rebuilt for every child.
+        again.clicked.connect(lambda: self.celebration.hide())
         pictures = tool_button(Icon.PICTURES, background=self.theme.colours.plum)
         pictures.clicked.connect(self.back_requested)
         home = tool_button(Icon.HOME, background=self.theme.colours.orange)
@@ -543,7 +545,7 @@ class ConfirmStartOver(QWidget):
         for button in (self.yes, self.no):
             button.setFixedSize(theme.px(160), theme.px(160))
         self.yes.clicked.connect(self._accept)
-        self.no.clicked.connect(self.hide)
+        self.no.clicked.connect(lambda: self.hide())  # not `self.hide`: see ColouringScreen
         answers = QHBoxLayout()
         answers.setSpacing(theme.px(64))
         answers.addWidget(self.yes)
