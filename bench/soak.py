@@ -88,7 +88,7 @@ def malloc_in_use_mib() -> float:
 
 
 def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> None:
-    from PySide6.QtCore import QEvent, QPoint, Qt, QThreadPool
+    from PySide6.QtCore import QEvent, QPoint, Qt, QThread, QThreadPool
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton
 
@@ -123,6 +123,14 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     rng = random.Random(seed)
     settings = window.content.settings
     w, h = SIZE
+
+    pool = QThreadPool.globalInstance()
+
+    def jobs_done() -> None:
+        # Not pool.waitForDone(): that also ends the pool's threads, and each new one costs
+        # what OpenCV keeps per thread for good. The kiosk never calls it while running.
+        while pool.activeThreadCount():
+            QThread.msleep(1)
 
     def settle() -> None:
         app.processEvents()
@@ -207,7 +215,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
         pictures = window.content.colouring
         if pictures:
             window.picker.picture_chosen.emit(rng.choice(pictures).id)
-            QThreadPool.globalInstance().waitForDone()
+            jobs_done()
             settle()
 
     # The electronic queue, as a centre's system would publish it: a text file of the last
@@ -239,7 +247,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
         for _ in range(100):
             queue.ask_now()
             settle()
-            QThreadPool.globalInstance().waitForDone()
+            jobs_done()
             if queue.follower.announced_total > announced:
                 break
         settle()
@@ -286,7 +294,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     for picture in window.content.colouring:
         window.menu.tiles[Destination.COLOURING].click()
         window.picker.picture_chosen.emit(picture.id)
-        QThreadPool.globalInstance().waitForDone()
+        jobs_done()
         settle()
         window.show_screen(window.menu)
     window.open_pin_pad()
@@ -334,7 +342,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
         if number % sample_every == sample_every - 1:
             # Measured idle: a picture the visitor tapped just before leaving may still be
             # being prepared in a worker (~10 MB for a moment), which is not growth.
-            QThreadPool.globalInstance().waitForDone()
+            jobs_done()
             settle()
             sample()
             if trace:

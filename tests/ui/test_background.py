@@ -61,3 +61,12 @@ def test_finished_jobs_leave_nothing_behind(qtbot: QtBot, qapp: QApplication) ->
     jobs(3000)
     assert len(delivered) == (99 + 3000) // 3  # of each three, only the newest counts
     assert len(gc.get_objects()) - before < 10
+
+
+def test_the_pool_keeps_its_threads(qapp: QApplication) -> None:
+    # Each new worker thread costs for good what libraries keep per thread (OpenCV 5: ~0.9 KB
+    # even after the thread ends); a kiosk idle between children would start one per picture.
+    pool = QThreadPool.globalInstance()
+    pool.setExpiryTimeout(30_000)  # Qt's default
+    Background()
+    assert pool.expiryTimeout() < 0
