@@ -26,8 +26,10 @@ class Figure:
 
     def line(self) -> str:
         verdict = "ok" if self.ok else "OVER"
-        # Counts whole (100000, not 1e+05); measures to three significant digits.
-        value = f"{self.value:.0f}" if self.unit == "count" else f"{self.value:.3g}"
+        # Counts and figures from 1000 up whole (100000, 2490 s: not 1e+05, 2.49e+03); the
+        # rest to three significant digits.
+        whole = self.unit == "count" or abs(self.value) >= 1000
+        value = f"{self.value:.0f}" if whole else f"{self.value:.3g}"
         return f"{self.name} {value} {self.unit} budget {self.budget:g} {verdict}"
 
 
