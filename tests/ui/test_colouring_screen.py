@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import gc
-import linecache
-import tracemalloc
-from pathlib import Path
-
 import numpy as np
-import shiboken6
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-import kiosk
 from kiosk.core.colouring import PAPER
 from kiosk.ui.colouring import ColouringScreen
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.resources import ImageCache
-from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock
 
 
@@ -167,38 +157,3 @@ def test_a_finished_drawing_is_not_kept_once_the_child_has_gone(
     # holds no colouring pictures (the soak's flat memory depends on it).
     assert screen.celebration.picture.isNull() and not screen.celebration.isVisible()
     assert not screen._prepared
-
-
-def test_a_screen_built_for_each_child_leaves_no_connection_behind() -> None:
-    """The screen is made when a child picks and dropped when they go: thousands of times a
-    month. PySide 6.11 keeps a block for good for each connection to a wrapped C++ method
-    (`clicked.connect(widget.hide)`): none of the screen's connections may leave one."""
-    theme, images = Theme(1920, 1080), ImageCache()
-
-    def build_and_delete(times: int) -> None:
-        for _ in range(times):
-            screen = ColouringScreen(theme, images)
-            shiboken6.delete(screen)
-            # What the event loop does between visitors (PySide tidies up there too).
-            QApplication.processEvents()
-            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        gc.collect()
-
-    tracemalloc.start()
-    try:
-        build_and_delete(300)  # PySide's own caches fill up to their bound over the first 300
-        ours = [tracemalloc.Filter(True, str(Path(kiosk.__file__).parent / "*"))]
-        before = tracemalloc.take_snapshot().filter_traces(ours)
-        build_and_delete(100)
-        after = tracemalloc.take_snapshot().filter_traces(ours)
-    finally:
-        tracemalloc.stop()
-    # Only connections are judged: other lines' blocks (setCursor, layouts) come and go with
-    # those caches, more slowly when earlier tests filled them with other things.
-    connections_left = {
-        f"{Path(frame.filename).name}:{frame.lineno}": stat.count_diff
-        for stat in after.compare_to(before, "lineno")
-        for frame in [stat.traceback[0]]
-        if ".connect(" in linecache.getline(frame.filename, frame.lineno)
-        and stat.count_diff >= 50}
-    assert connections_left == {}  # was 100 at each of colouring.py's connections to `hide`
