@@ -113,6 +113,10 @@ def test_undo_start_over_and_done(qtbot: QtBot, window: KioskWindow) -> None:
     qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
     assert screen.celebration.isVisible()
     qtbot.waitUntil(lambda: not screen.celebration.timer.isActive(), timeout=5000)
+    finished = screen.canvas.paint.copy()
+    qtbot.mouseClick(screen.keep_colouring_button, Qt.MouseButton.LeftButton)
+    assert not screen.celebration.isVisible()  # back to the picture, as it was
+    assert np.array_equal(screen.canvas.paint, finished)
 
 
 def test_leaving_or_walking_away_wipes_the_canvas(qtbot: QtBot, window: KioskWindow,

@@ -355,7 +355,8 @@ class ColouringScreen(Screen):
         self.celebration_buttons = QWidget(self.celebration)
         row = QHBoxLayout(self.celebration_buttons)
         row.setSpacing(theme.px(32))
-        again = tool_button(Icon.DOT, background=self.theme.colours.blue, scale=0.3)
+        self.keep_colouring_button = again = tool_button(
+            Icon.DOT, background=self.theme.colours.blue, scale=0.3)
         # Python callables only: PySide 6.11 keeps ~100 bytes for good for each connection to
         # a wrapped C++ method (`widget.hide`), and this screen is rebuilt for every child.
         again.clicked.connect(lambda: self.celebration.hide())
