@@ -34,4 +34,3 @@ def process_memory(proc: Path = Path("/proc/self")) -> ProcessMemory | None:
         return ProcessMemory(resident_pages * os.sysconf("SC_PAGE_SIZE") // 1024, "RSS", None)
     except (OSError, ValueError, IndexError):
         return None
-
