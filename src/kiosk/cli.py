@@ -194,12 +194,14 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     from kiosk.core.loader import load_content
     from kiosk.ui.fit_check import text_fit_problems
     from kiosk.ui.line_art import line_art_problem
+    from kiosk.ui.poster_check import poster_fit_problems
     from kiosk.ui.resources import probe_image
 
     # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
     content = load_content(content_dir, probe_image, line_art_problem,
                            workers=min(4, os.cpu_count() or 1))
-    content = replace(content, problems=(*content.problems, *text_fit_problems(content)))
+    content = replace(content, problems=(*content.problems, *text_fit_problems(content),
+                                         *poster_fit_problems(content)))
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)

@@ -29,7 +29,7 @@ from kiosk.core.schedule import ALWAYS, Schedule
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: teasers
 _CORE = Path(__file__).resolve().parent
 # The modules whose code decides what an item reads as: any change to them makes a new index.
 _READERS = [*sorted(_CORE.glob("*.py")), _CORE.parent / "ui" / "resources.py"]
@@ -272,7 +272,8 @@ class ContentIndex:
             body = ((text._row, "", "")
                     if isinstance(text, StoredText) else (None, text.ru, text.en))
             common = (item.id, str(item.source), item.title.ru, item.title.en,
-                      _encode_schedule(item.schedule), item.duration)
+                      _encode_schedule(item.schedule), item.duration, item.teaser.ru,
+                      item.teaser.en)
             if isinstance(item, Story):
                 record = ("story", *common, item.centre.ru, item.centre.en,
                           item.date.toordinal() if item.date else None, item.tags,
@@ -291,18 +292,19 @@ class ContentIndex:
             row, ru, en = body
             text: Text = StoredText(self, row) if row is not None else Text(ru, en)
             kind, item_id, source, title_ru, title_en, schedule, duration = record[:7]
+            teaser = Text(*record[7:9])
             if kind == "story":
-                centre_ru, centre_en, date, tags, photo, example, attract = record[7:]
+                centre_ru, centre_en, date, tags, photo, example, attract = record[9:]
                 item = Story(item_id, _path(source), Text(title_ru, title_en), text,
                              _shared_text(centre_ru, centre_en),
                              dt.date.fromordinal(date) if date is not None else None,
                              _shared_tags(tags), _path(photo) if photo else None, example,
-                             attract, duration, _decode_schedule(schedule))
+                             attract, duration, _decode_schedule(schedule), teaser)
             else:
-                (image,) = record[7:]
+                (image,) = record[9:]
                 item = AnniversaryPage(item_id, Path(source), Text(title_ru, title_en), text,
                                        Path(image) if image else None, duration,
-                                       _decode_schedule(schedule))
+                                       _decode_schedule(schedule), teaser)
         return IndexEntry(
             depends_on,
             item,

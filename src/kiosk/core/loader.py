@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
-from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
+from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Poster, Story, Text
 from kiosk.core.problems import Problem, ProblemLog, Severity
-from kiosk.core.schedule import SCHEDULE_FIELDS, parse_schedule
+from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedule
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
+from kiosk.core.teaser import TEASER_MAX_WORDS
 from kiosk.core.yamlsrc import LineDict, MarkdownFile, parse_markdown_file, parse_yaml
 
 SETTINGS_FILE = "kiosk.yaml"
@@ -28,11 +29,12 @@ ANNIVERSARY_DIR = "anniversary"
 STORIES_DIR = "stories"
 COLOURING_DIR = "colouring"
 COLOURING_INDEX = "colouring.yaml"
+POSTERS_DIR = "posters"
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Files staff may keep in the folders without the kiosk complaining about them.
 IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
-KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, "images", "README.txt",
-                 "README.md")
+KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, "images",
+                 "README.txt", "README.md")
 DURATION_RANGE = (3.0, 120.0)
 PARALLEL_FROM = 4000  # stories: fewer are read in this process (starting workers costs ~1 s)
 PARALLEL_CHUNK = 2000
@@ -165,11 +167,13 @@ class ContentLoader:
         stories = self._load_stories(self._files(STORIES_DIR, (".md",), self.story_limit),
                                      settings)
         colouring = self._load_colouring()
+        posters = self._load_posters()
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
-        if not pages and not stories:
+        if not pages and not stories and not posters:
             self.log_for(self.root).warning("no_content")
-        return Content(self.root, settings, pages, stories, colouring, tuple(self.problems))
+        return Content(self.root, settings, pages, stories, colouring, tuple(self.problems),
+                       posters)
 
     def _load_stories(self, paths: list[str], settings: Settings) -> tuple[Story, ...]:
         if self.workers < 2 or self.cache is not None or len(paths) < PARALLEL_FROM:
@@ -427,9 +431,21 @@ class ContentLoader:
 
     # -- items -----------------------------------------------------------------------------
 
-    PAGE_FIELDS = ("title", "title_en", "image", "duration", *SCHEDULE_FIELDS)
-    STORY_FIELDS = ("title", "title_en", "centre", "centre_en", "date", "tags", "photo",
-                    "example", "attract", "duration", *SCHEDULE_FIELDS)
+    PAGE_FIELDS = ("title", "title_en", "teaser", "teaser_en", "image", "duration",
+                   *SCHEDULE_FIELDS)
+    STORY_FIELDS = ("title", "title_en", "teaser", "teaser_en", "centre", "centre_en", "date",
+                    "tags", "photo", "example", "attract", "duration", *SCHEDULE_FIELDS)
+    POSTER_FIELDS = ("duration", *SCHEDULE_FIELDS)
+
+    def _teaser(self, md: MarkdownFile, log: ProblemLog) -> Text:
+        """The poster's line; a long one is shown all the same, but staff hear it is long."""
+        teaser = Text(self._text_field(md, "teaser", log), self._text_field(md, "teaser_en", log))
+        for key, text in (("teaser", teaser.ru), ("teaser_en", teaser.en)):
+            words = len(text.split())
+            if words > TEASER_MAX_WORDS:
+                log.warning("teaser_long", md.fields.line_of(key), key=key, words=str(words),
+                            most=str(TEASER_MAX_WORDS))
+        return teaser
 
     def _load_page(self, path: Path, settings: Settings) -> AnniversaryPage | None:
         read = self._read_markdown(path)
@@ -446,6 +462,7 @@ class ContentLoader:
             image=self._image(md, "image", log),
             duration=self._duration(md, log),
             schedule=parse_schedule(md.fields, log),
+            teaser=self._teaser(md, log),
         )
 
     def _load_story(self, path: Path, settings: Settings) -> Story | None:
@@ -469,6 +486,7 @@ class ContentLoader:
             attract=self._flag(md, "attract", True, log),
             duration=self._duration(md, log),
             schedule=parse_schedule(md.fields, log),
+            teaser=self._teaser(md, log),
         )
 
     def _date(self, md: MarkdownFile, log: ProblemLog) -> dt.date | None:
@@ -535,6 +553,58 @@ class ContentLoader:
                 path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
         ordered = [pictures.pop(name) for name in order if name in pictures]
         return (*ordered, *pictures.values())
+
+    def _load_posters(self) -> tuple[Poster, ...]:
+        """Full-screen pictures in posters/, in natural order; «name.yaml» beside «name.png»
+        may give its duration and schedule."""
+        folder = self.root / POSTERS_DIR
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+        except OSError:
+            return ()
+        names = {p.name for p in entries}
+        posters: list[Poster] = []
+        for path in entries:
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            suffix = path.suffix.lower()
+            log = self.log_for(path)
+            if suffix in (".yaml", ".yml"):
+                if not any(f"{path.stem}{image}" in names for image in IMAGE_SUFFIXES):
+                    log.warning("poster_side_file_alone", None, value=path.name)
+                continue
+            if suffix in IGNORED_SUFFIXES:
+                continue
+            if suffix not in IMAGE_SUFFIXES:
+                log.warning("bad_image_format", None, value=path.name)
+                continue
+            problems = self._check_image(path.resolve(), path.name)
+            for problem in problems:
+                (log.error if problem.is_error else log.warning)(
+                    problem.code, None, **problem.args)
+            if any(p.is_error for p in problems):
+                log.warning("skipped")
+                continue
+            duration, schedule = None, ALWAYS
+            side = next((folder / f"{path.stem}{ext}" for ext in (".yaml", ".yml")
+                         if f"{path.stem}{ext}" in names), None)
+            if side is not None:
+                duration, schedule = self._poster_settings(side)
+            posters.append(Poster(path.stem, path, duration, schedule))
+        return tuple(posters)
+
+    def _poster_settings(self, side: Path) -> tuple[float | None, Schedule]:
+        log = self.log_for(side)
+        text = self._read_text(side)
+        data = parse_yaml(text.removeprefix("\ufeff"), log) if text is not None else None
+        if data is None:
+            return None, ALWAYS
+        if not isinstance(data, LineDict):
+            log.error("not_a_mapping", 1, found=type(data).__name__)
+            return None, ALWAYS
+        md = MarkdownFile(data, "", "", 1)
+        self._unknown_fields(md, self.POSTER_FIELDS, log)
+        return self._duration(md, log), parse_schedule(data, log)
 
     def _line_art_verdict(self, path: Path) -> str:
         assert self.line_art is not None

@@ -31,6 +31,7 @@ class AnniversaryPage:
     image: Path | None = None
     duration: float | None = None
     schedule: Schedule = ALWAYS
+    teaser: Text = Text("")  # the one line under the title on the attract poster
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,17 @@ class Story:
     photo: Path | None = None
     example: bool = False
     attract: bool = True
+    duration: float | None = None
+    schedule: Schedule = ALWAYS
+    teaser: Text = Text("")  # a sentence or pull quote for the attract poster; see teaser.py
+
+
+@dataclass(frozen=True, slots=True)
+class Poster:
+    """A full-screen picture made by the centre or head office: a slide of its own."""
+
+    id: str
+    source: Path  # the picture itself
     duration: float | None = None
     schedule: Schedule = ALWAYS
 
@@ -64,6 +76,7 @@ class Content:
     stories: tuple[Story, ...] = ()
     colouring: tuple[ColouringPicture, ...] = ()
     problems: tuple[Problem, ...] = ()
+    posters: tuple[Poster, ...] = ()
     # Answers worked out once for this content: with 37,000 stories, filtering them all on
     # every page turn or slide would cost a frame each time.
     _memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,
@@ -74,6 +87,12 @@ class Content:
         if local is None:
             return self.pages
         return tuple(p for p in self.pages if p.schedule.active(local))
+
+    def posters_at(self, local: dt.datetime | None) -> tuple[Poster, ...]:
+        """The posters to show at `local` (None: all of them)."""
+        if local is None:
+            return self.posters
+        return tuple(p for p in self.posters if p.schedule.active(local))
 
     def stories_at(self, local: dt.datetime | None) -> tuple[Story, ...]:
         """The stories to show at `local` (None: all of them). Schedules go by the minute,
@@ -111,7 +130,7 @@ class Content:
 
     @property
     def is_empty(self) -> bool:
-        return not self.pages and not self.stories
+        return not self.pages and not self.stories and not self.posters
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.core.model import Content
+from kiosk.core.model import AnniversaryPage, Content, Story
+from kiosk.core.teaser import reading_seconds, teaser_line, word_count
 
 
 class SlideKind(Enum):
@@ -16,6 +17,7 @@ class SlideKind(Enum):
     STORY = "story"
     COLOURING = "colouring"
     CALM = "calm"  # the invitation to the calm minute
+    POSTER = "poster"  # a full-screen picture from posters/
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,16 @@ class Slide:
 
 
 COLOURING_EVERY = 4  # an invitation comes back after this many other slides
+INVITATION_WORDS = 8  # an invitation's headline and line
+
+
+def poster_seconds(item: Story | AnniversaryPage, content: Content) -> float:
+    """A teaser stays as long as its words take to read (the item's own `duration` wins)."""
+    if item.duration:
+        return item.duration
+    lang = content.settings.default_language
+    words = word_count(item.title.get(lang)) + word_count(teaser_line(item, lang))
+    return reading_seconds(words, content.settings.slide_seconds)
 
 
 def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = None) -> list[Slide]:
@@ -40,15 +52,17 @@ def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = No
     only the items scheduled for then are taken."""
     settings = content.settings
     default = settings.slide_seconds
-    pages = [Slide(SlideKind.ANNIVERSARY, p.id, p.duration or default)
+    pages = [Slide(SlideKind.ANNIVERSARY, p.id, poster_seconds(p, content))
              for p in content.pages_at(local)] if settings.attract_anniversary else []
+    posters = [Slide(SlideKind.POSTER, p.id, p.duration or default)
+               for p in content.posters_at(local)]
     eligible = [s for s in content.stories_at(local) if s.attract]
     stories: list[Slide] = []
     if eligible and settings.attract_stories:
         count = min(settings.attract_stories, len(eligible))
         start = (cycle * count) % len(eligible)
         chosen = [eligible[(start + i) % len(eligible)] for i in range(count)]
-        stories = [Slide(SlideKind.STORY, s.id, s.duration or default) for s in chosen]
+        stories = [Slide(SlideKind.STORY, s.id, poster_seconds(s, content)) for s in chosen]
 
     mixed: list[Slide] = []
     for i in range(max(len(pages), len(stories))):
@@ -57,6 +71,12 @@ def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = No
         if i < len(stories):
             mixed.append(stories[i])
 
+    # Staff posters are spread through the pass, one after every few items.
+    if posters:
+        step = max(1, len(mixed) // len(posters)) if mixed else 1
+        for n, poster in enumerate(posters):
+            mixed.insert(min(len(mixed), n * (step + 1)), poster)
+
     invites = [kind for kind, on in (
         (SlideKind.COLOURING, settings.attract_colouring_invite and bool(content.colouring)),
         (SlideKind.CALM, settings.attract_calm_invite)) if on]
@@ -64,7 +84,7 @@ def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = No
     for i, slide in enumerate(mixed):
         if invites and i % COLOURING_EVERY == 0:
             kind = invites[(i // COLOURING_EVERY) % len(invites)]
-            slides.append(Slide(kind, "", default))
+            slides.append(Slide(kind, "", reading_seconds(INVITATION_WORDS, default)))
         slides.append(slide)
     if not slides:  # nothing to show: the colouring invitation, else the branded welcome
         colouring = SlideKind.COLOURING in invites

@@ -50,6 +50,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the files “{value}” and “{other}” differ only in upper and lower case: on many disks "
         "they are one file — rename one of them",
     ),
+    "teaser_long": (
+        "в строке «{key}» {words} слов, а на заставке читают не больше {most}: оставьте одну "
+        "короткую фразу — остальное посетитель прочитает, коснувшись экрана",
+        "“{key}” has {words} words, and a poster on the loop is read in at most {most}: keep "
+        "one short sentence — the visitor reads the rest after touching the screen",
+    ),
+    "headline_long": (
+        "заголовок «{value}» не помещается на плакат заставки крупным шрифтом: там "
+        "{lines} строки, и в них входят первые {words} слов(а). Плакат покажет его мельче — "
+        "лучше сократите заголовок",
+        "the title “{value}” does not fit the loop's poster in display type: there are "
+        "{lines} lines, and its first {words} words fit in them. The poster shows it smaller "
+        "— better shorten the title",
+    ),
+    "poster_side_file_alone": (
+        "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
+        "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",
+        "“{value}” holds a poster's settings, but there is no picture of the same name beside "
+        "it: name it like the picture (for example “poster.png” and “poster.yaml”)",
+    ),
     "unknown_entry": (
         "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
         "“{value}” is not a file or folder the kiosk reads{suggestion}",

@@ -1,20 +1,18 @@
 """Attract mode: the slides cycle by themselves until someone touches the screen.
 
-Between transitions nothing on the stage repaints; only the small «Коснитесь экрана» pill
-pulses, and the clock changes once a minute.
+Each slide is a poster (ui/attract_poster.py). Between transitions nothing on the stage
+repaints; only the ring of the invitation to touch moves, and the clock changes once a minute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import (
     QColor,
-    QFontMetrics,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -22,16 +20,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.core.i18n import format_date, tr
+from kiosk.core.i18n import format_date
 from kiosk.core.model import Content
 from kiosk.core.playlist import AttractPlaylist, Slide
 from kiosk.core.queue import Call
+from kiosk.ui.attract_band import AttractBand
+from kiosk.ui.attract_poster import PosterPainter
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
-from kiosk.ui.slide_card import SlideCard
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TextSpot, text_label
+from kiosk.ui.widgets import TextSpot
 
 
 class SlideStage(QWidget):
@@ -55,6 +54,7 @@ class SlideStage(QWidget):
         # each connection to a wrapped C++ method.
         self.animation.valueChanged.connect(lambda _value: self.update())
         self.animation.finished.connect(self._finish)
+        self.spots: list[TextSpot] = []  # the words of the slide on show, for the audit
         # Filled by benchmarks: how long each frame of a transition took to paint.
         self.frame_times: list[float] | None = None
 
@@ -73,6 +73,10 @@ class SlideStage(QWidget):
         self.current = pixmap
         self.animation.setDuration(duration_ms)
         self.animation.start()
+
+    def text_spots(self) -> list[TextSpot]:
+        """The words painted on the slide on show (none mid-transition)."""
+        return [] if self.in_transition else self.spots
 
     def _finish(self) -> None:
         self.previous = QPixmap()  # free it: one full-screen pixmap less in memory
@@ -102,91 +106,13 @@ class SlideStage(QWidget):
         self.painted.emit()
 
 
-class PulsePill(QWidget):
-    """«Коснитесь экрана»: breathes gently, repainting only itself (30 frames a second)."""
-
-    PERIOD_S = 2.4
-
-    def __init__(self, theme: Theme) -> None:
-        super().__init__()
-        self.theme = theme
-        self.text = ""
-        self.subtext = ""
-        self.phase = 0.0
-        self.timer = QTimer(self)
-        self.timer.setInterval(33)
-        self.timer.timeout.connect(self._step)
-        self._started = time.monotonic()
-        self.setFixedSize(theme.px(620), theme.px(128))
-
-    def set_texts(self, text: str, subtext: str) -> None:
-        self.text, self.subtext = text, subtext
-        self.update()
-
-    def start(self) -> None:
-        self._started = time.monotonic()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-        self.phase = 0.0
-        self.update()
-
-    def _step(self) -> None:
-        elapsed = time.monotonic() - self._started
-        self.phase = (1 - math.cos(2 * math.pi * elapsed / self.PERIOD_S)) / 2
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(self.theme.colours.blue_dark))
-        inset = self.theme.px(10) * (1 - self.phase)
-        rect = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
-        fill = QColor(self.theme.colours.orange)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        painter.setPen(QColor(self.theme.colours.ink))
-        main, sub = self._boxes(rect)
-        painter.setFont(self.theme.font(self.theme.text_px(44), bold=True))
-        painter.drawText(main, Qt.AlignmentFlag.AlignCenter, self.text)
-        painter.setFont(self.theme.font(self.theme.text_px(28)))
-        painter.drawText(sub, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                         self.subtext)
-        painter.end()
-
-    @staticmethod
-    def _boxes(rect: QRectF) -> tuple[QRectF, QRectF]:
-        main = QRectF(rect.left(), rect.top() + rect.height() * 0.08, rect.width(),
-                      rect.height() * 0.55)
-        sub = QRectF(rect.left(), main.bottom() - rect.height() * 0.06, rect.width(),
-                     rect.height() * 0.35)
-        return main, sub
-
-    def text_spots(self) -> list[TextSpot]:
-        inset = self.theme.px(10)  # the pill at its smallest
-        main, sub = self._boxes(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
-        ink = QColor(self.theme.colours.ink)
-        spots = []
-        for box, text, pixels, bold, align in (
-                (main, self.text, 44, True, Qt.AlignmentFlag.AlignCenter),
-                (sub, self.subtext, 28, False,
-                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)):
-            font = self.theme.font(self.theme.text_px(pixels), bold=bold)
-            inner = QFontMetrics(font).boundingRect(box.toRect(), int(align), text)
-            spots.append(TextSpot(text, inner, ink, font.pixelSize(), bold,
-                                  inner.width() <= box.width()))
-        return spots
-
-
 class AttractScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.clock = clock
-        self.card = SlideCard(theme, images)
+        self.painter = PosterPainter(theme, images)
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
         self._shown: tuple[str, str, int, int] | None = None
@@ -198,33 +124,10 @@ class AttractScreen(Screen):
         self.clock_timer.setSingleShot(True)
         self.clock_timer.timeout.connect(self._update_clock)
 
-        bar = QWidget()
-        bar.setAutoFillBackground(True)
-        bar.setStyleSheet(f"background: {theme.colours.blue_dark};")
-        bar.setFixedHeight(theme.px(176))
-        self.centre_label = text_label(theme, theme.heading_px, bold=True,
-                                       colour=theme.colours.white,
-                                       wrap=False)
-        self.clock_label = text_label(theme, theme.heading_px, bold=True,
-                                       colour=theme.colours.white,
-                                      wrap=False)
-        self.date_label = text_label(theme, theme.small_px, colour=theme.colours.white, wrap=False)
-        self.pulse = PulsePill(theme)
-        clock_box = QVBoxLayout()
-        clock_box.setSpacing(0)
-        clock_box.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)
-        clock_box.addWidget(self.date_label, 0, Qt.AlignmentFlag.AlignRight)
-        bar_layout = QHBoxLayout(bar)
-        bar_layout.setContentsMargins(theme.margin, 0, theme.margin, 0)
-        if not theme.portrait:
-            bar_layout.addWidget(self.centre_label, 1)
-        else:
-            bar_layout.addStretch(1)
-            self.centre_label.hide()
-        bar_layout.addWidget(self.pulse, 0, Qt.AlignmentFlag.AlignCenter)
-        bar_layout.addLayout(clock_box, 1)
+        # The invitation to touch, the centre's name and the time: one band along the bottom.
+        self.band = AttractBand(theme, images, clock)
 
-        # The queue's last calls: a row of their own above the bar's right-hand corner,
+        # The queue's last calls: a row of their own above the band's right-hand corner,
         # hidden (taking no room) while there are none.
         self.recent = RecentCalls(theme)
         self.recent_row = QWidget()
@@ -239,7 +142,7 @@ class AttractScreen(Screen):
         layout.setSpacing(0)
         layout.addWidget(self.stage, 1)
         layout.addWidget(self.recent_row)
-        layout.addWidget(bar)
+        layout.addWidget(self.band)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -273,20 +176,22 @@ class AttractScreen(Screen):
     def start(self) -> None:
         """Begin cycling; called when attract is shown."""
         self.refresh()
-        self.pulse.start()
+        self.band.start()
 
     def stop(self) -> None:
         """Leave attract: no timer keeps running behind another screen."""
         self.slide_timer.stop()
         self.clock_timer.stop()
-        self.pulse.stop()
+        self.band.stop()
         self.stage.animation.stop()
 
+    @property
+    def current_slide(self) -> Slide | None:
+        """The slide on screen: a tap opens what it shows."""
+        return self.playlist.current if self.playlist is not None else None
+
     def refresh(self) -> None:
-        self.pulse.set_texts(tr("touch_screen", "ru"), tr("touch_screen", "en"))
         self.recent.set_calls(self.recent.calls, self.lang)
-        if self.content is not None:
-            self.centre_label.setText(self.content.settings.centre(self.lang))
         self._update_clock()
         if self.playlist is not None and self.stage.width() > 1:
             self._show_current()
@@ -318,7 +223,9 @@ class AttractScreen(Screen):
         """The slide rendered at the stage's size. Rendered when it is due (about 20 ms,
         before the transition starts), not kept in advance: one full-screen pixmap less."""
         assert self.content is not None
-        return self.card.render_slide(slide, self.content, self.lang, self.stage.size())
+        pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size())
+        self.stage.spots = list(self.painter.spots)
+        return pixmap
 
     def display(self, slide: Slide) -> None:
         """Show one slide at once, without a transition (previews and tests)."""
@@ -347,8 +254,9 @@ class AttractScreen(Screen):
         # The centre's time (kiosk.yaml `timezone`), as the schedules use: a kiosk computer
         # left on UTC would otherwise show a clock three hours off in Moscow.
         now = self.wall() or dt.datetime.now()
-        self.clock_label.setText(now.strftime("%H:%M"))
-        self.date_label.setText(format_date(now.date(), self.lang, weekday=True))
+        centre = self.content.settings.centre(self.lang) if self.content is not None else ""
+        self.band.set_texts(self.lang, centre, now.strftime("%H:%M"),
+                            format_date(now.date(), self.lang, weekday=True))
         if self.isVisible():
             self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
 

@@ -62,6 +62,7 @@ class Palette:
     signal: str = "#FFD400"  # "your ticket is called": the queue banner and nothing else
     signal_ink: str = INK
     accent: str = BLUE  # what is chosen now: a selected chip, the current page, a kicker
+    panel: str = "#E2ECF7"  # a quiet surface: where a picture would be, a story has none
 
 
 NORMAL = Palette(paper=PAPER, ink=INK, ink_soft=INK_SOFT, blue=BLUE, blue_dark=BLUE_DARK,
@@ -74,7 +75,7 @@ HIGH_CONTRAST = Palette(paper=HC_BLACK, ink=HC_WHITE, ink_soft=HC_WHITE, blue=HC
                         plum=HC_PINK, calm=HC_CYAN, calm_edge=HC_WHITE, scrim=(0, 0, 0, 230),
                         outline=True, action=HC_YELLOW, action_ink=HC_BLACK,
                         navigation=HC_CYAN, navigation_ink=HC_BLACK, signal=HC_WHITE,
-                        signal_ink=HC_BLACK, accent=HC_YELLOW)
+                        signal_ink=HC_BLACK, accent=HC_YELLOW, panel=HC_BLACK)
 # Type in the high-contrast mode is this much larger.
 HIGH_CONTRAST_TEXT_SCALE = 1.3
 

@@ -1,0 +1,225 @@
+"""The attract screen's band: the invitation to touch, the centre's name and the time.
+
+The invitation is the band itself, in the «tap here» colour across the whole screen, with a
+large hand in a ring that sends out slow ripples: seen from across the room, never a small
+pill. Only the ring repaints while it moves (30 frames a second); the words and the clock
+repaint when they change.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.core.i18n import tr
+from kiosk.core.problems import Language
+from kiosk.ui.resources import ImageCache, assets_dir
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import TextSpot, tinted
+
+RIPPLE_PERIOD_S = 2.4
+FRAME_MS = 33
+
+
+class AttractBand(QWidget):
+    """Landscape: name | hand and «Коснитесь экрана» | time, in one row. Portrait: the
+    invitation on a row of its own, the name and the time under it."""
+
+    def __init__(self, theme: Theme, images: ImageCache,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.theme = theme
+        self.clock = clock
+        self.lang: Language = "ru"
+        self.centre = ""
+        self.time_text = ""
+        self.date_text = ""
+        self.phase = 0.0  # 0..1 through one ripple
+        self._started = clock()
+        self.hand = images.get(assets_dir() / "icons" / "tabler" / "hand-finger.svg",
+                               QSize(self.ring_radius * 2, self.ring_radius * 2))
+        self.hand_ink = tinted(self.hand, QColor(theme.colours.action_ink))
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._step)
+        self.setFixedHeight(theme.px(300 if theme.portrait else 176))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # -- sizes -----------------------------------------------------------------------------
+
+    @property
+    def ring_radius(self) -> int:
+        return self.theme.px(60)
+
+    def _fonts(self) -> tuple[QFont, QFont, QFont, QFont]:
+        theme = self.theme
+        return (theme.font(theme.title_px, bold=True),  # «Коснитесь экрана»
+                theme.font(theme.small_px),  # its English line
+                theme.font(theme.lead_px if not theme.portrait else theme.small_px,
+                           bold=True),  # the name and the time
+                theme.font(theme.small_px))  # the date
+
+    def _invite_row(self) -> QRect:
+        if self.theme.portrait:
+            return QRect(0, 0, self.width(), self.theme.px(190))
+        return QRect(0, 0, self.width(), self.height())
+
+    def _info_row(self) -> QRect:
+        if self.theme.portrait:
+            top = self.theme.px(190)
+            return QRect(0, top, self.width(), self.height() - top)
+        return QRect(0, 0, self.width(), self.height())
+
+    def _invite_boxes(self) -> tuple[QRectF, QRectF, QRectF]:
+        """The ring's square, and the boxes of the two invitation lines, centred together."""
+        title_font, sub_font, _, _ = self._fonts()
+        main, sub = tr("touch_screen", "ru"), tr("touch_screen", "en")
+        if self.lang == "en":
+            main, sub = sub, main
+        gap = self.theme.space("l")
+        width_main = QFontMetrics(title_font).horizontalAdvance(main)
+        width_sub = QFontMetrics(sub_font).horizontalAdvance(sub)
+        text_width = max(width_main, width_sub)
+        ring = self.ring_radius * 2
+        row = self._invite_row()
+        left = row.center().x() - (ring + gap + text_width) / 2
+        ring_box = QRectF(left, row.center().y() - ring / 2, ring, ring)
+        main_height = QFontMetrics(title_font).height()
+        sub_height = QFontMetrics(sub_font).height()
+        top = row.center().y() - (main_height + sub_height) / 2
+        text_left = ring_box.right() + gap
+        return (ring_box, QRectF(text_left, top, width_main + 2, main_height),
+                QRectF(text_left, top + main_height, width_sub + 2, sub_height))
+
+    def _ripple_rect(self) -> QRect:
+        ring, _, _ = self._invite_boxes()
+        spread = self.theme.px(44)
+        return ring.adjusted(-spread, -spread, spread, spread).toAlignedRect() \
+            .intersected(self.rect())
+
+    # -- state -----------------------------------------------------------------------------
+
+    def set_texts(self, lang: Language, centre: str, time_text: str, date_text: str) -> None:
+        if (lang, centre, time_text, date_text) != (self.lang, self.centre, self.time_text,
+                                                     self.date_text):
+            self.lang, self.centre = lang, centre
+            self.time_text, self.date_text = time_text, date_text
+            self.update()
+
+    def start(self) -> None:
+        self._started = self.clock()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.phase = 0.0
+        self.update()
+
+    def _step(self) -> None:
+        self.phase = ((self.clock() - self._started) / RIPPLE_PERIOD_S) % 1.0
+        self.update(self._ripple_rect())
+
+    # -- painting --------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        colours = self.theme.colours
+        painter.fillRect(event.rect(), QColor(colours.action))
+        if self.theme.colours.outline:
+            painter.setPen(QPen(QColor(colours.ink), self.theme.px(4)))
+            painter.drawLine(0, 0, self.width(), 0)
+        ring_box, main_box, sub_box = self._invite_boxes()
+        self._paint_ring(painter, ring_box)
+        title_font, sub_font, info_font, date_font = self._fonts()
+        main, sub = tr("touch_screen", "ru"), tr("touch_screen", "en")
+        if self.lang == "en":
+            main, sub = sub, main
+        ink = QColor(colours.action_ink)
+        painter.setPen(ink)
+        painter.setFont(title_font)
+        painter.drawText(main_box, int(Qt.AlignmentFlag.AlignLeft), main)
+        painter.setFont(sub_font)
+        painter.drawText(sub_box, int(Qt.AlignmentFlag.AlignLeft), sub)
+        for box, text, font, align in self._info_spots(info_font, date_font):
+            painter.setFont(font)
+            # A long centre name is elided rather than cut mid-letter (`kiosk check` warns).
+            shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                  round(box.width()))
+            painter.drawText(box, int(align), shown)
+        painter.end()
+
+    def _paint_ring(self, painter: QPainter, box: QRectF) -> None:
+        colours = self.theme.colours
+        centre = box.center()
+        radius = box.width() / 2
+        spread = self.theme.px(40)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for offset in (0.0, 0.5):  # two ripples, half a period apart
+            t = (self.phase + offset) % 1.0
+            ripple = QColor(colours.action_ink)
+            ripple.setAlphaF(0.45 * (1 - t))
+            painter.setPen(QPen(ripple, self.theme.px(5)))
+            painter.drawEllipse(centre, radius + spread * t, radius + spread * t)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colours.paper if not colours.outline else colours.action))
+        painter.drawEllipse(centre, radius, radius)
+        if colours.outline:
+            painter.setPen(QPen(QColor(colours.action_ink), self.theme.px(4)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(centre, radius, radius)
+        # The hand presses down gently with each ripple.
+        press = math.sin(self.phase * math.pi) * self.theme.px(4)
+        side = radius * 1.3
+        hand = QRectF(centre.x() - side / 2, centre.y() - side / 2 + press, side, side)
+        painter.drawImage(hand, self.hand_ink)
+
+    def _info_spots(self, info_font: QFont,
+                    date_font: QFont) -> list[tuple[QRectF, str, QFont, Qt.AlignmentFlag]]:
+        row = QRectF(self._info_row())
+        margin = self.theme.margin
+        inner = row.adjusted(margin, 0, -margin, 0)
+        info_height = QFontMetrics(info_font).height()
+        date_height = QFontMetrics(date_font).height()
+        top = inner.center().y() - (info_height + date_height) / 2
+        left = Qt.AlignmentFlag.AlignLeft
+        right = Qt.AlignmentFlag.AlignRight
+        spots = [
+            (QRectF(inner.left(), inner.center().y() - info_height / 2, self._side_width(),
+                    info_height), self.centre, info_font, left),
+            (QRectF(inner.right() - self._side_width(), top, self._side_width(), info_height),
+             self.time_text, info_font, right),
+            (QRectF(inner.right() - self._side_width(), top + info_height, self._side_width(),
+                    date_height), self.date_text, date_font, right),
+        ]
+        return spots
+
+    def _side_width(self) -> float:
+        """The room beside the invitation for the name (left) and the time (right)."""
+        if self.theme.portrait:
+            return (self.width() - 2 * self.theme.margin) / 2 - self.theme.space("m")
+        ring_box = self._invite_boxes()[0]
+        return ring_box.left() - self.theme.margin - self.theme.space("xl")
+
+    def text_spots(self) -> list[TextSpot]:
+        """For the accessibility audit: every word painted here, and whether it fits."""
+        title_font, sub_font, info_font, date_font = self._fonts()
+        _ring, main_box, sub_box = self._invite_boxes()
+        main, sub = tr("touch_screen", "ru"), tr("touch_screen", "en")
+        if self.lang == "en":
+            main, sub = sub, main
+        ink = QColor(self.theme.colours.action_ink)
+        spots = [TextSpot(main, main_box.toRect(), ink, title_font.pixelSize(), True),
+                 TextSpot(sub, sub_box.toRect(), ink, sub_font.pixelSize(), False)]
+        for box, text, font, _align in self._info_spots(info_font, date_font):
+            width = QFontMetrics(font).horizontalAdvance(text)
+            spots.append(TextSpot(text, box.toRect(), ink, font.pixelSize(), font.bold(),
+                                  width <= box.width() + 1))
+        return spots

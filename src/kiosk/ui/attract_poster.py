@@ -1,0 +1,282 @@
+"""One attract slide painted as a poster: a large picture, a kicker, a headline in display
+type and at most one short line, all on the design system's grid (docs/design.md).
+
+Every poster puts its parts in the same places: the picture on columns 1–6 and the words from
+column 7 in landscape, the picture above the words in portrait. Type never shrinks to fit: a
+headline longer than three display lines is set at title size (and `kiosk check` says so), a
+line that does not fit whole is left out rather than cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+    QTextLayout,
+    QTextOption,
+)
+
+from kiosk.core.i18n import tr
+from kiosk.core.model import Content
+from kiosk.core.playlist import Slide, SlideKind
+from kiosk.core.problems import Language
+from kiosk.core.teaser import teaser_line
+from kiosk.core.typeset import typeset
+from kiosk.ui.resources import ImageCache, assets_dir
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import TextSpot
+
+HEADLINE_LINES = 3  # at display size; more and the headline is set at title size
+LINE_LINES = 4  # the line under the headline, at lead size
+DISPLAY_LEADING = 1.04  # line pitch of the headline, in font sizes: set tight, as posters are
+TEXT_LEADING = 1.3
+
+
+@dataclass(frozen=True)
+class PosterWords:
+    kicker: str
+    headline: str
+    line: str
+    picture: Path | None
+    full_bleed: bool = False  # a staff poster: the picture is the whole slide
+    emblem: str = "stories.svg"  # drawn large in the picture's place when there is none
+
+
+@dataclass(frozen=True)
+class PosterFrame:
+    """Where a poster's parts go on a stage of a given size."""
+
+    picture: QRectF
+    words: QRectF  # the column the kicker, headline and line are set in
+
+
+def poster_frame(theme: Theme, stage: QSize) -> PosterFrame:
+    grid = theme.grid
+    top = theme.space("xxl")
+    if theme.portrait:
+        # The picture runs edge to edge across the top, as on a printed portrait poster.
+        picture = QRectF(0, 0, stage.width(), round(stage.width() * 0.75))
+        words_top = picture.bottom() + theme.space("xxl")
+        words = QRectF(grid.x(0), words_top, grid.span(grid.columns),
+                       stage.height() - words_top - top)
+    else:
+        height = stage.height() - 2 * top
+        picture = QRectF(grid.x(0), top, grid.span(6), height)
+        words = QRectF(grid.x(6), top + theme.space("xl"), grid.span(6),
+                       height - theme.space("xl"))
+    return PosterFrame(picture, words)
+
+
+def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
+    """What the slide says: the same for the screen and for `kiosk check`."""
+    if slide.kind is SlideKind.ANNIVERSARY:
+        page = next((p for p in content.pages if p.id == slide.item_id), None)
+        if page is not None:
+            return PosterWords(tr("anniversary_badge", lang), page.title.get(lang),
+                               teaser_line(page, lang), page.image, emblem="anniversary.svg")
+    elif slide.kind is SlideKind.STORY:
+        story = content.story(slide.item_id)
+        if story is not None:
+            return PosterWords(tr("story_badge", lang), story.title.get(lang),
+                               teaser_line(story, lang), story.photo)
+    elif slide.kind is SlideKind.COLOURING:
+        picture = content.colouring[0].source if content.colouring else None
+        return PosterWords(tr("poster_colouring_kicker", lang), tr("poster_colouring_title", lang),
+                           tr("poster_colouring_line", lang), picture)
+    elif slide.kind is SlideKind.CALM:
+        return PosterWords(tr("poster_calm_kicker", lang), tr("calm_invite", lang),
+                           tr("poster_calm_line", lang),
+                           assets_dir() / "illustrations" / "calm.svg")
+    elif slide.kind is SlideKind.POSTER:
+        poster = next((p for p in content.posters if p.id == slide.item_id), None)
+        if poster is not None:
+            return PosterWords("", "", "", poster.source, full_bleed=True)
+    return PosterWords(tr("welcome", lang), content.settings.centre(lang),
+                       tr("welcome_sub", lang), None)
+
+
+@dataclass
+class SetText:
+    """A text broken into lines at one font: what it takes and whether it fits."""
+
+    lines: list[tuple[str, float]]  # each line's text and its width
+    font: QFont
+    pitch: float
+    fits: bool
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.pitch
+
+
+def set_text(text: str, font: QFont, width: float, leading: float,
+             most_lines: int | None = None) -> SetText:
+    """Break `text` into lines of at most `width` the way Qt will paint it (soft hyphens and
+    non-breaking spaces honoured)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    lines: list[tuple[str, float]] = []
+    fits = True
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        piece = text[line.textStart(): line.textStart() + line.textLength()]
+        if piece.endswith("\u00ad"):  # broken at a soft hyphen: Qt shows a hyphen there
+            piece = piece[:-1] + "-"
+        piece = piece.replace("\u00ad", "")
+        lines.append((piece.rstrip(), line.naturalTextWidth()))
+        # A word that had to be broken anywhere (no hyphenation point) overflows in spirit.
+        if line.naturalTextWidth() > width + 1:
+            fits = False
+    layout.endLayout()
+    if most_lines is not None and len(lines) > most_lines:
+        fits = False
+    pitch = font.pixelSize() * leading
+    return SetText(lines, font, pitch, fits)
+
+
+@dataclass(frozen=True)
+class PosterLayout:
+    frame: PosterFrame
+    kicker: SetText
+    headline: SetText
+    line: SetText | None  # None: left out, it did not fit whole
+    headline_at_display: bool
+
+
+class PosterPainter:
+    """Paints slides as posters. Holds no widget: each slide is painted straight into a
+    pixmap the size of the stage."""
+
+    def __init__(self, theme: Theme, images: ImageCache) -> None:
+        self.theme = theme
+        self.images = images
+        # The words of the last poster painted and where: the accessibility audit measures
+        # them on the stage, and tests read the grid from them.
+        self.spots: list[TextSpot] = []
+
+    def layout(self, words: PosterWords, lang: Language, stage: QSize) -> PosterLayout:
+        theme = self.theme
+        frame = poster_frame(theme, stage)
+        width = frame.words.width()
+        kicker = set_text(words.kicker, theme.font(theme.small_px, bold=True), width,
+                          TEXT_LEADING, 1)
+        headline_text = typeset(words.headline, lang, hyphenate=False)
+        headline = set_text(headline_text, theme.font(theme.display_px, bold=True), width,
+                            DISPLAY_LEADING, HEADLINE_LINES)
+        at_display = headline.fits
+        if not at_display:
+            headline = set_text(typeset(words.headline, lang), theme.font(theme.title_px,
+                                                                          bold=True),
+                                width, 1.15)
+        line: SetText | None = None
+        if words.line:
+            line = set_text(typeset(words.line, lang), theme.font(theme.lead_px), width,
+                            TEXT_LEADING, LINE_LINES)
+            room = frame.words.height() - self._head_height(kicker, headline)
+            if not line.fits or line.height > room:
+                line = None
+        return PosterLayout(frame, kicker, headline, line, at_display)
+
+    def _head_height(self, kicker: SetText, headline: SetText) -> float:
+        gap = self.theme.space("m") + self.theme.space("xl")
+        return self.theme.space("xs") * 2 + kicker.height + headline.height + gap
+
+    def render(self, slide: Slide, content: Content, lang: Language, size: QSize) -> QPixmap:
+        image = QImage(size, QImage.Format.Format_RGB32)
+        image.fill(QColor(self.theme.colours.paper))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        words = poster_words(slide, content, lang)
+        self.spots = []
+        if words.full_bleed:
+            self._paint_picture(painter, words.picture, QRectF(0, 0, size.width(),
+                                                               size.height()))
+        else:
+            self.paint(painter, words, lang, size)
+        painter.end()
+        return QPixmap.fromImage(image)
+
+    def paint(self, painter: QPainter, words: PosterWords, lang: Language, size: QSize) -> None:
+        layout = self.layout(words, lang, size)
+        colours = self.theme.colours
+        if words.picture is not None:
+            self._paint_picture(painter, words.picture, layout.frame.picture)
+        else:
+            self._paint_emblem(painter, words.emblem, layout.frame.picture)
+        box = layout.frame.words
+        x, y = box.left(), box.top()
+        if layout.kicker.lines:
+            # The kicker: a short rule and a word in the accent colour, never a pill (a pill
+            # reads as a filter a visitor could tap).
+            rule = QRectF(x, y, self.theme.px(72), self.theme.px(8))
+            painter.fillRect(rule, QColor(colours.action))
+            y += rule.height() + self.theme.space("xs")
+            y = self._paint_lines(painter, layout.kicker, x, y, colours.accent)
+            y += self.theme.space("m")
+        y = self._paint_lines(painter, layout.headline, x, y, colours.ink)
+        if layout.line is not None:
+            y += self.theme.space("xl") - (layout.headline.pitch - layout.headline.font.pixelSize())
+            self._paint_lines(painter, layout.line, x, y, colours.ink_soft)
+
+    def _paint_lines(self, painter: QPainter, text: SetText, x: float, y: float,
+                     colour: str) -> float:
+        painter.setFont(text.font)
+        painter.setPen(QColor(colour))
+        metrics = QFontMetricsF(text.font)
+        # Lines sit on a fixed pitch: each line's box is centred on its share of the pitch.
+        top = y - (metrics.height() - text.pitch) / 2
+        for piece, width in text.lines:
+            painter.drawText(QPointF(x, top + metrics.ascent()), piece)
+            box = QRectF(x, top, width, metrics.height()).toRect()
+            self.spots.append(TextSpot(piece, box, QColor(colour), text.font.pixelSize(),
+                                       text.font.bold(), text.fits))
+            top += text.pitch
+        return y + text.height
+
+    def _paint_emblem(self, painter: QPainter, emblem: str, box: QRectF) -> None:
+        """A story without a picture keeps the poster's grid: a calm panel with the emblem of
+        its kind where the picture would be, so the words never move."""
+        colours = self.theme.colours
+        panel = QColor(colours.panel)
+        inset = 0 if self.theme.portrait else self.theme.space("m")
+        rect = box.adjusted(inset, inset, -inset, -inset)
+        painter.setPen(Qt.PenStyle.NoPen if not colours.outline
+                       else QPen(QColor(colours.ink), self.theme.px(4)))
+        painter.setBrush(panel)
+        radius = 0 if self.theme.portrait else self.theme.px(40)
+        painter.drawRoundedRect(rect, radius, radius)
+        side = round(min(rect.width(), rect.height()) * 0.5)
+        self._paint_picture(painter, assets_dir() / "icons" / emblem,
+                            QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2,
+                                   side, side))
+
+    def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF) -> None:
+        if path is None or box.isEmpty():
+            return
+        target = QSize(round(box.width()), round(box.height()))
+        picture = self.images.get(path, target)
+        if picture.isNull():
+            return
+        # Fitted whole, never stretched; centred in its box (a landscape picture in portrait
+        # keeps the box's width, so the words below start at the same place on every poster).
+        scaled = picture.size().scaled(target, Qt.AspectRatioMode.KeepAspectRatio)
+        left = box.left() + (box.width() - scaled.width()) / 2
+        top = box.top() + (box.height() - scaled.height()) / 2
+        painter.drawImage(QRectF(left, top, scaled.width(), scaled.height()), picture)

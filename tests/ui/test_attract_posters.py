@@ -1,0 +1,166 @@
+"""The attract loop as posters: one grid for every slide, display type that never shrinks, an
+invitation to touch that can be seen across the room, and a tap that opens what was shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QColor
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.core.model import Content
+from kiosk.core.playlist import Slide, SlideKind
+from kiosk.core.problems import Language
+from kiosk.ui.attract_poster import PosterPainter, PosterWords
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.poster_check import poster_fit_problems
+from kiosk.ui.preview import attract_slides
+from kiosk.ui.resources import ImageCache, probe_image
+from kiosk.ui.theme import Theme
+from tests.helpers import SVG, copy_bundled
+from tests.ui.conftest import FakeClock
+
+ONE_LETTER_WORDS = set("авикосуяАВИКОСУЯ")
+
+
+def shown(window: KioskWindow, slide: Slide, lang: Language) -> list[tuple[str, int, int]]:
+    """(text, left edge, pixel size) of every line painted on the slide."""
+    window.set_language(lang)
+    window.attract.display(slide)
+    return [(spot.text, spot.rect.left(), spot.pixel_size)
+            for spot in window.attract.stage.text_spots()]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_poster_sets_its_words_on_the_same_column_at_the_same_sizes(
+        window: KioskWindow, lang: Language) -> None:
+    theme = window.attract.theme
+    grid = theme.grid
+    column = grid.x(0) if theme.portrait else grid.x(6)
+    for slide in attract_slides(window.content):
+        if slide.kind is SlideKind.POSTER:
+            continue
+        lines = shown(window, slide, lang)
+        assert lines, slide.key
+        assert {left for _text, left, _size in lines} == {column}, slide.key
+        kicker, headline = lines[0], lines[1]
+        assert kicker[2] == theme.small_px
+        assert headline[2] == theme.display_px, (slide.key, headline[0])
+        assert all(size in (theme.small_px, theme.display_px, theme.lead_px)
+                   for _text, _left, size in lines), slide.key
+        # Every word painted whole: nothing cut, nothing off the stage.
+        stage = window.attract.stage.rect()
+        for spot in window.attract.stage.text_spots():
+            assert spot.fits and stage.contains(spot.rect), (slide.key, spot.text)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_poster_line_ends_in_a_one_letter_word(window: KioskWindow, lang: Language) -> None:
+    for slide in attract_slides(window.content):
+        for text, _left, _size in shown(window, slide, lang):
+            last = text.replace("\u00a0", " ").split()[-1]
+            assert last not in ONE_LETTER_WORDS, (slide.key, text)
+
+
+def test_the_invitation_to_touch_is_large_and_moves(qtbot: QtBot, window: KioskWindow,
+                                                    clock: FakeClock) -> None:
+    band = window.attract.band
+    theme = window.attract.theme
+    words = {spot.text: spot for spot in band.text_spots()}
+    invitation = words["Коснитесь экрана"]
+    assert invitation.pixel_size == theme.title_px  # not a pill's label: title size
+    assert band.width() == window.width()  # the whole band is the invitation
+    assert all(spot.fits for spot in band.text_spots())
+    before = band.phase
+    clock.advance(0.6)
+    qtbot.waitUntil(lambda: band.phase != before, timeout=2000)
+    window.attract.stop()
+    assert not band.timer.isActive()  # nothing moves behind the menu
+
+
+def _first(window: KioskWindow, kind: SlideKind) -> Slide:
+    return next(s for s in attract_slides(window.content) if s.kind is kind)
+
+
+def _tap_on(qtbot: QtBot, window: KioskWindow, slide: Slide) -> None:
+    attract = window.attract
+    assert attract.playlist is not None
+    attract.playlist.slides = [slide]
+    attract.playlist.index = 0
+    attract.display(slide)
+    qtbot.mouseClick(attract.stage, Qt.MouseButton.LeftButton)
+
+
+def test_a_tap_on_a_story_teaser_opens_that_story(qtbot: QtBot, window: KioskWindow) -> None:
+    slide = next(s for s in attract_slides(window.content)
+                 if s.kind is SlideKind.STORY and s.item_id != window.content.stories[0].id)
+    _tap_on(qtbot, window, slide)
+    assert window.current_screen is window.stories
+    story = window.stories.visible_stories[window.stories.index]
+    assert story.id == slide.item_id
+
+
+def test_a_tap_on_an_anniversary_poster_opens_that_page(qtbot: QtBot,
+                                                         window: KioskWindow) -> None:
+    slide = [s for s in attract_slides(window.content) if s.kind is SlideKind.ANNIVERSARY][2]
+    _tap_on(qtbot, window, slide)
+    assert window.current_screen is window.anniversary
+    assert window.anniversary.pages[window.anniversary.index].id == slide.item_id
+
+
+def test_a_tap_on_an_invitation_opens_its_screen(qtbot: QtBot, window: KioskWindow) -> None:
+    _tap_on(qtbot, window, _first(window, SlideKind.CALM))
+    assert window.current_screen is window.calm
+
+
+def test_a_staff_poster_fills_the_stage_and_a_tap_opens_the_menu(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    (root / "posters").mkdir()
+    (root / "posters" / "notice.svg").write_text(
+        SVG.replace('fill="none"', 'fill="#2E7D32"'), encoding="utf-8")
+    content = load_content(root, probe_image)
+    window = KioskWindow(Theme(1920, 1080), content)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    slide = _first(window, SlideKind.POSTER)
+    _tap_on(qtbot, window, Slide(SlideKind.POSTER, slide.item_id, 9))
+    assert window.current_screen is window.menu
+    window.show_screen(window.attract)
+    window.attract.display(slide)
+    image = window.attract.stage.current.toImage()
+    centre = QColor(image.pixel(image.width() // 2, image.height() // 2))
+    assert centre.green() > 100 and centre.red() < 80  # the poster's own green, fitted whole
+    assert window.attract.stage.text_spots() == []  # staff posters carry their own words
+    window.attract.stop()
+
+
+def test_a_headline_too_long_for_display_type_is_set_smaller_and_named(
+        qtbot: QtBot, bundled: Content) -> None:
+    theme = Theme(1920, 1080)
+    painter = PosterPainter(theme, ImageCache())
+    stage = QSize(1920, 904)
+    title = "Очень длинный заголовок истории, который никак не поместится в три строки плаката"
+    layout = painter.layout(PosterWords("", title, "", None), "ru", stage)
+    assert not layout.headline_at_display
+    assert layout.headline.font.pixelSize() == theme.title_px
+    assert layout.headline.fits
+    assert poster_fit_problems(bundled) == []  # the bundled titles all fit
+    from dataclasses import replace
+
+    long_story = replace(bundled.stories[0], title=replace(bundled.stories[0].title, ru=title))
+    problems = poster_fit_problems(replace(bundled, stories=(long_story,), pages=()))
+    assert [(p.code, p.args["words"]) for p in problems] == [("headline_long", "3")] or \
+        [p.code for p in problems] == ["headline_long"]
+
+
+def test_the_centres_name_and_clock_are_on_every_orientation(window: KioskWindow) -> None:
+    texts = [spot.text for spot in window.attract.band.text_spots()]
+    assert "Мои Документы" in texts
+    assert any(":" in text for text in texts)  # the time
+    point = QPoint(5, 5)
+    assert window.attract.band.mapTo(window, point).y() > window.height() // 2
