@@ -39,8 +39,7 @@ check: $(STAMP)
 	$(BIN)/kiosk check content
 
 preview: $(STAMP)
-	$(BIN)/kiosk preview content --out preview/landscape --size 1920x1080
-	$(BIN)/kiosk preview content --out preview/portrait --size 1080x1920
+	$(BIN)/kiosk preview content --out preview
 
 system-deps:
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh

@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="нарисовать все экраны в PNG")
     preview.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
     preview.add_argument("--out", type=Path, required=True, help="куда сложить картинки")
-    preview.add_argument("--size", type=parse_size, default=(1920, 1080))
+    preview.add_argument("--size", type=parse_size, default=None,
+                         help="например 1920x1080; без него — оба положения экрана рядом")
     preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
     preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
                          help="показать материалы по расписанию на этот момент (время центра)")
@@ -229,7 +230,7 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     return 1 if errors else 0
 
 
-def preview(content_dir: Path, out: Path, size: tuple[int, int], lang: Language | None,
+def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: Language | None,
             at: dt.datetime | None = None, high_contrast: bool = False) -> int:
     _offscreen_application()
     from kiosk.ui.preview import preview as render

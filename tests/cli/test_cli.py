@@ -99,9 +99,15 @@ def test_preview_marks_items_with_problems(tmp_path: Path) -> None:
     story = root / "stories" / "umbrella.md"
     story.write_text(story.read_text(encoding="utf-8").replace("date: ", "titel: опечатка\ndate: "),
                      encoding="utf-8")
-    kiosk("preview", root, "--out", tmp_path / "out")
-    sheet = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert 'class="shot problem"' in sheet
+    out = tmp_path / "out"
+    kiosk("preview", root, "--out", out)
+    # No --size: both orientations, each screen's two side by side on one sheet.
+    for name in ("menu.png", "colouring-picker.png", "story-014-umbrella.png"):
+        assert (out / "landscape" / name).is_file() and (out / "portrait" / name).is_file()
+    sheet = (out / "index.html").read_text(encoding="utf-8")
+    assert ('<img class="land" alt="" loading="lazy" src="landscape/menu.png"></a><a '
+            'href="portrait/menu.png"><img class="port"') in sheet
+    assert 'class="pair problem"' in sheet
     assert "возможно, вы имели в виду «title»" in sheet
 
 
@@ -162,8 +168,9 @@ def test_preview_at_a_moment_follows_the_schedules(tmp_path: Path) -> None:
         "date: ", "show_from: 2026-08-01\nshow_until: 2026-08-31\ndate: ", 1), encoding="utf-8")
     in_august = tmp_path / "august"
     in_winter = tmp_path / "winter"
-    assert kiosk("preview", root, "--out", in_august, "--at", "2026-08-22 10:00").returncode == 0
-    assert kiosk("preview", root, "--out", in_winter, "--at", "2026-12-01 10:00").returncode == 0
+    for out, moment in ((in_august, "2026-08-22 10:00"), (in_winter, "2026-12-01 10:00")):
+        result = kiosk("preview", root, "--out", out, "--at", moment, "--size", "1920x1080")
+        assert result.returncode == 0
     def shows_the_story(folder: Path) -> bool:  # (the colouring umbrella is another thing)
         return any(p.name.startswith(("story-", "attract-")) and "umbrella" in p.name
                    for p in folder.glob("*.png"))

@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{lines} lines, and its first {words} words fit in them. The poster shows it smaller "
         "— better shorten the title",
     ),
+    "teaser_no_room": (
+        "фраза «{value}» ({key}) не помещается на плакат заставки под заголовком, и плакат "
+        "покажет один заголовок: сократите фразу или заголовок",
+        "the line “{value}” ({key}) does not fit on the loop's poster under the title, so the "
+        "poster shows the title alone: shorten the line or the title",
+    ),
     "poster_side_file_alone": (
         "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
         "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",

@@ -180,13 +180,14 @@ class PosterPainter:
                             DISPLAY_LEADING, HEADLINE_LINES)
         at_display = headline.fits
         if not at_display:
-            headline = set_text(typeset(words.headline, lang), theme.font(theme.title_px,
-                                                                          bold=True),
-                                width, 1.15)
+            headline = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
+                                1.15)
         line: SetText | None = None
         if words.line:
-            line = set_text(typeset(words.line, lang), theme.font(theme.lead_px), width,
-                            TEXT_LEADING, LINE_LINES)
+            # Not hyphenated: a poster's few words break at spaces, and the dictionary
+            # (~45 ms to load) stays out of the first frame.
+            line = set_text(typeset(words.line, lang, hyphenate=False),
+                            theme.font(theme.lead_px), width, TEXT_LEADING, LINE_LINES)
             room = frame.words.height() - self._head_height(kicker, headline)
             if not line.fits or line.height > room:
                 line = None

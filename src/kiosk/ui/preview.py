@@ -109,11 +109,13 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
     if not high_contrast:  # the attract loop is always in the usual theme
         pages = {p.id: p for p in content.pages}
         stories = {s.id: s for s in content.stories}
+        posters = {p.id: p for p in content.posters}
         for number, slide in enumerate(attract_slides(content, local), start=1):
             window.show_screen(window.attract)
             window.attract.display(slide)
             source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
                       else stories[slide.item_id].source if slide.kind is SlideKind.STORY
+                      else posters[slide.item_id].source if slide.kind is SlideKind.POSTER
                       else None)
             name = f"attract-{number:02d}-{slide.kind.value}"
             if slide.item_id:
@@ -254,11 +256,64 @@ figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
-def preview(content_dir: Path, out: Path, size: tuple[int, int],
+ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+
+
+def preview(content_dir: Path, out: Path, size: tuple[int, int] | None,
             lang: Language | None = None, at: dt.datetime | None = None,
             high_contrast: bool = False) -> list[Shot]:
-    """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`)."""
+    """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`). Without a
+    `size`, both orientations: out/landscape, out/portrait, and out/index.html showing each
+    screen's two side by side."""
     content = load_content(content_dir, probe_image)
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=content.settings.zone)
-    return render_previews(content, out, size, lang, at, high_contrast)
+    if size is not None:
+        return render_previews(content, out, size, lang, at, high_contrast)
+    both = {name: render_previews(content, out / name, dims, lang, at, high_contrast)
+            for name, dims in ORIENTATIONS.items()}
+    write_side_by_side(content, out, both)
+    return [shot for shots in both.values() for shot in shots]
+
+
+def write_side_by_side(content: Content, out: Path, both: dict[str, list[Shot]]) -> None:
+    """One row a screen: landscape and portrait beside each other, the content's problems
+    above, each outlined in red where a screen shows a file with a problem."""
+    problems_by_file: dict[str, list[str]] = {}
+    for problem in content.problems:
+        problems_by_file.setdefault(problem.path, []).append(problem.format("ru"))
+    portrait = {shot.file: shot for shot in both["portrait"]}
+    rows = []
+    for shot in both["landscape"]:
+        notes = problems_by_file.get(shot.source, [])
+        mark = " problem" if notes else ""
+        cells = [f'<a href="landscape/{html.escape(shot.file)}"><img class="land" alt="" '
+                 f'loading="lazy" src="landscape/{html.escape(shot.file)}"></a>']
+        if shot.file in portrait:
+            cells.append(f'<a href="portrait/{html.escape(shot.file)}"><img class="port" alt="" '
+                         f'loading="lazy" src="portrait/{html.escape(shot.file)}"></a>')
+        note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        rows.append(f'<figure class="pair{mark}"><div>{"".join(cells)}</div><figcaption>'
+                    f"{html.escape(shot.caption)} <code>{html.escape(shot.file)}</code>"
+                    f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
+    listed = sorted(content.problems, key=lambda p: p.sort_key)
+    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in listed)
+    count = sum(not p.is_consequence for p in listed)
+    problems = (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
+                if listed else "<p>Замечаний нет.</p>")
+    page = f"""<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>
+<style>
+body {{ font-family: "PT Sans", sans-serif; margin: 2em; background: #f4f1ec; color: #1b1b1f; }}
+figure {{ margin: 0 0 2em; background: #fff; padding: .8em; border-radius: 8px; }}
+figure > div {{ display: flex; gap: 1em; align-items: flex-start; }}
+img {{ border: 1px solid #ccc; }} img.land {{ width: 640px; }} img.port {{ width: 203px; }}
+figure.problem {{ outline: 4px solid #c62828; }}
+figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
+</style></head><body>
+<h1>Предпросмотр: {html.escape(str(content.root))}, альбомный и книжный экран</h1>
+{problems}
+{''.join(rows)}
+</body></html>
+"""
+    (out / "index.html").write_text(page, encoding="utf-8")
