@@ -175,3 +175,17 @@ def test_a_teaser_with_no_room_under_its_title_is_named(bundled: Content) -> Non
     problems = poster_fit_problems(replace(bundled, stories=(crowded,), pages=()))
     assert [(p.code, p.args.get("key")) for p in problems
             if p.code == "teaser_no_room"] == [("teaser_no_room", "teaser")]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_headlines_break_between_words_never_inside_one(window: KioskWindow,
+                                                        lang: Language) -> None:
+    theme = window.attract.theme
+    for slide in attract_slides(window.content):
+        if slide.kind is SlideKind.POSTER:
+            continue
+        lines = [text for text, _left, size in shown(window, slide, lang)
+                 if size == theme.display_px]
+        words = " ".join(lines).replace("\u00a0", " ").split()
+        title = window.attract.painter.last_words.headline
+        assert words == title.replace("\u00a0", " ").split(), (slide.key, lines)

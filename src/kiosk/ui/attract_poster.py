@@ -121,13 +121,26 @@ class SetText:
 def set_text(text: str, font: QFont, width: float, leading: float,
              most_lines: int | None = None) -> SetText:
     """Break `text` into lines of at most `width` the way Qt will paint it (soft hyphens and
-    non-breaking spaces honoured)."""
+    non-breaking spaces honoured). Where two words held together by a non-breaking space are
+    wider than the column (a widow's glue in display type), they are let go, last first:
+    a word is never broken at a random letter."""
+    for _attempt in range(4):
+        lines, overflows = _break_lines(text, font, width)
+        glue = text.rfind("\u00a0")
+        if not overflows or glue < 0:
+            break
+        text = text[:glue] + " " + text[glue + 1:]
+    fits = not overflows and (most_lines is None or len(lines) <= most_lines)
+    return SetText(lines, font, font.pixelSize() * leading, fits)
+
+
+def _break_lines(text: str, font: QFont, width: float) -> tuple[list[tuple[str, float]], bool]:
     layout = QTextLayout(text, font)
     option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
     layout.setTextOption(option)
     lines: list[tuple[str, float]] = []
-    fits = True
+    overflows = False
     layout.beginLayout()
     while True:
         line = layout.createLine()
@@ -139,14 +152,9 @@ def set_text(text: str, font: QFont, width: float, leading: float,
             piece = piece[:-1] + "-"
         piece = piece.replace("\u00ad", "")
         lines.append((piece.rstrip(), line.naturalTextWidth()))
-        # A word that had to be broken anywhere (no hyphenation point) overflows in spirit.
-        if line.naturalTextWidth() > width + 1:
-            fits = False
+        overflows = overflows or line.naturalTextWidth() > width + 1
     layout.endLayout()
-    if most_lines is not None and len(lines) > most_lines:
-        fits = False
-    pitch = font.pixelSize() * leading
-    return SetText(lines, font, pitch, fits)
+    return lines, overflows
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,7 @@ class PosterPainter:
         # The words of the last poster painted and where: the accessibility audit measures
         # them on the stage, and tests read the grid from them.
         self.spots: list[TextSpot] = []
+        self.last_words = PosterWords("", "", "", None)
 
     def layout(self, words: PosterWords, lang: Language, stage: QSize) -> PosterLayout:
         theme = self.theme
@@ -193,6 +202,16 @@ class PosterPainter:
                 line = None
         return PosterLayout(frame, kicker, headline, line, at_display)
 
+    def block_height(self, layout: PosterLayout) -> float:
+        """The height the kicker, headline and line take together, as painted."""
+        height = self._head_height(layout.kicker, layout.headline)
+        if layout.line is not None:
+            height += layout.line.height - (layout.headline.pitch
+                                            - layout.headline.font.pixelSize())
+        else:
+            height -= self.theme.space("xl")
+        return height
+
     def _head_height(self, kicker: SetText, headline: SetText) -> float:
         gap = self.theme.space("m") + self.theme.space("xl")
         return self.theme.space("xs") * 2 + kicker.height + headline.height + gap
@@ -206,6 +225,7 @@ class PosterPainter:
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         words = poster_words(slide, content, lang)
         self.spots = []
+        self.last_words = words
         if words.full_bleed:
             self._paint_picture(painter, words.picture, QRectF(0, 0, size.width(),
                                                                size.height()))
@@ -222,7 +242,11 @@ class PosterPainter:
         else:
             self._paint_emblem(painter, words.emblem, layout.frame.picture)
         box = layout.frame.words
+        # In landscape the words sit level with the picture's middle, as one block beside it;
+        # in portrait they start under the picture. Their left edge never moves.
         x, y = box.left(), box.top()
+        if not self.theme.portrait:
+            y += max(0.0, (box.height() - self.block_height(layout)) / 2)
         if layout.kicker.lines:
             # The kicker: a short rule and a word in the accent colour, never a pill (a pill
             # reads as a filter a visitor could tap).
