@@ -59,6 +59,19 @@ def test_progress_runs_through_each_phase() -> None:
     assert exercise.state(11.0 + 2.0).progress == pytest.approx(0.25)
 
 
+def test_the_minute_passes_phase_by_phase_and_stands_still_in_a_hold() -> None:
+    exercise = BreathingExercise(FOUR_SEVEN_EIGHT, 0.0)  # 3 × 19 s = 57 s
+    assert exercise.state(0.0).completed == 0.0
+    assert exercise.state(3.9).completed == 0.0  # still breathing in: nothing finished yet
+    assert exercise.state(4.0).completed == pytest.approx(4 / 57)
+    # All through the hold the share does not move: a progress drawn from it never repaints.
+    assert {exercise.state(4.0 + t / 10).completed for t in range(70)} == {4 / 57}
+    assert exercise.state(19.0 + 11.5).completed == pytest.approx((19 + 11) / 57)
+    shares = [exercise.state(t / 4).completed for t in range(57 * 4)]
+    assert all(b >= a for a, b in itertools.pairwise(shares))
+    assert exercise.state(57.0).completed == 1.0
+
+
 def test_it_ends_at_a_cycle_boundary_and_then_rests() -> None:
     exercise = BreathingExercise(FOUR_SEVEN_EIGHT, 50.0)
     assert not exercise.finished(50.0 + 56.99)

@@ -3,21 +3,50 @@ behaviour that a touch extends (WCAG 2.2.1)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+import numpy as np
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.breathing import BOX, FOUR_SEVEN_EIGHT, MIN_SCALE
 from kiosk.core.session import Phase
+from kiosk.ui.audit import as_array
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.widgets import BigButton
 from tests.ui.conftest import FakeClock
 
 
-def open_calm(qtbot: QtBot, window: KioskWindow) -> None:
+def to_menu(qtbot: QtBot, window: KioskWindow) -> None:
+    """A visitor comes (a tap on the loop, which may open what its poster shows) and goes
+    to the menu."""
     qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    window.show_screen(window.menu)
+
+
+def open_calm(qtbot: QtBot, window: KioskWindow) -> None:
+    to_menu(qtbot, window)
     qtbot.mouseClick(window.menu.tiles[Destination.CALM], Qt.MouseButton.LeftButton)
     assert window.current_screen is window.calm
+
+
+def painted_words(window: KioskWindow) -> list[str]:
+    """The phase word and the count as the circle's middle draws them."""
+    QApplication.processEvents()
+    return [spot.text for spot in window.calm.breath.words.text_spots()]
+
+
+def pixels_like(widget: QWidget, colour: str, tolerance: int = 16) -> int:
+    """How many pixels of the widget, as drawn now, are of this colour."""
+    pixels = as_array(widget.grab().toImage()).astype(np.int32)
+    target = QColor(colour)
+    rgb = np.array([target.red(), target.green(), target.blue()], np.int32)
+    return int((np.abs(pixels - rgb).max(axis=2) <= tolerance).sum())
+
+
+def in_window(window: KioskWindow, widget: QWidget, rect: QRect) -> QRect:
+    return QRect(widget.mapTo(window, rect.topLeft()), rect.size())
 
 
 def test_breathing_follows_the_clock_and_ends_in_a_calm_finish(
@@ -26,15 +55,15 @@ def test_breathing_follows_the_clock_and_ends_in_a_calm_finish(
     qtbot.mouseClick(window.calm.pattern_buttons[1], Qt.MouseButton.LeftButton)  # 4-7-8
     assert window.calm.exercise is not None and window.calm.exercise.pattern is FOUR_SEVEN_EIGHT
     assert window.calm.timer.isActive()
-    assert window.calm.phase_word.text() == "Вдох" and window.calm.countdown.text() == "4"
+    assert painted_words(window) == ["Вдох", "4"]
     clock.advance(5.5)
     window.calm.step()
-    assert window.calm.phase_word.text() == "Задержка" and window.calm.countdown.text() == "6"
+    assert painted_words(window) == ["Задержка", "6"]
     clock.advance(8.0)
     window.calm.step()
-    assert window.calm.phase_word.text() == "Выдох"
+    assert painted_words(window)[0] == "Выдох"
     window.set_language("en")
-    assert window.calm.phase_word.text() == "Breathe out"
+    assert painted_words(window)[0] == "Breathe out"
     clock.advance(60)
     window.calm.step()
     assert window.calm.pages.currentWidget() is window.calm.done
@@ -99,11 +128,11 @@ def test_the_minute_is_never_cut_by_the_idle_warning(qtbot: QtBot, window: Kiosk
 
 def test_the_contrast_switch_changes_every_screen_and_resets_when_the_visitor_leaves(
         qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
-    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    to_menu(qtbot, window)
     normal_title = window.menu.title.font().pixelSize()
     button = window.menu.contrast_button
     assert min(button.width(), button.height()) >= window.theme.px(96)
-    assert not button.text()  # an icon, no words
+    assert button.text() == "Крупный шрифт"  # an icon and the words
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.theme.high_contrast and window.current_screen is window.menu
     assert window.menu.contrast_button.isChecked()
@@ -124,7 +153,7 @@ def test_the_contrast_switch_changes_every_screen_and_resets_when_the_visitor_le
     assert not window.theme.high_contrast
     assert not window.menu.theme.high_contrast
     # A second tap switches it off again.
-    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    to_menu(qtbot, window)
     qtbot.mouseClick(window.menu.contrast_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.menu.contrast_button, Qt.MouseButton.LeftButton)
     assert not window.theme.high_contrast
@@ -134,7 +163,7 @@ def test_the_contrast_switch_changes_every_screen_and_resets_when_the_visitor_le
 
 def test_timing_idle_warning_is_extended_by_a_touch(qtbot: QtBot, window: KioskWindow,
                                                     clock: FakeClock) -> None:
-    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    to_menu(qtbot, window)
     clock.advance(window.session.idle_seconds)
     window._tick()
     assert window.overlay.isVisible()
@@ -163,3 +192,133 @@ def test_timing_calm_minute_finish_waits_for_the_visitor(qtbot: QtBot, window: K
     assert window.calm.pages.currentWidget() is window.calm.done  # no auto-advance
     qtbot.mouseClick(window.calm.again, Qt.MouseButton.LeftButton)  # once more, by a touch
     assert window.calm.pages.currentWidget() is window.calm.choice
+
+
+def test_the_ring_fills_as_the_minute_passes_and_stands_still_in_a_hold(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    open_calm(qtbot, window)
+    window.calm.start(BOX)
+    view = window.calm.breath
+    accent = window.theme.colours.accent
+    QApplication.processEvents()
+    assert pixels_like(view, accent) == 0  # nothing behind the visitor yet
+    filled = [0]
+    for elapsed in (4.5, 8.5, 16.5, 40.0, 63.0):  # a phase, two, a breath, 2½ breaths, nearly all
+        clock.advance(elapsed - (clock.now - 1000.0))
+        window.calm.step()
+        filled.append(pixels_like(view, accent))
+        assert filled[-1] > filled[-2], (elapsed, filled)
+    # In a hold the ring, like the circle, does not move and nothing repaints.
+    window.calm.start(BOX)
+    clock.advance(5.0)  # held full
+    window.calm.step()
+    QApplication.processEvents()
+    held, paints = pixels_like(view, accent), view.paints
+    clock.advance(2.5)
+    window.calm.step()
+    QApplication.processEvents()
+    assert view.paints == paints
+    assert pixels_like(view, accent) == held
+
+
+def test_the_phase_word_and_the_count_sit_together_in_the_circle(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    open_calm(qtbot, window)
+    window.calm.start(FOUR_SEVEN_EIGHT)
+    QApplication.processEvents()
+    words = window.calm.breath.words
+    phase, count = words.text_spots()
+    assert (phase.text, count.text) == ("Вдох", "4")
+    theme = window.theme
+    assert phase.pixel_size in (theme.title_px, theme.lead_px)
+    assert count.pixel_size == theme.display_px  # the count is the large thing
+    phase_box = in_window(window, words, phase.rect)
+    count_box = in_window(window, words, count.rect)
+    # One under the other, on one axis, no more than a line apart...
+    assert abs(phase_box.center().x() - count_box.center().x()) <= 2
+    assert 0 < count_box.center().y() - phase_box.center().y() \
+        <= (phase.pixel_size + count.pixel_size) * 0.75
+    # ... in the middle of the circle.
+    view = window.calm.breath
+    centre = view.mapTo(window, view.rect().center())
+    middle = (phase_box.center() + count_box.center()) / 2
+    assert (middle - centre).manhattanLength() <= theme.px(24)
+    # Drawn there: dark ink where the words are.
+    image = as_array(window.grab().toImage())
+    for box in (phase_box, count_box):
+        inside = image[box.top():box.bottom(), box.left():box.right()]
+        assert (inside.max(axis=2) < 80).sum() > box.width(), box
+
+
+def test_the_calm_minute_is_quiet_with_home_top_left(qtbot: QtBot, window: KioskWindow,
+                                                     clock: FakeClock) -> None:
+    """Nothing in the «tap here» orange on any of its pages; Home in the navigation colour at
+    the margin, top left; Back on the breathing page returns to the choice."""
+    open_calm(qtbot, window)
+    calm = window.calm
+    colours = window.theme.colours
+    pages = {"choice": lambda: calm.reset(), "breathing": lambda: calm.start(BOX),
+             "done": lambda: calm.finish()}
+    for name, show in pages.items():
+        show()
+        QApplication.processEvents()
+        assert pixels_like(window, colours.action, tolerance=12) == 0, name
+        page = calm.pages.currentWidget()
+        assert page is not None
+        homes = [b for b in page.findChildren(BigButton)
+                 if b.isVisible() and b.text() == "На главную"]
+        assert len(homes) == 1, name
+        home = in_window(window, homes[0], homes[0].rect())
+        assert home.left() == window.theme.margin and home.top() < window.theme.px(80), name
+        assert homes[0].background.name() == QColor(colours.navigation).name()
+    calm.start(BOX)
+    back = calm.breathing_bar.back_button
+    assert back.isVisible()
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    assert calm.pages.currentWidget() is calm.choice and not calm.timer.isActive()
+
+
+def test_large_text_while_breathing_keeps_the_breath(qtbot: QtBot, window: KioskWindow,
+                                                    clock: FakeClock) -> None:
+    open_calm(qtbot, window)
+    window.calm.start(FOUR_SEVEN_EIGHT)
+    started = window.calm.exercise.started if window.calm.exercise else None
+    clock.advance(6.0)
+    window.calm.step()
+    qtbot.mouseClick(window.calm.breathing_bar.large_text, Qt.MouseButton.LeftButton)
+    calm = window.calm
+    assert window.theme.high_contrast and calm.theme.high_contrast
+    assert window.current_screen is calm and calm.pages.currentWidget() is calm.breathing
+    assert calm.exercise is not None and calm.exercise.started == started
+    assert calm.timer.isActive()
+    assert painted_words(window) == ["Задержка", "5"]
+    # The words fit the larger type: whole, inside the circle's middle box.
+    assert all(spot.fits for spot in calm.breath.words.text_spots())
+
+
+def test_the_words_of_the_calm_minute_change_language_with_the_top_bar(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    open_calm(qtbot, window)
+    window.calm.start(BOX)
+    segment = window.calm.breathing_bar.languages.segments["en"]
+    qtbot.mouseClick(segment, Qt.MouseButton.LeftButton)
+    assert window.lang == "en" and painted_words(window)[0] == "Breathe in"
+    assert window.calm.breathing_bar.home_button.text() == "Home"
+
+
+def test_what_the_screen_shows_is_the_circle_as_it_is_now(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    """Only parts of the screen are repainted each frame (the circle's square, the words'
+    box): the picture on the screen must still be the whole, current one, with no box of a
+    frame left behind around the words."""
+    open_calm(qtbot, window)
+    window.calm.start(BOX)
+    # Steps within one second too: the circle moves while the count stays the same.
+    for elapsed in (0.2, 0.5, 0.9, 1.2, 1.6, 3.9, 5.0, 8.2, 8.5, 8.9, 10.5, 12.5, 17.0):
+        clock.now = window.calm.exercise.started + elapsed if window.calm.exercise else 0.0
+        window.calm.step()
+        QApplication.processEvents()
+        shown = as_array(window.screen().grabWindow(window.winId()).toImage())
+        fresh = as_array(window.grab().toImage())
+        differ = np.abs(shown.astype(np.int32) - fresh.astype(np.int32)).max(axis=2) > 40
+        assert differ.sum() < 50, (elapsed, int(differ.sum()))

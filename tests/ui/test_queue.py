@@ -14,15 +14,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.breathing import BOX
+from kiosk.core.i18n import STRINGS
 from kiosk.core.model import Content
 from kiosk.core.queue import Call
 from kiosk.core.settings import QueueSettings
+from kiosk.ui.audit import as_array
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.queue_source import QueueSource
+from kiosk.ui.widgets import BigButton, TouchButton
 from tests.ui.conftest import FakeClock
 from tests.ui.test_colouring_screen import inside_of_big_region, open_first_picture, widget_point
 
@@ -102,6 +107,11 @@ def stop_queue(window: KioskWindow) -> Iterator[None]:
     window.stop_queue()
 
 
+def signal(window: KioskWindow) -> str:
+    """The colour of a called ticket, and of nothing else."""
+    return QColor(window.queue_banner.theme.colours.signal).name()
+
+
 def answered(qtbot: QtBot, source: QueueSource, more: int = 1, timeout: int = 5000) -> None:
     target = source.answers + more
     qtbot.waitUntil(lambda: source.answers >= target, timeout=timeout)
@@ -130,7 +140,7 @@ def test_a_call_shows_within_two_seconds_over_the_colouring_page_and_keeps_the_d
     assert banner.width() == window.width() and banner.top() == 0
     assert banner.height() < window.height() * 0.5  # the rest stays usable
     image = window.grab().toImage()
-    assert image.pixelColor(QPoint(5, 5)).name() == "#f5962f"  # on top of the page
+    assert image.pixelColor(QPoint(5, 5)).name() == signal(window)  # on top of the page
 
     # A tap on the banner closes it and does not reach the canvas under it.
     assert window.current_screen is screen and (screen.canvas.paint == drawing).all()
@@ -210,11 +220,11 @@ def test_the_banner_stays_on_top_while_the_visitor_moves_between_screens(
     source.ask_now()
     qtbot.waitUntil(window.queue_banner.isVisible, timeout=2000)
     qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor comes
-    assert window.current_screen is window.menu
+    assert window.current_screen is not window.attract  # the menu, or what the poster showed
     open_first_picture(qtbot, window)  # the colouring page is built only now
 
     def banner_on_top() -> bool:
-        return window.grab().toImage().pixelColor(QPoint(5, 5)).name() == "#f5962f"
+        return window.grab().toImage().pixelColor(QPoint(5, 5)).name() == signal(window)
 
     for screen in (window.colouring, window.stories, window.menu):
         window.show_screen(screen)
@@ -316,3 +326,121 @@ def test_the_source_follows_kiosk_yaml(qtbot: QtBot, window: KioskWindow, bundle
     window.follow_queue(bundled)  # the queue block removed
     assert window.queue is None and not second.timer.isActive()
     assert not window.attract.recent_row.isVisible()
+
+
+# -- how a call looks ------------------------------------------------------------------------
+
+CALLS = [Call("А017", "12"), Call("Б104", "3"), Call("В009", "27")]
+
+
+def share_of(widget: QWidget, colour: str, tolerance: int = 10) -> float:
+    """The share of the widget's pixels, as drawn now, that are of this colour."""
+    pixels = as_array(widget.grab().toImage()).astype(np.int32)
+    target = QColor(colour)
+    rgb = np.array([target.red(), target.green(), target.blue()], np.int32)
+    return float((np.abs(pixels - rgb).max(axis=2) <= tolerance).mean())
+
+
+def test_the_banner_is_the_signal_colour_with_the_ticket_in_display_figures(
+        window: KioskWindow) -> None:
+    banner = window.queue_banner
+    banner.show_calls(CALLS[:1], "ru")
+    QApplication.processEvents()
+    assert share_of(banner, banner.theme.colours.signal) > 0.6  # the band itself
+    words = {spot.text: spot for spot in banner.text_spots()}
+    assert " ".join(words) == "Приглашается талон А017 → окно 12"
+    assert words["А017"].pixel_size == words["12"].pixel_size == banner.theme.display_px
+    assert all(spot.fits for spot in words.values())
+    assert all(spot.colour.name() == QColor(banner.theme.colours.signal_ink).name()
+               for spot in words.values())
+    # Three calls: the newest in full and large, the two before it smaller, all whole.
+    banner.show_calls(CALLS, "ru")
+    QApplication.processEvents()
+    shown = [spot.text for spot in banner.text_spots()]
+    assert shown[:6] == ["Приглашается", "талон", "А017", "→", "окно", "12"]
+    for call in CALLS[1:]:
+        assert call.ticket in shown and call.window in shown
+    small = {spot.text: spot.pixel_size for spot in banner.text_spots()}
+    assert small["Б104"] < small["А017"]
+    assert banner.height() < window.height() * 0.5
+    assert all(banner.rect().contains(spot.rect) for spot in banner.text_spots())
+
+
+def test_no_button_on_a_visitor_screen_wears_the_signal_colour(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    signal_colour = window.queue_banner.theme.colours.signal
+    screens = [window.menu, window.anniversary, window.stories, window.picker, window.calm]
+    open_first_picture(qtbot, window)
+    screens.append(window.colouring)
+    seen = 0
+    for screen in screens:
+        window.show_screen(screen)
+        pages = [lambda: None]
+        if screen is window.calm:
+            pages = [lambda: window.calm.reset(), lambda: window.calm.start(BOX),
+                     lambda: window.calm.finish()]
+        for show in pages:
+            show()
+            QApplication.processEvents()
+            for button in screen.findChildren(TouchButton):
+                if not button.isVisible():
+                    continue
+                seen += 1
+                if isinstance(button, BigButton):
+                    assert button.background.name() != QColor(signal_colour).name(), button
+                assert share_of(button, signal_colour) < 0.01, (screen, button.text())
+    window.overlay.show_countdown(10, "ru")
+    QApplication.processEvents()
+    assert share_of(window.overlay.button, signal_colour) < 0.01
+    assert seen > 20
+    # In the large-text mode the called ticket is the white band; no button is white.
+    window.show_screen(window.menu)
+    window.set_high_contrast(True)
+    white = QColor(window.queue_banner.theme.colours.signal).name()
+    high = QColor(window.theme.colours.signal).name()
+    built: list[QWidget] = [window.menu, window.anniversary, window.stories, window.picker,
+                            window.calm, window.overlay]
+    for widget in built:
+        for button in widget.findChildren(BigButton):
+            assert button.background.name() not in (white, high), button.text()
+
+
+def test_english_says_counter(window: KioskWindow) -> None:
+    assert not [key for key, (_, en) in STRINGS.items()
+                if "window" in en.replace("{window}", "").lower()]
+    window.set_language("en")
+    window.queue_banner.show_calls(CALLS, "en")
+    QApplication.processEvents()
+    words = [spot.text for spot in window.queue_banner.text_spots()]
+    assert " ".join(words[:8]) == f"Ticket {CALLS[0].ticket} , please go to counter 12"
+    assert words.count("counter") == 3
+    window.attract.set_recent_calls(CALLS)
+    window.show_screen(window.attract)
+    window.grab()
+    assert window.attract.recent.painted_texts.count("counter") == 3
+
+
+@pytest.mark.parametrize("count", [3, 10])
+def test_every_recent_call_is_shown_whole(window: KioskWindow, count: int) -> None:
+    """The attract screen's list of calls never leaves one out: in portrait the third call
+    used to be dropped for want of width."""
+    calls = [Call(f"А{n:03d}", str(10 + n)) for n in range(count)]
+    window.show_screen(window.attract)
+    window.attract.set_recent_calls(calls)
+    QApplication.processEvents()
+    recent = window.attract.recent
+    image = as_array(window.grab().toImage())
+    painted = recent.painted_texts
+    rects = recent.call_rects()
+    assert len(rects) == count
+    for call, rect in zip(calls, rects, strict=True):
+        assert call.ticket in painted and call.window in painted
+        assert recent.rect().contains(rect), call
+        where = QRect(recent.mapTo(window, rect.topLeft()), rect.size())
+        assert window.rect().contains(where), call
+        inside = image[where.top():where.bottom(), where.left():where.right()]
+        assert (inside.max(axis=2) < 90).sum() > where.height(), call  # ink is drawn there
+    inner = [rect.adjusted(1, 1, -1, -1) for rect in rects]
+    assert not any(a.intersects(b) for i, a in enumerate(inner) for b in inner[i + 1:])
+    # Quiet: only a new call shouts in the signal colour.
+    assert share_of(recent, window.queue_banner.theme.colours.signal) == 0.0

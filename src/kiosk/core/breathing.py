@@ -76,6 +76,9 @@ class BreathState:
     scale: float  # the shape's size, MIN_SCALE (empty) … MAX_SCALE (full)
     cycle: int  # 0-based
     finished: bool
+    # The share of the exercise behind the visitor, counted in whole phases (0 → 1): it
+    # steps forward when a phase ends, so a progress drawn from it stands still in a hold.
+    completed: float = 0.0
 
 
 class BreathingExercise:
@@ -99,17 +102,24 @@ class BreathingExercise:
         if elapsed >= self.duration_s:
             # Ends after the last breath out: the shape rests small and still.
             last_phase = self.pattern.steps[-1][0]
-            return BreathState(last_phase, 1.0, 0, MIN_SCALE, self.pattern.cycles - 1, True)
+            return BreathState(last_phase, 1.0, 0, MIN_SCALE, self.pattern.cycles - 1, True,
+                               1.0)
         cycle, into = divmod(elapsed, self.pattern.cycle_s)
         phase, seconds = self.pattern.steps[-1]
+        behind = cycle * self.pattern.cycle_s  # seconds in the phases already finished
         for step, length in self.pattern.steps:
             if into < length:
                 phase, seconds = step, length
                 break
             into -= length
+            behind += length
+        else:  # rounding left `into` a hair past the cycle's end: the last phase, finishing
+            into += seconds
+            behind -= seconds
         progress = min(max(into / seconds, 0.0), 1.0)
         left = max(1, math.ceil(seconds - into - 1e-9))
-        return BreathState(phase, progress, left, _scale(phase, progress), int(cycle), False)
+        return BreathState(phase, progress, left, _scale(phase, progress), int(cycle), False,
+                           behind / self.duration_s)
 
 
 def _scale(phase: BreathPhase, progress: float) -> float:

@@ -1,13 +1,16 @@
-"""«Вы ещё здесь?»: a card over a dimmed screen, a countdown and one big button to stay."""
+"""«Вы ещё здесь?»: a card over a dimmed screen, the seconds left in large figures and one
+button to stay, in the «tap here» colour (the only action on the card; a tap anywhere
+counts too)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
+from kiosk.core.typeset import typeset
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, text_label
@@ -21,40 +24,55 @@ class IdleOverlay(QWidget):
         self.theme = theme
         self.lang: Language = "ru"
         self.seconds = 0
-        self.question = text_label(theme, theme.display_px, bold=True)
-        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown = text_label(theme, theme.text_px(160), bold=True,
-                                    colour=theme.colours.blue, wrap=False)
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint = text_label(theme, theme.body_px, colour=theme.colours.ink_soft)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = BigButton(theme, font_px=theme.text_px(56), background=theme.colours.green)
-        self.button.setFixedHeight(theme.px(150))
-        self.button.clicked.connect(self.stay)
+        colours = theme.colours
+        centre = Qt.AlignmentFlag.AlignCenter
+        self.question = text_label(theme, theme.title_px, bold=True)
+        self.question.setAlignment(centre)
+        self.countdown = text_label(theme, theme.display_px, bold=True, colour=colours.accent,
+                                    wrap=False)
+        self.countdown.setAlignment(centre)
+        self.hint = text_label(theme, theme.body_px, colour=colours.ink_soft)
+        self.hint.setAlignment(centre)
+        self.button = BigButton(theme, font_px=theme.lead_px, background=colours.action,
+                                foreground=colours.action_ink)
+        self.button.setFixedHeight(theme.touch_px + theme.space("m"))
+        self.button.clicked.connect(lambda: self.stay.emit())
         self.card = QWidget(self)
         card_layout = QVBoxLayout(self.card)
-        pad = theme.px(64)
+        pad = theme.space("xxl")
         card_layout.setContentsMargins(pad, pad, pad, pad)
-        card_layout.setSpacing(theme.px(32))
+        card_layout.setSpacing(0)
         card_layout.addWidget(self.question)
+        card_layout.addSpacing(theme.space("m"))
         card_layout.addWidget(self.countdown)
         card_layout.addWidget(self.hint)
+        card_layout.addSpacing(theme.space("xl"))
         card_layout.addWidget(self.button)
         self.hide()
 
     def show_countdown(self, seconds: int, lang: Language) -> None:
-        self.lang = lang
-        self.seconds = seconds
-        self.question.setText(tr("still_here", lang))
-        self.hint.setText(tr("still_here_hint", lang, seconds=seconds))
-        self.countdown.setText(str(seconds))
-        self.button.setText(tr("stay", lang))
+        """Called every quarter second while the question shows: the words change only when
+        the second or the language does."""
+        if (seconds, lang) != (self.seconds, self.lang) or not self.question.text():
+            self.lang = lang
+            self.seconds = seconds
+            self.question.setText(tr("still_here", lang))
+            self.hint.setText(typeset(tr("still_here_hint", lang, seconds=seconds), lang))
+            self.countdown.setText(str(seconds))
+            self.button.setText(tr("stay", lang))
         parent = self.parentWidget()
-        if parent is not None:
+        if parent is not None and self.geometry() != parent.rect():
             self.setGeometry(parent.rect())
-        width = min(self.width() - 2 * self.theme.margin, self.theme.px(1100))
-        self.card.setFixedWidth(width)
-        self.card.adjustSize()
+        grid = self.theme.grid
+        width = grid.span(grid.columns // 2) if not self.theme.portrait \
+            else grid.span(grid.columns)
+        layout = self.card.layout()
+        assert layout is not None
+        # The height the wrapped words need at this width (adjustSize would measure them
+        # at their one-line width and cut a question that wraps).
+        size = QSize(width, layout.totalHeightForWidth(width))
+        if self.card.size() != size:
+            self.card.setFixedSize(size)
         self.card.move((self.width() - self.card.width()) // 2,
                        (self.height() - self.card.height()) // 2)
         if not self.isVisible():
@@ -69,7 +87,7 @@ class IdleOverlay(QWidget):
         painter.setPen(QPen(QColor(colours.ink), self.theme.px(6)) if colours.outline
                        else Qt.PenStyle.NoPen)
         painter.setBrush(QColor(colours.paper))
-        radius = self.theme.px(48)
+        radius = self.theme.space("xl")
         painter.drawRoundedRect(QRectF(self.card.geometry()), radius, radius)
         painter.end()
 

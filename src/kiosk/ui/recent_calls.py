@@ -1,91 +1,147 @@
-"""The queue's last calls, in a tab above the attract bar's right-hand corner."""
+"""The queue's last calls on the attract screen: «Вызваны: А017 → окно 12   Б104 → окно 3 …».
+
+Quiet on purpose: the page's own colours (ink on paper under a thin rule), never the signal
+colour, so only a *new* call — the banner — shouts. Every call is shown: where the width runs
+out (portrait, or ten calls) they go on further lines, aligned under the first; the widget
+grows by a line rather than leave a call out.
+"""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
 from kiosk.core.queue import Call
-from kiosk.ui import theme as th
+from kiosk.ui import call_text
+from kiosk.ui.call_text import Placed, Word
 from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import TextSpot
 
 
 class RecentCalls(QWidget):
-    """The last few queue calls, in a tab rising from the bar's right-hand corner. It takes
-    its own row (the slides above get shorter), so it never covers a slide's text; calls that
-    do not fit the width are left out, oldest first."""
+    """The label, then the calls flowing in lines beside it. Its height follows from the
+    width it is given (`heightForWidth`); its preferred width is what the calls need, at
+    most the screen's width inside the margins."""
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self.theme = theme
         self.calls: list[Call] = []
         self.lang: Language = "ru"
-        self.setFixedHeight(theme.px(84))
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.painted_texts: list[str] = []  # the words the last paint drew (tests read them)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def set_calls(self, calls: list[Call], lang: Language) -> None:
         if calls == self.calls and lang == self.lang:
             return
         self.calls, self.lang = list(calls), lang
+        self.setMinimumWidth(min(self._widest_entry(), self._room()))
         self.updateGeometry()
+        self._settle()
         self.update()
 
-    def _parts(self) -> tuple[str, list[str]]:
-        joiner = tr("queue_to_window", self.lang)
-        return tr("queue_recent", self.lang), [f"{c.ticket} {joiner} {c.window}"
-                                               for c in self.calls]
+    def _settle(self) -> None:
+        """Qt passes a changed height up one parent per turn of the event loop; settle it
+        now, so no call is ever drawn cut off by a row that has not grown yet."""
+        widget = self.parentWidget()
+        while widget is not None:
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
+            widget = widget.parentWidget()
 
-    def _fonts(self) -> tuple[QFont, QFont]:
-        return self.theme.font(self.theme.small_px), self.theme.font(self.theme.px(40), bold=True)
+    # -- layout ----------------------------------------------------------------------------
 
-    def _fitting(self, width: float) -> list[str]:
-        label, entries = self._parts()
-        label_font, entry_font = self._fonts()
-        pad, gap = self.theme.px(32), self.theme.px(40)
-        used = 2 * pad + QFontMetricsF(label_font).horizontalAdvance(label)
-        fitting = []
-        for entry in entries:
-            used += gap + QFontMetricsF(entry_font).horizontalAdvance(entry)
-            if used > width:
-                break
-            fitting.append(entry)
-        return fitting
+    def _room(self) -> int:
+        return self.theme.width - 2 * self.theme.margin
+
+    def _label(self) -> Word:
+        return Word(tr("queue_recent", self.lang), self.theme.font(self.theme.small_px))
+
+    def _entries(self) -> list[list[Word]]:
+        theme = self.theme
+        words = theme.font(theme.body_px)
+        figures = theme.font(theme.body_px, bold=True)
+        return [call_text.call_words(tr("queue_call_short", self.lang), call, words, figures)
+                for call in self.calls]
+
+    def _widest_entry(self) -> int:
+        label = self._label()
+        widest = max((sum(w.width for w in entry) + len(entry) * self.theme.space("s")
+                      for entry in self._entries()), default=0.0)
+        return math.ceil(label.width + self.theme.space("m") + widest)
+
+    def _layout(self, width: int) -> tuple[list[Placed], float]:
+        """The label on the first line; the calls in lines beside it, each call whole."""
+        theme = self.theme
+        label = self._label()
+        indent = label.width + theme.space("m")
+        lines = call_text.flow(self._entries(), max(1.0, width - indent),
+                               run_gap=theme.space("xl"))
+        top = theme.space("s")
+        placed, bottom = call_text.place(lines, indent, top, width - indent,
+                                         theme.space("xs"), centred=False)
+        if lines:  # the label sits on the first line's baseline
+            placed.insert(0, Placed(label, 0.0, top + lines[0].ascent))
+        return placed, bottom + theme.space("s")
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return math.ceil(self._layout(width)[1])
 
     def sizeHint(self) -> QSize:
-        label, _ = self._parts()
-        label_font, entry_font = self._fonts()
-        pad, gap = self.theme.px(32), self.theme.px(40)
-        entries = self._fitting(self.theme.width - 2 * self.theme.margin)
-        width = 2 * pad + QFontMetricsF(label_font).horizontalAdvance(label) + sum(
-            gap + QFontMetricsF(entry_font).horizontalAdvance(e) for e in entries)
-        return QSize(math.ceil(width), self.height())
+        lines = call_text.flow(self._entries(), 1e9, run_gap=self.theme.space("xl"))
+        one_line = self._label().width + self.theme.space("m") + (lines[0].width if lines
+                                                                   else 0.0)
+        width = min(math.ceil(one_line), self._room())
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        width = self.minimumWidth()
+        return QSize(width, self.heightForWidth(width))
+
+    # -- painting --------------------------------------------------------------------------
+
+    def _placed(self) -> list[Placed]:
+        return self._layout(self.width())[0]
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        colours = self.theme.colours
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(th.PAPER))
-        radius = self.theme.px(28)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(th.BLUE_DARK))
-        # Rounded on top only: the tab grows out of the bar below it.
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0, 0, 0, radius), radius, radius)
-        label, _ = self._parts()
-        label_font, entry_font = self._fonts()
-        pad, gap = self.theme.px(32), self.theme.px(40)
-        painter.setPen(QColor(th.WHITE))
-        painter.setFont(label_font)
-        x = float(pad)
-        box = QRectF(self.rect())
-        painter.drawText(box.adjusted(x, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, label)
-        x += QFontMetricsF(label_font).horizontalAdvance(label)
-        painter.setFont(entry_font)
-        for entry in self._fitting(self.width()):
-            x += gap
-            painter.drawText(box.adjusted(x, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, entry)
-            x += QFontMetricsF(entry_font).horizontalAdvance(entry)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.fillRect(self.rect(), QColor(colours.paper))
+        placed = self._placed()
+        self.painted_texts = [p.word.text for p in placed]
+        call_text.draw(painter, placed[:1], QColor(colours.ink_soft))
+        call_text.draw(painter, placed[1:], QColor(colours.ink_soft), QColor(colours.ink))
         painter.end()
+
+    def text_spots(self) -> list[TextSpot]:
+        colours = self.theme.colours
+        placed = self._placed()
+        return (call_text.spots(placed[:1], QColor(colours.ink_soft), inside=self.rect())
+                + call_text.spots(placed[1:], QColor(colours.ink_soft), QColor(colours.ink),
+                                  inside=self.rect()))
+
+    def call_rects(self) -> list[QRect]:
+        """Each call's box as drawn (its words together), newest first."""
+        placed = self._placed()[1:]
+        rects: list[QRect] = []
+        index = 0
+        for entry in self._entries():
+            words = placed[index:index + len(entry)]
+            index += len(entry)
+            box = words[0].rect
+            for word in words[1:]:
+                box = box.united(word.rect)
+            rects.append(box.toAlignedRect())
+        return rects
