@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.core.loader import load_content
-from kiosk.core.model import Content, Story, Text
+from kiosk.core.model import AnniversaryPage, Content, Story, Text
 from kiosk.core.playlist import SlideKind, build_cycle
 from kiosk.core.settings import Settings
 from kiosk.core.teaser import (
@@ -113,5 +113,6 @@ def test_a_folder_of_posters_alone_is_content(tmp_path: Path) -> None:
 
 def test_bundled_stories_and_pages_all_have_a_teaser_in_both_languages() -> None:
     content = load_content(BUNDLED)
-    for item in (*content.pages, *content.stories):
+    items: list[Story | AnniversaryPage] = [*content.pages, *content.stories]
+    for item in items:
         assert item.teaser.ru and item.teaser.en, item.source.name

@@ -145,6 +145,8 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
         window.stories.go(index)
         yield ready(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
     window.show_screen(window.picker)
+    app.processEvents()  # laid out: the cards ask for their pictures coloured in
+    QThreadPool.globalInstance().waitForDone()  # which is done off the UI thread
     yield ready("colouring-picker", "Раскраска: выбор картинки")
     for number, picture in enumerate(content.colouring, start=1):
         window.show_screen(window.picker)
@@ -172,10 +174,11 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
     window.show_screen(window.calm)
     window.calm.reset()
     yield ready("calm-choice", "Минутка спокойствия: выбор ритма")
-    # The breathing circle frozen half-way through the first breath in.
+    # The breathing circle frozen half-way through the second breath in: the ring round it
+    # shows the first breath done.
     started = window.calm.clock()
     window.calm.start(BOX)
-    window.calm.exercise = BreathingExercise(BOX, started - 2.0)
+    window.calm.exercise = BreathingExercise(BOX, started - 18.0)
     window.calm.step()
     window.calm.timer.stop()
     yield ready("calm-breathing", "Минутка спокойствия: вдох")
