@@ -11,8 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.core.model import Content
 from kiosk.core.playlist import SlideKind
+from kiosk.core.typeset import typeset
+from kiosk.ui.anniversary import AnniversaryScreen
+from kiosk.ui.chrome import TopBar
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock
 
@@ -27,8 +31,18 @@ def swipe(qtbot: QtBot, widget: QWidget, dx: int) -> None:
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=start + QPoint(dx, 10))
 
 
+def home_button(screen: QWidget) -> QWidget:
+    """The Home button of a visitor's screen: in the top bar it shows now."""
+    bars = [bar for bar in screen.findChildren(TopBar) if bar.isVisible()]
+    assert len(bars) == 1, f"{screen} shows {len(bars)} top bars"
+    return bars[0].home_button
+
+
 def open_menu(qtbot: QtBot, window: KioskWindow) -> None:
+    """Touch the loop (it opens what its poster showed), then Home if that was not the menu."""
     tap(qtbot, window.attract.stage)
+    if window.current_screen is not window.menu:
+        tap(qtbot, home_button(window.current_screen))
     assert window.current_screen is window.menu
 
 
@@ -61,9 +75,22 @@ def test_each_tile_opens_its_screen_and_home_comes_back(qtbot: QtBot,
     for destination, screen in screens.items():
         tap(qtbot, window.menu.tiles[destination])
         assert window.current_screen is screen
-        home = screen.nav.home if hasattr(screen, "nav") else window.picker.home
-        tap(qtbot, home)
+        tap(qtbot, home_button(screen))
         assert window.current_screen is window.menu
+
+
+def turn(qtbot: QtBot, screen: AnniversaryScreen | StoriesScreen, forward: bool = True,
+         by_swipe: bool = False) -> None:
+    """Turn to the next (or previous) item, through the pages of the text on the way."""
+    start = screen.index
+    for _ in range(20):
+        if by_swipe:
+            swipe(qtbot, screen.card, dx=(-1 if forward else 1) * screen.width() // 3)
+        else:
+            tap(qtbot, screen.nav.next if forward else screen.nav.previous)
+        if screen.index != start:
+            return
+    raise AssertionError("the item never changed")
 
 
 def test_anniversary_pages_turn_by_arrows_and_swipes(qtbot: QtBot,
@@ -73,14 +100,14 @@ def test_anniversary_pages_turn_by_arrows_and_swipes(qtbot: QtBot,
     screen = window.anniversary
     first_title = screen.card.title.text()
     assert not screen.nav.previous.isEnabled()
-    tap(qtbot, screen.nav.next)
+    turn(qtbot, screen)
     assert screen.index == 1 and screen.card.title.text() != first_title
     assert screen.nav.dots.current == 1
-    swipe(qtbot, screen.card, dx=-window.width() // 3)
+    turn(qtbot, screen, by_swipe=True)
     assert screen.index == 2
-    swipe(qtbot, screen.card, dx=window.width() // 3)
+    turn(qtbot, screen, forward=False, by_swipe=True)
     assert screen.index == 1
-    tap(qtbot, screen.nav.previous)
+    turn(qtbot, screen, forward=False)
     assert screen.card.title.text() == first_title
 
 
@@ -90,12 +117,12 @@ def test_stories_swipe_next_previous_random(qtbot: QtBot, window: KioskWindow) -
     screen = window.stories
     total = len(window.content.stories)
     assert screen.nav.counter.text() == f"1 из {total}"
-    swipe(qtbot, screen.card, dx=-window.width() // 3)
+    turn(qtbot, screen, by_swipe=True)
     assert screen.index == 1
-    assert screen.card.title.text() == window.content.stories[1].title.ru
-    tap(qtbot, screen.nav.next)
+    assert screen.card.title.text() == typeset(window.content.stories[1].title.ru, "ru", False)
+    turn(qtbot, screen)
     assert screen.nav.counter.text() == f"3 из {total}"
-    tap(qtbot, screen.nav.previous)
+    turn(qtbot, screen, forward=False)
     assert screen.index == 1
     for _ in range(10):
         before = screen.index
@@ -111,7 +138,7 @@ def test_a_tag_chip_filters_the_stories(qtbot: QtBot, window: KioskWindow) -> No
     tap(qtbot, screen.chip_buttons[tag])
     matching = [s for s in window.content.stories if tag in s.tags]
     assert screen.nav.counter.text() == f"1 из {len(matching)}"
-    assert screen.card.title.text() == matching[0].title.ru
+    assert screen.card.title.text() == typeset(matching[0].title.ru, "ru", False)
     assert screen.chip_buttons[tag].isChecked()
     tap(qtbot, screen.chip_buttons[None])
     assert screen.nav.counter.text() == f"1 из {len(window.content.stories)}"
@@ -123,9 +150,10 @@ def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
     assert window.menu.title.text() == "What would you like to see?"
     assert window.menu.tiles[Destination.STORIES].text() == "Sincere service"
     tap(qtbot, window.menu.tiles[Destination.STORIES])
-    assert window.stories.card.title.text() == window.content.stories[0].title.en
-    assert window.stories.nav.home.text() == "Home"
-    tap(qtbot, window.stories.nav.home)
+    assert window.stories.card.title.text() == typeset(window.content.stories[0].title.en, "en",
+                                                       False)
+    assert window.stories.top_bar.home_button.text() == "Home"
+    tap(qtbot, window.stories.top_bar.home_button)
     tap(qtbot, window.menu.language_buttons["ru"])
     assert window.menu.title.text() == "Что вы хотите посмотреть?"
 
@@ -138,7 +166,7 @@ def go_idle(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
 def test_idle_warning_then_staying(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
     open_menu(qtbot, window)
     tap(qtbot, window.menu.tiles[Destination.STORIES])
-    tap(qtbot, window.stories.nav.next)
+    turn(qtbot, window.stories)
     go_idle(qtbot, window, clock)
     assert window.overlay.question.text() == "Вы ещё здесь?"
     assert window.overlay.countdown.text() == str(round(window.content.settings.warning_seconds))

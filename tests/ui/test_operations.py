@@ -22,7 +22,7 @@ from kiosk.ui.operations import Operations, OpsConfig
 from kiosk.ui.stats_recorder import StatsRecorder
 from tests.helpers import BUNDLED
 from tests.ui.conftest import FakeClock
-from tests.ui.test_navigation import go_idle, open_menu, swipe, tap
+from tests.ui.test_navigation import go_idle, open_menu, tap, turn
 
 
 @pytest.fixture
@@ -41,12 +41,12 @@ def test_a_visit_is_counted_event_by_event(qtbot: QtBot, window: KioskWindow, cl
     open_menu(qtbot, window)
     assert names(counted) == ["session_started", "menu_open"]
     tap(qtbot, window.menu.tiles[Destination.STORIES])
-    tap(qtbot, window.stories.nav.next)
-    swipe(qtbot, window.stories.card, dx=-window.width() // 3)
+    turn(qtbot, window.stories)  # through the pages of the first story to the second
+    turn(qtbot, window.stories, by_swipe=True)
     window.set_language("en")  # re-rendering the same story is not another read
-    tap(qtbot, window.stories.nav.home)
+    tap(qtbot, window.stories.top_bar.home_button)
     tap(qtbot, window.menu.tiles[Destination.ANNIVERSARY])
-    tap(qtbot, window.anniversary.nav.home)
+    tap(qtbot, window.anniversary.top_bar.home_button)
     assert names(counted)[2:] == ["story_read", "story_read", "story_read", "menu_open",
                                   "anniversary_open", "menu_open"]
     go_idle(qtbot, window, clock)

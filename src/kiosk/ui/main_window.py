@@ -20,6 +20,7 @@ from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.memory import process_memory
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
+from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
@@ -136,13 +137,17 @@ class KioskWindow(QWidget):
         self.calm = CalmScreen(theme, self.images, self.clock)
         for screen in (self.menu, self.anniversary, self.stories, self.picker, self.calm):
             self._add_screen(screen)
+            self._connect_chrome(screen)
         self.menu.chosen.connect(self._open)
         self.picker.picture_chosen.connect(self._colour)
-        self.menu.language_chosen.connect(self._language_chosen)
-        self.menu.contrast_toggled.connect(
-            lambda: self.set_high_contrast(not self.theme.high_contrast))
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
+
+    def _connect_chrome(self, screen: Screen) -> None:
+        """The language switch and the large-text toggle in a visitor screen's top bar."""
+        screen.language_chosen.connect(self._language_chosen)
+        screen.large_text_toggled.connect(
+            lambda: self.set_high_contrast(not self.theme.high_contrast))
 
     def _add_screen(self, screen: Screen) -> None:
         screen.wall = self.local_now
@@ -154,11 +159,17 @@ class KioskWindow(QWidget):
 
     def set_high_contrast(self, on: bool) -> None:
         """Switch the large-text, high-contrast mode: the visitor's screens are built anew in
-        the other theme (about 0.1 s; the visitor is on the menu, which shows again)."""
+        the other theme (about 0.1 s). The visitor stays where they were: the same screen,
+        the same story or page, the same picture to colour (its strokes start afresh)."""
         if on == self.theme.high_contrast:
             return
         self.theme = self.theme.with_high_contrast(on)
-        showing_menu = self.stack.currentWidget() is self.menu
+        showing = self.stack.currentWidget()
+        names = ("menu", "anniversary", "stories", "picker", "calm")
+        was = next((name for name in names if getattr(self, name) is showing), None)
+        old = getattr(self, was) if was is not None else None
+        picture = self._colouring.picture if self._colouring is showing \
+            and self._colouring is not None else None
         kept = [self.attract, *self.staff_screens]
         for screen in self.screens:
             if screen not in kept:
@@ -173,8 +184,12 @@ class KioskWindow(QWidget):
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # above the screens and the question made just now
         log.info("high-contrast mode %s", "on" if on else "off")
-        if showing_menu:
-            self.show_screen(self.menu)
+        if was is not None and isinstance(old, Screen):
+            again: Screen = getattr(self, was)
+            again.carry_over(old)
+            self.show_screen(again)
+        elif picture is not None:
+            self._colour(picture.id)
 
     # -- content and language --------------------------------------------------------------
 
@@ -238,6 +253,7 @@ class KioskWindow(QWidget):
             screen = colouring.ColouringScreen(self.theme, self.images)
             self._add_screen(screen)
             screen.back_requested.connect(lambda: self.show_screen(self.picker))
+            self._connect_chrome(screen)
             self._colouring = screen
         return self._colouring
 
@@ -263,6 +279,35 @@ class KioskWindow(QWidget):
                   Destination.COLOURING: self.picker, Destination.CALM: self.calm}[destination]
         target.reset()
         self.show_screen(target)
+
+    def _open_from_attract(self, slide: Slide | None) -> None:
+        """A tap on the loop opens what the poster showed: the whole story, the anniversary
+        page, the colouring pictures or the calm minute; a staff poster or the welcome opens
+        the menu."""
+        kind = slide.kind if slide is not None else None
+        item_id = slide.item_id if slide is not None else ""
+        if kind is SlideKind.STORY:
+            self.stories.reset()
+            found = next((i for i, s in enumerate(self.stories.visible_stories)
+                          if s.id == item_id), None)
+            if found is not None:
+                self.stories.go(found)
+                self.show_screen(self.stories)
+                return
+        elif kind is SlideKind.ANNIVERSARY:
+            self.anniversary.reset()
+            found = next((i for i, p in enumerate(self.anniversary.pages) if p.id == item_id),
+                         None)
+            if found is not None:
+                self.anniversary.go(found)
+                self.show_screen(self.anniversary)
+                return
+        if kind is SlideKind.COLOURING and self.content.colouring:
+            self._open(Destination.COLOURING)
+        elif kind is SlideKind.CALM:
+            self._open(Destination.CALM)
+        else:
+            self.show_screen(self.menu)
 
     def _colour(self, picture_id: str) -> None:
         picture = next((p for p in self.content.colouring if p.id == picture_id), None)
@@ -458,7 +503,7 @@ class KioskWindow(QWidget):
             self.session_event.emit(outcome)
         if outcome is SessionEvent.STARTED:
             self.session_timer.start()
-            self.show_screen(self.menu)
+            self._open_from_attract(self.attract.current_slide)
         elif outcome is SessionEvent.STAYED:
             self.overlay.hide()
 

@@ -1,25 +1,22 @@
-"""The touch menu: large tiles, a RU/EN switch and the high-contrast, large-text switch."""
+"""The touch menu: the top bar (language, large text), a title and four large tiles on the
+grid. The menu is home: its bar has no Home button."""
 
 from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QGridLayout,
-    QHBoxLayout,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPixmap
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
+from kiosk.core.typeset import typeset
+from kiosk.ui.chrome import LargeTextToggle, Segment, TopBar
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, IconButton, PictureTile, text_label
+from kiosk.ui.widgets import PictureTile, TileLayout, text_label
 
 
 class Destination(Enum):
@@ -39,7 +36,8 @@ TILES: tuple[tuple[Destination, str, str], ...] = (
 
 
 class Tile(PictureTile):
-    """A whole tile is one button: icon, title and a line under it."""
+    """A whole tile is one button: icon, title and a line under it. The title is set at the
+    lead size and the line at the small size, always: a title too long for one line wraps."""
 
     def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
         super().__init__(theme, background)
@@ -59,19 +57,39 @@ class Tile(PictureTile):
 
     def boxes(self) -> tuple[QRectF, QRectF]:
         rect = QRectF(self.rect())
-        pad = self.theme.px(36)
-        icon_side = min(rect.height() * (0.62 if self.horizontal else 0.42), rect.width() * 0.5)
+        pad = self.theme.space("l")
+        icon_side = min(rect.height() * (0.56 if self.horizontal else 0.42), rect.width() * 0.3)
         if self.horizontal:
             icon_box = QRectF(rect.left() + pad, rect.center().y() - icon_side / 2,
                               icon_side, icon_side)
             text_box = QRectF(icon_box.right() + pad, rect.top() + pad,
                               rect.right() - icon_box.right() - 2 * pad, rect.height() - 2 * pad)
         else:
-            icon_box = QRectF(rect.center().x() - icon_side / 2, rect.top() + pad * 1.5,
+            icon_box = QRectF(rect.center().x() - icon_side / 2, rect.top() + pad,
                               icon_side, icon_side)
             text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
                               rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
         return icon_box, text_box
+
+    def tile_layout(self) -> TileLayout:
+        picture, text_box = self.boxes()
+        flags = self.text_flags()
+        gap = self.theme.space("xs")
+        title_font = self.theme.font(self.theme.lead_px, bold=True)
+        sub_font = self.theme.font(self.theme.small_px)
+        box = text_box.toRect()
+        title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
+        sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
+        if not self.subtitle:
+            sub, gap = QRect(box.topLeft(), QSize(0, 0)), 0
+        total = title.height() + gap + sub.height()
+        fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
+                and sub.width() <= text_box.width() + 1)
+        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
+        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
+        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
+                          sub.height())
+        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits)
 
     def paint_picture(self, painter: QPainter, box: QRectF) -> None:
         painter.drawPixmap(box.toRect(), self.icon_pixmap)
@@ -79,52 +97,25 @@ class Tile(PictureTile):
 
 class MenuScreen(Screen):
     chosen = Signal(Destination)
-    language_chosen = Signal(str)
-    contrast_toggled = Signal()  # the high-contrast, large-text switch was tapped
 
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
+        self.top_bar = TopBar(theme)
+        self.top_bar.set_home_visible(False)  # the menu is home
+        self.top_bar.language_chosen.connect(lambda code: self.language_chosen.emit(code))
+        self.top_bar.large_text_toggled.connect(lambda: self.large_text_toggled.emit())
         self.title = text_label(theme, theme.title_px, bold=True)
-        self.hint = text_label(theme, theme.body_px, colour=theme.colours.ink_soft)
-        self.language_buttons: dict[Language, BigButton] = {}
-        group = QButtonGroup(self)
-        group.setExclusive(True)
-        languages = QHBoxLayout()
-        languages.setSpacing(theme.px(16))
-        for lang in ("ru", "en"):
-            button = BigButton(theme, tr(f"language_{lang}", lang), font_px=theme.text_px(40))
-            button.setCheckable(True)
-            button.setFixedWidth(theme.px(140))
-            button.clicked.connect(lambda _=False, code=lang: self.language_chosen.emit(code))
-            group.addButton(button)
-            languages.addWidget(button)
-            self.language_buttons[lang] = button
-
-        header_text = QVBoxLayout()
-        header_text.setSpacing(theme.px(8))
-        header_text.addWidget(self.title)
-        header_text.addWidget(self.hint)
-        # One tap, no words: the eye-catching half-dark circle every contrast switch uses.
-        contrast_icon = images.get(assets_dir() / "icons" / "contrast.svg",
-                                   QSize(theme.touch_px, theme.touch_px))
-        self.contrast_button = IconButton(theme, contrast_icon)
-        self.contrast_button.setCheckable(True)
-        self.contrast_button.setChecked(theme.high_contrast)
-        self.contrast_button.setAccessibleName("Крупный контрастный текст")
-        self.contrast_button.clicked.connect(self.contrast_toggled)
-        languages.addSpacing(theme.px(16))
-        languages.addWidget(self.contrast_button)
-        # Portrait is too narrow for the title beside the switches: they go under it.
-        header = QVBoxLayout() if theme.portrait else QHBoxLayout()
-        header.setSpacing(theme.margin)
-        header.addLayout(header_text, 1)
-        if theme.portrait:
-            languages.addStretch(1)
-        header.addLayout(languages)
+        self.hint = text_label(theme, theme.lead_px, colour=theme.colours.ink_soft)
+        # Large type in landscape takes the room of the hint and the tiles' second lines:
+        # the titles and pictures say enough, and nothing is cut.
+        self.brief = theme.high_contrast and not theme.portrait
+        self.hint.setVisible(not self.brief)
 
         self.tiles: dict[Destination, Tile] = {}
         self.grid = QGridLayout()
-        self.grid.setSpacing(theme.margin)
+        grid = theme.grid
+        self.grid.setHorizontalSpacing(grid.gutter)
+        self.grid.setVerticalSpacing(grid.gutter)
         icon_side = theme.px(360)
         for destination, background, icon_file in TILES:
             icon = images.get(assets_dir() / "icons" / icon_file, QSize(icon_side, icon_side))
@@ -132,21 +123,39 @@ class MenuScreen(Screen):
             tile.clicked.connect(lambda _=False, d=destination: self.chosen.emit(d))
             self.tiles[destination] = tile
 
+        body = QVBoxLayout()
+        # The title's left edge is the grid's first column, as on every screen.
+        body.setContentsMargins(grid.margin, theme.space("s"), grid.margin, theme.space("xl"))
+        body.setSpacing(0)
+        body.addWidget(self.title)
+        body.addSpacing(theme.space("xs"))
+        body.addWidget(self.hint)
+        body.addSpacing(theme.space("xl"))
+        body.addLayout(self.grid, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.margin * 2, theme.margin * 2, theme.margin * 2,
-                                  theme.margin * 2)
-        layout.setSpacing(theme.margin * (1 if theme.portrait else 2))
-        layout.addLayout(header)
-        layout.addLayout(self.grid, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top_bar)
+        layout.addLayout(body, 1)
+
+    @property
+    def language_buttons(self) -> dict[Language, Segment]:
+        return self.top_bar.languages.segments
+
+    @property
+    def contrast_button(self) -> LargeTextToggle:
+        """The large-text toggle (in the top bar)."""
+        return self.top_bar.large_text
 
     def render_view(self) -> None:
         lang = self.lang
+        self.top_bar.set_language(lang)
         self.title.setText(tr("menu_title", lang))
-        self.hint.setText(tr("menu_hint", lang))
-        self.language_buttons[lang].setChecked(True)
+        self.hint.setText(typeset(tr("menu_hint", lang), lang, hyphenate=False))
         for destination, tile in self.tiles.items():
             tile.setText(tr(f"tile_{destination.value}", lang))
-            tile.subtitle = tr(f"tile_{destination.value}_sub", lang)
+            subtitle = tr(f"tile_{destination.value}_sub", lang)
+            tile.subtitle = "" if self.brief else typeset(subtitle, lang, hyphenate=False)
             tile.update()
         content = self.content
         available = {
@@ -158,12 +167,17 @@ class MenuScreen(Screen):
         self._arrange([d for d in self.tiles if available[d]])
 
     def _arrange(self, shown: list[Destination]) -> None:
-        """Portrait: one column of wide tiles. Landscape: one row, or two rows of two when
-        there are four, so each tile keeps room for large type."""
+        """Landscape: two tiles a row, each six of the twelve columns wide (a single tile
+        alone keeps that width). Portrait: one column of wide tiles."""
         for tile in self.tiles.values():
             self.grid.removeWidget(tile)
             tile.hide()
-        columns = 1 if self.theme.portrait else (2 if len(shown) == 4 else max(1, len(shown)))
+        columns = 1 if self.theme.portrait else 2
+        for column in range(2):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for i, destination in enumerate(shown):
             self.grid.addWidget(self.tiles[destination], i // columns, i % columns)
             self.tiles[destination].show()
+        for row in range(4):
+            self.grid.setRowStretch(row, 1 if row < max(1, -(-len(shown) // columns)) else 0)
+

@@ -1,140 +1,305 @@
-"""The bar along the bottom of the reading screens: home, back, where you are, next."""
+"""The reading screens' controls: the bar along the bottom (previous, where you are, next,
+random) and the one-row strip of tag chips under the top bar."""
 
 from __future__ import annotations
 
-import shiboken6
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLayout, QLayoutItem, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, PageDots, text_label
+from kiosk.ui.widgets import BigButton, Icon, PageDots, TouchButton, draw_icon, text_label
+
+
+def widest_count(template: str, total: int) -> str:
+    """`template` with the page and the total both at `total`'s width, every digit the widest:
+    the counter is this wide from «1 из 12» to «12 из 12», so the arrows never move."""
+    digits = len(str(max(total, 1)))
+    return template.format(page="8" * digits, total="8" * digits)
 
 
 class NavBar(QWidget):
+    """◀ «3 из 15» ▶ centred along the bottom, «Случайная» at the right. Under the counter,
+    «стр. 1 из 2» when the item's text takes more than one page. Home is in the top bar."""
+
     def __init__(self, theme: Theme, with_random: bool = False) -> None:
         super().__init__()
         self.theme = theme
-        self.home = BigButton(theme, icon=Icon.HOME, background=theme.colours.orange,
-                              foreground=theme.colours.ink)
-        self.previous = BigButton(theme, icon=Icon.LEFT)
-        self.next = BigButton(theme, icon=Icon.RIGHT)
-        self.random = BigButton(theme, icon=Icon.RANDOM, background=theme.colours.green)
+        colours = theme.colours
+        # Wide arrows where there is room; touch-sized in portrait, beside «Случайная».
+        arrow_width = theme.touch_px if theme.portrait else theme.px(160)
+        self.previous = BigButton(theme, icon=Icon.LEFT, background=colours.accent,
+                                  foreground=colours.white, parent=self)
+        self.next = BigButton(theme, icon=Icon.RIGHT, background=colours.accent,
+                              foreground=colours.white, parent=self)
+        for arrow in (self.previous, self.next):
+            arrow.setFixedSize(arrow_width, theme.touch_px)
+        self.random = BigButton(theme, icon=Icon.RANDOM, background=colours.green,
+                                font_px=theme.body_px, padding=theme.space("m"), parent=self)
+        self.random.setFixedHeight(theme.touch_px)
         self.random.setVisible(with_random)
-        self.dots = PageDots(theme)
+        self.dots = PageDots(theme, self)
         self.counter = text_label(theme, theme.heading_px, bold=True, wrap=False)
+        self.counter.setParent(self)
         self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        centre = QHBoxLayout()
-        centre.setSpacing(theme.px(24))
-        centre.addWidget(self.previous)
-        centre.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignVCenter)
-        centre.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignVCenter)
-        centre.addWidget(self.next)
-        # Three columns, the outer two of equal stretch: the arrows stay in the middle.
-        layout = QGridLayout(self)
-        layout.setContentsMargins(theme.margin, theme.px(16), theme.margin, theme.margin)
-        layout.setHorizontalSpacing(theme.px(24))
-        if theme.portrait:
-            # Too narrow for one row: the arrows above, home and random below.
-            layout.setVerticalSpacing(theme.px(24))
-            layout.addLayout(centre, 0, 0, 1, 3, Qt.AlignmentFlag.AlignHCenter)
-            row = 1
-        else:
-            layout.addLayout(centre, 0, 1)
-            row = 0
-        layout.addWidget(self.home, row, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.random, row, 2, Qt.AlignmentFlag.AlignRight)
-        layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(2, 1)
+        self.page_line = text_label(theme, theme.small_px, bold=True,
+                                    colour=colours.accent, wrap=False)
+        self.page_line.setParent(self)
+        self.page_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page_line.hide()
+        self.lang: Language = "ru"
+        self._dots = False
+        self._total = 0
+        self.setFixedHeight(self.row_height + theme.space("s") + theme.space("m"))
+
+    @property
+    def row_height(self) -> int:
+        """The buttons' height, or more where the counter and the page line under it need
+        it (their large-text sizes): the two never overlap."""
+        return max(self.theme.touch_px, self.counter.fontMetrics().height()
+                   + self.page_line.fontMetrics().height())
 
     def set_language(self, lang: Language) -> None:
-        self.home.setText(tr("home", lang))
-        self.random.setText(tr("random", lang))
-        self.home.updateGeometry()
-        self.random.updateGeometry()
+        self.lang = lang
+        self.random.setAccessibleName(tr("random", lang))
+        self.previous.setAccessibleName(tr("previous", lang))
+        self.next.setAccessibleName(tr("next", lang))
+        self._place()
 
-    def set_position(self, index: int, count: int, lang: Language, dots: bool) -> None:
+    def set_position(self, index: int, count: int, lang: Language, dots: bool,
+                     page: int = 0, pages: int = 1) -> None:
+        """Item `index` of `count` (as dots or «N из M»), and page `page` of `pages` of its
+        text. The arrows step through the pages, then the items."""
+        self.lang = lang
+        self._dots, self._total = dots, count
         self.dots.setVisible(dots)
         self.counter.setVisible(not dots)
         if dots:
             self.dots.set_position(index, count)
         else:
             self.counter.setText(tr("page_of", lang, page=index + 1, total=count) if count else "")
-        self.previous.setEnabled(index > 0)
-        self.next.setEnabled(index < count - 1)
+        self.page_line.setText(tr("text_page", lang, page=page + 1, total=pages))
+        self.page_line.setVisible(pages > 1)
+        self.previous.setEnabled(index > 0 or page > 0)
+        self.next.setEnabled(index < count - 1 or page < pages - 1)
         self.random.setEnabled(count > 1)
+        self._place()
+
+    def centre_width(self) -> int:
+        """The width of the middle: the counter (or dots) and the page line under it, at the
+        widest they can be for this total."""
+        if self._dots:
+            middle = self.dots.sizeHint().width()
+        else:
+            middle = self.counter.fontMetrics().horizontalAdvance(
+                widest_count(tr("page_of", self.lang, page="{page}", total="{total}"),
+                             self._total))
+        page = self.page_line.fontMetrics().horizontalAdvance(
+            widest_count(tr("text_page", self.lang, page="{page}", total="{total}"), 9))
+        return max(middle, page) + self.theme.space("s")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        """Arrows and counter centred; «Случайная» at the right margin. Where the two would
+        meet (portrait), the arrows keep to the left margin instead, and where even then
+        they would, «Случайная» shows its die alone (large type in portrait)."""
+        theme = self.theme
+        gap = theme.space("m")
+        height = self.row_height
+        top = theme.space("s")
+        button_top = top + (height - theme.touch_px) // 2
+        middle = self.centre_width()
+        arrow = self.previous.width()
+        group = arrow + gap + middle + gap + arrow
+        self.random.setText(tr("random", self.lang))
+        room = self.width() - 2 * theme.margin - group - gap
+        if self.random.sizeHint().width() > room:
+            self.random.setText("")
+        random_width = self.random.sizeHint().width() if not self.random.isHidden() else 0
+        self.random.setGeometry(self.width() - theme.margin - random_width, button_top,
+                                random_width, theme.touch_px)
+        left = (self.width() - group) // 2
+        if random_width and left + group + gap > self.width() - theme.margin - random_width:
+            left = theme.margin
+        self.previous.move(left, button_top)
+        centre = QRect(left + arrow + gap, top, middle, height)
+        line = self.page_line.fontMetrics().height()
+        if not self.page_line.isHidden():
+            first = QRect(centre.x(), top, middle, height - line)
+            self.page_line.setGeometry(centre.x(), top + height - line, middle, line)
+        else:
+            first = centre
+        self.counter.setGeometry(first)
+        dots = self.dots.sizeHint()
+        self.dots.setGeometry(first.center().x() - dots.width() // 2,
+                              first.center().y() - dots.height() // 2, dots.width(),
+                              dots.height())
+        self.next.move(centre.right() + 1 + gap, button_top)
 
 
-def _delete_items(items: list[QLayoutItem]) -> None:
-    while items:
-        shiboken6.delete(items.pop())
+class EdgeArrow(TouchButton):
+    """The end of the chip strip where more chips wait: the chips fade into the page under
+    an arrow; a tap scrolls the strip on by most of its width."""
+
+    def __init__(self, theme: Theme, icon: Icon, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.glyph = icon
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paper = QColor(self.theme.colours.paper)
+        clear = QColor(paper)
+        clear.setAlpha(0)
+        leftward = self.glyph is Icon.LEFT
+        fade = QLinearGradient(QPointF(self.width() if leftward else 0, 0),
+                               QPointF(0 if leftward else self.width(), 0))
+        fade.setColorAt(0.0, clear)
+        fade.setColorAt(0.45, paper)
+        fade.setColorAt(1.0, paper)
+        painter.fillRect(self.rect(), fade)
+        side = self.theme.px(56)
+        x = 0 if leftward else self.width() - side
+        draw_icon(painter, self.glyph, QRectF(x, (self.height() - side) / 2, side, side),
+                  QColor(self.theme.colours.accent))
+        painter.end()
 
 
-class FlowLayout(QLayout):
-    """Lays the tag chips out in rows, wrapping when a row is full."""
+class ChipStrip(QWidget):
+    """The tag chips in one row, however many and in whatever language: the row slides
+    sideways under a finger (a drag that starts on a chip does not tap it), and a faded edge
+    with an arrow shows where more chips are."""
 
-    def __init__(self, spacing: int) -> None:
+    DRAG_FROM = 16  # px at 1080p: less than this is a tap
+
+    scrolled = Signal()
+
+    def __init__(self, theme: Theme) -> None:
         super().__init__()
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        # A layout deletes its items when it goes (Qt's own layouts do, in their destructors);
-        # a Python one must, or each screen rebuilt for the high-contrast mode leaks them. It
-        # goes before its widget's children, so the chips are still there.
-        items = self._items
-        self.destroyed.connect(lambda: _delete_items(items))
+        self.theme = theme
+        self.chips: list[QAbstractButton] = []
+        self.offset = 0  # how far the row is slid to the left
+        self._press: QPointF | None = None
+        self._start_offset = 0
+        self._dragging = False
+        self.more_left = EdgeArrow(theme, Icon.LEFT, self)
+        self.more_right = EdgeArrow(theme, Icon.RIGHT, self)
+        self.more_left.clicked.connect(lambda: self.scroll_by(-self._page()))
+        self.more_right.clicked.connect(lambda: self.scroll_by(self._page()))
+        self.setFixedHeight(theme.px(96))
 
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
+    def set_chips(self, chips: list[QAbstractButton]) -> None:
+        """Take `chips` (the caller deletes the old ones) and start at the left."""
+        self.chips = chips
+        for chip in chips:
+            chip.setParent(self)
+            chip.setFixedHeight(self.height())
+            chip.installEventFilter(self)
+        self.offset = 0
+        self.relayout()
 
-    def count(self) -> int:
-        return len(self._items)
+    @property
+    def content_width(self) -> int:
+        gap = self.theme.space("s")
+        return sum(chip.sizeHint().width() for chip in self.chips) \
+            + gap * max(0, len(self.chips) - 1)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
+    def _page(self) -> int:
+        return round(self.width() * 0.7)
 
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+    def scroll_by(self, dx: int) -> None:
+        self.set_offset(self.offset + dx)
 
-    def clear(self) -> None:
-        """Remove and delete every item (not their widgets). An item taken with takeAt is the
-        caller's to delete, and PySide never does: each rebuild of the chips leaked them."""
-        _delete_items(self._items)
+    def set_offset(self, offset: int) -> None:
+        most = max(0, self.content_width - self.width())
+        offset = min(max(offset, 0), most)
+        if offset != self.offset:
+            self.offset = offset
+            self.relayout()
+            self.scrolled.emit()
 
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
+    def ensure_visible(self, chip: QAbstractButton) -> None:
+        """Slide the row so `chip` is whole on screen, clear of the faded ends."""
+        edge = self.more_right.width()
+        left = chip.x() + self.offset
+        if chip.x() < edge:
+            self.set_offset(left - edge)
+        elif chip.geometry().right() > self.width() - edge:
+            self.set_offset(left + chip.width() - self.width() + edge)
 
-    def hasHeightForWidth(self) -> bool:
-        return True
+    def relayout(self) -> None:
+        gap = self.theme.space("s")
+        x = -self.offset
+        for chip in self.chips:
+            width = chip.sizeHint().width()
+            chip.setGeometry(x, 0, width, self.height())
+            chip.setVisible(x + width > 0 and x < self.width())  # wholly out of sight: hidden
+            x += width + gap
+        edge = self.theme.px(112)
+        self.more_left.setGeometry(0, 0, edge, self.height())
+        self.more_right.setGeometry(self.width() - edge, 0, edge, self.height())
+        self.more_left.setVisible(self.offset > 0)
+        self.more_right.setVisible(self.offset < self.content_width - self.width())
+        self.more_left.raise_()
+        self.more_right.raise_()
 
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.set_offset(self.offset)
+        self.relayout()
 
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
+    # -- the finger: drag the row, or tap a chip -----------------------------------------
 
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QMouseEvent) and watched in self.chips:
+            return self._mouse(event, watched)
+        return False
 
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._mouse(event, None)
+        event.accept()  # a drag on the strip is not a swipe of the story under it
 
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        x, y, row_height = rect.x(), rect.y(), 0
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
-            hint = item.sizeHint()
-            if x + hint.width() > rect.right() + 1 and row_height:
-                x, y = rect.x(), y + row_height + self._spacing
-                row_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y()
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._mouse(event, None)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._mouse(event, None)
+
+    def _mouse(self, event: QMouseEvent, chip: QObject | None) -> bool:
+        """Follow a press across the strip; True when the event is the strip's (a drag), so
+        the chip under the finger does not take it as a tap."""
+        kind = event.type()
+        where = event.globalPosition()
+        if kind == QEvent.Type.MouseButtonPress:
+            self._press, self._start_offset, self._dragging = where, self.offset, False
+            return False
+        if self._press is None:
+            return False
+        dx = where.x() - self._press.x()
+        if kind == QEvent.Type.MouseMove:
+            if not self._dragging and abs(dx) >= self.theme.px(self.DRAG_FROM):
+                self._dragging = True
+                if isinstance(chip, QAbstractButton):
+                    chip.setDown(False)  # it will not be tapped now
+            if self._dragging:
+                self.set_offset(round(self._start_offset - dx))
+                return True
+            return False
+        if kind == QEvent.Type.MouseButtonRelease:
+            dragged = self._dragging
+            self._press, self._dragging = None, False
+            return dragged
+        return False

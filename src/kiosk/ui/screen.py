@@ -17,6 +17,9 @@ from kiosk.ui.theme import Theme
 
 class Screen(QWidget):
     home_requested = Signal()
+    # From the TopBar of a visitor's screen: the window switches every screen together.
+    language_chosen = Signal(str)
+    large_text_toggled = Signal()
 
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +43,12 @@ class Screen(QWidget):
 
     def reset(self) -> None:
         """Forget everything the last visitor did here (position, filter, drawing)."""
+        self.refresh()
+
+    def carry_over(self, old: Screen) -> None:
+        """Take the visitor's place from `old`, this screen as built in the other theme (the
+        large-text switch rebuilds the screens): the same story, page or tag. Not the
+        language: the window gives every screen that."""
         self.refresh()
 
     def refresh(self) -> None:

@@ -1,139 +1,266 @@
-"""One attract slide laid out as widgets, rendered once to a pixmap for the stage to show."""
+"""The reading card on the grid (stories, anniversary pages), and the attract slide that was
+built on it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.i18n import format_date, tr
 from kiosk.core.model import Content, Story
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
-from kiosk.ui.resources import ImageCache, assets_dir
+from kiosk.ui.resources import ImageCache, assets_dir, render_image
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView, text_label
+from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
 
 
-class ImageBox(QLabel):
-    """An image fitted into whatever room the layout gives it."""
+class ImageBox(QWidget):
+    """The picture's place on the grid: always there, always the same size. The picture is
+    fitted to its width, from its top, with rounded corners; an item without one shows the
+    section's pictogram on the section's colour instead, so the text beside never moves."""
 
-    def __init__(self, images: ImageCache) -> None:
+    def __init__(self, theme: Theme, images: ImageCache) -> None:
         super().__init__()
+        self.theme = theme
         self.images = images
         self.path: Path | None = None
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(1, 1)
-        self.setStyleSheet("background: transparent;")
+        self.placeholder: Path | None = None  # the section's pictogram, for items without one
+        self.placeholder_colour = "blue"  # a role in the palette: the section's tile colour
+        self.image = QImage()
 
     def set_image(self, path: Path | None) -> None:
         self.path = path
-        self.setVisible(path is not None)
         self._render()
+
+    def clear(self) -> None:
+        self.image = QImage()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._render()
 
+    def panel(self) -> QColor:
+        """The placeholder's colour: the section's own, as on its tile in the menu."""
+        return QColor(getattr(self.theme.colours, self.placeholder_colour))
+
+    def drawn_rect(self) -> QRect:
+        """Where the picture (or the placeholder) is drawn: the box's full width at the top,
+        at the picture's own proportions (4:3 for the placeholder), never beyond the box."""
+        box = self.rect()
+        if self.path is not None and not self.image.isNull():
+            size = self.image.size()
+        else:
+            size = QSize(4, 3).scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        left = box.x() + (box.width() - size.width()) // 2
+        return QRect(left, box.y(), size.width(), size.height())
+
     def _render(self) -> None:
-        if self.path is None or self.width() < 8 or self.height() < 8:
-            self.clear()
-            return
-        image = self.images.get(self.path, QSize(self.width(), self.height()))
-        self.setPixmap(QPixmap.fromImage(image))
+        box = self.rect()
+        if box.width() < 8 or box.height() < 8:
+            self.image = QImage()
+        elif self.path is not None:
+            self.image = self.images.get(self.path, box.size())
+        elif self.placeholder is not None:
+            side = round(min(box.width(), box.height()) * 0.4)
+            self.image = render_image(self.placeholder, QSize(side, side))
+        else:
+            self.image = QImage()
+        self.update()
 
-    def sizeHint(self) -> QSize:
-        return QSize(10, 10)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        radius = self.theme.px(24)
+        rect = QRectF(self.drawn_rect())
+        frame = QPainterPath()
+        frame.addRoundedRect(rect, radius, radius)
+        if self.path is not None:
+            if not self.image.isNull():
+                painter.setClipPath(frame)
+                painter.drawImage(rect.topLeft(), self.image)
+        elif self.placeholder is not None:
+            if self.theme.colours.outline:  # black with a rim of its colour, as the tiles
+                rim = self.theme.px(6)
+                painter.setPen(QPen(self.panel(), rim))
+                painter.setBrush(QColor(self.theme.colours.paper))
+                painter.drawRoundedRect(rect.adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2),
+                                        radius, radius)
+            else:
+                painter.fillPath(frame, self.panel())
+            if not self.image.isNull():
+                size = self.image.size()
+                painter.drawImage(QPointF(rect.center().x() - size.width() / 2,
+                                          rect.center().y() - size.height() / 2), self.image)
+        painter.end()
 
 
-class Badge(QLabel):
+class Kicker(QWidget):
+    """The section's name above a title («Искренний сервис»): small bold words in the accent
+    colour after a short rule. Not a chip: nothing to tap."""
+
     def __init__(self, theme: Theme) -> None:
         super().__init__()
+        self.theme = theme
+        self.words = ""
         self.setFont(theme.font(theme.small_px, bold=True))
-        pad_v, pad_h = theme.px(8), theme.px(24)
-        self.setStyleSheet(f"color: {theme.colours.white}; background: {theme.colours.blue};"
-                           f" border-radius: {theme.px(24)}px; padding: {pad_v}px {pad_h}px;")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str) -> None:
+        self.words = text
+        self.update()
+
+    def text(self) -> str:
+        return self.words
+
+    @property
+    def rule_width(self) -> int:
+        return self.theme.space("xl")
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.theme.px(400), self.fontMetrics().height())
+
+    def fits(self, text: str) -> bool:
+        """`text` fits on the kicker's one line."""
+        return self.fontMetrics().horizontalAdvance(text) <= self._text_rect().width()
+
+    def _text_rect(self) -> QRect:
+        left = self.rule_width + self.theme.space("s")
+        return QRect(left, 0, self.width() - left, self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        accent = QColor(self.theme.colours.accent)
+        thickness = self.theme.px(6)
+        painter.fillRect(QRectF(0, (self.height() - thickness) / 2, self.rule_width, thickness),
+                         accent)
+        painter.setPen(accent)
+        painter.setFont(self.font())
+        painter.drawText(self._text_rect(), int(Qt.AlignmentFlag.AlignLeft
+                                                | Qt.AlignmentFlag.AlignVCenter), self.words)
+        painter.end()
+
+    def text_spots(self) -> list[TextSpot]:
+        width = self.fontMetrics().horizontalAdvance(self.words)
+        rect = self._text_rect()
+        return [TextSpot(self.words, QRect(rect.left(), 0, width, self.height()),
+                         QColor(self.theme.colours.accent), self.font().pixelSize(), True,
+                         fits=width <= rect.width() + 1)]
 
 
 class ItemCard(QWidget):
-    """A picture beside (or above, in portrait) a badge, a title, a line of details and the
-    text: how a slide, an anniversary page and a story are all laid out."""
+    """A story, an anniversary page (and an attract slide) on the fixed grid: the picture in
+    columns 1–5 and the words from column 7 in landscape; in portrait the picture across the
+    top at a fixed height and the words below. Nothing moves with the length of the text:
+    the text is set at the body size and paged (`body.page_count`, `set_page`)."""
+
+    PORTRAIT_PICTURE = 0.4  # of the card's height
 
     def __init__(self, theme: Theme, images: ImageCache, top_margin: int | None = None) -> None:
         super().__init__()
         self.theme = theme
-        self.image = ImageBox(images)
-        self.badge = Badge(theme)
+        self.top_margin = 0 if top_margin is None else top_margin
+        self.image = ImageBox(theme, images)
+        self.badge = Kicker(theme)
         self.title = text_label(theme, theme.title_px, bold=True)
         self.meta = text_label(theme, theme.small_px, colour=theme.colours.ink_soft)
-        # A long story in the high-contrast mode may shrink to the usual body size (never
-        # below): larger type where it fits, and never a cut text.
-        self.body = MarkdownView(theme, theme.text_px(44), theme.px(36))
+        self.body = MarkdownView(theme, theme.body_px)
+        self._section = ""  # the kicker: «Искренний сервис»
+        self._meta = ""
+        # The text first: the words above it come later, so they are on top of it.
+        for child in (self.image, self.body, self.badge, self.title, self.meta):
+            child.setParent(self)
 
-        text = QVBoxLayout()
-        text.setSpacing(theme.px(24))
-        badge_row = QHBoxLayout()
-        badge_row.addWidget(self.badge)
-        badge_row.addStretch(1)
-        text.addLayout(badge_row)
-        text.addWidget(self.title)
-        text.addWidget(self.meta)
-        text.addWidget(self.body, 1)
+    # -- geometry ----------------------------------------------------------------------------
 
-        direction = (QBoxLayout.Direction.TopToBottom if theme.portrait
-                     else QBoxLayout.Direction.LeftToRight)
-        self.box = QBoxLayout(direction, self)
-        top = theme.margin * 2 if top_margin is None else top_margin
-        self.box.setContentsMargins(theme.margin * 2, top, theme.margin * 2, theme.margin)
-        self.box.setSpacing(theme.margin * 2)
-        self.box.addWidget(self.image, 10)
-        self.box.addLayout(text, 11)
+    def picture_rect(self) -> QRect:
+        grid, top = self.theme.grid, self.top_margin
+        if self.theme.portrait:
+            return QRect(grid.x(0), top, grid.span(grid.columns),
+                         round(self.height() * self.PORTRAIT_PICTURE))
+        return QRect(grid.x(0), top, grid.span(5),
+                     max(1, self.height() - top - self.theme.space("m")))
 
-    # Shares of the room (picture, text) tried in turn until the text fits at a readable size:
-    # a long story gets a smaller picture, and a very long one none, rather than being cut.
-    LANDSCAPE_SHARES = ((10, 11), (7, 13), (0, 1))
-    PORTRAIT_SHARES = ((9, 11), (6, 14), (4, 16), (0, 1))
+    def text_rect(self) -> QRect:
+        """The words' column: its left edge is where every title of the kind starts."""
+        grid = self.theme.grid
+        bottom = self.height() - self.theme.space("m")
+        if self.theme.portrait:
+            top = self.picture_rect().bottom() + 1 + self.theme.space("xl")
+            return QRect(grid.x(0), top, grid.span(grid.columns), max(1, bottom - top))
+        return QRect(grid.x(6), self.top_margin, grid.span(6), max(1, bottom - self.top_margin))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._balance()
+        self.place()
 
-    def _balance(self) -> None:
-        """Give the text the room it needs; without a picture, keep lines short enough to
-        read (about 70 characters) by centring the text column."""
-        has_image = self.image.path is not None
-        side = self.theme.margin * 2
-        if not has_image and not self.theme.portrait:
-            readable = self.theme.px(1400)
-            side = max(side, (self.width() - readable) // 2)
-        margins = self.box.contentsMargins()
-        self.box.setContentsMargins(side, margins.top(), side, margins.bottom())
-        shares = self.PORTRAIT_SHARES if self.theme.portrait else self.LANDSCAPE_SHARES
-        for picture, text in shares if has_image else ((0, 1),):
-            self.image.setVisible(picture > 0)
-            self.box.setStretch(0, picture)
-            self.box.setStretch(1, text)
-            self.box.activate()
-            if not self.body.overflows():
-                break
+    def place(self) -> None:
+        """Put each part in its place on the grid. The text takes the whole column; on its
+        first page it starts below the section's name, the title and the details, on the
+        others right below a running head (the title, small): a page of a book."""
+        self.image.setGeometry(self.picture_rect())
+        column = self.text_rect()
+        x, width, y = column.x(), column.width(), column.y()
+        kicker = self.badge.sizeHint().height()
+        self.badge.setGeometry(x, y, width, kicker)
+        if self._section:
+            y += kicker + self.theme.space("s")
+        height = self.title.heightForWidth(width)
+        self.title.setGeometry(x, y, width, height)
+        y += height
+        if self._meta:
+            y += self.theme.space("xs")
+            height = self.meta.heightForWidth(width)
+            self.meta.setGeometry(x, y, width, height)
+            y += height
+        y += self.theme.space("m")
+        self.body.setGeometry(column)
+        self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         painter.end()
 
+    # -- content -----------------------------------------------------------------------------
+
     def show_item(self, badge: str, title: str, meta: str, body: str,
                   image: Path | None) -> None:
-        self.badge.setText(badge)
-        self.badge.setVisible(bool(badge))
+        """Show an item from the first page of its text."""
+        self._section, self._meta = badge, meta
         self.title.setText(title)
         self.meta.setText(meta)
-        self.meta.setVisible(bool(meta))
-        self.body.set_markdown(body)
         self.image.set_image(image)
-        self._balance()
+        self.body.set_markdown(body)
+        self.place()
+        self.set_page(0)
+
+    def set_page(self, page: int) -> None:
+        """Show page `page` of the text: the first under the title, the others under the
+        title set small as a running head (the section's name where the title is too long
+        for one line of it)."""
+        self.body.set_page(page)
+        first = self.body.page == 0
+        self.title.setVisible(first)
+        self.meta.setVisible(first and bool(self._meta))
+        title = " ".join(self.title.text().split())
+        head = self._section if first or not self.badge.fits(title) else title
+        self.badge.setText(head)
+        self.badge.setVisible(bool(head))
 
 
 def story_meta(story: Story, lang: Language) -> str:
@@ -178,7 +305,7 @@ class SlideCard(ItemCard):
         poster = slide.kind in (SlideKind.COLOURING, SlideKind.CALM, SlideKind.WELCOME)
         self.title.setFont(self.theme.font(
             self.theme.display_px if poster else self.theme.title_px, bold=True))
-        self.body.max_px = self.theme.text_px(60 if poster else 44)
+        self.body.set_font_px(self.theme.text_px(60 if poster else 44))
         self.show_item(badge, title, meta, body, image)
 
     def render_slide(self, slide: Slide, content: Content, lang: Language,
@@ -187,7 +314,7 @@ class SlideCard(ItemCard):
             self.resize(size)
         self.fill(slide, content, lang)
         # Never shown: grab() lays out and paints a hidden widget without a window of its own.
-        self.box.activate()
+        self.place()
         pixmap = self.grab()
         self.image.clear()  # the slide's pixmap has it now; don't keep a second copy
         return pixmap

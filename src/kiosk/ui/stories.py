@@ -4,49 +4,60 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtWidgets import QButtonGroup, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
 from kiosk.core.model import Content, Story
-from kiosk.ui.navigation import FlowLayout, NavBar
-from kiosk.ui.resources import ImageCache
+from kiosk.core.typeset import typeset, typeset_markdown
+from kiosk.ui.chrome import TopBar
+from kiosk.ui.navigation import ChipStrip, NavBar
+from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import ItemCard, story_meta
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, SwipeDetector
+
+LAST_PAGE = -1  # going back from a story's first page opens the one before at its end
 
 
 class StoriesScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.index = 0
+        self.page = 0  # of the story's text
         self.tag: str | None = None
         self._filtered: tuple[tuple[Story, ...], str, tuple[Story, ...]] | None = None
         self.random = random.Random()
-        self.card = ItemCard(theme, images, top_margin=theme.margin // 2)
+        self._rendering = False  # the text is being replaced: its pages settle at the end
+        self.top_bar = TopBar(theme)
+        self.top_bar.home.connect(lambda: self.home_requested.emit())
+        self.top_bar.language_chosen.connect(lambda code: self.language_chosen.emit(code))
+        self.top_bar.large_text_toggled.connect(lambda: self.large_text_toggled.emit())
+        self.card = ItemCard(theme, images)
+        self.card.image.placeholder = assets_dir() / "icons" / "stories.svg"
+        self.card.image.placeholder_colour = "green"  # as the stories' tile in the menu
+        self.card.body.paginated.connect(self._paginated)
         self.nav = NavBar(theme, with_random=True)
-        self.nav.home.clicked.connect(self.home_requested)
-        self.nav.previous.clicked.connect(lambda: self.go(self.index - 1))
-        self.nav.next.clicked.connect(lambda: self.go(self.index + 1))
-        self.nav.random.clicked.connect(self.show_random)
+        self.nav.previous.clicked.connect(lambda: self.step(-1))
+        self.nav.next.clicked.connect(lambda: self.step(1))
+        self.nav.random.clicked.connect(lambda: self.show_random())
         self.swipes = SwipeDetector(self, self.width)
         self.swipes.swiped.connect(self._swiped)
-        self.chips_box = QWidget()
-        self.chips = FlowLayout(theme.px(16))
-        self.chips_box.setLayout(self.chips)
+        # One row of chips, in every mode and language: it slides sideways when they are
+        # more than the width.
+        self.strip = ChipStrip(theme)
         self.chip_group = QButtonGroup(self)
         self.chip_buttons: dict[str | None, BigButton] = {}
+        strip_row = QHBoxLayout()
+        strip_row.setContentsMargins(theme.margin, 0, theme.margin, 0)
+        strip_row.addWidget(self.strip)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, theme.margin, 0, 0)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        chips_row = QVBoxLayout()
-        chips_row.setContentsMargins(theme.margin * 2, 0, theme.margin * 2, 0)
-        chips_row.addWidget(self.chips_box)
-        # Large type leaves no room for the tag chips beside a long story: in the high-contrast
-        # mode the stories are browsed with the arrows and «Случайная» only.
-        self.chips_box.setVisible(not theme.high_contrast)
-        layout.addLayout(chips_row)
+        layout.addWidget(self.top_bar)
+        layout.addLayout(strip_row)
+        layout.addSpacing(theme.space("m"))
         layout.addWidget(self.card, 1)
         layout.addWidget(self.nav)
 
@@ -67,10 +78,27 @@ class StoriesScreen(Screen):
                               tuple(s for s in stories if self.tag in s.tags))
         return self._filtered[2]
 
-    def go(self, index: int) -> None:
+    def go(self, index: int, page: int = 0) -> None:
+        """Story `index`, from the first page of its text (or `LAST_PAGE`)."""
         count = len(self.visible_stories)
         self.index = min(max(index, 0), count - 1) if count else 0
+        self.page = page
         self.refresh()
+
+    def step(self, delta: int) -> None:
+        """The next (+1) or previous (-1) page: of this story's text while it has more, then
+        of the story after or before it."""
+        pages = self.card.body.page_count
+        if delta > 0 and self.page < pages - 1:
+            self.page += 1
+            self.refresh()
+        elif delta < 0 and self.page > 0:
+            self.page -= 1
+            self.refresh()
+        elif delta > 0 and self.index < len(self.visible_stories) - 1:
+            self.go(self.index + 1)
+        elif delta < 0 and self.index > 0:
+            self.go(self.index - 1, LAST_PAGE)
 
     def show_random(self) -> None:
         count = len(self.visible_stories)
@@ -81,10 +109,14 @@ class StoriesScreen(Screen):
     def filter_by(self, tag: str | None) -> None:
         self.tag = tag
         self.index = 0
+        self.page = 0
         self.refresh()
+        chip = self.chip_buttons.get(tag)
+        if chip is not None:
+            self.strip.ensure_visible(chip)
 
     def _swiped(self, gesture: Gesture) -> None:
-        self.go(self.index + (1 if gesture is Gesture.SWIPE_LEFT else -1))
+        self.step(1 if gesture is Gesture.SWIPE_LEFT else -1)
 
     def set_content(self, content: Content) -> None:
         super().set_content(content)
@@ -93,7 +125,15 @@ class StoriesScreen(Screen):
 
     def reset(self) -> None:
         self.index = 0
+        self.page = 0
         self.tag = None
+        self.strip.set_offset(0)
+        self.refresh()
+
+    def carry_over(self, old: Screen) -> None:
+        if isinstance(old, StoriesScreen):
+            self.tag = old.tag if old.tag in self.chip_buttons else None
+            self.index, self.page = old.index, 0  # pages differ at another type size
         self.refresh()
 
     # -- display ---------------------------------------------------------------------------
@@ -101,39 +141,57 @@ class StoriesScreen(Screen):
     def _rebuild_chips(self) -> None:
         for button in self.chip_buttons.values():
             self.chip_group.removeButton(button)
-            button.hide()  # out of the layout it stays a visible child until deleted
+            button.hide()  # it stays a visible child until deleted
             button.deleteLater()
-        self.chips.clear()
         self.chip_buttons = {}
         tags: list[str | None] = [None]
         if self.content:
             tags += list(self.content.story_tags(self.content.stories_at(self.wall())))
         for tag in tags:
-            chip = BigButton(self.theme, font_px=self.theme.text_px(32),
-                             background=self.theme.colours.blue,
-                             padding=self.theme.px(26))
+            chip = BigButton(self.theme, font_px=self.theme.small_px,
+                             background=self.theme.colours.accent,
+                             padding=self.theme.space("m"))
             chip.setCheckable(True)
-            chip.setFixedHeight(self.theme.px(100))
             chip.clicked.connect(lambda _=False, t=tag: self.filter_by(t))
             self.chip_group.addButton(chip)
-            self.chips.addWidget(chip)
             self.chip_buttons[tag] = chip
+        self.strip.set_chips(list(self.chip_buttons.values()))
 
     def render_view(self) -> None:
         lang = self.lang
+        self.top_bar.set_language(lang)
         self.nav.set_language(lang)
         for tag, chip in self.chip_buttons.items():
             label = (tr("all_stories", lang) if tag is None
                      else self.content.tag_label(tag, lang) if self.content else tag)
             chip.setText(label)
             chip.setChecked(tag == self.tag)
-            chip.updateGeometry()
-        self.chips.invalidate()
+        self.strip.relayout()
         stories = self.visible_stories
-        self.nav.set_position(self.index, len(stories), lang, dots=False)
         if not stories:
             self.card.show_item("", tr("no_stories", lang), "", "", None)
+            self.page = 0
+            self._show_position()
             return
         story = stories[self.index]
-        self.card.show_item(tr("story_badge", lang), story.title.get(lang), story_meta(story, lang),
-                            story.body.get(lang), story.photo)
+        self._rendering = True
+        try:
+            self.card.show_item(tr("story_badge", lang),
+                                typeset(story.title.get(lang), lang, hyphenate=False),
+                                typeset(story_meta(story, lang), lang, hyphenate=False),
+                                typeset_markdown(story.body.get(lang), lang), story.photo)
+        finally:
+            self._rendering = False
+        self._show_position()
+
+    def _show_position(self) -> None:
+        pages = self.card.body.page_count
+        self.page = pages - 1 if self.page == LAST_PAGE else min(self.page, pages - 1)
+        self.card.set_page(self.page)
+        self.nav.set_position(self.index, len(self.visible_stories), self.lang, dots=False,
+                              page=self.page, pages=pages)
+
+    def _paginated(self) -> None:
+        """The text was laid out anew (its box changed size): keep the page in range."""
+        if self.isVisible() and not self._stale and not self._rendering:
+            self._show_position()

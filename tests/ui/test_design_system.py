@@ -1,0 +1,373 @@
+"""The design system on the visitor's screens: fixed places, a fixed grid and type that never
+shrinks, in both orientations, both languages and both modes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.problems import Language
+from kiosk.ui import theme as th
+from kiosk.ui.anniversary import AnniversaryScreen
+from kiosk.ui.chrome import TopBar
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.menu import Destination
+from kiosk.ui.screen import Screen
+from kiosk.ui.slide_card import Kicker
+from kiosk.ui.stories import StoriesScreen
+
+LANGUAGES: tuple[Language, ...] = ("ru", "en")
+MODES = ["normal", "large-text"]
+
+
+Box = tuple[int, int, int, int]
+
+
+def where(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def box(rect: QRect) -> Box:
+    return rect.x(), rect.y(), rect.width(), rect.height()
+
+
+def set_mode(window: KioskWindow, mode: str, lang: Language) -> None:
+    """A visitor's session (a touch on the loop), in `mode` and `lang`, on the menu."""
+    if window.current_screen is window.attract:
+        QTest.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    window.show_screen(window.menu)
+    window.set_high_contrast(mode == "large-text")
+    window.set_language(lang)
+
+
+def every_page(window: KioskWindow,
+               screen: AnniversaryScreen | StoriesScreen) -> Iterator[tuple[int, int]]:
+    """Shows each item and each page of its text in turn: (item, page)."""
+    window.show_screen(screen)
+    count = len(screen.pages) if isinstance(screen, AnniversaryScreen) \
+        else len(screen.visible_stories)
+    for item in range(count):
+        screen.go(item)
+        QApplication.processEvents()
+        for page in range(screen.card.body.page_count):
+            if page:
+                screen.step(1)
+                QApplication.processEvents()
+            assert (screen.index, screen.page) == (item, page)
+            yield item, page
+
+
+def reading_screens(window: KioskWindow) -> list[AnniversaryScreen | StoriesScreen]:
+    return [window.anniversary, window.stories]
+
+
+def text_column_left(window: KioskWindow) -> int:
+    grid = window.theme.grid
+    return grid.margin if window.theme.portrait else grid.x(6)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_title_and_text_starts_on_the_same_column(window: KioskWindow, lang: Language,
+                                                         mode: str) -> None:
+    set_mode(window, mode, lang)
+    left = text_column_left(window)
+    for screen in reading_screens(window):
+        for item, page in every_page(window, screen):
+            card = screen.card
+            body = card.body.text_spots()[0].rect.translated(where(card.body, window).topLeft())
+            assert body.left() == left, (screen, item, page)
+            if page == 0:
+                assert card.title.isVisible()
+                assert where(card.title, window).left() == left, (screen, item)
+            assert where(card.badge, window).left() == left
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_text_is_set_at_the_body_size_on_every_page(window: KioskWindow, lang: Language,
+                                                        mode: str) -> None:
+    """Type never shrinks to fit: a long text is paged instead."""
+    set_mode(window, mode, lang)
+    theme = window.theme
+    paged = 0
+    for screen in reading_screens(window):
+        for _, page in every_page(window, screen):
+            body = screen.card.body
+            assert body.font_px == theme.body_px
+            assert body.document.defaultFont().pixelSize() == theme.body_px
+            assert screen.card.title.font().pixelSize() == theme.title_px
+            paged += page > 0
+    assert paged  # some texts do take more than one page, and keep their size there
+
+
+def line_pitch(window: KioskWindow) -> float:
+    """The distance from one line of a story's text to the next, as laid out on screen."""
+    window.show_screen(window.stories)
+    window.stories.go(0)
+    QApplication.processEvents()
+    tops = [top for top, _ in window.stories.card.body._lines()]
+    return min(b - a for a, b in itertools.pairwise(tops) if b > a)
+
+
+def test_large_text_is_at_least_a_third_larger_on_every_reading_screen(
+        window: KioskWindow) -> None:
+    normal_px = {}
+    for screen in (window.menu, *reading_screens(window)):
+        window.show_screen(screen)
+        QApplication.processEvents()
+    normal_body = window.stories.card.body.font_px
+    normal_pitch = line_pitch(window)
+    normal_px["title"] = window.stories.card.title.font().pixelSize()
+    normal_px["menu"] = window.menu.title.font().pixelSize()
+    set_mode(window, "large-text", "ru")
+    large_pitch = line_pitch(window)
+    # Sizes are whole pixels: 1.3 × 44 is 57.2, set as 57.
+    assert window.stories.card.body.font_px >= round(normal_body * th.HIGH_CONTRAST_TEXT_SCALE)
+    assert large_pitch >= normal_pitch * th.HIGH_CONTRAST_TEXT_SCALE - 1
+    assert window.stories.card.title.font().pixelSize() >= round(
+        normal_px["title"] * th.HIGH_CONTRAST_TEXT_SCALE)
+    assert window.menu.title.font().pixelSize() >= round(
+        normal_px["menu"] * th.HIGH_CONTRAST_TEXT_SCALE)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_picture_has_one_place_and_size_on_every_story(window: KioskWindow,
+                                                          mode: str) -> None:
+    set_mode(window, mode, "ru")
+    for screen in reading_screens(window):
+        boxes: set[Box] = set()
+        drawn: set[tuple[int, int, int]] = set()
+        with_photo = 0
+        for _, page in every_page(window, screen):
+            image = screen.card.image
+            assert image.isVisible()  # never given up to make room for the text
+            boxes.add(box(where(image, window)))
+            if image.path is not None and page == 0:
+                with_photo += 1
+                rect = image.drawn_rect().translated(where(image, window).topLeft())
+                drawn.add((rect.left(), rect.top(), rect.width()))
+        assert with_photo > 5
+        assert len(boxes) == 1  # one box for every story (for every anniversary page)
+        grid = window.theme.grid
+        (left, top, width, height), = boxes
+        assert left == grid.margin
+        if not window.theme.portrait:
+            assert top == where(screen.card.badge, window).top()  # level with the words
+        assert width == (grid.span(grid.columns) if window.theme.portrait else grid.span(5))
+        if window.theme.portrait:  # on top, across the width, about 40 % of the reading area
+            reading = screen.card.height()
+            assert 0.35 * reading <= height <= 0.45 * reading
+        assert len(drawn) == 1, drawn  # every (4:3) picture drawn in the same rectangle
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_tag_chips_are_one_row(window: KioskWindow, lang: Language, mode: str) -> None:
+    set_mode(window, mode, lang)
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    strip = window.stories.strip
+    assert strip.isVisible()  # in the large-text mode too
+    chips = list(window.stories.chip_buttons.values())
+    assert len(chips) > 5 and strip.chips == chips
+    for chip in chips:
+        assert chip.y() == 0 and chip.height() == strip.height()
+    assert strip.height() >= window.theme.px(96)  # a fingertip
+    assert strip.height() < 2 * window.theme.px(96)  # and one row only
+    # Where they are more than the width, the faded end with its arrow says so.
+    assert strip.more_right.isVisible() == (strip.content_width > strip.width())
+
+
+def test_a_drag_slides_the_chips_and_a_tap_chooses_one(qtbot: QtBot,
+                                                       window: KioskWindow) -> None:
+    set_mode(window, "large-text", "en")  # the longest row
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    screen, strip = window.stories, window.stories.strip
+    assert strip.content_width > strip.width()
+    chip = screen.chip_buttons[window.content.story_tags()[0]]
+    start = chip.rect().center()
+    qtbot.mousePress(chip, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(chip, start - QPoint(step * window.theme.px(40), 0))
+    qtbot.mouseRelease(chip, Qt.MouseButton.LeftButton,
+                       pos=start - QPoint(5 * window.theme.px(40), 0))
+    assert strip.offset > 0 and strip.more_left.isVisible()
+    assert screen.tag is None  # a drag is not a tap
+    qtbot.mouseClick(strip.more_right, Qt.MouseButton.LeftButton)
+    assert strip.offset > 5 * window.theme.px(40)
+    last = list(screen.chip_buttons.values())[-1]
+    for _ in range(10):
+        if last.isVisible() and last.geometry().right() < strip.width():
+            break
+        qtbot.mouseClick(strip.more_right, Qt.MouseButton.LeftButton)
+    assert not strip.more_right.isVisible()  # the end of the row
+    qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
+    assert screen.tag == list(screen.chip_buttons)[-1]
+
+
+def top_bars(window: KioskWindow, screen: Screen) -> list[TopBar]:
+    return [bar for bar in screen.findChildren(TopBar) if bar.isVisible()]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_and_the_switches_are_in_the_same_places_on_every_visitor_screen(
+        window: KioskWindow, lang: Language, mode: str) -> None:
+    set_mode(window, mode, lang)
+    theme = window.theme
+    homes: set[Box] = set()
+    switches: set[Box] = set()
+    toggles: set[int] = set()
+    for screen in (window.menu, window.anniversary, window.stories, window.picker,
+                   window.calm):
+        window.show_screen(screen)
+        QApplication.processEvents()
+        bars = top_bars(window, screen)
+        assert len(bars) == 1, f"{type(screen).__name__} has no top bar"
+        bar = bars[0]
+        assert where(bar, window).topLeft() == QPoint(0, 0)
+        assert bar.height() == theme.px(160)
+        if screen is window.menu:
+            assert not bar.home_button.isVisible()  # the menu is home
+        else:
+            homes.add(box(where(bar.home_button, window)))
+        switches.add(box(where(bar.languages, window)))
+        toggles.add(where(bar.large_text, window).right())
+        for target in (bar.home_button, *bar.languages.segments.values(), bar.large_text):
+            assert target.height() >= theme.px(112)
+    assert len(homes) == 1
+    (left, top, _, height), = homes
+    assert left == theme.margin and top == (theme.px(160) - height) // 2
+    assert len(switches) == 1 and len(toggles) == 1
+    right, = toggles
+    assert right == window.width() - theme.margin - 1
+
+
+def test_the_language_switch_and_the_large_text_toggle_show_their_state(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    set_mode(window, "normal", "ru")
+    window.show_screen(window.stories)
+    window.stories.go(3)
+    bar = window.stories.top_bar
+    assert bar.languages.segments["ru"].isChecked()
+    assert not bar.large_text.isChecked() and bar.large_text.text() == "Крупный шрифт"
+    qtbot.mouseClick(bar.languages.segments["en"], Qt.MouseButton.LeftButton)
+    assert window.lang == "en" and window.stories.top_bar.large_text.text() == "Large text"
+    assert window.stories.top_bar.languages.segments["en"].isChecked()
+    tag = window.content.story_tags()[0]
+    qtbot.mouseClick(window.stories.chip_buttons[tag], Qt.MouseButton.LeftButton)
+    window.stories.go(1)
+    before = window.stories.card.title.text()
+    qtbot.mouseClick(window.stories.top_bar.large_text, Qt.MouseButton.LeftButton)
+    # The screens were built anew in large type; the visitor is where they were.
+    assert window.theme.high_contrast
+    assert window.current_screen is window.stories
+    assert (window.stories.index, window.stories.tag) == (1, tag)
+    assert window.stories.card.title.text() == before
+    assert window.stories.top_bar.large_text.isChecked()  # drawn filled: on
+    assert window.stories.chip_buttons[tag].isChecked()
+    window.show_screen(window.anniversary)
+    window.anniversary.go(2)
+    qtbot.mouseClick(window.anniversary.top_bar.large_text, Qt.MouseButton.LeftButton)
+    assert not window.theme.high_contrast
+    assert window.current_screen is window.anniversary and window.anniversary.index == 2
+    assert window.lang == "en"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_counter_and_arrows_stay_put_from_nine_to_ten(window: KioskWindow,
+                                                          mode: str) -> None:
+    set_mode(window, mode, "ru")
+    window.show_screen(window.stories)
+    screen = window.stories
+    assert len(screen.visible_stories) >= 10
+    places = []
+    for index in (8, 9):
+        for page in range(2):
+            screen.go(index)
+            if page:
+                screen.step(1)  # the page line under the counter shows: nothing moves
+            QApplication.processEvents()
+            nav = screen.nav
+            places.append((box(where(nav.previous, window)),
+                           where(nav.counter, window).center().x(),
+                           box(where(nav.next, window))))
+    assert screen.nav.counter.text() == "10 из 15"
+    assert len(set(places)) == 1, places
+    counter = screen.nav.counter
+    assert counter.fontMetrics().horizontalAdvance(counter.text()) <= counter.width()
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_of_text_is_whole_and_no_line_is_lost(window: KioskWindow, lang: Language,
+                                                         mode: str) -> None:
+    set_mode(window, mode, lang)
+    for screen in reading_screens(window):
+        shown: dict[int, list[str]] = {}
+        for item, page in every_page(window, screen):
+            body = screen.card.body
+            assert not body.overflows(), (screen, item, page)
+            spot = body.text_spots()[0]
+            # The page's lines lie inside the view, under the title (or the running head).
+            assert spot.rect.top() >= body.inset(page)
+            assert spot.rect.bottom() < body.height()
+            card = screen.card
+            header = card.meta if card.meta.isVisible() else \
+                card.title if card.title.isVisible() else card.badge
+            assert where(header, window).bottom() < spot.rect.translated(
+                where(body, window).topLeft()).top()
+            assert body.page_text(page)
+            shown.setdefault(item, []).append(body.page_text(page))
+            for line in body.page_text(page).split("\n"):
+                assert len(line.replace("\u00ad", "")) <= 75, line  # a comfortable measure
+        for item, pages in shown.items():
+            screen.go(item)
+            everything = "\n".join(text for _, text in screen.card.body._lines())
+            assert "\n".join(pages) == everything  # every line, once, in order
+
+
+def test_the_section_name_is_a_kicker_not_a_chip(window: KioskWindow) -> None:
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    kicker = window.stories.card.badge
+    assert isinstance(kicker, Kicker) and kicker.text() == "Искренний сервис"
+    spot, = kicker.text_spots()
+    assert spot.colour.name() == th.NORMAL.accent.lower()
+    assert spot.pixel_size == window.theme.small_px and spot.bold
+    image = window.grab(where(kicker, window)).toImage()
+    around = {image.pixelColor(x, y).name() for x in (spot.rect.left() - 4,
+                                                      spot.rect.right() + 4)
+              for y in (1, image.height() - 2)}
+    assert around == {th.NORMAL.paper.lower()}  # no pill behind the words
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_menu_tiles_stand_on_the_grid_in_one_type_size(window: KioskWindow,
+                                                           lang: Language, mode: str) -> None:
+    set_mode(window, mode, lang)
+    window.show_screen(window.menu)
+    QApplication.processEvents()
+    theme, grid = window.theme, window.theme.grid
+    lefts = set()
+    for tile in window.menu.tiles.values():
+        rect = where(tile, window)
+        lefts.add(rect.left())
+        columns = grid.columns if theme.portrait else 6
+        assert rect.width() == pytest.approx(grid.span(columns), abs=1)
+        layout = tile.tile_layout()
+        assert layout.title_font.pixelSize() == theme.lead_px
+        assert layout.fits, tile.text()
+    expected = {grid.margin} if theme.portrait else {grid.x(0), grid.x(6)}
+    assert {round(x) for x in lefts} == expected
+    assert where(window.menu.title, window).left() == grid.margin
+    assert Destination.CALM in window.menu.tiles
