@@ -106,8 +106,14 @@ class Session:
         self.settle()
 
     def close(self) -> None:
-        """Leave the page (back to the pictures): the screen forgets the drawing."""
+        """Leave the page (back to the pictures): the screen forgets the drawing. The picker's
+        cards colour their pictures in off the UI thread the first time: wait for them, so
+        neither their time nor their memory is counted to the next picture."""
+        from PySide6.QtCore import QThreadPool
+
         self.window.show_screen(self.window.picker)
+        self.settle()
+        QThreadPool.globalInstance().waitForDone()
         self.settle()
 
     def paper_points(self, count: int, seed: int) -> list[tuple[int, int]]:

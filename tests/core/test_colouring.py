@@ -6,7 +6,17 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.core.colouring import PAPER, Canvas, EngineSettings, analyse, prepare, rgb
+from kiosk.core.colouring import (
+    PAPER,
+    Canvas,
+    EngineSettings,
+    analyse,
+    auto_colours,
+    coloured_in,
+    faces,
+    prepare,
+    rgb,
+)
 
 RED, BLUE, GREEN = rgb("#E53935"), rgb("#1E88E5"), rgb("#43A047")
 
@@ -157,3 +167,35 @@ def test_the_gap_setting_means_what_it_says(line: int) -> None:
     canvas = Canvas(prepare(art, EngineSettings(gap_px=8)))
     canvas.fill(300, 540, RED)
     assert canvas.paint[540, 800] == PAPER
+
+
+def test_auto_colours_leave_the_outside_white_and_neighbours_apart() -> None:
+    """The picker's cards show each picture coloured in by a fixed rule."""
+    art = two_rooms()
+    cv2.circle(art, (240, 270), 60, 0, 5, cv2.LINE_AA)  # a ball in the left room
+    picture = prepare(art)
+    light, bright = (rgb("#4FC3F7"), rgb("#FFCC80")), (RED, BLUE, GREEN)
+    colours = auto_colours(picture, light, bright, large=0.2)
+    outside = picture.region_at(10, 10)
+    left, right, ball = (picture.region_at(x, 270) for x in (120, 700, 240))
+    assert outside not in colours  # the paper around the drawing stays paper
+    assert set(colours) == {left, right, ball}
+    assert colours[left] != colours[right] and colours[ball] != colours[left]
+    assert colours[left] in light and colours[right] in light  # big rooms: soft colours
+    assert colours[ball] in bright  # a small shape: a bright one
+    assert auto_colours(picture, light, bright, large=0.2) == colours  # the same every time
+    finished = coloured_in(picture, colours)
+    assert finished[10, 10] == PAPER and finished[270, 240] == colours[ball]
+    assert finished[50, 300] & 0xFF < 60  # the lines on top, black
+
+
+def test_a_shape_with_eyes_is_a_face_and_takes_the_face_colour() -> None:
+    art = two_rooms()
+    for x in (180, 300):  # two eyes in the left room, nothing in the right one
+        cv2.circle(art, (x, 220), 12, 0, -1, cv2.LINE_AA)
+    picture = prepare(art)
+    left, right = picture.region_at(120, 400), picture.region_at(700, 270)
+    assert faces(picture) == {left}
+    face = rgb("#FFCC80")
+    colours = auto_colours(picture, (RED,), (BLUE, GREEN), face=face)
+    assert colours[left] == face and colours[right] == RED

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QApplication
 
-from kiosk.core.colouring import PAPER, Canvas, prepare, rgb
+from kiosk.core.colouring import INK_LEVEL, PAPER, Canvas, PreparedPicture, analyse, prepare, rgb
 from kiosk.core.loader import load_content
+from kiosk.ui.coloured_preview import coloured_preview
 from kiosk.ui.line_art import line_art_problem, render_line_art
 from kiosk.ui.resources import probe_image
 from tests.helpers import BUNDLED, make_folder
@@ -181,3 +183,48 @@ def test_a_tiny_photo_is_shown_with_a_warning(tmp_path: Path) -> None:
     (problem,) = content.problems
     assert (problem.code, problem.is_error) == ("image_too_small", False)
     assert "120×90" in problem.message("ru")
+
+
+NARROWEST_SHAPE_PX = 36  # at the 1080p canvas: a child's fingertip is about 40 px there
+
+
+def shape_widths(prepared: PreparedPicture) -> dict[int, float]:
+    """The widest a finger-sized circle can be inside each shape, in pixels, counting eyes
+    and other marks drawn wholly inside a shape as part of it (a tap on them fills it)."""
+    ink = (prepared.lightness < INK_LEVEL).astype(np.uint8)
+    _, marks = cv2.connectedComponents(ink, connectivity=8)
+    owners: dict[int, set[int]] = {}
+    for mark, owner in zip(marks[ink > 0].tolist(), prepared.owner[ink > 0].tolist(),
+                           strict=True):
+        owners.setdefault(mark, set()).add(owner)
+    inner = [mark for mark, held in owners.items() if len(held - {0}) == 1 and 0 not in held]
+    walls = ink.copy()
+    walls[np.isin(marks, inner)] = 0
+    room = cv2.distanceTransform((1 - walls).astype(np.uint8), cv2.DIST_L2, 5)
+    return {label: 2 * float(room[prepared.owner == label].max())
+            for label in prepared.regions}
+
+
+@pytest.mark.parametrize("picture", sorted((BUNDLED / "colouring").glob("*.svg")),
+                         ids=lambda p: p.stem)
+def test_every_bundled_shape_is_wide_enough_for_a_finger(picture: Path) -> None:
+    """No slivers: a four-year-old colours with a whole fingertip."""
+    lightness = render_line_art(picture, QSize(1032, 1032))
+    assert lightness is not None
+    prepared = prepare(lightness)
+    narrow = {label: round(width) for label, width in shape_widths(prepared).items()
+              if width < NARROWEST_SHAPE_PX}
+    assert not narrow, f"shapes narrower than {NARROWEST_SHAPE_PX} px: {narrow}"
+    assert analyse(prepared).problem == ""
+
+
+def test_the_coloured_preview_of_a_picture(qapp: QApplication) -> None:
+    """What the picker and the attract loop show: the picture coloured in, kept once made."""
+    path = BUNDLED / "colouring" / "cat.svg"
+    image = coloured_preview(path, QSize(800, 600), 8)
+    assert image.size() == QSize(600, 600)  # fitted into the box, as the canvas does
+    assert coloured_preview(path, QSize(800, 600), 8).cacheKey() == image.cacheKey()
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint32).reshape(600, 600)
+    assert len(np.unique(pixels)) > 200  # colours and their anti-aliased edges
+    assert pixels[5, 5] == PAPER  # the outside stays white
+    assert coloured_preview(BUNDLED / "colouring" / "missing.svg", QSize(80, 80), 8).isNull()

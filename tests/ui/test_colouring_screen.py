@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.colouring import PAPER
-from kiosk.ui.colouring import ColouringScreen
+from kiosk.ui.chrome import BAR_HEIGHT
+from kiosk.ui.colouring import ColouringScreen, Tool
 from kiosk.ui.main_window import KioskWindow
 from tests.ui.conftest import FakeClock
 
@@ -161,3 +164,115 @@ def test_a_finished_drawing_is_not_kept_once_the_child_has_gone(
     # holds no colouring pictures (the soak's flat memory depends on it).
     assert screen.celebration.picture.isNull() and not screen.celebration.isVisible()
     assert not screen._prepared
+
+
+# -- the page's layout: groups, places, states a child sees ---------------------------------
+
+
+def screen_rect(widget: QWidget, window: KioskWindow) -> QRect:
+    return QRect(widget.mapTo(window, QPoint()), widget.size())
+
+
+def pixels_like(image: QImage, colour: QColor, tolerance: int = 12) -> int:
+    """How many pixels of `image` are `colour` (give or take anti-aliasing)."""
+    rgb = as_array(image)
+    want = np.array([colour.red(), colour.green(), colour.blue()])
+    return int((np.abs(rgb.astype(int) - want).max(axis=2) <= tolerance).sum())
+
+
+def as_array(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height = image.width(), image.height()
+    rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(height,
+                                                                     image.bytesPerLine())
+    return rows[:, :width * 3].reshape(height, width, 3).copy()
+
+
+def test_home_is_top_left_and_the_tools_are_grouped(qtbot: QtBot, window: KioskWindow) -> None:
+    screen = open_first_picture(qtbot, window)
+    theme = window.theme
+    buttons = [b for b in screen.findChildren(QAbstractButton) if b.isVisible()]
+    rects = {b: screen_rect(b, window) for b in buttons}
+    home = rects[screen.home_button]
+    # Where Home is on every screen: at the margin, level with the top bar's Home.
+    assert home.topLeft() == QPoint(theme.margin, (theme.px(BAR_HEIGHT) - home.height()) // 2)
+    assert all(home.left() <= r.left() and home.top() <= r.top() for r in rects.values())
+    pictures = rects[screen.pictures_button]
+    assert pictures.top() == home.top()
+    assert 0 < pictures.left() - home.right() <= theme.space("m")  # right next to it
+    image = window.grab().toImage()
+    edge = home.topLeft() + QPoint(home.width() // 2, theme.px(12))  # on the button, no icon
+    assert image.pixelColor(edge) == QColor(theme.colours.navigation)
+    done = rects[screen.done_button]
+    assert image.pixelColor(done.topLeft() + QPoint(done.width() // 2, theme.px(12))) == \
+        QColor(theme.colours.action)
+    assert screen.done_button.text() == "Готово"
+
+    groups: dict[str, list[QAbstractButton]] = {
+        "what paints": [screen.fill_button, *screen.brush_buttons.values(),
+                        screen.eraser_button],
+        "the colours": list(screen.swatches),
+        "what undoes": [screen.undo_button, screen.start_over_button],
+        "where to go": [screen.home_button, screen.pictures_button],
+        "done": [screen.done_button],
+    }
+    assert sorted(map(id, buttons)) == sorted(id(b) for g in groups.values() for b in g)
+    for name, members in groups.items():
+        # A group's area holds none of the other groups' buttons: nothing paired by accident.
+        area = QRect()
+        for member in members:
+            area = area.united(rects[member])
+        strangers = [b for b in buttons if b not in members and rects[b].intersects(area)]
+        assert not strangers, f"{name} holds {strangers}"
+    for button in buttons:
+        if button is not screen.done_button:  # «Готово» set apart from all the rest
+            assert not rects[button].adjusted(*[-theme.space("l") + 1] * 2,
+                                              *[theme.space("l") - 1] * 2).intersects(done)
+    for button, rect in rects.items():  # a child's finger: every control a touch target
+        assert min(rect.width(), rect.height()) >= theme.touch_px, button
+
+
+def test_the_tool_in_use_wears_the_colour(qtbot: QtBot, window: KioskWindow) -> None:
+    screen = open_first_picture(qtbot, window)
+    accent = QColor(window.theme.colours.accent)
+    blue, red = screen.swatches[8], screen.swatches[0]
+    qtbot.mouseClick(blue, Qt.MouseButton.LeftButton)
+    assert screen.fill_button.isChecked()
+    fill = screen.fill_button.grab().toImage()
+    assert pixels_like(fill, blue.colour) > 500  # the patch the fill leaves, in blue
+    assert pixels_like(fill, accent) > 500  # and its thick ring
+    for brush in screen.brush_buttons.values():
+        assert pixels_like(brush.grab().toImage(), blue.colour) == 0
+    swatch = blue.grab().toImage()
+    assert pixels_like(swatch, QColor(window.theme.colours.ink)) > 1000  # the chosen ring
+    assert pixels_like(red.grab().toImage(), QColor(window.theme.colours.ink)) < 100
+
+    qtbot.mouseClick(screen.eraser_button, Qt.MouseButton.LeftButton)
+    assert screen.eraser_button.isChecked() and not screen.fill_button.isChecked()
+    assert pixels_like(screen.eraser_button.grab().toImage(), accent) > 500
+    fill = screen.fill_button.grab().toImage()
+    assert pixels_like(fill, blue.colour) == 0 and pixels_like(fill, accent) == 0
+
+    medium = screen.brush_buttons["medium"]
+    qtbot.mouseClick(medium, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(red, Qt.MouseButton.LeftButton)  # a new colour: the brush takes it
+    assert screen.tool is Tool.BRUSH and medium.isChecked()
+    dot = medium.grab().toImage()
+    assert pixels_like(dot, red.colour) > 300 and pixels_like(dot, blue.colour) == 0
+    assert not screen.eraser_button.isChecked()
+
+
+def test_the_picker_shows_each_picture_coloured_in(qtbot: QtBot, window: KioskWindow) -> None:
+    window.show_screen(window.picker)
+    thumbnails = window.picker.thumbnails
+    assert thumbnails
+    qtbot.waitUntil(lambda: all(t.coloured for t in thumbnails), timeout=20_000)
+    for thumbnail in thumbnails:
+        pixels = as_array(thumbnail.grab().toImage()).astype(int)
+        card = thumbnail.card_rect().toRect()
+        picture = pixels[card.top():card.bottom(), card.left():card.right()]
+        lightest, darkest = picture.max(axis=2), picture.min(axis=2)
+        coloured = (lightest - darkest > 60) & (lightest > 90)  # neither white, black nor grey
+        assert coloured.mean() > 0.12, thumbnail.picture.id
+        corner = picture[card.height() // 30, card.width() // 2]  # the outside stays white
+        assert (corner > 245).all(), thumbnail.picture.id

@@ -150,6 +150,81 @@ class LineArtReport:
         return ""
 
 
+def outside_region(picture: PreparedPicture) -> int:
+    """The region around the drawing: the largest one that reaches the picture's edge (0 when
+    none does)."""
+    owner = picture.owner
+    edge = np.concatenate((owner[0], owner[-1], owner[:, 0], owner[:, -1]))
+    labels = np.unique(edge[edge > 0])
+    if not labels.size:
+        return 0
+    return int(max(labels, key=lambda label: picture.regions[int(label)].area))
+
+
+def neighbours(picture: PreparedPicture) -> dict[int, set[int]]:
+    """Which regions touch which: their paint meets under a shared line."""
+    owner = picture.owner
+    pairs = []
+    for a, b in ((owner[:, :-1], owner[:, 1:]), (owner[:-1], owner[1:])):
+        meet = (a != b) & (a > 0) & (b > 0)
+        low, high = np.minimum(a[meet], b[meet]), np.maximum(a[meet], b[meet])
+        pairs.append(low.astype(np.int64) << 32 | high)
+    touching: dict[int, set[int]] = {label: set() for label in picture.regions}
+    for pair in np.unique(np.concatenate(pairs)):
+        low, high = int(pair >> 32), int(pair & 0xFFFFFFFF)
+        touching[low].add(high)
+        touching[high].add(low)
+    return touching
+
+
+def faces(picture: PreparedPicture) -> set[int]:
+    """Regions with two or more marks drawn inside them and touching nothing else (eyes, a
+    smile): faces, as a child draws and sees them."""
+    cv2 = _cv2()
+    ink = (picture.lightness < INK_LEVEL).astype(np.uint8)
+    _, marks = cv2.connectedComponents(ink, connectivity=8, ltype=cv2.CV_32S)
+    inside = (marks > 0) & (picture.owner > 0)
+    pairs = np.unique(marks[inside].astype(np.int64) << 32 | picture.owner[inside])
+    _, first, counts = np.unique(pairs >> 32, return_index=True, return_counts=True)
+    holders = pairs[first[counts == 1]] & 0xFFFFFFFF  # marks that touch one region only
+    labels, per_region = np.unique(holders, return_counts=True)
+    return {int(label) for label in labels[per_region >= 2]}
+
+
+def auto_colours(picture: PreparedPicture, light: tuple[int, ...], bright: tuple[int, ...],
+                 face: int | None = None, large: float = 0.05) -> dict[int, int]:
+    """A cheerful colouring of the picture, the same every time: the outside stays paper,
+    faces take `face`, regions over `large` of the picture take `light` colours (a big red
+    sky shouts), the rest `bright` ones; each takes the next colour of its list that none of
+    its neighbours has."""
+    outside = outside_region(picture)
+    touching = neighbours(picture)
+    width, height = picture.size
+    colours: dict[int, int] = {}
+    if face is not None:
+        colours = dict.fromkeys(faces(picture) - {outside}, face)
+    ranked = sorted((r for r in picture.regions.values()
+                     if r.label != outside and r.label not in colours),
+                    key=lambda r: (-r.area, r.label))
+    for rank, region in enumerate(ranked):
+        choices = light if region.area > large * width * height else bright
+        taken = {colours.get(other) for other in touching[region.label]}
+        turn = [choices[(rank + i) % len(choices)] for i in range(len(choices))]
+        colours[region.label] = next((c for c in turn if c not in taken), turn[0])
+    return colours
+
+
+def coloured_in(picture: PreparedPicture, colours: dict[int, int]) -> Paint:
+    """The picture with each region painted its colour (others paper), lines on top, as
+    0xAARRGGBB."""
+    lookup = np.full(max(picture.regions, default=0) + 1, PAPER, dtype=np.uint32)
+    for label, colour in colours.items():
+        lookup[label] = colour
+    canvas = Canvas(picture)
+    canvas.paint = lookup[picture.owner]
+    return canvas.composite()
+
+
 def analyse(picture: PreparedPicture) -> LineArtReport:
     width, height = picture.size
     tiny = max(16, width * height // 10_000)  # a region a fingertip can't hit

@@ -1,4 +1,9 @@
-"""The colouring canvas: a picture, a palette of big swatches and wordless tools.
+"""The colouring canvas: the picture in the middle, the paint box around it.
+
+Laid out for a four-year-old, by what each control does: where to go (Home and «to the
+pictures», top-left, where Home is on every screen), what paints (fill, three brushes, the
+eraser, and the colours), what undoes (undo, start over) and «Готово» set apart in the action
+colour. The tool in use wears a thick ring and the colour it paints with.
 
 The screen only shows and forwards: fills, strokes and undo happen in kiosk.core.colouring on
 arrays; this module draws the paint and the line art as two images, one over the other.
@@ -8,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTouchEvent,
 )
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.colouring import (
     PAPER,
@@ -35,16 +41,19 @@ from kiosk.core.colouring import (
     prepare,
     rgb,
 )
+from kiosk.core.i18n import tr
 from kiosk.core.model import ColouringPicture
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
+from kiosk.ui.chrome import BAR_HEIGHT
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, TouchButton
+from kiosk.ui.widgets import BigButton, Icon, TouchButton, draw_icon
 
-# Bright, clearly different colours a child can tell apart (and black, brown, grey for details).
+# Bright, clearly different colours a child can tell apart (and black, brown, grey for
+# details), in rainbow order: three to a row in landscape, six in portrait.
 PALETTE = ("#E53935", "#FB8C00", "#FDD835", "#D4E157", "#7CB342", "#2E7D32",
            "#00897B", "#4FC3F7", "#1E88E5", "#283593", "#8E24AA", "#EC407A",
            "#F8BBD0", "#FFCC80", "#8D6E63", "#5D4037", "#9E9E9E", "#212121")
@@ -64,7 +73,79 @@ def _image_over(array: np.ndarray, image_format: QImage.Format) -> QImage:
     return QImage(array.data, width, height, width * 4, image_format)
 
 
+@dataclass(frozen=True)
+class PageLayout:
+    """Where each control and the canvas go on a screen of a given size."""
+
+    home: QRect
+    pictures: QRect
+    tools: tuple[QRect, ...]  # fill, the small, medium and large brush, the eraser
+    undo: QRect
+    start_over: QRect
+    done: QRect
+    swatches: tuple[QRect, ...]  # in PALETTE's order
+    canvas: QRect
+
+
+def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
+    """Landscape: where-to-go, the tools and undo down the left; the colours and «Готово»
+    down the right; the picture between them as large as the height allows. Portrait: the
+    picture under where-to-go, then the tools, the colours, and undo and «Готово» along the
+    bottom. Every control at least a touch target; Home exactly where the top bar puts it."""
+    touch = theme.touch_px
+    near = theme.space("s")  # between the controls of one group
+    edge = (theme.px(BAR_HEIGHT) - touch) // 2  # from the top as in the top bar, and bottom
+    margin = theme.margin
+    home = QRect(margin, edge, touch, touch)
+    pictures = QRect(home.right() + 1 + near, edge, touch, touch)
+    pair = 2 * touch + near  # two buttons side by side
+    if not theme.portrait:
+        apart = theme.space("xl")  # between groups
+        undo = QRect(margin, height - edge - touch, touch, touch)
+        start_over = QRect(undo.right() + 1 + near, undo.top(), touch, touch)
+        count = len(BRUSH_RADII) + 2
+        stack = count * touch + (count - 1) * near
+        room_top, room_bottom = home.bottom() + 1 + apart, undo.top() - apart
+        top = room_top + max(0, (room_bottom - room_top - stack) // 2)
+        tools = tuple(QRect(margin, top + i * (touch + near), pair, touch) for i in range(count))
+        columns = 3
+        column = width - margin - (columns * touch + (columns - 1) * near)
+        swatches = tuple(QRect(column + (i % columns) * (touch + near),
+                               edge + (i // columns) * (touch + near), touch, touch)
+                         for i in range(len(PALETTE)))
+        done_height = theme.px(160)
+        done = QRect(column, height - edge - done_height, width - margin - column, done_height)
+        canvas = QRect(margin + pair + apart, edge, column - apart - (margin + pair + apart),
+                       height - 2 * edge)
+    else:
+        apart = theme.space("l")
+        inner = width - 2 * margin
+        undo = QRect(margin, height - edge - touch, touch, touch)
+        start_over = QRect(undo.right() + 1 + near, undo.top(), touch, touch)
+        done_width = 3 * touch + 2 * near
+        done = QRect(width - margin - done_width, undo.top(), done_width, touch)
+        columns = 6
+        rows = -(-len(PALETTE) // columns)
+        side = max(touch, min(theme.px(136), (inner - (columns - 1) * near) // columns))
+        step_x = (inner - side) / (columns - 1)
+        palette_top = undo.top() - apart - (rows * side + (rows - 1) * near)
+        swatches = tuple(QRect(round(margin + (i % columns) * step_x),
+                               palette_top + (i // columns) * (side + near), side, side)
+                         for i in range(len(PALETTE)))
+        count = len(BRUSH_RADII) + 2
+        tool_width = (inner - (count - 1) * near) // count
+        tools_top = palette_top - apart - touch
+        step = (inner - tool_width) / (count - 1)
+        tools = tuple(QRect(round(margin + i * step), tools_top, tool_width, touch)
+                      for i in range(count))
+        canvas_top = home.bottom() + 1 + apart
+        canvas = QRect(margin, canvas_top, inner, tools_top - apart - canvas_top)
+    return PageLayout(home, pictures, tools, undo, start_over, done, swatches, canvas)
+
+
 class Swatch(TouchButton):
+    """A colour to take: a big round drop of it; the chosen one wears a thick dark ring."""
+
     def __init__(self, theme: Theme, colour: str) -> None:
         super().__init__()
         self.theme = theme
@@ -72,27 +153,97 @@ class Swatch(TouchButton):
         self.argb = rgb(colour)
         self.setCheckable(True)
         self.setAutoExclusive(True)
-        side = theme.px(100)
-        self.setFixedSize(side, side)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect())
-        ring = self.theme.px(8)
-        if self.isChecked():  # the chosen colour: a thick dark ring around it
+        colours = self.theme.colours
+        side = min(self.width(), self.height())
+        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        ring = self.theme.px(10)
+        if self.isChecked():  # the chosen colour: a thick ring in ink, paper between
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(self.theme.colours.ink))
+            painter.setBrush(QColor(colours.ink))
             painter.drawEllipse(rect.adjusted(1, 1, -1, -1))
             rect = rect.adjusted(ring, ring, -ring, -ring)
-            painter.setBrush(QColor(self.theme.colours.white))
+            painter.setBrush(QColor(colours.paper))
             painter.drawEllipse(rect)
-            rect = rect.adjusted(ring / 2, ring / 2, -ring / 2, -ring / 2)
+            rect = rect.adjusted(ring * 0.6, ring * 0.6, -ring * 0.6, -ring * 0.6)
         else:
-            rect = rect.adjusted(ring, ring, -ring, -ring)
-        painter.setPen(QPen(QColor(0, 0, 0, 60), self.theme.px(2)))
+            shrink = ring * 0.8 if not self.isDown() else ring * 1.4  # pressed: it gives way
+            rect = rect.adjusted(shrink, shrink, -shrink, -shrink)
+        # A thin dark edge, so the light colours show on the paper (and every one on black).
+        edge = QColor(colours.ink)
+        edge.setAlpha(70 if not colours.outline else 255)
+        painter.setPen(QPen(edge, self.theme.px(2)))
         painter.setBrush(self.colour)
         painter.drawEllipse(rect)
+        painter.end()
+
+
+class ToolButton(TouchButton):
+    """One of the things that paint (fill, a brush, the eraser), or a plain action (undo,
+    start over): a white card with a pictogram. A painting tool also shows what it leaves on
+    the paper: the fill a square patch, a brush a dot its own size. The tool in use wears a
+    thick ring in the accent colour and shows that mark in the colour it paints with."""
+
+    def __init__(self, theme: Theme, icon: Icon, mark: str = "", mark_px: int = 0) -> None:
+        super().__init__()
+        self.theme = theme
+        self.pictogram = icon
+        self.mark = mark  # "patch", "dot" or "" (none)
+        self.mark_px = mark_px  # the dot's radius, as the brush paints it
+        self.paint_colour = QColor(PALETTE[0])
+
+    def set_paint_colour(self, colour: QColor) -> None:
+        if colour != self.paint_colour:
+            self.paint_colour = colour
+            if self.isChecked():
+                self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if not self.isEnabled():
+            painter.setOpacity(0.3)  # still visible, clearly not available now
+        colours = self.theme.colours
+        chosen = self.isChecked()
+        rim = self.theme.px(10 if chosen else 3)
+        rect = QRectF(self.rect()).adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
+        radius = self.theme.px(28)
+        soft = QColor(colours.ink_soft)
+        soft.setAlpha(110 if not colours.outline else 255)
+        face = QColor(colours.white)
+        if self.isDown():
+            face = QColor(colours.accent).lighter(185) if not colours.outline else face
+        painter.setPen(QPen(QColor(colours.accent) if chosen else soft, rim))
+        painter.setBrush(face)
+        painter.drawRoundedRect(rect, radius, radius)
+        ink = QColor(colours.ink)
+        icon_side = round(self.height() * 0.6)
+        centre_y = self.height() / 2
+        if not self.mark:
+            draw_icon(painter, self.pictogram, QRectF(self.width() / 2 - icon_side / 2,
+                                                 centre_y - icon_side / 2, icon_side,
+                                                 icon_side), ink)
+            painter.end()
+            return
+        mark_side = max(icon_side, 2 * self.mark_px)
+        gap = self.theme.space("s")
+        left = (self.width() - icon_side - gap - mark_side) / 2
+        draw_icon(painter, self.pictogram, QRectF(left, centre_y - icon_side / 2, icon_side,
+                                             icon_side), ink)
+        box = QRectF(left + icon_side + gap, centre_y - mark_side / 2, mark_side, mark_side)
+        edge = QColor(colours.ink)
+        edge.setAlpha(90 if chosen and not colours.outline else 255)
+        painter.setPen(QPen(edge if chosen else soft, self.theme.px(2 if chosen else 3)))
+        painter.setBrush(self.paint_colour if chosen else Qt.BrushStyle.NoBrush)
+        if self.mark == "patch":
+            corner = self.theme.px(10)
+            painter.drawRoundedRect(box, corner, corner)
+        else:
+            radius_px = max(self.theme.px(4), self.mark_px)
+            painter.drawEllipse(box.center(), radius_px, radius_px)
         painter.end()
 
 
@@ -208,6 +359,7 @@ class Confetti(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.picture = QImage()
+        self.picture_area = QRect()  # where the drawing is shown: where it was coloured
         self.pieces: list[tuple[float, float, float, QColor]] = []
         self.elapsed_ms = 0
         self.timer = QTimer(self)
@@ -244,7 +396,7 @@ class Confetti(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(self.theme.colours.paper))
         if not self.picture.isNull():
-            space = self.rect().adjusted(0, 0, 0, -self.theme.px(160))
+            space = self.picture_area if self.picture_area.isValid() else self.rect()
             size = self.picture.size().scaled(space.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(space.center().x() - size.width() // 2,
                            space.center().y() - size.height() // 2, size.width(), size.height())
@@ -277,110 +429,140 @@ class ColouringScreen(Screen):
         self._prepared: OrderedDict[tuple[Path, int, int, float], PreparedPicture] = (
             OrderedDict())
         self.background_work = Background(self)
+        colours = theme.colours
 
         self.view = CanvasView(theme)
+        self.view.setParent(self)
         self.view.pressed.connect(self._press)
         self.view.moved.connect(self._move)
         self.view.released.connect(self._release)
 
         self.swatches = [Swatch(theme, colour) for colour in PALETTE]
         for swatch in self.swatches:
+            swatch.setParent(self)
             swatch.clicked.connect(lambda _=False, s=swatch: self._choose_colour(s))
         self.swatches[0].setChecked(True)
 
-        def tool_button(icon: Icon, background: str | None = None, scale: float = 0.55,
-                        checkable: bool = False) -> BigButton:
-            button = BigButton(theme, icon=icon, background=background, glyph_scale=scale)
-            button.setCheckable(checkable)
-            button.setFixedSize(theme.px(104), theme.px(104))
-            return button
-
-        self.fill_button = tool_button(Icon.FILL, checkable=True)
-        self.brush_buttons = {name: tool_button(Icon.DOT, scale=0.18 + 0.12 * i, checkable=True)
-                              for i, name in enumerate(BRUSH_RADII)}
-        self.eraser_button = tool_button(Icon.ERASER, checkable=True)
-        self.undo_button = tool_button(Icon.UNDO, background=self.theme.colours.blue_dark)
-        self.start_over_button = tool_button(Icon.NEW_SHEET,
-                                             background=self.theme.colours.blue_dark)
-        self.done_button = tool_button(Icon.STAR, background=self.theme.colours.green, scale=0.6)
-        self.pictures_button = tool_button(Icon.PICTURES, background=self.theme.colours.plum)
-        self.home_button = tool_button(Icon.HOME, background=self.theme.colours.orange)
-        self.home_button.foreground = QColor(self.theme.colours.ink)
+        # What paints.
+        self.fill_button = ToolButton(theme, Icon.FILL, "patch")
+        self.brush_buttons = {name: ToolButton(theme, Icon.BRUSH, "dot", theme.px(radius))
+                              for name, radius in BRUSH_RADII.items()}
+        self.eraser_button = ToolButton(theme, Icon.ERASER)
+        for button in self.tool_buttons:
+            button.setCheckable(True)
         self.fill_button.clicked.connect(lambda: self.choose_tool(Tool.FILL))
         for name, button in self.brush_buttons.items():
             button.clicked.connect(lambda _=False, n=name: self.choose_tool(Tool.BRUSH, n))
         self.eraser_button.clicked.connect(lambda: self.choose_tool(Tool.ERASER))
+        # What undoes.
+        self.undo_button = ToolButton(theme, Icon.UNDO)
+        self.start_over_button = ToolButton(theme, Icon.NEW_SHEET)
         self.undo_button.clicked.connect(self.undo)
         self.start_over_button.clicked.connect(self._ask_start_over)
-        self.done_button.clicked.connect(self.finish)
+        # Where to go: Home and Back in the navigation colour, as on every screen.
+        self.home_button = BigButton(theme, icon=Icon.HOME, background=colours.navigation,
+                                     foreground=colours.navigation_ink, glyph_scale=0.55)
+        self.pictures_button = BigButton(theme, icon=Icon.PICTURES,
+                                         background=colours.navigation,
+                                         foreground=colours.navigation_ink, glyph_scale=0.55)
         self.pictures_button.clicked.connect(self.back_requested)
         self.home_button.clicked.connect(self.home_requested)
-
-        tools = [self.fill_button, *self.brush_buttons.values(), self.eraser_button,
-                 self.undo_button, self.start_over_button, self.done_button,
-                 self.pictures_button, self.home_button]
-        spacing = theme.px(12)
-        palette = QGridLayout()
-        palette.setSpacing(spacing)
-        tool_grid = QGridLayout()
-        tool_grid.setSpacing(spacing)
-        if theme.portrait:
-            for i, swatch in enumerate(self.swatches):
-                palette.addWidget(swatch, i // 9, i % 9)
-            for i, button in enumerate(tools):
-                tool_grid.addWidget(button, i // 5, i % 5)
-        else:
-            for i, swatch in enumerate(self.swatches):
-                palette.addWidget(swatch, i % 9, i // 9)
-            for i, button in enumerate(tools):
-                tool_grid.addWidget(button, i % 5, i // 5)
-        direction = (QBoxLayout.Direction.TopToBottom if theme.portrait
-                     else QBoxLayout.Direction.LeftToRight)
-        layout = QBoxLayout(direction, self)
-        margin = theme.px(24)
-        layout.setContentsMargins(margin, margin, margin, margin)
-        layout.setSpacing(margin)
-        if theme.portrait:
-            layout.addWidget(self.view, 1)
-            layout.addLayout(palette)
-            layout.addLayout(tool_grid)
-        else:
-            layout.addLayout(palette)
-            layout.addWidget(self.view, 1)
-            layout.addLayout(tool_grid)
+        # And the one word on the page: done.
+        self.done_button = BigButton(theme, icon=Icon.STAR, background=colours.action,
+                                     foreground=colours.action_ink, font_px=theme.heading_px,
+                                     padding=theme.space("m"), glyph_scale=0.42)
+        self.done_button.clicked.connect(self.finish)
+        controls: list[QWidget] = [*self.tool_buttons, self.undo_button, self.start_over_button,
+                                   self.home_button, self.pictures_button, self.done_button]
+        for control in controls:
+            control.setParent(self)
 
         self.confirm = ConfirmStartOver(theme, self)
         self.confirm.accepted.connect(self.start_over)
         self.celebration = Confetti(theme, self)
-        self.celebration_buttons = QWidget(self.celebration)
-        row = QHBoxLayout(self.celebration_buttons)
-        row.setSpacing(theme.px(32))
-        self.keep_colouring_button = again = tool_button(
-            Icon.DOT, background=self.theme.colours.blue, scale=0.3)
+        # On the celebration, Home and «to the pictures» stay exactly where they were.
+        self.celebration_home = BigButton(theme, icon=Icon.HOME, background=colours.navigation,
+                                          foreground=colours.navigation_ink, glyph_scale=0.55,
+                                          parent=self.celebration)
+        self.celebration_home.clicked.connect(self.home_requested)
+        self.celebration_pictures = BigButton(theme, icon=Icon.PICTURES,
+                                              background=colours.navigation,
+                                              foreground=colours.navigation_ink,
+                                              glyph_scale=0.55, parent=self.celebration)
+        self.celebration_pictures.clicked.connect(self.back_requested)
+        # «Colour more»: back to the picture as it was.
+        self.keep_colouring_button = BigButton(theme, icon=Icon.BRUSH,
+                                               background=colours.action,
+                                               foreground=colours.action_ink, glyph_scale=0.5,
+                                               parent=self.celebration)
         # Python callables only: PySide 6.11 keeps ~100 bytes for good for each connection to
         # a wrapped C++ method (`widget.hide`), and this screen is rebuilt for every child.
-        again.clicked.connect(lambda: self.celebration.hide())
-        pictures = tool_button(Icon.PICTURES, background=self.theme.colours.plum)
-        pictures.clicked.connect(self.back_requested)
-        home = tool_button(Icon.HOME, background=self.theme.colours.orange)
-        home.foreground = QColor(self.theme.colours.ink)
-        home.clicked.connect(self.home_requested)
-        for button in (again, pictures, home):
-            button.setFixedSize(theme.px(140), theme.px(140))
-            row.addWidget(button)
+        self.keep_colouring_button.clicked.connect(lambda: self.celebration.hide())
+        self._lay_out()
         self._update_tool_buttons()
+
+    @property
+    def tool_buttons(self) -> tuple[ToolButton, ...]:
+        """The things that paint, in their order on the screen."""
+        return (self.fill_button, *self.brush_buttons.values(), self.eraser_button)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def page_layout(self) -> PageLayout:
+        width, height = self.width(), self.height()
+        if width < 50 or height < 50:  # not shown yet: laid out for the whole screen
+            width, height = self.theme.width, self.theme.height
+        return page_layout(self.theme, width, height)
+
+    def _lay_out(self) -> None:
+        places = self.page_layout()
+        self.view.setGeometry(places.canvas)
+        for button, rect in zip(self.tool_buttons, places.tools, strict=True):
+            button.setGeometry(rect)
+        for swatch, rect in zip(self.swatches, places.swatches, strict=True):
+            swatch.setGeometry(rect)
+        self.undo_button.setGeometry(places.undo)
+        self.start_over_button.setGeometry(places.start_over)
+        self.home_button.setGeometry(places.home)
+        self.pictures_button.setGeometry(places.pictures)
+        self.done_button.setGeometry(places.done)
+        for overlay in (self.confirm, self.celebration):
+            overlay.setGeometry(self.rect())
+        self.celebration_home.setGeometry(places.home)
+        self.celebration_pictures.setGeometry(places.pictures)
+        # Not where «Готово» was: a child's double tap must not end the celebration at once.
+        side = self.theme.px(160)
+        if self.theme.portrait:
+            keep = QRect((places.canvas.width() - side) // 2 + places.canvas.left(),
+                         places.done.bottom() + 1 - side, side, side)
+        else:
+            keep = QRect(places.done.center().x() - side // 2,
+                         places.canvas.center().y() - side // 2, side, side)
+        self.keep_colouring_button.setGeometry(keep)
+        self.celebration.picture_area = self._celebration_area(places)
+
+    def _celebration_area(self, places: PageLayout) -> QRect:
+        """The finished picture: where the canvas was, clear of the buttons over it."""
+        if self.theme.portrait:
+            bottom = self.keep_colouring_button.geometry().top() - self.theme.space("l")
+            return QRect(places.canvas.left(), places.canvas.top(), places.canvas.width(),
+                         bottom - places.canvas.top())
+        return places.canvas
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._lay_out()
+
+    def render_view(self) -> None:
+        self.done_button.setText(tr("colouring_done", self.lang))
+        self.done_button.setAccessibleName(tr("colouring_done", self.lang))
+        self.done_button.update()
 
     # -- the picture ------------------------------------------------------------------------
 
     def canvas_size(self) -> QSize:
         """Room for the picture: what the layout gives the canvas view."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        size = self.view.size()
-        if size.width() < 50 or size.height() < 50:  # not laid out yet: estimate
-            size = QSize(self.theme.width * 7 // 10, self.theme.height * 7 // 10)
-        return size
+        return self.page_layout().canvas.size()
 
     def open_picture(self, picture: ColouringPicture) -> None:
         """Prepare the picture for the canvas off the UI thread (about 30 ms at 1080p), or
@@ -398,6 +580,7 @@ class ColouringScreen(Screen):
             self._prepared.move_to_end(key)
             self._show(cached)
             return
+
         def work() -> PreparedPicture:
             lightness = render_line_art(picture.source, size)
             if lightness is None:
@@ -424,7 +607,7 @@ class ColouringScreen(Screen):
 
     def _choose_colour(self, swatch: Swatch) -> None:
         self.colour = swatch.argb
-        if self.tool is Tool.ERASER:
+        if self.tool is Tool.ERASER:  # a colour is for painting: take the fill back up
             self.tool = Tool.FILL
         self._update_tool_buttons()
 
@@ -434,11 +617,25 @@ class ColouringScreen(Screen):
             self.brush = brush
         self._update_tool_buttons()
 
+    def current_tool_button(self) -> ToolButton:
+        if self.tool is Tool.FILL:
+            return self.fill_button
+        if self.tool is Tool.ERASER:
+            return self.eraser_button
+        return self.brush_buttons[self.brush]
+
     def _update_tool_buttons(self) -> None:
-        self.fill_button.setChecked(self.tool is Tool.FILL)
-        for name, button in self.brush_buttons.items():
-            button.setChecked(self.tool is Tool.BRUSH and self.brush == name)
-        self.eraser_button.setChecked(self.tool is Tool.ERASER)
+        current = self.current_tool_button()
+        colour = QColor.fromRgba(self.colour)
+        for button in self.tool_buttons:
+            button.setChecked(button is current)
+            button.set_paint_colour(colour)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """Undo, start over and «Готово»: available once there is something to act on. Called
+        on every touch, so it only sets states (a button repaints only when its state
+        changes)."""
         has_paint = self.canvas is not None and self.canvas.can_undo
         self.undo_button.setEnabled(has_paint)
         # Not `is_blank`: scanning the whole canvas on every touch costs a millisecond.
@@ -456,7 +653,7 @@ class ColouringScreen(Screen):
         else:
             colour = PAPER if self.tool is Tool.ERASER else self.colour
             self.view.repaint_box(self.canvas.begin_stroke(x, y, colour, self._radius()))
-        self._update_tool_buttons()
+        self._update_actions()
 
     def _move(self, x: int, y: int) -> None:
         if self.canvas is not None and self.tool is not Tool.FILL:
@@ -465,12 +662,12 @@ class ColouringScreen(Screen):
     def _release(self) -> None:
         if self.canvas is not None:
             self.canvas.end_stroke()
-            self._update_tool_buttons()
+            self._update_actions()
 
     def undo(self) -> None:
         if self.canvas is not None:
             self.view.repaint_box(self.canvas.undo())
-            self._update_tool_buttons()
+            self._update_actions()
 
     def _ask_start_over(self) -> None:
         self.confirm.ask()
@@ -478,7 +675,7 @@ class ColouringScreen(Screen):
     def start_over(self) -> None:
         if self.canvas is not None:
             self.view.repaint_box(self.canvas.start_over())
-            self._update_tool_buttons()
+            self._update_actions()
 
     def finish(self) -> None:
         if self.canvas is None:
@@ -488,13 +685,6 @@ class ColouringScreen(Screen):
         image = _image_over(composite, QImage.Format.Format_RGB32).copy()  # owns its pixels
         self.celebration.setGeometry(self.rect())
         self.celebration.celebrate(image)
-        self._place_celebration_buttons()
-
-    def _place_celebration_buttons(self) -> None:
-        buttons = self.celebration_buttons
-        buttons.adjustSize()
-        buttons.move((self.width() - buttons.width()) // 2,
-                     self.height() - buttons.height() - self.theme.px(16))
 
     # -- leaving ----------------------------------------------------------------------------
 
@@ -519,12 +709,6 @@ class ColouringScreen(Screen):
         (two at most, several MB each), so an idle kiosk holds only what attract needs."""
         self._prepared.clear()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        for overlay in (self.confirm, self.celebration):
-            overlay.setGeometry(self.rect())
-        self._place_celebration_buttons()
-
 
 class ConfirmStartOver(QWidget):
     """Start over? Asked with pictures: a fresh sheet, a big tick and a big cross."""
@@ -541,7 +725,7 @@ class ConfirmStartOver(QWidget):
         self.sheet.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.yes = BigButton(theme, icon=Icon.CHECK, background=theme.colours.green,
                              glyph_scale=0.6)
-        self.no = BigButton(theme, icon=Icon.CROSS, background=theme.colours.blue_dark,
+        self.no = BigButton(theme, icon=Icon.CROSS, background=theme.colours.blue,
                             glyph_scale=0.55)
         for button in (self.yes, self.no):
             button.setFixedSize(theme.px(160), theme.px(160))

@@ -1,100 +1,177 @@
-"""The colouring page's picker: big thumbnails of the pictures in content/colouring/."""
+"""The colouring page's picker: each picture of content/colouring/ shown already coloured in,
+so a child sees what it can become, with its title under it."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
 )
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.model import ColouringPicture, Content
+from kiosk.core.settings import Settings
+from kiosk.core.typeset import NBSP, typeset
+from kiosk.ui import theme as th
+from kiosk.ui.background import Background
+from kiosk.ui.chrome import TopBar
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Icon, TextSpot, TouchButton, text_label
+from kiosk.ui.widgets import TextSpot, TouchButton, text_label
 
 MAX_PICTURES = 12  # more would make every picture too small to recognise
+TITLE_LINES = 2  # room under each card: a title takes two lines at most
+
+
+def _coloured(picture: ColouringPicture, size: QSize, gap_px: float) -> QImage:
+    """In a worker: the preview module brings numpy and OpenCV, which the kiosk loads only
+    when a child comes to colour."""
+    from kiosk.ui.coloured_preview import coloured_preview
+
+    return coloured_preview(picture.source, size, gap_px)
 
 
 class Thumbnail(TouchButton):
-    """A picture on a white card: the whole card is the button, the title is under it."""
+    """A picture on a white card, coloured in; its title under the card. The card and the
+    title are one button."""
 
-    def __init__(self, theme: Theme, picture: ColouringPicture) -> None:
+    FLAGS = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap)
+
+    def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float) -> None:
         super().__init__()
         self.theme = theme
         self.picture = picture
-        self._pixmap = QPixmap()
-        self._pixmap_box = QSize()
+        self.gap_px = gap_px
+        self.setFont(theme.font(theme.small_px, bold=True))
+        # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
+        # kept copy, and drawing an RGB32 image on the raster screen costs no more.
+        self._outline = QImage()  # the line art, shown until the coloured picture is ready
+        self._outline_size = QSize()
+        self._coloured = QImage()
+        self._coloured_size = QSize()
+        self._asked = QSize()
+        self.work = Background(self)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.theme.px(360), self.theme.px(360))
+        return QSize(self.theme.px(320), self.theme.px(400))
 
-    def _thumbnail(self, size: QSize) -> QPixmap:
-        """Rendered once per size and kept: a press repaints the card, not the drawing."""
-        if self._pixmap.isNull() or self._pixmap_box != size:
-            self._pixmap = QPixmap.fromImage(render_image(self.picture.source, size))
-            self._pixmap_box = size
-        return self._pixmap
+    # -- geometry ---------------------------------------------------------------------------
+
+    def title_height(self) -> int:
+        return QFontMetrics(self.font()).lineSpacing() * TITLE_LINES
+
+    def card_rect(self) -> QRectF:
+        """The white card: square where the room allows (the pictures are); the card and its
+        title in the middle of the room the grid gives (the rows spread evenly)."""
+        below = self.title_height() + self.theme.space("s")
+        side = max(1, min(self.height() - below, self.width()))
+        top = max(0, (self.height() - side - below) // 2)
+        return QRectF(0, top, self.width(), side)
+
+    def picture_box(self) -> QSize:
+        pad = self.theme.space("m")
+        return self.card_rect().adjusted(pad, pad, -pad, -pad).size().toSize()
+
+    def title_rect(self) -> QRect:
+        top = round(self.card_rect().bottom()) + self.theme.space("s")
+        return QRect(0, top, self.width(), self.title_height())
+
+    # -- the coloured picture ---------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.ask_for_colours()
+
+    def ask_for_colours(self) -> None:
+        """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
+        by the preview module, so a second visit costs nothing)."""
+        box = self.picture_box()
+        if box.isEmpty() or box == self._asked or box == self._coloured_size:
+            return
+        self._asked = box
+        picture, gap = self.picture, self.gap_px
+
+        def done(result: Any) -> None:
+            if isinstance(result, QImage) and not result.isNull():
+                self._coloured = result
+                self._coloured_size = box
+                self._outline = QImage()  # not needed any more
+                self.update()
+
+        self.work.run(lambda: _coloured(picture, box, gap), done)
+
+    @property
+    def coloured(self) -> bool:
+        """True once the card shows the picture coloured in at its present size."""
+        return not self._coloured.isNull() and self._coloured_size == self.picture_box()
+
+    def _picture(self, box: QSize) -> QImage:
+        if self._coloured_size == box and not self._coloured.isNull():
+            return self._coloured
+        if self._outline.isNull() or self._outline_size != box:
+            self._outline = render_image(self.picture.source, box)
+            self._outline_size = box
+        return self._outline
+
+    # -- painting ---------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(4, 4, -4, -4)
+        colours = self.theme.colours
+        pressed = self.isDown()
+        rim = self.theme.px(10 if pressed else 3)
+        card = self.card_rect().adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
         radius = self.theme.px(32)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(self.theme.colours.white))
-        painter.drawRoundedRect(rect, radius, radius)
-        border = QColor(self.theme.colours.orange if self.isDown() else self.theme.colours.blue)
-        pen_width = self.theme.px(10 if self.isDown() else 5)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(border, pen_width))
-        painter.drawRoundedRect(rect, radius, radius)
-        title_height = self.theme.text_px(84)  # two lines of small type, one of large
-        pad = self.theme.px(24)
-        box = rect.adjusted(pad, pad, -pad, -pad - title_height)
-        pixmap = self._thumbnail(box.size().toSize())
-        target = QRectF(box.center().x() - pixmap.width() / 2,
-                        box.center().y() - pixmap.height() / 2, pixmap.width(), pixmap.height())
-        painter.drawPixmap(target.toRect(), pixmap)
-        painter.setPen(QColor(self.theme.colours.ink))
-        title_box, font, _ = self._title()
-        painter.setFont(font)
-        painter.drawText(title_box, self.FLAGS, self.text())
+        edge = QColor(colours.accent if pressed else colours.ink_soft)
+        if not pressed and not colours.outline:
+            edge.setAlpha(90)
+        painter.setPen(QPen(edge, rim))
+        painter.setBrush(QColor(th.WHITE))  # the picture's paper, in every mode
+        painter.drawRoundedRect(card, radius, radius)
+        box = self.picture_box()
+        picture = self._picture(box)
+        inside = card.center()
+        target = QRect(round(inside.x() - picture.width() / 2),
+                       round(inside.y() - picture.height() / 2), picture.width(),
+                       picture.height())
+        painter.drawImage(target, picture)
+        painter.setPen(QColor(colours.ink))
+        painter.setFont(self.font())
+        painter.drawText(self.title_rect(), self.FLAGS, self.caption())
         painter.end()
 
-    FLAGS = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    def caption(self) -> str:
+        """The title as drawn: typeset (`setText`), but a two-word title whose words are tied
+        against a lone last word may still wrap where the card is too narrow for both."""
+        text = self.text()
+        metrics = QFontMetrics(self.font())
+        if all(metrics.horizontalAdvance(run) <= self.width() for run in text.split(" ")):
+            return text
+        head, tie, tail = text.rpartition(NBSP)
+        return f"{head} {tail}" if tie else text
 
-    def _title(self) -> tuple[QRectF, QFont, bool]:
-        """The title's box under the picture, and the largest type at which it fits whole."""
-        rect = QRectF(self.rect()).adjusted(4, 4, -4, -4)
-        title_height = self.theme.text_px(84)  # two lines of small type, one of large
-        pad = self.theme.px(24)
-        title_box = QRectF(rect.left() + pad / 2, rect.bottom() - title_height - pad / 2,
-                           rect.width() - pad, title_height)
-        fits = False
-        for pixels in (38, 34, 30, 28):
-            font = self.theme.font(self.theme.text_px(pixels), bold=True)
-            needed = QFontMetrics(font).boundingRect(
-                QRectF(title_box.left(), 0, title_box.width(), 10_000).toRect(), self.FLAGS,
-                self.text())
-            fits = needed.height() <= title_box.height() and needed.width() <= title_box.width()
-            if fits:
-                break
-        return title_box, font, fits
+    def _title_fits(self) -> bool:
+        needed = QFontMetrics(self.font()).boundingRect(
+            QRect(0, 0, self.width(), 10_000), self.FLAGS, self.caption())
+        return needed.height() <= self.title_rect().height() and needed.width() <= self.width()
 
     def text_spots(self) -> list[TextSpot]:
-        box, font, fits = self._title()
-        return [TextSpot(self.text(), box.toRect(), QColor(self.theme.colours.ink),
-                         font.pixelSize(), True, fits)]
+        return [TextSpot(self.caption(), self.title_rect(), QColor(self.theme.colours.ink),
+                         self.font().pixelSize(), True, self._title_fits())]
 
 
 class ColouringPickerScreen(Screen):
@@ -102,22 +179,26 @@ class ColouringPickerScreen(Screen):
 
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
-        self.title = text_label(theme, theme.title_px, bold=True)
-        self.home = BigButton(theme, icon=Icon.HOME, background=theme.colours.orange,
-                              foreground=theme.colours.ink)
-        self.home.clicked.connect(self.home_requested)
+        self.bar = TopBar(theme)
+        self.bar.home.connect(lambda: self.home_requested.emit())
+        self.bar.language_chosen.connect(lambda code: self.language_chosen.emit(code))
+        self.bar.large_text_toggled.connect(lambda: self.large_text_toggled.emit())
+        # The title: in the bar where it fits (landscape), else under it at the same size.
+        self.title = text_label(theme, theme.heading_px, bold=True)
         self.grid = QGridLayout()
-        self.grid.setSpacing(theme.margin)
+        self.grid.setHorizontalSpacing(theme.grid.gutter)
+        self.grid.setVerticalSpacing(theme.space("l"))
         self.thumbnails: list[Thumbnail] = []
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.home)
         layout = QVBoxLayout(self)
-        margin = theme.margin * 2
-        layout.setContentsMargins(margin, margin, margin, margin)
-        layout.setSpacing(theme.margin)
-        layout.addLayout(header)
-        layout.addLayout(self.grid, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        body = QVBoxLayout()
+        body.setContentsMargins(theme.margin, 0, theme.margin, theme.space("xl"))
+        body.setSpacing(theme.space("l"))
+        body.addWidget(self.title)
+        body.addLayout(self.grid, 1)
+        layout.addLayout(body, 1)
 
     def set_content(self, content: Content) -> None:
         super().set_content(content)
@@ -127,6 +208,7 @@ class ColouringPickerScreen(Screen):
             thumbnail.deleteLater()
         self.thumbnails = []
         pictures = self.content.colouring if self.content else ()
+        gap = (self.content.settings if self.content else Settings()).colouring_gap_px
         shown = pictures[:MAX_PICTURES]
         # Landscape: two rows; portrait: three columns (two when there are few pictures).
         if self.theme.portrait:
@@ -134,15 +216,27 @@ class ColouringPickerScreen(Screen):
         else:
             columns = max(2, math.ceil(len(shown) / 2))
         for i, picture in enumerate(shown):
-            thumbnail = Thumbnail(self.theme, picture)
+            thumbnail = Thumbnail(self.theme, picture, gap)
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)
+        # Equal cards, however long the titles (and none left from the last content).
+        for column in range(max(columns, self.grid.columnCount())):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        rows = math.ceil(len(shown) / columns)
+        for row in range(max(rows, self.grid.rowCount())):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
         self.refresh()
 
     def render_view(self) -> None:
-        self.title.setText(tr("colouring_title", self.lang))
-        self.home.setText(tr("home", self.lang))
+        title = typeset(tr("colouring_title", self.lang), self.lang, hyphenate=False)
+        self.bar.set_language(self.lang)
+        self.bar.set_title(title)
+        self.title.setText(title)
+        self.title.setVisible(not self.bar.title_in_bar)
         for thumbnail in self.thumbnails:
-            thumbnail.setText(thumbnail.picture.title.get(self.lang))
+            title = thumbnail.picture.title.get(self.lang)
+            # No hyphens in a two-word caption; «Щенок с косточкой» keeps «с» with its word.
+            thumbnail.setText(typeset(title, self.lang, hyphenate=False))
+            thumbnail.setAccessibleName(title)
             thumbnail.update()

@@ -1,15 +1,26 @@
-"""Pieces shared by the screens: big buttons with drawn icons, page dots, text, swipes."""
+"""Pieces shared by the screens: big buttons with icons, page dots, text, swipes."""
 
 from __future__ import annotations
 
-import math
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -18,18 +29,19 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPainter,
-    QPainterPath,
-    QPainterPathStroker,
     QPaintEvent,
     QPalette,
     QPen,
     QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
-    QTransform,
 )
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.gestures import Gesture, classify
+from kiosk.ui.resources import assets_dir
 from kiosk.ui.theme import Theme
 
 
@@ -67,145 +79,73 @@ def tinted(image: QImage, colour: QColor) -> QImage:
 
 
 class Icon(Enum):
-    HOME = "home"
-    LEFT = "left"
-    RIGHT = "right"
-    RANDOM = "random"
-    FILL = "fill"  # a drop: pour colour into a shape
-    DOT = "dot"  # the brush: a round dot
+    """The kiosk's pictograms: Tabler Icons (MIT), one SVG file each in assets/icons/tabler/
+    (outline icons with their strokes thickened to 2.5, filled ones where Tabler has them)."""
+
+    HOME = "home"  # filled
+    BACK = "arrow-left"
+    LEFT = "chevron-left"  # the previous page
+    RIGHT = "chevron-right"  # the next page
+    RANDOM = "dice-5"  # filled
+    FILL = "bucket-droplet"  # a paint bucket pouring: fill a shape
+    BRUSH = "brush"
     ERASER = "eraser"
-    UNDO = "undo"
-    NEW_SHEET = "new_sheet"  # start over
-    STAR = "star"  # done
-    PICTURES = "pictures"  # back to the picture picker
+    UNDO = "arrow-back-up"
+    NEW_SHEET = "file-plus"  # start over: a fresh sheet
+    STAR = "star"  # done; filled
+    PICTURES = "library-photo"  # back to the picture picker
     CHECK = "check"
-    CROSS = "cross"
-    NONE = "none"
+    CROSS = "x"
+    TEXT_SIZE = "text-size"  # the large-text switch
+    LANGUAGE = "language"
+    TOUCH = "hand-finger"
+    NONE = ""
+
+    @property
+    def path(self) -> Path:
+        return assets_dir() / "icons" / "tabler" / f"{self.value}.svg"
 
 
-def _stroked(path: QPainterPath, width: float) -> QPainterPath:
-    stroker = QPainterPathStroker()
-    stroker.setWidth(width)
-    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
-    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return stroker.createStroke(path).simplified()
+ICON_CACHE_SIZE = 96  # rendered icons kept (a few KB each): every screen's, in both colours
+_icon_images: OrderedDict[tuple[Icon, int, int], QImage] = OrderedDict()
 
 
-def _icon_path(icon: Icon, box: QRectF) -> QPainterPath:
-    """Simple, bold pictograms that need no font and no words."""
-    path = QPainterPath()
-    x, y, w, h = box.x(), box.y(), box.width(), box.height()
+def icon_image(icon: Icon, side: int, colour: QColor) -> QImage:
+    """The icon drawn `side` pixels square in one colour; null for Icon.NONE or a missing
+    file. Rendered once per size and colour and kept, so a repaint costs one image copy."""
+    key = (icon, side, colour.rgba())
+    image = _icon_images.get(key)
+    if image is not None:
+        _icon_images.move_to_end(key)
+        return image
+    image = QImage()
+    if icon is not Icon.NONE and side > 0 and icon.path.exists():
+        # Tabler draws in `currentColor`: draw black, then tint keeping the shape's alpha.
+        data = icon.path.read_bytes().replace(b"currentColor", b"#000000")
+        renderer = QSvgRenderer(QByteArray(data))
+        if renderer.isValid():
+            shape = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+            shape.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(shape)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderer.render(painter, QRectF(0, 0, side, side))
+            painter.end()
+            image = tinted(shape, colour)
+    _icon_images[key] = image
+    while len(_icon_images) > ICON_CACHE_SIZE:
+        _icon_images.popitem(last=False)
+    return image
 
-    def at(fx: float, fy: float) -> QPointF:
-        return QPointF(x + w * fx, y + h * fy)
 
-    if icon is Icon.HOME:
-        path.moveTo(x + w * 0.5, y + h * 0.08)
-        path.lineTo(x + w * 0.95, y + h * 0.5)
-        path.lineTo(x + w * 0.82, y + h * 0.5)
-        path.lineTo(x + w * 0.82, y + h * 0.92)
-        path.lineTo(x + w * 0.6, y + h * 0.92)
-        path.lineTo(x + w * 0.6, y + h * 0.65)
-        path.lineTo(x + w * 0.4, y + h * 0.65)
-        path.lineTo(x + w * 0.4, y + h * 0.92)
-        path.lineTo(x + w * 0.18, y + h * 0.92)
-        path.lineTo(x + w * 0.18, y + h * 0.5)
-        path.lineTo(x + w * 0.05, y + h * 0.5)
-        path.closeSubpath()
-    elif icon in (Icon.LEFT, Icon.RIGHT):
-        points = [(0.62, 0.12), (0.24, 0.5), (0.62, 0.88), (0.76, 0.76), (0.5, 0.5), (0.76, 0.24)]
-        if icon is Icon.RIGHT:
-            points = [(1 - px, py) for px, py in points]
-        path.moveTo(x + w * points[0][0], y + h * points[0][1])
-        for px, py in points[1:]:
-            path.lineTo(x + w * px, y + h * py)
-        path.closeSubpath()
-    elif icon is Icon.FILL:
-        path.moveTo(x + w * 0.5, y + h * 0.06)
-        path.cubicTo(x + w * 0.5, y + h * 0.06, x + w * 0.16, y + h * 0.5,
-                     x + w * 0.16, y + h * 0.64)
-        path.cubicTo(x + w * 0.16, y + h * 0.84, x + w * 0.32, y + h * 0.96,
-                     x + w * 0.5, y + h * 0.96)
-        path.cubicTo(x + w * 0.68, y + h * 0.96, x + w * 0.84, y + h * 0.84,
-                     x + w * 0.84, y + h * 0.64)
-        path.cubicTo(x + w * 0.84, y + h * 0.5, x + w * 0.5, y + h * 0.06,
-                     x + w * 0.5, y + h * 0.06)
-        path.closeSubpath()
-    elif icon is Icon.DOT:
-        path.addEllipse(box.center(), w / 2, h / 2)
-    elif icon is Icon.ERASER:
-        # A tilted eraser: outlined body, solid tip, and the line it leaves on the paper.
-        turn = QTransform().translate(x + w * 0.5, y + h * 0.45).rotate(-35)
-        body = QPainterPath()
-        body.addRoundedRect(QRectF(-w * 0.4, -h * 0.17, w * 0.8, h * 0.34), w * 0.07, h * 0.07)
-        tip = QPainterPath()
-        tip.addRoundedRect(QRectF(-w * 0.4, -h * 0.17, w * 0.3, h * 0.34), w * 0.07, h * 0.07)
-        path = turn.map(_stroked(body, w * 0.08)).united(turn.map(tip))
-        path.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.86, w * 0.8, h * 0.07), w * 0.03,
-                            h * 0.03)
-    elif icon is Icon.UNDO:
-        arc = QPainterPath()
-        arc.moveTo(x + w * 0.3, y + h * 0.38)
-        arc.cubicTo(at(0.55, 0.25), at(0.9, 0.35), at(0.85, 0.62))
-        arc.cubicTo(at(0.8, 0.82), at(0.6, 0.88), at(0.45, 0.86))
-        path = _stroked(arc, w * 0.13)
-        head = QPainterPath()
-        head.moveTo(x + w * 0.06, y + h * 0.42)
-        head.lineTo(x + w * 0.42, y + h * 0.14)
-        head.lineTo(x + w * 0.42, y + h * 0.66)
-        head.closeSubpath()
-        path = path.united(head)
-    elif icon is Icon.NEW_SHEET:
-        sheet = QPainterPath()
-        sheet.moveTo(x + w * 0.2, y + h * 0.06)
-        sheet.lineTo(x + w * 0.62, y + h * 0.06)
-        sheet.lineTo(x + w * 0.82, y + h * 0.26)
-        sheet.lineTo(x + w * 0.82, y + h * 0.94)
-        sheet.lineTo(x + w * 0.2, y + h * 0.94)
-        sheet.closeSubpath()
-        path = _stroked(sheet, w * 0.09)
-        sparkle = QPainterPath()
-        sparkle.moveTo(x + w * 0.51, y + h * 0.4)
-        sparkle.lineTo(x + w * 0.51, y + h * 0.76)
-        sparkle.moveTo(x + w * 0.33, y + h * 0.58)
-        sparkle.lineTo(x + w * 0.69, y + h * 0.58)
-        path = path.united(_stroked(sparkle, w * 0.09))
-    elif icon is Icon.STAR:
-        for i in range(10):
-            radius = 0.48 if i % 2 == 0 else 0.2
-            angle = -math.pi / 2 + i * math.pi / 5
-            point = QPointF(x + w * (0.5 + radius * math.cos(angle)),
-                            y + h * (0.54 + radius * math.sin(angle)))
-            if i == 0:
-                path.moveTo(point)
-            else:
-                path.lineTo(point)
-        path.closeSubpath()
-    elif icon is Icon.PICTURES:
-        for col in (0, 1):
-            for row in (0, 1):
-                path.addRoundedRect(QRectF(x + w * (0.08 + 0.46 * col), y + h * (0.08 + 0.46 * row),
-                                           w * 0.38, h * 0.38), w * 0.06, h * 0.06)
-    elif icon is Icon.CHECK:
-        tick = QPainterPath()
-        tick.moveTo(x + w * 0.12, y + h * 0.52)
-        tick.lineTo(x + w * 0.4, y + h * 0.8)
-        tick.lineTo(x + w * 0.9, y + h * 0.22)
-        path = _stroked(tick, w * 0.16)
-    elif icon is Icon.CROSS:
-        cross = QPainterPath()
-        cross.moveTo(x + w * 0.18, y + h * 0.18)
-        cross.lineTo(x + w * 0.82, y + h * 0.82)
-        cross.moveTo(x + w * 0.82, y + h * 0.18)
-        cross.lineTo(x + w * 0.18, y + h * 0.82)
-        path = _stroked(cross, w * 0.16)
-    elif icon is Icon.RANDOM:
-        # A die showing five.
-        path.addRoundedRect(QRectF(x + w * 0.1, y + h * 0.1, w * 0.8, h * 0.8), w * 0.16, h * 0.16)
-        for px, py in ((0.32, 0.32), (0.68, 0.32), (0.5, 0.5), (0.32, 0.68), (0.68, 0.68)):
-            path.addEllipse(QPointF(x + w * px, y + h * py), w * 0.075, h * 0.075)
-        path.setFillRule(Qt.FillRule.OddEvenFill)
-    return path
+def draw_icon(painter: QPainter, icon: Icon, box: QRectF, colour: QColor) -> None:
+    """The icon in `box` (square, whole pixels: crisp, not resampled)."""
+    side = round(min(box.width(), box.height()))
+    target = QRect(round(box.center().x() - side / 2), round(box.center().y() - side / 2),
+                   side, side)
+    ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+    image = icon_image(icon, round(side * ratio), colour)
+    if not image.isNull():
+        painter.drawImage(target, image)
 
 
 class TouchButton(QAbstractButton):
@@ -358,9 +298,7 @@ class BigButton(TouchButton):
         left = rect.center().x() - (text_width + icon_side + gap) / 2
         if icon_side:
             box = QRectF(left, rect.center().y() - icon_side / 2, icon_side, icon_side)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(ink)
-            painter.drawPath(_icon_path(self.glyph, box))
+            draw_icon(painter, self.glyph, box, ink)
         if text_width:
             painter.setPen(ink)
             painter.setFont(self.font())
@@ -388,10 +326,10 @@ class BigButton(TouchButton):
 
 
 class IconButton(TouchButton):
-    """A wordless square button showing a one-colour SVG pictogram from assets/icons,
-    tinted to the theme; checkable buttons show their state by filling in."""
+    """A wordless square button showing a one-colour pictogram (an `Icon`, or an image from
+    assets/icons), tinted to the theme; checkable buttons show their state by filling in."""
 
-    def __init__(self, theme: Theme, icon: QImage, side: int | None = None) -> None:
+    def __init__(self, theme: Theme, icon: QImage | Icon, side: int | None = None) -> None:
         super().__init__()
         self.theme = theme
         self.pictogram = icon
@@ -415,7 +353,10 @@ class IconButton(TouchButton):
         side = round(rect.height() * 0.62)
         box = QRect(round(rect.center().x() - side / 2), round(rect.center().y() - side / 2),
                     side, side)
-        painter.drawImage(box, tinted(self.pictogram, ink))
+        if isinstance(self.pictogram, Icon):
+            draw_icon(painter, self.pictogram, QRectF(box), ink)
+        else:
+            painter.drawImage(box, tinted(self.pictogram, ink))
         painter.end()
 
 
@@ -482,56 +423,199 @@ def markdown_document(markdown: str) -> QTextDocument:
 
 
 class MarkdownView(QWidget):
-    """Markdown text that shrinks its type (never below `min_px`) until it fits its box."""
+    """Markdown text at one fixed type size, never smaller: a text longer than the box is
+    split into pages of whole lines (by the document's own layout), shown one at a time."""
 
-    def __init__(self, theme: Theme, max_px: int, min_px: int, colour: str | None = None) -> None:
+    paginated = Signal()  # the pages were worked out again (new text, new size)
+    LINE_HEIGHT = 108  # percent of the font's own line spacing: 1.4 × the type size
+
+    def __init__(self, theme: Theme, font_px: int, colour: str | None = None) -> None:
         super().__init__()
         self.theme = theme
-        self.max_px = max_px
-        self.min_px = min_px
+        self.font_px = font_px
         self.colour = QColor(colour or theme.colours.ink)
         self.document = markdown_document("")
         self.markdown = ""
-        self.font_px = max_px
-        self._fitted_for: tuple[str, int, int, int] | None = None
+        self.page = 0
+        # Each page as the (top, bottom) of its lines in the document, in pixels.
+        self.pages: list[tuple[float, float]] = []
+        # Room kept free at the top of the first page and of the others (a title above the
+        # text on the first page, a running head on the rest).
+        self.first_inset = 0
+        self.rest_inset = 0
+        self._paged_for: tuple[str, int, int, int, int, int] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
+    @property
+    def min_px(self) -> int:
+        """The smallest type this view uses: its one size (type never shrinks)."""
+        return self.font_px
+
+    def set_font_px(self, pixels: int) -> None:
+        if pixels != self.font_px:
+            self.font_px = pixels
+            self._paginate()
+            self.update()
+
+    def set_insets(self, first: int, rest: int) -> None:
+        """Keep `first` pixels free at the top of the first page, `rest` on the others."""
+        if (first, rest) != (self.first_inset, self.rest_inset):
+            self.first_inset, self.rest_inset = first, rest
+            self._paginate()
+            self.update()
+
+    def inset(self, page: int) -> int:
+        return self.first_inset if page == 0 else self.rest_inset
+
     def set_markdown(self, markdown: str) -> None:
+        """Show `markdown` from its first page."""
+        self.page = 0
         if markdown != self.markdown:
             self.markdown = markdown
             self.document = markdown_document(markdown)
-            self._fitted_for = None
-            self._fit()
-            self.update()
+            self._paged_for = None
+            self._paginate()
+        self.update()
+
+    @property
+    def page_count(self) -> int:
+        self._paginate()
+        return max(1, len(self.pages))
+
+    def set_page(self, page: int) -> None:
+        self.page = min(max(page, 0), self.page_count - 1)
+        self.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._fit()
+        self._paginate()
 
     def overflows(self) -> bool:
-        """True when even the smallest allowed type does not fit (the text is cut)."""
-        self._fit()
-        return self._height_at(self.font_px) > self.height()
+        """True when the page shown is cut: only a single line taller than the box is."""
+        top, bottom = self._page_span()
+        return bottom - top > self.height() - self.inset(self.page) + 1
 
-    def _height_at(self, pixels: int) -> float:
-        self.document.setDefaultFont(self.theme.font(pixels))
-        self.document.setTextWidth(max(1, self.width()))
-        return self.document.size().height()
+    def text_spots(self) -> list[TextSpot]:
+        """The lines of the page shown, for the accessibility audit."""
+        if not self.markdown.strip():
+            return []
+        top, bottom = self._page_span()
+        inset = self.inset(self.page)
+        rect = QRect(0, inset, self.width(), max(1, min(self.height() - inset,
+                                                        round(bottom - top))))
+        return [TextSpot(self.page_text(self.page), rect, self.colour, self.font_px, False,
+                         not self.overflows())]
 
-    def _fit(self) -> None:
-        key = (self.markdown, self.width(), self.height(), self.max_px)
-        if self._fitted_for == key:
+    def page_text(self, page: int) -> str:
+        """The words on `page`, line by line: what a visitor reads there."""
+        self._paginate()
+        if not self.pages:
+            return ""
+        top, bottom = self.pages[min(max(page, 0), len(self.pages) - 1)]
+        lines = []
+        for y, text in self._lines():
+            if top - 0.5 <= y < bottom - 0.5:
+                lines.append(text)
+        return "\n".join(lines)
+
+    def _lines(self) -> list[tuple[float, str]]:
+        """Every laid-out line: its top in the document, and its text."""
+        found = []
+        layout = self.document.documentLayout()
+        block = self.document.begin()
+        while block.isValid():
+            top = layout.blockBoundingRect(block).top()
+            text_layout = block.layout()
+            text = block.text()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                found.append((top + line.y(),
+                              text[line.textStart():line.textStart() + line.textLength()]))
+            block = block.next()
+        return found
+
+    def _page_span(self) -> tuple[float, float]:
+        self._paginate()
+        if not self.pages:
+            return 0.0, 0.0
+        return self.pages[min(self.page, len(self.pages) - 1)]
+
+    def _paginate(self) -> None:
+        key = (self.markdown, self.width(), self.height(), self.font_px, self.first_inset,
+               self.rest_inset)
+        if self._paged_for == key:
             return
-        self._fitted_for = key
-        pixels = self.max_px
-        while pixels > self.min_px and self._height_at(pixels) > self.height():
-            pixels -= 2
-        self.font_px = max(pixels, self.min_px)
-        self._height_at(self.font_px)
+        self._paged_for = key
+        self.document.setDefaultFont(self.theme.font(self.font_px))
+        self._space_lines()
+        self.document.setTextWidth(max(1, self.width()))
+        # Every line: its top and bottom in the document, and whether it starts a paragraph.
+        lines: list[tuple[float, float, bool]] = []
+        layout = self.document.documentLayout()
+        block = self.document.begin()
+        while block.isValid():
+            block_top = layout.blockBoundingRect(block).top()
+            text_layout = block.layout()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                lines.append((block_top + line.y(), block_top + line.y() + line.height(),
+                              i == 0))
+            block = block.next()
+        starts = self._breaks(lines)
+        pages = [(lines[first][0], lines[last - 1][1]) for first, last
+                 in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        self.pages = pages
+        self.page = min(self.page, max(0, len(pages) - 1))
+        self.paginated.emit()
+
+    MIN_LINES = 3  # on a page that ends a text; a break may move up by fewer
+
+    def _room(self, page: int) -> float:
+        return max(1, self.height() - self.inset(page))
+
+    def _breaks(self, lines: list[tuple[float, float, bool]]) -> list[int]:
+        """The first line of each page: as many whole lines as each page's room takes, with
+        the breaks a typesetter would move: no paragraph's first line alone at the foot of a
+        page, and no last page of one or two lines when the page before can spare them."""
+        starts: list[int] = []
+        for index, (_, bottom, _) in enumerate(lines):
+            if not starts:
+                starts.append(index)
+                continue
+            previous = starts[-1]
+            if bottom - lines[previous][0] <= self._room(len(starts) - 1) or index == previous:
+                continue
+            # `index` does not fit: the page breaks before it, or a line earlier when the
+            # line above begins a paragraph that goes on over the break.
+            orphan = lines[index - 1][2] and not lines[index][2] \
+                and index - 1 - previous >= self.MIN_LINES
+            starts.append(index - 1 if orphan else index)
+        if len(starts) > 1:
+            last, previous = starts[-1], starts[-2]
+            short = self.MIN_LINES - (len(lines) - last)
+            moved = last - short
+            if short > 0 and moved - previous >= self.MIN_LINES \
+                    and lines[-1][1] - lines[moved][0] <= self._room(len(starts) - 1):
+                starts[-1] = moved
+        return starts
+
+    def _space_lines(self) -> None:
+        """Body text at 1.4 × its size (the type scale's line height for reading)."""
+        cursor = QTextCursor(self.document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(self.LINE_HEIGHT,
+                              QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(spacing)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        top, bottom = self._page_span()
+        inset = self.inset(self.page)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.setClipRect(self.rect())
+        # Only this page's lines: the next page's first line must not peek in below.
+        painter.setClipRect(QRectF(0, inset, self.width(),
+                                   min(self.height() - inset, bottom - top)))
+        painter.translate(0, inset - top)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, self.colour)
         self.document.documentLayout().draw(painter, context)
