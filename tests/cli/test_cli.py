@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -181,7 +182,7 @@ def test_preview_at_a_moment_follows_the_schedules(tmp_path: Path) -> None:
         encoding="utf-8")
 
 
-def test_check_measures_text_that_would_not_fit(tmp_path: Path) -> None:
+def test_check_names_a_text_too_long_to_page_through(tmp_path: Path) -> None:
     root = copy_bundled(tmp_path)
     umbrella = root / "stories" / "umbrella.md"
     umbrella.write_text(umbrella.read_text(encoding="utf-8").replace(
@@ -189,6 +190,11 @@ def test_check_measures_text_that_would_not_fit(tmp_path: Path) -> None:
         encoding="utf-8")
     result = kiosk("check", root)
     assert result.returncode == 0  # a warning: the story is still shown
-    assert (f"{umbrella}: предупреждение: русский текст не помещается на горизонтальный "
-            "экран даже мелким шрифтом") in result.stdout
+    found = re.search(f"{re.escape(str(umbrella))}: предупреждение: русский текст займёт "
+                      r"(\d+) страниц\(ы\), если вывести его на горизонтальный экран.*около "
+                      r"(\d+) слов", result.stdout)
+    assert found is not None, result.stdout
+    pages, words = int(found.group(1)), int(found.group(2))
+    assert pages > 3 and 40 <= words <= 150  # a screenful is some tens of words, not one
     assert "вертикальный экран" in result.stdout
+    assert "английский текст" not in result.stdout  # the English is as short as it was

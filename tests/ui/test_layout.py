@@ -112,14 +112,6 @@ def test_every_screen_fits_in_the_high_contrast_mode(window: KioskWindow) -> Non
     walk_every_screen(window, start_at_attract=False)
 
 
-def test_every_attract_slide_fits(window: KioskWindow) -> None:
-    from kiosk.ui.preview import attract_slides
-
-    for slide in attract_slides(window.content):
-        window.attract.display(slide)
-        assert not window.attract.card.body.overflows(), slide.key
-
-
 def test_4k_screen_scales_everything(qtbot: QtBot, bundled: Content) -> None:
     win = KioskWindow(Theme(3840, 2160), bundled)
     qtbot.addWidget(win)
@@ -136,7 +128,7 @@ def test_no_content_shows_a_branded_screen_not_a_black_one(qtbot: QtBot,
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    assert win.attract.card.title.text() == "Мои Документы"
+    assert "Мои Документы" in [spot.text for spot in win.attract.stage.text_spots()]
     image = win.grab().toImage()
     centre = QColor(image.pixel(image.width() // 2, image.height() // 3))
     assert centre.lightness() > 200  # the paper colour, not black

@@ -158,10 +158,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "800 pixels or more on the long side",
     ),
     "text_too_long": (
-        "{language} не помещается на {orientation} даже мелким шрифтом: сократите его, иначе "
-        "конец будет обрезан",
-        "{language} does not fit {orientation} even in small type: shorten it, or its end is "
-        "cut off",
+        "{language} займёт {pages} страниц(ы), если вывести его на {orientation}, и посетителю "
+        "придётся долго листать: на страницу помещается около {words} слов, сократите текст "
+        "примерно до {most} слов",
+        "{language} takes {pages} pages on {orientation}, a long read to page through: about "
+        "{words} words fit on a page, so shorten it to about {most} words",
     ),
     "svg_external": (
         "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; он не будет загружен",

@@ -1,12 +1,14 @@
-"""For `kiosk check`: text that would not fit its screen, measured the way the screen lays it
-out (the real fonts, both orientations, both languages).
+"""For `kiosk check`: text too long to read comfortably on its screen, measured the way the
+screen lays it out (the real fonts, both orientations, both languages).
 
-A story is cut only if its text does not fit even with no picture beside it and the smallest
-type the screen allows. That is measured for each story from the real card's geometry (its
-text column less the title's and the details' real heights) and the text's real layout: about
-0.4 ms a story in two languages and two orientations, where showing each on the screen takes
-16 ms (37,000 stories: 15 s of work, shared among the cores, rather than 10 minutes). A story
-that may not fit is then shown on the real screen, so the verdict is always the screen's own.
+Type never shrinks: a long text is paged. More than `MOST_PAGES` pages is a long read for a
+visitor waiting for their turn, so staff hear how many pages it takes and how many words fit
+on one. Each story is first measured from the real card's geometry (its text column less the
+title's and the details' real heights) and the text's real layout: about 0.4 ms a story in two
+languages and two orientations, where showing each on the screen takes 16 ms (37,000 stories:
+15 s of work, shared among the cores, rather than 10 minutes). Only a story that may be too
+long is then shown on the real screen and its pages counted, so the verdict is always the
+screen's own.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from kiosk.ui.widgets import markdown_document
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MARGIN_PX = 2  # rounding in the layout
+MOST_PAGES = 3  # pages of one story or page a visitor can be asked to turn
+LINE_ALLOWANCE = 1.6  # a line's pitch at most, in font sizes
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,14 @@ def _measure_on_screen(window: KioskWindow, screen: AnniversaryScreen | StoriesS
     for index, source in zip(indices, sources, strict=True):
         screen.go(index)
         QApplication.processEvents()
-        if screen.card.body.overflows():
+        body = screen.card.body
+        pages = body.page_count
+        if pages > MOST_PAGES:
+            words = len(body.markdown.split())
+            per_page = max(1, words // pages)
             key = (str(source), orientation, lang)
-            found[key] = _problem(*key)
+            found[key] = _problem(*key, pages=pages, words=per_page,
+                                  most=per_page * MOST_PAGES)
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ class _Measure:
     columns: dict[bool, _Column]  # by whether the story has a photo
     title_font: str  # QFont.toString()
     meta_font: str
-    body_font: str  # the smallest type the card allows
+    body_font: str  # the text's one size
 
 
 # (index, has photo, then title, details and text in each language)
@@ -125,7 +134,7 @@ def _doubtful_stories(windows: dict[str, KioskWindow],
         columns = {has_photo: _column(window, card, has_photo) for has_photo in (False, True)}
         measures.append(_Measure(orientation, columns, card.title.font().toString(),
                                  card.meta.font().toString(),
-                                 window.theme.font(card.body.min_px).toString()))
+                                 window.theme.font(card.body.font_px).toString()))
     texts: list[_Texts] = [
         (index, story.photo is not None,
          tuple((lang, story.title.get(lang), story_meta(story, lang), story.body.get(lang))
@@ -157,8 +166,9 @@ _WORKER_APP: object = None
 
 def _measure_chunk(measures: list[_Measure],
                    texts: list[_Texts]) -> list[tuple[int, str, Language]]:
-    """The stories among `texts` whose text may not fit: laid out in each column they can
-    have, with the room their title and details leave."""
+    """The stories among `texts` whose text may take more than `MOST_PAGES` pages: laid out
+    in each column they can have, with the room their title and details leave on the first
+    page (later pages have more room, so this errs towards measuring on the screen)."""
     metrics: dict[str, tuple[QFontMetrics, QFontMetrics]] = {
         measure.orientation: (QFontMetrics(_font(measure.title_font)),
                               QFontMetrics(_font(measure.meta_font)))
@@ -180,7 +190,10 @@ def _measure_chunk(measures: list[_Measure],
                 orientation = measure.orientation
                 column = measure.columns[has_photo]
                 title_metrics, meta_metrics = metrics[orientation]
-                room = column.body_height - MARGIN_PX
+                # Pages break between whole lines and keep a paragraph's first and last lines
+                # company: each page may leave up to three lines of its box unused.
+                line = fonts[orientation].pixelSize() * LINE_ALLOWANCE
+                room = MOST_PAGES * (column.body_height - 3 * line) - MARGIN_PX
                 if title_metrics.horizontalAdvance(title) > column.title_width:  # not one line
                     room -= _wrapped_height(title_metrics, title, column.title_width) \
                         - column.title_height
@@ -234,6 +247,8 @@ def _column(window: KioskWindow, card: ItemCard, has_photo: bool) -> _Column:
                                                story_meta(probe, "ru"), meta_width))
 
 
-def _problem(path: str, orientation: str, lang: str) -> Problem:
+def _problem(path: str, orientation: str, lang: str, pages: int, words: int,
+             most: int) -> Problem:
     return Problem(path, None, Severity.WARNING, "text_too_long",
-                   {"orientation": orientation, "language": lang})
+                   {"orientation": orientation, "language": lang, "pages": str(pages),
+                    "words": str(words), "most": str(most)})
