@@ -214,6 +214,6 @@ def test_the_wall_clock_jumping_by_hours_neither_stops_nor_rushes_the_loop(
     qtbot.mouseClick(attract.stage, Qt.MouseButton.LeftButton)
     wall.now += dt.timedelta(hours=-12)
     window._tick()
-    assert window.session.phase is Phase.ACTIVE and shown(window) is window.menu
+    assert window.session.phase is Phase.ACTIVE and shown(window) is not window.attract
     window.attract.stop()
     window.session_timer.stop()

@@ -110,24 +110,26 @@ def test_five_finger_touches_in_the_corner_open_it_too(qtbot: QtBot, staff_windo
 def test_four_taps_slow_taps_or_taps_elsewhere_do_not(qtbot: QtBot, staff_window: KioskWindow,
                                                       clock: FakeClock) -> None:
     corner_taps(qtbot, staff_window, clock, count=4)
-    assert shown(staff_window) is staff_window.menu  # an ordinary tap opened it
+    # An ordinary tap on the loop opened what its first poster shows: the colouring pictures.
+    assert shown(staff_window) is staff_window.picker
     clock.advance(5)
     corner_taps(qtbot, staff_window, clock, count=4)
     tap_at(staff_window, QPoint(staff_window.width() // 2, 30))
     corner_taps(qtbot, staff_window, clock, count=4)
-    assert shown(staff_window) is staff_window.menu
+    assert shown(staff_window) is staff_window.picker
     clock.advance(5)
     for _ in range(5):
         tap_at(staff_window, QPoint(30, 30))
         clock.advance(1.1)  # five taps over four and a half seconds
     qtbot.wait(10)
-    assert shown(staff_window) is staff_window.menu
+    assert shown(staff_window) is staff_window.picker
 
 
 def test_the_corner_taps_are_ordinary_taps_on_the_screen_underneath(
         qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
     tap_at(staff_window, QPoint(30, 30))
-    assert shown(staff_window) is staff_window.menu  # attract → menu, as any tap
+    assert shown(staff_window) is staff_window.picker  # the loop's poster's screen, as any tap
+    staff_window.show_screen(staff_window.menu)
     tap(qtbot, staff_window.menu.tiles[Destination.STORIES])
     tap(qtbot, staff_window.stories.nav.next)
     corner_taps(qtbot, staff_window, clock)
