@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
@@ -189,3 +189,22 @@ def test_headlines_break_between_words_never_inside_one(window: KioskWindow,
         words = " ".join(lines).replace("\u00a0", " ").split()
         title = window.attract.painter.last_words.headline
         assert words == title.replace("\u00a0", " ").split(), (slide.key, lines)
+
+
+def test_the_colouring_invitation_shows_a_coloured_picture(window: KioskWindow) -> None:
+    window.attract.display(_first(window, SlideKind.COLOURING))
+    image = window.attract.stage.current.toImage()
+    box = poster_frame_of(window)
+    colourful = 0
+    for y in range(box.top(), box.bottom(), 6):
+        for x in range(box.left(), box.right(), 6):
+            colour = QColor(image.pixel(x, y))
+            colourful += colour.hsvSaturation() > 120 and colour.value() > 120
+    sampled = (box.width() // 6) * (box.height() // 6)
+    assert colourful > sampled * 0.12  # line art alone would be black on white
+
+
+def poster_frame_of(window: KioskWindow) -> QRect:
+    from kiosk.ui.attract_poster import poster_frame
+
+    return poster_frame(window.attract.theme, window.attract.stage.size()).picture.toRect()

@@ -89,7 +89,9 @@ def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
             return PosterWords(tr("story_badge", lang), story.title.get(lang),
                                teaser_line(story, lang), story.photo)
     elif slide.kind is SlideKind.COLOURING:
-        picture = content.colouring[0].source if content.colouring else None
+        # A picture half coloured in, made once by the colouring engine
+        # (scripts/colouring_invite.py): the loop itself never loads numpy or OpenCV.
+        picture = assets_dir() / "illustrations" / "colouring-invite.png"
         return PosterWords(tr("poster_colouring_kicker", lang), tr("poster_colouring_title", lang),
                            tr("poster_colouring_line", lang), picture)
     elif slide.kind is SlideKind.CALM:

@@ -1,0 +1,60 @@
+"""Renders assets/illustrations/colouring-invite.png, the picture on the attract loop's
+invitation to the colouring page: a bundled picture with the shapes on its left coloured in
+and those on its right still white, as a child half-way through it, so a passer-by sees at a
+glance what the page gives.
+
+Made once, here, with the kiosk's own colouring engine: the attract loop then shows a plain
+image and never loads numpy or OpenCV (start-up and memory stay as they are). Run again after
+changing the picture: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/colouring_invite.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen
+
+from kiosk.core.colouring import EngineSettings, auto_colours, coloured_in, prepare
+from kiosk.ui.coloured_preview import BRIGHT, FACE, LIGHT
+from kiosk.ui.line_art import render_line_art
+
+REPO = Path(__file__).resolve().parents[1]
+PICTURE = REPO / "content" / "colouring" / "cat.svg"
+OUT = REPO / "assets" / "illustrations" / "colouring-invite.png"
+SIDE = 900
+DONE_UP_TO = 0.56  # shapes whose middle is left of this share of the width are coloured
+
+
+def main() -> None:
+    app = QGuiApplication([])
+    lightness = render_line_art(PICTURE, QSize(SIDE, SIDE))
+    assert lightness is not None, PICTURE
+    picture = prepare(lightness, EngineSettings(gap_px=8))
+    colours = auto_colours(picture, LIGHT, BRIGHT, FACE)
+    done = {label: colour for label, colour in colours.items()
+            if picture.regions[label].box[0] + picture.regions[label].box[2] / 2
+            < SIDE * DONE_UP_TO}
+    pixels = np.ascontiguousarray(coloured_in(picture, done))
+    drawn = QImage(pixels.data, SIDE, SIDE, SIDE * 4, QImage.Format.Format_RGB32).copy()
+    out = QImage(QSize(SIDE, SIDE), QImage.Format.Format_ARGB32)
+    out.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(out)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    card = QPainterPath()
+    card.addRoundedRect(QRectF(0, 0, SIDE, SIDE), 48, 48)
+    painter.setClipPath(card)
+    painter.drawImage(0, 0, drawn)
+    painter.setClipping(False)
+    painter.setPen(QPen(QColor("#D6CFC4"), 6))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(3, 3, SIDE - 6, SIDE - 6), 46, 46)
+    painter.end()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    out.save(str(OUT), "PNG", 9)
+    app.quit()
+
+
+if __name__ == "__main__":
+    main()
