@@ -560,19 +560,27 @@ class MarkdownView(QWidget):
                 lines.append((block_top + line.y(), block_top + line.y() + line.height(),
                               i == 0))
             block = block.next()
-        starts = self._breaks(lines)
+        # A first page with room for a line or two under a long title in large type carries
+        # none: a lone line and a blank page foot read as a fault, a title page does not.
+        first_fit = sum(1 for _top, bottom, _ in lines
+                        if lines and bottom - lines[0][0] <= self._room(0))
+        cover = len(lines) > 0 and first_fit < min(self.FIRST_PAGE_LINES, len(lines))
+        starts = self._breaks(lines, 1 if cover else 0)
         pages = [(lines[first][0], lines[last - 1][1]) for first, last
                  in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        if cover:
+            pages.insert(0, (lines[0][0], lines[0][0]))
         self.pages = pages
         self.page = min(self.page, max(0, len(pages) - 1))
         self.paginated.emit()
 
     MIN_LINES = 3  # on a page that ends a text; a break may move up by fewer
+    FIRST_PAGE_LINES = 2  # fewer fit under the title: the text starts on the next page
 
     def _room(self, page: int) -> float:
         return max(1, self.height() - self.inset(page))
 
-    def _breaks(self, lines: list[tuple[float, float, bool]]) -> list[int]:
+    def _breaks(self, lines: list[tuple[float, float, bool]], first_page: int = 0) -> list[int]:
         """The first line of each page: as many whole lines as each page's room takes, with
         the breaks a typesetter would move: no paragraph's first line alone at the foot of a
         page, and no last page of one or two lines when the page before can spare them."""
@@ -582,7 +590,8 @@ class MarkdownView(QWidget):
                 starts.append(index)
                 continue
             previous = starts[-1]
-            if bottom - lines[previous][0] <= self._room(len(starts) - 1) or index == previous:
+            if bottom - lines[previous][0] <= self._room(first_page + len(starts) - 1) \
+                    or index == previous:
                 continue
             # `index` does not fit: the page breaks before it, or a line earlier when the
             # line above begins a paragraph that goes on over the break.
@@ -594,7 +603,7 @@ class MarkdownView(QWidget):
             short = self.MIN_LINES - (len(lines) - last)
             moved = last - short
             if short > 0 and moved - previous >= self.MIN_LINES \
-                    and lines[-1][1] - lines[moved][0] <= self._room(len(starts) - 1):
+                    and lines[-1][1] - lines[moved][0] <= self._room(first_page + len(starts) - 1):
                 starts[-1] = moved
         return starts
 
