@@ -2,8 +2,8 @@
 
 The invitation is the band itself, in the «tap here» colour across the whole screen, with a
 large hand in a ring that sends out slow ripples: seen from across the room, never a small
-pill. Only the ring repaints while it moves (30 frames a second); the words and the clock
-repaint when they change.
+pill. Only the ring repaints while it moves (25 frames a second), over a copy of the rest
+painted once; the words and the clock repaint when they change.
 """
 
 from __future__ import annotations
@@ -13,7 +13,17 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.i18n import tr
@@ -23,7 +33,7 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot, tinted
 
 RIPPLE_PERIOD_S = 2.4
-FRAME_MS = 33
+FRAME_MS = 40  # 25 frames a second: the ripple is slow, and each frame costs the loop
 
 
 class AttractBand(QWidget):
@@ -41,9 +51,14 @@ class AttractBand(QWidget):
         self.date_text = ""
         self.phase = 0.0  # 0..1 through one ripple
         self._started = clock()
-        self.hand = images.get(assets_dir() / "icons" / "tabler" / "hand-finger.svg",
-                               QSize(self.ring_radius * 2, self.ring_radius * 2))
-        self.hand_ink = tinted(self.hand, QColor(theme.colours.action_ink))
+        # The hand at the size it is drawn, so a frame copies it rather than scales it.
+        side = round(self.ring_radius * 1.3)
+        hand = images.get(assets_dir() / "icons" / "tabler" / "hand-finger.svg",
+                          QSize(side, side))
+        self.hand_ink: QImage = tinted(hand, QColor(theme.colours.action_ink))
+        # Everything that does not move (the colour, the words, the time), painted once per
+        # change: a frame of the ripple copies its box from here and draws the ring.
+        self._backdrop = QPixmap()
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._step)
@@ -110,7 +125,12 @@ class AttractBand(QWidget):
                                                      self.date_text):
             self.lang, self.centre = lang, centre
             self.time_text, self.date_text = time_text, date_text
+            self._backdrop = QPixmap()
             self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._backdrop = QPixmap()
 
     def start(self) -> None:
         self._started = self.clock()
@@ -128,22 +148,31 @@ class AttractBand(QWidget):
     # -- painting --------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._backdrop.size() != self.size():
+            self._backdrop = self._paint_backdrop()
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(event.rect(), self._backdrop, event.rect())
+        ring_box = self._invite_boxes()[0]
+        if event.rect().intersects(self._ripple_rect()):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_ring(painter, ring_box)
+        painter.end()
+
+    def _paint_backdrop(self) -> QPixmap:
+        backdrop = QPixmap(self.size())
         colours = self.theme.colours
-        painter.fillRect(event.rect(), QColor(colours.action))
-        if self.theme.colours.outline:
+        backdrop.fill(QColor(colours.action))
+        painter = QPainter(backdrop)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if colours.outline:
             painter.setPen(QPen(QColor(colours.ink), self.theme.px(4)))
             painter.drawLine(0, 0, self.width(), 0)
-        ring_box, main_box, sub_box = self._invite_boxes()
-        self._paint_ring(painter, ring_box)
+        _ring, main_box, sub_box = self._invite_boxes()
         title_font, sub_font, info_font, date_font = self._fonts()
         main, sub = tr("touch_screen", "ru"), tr("touch_screen", "en")
         if self.lang == "en":
             main, sub = sub, main
-        ink = QColor(colours.action_ink)
-        painter.setPen(ink)
+        painter.setPen(QColor(colours.action_ink))
         painter.setFont(title_font)
         painter.drawText(main_box, int(Qt.AlignmentFlag.AlignLeft), main)
         painter.setFont(sub_font)
@@ -155,6 +184,7 @@ class AttractBand(QWidget):
                                                   round(box.width()))
             painter.drawText(box, int(align), shown)
         painter.end()
+        return backdrop
 
     def _paint_ring(self, painter: QPainter, box: QRectF) -> None:
         colours = self.theme.colours
@@ -175,11 +205,11 @@ class AttractBand(QWidget):
             painter.setPen(QPen(QColor(colours.action_ink), self.theme.px(4)))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(centre, radius, radius)
-        # The hand presses down gently with each ripple.
+        # The hand presses down gently with each ripple (whole pixels: copied, not scaled).
         press = math.sin(self.phase * math.pi) * self.theme.px(4)
-        side = radius * 1.3
-        hand = QRectF(centre.x() - side / 2, centre.y() - side / 2 + press, side, side)
-        painter.drawImage(hand, self.hand_ink)
+        side = self.hand_ink.width()
+        painter.drawImage(round(centre.x() - side / 2), round(centre.y() - side / 2 + press),
+                          self.hand_ink)
 
     def _info_spots(self, info_font: QFont,
                     date_font: QFont) -> list[tuple[QRectF, str, QFont, Qt.AlignmentFlag]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,10 @@ class Background(QObject):
                 result = work()
             except Exception as exc:  # delivered as the result, never lost in the pool
                 result = exc
-            relay.finished.emit(result)
+            if not shiboken6.isValid(relay):
+                return  # the screen that asked went (a window closed), its relay with it
+            with contextlib.suppress(RuntimeError):  # … or went between the check and the emit
+                relay.finished.emit(result)
 
         relay = _Relay(deliver)
         self._relays.add(relay)  # kept alive until its result arrives
