@@ -116,3 +116,10 @@ def test_bundled_stories_and_pages_all_have_a_teaser_in_both_languages() -> None
     items: list[Story | AnniversaryPage] = [*content.pages, *content.stories]
     for item in items:
         assert item.teaser.ru and item.teaser.en, item.source.name
+
+
+def test_a_sentence_ends_only_within_the_limit() -> None:
+    text = "а" * 159 + ". Дальше"  # the dot is the 160th character: the sentence fits
+    assert first_sentence(text) == "а" * 159 + "."
+    longer = "а" * 160 + ". Дальше"
+    assert first_sentence(longer) == ""

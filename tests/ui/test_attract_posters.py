@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.model import AnniversaryPage, Content, Story
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.ui.attract_poster import PosterPainter, PosterWords
@@ -208,3 +208,34 @@ def poster_frame_of(window: KioskWindow) -> QRect:
     from kiosk.ui.attract_poster import poster_frame
 
     return poster_frame(window.attract.theme, window.attract.stage.size()).picture.toRect()
+
+
+def test_kiosk_checks_quick_bound_never_passes_a_poster_that_does_not_fit(
+        bundled: Content) -> None:
+    from kiosk.core.teaser import teaser_line
+    from kiosk.ui.poster_check import _Bounds
+
+    words = ["справка", "нашлась", "до", "закрытия", "посетитель", "документы", "специалист",
+             "зонтик"]
+    texts = [" ".join(words[(i * 3) % len(words):] + words[: i % 5]) for i in range(24)]
+    for width, height, band in ((1920, 1080, 176), (1080, 1920, 300)):
+        theme = Theme(width, height)
+        painter = PosterPainter(theme, ImageCache())
+        stage = QSize(width, height - band)
+        bounds = _Bounds(painter, stage, {})
+        items: list[Story | AnniversaryPage] = [*bundled.pages, *bundled.stories]
+        pairs = [(item.title.ru, teaser_line(item, "ru")) for item in items]
+        pairs += [(a, b) for a in texts[:8] for b in texts[8:]]
+        skipped = fitting = 0
+        for number, (title, line) in enumerate(pairs):
+            layout = painter.layout(PosterWords("Искренний сервис", title, line, None), "ru",
+                                    stage)
+            fits = layout.headline_at_display and layout.line is not None
+            real = number < len(items)
+            fitting += fits and real
+            if bounds.surely_fits(title, line, "ru"):
+                skipped += real
+                assert fits, (title, line)
+        # It spares the layout of most real posters that fit (the made-up texts above are
+        # near the limits on purpose).
+        assert skipped >= fitting * 0.5

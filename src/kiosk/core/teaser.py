@@ -8,6 +8,8 @@ takes about 0.4 s a word, and a glance at the picture comes first.
 
 from __future__ import annotations
 
+import re
+
 from kiosk.core.model import AnniversaryPage, Story
 from kiosk.core.problems import Language
 
@@ -20,7 +22,9 @@ LONGEST_SLIDE_SECONDS = 20.0
 # The body's first sentence is taken only while it is this short: longer, the poster shows the
 # title alone rather than a cut sentence.
 FIRST_SENTENCE_MAX_CHARS = 160
-_ENDS = ".!?…"
+# A sentence's end: its mark, then a space or the end of the text (one character class and a
+# look-ahead: linear on any input).
+_SENTENCE_END = re.compile(r"[.!?…](?= |$)")
 _MARKUP = str.maketrans("", "", "*_`#>")
 
 
@@ -35,15 +39,15 @@ def first_sentence(markdown: str, max_chars: int = FIRST_SENTENCE_MAX_CHARS) -> 
     head = markdown.lstrip()[: max_chars * 2]
     paragraph = head.split("\n\n", 1)[0]
     text = " ".join(paragraph.translate(_MARKUP).split())
-    for i, char in enumerate(text):
-        if i >= max_chars:
+    for end in _SENTENCE_END.finditer(text):
+        if end.start() >= max_chars:
             return ""
-        at_end = i + 1 == len(text) or text[i + 1] == " "
         # «22 августа 2011 г. в Москве» — an abbreviation's dot before a small letter is not
         # the end of the sentence.
-        next_small = i + 2 < len(text) and text[i + 2].islower()
-        if char in _ENDS and at_end and not next_small:
-            return text[: i + 1]
+        after = end.end() + 1
+        if after < len(text) and text[after].islower():
+            continue
+        return text[: end.end()]
     return text if len(text) <= max_chars else ""
 
 

@@ -199,14 +199,14 @@ class PosterPainter:
             # (~45 ms to load) stays out of the first frame.
             line = set_text(typeset(words.line, lang, hyphenate=False),
                             theme.font(theme.lead_px), width, TEXT_LEADING, LINE_LINES)
-            room = frame.words.height() - self._head_height(kicker, headline)
+            room = frame.words.height() - self.head_height(kicker, headline)
             if not line.fits or line.height > room:
                 line = None
         return PosterLayout(frame, kicker, headline, line, at_display)
 
     def block_height(self, layout: PosterLayout) -> float:
         """The height the kicker, headline and line take together, as painted."""
-        height = self._head_height(layout.kicker, layout.headline)
+        height = self.head_height(layout.kicker, layout.headline)
         if layout.line is not None:
             height += layout.line.height - (layout.headline.pitch
                                             - layout.headline.font.pixelSize())
@@ -214,7 +214,7 @@ class PosterPainter:
             height -= self.theme.space("xl")
         return height
 
-    def _head_height(self, kicker: SetText, headline: SetText) -> float:
+    def head_height(self, kicker: SetText, headline: SetText) -> float:
         gap = self.theme.space("m") + self.theme.space("xl")
         return self.theme.space("xs") * 2 + kicker.height + headline.height + gap
 
