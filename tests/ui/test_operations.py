@@ -57,6 +57,26 @@ def test_a_visit_is_counted_event_by_event(qtbot: QtBot, window: KioskWindow, cl
     assert all(when.tzinfo is not None for _, when in counted)
 
 
+def test_reads_are_still_counted_after_the_large_text_switch(
+        qtbot: QtBot, window: KioskWindow, counted: list[tuple[Event, dt.datetime]]) -> None:
+    # The switch builds the visitor's screens anew; the counting must follow them.
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.STORIES])
+    window.set_high_contrast(True)
+    assert window.current_screen is window.stories
+    before = names(counted).count("story_read")
+    turn(qtbot, window.stories)
+    assert names(counted).count("story_read") == before + 1
+    tap(qtbot, window.stories.top_bar.home_button)
+    tap(qtbot, window.menu.tiles[Destination.COLOURING])
+    tap(qtbot, window.picker.thumbnails[0])
+    screen = window.colouring
+    qtbot.waitUntil(lambda: screen.canvas is not None, timeout=5000)
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    assert names(counted)[-2:] == ["colouring_started", "colouring_finished"]
+    screen.celebration.hide()
+
+
 def test_colouring_started_and_finished_once_per_picture(
         qtbot: QtBot, window: KioskWindow, counted: list[tuple[Event, dt.datetime]]) -> None:
     open_menu(qtbot, window)

@@ -61,6 +61,7 @@ class KioskWindow(QWidget):
     reload_requested = Signal()  # staff: read the content folder again now
     exit_requested = Signal(int)  # staff: end the program with this status
     visitor_left = Signal()  # the session ended and every screen was wiped
+    visitor_screens_built = Signal()  # the visitor's screens are new objects (large text)
 
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
@@ -142,6 +143,7 @@ class KioskWindow(QWidget):
         self.picker.picture_chosen.connect(self._colour)
         self.overlay = IdleOverlay(theme, self)
         self.overlay.stay.connect(self._touched)
+        self.visitor_screens_built.emit()
 
     def _connect_chrome(self, screen: Screen) -> None:
         """The language switch and the large-text toggle in a visitor screen's top bar."""

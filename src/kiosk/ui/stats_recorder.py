@@ -26,6 +26,13 @@ class StatsRecorder(QObject):
         self._colouring_hooked = False
         window.session_event.connect(self._session)
         window.stack.currentChanged.connect(self._screen_shown)
+        # The large-text switch builds the visitor's screens anew: hook the new ones too.
+        window.visitor_screens_built.connect(self._hook_screens)
+        self._hook_screens()
+
+    def _hook_screens(self) -> None:
+        window = self.window
+        self._colouring_hooked = False  # the colouring page is built again on first use
         window.picker.picture_chosen.connect(self._picture_chosen)
         stories = window.stories
         # Connected after the screen's own slots, so the new story is already on screen.
