@@ -45,10 +45,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "calm_again": ("Ещё раз", "Once more"),
     "calm_invite": ("Минутка спокойствия", "A calm minute"),
-    "calm_invite_sub": (
-        "Устали ждать? Подышите с нами одну минуту — станет спокойнее. Коснитесь экрана!",
-        "Tired of waiting? Breathe with us for one minute and feel calmer. Touch the screen!",
-    ),
     "home": ("На главную", "Home"),
     "back": ("Назад", "Back"),
     "large_text": ("Крупный шрифт", "Large text"),
@@ -66,11 +62,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stay": ("Я здесь", "I’m here"),
     "colouring_title": ("Выбери картинку", "Pick a picture"),
     "colouring_done": ("Готово", "Done"),
-    "colouring_invite": ("Раскраска для детей", "Colouring for children"),
-    "colouring_invite_sub": (
-        "Пока взрослые заполняют документы, дети рисуют. Коснитесь экрана!",
-        "While the grown-ups fill in their forms, children can colour. Touch the screen!",
-    ),
     "poster_colouring_kicker": ("Для детей", "For children"),
     "poster_colouring_title": ("Раскрась картинку", "Colour a picture"),
     "poster_colouring_line": (
@@ -82,7 +73,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Устали ждать? Подышите с нами одну минуту",
         "Tired of waiting? Breathe with us for one minute",
     ),
-    "touch_hint": ("и выберите, что посмотреть", "and choose what to see"),
     "welcome": ("Добро пожаловать!", "Welcome!"),
     "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
     "story_badge": ("Искренний сервис", "Sincere service"),

@@ -1,5 +1,4 @@
-"""The reading card on the grid (stories, anniversary pages), and the attract slide that was
-built on it."""
+"""The reading card on the grid: a story or an anniversary page, its picture in one place."""
 
 from __future__ import annotations
 
@@ -13,16 +12,14 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
-    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kiosk.core.i18n import format_date, tr
-from kiosk.core.model import Content, Story
-from kiosk.core.playlist import Slide, SlideKind
+from kiosk.core.i18n import format_date
+from kiosk.core.model import Story
 from kiosk.core.problems import Language
-from kiosk.ui.resources import ImageCache, assets_dir, render_image
+from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
 
@@ -267,54 +264,3 @@ def story_meta(story: Story, lang: Language) -> str:
     """«Центр госуслуг района Марьино · 14 июля 2023»."""
     parts = [story.centre.get(lang), format_date(story.date, lang) if story.date else ""]
     return " · ".join(part for part in parts if part)
-
-
-class SlideCard(ItemCard):
-    """An attract slide. Never shown itself: `render_slide()` paints it to a pixmap."""
-
-    def __init__(self, theme: Theme, images: ImageCache) -> None:
-        super().__init__(theme, images)
-
-    def fill(self, slide: Slide, content: Content, lang: Language) -> None:
-        image: Path | None = None
-        badge, title, meta, body = "", "", "", ""
-        if slide.kind is SlideKind.ANNIVERSARY:
-            page = next((p for p in content.pages if p.id == slide.item_id), None)
-            if page is not None:
-                badge, title = tr("anniversary_badge", lang), page.title.get(lang)
-                body, image = page.body.get(lang), page.image
-        elif slide.kind is SlideKind.STORY:
-            story = content.story(slide.item_id)
-            if story is not None:
-                badge, title = tr("story_badge", lang), story.title.get(lang)
-                meta = story_meta(story, lang)
-                body, image = story.body.get(lang), story.photo
-        elif slide.kind is SlideKind.COLOURING:
-            title = tr("colouring_invite", lang)
-            body = tr("colouring_invite_sub", lang)
-            image = content.colouring[0].source if content.colouring else None
-        elif slide.kind is SlideKind.CALM:
-            title = tr("calm_invite", lang)
-            body = tr("calm_invite_sub", lang)
-            image = assets_dir() / "illustrations" / "calm.svg"
-        else:
-            title = content.settings.centre(lang)
-            body = tr("welcome_sub", lang)
-            badge = tr("welcome", lang)
-        # An invitation has few words: set them large, as a poster would.
-        poster = slide.kind in (SlideKind.COLOURING, SlideKind.CALM, SlideKind.WELCOME)
-        self.title.setFont(self.theme.font(
-            self.theme.display_px if poster else self.theme.title_px, bold=True))
-        self.body.set_font_px(self.theme.text_px(60 if poster else 44))
-        self.show_item(badge, title, meta, body, image)
-
-    def render_slide(self, slide: Slide, content: Content, lang: Language,
-                     size: QSize) -> QPixmap:
-        if self.size() != size:
-            self.resize(size)
-        self.fill(slide, content, lang)
-        # Never shown: grab() lays out and paints a hidden widget without a window of its own.
-        self.place()
-        pixmap = self.grab()
-        self.image.clear()  # the slide's pixmap has it now; don't keep a second copy
-        return pixmap
