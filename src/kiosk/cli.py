@@ -214,6 +214,7 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
             "pages": len(content.pages),
             "stories": len(content.stories),
             "colouring": len(content.colouring),
+            "posters": len(content.posters),
             "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
                           "code": p.code, "message": p.message(lang)} for p in problems],
         }, ensure_ascii=False, indent=2))
@@ -223,10 +224,11 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     if lang == "ru":
         print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
               f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "
-              f"{len(content.colouring)}.")
+              f"{len(content.colouring)}, плакатов: {len(content.posters)}.")
     else:
         print(f"Errors: {errors}, warnings: {warnings}. Anniversary pages: {len(content.pages)}, "
-              f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}.")
+              f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}, "
+              f"posters: {len(content.posters)}.")
     return 1 if errors else 0
 
 

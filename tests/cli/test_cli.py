@@ -88,6 +88,7 @@ def test_preview_writes_every_screen_and_a_contact_sheet(tmp_path: Path) -> None
     assert sum(n.startswith("story-") for n in names) == stories
     assert sum(n.startswith("anniversary-") for n in names) >= 5
     assert any(n.startswith("attract-") and "colouring" in n for n in names)
+    assert any(n.startswith("attract-") and "poster-1-thank-you" in n for n in names)
     sheet = (out / "index.html").read_text(encoding="utf-8")
     assert all(name in sheet for name in names)
     from PySide6.QtGui import QImage

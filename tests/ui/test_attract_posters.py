@@ -119,7 +119,7 @@ def test_a_tap_on_an_invitation_opens_its_screen(qtbot: QtBot, window: KioskWind
 def test_a_staff_poster_fills_the_stage_and_a_tap_opens_the_menu(
         qtbot: QtBot, tmp_path: Path) -> None:
     root = copy_bundled(tmp_path)
-    (root / "posters").mkdir()
+    (root / "posters").mkdir(exist_ok=True)
     (root / "posters" / "notice.svg").write_text(
         SVG.replace('fill="none"', 'fill="#2E7D32"'), encoding="utf-8")
     content = load_content(root, probe_image)
@@ -127,8 +127,8 @@ def test_a_staff_poster_fills_the_stage_and_a_tap_opens_the_menu(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    slide = _first(window, SlideKind.POSTER)
-    _tap_on(qtbot, window, Slide(SlideKind.POSTER, slide.item_id, 9))
+    slide = next(s for s in attract_slides(window.content) if s.item_id == "notice")
+    _tap_on(qtbot, window, slide)
     assert window.current_screen is window.menu
     window.show_screen(window.attract)
     window.attract.display(slide)

@@ -378,3 +378,24 @@ def test_the_menu_tiles_stand_on_the_grid_in_one_type_size(window: KioskWindow,
     assert {round(x) for x in lefts} == expected
     assert where(window.menu.title, window).left() == grid.margin
     assert Destination.CALM in window.menu.tiles
+
+
+ONE_LETTER_WORDS = set("авикосуяАВИКОСУЯ") | {"a", "A", "I"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_rendered_line_ends_in_a_one_letter_word(window: KioskWindow, lang: Language,
+                                                    mode: str) -> None:
+    # As Qt broke the lines on screen: «…и» or «…с» at a line's end reads as a typo in Russian.
+    set_mode(window, mode, lang)
+    for screen in reading_screens(window):
+        window.show_screen(screen)
+        count = len(screen.pages) if isinstance(screen, AnniversaryScreen) \
+            else len(screen.visible_stories)
+        for item in range(count):
+            screen.go(item)
+            QApplication.processEvents()
+            for _top, line in screen.card.body._lines():
+                words = line.replace("\u00a0", " ").replace("\u00ad", "").split()
+                assert not words or words[-1] not in ONE_LETTER_WORDS, (screen, item, line)
