@@ -91,7 +91,7 @@ def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
     elif slide.kind is SlideKind.COLOURING:
         # A picture half coloured in, made once by the colouring engine
         # (scripts/colouring_invite.py): the loop itself never loads numpy or OpenCV.
-        picture = assets_dir() / "illustrations" / "colouring-invite.png"
+        picture = assets_dir() / "illustrations" / "colouring-invite.jpg"
         return PosterWords(tr("poster_colouring_kicker", lang), tr("poster_colouring_title", lang),
                            tr("poster_colouring_line", lang), picture)
     elif slide.kind is SlideKind.CALM:
