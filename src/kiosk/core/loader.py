@@ -537,15 +537,7 @@ class ContentLoader:
             if suffix in IGNORED_SUFFIXES:
                 continue
             log = self.log_for(path)
-            if suffix not in IMAGE_SUFFIXES:
-                log.warning("bad_image_format", None, value=path.name)
-                continue
-            problems = self._check_image(path.resolve(), path.name)
-            for problem in problems:
-                (log.error if problem.is_error else log.warning)(
-                    problem.code, None, **problem.args)
-            if any(p.is_error for p in problems):
-                log.warning("skipped")
+            if not self._picture_file_usable(path, suffix, log):
                 continue
             if self.line_art is not None and (verdict := self._line_art_verdict(path)):
                 log.warning(verdict, None, value=path.name)
@@ -553,6 +545,20 @@ class ContentLoader:
                 path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
         ordered = [pictures.pop(name) for name in order if name in pictures]
         return (*ordered, *pictures.values())
+
+    def _picture_file_usable(self, path: Path, suffix: str, log: ProblemLog) -> bool:
+        """A picture file of a folder of pictures (colouring/, posters/): its format known and
+        its decoding checked, each problem told; False when it cannot be shown."""
+        if suffix not in IMAGE_SUFFIXES:
+            log.warning("bad_image_format", None, value=path.name)
+            return False
+        problems = self._check_image(path.resolve(), path.name)
+        for problem in problems:
+            (log.error if problem.is_error else log.warning)(problem.code, None, **problem.args)
+        if any(p.is_error for p in problems):
+            log.warning("skipped")
+            return False
+        return True
 
     def _load_posters(self) -> tuple[Poster, ...]:
         """Full-screen pictures in posters/, in natural order; «name.yaml» beside «name.png»
@@ -575,15 +581,7 @@ class ContentLoader:
                 continue
             if suffix in IGNORED_SUFFIXES:
                 continue
-            if suffix not in IMAGE_SUFFIXES:
-                log.warning("bad_image_format", None, value=path.name)
-                continue
-            problems = self._check_image(path.resolve(), path.name)
-            for problem in problems:
-                (log.error if problem.is_error else log.warning)(
-                    problem.code, None, **problem.args)
-            if any(p.is_error for p in problems):
-                log.warning("skipped")
+            if not self._picture_file_usable(path, suffix, log):
                 continue
             duration, schedule = None, ALWAYS
             side = next((folder / f"{path.stem}{ext}" for ext in (".yaml", ".yml")

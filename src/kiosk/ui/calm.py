@@ -57,7 +57,7 @@ from kiosk.ui.chrome import TopBar
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, PictureTile, TextSpot, TileLayout, text_label
+from kiosk.ui.widgets import BigButton, PictureTile, TextSpot, text_label
 
 FRAME_MS = 16  # about 60 frames a second
 PHASE_KEYS = ("breathe_in", "hold", "breathe_out")
@@ -103,24 +103,6 @@ class PatternButton(PictureTile):
         text_box = QRectF(picture.right() + pad, rect.top() + pad,
                           rect.right() - picture.right() - 2 * pad, rect.height() - 2 * pad)
         return picture, text_box
-
-    def tile_layout(self) -> TileLayout:
-        picture, text_box = self.boxes()
-        flags = self.text_flags()
-        gap = self.theme.space("xs")
-        title_font = self.theme.font(self.theme.lead_px, bold=True)
-        sub_font = self.theme.font(self.theme.small_px)
-        box = text_box.toRect()
-        title = QFontMetricsF(title_font).boundingRect(QRectF(box), flags, self.text())
-        sub = QFontMetricsF(sub_font).boundingRect(QRectF(box), flags, self.subtitle)
-        total = title.height() + gap + sub.height()
-        fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
-                and sub.width() <= text_box.width() + 1)
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
-        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
-        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
-                          sub.height())
-        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits)
 
     def paint_picture(self, painter: QPainter, box: QRectF) -> None:
         pen = QPen(self.ink, self.theme.px(10))

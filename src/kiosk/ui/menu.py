@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
@@ -16,7 +16,7 @@ from kiosk.ui.chrome import LargeTextToggle, Segment, TopBar
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import PictureTile, TileLayout, text_label
+from kiosk.ui.widgets import PictureTile, text_label
 
 
 class Destination(Enum):
@@ -70,26 +70,6 @@ class Tile(PictureTile):
             text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
                               rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
         return icon_box, text_box
-
-    def tile_layout(self) -> TileLayout:
-        picture, text_box = self.boxes()
-        flags = self.text_flags()
-        gap = self.theme.space("xs")
-        title_font = self.theme.font(self.theme.lead_px, bold=True)
-        sub_font = self.theme.font(self.theme.small_px)
-        box = text_box.toRect()
-        title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
-        sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
-        if not self.subtitle:
-            sub, gap = QRect(box.topLeft(), QSize(0, 0)), 0
-        total = title.height() + gap + sub.height()
-        fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
-                and sub.width() <= text_box.width() + 1)
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
-        title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
-        sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
-                          sub.height())
-        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits)
 
     def paint_picture(self, painter: QPainter, box: QRectF) -> None:
         painter.drawPixmap(box.toRect(), self.icon_pixmap)

@@ -218,6 +218,15 @@ def staff_screens(window: KioskWindow,
     window.attract.stop()
 
 
+def _problems_html(content: Content) -> str:
+    """Every problem of the content, as the top of a contact sheet."""
+    listed = sorted(content.problems, key=lambda p: p.sort_key)
+    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in listed)
+    count = sum(not p.is_consequence for p in listed)
+    return (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
+            if listed else "<p>Замечаний нет.</p>")
+
+
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
                         size: tuple[int, int], local: dt.datetime | None = None) -> None:
     problems_by_file: dict[str, list[str]] = {}
@@ -233,11 +242,7 @@ def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
             f'<img src="{html.escape(shot.file)}" loading="lazy" alt=""></a>'
             f"<figcaption>{html.escape(shot.caption)}<br><code>{html.escape(shot.file)}</code>"
             f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
-    listed = sorted(content.problems, key=lambda p: p.sort_key)
-    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in listed)
-    count = sum(not p.is_consequence for p in listed)
-    problems = (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
-                if listed else "<p>Замечаний нет.</p>")
+    problems = _problems_html(content)
     width = 420 if size[0] >= size[1] else 240
     moment = (f", на {local:%Y-%m-%d %H:%M} ({html.escape(content.settings.timezone)})"
               if local is not None else ", все материалы без учёта расписания")
@@ -299,11 +304,7 @@ def write_side_by_side(content: Content, out: Path, both: dict[str, list[Shot]])
         rows.append(f'<figure class="pair{mark}"><div>{"".join(cells)}</div><figcaption>'
                     f"{html.escape(shot.caption)} <code>{html.escape(shot.file)}</code>"
                     f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
-    listed = sorted(content.problems, key=lambda p: p.sort_key)
-    listing = "".join(f"<li>{html.escape(p.format('ru'))}</li>" for p in listed)
-    count = sum(not p.is_consequence for p in listed)
-    problems = (f"<h2>Замечания ({count})</h2><ul>{listing}</ul>"
-                if listed else "<p>Замечаний нет.</p>")
+    problems = _problems_html(content)
     page = f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>
 <style>

@@ -160,11 +160,9 @@ class TouchButton(QAbstractButton):
 
 class PictureTile(TouchButton):
     """A large button that is a picture, a title and a line under it: the menu's tiles, the
-    calm screen's rhythms. The title takes the largest of `TITLE_PX` at which both texts
-    fit whole. In the high-contrast mode the tile is black with a thick rim of its colour."""
+    calm screen's rhythms, their words at the type scale's fixed sizes. In the high-contrast
+    mode the tile is black with a thick rim of its colour."""
 
-    TITLE_PX: tuple[int, ...] = (54, 48, 42, 38)  # at 1080p
-    SMALL_SUBTITLE_FROM_PX = 42  # a title this size or smaller takes a smaller subtitle
     PRESSED_DARKER = 130  # percent, for the press shade of a filled tile
 
     def __init__(self, theme: Theme, background: str) -> None:
@@ -188,21 +186,21 @@ class PictureTile(TouchButton):
         return int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
 
     def tile_layout(self) -> TileLayout:
+        """The title at lead size and the line under it at small size, both fixed (type never
+        shrinks), centred together in the text box; `fits` says whether both are whole."""
         picture, text_box = self.boxes()
         flags = self.text_flags()
-        gap = self.theme.px(12)
+        gap = self.theme.space("xs")
+        title_font = self.theme.font(self.theme.lead_px, bold=True)
+        sub_font = self.theme.font(self.theme.small_px)
         box = text_box.toRect()
-        for title_px in self.TITLE_PX:
-            title_font = self.theme.font(self.theme.text_px(title_px), bold=True)
-            sub_px = 32 if title_px <= self.SMALL_SUBTITLE_FROM_PX else 36
-            sub_font = self.theme.font(self.theme.text_px(sub_px))
-            title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
-            sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
-            total = title.height() + gap + sub.height()
-            fits = (total <= text_box.height() and title.width() <= text_box.width() + 1
-                    and sub.width() <= text_box.width() + 1)
-            if fits:
-                break
+        title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
+        sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
+        if not self.subtitle:
+            sub, gap = QRect(box.topLeft(), QSize(0, 0)), 0
+        total = title.height() + gap + sub.height()
+        fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
+                and sub.width() <= text_box.width() + 1)
         top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
         title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
         sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
