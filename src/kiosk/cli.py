@@ -193,9 +193,9 @@ def _offscreen_application() -> None:
 def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     _offscreen_application()
     from kiosk.core.loader import load_content
+    from kiosk.ui.attract.poster_check import poster_fit_problems
     from kiosk.ui.fit_check import text_fit_problems
     from kiosk.ui.line_art import line_art_problem
-    from kiosk.ui.poster_check import poster_fit_problems
     from kiosk.ui.resources import probe_image
 
     # One process a core for a large folder, at most four (each holds Qt: ~100 MB).

@@ -14,9 +14,9 @@ from kiosk.core.loader import load_content
 from kiosk.core.model import AnniversaryPage, Content, Story
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
-from kiosk.ui.attract_poster import PosterPainter, PosterWords
+from kiosk.ui.attract.poster import PosterPainter, PosterWords
+from kiosk.ui.attract.poster_check import poster_fit_problems
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.poster_check import poster_fit_problems
 from kiosk.ui.preview import attract_slides
 from kiosk.ui.resources import ImageCache, probe_image
 from kiosk.ui.theme import Theme
@@ -205,7 +205,7 @@ def test_the_colouring_invitation_shows_a_coloured_picture(window: KioskWindow) 
 
 
 def poster_frame_of(window: KioskWindow) -> QRect:
-    from kiosk.ui.attract_poster import poster_frame
+    from kiosk.ui.attract.poster import poster_frame
 
     return poster_frame(window.attract.theme, window.attract.stage.size()).picture.toRect()
 
@@ -213,7 +213,7 @@ def poster_frame_of(window: KioskWindow) -> QRect:
 def test_kiosk_checks_quick_bound_never_passes_a_poster_that_does_not_fit(
         bundled: Content) -> None:
     from kiosk.core.teaser import teaser_line
-    from kiosk.ui.poster_check import _Bounds
+    from kiosk.ui.attract.poster_check import _Bounds
 
     words = ["справка", "нашлась", "до", "закрытия", "посетитель", "документы", "специалист",
              "зонтик"]

@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontMetricsF
 from kiosk.core.model import AnniversaryPage, Content, Story
 from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.core.typeset import typeset
-from kiosk.ui.attract_poster import HEADLINE_LINES, LINE_LINES, PosterPainter, PosterWords, SetText
+from kiosk.ui.attract.poster import HEADLINE_LINES, LINE_LINES, PosterPainter, PosterWords, SetText
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.theme import Theme
 

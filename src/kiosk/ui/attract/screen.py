@@ -1,6 +1,6 @@
 """Attract mode: the slides cycle by themselves until someone touches the screen.
 
-Each slide is a poster (ui/attract_poster.py). Between transitions nothing on the stage
+Each slide is a poster (poster.py beside this module). Between transitions nothing on the stage
 repaints; only the ring of the invitation to touch moves, and the clock changes once a minute.
 """
 
@@ -24,8 +24,8 @@ from kiosk.core.i18n import format_date
 from kiosk.core.model import Content
 from kiosk.core.playlist import AttractPlaylist, Slide
 from kiosk.core.queue import Call
-from kiosk.ui.attract_band import AttractBand
-from kiosk.ui.attract_poster import PosterPainter
+from kiosk.ui.attract.band import AttractBand
+from kiosk.ui.attract.poster import PosterPainter
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
