@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.core.loader import load_content
+from kiosk.core.loader import ImageCheck, load_content
 from kiosk.core.reload import ReloadDecider, fingerprint, keep_last_good
-from tests.helpers import make_folder, story
+from tests.helpers import SVG, make_folder, story
 
 
 def test_reload_waits_until_the_folder_has_settled(tmp_path: Path) -> None:
@@ -52,6 +52,21 @@ def test_a_broken_new_version_keeps_the_last_good_one(tmp_path: Path) -> None:
     kept = [p for p in merged.problems if p.code == "kept_last_good"]
     assert [Path(p.path).name for p in kept] == ["a.md"]
     assert not any(p.code == "skipped" for p in merged.problems)
+
+
+def test_a_poster_half_copied_keeps_its_last_good_version(tmp_path: Path) -> None:
+    def probe(path: Path) -> ImageCheck:  # as the real decoder says of a truncated file
+        cut = path.suffix == ".png" and b"END" not in path.read_bytes()
+        return ImageCheck("bad_image", "truncated") if cut else ImageCheck()
+
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       images={"posters/notice.png": b"PNG...END", "posters/other.svg": SVG})
+    old = load_content(root, probe)
+    (root / "posters" / "notice.png").write_bytes(b"PNG.")  # a copy still under way
+    merged = keep_last_good(old, load_content(root, probe))
+    assert [p.id for p in merged.posters] == ["notice", "other"]
+    assert [Path(p.path).name for p in merged.problems
+            if p.code == "kept_last_good"] == ["notice.png"]
 
 
 def test_broken_settings_keep_the_previous_settings(tmp_path: Path) -> None:

@@ -89,14 +89,15 @@ def keep_last_good(old: Content, new: Content) -> Content:
     pages = _merge(old.pages, new.pages, broken)
     stories = _merge(old.stories, new.stories, broken)
     colouring = _merge(old.colouring, new.colouring, broken)
-    kept = _sources_among((*pages, *stories, *colouring), broken)
+    posters = _merge(old.posters, new.posters, broken)  # one half-copied keeps its last version
+    kept = _sources_among((*pages, *stories, *colouring, *posters), broken)
     # «will not be shown» is not true of a file whose previous version stays on screen.
     problems = tuple(
         Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
         if p.is_consequence and p.path in kept else p
         for p in new.problems)
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
-                   problems=problems)
+                   posters=posters, problems=problems)
 
 
 def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:
