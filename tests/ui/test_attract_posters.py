@@ -18,7 +18,7 @@ from kiosk.ui.attract.poster import PosterPainter, PosterWords
 from kiosk.ui.attract.poster_check import poster_fit_problems
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.preview import attract_slides
-from kiosk.ui.resources import ImageCache, probe_image
+from kiosk.ui.resources import probe_image
 from kiosk.ui.theme import Theme
 from tests.helpers import SVG, copy_bundled
 from tests.ui.conftest import FakeClock
@@ -142,7 +142,7 @@ def test_a_staff_poster_fills_the_stage_and_a_tap_opens_the_menu(
 def test_a_headline_too_long_for_display_type_is_set_smaller_and_named(
         qtbot: QtBot, bundled: Content) -> None:
     theme = Theme(1920, 1080)
-    painter = PosterPainter(theme, ImageCache())
+    painter = PosterPainter(theme)
     stage = QSize(1920, 904)
     title = "Очень длинный заголовок истории, который никак не поместится в три строки плаката"
     layout = painter.layout(PosterWords("", title, "", None), "ru", stage)
@@ -220,7 +220,7 @@ def test_kiosk_checks_quick_bound_never_passes_a_poster_that_does_not_fit(
     texts = [" ".join(words[(i * 3) % len(words):] + words[: i % 5]) for i in range(24)]
     for width, height, band in ((1920, 1080, 176), (1080, 1920, 300)):
         theme = Theme(width, height)
-        painter = PosterPainter(theme, ImageCache())
+        painter = PosterPainter(theme)
         stage = QSize(width, height - band)
         bounds = _Bounds(painter, stage, {})
         items: list[Story | AnniversaryPage] = [*bundled.pages, *bundled.stories]

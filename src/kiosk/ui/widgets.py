@@ -444,11 +444,6 @@ class MarkdownView(QWidget):
         self._paged_for: tuple[str, int, int, int, int, int] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    @property
-    def min_px(self) -> int:
-        """The smallest type this view uses: its one size (type never shrinks)."""
-        return self.font_px
-
     def set_font_px(self, pixels: int) -> None:
         if pixels != self.font_px:
             self.font_px = pixels

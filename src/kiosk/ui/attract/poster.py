@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QImage,
     QPainter,
     QPen,
     QPixmap,
@@ -31,7 +30,7 @@ from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.core.teaser import teaser_line
 from kiosk.core.typeset import typeset
-from kiosk.ui.resources import ImageCache, assets_dir
+from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
 
@@ -172,9 +171,8 @@ class PosterPainter:
     """Paints slides as posters. Holds no widget: each slide is painted straight into a
     pixmap the size of the stage."""
 
-    def __init__(self, theme: Theme, images: ImageCache) -> None:
+    def __init__(self, theme: Theme) -> None:
         self.theme = theme
-        self.images = images
         # The words of the last poster painted and where: the accessibility audit measures
         # them on the stage, and tests read the grid from them.
         self.spots: list[TextSpot] = []
@@ -219,9 +217,11 @@ class PosterPainter:
         return self.theme.space("xs") * 2 + kicker.height + headline.height + gap
 
     def render(self, slide: Slide, content: Content, lang: Language, size: QSize) -> QPixmap:
-        image = QImage(size, QImage.Format.Format_RGB32)
-        image.fill(QColor(self.theme.colours.paper))
-        painter = QPainter(image)
+        # Painted straight into the pixmap the stage shows: an image converted afterwards was
+        # a second full-screen buffer each slide (7 MB at 1080p) that malloc kept.
+        pixmap = QPixmap(size)
+        pixmap.fill(QColor(self.theme.colours.paper))
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -234,7 +234,7 @@ class PosterPainter:
         else:
             self.paint(painter, words, lang, size)
         painter.end()
-        return QPixmap.fromImage(image)
+        return pixmap
 
     def paint(self, painter: QPainter, words: PosterWords, lang: Language, size: QSize) -> None:
         layout = self.layout(words, lang, size)
@@ -298,7 +298,10 @@ class PosterPainter:
         if path is None or box.isEmpty():
             return
         target = QSize(round(box.width()), round(box.height()))
-        picture = self.images.get(path, target)
+        # Rendered for this slide and not kept: the stage's pixmap holds it now, and the loop
+        # comes back to a picture only after every other slide (a cache of a few kept a
+        # full-screen staff poster, 7 MB, for nothing).
+        picture = render_image(path, target)
         if picture.isNull():
             return
         # Fitted whole, never stretched; centred in its box (a landscape picture in portrait

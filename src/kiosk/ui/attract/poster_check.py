@@ -17,7 +17,6 @@ from kiosk.core.model import AnniversaryPage, Content, Story
 from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.core.typeset import typeset
 from kiosk.ui.attract.poster import HEADLINE_LINES, LINE_LINES, PosterPainter, PosterWords, SetText
-from kiosk.ui.resources import ImageCache
 from kiosk.ui.theme import Theme
 
 # The stage of the attract screen at each orientation: the screen less the band.
@@ -35,7 +34,7 @@ def poster_fit_problems(content: Content) -> list[Problem]:
     typeset_once: dict[tuple[str, Language], str] = {}  # both orientations set the same text
     for width, height in ORIENTATIONS.values():
         theme = Theme(width, height)
-        painter = PosterPainter(theme, ImageCache())
+        painter = PosterPainter(theme)
         stage = QSize(width, height - theme.px(300 if theme.portrait else 176))
         bounds = _Bounds(painter, stage, typeset_once)
         for n, item in enumerate(items):

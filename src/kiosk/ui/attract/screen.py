@@ -112,7 +112,7 @@ class AttractScreen(Screen):
                  parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.clock = clock
-        self.painter = PosterPainter(theme, images)
+        self.painter = PosterPainter(theme)
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
         self._shown: tuple[str, str, int, int] | None = None
