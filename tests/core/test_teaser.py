@@ -123,3 +123,29 @@ def test_a_sentence_ends_only_within_the_limit() -> None:
     assert first_sentence(text) == "а" * 159 + "."
     longer = "а" * 160 + ". Дальше"
     assert first_sentence(longer) == ""
+
+
+def test_posters_open_nothing_outside_the_folder_and_a_fifo_never_blocks(
+        tmp_path: Path) -> None:
+    import os
+
+    from kiosk.core.loader import ImageCheck
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not the kiosk's")
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       images={"posters/ok.svg": SVG, "posters/inside.svg": SVG})
+    (root / "posters" / "leak.png").symlink_to(secret)
+    (root / "posters" / "near.svg").symlink_to(root / "posters" / "inside.svg")
+    os.mkfifo(root / "posters" / "ok.yaml")  # a reader of it would wait for a writer forever
+    opened: list[str] = []
+
+    def probe(path: Path) -> ImageCheck:
+        opened.append(path.name)
+        return ImageCheck()
+
+    content = load_content(root, probe)
+    assert [p.id for p in content.posters] == ["inside", "near", "ok"]
+    assert "secret.png" not in opened
+    assert [(Path(p.path).name, p.code) for p in content.problems
+            if p.code == "link_outside"] == [("leak.png", "link_outside")]

@@ -552,6 +552,9 @@ class ContentLoader:
         if suffix not in IMAGE_SUFFIXES:
             log.warning("bad_image_format", None, value=path.name)
             return False
+        if not self._owned(path):
+            log.error("link_outside", None, value=path.name)
+            return False
         problems = self._check_image(path.resolve(), path.name)
         for problem in problems:
             (log.error if problem.is_error else log.warning)(problem.code, None, **problem.args)
@@ -559,6 +562,14 @@ class ContentLoader:
             log.warning("skipped")
             return False
         return True
+
+    def _owned(self, path: Path) -> bool:
+        """A regular file that is in the content folder, a link included only if it stays in
+        it: the kiosk opens nothing the content does not own (a link to /etc/…, a FIFO)."""
+        try:
+            return path.is_file() and path.resolve().is_relative_to(self.root.resolve())
+        except OSError:
+            return False
 
     def _load_posters(self) -> tuple[Poster, ...]:
         """Full-screen pictures in posters/, in natural order; «name.yaml» beside «name.png»
@@ -568,7 +579,9 @@ class ContentLoader:
             entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
         except OSError:
             return ()
-        names = {p.name for p in entries}
+        # Only regular files count as side files: a FIFO named «poster.yaml» would block the
+        # read for good.
+        names = {p.name for p in entries if p.is_file()}
         posters: list[Poster] = []
         for path in entries:
             if path.name.startswith(".") or not path.is_file():
@@ -586,8 +599,10 @@ class ContentLoader:
             duration, schedule = None, ALWAYS
             side = next((folder / f"{path.stem}{ext}" for ext in (".yaml", ".yml")
                          if f"{path.stem}{ext}" in names), None)
-            if side is not None:
+            if side is not None and self._owned(side):
                 duration, schedule = self._poster_settings(side)
+            elif side is not None:
+                self.log_for(side).error("link_outside", None, value=side.name)
             posters.append(Poster(path.stem, path, duration, schedule))
         return tuple(posters)
 

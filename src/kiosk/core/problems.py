@@ -70,6 +70,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the line “{value}” ({key}) does not fit on the loop's poster under the title, so the "
         "poster shows the title alone: shorten the line or the title",
     ),
+    "link_outside": (
+        "«{value}» — ссылка на файл за пределами папки с материалами; киоск такие файлы не "
+        "открывает: положите в папку сам файл, а не ссылку на него",
+        "“{value}” is a link to a file outside the content folder; the kiosk does not open "
+        "such files: put the file itself in the folder, not a link to it",
+    ),
     "poster_side_file_alone": (
         "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
         "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",
