@@ -13,6 +13,11 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100
        "</svg>")
 
 
+# Words a line must not end with: Russian one-letter prepositions and conjunctions, and the
+# English article and pronoun.
+ONE_LETTER_WORDS = set("авикосуяАВИКОСУЯ") | {"a", "A", "I"}
+
+
 def copy_bundled(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(BUNDLED, target)

@@ -20,10 +20,8 @@ from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.preview import attract_slides
 from kiosk.ui.resources import probe_image
 from kiosk.ui.theme import Theme
-from tests.helpers import SVG, copy_bundled
+from tests.helpers import ONE_LETTER_WORDS, SVG, copy_bundled
 from tests.ui.conftest import FakeClock
-
-ONE_LETTER_WORDS = set("авикосуяАВИКОСУЯ")
 
 
 def shown(window: KioskWindow, slide: Slide, lang: Language) -> list[tuple[str, int, int]]:

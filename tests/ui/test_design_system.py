@@ -21,6 +21,7 @@ from kiosk.ui.menu import Destination
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import Kicker
 from kiosk.ui.stories import StoriesScreen
+from tests.helpers import ONE_LETTER_WORDS
 
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
 MODES = ["normal", "large-text"]
@@ -379,8 +380,6 @@ def test_the_menu_tiles_stand_on_the_grid_in_one_type_size(window: KioskWindow,
     assert where(window.menu.title, window).left() == grid.margin
     assert Destination.CALM in window.menu.tiles
 
-
-ONE_LETTER_WORDS = set("авикосуяАВИКОСУЯ") | {"a", "A", "I"}
 
 
 @pytest.mark.parametrize("mode", MODES)
