@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import random
 import runpy
+import time
+import unicodedata
+from pathlib import Path
 
 import pytest
 
+from kiosk.core.loader import load_content
 from kiosk.core.queue import (
     CATCH_UP_SECONDS,
     FORGET_ABSENT_SECONDS,
     MAX_BACKOFF_SECONDS,
     MAX_CALLS,
     MAX_PAYLOAD_BYTES,
+    MAX_TEXT,
     RECENT_KEEP_SECONDS,
     Call,
     JsonAdapter,
@@ -24,11 +30,13 @@ from kiosk.core.queue import (
     QueueFormatError,
     TextAdapter,
     adapter_names,
+    clean_display,
     make_adapter,
     parse_calls,
+    queue_file_check,
     register_adapter,
 )
-from tests.helpers import REPO
+from tests.helpers import REPO, make_folder, story
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 
@@ -88,7 +96,7 @@ def test_bad_entries_are_skipped_with_reasons_and_the_rest_kept() -> None:
         {"ticket": "А019", "window": True},
         {"ticket": "А020", "window": "2", "called_at": "вчера"},
         "А021 → 3",
-        {"ticket": "А022\u0007", "window": "4"},
+        {"ticket": "\u202e\u200b\u0007", "window": "4"},  # nothing visible: empty
         {"ticket": "А023", "window": 7.0},
     ]}).encode()
     calls, skipped = parse_calls(JsonAdapter(), data)
@@ -333,3 +341,144 @@ def test_the_documented_adapter_example_runs(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out.splitlines() == [
         "А017 -> 12 at 11:02:03",
         "skipped line 3: time data 'вчера' does not match format '%d.%m.%Y %H:%M:%S'"]
+
+
+# -- text that would draw wrong, duplicates, privacy (issue 14) ------------------------------
+
+RLO, PDF, LRI, PDI, LS = "\u202e", "\u202c", "\u2066", "\u2069", "\u2028"
+
+
+@pytest.mark.parametrize("ticket", [
+    f"{RLO}А017{PDF}",  # «710А» on screen before
+    f"{RLO}А017",  # not even closed: the rest of the line reversed with it
+    f"А0{LS}17",  # Qt broke the line there: the ticket box showed blank
+    f"{LRI}А0\u200b17\u200e{PDI}",  # isolate, zero-width space, left-to-right mark
+    "\u061cА017\u2029\ufeff",  # Arabic letter mark, paragraph separator, BOM
+    "А\u0007017\x85",  # C0 and C1 controls
+    "\u3164А017\u2800",  # letters that draw as blank
+])
+def test_invisible_characters_are_removed_from_tickets(ticket: str) -> None:
+    data = json.dumps({"calls": [{"ticket": ticket, "window": f"{RLO}12"}]}).encode()
+    calls, skipped = parse_calls(JsonAdapter(), data)
+    assert skipped == []
+    assert [(c.ticket, c.window) for c in calls] == [("А017", "12")]
+
+
+def test_a_line_separator_in_a_text_source_is_not_a_new_line() -> None:
+    # str.splitlines() made «А0<LS>17 12» two lines, the second «17 12»: a call of ticket 17.
+    calls, skipped = parse_calls(TextAdapter(), f"А0{LS}17 12\n{RLO}Б4\t3\r\n".encode())
+    assert [(c.ticket, c.window) for c in calls] == [("А017", "12"), ("Б4", "3")]
+    assert skipped == []
+
+
+def test_stacked_accents_are_bounded_and_letters_keep_theirs() -> None:
+    calls, _ = parse_calls(JsonAdapter(), json.dumps(
+        {"calls": [{"ticket": "А" + "\u0301" * 500 + "017", "window": "1\u0308\u0301\u0316"},
+                   {"ticket": "ё1", "window": "И\u0306"}]}).encode())
+    ticket = calls[0].ticket
+    assert ticket.startswith("А") and ticket.endswith("017")
+    assert len(ticket) <= 4 + 2  # at most two accents on the letter
+    assert sum(unicodedata.combining(c) > 0 for c in calls[0].window) == 2
+    assert (calls[1].ticket, calls[1].window) == ("Ё1", "Й")  # composed: one letter each
+
+
+def test_cleaning_is_linear_even_on_a_whole_payload_of_accents() -> None:
+    # Python's normalisation sorts a run of accents in quadratic time: 128,000 alternating
+    # ones take about a minute. Cleaning bounds them first.
+    text = "a" + "\u0301\u0316" * 60_000
+    started = time.perf_counter()
+    assert clean_display(text) == unicodedata.normalize("NFC", "a\u0301\u0316")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_fields_are_bounded_before_and_after_cleaning() -> None:
+    calls, skipped = parse_calls(JsonAdapter(), json.dumps({"calls": [
+        {"ticket": RLO * 2000 + "А1", "window": "1"},  # unread: too long raw
+        {"ticket": "А" + RLO * 900 + "2", "window": "1"},  # fine once cleaned
+        {"ticket": "Б" * (MAX_TEXT + 1), "window": "2"},
+        {"ticket": 10**40, "window": 1},
+    ]}).encode())
+    assert [c.ticket for c in calls] == ["А2"]
+    assert len(skipped) == 3 and all("longer than" in s for s in skipped)
+
+
+def test_a_third_party_adapter_cannot_bypass_the_cleaning() -> None:
+    class Sloppy(QueueAdapter):
+        name = "sloppy"
+
+        def parse(self, payload: bytes) -> list[Call]:
+            return [Call(f"{RLO}А017", f"1{LS}2"), Call("X" * 100, "1"), Call("Б1", "")]
+
+    calls, skipped = parse_calls(Sloppy(), b"")
+    assert calls == [Call("А017", "12")]
+    assert len(skipped) == 2
+
+
+def test_reasons_from_the_answer_are_cleaned_and_bounded(
+        caplog: pytest.LogCaptureFixture) -> None:
+    class Shouting(QueueAdapter):
+        name = "shouting"
+
+        def parse(self, payload: bytes) -> list[Call]:
+            raise RuntimeError(f"{RLO}bad{LS}" * 10_000)
+
+    with pytest.raises(QueueFormatError) as raised:
+        parse_calls(Shouting(), b"")
+    reason = str(raised.value)
+    assert RLO not in reason and LS not in reason and len(reason) <= 300
+    f = follower()
+    f.failed(f"{RLO}HTTP 500{LS}" + "x" * 5000, now=0)
+    assert f.health(0).last_error.startswith("HTTP 500") and len(f.health(0).last_error) <= 300
+    assert all(RLO not in r.getMessage() for r in caplog.records)
+
+
+def test_a_call_listed_twice_in_one_answer_is_announced_once() -> None:
+    f = follower()
+    f.succeeded([], now=0)
+    a, b = call("А17", "12", 1), call("Б4", "3", 2)
+    assert f.succeeded([a, b, a], now=1) == [b, a]
+    assert f.banner(1) == [a, b]
+    assert f.announced_total == 2
+    assert f.recent(1) == [a, b]  # the corner lists it once too
+    text_twice = Call("В1", "5")  # no times: the same line twice
+    assert f.succeeded([text_twice, text_twice], now=2) == [text_twice]
+
+
+def test_the_log_never_names_a_called_ticket(caplog: pytest.LogCaptureFixture) -> None:
+    # A ticket with the time of its log line identifies the visitor who held it.
+    caplog.set_level(logging.DEBUG, "kiosk.queue")
+    f = follower()
+    f.succeeded([call("А901", "7", 0)], now=0)  # backlog
+    f.succeeded([call("А901", "7", 0), call("Б902", "8", 1), call("В903", "9", 2)], now=1)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "2 new call" in text
+    for secret in ("А901", "Б902", "В903", "window 8"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "linked folder", "folder"])
+def test_check_reports_a_queue_file_the_kiosk_will_not_open(tmp_path: Path, kind: str) -> None:
+    source = ".queue/calls.json"
+    root = make_folder(tmp_path / "content", stories={"a.md": story()},
+                       settings=f"queue:\n  source: {source}\n")
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"calls": []}', encoding="utf-8")
+    (root / ".queue").mkdir()
+    target = root / ".queue" / "calls.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link":
+        target.symlink_to(outside)
+    elif kind == "linked folder":
+        (root / ".queue").rmdir()
+        (root / ".queue").symlink_to(tmp_path)
+        os.replace(outside, tmp_path / "calls.json")
+    else:
+        target.mkdir()
+    started = time.perf_counter()
+    problems = load_content(root).problems
+    assert time.perf_counter() - started < 10  # a FIFO is looked at, never opened
+    assert [(p.line, p.code, p.is_error) for p in problems] == [
+        (2, "queue_file_special", False)]
+    assert "FIFO" in problems[0].message("ru") and "link" in problems[0].message("en")
+    assert queue_file_check(target) == "queue_file_special" or kind == "linked folder"

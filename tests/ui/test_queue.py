@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -35,9 +37,10 @@ from tests.ui.test_colouring_screen import inside_of_big_region, open_first_pict
 class QueueServer:
     """A queue system's endpoint in a thread: `mode` says how it misbehaves."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.calls: list[dict[str, str]] = []
         self.mode = "ok"  # ok, stall, error, garbage, huge
+        self.redirects: dict[str, str] = {}  # path -> where a 302 sends it
         self.requests = 0
         self.release = threading.Event()  # ends every stall
         server = self
@@ -46,6 +49,12 @@ class QueueServer:
             def do_GET(self) -> None:
                 server.requests += 1
                 mode = server.mode
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if mode == "stall":
                     server.release.wait(10)
                     return
@@ -65,14 +74,15 @@ class QueueServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = host
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/calls"
+        return f"http://{self.host}:{self.httpd.server_address[1]}/calls"
 
     def call(self, ticket: str, window: str) -> None:
         self.calls.append({"ticket": ticket, "window": window,
@@ -444,3 +454,189 @@ def test_every_recent_call_is_shown_whole(window: KioskWindow, count: int) -> No
     assert not any(a.intersects(b) for i, a in enumerate(inner) for b in inner[i + 1:])
     # Quiet: only a new call shouts in the signal colour.
     assert share_of(recent, window.queue_banner.theme.colours.signal) == 0.0
+
+
+# -- hostile sources (issue 14) ---------------------------------------------------------------
+
+
+class TrickleServer:
+    """Answers 200 and then a byte every `interval` seconds, never finishing: each byte is
+    soon enough for a timeout that measures silence."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.sent = 0
+        self.done = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/calls"
+
+    def _serve(self) -> None:
+        while not self.done.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            with connection, contextlib.suppress(OSError):
+                connection.settimeout(2)
+                connection.recv(65536)  # the request
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: 100000\r\n\r\n[")
+                while not self.done.wait(self.interval):
+                    connection.sendall(b" ")
+                    self.sent += 1
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(5)
+        self.listener.close()
+
+
+@pytest.fixture
+def trickle() -> Iterator[TrickleServer]:
+    running = TrickleServer()
+    yield running
+    running.stop()
+
+
+@pytest.mark.usefixtures("stop_queue")
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # no drawing: once
+def test_a_server_that_trickles_is_cut_off_at_the_deadline_and_health_says_so(
+        qtbot: QtBot, window: KioskWindow, trickle: TrickleServer, clock: FakeClock) -> None:
+    # A byte every 50 ms never trips Qt's transfer timeout, which measures silence: the
+    # request was held for 80 s against 3 while health said "ok".
+    source = follow(window, QueueSettings(source=trickle.url, poll_seconds=60,
+                                          timeout_seconds=1))
+    started = time.monotonic()
+    answered(qtbot, source, timeout=4000)
+    assert time.monotonic() - started < 2.5
+    assert trickle.sent >= 5  # it was answering, slowly, all along
+    health = source.follower.health(clock())
+    assert health.status == "down"
+    assert "no answer within 1 s" in health.last_error
+
+
+@pytest.mark.usefixtures("stop_queue")
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # no drawing: once
+def test_a_redirect_to_another_server_is_refused_and_within_the_same_one_followed(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer, clock: FakeClock) -> None:
+    elsewhere = QueueServer(host="127.0.0.2")
+    try:
+        elsewhere.call("Ж666", "6")
+        server.redirects["/calls"] = elsewhere.url
+        source = follow(window, QueueSettings(source=server.url, poll_seconds=60))
+        answered(qtbot, source)
+        health = source.follower.health(clock())
+        assert health.status == "down"
+        assert "another server: refused" in health.last_error
+        assert elsewhere.requests == 0  # never asked
+        assert window.attract.recent.calls == []
+
+        server.call("А017", "12")
+        server.redirects["/calls"] = "/v2/calls"  # the path moved on the same server
+        server.redirects["/v2/calls"] = "/calls?v=2"
+        server.redirects.pop("/calls")
+        window.stop_queue()
+        source = follow(window, QueueSettings(source=server.url.replace("/calls", "/v2/calls"),
+                                              poll_seconds=60))
+        answered(qtbot, source)
+        assert source.follower.health(clock()).status == "ok"
+        assert [c.ticket for c in window.attract.recent.calls] == ["А017"]
+    finally:
+        elsewhere.stop()
+
+
+@pytest.mark.usefixtures("stop_queue")
+def test_invisible_characters_and_a_call_listed_twice_never_reach_the_screen(
+        qtbot: QtBot, window: KioskWindow, server: QueueServer) -> None:
+    source = follow(window, QueueSettings(source=server.url, poll_seconds=60))
+    answered(qtbot, source)
+    server.calls = [{"ticket": "\u202eА017\u202c", "window": "1\u20282",
+                     "called_at": "2026-11-27T11:00:00+03:00"}] * 2
+    server.calls.append({"ticket": "Б" + "\u0301" * 500 + "04", "window": "3"})
+    source.ask_now()
+    qtbot.waitUntil(window.queue_banner.isVisible, timeout=3000)
+    banner = window.queue_banner
+    accented = "Б\u0301\u0301" + "04"  # two accents kept of 500
+    assert [(c.ticket, c.window) for c in banner.calls] == [(accented, "3"), ("А017", "12")]
+    drawn = [p.word.text for p in banner.placed]
+    assert "А017" in drawn and "12" in drawn  # «710А» before, and a blank box for «1 2»
+    window.attract.recent.repaint()
+    assert [c.ticket for c in window.attract.recent.calls] == [accented, "А017"]  # once
+    assert "А017" in window.attract.recent.painted_texts
+    assert all(len(text) <= 16 for text in drawn)
+
+
+@pytest.mark.usefixtures("stop_queue")
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # no drawing: once
+@pytest.mark.parametrize("kind", ["fifo", "link", "linked folder", "device"])
+def test_a_queue_file_that_is_not_a_regular_file_is_refused_without_opening_it(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock, kind: str) -> None:
+    root = tmp_path / "content"
+    (root / ".queue").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "calls.json").write_text('{"calls": [{"ticket": "Ж1", "window": "1"}]}')
+    source_path = ".queue/calls.json"
+    fifo = root / ".queue" / "calls.json"
+    if kind == "fifo":
+        os.mkfifo(fifo)  # opening it to read waited for a writer for good
+    elif kind == "link":
+        fifo.symlink_to(outside / "calls.json")
+    elif kind == "linked folder":
+        (root / ".linked").symlink_to(outside)
+        source_path = ".linked/calls.json"
+    else:
+        source_path = "/dev/zero"  # never ends; before, read as «being written» for ever
+    try:
+        source = follow(window, QueueSettings(source=source_path, poll_seconds=60,
+                                              timeout_seconds=1), root=root)
+        answered(qtbot, source, timeout=3000)
+        health = source.follower.health(clock())
+        assert health.status == "down"
+        expected = {"fifo": "is a FIFO (named pipe), not a regular file",
+                    "link": "is a symbolic link", "linked folder": "outside the content folder",
+                    "device": "is a device"}[kind]
+        assert expected in health.last_error
+        assert "name the file the queue system writes" in health.last_error
+        assert window.attract.recent.calls == []
+    finally:
+        if kind == "fifo":  # a reader stuck on it (the old code) is let go
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.usefixtures("stop_queue")
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # no drawing: once
+def test_a_file_read_that_never_returns_is_a_failure_and_not_repeated(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A network folder that stopped answering: the read hangs in its worker thread.
+    import kiosk.ui.queue_source as queue_source
+
+    release = threading.Event()
+    looks: list[int] = []
+
+    def hanging(*args: object) -> queue_source.Answer:
+        looks.append(1)
+        release.wait(10)
+        return queue_source.Failure("released")
+
+    monkeypatch.setattr(queue_source, "look_at_file", hanging)
+    try:
+        source = follow(window, QueueSettings(source=".queue/calls.json", poll_seconds=60,
+                                              timeout_seconds=1), root=tmp_path)
+        answered(qtbot, source, timeout=4000)
+        health = source.follower.health(clock())
+        assert health.status == "down" and "no answer within 1 s" in health.last_error
+        source.ask_now()
+        answered(qtbot, source, timeout=2000)
+        assert "has not returned" in source.follower.health(clock()).last_error
+        assert looks == [1]  # one thread held, not one more per poll
+    finally:
+        release.set()

@@ -13,6 +13,10 @@ Decisions (docs/queue.md explains them to staff):
 - After the source was down for less than `CATCH_UP_SECONDS`, the calls made meanwhile are
   announced (a blip loses nothing); after a longer outage the first list is backlog again.
 - A broken source never changes what is on screen: the last good list stays.
+- Text from the answer is cleaned before anything shows or logs it (`clean_display`):
+  invisible characters that reorder or blank what is drawn are removed, stacked accents
+  bounded. A call listed twice in one answer is one call.
+- No log line names a ticket: tickets with their times identify visitors.
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import random
 import re
+import stat
+import unicodedata
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
@@ -36,6 +44,9 @@ log = logging.getLogger("kiosk.queue")
 MAX_PAYLOAD_BYTES = 256 * 1024  # a queue's last calls are a few KB; anything larger is wrong
 MAX_CALLS = 200  # calls kept from one list (the newest ones)
 MAX_TEXT = 16  # characters in a ticket or a window number
+MAX_RAW_TEXT = 1024  # a ticket or window longer than this before cleaning is refused unread
+MAX_MARKS = 2  # combining marks kept on one letter («Й», «Ё», «Ẫ» need one or two)
+MAX_REASON = 300  # characters of a reason (skipped entry, failure) kept for the log and health
 MAX_BANNER_CALLS = 3  # shown together on the banner, newest first
 CATCH_UP_SECONDS = 30.0  # an outage shorter than this: calls made meanwhile are announced
 RECENT_KEEP_SECONDS = 30 * 60  # a call leaves the attract corner this long after it was seen
@@ -69,27 +80,69 @@ class Call:
         return (self.ticket, self.window, stamp)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Drawn as nothing, yet they change what is around them: controls (Cc), format characters
+# (Cf: bidi embeddings and overrides U+202A–202E, isolates U+2066–2069, marks U+200E/F and
+# U+061C, zero-width spaces and joiners, U+FEFF …), line and paragraph separators (Zl, Zp: Qt
+# breaks the line there and the ticket box shows blank), surrogates, private-use and
+# unassigned code points. «А017» after U+202E is drawn «710А».
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Letters and symbols that draw as blank space (Hangul fillers, the Braille blank …).
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def clean_display(text: str, max_marks: int = MAX_MARKS) -> str:
+    """Text from a queue answer as it may be drawn: invisible and format characters removed,
+    every run of spaces one plain space, at most `max_marks` combining marks on a letter (500
+    stacked accents would paint over the lines above), composed (NFC), trimmed. One pass,
+    linear in the length; normalising comes last, when no long run of marks is left for
+    Python's canonical ordering, which is quadratic in a run's length (8,000 alternating
+    accents: 0.2 s; a 256 KB answer of them: about a minute)."""
+    out: list[str] = []
+    marks = 0
+    for char in text:
+        category = "Zs" if char == "\t" else unicodedata.category(char)  # a tab parts words
+        if category in _INVISIBLE_CATEGORIES or char in _BLANK_CHARACTERS:
+            continue
+        if category[0] == "M":  # Mn, Mc, Me: an accent on the letter before it
+            if out and out[-1] != " " and marks < max_marks:
+                out.append(char)
+                marks += 1
+            continue
+        marks = 0
+        if category == "Zs":
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out).strip())
+
+
+def clean_reason(text: str) -> str:
+    """A reason for the log and the staff's health line: printable, one line, bounded."""
+    text = clean_display(text[:4 * MAX_REASON])
+    return text if len(text) <= MAX_REASON else text[:MAX_REASON - 1] + "…"
 
 
 def clean_text(value: Any, what: str) -> str:
-    """A ticket or window as the banner shows it: trimmed, upper case, short, printable.
-    Raises ValueError with the reason."""
+    """A ticket or window as the banner shows it: trimmed, upper case, short, nothing
+    invisible in it (`clean_display`). Raises ValueError with the reason."""
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{what} is missing")
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"{what} {value!r} is not a whole number")
+            raise ValueError(f"{what} is not a whole number")  # its value is never logged
         value = int(value)
     if not isinstance(value, str | int):
         raise ValueError(f"{what} must be text or a number, not {type(value).__name__}")
-    text = str(value).strip().upper()
+    raw = str(value) if not isinstance(value, int) or abs(value) < 10**MAX_TEXT \
+        else "9" * (MAX_TEXT + 1)  # too long anyway; str() of a huge int is slow
+    if len(raw) > MAX_RAW_TEXT:
+        raise ValueError(f"{what} is longer than {MAX_TEXT} characters")
+    text = clean_display(raw).upper()
     if not text:
         raise ValueError(f"{what} is empty")
     if len(text) > MAX_TEXT:
         raise ValueError(f"{what} is longer than {MAX_TEXT} characters")
-    if _CONTROL.search(text):
-        raise ValueError(f"{what} contains control characters")
     return text
 
 
@@ -131,7 +184,7 @@ class QueueAdapter(ABC):
 
     def skip(self, reason: str) -> None:
         if len(self.skipped) < 20:  # enough to explain; a broken list must not fill the log
-            self.skipped.append(reason)
+            self.skipped.append(clean_reason(reason))
 
     def decode(self, payload: bytes) -> str:
         """Text from bytes: UTF-8 (with or without a BOM), else Windows-1251, which older
@@ -185,11 +238,13 @@ class TextAdapter(QueueAdapter):
         if "\x00" in text:
             raise QueueFormatError("binary data, not text")
         calls: list[Call] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            line = line.strip()
+        # Lines end at \n only: str.splitlines() also breaks at U+2028 and friends, and would
+        # make «А0<U+2028>17 12» two lines, the second a call of ticket «17».
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = clean_display(line)  # tabs become spaces, invisible characters go
             if not line or line.startswith("#"):
                 continue
-            parts = [p for p in re.split(r"[\s;]+", line) if p]
+            parts = [p for p in re.split(r"[ ;]+", line) if p]
             if len(parts) not in (2, 3):
                 self.skip(f"line {number}: expected «ticket window [time]»")
                 continue
@@ -249,13 +304,79 @@ def parse_calls(adapter: QueueAdapter, payload: bytes) -> tuple[list[Call], list
     adapter.skipped = []
     try:
         calls = adapter.parse(payload)
-    except QueueFormatError:
-        raise
+    except QueueFormatError as exc:
+        raise QueueFormatError(clean_reason(str(exc))) from exc
     except Exception as exc:  # a third-party adapter's bug is a bad payload, not a crash
-        raise QueueFormatError(f"the adapter failed: {type(exc).__name__}: {exc}") from exc
+        raise QueueFormatError(clean_reason(
+            f"the adapter failed: {type(exc).__name__}: {exc}")) from exc
+    checked = (_checked(call, number, adapter) for number, call in enumerate(calls, start=1))
+    calls = [call for call in checked if call is not None]
     if all(c.called_at is not None for c in calls):
         calls = sorted(calls, key=lambda c: c.called_at or dt.datetime.min)
     return calls[-MAX_CALLS:], list(adapter.skipped)
+
+
+def _checked(call: Call, number: int, adapter: QueueAdapter) -> Call | None:
+    """A call as any adapter made it, cleaned again: a third-party adapter that skipped
+    `clean_text` cannot put invisible or overlong text on the screen."""
+    try:
+        if not isinstance(call, Call):
+            raise ValueError(f"not a Call but {type(call).__name__}")
+        when = call.called_at
+        if when is not None and (not isinstance(when, dt.datetime) or when.tzinfo is None):
+            raise ValueError("called_at is not a time with its zone")
+        ticket, window = clean_text(call.ticket, "ticket"), clean_text(call.window, "window")
+    except ValueError as exc:
+        adapter.skip(f"call {number}: {exc}")
+        return None
+    if (ticket, window) == (call.ticket, call.window):
+        return call
+    return Call(ticket, window, when)
+
+
+def unique(calls: list[Call]) -> list[Call]:
+    """Each call once, where it was listed last: a list naming a call twice calls it once."""
+    latest = {call.key: index for index, call in enumerate(calls)}
+    return [call for index, call in enumerate(calls) if latest[call.key] == index]
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a device",
+               stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder",
+               stat.S_IFLNK: "a symbolic link"}
+
+
+def file_kind(mode: int) -> str:
+    """What a stat mode is, in words: «a FIFO (named pipe)», «a regular file» …"""
+    return _FILE_KINDS.get(stat.S_IFMT(mode), "a special file") if not stat.S_ISREG(mode) \
+        else "a regular file"
+
+
+def queue_file_problem(path: Path, root: Path | None = None) -> str | None:
+    """Why the queue file must not be opened (None: it may be). Only a regular file is read:
+    opening a FIFO waits for a writer for good, a device may never end or do something on
+    open, and a symbolic link in the content folder can point anywhere. `root`: the content
+    folder of a relative source, which it must not leave through a linked folder either.
+    Looks without opening (lstat); raises FileNotFoundError and other OSErrors."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        return f"is {file_kind(info.st_mode)}, not a regular file"
+    if root is not None:
+        real, folder = os.path.realpath(path), os.path.realpath(root)
+        if not real.startswith(folder.rstrip("/") + "/"):
+            return "is reached through a link leading outside the content folder"
+    return None
+
+
+def queue_file_check(path: Path, root: Path | None = None) -> str | None:
+    """For `kiosk check`: the problem code for a queue file that is missing
+    (queue_file_missing) or will be refused (queue_file_special), else None."""
+    try:
+        problem = queue_file_problem(path, root)
+    except FileNotFoundError:
+        return "queue_file_missing"
+    except OSError:
+        return None  # cannot tell from here (permissions): the kiosk's health will say
+    return "queue_file_special" if problem is not None else None
 
 
 # -- the follower --------------------------------------------------------------------------
@@ -326,6 +447,7 @@ class QueueFollower:
     def succeeded(self, calls: list[Call], now: float, skipped: list[str] | None = None
                   ) -> list[Call]:
         """A good list arrived; returns the calls to announce now (oldest first)."""
+        calls = unique(calls)
         self._forget_calls_gone_from_the_list(calls, now)
         if self._down_since is not None:
             outage = now - self._down_since
@@ -337,7 +459,7 @@ class QueueFollower:
         self._last_logged = None
         self._last_success = now
         self._delay = self.poll_seconds
-        reasons = tuple(skipped or ())
+        reasons = tuple(clean_reason(reason) for reason in (skipped or ())[:20])
         if reasons and reasons != self._skipped:
             log.warning("queue: %d entries skipped: %s", len(reasons), "; ".join(reasons[:5]))
         self._skipped = reasons
@@ -355,7 +477,8 @@ class QueueFollower:
             return []
         for call in fresh:
             self._announced.append(_Announced(call, now + self.banner_seconds))
-            log.info("queue: ticket %s to window %s", call.ticket, call.window)
+        if fresh:  # how many, never which: a ticket with its time identifies a visitor
+            log.info("queue: %d new call(s) on the banner", len(fresh))
         self.announced_total += len(fresh)
         self._announced = [a for a in self._announced if a.until > now][-MAX_BANNER_CALLS * 4:]
         return fresh
@@ -394,6 +517,7 @@ class QueueFollower:
 
     def failed(self, error: str, now: float) -> None:
         """No answer, an error, or garbage: nothing on screen changes; ask again later."""
+        error = clean_reason(error)
         self._failures += 1
         if self._down_since is None:
             self._down_since = now

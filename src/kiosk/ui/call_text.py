@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from string import Formatter
 
-from PySide6.QtCore import QRect, QRectF
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from kiosk.core.queue import Call
 from kiosk.ui.widgets import TextSpot
 
 ARROWS = frozenset("→—–")
+# A word is one line, laid out left to right: kiosk.core.queue already removes the characters
+# that would break or reverse it; this holds for any text that reached a Word some other way.
+WORD_FLAGS = Qt.TextFlag.TextSingleLine | Qt.TextFlag.TextForceLeftToRight
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def draw(painter: QPainter, placed: list[Placed], colour: QColor,
     for item in placed:
         painter.setFont(item.word.font)
         painter.setPen(figure_colour if item.word.figure and figure_colour else colour)
-        painter.drawText(item.rect, 0, item.word.text)
+        painter.drawText(item.rect, WORD_FLAGS, item.word.text)
 
 
 def spots(placed: list[Placed], colour: QColor, figure_colour: QColor | None = None,

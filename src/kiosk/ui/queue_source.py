@@ -1,17 +1,24 @@
 """Reads the electronic queue's calls (an HTTP(S) endpoint or a file) without ever blocking
 the UI thread, and feeds them to kiosk.core.queue's follower.
 
-HTTP goes through Qt's own network stack (asynchronous, a transfer timeout, a size limit); a
-file is looked at in a worker thread and read only when its size or time changed. One question
-at a time: the next is asked only after the last one was answered, after the follower's delay
-(which backs off while the source fails).
+HTTP goes through Qt's own network stack (asynchronous, a size limit, and `timeout_seconds`
+as a deadline for the whole answer: Qt's transfer timeout only measures silence, and a server
+sending a byte a second held a request for 80 s against 3). Redirects are followed only to the
+same scheme, host and port: the kiosk talks to the server kiosk.yaml names and no other. A file
+is looked at in a worker thread, only if it is a regular file (never a FIFO, device, socket or
+symbolic link, which could block or lead anywhere), and read only when its size or time
+changed. One question at a time: the next is asked only after the last one was answered (or
+its deadline passed), after the follower's delay (which backs off while the source fails).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
+import stat
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +32,11 @@ from kiosk.core.queue import (
     MAX_PAYLOAD_BYTES,
     QueueFollower,
     QueueFormatError,
+    clean_reason,
+    file_kind,
     make_adapter,
     parse_calls,
+    queue_file_problem,
 )
 from kiosk.core.settings import QueueSettings
 from kiosk.ui.background import Background
@@ -34,6 +44,8 @@ from kiosk.ui.background import Background
 log = logging.getLogger(__name__)
 
 Stamp = tuple[int, int]  # size and modification time of the queue file
+MAX_REDIRECTS = 3
+DEADLINE_MARGIN_MS = 1000  # the source's own deadline, after the fetcher's: a backstop
 
 
 @dataclass(frozen=True)
@@ -70,13 +82,29 @@ class HttpFetcher(QObject):
 
     def fetch(self, done: Done) -> None:
         request = QNetworkRequest(self.url)
-        request.setTransferTimeout(self.timeout_ms)  # a stalled server is a failure, not a hang
+        request.setTransferTimeout(self.timeout_ms)  # a silent server: a failure, not a hang
         request.setAttribute(QNetworkRequest.Attribute.CacheLoadControlAttribute,
                              QNetworkRequest.CacheLoadControl.AlwaysNetwork)
+        # Same scheme, host and port only: a redirect elsewhere (another host, http from
+        # https) is refused, so a misconfigured or hostile queue server cannot send the kiosk
+        # to fetch from, or show the answer of, any machine on the centre's network. A path
+        # moved on the same server still works.
+        request.setAttribute(QNetworkRequest.Attribute.RedirectPolicyAttribute,
+                             QNetworkRequest.RedirectPolicy.SameOriginRedirectPolicy)
+        request.setMaximumRedirectsAllowed(MAX_REDIRECTS)
         request.setHeader(QNetworkRequest.KnownHeaders.UserAgentHeader, "kiosk-queue/1")
         reply = self.manager.get(request)
         self._reply = reply
         too_large = [False]
+        timed_out = [False]
+        # The whole answer within timeout_seconds, however the server dribbles it.
+        deadline = QTimer(reply)
+        deadline.setSingleShot(True)
+
+        def too_late() -> None:
+            if not reply.isFinished():
+                timed_out[0] = True
+                reply.abort()
 
         def progress(received: int, total: int) -> None:
             if max(received, total) > self.limit and not too_large[0]:
@@ -84,24 +112,37 @@ class HttpFetcher(QObject):
                 reply.abort()  # never buffer a runaway answer
 
         def finished() -> None:
+            deadline.stop()
             if self._reply is reply:
                 self._reply = None
             reply.deleteLater()
             if reply.property("cancelled"):
                 return
-            done(self._answer(reply, too_large[0]))
+            done(self._answer(reply, too_large[0], timed_out[0]))
 
+        deadline.timeout.connect(too_late)
         reply.downloadProgress.connect(progress)
         reply.finished.connect(finished)
+        deadline.start(self.timeout_ms)
 
-    def _answer(self, reply: QNetworkReply, too_large: bool) -> Answer:
+    def _answer(self, reply: QNetworkReply, too_large: bool, timed_out: bool = False
+                ) -> Answer:
         if too_large:
             return Failure(f"the answer is larger than {self.limit // 1024} KB")
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-        if reply.error() in (QNetworkReply.NetworkError.OperationCanceledError,
-                             QNetworkReply.NetworkError.TimeoutError):
+        error = reply.error()
+        if timed_out or error in (QNetworkReply.NetworkError.OperationCanceledError,
+                                  QNetworkReply.NetworkError.TimeoutError):
             return Failure(f"no answer within {self.timeout_ms / 1000:g} s")
-        if reply.error() != QNetworkReply.NetworkError.NoError:
+        if error == QNetworkReply.NetworkError.InsecureRedirectError:
+            target = reply.attribute(QNetworkRequest.Attribute.RedirectionTargetAttribute)
+            where = f" to {target.toDisplayString()}" if isinstance(target, QUrl) else ""
+            return Failure(f"redirected{where}, to another server: refused; put the address "
+                           "that answers in kiosk.yaml")
+        if error == QNetworkReply.NetworkError.TooManyRedirectsError:
+            return Failure(f"more than {MAX_REDIRECTS} redirects: put the address that "
+                           "answers in kiosk.yaml")
+        if error != QNetworkReply.NetworkError.NoError:
             if status:
                 return Failure(f"HTTP {status}")
             return Failure(reply.errorString())
@@ -119,22 +160,54 @@ class HttpFetcher(QObject):
             reply.abort()
 
 
-def look_at_file(path: Path, last: Stamp | None, limit: int) -> Answer:
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 64 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def look_at_file(path: Path, last: Stamp | None, limit: int, root: Path | None = None
+                 ) -> Answer:
     """In a worker: the file's bytes if it changed since `last` and was not being written
-    while we read it (its size and time the same before and after)."""
+    while we read it (its size and time the same before and after). Only a regular file is
+    opened, never in a way that can block (`queue_file_problem`); `root`: the content folder
+    a relative source must stay in."""
+    refused = ("the kiosk reads only a regular file: name the file the queue system writes "
+               "in kiosk.yaml")
     try:
-        before = os.stat(path)
-        stamp = (before.st_size, before.st_mtime_ns)
-        if stamp == last:
+        problem = queue_file_problem(path, root)
+        if problem is not None:
+            return Failure(clean_reason(f"the queue file {path} {problem}; {refused}"))
+        looked = os.lstat(path)
+        if (looked.st_size, looked.st_mtime_ns) == last:
             return Unchanged()
-        if before.st_size > limit:
-            return Failure(f"the file is larger than {limit // 1024} KB")
-        with open(path, "rb") as file:
-            data = file.read(limit + 1)
-        after = os.stat(path)
+        # Swapped for a FIFO or a link since the look: O_NONBLOCK opens a FIFO without
+        # waiting for a writer, O_NOFOLLOW refuses a link, and fstat tells what was opened.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+                     | os.O_NOCTTY)
+        try:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                return Failure(clean_reason(f"the queue file {path} is "
+                                            f"{file_kind(before.st_mode)}; {refused}"))
+            stamp = (before.st_size, before.st_mtime_ns)
+            if before.st_size > limit:
+                return Failure(f"the file is larger than {limit // 1024} KB")
+            data = _read_up_to(fd, limit + 1)
+            after = os.fstat(fd)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return Failure(f"the file {path} does not exist")
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Failure(clean_reason(f"the queue file {path} is a symbolic link; {refused}"))
         return Failure(f"the file {path} cannot be read: {exc.strerror or exc}")
     if (after.st_size, after.st_mtime_ns) != stamp or len(data) != before.st_size:
         return Payload(b"", None)  # being written: look again next time
@@ -142,22 +215,38 @@ def look_at_file(path: Path, last: Stamp | None, limit: int) -> Answer:
 
 
 class FileFetcher(QObject):
-    def __init__(self, path: Path, limit: int = MAX_PAYLOAD_BYTES,
+    def __init__(self, path: Path, limit: int = MAX_PAYLOAD_BYTES, root: Path | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.limit = limit
+        self.root = root  # the content folder, for a source given inside it
         self.last_good: Stamp | None = None  # the stamp of the last file that parsed
         self.worker = Background(self)
+        # Set while a look runs in the worker, cleared by the worker itself: a network folder
+        # that stopped answering holds one pool thread, never one more per poll.
+        self._looking = threading.Event()
 
     def fetch(self, done: Done) -> None:
-        path, last, limit = self.path, self.last_good, self.limit
+        path, last, limit, root = self.path, self.last_good, self.limit, self.root
+        looking = self._looking
+        if looking.is_set():
+            done(Failure(f"the last read of {path} has not returned (a network folder not "
+                         "answering?)"))
+            return
+
+        def look() -> Answer:
+            try:
+                return look_at_file(path, last, limit, root)
+            finally:
+                looking.clear()
 
         def deliver(result: Any) -> None:
             done(result if not isinstance(result, Exception)
                  else Failure(f"{type(result).__name__}: {result}"))
 
-        self.worker.run(lambda: look_at_file(path, last, limit), deliver)
+        looking.set()
+        self.worker.run(look, deliver)
 
     def cancel(self) -> None:
         self.worker.cancel()
@@ -182,7 +271,8 @@ class QueueSource(QObject):
         if settings.is_url:
             self.fetcher = HttpFetcher(settings.source, settings.timeout_seconds, parent=self)
         else:
-            self.fetcher = FileFetcher(settings.file_path(root), parent=self)
+            inside = None if settings.source.startswith("/") else root
+            self.fetcher = FileFetcher(settings.file_path(root), root=inside, parent=self)
         self._half_written: Stamp | None = None  # a file that did not parse once
         self.parser = Background(self)
         self._busy = False
@@ -190,6 +280,12 @@ class QueueSource(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._ask)
+        # No question stays open past its deadline, whatever the fetcher does (a file on a
+        # network folder that stopped answering): it is a failure, and health says so.
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.setInterval(round(settings.timeout_seconds * 1000) + DEADLINE_MARGIN_MS)
+        self.deadline.timeout.connect(self._too_late)
 
     def start(self) -> None:
         log.info("following the queue at %s (%s)", self.settings.source, self.settings.format)
@@ -197,6 +293,7 @@ class QueueSource(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self.deadline.stop()
         self.fetcher.cancel()
         self.parser.cancel()
         self._busy = False
@@ -210,7 +307,17 @@ class QueueSource(QObject):
         if self._busy:
             return
         self._busy = True
+        self.deadline.start()
         self.fetcher.fetch(self._answered)
+
+    def _too_late(self) -> None:
+        if not self._busy:
+            return
+        self.fetcher.cancel()
+        self.parser.cancel()
+        self.follower.failed(f"no answer within {self.settings.timeout_seconds:g} s",
+                             self.clock())
+        self._finish(0)
 
     def _answered(self, answer: Answer) -> None:
         now = self.clock()
@@ -248,6 +355,7 @@ class QueueSource(QObject):
         self._finish(len(self.follower.succeeded(calls, now, skipped)))
 
     def _finish(self, new: int) -> None:
+        self.deadline.stop()
         self._busy = False
         self.answers += 1
         self.updated.emit(new)
