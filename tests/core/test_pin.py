@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import stat
 import time
 from pathlib import Path
@@ -8,14 +9,18 @@ import pytest
 
 from kiosk.core.pin import (
     LOCK_SECONDS,
+    LOCK_STEPS,
+    MAX_TRIES,
     Lockout,
     Outcome,
+    PinCounts,
     PinFileError,
     PinStore,
     hash_pin,
     valid_pin,
     verify,
 )
+from kiosk.core.status import Status, render
 
 
 def test_the_pin_is_stored_only_as_a_salted_hash(tmp_path: Path) -> None:
@@ -133,3 +138,127 @@ def test_an_unwritable_state_dir_still_locks(tmp_path: Path) -> None:
     for _ in range(5):
         assert store.check("0000", 1000) is Outcome.WRONG
     assert store.check("1234", 1001) is Outcome.LOCKED
+
+
+# -- escalating locks, logging and counting, an unwritable state (issue 14) --------------------
+
+
+def lock_five_times(store: PinStore, now: float) -> None:
+    for _ in range(MAX_TRIES):
+        assert store.check("0000", now) is Outcome.WRONG
+
+
+def test_each_lock_in_a_row_is_longer_until_a_day() -> None:
+    lockout = Lockout()
+    now = 0.0
+    lengths = []
+    for _ in range(7):
+        for _ in range(MAX_TRIES):
+            lockout.failed(now)
+        lengths.append(lockout.seconds_left(now))
+        now = lockout.locked_until
+    assert lengths == [300, 900, 3600, 4 * 3600, 24 * 3600, 24 * 3600, 24 * 3600]
+    lockout.succeeded()  # the right PIN: a colleague's next slip is five minutes again
+    for _ in range(MAX_TRIES):
+        lockout.failed(now)
+    assert lockout.seconds_left(now) == 300
+
+
+def test_a_four_digit_pin_takes_years_to_guess() -> None:
+    # A guesser who tries the moment each lock ends, for ever.
+    lockout, now, tries = Lockout(), 0.0, 0
+    while tries < 5_000:  # half of the 10,000 four-digit PINs: the average guess
+        now += lockout.seconds_left(now)
+        lockout.failed(now)
+        tries += 1
+    assert now / (365 * 86400) > 2.5
+    assert LOCK_STEPS[-1] == 24 * 3600
+
+
+def test_a_clock_set_back_never_lengthens_an_escalated_lock() -> None:
+    lockout = Lockout(failures=0, locked_until=0.0, locks=2)
+    for _ in range(MAX_TRIES):
+        lockout.failed(10_000)
+    assert lockout.seconds_left(10_000) == 3600
+    assert lockout.seconds_left(10_000 - 5 * 86400) == 3600  # five days back: an hour still
+
+
+def test_an_escalated_lock_survives_a_restart(tmp_path: Path) -> None:
+    store = PinStore(tmp_path)
+    store.set_pin("1234")
+    now = 1000.0
+    for _ in range(3):  # 5 min, 15 min, then an hour
+        lock_five_times(store, now)
+        now += store.seconds_locked(now)
+    restarted = PinStore(tmp_path)
+    assert restarted.check("1234", now - 1) is Outcome.LOCKED  # the hour still runs
+    assert restarted.lockout.locks == 3
+    lock_five_times(restarted, now)
+    assert PinStore(tmp_path).seconds_locked(now) == 4 * 3600  # the fourth: four hours
+
+
+def test_an_unwritable_state_folder_neither_lifts_nor_shortens_the_lock(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "pin").write_text(hash_pin("1234"))
+    store = PinStore(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    store.tries_file = blocker / "pin-tries"  # every write fails
+    now = 1000.0
+    for _ in range(3):
+        lock_five_times(store, now)
+        assert store.check("1234", now + 1) is Outcome.LOCKED
+        now += store.seconds_locked(now)
+    lock_five_times(store, now)
+    assert store.seconds_locked(now) == 4 * 3600  # escalated in memory all along
+    assert store.counts(now) == PinCounts(successes=0, failures=20, locks=4,
+                                          locked_seconds=4 * 3600, locks_in_a_row=4)
+    assert "cannot record PIN tries" in caplog.text
+
+
+def test_a_damaged_or_vanished_tries_file_does_not_lift_a_running_lock(tmp_path: Path) -> None:
+    store = PinStore(tmp_path)
+    store.set_pin("1234")
+    lock_five_times(store, 1000)
+    (tmp_path / "pin-tries").write_text("garbage")
+    assert store.check("1234", 1001) is Outcome.LOCKED
+    (tmp_path / "pin-tries").unlink()
+    assert store.check("1234", 1002) is Outcome.LOCKED
+    assert store.seconds_locked(1002) == 298
+
+
+def test_tries_are_logged_and_counted_without_the_digits(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, "kiosk.core.pin")
+    store = PinStore(tmp_path)
+    store.set_pin("482913")
+    assert store.check("482913", 1000) is Outcome.OK
+    assert store.check("777555", 1000) is Outcome.WRONG
+    for _ in range(MAX_TRIES - 1):
+        assert store.check("0000", 1001) is Outcome.WRONG
+    assert store.check("482913", 1002) is Outcome.LOCKED
+    counts = store.counts(1002)
+    assert (counts.successes, counts.failures, counts.locks) == (1, 5, 1)
+    assert counts.locked_seconds == 299 and counts.locks_in_a_row == 1
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("staff PIN right" in m for m in messages)
+    assert sum("staff PIN wrong" in m for m in messages) == 5
+    assert any("locked for 5 min" in m for m in messages)
+    for secret in ("482913", "777555", "0000"):
+        assert secret not in caplog.text
+
+
+def test_the_status_file_counts_the_tries(tmp_path: Path) -> None:
+    store = PinStore(tmp_path)
+    store.set_pin("1234")
+    store.check("1234", 1000)
+    lock_five_times(store, 1000)
+    text = render(Status(version="1", uptime_seconds=1, content_release="r",
+                         content_fingerprint="f", content_errors=0, content_warnings=0,
+                         memory=None, last_touch_timestamp=None, restarts_total=0,
+                         crashes_total=0, safe_mode=False, pin=store.counts(1060)))
+    assert 'kiosk_pin_tries_total{result="right"} 1' in text
+    assert 'kiosk_pin_tries_total{result="wrong"} 5' in text
+    assert "kiosk_pin_locks_total 1" in text
+    assert "kiosk_pin_locked_seconds 240" in text
+    assert "kiosk_pin_locks_in_a_row 1" in text

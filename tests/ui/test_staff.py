@@ -358,3 +358,27 @@ def test_every_staff_button_is_big_enough(staff_window: KioskWindow, size: tuple
     staff_window.show_screen(staff_window.staff)
     assert all(min(b.width(), b.height()) >= smallest
                for b in staff_window.staff.buttons.values())
+
+
+def test_each_lock_in_a_row_is_longer_and_says_so(qtbot: QtBot, staff_window: KioskWindow,
+                                                  clock: FakeClock, wall: FakeWall,
+                                                  pins: PinStore) -> None:
+    corner_taps(qtbot, staff_window, clock)
+    pad = staff_window.pin_pad
+    said = []
+    for _ in range(4):
+        pad.render_view()
+        for _ in range(5):
+            enter(qtbot, staff_window, "0000")
+        said.append(pad.message.text())
+        assert not pad.keys["0"].isEnabled()
+        wall.advance(PinStore(pins.directory).seconds_locked(wall().timestamp()))
+    assert said == ["Слишком много неверных попыток. Подождите 5 мин.",
+                    "Слишком много неверных попыток. Подождите 15 мин.",
+                    "Слишком много неверных попыток. Подождите 60 мин.",
+                    "Слишком много неверных попыток. Подождите 4 ч или попросите "
+                    "администратора задать ПИН-код заново (kiosk set-pin)."]
+    pad.render_view()
+    enter(qtbot, staff_window, PIN)  # the right PIN after the last lock: in, and forgiven
+    assert shown(staff_window) is staff_window.staff
+    assert PinStore(pins.directory).lockout.locks == 0

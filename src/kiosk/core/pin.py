@@ -1,9 +1,14 @@
-"""The staff PIN: kept only as a salted scrypt hash, with a lockout after five wrong tries.
+"""The staff PIN: kept only as a salted scrypt hash, with a lock after five wrong tries that
+grows longer each time (5 min, 15 min, 1 h, 4 h, then 24 h) until the right PIN is entered.
 
 Files in the state directory (both written atomically, readable by the kiosk's user only):
 - `pin`: one line, `scrypt$N$r$p$salt$hash` (salt and hash in base64);
-- `pin-tries`: `failures locked_until` (wall-clock seconds since the epoch), so a restart does
-  not give a guesser five fresh tries.
+- `pin-tries`: `failures locked_until locks` (wall-clock seconds since the epoch; locks in a
+  row), so a restart gives a guesser neither fresh tries nor a shorter lock.
+
+The tries are counted in memory first: a state folder that cannot be written never lifts or
+shortens a lock (it would only be forgotten at a restart). Every try is logged, never the
+digits, and counted for the status file (`counts`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -32,7 +38,14 @@ SALT_BYTES = 16
 MIN_DIGITS = 4
 MAX_DIGITS = 8
 MAX_TRIES = 5
-LOCK_SECONDS = 300.0
+# The n-th lock in a row (no right PIN between them) lasts LOCK_STEPS[n-1]; every lock after
+# the last step lasts as long. A guesser gets 25 tries in the first 5 h 20 min, then 5 a day:
+# half of the 10,000 four-digit PINs take (5,000 - 25) / 5 = 995 days, 2.7 years; all of
+# them 5.5 years (docs/staff.md). A colleague who mistypes is locked 5 minutes; a forgotten
+# PIN is set again with `kiosk set-pin`, which also lifts the lock.
+LOCK_STEPS = (300.0, 900.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
+LOCK_SECONDS = LOCK_STEPS[0]  # the first lock
+MAX_LOCKS = 1_000_000  # a number read from the tries file is trusted up to this
 
 
 def valid_pin(pin: str) -> bool:
@@ -88,19 +101,31 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
+def lock_seconds(locks: int) -> float:
+    """How long the `locks`-th lock in a row lasts."""
+    return LOCK_STEPS[min(max(locks, 1), len(LOCK_STEPS)) - 1]
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 3600:g} h" if seconds >= 3600 else f"{seconds / 60:g} min"
+
+
 @dataclass
 class Lockout:
     """Wrong tries and the lock they lead to. Times are wall-clock seconds (they must mean
-    the same after a restart); a clock set back never makes a lock longer than five minutes."""
+    the same after a restart); a clock set back never makes a lock longer than it was set
+    for."""
 
-    failures: int = 0
+    failures: int = 0  # wrong tries since the last lock (or the right PIN)
     locked_until: float = 0.0
+    locks: int = 0  # locks in a row since the right PIN: the next lock is longer
 
     def seconds_left(self, now: float) -> float:
+        longest = lock_seconds(self.locks)
         left = self.locked_until - now
-        if left > LOCK_SECONDS:  # the clock went back: five minutes from now at most
-            self.locked_until = now + LOCK_SECONDS
-            left = LOCK_SECONDS
+        if left > longest:  # the clock went back: the lock's own length from now at most
+            self.locked_until = now + longest
+            left = longest
         return max(0.0, left)
 
     def failed(self, now: float) -> bool:
@@ -108,24 +133,44 @@ class Lockout:
         self.failures += 1
         if self.failures >= MAX_TRIES:
             self.failures = 0
-            self.locked_until = now + LOCK_SECONDS
+            self.locks = min(self.locks + 1, MAX_LOCKS)
+            self.locked_until = now + lock_seconds(self.locks)
             return True
         return False
 
     def succeeded(self) -> None:
         self.failures = 0
         self.locked_until = 0.0
+        self.locks = 0
 
     def dump(self) -> str:
-        return f"{self.failures} {self.locked_until:.0f}\n"
+        return f"{self.failures} {self.locked_until:.0f} {self.locks}\n"
 
     @classmethod
-    def parse(cls, text: str) -> Lockout:
+    def parse(cls, text: str) -> Lockout | None:
+        """The tries file's state; None when it is not one (damaged)."""
         try:
-            failures, until = text.split()
-            return cls(max(0, min(MAX_TRIES, int(failures))), float(until))
+            fields = text.split()
+            if len(fields) not in (2, 3):  # two: written before locks grew longer
+                return None
+            failures, until = int(fields[0]), float(fields[1])
+            locks = int(fields[2]) if len(fields) == 3 else 0
         except ValueError:
-            return cls()
+            return None
+        if not math.isfinite(until):
+            return None
+        return cls(max(0, min(MAX_TRIES, failures)), until, max(0, min(MAX_LOCKS, locks)))
+
+
+@dataclass(frozen=True)
+class PinCounts:
+    """For the status file: tries at the pad since the kiosk started, and the lock now."""
+
+    successes: int
+    failures: int
+    locks: int
+    locked_seconds: float
+    locks_in_a_row: int
 
 
 class Outcome(Enum):
@@ -141,7 +186,11 @@ class PinStore:
         self.pin_file = pin_file(directory)
         self.tries_file = directory / "pin-tries"
         self._tries_stamp: tuple[int, int] | None = None
-        self.lockout = self._read_lockout()
+        self.lockout = self._read_lockout() or Lockout()
+        # Since this process started (the status file's counters).
+        self.successes = 0
+        self.failures = 0
+        self.locks = 0
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -150,25 +199,29 @@ class PinStore:
             return None
         return info.st_mtime_ns, info.st_size
 
-    def _read_lockout(self) -> Lockout:
+    def _read_lockout(self) -> Lockout | None:
         self._tries_stamp = self._stamp()
         try:
             return Lockout.parse(self.tries_file.read_text(encoding="ascii"))
         except (OSError, UnicodeDecodeError):
-            return Lockout()
+            return None
 
     def _refresh(self) -> None:
         """`kiosk set-pin` run beside the kiosk clears the lock: notice its new tries file.
-        An unchanged (or unwritable) file keeps what is counted in memory."""
+        A file that is unchanged, gone, unreadable or damaged keeps what is counted in
+        memory: only a state that is really written replaces it."""
         if self._stamp() != self._tries_stamp:
-            self.lockout = self._read_lockout()
+            written = self._read_lockout()
+            if written is not None:
+                self.lockout = written
 
     def _save_lockout(self) -> None:
         try:
             write_private(self.tries_file, self.lockout.dump())
             self._tries_stamp = self._stamp()
-        except OSError as error:  # a read-only or full disk: the lock still holds until exit
-            log.warning("cannot record PIN tries in %s: %s", self.tries_file, error)
+        except OSError as error:  # a read-only or full disk: the lock holds in memory
+            log.warning("cannot record PIN tries in %s: %s; the lock holds until the kiosk "
+                        "restarts", self.tries_file, error)
 
     def stored(self) -> str | None:
         try:
@@ -191,12 +244,17 @@ class PinStore:
         self._refresh()
         return self.lockout.seconds_left(now)
 
+    def counts(self, now: float) -> PinCounts:
+        return PinCounts(self.successes, self.failures, self.locks,
+                         self.seconds_locked(now), self.lockout.locks)
+
     def check(self, pin: str, now: float) -> Outcome:
-        """One try at the pad, at wall-clock time `now`."""
+        """One try at the pad, at wall-clock time `now`. Logged without the digits."""
         stored = self.stored()
         if stored is None:
             return Outcome.NOT_SET
         if self.seconds_locked(now) > 0:
+            log.info("staff PIN try refused: the pad is locked")
             return Outcome.LOCKED
         try:
             right = valid_pin(pin) and verify(pin, stored)
@@ -205,13 +263,22 @@ class PinStore:
                       "`kiosk set-pin`", self.pin_file, error)
             return Outcome.NOT_SET
         if right:
-            if self.lockout.failures:
+            self.successes += 1
+            log.info("staff PIN right: the staff menu opens")
+            if self.lockout.failures or self.lockout.locks:
                 self.lockout.succeeded()
                 self._save_lockout()
             return Outcome.OK
+        self.failures += 1
         locked = self.lockout.failed(now)
+        if locked:
+            self.locks += 1
         self._save_lockout()
         if locked:
-            log.warning("staff PIN pad locked for %d minutes after %d wrong tries",
-                        LOCK_SECONDS // 60, MAX_TRIES)
+            locks = self.lockout.locks
+            log.warning("staff PIN wrong %d times in a row: the pad is locked for %s "
+                        "(lock %d in a row)", MAX_TRIES, _duration(lock_seconds(locks)), locks)
+        else:
+            log.warning("staff PIN wrong (%d of %d tries before the pad locks)",
+                        self.lockout.failures, MAX_TRIES)
         return Outcome.WRONG

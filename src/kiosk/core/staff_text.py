@@ -12,6 +12,12 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                   "Wrong PIN. Tries left: {tries}"),
     "pin_locked": ("Слишком много неверных попыток. Подождите {minutes} мин.",
                    "Too many wrong tries. Wait {minutes} min."),
+    "pin_locked_hours": (
+        "Слишком много неверных попыток. Подождите {hours} ч или попросите администратора "
+        "задать ПИН-код заново (kiosk set-pin).",
+        "Too many wrong tries. Wait {hours} h, or ask an administrator to set the PIN again "
+        "(kiosk set-pin).",
+    ),
     "pin_not_set": (
         "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Администратор задаёт его на "
         "компьютере киоска командой\nkiosk set-pin",

@@ -13,9 +13,13 @@ each family, label values escaped, no timestamps: the collector adds its own).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.core.files import write_atomic
 from kiosk.core.memory import ProcessMemory
+
+if TYPE_CHECKING:
+    from kiosk.core.pin import PinCounts
 
 __all__ = ["Status", "render", "short_hash", "write_atomic"]
 
@@ -35,6 +39,7 @@ class Status:
     safe_mode: bool
     log_write_errors_total: int = 0
     stats_write_errors_total: int = 0
+    pin: PinCounts | None = None  # the staff PIN pad's tries and lock (None: no PIN store)
     up: bool = True  # False in the last file a clean exit writes
 
 
@@ -97,6 +102,18 @@ def render(status: Status) -> str:
            [({}, status.log_write_errors_total)])
     family("kiosk_stats_write_errors_total", "counter",
            "Usage events that could not be counted.", [({}, status.stats_write_errors_total)])
+    pin = status.pin
+    if pin is not None:
+        family("kiosk_pin_tries_total", "counter", "Tries at the staff PIN pad since the kiosk "
+               "started, by result. Many wrong ones: someone is guessing.",
+               [({"result": "right"}, pin.successes), ({"result": "wrong"}, pin.failures)])
+        family("kiosk_pin_locks_total", "counter", "Times the staff PIN pad locked after five "
+               "wrong tries, since the kiosk started.", [({}, pin.locks)])
+        family("kiosk_pin_locked_seconds", "gauge", "Seconds the staff PIN pad stays locked; "
+               "0 when it is open.", [({}, round(pin.locked_seconds))])
+        family("kiosk_pin_locks_in_a_row", "gauge", "Locks since the right PIN was last "
+               "entered: each one is longer (5 min, 15 min, 1 h, 4 h, then 24 h).",
+               [({}, pin.locks_in_a_row)])
     return "\n".join(lines) + "\n"
 
 

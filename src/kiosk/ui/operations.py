@@ -131,6 +131,7 @@ class Operations(QObject):
             safe_mode=self.safe_mode,
             log_write_errors_total=self.logs.file_failures if self.logs else 0,
             stats_write_errors_total=self.stats.store.errors if self.stats else 0,
+            pin=pins.counts(self.wall()) if (pins := self.window.pin_pad.store) else None,
             up=up)
 
     def tick(self) -> None:

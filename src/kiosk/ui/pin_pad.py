@@ -1,8 +1,8 @@
 """The staff PIN pad: big digits, dots for what was typed, clear, back, cancel, enter.
 
 Touch only (keys never reach it). A wrong PIN shakes the dots and says so; after five wrong
-tries the pad is locked and says for how long. Like every screen it is wiped when the
-visitor session ends.
+tries the pad is locked, longer each time (kiosk.core.pin), and says for how long. Like every
+screen it is wiped when the visitor session ends.
 """
 
 from __future__ import annotations
@@ -213,6 +213,8 @@ class PinPadScreen(Screen):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.lock_timer.stop()
+        self.dots.shake.stop()  # nothing moves on a screen nobody sees
+        self.dots.offset = 0.0
 
     def render_view(self) -> None:
         lang = self.lang
@@ -226,6 +228,9 @@ class PinPadScreen(Screen):
         colour = th.INK_SOFT
         if not_set:
             text = st("pin_not_set", lang)
+        elif locked > 90 * 60:  # «1440 мин.» reads worse than «24 ч»
+            text = st("pin_locked_hours", lang, hours=math.ceil(locked / 3600))
+            colour = ALERT
         elif locked:
             text = st("pin_locked", lang, minutes=max(1, math.ceil(locked / 60)))
             colour = ALERT
