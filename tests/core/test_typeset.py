@@ -248,9 +248,16 @@ def test_hostile_input_of_100_kb_comes_out_right() -> None:
     the timing is in the commit message; a regression shows as a test that does not end."""
     for hostile in ("\n" * 100_000, "=x\n" * 33_000, "=x" * 50_000, "](" * 50_000,
                     "][" * 50_000, "<a" * 50_000, "` `` ``` " * 11_000, "\\" * 100_000,
-                    "&amp" * 25_000, "*" * 100_000, '"' * 100_000, "- " * 50_000,
-                    "> " * 50_000, "п" * 100_000, " \n" * 50_000, "```\n" * 25_000):
+                    "&amp" * 25_000, "*" * 100_000, '"' * 100_000,
+                    "п" * 100_000, " \n" * 50_000, "```\n" * 25_000):
         assert typeset_markdown(hostile, "ru") == hostile, hostile[:10]
+    assert typeset_markdown("- " * 50_000, "ru") == "- " * 50_000  # a rule, not lists
+    # Nested deeper than 8 (Qt's reader slows down more than linearly): from the ninth
+    # marker on it is text.
+    for marker, escaped in (("- ", "\\- "), ("> ", "\\> "), ("1. ", "1\\. ")):
+        deep = typeset_markdown(marker * 50_000 + "x", "ru")
+        assert plain(deep).startswith(marker * 8 + escaped), marker
+        assert deep.count("\\") == 1 and deep.endswith("x"), marker
     unclosed = "[а " * 33_000 + "\n\n[a]: b"
     assert plain(typeset_markdown(unclosed, "ru")) == unclosed
     ties = typeset_markdown("а " * 50_000, "ru")

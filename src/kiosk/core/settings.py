@@ -142,6 +142,8 @@ def as_number(value: Any) -> float | None:
 
 def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
     """The nearest known name to a mistyped one, or '' when nothing is close."""
+    if len(key) > 64:  # no typo of a known name; and the cache below would keep it
+        return ""
     return _nearest(key, tuple(known))
 
 

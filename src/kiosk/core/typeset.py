@@ -57,6 +57,10 @@ MAX_UNIT = 30  # ties never build an unbreakable run longer than this (a chain o
 WIDOW_WORD = 10  # a last word up to this long is tied to the word before it...
 WIDOW_UNIT = 24  # ...unless the two together would be longer than this
 MIN_HYPHENATED = 10  # letters; shorter words wrap whole
+# List items in one body: Qt's Markdown reader takes time quadratic in the items of a list
+# (6,400 one-word items, 25 KB, take 1 s on the UI thread; 12,800 take 8 s). Later items are
+# shown as lines of text, as is anything nested deeper than _MAX_NESTING.
+MAX_LIST_ITEMS = 300
 HYPHEN_MIN = 3  # letters kept on either side of a soft hyphen
 _MAX_WORD = 64  # longer "words" are not words (and pyphen is O(length × pattern length))
 _MAX_NESTING = 8  # quote and list levels read before a line's text (bounds the work per line)
@@ -137,30 +141,34 @@ def _leading_width(line: str) -> int:
     return width
 
 
-def _container_prefix(line: str) -> tuple[int, bool]:
-    """Length of the indentation, block-quote and list markers before a line's text, and
-    whether a list item starts on it; -1 for a line nested deeper than anyone writes."""
-    i, n, item = 0, len(line), False
-    for _ in range(_MAX_NESTING + 1):
+def _container_prefix(line: str) -> tuple[int, int, int]:
+    """Where a line's text starts, after its indentation, block-quote and list markers (-1 for
+    a line nested deeper than _MAX_NESTING); where a backslash would turn its first list
+    marker into text (-1 when no list item starts on it); and where one would stop the
+    nesting at _MAX_NESTING (-1 when it is not that deep)."""
+    i, n, marker, depth = 0, len(line), -1, 0
+    while True:
         j = i
         while j < n and line[j] in " \t":
             j += 1
         if j < n and line[j] == ">":
-            i = j + 1
-            continue
-        if j < n and line[j] in "-*_" and _is_thematic_break(line[j:]):
-            return j, item
-        if j < n and line[j] in "-+*" and (j + 1 == n or line[j + 1] in " \t"):
-            i, item = j + 1, True
-            continue
-        k = j
-        while k < n and k - j < 9 and line[k].isdigit():
-            k += 1
-        if j < k < n and line[k] in ".)" and (k + 1 == n or line[k + 1] in " \t"):
-            i, item = k + 1, True
-            continue
-        return j, item
-    return -1, item
+            at, i, item = j, j + 1, False
+        elif j < n and line[j] in "-*_" and _is_thematic_break(line[j:]):
+            return j, marker, -1
+        elif j < n and line[j] in "-+*" and (j + 1 == n or line[j + 1] in " \t"):
+            at, i, item = j, j + 1, True
+        else:
+            k = j
+            while k < n and k - j < 9 and line[k].isdigit():
+                k += 1
+            if not (j < k < n and line[k] in ".)" and (k + 1 == n or line[k + 1] in " \t")):
+                return j, marker, -1
+            at, i, item = k, k + 1, True
+        if depth == _MAX_NESTING:
+            return -1, marker, at
+        depth += 1
+        if item and marker < 0:
+            marker = at
 
 
 def _is_thematic_break(text: str) -> bool:
@@ -207,6 +215,7 @@ def _typeset_markdown(markdown: str, lang: Language, hyphenate: bool) -> str:
     ends: list[str] = []
     fence: tuple[str, int] | None = None
     in_list = after_blank = False
+    items = 0
     labels = "]:" in markdown  # it may define link labels: [text] is then left as typed
 
     def flush() -> None:
@@ -239,7 +248,17 @@ def _typeset_markdown(markdown: str, lang: Language, hyphenate: bool) -> str:
                 out.append(raw)
                 after_blank = True
                 continue
-        start, item = _container_prefix(line)
+        start, marker, too_deep = _container_prefix(line)
+        if fence is None and (too_deep >= 0 or marker >= 0):
+            items += marker >= 0
+            # Qt's reader takes time quadratic in the items of a list, and more than linear in
+            # nesting: beyond these limits, markers are escaped and shown as text.
+            escape = too_deep if too_deep >= 0 else marker if items > MAX_LIST_ITEMS else -1
+            if escape >= 0:
+                line = line[:escape] + "\\" + line[escape:]
+                raw = line + end
+                start, marker, too_deep = _container_prefix(line)
+        item = marker >= 0
         if start < 0:
             flush()
             out.append(raw)

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-import re
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kiosk.core.problems import ProblemLog
+
+# Every text file of the content (stories, pages, kiosk.yaml, side files) is at most this big.
+# The longest real story is about 2 KB: 256 KB is over a hundred times that (some 20,000
+# Russian words, far past the text_too_long warning), and bounds what one file can cost the
+# parsers (bench/adversarial.py times each of them on hostile input up to this size).
+MAX_TEXT_BYTES = 256 * 1024
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a device, a socket or a folder where a text file was expected."""
+
+
+def read_at_most(path: Path | str, most: int = MAX_TEXT_BYTES) -> tuple[bytes, int]:
+    """Up to `most` + 1 bytes of a regular file (more means it is too big: the rest is never
+    read), and the file's size. Opened without blocking: a FIFO is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(str(path))
+        chunks: list[bytes] = []
+        left = most + 1
+        while left > 0 and (chunk := os.read(fd, left)):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), info.st_size
+    finally:
+        os.close(fd)
 
 
 class LineDict(dict[str, Any]):
@@ -63,21 +93,85 @@ def _timestamp_as_text(loader: _LineLoader, node: yaml.Node) -> str:
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
-    """Parse YAML; on a syntax error log it with its line and return None."""
+# Content never needs more: kiosk.yaml's deepest value is queue → source (two mappings),
+# colouring.yaml's a list of mappings. Deeper nesting is a mistake or an attack (PyYAML's
+# constructors recurse: about 330 levels raise RecursionError; libyaml stops at 1000).
+MAX_DEPTH = 20
+
+
+class _Refused(Exception):
+    """A YAML text the kiosk does not read: `code` (a problem code) at a 0-based `line`."""
+
+    def __init__(self, code: str, line: int, **args: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.line = line
+        self.args_ = args
+
+
+def _first_anchor_or_alias(text: str) -> int | None:
+    """The 0-based line of the first anchor (&name) or alias (*name), from libyaml's events:
+    found before anything is composed or expanded. None if there is none, or if the text is
+    broken before one (the composer then reports that)."""
     try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                return int(event.start_mark.line) if event.start_mark is not None else 0
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Depth and sharing of the composed nodes, before anything is built from them: one pass
+    (a node met twice is an alias, and is not entered again, so this is linear even for a
+    document of aliases to aliases)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, yaml.CollectionNode):
+            continue
+        if id(node) in seen:
+            raise _Refused("yaml_alias", node.start_mark.line)
+        seen.add(id(node))
+        if depth >= MAX_DEPTH:
+            raise _Refused("yaml_too_deep", node.start_mark.line, most=str(MAX_DEPTH))
+        for item in node.value:
+            if isinstance(item, tuple):  # a mapping's (key, value)
+                stack.append((item[0], depth + 1))
+                stack.append((item[1], depth + 1))
+            else:
+                stack.append((item, depth + 1))
+
+
+def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
+    """Parse YAML; on a syntax error log it with its line and return None. Anchors and aliases
+    (a few hundred bytes of them expand to gigabytes) and nesting deeper than MAX_DEPTH are
+    refused before anything is built."""
+    try:
+        # Both need one of these characters: most files skip the extra pass.
+        if "&" in text or "*" in text:
+            line = _first_anchor_or_alias(text)
+            if line is not None:
+                raise _Refused("yaml_alias", line)
         loader = _LineLoader(text)
         loader.line_offset = line_offset
         try:
-            data = loader.get_single_data()
+            node = loader.get_single_node()
+            if node is not None:
+                _check_nodes(node)
+            data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as refused:
+        log.error(refused.code, refused.line + 1 + line_offset, **refused.args_)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         detail = " ".join(filter(None, [exc.context, exc.problem]))
-        lines = text.splitlines()
-        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        if mark is not None and "\t" in _line_at(text, mark.line):
             detail = f"found character '\\t' {detail}"  # libyaml does not name the tab
         log.error("yaml_syntax", line, detail=detail or "?")
         return None
@@ -86,6 +180,17 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
         return None
     _report_duplicates(data, log)
     return data
+
+
+def _line_at(text: str, index: int) -> str:
+    """Line `index` (0-based) of `text`, without splitting all of it."""
+    start = 0
+    for _ in range(index):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end]
 
 
 def _report_duplicates(data: Any, log: ProblemLog) -> None:
@@ -99,26 +204,46 @@ def _report_duplicates(data: Any, log: ProblemLog) -> None:
             _report_duplicates(value, log)
 
 
-_FENCE = re.compile(r"^---\s*$")
-ENGLISH_SEPARATOR = re.compile(r"^\s*=+\s*english\s*=+\s*$", re.IGNORECASE | re.MULTILINE)
-
-
 @dataclass(frozen=True)
 class MarkdownFile:
     fields: LineDict
     body_ru: str
     body_en: str
     body_line: int  # the line on which the Russian text starts
+    # The lines of the first words of each text (blank lines before them are stripped), so
+    # a problem inside a text is told at its own line; 0: no such text.
+    ru_line: int = 0
+    en_line: int = 0
+
+
+# Lines are recognised by plain string tests, not regular expressions: a pattern scanned with
+# MULTILINE over the body (`^\s*=+\s*english…`, whose \s also crosses lines) went back over
+# every blank line from each of them, so 40 KB of blank lines took 19 s.
+
+
+def _is_fence(line: str) -> bool:
+    """`---`, perhaps with spaces after it."""
+    return line.startswith("---") and not line[3:].strip()
+
+
+def is_english_separator(line: str) -> bool:
+    """`=== English ===`: one or more «=» on each side, any case, spaces anywhere between."""
+    if "=" not in line:
+        return False
+    text = line.strip()
+    if len(text) < 2 or text[0] != "=" or text[-1] != "=":
+        return False
+    return text.strip("=").strip().lower() == "english"
 
 
 def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     """Split `---` front matter from the Markdown body, and the body into Russian and English."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
-    if not lines or not _FENCE.match(lines[0]):
+    if not lines or not _is_fence(lines[0]):
         log.error("no_front_matter", 1)
         return None
-    closing = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    closing = next((i for i in range(1, len(lines)) if _is_fence(lines[i])), None)
     if closing is None:
         log.error("unclosed_front_matter", len(lines))
         return None
@@ -129,8 +254,10 @@ def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     if not isinstance(fields, LineDict):
         log.error("not_a_mapping", 2, found=type(fields).__name__)
         return None
-    body = "\n".join(lines[closing + 1 :])
-    parts = ENGLISH_SEPARATOR.split(body, maxsplit=1)
-    body_ru = parts[0].strip()
-    body_en = parts[1].strip() if len(parts) > 1 else ""
-    return MarkdownFile(fields, body_ru, body_en, closing + 2)
+    separator = next((i for i in range(closing + 1, len(lines))
+                      if is_english_separator(lines[i])), len(lines))
+    body_ru = "\n".join(lines[closing + 1 : separator]).strip()
+    body_en = "\n".join(lines[separator + 1 :]).strip()
+    ru_line = next((i + 1 for i in range(closing + 1, separator) if lines[i].strip()), 0)
+    en_line = next((i + 1 for i in range(separator + 1, len(lines)) if lines[i].strip()), 0)
+    return MarkdownFile(fields, body_ru, body_en, closing + 2, ru_line, en_line)
