@@ -5,12 +5,14 @@ journalctl.
 Files: `kiosk.log` and at most BACKUPS older ones of MAX_BYTES each (10 MB in all by default).
 A full disk or an unwritable folder stops the file logging, never the kiosk: the file handler
 swallows its own errors, counts them, says so once on stderr, and tries again on the next
-message (so logging resumes by itself when space comes back).
+message (so logging resumes by itself when space comes back). Each record is cut to 4 KB of
+message and 8 KB of traceback, whoever logs it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import sys
@@ -19,11 +21,52 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.core import recent_log
+from kiosk.core.paths import private_dir, private_file
 from kiosk.core.recent_log import RecentLog
 
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 4  # kiosk.log + kiosk.log.1 … .4: five files, 10 MB at most
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Each record is cut to this, whatever a caller logs (once a 52 MB YAML error message went into
+# one line, past the file cap): its message, and its traceback (head and tail kept: the
+# exception is at the end).
+MAX_MESSAGE_CHARS = 4096
+MAX_TRACE_CHARS = 8192
+
+
+def _cut(text: str, most: int, keep_tail: bool = False) -> str:
+    if len(text) <= most:
+        return text
+    note = f" … [{len(text) - most} characters cut] … "
+    if not keep_tail:
+        return text[:most] + note.rstrip(" …")
+    half = most // 2
+    return text[:half] + note + text[-half:]
+
+
+class CapRecords(logging.Filter):
+    """Cuts a record's message and traceback in place, so every handler after the first sees
+    the short one (the record is shared)."""
+
+    _traces = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging reports it in the handler as usual
+            return True
+        if len(message) > MAX_MESSAGE_CHARS:
+            record.msg, record.args = _cut(message, MAX_MESSAGE_CHARS), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._traces.formatException(record.exc_info)
+        if record.exc_text and len(record.exc_text) > MAX_TRACE_CHARS:
+            record.exc_text = _cut(record.exc_text, MAX_TRACE_CHARS, keep_tail=True)
+        if record.stack_info and len(record.stack_info) > MAX_TRACE_CHARS:
+            record.stack_info = _cut(record.stack_info, MAX_TRACE_CHARS, keep_tail=True)
+        return True
+
+
+CAP_RECORDS = CapRecords()
 
 
 class SafeRotatingFileHandler(logging.FileHandler):
@@ -42,6 +85,12 @@ class SafeRotatingFileHandler(logging.FileHandler):
         self.failing = False
         self._complaints = complaints
         self._error_in_emit = False
+        self.addFilter(CAP_RECORDS)
+
+    def _open(self) -> io.TextIOWrapper:
+        # 0600 whatever the umask: the log names the problems and what staff did.
+        private_file(Path(self.baseFilename))
+        return super()._open()
 
     def _should_rotate(self, record: logging.LogRecord) -> bool:
         if self.stream is None:
@@ -135,7 +184,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO,
     file_handler: SafeRotatingFileHandler | None = None
     if log_dir is not None:
         try:
-            log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(log_dir)
         except OSError as exc:
             print(f"kiosk: log folder {log_dir} cannot be created ({exc}); logging to stderr "
                   "only", file=stderr if stderr is not None else sys.stderr, flush=True)
@@ -145,6 +194,8 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO,
             file_handler.setFormatter(formatter)
             handlers.append(file_handler)
     for handler in handlers:
+        handler.addFilter(CAP_RECORDS)
         root.addHandler(handler)
     recent = recent_log.install(root)
+    recent.addFilter(CAP_RECORDS)  # it keeps 20 records' first lines in memory
     return Logging(file_handler, recent, [*handlers, recent])
