@@ -5,12 +5,17 @@ One folder, so backing up, inspecting or wiping a kiosk's state is one path. Res
 `--state-dir`, then `$KIOSK_STATE_DIR`, then `$XDG_STATE_HOME/kiosk`, then
 `~/.local/state/kiosk` (the XDG default, which is what systemd's `StateDirectory=` would give a
 user unit too).
+
+What the kiosk writes is private to its user (folders 0700, files 0600), whoever made the
+folder first: logs name tickets and problems, statistics say when the centre is busy, and the
+PIN's hash is there. A folder or file of ours that others can read is made private again.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,11 +49,52 @@ def ensure_state_dir(path: Path) -> bool:
     """Create the folder (private to the kiosk user). False, logged, when it cannot be made:
     the kiosk then runs without statistics, file logs and markers, but it runs."""
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(path)
         return path.is_dir()
     except OSError as exc:
         log.error("state folder %s cannot be created: %s", path, exc)
         return False
+
+
+def private_dir(path: Path) -> None:
+    """Make the folder `path` (and its parents) if missing, and private (0700) either way: an
+    installer, systemd or an earlier version may have made it readable by all. Raises
+    OSError if it cannot be made."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_private(path)
+
+
+def private_file(path: Path) -> None:
+    """Make the file `path` if missing (empty), and private (0600) either way: SQLite and
+    logging create files readable by all under the usual umask. Raises OSError."""
+    # Not following a link, and never waiting on a FIFO put in its place.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                 0o600)
+    os.close(fd)
+    _make_private(path)
+
+
+def private_database(path: Path) -> None:
+    """`private_file` for an SQLite file, and its -wal and -shm files if an earlier version
+    left them readable (SQLite makes new ones with the mode of the database)."""
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if os.path.isfile(extra):
+            _make_private(extra)
+
+
+def _make_private(path: Path) -> None:
+    """Take group and other permissions away from `path` if it is ours; if it is not, say so
+    (the kiosk can do nothing about it, the administrator can)."""
+    info = os.stat(path)
+    if not stat.S_IMODE(info.st_mode) & 0o077:
+        return
+    if info.st_uid != os.geteuid():
+        log.warning("%s can be read by other users and is not the kiosk's to change: "
+                    "chmod go-rwx it", path)
+        return
+    os.chmod(path, stat.S_IMODE(info.st_mode) & 0o700)
 
 
 def stats_db(state: Path) -> Path:

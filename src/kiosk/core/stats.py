@@ -30,6 +30,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.core.paths import private_database
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -99,6 +101,7 @@ class StatsStore:
     def _open(self) -> sqlite3.Connection:
         import sqlite3  # here: the kiosk's start-up never waits for it
 
+        private_database(self.path)  # 0600: when the centre is busy is nobody else's business
         db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                              check_same_thread=False)
         try:
