@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
+import stat
 from pathlib import Path
 
+import pytest
+
+from kiosk.core import safemode
 from kiosk.core.reload import fingerprint
 from kiosk.core.safemode import CrashGuard
 from kiosk.core.status import short_hash
+from tests.core.test_symlinks import fifo_watch
 from tests.helpers import copy_bundled
 
 
@@ -136,3 +143,85 @@ def test_a_swap_interrupted_by_a_crash_is_repaired(tmp_path: Path) -> None:
     again.start(0.0)
     assert again.snapshot() == tmp_path / "state" / "last-good"
     assert (tmp_path / "state" / "last-good" / "kiosk.yaml").exists()
+
+
+# -- the copy: the folder's own files only, and bounded ---------------------------------------
+
+
+def _files_in(folder: Path) -> dict[str, int]:
+    return {str(path.relative_to(folder)): path.lstat().st_size
+            for path in folder.rglob("*") if path.is_file() or path.is_symlink()}
+
+
+def test_the_copy_follows_no_link_and_opens_no_fifo(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safemode, "MAX_SNAPSHOT_BYTES", 2 << 20)
+    setup(tmp_path)
+    content = copy_bundled(tmp_path)
+    own = _files_in(content)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_bytes(b"x" * (3 << 20))  # over the cap on its own
+    (content / "images" / "big").symlink_to(outside)  # a «30-byte» folder
+    (content / "stories" / "big.md").symlink_to(outside / "big.bin")
+    (content / "loop").symlink_to(".")  # copied 40 levels deep before
+    os.mkfifo(content / "stories" / "pipe.md")
+    g = guard(tmp_path)
+    g.start(0.0)
+    with fifo_watch(content / "stories" / "pipe.md") as opened:
+        assert g.save_snapshot(content, short_hash(fingerprint(content)), 0.0)
+    assert opened == []
+    copy = tmp_path / "state" / "last-good"
+    assert _files_in(copy) == own  # the same files, byte for byte in size; no link, no FIFO
+    assert (copy / "kiosk.yaml").read_bytes() == (content / "kiosk.yaml").read_bytes()
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in [copy, *copy.rglob("*")]
+             if p.is_dir()}
+    assert modes == {0o700}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in copy.rglob("*") if p.is_file()} == {0o600}
+
+
+def test_a_folder_over_the_cap_is_given_up_once_not_every_tick(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(safemode, "MAX_SNAPSHOT_BYTES", 200 * 1024)  # the bundled is bigger
+    setup(tmp_path)
+    content = copy_bundled(tmp_path)
+    g = guard(tmp_path)
+    g.start(0.0)
+    expected = short_hash(fingerprint(content))
+    with caplog.at_level(logging.WARNING, "kiosk.core.safemode"):
+        for _ in range(5):  # five status ticks, 30 s apart
+            assert not g.save_snapshot(content, expected, 0.0)
+    assert len(caplog.records) == 1
+    assert "no safe-mode copy of it is kept" in caplog.records[0].getMessage()
+    assert g.snapshot() is None
+    assert not (tmp_path / "state" / "last-good.new").exists()  # nothing half-copied left
+    # New content is worth a new try.
+    (content / "stories" / "umbrella.md").unlink()
+    with caplog.at_level(logging.WARNING, "kiosk.core.safemode"):
+        assert not g.save_snapshot(content, short_hash(fingerprint(content)), 0.0)
+    assert len(caplog.records) == 2
+
+
+def test_a_copy_that_failed_is_tried_again_after_a_growing_pause(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    setup(tmp_path)
+    content = copy_bundled(tmp_path)
+    now = [0.0]
+    g = CrashGuard(tmp_path / "state" / "starts.json", tmp_path / "state" / "last-good",
+                   clock=lambda: now[0])
+    g.start(0.0)
+    expected = short_hash(fingerprint(content))
+    obstacle = tmp_path / "state" / "last-good.new"
+    obstacle.write_text("a file where the copy is made: every copy fails")
+    tried_at = []
+    for tick in range(0, 400, 30):  # the status timer asks every 30 s
+        now[0] = float(tick)
+        with caplog.at_level(logging.ERROR, "kiosk.core.safemode"):
+            before = len(caplog.records)
+            assert not g.save_snapshot(content, expected, 0.0)
+            if len(caplog.records) > before:
+                tried_at.append(tick)
+    assert tried_at == [0, 60, 180]  # then 60 s, then 120 s, then 240 s later (at 420)
+    obstacle.unlink()
+    now[0] = 420.0
+    assert g.save_snapshot(content, expected, 0.0)
