@@ -3,12 +3,16 @@ what the files say now."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
 
-from kiosk.core.index import ContentIndex, StoredText
+from kiosk.core.index import ContentIndex, StoredText, default_index_path
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.reload import keep_last_good
@@ -126,3 +130,170 @@ def test_reading_in_worker_processes_gives_the_same_content(
     there = load_content(root, workers=2)
     assert _shown(there) == _shown(here)
     assert [p.format("ru") for p in there.problems] == [p.format("ru") for p in here.problems]
+
+
+# -- bounded: one index per content path, one row per text, old files deleted -----------------
+
+
+def _rows(index_path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(index_path)) as db:
+        return int(db.execute("SELECT count(*) FROM bodies").fetchone()[0])
+
+
+def _publish(link: Path, number: int) -> None:
+    """What deploy/publish-content.sh does: a new release made of hard links to the current
+    one (rsync --link-dest: unchanged files are the same inodes, whose change times move),
+    the link flipped in one step, releases beyond the newest two deleted."""
+    current = link.resolve()
+    new = current.parent / str(number)
+    for folder, _, files in os.walk(current):
+        target = new / Path(folder).relative_to(current)
+        target.mkdir(parents=True)
+        for name in files:
+            os.link(Path(folder, name), target / name)
+    flipped = link.with_name("content.new")
+    flipped.symlink_to(new)
+    os.replace(flipped, link)
+    for old in sorted(current.parent.iterdir(), key=lambda p: int(p.name))[:-2]:
+        shutil.rmtree(old)
+
+
+def test_publishes_keep_one_index_and_one_row_per_text(tmp_path: Path) -> None:
+    _folder(tmp_path)  # 13 stories with a text, one broken
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    (tmp_path / "c").rename(releases / "1")
+    link = tmp_path / "content"
+    link.symlink_to(releases / "1")
+    cache_dir = tmp_path / "cache"
+    index = ContentIndex.open(default_index_path(link, {"KIOSK_CACHE_DIR": str(cache_dir)}))
+    assert index is not None
+    cache = ParseCache(index=index)
+    shown = load_content(link, cache=cache)
+    texts = len(shown.stories)
+    assert _rows(index.path) == texts == 13
+    for number in range(2, 7):  # five publishes while the kiosk runs
+        _publish(link, number)
+        shown = keep_last_good(shown, load_content(link, cache=cache))
+        assert len(shown.stories) == 13
+    assert _rows(index.path) == texts  # was 22 → 132 for 22 texts
+    # A restart after the publishes uses the same index, and makes no other.
+    again = _restart(link, default_index_path(link, {"KIOSK_CACHE_DIR": str(cache_dir)}))
+    assert _shown(again) == _shown(shown)
+    assert [p.name for p in cache_dir.glob("*.sqlite")] == [index.path.name]
+    assert _rows(index.path) == texts
+
+
+def test_texts_nothing_shows_any_more_are_deleted_while_the_kiosk_runs(tmp_path: Path) -> None:
+    root = _folder(tmp_path)
+    index = ContentIndex.open(tmp_path / "index.sqlite")
+    assert index is not None
+    cache = ParseCache(index=index)
+    shown = load_content(root, cache=cache)
+    target = root / "stories" / "s3.md"
+    for edit in range(3):  # three edits, each read while the kiosk runs
+        target.write_text(story("История 3", f"Правка {edit}."), encoding="utf-8")
+        shown = keep_last_good(shown, load_content(root, cache=cache))
+    # s1 breaks: its last good text stays on screen, so its row must stay too.
+    (root / "stories" / "s1.md").write_text("---\ntitle: [\n---\nполовина", encoding="utf-8")
+    shown = keep_last_good(shown, load_content(root, cache=cache))
+    shown = keep_last_good(shown, load_content(root, cache=cache))  # the next look tidies
+    assert _rows(index.path) == 13  # 12 texts in files and the one kept on screen
+    kept = next(s for s in shown.stories if s.id == "s1")
+    assert kept.body.ru == "Текст 1."
+    assert next(s for s in shown.stories if s.id == "s3").body.ru == "Правка 2."
+    del shown, kept
+    load_content(root, cache=cache)
+    assert _rows(index.path) == 12  # s1's old text went with the content that showed it
+
+
+def test_the_same_text_in_two_files_is_kept_once(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story("А", "Один текст."),
+                                                 "b.md": story("Б", "Один текст.")})
+    content = _restart(root, tmp_path / "index.sqlite")
+    assert [s.body.ru for s in content.stories] == ["Один текст.", "Один текст."]
+    assert _rows(tmp_path / "index.sqlite") == 1
+
+
+def _index_for(root: Path, cache_dir: Path) -> ContentIndex:
+    index = ContentIndex.open(default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)}), root)
+    assert index is not None
+    load_content(root, cache=ParseCache(index=index))
+    return index
+
+
+def test_index_files_of_folders_that_are_gone_are_deleted(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    gone, in_use, kept = (make_folder(tmp_path / name, stories={"a.md": story()})
+                          for name in ("gone", "in-use", "kept"))
+    _index_for(gone, cache_dir).close()
+    running = _index_for(in_use, cache_dir)  # another kiosk still has it open
+    _index_for(kept, cache_dir).close()
+    # One index per release folder, from before: of an older format.
+    with contextlib.closing(sqlite3.connect(cache_dir / "index-0123456789abcdef.sqlite")) as db:
+        db.executescript("CREATE TABLE bodies (id INTEGER PRIMARY KEY, ru TEXT, en TEXT);")
+    shutil.rmtree(gone)
+    shutil.rmtree(in_use)
+    newest = _index_for(make_folder(tmp_path / "new", stories={"a.md": story()}), cache_dir)
+    names = {default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)}).name
+             for root in (in_use, kept, tmp_path / "new")}
+    assert {p.name for p in cache_dir.glob("index-*.sqlite")} == names
+    assert not list(cache_dir.glob("index-0123456789abcdef*"))
+    assert running.body(1).ru == "Текст истории."  # still usable by the kiosk that has it
+    running.close()
+    newest.close()
+    _index_for(kept, cache_dir).close()
+    assert {p.name for p in cache_dir.glob("index-*.sqlite")} == names - {
+        default_index_path(in_use, {"KIOSK_CACHE_DIR": str(cache_dir)}).name}
+
+
+def test_at_most_max_indexes_are_kept_the_least_recently_used_go(tmp_path: Path) -> None:
+    from kiosk.core.index import MAX_INDEXES
+
+    cache_dir = tmp_path / "cache"
+    roots = [make_folder(tmp_path / f"c{i}", stories={"a.md": story()})
+             for i in range(MAX_INDEXES + 3)]
+    for age, root in enumerate(roots):
+        _index_for(root, cache_dir).close()
+        path = default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)})
+        for suffix in ("", "-wal"):  # used `age` hours ago, the first longest ago
+            if (file := path.with_name(path.name + suffix)).exists():
+                stamp = 1_700_000_000 + age * 3600
+                os.utime(file, (stamp, stamp))
+    _index_for(roots[-1], cache_dir).close()
+    left = {p.name for p in cache_dir.glob("index-*.sqlite")}
+    assert left == {default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)}).name
+                    for root in roots[-MAX_INDEXES:]}
+
+
+def test_the_index_is_private_whoever_made_its_folder(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir(mode=0o755)
+    os.chmod(cache_dir, 0o755)
+    index = _index_for(_folder(tmp_path), cache_dir)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    for file in cache_dir.iterdir():
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+    index.close()
+
+
+def test_pages_freed_by_deleted_texts_are_given_back(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        f"s{i}.md": story(f"История {i}", f"Длинный текст {i}. " * 400) for i in range(40)})
+    index = ContentIndex.open(tmp_path / "index.sqlite")
+    assert index is not None
+    cache = ParseCache(index=index)
+    load_content(root, cache=cache)
+    full = _file_bytes(tmp_path / "index.sqlite")
+    for path in list((root / "stories").iterdir())[1:]:
+        path.unlink()
+    load_content(root, cache=cache)
+    load_content(root, cache=cache)  # the texts go once nothing shows them; then their pages
+    assert _rows(index.path) == 1
+    with contextlib.closing(sqlite3.connect(index.path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert _file_bytes(tmp_path / "index.sqlite") < full / 4
+
+
+def _file_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))

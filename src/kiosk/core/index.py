@@ -6,11 +6,19 @@ of every image it refers to are what they were when it was read (the loader chec
 load), while kiosk.yaml reads the same, and while the code that reads content is the same code
 (a hash of its source). Anything wrong with the index file (unwritable, corrupt, locked, from
 another version) makes the kiosk read the folder as if there were no index: slower, never wrong.
+
+Bounded: one index per content path (the release link, not each release it points to), a text
+kept once however many stories or reads have it (a hard-link publish re-reads every file, as
+their change times move), a text deleted as soon as no entry and nothing in memory refers to
+it, the freed pages given back, and the index files of content folders that are gone deleted
+(at most MAX_INDEXES files in the folder). Private to the kiosk user (0700 folder, 0600 files).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import logging
@@ -18,18 +26,23 @@ import marshal
 import os
 import sqlite3
 import threading
+import weakref
+from array import array
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import AnniversaryPage, Story, Text
+from kiosk.core.paths import private_database, private_dir
 from kiosk.core.problems import Language, Problem, Severity
 from kiosk.core.schedule import ALWAYS, Schedule
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2  # 2: teasers
+INDEX_FORMAT = 3  # 2: teasers; 3: texts kept once (digest), freed pages given back
+MAX_INDEXES = 8  # index files kept in the cache folder, however many folders were shown
 _CORE = Path(__file__).resolve().parent
 # The modules whose code decides what an item reads as: any change to them makes a new index.
 _READERS = [*sorted(_CORE.glob("*.py")), _CORE.parent / "ui" / "resources.py"]
@@ -50,10 +63,12 @@ def reader_version() -> str:
 
 
 def default_index_path(root: Path, env: Mapping[str, str] = os.environ) -> Path:
-    """One index per content folder (by its real path), in the user's cache folder."""
+    """One index per content path, in the user's cache folder. The path as given, not where
+    it leads: a release link flipped at each publish keeps its index (entries are checked
+    against the files anyway), where one index per release folder would pile up."""
     base = env.get("KIOSK_CACHE_DIR") or os.path.join(
         env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk")
-    key = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]
+    key = hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
     return Path(base) / f"index-{key}.sqlite"
 
 
@@ -68,6 +83,15 @@ class StoredText(Text):
     def __init__(self, index: ContentIndex, row: int) -> None:
         object.__setattr__(self, "_index", index)  # frozen, like every Text
         object.__setattr__(self, "_row", row)
+        index._hold(row)  # the row stays while this text may be shown
+
+    def __del__(self) -> None:
+        # On whichever thread drops it, 37,000 at a time after a publish: one append, counted
+        # by the loader's thread at its next write. No module globals (gone at exit).
+        try:  # noqa: SIM105
+            self._index._dropped.append(self._row)
+        except Exception:  # at interpreter exit: nothing left to tidy
+            pass
 
     def _read(self) -> Text:
         return self._index.body(self._row)
@@ -101,8 +125,11 @@ class IndexEntry:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, body INTEGER, record BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, ru TEXT NOT NULL, en TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_body ON entries (body);
+CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, digest BLOB NOT NULL UNIQUE,
+                                   ru TEXT NOT NULL, en TEXT NOT NULL);
 """
+_TABLES = ("meta", "entries", "bodies")
 
 
 class ContentIndex:
@@ -114,26 +141,70 @@ class ContentIndex:
         self._local = threading.local()
         self._writer: sqlite3.Connection | None = None
         self.broken = False  # set at the first error: from then on the kiosk reads files
+        # StoredTexts alive, by row: a row is deleted only when none is (array: 4 bytes a row).
+        # Counted up and down by the loading thread only; the rows of StoredTexts that went
+        # (on any thread) wait in `_dropped` (a deque: appending is atomic).
+        self._held = array("i")
+        self._dropped: deque[int] = deque()
+        self._tidy_all = False  # entries were all dropped: look at every text at the next write
+        self._unlock: weakref.finalize[[int], ContentIndex] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> ContentIndex | None:
-        """The index at `path`, made if missing; None if it cannot be used. Texts that no entry
-        refers to (earlier versions of edited stories) are dropped now, before anything on
-        screen can refer to them: while the kiosk runs, a text is never deleted."""
+    def open(cls, path: Path, root: Path | None = None) -> ContentIndex | None:
+        """The index at `path` (of the content folder `root`, recorded so that the index can
+        be deleted once that folder is gone), made if missing; None if it cannot be used.
+        Texts that nothing refers to any more are deleted, and so are the other index files of
+        the folder that no kiosk uses and whose content folder is gone (or that are the oldest
+        beyond MAX_INDEXES)."""
         index = cls(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            index._writer = index._connect()
-            with index._writer:
-                index._writer.executescript(_SCHEMA)
+            private_dir(path.parent)
+            # Held while the index is in use: no other kiosk's tidying deletes it meanwhile.
+            index._unlock = weakref.finalize(index, os.close, _hold_lock(path))
+            private_database(path)
+            try:
+                index._writer = index._connect()
+                index._prepare()
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+                # Not a database (any more): it is a cache, so start afresh.
+                if index._writer is not None:
+                    index._writer.close()
+                log.warning("content index %s was damaged (%s): starting a new one", path, exc)
+                _delete_index(path, lock=False)
+                private_database(path)
+                index._writer = index._connect()
+                index._prepare()
             with index._writer:
                 index._begin()
-                index._writer.execute("DELETE FROM bodies WHERE id NOT IN"
-                                      " (SELECT body FROM entries WHERE body IS NOT NULL)")
+                if root is not None:
+                    index._writer.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)",
+                                          (os.path.abspath(root),))
+                index._tidy_all = True
+                index._tidy()
         except (OSError, sqlite3.Error) as exc:
             log.warning("content index %s not used: %s", path, exc)
             return None
+        index._give_back_pages()
+        _sweep(path)
         return index
+
+    def _prepare(self) -> None:
+        """An index of this format: one of an earlier format is emptied first, and told to
+        give freed pages back (auto_vacuum)."""
+        assert self._writer is not None
+        writer = self._writer
+        if writer.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
+            old = {name for (name,) in writer.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table in _TABLES:
+                if table in old:
+                    writer.execute(f"DROP TABLE {table}")
+            writer.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            writer.execute("VACUUM")  # what makes it apply in WAL mode (quick: nothing is left)
+            writer.executescript(_SCHEMA)
+            writer.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False,
@@ -153,6 +224,57 @@ class ContentIndex:
         if not self.broken:
             log.warning("content index %s stopped being used: %s", self.path, exc)
         self.broken = True
+
+    # -- which texts are still needed --------------------------------------------------------
+
+    def _hold(self, row: int) -> None:
+        if row >= len(self._held):
+            self._held.frombytes(bytes(self._held.itemsize * max(row + 1 - len(self._held),
+                                                                 len(self._held))))
+        self._held[row] += 1
+
+    def _tidy(self) -> int:
+        """Delete the texts that no entry and no StoredText refers to (in the writer's
+        transaction). Those of replaced entries go once the content that showed them has gone:
+        at the next write."""
+        assert self._writer is not None
+        gone: set[int] = set()
+        while self._dropped:
+            row = self._dropped.popleft()
+            self._held[row] -= 1
+            if not self._held[row]:
+                gone.add(row)
+        if self._tidy_all:
+            held = [(row,) for row, count in enumerate(self._held) if count]
+            self._tidy_all = False
+            self._writer.execute("CREATE TEMP TABLE IF NOT EXISTS held (id INTEGER PRIMARY KEY)")
+            self._writer.execute("DELETE FROM temp.held")
+            self._writer.executemany("INSERT INTO temp.held VALUES (?)", held)
+            # The ids from the digest index (small), not from the table (the texts themselves).
+            return self._writer.execute(
+                "DELETE FROM bodies WHERE id IN (SELECT id FROM bodies WHERE id NOT IN"
+                " (SELECT id FROM temp.held) AND id NOT IN"
+                " (SELECT body FROM entries WHERE body IS NOT NULL))").rowcount
+        if not gone:
+            return 0
+        cursor = self._writer.executemany(
+            "DELETE FROM bodies WHERE id = ?1 AND NOT EXISTS"
+            " (SELECT 1 FROM entries WHERE body = ?1)", [(row,) for row in gone])
+        return max(cursor.rowcount, 0)
+
+    def _give_back_pages(self) -> None:
+        """Hand the file's free pages back to the file system once they are a quarter of it
+        (after a publish that changed many texts), not at every small edit."""
+        if self._writer is None or self.broken:
+            return
+        try:
+            free = self._writer.execute("PRAGMA freelist_count").fetchone()[0]
+            pages = self._writer.execute("PRAGMA page_count").fetchone()[0]
+            if free >= 64 and free * 4 >= pages:
+                # A script: each step of this pragma frees one page, and execute() takes one.
+                self._writer.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.Error as exc:
+            self._fail(exc)
 
     # -- entries ---------------------------------------------------------------------------
 
@@ -179,6 +301,7 @@ class ContentIndex:
             self._writer.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                      [("reader", reader_version()),
                                       ("settings", settings_key)])
+        self._tidy_all = True  # those the screen does not show go at the next write
 
     def matches(self, settings_key: str) -> bool:
         """Whether the entries were read with these settings by this code (if not, the index
@@ -220,8 +343,12 @@ class ContentIndex:
                      for path, entry in changed.items()])
                 self._writer.executemany("DELETE FROM entries WHERE path = ?",
                                          [(path,) for path in removed])
+                deleted = self._tidy()
         except (sqlite3.Error, ValueError) as exc:
             self._fail(exc)
+            return
+        if deleted:
+            self._give_back_pages()
 
     # -- texts -----------------------------------------------------------------------------
 
@@ -230,15 +357,22 @@ class ContentIndex:
         index cannot take it."""
         if self.broken or self._writer is None:
             return text
+        ru, en = text.ru, text.en
+        # The same text is kept once: a file read again (its change time moved, as every
+        # file's does at a hard-link publish) finds its text already there.
+        digest = hashlib.blake2b(f"{len(ru)}:{ru}{en}".encode("utf-8", "surrogatepass"),
+                                 digest_size=16).digest()
         try:
             self._begin()  # committed with the entries, at the end of the load
-            cursor = self._writer.execute("INSERT INTO bodies (ru, en) VALUES (?, ?)",
-                                          (text.ru, text.en))
-        except sqlite3.Error as exc:
+            cursor = self._writer.execute(
+                "INSERT OR IGNORE INTO bodies (digest, ru, en) VALUES (?, ?, ?)", (digest, ru, en))
+            row = cursor.lastrowid if cursor.rowcount == 1 else self._writer.execute(
+                "SELECT id FROM bodies WHERE digest = ?", (digest,)).fetchone()[0]
+        except (sqlite3.Error, TypeError) as exc:
             self._fail(exc)
             return text
-        assert cursor.lastrowid is not None
-        return StoredText(self, cursor.lastrowid)
+        assert row is not None
+        return StoredText(self, row)
 
     def body(self, row: int) -> Text:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -258,6 +392,8 @@ class ContentIndex:
             if connection is not None:
                 connection.close()
         self._writer = None
+        if self._unlock is not None:
+            self._unlock()  # once: a finalizer is called at most once
 
     # -- records ---------------------------------------------------------------------------
     # marshal of plain tuples: several times faster to read back than pickle, and reading it
@@ -369,3 +505,120 @@ def _decode_schedule(data: tuple[Any, ...] | None) -> Schedule:
                     frozenset(weekdays) if weekdays is not None else None,
                     tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b))
                           for a, b in hours))
+
+
+# -- index files no kiosk needs any more ------------------------------------------------------
+
+
+def _lock_path(path: Path) -> Path:
+    # A file of its own: closing it never drops the locks SQLite holds on the index itself.
+    return path.with_name(path.name + ".lock")
+
+
+def _hold_lock(path: Path) -> int:
+    """A shared lock on the index at `path`, held by the returned descriptor: the index is in
+    use. Waits only while another kiosk's `_sweep` decides about it (microseconds)."""
+    lock = _lock_path(path)
+    for _ in range(10):
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if os.fstat(fd).st_ino == os.stat(lock, follow_symlinks=False).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass  # deleted by a sweep while we waited: make it again
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    raise OSError(f"{lock} keeps being deleted")
+
+
+def _delete_index(path: Path, lock: bool = True) -> None:
+    for suffix in ("", "-wal", "-shm", *((".lock",) if lock else ())):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _sweep(keep: Path) -> None:
+    """Delete the index files beside `keep` that no kiosk has open and that nobody will need:
+    of an earlier format (one per release folder, once), of a content folder that is gone, or
+    the least recently used beyond MAX_INDEXES. Never raises."""
+    try:
+        others = sorted(other for other in keep.parent.glob("index-*.sqlite") if other != keep)
+    except OSError:
+        return
+    kept: list[tuple[float, Path, int]] = []
+    try:
+        for other in others:
+            fd = _try_lock(other)
+            if fd is None:
+                continue  # in use
+            root = _recorded_root(other)
+            if root is None or not os.path.lexists(root):
+                _forget(other, fd, "its content folder is gone" if root else "an old format")
+            else:
+                kept.append((_last_used(other), other, fd))
+        kept.sort(reverse=True)
+        while len(kept) >= MAX_INDEXES:
+            _, other, fd = kept.pop()
+            _forget(other, fd, f"more than {MAX_INDEXES} index files")
+    finally:
+        for _, _, fd in kept:
+            os.close(fd)
+
+
+def _try_lock(path: Path) -> int | None:
+    """An exclusive lock on the index at `path`, or None if a kiosk has it open."""
+    try:
+        fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _forget(path: Path, fd: int, why: str) -> None:
+    try:
+        _delete_index(path)
+        log.info("content index %s deleted: %s", path, why)
+    except OSError as exc:
+        log.warning("content index %s cannot be deleted: %s", path, exc)
+    finally:
+        os.close(fd)  # after the deletion: a kiosk waiting for it then makes a new one
+
+
+def _recorded_root(path: Path) -> str | None:
+    """The content folder an index of this format was made for; None if it is of another
+    format, has none recorded or cannot be read."""
+    try:  # read-write, as a file a kiosk was killed with needs its log replayed to be read
+        connection = sqlite3.connect(path, timeout=0)
+    except sqlite3.Error:
+        return None
+    try:
+        if connection.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
+            return None
+        row = connection.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
+        return str(row[0]) if row else None
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def _last_used(path: Path) -> float:
+    times = []
+    for suffix in ("", "-wal"):
+        with contextlib.suppress(OSError):
+            times.append(os.stat(path.with_name(path.name + suffix)).st_mtime)
+    return max(times, default=0.0)
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """The file is not a database, or a damaged one (not merely busy or unwritable)."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
