@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -24,25 +25,39 @@ Fingerprint = tuple[object, ...]
 
 def fingerprint(root: Path) -> Fingerprint:
     """What the folder is now: where it really is (a release link that was flipped points
-    elsewhere) and a digest of the size and time of every file in it (one stat a file; kept as
-    a digest, as 40,000 files' worth of tuples would take 9 MB)."""
+    elsewhere) and a digest of the size, time, inode and type of every entry in it (one
+    lstat each; kept as a digest, as 40,000 files' worth of tuples would take 9 MB).
+
+    Links inside are looked at, not followed (the loader refuses them, so replacing a file by
+    a link to the very same file is a change), folders they lead to are never walked, and
+    nothing is opened: a FIFO is only looked at."""
     try:
         real = os.path.realpath(root)
-        digest = hashlib.blake2b(digest_size=16)
-        for folder, dirs, files in os.walk(real):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.startswith("."):
-                    continue  # editors' and sync tools' temporary files
-                path = os.path.join(folder, name)
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    continue  # gone between listing and looking: the next look sees it
-                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0"
-                              f"{info.st_ino}\n".encode("utf-8", "surrogateescape"))
         if not os.path.isdir(real):
             return ("missing", str(root))
+        digest = hashlib.blake2b(digest_size=16)
+        folders = [real]  # a list, not recursion: any depth is fine
+        while folders:
+            folder = folders.pop()
+            try:
+                with os.scandir(folder) as found:
+                    # Dot names: editors' and sync tools' temporary files.
+                    names = sorted(entry.name for entry in found
+                                   if not entry.name.startswith("."))
+            except OSError:
+                continue  # gone or unreadable since it was listed: the next look sees it
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue  # gone between listing and looking: the next look sees it
+                if stat.S_ISDIR(info.st_mode):
+                    folders.append(path)
+                    continue
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+                              f"{stat.S_IFMT(info.st_mode)}\n".encode("utf-8",
+                                                                    "surrogateescape"))
         return (real, digest.hexdigest())
     except OSError as exc:
         return ("unreadable", str(root), str(exc))
@@ -108,8 +123,16 @@ def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:
             if (source := str(item.source)) in paths}
 
 
+# kiosk.yaml could not be read as a whole: its last good settings stay (its defaults would
+# change the whole kiosk: languages, tags, the queue).
+_UNREAD_SETTINGS = frozenset({
+    "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
+    "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file"})
+
+
 def _settings_broken(content: Content) -> bool:
-    return any(p.is_error and p.code == "yaml_syntax" and Path(p.path).name == "kiosk.yaml"
+    settings = str(content.root / "kiosk.yaml")
+    return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path == settings
                for p in content.problems)
 
 
