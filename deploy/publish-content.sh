@@ -9,15 +9,29 @@
 # ROOT    where releases live (default /srv/kiosk): ROOT/releases/<time>/ and the link
 #         ROOT/content -> releases/<time>, which kiosk.service shows.
 # KIOSK   the kiosk command (default /opt/kiosk/app/.venv/bin/kiosk); KEEP releases to keep (5)
+# CHECK_TIMEOUT  seconds a check may take (default 120: 37,000 stories take ~20 s); a check
+#         that takes longer is stopped, and the folder is not published
 set -eu
 
 SOURCE=${1:?usage: publish-content.sh SOURCE [ROOT]}
 ROOT=${2:-/srv/kiosk}
 KIOSK=${KIOSK:-/opt/kiosk/app/.venv/bin/kiosk}
 KEEP=${KEEP:-5}
+CHECK_TIMEOUT=${CHECK_TIMEOUT:-120}
+
+# `kiosk check`, never for longer than CHECK_TIMEOUT (then SIGTERM, and SIGKILL 10 s later):
+# whatever a folder holds, a publish ends. 124 or 137: it was stopped.
+check() {
+    status=0
+    timeout --kill-after=10 "$CHECK_TIMEOUT" "$KIOSK" check "$1" || status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "publish-content: checking $1 took more than $CHECK_TIMEOUT s and was stopped" >&2
+    fi
+    return "$status"
+}
 
 # The gate: a folder with errors is never published (warnings are allowed).
-if ! "$KIOSK" check "$SOURCE" >"$ROOT/last-check.txt" 2>&1; then
+if ! check "$SOURCE" >"$ROOT/last-check.txt" 2>&1; then
     echo "publish-content: $SOURCE has errors, nothing published; see $ROOT/last-check.txt" >&2
     exit 1
 fi
@@ -35,8 +49,9 @@ fi
 mv "$ROOT/releases/.$stamp" "$ROOT/releases/$stamp"
 
 # Check the copy too (a disk that filled up during the copy is caught here).
-"$KIOSK" check "$ROOT/releases/$stamp" >/dev/null 2>&1 || {
+check "$ROOT/releases/$stamp" >/dev/null 2>&1 || {
     echo "publish-content: the copy in $ROOT/releases/$stamp fails the check; not switched" >&2
+    rm -rf "$ROOT/releases/$stamp"
     exit 1
 }
 
