@@ -27,7 +27,7 @@ def test_a_photo_cut_short_while_copying_is_refused(tmp_path: Path) -> None:
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(data[: len(data) * 2 // 3])
     check = probe_image(cut)
-    assert check.problem == "bad_image"
+    assert check.problem == "image_damaged"
     assert not check.ok
 
 

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import logging
 import os
-import re
+import sys
+import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMessageLogContext,
+    QSize,
+    Qt,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFontDatabase, QImage, QImageReader, QPainter
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtSvg import QSvgRenderer, QtSvg
 
+from kiosk.core.imagesafe import (
+    MAX_IMAGE_BYTES,
+    MAX_SVG_BYTES,
+    ImageFileError,
+    kind_problem,
+    read_image_file,
+    safe_svg_file,
+    sanitise_svg,
+)
 from kiosk.core.loader import ImageCheck
 
 log = logging.getLogger(__name__)
@@ -43,17 +65,37 @@ def load_fonts() -> list[str]:
     return sorted(set(families))
 
 
+def svg_renderer(data: bytes) -> QSvgRenderer:
+    """A renderer for a drawing already checked by kiosk.core.imagesafe. SVG Tiny 1.2 only:
+    filters, patterns, masks and markers (SVG 1.1, drawn since Qt 6.7) can each take minutes
+    to draw, and the kiosk showed drawings without them before; no animation either."""
+    renderer = QSvgRenderer()
+    renderer.setOptions(QtSvg.Option.Tiny12FeaturesOnly | QtSvg.Option.DisableAnimations)
+    renderer.load(QByteArray(data))
+    return renderer
+
+
+# A drawing must draw within this at its largest use (a full-screen poster at 1080p).
+SVG_DRAW_BUDGET = 1.0  # seconds
+SVG_DRAW_BOX = QSize(1920, 1080)
+
+
 def probe_image(path: Path) -> ImageCheck:
-    """Decode the whole image once, so a truncated file is caught before it reaches a screen."""
-    if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
-        if not renderer.isValid():
-            return ImageCheck("bad_image", "SVG")
-        size = renderer.defaultSize()
-        if size.isEmpty():
-            return ImageCheck("bad_image", "SVG без размеров / SVG without a size")
-        return ImageCheck()
-    reader = QImageReader(str(path))
+    """Decode the whole image once, so a damaged file is caught before it reaches a screen.
+    The decoder is the one the suffix names; the file is read without blocking (a FIFO or a
+    device put in place of a picture is refused)."""
+    svg = path.suffix.lower() == ".svg"
+    try:
+        data = read_image_file(path, MAX_SVG_BYTES if svg else MAX_IMAGE_BYTES)
+    except ImageFileError as exc:
+        return ImageCheck(exc.code, exc.detail)
+    wrong = kind_problem(path.name, data[:4096])
+    if wrong is not None:  # kiosk check says more (the loader looks before the probe)
+        code, args = wrong
+        return ImageCheck(code, args.get("real", args.get("detail", "")))
+    if svg:
+        return _probe_svg(data)
+    reader, _buffer = _reader(data, path)
     reader.setAutoTransform(True)
     size = reader.size()
     if not reader.canRead():
@@ -61,17 +103,18 @@ def probe_image(path: Path) -> ImageCheck:
     if size.isValid() and (size.width() * size.height() > MAX_IMAGE_PIXELS
                            or max(size.width(), size.height()) > MAX_IMAGE_SIDE):
         return ImageCheck("image_too_large", f"{size.width()}×{size.height()}")
-    image_format = bytes(reader.format().data()).lower()
-    if image_format in (b"jpeg", b"jpg") and not _jpeg_is_complete(path):
-        # Qt shows a cut JPEG with its missing part grey, and says so only in a warning.
-        return ImageCheck("bad_image", "JPEG оборван / the JPEG file is cut short")
-    if size.isValid() and image_format in (b"jpeg", b"jpg"):
+    if size.isValid() and _format(path) == b"jpeg":
         # libjpeg decodes at an eighth of the size almost for free, still reading every byte
-        # (a cut file is caught all the same): 3,700 photos in 4 s rather than 30.
+        # (damage is caught all the same): 3,700 photos in 4 s rather than 30.
         reader.setScaledSize(QSize(max(1, size.width() // 8), max(1, size.height() // 8)))
-    image = reader.read()
+    with _DecoderWarnings() as warnings:
+        image = reader.read()
     if image.isNull():
         return ImageCheck("bad_image", reader.errorString())
+    if warnings.damage:
+        # A JPEG cut short, even with an end marker put back, is decoded with its missing
+        # part grey, and Qt says so only in a warning.
+        return ImageCheck("image_damaged", warnings.damage)
     image_size = size if size.isValid() else image.size()  # the file's, not the decoded
     if max(image_size.width(), image_size.height()) < MIN_IMAGE_SIDE:
         return ImageCheck("image_too_small", f"{image_size.width()}×{image_size.height()}",
@@ -79,25 +122,108 @@ def probe_image(path: Path) -> ImageCheck:
     return ImageCheck()
 
 
-def _jpeg_is_complete(path: Path) -> bool:
-    """A whole JPEG ends with its end-of-image marker (cameras may add a short trailer after
-    it); a file cut short while copying does not."""
-    try:
-        with path.open("rb") as file:
-            file.seek(0, os.SEEK_END)
-            file.seek(max(0, file.tell() - 4096))
-            tail = file.read()
-    except OSError:
-        return False
-    return b"\xff\xd9" in tail
+def _probe_svg(data: bytes) -> ImageCheck:
+    checked = sanitise_svg(data)
+    if not checked.ok:
+        return ImageCheck(checked.problem, checked.detail)
+    renderer = svg_renderer(checked.data)
+    if not renderer.isValid():
+        return ImageCheck("bad_image", "SVG")
+    size = renderer.defaultSize()
+    if size.isEmpty():
+        return ImageCheck("bad_image", "SVG без размеров / SVG without a size")
+    seconds = _draw_time(renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio))
+    if seconds is None:
+        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / s")
+    return ImageCheck()
+
+
+def _draw_time(renderer: QSvgRenderer, size: QSize) -> float | None:
+    """How long the drawing takes to draw at `size`, or None if over the budget. Drawn first
+    at 1/64 of the area, then 1/16, 1/4 and whole, going on only while a step took under half
+    the budget: a drawing whose cost grows with its area (large shapes, many layers) is
+    stopped at about twice the budget instead of drawn for a minute."""
+    seconds = 0.0
+    for step in (8, 4, 2, 1):
+        box = QSize(max(1, size.width() // step), max(1, size.height() // step))
+        image = QImage(box, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        started = time.perf_counter()
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        seconds = time.perf_counter() - started
+        if seconds > (SVG_DRAW_BUDGET if step == 1 else SVG_DRAW_BUDGET / 2):
+            return None
+    return seconds
+
+
+def _format(path: Path) -> bytes:
+    return b"jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else b"png"
+
+
+def _reader(data: bytes, path: Path) -> tuple[QImageReader, QBuffer]:
+    """A reader of `data` with the decoder the suffix names, never one guessed from the
+    content (a PNG named .jpg is refused by kiosk check, and never shown); keep the buffer
+    as long as the reader."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer, _format(path))
+    reader.setAutoDetectImageFormat(False)
+    reader.setDecideFormatFromContent(False)
+    return reader, buffer
+
+
+class _DecoderWarnings:
+    """Collects what Qt's image decoders say while one image is decoded in this thread (a
+    damaged JPEG is only reported so); other messages go on to the handler installed before.
+    One decode at a time: a message handler is process-wide."""
+
+    _lock = threading.Lock()
+    # libjpeg's words for data that is missing or garbled: part of the picture would be grey
+    # or noise. («extraneous bytes before marker» is harmless and common: not listed.)
+    DAMAGE = ("premature end", "corrupt jpeg data: bad", "huffman", "invalid", "bogus")
+
+    def __init__(self) -> None:
+        self.damage = ""
+        self._thread = threading.get_ident()
+        self._previous: Any = None
+
+    def __enter__(self) -> _DecoderWarnings:
+        self._lock.acquire()
+        self._previous = qInstallMessageHandler(self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        qInstallMessageHandler(self._previous)
+        self._lock.release()
+
+    def _handle(self, kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        category = context.category or ""
+        if threading.get_ident() == self._thread and category.startswith("qt.gui.imageio"):
+            lower = message.lower()
+            if not self.damage and any(word in lower for word in self.DAMAGE):
+                self.damage = message.strip()
+            return
+        if self._previous is not None:
+            self._previous(kind, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
 
 
 def render_image(path: Path, box: QSize) -> QImage:
-    """The image scaled to fit inside `box`, keeping its proportions; a null image on failure."""
+    """The image scaled to fit inside `box`, keeping its proportions; a null image on failure
+    (a drawing refused by kiosk.core.imagesafe, a file that is not what its suffix says)."""
     if box.isEmpty():
         return QImage()
     if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(QByteArray(safe_svg_bytes(path)))
+        checked = safe_svg_file(path)
+        if not checked.ok:
+            log.warning("drawing %s not shown: %s %s", path, checked.problem, checked.detail)
+            return QImage()
+        renderer = svg_renderer(checked.data)
         if not renderer.isValid():
             return QImage()
         size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
@@ -108,7 +234,15 @@ def render_image(path: Path, box: QSize) -> QImage:
         renderer.render(painter)
         painter.end()
         return image
-    reader = QImageReader(str(path))
+    try:
+        data = read_image_file(path)
+    except ImageFileError as exc:
+        log.warning("picture %s not shown: %s %s", path, exc.code, exc.detail)
+        return QImage()
+    if (wrong := kind_problem(path.name, data[:4096])) is not None:
+        log.warning("picture %s not shown: %s %s", path, *wrong)
+        return QImage()
+    reader, _buffer = _reader(data, path)
     reader.setAutoTransform(True)
     size = reader.size()
     if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
@@ -139,16 +273,3 @@ class ImageCache:
 
     def clear(self) -> None:
         self._images.clear()
-
-
-_EXTERNAL_IMAGE = re.compile(rb"<image\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_EXTERNAL_HREF = re.compile(rb"""(?:xlink:)?href\s*=\s*["'](?!#|data:)[^"']*["']""", re.IGNORECASE)
-
-
-def safe_svg_bytes(path: Path) -> bytes:
-    """The SVG without anything that points outside it: external <image> elements and links
-    are dropped, so rendering never opens another file or address."""
-    data = path.read_bytes()
-    data = _EXTERNAL_IMAGE.sub(
-        lambda m: m.group(0) if b"data:" in m.group(0) else b"", data)
-    return _EXTERNAL_HREF.sub(b"", data)

@@ -1,0 +1,555 @@
+"""Content pictures checked before any decoder sees them: what a file really is, and SVG
+drawings parsed as XML and written out again with nothing in them that could make QtSvg open
+another file, expand without bound or take unbounded time or memory (no Qt here).
+
+QtSvg follows `<image>` and `<use>` references, applies attribute defaults from a DTD, reads
+the CSS an `<?xml-stylesheet?>` names, decodes embedded pictures whatever their declared type,
+and has no size or time limit (docs/content-format.md#drawings-svg). So a drawing is refused
+when it has a DOCTYPE with declarations, an entity, a reference to anything but its own
+elements or an embedded PNG/JPEG, a script, or more content than the caps below; otherwise
+Qt is given only the document rebuilt here from the checked tree. Every check is one pass
+over the file or the tree: time grows linearly with the size, which is capped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import stat
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+# The caps: far above what a drawing program writes for a colouring page or a poster (the
+# bundled ones: under 10 KB, under 100 elements, 6 levels deep), and low enough that the worst
+# file within them is parsed and drawn in about a second (docs/content-format.md).
+MAX_SVG_BYTES = 5_000_000
+MAX_DEPTH = 64  # nesting of elements, counted through <use> and url(#…) references too
+MAX_ELEMENTS = 10_000  # elements drawn, each <use> counting what it repeats
+MAX_EMBEDDED_BYTES = 4_000_000  # base64 text of the embedded PNG and JPEG pictures, together
+MAX_EMBEDDED_PIXELS = 16_000_000  # their pixels, together: 64 MB once decoded
+# Photos and drawings staff put in the folder: far above a 16-megapixel JPEG or PNG.
+MAX_IMAGE_BYTES = 50_000_000
+
+# What a picture's suffix promises, and how to name a file of each kind.
+SUFFIX_KIND = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
+KIND_SUFFIX = {"png": ".png", "jpeg": ".jpg", "svg": ".svg"}
+KIND_NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG", "gif": "GIF", "webp": "WebP",
+              "bmp": "BMP", "tiff": "TIFF", "heic": "HEIC", "avif": "AVIF", "pdf": "PDF",
+              "ico": "ICO"}
+
+_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "handler", "iframe"}
+_EMBEDDED_TYPES = ("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/jpg;base64,")
+# url(#id) in these properties draws the referenced element once per vertex of the path.
+_PER_VERTEX = {"marker", "marker-mid"}
+
+
+class ImageFileError(Exception):
+    """A picture file that cannot be read as one: `code` is a problem code."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+def read_image_file(path: Path | str, limit: int = MAX_IMAGE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. Opened without blocking, so a FIFO
+    or a device put in place of a picture is refused instead of hanging or filling memory.
+    Raises ImageFileError."""
+    return _read(path, limit, None)
+
+
+def file_head(path: Path | str, limit: int, count: int = 4096) -> bytes:
+    """The first `count` bytes of a regular file of at most `limit` bytes (see
+    read_image_file)."""
+    return _read(path, limit, count)
+
+
+def _read(path: Path | str, limit: int, count: int | None) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ImageFileError("bad_image", exc.strerror or str(exc)) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageFileError("bad_image", "не файл / not a regular file")
+        if info.st_size > limit:
+            raise ImageFileError("image_file_too_big", _megabytes(info.st_size))
+        wanted = limit + 1 if count is None else count
+        chunks: list[bytes] = []
+        size = 0
+        while size < wanted:
+            chunk = os.read(fd, min(1 << 20, wanted - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise ImageFileError("bad_image", exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
+    if size > limit:  # grew while being read
+        raise ImageFileError("image_file_too_big", _megabytes(size))
+    return b"".join(chunks)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} МБ / MB"
+
+
+def sniff(head: bytes) -> str | None:
+    """What the first bytes of a file say it is: a key of KIND_NAMES, "xml" for another
+    document in angle brackets, or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head[4:8] == b"ftyp":
+        return "avif" if head[8:12] in (b"avif", b"avis") else "heic"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\x00\x00\x01\x00"):
+        return "ico"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        # An XML declaration, comments and a DOCTYPE may come before the <svg> element.
+        return "svg" if b"<svg" in head else "xml"
+    return None
+
+
+def kind_problem(name: str, head: bytes) -> tuple[str, dict[str, str]] | None:
+    """A picture whose suffix and content disagree (a PNG named «photo.jpg»), or whose content
+    is no picture the kiosk shows: a problem code and its arguments, else None. Each decoder
+    is chosen by the suffix and never by sniffing, so such a file would not be shown."""
+    stem, suffix = os.path.splitext(name)
+    expected = SUFFIX_KIND.get(suffix.lower())
+    real = sniff(head)
+    if real == expected or expected is None or (expected, real) == ("svg", "xml"):
+        return None  # an XML file named .svg: the SVG check says what is wrong with it
+    if real in KIND_SUFFIX:
+        return "image_wrong_suffix", {"value": name, "real": KIND_NAMES[real],
+                                      "name": stem + KIND_SUFFIX[real]}
+    if real in KIND_NAMES:
+        return "image_unsupported", {"value": name, "real": KIND_NAMES[real]}
+    return "bad_image", {"value": name, "detail": "это не картинка / not a picture"}
+
+
+# -- SVG ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SvgResult:
+    """A drawing checked: `data` is the rebuilt document to give Qt, empty when refused;
+    `problem` a problem code with `detail` for the message."""
+
+    data: bytes = b""
+    problem: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+class SvgRefused(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+def safe_svg_file(path: Path | str) -> SvgResult:
+    """The drawing in `path`, read without blocking and checked (see sanitise_svg)."""
+    try:
+        data = read_image_file(path, MAX_SVG_BYTES)
+    except ImageFileError as exc:
+        code = "svg_too_complex" if exc.code == "image_file_too_big" else exc.code
+        return SvgResult(problem=code, detail=exc.detail)
+    return sanitise_svg(data)
+
+
+def sanitise_svg(data: bytes) -> SvgResult:
+    """The drawing rebuilt from its checked XML tree, or why it is refused."""
+    try:
+        if len(data) > MAX_SVG_BYTES:
+            raise SvgRefused("svg_too_complex", f"{_megabytes(len(data))} > "
+                             f"{_megabytes(MAX_SVG_BYTES)}")
+        root = _parse(data)
+        checked = _Checker(root)
+        checked.run()
+        return SvgResult(_serialise(root, checked.kept_attributes))
+    except SvgRefused as refused:
+        return SvgResult(problem=refused.code, detail=refused.detail)
+
+
+class _Builder:
+    """ElementTree's TreeBuilder, stopping as soon as the document is too deep or too big,
+    and noting processing instructions (an <?xml-stylesheet?> makes QtSvg read a file)."""
+
+    def __init__(self) -> None:
+        self.tree = TreeBuilder()
+        self.depth = 0
+        self.count = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.depth += 1
+        self.count += 1
+        if self.depth > MAX_DEPTH:
+            raise SvgRefused("svg_too_complex", f"вложенность больше {MAX_DEPTH} / nested "
+                             f"more than {MAX_DEPTH} deep")
+        if self.count > MAX_ELEMENTS:
+            raise SvgRefused("svg_too_complex", f"элементов больше {MAX_ELEMENTS} / more than "
+                             f"{MAX_ELEMENTS} elements")
+        return self.tree.start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        self.depth -= 1
+        return self.tree.end(tag)
+
+    def data(self, text: str) -> None:
+        self.tree.data(text)
+
+    def pi(self, target: str, text: str) -> None:
+        if target.strip().lower() == "xml-stylesheet":
+            raise SvgRefused("svg_external", "<?xml-stylesheet?>")
+
+    def close(self) -> Element:
+        return self.tree.close()
+
+
+def _parse(data: bytes) -> Element:
+    builder = _Builder()
+    # defusedxml refuses entity declarations and external references; a DOCTYPE is allowed
+    # only without an internal subset (Illustrator writes the bare SVG 1.1 one), since its
+    # declarations (<!ATTLIST image href CDATA "/path">) would reach QtSvg otherwise. It never
+    # does: only the rebuilt tree is given to Qt.
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
+                              forbid_external=True)
+    expat: Any = parser.parser
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, internal: bool) -> None:
+        if internal:
+            raise SvgRefused("svg_doctype", "<!DOCTYPE … [ … ]>")
+
+    def declaration(*args: object) -> None:
+        raise SvgRefused("svg_doctype", "<!ATTLIST> / <!ELEMENT>")
+
+    expat.StartDoctypeDeclHandler = doctype
+    expat.AttlistDeclHandler = declaration
+    expat.ElementDeclHandler = declaration
+    try:
+        parser.feed(data)
+        root: Element = parser.close()
+    except SvgRefused:
+        raise
+    except DefusedXmlException as exc:
+        raise SvgRefused("svg_doctype", type(exc).__name__) from exc
+    except ParseError as exc:
+        raise SvgRefused("bad_image", f"SVG: {exc}") from exc
+    if _local(root.tag) != "svg":
+        raise SvgRefused("bad_image", f"SVG: <{_local(root.tag)}>")
+    return root
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:tag.index("}")] if tag.startswith("{") else ""
+
+
+def _url_targets(value: str) -> list[str]:
+    """The targets of every url(…) in a value or a style sheet, in one pass; an @import is
+    an outside reference too."""
+    lower = value.lower()
+    if "@import" in lower:
+        raise SvgRefused("svg_external", "@import")
+    targets: list[str] = []
+    start = lower.find("url(")
+    while start >= 0:
+        end = lower.find(")", start)
+        if end < 0:
+            end = len(value)
+        target = value[start + 4:end].strip().strip("'\"").strip()
+        if not target.startswith("#"):
+            raise SvgRefused("svg_external", _shorten(target or value[start:end + 1]))
+        targets.append(target[1:])
+        start = lower.find("url(", end)
+    return targets
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+@dataclass
+class _Node:
+    element: Element
+    children: list[int] = field(default_factory=list)
+    refs: list[tuple[str, int]] = field(default_factory=list)  # (id, how many times drawn)
+    own: int = 1  # its own weight: an embedded picture weighs by its size
+
+
+class _Checker:
+    """One walk over the tree: what may not be there, the embedded pictures, and how much a
+    renderer would draw once every <use> and url(#…) reference is followed."""
+
+    def __init__(self, root: Element) -> None:
+        self.root = root
+        self.nodes: list[_Node] = []
+        self.ids: dict[str, list[int]] = {}
+        self.embedded_bytes = 0
+        self.embedded_pixels = 0
+        self.sheet_refs: list[str] = []  # url(#…) in <style>: may apply to every element
+        self.sheet_markers = False  # and a marker-mid there to every vertex
+        self.vertex_total = 0
+        self.kept_attributes: dict[int, list[tuple[str, str]]] = {}
+
+    def run(self) -> None:
+        stack = [(self.root, -1)]
+        while stack:
+            element, parent = stack.pop()
+            index = len(self.nodes)
+            self.nodes.append(_Node(element))
+            if parent >= 0:
+                self.nodes[parent].children.append(index)
+            if _namespace(element.tag) not in ("", SVG_NS):
+                continue  # Inkscape's and others' own elements are dropped, not drawn
+            self._check(element, self.nodes[index])
+            stack.extend((child, index) for child in reversed(element))
+        self._expanded_size()
+
+    def _check(self, element: Element, node: _Node) -> None:
+        name = _local(element.tag)
+        if name.lower() in _FORBIDDEN_ELEMENTS:
+            raise SvgRefused("svg_script", f"<{name}>")
+        kept: list[tuple[str, str]] = []
+        for key, value in element.attrib.items():
+            if key[0] == "{":
+                space, local = _namespace(key), _local(key)
+            else:
+                space, local = "", key
+            if local.lower().startswith("on") and space in ("", SVG_NS):
+                raise SvgRefused("svg_script", f"{local}=")
+            if local == "href":
+                self._href(name, value, node)
+            elif local == "id" and space in ("", XML_NS, SVG_NS):
+                self.ids.setdefault(value.strip(), []).append(len(self.nodes) - 1)
+            if space in ("", SVG_NS):
+                qualified = local
+            elif space == XLINK_NS:
+                qualified = f"xlink:{local}"
+            elif space == XML_NS:
+                qualified = f"xml:{local}"
+            else:
+                continue  # inkscape:label and the like: not for the renderer
+            lower = value.lower() if "(" in value else ""
+            if local != "href" and "url(" in lower:
+                per_vertex = local in _PER_VERTEX or (local == "style" and "marker" in lower)
+                times = self._vertices(element) if per_vertex else 1
+                node.refs.extend((target, times) for target in _url_targets(value))
+            kept.append((qualified, value))
+        self.kept_attributes[id(element)] = kept
+        if name == "style":
+            sheet = element.text or ""
+            self.sheet_refs.extend(_url_targets(sheet))
+            self.sheet_markers = self.sheet_markers or "marker" in sheet.lower()
+        self.vertex_total += self._vertices(element) - 1
+
+    def _vertices(self, element: Element) -> int:
+        """An upper bound of a shape's vertices: the numbers of its path or points (two
+        make a point), counted in one pass."""
+        numbers = 0
+        in_number = False
+        for char in element.get("d", "") + element.get("points", ""):
+            digit = char.isdigit()
+            if digit and not in_number:
+                numbers += 1
+            in_number = digit or (in_number and char == ".")
+        return numbers // 2 + 1
+
+    def _href(self, element: str, value: str, node: _Node) -> None:
+        value = value.strip()
+        if element == "image":
+            self._embedded(value, node)
+        elif value.startswith("#"):
+            node.refs.append((value[1:], 1))
+        else:
+            raise SvgRefused("svg_external", _shorten(value))
+
+    def _embedded(self, value: str, node: _Node) -> None:
+        """An embedded picture: PNG or JPEG data checked to be what it says, its size read
+        from its header and counted; anything else (a file, an address, an SVG) refused."""
+        lower = value[:40].lower().replace(" ", "")
+        prefix = next((p for p in _EMBEDDED_TYPES if lower.startswith(p)), None)
+        if prefix is None:
+            raise SvgRefused("svg_external", _shorten(value))
+        self.embedded_bytes += len(value)
+        if self.embedded_bytes > MAX_EMBEDDED_BYTES:
+            raise SvgRefused("svg_too_complex", "встроенные картинки больше "
+                             f"{_megabytes(MAX_EMBEDDED_BYTES)} / embedded pictures over "
+                             f"{_megabytes(MAX_EMBEDDED_BYTES)}")
+        start = value.index(",") + 1
+        try:
+            payload = base64.b64decode(value[start:])
+        except (binascii.Error, ValueError) as exc:
+            raise SvgRefused("bad_image", "SVG: base64") from exc
+        size = picture_size(payload)
+        if size is None:
+            raise SvgRefused("bad_image", "SVG: встроенная картинка / embedded picture")
+        pixels = size[0] * size[1]
+        self.embedded_pixels += pixels
+        if self.embedded_pixels > MAX_EMBEDDED_PIXELS:
+            raise SvgRefused("svg_too_complex", "встроенные картинки больше "
+                             f"{MAX_EMBEDDED_PIXELS // 1_000_000} Мп / embedded pictures over "
+                             f"{MAX_EMBEDDED_PIXELS // 1_000_000} MP")
+        node.own = 1 + pixels // 65_536  # drawing it costs by its size: a unit a 256² tile
+
+    def _expanded_size(self) -> None:
+        """What a renderer would draw, following every reference, worked out without
+        expanding anything: each element's weight (itself, its children, what it refers to)
+        and depth, in one post-order walk. A reference loop is refused."""
+        cap = MAX_ELEMENTS
+        count = len(self.nodes)
+        # A <style> rule may apply to every element (a marker to every vertex): what it
+        # refers to counts that often.
+        times = count + (self.vertex_total if self.sheet_markers else 0)
+        sheet = [(target, times) for target in self.sheet_refs]
+        if sheet:
+            self.nodes[0].refs.extend(sheet)
+        weight = [0] * count
+        depth = [0] * count
+        state = [0] * count  # 0 not seen, 1 on the path being walked, 2 done
+        for start in range(count):
+            if state[start]:
+                continue
+            stack: list[tuple[int, bool]] = [(start, False)]
+            while stack:
+                index, finishing = stack.pop()
+                node = self.nodes[index]
+                edges = [(c, 1) for c in node.children] + [
+                    (other, times) for name, times in node.refs
+                    for other in self.ids.get(name, ())]
+                if finishing:
+                    total, deepest = node.own, 0
+                    for other, times in edges:
+                        total = min(cap + 1, total + weight[other] * times)
+                        deepest = max(deepest, depth[other])
+                    weight[index], depth[index], state[index] = total, deepest + 1, 2
+                    if total > cap:
+                        raise SvgRefused("svg_too_complex", f"с повторами (<use>) больше {cap} "
+                                         f"элементов / more than {cap} elements once repeats "
+                                         "(<use>) are counted")
+                    if depth[index] > MAX_DEPTH:
+                        raise SvgRefused("svg_too_complex", f"вложенность больше {MAX_DEPTH} "
+                                         f"/ nested more than {MAX_DEPTH} deep")
+                    continue
+                if state[index] == 2:
+                    continue
+                state[index] = 1
+                stack.append((index, True))
+                for other, _ in edges:
+                    if state[other] == 1:
+                        raise SvgRefused("svg_too_complex", "ссылается сам на себя / refers "
+                                         "to itself")
+                    if state[other] == 0:
+                        stack.append((other, False))
+
+
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's or a JPEG's header, or None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            position += 2
+            continue
+        (length,) = struct.unpack(">H", data[position + 2:position + 4])
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
+                      0xCE, 0xCF):
+            if position + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[position + 5:position + 9])
+            return width, height
+        if marker in (0xD9, 0xDA) or length < 2:
+            return None
+        position += 2 + length
+    return None
+
+
+# -- writing the checked tree out --------------------------------------------------------------
+
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _escape_text(text: str) -> str:
+    return text.translate(_TEXT)
+
+
+def _escape_attribute(value: str) -> str:
+    return value.translate(_ATTRIBUTE)
+
+
+def _serialise(root: Element, attributes: dict[int, list[tuple[str, str]]]) -> bytes:
+    """The checked tree as an SVG document: SVG elements and their SVG, xlink and xml
+    attributes only (other programs' own elements and attributes go), no DOCTYPE, comments
+    or processing instructions. Iterative: the depth is capped, but no recursion is needed."""
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    stack: list[tuple[Element, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        name = _local(element.tag)
+        if closing:
+            out.append(f"</{name}>")
+            if element.tail:
+                out.append(_escape_text(element.tail))
+            continue
+        if _namespace(element.tag) not in ("", SVG_NS):
+            if element.tail:
+                out.append(_escape_text(element.tail))
+            continue
+        out.append(f"<{name}")
+        if element is root:
+            out.append(f' xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"')
+        for key, value in attributes.get(id(element), []):
+            out.append(f' {key}="{_escape_attribute(value)}"')
+        out.append(">")
+        if element.text:
+            out.append(_escape_text(element.text))
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return "".join(out).encode("utf-8")

@@ -1,0 +1,115 @@
+"""Pictures as Qt decodes them: damage caught by decoding, the decoder the suffix names and no
+other, drawings refused before QtSvg sees them, and a drawing too slow to draw refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QImage
+
+from kiosk.core.loader import load_content
+from kiosk.ui.resources import probe_image, render_image
+from tests.helpers import REPO, make_folder, story
+
+
+def photo(path: Path, width: int = 1200, height: int = 800) -> bytes:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    for y in range(0, height, 8):  # detail, so the cut leaves a part of the scan missing
+        for x in range(0, width, 8):
+            image.setPixel(x, y, 0xFFFFFF if (x + y) % 16 else 0)
+    assert image.save(str(path), quality=90)
+    return path.read_bytes()
+
+
+def test_a_cut_jpeg_with_its_end_marker_put_back_is_damaged(tmp_path: Path) -> None:
+    # It ends as a whole JPEG does, so a look at its last bytes passes it; decoded, its lower
+    # part is grey.
+    data = photo(tmp_path / "whole.jpg")
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/cut.jpg")},
+                       images={"images/cut.jpg": data[: len(data) // 2] + b"\xff\xd9"})
+    check = probe_image(root / "images" / "cut.jpg")
+    assert (check.problem, check.ok) == ("image_damaged", False)
+    content = load_content(root, probe_image)
+    assert content.stories == ()
+    assert [p.code for p in content.problems if p.is_error] == ["image_damaged"]
+    assert probe_image(tmp_path / "whole.jpg").problem == ""
+
+
+def test_a_png_named_jpg_is_never_decoded_as_a_png(tmp_path: Path) -> None:
+    image = QImage(800, 600, QImage.Format.Format_RGB32)
+    image.fill(QColor("#00ff00"))
+    assert image.save(str(tmp_path / "real.png"))
+    disguised = tmp_path / "photo.jpg"
+    disguised.write_bytes((tmp_path / "real.png").read_bytes())
+    assert render_image(disguised, QSize(400, 400)).isNull()
+    assert probe_image(disguised).problem == "image_wrong_suffix"
+    assert not render_image(tmp_path / "real.png", QSize(400, 400)).isNull()
+
+
+DRAW = """
+import os, sys
+from pathlib import Path
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication([])
+from kiosk.ui.resources import probe_image, render_image
+print(probe_image(Path(sys.argv[1])).problem, render_image(Path(sys.argv[1]), QSize(99, 99))
+      .isNull())
+"""
+
+
+def test_a_drawing_that_names_a_file_through_its_dtd_never_opens_it(tmp_path: Path) -> None:
+    # The issue's drawing: its DTD gives <image> a default href, here a FIFO, which QtSvg
+    # opened and blocked on for good, holding the GIL: no first frame, no watchdog ping.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    drawing = tmp_path / "d.svg"
+    drawing.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE svg [<!ATTLIST image href CDATA "{fifo}">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" '
+        'height="100"><rect width="100" height="100" fill="#fff"/>'
+        # «data:» in the element: the old regular-expression sanitiser kept it for that.
+        '<image width="100" height="100" class="data:"/></svg>')
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    try:  # in a child process, killed if it blocks
+        done = subprocess.run([sys.executable, "-c", DRAW, str(drawing)], capture_output=True,
+                              text=True, timeout=30, env=env, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the drawing opened the FIFO its DTD names")
+    assert done.stdout.split() == ["svg_doctype", "True"], done.stderr[-2000:]
+
+
+def test_a_drawing_too_slow_to_draw_is_refused_quickly(tmp_path: Path) -> None:
+    # Within every cap of size and count, but each of its translucent, thick-outlined layers
+    # covers the whole picture: drawn in full at 1080p it took about a minute.
+    layers = "".join(
+        f'<circle cx="500" cy="500" r="{450 - i % 400}" fill="#{i % 4096:03x}" '
+        'fill-opacity="0.5" stroke="#000" stroke-width="25" stroke-opacity="0.5"/>'
+        for i in range(9_000))
+    slow = tmp_path / "slow.svg"
+    slow.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000" '
+                    f'width="1000" height="1000">{layers}</svg>')
+    started = time.perf_counter()
+    check = probe_image(slow)
+    assert check.problem == "svg_too_slow"
+    assert time.perf_counter() - started < 20
+
+
+def test_an_ordinary_drawing_is_drawn(tmp_path: Path) -> None:
+    drawing = tmp_path / "ring.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" '
+                       'width="100" height="100"><circle cx="50" cy="50" r="40" fill="#000"/>'
+                       '</svg>')
+    assert probe_image(drawing).problem == ""
+    shown = render_image(drawing, QSize(200, 200))
+    assert shown.size() == QSize(200, 200)
+    assert shown.pixelColor(100, 100).alpha() == 255  # the disc is drawn
+    assert shown.pixelColor(2, 2).alpha() == 0  # and the corners left clear
