@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
@@ -37,11 +38,11 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.gestures import Gesture, classify
-from kiosk.ui.resources import assets_dir
+from kiosk.core.imagesafe import sanitise_svg
+from kiosk.ui.resources import assets_dir, svg_renderer
 from kiosk.ui.theme import Theme
 
 
@@ -122,8 +123,10 @@ def icon_image(icon: Icon, side: int, colour: QColor) -> QImage:
     if icon is not Icon.NONE and side > 0 and icon.path.exists():
         # Tabler draws in `currentColor`: draw black, then tint keeping the shape's alpha.
         data = icon.path.read_bytes().replace(b"currentColor", b"#000000")
-        renderer = QSvgRenderer(QByteArray(data))
-        if renderer.isValid():
+        # Bundled and trusted, but drawn the one way every drawing is (kiosk.core.imagesafe).
+        checked = sanitise_svg(data)
+        renderer = svg_renderer(checked.data) if checked.ok else None
+        if renderer is not None and renderer.isValid():
             shape = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
             shape.fill(Qt.GlobalColor.transparent)
             painter = QPainter(shape)
@@ -411,13 +414,57 @@ def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str | None
 MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownNoHTML
 
 
+class InertTextDocument(QTextDocument):
+    """A text document that loads nothing. QTextDocument reads any file an image in the text
+    names, whatever the path (/dev/zero aborted the kiosk, a FIFO froze it); and when the
+    answer is no picture, Qt's image handler opens the file itself. So every request gets a
+    blank: a 1-pixel transparent picture for images, nothing for the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[str] = []  # what the text asked for, never fetched (for tests)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        self.requests.append(name.toString() if isinstance(name, QUrl) else name)
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            return _blank_picture()
+        return QByteArray()
+
+
+def _blank_picture() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
+
+
 def markdown_document(markdown: str) -> QTextDocument:
-    """Qt's own CommonMark reader, with raw HTML switched off: staff text cannot pull in
-    images, styles or links from anywhere."""
-    document = QTextDocument()
+    """Qt's own CommonMark reader, with raw HTML switched off, into a document that loads
+    nothing; the images the text has are taken out (kiosk check names each as an error)."""
+    document = InertTextDocument()
     document.setDocumentMargin(0)
     document.setMarkdown(markdown, MARKDOWN_FEATURES)
+    _drop_images(document)
     return document
+
+
+def _drop_images(document: QTextDocument) -> None:
+    spans: list[tuple[int, int]] = []
+    block = document.begin()
+    while block.isValid():
+        piece = block.begin()
+        while not piece.atEnd():
+            fragment = piece.fragment()
+            if fragment.isValid() and fragment.charFormat().isImageFormat():
+                spans.append((fragment.position(), fragment.length()))
+            piece += 1
+        block = block.next()
+    if not spans:
+        return
+    cursor = QTextCursor(document)
+    for position, length in reversed(spans):
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
 
 
 class MarkdownView(QWidget):
