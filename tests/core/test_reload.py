@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.core.loader import ImageCheck, load_content
 from kiosk.core.reload import ReloadDecider, fingerprint, keep_last_good
+from tests.core.test_svgsafe import png_header
 from tests.helpers import SVG, make_folder, story
 
 
@@ -56,13 +57,14 @@ def test_a_broken_new_version_keeps_the_last_good_one(tmp_path: Path) -> None:
 
 def test_a_poster_half_copied_keeps_its_last_good_version(tmp_path: Path) -> None:
     def probe(path: Path) -> ImageCheck:  # as the real decoder says of a truncated file
-        cut = path.suffix == ".png" and b"END" not in path.read_bytes()
+        cut = path.suffix == ".png" and b"IEND" not in path.read_bytes()
         return ImageCheck("bad_image", "truncated") if cut else ImageCheck()
 
+    whole = png_header(8, 8) + b"...IEND"  # a PNG as far as anything before the decoder sees
     root = make_folder(tmp_path / "c", stories={"a.md": story()},
-                       images={"posters/notice.png": b"PNG...END", "posters/other.svg": SVG})
+                       images={"posters/notice.png": whole, "posters/other.svg": SVG})
     old = load_content(root, probe)
-    (root / "posters" / "notice.png").write_bytes(b"PNG.")  # a copy still under way
+    (root / "posters" / "notice.png").write_bytes(whole[:30])  # a copy still under way
     merged = keep_last_good(old, load_content(root, probe))
     assert [p.id for p in merged.posters] == ["notice", "other"]
     assert [Path(p.path).name for p in merged.problems
@@ -100,7 +102,8 @@ def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path)
 
     def probe(path: Path) -> ImageCheck:
         decoded.append(path.name)
-        return ImageCheck() if b"<svg" in path.read_bytes() else ImageCheck("bad_image", "?")
+        broken = b"broken" in path.read_bytes()
+        return ImageCheck("bad_image", "?") if broken else ImageCheck()
 
     cache = ParseCache()
     load_content(root, probe, cache=cache)
@@ -113,7 +116,9 @@ def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path)
     assert "Исправленная" in [s.title.ru for s in content.stories]
 
     decoded.clear()
-    (root / "images" / "a.svg").write_text("broken", encoding="utf-8")  # the photo breaks
+    # The photo breaks in a way only the decoder sees.
+    (root / "images" / "a.svg").write_text(SVG.replace("</svg>", "<!-- broken --></svg>"),
+                                           encoding="utf-8")
     content = load_content(root, probe, cache=cache)
     assert decoded == ["a.svg"]
     assert "С фото" not in [s.title.ru for s in content.stories]  # not served from the cache

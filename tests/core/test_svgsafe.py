@@ -176,9 +176,10 @@ def _seconds(svg: bytes) -> float:
 ])
 def test_checking_time_grows_linearly_with_size(make: object) -> None:
     assert callable(make)
-    small, large = make(2_000).encode(), make(8_000).encode()
+    small, large = make(1_000).encode(), make(10_000).encode()
     ratio = _seconds(large) / _seconds(small)
-    assert ratio < 8, ratio  # 4 times the input: linear is 4, quadratic 16
+    # Ten times the input: linear is 10, quadratic 100; room for a busy machine between.
+    assert ratio < 35, ratio
 
 
 def test_hostile_drawings_are_named_by_kiosk_check(tmp_path: Path) -> None:

@@ -145,7 +145,9 @@ def test_posters_open_nothing_outside_the_folder_and_a_fifo_never_blocks(
         return ImageCheck()
 
     content = load_content(root, probe)
-    assert [p.id for p in content.posters] == ["inside", "near", "ok"]
+    # A link is refused even when it leads inside the folder (docs/content-format.md).
+    assert [p.id for p in content.posters] == ["inside", "ok"]
     assert "secret.png" not in opened
-    assert [(Path(p.path).name, p.code) for p in content.problems
-            if p.code == "link_outside"] == [("leak.png", "link_outside")]
+    assert sorted((Path(p.path).name, p.code) for p in content.problems
+                  if p.code in ("link_outside", "content_link", "special_file")) == [
+        ("leak.png", "link_outside"), ("near.svg", "content_link"), ("ok.yaml", "special_file")]

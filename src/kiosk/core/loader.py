@@ -10,19 +10,38 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.core.imagesafe import (
+    MAX_IMAGE_BYTES,
+    MAX_SVG_BYTES,
+    ImageFileError,
+    file_head,
+    kind_problem,
+    safe_svg_file,
+)
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
 from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Poster, Story, Text
 from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.queue import queue_file_check
+from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedule
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.teaser import TEASER_MAX_WORDS
-from kiosk.core.yamlsrc import LineDict, MarkdownFile, parse_markdown_file, parse_yaml
+from kiosk.core.yamlsrc import (
+    MAX_TEXT_BYTES,
+    LineDict,
+    MarkdownFile,
+    NotRegularFile,
+    parse_markdown_file,
+    parse_yaml,
+    read_at_most,
+)
 
 SETTINGS_FILE = "kiosk.yaml"
 ANNIVERSARY_DIR = "anniversary"
@@ -72,10 +91,31 @@ def stamp(path: str) -> Stamp:
     a new change time and inode even when its size and modification time are kept), packed
     small: the index keeps one or two for each of 37,000 stories."""
     try:
-        info = os.stat(path)
+        info = os.lstat(path)  # a file replaced by a link to it is a change: links are refused
     except OSError:
         return None
     return _STAMP.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def entry_kind(path: str | os.PathLike[str]) -> str:
+    """What the content folder itself holds at `path`, looked at without following a link or
+    opening anything: "file", "folder", "link", "special" (a FIFO, device or socket), or ""
+    when there is nothing there.
+
+    The kiosk reads only regular files and folders of the content folder (the folder itself
+    may be a link: a release link). A link inside is refused even when it leads inside: what
+    it means changes when the folder is copied (rsync, a sync tool, the safe-mode copy, a USB
+    stick), Windows shares do not show it, and a check of where it leads is out of date as
+    soon as it is made. A FIFO would block its reader for good."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "link" if stat.S_ISLNK(mode) else "special"
 
 
 @dataclass
@@ -120,9 +160,9 @@ class ParseCache:
 
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
-_INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_SVG_REFERENCE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_SVG_URL = re.compile(r"""url\(\s*["']?([^)"']*)""", re.IGNORECASE)
+# The characters that can start or end an image in Markdown: one class, no repetition, so
+# finding them is linear whatever the text.
+_MARKUP = re.compile(r"[\\\[\]<]")
 
 
 def natural_key(name: str) -> list[Any]:
@@ -133,8 +173,12 @@ def natural_key(name: str) -> list[Any]:
 class ContentLoader:
     def __init__(self, root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None, cache: ParseCache | None = None,
-                 story_limit: int | None = None, workers: int = 1) -> None:
+                 story_limit: int | None = None, workers: int = 1,
+                 sandbox: ParseSandbox | None = None) -> None:
         self.root = root
+        # Where files are parsed: a child process (the kiosk, `kiosk check`), or here (the
+        # child itself, and tests of the parsers).
+        self.sandbox = sandbox
         # Read only this many stories (any of them, for a first frame quickly); the folder's
         # other checks (duplicate names, misspelt suffixes) wait for a whole load.
         self.story_limit = story_limit
@@ -214,14 +258,21 @@ class ContentLoader:
         of the files in `folder` with these suffixes, in natural order; with a `limit`, that
         many of them, whichever the folder lists first."""
         directory = os.path.join(self.root, folder)
+        if (kind := entry_kind(directory)) != "folder":
+            if kind:
+                self._refused(Path(directory), kind)
+            return []
         try:
             with os.scandir(directory) as found:
-                entries = [(entry.name, entry.is_file()) for entry in found
+                entries = [(entry.name, _kind_of(entry)) for entry in found
                            if not entry.name.startswith(".")]
         except OSError:
             return []
-        names = [name for name, is_file in entries
-                 if is_file and os.path.splitext(name)[1].lower() in suffixes]
+        names = [name for name, kind in entries
+                 if kind == "file" and os.path.splitext(name)[1].lower() in suffixes]
+        for name, kind in entries:
+            if kind in ("link", "special") and os.path.splitext(name)[1].lower() in suffixes:
+                self._refused(Path(directory, name), kind)
         if limit is not None and len(names) > limit:
             return [os.path.join(directory, name)
                     for name in sorted(names[:limit], key=natural_key)]
@@ -233,11 +284,11 @@ class ContentLoader:
             if other is not name:
                 self.log_for(Path(directory, name)).warning("duplicate_id", None, value=name,
                                                             other=other)
-        for name, is_file in entries:
+        for name, kind in entries:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
             lower = name.lower()
-            if name not in taken and is_file and (".md" in lower or lower.endswith(".markdown")) \
-                    and lower != "readme.txt":
+            if name not in taken and kind == "file" \
+                    and (".md" in lower or lower.endswith(".markdown")) and lower != "readme.txt":
                 fixed = name[: lower.index(".m")] + ".md"
                 self.log_for(Path(directory, name)).warning("wrong_suffix", None, value=name,
                                                             name=fixed)
@@ -272,9 +323,16 @@ class ContentLoader:
     def _read_text(self, path: Path) -> str | None:
         log = self.log_for(path)
         try:
-            raw = path.read_bytes()
+            raw, size = read_at_most(path, MAX_TEXT_BYTES)
+        except NotRegularFile:  # made a FIFO or a device since it was listed
+            log.error("special_file", None, value=path.name)
+            return None
         except OSError as exc:
             log.error("unreadable", None, detail=exc.strerror or str(exc))
+            return None
+        if len(raw) > MAX_TEXT_BYTES:  # only MAX_TEXT_BYTES + 1 bytes were read
+            log.error("file_too_large", None, size=str(-(-max(size, len(raw)) // 1024)),
+                      most=str(MAX_TEXT_BYTES // 1024))
             return None
         try:
             return raw.decode("utf-8")
@@ -285,18 +343,55 @@ class ContentLoader:
 
     def _load_settings(self) -> Settings:
         path = self.root / SETTINGS_FILE
-        if not path.exists():
+        kind = entry_kind(path)
+        if kind in ("link", "special"):
+            self._refused(path, kind)
+            return Settings()
+        if not kind:
             return Settings()
         log = self.log_for(path)
-        text = self._read_text(path)
-        if text is None:
-            return Settings()
-        data = parse_yaml(text.removeprefix("\ufeff"), log)
+        data = self._parsed_yaml(path)
         settings = parse_settings(data, log)
         queue = settings.queue
-        if queue is not None and not queue.is_url and not queue.file_path(self.root).exists():
-            log.warning("queue_file_missing", queue.source_line, value=queue.source)
+        if queue is not None and not queue.is_url:
+            inside = None if queue.source.startswith("/") else self.root
+            code = queue_file_check(queue.file_path(self.root), inside)
+            if code is not None:  # missing, or a link, FIFO, device … the kiosk will not read
+                log.warning(code, queue.source_line, value=queue.source)
         return settings
+
+    # -- reading untrusted files: in the sandbox's child process (kiosk.core.sandbox) --------
+
+    def _parsed_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
+        if self.sandbox is None:
+            return self._read_markdown(path)
+        parsed = self._in_sandbox(read_markdown_source, path)
+        return (parsed, self.log_for(path)) if isinstance(parsed, MarkdownFile) else None
+
+    def _parsed_yaml(self, path: Path) -> Any:
+        if self.sandbox is None:
+            return self._read_yaml(path)
+        return self._in_sandbox(read_yaml_source, path)
+
+    def _in_sandbox(self, function: Callable[[str, str], tuple[Any, list[Problem]]],
+                    path: Path) -> Any:
+        assert self.sandbox is not None
+        try:
+            value, problems = self.sandbox.call(function, str(self.root), str(path))
+        except ParseRunaway as stopped:
+            code = "parse_too_slow" if stopped.reason == "time" else "parse_too_big"
+            self.log_for(path).error(code, None, seconds=f"{self.sandbox.time_limit:g}")
+            return None
+        except RuntimeError as exc:  # the parser itself failed: that file only
+            self.log_for(path).error("unreadable", None, detail=str(exc))
+            return None
+        self.problems.extend(problems)
+        return value
+
+    def _read_yaml(self, path: Path) -> Any:
+        text = self._read_text(path)
+        return parse_yaml(text.removeprefix("\ufeff"), self.log_for(path)) \
+            if text is not None else None
 
     def _read_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
         text = self._read_text(path)
@@ -324,12 +419,14 @@ class ContentLoader:
         return md.fields.raw_text.get(key, str(value)).strip()
 
     def _body(self, md: MarkdownFile, log: ProblemLog, image_key: str) -> Text:
+        """The texts; an image in them, in any of Markdown's forms, is an error: the item is
+        not shown (its last good version stays on screen) until it is taken out. Shown
+        without it, a text that says «see the photo» would be wrong, and the kiosk never
+        loads a picture a text names (ui.widgets.InertTextDocument)."""
         body_ru, body_en = md.body_ru, md.body_en
-        for match in _INLINE_IMAGE.finditer(body_ru + "\n" + body_en):
-            line = md.body_line + (body_ru + "\n" + body_en)[: match.start()].count("\n")
-            log.warning("inline_image", line, key=image_key)
-        body_ru = _INLINE_IMAGE.sub("", body_ru).strip()
-        body_en = _INLINE_IMAGE.sub("", body_en).strip()
+        for text, first in ((body_ru, md.ru_line), (body_en, md.en_line)):
+            for line in _lines_of(text, body_images(text)):
+                log.error("inline_image", first + line if first else None, key=image_key)
         if not body_ru:
             log.error("empty_text", md.body_line)
         return Text(body_ru, body_en)
@@ -386,20 +483,28 @@ class ContentLoader:
         if windows_drive:
             log.error("path_outside", line, value=value)
             return None
-        relative = Path(value.replace("\\", "/"))  # «images\photo.jpg» typed on Windows
-        root = self.root.resolve()
-        if relative.is_absolute():
+        relative = value.replace("\\", "/")  # «images\photo.jpg» typed on Windows
+        # «a/../b» is taken as written (nothing on the way may be a link, so it means the same).
+        parts = os.path.normpath(relative).split("/")
+        if os.path.isabs(relative) or parts[0] == "..":
             log.error("path_outside", line, value=value)
             return None
-        candidate = (self.root / relative).resolve()
+        here = Path(os.path.realpath(self.root))
+        candidate = here.joinpath(*parts)
         # A new or fixed image re-reads the item.
         self._depends_on.append((str(candidate), stamp(str(candidate))))
-        if not candidate.is_relative_to(root):
-            log.error("path_outside", line, value=value)
-            return None
-        if not candidate.is_file():
-            log.error("missing_file", line, value=value)
-            return None
+        # Each step looked at, not followed: a link or a FIFO anywhere on the way is refused.
+        for step, part in enumerate(parts, 1):
+            here = here / part
+            kind = entry_kind(here)
+            if kind in ("link", "special"):
+                code = "special_file" if kind == "special" else \
+                    "content_link" if self._leads_inside(here) else "path_outside"
+                log.error(code, line, value=value)
+                return None
+            if kind != ("file" if step == len(parts) else "folder"):
+                log.error("missing_file", line, value=value)
+                return None
         if candidate.suffix.lower() not in IMAGE_SUFFIXES:
             log.error("bad_image_format", line, value=value)
             return None
@@ -413,11 +518,10 @@ class ContentLoader:
     def _check_image(self, path: Path, shown_as: str) -> list[Problem]:
         """Decode each image once per load, however many items use it."""
         if path not in self._checked_images:
-            found: list[Problem] = []
-            if path.suffix.lower() == ".svg":
-                for ref in svg_external_references(path):
-                    found.append(Problem("", None, Severity.WARNING, "svg_external",
-                                         {"value": shown_as, "detail": ref}))
+            found = _picture_problems(path, shown_as)
+            if found:  # not given to a decoder at all
+                self._checked_images[path] = found
+                return found
             try:
                 check = self.probe(path)
             except Exception as exc:  # a decoder that fails outright: that image only
@@ -448,7 +552,7 @@ class ContentLoader:
         return teaser
 
     def _load_page(self, path: Path, settings: Settings) -> AnniversaryPage | None:
-        read = self._read_markdown(path)
+        read = self._parsed_markdown(path)
         if read is None:
             return None
         md, log = read
@@ -466,7 +570,7 @@ class ContentLoader:
         )
 
     def _load_story(self, path: Path, settings: Settings) -> Story | None:
-        read = self._read_markdown(path)
+        read = self._parsed_markdown(path)
         if read is None:
             return None
         md, log = read
@@ -520,6 +624,8 @@ class ContentLoader:
 
     def _load_colouring(self) -> tuple[ColouringPicture, ...]:
         folder = self.root / COLOURING_DIR
+        if not self._is_folder(folder):
+            return ()
         try:
             entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
         except OSError:
@@ -527,11 +633,13 @@ class ContentLoader:
         titles: dict[str, Text] = {}
         order: list[str] = []
         index = folder / COLOURING_INDEX
-        if index.exists():
+        if (kind := entry_kind(index)) == "file":
             order, titles = self._colouring_index(index, {p.name for p in entries})
+        elif kind in ("link", "special"):
+            self._refused(index, kind)
         pictures: dict[str, ColouringPicture] = {}
         for path in entries:
-            if path.name.startswith(".") or not path.is_file():
+            if path.name.startswith(".") or entry_kind(path) in ("folder", ""):
                 continue
             suffix = path.suffix.lower()
             if suffix in IGNORED_SUFFIXES:
@@ -552,8 +660,8 @@ class ContentLoader:
         if suffix not in IMAGE_SUFFIXES:
             log.warning("bad_image_format", None, value=path.name)
             return False
-        if not self._owned(path):
-            log.error("link_outside", None, value=path.name)
+        if (kind := entry_kind(path)) != "file":
+            self._refused(path, kind)
             return False
         problems = self._check_image(path.resolve(), path.name)
         for problem in problems:
@@ -563,28 +671,41 @@ class ContentLoader:
             return False
         return True
 
-    def _owned(self, path: Path) -> bool:
-        """A regular file that is in the content folder, a link included only if it stays in
-        it: the kiosk opens nothing the content does not own (a link to /etc/…, a FIFO)."""
-        try:
-            return path.is_file() and path.resolve().is_relative_to(self.root.resolve())
-        except OSError:
-            return False
+    def _refused(self, path: Path, kind: str) -> None:
+        """Name a link or a special file (see `entry_kind`) that the kiosk will not open."""
+        code = "special_file" if kind == "special" else \
+            "content_link" if self._leads_inside(path) else "link_outside"
+        self.log_for(path).error(code, None, value=path.name)
+
+    def _leads_inside(self, link: Path) -> bool:
+        """Whether a link leads somewhere in the content folder (said only in its message)."""
+        inside = os.path.join(os.path.realpath(self.root), "")
+        return os.path.realpath(link).startswith(inside)  # realpath: loops do not raise
+
+    def _is_folder(self, folder: Path) -> bool:
+        """A folder of the content folder itself; a link or special file there is named."""
+        kind = entry_kind(folder)
+        if kind in ("link", "special"):
+            self._refused(folder, kind)
+        return kind == "folder"
 
     def _load_posters(self) -> tuple[Poster, ...]:
         """Full-screen pictures in posters/, in natural order; «name.yaml» beside «name.png»
         may give its duration and schedule."""
         folder = self.root / POSTERS_DIR
+        if not self._is_folder(folder):
+            return ()
         try:
             entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
         except OSError:
             return ()
-        # Only regular files count as side files: a FIFO named «poster.yaml» would block the
-        # read for good.
-        names = {p.name for p in entries if p.is_file()}
+        kinds = {p.name: entry_kind(p) for p in entries}
+        # A side file that is a link or a FIFO is named, never read (a FIFO would block the
+        # read for good).
+        names = {name for name, kind in kinds.items() if kind not in ("folder", "")}
         posters: list[Poster] = []
         for path in entries:
-            if path.name.startswith(".") or not path.is_file():
+            if path.name.startswith(".") or kinds[path.name] in ("folder", ""):
                 continue
             suffix = path.suffix.lower()
             log = self.log_for(path)
@@ -599,17 +720,16 @@ class ContentLoader:
             duration, schedule = None, ALWAYS
             side = next((folder / f"{path.stem}{ext}" for ext in (".yaml", ".yml")
                          if f"{path.stem}{ext}" in names), None)
-            if side is not None and self._owned(side):
+            if side is not None and kinds[side.name] == "file":
                 duration, schedule = self._poster_settings(side)
             elif side is not None:
-                self.log_for(side).error("link_outside", None, value=side.name)
+                self._refused(side, kinds[side.name])
             posters.append(Poster(path.stem, path, duration, schedule))
         return tuple(posters)
 
     def _poster_settings(self, side: Path) -> tuple[float | None, Schedule]:
         log = self.log_for(side)
-        text = self._read_text(side)
-        data = parse_yaml(text.removeprefix("\ufeff"), log) if text is not None else None
+        data = self._parsed_yaml(side)
         if data is None:
             return None, ALWAYS
         if not isinstance(data, LineDict):
@@ -628,8 +748,7 @@ class ContentLoader:
 
     def _colouring_index(self, index: Path, present: set[str]) -> tuple[list[str], dict[str, Text]]:
         log = self.log_for(index)
-        text = self._read_text(index)
-        data = parse_yaml(text, log) if text is not None else None
+        data = self._parsed_yaml(index)
         order: list[str] = []
         titles: dict[str, Text] = {}
         if data is None:
@@ -660,40 +779,141 @@ class ContentLoader:
         return order, titles
 
 
+def _kind_of(entry: os.DirEntry[str]) -> str:
+    """`entry_kind` of a listed entry (no system call: the listing says)."""
+    if entry.is_symlink():
+        return "link"
+    if entry.is_file(follow_symlinks=False):
+        return "file"
+    return "folder" if entry.is_dir(follow_symlinks=False) else "special"
+
+
 def _title_from_name(stem: str) -> str:
     text = re.sub(r"^\d+[-_ ]*", "", stem).replace("-", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:] if text else stem
 
 
-def svg_external_references(path: Path) -> list[str]:
-    """Links in an SVG to anything but its own elements or embedded data; never fetched."""
+def _picture_problems(path: Path, shown_as: str) -> list[Problem]:
+    """What can be told of a picture without decoding it: a file that is not what its suffix
+    says, or a drawing kiosk.core.imagesafe refuses. Qt is never given either."""
+    svg = path.suffix.lower() == ".svg"
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    refs = [m.group(1) for m in _SVG_REFERENCE.finditer(text)]
-    refs += [m.group(1) for m in _SVG_URL.finditer(text)]
-    return [ref for ref in refs if ref and not ref.startswith(("#", "data:"))]
+        head = file_head(path, MAX_SVG_BYTES if svg else MAX_IMAGE_BYTES)
+    except ImageFileError as exc:
+        return [Problem("", None, Severity.ERROR, exc.code,
+                        {"value": shown_as, "detail": exc.detail})]
+    wrong = kind_problem(path.name, head)
+    if wrong is not None:
+        code, args = wrong
+        return [Problem("", None, Severity.ERROR, code, {**args, "value": shown_as})]
+    if svg:
+        checked = safe_svg_file(path)
+        if not checked.ok:
+            return [Problem("", None, Severity.ERROR, checked.problem,
+                            {"value": shown_as, "detail": checked.detail})]
+    return []
+
+
+def body_images(text: str) -> list[int]:
+    """Where a Markdown text has an image, as Qt's reader would see one: `![alt](path)`,
+    with brackets in the alt text too, `![alt][ref]`, `![alt][]` or `![ref]` with a line
+    `[ref]: path`, and an HTML `<img>`. One pass over the brackets (an open one kept on a
+    stack until it is closed): linear whatever the text."""
+    labels = _reference_labels(text)
+    found: list[int] = []
+    escaped = -1  # the position a backslash escapes
+    opened: list[tuple[int, bool]] = []  # open brackets: where, and whether «![»
+    for match in _MARKUP.finditer(text):
+        at = match.start()
+        if at == escaped:
+            continue
+        char = text[at]
+        if char == "\\":
+            escaped = at + 1
+        elif char == "[":
+            opened.append((at, at > 0 and text[at - 1] == "!" and escaped != at - 1))
+        elif char == "]" and opened:
+            start, image = opened.pop()
+            if not image:
+                continue
+            after = text[at + 1:at + 2]
+            if after == "(":
+                found.append(start - 1)
+            elif after == "[":
+                close = text.find("]", at + 2, at + 1002)  # a label has at most 999 chars
+                label = text[at + 2:close] if close >= 0 else ""
+                if _label(label or text[start + 1:at]) in labels:
+                    found.append(start - 1)
+            elif at - start <= 1000 and _label(text[start + 1:at]) in labels:
+                found.append(start - 1)
+        elif char == "<" and text[at + 1:at + 4].lower() == "img" \
+                and text[at + 4:at + 5] in (" ", "\t", "\n", "/", ">"):
+            found.append(at)
+    return sorted(found)
+
+
+def _label(text: str) -> str:
+    """A reference label as CommonMark matches them: any case, runs of spaces as one."""
+    return " ".join(text.split()).casefold()
+
+
+def _reference_labels(text: str) -> set[str]:
+    """The labels of the link reference definitions (`[ref]: path`) in a text."""
+    labels: set[str] = set()
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if len(line) - len(stripped) > 3 or not stripped.startswith("["):
+            continue
+        close = stripped.find("]:")
+        if close > 1:
+            labels.add(_label(stripped[1:close]))
+    return labels
+
+
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The line (from 0) of each of these sorted offsets in `text`, in one pass."""
+    lines: list[int] = []
+    line = 0
+    previous = 0
+    for offset in offsets:
+        line += text.count("\n", previous, offset)
+        previous = offset
+        lines.append(line)
+    return lines
 
 
 def load_content(root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None,
                  cache: ParseCache | None = None, story_limit: int | None = None,
-                 workers: int = 1) -> Content:
+                 workers: int = 1, sandboxed: bool = True) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
     `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
     only what changed; `story_limit` reads only that many stories; `workers` > 1 reads a
     large folder's stories in that many processes (`probe` must then be a module-level
-    function)."""
-    return ContentLoader(root, probe, line_art, cache, story_limit, workers).load()
+    function). Files are parsed in the sandbox's child process unless `sandboxed` is off."""
+    return ContentLoader(root, probe, line_art, cache, story_limit, workers,
+                         shared_sandbox() if sandboxed else None).load()
 
 
 def _read_stories(root: Path, settings: Settings, probe: ImageProbe,
                   paths: list[str]) -> tuple[list[Story | None], list[Problem]]:
     """In a worker process: these story files, read as ContentLoader reads them."""
-    loader = ContentLoader(root, probe)
+    loader = ContentLoader(root, probe, sandbox=shared_sandbox())
     items = [loader._guarded(path, lambda p: loader._load_story(p, settings))
              for path in paths]
     return items, loader.problems
 
 
+
+
+def read_markdown_source(root: str, path: str) -> tuple[MarkdownFile | None, list[Problem]]:
+    """In the sandbox's child: a Markdown file with front matter, parsed, and its problems."""
+    loader = ContentLoader(Path(root))
+    read = loader._read_markdown(Path(path))
+    return (read[0] if read is not None else None), loader.problems
+
+
+def read_yaml_source(root: str, path: str) -> tuple[Any, list[Problem]]:
+    """In the sandbox's child: a YAML file, parsed, and its problems."""
+    loader = ContentLoader(Path(root))
+    return loader._read_yaml(Path(path)), loader.problems

@@ -22,6 +22,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "разметка YAML нарушена. {hint} (технически: {detail})",
         "the YAML is broken. {hint} (technically: {detail})",
     ),
+    "yaml_alias": (
+        "в разметке YAML есть ссылка (&имя или *имя); киоск такие ссылки не читает: напишите "
+        "значение целиком в каждом поле, где оно нужно. Если значение само начинается с * или "
+        "&, возьмите его в кавычки: teaser: \"*Новое* расписание\"",
+        "the YAML uses a reference (&name or *name); the kiosk does not read such references: "
+        "write the value out in full in each field that needs it. If a value itself starts "
+        "with * or &, put it in quotes: teaser: \"*New* opening hours\"",
+    ),
+    "yaml_too_deep": (
+        "разметка YAML вложена слишком глубоко (больше {most} уровней), а в файлах киоска их "
+        "два-три: проверьте отступы и закрывающие скобки ] и }}",
+        "the YAML is nested too deeply (more than {most} levels), and the kiosk's files need "
+        "two or three: check the indentation and the closing brackets ] and }}",
+    ),
     "not_a_mapping": (
         "здесь ожидаются строки вида «ключ: значение», а найден {found}",
         "expected lines of the form “key: value”, found {found}",
@@ -76,6 +90,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is a link to a file outside the content folder; the kiosk does not open "
         "such files: put the file itself in the folder, not a link to it",
     ),
+    "content_link": (
+        "«{value}» — ссылка (symlink) на другой файл или папку, а не сам файл; киоск ссылки "
+        "внутри папки с материалами не открывает: положите на её место сам файл или папку",
+        "“{value}” is a link (symlink) to another file or folder, not the thing itself; the "
+        "kiosk opens no links inside the content folder: put the file or folder itself there",
+    ),
+    "special_file": (
+        "«{value}» — не обычный файл, а именованный канал, устройство или сокет; киоск такие "
+        "файлы не открывает: уберите его из папки с материалами",
+        "“{value}” is not an ordinary file but a named pipe, a device or a socket; the kiosk "
+        "does not open such files: remove it from the content folder",
+    ),
     "poster_side_file_alone": (
         "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
         "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",
@@ -127,6 +153,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл не удалось прочитать: {detail}",
         "the file could not be read: {detail}",
     ),
+    "file_too_large": (
+        "файл слишком большой: {size} КБ, а киоск читает файлы не больше {most} КБ — это в "
+        "сотню раз больше самой длинной истории. Возможно, сюда попал не тот файл; если это "
+        "действительно текст, сократите его или разделите на несколько историй",
+        "the file is too large: {size} KB, and the kiosk reads files of at most {most} KB — a "
+        "hundred times the longest story. Perhaps the wrong file is here; if it really is "
+        "text, shorten it or split it into several stories",
+    ),
+    "parse_too_slow": (
+        "чтение файла остановлено: за {seconds} с он так и не прочитался, хотя обычный рассказ "
+        "читается за сотые доли секунды. Скорее всего, это не текст или файл повреждён; "
+        "откройте его, проверьте содержимое и сохраните заново как обычный текст (UTF-8)",
+        "reading the file was stopped: it was still not read after {seconds} s, while an "
+        "ordinary story takes hundredths of a second. It is probably not text, or damaged; open "
+        "it, check what is inside and save it again as plain text (UTF-8)",
+    ),
+    "parse_too_big": (
+        "чтение файла остановлено: для него понадобилось слишком много памяти. Скорее всего, "
+        "файл повреждён или собран так нарочно; уберите его и сохраните текст заново",
+        "reading the file was stopped: it needed far too much memory. The file is probably "
+        "damaged or made that way on purpose; remove it and save the text again",
+    ),
     "path_outside": (
         "путь «{value}» ведёт за пределы папки с материалами; положите файл в папку images/ "
         "и укажите «images/имя-файла»",
@@ -171,13 +219,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{words} words fit on a page, so shorten it to about {most} words",
     ),
     "svg_external": (
-        "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; он не будет загружен",
-        "the drawing “{value}” refers to an external file or address “{detail}”; it will not "
-        "be loaded",
+        "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; киоск такие рисунки "
+        "не показывает. Встройте картинку в рисунок (в Inkscape: «Правка → Встроить все "
+        "изображения»), уберите ссылку или сохраните рисунок как PNG",
+        "the drawing “{value}” refers to an outside file or address “{detail}”; the kiosk does "
+        "not show such drawings. Embed the picture in the drawing (in Inkscape: Edit → Embed "
+        "all images), remove the link, or save the drawing as PNG",
+    ),
+    "svg_doctype": (
+        "в рисунке «{value}» есть объявления DOCTYPE или ENTITY ({detail}); киоск такие рисунки "
+        "не показывает: сохраните его заново как «обычный SVG» или как PNG",
+        "the drawing “{value}” has DOCTYPE or ENTITY declarations ({detail}); the kiosk does "
+        "not show such drawings: save it again as “plain SVG”, or as PNG",
+    ),
+    "svg_script": (
+        "в рисунке «{value}» есть сценарий или встроенная веб-страница ({detail}); киоск такие "
+        "рисунки не показывает: сохраните его как «обычный SVG» или как PNG",
+        "the drawing “{value}” contains a script or an embedded web page ({detail}); the kiosk "
+        "does not show such drawings: save it as “plain SVG”, or as PNG",
+    ),
+    "svg_too_complex": (
+        "рисунок «{value}» слишком сложный или большой ({detail}); упростите его или "
+        "сохраните как PNG",
+        "the drawing “{value}” is too complex or too large ({detail}); simplify it or save it "
+        "as PNG",
+    ),
+    "svg_too_slow": (
+        "рисунок «{value}» рисуется слишком долго ({detail}), экран бы на это время замирал; "
+        "упростите его (меньше слоёв, прозрачности и толстых контуров) или сохраните как PNG",
+        "the drawing “{value}” takes too long to draw ({detail}), and the screen would freeze "
+        "meanwhile; simplify it (fewer layers, less transparency and fewer thick outlines) or "
+        "save it as PNG",
+    ),
+    "image_wrong_suffix": (
+        "«{value}» на самом деле картинка {real}, а расширение у неё другое; киоск её не "
+        "покажет: переименуйте файл в «{name}» (и поправьте имя там, где оно указано)",
+        "“{value}” is really a {real} picture with another extension; the kiosk will not show "
+        "it: rename the file to “{name}” (and fix the name where it is given)",
+    ),
+    "image_unsupported": (
+        "«{value}» на самом деле картинка {real}; киоск показывает только PNG, JPEG и SVG: "
+        "сохраните её как PNG или JPEG",
+        "“{value}” is really a {real} picture; the kiosk shows only PNG, JPEG and SVG: save it "
+        "as PNG or JPEG",
+    ),
+    "image_damaged": (
+        "изображение «{value}» повреждено: часть картинки в файле отсутствует или испорчена "
+        "(так бывает, если файл скопировался не до конца) и была бы показана серой. Скопируйте "
+        "или сохраните файл заново (технически: {detail})",
+        "the image “{value}” is damaged: part of the picture is missing or garbled in the file "
+        "(as when a copy was cut short) and would be shown grey. Copy or save the file again "
+        "(technically: {detail})",
+    ),
+    "image_file_too_big": (
+        "файл «{value}» слишком большой ({detail}); уменьшите картинку или сохраните её в JPEG",
+        "the file “{value}” is too large ({detail}); scale the picture down or save it as JPEG",
     ),
     "inline_image": (
-        "картинки внутри текста не показываются; укажите картинку в поле «{key}:»",
-        "images inside the text are not shown; put the picture in the “{key}:” field",
+        "в тексте есть картинка; киоск не показывает картинки внутри текста. Уберите её из "
+        "текста (и строку «[имя]: путь», если она есть) и укажите картинку в поле «{key}:»",
+        "the text has a picture in it; the kiosk does not show pictures inside the text. Take "
+        "it out of the text (and the line “[name]: path”, if there is one) and give the "
+        "picture in the “{key}:” field",
     ),
     "bad_date": (
         "дата «{value}» не распознана; пишите так: 2023-08-22 (год-месяц-день)",
@@ -242,6 +345,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файла очереди «{value}» пока нет; киоск будет ждать, пока система очереди его создаст",
         "the queue file “{value}” does not exist yet; the kiosk waits for the queue system to "
         "create it",
+    ),
+    "queue_file_special": (
+        "файл очереди «{value}» — ссылка или не обычный файл (канал FIFO, устройство, сокет, "
+        "папка), либо ведёт за пределы папки с материалами; киоск его не читает. Укажите в "
+        "source сам файл, который пишет система очереди",
+        "the queue file “{value}” is a link or not a regular file (a FIFO, device, socket or "
+        "folder), or leads outside the content folder; the kiosk does not read it. Name the "
+        "file the queue system writes itself in source",
     ),
     "kept_last_good": (
         "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
@@ -345,6 +456,13 @@ YAML_HINTS: tuple[tuple[str, str, str], ...] = (
         "tabs with spaces and put such text in quotes",
     ),
     (
+        "while scanning an a",  # an alias (*…) or an anchor (&…)
+        "Значение начинается со звёздочки * или знака & — возьмите его в кавычки: "
+        "teaser: \"*Новое* расписание\"",
+        "A value starts with an asterisk * or an ampersand & — put it in quotes: "
+        "teaser: \"*New* opening hours\"",
+    ),
+    (
         "could not find expected ':'",
         "В строке нет двоеточия между названием и значением",
         "A line lacks the colon between the name and the value",
@@ -376,6 +494,19 @@ DEFAULT_YAML_HINT = (
 )
 
 
+# A value quoted in a message (a title, a wrong value, a parser's detail) is cut to this many
+# characters, and a whole message to MAX_MESSAGE_CHARS: a problem is kept in memory, in the
+# index and in the log, and a value can be as long as the file (once, through YAML aliases,
+# 52 MB from 470 bytes).
+MAX_VALUE_CHARS = 200
+MAX_MESSAGE_CHARS = 2000
+
+
+def shorten(text: str, most: int) -> str:
+    """`text`, or its first `most` - 1 characters and «…»."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one file; `line` is 1-based, None when the whole file is meant."""
@@ -385,6 +516,13 @@ class Problem:
     severity: Severity
     code: str
     args: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Bounded when made, so whatever keeps a problem (the index, the log) keeps it small.
+        if any(isinstance(v, str) and len(v) > MAX_VALUE_CHARS for v in self.args.values()):
+            object.__setattr__(self, "args", {
+                key: shorten(value, MAX_VALUE_CHARS) if isinstance(value, str) else value
+                for key, value in self.args.items()})
 
     @property
     def is_error(self) -> bool:
@@ -422,7 +560,7 @@ class Problem:
             )
         else:
             args["suggestion"] = ""
-        return template.format(**args)
+        return shorten(template.format(**args), MAX_MESSAGE_CHARS)
 
     def format(self, lang: Language = "ru") -> str:
         """`path:line: [предупреждение: ]message`, the form editors and CI logs understand."""

@@ -28,6 +28,7 @@ from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language
+from kiosk.core.sandbox import shared_sandbox
 from kiosk.ui.lockdown import CursorMode
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.operations import Operations, Startup, start_operations
@@ -125,7 +126,7 @@ def _load(root: Path, cache: ParseCache) -> Content:
     # being built meanwhile (~40 ms), for a few hundred objects. The reloader's first read of
     # the whole folder sets them aside with everything else.
     if cache.index is None:
-        cache.index = ContentIndex.open(default_index_path(root))
+        cache.index = ContentIndex.open(default_index_path(root), root)
     return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES).warm()
 
 
@@ -248,6 +249,9 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
         on_window: Callable[[KioskWindow], None] | None = None,
         state_dir: Path | None = None, status_file: Path | None = None,
         pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO) -> int:
+    # The child that parses content files starts its imports now, on the other core, while
+    # this process builds the window (kiosk.core.sandbox).
+    shared_sandbox().prestart()
     startup = start_operations(content_dir, state_dir, status_file)
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends

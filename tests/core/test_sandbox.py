@@ -1,0 +1,114 @@
+"""The parse sandbox stops what a hostile file can make a parser do, and the kiosk goes on."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.sandbox import ParseRunaway, ParseSandbox
+from tests import sandbox_targets as targets
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[ParseSandbox]:
+    # The child imports the misbehaving functions from tests/.
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    box = ParseSandbox(time_limit=1.0, memory_limit=512 * 1024 * 1024, idle_exit=30.0)
+    yield box
+    box.close()
+
+
+def test_an_answer_comes_back_from_the_child(sandbox: ParseSandbox) -> None:
+    assert sandbox.call(targets.echo, {"title": "Ёлка"}) == {"title": "Ёлка"}
+    assert sandbox.call(targets.echo, 2) == 2
+    assert sandbox.started == 1  # one child serves one request after another
+
+
+def test_a_parse_that_never_ends_is_stopped_at_the_time_limit(sandbox: ParseSandbox) -> None:
+    started = time.monotonic()
+    with pytest.raises(ParseRunaway) as stopped:
+        sandbox.call(targets.spin)
+    assert stopped.value.reason == "time"
+    assert time.monotonic() - started < 10  # the limit is 1 s; generous for a busy machine
+    # … and the next file is read as usual, by a new child.
+    assert sandbox.call(targets.echo, "дальше") == "дальше"
+    assert sandbox.started == 2
+
+
+def test_a_fifo_that_blocks_the_reader_is_stopped(sandbox: ParseSandbox,
+                                                  tmp_path: Path) -> None:
+    fifo = tmp_path / "story.md"
+    os.mkfifo(fifo)
+    with pytest.raises(ParseRunaway) as stopped:
+        sandbox.call(targets.read_fifo, str(fifo))
+    assert stopped.value.reason == "time"
+
+
+def test_a_parse_that_eats_memory_is_stopped_at_the_limit(sandbox: ParseSandbox) -> None:
+    with pytest.raises(ParseRunaway) as stopped:
+        sandbox.call(targets.eat_memory)
+    assert stopped.value.reason == "memory"
+    assert sandbox.call(targets.echo, 1) == 1
+
+
+def test_a_child_that_dies_is_reported_and_replaced(sandbox: ParseSandbox) -> None:
+    with pytest.raises(ParseRunaway) as stopped:
+        sandbox.call(targets.die)
+    assert stopped.value.reason == "crash"
+    assert sandbox.call(targets.echo, 1) == 1
+
+
+def test_an_answer_too_large_to_take_is_refused(sandbox: ParseSandbox) -> None:
+    with pytest.raises(ParseRunaway) as stopped:
+        sandbox.call(targets.huge_answer)
+    assert stopped.value.reason == "memory"
+
+
+def test_an_error_in_the_parser_comes_back_as_an_error(sandbox: ParseSandbox) -> None:
+    with pytest.raises(RuntimeError, match="ValueError: not a story"):
+        sandbox.call(targets.fail)
+    assert sandbox.started == 1  # a plain error needs no new child
+
+
+def test_other_threads_run_while_a_parse_runs_away(sandbox: ParseSandbox) -> None:
+    """The point of the child: the UI thread and the watchdog's pings go on meanwhile (a
+    parser in a thread of this process would hold the GIL)."""
+    waiting = threading.Event()
+    done = threading.Event()
+
+    def read() -> None:
+        waiting.set()
+        with pytest.raises(ParseRunaway):
+            sandbox.call(targets.spin)
+        done.set()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert waiting.wait(5)
+    ticks = 0
+    while not done.is_set():  # "the UI thread": it keeps getting the interpreter
+        ticks += 1
+    reader.join()
+    assert ticks > 1000
+
+
+def test_an_idle_child_ends_by_itself_and_a_new_one_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    box = ParseSandbox(time_limit=5.0, idle_exit=0.2)
+    try:
+        assert box.call(targets.echo, 1) == 1
+        child = box._child
+        assert child is not None
+        assert child.wait(timeout=10) == 0  # no second process while the kiosk only cycles
+        assert box.call(targets.echo, 2) == 2
+        assert box.started == 2
+    finally:
+        box.close()

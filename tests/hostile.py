@@ -1,0 +1,66 @@
+"""A content folder built the way an attacker or a careless publisher would: every file that
+once froze, crashed or filled the kiosk (issue 14, items 1–4 and 6), beside the bundled
+content. The kiosk must show its first frame, keep pinging the watchdog, and `kiosk check`
+must finish within seconds naming each of these files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.helpers import copy_bundled, story
+
+# name in the folder → what it does to a kiosk that trusts it
+HOSTILE_FILES = {
+    "stories/ref-image.md": "a reference-style image pointing at /dev/zero (Qt aborted)",
+    "stories/nested-image.md": "an image with nested brackets pointing at a FIFO (UI hung)",
+    "stories/alias-bomb.md": "YAML aliases expanding to a 52 MB error message",
+    "colouring/dtd.svg": "an <image> href given by the DTD, pointing at a FIFO",
+    "colouring/fan-out.svg": "a 3 KB <use> fan-out that QtSvg expands for minutes",
+    "stories/fifo.md": "a FIFO named like a story",
+}
+# Files that were harmful only through a bug, and are sound content now: read as any other.
+HARMLESS_NOW = {
+    "stories/quadratic.md": "blank lines then '=x': quadratic in the English separator",
+}
+
+
+def _alias_bomb() -> str:
+    lines = ["---", "title: Бомба", 'a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([previous] * 9)}]")
+    lines += ["tags: *a8", "---", "Текст.", ""]
+    return "\n".join(lines)
+
+
+def _fan_out_svg() -> str:
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+             ' viewBox="0 0 100 100"><defs><path id="l0" d="M0 0 L100 100" stroke="black"/>']
+    for level in range(1, 12):
+        uses = "".join(f'<use xlink:href="#l{level - 1}"/>' for _ in range(10))
+        parts.append(f'<g id="l{level}">{uses}</g>')
+    parts.append('</defs><use xlink:href="#l11"/></svg>')
+    return "".join(parts)
+
+
+def hostile_folder(tmp_path: Path) -> Path:
+    root = copy_bundled(tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    files = {
+        "stories/ref-image.md": story("Ссылка", "Текст.\n\n![x][r]\n\n[r]: /dev/zero\n"),
+        "stories/nested-image.md": story("Скобки", f"Текст.\n\n![a [b] c]({fifo})\n"),
+        "stories/quadratic.md": story("Пустые строки", "\n" * 60_000 + "=x"),
+        "stories/alias-bomb.md": _alias_bomb(),
+        "colouring/dtd.svg": (
+            '<?xml version="1.0"?>\n'
+            f'<!DOCTYPE svg [<!ATTLIST image href CDATA "{fifo}">]>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+            '<image width="100" height="100"/><path d="M0 0 L100 100" stroke="black"/></svg>'),
+        "colouring/fan-out.svg": _fan_out_svg(),
+    }
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    os.mkfifo(root / "stories" / "fifo.md")
+    return root
