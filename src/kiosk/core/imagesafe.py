@@ -78,7 +78,7 @@ def file_head(path: Path | str, limit: int, count: int = 4096) -> bytes:
 
 def _read(path: Path | str, limit: int, count: int | None) -> bytes:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
         raise ImageFileError("bad_image", exc.strerror or str(exc)) from exc
     try:

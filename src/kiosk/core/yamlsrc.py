@@ -26,7 +26,7 @@ class NotRegularFile(OSError):
 def read_at_most(path: Path | str, most: int = MAX_TEXT_BYTES) -> tuple[bytes, int]:
     """Up to `most` + 1 bytes of a regular file (more means it is too big: the rest is never
     read), and the file's size. Opened without blocking: a FIFO is refused, not waited on."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
