@@ -60,6 +60,7 @@ class ParseSandbox:
         self.idle_exit = idle_exit
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
+        self._abandoned: list[subprocess.Popen[bytes]] = []  # killed, not yet gone
         self.started = 0  # children started (diagnostics, tests)
         self.stopped = 0  # children killed for running away
 
@@ -115,6 +116,7 @@ class ParseSandbox:
                 self._child = None
 
     def _running_child(self) -> subprocess.Popen[bytes]:
+        self._abandoned = [child for child in self._abandoned if child.poll() is None]
         if self._child is not None:
             if self._child.poll() is None:
                 return self._child
@@ -161,10 +163,14 @@ class ParseSandbox:
                 wanted = size
         return bytes(received)
 
-    @staticmethod
-    def _kill(child: subprocess.Popen[bytes]) -> None:
+    def _kill(self, child: subprocess.Popen[bytes]) -> None:
         child.kill()
-        child.wait()
+        try:
+            child.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            # Stuck in the kernel (a hung network share): SIGKILL lands when the read
+            # returns. Never wait for it here; it is collected later.
+            self._abandoned.append(child)
         for stream in (child.stdin, child.stdout):
             if stream is not None:
                 stream.close()
