@@ -3,12 +3,13 @@
     python bench/adversarial_svg.py
 
 For each shape of drawing made to trip the checker up (long path data with markers, a long
-style sheet of url(#…), many attributes, one long text, embedded data, many <use>, deep
-nesting, a <use> fan-out), kiosk.core.imagesafe.sanitise_svg is timed at a sixteenth, a
-quarter and all of MAX_SVG_BYTES (shapes that hit another cap first are refused as soon as
-they do, in the time shown). Linear checking takes about four times as long at the cap as at a
-quarter of it: `NAME.ratio` has a budget of 6. Then `kiosk check`'s probe (parse, check, draw
-with a time budget) on the worst drawings within the caps: each must be answered in seconds.
+style sheet of url(#…) or of rules, style attributes, many attributes, one long text, embedded
+data, many <use>, deep nesting, a <use> fan-out), kiosk.core.imagesafe.sanitise_svg is timed
+at a sixteenth, a quarter and all of MAX_SVG_BYTES (shapes that hit another cap first are
+refused as soon as they do, in the time shown). Linear checking takes about four times as long
+at the cap as at a quarter of it: `NAME.ratio` has a budget of 6. Then `kiosk check`'s probe
+(parse, check, load and draw with a time budget) on the worst drawings within the caps: each
+must be answered in seconds.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "path_markers": lambda n: _fill("L1 2 ", n, HEAD + '<path marker-mid="url(#m)" d="M0 0 ',
                                     '"/></svg>'),
     "sheet_urls": lambda n: _fill("a{fill:url(#x)}", n, HEAD + "<style>", "</style></svg>"),
+    "sheet_rules": lambda n: _fill("g.a rect.b{fill:red}", n, HEAD + "<style>",
+                                   "</style></svg>"),
+    "style_attributes": lambda n: _fill('<rect style="fill:#123456;stroke:#000"/>', n),
     "attributes": lambda n: _attributes(n),
     "long_text": lambda n: _fill("Привет &amp; ", n, HEAD + "<text>", "</text></svg>"),
     "comment": lambda n: _fill("x", n, HEAD + "<!--", "--></svg>"),
@@ -129,6 +133,15 @@ def probe_figures() -> list[Figure]:
         "patterns": '<defs><pattern id="p" width="0.01" height="0.01" '
         'patternUnits="userSpaceOnUse"><rect width="0.005" height="0.005"/></pattern></defs>'
         + '<rect width="1000" height="1000" fill="url(#p)"/>' * 1000,
+        # Within the style caps (2,000 selector parts, 2 M parts × elements): QtSvg matches
+        # every part of every selector against each element and its ancestors as it loads.
+        # Each selector matches its last part, walks up 60 ancestors and fails at the top.
+        "style_rules": "<style>" + ("text " * 31 + "rect{fill:red}") * 60 + "</style>"
+        + "<g>" * 60 + '<rect width="9" height="9"/>' * 950 + "</g>" * 60,
+        "style_attributes": ('<rect width="9" height="9" style="fill:#123456;stroke:#000;'
+                             + "stroke-width:2;" * 12 + 'opacity:0.5"/>') * 7_500,
+        "fine_dashes": '<path fill="none" stroke="#000" stroke-dasharray="0.0001" d="M0 0'
+        + " L1000 1000 L0 1000 L1000 0" * 60 + '"/>',
     }
     figures: list[Figure] = []
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / "kiosk-bench-svg"

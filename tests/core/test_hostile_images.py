@@ -5,13 +5,16 @@ given them."""
 from __future__ import annotations
 
 import os
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from kiosk.core import loader
 from kiosk.core.imagesafe import ImageFileError, read_image_file
 from kiosk.core.loader import ImageCheck, body_images, load_content
 from tests.helpers import SVG, make_folder, story
@@ -138,3 +141,110 @@ def test_a_fifo_in_place_of_a_picture_is_refused_without_blocking(tmp_path: Path
 def test_a_device_in_place_of_a_picture_is_refused() -> None:
     with pytest.raises(ImageFileError):
         read_image_file("/dev/zero")
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(extra: bytes = b"", width: int = 500, height: int = 400, depth: int = 8) -> bytes:
+    """A small whole PNG (a grey strip, height rows of one byte each) with `extra` chunks
+    before its pixels."""
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 2 * height)  # rows cut short: only the header matters
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + extra
+            + png_chunk(b"IDAT", pixels) + png_chunk(b"IEND", b""))
+
+
+def ztxt(keyword: bytes, text: bytes) -> bytes:
+    return png_chunk(b"zTXt", keyword + b"\x00\x00" + zlib.compress(text, 9))
+
+
+def jpeg(scans: int) -> bytes:
+    """The markers of a progressive JPEG: `scans` start-of-scan segments, each followed by
+    entropy-coded data with a stuffed 0xFF and a restart marker, as libjpeg would read them."""
+    frame = b"\xff\xc2\x00\x0b\x08\x00\x10\x00\x10\x01\x01\x11\x00"
+    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\xff\x00\x34\xff\xd0\x56"
+    return b"\xff\xd8\xff\xe0\x00\x04\xff\xda" + frame + scan * scans + b"\xff\xd9"
+
+
+def _loaded(tmp_path: Path, name: str, data: bytes) -> tuple[list[str], list[Path]]:
+    """The error codes `kiosk check` gives a story's photo, and what the decoder was given."""
+    calls: list[Path] = []
+
+    def probe(path: Path) -> ImageCheck:
+        calls.append(path)
+        return ImageCheck()
+
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo=f"images/{name}")},
+                       images={f"images/{name}": data})
+    content = load_content(root, probe)
+    return [p.code for p in content.problems if p.is_error], calls
+
+
+@pytest.mark.parametrize(("what", "data"), [
+    # The attack's 772 KB poster, in small: each 8 KB zTXt chunk inflates to 8 MB as Qt reads
+    # the header; 100 of them aborted the kiosk with std::bad_alloc.
+    ("a zTXt bomb", png(ztxt(b"a", b"A" * 5_000_000))),
+    ("many small compressed ones", png(b"".join(ztxt(b"k%d" % i, b"B" * 200_000)
+                                                for i in range(30)))),
+    ("an iTXt bomb", png(png_chunk(b"iTXt", b"XML\x00\x01\x00en\x00\x00"
+                                   + zlib.compress(b"C" * 5_000_000, 9)))),
+    ("too many chunks", png(png_chunk(b"tEXt", b"a\x00b") * 65)),
+    ("a huge uncompressed text", png(png_chunk(b"tEXt", b"a\x00" + b"x" * 1_100_000))),
+])
+def test_a_png_whose_metadata_would_flood_memory_is_never_decoded(
+        tmp_path: Path, what: str, data: bytes) -> None:
+    codes, calls = _loaded(tmp_path, "poster.png", data)
+    assert (codes, calls) == (["image_too_complex"], []), what
+
+
+def test_a_png_with_ordinary_metadata_is_decoded(tmp_path: Path) -> None:
+    # A photo editor's: a few text chunks, an uncompressed XMP packet, a colour profile.
+    xmp = png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + b"<x:xmpmeta/>" * 4000)
+    profile = png_chunk(b"iCCP", b"ICC\x00\x00" + zlib.compress(bytes(range(256)) * 12))
+    extra = xmp + profile + ztxt(b"Comment", b"made by hand " * 100) \
+        + png_chunk(b"tEXt", b"Software\x00GIMP") + png_chunk(b"pHYs", bytes(9)) * 3
+    codes, calls = _loaded(tmp_path, "poster.png", png(extra))
+    assert (codes, len(calls)) == ([], 1)
+
+
+def test_a_16_bit_png_is_measured_by_its_memory(tmp_path: Path) -> None:
+    # 124 KB on disk; 4000×4000 at 8 bytes a pixel took 309 MB to show.
+    codes, calls = _loaded(tmp_path, "deep.png", png(width=4000, height=4000, depth=16))
+    assert (codes, calls) == (["image_too_deep"], [])
+    assert _loaded(tmp_path / "b", "deep.png", png(width=2000, height=2000, depth=16)) \
+        == ([], [tmp_path / "b" / "c" / "images" / "deep.png"])
+    assert _loaded(tmp_path / "c", "flat.png", png(width=4000, height=4000))[0] == []
+
+
+def test_a_jpeg_with_too_many_scans_is_never_decoded(tmp_path: Path) -> None:
+    # 22,000 scans of one picture took 34 s to decode on the UI thread.
+    codes, calls = _loaded(tmp_path, "scans.jpg", jpeg(65))
+    assert (codes, calls) == (["image_too_complex"], [])
+    codes, calls = _loaded(tmp_path / "b", "photo.jpg", jpeg(10))  # libjpeg's progressive
+    assert (codes, len(calls)) == ([], 1)
+
+
+def test_scans_inside_metadata_are_not_counted(tmp_path: Path) -> None:
+    # An EXIF thumbnail is a whole JPEG inside an APP1 segment; its markers are skipped.
+    thumbnail = jpeg(70)
+    app1 = b"\xff\xe1" + struct.pack(">H", len(thumbnail) + 2) + thumbnail
+    photo = jpeg(3)
+    codes, calls = _loaded(tmp_path, "photo.jpg", photo[:2] + app1 + photo[2:])
+    assert (codes, len(calls)) == ([], 1)
+
+
+def test_a_picture_check_that_fails_outright_is_that_pictures_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Path) -> None:  # as expat did on a drawing in UTF-7
+        raise ValueError("multi-byte encodings are not supported")
+
+    monkeypatch.setattr(loader, "safe_svg_file", broken)
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/a.svg"),
+                                                "y.md": story()},
+                       images={"images/a.svg": SVG, "colouring/b.svg": SVG})
+    content = load_content(root)  # the whole load raised before
+    assert [s.id for s in content.stories] == ["y"]
+    assert content.colouring == ()
+    assert [p.code for p in content.problems if p.is_error] == ["bad_image", "bad_image"]

@@ -193,3 +193,95 @@ def test_hostile_drawings_are_named_by_kiosk_check(tmp_path: Path) -> None:
     assert [p.id for p in content.colouring] == ["ok"]
     errors = {(Path(p.path).name, p.code) for p in content.problems if p.is_error}
     assert errors == {("x.md", "svg_doctype"), ("fan.svg", "svg_too_complex")}
+
+
+def rules(count: int) -> str:
+    return "".join(f"g.c{i} rect.d{i}{{fill:#{i % 4096:03x}}}" for i in range(count))
+
+
+def rects(count: int, extra: str = "") -> str:
+    return "".join(f'<rect class="d{i % 50}" width="1" height="1"{extra}/>' for i in range(count))
+
+
+@pytest.mark.parametrize(("what", "svg"), [
+    # The attack's 900 KB poster, in small: QtSvg matches every rule against every element
+    # while loading, holding the GIL (8 s for 20,000 rules on 9,000 rectangles).
+    ("a large style sheet", HEAD + f"<style>{rules(4_000)}</style>{rects(10)}</svg>"),
+    ("many selectors in a small one",
+     HEAD + "<style>" + ",".join(f".c{i}" for i in range(3_000)) + "{fill:red}</style></svg>"),
+    ("a few rules on many elements",
+     HEAD + f"<style>{rules(600)}</style>{rects(9_000)}</svg>"),
+    ("style attributes", HEAD + rects(9_000, ' style="fill:#123456;' + "x" * 250 + '"')
+     + "</svg>"),
+])
+def test_a_drawing_too_costly_to_style_is_refused_before_qt_loads_it(what: str,
+                                                                     svg: str) -> None:
+    started = time.perf_counter()
+    checked = sanitise_svg(svg.encode())
+    assert checked.problem == "svg_too_complex", what
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_drawing_styled_as_illustrator_does_passes() -> None:
+    # One rule per colour (.st0 … .st99) on a few thousand shapes, as Illustrator writes.
+    sheet = "".join(f".st{i}{{fill:#{i:03x};stroke:#000}}" for i in range(100))
+    shapes = "".join(f'<rect class="st{i % 100}" width="1" height="1"/>' for i in range(4_000))
+    assert sanitise_svg((HEAD + f"<style>{sheet}</style>{shapes}</svg>").encode()).ok
+
+
+def test_a_dash_pattern_too_fine_for_its_drawing_is_refused() -> None:
+    # Qt draws thousands of dashes on each segment whatever the scale: twenty such paths held
+    # one uninterruptible draw for 2.7 s.
+    path = '<path fill="none" stroke="#000" d="M0 0' + " L100 100 L0 100 L100 0" * 50 + '"/>'
+    path *= 3  # 450 segments: about 0.4 s
+    for dashed in (path.replace("<path", '<path stroke-dasharray="0.0001"'),
+                   f'<g style="stroke-dasharray: 0.0001">{path}</g>',
+                   f"<style>path {{ stroke-dasharray: 0.0001 }}</style>{path}"):
+        assert sanitise_svg((HEAD + dashed + "</svg>").encode()).problem == "svg_too_complex"
+    # The bundled city map's dashes: a fiftieth of the drawing.
+    coarse = path.replace("<path", '<path stroke-dasharray="4 16"')
+    assert sanitise_svg((HEAD + coarse * 7 + "</svg>").encode()).ok
+
+
+SMALL = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+         '<rect width="5" height="5"/></svg>')
+
+
+@pytest.mark.parametrize(("encoding", "data"), [
+    ("UTF-7", f'<?xml version="1.0" encoding="UTF-7"?>{SMALL}'.encode()),
+    ("Shift_JIS", f'<?xml version="1.0" encoding="Shift_JIS"?>{SMALL}'.encode()),
+    ("GBK", f"<?xml version='1.0' encoding='GBK'?>{SMALL}".encode()),
+    ("Big5", f'<?xml version="1.0" encoding="Big5"?>{SMALL}'.encode()),
+    ("EBCDIC", f'<?xml version="1.0" encoding="x-no-such-thing"?>{SMALL}'.encode()),
+    ("UTF-32", f'<?xml version="1.0" encoding="UTF-32"?>{SMALL}'.encode("utf-32")),
+])
+def test_a_drawing_in_an_encoding_expat_cannot_read_is_refused(encoding: str,
+                                                               data: bytes) -> None:
+    # Each raised ValueError or LookupError out of the parser: kiosk check and the kiosk's
+    # start ended in a traceback.
+    checked = sanitise_svg(data)
+    assert checked.problem == "svg_encoding", (encoding, checked.detail)
+
+
+@pytest.mark.parametrize("data", [
+    f'<?xml version="1.0" encoding="UTF-16"?>{SMALL}'.encode("utf-16"),
+    f'<?xml version="1.0" encoding="windows-1251"?>{SMALL}'.replace(
+        "<rect", "<title>Зонтик</title><rect").encode("cp1251"),
+    f'<?xml version="1.0" encoding="us-ascii"?>{SMALL}'.encode(),
+])
+def test_a_drawing_in_an_encoding_expat_reads_passes(data: bytes) -> None:
+    checked = sanitise_svg(data)
+    assert checked.ok, checked.detail
+    assert checked.data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+
+
+def test_a_drawing_the_parser_chokes_on_is_named_by_kiosk_check(tmp_path: Path) -> None:
+    seven = f'<?xml version="1.0" encoding="UTF-7"?>{SMALL}'
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/a.svg")}, images={
+        "images/a.svg": seven, "colouring/b.svg": seven.replace("UTF-7", "Shift_JIS"),
+        "colouring/ok.svg": SMALL})
+    content = load_content(root)  # raised ValueError: multi-byte encodings are not supported
+    assert content.stories == ()
+    assert [p.id for p in content.colouring] == ["ok"]
+    errors = {(Path(p.path).name, p.code) for p in content.problems if p.is_error}
+    assert errors == {("x.md", "svg_encoding"), ("b.svg", "svg_encoding")}

@@ -4,16 +4,21 @@ other, drawings refused before QtSvg sees them, and a drawing too slow to draw r
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QBuffer, QIODevice, QSize
+from PySide6.QtGui import QColor, QImage, QImageWriter
+from PySide6.QtSvg import QSvgRenderer
 
 from kiosk.core.loader import load_content
+from kiosk.ui import resources
 from kiosk.ui.resources import probe_image, render_image
 from tests.helpers import REPO, make_folder, story
 
@@ -113,3 +118,84 @@ def test_an_ordinary_drawing_is_drawn(tmp_path: Path) -> None:
     assert shown.size() == QSize(200, 200)
     assert shown.pixelColor(100, 100).alpha() == 255  # the disc is drawn
     assert shown.pixelColor(2, 2).alpha() == 0  # and the corners left clear
+
+
+def progressive(path: Path, extra_scans: int = 0) -> bytes:
+    """A progressive JPEG as Qt writes it (10 scans), with `extra_scans` more refinement
+    scans put before its end, each a pass over every pixel (as in the attack's 22,000)."""
+    image = QImage(64, 64, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, b"jpeg")
+    writer.setProgressiveScanWrite(True)
+    assert writer.write(image)
+    data = bytes(buffer.data().data())
+    end = data.rindex(b"\xff\xd9")
+    # AC refinement of the luminance, bits 0: one EOB run over the whole band.
+    dht = b"\xff\xc4\x00\x14\x11" + bytes([1] + [0] * 15) + b"\xe0"
+    scan = b"\xff\xda\x00\x08\x01\x01\x01\x01\x3f\x10" + b"\x7f\xff\x00"
+    path.write_bytes(data[:end] + dht + scan * extra_scans + b"\xff\xd9")
+    return data
+
+
+def test_a_jpeg_with_too_many_scans_is_refused_and_not_shown(tmp_path: Path) -> None:
+    progressive(tmp_path / "photo.jpg")
+    assert probe_image(tmp_path / "photo.jpg").problem in ("", "image_too_small")
+    assert not render_image(tmp_path / "photo.jpg", QSize(64, 64)).isNull()
+    progressive(tmp_path / "scans.jpg", 100)
+    assert probe_image(tmp_path / "scans.jpg").problem == "image_too_complex"
+    assert render_image(tmp_path / "scans.jpg", QSize(64, 64)).isNull()
+
+
+def test_a_png_metadata_bomb_is_never_given_to_qt(tmp_path: Path) -> None:
+    # Qt inflates every text chunk while reading the header: 100 of these aborted the kiosk.
+    image = QImage(500, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    assert image.save(str(tmp_path / "plain.png"))
+    data = (tmp_path / "plain.png").read_bytes()
+    text = b"k\x00\x00" + zlib.compress(b"A" * 5_000_000, 9)
+    chunk = struct.pack(">I", len(text)) + b"zTXt" + text + struct.pack(
+        ">I", zlib.crc32(b"zTXt" + text))
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(data[:33] + chunk + data[33:])  # after the 8-byte mark and IHDR
+    assert probe_image(tmp_path / "plain.png").problem == ""
+    assert probe_image(bomb).problem == "image_too_complex"
+    assert render_image(bomb, QSize(500, 400)).isNull()
+
+
+def test_a_drawing_slow_to_load_is_refused_as_slow_to_draw(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loading (parsing and styling) holds the GIL as drawing does: 8 s for the attack's style
+    # sheet. A clock that moves only while the renderer loads stands in for a slow load.
+    clock = [0.0]
+    real = resources.svg_renderer
+
+    def slow_renderer(data: bytes) -> QSvgRenderer:
+        clock[0] += 5 * resources.SVG_DRAW_BUDGET
+        return real(data)
+
+    monkeypatch.setattr(resources, "svg_renderer", slow_renderer)
+    monkeypatch.setattr(resources, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    drawing = tmp_path / "d.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                       '<rect width="5" height="5"/></svg>')
+    assert probe_image(drawing).problem == "svg_too_slow"
+
+
+def test_showing_a_picture_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It runs on the UI thread: whatever a file from outside does to a decoder, the screen
+    # shows nothing there and goes on.
+    def broken(path: Path) -> None:
+        raise LookupError("unknown encoding: x-broken")
+
+    monkeypatch.setattr(resources, "safe_svg_file", broken)
+    drawing = tmp_path / "d.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    assert render_image(drawing, QSize(10, 10)).isNull()
+    seven = tmp_path / "seven.svg"
+    seven.write_text('<?xml version="1.0" encoding="UTF-7"?><svg xmlns="http://www.w3.org/'
+                     '2000/svg" width="10" height="10"/>')
+    monkeypatch.undo()
+    assert probe_image(seven).problem == "svg_encoding"
+    assert render_image(seven, QSize(10, 10)).isNull()

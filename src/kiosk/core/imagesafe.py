@@ -9,6 +9,10 @@ when it has a DOCTYPE with declarations, an entity, a reference to anything but 
 elements or an embedded PNG/JPEG, a script, or more content than the caps below; otherwise
 Qt is given only the document rebuilt here from the checked tree. Every check is one pass
 over the file or the tree: time grows linearly with the size, which is capped.
+
+PNG and JPEG files are walked too, chunk by chunk and marker by marker, without decoding
+them: Qt's decoders have no limit on what costs them most (a PNG's compressed text chunks,
+inflated one by one into memory; a progressive JPEG's scans, each a pass over every pixel).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import stat
 import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +46,37 @@ MAX_EMBEDDED_BYTES = 4_000_000  # base64 text of the embedded PNG and JPEG pictu
 MAX_EMBEDDED_PIXELS = 16_000_000  # their pixels, together: 64 MB once decoded
 # Photos and drawings staff put in the folder: far above a 16-megapixel JPEG or PNG.
 MAX_IMAGE_BYTES = 50_000_000
+# Style sheets. QtSvg matches every rule against every element when it loads a drawing
+# (about 30 ns for each part of a selector and each element, holding the GIL: 20,000 rules
+# on 9,000 elements froze the screen for 8 s, 5 MB of them for two minutes). No bundled
+# drawing has a style sheet or a style attribute; Illustrator writes one rule per colour
+# (.st0 … .st99: a few KB), Inkscape style attributes of 100-200 bytes on each element.
+MAX_STYLE_SHEET_BYTES = 64_000  # the text of every <style>, together
+MAX_STYLE_SELECTORS = 2_000  # their selector parts («g.a > rect» is two), together
+MAX_STYLE_WORK = 2_000_000  # selector parts × elements: at most about 0.15 s of matching
+MAX_STYLE_ATTRIBUTES = 2_000_000  # the style="…" attributes, together: linear to read
+# A dash pattern finer than a thousandth of the drawing: Qt draws up to its repetition limit
+# of dashes on each segment, at any scale (a path of 150 segments dashed every 0.0001 took
+# 0.13 s, twenty such paths 2.7 s in one uninterruptible call). The bundled dashes are a
+# fiftieth of the drawing; a pattern that fine is allowed on this many vertices in all.
+MAX_FINE_DASH_VERTICES = 200
+# The encodings of a drawing read as they are meant (expat's own and one-byte ones); Qt only
+# ever gets the UTF-8 document rebuilt here.
+SVG_ENCODINGS = {"UTF-8", "US-ASCII", "UTF-16", "ISO-8859-1", "WINDOWS-1251", "KOI8-R"}
+
+# PNG and JPEG structure. Every cap is far above what a camera, an editor or a phone writes:
+# libjpeg's progressive JPEG has 10 scans (6 in grey), a photo 5-15 ancillary PNG chunks and
+# a few KB of text (an Adobe XMP packet: 5-50 KB); an ICC profile is 0.5-5 KB compressed.
+MAX_JPEG_SCANS = 64  # each scan is a pass over every pixel: 22,000 of them decoded for 34 s
+MAX_JPEG_MARKERS = 5_000  # segments of any kind: bounds this walk
+MAX_PNG_ANCILLARY = 64  # chunks other than IHDR, PLTE, IDAT, IEND
+MAX_PNG_METADATA = 1_000_000  # bytes of tEXt, zTXt, iTXt and iCCP chunks in the file
+# The same once inflated, as Qt reads them all into memory (about 5 bytes for each: one
+# 7.7 KB zTXt chunk inflates to 7.9 MB and took 40 MB and 70 ms; 100 of them aborted the
+# kiosk with std::bad_alloc). Inflated here only up to this cap: linear and bounded.
+MAX_PNG_METADATA_INFLATED = 4_000_000
+# Decoded pixels: 16 megapixels at 4 bytes each. A 16-bit PNG is decoded at 8 bytes a pixel.
+MAX_DECODED_BYTES = 64_000_000
 
 # What a picture's suffix promises, and how to name a file of each kind.
 SUFFIX_KIND = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
@@ -109,6 +146,10 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} МБ / MB"
 
 
+_WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+               (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def sniff(head: bytes) -> str | None:
     """What the first bytes of a file say it is: a key of KIND_NAMES, "xml" for another
     document in angle brackets, or None."""
@@ -131,9 +172,13 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"\x00\x00\x01\x00"):
         return "ico"
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    for mark, codec in _WIDE_MARKS:  # a drawing in UTF-16 or UTF-32: the SVG check decides
+        if head.startswith(mark):
+            text = head[len(mark):].decode(codec, "replace").lstrip().encode("utf-8")
+            break
     if text.startswith(b"<"):
         # An XML declaration, comments and a DOCTYPE may come before the <svg> element.
-        return "svg" if b"<svg" in head else "xml"
+        return "svg" if b"<svg" in text else "xml"
     return None
 
 
@@ -200,6 +245,8 @@ def sanitise_svg(data: bytes) -> SvgResult:
         return SvgResult(_serialise(root, checked.kept_attributes))
     except SvgRefused as refused:
         return SvgResult(problem=refused.code, detail=refused.detail)
+    except Exception as exc:  # whatever else goes wrong with a file from outside: refused
+        return SvgResult(problem="bad_image", detail=f"SVG: {type(exc).__name__}")
 
 
 class _Builder:
@@ -237,7 +284,31 @@ class _Builder:
         return self.tree.close()
 
 
+# The encoding an XML declaration names, in its first bytes (a bounded look: linear).
+_DECLARED_ENCODING = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([^\"']{0,40})[\"']")
+
+
+def _check_encoding(data: bytes) -> None:
+    """Refuses a drawing in an encoding expat cannot read or reads only in part: it raised
+    ValueError or LookupError for UTF-7, Shift_JIS, GBK, Big5 or UTF-32 (a crash of check and
+    of the kiosk at start), and every parser reads UTF-7 differently."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00\x00\x00",
+                        b"\x00\x00\x00<")):
+        raise SvgRefused("svg_encoding", "UTF-32")
+    head = data[:600]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        # UTF-16, which expat reads itself: its declaration may only say so.
+        head = head.decode("utf-16-be" if head[0] in (0xFE, 0) else "utf-16-le", "replace")\
+            .lstrip("\ufeff").encode("ascii", "replace")
+    declared = _DECLARED_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if declared is not None:
+        name = declared.group(1).decode("ascii", "replace").strip().upper().replace("_", "-")
+        if name not in SVG_ENCODINGS:
+            raise SvgRefused("svg_encoding", _shorten(name))
+
+
 def _parse(data: bytes) -> Element:
+    _check_encoding(data)
     builder = _Builder()
     # defusedxml refuses entity declarations and external references; a DOCTYPE is allowed
     # only without an internal subset (Illustrator writes the bare SVG 1.1 one), since its
@@ -266,6 +337,9 @@ def _parse(data: bytes) -> Element:
         raise SvgRefused("svg_doctype", type(exc).__name__) from exc
     except ParseError as exc:
         raise SvgRefused("bad_image", f"SVG: {exc}") from exc
+    except Exception as exc:  # expat's ValueError, LookupError, UnicodeError and the like
+        raise SvgRefused("bad_image", f"SVG: {type(exc).__name__}: {_shorten(str(exc))}") \
+            from exc
     if _local(root.tag) != "svg":
         raise SvgRefused("bad_image", f"SVG: <{_local(root.tag)}>")
     return root
@@ -299,6 +373,29 @@ def _url_targets(value: str) -> list[str]:
     return targets
 
 
+def _numbers(text: str) -> list[float]:
+    """The numbers in a list such as «4 16» or «4px,16px» (units and percent left off)."""
+    found: list[float] = []
+    for word in text.replace(",", " ").split():
+        number = word.rstrip("abcdefghijklmnopqrstuvwxyz%")
+        try:
+            found.append(abs(float(number)))
+        except ValueError:
+            continue
+    return found
+
+
+def _without_comments(sheet: str) -> str:
+    parts: list[str] = []
+    position = 0
+    while (start := sheet.find("/*", position)) >= 0:
+        parts.append(sheet[position:start])
+        end = sheet.find("*/", start + 2)
+        position = len(sheet) if end < 0 else end + 2
+    parts.append(sheet[position:])
+    return " ".join(parts)
+
+
 def _shorten(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -325,6 +422,10 @@ class _Checker:
         self.sheet_markers = False  # and a marker-mid there to every vertex
         self.vertex_total = 0
         self.kept_attributes: dict[int, list[tuple[str, str]]] = {}
+        self.sheet_bytes = 0
+        self.selectors = 0  # selector parts in the style sheets
+        self.style_bytes = 0  # style="…" attributes
+        self.fine_dashes = False
 
     def run(self) -> None:
         stack = [(self.root, -1)]
@@ -338,6 +439,14 @@ class _Checker:
                 continue  # Inkscape's and others' own elements are dropped, not drawn
             self._check(element, self.nodes[index])
             stack.extend((child, index) for child in reversed(element))
+        if self.fine_dashes and self.vertex_total + len(self.nodes) > MAX_FINE_DASH_VERTICES:
+            # Any element may be dashed: the pattern is inherited and style rules apply widely.
+            raise SvgRefused("svg_too_complex", "слишком мелкий пунктир (stroke-dasharray) / "
+                             "dash pattern too fine")
+        work = self.selectors * len(self.nodes)
+        if work > MAX_STYLE_WORK:
+            raise SvgRefused("svg_too_complex", f"{self.selectors} селекторов CSS на "
+                             f"{len(self.nodes)} элементов / CSS selectors on elements")
         self._expanded_size()
 
     def _check(self, element: Element, node: _Node) -> None:
@@ -369,13 +478,61 @@ class _Checker:
                 per_vertex = local in _PER_VERTEX or (local == "style" and "marker" in lower)
                 times = self._vertices(element) if per_vertex else 1
                 node.refs.extend((target, times) for target in _url_targets(value))
+            if "dasharray" in local or (local == "style" and "dasharray" in value):
+                self._dashes(value, local == "style")
+            if local == "style":
+                self.style_bytes += len(value)
+                if self.style_bytes > MAX_STYLE_ATTRIBUTES:
+                    raise SvgRefused("svg_too_complex", "атрибуты style больше "
+                                     f"{MAX_STYLE_ATTRIBUTES // 1_000_000} МБ / style "
+                                     f"attributes over {MAX_STYLE_ATTRIBUTES // 1_000_000} MB")
             kept.append((qualified, value))
         self.kept_attributes[id(element)] = kept
         if name == "style":
             sheet = element.text or ""
+            self._style_sheet(sheet)
+            if "dasharray" in sheet:
+                self._dashes(sheet, True)
             self.sheet_refs.extend(_url_targets(sheet))
             self.sheet_markers = self.sheet_markers or "marker" in sheet.lower()
         self.vertex_total += self._vertices(element) - 1
+
+    def _dashes(self, value: str, css: bool) -> None:
+        """Notes a dash pattern finer than a thousandth of the drawing's size (units ignored:
+        an upper bound of what a renderer could be asked to draw)."""
+        patterns = [value]
+        if css:  # «stroke-dasharray: 1 2;» wherever it is in a style
+            patterns = [part.partition(":")[2].partition(";")[0].partition("}")[0]
+                        for part in value.split("dasharray")[1:]]
+        for pattern in patterns:
+            total = sum(_numbers(pattern))
+            if pattern.strip().lower() not in ("", "none", "inherit") \
+                    and total < self._view_size() / 1000:
+                self.fine_dashes = True
+
+    def _view_size(self) -> float:
+        box = _numbers(self.root.get("viewBox", ""))
+        sides = box[2:4] if len(box) == 4 else \
+            _numbers(self.root.get("width", "") + " " + self.root.get("height", ""))
+        return max([*sides, 100.0])
+
+    def _style_sheet(self, sheet: str) -> None:
+        """Counts a style sheet's bytes and selector parts (one pass, by its braces); what
+        is inside a rule costs only its length."""
+        self.sheet_bytes += len(sheet)
+        if self.sheet_bytes > MAX_STYLE_SHEET_BYTES:
+            raise SvgRefused("svg_too_complex", "стили (<style>) больше "
+                             f"{MAX_STYLE_SHEET_BYTES // 1000} КБ / style sheets over "
+                             f"{MAX_STYLE_SHEET_BYTES // 1000} KB")
+        for block in _without_comments(sheet).split("}"):
+            # «@media x { a b { fill: red» : the selector is between the last two braces.
+            selector = block.rpartition("{")[0].rpartition("{")[2]
+            for char in ">+~,":
+                selector = selector.replace(char, " ")
+            self.selectors += len(selector.split())
+        if self.selectors > MAX_STYLE_SELECTORS:
+            raise SvgRefused("svg_too_complex", f"селекторов CSS больше {MAX_STYLE_SELECTORS}"
+                             f" / more than {MAX_STYLE_SELECTORS} CSS selectors")
 
     def _vertices(self, element: Element) -> int:
         """An upper bound of a shape's vertices: the numbers of its path or points (two
@@ -418,6 +575,10 @@ class _Checker:
         size = picture_size(payload)
         if size is None:
             raise SvgRefused("bad_image", "SVG: встроенная картинка / embedded picture")
+        costly = raster_problem(payload)  # QtSvg decodes them as Qt decodes files
+        if costly is not None:
+            raise SvgRefused("svg_too_complex", "встроенная картинка / embedded picture: "
+                             + costly[1])
         pixels = size[0] * size[1]
         self.embedded_pixels += pixels
         if self.embedded_pixels > MAX_EMBEDDED_PIXELS:
@@ -506,6 +667,119 @@ def picture_size(data: bytes) -> tuple[int, int] | None:
             return None
         position += 2 + length
     return None
+
+
+# -- PNG and JPEG structure -------------------------------------------------------------------
+
+
+def raster_problem(data: bytes) -> tuple[str, str] | None:
+    """What would make a PNG or a JPEG too costly to decode, found by walking its chunks or
+    markers without decoding anything: a problem code and its detail, else None (also for
+    anything that is neither: the decoder says what is wrong with a damaged file)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _png_problem(data)
+    if data.startswith(b"\xff\xd8"):
+        return _jpeg_problem(data)
+    return None
+
+
+_PNG_METADATA = {b"tEXt", b"zTXt", b"iTXt", b"iCCP"}
+
+
+def _png_problem(data: bytes) -> tuple[str, str] | None:
+    position = 8
+    ancillary = metadata = inflated = 0
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR" and len(body) >= 9:
+            width, height, depth = struct.unpack(">IIB", body[:9])
+            per_pixel = 8 if depth == 16 else 4  # Qt decodes 16-bit PNGs to RGBA64
+            if depth == 16 and width * height * per_pixel > MAX_DECODED_BYTES:
+                return "image_too_deep", f"{width}×{height}, 16 бит / bits"
+        elif kind == b"IEND":
+            break
+        if not kind[0] & 0x20:  # a critical chunk: the picture itself
+            continue
+        ancillary += 1
+        if ancillary > MAX_PNG_ANCILLARY:
+            return "image_too_complex", (f"служебных блоков больше {MAX_PNG_ANCILLARY} / more "
+                                         f"than {MAX_PNG_ANCILLARY} ancillary chunks")
+        if kind not in _PNG_METADATA:
+            continue
+        metadata += len(body)
+        if metadata > MAX_PNG_METADATA:
+            return "image_too_complex", (f"метаданные больше {MAX_PNG_METADATA // 1_000_000} МБ"
+                                         f" / metadata over {MAX_PNG_METADATA // 1_000_000} MB")
+        inflated += _inflated_size(kind, body, MAX_PNG_METADATA_INFLATED - inflated + 1)
+        if inflated > MAX_PNG_METADATA_INFLATED:
+            return "image_too_complex", (
+                f"метаданные после распаковки больше {MAX_PNG_METADATA_INFLATED // 1_000_000} МБ"
+                f" / metadata over {MAX_PNG_METADATA_INFLATED // 1_000_000} MB once inflated")
+    return None
+
+
+def _inflated_size(kind: bytes, body: bytes, most: int) -> int:
+    """The size of a text or profile chunk as a decoder holds it, inflating at most `most`
+    bytes (what is compressed and where: the PNG specification, 11.3.3-11.3.4)."""
+    keyword_end = body.find(b"\0")
+    if keyword_end < 0:
+        return len(body)
+    if kind == b"tEXt":
+        return len(body)
+    if kind in (b"zTXt", b"iCCP"):
+        compressed = body[keyword_end + 2:]
+    else:  # iTXt: keyword, flag, method, language, translated keyword, then the text
+        if body[keyword_end + 1:keyword_end + 2] != b"\1":
+            return len(body)
+        language_end = body.find(b"\0", keyword_end + 3)
+        translated_end = body.find(b"\0", language_end + 1) if language_end >= 0 else -1
+        if translated_end < 0:
+            return len(body)
+        compressed = body[translated_end + 1:]
+    inflater = zlib.decompressobj()
+    try:
+        return keyword_end + len(inflater.decompress(compressed, most))
+    except zlib.error:
+        return len(body)  # damaged: the decoder skips it
+
+
+# A marker in a JPEG's entropy-coded data: 0xFF then anything but a stuffed zero, a restart
+# marker or another fill byte (ITU T.81 B.1.1.5). One byte of look-ahead: linear.
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_JPEG_STANDALONE = {0x01, 0xD8}
+
+
+def _jpeg_problem(data: bytes) -> tuple[str, str] | None:
+    """Scans counted as libjpeg finds them: segments skipped by their length, markers after a
+    scan found in its data."""
+    scans = markers = 0
+    position = 2
+    while True:
+        found = _JPEG_MARKER.search(data, position)
+        if found is None:
+            return None
+        at = found.start()
+        marker = data[at + 1]
+        if marker == 0xD9:  # the end of the picture
+            return None
+        markers += 1
+        if markers > MAX_JPEG_MARKERS:
+            return "image_too_complex", (f"блоков больше {MAX_JPEG_MARKERS} / more than "
+                                         f"{MAX_JPEG_MARKERS} segments")
+        if marker in _JPEG_STANDALONE:
+            position = at + 2
+            continue
+        if marker == 0xDA:
+            scans += 1
+            if scans > MAX_JPEG_SCANS:
+                return "image_too_complex", (f"проходов больше {MAX_JPEG_SCANS} / more than "
+                                             f"{MAX_JPEG_SCANS} progressive scans")
+        if at + 4 > len(data):
+            return None
+        (length,) = struct.unpack(">H", data[at + 2:at + 4])
+        position = at + 2 + max(length, 2)
 
 
 # -- writing the checked tree out --------------------------------------------------------------

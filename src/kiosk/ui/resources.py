@@ -30,6 +30,7 @@ from kiosk.core.imagesafe import (
     MAX_SVG_BYTES,
     ImageFileError,
     kind_problem,
+    raster_problem,
     read_image_file,
     safe_svg_file,
     sanitise_svg,
@@ -95,6 +96,9 @@ def probe_image(path: Path) -> ImageCheck:
         return ImageCheck(code, args.get("real", args.get("detail", "")))
     if svg:
         return _probe_svg(data)
+    costly = raster_problem(data)  # before Qt reads even the header (a zTXt bomb is in it)
+    if costly is not None:
+        return ImageCheck(*costly)
     reader, _buffer = _reader(data, path)
     reader.setAutoTransform(True)
     size = reader.size()
@@ -126,20 +130,27 @@ def _probe_svg(data: bytes) -> ImageCheck:
     checked = sanitise_svg(data)
     if not checked.ok:
         return ImageCheck(checked.problem, checked.detail)
+    # Loading (parsing, styling) counts against the budget too: the screen waits for it as
+    # for drawing, and QtSvg holds the GIL meanwhile.
+    started = time.perf_counter()
     renderer = svg_renderer(checked.data)
+    loading = time.perf_counter() - started
+    if loading > SVG_DRAW_BUDGET:
+        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / s")
     if not renderer.isValid():
         return ImageCheck("bad_image", "SVG")
     size = renderer.defaultSize()
     if size.isEmpty():
         return ImageCheck("bad_image", "SVG без размеров / SVG without a size")
-    seconds = _draw_time(renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio))
+    seconds = _draw_time(renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio),
+                         SVG_DRAW_BUDGET - loading)
     if seconds is None:
         return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / s")
     return ImageCheck()
 
 
-def _draw_time(renderer: QSvgRenderer, size: QSize) -> float | None:
-    """How long the drawing takes to draw at `size`, or None if over the budget. Drawn first
+def _draw_time(renderer: QSvgRenderer, size: QSize, budget: float) -> float | None:
+    """How long the drawing takes to draw at `size`, or None if over `budget`. Drawn first
     at 1/64 of the area, then 1/16, 1/4 and whole, going on only while a step took under half
     the budget: a drawing whose cost grows with its area (large shapes, many layers) is
     stopped at about twice the budget instead of drawn for a minute."""
@@ -154,7 +165,7 @@ def _draw_time(renderer: QSvgRenderer, size: QSize) -> float | None:
         renderer.render(painter)
         painter.end()
         seconds = time.perf_counter() - started
-        if seconds > (SVG_DRAW_BUDGET if step == 1 else SVG_DRAW_BUDGET / 2):
+        if seconds > (budget if step == 1 else budget / 2):
             return None
     return seconds
 
@@ -215,7 +226,16 @@ class _DecoderWarnings:
 
 def render_image(path: Path, box: QSize) -> QImage:
     """The image scaled to fit inside `box`, keeping its proportions; a null image on failure
-    (a drawing refused by kiosk.core.imagesafe, a file that is not what its suffix says)."""
+    (a drawing refused by kiosk.core.imagesafe, a file that is not what its suffix says).
+    Never raises: it runs on the UI thread, on files from outside."""
+    try:
+        return _render_image(path, box)
+    except Exception:
+        log.exception("picture %s not shown", path)
+        return QImage()
+
+
+def _render_image(path: Path, box: QSize) -> QImage:
     if box.isEmpty():
         return QImage()
     if path.suffix.lower() == ".svg":
@@ -241,6 +261,9 @@ def render_image(path: Path, box: QSize) -> QImage:
         return QImage()
     if (wrong := kind_problem(path.name, data[:4096])) is not None:
         log.warning("picture %s not shown: %s %s", path, *wrong)
+        return QImage()
+    if (costly := raster_problem(data)) is not None:
+        log.warning("picture %s not shown: %s %s", path, *costly)
         return QImage()
     reader, _buffer = _reader(data, path)
     reader.setAutoTransform(True)
