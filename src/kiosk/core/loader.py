@@ -23,11 +23,13 @@ from kiosk.core.imagesafe import (
     ImageFileError,
     file_head,
     kind_problem,
+    raster_problem,
+    read_image_file,
     safe_svg_file,
 )
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
 from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Poster, Story, Text
-from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
 from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedule
@@ -55,6 +57,15 @@ IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
 KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, "images",
                  "README.txt", "README.md")
 DURATION_RANGE = (3.0, 120.0)
+# What one text (a story's or page's, in one language) may hold, so that laying it out and
+# paging it costs the screen well under 0.1 s (a 250 KB text of «>>>…», one «word», took
+# 2.3 s on the UI thread each time it was opened, and `kiosk check` 97 s). The longest real
+# text is 1.5 KB and 9 lines, its longest word 18 letters; the worst text inside these limits
+# takes ~50 ms at 1080p in large type (docs/content-format.md, «Limits»).
+MAX_BODY_BYTES = 16 * 1024
+MAX_BODY_LINES = 500
+MAX_WORD_CHARS = 100
+MAX_BODY_DEPTH = 8  # quotes (>) and lists one inside another
 PARALLEL_FROM = 4000  # stories: fewer are read in this process (starting workers costs ~1 s)
 PARALLEL_CHUNK = 2000
 
@@ -216,8 +227,8 @@ class ContentLoader:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
         if not pages and not stories and not posters:
             self.log_for(self.root).warning("no_content")
-        return Content(self.root, settings, pages, stories, colouring, tuple(self.problems),
-                       posters)
+        return Content(self.root, settings, pages, stories, colouring,
+                       tuple(cap_problems(self.problems)), posters)
 
     def _load_stories(self, paths: list[str], settings: Settings) -> tuple[Story, ...]:
         if self.workers < 2 or self.cache is not None or len(paths) < PARALLEL_FROM:
@@ -309,6 +320,9 @@ class ContentLoader:
         except Exception as exc:  # a kiosk never dies of one file
             self.log_for(path).error("unreadable", None, detail=f"{type(exc).__name__}: {exc}")
             item = None
+        found = self.problems[before:]
+        if (capped := cap_problems(found)) is not found:  # a key repeated 27,000 times
+            self.problems[before:] = capped
         if any(p.is_error for p in self.problems[before:]):
             self.log_for(path).warning("skipped")
             item = None
@@ -350,6 +364,10 @@ class ContentLoader:
         if not kind:
             return Settings()
         log = self.log_for(path)
+        if kind == "folder":  # not a FIFO or device, as reading it would say
+            log.error("settings_is_folder", None, value=SETTINGS_FILE)
+            return Settings()
+        before = len(self.problems)
         data = self._parsed_yaml(path)
         settings = parse_settings(data, log)
         queue = settings.queue
@@ -358,6 +376,7 @@ class ContentLoader:
             code = queue_file_check(queue.file_path(self.root), inside)
             if code is not None:  # missing, or a link, FIFO, device … the kiosk will not read
                 log.warning(code, queue.source_line, value=queue.source)
+        self.problems[before:] = cap_problems(self.problems[before:])
         return settings
 
     # -- reading untrusted files: in the sandbox's child process (kiosk.core.sandbox) --------
@@ -416,20 +435,36 @@ class ContentLoader:
                       default="nothing")
             return ""
         # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
-        return md.fields.raw_text.get(key, str(value)).strip()
+        return self._shown_field(md.fields.raw_text.get(key, str(value)), key, log, line)
+
+    @staticmethod
+    def _shown_field(text: str, key: str, log: ProblemLog, line: int | None) -> str:
+        """A field's text as the screen shows it: without bidi, control and line-separator
+        characters (U+202E turned a title backwards, U+2028 broke it), and staff hear which
+        were taken out."""
+        cleaned, removed = clean_shown(text)
+        if removed:
+            log.warning("hidden_characters", line, key=key, detail=removed)
+        return cleaned.strip()
 
     def _body(self, md: MarkdownFile, log: ProblemLog, image_key: str) -> Text:
         """The texts; an image in them, in any of Markdown's forms, is an error: the item is
         not shown (its last good version stays on screen) until it is taken out. Shown
         without it, a text that says «see the photo» would be wrong, and the kiosk never
         loads a picture a text names (ui.widgets.InertTextDocument)."""
-        body_ru, body_en = md.body_ru, md.body_en
-        for text, first in ((body_ru, md.ru_line), (body_en, md.en_line)):
+        texts: list[str] = []
+        for lang, text, first in (("ru", md.body_ru, md.ru_line), ("en", md.body_en, md.en_line)):
+            _check_layout_cost(text, lang, first, log)
             for line in _lines_of(text, body_images(text)):
                 log.error("inline_image", first + line if first else None, key=image_key)
-        if not body_ru:
+            cleaned, removed = clean_shown(text)
+            if removed:
+                log.warning("hidden_characters_text", first or None, language=lang,
+                            detail=removed)
+            texts.append(cleaned)
+        if not texts[0]:
             log.error("empty_text", md.body_line)
-        return Text(body_ru, body_en)
+        return Text(texts[0], texts[1])
 
     def _unknown_fields(self, md: MarkdownFile, known: tuple[str, ...], log: ProblemLog) -> None:
         for key in md.fields:
@@ -443,8 +478,9 @@ class ContentLoader:
             return None
         line = md.fields.line_of("duration")
         number = as_number(value)
-        if number is None:
-            log.warning("wrong_type", line, key="duration", expected="number", value=str(value),
+        if number is None:  # also «.nan» and «.inf» (as_number): «.nan» flashed the slide
+            log.warning("wrong_type", line, key="duration", expected="number",
+                        value=md.fields.raw_text.get("duration", str(value)),
                         default="slide_seconds_default")
             return None
         low, high = DURATION_RANGE
@@ -518,7 +554,11 @@ class ContentLoader:
     def _check_image(self, path: Path, shown_as: str) -> list[Problem]:
         """Decode each image once per load, however many items use it."""
         if path not in self._checked_images:
-            found = _picture_problems(path, shown_as)
+            try:
+                found = _picture_problems(path, shown_as)
+            except Exception as exc:  # a check that fails outright: that image only
+                found = [Problem("", None, Severity.ERROR, "bad_image",
+                                 {"value": shown_as, "detail": f"{type(exc).__name__}: {exc}"})]
             if found:  # not given to a decoder at all
                 self._checked_images[path] = found
                 return found
@@ -774,8 +814,9 @@ class ContentLoader:
                     log.warning("unknown_field", entry.line_of(key), key=key,
                                 suggest=suggest(key, ["file", "title", "title_en"]))
             order.append(name)
-            title = entry.raw_text.get("title", "") or _title_from_name(Path(name).stem)
-            titles[name] = Text(title, entry.raw_text.get("title_en", ""))
+            ru, en = (self._shown_field(entry.raw_text.get(key, ""), key, log, entry.line_of(key))
+                      for key in ("title", "title_en"))
+            titles[name] = Text(ru or _title_from_name(Path(name).stem), en)
         return order, titles
 
 
@@ -811,7 +852,74 @@ def _picture_problems(path: Path, shown_as: str) -> list[Problem]:
         if not checked.ok:
             return [Problem("", None, Severity.ERROR, checked.problem,
                             {"value": shown_as, "detail": checked.detail})]
+        return []
+    try:  # a PNG's or JPEG's chunks and markers: what costs a decoder most
+        costly = raster_problem(read_image_file(path))
+    except ImageFileError as exc:
+        costly = exc.code, exc.detail
+    if costly is not None:
+        return [Problem("", None, Severity.ERROR, costly[0],
+                        {"value": shown_as, "detail": costly[1]})]
     return []
+
+
+def _check_layout_cost(text: str, lang: str, first: int, log: ProblemLog) -> None:
+    """An error for a text whose layout would cost the screen too much (see MAX_BODY_BYTES):
+    too big, too many lines, a word too long to wrap, quotes or lists nested too deep. Each
+    check is one linear pass."""
+    at = first or None
+    size = len(text.encode("utf-8"))
+    if size > MAX_BODY_BYTES:  # the other checks would only repeat it
+        log.error("text_too_big", at, language=lang, size=str(-(-size // 1024)),
+                  most=str(MAX_BODY_BYTES // 1024))
+        return
+    lines = text.count("\n") + 1
+    if lines > MAX_BODY_LINES:
+        log.error("text_too_many_lines", at, language=lang, lines=str(lines),
+                  most=str(MAX_BODY_LINES))
+    word = max(text.split(), key=len, default="")
+    if len(word) > MAX_WORD_CHARS:
+        line = text.count("\n", 0, text.find(word))
+        log.error("text_long_word", first + line if first else None, language=lang,
+                  value=word[:40] + "…", length=str(len(word)), most=str(MAX_WORD_CHARS))
+    for line, row in enumerate(text.split("\n")):
+        if (depth := _nesting(row)) > MAX_BODY_DEPTH:
+            log.error("text_too_deep", first + line if first else None, language=lang,
+                      depth=str(depth) if depth <= 2 * MAX_BODY_DEPTH else
+                      f"{2 * MAX_BODY_DEPTH}+", most=str(MAX_BODY_DEPTH))
+            break
+
+
+def _nesting(row: str) -> int:
+    """How deep a Markdown line nests quotes and lists: each «>» and list marker at its start
+    («> - > 1. x»), and when it has one, its indentation (a nested item is indented about two
+    spaces a level). Stops counting past twice the limit."""
+    stripped = row.lstrip(" \t")
+    if not stripped or stripped[0] not in ">-*+0123456789":
+        return 0
+    indent = len(row[: len(row) - len(stripped)].expandtabs(4)) // 2
+    depth = 0
+    at, end = len(row) - len(stripped), len(row)
+    while at < end and depth + indent <= 2 * MAX_BODY_DEPTH:
+        char = row[at]
+        if char == ">":
+            at += 1
+        elif char in "-*+" and row[at + 1:at + 2] in (" ", "\t"):
+            at += 2
+        elif char.isdigit():
+            digits = at
+            while digits < end and digits - at < 9 and row[digits].isdigit():
+                digits += 1
+            if row[digits:digits + 1] not in (".", ")") \
+                    or row[digits + 1:digits + 2] not in (" ", "\t"):
+                break
+            at = digits + 2
+        else:
+            break
+        depth += 1
+        while at < end and row[at] in " \t":
+            at += 1
+    return depth + indent if depth else 0
 
 
 def body_images(text: str) -> list[int]:
@@ -910,10 +1018,10 @@ def read_markdown_source(root: str, path: str) -> tuple[MarkdownFile | None, lis
     """In the sandbox's child: a Markdown file with front matter, parsed, and its problems."""
     loader = ContentLoader(Path(root))
     read = loader._read_markdown(Path(path))
-    return (read[0] if read is not None else None), loader.problems
+    return (read[0] if read is not None else None), cap_problems(loader.problems)
 
 
 def read_yaml_source(root: str, path: str) -> tuple[Any, list[Problem]]:
     """In the sandbox's child: a YAML file, parsed, and its problems."""
     loader = ContentLoader(Path(root))
-    return loader._read_yaml(Path(path)), loader.problems
+    return loader._read_yaml(Path(path)), cap_problems(loader.problems)

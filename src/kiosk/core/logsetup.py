@@ -6,7 +6,9 @@ Files: `kiosk.log` and at most BACKUPS older ones of MAX_BYTES each (10 MB in al
 A full disk or an unwritable folder stops the file logging, never the kiosk: the file handler
 swallows its own errors, counts them, says so once on stderr, and tries again on the next
 message (so logging resumes by itself when space comes back). Each record is cut to 4 KB of
-message and 8 KB of traceback, whoever logs it.
+message and 8 KB of traceback, whoever logs it, and its message is kept on one line: control,
+bidi and line-separator characters in it are written as escapes («\\n», «\\u202e»), so a file
+named «x⏎2025-01-01 00:00:00,000 CRITICAL …» cannot forge a log line.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TextIO
 
 from kiosk.core import recent_log
 from kiosk.core.paths import private_dir, private_file
+from kiosk.core.problems import printable
 from kiosk.core.recent_log import RecentLog
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -46,7 +49,10 @@ def _cut(text: str, most: int, keep_tail: bool = False) -> str:
 
 class CapRecords(logging.Filter):
     """Cuts a record's message and traceback in place, so every handler after the first sees
-    the short one (the record is shared)."""
+    the short one (the record is shared), and puts the message on one line (`printable`: what
+    content brings, a file name, a title, a queue's answer, is in messages). A traceback stays
+    on its lines (the formatter adds it after the message); a line of it that could pass for a
+    record of its own (an exception's text from content) is indented."""
 
     _traces = logging.Formatter()
 
@@ -55,15 +61,25 @@ class CapRecords(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string: logging reports it in the handler as usual
             return True
-        if len(message) > MAX_MESSAGE_CHARS:
-            record.msg, record.args = _cut(message, MAX_MESSAGE_CHARS), None
+        shown = printable(_cut(message, MAX_MESSAGE_CHARS))
+        if shown is not message:
+            record.msg, record.args = shown, None
         if record.exc_info and not record.exc_text:
             record.exc_text = self._traces.formatException(record.exc_info)
-        if record.exc_text and len(record.exc_text) > MAX_TRACE_CHARS:
-            record.exc_text = _cut(record.exc_text, MAX_TRACE_CHARS, keep_tail=True)
-        if record.stack_info and len(record.stack_info) > MAX_TRACE_CHARS:
-            record.stack_info = _cut(record.stack_info, MAX_TRACE_CHARS, keep_tail=True)
+        if record.exc_text:
+            record.exc_text = _trace_lines(_cut(record.exc_text, MAX_TRACE_CHARS, True))
+        if record.stack_info:
+            record.stack_info = _trace_lines(_cut(record.stack_info, MAX_TRACE_CHARS, True))
         return True
+
+
+def _trace_lines(trace: str) -> str:
+    """A traceback on its own lines, each made printable; a line starting with a digit (as
+    a record's time does) is indented: no traceback line of Python's starts with one."""
+    lines = trace.split("\n")
+    fixed = [(" " + shown if shown[:1].isdigit() else shown)
+             for shown in (printable(line) for line in lines)]
+    return trace if fixed == lines else "\n".join(fixed)
 
 
 CAP_RECORDS = CapRecords()

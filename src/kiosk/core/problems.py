@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
@@ -29,6 +31,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the YAML uses a reference (&name or *name); the kiosk does not read such references: "
         "write the value out in full in each field that needs it. If a value itself starts "
         "with * or &, put it in quotes: teaser: \"*New* opening hours\"",
+    ),
+    "yaml_number_too_long": (
+        "в разметке YAML число из {digits} цифр; киоск читает числа не длиннее {most} цифр. "
+        "Если это не число, а текст, возьмите его в кавычки: teaser: \"…\"",
+        "the YAML has a number of {digits} digits; the kiosk reads numbers of at most {most} "
+        "digits. If it is text rather than a number, put it in quotes: teaser: \"…\"",
     ),
     "yaml_too_deep": (
         "разметка YAML вложена слишком глубоко (больше {most} уровней), а в файлах киоска их "
@@ -102,6 +110,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is not an ordinary file but a named pipe, a device or a socket; the kiosk "
         "does not open such files: remove it from the content folder",
     ),
+    "settings_is_folder": (
+        "«{value}» — папка, а киоск ждёт здесь файл настроек; настройки не прочитаны, "
+        "используются обычные. Уберите или переименуйте папку и положите на её место файл "
+        "kiosk.yaml",
+        "“{value}” is a folder, and the kiosk expects its settings file here; no settings were "
+        "read, the defaults are used. Remove or rename the folder and put the kiosk.yaml file "
+        "in its place",
+    ),
     "poster_side_file_alone": (
         "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
         "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",
@@ -152,6 +168,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreadable": (
         "файл не удалось прочитать: {detail}",
         "the file could not be read: {detail}",
+    ),
+    "text_too_big": (
+        "{language} слишком длинный для экрана: {size} КБ, а киоск показывает тексты не больше "
+        "{most} КБ — это в десять с лишним раз больше самой длинной истории. Сократите текст или "
+        "разделите его на несколько историй",
+        "{language} is too long for the screen: {size} KB, and the kiosk shows texts of at most "
+        "{most} KB — over ten times the longest story. Shorten it or split it into several "
+        "stories",
+    ),
+    "text_long_word": (
+        "{language}: «{value}» — {length} знаков без единого пробела, а киоск показывает слова "
+        "не длиннее {most} знаков (такое слово не переносится и рвёт строку). Разделите его "
+        "пробелами; длинный адрес сайта уберите — с экрана по нему всё равно не перейти",
+        "{language}: “{value}” is {length} characters without a space, and the kiosk shows "
+        "words of at most {most} characters (such a word cannot wrap and breaks the line). Put "
+        "spaces in it; leave out a long web address — nobody can follow it from the screen",
+    ),
+    "text_too_deep": (
+        "{language}: в строке вложено {depth} уровней цитат (>) или списков, а киоск показывает "
+        "не больше {most}. Уберите лишние знаки > и отступы в начале строки",
+        "{language}: a line nests {depth} levels of quotes (>) or lists, and the kiosk shows at "
+        "most {most}. Remove the extra > signs and the indentation at the start of the line",
+    ),
+    "text_too_many_lines": (
+        "{language}: {lines} строк, а киоск показывает тексты не длиннее {most} строк — "
+        "посетитель столько не пролистает. Соедините короткие строки в абзацы, сократите текст "
+        "или разделите его на несколько историй",
+        "{language}: {lines} lines, and the kiosk shows texts of at most {most} lines — no "
+        "visitor pages through that many. Join short lines into paragraphs, shorten the text or "
+        "split it into several stories",
+    ),
+    "hidden_characters": (
+        "в поле «{key}» были невидимые управляющие знаки ({detail}): они переворачивают текст "
+        "задом наперёд или рвут строку. Киоск их убрал; чтобы это сообщение ушло, наберите "
+        "текст поля заново (их часто приносит копирование из браузера или мессенджера)",
+        "the field “{key}” had invisible control characters ({detail}): they turn text "
+        "backwards or break the line. The kiosk removed them; to make this message go, type "
+        "the field's text again (copying from a browser or a messenger often brings them)",
+    ),
+    "hidden_characters_text": (
+        "{language}: в нём были невидимые управляющие знаки ({detail}): они переворачивают "
+        "текст задом наперёд или рвут строку. Киоск их убрал; чтобы это сообщение ушло, "
+        "наберите эти места заново (их часто приносит копирование из браузера или мессенджера)",
+        "{language}: it had invisible control characters ({detail}): they turn text backwards "
+        "or break the line. The kiosk removed them; to make this message go, type those places "
+        "again (copying from a browser or a messenger often brings them)",
+    ),
+    "more_problems": (
+        "…и ещё {count} таких же замечаний в этом файле (показаны первые {shown}): исправьте "
+        "первые — обычно остальные уходят вместе с ними",
+        "…and {count} more problems like these in this file (the first {shown} are shown): fix "
+        "those — the rest usually go with them",
     ),
     "file_too_large": (
         "файл слишком большой: {size} КБ, а киоск читает файлы не больше {most} КБ — это в "
@@ -244,6 +312,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the drawing “{value}” is too complex or too large ({detail}); simplify it or save it "
         "as PNG",
     ),
+    "svg_encoding": (
+        "рисунок «{value}» записан в кодировке {detail}, которую киоск не читает; сохраните его "
+        "заново в кодировке UTF-8 (так сохраняют Inkscape и Illustrator) или как PNG",
+        "the drawing “{value}” is written in the {detail} encoding, which the kiosk does not "
+        "read; save it again in UTF-8 (as Inkscape and Illustrator do), or as PNG",
+    ),
     "svg_too_slow": (
         "рисунок «{value}» рисуется слишком долго ({detail}), экран бы на это время замирал; "
         "упростите его (меньше слоёв, прозрачности и толстых контуров) или сохраните как PNG",
@@ -262,6 +336,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "сохраните её как PNG или JPEG",
         "“{value}” is really a {real} picture; the kiosk shows only PNG, JPEG and SVG: save it "
         "as PNG or JPEG",
+    ),
+    "image_too_complex": (
+        "изображение «{value}» устроено так, что разбирать его пришлось бы слишком долго или "
+        "для этого не хватило бы памяти ({detail}); откройте его в редакторе и сохраните "
+        "заново обычным образом, без метаданных (например, «Экспорт» или «Сохранить для Web»)",
+        "the image “{value}” is built so that reading it would take too long or too much "
+        "memory ({detail}); open it in an editor and save it again the usual way, without "
+        "metadata (for example Export or Save for Web)",
+    ),
+    "image_too_deep": (
+        "изображение «{value}» сохранено с 16 битами на канал ({detail}) и заняло бы в памяти "
+        "вдвое больше обычного; сохраните его с 8 битами на канал (в редакторе: «Изображение "
+        "→ Режим → 8 бит/канал») или уменьшите",
+        "the image “{value}” is saved with 16 bits per channel ({detail}) and would take twice "
+        "the usual memory; save it with 8 bits per channel (in an editor: Image → Mode → "
+        "8 Bits/Channel) or scale it down",
     ),
     "image_damaged": (
         "изображение «{value}» повреждено: часть картинки в файле отсутствует или испорчена "
@@ -507,6 +597,26 @@ def shorten(text: str, most: int) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
+# What must not reach a terminal or a log line as it is: C0 and C1 controls (a newline in a
+# file name forged a whole log line), the bidi marks, embeddings, overrides and isolates (an
+# RTL override in a file name shows it backwards), line and paragraph separators, and U+FEFF.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                          "\u2066-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def printable(text: str) -> str:
+    """`text` on one line, as it is: each of those characters written as an escape («\\n»,
+    «\\u202e»), so a file name can be found and cannot forge a line or turn a line round.
+    Linear; the text itself is returned when there is nothing to escape."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one file; `line` is 1-based, None when the whole file is meant."""
@@ -523,6 +633,9 @@ class Problem:
             object.__setattr__(self, "args", {
                 key: shorten(value, MAX_VALUE_CHARS) if isinstance(value, str) else value
                 for key, value in self.args.items()})
+
+    def __hash__(self) -> int:  # args is a dict: hashed by its items (the log's «new since»)
+        return hash((self.path, self.line, self.severity, self.code, tuple(self.args.items())))
 
     @property
     def is_error(self) -> bool:
@@ -560,11 +673,15 @@ class Problem:
             )
         else:
             args["suggestion"] = ""
+        # Values come from the content (titles, file names, parsers' details): on one line.
+        args = {key: printable(value) if isinstance(value, str) else value
+                for key, value in args.items()}
         return shorten(template.format(**args), MAX_MESSAGE_CHARS)
 
     def format(self, lang: Language = "ru") -> str:
         """`path:line: [предупреждение: ]message`, the form editors and CI logs understand."""
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = printable(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
         if self.severity is Severity.WARNING:
             label = "предупреждение: " if lang == "ru" else "warning: "
         else:
@@ -584,6 +701,83 @@ class ProblemLog:
 
     def warning(self, code: str, line: int | None = None, **args: str) -> None:
         self._sink.append(Problem(self.path, line, Severity.WARNING, code, args))
+
+
+# Characters a text shown on screen must not keep: controls but the tab and the newline, the
+# bidi marks, embeddings, overrides and isolates (U+202E draws «Заголовок» as «кеволоГаз»),
+# line and paragraph separators and NEL (Qt breaks the line there), U+FEFF. Soft hyphens,
+# no-break spaces and zero-width joiners are kept: typesetting and emoji need them. (Queue
+# text has its own, stricter kiosk.core.queue.clean_display: one line, spaces collapsed.)
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                     "\u2066-\u2069\ufeff]")
+_BREAKS = "\x85\u2028\u2029"  # these part words: a space, not nothing
+# Combining accents stacked on one letter (500 of them paint over the lines above): two kept,
+# as in queue text («Й», «Ё», «Ẫ» need one or two).
+_STACKED = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                      "\ufe20-\ufe2f]{2})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff"
+                      "\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def clean_shown(text: str) -> tuple[str, str]:
+    """A content text as the screen may show it (see _HIDDEN), and what was taken out of it
+    («U+202E, U+2028»; '' when nothing was). Linear."""
+    found = set(_HIDDEN.findall(text))
+    stacked = _STACKED.search(text)
+    if not found and stacked is None:
+        return text, ""
+    if found:
+        text = _HIDDEN.sub(lambda m: " " if m.group() in _BREAKS else "", text)
+    names = [f"U+{ord(char):04X}" for char in sorted(found)]
+    if stacked is not None:  # the first stack, as «U+0301 ×50»
+        names.append(f"U+{ord(stacked.group()[-1]):04X} ×{len(stacked.group())}")
+        text = _STACKED.sub(r"\1", text)
+    detail = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return text, detail
+
+
+# At most this many problems of one code in one file, then one «more_problems»: a key
+# repeated 27,000 times made 27,000 warnings (5.9 MB of `kiosk check` output).
+MAX_PER_FILE_AND_CODE = 20
+
+
+def cap_problems(problems: list[Problem]) -> list[Problem]:
+    """`problems` in their order, with at most MAX_PER_FILE_AND_CODE of each code in each
+    file; the rest of each such run is told as one «more_problems» after its last one kept.
+    Linear; the list itself when nothing is cut."""
+    counts: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.path, problem.code)
+        counts[key] = counts.get(key, 0) + 1
+    if all(count <= MAX_PER_FILE_AND_CODE for count in counts.values()):
+        return problems
+    kept: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.path, problem.code)
+        number = seen[key] = seen.get(key, 0) + 1
+        if number <= MAX_PER_FILE_AND_CODE:
+            kept.append(problem)
+        if number == MAX_PER_FILE_AND_CODE and counts[key] > number:
+            kept.append(Problem(problem.path, problem.line, problem.severity, "more_problems", {
+                "count": str(counts[key] - number), "code": problem.code,
+                "shown": str(MAX_PER_FILE_AND_CODE)}))
+    return kept
+
+
+# The kiosk logs a load's problems (at start and after each reload): at most this many lines
+# for one load; `kiosk check` lists them all.
+MAX_LOGGED = 200
+
+
+def problems_to_log(problems: Sequence[Problem],
+                    before: Iterable[Problem] = ()) -> tuple[list[Problem], int, int]:
+    """What a load's log says: the problems not already in the last load's (`before`: each
+    reload would log the whole list again), at most MAX_LOGGED of them. Returns those, how
+    many more new ones there are, and how many are as before."""
+    known = set(before)
+    new = [problem for problem in problems if problem not in known]
+    unchanged = sum(1 for problem in problems if problem in known) if known else 0
+    return new[:MAX_LOGGED], max(0, len(new) - MAX_LOGGED), unchanged
 
 
 def yaml_hint(detail: str, lang: Language) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -129,15 +130,17 @@ def as_flag(value: Any) -> bool | None:
 
 
 def as_number(value: Any) -> float | None:
-    """A number, also when typed in quotes («"9"») or with a decimal comma («2,5»)."""
+    """A number, also when typed in quotes («"9"») or with a decimal comma («2,5»); None for
+    anything else, «.nan» and «.inf» too (a NaN duration flashed a slide for 50 ms), and a
+    whole number too big for a float (which raised)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
     try:
-        return float(str(value).strip().replace(",", "."))
-    except ValueError:
+        number = float(value) if isinstance(value, int | float) \
+            else float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:

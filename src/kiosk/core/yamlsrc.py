@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,8 +179,31 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
     except yaml.YAMLError as exc:
         log.error("yaml_syntax", None, detail=str(exc))
         return None
+    except ValueError as exc:  # a constructor's: int() of 5,000 digits is refused by Python
+        digits, line = _longest_number(text)
+        if digits > MAX_INT_DIGITS:
+            log.error("yaml_number_too_long", line + 1 + line_offset, digits=str(digits),
+                      most=str(MAX_INT_DIGITS))
+        else:
+            log.error("yaml_syntax", None, detail=str(exc))
+        return None
     _report_duplicates(data, log)
     return data
+
+
+# Python refuses to read longer whole numbers (sys.get_int_max_str_digits(), 4300 by default:
+# quadratic time beyond), and said so as «unreadable: …use sys.set_int_max_str_digits()».
+MAX_INT_DIGITS = 4300
+_DIGITS = re.compile(r"\d+")
+
+
+def _longest_number(text: str) -> tuple[int, int]:
+    """The length of the longest run of digits in `text` and its 0-based line (linear)."""
+    longest, start = 0, 0
+    for match in _DIGITS.finditer(text):
+        if match.end() - match.start() > longest:
+            longest, start = match.end() - match.start(), match.start()
+    return longest, text.count("\n", 0, start)
 
 
 def _line_at(text: str, index: int) -> str:

@@ -27,7 +27,7 @@ from kiosk.core.index import ContentIndex, default_index_path
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
-from kiosk.core.problems import Language
+from kiosk.core.problems import Language, problems_to_log
 from kiosk.core.sandbox import shared_sandbox
 from kiosk.ui.lockdown import CursorMode
 from kiosk.ui.main_window import KioskWindow
@@ -136,10 +136,19 @@ def load_in_background(root: Path, cache: ParseCache) -> asyncio.Future[Content]
     return asyncio.get_running_loop().run_in_executor(None, _load, root, cache)
 
 
-def log_problems(content: Content) -> None:
-    for problem in content.problems:
+def log_problems(content: Content, before: Content | None = None,
+                 logger: logging.Logger = log) -> None:
+    """The content's problems, in the log: only those the last load (`before`) did not have
+    (each reload would write the whole list again), and at most MAX_LOGGED of them."""
+    new, more, unchanged = problems_to_log(content.problems,
+                                           before.problems if before is not None else ())
+    for problem in new:
         level = logging.ERROR if problem.is_error else logging.WARNING
-        log.log(level, "%s", problem.format("en"))
+        logger.log(level, "%s", problem.format("en"))
+    if more:
+        logger.warning("… and %d more problems not logged: run `kiosk check` for the list", more)
+    if unchanged:
+        logger.info("%d problems as at the last load (not logged again)", unchanged)
 
 
 async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,

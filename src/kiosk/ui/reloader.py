@@ -161,9 +161,9 @@ class ContentReloader(QObject):
         if merged is None:
             self.settled.emit(current)
             return
-        for problem in merged.problems:
-            log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s",
-                    problem.format("en"))
+        from kiosk.ui.app import log_problems  # here: app imports this module
+
+        log_problems(merged, self.content, log)
         self.content = merged
         log.info("content reloaded: %d pages, %d stories, %d colouring pictures",
                  len(merged.pages), len(merged.stories), len(merged.colouring))

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -489,20 +490,32 @@ class MarkdownView(QWidget):
         self.first_inset = 0
         self.rest_inset = 0
         self._paged_for: tuple[str, int, int, int, int, int] | None = None
+        self._repage_queued = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_font_px(self, pixels: int) -> None:
         if pixels != self.font_px:
             self.font_px = pixels
-            self._paginate()
-            self.update()
+            self._repage_soon()
 
     def set_insets(self, first: int, rest: int) -> None:
         """Keep `first` pixels free at the top of the first page, `rest` on the others."""
         if (first, rest) != (self.first_inset, self.rest_inset):
             self.first_inset, self.rest_inset = first, rest
-            self._paginate()
-            self.update()
+            self._repage_soon()
+
+    def _repage_soon(self) -> None:
+        """Page the text once what changes it has settled (a new text, then its insets, then
+        a resize: each paged at once laid the whole text out again, 2-11 times an opening),
+        or at once when asked for its pages."""
+        self.update()
+        if not self._repage_queued:
+            self._repage_queued = True
+            QTimer.singleShot(0, self, self._repage)
+
+    def _repage(self) -> None:
+        self._repage_queued = False
+        self._paginate()
 
     def inset(self, page: int) -> int:
         return self.first_inset if page == 0 else self.rest_inset
@@ -514,7 +527,7 @@ class MarkdownView(QWidget):
             self.markdown = markdown
             self.document = markdown_document(markdown)
             self._paged_for = None
-            self._paginate()
+            self._repage_soon()
         self.update()
 
     @property
@@ -527,7 +540,7 @@ class MarkdownView(QWidget):
         self.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._paginate()
+        self._repage_soon()
 
     def overflows(self) -> bool:
         """True when the page shown is cut: only a single line taller than the box is."""

@@ -1,0 +1,227 @@
+"""Texts whose layout would cost the screen too much, numbers YAML or Python cannot hold,
+characters that turn text round, and floods of one problem (issue 14, attacker review)."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import (
+    MAX_BODY_BYTES,
+    MAX_BODY_DEPTH,
+    MAX_BODY_LINES,
+    MAX_WORD_CHARS,
+    ContentLoader,
+)
+from kiosk.core.model import Content
+from kiosk.core.problems import (
+    MAX_LOGGED,
+    MAX_PER_FILE_AND_CODE,
+    Problem,
+    Severity,
+    problems_to_log,
+)
+from kiosk.core.settings import as_number
+from tests.helpers import make_folder, story
+
+BUNDLED = Path(__file__).resolve().parents[2] / "content"
+
+
+def load(tmp_path: Path, stories: dict[str, str], settings: str | None = None) -> Content:
+    return ContentLoader(make_folder(tmp_path / "c", stories=stories, settings=settings)).load()
+
+
+def found(content: Content, name: str) -> list[tuple[str, Severity]]:
+    return [(p.code, p.severity) for p in content.problems if Path(p.path).name == name]
+
+
+def shown(content: Content) -> list[str]:
+    return [s.id for s in content.stories]
+
+
+# -- what one text may cost the screen -----------------------------------------------------
+
+def words_of(size: int) -> str:
+    """Plain words, `size` bytes of UTF-8."""
+    text = ("Слово " * (size // 6 + 1)).encode()[:size].decode(errors="ignore").rstrip()
+    return text + "x" * (size - len(text.encode()))
+
+
+@pytest.mark.timeout(30)
+def test_a_one_word_story_of_quote_signs_is_an_error_not_a_97_second_check(
+        tmp_path: Path) -> None:
+    """250 KB of «>>>…» is one word (no text_too_long): laying it out took 2.3 s on the UI
+    thread at each opening, and `kiosk check` 97 s."""
+    content = load(tmp_path, {"q.md": story(body=">" * 250_000 + " x"), "ok.md": story()})
+    assert ("text_too_big", Severity.ERROR) in found(content, "q.md")
+    assert ("skipped", Severity.WARNING) in found(content, "q.md")
+    assert shown(content) == ["ok"]
+    message = next(p for p in content.problems if p.code == "text_too_big").message("ru")
+    assert "245 КБ" in message and "не больше 16 КБ" in message
+
+
+@pytest.mark.parametrize(("name", "body", "code"), [
+    ("size", words_of(MAX_BODY_BYTES), "text_too_big"),
+    ("lines", "\n".join(["Строка."] * MAX_BODY_LINES), "text_too_many_lines"),
+    ("word", "Текст " + "Ж" * MAX_WORD_CHARS + " конец.", "text_long_word"),
+    ("quotes", ">" * MAX_BODY_DEPTH + " цитата", "text_too_deep"),
+    ("lists", "".join("  " * i + "- пункт\n" for i in range(MAX_BODY_DEPTH)), "text_too_deep"),
+])
+def test_each_limit_lets_its_largest_text_through_and_refuses_one_more(
+        tmp_path: Path, name: str, body: str, code: str) -> None:
+    one_more = {"size": body + "x", "lines": body + "\nСтрока.",
+                "word": body.replace("Ж ", "ЖЖ "), "quotes": ">" + body,
+                "lists": body + "  " * MAX_BODY_DEPTH + "- пункт\n"}[name]
+    content = load(tmp_path, {"at.md": story(body=body), "over.md": story(body=one_more)})
+    assert shown(content) == ["at"]
+    assert found(content, "at.md") == []
+    assert (code, Severity.ERROR) in found(content, "over.md")
+
+
+def test_the_english_text_is_held_to_the_same_limits_and_the_line_is_named(
+        tmp_path: Path) -> None:
+    body = "Русский текст.\n\n=== English ===\n\nFine.\n" + "x" * (MAX_WORD_CHARS + 1) + "\n"
+    content = load(tmp_path, {"en.md": story(body=body)})
+    problem = next(p for p in content.problems if p.code == "text_long_word")
+    assert problem.line == 9  # the long word's own line (3 of front matter, 5 of text)
+    assert "английский текст" in problem.message("ru")
+    assert shown(content) == []
+
+
+def test_the_limits_leave_a_wide_margin_over_the_bundled_content() -> None:
+    content = ContentLoader(BUNDLED).load()
+    texts = [text for body in (*(p.body for p in content.pages),
+                               *(s.body for s in content.stories))
+             for text in (body.ru, body.en)]
+    assert len(texts) > 20
+    assert max(len(t.encode()) for t in texts) * 8 < MAX_BODY_BYTES
+    assert max(t.count("\n") + 1 for t in texts) * 20 < MAX_BODY_LINES
+    assert max(len(w) for t in texts for w in t.split()) * 4 < MAX_WORD_CHARS
+    assert not [p for p in content.problems if p.code.startswith("text_")]
+
+
+# -- numbers -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [".nan", "nan", ".inf", "-.inf", "1e999", "9" * 400])
+def test_a_duration_that_is_no_finite_number_is_refused_and_the_slide_time_used(
+        tmp_path: Path, value: str) -> None:
+    """«.nan» was accepted («используется nan») and flashed the slide for 50 ms."""
+    content = load(tmp_path, {"d.md": story(duration=value)})
+    assert content.stories[0].duration is None
+    problem = next(p for p in content.problems if p.code == "wrong_type")
+    assert problem.args["key"] == "duration"
+    assert problem.message("ru").endswith("используется время слайда из kiosk.yaml (slide_seconds)")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1" + "0" * 400])
+def test_a_setting_that_is_no_finite_number_is_refused_not_a_crash(tmp_path: Path,
+                                                                   value: str) -> None:
+    content = load(tmp_path, {"ok.md": story()}, settings=f"slide_seconds: {value}\n")
+    assert math.isfinite(content.settings.slide_seconds)
+    assert [p.code for p in content.problems] == ["wrong_type"]
+    assert as_number(value) is None
+
+
+def test_a_5000_digit_number_is_named_with_its_line_not_a_python_error(tmp_path: Path) -> None:
+    content = load(tmp_path, {"n.md": story(duration="9" * 5000)})
+    problem = content.problems[0]
+    assert (problem.code, problem.line) == ("yaml_number_too_long", 3)
+    assert "5000 цифр" in problem.message("ru")
+    assert "set_int_max_str_digits" not in " ".join(p.message("ru") for p in content.problems)
+
+
+# -- kiosk.yaml that is a folder -----------------------------------------------------------
+
+def test_kiosk_yaml_that_is_a_folder_is_called_a_folder(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"ok.md": story()})
+    os.mkdir(root / "kiosk.yaml")
+    content = ContentLoader(root).load()
+    assert [(p.code, p.severity) for p in content.problems] == [
+        ("settings_is_folder", Severity.ERROR)]
+    assert "папка" in content.problems[0].message("ru")
+    assert shown(content) == ["ok"]
+
+
+# -- characters that turn text round -------------------------------------------------------
+
+def test_bidi_and_separator_characters_are_taken_out_of_every_text_shown(
+        tmp_path: Path) -> None:
+    # The teaser's U+2028 as a YAML escape: a raw one is a line break to YAML.
+    text = story(title='"Тёплый\u202e приём"', teaser='"Талон\\u2028А017"',
+                 centre='"Центр\u2066 «Мои Документы»\u2069"',
+                 body="Текст\u202e истории.\u2029Дальше.")
+    content = load(tmp_path, {"b.md": text})
+    item = content.stories[0]
+    assert item.title.ru == "Тёплый приём"
+    assert item.teaser.ru == "Талон А017"
+    assert item.centre.ru == "Центр «Мои Документы»"
+    # (The reader splits the text's lines at U+2029 too: a line break, a space on screen.)
+    assert item.body.ru.split() == ["Текст", "истории.", "Дальше."]
+    assert "\u202e" not in item.body.ru
+    warned = {(p.code, p.args.get("key") or p.args.get("language")) for p in content.problems}
+    assert warned == {("hidden_characters", "title"), ("hidden_characters", "teaser"),
+                      ("hidden_characters", "centre"), ("hidden_characters_text", "ru")}
+    assert "U+202E" in next(p for p in content.problems
+                            if p.args.get("key") == "title").message("ru")
+
+
+def test_typesetting_characters_staff_type_are_kept_without_a_word(tmp_path: Path) -> None:
+    title = "12\u00a0лет вме\u00adсте 👩\u200d👧"  # no-break space, soft hyphen, emoji joiner
+    content = load(tmp_path, {"t.md": story(title=f'"{title}"')})
+    assert content.stories[0].title.ru == title
+    assert content.problems == ()
+
+
+def test_a_colouring_title_is_cleaned_too(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"ok.md": story()})
+    (root / "colouring").mkdir()
+    (root / "colouring" / "cat.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    (root / "colouring" / "colouring.yaml").write_text(
+        '- file: cat.svg\n  title: "Кот\u202e"\n', encoding="utf-8")
+    content = ContentLoader(root).load()
+    assert content.colouring[0].title.ru == "Кот"
+    assert [p.code for p in content.problems] == ["hidden_characters"]
+
+
+# -- floods of one problem -----------------------------------------------------------------
+
+@pytest.mark.timeout(60)
+def test_a_key_repeated_27000_times_is_told_20_times_and_counted(tmp_path: Path) -> None:
+    """It gave 27,000 warnings: 5.9 MB of `kiosk check` output."""
+    front = "title: t\n" + "title: x\n" * 27_000
+    content = load(tmp_path, {"r.md": f"---\n{front}---\nТекст.\n"})
+    codes = [p.code for p in content.problems]
+    assert codes == ["duplicate_key"] * MAX_PER_FILE_AND_CODE + ["more_problems"]
+    more = content.problems[-1]
+    assert "26980" in more.message("ru") and more.line == content.problems[-2].line
+    assert shown(content) == ["r"]
+
+
+def test_unknown_fields_and_tags_are_capped_each_by_itself(tmp_path: Path) -> None:
+    fields = {f"titl{i}": "1" for i in range(30)}
+    content = load(tmp_path, {"f.md": story(tags="[" + ", ".join(f"t{i}" for i in range(25))
+                                            + "]", **fields)},
+                   settings="tags:\n  a: A\n")
+    codes = [p.code for p in content.problems]
+    assert codes.count("unknown_field") == codes.count("unknown_tag") == MAX_PER_FILE_AND_CODE
+    assert sorted(p.args["count"] for p in content.problems
+                  if p.code == "more_problems") == ["10", "5"]
+
+
+def problem(path: str, code: str = "no_front_matter") -> Problem:
+    return Problem(path, 1, Severity.ERROR, code)
+
+
+def test_the_log_gets_only_new_problems_and_at_most_a_few_hundred() -> None:
+    before = [problem(f"{i}.md") for i in range(10)]
+    now = [*before[2:], problem("new.md"), problem("0.md", "not_utf8")]
+    logged, more, unchanged = problems_to_log(now, before)
+    assert logged == [problem("new.md"), problem("0.md", "not_utf8")]
+    assert (more, unchanged) == (0, 8)
+    flood = [problem(f"{i}.md") for i in range(100_000)]
+    logged, more, unchanged = problems_to_log(flood)
+    assert len(logged) == MAX_LOGGED and more == 100_000 - MAX_LOGGED and unchanged == 0
