@@ -285,3 +285,13 @@ def test_a_drawing_the_parser_chokes_on_is_named_by_kiosk_check(tmp_path: Path) 
     assert [p.id for p in content.colouring] == ["ok"]
     errors = {(Path(p.path).name, p.code) for p in content.problems if p.is_error}
     assert errors == {("x.md", "svg_encoding"), ("b.svg", "svg_encoding")}
+
+
+def test_a_refused_drawing_is_explained_in_one_language_at_a_time(tmp_path: Path) -> None:
+    rules = "".join(f"g.c{i} rect{{fill:red}}" for i in range(6000))
+    root = make_folder(tmp_path / "c", stories={"x.md": story()}, images={
+        "colouring/sheet.svg": HEAD + f"<style>{rules}</style></svg>"})
+    problem = next(p for p in load_content(root).problems if p.code == "svg_too_complex")
+    russian, english = problem.message("ru"), problem.message("en")
+    assert "64 КБ" in russian and "style sheets" not in russian
+    assert "64 KB" in english and not any("а" <= c <= "я" for c in english.lower())

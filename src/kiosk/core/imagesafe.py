@@ -143,7 +143,8 @@ def _read(path: Path | str, limit: int, count: int | None) -> bytes:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} МБ / MB"
+    # A detail is «русский / English», split by Problem.message: one « / » in it.
+    return f"{size / 1_000_000:.1f} МБ / {size / 1_000_000:.1f} MB"
 
 
 _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -237,8 +238,9 @@ def sanitise_svg(data: bytes) -> SvgResult:
     """The drawing rebuilt from its checked XML tree, or why it is refused."""
     try:
         if len(data) > MAX_SVG_BYTES:
-            raise SvgRefused("svg_too_complex", f"{_megabytes(len(data))} > "
-                             f"{_megabytes(MAX_SVG_BYTES)}")
+            size, most = len(data) / 1_000_000, MAX_SVG_BYTES / 1_000_000
+            raise SvgRefused("svg_too_complex", f"{size:.1f} МБ > {most:.1f} МБ / "
+                             f"{size:.1f} MB > {most:.1f} MB")
         root = _parse(data)
         checked = _Checker(root)
         checked.run()
@@ -323,7 +325,7 @@ def _parse(data: bytes) -> Element:
             raise SvgRefused("svg_doctype", "<!DOCTYPE … [ … ]>")
 
     def declaration(*args: object) -> None:
-        raise SvgRefused("svg_doctype", "<!ATTLIST> / <!ELEMENT>")
+        raise SvgRefused("svg_doctype", "<!ATTLIST>, <!ELEMENT>")
 
     expat.StartDoctypeDeclHandler = doctype
     expat.AttlistDeclHandler = declaration
@@ -446,7 +448,8 @@ class _Checker:
         work = self.selectors * len(self.nodes)
         if work > MAX_STYLE_WORK:
             raise SvgRefused("svg_too_complex", f"{self.selectors} селекторов CSS на "
-                             f"{len(self.nodes)} элементов / CSS selectors on elements")
+                             f"{len(self.nodes)} элементов / {self.selectors} CSS selectors on "
+                             f"{len(self.nodes)} elements")
         self._expanded_size()
 
     def _check(self, element: Element, node: _Node) -> None:
@@ -564,9 +567,9 @@ class _Checker:
             raise SvgRefused("svg_external", _shorten(value))
         self.embedded_bytes += len(value)
         if self.embedded_bytes > MAX_EMBEDDED_BYTES:
-            raise SvgRefused("svg_too_complex", "встроенные картинки больше "
-                             f"{_megabytes(MAX_EMBEDDED_BYTES)} / embedded pictures over "
-                             f"{_megabytes(MAX_EMBEDDED_BYTES)}")
+            most = MAX_EMBEDDED_BYTES / 1_000_000
+            raise SvgRefused("svg_too_complex", f"встроенные картинки больше {most:.1f} МБ / "
+                             f"embedded pictures over {most:.1f} MB")
         start = value.index(",") + 1
         try:
             payload = base64.b64decode(value[start:])
@@ -577,8 +580,9 @@ class _Checker:
             raise SvgRefused("bad_image", "SVG: встроенная картинка / embedded picture")
         costly = raster_problem(payload)  # QtSvg decodes them as Qt decodes files
         if costly is not None:
-            raise SvgRefused("svg_too_complex", "встроенная картинка / embedded picture: "
-                             + costly[1])
+            ru, _, en = costly[1].partition(" / ")
+            raise SvgRefused("svg_too_complex", f"встроенная картинка: {ru} / "
+                             f"embedded picture: {en or ru}")
         pixels = size[0] * size[1]
         self.embedded_pixels += pixels
         if self.embedded_pixels > MAX_EMBEDDED_PIXELS:
@@ -697,7 +701,7 @@ def _png_problem(data: bytes) -> tuple[str, str] | None:
             width, height, depth = struct.unpack(">IIB", body[:9])
             per_pixel = 8 if depth == 16 else 4  # Qt decodes 16-bit PNGs to RGBA64
             if depth == 16 and width * height * per_pixel > MAX_DECODED_BYTES:
-                return "image_too_deep", f"{width}×{height}, 16 бит / bits"
+                return "image_too_deep", f"{width}×{height}, 16 бит / {width}×{height}, 16 bits"
         elif kind == b"IEND":
             break
         if not kind[0] & 0x20:  # a critical chunk: the picture itself

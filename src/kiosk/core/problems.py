@@ -664,6 +664,12 @@ class Problem:
             if key in args and args[key] in names:
                 ru_name, en_name = names[args[key]]
                 args[key] = ru_name if lang == "ru" else en_name
+        # A picture check's detail is worded by the kiosk in both languages (kiosk.core.
+        # imagesafe): «русский / English». Other details may quote content: left whole.
+        detail = args.get("detail", "")
+        if self.code.startswith(("svg_", "image_", "bad_image")) and detail.count(" / ") == 1:
+            ru_detail, en_detail = detail.split(" / ")
+            args["detail"] = ru_detail if lang == "ru" else en_detail
         suggest = args.pop("suggest", "")
         if suggest:
             args["suggestion"] = (

@@ -136,7 +136,7 @@ def _probe_svg(data: bytes) -> ImageCheck:
     renderer = svg_renderer(checked.data)
     loading = time.perf_counter() - started
     if loading > SVG_DRAW_BUDGET:
-        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / s")
+        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / > {SVG_DRAW_BUDGET:g} s")
     if not renderer.isValid():
         return ImageCheck("bad_image", "SVG")
     size = renderer.defaultSize()
@@ -145,7 +145,7 @@ def _probe_svg(data: bytes) -> ImageCheck:
     seconds = _draw_time(renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio),
                          SVG_DRAW_BUDGET - loading)
     if seconds is None:
-        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / s")
+        return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / > {SVG_DRAW_BUDGET:g} s")
     return ImageCheck()
 
 
