@@ -6,6 +6,8 @@ must finish within seconds naming each of these files."""
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from pathlib import Path
 
 from tests.helpers import copy_bundled, story
@@ -18,6 +20,12 @@ HOSTILE_FILES = {
     "colouring/dtd.svg": "an <image> href given by the DTD, pointing at a FIFO",
     "colouring/fan-out.svg": "a 3 KB <use> fan-out that QtSvg expands for minutes",
     "stories/fifo.md": "a FIFO named like a story",
+    # Found by the attacker review after the first fixes:
+    "posters/utf7.svg": "an SVG in UTF-7 (expat raised ValueError: run and check crashed)",
+    "colouring/css.svg": "a style sheet of 6,000 rules on 3,000 elements (QtSvg's load held "
+                         "the GIL for seconds)",
+    "colouring/ztxt.png": "100 zTXt chunks of 7.9 MB each in 800 KB (Qt aborted, bad_alloc)",
+    "stories/quotes.md": "250 KB of '>' (one word: check took 97 s, each opening 2.3 s)",
 }
 # Files that were harmful only through a bug, and are sound content now: read as any other.
 HARMLESS_NOW = {
@@ -44,6 +52,26 @@ def _fan_out_svg() -> str:
     return "".join(parts)
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _ztxt_bomb_png() -> bytes:
+    text = zlib.compress(b"A" * 7_900_000, 9)
+    chunks = b"".join(_chunk(b"zTXt", b"k%d\x00\x00" % i + text) for i in range(100))
+    pixels = zlib.compress((b"\x00" + b"\x80" * 30) * 10, 9)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 10, 10, 8, 2, 0, 0, 0))
+            + chunks + _chunk(b"IDAT", pixels) + _chunk(b"IEND", b""))
+
+
+def _style_sheet_svg() -> str:
+    rules = "".join(f"g.c{i} rect.d{i}{{fill:red}}" for i in range(6000))
+    rects = "".join(f'<g class="c{i}"><rect class="d{i}" width="1" height="1"/></g>'
+                    for i in range(3000))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 600">'
+            f"<style>{rules}</style>{rects}</svg>")
+
+
 def hostile_folder(tmp_path: Path) -> Path:
     root = copy_bundled(tmp_path)
     fifo = tmp_path / "pipe"
@@ -59,8 +87,14 @@ def hostile_folder(tmp_path: Path) -> Path:
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
             '<image width="100" height="100"/><path d="M0 0 L100 100" stroke="black"/></svg>'),
         "colouring/fan-out.svg": _fan_out_svg(),
+        "posters/utf7.svg": (
+            '<?xml version="1.0" encoding="UTF-7"?><svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 8 6">+ADw-image href=+ACI-{fifo}+ACI-/+AD4-</svg>'),
+        "colouring/css.svg": _style_sheet_svg(),
+        "stories/quotes.md": story("Цитаты", ">" * 250_000),
     }
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
+    (root / "colouring" / "ztxt.png").write_bytes(_ztxt_bomb_png())
     os.mkfifo(root / "stories" / "fifo.md")
     return root
