@@ -75,12 +75,23 @@ def test_a_small_gap_does_not_leak() -> None:
     assert canvas.paint[270, 760] == PAPER
 
 
+def leaks(art: np.ndarray, settings: EngineSettings | None = None) -> bool:
+    """Whether a fill of two_rooms' left room reaches the right one."""
+    height, width = art.shape
+    canvas = Canvas(prepare(art, settings or EngineSettings()))
+    canvas.fill(width // 4, height // 2, RED)
+    assert canvas.paint[height // 2, width // 4] == RED
+    return bool(canvas.paint[height // 2, width * 3 // 4] == RED)
+
+
 def test_gap_closing_scales_and_can_be_tuned() -> None:
-    art = two_rooms(1920, 1080, gap=7)
-    assert Canvas(prepare(art)).fill(300, 540, RED) is not None
-    leaky = Canvas(prepare(art, EngineSettings(gap_px=1)))
-    leaky.fill(300, 540, RED)
-    assert leaky.paint[540, 1500] == RED  # without gap closing the paint floods through
+    assert not leaks(two_rooms(1920, 1080, gap=7))
+    assert leaks(two_rooms(1920, 1080, gap=7), EngineSettings(gap_px=1))  # no closing: floods
+    # On a 4K screen the same picture has every gap twice as wide: still closed.
+    assert not leaks(two_rooms(3840, 2160, gap=14))
+    # A wider gap leaks at the default and is closed when staff raise colouring_gap_px.
+    assert leaks(two_rooms(1920, 1080, gap=14))
+    assert not leaks(two_rooms(1920, 1080, gap=14), EngineSettings(gap_px=16))
 
 
 def test_a_tap_on_a_line_fills_the_nearest_region() -> None:
