@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+import shiboken6
+from PySide6.QtCore import QAbstractAnimation, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.loader import load_content
@@ -20,6 +22,66 @@ SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 @pytest.fixture(scope="session", autouse=True)
 def fonts(qapp: QApplication) -> list[str]:
     return load_fonts()
+
+
+def _pointer(item: QObject) -> int:
+    return int(shiboken6.getCppPointer(item)[0])
+
+
+def _still_running(widget: QWidget) -> list[str]:
+    """What keeps working under a closed window: its active timers and running animations."""
+    timers = [f"QTimer {t.objectName() or hex(_pointer(t))} ({t.interval()} ms) "
+              f"under {type(t.parent()).__name__}"
+              for t in widget.findChildren(QTimer) if t.isActive()]
+    animations = [f"{type(a).__name__} under {type(a.parent()).__name__}"
+                  for a in widget.findChildren(QAbstractAnimation)
+                  if a.state() is QAbstractAnimation.State.Running]
+    return timers + animations
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """The test is over: staff may close its kiosk windows. Runs before pytest-qt closes the
+    widgets a test gave `qtbot.addWidget` (a kiosk refuses to close otherwise)."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, KioskWindow):
+            widget.allow_close = True
+    return (yield)
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp: QApplication) -> Iterator[None]:
+    """A test leaves no window on screen and nothing running under the windows it made: no
+    timer, no animation. Set up before every other fixture of the test, so it looks after
+    they are torn down and after pytest-qt closed the widgets given to `qtbot.addWidget`.
+    Then everything the test made is deleted, so one leak does not spill into the next test."""
+    before = {_pointer(w) for w in QApplication.topLevelWidgets()}
+    yield
+    QApplication.processEvents()
+    made = [w for w in QApplication.topLevelWidgets() if _pointer(w) not in before]
+    leaks = [f"{type(w).__name__} «{w.windowTitle()}» still shown" for w in made
+             if w.isVisible()]
+    leaks += [f"{type(w).__name__}: {running}" for w in made for running in _still_running(w)]
+    for widget in made:  # what pytest-qt did not close: deleted all the same
+        widget.hide()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if leaks:
+        pytest.fail("left behind by the test (close windows with qtbot.addWidget, stop "
+                    "timers in fixtures):\n  " + "\n  ".join(leaks), pytrace=False)
+
+
+def settle(qtbot: QtBot) -> None:
+    """Let what is already queued for the event loop run (zero-time timers, posted events):
+    a marker queued behind it has fired, twice over (Qt runs posted events before timers)."""
+    for _ in range(2):
+        _wait_for_a_marker(qtbot)
+
+
+def _wait_for_a_marker(qtbot: QtBot) -> None:
+    fired: list[bool] = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: bool(fired), timeout=2000)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from kiosk.ui.lockdown import CursorMode, cursor_hidden
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
 from kiosk.ui.theme import Theme
-from tests.ui.conftest import FakeClock
+from tests.ui.conftest import FakeClock, settle
 
 SCREEN = QRect(0, 0, 1920, 1080)  # tests/conftest.py's offscreen screen
 Key = Qt.Key
@@ -76,7 +76,7 @@ def test_no_key_does_anything(qtbot: QtBot, kiosk: KioskWindow,
     handle = kiosk.windowHandle()
     assert handle is not None
     QTest.keyClick(handle, key, modifier)  # as the keyboard delivers it
-    qtbot.wait(10)
+    settle(qtbot)
     assert kiosk.lockdown.swallowed >= before + 8  # every press and release
     assert still_there(kiosk, screen)
     assert kiosk.stories.index == index
@@ -87,7 +87,7 @@ def test_closing_the_window_is_refused(qtbot: QtBot, kiosk: KioskWindow) -> None
     handle = kiosk.windowHandle()
     assert handle is not None
     handle.close()  # what a window manager's close (Alt+F4, the × button) comes to
-    qtbot.wait(10)
+    settle(qtbot)
     assert still_there(kiosk, kiosk.attract)
 
 
@@ -149,7 +149,7 @@ def test_several_fingers_are_just_touches(qtbot: QtBot, kiosk: KioskWindow) -> N
     for i, point in enumerate(points):
         sequence.release(i, point + QPoint(0, h // 3))
     sequence.commit()
-    qtbot.wait(10)
+    settle(qtbot)
     assert kiosk.isVisible() and kiosk.isFullScreen()
     assert kiosk.geometry() == SCREEN
     # One touch, as one finger: it opened a visitor's screen (what the poster showed), nothing
@@ -183,15 +183,45 @@ def test_staff_quit_really_closes(qtbot: QtBot, bundled: Content, clock: FakeClo
     qtbot.waitExposed(window)
     window.allow_close = True
     assert window.close()
-    qtbot.wait(10)
+    settle(qtbot)
     assert not window.isVisible()  # and the lockdown does not bring it back
-    window.attract.stop()
+    assert not window.attract.slide_timer.isActive()  # and the loop has stopped
 
 
-def test_events_for_other_windows_are_left_alone(qtbot: QtBot, kiosk: KioskWindow) -> None:
+def test_events_for_other_windows_are_left_alone(qtbot: QtBot, kiosk: KioskWindow,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another window (a dialog, a technician's tool) changing state is not the kiosk's
+    business: it does not jump above it, and the other window stays as it is and closes."""
     other = QWidget()
     qtbot.addWidget(other)
+    other.setGeometry(100, 100, 300, 200)
     other.show()
-    event = QEvent(QEvent.Type.WindowStateChange)
-    QApplication.sendEvent(other, event)
-    assert other.close()
+    qtbot.waitExposed(other)
+    settle(qtbot)  # whatever showing it set off is over
+    raised: list[bool] = []
+    monkeypatch.setattr(kiosk, "raise_", lambda: raised.append(True))
+    for kind in (QEvent.Type.WindowStateChange, QEvent.Type.WindowDeactivate,
+                 QEvent.Type.Hide, QEvent.Type.Move, QEvent.Type.Resize):
+        QApplication.sendEvent(other, QEvent(kind))
+    settle(qtbot)
+    assert raised == []
+    assert not other.isFullScreen() and other.geometry() == QRect(100, 100, 300, 200)
+    assert other.close() and not other.isVisible()
+    # The same event sent to the kiosk window is answered: the lockdown is listening.
+    QApplication.sendEvent(kiosk, QEvent(QEvent.Type.WindowStateChange))
+    qtbot.waitUntil(lambda: bool(raised))
+    assert still_there(kiosk, kiosk.attract)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080), (1080, 1920)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_screen_is_larger_than_the_screen_it_fills(qtbot: QtBot, bundled: Content,
+                                                      size: tuple[int, int]) -> None:
+    """A screen whose layout needs more than the display has makes the window taller than the
+    display: its bottom (the band, Home) is cut off. Seen on a real 1280×720 X screen."""
+    window = KioskWindow(Theme(*size), bundled)
+    qtbot.addWidget(window)
+    for high_contrast in (False, True):
+        window.set_high_contrast(high_contrast)
+        needed = window.minimumSizeHint().expandedTo(window.minimumSize())
+        assert needed.width() <= size[0] and needed.height() <= size[1], (high_contrast, needed)

@@ -25,7 +25,7 @@ from kiosk.ui.menu import Destination
 from kiosk.ui.pin_pad import ALERT
 from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
-from tests.ui.conftest import FakeClock, WindowFactory
+from tests.ui.conftest import FakeClock, WindowFactory, settle
 
 PIN = "2580"
 
@@ -80,7 +80,7 @@ def corner_taps(qtbot: QtBot, window: KioskWindow, clock: FakeClock, count: int 
     for _ in range(count):
         tap_at(window, QPoint(30, 30))
         clock.advance(0.3)
-    qtbot.wait(10)  # the PIN pad opens after the last tap has been handled
+    settle(qtbot)  # the PIN pad opens after the last tap has been handled
 
 
 def enter(qtbot: QtBot, window: KioskWindow, pin: str) -> None:
@@ -121,7 +121,7 @@ def test_four_taps_slow_taps_or_taps_elsewhere_do_not(qtbot: QtBot, staff_window
     for _ in range(5):
         tap_at(staff_window, QPoint(30, 30))
         clock.advance(1.1)  # five taps over four and a half seconds
-    qtbot.wait(10)
+    settle(qtbot)
     assert shown(staff_window) is staff_window.picker
 
 

@@ -483,6 +483,10 @@ class KioskWindow(QWidget):
             event.ignore()
             return
         self.lockdown.kiosk_geometry = None
+        # Closed for good (staff quit, the program's end): nothing under it runs on.
+        self.attract.stop()
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         super().closeEvent(event)
 
     # -- the session -----------------------------------------------------------------------
