@@ -1,21 +1,32 @@
 #!/bin/sh
 # Installs what a fresh Debian/Ubuntu machine lacks to run the kiosk: Python's venv and the
-# system libraries Qt needs (offscreen and on a real X11/XCB screen). As root it installs them
-# with apt; otherwise it prints the exact command to run and stops.
+# system libraries Qt needs (offscreen and on a real X11/XCB screen). With --tests, only what
+# the test suite needs besides: Xvfb and xdotool, for tests/ui/test_xvfb.py (the real kiosk
+# on a real X server; `make test` asks for them, a kiosk does not need them). As root it
+# installs them with apt; otherwise it prints the exact command to run and stops.
 set -eu
 
 PYTHON=${PYTHON:-python3}
 PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1"
+TESTS=no
+if [ "${1:-}" = "--tests" ]; then
+    TESTS=yes
+    PACKAGES="xvfb xdotool"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-    echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries yourself." >&2
+    if [ "$TESTS" = yes ]; then
+        echo "system-deps: not a Debian/Ubuntu system; install Xvfb and xdotool yourself." >&2
+    else
+        echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries yourself." >&2
+    fi
     exit 0
 fi
 
 missing=""
-if ! "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1; then
+if [ "$TESTS" = no ] && ! "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1; then
     missing="python3-venv"
 fi
 for package in $PACKAGES; do
@@ -35,7 +46,9 @@ if [ "$(id -u)" -eq 0 ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing
 else
-    echo "The kiosk needs these system packages. Install them, then run make again:" >&2
+    what="The kiosk needs"
+    [ "$TESTS" = yes ] && what="The tests need"
+    echo "$what these system packages. Install them, then run make again:" >&2
     echo "  sudo apt-get install -y --no-install-recommends $missing" >&2
     exit 1
 fi
