@@ -2,15 +2,17 @@
 # make test  — set everything up and run the linters and the whole test suite (CI runs this)
 # make bench — run the benchmarks; each prints its figures against their budgets
 # make soak  — the long soak benchmark (crashes, exceptions, memory growth)
+# make mutate — mutation testing of kiosk.core; scores per module (docs/testing.md)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-deps
 # Tests run on a fixed offscreen screen, whatever the machine has.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint pytest bench soak preview check system-deps clean
+.PHONY: run test lint pytest mutate bench soak preview check system-deps clean
 
 run: $(STAMP)
 	$(BIN)/kiosk run --content content
@@ -21,13 +23,24 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(TEST_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest
+
+# Mutation testing of kiosk.core, judged by the core tests (docs/testing.md: how to read it,
+# how long it takes). `make mutate MODULES="schedule pin"` for some modules; every mutant of
+# the modules named is tested afresh. The mutants stay in mutants/ (`mutmut browse`).
+# Bytecode is written: the loader's sandbox child would otherwise compile the mutated modules
+# (megabytes of source) at every start.
+MODULES ?= schedule reload pin settings colouring queue loader
+mutate: $(STAMP)
+	env -u PYTHONDONTWRITEBYTECODE $(TEST_ENV) nice $(BIN)/mutmut run \
+		$(foreach module,$(MODULES),"kiosk.core.$(module).*")
+	$(BIN)/python scripts/mutation_score.py $(MODULES)
 
 # Every benchmark runs even when an earlier one is over budget; the target fails if any was.
 bench: $(STAMP)
 	status=0; \
-	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py; do \
+	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
 
@@ -54,5 +67,10 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
+# What only the tests need (Xvfb, xdotool), installed once; a kiosk does not need them.
+$(TEST_STAMP): scripts/system-deps.sh | $(STAMP)
+	PYTHON=$(PYTHON) sh scripts/system-deps.sh --tests
+	touch $(TEST_STAMP)
+
 clean:
-	rm -rf $(VENV) preview .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) preview mutants .pytest_cache .mypy_cache .ruff_cache
