@@ -112,3 +112,15 @@ def test_an_idle_child_ends_by_itself_and_a_new_one_answers(
         assert box.started == 2
     finally:
         box.close()
+
+
+def test_a_slow_start_of_the_child_is_not_counted_against_the_file(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the child's imports may take longer than a file's limit: the file
+    is not to blame, and is read."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    box = ParseSandbox(time_limit=1.0, preload=("tests.slow_import",))
+    try:
+        assert box.call(targets.echo, "read") == "read"
+    finally:
+        box.close()
