@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 import stat
 import struct
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,8 +237,33 @@ def safe_svg_file(path: Path | str) -> SvgResult:
     return sanitise_svg(data)
 
 
+_checked: OrderedDict[bytes, SvgResult] = OrderedDict()
+_checked_lock = threading.Lock()
+CHECKED_KEPT = 16  # drawings: the loader's check, the probe and the screen read the same one
+KEPT_MOST_BYTES = 512 * 1024  # so the kept ones take at most 8 MB
+
+
 def sanitise_svg(data: bytes) -> SvgResult:
-    """The drawing rebuilt from its checked XML tree, or why it is refused."""
+    """The drawing rebuilt from its checked XML tree, or why it is refused. The last few
+    answers are kept by the drawing's digest: a drawing is checked once, not once by the
+    loader, once by the decoder's probe and again for the screen."""
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    with _checked_lock:
+        found = _checked.get(key)
+        if found is not None:
+            _checked.move_to_end(key)
+            return found
+    result = _sanitise_svg(data)
+    if len(result.data) > KEPT_MOST_BYTES:
+        return result  # a rare large drawing is checked again rather than kept
+    with _checked_lock:
+        _checked[key] = result
+        while len(_checked) > CHECKED_KEPT:
+            _checked.popitem(last=False)
+    return result
+
+
+def _sanitise_svg(data: bytes) -> SvgResult:
     try:
         if len(data) > MAX_SVG_BYTES:
             size, most = len(data) / 1_000_000, MAX_SVG_BYTES / 1_000_000

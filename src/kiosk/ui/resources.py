@@ -167,6 +167,12 @@ def _draw_time(renderer: QSvgRenderer, size: QSize, budget: float) -> float | No
         seconds = time.perf_counter() - started
         if seconds > (budget if step == 1 else budget / 2):
             return None
+        # A drawing costs at most a fixed part plus a part that grows with the area, so this
+        # step's time × the area still to come bounds the whole drawing's: when that is far
+        # inside the budget (every bundled drawing at the first step), no larger step is
+        # drawn. At start-up the loader probes every colouring picture and poster.
+        if seconds * step * step < budget / 8:
+            return seconds * step * step
     return seconds
 
 
