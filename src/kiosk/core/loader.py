@@ -34,15 +34,11 @@ from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedule
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
+from kiosk.core.sources import markdown_source, read_markdown, read_text, read_yaml, yaml_source
 from kiosk.core.teaser import TEASER_MAX_WORDS
 from kiosk.core.yamlsrc import (
-    MAX_TEXT_BYTES,
     LineDict,
     MarkdownFile,
-    NotRegularFile,
-    parse_markdown_file,
-    parse_yaml,
-    read_at_most,
 )
 
 SETTINGS_FILE = "kiosk.yaml"
@@ -335,25 +331,7 @@ class ContentLoader:
         return item
 
     def _read_text(self, path: Path) -> str | None:
-        log = self.log_for(path)
-        try:
-            raw, size = read_at_most(path, MAX_TEXT_BYTES)
-        except NotRegularFile:  # made a FIFO or a device since it was listed
-            log.error("special_file", None, value=path.name)
-            return None
-        except OSError as exc:
-            log.error("unreadable", None, detail=exc.strerror or str(exc))
-            return None
-        if len(raw) > MAX_TEXT_BYTES:  # only MAX_TEXT_BYTES + 1 bytes were read
-            log.error("file_too_large", None, size=str(-(-max(size, len(raw)) // 1024)),
-                      most=str(MAX_TEXT_BYTES // 1024))
-            return None
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            log.error("not_utf8", line)
-            return None
+        return read_text(path, self.log_for(path))
 
     def _load_settings(self) -> Settings:
         path = self.root / SETTINGS_FILE
@@ -384,19 +362,19 @@ class ContentLoader:
     def _parsed_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
         if self.sandbox is None:
             return self._read_markdown(path)
-        parsed = self._in_sandbox(read_markdown_source, path)
+        parsed = self._in_sandbox(markdown_source, path)
         return (parsed, self.log_for(path)) if isinstance(parsed, MarkdownFile) else None
 
     def _parsed_yaml(self, path: Path) -> Any:
         if self.sandbox is None:
             return self._read_yaml(path)
-        return self._in_sandbox(read_yaml_source, path)
+        return self._in_sandbox(yaml_source, path)
 
-    def _in_sandbox(self, function: Callable[[str, str], tuple[Any, list[Problem]]],
+    def _in_sandbox(self, function: Callable[[str], tuple[Any, list[Problem]]],
                     path: Path) -> Any:
         assert self.sandbox is not None
         try:
-            value, problems = self.sandbox.call(function, str(self.root), str(path))
+            value, problems = self.sandbox.call(function, str(path))
         except ParseRunaway as stopped:
             code = "parse_too_slow" if stopped.reason == "time" else "parse_too_big"
             self.log_for(path).error(code, None, seconds=f"{self.sandbox.time_limit:g}")
@@ -408,16 +386,11 @@ class ContentLoader:
         return value
 
     def _read_yaml(self, path: Path) -> Any:
-        text = self._read_text(path)
-        return parse_yaml(text.removeprefix("\ufeff"), self.log_for(path)) \
-            if text is not None else None
+        return read_yaml(path, self.log_for(path))
 
     def _read_markdown(self, path: Path) -> tuple[MarkdownFile, ProblemLog] | None:
-        text = self._read_text(path)
-        if text is None:
-            return None
         log = self.log_for(path)
-        parsed = parse_markdown_file(text, log)
+        parsed = read_markdown(path, log)
         return (parsed, log) if parsed is not None else None
 
     def _text_field(self, md: MarkdownFile, key: str, log: ProblemLog,
@@ -1010,18 +983,3 @@ def _read_stories(root: Path, settings: Settings, probe: ImageProbe,
     items = [loader._guarded(path, lambda p: loader._load_story(p, settings))
              for path in paths]
     return items, loader.problems
-
-
-
-
-def read_markdown_source(root: str, path: str) -> tuple[MarkdownFile | None, list[Problem]]:
-    """In the sandbox's child: a Markdown file with front matter, parsed, and its problems."""
-    loader = ContentLoader(Path(root))
-    read = loader._read_markdown(Path(path))
-    return (read[0] if read is not None else None), cap_problems(loader.problems)
-
-
-def read_yaml_source(root: str, path: str) -> tuple[Any, list[Problem]]:
-    """In the sandbox's child: a YAML file, parsed, and its problems."""
-    loader = ContentLoader(Path(root))
-    return loader._read_yaml(Path(path)), cap_problems(loader.problems)

@@ -201,7 +201,7 @@ def shared_sandbox() -> ParseSandbox:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = ParseSandbox(preload=("kiosk.core.loader",))
+            _shared = ParseSandbox(preload=("kiosk.core.sources",))
         return _shared
 
 
