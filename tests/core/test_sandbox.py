@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kiosk.core.loader import ContentLoader, load_content
+from kiosk.core.reload import keep_last_good
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox
 from tests import sandbox_targets as targets
+from tests.helpers import make_folder, story
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -124,3 +128,32 @@ def test_a_slow_start_of_the_child_is_not_counted_against_the_file(
         assert box.call(targets.echo, "read") == "read"
     finally:
         box.close()
+
+
+class _OneFileRunsAway(ParseSandbox):
+    """Reads as the kiosk does, except that one file's parse runs past the time limit."""
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        if str(args[-1]).endswith("slow.md"):
+            self.stopped += 1
+            raise ParseRunaway("time", self.time_limit)
+        return super().call(function, *args)
+
+
+def test_a_file_that_runs_away_is_named_and_its_last_good_version_stays(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"slow.md": story("Прежняя"),
+                                                "quick.md": story("Быстрая")})
+    before = load_content(root)
+    (root / "stories" / "slow.md").write_text(story("Новая"), encoding="utf-8")
+    (root / "stories" / "quick.md").write_text(story("Тоже новая"), encoding="utf-8")
+    box = _OneFileRunsAway(time_limit=5.0)
+    try:
+        read = ContentLoader(root, sandbox=box).load()
+    finally:
+        box.close()
+    stopped = [p for p in read.problems if p.code == "parse_too_slow"]
+    assert [Path(p.path).name for p in stopped] == ["slow.md"]
+    assert "5 с" in stopped[0].message("ru")
+    merged = keep_last_good(before, read)
+    assert sorted(s.title.ru for s in merged.stories) == ["Прежняя", "Тоже новая"]

@@ -238,10 +238,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it, check what is inside and save it again as plain text (UTF-8)",
     ),
     "parse_too_big": (
-        "чтение файла остановлено: для него понадобилось слишком много памяти. Скорее всего, "
-        "файл повреждён или собран так нарочно; уберите его и сохраните текст заново",
-        "reading the file was stopped: it needed far too much memory. The file is probably "
-        "damaged or made that way on purpose; remove it and save the text again",
+        "чтение файла остановлено: для него понадобилось слишком много памяти или чтение "
+        "оборвалось с ошибкой. Скорее всего, файл повреждён или собран так нарочно; уберите "
+        "его и сохраните текст заново",
+        "reading the file was stopped: it needed far too much memory, or the reader broke "
+        "down. The file is probably damaged or made that way on purpose; remove it and save "
+        "the text again",
     ),
     "path_outside": (
         "путь «{value}» ведёт за пределы папки с материалами; положите файл в папку images/ "
