@@ -157,3 +157,20 @@ def test_a_file_that_runs_away_is_named_and_its_last_good_version_stays(
     assert "5 с" in stopped[0].message("ru")
     merged = keep_last_good(before, read)
     assert sorted(s.title.ru for s in merged.stories) == ["Прежняя", "Тоже новая"]
+
+
+def test_a_limit_the_system_refuses_does_not_stop_the_child(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Under a seccomp filter or in a container setrlimit may fail: files are still read
+    (the parent's deadline still holds), and the refusal is said on stderr."""
+    import resource
+
+    from kiosk.core import sandbox
+
+    def refuse(*args: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(resource, "setrlimit", refuse)
+    monkeypatch.setattr(os, "nice", refuse)
+    sandbox._limit_self(512 * 1024 * 1024)
+    assert capsys.readouterr().err.count("a limit was not set") == 3

@@ -16,6 +16,7 @@ Run as `python -m kiosk.core.sandbox`: the child's side.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
@@ -211,15 +212,25 @@ _MEMORY_EXIT = 3  # the child could not even report a MemoryError
 
 
 def _limit_self(memory_limit: int) -> None:
+    """Each limit the child can set on itself. One the system refuses (a seccomp filter, a
+    container) is done without: the parent's deadline still stops the child, and reading
+    content must not stop because a limit could not be set."""
     import resource
 
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     if hard != resource.RLIM_INFINITY:
         memory_limit = min(memory_limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
-    # It reads; it never writes a file (the answer goes into a pipe, which this does not cover).
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-    os.nice(5)  # a runaway parse must not take the core the screen is painted on
+    steps: list[Callable[[], object]] = [
+        lambda: resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard)),
+        # It reads; it never writes a file (its answers go into a pipe, which is not a file).
+        lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)),
+        lambda: os.nice(5),  # a runaway parse must not take the core the screen is painted on
+    ]
+    for step in steps:
+        try:
+            step()
+        except (OSError, ValueError) as exc:
+            print(f"kiosk sandbox: a limit was not set: {exc}", file=sys.stderr)
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -255,8 +266,9 @@ def _serve(memory_limit: int, idle_exit: float, preload: list[str]) -> int:
         used = sum(os.times()[:2])
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = int(used) + 60
-        resource.setrlimit(resource.RLIMIT_CPU, (
-            soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        with contextlib.suppress(OSError, ValueError):  # see _limit_self
+            resource.setrlimit(resource.RLIMIT_CPU, (
+                soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
         try:
             function = functions.get(reference)
             if function is None:
