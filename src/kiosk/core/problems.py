@@ -401,6 +401,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the time zone “{value}” is unknown; use a name from the time zone database, for "
         "example Europe/Moscow; using {default}",
     ),
+    # opening_hours, closed_days, open_days (kiosk.core.opening): a mistake never turns the
+    # screen off; each message says what the kiosk does instead.
+    "bad_opening_day": (
+        "opening_hours: «{value}» — не день недели{suggestion}; пишите так: пн-пт: 08:00-20:00, "
+        "сб: 10:00-17:00, вс: выходной (или ежедневно: 08:00-20:00). Пока это не исправлено, "
+        "экран не выключается ни в какой день",
+        "opening_hours: “{value}” is not a day of the week{suggestion}; write it as "
+        "mon-fri: 08:00-20:00, sat: 10:00-17:00, sun: closed (or daily: 08:00-20:00). Until "
+        "this is fixed, the screen stays on every day",
+    ),
+    "bad_opening_hours": (
+        "часы работы «{value}» не распознаны; пишите так: 08:00-20:00, с перерывом: "
+        "09:00-13:00, 14:00-18:00, круглосуточно: 24/7, нерабочий день: выходной. Пока это не "
+        "исправлено, в эти дни экран не выключается",
+        "the opening hours “{value}” are not valid; write them as 08:00-20:00, with a break: "
+        "09:00-13:00, 14:00-18:00, round the clock: 24/7, a day off: closed. Until this is "
+        "fixed, the screen stays on all day on those days",
+    ),
+    "opening_days_missing": (
+        "в opening_hours не указаны дни: {value} — в эти дни экран будет выключен весь день. "
+        "Если центр работает, допишите часы; если нет, напишите, например, «вс: выходной»",
+        "opening_hours does not list these days: {value} — the screen will be off all those "
+        "days. If the centre is open, add its hours; if not, write, for example, "
+        "“sun: closed”",
+    ),
+    "opening_day_twice": (
+        "в opening_hours день «{value}» указан дважды; действуют часы из последней строки — "
+        "оставьте одну",
+        "opening_hours gives the day “{value}” twice; the last line's hours apply — keep one",
+    ),
+    "opening_never": (
+        "по opening_hours центр закрыт во все дни, и экран будет выключен всегда (включается "
+        "только от касания); если это не так, укажите часы работы",
+        "by opening_hours the centre is closed every day, and the screen will always be off "
+        "(a touch wakes it); if that is not so, give the opening hours",
+    ),
+    "bad_closed_day": (
+        "{key}: дата «{value}» не распознана; пишите так: 2027-01-01, 01.01.2027, "
+        "2027-01-01..2027-01-08 или «1-8 января» (без года — каждый год). Этот день киоск "
+        "считает обычным",
+        "{key}: the date “{value}” is not valid; write it as 2027-01-01, 01.01.2027, "
+        "2027-01-01..2027-01-08 or “1-8 января” (no year: every year). The kiosk treats that "
+        "day as an ordinary one",
+    ),
+    "closed_day_number": (
+        "{key}: «{value}» прочитано как число, а не дата; пишите дату с годом (10.10.2027) или "
+        "в кавычках (\"10.10\"). Этот день киоск считает обычным",
+        "{key}: “{value}” was read as a number, not a date; write the date with its year "
+        "(10.10.2027) or in quotes (\"10.10\"). The kiosk treats that day as an ordinary one",
+    ),
+    "closed_days_reversed": (
+        "{key}: в «{value}» последний день раньше первого — поменяйте даты местами. Пока это не "
+        "исправлено, эти дни киоск считает обычными",
+        "{key}: in “{value}” the last day is before the first — swap the dates. Until this is "
+        "fixed, the kiosk treats those days as ordinary ones",
+    ),
     "queue_no_source": (
         "в блоке queue не указан source — адрес (http://…) или файл, откуда киоск берёт вызовы "
         "очереди; пока его нет, киоск не следит за очередью",

@@ -31,7 +31,7 @@ for number, names in enumerate((
     WEEKDAY_NAMES[str(number + 1)] = number  # 1 = Monday … 7 = Sunday
 
 SCHEDULE_FIELDS = ("show_from", "show_until", "weekdays", "hours")
-_HOURS = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
+HOURS_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _hours(fields: LineDict, log: ProblemLog) -> tuple[tuple[dt.time, dt.time], 
     items = value if isinstance(value, list) else [fields.raw_text.get("hours", str(value))]
     ranges = []
     for item in items:
-        match = _HOURS.match(str(item))
+        match = HOURS_PATTERN.match(str(item))
         try:
             if match is None:
                 raise ValueError

@@ -10,12 +10,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.problems import LANGUAGES, Language, ProblemLog
 from kiosk.core.queue import adapter_names
 from kiosk.core.yamlsrc import LineDict
+
+if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
+    from kiosk.core.opening import DayRange, Hours, OpeningHours
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,15 @@ class Settings:
     # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
     tags: Mapping[str, str] = field(default_factory=dict)
     queue: QueueSettings | None = None  # None: the kiosk does not follow a queue
+    # When the centre is open (kiosk.core.opening): Monday … Sunday; None: round the clock.
+    opening_hours: tuple[Hours, ...] | None = None
+    closed_days: tuple[DayRange, ...] = ()
+    open_days: tuple[tuple[DayRange, Hours], ...] = ()  # other hours than usual on these days
+
+    @property
+    def opening(self) -> OpeningHours:
+        from kiosk.core.opening import OpeningHours
+        return OpeningHours(self.opening_hours, self.closed_days, self.open_days)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,7 +112,7 @@ _TEXTS = ("centre_name", "centre_name_en")
 _FLAGS = ("attract_anniversary", "attract_colouring_invite", "attract_calm_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
                   "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
-                  "timezone", "queue")
+                  "timezone", "queue", "opening_hours", "closed_days", "open_days")
 
 # The queue block: key -> rule. A second is as fast as a queue display needs; a minute is the
 # slowest that is still of use to a visitor.
@@ -185,8 +197,9 @@ def parse_settings(data: Any, log: ProblemLog) -> Settings:
         elif key == "attract":
             log.error("wrong_type", line, key=key, expected="mapping",
                       value=str(value), default="nothing")
-        elif key == "queue":
-            values[key] = value
+        elif key in ("queue", "opening_hours", "closed_days", "open_days"):
+            values[key] = data.raw_text.get(key, value) if key == "opening_hours" \
+                and not isinstance(value, LineDict) else value
             lines[key] = line
         elif key in TOP_LEVEL_KEYS:
             # Names are kept as typed: YAML would turn «12:30» into 750 and «yes» into True.
@@ -231,6 +244,8 @@ def _checker(attr: str) -> Checker:
         return _check_timezone
     if attr == "queue":
         return _check_queue
+    if attr in ("opening_hours", "closed_days", "open_days"):
+        return _check_opening
     return _check_text
 
 
@@ -296,6 +311,16 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
         return dict(default)
     return {str(ru).strip(): str(en).strip() if en is not None else str(ru).strip()
             for ru, en in value.items()}
+
+
+def _check_opening(name: str, value: Any, default: Any, line: int | None,
+                   log: ProblemLog) -> Any:
+    from kiosk.core import opening  # imports this module
+    if name == "opening_hours":
+        return opening.parse_opening_hours(value, line, log)
+    if name == "closed_days":
+        return opening.parse_days(value, name, line, log)
+    return opening.parse_open_days(value, line, log)
 
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
