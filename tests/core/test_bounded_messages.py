@@ -5,25 +5,10 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from kiosk.core.logsetup import MAX_MESSAGE_CHARS, MAX_TRACE_CHARS, setup_logging
 from kiosk.core.problems import MAX_VALUE_CHARS, Problem, ProblemLog, Severity
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
 
 
 def test_a_huge_log_record_is_cut_in_every_handler(tmp_path: Path,

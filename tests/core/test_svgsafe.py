@@ -19,7 +19,7 @@ from kiosk.core.imagesafe import (
     sanitise_svg,
 )
 from kiosk.core.loader import load_content
-from tests.helpers import BUNDLED, REPO, make_folder, story
+from tests.helpers import BUNDLED, REPO, fastest_of_three, make_folder, story
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'viewBox="0 0 100 100" width="100" height="100">')
@@ -159,15 +159,6 @@ def test_size_and_element_caps() -> None:
     assert sanitise_svg(many.encode()).problem == "svg_too_complex"
 
 
-def _seconds(svg: bytes) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sanitise_svg(svg)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 @pytest.mark.parametrize("make", [
     lambda n: HEAD + '<rect width="1" height="1" style="fill:url(#a)"/>' * n + "</svg>",
     lambda n: HEAD + '<path d="' + "M1 2 " * (n * 5) + '" marker-mid="url(#m)"/></svg>',
@@ -177,7 +168,7 @@ def _seconds(svg: bytes) -> float:
 def test_checking_time_grows_linearly_with_size(make: object) -> None:
     assert callable(make)
     small, large = make(1_000).encode(), make(10_000).encode()
-    ratio = _seconds(large) / _seconds(small)
+    ratio = fastest_of_three(sanitise_svg, large) / fastest_of_three(sanitise_svg, small)
     # Ten times the input: linear is 10, quadratic 100; room for a busy machine between.
     assert ratio < 35, ratio
 
