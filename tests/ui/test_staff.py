@@ -19,6 +19,7 @@ from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
 from kiosk.core.problems import Problem, Severity
+from kiosk.core.staff_text import st
 from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
@@ -382,3 +383,13 @@ def test_each_lock_in_a_row_is_longer_and_says_so(qtbot: QtBot, staff_window: Ki
     enter(qtbot, staff_window, PIN)  # the right PIN after the last lock: in, and forgiven
     assert shown(staff_window) is staff_window.staff
     assert PinStore(pins.directory).lockout.locks == 0
+
+
+def test_the_longest_pad_message_is_shown_whole(qtbot: QtBot, staff_window: KioskWindow,
+                                                clock: FakeClock) -> None:
+    """A lock of hours says what to do in four lines: none of them cut at the foot."""
+    corner_taps(qtbot, staff_window, clock)
+    message = staff_window.pin_pad.message
+    for lang in ("ru", "en"):
+        message.setText(st("pin_locked_hours", lang, hours=4))
+        assert message.height() >= message.heightForWidth(message.width())

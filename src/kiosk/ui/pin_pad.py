@@ -93,7 +93,9 @@ class PinPadScreen(Screen):
         self.message_key = ""
         self.title = text_label(theme, theme.title_px, bold=True)
         self.message = text_label(theme, theme.body_px, colour=th.INK_SOFT)
-        self.message.setMinimumHeight(theme.px(100))
+        # Room for the longest message (a lock of hours, with what to do: four lines in a
+        # narrow column), so a longer one never pushes the buttons or is cut at its foot.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 4)
         self.dots = PinDots(theme, centred=theme.portrait)
         key_px = theme.px(150)
         self.keys: dict[str, BigButton] = {}
