@@ -75,6 +75,7 @@ class ImageCheck:
     problem: str = ""
     detail: str = ""
     warning: bool = False  # shown all the same (a small photo), but worth telling staff
+    size: tuple[int, int] | None = None  # width and height as shown (EXIF rotation applied)
 
     @property
     def ok(self) -> bool:
@@ -172,6 +173,20 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
 _MARKUP = re.compile(r"[\\\[\]<]")
 
 
+# How a poster meets the screen: the first is the default.
+POSTER_FITS = ("whole", "fill")
+POSTER_FIT_WORDS = {"whole": "whole", "целиком": "whole", "fill": "fill", "заполнить": "fill"}
+PORTRAIT_VARIANT = ".portrait"
+
+
+def _poster_id(path: Path) -> tuple[str, bool]:
+    """«new-year.portrait.png» is the portrait variant of the poster «new-year»."""
+    stem = path.stem
+    if stem.lower().endswith(PORTRAIT_VARIANT) and len(stem) > len(PORTRAIT_VARIANT):
+        return stem[:-len(PORTRAIT_VARIANT)], True
+    return stem, False
+
+
 def natural_key(name: str) -> list[Any]:
     """Sort «2-…» before «10-…», the way people number files."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
@@ -199,6 +214,7 @@ class ContentLoader:
         self._seen: set[str] = set()
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
+        self._image_sizes: dict[Path, tuple[int, int]] = {}  # as decoded, when it was
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -218,7 +234,7 @@ class ContentLoader:
         stories = self._load_stories(self._files(STORIES_DIR, (".md",), self.story_limit),
                                      settings)
         colouring = self._load_colouring()
-        posters = self._load_posters()
+        posters = self._load_posters(settings)
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
         if not pages and not stories and not posters:
@@ -543,6 +559,8 @@ class ContentLoader:
                 severity = Severity.WARNING if check.warning else Severity.ERROR
                 found.append(Problem("", None, severity, check.problem,
                                      {"value": shown_as, "detail": check.detail}))
+            if check.size is not None:
+                self._image_sizes[path] = check.size
             self._checked_images[path] = found
         return self._checked_images[path]
 
@@ -552,7 +570,7 @@ class ContentLoader:
                    *SCHEDULE_FIELDS)
     STORY_FIELDS = ("title", "title_en", "teaser", "teaser_en", "centre", "centre_en", "date",
                     "tags", "photo", "example", "attract", "duration", *SCHEDULE_FIELDS)
-    POSTER_FIELDS = ("duration", *SCHEDULE_FIELDS)
+    POSTER_FIELDS = ("duration", "fit", *SCHEDULE_FIELDS)
 
     def _teaser(self, md: MarkdownFile, log: ProblemLog) -> Text:
         """The poster's line; a long one is shown all the same, but staff hear it is long."""
@@ -702,9 +720,10 @@ class ContentLoader:
             self._refused(folder, kind)
         return kind == "folder"
 
-    def _load_posters(self) -> tuple[Poster, ...]:
+    def _load_posters(self, settings: Settings) -> tuple[Poster, ...]:
         """Full-screen pictures in posters/, in natural order; «name.yaml» beside «name.png»
-        may give its duration and schedule."""
+        may give its duration, schedule and fit, and «name.portrait.png» is what a portrait
+        screen shows instead."""
         folder = self.root / POSTERS_DIR
         if not self._is_folder(folder):
             return ()
@@ -716,41 +735,85 @@ class ContentLoader:
         # A side file that is a link or a FIFO is named, never read (a FIFO would block the
         # read for good).
         names = {name for name, kind in kinds.items() if kind not in ("folder", "")}
-        posters: list[Poster] = []
+        pictures: dict[str, Path] = {}  # poster id -> its own picture
+        variants: dict[str, Path] = {}  # poster id -> its portrait picture
         for path in entries:
             if path.name.startswith(".") or kinds[path.name] in ("folder", ""):
                 continue
             suffix = path.suffix.lower()
             log = self.log_for(path)
             if suffix in (".yaml", ".yml"):
-                if not any(f"{path.stem}{image}" in names for image in IMAGE_SUFFIXES):
-                    log.warning("poster_side_file_alone", None, value=path.name)
+                self._poster_side_file_used(path, names, log)
                 continue
             if suffix in IGNORED_SUFFIXES:
                 continue
             if not self._picture_file_usable(path, suffix, log):
                 continue
-            duration, schedule = None, ALWAYS
-            side = next((folder / f"{path.stem}{ext}" for ext in (".yaml", ".yml")
-                         if f"{path.stem}{ext}" in names), None)
+            poster_id, is_variant = _poster_id(path)
+            (variants if is_variant else pictures)[poster_id] = path
+        posters: list[Poster] = []
+        for poster_id in sorted({*pictures, *variants}, key=natural_key):
+            source = pictures.get(poster_id) or variants[poster_id]
+            variant = variants.get(poster_id) if poster_id in pictures else None
+            duration, schedule, fit = None, ALWAYS, POSTER_FITS[0]
+            side = next((folder / f"{poster_id}{ext}" for ext in (".yaml", ".yml")
+                         if f"{poster_id}{ext}" in names), None)
             if side is not None and kinds[side.name] == "file":
-                duration, schedule = self._poster_settings(side)
+                duration, schedule, fit = self._poster_settings(side)
             elif side is not None:
                 self._refused(side, kinds[side.name])
-            posters.append(Poster(path.stem, path, duration, schedule))
+            poster = Poster(poster_id, source, duration, schedule, fit, variant)
+            self._poster_shape(poster, settings.screen == "portrait")
+            posters.append(poster)
         return tuple(posters)
 
-    def _poster_settings(self, side: Path) -> tuple[float | None, Schedule]:
+    def _poster_side_file_used(self, path: Path, names: set[str], log: ProblemLog) -> None:
+        """A side file is read for the poster of its name; say so when it is not."""
+        poster_id, is_variant = _poster_id(path)
+        has_picture = any(f"{poster_id}{image}" in names or f"{poster_id}.portrait{image}" in names
+                          for image in IMAGE_SUFFIXES)
+        if is_variant and has_picture:
+            log.warning("poster_variant_side_file", None, value=path.name,
+                        expected=f"{poster_id}.yaml")
+        elif not has_picture:
+            log.warning("poster_side_file_alone", None, value=path.name)
+
+    def _poster_shape(self, poster: Poster, portrait_screen: bool) -> None:
+        """Warn of a poster made for the other orientation of screen (known only when the
+        pictures were decoded, as `kiosk check` does)."""
+        path = poster.picture_for(portrait_screen)
+        size = self._image_sizes.get(path.resolve())
+        if size is None or size[0] == size[1]:
+            return
+        if (size[1] > size[0]) != portrait_screen:
+            code = "poster_portrait_on_landscape" if not portrait_screen \
+                else "poster_landscape_on_portrait"
+            self.log_for(path).warning(code, None, value=path.name, size=f"{size[0]}×{size[1]}",
+                                       variant=f"{poster.id}.portrait{path.suffix.lower()}")
+
+    def _poster_settings(self, side: Path) -> tuple[float | None, Schedule, str]:
         log = self.log_for(side)
         data = self._parsed_yaml(side)
         if data is None:
-            return None, ALWAYS
+            return None, ALWAYS, POSTER_FITS[0]
         if not isinstance(data, LineDict):
             log.error("not_a_mapping", 1, found=type(data).__name__)
-            return None, ALWAYS
+            return None, ALWAYS, POSTER_FITS[0]
         md = MarkdownFile(data, "", "", 1)
         self._unknown_fields(md, self.POSTER_FIELDS, log)
-        return self._duration(md, log), parse_schedule(data, log)
+        return self._duration(md, log), parse_schedule(data, log), self._poster_fit(md, log)
+
+    def _poster_fit(self, md: MarkdownFile, log: ProblemLog) -> str:
+        value = md.fields.get("fit")
+        if value is None:
+            return POSTER_FITS[0]
+        fit = POSTER_FIT_WORDS.get(str(value).strip().lower())
+        if fit is None:
+            log.error("bad_choice", md.fields.line_of("fit"), key="fit",
+                      choices="whole (целиком), fill (заполнить)",
+                      value=md.fields.raw_text.get("fit", str(value)), default=POSTER_FITS[0])
+            return POSTER_FITS[0]
+        return fit
 
     def _line_art_verdict(self, path: Path) -> str:
         assert self.line_art is not None

@@ -59,6 +59,12 @@ class Poster:
     source: Path  # the picture itself
     duration: float | None = None
     schedule: Schedule = ALWAYS
+    fit: str = "whole"  # "whole": all of it, with margins; "fill": the screen, edges cut off
+    portrait: Path | None = None  # «name.portrait.png» beside it: what a portrait screen shows
+
+    def picture_for(self, portrait_screen: bool) -> Path:
+        """The file a screen of this orientation shows."""
+        return self.portrait if portrait_screen and self.portrait is not None else self.source
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” holds a poster's settings, but there is no picture of the same name beside "
         "it: name it like the picture (for example “poster.png” and “poster.yaml”)",
     ),
+    "poster_variant_side_file": (
+        "«{value}» не читается: время, расписание и заполнение экрана у плаката одни на оба "
+        "варианта. Перенесите настройки в файл «{expected}»",
+        "“{value}” is not read: a poster's time, schedule and fit are shared by both of its "
+        "versions. Move the settings to “{expected}”",
+    ),
+    "poster_portrait_on_landscape": (
+        "плакат «{value}» вертикальный ({size}), а экран киоска горизонтальный: по бокам "
+        "останутся широкие поля. Сделайте горизонтальный вариант (весь экран над нижней "
+        "полосой — 1920×904) и сохраните его под этим именем, а вертикальный переименуйте в "
+        "«{variant}»; если экран киоска на самом деле вертикальный, напишите в kiosk.yaml "
+        "«screen: portrait»",
+        "poster “{value}” is portrait ({size}), and the kiosk's screen is landscape: wide "
+        "margins will be left at its sides. Make a landscape version (the whole screen above "
+        "the bottom band: 1920×904) and save it under this name, renaming the portrait one to "
+        "“{variant}”; if the kiosk's screen really is portrait, write “screen: portrait” in "
+        "kiosk.yaml",
+    ),
+    "poster_landscape_on_portrait": (
+        "плакат «{value}» горизонтальный ({size}), а экран киоска вертикальный: сверху и снизу "
+        "останутся широкие поля. Сделайте вертикальный вариант (весь экран над нижней "
+        "полосой — 1080×1620) и положите его рядом под именем «{variant}»",
+        "poster “{value}” is landscape ({size}), and the kiosk's screen is portrait: wide "
+        "margins will be left above and below it. Make a portrait version (the whole screen "
+        "above the bottom band: 1080×1620) and put it beside this one as “{variant}”",
+    ),
     "unknown_entry": (
         "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
         "“{value}” is not a file or folder the kiosk reads{suggestion}",

@@ -50,6 +50,8 @@ class Settings:
     default_language: Language = "ru"
     slide_seconds: float = 9.0
     transition: str = "crossfade"
+    # The kiosk's screen, for `kiosk check`: a poster of the other shape is worth a warning.
+    screen: str = "landscape"
     transition_ms: int = 700
     idle_seconds: float = 90.0
     warning_seconds: float = 15.0
@@ -107,12 +109,16 @@ _NUMBERS: dict[str, _Number] = {
     "attract_stories": _Number(0, 50, integer=True),
     "colouring_gap_px": _Number(0, 32),
 }
-_CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transition": TRANSITIONS}
+SCREENS = ("landscape", "portrait")
+# The same choices as staff say them in Russian.
+CHOICE_ALIASES = {"горизонтальный": "landscape", "вертикальный": "portrait"}
+_CHOICES: dict[str, tuple[str, ...]] = {"default_language": LANGUAGES, "transition": TRANSITIONS,
+                                        "screen": SCREENS}
 _TEXTS = ("centre_name", "centre_name_en")
 _FLAGS = ("attract_anniversary", "attract_colouring_invite", "attract_calm_invite")
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
                   "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
-                  "timezone", "queue", "opening_hours", "closed_days", "open_days")
+                  "screen", "timezone", "queue", "opening_hours", "closed_days", "open_days")
 
 # The queue block: key -> rule. A second is as fast as a queue display needs; a minute is the
 # slowest that is still of use to a visitor.
@@ -268,6 +274,7 @@ def _check_number(rule: _Number, name: str, value: Any, default: Any, line: int 
 def _check_choice(choices: tuple[str, ...], name: str, value: Any, default: Any,
                   line: int | None, log: ProblemLog) -> str:
     text = str(value).strip().lower()
+    text = CHOICE_ALIASES.get(text, text)
     if text in choices:
         return text
     log.error("bad_choice", line, key=name, choices=", ".join(choices), value=str(value),

@@ -115,7 +115,8 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
             window.attract.display(slide)
             source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
                       else stories[slide.item_id].source if slide.kind is SlideKind.STORY
-                      else posters[slide.item_id].source if slide.kind is SlideKind.POSTER
+                      else posters[slide.item_id].picture_for(window.theme.portrait)
+                      if slide.kind is SlideKind.POSTER
                       else None)
             name = f"attract-{number:02d}-{slide.kind.value}"
             if slide.item_id:

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     qFormatLogMessage,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFontDatabase, QImage, QImageReader, QPainter
+from PySide6.QtGui import QFontDatabase, QImage, QImageIOHandler, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
 from kiosk.core.imagesafe import (
@@ -45,6 +45,8 @@ MAX_IMAGE_PIXELS = 16_000_000
 MAX_IMAGE_SIDE = 8000
 # Photos are shown at up to ~900 px at 1080p: below this they are visibly blurred.
 MIN_IMAGE_SIDE = 400
+# A poster filling the screen may lose at most this share of itself to the edges: 3/4.
+FILL_MOST = 4
 
 
 def assets_dir() -> Path:
@@ -120,10 +122,13 @@ def probe_image(path: Path) -> ImageCheck:
         # part grey, and Qt says so only in a warning.
         return ImageCheck("image_damaged", warnings.damage)
     image_size = size if size.isValid() else image.size()  # the file's, not the decoded
+    shown = (image_size.width(), image_size.height())
+    if reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90:
+        shown = shown[::-1]  # a phone's upright photo is stored on its side
     if max(image_size.width(), image_size.height()) < MIN_IMAGE_SIDE:
         return ImageCheck("image_too_small", f"{image_size.width()}×{image_size.height()}",
-                          warning=True)
-    return ImageCheck()
+                          warning=True, size=shown)
+    return ImageCheck(size=shown)
 
 
 def _probe_svg(data: bytes) -> ImageCheck:
@@ -146,7 +151,7 @@ def _probe_svg(data: bytes) -> ImageCheck:
                          SVG_DRAW_BUDGET - loading)
     if seconds is None:
         return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / > {SVG_DRAW_BUDGET:g} s")
-    return ImageCheck()
+    return ImageCheck(size=(size.width(), size.height()))
 
 
 def _draw_time(renderer: QSvgRenderer, size: QSize, budget: float) -> float | None:
@@ -230,18 +235,29 @@ class _DecoderWarnings:
             sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
 
 
-def render_image(path: Path, box: QSize) -> QImage:
-    """The image scaled to fit inside `box`, keeping its proportions; a null image on failure
-    (a drawing refused by kiosk.core.imagesafe, a file that is not what its suffix says).
+def render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
+    """The image scaled to fit inside `box` (with `fill`: to cover it, overflowing one way),
+    keeping its proportions; a null image on failure (a drawing refused by
+    kiosk.core.imagesafe, a file that is not what its suffix says).
     Never raises: it runs on the UI thread, on files from outside."""
     try:
-        return _render_image(path, box)
+        return _render_image(path, box, fill)
     except Exception:
         log.exception("picture %s not shown", path)
         return QImage()
 
 
-def _render_image(path: Path, box: QSize) -> QImage:
+def _scaled(size: QSize, box: QSize, fill: bool) -> QSize:
+    """`size` scaled into `box`, or over it with `fill`; a picture so thin that covering the
+    box would cut most of it away (and take a huge buffer) is fitted whole instead."""
+    if fill:
+        covering = size.scaled(box, Qt.AspectRatioMode.KeepAspectRatioByExpanding)
+        if covering.width() * covering.height() <= FILL_MOST * box.width() * box.height():
+            return covering
+    return size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
     if box.isEmpty():
         return QImage()
     if path.suffix.lower() == ".svg":
@@ -252,7 +268,7 @@ def _render_image(path: Path, box: QSize) -> QImage:
         renderer = svg_renderer(checked.data)
         if not renderer.isValid():
             return QImage()
-        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+        size = _scaled(renderer.defaultSize(), box, fill)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -277,7 +293,7 @@ def _render_image(path: Path, box: QSize) -> QImage:
     if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
         return QImage()
     # Let the decoder shrink while decoding (JPEG does it almost for free).
-    reader.setScaledSize(size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
+    reader.setScaledSize(_scaled(size, box, fill))
     return reader.read()
 
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPen,
     QPixmap,
@@ -47,6 +48,8 @@ class PosterWords:
     line: str
     picture: Path | None
     full_bleed: bool = False  # a staff poster: the picture is the whole slide
+    fill: bool = False  # a staff poster that covers the screen, its edges cut off
+    portrait_picture: Path | None = None  # what a portrait screen shows instead
     emblem: str = "stories.svg"  # drawn large in the picture's place when there is none
 
 
@@ -100,7 +103,8 @@ def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
     elif slide.kind is SlideKind.POSTER:
         poster = next((p for p in content.posters if p.id == slide.item_id), None)
         if poster is not None:
-            return PosterWords("", "", "", poster.source, full_bleed=True)
+            return PosterWords("", "", "", poster.source, full_bleed=True,
+                               fill=poster.fit == "fill", portrait_picture=poster.portrait)
     return PosterWords(tr("welcome", lang), content.settings.centre(lang),
                        tr("welcome_sub", lang), None)
 
@@ -229,8 +233,7 @@ class PosterPainter:
         self.spots = []
         self.last_words = words
         if words.full_bleed:
-            self._paint_picture(painter, words.picture, QRectF(0, 0, size.width(),
-                                                               size.height()))
+            self._paint_full_screen(painter, words, size)
         else:
             self.paint(painter, words, lang, size)
         painter.end()
@@ -294,6 +297,23 @@ class PosterPainter:
                             QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2,
                                    side, side))
 
+    def _paint_full_screen(self, painter: QPainter, words: PosterWords, size: QSize) -> None:
+        """A staff poster: never stretched. Fitted whole, the margins take the colour of its
+        own edge, so it looks framed rather than boxed; or it fills the screen, centred, with
+        what overflows cut off."""
+        path = words.portrait_picture if self.theme.portrait and words.portrait_picture \
+            else words.picture
+        if path is None:
+            return
+        picture = render_image(path, size, fill=words.fill)
+        if picture.isNull():
+            return
+        left = (size.width() - picture.width()) / 2
+        top = (size.height() - picture.height()) / 2
+        if picture.width() < size.width() or picture.height() < size.height():
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), _edge_colour(picture))
+        painter.drawImage(QRectF(left, top, picture.width(), picture.height()), picture)
+
     def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF) -> None:
         if path is None or box.isEmpty():
             return
@@ -310,3 +330,21 @@ class PosterPainter:
         left = box.left() + (box.width() - scaled.width()) / 2
         top = box.top() + (box.height() - scaled.height()) / 2
         painter.drawImage(QRectF(left, top, scaled.width(), scaled.height()), picture)
+
+
+def _edge_colour(picture: QImage) -> QColor:
+    """The average colour of a picture's outer pixels (transparent ones count as white, as a
+    drawing's paper): what its margins are filled with."""
+    width, height = picture.width(), picture.height()
+    step = max(1, max(width, height) // 64)  # ~256 samples whatever the size
+    points = [(x, y) for x in range(0, width, step) for y in (0, height - 1)]
+    points += [(x, y) for y in range(0, height, step) for x in (0, width - 1)]
+    red = green = blue = 0.0
+    for x, y in points:
+        colour = picture.pixelColor(x, y)
+        alpha = colour.alphaF()
+        red += colour.redF() * alpha + (1 - alpha)
+        green += colour.greenF() * alpha + (1 - alpha)
+        blue += colour.blueF() * alpha + (1 - alpha)
+    count = len(points)
+    return QColor.fromRgbF(red / count, green / count, blue / count)

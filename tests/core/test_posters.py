@@ -1,0 +1,98 @@
+"""Staff posters: a portrait version beside a landscape one, how a poster meets the screen, and
+a warning for a poster made for the other shape of screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import ImageCheck, load_content
+from tests.helpers import SVG, make_folder
+
+
+def sized(width: int, height: int) -> ImageCheck:
+    return ImageCheck(size=(width, height))
+
+
+def probe_by_name(path: Path) -> ImageCheck:
+    """A decoder stand-in: portrait pictures are named «…tall…», the rest are landscape."""
+    return sized(1080, 1920) if "tall" in path.name or ".portrait" in path.name \
+        else sized(1920, 1080)
+
+
+def codes(content: object) -> list[tuple[str, str]]:
+    return [(p.code, Path(p.path).name) for p in content.problems]  # type: ignore[attr-defined]
+
+
+def test_a_portrait_version_is_paired_with_its_poster_not_shown_twice(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={
+        "posters/1-new-year.svg": SVG, "posters/1-new-year.portrait.svg": SVG,
+        "posters/2-hours.portrait.svg": SVG, "posters/1-new-year.yaml": "duration: 12\n"})
+    content = load_content(root)
+    posters = {p.id: p for p in content.posters}
+    assert list(posters) == ["1-new-year", "2-hours"]
+    new_year = posters["1-new-year"]
+    assert new_year.source.name == "1-new-year.svg"
+    assert new_year.picture_for(portrait_screen=True).name == "1-new-year.portrait.svg"
+    assert new_year.picture_for(portrait_screen=False).name == "1-new-year.svg"
+    assert new_year.duration == 12  # the settings are the pair's
+    # A poster made only in portrait is shown on either screen.
+    assert posters["2-hours"].picture_for(portrait_screen=False).name == "2-hours.portrait.svg"
+    assert not [c for c in codes(content) if c[0].startswith("poster_")]
+
+
+@pytest.mark.parametrize(("written", "fit"), [
+    ("fill", "fill"), ("заполнить", "fill"), ("Целиком", "whole"), ("whole", "whole")])
+def test_staff_choose_whether_a_poster_fills_the_screen(tmp_path: Path, written: str,
+                                                        fit: str) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/a.svg": SVG,
+                                                "posters/a.yaml": f"fit: {written}\n"})
+    content = load_content(root)
+    assert content.posters[0].fit == fit
+    assert not content.problems
+
+
+def test_a_fit_staff_did_not_mean_is_named_with_the_choices_and_the_poster_stays_whole(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/a.svg": SVG,
+                                                "posters/a.yaml": "duration: 5\nfit: stretch\n"})
+    content = load_content(root)
+    assert content.posters[0].fit == "whole"  # never stretched
+    (problem,) = content.problems
+    assert (problem.code, problem.line, problem.is_error) == ("bad_choice", 2, True)
+    assert "заполнить" in problem.message("ru") and "stretch" in problem.message("en")
+
+
+def test_settings_for_the_portrait_version_alone_are_named_not_ignored(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={
+        "posters/a.svg": SVG, "posters/a.portrait.svg": SVG,
+        "posters/a.portrait.yaml": "duration: 5\n"})
+    content = load_content(root)
+    (problem,) = content.problems
+    assert problem.code == "poster_variant_side_file"
+    assert "«a.yaml»" in problem.message("ru")
+    assert content.posters[0].duration is None
+
+
+def test_a_poster_for_the_other_shape_of_screen_is_a_warning_that_says_what_to_do(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={
+        "posters/tall.svg": SVG, "posters/wide.svg": SVG,
+        "posters/pair.svg": SVG, "posters/pair.portrait.svg": SVG})
+    landscape = load_content(root, probe_by_name)
+    assert codes(landscape) == [("poster_portrait_on_landscape", "tall.svg")]
+    (problem,) = landscape.problems
+    assert not problem.is_error
+    assert "1080×1920" in problem.message("ru") and "«tall.portrait.svg»" in problem.message("ru")
+
+    (root / "kiosk.yaml").write_text("screen: вертикальный\n", encoding="utf-8")
+    portrait = load_content(root, probe_by_name)
+    assert portrait.settings.screen == "portrait"
+    # The portrait pair shows its portrait version; the landscape one has none.
+    assert codes(portrait) == [("poster_landscape_on_portrait", "wide.svg")]
+
+
+def test_without_decoding_no_shape_is_guessed(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/tall.svg": SVG})
+    assert load_content(root).problems == ()  # the running kiosk does not decode to warn
