@@ -96,3 +96,13 @@ def test_a_poster_for_the_other_shape_of_screen_is_a_warning_that_says_what_to_d
 def test_without_decoding_no_shape_is_guessed(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", images={"posters/tall.svg": SVG})
     assert load_content(root).problems == ()  # the running kiosk does not decode to warn
+
+
+def test_a_pdf_poster_is_named_with_how_to_save_it_as_a_picture(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/a.svg": SVG,
+                                                "posters/schedule.pdf": b"%PDF-1.7\n"})
+    content = load_content(root)
+    assert [p.id for p in content.posters] == ["a"]
+    (problem,) = content.problems
+    assert (problem.code, problem.is_error) == ("pdf_not_shown", False)
+    assert "PNG" in problem.message("ru")

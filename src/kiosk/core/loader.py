@@ -689,7 +689,8 @@ class ContentLoader:
         """A picture file of a folder of pictures (colouring/, posters/): its format known and
         its decoding checked, each problem told; False when it cannot be shown."""
         if suffix not in IMAGE_SUFFIXES:
-            log.warning("bad_image_format", None, value=path.name)
+            log.warning("pdf_not_shown" if suffix == ".pdf" else "bad_image_format", None,
+                        value=path.name)
             return False
         if (kind := entry_kind(path)) != "file":
             self._refused(path, kind)

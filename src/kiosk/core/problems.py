@@ -291,6 +291,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "«{value}»: формат не поддерживается; используйте PNG, JPEG или SVG",
         "“{value}”: unsupported format; use PNG, JPEG or SVG",
     ),
+    "pdf_not_shown": (
+        "«{value}»: киоск не показывает PDF. Сохраните плакат картинкой PNG: в PowerPoint — "
+        "«Файл → Экспорт → Изменить тип файла → PNG»; если плакат есть только в PDF, "
+        "сохраните его страницу изображением (в Acrobat: «Экспорт PDF → Изображение»)",
+        "“{value}”: the kiosk does not show PDF. Save the poster as a PNG picture: in "
+        "PowerPoint “File → Export → Change File Type → PNG”; if the poster exists only as a "
+        "PDF, save its page as an image (in Acrobat: “Export PDF → Image”)",
+    ),
     "bad_image": (
         "изображение «{value}» повреждено или не читается ({detail}); пересохраните его",
         "the image “{value}” is damaged or unreadable ({detail}); save it again",
