@@ -203,6 +203,10 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
                            workers=min(4, os.cpu_count() or 1))
     content = replace(content, problems=(*content.problems, *text_fit_problems(content),
                                          *poster_fit_problems(content)))
+    if content.clips():  # each played to its end in a child process (kiosk.ui.video.probe)
+        from kiosk.ui.video.probe import clip_problems
+
+        content = replace(content, problems=(*content.problems, *clip_problems(content)))
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)
@@ -215,6 +219,7 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
             "stories": len(content.stories),
             "colouring": len(content.colouring),
             "posters": len(content.posters),
+            "notices": len(content.notices),
             "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
                           "code": p.code, "message": p.message(lang)} for p in problems],
         }, ensure_ascii=False, indent=2))
@@ -224,11 +229,12 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
     if lang == "ru":
         print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
               f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "
-              f"{len(content.colouring)}, плакатов: {len(content.posters)}.")
+              f"{len(content.colouring)}, плакатов: {len(content.posters)}, объявлений: "
+              f"{len(content.notices)}.")
     else:
         print(f"Errors: {errors}, warnings: {warnings}. Anniversary pages: {len(content.pages)}, "
               f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}, "
-              f"posters: {len(content.posters)}.")
+              f"posters: {len(content.posters)}, notices: {len(content.notices)}.")
     return 1 if errors else 0
 
 

@@ -47,3 +47,56 @@ def test_starting_the_kiosk_loads_nothing_it_may_never_need() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.stdout.strip() == "[]"
+
+
+_RUN_THE_LOOP = """
+import shutil, sys, tempfile
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kiosk.core.loader import load_content
+from kiosk.core.video import is_video
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.resources import load_fonts
+from kiosk.ui.theme import Theme
+load_fonts()
+root = Path(tempfile.mkdtemp()) / "content"
+shutil.copytree(sys.argv[1], root)
+for clip in [p for p in root.rglob("*") if is_video(p)][int(sys.argv[2]):]:
+    clip.unlink()  # argv[2] clips are kept
+now = [1000.0]
+window = KioskWindow(Theme(1920, 1080), load_content(root), lambda: now[0])
+window.show()
+attract = window.attract
+for _ in range(2 * len(attract.playlist.slides)):  # every slide of the loop, twice over
+    now[0] += attract.playlist.remaining(now[0]) + 0.01
+    attract._next_slide()
+    app.processEvents()
+print(sorted(m for m in ("mpv", "kiosk.ui.video.mpvlib", "kiosk.ui.video.player")
+             if m in sys.modules))
+if attract.player is not None:
+    attract.player.terminate()
+"""
+
+
+def test_the_loop_on_content_without_clips_never_loads_the_video_player(
+        tmp_path: Path) -> None:
+    """libmpv (~50 MB, docs/video.md) comes with the first clip and never before: the kiosk
+    started on the bundled content less its clips runs its whole loop without it. The same
+    content with one clip loads it (so the test sees an import when there is one)."""
+    repo = CORE.parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": str(tmp_path)}
+    runs = {}
+    for kept in (0, 1):
+        result = subprocess.run([sys.executable, "-c", _RUN_THE_LOOP, str(repo / "content"),
+                                 str(kept)], capture_output=True, text=True, check=True,
+                                env=env, cwd=repo, timeout=120)
+        runs[kept] = result.stdout.strip().splitlines()[-1]
+    assert runs[0] == "[]"
+    if not any(p.suffix in (".mp4", ".webm") for p in (repo / "content").rglob("*")):
+        return  # no bundled clip to try the other way round
+    try:
+        import mpv  # noqa: F401
+    except (ImportError, OSError):
+        return  # no libmpv here: nothing could load
+    assert runs[1] == "['kiosk.ui.video.mpvlib', 'kiosk.ui.video.player', 'mpv']"

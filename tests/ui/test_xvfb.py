@@ -7,17 +7,20 @@ tests/ui/test_lockdown.py on the window itself."""
 
 from __future__ import annotations
 
+import ctypes
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, copy_bundled
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")) and os.environ.get("CI") != "true",
@@ -85,6 +88,82 @@ def test_keys_clicks_and_typing_on_a_real_x_screen(display: str, tmp_path: Path)
         assert xdotool(display, "search", "--onlyvisible", "--name", "Киоск")
         assert geometry(display, window) == "1280x720"
     finally:
+        kiosk.terminate()
+        kiosk.wait(timeout=20)
+    assert kiosk.returncode == 0
+
+
+# A picture of the whole X screen: how many of 64 points across it are not black.
+LIT_POINTS = """
+from PySide6.QtGui import QColor, QGuiApplication
+app = QGuiApplication([])
+image = app.primaryScreen().grabWindow(0).toImage()
+print(sum(QColor(image.pixel(x * image.width() // 8, y * image.height() // 8)).lightness() > 0
+          for x in range(8) for y in range(8)))
+"""
+
+
+def lit_points(display: str) -> int:
+    result = subprocess.run([sys.executable, "-c", LIT_POINTS], capture_output=True, text=True,
+                            env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
+                            timeout=30, check=True)
+    return int(result.stdout.split()[-1])
+
+
+def wait_for(what: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not what():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_the_screen_sleeps_outside_opening_hours_on_a_real_x_screen(
+        display: str, tmp_path: Path) -> None:
+    """Closed today: the display is off (DPMSInfo says Off where the server has DPMS; this
+    Xvfb has none since X.Org 21, and then the screen is black), and the X screensaver has
+    been turned off. Open (new opening hours, read from the folder as it runs): it is on."""
+    from kiosk.ui.display_power import DPMS_OFF, DPMS_ON, X11Display
+
+    content = copy_bundled(tmp_path)
+    today = dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+    settings = content / "kiosk.yaml"
+    usual = settings.read_text()
+    settings.write_text(usual + "\nopening_hours: 08:00-20:00\nclosed_days:\n"
+                        f"  - {today - dt.timedelta(days=1)}..{today + dt.timedelta(days=1)}\n")
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+           "KIOSK_STATE_DIR": str(tmp_path / "state")}
+    log = tmp_path / "kiosk.log"
+    x11 = X11Display.open(display)
+    assert x11 is not None
+    with log.open("w") as output:
+        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
+                                  str(content)], env=env, cwd=tmp_path,
+                                 stdout=subprocess.DEVNULL, stderr=output)
+    try:
+        assert wait_for(lambda: "screen off: the centre is closed: a day off" in
+                        log.read_text()), log.read_text()[-3000:]
+        if x11.dpms:
+            assert x11.dpms_level() == DPMS_OFF
+        else:
+            assert "(black)" in log.read_text()
+            # The kiosk's window fills the screen (Xvfb's own background is black too) …
+            assert xdotool(display, "search", "--sync", "--onlyvisible", "--name", "Киоск")
+            assert wait_for(lambda: lit_points(display) == 0)  # … and shows black
+        timeout = ctypes.c_int(-1)
+        x11.x11.XGetScreenSaver(x11.display, ctypes.byref(timeout),
+                                *(ctypes.byref(ctypes.c_int()) for _ in range(3)))
+        assert timeout.value == 0  # Xvfb's is 600 s: the kiosk turned it off
+        settings.write_text(usual + "\nopening_hours: 00:00-24:00\n")  # open round the clock
+        assert wait_for(lambda: "screen on: on schedule: the centre is open" in
+                        log.read_text()), log.read_text()[-3000:]
+        if x11.dpms:
+            assert x11.dpms_level() == DPMS_ON
+        assert wait_for(lambda: lit_points(display) >= 56)  # the attract loop: light paper
+        assert kiosk.poll() is None
+    finally:
+        x11.close()
         kiosk.terminate()
         kiosk.wait(timeout=20)
     assert kiosk.returncode == 0

@@ -6,11 +6,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
 from kiosk.core.staff_text import st
+
+if TYPE_CHECKING:
+    from kiosk.core.screen_report import ScreenReport
 
 
 def format_uptime(seconds: float, lang: Language) -> str:
@@ -45,7 +49,8 @@ def diagnostic_lines(lang: Language, version: str, uptime_s: float,
                      memory: ProcessMemory | None, status: ContentStatus,
                      recent: Sequence[str], screen: tuple[int, int] | None = None,
                      safe_mode: tuple[bool, str] | None = None,
-                     extra: Sequence[str] = ()) -> list[str]:
+                     extra: Sequence[str] = (),
+                     display: ScreenReport | None = None) -> list[str]:
     lines: list[str] = []
     if safe_mode is not None and safe_mode[0]:
         lines.append(st("diag_safe_mode", lang, reason=safe_mode[1]))
@@ -61,6 +66,10 @@ def diagnostic_lines(lang: Language, version: str, uptime_s: float,
                         kind=memory.kind))
     if screen is not None:
         lines.append(st("diag_screen", lang, width=screen[0], height=screen[1]))
+    if display is not None:  # on or off, why, until when, how it goes dark
+        from kiosk.core.screen_report import report_lines  # not needed for the first frame
+
+        lines += report_lines(display, lang)
     content = status.content
     when = status.loaded_at.strftime("%d.%m.%Y %H:%M:%S") if status.loaded_at else "—"
     errors, warnings = problem_counts(content)

@@ -77,6 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
     "story_badge": ("Искренний сервис", "Sincere service"),
     "anniversary_badge": ("12 лет вместе", "12 years together"),
+    "notice_kicker": ("Объявление", "Notice"),  # an ordinary notice's slide
     "language_ru": ("RU", "RU"),
     "language_en": ("EN", "EN"),
     "no_stories": ("Нет историй с этой меткой", "No stories with this tag"),

@@ -493,18 +493,19 @@ def _encode_schedule(schedule: Schedule) -> tuple[Any, ...] | None:
     return (schedule.start.toordinal() if schedule.start else None,
             schedule.end.toordinal() if schedule.end else None,
             tuple(sorted(schedule.weekdays)) if schedule.weekdays is not None else None,
-            tuple((start.isoformat(), end.isoformat()) for start, end in schedule.hours))
+            tuple((start.isoformat(), end.isoformat()) for start, end in schedule.hours),
+            schedule.before_closed, schedule.on_closed)
 
 
 def _decode_schedule(data: tuple[Any, ...] | None) -> Schedule:
     if data is None:
         return ALWAYS
-    start, end, weekdays, hours = data
+    start, end, weekdays, hours, before_closed, on_closed = data
     return Schedule(dt.date.fromordinal(start) if start is not None else None,
                     dt.date.fromordinal(end) if end is not None else None,
                     frozenset(weekdays) if weekdays is not None else None,
                     tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b))
-                          for a, b in hours))
+                          for a, b in hours), before_closed, on_closed)
 
 
 # -- index files no kiosk needs any more ------------------------------------------------------

@@ -28,7 +28,16 @@ from kiosk.core.imagesafe import (
     safe_svg_file,
 )
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
-from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Poster, Story, Text
+from kiosk.core.model import (
+    AnniversaryPage,
+    ColouringPicture,
+    Content,
+    Notice,
+    Poster,
+    Story,
+    Text,
+)
+from kiosk.core.notices import LONG_CHARS, MOST_CHARS, parse_level
 from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
 from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
@@ -36,6 +45,7 @@ from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedul
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.sources import markdown_source, read_markdown, read_text, read_yaml, yaml_source
 from kiosk.core.teaser import TEASER_MAX_WORDS
+from kiosk.core.video import VIDEO_SUFFIXES, is_video, video_file_problem
 from kiosk.core.yamlsrc import (
     LineDict,
     MarkdownFile,
@@ -47,11 +57,13 @@ STORIES_DIR = "stories"
 COLOURING_DIR = "colouring"
 COLOURING_INDEX = "colouring.yaml"
 POSTERS_DIR = "posters"
+NOTICES_DIR = "notices"
+NOTICE_SUFFIXES = (".yaml", ".yml")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Files staff may keep in the folders without the kiosk complaining about them.
 IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
 KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, "images",
-                 "README.txt", "README.md")
+                 "README.txt", "README.md", NOTICES_DIR)
 DURATION_RANGE = (3.0, 120.0)
 # What one text (a story's or page's, in one language) may hold, so that laying it out and
 # paging it costs the screen well under 0.1 s (a 250 KB text of «>>>…», one «word», took
@@ -235,12 +247,13 @@ class ContentLoader:
                                      settings)
         colouring = self._load_colouring()
         posters = self._load_posters(settings)
+        notices = self._load_notices()
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
-        if not pages and not stories and not posters:
+        if not pages and not stories and not posters and not notices:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring,
-                       tuple(cap_problems(self.problems)), posters)
+                       tuple(cap_problems(self.problems)), posters, notices)
 
     def _load_stories(self, paths: list[str], settings: Settings) -> tuple[Story, ...]:
         if self.workers < 2 or self.cache is not None or len(paths) < PARALLEL_FROM:
@@ -501,6 +514,21 @@ class ContentLoader:
 
     def resolve_image(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
         """A path that staff wrote, checked: inside the folder, present, decodable."""
+        candidate = self.resolve_path(value, log, line)
+        if candidate is None:
+            return None
+        if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+            log.error("bad_image_format", line, value=value)
+            return None
+        for problem in self._check_image(candidate, value):
+            if problem.is_error:
+                log.error(problem.code, line, **problem.args)
+            else:
+                log.warning(problem.code, line, **problem.args)
+        return candidate
+
+    def resolve_path(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
+        """A path that staff wrote, checked: inside the folder, present, a file."""
         windows_drive = re.match(r"^[a-z]:[\\/]", value, re.IGNORECASE)
         if _REMOTE.match(value) and not windows_drive:
             log.error("path_remote", line, value=value)
@@ -530,15 +558,29 @@ class ContentLoader:
             if kind != ("file" if step == len(parts) else "folder"):
                 log.error("missing_file", line, value=value)
                 return None
-        if candidate.suffix.lower() not in IMAGE_SUFFIXES:
-            log.error("bad_image_format", line, value=value)
-            return None
-        for problem in self._check_image(candidate, value):
-            if problem.is_error:
-                log.error(problem.code, line, **problem.args)
-            else:
-                log.warning(problem.code, line, **problem.args)
         return candidate
+
+    def _video(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
+        """A page's or story's clip (`video:`): inside the folder, MP4 or WebM by its name and
+        its first bytes. Whether it plays is `kiosk check`'s to say (kiosk.ui.video.probe)."""
+        value = md.fields.get(key)
+        if value is None or value == "":
+            return None
+        line = md.fields.line_of(key)
+        if not isinstance(value, str):
+            log.error("wrong_type", line, key=key, expected="text", value=str(value),
+                      default="nothing")
+            return None
+        path = self.resolve_path(value.strip(), log, line)
+        if path is None:
+            return None
+        if not is_video(path):
+            log.error("bad_video_format", line, value=value.strip())
+            return None
+        problem = video_file_problem(path, value.strip())
+        if problem is not None:
+            (log.error if problem.is_error else log.warning)(problem.code, line, **problem.args)
+        return path
 
     def _check_image(self, path: Path, shown_as: str) -> list[Problem]:
         """Decode each image once per load, however many items use it."""
@@ -567,10 +609,12 @@ class ContentLoader:
     # -- items -----------------------------------------------------------------------------
 
     PAGE_FIELDS = ("title", "title_en", "teaser", "teaser_en", "image", "duration",
-                   *SCHEDULE_FIELDS)
+                   *SCHEDULE_FIELDS, "video")
     STORY_FIELDS = ("title", "title_en", "teaser", "teaser_en", "centre", "centre_en", "date",
-                    "tags", "photo", "example", "attract", "duration", *SCHEDULE_FIELDS)
-    POSTER_FIELDS = ("duration", "fit", *SCHEDULE_FIELDS)
+                    "tags", "photo", "example", "attract", "duration", *SCHEDULE_FIELDS,
+                    "video")
+    POSTER_FIELDS = ("duration", "fit", *SCHEDULE_FIELDS, "loop")
+    NOTICE_FIELDS = ("text", "text_en", "level", "duration", *SCHEDULE_FIELDS)
 
     def _teaser(self, md: MarkdownFile, log: ProblemLog) -> Text:
         """The poster's line; a long one is shown all the same, but staff hear it is long."""
@@ -598,6 +642,7 @@ class ContentLoader:
             duration=self._duration(md, log),
             schedule=parse_schedule(md.fields, log),
             teaser=self._teaser(md, log),
+            video=self._video(md, "video", log),
         )
 
     def _load_story(self, path: Path, settings: Settings) -> Story | None:
@@ -622,6 +667,7 @@ class ContentLoader:
             duration=self._duration(md, log),
             schedule=parse_schedule(md.fields, log),
             teaser=self._teaser(md, log),
+            video=self._video(md, "video", log),
         )
 
     def _date(self, md: MarkdownFile, log: ProblemLog) -> dt.date | None:
@@ -703,6 +749,20 @@ class ContentLoader:
             return False
         return True
 
+    def _clip_file_usable(self, path: Path, log: ProblemLog) -> bool:
+        """A clip in posters/: a file whose first bytes are an MP4's or a WebM's (whether it
+        plays is `kiosk check`'s to say, and the screen skips one that does not)."""
+        if (kind := entry_kind(path)) != "file":
+            self._refused(path, kind)
+            return False
+        problem = video_file_problem(path, path.name)
+        if problem is not None:
+            (log.error if problem.is_error else log.warning)(problem.code, None, **problem.args)
+            if problem.is_error:
+                log.warning("skipped")
+                return False
+        return True
+
     def _refused(self, path: Path, kind: str) -> None:
         """Name a link or a special file (see `entry_kind`) that the kiosk will not open."""
         code = "special_file" if kind == "special" else \
@@ -748,7 +808,8 @@ class ContentLoader:
                 continue
             if suffix in IGNORED_SUFFIXES:
                 continue
-            if not self._picture_file_usable(path, suffix, log):
+            if not (self._clip_file_usable(path, log) if suffix in VIDEO_SUFFIXES
+                    else self._picture_file_usable(path, suffix, log)):
                 continue
             poster_id, is_variant = _poster_id(path)
             (variants if is_variant else pictures)[poster_id] = path
@@ -756,14 +817,16 @@ class ContentLoader:
         for poster_id in sorted({*pictures, *variants}, key=natural_key):
             source = pictures.get(poster_id) or variants[poster_id]
             variant = variants.get(poster_id) if poster_id in pictures else None
-            duration, schedule, fit = None, ALWAYS, POSTER_FITS[0]
+            duration, schedule, fit, loop = None, ALWAYS, POSTER_FITS[0], False
             side = next((folder / f"{poster_id}{ext}" for ext in (".yaml", ".yml")
                          if f"{poster_id}{ext}" in names), None)
             if side is not None and kinds[side.name] == "file":
-                duration, schedule, fit = self._poster_settings(side)
+                duration, schedule, fit, loop = self._poster_settings(side)
             elif side is not None:
                 self._refused(side, kinds[side.name])
-            poster = Poster(poster_id, source, duration, schedule, fit, variant)
+            poster = Poster(poster_id, source, duration, schedule, fit, variant, loop)
+            if loop and not poster.is_video and side is not None:
+                self.log_for(side).warning("loop_on_picture", None, value=source.name)
             self._poster_shape(poster, settings.screen == "portrait")
             posters.append(poster)
         return tuple(posters)
@@ -772,7 +835,7 @@ class ContentLoader:
         """A side file is read for the poster of its name; say so when it is not."""
         poster_id, is_variant = _poster_id(path)
         has_picture = any(f"{poster_id}{image}" in names or f"{poster_id}.portrait{image}" in names
-                          for image in IMAGE_SUFFIXES)
+                          for image in (*IMAGE_SUFFIXES, *VIDEO_SUFFIXES))
         if is_variant and has_picture:
             log.warning("poster_variant_side_file", None, value=path.name,
                         expected=f"{poster_id}.yaml")
@@ -792,17 +855,18 @@ class ContentLoader:
             self.log_for(path).warning(code, None, value=path.name, size=f"{size[0]}×{size[1]}",
                                        variant=f"{poster.id}.portrait{path.suffix.lower()}")
 
-    def _poster_settings(self, side: Path) -> tuple[float | None, Schedule, str]:
+    def _poster_settings(self, side: Path) -> tuple[float | None, Schedule, str, bool]:
         log = self.log_for(side)
         data = self._parsed_yaml(side)
         if data is None:
-            return None, ALWAYS, POSTER_FITS[0]
+            return None, ALWAYS, POSTER_FITS[0], False
         if not isinstance(data, LineDict):
             log.error("not_a_mapping", 1, found=type(data).__name__)
-            return None, ALWAYS, POSTER_FITS[0]
+            return None, ALWAYS, POSTER_FITS[0], False
         md = MarkdownFile(data, "", "", 1)
         self._unknown_fields(md, self.POSTER_FIELDS, log)
-        return self._duration(md, log), parse_schedule(data, log), self._poster_fit(md, log)
+        return (self._duration(md, log), parse_schedule(data, log), self._poster_fit(md, log),
+                self._flag(md, "loop", False, log))
 
     def _poster_fit(self, md: MarkdownFile, log: ProblemLog) -> str:
         value = md.fields.get("fit")
@@ -815,6 +879,73 @@ class ContentLoader:
                       value=md.fields.raw_text.get("fit", str(value)), default=POSTER_FITS[0])
             return POSTER_FITS[0]
         return fit
+
+    def _load_notices(self) -> tuple[Notice, ...]:
+        """Notices in notices/, one YAML file each, in natural order. Any other file there is
+        named (a notice typed into «notice.txt» would be missed without a word)."""
+        folder = self.root / NOTICES_DIR
+        if not self._is_folder(folder):
+            return ()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(((entry.name, _kind_of(entry)) for entry in found
+                                  if not entry.name.startswith(".")),
+                                 key=lambda entry: natural_key(entry[0]))
+        except OSError:
+            return ()
+        notices: list[Notice] = []
+        for name, kind in entries:
+            path = folder / name
+            if kind == "folder":
+                continue
+            if path.suffix.lower() not in NOTICE_SUFFIXES:
+                if kind == "file" and name.lower() not in ("readme.txt", "readme.md"):
+                    self.log_for(path).warning("notice_not_yaml", None, value=name,
+                                               name=f"{path.stem}.yaml")
+                continue
+            if kind != "file":  # a link, a FIFO: named, never opened
+                self._refused(path, kind)
+                continue
+            notice = self._guarded(str(path), self._load_notice)
+            if notice is not None:
+                notices.append(notice)
+        return tuple(notices)
+
+    def _load_notice(self, path: Path) -> Notice | None:
+        log = self.log_for(path)
+        before = len(self.problems)
+        data = self._parsed_yaml(path)
+        if data is None:
+            if len(self.problems) == before:  # an empty file: the YAML itself was fine
+                log.error("missing_field", None, key="text")
+            return None
+        if not isinstance(data, LineDict):
+            log.error("not_a_mapping", 1, found=type(data).__name__)
+            return None
+        md = MarkdownFile(data, "", "", 1)
+        self._unknown_fields(md, self.NOTICE_FIELDS, log)
+        text = Text(self._notice_text(md, "text", log), self._notice_text(md, "text_en", log))
+        urgent = parse_level(data.raw_text.get("level", data.get("level")),
+                             data.line_of("level"), log)
+        return Notice(path.stem, path, text, bool(urgent), self._duration(md, log),
+                      parse_schedule(data, log))
+
+    def _notice_text(self, md: MarkdownFile, key: str, log: ProblemLog) -> str:
+        """A notice's text on one line (it is a sentence or two, set in a band or on a
+        slide); a long one is told, one too long for the screen is an error."""
+        if key not in md.fields:
+            if key == "text":
+                log.error("missing_field", None, key=key)
+            return ""
+        text = " ".join(self._text_field(md, key, log, required=key == "text").split())
+        line = md.fields.line_of(key)
+        if len(text) > MOST_CHARS:
+            log.error("notice_too_long", line, key=key, length=str(len(text)),
+                      most=str(MOST_CHARS))
+        elif len(text) > LONG_CHARS:
+            log.warning("notice_long", line, key=key, length=str(len(text)),
+                        most=str(LONG_CHARS))
+        return text
 
     def _line_art_verdict(self, path: Path) -> str:
         assert self.line_art is not None

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.problems import Language, Problem
-from kiosk.core.schedule import ALWAYS, Schedule
+from kiosk.core.schedule import ALWAYS, ClosedDays, Schedule
 from kiosk.core.settings import Settings
+from kiosk.core.video import is_video
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class AnniversaryPage:
     duration: float | None = None
     schedule: Schedule = ALWAYS
     teaser: Text = Text("")  # the one line under the title on the attract poster
+    video: Path | None = None  # a clip played (looped, muted) where the picture would be
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Story:
     duration: float | None = None
     schedule: Schedule = ALWAYS
     teaser: Text = Text("")  # a sentence or pull quote for the attract poster; see teaser.py
+    video: Path | None = None  # a clip played (looped, muted) where the photo would be
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +64,32 @@ class Poster:
     schedule: Schedule = ALWAYS
     fit: str = "whole"  # "whole": all of it, with margins; "fill": the screen, edges cut off
     portrait: Path | None = None  # «name.portrait.png» beside it: what a portrait screen shows
+    loop: bool = False  # a clip: played over and over for `duration`, else once to its end
 
     def picture_for(self, portrait_screen: bool) -> Path:
         """The file a screen of this orientation shows."""
         return self.portrait if portrait_screen and self.portrait is not None else self.source
+
+    def is_video_for(self, portrait_screen: bool) -> bool:
+        """Whether a screen of this orientation plays a clip (kiosk.core.video)."""
+        return is_video(self.picture_for(portrait_screen))
+
+    @property
+    def is_video(self) -> bool:
+        return is_video(self.source) or (self.portrait is not None and is_video(self.portrait))
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short text from notices/ (kiosk.core.notices): an ordinary one is a slide of the loop,
+    an urgent one a band at the foot of every visitor screen while its schedule holds."""
+
+    id: str
+    source: Path
+    text: Text
+    urgent: bool = False
+    duration: float | None = None  # an ordinary notice's slide
+    schedule: Schedule = ALWAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +108,7 @@ class Content:
     colouring: tuple[ColouringPicture, ...] = ()
     problems: tuple[Problem, ...] = ()
     posters: tuple[Poster, ...] = ()
+    notices: tuple[Notice, ...] = ()
     # Answers worked out once for this content: with 37,000 stories, filtering them all on
     # every page turn or slide would cost a frame each time.
     _memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,
@@ -92,13 +118,32 @@ class Content:
         """The pages to show at the centre's wall-clock time `local` (None: all of them)."""
         if local is None:
             return self.pages
-        return tuple(p for p in self.pages if p.schedule.active(local))
+        closed = self.closed_days()
+        return tuple(p for p in self.pages if p.schedule.active(local, closed))
 
     def posters_at(self, local: dt.datetime | None) -> tuple[Poster, ...]:
         """The posters to show at `local` (None: all of them)."""
         if local is None:
             return self.posters
-        return tuple(p for p in self.posters if p.schedule.active(local))
+        closed = self.closed_days()
+        return tuple(p for p in self.posters if p.schedule.active(local, closed))
+
+    def notices_at(self, local: dt.datetime | None) -> tuple[Notice, ...]:
+        """The notices to show at `local` (None: all of them)."""
+        if local is None:
+            return self.notices
+        closed = self.closed_days()
+        return tuple(n for n in self.notices if n.schedule.active(local, closed))
+
+    def closed_days(self) -> ClosedDays | None:
+        """kiosk.yaml's closed days as schedules ask about them (None: it lists none), one
+        for this content, so each day is worked out once."""
+        if not self.settings.closed_days:
+            return None
+        found = self._memo.get("closed_days")
+        if found is None:
+            found = self._memo["closed_days"] = ClosedDays(self.settings.opening.is_closed_day)
+        return found  # type: ignore[return-value]
 
     def stories_at(self, local: dt.datetime | None) -> tuple[Story, ...]:
         """The stories to show at `local` (None: all of them). Schedules go by the minute,
@@ -111,8 +156,10 @@ class Content:
         if found is None:
             for old in [k for k in self._memo if isinstance(k, tuple) and k[0] == "stories_at"]:
                 del self._memo[old]
+            closed = self.closed_days()
             found = self._memo[key] = tuple(
-                s for s in self.stories if s.schedule is ALWAYS or s.schedule.active(minute))
+                s for s in self.stories
+                if s.schedule is ALWAYS or s.schedule.active(minute, closed))
         return found  # type: ignore[return-value]
 
     def _scheduled(self) -> bool:
@@ -136,7 +183,20 @@ class Content:
 
     @property
     def is_empty(self) -> bool:
-        return not self.pages and not self.stories and not self.posters
+        return not self.pages and not self.stories and not self.posters and not self.notices
+
+    def clips(self) -> tuple[Path, ...]:
+        """Every video clip the content plays, each once (posters' in both orientations,
+        pages' and stories'): the player is loaded only when there is one."""
+        found = self._memo.get("clips")
+        if found is None:
+            paths = [path for poster in self.posters
+                     for path in (poster.source, poster.portrait)
+                     if path is not None and is_video(path)]
+            paths += [page.video for page in self.pages if page.video is not None]
+            paths += [story.video for story in self.stories if story.video is not None]
+            found = self._memo["clips"] = tuple(dict.fromkeys(paths))
+        return found  # type: ignore[return-value]
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.core.model import AnniversaryPage, Content, Story
+from kiosk.core.model import AnniversaryPage, Content, Notice, Story
 from kiosk.core.teaser import reading_seconds, teaser_line, word_count
 
 
@@ -18,6 +18,7 @@ class SlideKind(Enum):
     COLOURING = "colouring"
     CALM = "calm"  # the invitation to the calm minute
     POSTER = "poster"  # a full-screen picture from posters/
+    NOTICE = "notice"  # an ordinary notice from notices/ (urgent ones are a band instead)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ def poster_seconds(item: Story | AnniversaryPage, content: Content) -> float:
         return item.duration
     lang = content.settings.default_language
     words = word_count(item.title.get(lang)) + word_count(teaser_line(item, lang))
+    return reading_seconds(words, content.settings.slide_seconds)
+
+
+def notice_seconds(notice: Notice, content: Content) -> float:
+    """A notice stays as long as its words and its kicker take to read (its `duration` wins)."""
+    if notice.duration:
+        return notice.duration
+    words = word_count(notice.text.get(content.settings.default_language)) + 1
     return reading_seconds(words, content.settings.slide_seconds)
 
 
@@ -76,6 +85,14 @@ def build_cycle(content: Content, cycle: int = 0, local: dt.datetime | None = No
         step = max(1, len(mixed) // len(posters)) if mixed else 1
         for n, poster in enumerate(posters):
             mixed.insert(min(len(mixed), n * (step + 1)), poster)
+
+    # Ordinary notices likewise, each once a pass (urgent ones are a band, not a slide).
+    notices = [Slide(SlideKind.NOTICE, n.id, notice_seconds(n, content))
+               for n in content.notices_at(local) if not n.urgent]
+    if notices:
+        step = max(1, len(mixed) // len(notices)) if mixed else 1
+        for n, notice in enumerate(notices):
+            mixed.insert(min(len(mixed), n * (step + 1)), notice)
 
     invites = [kind for kind, on in (
         (SlideKind.COLOURING, settings.attract_colouring_invite and bool(content.colouring)),

@@ -303,6 +303,88 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "изображение «{value}» повреждено или не читается ({detail}); пересохраните его",
         "the image “{value}” is damaged or unreadable ({detail}); save it again",
     ),
+    # Video clips (kiosk.core.video; docs/content-format.md, «Video»).
+    "bad_video_format": (
+        "«{value}»: видеоролик нужен в формате MP4 (H.264) или WebM (VP8, VP9)",
+        "“{value}”: a video clip must be MP4 (H.264) or WebM (VP8, VP9)",
+    ),
+    "video_not_video": (
+        "«{value}» назван как видеоролик, но внутри не MP4 и не WebM; сохраните ролик заново "
+        "в формате MP4 (H.264) или WebM",
+        "“{value}” is named as a video clip but is neither MP4 nor WebM inside; save the clip "
+        "again as MP4 (H.264) or WebM",
+    ),
+    "video_wrong_suffix": (
+        "«{value}» на самом деле ролик {real}: переименуйте его в «{name}» (показан он будет "
+        "и так)",
+        "“{value}” is really a {real} clip: rename it to “{name}” (it is shown all the same)",
+    ),
+    "video_file_too_big": (
+        "ролик «{value}» слишком большой ({detail}, можно не больше {most}): укоротите его "
+        "или сохраните с меньшим битрейтом — минута ролика 1080p обычно занимает 40–90 МБ",
+        "the clip “{value}” is too large ({detail}, at most {most}): shorten it or save it at a "
+        "lower bitrate — a minute of 1080p video is usually 40–90 MB",
+    ),
+    "video_broken": (
+        "ролик «{value}» не воспроизводится: файл повреждён или в формате, который киоск не "
+        "читает ({detail}). На экране он пропускается; сохраните его заново в MP4 (H.264)",
+        "the clip “{value}” does not play: the file is damaged or in a format the kiosk does "
+        "not read ({detail}). It is skipped on screen; save it again as MP4 (H.264)",
+    ),
+    "video_timeout": (
+        "ролик «{value}» не открылся за отведённое время и на экране будет пропущен; скорее "
+        "всего, файл повреждён — сохраните его заново в MP4 (H.264)",
+        "the clip “{value}” did not open in the time allowed and will be skipped on screen; "
+        "the file is probably damaged — save it again as MP4 (H.264)",
+    ),
+    "video_no_picture": (
+        "в файле «{value}» нет изображения (только звук?); киоск показывает ролики без звука, "
+        "и этот пропускается",
+        "the file “{value}” has no picture (sound only?); the kiosk shows clips without sound, "
+        "and this one is skipped",
+    ),
+    "video_truncated": (
+        "ролик «{value}» обрывается на {played} с из {duration} с: файл скопирован не до конца "
+        "или повреждён, и на экране ролик кончится раньше. Скопируйте файл заново",
+        "the clip “{value}” breaks off at {played} s of {duration} s: the file was not copied "
+        "whole or is damaged, and on screen it ends early. Copy the file again",
+    ),
+    "video_codec": (
+        "ролик «{value}» сжат кодеком {codec}, а киоск рассчитан на H.264 (MP4) и VP8, VP9 "
+        "(WebM): без видеокарты такой ролик может идти рывками. Сохраните его в MP4 (H.264)",
+        "the clip “{value}” is compressed with {codec}, and the kiosk is made for H.264 (MP4) "
+        "and VP8, VP9 (WebM): without a graphics card it may stutter. Save it as MP4 (H.264)",
+    ),
+    "video_heavy": (
+        "ролик «{value}» тяжёл для компьютера киоска ({detail}): он рассчитан на ролики не "
+        "больше 1920×1080, 30 кадров в секунду и 12 Мбит/с. Сохраните ролик с такими "
+        "настройками (например, в HandBrake — шаблон «Fast 1080p30»)",
+        "the clip “{value}” is heavy for the kiosk's computer ({detail}): it is made for clips "
+        "of at most 1920×1080, 30 frames a second and 12 Mb/s. Save the clip with those "
+        "settings (for example HandBrake's “Fast 1080p30” preset)",
+    ),
+    "video_not_checked": (
+        "ролик «{value}» длится {duration} с, и проверка не успела досмотреть его до конца: "
+        "если файл оборван, это выяснится только на экране",
+        "the clip “{value}” lasts {duration} s, and the check could not play it to its end in "
+        "time: if the file is cut short, that shows only on screen",
+    ),
+    "video_long": (
+        "ролик «{value}» длится {duration} с, а слайд заставки — не дольше {most} с: киоск "
+        "покажет только начало. Укоротите ролик",
+        "the clip “{value}” lasts {duration} s, and a slide of the loop at most {most} s: the "
+        "kiosk shows only its beginning. Shorten the clip",
+    ),
+    "video_failed": (
+        "ролик «{value}» не показался на экране ({detail}) и пропускается; проверьте его "
+        "командой kiosk check",
+        "the clip “{value}” did not play on screen ({detail}) and is skipped; check it with "
+        "kiosk check",
+    ),
+    "loop_on_picture": (
+        "«loop» действует только для видеороликов, а «{value}» — картинка; поле не учитывается",
+        "“loop” applies to video clips only, and “{value}” is a picture; the field is ignored",
+    ),
     "image_too_large": (
         "изображение «{value}» слишком большое ({detail}); уменьшите его: не больше "
         "16 мегапикселей (например, 4000×4000 точек) и 8000 точек по стороне",
@@ -428,6 +510,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "\"22:00-02:00\")",
         "the hours “{value}” are not valid; write them as \"09:00-13:00\" (across midnight "
         "too: \"22:00-02:00\")",
+    ),
+    # Schedules that refer to kiosk.yaml's closed_days (kiosk.core.schedule).
+    "bad_before_closed_days": (
+        "before_closed_days: «{value}» — нужно целое число дней от 1 до {most}: за сколько дней "
+        "до нерабочих дней из kiosk.yaml (closed_days) начинать показ, например "
+        "before_closed_days: 7",
+        "before_closed_days: “{value}” must be a whole number of days from 1 to {most}: how "
+        "many days before the closed days of kiosk.yaml (closed_days) to start showing it, for "
+        "example before_closed_days: 7",
+    ),
+    "bad_on_closed_days": (
+        "on_closed_days: «{value}» не распознано{suggestion}; пишите да (показывать и в "
+        "нерабочие дни), нет (не показывать в них) или только (только в нерабочие дни)",
+        "on_closed_days: “{value}” is not understood{suggestion}; write yes (shown on closed "
+        "days too), no (not on them) or only (on closed days only)",
+    ),
+    "closed_days_never": (
+        "before_closed_days показывает материал только в дни перед нерабочими, а "
+        "on_closed_days: только — только в сами нерабочие дни; вместе они не совпадают "
+        "никогда, и материал не покажется. Оставьте одно из двух полей",
+        "before_closed_days shows the item only on the days before closed days, and "
+        "on_closed_days: only on the closed days themselves; together they never hold, so the "
+        "item is never shown. Keep one of the two fields",
+    ),
+    # Notices (notices/*.yaml, kiosk.core.notices).
+    "notice_long": (
+        "«{key}»: в объявлении {length} знаков, а на ходу читают не больше {most}. Длинное "
+        "срочное объявление полоса покажет по частям, обычное будет набрано на слайде мельче — "
+        "сократите текст до одной-двух коротких фраз",
+        "“{key}”: the notice has {length} characters, and people read at most {most} in "
+        "passing. The band shows a long urgent notice in parts, and a slide sets an ordinary "
+        "one smaller — cut it to one or two short sentences",
+    ),
+    "notice_too_long": (
+        "«{key}»: в объявлении {length} знаков, больше предела в {most}: оно не поместится на "
+        "экран, и киоск его не показывает. Оставьте главное, не больше {most} знаков, — "
+        "подробности расскажут сотрудники",
+        "“{key}”: the notice has {length} characters, over the limit of {most}: it would not "
+        "fit the screen, so the kiosk does not show it. Keep what matters, at most {most} "
+        "characters — staff can tell the details",
+    ),
+    "bad_notice_level": (
+        "level: «{value}» — такой важности нет{suggestion}; пишите level: обычное (объявление "
+        "показывается слайдом заставки) или level: срочное (полоса внизу каждого экрана)",
+        "level: “{value}” is not a level{suggestion}; write level: ordinary (the notice is a "
+        "slide of the loop) or level: urgent (a band at the foot of every screen)",
+    ),
+    "notice_not_yaml": (
+        "«{value}» не будет прочитан: объявление — это файл .yaml со строкой «text: …». "
+        "Переименуйте его в «{name}» и проверьте, что текст записан после «text:»",
+        "“{value}” is not read: a notice is a .yaml file with a line “text: …”. Rename it to "
+        "“{name}” and check that the text follows “text:”",
     ),
     "bad_timezone": (
         "часовой пояс «{value}» неизвестен; пишите как в базе часовых поясов, например "
@@ -759,7 +893,8 @@ class Problem:
         # A picture check's detail is worded by the kiosk in both languages (kiosk.core.
         # imagesafe): «русский / English». Other details may quote content: left whole.
         detail = args.get("detail", "")
-        if self.code.startswith(("svg_", "image_", "bad_image")) and detail.count(" / ") == 1:
+        if self.code.startswith(("svg_", "image_", "bad_image", "video_heavy")) \
+                and detail.count(" / ") == 1:
             ru_detail, en_detail = detail.split(" / ")
             args["detail"] = ru_detail if lang == "ru" else en_detail
         suggest = args.pop("suggest", "")

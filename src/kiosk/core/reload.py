@@ -105,14 +105,15 @@ def keep_last_good(old: Content, new: Content) -> Content:
     stories = _merge(old.stories, new.stories, broken)
     colouring = _merge(old.colouring, new.colouring, broken)
     posters = _merge(old.posters, new.posters, broken)  # one half-copied keeps its last version
-    kept = _sources_among((*pages, *stories, *colouring, *posters), broken)
+    notices = _merge(old.notices, new.notices, broken)  # one half-saved keeps its last version
+    kept = _sources_among((*pages, *stories, *colouring, *posters, *notices), broken)
     # «will not be shown» is not true of a file whose previous version stays on screen.
     problems = tuple(
         Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
         if p.is_consequence and p.path in kept else p
         for p in new.problems)
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
-                   posters=posters, problems=problems)
+                   posters=posters, notices=notices, problems=problems)
 
 
 def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:

@@ -62,6 +62,36 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "diag_errors": ("Последние ошибки и предупреждения:", "Last errors and warnings:"),
     "diag_no_errors": ("Ошибок и предупреждений не было.", "No errors or warnings so far."),
     "diag_screen": ("Экран: {width}×{height}", "Screen: {width}×{height}"),
+    # Whether the screen is on, why and how it goes dark (kiosk.core.screen_report).
+    "diag_screen_on": ("Экран включён — {why}", "Screen on — {why}"),
+    "diag_screen_off": ("Экран выключен — {why}", "Screen off — {why}"),
+    "diag_screen_method": ("Гашение экрана: {method}", "Screen off by: {method}"),
+    "screen_method_dpms": ("DPMS, компьютер выключает монитор",
+                           "DPMS, the computer powers the monitor down"),
+    "screen_method_wayland": ("Wayland, выход выключает композитор",
+                              "Wayland, the compositor turns the output off"),
+    "screen_method_black": ("чёрный экран, сам монитор включён",
+                            "a black screen, the monitor itself stays on"),
+    "screen_why_always_open": ("часы работы не заданы, экран не гаснет",
+                               "no opening hours set: the screen never goes dark"),
+    "screen_why_open": ("по расписанию: центр открыт", "on schedule: the centre is open"),
+    "screen_why_open_until": ("по расписанию: центр открыт {until}",
+                              "on schedule: the centre is open {until}"),
+    "screen_why_before_opening": ("по расписанию: скоро открытие",
+                                  "on schedule: the centre opens soon"),
+    "screen_why_before_opening_at": ("по расписанию: центр откроется {at}",
+                                     "on schedule: the centre opens {at}"),
+    "screen_why_touched": ("разбужен касанием", "woken by a touch"),
+    "screen_why_touched_until": ("разбужен касанием {until}", "woken by a touch {until}"),
+    "screen_why_closed_day": ("центр закрыт: нерабочий день",
+                              "the centre is closed: a day off"),
+    "screen_why_after_hours": ("центр закрыт: нерабочее время",
+                               "the centre is closed: after hours"),
+    "screen_why_visitor": (
+        "центр закрыт, но киоском ещё пользуются: экран погаснет, когда посетитель уйдёт",
+        "the centre is closed, but someone is still using the kiosk: the screen goes dark "
+        "when they leave"),
+    "screen_why_wakes": ("{why}; включится {at}", "{why}; on again {at}"),
 }
 
 

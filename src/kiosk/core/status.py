@@ -20,6 +20,7 @@ from kiosk.core.memory import ProcessMemory
 
 if TYPE_CHECKING:
     from kiosk.core.pin import PinCounts
+    from kiosk.core.screen_report import ScreenReport
 
 __all__ = ["Status", "render", "short_hash", "write_atomic"]
 
@@ -40,6 +41,7 @@ class Status:
     log_write_errors_total: int = 0
     stats_write_errors_total: int = 0
     pin: PinCounts | None = None  # the staff PIN pad's tries and lock (None: no PIN store)
+    screen: ScreenReport | None = None  # on or off, why, until when (None: not known yet)
     up: bool = True  # False in the last file a clean exit writes
 
 
@@ -114,6 +116,17 @@ def render(status: Status) -> str:
         family("kiosk_pin_locks_in_a_row", "gauge", "Locks since the right PIN was last "
                "entered: each one is longer (5 min, 15 min, 1 h, 4 h, then 24 h).",
                [({}, pin.locks_in_a_row)])
+    screen = status.screen
+    if screen is not None:
+        family("kiosk_screen_on", "gauge", "1 while the screen is on, 0 while the kiosk has "
+               "turned it off outside opening hours.", [({}, int(screen.on))])
+        family("kiosk_screen_info", "gauge", "Why the screen is on or off (reason: always_open, "
+               "open, before_opening, touched, closed_day, after_hours, visitor) and how the "
+               "kiosk turns it off (method: dpms, wayland, black).",
+               [({"reason": screen.reason, "method": screen.method}, 1)])
+        family("kiosk_screen_next_change_timestamp_seconds", "gauge", "Unix time at which the "
+               "screen next turns on or off by the opening hours; 0 if never.",
+               [({}, round(screen.until_timestamp()))])
     return "\n".join(lines) + "\n"
 
 

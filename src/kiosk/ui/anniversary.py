@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
-from kiosk.core.model import AnniversaryPage
+from kiosk.core.model import AnniversaryPage, Content
 from kiosk.core.typeset import typeset, typeset_markdown
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.navigation import NavBar
@@ -14,6 +14,7 @@ from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import ItemCard
 from kiosk.ui.theme import Theme
+from kiosk.ui.video.view import ClipView
 from kiosk.ui.widgets import SwipeDetector
 
 LAST_PAGE = -1  # going back from a page's first screenful opens the page before at its end
@@ -32,6 +33,8 @@ class AnniversaryScreen(Screen):
         self.card = ItemCard(theme, images)
         self.card.image.placeholder = assets_dir() / "icons" / "anniversary.svg"
         self.card.body.paginated.connect(self._paginated)
+        # A page's clip (`video:`) plays over its picture (kiosk.ui.video.view).
+        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper)
         self.nav = NavBar(theme)
         self.nav.previous.clicked.connect(lambda: self.step(-1))
         self.nav.next.clicked.connect(lambda: self.step(1))
@@ -79,6 +82,10 @@ class AnniversaryScreen(Screen):
     def _swiped(self, gesture: Gesture) -> None:
         self.step(1 if gesture is Gesture.SWIPE_LEFT else -1)
 
+    def set_content(self, content: Content) -> None:
+        self.clip.forget(bool(content.clips()))
+        super().set_content(content)
+
     def reset(self) -> None:
         self.index = 0
         self.page = 0
@@ -98,11 +105,13 @@ class AnniversaryScreen(Screen):
         try:
             if not pages:
                 self.card.show_item("", "", "", "", None)
+                self.clip.show_clip(None)
             else:
                 page = pages[min(self.index, len(pages) - 1)]
                 self.card.show_item(tr("anniversary_badge", lang),
                                     typeset(page.title.get(lang), lang, hyphenate=False), "",
                                     typeset_markdown(page.body.get(lang), lang), page.image)
+                self.clip.show_clip(page.video)
         finally:
             self._rendering = False
         self._show_position()

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
@@ -214,6 +214,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
+    # Dark outside opening hours (kiosk.ui.sleep): from just after the first frame of
+    # content, which its first look does not hold up (Qt paints before running timers).
+    QTimer.singleShot(0, window, window.screen_sleep.start)
     window.follow_queue(content)
     window.content_loaded_at = window.local_now()
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
@@ -230,6 +233,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     # The queue follows kiosk.yaml at once, even while a visitor holds back the new content.
     reloader.changed.connect(window.follow_queue)
     reloader.start()
+    # Asleep outside opening hours: the folder is looked at less often (inotify still tells).
+    window.screen_sleep.changed.connect(lambda report: reloader.set_asleep(not report.on))
+    reloader.set_asleep(window.screen_sleep.asleep)
     if ops is not None:
         # What is on screen is known once the reloader has read the folder (a second after
         # start): only then can it count as the last content that worked.

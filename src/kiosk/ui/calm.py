@@ -512,6 +512,12 @@ class CalmScreen(Screen):
         for page in (self.choice, self.breathing, self.done):
             self.pages.addWidget(page)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Shorter than the display (an urgent notice's band under it, kiosk.ui.notice_band)
+        # with large text: the line under the title goes, so the rhythms keep their words.
+        self.hint.setVisible(not self.theme.high_contrast or self.height() >= self.theme.height)
+
     def _body(self) -> QVBoxLayout:
         """A page's body under the bar: on the grid, as on the menu."""
         body = QVBoxLayout()

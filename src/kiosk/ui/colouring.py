@@ -105,7 +105,11 @@ def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
         start_over = QRect(undo.right() + 1 + near, undo.top(), touch, touch)
         count = len(BRUSH_RADII) + 2
         stack = count * touch + (count - 1) * near
-        room_top, room_bottom = home.bottom() + 1 + apart, undo.top() - apart
+        # A shorter page (an urgent notice's band under it, kiosk.ui.notice_band): the groups
+        # closer together and «Готово» one touch target high, so no control overlaps another.
+        short = 2 * (edge + touch + apart) + stack > height
+        down = theme.space("s") if short else apart  # between groups, top to bottom
+        room_top, room_bottom = home.bottom() + 1 + down, undo.top() - down
         top = room_top + max(0, (room_bottom - room_top - stack) // 2)
         tools = tuple(QRect(margin, top + i * (touch + near), pair, touch) for i in range(count))
         columns = 3
@@ -113,7 +117,7 @@ def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
         swatches = tuple(QRect(column + (i % columns) * (touch + near),
                                edge + (i // columns) * (touch + near), touch, touch)
                          for i in range(len(PALETTE)))
-        done_height = theme.px(160)
+        done_height = touch if short else theme.px(160)
         done = QRect(column, height - edge - done_height, width - margin - column, done_height)
         canvas = QRect(margin + pair + apart, edge, column - apart - (margin + pair + apart),
                        height - 2 * edge)

@@ -18,7 +18,8 @@ from kiosk.core import recent_log
 from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, problem_counts
 from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.memory import process_memory
-from kiosk.core.model import Content
+from kiosk.core.model import Content, Notice
+from kiosk.core.notices import next_change
 from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
@@ -32,14 +33,17 @@ from kiosk.ui.colouring_picker import ColouringPickerScreen
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.menu import Destination, MenuScreen
+from kiosk.ui.notice_band import NoticeBand
 from kiosk.ui.pattern import PatternScreen
 from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.queue_banner import QueueBanner
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
+from kiosk.ui.sleep import ScreenSleep
 from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
+from kiosk.ui.video.view import with_clip_failures
 
 if TYPE_CHECKING:
     from kiosk.ui.colouring import ColouringScreen
@@ -54,6 +58,7 @@ PRESENCE_EVENTS = {
     QEvent.Type.Wheel,
 }
 PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
+NOTICE_RECHECK_S = 3600.0  # urgent notices are judged again at least this often
 
 
 class KioskWindow(QWidget):
@@ -115,11 +120,29 @@ class KioskWindow(QWidget):
         self.queue_timer = QTimer(self)
         self.queue_timer.setSingleShot(True)
         self.queue_timer.timeout.connect(self.show_queue)
+        # Urgent notices: a band at the foot of every visitor screen, which gives it the room
+        # (kiosk.ui.notice_band); one timer for the next moment the set due changes.
+        self.notice_band = NoticeBand(self.theme, self)
+        self.notice_band.room_changed.connect(lambda room: self.setContentsMargins(0, 0, 0, room))
+        self.notice_timer = QTimer(self)
+        self.notice_timer.setSingleShot(True)
+        self.notice_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.notice_timer.timeout.connect(self.show_notices)
+        self.notices_due: tuple[Notice, ...] = ()
+        # When notices are judged (previews without a moment: never, no band).
+        self.notice_clock: Callable[[], dt.datetime | None] = self.local_now
+        self.stack.currentChanged.connect(lambda _index: self._place_notices(moving=True))
+        # Screens are laid out in what the band leaves: the tallest one's wish (the staff
+        # menu's) must not make the window taller than the screen.
+        self.stack.setSizeConstraint(QStackedLayout.SizeConstraint.SetNoConstraint)
         self.session = IdleSession(content.settings.idle_seconds,
                                    content.settings.warning_seconds)
         self.session_timer = QTimer(self)
         self.session_timer.setInterval(250)
         self.session_timer.timeout.connect(self._tick)
+        # Outside opening hours the screen sleeps: a black cover over everything, the display
+        # off (kiosk.ui.sleep). Made before the event filter, which asks it about touches.
+        self.screen_sleep = ScreenSleep(self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -214,6 +237,7 @@ class KioskWindow(QWidget):
         for screen in self.screens:
             screen.set_content(content)
         self.go_to_attract()
+        self.screen_sleep.evaluate()  # the opening hours may have changed
 
     def update_content(self, content: Content) -> None:
         """New content from the folder. Nobody here: in it goes, the attract loop fading to
@@ -223,6 +247,10 @@ class KioskWindow(QWidget):
             self._reload_asked = False
             self.staff.show_status(st("staff_reloaded", self.lang,
                                       time=self.content_loaded_at.strftime("%H:%M:%S")))
+        if self.screen_sleep.asleep:  # nothing is rendered in the dark: shown on waking
+            self.pending_content = content
+            self.screen_sleep.evaluate()  # the opening hours may have changed
+            return
         if self.session.phase is Phase.ATTRACT:
             self.pending_content = None
             self._adopt(content)
@@ -230,8 +258,10 @@ class KioskWindow(QWidget):
                 if screen is not self.attract:
                     screen.set_content(content)
             self.attract.replace_content(content)
+            self.show_notices()
         else:
             self.pending_content = content
+        self.screen_sleep.evaluate()
 
     def set_language(self, lang: Language) -> None:
         self.lang = lang
@@ -239,6 +269,7 @@ class KioskWindow(QWidget):
             screen.set_language(lang)
         if self.queue_banner.isVisible():
             self.queue_banner.show_calls(self.queue_banner.calls, lang)
+        self.notice_band.set_language(lang)
 
     def _language_chosen(self, lang: str) -> None:
         self.set_language("en" if lang == "en" else "ru")
@@ -334,6 +365,7 @@ class KioskWindow(QWidget):
             self._colouring.forget_pictures()
         self.images.clear()  # the pictures of the pages they read
         self.show_screen(self.attract)
+        self.show_notices()  # also on waking (kiosk.ui.sleep comes back here)
         self.visitor_left.emit()
 
     # -- the queue -------------------------------------------------------------------------
@@ -388,6 +420,8 @@ class KioskWindow(QWidget):
         """Put the follower's banner and recent calls on screen, and wake up when the banner
         is next due to change."""
         self.queue_timer.stop()
+        if self.screen_sleep.asleep:
+            return  # the follower goes on; nothing is painted in the dark (shown on waking)
         if self.queue is None:
             self.queue_banner.show_calls([], self.lang)
             self.attract.set_recent_calls([])
@@ -403,6 +437,42 @@ class KioskWindow(QWidget):
         if self.queue is not None:
             self.queue.follower.dismiss(self.clock())
         self.show_queue()
+
+    # -- urgent notices --------------------------------------------------------------------
+
+    def show_notices(self) -> None:
+        """Put up the urgent notices due now, and wake when that set next changes (at the
+        latest in NOTICE_RECHECK_S: the wall clock may be set meanwhile, which a timer does
+        not follow)."""
+        self.notice_timer.stop()
+        if self.screen_sleep.asleep:
+            return  # nothing is looked at in the dark: judged again on waking
+        local = self.notice_clock()
+        content = self.content
+        urgent = [n for n in content.notices if n.urgent]
+        if local is None or not urgent:
+            self.notices_due = ()
+            self._place_notices()
+            return
+        closed = content.closed_days()
+        self.notices_due = tuple(n for n in urgent if n.schedule.active(local, closed))
+        self._place_notices()
+        change = next_change(urgent, local, closed)
+        wait = NOTICE_RECHECK_S if change is None else min(
+            NOTICE_RECHECK_S, (change - local.astimezone(dt.UTC)).total_seconds())
+        self.notice_timer.start(max(50, round(wait * 1000)))
+
+    def _place_notices(self, moving: bool = False) -> None:
+        """The band with the notices due, over the visitor's screens (the staff's have none).
+        While a visitor is on a screen, a change waits until they move to another or leave:
+        the band's coming or going changes the room the screen has, and nothing moves under
+        a finger (a picture being coloured would lose its edges)."""
+        staff = self.stack.currentWidget() in self.staff_screens
+        wanted = () if staff else self.notices_due
+        if wanted != self.notice_band.notices and not moving \
+                and self.session.phase is not Phase.ATTRACT and not staff:
+            return
+        self.notice_band.show_notices(wanted, self.lang)
 
     # -- staff -----------------------------------------------------------------------------
 
@@ -446,10 +516,12 @@ class KioskWindow(QWidget):
                                 process_memory(),
                                 status, ring.lines() if ring is not None else [],
                                 (self.width(), self.height()), self.safe_mode,
-                                self.diagnostic_extra())
+                                self.diagnostic_extra(), self.screen_sleep.report)
 
     def problem_lines(self, lang: Language) -> list[str]:
-        content = self._latest_content()
+        # Clips that did not play on screen are listed too (kiosk.ui.video.view).
+        content = with_clip_failures(self._latest_content(), self.attract.failed_clips,
+                                     self.stories.clip.failed, self.anniversary.clip.failed)
         problems = sorted(content.problems, key=lambda p: p.sort_key)
         if not problems:
             return [st("staff_no_problems", lang)]
@@ -487,16 +559,21 @@ class KioskWindow(QWidget):
         self.attract.stop()
         for timer in self.findChildren(QTimer):
             timer.stop()
+        self.screen_sleep.close()
         super().closeEvent(event)
 
     # -- the session -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.screen_sleep.filter(watched, event):
+            return True  # the touch that woke the screen: it does nothing else
         kind = event.type()
         if kind in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if watched is self.queue_banner and self.session.phase is Phase.ATTRACT:
                 return False  # closing the banner does not open the menu under it
+            if watched is self.notice_band and self.session.phase is Phase.ATTRACT:
+                return False  # reading a notice does not start a visit
             self._touched()
         if kind in PRESS_EVENTS and isinstance(watched, QWindow) \
                 and watched == self.windowHandle():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
@@ -117,6 +117,18 @@ class MenuScreen(Screen):
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
         layout.addLayout(body, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Shorter than the display (an urgent notice's band under it, kiosk.ui.notice_band):
+        # in landscape the hint line goes, with large text the tiles' second lines too, so the
+        # tiles keep room for their words.
+        short = self.height() < self.theme.height
+        brief = self.theme.high_contrast and (short or not self.theme.portrait)
+        self.hint.setVisible(not brief and not (short and not self.theme.portrait))
+        if brief != self.brief:
+            self.brief = brief
+            self.refresh()
 
     @property
     def language_buttons(self) -> dict[Language, Segment]:

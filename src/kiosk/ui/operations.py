@@ -73,6 +73,11 @@ class Operations(QObject):
         # READY=1 at the first frame: from then on the screen is never black.
         window.attract.stage.painted.connect(self._first_frame,
                                              Qt.ConnectionType.SingleShotConnection)
+        # … or the black of a screen asleep, for a start outside opening hours.
+        window.screen_sleep.cover.painted.connect(self._first_frame,
+                                                  Qt.ConnectionType.SingleShotConnection)
+        # The status file says at once when the screen turns on or off.
+        window.screen_sleep.changed.connect(lambda _report: self.tick())
         self.watchdog = QTimer(self)
         interval = watchdog_interval()
         if interval is not None and self.notifier.enabled:
@@ -100,6 +105,8 @@ class Operations(QObject):
         return self.decision is not None and self.decision.safe_mode
 
     def _first_frame(self) -> None:
+        if self.ready_sent:
+            return
         self.ready_sent = True
         self.notifier.ready("showing the kiosk" + (" in SAFE MODE" if self.safe_mode else ""))
 
@@ -132,7 +139,7 @@ class Operations(QObject):
             log_write_errors_total=self.logs.file_failures if self.logs else 0,
             stats_write_errors_total=self.stats.store.errors if self.stats else 0,
             pin=pins.counts(self.wall()) if (pins := self.window.pin_pad.store) else None,
-            up=up)
+            up=up, screen=self.window.screen_sleep.report)
 
     def tick(self) -> None:
         self._check_good_run()

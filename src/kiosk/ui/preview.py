@@ -87,9 +87,15 @@ def preview_window(content: Content, size: tuple[int, int],
         window = KioskWindow(Theme(*size), content)
         for screen in window.screens:
             screen.wall = lambda: None  # no moment given: everything, whatever its schedule
+        window.notice_clock = lambda: None  # and no urgent notice: its band is of a moment
+        window.show_notices()
     else:
         window = KioskWindow(Theme(*size), content, utc_now=lambda: at)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    if content.clips():  # a clip's slide: its first frame with a play mark, never played
+        from kiosk.ui.video.still import clip_still
+
+        window.attract.clip_still = clip_still
     window.show()
     return window
 
@@ -110,6 +116,7 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
         pages = {p.id: p for p in content.pages}
         stories = {s.id: s for s in content.stories}
         posters = {p.id: p for p in content.posters}
+        notices = {n.id: n for n in content.notices}
         for number, slide in enumerate(attract_slides(content, local), start=1):
             window.show_screen(window.attract)
             window.attract.display(slide)
@@ -117,6 +124,7 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
                       else stories[slide.item_id].source if slide.kind is SlideKind.STORY
                       else posters[slide.item_id].picture_for(window.theme.portrait)
                       if slide.kind is SlideKind.POSTER
+                      else notices[slide.item_id].source if slide.kind is SlideKind.NOTICE
                       else None)
             name = f"attract-{number:02d}-{slide.kind.value}"
             if slide.item_id:

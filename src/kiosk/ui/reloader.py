@@ -25,6 +25,8 @@ from kiosk.ui.watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
 
+ASLEEP_SLOWER = 20  # 0.5 s between looks becomes 10 s (3 s for 37,000 stories: a minute)
+
 
 class ContentReloader(QObject):
     changed = Signal(object)  # the new Content, already merged with the last good one
@@ -50,6 +52,8 @@ class ContentReloader(QObject):
         self._busy = False
         self.looks = 0  # how many looks at the folder have come back (diagnostics, tests)
         self.interval_ms = interval_ms
+        self.slower = 1  # ASLEEP_SLOWER while the screen sleeps: inotify still speaks up
+        self._took = 0.0  # the last look's time
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._look)
@@ -74,6 +78,21 @@ class ContentReloader(QObject):
         self.watcher.stop()
         self.worker.cancel()
         self._busy = False
+
+    def _interval(self) -> int:
+        return max(self.interval_ms, round(self._took * 10_000)) * self.slower
+
+    def set_asleep(self, asleep: bool) -> None:
+        """The screen sleeps (kiosk.ui.sleep): look at the folder 20 times less often, the
+        timer's looks being the safety net for what inotify misses (a change nobody sees
+        can wait a few seconds), and look at once on waking."""
+        slower = ASLEEP_SLOWER if asleep else 1
+        if slower == self.slower:
+            return
+        self.slower = slower
+        self.timer.setInterval(self._interval())
+        if not asleep:
+            self._nudged()
 
     def _nudged(self) -> None:
         if self._busy:
@@ -117,7 +136,8 @@ class ContentReloader(QObject):
         took, current = result
         # A folder of 37,000 files takes ~0.3 s to look at: look less often, so watching
         # never costs more than about a tenth of a core (inotify speaks up in between).
-        self.timer.setInterval(max(self.interval_ms, round(took * 10_000)))
+        self._took = took
+        self.timer.setInterval(self._interval())
         real = current[0] if current and current[0] not in ("missing", "unreadable") else None
         if real is not None and real != self.watcher.watching and real != self._watch_tried:
             # A flipped release link, or a folder back after it was gone: watch it (once a

@@ -16,6 +16,7 @@ from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import ItemCard, story_meta
 from kiosk.ui.theme import Theme
+from kiosk.ui.video.view import ClipView
 from kiosk.ui.widgets import BigButton, SwipeDetector
 
 LAST_PAGE = -1  # going back from a story's first page opens the one before at its end
@@ -38,6 +39,8 @@ class StoriesScreen(Screen):
         self.card.image.placeholder = assets_dir() / "icons" / "stories.svg"
         self.card.image.placeholder_colour = "green"  # as the stories' tile in the menu
         self.card.body.paginated.connect(self._paginated)
+        # A story's clip (`video:`) plays over its photo (kiosk.ui.video.view).
+        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper)
         self.nav = NavBar(theme, with_random=True)
         self.nav.previous.clicked.connect(lambda: self.step(-1))
         self.nav.next.clicked.connect(lambda: self.step(1))
@@ -119,6 +122,7 @@ class StoriesScreen(Screen):
         self.step(1 if gesture is Gesture.SWIPE_LEFT else -1)
 
     def set_content(self, content: Content) -> None:
+        self.clip.forget(bool(content.clips()))
         super().set_content(content)
         self._rebuild_chips()
         self.refresh()
@@ -170,6 +174,7 @@ class StoriesScreen(Screen):
         stories = self.visible_stories
         if not stories:
             self.card.show_item("", tr("no_stories", lang), "", "", None)
+            self.clip.show_clip(None)
             self.page = 0
             self._show_position()
             return
@@ -180,6 +185,7 @@ class StoriesScreen(Screen):
                                 typeset(story.title.get(lang), lang, hyphenate=False),
                                 typeset(story_meta(story, lang), lang, hyphenate=False),
                                 typeset_markdown(story.body.get(lang), lang), story.photo)
+            self.clip.show_clip(story.video)
         finally:
             self._rendering = False
         self._show_position()

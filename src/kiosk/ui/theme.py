@@ -24,6 +24,7 @@ ORANGE = "#F5962F"
 GREEN = "#195C36"
 WHITE = "#FFFFFF"
 PLUM = "#8A2F6B"
+NOTICE_RED = "#A4161A"  # white on it: 7.7:1
 
 
 # High contrast: white and yellow on black, the other colours light and bright, so every text
@@ -61,6 +62,8 @@ class Palette:
     navigation_ink: str = WHITE
     signal: str = "#FFD400"  # "your ticket is called": the queue banner and nothing else
     signal_ink: str = INK
+    notice: str = NOTICE_RED  # "read this now": an urgent notice's band and nothing else
+    notice_ink: str = WHITE
     accent: str = BLUE  # what is chosen now: a selected chip, the current page, a kicker
     panel: str = "#E2ECF7"  # a quiet surface: where a picture would be, a story has none
 
@@ -238,6 +241,7 @@ def contrast_pairs(palette: Palette, high_contrast: bool) -> tuple[
         ("«tap here»: the invitation, main actions", p.action_ink, p.action, 7.0),
         ("«go back»: Home and Back", p.navigation_ink, p.navigation, 7.0),
         ("the queue banner", p.signal_ink, p.signal, 7.0),
+        ("an urgent notice's band", p.notice_ink, p.notice, 7.0),
         ("kickers and chosen items on the page", p.accent, p.paper, 7.0),
     )
     return tuple((n, fg, bg, 7.0 if high_contrast else need) for n, fg, bg, need in pairs)

@@ -101,6 +101,7 @@ class Icon(Enum):
     TEXT_SIZE = "text-size"  # the large-text switch
     LANGUAGE = "language"
     TOUCH = "hand-finger"
+    ALERT = "alert-triangle"  # an urgent notice's band
     NONE = ""
 
     @property

@@ -105,6 +105,11 @@ def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
         if poster is not None:
             return PosterWords("", "", "", poster.source, full_bleed=True,
                                fill=poster.fit == "fill", portrait_picture=poster.portrait)
+    elif slide.kind is SlideKind.NOTICE:
+        notice = next((n for n in content.notices if n.id == slide.item_id), None)
+        if notice is not None:  # the text is the headline: a notice is read, not opened
+            return PosterWords(tr("notice_kicker", lang), notice.text.get(lang), "", None,
+                               emblem="notice.svg")
     return PosterWords(tr("welcome", lang), content.settings.centre(lang),
                        tr("welcome_sub", lang), None)
 

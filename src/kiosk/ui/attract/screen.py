@@ -7,12 +7,16 @@ repaints; only the ring of the invitation to touch moves, and the clock changes 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEasingCurve, QSize, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QRect, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -21,16 +25,22 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import format_date
-from kiosk.core.model import Content
-from kiosk.core.playlist import AttractPlaylist, Slide
+from kiosk.core.model import Content, Poster
+from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
 from kiosk.core.queue import Call
+from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
-from kiosk.ui.attract.poster import PosterPainter
+from kiosk.ui.attract.poster import PosterPainter, _edge_colour
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
+
+if TYPE_CHECKING:  # imported when content first has a clip (it loads libmpv)
+    from kiosk.ui.video.player import VideoPlayer
+
+log = logging.getLogger(__name__)
 
 
 class SlideStage(QWidget):
@@ -57,12 +67,18 @@ class SlideStage(QWidget):
         self.spots: list[TextSpot] = []  # the words of the slide on show, for the audit
         # Filled by benchmarks: how long each frame of a transition took to paint.
         self.frame_times: list[float] | None = None
+        # A clip on show (kiosk.ui.video) instead of `current`: its latest frame, where it
+        # goes on the stage, and the colour of the margins around it.
+        self.video_frame: QImage | None = None
+        self.video_rect = QRect()
+        self.video_margin = QColor()
 
     @property
     def in_transition(self) -> bool:
         return self.animation.state() == QVariantAnimation.State.Running
 
     def show_pixmap(self, pixmap: QPixmap, animate: bool, duration_ms: int) -> None:
+        self.end_video()
         if not animate or self.current.isNull() or not self.isVisible():
             self.animation.stop()
             self.current = pixmap
@@ -73,6 +89,60 @@ class SlideStage(QWidget):
         self.current = pixmap
         self.animation.setDuration(duration_ms)
         self.animation.start()
+
+    def show_video(self, frame: QImage, margin: QColor, animate: bool,
+                   duration_ms: int) -> None:
+        """A clip's first frame has arrived: it takes the place of the slide on show (faded
+        or slid in like a slide); its later frames come through `video_updated`."""
+        self.end_video()
+        previous = self.current
+        self.current = QPixmap()
+        self.video_frame, self.video_margin = frame, margin
+        self._place_video()
+        self.spots = []
+        if animate and not previous.isNull() and self.isVisible():
+            self.previous = previous
+            self.animation.setDuration(duration_ms)
+            self.animation.start()
+        else:
+            self.animation.stop()
+            self.previous = QPixmap()
+            self.update()
+
+    def video_updated(self, frame: QImage) -> None:
+        if self.video_frame is not None:
+            self.video_frame = frame
+            self._place_video()
+            self.update()
+
+    def end_video(self) -> None:
+        """The clip stops: its last frame stays on show as a still (what the next slide
+        fades from, never black)."""
+        if self.video_frame is None:
+            return
+        still = QPixmap(self.size())
+        painter = QPainter(still)
+        self._paint_current(painter, self.rect())
+        painter.end()
+        self.video_frame = None
+        self.current = still
+        self.update()
+
+    def _place_video(self) -> None:
+        assert self.video_frame is not None
+        size = self.video_frame.size()
+        self.video_rect = QRect((self.width() - size.width()) // 2,
+                                (self.height() - size.height()) // 2,
+                                size.width(), size.height())
+
+    def _paint_current(self, painter: QPainter, rect: QRect) -> None:
+        """The slide on show, or the clip's frame in its margins."""
+        if self.video_frame is None:
+            painter.drawPixmap(rect, self.current, rect)
+            return
+        if self.video_rect != self.rect():
+            painter.fillRect(self.rect(), self.video_margin)
+        painter.drawImage(self.video_rect.topLeft(), self.video_frame)
 
     def text_spots(self) -> list[TextSpot]:
         """The words painted on the slide on show (none mid-transition)."""
@@ -86,20 +156,21 @@ class SlideStage(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         started = time.perf_counter()
         painter = QPainter(self)
-        if self.current.isNull():
+        if self.current.isNull() and self.video_frame is None:
             painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         elif self.in_transition and not self.previous.isNull():
             progress = float(self.animation.currentValue())
             if self.transition_style == "slide":
                 offset = round(self.width() * progress)
                 painter.drawPixmap(-offset, 0, self.previous)
-                painter.drawPixmap(self.width() - offset, 0, self.current)
+                painter.translate(self.width() - offset, 0)
+                self._paint_current(painter, self.rect())
             else:
                 painter.drawPixmap(0, 0, self.previous)
                 painter.setOpacity(progress)
-                painter.drawPixmap(0, 0, self.current)
+                self._paint_current(painter, self.rect())
         else:
-            painter.drawPixmap(event.rect(), self.current, event.rect())
+            self._paint_current(painter, event.rect())
         painter.end()
         if self.frame_times is not None and self.in_transition:
             self.frame_times.append(time.perf_counter() - started)
@@ -116,6 +187,14 @@ class AttractScreen(Screen):
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
         self._shown: tuple[str, str, int, int] | None = None
+        # Clips (kiosk.ui.video): the player, made when a clip is about to show and ended
+        # when content has none; the clips that did not play (skipped until new content).
+        self.player: VideoPlayer | None = None
+        self.failed_clips: dict[Path, str] = {}
+        self._clip_fades = False  # the clip starting fades in from the slide before
+        # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip).
+        self.clip_still: Callable[[Path, QSize, bool], QPixmap] | None = None
+        self.stage.transition_finished.connect(self._prepare_player)
 
         self.slide_timer = QTimer(self)
         self.slide_timer.setSingleShot(True)
@@ -148,6 +227,7 @@ class AttractScreen(Screen):
 
     def set_content(self, content: Content) -> None:
         self.content = content
+        self._new_clips(content)
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
@@ -156,14 +236,14 @@ class AttractScreen(Screen):
     def replace_content(self, content: Content) -> None:
         """New content while the loop runs: a transition to its first slide, no jump."""
         self.content = content
+        self._new_clips(content)
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
         if self.isVisible() and self.stage.width() > 1:
             slide = self.playlist.current
             self.stage.transition_style = content.settings.transition
-            self.stage.show_pixmap(self._pixmap(slide), True, content.settings.transition_ms)
-            self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+            self._present(slide, True)
             self.reschedule()
         else:
             self.refresh()
@@ -184,6 +264,10 @@ class AttractScreen(Screen):
         self.clock_timer.stop()
         self.band.stop()
         self.stage.animation.stop()
+        if self.player is not None and (self.player.playing
+                                        or self.stage.video_frame is not None):
+            self._stop_clip()
+            self._shown = None  # shown again, the clip starts over
 
     @property
     def current_slide(self) -> Slide | None:
@@ -216,13 +300,20 @@ class AttractScreen(Screen):
         slide = self.playlist.current
         shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
         if shown != self._shown:
-            self.stage.show_pixmap(self._pixmap(slide), False, 0)
-            self._shown = shown
+            if self._clip_resized(slide):
+                self._shown = shown
+                return
+            self._present(slide, False)
 
     def _pixmap(self, slide: Slide) -> QPixmap:
         """The slide rendered at the stage's size. Rendered when it is due (about 20 ms,
         before the transition starts), not kept in advance: one full-screen pixmap less."""
         assert self.content is not None
+        clip = self._clip(slide)
+        if clip is not None and self.clip_still is not None:
+            self.stage.spots = []
+            return self.clip_still(clip.picture_for(self.theme.portrait), self.stage.size(),
+                                   clip.fit == "fill")
         pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size())
         self.stage.spots = list(self.painter.spots)
         return pixmap
@@ -237,17 +328,21 @@ class AttractScreen(Screen):
         if self.playlist is None or not self.isVisible():
             return
         remaining = self.playlist.remaining(self.clock())
+        clip = self._clip(self.playlist.current)
+        if clip is not None and self.content is not None:
+            limit = clip_seconds(clip.loop, clip.duration, self.content.settings.slide_seconds)
+            remaining = max(0.0, self.playlist.shown_at + limit - self.clock())
         self.slide_timer.start(max(50, round(remaining * 1000)))
 
     def _next_slide(self) -> None:
         if self.playlist is None or self.content is None:
             return
+        # A clip's slide may last longer than the playlist says (kiosk.core.video.clip_seconds:
+        # the timer is set for it), never shorter: tick() moves on when the timer fires.
         slide = self.playlist.tick(self.clock())
         if slide is not None:
-            settings = self.content.settings
-            self.stage.transition_style = settings.transition
-            self.stage.show_pixmap(self._pixmap(slide), True, settings.transition_ms)
-            self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+            self.stage.transition_style = self.content.settings.transition
+            self._present(self._past_failed_clips(slide), True)
         self.reschedule()
 
     def _update_clock(self) -> None:
@@ -267,3 +362,138 @@ class AttractScreen(Screen):
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.width, self.theme.height)
+
+    # -- clips (kiosk.ui.video, imported the first time a clip is about to show) -----------
+
+    def _clip(self, slide: Slide) -> Poster | None:
+        """The poster whose clip this slide plays on this screen's orientation, if it does."""
+        if slide.kind is not SlideKind.POSTER or self.content is None \
+                or not self.content.clips():
+            return None
+        poster = next((p for p in self.content.posters if p.id == slide.item_id), None)
+        return poster if poster is not None and poster.is_video_for(self.theme.portrait) \
+            else None
+
+    def _present(self, slide: Slide, animate: bool) -> None:
+        """Put `slide` on the stage: a picture at once (faded in when `animate`); a clip when
+        its first frame arrives, the slide before staying on show until then."""
+        self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+        clip = self._clip(slide)
+        if clip is None or self.clip_still is not None:
+            self._stop_clip()
+            assert self.content is not None
+            self.stage.show_pixmap(self._pixmap(slide), animate,
+                                   self.content.settings.transition_ms)
+            return
+        if not self.isVisible():  # nothing plays unseen; shown again, it is presented afresh
+            self._shown = None
+            return
+        path = clip.picture_for(self.theme.portrait)
+        player = self._ensure_player() if path not in self.failed_clips else None
+        if player is None or path in self.failed_clips:
+            # No libmpv, or every slide left is a clip that failed: the branded welcome for
+            # the slide's time, never a blank stage nor a clip tried again and again.
+            assert self.content is not None
+            welcome = self.painter.render(Slide(SlideKind.WELCOME, "", 0), self.content,
+                                          self.lang, self.stage.size())
+            self.stage.spots = list(self.painter.spots)
+            self.stage.show_pixmap(welcome, animate, self.content.settings.transition_ms)
+            return
+        self._clip_fades = animate
+        self.stage.end_video()
+        player.play(path, self.stage.size(), clip.loop, clip.fit == "fill")
+
+    def _clip_resized(self, slide: Slide) -> bool:
+        """The stage changed size under a playing clip (the row of recent calls came or
+        went): its next frames are drawn to fit, without starting it again."""
+        player = self.player
+        if player is None or not player.playing or self._shown is None \
+                or self._shown[:2] != (slide.key, self.lang):
+            return False
+        player.resize(self.stage.size())
+        return True
+
+    def _ensure_player(self) -> VideoPlayer | None:
+        if self.player is None:
+            from kiosk.ui.video.mpvlib import VideoUnavailable
+            from kiosk.ui.video.player import VideoPlayer
+
+            try:
+                self.player = VideoPlayer(self)
+            except VideoUnavailable as exc:
+                log.warning("clips are not played: %s", exc)
+                if self.content is not None:
+                    self.failed_clips.update((path, str(exc)) for path in self.content.clips())
+                return None
+            self.player.first_frame.connect(self._clip_shown)
+            self.player.frame.connect(lambda: self.stage.video_updated(self._frame()))
+            self.player.finished.connect(self._clip_finished)
+        return self.player
+
+    def _frame(self) -> QImage:
+        assert self.player is not None
+        return self.player.image
+
+    def _prepare_player(self) -> None:
+        """After a transition: when the next slide plays a clip, the player (libmpv and its
+        threads, ~50 ms) is made now, while a still slide is on show."""
+        if self.player is not None or self.playlist is None or not self.isVisible():
+            return
+        following = self.playlist.index + 1
+        if following < len(self.playlist.slides) \
+                and self._clip(self.playlist.slides[following]) is not None:
+            self._ensure_player()
+
+    def _clip_shown(self) -> None:
+        """The clip's first frame: it takes the stage, and its slide's time starts now."""
+        player, playlist, content = self.player, self.playlist, self.content
+        if player is None or playlist is None or content is None:
+            return
+        margin = QColor(self.theme.colours.paper) if player.fill else _edge_colour(player.image)
+        self.stage.transition_style = content.settings.transition
+        self.stage.show_video(player.image, margin, self._clip_fades,
+                              content.settings.transition_ms)
+        playlist.shown_at = self.clock()
+        self.reschedule()
+
+    def _clip_finished(self, reason: str) -> None:
+        """The clip ended (or never started): the loop goes on to the next slide, from the
+        clip's last frame or from the slide before it, never from black."""
+        player = self.player
+        path = player.path if player is not None else None
+        if reason != "eof" and path is not None:
+            log.warning("clip %s skipped: %s", path, reason)
+            self.failed_clips[path] = reason
+        if self.playlist is None or self.content is None or not self.isVisible():
+            return
+        slide = self._past_failed_clips(self.playlist.advance(self.clock()))
+        self.stage.transition_style = self.content.settings.transition
+        self._present(slide, True)
+        self.reschedule()
+
+    def _past_failed_clips(self, slide: Slide) -> Slide:
+        """`slide`, or the first after it that is not a clip that failed (a whole loop of
+        failed clips ends on one of them: the stage keeps what it shows)."""
+        assert self.playlist is not None
+        for _ in range(len(self.playlist.slides)):
+            clip = self._clip(slide)
+            if clip is None or clip.picture_for(self.theme.portrait) not in self.failed_clips:
+                break
+            slide = self.playlist.advance(self.clock())
+        return slide
+
+    def _stop_clip(self) -> None:
+        """Nothing plays; the clip's last frame stays on show as a still."""
+        if self.player is not None:
+            self.player.stop()
+        self.stage.end_video()
+
+    def _new_clips(self, content: Content) -> None:
+        """New content: what failed is tried again; without clips, the player is ended and
+        its memory (~50 MB with libmpv) given back."""
+        self.failed_clips.clear()
+        self._stop_clip()
+        if self.player is not None and not content.clips():
+            self.player.terminate()
+            self.player.deleteLater()
+            self.player = None

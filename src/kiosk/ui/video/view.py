@@ -1,0 +1,150 @@
+"""A page's or story's clip (`video:`), played where its picture goes on the card: looped,
+muted, from its first frame over the picture (or the emblem) shown until then. Nothing plays
+while its screen is not on show; leaving the screen stops it, coming back starts it over.
+
+This module loads no player: the first clip to show makes one (kiosk.ui.video.player, with
+libmpv), and content without clips ends it. A clip that does not play is logged and the
+picture stays.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.core.model import Content
+from kiosk.core.problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from kiosk.ui.video.player import VideoPlayer
+
+log = logging.getLogger(__name__)
+
+
+class ClipView(QWidget):
+    """Lies over `card`'s picture box (`area()` gives it); shown from the clip's first frame.
+    `screen` is the screen the card is on: its showing and hiding start and stop the clip."""
+
+    def __init__(self, card: QWidget, screen: QWidget, area: Callable[[], QRect],
+                 paper: str) -> None:
+        super().__init__(card)
+        self._area = area  # where the picture is on the card
+        self.paper = QColor(paper)
+        self.clip: Path | None = None
+        self.player: VideoPlayer | None = None
+        self.failed: dict[Path, str] = {}
+        self.hide()
+        screen.installEventFilter(self)
+        card.installEventFilter(self)
+        self._screen = screen
+        self._card = card
+
+    def show_clip(self, clip: Path | None) -> None:
+        """The item on the card changed: its clip (or none) replaces what played."""
+        if clip == self.clip and (self.player is None or self.player.playing or clip is None):
+            return
+        self.clip = clip
+        self._stop()
+        self._start()
+
+    def forget(self, has_clips: bool) -> None:
+        """New content: clips that failed are tried again; without clips the player ends."""
+        self.failed.clear()
+        self.show_clip(None)
+        if not has_clips and self.player is not None:
+            self.player.terminate()
+            self.player.deleteLater()
+            self.player = None
+
+    # -- playing -----------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        clip = self.clip
+        if clip is None or clip in self.failed or not self._screen.isVisible():
+            return
+        player = self._ensure_player()
+        if player is None:
+            return
+        rect = self._area()
+        self.setGeometry(rect)
+        player.play(clip, rect.size(), loop=True)
+
+    def _stop(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+        self.hide()
+
+    def _ensure_player(self) -> VideoPlayer | None:
+        if self.player is None:
+            from kiosk.ui.video.mpvlib import VideoUnavailable
+            from kiosk.ui.video.player import VideoPlayer
+
+            try:
+                self.player = VideoPlayer(self)
+            except VideoUnavailable as exc:
+                log.warning("clips are not played: %s", exc)
+                if self.clip is not None:
+                    self.failed[self.clip] = str(exc)
+                return None
+            self.player.first_frame.connect(self._first_frame)
+            self.player.frame.connect(self.update)
+            self.player.finished.connect(self._finished)
+        return self.player
+
+    def _first_frame(self) -> None:
+        self.show()
+        self.raise_()
+        self.update()
+
+    def _finished(self, reason: str) -> None:
+        """A looped clip ends only when it fails: the picture stays, the clip is not tried
+        again for this content."""
+        if self.clip is not None:
+            log.warning("clip %s skipped: %s", self.clip, reason)
+            self.failed[self.clip] = reason
+        self.hide()
+
+    # -- Qt ----------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self._screen and kind == QEvent.Type.Hide:
+            self._stop()
+        elif watched is self._screen and kind == QEvent.Type.Show:
+            self._stop()
+            self._start()
+        elif watched is self._card and kind == QEvent.Type.Resize:
+            rect = self._area()
+            self.setGeometry(rect)
+            if self.player is not None and self.player.playing:
+                self.player.resize(rect.size())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.paper)
+        player = self.player
+        if player is not None and player.shown and not player.image.isNull():
+            frame = player.image
+            size = QSize(frame.width(), frame.height())
+            painter.drawImage((self.width() - size.width()) // 2,
+                              (self.height() - size.height()) // 2, frame)
+        painter.end()
+
+
+def with_clip_failures(content: Content, *failed: dict[Path, str]) -> Content:
+    """`content` with a problem for each clip that did not play on screen (the staff
+    diagnostics' list: the running kiosk does not probe clips, it skips one that fails)."""
+    found = {path: reason for failures in failed for path, reason in failures.items()}
+    if not found:
+        return content
+    return replace(content, problems=(*content.problems, *(
+        Problem(str(path), None, Severity.ERROR, "video_failed",
+                {"value": path.name, "detail": reason}) for path, reason in found.items())))

@@ -1,0 +1,365 @@
+"""The screen sleeps when the centre is closed: a black cover and no work in the dark, a touch
+that only wakes it, waking before opening, content that waits for the morning. The centre's
+time is the window's wall clock, moved by hand; the sleep timer is fired by hand after it
+(its interval is checked, so no test waits for it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QAbstractAnimation, QPoint, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.model import Content, Notice, Text
+from kiosk.core.sdnotify import Notifier
+from kiosk.core.session import Phase
+from kiosk.ui.display_power import DisplayPower
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.operations import Operations, OpsConfig
+from kiosk.ui.reloader import ASLEEP_SLOWER, ContentReloader
+from kiosk.ui.resources import probe_image
+from kiosk.ui.sleep import CHECK_MS
+from kiosk.ui.theme import Theme
+from tests.helpers import BUNDLED, make_folder, story
+from tests.ui.conftest import FakeClock, WindowFactory, settle
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+EIGHT_TO_EIGHT = (((dt.time(8), dt.time(20)),),) * 7  # every day 08:00-20:00
+
+
+class CentreClock:
+    """The wall clock as the centre reads it (Moscow), set and moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 12, 7, 22, 0, tzinfo=MOSCOW)  # a Monday night
+
+    def __call__(self) -> dt.datetime:
+        return self.now.astimezone(dt.UTC)
+
+    def set(self, year: int, month: int, day: int, hour: int, minute: int,
+            second: int = 0) -> None:
+        self.now = dt.datetime(year, month, day, hour, minute, second, tzinfo=MOSCOW)
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def wall() -> CentreClock:
+    return CentreClock()
+
+
+def with_hours(content: Content, **changes: Any) -> Content:
+    settings = replace(content.settings, timezone="Europe/Moscow",
+                       opening_hours=EIGHT_TO_EIGHT, **changes)
+    return replace(content, settings=settings)
+
+
+@pytest.fixture
+def night(make_window: WindowFactory, wall: CentreClock, bundled: Content) -> KioskWindow:
+    """A kiosk given opening hours of 08:00-20:00 at 22:00: asleep."""
+    window = make_window(utc_now=wall)
+    window.screen_sleep.start()  # as `kiosk run` does
+    window.set_content(with_hours(bundled))
+    return window
+
+
+def fire(window: KioskWindow) -> None:
+    """The sleep timer's moment has come (the wall clock was moved there)."""
+    timer = window.screen_sleep.timer
+    assert timer.isActive()
+    timer.stop()
+    timer.timeout.emit()
+
+
+def tap_at(window: KioskWindow, point: QPoint | None = None) -> None:
+    """A tap as the screen delivers it: to the window, which hands it to what is under it."""
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     point or window.rect().center())
+
+
+def working(window: KioskWindow) -> list[str]:
+    """Timers and animations running under the window, but the sleep timer."""
+    timers = [f"{type(t.parent()).__name__} {t.interval()} ms"
+              for t in window.findChildren(QTimer)
+              if t.isActive() and t is not window.screen_sleep.timer]
+    return timers + [type(a.parent()).__name__ for a in window.findChildren(QAbstractAnimation)
+                     if a.state() is QAbstractAnimation.State.Running]
+
+
+def all_black(window: KioskWindow) -> bool:
+    image = window.grab().toImage()
+    points = [(x * image.width() // 8, y * image.height() // 8)
+              for x in range(8) for y in range(8)]
+    return all(QColor(image.pixel(x, y)) == QColor(0, 0, 0) for x, y in points)
+
+
+def test_outside_opening_hours_the_screen_is_black_and_nothing_works_on_it(
+        night: KioskWindow, qtbot: QtBot) -> None:
+    sleep = night.screen_sleep
+    assert sleep.asleep and sleep.cover.isVisible()
+    assert sleep.cover.geometry() == night.rect()
+    assert all_black(night)
+    assert not night.attract.slide_timer.isActive()
+    assert not night.attract.clock_timer.isActive()
+    assert not night.attract.band.timer.isActive()
+    assert working(night) == []
+    report = sleep.report
+    assert report is not None and not report.on and report.reason == "after_hours"
+    assert report.until == dt.datetime(2026, 12, 8, 7, 50, tzinfo=MOSCOW)
+    assert report.method == "black"  # offscreen: no monitor to power down
+    # The next change is ten hours away; it looks again within the minute all the same, so a
+    # clock set by NTP or by hand is followed.
+    assert sleep.timer.interval() == CHECK_MS
+    paints = sleep.cover.paints
+    settle(qtbot)
+    assert sleep.cover.paints == paints  # static: nothing repaints
+
+
+def test_the_first_touch_only_wakes_the_screen_and_the_next_one_opens_the_kiosk(
+        night: KioskWindow, wall: CentreClock, qtbot: QtBot) -> None:
+    tap_at(night)
+    sleep = night.screen_sleep
+    assert not sleep.asleep and not sleep.cover.isVisible()
+    assert night.current_screen is night.attract  # the menu did not open under the finger
+    assert night.session.phase is Phase.ATTRACT
+    assert night.attract.slide_timer.isActive() and night.attract.band.timer.isActive()
+    report = sleep.report
+    assert report is not None and report.on and report.reason == "touched"
+    assert report.until == wall.now + dt.timedelta(minutes=5)
+    tap_at(night)
+    assert night.current_screen is not night.attract  # now a tap opens what it shows
+    assert night.session.phase is not Phase.ATTRACT
+
+
+def test_a_touch_given_to_a_widget_while_asleep_only_wakes_too(
+        night: KioskWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(night.screen_sleep.cover, Qt.MouseButton.LeftButton)
+    assert not night.screen_sleep.asleep
+    assert night.current_screen is night.attract and night.session.phase is Phase.ATTRACT
+
+
+def test_woken_by_a_touch_it_sleeps_again_five_minutes_after_the_last_one(
+        night: KioskWindow, wall: CentreClock, clock: FakeClock, qtbot: QtBot) -> None:
+    tap_at(night)  # wakes it
+    wall.advance(minutes=2)
+    tap_at(night)  # a visitor: the menu
+    night.go_to_attract()  # … who left (the idle time ran out)
+    wall.advance(minutes=3)
+    fire(night)
+    assert not night.screen_sleep.asleep  # five minutes from the last touch, not the first
+    wall.advance(minutes=2, seconds=1)
+    fire(night)
+    assert night.screen_sleep.asleep and night.screen_sleep.cover.isVisible()
+    assert working(night) == []
+
+
+def test_it_wakes_ten_minutes_before_opening(night: KioskWindow, wall: CentreClock) -> None:
+    wall.set(2026, 12, 8, 7, 49, 30)
+    fire(night)  # the minute's look
+    sleep = night.screen_sleep
+    assert sleep.asleep
+    assert abs(sleep.timer.interval() - 30_000) <= 50  # set for 07:50, not a minute
+    wall.set(2026, 12, 8, 7, 50)
+    fire(night)
+    assert not sleep.asleep and sleep.report is not None
+    assert sleep.report.reason == "before_opening"
+    assert sleep.report.until == dt.datetime(2026, 12, 8, 8, 0, tzinfo=MOSCOW)
+    assert night.attract.slide_timer.isActive()  # the loop runs again
+
+
+def test_a_wall_clock_set_forward_is_followed_within_the_minute(
+        night: KioskWindow, wall: CentreClock) -> None:
+    wall.set(2026, 12, 8, 9, 30)  # NTP or a person set the clock: it is morning
+    fire(night)
+    assert not night.screen_sleep.asleep
+    assert night.screen_sleep.report is not None
+    assert night.screen_sleep.report.reason == "open"
+
+
+def test_content_that_comes_while_asleep_is_rendered_on_waking(
+        night: KioskWindow, bundled: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    renders: list[object] = []
+    render = night.attract.painter.render
+
+    def counted(*args: Any) -> Any:
+        renders.append(args[0])
+        return render(*args)
+
+    monkeypatch.setattr(night.attract.painter, "render", counted)
+    paints = night.screen_sleep.cover.paints
+    new = with_hours(bundled, centre_name="Мои Документы района Арбат")
+    night.update_content(new)
+    assert renders == [] and night.screen_sleep.cover.paints == paints
+    assert night.screen_sleep.asleep and night.pending_content is new
+    tap_at(night)
+    assert night.content is new and night.pending_content is None
+    assert renders  # the loop's first slide, for the new content
+
+
+def test_new_opening_hours_take_effect_at_once(
+        night: KioskWindow, bundled: Content) -> None:
+    round_the_clock = replace(bundled, settings=replace(bundled.settings, opening_hours=None))
+    night.update_content(round_the_clock)
+    sleep = night.screen_sleep
+    assert not sleep.asleep and sleep.report is not None
+    assert sleep.report.reason == "always_open"
+    assert not sleep.timer.isActive()  # nothing changes with time now
+    night.update_content(with_hours(bundled))
+    assert sleep.asleep
+
+
+def test_a_visitor_at_closing_time_is_not_cut_off(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    wall.set(2026, 12, 7, 19, 58)
+    window = make_window(utc_now=wall)
+    window.screen_sleep.start()
+    window.set_content(with_hours(bundled))
+    tap_at(window)  # open: an ordinary visitor
+    assert window.session.phase is Phase.ACTIVE
+    wall.set(2026, 12, 7, 20, 3, 1)  # closed, and five minutes after their last touch
+    fire(window)
+    sleep = window.screen_sleep
+    assert not sleep.asleep and sleep.report is not None
+    assert sleep.report.reason == "visitor"
+    window.go_to_attract()  # they left: the idle time ran out
+    assert sleep.asleep
+
+
+def test_the_diagnostics_say_whether_the_screen_is_on_and_why(
+        night: KioskWindow) -> None:
+    lines = night.diagnostics("ru")
+    assert "Экран выключен — центр закрыт: нерабочее время; включится завтра в 07:50" in lines
+    assert "Гашение экрана: чёрный экран, сам монитор включён" in lines
+    tap_at(night)
+    assert "Экран включён — разбужен касанием до 22:05" in night.diagnostics("ru")
+    assert "Screen on — woken by a touch until 22:05" in night.diagnostics("en")
+
+
+def test_a_kiosk_without_opening_hours_never_sleeps_and_sets_no_timer(
+        window: KioskWindow) -> None:
+    sleep = window.screen_sleep
+    sleep.start()
+    assert not sleep.asleep and not sleep.timer.isActive()
+    assert sleep.report is not None and sleep.report.reason == "always_open"
+
+
+def test_previews_and_checks_never_sleep_whatever_the_time(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    window = make_window(utc_now=wall)  # not started: as `kiosk preview` and `kiosk check`
+    window.set_content(with_hours(bundled))  # 22:00, closed
+    assert not window.screen_sleep.asleep and window.screen_sleep.report is None
+    assert not window.screen_sleep.cover.isVisible()
+    assert not any(line.startswith("Экран включён") for line in window.diagnostics("ru"))
+
+
+
+def test_asleep_the_folder_is_looked_at_less_often_and_at_once_on_waking(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "content", stories={"a.md": story()})
+    reloader = ContentReloader(root, Content(root), None, probe_image)
+    try:
+        reloader.set_asleep(True)
+        assert reloader.timer.interval() == 500 * ASLEEP_SLOWER  # inotify still speaks up
+        assert reloader.looks == 0
+        reloader.set_asleep(False)
+        assert reloader.timer.interval() == 500
+        qtbot.waitUntil(lambda: reloader.looks == 1)  # what changed in the night, now
+    finally:
+        reloader.stop()
+
+
+class FakePower(DisplayPower):
+    """A monitor with a power switch that something else may flip too."""
+
+    def __init__(self) -> None:
+        super().__init__("dpms")
+        self.on = True
+        self.switched: list[bool] = []
+
+    def set_on(self, on: bool) -> None:
+        self.switched.append(on)
+        self.on = on
+
+    def is_on(self) -> bool | None:
+        return self.on
+
+
+def test_the_monitor_is_powered_down_at_night_and_kept_as_the_hours_say(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    window = make_window(utc_now=wall)
+    power = FakePower()
+    window.screen_sleep.power = power
+    window.screen_sleep.start()
+    assert power.switched == [True]  # at the start: on, and kept from blanking
+    power.switched.clear()
+    window.set_content(with_hours(bundled))
+    assert power.switched == [False] and window.screen_sleep.report is not None
+    assert window.screen_sleep.report.method == "dpms"
+    power.on = True  # the X server woke it (a mouse moved), and nobody touched the screen
+    fire(window)
+    assert power.switched == [False, False] and not power.on
+    tap_at(window)
+    assert power.switched[-1] is True
+    wall.set(2026, 12, 8, 12, 0)
+    fire(window)
+    power.on = False  # `xset dpms force off` in the day
+    fire(window)
+    assert power.on and window.screen_sleep.report.on
+
+
+def test_a_start_outside_opening_hours_tells_systemd_it_is_ready(
+        qtbot: QtBot, wall: CentreClock, bundled: Content, clock: FakeClock,
+        tmp_path: Path) -> None:
+    """The first frame is the black one: READY=1 all the same (systemd would otherwise kill a
+    kiosk started at night as one that never came up)."""
+    window = KioskWindow(Theme(1280, 720), with_hours(bundled), clock, utc_now=wall)
+    qtbot.addWidget(window)
+    window.screen_sleep.start()
+    assert window.screen_sleep.asleep
+    config = OpsConfig(None, None, BUNDLED, BUNDLED)
+    ops = Operations(window, config, None, None, None, Notifier({}), clock=clock)
+    stage_frames: list[bool] = []
+    window.attract.stage.painted.connect(lambda: stage_frames.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: ops.ready_sent)
+    assert stage_frames == []  # the black cover's frame, not a slide's
+    ops.shutdown()
+
+
+def test_urgent_notices_do_not_turn_their_pages_in_the_dark(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    """Notices of the new-year closure are up for days, nights included."""
+    long = "Внимание! " + "Центр не работает с 1 по 8 января, приходите девятого. " * 6
+    notice = Notice("closed", bundled.root / "notices" / "closed.yaml", Text(long),
+                    urgent=True)
+    wall.set(2026, 12, 28, 19, 59)
+    window = make_window(utc_now=wall)
+    window.screen_sleep.start()
+    window.set_content(replace(with_hours(bundled), notices=(notice,)))
+    band = window.notice_band
+    assert band.isVisible() and band.turn_timer.isActive()  # open: its parts take turns
+    wall.set(2026, 12, 28, 20, 0, 1)
+    fire(window)
+    assert window.screen_sleep.asleep and working(window) == []
+    assert not band.isVisible()
+    tap_at(window)
+    assert band.isVisible() and band.notices == (notice,) and band.turn_timer.isActive()
+
+
+def test_a_resize_in_the_dark_renders_nothing(night: KioskWindow, qtbot: QtBot) -> None:
+    """A monitor plugged in or rotated at night: the cover follows, nothing else moves."""
+    night.resize(night.width() - 40, night.height() - 40)
+    settle(qtbot)
+    assert working(night) == []
+    assert night.screen_sleep.cover.geometry() == night.rect()
+    assert all_black(night)
