@@ -106,3 +106,19 @@ def test_a_pdf_poster_is_named_with_how_to_save_it_as_a_picture(tmp_path: Path) 
     (problem,) = content.problems
     assert (problem.code, problem.is_error) == ("pdf_not_shown", False)
     assert "PNG" in problem.message("ru")
+
+
+def test_two_files_of_one_poster_name_show_one_and_name_the_other(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/greeting.svg": SVG,
+                                                "posters/greeting.png": b"\x89PNG\r\n\x1a\n"})
+    content = load_content(root)
+    assert [p.source.name for p in content.posters] == ["greeting.png"]
+    (problem,) = content.problems
+    assert (problem.code, Path(problem.path).name) == ("poster_same_name", "greeting.svg")
+    assert "«greeting.png»" in problem.message("ru")
+
+
+def test_a_poster_far_from_any_screens_shape_is_a_warning(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", images={"posters/strip.svg": SVG})
+    content = load_content(root, lambda _path: sized(4000, 300))
+    assert codes(content) == [("poster_too_thin", "strip.svg")]

@@ -93,3 +93,49 @@ def test_a_portrait_screen_shows_the_portrait_version(qtbot: QtBot, tmp_path: Pa
                                                 "posters/a.portrait.svg": TALL})
     assert near(render(root, "a", (1080, 1920)), 540, 960, "#2e7d32")
     assert near(render(root, "a", (1920, 1080)), 480, 540, "#1565c0")
+
+
+def phone_photo(path: Path) -> None:
+    """A JPEG stored 1920×1080 with an EXIF tag saying «turn it a quarter»: upright it is
+    1080×1920, red at its top and blue at its foot (as a phone saves a portrait photo)."""
+    import struct
+
+    from PySide6.QtGui import QPainter
+
+    stored = QImage(1920, 1080, QImage.Format.Format_RGB32)
+    stored.fill(QColor("#2e7d32"))
+    painter = QPainter(stored)
+    painter.fillRect(0, 0, 200, 1080, QColor("#c62828"))  # turned clockwise: the top
+    painter.fillRect(1720, 0, 200, 1080, QColor("#1565c0"))
+    painter.end()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stored.save(str(path), None, 95)  # the format from the suffix
+    jpeg = path.read_bytes()
+    orientation = struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0)  # 6: rotate 90° clockwise
+    tiff = b"MM\x00*\x00\x00\x00\x08" + struct.pack(">H", 1) + orientation + b"\x00" * 4
+    exif = b"Exif\x00\x00" + tiff
+    path.write_bytes(jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + jpeg[2:])
+
+
+def test_a_phone_photo_stored_on_its_side_is_fitted_upright_and_whole(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    phone_photo(root / "posters" / "phone.jpg")
+    landscape = render(root, "phone", (1920, 1080))
+    # Upright and whole: red at the top of the picture, blue at its foot, both on screen.
+    assert near(landscape, 960, 40, "#c62828") and near(landscape, 960, 1040, "#1565c0")
+    assert near(landscape, 960, 540, "#2e7d32")
+    portrait = render(root, "phone", (1080, 1920))
+    # On a portrait stage (1080×1620 here: the whole render) it takes the full height.
+    assert near(portrait, 540, 30, "#c62828") and near(portrait, 540, 1890, "#1565c0")
+
+
+def test_a_drawing_too_thin_for_any_screen_is_still_painted_without_failing(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from kiosk.ui.resources import render_image
+
+    thin = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 100000" width="1" '
+            'height="100000"><rect width="1" height="100000" fill="#000"/></svg>')
+    root = make_folder(tmp_path / "c", images={"posters/thin.svg": thin})
+    image = render_image(root / "posters" / "thin.svg", QSize(1920, 1080), fill=True)
+    assert not image.isNull() and image.width() >= 1 and image.height() == 1080

@@ -189,6 +189,8 @@ _MARKUP = re.compile(r"[\\\[\]<]")
 POSTER_FITS = ("whole", "fill")
 POSTER_FIT_WORDS = {"whole": "whole", "целиком": "whole", "fill": "fill", "заполнить": "fill"}
 PORTRAIT_VARIANT = ".portrait"
+# Longer side over shorter side beyond which a poster shows as a strip on either screen.
+POSTER_THINNEST = 5
 
 
 def _poster_id(path: Path) -> tuple[str, bool]:
@@ -812,7 +814,12 @@ class ContentLoader:
                     else self._picture_file_usable(path, suffix, log)):
                 continue
             poster_id, is_variant = _poster_id(path)
-            (variants if is_variant else pictures)[poster_id] = path
+            chosen = variants if is_variant else pictures
+            if poster_id in chosen:  # «a.png» beside «a.mp4»: one poster, one file
+                log.warning("poster_same_name", None, value=path.name,
+                            shown=chosen[poster_id].name)
+                continue
+            chosen[poster_id] = path
         posters: list[Poster] = []
         for poster_id in sorted({*pictures, *variants}, key=natural_key):
             source = pictures.get(poster_id) or variants[poster_id]
@@ -848,6 +855,10 @@ class ContentLoader:
         path = poster.picture_for(portrait_screen)
         size = self._image_sizes.get(path.resolve())
         if size is None or size[0] == size[1]:
+            return
+        if max(size) > POSTER_THINNEST * min(size):
+            self.log_for(path).warning("poster_too_thin", None, value=path.name,
+                                       size=f"{size[0]}×{size[1]}")
             return
         if (size[1] > size[0]) != portrait_screen:
             code = "poster_portrait_on_landscape" if not portrait_screen \

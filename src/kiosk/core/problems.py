@@ -130,6 +130,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is not read: a poster's time, schedule and fit are shared by both of its "
         "versions. Move the settings to “{expected}”",
     ),
+    "poster_same_name": (
+        "«{value}» не показывается: рядом уже есть плакат с тем же именем — «{shown}». "
+        "Переименуйте один из файлов: имена плакатов должны различаться не только окончанием",
+        "“{value}” is not shown: there is already a poster of the same name beside it, "
+        "“{shown}”. Rename one of the files: posters' names must differ by more than their "
+        "ending",
+    ),
+    "poster_too_thin": (
+        "плакат «{value}» ({size}) слишком вытянут: на любом экране он будет узкой полосой. "
+        "Сделайте плакат в пропорциях экрана: 1920×904 (горизонтальный) или 1080×1620 "
+        "(вертикальный)",
+        "poster “{value}” ({size}) is too long and thin: on any screen it will be a narrow "
+        "strip. Make it in the screen's proportions: 1920×904 (landscape) or 1080×1620 "
+        "(portrait)",
+    ),
     "poster_portrait_on_landscape": (
         "плакат «{value}» вертикальный ({size}), а экран киоска горизонтальный: по бокам "
         "останутся широкие поля. Сделайте горизонтальный вариант (весь экран над нижней "

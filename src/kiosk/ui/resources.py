@@ -254,7 +254,9 @@ def _scaled(size: QSize, box: QSize, fill: bool) -> QSize:
         covering = size.scaled(box, Qt.AspectRatioMode.KeepAspectRatioByExpanding)
         if covering.width() * covering.height() <= FILL_MOST * box.width() * box.height():
             return covering
-    return size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+    fitted = size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
+    # A 1×100000 drawing would be 0 px wide: a pixel at least, never an empty paint.
+    return QSize(max(1, fitted.width()), max(1, fitted.height()))
 
 
 def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
@@ -292,8 +294,12 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
     size = reader.size()
     if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
         return QImage()
-    # Let the decoder shrink while decoding (JPEG does it almost for free).
-    reader.setScaledSize(_scaled(size, box, fill))
+    # Let the decoder shrink while decoding (JPEG does it almost for free). The size asked
+    # for is the stored one: a phone's upright photo, stored on its side, is fitted as shown.
+    if reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90:
+        reader.setScaledSize(_scaled(size.transposed(), box, fill).transposed())
+    else:
+        reader.setScaledSize(_scaled(size, box, fill))
     return reader.read()
 
 
