@@ -3,10 +3,11 @@
     python bench/adversarial.py [--all] [--deadline 5] [--only NAME]
 
 For each parser of content — a story file as the loader reads it (front matter and Markdown),
-kiosk.yaml, the typesetting of a body and of a title, the poster's teaser line, and Qt's own
-Markdown reader (QTextDocument.setMarkdown, on the UI thread) — and for shapes of input made
-to trip each one up (blank lines then `=x`, runs of spaces, `[`, `![`, `*`, `_`, backticks,
-`---`, deep YAML nesting, many keys, …), the time at 10 KB, at a tenth of the cap, at 100 KB
+kiosk.yaml, a notice (read, then asked when the urgent band next changes), the typesetting of
+a body and of a title, the poster's teaser line, and Qt's own Markdown reader
+(QTextDocument.setMarkdown, on the UI thread) — and for shapes of input made to trip each one
+up (blank lines then `=x`, runs of spaces, `[`, `![`, `*`, `_`, backticks, `---`, deep YAML
+nesting, many keys, …), the time at 10 KB, at a tenth of the cap, at 100 KB
 and at the cap (MAX_TEXT_BYTES, 256 KB: no bigger text file is read). A linear parser takes
 about ten times as long at the cap as at a tenth of it, a quadratic one a hundred times: the
 figure `NAME.ratio`, time(cap) / time(cap/10), has a budget of 15. A case that does not finish
@@ -18,6 +19,7 @@ against every parser (about 25 s).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import multiprocessing
 import os
@@ -34,6 +36,7 @@ from common import Figure, report
 from kiosk.core import settings as settings_module
 from kiosk.core import typeset as typeset_module
 from kiosk.core.loader import ContentLoader
+from kiosk.core.notices import next_change
 from kiosk.core.teaser import first_sentence
 from kiosk.core.yamlsrc import MAX_TEXT_BYTES
 
@@ -139,6 +142,20 @@ SETTINGS: dict[str, Callable[[int], str]] = {
     "long_source": lambda n: repeat("a", n, head="queue:\n  source: http://", tail="/x"),
 }
 
+# A notice (notices/*.yaml), read and then asked when the urgent band next changes, as the
+# window asks on each return to the loop (one with 700 spans of hours once took 35 s there).
+NOTICE_HEAD = "text: Центр закрыт\nlevel: срочное\nshow_from: 2030-01-01\n"
+NOTICES: dict[str, Callable[[int], str]] = {
+    "many_hours": lambda n: NOTICE_HEAD + "hours:\n" + lines_up_to(
+        n - len(NOTICE_HEAD.encode()) - 7,
+        lambda i: f"  - {i * 2 // 60 % 24:02d}:{i * 2 % 60:02d}-"
+                  f"{i * 2 // 60 % 24:02d}:{i * 2 % 60 + 1:02d}\n"),
+    "one_long_word": lambda n: repeat("Ш", n, head="text: ", tail="\nlevel: срочное\n"),
+    "short_words": lambda n: repeat("а ", n, head="text: ", tail="\nlevel: срочное\n"),
+    "zero_width": lambda n: repeat("\u200b", n, head='text: "', tail='"\nlevel: срочное\n'),
+}
+NOTICE_MOMENT = dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -162,6 +179,13 @@ class Folder:
     def story(self, text: str) -> object:
         (self.root / "stories" / "s.md").write_text(text, encoding="utf-8")
         return ContentLoader(self.root).load()  # in this process: no sandbox
+
+    def notice(self, text: str) -> object:
+        (self.root / "notices").mkdir(exist_ok=True)  # beside a story: content, not empty
+        (self.root / "notices" / "n.yaml").write_text(text, encoding="utf-8")
+        content = ContentLoader(self.root).load()
+        urgent = [n for n in content.notices if n.urgent]
+        return next_change(urgent, NOTICE_MOMENT, content.closed_days())
 
     def settings(self, text: str) -> object:
         (self.root / "kiosk.yaml").write_text(text, encoding="utf-8")
@@ -197,10 +221,11 @@ QUICK = frozenset((
     "typeset_markdown.angle_brackets", "typeset_markdown.list_items",
     "typeset_title.quotes_and_stars", "teaser.blank_lines_then_eq", "teaser.short_words",
     "qt_markdown.backticks", "qt_markdown.list_items", "qt_markdown.list_nesting",
-    "qt_markdown.stars", "qt_markdown.open_brackets"))
+    "qt_markdown.stars", "qt_markdown.open_brackets", "notice.many_hours",
+    "notice.one_long_word"))
 
 
-def cases(folder: Folder, settings_folder: Folder) -> list[Case]:
+def cases(folder: Folder, settings_folder: Folder, notice_folder: Folder) -> list[Case]:
     # The uncached typesetting: the public functions remember short texts.
     plain = typeset_module._typeset_plain
     markdown = typeset_module._typeset_markdown
@@ -213,6 +238,8 @@ def cases(folder: Folder, settings_folder: Folder) -> list[Case]:
                           folder.story))
     for shape, make in SETTINGS.items():
         found.append(Case("kiosk_yaml", shape, make, settings_folder.settings))
+    for shape, make in NOTICES.items():
+        found.append(Case("notice", shape, make, notice_folder.notice))
     for shape in TYPESET_SHAPES:
         found.append(Case("typeset_markdown", shape, BODIES[shape],
                           lambda text: markdown(text, "ru", True)))
@@ -294,11 +321,12 @@ def main() -> int:
     temporary = tempfile.TemporaryDirectory(prefix="kiosk-adversarial-")
     folder = Folder(Path(temporary.name, "stories-only"))
     settings_folder = Folder(Path(temporary.name, "settings-only"))
+    notice_folder = Folder(Path(temporary.name, "notices"))
     print(f"# sizes: {', '.join(f'{s / 1024:.1f} KB' for s in SIZES)} (the cap is "
           f"{CAP // 1024} KB); ratio = time(cap) / time(cap/10), linear ≈ 10", flush=True)
     figures: list[Figure] = []
     started = time.perf_counter()
-    for case in cases(folder, settings_folder):
+    for case in cases(folder, settings_folder, notice_folder):
         if args.only not in case.name or not (args.all or args.only or case.name in QUICK):
             continue
         times, finished = run_case(case, args.deadline)

@@ -12,9 +12,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.core.problems import Language
+
+if TYPE_CHECKING:
+    from kiosk.core.model import Content
+    from kiosk.core.problems import Problem
 
 log = logging.getLogger(__name__)
 COMMANDS = ("run", "check", "preview", "stats", "set-pin")
@@ -203,10 +208,13 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
                            workers=min(4, os.cpu_count() or 1))
     content = replace(content, problems=(*content.problems, *text_fit_problems(content),
                                          *poster_fit_problems(content)))
-    if content.clips():  # each played to its end in a child process (kiosk.ui.video.probe)
+    # Each clip played to its end in a child process, a core at a time, all within a minute;
+    # what was found is remembered while the file stays the same (kiosk.ui.video.probe).
+    if content.clips():
         from kiosk.ui.video.probe import clip_problems
 
         content = replace(content, problems=(*content.problems, *clip_problems(content)))
+    content = replace(content, problems=(*content.problems, *_closed_days_problems(content)))
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)
@@ -236,6 +244,16 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
               f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}, "
               f"posters: {len(content.posters)}, notices: {len(content.notices)}.")
     return 1 if errors else 0
+
+
+def _closed_days_problems(content: Content) -> list[Problem]:
+    """closed_days that keep the screen dark for long, from today (the centre's date)."""
+    from kiosk.core.loader import SETTINGS_FILE
+    from kiosk.core.opening import closed_days_problems
+
+    settings = content.settings
+    today = settings.local_time(dt.datetime.now(dt.UTC)).date()
+    return closed_days_problems(settings.opening, today, str(content.root / SETTINGS_FILE))
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: Language | None,

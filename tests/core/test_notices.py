@@ -5,6 +5,7 @@ notices next changes. The time is always an argument."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,18 @@ import pytest
 from kiosk.core.index import ContentIndex
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.model import Content, Notice, Text
-from kiosk.core.notices import LONG_CHARS, MOST_CHARS, next_change, parse_level
+from kiosk.core.notices import (
+    HORIZON_DAYS,
+    LONG_CHARS,
+    MOST_CHARS,
+    WORD_MOST,
+    next_change,
+    parse_level,
+)
 from kiosk.core.playlist import SlideKind, build_cycle, notice_seconds
 from kiosk.core.problems import MESSAGES, Problem, ProblemLog
 from kiosk.core.reload import keep_last_good
-from kiosk.core.schedule import ClosedDays, Schedule, parse_schedule
+from kiosk.core.schedule import HOURS_MOST, ClosedDays, Schedule, parse_schedule
 from kiosk.core.settings import Settings, parse_settings
 from kiosk.core.yamlsrc import parse_yaml
 from tests.helpers import BUNDLED, make_folder, story
@@ -152,6 +160,56 @@ def test_a_long_notice_is_shown_with_a_warning_and_a_too_long_one_is_not(tmp_pat
     assert str(MOST_CHARS) in error.message("ru") and "не показывает" in error.message("ru")
 
 
+def test_a_text_that_shows_nothing_is_as_empty_as_no_text(tmp_path: Path) -> None:
+    root = folder(tmp_path, {
+        "zwsp.yaml": 'text: "\\u200b"\nlevel: срочное\n',
+        "format.yaml": 'text: " \\u200d\\u2060 \\ufeff\\u3164 "\n',
+        "bidi.yaml": 'text: "\\u202e"\n',  # taken out as hidden: nothing is left
+        "english.yaml": 'text: Сегодня до 16:00\ntext_en: "\\u200b\\u200b"\n'})
+    content = load_content(root)
+    assert [(n.id, n.text.en) for n in content.notices] == [("english", "")]
+    assert sorted(problems_of(content), key=repr) == sorted([
+        ("zwsp.yaml", 1, "empty_field"), ("zwsp.yaml", None, "skipped"),
+        ("format.yaml", 1, "hidden_characters"), ("format.yaml", 1, "empty_field"),
+        ("format.yaml", None, "skipped"),
+        ("bidi.yaml", 1, "hidden_characters"), ("bidi.yaml", 1, "empty_field"),
+        ("bidi.yaml", None, "skipped"), ("english.yaml", 2, "empty_field")], key=repr)
+    english = [p for p in content.problems if p.path.endswith("english.yaml")]
+    assert [p.is_error for p in english] == [False]  # no English: the Russian is shown
+
+
+def test_a_word_too_long_for_a_line_is_an_error(tmp_path: Path) -> None:
+    longest = "Ш" * WORD_MOST
+    root = folder(tmp_path, {"fits.yaml": f"text: Ждём {longest} в окне 3\nlevel: срочное\n",
+                             "over.yaml": f"text: Ждём\ntext_en: Go to {longest}Ш now\n",
+                             "real.yaml": "text: Высококвалифицированный приём\n"})
+    content = load_content(root)
+    assert [n.id for n in content.notices] == ["fits", "real"]
+    error = only(content, "notice_long_word")
+    assert error.is_error and error.line == 2 and Path(error.path).name == "over.yaml"
+    assert error.args == {"key": "text_en", "length": str(WORD_MOST + 1),
+                          "value": longest + "…", "most": str(WORD_MOST)}
+    assert "пробел" in error.message("ru") and "space" in error.message("en")
+
+
+def test_notices_that_share_a_name_are_read_once_and_staff_hear_which(tmp_path: Path) -> None:
+    root = folder(tmp_path, {"a.yaml": "text: Первое\nlevel: срочное\n",
+                             "a.yml": "text: Второе\nlevel: срочное\n",
+                             "B.yml": "text: Третье\n", "b.yaml": "text: Четвёртое\n",
+                             "c.yaml": "text: Пятое\n"})
+    content = load_content(root)
+    # Whichever order the disk lists them in: .yaml before .yml, then capitals first.
+    assert [(n.id, n.text.ru) for n in content.notices] == [
+        ("a", "Первое"), ("b", "Четвёртое"), ("c", "Пятое")]
+    twins = sorted((Path(p.path).name, p.args["other"], p.is_error) for p in content.problems)
+    assert twins == [("B.yml", "b.yaml", False), ("a.yml", "a.yaml", False)]
+    message = next(p for p in content.problems if p.args["value"] == "a.yml").message("ru")
+    assert "«a.yml» и «a.yaml»" in message and "Показывается «a.yaml»" in message
+    slides = [s.item_id for s in build_cycle(content, 0, at("2026-12-01 12:00"))
+              if s.kind is SlideKind.NOTICE]
+    assert slides == ["b", "c"]  # each once; the urgent one is the band's
+
+
 def test_an_unknown_level_is_an_error_naming_the_levels(tmp_path: Path) -> None:
     root = folder(tmp_path, {"a.yaml": "text: Сегодня до 16:00\nlevel: срочнное\n",
                              "b.yaml": "text: Сегодня до 16:00\nlevel: важное\n"})
@@ -182,7 +240,8 @@ def test_other_files_in_the_folder_are_named_and_links_refused(tmp_path: Path) -
 
 def test_every_new_code_has_both_wordings() -> None:
     for code in ("notice_long", "notice_too_long", "bad_notice_level", "notice_not_yaml",
-                 "bad_before_closed_days", "bad_on_closed_days", "closed_days_never"):
+                 "bad_before_closed_days", "bad_on_closed_days", "closed_days_never",
+                 "too_many_hours", "notice_long_word", "notice_twin"):
         ru, en = MESSAGES[code]
         assert ru and en and ru != en
 
@@ -328,10 +387,14 @@ def test_the_next_change_is_the_next_edge_of_the_set_not_of_each_schedule() -> N
 def test_the_next_change_around_the_holidays_and_when_nothing_changes() -> None:
     closed = closed_days(HOLIDAYS)
     week = notice("week", "before_closed_days: 7\n")
-    assert next_change([week], at("2026-12-20 10:00"), closed) == at("2026-12-25 00:00")
-    assert next_change([week], at("2026-12-25 00:00"), closed) == at("2027-01-01 00:00")
-    assert next_change([week], at("2027-01-01 00:00"), closed) == at("2027-12-25 00:00")
-    assert next_change([week], at("2026-12-20 10:00"), None) is None  # never shown
+    assert next_change([week], at("2026-12-24 10:00"), closed) == at("2026-12-25 00:00")
+    assert next_change([week], at("2026-12-31 23:59"), closed) == at("2027-01-01 00:00")
+    assert next_change([week], at("2026-12-20 10:00"), closed) is None  # not within a day
+    # Further ahead, as far as asked (the window asks a day ahead, and again within the hour).
+    assert next_change([week], at("2026-12-20 10:00"), closed, 400) == at("2026-12-25 00:00")
+    assert next_change([week], at("2026-12-25 00:00"), closed, 400) == at("2027-01-01 00:00")
+    assert next_change([week], at("2027-01-01 00:00"), closed, 400) == at("2027-12-25 00:00")
+    assert next_change([week], at("2026-12-20 10:00"), None, 400) is None  # never shown
     assert next_change([notice("always", "")], at("2026-12-20 10:00"), closed) is None
     assert next_change([], at("2026-12-20 10:00"), closed) is None
 
@@ -344,6 +407,76 @@ def test_the_next_change_is_a_wall_clock_time_across_a_dst_change() -> None:
     assert change == at("2027-03-28 10:00", berlin)
     assert change is not None
     assert change - now.astimezone(dt.UTC) == dt.timedelta(hours=21)  # what a timer waits
+
+
+def test_the_next_change_is_each_notices_own_next_change_seen_minute_by_minute() -> None:
+    """Against the plain way, every minute of the day ahead asked of Schedule.active, for
+    schedules of every kind: dates, weekdays, hours within and across midnight, the whole day,
+    closed days."""
+    closed = closed_days("closed_days:\n  - 2027-03-08\n  - 2027-03-11..2027-03-12\n")
+    draw = random.Random(15)
+    clock = [f"{h:02d}:{m:02d}" for h in (0, 1, 9, 13, 22, 23) for m in (0, 30, 59)]
+    kinds = ["", "show_from: 2027-03-10\n", "show_until: 2027-03-09\n", "weekdays: пн, ср\n",
+             "before_closed_days: 1\n", "on_closed_days: нет\n", "on_closed_days: только\n"]
+    for _round in range(60):
+        notices = []
+        for number in range(draw.randint(1, 3)):
+            spans = [f'"{draw.choice(clock)}-{draw.choice([*clock, "24:00"])}"'
+                     for _span in range(draw.randint(0, 3))]
+            hours = f"hours: [{', '.join(spans)}]\n" if spans else ""
+            notices.append(notice(f"n{number}", draw.choice(kinds) + hours))
+        now = at("2027-03-07 00:00") + dt.timedelta(minutes=draw.randrange(6 * 24 * 60),
+                                                    seconds=draw.choice((0, 30)))
+        shown = [n.schedule.active(now, closed) for n in notices]
+        minute = now.replace(second=0) + dt.timedelta(minutes=1)
+        expected = None
+        while minute <= now + dt.timedelta(days=HORIZON_DAYS):
+            if [n.schedule.active(minute, closed) for n in notices] != shown:
+                expected = minute
+                break
+            minute += dt.timedelta(minutes=1)
+        assert next_change(notices, now, closed) == expected, (now, notices)
+
+
+def test_the_next_change_asks_each_schedule_about_a_few_days_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worked out on each return to the loop: 200 expired notices with different hours took
+    17 s, one with 700 spans 35 s (every edge of every notice on each of 400 days). Now each
+    schedule is asked about each day looked at once, whatever its hours."""
+    asked = 0
+    active = Schedule.active
+
+    def counted(self: Schedule, local: dt.datetime, closed: ClosedDays | None = None) -> bool:
+        nonlocal asked
+        asked += 1
+        assert asked <= 10_000, "next_change asks far too much"
+        return active(self, local, closed)
+
+    expired = [notice(f"n{i}", f'show_until: 2020-01-01\nhours: "{i // 60:02d}:{i % 60:02d}'
+                               f'-23:59"\n') for i in range(200)]
+    spans = ", ".join(f'"00:{2 * i:02d}-00:{2 * i + 1:02d}"' for i in range(HOURS_MOST))
+    busy = notice("busy", f"show_from: 2030-01-01\nhours: [{spans}]\n")
+    monkeypatch.setattr(Schedule, "active", counted)
+    assert next_change([*expired, busy], at("2027-03-10 12:00"), None) is None
+    assert asked <= (HORIZON_DAYS + 2) * 201
+    asked = 0
+    closed = closed_days(HOLIDAYS)
+    week = notice("week", "before_closed_days: 90\n" f"hours: [{spans}]\n")
+    next_change([week] * 200, at("2026-06-01 12:00"), closed)
+    assert asked <= (HORIZON_DAYS + 2) * 200
+
+
+def test_more_spans_of_hours_than_a_day_needs_are_an_error() -> None:
+    spans = [f'"{h:02d}:00-{h:02d}:30"' for h in range(HOURS_MOST)]
+    parsed, problems = schedule(f"hours: [{', '.join(spans)}]\n")
+    assert problems == [] and len(parsed.hours) == HOURS_MOST
+    parsed, problems = schedule("text: x\nhours:\n" + "".join(
+        f"  - {m // 60:02d}:{m % 60:02d}-{m // 60:02d}:{m % 60 + 1:02d}\n"
+        for m in range(0, 1400, 2)))
+    (problem,) = problems
+    assert problem.code == "too_many_hours" and problem.is_error and problem.line == 2
+    assert problem.args == {"count": "700", "most": str(HOURS_MOST)}
+    assert "не больше 24" in problem.message("ru") and "09:00-18:00" in problem.message("ru")
 
 
 # -- the last good version, and the bundled examples --------------------------------------------

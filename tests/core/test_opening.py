@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.opening import OpeningHours, ScreenState, screen_state
+from kiosk.core.opening import (
+    CLOSED_LOOK_AHEAD,
+    DayRange,
+    OpeningHours,
+    ScreenState,
+    closed_days_problems,
+    screen_state,
+)
 from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.settings import Settings, parse_settings
 from kiosk.core.yamlsrc import parse_yaml
@@ -27,9 +34,9 @@ def settings(text: str) -> tuple[Settings, list[Problem]]:
     return parse_settings(parse_yaml(text, log), log), problems
 
 
-def opening(text: str) -> OpeningHours:
+def opening(text: str, warned: tuple[str, ...] = ()) -> OpeningHours:
     parsed, problems = settings(text)
-    assert problems == [], [p.format() for p in problems]
+    assert [p.code for p in problems] == list(warned), [p.format() for p in problems]
     return parsed.opening
 
 
@@ -156,12 +163,14 @@ def test_open_days_give_a_working_saturday_and_a_short_day() -> None:
 
 
 def test_open_past_midnight_belongs_to_the_evening_it_starts() -> None:
-    hours = opening("opening_hours:\n  пт: 20:00-02:00\n  пн-чт, сб, вс: выходной\n")
+    hours = opening("opening_hours:\n  пт: 20:00-02:00\n  пн-чт, сб, вс: выходной\n",
+                    warned=("opening_overnight",))  # warned of, and honoured
     assert state(hours, "2026-12-11 23:00") == ScreenState(True, "open", at("2026-12-12 02:00"))
     assert state(hours, "2026-12-12 01:30").reason == "open"  # Friday's, on Saturday
     assert state(hours, "2026-12-12 02:00") == \
         ScreenState(False, "after_hours", at("2026-12-18 19:50"))
-    closed = opening("opening_hours:\n  ежедневно: 20:00-02:00\nclosed_days: [2026-12-12]\n")
+    closed = opening("opening_hours:\n  ежедневно: 20:00-02:00\nclosed_days: [2026-12-12]\n",
+                     warned=("opening_overnight",))
     assert state(closed, "2026-12-12 01:00").reason == "open"  # the evening before was open
     assert state(closed, "2026-12-12 21:00").reason == "closed_day"
 
@@ -317,3 +326,189 @@ def test_a_closed_day_begins_at_the_centres_midnight_not_utcs() -> None:
     assert state(hours, "2026-12-07 23:40").reason == "after_hours"
     assert state(hours, "2026-12-08 01:00") == \
         ScreenState(False, "closed_day", at("2026-12-09 07:50"))
+
+
+# --- across a DST change, moments are added and compared in UTC, not on the wall clock ------
+
+def berlin(hour: int, minute: int, day: str = "2024-10-27") -> dt.datetime:
+    """A UTC moment, as the centre's clock in Berlin shows it (fold set by the zone)."""
+    y, m, d = (int(part) for part in day.split("-"))
+    return dt.datetime(y, m, d, hour, minute, tzinfo=dt.UTC).astimezone(BERLIN)
+
+
+def test_a_touch_across_the_autumn_fold_keeps_the_screen_on_five_minutes_not_an_hour() -> None:
+    # Berlin, 27 October 2024: at 01:00 UTC the clock goes from 03:00 CEST back to 02:00 CET.
+    hours = opening("opening_hours: 08:00-20:00\n")
+    touch = berlin(0, 58)  # 02:58 CEST
+    woken = screen_state(hours, berlin(0, 59), touch)
+    assert woken.reason == "touched" and woken.until is not None
+    assert woken.until.astimezone(dt.UTC) == dt.datetime(2024, 10, 27, 1, 3, tzinfo=dt.UTC)
+    # 02:02 CET (fold 1) is four minutes after the touch, though its clock shows less.
+    assert berlin(1, 2).fold == 1
+    assert screen_state(hours, berlin(1, 2), touch).reason == "touched"
+    assert screen_state(hours, berlin(1, 3), touch).reason == "after_hours"
+    assert screen_state(hours, berlin(1, 30), touch).reason == "after_hours"  # not 64 minutes
+
+
+def test_a_touch_across_the_spring_jump_keeps_the_screen_on_five_minutes() -> None:
+    # Berlin, 31 March 2024: at 01:00 UTC the clock goes from 02:00 CET to 03:00 CEST.
+    hours = opening("opening_hours: 08:00-20:00\n")
+    touch = berlin(0, 58, "2024-03-31")  # 01:58 CET
+    later = screen_state(hours, berlin(1, 1, "2024-03-31"), touch)  # 03:01 CEST
+    assert later.reason == "touched" and later.until is not None
+    assert later.until.astimezone(dt.UTC) == dt.datetime(2024, 3, 31, 1, 3, tzinfo=dt.UTC)
+    assert screen_state(hours, berlin(1, 3, "2024-03-31"), touch).reason == "after_hours"
+
+
+def test_until_is_ahead_of_now_in_real_time_in_the_repeated_hour() -> None:
+    # Opening at 03:05 after the fold: the wake at 02:55 comes the second time round (CET).
+    hours = opening("opening_hours: 03:05-20:00\n")
+    for now in (berlin(0, 50), berlin(0, 56), berlin(1, 30)):
+        asleep = screen_state(hours, now)
+        assert asleep.reason == "after_hours" and asleep.until is not None
+        assert asleep.until.astimezone(dt.UTC) == dt.datetime(2024, 10, 27, 1, 55, tzinfo=dt.UTC)
+
+
+# --- typos that would keep the screen dark ----------------------------------------------------
+
+@pytest.mark.parametrize(("item", "swapped"), [
+    ("8-1 января", "1-8 января"), ("8 января - 1 января", "1-8 января"),
+    ("31.05 - 1.05", "1-31 мая"), ("10..1 jan", None),
+])
+def test_a_yearly_range_backwards_within_a_month_is_an_error(item: str,
+                                                             swapped: str | None) -> None:
+    parsed, problems = settings(WEEK + f"closed_days: [\"{item}\"]\n")
+    if swapped is None:  # not a date at all: said so, as before
+        assert only(problems, "bad_closed_day")
+        return
+    problem = only(problems, "closed_days_reversed_yearly")
+    assert problem.is_error and problem.line == 5
+    assert f"«{swapped}»" in problem.message("ru") and "25 декабря - 8 января" in \
+        problem.message("ru")
+    assert parsed.closed_days == ()  # an ordinary day: the screen keeps to the usual hours
+
+
+def test_a_yearly_range_over_the_new_year_across_months_stays_valid() -> None:
+    hours = opening(WEEK + "closed_days: [25 декабря - 8 января, 1-8 мая]\n")
+    assert state(hours, "2027-01-05 12:00").reason == "closed_day"
+    assert state(hours, "2027-05-03 12:00").reason == "closed_day"
+
+
+def test_hours_past_midnight_are_warned_of_as_likely_swapped_but_honoured() -> None:
+    parsed, problems = settings("opening_hours:\n  ежедневно: 20:00-08:00\n")
+    problem = only(problems, "opening_overnight")
+    assert problem.severity is Severity.WARNING and problem.line == 2
+    assert "если центр работает с 08:00 до 20:00, напишите 08:00-20:00" in \
+        problem.message("ru").lower()
+    assert "If the centre is open from 08:00 to 20:00, write 08:00-20:00" in \
+        problem.message("en")
+    hours = parsed.opening  # read as written: a centre may work through the night
+    assert state(hours, "2026-12-07 23:00").reason == "open"
+    assert state(hours, "2026-12-08 12:00").reason == "after_hours"
+
+
+@pytest.mark.parametrize("text", [
+    "opening_hours: 20:00-08:00\n",  # one value for every day
+    "opening_hours:\n  пн-пт: 09:00-13:00, 14:00-02:00\n  сб, вс: выходной\n",  # the second span
+    WEEK + "open_days:\n  2027-02-20: 22:00-06:00\n",
+])
+def test_every_span_past_midnight_is_warned_of(text: str) -> None:
+    _, problems = settings(text)
+    assert [p.code for p in problems] == ["opening_overnight"], [p.format() for p in problems]
+    key = problems[0].args["key"]
+    assert key == ("open_days" if "open_days" in text else "opening_hours")
+
+
+@pytest.mark.parametrize("value", ["08:00-24:00", "20:00-00:00", "24/7", "00:00-24:00"])
+def test_hours_to_midnight_are_not_past_it(value: str) -> None:
+    _, problems = settings(f"opening_hours: {value}\n")
+    assert problems == []
+
+
+TODAY = dt.date(2026, 12, 5)
+
+
+def closed_for_long(text: str, today: dt.date = TODAY) -> list[Problem]:
+    parsed, problems = settings(WEEK + text)
+    assert problems == [], [p.format() for p in problems]
+    return closed_days_problems(parsed.opening, today, "kiosk.yaml")
+
+
+@pytest.mark.parametrize(("text", "count", "most", "value"), [
+    ("closed_days: [1 января - 31 декабря]\n", 365, 365, "1 января - 31 декабря"),
+    ("closed_days: [2000-01-01..2099-12-31]\n", 365, 365, "2000-01-01..2099-12-31"),
+    ("closed_days: [1-8 января, 8 февраля - 1 января]\n", 335, 328, "8 февраля - 1 января"),
+    ("closed_days: [2027-01-01..2027-03-15]\n", 74, 74, "2027-01-01..2027-03-15"),
+])
+def test_closed_days_that_darken_the_screen_for_long_are_warned_of(
+        text: str, count: int, most: int, value: str) -> None:
+    problem, = closed_for_long(text)
+    assert problem.code == "closed_days_long" and problem.severity is Severity.WARNING
+    assert problem.line == 5 and problem.path == "kiosk.yaml"
+    assert problem.args == {"count": str(count), "days": "365", "most": str(most),
+                            "value": value}
+    assert f"закрыт {count} из ближайших 365 дней" in problem.message("ru")
+    assert f"«{value}»" in problem.message("ru")
+
+
+@pytest.mark.parametrize("text", [
+    "closed_days: [1-8 января, 23 февраля, 8 марта, 1-3 мая, 9 мая, 12 июня, 4 ноября]\n",
+    "closed_days: [2027-01-01..2027-03-01]\n",  # 60 days: a renovation, not a typo
+    "closed_days: [2020-01-01..2026-12-04]\n",  # over before today
+    "closed_days: [2027-12-05..2030-01-01]\n",  # begins after the coming year
+    "",
+])
+def test_ordinary_closed_days_are_not_warned_of(text: str) -> None:
+    assert closed_for_long(text) == []
+
+
+def test_open_days_inside_a_long_closure_are_not_counted() -> None:
+    text = ("closed_days: [2027-01-01..2027-03-15]\nopen_days:\n"
+            "  2027-02-01..2027-02-20: 08:00-20:00\n")
+    assert closed_for_long(text) == []  # 74 closed less 20 worked: 54
+    assert closed_for_long(text.replace("02-20:", "02-10:"))[0].args["count"] == "64"
+
+
+def test_the_count_is_the_closed_days_the_screen_keeps_to() -> None:
+    # Against the rule itself, day by day, over ranges of every kind and a leap day.
+    import random
+
+    chooser = random.Random(15)
+    for _ in range(300):
+        closed = []
+        for _ in range(chooser.randint(1, 4)):
+            first = dt.date(2000, 1, 1) + dt.timedelta(days=chooser.randrange(366))
+            last = dt.date(2000, 1, 1) + dt.timedelta(days=chooser.randrange(366))
+            if chooser.random() < 0.5:
+                closed.append(DayRange(first, last, yearly=True))
+            else:
+                start = dt.date(2026, 1, 1) + dt.timedelta(days=chooser.randrange(800))
+                closed.append(DayRange(start, start + dt.timedelta(
+                    days=chooser.randrange(200))))
+        first = dt.date(2027, 1, 1) + dt.timedelta(days=chooser.randrange(365))
+        open_days = ((DayRange(first, first + dt.timedelta(days=chooser.randrange(60))), ()),)
+        hours = OpeningHours(None, tuple(closed), open_days)
+        today = dt.date(2026, 6, 1) + dt.timedelta(days=chooser.randrange(1000))
+        expected = sum(hours.is_closed_day(today + dt.timedelta(days=offset))
+                       for offset in range(CLOSED_LOOK_AHEAD))
+        found = closed_days_problems(hours, today, "kiosk.yaml")
+        counted = int(found[0].args["count"]) if found else 0
+        assert counted == expected if expected > 60 else found == [], (closed, today)
+
+
+def test_a_long_list_of_closed_days_is_counted_at_once() -> None:
+    import time
+
+    closed = tuple(DayRange(dt.date(2027, 1, 1) + dt.timedelta(days=n % 300),
+                            dt.date(2027, 1, 1) + dt.timedelta(days=n % 300 + 30))
+                   for n in range(100_000))
+    started = time.perf_counter()
+    problem, = closed_days_problems(OpeningHours(None, closed), TODAY, "kiosk.yaml")
+    assert time.perf_counter() - started < 2.0
+    assert problem.args["count"] == "330"  # 1 January to 26 November 2027
+
+
+def test_a_yearly_range_from_the_leap_day_counts_from_1_march_in_other_years() -> None:
+    text = "closed_days: [29 февраля - 30 апреля]\n"
+    assert closed_for_long(text)[0].args["count"] == "61"  # 2027: 1 March to 30 April
+    assert closed_for_long(text, dt.date(2027, 12, 5))[0].args["count"] == "62"  # 2028

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
+from kiosk.core.notices import WORD_MOST
 from kiosk.core.playlist import SlideKind
 from kiosk.core.queue import Call
 from kiosk.core.session import Phase
@@ -323,14 +324,63 @@ def test_an_ordinary_notice_is_a_poster_of_the_loop_and_a_tap_opens_the_menu(
         window.content, window.local_now()))
 
 
-def test_the_preview_shows_the_band_when_a_notice_is_due_at_its_moment(
+def test_the_preview_shows_the_band_when_a_notice_is_due_at_its_moment_and_without_one_always(
         qtbot: QtBot, tmp_path: Path) -> None:
-    content = notices_content(tmp_path)
-    due = preview_window(content, SIZES["landscape"], at("2026-12-28 12:00"))
-    qtbot.addWidget(due)
-    assert [n.id for n in due.notice_band.notices] == ["new-year", "repair"]
+    content = notices_content(tmp_path, hours="10:00-11:00")
+    due = preview_window(content, SIZES["landscape"], at("2026-12-28 10:30"))
+    none_due = preview_window(content, SIZES["landscape"], at("2026-12-10 12:00"))
+    # No moment given: every item whatever its schedule, so every urgent notice in the band
+    # (the first on show, the others in turn), as the stories and posters are all shown.
     whenever = preview_window(content, SIZES["landscape"])
-    qtbot.addWidget(whenever)
-    assert not whenever.notice_band.isVisible()  # no moment given: no band
-    for window in (due, whenever):
+    for window in (due, none_due, whenever):
+        qtbot.addWidget(window)
+    assert [n.id for n in due.notice_band.notices] == ["new-year", "repair"]
+    assert not none_due.notice_band.isVisible()
+    band = whenever.notice_band
+    assert band.isVisible() and [n.id for n in band.notices] == ["new-year", "repair"]
+    assert band.placed[0][0].startswith("1–8")
+    assert not whenever.notice_timer.isActive()  # nothing to wait for
+    shown = [band.isVisible() for _shot in walk_screens(whenever, content)
+             if whenever.current_screen not in whenever.staff_screens]
+    assert len(shown) > 10 and all(shown)
+    whenever.go_to_attract()  # the window judges the notices again on each return
+    assert band.isVisible() and len(band.notices) == 2
+    for window in (due, none_due, whenever):
         window.attract.stop()
+
+
+def test_the_bundled_notice_is_in_the_preview_though_its_closed_days_are_not_listed(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    content = load_content(copy_bundled(tmp_path), probe_image)
+    assert content.closed_days() is None  # kiosk.yaml lists them only in a comment
+    window = preview_window(content, SIZES["portrait"])
+    qtbot.addWidget(window)
+    assert [n.id for n in window.notice_band.notices] == ["new-year"]
+    assert window.notice_band.isVisible()
+    window.attract.stop()
+
+
+@pytest.mark.parametrize("orientation", list(SIZES))
+def test_a_word_wider_than_the_band_is_broken_not_cut_off(
+        qtbot: QtBot, tmp_path: Path, orientation: str) -> None:
+    root = copy_bundled(tmp_path)
+    word = "Ш" * WORD_MOST  # the longest kiosk check lets through, in the widest letters
+    (root / "notices" / "long.yaml").write_text(
+        f"text: Окно {word} закрыто\nlevel: срочное\n", encoding="utf-8")
+    content = load_content(root, probe_image)
+    assert content.errors == ()
+    window = preview_window(content, SIZES[orientation], at("2026-12-10 12:00"))
+    qtbot.addWidget(window)
+    for high_contrast in (False, True):
+        band = window.notice_band
+        band.theme = band.theme.with_high_contrast(high_contrast)
+        band._lay_out()
+        lines = [line for part in band.parts for line in part]
+        assert "".join(lines).replace(" ", "") == f"Окно{word}закрыто"
+        spots = []
+        for _part in band.parts:
+            spots += band.text_spots()
+            band._turn()
+        assert spots and all(spot.fits for spot in spots), (orientation, high_contrast)
+        assert all(spot.rect.right() <= window.width() - band.theme.margin for spot in spots)
+    window.attract.stop()

@@ -363,3 +363,114 @@ def test_a_resize_in_the_dark_renders_nothing(night: KioskWindow, qtbot: QtBot) 
     assert working(night) == []
     assert night.screen_sleep.cover.geometry() == night.rect()
     assert all_black(night)
+
+
+# --- across a DST change (Berlin; Moscow has none): waits and touches in real time ------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def in_berlin(window: KioskWindow, content: Content, opens: dt.time) -> None:
+    hours = (((opens, dt.time(20)),),) * 7
+    window.screen_sleep.start()
+    window.set_content(replace(content, settings=replace(
+        content.settings, timezone="Europe/Berlin", opening_hours=hours)))
+
+
+def test_in_the_repeated_autumn_hour_the_timer_waits_not_50_ms_but_a_minute(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    # 27 October 2024: 03:00 CEST goes back to 02:00 CET. Opening at 03:05, the wake at 02:55
+    # comes the second time round; at the first 02:56 it is an hour off, not a minute ago.
+    wall.now = dt.datetime(2024, 10, 27, 0, 56, tzinfo=dt.UTC)  # 02:56 CEST
+    window = make_window(utc_now=wall)
+    in_berlin(window, bundled, dt.time(3, 5))
+    sleep = window.screen_sleep
+    assert sleep.asleep and sleep.report is not None and sleep.report.until is not None
+    assert sleep.report.until.astimezone(dt.UTC) == \
+        dt.datetime(2024, 10, 27, 1, 55, tzinfo=dt.UTC)
+    assert sleep.timer.interval() == CHECK_MS  # 59 minutes away: the minute's look
+    wall.now = dt.datetime(2024, 10, 27, 1, 54, 30, tzinfo=dt.UTC)  # 02:54:30 CET
+    fire(window)
+    assert sleep.asleep and abs(sleep.timer.interval() - 30_000) <= 50
+
+
+def test_across_the_spring_jump_the_timer_waits_the_real_time_to_opening(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    # 31 March 2024: 02:00 CET jumps to 03:00 CEST. At 01:59:40 CET the 03:00 opening is 20
+    # seconds away, though the clock shows an hour between them.
+    wall.now = dt.datetime(2024, 3, 31, 0, 59, 40, tzinfo=dt.UTC)
+    window = make_window(utc_now=wall)
+    in_berlin(window, bundled, dt.time(3))
+    sleep = window.screen_sleep
+    assert not sleep.asleep and sleep.report is not None
+    assert sleep.report.reason == "before_opening"
+    assert abs(sleep.timer.interval() - 20_020) <= 50
+
+
+def test_a_touch_in_the_repeated_autumn_hour_wakes_the_screen_for_five_minutes(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    wall.now = dt.datetime(2024, 10, 27, 0, 58, tzinfo=dt.UTC)  # 02:58 CEST, closed
+    window = make_window(utc_now=wall)
+    in_berlin(window, bundled, dt.time(8))
+    sleep = window.screen_sleep
+    assert sleep.asleep
+    tap_at(window)
+    assert not sleep.asleep
+    wall.now = dt.datetime(2024, 10, 27, 1, 2, tzinfo=dt.UTC)  # 02:02 CET: four minutes on
+    fire(window)
+    assert not sleep.asleep and sleep.report is not None and sleep.report.reason == "touched"
+    wall.now = dt.datetime(2024, 10, 27, 1, 3, 1, tzinfo=dt.UTC)  # five minutes, not 64
+    fire(window)
+    assert sleep.asleep
+
+
+# --- closed_days that would keep the screen dark: said by the diagnostics and the check ---------
+
+def test_the_staff_problems_list_warns_of_closed_days_that_darken_the_screen_for_long(
+        make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
+    from kiosk.core.opening import DayRange
+
+    year = DayRange(dt.date(2000, 1, 1), dt.date(2000, 12, 31), yearly=True, line=7,
+                    text="1 января - 31 декабря")
+    window = make_window(utc_now=wall)
+    window.set_content(with_hours(bundled, closed_days=(year,)))
+    lines = window.problem_lines("ru")
+    assert any("kiosk.yaml:7: предупреждение: по closed_days центр закрыт 365 из ближайших "
+               "365 дней" in line for line in lines), lines
+    assert window.content.problems == bundled.problems  # said, not kept in the content
+    window.set_content(with_hours(bundled))
+    assert not any("closed_days" in line for line in window.problem_lines("ru"))
+
+
+def test_kiosk_check_warns_of_closed_days_and_hours_that_are_likely_typos(
+        tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = make_folder(tmp_path / "content", settings=(
+        "opening_hours:\n  ежедневно: 20:00-08:00\n"
+        "closed_days:\n  - 8-1 января\n  - 1 января - 31 декабря\n"))
+    result = subprocess.run([sys.executable, "-m", "kiosk", "check", str(root)],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    out = result.stdout
+    assert result.returncode == 1, out  # the backwards range is an error
+    assert "kiosk.yaml:2: предупреждение: opening_hours: часы «20:00-08:00»" in out, out
+    assert "kiosk.yaml:3: ошибка: closed_days: в «8-1 января» последний день раньше" in out
+    assert "kiosk.yaml:3: предупреждение: по closed_days центр закрыт 365 из ближайших 365 " \
+        "дней" in out
+
+
+def test_the_preview_at_a_closed_hour_says_the_screen_is_dark_and_when_it_wakes(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from kiosk.ui.preview import preview
+
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       settings="opening_hours:\n  ежедневно: 08:00-20:00\n")
+    preview(root, tmp_path / "night", (1920, 1080), at=dt.datetime(2026, 12, 4, 23, 0))
+    night = (tmp_path / "night" / "index.html").read_text(encoding="utf-8")
+    assert "Экран выключен" in night and "завтра в 07:50" in night
+    preview(root, tmp_path / "day", (1920, 1080), at=dt.datetime(2026, 12, 4, 12, 0))
+    day = (tmp_path / "day" / "index.html").read_text(encoding="utf-8")
+    assert "Экран включён" in day and "Экран выключен" not in day

@@ -37,7 +37,14 @@ from kiosk.core.model import (
     Story,
     Text,
 )
-from kiosk.core.notices import LONG_CHARS, MOST_CHARS, parse_level
+from kiosk.core.notices import (
+    LONG_CHARS,
+    MOST_CHARS,
+    WORD_MOST,
+    longest_word,
+    parse_level,
+    shows_anything,
+)
 from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
 from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
@@ -899,12 +906,14 @@ class ContentLoader:
             return ()
         try:
             with os.scandir(folder) as found:
+                # Names equal but for case come in one order whatever the disk lists first.
                 entries = sorted(((entry.name, _kind_of(entry)) for entry in found
                                   if not entry.name.startswith(".")),
-                                 key=lambda entry: natural_key(entry[0]))
+                                 key=lambda entry: (natural_key(entry[0]), entry[0]))
         except OSError:
             return ()
         notices: list[Notice] = []
+        read: dict[str, str] = {}  # the file read for each id, in any case
         for name, kind in entries:
             path = folder / name
             if kind == "folder":
@@ -916,6 +925,12 @@ class ContentLoader:
                 continue
             if kind != "file":  # a link, a FIFO: named, never opened
                 self._refused(path, kind)
+                continue
+            # «a.yaml» and «a.yml», or «A.yaml»: one notice (one file on many disks), so one
+            # is read, and staff hear which.
+            first = read.setdefault(path.stem.casefold(), name)
+            if first != name:
+                self.log_for(path).warning("notice_twin", None, value=name, other=first)
                 continue
             notice = self._guarded(str(path), self._load_notice)
             if notice is not None:
@@ -948,8 +963,17 @@ class ContentLoader:
             if key == "text":
                 log.error("missing_field", None, key=key)
             return ""
+        before = len(self.problems)
         text = " ".join(self._text_field(md, key, log, required=key == "text").split())
         line = md.fields.line_of(key)
+        if not shows_anything(text):  # «\u200b», or «\u202e» taken out: as empty as «""»
+            if not any(p.code in ("empty_field", "wrong_type") for p in self.problems[before:]):
+                (log.error if key == "text" else log.warning)("empty_field", line, key=key)
+            return ""
+        word = longest_word(text)
+        if len(word) > WORD_MOST:
+            log.error("notice_long_word", line, key=key, length=str(len(word)),
+                      value=word[:WORD_MOST] + "…", most=str(WORD_MOST))
         if len(text) > MOST_CHARS:
             log.error("notice_too_long", line, key=key, length=str(len(text)),
                       most=str(MOST_CHARS))

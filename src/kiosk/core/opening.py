@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.core.problems import ProblemLog
+from kiosk.core.i18n import MONTHS_RU as _MONTH_NAMES
+from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.schedule import HOURS_PATTERN, SHORT_NAMES, WEEKDAY_NAMES
 from kiosk.core.settings import suggest
 from kiosk.core.yamlsrc import LineDict
@@ -24,6 +25,7 @@ ALL_DAY: Hours = ((dt.time(0), dt.time(0)),)
 
 WAKE_BEFORE = dt.timedelta(minutes=10)  # the screen is on this long before opening
 TOUCH_AWAKE = dt.timedelta(minutes=5)  # a touch outside hours keeps it on this long
+_UTC = dt.UTC
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class DayRange:
     first: dt.date  # year 2000 (a leap year) when yearly
     last: dt.date
     yearly: bool = False
+    line: int | None = field(default=None, compare=False)  # in kiosk.yaml, for messages
+    text: str = field(default="", compare=False)  # as written there
 
     def __contains__(self, day: dt.date) -> bool:
         if not self.yearly:
@@ -92,39 +96,47 @@ def screen_state(opening: OpeningHours, now: dt.datetime, last_touch: dt.datetim
                  wake_before: dt.timedelta = WAKE_BEFORE,
                  touch_awake: dt.timedelta = TOUCH_AWAKE) -> ScreenState:
     """The screen at `now` (aware, in the centre's zone). A touch keeps it on for
-    `touch_awake` after the touch, also past closing: a visitor is not cut off mid-use."""
+    `touch_awake` after the touch, also past closing: a visitor is not cut off mid-use.
+
+    Moments are compared and added in UTC: two datetimes in one zone are subtracted,
+    added to and compared by their wall clocks (fold ignored), which is an hour off across
+    a DST change."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime in the centre's time zone")
     if opening.always_open:
         return ScreenState(True, "always_open")
-    touch_end = last_touch + touch_awake if last_touch is not None else None
+    zone = now.tzinfo
+    at = now.astimezone(_UTC)
+    touch: tuple[dt.datetime, dt.datetime] | None = None
+    if last_touch is not None:
+        touched = last_touch.astimezone(_UTC)
+        touch = (touched, touched + touch_awake)
     # Near days first; a long closure (renovation, months) needs the long look.
     for horizon in (8, 400):
         spans, edge = _open_spans(opening, now, horizon)
-        state = _state(opening, spans, now, last_touch, touch_end, wake_before)
+        state = _state(opening, spans, at, now.date(), touch, wake_before)
         moments = sorted({m for start, end in spans for m in (start - wake_before, start, end)}
-                         | ({last_touch, touch_end} if last_touch and touch_end else set()))
+                         | set(touch or ()))
         for moment in moments:
-            if now < moment < edge:
-                later = _state(opening, spans, moment.astimezone(now.tzinfo), last_touch,
-                               touch_end, wake_before)
+            if at < moment < edge:
+                later = _state(opening, spans, moment, moment.astimezone(zone).date(), touch,
+                               wake_before)
                 if (later.awake, later.reason) != (state.awake, state.reason):
-                    return ScreenState(state.awake, state.reason, moment.astimezone(now.tzinfo))
+                    return ScreenState(state.awake, state.reason, moment.astimezone(zone))
     return state
 
 
 def _state(opening: OpeningHours, spans: list[tuple[dt.datetime, dt.datetime]],
-           now: dt.datetime, last_touch: dt.datetime | None, touch_end: dt.datetime | None,
+           at: dt.datetime, today: dt.date, touch: tuple[dt.datetime, dt.datetime] | None,
            wake_before: dt.timedelta) -> ScreenState:
-    if any(start <= now < end for start, end in spans):
+    """At the moment `at` (UTC), which is the centre's day `today`."""
+    if any(start <= at < end for start, end in spans):
         return ScreenState(True, "open")
-    if any(start - wake_before <= now < start for start, _ in spans):
+    if any(start - wake_before <= at < start for start, _ in spans):
         return ScreenState(True, "before_opening")
-    if last_touch is not None and touch_end is not None and last_touch <= now < touch_end:
+    if touch is not None and touch[0] <= at < touch[1]:
         return ScreenState(True, "touched")
-    # `now` is in the centre's zone: its date is the centre's day.
-    return ScreenState(False, "closed_day" if opening.is_closed_day(now.date())
-                       else "after_hours")
+    return ScreenState(False, "closed_day" if opening.is_closed_day(today) else "after_hours")
 
 
 def _open_spans(opening: OpeningHours, now: dt.datetime,
@@ -152,9 +164,6 @@ def _open_spans(opening: OpeningHours, now: dt.datetime,
     return merged, edge
 
 
-_UTC = dt.UTC
-
-
 def _first_moment(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     """The first moment (UTC) the centre's clock shows `wall` or later: the first of a repeated
     hour (autumn), the end of a skipped one (spring)."""
@@ -171,6 +180,90 @@ def _first_moment(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
         else:
             low = middle
     return high.replace(microsecond=0)
+
+
+# --- closed for long: a typo that would keep the screen dark ----------------------------------
+
+CLOSED_LOOK_AHEAD = 365  # days
+CLOSED_MOST = 60  # closed days in the coming year before `kiosk check` asks whether that is so
+
+
+def closed_days_problems(opening: OpeningHours, today: dt.date, path: str) -> list[Problem]:
+    """A warning when closed_days close the centre (the screen off all day) on more than
+    CLOSED_MOST of the CLOSED_LOOK_AHEAD days from `today` (the centre's date: core has no
+    clock, `kiosk check` and the diagnostics pass it): «1 января - 31 декабря», a year off in
+    «2027-01-01..2028-01-08». Linear in the number of ranges, however long they are."""
+    if not opening.closed:
+        return []
+    start = today.toordinal()
+    end = start + CLOSED_LOOK_AHEAD
+    open_days = _merged([span for days, _ in opening.open_days
+                         for span in _ordinal_spans(days, start, end)])
+    closed = _without(_merged([span for days in opening.closed
+                               for span in _ordinal_spans(days, start, end)]), open_days)
+    count = sum(last - first for first, last in closed)
+    if count <= CLOSED_MOST:
+        return []
+    # The line that closes it most, named as written: where the typo most likely is.
+    most, worst = max((sum(last - first for first, last in _ordinal_spans(days, start, end)),
+                       -index) for index, days in enumerate(opening.closed))
+    days = opening.closed[-worst]
+    return [Problem(path, days.line, Severity.WARNING, "closed_days_long", {
+        "count": str(count), "days": str(CLOSED_LOOK_AHEAD), "most": str(most),
+        "value": days.text or days.first.isoformat()})]
+
+
+def _ordinal_spans(days: DayRange, start: int, end: int) -> list[tuple[int, int]]:
+    """The days of `days` between the ordinals `start` and `end`, as half-open spans."""
+    if not days.yearly:
+        spans = [(days.first.toordinal(), days.last.toordinal() + 1)]
+    else:
+        wraps = (days.last.month, days.last.day) < (days.first.month, days.first.day)
+        spans = []
+        for year in range(dt.date.fromordinal(start).year - 1,
+                          dt.date.fromordinal(end).year + 1):
+            spans.append((_yearly(year, days.first, True).toordinal(),
+                          _yearly(year + wraps, days.last, False).toordinal() + 1))
+    return [(max(first, start), min(last, end)) for first, last in spans
+            if max(first, start) < min(last, end)]
+
+
+def _yearly(year: int, day: dt.date, first: bool) -> dt.date:
+    """A yearly date in `year`; 29 February in another year is 1 March as a range's first
+    day, 28 February as its last (as DayRange.__contains__ reads it)."""
+    try:
+        return dt.date(year, day.month, day.day)
+    except ValueError:
+        return dt.date(year, 3, 1) if first else dt.date(year, 2, 28)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _without(spans: list[tuple[int, int]],
+             holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merged `spans` less merged `holes` (both sorted)."""
+    result: list[tuple[int, int]] = []
+    index = 0
+    for first, last in spans:
+        while index < len(holes) and holes[index][1] <= first:
+            index += 1
+        at, look = first, index
+        while look < len(holes) and holes[look][0] < last:
+            if holes[look][0] > at:
+                result.append((at, holes[look][0]))
+            at = max(at, holes[look][1])
+            look += 1
+        if at < last:
+            result.append((at, last))
+    return result
 
 
 # --- kiosk.yaml -------------------------------------------------------------------------------
@@ -192,7 +285,7 @@ def parse_opening_hours(value: Any, line: int | None, log: ProblemLog) -> tuple[
     if value is None:
         return None
     if not isinstance(value, LineDict):
-        hours = _day_hours(value, str(value), line, log)
+        hours = _day_hours(value, str(value), "opening_hours", line, log)
         return None if hours is None else _week((hours,) * 7, line, log)
     week: list[Hours | None] = [None] * 7
     for key, hours_value in value.items():
@@ -204,7 +297,7 @@ def parse_opening_hours(value: Any, line: int | None, log: ProblemLog) -> tuple[
                       suggest=_suggest_day(_DASH.split(name)[0] if _DASH.search(name) else name))
             return None  # which day was meant is unknown: stay on every day
         text = value.raw_text.get(key, str(hours_value))
-        hours = _day_hours(hours_value, text, key_line, log)
+        hours = _day_hours(hours_value, text, "opening_hours", key_line, log)
         for day in days:
             if week[day] is not None:
                 log.warning("opening_day_twice", key_line, value=SHORT_NAMES[day])
@@ -245,9 +338,11 @@ def _days(key: str) -> tuple[int, ...] | None:
     return tuple(days)
 
 
-def _day_hours(value: Any, text: str, line: int | None, log: ProblemLog) -> Hours | None:
+def _day_hours(value: Any, text: str, key: str, line: int | None,
+               log: ProblemLog) -> Hours | None:
     """One day's hours: «08:00-20:00», «09:00-13:00, 14:00-18:00», «выходной» (()), «24/7».
-    None, reported, when not understood."""
+    None, reported, when not understood. Hours past midnight («20:00-08:00») are honoured (a
+    centre may work through the night) but warned of: most often they are swapped."""
     if value is False or (isinstance(value, str)
                           and value.strip().lower().rstrip(".") in _CLOSED_WORDS):
         return ()  # YAML reads «off» and «no» as false
@@ -262,10 +357,18 @@ def _day_hours(value: Any, text: str, line: int | None, log: ProblemLog) -> Hour
             log.error("bad_opening_hours", line, value=text.strip())
             return None
         hours.append(span)
+        start, end = span
+        if dt.time(0) < end < start:  # «…-24:00» and «24/7» end at midnight, not past it
+            log.warning("opening_overnight", line, key=key, value=item.strip(),
+                        start=_clock(start), end=_clock(end))
     if not hours:
         log.error("bad_opening_hours", line, value=text.strip())
         return None
     return tuple(hours)
+
+
+def _clock(time: dt.time) -> str:
+    return f"{time.hour:02d}:{time.minute:02d}"
 
 
 def _span(text: str) -> tuple[dt.time, dt.time] | None:
@@ -331,7 +434,8 @@ def parse_open_days(value: Any, line: int | None,
     for key, hours_value in value.items():
         key_line = value.line_of(key)
         days = _day_range(key.strip().lower(), "open_days", key_line, log)
-        hours = _day_hours(hours_value, value.raw_text.get(key, str(hours_value)), key_line, log)
+        hours = _day_hours(hours_value, value.raw_text.get(key, str(hours_value)), "open_days",
+                           key_line, log)
         if days is not None:
             result.append((days, ALL_DAY if hours is None else hours))
     return tuple(result)
@@ -353,7 +457,13 @@ def _day_range(text: str, key: str, line: int | None, log: ProblemLog) -> DayRan
     if not yearly and last < first:
         log.error("closed_days_reversed", line, key=key, value=text)
         return None
-    return DayRange(first, last, yearly)
+    if yearly and first.month == last.month and last.day < first.day:
+        # «8-1 января» would be closed from 8 January to 1 January of the next year: 359
+        # days. Over the new year a range runs across months («25 декабря - 8 января»).
+        log.error("closed_days_reversed_yearly", line, key=key, value=text,
+                  swapped=f"{last.day}-{first.day} {_MONTH_NAMES[first.month - 1]}")
+        return None
+    return DayRange(first, last, yearly, line, text)
 
 
 def _date(text: str) -> tuple[dt.date, bool] | None:

@@ -384,6 +384,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the clip “{value}” lasts {duration} s, and the check could not play it to its end in "
         "time: if the file is cut short, that shows only on screen",
     ),
+    "video_not_probed": (
+        "ролик «{value}» не проверен: на проверку всех роликов отводится {seconds} с, и до "
+        "него очередь не дошла. Он будет показан, а если не воспроизведётся, киоск его "
+        "пропустит. Запустите kiosk check ещё раз: проверенные ролики запоминаются, и "
+        "следующая проверка начнёт с непроверенных",
+        "the clip “{value}” was not checked: checking all the clips may take {seconds} s, and "
+        "its turn did not come. It is shown, and skipped if it does not play. Run kiosk check "
+        "again: clips already checked are remembered, so the next check starts with the rest",
+    ),
     "video_long": (
         "ролик «{value}» длится {duration} с, а слайд заставки — не дольше {most} с: киоск "
         "покажет только начало. Укоротите ролик",
@@ -526,6 +535,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the hours “{value}” are not valid; write them as \"09:00-13:00\" (across midnight "
         "too: \"22:00-02:00\")",
     ),
+    "too_many_hours": (
+        "в hours: {count} промежутков времени, а можно не больше {most}. Объедините соседние "
+        "(\"09:00-13:00\" и \"13:00-18:00\" — это \"09:00-18:00\") и оставьте только нужные",
+        "hours: lists {count} spans of time, and at most {most} are allowed. Join neighbouring "
+        "ones (\"09:00-13:00\" and \"13:00-18:00\" make \"09:00-18:00\") and keep only those "
+        "needed",
+    ),
     # Schedules that refer to kiosk.yaml's closed_days (kiosk.core.schedule).
     "bad_before_closed_days": (
         "before_closed_days: «{value}» — нужно целое число дней от 1 до {most}: за сколько дней "
@@ -571,6 +587,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "показывается слайдом заставки) или level: срочное (полоса внизу каждого экрана)",
         "level: “{value}” is not a level{suggestion}; write level: ordinary (the notice is a "
         "slide of the loop) or level: urgent (a band at the foot of every screen)",
+    ),
+    "notice_long_word": (
+        "«{key}»: «{value}» — {length} знаков без пробела, а в строку объявления помещается "
+        "слово не длиннее {most} знаков: это ушло бы за край экрана. Поставьте пробелы между "
+        "словами; адрес сайта уберите — с экрана по нему всё равно не перейти",
+        "“{key}”: “{value}” is {length} characters without a space, and a line of a notice "
+        "holds words of at most {most}: this would run off the screen. Put spaces between the "
+        "words; leave out a web address — nobody can follow it from the screen",
+    ),
+    "notice_twin": (
+        "«{value}» и «{other}» — одно и то же объявление: их имена отличаются только "
+        "расширением (.yaml или .yml) или заглавными буквами, а на многих дисках это вообще "
+        "один файл. Показывается «{other}», а «{value}» киоск не читает — удалите лишний файл "
+        "или дайте ему другое имя",
+        "“{value}” and “{other}” are the same notice: their names differ only in the extension "
+        "(.yaml or .yml) or in upper and lower case, and on many disks they are one file. "
+        "“{other}” is shown and “{value}” is not read — delete the extra file or give it "
+        "another name",
     ),
     "notice_not_yaml": (
         "«{value}» не будет прочитан: объявление — это файл .yaml со строкой «text: …». "
@@ -639,6 +673,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "исправлено, эти дни киоск считает обычными",
         "{key}: in “{value}” the last day is before the first — swap the dates. Until this is "
         "fixed, the kiosk treats those days as ordinary ones",
+    ),
+    # Sleep review (issue 15): likely typos that would keep the screen dark for long.
+    "closed_days_reversed_yearly": (
+        "{key}: в «{value}» последний день раньше первого, и киоск прочитал бы это как "
+        "перерыв почти на год — до этого числа следующего года. Поменяйте числа местами: "
+        "«{swapped}». Дни через Новый год пишите с месяцами: «25 декабря - 8 января». Пока это "
+        "не исправлено, эти дни киоск считает обычными",
+        "{key}: in “{value}” the last day is before the first, which would read as closed for "
+        "almost a year, until that day of the next year. Swap the days: “{swapped}”. Write "
+        "days over the new year with both months: “25 декабря - 8 января”. Until this is "
+        "fixed, the kiosk treats those days as ordinary ones",
+    ),
+    "closed_days_long": (
+        "по closed_days центр закрыт {count} из ближайших {days} дней, и всё это время экран "
+        "будет выключен (включается только от касания); больше всего из них, {most}, даёт "
+        "строка «{value}». Проверьте даты: не перепутаны ли числа, месяц или год. Если центр "
+        "правда закрыт так долго, ничего менять не нужно",
+        "by closed_days the centre is closed on {count} of the next {days} days, and the "
+        "screen will be off all that time (a touch wakes it); most of them, {most}, come from "
+        "the line “{value}”. Check the dates: are the days, month or year mixed up? If the "
+        "centre really is closed that long, nothing needs changing",
+    ),
+    "opening_overnight": (
+        "{key}: часы «{value}» заканчиваются раньше, чем начинаются, и киоск понимает их как "
+        "работу через полночь: с {start} до {end} следующего дня. Если центр работает с {end} "
+        "до {start}, напишите {end}-{start}",
+        "{key}: the hours “{value}” end before they start, and the kiosk reads them as open "
+        "through the night: from {start} to {end} the next day. If the centre is open from "
+        "{end} to {start}, write {end}-{start}",
     ),
     "queue_no_source": (
         "в блоке queue не указан source — адрес (http://…) или файл, откуда киоск берёт вызовы "

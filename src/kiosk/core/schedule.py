@@ -33,6 +33,9 @@ for number, names in enumerate((
 
 SCHEDULE_FIELDS = ("show_from", "show_until", "weekdays", "hours", "before_closed_days",
                    "on_closed_days")
+# Spans one `hours:` may list: a day's opening with breaks takes a few; a list of hundreds is
+# a mistake, and every schedule is asked about each minute for each item it belongs to.
+HOURS_MOST = 24
 HOURS_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -234,6 +237,10 @@ def _hours(fields: LineDict, log: ProblemLog) -> tuple[tuple[dt.time, dt.time], 
     if value is None:
         return ()
     items = value if isinstance(value, list) else [fields.raw_text.get("hours", str(value))]
+    if len(items) > HOURS_MOST:  # an error: the item is not shown, so the rest is not read
+        log.error("too_many_hours", fields.line_of("hours"), count=str(len(items)),
+                  most=str(HOURS_MOST))
+        items = items[:HOURS_MOST]
     ranges = []
     for item in items:
         match = HOURS_PATTERN.match(str(item))

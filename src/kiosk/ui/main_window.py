@@ -129,8 +129,10 @@ class KioskWindow(QWidget):
         self.notice_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.notice_timer.timeout.connect(self.show_notices)
         self.notices_due: tuple[Notice, ...] = ()
-        # When notices are judged (previews without a moment: never, no band).
+        # When notices are judged (None: not at all). A preview without a moment shows every
+        # urgent notice, whatever its schedule, as it shows every other item.
         self.notice_clock: Callable[[], dt.datetime | None] = self.local_now
+        self.every_notice = False
         self.stack.currentChanged.connect(lambda _index: self._place_notices(moving=True))
         # Screens are laid out in what the band leaves: the tallest one's wish (the staff
         # menu's) must not make the window taller than the screen.
@@ -447,11 +449,11 @@ class KioskWindow(QWidget):
         self.notice_timer.stop()
         if self.screen_sleep.asleep:
             return  # nothing is looked at in the dark: judged again on waking
-        local = self.notice_clock()
         content = self.content
         urgent = [n for n in content.notices if n.urgent]
+        local = None if self.every_notice else self.notice_clock()
         if local is None or not urgent:
-            self.notices_due = ()
+            self.notices_due = tuple(urgent) if self.every_notice else ()
             self._place_notices()
             return
         closed = content.closed_days()
@@ -510,8 +512,8 @@ class KioskWindow(QWidget):
 
     def diagnostics(self, lang: Language) -> list[str]:
         ring = recent_log.installed()
-        status = ContentStatus(self._latest_content(), self.content_version,
-                               self.content_loaded_at)
+        status = ContentStatus(self.screen_sleep.with_problems(self._latest_content()),
+                               self.content_version, self.content_loaded_at)
         return diagnostic_lines(lang, __version__, self.clock() - self.started,
                                 process_memory(),
                                 status, ring.lines() if ring is not None else [],
@@ -522,6 +524,7 @@ class KioskWindow(QWidget):
         # Clips that did not play on screen are listed too (kiosk.ui.video.view).
         content = with_clip_failures(self._latest_content(), self.attract.failed_clips,
                                      self.stories.clip.failed, self.anniversary.clip.failed)
+        content = self.screen_sleep.with_problems(content)  # closed_days dark for long
         problems = sorted(content.problems, key=lambda p: p.sort_key)
         if not problems:
             return [st("staff_no_problems", lang)]

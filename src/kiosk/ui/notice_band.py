@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.model import Notice
@@ -37,6 +46,26 @@ from kiosk.ui.widgets import Icon, TextSpot, draw_icon
 LINES = {"landscape": 2, "portrait": 4}
 LEADING = 1.2
 TURN_SECONDS = 6.0  # the shortest a part stays when the notices take turns
+
+
+def _lines(text: str, font: QFont, width: float) -> list[str]:
+    """The text broken into lines of at most `width`: at spaces, and a word wider than a line
+    (a long word in large type on a portrait screen; kiosk check refuses much longer ones)
+    at a letter, as nothing may run off the band."""
+    set_ = set_text(text, font, width, LEADING)
+    if set_.fits:
+        return [line for line, _width in set_.lines]
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    lines: list[str] = []
+    layout.beginLayout()
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart(): line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return [line for line in lines if line]
 
 
 class NoticeBand(QWidget):
@@ -89,7 +118,7 @@ class NoticeBand(QWidget):
         parts: list[list[str]] = []
         for notice in self.notices:
             text = typeset(notice.text.get(lang), lang, hyphenate=False)
-            lines = [line for line, _width in set_text(text, font, width, LEADING).lines]
+            lines = _lines(text, font, width)
             count = -(-len(lines) // most)
             size = -(-len(lines) // count) if count else most
             parts += [lines[i:i + size] for i in range(0, len(lines), size)]

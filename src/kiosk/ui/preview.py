@@ -19,10 +19,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core.breathing import BOX, BreathingExercise
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
+from kiosk.core.opening import screen_state
 from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
 from kiosk.core.problems import Language
 from kiosk.core.queue import Call
+from kiosk.core.screen_report import ScreenReport, why
+from kiosk.core.staff_text import st
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from kiosk.ui.staff_menu import StaffAction
@@ -87,7 +90,10 @@ def preview_window(content: Content, size: tuple[int, int],
         window = KioskWindow(Theme(*size), content)
         for screen in window.screens:
             screen.wall = lambda: None  # no moment given: everything, whatever its schedule
-        window.notice_clock = lambda: None  # and no urgent notice: its band is of a moment
+        # and the band with every urgent notice (the first shows; the band shows each in
+        # turn), whatever their schedules: else a notice tied to closed days that kiosk.yaml
+        # does not list yet would never be seen before it is up.
+        window.every_notice = True
         window.show_notices()
     else:
         window = KioskWindow(Theme(*size), content, utc_now=lambda: at)
@@ -255,6 +261,8 @@ def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
     width = 420 if size[0] >= size[1] else 240
     moment = (f", на {local:%Y-%m-%d %H:%M} ({html.escape(content.settings.timezone)})"
               if local is not None else ", все материалы без учёта расписания")
+    screen = f"<p class=\"screen\">{html.escape(screen_at(content, local))}</p>" \
+        if local is not None else ""
     page = f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Предпросмотр киоска</title>
 <style>
@@ -264,13 +272,26 @@ figure {{ margin: 0; width: {width}px; background: #fff; padding: .6em; border-r
 figure img {{ width: 100%; border: 1px solid #ccc; }}
 figure.problem {{ outline: 4px solid #c62828; }}
 figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
+.screen {{ font-size: 1.3em; font-weight: bold; }}
 </style></head><body>
 <h1>Предпросмотр: {html.escape(str(content.root))}, {size[0]}×{size[1]}{moment}</h1>
+{screen}
 {problems}
 <div class="grid">{''.join(cards)}</div>
 </body></html>
 """
     (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def screen_at(content: Content, local: dt.datetime) -> str:
+    """Whether the screen is lit at that moment, and why: outside opening hours the screens
+    above are what it shows when a touch wakes it."""
+    state = screen_state(content.settings.opening, local)
+    report = ScreenReport(state.awake, state.reason, state.until, "black", local)
+    if state.awake:
+        return st("diag_screen_on", "ru", why=why(report, "ru"))
+    return (st("diag_screen_off", "ru", why=why(report, "ru"))
+            + ". Снимки ниже — то, что экран покажет, если его разбудить касанием.")
 
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
@@ -323,6 +344,7 @@ figure > div {{ display: flex; gap: 1em; align-items: flex-start; }}
 img {{ border: 1px solid #ccc; }} img.land {{ width: 640px; }} img.port {{ width: 203px; }}
 figure.problem {{ outline: 4px solid #c62828; }}
 figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
+.screen {{ font-size: 1.3em; font-weight: bold; }}
 </style></head><body>
 <h1>Предпросмотр: {html.escape(str(content.root))}, альбомный и книжный экран</h1>
 {problems}

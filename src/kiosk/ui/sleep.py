@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.core.session import Phase
 
 if TYPE_CHECKING:
+    from kiosk.core.model import Content
     from kiosk.core.opening import ScreenState
     from kiosk.core.screen_report import ScreenReport
     from kiosk.ui.display_power import DisplayPower
@@ -160,8 +162,11 @@ class ScreenSleep(QObject):
         self.timer.stop()
         if state.reason == "always_open":
             return  # no opening hours: nothing changes with time
+        # In UTC: `until` and `now` share the centre's zone, and Python subtracts two such
+        # datetimes by their wall clocks, an hour off across a DST change.
         wait = CHECK_MS if state.until is None else \
-            (state.until - now).total_seconds() * 1000 + 20  # a little after, not before
+            (state.until.astimezone(dt.UTC) - now.astimezone(dt.UTC)).total_seconds() * 1000 \
+            + 20  # a little after, not before
         self.timer.start(max(50, min(CHECK_MS, round(wait))))
 
     def _power(self) -> DisplayPower:
@@ -220,6 +225,20 @@ class ScreenSleep(QObject):
         self._swallow_until = self.window.clock() + SWALLOW_S
         self.evaluate()
         return True
+
+    # -- kiosk.yaml's closed days, for the staff ---------------------------------------------
+
+    def with_problems(self, content: Content) -> Content:
+        """`content` with a warning if its closed_days keep the screen dark for long from
+        today (the staff diagnostics' list; `kiosk check` gives the same, kiosk.cli)."""
+        from kiosk.core.loader import SETTINGS_FILE
+        from kiosk.core.opening import closed_days_problems
+
+        settings = content.settings
+        today = settings.local_time(self.window.utc_now()).date()
+        found = closed_days_problems(settings.opening, today,
+                                     str(content.root / SETTINGS_FILE))
+        return replace(content, problems=(*content.problems, *found)) if found else content
 
     def _ours(self, watched: QObject) -> bool:
         window = self.window
