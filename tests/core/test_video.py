@@ -4,15 +4,22 @@ what its name says), and how `kiosk check`'s probe findings become problems."""
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
+from kiosk.core import video
 from kiosk.core.loader import load_content
 from kiosk.core.problems import Problem
 from kiosk.core.video import (
     MAX_ONCE_SECONDS,
+    ClipCache,
     VideoFacts,
+    clip_cache_path,
+    clip_key,
     clip_seconds,
     facts_problems,
     is_video,
@@ -169,3 +176,143 @@ def test_a_clip_slide_lasts_its_clip_or_its_duration_when_looped() -> None:
     assert clip_seconds(loop=False, duration=15.0, default=8.0) == 15.0
     assert clip_seconds(loop=True, duration=None, default=8.0) == 8.0
     assert clip_seconds(loop=True, duration=30.0, default=8.0) == 30.0
+
+
+# -- what `kiosk check` found about a clip, kept while its file stays the same ---------------
+
+
+def test_a_clip_s_key_follows_its_bytes_size_and_time_not_its_path(tmp_path: Path) -> None:
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(MP4 + bytes(300_000))
+    key = clip_key(clip)
+    assert key is not None
+    copy = tmp_path / "release" / "a.mp4"
+    copy.parent.mkdir()
+    copy.write_bytes(clip.read_bytes())
+    os.utime(copy, ns=(clip.stat().st_atime_ns, clip.stat().st_mtime_ns))
+    assert clip_key(copy) == key  # the publish's copy: same key
+    times = (clip.stat().st_atime_ns, clip.stat().st_mtime_ns)
+    for where in (100, 300_000):  # the first bytes, the last ones: same size and time
+        changed = bytearray(clip.read_bytes())
+        changed[where] ^= 0xFF
+        copy.write_bytes(changed)
+        os.utime(copy, ns=times)
+        assert clip_key(copy) != key, where
+    copy.write_bytes(clip.read_bytes())
+    os.utime(copy, ns=(times[0], times[1] + 1))
+    assert clip_key(copy) != key  # touched
+    copy.write_bytes(clip.read_bytes()[:-1])
+    os.utime(copy, ns=times)
+    assert clip_key(copy) != key  # cut short
+    assert clip_key(tmp_path / "gone.mp4") is None and clip_key(tmp_path) is None
+    os.mkfifo(tmp_path / "fifo.mp4")
+    assert clip_key(tmp_path / "fifo.mp4") is None  # never waits on a pipe
+
+
+def test_the_cache_is_in_the_user_s_cache_folder_beside_the_content_index() -> None:
+    assert clip_cache_path({"HOME": "/home/k"}) == Path("/home/k/.cache/kiosk/clips.json")
+    assert clip_cache_path({"HOME": "/home/k", "XDG_CACHE_HOME": "/c"}) == Path(
+        "/c/kiosk/clips.json")
+    assert clip_cache_path({"KIOSK_CACHE_DIR": "/k", "XDG_CACHE_HOME": "/c"}) == Path(
+        "/k/clips.json")
+
+
+def test_what_a_check_found_is_read_back_by_the_next_and_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "clips.json"
+    found = facts(codec="vp9", decoded_to=None, finished=False, error="x")
+    first = ClipCache(path, "v1")
+    assert first.get("k1") is None
+    first.put("k1", facts())
+    first.put("k2", found)
+    assert first.save()
+    again = ClipCache(path, "v1")
+    assert again.get("k1") == facts() and again.get("k2") == found
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert [p.name for p in path.parent.iterdir()] == ["clips.json"]  # no temporary left
+    assert ClipCache(path, "v2").get("k1") is None  # another version of the probe
+
+
+@pytest.mark.parametrize("damage", [
+    b"\x00\x01garbage", b"", b"[1, 2]", b'{"format": 1, "probe": "v1", "clips": []}',
+    b"[" * 100_000, b'{"format": 1, "probe": "v1", "clips": {"k1": {"codec": 5}}}',
+    b'{"format": 1, "probe": "v1", "clips": {"k1": {"width": 1.5}}}',
+    b" " * (video.MAX_CACHE_BYTES + 1),
+], ids=["bytes", "empty", "list", "clips-list", "deep", "bad-codec", "bad-width", "huge"])
+def test_a_damaged_cache_reads_as_empty_and_is_replaced(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "clips.json"
+    good = json.loads(_cache_text(tmp_path / "good.json"))
+    path.write_bytes(damage)
+    cache = ClipCache(path, "v1")
+    assert cache.get("k1") is None
+    cache.put("k2", facts())
+    assert cache.save()
+    assert json.loads(path.read_text())["clips"] == {"k2": good["clips"]["k1"]}
+
+
+def _cache_text(path: Path) -> str:
+    cache = ClipCache(path, "v1")
+    cache.put("k1", facts())
+    cache.save()
+    return path.read_text()
+
+
+def test_one_damaged_entry_is_dropped_and_the_others_kept(tmp_path: Path) -> None:
+    path = tmp_path / "clips.json"
+    data = json.loads(_cache_text(path))
+    data["clips"]["k0"] = {**data["clips"]["k1"], "fps": float("inf")}
+    data["clips"]["k2"] = {**data["clips"]["k1"], "finished": 1}
+    data["clips"]["k3"] = {**data["clips"]["k1"], "decoded_to": "6"}
+    path.write_text(json.dumps(data))
+    cache = ClipCache(path, "v1")
+    assert [cache.get(key) is not None for key in ("k0", "k1", "k2", "k3")] == [
+        False, True, False, False]
+
+
+def test_the_cache_keeps_the_clips_checked_last_and_forgets_the_oldest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(video, "MAX_CACHED", 3)
+    path = tmp_path / "clips.json"
+    cache = ClipCache(path, "v1")
+    for key in ("a", "b", "c"):
+        cache.put(key, facts())
+    cache.save()
+    cache = ClipCache(path, "v1")
+    assert cache.get("a") is not None  # used again: now the most recent
+    cache.put("d", facts())
+    cache.save()
+    assert list(json.loads(path.read_text())["clips"]) == ["c", "a", "d"]
+
+
+def test_two_checks_at_once_both_keep_what_they_found(tmp_path: Path) -> None:
+    path = tmp_path / "clips.json"
+    first, second = ClipCache(path, "v1"), ClipCache(path, "v1")
+    first.put("a", facts())
+    second.put("b", facts())
+    first.save()
+    second.save()
+    again = ClipCache(path, "v1")
+    assert again.get("a") is not None and again.get("b") is not None
+
+
+def test_a_cache_write_that_fails_halfway_leaves_the_old_file_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "clips.json"
+    before = _cache_text(path)
+    cache = ClipCache(path, "v1")
+    cache.put("k2", facts())
+
+    def no_rename(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    assert not cache.save()
+    assert path.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["clips.json"]
+
+
+def test_a_cache_that_cannot_be_written_is_only_a_slower_check(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    cache = ClipCache(tmp_path / "file" / "clips.json", "v1")  # its folder is a file
+    cache.put("k", facts())
+    assert not cache.save()

@@ -237,3 +237,23 @@ def test_kiosk_checks_quick_bound_never_passes_a_poster_that_does_not_fit(
         # It spares the layout of most real posters that fit (the made-up texts above are
         # near the limits on purpose).
         assert skipped >= fitting * 0.5
+
+
+LONG_NOTICE = ("Уважаемые посетители! В связи с плановыми работами на линии электропередачи "
+               "приём в окнах с 10 по 14 временно не ведётся. Просим отнестись с пониманием "
+               "и обращаться в другие окна.")
+
+
+@pytest.mark.parametrize("text", [LONG_NOTICE, "Высококвалифицированный Электроэнергетический"])
+def test_a_long_notice_or_a_long_word_is_set_smaller_never_cut_off(
+        window: KioskWindow, tmp_path: Path, text: str) -> None:
+    from tests.helpers import make_folder
+
+    root = make_folder(tmp_path / "c", images={"notices/a.yaml": f"text: {text}\n"})
+    window.set_content(load_content(root))
+    window.attract.display(Slide(SlideKind.NOTICE, "a", 8))
+    stage = window.attract.stage.rect()
+    spots = window.attract.stage.text_spots()
+    assert " ".join(spot.text.strip() for spot in spots).endswith(text.split()[-1])
+    assert all(stage.contains(spot.rect) for spot in spots)
+    window.attract.stop()

@@ -33,6 +33,12 @@ from tests.video_clips import (
 pytestmark = [needs_libmpv, needs_ffmpeg]
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kiosk check`'s clip cache in the test's folder, never the user's."""
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+
+
 def clip_content(root: Path, **clips: Callable[[Path], Path]) -> Content:
     """A folder with one still poster («1-still.svg») and then each clip, made by its maker
     under its name («2-clip.mp4»), in that order."""

@@ -5,16 +5,29 @@ The player itself (libmpv, docs/video.md) lives in the Qt layer, kiosk.ui.video,
 loaded only when content has a clip. Here are the rules: a clip is told by its suffix; its
 first bytes must say the same (checked when the folder is read, without decoding); what
 `kiosk check` learns by playing it to the end in a child process (kiosk.ui.video.probe) is
-turned into problems by `facts_problems`.
+turned into problems by `facts_problems`. What a probe found is kept in the user's cache
+(`ClipCache`) for as long as the clip's file stays the same, so a second check of the same
+folder (the publish checks its copy too) does not decode its clips again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import logging
+import math
 import os
-from dataclasses import dataclass
+import stat
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.problems import Problem, Severity
+
+log = logging.getLogger(__name__)
 
 VIDEO_SUFFIXES = (".mp4", ".webm")
 # The codecs the kiosk is made for: H.264 in MP4, VP8 or VP9 in WebM (libavcodec's names).
@@ -149,3 +162,174 @@ def clip_seconds(loop: bool, duration: float | None, default: float) -> float:
     if loop:
         return duration or default
     return duration or MAX_ONCE_SECONDS
+
+
+# -- what probes found, kept while a clip's file stays the same ------------------------------
+
+CACHE_FILE = "clips.json"
+CACHE_FORMAT = 1
+MAX_CACHED = 1000  # clips remembered, the least recently checked forgotten first (~250 KB)
+MAX_CACHE_BYTES = 1_000_000  # a larger cache file is damaged or not ours: not read
+EDGE_BYTES = 65536  # a clip's first and last bytes that go into its key
+_MAX_KEY = 120
+_MAX_TEXT = 2000  # characters of a cached error or codec name
+
+
+def clip_cache_path(env: Mapping[str, str] | None = None) -> Path:
+    """The cache file, in the user's cache folder beside the content index (found as
+    kiosk.core.index finds it: $KIOSK_CACHE_DIR, else $XDG_CACHE_HOME/kiosk, else
+    ~/.cache/kiosk)."""
+    env = os.environ if env is None else env
+    base = env.get("KIOSK_CACHE_DIR") or os.path.join(
+        env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk")
+    return Path(base) / CACHE_FILE
+
+
+def clip_key(path: Path) -> str | None:
+    """What tells a clip's file from any other: its size, its modification time (ns) and a
+    digest of its first and last EDGE_BYTES (an MP4's index is at one end or the other).
+    Not its path: the publish's copy of a folder (rsync keeps the times, a hard link is the
+    same file) has the same key. Not a digest of the whole file: that would read every clip
+    in full at every check (docs/video.md). None when the file cannot be read: it is probed,
+    and what is found is not kept."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest = hashlib.sha256(os.pread(fd, EDGE_BYTES, 0))
+        digest.update(os.pread(fd, EDGE_BYTES, max(EDGE_BYTES, info.st_size - EDGE_BYTES)))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return f"{info.st_size}-{info.st_mtime_ns}-{digest.hexdigest()[:32]}"
+
+
+_NO_FACTS = VideoFacts()
+
+
+def _facts_from(record: object) -> VideoFacts | None:
+    """The facts a cache entry holds, or None if any of them is missing or of the wrong
+    kind (a damaged or edited file)."""
+    if not isinstance(record, dict):
+        return None
+    values: dict[str, Any] = {}
+    for field in fields(VideoFacts):
+        value: Any = record.get(field.name)
+        kind: type[Any] = type(getattr(_NO_FACTS, field.name))  # decoded_to's: NoneType
+        if isinstance(value, bool) or kind is bool:
+            good = isinstance(value, bool) and kind is bool
+        elif isinstance(value, str):
+            good = kind is str and len(value) <= _MAX_TEXT
+        elif isinstance(value, int) and kind is int:
+            good = 0 <= value < 1 << 53
+        elif isinstance(value, int | float) and kind is not str:  # float, or decoded_to's
+            good = kind is not int and math.isfinite(value) and value >= 0
+            value = float(value)
+        else:
+            good = value is None and field.name == "decoded_to"
+        if not good:
+            return None
+        values[field.name] = value
+    return VideoFacts(**values)
+
+
+def _read_cache(path: Path, version: str) -> dict[str, VideoFacts]:
+    """The entries of the cache file, oldest use first; none if it is missing, damaged, too
+    large, of another format or written by another version of the probe."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        log.warning("clip cache %s not read: %s", path, exc)
+        return {}
+    try:
+        with os.fdopen(fd, "rb") as file:
+            raw = file.read(MAX_CACHE_BYTES + 1) \
+                if stat.S_ISREG(os.fstat(file.fileno()).st_mode) else b""
+        data = json.loads(raw) if 0 < len(raw) <= MAX_CACHE_BYTES else None
+    except (OSError, ValueError, RecursionError) as exc:
+        data = exc
+    if not isinstance(data, dict) or not isinstance(data.get("clips"), dict):
+        log.warning("clip cache %s is damaged and is not used (%s): clips are checked afresh",
+                    path, data if isinstance(data, Exception) else "not a cache")
+        return {}
+    if data.get("format") != CACHE_FORMAT or data.get("probe") != version:
+        return {}
+    entries: dict[str, VideoFacts] = {}
+    for key, record in list(data["clips"].items())[-MAX_CACHED:]:
+        facts = _facts_from(record)
+        if facts is not None and len(key) <= _MAX_KEY:
+            entries[key] = facts
+    return entries
+
+
+class ClipCache:
+    """What probes found, by `clip_key`, in one small JSON file in the user's cache folder:
+    read whole when a check starts, written when it ends. `version` names the probe's code
+    (what it finds may change with it): a file of another version reads as empty.
+
+    Never trusted beyond a cache: a damaged, foreign or unreadable file reads as empty, and
+    the clips are probed again. Bounded (MAX_CACHED entries, the least recently checked
+    forgotten first; a file over MAX_CACHE_BYTES is not read). Written whole to a temporary
+    file renamed over the old one, so a check stopped halfway leaves the old file or the new
+    one, never half of either; merged with what another check wrote meanwhile. Private to
+    the user, like the content index."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path = path
+        self.version = version
+        self._entries = _read_cache(path, version)
+        self._used: dict[str, VideoFacts] = {}  # what this check found or used, in order
+
+    def get(self, key: str | None) -> VideoFacts | None:
+        facts = self._entries.get(key) if key is not None else None
+        if facts is not None:
+            self._used.pop(key, None)  # type: ignore[arg-type]
+            self._used[key] = facts  # type: ignore[index]
+        return facts
+
+    def put(self, key: str | None, facts: VideoFacts) -> None:
+        if key is not None and len(key) <= _MAX_KEY:
+            self._entries[key] = facts
+            self._used.pop(key, None)
+            self._used[key] = facts
+
+    def save(self) -> bool:
+        """Write what this check found or used (False, logged, if it cannot be written: the
+        next check probes those clips again)."""
+        if not self._used:
+            return True
+        entries = _read_cache(self.path, self.version)  # another check's, if one wrote
+        for key, facts in self._used.items():
+            entries.pop(key, None)
+            entries[key] = facts  # the most recently used last
+        kept = list(entries.items())[-MAX_CACHED:]
+        text = json.dumps({"format": CACHE_FORMAT, "probe": self.version,
+                           "clips": {key: asdict(facts) for key, facts in kept}},
+                          ensure_ascii=False, separators=(",", ":"))
+        from kiosk.core.paths import private_dir
+
+        try:
+            private_dir(self.path.parent)
+            fd, temporary = tempfile.mkstemp(prefix=".clips-", suffix=".tmp",
+                                             dir=self.path.parent)  # 0600
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(text)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as exc:
+            log.warning("clip cache %s not written: %s", self.path, exc)
+            return False
+        return True

@@ -200,6 +200,11 @@ class PosterPainter:
         if not at_display:
             headline = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
                                 1.15)
+            if not headline.fits or self.head_height(kicker, headline) > frame.words.height():
+                # A notice of 200 characters, or a word wider than the column: the lead size
+                # rather than lines cut under the band (kiosk check has said it is long).
+                headline = set_text(headline_text, theme.font(theme.lead_px, bold=True), width,
+                                    TEXT_LEADING)
         line: SetText | None = None
         if words.line:
             # Not hyphenated: a poster's few words break at spaces, and the dictionary
@@ -316,7 +321,7 @@ class PosterPainter:
         left = (size.width() - picture.width()) / 2
         top = (size.height() - picture.height()) / 2
         if picture.width() < size.width() or picture.height() < size.height():
-            painter.fillRect(QRectF(0, 0, size.width(), size.height()), _edge_colour(picture))
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), edge_colour(picture))
         painter.drawImage(QRectF(left, top, picture.width(), picture.height()), picture)
 
     def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF) -> None:
@@ -337,7 +342,7 @@ class PosterPainter:
         painter.drawImage(QRectF(left, top, scaled.width(), scaled.height()), picture)
 
 
-def _edge_colour(picture: QImage) -> QColor:
+def edge_colour(picture: QImage) -> QColor:
     """The average colour of a picture's outer pixels (transparent ones count as white, as a
     drawing's paper): what its margins are filled with."""
     width, height = picture.width(), picture.height()

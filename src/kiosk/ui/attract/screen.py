@@ -30,7 +30,7 @@ from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
 from kiosk.core.queue import Call
 from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
-from kiosk.ui.attract.poster import PosterPainter, _edge_colour
+from kiosk.ui.attract.poster import PosterPainter, edge_colour
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -449,7 +449,7 @@ class AttractScreen(Screen):
         player, playlist, content = self.player, self.playlist, self.content
         if player is None or playlist is None or content is None:
             return
-        margin = QColor(self.theme.colours.paper) if player.fill else _edge_colour(player.image)
+        margin = QColor(self.theme.colours.paper) if player.fill else edge_colour(player.image)
         self.stage.transition_style = content.settings.transition
         self.stage.show_video(player.image, margin, self._clip_fades,
                               content.settings.transition_ms)

@@ -12,25 +12,40 @@ writes its pixels. Each answer is one JSON line on stdout (the frame's pixels fo
 The parent gives the child OPEN_LIMIT seconds to open the clip and DECODE_LIMIT to decode
 it; a child that overruns is killed (a clip that did not open in time is an error, one not
 decoded to the end in time a warning).
+
+`kiosk check` probes several clips at a time (one a core, at most MAX_PROBES), all of them
+within CLIPS_BUDGET seconds (a clip whose turn does not come in time is a warning: it is
+still shown, and the kiosk skips it if it does not play), and keeps what it found about each
+clip in the user's cache for as long as the clip's file stays the same
+(kiosk.core.video.ClipCache): the publish's second check, of its copy, decodes nothing again,
+and a check cut short by the budget is carried on by the next one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
+import logging
+import math
 import os
 import select
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem, Severity
-from kiosk.core.video import VideoFacts, facts_problems
+from kiosk.core.video import ClipCache, VideoFacts, clip_cache_path, clip_key, facts_problems
+
+log = logging.getLogger(__name__)
 
 OPEN_LIMIT = 20.0  # seconds: the child's start (~0.3 s) and the clip's opening
 # Decoded as fast as it goes, nothing shown, a 1080p30 H.264 clip takes a tenth to a third
@@ -39,6 +54,15 @@ DECODE_LIMIT = 45.0
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space (libmpv maps ~0.6 GB for its threads)
 FRAME_LIMIT = 20.0
 MAX_FRAME_SIDE = 7680
+# All of a check's clip probing: the publish stops a whole `kiosk check` at 120 s
+# (deploy/publish-content.sh's CHECK_TIMEOUT), and reading 37,000 stories takes ~20 s of it.
+CLIPS_BUDGET = 60.0
+MIN_PROBE_SECONDS = 2.0  # a clip is not started with less of the budget left than this
+# Clips probed at a time: one a core, at most this many. Each decoder already runs a thread a
+# core (two at a time on two cores: 20-25 % sooner than one by one, docs/video.md), and each
+# child takes ~130 MB for a 1080p clip, ~200 MB for 2160p (max RSS), under the publish job's
+# 1.5 GB (deploy/kiosk-publish.service).
+MAX_PROBES = 4
 
 
 # -- the parent's side -----------------------------------------------------------------------
@@ -101,45 +125,130 @@ def _end(child: subprocess.Popen[bytes]) -> None:
         child.stdout.close()
 
 
-def probe_clip(path: Path, open_limit: float = OPEN_LIMIT,
-               decode_limit: float = DECODE_LIMIT) -> VideoFacts:
-    """What the clip is and whether it decodes to its end (see the module's docstring)."""
+@dataclass(frozen=True)
+class Probed:
+    """What a probe found, and whether it is the file's own verdict (`lasting`: it holds for
+    as long as the file stays the same, and is kept in the cache) rather than the machine's
+    (a deadline, a child that died or could not load libmpv)."""
+
+    facts: VideoFacts
+    lasting: bool
+
+
+def probe_clip(path: Path, open_limit: float = OPEN_LIMIT, decode_limit: float = DECODE_LIMIT,
+               until: float = math.inf) -> Probed | None:
+    """What the clip is and whether it decodes to its end (see the module's docstring), all
+    by `until` (time.monotonic()'s time). None: `until` came before the clip had opened."""
     child = _child([str(path)])
     try:
         reader = _Reader(child)
-        opened = reader.line(time.monotonic() + open_limit)
+        opened_by = time.monotonic() + open_limit
+        opened = reader.line(min(opened_by, until))
         if opened is None:
-            return VideoFacts(error="timeout" if not reader.closed else "the check stopped")
+            if not reader.closed and until < opened_by and time.monotonic() >= until:
+                return None
+            return Probed(VideoFacts(error="timeout" if not reader.closed
+                                     else "the check stopped"), lasting=False)
         if opened.get("error"):
-            return VideoFacts(error=str(opened["error"]))
+            return Probed(VideoFacts(error=str(opened["error"])),
+                          lasting=not opened.get("retry"))
         facts = VideoFacts(codec=str(opened.get("codec") or ""),
                            width=int(opened.get("width") or 0),
                            height=int(opened.get("height") or 0),
                            fps=float(opened.get("fps") or 0.0),
                            duration=float(opened.get("duration") or 0.0),
                            size_bytes=int(opened.get("size") or 0))
-        ended = reader.line(time.monotonic() + decode_limit)
+        ended = reader.line(min(time.monotonic() + decode_limit, until))
         if ended is None:
-            return facts
+            return Probed(facts, lasting=False)  # not decoded to the end in time
         if ended.get("error"):
-            return replace(facts, error=str(ended["error"]))
-        return replace(facts, decoded_to=float(ended.get("decoded_to") or 0.0), finished=True)
+            return Probed(replace(facts, error=str(ended["error"])),
+                          lasting=not ended.get("retry"))
+        return Probed(replace(facts, decoded_to=float(ended.get("decoded_to") or 0.0),
+                              finished=True), lasting=True)
     finally:
         _end(child)
 
 
-def clip_problems(content: Content) -> list[Problem]:
-    """`kiosk check`: every clip of the content probed, each problem under the clip's file
-    (a clip used twice is probed once). A poster's clip made for the other orientation of
-    screen is told as a poster picture's is."""
+@functools.cache
+def probe_version() -> str:
+    """The probe's code, as the cache knows it: what a probe finds may change with it."""
+    digest = hashlib.sha256()
+    for name in ("probe.py", "mpvlib.py"):
+        try:
+            digest.update((Path(__file__).parent / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+def _probe_in_time(path: Path, until: float, clock: Callable[[], float]) -> Probed | None:
+    """`probe_clip` if enough of the budget is left to start it; None otherwise."""
+    if until - clock() < MIN_PROBE_SECONDS:
+        return None
+    try:
+        return probe_clip(path, until=until)
+    except OSError as exc:  # no process could be started (a limit on tasks, memory)
+        log.warning("clip %s not checked: the check could not start a process: %s", path, exc)
+        return None
+
+
+def probe_all(clips: tuple[Path, ...], cache: ClipCache, budget: float = CLIPS_BUDGET,
+              workers: int | None = None,
+              clock: Callable[[], float] = time.monotonic) -> dict[Path, VideoFacts | None]:
+    """What each clip is: from the cache for a file probed before and unchanged since, else
+    probed (`workers` at a time, the smallest files first: the most clips told in the time),
+    all within `budget` seconds; None for a clip whose turn did not come in time."""
+    until = clock() + budget
+    keys = {path: clip_key(path) for path in clips}
+    found: dict[Path, VideoFacts | None] = {}
+    todo: list[Path] = []
+    for path in clips:
+        facts = cache.get(keys[path])
+        if facts is None:
+            todo.append(path)
+        else:
+            found[path] = facts
+    todo.sort(key=_size)
+    if todo:
+        at_once = max(1, min(len(todo), workers or min(os.cpu_count() or 1, MAX_PROBES)))
+        with ThreadPoolExecutor(at_once, thread_name_prefix="clip-probe") as pool:
+            results = list(pool.map(lambda path: _probe_in_time(path, until, clock), todo))
+        for path, probed in zip(todo, results, strict=True):
+            found[path] = None if probed is None else probed.facts
+            if probed is not None and probed.lasting:
+                cache.put(keys[path], probed.facts)
+    cache.save()
+    return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def clip_problems(content: Content, budget: float = CLIPS_BUDGET, workers: int | None = None,
+                  cache_path: Path | None = None,
+                  clock: Callable[[], float] = time.monotonic) -> list[Problem]:
+    """`kiosk check`: every clip of the content probed (see `probe_all`), each problem under
+    the clip's file (a clip used twice is probed once). A poster's clip made for the other
+    orientation of screen is told as a poster picture's is."""
     once = {path for poster in content.posters if not poster.loop
             for path in (poster.source, poster.portrait) if path is not None}
     portrait_screen = content.settings.screen == "portrait"
     # What a poster shows on this screen (as the loader checks a poster picture's shape).
     shown = {poster.picture_for(portrait_screen): poster for poster in content.posters}
+    cache = ClipCache(cache_path or clip_cache_path(), probe_version())
+    probed = probe_all(content.clips(), cache, budget, workers, clock)
     found: list[Problem] = []
     for path in content.clips():
-        facts = probe_clip(path)
+        facts = probed[path]
+        if facts is None:
+            found.append(Problem(str(path), None, Severity.WARNING, "video_not_probed", {
+                "value": _shown_as(content.root, path), "seconds": f"{budget:.0f}"}))
+            continue
         problems = facts_problems(facts, _shown_as(content.root, path), path in once)
         poster = shown.get(path)
         if poster is not None and not facts.error and facts.width > 0 and facts.height > 0 \
@@ -313,6 +422,6 @@ if __name__ == "__main__":
     try:
         code = _main(sys.argv[1:])
     except Exception as exc:  # libmpv missing, a limit hit: said, and the parent goes on
-        _say({"error": f"{type(exc).__name__}: {exc}"})
+        _say({"error": f"{type(exc).__name__}: {exc}", "retry": True})  # not the file's fault
         code = 0
     os._exit(code)  # libmpv's threads are not waited for

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 
-from kiosk.ui.attract.poster import _edge_colour
+from kiosk.ui.attract.poster import edge_colour
 from kiosk.ui.theme import INK, PAPER, WHITE
 from kiosk.ui.video.probe import first_frame
 
@@ -28,7 +28,7 @@ def frame_image(path: Path, size: QSize, fill: bool) -> QImage:
 def clip_still(path: Path, size: QSize, fill: bool) -> QPixmap:
     pixmap = QPixmap(size)
     frame = frame_image(path, size, fill)
-    pixmap.fill(QColor(PAPER) if frame.isNull() else _edge_colour(frame))
+    pixmap.fill(QColor(PAPER) if frame.isNull() else edge_colour(frame))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if not frame.isNull():
