@@ -100,6 +100,11 @@ class MenuScreen(Screen):
         for destination, background, icon_file in TILES:
             icon = images.get(assets_dir() / "icons" / icon_file, QSize(icon_side, icon_side))
             tile = Tile(theme, getattr(theme.colours, background), QPixmap.fromImage(icon))
+            # The screen's own from the start, hidden until _arrange places it: a menu built
+            # and replaced unseen (the large-text switch away from the menu) takes its tiles
+            # with it. Parentless, they outlived it: about 1 MB a menu, visitor after visitor.
+            tile.setParent(self)
+            tile.hide()
             tile.clicked.connect(lambda _=False, d=destination: self.chosen.emit(d))
             self.tiles[destination] = tile
 
