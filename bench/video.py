@@ -144,7 +144,9 @@ def main() -> int:
     # The clip is the worst the kiosk takes without a warning: 1080p30, every frame new.
     return report([
         Figure("video_cpu_while_playing", cpu, "%", 45),
-        Figure("video_pss_while_playing", pss, "MB", 200),
+        # 199-200 MB on an idle machine (docs/video.md); the first budget, 200, came from runs
+        # beside other Qt processes, which take a share of the libraries' pages off our PSS.
+        Figure("video_pss_while_playing", pss, "MB", 230),
         Figure("video_frames_missed", missed, "%", 5),
         Figure("video_slide_to_first_frame", start_ms, "ms", 600),
     ])
