@@ -118,12 +118,13 @@ WindowFactory = Callable[..., KioskWindow]
 @pytest.fixture
 def make_window(qtbot: QtBot, bundled: Content, clock: FakeClock,
                 size: tuple[int, int]) -> Iterator[WindowFactory]:
-    """Shows a kiosk window on the bundled content, with the fake clock; keyword arguments
-    go to KioskWindow (a wall clock, a PIN store). Its timers are stopped afterwards."""
+    """Shows a kiosk window on the bundled content (or the content given), with the fake
+    clock; keyword arguments go to KioskWindow (a wall clock, a PIN store). Its timers and
+    any clip player are stopped afterwards."""
     made: list[KioskWindow] = []
 
-    def make(**options: Any) -> KioskWindow:
-        win = KioskWindow(Theme(*size), bundled, clock, **options)
+    def make(content: Content | None = None, **options: Any) -> KioskWindow:
+        win = KioskWindow(Theme(*size), content or bundled, clock, **options)
         qtbot.addWidget(win)
         win.show()
         qtbot.waitExposed(win)
@@ -134,6 +135,8 @@ def make_window(qtbot: QtBot, bundled: Content, clock: FakeClock,
     for win in made:
         win.attract.stop()
         win.session_timer.stop()
+        if win.attract.player is not None:
+            win.attract.player.terminate()
 
 
 @pytest.fixture

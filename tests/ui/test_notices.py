@@ -6,7 +6,7 @@ slide of the loop."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,9 +26,8 @@ from kiosk.ui.colouring import CanvasView, ColouringScreen
 from kiosk.ui.main_window import NOTICE_RECHECK_S, KioskWindow
 from kiosk.ui.preview import attract_slides, preview_window, walk_screens
 from kiosk.ui.resources import probe_image
-from kiosk.ui.theme import Theme
 from tests.helpers import copy_bundled
-from tests.ui.conftest import SIZES, FakeClock
+from tests.ui.conftest import SIZES, WindowFactory
 from tests.ui.test_colouring_screen import open_first_picture
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -67,22 +66,8 @@ class Wall:
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot, clock: FakeClock,
-                size: tuple[int, int]) -> Iterator[Callable[[Content, Wall], KioskWindow]]:
-    made: list[KioskWindow] = []
-
-    def make(content: Content, wall: Wall) -> KioskWindow:
-        window = KioskWindow(Theme(*size), content, clock, utc_now=wall)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.attract.stop()
-        window.session_timer.stop()
+def open_window(make_window: WindowFactory) -> Callable[[Content, Wall], KioskWindow]:
+    return lambda content, wall: make_window(content, utc_now=wall)
 
 
 def band_rect(window: KioskWindow) -> QRect:

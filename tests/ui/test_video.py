@@ -6,7 +6,7 @@ stage; nothing plays behind another screen; content without clips ends the playe
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.theme import Theme
 from tests.helpers import BUNDLED, SVG, story
-from tests.ui.conftest import FakeClock
+from tests.ui.conftest import FakeClock, WindowFactory
 from tests.video_clips import (
     CLIP_RGB,
     cut_in_half,
@@ -51,24 +50,8 @@ def clip_content(root: Path, **clips: Callable[[Path], Path]) -> Content:
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot, clock: FakeClock,
-                size: tuple[int, int]) -> Iterator[Callable[[Content], KioskWindow]]:
-    made: list[KioskWindow] = []
-
-    def make(content: Content) -> KioskWindow:
-        window = KioskWindow(Theme(*size), content, clock)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.attract.stop()
-        window.session_timer.stop()
-        if window.attract.player is not None:
-            window.attract.player.terminate()
+def open_window(make_window: WindowFactory) -> Callable[[Content], KioskWindow]:
+    return lambda content: make_window(content)
 
 
 def step_to(window: KioskWindow, clock: FakeClock, key_part: str) -> None:

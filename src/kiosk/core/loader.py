@@ -510,7 +510,9 @@ class ContentLoader:
                     value=md.fields.raw_text.get(key, str(value)), default=str(default).lower())
         return default
 
-    def _image(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
+    def _path_field(self, md: MarkdownFile, key: str,
+                    log: ProblemLog) -> tuple[str, int | None] | None:
+        """The path a field gives (`photo:`, `image:`, `video:`) and its line; None if none."""
         value = md.fields.get(key)
         if value is None or value == "":
             return None
@@ -519,9 +521,13 @@ class ContentLoader:
             log.error("wrong_type", line, key=key, expected="text", value=str(value),
                       default="nothing")
             return None
-        return self.resolve_image(value.strip(), log, line)
+        return value.strip(), line
 
-    def resolve_image(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
+    def _image(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
+        field = self._path_field(md, key, log)
+        return self.resolve_image(*field, log) if field is not None else None
+
+    def resolve_image(self, value: str, line: int | None, log: ProblemLog) -> Path | None:
         """A path that staff wrote, checked: inside the folder, present, decodable."""
         candidate = self.resolve_path(value, log, line)
         if candidate is None:
@@ -572,21 +578,17 @@ class ContentLoader:
     def _video(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
         """A page's or story's clip (`video:`): inside the folder, MP4 or WebM by its name and
         its first bytes. Whether it plays is `kiosk check`'s to say (kiosk.ui.video.probe)."""
-        value = md.fields.get(key)
-        if value is None or value == "":
+        field = self._path_field(md, key, log)
+        if field is None:
             return None
-        line = md.fields.line_of(key)
-        if not isinstance(value, str):
-            log.error("wrong_type", line, key=key, expected="text", value=str(value),
-                      default="nothing")
-            return None
-        path = self.resolve_path(value.strip(), log, line)
+        value, line = field
+        path = self.resolve_path(value, log, line)
         if path is None:
             return None
         if not is_video(path):
-            log.error("bad_video_format", line, value=value.strip())
+            log.error("bad_video_format", line, value=value)
             return None
-        problem = video_file_problem(path, value.strip())
+        problem = video_file_problem(path, value)
         if problem is not None:
             (log.error if problem.is_error else log.warning)(problem.code, line, **problem.args)
         return path

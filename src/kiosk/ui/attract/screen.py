@@ -415,16 +415,14 @@ class AttractScreen(Screen):
 
     def _ensure_player(self) -> VideoPlayer | None:
         if self.player is None:
-            from kiosk.ui.video.mpvlib import VideoUnavailable
-            from kiosk.ui.video.player import VideoPlayer
+            from kiosk.ui.video.player import open_player
 
-            try:
-                self.player = VideoPlayer(self)
-            except VideoUnavailable as exc:
-                log.warning("clips are not played: %s", exc)
+            opened = open_player(self)
+            if isinstance(opened, str):
                 if self.content is not None:
-                    self.failed_clips.update((path, str(exc)) for path in self.content.clips())
+                    self.failed_clips.update((path, opened) for path in self.content.clips())
                 return None
+            self.player = opened
             self.player.first_frame.connect(self._clip_shown)
             self.player.frame.connect(lambda: self.stage.video_updated(self._frame()))
             self.player.finished.connect(self._clip_finished)

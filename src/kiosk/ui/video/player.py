@@ -206,3 +206,12 @@ class VideoPlayer(QObject):
     def _mpv_log(level: str, prefix: str, text: str) -> None:
         log.info("mpv %s %s: %s", level, prefix, text.strip())
 
+
+
+def open_player(parent: QObject) -> VideoPlayer | str:
+    """A player for `parent`, or why clips cannot play on this machine (logged here)."""
+    try:
+        return VideoPlayer(parent)
+    except mpvlib.VideoUnavailable as exc:
+        log.warning("clips are not played: %s", exc)
+        return str(exc)

@@ -83,16 +83,14 @@ class ClipView(QWidget):
 
     def _ensure_player(self) -> VideoPlayer | None:
         if self.player is None:
-            from kiosk.ui.video.mpvlib import VideoUnavailable
-            from kiosk.ui.video.player import VideoPlayer
+            from kiosk.ui.video.player import open_player
 
-            try:
-                self.player = VideoPlayer(self)
-            except VideoUnavailable as exc:
-                log.warning("clips are not played: %s", exc)
+            opened = open_player(self)
+            if isinstance(opened, str):
                 if self.clip is not None:
-                    self.failed[self.clip] = str(exc)
+                    self.failed[self.clip] = opened
                 return None
+            self.player = opened
             self.player.first_frame.connect(self._first_frame)
             self.player.frame.connect(self.update)
             self.player.finished.connect(self._finished)
