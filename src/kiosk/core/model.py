@@ -179,6 +179,7 @@ class Content:
         self._scheduled()
         self.story("")
         self.story_tags()
+        self.clips()  # the attract screen asks at once whether to load the player
         return self
 
     @property
