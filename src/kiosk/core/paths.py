@@ -13,6 +13,8 @@ PIN's hash is there. A folder or file of ours that others can read is made priva
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import logging
 import os
 import stat
@@ -27,6 +29,28 @@ STATUS_FILE = "kiosk.prom"  # node_exporter's textfile collector reads only *.pr
 STARTS_FILE = "starts.json"
 LAST_GOOD_CONTENT = "last-good-content"
 PIN_FILE = "pin"
+CONTENT_ENV = "KIOSK_CONTENT"
+
+
+@functools.cache
+def package_folder(name: str) -> Path:
+    """A folder shipped inside the kiosk package: "assets" (fonts, icons, illustrations) or
+    "content" (the bundled example content), wherever and however the kiosk is installed.
+    The wheel and the sdist carry both as package data; in the repository src/kiosk/assets and
+    src/kiosk/content are links to its assets/ and content/, which an editable install reads."""
+    found = importlib.resources.files("kiosk") / name
+    if not isinstance(found, Path):  # imported from a zip: Qt and the loader need real files
+        raise RuntimeError(f"the kiosk package must be installed as files, not {found!r}")
+    return found.resolve()
+
+
+def default_content(env: Mapping[str, str] | None = None) -> Path:
+    """The content `kiosk run`, `check` and `preview` use when none is named: $KIOSK_CONTENT,
+    else the content shipped with the kiosk (so an installed `kiosk check` works anywhere)."""
+    env = os.environ if env is None else env
+    if env.get(CONTENT_ENV):
+        return Path(env[CONTENT_ENV]).expanduser()
+    return package_folder("content")
 
 
 def state_dir(explicit: str | os.PathLike[str] | None = None,
