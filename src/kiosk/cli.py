@@ -15,15 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.core.exit_codes import EXIT_CRASH
+from kiosk.core.logsetup import LEVEL_ENV, LEVELS, resolve_level, setup_logging
+from kiosk.core.paths import default_content
 from kiosk.core.problems import Language
 
 if TYPE_CHECKING:
+    from kiosk.core.machine import SettingsPath
     from kiosk.core.model import Content
     from kiosk.core.problems import Problem
 
 log = logging.getLogger(__name__)
 COMMANDS = ("run", "check", "preview", "stats", "set-pin")
-DEFAULT_CONTENT = Path("content")
+CONTENT_HELP = ("папка с материалами (по умолчанию — $KIOSK_CONTENT, а если она не задана, "
+                "материалы-образец из комплекта программы)")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -59,8 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
 
     run = commands.add_parser("run", help="показать киоск (по умолчанию)")
-    run.add_argument("--content", type=Path, default=DEFAULT_CONTENT,
-                     help="папка с материалами (по умолчанию content)")
+    run.add_argument("--content", type=Path, help=CONTENT_HELP)
     run.add_argument("--windowed", action="store_true", help="в окне, а не на весь экран")
     run.add_argument("--size", type=parse_size, help="размер окна, например 1080x1920")
     run.add_argument("--lang", choices=("ru", "en"), help="язык по умолчанию")
@@ -72,13 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="указатель мыши: auto — скрыт, если подключён сенсорный экран")
 
     check = commands.add_parser("check", help="проверить папку с материалами")
-    check.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
+    check.add_argument("content", type=Path, nargs="?", help=CONTENT_HELP)
     check.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык сообщений")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="json — для программ и конвейеров публикации")
 
     preview = commands.add_parser("preview", help="нарисовать все экраны в PNG")
-    preview.add_argument("content", type=Path, nargs="?", default=DEFAULT_CONTENT)
+    preview.add_argument("content", type=Path, nargs="?", help=CONTENT_HELP)
     preview.add_argument("--out", type=Path, required=True, help="куда сложить картинки")
     preview.add_argument("--size", type=parse_size, default=None,
                          help="например 1920x1080; без него — оба положения экрана рядом")
@@ -103,11 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     set_pin.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
     set_pin.add_argument("--pin-stdin", action="store_true",
                          help="прочитать ПИН-код из первой строки ввода (для скриптов)")
+    for command in (run, check, preview, stats, set_pin):
+        command.add_argument("--log-level", choices=tuple(LEVELS),
+                             help=f"подробность журнала (по умолчанию ${LEVEL_ENV} или info)")
+    for command in (run, check, preview):
+        command.add_argument("--settings", type=Path, action="append", metavar="ФАЙЛ",
+                             help=SETTINGS_HELP)
     return parser
 
 
 STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
                   "~/.local/state/kiosk)")
+SETTINGS_HELP = ("настройки этого компьютера поверх kiosk.yaml материалов; можно несколько, "
+                 "каждый следующий главнее (по умолчанию /etc/kiosk/kiosk.yaml или "
+                 "$KIOSK_MACHINE_SETTINGS, затем ~/.config/kiosk/kiosk.yaml или "
+                 "$KIOSK_USER_SETTINGS)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,15 +129,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "run")
     args = build_parser().parse_args(args_list)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command in ("run", "check", "preview") and args.content is None:
+        args.content = default_content()
+    level, wrong_level = resolve_level(args.log_level)
+    if not logging.getLogger().handlers:  # as basicConfig: whoever embeds us keeps theirs
+        setup_logging(None, level)  # stderr (the journal) only; `kiosk run` adds its files
+    if wrong_level is not None:
+        log.warning("%s", wrong_level)
+    try:
+        return _command(args, level)
+    except Exception:
+        return crashed(args.command, getattr(args, "lang", None))
+
+
+def crashed(command: str, lang: Language | None) -> int:
+    """An exception nobody caught ends the command (exceptions in Qt slots and event-loop
+    callbacks are logged where they happen and the kiosk goes on: kiosk.ui.app): logged with
+    its traceback, and a status of its own, so that neither the service nor a publishing
+    pipeline takes it for content with errors."""
+    log.critical("kiosk %s crashed (a fault of the program, not of the content): exit status "
+                 "%d", command, EXIT_CRASH, exc_info=True)
+    if command in ("check", "preview"):  # staff at a desk, or a publishing script
+        print("The program failed: this is not a mistake in the content. Tell IT and attach "
+              "the text above." if lang == "en" else "Сбой программы: это не ошибка в "
+              "материалах. Сообщите в ИТ-службу и приложите текст выше.", file=sys.stderr)
+    return EXIT_CRASH
+
+
+def _command(args: argparse.Namespace, log_level: int) -> int:
+    from kiosk.core.machine import default_settings_paths
+
+    # The settings files of this computer, read over the content's kiosk.yaml.
+    machine = default_settings_paths(getattr(args, "settings", None))
     if args.command == "check":
         # `kiosk check | head` must not end in a traceback when head stops reading.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        return check(args.content, args.lang, args.format)
+        return check(args.content, args.lang, args.format, machine)
     if args.command == "preview":
         return preview(args.content, args.out, args.size, args.lang, args.at,
-                       args.high_contrast)
+                       args.high_contrast, machine)
     if args.command == "stats":
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return stats(args.db, args.state_dir, args.from_date, args.to_date, args.csv)
@@ -139,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("no staff PIN is set: the staff menu stays closed until "
                     "`kiosk set-pin` is run")
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
-               status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor))
+               status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor),
+               log_level=log_level, machine=machine)
 
 
 def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
@@ -195,8 +240,10 @@ def _offscreen_application() -> None:
     create_application()
 
 
-def check(content_dir: Path, lang: Language, output: str = "text") -> int:
+def check(content_dir: Path, lang: Language, output: str = "text",
+          machine: tuple[SettingsPath, ...] = ()) -> int:
     _offscreen_application()
+    from kiosk.core.diagnostics import settings_lines
     from kiosk.core.loader import load_content
     from kiosk.ui.attract.poster_check import poster_fit_problems
     from kiosk.ui.fit_check import text_fit_problems
@@ -205,7 +252,7 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
 
     # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
     content = load_content(content_dir, probe_image, line_art_problem,
-                           workers=min(4, os.cpu_count() or 1))
+                           workers=min(4, os.cpu_count() or 1), machine=machine)
     content = replace(content, problems=(*content.problems, *text_fit_problems(content),
                                          *poster_fit_problems(content)))
     # Each clip played to its end in a child process, a core at a time, all within a minute;
@@ -230,10 +277,18 @@ def check(content_dir: Path, lang: Language, output: str = "text") -> int:
             "notices": len(content.notices),
             "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
                           "code": p.code, "message": p.message(lang)} for p in problems],
+            # Where each setting came from (a key not here has its default), and the
+            # settings files of this computer that were looked for.
+            "origins": dict(content.settings.origins),
+            "settings_files": [{"path": f.path, "state": f.state,
+                                "keys": list(content.settings.keys_from(f.path))}
+                               for f in content.settings.files],
         }, ensure_ascii=False, indent=2))
         return 1 if errors else 0
     for problem in problems:
         print(problem.format(lang))
+    for line in settings_lines(content.settings, lang, missing=False):
+        print(line)
     if lang == "ru":
         print(f"Ошибок: {errors}, предупреждений: {warnings}. Страниц юбилейной истории: "
               f"{len(content.pages)}, историй: {len(content.stories)}, картинок для раскраски: "
@@ -253,15 +308,17 @@ def _closed_days_problems(content: Content) -> list[Problem]:
 
     settings = content.settings
     today = settings.local_time(dt.datetime.now(dt.UTC)).date()
-    return closed_days_problems(settings.opening, today, str(content.root / SETTINGS_FILE))
+    return closed_days_problems(settings.opening, today, settings.origins.get(
+        "closed_days", str(content.root / SETTINGS_FILE)))
 
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: Language | None,
-            at: dt.datetime | None = None, high_contrast: bool = False) -> int:
+            at: dt.datetime | None = None, high_contrast: bool = False,
+            machine: tuple[SettingsPath, ...] = ()) -> int:
     _offscreen_application()
     from kiosk.ui.preview import preview as render
 
-    shots = render(content_dir, out, size, lang, at, high_contrast)
+    shots = render(content_dir, out, size, lang, at, high_contrast, machine)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
 

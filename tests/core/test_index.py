@@ -297,3 +297,113 @@ def test_pages_freed_by_deleted_texts_are_given_back(tmp_path: Path) -> None:
 
 def _file_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+# -- pruning the cache folder at each start ------------------------------------------------------
+
+
+def _cache_names(cache_dir: Path) -> set[str]:
+    return {p.name for p in cache_dir.iterdir()}
+
+
+def _used(path: Path, stamp: float) -> None:
+    for suffix in ("", "-wal"):
+        if (file := path.with_name(path.name + suffix)).exists():
+            os.utime(file, (stamp, stamp))
+
+
+def test_indexes_no_kiosk_used_for_a_month_go(tmp_path: Path) -> None:
+    from kiosk.core.index import MAX_IDLE_DAYS
+
+    cache_dir, now = tmp_path / "cache", 1_800_000_000.0
+    old, recent = (make_folder(tmp_path / name, stories={"a.md": story()})
+                   for name in ("old", "recent"))
+    paths = {root: default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)})
+             for root in (old, recent)}
+    _index_for(old, cache_dir).close()
+    _index_for(recent, cache_dir).close()
+    _used(paths[old], now - (MAX_IDLE_DAYS + 1) * 86400)
+    _used(paths[recent], now - (MAX_IDLE_DAYS - 1) * 86400)
+    this = make_folder(tmp_path / "this", stories={"a.md": story()})
+    # Without the clock's time (tests, tools), age is not a reason.
+    index = ContentIndex.open(default_index_path(this, {"KIOSK_CACHE_DIR": str(cache_dir)}),
+                              this)
+    assert index is not None
+    index.close()
+    assert paths[old].exists() and paths[recent].exists()
+    index = ContentIndex.open(default_index_path(this, {"KIOSK_CACHE_DIR": str(cache_dir)}),
+                              this, now=now)
+    assert index is not None
+    index.close()
+    assert not any(name.startswith(paths[old].name) for name in _cache_names(cache_dir))
+    assert paths[recent].exists()
+
+
+def test_indexes_of_another_version_or_never_filled_go(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    roots = [make_folder(tmp_path / f"c{i}", stories={"a.md": story()}) for i in range(3)]
+    paths = [default_index_path(root, {"KIOSK_CACHE_DIR": str(cache_dir)}) for root in roots]
+    for root in roots:
+        _index_for(root, cache_dir).close()
+    with contextlib.closing(sqlite3.connect(paths[0])) as db, db:
+        db.execute("UPDATE meta SET value = 'an earlier reader' WHERE key = 'reader'")
+    with contextlib.closing(sqlite3.connect(paths[1])) as db, db:  # a kiosk stopped before
+        db.execute("DELETE FROM meta WHERE key != 'root'")  # its first load
+    assert all(path.exists() for path in paths)
+    _index_for(make_folder(tmp_path / "this", stories={"a.md": story()}), cache_dir).close()
+    assert [path.exists() for path in paths] == [False, False, True]
+
+
+def test_only_the_kiosks_own_files_are_deleted_and_never_through_a_link(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    gone = make_folder(tmp_path / "gone", stories={"a.md": story()})
+    _index_for(gone, cache_dir).close()
+    shutil.rmtree(gone)
+    elsewhere = tmp_path / "elsewhere"  # an index of a gone folder, outside the cache
+    elsewhere.mkdir()
+    target = default_index_path(gone, {"KIOSK_CACHE_DIR": str(cache_dir)})
+    shutil.copy(target, elsewhere / target.name)
+    linked = cache_dir / "index-1111111111111111.sqlite"
+    linked.symlink_to(elsewhere / target.name)
+    (cache_dir / "index-2222222222222222.sqlite").mkdir()  # a folder by an index's name
+    leftovers = ["index-3333333333333333.sqlite-wal", "index-3333333333333333.sqlite-shm",
+                 "index-4444444444444444.sqlite.lock", "index-5555555555555555.sqlite-journal"]
+    foreign = ["index-notours.sqlite", "index-6666666666666666.sqlite.bak", "kiosk-clips.json",
+               "index-77777777777777777.sqlite", "notes.txt"]
+    for name in leftovers + foreign:
+        (cache_dir / name).write_bytes(b"x")
+    _index_for(make_folder(tmp_path / "this", stories={"a.md": story()}), cache_dir).close()
+    this = default_index_path(tmp_path / "this", {"KIOSK_CACHE_DIR": str(cache_dir)}).name
+    assert _cache_names(cache_dir) - {this, this + ".lock", this + "-wal", this + "-shm"} == {
+        linked.name, "index-2222222222222222.sqlite", *foreign}
+    assert linked.is_symlink() and (elsewhere / target.name).read_bytes()[:6] == b"SQLite"
+    assert not list(elsewhere.glob("*-wal")) and not list(elsewhere.glob("*-shm"))
+
+
+def test_a_start_looks_at_a_bounded_number_of_files(tmp_path: Path) -> None:
+    from kiosk.core.index import MAX_SWEPT
+
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    for i in range(MAX_SWEPT + 5):  # empty files: databases of no known format
+        (cache_dir / f"index-{i:016x}.sqlite").write_bytes(b"")
+    this = make_folder(tmp_path / "this", stories={"a.md": story()})
+    _index_for(this, cache_dir).close()
+    assert len(list(cache_dir.glob("index-*.sqlite"))) == 1 + 5
+    _index_for(this, cache_dir).close()
+    assert len(list(cache_dir.glob("index-*.sqlite"))) == 1
+
+
+def test_a_sweep_that_fails_is_logged_and_the_index_still_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def unreadable(keep: Path) -> dict[str, bool]:
+        raise PermissionError(13, "Permission denied", str(keep.parent))
+
+    monkeypatch.setattr("kiosk.core.index._other_indexes", unreadable)
+    root = _folder(tmp_path)
+    with caplog.at_level("WARNING"):
+        index = _index_for(root, tmp_path / "cache")
+    assert f"content index folder {tmp_path / 'cache'} not tidied" in caplog.text
+    assert not index.broken
+    assert _shown(_restart(root, index.path)) == _shown(load_content(root))
+    index.close()

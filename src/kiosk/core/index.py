@@ -12,6 +12,13 @@ kept once however many stories or reads have it (a hard-link publish re-reads ev
 their change times move), a text deleted as soon as no entry and nothing in memory refers to
 it, the freed pages given back, and the index files of content folders that are gone deleted
 (at most MAX_INDEXES files in the folder). Private to the kiosk user (0700 folder, 0600 files).
+
+Pruned at each start (`_sweep`): the other index files in the cache folder that no kiosk has
+open are deleted when their content folder is gone, when they were made by another version of
+the code (whose entries this one would read again anyway), when no kiosk used them for
+MAX_IDLE_DAYS, beyond the MAX_INDEXES most recently used, and leftovers (a log, a lock) of one
+whose database is gone. Only files named as the kiosk names them, never through a link, at most
+MAX_SWEPT of them a start; a failure is logged, never raised.
 """
 
 from __future__ import annotations
@@ -24,8 +31,10 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 import sqlite3
 import threading
+import urllib.parse
 import weakref
 from array import array
 from collections import deque
@@ -43,6 +52,9 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 3  # 2: teasers; 3: texts kept once (digest), freed pages given back
 MAX_INDEXES = 8  # index files kept in the cache folder, however many folders were shown
+MAX_IDLE_DAYS = 30  # an index no kiosk has opened for this long is deleted
+MAX_SWEPT = 32  # other indexes looked at per start (each is opened); the rest at the next
+MAX_LISTED = 4096  # entries of the cache folder read per start
 _CORE = Path(__file__).resolve().parent
 # The modules whose code decides what an item reads as: any change to them makes a new index.
 _READERS = [*sorted(_CORE.glob("*.py")), _CORE.parent / "ui" / "resources.py"]
@@ -150,12 +162,13 @@ class ContentIndex:
         self._unlock: weakref.finalize[[int], ContentIndex] | None = None
 
     @classmethod
-    def open(cls, path: Path, root: Path | None = None) -> ContentIndex | None:
+    def open(cls, path: Path, root: Path | None = None,
+             now: float | None = None) -> ContentIndex | None:
         """The index at `path` (of the content folder `root`, recorded so that the index can
         be deleted once that folder is gone), made if missing; None if it cannot be used.
         Texts that nothing refers to any more are deleted, and so are the other index files of
-        the folder that no kiosk uses and whose content folder is gone (or that are the oldest
-        beyond MAX_INDEXES)."""
+        the folder that no kiosk uses and nobody will need (`_sweep`; those unused for
+        MAX_IDLE_DAYS only if `now`, the wall clock's time, is given)."""
         index = cls(path)
         try:
             private_dir(path.parent)
@@ -187,7 +200,7 @@ class ContentIndex:
             log.warning("content index %s not used: %s", path, exc)
             return None
         index._give_back_pages()
-        _sweep(path)
+        _sweep(path, now)
         return index
 
     def _prepare(self) -> None:
@@ -535,30 +548,46 @@ def _hold_lock(path: Path) -> int:
     raise OSError(f"{lock} keeps being deleted")
 
 
+_SUFFIXES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
+# The files the kiosk makes in the cache folder: the index and SQLite's files, and its lock.
+_INDEX_FILE = re.compile(r"(index-[0-9a-f]{16}\.sqlite)(-wal|-shm|-journal|\.lock)?")
+
+
 def _delete_index(path: Path, lock: bool = True) -> None:
-    for suffix in ("", "-wal", "-shm", *((".lock",) if lock else ())):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    for suffix in (*_SUFFIXES, *((".lock",) if lock else ())):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)  # a link itself, if one
 
 
-def _sweep(keep: Path) -> None:
-    """Delete the index files beside `keep` that no kiosk has open and that nobody will need:
-    of an earlier format (one per release folder, once), of a content folder that is gone, or
-    the least recently used beyond MAX_INDEXES. Never raises."""
+def _sweep(keep: Path, now: float | None = None) -> None:
+    """Delete the index files beside `keep` that no kiosk has open and that nobody will need.
+    Never raises: tidying a cache must not stop the kiosk."""
     try:
-        others = sorted(other for other in keep.parent.glob("index-*.sqlite") if other != keep)
-    except OSError:
-        return
+        _sweep_folder(keep, now)
+    except Exception as exc:
+        log.warning("content index folder %s not tidied: %s", keep.parent, exc)
+
+
+def _sweep_folder(keep: Path, now: float | None) -> None:
     kept: list[tuple[float, Path, int]] = []
     try:
-        for other in others:
+        for name, whole in sorted(_other_indexes(keep).items())[:MAX_SWEPT]:
+            other = keep.with_name(name)
             fd = _try_lock(other)
             if fd is None:
                 continue  # in use
-            root = _recorded_root(other)
-            if root is None or not os.path.lexists(root):
-                _forget(other, fd, "its content folder is gone" if root else "an old format")
+            if not whole:
+                _forget(other, fd, "what was left of an index whose database is gone")
+                continue
+            meta = _recorded(other)
+            if meta is None:  # being written after all: left alone
+                os.close(fd)
+                continue
+            last_used = _last_used(other)
+            why = _not_needed(meta, (now - last_used) / 86400 if now is not None else 0.0)
+            if why is not None:
+                _forget(other, fd, why)
             else:
-                kept.append((_last_used(other), other, fd))
+                kept.append((last_used, other, fd))
         kept.sort(reverse=True)
         while len(kept) >= MAX_INDEXES:
             _, other, fd = kept.pop()
@@ -566,6 +595,42 @@ def _sweep(keep: Path) -> None:
     finally:
         for _, _, fd in kept:
             os.close(fd)
+
+
+def _not_needed(meta: Mapping[str, str], idle_days: float) -> str | None:
+    """Why an index no kiosk has open will not be needed, if it will not."""
+    root, reader = meta.get("root"), meta.get("reader")
+    if not root:
+        return "an old format"
+    if not os.path.lexists(root):
+        return "its content folder is gone"
+    if reader is None:
+        return "nothing was ever read into it"
+    if reader != reader_version():
+        return "made by another version of the kiosk (it would be read anew)"
+    if idle_days > MAX_IDLE_DAYS:
+        return f"not used for {idle_days:.0f} days"
+    return None
+
+
+def _other_indexes(keep: Path) -> dict[str, bool]:
+    """The index files beside `keep` (of at most MAX_LISTED entries of the folder), by the
+    database's name: whether the database is there, or only what SQLite or the lock left.
+    Only regular files named as the kiosk names them: an index with anything else by one of
+    its names (a link, a folder) is not the kiosk's to delete."""
+    found: dict[str, bool] = {}
+    foreign: set[str] = set()
+    with os.scandir(keep.parent) as entries:
+        for count, entry in enumerate(entries):
+            if count >= MAX_LISTED:
+                break
+            match = _INDEX_FILE.fullmatch(entry.name)
+            if match is None or match[1] == keep.name:
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                foreign.add(match[1])
+            found[match[1]] = found.get(match[1], False) or match[2] is None
+    return {name: whole for name, whole in found.items() if name not in foreign}
 
 
 def _try_lock(path: Path) -> int | None:
@@ -593,20 +658,25 @@ def _forget(path: Path, fd: int, why: str) -> None:
         os.close(fd)  # after the deletion: a kiosk waiting for it then makes a new one
 
 
-def _recorded_root(path: Path) -> str | None:
-    """The content folder an index of this format was made for; None if it is of another
-    format, has none recorded or cannot be read."""
-    try:  # read-write, as a file a kiosk was killed with needs its log replayed to be read
-        connection = sqlite3.connect(path, timeout=0)
+def _recorded(path: Path) -> dict[str, str] | None:
+    """What an index of this format says of itself: its content folder (`root`) and the code
+    that read it (`reader`); empty if it is of another format, damaged or not a database; None
+    if another process is writing it. Never through a link."""
+    # Read-write: a file a kiosk was killed with needs its log replayed to be read.
+    address = f"file:{urllib.parse.quote(os.fspath(path))}?mode=rw&nofollow=1"
+    try:
+        connection = sqlite3.connect(address, uri=True, timeout=0)
     except sqlite3.Error:
-        return None
+        return {}
     try:
         if connection.execute("PRAGMA user_version").fetchone()[0] != INDEX_FORMAT:
-            return None
-        row = connection.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
-        return str(row[0]) if row else None
-    except sqlite3.Error:
-        return None
+            return {}
+        return {str(key): str(value) for key, value in connection.execute(
+            "SELECT key, value FROM meta WHERE key IN ('root', 'reader')")}
+    except sqlite3.Error as exc:
+        busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY,
+                                                              sqlite3.SQLITE_LOCKED)
+        return None if busy else {}
     finally:
         connection.close()
 
@@ -615,7 +685,7 @@ def _last_used(path: Path) -> float:
     times = []
     for suffix in ("", "-wal"):
         with contextlib.suppress(OSError):
-            times.append(os.stat(path.with_name(path.name + suffix)).st_mtime)
+            times.append(os.lstat(path.with_name(path.name + suffix)).st_mtime)
     return max(times, default=0.0)
 
 

@@ -9,6 +9,13 @@ message (so logging resumes by itself when space comes back). Each record is cut
 message and 8 KB of traceback, whoever logs it, and its message is kept on one line: control,
 bidi and line-separator characters in it are written as escapes («\\n», «\\u202e»), so a file
 named «x⏎2025-01-01 00:00:00,000 CRITICAL …» cannot forge a log line.
+
+Under systemd (stderr is the journal's stream: $JOURNAL_STREAM names its device and inode) each
+stderr line starts with its syslog priority, «<3>» for an error (journald reads it: the
+unit's SyslogLevelPrefix=yes, systemd's default), every line of a traceback too, so
+`journalctl -p err` shows whole records; the journal stamps the time itself. Elsewhere, and in
+the files, lines read as before. The level (`--log-level`, $KIOSK_LOG_LEVEL) applies to both;
+the staff diagnostics' ring keeps warnings whatever it is.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -30,6 +38,11 @@ from kiosk.core.recent_log import RecentLog
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 4  # kiosk.log + kiosk.log.1 … .4: five files, 10 MB at most
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JOURNAL_FORMAT = "%(levelname)s %(name)s: %(message)s"  # journald stamps each line itself
+# `--log-level` and $KIOSK_LOG_LEVEL: the option wins; info if neither (or a wrong one) is given.
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+          "error": logging.ERROR}
+LEVEL_ENV = "KIOSK_LOG_LEVEL"
 # Each record is cut to this, whatever a caller logs (once a 52 MB YAML error message went into
 # one line, past the file cap): its message, and its traceback (head and tail kept: the
 # exception is at the end).
@@ -100,6 +113,7 @@ class SafeRotatingFileHandler(logging.FileHandler):
         self.failures = 0
         self.failing = False
         self._complaints = complaints
+        self.complaint_prefix = ""  # «<4>» when stderr is the journal's stream
         self._error_in_emit = False
         self.addFilter(CAP_RECORDS)
 
@@ -162,7 +176,57 @@ class SafeRotatingFileHandler(logging.FileHandler):
         if target is None:
             return
         with contextlib.suppress(OSError, ValueError):
-            print(message, file=target, flush=True)
+            print(self.complaint_prefix + message, file=target, flush=True)
+
+
+def resolve_level(option: str | None, env: Mapping[str, str] = os.environ,
+                  ) -> tuple[int, str | None]:
+    """The log level from the command line's option, else from $KIOSK_LOG_LEVEL, else info;
+    with a warning to log if the variable holds something else (a typo in a unit must not
+    stop the kiosk)."""
+    if option is not None:
+        return LEVELS[option], None
+    value = env.get(LEVEL_ENV, "").strip()
+    if not value or value.lower() in LEVELS:
+        return LEVELS.get(value.lower(), logging.INFO), None
+    return logging.INFO, (f"{LEVEL_ENV}={printable(value[:40])!r} is not one of "
+                          f"{', '.join(LEVELS)}: logging at info")
+
+
+def journal_priority(levelno: int) -> int:
+    """The syslog priority of a logging level: critical 2, error 3, warning 4, info 6,
+    debug 7 (levels in between take the lower one's)."""
+    for floor, priority in ((logging.CRITICAL, 2), (logging.ERROR, 3), (logging.WARNING, 4),
+                            (logging.INFO, 6)):
+        if levelno >= floor:
+            return priority
+    return 7
+
+
+def under_journald(stream: TextIO | None, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether `stream` is the journal's own stream: systemd puts "device:inode" of the
+    stream it connects to stderr in $JOURNAL_STREAM (a child whose stderr was redirected
+    inherits the variable, not the stream, so the two must match)."""
+    device, colon, inode = env.get("JOURNAL_STREAM", "").partition(":")
+    if not colon or stream is None:
+        return False
+    try:
+        stat = os.fstat(stream.fileno())
+        return (int(device), int(inode)) == (stat.st_dev, stat.st_ino)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+class JournalFormatter(logging.Formatter):
+    """Each line of a record with its priority, «<3>»: journald takes a prefix per line, so a
+    traceback's lines would otherwise come out at the stream's default, info."""
+
+    def __init__(self) -> None:
+        super().__init__(JOURNAL_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = f"<{journal_priority(record.levelno)}>"
+        return "\n".join(prefix + line for line in super().format(record).split("\n"))
 
 
 @dataclass
@@ -184,32 +248,38 @@ class Logging:
 
 def setup_logging(log_dir: Path | None, level: int = logging.INFO,
                   stderr: TextIO | None = None, max_bytes: int = MAX_BYTES,
-                  backups: int = BACKUPS) -> Logging:
-    """Replace the root logger's handlers: stderr, the rotating file (unless `log_dir` is None
-    or cannot be made), and the recent-problems buffer."""
+                  backups: int = BACKUPS, env: Mapping[str, str] = os.environ) -> Logging:
+    """Replace the root logger's handlers: stderr (with priorities, if it is the journal's
+    stream), the rotating file (unless `log_dir` is None or cannot be made), both at `level`,
+    and the recent-problems buffer."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
         if isinstance(handler, SafeRotatingFileHandler):
             handler.close()  # set up before (tests): its file would stay open
-    root.setLevel(level)
+    # Warnings are made whatever the level: the staff diagnostics' ring shows them.
+    root.setLevel(min(level, logging.WARNING))
     formatter = logging.Formatter(FORMAT)
-    console = logging.StreamHandler(stderr if stderr is not None else sys.stderr)
-    console.setFormatter(formatter)
+    stream = stderr if stderr is not None else sys.stderr
+    journal = under_journald(stream, env)
+    console = logging.StreamHandler(stream)
+    console.setFormatter(JournalFormatter() if journal else formatter)
     handlers: list[logging.Handler] = [console]
     file_handler: SafeRotatingFileHandler | None = None
     if log_dir is not None:
         try:
             private_dir(log_dir)
         except OSError as exc:
-            print(f"kiosk: log folder {log_dir} cannot be created ({exc}); logging to stderr "
-                  "only", file=stderr if stderr is not None else sys.stderr, flush=True)
+            print(f"{'<4>' if journal else ''}kiosk: log folder {log_dir} cannot be created "
+                  f"({exc}); logging to stderr only", file=stream, flush=True)
         else:
             file_handler = SafeRotatingFileHandler(log_dir / "kiosk.log", max_bytes, backups,
                                                    complaints=stderr)
+            file_handler.complaint_prefix = "<4>" if journal else ""
             file_handler.setFormatter(formatter)
             handlers.append(file_handler)
     for handler in handlers:
+        handler.setLevel(level)
         handler.addFilter(CAP_RECORDS)
         root.addHandler(handler)
     recent = recent_log.install(root)

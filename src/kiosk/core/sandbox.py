@@ -293,3 +293,5 @@ if __name__ == "__main__":
         sys.exit(_serve(int(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]))
     except MemoryError:
         sys.exit(_MEMORY_EXIT)
+    except BrokenPipeError:  # the parent went (a crash at start): no traceback for the journal
+        sys.exit(0)

@@ -212,14 +212,15 @@ class Startup:
 
 def start_operations(content_dir: Path, state_dir: Path | None = None,
                      status_file: Path | None = None,
-                     wall: Callable[[], float] = time.time) -> Startup:
+                     wall: Callable[[], float] = time.time,
+                     log_level: int = logging.INFO) -> Startup:
     """Resolve the state folder, start logging to it, record this start and pick the content
     folder (the last content that worked, in safe mode). Never raises for a bad folder."""
     from kiosk.core.logsetup import setup_logging
 
     state = paths.state_dir(state_dir)
     usable = paths.ensure_state_dir(state)
-    logs = setup_logging(paths.log_dir(state) if usable else None)
+    logs = setup_logging(paths.log_dir(state) if usable else None, log_level)
     if not usable:
         log.error("state folder %s unusable: no statistics, file logs or safe mode", state)
     guard = decision = None
