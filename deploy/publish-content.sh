@@ -8,22 +8,32 @@
 # SOURCE  the new content (a folder rsync or Syncthing filled)
 # ROOT    where releases live (default /srv/kiosk): ROOT/releases/<time>/ and the link
 #         ROOT/content -> releases/<time>, which kiosk.service shows.
-# KIOSK   the kiosk command (default /opt/kiosk/app/.venv/bin/kiosk); KEEP releases to keep (5)
+# KIOSK   the kiosk command (default: kiosk on the PATH, /usr/bin/kiosk from the Debian package;
+#         else /opt/kiosk/app/.venv/bin/kiosk); KEEP releases to keep (5)
 # CHECK_TIMEOUT  seconds a check may take (default 120: 37,000 stories take ~20 s); a check
 #         that takes longer is stopped, and the folder is not published
 set -eu
 
 SOURCE=${1:?usage: publish-content.sh SOURCE [ROOT]}
 ROOT=${2:-/srv/kiosk}
-KIOSK=${KIOSK:-/opt/kiosk/app/.venv/bin/kiosk}
+KIOSK=${KIOSK:-$(command -v kiosk || echo /opt/kiosk/app/.venv/bin/kiosk)}
 KEEP=${KEEP:-5}
 CHECK_TIMEOUT=${CHECK_TIMEOUT:-120}
 
 # `kiosk check`, never for longer than CHECK_TIMEOUT (then SIGTERM, and SIGKILL 10 s later):
-# whatever a folder holds, a publish ends. 124 or 137: it was stopped.
+# whatever a folder holds, a publish ends. 124 or 137: it was stopped. The content alone:
+# a mistake in this computer's /etc/kiosk/kiosk.yaml must not hold up head office's content.
+# Run as root (the Debian package's /srv/kiosk is root's), the check itself runs as the user
+# kiosk: it parses files that came from elsewhere and needs no more rights than the kiosk has.
 check() {
     status=0
-    timeout --kill-after=10 "$CHECK_TIMEOUT" "$KIOSK" check "$1" || status=$?
+    as_kiosk=""
+    if [ "$(id -u)" -eq 0 ] && id kiosk >/dev/null 2>&1; then
+        as_kiosk="runuser -u kiosk -- env XDG_CACHE_HOME=/var/cache/kiosk"
+    fi
+    # shellcheck disable=SC2086
+    timeout --kill-after=10 "$CHECK_TIMEOUT" $as_kiosk \
+        env KIOSK_MACHINE_SETTINGS= KIOSK_USER_SETTINGS= "$KIOSK" check "$1" || status=$?
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
         echo "publish-content: checking $1 took more than $CHECK_TIMEOUT s and was stopped" >&2
     fi
@@ -40,11 +50,12 @@ stamp=$(date +%Y%m%d-%H%M%S)
 mkdir -p "$ROOT/releases"
 # A copy of our own: Syncthing or the next rsync may change SOURCE while the kiosk shows it.
 # Unchanged files are hard links to the current release, so a release costs only what changed.
+# Readable by all, writable by its owner only, whatever modes SOURCE had (the kiosk reads it).
 if [ -d "$ROOT/content/" ]; then
-    rsync -a --delete --exclude '.*' --link-dest="$(readlink -f "$ROOT/content")" \
-        "$SOURCE/" "$ROOT/releases/.$stamp/"
+    rsync -a --delete --exclude '.*' --chmod=D755,F644 \
+        --link-dest="$(readlink -f "$ROOT/content")" "$SOURCE/" "$ROOT/releases/.$stamp/"
 else
-    rsync -a --delete --exclude '.*' "$SOURCE/" "$ROOT/releases/.$stamp/"
+    rsync -a --delete --exclude '.*' --chmod=D755,F644 "$SOURCE/" "$ROOT/releases/.$stamp/"
 fi
 mv "$ROOT/releases/.$stamp" "$ROOT/releases/$stamp"
 

@@ -14,3 +14,7 @@ _screens.write_text(json.dumps({
                  "logicalDpi": 96, "dpr": 1}],
 }))
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screens}"
+# This computer's settings files (/etc/kiosk/kiosk.yaml, ~/.config/kiosk/kiosk.yaml) are not
+# read by the commands tests run: a test names the ones it wants (kiosk.core.machine).
+os.environ["KIOSK_MACHINE_SETTINGS"] = ""
+os.environ["KIOSK_USER_SETTINGS"] = ""

@@ -68,3 +68,32 @@ def test_recent_log_keeps_the_last_twenty_warnings_and_worse() -> None:
     assert "warning 6" in lines[0]
     assert lines[-1].endswith("ERROR test.recent: slot failed [RuntimeError: boom]")
     assert not any("not kept" in line for line in lines)
+
+
+def test_diagnostics_name_this_computers_settings_files_and_what_they_set() -> None:
+    from kiosk.core.settings import Settings, SettingsFile
+
+    settings = Settings(
+        origins={"centre_name": "/srv/content/kiosk.yaml", "queue": "/etc/kiosk/kiosk.yaml",
+                 "opening_hours": "/etc/kiosk/kiosk.yaml", "idle_seconds": "/home/k/user.yaml"},
+        files=(SettingsFile("/etc/kiosk/kiosk.yaml", "read"),
+               SettingsFile("/home/k/user.yaml", "read"),
+               SettingsFile("/home/k/.config/kiosk/kiosk.yaml", "missing"),
+               SettingsFile("/tmp/empty.yaml", "read"),
+               SettingsFile("/tmp/broken.yaml", "broken")))
+    status = ContentStatus(Content(Path("/srv/content"), settings))
+    lines = diagnostic_lines("ru", "0.1.0", 5, None, status, [])
+    assert [line for line in lines if line.startswith("Настройки этого компьютера")] == [
+        "Настройки этого компьютера: queue, opening_hours — из /etc/kiosk/kiosk.yaml",
+        "Настройки этого компьютера: idle_seconds — из /home/k/user.yaml",
+        "Настройки этого компьютера: файла /home/k/.config/kiosk/kiosk.yaml нет",
+        "Настройки этого компьютера: /tmp/empty.yaml прочитан, своих значений в нём нет",
+        "Настройки этого компьютера: /tmp/broken.yaml не прочитан, в нём ошибка; действуют "
+        "настройки из kiosk.yaml материалов",
+    ]
+    english = diagnostic_lines("en", "0.1.0", 5, None, status, [])
+    assert "This computer's settings: queue, opening_hours — from /etc/kiosk/kiosk.yaml" \
+        in english
+    # Without files of its own (head office's workstation), nothing is said.
+    assert not any("computer's settings" in line for line in diagnostic_lines(
+        "en", "0.1.0", 5, None, ContentStatus(Content(Path("/srv/content"))), []))

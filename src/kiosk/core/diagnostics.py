@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
+from kiosk.core.settings import Settings
 from kiosk.core.staff_text import st
 
 if TYPE_CHECKING:
@@ -43,6 +44,25 @@ def problem_counts(content: Content) -> tuple[int, int]:
     errors = sum(p.is_error for p in content.problems)
     warnings = sum(not p.is_error and not p.is_consequence for p in content.problems)
     return errors, warnings
+
+
+def settings_lines(settings: Settings, lang: Language, missing: bool = True) -> list[str]:
+    """Which settings files of this computer were read and which keys each set (the rest
+    are the content's kiosk.yaml's or the defaults); files that are not there too, unless
+    `missing` is off (`kiosk check` at head office, which has none)."""
+    lines: list[str] = []
+    for file in settings.files:
+        keys = settings.keys_from(file.path)
+        if file.state == "missing":
+            if missing:
+                lines.append(st("diag_settings_missing", lang, path=file.path))
+        elif file.state == "broken" and not keys:
+            lines.append(st("diag_settings_broken", lang, path=file.path))
+        elif keys:
+            lines.append(st("diag_settings_from", lang, keys=", ".join(keys), path=file.path))
+        else:
+            lines.append(st("diag_settings_empty", lang, path=file.path))
+    return lines
 
 
 def diagnostic_lines(lang: Language, version: str, uptime_s: float,
@@ -79,6 +99,7 @@ def diagnostic_lines(lang: Language, version: str, uptime_s: float,
         st("diag_counts", lang, pages=len(content.pages), stories=len(content.stories),
            colouring=len(content.colouring)),
         st("diag_problems", lang, errors=errors, warnings=warnings),
+        *settings_lines(content.settings, lang),
         *extra,
         "",
         st("diag_errors", lang) if recent else st("diag_no_errors", lang),

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from kiosk.core.imagesafe import (
     safe_svg_file,
 )
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
+from kiosk.core.machine import SettingsPath, with_machine_settings
 from kiosk.core.model import (
     AnniversaryPage,
     ColouringPicture,
@@ -217,8 +218,11 @@ class ContentLoader:
     def __init__(self, root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None, cache: ParseCache | None = None,
                  story_limit: int | None = None, workers: int = 1,
-                 sandbox: ParseSandbox | None = None) -> None:
+                 sandbox: ParseSandbox | None = None,
+                 machine: Sequence[SettingsPath] = ()) -> None:
         self.root = root
+        # The settings files of this computer, read over the content's kiosk.yaml.
+        self.machine = tuple(machine)
         # Where files are parsed: a child process (the kiosk, `kiosk check`), or here (the
         # child itself, and tests of the parsers).
         self.sandbox = sandbox
@@ -372,6 +376,22 @@ class ContentLoader:
         return read_text(path, self.log_for(path))
 
     def _load_settings(self) -> Settings:
+        """The content's kiosk.yaml, with the settings files of this computer laid over it
+        (kiosk.core.machine); then the queue file they name is looked at."""
+        settings = self._content_settings()
+        if self.machine:
+            settings = with_machine_settings(settings, self.machine, self.problems)
+        queue = settings.queue
+        if queue is not None and not queue.is_url:
+            origin = settings.origins.get("queue", str(self.root / SETTINGS_FILE))
+            inside = None if queue.source.startswith("/") else self.root
+            code = queue_file_check(queue.file_path(self.root), inside)
+            if code is not None:  # missing, or a link, FIFO, device … the kiosk will not read
+                ProblemLog(origin, self.problems).warning(code, queue.source_line,
+                                                          value=queue.source)
+        return settings
+
+    def _content_settings(self) -> Settings:
         path = self.root / SETTINGS_FILE
         kind = entry_kind(path)
         if kind in ("link", "special"):
@@ -386,12 +406,6 @@ class ContentLoader:
         before = len(self.problems)
         data = self._parsed_yaml(path)
         settings = parse_settings(data, log)
-        queue = settings.queue
-        if queue is not None and not queue.is_url:
-            inside = None if queue.source.startswith("/") else self.root
-            code = queue_file_check(queue.file_path(self.root), inside)
-            if code is not None:  # missing, or a link, FIFO, device … the kiosk will not read
-                log.warning(code, queue.source_line, value=queue.source)
         self.problems[before:] = cap_problems(self.problems[before:])
         return settings
 
@@ -1198,14 +1212,17 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 def load_content(root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None,
                  cache: ParseCache | None = None, story_limit: int | None = None,
-                 workers: int = 1, sandboxed: bool = True) -> Content:
+                 workers: int = 1, sandboxed: bool = True,
+                 machine: Sequence[SettingsPath] = ()) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
     `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
     only what changed; `story_limit` reads only that many stories; `workers` > 1 reads a
     large folder's stories in that many processes (`probe` must then be a module-level
-    function). Files are parsed in the sandbox's child process unless `sandboxed` is off."""
+    function). Files are parsed in the sandbox's child process unless `sandboxed` is off.
+    `machine`: the settings files of this computer (kiosk.core.machine), read over the
+    content's kiosk.yaml."""
     return ContentLoader(root, probe, line_art, cache, story_limit, workers,
-                         shared_sandbox() if sandboxed else None).load()
+                         shared_sandbox() if sandboxed else None, machine).load()
 
 
 def _read_stories(root: Path, settings: Settings, probe: ImageProbe,

@@ -748,6 +748,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "folder), or leads outside the content folder; the kiosk does not read it. Name the "
         "file the queue system writes itself in source",
     ),
+    # The settings files of this computer (kiosk.core.machine): /etc/kiosk/kiosk.yaml and the
+    # user's. A mistake in one never stops the kiosk: it runs on the content's settings.
+    "machine_settings_missing": (
+        "файла настроек этого компьютера нет; киоск работает с настройками из kiosk.yaml "
+        "материалов. Проверьте путь",
+        "this computer's settings file does not exist; the kiosk runs on the settings of the "
+        "content's kiosk.yaml. Check the path",
+    ),
+    "machine_settings_unreadable": (
+        "файл настроек этого компьютера не удалось прочитать ({detail}); киоск работает с "
+        "настройками из kiosk.yaml материалов. Киоск работает не от имени root: дайте всем "
+        "право читать файл (sudo chmod 644) и открывать его папку (sudo chmod 755)",
+        "this computer's settings file could not be read ({detail}); the kiosk runs on the "
+        "settings of the content's kiosk.yaml. The kiosk does not run as root: let everyone "
+        "read the file (sudo chmod 644) and open its folder (sudo chmod 755)",
+    ),
+    "machine_settings_not_file": (
+        "здесь не обычный файл, а папка, именованный канал или устройство; настройки этого "
+        "компьютера не прочитаны, киоск работает с настройками из kiosk.yaml материалов. "
+        "Положите на это место текстовый файл kiosk.yaml",
+        "this is not an ordinary file but a folder, a named pipe or a device; this computer's "
+        "settings were not read, and the kiosk runs on the settings of the content's "
+        "kiosk.yaml. Put a kiosk.yaml text file in its place",
+    ),
+    "machine_settings_too_large": (
+        "файл настроек слишком большой: {size} КБ, а киоск читает не больше {most} КБ — в нём "
+        "должно быть несколько десятков строк. Возможно, здесь не тот файл; настройки этого "
+        "компьютера не прочитаны, киоск работает с настройками из kiosk.yaml материалов",
+        "the settings file is too large: {size} KB, and the kiosk reads at most {most} KB — "
+        "it should hold a few dozen lines. Perhaps this is the wrong file; this computer's "
+        "settings were not read, and the kiosk runs on the settings of the content's kiosk.yaml",
+    ),
+    "content_only_key": (
+        "«{key}» — настройка материалов, одна для всех центров: в настройках этого компьютера "
+        "она не учитывается. Её место — kiosk.yaml в папке с материалами",
+        "“{key}” is a setting of the content, the same in every centre: this computer's "
+        "settings cannot change it, so it is ignored here. It belongs in the content "
+        "folder's kiosk.yaml",
+    ),
+    "machine_queue_relative": (
+        "файл очереди «{value}» указан без полного пути; в настройках этого компьютера пишите "
+        "путь от корня, например /srv/queue/calls.json, или адрес http://…; пока это не "
+        "исправлено, киоск не следит за очередью",
+        "the queue file “{value}” is given without its full path; in this computer's settings "
+        "write the path from the root, for example /srv/queue/calls.json, or an http://… "
+        "address; until this is fixed the kiosk does not follow the queue",
+    ),
     "kept_last_good": (
         "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
         "the new version has an error; until it is fixed the kiosk shows the previous one",
@@ -1006,8 +1053,10 @@ class ProblemLog:
     def __init__(self, path: str, sink: list[Problem]) -> None:
         self.path = path
         self._sink = sink
+        self.errors = 0  # logged through this log (kiosk.core.settings: was a value refused?)
 
     def error(self, code: str, line: int | None = None, **args: str) -> None:
+        self.errors += 1
         self._sink.append(Problem(self.path, line, Severity.ERROR, code, args))
 
     def warning(self, code: str, line: int | None = None, **args: str) -> None:

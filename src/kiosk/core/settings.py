@@ -44,6 +44,14 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class SettingsFile:
+    """A settings file of this computer (kiosk.core.machine), as it was found."""
+
+    path: str
+    state: str  # "read"; "missing": not there; "broken": not read as a whole (see its problems)
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = "Мои Документы"
     centre_name_en: str = "My Documents"
@@ -69,6 +77,16 @@ class Settings:
     opening_hours: tuple[Hours, ...] | None = None
     closed_days: tuple[DayRange, ...] = ()
     open_days: tuple[tuple[DayRange, Hours], ...] = ()  # other hours than usual on these days
+    # Where each top-level key's value came from: key -> the file (the content's kiosk.yaml or
+    # a file of this computer); a key not here has its default. Not in repr: the parse cache
+    # is keyed on repr(settings), and a value moved to another file is the same value.
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # The files of this computer that were looked for, in order (kiosk.core.machine).
+    files: tuple[SettingsFile, ...] = field(default=(), repr=False)
+
+    def keys_from(self, path: str) -> tuple[str, ...]:
+        """The top-level keys whose values came from the file `path`."""
+        return tuple(key for key, origin in self.origins.items() if origin == path)
 
     @property
     def opening(self) -> OpeningHours:
@@ -119,6 +137,11 @@ _FLAGS = ("attract_anniversary", "attract_colouring_invite", "attract_calm_invit
 TOP_LEVEL_KEYS = (*_TEXTS, "default_language", "slide_seconds", "transition", "transition_ms",
                   "idle_seconds", "warning_seconds", "attract", "tags", "colouring_gap_px",
                   "screen", "timezone", "queue", "opening_hours", "closed_days", "open_days")
+# Keys about the content and how it is shown, the same in every centre: a file of this
+# computer may not set them (kiosk.core.machine). The others — the centre's name, language,
+# screen, time zone, queue, hours and idle times — may differ from one machine to the next.
+CONTENT_ONLY_KEYS = ("attract", "tags", "slide_seconds", "transition", "transition_ms",
+                     "colouring_gap_px")
 
 # The queue block: key -> rule. A second is as fast as a queue display needs; a minute is the
 # slowest that is still of use to a visitor.
@@ -179,9 +202,15 @@ def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def parse_settings(data: Any, log: ProblemLog) -> Settings:
-    """Build Settings from parsed kiosk.yaml, logging (and replacing) every bad value."""
-    defaults = Settings()
+def parse_settings(data: Any, log: ProblemLog, base: Settings | None = None,
+                   machine: bool = False) -> Settings:
+    """Build Settings from parsed kiosk.yaml, logging (and replacing) every bad value.
+
+    With a `base` (the settings so far: the content's), `data` is laid over it: each top-level
+    key it sets replaces the base's whole value, and a value it gets wrong falls back to the
+    base's. With `machine`, `data` is a file of this computer (kiosk.core.machine): keys of
+    CONTENT_ONLY_KEYS are ignored, with a warning, and a queue file needs a full path."""
+    defaults = Settings() if base is None else base
     if data is None:
         return defaults
     if not isinstance(data, LineDict):
@@ -189,8 +218,14 @@ def parse_settings(data: Any, log: ProblemLog) -> Settings:
         return defaults
     values: dict[str, Any] = {}
     lines: dict[str, int | None] = {}
+    keys: dict[str, str] = {}  # attribute -> the top-level key it was given under
     for key, value in data.items():
         line = data.line_of(key)
+        if machine and key in CONTENT_ONLY_KEYS:
+            log.warning("content_only_key", line, key=key)
+            continue
+        keys.update({attr: key for attr in ATTRACT_KEYS.values()} if key == "attract"
+                    else {key: key})
         if key == "attract" and isinstance(value, LineDict):
             for sub, sub_value in value.items():
                 attr = ATTRACT_KEYS.get(sub)
@@ -215,14 +250,21 @@ def parse_settings(data: Any, log: ProblemLog) -> Settings:
             log.warning("unknown_key", line, key=key, suggest=suggest(key, TOP_LEVEL_KEYS))
 
     checked: dict[str, Any] = {}
+    origins = dict(defaults.origins)
     for attr, value in values.items():
         default = getattr(defaults, attr)
         line = lines[attr]
         name = _display_key(attr)
-        check = _checker(attr)
+        check = _machine_queue if machine and attr == "queue" else _checker(attr)
+        errors = log.errors
         checked[attr] = check(name, value, default, line, log)
+        # A value refused for the one before it (a number that is not one) did not come from
+        # here; a queue block turned off by its mistake did.
+        if log.errors == errors or checked[attr] != default:
+            origins[keys[attr]] = log.path
     known = {f.name for f in fields(Settings)}
-    return replace(defaults, **{k: v for k, v in checked.items() if k in known})
+    return replace(defaults, origins=origins,
+                   **{k: v for k, v in checked.items() if k in known})
 
 
 def _display_key(attr: str) -> str:
@@ -374,6 +416,23 @@ def _check_queue(name: str, value: Any, default: Any, line: int | None,
 
 
 _QUEUE_DEFAULTS = QueueSettings(source="")
+
+
+def _machine_queue(name: str, value: Any, default: Any, line: int | None,
+                   log: ProblemLog) -> QueueSettings | None:
+    """A queue block in a file of this computer: as in kiosk.yaml, but a queue file is named
+    by its full path (a relative one would be looked for in the content folder). A mistake
+    turns the queue off rather than falling back to the content's: that queue is another
+    centre's, and its calls would be wrong here."""
+    source = value.raw_text.get("source", value.get("source")) \
+        if isinstance(value, LineDict) else None
+    text = str(source).strip() if isinstance(source, str | int | float) \
+        and not isinstance(source, bool) else ""
+    if text and not text.startswith("/") and _SCHEME.match(text) is None \
+            and ":" not in text.split("/")[0]:
+        log.error("machine_queue_relative", value.line_of("source"), value=text)
+        return None
+    return _check_queue(name, value, default, line, log)
 
 
 def _check_source(value: Any, line: int | None, log: ProblemLog) -> str | None:

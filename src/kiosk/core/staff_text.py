@@ -62,6 +62,17 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "diag_errors": ("Последние ошибки и предупреждения:", "Last errors and warnings:"),
     "diag_no_errors": ("Ошибок и предупреждений не было.", "No errors or warnings so far."),
     "diag_screen": ("Экран: {width}×{height}", "Screen: {width}×{height}"),
+    # The settings files of this computer (kiosk.core.machine), for diagnostics and check.
+    "diag_settings_from": ("Настройки этого компьютера: {keys} — из {path}",
+                           "This computer's settings: {keys} — from {path}"),
+    "diag_settings_empty": ("Настройки этого компьютера: {path} прочитан, своих значений в нём "
+                            "нет", "This computer's settings: {path} read, it sets nothing"),
+    "diag_settings_missing": ("Настройки этого компьютера: файла {path} нет",
+                              "This computer's settings: there is no {path}"),
+    "diag_settings_broken": ("Настройки этого компьютера: {path} не прочитан, в нём ошибка; "
+                             "действуют настройки из kiosk.yaml материалов",
+                             "This computer's settings: {path} was not read, it has a mistake; "
+                             "the content's kiosk.yaml applies"),
     # Whether the screen is on, why and how it goes dark (kiosk.core.screen_report).
     "diag_screen_on": ("Экран включён — {why}", "Screen on — {why}"),
     "diag_screen_off": ("Экран выключен — {why}", "Screen off — {why}"),

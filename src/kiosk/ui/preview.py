@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core.breathing import BOX, BreathingExercise
 from kiosk.core.loader import load_content
+from kiosk.core.machine import SettingsPath
 from kiosk.core.model import Content
 from kiosk.core.opening import screen_state
 from kiosk.core.pin import PinStore
@@ -299,11 +300,12 @@ ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None,
             lang: Language | None = None, at: dt.datetime | None = None,
-            high_contrast: bool = False) -> list[Shot]:
+            high_contrast: bool = False, machine: tuple[SettingsPath, ...] = ()) -> list[Shot]:
     """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`). Without a
     `size`, both orientations: out/landscape, out/portrait, and out/index.html showing each
-    screen's two side by side."""
-    content = load_content(content_dir, probe_image)
+    screen's two side by side. `machine`: the settings files of this computer, read over the
+    content's kiosk.yaml as the kiosk reads them."""
+    content = load_content(content_dir, probe_image, machine=machine)
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=content.settings.zone)
     if size is not None:

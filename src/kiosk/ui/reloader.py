@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.core.heap import long_lived_allocations
 from kiosk.core.loader import ImageProbe, ParseCache, load_content
+from kiosk.core.machine import SettingsPath, files_stamp
 from kiosk.core.model import Content
 from kiosk.core.reload import Fingerprint, ReloadDecider, fingerprint, keep_last_good
 from kiosk.ui.background import Background
@@ -37,9 +38,14 @@ class ContentReloader(QObject):
                  probe: ImageProbe, cache: ParseCache | None = None,
                  interval_ms: int = 500, settle: float = 1.0,
                  clock: Callable[[], float] = time.monotonic,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 machine: tuple[SettingsPath, ...] = ()) -> None:
         super().__init__(parent)
         self.root = root
+        # The settings files of this computer (kiosk.core.machine): each look stats them too,
+        # so a change of one is read like a change of the folder (by the timer's looks:
+        # inotify watches the folder only).
+        self.machine = machine
         self.content = content  # the last good content, on screen
         self.probe = probe
         self.cache = cache if cache is not None else ParseCache()  # re-read only what changed
@@ -119,14 +125,19 @@ class ContentReloader(QObject):
         if self._busy:
             return  # the last look or load is still running: never two at once
         self._busy = True
-        root = self.root
+        look_at = self._fingerprint
 
         def timed_look() -> tuple[float, Fingerprint]:
             started = time.perf_counter()
-            look = fingerprint(root)
+            look = look_at()
             return time.perf_counter() - started, look
 
         self.worker.run(timed_look, self._looked)
+
+    def _fingerprint(self) -> Fingerprint:
+        """The folder as it is now, and the settings files of this computer (in a worker)."""
+        look = fingerprint(self.root)
+        return (*look, files_stamp(self.machine)) if self.machine else look
 
     def _looked(self, result: Any) -> None:
         self.looks += 1
@@ -155,12 +166,14 @@ class ContentReloader(QObject):
         """Read the folder (seen as `current`; None: look at it first) in the worker, then
         show what changed; with `force`, hand it over even if nothing did."""
         root, probe, cache, shown = self.root, self.probe, self.cache, self.content
+        machine, look_at = self.machine, self._fingerprint
 
         def load_and_merge() -> tuple[Fingerprint, Content | None]:
-            seen = fingerprint(root) if current is None else current
+            seen = look_at() if current is None else current
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
             with long_lived_allocations():
-                merged = keep_last_good(shown, load_content(root, probe, cache=cache))
+                merged = keep_last_good(shown, load_content(root, probe, cache=cache,
+                                                            machine=machine))
             # The same items (an unchanged file gives the very same object): nothing to show.
             return seen, None if merged == shown and not force else merged.warm()
 

@@ -236,8 +236,8 @@ class ScreenSleep(QObject):
 
         settings = content.settings
         today = settings.local_time(self.window.utc_now()).date()
-        found = closed_days_problems(settings.opening, today,
-                                     str(content.root / SETTINGS_FILE))
+        found = closed_days_problems(settings.opening, today, settings.origins.get(
+            "closed_days", str(content.root / SETTINGS_FILE)))  # or this computer's file
         return replace(content, problems=(*content.problems, *found)) if found else content
 
     def _ours(self, watched: QObject) -> bool:
