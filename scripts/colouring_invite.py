@@ -17,25 +17,31 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen
 
 from kiosk.core.colouring import EngineSettings, auto_colours, coloured_in, prepare
-from kiosk.ui.coloured_preview import BRIGHT, FACE, LIGHT
+from kiosk.ui.coloured_preview import BRIGHT, FACE, LIGHT, colours_at
 from kiosk.ui.line_art import render_line_art
 
 REPO = Path(__file__).resolve().parents[1]
 PICTURE = REPO / "content" / "colouring" / "cat.svg"
 OUT = REPO / "assets" / "illustrations" / "colouring-invite.jpg"
-# The size the portrait poster shows it at; a JPEG (its corners in the page colour: the attract
-# loop is always in the usual theme) decodes in a few milliseconds, a PNG took 20 ms a slide.
-SIDE = 810
+# The size the portrait poster shows it at (810) on a screen of device pixel ratio 2, so it is
+# as sharp there as the rest of the slide; at ratio 1 the JPEG decoder halves it for free. A
+# JPEG (its corners in the page colour: the attract loop is always in the usual theme) decodes
+# in a few milliseconds, a PNG took 20 ms a slide.
+SHOWN = 810
+SIDE = 2 * SHOWN
 PAPER = "#FFF8F0"
 DONE_UP_TO = 0.56  # shapes whose middle is left of this share of the width are coloured
 
 
 def main() -> None:
     app = QGuiApplication([])
+    # The colours chosen at the size shown, as the picker chooses them; drawn at SIDE.
+    shown = render_line_art(PICTURE, QSize(SHOWN, SHOWN))
     lightness = render_line_art(PICTURE, QSize(SIDE, SIDE))
-    assert lightness is not None, PICTURE
+    assert shown is not None and lightness is not None, PICTURE
+    coarse = prepare(shown, EngineSettings(gap_px=8))
     picture = prepare(lightness, EngineSettings(gap_px=8))
-    colours = auto_colours(picture, LIGHT, BRIGHT, FACE)
+    colours = colours_at(picture, coarse, auto_colours(coarse, LIGHT, BRIGHT, FACE))
     done = {label: colour for label, colour in colours.items()
             if picture.regions[label].box[0] + picture.regions[label].box[2] / 2
             < SIDE * DONE_UP_TO}
@@ -46,13 +52,16 @@ def main() -> None:
     painter = QPainter(out)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     card = QPainterPath()
-    card.addRoundedRect(QRectF(0, 0, SIDE, SIDE), 48, 48)
+    scale = SIDE / SHOWN
+    card.addRoundedRect(QRectF(0, 0, SIDE, SIDE), 48 * scale, 48 * scale)
     painter.setClipPath(card)
     painter.drawImage(0, 0, drawn)
     painter.setClipping(False)
-    painter.setPen(QPen(QColor("#D6CFC4"), 6))
+    painter.setPen(QPen(QColor("#D6CFC4"), 6 * scale))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(QRectF(3, 3, SIDE - 6, SIDE - 6), 46, 46)
+    rim = 3 * scale
+    painter.drawRoundedRect(QRectF(rim, rim, SIDE - 2 * rim, SIDE - 2 * rim), 46 * scale,
+                            46 * scale)
     painter.end()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     out.save(str(OUT), "JPEG", 92)

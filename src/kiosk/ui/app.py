@@ -9,6 +9,8 @@ import linecache
 import logging
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -21,10 +23,11 @@ from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core import recent_log
-from kiosk.core.diagnostics import content_version
+from kiosk.core.diagnostics import content_version, settings_lines
 from kiosk.core.exit_codes import EXIT_OK
 from kiosk.core.index import ContentIndex, default_index_path
 from kiosk.core.loader import ParseCache, load_content
+from kiosk.core.machine import SettingsPath
 from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language, problems_to_log
@@ -34,6 +37,7 @@ from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.operations import Operations, Startup, start_operations
 from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import load_fonts, probe_image
+from kiosk.ui.screen_follow import ScreenFollower
 from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,17 @@ class ErrorCounter:
         self.count += 1
         log.error("unhandled exception (the kiosk continues)", exc_info=(kind, value, trace))
 
+    def thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        """A worker thread's: logged (Python's own hook would print it to stderr, where the
+        journal takes each line of it for a message of its own, at info)."""
+        if issubclass(args.exc_type, SystemExit):
+            return
+        self.count += 1
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("unhandled exception in thread %s (the kiosk continues)", name,
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+                  if args.exc_value is not None else None)
+
     def loop_handler(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         """asyncio's: an exception in a task or callback nobody awaited."""
         self.count += 1
@@ -88,6 +103,7 @@ ERRORS = ErrorCounter()
 
 def install_error_handlers(loop: asyncio.AbstractEventLoop | None = None) -> ErrorCounter:
     sys.excepthook = ERRORS.excepthook
+    threading.excepthook = ERRORS.thread_hook
     if loop is not None:
         loop.set_exception_handler(ERRORS.loop_handler)
     recent_log.install()
@@ -121,19 +137,22 @@ def create_application() -> QApplication:
 FIRST_STORIES = 200
 
 
-def _load(root: Path, cache: ParseCache) -> Content:
+def _load(root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...] = ()) -> Content:
     # Not inside long_lived_allocations(): its first full collection would hold up the window
     # being built meanwhile (~40 ms), for a few hundred objects. The reloader's first read of
     # the whole folder sets them aside with everything else.
     if cache.index is None:
-        cache.index = ContentIndex.open(default_index_path(root), root)
-    return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES).warm()
+        # Other folders' index files no kiosk used for a month go (the clock's time for it).
+        cache.index = ContentIndex.open(default_index_path(root), root, now=time.time())
+    return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES,
+                        machine=machine).warm()
 
 
-def load_in_background(root: Path, cache: ParseCache) -> asyncio.Future[Content]:
+def load_in_background(root: Path, cache: ParseCache,
+                       machine: tuple[SettingsPath, ...] = ()) -> asyncio.Future[Content]:
     """Parse and decode the content folder in a worker thread (starting now); the window
     keeps painting meanwhile."""
-    return asyncio.get_running_loop().run_in_executor(None, _load, root, cache)
+    return asyncio.get_running_loop().run_in_executor(None, _load, root, cache, machine)
 
 
 def log_problems(content: Content, before: Content | None = None,
@@ -156,7 +175,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
                     on_window: Callable[[KioskWindow], None] | None = None,
                     startup: Startup | None = None,
                     pins: PinStore | None = None,
-                    cursor: CursorMode = CursorMode.AUTO) -> int:
+                    cursor: CursorMode = CursorMode.AUTO,
+                    machine: tuple[SettingsPath, ...] = ()) -> int:
     """Show the kiosk until SIGTERM/SIGINT or staff end it; returns the exit status.
     `on_window` lets benchmarks watch the window; `startup` brings the unattended duties
     (statistics, status file, systemd, safe mode)."""
@@ -167,7 +187,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     # Shared with the reloader, and kept on disk: a reload or a restart re-reads only what
     # changed.
     cache = ParseCache()
-    loading = load_in_background(content_dir, cache)
+    # `machine`: the settings files of this computer, over the content's (kiosk.core.machine).
+    loading = load_in_background(content_dir, cache, machine)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
@@ -191,6 +212,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         window.show()
     else:
         window.lockdown.enter_kiosk_mode(screen)  # full screen, on top, and kept so
+        # The screen turned, changed or was replaced: the window and its layouts follow.
+        ScreenFollower(window).changed.connect(window.follow_screen)
         if window.lockdown.hide_cursor(cursor):
             log.info("touch screen: the mouse cursor is hidden")
 
@@ -211,6 +234,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
 
     content = await loading
     log_problems(content)
+    for line in settings_lines(content.settings, "en", missing=False):
+        log.info("%s", line)  # the settings files of this computer that were read
     if lang is not None:
         content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
@@ -221,7 +246,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     window.content_loaded_at = window.local_now()
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
-    reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window)
+    reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window,
+                               machine=machine)
     window.reload_requested.connect(reloader.reload_now)
     reloader.settled.connect(lambda seen: setattr(window, "content_version",
                                                   content_version(seen)))
@@ -263,13 +289,17 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
         lang: Language | None = None,
         on_window: Callable[[KioskWindow], None] | None = None,
         state_dir: Path | None = None, status_file: Path | None = None,
-        pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO) -> int:
+        pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO,
+        log_level: int = logging.INFO,
+        machine: tuple[SettingsPath, ...] = ()) -> int:
+    """Show the kiosk until it is told to stop; returns its exit status. An exception that
+    gets out of here ends the process: kiosk.cli logs it and exits EXIT_CRASH."""
     # The child that parses content files starts its imports now, on the other core, while
     # this process builds the window (kiosk.core.sandbox).
     shared_sandbox().prestart()
-    startup = start_operations(content_dir, state_dir, status_file)
+    startup = start_operations(content_dir, state_dir, status_file, log_level=log_level)
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         return runner.run(run_kiosk(startup.config.content_dir, windowed, size, lang, on_window,
-                                    startup, pins, cursor))
+                                    startup, pins, cursor, machine))

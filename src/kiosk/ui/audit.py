@@ -174,7 +174,11 @@ def audit(root: QWidget, theme: Theme, screen: str,
           image: QImage | None = None) -> tuple[list[Finding], list[Measured]]:
     """Check what `root` shows now: contrast and whole text for every text, size for every
     clickable widget. `image` is `root` as rendered (grabbed when not given)."""
-    pixels = as_array(image if image is not None else root.grab().toImage())
+    shot = image if image is not None else root.grab().toImage()
+    if shot.devicePixelRatio() != 1.0:  # a Hi-DPI screen: measured where the spots are,
+        shot = shot.scaled(root.size(), Qt.AspectRatioMode.IgnoreAspectRatio,  # in logical
+                           Qt.TransformationMode.SmoothTransformation)  # pixels
+    pixels = as_array(shot)
     findings: list[Finding] = []
     measured: list[Measured] = []
     rim = theme.px(6)

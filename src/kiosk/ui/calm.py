@@ -54,6 +54,7 @@ from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui.chrome import TopBar
+from kiosk.ui.hidpi import device_pixmap, device_rect, logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
@@ -192,11 +193,10 @@ class BreathView(QWidget):
 
     def backdrop(self) -> QPixmap:
         """The page and the ring in the circle's square, drawn when first needed."""
-        if self._backdrop is None:
+        dpr = ratio_of(self)
+        if self._backdrop is None or self._backdrop.devicePixelRatio() != dpr:
             square = self.shape_rect()
-            dpr = self.devicePixelRatioF()
-            pixmap = QPixmap(round(square.width() * dpr), round(square.height() * dpr))
-            pixmap.setDevicePixelRatio(dpr)
+            pixmap = device_pixmap(square.size(), dpr)  # device pixels (kiosk.ui.hidpi)
             pixmap.fill(QColor(self.theme.colours.paper))
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -214,11 +214,10 @@ class BreathView(QWidget):
             painter.fillRect(area, QColor(colours.paper))
         part = area.intersected(square)
         if not part.isEmpty():
-            dpr = self.devicePixelRatioF()
+            backdrop = self.backdrop()
             source = part.translated(-square.topLeft())
-            painter.drawPixmap(QRectF(part), self.backdrop(),
-                               QRectF(source.x() * dpr, source.y() * dpr,
-                                      source.width() * dpr, source.height() * dpr))
+            painter.drawPixmap(QRectF(part), backdrop,
+                               device_rect(source, backdrop.devicePixelRatio()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         centre = self.centre()
         full = self.radius()
@@ -408,12 +407,13 @@ class Illustration(QWidget):
         side = min(self.width(), self.height())
         if side < 8:
             return
-        image = self.images.get(self.path, QSize(side, side))
+        # In device pixels (kiosk.ui.hidpi), drawn at its logical size: sharp.
+        image = self.images.get(self.path, QSize(side, side), ratio_of(self))
+        size = logical_size(image)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(QRect((self.width() - image.width()) // 2,
-                                (self.height() - image.height()) // 2,
-                                image.width(), image.height()), image)
+        painter.drawImage(QPointF(round((self.width() - size.width()) / 2),
+                                  round((self.height() - size.height()) / 2)), image)
         painter.end()
 
 

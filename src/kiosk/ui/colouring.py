@@ -11,6 +11,7 @@ arrays; this module draws the paint and the line art as two images, one over the
 
 from __future__ import annotations
 
+import math
 import random
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from kiosk.core.model import ColouringPicture
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import BAR_HEIGHT
+from kiosk.ui.hidpi import device_size, logical_size, ratio_of
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -253,7 +255,11 @@ class ToolButton(TouchButton):
 
 class CanvasView(QWidget):
     """Shows the paint with the line art over it, and turns one finger (or the mouse) into
-    press / move / release in picture coordinates. A second finger is ignored."""
+    press / move / release in picture coordinates. A second finger is ignored.
+
+    The picture's arrays are in device pixels (kiosk.ui.hidpi): on a screen of ratio 2 the
+    canvas is twice as many pixels each way as its logical size, so its lines are as sharp
+    as the screen and a tap paints the device pixel under the finger. `ratio` converts."""
 
     pressed = Signal(int, int)
     moved = Signal(int, int)
@@ -265,6 +271,7 @@ class CanvasView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.canvas: Canvas | None = None
+        self.ratio = 1.0  # device pixels of the picture per logical pixel of the view
         self._paint_image = QImage()
         self._lines_image = QImage()
         self._lines: np.ndarray | None = None
@@ -273,13 +280,17 @@ class CanvasView(QWidget):
 
     @property
     def origin(self) -> QPointF:
+        """The picture's top-left corner in the view, in logical pixels."""
         if self.canvas is None:
             return QPointF()
         width, height = self.canvas.picture.size
-        return QPointF((self.width() - width) // 2, (self.height() - height) // 2)
+        return QPointF((self.width() - width / self.ratio) // 2,
+                       (self.height() - height / self.ratio) // 2)
 
-    def show_canvas(self, canvas: Canvas | None) -> None:
+    def show_canvas(self, canvas: Canvas | None, ratio: float = 1.0) -> None:
+        """Show `canvas`, whose arrays are in device pixels at `ratio`."""
         self.canvas = canvas
+        self.ratio = ratio
         if canvas is None:
             self._paint_image = self._lines_image = QImage()
             self._lines = None
@@ -292,27 +303,42 @@ class CanvasView(QWidget):
         self.update()
 
     def repaint_box(self, box: Box | None) -> None:
+        """Repaint what covers `box`, a part of the picture in its (device) pixels."""
         if box is not None:
-            origin = self.origin
+            origin, ratio = self.origin, self.ratio
             x, y, w, h = box
-            self.update(QRect(int(origin.x()) + x, int(origin.y()) + y, w, h))
+            left, top = math.floor(x / ratio), math.floor(y / ratio)
+            right, bottom = math.ceil((x + w) / ratio), math.ceil((y + h) / ratio)
+            self.update(QRect(int(origin.x()) + left, int(origin.y()) + top,
+                              right - left, bottom - top))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         if self.canvas is not None:
-            origin = self.origin.toPoint()
-            target = event.rect().intersected(QRect(origin, self._paint_image.size()))
-            source = target.translated(-origin)
-            painter.drawImage(target, self._paint_image, source)
-            painter.drawImage(target, self._lines_image, source)
+            # The picture's whole pixels under the area to paint, drawn one to one: the
+            # target is the same pixels in logical units, so nothing is resampled.
+            ratio, origin = self.ratio, self.origin
+            width, height = self.canvas.picture.size
+            dirty = QRectF(event.rect()).translated(-origin)
+            left = max(0, math.floor(dirty.left() * ratio))
+            top = max(0, math.floor(dirty.top() * ratio))
+            right = min(width, math.ceil(dirty.right() * ratio))
+            bottom = min(height, math.ceil(dirty.bottom() * ratio))
+            if right > left and bottom > top:
+                source = QRectF(left, top, right - left, bottom - top)
+                target = QRectF(origin.x() + left / ratio, origin.y() + top / ratio,
+                                (right - left) / ratio, (bottom - top) / ratio)
+                painter.drawImage(target, self._paint_image, source)
+                painter.drawImage(target, self._lines_image, source)
         painter.end()
 
     # -- input ------------------------------------------------------------------------------
 
     def _picture_point(self, pos: QPointF) -> tuple[int, int]:
-        point = pos - self.origin
-        return int(point.x()), int(point.y())
+        """A point of the view (logical) as the picture's pixel under it (device)."""
+        point = (pos - self.origin) * self.ratio
+        return math.floor(point.x()), math.floor(point.y())
 
     def event(self, event: QEvent) -> bool:
         if isinstance(event, QTouchEvent):
@@ -400,10 +426,15 @@ class Confetti(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(self.theme.colours.paper))
         if not self.picture.isNull():
-            space = self.picture_area if self.picture_area.isValid() else self.rect()
-            size = self.picture.size().scaled(space.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(space.center().x() - size.width() // 2,
-                           space.center().y() - size.height() // 2, size.width(), size.height())
+            space = QRectF(self.picture_area if self.picture_area.isValid() else self.rect())
+            # In device pixels (kiosk.ui.hidpi): drawn one to one where it fits, as it was
+            # on the canvas; made smaller only where the room is (portrait: the button under).
+            size = logical_size(self.picture)
+            if size.width() > space.width() + 0.5 or size.height() > space.height() + 0.5:
+                size = size.scaled(space.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRectF(round(space.center().x() - size.width() / 2),
+                            round(space.center().y() - size.height() / 2), size.width(),
+                            size.height())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, self.picture)
         if self.timer.isActive():
@@ -430,7 +461,8 @@ class ColouringScreen(Screen):
         self.tool = Tool.FILL
         self.colour = rgb(PALETTE[0])
         self.brush = "medium"
-        self._prepared: OrderedDict[tuple[Path, int, int, float], PreparedPicture] = (
+        # By picture, size in device pixels, gap and device pixel ratio.
+        self._prepared: OrderedDict[tuple[Path, int, int, float, float], PreparedPicture] = (
             OrderedDict())
         self.background_work = Background(self)
         colours = theme.colours
@@ -576,13 +608,16 @@ class ColouringScreen(Screen):
         self.confirm.hide()
         self.view.show_canvas(None)
         self.canvas = None
-        size = self.canvas_size()
+        # The canvas in device pixels (kiosk.ui.hidpi): sharp lines, and a tap that paints
+        # the pixel under the finger. The engine's gap and reach scale with the picture.
+        ratio = ratio_of(self)
+        size = device_size(self.canvas_size(), ratio)
         gap = self.content.settings.colouring_gap_px if self.content else EngineSettings.gap_px
-        key = (picture.source, size.width(), size.height(), gap)
+        key = (picture.source, size.width(), size.height(), gap, ratio)
         cached = self._prepared.get(key)
         if cached is not None:
             self._prepared.move_to_end(key)
-            self._show(cached)
+            self._show(cached, ratio)
             return
 
         def work() -> PreparedPicture:
@@ -596,15 +631,15 @@ class ColouringScreen(Screen):
                 self._prepared[key] = result
                 while len(self._prepared) > 2:  # bounded memory: two pictures at most
                     self._prepared.popitem(last=False)
-                self._show(result)
+                self._show(result, ratio)
             else:
                 self.back_requested.emit()  # a picture that does not decode: back to the list
 
         self.background_work.run(work, done)
 
-    def _show(self, prepared: PreparedPicture) -> None:
+    def _show(self, prepared: PreparedPicture, ratio: float) -> None:
         self.canvas = Canvas(prepared)
-        self.view.show_canvas(self.canvas)
+        self.view.show_canvas(self.canvas, ratio)
         self._update_tool_buttons()
 
     # -- tools ------------------------------------------------------------------------------
@@ -647,7 +682,9 @@ class ColouringScreen(Screen):
         self.done_button.setEnabled(self.canvas is not None)
 
     def _radius(self) -> int:
-        return self.theme.px(BRUSH_RADII[self.brush if self.tool is Tool.BRUSH else "large"])
+        """The brush's radius in the canvas's (device) pixels."""
+        radius = self.theme.px(BRUSH_RADII[self.brush if self.tool is Tool.BRUSH else "large"])
+        return max(1, round(radius * self.view.ratio))
 
     def _press(self, x: int, y: int) -> None:
         if self.canvas is None:
@@ -687,6 +724,7 @@ class ColouringScreen(Screen):
         self.canvas.end_stroke()
         composite = self.canvas.composite()
         image = _image_over(composite, QImage.Format.Format_RGB32).copy()  # owns its pixels
+        image.setDevicePixelRatio(self.view.ratio)
         self.celebration.setGeometry(self.rect())
         self.celebration.celebrate(image)
 

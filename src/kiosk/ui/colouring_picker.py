@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -25,6 +25,7 @@ from kiosk.core.typeset import NBSP, typeset
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
+from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
@@ -34,12 +35,12 @@ MAX_PICTURES = 12  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card: a title takes two lines at most
 
 
-def _coloured(picture: ColouringPicture, size: QSize, gap_px: float) -> QImage:
+def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float) -> QImage:
     """In a worker: the preview module brings numpy and OpenCV, which the kiosk loads only
     when a child comes to colour."""
     from kiosk.ui.coloured_preview import coloured_preview
 
-    return coloured_preview(picture.source, size, gap_px)
+    return coloured_preview(picture.source, size, gap_px, ratio)
 
 
 class Thumbnail(TouchButton):
@@ -57,11 +58,13 @@ class Thumbnail(TouchButton):
         self.setFont(theme.font(theme.small_px, bold=True))
         # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
         # kept copy, and drawing an RGB32 image on the raster screen costs no more.
+        # Both in device pixels (kiosk.ui.hidpi), each with the logical box and the ratio
+        # it was made for.
         self._outline = QImage()  # the line art, shown until the coloured picture is ready
-        self._outline_size = QSize()
+        self._outline_size: tuple[QSize, float] = (QSize(), 0.0)
         self._coloured = QImage()
-        self._coloured_size = QSize()
-        self._asked = QSize()
+        self._coloured_size: tuple[QSize, float] = (QSize(), 0.0)
+        self._asked: tuple[QSize, float] = (QSize(), 0.0)
         self.work = Background(self)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -99,31 +102,36 @@ class Thumbnail(TouchButton):
         """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
         by the preview module, so a second visit costs nothing)."""
         box = self.picture_box()
-        if box.isEmpty() or box == self._asked or box == self._coloured_size:
+        wanted = (box, ratio_of(self))
+        if box.isEmpty() or wanted in (self._asked, self._coloured_size):
             return
-        self._asked = box
+        self._asked = wanted
         picture, gap = self.picture, self.gap_px
 
         def done(result: Any) -> None:
             if isinstance(result, QImage) and not result.isNull():
                 self._coloured = result
-                self._coloured_size = box
+                self._coloured_size = wanted
                 self._outline = QImage()  # not needed any more
                 self.update()
 
-        self.work.run(lambda: _coloured(picture, box, gap), done)
+        self.work.run(lambda: _coloured(picture, box, gap, wanted[1]), done)
 
     @property
     def coloured(self) -> bool:
         """True once the card shows the picture coloured in at its present size."""
-        return not self._coloured.isNull() and self._coloured_size == self.picture_box()
+        return not self._coloured.isNull() \
+            and self._coloured_size == (self.picture_box(), ratio_of(self))
 
     def _picture(self, box: QSize) -> QImage:
-        if self._coloured_size == box and not self._coloured.isNull():
+        wanted = (box, ratio_of(self))
+        if self._coloured_size == wanted and not self._coloured.isNull():
             return self._coloured
-        if self._outline.isNull() or self._outline_size != box:
-            self._outline = render_image(self.picture.source, box)
-            self._outline_size = box
+        if wanted != self._asked:  # moved to a screen of another ratio
+            self.ask_for_colours()
+        if self._outline.isNull() or self._outline_size != wanted:
+            self._outline = render_image(self.picture.source, box, ratio=wanted[1])
+            self._outline_size = wanted
         return self._outline
 
     # -- painting ---------------------------------------------------------------------------
@@ -145,10 +153,9 @@ class Thumbnail(TouchButton):
         box = self.picture_box()
         picture = self._picture(box)
         inside = card.center()
-        target = QRect(round(inside.x() - picture.width() / 2),
-                       round(inside.y() - picture.height() / 2), picture.width(),
-                       picture.height())
-        painter.drawImage(target, picture)
+        size = logical_size(picture)  # device pixels, drawn one to one
+        painter.drawImage(QPointF(round(inside.x() - size.width() / 2),
+                                  round(inside.y() - size.height() / 2)), picture)
         painter.setPen(QColor(colours.ink))
         painter.setFont(self.font())
         painter.drawText(self.title_rect(), self.FLAGS, self.caption())

@@ -83,6 +83,15 @@ class Lockdown(QObject):
                                    | Qt.WindowType.WindowStaysOnTopHint)
         self._fill()
 
+    def follow(self, geometry: QRect) -> None:
+        """The screen turned or changed (kiosk.ui.screen_follow): full screen on `geometry`
+        now, and kept there; the geometry the kiosk started with is not put back."""
+        if self.kiosk_geometry is None:
+            return
+        self.kiosk_geometry = QRect(geometry)
+        self._fills.clear()  # a new screen: no tug of war yet
+        self._fill()
+
     def hide_cursor(self, mode: CursorMode) -> bool:
         hidden = cursor_hidden(mode, has_touch_screen())
         if hidden:

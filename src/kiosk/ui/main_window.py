@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, QWindow
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
@@ -67,6 +67,7 @@ class KioskWindow(QWidget):
     exit_requested = Signal(int)  # staff: end the program with this status
     visitor_left = Signal()  # the session ended and every screen was wiped
     visitor_screens_built = Signal()  # the visitor's screens are new objects (large text)
+    laid_out = Signal()  # every screen was built anew for a new screen size (a turn)
 
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
@@ -86,31 +87,19 @@ class KioskWindow(QWidget):
         self.safe_mode: tuple[bool, str] | None = None
         self.diagnostic_extra: Callable[[], list[str]] = list
         self._reload_asked = False
+        self._laid_out_ratio = self.devicePixelRatioF()  # the ratio the screens are built at
         self.setWindowTitle("Киоск «Мои Документы»")
         self.resize(theme.width, theme.height)
         self.images = ImageCache()
         self.content = content
         self.pending_content: Content | None = None  # arrived while a visitor was here
         self.lang: Language = content.settings.default_language
-        self.attract = AttractScreen(self.theme, self.images, clock)
-        self.attract.wall = self.local_now
-        self.screens: list[Screen] = [self.attract]
+        self.screens: list[Screen] = []
         self.stack = QStackedLayout(self)
-        self.stack.addWidget(self.attract)
+        self._build_attract(self.theme)
         self._colouring: ColouringScreen | None = None  # made when a child first picks
         self._build_visitor_screens(self.theme)
-        # Staff screens, always in the usual theme (a visitor's mode is not theirs).
-        self.pin_pad = PinPadScreen(self.theme, self.images, pins,
-                                    lambda: self.utc_now().timestamp())
-        self.staff = StaffMenuScreen(self.theme, self.images, self.diagnostics,
-                                     self.problem_lines)
-        self.pattern = PatternScreen(self.theme, self.images)
-        for screen in self.staff_screens:
-            self._add_screen(screen)
-        self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
-        self.pin_pad.cancelled.connect(lambda: self.show_screen(self.menu))
-        self.staff.action.connect(self._staff_action)
-        self.pattern.done.connect(lambda: self.show_screen(self.staff))
+        self._build_staff_screens(self.theme, pins)
         self.corner_taps = CornerTaps()
         # The electronic queue: a band over every screen when a ticket is called (app.py
         # gives the window its source; without one the kiosk does not follow a queue).
@@ -153,6 +142,25 @@ class KioskWindow(QWidget):
         self.set_content(content)
 
     # -- the visitor's screens and the high-contrast mode ------------------------------------
+
+    def _build_attract(self, theme: Theme) -> None:
+        self.attract = AttractScreen(theme, self.images, self.clock)
+        self.attract.wall = self.local_now
+        self.screens.insert(0, self.attract)
+        self.stack.insertWidget(0, self.attract)
+
+    def _build_staff_screens(self, theme: Theme, pins: PinStore | None) -> None:
+        """Staff screens, always in the usual theme (a visitor's mode is not theirs)."""
+        self.pin_pad = PinPadScreen(theme, self.images, pins,
+                                    lambda: self.utc_now().timestamp())
+        self.staff = StaffMenuScreen(theme, self.images, self.diagnostics, self.problem_lines)
+        self.pattern = PatternScreen(theme, self.images)
+        for screen in self.staff_screens:
+            self._add_screen(screen)
+        self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
+        self.pin_pad.cancelled.connect(lambda: self.show_screen(self.menu))
+        self.staff.action.connect(self._staff_action)
+        self.pattern.done.connect(lambda: self.show_screen(self.staff))
 
     def _build_visitor_screens(self, theme: Theme) -> None:
         """The screens a visitor uses (all but attract) and the idle question, in `theme`."""
@@ -607,6 +615,81 @@ class KioskWindow(QWidget):
             self.overlay.show_countdown(self.session.seconds_left(now), self.lang)
             if self.queue_banner.isVisible():
                 self.queue_banner.raise_()  # a call outranks the question
+
+    # -- the screen's size and turn (kiosk.ui.screen_follow) ---------------------------------
+
+    def follow_screen(self, geometry: QRect) -> None:
+        """The screen the kiosk fills turned, changed its size or scale, or was replaced:
+        the window takes the new geometry (in kiosk mode the lockdown keeps it there from now
+        on, never the one the kiosk started with) and every screen is laid out for it."""
+        if self.lockdown.kiosk_geometry is not None:
+            self.lockdown.follow(geometry)
+        else:
+            self.setGeometry(geometry)
+        self.lay_out_for(geometry.width(), geometry.height())
+
+    def lay_out_for(self, width: int, height: int) -> None:
+        """Every screen built anew in a theme of `width` × `height` (its grid, its portrait or
+        landscape layouts, its type at the screen's scale), as the large-text switch builds
+        the visitor's: nothing of the old layout stays, and what was kept for the old size
+        (rendered pictures and slides, prepared colouring pictures) goes with the old screens.
+        The visitor stays where they were (a drawing starts afresh); the attract loop goes
+        on from its slide."""
+        ratio = self.devicePixelRatioF()
+        if (width, height, ratio) == (self.theme.width, self.theme.height, self._laid_out_ratio):
+            return  # the same size and device pixels: nothing to do
+        self._laid_out_ratio = ratio
+        showing = self.stack.currentWidget()
+        names = ("menu", "anniversary", "stories", "picker", "calm", "pin_pad", "staff",
+                 "pattern")
+        was = next((name for name in names if getattr(self, name) is showing), None)
+        picture = self._colouring.picture if self._colouring is showing \
+            and self._colouring is not None else None
+        playlist, pins = self.attract.playlist, self.pin_pad.store
+        self.attract.stop()
+        if self.attract.player is not None:
+            self.attract.player.terminate()
+        for screen in self.screens:
+            if screen is self._colouring:
+                screen.reset()  # its work off the UI thread is cancelled
+            self.stack.removeWidget(screen)
+            screen.hide()
+            screen.deleteLater()
+        self.screens = []
+        self._colouring = None
+        self.overlay.hide()
+        self.overlay.deleteLater()
+        self.images.clear()
+        high = self.theme.high_contrast
+        self.theme = Theme(width, height)
+        self._build_attract(self.theme)
+        self.attract.set_content(self.content)
+        if playlist is not None:
+            self.attract.playlist = playlist  # the loop goes on where it was
+        self._build_staff_screens(self.theme, pins)
+        self.theme = self.theme.with_high_contrast(high)
+        self._build_visitor_screens(self.theme)
+        for band in (self.notice_band, self.queue_banner):
+            band.set_theme(self.theme.with_high_contrast(False))
+        log.info("laid out for %d×%d (%s)", width, height,
+                 "portrait" if self.theme.portrait else "landscape")
+        old = showing if isinstance(showing, Screen) else None
+        if was is not None and was not in ("pin_pad", "staff", "pattern") and old is not None:
+            again: Screen = getattr(self, was)
+            again.carry_over(old)
+            self.show_screen(again)
+        elif was is not None:
+            self.show_screen(getattr(self, was))
+        elif picture is not None:
+            self._colour(picture.id)
+        else:
+            self.show_screen(self.attract)
+        if self.screen_sleep.asleep:  # nothing under the cover renders in the dark
+            self.attract.stop()
+            self.attract.hide()
+            self.screen_sleep.cover.raise_()
+        self.show_queue()  # the calls on the new attract screen, the banner above it
+        self.laid_out.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

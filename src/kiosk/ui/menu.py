@@ -4,16 +4,18 @@ grid. The menu is home: its bar has no Home button."""
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui.chrome import LargeTextToggle, Segment, TopBar
-from kiosk.ui.resources import ImageCache, assets_dir
+from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.resources import ImageCache, assets_dir, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import PictureTile, text_label
@@ -39,9 +41,13 @@ class Tile(PictureTile):
     """A whole tile is one button: icon, title and a line under it. The title is set at the
     lead size and the line at the small size, always: a title too long for one line wraps."""
 
-    def __init__(self, theme: Theme, background: str, icon: QPixmap) -> None:
+    def __init__(self, theme: Theme, background: str, icon: Path) -> None:
         super().__init__(theme, background)
-        self.icon_pixmap = icon
+        self.icon_path = icon
+        # The icon at the size it is drawn, in device pixels (kiosk.ui.hidpi): rendered when
+        # first painted and again only when the tile's size or the screen's ratio changes.
+        self.icon_image = QImage()
+        self._icon_for: tuple[int, float] = (0, 0.0)
 
     def sizeHint(self) -> QSize:
         return QSize(self.theme.px(480), self.theme.px(300))
@@ -72,7 +78,18 @@ class Tile(PictureTile):
         return icon_box, text_box
 
     def paint_picture(self, painter: QPainter, box: QRectF) -> None:
-        painter.drawPixmap(box.toRect(), self.icon_pixmap)
+        side = round(min(box.width(), box.height()))
+        ratio = ratio_of(painter.device())
+        if self._icon_for != (side, ratio):
+            self._icon_for = (side, ratio)
+            self.icon_image = render_image(self.icon_path, QSize(side, side), ratio=ratio)
+        if self.icon_image.isNull():
+            return
+        size = logical_size(self.icon_image)
+        centre = box.center()
+        painter.drawImage(QPointF(round((centre.x() - size.width() / 2) * ratio) / ratio,
+                                  round((centre.y() - size.height() / 2) * ratio) / ratio),
+                          self.icon_image)
 
 
 class MenuScreen(Screen):
@@ -96,10 +113,9 @@ class MenuScreen(Screen):
         grid = theme.grid
         self.grid.setHorizontalSpacing(grid.gutter)
         self.grid.setVerticalSpacing(grid.gutter)
-        icon_side = theme.px(360)
         for destination, background, icon_file in TILES:
-            icon = images.get(assets_dir() / "icons" / icon_file, QSize(icon_side, icon_side))
-            tile = Tile(theme, getattr(theme.colours, background), QPixmap.fromImage(icon))
+            tile = Tile(theme, getattr(theme.colours, background),
+                        assets_dir() / "icons" / icon_file)
             # The screen's own from the start, hidden until _arrange places it: a menu built
             # and replaced unseen (the large-text switch away from the menu) takes its tiles
             # with it. Parentless, they outlived it: about 1 MB a menu, visitor after visitor.

@@ -111,6 +111,11 @@ class NoticeBand(QWidget):
     def set_language(self, lang: Language) -> None:
         self.show_notices(self.notices, lang)
 
+    def set_theme(self, theme: Theme) -> None:
+        """The screen turned (KioskWindow.lay_out_for): the band laid out in its new theme."""
+        self.theme = theme
+        self._lay_out()
+
     def _split(self, lang: Language, width: float) -> list[list[str]]:
         """Each notice broken into lines at `width`, in parts of at most `max_lines`, as even
         as they can be (five lines are three and two, not four and one)."""

@@ -40,6 +40,12 @@ class QueueBanner(QWidget):
 
     # -- what is shown ---------------------------------------------------------------------
 
+    def set_theme(self, theme: Theme) -> None:
+        """The screen turned (KioskWindow.lay_out_for): the calls laid out in its new theme."""
+        self.theme = theme
+        if self.calls:
+            self.show_calls(self.calls, self.lang)
+
     def show_calls(self, calls: list[Call], lang: Language) -> None:
         """Show these calls (newest first) in this language; none: the band goes away."""
         if not calls:
@@ -89,12 +95,14 @@ class QueueBanner(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         colours = self.theme.colours
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        # The fills without antialiasing: at a fractional device pixel ratio (1.5) the band's
+        # edge falls mid-pixel, and a blended row there showed the yellow under the rule.
         painter.fillRect(self.rect(), QColor(colours.signal))
         # A dark rule along the bottom: the band stands off whatever screen is under it.
         edge = self.theme.px(EDGE_PX)
         painter.fillRect(0, self.height() - edge, self.width(), edge, QColor(colours.signal_ink))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         call_text.draw(painter, self.placed, QColor(colours.signal_ink))
         painter.end()
 

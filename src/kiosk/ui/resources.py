@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
@@ -36,6 +35,8 @@ from kiosk.core.imagesafe import (
     sanitise_svg,
 )
 from kiosk.core.loader import ImageCheck
+from kiosk.core.paths import package_folder
+from kiosk.ui.hidpi import device_size
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,8 @@ FILL_MOST = 4
 
 
 def assets_dir() -> Path:
-    override = os.environ.get("KIOSK_ASSETS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "assets"
+    """The bundled fonts, icons and illustrations: package data (kiosk.core.paths)."""
+    return package_folder("assets")
 
 
 def load_fonts() -> list[str]:
@@ -235,16 +234,21 @@ class _DecoderWarnings:
             sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
 
 
-def render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
+def render_image(path: Path, box: QSize, fill: bool = False, ratio: float = 1.0) -> QImage:
     """The image scaled to fit inside `box` (with `fill`: to cover it, overflowing one way),
     keeping its proportions; a null image on failure (a drawing refused by
     kiosk.core.imagesafe, a file that is not what its suffix says).
+    With a device pixel `ratio` (kiosk.ui.hidpi), `box` is in logical pixels and the image
+    is rendered in device pixels, its ratio set: drawn at its logical size, it is sharp.
     Never raises: it runs on the UI thread, on files from outside."""
     try:
-        return _render_image(path, box, fill)
+        image = _render_image(path, device_size(box, ratio) if ratio != 1.0 else box, fill)
     except Exception:
         log.exception("picture %s not shown", path)
         return QImage()
+    if ratio != 1.0 and not image.isNull():
+        image.setDevicePixelRatio(ratio)
+    return image
 
 
 def _scaled(size: QSize, box: QSize, fill: bool) -> QSize:
@@ -304,17 +308,19 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
 
 
 class ImageCache:
-    """Rendered images by (path, box), least recently used dropped first: bounded memory."""
+    """Rendered images by (path, box, device pixel ratio), least recently used dropped first:
+    bounded memory."""
 
     def __init__(self, capacity: int = 3) -> None:
         self.capacity = capacity
-        self._images: OrderedDict[tuple[Path, int, int], QImage] = OrderedDict()
+        self._images: OrderedDict[tuple[Path, int, int, float], QImage] = OrderedDict()
 
-    def get(self, path: Path, box: QSize) -> QImage:
-        key = (path, box.width(), box.height())
+    def get(self, path: Path, box: QSize, ratio: float = 1.0) -> QImage:
+        """`box` in logical pixels; the image in device pixels at `ratio` (kiosk.ui.hidpi)."""
+        key = (path, box.width(), box.height(), ratio)
         image = self._images.get(key)
         if image is None:
-            image = render_image(path, box)
+            image = render_image(path, box, ratio=ratio)
             self._images[key] = image
             while len(self._images) > self.capacity:
                 self._images.popitem(last=False)

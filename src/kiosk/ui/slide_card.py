@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from kiosk.core.i18n import format_date
 from kiosk.core.model import Story
 from kiosk.core.problems import Language
+from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
@@ -37,6 +38,7 @@ class ImageBox(QWidget):
         self.placeholder: Path | None = None  # the section's pictogram, for items without one
         self.placeholder_colour = "blue"  # a role in the palette: the section's tile colour
         self.image = QImage()
+        self._ratio = 1.0  # the device pixel ratio `image` was rendered at
 
     def set_image(self, path: Path | None) -> None:
         self.path = path
@@ -58,26 +60,30 @@ class ImageBox(QWidget):
         at the picture's own proportions (4:3 for the placeholder), never beyond the box."""
         box = self.rect()
         if self.path is not None and not self.image.isNull():
-            size = self.image.size()
+            size = logical_size(self.image).toSize()  # its pixels are device pixels
         else:
             size = QSize(4, 3).scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left = box.x() + (box.width() - size.width()) // 2
         return QRect(left, box.y(), size.width(), size.height())
 
     def _render(self) -> None:
+        """The picture for the box's size, in device pixels (kiosk.ui.hidpi)."""
         box = self.rect()
+        ratio = self._ratio = ratio_of(self)
         if box.width() < 8 or box.height() < 8:
             self.image = QImage()
         elif self.path is not None:
-            self.image = self.images.get(self.path, box.size())
+            self.image = self.images.get(self.path, box.size(), ratio)
         elif self.placeholder is not None:
             side = round(min(box.width(), box.height()) * 0.4)
-            self.image = render_image(self.placeholder, QSize(side, side))
+            self.image = render_image(self.placeholder, QSize(side, side), ratio=ratio)
         else:
             self.image = QImage()
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._ratio != ratio_of(self):  # moved to a screen of another ratio
+            self._render()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -99,7 +105,7 @@ class ImageBox(QWidget):
             else:
                 painter.fillPath(frame, self.panel())
             if not self.image.isNull():
-                size = self.image.size()
+                size = logical_size(self.image)
                 painter.drawImage(QPointF(rect.center().x() - size.width() / 2,
                                           rect.center().y() - size.height() / 2), self.image)
         painter.end()

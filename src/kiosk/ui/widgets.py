@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.gestures import Gesture, classify
 from kiosk.core.imagesafe import sanitise_svg
+from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.resources import assets_dir, svg_renderer
 from kiosk.ui.theme import Theme
 
@@ -143,13 +144,16 @@ def icon_image(icon: Icon, side: int, colour: QColor) -> QImage:
 
 
 def draw_icon(painter: QPainter, icon: Icon, box: QRectF, colour: QColor) -> None:
-    """The icon in `box` (square, whole pixels: crisp, not resampled)."""
-    side = round(min(box.width(), box.height()))
-    target = QRect(round(box.center().x() - side / 2), round(box.center().y() - side / 2),
-                   side, side)
-    ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-    image = icon_image(icon, round(side * ratio), colour)
+    """The icon in `box` (square, whole device pixels: crisp, not resampled)."""
+    ratio = ratio_of(painter.device())
+    device_side = round(min(box.width(), box.height()) * ratio)
+    image = icon_image(icon, device_side, colour)
     if not image.isNull():
+        # Drawn one to one on a Hi-DPI screen too (kiosk.ui.hidpi): `device_side` pixels of
+        # the image on as many of the screen, from a whole device pixel.
+        side = device_side / ratio
+        target = QRectF(round((box.center().x() - side / 2) * ratio) / ratio,
+                        round((box.center().y() - side / 2) * ratio) / ratio, side, side)
         painter.drawImage(target, image)
 
 

@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
+from kiosk.ui.hidpi import device_pixmap, device_rect, ratio_of
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot, tinted
@@ -53,13 +54,13 @@ class AttractBand(QWidget):
         self.date_text = ""
         self.phase = 0.0  # 0..1 through one ripple
         self._started = clock()
-        # The hand at the size it is drawn, so a frame copies it rather than scales it.
-        side = round(self.ring_radius * 1.3)
-        hand = images.get(assets_dir() / "icons" / "tabler" / "hand-finger.svg",
-                          QSize(side, side))
-        self.hand_ink: QImage = tinted(hand, QColor(theme.colours.action_ink))
+        # The hand at the size it is drawn, in device pixels (kiosk.ui.hidpi), so a frame
+        # copies it rather than scales it: made when first painted, at the screen's ratio.
+        self.images = images
+        self.hand_ink = QImage()
         # Everything that does not move (the colour, the words, the time), painted once per
-        # change: a frame of the ripple copies its box from here and draws the ring.
+        # change, in device pixels: a frame of the ripple copies its box from here and draws
+        # the ring.
         self._backdrop = QPixmap()
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -149,19 +150,32 @@ class AttractBand(QWidget):
 
     # -- painting --------------------------------------------------------------------------
 
+    def hand(self, ratio: float) -> QImage:
+        """The hand in the ring, in the band's ink, in device pixels at `ratio`."""
+        if self.hand_ink.isNull() or self.hand_ink.devicePixelRatio() != ratio:
+            side = round(self.ring_radius * 1.3)
+            hand = self.images.get(assets_dir() / "icons" / "tabler" / "hand-finger.svg",
+                                   QSize(side, side), ratio)
+            self.hand_ink = tinted(hand, QColor(self.theme.colours.action_ink))
+        return self.hand_ink
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._backdrop.size() != self.size():
-            self._backdrop = self._paint_backdrop()
+        ratio = ratio_of(self)
+        if self._backdrop.deviceIndependentSize().toSize() != self.size() \
+                or self._backdrop.devicePixelRatio() != ratio:
+            self._backdrop = self._paint_backdrop(ratio)
         painter = QPainter(self)
-        painter.drawPixmap(event.rect(), self._backdrop, event.rect())
+        # The source in the backdrop's own pixels: device pixels on a Hi-DPI screen.
+        painter.drawPixmap(QRectF(event.rect()), self._backdrop,
+                           device_rect(event.rect(), ratio))
         ring_box = self._invite_boxes()[0]
         if event.rect().intersects(self._ripple_rect()):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self._paint_ring(painter, ring_box)
         painter.end()
 
-    def _paint_backdrop(self) -> QPixmap:
-        backdrop = QPixmap(self.size())
+    def _paint_backdrop(self, ratio: float) -> QPixmap:
+        backdrop = device_pixmap(self.size(), ratio)
         colours = self.theme.colours
         backdrop.fill(QColor(colours.action))
         painter = QPainter(backdrop)
@@ -215,9 +229,12 @@ class AttractBand(QWidget):
             painter.drawEllipse(centre, radius, radius)
         # The hand presses down gently with each ripple (whole pixels: copied, not scaled).
         press = math.sin(self.phase * math.pi) * self.theme.px(4)
-        side = self.hand_ink.width()
-        painter.drawImage(round(centre.x() - side / 2), round(centre.y() - side / 2 + press),
-                          self.hand_ink)
+        ratio = ratio_of(painter.device())
+        hand = self.hand(ratio)
+        # On whole device pixels: copied, not resampled.
+        side = hand.width() / ratio
+        painter.drawImage(QPointF(round((centre.x() - side / 2) * ratio) / ratio,
+                                  round((centre.y() - side / 2 + press) * ratio) / ratio), hand)
 
     def _info_spots(self, info_font: QFont,
                     date_font: QFont) -> list[tuple[QRectF, str, QFont, Qt.AlignmentFlag]]:

@@ -31,6 +31,7 @@ from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.core.teaser import teaser_line
 from kiosk.core.typeset import typeset
+from kiosk.ui.hidpi import device_pixmap, logical_size, ratio_of
 from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
@@ -230,10 +231,13 @@ class PosterPainter:
         gap = self.theme.space("m") + self.theme.space("xl")
         return self.theme.space("xs") * 2 + kicker.height + headline.height + gap
 
-    def render(self, slide: Slide, content: Content, lang: Language, size: QSize) -> QPixmap:
+    def render(self, slide: Slide, content: Content, lang: Language, size: QSize,
+               ratio: float = 1.0) -> QPixmap:
+        """The slide for a stage of `size` logical pixels, painted in device pixels at the
+        stage's device pixel `ratio` (kiosk.ui.hidpi): copied to the screen one to one."""
         # Painted straight into the pixmap the stage shows: an image converted afterwards was
         # a second full-screen buffer each slide (7 MB at 1080p) that malloc kept.
-        pixmap = QPixmap(size)
+        pixmap = device_pixmap(size, ratio)
         pixmap.fill(QColor(self.theme.colours.paper))
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -315,14 +319,15 @@ class PosterPainter:
             else words.picture
         if path is None:
             return
-        picture = render_image(path, size, fill=words.fill)
+        picture = render_image(path, size, fill=words.fill, ratio=ratio_of(painter.device()))
         if picture.isNull():
             return
-        left = (size.width() - picture.width()) / 2
-        top = (size.height() - picture.height()) / 2
-        if picture.width() < size.width() or picture.height() < size.height():
+        shown = logical_size(picture)  # in device pixels on a Hi-DPI screen: drawn 1:1
+        left = (size.width() - shown.width()) / 2
+        top = (size.height() - shown.height()) / 2
+        if shown.width() < size.width() - 0.5 or shown.height() < size.height() - 0.5:
             painter.fillRect(QRectF(0, 0, size.width(), size.height()), edge_colour(picture))
-        painter.drawImage(QRectF(left, top, picture.width(), picture.height()), picture)
+        painter.drawImage(QRectF(QPointF(left, top), shown), picture)
 
     def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF) -> None:
         if path is None or box.isEmpty():
@@ -331,15 +336,16 @@ class PosterPainter:
         # Rendered for this slide and not kept: the stage's pixmap holds it now, and the loop
         # comes back to a picture only after every other slide (a cache of a few kept a
         # full-screen staff poster, 7 MB, for nothing).
-        picture = render_image(path, target)
+        picture = render_image(path, target, ratio=ratio_of(painter.device()))
         if picture.isNull():
             return
         # Fitted whole, never stretched; centred in its box (a landscape picture in portrait
         # keeps the box's width, so the words below start at the same place on every poster).
-        scaled = picture.size().scaled(target, Qt.AspectRatioMode.KeepAspectRatio)
+        # Rendered in device pixels on a Hi-DPI screen, and drawn at that size: sharp.
+        scaled = logical_size(picture)
         left = box.left() + (box.width() - scaled.width()) / 2
         top = box.top() + (box.height() - scaled.height()) / 2
-        painter.drawImage(QRectF(left, top, scaled.width(), scaled.height()), picture)
+        painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
 
 
 def edge_colour(picture: QImage) -> QColor:

@@ -13,7 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEasingCurve, QRect, QSize, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import (
+    QEasingCurve,
+    QEvent,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -31,6 +41,7 @@ from kiosk.core.queue import Call
 from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import PosterPainter, edge_colour
+from kiosk.ui.hidpi import device_pixmap, device_rect, logical_size, ratio_of
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -120,7 +131,7 @@ class SlideStage(QWidget):
         fades from, never black)."""
         if self.video_frame is None:
             return
-        still = QPixmap(self.size())
+        still = device_pixmap(self.size(), ratio_of(self))
         painter = QPainter(still)
         self._paint_current(painter, self.rect())
         painter.end()
@@ -130,7 +141,7 @@ class SlideStage(QWidget):
 
     def _place_video(self) -> None:
         assert self.video_frame is not None
-        size = self.video_frame.size()
+        size = logical_size(self.video_frame).toSize()  # its pixels are device pixels
         self.video_rect = QRect((self.width() - size.width()) // 2,
                                 (self.height() - size.height()) // 2,
                                 size.width(), size.height())
@@ -138,7 +149,11 @@ class SlideStage(QWidget):
     def _paint_current(self, painter: QPainter, rect: QRect) -> None:
         """The slide on show, or the clip's frame in its margins."""
         if self.video_frame is None:
-            painter.drawPixmap(rect, self.current, rect)
+            # The slide is in device pixels (kiosk.ui.hidpi): the part of it under `rect` is
+            # `rect` in its own pixels, not in logical ones (at a ratio of 2 that showed the
+            # top-left quarter of the slide, twice as large).
+            painter.drawPixmap(QRectF(rect), self.current,
+                               device_rect(rect, self.current.devicePixelRatio()))
             return
         if self.video_rect != self.rect():
             painter.fillRect(self.rect(), self.video_margin)
@@ -186,14 +201,16 @@ class AttractScreen(Screen):
         self.painter = PosterPainter(theme)
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
-        self._shown: tuple[str, str, int, int] | None = None
+        # What the stage shows: the slide, the language, the stage's size and device pixel
+        # ratio (a change of any renders it again).
+        self._shown: tuple[str, str, int, int, float] | None = None
         # Clips (kiosk.ui.video): the player, made when a clip is about to show and ended
         # when content has none; the clips that did not play (skipped until new content).
         self.player: VideoPlayer | None = None
         self.failed_clips: dict[Path, str] = {}
         self._clip_fades = False  # the clip starting fades in from the slide before
         # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip).
-        self.clip_still: Callable[[Path, QSize, bool], QPixmap] | None = None
+        self.clip_still: Callable[[Path, QSize, bool, float], QPixmap] | None = None
         self.stage.transition_finished.connect(self._prepare_player)
 
         self.slide_timer = QTimer(self)
@@ -298,7 +315,8 @@ class AttractScreen(Screen):
         """Put the playlist's slide on the stage, unless it is there already."""
         assert self.playlist is not None
         slide = self.playlist.current
-        shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+        shown = (slide.key, self.lang, self.stage.width(), self.stage.height(),
+                 ratio_of(self.stage))
         if shown != self._shown:
             if self._clip_resized(slide):
                 self._shown = shown
@@ -313,8 +331,9 @@ class AttractScreen(Screen):
         if clip is not None and self.clip_still is not None:
             self.stage.spots = []
             return self.clip_still(clip.picture_for(self.theme.portrait), self.stage.size(),
-                                   clip.fit == "fill")
-        pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size())
+                                   clip.fit == "fill", ratio_of(self.stage))
+        pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size(),
+                                     ratio_of(self.stage))
         self.stage.spots = list(self.painter.spots)
         return pixmap
 
@@ -360,6 +379,11 @@ class AttractScreen(Screen):
         if self.playlist is not None:
             self.refresh()
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange and self.playlist is not None:
+            self.refresh()  # the slide is rendered again in the new device pixels
+        return super().event(event)
+
     def sizeHint(self) -> QSize:
         return QSize(self.theme.width, self.theme.height)
 
@@ -377,7 +401,8 @@ class AttractScreen(Screen):
     def _present(self, slide: Slide, animate: bool) -> None:
         """Put `slide` on the stage: a picture at once (faded in when `animate`); a clip when
         its first frame arrives, the slide before staying on show until then."""
-        self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height())
+        self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height(),
+                       ratio_of(self.stage))
         clip = self._clip(slide)
         if clip is None or self.clip_still is not None:
             self._stop_clip()
@@ -395,13 +420,14 @@ class AttractScreen(Screen):
             # the slide's time, never a blank stage nor a clip tried again and again.
             assert self.content is not None
             welcome = self.painter.render(Slide(SlideKind.WELCOME, "", 0), self.content,
-                                          self.lang, self.stage.size())
+                                          self.lang, self.stage.size(), ratio_of(self.stage))
             self.stage.spots = list(self.painter.spots)
             self.stage.show_pixmap(welcome, animate, self.content.settings.transition_ms)
             return
         self._clip_fades = animate
         self.stage.end_video()
-        player.play(path, self.stage.size(), clip.loop, clip.fit == "fill")
+        player.play(path, self.stage.size(), clip.loop, clip.fit == "fill",
+                    ratio_of(self.stage))
 
     def _clip_resized(self, slide: Slide) -> bool:
         """The stage changed size under a playing clip (the row of recent calls came or
@@ -410,7 +436,7 @@ class AttractScreen(Screen):
         if player is None or not player.playing or self._shown is None \
                 or self._shown[:2] != (slide.key, self.lang):
             return False
-        player.resize(self.stage.size())
+        player.resize(self.stage.size(), ratio_of(self.stage))
         return True
 
     def _ensure_player(self) -> VideoPlayer | None:

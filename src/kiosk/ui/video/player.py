@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from kiosk.ui.hidpi import device_length
 from kiosk.ui.video import mpvlib
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ class VideoPlayer(QObject):
         self._mpv.register_event_callback(on_event)
         self.image = QImage()
         self.path: Path | None = None
-        self.size = QSize()  # where the clip is shown: the stage's size
+        self.size = QSize()  # where the clip is shown: the stage's size (logical pixels)
+        self.ratio = 1.0  # its device pixel ratio: frames are drawn in device pixels
         self.fill = False
         self.playing = False  # a clip is loading or on show
         self.shown = False  # its first frame has arrived
@@ -114,9 +116,11 @@ class VideoPlayer(QObject):
 
     # -- control ---------------------------------------------------------------------------
 
-    def play(self, path: Path, size: QSize, loop: bool, fill: bool = False) -> None:
-        """Start `path` (muted) at `size`; the previous clip, if any, stops."""
-        self.path, self.size, self.fill = path, QSize(size), fill
+    def play(self, path: Path, size: QSize, loop: bool, fill: bool = False,
+             ratio: float = 1.0) -> None:
+        """Start `path` (muted) at `size` (logical pixels; its frames are drawn in device
+        pixels at `ratio`, kiosk.ui.hidpi); the previous clip, if any, stops."""
+        self.path, self.size, self.fill, self.ratio = path, QSize(size), fill, ratio
         self.playing, self.shown = True, False
         self._mpv.loop_file = "inf" if loop else "no"
         # Filling: mpv crops the clip to the whole stage. Whole: drawn at its own shape into
@@ -130,9 +134,11 @@ class VideoPlayer(QObject):
         self._awaiting_start = True
         self.stall.start()
 
-    def resize(self, size: QSize) -> None:
+    def resize(self, size: QSize, ratio: float | None = None) -> None:
         """The stage changed size: the next frames are drawn for the new one."""
         self.size = QSize(size)
+        if ratio is not None:
+            self.ratio = ratio
 
     def stop(self) -> None:
         """Stop the clip (nothing more is decoded) and let go of its image."""
@@ -175,8 +181,10 @@ class VideoPlayer(QObject):
                 or self._awaiting_start:
             return
         width, height = self._frame_size()
-        if self.image.width() != width or self.image.height() != height:
+        if self.image.width() != width or self.image.height() != height \
+                or self.image.devicePixelRatio() != self.ratio:
             self.image = QImage(width, height, QImage.Format.Format_RGB32)
+            self.image.setDevicePixelRatio(self.ratio)  # painted at its logical size
         bits = self.image.bits()  # not shared: the stage only paints it between frames
         address = ctypes.addressof(ctypes.c_char.from_buffer(bits))
         if not renderer.render(address, width, height, self.image.bytesPerLine()):
@@ -188,8 +196,10 @@ class VideoPlayer(QObject):
         self.frame.emit()
 
     def _frame_size(self) -> tuple[int, int]:
-        """The image's size: the stage's when filling, else the clip's shape fitted in it."""
-        width, height = max(1, self.size.width()), max(1, self.size.height())
+        """The image's size in device pixels: the stage's when filling, else the clip's
+        shape fitted in it."""
+        width = max(1, device_length(self.size.width(), self.ratio))
+        height = max(1, device_length(self.size.height(), self.ratio))
         if self.fill:
             return width, height
         try:

@@ -12,28 +12,34 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 from kiosk.ui.attract.poster import edge_colour
+from kiosk.ui.hidpi import device_pixmap, device_size, logical_size
 from kiosk.ui.theme import INK, PAPER, WHITE
 from kiosk.ui.video.probe import first_frame
 
 
-def frame_image(path: Path, size: QSize, fill: bool) -> QImage:
-    """The clip's first frame for a stage of `size` (a null image when it cannot be drawn)."""
-    found = first_frame(path, size.width(), size.height(), fill)
+def frame_image(path: Path, size: QSize, fill: bool, ratio: float = 1.0) -> QImage:
+    """The clip's first frame for a stage of `size` logical pixels, in device pixels at
+    `ratio` (a null image when it cannot be drawn)."""
+    device = device_size(size, ratio)
+    found = first_frame(path, device.width(), device.height(), fill)
     if found is None:
         return QImage()
     width, height, stride, pixels = found
-    return QImage(pixels, width, height, stride, QImage.Format.Format_RGB32).copy()
+    image = QImage(pixels, width, height, stride, QImage.Format.Format_RGB32).copy()
+    image.setDevicePixelRatio(ratio)
+    return image
 
 
-def clip_still(path: Path, size: QSize, fill: bool) -> QPixmap:
-    pixmap = QPixmap(size)
-    frame = frame_image(path, size, fill)
+def clip_still(path: Path, size: QSize, fill: bool, ratio: float = 1.0) -> QPixmap:
+    pixmap = device_pixmap(size, ratio)
+    frame = frame_image(path, size, fill, ratio)
     pixmap.fill(QColor(PAPER) if frame.isNull() else edge_colour(frame))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if not frame.isNull():
-        painter.drawImage(QPointF((size.width() - frame.width()) / 2,
-                                  (size.height() - frame.height()) / 2), frame)
+        shown = logical_size(frame)
+        painter.drawImage(QPointF((size.width() - shown.width()) / 2,
+                                  (size.height() - shown.height()) / 2), frame)
     paint_play_mark(painter, QRectF(0, 0, size.width(), size.height()))
     painter.end()
     return pixmap

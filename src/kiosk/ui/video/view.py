@@ -15,12 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem, Severity
+from kiosk.ui.hidpi import logical_size, ratio_of
 
 if TYPE_CHECKING:
     from kiosk.ui.video.player import VideoPlayer
@@ -74,7 +75,7 @@ class ClipView(QWidget):
             return
         rect = self._area()
         self.setGeometry(rect)
-        player.play(clip, rect.size(), loop=True)
+        player.play(clip, rect.size(), loop=True, ratio=ratio_of(self))
 
     def _stop(self) -> None:
         if self.player is not None:
@@ -122,7 +123,7 @@ class ClipView(QWidget):
             rect = self._area()
             self.setGeometry(rect)
             if self.player is not None and self.player.playing:
-                self.player.resize(rect.size())
+                self.player.resize(rect.size(), ratio_of(self))
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -130,10 +131,10 @@ class ClipView(QWidget):
         painter.fillRect(event.rect(), self.paper)
         player = self.player
         if player is not None and player.shown and not player.image.isNull():
-            frame = player.image
-            size = QSize(frame.width(), frame.height())
-            painter.drawImage((self.width() - size.width()) // 2,
-                              (self.height() - size.height()) // 2, frame)
+            frame = player.image  # in device pixels, drawn at its logical size
+            size = logical_size(frame)
+            painter.drawImage(QPointF(round((self.width() - size.width()) / 2),
+                                      round((self.height() - size.height()) / 2)), frame)
         painter.end()
 
 
