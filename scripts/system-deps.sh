@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs what a fresh Debian/Ubuntu machine lacks to run the kiosk: Python's venv, the
-# system libraries Qt needs (offscreen and on a real X11/XCB screen) and libmpv2, the video
-# player (docs/video.md; loaded only when content has a clip). With --tests, only what the
-# test suite needs besides: Xvfb and xdotool, for tests/ui/test_xvfb.py (the real kiosk on a
-# real X server), and ffmpeg, which makes the tests' small video clips (`make test` asks for
-# them, a kiosk does not need them). As root it
+# system libraries Qt needs (offscreen, on a real X11/XCB screen and under a Wayland
+# compositor: its wayland platform plugin loads libwayland-client, -cursor and -egl) and
+# libmpv2, the video player (docs/video.md; loaded only when content has a clip). With --tests,
+# only what the test suite needs besides: Xvfb and xdotool, for tests/ui/test_xvfb.py (the real
+# kiosk on a real X server); cage (with xwayland, without which Debian 12's cage 0.1.4 does not
+# start) and grim, for tests/ui/test_wayland.py (the real kiosk under the Wayland compositor
+# of the kiosk's session, and a screenshot of it); Xephyr and xrandr, for tests/ui/test_rotation.py
+# (an X screen turned under the running kiosk); and ffmpeg, which makes the tests' small
+# video clips (`make test` asks for them, a kiosk does not need them). As root it
 # installs them with apt; otherwise it prints the exact command to run and stops.
 set -eu
 
@@ -12,16 +16,16 @@ PYTHON=${PYTHON:-python3}
 PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
-libmpv2"
+libwayland-client0 libwayland-cursor0 libwayland-egl1 libmpv2"
 TESTS=no
 if [ "${1:-}" = "--tests" ]; then
     TESTS=yes
-    PACKAGES="xvfb xdotool ffmpeg"
+    PACKAGES="xvfb xdotool cage xwayland grim xserver-xephyr x11-xserver-utils ffmpeg"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     if [ "$TESTS" = yes ]; then
-        echo "system-deps: not a Debian/Ubuntu system; install Xvfb, xdotool and ffmpeg yourself." >&2
+        echo "system-deps: not a Debian/Ubuntu system; install Xvfb, xdotool, cage, Xwayland, grim, Xephyr, xrandr and ffmpeg yourself." >&2
     else
         echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries and libmpv yourself." >&2
     fi

@@ -64,3 +64,14 @@ def fastest_of_three(work: Callable[[Any], object], argument: Any) -> float:
         work(argument)
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def wait_for(what: Callable[[], bool], seconds: float = 30) -> bool:
+    """Whether `what()` comes true within `seconds` (asked every 0.2 s): for tests that watch
+    another process (a real kiosk on a real screen), where there is no Qt signal to wait on."""
+    deadline = time.monotonic() + seconds
+    while not what():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True

@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import REPO, copy_bundled
+from tests.helpers import REPO, copy_bundled, wait_for
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")) and os.environ.get("CI") != "true",
@@ -108,15 +108,6 @@ def lit_points(display: str) -> int:
                             env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
                             timeout=30, check=True)
     return int(result.stdout.split()[-1])
-
-
-def wait_for(what: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not what():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
 
 
 def test_the_screen_sleeps_outside_opening_hours_on_a_real_x_screen(
