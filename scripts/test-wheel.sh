@@ -2,7 +2,8 @@
 # The kiosk as IT installs it, tested outside the repository (`make test-wheel`, CI):
 #
 #   1. build the sdist from this tree, and the wheel from the sdist (python -m build), into
-#      dist/; the wheel must carry every module, asset and content file that git tracks;
+#      dist/; the wheel must carry every module, asset and content file that git tracks,
+#      and nothing else (no editor's backup, no untracked file);
 #   2. a fresh venv in a temporary folder outside the repository: the locked dependencies
 #      (requirements/run.txt, --require-hashes), then the wheel (--no-deps);
 #   3. from another temporary folder, with nothing of the repository on the path:
@@ -55,16 +56,16 @@ for name in filter(os.path.lexists, filter(None, tracked)):  # not those deleted
     else:
         wanted.add(str(PurePosixPath("kiosk", path)))
 missing = sorted(wanted - names)
-extra = sorted(n for n in names - wanted if not n.startswith("kiosk-") and "/__pycache__/" not in n)
+extra = sorted(n for n in names - wanted if not n.startswith("kiosk-"))  # kiosk-*.dist-info
 for label, group in (("assets", "kiosk/assets/"), ("content", "kiosk/content/")):
     print(f"{label}: {sum(n.startswith(group) for n in names)} files")
 print(f"modules: {sum(n.endswith('.py') for n in names)}")
 print("licences:", *sorted(n for n in names if "LICENSE" in n.upper()), sep="\n  ")
-if extra:  # a new module not yet added to git, or a stray file in content/: shipped all the same
-    print("in the wheel, not tracked by git:", *extra, sep="\n  ")
+if extra:  # a stray file (an editor's kiosk.yaml~, a new module not yet added to git)
+    print("in the wheel, not tracked by git (delete it, or git add it):", *extra, sep="\n  ")
 if missing:
     print("tracked by git, missing from the wheel:", *missing, sep="\n  ")
-    sys.exit(1)
+sys.exit(1 if extra or missing else 0)
 EOF
 )
 
@@ -77,11 +78,14 @@ venv_python="$work/venv/bin/python"
 "$venv_python" -m pip install --quiet --disable-pip-version-check --no-deps "$wheel"
 echo "installed in $(elapsed "$t")"
 
-mkdir -p "$work/elsewhere" "$work/state"
+mkdir -p "$work/elsewhere" "$work/state" "$work/cache"
 cd "$work/elsewhere"
-# Nothing of the repository may leak in: no PYTHONPATH, no repository folder as the cwd.
+# Nothing of the repository nor of this computer may leak in: no PYTHONPATH, no repository
+# folder as the cwd, no settings files of this computer (set but empty: none), its own state
+# and cache folders (the content index).
 unset PYTHONPATH KIOSK_CONTENT
-export QT_QPA_PLATFORM=offscreen KIOSK_STATE_DIR="$work/state"
+export QT_QPA_PLATFORM=offscreen KIOSK_STATE_DIR="$work/state" KIOSK_CACHE_DIR="$work/cache" \
+    XDG_CACHE_HOME="$work/cache" KIOSK_MACHINE_SETTINGS= KIOSK_USER_SETTINGS=
 "$venv_python" - <<'EOF'
 import sys
 from pathlib import Path

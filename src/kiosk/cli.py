@@ -315,12 +315,31 @@ def _closed_days_problems(content: Content) -> list[Problem]:
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: Language | None,
             at: dt.datetime | None = None, high_contrast: bool = False,
             machine: tuple[SettingsPath, ...] = ()) -> int:
+    # A folder that cannot be made or written to is the user's mistake (a wrong --out), not
+    # a crash: said before the content is read, and again if writing in it fails.
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _out_unusable(out, error, lang)
     _offscreen_application()
     from kiosk.ui.preview import preview as render
 
-    shots = render(content_dir, out, size, lang, at, high_contrast, machine)
+    try:
+        shots = render(content_dir, out, size, lang, at, high_contrast, machine)
+    except OSError as error:
+        if error.filename is None or not Path(os.fsdecode(error.filename)).is_relative_to(out):
+            raise
+        return _out_unusable(out, error, lang)
     print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
     return 0
+
+
+def _out_unusable(out: Path, error: OSError, lang: Language | None) -> int:
+    reason = error.strerror or str(error)
+    print(f"The pictures cannot be put in the folder {out}: {reason}. Choose another with "
+          f"--out." if lang == "en" else f"Картинки не сложить в папку {out}: {reason}. "
+          f"Укажите другую в --out.", file=sys.stderr)
+    return 2
 
 
 def stats(db: Path | None, state: Path | None, from_date: dt.date | None,

@@ -29,6 +29,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from kiosk.core.journal import under_journald
 from kiosk.core.sdnotify import Notifier
 
 CONNECT_TIMEOUT_S = 30.0  # for the compositor to answer on its socket
@@ -107,17 +108,22 @@ def end_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def say_error(message: str) -> None:
+    """A line on stderr, at the journal's priority «error» when stderr is the journal (as
+    kiosk.core.logsetup writes the kiosk's): `journalctl -p err` shows it."""
+    print(f"<3>{message}" if under_journald(sys.stderr) else message, file=sys.stderr)
+
+
 def keep_alive(env: Mapping[str, str]) -> int:
     # Blocked before anything else: a stop that comes while we wait is not lost.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     end_with_parent()
     path = socket_path(env)
     if path is None:
-        print("compositor_client: no XDG_RUNTIME_DIR: where is the compositor's socket?",
-              file=sys.stderr)
+        say_error("compositor_client: no XDG_RUNTIME_DIR: where is the compositor's socket?")
         return 1
     if not wait_for_compositor(path):
-        print(f"compositor_client: the compositor did not answer on {path}", file=sys.stderr)
+        say_error(f"compositor_client: the compositor did not answer on {path}")
         return 1
     notifier = Notifier(env)
     notifier.ready(f"Wayland display at {path}")
@@ -164,8 +170,7 @@ def stop(compositor: int, timeout: float = STOP_TIMEOUT_S) -> int:
         if state is None or state[1] == "Z":
             return 0
         time.sleep(POLL_S)
-    print(f"compositor_client: the compositor {compositor} did not end in {timeout:.0f} s",
-          file=sys.stderr)
+    say_error(f"compositor_client: the compositor {compositor} did not end in {timeout:.0f} s")
     return 1
 
 
@@ -178,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(args) < 2 or not args[1].isdigit():
             return 0
         return stop(int(args[1]))
-    print("usage: python -m kiosk.compositor_client [stop PID]", file=sys.stderr)
+    say_error("usage: python -m kiosk.compositor_client [stop PID]")
     return 2
 
 

@@ -119,6 +119,19 @@ def test_bad_size_argument_is_explained() -> None:
     assert "1920x1080" in result.stderr
 
 
+def test_an_out_folder_that_cannot_be_made_is_a_plain_mistake_not_a_crash(
+        tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    out = tmp_path / "file" / "preview"  # its parent is a file
+    result = kiosk("preview", BUNDLED, "--out", out, "--size", "1920x1080")
+    assert result.returncode == 2, result.stderr
+    assert f"Картинки не сложить в папку {out}: Not a directory." in result.stderr
+    assert "Traceback" not in result.stderr and "Сбой программы" not in result.stderr
+    english = kiosk("preview", BUNDLED, "--out", tmp_path / "file", "--lang", "en")
+    assert english.returncode == 2, english.stderr
+    assert f"be put in the folder {tmp_path / 'file'}: File exists." in english.stderr
+
+
 def test_pyside_survives_many_void_calls() -> None:
     """PySide6 6.12.0 on Python 3.11 aborts after a few thousand calls of a method that
     returns nothing (none_dealloc). The kiosk makes such calls all day: this must survive."""

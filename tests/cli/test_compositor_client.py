@@ -88,3 +88,23 @@ def test_without_a_runtime_folder_the_client_ends_and_says_why(tmp_path: Path) -
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert "XDG_RUNTIME_DIR" in result.stderr
+
+
+def test_an_error_line_is_an_error_in_the_journal_and_plain_elsewhere(
+        compositor: Callable[[bytes], str], tmp_path: Path) -> None:
+    def client(journal: bool) -> str:
+        err = tmp_path / f"stderr-{journal}"
+        with err.open("w") as stream:
+            info = os.fstat(stream.fileno())
+            env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path),
+                   "WAYLAND_DISPLAY": Path(compositor(b"")).name}  # hangs up at once
+            env.pop("JOURNAL_STREAM", None)
+            if journal:  # stderr is the journal's stream, as systemd says it is
+                env["JOURNAL_STREAM"] = f"{info.st_dev}:{info.st_ino}"
+            result = subprocess.run([sys.executable, "-m", "kiosk.compositor_client"], env=env,
+                                    stderr=stream, timeout=30)
+        assert result.returncode == 1
+        return err.read_text()
+
+    assert client(journal=True).startswith("<3>compositor_client: the compositor did not answer")
+    assert client(journal=False).startswith("compositor_client: the compositor did not answer")

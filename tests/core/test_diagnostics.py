@@ -97,3 +97,22 @@ def test_diagnostics_name_this_computers_settings_files_and_what_they_set() -> N
     # Without files of its own (head office's workstation), nothing is said.
     assert not any("computer's settings" in line for line in diagnostic_lines(
         "en", "0.1.0", 5, None, ContentStatus(Content(Path("/srv/content"))), []))
+
+
+def test_a_language_given_by_run_lang_is_named_as_the_options_not_the_files() -> None:
+    from kiosk.core.settings import Settings, SettingsFile
+
+    machine = "/etc/kiosk/kiosk.yaml"
+    settings = Settings(default_language="ru",
+                        origins={"default_language": machine, "queue": machine},
+                        files=(SettingsFile(machine, "read"),))
+    assert settings.with_language(None) is settings
+    with_lang = settings.with_language("en")
+    assert with_lang.default_language == "en"
+    assert with_lang.origins == {"default_language": "--lang", "queue": machine}
+    lines = diagnostic_lines("ru", "0.1.0", 5, None,
+                             ContentStatus(Content(Path("/srv/content"), with_lang)), [])
+    assert [line for line in lines if line.startswith("Настройки этого компьютера")] == [
+        "Настройки этого компьютера: queue — из /etc/kiosk/kiosk.yaml",
+        "Настройки этого компьютера: default_language — из --lang",
+    ]

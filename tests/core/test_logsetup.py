@@ -13,12 +13,12 @@ from typing import TextIO
 
 import pytest
 
+from kiosk.core.journal import under_journald
 from kiosk.core.logsetup import (
     Logging,
     journal_priority,
     resolve_level,
     setup_logging,
-    under_journald,
 )
 
 

@@ -3,6 +3,7 @@ in which order, what each may set, and what a broken one does (nothing: the cont
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from dataclasses import replace
@@ -22,6 +23,7 @@ from kiosk.core.machine import (
     with_machine_settings,
 )
 from kiosk.core.model import Content
+from kiosk.core.opening import ALL_DAY
 from kiosk.core.problems import Problem
 from kiosk.core.reload import keep_last_good
 from kiosk.core.settings import QueueSettings, Settings, SettingsFile
@@ -137,6 +139,23 @@ def test_a_broken_queue_block_turns_the_queue_off_not_back_to_head_offices(
     assert loaded.settings.queue is None
     assert loaded.settings.origins["queue"] == str(machine)
     assert codes(loaded, machine) == [(2, "queue_bad_scheme")]
+
+
+def test_a_mistake_inside_a_block_is_read_as_in_kiosk_yaml_never_the_contents(
+        content: Path, tmp_path: Path) -> None:
+    # As docs/deploy.md («Настройки этого компьютера») and docs/content-format.md say.
+    machine = machine_file(tmp_path, "queue:\n  source: http://10.0.0.5/calls.json\n"
+                                     "  poll_seconds: abc\n"
+                                     "opening_hours:\n  пн-пт: 09:00-18:00\n  сб-вс: 9 утра\n")
+    loaded = load(content, machine)
+    assert loaded.settings.queue == QueueSettings(source="http://10.0.0.5/calls.json")
+    assert loaded.settings.queue.poll_seconds == 1  # the default, not head office's 5
+    week = loaded.settings.opening.week
+    assert week is not None and week[0] == ((dt.time(9), dt.time(18)),)
+    assert week[5] == week[6] == ALL_DAY  # round the clock, not the content's 08:00-20:00
+    assert loaded.settings.origins["queue"] == loaded.settings.origins["opening_hours"] \
+        == str(machine)
+    assert codes(loaded, machine) == [(3, "wrong_type"), (6, "bad_opening_hours")]
 
 
 def test_a_queue_file_needs_its_full_path_in_a_machine_file(content: Path,
@@ -315,6 +334,17 @@ def test_a_machine_file_broken_while_running_keeps_the_last_good_settings(
     assert gone.settings.queue.source == "http://head-office.example/calls.json"
 
 
+def test_a_machine_file_replaced_by_a_list_keeps_the_last_good_settings(
+        content: Path, tmp_path: Path) -> None:
+    machine = machine_file(tmp_path, "queue:\n  source: http://10.0.0.5/calls.json\n")
+    shown = load(content, machine)
+    machine.write_text("- a\n- b\n", encoding="utf-8")  # valid YAML, but not settings
+    replaced = load(content, machine)
+    assert [code for _, code in codes(replaced, machine)] == ["not_a_mapping"]
+    kept = keep_last_good(shown, replaced)
+    assert kept.settings.queue == QueueSettings(source="http://10.0.0.5/calls.json")
+
+
 def test_the_stamp_follows_each_file(tmp_path: Path) -> None:
     paths = (SettingsPath(tmp_path / "a.yaml"), SettingsPath(tmp_path / "b.yaml"))
     nothing = files_stamp(paths)
@@ -322,7 +352,8 @@ def test_the_stamp_follows_each_file(tmp_path: Path) -> None:
     written = files_stamp(paths)
     assert written != nothing
     assert files_stamp(paths) == written
-    (tmp_path / "b.yaml").write_text("idle_seconds: 61\n")
+    # Another size: a file system with coarse times could give the same size the same stamp.
+    (tmp_path / "b.yaml").write_text("idle_seconds: 1200\n")
     assert files_stamp(paths) != written
 
 

@@ -76,6 +76,8 @@ def test_broken_settings_keep_the_previous_settings(tmp_path: Path) -> None:
     old = load_content(root)
     (root / "kiosk.yaml").write_text("slide_seconds: [20\n", encoding="utf-8")
     assert keep_last_good(old, load_content(root)).settings.slide_seconds == 20
+    (root / "kiosk.yaml").write_text("- slide_seconds\n- 20\n", encoding="utf-8")  # a list
+    assert keep_last_good(old, load_content(root)).settings.slide_seconds == 20
 
 
 def test_a_deleted_folder_keeps_everything(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
-from kiosk.core.settings import Settings
+from kiosk.core.settings import LANG_OPTION, Settings
 from kiosk.core.staff_text import st
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ def settings_lines(settings: Settings, lang: Language, missing: bool = True) -> 
             lines.append(st("diag_settings_from", lang, keys=", ".join(keys), path=file.path))
         else:
             lines.append(st("diag_settings_empty", lang, path=file.path))
+    if keys := settings.keys_from(LANG_OPTION):  # `kiosk run --lang`, over every file
+        lines.append(st("diag_settings_from", lang, keys=", ".join(keys), path=LANG_OPTION))
     return lines
 
 

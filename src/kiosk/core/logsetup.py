@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.core import recent_log
+from kiosk.core.journal import under_journald
 from kiosk.core.paths import private_dir, private_file
 from kiosk.core.problems import printable
 from kiosk.core.recent_log import RecentLog
@@ -201,20 +202,6 @@ def journal_priority(levelno: int) -> int:
         if levelno >= floor:
             return priority
     return 7
-
-
-def under_journald(stream: TextIO | None, env: Mapping[str, str] = os.environ) -> bool:
-    """Whether `stream` is the journal's own stream: systemd puts "device:inode" of the
-    stream it connects to stderr in $JOURNAL_STREAM (a child whose stderr was redirected
-    inherits the variable, not the stream, so the two must match)."""
-    device, colon, inode = env.get("JOURNAL_STREAM", "").partition(":")
-    if not colon or stream is None:
-        return False
-    try:
-        stat = os.fstat(stream.fileno())
-        return (int(device), int(inode)) == (stat.st_dev, stat.st_ino)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return False
 
 
 class JournalFormatter(logging.Formatter):

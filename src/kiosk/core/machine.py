@@ -12,8 +12,10 @@ later file winning:
 The rule: a top-level key set in a later file replaces the earlier file's whole value — a
 `queue:` or an `opening_hours:` block is taken whole, never mixed with the content's, so a centre
 never runs half of head office's queue and half of its own. Each value is checked as in the
-content's kiosk.yaml; one with a mistake falls back to the value it would have without this
-file (a queue block with one is off, as in kiosk.yaml). Keys about the content itself
+content's kiosk.yaml; a single value with a mistake falls back to the value it would have
+without this file, a block never does: opening hours are read as in kiosk.yaml (a day not
+understood is on round the clock), a queue block keeps its own source (a bad value in it takes
+its default) or is off. Keys about the content itself
 (kiosk.core.settings.CONTENT_ONLY_KEYS) are ignored here with a warning. A file that cannot be
 read at all leaves the content's settings as they are.
 

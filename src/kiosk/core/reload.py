@@ -124,20 +124,22 @@ def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:
             if (source := str(item.source)) in paths}
 
 
-# kiosk.yaml, or a settings file of this computer (kiosk.core.machine: one being edited),
-# could not be read as a whole: the last good settings stay (its defaults would change the
-# whole kiosk: languages, tags, the queue).
+# The content's kiosk.yaml could not be read as a whole (or is a list, not «key: value»
+# lines): the last good settings stay (its defaults would change the whole kiosk: languages,
+# tags, the queue). A file of this computer: its state, see _settings_broken.
 _UNREAD_SETTINGS = frozenset({
     "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
     "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file",
-    "machine_settings_unreadable", "machine_settings_not_file", "machine_settings_too_large",
-    "yaml_number_too_long"})
+    "yaml_number_too_long", "not_a_mapping"})
 
 
 def _settings_broken(content: Content) -> bool:
-    files = {str(content.root / "kiosk.yaml"),
-             *(file.path for file in content.settings.files if file.state == "broken")}
-    return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path in files
+    # A file of this computer says itself whether it was read as a whole ("broken": a YAML
+    # mistake, or a list instead of «key: value» lines), whatever its problem's code.
+    if any(file.state == "broken" for file in content.settings.files):
+        return True
+    path = str(content.root / "kiosk.yaml")
+    return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path == path
                for p in content.problems)
 
 

@@ -20,6 +20,9 @@ from kiosk.core.yamlsrc import LineDict
 if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
     from kiosk.core.opening import DayRange, Hours, OpeningHours
 
+# The origin (Settings.origins) of a value given on the command line rather than in a file.
+LANG_OPTION = "--lang"
+
 
 @dataclass(frozen=True)
 class QueueSettings:
@@ -87,6 +90,14 @@ class Settings:
     def keys_from(self, path: str) -> tuple[str, ...]:
         """The top-level keys whose values came from the file `path`."""
         return tuple(key for key, origin in self.origins.items() if origin == path)
+
+    def with_language(self, lang: Language | None) -> Settings:
+        """With `kiosk run --lang`: its language is the default, whatever the files say, and
+        its origin is the option (LANG_OPTION), not the file it replaced."""
+        if lang is None:
+            return self
+        return replace(self, default_language=lang,
+                       origins={**self.origins, "default_language": LANG_OPTION})
 
     @property
     def opening(self) -> OpeningHours:

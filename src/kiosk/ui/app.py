@@ -234,10 +234,9 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
 
     content = await loading
     log_problems(content)
+    content = replace(content, settings=content.settings.with_language(lang))
     for line in settings_lines(content.settings, "en", missing=False):
         log.info("%s", line)  # the settings files of this computer that were read
-    if lang is not None:
-        content = replace(content, settings=replace(content.settings, default_language=lang))
     window.set_content(content)
     # Dark outside opening hours (kiosk.ui.sleep): from just after the first frame of
     # content, which its first look does not hold up (Qt paints before running timers).
@@ -253,7 +252,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
                                                   content_version(seen)))
     if lang is not None:
         reloader.changed.connect(lambda new: window.update_content(replace(
-            new, settings=replace(new.settings, default_language=lang))))
+            new, settings=new.settings.with_language(lang))))
     else:
         reloader.changed.connect(window.update_content)
     # The queue follows kiosk.yaml at once, even while a visitor holds back the new content.
