@@ -3,6 +3,11 @@
 # make bench — run the benchmarks; each prints its figures against their budgets
 # make soak  — the long soak benchmark (crashes, exceptions, memory growth)
 # make mutate — mutation testing of kiosk.core; scores per module (docs/testing.md)
+# make deb   — the Debian package dist/kiosk_<version>_<arch>.deb (docs/deploy.md §1)
+# make test-deb — build it and install, upgrade and remove it in a throw-away Debian 12 root
+# make test-wheel — build the sdist and the wheel, install the wheel into a fresh venv outside
+#                   the repository and run kiosk check, preview and run from there (CI runs it)
+# make lock  — regenerate requirements/run.txt and dev.txt (exact versions, with hashes) with uv
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +17,8 @@ TEST_STAMP := $(VENV)/.test-deps
 # Tests run on a fixed offscreen screen, whatever the machine has.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint pytest mutate bench soak preview check system-deps clean
+.PHONY: run test lint pytest mutate bench soak preview check system-deps clean deb test-deb \
+	lock test-wheel
 
 run: $(STAMP)
 	$(BIN)/kiosk run --content content
@@ -57,15 +63,44 @@ preview: $(STAMP)
 system-deps:
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
+# In a clean copy of the tree (build/deb/), with Debian's python3.11; installs the build
+# dependencies as root, or prints the apt command. The .deb lands in dist/.
+deb:
+	sh scripts/build-deb.sh
+
+# As root, with debootstrap and network to apt and pip: `make deb` in a fresh Debian 12 root,
+# then install, check, upgrade and remove there (scripts/test-deb.sh says what it checks).
+test-deb:
+	sh scripts/test-deb.sh
+
+# Every dependency at the lock's exact version, each file checked against its hash; then the
+# kiosk itself, editable, without dependencies and built with the locked setuptools (no build
+# isolation: nothing unpinned is downloaded). A new lock or pyproject.toml installs again.
 # compileall: an editable install leaves the kiosk's own modules uncompiled, and a machine with
 # PYTHONDONTWRITEBYTECODE (or a read-only app folder) would compile them at every start.
-$(STAMP): pyproject.toml scripts/system-deps.sh
+$(STAMP): pyproject.toml requirements/dev.txt scripts/system-deps.sh
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
+
+# The lock: exact versions and the hashes of all their files (every platform), resolved once
+# for Python 3.11 and later (uv's universal resolution; uv's own version is pinned in
+# pyproject.toml). Versions already locked are kept while pyproject.toml allows them;
+# `make lock LOCK_FLAGS=--upgrade` moves everything to the newest allowed. dev.txt is resolved
+# with run.txt as constraints: the tests run the very versions a kiosk gets.
+LOCK_FLAGS ?=
+LOCK := UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip compile pyproject.toml --universal \
+	--python-version 3.11 --generate-hashes --custom-compile-command "make lock" $(LOCK_FLAGS)
+lock: | $(STAMP)
+	$(LOCK) --output-file requirements/run.txt
+	$(LOCK) --extra dev --constraint requirements/run.txt --output-file requirements/dev.txt
+
+# The wheel as IT installs it, outside the repository (scripts/test-wheel.sh says what it runs).
+test-wheel: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/test-wheel.sh
 
 # What only the tests need (Xvfb, xdotool), installed once; a kiosk does not need them.
 $(TEST_STAMP): scripts/system-deps.sh | $(STAMP)

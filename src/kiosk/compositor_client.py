@@ -6,8 +6,10 @@ own program is this one, which only keeps it running:
 
     cage -- python -m kiosk.compositor_client
         Waits until the compositor answers on its socket ($XDG_RUNTIME_DIR/$WAYLAND_DISPLAY,
-        which cage sets), tells systemd (READY=1: kiosk.service may start now), then waits
-        for SIGTERM, SIGINT or SIGHUP and exits 0, after which cage ends by itself.
+        which cage sets), sends READY=1 where $NOTIFY_SOCKET is set (the tests; the unit
+        itself waits for the socket in ExecStartPost=, since PAMName= moves this program out of
+        the unit, where systemd would not take its READY=1), then waits for SIGTERM, SIGINT or
+        SIGHUP and exits 0, after which cage ends by itself.
 
     python -m kiosk.compositor_client stop PID
         The unit's ExecStop=: ends the compositor PID cleanly by ending its client (this
