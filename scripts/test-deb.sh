@@ -42,10 +42,18 @@ NSPAWN=""                       # systemd-nspawn's pid
 LEADER=""                       # the container's systemd, as the host sees it
 
 [ "$(id -u)" -eq 0 ] || { echo "test-deb: run as root (debootstrap, chroot, nspawn)" >&2; exit 1; }
-for tool in debootstrap chroot; do
-    command -v "$tool" >/dev/null || {
-        echo "test-deb: $tool missing: apt-get install debootstrap systemd-container" >&2; exit 1; }
-done
+# What a fresh machine (CI's) lacks for this test: debootstrap, and systemd-nspawn to boot the root.
+missing=""
+command -v debootstrap >/dev/null || missing="debootstrap"
+command -v systemd-nspawn >/dev/null || missing="$missing systemd-container"
+if [ -n "$missing" ]; then
+    echo "# apt-get install $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || { echo "test-deb: apt-get update failed" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+        || { echo "test-deb: could not install $missing" >&2; exit 1; }
+fi
 rm -rf "$LOGS" && mkdir -p "$LOGS" "$CACHE/apt" "$CACHE/pip"
 
 say() { printf '\n== %s  [%s s]\n' "$*" "$(( $(date +%s) - T0 ))"; }
