@@ -19,8 +19,8 @@
 #  6. `apt remove`: the units stopped, the program gone, settings, content and state kept.
 #     `apt purge`: settings and state gone; the content and the user kept.
 #
-# Without a bootable nspawn (KIOSK_DEB_BOOT=no, or it fails) steps 3, 5 and 6 run in a chroot
-# and 4 is left out, saying so. Every command is printed with the end of its output; the whole
+# With KIOSK_DEB_BOOT=no steps 3, 5 and 6 run in a chroot and 4 is left out, saying so; otherwise
+# a root that cannot be booted is a failure. Every command is printed with the end of its output; the whole
 # output of the long ones is in the log folder named at the end. Exits non-zero at the first
 # failure. KEEP_ROOT=yes keeps the root for a look afterwards.
 set -eu
@@ -226,13 +226,14 @@ if [ "$BOOT" = yes ] && command -v systemd-nspawn >/dev/null 2>&1; then
         run "systemctl is-system-running; systemctl --failed --no-legend"
     else
         tail -n 20 "$LOGS/boot.log" | indent
-        echo "test-deb: systemd-nspawn could not boot the root here: the session part is left out"
         kill "$NSPAWN" 2>/dev/null
         wait "$NSPAWN" 2>/dev/null || true
-        NSPAWN="" LEADER="" BOOT=no
+        NSPAWN="" LEADER=""
+        # Never a pass without the session: KIOSK_DEB_BOOT=no leaves it out knowingly.
+        fail "systemd-nspawn could not boot the root here (KIOSK_DEB_BOOT=no to test without the session)"
     fi
-else
-    BOOT=no
+elif [ "$BOOT" = yes ]; then
+    fail "no systemd-nspawn (package systemd-container; KIOSK_DEB_BOOT=no to test without the session)"
 fi
 if [ "$BOOT" = no ]; then
     say "3. apt install in the chroot (no systemd running: the session is not tried)"
