@@ -10,33 +10,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
-BUILD_PACKAGES="build-essential dpkg-dev debhelper dh-virtualenv python3.11 python3.11-venv"
-
-if ! command -v dpkg-query >/dev/null 2>&1; then
-    echo "build-deb: not a Debian system: build the package on Debian 12 (or in make test-deb)" >&2
-    exit 1
-fi
-missing=""
-for package in $BUILD_PACKAGES; do
-    case "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" in
-        *"install ok installed"*) ;;
-        *) missing="$missing $package" ;;
-    esac
-done
-missing=$(echo "$missing" | xargs)
-if [ -n "$missing" ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "build-deb: installing $missing"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        # shellcheck disable=SC2086
-        apt-get install -y -qq --no-install-recommends $missing
-    else
-        echo "Building the package needs these system packages. Install them, then run make deb again:" >&2
-        echo "  sudo apt-get install -y --no-install-recommends $missing" >&2
-        exit 1
-    fi
-fi
+sh scripts/system-deps.sh --build-deb
 
 # The package's version is the changelog's; it must be the program's own (pyproject.toml), or
 # that plus a Debian suffix ("0.1.0+1": a packaging-only change).

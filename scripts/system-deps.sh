@@ -9,7 +9,8 @@
 # of the kiosk's session, and a screenshot of it); Xephyr and xrandr, for tests/ui/test_rotation.py
 # (an X screen turned under the running kiosk); and ffmpeg, which makes the tests' small
 # video clips (`make test` asks for them, a kiosk does not need them). As root it
-# installs them with apt; otherwise it prints the exact command to run and stops.
+# installs them with apt; otherwise it prints the exact command to run and stops. With
+# --build-deb: what `make deb` needs to build the package (debian/control's Build-Depends).
 set -eu
 
 PYTHON=${PYTHON:-python3}
@@ -18,13 +19,25 @@ libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
 libwayland-client0 libwayland-cursor0 libwayland-egl1 libmpv2"
 TESTS=no
+what="The kiosk needs"
+again="make again"
 if [ "${1:-}" = "--tests" ]; then
     TESTS=yes
+    what="The tests need"
     PACKAGES="xvfb xdotool cage xwayland grim xserver-xephyr x11-xserver-utils ffmpeg"
+elif [ "${1:-}" = "--build-deb" ]; then
+    # `make deb` (scripts/build-deb.sh): debian/control's Build-Depends.
+    TESTS=build
+    what="Building the package needs"
+    again="make deb again"
+    PACKAGES="build-essential dpkg-dev debhelper dh-virtualenv python3.11 python3.11-venv"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-    if [ "$TESTS" = yes ]; then
+    if [ "$TESTS" = build ]; then
+        echo "system-deps: not a Debian system: build the package on Debian 12 (or in make test-deb)" >&2
+        exit 1
+    elif [ "$TESTS" = yes ]; then
         echo "system-deps: not a Debian/Ubuntu system; install Xvfb, xdotool, cage, Xwayland, grim, Xephyr, xrandr and ffmpeg yourself." >&2
     else
         echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries and libmpv yourself." >&2
@@ -53,9 +66,7 @@ if [ "$(id -u)" -eq 0 ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing
 else
-    what="The kiosk needs"
-    [ "$TESTS" = yes ] && what="The tests need"
-    echo "$what these system packages. Install them, then run make again:" >&2
+    echo "$what these system packages. Install them, then run $again:" >&2
     echo "  sudo apt-get install -y --no-install-recommends $missing" >&2
     exit 1
 fi
