@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +77,13 @@ def wait_for(what: Callable[[], bool], seconds: float = 30) -> bool:
             return False
         time.sleep(0.2)
     return True
+
+
+def start_kiosk(content: Path, env: dict[str, str], folder: Path,
+                log: Path) -> subprocess.Popen[bytes]:
+    """The real `kiosk run` on `content` in a process of its own, working in `folder`, its
+    stderr (the log) in `log`."""
+    with log.open("w") as output:
+        return subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
+                                 str(content)], env=env, cwd=folder,
+                                stdout=subprocess.DEVNULL, stderr=output)

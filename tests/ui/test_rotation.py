@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, wait_for
+from tests.helpers import REPO, start_kiosk, wait_for
 
 TOOLS = ("Xvfb", "Xephyr", "xrandr", "xdotool")
 pytestmark = pytest.mark.skipif(
@@ -106,10 +106,7 @@ def test_the_kiosk_follows_its_screen_turned_both_ways(turning_display: str,
     log = tmp_path / "kiosk.log"
     output = _x(display, "xrandr", "--query").splitlines()
     name = next(line.split()[0] for line in output if " connected" in line)
-    with log.open("w") as errors:
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
-                                  str(REPO / "content")], env=env, cwd=tmp_path,
-                                 stdout=subprocess.DEVNULL, stderr=errors)
+    kiosk = start_kiosk(REPO / "content", env, tmp_path, log)
     try:
         window = _x(display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "Киоск")
         assert window, "the kiosk window did not appear"

@@ -37,7 +37,7 @@ from PySide6.QtGui import QColor, QImage
 
 from kiosk.compositor_client import roundtrip
 from kiosk.ui.theme import NORMAL
-from tests.helpers import REPO, wait_for
+from tests.helpers import REPO, start_kiosk, wait_for
 
 NEEDED = ("cage", "grim", "Xwayland")
 WATCHDOG_USEC = 1_500_000  # a ping every 0.5 s
@@ -137,10 +137,7 @@ def test_the_kiosk_on_cage_is_ready_watched_drawn_and_stopped(
                KIOSK_CACHE_DIR=str(tmp_path / "cache"), NOTIFY_SOCKET=notifications.path,
                WATCHDOG_USEC=str(WATCHDOG_USEC))
     log = tmp_path / "kiosk.log"
-    with log.open("w") as output:
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
-                                  str(REPO / "content")], env=env, cwd=tmp_path,
-                                 stdout=subprocess.DEVNULL, stderr=output)
+    kiosk = start_kiosk(REPO / "content", env, tmp_path, log)
     try:
         assert notifications.wait("READY=1", kiosk), log.read_text()[-3000:]
         assert notifications.wait("WATCHDOG=1", kiosk, count=2, seconds=10), \

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import REPO, copy_bundled, wait_for
+from tests.helpers import REPO, copy_bundled, start_kiosk, wait_for
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")) and os.environ.get("CI") != "true",
@@ -61,10 +61,7 @@ def test_keys_clicks_and_typing_on_a_real_x_screen(display: str, tmp_path: Path)
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
            "KIOSK_STATE_DIR": str(tmp_path)}
     log = tmp_path / "kiosk.log"
-    with log.open("w") as output:
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
-                                  str(REPO / "content")], env=env, cwd=tmp_path,
-                                 stdout=subprocess.DEVNULL, stderr=output)
+    kiosk = start_kiosk(REPO / "content", env, tmp_path, log)
     try:
         window = xdotool(display, "search", "--sync", "--onlyvisible", "--name", "Киоск")
         assert window, "the kiosk window did not appear"
@@ -128,10 +125,7 @@ def test_the_screen_sleeps_outside_opening_hours_on_a_real_x_screen(
     log = tmp_path / "kiosk.log"
     x11 = X11Display.open(display)
     assert x11 is not None
-    with log.open("w") as output:
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
-                                  str(content)], env=env, cwd=tmp_path,
-                                 stdout=subprocess.DEVNULL, stderr=output)
+    kiosk = start_kiosk(content, env, tmp_path, log)
     try:
         assert wait_for(lambda: "screen off: the centre is closed: a day off" in
                         log.read_text()), log.read_text()[-3000:]
