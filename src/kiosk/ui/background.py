@@ -26,14 +26,23 @@ class _Relay(QObject):
         self.on_result(result)
 
 
+class _Requests:
+    """What a worker's result is checked against on arrival, apart from the QObject: the
+    result may arrive after Python's collector cleared a worker whose screen has gone (seen
+    once in the soak as an AttributeError in the event loop), and this stays whole."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.relays: set[_Relay] = set()  # each kept alive until its result arrives
+
+
 class Background(QObject):
     """Runs jobs in Qt's thread pool; only the newest request's result is delivered, so a
     child tapping several pictures quickly gets the last one, never a stale one."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._generation = 0
-        self._relays: set[_Relay] = set()
+        self._requests = _Requests()
         # The pool's threads are kept for good (there are only as many as cores). By default
         # one idle for 30 s ends, and the next picture starts a new one: OpenCV 5 keeps ~0.9 KB
         # of every thread that called it after the thread is gone (measured: 259 KB per 300
@@ -41,15 +50,16 @@ class Background(QObject):
         QThreadPool.globalInstance().setExpiryTimeout(-1)
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self._generation += 1
-        generation = self._generation
+        requests = self._requests
+        requests.generation += 1
+        generation = requests.generation
 
         def deliver(result: Any) -> None:
-            self._relays.discard(relay)
+            requests.relays.discard(relay)
             relay.deleteLater()
             # The screen that asked may be gone meanwhile (rebuilt for the high-contrast
             # mode): then its widgets are too, and the result has nowhere to go.
-            if generation == self._generation and shiboken6.isValid(self):
+            if generation == requests.generation and shiboken6.isValid(self):
                 done(result)
 
         def job() -> None:  # in a worker thread
@@ -63,7 +73,7 @@ class Background(QObject):
                 relay.finished.emit(result)
 
         relay = _Relay(deliver)
-        self._relays.add(relay)  # kept alive until its result arrives
+        requests.relays.add(relay)
         # A plain function, not a QRunnable subclass: PySide kept the Python wrappers of
         # about 1 in 80 finished QRunnable subclasses alive for good (a soak of 10,000
         # sessions ended with ~450 of them, and with them their work until run() let go).
@@ -71,4 +81,4 @@ class Background(QObject):
 
     def cancel(self) -> None:
         """Whatever is running, its result is dropped."""
-        self._generation += 1
+        self._requests.generation += 1
