@@ -29,16 +29,7 @@ STAGE="$TOP/build/deb"
 SRC="$STAGE/kiosk-$version"
 rm -rf "$STAGE"
 mkdir -p "$SRC" dist
-if [ -d .git ] && command -v git >/dev/null 2>&1; then
-    # shellcheck disable=SC2016
-    git ls-files -z --cached --others --exclude-standard \
-        | xargs -0 sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done' sh \
-        | tar -c --null -T - -f - | tar -x -C "$SRC" -f -
-else
-    tar -c --exclude=./.venv --exclude=./dist --exclude=./build --exclude=./.git \
-        --exclude=./preview --exclude=./mutants --exclude='__pycache__' --exclude='.*_cache' \
-        -f - . | tar -x -C "$SRC" -f -
-fi
+sh scripts/copy-tree.sh "$SRC"
 
 echo "build-deb: building kiosk $version in $SRC"
 start=$(date +%s)

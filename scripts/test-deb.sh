@@ -172,15 +172,7 @@ mount_in_root /root/.cache/pip --bind "$CACHE/pip"
 
 echo "# (host) the tree -> $SRC"
 mkdir -p "$ROOT$SRC"
-if [ -d .git ] && command -v git >/dev/null 2>&1; then
-    # shellcheck disable=SC2016
-    git ls-files -z --cached --others --exclude-standard \
-        | xargs -0 sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done' sh \
-        | tar -c --null -T - -f - | tar -x -C "$ROOT$SRC" -f -
-else
-    tar -c --exclude=./.venv --exclude=./dist --exclude=./build --exclude=./.git \
-        --exclude='__pycache__' -f - . | tar -x -C "$ROOT$SRC" -f -
-fi
+sh scripts/copy-tree.sh "$ROOT$SRC"
 echo "    $(du -sh "$ROOT$SRC" | cut -f1), $(find "$ROOT$SRC" -type f | wc -l) files"
 
 # -- 2. make deb -------------------------------------------------------------------------------

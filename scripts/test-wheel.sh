@@ -85,7 +85,7 @@ cd "$work/elsewhere"
 # and cache folders (the content index).
 unset PYTHONPATH KIOSK_CONTENT
 export QT_QPA_PLATFORM=offscreen KIOSK_STATE_DIR="$work/state" KIOSK_CACHE_DIR="$work/cache" \
-    XDG_CACHE_HOME="$work/cache" KIOSK_MACHINE_SETTINGS= KIOSK_USER_SETTINGS=
+    XDG_CACHE_HOME="$work/cache" KIOSK_MACHINE_SETTINGS='' KIOSK_USER_SETTINGS=''
 "$venv_python" - <<'EOF'
 import sys
 from pathlib import Path
