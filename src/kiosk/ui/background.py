@@ -16,8 +16,8 @@ class _Relay(QObject):
 
     finished = Signal(object)
 
-    def __init__(self, on_result: Callable[[Any], None]) -> None:
-        super().__init__()
+    def __init__(self, on_result: Callable[[Any], None], parent: QObject) -> None:
+        super().__init__(parent)
         self.on_result = on_result
         self.finished.connect(self.deliver, Qt.ConnectionType.QueuedConnection)
 
@@ -26,23 +26,13 @@ class _Relay(QObject):
         self.on_result(result)
 
 
-class _Requests:
-    """What a worker's result is checked against on arrival, apart from the QObject: the
-    result may arrive after Python's collector cleared a worker whose screen has gone (seen
-    once in the soak as an AttributeError in the event loop), and this stays whole."""
-
-    def __init__(self) -> None:
-        self.generation = 0
-        self.relays: set[_Relay] = set()  # each kept alive until its result arrives
-
-
 class Background(QObject):
     """Runs jobs in Qt's thread pool; only the newest request's result is delivered, so a
     child tapping several pictures quickly gets the last one, never a stale one."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._requests = _Requests()
+        self._generation = 0
         # The pool's threads are kept for good (there are only as many as cores). By default
         # one idle for 30 s ends, and the next picture starts a new one: OpenCV 5 keeps ~0.9 KB
         # of every thread that called it after the thread is gone (measured: 259 KB per 300
@@ -50,16 +40,12 @@ class Background(QObject):
         QThreadPool.globalInstance().setExpiryTimeout(-1)
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        requests = self._requests
-        requests.generation += 1
-        generation = requests.generation
+        self._generation += 1
+        generation = self._generation
 
         def deliver(result: Any) -> None:
-            requests.relays.discard(relay)
             relay.deleteLater()
-            # The screen that asked may be gone meanwhile (rebuilt for the high-contrast
-            # mode): then its widgets are too, and the result has nowhere to go.
-            if generation == requests.generation and shiboken6.isValid(self):
+            if generation == self._generation:
                 done(result)
 
         def job() -> None:  # in a worker thread
@@ -72,8 +58,11 @@ class Background(QObject):
             with contextlib.suppress(RuntimeError):  # … or went between the check and the emit
                 relay.finished.emit(result)
 
-        relay = _Relay(deliver)
-        requests.relays.add(relay)
+        # The relay is this worker's child: Qt keeps it (and its Python side) until its result
+        # arrives, and deletes it with the worker when the screen that asked goes, so a result
+        # never arrives for a worker that is gone, or one Python's collector has emptied (a
+        # Python set of relays made a cycle the collector cleared while a result was queued).
+        relay = _Relay(deliver, self)
         # A plain function, not a QRunnable subclass: PySide kept the Python wrappers of
         # about 1 in 80 finished QRunnable subclasses alive for good (a soak of 10,000
         # sessions ended with ~450 of them, and with them their work until run() let go).
@@ -81,4 +70,4 @@ class Background(QObject):
 
     def cancel(self) -> None:
         """Whatever is running, its result is dropped."""
-        self._requests.generation += 1
+        self._generation += 1
