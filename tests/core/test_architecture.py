@@ -100,3 +100,38 @@ def test_the_loop_on_content_without_clips_never_loads_the_video_player(
     except (ImportError, OSError):
         return  # no libmpv here: nothing could load
     assert runs[1] == "['kiosk.ui.video.mpvlib', 'kiosk.ui.video.player', 'mpv']"
+
+
+EDITOR = CORE.parent / "editor"
+# The one editor module that runs the kiosk's renderer, in a child process of its own.
+EDITOR_QT_MODULES = {"render_worker.py"}
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_the_editor_server_imports_no_qt() -> None:
+    """The editor is a web server beside the kiosk: Qt (about 100 MB) lives only in its
+    render child, so the server stays small and a renderer crash cannot take it down."""
+    offenders = [f"{path.name}: {name}" for path in EDITOR.rglob("*.py")
+                 if path.name not in EDITOR_QT_MODULES for name in _imports(path)
+                 if name.split(".")[0] in {"PySide6", "shiboken6", "qasync"}
+                 or name.startswith("kiosk.ui")]
+    assert offenders == []
+
+
+def test_the_kiosk_never_imports_the_editor() -> None:
+    """The kiosk's screen must not wait on, or load, the editor's web stack."""
+    offenders = [f"{path.relative_to(CORE.parent)}: {name}"
+                 for folder in (CORE, CORE.parent / "ui") for path in folder.rglob("*.py")
+                 for name in _imports(path)
+                 if name.startswith("kiosk.editor")
+                 or name.split(".")[0] in {"flask", "werkzeug", "waitress", "PIL", "pillow_heif"}]
+    assert offenders == []
