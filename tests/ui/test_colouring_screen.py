@@ -276,3 +276,25 @@ def test_the_picker_shows_each_picture_coloured_in(qtbot: QtBot, window: KioskWi
         assert coloured.mean() > 0.12, thumbnail.picture.id
         corner = picture[card.height() // 30, card.width() // 2]  # the outside stays white
         assert (corner > 245).all(), thumbnail.picture.id
+
+
+def test_confetti_stops_on_time_when_frames_come_late(qtbot: QtBot) -> None:
+    """A busy kiosk draws fewer frames a second: the celebration still ends after its
+    duration (it used to count frames, and fell for as long as the frames took)."""
+    from kiosk.ui.colouring import Confetti
+    from kiosk.ui.theme import Theme
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(1920, 1080)
+    confetti = Confetti(Theme(1920, 1080), parent)
+    now = [100.0]
+    confetti.clock = lambda: now[0]
+    confetti.celebrate(QImage(64, 64, QImage.Format.Format_RGB32))
+    assert confetti.timer.isActive()
+    now[0] += 1.0
+    confetti.timer.timeout.emit()  # one late frame, a second after the last
+    assert confetti.timer.isActive() and confetti.elapsed_ms == 1000
+    now[0] += Confetti.DURATION_MS / 1000
+    confetti.timer.timeout.emit()
+    assert not confetti.timer.isActive()

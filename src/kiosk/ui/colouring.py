@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
@@ -392,6 +393,10 @@ class Confetti(QWidget):
         self.picture_area = QRect()  # where the drawing is shown: where it was coloured
         self.pieces: list[tuple[float, float, float, QColor]] = []
         self.elapsed_ms = 0
+        # Wall-clock time, not a count of frames: on a slow or busy machine each frame comes
+        # late, and counted frames would keep the confetti falling (and repainting) for longer.
+        self.clock = time.monotonic
+        self.started = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(16)
         self.timer.timeout.connect(self._step)
@@ -405,6 +410,7 @@ class Confetti(QWidget):
                         self.random.uniform(0.7, 1.3), QColor(self.random.choice(PALETTE)))
                        for _ in range(90)]
         self.elapsed_ms = 0
+        self.started = self.clock()
         self.show()
         self.raise_()
         self.timer.start()
@@ -417,7 +423,7 @@ class Confetti(QWidget):
         self.pieces = []
 
     def _step(self) -> None:
-        self.elapsed_ms += self.timer.interval()
+        self.elapsed_ms = round((self.clock() - self.started) * 1000)
         if self.elapsed_ms >= self.DURATION_MS:
             self.timer.stop()  # nothing moves any more: no more repaints
         self.update()
