@@ -186,13 +186,14 @@ def test_svg_with_external_references_is_refused(tmp_path: Path) -> None:
 def test_warnings_do_not_hide_a_story(tmp_path: Path) -> None:
     root = make_folder(
         tmp_path / "c", settings="tags:\n  дети: children\n",
-        stories={"x.md": story(titel="Опечатка", date="22.08.2023", tags="[дтеи]",
+        stories={"x.md": story(titel="Опечатка", date="22.08.23", tags="[дтеи]",
                                body="Текст")})
     content = load_content(root)
     assert len(content.stories) == 1
-    assert [p.code for p in content.problems] == ["unknown_field", "bad_date", "unknown_tag"]
+    assert [p.code for p in content.problems] == ["unknown_field", "bad_date", "tag_misspelt"]
     assert "возможно, вы имели в виду «title»" in content.problems[0].message("ru")
-    assert "возможно, вы имели в виду «дети»" in content.problems[2].message("ru")
+    assert "похоже, это «дети»" in content.problems[2].message("ru")
+    assert content.stories[0].tags == ("дети",)
 
 
 def test_not_utf8_is_explained(tmp_path: Path) -> None:
@@ -235,7 +236,8 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
     missing = load_content(tmp_path / "nowhere")
     assert missing.is_empty and missing.problems[0].code == "missing_folder"
     empty = load_content(make_folder(tmp_path / "empty"))
-    assert empty.is_empty and [p.code for p in empty.problems] == ["no_content"]
+    assert empty.is_empty and [p.code for p in empty.problems] == ["empty_content_folder",
+                                                                     "no_content"]
 
 
 def test_quoted_or_comma_numbers_out_of_range_are_clamped(tmp_path: Path) -> None:

@@ -365,7 +365,8 @@ def test_the_centre_name_follows_the_language_and_queue_files_their_folder() -> 
 # A schedule mistake named by its code only: the line, what was written and the suggestion
 # («сб» for «сбб») were never checked; a weekday list with a typo hid the item for good.
 SCHEDULE_MISTAKES: Mistakes = [
-    ("title: x\nshow_from: 2026-02-30\n", [(2, "bad_date", {"value": "2026-02-30"})]),
+    ("title: x\nshow_from: 2026-02-30\n", [(2, "impossible_date", {"value": "2026-02-30"})]),
+    ("title: x\nshow_from: 2026/02/03\n", [(2, "bad_date", {"value": "2026/02/03"})]),
     ("title: x\nshow_from: 2026-09-01\nshow_until: 2026-08-01\n", [
         (3, "dates_reversed", {"start": "2026-09-01", "end": "2026-08-01"})]),
     ("title: x\nweekdays: [сбб]\n", [(2, "bad_weekday", {"value": "сбб", "suggest": "сб"})]),

@@ -79,7 +79,8 @@ def test_hours_follow_the_wall_clock_across_daylight_saving() -> None:
 
 
 @pytest.mark.parametrize(("text", "code"), [
-    ("show_from: 2026-02-30\n", "bad_date"),
+    ("show_from: 2026-02-30\n", "impossible_date"),
+    ("show_from: 30/02/2026\n", "bad_date"),
     ("show_from: 2026-09-01\nshow_until: 2026-08-01\n", "dates_reversed"),
     ("weekdays: [сбб]\n", "bad_weekday"),
     ('hours: "25:00-26:00"\n', "bad_hours"),

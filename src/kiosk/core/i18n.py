@@ -110,6 +110,24 @@ def tr(key: str, lang: Language, **args: object) -> str:
     return pick(STRINGS, key, lang, **args)
 
 
+def plural(number: int, lang: Language, ru: tuple[str, str, str], en: tuple[str, str]) -> str:
+    """The noun that goes with `number`: ru («слово», «слова», «слов») for 1, 2 and 5;
+    en ("word", "words"). «21 слово», «12 слов», «0 слов»; "1 word", "0 words"."""
+    if lang == "en":
+        return en[0] if number == 1 else en[1]
+    tens, units = abs(number) % 100, abs(number) % 10
+    if units == 1 and tens != 11:
+        return ru[0]
+    if 2 <= units <= 4 and not 12 <= tens <= 14:
+        return ru[1]
+    return ru[2]
+
+
+def counted(number: int, lang: Language, ru: tuple[str, str, str], en: tuple[str, str]) -> str:
+    """«5 слов», "5 words": the number and its noun."""
+    return f"{number} {plural(number, lang, ru, en)}"
+
+
 def format_date(day: dt.date, lang: Language, weekday: bool = False) -> str:
     """«22 августа 2023», «Friday, 27 November 2026»: no locale database needed."""
     if lang == "ru":

@@ -74,13 +74,19 @@ def reader_version() -> str:
     return digest.hexdigest()[:32]
 
 
-def default_index_path(root: Path, env: Mapping[str, str] = os.environ) -> Path:
+def default_index_path(root: Path, env: Mapping[str, str] = os.environ,
+                       centre: Path | None = None) -> Path:
     """One index per content path, in the user's cache folder. The path as given, not where
     it leads: a release link flipped at each publish keeps its index (entries are checked
-    against the files anyway), where one index per release folder would pile up."""
+    against the files anyway), where one index per release folder would pile up. With the
+    centre's own folder (kiosk.core.merge), one per pair of folders: the index holds both
+    folders' files, and a load forgets the files it did not see."""
     base = env.get("KIOSK_CACHE_DIR") or os.path.join(
         env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk")
-    key = hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
+    name = os.path.abspath(root)
+    if centre is not None:
+        name += "\0" + os.path.abspath(centre)
+    key = hashlib.sha256(name.encode()).hexdigest()[:16]
     return Path(base) / f"index-{key}.sqlite"
 
 
@@ -507,18 +513,22 @@ def _encode_schedule(schedule: Schedule) -> tuple[Any, ...] | None:
             schedule.end.toordinal() if schedule.end else None,
             tuple(sorted(schedule.weekdays)) if schedule.weekdays is not None else None,
             tuple((start.isoformat(), end.isoformat()) for start, end in schedule.hours),
-            schedule.before_closed, schedule.on_closed)
+            schedule.before_closed, schedule.on_closed,
+            tuple(sorted(schedule.months)) if schedule.months is not None else None,
+            schedule.yearly)
 
 
 def _decode_schedule(data: tuple[Any, ...] | None) -> Schedule:
     if data is None:
         return ALWAYS
-    start, end, weekdays, hours, before_closed, on_closed = data
+    start, end, weekdays, hours, before_closed, on_closed, months, yearly = data
     return Schedule(dt.date.fromordinal(start) if start is not None else None,
                     dt.date.fromordinal(end) if end is not None else None,
                     frozenset(weekdays) if weekdays is not None else None,
                     tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b))
-                          for a, b in hours), before_closed, on_closed)
+                          for a, b in hours), before_closed, on_closed,
+                    frozenset(months) if months is not None else None,
+                    (tuple(yearly[0]), tuple(yearly[1])) if yearly is not None else None)
 
 
 # -- index files no kiosk needs any more ------------------------------------------------------

@@ -29,6 +29,7 @@ from kiosk.core.imagesafe import (
 )
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp
 from kiosk.core.machine import SettingsPath, with_machine_settings
+from kiosk.core.merge import HIDDEN_FILE, CentreContent, check_centre_entries, hide_entries, merge
 from kiosk.core.model import (
     AnniversaryPage,
     ColouringPicture,
@@ -49,7 +50,15 @@ from kiosk.core.notices import (
 from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
 from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
-from kiosk.core.schedule import ALWAYS, SCHEDULE_FIELDS, Schedule, parse_schedule
+from kiosk.core.schedule import (
+    ALWAYS,
+    SCHEDULE_EXAMPLES,
+    SCHEDULE_FIELDS,
+    Schedule,
+    parse_schedule,
+    read_date,
+    schedule_field_for,
+)
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.sources import markdown_source, read_markdown, read_text, read_yaml, yaml_source
 from kiosk.core.teaser import TEASER_MAX_WORDS
@@ -73,6 +82,12 @@ IGNORED_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".ini")
 KNOWN_ENTRIES = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, "images",
                  "README.txt", "README.md", NOTICES_DIR)
 DURATION_RANGE = (3.0, 120.0)
+COLOURING_MOST = 12  # pictures the colouring screen shows; more would each be too small
+# Files found in a folder of texts that the kiosk does not read (kiosk check names each).
+WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".rtf", ".odt", ".pages", ".wps")
+PICTURE_SUFFIXES = (*IMAGE_SUFFIXES, ".heic", ".heif", ".gif", ".webp", ".bmp", ".tif",
+                    ".tiff")
+STRAY_IGNORED = ("readme.txt", "readme.md", "thumbs.db", "desktop.ini")
 # What one text (a story's or page's, in one language) may hold, so that laying it out and
 # paging it costs the screen well under 0.1 s (a 250 KB text of «>>>…», one «word», took
 # 2.3 s on the UI thread each time it was opened, and `kiosk check` 97 s). The longest real
@@ -157,6 +172,9 @@ class ParseCache:
     settings_key: str | None = None
     entries: dict[str, IndexEntry] = field(default_factory=dict)
     complete: bool = False  # every entry of the index is in `entries`
+    # The centre's hidden.yaml as last read without an error (kiosk.core.merge): one that is
+    # broken, or half-copied, keeps hiding what it hid.
+    hide: tuple[tuple[str, int | None], ...] | None = None
 
     def begin(self, settings: Settings, whole_folder: bool) -> None:
         key = hashlib.sha256(repr(settings).encode()).hexdigest()[:32]
@@ -219,8 +237,10 @@ class ContentLoader:
                  line_art: LineArtProbe | None = None, cache: ParseCache | None = None,
                  story_limit: int | None = None, workers: int = 1,
                  sandbox: ParseSandbox | None = None,
-                 machine: Sequence[SettingsPath] = ()) -> None:
+                 machine: Sequence[SettingsPath] = (), centre: Path | None = None) -> None:
         self.root = root
+        # The centre's own folder, read beside `root` by kiosk.core.merge's rule (None: none).
+        self.centre = centre
         # The settings files of this computer, read over the content's kiosk.yaml.
         self.machine = tuple(machine)
         # Where files are parsed: a child process (the kiosk, `kiosk check`), or here (the
@@ -247,8 +267,14 @@ class ContentLoader:
     def load(self) -> Content:
         if not self.root.is_dir():
             self.log_for(self.root).error("missing_folder", None, value=str(self.root))
+            if self.centre is not None:  # the centre's own items show all the same
+                shared = Content(self.root)
+                merged = merge(shared, self._load_centre(shared.settings), self.problems)
+                return replace(merged, problems=tuple(cap_problems(self.problems)))
             return Content(self.root, problems=tuple(self.problems))
         self._check_entries()
+        if self.centre is None:
+            self._check_folder_level()
         settings = self._load_settings()
         if self.cache is not None:
             self.cache.begin(settings, whole_folder=self.story_limit is None)
@@ -259,14 +285,56 @@ class ContentLoader:
         stories = self._load_stories(self._files(STORIES_DIR, (".md",), self.story_limit),
                                      settings)
         colouring = self._load_colouring()
+        if self.centre is None:  # with a centre's folder, kiosk.core.merge counts both
+            self._colouring_over(colouring)
         posters = self._load_posters(settings)
         notices = self._load_notices()
+        if self.centre is not None:  # kiosk.core.merge: before the cache forgets unseen files
+            merged = merge(Content(self.root, settings, pages, stories, colouring, (), posters,
+                                   notices), self._load_centre(settings), self.problems)
+            stories, colouring = merged.stories, merged.colouring
+            posters, notices = merged.posters, merged.notices
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
         if not pages and not stories and not posters and not notices:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring,
-                       tuple(cap_problems(self.problems)), posters, notices)
+                       tuple(cap_problems(self.problems)), posters, notices, self.centre)
+
+    def _load_centre(self, settings: Settings) -> CentreContent:
+        """The centre's own folder (kiosk.core.merge), read as this one is, each path kept
+        inside it, into the same problems, cache and decoded images. A centre that has no
+        folder (yet) has nothing to add."""
+        assert self.centre is not None
+        if not self.centre.is_dir():
+            return CentreContent(self.centre)
+        loader = ContentLoader(self.centre, self.probe, self.line_art, self.cache,
+                               self.story_limit, 1, self.sandbox)
+        loader.problems, loader._seen, loader._changed = self.problems, self._seen, self._changed
+        loader._checked_images, loader._image_sizes = self._checked_images, self._image_sizes
+        try:
+            names = sorted(p.name for p in self.centre.iterdir() if not p.name.startswith("."))
+        except OSError:
+            names = []
+        check_centre_entries(self.centre, names, self.problems)
+        stories = loader._load_stories(
+            loader._files(STORIES_DIR, (".md",), self.story_limit), settings)
+        hidden = self.centre / HIDDEN_FILE
+        hide: tuple[tuple[str, int | None], ...] = ()
+        before = len(self.problems)
+        if (kind := entry_kind(hidden)) == "file":
+            hide = hide_entries(loader._parsed_yaml(hidden), loader.log_for(hidden))
+        elif kind:
+            loader._refused(hidden, kind)
+        if self.cache is not None:
+            if not any(p.is_error for p in self.problems[before:]):
+                self.cache.hide = hide
+            elif self.cache.hide is not None:
+                hide = self.cache.hide
+                loader.log_for(hidden).warning("kept_last_good")
+        return CentreContent(self.centre, stories, loader._load_colouring(),
+                             loader._load_posters(settings), loader._load_notices(), hide,
+                             hidden)
 
     def _load_stories(self, paths: list[str], settings: Settings) -> tuple[Story, ...]:
         if self.workers < 2 or self.cache is not None or len(paths) < PARALLEL_FROM:
@@ -336,12 +404,74 @@ class ContentLoader:
         for name, kind in entries:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
             lower = name.lower()
+            if name not in taken and kind == "file" and suffixes == (".md",) \
+                    and self._stray_file(folder, name):
+                continue
             if name not in taken and kind == "file" \
                     and (".md" in lower or lower.endswith(".markdown")) and lower != "readme.txt":
                 fixed = name[: lower.index(".m")] + ".md"
                 self.log_for(Path(directory, name)).warning("wrong_suffix", None, value=name,
                                                             name=fixed)
         return [os.path.join(directory, name) for name in sorted(names, key=natural_key)]
+
+    def _check_folder_level(self) -> None:
+        """A folder with none of the content's files and folders is the wrong one (its
+        parent, or stories/ itself): an error, so it is never published as an empty kiosk;
+        named with the folder that looks right, when one does."""
+        try:
+            names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+        except OSError:
+            return
+        if set(names) & set(CONTENT_MARKS):
+            return
+        log = self.log_for(self.root)
+        parent = self.root.resolve().parent
+        if self.root.resolve().name in CONTENT_MARKS and \
+                set(_listing(parent)) & set(CONTENT_MARKS):
+            log.error("content_subfolder_given", None, value=str(self.root),
+                      name=self.root.resolve().name, parent=str(parent))
+        elif inside := _content_inside(self.root, names):
+            log.error("not_content_folder_inside", None, value=str(self.root), inside=inside)
+        elif not names:
+            log.error("empty_content_folder", None, value=str(self.root))
+        else:
+            log.error("not_content_folder", None, value=str(self.root))
+
+    def _colouring_over(self, pictures: tuple[ColouringPicture, ...]) -> None:
+        """The pictures past what the colouring screen shows: each named (a 13th was
+        dropped without a word)."""
+        for picture in pictures[COLOURING_MOST:]:
+            self.log_for(picture.source).warning("colouring_too_many", None,
+                                                 value=picture.source.name,
+                                                 most=str(COLOURING_MOST),
+                                                 count=str(len(pictures)))
+
+    def _stray_file(self, folder: str, name: str) -> bool:
+        """A file of a folder of texts (stories/, anniversary/) that is not a text the kiosk
+        reads, named with what to do (a .docx was ignored without a word). True when told
+        here; False leaves it to the misspelt-suffix check («story.md.txt», «.markdown»)."""
+        lower = name.lower()
+        stem, suffix = os.path.splitext(lower)
+        if lower in STRAY_IGNORED or lower.startswith("~$") or (
+                suffix == ".txt" and stem.endswith(".md")) or suffix == ".markdown":
+            return lower in STRAY_IGNORED or lower.startswith("~$")  # Word's lock files
+        log = self.log_for(self.root / folder / name)
+        plain = name[: len(stem)].split(".")[0] or "istoriya"
+        if suffix in WORD_SUFFIXES:
+            if ".md" in stem:  # «x.md.docx»: renaming it to .md gives a Word file named .md
+                log.warning("word_file_md_name", None, value=name, name=f"{plain}.md")
+            else:
+                log.warning("word_file", None, value=name)
+        elif suffix == ".txt":
+            log.warning("plain_text_file", None, value=name, name=f"{plain}.md")
+        elif suffix == ".pdf":
+            log.warning("pdf_in_text_folder", None, value=name, folder=folder)
+        elif suffix in PICTURE_SUFFIXES:
+            log.warning("picture_in_text_folder", None, value=name, folder=folder,
+                        key="image" if folder == ANNIVERSARY_DIR else "photo")
+        else:
+            log.warning("stray_file", None, value=name, folder=folder, expected=".md")
+        return True
 
     def _guarded(self, key: str, load: Callable[[Path], T | None]) -> T | None:
         """Load one item; an unexpected failure skips that item only, with a message."""
@@ -494,6 +624,11 @@ class ContentLoader:
     def _unknown_fields(self, md: MarkdownFile, known: tuple[str, ...], log: ProblemLog) -> None:
         for key in md.fields:
             if key not in known:
+                # «months: [август]» misspelt: shown all year round, so an error.
+                if (right := schedule_field_for(key, known)) and right in known:
+                    log.error("schedule_field_unknown", md.fields.line_of(key), key=key,
+                              right=right, example=SCHEDULE_EXAMPLES[right])
+                    continue
                 log.warning("unknown_field", md.fields.line_of(key), key=key,
                             suggest=suggest(key, known))
 
@@ -547,7 +682,8 @@ class ContentLoader:
         if candidate is None:
             return None
         if candidate.suffix.lower() not in IMAGE_SUFFIXES:
-            log.error("bad_image_format", line, value=value)
+            heic = candidate.suffix.lower() in (".heic", ".heif")  # a phone's photo
+            log.error("image_heic_named" if heic else "bad_image_format", line, value=value)
             return None
         for problem in self._check_image(candidate, value):
             if problem.is_error:
@@ -699,11 +835,13 @@ class ContentLoader:
         value = md.fields.get("date")
         if value is None or value == "":
             return None
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            log.warning("bad_date", md.fields.line_of("date"), value=str(value))
-            return None
+        text = md.fields.raw_text.get("date", str(value)).strip()
+        found = read_date(text)  # 2023-07-14 or 14.07.2023; a story's date has a year
+        if isinstance(found, dt.date):
+            return found
+        log.warning(found if isinstance(found, str) else "bad_date", md.fields.line_of("date"),
+                    value=text)
+        return None
 
     def _tags(self, md: MarkdownFile, settings: Settings, log: ProblemLog) -> tuple[str, ...]:
         value = md.fields.get("tags")
@@ -718,11 +856,25 @@ class ContentLoader:
             return ()
         tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
         if settings.tags:
-            for tag in tags:
-                if tag not in settings.tags:
-                    log.warning("unknown_tag", line, value=tag,
-                                suggest=suggest(tag, list(settings.tags)))
+            tags = tuple(dict.fromkeys(self._known_tag(tag, settings, line, log)
+                                       for tag in tags))
         return tags
+
+    @staticmethod
+    def _known_tag(tag: str, settings: Settings, line: int | None, log: ProblemLog) -> str:
+        """The tag as kiosk.yaml spells it: «Забота» is «забота»; a misspelt one («забта»)
+        is the nearest known tag, with a warning, so it never makes a chip of its own."""
+        if tag in settings.tags:
+            return tag
+        by_case = {known.casefold(): known for known in settings.tags}
+        if (same := by_case.get(tag.casefold())) is not None:
+            return same
+        near = suggest(tag.casefold(), list(by_case))
+        if near:
+            log.warning("tag_misspelt", line, value=tag, suggest_tag=by_case[near])
+            return by_case[near]
+        log.warning("unknown_tag", line, value=tag, suggest="")
+        return tag
 
     def _load_colouring(self) -> tuple[ColouringPicture, ...]:
         folder = self.root / COLOURING_DIR
@@ -1039,6 +1191,34 @@ class ContentLoader:
         return order, titles
 
 
+# What makes a folder a content folder: any one of these in it.
+CONTENT_MARKS = (SETTINGS_FILE, ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR,
+                 NOTICES_DIR, "images")
+
+
+def _listing(folder: Path, most: int = 200) -> list[str]:
+    """At most `most` names in `folder` (none if it cannot be read)."""
+    try:
+        with os.scandir(folder) as found:
+            return [entry.name for _, entry in zip(range(most), found, strict=False)]
+    except OSError:
+        return []
+
+
+def _content_inside(root: Path, names: list[str]) -> str:
+    """The folder in `root`, or one level further down, that looks like the content folder
+    («content», «kiosk/content»), as a path to give `kiosk check`; '' if none does."""
+    folders = [root / name for name in names[:50] if (root / name).is_dir()]
+    for folder in folders:
+        if set(_listing(folder)) & set(CONTENT_MARKS):
+            return str(folder)
+    for folder in folders:
+        for inner in sorted(_listing(folder, 50)):
+            if set(_listing(folder / inner)) & set(CONTENT_MARKS) and (folder / inner).is_dir():
+                return str(folder / inner)
+    return ""
+
+
 def _kind_of(entry: os.DirEntry[str]) -> str:
     """`entry_kind` of a listed entry (no system call: the listing says)."""
     if entry.is_symlink():
@@ -1213,16 +1393,17 @@ def load_content(root: Path, probe: ImageProbe = no_probe,
                  line_art: LineArtProbe | None = None,
                  cache: ParseCache | None = None, story_limit: int | None = None,
                  workers: int = 1, sandboxed: bool = True,
-                 machine: Sequence[SettingsPath] = ()) -> Content:
+                 machine: Sequence[SettingsPath] = (), centre: Path | None = None) -> Content:
     """The whole folder; `line_art` (slow: it prepares every colouring picture) is for
     `kiosk check`, not for start-up; `cache` makes the next load of the same folder read
     only what changed; `story_limit` reads only that many stories; `workers` > 1 reads a
     large folder's stories in that many processes (`probe` must then be a module-level
     function). Files are parsed in the sandbox's child process unless `sandboxed` is off.
     `machine`: the settings files of this computer (kiosk.core.machine), read over the
-    content's kiosk.yaml."""
+    content's kiosk.yaml. `centre`: the centre's own folder, merged with `root` (head
+    office's) by kiosk.core.merge's rule."""
     return ContentLoader(root, probe, line_art, cache, story_limit, workers,
-                         shared_sandbox() if sandboxed else None, machine).load()
+                         shared_sandbox() if sandboxed else None, machine, centre).load()
 
 
 def _read_stories(root: Path, settings: Settings, probe: ImageProbe,

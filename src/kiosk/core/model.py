@@ -34,6 +34,7 @@ class AnniversaryPage:
     schedule: Schedule = ALWAYS
     teaser: Text = Text("")  # the one line under the title on the attract poster
     video: Path | None = None  # a clip played (looped, muted) where the picture would be
+    origin: str = "shared"  # "shared": head office's folder; "centre": the centre's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Story:
     schedule: Schedule = ALWAYS
     teaser: Text = Text("")  # a sentence or pull quote for the attract poster; see teaser.py
     video: Path | None = None  # a clip played (looped, muted) where the photo would be
+    origin: str = "shared"  # "shared": head office's folder; "centre": the centre's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Poster:
     fit: str = "whole"  # "whole": all of it, with margins; "fill": the screen, edges cut off
     portrait: Path | None = None  # «name.portrait.png» beside it: what a portrait screen shows
     loop: bool = False  # a clip: played over and over for `duration`, else once to its end
+    origin: str = "shared"  # "shared": head office's folder; "centre": the centre's own
 
     def picture_for(self, portrait_screen: bool) -> Path:
         """The file a screen of this orientation shows."""
@@ -90,6 +93,7 @@ class Notice:
     urgent: bool = False
     duration: float | None = None  # an ordinary notice's slide
     schedule: Schedule = ALWAYS
+    origin: str = "shared"  # "shared": head office's folder; "centre": the centre's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class ColouringPicture:
     id: str
     source: Path
     title: Text
+    origin: str = "shared"  # "shared": head office's folder; "centre": the centre's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,8 @@ class Content:
     problems: tuple[Problem, ...] = ()
     posters: tuple[Poster, ...] = ()
     notices: tuple[Notice, ...] = ()
+    # The centre's own folder read beside `root` (kiosk.core.merge), None: `root` alone.
+    centre: Path | None = None
     # Answers worked out once for this content: with 37,000 stories, filtering them all on
     # every page turn or slide would cost a frame each time.
     _memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,
@@ -204,8 +211,9 @@ class Content:
         return tuple(p for p in self.problems if p.is_error)
 
     def story_tags(self, stories: tuple[Story, ...] | None = None) -> tuple[str, ...]:
-        """Tags in use (by `stories`, or all), in the order of the kiosk.yaml vocabulary, then
-        the unknown ones."""
+        """Tags in use (by `stories`, or all), in the order of the kiosk.yaml vocabulary. Where
+        kiosk.yaml lists tags, only those are chips: a misspelt tag is the story's own
+        problem (`kiosk check` names it) and never adds a chip to every story's screen."""
         chosen = self.stories if stories is None else stories
         key = ("tags", id(chosen))
         found = self._memo.get(key)
@@ -213,7 +221,7 @@ class Content:
             return found[1]  # type: ignore[index, no-any-return]
         used = {tag for story in chosen for tag in story.tags}
         known = [tag for tag in self.settings.tags if tag in used]
-        tags = (*known, *sorted(used - set(known)))
+        tags = (*known, *(sorted(used - set(known)) if not self.settings.tags else ()))
         for old in [k for k in self._memo if isinstance(k, tuple) and k[0] == "tags"]:
             del self._memo[old]
         self._memo[key] = (chosen, tags)

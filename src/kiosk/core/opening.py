@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.core.i18n import MONTHS_RU as _MONTH_NAMES
 from kiosk.core.problems import Problem, ProblemLog, Severity
-from kiosk.core.schedule import HOURS_PATTERN, SHORT_NAMES, WEEKDAY_NAMES
+from kiosk.core.schedule import HOURS_PATTERN, SHORT_NAMES, WEEKDAY_NAMES, read_date
 from kiosk.core.settings import suggest
 from kiosk.core.yamlsrc import LineDict
 
@@ -445,13 +445,17 @@ def _day_range(text: str, key: str, line: int | None, log: ProblemLog) -> DayRan
     month_days = _DAYS_OF_MONTH.match(text)
     if month_days is not None:  # «1-8 января [2027]»
         first_day, last_day, month, year = month_days.groups()
-        ends = [_date(f"{first_day} {month} {year or ''}".strip()),
-                _date(f"{last_day} {month} {year or ''}".strip())]
+        parts = [f"{first_day} {month} {year or ''}".strip(),
+                 f"{last_day} {month} {year or ''}".strip()]
     else:
-        ends = [_date(part) for part in _RANGE.split(text, maxsplit=1)]
+        parts = _RANGE.split(text, maxsplit=1)
+    ends = [_date(part) for part in parts]
     known = [end for end in ends if end is not None]
     if len(known) < len(ends) or len({yearly for _, yearly in known}) > 1:
-        log.error("bad_closed_day", line, key=key, value=text)
+        # «31.02.2024»: a day that does not exist, said so rather than «not understood».
+        impossible = any(read_date(part) == "impossible_date" for part in parts)
+        log.error("closed_day_impossible" if impossible else "bad_closed_day", line, key=key,
+                  value=text)
         return None
     (first, yearly), (last, _) = known[0], known[-1]
     if not yearly and last < first:

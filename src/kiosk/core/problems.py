@@ -73,17 +73,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "they are one file — rename one of them",
     ),
     "teaser_long": (
-        "в строке «{key}» {words} слов, а на заставке читают не больше {most}: оставьте одну "
+        "в строке «{key}» {words_counted}, а на заставке читают не больше {most}: оставьте одну "
         "короткую фразу — остальное посетитель прочитает, коснувшись экрана",
-        "“{key}” has {words} words, and a poster on the loop is read in at most {most}: keep "
+        "“{key}” has {words_counted}, and a poster on the loop is read in at most {most}: keep "
         "one short sentence — the visitor reads the rest after touching the screen",
     ),
     "headline_long": (
         "заголовок «{value}» не помещается на плакат заставки крупным шрифтом: там "
-        "{lines} строки, и в них входят первые {words} слов(а). Плакат покажет его мельче — "
+        "{lines_counted}, и в них {words_fit}. Плакат покажет его мельче — "
         "лучше сократите заголовок",
         "the title “{value}” does not fit the loop's poster in display type: there are "
-        "{lines} lines, and its first {words} words fit in them. The poster shows it smaller "
+        "{lines_counted}, and {words_fit}. The poster shows it smaller "
         "— better shorten the title",
     ),
     "teaser_no_room": (
@@ -233,10 +233,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "most {most}. Remove the extra > signs and the indentation at the start of the line",
     ),
     "text_too_many_lines": (
-        "{language}: {lines} строк, а киоск показывает тексты не длиннее {most} строк — "
+        "{language}: {lines_counted}, а киоск показывает тексты не длиннее {most} строк — "
         "посетитель столько не пролистает. Соедините короткие строки в абзацы, сократите текст "
         "или разделите его на несколько историй",
-        "{language}: {lines} lines, and the kiosk shows texts of at most {most} lines — no "
+        "{language}: {lines_counted}, and the kiosk shows texts of at most {most} lines — no "
         "visitor pages through that many. Join short lines into paragraphs, shorten the text or "
         "split it into several stories",
     ),
@@ -410,10 +410,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“loop” applies to video clips only, and “{value}” is a picture; the field is ignored",
     ),
     "image_too_large": (
-        "изображение «{value}» слишком большое ({detail}); уменьшите его: не больше "
-        "16 мегапикселей (например, 4000×4000 точек) и 8000 точек по стороне",
-        "the image “{value}” is too large ({detail}); scale it down to at most 16 megapixels "
-        "(for example 4000×4000) and 8000 pixels a side",
+        "изображение «{value}» слишком большое ({detail}); уменьшите его (экрану хватает "
+        "2000 точек по длинной стороне): фотография JPEG — не больше 100 мегапикселей "
+        "(16 для «прогрессивного» JPEG), картинка PNG — не больше 16 мегапикселей "
+        "(например, 4000×4000 точек) и 8000 точек по стороне",
+        "the image “{value}” is too large ({detail}); scale it down (the screen needs 2000 "
+        "pixels on the long side): a JPEG photo may have up to 100 megapixels (16 for a "
+        "“progressive” JPEG), a PNG picture up to 16 megapixels (for example 4000×4000) and "
+        "8000 pixels a side",
+    ),
+    "centre_name_long": (
+        "название центра «{value}» ({key}) не помещается целиком в полосу внизу заставки, "
+        "выведенной на {orientation}, даже мелким шрифтом в несколько строк, и посетители "
+        "увидят только «{shown}»; сократите его до {most} знаков (например, «Центр госуслуг "
+        "Южное Бутово»)",
+        "the centre's name “{value}” ({key}) does not fit whole in the band along the foot of "
+        "the attract screen shown on {orientation}, even in small type on several lines, and "
+        "visitors would see only “{shown}”; shorten it to {most} characters (for example "
+        "“Yuzhnoye Butovo Public Services Centre”)",
+    ),
+    "image_heic_named": (
+        "«{value}» — фотография в формате HEIC (так снимает iPhone), а киоск показывает "
+        "JPEG, PNG и SVG: сохраните её как JPEG или загрузите через редактор киоска — он "
+        "переведёт её сам",
+        "“{value}” is a photo in the HEIC format (as an iPhone takes them), and the kiosk "
+        "shows JPEG, PNG and SVG: save it as JPEG, or upload it through the kiosk's editor, "
+        "which converts it by itself",
     ),
     "image_too_small": (
         "изображение «{value}» маленькое ({detail}): на экране оно будет размытым; возьмите "
@@ -507,6 +529,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл «{value}» слишком большой ({detail}); уменьшите картинку или сохраните её в JPEG",
         "the file “{value}” is too large ({detail}); scale the picture down or save it as JPEG",
     ),
+    # Photos and scans uploaded in the staff editor (kiosk.editor.photos).
+    "photo_not_image": (
+        "файл «{value}» — не фотография и не картинка. Редактор принимает фото JPEG, PNG, "
+        "WebP и HEIC (так их сохраняет телефон): выберите сам файл фотографии",
+        "the file “{value}” is not a photo or a picture. The editor takes JPEG, PNG, WebP and "
+        "HEIC photos (as a phone saves them): choose the photo's own file",
+    ),
+    "photo_unsupported": (
+        "«{value}» — картинка {real}, а редактор принимает фото JPEG, PNG, WebP и HEIC: "
+        "сохраните её как JPEG или PNG (в любом редакторе: «Сохранить как»)",
+        "“{value}” is a {real} picture, and the editor takes JPEG, PNG, WebP and HEIC photos: "
+        "save it as JPEG or PNG (in any editor: Save As)",
+    ),
+    "photo_file_too_big": (
+        "файл «{value}» весит {size} МБ, а редактор принимает не больше {most} МБ; уменьшите "
+        "фото или отправьте его с телефона в обычном, а не в максимальном качестве",
+        "the file “{value}” is {size} MB, and the editor takes at most {most} MB; scale the "
+        "photo down or send it from the phone at normal rather than maximum quality",
+    ),
+    "photo_too_many_pixels": (
+        "фото «{value}» слишком большое ({size} точек): редактор принимает до {most} "
+        "мегапикселей — столько снимает любой телефон. Уменьшите его, например, до 6000×4000",
+        "the photo “{value}” is too large ({size} pixels): the editor takes up to {most} "
+        "megapixels, as much as any phone takes. Scale it down, for example to 6000×4000",
+    ),
+    "photo_damaged": (
+        "фото «{value}» не читается: файл повреждён или скопировался не до конца. Скопируйте "
+        "или сохраните его заново и загрузите ещё раз (технически: {detail})",
+        "the photo “{value}” cannot be read: the file is damaged or was copied only in part. "
+        "Copy or save it again and upload it once more (technically: {detail})",
+    ),
     "inline_image": (
         "в тексте есть картинка; киоск не показывает картинки внутри текста. Уберите её из "
         "текста (и строку «[имя]: путь», если она есть) и укажите картинку в поле «{key}:»",
@@ -515,14 +568,202 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "picture in the “{key}:” field",
     ),
     "bad_date": (
-        "дата «{value}» не распознана; пишите так: 2023-08-22 (год-месяц-день)",
-        "the date “{value}” is not valid; write it as 2023-08-22 (year-month-day)",
+        "дата «{value}» не распознана; пишите так: 22.08.2023 (день.месяц.год) или "
+        "2023-08-22 (год-месяц-день)",
+        "the date “{value}” is not valid; write it as 22.08.2023 (day.month.year) or "
+        "2023-08-22 (year-month-day)",
     ),
     "dates_reversed": (
         "дата окончания {end} раньше даты начала {start}: так материал не покажется никогда — "
         "поменяйте даты местами",
         "the end date {end} is before the start date {start}: the item would never be shown — "
         "swap the dates",
+    ),
+    # Content-format mistakes that used to pass in silence (issue 17, part 3).
+    "impossible_date": (
+        "даты «{value}» не бывает (в этом месяце нет такого числа, или месяц больше 12); "
+        "проверьте число и месяц: пишите так: 22.08.2023 (день.месяц.год) или 2023-08-22",
+        "there is no such date as “{value}” (the month has no such day, or the month is over "
+        "12); check the day and the month: write it as 22.08.2023 (day.month.year) or "
+        "2023-08-22",
+    ),
+    "closed_day_impossible": (
+        "{key}: даты «{value}» не бывает (в этом месяце нет такого числа, или месяц больше "
+        "12); проверьте число и месяц. Этот день киоск считает обычным",
+        "{key}: there is no such date as “{value}” (the month has no such day, or the month "
+        "is over 12); check the day and the month. The kiosk treats that day as an ordinary "
+        "one",
+    ),
+    "dates_mixed_yearly": (
+        "у одной даты год указан, у другой нет («{start}» и «{end}»): напишите обе с годом "
+        "(один раз, например 01.08.2026 и 31.08.2026) или обе без года (каждый год, например "
+        "01.08 и 31.08); пока это не исправлено, даты не учитываются",
+        "one date has a year and the other has not (“{start}” and “{end}”): write both with "
+        "a year (once, for example 01.08.2026 and 31.08.2026) or both without one (every "
+        "year, for example 01.08 and 31.08); until this is fixed the dates are not used",
+    ),
+    "bad_month": (
+        "«{value}» — не месяц{suggestion}; пишите так: months: август, months: [июль, "
+        "август] или months: июнь-август",
+        "“{value}” is not a month{suggestion}; write it as months: august, months: [july, "
+        "august] or months: june-august",
+    ),
+    "schedule_field_unknown": (
+        "поле «{key}» похоже на расписание, но киоск такого поля не знает, и без расписания "
+        "этот материал показывался бы круглый год. Напишите «{right}:» — {example}",
+        "the field “{key}” looks like a schedule, but the kiosk knows no such field, and "
+        "without a schedule this item would show all year round. Write “{right}:” — "
+        "{example}",
+    ),
+    "separator_misspelt": (
+        "строка «{value}» похожа на разделитель русского и английского текста, но написана "
+        "не так, и всё, что ниже неё, попало бы на русский экран. Напишите её точно так: "
+        "=== English ===",
+        "the line “{value}” looks like the line between the Russian and the English text, "
+        "but is not spelt right, so everything below it would show on the Russian screen. "
+        "Write it exactly as: === English ===",
+    ),
+    "word_file": (
+        "«{value}» — документ Word (или другого текстового процессора), а киоск читает только "
+        "файлы .md. Откройте документ, скопируйте текст и вставьте его в новый файл .md "
+        "(в Блокноте: «Сохранить как», тип «Все файлы», имя вида «istoriya.md», кодировка "
+        "UTF-8) по образцу соседних историй — или добавьте историю через редактор киоска",
+        "“{value}” is a Word (or other word-processor) document, and the kiosk reads only "
+        ".md files. Open the document, copy the text and paste it into a new .md file (in "
+        "Notepad: “Save as”, type “All files”, a name like “story.md”, encoding UTF-8) "
+        "following the other stories — or add the story in the kiosk's editor",
+    ),
+    "word_file_md_name": (
+        "«{value}» — документ Word, хотя в имени есть «.md»: Word дописал своё окончание. "
+        "Переименование его не исправит — внутри не текст. Откройте документ, скопируйте "
+        "текст и вставьте его в Блокнот, затем «Сохранить как»: тип «Все файлы», имя "
+        "«{name}», кодировка UTF-8 — или добавьте историю через редактор киоска",
+        "“{value}” is a Word document, though its name has “.md” in it: Word added its own "
+        "ending. Renaming it will not help — what is inside is not text. Open the document, "
+        "copy the text, paste it into Notepad, then “Save as”: type “All files”, name "
+        "“{name}”, encoding UTF-8 — or add the story in the kiosk's editor",
+    ),
+    "plain_text_file": (
+        "«{value}» — простой текстовый файл (.txt), а киоск читает истории только из файлов "
+        ".md с полями title: и т. д. в начале. Переименуйте его в «{name}» и добавьте в "
+        "начало поля по образцу соседних историй (--- / title: … / ---) — или добавьте "
+        "историю через редактор киоска",
+        "“{value}” is a plain text file (.txt), and the kiosk reads stories only from .md "
+        "files with fields (title: …) at the top. Rename it to “{name}” and add the fields "
+        "at the top as in the other stories (--- / title: … / ---) — or add the story in the "
+        "kiosk's editor",
+    ),
+    "pdf_in_text_folder": (
+        "«{value}» — PDF, а киоск его не показывает: в папке {folder}/ читаются только "
+        "файлы .md. Скопируйте текст из PDF в новый файл .md по образцу соседних — или "
+        "добавьте его через редактор киоска",
+        "“{value}” is a PDF, and the kiosk does not show it: the {folder}/ folder is read "
+        "for .md files only. Copy the text out of the PDF into a new .md file like the "
+        "others — or add it in the kiosk's editor",
+    ),
+    "picture_in_text_folder": (
+        "«{value}» — картинка, а в папке {folder}/ киоск читает только тексты (.md). "
+        "Перенесите её в папку images/ и укажите в тексте строкой «{key}: images/{value}»",
+        "“{value}” is a picture, and the kiosk reads only texts (.md) in the {folder}/ "
+        "folder. Move it to images/ and name it in the text's fields with the line “{key}: "
+        "images/{value}”",
+    ),
+    "stray_file": (
+        "«{value}» не читается: в папке {folder}/ киоск берёт только файлы {expected}. "
+        "Уберите этот файл из папки",
+        "“{value}” is not read: in the {folder}/ folder the kiosk takes only {expected} "
+        "files. Take this file out of the folder",
+    ),
+    "file_is_word": (
+        "«{value}» — на самом деле документ Word (или другого текстового процессора): его "
+        "просто переименовали, а внутри не текст. Откройте его в Word, скопируйте текст, "
+        "вставьте в Блокнот и сохраните под именем «{value}» в кодировке UTF-8 — или "
+        "добавьте историю через редактор киоска",
+        "“{value}” is really a Word (or other word-processor) document: it was just renamed, "
+        "and what is inside is not text. Open it in Word, copy the text, paste it into "
+        "Notepad and save it as “{value}” with encoding UTF-8 — or add the story in the "
+        "kiosk's editor",
+    ),
+    "file_is_utf16": (
+        "«{value}» сохранён в кодировке UTF-16 («Юникод» в Блокноте), а киоск читает UTF-8. "
+        "Откройте файл в Блокноте, выберите «Сохранить как», внизу «Кодировка: UTF-8» — и "
+        "сохраните",
+        "“{value}” is saved as UTF-16 (“Unicode” in Notepad), and the kiosk reads UTF-8. "
+        "Open it in Notepad, choose “Save as”, at the bottom “Encoding: UTF-8”, and save",
+    ),
+    "colouring_too_many": (
+        "картинка «{value}» не показывается: на экране раскраски помещается {most} картинок, "
+        "а в папке colouring/ их {count} (лишние — последние по порядку). Уберите лишние "
+        "картинки или поставьте нужные выше в colouring.yaml",
+        "the picture “{value}” is not shown: the colouring screen holds {most} pictures, and "
+        "colouring/ has {count} (the extra ones are the last in order). Take the extra "
+        "pictures out, or list the ones you want first in colouring.yaml",
+    ),
+    "not_content_folder": (
+        "в папке «{value}» нет материалов киоска (ни kiosk.yaml, ни stories/, anniversary/, "
+        "colouring/, posters/, notices/){suggestion}: с ней киоск был бы пустым. "
+        "Проверьте, ту ли папку вы указали",
+        "the folder “{value}” holds no kiosk content (no kiosk.yaml, stories/, anniversary/, "
+        "colouring/, posters/ or notices/){suggestion}: with it the kiosk would be empty. "
+        "Check that you named the right folder",
+    ),
+    "not_content_folder_inside": (
+        "в папке «{value}» нет материалов киоска, а похожа на папку с материалами "
+        "«{inside}»: укажите её (например, kiosk check {inside})",
+        "the folder “{value}” holds no kiosk content; “{inside}” looks like the content "
+        "folder: name that one (for example, kiosk check {inside})",
+    ),
+    "content_subfolder_given": (
+        "«{value}» — это папка {name}/ внутри папки с материалами, а не сама папка с "
+        "материалами: укажите папку выше, «{parent}» (например, kiosk check {parent})",
+        "“{value}” is the {name}/ folder inside the content folder, not the content folder "
+        "itself: name the folder above it, “{parent}” (for example, kiosk check {parent})",
+    ),
+    "empty_content_folder": (
+        "папка «{value}» пуста: с ней киоск был бы пустым. Проверьте, ту ли папку вы "
+        "указали, и скопируйте в неё материалы",
+        "the folder “{value}” is empty: with it the kiosk would be empty. Check that you "
+        "named the right folder, and copy the content into it",
+    ),
+    "curly_quotes": (
+        "значение поля «{key}» начинается с кавычки {quote}, а в разметке YAML считаются "
+        "только прямые кавычки \" (Word и телефон сами меняют их на “ ” или « »). Если в "
+        "тексте есть двоеточие, возьмите весь текст после «{key}:» в прямые кавычки: "
+        "{key}: \"…\"; ёлочки внутри прямых кавычек можно оставить",
+        "the value of “{key}” starts with the quote {quote}, and YAML counts only straight "
+        "quotes \" (Word and phones change them to “ ” or « » by themselves). If the text "
+        "has a colon in it, put the whole text after “{key}:” in straight quotes: "
+        "{key}: \"…\"; curly quotes inside straight ones may stay",
+    ),
+    "colon_no_space": (
+        "в строке «{value}» после двоеточия нет пробела, и это не поле, а просто текст. "
+        "Поставьте пробел: «{fixed}»",
+        "in the line “{value}” there is no space after the colon, so it is plain text "
+        "rather than a field. Put a space: “{fixed}”",
+    ),
+    "image_heic": (
+        "«{value}» — фотография HEIC с iPhone, хотя имя оканчивается на «{suffix}»; киоск "
+        "её не показывает. Сохраните её как JPEG (на iPhone: «Настройки → Камера → Форматы → "
+        "Наиболее совместимый», или экспортируйте в JPEG на компьютере) — или загрузите её "
+        "через редактор киоска, он переведёт её в JPEG сам",
+        "“{value}” is a HEIC photo from an iPhone, though its name ends in “{suffix}”; the "
+        "kiosk does not show it. Save it as JPEG (on the iPhone: “Settings → Camera → "
+        "Formats → Most Compatible”, or export it as JPEG on a computer) — or upload it "
+        "through the kiosk's editor, which converts it",
+    ),
+    "tag_misspelt": (
+        "метки «{value}» нет в списке tags файла kiosk.yaml; похоже, это «{suggest_tag}», и "
+        "история показывается с этой меткой. Исправьте метку в истории на «{suggest_tag}»",
+        "the tag “{value}” is not in the tags list of kiosk.yaml; it looks like "
+        "“{suggest_tag}”, and the story is shown with that tag. Change the tag in the story "
+        "to “{suggest_tag}”",
+    ),
+    "title_too_long_for_card": (
+        "если вывести историю на {orientation}, заголовок «{value}» займёт {lines_counted} "
+        "и вытеснит текст на лишние страницы: сократите заголовок (примерно до {most} "
+        "знаков), а не текст",
+        "on {orientation}, the title “{value}” takes {lines_counted} and pushes the story's "
+        "text onto extra pages: shorten the title (to about {most} characters), not the text",
     ),
     "bad_weekday": (
         "«{value}» — не день недели{suggestion}; пишите так: [пн, ср, пт] или [сб, вс]",
@@ -811,6 +1052,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "папка с материалами «{value}» не найдена",
         "the content folder “{value}” was not found",
     ),
+    # The centre's own folder beside head office's shared one (kiosk.core.merge).
+    "centre_anniversary": (
+        "папка «{value}» в папке центра не читается: юбилейную историю ведёт головной офис "
+        "в общей папке. Историю своего центра положите в папку stories/ как обычную историю",
+        "the folder “{value}” in the centre's folder is not read: head office keeps the "
+        "anniversary history in the shared folder. Put your centre's own story in stories/ "
+        "as an ordinary story",
+    ),
+    "centre_settings": (
+        "файл «{value}» в папке центра не читается: настройки киоска (метки, язык, время "
+        "показа) приходят из общей папки головного офиса, а настройки этого компьютера "
+        "задаёт ИТ-служба в /etc/kiosk/kiosk.yaml. Уберите этот файл из папки центра",
+        "the file “{value}” in the centre's folder is not read: the kiosk's settings (tags, "
+        "language, timings) come from head office's shared folder, and this computer's own "
+        "settings are IT's, in /etc/kiosk/kiosk.yaml. Take this file out of the centre's "
+        "folder",
+    ),
+    "centre_same_name": (
+        "«{value}» не показывается: в общих материалах головного офиса уже есть файл с тем "
+        "же именем, «{other}», и на экране остаётся он. Переименуйте свой файл, а если он "
+        "должен заменить общий — скройте общий: впишите «{hide}» в список hide: файла "
+        "hidden.yaml в папке центра",
+        "“{value}” is not shown: head office's shared content already has a file of the "
+        "same name, “{other}”, and that one stays on screen. Rename your file, or, if it is "
+        "meant to replace the shared one, hide that: add “{hide}” to the hide: list of "
+        "hidden.yaml in the centre's folder",
+    ),
+    "hide_unknown": (
+        "«{value}» из списка hide: ничего не скрывает: в общих материалах нет такого "
+        "файла{suggestion}. Пишите путь от общей папки, как он есть, например "
+        "stories/birthday.md",
+        "“{value}” in the hide: list hides nothing: the shared content has no such "
+        "file{suggestion}. Write the path from the shared folder as it is, for example "
+        "stories/birthday.md",
+    ),
+    "hide_not_allowed": (
+        "«{value}» не скрыть: юбилейную историю и настройки киоска ведёт головной офис. "
+        "Скрыть можно истории, объявления, плакаты и картинки для раскраски",
+        "“{value}” cannot be hidden: head office keeps the anniversary history and the "
+        "kiosk's settings. Stories, notices, posters and colouring pictures can be hidden",
+    ),
+    "colouring_over_limit": (
+        "картинка «{value}» не показывается: на экране раскраски помещается {most} картинок, "
+        "а вместе с общими их {count}. Уберите лишние из своей папки colouring/ или скройте "
+        "ненужные общие в hidden.yaml",
+        "the picture “{value}” is not shown: the colouring screen holds {most} pictures, and "
+        "with the shared ones there are {count}. Take some out of your colouring/ folder or "
+        "hide shared ones you do not need in hidden.yaml",
+    ),
     "skipped": (
         "этот файл не будет показан, пока ошибка не исправлена",
         "this file will not be shown until the error is fixed",
@@ -824,15 +1114,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "colouring_photo": (
         "картинка «{value}» похожа на фотографию или цветной рисунок: в ней слишком много "
         "мелких областей, ребёнок не сможет их раскрасить. Нужен контурный рисунок — чёрные "
-        "линии на белом",
+        "линии на белом. Если это фото или скан рисунка на серой бумаге, пропустите его через "
+        "мастер раскрасок в редакторе киоска: он сделает бумагу белой, а линии чёрными",
         "the picture “{value}” looks like a photo or a coloured drawing: it has too many tiny "
-        "areas for a child to colour. Use line art — black lines on white",
+        "areas for a child to colour. Use line art — black lines on white. If it is a photo or "
+        "a scan of a drawing on grey paper, put it through the colouring wizard of the kiosk's "
+        "editor: it makes the paper white and the lines black",
     ),
     "colouring_not_closed": (
         "в картинке «{value}» нет замкнутых областей: заливка зальёт всю картинку. Замкните "
         "контуры — линии должны сходиться без просветов",
         "the picture “{value}” has no closed areas: a fill would flood all of it. Close the "
         "outlines — lines must meet without gaps",
+    ),
+    "colouring_gaps": (
+        "в линиях картинки «{value}» есть разрывы: одно касание закрашивает почти весь лист — "
+        "краска утекает через них из фигуры в фигуру. Замкните контуры (линии должны сходиться "
+        "без просветов) или обведите их толще; отсканированный или сфотографированный рисунок "
+        "проще пропустить через мастер раскрасок в редакторе киоска: он сделает линии чёрными, "
+        "а бумагу белой, закроет разрывы и даст попробовать заливку до публикации",
+        "the lines of the picture “{value}” have breaks: one tap colours nearly the whole "
+        "sheet, the paint running through them from shape to shape. Close the outlines (lines "
+        "must meet without gaps) or draw them thicker; a scanned or photographed drawing is "
+        "easiest put through the colouring wizard of the kiosk's editor: it makes the lines "
+        "black and the paper white, closes the breaks and lets you try a fill before publishing",
     ),
     "colouring_unknown_file": (
         "картинки «{value}» нет в папке colouring/",
@@ -1031,6 +1336,7 @@ class Problem:
             )
         else:
             args["suggestion"] = ""
+        args.update(_counted_args(args, lang))
         # Values come from the content (titles, file names, parsers' details): on one line.
         args = {key: printable(value) if isinstance(value, str) else value
                 for key, value in args.items()}
@@ -1045,6 +1351,37 @@ class Problem:
         else:
             label = "ошибка: " if lang == "ru" else "error: "
         return f"{where}: {label}{self.message(lang)}"
+
+
+def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
+    """Numbers with their nouns in the right form (kiosk.core.i18n.plural): `lines_counted`
+    («3 строки», «5 строк»), `words_fit` («входит только первое слово», «входят первые 2
+    слова», «… 5 слов»), `words_counted`. Only for the args a message has."""
+    from kiosk.core.i18n import counted  # i18n imports this module
+
+    found: dict[str, str] = {}
+    lines = args.get("lines", "")
+    if isinstance(lines, str) and lines.isdigit():
+        found["lines_counted"] = counted(int(lines), lang, ("строка", "строки", "строк"),
+                                         ("line", "lines"))
+    words = args.get("words", "")
+    if isinstance(words, str) and words.isdigit():
+        number = int(words)
+        found["words_counted"] = counted(number, lang, ("слово", "слова", "слов"),
+                                         ("word", "words"))
+        if lang == "en":
+            found["words_fit"] = ("not even its first word fits in them" if number == 0 else
+                                  "only its first word fits in them" if number == 1 else
+                                  f"its first {number} words fit in them")
+        else:
+            found["words_fit"] = (
+                "не входит даже первое слово" if number == 0 else
+                "входит только первое слово" if number == 1 else
+                f"входят первые {counted(number, lang, ('слово', 'слова', 'слов'), ('', ''))}")
+    found.setdefault("lines_counted", str(lines))
+    found.setdefault("words_fit", str(words))
+    found.setdefault("words_counted", str(words))
+    return found
 
 
 class ProblemLog:

@@ -2,11 +2,24 @@
 
 Everything takes the moment as an argument (a timezone-aware datetime), so schedules are
 tested without clocks, across midnight and across daylight-saving changes.
+
+Canonical forms (what the staff editor writes; docs/content-format.md, «Schedules»):
+
+    show_from: 2026-08-01        # a date: 2026-08-01 or 01.08.2026 (day.month.year)
+    show_until: 2026-08-31
+    show_from: 01.08             # no year: every year (a range may wrap over the new year);
+    show_until: 31.08            #   «1 августа» is read too
+    months: август               # every year in these months: «июнь-август», «[июль, август]»
+    weekdays: пн-пт              # ranges and lists: «пн-пт», «сб-вс», «пн, ср, пт», «mon-fri»
+    hours: "09:00-13:00"         # a list for several spans; across midnight belongs to its start
+    before_closed_days: 7
+    on_closed_days: нет
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +45,7 @@ for number, names in enumerate((
     WEEKDAY_NAMES[str(number + 1)] = number  # 1 = Monday … 7 = Sunday
 
 SCHEDULE_FIELDS = ("show_from", "show_until", "weekdays", "hours", "before_closed_days",
-                   "on_closed_days")
+                   "on_closed_days", "months")
 # Spans one `hours:` may list: a day's opening with breaks takes a few; a list of hundreds is
 # a mistake, and every schedule is asked about each minute for each item it belongs to.
 HOURS_MOST = 24
@@ -90,6 +103,10 @@ class Schedule:
     hours: tuple[tuple[dt.time, dt.time], ...] = ()
     before_closed: int = 0  # > 0: only in this many days before a run of closed days
     on_closed: str = "yes"  # on the closed days themselves: "yes", "no" or "only"
+    months: frozenset[int] | None = None  # 1 January … 12 December, every year
+    # show_from/show_until without a year: (month, day) to (month, day), every year; the
+    # first after the last wraps over the new year.
+    yearly: tuple[tuple[int, int], tuple[int, int]] | None = None
     # Worked out once: `active` runs for each of 37,000 stories, and those that do not refer
     # to closed days take the same steps as before there were any.
     uses_closed_days: bool = field(init=False, repr=False, compare=False)
@@ -125,6 +142,10 @@ class Schedule:
             return False
         if self.end is not None and day > self.end:
             return False
+        if self.months is not None and day.month not in self.months:
+            return False
+        if self.yearly is not None and not _in_yearly(self.yearly, day):
+            return False
         return self.weekdays is None or day.weekday() in self.weekdays
 
     def _active_near_closed(self, local: dt.datetime, closed: ClosedDays | None) -> bool:
@@ -155,10 +176,30 @@ class Schedule:
 ALWAYS = Schedule()
 
 
+def _in_yearly(span: tuple[tuple[int, int], tuple[int, int]], day: dt.date) -> bool:
+    first, last = span
+    key = (day.month, day.day)
+    return first <= key <= last if first <= last else key >= first or key <= last
+
+
 def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
     """The schedule fields of a page or story; bad parts are reported and left out."""
-    start = _date(fields, "show_from", log)
-    end = _date(fields, "show_until", log)
+    start_day = _day(fields, "show_from", log)
+    end_day = _day(fields, "show_until", log)
+    start = end = None
+    yearly = None
+    if isinstance(start_day, YearlyDay) or isinstance(end_day, YearlyDay):
+        if start_day is not None and end_day is not None \
+                and isinstance(start_day, YearlyDay) != isinstance(end_day, YearlyDay):
+            log.error("dates_mixed_yearly", fields.line_of("show_until"),
+                      start=_typed(fields, "show_from"), end=_typed(fields, "show_until"))
+        else:
+            first = (start_day.month, start_day.day) if isinstance(start_day, YearlyDay) \
+                else (1, 1)
+            last = (end_day.month, end_day.day) if isinstance(end_day, YearlyDay) else (12, 31)
+            yearly = (first, last)
+    else:
+        start, end = start_day, end_day
     if start and end and end < start:
         log.error("dates_reversed", fields.line_of("show_until"), start=start.isoformat(),
                   end=end.isoformat())
@@ -168,7 +209,8 @@ def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
     on_closed = _on_closed(fields, log)
     if before_closed and on_closed == "only":
         log.warning("closed_days_never", fields.line_of("on_closed_days"))
-    schedule = Schedule(start, end, weekdays, hours, before_closed, on_closed)
+    months = _months(fields, log)
+    schedule = Schedule(start, end, weekdays, hours, before_closed, on_closed, months, yearly)
     return ALWAYS if schedule == ALWAYS else schedule  # one object for the unscheduled
 
 
@@ -202,16 +244,118 @@ def _on_closed(fields: LineDict, log: ProblemLog) -> str:
     return "yes"
 
 
-def _date(fields: LineDict, key: str, log: ProblemLog) -> dt.date | None:
+@dataclass(frozen=True)
+class YearlyDay:
+    """A date without a year («01.08», «1 августа»): that day every year."""
+
+    month: int
+    day: int
+
+
+MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate((
+        ("январь", "января", "янв", "january", "jan"),
+        ("февраль", "февраля", "фев", "february", "feb"),
+        ("март", "марта", "мар", "march", "mar"),
+        ("апрель", "апреля", "апр", "april", "apr"),
+        ("май", "мая", "may"),
+        ("июнь", "июня", "июн", "june", "jun"),
+        ("июль", "июля", "июл", "july", "jul"),
+        ("август", "августа", "авг", "august", "aug"),
+        ("сентябрь", "сентября", "сен", "сент", "september", "sep", "sept"),
+        ("октябрь", "октября", "окт", "october", "oct"),
+        ("ноябрь", "ноября", "ноя", "november", "nov"),
+        ("декабрь", "декабря", "дек", "december", "dec")), start=1):
+    for _name in _names:
+        MONTH_NAMES[_name] = _number
+MONTH_SHORT = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+               "сентябрь", "октябрь", "ноябрь", "декабрь")  # what a suggestion offers
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
+_WORDS_DATE = re.compile(r"^(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
+_DASH = re.compile(r"\s*[-–—]\s*")
+_LEAP_YEAR = 2000  # a date without a year is checked in a leap year: 29.02 is a date
+
+
+def read_date(text: str) -> dt.date | YearlyDay | str:
+    """A date as staff write it: 2023-07-14, 14.07.2023 (day.month.year), «14 июля 2023»;
+    without a year (14.07, «14 июля»), a YearlyDay. Otherwise the problem code: `bad_date`
+    (not a date at all) or `impossible_date` (31.02.2024: no such day). Unambiguous: the
+    year comes first with dashes, last with dots, and is always four digits."""
+    text = " ".join(text.strip().lower().split())[:40]
+    for pattern, order in ((_ISO_DATE, "ymd"), (_DOTTED_DATE, "dmy"), (_WORDS_DATE, "dmy")):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        if pattern is _WORDS_DATE:
+            month = MONTH_NAMES.get(parts["m"].rstrip("."))
+            if month is None:
+                return "bad_date"
+        else:
+            month = int(parts["m"])
+        year = int(parts["y"]) if parts["y"] else _LEAP_YEAR
+        if not 1 <= month <= 12:
+            return "impossible_date"
+        try:
+            day = dt.date(year, month, int(parts["d"]))
+        except ValueError:
+            return "impossible_date"
+        return day if parts["y"] else YearlyDay(month, day.day)
+    return "bad_date"
+
+
+def _typed(fields: LineDict, key: str) -> str:
+    return fields.raw_text.get(key, str(fields.get(key))).strip()
+
+
+def _day(fields: LineDict, key: str, log: ProblemLog) -> dt.date | YearlyDay | None:
     value = fields.get(key)
     if value is None or value == "":
         return None
-    text = fields.raw_text.get(key, str(value)).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        log.error("bad_date", fields.line_of(key), value=text)
+    text = _typed(fields, key)
+    found = read_date(text)
+    if isinstance(found, str):
+        log.error(found, fields.line_of(key), value=text)
         return None
+    return found
+
+
+def _months(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
+    """`months`: «август», «[июль, август]», «июнь-август», «ноябрь-февраль» (over the new
+    year), numbers 1–12: those months every year."""
+    value: Any = fields.get("months")
+    if value is None or value == "":
+        return None
+    items = value if isinstance(value, list) else [_typed(fields, "months")]
+    months: set[int] = set()
+    for item in items[:24]:
+        for part in str(item).split(","):
+            ends = [_month(end) for end in _DASH.split(part.strip().lower())]
+            if len(ends) > 2 or None in ends:
+                if part.strip():
+                    word = next((w for w in _DASH.split(part.strip().lower())
+                                 if _month(w) is None), part.strip())
+                    log.error("bad_month", fields.line_of("months"), value=part.strip(),
+                              suggest=_suggest_month(word))
+                continue
+            first, last = ends[0], ends[-1]
+            assert first is not None and last is not None
+            months.update((first - 1 + step) % 12 + 1 for step in range((last - first) % 12 + 1))
+    return frozenset(months) if months else None
+
+
+def _month(word: str) -> int | None:
+    word = word.strip().rstrip(".")
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    return MONTH_NAMES.get(word)
+
+
+def _suggest_month(word: str) -> str:
+    near = suggest(word, list(MONTH_NAMES))
+    return MONTH_SHORT[MONTH_NAMES[near] - 1] if near else ""
 
 
 def _weekdays(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
@@ -220,16 +364,79 @@ def _weekdays(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
         return None
     items = value if isinstance(value, list) else str(value).split(",")
     days: set[int] = set()
-    for item in items:
+    for item in [part for entry in items for part in str(entry).split(",")][:64]:
         name = str(item).strip().lower().rstrip(".")
         if name in WEEKDAY_NAMES:
             days.add(WEEKDAY_NAMES[name])
+        elif (found := _weekday_range(name)) is not None:
+            days.update(found)
         elif name:
+            ends = _DASH.split(name)
+            if len(ends) == 2:  # «пн-птн»: the end that is wrong
+                name = next(end for end in ends if end.rstrip(".") not in WEEKDAY_NAMES)
+                item = name
             near = suggest(name, list(WEEKDAY_NAMES))
             if near in WEEKDAY_NAMES:
                 near = SHORT_NAMES[WEEKDAY_NAMES[near]]
             log.error("bad_weekday", fields.line_of("weekdays"), value=str(item), suggest=near)
     return frozenset(days) if days else None
+
+
+# Field names staff write for a schedule the kiosk would not know: each is an error, since
+# the item would otherwise show all year round (`months: [август]` once did, with a warning).
+SCHEDULE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("month", "месяц", "месяцы", "месяца", "mounths", "monthes", "в_месяцы",
+                     "каждый_год", "every_year", "yearly", "ежегодно"), "months"),
+    **dict.fromkeys(("days", "day", "weekday", "week_days", "дни", "день", "дни_недели",
+                     "днинедели", "день_недели", "по_дням", "weekdays_only"), "weekdays"),
+    **dict.fromkeys(("hour", "time", "times", "часы", "час", "время", "в_часы"), "hours"),
+    **dict.fromkeys(("from", "start", "starts", "begin", "since", "show_since", "showfrom",
+                     "date_from", "from_date", "start_date", "с", "начало", "показывать_с",
+                     "показ_с", "дата_начала"), "show_from"),
+    **dict.fromkeys(("until", "till", "to", "end", "ends", "show_to", "show_till",
+                     "showuntil", "date_to", "end_date", "until_date", "по", "до", "конец",
+                     "показывать_до", "показ_до", "дата_окончания"), "show_until"),
+}
+SCHEDULE_EXAMPLES = {
+    "months": "months: август", "weekdays": "weekdays: пн-пт", "hours": 'hours: "09:00-13:00"',
+    "show_from": "show_from: 01.08.2026", "show_until": "show_until: 31.08.2026",
+    "before_closed_days": "before_closed_days: 7", "on_closed_days": "on_closed_days: нет",
+}
+
+
+def schedule_field_for(key: str, known: tuple[str, ...]) -> str:
+    """The schedule field an unknown field name seems meant to be, or '' (a name closer to
+    another known field, «dates» for «date», is that field's typo)."""
+    name = "_".join(key.strip().lower().replace("-", " ").split())[:64]
+    if name in SCHEDULE_WORDS:
+        return SCHEDULE_WORDS[name]
+    near = suggest(name, known)
+    if near:
+        return near if near in SCHEDULE_FIELDS else ""
+    # Only longer words, and closer: «colour» is not «hour».
+    near = next(iter(difflib.get_close_matches(
+        name, [w for w in SCHEDULE_WORDS if len(w) > 4], n=1, cutoff=0.8)), "")
+    return SCHEDULE_WORDS.get(near, "")
+
+
+WEEKDAY_GROUPS: dict[str, tuple[int, ...]] = {
+    "будни": tuple(range(5)), "по будням": tuple(range(5)), "рабочие дни": tuple(range(5)),
+    "weekdays": tuple(range(5)), "выходные": (5, 6), "weekend": (5, 6), "weekends": (5, 6),
+    "ежедневно": tuple(range(7)), "каждый день": tuple(range(7)), "daily": tuple(range(7)),
+    "every day": tuple(range(7)),
+}
+
+
+def _weekday_range(name: str) -> tuple[int, ...] | None:
+    """«пн-пт», «пн–пт», «сб-вс», «пт-пн» (over the weekend), «mon-fri», «будни»."""
+    name = " ".join(name.split())
+    if name in WEEKDAY_GROUPS:
+        return WEEKDAY_GROUPS[name]
+    ends = [end.rstrip(".") for end in _DASH.split(name)]
+    if len(ends) != 2 or not all(end in WEEKDAY_NAMES for end in ends):
+        return None
+    first, last = WEEKDAY_NAMES[ends[0]], WEEKDAY_NAMES[ends[1]]
+    return tuple((first + step) % 7 for step in range((last - first) % 7 + 1))
 
 
 def _hours(fields: LineDict, log: ProblemLog) -> tuple[tuple[dt.time, dt.time], ...]:

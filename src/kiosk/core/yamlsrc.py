@@ -170,6 +170,10 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and (better := _plain_mistake(text, mark.line)) is not None:
+            code, at, args = better  # «title:Привет», «title: “Центр: Марьино”»
+            log.error(code, at + 1 + line_offset, **args)
+            return None
         line = mark.line + 1 + line_offset if mark else None
         detail = " ".join(filter(None, [exc.context, exc.problem]))
         if mark is not None and "\t" in _line_at(text, mark.line):
@@ -204,6 +208,32 @@ def _longest_number(text: str) -> tuple[int, int]:
         if match.end() - match.start() > longest:
             longest, start = match.end() - match.start(), match.start()
     return longest, text.count("\n", 0, start)
+
+
+_NO_SPACE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,40}):([^\s:/\\])")
+_KEY_VALUE = re.compile(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]{0,40}):\s+(.)")
+_CURLY = "“”„«»‘’‚"
+MOST_HINT_LINES = 400  # lines looked at for a plainer reason of a YAML error
+
+
+def _plain_mistake(text: str, error_line: int) -> tuple[str, int, dict[str, str]] | None:
+    """The everyday mistake behind a YAML error at the 0-based `error_line`, told at its own
+    line: a colon without a space after it (`title:Привет`, which YAML reads as text and then
+    stumbles on the next line) or a value in curly quotes or «ёлочки» (YAML counts only the
+    straight " and '). None when neither is there."""
+    lines = text.split("\n", min(error_line, MOST_HINT_LINES) + 1)[: error_line + 1]
+    for index, row in enumerate(lines[-MOST_HINT_LINES:], max(0, len(lines) - MOST_HINT_LINES)):
+        row = row[:1000]
+        if (match := _NO_SPACE.match(row)) is not None:
+            key = match.group(1)
+            value = row[match.end(1) + 1:].strip()
+            return "colon_no_space", index, {"value": row.strip(), "fixed": f"{key}: {value}"}
+    for index in (error_line, error_line - 1):
+        if 0 <= index < len(lines):
+            match = _KEY_VALUE.match(lines[index][:1000])
+            if match is not None and match.group(2) in _CURLY:
+                return "curly_quotes", index, {"key": match.group(1), "quote": match.group(2)}
+    return None
 
 
 def _line_at(text: str, index: int) -> str:
@@ -260,6 +290,37 @@ def is_english_separator(line: str) -> bool:
     return text.strip("=").strip().lower() == "english"
 
 
+# The word of a separator line as staff misspell it: «Englsh», «Английский», «Eng», «EN».
+_SEPARATOR_WORDS = ("english", "englisch", "engl", "eng", "en", "английский", "английский текст",
+                    "английская версия", "англ", "на английском", "english text",
+                    "english version", "in english", "перевод", "translation")
+_DECORATION = "=-*_~#"
+MOST_SEPARATOR_CHARS = 60  # a longer line is a sentence, not a separator
+MOST_SEPARATOR_LOOKS = 200  # decorated lines of one text compared with the separator
+
+
+def near_separator(line: str) -> bool:
+    """A line meant as `=== English ===` but not read as one: a word close to «English»
+    (or its Russian name) between runs of `=`, `-`, `*`, `_`, `~` or `#` (`--- English ---`,
+    `=== Englsh ===`), or that word itself after them (`### English`). Only short lines are
+    looked at, each in time linear in its length."""
+    text = line.strip()
+    if len(text) > MOST_SEPARATOR_CHARS or len(text) < 3 or is_english_separator(line):
+        return False
+    if text[0] not in _DECORATION:
+        return False
+    word = " ".join(text.strip(_DECORATION + " ").lower().split())
+    if not word or any(char in _DECORATION for char in word):
+        return False
+    if word in _SEPARATOR_WORDS:  # «### English» too: a heading where the line should be
+        return True
+    if text[-1] not in _DECORATION:
+        return False
+    import difflib  # here: most files never get this far
+
+    return bool(difflib.get_close_matches(word, _SEPARATOR_WORDS, n=1, cutoff=0.7))
+
+
 def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     """Split `---` front matter from the Markdown body, and the body into Russian and English."""
     text = text.removeprefix("\ufeff")
@@ -276,10 +337,26 @@ def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     if fields is None:
         return None
     if not isinstance(fields, LineDict):
+        if isinstance(fields, str) and (better := _plain_mistake(inner, 0)) is not None:
+            code, at, args = better  # the only line: «title:Привет»
+            log.error(code, at + 2, **args)
+            return None
         log.error("not_a_mapping", 2, found=type(fields).__name__)
         return None
     separator = next((i for i in range(closing + 1, len(lines))
                       if is_english_separator(lines[i])), len(lines))
+    # «=== Englsh ===»: English on the Russian screen. The first such line is told (the file
+    # is not shown until it is fixed); decorated lines are few, and at most
+    # MOST_SEPARATOR_LOOKS of them are compared, so a hostile file costs milliseconds.
+    looks = 0
+    for i in range(closing + 1, separator):
+        if lines[i][:1] in _DECORATION or lines[i].lstrip()[:1] in _DECORATION:
+            looks += 1
+            if looks > MOST_SEPARATOR_LOOKS:
+                break
+            if near_separator(lines[i]):
+                log.error("separator_misspelt", i + 1, value=lines[i].strip())
+                break
     body_ru = "\n".join(lines[closing + 1 : separator]).strip()
     body_en = "\n".join(lines[separator + 1 :]).strip()
     ru_line = next((i + 1 for i in range(closing + 1, separator) if lines[i].strip()), 0)

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import tr
+from kiosk.core.loader import COLOURING_MOST
 from kiosk.core.model import ColouringPicture, Content
 from kiosk.core.settings import Settings
 from kiosk.core.typeset import NBSP, typeset
@@ -31,7 +32,7 @@ from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot, TouchButton, text_label
 
-MAX_PICTURES = 12  # more would make every picture too small to recognise
+MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card: a title takes two lines at most
 
 

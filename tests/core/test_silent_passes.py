@@ -1,0 +1,355 @@
+"""Content mistakes that once passed `kiosk check` without a word (issue 17, part 3): each is
+now a warning or an error that names the cause and the fix, in Russian and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import COLOURING_MOST, load_content
+from kiosk.core.model import Content
+from kiosk.core.problems import Problem, ProblemLog
+from kiosk.core.schedule import Schedule, YearlyDay, parse_schedule, read_date
+from kiosk.core.yamlsrc import parse_markdown_file
+from tests.helpers import BUNDLED, SVG, make_folder, story
+
+MSK = dt.timezone(dt.timedelta(hours=3))
+
+
+def found(content: Content, code: str) -> list[Problem]:
+    return [p for p in content.problems if p.code == code]
+
+
+def both(problem: Problem) -> str:
+    """Both wordings, checked for a fix each; a missing placeholder would raise here."""
+    return problem.message("ru") + "\n" + problem.message("en")
+
+
+def front(text: str) -> tuple[Schedule, list[Problem]]:
+    problems: list[Problem] = []
+    md = parse_markdown_file(f"---\n{text}---\nТекст.\n", ProblemLog("s.md", problems))
+    assert md is not None, problems
+    return parse_schedule(md.fields, ProblemLog("s.md", problems)), problems
+
+
+# -- wrong-format files in a folder of texts ---------------------------------------------------
+
+def test_files_the_kiosk_does_not_read_in_stories_are_named_with_the_fix(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={
+        "stories/visit.docx": b"PK\x03\x04word", "stories/note.txt": "Текст истории",
+        "stories/old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "stories/s.rtf": b"{\\rtf1",
+        "stories/s2.odt": b"PK\x03\x04", "stories/leaflet.pdf": b"%PDF-1.4",
+        "stories/photo.jpg": b"\xff\xd8\xff", "stories/~$visit.docx": b"",
+        "stories/table.xlsx": b"PK"})
+    content = load_content(root)
+    named = {Path(p.path).name: p for p in content.problems}
+    for name in ("visit.docx", "old.doc", "s.rtf", "s2.odt"):
+        assert named[name].code == "word_file"
+        assert "скопируйте текст" in named[name].message("ru")
+        assert "copy the text" in named[name].message("en")
+    assert named["note.txt"].code == "plain_text_file" and "«note.md»" in both(named["note.txt"])
+    assert named["leaflet.pdf"].code == "pdf_in_text_folder"
+    assert named["photo.jpg"].code == "picture_in_text_folder"
+    assert "photo: images/photo.jpg" in both(named["photo.jpg"])
+    assert named["table.xlsx"].code == "stray_file"
+    assert "~$visit.docx" not in named  # Word's own lock file while a document is open
+    assert [s.id for s in content.stories] == ["a"]
+
+
+def test_a_word_file_named_md_docx_is_not_told_to_be_renamed(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       images={"stories/visit.md.docx": b"PK\x03\x04word"})
+    (problem,) = load_content(root).problems
+    assert problem.code == "word_file_md_name"
+    assert "переименуйте" not in problem.message("ru")  # the «not UTF-8» loop
+    assert "Переименование его не исправит" in problem.message("ru")
+    assert "«visit.md»" in problem.message("ru") and "Word document" in problem.message("en")
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"PK\x03\x04\x14\x00\x06\x00", "file_is_word"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "file_is_word"),
+    ("---\ntitle: Привет\n---\nТекст\n".encode("utf-16"), "file_is_utf16"),
+    ("---\ntitle: Привет\n---\nТекст\n".encode("utf-16-le"), "file_is_utf16"),
+])
+def test_a_word_or_utf16_file_under_an_md_name_says_what_it_is(tmp_path: Path, data: bytes,
+                                                                 code: str) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={"stories/b.md": data})
+    content = load_content(root)
+    assert [p.code for p in content.problems] == [code, "skipped"]
+    assert content.problems[0].is_error and "UTF-8" in both(content.problems[0])
+    assert "not_utf8" not in [p.code for p in content.problems]
+
+
+# -- the English separator ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["=== Englsh ===", "=== Английский ===", "--- English ---",
+                                  "==== Eng ====", "### English", "== Англ =="])
+def test_a_misspelt_separator_is_an_error_at_its_line(tmp_path: Path, line: str) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story(body=f"Русский текст.\n\n{line}\nEnglish text.")})
+    content = load_content(root)
+    (problem,) = found(content, "separator_misspelt")
+    assert problem.is_error and problem.line == 6
+    assert "=== English ===" in problem.message("ru") and line in problem.message("en")
+    assert content.stories == ()  # never English on the Russian screen
+
+
+@pytest.mark.parametrize("line", ["== English ==", "=== ENGLISH ===", "===english===",
+                                  "=  English  ="])
+def test_the_separator_in_any_case_and_spacing_is_read(tmp_path: Path, line: str) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story(body=f"Русский текст.\n\n{line}\nEnglish text.")})
+    content = load_content(root)
+    assert content.problems == ()
+    assert content.stories[0].body.en == "English text."
+
+
+def test_ordinary_lines_are_not_taken_for_a_separator(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story(
+        body="# Англия\n\n---\n\n*** \n\n**Важно**\n\n=== Итоги ===\n\nТекст.")})
+    assert load_content(root).problems == ()
+
+
+# -- colouring pictures past what the screen shows ---------------------------------------------
+
+def test_a_thirteenth_colouring_picture_is_named(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={
+        f"colouring/{i:02d}-picture.svg": SVG for i in range(1, COLOURING_MOST + 2)})
+    content = load_content(root)
+    (problem,) = found(content, "colouring_too_many")
+    assert Path(problem.path).name == "13-picture.svg" and not problem.is_error
+    assert "12" in problem.message("ru") and "13" in problem.message("ru")
+    assert "colouring.yaml" in problem.message("en")
+
+
+# -- the wrong folder --------------------------------------------------------------------------
+
+def test_the_parent_of_the_content_folder_is_an_error_naming_the_right_one(
+        tmp_path: Path) -> None:
+    shutil.copytree(BUNDLED, tmp_path / "kiosk" / "content")
+    for root, inside in ((tmp_path, tmp_path / "kiosk" / "content"),
+                         (tmp_path / "kiosk", tmp_path / "kiosk" / "content")):
+        content = load_content(root)
+        (problem,) = [p for p in content.problems if p.is_error]
+        assert problem.code == "not_content_folder_inside"
+        assert str(inside) in problem.message("ru") and str(inside) in problem.message("en")
+
+
+def test_stories_itself_given_as_the_content_folder_is_an_error(tmp_path: Path) -> None:
+    shutil.copytree(BUNDLED, tmp_path / "content")
+    content = load_content(tmp_path / "content" / "stories")
+    (problem,) = [p for p in content.problems if p.is_error]
+    assert problem.code == "content_subfolder_given"
+    assert str(tmp_path / "content") in problem.message("en")
+
+
+def test_an_empty_or_unrelated_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert [p.code for p in load_content(tmp_path / "empty").errors] == ["empty_content_folder"]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "letter.docx").write_bytes(b"PK")
+    assert [p.code for p in load_content(tmp_path / "docs").errors] == ["not_content_folder"]
+
+
+def test_the_bundled_content_is_a_content_folder() -> None:
+    assert load_content(BUNDLED).problems == ()
+
+
+# -- unknown fields that look like a schedule --------------------------------------------------
+
+@pytest.mark.parametrize(("key", "right"), [
+    ("месяцы", "months"), ("month", "months"), ("дни", "weekdays"), ("weekday", "weekdays"),
+    ("часы", "hours"), ("show_untill", "show_until"), ("showfrom", "show_from"),
+    ("до", "show_until"), ("days", "weekdays"),
+])
+def test_a_schedule_under_an_unknown_name_is_an_error(tmp_path: Path, key: str,
+                                                       right: str) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story(**{key: "[август]"})})
+    content = load_content(root)
+    (problem,) = found(content, "schedule_field_unknown")
+    assert problem.is_error and problem.line == 3
+    assert f"«{right}:»" in problem.message("ru") and "круглый год" in problem.message("ru")
+    assert "all year round" in problem.message("en")
+    assert content.stories == ()
+
+
+def test_other_unknown_fields_stay_warnings_with_the_nearest_field(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story(titel="x", dates="2023-01-01",
+                                                              colour="red")})
+    content = load_content(root)
+    assert [(p.code, p.args.get("suggest", "")) for p in content.problems] == [
+        ("unknown_field", "title"), ("unknown_field", "date"), ("unknown_field", "")]
+    assert len(content.stories) == 1
+
+
+# -- advice that used to mislead ---------------------------------------------------------------
+
+def test_curly_quotes_are_explained_instead_of_asking_for_quotes(tmp_path: Path) -> None:
+    for value, quote in (("“Центр: Марьино”", "“"), ("«Центр: Марьино»", "«")):
+        root = make_folder(tmp_path / quote, stories={"a.md": story(title=value)})
+        (problem,) = load_content(root).errors
+        assert (problem.code, problem.line, problem.args["quote"]) == ("curly_quotes", 2, quote)
+        assert "прямые кавычки" in problem.message("ru")
+        assert "straight quotes" in problem.message("en")
+
+
+@pytest.mark.parametrize("text", ["---\ntitle:Привет\ndate: 2023-07-14\n---\nТекст.\n",
+                                  "---\ntitle:Привет\n---\nТекст.\n"])
+def test_a_colon_without_a_space_is_told_at_its_own_line(tmp_path: Path, text: str) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": text})
+    (problem,) = load_content(root).errors
+    assert (problem.code, problem.line) == ("colon_no_space", 2)
+    assert "«title: Привет»" in problem.message("ru")
+
+
+def test_a_heic_photo_named_jpg_is_not_called_damaged(tmp_path: Path) -> None:
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    root = make_folder(tmp_path / "c", stories={"a.md": story(photo="images/p.jpg")},
+                       images={"images/p.jpg": heic})
+    problems = load_content(root).problems
+    assert problems[0].code == "image_heic"
+    assert "iPhone" in problems[0].message("ru") and "editor" in problems[0].message("en")
+    assert "поврежд" not in problems[0].message("ru")
+
+
+# -- dates as staff write them -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("2023-07-14", dt.date(2023, 7, 14)), ("14.07.2023", dt.date(2023, 7, 14)),
+    ("4.7.2023", dt.date(2023, 7, 4)), ("14 июля 2023", dt.date(2023, 7, 14)),
+    ("14.07", YearlyDay(7, 14)), ("1 августа", YearlyDay(8, 1)), ("29.02", YearlyDay(2, 29)),
+    ("31.02.2024", "impossible_date"), ("29.02.2023", "impossible_date"),
+    ("14.13.2023", "impossible_date"), ("14.07.23", "bad_date"), ("07/14/2023", "bad_date"),
+    ("вчера", "bad_date"),
+])
+def test_dates_are_read_in_both_forms_without_ambiguity(text: str,
+                                                         result: object) -> None:
+    assert read_date(text) == result
+
+
+def test_a_story_date_in_the_russian_form(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story(date="14.07.2023"),
+                                                "b.md": story(date="31.02.2024")})
+    content = load_content(root)
+    assert [s.date for s in content.stories] == [dt.date(2023, 7, 14), None]
+    (problem,) = content.problems
+    assert problem.code == "impossible_date" and "31.02.2024" in problem.message("en")
+
+
+def test_schedule_dates_in_the_russian_form_and_every_year() -> None:
+    once, problems = front("show_from: 01.08.2026\nshow_until: 31.08.2026\n")
+    assert problems == []
+    assert once.active(dt.datetime(2026, 8, 15, 12, tzinfo=MSK))
+    assert not once.active(dt.datetime(2027, 8, 15, 12, tzinfo=MSK))
+    yearly, problems = front("show_from: 01.08\nshow_until: 31.08\n")
+    assert problems == []
+    for year in (2026, 2031):
+        assert yearly.active(dt.datetime(year, 8, 1, 0, 1, tzinfo=MSK))
+        assert yearly.active(dt.datetime(year, 8, 31, 23, 59, tzinfo=MSK))
+        assert not yearly.active(dt.datetime(year, 9, 1, tzinfo=MSK))
+    winter, _ = front("show_from: 20 декабря\nshow_until: 10 января\n")
+    assert winter.active(dt.datetime(2027, 1, 5, tzinfo=MSK))
+    assert winter.active(dt.datetime(2026, 12, 25, tzinfo=MSK))
+    assert not winter.active(dt.datetime(2026, 11, 25, tzinfo=MSK))
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("show_from: 31.02.2024\n", "impossible_date"),
+    ("show_until: 2024-02-30\n", "impossible_date"),
+    ("show_from: 01.08\nshow_until: 2026-08-31\n", "dates_mixed_yearly"),
+    ("months: [авгст]\n", "bad_month"),
+    ("months: июнь-августт\n", "bad_month"),
+])
+def test_impossible_dates_and_months_are_errors(text: str, code: str) -> None:
+    _, problems = front(text)
+    assert [p.code for p in problems] == [code]
+    assert problems[0].is_error
+    both(problems[0])
+
+
+def test_every_august_with_months() -> None:
+    august, problems = front("months: [август]\n")
+    assert problems == []
+    assert august.active(dt.datetime(2026, 8, 22, 10, tzinfo=MSK))
+    assert august.active(dt.datetime(2040, 8, 1, tzinfo=MSK))
+    assert not august.active(dt.datetime(2026, 9, 1, tzinfo=MSK))
+    winter, _ = front("months: декабрь-февраль\n")
+    assert [m for m in range(1, 13) if winter.active(dt.datetime(2026, m, 10, tzinfo=MSK))] \
+        == [1, 2, 12]
+    summer, _ = front("months: июнь, июль, 8\n")
+    assert summer.months == frozenset({6, 7, 8})
+    (problem,) = front("months: [авгст]\n")[1]
+    assert problem.args["suggest"] == "август"
+
+
+# -- weekday ranges ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("weekdays: пн-пт\n", {0, 1, 2, 3, 4}), ("weekdays: пн–пт\n", {0, 1, 2, 3, 4}),
+    ("weekdays: сб-вс\n", {5, 6}), ("weekdays: пн, ср, пт\n", {0, 2, 4}),
+    ("weekdays: mon-fri\n", {0, 1, 2, 3, 4}), ("weekdays: [пн-ср, пт]\n", {0, 1, 2, 4}),
+    ("weekdays: пт-пн\n", {4, 5, 6, 0}), ("weekdays: будни\n", {0, 1, 2, 3, 4}),
+    ("weekdays: выходные\n", {5, 6}), ("weekdays: Пн - Пт\n", {0, 1, 2, 3, 4}),
+])
+def test_weekday_ranges(text: str, days: set[int]) -> None:
+    schedule, problems = front(text)
+    assert problems == [] and schedule.weekdays == frozenset(days)
+    monday = dt.datetime(2026, 8, 17, 10, tzinfo=MSK)
+    assert [schedule.active(monday + dt.timedelta(days=d)) for d in range(7)] == \
+        [d in days for d in range(7)]
+
+
+def test_a_misspelt_end_of_a_weekday_range_is_named() -> None:
+    _, problems = front("weekdays: пн-птн\n")
+    assert [(p.code, p.args["value"], p.args["suggest"]) for p in problems] == [
+        ("bad_weekday", "птн", "пт")]
+
+
+# -- tags --------------------------------------------------------------------------------------
+
+def test_tags_are_read_whatever_their_case_and_a_misspelt_one_is_the_nearest(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="tags:\n  забота: care\n  дети: children\n",
+                       stories={"a.md": story(tags="[Забота, ДЕТИ]"),
+                                "b.md": story(tags="[забта]"),
+                                "c.md": story(tags="[погода]")})
+    content = load_content(root)
+    assert [s.tags for s in content.stories] == [("забота", "дети"), ("забота",),
+                                                 ("погода",)]
+    assert [(Path(p.path).name, p.code) for p in content.problems] == [
+        ("b.md", "tag_misspelt"), ("c.md", "unknown_tag")]
+    assert "«забота»" in content.problems[0].message("ru")
+
+
+def test_yearly_schedules_survive_the_index(tmp_path: Path) -> None:
+    from kiosk.core.index import ContentIndex
+    from kiosk.core.loader import ParseCache
+
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story(months="июнь-август", weekdays="пн-пт"),
+        "b.md": story(show_from="20.12", show_until="10.01")})
+    schedules = []
+    for _ in range(2):  # written to the index, then read back from it in a new "process"
+        index = ContentIndex.open(tmp_path / "index.sqlite")
+        assert index is not None
+        content = load_content(root, cache=ParseCache(index=index))
+        schedules.append([s.schedule for s in content.stories])
+        index.close()
+    assert schedules[0] == schedules[1]
+    assert schedules[1][0].months == frozenset({6, 7, 8})
+    assert schedules[1][1].yearly == ((12, 20), (1, 10))
+
+
+@pytest.mark.parametrize("value", ["31.02.2024", "2024-02-30", "30-31 февраля",
+                                   "29.02.2023..01.03.2023"])
+def test_an_impossible_closed_day_is_named_as_such(value: str) -> None:
+    from kiosk.core.opening import parse_days
+
+    problems: list[Problem] = []
+    assert parse_days([value], "closed_days", 3, ProblemLog("kiosk.yaml", problems)) == ()
+    assert [(p.code, p.line) for p in problems] == [("closed_day_impossible", 3)]
+    assert "не бывает" in problems[0].message("ru")
