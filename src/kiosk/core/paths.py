@@ -53,6 +53,16 @@ def default_content(env: Mapping[str, str] | None = None) -> Path:
     return package_folder("content")
 
 
+CENTRE_ENV = "KIOSK_CENTRE_CONTENT"
+
+
+def default_centre(env: Mapping[str, str] | None = None) -> Path | None:
+    """The centre's own folder (kiosk.core.merge) when none is named: $KIOSK_CENTRE_CONTENT,
+    else none (head office's content alone)."""
+    env = os.environ if env is None else env
+    return Path(env[CENTRE_ENV]).expanduser() if env.get(CENTRE_ENV) else None
+
+
 def state_dir(explicit: str | os.PathLike[str] | None = None,
               env: Mapping[str, str] | None = None) -> Path:
     """The state folder (not created: see `ensure_state_dir`)."""

@@ -63,6 +63,13 @@ def fingerprint(root: Path) -> Fingerprint:
         return ("unreadable", str(root), str(exc))
 
 
+def folder_fingerprint(look: Fingerprint) -> Fingerprint:
+    """The content folder's own part of a look that also holds the centre's folder and this
+    computer's settings files (kiosk.ui.reloader adds them after it): what `fingerprint` of
+    the folder alone says now, for the safe-mode copy to compare with."""
+    return look[:3] if look and look[0] == "unreadable" else look[:2]
+
+
 @dataclass
 class ReloadDecider:
     """Feed it each look at the folder with the time; it says when to reload."""
@@ -99,6 +106,11 @@ def keep_last_good(old: Content, new: Content) -> Content:
     note = Problem(str(new.root), None, Severity.WARNING, "kept_last_good", {})
     if new.is_empty and not old.is_empty:
         return replace(old, problems=(*new.problems, note))
+    if new.centre is not None and not old.is_empty and any(
+            p.code == "missing_folder" and p.path == str(new.root) for p in new.problems):
+        # Head office's folder gone (a release link removed), the centre's still there: as a
+        # vanished folder, everything stays as it was.
+        return replace(old, problems=(*new.problems, note))
     broken = {p.path for p in new.problems if p.is_error}
     settings = old.settings if _settings_broken(new) else new.settings
     pages = _merge(old.pages, new.pages, broken)
@@ -130,7 +142,7 @@ def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:
 _UNREAD_SETTINGS = frozenset({
     "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
     "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file",
-    "yaml_number_too_long", "not_a_mapping"})
+    "yaml_number_too_long", "not_a_mapping", "file_is_word", "file_is_utf16"})
 
 
 def _settings_broken(content: Content) -> bool:

@@ -137,22 +137,26 @@ def create_application() -> QApplication:
 FIRST_STORIES = 200
 
 
-def _load(root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...] = ()) -> Content:
+def _load(root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...] = (),
+          centre: Path | None = None) -> Content:
     # Not inside long_lived_allocations(): its first full collection would hold up the window
     # being built meanwhile (~40 ms), for a few hundred objects. The reloader's first read of
     # the whole folder sets them aside with everything else.
     if cache.index is None:
         # Other folders' index files no kiosk used for a month go (the clock's time for it).
-        cache.index = ContentIndex.open(default_index_path(root), root, now=time.time())
+        cache.index = ContentIndex.open(default_index_path(root, centre=centre), root,
+                                        now=time.time())
     return load_content(root, probe_image, cache=cache, story_limit=FIRST_STORIES,
-                        machine=machine).warm()
+                        machine=machine, centre=centre).warm()
 
 
 def load_in_background(root: Path, cache: ParseCache,
-                       machine: tuple[SettingsPath, ...] = ()) -> asyncio.Future[Content]:
+                       machine: tuple[SettingsPath, ...] = (),
+                       centre: Path | None = None) -> asyncio.Future[Content]:
     """Parse and decode the content folder in a worker thread (starting now); the window
     keeps painting meanwhile."""
-    return asyncio.get_running_loop().run_in_executor(None, _load, root, cache, machine)
+    return asyncio.get_running_loop().run_in_executor(None, _load, root, cache, machine,
+                                                      centre)
 
 
 def log_problems(content: Content, before: Content | None = None,
@@ -176,8 +180,10 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
                     startup: Startup | None = None,
                     pins: PinStore | None = None,
                     cursor: CursorMode = CursorMode.AUTO,
-                    machine: tuple[SettingsPath, ...] = ()) -> int:
+                    machine: tuple[SettingsPath, ...] = (),
+                    centre: Path | None = None) -> int:
     """Show the kiosk until SIGTERM/SIGINT or staff end it; returns the exit status.
+    `centre`: the centre's own folder, shown beside `content_dir` (kiosk.core.merge).
     `on_window` lets benchmarks watch the window; `startup` brings the unattended duties
     (statistics, status file, systemd, safe mode)."""
     app = QApplication.instance()
@@ -188,11 +194,15 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     # changed.
     cache = ParseCache()
     # `machine`: the settings files of this computer, over the content's (kiosk.core.machine).
-    loading = load_in_background(content_dir, cache, machine)
+    loading = load_in_background(content_dir, cache, machine, centre)
+    if centre is not None and not centre.is_dir():
+        log.info("the centre's own folder %s is not there (yet): showing head office's "
+                 "content only; its items appear once it is made", centre)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame.
     window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins)
+    window.decode_photos_in_background()  # a phone's photo never freezes a tap
     ops = Operations(window, startup.config, startup.guard, startup.decision, startup.logs) \
         if startup is not None else None
     if startup is not None and startup.decision is not None:
@@ -246,7 +256,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
     reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window,
-                               machine=machine)
+                               machine=machine, centre=centre)
     window.reload_requested.connect(reloader.reload_now)
     reloader.settled.connect(lambda seen: setattr(window, "content_version",
                                                   content_version(seen)))
@@ -290,15 +300,20 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
         state_dir: Path | None = None, status_file: Path | None = None,
         pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO,
         log_level: int = logging.INFO,
-        machine: tuple[SettingsPath, ...] = ()) -> int:
+        machine: tuple[SettingsPath, ...] = (), centre: Path | None = None) -> int:
     """Show the kiosk until it is told to stop; returns its exit status. An exception that
     gets out of here ends the process: kiosk.cli logs it and exits EXIT_CRASH."""
     # The child that parses content files starts its imports now, on the other core, while
     # this process builds the window (kiosk.core.sandbox).
     shared_sandbox().prestart()
     startup = start_operations(content_dir, state_dir, status_file, log_level=log_level)
+    if centre is not None and startup.decision is not None and startup.decision.safe_mode:
+        # The copy of the last content that worked is head office's folder alone; the
+        # centre's folder may be what brought the kiosk down.
+        log.warning("safe mode: the centre's own folder %s is not read", centre)
+        centre = None
     app = create_application()
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         return runner.run(run_kiosk(startup.config.content_dir, windowed, size, lang, on_window,
-                                    startup, pins, cursor, machine))
+                                    startup, pins, cursor, machine, centre))

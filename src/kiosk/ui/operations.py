@@ -18,7 +18,7 @@ from kiosk import __version__
 from kiosk.core import paths
 from kiosk.core.logsetup import Logging
 from kiosk.core.memory import process_memory
-from kiosk.core.reload import Fingerprint
+from kiosk.core.reload import Fingerprint, folder_fingerprint
 from kiosk.core.safemode import CrashGuard, Decision
 from kiosk.core.sdnotify import Notifier, watchdog_interval
 from kiosk.core.stats import StatsStore, StatsWriter
@@ -169,7 +169,9 @@ class Operations(QObject):
         # worked (never in safe mode, which shows that copy).
         if (guard.marked and not self.safe_mode and self.loaded_from is not None
                 and now - self.loaded_at >= guard.good_after):
-            expected = short_hash(self.loaded_from)
+            # The folder's part alone: what the copy is checked against (the look also holds
+            # the centre's folder and this computer's settings files, which are not copied).
+            expected = short_hash(folder_fingerprint(self.loaded_from))
             if expected != guard.snapshot_fingerprint and not self._saving:
                 self._saving = True
                 source, wall = self.config.live_content_dir, self.wall()

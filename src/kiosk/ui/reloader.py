@@ -39,9 +39,13 @@ class ContentReloader(QObject):
                  interval_ms: int = 500, settle: float = 1.0,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None,
-                 machine: tuple[SettingsPath, ...] = ()) -> None:
+                 machine: tuple[SettingsPath, ...] = (),
+                 centre: Path | None = None) -> None:
         super().__init__(parent)
         self.root = root
+        # The centre's own folder (kiosk.core.merge): watched and looked at like `root`, and
+        # read with it. A centre that has no folder yet is looked for at each look.
+        self.centre = centre
         # The settings files of this computer (kiosk.core.machine): each look stats them too,
         # so a change of one is read like a change of the folder (by the timer's looks:
         # inotify watches the folder only).
@@ -70,18 +74,26 @@ class ContentReloader(QObject):
         self.settle_timer.timeout.connect(self._look)
         self.watcher = FolderWatcher(root, self)
         self.watcher.nudged.connect(self._nudged)
+        self.centre_watcher = FolderWatcher(centre, self) if centre is not None else None
+        if self.centre_watcher is not None:
+            self.centre_watcher.nudged.connect(self._nudged)
+        self._centre_watch_tried: object = None
         self._nudged_while_busy = False
         self._watch_tried: object = None
 
     def start(self) -> None:
         if self.watcher.start():
             self._watch_tried = self.watcher.watching
+        if self.centre_watcher is not None and self.centre_watcher.start():
+            self._centre_watch_tried = self.centre_watcher.watching
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
         self.settle_timer.stop()
         self.watcher.stop()
+        if self.centre_watcher is not None:
+            self.centre_watcher.stop()
         self.worker.cancel()
         self._busy = False
 
@@ -137,6 +149,8 @@ class ContentReloader(QObject):
     def _fingerprint(self) -> Fingerprint:
         """The folder as it is now, and the settings files of this computer (in a worker)."""
         look = fingerprint(self.root)
+        if self.centre is not None:  # one item more: look[0] stays where `root` leads
+            look = (*look, ("centre", fingerprint(self.centre)))
         return (*look, files_stamp(self.machine)) if self.machine else look
 
     def _looked(self, result: Any) -> None:
@@ -155,6 +169,7 @@ class ContentReloader(QObject):
             # folder: where inotify cannot, the timer's looks carry on alone).
             self._watch_tried = real
             self.watcher.start()
+        self._watch_centre(current)
         if not self.decider.look(current, self.clock()):
             if self.decider.waiting:
                 self.settle_timer.start()
@@ -162,18 +177,30 @@ class ContentReloader(QObject):
             return
         self._read(current)
 
+    def _watch_centre(self, current: Fingerprint) -> None:
+        """The centre's folder made, flipped or back: watch where it is now (once a folder)."""
+        if self.centre_watcher is None:
+            return
+        look = next((part[1] for part in current
+                     if isinstance(part, tuple) and part[:1] == ("centre",)), None)
+        real = look[0] if look and look[0] not in ("missing", "unreadable") else None
+        if real is not None and real != self.centre_watcher.watching \
+                and real != self._centre_watch_tried:
+            self._centre_watch_tried = real
+            self.centre_watcher.start()
+
     def _read(self, current: Fingerprint | None, force: bool = False) -> None:
         """Read the folder (seen as `current`; None: look at it first) in the worker, then
         show what changed; with `force`, hand it over even if nothing did."""
         root, probe, cache, shown = self.root, self.probe, self.cache, self.content
-        machine, look_at = self.machine, self._fingerprint
+        machine, look_at, centre = self.machine, self._fingerprint, self.centre
 
         def load_and_merge() -> tuple[Fingerprint, Content | None]:
             seen = look_at() if current is None else current
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
             with long_lived_allocations():
                 merged = keep_last_good(shown, load_content(root, probe, cache=cache,
-                                                            machine=machine))
+                                                            machine=machine, centre=centre))
             # The same items (an unchanged file gives the very same object): nothing to show.
             return seen, None if merged == shown and not force else merged.warm()
 
