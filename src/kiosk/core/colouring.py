@@ -85,21 +85,28 @@ class PreparedPicture:
         return int(self.owner[y, x])
 
 
+def close_gaps(ink: Lightness, gap: int) -> Lightness:
+    """The line mask (1 line, 0 paper) with gaps up to about `gap` pixels closed: the walls a
+    fill stops at. Also used by the editor's line-art wizard (kiosk.editor.lineart)."""
+    if gap <= 1:
+        return ink
+    cv2 = _cv2()
+    # A disc this wide closes a gap of `gap` pixels between lines 3 px thick or more
+    # (measured: a disc as wide as the gap only closes ~3/4 of it). Odd: an even kernel
+    # shifts the lines by a pixel.
+    side = round(gap * 1.4) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    closed: Lightness = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
+    return closed
+
+
 def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -> PreparedPicture:
     """Label the regions of a line-art picture, closing small gaps in its lines."""
     cv2 = _cv2()
     height, width = lightness.shape
     gap, reach = settings.scaled(min(height, width))
     ink = (lightness < INK_LEVEL).astype(np.uint8)
-    if gap > 1:
-        # A disc this wide closes a gap of `gap` pixels between lines 3 px thick or more
-        # (measured: a disc as wide as the gap only closes ~3/4 of it). Odd: an even kernel
-        # shifts the lines by a pixel.
-        side = round(gap * 1.4) | 1
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
-        walls = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
-    else:
-        walls = ink
+    walls = close_gaps(ink, gap)
     open_area = walls == 0
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         open_area.astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
@@ -137,12 +144,21 @@ class LineArtReport:
     tiny_regions: int
     line_fraction: float
     grey_fraction: float  # neither line nor paper: shading, colour fills, photo tones
+    # The share of the sheet one tap floods through small breaks in the lines (see `flood`);
+    # 0 when no tap does.
+    flood_share: float = 0.0
 
     @property
     def problem(self) -> str:
         """'' when it looks like colouring line art, else a problem code."""
         if self.line_fraction < 0.002:
             return "colouring_no_lines"
+        if self.flood_share and self.line_fraction <= 0.45 and (
+                self.tiny_regions <= 300 or self.grey_fraction <= 0.12):
+            # Before «a photo»: a drawing photographed on grey paper, or scanned with ragged
+            # lines (many tiny bubbles), is not a photo, and what a child meets first is one
+            # tap colouring the whole sheet. A photo is both grey and full of tiny regions.
+            return "colouring_gaps"
         if self.tiny_regions > 300 or self.line_fraction > 0.45 or self.grey_fraction > 0.12:
             return "colouring_photo"
         if self.regions < 2:
@@ -225,13 +241,95 @@ def coloured_in(picture: PreparedPicture, colours: dict[int, int]) -> Paint:
     return canvas.composite()
 
 
-def analyse(picture: PreparedPicture) -> LineArtReport:
+def analyse(picture: PreparedPicture, settings: EngineSettings = EngineSettings()
+            ) -> LineArtReport:
+    """`settings`: those the picture was prepared with (the gap, for `flood`)."""
     width, height = picture.size
     tiny = max(16, width * height // 10_000)  # a region a fingertip can't hit
     areas = [r.area for r in picture.regions.values()]
     light = picture.lightness
     grey = float(((light > 40) & (light < 215)).mean())  # anti-aliased edges are a few %
-    return LineArtReport(len(areas), sum(a < tiny for a in areas), picture.line_fraction, grey)
+    leak = flood(picture, settings)
+    return LineArtReport(len(areas), sum(a < tiny for a in areas), picture.line_fraction, grey,
+                         leak.share if leak.floods else 0.0)
+
+
+# -- one tap that floods the sheet -------------------------------------------------------------
+
+FLOOD_SHARE = 0.5  # a region this share of the sheet or more: one tap colours most of it…
+LEAK_GAP_PX = 32.0  # …and closing breaks up to this wide (at 1080p; 4× the default gap)…
+LEAK_SHARE = 0.08  # …splits off shapes that make up this share of the sheet or more
+LEAK_PIECE = 0.004  # a shape counts from this share of the sheet (a small window: less)
+MAX_BREAKS = 24  # breaks pointed at, the widest first
+
+
+@dataclass(frozen=True)
+class Flood:
+    """Does one tap flood most of the sheet through small breaks in the lines? `share`: of the
+    sheet the largest region takes; `leaked`: of the sheet, the shapes that small breaks join
+    to it (0 when none); `breaks`: boxes (x, y, width, height) around the places where closing
+    the lines harder would seal them."""
+
+    share: float
+    leaked: float
+    breaks: tuple[Box, ...] = ()
+
+    @property
+    def floods(self) -> bool:
+        return self.share >= FLOOD_SHARE and self.leaked >= LEAK_SHARE
+
+
+def flood(picture: PreparedPicture, settings: EngineSettings = EngineSettings()) -> Flood:
+    """A scanned drawing with small breaks in its lines (wider than the gap the kiosk closes)
+    lets the paint of one tap run through them into shape after shape, until it fills the
+    whole sheet. Found by closing the lines again, much harder: if the largest region then
+    falls apart into shapes of their own, breaks joined them. A large shape with no break
+    (a big circle, wide paper around a small drawing) stays one piece and is no flood."""
+    cv2 = _cv2()
+    width, height = picture.size
+    sheet = width * height
+    if not picture.regions or not sheet:
+        return Flood(0.0, 0.0)
+    biggest = max(picture.regions.values(), key=lambda r: (r.area, -r.label))
+    share = biggest.area / sheet
+    if share < FLOOD_SHARE:
+        return Flood(share, 0.0)
+    strong, _ = EngineSettings(gap_px=max(LEAK_GAP_PX, settings.gap_px * 3)).scaled(
+        min(width, height))
+    ink = (picture.lightness < INK_LEVEL).astype(np.uint8)
+    walls = close_gaps(ink, strong)
+    region = picture.owner == biggest.label
+    inside = region & (walls == 0)
+    _, pieces, stats, _ = cv2.connectedComponentsWithStats(
+        inside.astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    shapes = np.flatnonzero(areas >= LEAK_PIECE * sheet) + 1  # labels of the real shapes
+    if shapes.size < 2:
+        return Flood(share, 0.0)
+    shape_areas = areas[shapes - 1]
+    leaked = float((shape_areas.sum() - shape_areas.max()) / sheet)
+    return Flood(share, leaked, _breaks(region & (walls > 0) & (ink == 0), pieces,
+                                        shapes[np.argsort(-shape_areas)][:MAX_BREAKS]))
+
+
+def _breaks(sealed: npt.NDArray[np.bool_], pieces: Labels,
+            shapes: npt.NDArray[np.int64]) -> tuple[Box, ...]:
+    """The patches of paper the hard closing turned into line that touch two shapes or more:
+    the breaks, widest first."""
+    cv2 = _cv2()
+    count, patches, stats, _ = cv2.connectedComponentsWithStats(
+        sealed.astype(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    if count < 2:
+        return ()
+    touching = np.zeros(count, dtype=np.int32)
+    ring = np.ones((3, 3), dtype=np.uint8)
+    for label in shapes:
+        near = cv2.dilate((pieces == label).astype(np.uint8), ring).astype(bool)
+        touching[np.unique(patches[near & sealed])] += 1
+    found = [label for label in range(1, count) if touching[label] >= 2]
+    found.sort(key=lambda label: -int(stats[label, cv2.CC_STAT_AREA]))
+    return tuple((int(stats[label, 0]), int(stats[label, 1]), int(stats[label, 2]),
+                  int(stats[label, 3])) for label in found[:MAX_BREAKS])
 
 
 # -- painting -------------------------------------------------------------------------------
