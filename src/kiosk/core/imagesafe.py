@@ -80,13 +80,27 @@ MAX_PNG_METADATA = 1_000_000  # bytes of tEXt, zTXt, iTXt and iCCP chunks in the
 MAX_PNG_METADATA_INFLATED = 4_000_000
 # Decoded pixels: 16 megapixels at 4 bytes each. A 16-bit PNG is decoded at 8 bytes a pixel.
 MAX_DECODED_BYTES = 64_000_000
+# Pixels a picture may have (too_many_pixels). A JPEG is decoded already shrunk to the size it
+# is shown at (libjpeg scales by 1/2, 1/4 or 1/8 while it decodes, the kiosk asks for the box's
+# size), so memory goes with the screen, not the photo: a phone's photo is shown whole, 12 to
+# 50 megapixels (6000×4000 is today's default, 8160×6120 a 50 MP mode). The caps stop files
+# made to exhaust memory or time: a 65,000×65,000 header on a few bytes, a 200 MP panorama.
+MAX_JPEG_PIXELS = 100_000_000
+# A progressive JPEG keeps every coefficient of the full-size picture while it decodes (2 bytes
+# for each of 1.5-3 samples a pixel): 24 megapixels took 150 MB and 230 ms, so it keeps the cap
+# every picture had before (phones and cameras write baseline JPEG; «Save for Web» may not).
+MAX_PROGRESSIVE_JPEG_PIXELS = 16_000_000
+# A PNG is decoded whole and scaled afterwards: 16 megapixels are 64 MB, and decoding a
+# 20,000×20,000 picture would take 1.6 GB.
+MAX_RASTER_PIXELS = 16_000_000
+MAX_RASTER_SIDE = 8000
 
 # What a picture's suffix promises, and how to name a file of each kind.
 SUFFIX_KIND = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 KIND_SUFFIX = {"png": ".png", "jpeg": ".jpg", "svg": ".svg"}
 KIND_NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG", "gif": "GIF", "webp": "WebP",
               "bmp": "BMP", "tiff": "TIFF", "heic": "HEIC", "avif": "AVIF", "pdf": "PDF",
-              "ico": "ICO"}
+              "ico": "ICO", "mp4": "MP4"}
 
 _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "handler", "iframe"}
 _EMBEDDED_TYPES = ("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/jpg;base64,")
@@ -150,6 +164,9 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} МБ / {size / 1_000_000:.1f} MB"
 
 
+# The brands of a HEIF file: an iPhone's photo is «heic» with «mif1» among its compatible brands.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
 _WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
                (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -170,7 +187,11 @@ def sniff(head: bytes) -> str | None:
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return "tiff"
     if head[4:8] == b"ftyp":
-        return "avif" if head[8:12] in (b"avif", b"avis") else "heic"
+        # An ISO media file: the brands say which (a phone's HEIC photo, AVIF, or a video).
+        brands = {head[8:12], *(head[i:i + 4] for i in range(16, min(len(head), 64), 4))}
+        if head[8:12] in (b"avif", b"avis"):
+            return "avif"
+        return "heic" if brands & _HEIF_BRANDS else "mp4"
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"\x00\x00\x01\x00"):
@@ -195,6 +216,8 @@ def kind_problem(name: str, head: bytes) -> tuple[str, dict[str, str]] | None:
     real = sniff(head)
     if real == expected or expected is None or (expected, real) == ("svg", "xml"):
         return None  # an XML file named .svg: the SVG check says what is wrong with it
+    if real == "heic":  # a phone's photo, whatever it is called: the editor converts it
+        return "image_heic", {"value": name, "suffix": suffix}
     if real in KIND_SUFFIX:
         return "image_wrong_suffix", {"value": name, "real": KIND_NAMES[real],
                                       "name": stem + KIND_SUFFIX[real]}
@@ -675,6 +698,33 @@ def picture_size(data: bytes) -> tuple[int, int] | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
         return width, height
+    frame = _jpeg_frame(data)
+    return frame[:2] if frame is not None else None
+
+
+def too_many_pixels(data: bytes) -> tuple[str, str] | None:
+    """A PNG or JPEG with more pixels than the kiosk decodes ("image_too_large" and its
+    detail), else None. A JPEG is decoded already shrunk to the size it is shown at, so a
+    phone's photo of any size a phone takes is shown; a progressive one is held whole while
+    decoding, and a PNG is decoded whole before it is scaled: those keep a lower cap."""
+    if data.startswith(b"\xff\xd8"):
+        frame = _jpeg_frame(data)
+        if frame is None:
+            return None  # the decoder says what is wrong with it
+        width, height, progressive = frame
+        most = MAX_PROGRESSIVE_JPEG_PIXELS if progressive else MAX_JPEG_PIXELS
+        if width * height > most:
+            return "image_too_large", f"{width}×{height}"
+        return None
+    size = picture_size(data)
+    if size is not None and (size[0] * size[1] > MAX_RASTER_PIXELS
+                             or max(size) > MAX_RASTER_SIDE):
+        return "image_too_large", f"{size[0]}×{size[1]}"
+    return None
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int, bool] | None:
+    """A JPEG's width and height and whether it is progressive, from its frame header."""
     if not data.startswith(b"\xff\xd8"):
         return None
     position = 2
@@ -694,7 +744,7 @@ def picture_size(data: bytes) -> tuple[int, int] | None:
             if position + 9 > len(data):
                 return None
             height, width = struct.unpack(">HH", data[position + 5:position + 9])
-            return width, height
+            return width, height, marker in (0xC2, 0xC6, 0xCA, 0xCE)
         if marker in (0xD9, 0xDA) or length < 2:
             return None
         position += 2 + length

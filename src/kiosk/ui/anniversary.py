@@ -112,6 +112,8 @@ class AnniversaryScreen(Screen):
                                     typeset(page.title.get(lang), lang, hyphenate=False), "",
                                     typeset_markdown(page.body.get(lang), lang), page.image)
                 self.clip.show_clip(page.video)
+                if self.index + 1 < len(pages):  # the next page's picture, decoded ahead
+                    self.card.image.prepare(pages[self.index + 1].image)
         finally:
             self._rendering = False
         self._show_position()

@@ -8,7 +8,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -26,6 +26,7 @@ from PySide6.QtSvg import QSvgRenderer, QtSvg
 
 from kiosk.core.imagesafe import (
     MAX_IMAGE_BYTES,
+    MAX_JPEG_PIXELS,
     MAX_SVG_BYTES,
     ImageFileError,
     kind_problem,
@@ -33,17 +34,21 @@ from kiosk.core.imagesafe import (
     read_image_file,
     safe_svg_file,
     sanitise_svg,
+    too_many_pixels,
 )
 from kiosk.core.loader import ImageCheck
 from kiosk.core.paths import package_folder
 from kiosk.ui.hidpi import device_size
 
+if TYPE_CHECKING:
+    from kiosk.ui.photos import PhotoLoader
+
 log = logging.getLogger(__name__)
 
-# Images larger than this are refused before decoding: 16 MP is four times a 4K photo, and
-# decoding a 20,000×20,000 picture would take 1.6 GB.
-MAX_IMAGE_PIXELS = 16_000_000
-MAX_IMAGE_SIDE = 8000
+# Images larger than this are refused before decoding (kiosk.core.imagesafe.too_many_pixels:
+# a JPEG is decoded already shrunk to its box, so a phone's photo is shown; a PNG is decoded
+# whole). The reader's own idea of the size is held to the larger cap too.
+MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 # Photos are shown at up to ~900 px at 1080p: below this they are visibly blurred.
 MIN_IMAGE_SIDE = 400
 # A poster filling the screen may lose at most this share of itself to the edges: 3/4.
@@ -97,7 +102,8 @@ def probe_image(path: Path) -> ImageCheck:
         return ImageCheck(code, args.get("real", args.get("detail", "")))
     if svg:
         return _probe_svg(data)
-    costly = raster_problem(data)  # before Qt reads even the header (a zTXt bomb is in it)
+    # Before Qt reads even the header (a zTXt bomb is in it).
+    costly = raster_problem(data) or too_many_pixels(data)
     if costly is not None:
         return ImageCheck(*costly)
     reader, _buffer = _reader(data, path)
@@ -105,8 +111,7 @@ def probe_image(path: Path) -> ImageCheck:
     size = reader.size()
     if not reader.canRead():
         return ImageCheck("bad_image", reader.errorString())
-    if size.isValid() and (size.width() * size.height() > MAX_IMAGE_PIXELS
-                           or max(size.width(), size.height()) > MAX_IMAGE_SIDE):
+    if size.isValid() and size.width() * size.height() > MAX_IMAGE_PIXELS:
         return ImageCheck("image_too_large", f"{size.width()}×{size.height()}")
     if size.isValid() and _format(path) == b"jpeg":
         # libjpeg decodes at an eighth of the size almost for free, still reading every byte
@@ -290,13 +295,15 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
     if (wrong := kind_problem(path.name, data[:4096])) is not None:
         log.warning("picture %s not shown: %s %s", path, *wrong)
         return QImage()
-    if (costly := raster_problem(data)) is not None:
+    if (costly := raster_problem(data) or too_many_pixels(data)) is not None:
         log.warning("picture %s not shown: %s %s", path, *costly)
         return QImage()
     reader, _buffer = _reader(data, path)
     reader.setAutoTransform(True)
     size = reader.size()
     if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
+        log.warning("picture %s not shown: it could not be decoded (%s)", path,
+                    reader.errorString())
         return QImage()
     # Let the decoder shrink while decoding (JPEG does it almost for free). The size asked
     # for is the stored one: a phone's upright photo, stored on its side, is fitted as shown.
@@ -304,7 +311,11 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
         reader.setScaledSize(_scaled(size.transposed(), box, fill).transposed())
     else:
         reader.setScaledSize(_scaled(size, box, fill))
-    return reader.read()
+    image = reader.read()
+    if image.isNull():
+        log.warning("picture %s not shown: it could not be decoded (%s)", path,
+                    reader.errorString())
+    return image
 
 
 class ImageCache:
@@ -314,6 +325,9 @@ class ImageCache:
     def __init__(self, capacity: int = 3) -> None:
         self.capacity = capacity
         self._images: OrderedDict[tuple[Path, int, int, float], QImage] = OrderedDict()
+        # The kiosk decodes content photos off the UI thread (KioskWindow.decode_photos_in_
+        # background); without a loader (previews, kiosk check) they are decoded when drawn.
+        self.photos: PhotoLoader | None = None
 
     def get(self, path: Path, box: QSize, ratio: float = 1.0) -> QImage:
         """`box` in logical pixels; the image in device pixels at `ratio` (kiosk.ui.hidpi)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QVariantAnimation
 from PySide6.QtGui import (
     QColor,
+    QHideEvent,
     QImage,
     QPainter,
     QPainterPath,
@@ -20,6 +21,7 @@ from kiosk.core.i18n import format_date
 from kiosk.core.model import Story
 from kiosk.core.problems import Language
 from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
@@ -28,7 +30,10 @@ from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
 class ImageBox(QWidget):
     """The picture's place on the grid: always there, always the same size. The picture is
     fitted to its width, from its top, with rounded corners; an item without one shows the
-    section's pictogram on the section's colour instead, so the text beside never moves."""
+    section's pictogram on the section's colour instead, so the text beside never moves.
+    In the kiosk the photo is decoded in the background (kiosk.ui.photos): until it is, a
+    quiet panel stands in its place, and the photo fades in over it; a photo that cannot be
+    decoded shows the placeholder, as an item without one."""
 
     def __init__(self, theme: Theme, images: ImageCache) -> None:
         super().__init__()
@@ -39,10 +44,34 @@ class ImageBox(QWidget):
         self.placeholder_colour = "blue"  # a role in the palette: the section's tile colour
         self.image = QImage()
         self._ratio = 1.0  # the device pixel ratio `image` was rendered at
+        # The photo asked of the background loader; whether it is being decoded (the panel
+        # shows), or could not be (the placeholder shows); its width over height, if known.
+        self._photo: PhotoKey | None = None
+        self.waiting = False
+        self.broken = False
+        self._shape: float | None = None
+        self._next: Path | None = None  # decoded next, once this box's photo has come
+        self._listening: PhotoLoader | None = None
+        self._fade = QVariantAnimation(self)
+        self._fade.setStartValue(0.0)
+        self._fade.setEndValue(1.0)
+        self._fade.valueChanged.connect(lambda _value: self.update())
+        self._faded_from = QRectF()  # where the panel stood while the photo was decoded
 
     def set_image(self, path: Path | None) -> None:
         self.path = path
         self._render()
+
+    def prepare(self, path: Path | None) -> None:
+        """Decode `path` for this box in the background, for later (the next story), once
+        the photo on show has come: they would share the cores."""
+        photos = self.images.photos
+        if path is None or photos is None or self.width() < 8 or self.height() < 8:
+            return
+        if self.waiting:
+            self._next = path
+            return
+        photos.request(photos.key(path, self.size(), ratio_of(self)))
 
     def clear(self) -> None:
         self.image = QImage()
@@ -50,6 +79,10 @@ class ImageBox(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._render()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._fade.stop()  # nothing animates unseen
 
     def panel(self) -> QColor:
         """The placeholder's colour: the section's own, as on its tile in the menu."""
@@ -59,8 +92,11 @@ class ImageBox(QWidget):
         """Where the picture (or the placeholder) is drawn: the box's full width at the top,
         at the picture's own proportions (4:3 for the placeholder), never beyond the box."""
         box = self.rect()
-        if self.path is not None and not self.image.isNull():
+        if self.path is not None and not self.broken and not self.image.isNull():
             size = logical_size(self.image).toSize()  # its pixels are device pixels
+        elif self.waiting and self._shape is not None:  # the photo's own proportions
+            size = QSize(round(1000 * self._shape), 1000).scaled(
+                box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         else:
             size = QSize(4, 3).scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left = box.x() + (box.width() - size.width()) // 2
@@ -70,16 +106,70 @@ class ImageBox(QWidget):
         """The picture for the box's size, in device pixels (kiosk.ui.hidpi)."""
         box = self.rect()
         ratio = self._ratio = ratio_of(self)
+        self._fade.stop()
+        self._photo, self.waiting, self.broken = None, False, False
+        photos = self.images.photos
         if box.width() < 8 or box.height() < 8:
             self.image = QImage()
+        elif self.path is not None and photos is not None:
+            self._ask(photos, box.size(), ratio)
         elif self.path is not None:
             self.image = self.images.get(self.path, box.size(), ratio)
-        elif self.placeholder is not None:
-            side = round(min(box.width(), box.height()) * 0.4)
-            self.image = render_image(self.placeholder, QSize(side, side), ratio=ratio)
         else:
-            self.image = QImage()
+            self.image = self._placeholder_image()
         self.update()
+
+    def _placeholder_image(self) -> QImage:
+        """The section's pictogram for the box (a small bundled drawing)."""
+        box = self.rect()
+        if self.placeholder is None or box.width() < 8 or box.height() < 8:
+            return QImage()
+        side = round(min(box.width(), box.height()) * 0.4)
+        return render_image(self.placeholder, QSize(side, side), ratio=ratio_of(self))
+
+    def _ask(self, photos: PhotoLoader, box: QSize, ratio: float) -> None:
+        """The photo from the loader: at once when decoded before, else the panel until
+        `_photo_ready`."""
+        assert self.path is not None
+        if self._listening is not photos:
+            photos.ready.connect(self._photo_ready)
+            self._listening = photos
+        self._photo = photos.key(self.path, box, ratio)
+        found = photos.request(self._photo)
+        if found is None:
+            self.image = QImage()
+            self.waiting = True
+            self._shape = photos.shape(self.path)
+        else:
+            self._take(found)
+
+    def _take(self, image: QImage) -> None:
+        self.broken = image.isNull()
+        self.image = self._placeholder_image() if self.broken else image
+
+    def _photo_ready(self, key: PhotoKey, image: QImage) -> None:
+        if key != self._photo or not self.waiting:
+            return
+        self._faded_from = QRectF(self.drawn_rect())
+        self.waiting = False
+        self._take(image)
+        if self.isVisible():
+            self._fade.setDuration(PHOTO_FADE_MS)
+            self._fade.start()
+        self.update()
+        following, self._next = self._next, None
+        if following is not None:
+            self.prepare(following)
+
+    def _paint_panel(self, painter: QPainter, rect: QRectF, radius: float) -> None:
+        """The quiet surface where the photo will be (docs/design.md, `panel`)."""
+        colours = self.theme.colours
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen if not colours.outline
+                       else QPen(QColor(colours.ink), self.theme.px(4)))
+        painter.setBrush(QColor(colours.panel))
+        painter.drawRoundedRect(rect, radius, radius)
+        painter.restore()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._ratio != ratio_of(self):  # moved to a screen of another ratio
@@ -91,11 +181,19 @@ class ImageBox(QWidget):
         rect = QRectF(self.drawn_rect())
         frame = QPainterPath()
         frame.addRoundedRect(rect, radius, radius)
-        if self.path is not None:
+        if self._fade.state() == QVariantAnimation.State.Running:
+            # The photo has come: the panel fades out as it fades in.
+            progress = float(self._fade.currentValue())
+            painter.setOpacity(1.0 - progress)
+            self._paint_panel(painter, self._faded_from, radius)
+            painter.setOpacity(progress)
+        if self.waiting:
+            self._paint_panel(painter, rect, radius)
+        elif self.path is not None and not self.broken:
             if not self.image.isNull():
                 painter.setClipPath(frame)
                 painter.drawImage(rect.topLeft(), self.image)
-        elif self.placeholder is not None:
+        elif self.placeholder is not None:  # none, or one that cannot be decoded
             if self.theme.colours.outline:  # black with a rim of its colour, as the tiles
                 rim = self.theme.px(6)
                 painter.setPen(QPen(self.panel(), rim))

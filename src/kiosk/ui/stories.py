@@ -188,6 +188,8 @@ class StoriesScreen(Screen):
             self.clip.show_clip(story.video)
         finally:
             self._rendering = False
+        if self.index + 1 < len(stories):  # the next story's photo is ready when swiped to
+            self.card.image.prepare(stories[self.index + 1].photo)
         self._show_position()
 
     def _show_position(self) -> None:

@@ -9,6 +9,7 @@ line that does not fit whole is left out rather than cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,10 @@ from kiosk.ui.hidpi import device_pixmap, logical_size, ratio_of
 from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
+
+# A slide's picture decoded elsewhere (kiosk.ui.photos): (path, box, device pixel ratio, fill)
+# gives it, or None while it is being decoded.
+PictureSource = Callable[[Path, QSize, float, bool], QImage | None]
 
 HEADLINE_LINES = 3  # at display size; more and the headline is set at title size
 LINE_LINES = 4  # the line under the headline, at lead size
@@ -187,6 +192,33 @@ class PosterPainter:
         # them on the stage, and tests read the grid from them.
         self.spots: list[TextSpot] = []
         self.last_words = PosterWords("", "", "", None)
+        # Where the slide's picture comes from: None, decoded as it is painted (previews,
+        # kiosk check); in the kiosk, decoded in the background. A picture not decoded yet
+        # leaves a quiet panel in its place, and `waiting` says so.
+        self.pictures: PictureSource | None = None
+        self.waiting = False
+
+    def picture_boxes(self, slide: Slide, content: Content, lang: Language,
+                      size: QSize) -> list[tuple[Path, QSize, bool]]:
+        """The pictures the slide shows on a stage of `size`: each one's file, the box it is
+        fitted into, and whether it covers the box. What to decode before the slide is due."""
+        words = poster_words(slide, content, lang)
+        if words.full_bleed:
+            path = words.portrait_picture if self.theme.portrait and words.portrait_picture \
+                else words.picture
+            return [] if path is None else [(path, size, words.fill)]
+        if words.picture is None:
+            return []
+        box = poster_frame(self.theme, size).picture
+        return [(words.picture, _box_size(box), False)]
+
+    def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
+        if self.pictures is None:
+            return render_image(path, box, fill=fill, ratio=ratio)
+        picture = self.pictures(path, box, ratio, fill)
+        if picture is None:
+            self.waiting = True
+        return picture
 
     def layout(self, words: PosterWords, lang: Language, stage: QSize) -> PosterLayout:
         theme = self.theme
@@ -246,6 +278,7 @@ class PosterPainter:
         words = poster_words(slide, content, lang)
         self.spots = []
         self.last_words = words
+        self.waiting = False
         if words.full_bleed:
             self._paint_full_screen(painter, words, size)
         else:
@@ -257,7 +290,7 @@ class PosterPainter:
         layout = self.layout(words, lang, size)
         colours = self.theme.colours
         if words.picture is not None:
-            self._paint_picture(painter, words.picture, layout.frame.picture)
+            self._paint_picture(painter, words.picture, layout.frame.picture, content=True)
         else:
             self._paint_emblem(painter, words.emblem, layout.frame.picture)
         box = layout.frame.words
@@ -297,6 +330,14 @@ class PosterPainter:
     def _paint_emblem(self, painter: QPainter, emblem: str, box: QRectF) -> None:
         """A story without a picture keeps the poster's grid: a calm panel with the emblem of
         its kind where the picture would be, so the words never move."""
+        rect = self._paint_panel(painter, box)
+        side = round(min(rect.width(), rect.height()) * 0.5)
+        self._paint_picture(painter, assets_dir() / "icons" / emblem,
+                            QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2,
+                                   side, side))
+
+    def _paint_panel(self, painter: QPainter, box: QRectF) -> QRectF:
+        """The quiet panel in the picture's place (docs/design.md, `panel`); where it is."""
         colours = self.theme.colours
         panel = QColor(colours.panel)
         inset = 0 if self.theme.portrait else self.theme.space("m")
@@ -306,10 +347,7 @@ class PosterPainter:
         painter.setBrush(panel)
         radius = 0 if self.theme.portrait else self.theme.px(40)
         painter.drawRoundedRect(rect, radius, radius)
-        side = round(min(rect.width(), rect.height()) * 0.5)
-        self._paint_picture(painter, assets_dir() / "icons" / emblem,
-                            QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2,
-                                   side, side))
+        return rect
 
     def _paint_full_screen(self, painter: QPainter, words: PosterWords, size: QSize) -> None:
         """A staff poster: never stretched. Fitted whole, the margins take the colour of its
@@ -319,9 +357,9 @@ class PosterPainter:
             else words.picture
         if path is None:
             return
-        picture = render_image(path, size, fill=words.fill, ratio=ratio_of(painter.device()))
-        if picture.isNull():
-            return
+        picture = self._picture(path, size, ratio_of(painter.device()), words.fill)
+        if picture is None or picture.isNull():
+            return  # the paper until it is decoded
         shown = logical_size(picture)  # in device pixels on a Hi-DPI screen: drawn 1:1
         left = (size.width() - shown.width()) / 2
         top = (size.height() - shown.height()) / 2
@@ -329,14 +367,21 @@ class PosterPainter:
             painter.fillRect(QRectF(0, 0, size.width(), size.height()), edge_colour(picture))
         painter.drawImage(QRectF(QPointF(left, top), shown), picture)
 
-    def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF) -> None:
+    def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF,
+                       content: bool = False) -> None:
+        """A picture fitted into `box`: the slide's own (`content`: a photo, decoded in the
+        background in the kiosk) or a bundled emblem (small, drawn at once)."""
         if path is None or box.isEmpty():
             return
-        target = QSize(round(box.width()), round(box.height()))
-        # Rendered for this slide and not kept: the stage's pixmap holds it now, and the loop
-        # comes back to a picture only after every other slide (a cache of a few kept a
-        # full-screen staff poster, 7 MB, for nothing).
-        picture = render_image(path, target, ratio=ratio_of(painter.device()))
+        target = _box_size(box)
+        ratio = ratio_of(painter.device())
+        # Rendered for this slide: the stage's pixmap holds it now (in the kiosk the loader
+        # keeps the last few decoded, kiosk.ui.photos, bounded by bytes).
+        picture = self._picture(path, target, ratio, False) if content \
+            else render_image(path, target, ratio=ratio)
+        if picture is None:
+            self._paint_panel(painter, box)  # until the picture is decoded
+            return
         if picture.isNull():
             return
         # Fitted whole, never stretched; centred in its box (a landscape picture in portrait
@@ -346,6 +391,10 @@ class PosterPainter:
         left = box.left() + (box.width() - scaled.width()) / 2
         top = box.top() + (box.height() - scaled.height()) / 2
         painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
+
+
+def _box_size(box: QRectF) -> QSize:
+    return QSize(round(box.width()), round(box.height()))
 
 
 def edge_colour(picture: QImage) -> QColor:

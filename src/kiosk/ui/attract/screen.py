@@ -42,6 +42,7 @@ from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import PosterPainter, edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_rect, logical_size, ratio_of
+from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -212,6 +213,21 @@ class AttractScreen(Screen):
         # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip).
         self.clip_still: Callable[[Path, QSize, bool, float], QPixmap] | None = None
         self.stage.transition_finished.connect(self._prepare_player)
+        # Pictures decoded in the background (kiosk.ui.photos), when the kiosk does: the next
+        # slide's are decoded while this one shows. A slide whose pictures are not decoded yet
+        # waits for them (`_due`: its key, and whether it shows meanwhile with quiet panels in
+        # their places, or the slide before stays on show); never the UI thread.
+        self._awaited: set[PhotoKey] = set()
+        self._arrived: dict[PhotoKey, QImage] = {}
+        # The pictures of the slide on show (painted again at once in another language), and
+        # of the slide being painted. Taken out of the loader's cache: each is in a pixmap
+        # once painted, and the loop comes back to it only after every other slide.
+        self._on_show: dict[PhotoKey, QImage] = {}
+        self._used: dict[PhotoKey, QImage] = {}
+        self._due: tuple[str, bool] | None = None
+        self._presented: Slide | None = None  # the slide whose picture the stage shows
+        self._listening: PhotoLoader | None = None
+        self.stage.transition_finished.connect(self._prepare_pictures)
 
         self.slide_timer = QTimer(self)
         self.slide_timer.setSingleShot(True)
@@ -248,6 +264,7 @@ class AttractScreen(Screen):
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
+        self._on_show = {}
         self.refresh()
 
     def replace_content(self, content: Content) -> None:
@@ -257,6 +274,7 @@ class AttractScreen(Screen):
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
+        self._on_show = {}
         if self.isVisible() and self.stage.width() > 1:
             slide = self.playlist.current
             self.stage.transition_style = content.settings.transition
@@ -281,6 +299,10 @@ class AttractScreen(Screen):
         self.clock_timer.stop()
         self.band.stop()
         self.stage.animation.stop()
+        if self._due is not None:  # shown again, the slide is presented afresh
+            self._due, self._shown = None, None
+            self._awaited.clear()
+            self._arrived.clear()
         if self.player is not None and (self.player.playing
                                         or self.stage.video_frame is not None):
             self._stop_clip()
@@ -289,6 +311,8 @@ class AttractScreen(Screen):
     @property
     def current_slide(self) -> Slide | None:
         """The slide on screen: a tap opens what it shows."""
+        if self._due is not None and not self._due[1] and self._presented is not None:
+            return self._presented  # the next one waits for its picture: this one shows
         return self.playlist.current if self.playlist is not None else None
 
     def refresh(self) -> None:
@@ -332,14 +356,89 @@ class AttractScreen(Screen):
             self.stage.spots = []
             return self.clip_still(clip.picture_for(self.theme.portrait), self.stage.size(),
                                    clip.fit == "fill", ratio_of(self.stage))
+        self.painter.pictures = self._picture if self.images.photos is not None else None
+        self._used = {}
         pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size(),
                                      ratio_of(self.stage))
         self.stage.spots = list(self.painter.spots)
         return pixmap
 
+    def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
+        """A slide's picture from the background loader, or None while it is decoded."""
+        photos = self.images.photos
+        assert photos is not None
+        if self._listening is not photos:
+            photos.ready.connect(self._picture_ready)
+            self._listening = photos
+        key = photos.key(path, box, ratio, fill)
+        picture = self._arrived.get(key)
+        if picture is None:
+            picture = self._on_show.get(key)
+        if picture is None:
+            picture = photos.request(key)
+        if picture is None:
+            self._awaited.add(key)
+        else:
+            photos.take(key)  # kept here while its slide shows, not in the cache as well
+            self._used[key] = picture
+        return picture
+
+    def _picture_ready(self, key: PhotoKey, picture: QImage) -> None:
+        """A picture decoded: when it was the last the slide waited for, the slide shows,
+        crossfaded from the one before (or from its panels)."""
+        if key not in self._awaited:
+            return
+        self._awaited.discard(key)
+        self._arrived[key] = picture
+        due, playlist, content = self._due, self.playlist, self.content
+        if self._awaited or due is None:
+            return
+        self._due = None
+        if playlist is None or content is None or playlist.current.key != due[0] \
+                or not self.isVisible() or self._clip(playlist.current) is not None:
+            self._arrived.clear()
+            return
+        pixmap = self._pixmap(playlist.current)  # every picture at hand: nothing waits
+        self._arrived.clear()
+        self._on_show, self._presented = self._used, playlist.current
+        if self._awaited:  # one more, changed on disk meanwhile: its panel fades out later
+            self._due = (due[0], True)
+        if due[1]:  # its panels were on show: the pictures fade in
+            self.stage.transition_style = "crossfade"
+            self.stage.show_pixmap(pixmap, True, PHOTO_FADE_MS)
+        else:  # the slide before was on show: the usual transition, its time from now
+            self.stage.transition_style = content.settings.transition
+            self.stage.show_pixmap(pixmap, True, content.settings.transition_ms)
+            playlist.shown_at = self.clock()
+            self.reschedule()
+
+    def _prepare_pictures(self) -> None:
+        """After a transition: the next slide's pictures are decoded in the background, so
+        its transition never waits. (The first slide of the next pass is not known before
+        the pass is built: it waits for its picture if it has one, the slide before on show.)"""
+        photos = self.images.photos
+        if photos is None or self.playlist is None or self.content is None \
+                or not self.isVisible() or self.stage.width() <= 1:
+            return
+        following = self.playlist.index + 1
+        if following >= len(self.playlist.slides):
+            return
+        slide = self.playlist.slides[following]
+        if self._clip(slide) is not None:
+            return
+        ratio = ratio_of(self.stage)
+        for path, box, fill in self.painter.picture_boxes(slide, self.content, self.lang,
+                                                           self.stage.size()):
+            photos.request(photos.key(path, box, ratio, fill))
+
     def display(self, slide: Slide) -> None:
-        """Show one slide at once, without a transition (previews and tests)."""
-        self.stage.show_pixmap(self._pixmap(slide), False, 0)
+        """Show one slide at once, without a transition (previews and tests): its pictures
+        are decoded now."""
+        photos, self.images.photos = self.images.photos, None
+        try:
+            self.stage.show_pixmap(self._pixmap(slide), False, 0)
+        finally:
+            self.images.photos = photos
         self._shown = None
 
     def reschedule(self) -> None:
@@ -404,12 +503,28 @@ class AttractScreen(Screen):
         self._shown = (slide.key, self.lang, self.stage.width(), self.stage.height(),
                        ratio_of(self.stage))
         clip = self._clip(slide)
+        if self._due is None or self._due[0] != slide.key:
+            self._arrived.clear()
+        self._due = None
+        self._awaited.clear()
         if clip is None or self.clip_still is not None:
             self._stop_clip()
             assert self.content is not None
-            self.stage.show_pixmap(self._pixmap(slide), animate,
-                                   self.content.settings.transition_ms)
+            spots = self.stage.spots
+            pixmap = self._pixmap(slide)
+            if self._awaited:  # a picture is being decoded (kiosk.ui.photos)
+                on_show = not (animate and not self.stage.current.isNull()
+                               and self.isVisible())
+                self._due = (slide.key, on_show)
+                if not on_show:
+                    self.stage.spots = spots
+                    return  # the slide before stays until it is decoded
+            self.stage.show_pixmap(pixmap, animate, self.content.settings.transition_ms)
+            self._on_show, self._presented = self._used, slide
+            if not animate:
+                self._prepare_pictures()
             return
+        self._presented = slide  # a clip (or the welcome in its place)
         if not self.isVisible():  # nothing plays unseen; shown again, it is presented afresh
             self._shown = None
             return
