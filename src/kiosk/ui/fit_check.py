@@ -96,11 +96,34 @@ def _measure_on_screen(window: KioskWindow, screen: AnniversaryScreen | StoriesS
         body = screen.card.body
         pages = body.page_count
         if pages > MOST_PAGES:
+            key = (str(source), orientation, lang)
+            if (crowding := _crowding_title(screen, key)) is not None:
+                found[key] = crowding  # the title, not the text, is what to shorten
+                continue
             words = len(body.markdown.split())
             per_page = max(1, words // pages)
-            key = (str(source), orientation, lang)
             found[key] = _problem(*key, pages=pages, words=per_page,
                                   most=per_page * MOST_PAGES)
+
+
+TITLE_LINES_MOST = 2  # a card's title over this many lines crowds its text off the page
+
+
+def _crowding_title(screen: AnniversaryScreen | StoriesScreen,
+                    key: tuple[str, str, str]) -> Problem | None:
+    """A title of more than TITLE_LINES_MOST lines on the card, where the text runs over:
+    staff were told to shorten the text when the title took its room."""
+    label = screen.card.title
+    pitch = max(1, QFontMetrics(label.font()).lineSpacing())
+    lines = round(label.contentsRect().height() / pitch)
+    title = label.text()
+    if lines <= TITLE_LINES_MOST or not title:
+        return None
+    path, orientation, lang = key
+    return Problem(path, None, Severity.WARNING, "title_too_long_for_card",
+                   {"value": title, "lines": str(lines), "orientation": orientation,
+                    "language": lang,
+                    "most": str(max(10, len(title) * TITLE_LINES_MOST // lines))})
 
 
 @dataclass(frozen=True)
@@ -252,3 +275,55 @@ def _problem(path: str, orientation: str, lang: str, pages: int, words: int,
     return Problem(path, None, Severity.WARNING, "text_too_long",
                    {"orientation": orientation, "language": lang, "pages": str(pages),
                     "words": str(words), "most": str(most)})
+
+
+def centre_name_problems(content: Content) -> list[Problem]:
+    """For `kiosk check`: a centre's name (kiosk.yaml or this computer's settings) too long
+    for the attract screen's band even in small type on several lines, measured by the band
+    itself in the screen's fonts, in both orientations and both languages."""
+    from kiosk.core.loader import SETTINGS_FILE
+    from kiosk.ui.attract.band import AttractBand
+    from kiosk.ui.resources import ImageCache
+
+    settings = content.settings
+    found: dict[str, Problem] = {}
+    for orientation, (width, height) in ORIENTATIONS.items():
+        band = AttractBand(Theme(width, height), ImageCache(capacity=1))
+        band.resize(width, band.height())
+        try:
+            for lang in LANGUAGES:
+                # The English screen shows the Russian name where there is no English one.
+                key = "centre_name_en" if lang == "en" and settings.centre_name_en \
+                    else "centre_name"
+                name = settings.centre(lang)
+                if not name:
+                    continue
+                band.set_texts(lang, name, "", "")
+                layout = band.name_layout()
+                shown = layout.text
+                # The orientation that shows the least of it: once a name.
+                if not layout.whole and (key not in found or len(shown) < len(
+                        found[key].args["shown"])):
+                    path = settings.origins.get(key, str(content.root / SETTINGS_FILE))
+                    found[key] = Problem(path, _line_of(path, key), Severity.WARNING,
+                                         "centre_name_long",
+                                         {"value": name, "key": key, "shown": shown,
+                                          "orientation": orientation,
+                                          "most": str(len(shown.rstrip("…")))})
+        finally:
+            band.deleteLater()
+    return list(found.values())
+
+
+def _line_of(path: str, key: str) -> int | None:
+    """The line of `key:` at the start of a line of a settings file, if it is there (the
+    file was read and checked already: a small one; only its first 64 KB are looked at)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            text = file.read(65536)
+    except OSError:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None

@@ -19,18 +19,25 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core.breathing import BOX, BreathingExercise
 from kiosk.core.loader import load_content
 from kiosk.core.machine import SettingsPath
+from kiosk.core.merge import origin_label, origin_of
 from kiosk.core.model import Content
 from kiosk.core.opening import screen_state
 from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
-from kiosk.core.problems import Language
+from kiosk.core.problems import Language, shorten
 from kiosk.core.queue import Call
+from kiosk.core.schedule import Schedule
+from kiosk.core.schedule_text import schedule_phrase
 from kiosk.core.screen_report import ScreenReport, why
 from kiosk.core.staff_text import st
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from kiosk.ui.staff_menu import StaffAction
 from kiosk.ui.theme import Theme
+
+# Reads a content folder with every problem `kiosk check` finds (kiosk.cli.checked_content):
+# (content, this computer's settings files, the centre's folder).
+Checker = Callable[[Path, tuple[SettingsPath, ...], Path | None], Content]
 
 SAMPLE_CALLS = [Call("А017", "12"), Call("Б104", "3"), Call("В009", "27")]
 
@@ -234,6 +241,57 @@ def staff_screens(window: KioskWindow,
     window.attract.stop()
 
 
+# Problems of what the attract screen's band shows on every slide (kiosk.ui.fit_check).
+BAND_PROBLEMS = {"centre_name_long"}
+_EVERY_ATTRACT_SHOT = "attract:"  # a key no file has
+
+
+def _notes_by_file(content: Content) -> dict[str, list[str]]:
+    """Every problem `kiosk check` gives, by the file it is in (a problem of the band also
+    under every attract shot), in the check's order."""
+    found: dict[str, list[str]] = {}
+    for problem in sorted(content.problems, key=lambda p: p.sort_key):
+        found.setdefault(problem.path, []).append(problem.format("ru"))
+        if problem.code in BAND_PROBLEMS:
+            found.setdefault(_EVERY_ATTRACT_SHOT, []).append(problem.format("ru"))
+    return found
+
+
+def _shot_notes(by_file: dict[str, list[str]], shot: Shot) -> list[str]:
+    """The problems of what `shot` shows: its item's file, the band on the attract screen."""
+    notes = list(by_file.get(shot.source, [])) if shot.source else []
+    if shot.file.startswith(("attract-", "queue-attract")):
+        notes += by_file.get(_EVERY_ATTRACT_SHOT, [])
+    return notes
+
+
+def _hidden_html(content: Content, local: dt.datetime | None) -> str:
+    """At a moment: each item its schedule hides then, and when it is shown instead."""
+    if local is None:
+        return ""
+    hidden: list[tuple[str, Path, str, Schedule]] = []
+    shown_pages = set(map(id, content.pages_at(local)))
+    hidden += [("страница", p.source, p.title.ru, p.schedule) for p in content.pages
+               if id(p) not in shown_pages]
+    shown_stories = set(map(id, content.stories_at(local)))
+    hidden += [("история", s.source, s.title.ru, s.schedule) for s in content.stories
+               if id(s) not in shown_stories]
+    shown_posters = set(map(id, content.posters_at(local)))
+    hidden += [("плакат", p.source, p.id, p.schedule) for p in content.posters
+               if id(p) not in shown_posters]
+    shown_notices = set(map(id, content.notices_at(local)))
+    hidden += [("объявление", n.source, shorten(" ".join(n.text.ru.split()), 80) or n.id,
+                n.schedule) for n in content.notices if id(n) not in shown_notices]
+    if not hidden:
+        return "<p>Расписания в этот момент ничего не скрывают.</p>"
+    items = "".join(
+        f"<li>скрыто расписанием: {kind} «{html.escape(title)}» "
+        f"(<code>{html.escape(str(source))}</code>) — "
+        f"{html.escape(schedule_phrase(schedule, 'ru'))}</li>"
+        for kind, source, title, schedule in hidden)
+    return f'<h2>Скрыто расписанием ({len(hidden)})</h2><ul class="hidden">{items}</ul>'
+
+
 def _problems_html(content: Content) -> str:
     """Every problem of the content, as the top of a contact sheet."""
     listed = sorted(content.problems, key=lambda p: p.sort_key)
@@ -243,20 +301,31 @@ def _problems_html(content: Content) -> str:
             if listed else "<p>Замечаний нет.</p>")
 
 
+ORIGIN_STYLE = (".origin { font-size: .8em; padding: 0 .4em; margin-right: .4em; "
+                "border-radius: 4px; background: #e0ddd6; }\n"
+                ".origin.centre { background: #1f4e8c; color: #fff; }")
+
+
+def _origin_html(content: Content, shot: Shot) -> str:
+    """Which folder an item came from (kiosk.core.merge), when a centre folder was read."""
+    origin = origin_of(content, shot.source) if shot.source else ""
+    return (f'<span class="origin {origin}">{html.escape(origin_label(origin, "ru"))}</span>'
+            if origin else "")
+
+
 def write_contact_sheet(content: Content, out: Path, shots: list[Shot],
                         size: tuple[int, int], local: dt.datetime | None = None) -> None:
-    problems_by_file: dict[str, list[str]] = {}
-    for problem in content.problems:
-        problems_by_file.setdefault(problem.path, []).append(problem.format("ru"))
+    problems_by_file = _notes_by_file(content)
     cards = []
     for shot in shots:
-        notes = problems_by_file.get(shot.source, [])
+        notes = _shot_notes(problems_by_file, shot)
         mark = " problem" if notes else ""
         note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
         cards.append(
             f'<figure class="shot{mark}"><a href="{html.escape(shot.file)}">'
             f'<img src="{html.escape(shot.file)}" loading="lazy" alt=""></a>'
-            f"<figcaption>{html.escape(shot.caption)}<br><code>{html.escape(shot.file)}</code>"
+            f"<figcaption>{_origin_html(content, shot)}{html.escape(shot.caption)}<br>"
+            f"<code>{html.escape(shot.file)}</code>"
             f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
     problems = _problems_html(content)
     width = 420 if size[0] >= size[1] else 240
@@ -274,10 +343,12 @@ figure img {{ width: 100%; border: 1px solid #ccc; }}
 figure.problem {{ outline: 4px solid #c62828; }}
 figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
 .screen {{ font-size: 1.3em; font-weight: bold; }}
+{ORIGIN_STYLE}
 </style></head><body>
 <h1>Предпросмотр: {html.escape(str(content.root))}, {size[0]}×{size[1]}{moment}</h1>
 {screen}
 {problems}
+{_hidden_html(content, local)}
 <div class="grid">{''.join(cards)}</div>
 </body></html>
 """
@@ -300,32 +371,37 @@ ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None,
             lang: Language | None = None, at: dt.datetime | None = None,
-            high_contrast: bool = False, machine: tuple[SettingsPath, ...] = ()) -> list[Shot]:
+            high_contrast: bool = False, machine: tuple[SettingsPath, ...] = (),
+            centre: Path | None = None, check: Checker | None = None) -> list[Shot]:
     """`at` is the centre's wall-clock time (naive: in kiosk.yaml's `timezone`). Without a
     `size`, both orientations: out/landscape, out/portrait, and out/index.html showing each
     screen's two side by side. `machine`: the settings files of this computer, read over the
-    content's kiosk.yaml as the kiosk reads them."""
-    content = load_content(content_dir, probe_image, machine=machine)
+    content's kiosk.yaml as the kiosk reads them. `check` reads the content with every
+    problem `kiosk check` finds (kiosk.cli.checked_content), so the sheet lists the same;
+    without it, the loader's own."""
+    content = check(content_dir, machine, centre) if check is not None \
+        else load_content(content_dir, probe_image, machine=machine, centre=centre)
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=content.settings.zone)
     if size is not None:
         return render_previews(content, out, size, lang, at, high_contrast)
     both = {name: render_previews(content, out / name, dims, lang, at, high_contrast)
             for name, dims in ORIENTATIONS.items()}
-    write_side_by_side(content, out, both)
+    write_side_by_side(content, out, both,
+                       content.settings.local_time(at) if at is not None else None)
     return [shot for shots in both.values() for shot in shots]
 
 
-def write_side_by_side(content: Content, out: Path, both: dict[str, list[Shot]]) -> None:
+def write_side_by_side(content: Content, out: Path, both: dict[str, list[Shot]],
+                       local: dt.datetime | None = None) -> None:
     """One row a screen: landscape and portrait beside each other, the content's problems
-    above, each outlined in red where a screen shows a file with a problem."""
-    problems_by_file: dict[str, list[str]] = {}
-    for problem in content.problems:
-        problems_by_file.setdefault(problem.path, []).append(problem.format("ru"))
+    above, each outlined in red where a screen shows a file with a problem; with `local`,
+    what the schedules hide at that moment."""
+    problems_by_file = _notes_by_file(content)
     portrait = {shot.file: shot for shot in both["portrait"]}
     rows = []
     for shot in both["landscape"]:
-        notes = problems_by_file.get(shot.source, [])
+        notes = _shot_notes(problems_by_file, shot)
         mark = " problem" if notes else ""
         cells = [f'<a href="landscape/{html.escape(shot.file)}"><img class="land" alt="" '
                  f'loading="lazy" src="landscape/{html.escape(shot.file)}"></a>']
@@ -334,6 +410,7 @@ def write_side_by_side(content: Content, out: Path, both: dict[str, list[Shot]])
                          f'loading="lazy" src="portrait/{html.escape(shot.file)}"></a>')
         note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
         rows.append(f'<figure class="pair{mark}"><div>{"".join(cells)}</div><figcaption>'
+                    f"{_origin_html(content, shot)}"
                     f"{html.escape(shot.caption)} <code>{html.escape(shot.file)}</code>"
                     f"{f'<ul>{note_html}</ul>' if note_html else ''}</figcaption></figure>")
     problems = _problems_html(content)
@@ -347,9 +424,11 @@ img {{ border: 1px solid #ccc; }} img.land {{ width: 640px; }} img.port {{ width
 figure.problem {{ outline: 4px solid #c62828; }}
 figcaption ul {{ color: #b71c1c; padding-left: 1.2em; }}
 .screen {{ font-size: 1.3em; font-weight: bold; }}
+{ORIGIN_STYLE}
 </style></head><body>
 <h1>Предпросмотр: {html.escape(str(content.root))}, альбомный и книжный экран</h1>
 {problems}
+{_hidden_html(content, local)}
 {''.join(rows)}
 </body></html>
 """

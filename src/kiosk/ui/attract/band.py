@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -193,14 +194,39 @@ class AttractBand(QWidget):
         painter.drawText(main_box, int(Qt.AlignmentFlag.AlignLeft), main)
         painter.setFont(sub_font)
         painter.drawText(sub_box, int(Qt.AlignmentFlag.AlignLeft), sub)
-        for box, text, font, align in self._info_spots(info_font, date_font):
+        name = self.name_layout()
+        painter.setFont(name.font)
+        painter.drawText(name.box, int(NAME_FLAGS), name.text)
+        for box, text, font, align in self._info_spots(info_font, date_font)[1:]:
             painter.setFont(font)
-            # A long centre name is elided rather than cut mid-letter (`kiosk check` warns).
             shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
                                                   round(box.width()))
             painter.drawText(box, int(align), shown)
         painter.end()
         return backdrop
+
+    def name_box(self) -> QRectF:
+        """The room for the centre's name: its side of the band, the band's height less a
+        small step above and below."""
+        row = QRectF(self._info_row())
+        pad = self.theme.space("xs" if self.theme.portrait else "s")
+        return QRectF(row.left() + self.theme.margin, row.top() + pad, self._side_width(),
+                      row.height() - 2 * pad)
+
+    def name_layout(self) -> NameLayout:
+        """The centre's name as it is painted: on one line at the name's size (lead, bold),
+        else on two or more lines at that size, else in small type (the date's size) on as
+        many lines as the band holds; only a name longer than even that is cut, after its
+        last whole word that fits with «…», and `kiosk check` warns (centre_name_long)."""
+        box = self.name_box()
+        fonts = [self._fonts()[2]]
+        small = self.theme.font(self.theme.small_px, bold=True)
+        if small.pixelSize() < fonts[0].pixelSize():
+            fonts.append(small)
+        for font in fonts:
+            if _fits(font, self.centre, box):
+                return NameLayout(font, self.centre, box, True)
+        return NameLayout(fonts[-1], _cut_to_fit(fonts[-1], self.centre, box), box, False)
 
     def _paint_ring(self, painter: QPainter, box: QRectF) -> None:
         colours = self.theme.colours
@@ -273,11 +299,50 @@ class AttractBand(QWidget):
         ink = QColor(self.theme.colours.action_ink)
         spots = [TextSpot(main, main_box.toRect(), ink, title_font.pixelSize(), True),
                  TextSpot(sub, sub_box.toRect(), ink, sub_font.pixelSize(), False)]
-        for box, text, font, _align in self._info_spots(info_font, date_font):
+        name = self.name_layout()
+        used = QFontMetrics(name.font).boundingRect(name.box.toRect(), int(NAME_FLAGS),
+                                                     name.text)
+        spots.append(TextSpot(name.text, used, ink, name.font.pixelSize(), name.font.bold(),
+                              name.whole))
+        for box, text, font, _align in self._info_spots(info_font, date_font)[1:]:
             width = QFontMetrics(font).horizontalAdvance(text)
             spots.append(TextSpot(text, box.toRect(), ink, font.pixelSize(), font.bold(),
                                   width <= box.width() + 1))
         return spots
+
+
+NAME_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+
+
+@dataclass(frozen=True)
+class NameLayout:
+    font: QFont
+    text: str  # the name, or its beginning and «…» when not even small type holds it
+    box: QRectF
+    whole: bool
+
+
+def _fits(font: QFont, text: str, box: QRectF) -> bool:
+    """`text` wrapped at word breaks inside `box`, no word wider than it."""
+    used = QFontMetrics(font).boundingRect(QRect(0, 0, math.floor(box.width()), 1 << 20),
+                                           int(NAME_FLAGS), text)
+    return used.width() <= box.width() and used.height() <= box.height()
+
+
+def _cut_to_fit(font: QFont, text: str, box: QRectF) -> str:
+    """The longest beginning of `text` that fits `box` with «…» after it, cut after a
+    whole word where one fits (a binary search: a few layouts of the name)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(font, text[:middle].rstrip() + "…", box):
+            low = middle
+        else:
+            high = middle - 1
+    words = text[:low]
+    if low < len(text) and not text[low].isspace() and " " in words.strip():
+        words = words.strip().rsplit(" ", 1)[0]
+    return words.rstrip(" ,.;:—-") + "…"
 
 
 def _blend(top: QColor, under: QColor, alpha: float) -> QColor:

@@ -1,0 +1,71 @@
+"""The centre's name on the attract screen's band (issue 17): any name fits the band, at
+the name's size on one or two lines, else in small type on as many lines as the band holds;
+only a name longer than that is cut after a whole word with «…», and `kiosk check` says so,
+measured by the band itself in the screen's fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.ui.fit_check import centre_name_problems
+from kiosk.ui.resources import probe_image
+from tests.helpers import make_folder, story
+from tests.ui.conftest import WindowFactory, settle
+
+NAME_44 = "Центр госуслуг района Южное Бутово, филиал 2"
+NAME_EN = "Yuzhnoye Butovo District Public Services Centre, branch 2"
+TOO_LONG = ("Государственное бюджетное учреждение города Москвы «Многофункциональные центры "
+            "предоставления государственных услуг города Москвы», центр района Южное Бутово")
+
+
+def folder(tmp_path: Path, name: str, name_en: str = "") -> Path:
+    settings = f"centre_name: {name}\n" + (f"centre_name_en: {name_en}\n" if name_en else "")
+    return make_folder(tmp_path / "c", stories={"a.md": story()}, settings=settings)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_44_character_name_is_shown_whole_inside_the_band(
+        make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, lang: str) -> None:
+    assert len(NAME_44) == 44
+    content = load_content(folder(tmp_path, NAME_44, NAME_EN), probe_image)
+    window = make_window(content)
+    window.set_language(lang)  # type: ignore[arg-type]
+    window.attract.stop()
+    settle(qtbot)
+    band = window.attract.band
+    assert band.width() == window.width()
+    name = NAME_44 if lang == "ru" else NAME_EN
+    invitation, subtitle, spot, time_spot, date_spot = band.text_spots()
+    assert spot.text == name and spot.fits  # the whole name, no «…»
+    assert band.rect().contains(spot.rect)
+    # Clear of the invitation in the middle and of the time on the right.
+    for other in (invitation, subtitle, time_spot, date_spot):
+        assert not spot.rect.intersects(other.rect), other.text
+    image = band.grab().toImage()
+    assert (image.width(), image.height()) == (band.width(), band.height())
+    assert centre_name_problems(content) == []
+
+
+def test_a_name_too_long_for_the_band_is_cut_after_a_word_and_named_by_check(
+        make_window: WindowFactory, qtbot: QtBot, tmp_path: Path) -> None:
+    root = folder(tmp_path, TOO_LONG)
+    content = load_content(root, probe_image)
+    window = make_window(content)
+    window.attract.stop()
+    settle(qtbot)
+    layout = window.attract.band.name_layout()
+    assert not layout.whole
+    assert layout.text.endswith("…") and TOO_LONG.startswith(layout.text[:-1])
+    assert TOO_LONG[len(layout.text) - 1] in " ,"  # after a whole word
+    problems = centre_name_problems(content)
+    assert [(p.code, Path(p.path).name, p.line) for p in problems] == \
+        [("centre_name_long", "kiosk.yaml", 1)]
+    # Said once, of the orientation that shows the least of it.
+    shown = problems[0].args["shown"]
+    assert len(shown) <= len(layout.text) and shown.endswith("…")
+    assert "centre_name" in problems[0].message("ru")
+    assert problems[0].args["orientation"] == "portrait"  # the narrower room

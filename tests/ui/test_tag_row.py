@@ -1,0 +1,87 @@
+"""One story's tags never move another story (issue 17): the tag row is one row of a fixed
+height that slides sideways, and only the tags kiosk.yaml lists are chips. A story with nine
+tags, a capitalised «Забота» or a misspelt tag leaves every other story's screen as it was,
+pixel for pixel; only the count of stories («2 из 16») changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.core.model import Content
+from kiosk.ui.resources import probe_image
+from tests.helpers import copy_bundled
+from tests.ui.conftest import WindowFactory, settle
+
+CULPRIT = """---
+title: Много меток
+centre: Центр госуслуг района Арбат
+tags: [забота, Забота, дети, старшее поколение, погода, находки, доступность, праздник, язык,
+       заботта, вежливость]
+---
+Короткий текст.
+"""
+COLLEAGUES = ("eye-level", "birthday")
+
+
+def shot(make_window: WindowFactory, qtbot: QtBot, content: Content, story_id: str,
+         lang: str) -> QImage:
+    """The story's screen with every story shown (whatever their schedules), its counter
+    painted over: the one thing that counts the other stories."""
+    window = make_window(content)
+    for screen in window.screens:
+        screen.wall = lambda: None
+    window.set_language(lang)  # type: ignore[arg-type]
+    window.show_screen(window.stories)
+    ids = [s.id for s in window.stories.visible_stories]
+    window.stories.go(ids.index(story_id))
+    settle(qtbot)
+    image = window.grab().toImage()
+    counter = window.stories.nav.counter
+    painter = QPainter(image)
+    painter.fillRect(QRect(counter.mapTo(window, counter.rect().topLeft()), counter.size()),
+                     QColor("magenta"))
+    painter.end()
+    window.close()
+    return image
+
+
+def test_a_story_with_many_or_wrong_tags_changes_no_other_story(
+        make_window: WindowFactory, qtbot: QtBot, tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    before = load_content(root, probe_image)
+    (root / "stories" / "zz-many-tags.md").write_text(CULPRIT, encoding="utf-8")
+    after = load_content(root, probe_image)
+    assert len(after.stories) == len(before.stories) + 1
+    # The chips: the vocabulary's tags in use, the same before and after.
+    assert after.story_tags() == before.story_tags()
+    for story_id in COLLEAGUES:
+        for lang in ("ru", "en"):
+            # Twice: the first round warms the glyph caches, which shade type a level or two
+            # differently the first time a glyph is drawn after others.
+            for _ in range(2):
+                old = shot(make_window, qtbot, before, story_id, lang)
+                new = shot(make_window, qtbot, after, story_id, lang)
+            if old != new:
+                old.save(str(tmp_path / f"{story_id}-{lang}-before.png"))
+                new.save(str(tmp_path / f"{story_id}-{lang}-after.png"))
+            assert old == new, f"{story_id} ({lang}) changed: see {tmp_path}"
+
+
+def test_the_tag_row_keeps_its_height_with_every_tag(make_window: WindowFactory,
+                                                     tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path)
+    (root / "stories" / "zz-many-tags.md").write_text(CULPRIT, encoding="utf-8")
+    window = make_window(load_content(root, probe_image))
+    window.show_screen(window.stories)
+    strip = window.stories.strip
+    height = strip.height()
+    card = window.stories.card.geometry()
+    chips = [button.text() for button in window.stories.chip_buttons.values()]
+    assert "Забота" not in chips and "заботта" not in chips and "вежливость" not in chips
+    strip.set_offset(strip.content_width)  # slid to its end
+    assert strip.height() == height and window.stories.card.geometry() == card
