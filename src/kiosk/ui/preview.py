@@ -105,6 +105,12 @@ def preview_window(content: Content, size: tuple[int, int],
         window.show_notices()
     else:
         window = KioskWindow(Theme(*size), content, utc_now=lambda: at)
+    # The attract loop stands still: its first slide is on show for as long as the walk
+    # takes. On the wall clock, a walk slower than that slide's time (a busy computer, a
+    # 4K grab) showed the queue's shots over whichever slide the loop had reached by then,
+    # or over a transition half done.
+    stopped = window.attract.clock()
+    window.attract.clock = lambda: stopped
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     if content.clips():  # a clip's slide: its first frame with a play mark, never played
         from kiosk.ui.video.still import clip_still
