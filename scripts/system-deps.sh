@@ -7,8 +7,10 @@
 # kiosk on a real X server); cage (with xwayland, without which Debian 12's cage 0.1.4 does not
 # start) and grim, for tests/ui/test_wayland.py (the real kiosk under the Wayland compositor
 # of the kiosk's session, and a screenshot of it); Xephyr and xrandr, for tests/ui/test_rotation.py
-# (an X screen turned under the running kiosk); and ffmpeg, which makes the tests' small
-# video clips (`make test` asks for them, a kiosk does not need them). As root it
+# (an X screen turned under the running kiosk); ffmpeg, which makes the tests' small
+# video clips; and chromium, the real browser Playwright drives in tests/editor/test_browser.py
+# (/usr/bin/chromium: Playwright never downloads a browser) (`make test` asks for them, a
+# kiosk does not need them). As root it
 # installs them with apt; otherwise it prints the exact command to run and stops. With
 # --build-deb: what `make deb` needs to build the package (debian/control's Build-Depends).
 set -eu
@@ -24,7 +26,7 @@ again="make again"
 if [ "${1:-}" = "--tests" ]; then
     TESTS=yes
     what="The tests need"
-    PACKAGES="xvfb xdotool cage xwayland grim xserver-xephyr x11-xserver-utils ffmpeg"
+    PACKAGES="xvfb xdotool cage xwayland grim xserver-xephyr x11-xserver-utils ffmpeg chromium"
 elif [ "${1:-}" = "--build-deb" ]; then
     # `make deb` (scripts/build-deb.sh): debian/control's Build-Depends.
     TESTS=build
@@ -38,7 +40,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
         echo "system-deps: not a Debian system: build the package on Debian 12 (or in make test-deb)" >&2
         exit 1
     elif [ "$TESTS" = yes ]; then
-        echo "system-deps: not a Debian/Ubuntu system; install Xvfb, xdotool, cage, Xwayland, grim, Xephyr, xrandr and ffmpeg yourself." >&2
+        echo "system-deps: not a Debian/Ubuntu system; install Xvfb, xdotool, cage, Xwayland, grim, Xephyr, xrandr, ffmpeg and Chromium yourself." >&2
     else
         echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries and libmpv yourself." >&2
     fi

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kiosk.core.problems import Problem
 
 log = logging.getLogger(__name__)
-COMMANDS = ("run", "check", "preview", "stats", "set-pin")
+COMMANDS = ("run", "check", "preview", "stats", "set-pin", "editor", "editor-user")
 CONTENT_HELP = ("папка с материалами (по умолчанию — $KIOSK_CONTENT, а если она не задана, "
                 "материалы-образец из комплекта программы)")
 
@@ -107,15 +107,40 @@ def build_parser() -> argparse.ArgumentParser:
     set_pin.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
     set_pin.add_argument("--pin-stdin", action="store_true",
                          help="прочитать ПИН-код из первой строки ввода (для скриптов)")
-    for command in (run, check, preview, stats, set_pin):
+    editor = commands.add_parser(
+        "editor", help="редактор материалов для сотрудников: веб-страницы в браузере")
+    editor.add_argument("--content", type=Path, help=CONTENT_HELP)
+    editor.add_argument("--centre", type=Path, metavar="ПАПКА",
+                        help="папка материалов центра: единственная, куда пишет редактор "
+                             "(по умолчанию $KIOSK_CENTRE_CONTENT)")
+    editor.add_argument("--listen", default=None, metavar="АДРЕС:ПОРТ",
+                        help="где принимать браузеры (по умолчанию 127.0.0.1:8080)")
+    editor.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
+    # Staff accounts of the editor (kiosk.editor.auth): h7-auth's block.
+    editor_user = commands.add_parser(
+        "editor-user", help="учётные записи сотрудников для входа в редактор")
+    editor_user.add_argument("action", choices=("add", "remove", "list"),
+                             help="add — добавить или сменить пароль, remove — удалить, "
+                                  "list — показать имена")
+    editor_user.add_argument("name", nargs="?", metavar="ИМЯ",
+                             help="имя для входа: латинские буквы, цифры, точка, дефис")
+    editor_user.add_argument("--state-dir", type=Path,
+                             help="папка состояния редактора, та же, что у «kiosk editor» "
+                                  "(на компьютере киоска — /var/lib/kiosk-editor)")
+    editor_user.add_argument("--log-level", choices=tuple(LEVELS),
+                             help=f"подробность журнала (по умолчанию ${LEVEL_ENV} или info)")
+    for command in (run, check, preview, stats, set_pin, editor):
         command.add_argument("--log-level", choices=tuple(LEVELS),
                              help=f"подробность журнала (по умолчанию ${LEVEL_ENV} или info)")
     for command in (run, check, preview):
         command.add_argument("--settings", type=Path, action="append", metavar="ФАЙЛ",
                              help=SETTINGS_HELP)
+        command.add_argument("--centre", type=Path, metavar="ПАПКА", help=CENTRE_HELP)
     return parser
 
 
+CENTRE_HELP = ("собственная папка материалов центра рядом с общей папкой головного офиса "
+               "(по умолчанию $KIOSK_CENTRE_CONTENT; без неё — только общие материалы)")
 STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
                   "~/.local/state/kiosk)")
 SETTINGS_HELP = ("настройки этого компьютера поверх kiosk.yaml материалов; можно несколько, "
@@ -129,8 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "run")
     args = build_parser().parse_args(args_list)
-    if args.command in ("run", "check", "preview") and args.content is None:
+    if args.command in ("run", "check", "preview", "editor") and args.content is None:
         args.content = default_content()
+    if getattr(args, "centre", None) is None \
+            and args.command in ("run", "check", "preview", "editor"):
+        from kiosk.core.paths import default_centre
+
+        args.centre = default_centre()
     level, wrong_level = resolve_level(args.log_level)
     if not logging.getLogger().handlers:  # as basicConfig: whoever embeds us keeps theirs
         setup_logging(None, level)  # stderr (the journal) only; `kiosk run` adds its files
@@ -156,23 +186,52 @@ def crashed(command: str, lang: Language | None) -> int:
     return EXIT_CRASH
 
 
+def folders_problem(content: Path | None, centre: Path | None) -> str | None:
+    """Why head office's folder and the centre's cannot be used together (Russian, then
+    English), or None: the same folder, or one inside the other (the editor would write into
+    head office's files, or head office's sync with --delete would wipe the centre's)."""
+    if content is None or centre is None:
+        return None
+    shared, own = content.resolve(), centre.resolve()
+    if shared == own or shared in own.parents or own in shared.parents:
+        return (f"Папка материалов центра ({centre}) и папка головного офиса ({content}) — "
+                "одна и та же папка или одна внутри другой. Укажите для центра отдельную "
+                "папку рядом, например /srv/kiosk/centre.\n"
+                f"The centre's folder ({centre}) and head office's folder ({content}) are the "
+                "same folder or one is inside the other. Give the centre a folder of its own "
+                "next to it, e.g. /srv/kiosk/centre.")
+    return None
+
+
 def _command(args: argparse.Namespace, log_level: int) -> int:
     from kiosk.core.machine import default_settings_paths
+
+    if args.command in ("run", "check", "preview", "editor"):
+        problem = folders_problem(args.content, args.centre)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
 
     # The settings files of this computer, read over the content's kiosk.yaml.
     machine = default_settings_paths(getattr(args, "settings", None))
     if args.command == "check":
         # `kiosk check | head` must not end in a traceback when head stops reading.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        return check(args.content, args.lang, args.format, machine)
+        return check(args.content, args.lang, args.format, machine, centre=args.centre)
     if args.command == "preview":
         return preview(args.content, args.out, args.size, args.lang, args.at,
-                       args.high_contrast, machine)
+                       args.high_contrast, machine, centre=args.centre)
     if args.command == "stats":
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return stats(args.db, args.state_dir, args.from_date, args.to_date, args.csv)
     if args.command == "set-pin":
         return set_pin(args.state_dir, args.pin_stdin)
+    if args.command == "editor-user":
+        return editor_user(args.action, args.name, args.state_dir)
+    if args.command == "editor":
+        from kiosk.editor.app import serve_from_cli
+
+        return serve_from_cli(args.content, args.centre, args.state_dir, args.listen)
     from kiosk.core.paths import state_dir
     from kiosk.core.pin import PinStore
     from kiosk.ui.app import run
@@ -184,7 +243,7 @@ def _command(args: argparse.Namespace, log_level: int) -> int:
                     "`kiosk set-pin` is run")
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
                status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor),
-               log_level=log_level, machine=machine)
+               log_level=log_level, machine=machine, centre=args.centre)
 
 
 def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
@@ -214,12 +273,96 @@ def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
         return 1
     try:
         store.set_pin(pin)
+        # Run as root on the kiosk's /var/lib/kiosk: the files stay the kiosk's to read.
+        _owned_like(store.directory, (store.pin_file, store.tries_file))
     except OSError as error:
         print(f"Не удалось записать {store.pin_file}: {error.strerror}", file=sys.stderr)
         return 1
     print(f"ПИН-код сохранён (только его хеш) в {store.pin_file}. Запущенный киоск "
           f"примет его сразу, перезапуск не нужен.")
     return 0
+
+
+def editor_user(action: str, name: str | None, state_dir: Path | None) -> int:
+    """`kiosk editor-user add|remove|list [NAME]`: the editor's staff accounts (only a hash of
+    each password is kept). The password is asked twice (at a terminal) or read from the first
+    two lines of the input (for scripts). Run as root for a state folder of another user, the
+    files stay that user's (the editor must read them)."""
+    import getpass
+
+    from kiosk.core.paths import state_dir as resolve_state_dir
+    from kiosk.editor.auth import (
+        ACCOUNTS_FILE,
+        Accounts,
+        name_problem,
+        normal_name,
+        password_problem,
+    )
+    from kiosk.editor.config import EditorConfig
+
+    root = resolve_state_dir(state_dir)
+    folder = EditorConfig(content=root, centre=root, state_dir=root).editor_state
+    accounts = Accounts(folder / ACCOUNTS_FILE)
+    if action == "list":
+        names = accounts.names()
+        print("\n".join(names) if names else f"Учётных записей нет ({accounts.path}).")
+        return 0
+    if not name:
+        print("Укажите имя: kiosk editor-user add ИМЯ", file=sys.stderr)
+        return 2
+    name = normal_name(name)
+    if action == "remove":
+        if not accounts.remove(name):
+            print(f"Учётной записи «{name}» нет.", file=sys.stderr)
+            return 1
+        print(f"Учётная запись «{name}» удалена. Открытые ею сеансы закончатся не позже чем "
+              f"через 30 минут без действий.")
+        return 0
+    problem = name_problem(name)
+    if problem:
+        print(f"Имя «{name}» не подходит: {problem}.", file=sys.stderr)
+        return 1
+    try:
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"Пароль для «{name}»: ")
+            again = getpass.getpass("Ещё раз: ")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+            again = sys.stdin.readline().rstrip("\r\n")
+    except (EOFError, KeyboardInterrupt):
+        print("\nУчётная запись не изменена.", file=sys.stderr)
+        return 1
+    problem = password_problem(password)
+    if problem:
+        print(f"{problem[0].upper()}{problem[1:]}. Учётная запись не изменена.", file=sys.stderr)
+        return 1
+    if password != again:
+        print("Пароли не совпали. Учётная запись не изменена.", file=sys.stderr)
+        return 1
+    existed = name in accounts.names()
+    try:
+        accounts.add(name, password)
+        _owned_like(root, (folder, accounts.path))
+    except OSError as error:
+        print(f"Не удалось записать {accounts.path}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"Пароль «{name}» сменён." if existed else
+          f"Учётная запись «{name}» добавлена (хранится только хеш пароля в {accounts.path}). "
+          f"Редактор примет её сразу, перезапуск не нужен.")
+    return 0
+
+
+def _owned_like(root: Path, paths: tuple[Path, ...]) -> None:
+    """Run as root on a state folder of another user (/var/lib/kiosk-editor): what was made
+    here becomes that user's too, or the editor could not read its accounts."""
+    if os.geteuid() != 0:
+        return
+    owner = root.stat()
+    if owner.st_uid == 0:
+        return
+    for path in paths:
+        if path.exists():
+            os.chown(path, owner.st_uid, owner.st_gid)
 
 
 def _offscreen_application() -> None:
@@ -241,27 +384,12 @@ def _offscreen_application() -> None:
 
 
 def check(content_dir: Path, lang: Language, output: str = "text",
-          machine: tuple[SettingsPath, ...] = ()) -> int:
+          machine: tuple[SettingsPath, ...] = (), centre: Path | None = None) -> int:
     _offscreen_application()
     from kiosk.core.diagnostics import settings_lines
-    from kiosk.core.loader import load_content
-    from kiosk.ui.attract.poster_check import poster_fit_problems
-    from kiosk.ui.fit_check import text_fit_problems
-    from kiosk.ui.line_art import line_art_problem
-    from kiosk.ui.resources import probe_image
+    from kiosk.core.merge import origin_counts, origin_label, origin_lines, origin_of
 
-    # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
-    content = load_content(content_dir, probe_image, line_art_problem,
-                           workers=min(4, os.cpu_count() or 1), machine=machine)
-    content = replace(content, problems=(*content.problems, *text_fit_problems(content),
-                                         *poster_fit_problems(content)))
-    # Each clip played to its end in a child process, a core at a time, all within a minute;
-    # what was found is remembered while the file stays the same (kiosk.ui.video.probe).
-    if content.clips():
-        from kiosk.ui.video.probe import clip_problems
-
-        content = replace(content, problems=(*content.problems, *clip_problems(content)))
-    content = replace(content, problems=(*content.problems, *_closed_days_problems(content)))
+    content = checked_content(content_dir, machine, centre)
     # Sorted by file and line, so each file's messages read top to bottom like the file.
     problems = sorted(content.problems, key=lambda p: p.sort_key)
     errors = sum(p.is_error for p in content.problems)
@@ -276,7 +404,10 @@ def check(content_dir: Path, lang: Language, output: str = "text",
             "posters": len(content.posters),
             "notices": len(content.notices),
             "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
-                          "code": p.code, "message": p.message(lang)} for p in problems],
+                          "code": p.code, "message": p.message(lang),
+                          "origin": origin_of(content, p.path) or None} for p in problems],
+            # Head office's folder and the centre's (kiosk.core.merge): what each gave.
+            **origin_counts(content),
             # Where each setting came from (a key not here has its default), and the
             # settings files of this computer that were looked for.
             "origins": dict(content.settings.origins),
@@ -286,7 +417,9 @@ def check(content_dir: Path, lang: Language, output: str = "text",
         }, ensure_ascii=False, indent=2))
         return 1 if errors else 0
     for problem in problems:
-        print(problem.format(lang))
+        origin = origin_of(content, problem.path)
+        print(f"{origin_label(origin, lang)}: {problem.format(lang)}" if origin
+              else problem.format(lang))
     for line in settings_lines(content.settings, lang, missing=False):
         print(line)
     if lang == "ru":
@@ -298,7 +431,38 @@ def check(content_dir: Path, lang: Language, output: str = "text",
         print(f"Errors: {errors}, warnings: {warnings}. Anniversary pages: {len(content.pages)}, "
               f"stories: {len(content.stories)}, colouring pictures: {len(content.colouring)}, "
               f"posters: {len(content.posters)}, notices: {len(content.notices)}.")
+    for line in origin_lines(content, lang):
+        print(line)
     return 1 if errors else 0
+
+
+def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
+                    centre: Path | None = None) -> Content:
+    """The content with every problem `kiosk check` finds: the loader's (with each colouring
+    picture tried as a child would colour it), text too long for its screen, posters, the
+    centre's name on the attract band, clips, closed days. `kiosk preview` shows the same
+    (kiosk.ui.preview): one list, so the contact sheet never says less than the check.
+    Needs the offscreen application (`_offscreen_application`)."""
+    from kiosk.core.loader import load_content
+    from kiosk.ui.attract.poster_check import poster_fit_problems
+    from kiosk.ui.fit_check import centre_name_problems, text_fit_problems
+    from kiosk.ui.line_art import line_art_problem
+    from kiosk.ui.resources import probe_image
+
+    # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
+    content = load_content(content_dir, probe_image, line_art_problem,
+                           workers=min(4, os.cpu_count() or 1), machine=machine,
+                           centre=centre)
+    content = replace(content, problems=(*content.problems, *text_fit_problems(content),
+                                         *poster_fit_problems(content),
+                                         *centre_name_problems(content)))
+    # Each clip played to its end in a child process, a core at a time, all within a minute;
+    # what was found is remembered while the file stays the same (kiosk.ui.video.probe).
+    if content.clips():
+        from kiosk.ui.video.probe import clip_problems
+
+        content = replace(content, problems=(*content.problems, *clip_problems(content)))
+    return replace(content, problems=(*content.problems, *_closed_days_problems(content)))
 
 
 def _closed_days_problems(content: Content) -> list[Problem]:
@@ -314,7 +478,7 @@ def _closed_days_problems(content: Content) -> list[Problem]:
 
 def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: Language | None,
             at: dt.datetime | None = None, high_contrast: bool = False,
-            machine: tuple[SettingsPath, ...] = ()) -> int:
+            machine: tuple[SettingsPath, ...] = (), centre: Path | None = None) -> int:
     # A folder that cannot be made or written to is the user's mistake (a wrong --out), not
     # a crash: said before the content is read, and again if writing in it fails.
     try:
@@ -325,7 +489,8 @@ def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: La
     from kiosk.ui.preview import preview as render
 
     try:
-        shots = render(content_dir, out, size, lang, at, high_contrast, machine)
+        shots = render(content_dir, out, size, lang, at, high_contrast, machine, centre=centre,
+                       check=checked_content)
     except OSError as error:
         if error.filename is None or not Path(os.fsdecode(error.filename)).is_relative_to(out):
             raise

@@ -1,0 +1,280 @@
+"""What the editor's pages show about the content, read by the kiosk's own loader: the merged
+content (head office's shared folder + the centre's own), each item with its origin, its
+schedule in words and its problems; the check of one story before it is published; hidden.yaml.
+No Flask, no Qt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.loader import ContentLoader, load_content
+from kiosk.core.model import Content, Story
+from kiosk.core.problems import Language, Problem, ProblemLog
+from kiosk.core.sandbox import shared_sandbox
+from kiosk.core.schedule import ALWAYS, Schedule
+from kiosk.core.schedule_text import schedule_phrase
+from kiosk.core.settings import Settings
+from kiosk.core.yamlsrc import parse_yaml, read_at_most
+from kiosk.editor.config import EditorConfig
+
+HIDDEN_FILE = "hidden.yaml"
+MAX_HIDDEN_ENTRIES = 1000
+GROUPS = (("stories", "Истории", "Stories"), ("pages", "Юбилейные страницы", "Anniversary pages"),
+          ("posters", "Плакаты", "Posters"), ("notices", "Объявления", "Notices"),
+          ("colouring", "Картинки для раскрашивания", "Colouring pictures"))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the listing."""
+
+    kind: str  # stories, pages, posters, notices, colouring
+    path: str  # from its own folder: «stories/zontik.md»
+    title: str
+    origin: str  # "shared" or "centre"
+    schedule: str  # in words, "" for always
+    problems: tuple[Problem, ...] = ()
+    slug: str = ""  # a centre story: its name, for the edit link
+    shown: bool = True  # False: it has an error and the kiosk does not show it
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    groups: tuple[tuple[str, str, tuple[Row, ...]], ...]  # (kind, heading, rows)
+    hidden: tuple[str, ...]  # shared paths hidden on this kiosk
+    other_problems: tuple[Problem, ...]  # problems of no listed item (settings, folders …)
+    errors: int
+    warnings: int
+    tags: tuple[tuple[str, str], ...] = field(default=())  # kiosk.yaml's tags (ru, en)
+
+
+def load(config: EditorConfig) -> Content:
+    """The content as the kiosk would show it, with every problem."""
+    return load_content(config.content, centre=config.centre)
+
+
+def relative(path: str | Path, config: EditorConfig) -> str:
+    """A problem's or item's path from its own folder («stories/x.md»)."""
+    text = str(path)
+    for root in (config.centre, config.content):
+        prefix = str(root).rstrip("/") + "/"
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return os.path.basename(text)
+
+
+def origin_of(path: str | Path, config: EditorConfig) -> str:
+    prefix = str(config.centre).rstrip("/") + "/"
+    return "centre" if str(path).startswith(prefix) else "shared"
+
+
+def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
+    by_file: dict[str, list[Problem]] = {}
+    for problem in content.problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    used: set[str] = set()
+
+    def row(kind: str, source: Path, title: str, schedule: Schedule, origin: str,
+            slug: str = "") -> Row:
+        key = str(source)
+        used.add(key)
+        return Row(kind, relative(source, config), title, origin,
+                   schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug)
+
+    stories = [row("stories", s.source, s.title.get(lang), s.schedule, _origin(s, config),
+                   s.id if _origin(s, config) == "centre" else "") for s in content.stories]
+    # A centre story with an error is not in the content: listed all the same, to be fixed.
+    folder = config.centre / "stories"
+    shown = {str(s.source) for s in content.stories}
+    for name in _names(folder, ".md"):
+        key = str(folder / name)
+        if key not in shown:
+            used.add(key)
+            stories.append(Row("stories", f"stories/{name}", _title_of(folder / name) or
+                               name[:-3], "centre", "", tuple(by_file.get(key, ())),
+                               name[:-3], shown=False))
+    notices = [row("notices", n.source, n.text.get(lang), n.schedule, _origin(n, config),
+                   n.id if _origin(n, config) == "centre" else "") for n in content.notices]
+    folder = config.centre / "notices"
+    shown = {str(n.source) for n in content.notices}
+    for name in _names(folder, ".yaml"):
+        key = str(folder / name)
+        if key not in shown:
+            used.add(key)
+            notices.append(Row("notices", f"notices/{name}", name[:-5], "centre", "",
+                               tuple(by_file.get(key, ())), name[:-5], shown=False))
+    rows: dict[str, list[Row]] = {
+        "stories": stories,
+        "pages": [row("pages", p.source, p.title.get(lang), p.schedule, _origin(p, config))
+                  for p in content.pages],
+        "posters": [row("posters", p.source, p.id, p.schedule, _origin(p, config))
+                    for p in content.posters],
+        "notices": notices,
+        "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config))
+                      for c in content.colouring],
+    }
+    other = tuple(p for p in content.problems if p.path not in used)
+    # The centre's own first (what staff come to change), each origin in the kiosk's order.
+    groups = tuple((kind, ru if lang == "ru" else en,
+                    tuple(sorted(rows[kind], key=lambda row: row.origin != "centre")))
+                   for kind, ru, en in GROUPS)
+    errors = sum(1 for p in content.problems if p.is_error)
+    return Listing(groups, hidden_entries(config.centre), other, errors,
+                   len(content.problems) - errors,
+                   tuple(content.settings.tags.items()))
+
+
+def _title_of(path: Path) -> str:
+    """The title a story file gives, as far as it can be read ("" if none)."""
+    from kiosk.editor.story_form import from_story_file
+    try:
+        data, _ = read_at_most(path)
+    except OSError:
+        return ""
+    return from_story_file(path.stem, data.decode("utf-8", "replace")).title
+
+
+def _origin(item: Any, config: EditorConfig) -> str:
+    origin = getattr(item, "origin", None)
+    return str(origin) if origin in ("shared", "centre") else origin_of(item.source, config)
+
+
+def _names(folder: Path, suffix: str) -> list[str]:
+    try:
+        with os.scandir(folder) as found:
+            return sorted(e.name for e in found if e.name.endswith(suffix)
+                          and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+
+
+def taken_story_names(content: Content, config: EditorConfig) -> set[str]:
+    """Every story name in either folder: a new story's name must differ from all of them."""
+    names = {s.id.lower() for s in content.stories}
+    names |= {n[:-3].lower() for n in _names(config.centre / "stories", ".md")}
+    names |= {n[:-3].lower() for n in _names(config.content / "stories", ".md")}
+    return names
+
+
+def taken_notice_names(content: Content, config: EditorConfig) -> set[str]:
+    names = {n.id.lower() for n in content.notices}
+    for root in (config.centre, config.content):
+        names |= {n.rsplit(".", 1)[0].lower() for n in _names(root / "notices", ".yaml")}
+        names |= {n.rsplit(".", 1)[0].lower() for n in _names(root / "notices", ".yml")}
+    return names
+
+
+def check_story(config: EditorConfig, settings: Settings, slug: str,
+                text: str, draft_photo: tuple[str, Path] | None = None
+                ) -> tuple[Story | None, list[Problem]]:
+    """The kiosk's loader on this story text as if it were `stories/<slug>.md` of the centre
+    folder (its photo looked for in the centre's images/), without writing it there: the text
+    is read from a private scratch file in the editor's state folder. `draft_photo`: a photo
+    not published yet (`images/<name>.jpg`, the file it is in now), looked for there instead:
+    the loader then reads a scratch folder that holds only that photo."""
+    scratch = config.editor_state / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, name = tempfile.mkstemp(prefix="story-", suffix=".md", dir=scratch)
+    root = config.centre
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        if draft_photo is not None:
+            root = Path(tempfile.mkdtemp(prefix="photo-", dir=scratch))
+            (root / "images").mkdir()
+            shutil.copyfile(draft_photo[1], root / draft_photo[0])
+        loader = ContentLoader(root, sandbox=shared_sandbox())
+        # The loader's own reading of one story (as `_read_stories` does in its workers).
+        story = loader._guarded(name, lambda p: loader._load_story(p, settings))
+    finally:
+        os.unlink(name)
+        if root != config.centre:
+            shutil.rmtree(root, ignore_errors=True)
+    target = str(config.centre / "stories" / f"{slug}.md")
+    problems = [Problem(target if p.path == name else
+                        str(config.centre / Path(p.path).relative_to(root))
+                        if Path(p.path).is_relative_to(root) else p.path,
+                        p.line, p.severity, p.code, p.args) for p in loader.problems]
+    return story, problems
+
+
+def check_notice(config: EditorConfig, slug: str, text: str) -> list[Problem]:
+    """The kiosk's loader on this notice text as if it were `notices/<slug>.yaml` of the
+    centre folder, read from a private scratch file (as check_story)."""
+    scratch = config.editor_state / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, name = tempfile.mkstemp(prefix="notice-", suffix=".yaml", dir=scratch)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        loader = ContentLoader(config.centre, sandbox=shared_sandbox())
+        loader._guarded(name, loader._load_notice)
+    finally:
+        os.unlink(name)
+    target = str(config.centre / "notices" / f"{slug}.yaml")
+    return [Problem(target if p.path == name else p.path, p.line, p.severity, p.code, p.args)
+            for p in loader.problems]
+
+
+def hidden_entries(centre: Path, broken: list[str] | None = None) -> tuple[str, ...]:
+    """hidden.yaml's `hide:` list (what it can be read of: the loader names its mistakes).
+    When the file is there but cannot be read whole as a `hide:` list of paths, why is added
+    to `broken` (in English, for the log): the editor must not write it over."""
+    from kiosk.core.yamlsrc import MAX_TEXT_BYTES
+
+    problems = broken if broken is not None else []
+    try:
+        data, _ = read_at_most(centre / HIDDEN_FILE)
+    except FileNotFoundError:
+        return ()
+    except OSError as error:
+        problems.append(f"cannot be read ({error})")
+        return ()
+    if len(data) > MAX_TEXT_BYTES:
+        problems.append("too large")
+    log = ProblemLog(HIDDEN_FILE, [])
+    parsed = parse_yaml(data.decode("utf-8", "replace"), log)
+    if parsed is None and data.strip():
+        problems.append("not valid YAML")
+    elif parsed is not None and not isinstance(parsed, dict):
+        problems.append("not a mapping with hide:")
+    hide = parsed.get("hide") if isinstance(parsed, dict) else None
+    if isinstance(hide, str):
+        hide = [hide]
+    if hide is not None and not isinstance(hide, list):
+        problems.append("hide: is not a list")
+    if not isinstance(hide, list):
+        return ()
+    if not all(isinstance(e, str) for e in hide) or len(hide) > MAX_HIDDEN_ENTRIES:
+        problems.append("hide: has entries that are not paths")
+    return tuple(dict.fromkeys(str(e).strip() for e in hide[:MAX_HIDDEN_ENTRIES]
+                               if isinstance(e, str) and e.strip()))
+
+
+def hidden_text(entries: Sequence[str]) -> bytes:
+    """hidden.yaml as the editor writes it."""
+    lines = ["# Общие материалы головного офиса, скрытые на этом киоске.",
+             "# Файл пишет редактор киоска («Скрыть на этом киоске»); путь — от общей папки.",
+             "hide:" if entries else "hide: []"]
+    lines += [f"  - {_yaml_string(entry)}" for entry in entries]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _yaml_string(value: str) -> str:
+    import json
+    return json.dumps(value, ensure_ascii=False)
+
+
+def schedule_words(schedule: Schedule, lang: Language) -> str:
+    """«только в августе, по будням, с 8:00 до 12:00» (kiosk.core.schedule_text, as the
+    preview says it, without its «показывается»); "" for an item shown always."""
+    if schedule == ALWAYS:
+        return ""
+    phrase = schedule_phrase(schedule, lang)
+    return phrase.removeprefix("показывается ").removeprefix("shown ")

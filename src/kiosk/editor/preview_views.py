@@ -1,0 +1,278 @@
+"""The live preview of a story being written: a Flask blueprint, `preview_bp`.
+
+`POST /preview/story` takes the story form's fields (as the form posts them, CSRF token
+included), makes the very file text Publish would write (kiosk.editor.story_form), and has the
+kiosk's own renderer draw it (kiosk.editor.render, a child process): the story's screen and its
+attract poster, landscape and portrait, Russian and English. The answer is JSON: the images'
+addresses (`GET /preview/image/<token>/<name>.png`, kept in memory for the last few previews)
+and the draft's problems, each with the form field that causes it (`PROBLEM_FIELDS`, the one
+table of that mapping), so the page shows each problem on its field.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, cast
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, session
+
+from kiosk.editor.app import editor_config
+from kiosk.editor.auth import login_required
+from kiosk.editor.render import DEFAULT_IDLE_SECONDS, DEFAULT_TIMEOUT, Renderer, RenderError
+from kiosk.editor.story_form import (
+    PHOTO_PATTERN,
+    SLUG_PATTERN,
+    StoryFields,
+    form_problems,
+    from_story_file,
+    slugify,
+    story_lines,
+    unused_slug,
+)
+
+log = logging.getLogger(__name__)
+preview_bp = Blueprint("preview", __name__, url_prefix="/preview")
+
+RENDERER_KEY = "kiosk_preview_renderer"
+IMAGES_KEY = "kiosk_preview_images"
+KEPT_PREVIEWS = 8  # previews whose images stay in memory (8 images of ~0.2 MB each)
+MAX_STORY_FILE = 64 * 1024  # an edited story's file read for the lines the form keeps
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz-")
+
+# Where a problem of the draft is shown on the form. In order: a problem of the photo's file
+# is the photo's; a code whose field is known whatever its line (its language picks the
+# English field); a problem naming a front-matter key (`key`) shows on that key's field; else
+# the field that wrote the problem's line (story_form.story_lines). The rest go above the form.
+PROBLEM_FIELDS: dict[str, tuple[str, str]] = {
+    # code: (field for Russian, field for English)
+    "headline_long": ("title", "title_en"),
+    "title_too_long_for_card": ("title", "title_en"),
+    "text_too_long": ("text", "text_en"),
+    "text_too_big": ("text", "text_en"),
+    "text_too_many_lines": ("text", "text_en"),
+    "text_long_word": ("text", "text_en"),
+    "text_too_deep": ("text", "text_en"),
+    "empty_text": ("text", "text"),
+    "teaser_long": ("teaser", "teaser_en"),
+    "teaser_no_room": ("teaser", "teaser_en"),
+    "unknown_tag": ("tags", "tags"),
+    "tag_misspelt": ("tags", "tags"),
+    "bad_date": ("date", "date"),
+}
+# Codes whose `key` names where the fix goes (a picture belongs in «photo:») while the mistake
+# is on their line (a picture inside the text): shown on the line's field.
+BY_LINE = frozenset({"inline_image"})
+# Front-matter keys and form fields that the form shows as one group.
+GROUPS = {"period": "schedule", "month": "schedule", "show_from": "schedule",
+          "show_until": "schedule", "days": "schedule", "weekdays": "schedule",
+          "hours": "schedule", "months": "schedule", "body": "text", "body_en": "text_en"}
+FORM_FIELDS = frozenset({"title", "title_en", "teaser", "teaser_en", "centre", "centre_en",
+                         "date", "tags", "photo", "text", "text_en", "schedule"})
+
+# What the form calls a front-matter key: the loader's messages name the line of a file
+# («укажите картинку в поле «photo:»»); on the form they name the field staff see.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("Заголовок", "Title"),
+    "title_en": ("Заголовок по-английски", "Title in English"),
+    "teaser": ("Фраза для заставки", "Line for the loop"),
+    "teaser_en": ("Фраза для заставки по-английски", "Loop line in English"),
+    "centre": ("Центр или район", "Centre or district"),
+    "centre_en": ("Центр по-английски", "Centre in English"),
+    "date": ("Когда это было", "When it happened"),
+    "tags": ("Метки", "Tags"),
+    "photo": ("Фото", "Photo"),
+}
+
+
+def form_words(text: str, lang: str) -> str:
+    """A loader's message with each quoted key («photo:», “teaser”) named as the form names
+    its field («Фото», “Line for the loop”)."""
+    for key, (ru, en) in FIELD_LABELS.items():
+        for quoted, label in ((f"«{key}:»", f"«{ru}»"), (f"«{key}»", f"«{ru}»"),
+                              (f"“{key}:”", f"“{en}”"), (f"“{key}”", f"“{en}”")):
+            if quoted in text:
+                text = text.replace(quoted, label)
+    return text
+
+
+def field_of(code: str, args: Mapping[str, str], line: int | None, path: str,
+             lines: Mapping[int, str], title_en: str = "") -> str:
+    """The form field a problem of the draft belongs to ('' for none: shown above the form).
+    `path` is relative to the draft's folder; `lines` maps the story file's lines to the form
+    fields that wrote them."""
+    if path.startswith("images/"):
+        return "photo"
+    english = (args.get("language") == "en" or args.get("key", "").endswith("_en")
+               or (code == "headline_long" and bool(title_en)
+                   and args.get("value") == title_en))
+    if code in PROBLEM_FIELDS:
+        return PROBLEM_FIELDS[code][english]
+    if code in BY_LINE and line is not None and line in lines:
+        return GROUPS.get(lines[line], lines[line])
+    key = GROUPS.get(args.get("key", ""), args.get("key", ""))
+    if key in FORM_FIELDS:
+        return key
+    if line is not None and line in lines:
+        found = lines[line]
+        return GROUPS.get(found, found)
+    return ""
+
+
+# -- the renderer and the images ----------------------------------------------------------------
+
+_setup_lock = threading.Lock()
+
+
+def renderer(app: Flask | None = None) -> Renderer:
+    """The app's one Renderer (its child is started by the first preview)."""
+    app = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
+    with _setup_lock:
+        found = app.extensions.get(RENDERER_KEY)
+        if found is None:
+            extra = editor_config(app).extra
+            found = Renderer(
+                timeout=float(cast(float, extra.get("preview_timeout", DEFAULT_TIMEOUT))),
+                idle_seconds=float(cast(float, extra.get("preview_idle_seconds",
+                                                         DEFAULT_IDLE_SECONDS))),
+                scratch_root=editor_config(app).editor_state / "preview")
+            app.extensions[RENDERER_KEY] = found
+            # Stopped with the app (tests make many) and at the latest when Python exits.
+            weakref.finalize(app, found.shutdown)
+        return cast(Renderer, found)
+
+
+def _kept_images(app: Flask) -> OrderedDict[str, dict[str, bytes]]:
+    with _setup_lock:
+        kept = app.extensions.setdefault(IMAGES_KEY, OrderedDict())
+    return cast("OrderedDict[str, dict[str, bytes]]", kept)
+
+
+def _keep(app: Flask, images: dict[str, bytes]) -> str:
+    token = secrets.token_urlsafe(16)
+    kept = _kept_images(app)
+    with _setup_lock:
+        kept[token] = images
+        while len(kept) > KEPT_PREVIEWS:
+            kept.popitem(last=False)
+    return token
+
+
+# -- the draft --------------------------------------------------------------------------------
+
+def _names(folder: Path) -> Iterable[str]:
+    try:
+        return [name[:-3] for name in os.listdir(folder) if name.endswith(".md")]
+    except OSError:
+        return []
+
+
+def draft_fields(form: Any, shared: Path, centre: Path) -> StoryFields:
+    """The posted fields; an edited story keeps the lines of its file the form does not show
+    (as Publish keeps them); a new one gets the name Publish would give it."""
+    fields = StoryFields.from_form(form)
+    if fields.slug:
+        # Through the publisher's read: a regular file only (never a FIFO that would hang
+        # this thread, nor a link out of the centre folder), and bounded.
+        from kiosk.editor.publish import Publisher, PublishError, checked_path
+
+        try:
+            old = Publisher(centre, centre).read(checked_path(f"stories/{fields.slug}.md"),
+                                                 limit=MAX_STORY_FILE)
+        except (OSError, ValueError, PublishError):
+            old = None
+        if old is not None:
+            fields = replace(fields, kept=from_story_file(
+                fields.slug, old[:MAX_STORY_FILE].decode("utf-8", "replace")).kept)
+        return fields
+    taken = [*_names(shared / "stories"), *_names(centre / "stories")]
+    return replace(fields, slug=unused_slug(slugify(fields.title), taken))
+
+
+def _lang() -> str:
+    return "en" if session.get("lang") == "en" else "ru"
+
+
+def _problem(field: str, severity: str, code: str, ru: str, en: str,
+             line: int | None = None) -> dict[str, Any]:
+    return {"field": field, "severity": severity, "code": code, "line": line, "ru": ru,
+            "en": en, "message": en if _lang() == "en" else ru}
+
+
+@preview_bp.route("/story", methods=["POST"])
+@login_required
+def story() -> tuple[Response, int] | Response:
+    cfg = editor_config(current_app)
+    fields = draft_fields(request.form, cfg.content, cfg.centre)
+    text, lines = story_lines(fields)
+    own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
+           for key, (ru, en) in form_problems(fields).items()]
+    photo_source = ""
+    if fields.photo and PHOTO_PATTERN.match(fields.photo):
+        candidate = cfg.centre / fields.photo
+        if candidate.is_file() and not candidate.is_symlink():
+            photo_source = str(candidate)
+        else:  # uploaded, not published yet (kiosk.editor.views.draft_photo)
+            from kiosk.editor.views import draft_photo
+
+            draft = draft_photo(fields.photo)
+            photo_source = str(draft) if draft is not None else ""
+    if not SLUG_PATTERN.match(fields.slug):
+        fields = replace(fields, slug="draft")
+    key = "".join(c for c in request.headers.get("X-Preview-Key", "")[:40]
+                  if c.isalnum()) or (request.remote_addr or "")
+    try:
+        result = renderer().render({
+            "shared": str(cfg.content), "centre": str(cfg.centre), "slug": fields.slug,
+            "text": text, "photo": fields.photo if photo_source else "",
+            "photo_source": photo_source}, key=key)
+    except RenderError as exc:
+        return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
+                       problems=own), 503
+    if result is None:
+        return jsonify(superseded=True), 409
+    token = _keep(current_app._get_current_object(), result.images)  # type: ignore[attr-defined]
+    images = [{"name": item["name"], "orientation": item.get("orientation"),
+               "lang": item.get("lang"), "screen": item.get("screen"),
+               "width": item.get("width"), "height": item.get("height"),
+               "url": f"{request.script_root}/preview/image/{token}/{item['name']}.png"}
+              for item in result.described]
+    found = [_problem(field_of(str(p.get("code", "")), p.get("args", {}), p.get("line"),
+                               str(p.get("path", "")), lines, fields.title_en),
+                      str(p.get("severity", "")), str(p.get("code", "")),
+                      form_words(str(p.get("ru", "")), "ru"),
+                      form_words(str(p.get("en", "")), "en"), p.get("line"))
+             for p in result.problems if p.get("code") != "skipped"]
+    # A field the form's own rules name has their message, worded for the form; the
+    # loader's about the same field speaks of lines in a file («add a line title: …»).
+    ruled = {problem["field"] for problem in own}
+    found = [problem for problem in found if problem["field"] not in ruled]
+    return jsonify(images=images, problems=own + found, shown=result.shown,
+                   slug=fields.slug, timings=result.timings)
+
+
+@preview_bp.route("/warm", methods=["POST"])
+@login_required
+def warm() -> tuple[str, int]:
+    """The story form was opened: the renderer starts now, while staff write the title."""
+    renderer().warm_up(str(editor_config(current_app).content))
+    return "", 204
+
+
+@preview_bp.route("/image/<token>/<name>.png")
+@login_required
+def image(token: str, name: str) -> Response:
+    images = _kept_images(current_app._get_current_object()).get(token)  # type: ignore[attr-defined]
+    if images is None or name not in images or not set(name) <= NAME_CHARS:
+        abort(404)
+    response = Response(images[name], mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

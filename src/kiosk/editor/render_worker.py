@@ -1,0 +1,330 @@
+"""The editor's renderer: a child process that draws a draft story with the kiosk's own screens.
+
+`python -m kiosk.editor.render_worker` is started by kiosk.editor.render.Renderer (the only
+editor module that imports Qt is this one, and only in that child). It keeps one offscreen
+QApplication and one kiosk window per orientation alive, and answers requests one at a time
+on its standard input and output:
+
+    request:  frame(JSON)                       {"shared", "slug", "text", "photo", ...}
+    answer:   frame(JSON header) frame(PNG)…    {"ok", "images": [{"name", "bytes"}], "problems"}
+
+A request: `shared` (head office's folder), `centre` (the centre's own, for its hidden.yaml),
+`slug` and `text` (the story file's name and text, as Publish writes them), `photo`
+(`images/<name>.jpg` as the file names it) and `photo_source` (where that file is now), and
+optionally `orientations` and `langs` (by default both of each). `{"ping": true}` only answers
+(with `shared`: warms up first, drawing a sample story). Each image is named
+`<orientation>-<lang>-<screen>`, screen being `story` or `poster`.
+
+A frame is a 4-byte big-endian length and that many bytes. Anything else the process prints
+(Qt's own messages, a library's warning) goes to standard error: the protocol has standard
+output to itself.
+
+For each request the draft is written into an overlay folder of this process (the draft's
+story file and its photo only) and read together with head office's shared folder as the
+kiosk reads a centre's folder over the shared one (`load_content(shared, ..., centre=overlay)`),
+so the story is drawn with head office's settings and tags. The answer holds, for each
+orientation and language asked, the story's own screen (what a visitor sees after tapping it)
+and its attract poster, and the problems the loader and the screen's own checks found in the
+draft (its file and its photo), each with its Russian and English message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import shutil
+import struct
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+HEADER = struct.Struct(">I")
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the draft's text is at most ~40 KB (story_form.LIMITS)
+MAX_PHOTO_BYTES = 30_000_000  # a prepared photo is a few hundred KB; a copy is never larger
+ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+LANGS = ("ru", "en")
+STORIES_DIR = "stories"
+IMAGES_DIR = "images"
+# PNG compression: Qt's quality 0–100 maps to zlib's 9–0. 80 (zlib level 1) takes 60 % of
+# the default's time for 15 % larger files (190 KB a screen): the page loads them on a LAN.
+PNG_QUALITY = 80
+HIDDEN_FILE = "hidden.yaml"  # the centre's list of shared items it hides (kiosk.core.merge)
+MAX_HIDDEN_BYTES = 256 * 1024
+# What a warm-up draws: a story like staff write, in both languages.
+WARM_UP_STORY = """---
+title: "Зонтик под ливнем"
+title_en: "An umbrella in the downpour"
+teaser: "Помочь было несложно"
+teaser_en: "Helping was easy"
+---
+Посетительница оставила зонт у окна, а на улице начался ливень. Сотрудник догнал её у выхода.
+
+=== English ===
+A visitor left her umbrella by the window as it began to pour. A colleague caught up with her.
+"""
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
+log = logging.getLogger("kiosk.editor.render_worker")
+
+
+def read_frame(stream: BinaryIO, most: int) -> bytes | None:
+    """One frame; None at the end of the stream. ValueError for a frame over `most` bytes."""
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(head)
+    if size > most:
+        raise ValueError(f"frame of {size} bytes")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return data
+
+
+def write_frame(stream: BinaryIO, data: bytes) -> None:
+    stream.write(HEADER.pack(len(data)))
+    stream.write(data)
+
+
+class Worker:
+    """The QApplication, a window per orientation, and the overlay folder, kept between
+    requests."""
+
+    def __init__(self, scratch: Path) -> None:
+        from kiosk.cli import _offscreen_application
+
+        _offscreen_application()
+        self.scratch = scratch
+        self.overlay = scratch / "centre"
+        self.windows: dict[str, Any] = {}
+        self.cache: Any = None
+        self.copied: dict[str, tuple[str, int, int, int]] = {}  # photo → its source's stamp
+        self.cache_root: Path | None = None
+
+    # -- the draft's folder ----------------------------------------------------------------
+
+    def write_overlay(self, request: dict[str, Any]) -> Path:
+        """The overlay folder with the draft's story file and its photo, and nothing else.
+        The photo is copied only when it changed: kept, it stays decoded in the kiosk's
+        image cache and checked in the loader's, as the kiosk keeps an unchanged file."""
+        for entry in (self.overlay / STORIES_DIR, self.overlay / HIDDEN_FILE):
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            elif entry.exists():
+                entry.unlink()
+        stories = self.overlay / STORIES_DIR
+        stories.mkdir(parents=True)
+        slug = str(request.get("slug") or "")
+        draft = stories / f"{slug if SLUG.fullmatch(slug) else 'draft'}.md"
+        draft.write_text(str(request["text"]), encoding="utf-8")
+        images = self.overlay / IMAGES_DIR
+        images.mkdir(exist_ok=True)
+        photo, source = str(request.get("photo") or ""), str(request.get("photo_source") or "")
+        target = self.overlay / photo if photo and source else None
+        if target is not None and target.parent != images:
+            target = None
+        for old in images.iterdir():
+            if old != target:
+                old.unlink()
+                self.copied.pop(old.name, None)
+        if target is not None:
+            try:
+                info = os.stat(source)
+                stamp = (source, info.st_size, info.st_mtime_ns, info.st_ino)
+                if info.st_size <= MAX_PHOTO_BYTES and (
+                        self.copied.get(target.name) != stamp or not target.exists()):
+                    shutil.copyfile(source, target, follow_symlinks=False)
+                    self.copied[target.name] = stamp
+            except OSError:
+                pass  # the loader names the missing photo
+        hidden = Path(str(request.get("centre") or "")) / HIDDEN_FILE
+        if request.get("centre") and hidden.is_file() and not hidden.is_symlink() \
+                and hidden.stat().st_size <= MAX_HIDDEN_BYTES:
+            shutil.copyfile(hidden, self.overlay / HIDDEN_FILE)  # a shared story it replaces
+        return draft
+
+    def load(self, shared: Path) -> Any:
+        """Head office's folder with the overlay as the centre's: only what changed since
+        the last request is read again (the draft, mostly)."""
+        from kiosk.core.loader import ParseCache, load_content
+        from kiosk.ui.resources import probe_image
+
+        if self.cache_root != shared:
+            self.cache, self.cache_root = ParseCache(), shared
+        return load_content(shared, probe_image, cache=self.cache, centre=self.overlay)
+
+    def warm(self, shared: Path) -> None:
+        """Read head office's folder, build the windows and draw a sample story once, before
+        the first draft arrives (a page with the story form was opened): fonts, glyphs and
+        the poster's painter are ready, and that draft is drawn as fast as the next ones."""
+        self.render({"shared": str(shared), "slug": "warm-up", "text": WARM_UP_STORY})
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def window(self, orientation: str, content: Any) -> Any:
+        from PySide6.QtCore import Qt
+
+        from kiosk.ui.main_window import KioskWindow
+        from kiosk.ui.theme import Theme
+
+        window = self.windows.get(orientation)
+        if window is None:
+            window = KioskWindow(Theme(*ORIENTATIONS[orientation]), content)
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            window.show()
+            self.windows[orientation] = window
+        else:
+            window.set_content(content)
+        window.session_timer.stop()
+        window.notice_timer.stop()
+        for screen in window.screens:
+            screen.wall = lambda: None  # the draft whatever its schedule
+        window.attract.stop()
+        return window
+
+    def render(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        from PySide6.QtCore import QBuffer, QIODevice
+        from PySide6.QtGui import QImage
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.core.playlist import Slide, SlideKind, poster_seconds
+        from kiosk.ui.attract.poster_check import poster_fit_problems
+        from kiosk.ui.fit_check import _measure_on_screen
+
+        started = time.perf_counter()
+        draft = self.write_overlay(request)
+        content = self.load(Path(request["shared"]))
+        loaded = time.perf_counter()
+        story = next((s for s in content.stories if s.source == draft), None)
+        overlay = str(self.overlay)
+        # The draft's own: its file's and its photo's (not the copy of hidden.yaml's).
+        photos = str(self.overlay / IMAGES_DIR) + os.sep
+        problems = [p for p in content.problems
+                    if p.path == str(draft) or p.path.startswith(photos)]
+        images: list[dict[str, Any]] = []
+        blobs: list[bytes] = []
+        orientations = [o for o in request.get("orientations", list(ORIENTATIONS))
+                        if o in ORIENTATIONS]
+        langs = [lang for lang in request.get("langs", list(LANGS)) if lang in LANGS]
+        if story is not None:
+            if story.attract:
+                only = replace(content, pages=(), stories=(story,))
+                problems += poster_fit_problems(only)
+            app = QApplication.instance()
+            assert app is not None
+            for orientation in orientations:
+                window = self.window(orientation, content)
+                index = window.stories.visible_stories.index(story)
+                for lang in langs:
+                    window.set_language(lang)
+                    shots = []
+                    window.stories.tag = None
+                    # The story on its screen, judged as `kiosk check` judges it (its text
+                    # paged too far, a title crowding the text). Without any English the
+                    # English screen shows the Russian story, judged on the Russian one.
+                    judged: dict[tuple[str, str, str], Any] = {}
+                    _measure_on_screen(window, window.stories, [index], [draft], orientation,
+                                       lang, judged)
+                    if lang == "ru" or story.body.en or story.title.en:
+                        problems += judged.values()
+                    shots.append(("story", window.grab()))
+                    window.show_screen(window.attract)
+                    window.attract.display(Slide(SlideKind.STORY, story.id,
+                                                 poster_seconds(story, content)))
+                    app.processEvents()
+                    shots.append(("poster", window.grab()))
+                    window.attract.stop()
+                    for screen, pixmap in shots:
+                        buffer = QBuffer()
+                        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                        # Three bytes a pixel, not four: a quarter less to compress.
+                        pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888).save(
+                            buffer, "PNG", PNG_QUALITY)
+                        data = bytes(buffer.data().data())
+                        images.append({"name": f"{orientation}-{lang}-{screen}",
+                                       "orientation": orientation, "lang": lang,
+                                       "screen": screen, "bytes": len(data),
+                                       "width": pixmap.width(), "height": pixmap.height()})
+                        blobs.append(data)
+        finished = time.perf_counter()
+        header = {
+            "ok": True,
+            "shown": story is not None,
+            "images": images,
+            "problems": [problem_json(p, overlay) for p in problems],
+            "timings": {"load_ms": round((loaded - started) * 1000, 1),
+                        "render_ms": round((finished - loaded) * 1000, 1)},
+        }
+        return header, blobs
+
+
+def problem_json(problem: Any, overlay: str) -> dict[str, Any]:
+    """A Problem as the parent needs it: where (the path made relative to the draft's
+    folder, so `stories/<slug>.md` or `images/<name>.jpg`), what, and both messages."""
+    path = problem.path
+    if path.startswith(overlay):
+        path = path[len(overlay):].lstrip("/")
+    return {"path": path, "line": problem.line, "severity": problem.severity.value,
+            "code": problem.code, "args": {k: str(v) for k, v in problem.args.items()},
+            "ru": problem.message("ru"), "en": problem.message("en")}
+
+
+def serve(requests: BinaryIO, answers: BinaryIO, worker: Worker) -> None:
+    while True:
+        try:
+            frame = read_frame(requests, MAX_REQUEST_BYTES)
+        except ValueError as exc:
+            write_frame(answers, json.dumps({"ok": False, "error": str(exc)}).encode())
+            answers.flush()
+            return  # the stream is out of step: the parent starts another process
+        if frame is None:
+            return
+        try:
+            request = json.loads(frame)
+            if request.get("ping"):
+                if request.get("shared"):
+                    worker.warm(Path(str(request["shared"])))
+                header: dict[str, Any] = {"ok": True, "pid": os.getpid()}
+                blobs: list[bytes] = []
+            else:
+                header, blobs = worker.render(request)
+        except Exception as exc:  # one draft's fault never ends the worker
+            log.exception("rendering a draft failed")
+            header, blobs = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}, []
+        write_frame(answers, json.dumps(header, ensure_ascii=False).encode())
+        for blob in blobs:
+            write_frame(answers, blob)
+        answers.flush()
+
+
+def main() -> int:
+    import tempfile
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # The kiosk's screen shares the computer's cores: a preview waits for it, never the
+    # other way round.
+    with contextlib.suppress(OSError, ValueError):
+        os.nice(int(os.environ.get("KIOSK_PREVIEW_NICE", "10")))
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # The protocol keeps the real standard output; print() and C libraries get stderr.
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    requests = sys.stdin.buffer
+    given = os.environ.get("KIOSK_PREVIEW_SCRATCH", "")  # made (and removed) by render.py
+    if given and os.path.isdir(given):
+        serve(requests, answers, Worker(Path(given)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="kiosk-preview-") as scratch:
+        worker = Worker(Path(scratch))
+        serve(requests, answers, worker)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+// Progressive: the pages work without it; with it, a photo is uploaded as soon as it is
+// dropped or chosen, and the delete button asks first.
+(function () {
+  "use strict";
+  function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
+
+  // A fetch that was sent to the sign-in page: the session has ended.
+  function isSignIn(response) {
+    var signin = document.body.dataset.signin;
+    if (!signin || !response || !response.redirected) return false;
+    try { return new URL(response.url).pathname === signin; } catch (e) { return false; }
+  }
+  // This session's CSRF token, asked before a form is posted: a sign-in in another tab makes a
+  // new one, and the token this page was given would be refused. Resolves to {token, user},
+  // "signed-out", or null (nothing to ask, or no answer: the form goes as it is).
+  function freshToken() {
+    var url = document.body.dataset.tokenUrl;
+    if (!url) return Promise.resolve(null);
+    return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      if (isSignIn(r)) return "signed-out";
+      if (!r.ok) return null;
+      return r.json().then(function (answer) {
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (input) { input.value = answer.token; });
+        document.querySelectorAll("[data-csrf]").forEach(function (node) { node.setAttribute("data-csrf", answer.token); });
+        return answer;
+      });
+    }).catch(function () { return null; });
+  }
+  window.kioskEditor = { isSignIn: isSignIn, freshToken: freshToken,
+    signedOut: function () { return document.body.dataset.signedOutShort || ""; } };
+
+  function note(form, submitter, text) {
+    var el = form.querySelector(".session-note");
+    if (!el) {
+      el = document.createElement("p");
+      el.className = "session-note";
+      el.setAttribute("role", "alert");
+      var where = submitter && submitter.parentNode !== form ? submitter.parentNode : submitter;
+      if (where && where.parentNode) where.parentNode.insertBefore(el, where); else form.appendChild(el);
+    }
+    el.textContent = text;
+    el.scrollIntoView({ block: "center" });
+  }
+
+  function freshBeforePost(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.tokenFresh === "1") { delete form.dataset.tokenFresh; return; }  // the second pass
+      if (event.defaultPrevented) return;  // «Cancel» in a confirmation
+      event.preventDefault();
+      if (form.dataset.tokenAsking === "1") return;  // a double click
+      form.dataset.tokenAsking = "1";
+      var submitter = event.submitter || null;
+      var body = document.body;
+      freshToken().then(function (answer) {
+        delete form.dataset.tokenAsking;
+        if (answer === "signed-out" && !form.closest("header")) {
+          note(form, submitter, body.dataset.signedOut);
+          return;
+        }
+        var opened = body.dataset.user;
+        if (answer && answer !== "signed-out" && opened && answer.user !== opened) {
+          if (!window.confirm(body.dataset.otherUser.replace("{user}", answer.user))) return;
+          body.dataset.user = answer.user;
+        }
+        var old = form.querySelector(".session-note");
+        if (old) old.remove();
+        // In a task of its own: a submit asked for while the first is still being dispatched
+        // (an answer at once, as here without a session) is silently dropped by the browser.
+        setTimeout(function () {
+          form.dataset.tokenFresh = "1";
+          if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+          delete form.dataset.tokenFresh;  // (still there when the browser refused the form)
+        }, 0);
+      });
+    });
+  }
+
+  ready(function () {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.tokenFresh === "1") return;  // asked already, before the token
+        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+    // Only on a signed-in page (the sign-in page's own forms go as they are).
+    if (document.body.dataset.tokenUrl) document.querySelectorAll("form").forEach(function (form) {
+      if ((form.getAttribute("method") || "").toLowerCase() === "post" &&
+          form.querySelector("input[name=csrf_token]")) freshBeforePost(form);
+    });
+    document.querySelectorAll("time[data-local]").forEach(function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (!isNaN(when)) el.textContent = when.toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "ru-RU",
+        { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    });
+    var zone = document.getElementById("dropzone");
+    if (!zone) return;
+    var fileInput = document.getElementById("photo-file");
+    var value = document.getElementById("photo-value");
+    var thumb = document.getElementById("photo-thumb");
+    var status = document.getElementById("upload-status");
+    var remove = document.getElementById("photo-remove");
+    var form = document.getElementById("story-form");
+    var busy = document.documentElement.lang === "en" ? "Preparing the photo…" : "Готовим фото…";
+    function changed() { value.dispatchEvent(new Event("change", { bubbles: true })); }
+    function upload(file, again) {
+      var data = new FormData();
+      data.append("photo", file);
+      var title = form.querySelector("[name=title]");
+      if (title) data.append("title", title.value);
+      var token = form.querySelector("[name=csrf_token]");
+      if (token) data.append("csrf_token", token.value);
+      status.textContent = busy; status.classList.remove("error");
+      fetch(zone.getAttribute("data-upload"), { method: "POST", body: data, credentials: "same-origin",
+        headers: token ? { "X-CSRFToken": token.value } : {} })
+        .then(function (r) {
+          if (isSignIn(r)) return { error: window.kioskEditor.signedOut() };
+          if (r.status === 400 && !again && (r.headers.get("Content-Type") || "").indexOf("application/json") !== 0) {
+            // Refused for its token (a sign-in in another tab made a new one): once more.
+            return freshToken().then(function (fresh) {
+              if (fresh === "signed-out") return { error: window.kioskEditor.signedOut() };
+              upload(file, true);
+              return null;
+            });
+          }
+          return r.json().catch(function () { return { error: r.status + " " + r.statusText }; });
+        })
+        .then(function (answer) {
+          if (!answer) return;
+          if (answer.error) { status.textContent = answer.error; status.classList.add("error"); return; }
+          value.value = answer.photo; thumb.src = answer.url; thumb.hidden = false; remove.hidden = false;
+          status.textContent = ""; fileInput.value = ""; changed();
+        })
+        .catch(function (e) { status.textContent = String(e); status.classList.add("error"); });
+    }
+    fileInput.addEventListener("change", function () { if (fileInput.files.length) upload(fileInput.files[0]); });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]); });
+    remove.addEventListener("click", function () {
+      value.value = ""; thumb.hidden = true; thumb.removeAttribute("src"); remove.hidden = true; changed();
+    });
+  });
+})();

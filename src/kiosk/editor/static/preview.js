@@ -1,0 +1,202 @@
+// The story form's live preview (templates/_preview_panel.html, kiosk.editor.preview_views):
+// ~400 ms after the last keystroke the form is posted; a newer edit aborts the request still
+// under way; the four screens (landscape/portrait × RU/EN) are swapped in when loaded, and each
+// problem is written under the form field that causes it. Without JavaScript the form works
+// as before (Publish shows the problems on their fields).
+(function () {
+  "use strict";
+  var panel = document.querySelector("[data-preview-panel]");
+  if (!panel) return;
+  var form = document.getElementById(panel.dataset.form) || document.querySelector("form.story-form");
+  if (!form) return;
+  var DELAY = 400;
+  var key = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var status = panel.querySelector("[data-preview-status]");
+  var general = panel.querySelector("[data-preview-general]");
+  var dialog = panel.querySelector("[data-preview-dialog]");
+  var timer = null, controller = null, sequence = 0, screen = "story", images = {};
+  var lastSent = null;  // the form as last posted: a "change" after "input" sends nothing new
+
+  function setStatus(text, kind) {
+    status.textContent = text;
+    status.className = "preview-status" + (kind ? " " + kind : "");
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(update, DELAY);
+  }
+
+  function formData() {
+    var data = new FormData(form);
+    data.delete("photo_file");  // the photo is uploaded once, by its own request
+    return data;
+  }
+
+  function signature(data) {
+    var parts = [];
+    data.forEach(function (value, name) { if (typeof value === "string") parts.push([name, value]); });
+    return JSON.stringify(parts);
+  }
+
+  function update(force, again) {
+    var data = formData();
+    var sent = signature(data);
+    if (sent === lastSent && force !== true) return;
+    lastSent = sent;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    var mine = ++sequence;
+    var started = performance.now();
+    panel.classList.add("stale");
+    setStatus(panel.dataset.busy, "busy");
+    var headers = {"X-Preview-Key": key};
+    if (panel.dataset.csrf) headers["X-CSRFToken"] = panel.dataset.csrf;
+    fetch(panel.dataset.url, {method: "POST", body: data, headers: headers,
+                              credentials: "same-origin", signal: controller.signal})
+      .then(function (response) {
+        if (response.status === 409) return null;  // overtaken by a newer edit
+        var type = response.headers.get("Content-Type") || "";
+        var helper = window.kioskEditor;
+        if (helper && helper.isSignIn(response)) {
+          return {ok: false, body: {error: panel.dataset.signedOut}};
+        }
+        if (response.status === 400 && type.indexOf("application/json") !== 0 && !again && helper) {
+          // Refused for its token: a sign-in in another tab made a new one. Once more with it.
+          return helper.freshToken().then(function (fresh) {
+            if (fresh === "signed-out") return {ok: false, body: {error: panel.dataset.signedOut}};
+            if (mine === sequence) { lastSent = null; update(true, true); }
+            return null;
+          });
+        }
+        if (type.indexOf("application/json") !== 0) {
+          // The session ended (the answer is the sign-in page), or a proxy's error page.
+          return {ok: false, body: {error: response.redirected ? panel.dataset.signedOut : panel.dataset.failed}};
+        }
+        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+      })
+      .then(function (answer) {
+        if (!answer || mine !== sequence) return;
+        if (!answer.ok) {
+          lastSent = null;  // the same form may be tried again
+          setStatus(answer.body.error || panel.dataset.failed, "failed");
+          showProblems(answer.body.problems || []);
+          return;
+        }
+        images = {};
+        (answer.body.images || []).forEach(function (image) {
+          images[image.orientation + "-" + image.lang + "-" + image.screen] = image.url;
+        });
+        showImages();
+        showProblems(answer.body.problems || []);
+        var seconds = ((performance.now() - started) / 1000).toFixed(1);
+        if (!answer.body.shown) setStatus(panel.dataset.hidden, "hidden-story");
+        else setStatus(panel.dataset.done + " · " + (panel.dataset.seconds || "{s} s").replace("{s}", seconds.replace(".", panel.dataset.point || ".")) +
+                       ". " + counted(answer.body.problems || []), "");
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError" || mine !== sequence) return;
+        lastSent = null;
+        setStatus(panel.dataset.failed, "failed");
+      });
+  }
+
+  function counted(problems) {
+    if (!problems.length) return panel.dataset.none;
+    return (panel.dataset.count || "{n}").replace("{n}", String(problems.length));
+  }
+
+  function showImages() {
+    var pending = 0;
+    panel.querySelectorAll(".preview-shot").forEach(function (figure) {
+      var url = images[figure.dataset.orientation + "-" + figure.dataset.lang + "-" + screen];
+      var img = figure.querySelector("img");
+      if (!url) { img.hidden = true; return; }
+      pending++;
+      var next = new Image();  // swapped in once loaded: no blank frame while typing
+      next.onload = next.onerror = function () {
+        img.src = url;
+        img.hidden = false;
+        if (--pending === 0) panel.classList.remove("stale");
+      };
+      next.src = url;
+    });
+    if (!pending) panel.classList.remove("stale");
+  }
+
+  function wrapperOf(field) {
+    var name = field === "schedule" ? "period" : field;
+    var element = form.elements.namedItem(name);
+    if (element && !element.closest && element.length) element = element[0];  // a radio list
+    if (!element || !element.closest) return null;
+    return element.closest("label.field") || element.closest("fieldset");
+  }
+
+  function showProblems(problems) {
+    form.querySelectorAll("[data-preview-problem]").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("[data-preview-marked]").forEach(function (node) {
+      node.classList.remove("has-problem", "has-error");
+      node.removeAttribute("data-preview-marked");
+    });
+    // What the server wrote on the fields at the last publish is replaced by what is true now.
+    form.querySelectorAll(".field-problem[data-problem-for]").forEach(function (node) { node.hidden = true; });
+    form.querySelectorAll(".has-problem").forEach(function (node) { node.classList.remove("has-problem", "has-error"); });
+    general.textContent = "";
+    problems.forEach(function (problem) {
+      var kind = problem.severity === "error" ? "error" : "warning";
+      var wrapper = problem.field ? wrapperOf(problem.field) : null;
+      if (wrapper) {
+        var note = document.createElement("p");
+        note.className = "field-problem " + kind;
+        note.setAttribute("data-preview-problem", problem.field);
+        note.textContent = problem.message;
+        wrapper.appendChild(note);
+        wrapper.classList.add("has-problem");
+        if (kind === "error") wrapper.classList.add("has-error");
+        wrapper.setAttribute("data-preview-marked", "");
+      } else {
+        var item = document.createElement("li");
+        item.className = kind;
+        item.textContent = (kind === "error" ? panel.dataset.errorWord : panel.dataset.warningWord) + ": " + problem.message;
+        general.appendChild(item);
+      }
+    });
+    general.hidden = !general.children.length;
+  }
+
+  panel.querySelectorAll(".preview-switch button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      screen = button.dataset.screen;
+      panel.querySelectorAll(".preview-switch button").forEach(function (other) {
+        other.classList.toggle("on", other === button);
+        other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
+      showImages();
+    });
+  });
+
+  panel.querySelectorAll(".preview-thumb").forEach(function (thumb) {
+    thumb.addEventListener("click", function () {
+      var img = thumb.querySelector("img");
+      if (img.hidden || !img.src) return;
+      dialog.querySelector("img").src = img.src;
+      dialog.querySelector("img").alt = img.alt;
+      dialog.querySelector(".preview-dialog-caption").textContent = img.alt;
+      if (dialog.showModal) dialog.showModal(); else window.open(img.src);
+    });
+  });
+  dialog.addEventListener("click", function (event) {
+    if (event.target === dialog) dialog.close();  // a click on the backdrop
+  });
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  // (The upload script fires "change" on the photo's hidden field when it sets it.)
+  window.kioskPreview = {refresh: function () { update(true); }};
+  // A new story's empty form is not judged before anything is written in it.
+  var title = form.elements.namedItem("title"), text = form.elements.namedItem("text");
+  if ((title && title.value) || (text && text.value)) update();
+  else fetch(panel.dataset.warm, {method: "POST", credentials: "same-origin",
+                                  headers: panel.dataset.csrf ? {"X-CSRFToken": panel.dataset.csrf} : {}})
+    .catch(function () {});  // the renderer starts while the title is written
+})();

@@ -1,0 +1,151 @@
+// The colouring wizard: sliders re-render the line art on the server; a click on the picture
+// tries a fill with the kiosk's own engine (kiosk.editor.wizard). Works without it too: the
+// sliders' form has a «Показать» button, publishing is a plain form.
+(function () {
+  "use strict";
+
+  var drop = document.getElementById("scan-drop");
+  if (drop) {
+    var file = document.getElementById("scan-file");
+    var chosen = document.getElementById("scan-chosen");
+    file.addEventListener("change", function () {
+      chosen.textContent = file.files.length ? file.files[0].name : "";
+    });
+    ["dragenter", "dragover"].forEach(function (name) {
+      drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      drop.addEventListener(name, function () { drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer.files.length) {
+        file.files = event.dataTransfer.files;
+        chosen.textContent = file.files[0].name;
+      }
+    });
+  }
+
+  var root = document.getElementById("wizard");
+  if (!root) { return; }
+  var art = document.getElementById("art");
+  var breaks = document.getElementById("breaks");
+  var verdict = document.getElementById("verdict");
+  var busy = document.getElementById("busy");
+  var result = document.getElementById("fill-result");
+  var showLines = document.getElementById("show-lines");
+  var anyway = document.getElementById("anyway");
+  var publish = document.getElementById("publish");
+  var threshold = document.getElementById("threshold");
+  var auto = threshold.dataset.auto === "1";
+  var sliders = ["threshold", "specks", "gap"].map(function (id) { return document.getElementById(id); });
+  var artUrl = art.getAttribute("src");
+  var pending = 0;
+  var timer = null;
+
+  function params() {
+    var query = new URLSearchParams();
+    query.set("threshold", auto ? "auto" : threshold.value);
+    query.set("specks", sliders[1].value);
+    query.set("gap", sliders[2].value);
+    return query;
+  }
+
+  function outputs() {
+    document.getElementById("threshold-out").textContent = auto ? (document.documentElement.lang === "en" ? "auto" : "авто") : threshold.value;
+    document.getElementById("specks-out").textContent = sliders[1].value;
+    document.getElementById("gap-out").textContent = sliders[2].value;
+    var query = params();
+    ["threshold", "specks", "gap"].forEach(function (name) {
+      publish.querySelector("input[type=hidden][name=" + name + "]").value = query.get(name);
+    });
+  }
+
+  function working(on) {
+    pending += on ? 1 : -1;
+    busy.hidden = pending <= 0;
+  }
+
+  function drawBreaks(boxes) {
+    breaks.textContent = "";
+    boxes.forEach(function (box) {
+      var mark = document.createElement("span");
+      mark.className = "break";
+      mark.style.left = ((box[0] + box[2] / 2) * 100) + "%";
+      mark.style.top = ((box[1] + box[3] / 2) * 100) + "%";
+      breaks.appendChild(mark);
+    });
+  }
+
+  // The JSON of an answer; the session's end said in words (the answer is the sign-in page).
+  function answered(answer) {
+    var helper = window.kioskEditor;
+    if (helper && helper.isSignIn(answer)) { return { error: helper.signedOut() }; }
+    return answer.json();
+  }
+
+  function refresh() {
+    outputs();
+    var query = params();
+    working(true);
+    fetch(root.dataset.report + "?" + query.toString(), { credentials: "same-origin" })
+      .then(answered)
+      .then(function (data) {
+        if (data.error) { verdict.textContent = data.error; return; }
+        artUrl = data.image;
+        art.src = artUrl;
+        showLines.hidden = true;
+        result.textContent = "";
+        result.className = "fill-result";
+        verdict.className = "verdict " + data.verdict.level;
+        verdict.textContent = data.verdict.text;
+        anyway.hidden = !data.verdict.problem;
+        breaks.hidden = false;
+        drawBreaks(data.verdict.breaks);
+        if (auto) { threshold.value = data.threshold; }
+        history.replaceState(null, "", "?" + query.toString());
+      })
+      .catch(function () { verdict.textContent = "⚠"; })
+      .finally(function () { working(false); });
+  }
+
+  sliders.forEach(function (slider) {
+    slider.addEventListener("input", function () {
+      if (slider === threshold) { auto = false; }
+      outputs();
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+  });
+  document.getElementById("threshold-auto").addEventListener("click", function () {
+    auto = true;
+    refresh();
+  });
+
+  art.addEventListener("click", function (event) {
+    var box = art.getBoundingClientRect();
+    var query = params();
+    query.set("fx", ((event.clientX - box.left) / box.width).toFixed(4));
+    query.set("fy", ((event.clientY - box.top) / box.height).toFixed(4));
+    working(true);
+    fetch(root.dataset.try + "?" + query.toString(), { credentials: "same-origin" })
+      .then(answered)
+      .then(function (data) {
+        if (data.error) { result.textContent = data.error; return; }
+        art.src = data.image;
+        breaks.hidden = true;
+        showLines.hidden = false;
+        result.textContent = data.warning || data.text;
+        result.className = "fill-result" + (data.warning ? " warning" : "");
+      })
+      .catch(function () { result.textContent = "⚠"; })
+      .finally(function () { working(false); });
+  });
+
+  showLines.addEventListener("click", function () {
+    art.src = artUrl;
+    breaks.hidden = false;
+    showLines.hidden = true;
+    result.textContent = "";
+  });
+}());

@@ -1,0 +1,429 @@
+"""A story as the editor's form holds it, and the story file it becomes.
+
+`StoryFields` is the form's fields, already cut to their limits (`from_form`), with no I/O;
+`story_text(fields) -> str` is the text of `stories/<slug>.md` exactly as Publish writes it
+(front matter + Russian text + `=== English ===` + English text), so the live preview
+(kiosk.editor.preview_views) renders the very bytes that will be published:
+
+    from kiosk.editor.story_form import StoryFields, story_text
+    fields = StoryFields.from_form(request.form)   # never raises; unknown keys ignored
+    text = story_text(fields)                      # UTF-8 text of the .md file
+
+`fields.photo` is a path inside the centre folder (`images/<name>.jpg`) or "" — the form
+carries the name of a photo already prepared and saved by the editor, never a client's path;
+`from_form` keeps it only when it has that shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from kiosk.core.problems import ProblemLog
+from kiosk.core.schedule import WEEKDAY_NAMES
+from kiosk.core.yamlsrc import LineDict, is_english_separator, parse_markdown_file, parse_yaml
+
+# Bounds of each field as the form takes it: past them the text is cut (the browser's
+# maxlength says the same). The loader's own limits (16 KB of text, 20 words of teaser …)
+# are checked by the loader and shown on the field.
+LIMITS = {
+    "title": 200, "title_en": 200, "teaser": 400, "teaser_en": 400, "centre": 200,
+    "centre_en": 200, "text": 20_000, "text_en": 20_000,
+}
+MAX_TAGS = 50
+MAX_TAG_CHARS = 60
+SLUG_CHARS = 60
+PHOTO_PATTERN = re.compile(r"^images/[a-z0-9][a-z0-9-]{0,80}\.jpg$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+PERIODS = ("always", "yearly", "dates", "keep")  # keep: as an edited file wrote it
+SCHEDULE_KEYS = ("show_from", "show_until", "months", "weekdays", "hours", "before_closed_days",
+                 "on_closed_days")
+DAYS = ("all", "weekdays")
+WEEKDAYS_LINE = "пн-пт"
+MORNING = "08:00-12:00"
+HOURS_PRESETS = {"": "", "morning": MORNING}
+# Nominative: `months: август` (kiosk.core.schedule: every year, in that month).
+MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+             "сентябрь", "октябрь", "ноябрь", "декабрь")
+# Fields of a story file the form shows; the others of an edited file are kept as they are.
+FORM_KEYS = ("title", "title_en", "teaser", "teaser_en", "centre", "centre_en", "date",
+             "tags", "photo", "show_from", "show_until", "weekdays", "hours", "months")
+
+
+class FormData(Protocol):
+    """What Flask's request.form (a MultiDict) offers."""
+
+    def get(self, key: str, default: str) -> str: ...
+    def getlist(self, key: str) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFields:
+    slug: str = ""  # the file's name without .md; "" for a new story (made from the title)
+    title: str = ""
+    text: str = ""
+    title_en: str = ""
+    text_en: str = ""
+    teaser: str = ""
+    teaser_en: str = ""
+    centre: str = ""
+    centre_en: str = ""
+    date: str = ""  # ISO date from <input type=date>, or ""
+    tags: tuple[str, ...] = ()
+    photo: str = ""  # images/<name>.jpg inside the centre folder, or ""
+    # always | yearly (one month, every year) | dates | keep (a schedule the presets cannot
+    # show, kept as the edited file wrote it: its lines are in `kept`)
+    period: str = "always"
+    month: int = 8  # for "yearly"
+    show_from: str = ""  # ISO, for "dates"
+    show_until: str = ""
+    days: str = "all"  # all | weekdays
+    hours: str = ""  # "" (all day), "morning", or hours as an edited file gave them
+    # Front-matter lines of an edited file the form does not show (video:, duration: …),
+    # carried over by the server; never taken from the client.
+    kept: tuple[str, ...] = field(default=())
+
+    @property
+    def kept_schedule(self) -> tuple[str, ...]:
+        """The schedule lines an edited file had that the presets cannot show."""
+        return tuple(row for row in self.kept if row.split(":")[0].strip() in SCHEDULE_KEYS)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> StoryFields:
+        """The fields of a posted form, each cut to its bound; never raises."""
+        def text(key: str) -> str:
+            value = str(form.get(key, "") or "")[: LIMITS[key]]
+            return value.replace("\r\n", "\n").replace("\r", "\n")
+
+        def line(key: str) -> str:
+            return " ".join(text(key).split())
+
+        slug = str(form.get("slug", "") or "")
+        photo = str(form.get("photo", "") or "")
+        period = str(form.get("period", "") or "")
+        days = str(form.get("days", "") or "")
+        month = str(form.get("month", "") or "")
+        hours = str(form.get("hours", "") or "")[:100]
+        return cls(
+            slug=slug if SLUG_PATTERN.match(slug) else "",
+            title=line("title"), text=text("text").strip(),
+            title_en=line("title_en"), text_en=text("text_en").strip(),
+            teaser=line("teaser"), teaser_en=line("teaser_en"),
+            centre=line("centre"), centre_en=line("centre_en"),
+            date=_iso_or_empty(str(form.get("date", "") or "")),
+            tags=tuple(dict.fromkeys(t.strip()[:MAX_TAG_CHARS] for t in form.getlist("tags")
+                                     [:MAX_TAGS] if t.strip())),
+            photo=photo if PHOTO_PATTERN.match(photo) else "",
+            period=period if period in PERIODS else "always",
+            month=int(month) if month.isdigit() and 1 <= int(month) <= 12 else 8,
+            show_from=_iso_or_empty(str(form.get("show_from", "") or "")),
+            show_until=_iso_or_empty(str(form.get("show_until", "") or "")),
+            days=days if days in DAYS else "all",
+            hours=hours if hours in HOURS_PRESETS or _hours_ok(hours) else "",
+        )
+
+
+def _iso_or_empty(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
+def _hours_ok(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}(, ?\d{1,2}:\d{2}-\d{1,2}:\d{2}){0,5}",
+                             value))
+
+
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is YAML's): any text, one line."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def schedule_lines(fields: StoryFields | NoticeFields) -> list[tuple[str, str]]:
+    """The schedule's front-matter lines, each with the form field it comes from."""
+    lines: list[tuple[str, str]] = []
+    if fields.period == "keep":
+        return lines  # the edited file's own lines, in `kept`
+    if fields.period == "yearly":
+        lines.append((f"months: {MONTHS_RU[fields.month - 1]}", "period"))
+    elif fields.period == "dates":
+        if fields.show_from:
+            lines.append((f"show_from: {fields.show_from}", "show_from"))
+        if fields.show_until:
+            lines.append((f"show_until: {fields.show_until}", "show_until"))
+    if fields.days == "weekdays":
+        lines.append((f"weekdays: {WEEKDAYS_LINE}", "days"))
+    hours = HOURS_PRESETS.get(fields.hours, fields.hours)
+    if hours:
+        lines.append((f"hours: {_quoted(hours)}", "hours"))
+    return lines
+
+
+def story_lines(fields: StoryFields) -> tuple[str, dict[int, str]]:
+    """The story file's text and, for each line (1-based), the form field it comes from, so
+    a problem the loader finds at a line is shown on that field."""
+    out: list[tuple[str, str]] = [("---", "")]
+    for key in ("title", "title_en", "teaser", "teaser_en", "centre", "centre_en"):
+        value = getattr(fields, key)
+        if value:
+            out.append((f"{key}: {_quoted(value)}", key))
+    if fields.date:
+        out.append((f"date: {fields.date}", "date"))
+    if fields.tags:
+        out.append((f"tags: [{', '.join(_quoted(tag) for tag in fields.tags)}]", "tags"))
+    if fields.photo:
+        out.append((f"photo: {fields.photo}", "photo"))
+    out += schedule_lines(fields)
+    out += [(kept, "") for kept in fields.kept]
+    out.append(("---", ""))
+    out += [(row, "text") for row in fields.text.split("\n")]
+    if fields.text_en:
+        out.append(("", "text"))
+        out.append(("=== English ===", "text_en"))
+        out += [(row, "text_en") for row in fields.text_en.split("\n")]
+    return ("\n".join(row for row, _ in out) + "\n",
+            {number: key for number, (_, key) in enumerate(out, 1) if key})
+
+
+def story_text(fields: StoryFields) -> str:
+    """The text of the story file (UTF-8, \\n line ends) exactly as Publish writes it."""
+    return story_lines(fields)[0]
+
+
+def form_problems(fields: StoryFields) -> dict[str, tuple[str, str]]:
+    """The editor's own rules, before the loader's: field → (Russian, English) message."""
+    found: dict[str, tuple[str, str]] = {}
+    if not fields.title:
+        found["title"] = ("Напишите заголовок истории.", "Write the story's title.")
+    if not fields.text:
+        found["text"] = ("Напишите текст истории.", "Write the story's text.")
+    elif any(is_english_separator(row) for row in fields.text.split("\n")):
+        found["text"] = ("В русском тексте есть строка «=== English ===»: английский текст "
+                         "пишите в поле «Текст по-английски».",
+                         "The Russian text has a line “=== English ===”: write the English "
+                         "text in the field “Text in English”.")
+    if fields.period == "dates" and not (fields.show_from or fields.show_until):
+        found["show_from"] = ("Выберите в календаре хотя бы одну дату: с какого или по какое "
+                              "число показывать.",
+                              "Pick at least one date: the first or the last day to show it.")
+    return found
+
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+    strict=True))
+
+
+def slugify(title: str) -> str:
+    """A file name (without suffix) from a title: «Зонтик под ливнем» → «zontik-pod-livnem».
+    Latin letters, digits and hyphens only; "story" when nothing is left."""
+    out: list[str] = []
+    for char in title.lower()[:200]:
+        if char in _TRANSLIT:
+            out.append(_TRANSLIT[char])
+        else:
+            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            out.append(plain if plain.isalnum() else "-")
+    slug = re.sub(r"-+", "-", "".join(out)).strip("-")[:SLUG_CHARS].strip("-")
+    return slug or "story"
+
+
+def unused_slug(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base-2`, `base-3` … whichever no file has (case-insensitively)."""
+    names = {name.lower() for name in taken}
+    candidate, number = base, 1
+    while candidate in names:
+        number += 1
+        candidate = f"{base[: SLUG_CHARS - 4]}-{number}"
+    return candidate
+
+
+def from_story_file(slug: str, text: str) -> StoryFields:
+    """A centre's story file as the form shows it (for editing); what the form cannot show
+    is kept in `kept` as it was written."""
+    md = parse_markdown_file(text, ProblemLog("", []))
+    if md is None:
+        return StoryFields(slug=slug, text=text)
+    values = md.fields
+    raw = values.raw_text
+
+    def value(key: str) -> str:
+        got = values.get(key)
+        if got is None or isinstance(got, list | dict):
+            return ""
+        return str(raw.get(key, got)).strip().strip('"').strip()[: LIMITS.get(key, 200)] \
+            if not isinstance(got, str) else got.strip()[: LIMITS.get(key, 200)]
+
+    tags = values.get("tags")
+    tag_list = tags if isinstance(tags, list) else str(tags or "").split(",")
+    fields = StoryFields(
+        slug=slug, title=value("title"), text=md.body_ru, title_en=value("title_en"),
+        text_en=md.body_en, teaser=value("teaser"), teaser_en=value("teaser_en"),
+        centre=value("centre"), centre_en=value("centre_en"),
+        date=_iso_or_empty(value("date")),
+        tags=tuple(str(t).strip() for t in tag_list[:MAX_TAGS] if str(t).strip()),
+        photo=value("photo") if PHOTO_PATTERN.match(value("photo")) else "")
+    kept: list[str] = []
+    lines = text.removeprefix("\ufeff").splitlines()
+    schedule = _schedule_from(value("show_from"), value("show_until"), value("months"),
+                              values.get("weekdays"), value("hours"))
+    if schedule is None or _closed_days_keys(values):  # the presets cannot show it: kept
+        schedule = {"period": "keep"}
+        kept += [_raw_line(lines, values.line_of(key)) for key in
+                 ("show_from", "show_until", "months", "weekdays", "hours") if key in values]
+    if value("photo") and not fields.photo:
+        kept.append(_raw_line(lines, values.line_of("photo")))
+    for key in values:
+        if key not in FORM_KEYS:
+            kept.append(_raw_line(lines, values.line_of(key)))
+    return replace(fields, kept=tuple(row for row in kept if row), **schedule)  # type: ignore[arg-type]
+
+
+def _closed_days_keys(values: LineDict) -> bool:
+    """A schedule tied to kiosk.yaml's closed days, which no preset writes."""
+    return "before_closed_days" in values or "on_closed_days" in values
+
+
+def _raw_line(lines: list[str], number: int | None) -> str:
+    """A front-matter key's own line (values over several lines are not kept)."""
+    return lines[number - 1] if number is not None and 0 < number <= len(lines) else ""
+
+
+def _schedule_from(start: str, end: str, months: str, weekdays: object,
+                   hours: str) -> dict[str, object] | None:
+    """The presets that write these schedule fields; None when none does."""
+    found: dict[str, object] = {}
+    if months:
+        if start or end or months.lower() not in MONTHS_RU:
+            return None
+        found.update(period="yearly", month=MONTHS_RU.index(months.lower()) + 1)
+    elif start or end:
+        if (start and not _iso_or_empty(start)) or (end and not _iso_or_empty(end)):
+            return None
+        found.update(period="dates", show_from=_iso_or_empty(start),
+                     show_until=_iso_or_empty(end))
+    if weekdays is not None:
+        names = weekdays if isinstance(weekdays, list) else str(weekdays).split(",")
+        numbers = {WEEKDAY_NAMES.get(str(n).strip().lower()) for n in names}
+        if numbers != {0, 1, 2, 3, 4} and str(weekdays).strip().lower() != WEEKDAYS_LINE:
+            return None
+        found["days"] = "weekdays"
+    if hours:
+        if hours != MORNING:
+            return None
+        found["hours"] = "morning"
+    return found
+
+
+# -- notices ------------------------------------------------------------------------------------
+
+NOTICE_LIMIT = 300  # characters of a notice's text as the form takes it (the loader: 200 max)
+LEVELS = ("ordinary", "urgent")
+NOTICE_FORM_KEYS = ("text", "text_en", "level", "show_from", "show_until", "weekdays", "hours",
+                    "months")
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFields:
+    """A notice (notices/<slug>.yaml) as its form holds it; the schedule as for a story."""
+
+    slug: str = ""
+    text: str = ""
+    text_en: str = ""
+    level: str = "ordinary"  # ordinary (a slide of the loop) | urgent (a band on every screen)
+    period: str = "always"
+    month: int = 1
+    show_from: str = ""
+    show_until: str = ""
+    days: str = "all"
+    hours: str = ""
+    kept: tuple[str, ...] = field(default=())
+
+    @property
+    def kept_schedule(self) -> tuple[str, ...]:
+        return tuple(row for row in self.kept if row.split(":")[0].strip() in SCHEDULE_KEYS)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> NoticeFields:
+        story = StoryFields.from_form(form)
+
+        def line(key: str) -> str:
+            return " ".join(str(form.get(key, "") or "")[:NOTICE_LIMIT].split())
+
+        level = str(form.get("level", "") or "")
+        return cls(slug=story.slug, text=line("text"), text_en=line("text_en"),
+                   level=level if level in LEVELS else "ordinary", period=story.period,
+                   month=story.month, show_from=story.show_from, show_until=story.show_until,
+                   days=story.days, hours=story.hours)
+
+
+def notice_lines(fields: NoticeFields) -> tuple[str, dict[int, str]]:
+    """The notice file's text and the form field of each line."""
+    out: list[tuple[str, str]] = [(f"text: {_quoted(fields.text)}", "text")]
+    if fields.text_en:
+        out.append((f"text_en: {_quoted(fields.text_en)}", "text_en"))
+    if fields.level == "urgent":
+        out.append(("level: срочное", "level"))
+    out += schedule_lines(fields)
+    out += [(kept, "") for kept in fields.kept]
+    return ("\n".join(row for row, _ in out) + "\n",
+            {number: key for number, (_, key) in enumerate(out, 1) if key})
+
+
+def notice_text(fields: NoticeFields) -> str:
+    return notice_lines(fields)[0]
+
+
+def notice_problems(fields: NoticeFields) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    if not fields.text:
+        found["text"] = ("Напишите текст объявления.", "Write the notice's text.")
+    if fields.period == "dates" and not (fields.show_from or fields.show_until):
+        found["show_from"] = ("Выберите в календаре хотя бы одну дату: с какого или по какое "
+                              "число показывать.",
+                              "Pick at least one date: the first or the last day to show it.")
+    return found
+
+
+def from_notice_file(slug: str, text: str) -> NoticeFields:
+    """A centre's notice file as its form shows it; what the form cannot show is kept."""
+    values = parse_yaml(text, ProblemLog("", []))
+    if not isinstance(values, LineDict):
+        return NoticeFields(slug=slug)
+    lines = text.removeprefix("\ufeff").splitlines()
+
+    def value(key: str) -> str:
+        got = values.get(key)
+        if got is None or isinstance(got, list | dict):
+            return ""
+        return " ".join(str(values.raw_text.get(key, got)).split())[:NOTICE_LIMIT]
+
+    level = value("level").lower()
+    fields = NoticeFields(slug=slug, text=value("text").strip('"'),
+                          text_en=value("text_en").strip('"'),
+                          level="urgent" if level in ("срочное", "urgent") else "ordinary")
+    if isinstance(values.get("text"), str):
+        fields = replace(fields, text=" ".join(values["text"].split())[:NOTICE_LIMIT])
+    if isinstance(values.get("text_en"), str):
+        fields = replace(fields, text_en=" ".join(values["text_en"].split())[:NOTICE_LIMIT])
+    kept: list[str] = []
+    schedule = _schedule_from(value("show_from"), value("show_until"), value("months"),
+                              values.get("weekdays"), value("hours"))
+    if schedule is None or _closed_days_keys(values):  # the presets cannot show it: kept
+        schedule = {"period": "keep"}
+        kept += [_raw_line(lines, values.line_of(key)) for key in
+                 ("show_from", "show_until", "months", "weekdays", "hours") if key in values]
+    if level and level not in ("срочное", "urgent", "обычное", "ordinary"):
+        kept.append(_raw_line(lines, values.line_of("level")))
+    for key in values:
+        if key not in NOTICE_FORM_KEYS:
+            kept.append(_raw_line(lines, values.line_of(key)))
+    return replace(fields, kept=tuple(row for row in kept if row), **schedule)  # type: ignore[arg-type]

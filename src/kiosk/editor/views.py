@@ -1,0 +1,645 @@
+"""The editor's pages: the listing of everything the kiosk shows, the story form, publishing,
+the history with undo, hiding a shared item on this kiosk. A Flask blueprint, `editor_bp`.
+
+Every page needs sign-in (kiosk.editor.auth.login_required), every POST a CSRF token (auth's
+CSRFProtect). Names of files are made here (from the title, or at random for a photo), never
+taken from the client: what a client sends as a name is only compared with names read from
+the folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from kiosk.core.i18n import counted
+from kiosk.core.paths import package_folder
+from kiosk.core.problems import Language, Problem
+from kiosk.editor import catalog
+from kiosk.editor.app import editor_config
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.publish import Publisher, PublishError
+from kiosk.editor.story_form import (
+    LIMITS,
+    MONTHS_RU,
+    NOTICE_LIMIT,
+    SLUG_PATTERN,
+    NoticeFields,
+    StoryFields,
+    form_problems,
+    from_notice_file,
+    from_story_file,
+    notice_lines,
+    notice_problems,
+    slugify,
+    story_lines,
+    unused_slug,
+)
+
+log = logging.getLogger(__name__)
+editor_bp = Blueprint("editor", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
+IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.jpg$")
+FONT_NAMES = ("PTSans-Regular.ttf", "PTSans-Bold.ttf")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+# -- sign-in: kiosk.editor.auth when it is there ----------------------------------------------
+
+def login_required(view: F) -> F:
+    """auth.login_required around `view`; without auth, only a test app (LOGIN_DISABLED)
+    serves the page, anything else is refused (fail closed)."""
+    auth = _auth()
+    guarded: Callable[..., Any] | None = auth.login_required(view) if auth else None
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_app.config.get("LOGIN_DISABLED"):
+            return view(*args, **kwargs)
+        if guarded is None:
+            abort(403)
+        return guarded(*args, **kwargs)
+    return cast(F, wrapper)
+
+
+def current_user() -> str:
+    if current_app.config.get("LOGIN_DISABLED"):
+        return "test"
+    auth = _auth()
+    return str(auth.current_user()) if auth else "?"
+
+
+def _auth() -> Any:
+    """kiosk.editor.auth, or None while it is not written."""
+    try:
+        return importlib.import_module("kiosk.editor.auth")
+    except ModuleNotFoundError as exc:
+        if exc.name != "kiosk.editor.auth":
+            raise
+        return None
+
+
+# -- language ---------------------------------------------------------------------------------
+
+def lang() -> Language:
+    chosen = session.get("lang")
+    return "en" if chosen == "en" else "ru"
+
+
+def t(ru: str, en: str) -> str:
+    return en if lang() == "en" else ru
+
+
+@editor_bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
+            "endpoint_exists": lambda name: name in current_app.view_functions}
+
+
+def plural(number: int, one: str, few: str, many: str, english: str, english_many: str) -> str:
+    """«1 ошибка», «2 ошибки», «5 ошибок» / "1 error", "2 errors"."""
+    return counted(number, lang(), (one, few, many), (english, english_many))
+
+
+@editor_bp.route("/language/<code>", methods=["POST"])
+def language(code: str) -> ResponseReturnValue:
+    session["lang"] = "en" if code == "en" else "ru"
+    return redirect(_safe_next(request.form.get("next", "")))
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this site (never «//host» or «https://…»): auth.safe_next's rule."""
+    from kiosk.editor.auth import safe_next
+
+    return safe_next(target, url_for("editor.listing"))
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def config() -> EditorConfig:
+    return editor_config(current_app)
+
+
+def publisher() -> Publisher:
+    found = g.get("publisher")
+    if found is None:
+        cfg = config()
+        found = g.publisher = Publisher(cfg.centre, cfg.editor_state)
+    return cast(Publisher, found)
+
+
+def message(problem: Problem) -> str:
+    return problem.message(lang())
+
+
+def _story_path(slug: str) -> str:
+    return f"stories/{slug}.md"
+
+
+def _centre_story_exists(slug: str) -> bool:
+    return SLUG_PATTERN.match(slug) is not None and \
+        publisher().read(_story_path(slug)) is not None
+
+
+# -- the listing ------------------------------------------------------------------------------
+
+@editor_bp.route("/")
+@login_required
+def listing() -> str:
+    cfg = config()
+    content = catalog.load(cfg)
+    return render_template("listing.html", listing=catalog.listing(content, cfg, lang()),
+                           message=message, rel=lambda p: catalog.relative(p, cfg))
+
+
+@editor_bp.route("/hide", methods=["POST"])
+@login_required
+def hide() -> ResponseReturnValue:
+    """Hide a shared item on this kiosk, or show it again: hidden.yaml in the centre folder.
+    The path is taken only if it is one the listing shows (or one already hidden)."""
+    cfg = config()
+    wanted = request.form.get("path", "")[:300]
+    show = request.form.get("show") == "1"
+    broken: list[str] = []
+    hidden = list(catalog.hidden_entries(cfg.centre, broken))
+    if broken:  # written over, it would show again everything else it hides
+        flash(t("Файл hidden.yaml в папке центра испорчен, и редактор не станет его "
+                "переписывать: исправьте его (проверьте командой kiosk check) или попросите "
+                "ИТ-службу, потом скройте снова.",
+                "The file hidden.yaml in the centre's folder is broken, and the editor will "
+                "not overwrite it: fix it (check it with kiosk check) or ask IT, then hide "
+                "again."), "error")
+        return redirect(url_for("editor.listing"))
+    if show:
+        if wanted not in hidden:
+            abort(400)
+        hidden.remove(wanted)
+    else:
+        content = catalog.load(cfg)
+        shared = {catalog.relative(item.source, cfg)
+                  for items in (content.stories, content.posters, content.notices,
+                                content.colouring) for item in items
+                  if catalog.origin_of(item.source, cfg) == "shared"}
+        if wanted not in shared:
+            abort(400)
+        hidden.append(wanted)
+    try:
+        record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
+                                     current_user(), "show" if show else "hide", wanted)
+    except PublishError as exc:
+        flash(t(exc.ru, exc.en), "error")
+    else:
+        flash(t(f"«{wanted}» снова показывается на этом киоске." if show
+                else f"«{wanted}» скрыт на этом киоске.",
+                f"“{wanted}” is shown on this kiosk again." if show
+                else f"“{wanted}” is hidden on this kiosk."), "done:" + record.id)
+    return redirect(url_for("editor.listing"))
+
+
+# -- the story form ---------------------------------------------------------------------------
+
+@editor_bp.route("/stories/new")
+@login_required
+def new_story() -> ResponseReturnValue:
+    return _form(StoryFields(), {}, [])
+
+
+@editor_bp.route("/stories/<slug>/edit")
+@login_required
+def edit_story(slug: str) -> ResponseReturnValue:
+    if not SLUG_PATTERN.match(slug):
+        abort(404)
+    data = publisher().read(_story_path(slug))
+    if data is None:
+        abort(404)
+    fields = from_story_file(slug, data.decode("utf-8", "replace"))
+    g.base = hashlib.sha256(data).hexdigest()
+    cfg = config()
+    content = catalog.load(cfg)
+    _, problems = catalog.check_story(cfg, content.settings, slug, data.decode("utf-8",
+                                                                               "replace"))
+    by_field, general = _place_problems(problems, story_lines(fields)[1], fields.title_en)
+    return _form(fields, by_field, general, content=content)
+
+
+def _form(fields: StoryFields, by_field: dict[str, list[tuple[str, bool]]],
+          general: list[tuple[str, bool]], status: int = 200,
+          content: Any = None) -> ResponseReturnValue:
+    cfg = config()
+    content = content if content is not None else catalog.load(cfg)
+    tags = list(content.settings.tags.items())
+    known = {name for name, _ in tags}
+    fields = replace(fields, tags=_known_tags(fields.tags, known))
+    tags += [(tag, tag) for tag in fields.tags if tag not in known]  # kept, shown as unknown
+    months = MONTHS_RU if lang() == "ru" else MONTHS_EN
+    body = render_template("story_form.html", fields=fields, tags=tags, known_tags=known,
+                           months=[(n + 1, m.capitalize()) for n, m in enumerate(months)],
+                           problems=by_field, general=general, is_new=not fields.slug,
+                           has_errors=any(is_error for items in by_field.values()
+                                          for _, is_error in items))
+    return (body, status) if status != 200 else body
+
+
+def _known_tags(tags: tuple[str, ...], known: set[str]) -> tuple[str, ...]:
+    """Each tag as kiosk.yaml spells it («Забота» in a file is the list's «забота»)."""
+    spelling = {tag.casefold(): tag for tag in known}
+    return tuple(dict.fromkeys(spelling.get(tag.casefold(), tag) for tag in tags))
+
+
+def _place_problems(problems: list[Problem], lines: dict[int, str], title_en: str = ""
+                    ) -> tuple[dict[str, list[tuple[str, bool]]], list[tuple[str, bool]]]:
+    """Each problem on the form field that causes it (kiosk.editor.preview_views.field_of,
+    the one table of that, as the live preview places them), worded with the form's names of
+    the fields; the rest above the form."""
+    from kiosk.editor.preview_views import field_of, form_words
+
+    centre = config().centre
+    by_field: dict[str, list[tuple[str, bool]]] = {}
+    general: list[tuple[str, bool]] = []
+    for problem in problems:
+        if problem.is_consequence:
+            continue
+        path = Path(problem.path)
+        relative = str(path.relative_to(centre)) if path.is_relative_to(centre) else ""
+        place = field_of(problem.code, problem.args, problem.line, relative, lines, title_en)
+        item = (form_words(message(problem), lang()), problem.is_error)
+        if place:
+            by_field.setdefault(place, []).append(item)
+        else:
+            general.append(item)
+    return by_field, general
+
+
+@editor_bp.route("/stories/save", methods=["POST"])
+@login_required
+def save_story() -> Any:
+    """Publish the story: refused with the problems on their fields if anything is an
+    error; otherwise written atomically into the centre's stories/ and logged."""
+    cfg = config()
+    fields = StoryFields.from_form(request.form)
+    editing = request.form.get("slug", "")
+    old_tags: tuple[str, ...] = ()
+    if editing:
+        old = publisher().read(_story_path(editing)) if SLUG_PATTERN.match(editing) else None
+        if old is None:
+            abort(404)
+        if request.form.get("base", "") not in ("", hashlib.sha256(old).hexdigest()):
+            # Changed since this form was opened (another window, another member of staff):
+            # publishing it would silently undo their change.
+            return _form(fields, {}, [(t(
+                "Эту историю уже изменили после того, как вы открыли её (в другом окне или "
+                "другой сотрудник). Скопируйте свой текст, откройте историю заново из списка и "
+                "внесите правку ещё раз.", "This story was changed after you opened it (in "
+                "another window or by a colleague). Copy your text, open the story again from "
+                "the list and make your change once more."), True)], 409)
+        before = from_story_file(editing, old.decode("utf-8", "replace"))
+        # A schedule the presets could not show stays only while «as it is» is chosen.
+        kept = before.kept if fields.period == "keep" else tuple(
+            row for row in before.kept if row not in before.kept_schedule)
+        fields = replace(fields, slug=editing, kept=kept)
+        old_tags = before.tags
+    photo_error = _photo_from_form(fields)
+    if isinstance(photo_error, StoryFields):
+        fields, photo_error = photo_error, None
+    content = catalog.load(cfg)
+    own = form_problems(fields)
+    if photo_error:
+        own = {**own, "photo": photo_error}
+    if own:
+        by_field = {key: [(t(ru, en), True)] for key, (ru, en) in own.items()}
+        return _form(fields, by_field, [], 422, content)
+    # Tags only from kiosk.yaml's list (checkboxes); one an edited file already had is kept.
+    allowed = set(content.settings.tags) | set(old_tags)
+    fields = replace(fields, tags=tuple(
+        tag for tag in _known_tags(fields.tags, set(content.settings.tags)) if tag in allowed))
+    slug = fields.slug or unused_slug(slugify(fields.title),
+                                      catalog.taken_story_names(content, cfg))
+    fields = replace(fields, slug=slug)
+    text, lines = story_lines(fields)
+    draft = draft_photo(fields.photo)  # None: no photo, or one published already
+    if draft is not None and publisher().read(fields.photo) is not None:
+        draft = None
+    _, problems = catalog.check_story(cfg, content.settings, slug, text,
+                                      (fields.photo, draft) if draft else None)
+    by_field, general = _place_problems(problems, lines, fields.title_en)
+    if any(p.is_error for p in problems):
+        if not editing:
+            fields = replace(fields, slug="")  # still a new story: its name is made again
+        return _form(fields, by_field, general, 422, content)
+    changes: dict[str, bytes | None] = {_story_path(slug): text.encode()}
+    if draft is not None:
+        changes[fields.photo] = draft.read_bytes()  # one record: undo takes both away
+    try:
+        record = publisher().publish(changes, current_user(), "publish", fields.title)
+    except PublishError as exc:
+        return _form(fields, by_field, [(t(exc.ru, exc.en), True)], 409, content)
+    if draft is not None:
+        draft.unlink(missing_ok=True)
+    warnings = [text for items in by_field.values() for text, _ in items] + \
+        [text for text, _ in general]
+    flash(t(f"История «{fields.title}» опубликована: киоск покажет её через несколько секунд.",
+            f"The story “{fields.title}” is published: the kiosk shows it within seconds."),
+          "done:" + record.id)
+    for warning in warnings[:10]:
+        flash(warning, "warning")
+    return redirect(url_for("editor.listing"))
+
+
+def _photo_from_form(fields: StoryFields) -> StoryFields | tuple[str, str] | None:
+    """A photo chosen in the form's file field without JavaScript (with it, the photo was
+    uploaded on its own): prepared and saved as /photo does. The fields with it, or the
+    reason it was refused, or None when no file came."""
+    from kiosk.editor.photos import PhotoRejected, prepare_photo
+
+    upload = request.files.get("photo_file")
+    if upload is None or not upload.filename:
+        return None
+    data = upload.stream.read(cfg_max() + 1)
+    if not data:
+        return None
+    try:
+        prepared = prepare_photo(data, upload.filename[-80:])
+    except PhotoRejected as exc:
+        return exc.message("ru"), exc.message("en")
+    name = f"images/{slugify(fields.title)[:40]}-{secrets.token_hex(4)}.jpg"
+    save_draft_photo(name, prepared.jpeg)  # published with the story, as /photo's
+    return replace(fields, photo=name)
+
+
+@editor_bp.route("/stories/<slug>/delete", methods=["POST"])
+@login_required
+def delete_story(slug: str) -> ResponseReturnValue:
+    if not _centre_story_exists(slug):
+        abort(404)
+    title = from_story_file(slug, (publisher().read(_story_path(slug)) or b"").decode(
+        "utf-8", "replace")).title or slug
+    record = publisher().publish({_story_path(slug): None}, current_user(), "delete", title)
+    flash(t(f"История «{title}» убрана с киоска.", f"The story “{title}” is removed."),
+          "done:" + record.id)
+    return redirect(url_for("editor.listing"))
+
+
+# -- notices ------------------------------------------------------------------------------------
+
+def _notice_path(slug: str) -> str:
+    return f"notices/{slug}.yaml"
+
+
+@editor_bp.route("/notices/new")
+@login_required
+def new_notice() -> ResponseReturnValue:
+    return _notice_form(NoticeFields(), {}, [])
+
+
+@editor_bp.route("/notices/<slug>/edit")
+@login_required
+def edit_notice(slug: str) -> ResponseReturnValue:
+    if not SLUG_PATTERN.match(slug):
+        abort(404)
+    data = publisher().read(_notice_path(slug))
+    if data is None:
+        abort(404)
+    g.base = hashlib.sha256(data).hexdigest()
+    text = data.decode("utf-8", "replace")
+    fields = from_notice_file(slug, text)
+    problems = catalog.check_notice(config(), slug, text)
+    by_field, general = _place_problems(problems, _notice_lines_of(text))
+    return _notice_form(fields, by_field, general)
+
+
+def _notice_lines_of(text: str) -> dict[int, str]:
+    """A notice file's lines by the key each starts with (the file may be hand-written)."""
+    keys = {"text": "text", "text_en": "text_en", "level": "level"}
+    return {number: keys.get(row.split(":")[0].strip(), "schedule")
+            for number, row in enumerate(text.splitlines(), 1) if ":" in row}
+
+
+def _notice_form(fields: NoticeFields, by_field: dict[str, list[tuple[str, bool]]],
+                 general: list[tuple[str, bool]], status: int = 200) -> ResponseReturnValue:
+    months = MONTHS_RU if lang() == "ru" else MONTHS_EN
+    body = render_template("notice_form.html", fields=fields, problems=by_field,
+                           general=general, is_new=not fields.slug, notice_limit=NOTICE_LIMIT,
+                           months=[(n + 1, m.capitalize()) for n, m in enumerate(months)],
+                           has_errors=any(is_error for items in by_field.values()
+                                          for _, is_error in items))
+    return (body, status) if status != 200 else body
+
+
+@editor_bp.route("/notices/save", methods=["POST"])
+@login_required
+def save_notice() -> ResponseReturnValue:
+    cfg = config()
+    fields = NoticeFields.from_form(request.form)
+    editing = request.form.get("slug", "")
+    if editing:
+        old = publisher().read(_notice_path(editing)) if SLUG_PATTERN.match(editing) else None
+        if old is None:
+            abort(404)
+        if request.form.get("base", "") not in ("", hashlib.sha256(old).hexdigest()):
+            return _notice_form(fields, {}, [(t(
+                "Это объявление уже изменили после того, как вы открыли его. Откройте его "
+                "заново из списка и внесите правку ещё раз.", "This notice was changed after "
+                "you opened it. Open it again from the list and make your change once more."),
+                True)], 409)
+        before = from_notice_file(editing, old.decode("utf-8", "replace"))
+        kept = before.kept if fields.period == "keep" else tuple(
+            row for row in before.kept if row not in before.kept_schedule)
+        fields = replace(fields, slug=editing, kept=kept)
+    own = notice_problems(fields)
+    if own:
+        return _notice_form(fields, {k: [(t(ru, en), True)] for k, (ru, en) in own.items()},
+                            [], 422)
+    content = catalog.load(cfg)
+    slug = fields.slug or unused_slug(slugify(fields.text[:60]),
+                                      catalog.taken_notice_names(content, cfg))
+    fields = replace(fields, slug=slug)
+    text, lines = notice_lines(fields)
+    problems = catalog.check_notice(cfg, slug, text)
+    by_field, general = _place_problems(problems, lines)
+    if any(p.is_error for p in problems):
+        return _notice_form(replace(fields, slug=editing), by_field, general, 422)
+    title = fields.text[:80]
+    record = publisher().publish({_notice_path(slug): text.encode()}, current_user(),
+                                 "notice", title)
+    flash(t(f"Объявление «{title}» опубликовано: киоск покажет его через несколько секунд.",
+            f"The notice “{title}” is published: the kiosk shows it within seconds."),
+          "done:" + record.id)
+    for warning in ([text for items in by_field.values() for text, _ in items] +
+                    [text for text, _ in general])[:10]:
+        flash(warning, "warning")
+    return redirect(url_for("editor.listing") + "#notices")
+
+
+@editor_bp.route("/notices/<slug>/delete", methods=["POST"])
+@login_required
+def delete_notice(slug: str) -> ResponseReturnValue:
+    data = publisher().read(_notice_path(slug)) if SLUG_PATTERN.match(slug) else None
+    if data is None:
+        abort(404)
+    title = from_notice_file(slug, data.decode("utf-8", "replace")).text[:80] or slug
+    record = publisher().publish({_notice_path(slug): None}, current_user(), "delete", title)
+    flash(t(f"Объявление «{title}» убрано с киоска.", f"The notice “{title}” is removed."),
+          "done:" + record.id)
+    return redirect(url_for("editor.listing") + "#notices")
+
+
+# -- photos -----------------------------------------------------------------------------------
+
+@editor_bp.route("/photo", methods=["POST"])
+@login_required
+def upload_photo() -> ResponseReturnValue:
+    """A photo for a story: turned upright, converted, downscaled (kiosk.editor.photos),
+    saved into the centre's images/ under a name made here. JSON: {photo, url} or {error}."""
+    from kiosk.editor.photos import PhotoRejected, prepare_photo
+
+    upload = request.files.get("photo")
+    if upload is None:
+        return jsonify(error=t("Выберите файл фотографии.", "Choose a photo file.")), 400
+    data = upload.stream.read(cfg_max() + 1)
+    client_name = (upload.filename or "фото")[-80:]
+    try:
+        prepared = prepare_photo(data, client_name)
+    except PhotoRejected as exc:
+        return jsonify(error=exc.message(lang())), 400
+    base = slugify(request.form.get("title", "")[:200])[:40] if request.form.get("title") \
+        else "photo"
+    name = f"images/{base}-{secrets.token_hex(4)}.jpg"
+    # A draft until its story is published (then in the same record: undo takes both away);
+    # a story left unsaved leaves nothing in the centre folder.
+    save_draft_photo(name, prepared.jpeg)
+    return jsonify(photo=name, width=prepared.width, height=prepared.height,
+                   url=url_for("editor.centre_image", name=name.removeprefix("images/"))), 200
+
+
+DRAFT_PHOTOS = "photo-drafts"  # in the editor's state folder
+DRAFT_KEEP_SECONDS = 2 * 24 * 3600  # a photo of a story never published is forgotten then
+DRAFT_KEEP_FILES = 50
+
+
+def draft_photo(photo: str) -> Path | None:
+    """Where the photo `images/<name>.jpg` of a story being written is while it is a draft
+    (uploaded, not yet published); None when there is no such draft."""
+    from kiosk.editor.story_form import PHOTO_PATTERN
+
+    if not PHOTO_PATTERN.match(photo):
+        return None
+    path = config().editor_state / DRAFT_PHOTOS / photo.removeprefix("images/")
+    return path if path.is_file() and not path.is_symlink() else None
+
+
+def save_draft_photo(photo: str, data: bytes) -> None:
+    import os
+    import time
+
+    folder = config().editor_state / DRAFT_PHOTOS
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:  # the oldest go first: a day's forgotten drafts never pile up
+        kept = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for number, old in enumerate(kept):
+            if number >= DRAFT_KEEP_FILES or old.stat().st_mtime < time.time() - \
+                    DRAFT_KEEP_SECONDS:
+                os.unlink(old)
+    except OSError as exc:
+        log.warning("cannot tidy %s: %s", folder, exc)
+    target = folder / photo.removeprefix("images/")
+    fd = os.open(f"{target}.part", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    os.replace(f"{target}.part", target)
+
+
+def cfg_max() -> int:
+    return config().max_request_bytes
+
+
+@editor_bp.route("/images/<name>")
+@login_required
+def centre_image(name: str) -> ResponseReturnValue:
+    """A photo of the centre's images/ that the editor made (for the form's thumbnail)."""
+    if not IMAGE_NAME.match(name):
+        abort(404)
+    data = publisher().read(f"images/{name}")
+    if data is None:
+        draft = draft_photo(f"images/{name}")
+        data = draft.read_bytes() if draft is not None else None
+    if data is None:
+        abort(404)
+    import io
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=3600)
+
+
+@editor_bp.route("/fonts/<name>")
+def font(name: str) -> ResponseReturnValue:
+    """The kiosk's own typeface (PT Sans, bundled with its licence)."""
+    if name not in FONT_NAMES:
+        abort(404)
+    return send_file(Path(package_folder("assets")) / "fonts" / name, max_age=86400)
+
+
+# -- history and undo -------------------------------------------------------------------------
+
+@editor_bp.route("/history")
+@login_required
+def history() -> str:
+    records = publisher().history()
+    return render_template("history.html", records=records, by_id={r.id: r for r in records})
+
+
+@editor_bp.route("/history/<record_id>/undo", methods=["POST"])
+@login_required
+def undo(record_id: str) -> ResponseReturnValue:
+    try:
+        record = publisher().undo(record_id, current_user())
+    except PublishError as exc:
+        flash(t(exc.ru, exc.en), "error")
+        return redirect(url_for("editor.history"))
+    flash(t(f"Отменено: «{record.title}». Киоск вернёт прежний вид через несколько секунд.",
+            f"Undone: “{record.title}”. The kiosk goes back within seconds."),
+          "done:" + record.id)
+    return redirect(_safe_next(request.form.get("next", "")) if request.form.get("next")
+                    else url_for("editor.history"))
+
+
+@editor_bp.app_errorhandler(PublishError)
+def publish_refused(error: PublishError) -> ResponseReturnValue:
+    """A file the editor will not touch (a link in the centre folder …) or a publish that
+    cannot be done: said on the listing, nothing written."""
+    flash(t(error.ru, error.en), "error")
+    return redirect(url_for("editor.listing"))
+
+
+@editor_bp.app_errorhandler(413)
+def too_large(_: Exception) -> tuple[Any, int]:
+    text = t("Файл слишком большой: редактор принимает до 32 МБ.",
+             "The file is too large: the editor takes up to 32 MB.")
+    if request.mimetype != "multipart/form-data":  # a form without a file (app.FORM_BYTES)
+        text = t("Форма слишком большая: сократите текст и отправьте её снова.",
+                 "The form is too large: shorten the text and send it again.")
+    if request.path == url_for("editor.upload_photo"):
+        return jsonify(error=text), 413
+    return text, 413

@@ -1,0 +1,271 @@
+"""The live preview's pages (kiosk.editor.preview_views) through Flask's test client, with the
+real renderer: images of the draft, each problem on the form field that causes it, hostile
+drafts answered within the timeout, sign-in and CSRF."""
+
+from __future__ import annotations
+
+import gc
+import io
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from PIL import Image, ImageChops
+
+from kiosk.core.paths import package_folder
+from kiosk.core.pin import PinStore
+from kiosk.editor import preview_views
+from kiosk.editor.app import create_app
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.preview_views import RENDERER_KEY, field_of
+from kiosk.editor.render import Renderer
+
+SHARED = package_folder("content")
+TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
+        "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
+TIMEOUT = 15.0
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[Renderer]:
+    found = Renderer(timeout=TIMEOUT)
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> EditorConfig:
+    centre = tmp_path / "centre"
+    (centre / "images").mkdir(parents=True)
+    return EditorConfig(SHARED, centre, tmp_path / "state", login_disabled=True, csrf=False)
+
+
+def make_app(config: EditorConfig, renderer: Renderer) -> Flask:
+    app = create_app(config)
+    app.extensions[RENDERER_KEY] = renderer  # one child for the module's tests
+    return app
+
+
+@pytest.fixture
+def client(config: EditorConfig, renderer: Renderer) -> Iterator[FlaskClient]:
+    with make_app(config, renderer).test_client() as client:
+        yield client
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 60.0) -> None:
+    """Until `condition()` holds (a condition, not a fixed pause)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.01)
+
+
+def form(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {"title": "Зонтик для бабушки", "text": TEXT, "period": "always",
+                               "days": "all", "hours": ""}
+    base.update(fields)
+    return base
+
+
+def preview(client: FlaskClient, **fields: object) -> dict[str, object]:
+    answer = client.post("/preview/story", data=form(**fields))
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert isinstance(body, dict)
+    return body
+
+
+def on_field(body: dict[str, object], field: str) -> list[str]:
+    problems = body["problems"]
+    assert isinstance(problems, list)
+    return [p["code"] for p in problems if p["field"] == field]
+
+
+def image(client: FlaskClient, body: dict[str, object], name: str) -> Image.Image:
+    images = body["images"]
+    assert isinstance(images, list)
+    (url,) = [i["url"] for i in images if i["name"] == name]
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.mimetype == "image/png"
+    return Image.open(io.BytesIO(answer.data)).convert("RGB")
+
+
+def differ(first: Image.Image, second: Image.Image) -> bool:
+    return max(high for _, high in ImageChops.difference(first, second).getextrema()) > 32  # type: ignore[misc]
+
+
+def test_a_draft_gives_its_screens_at_addresses_of_their_own(client: FlaskClient) -> None:
+    body = preview(client)
+    assert body["shown"] is True
+    images = body["images"]
+    assert isinstance(images, list) and len(images) == 8
+    assert image(client, body, "landscape-ru-story").size == (1920, 1080)
+    assert image(client, body, "portrait-en-poster").size == (1080, 1920)
+    url = images[0]["url"]
+    assert client.get(url.replace(url.split("/")[-2], "forged")).status_code == 404
+    assert client.get(url.rsplit("/", 1)[0] + "/other.png").status_code == 404
+
+
+def test_the_screen_changes_as_the_title_is_typed(client: FlaskClient) -> None:
+    first = preview(client, title="Зонтик для бабушки")
+    second = preview(client, title="Зонтик для дедушки")
+    assert differ(image(client, first, "landscape-ru-story"),
+                  image(client, second, "landscape-ru-story"))
+    assert differ(image(client, first, "portrait-ru-poster"),
+                  image(client, second, "portrait-ru-poster"))
+
+
+def test_a_title_too_long_for_the_poster_is_shown_on_the_title(client: FlaskClient) -> None:
+    long = " ".join(["Очень длинный заголовок истории о том, как помогли посетителю"] * 2)
+    body = preview(client, title=long)
+    assert "headline_long" in on_field(body, "title")
+    english = preview(client, title_en=" ".join(["A very long title about a visitor"] * 4))
+    assert "headline_long" in on_field(english, "title_en")
+    assert "headline_long" not in on_field(english, "title")
+
+
+def test_the_loaders_problems_go_to_their_fields(client: FlaskClient) -> None:
+    body = preview(client, tags=["забота", "зонты"], teaser=" ".join(["слово"] * 30))
+    assert set(on_field(body, "tags")) & {"unknown_tag", "tag_misspelt"}
+    assert "teaser_long" in on_field(body, "teaser")
+    assert on_field(body, "title") == []
+
+
+def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
+    body = preview(client, title="")
+    # The form's own words only: not the loader's «add a line title: …» about the file.
+    assert on_field(body, "title") == ["form"]
+    assert body["shown"] is False  # a story without a title is not shown by the kiosk
+    assert body["images"] == []
+
+
+def test_the_centres_photo_is_drawn(client: FlaskClient, config: EditorConfig) -> None:
+    photo = Image.new("RGB", (1200, 900), (200, 30, 30))
+    photo.save(config.centre / "images" / "grandma.jpg", quality=90)
+    without = preview(client)
+    with_photo = preview(client, photo="images/grandma.jpg")
+    assert on_field(with_photo, "photo") == []
+    shot = image(client, with_photo, "landscape-ru-story")
+    assert differ(image(client, without, "landscape-ru-story"), shot)
+    red = sum(1 for r, g, b in shot.resize((192, 108)).get_flattened_data() if r > 180 and g < 60)  # type: ignore[misc]
+    assert red > 500  # the photo's red fills its part of the card
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small JPEG whose header claims `width`×`height` (a decompression bomb's header)."""
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), "white").save(out, "JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return bytes(data)
+
+
+def test_hostile_drafts_are_answered_within_the_timeout(client: FlaskClient,
+                                                        config: EditorConfig) -> None:
+    (config.centre / "images" / "bomb.jpg").write_bytes(jpeg_claiming(65000, 65000))
+    hostile = [
+        {"text": "а" * 100_000},  # one endless word, past the form's bound
+        {"text": "строка\n" * 40_000},  # a 40,000-line body
+        {"text": ">" * 30_000},  # nesting, the loader's costliest text
+        {"title": "Ж" * 5000, "text_en": "w " * 20_000},
+        {"photo": "images/bomb.jpg"},
+    ]
+    for fields in hostile:
+        started = time.monotonic()
+        answer = client.post("/preview/story", data=form(**fields))
+        assert time.monotonic() - started < TIMEOUT
+        if answer.status_code == 413:  # past the editor's form limit (app.FORM_BYTES): unread
+            continue
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        body = answer.get_json()
+        assert body["problems"], fields
+    assert "image_too_large" in on_field(body, "photo") or on_field(body, "photo")
+    assert preview(client)["shown"] is True  # and the next ordinary draft is drawn
+
+
+def test_other_pages_do_not_wait_for_a_preview(config: EditorConfig,
+                                               renderer: Renderer) -> None:
+    app = make_app(config, renderer)
+    answers: dict[str, int] = {}
+    renderer._lock.acquire()  # a preview is being drawn, for as long as the test says
+    try:
+        waiting = threading.Thread(target=lambda: answers.update(
+            preview=app.test_client().post("/preview/story", data=form()).status_code))
+        waiting.start()
+        started = time.monotonic()
+        assert app.test_client().get("/").status_code in (200, 302)
+        assert time.monotonic() - started < 5
+        assert waiting.is_alive()
+    finally:
+        renderer._lock.release()
+    waiting.join(TIMEOUT)
+    assert answers["preview"] == 200
+
+
+def test_opening_the_form_starts_the_renderer_before_the_first_draft(
+        config: EditorConfig) -> None:
+    fresh = Renderer(timeout=TIMEOUT)
+    try:
+        client = make_app(config, fresh).test_client()
+        assert client.post("/preview/warm").status_code == 204
+        wait_for(lambda: fresh.pid is not None and not fresh._lock.locked())  # warmed up
+        assert client.post("/preview/warm").status_code == 204  # once is enough
+        body = preview(client)
+        assert body["shown"] is True and fresh.starts == 1
+    finally:
+        fresh.close()
+
+
+def test_the_renderer_ends_with_its_app(config: EditorConfig) -> None:
+    """Each app's renderer is stopped when the app goes (tests make many apps), not left
+    holding ~140 MB until the interpreter exits."""
+    app = create_app(config)
+    pid = preview_views.renderer(app).ping()
+    del app
+    gc.collect()
+    wait_for(lambda: not Path(f"/proc/{pid}").exists())
+
+
+def test_sign_in_is_needed(tmp_path: Path, renderer: Renderer) -> None:
+    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", csrf=False)
+    PinStore(config.state_dir).set_pin("4826")  # someone could sign in: the editor starts
+    app = make_app(config, renderer)
+    starts = renderer.starts
+    answer = app.test_client().post("/preview/story", data=form())
+    assert answer.status_code in (302, 303)
+    with app.test_request_context():
+        assert answer.headers["Location"].endswith(url_for("auth.login"))
+    assert app.test_client().get("/preview/image/x/landscape-ru-story.png").status_code in (
+        302, 303)
+    assert renderer.starts == starts
+
+
+def test_a_post_without_the_csrf_token_is_refused(tmp_path: Path, renderer: Renderer) -> None:
+    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state",
+                          login_disabled=True)
+    app = make_app(config, renderer)
+    assert app.test_client().post("/preview/story", data=form()).status_code == 400
+
+
+@pytest.mark.parametrize(("code", "args", "line", "path", "field"), [
+    ("headline_long", {"value": "Long"}, None, "stories/a.md", "title"),
+    ("headline_long", {"value": "Long"}, None, "stories/a.md", "title_en"),
+    ("text_too_long", {"language": "en"}, None, "stories/a.md", "text_en"),
+    ("text_too_long", {"language": "ru"}, None, "stories/a.md", "text"),
+    ("teaser_long", {"key": "teaser_en"}, 4, "stories/a.md", "teaser_en"),
+    ("empty_field", {"key": "centre"}, 5, "stories/a.md", "centre"),
+    ("bad_hours", {}, 7, "stories/a.md", "schedule"),
+    ("image_too_small", {}, None, "images/a.jpg", "photo"),
+    ("separator_misspelt", {}, 12, "stories/a.md", "text"),
+    ("centre_same_name", {}, None, "stories/a.md", ""),
+])
+def test_the_field_of_each_kind_of_problem(code: str, args: dict[str, str], line: int | None,
+                                           path: str, field: str) -> None:
+    lines = {2: "title", 3: "title_en", 4: "teaser_en", 5: "centre", 7: "hours", 12: "text"}
+    title_en = "Long" if field == "title_en" else ""
+    assert field_of(code, args, line, path, lines, title_en) == field

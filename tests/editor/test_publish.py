@@ -1,0 +1,186 @@
+"""Publishing into the centre's folder: atomic under a concurrent kiosk reload, one at a time,
+history outside the content folder, undo, the publish log, and only the editor's own paths."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.loader import load_content
+from kiosk.core.paths import package_folder
+from kiosk.editor.publish import Publisher, PublishError, checked_path
+
+STORY = "stories/zontik-anny.md"
+
+
+def story(n: int, size: int = 12_000) -> bytes:
+    """A valid story whose every byte says which version it is (so half of one shows)."""
+    body = (f"Версия {n}. " * (size // 14)).strip()
+    return (f"---\ntitle: \"Версия {n}\"\n---\n{body}\nКОНЕЦ {n}\n").encode()
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    shared = tmp_path / "shared"
+    shutil.copytree(package_folder("content"), shared)
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    return shared, centre, tmp_path / "state" / "editor"
+
+
+def test_a_publish_writes_the_file_keeps_history_outside_and_logs_who(
+        folders: tuple[Path, Path, Path]) -> None:
+    _, centre, state = folders
+    publisher = Publisher(centre, state)
+    record = publisher.publish({STORY: story(1)}, "anna", "publish", "Версия 1")
+    assert (centre / STORY).read_bytes() == story(1)
+    # Nothing but the story in the centre folder: no temporary files, no history.
+    assert sorted(str(p.relative_to(centre)) for p in centre.rglob("*")) == ["stories", STORY]
+    [line] = (state / "publish-log.jsonl").read_text(encoding="utf-8").splitlines()
+    logged = json.loads(line)
+    assert (logged["user"], logged["action"], logged["files"], logged["id"]) == \
+        ("anna", "publish", [STORY], record.id)
+    assert logged["time"].endswith("+00:00")
+    [kept] = publisher.history()
+    assert kept.id == record.id and kept.files[0].before is None
+    assert publisher.blob(kept.files[0].after or "") == story(1)
+
+
+def test_undo_puts_back_the_previous_bytes_and_deletes_a_file_that_was_new(
+        folders: tuple[Path, Path, Path]) -> None:
+    _, centre, state = folders
+    publisher = Publisher(centre, state)
+    first = publisher.publish({STORY: story(1)}, "anna", "publish", "1")
+    second = publisher.publish({STORY: story(2)}, "boris", "publish", "2")
+    with pytest.raises(PublishError) as refused:  # the file changed since the first publish
+        publisher.undo(first.id, "anna")
+    assert "изменили ещё раз" in refused.value.ru
+    assert (centre / STORY).read_bytes() == story(2)
+    publisher.undo(second.id, "anna")
+    assert (centre / STORY).read_bytes() == story(1)
+    with pytest.raises(PublishError):  # undone already
+        publisher.undo(second.id, "anna")
+    history = publisher.history()
+    assert [r.action for r in history] == ["undo", "publish", "publish"]
+    assert history[1].undone_by == history[0].id and history[0].undoes == second.id
+    # Undo the undo, then the first: the file that was new is gone.
+    publisher.undo(history[0].id, "anna")
+    assert (centre / STORY).read_bytes() == story(2)
+    latest = publisher.history()[0]
+    publisher.undo(latest.id, "anna")
+    publisher.undo(first.id, "anna")
+    assert not (centre / STORY).exists()
+
+
+def test_a_publish_that_changes_nothing_is_refused(folders: tuple[Path, Path, Path]) -> None:
+    _, centre, state = folders
+    publisher = Publisher(centre, state)
+    publisher.publish({STORY: story(1)}, "anna", "publish", "1")
+    with pytest.raises(PublishError) as refused:
+        publisher.publish({STORY: story(1)}, "anna", "publish", "1")
+    assert "Ничего не изменилось" in refused.value.ru
+    assert len(publisher.history()) == 1
+
+
+@pytest.mark.parametrize("path", [
+    "../x.md", "stories/../../etc/passwd", "/etc/passwd", "stories/.hidden.md",
+    "stories/a/b.md", "kiosk.yaml", "anniversary/01.md", "stories/", "stories/Ёлка.md",
+    "stories/..", "images/x.jpg/..", "hidden.yaml/x"])
+def test_only_the_editors_own_names_are_paths(folders: tuple[Path, Path, Path],
+                                              path: str) -> None:
+    _, centre, state = folders
+    with pytest.raises(ValueError):
+        checked_path(path)
+    with pytest.raises(ValueError):
+        Publisher(centre, state).publish({path: b"x"}, "anna", "publish", "x")
+    assert not any(centre.rglob("*"))
+
+
+def test_a_link_in_the_centre_folder_is_never_written_through(
+        folders: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    _, centre, state = folders
+    outside = tmp_path / "outside.md"
+    outside.write_text("keep")
+    (centre / "stories").mkdir()
+    (centre / STORY).symlink_to(outside)
+    with pytest.raises(PublishError):
+        Publisher(centre, state).publish({STORY: story(1)}, "anna", "publish", "1")
+    assert outside.read_text() == "keep"
+
+
+def test_a_kiosk_reloading_while_staff_publish_never_reads_half_a_story(
+        folders: tuple[Path, Path, Path]) -> None:
+    """A reader in a loop, as the kiosk's reload reads: the raw bytes, and the loader's
+    story, are always one whole published version."""
+    shared, centre, state = folders
+    publisher = Publisher(centre, state)
+    versions = {story(n, size=8_000 if n % 2 else 1_000) for n in range(40)}
+    publisher.publish({STORY: story(0, 1_000)}, "anna", "publish", "0")
+    stop = threading.Event()
+    seen_bytes: list[bytes] = []
+    seen_bodies: list[str] = []
+
+    def read_raw() -> None:
+        while not stop.is_set():
+            try:
+                seen_bytes.append((centre / STORY).read_bytes())
+            except FileNotFoundError:
+                seen_bytes.append(b"<missing>")
+
+    def reload() -> None:
+        while not stop.is_set():
+            content = load_content(shared, sandboxed=False, centre=centre)
+            mine = [s for s in content.stories if s.id == "zontik-anny" and s.origin == "centre"]
+            seen_bodies.extend(s.body.ru for s in mine)
+            if not mine:
+                seen_bodies.append("<missing>")
+
+    readers = [threading.Thread(target=read_raw), threading.Thread(target=reload)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(1, 40):
+            publisher.publish({STORY: story(n, size=8_000 if n % 2 else 1_000)}, "anna",
+                              "publish", str(n))
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert len(seen_bytes) > 40 and seen_bodies
+    assert not [b[-40:] for b in seen_bytes if b not in versions]
+    bodies = {story(n, size=8_000 if n % 2 else 1_000).decode().split("---\n")[2].strip()
+              for n in range(40)}
+    assert not [body[-40:] for body in seen_bodies if body not in bodies]
+
+
+def test_two_editors_publishing_at_once_are_taken_one_after_the_other(
+        folders: tuple[Path, Path, Path]) -> None:
+    _, centre, state = folders
+    errors: list[BaseException] = []
+
+    def editor(name: str) -> None:
+        publisher = Publisher(centre, state)  # each its own, as two requests would be
+        for n in range(15):
+            try:
+                publisher.publish({STORY: f"{name} {n}".encode()}, name, "publish", name)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=editor, args=(name,)) for name in ("anna", "boris")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    history = list(reversed(Publisher(centre, state).history()))
+    assert len(history) == 30 and len({r.id for r in history}) == 30
+    # Each publish saw exactly what the one before it left: no two interleaved.
+    for earlier, later in itertools.pairwise(history):
+        assert later.files[0].before == earlier.files[0].after
+    log_lines = (state / "publish-log.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(log_lines) == 30 and all(json.loads(line) for line in log_lines)

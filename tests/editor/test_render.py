@@ -1,0 +1,215 @@
+"""The preview renderer's child process and its client (kiosk.editor.render, render_worker):
+PNGs of the kiosk's own screens, recovery from a hung or killed child, idle stop, and no Qt in
+the editor's own process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from kiosk.core.paths import package_folder
+from kiosk.editor.render import BUSY, CRASHED, TIMED_OUT, Renderer, RenderError, RenderResult
+from kiosk.editor.story_form import StoryFields, story_text
+
+SHARED = package_folder("content")
+TEXT = ("Посетительница оставила зонт у окна, а на улице начался ливень. Сотрудник догнал её "
+        "у выхода и отдал зонт. Она поблагодарила и сказала, что теперь придёт снова.")
+
+
+def draft(title: str = "Зонтик под ливнем", **more: object) -> dict[str, object]:
+    fields = StoryFields(slug="draft-umbrella", title=title, text=TEXT, **more)  # type: ignore[arg-type]
+    return {"shared": str(SHARED), "slug": "draft-umbrella", "text": story_text(fields)}
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 30.0) -> None:
+    """Until `condition()` holds (a condition, not a fixed pause)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[Renderer]:
+    found = Renderer(timeout=60.0)
+    yield found
+    found.close()
+
+
+def pixels(data: bytes) -> Image.Image:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def differs(first: bytes, second: bytes) -> bool:
+    """Whether two PNGs differ in what they show. The same text drawn twice may differ by a few
+    levels in the edges of its letters (Qt's glyph cache, max 8 of 255): not a difference."""
+    extrema = ImageChops.difference(pixels(first), pixels(second)).getextrema()
+    return max(high for _, high in extrema) > 32  # type: ignore[misc]
+
+
+def test_draws_the_story_screen_and_its_poster_in_both_orientations_and_languages(
+        renderer: Renderer) -> None:
+    result = renderer.render(draft())
+    assert isinstance(result, RenderResult)
+    assert result.shown
+    assert {(d["orientation"], d["lang"], d["screen"]) for d in result.described} == {
+        (o, lang, s) for o in ("landscape", "portrait") for lang in ("ru", "en")
+        for s in ("story", "poster")}
+    assert pixels(result.images["landscape-ru-story"]).size == (1920, 1080)
+    assert pixels(result.images["portrait-en-poster"]).size == (1080, 1920)
+    assert result.problems == []
+
+
+def test_the_picture_changes_with_the_title(renderer: Renderer) -> None:
+    first = renderer.render(draft("Зонтик под ливнем"))
+    second = renderer.render(draft("Очки нашлись"))
+    assert first is not None and second is not None
+    for name in ("landscape-ru-story", "portrait-ru-poster"):
+        assert differs(first.images[name], second.images[name]), name
+    again = renderer.render(draft("Зонтик под ливнем"))
+    assert again is not None
+    # The same draft, the same pixels: nothing of the other draft is left over.
+    assert not differs(first.images["landscape-ru-story"], again.images["landscape-ru-story"])
+
+
+def test_the_drafts_problems_come_with_the_line_and_both_messages(renderer: Renderer) -> None:
+    result = renderer.render(draft(tags=("забота", "Зонты")))
+    assert result is not None
+    (problem,) = [p for p in result.problems if p["code"] in ("unknown_tag", "tag_misspelt")]
+    assert problem["path"] == "stories/draft-umbrella.md"
+    assert problem["line"] == 3  # ---, title, tags
+    assert "Зонты" in problem["ru"] and "Зонты" in problem["en"]
+
+
+def test_a_hung_child_is_killed_at_the_timeout_and_the_next_one_starts() -> None:
+    hang = [sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(4); time.sleep(600)"]
+    renderer = Renderer(timeout=0.5, command=hang)
+    renderer.start_allowance = 5.0
+    try:
+        started = time.monotonic()
+        with pytest.raises(RenderError) as raised:
+            renderer.render(draft())
+        assert raised.value is TIMED_OUT
+        assert time.monotonic() - started < 10
+        assert renderer.pid is None  # killed, not left behind
+        with pytest.raises(RenderError):
+            renderer.render(draft())
+        assert renderer.starts == 2
+    finally:
+        renderer.close()
+
+
+def test_a_child_killed_mid_request_fails_that_request_and_the_next_one_works() -> None:
+    renderer = Renderer(timeout=60.0)
+    failure: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            renderer.render(draft())
+        except RenderError as exc:
+            failure.append(exc)
+
+    try:
+        asking = threading.Thread(target=ask)
+        asking.start()
+        wait_for(lambda: renderer.pid is not None)
+        pid = renderer.pid
+        assert pid is not None
+        os.kill(pid, 9)
+        asking.join(60)
+        assert failure == [CRASHED]
+        result = renderer.render(draft())
+        assert result is not None and result.shown
+        assert renderer.starts == 2 and renderer.pid not in (None, pid)
+    finally:
+        renderer.close()
+
+
+def test_an_idle_child_is_stopped_and_started_again_when_needed() -> None:
+    renderer = Renderer(timeout=60.0, idle_seconds=0.3)
+    try:
+        pid = renderer.ping()
+        # Stopped (and reaped: its memory is given back), with nobody asking.
+        wait_for(lambda: renderer.pid is None and not Path(f"/proc/{pid}").exists())
+        assert renderer.ping() != pid
+    finally:
+        renderer.close()
+
+
+def test_a_request_overtaken_by_a_newer_one_from_the_same_page_is_not_drawn(
+        renderer: Renderer) -> None:
+    answers: dict[str, RenderResult | None] = {}
+    base = renderer._counter
+    renderer._lock.acquire()  # a request is being drawn: both below wait
+    older = threading.Thread(target=lambda: answers.update(older=renderer.render(
+        draft("Старый"), key="page")))
+    older.start()
+    wait_for(lambda: renderer._counter == base + 1)
+    newer = threading.Thread(target=lambda: answers.update(newer=renderer.render(
+        draft("Новый"), key="page")))
+    newer.start()
+    wait_for(lambda: renderer._counter == base + 2)
+    renderer._lock.release()
+    older.join(60)
+    newer.join(60)
+    assert answers["older"] is None
+    assert answers["newer"] is not None and answers["newer"].shown
+
+
+def test_past_two_waiting_requests_the_next_one_is_refused_at_once(
+        renderer: Renderer) -> None:
+    """Previews never take all of the server's threads: two wait (two staff typing), the
+    third is told the preview is busy."""
+    answers: list[RenderResult | None] = []
+    renderer._lock.acquire()
+    try:
+        waiting = [threading.Thread(target=lambda k=k: answers.append(renderer.render(
+            draft(), key=k))) for k in ("first-page", "second-page")]
+        for thread in waiting:
+            thread.start()
+        wait_for(lambda: renderer._waiting == 2)
+        started = time.monotonic()
+        with pytest.raises(RenderError) as raised:
+            renderer.render(draft(), key="third-page")
+        assert raised.value is BUSY and time.monotonic() - started < 1
+    finally:
+        renderer._lock.release()
+    for thread in waiting:
+        thread.join(60)
+    assert len(answers) == 2 and all(a is not None and a.shown for a in answers)
+
+
+def test_the_editors_process_never_loads_qt(tmp_path: Path) -> None:
+    """The parent side imported and used (a real render through the view) in a fresh
+    interpreter: no PySide6 module there."""
+    script = f"""
+import sys
+from pathlib import Path
+from kiosk.editor.app import create_app
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.preview_views import renderer
+config = EditorConfig(content=Path({str(SHARED)!r}), centre=Path({str(tmp_path / 'centre')!r}),
+                      state_dir=Path({str(tmp_path / 'state')!r}), login_disabled=True, csrf=False)
+app = create_app(config)
+answer = app.test_client().post("/preview/story", data={{"title": "Зонтик", "text": "Текст."}})
+assert answer.status_code == 200, answer.get_data(as_text=True)
+assert answer.get_json()["images"], answer.get_json()
+renderer(app).close()
+loaded = sorted(name for name in sys.modules if name.startswith(("PySide6", "shiboken")))
+assert not loaded, loaded
+print("no Qt")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "no Qt" in done.stdout

@@ -1,0 +1,116 @@
+"""A story form left open while the session ends, in a real browser (Debian's Chromium, headless,
+driven by Playwright, against the editor served by waitress): Publish says in words that the
+sign-in has expired and keeps the text; after signing in again in another tab, the same form
+publishes (its script asks for the new session's CSRF token first)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from kiosk.core.pin import PinStore
+from kiosk.editor.app import create_app
+from kiosk.editor.config import EditorConfig
+from tests.editor.test_auth_browser import ARGS, CHROMIUM, CONTENT, PIN, serve
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
+        "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
+
+
+def type_pin(page: Any, pin: str, then: str) -> None:
+    page.fill("#signin-pin input[name=pin]", pin)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_url(then)
+
+
+@pytest.fixture
+def editor_url(tmp_path: Path) -> Iterator[str]:
+    PinStore(tmp_path / "state").set_pin(PIN)
+    (tmp_path / "centre").mkdir()
+    app = create_app(EditorConfig(content=CONTENT, centre=tmp_path / "centre",
+                                  state_dir=tmp_path / "state"))
+    yield from serve(app)
+
+
+@pytest.fixture
+def context() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                             headless=True)
+        try:
+            yield browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+        finally:
+            browser.close()
+
+
+def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, context: Any,
+                                                           tmp_path: Path) -> None:
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())  # no renderer needed here
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    form.fill("textarea[name=text]", TEXT)
+
+    other = context.new_page()  # another tab: the session ends there
+    other.goto(f"{editor_url}/")
+    other.click("header button:has-text('Выйти')")
+    other.wait_for_url(f"{editor_url}/signin")
+
+    # Publish now: nothing is lost, and the page says why nothing happened.
+    form.click("#publish")
+    note = form.wait_for_selector(".session-note")
+    assert "Вход в редактор истёк" in note.inner_text()
+    assert form.url == f"{editor_url}/stories/new"
+    assert form.input_value("input[name=title]") == "Зонтик для бабушки"
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 120, 40)).save(photo, "JPEG")
+    form.set_input_files("#photo-file", files=[{"name": "a.jpg", "mimeType": "image/jpeg",
+                                                "buffer": photo.getvalue()}])
+    form.wait_for_function("() => document.getElementById('upload-status').textContent"
+                           ".includes('Вход в редактор истёк')")
+
+    # Signed in again in the other tab (a new session, a new CSRF token): the old tab publishes.
+    other.goto(f"{editor_url}/")
+    type_pin(other, PIN, f"{editor_url}/")
+    form.click("#publish")
+    form.wait_for_url(f"{editor_url}/")
+    assert "опубликована" in form.inner_text(".flash.done")
+    assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
+
+
+def test_the_preview_thumbnails_show_the_whole_screen(editor_url: str, context: Any) -> None:
+    """The landscape thumbnails at the top of the story form: the picture fills its frame
+    exactly, and the frame cannot be scrolled (which cut the picture's top)."""
+    page = context.new_page()
+    page.route("**/preview/**", lambda route: route.abort())
+    page.goto(f"{editor_url}/stories/new")
+    type_pin(page, PIN, f"{editor_url}/stories/new")
+    page.evaluate("""() => {
+        const canvas = document.createElement('canvas');
+        document.querySelectorAll('.preview-shot').forEach(figure => {
+            const landscape = figure.dataset.orientation === 'landscape';
+            canvas.width = landscape ? 1920 : 1080; canvas.height = landscape ? 1080 : 1920;
+            const img = figure.querySelector('img');
+            img.src = canvas.toDataURL(); img.hidden = false;
+        });
+    }""")
+    page.wait_for_function("() => [...document.querySelectorAll('.preview-thumb img')]"
+                           ".every(img => img.complete && img.naturalWidth)")
+    found = page.evaluate("""() => [...document.querySelectorAll('.preview-thumb')].map(b => {
+        b.scrollTop = 12;
+        const frame = b.getBoundingClientRect();
+        const img = b.querySelector('img').getBoundingClientRect();
+        return [b.scrollTop, img.top - frame.top, frame.bottom - img.bottom];
+    })""")
+    assert found and all(top == 0 and 0 <= above <= 1 and 0 <= below <= 1
+                         for top, above, below in found), found

@@ -1,0 +1,426 @@
+"""The editor's pages through Flask's test client: each rule of the story form, problems on
+their fields, publishing and undo, hiding shared items, and names from the client never used
+as paths."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+
+from kiosk.core.loader import load_content
+from kiosk.core.paths import package_folder
+from kiosk.core.pin import PinStore
+from kiosk.editor.app import create_app
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.story_form import StoryFields, from_story_file, slugify, story_text
+
+SHARED = package_folder("content")
+TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
+        "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> EditorConfig:
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    return EditorConfig(SHARED, centre, tmp_path / "state", login_disabled=True, csrf=False)
+
+
+@pytest.fixture
+def app(config: EditorConfig) -> Flask:
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    with app.test_client() as client:
+        yield client
+
+
+def form(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {"title": "Зонтик для бабушки", "text": TEXT, "period": "always",
+                               "days": "all", "hours": ""}
+    base.update(fields)
+    return base
+
+
+def centre_files(config: EditorConfig) -> list[str]:
+    return sorted(str(p.relative_to(config.centre)) for p in config.centre.rglob("*")
+                  if p.is_file())
+
+
+def jpeg(width: int = 1200, height: int = 900) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_new_story_is_published_into_the_centre_folder_and_the_kiosk_loads_it(
+        client: FlaskClient, config: EditorConfig) -> None:
+    answer = client.post("/stories/save", data=form(
+        tags=["забота", "погода"], date="2024-07-14", teaser="Тепло и чай",
+        title_en="An umbrella for grandmother", text_en="She came in the rain."))
+    assert answer.status_code == 302
+    assert centre_files(config) == ["stories/zontik-dlya-babushki.md"]
+    text = (config.centre / "stories/zontik-dlya-babushki.md").read_text(encoding="utf-8")
+    assert text == story_text(StoryFields(
+        slug="zontik-dlya-babushki", title="Зонтик для бабушки", text=TEXT,
+        title_en="An umbrella for grandmother", text_en="She came in the rain.",
+        teaser="Тепло и чай", date="2024-07-14", tags=("забота", "погода")))
+    content = load_content(SHARED, sandboxed=False, centre=config.centre)
+    story = content.story("zontik-dlya-babushki")
+    assert story is not None and story.origin == "centre"
+    assert (story.title.ru, story.title.en, story.tags) == \
+        ("Зонтик для бабушки", "An umbrella for grandmother", ("забота", "погода"))
+    assert not [p for p in content.problems if "zontik" in p.path]
+    # The listing shows it as the centre's, with its edit link; the flash offers undo.
+    page = client.get("/").get_data(as_text=True)
+    assert "/stories/zontik-dlya-babushki/edit" in page and "опубликована" in page
+    assert "/history/" in page and "Отменить" in page
+
+
+def test_a_story_without_a_title_or_text_is_refused_with_the_problem_on_the_field(
+        client: FlaskClient, config: EditorConfig) -> None:
+    answer = client.post("/stories/save", data=form(title="", text=""))
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'data-problem-for="title">Напишите заголовок' in page
+    assert 'data-problem-for="text">Напишите текст' in page
+    assert centre_files(config) == []
+
+
+def test_an_english_separator_in_the_russian_text_is_refused(
+        client: FlaskClient, config: EditorConfig) -> None:
+    answer = client.post("/stories/save", data=form(text=TEXT + "\n=== English ===\nHello"))
+    assert answer.status_code == 422
+    assert 'data-problem-for="text">В русском тексте есть строка' in answer.get_data(
+        as_text=True)
+    assert centre_files(config) == []
+
+
+@pytest.mark.parametrize(("field", "value"), [("text", TEXT + "\n\n![фото](images/x.png)"),
+                                              ("text_en", "Hi.\n\n![photo](images/x.png)")])
+def test_an_error_the_kiosks_loader_finds_refuses_the_publish_and_is_shown_on_its_field(
+        client: FlaskClient, config: EditorConfig, field: str, value: str) -> None:
+    answer = client.post("/stories/save", data=form(**{field: value}))
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert f'data-problem-for="{field}">в тексте есть картинка' in page
+    assert centre_files(config) == []
+    assert "zontik" not in json.dumps(list((config.state_dir / "editor").rglob("*.json")),
+                                      default=str)  # no history record either
+
+
+def test_warnings_publish_and_are_told(client: FlaskClient, config: EditorConfig) -> None:
+    teaser = " ".join(["слово"] * 25)
+    answer = client.post("/stories/save", data=form(teaser=teaser), follow_redirects=True)
+    assert answer.status_code == 200
+    assert centre_files(config) == ["stories/zontik-dlya-babushki.md"]
+    assert "25 слов" in answer.get_data(as_text=True)
+
+
+def test_tags_only_from_the_kiosks_list(client: FlaskClient, config: EditorConfig) -> None:
+    client.post("/stories/save", data=form(tags=["забота", "взлом", "../../etc"]))
+    story = load_content(SHARED, sandboxed=False, centre=config.centre).story(
+        "zontik-dlya-babushki")
+    assert story is not None and story.tags == ("забота",)
+    page = client.get("/stories/new").get_data(as_text=True)
+    for tag in ("забота", "дети", "старшее поколение"):
+        assert f'type="checkbox" name="tags" value="{tag}"' in page
+    # A file's «Забота» is the list's «забота»: one chip, ticked, and written as the list has it.
+    (config.centre / "stories" / "sama.md").write_text(
+        f"---\ntitle: Сама\ntags: [Забота]\n---\n{TEXT}\n", encoding="utf-8")
+    page = client.get("/stories/sama/edit").get_data(as_text=True)
+    assert 'value="забота" checked' in page and 'value="Забота"' not in page
+    client.post("/stories/save", data=form(slug="sama", tags=["забота"]))
+    assert 'tags: ["забота"]' in (config.centre / "stories" / "sama.md").read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize(("preset", "expected"), [
+    ({"period": "yearly", "month": "8"}, ("months: август",)),
+    ({"days": "weekdays"}, ("weekdays: пн-пт",)),
+    ({"hours": "morning"}, ('hours: "08:00-12:00"',)),
+    ({"period": "dates", "show_from": "2026-12-20", "show_until": "2027-01-10"},
+     ("show_from: 2026-12-20", "show_until: 2027-01-10")),
+    ({"period": "always"}, ()),
+])
+def test_schedule_presets_write_the_canonical_fields_the_loader_reads(
+        client: FlaskClient, config: EditorConfig, preset: dict[str, str],
+        expected: tuple[str, ...]) -> None:
+    assert client.post("/stories/save", data=form(**preset)).status_code == 302
+    text = (config.centre / "stories/zontik-dlya-babushki.md").read_text(encoding="utf-8")
+    front = text.split("---\n")[1].splitlines()
+    assert [line for line in front if line.split(":")[0] in
+            ("months", "weekdays", "hours", "show_from", "show_until")] == list(expected)
+    content = load_content(SHARED, sandboxed=False, centre=config.centre)
+    assert not [p for p in content.problems if "zontik" in p.path]
+    story = content.story("zontik-dlya-babushki")
+    assert story is not None
+    schedule = story.schedule
+    if preset.get("period") == "yearly":
+        assert schedule.months == frozenset({8})
+    if preset.get("days"):
+        assert schedule.weekdays == frozenset(range(5))
+    if preset.get("hours"):
+        assert [(a.hour, b.hour) for a, b in schedule.hours] == [(8, 12)]
+    listing = client.get("/").get_data(as_text=True)
+    words = {"yearly": "только в августе", "always": "всегда",
+             "dates": "только с 20 декабря 2026 по 10 января 2027"}
+    assert words[preset.get("period", "always")] in listing
+
+
+def test_names_come_from_the_title_and_never_clash(client: FlaskClient,
+                                                   config: EditorConfig) -> None:
+    client.post("/stories/save", data=form())
+    client.post("/stories/save", data=form())
+    client.post("/stories/save", data=form(title="Зонтик под ливнем"))  # a shared story's name
+    client.post("/stories/save", data=form(title="!!!"))
+    assert centre_files(config) == ["stories/story.md", "stories/zontik-dlya-babushki-2.md",
+                                    "stories/zontik-dlya-babushki.md",
+                                    "stories/zontik-pod-livnem.md"]
+    assert (SHARED / "stories/umbrella.md").exists()
+    assert slugify("Ёлка в «Моих Документах» 2024!") == "elka-v-moikh-dokumentakh-2024"
+
+
+@pytest.mark.parametrize("slug", ["../../../etc/passwd", "..", "a/b", "Zontik", ".x",
+                                  "zontik.md", "x" * 200])
+def test_a_name_from_the_client_is_never_a_path(client: FlaskClient, config: EditorConfig,
+                                                tmp_path: Path, slug: str) -> None:
+    (tmp_path / "etc").mkdir()
+    assert client.post("/stories/save", data=form(slug=slug)).status_code == 404
+    assert client.get(f"/stories/{slug}/edit").status_code == 404
+    assert client.post(f"/stories/{slug}/delete").status_code == 404
+    assert client.get(f"/images/{slug}").status_code == 404
+    assert centre_files(config) == []
+
+
+def test_a_photo_path_from_the_client_is_taken_only_in_the_editors_own_shape(
+        client: FlaskClient, config: EditorConfig) -> None:
+    for photo in ("../../etc/passwd", "/etc/passwd", "images/../kiosk.yaml", "images/x.png"):
+        client.post("/stories/save", data=form(photo=photo))
+    text = (config.centre / "stories/zontik-dlya-babushki.md").read_text(encoding="utf-8")
+    assert "photo:" not in text
+
+
+def test_hiding_takes_only_a_shared_item_the_listing_shows(client: FlaskClient,
+                                                          config: EditorConfig) -> None:
+    for path in ("../kiosk.yaml", "stories/nothing.md", "anniversary/01-first-centre.md"):
+        assert client.post("/hide", data={"path": path}).status_code == 400
+    assert centre_files(config) == []
+    assert client.post("/hide", data={"path": "stories/umbrella.md"}).status_code == 302
+    assert "stories/umbrella.md" in (config.centre / "hidden.yaml").read_text(encoding="utf-8")
+    content = load_content(SHARED, sandboxed=False, centre=config.centre)
+    assert content.story("umbrella") is None and not content.errors
+    page = client.get("/").get_data(as_text=True)
+    assert "Показывать снова" in page
+    client.post("/hide", data={"path": "stories/umbrella.md", "show": "1"})
+    assert load_content(SHARED, sandboxed=False, centre=config.centre).story("umbrella")
+
+
+def test_edit_keeps_what_the_form_does_not_show_and_undo_from_history(
+        client: FlaskClient, config: EditorConfig) -> None:
+    path = config.centre / "stories" / "staraya.md"
+    path.parent.mkdir()
+    original = ("---\ntitle: Старая история\ndate: 2020-01-02\ntags: [дети]\n"
+                "duration: 12\nattract: false\nhours: \"09:00-13:00\"\n---\n" + TEXT + "\n")
+    path.write_text(original, encoding="utf-8")
+    page = client.get("/stories/staraya/edit").get_data(as_text=True)
+    assert 'value="Старая история"' in page and 'value="keep" checked' in page
+    assert 'hours: &#34;09:00-13:00&#34;' in page  # shown as it is
+    answer = client.post("/stories/save", data=form(
+        slug="staraya", title="Новая история", tags=["дети"], period="keep"))
+    assert answer.status_code == 302
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Новая история"' in text and "duration: 12" in text \
+        and "attract: false" in text and 'hours: "09:00-13:00"' in text
+    assert centre_files(config) == ["stories/staraya.md"]  # the same file, not a new one
+    history = client.get("/history").get_data(as_text=True)
+    assert "Новая история" in history and "test" in history
+    record = sorted((config.state_dir / "editor/history/records").glob("*.json"))[-1].stem
+    assert client.post(f"/history/{record}/undo").status_code == 302
+    assert path.read_text(encoding="utf-8") == original
+    record = sorted((config.state_dir / "editor/history/records").glob("*.json"))[0].stem
+    # A preset chosen instead replaces the schedule the file had.
+    client.post("/stories/save", data=form(slug="staraya", hours="morning"))
+    text = path.read_text(encoding="utf-8")
+    assert 'hours: "08:00-12:00"' in text and "09:00" not in text and "duration: 12" in text
+    client.post(f"/history/{record}/undo")  # refused: undone already
+    assert 'hours: "08:00-12:00"' in path.read_text(encoding="utf-8")
+    assert client.post("/history/..%2F..%2Fx/undo").status_code in (302, 404)
+    assert 'hours: "08:00-12:00"' in path.read_text(encoding="utf-8")
+
+
+def test_delete_and_undo_it(client: FlaskClient, config: EditorConfig) -> None:
+    client.post("/stories/save", data=form())
+    assert client.post("/stories/zontik-dlya-babushki/delete").status_code == 302
+    assert centre_files(config) == []
+    record = sorted((config.state_dir / "editor/history/records").glob("*.json"))[-1].stem
+    client.post(f"/history/{record}/undo")
+    assert centre_files(config) == ["stories/zontik-dlya-babushki.md"]
+
+
+def test_a_centre_story_with_an_error_is_listed_with_its_problem(
+        client: FlaskClient, config: EditorConfig) -> None:
+    (config.centre / "stories").mkdir()
+    (config.centre / "stories" / "broken.md").write_text("---\ntitle: Сломанная\n---\n",
+                                                         encoding="utf-8")
+    page = client.get("/").get_data(as_text=True)
+    assert "stories/broken.md" in page and "Не показывается: есть ошибка" in page
+    assert "/stories/broken/edit" in page
+
+
+def test_a_photo_is_prepared_and_saved_under_a_name_of_the_editors(
+        client: FlaskClient, config: EditorConfig) -> None:
+    answer = client.post("/photo", data={"photo": (io.BytesIO(jpeg(4000, 3000)),
+                                                   "../../IMG 0001.JPG"),
+                                         "title": "Зонтик"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    name = answer.get_json()["photo"]
+    assert name.startswith("images/zontik-") and name.endswith(".jpg")
+    assert centre_files(config) == []  # a draft until its story is published
+    thumbnail = client.get(answer.get_json()["url"])
+    assert thumbnail.status_code == 200
+    with Image.open(io.BytesIO(thumbnail.data)) as image:
+        assert max(image.size) <= 2048
+    client.post("/stories/save", data=form(photo=name))
+    assert name in centre_files(config)
+    story = load_content(SHARED, sandboxed=False, centre=config.centre).story(
+        "zontik-dlya-babushki")
+    assert story is not None and story.photo == config.centre / name
+
+
+def test_a_file_that_is_not_a_photo_is_refused_in_words(client: FlaskClient,
+                                                        config: EditorConfig) -> None:
+    answer = client.post("/photo", data={"photo": (io.BytesIO(b"Hello, world " * 50), "a.jpg")})
+    assert answer.status_code == 400
+    assert "не фотография" in answer.get_json()["error"]
+    assert centre_files(config) == []
+
+
+def test_a_request_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / "centre").mkdir()
+    app = create_app(EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state",
+                                  login_disabled=True, csrf=False, max_request_bytes=100_000))
+    answer = app.test_client().post(
+        "/photo", data={"photo": (io.BytesIO(b"x" * 200_000), "big.jpg")})
+    assert answer.status_code == 413 and "слишком большой" in answer.get_json()["error"]
+    long = app.test_client().post("/stories/save", data=form(title="Я" * 5000))
+    text = next((tmp_path / "centre" / "stories").glob("*.md")).read_text(encoding="utf-8")
+    assert long.status_code == 302 and len(text.splitlines()[1]) < 220
+
+
+def test_every_page_needs_sign_in(tmp_path: Path) -> None:
+    (tmp_path / "centre").mkdir()
+    PinStore(tmp_path / "state").set_pin("2468")
+    app = create_app(EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state"))
+    client = app.test_client()
+    for method, url in (("get", "/"), ("get", "/stories/new"), ("get", "/history"),
+                        ("get", "/images/x.jpg"), ("post", "/stories/save"),
+                        ("post", "/photo"), ("post", "/hide")):
+        answer = getattr(client, method)(url)
+        assert answer.status_code in (303, 400), (url, answer.status_code)
+        assert answer.status_code == 400 or "/signin" in answer.headers["Location"]
+    with client.get("/static/editor.css") as static, client.get(
+            "/fonts/PTSans-Regular.ttf") as font:
+        assert static.status_code == font.status_code == 200
+    assert not (tmp_path / "centre" / "stories").exists()
+
+
+def test_the_pages_switch_to_english(client: FlaskClient) -> None:
+    client.post("/language/en", data={"next": "/"})
+    page = client.get("/stories/new").get_data(as_text=True)
+    assert "Title in English" in page and "Publish" in page and "Заголовок" not in page
+    assert client.post("/language/ru", data={"next": "https://evil.example/"}).headers[
+        "Location"] == "/"
+
+
+def test_the_form_round_trips_a_story_file() -> None:
+    fields = StoryFields(slug="x", title='Кавычки "и" «ёлочки»: да', text="Абзац.\n\nЕщё.",
+                         title_en="Quotes", text_en="Para.", teaser="# не комментарий",
+                         date="2024-01-02", tags=("дети",), photo="images/a-1.jpg",
+                         period="yearly", month=12, days="weekdays", hours="morning")
+    assert from_story_file("x", story_text(fields)) == fields
+
+
+def test_kiosk_editor_will_not_start_without_a_centre_folder_or_on_every_network(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    monkeypatch.delenv("KIOSK_CENTRE_CONTENT", raising=False)
+    assert main(["editor", "--content", str(SHARED), "--state-dir", str(tmp_path)]) == 2
+    assert "--centre" in capsys.readouterr().err
+    PinStore(tmp_path).set_pin("2468")
+    assert main(["editor", "--content", str(SHARED), "--centre", str(tmp_path / "c"),
+                 "--state-dir", str(tmp_path), "--listen", "0.0.0.0:8080"]) == 2
+    assert "во всех сетях" in capsys.readouterr().err
+
+
+def test_a_story_changed_since_its_form_was_opened_is_not_overwritten(
+        client: FlaskClient, config: EditorConfig) -> None:
+    client.post("/stories/save", data=form())
+    page = client.get("/stories/zontik-dlya-babushki/edit").get_data(as_text=True)
+    base = page.split('name="base" value="')[1].split('"')[0]
+    assert len(base) == 64
+    # A colleague publishes first; this form, opened before, is refused.
+    client.post("/stories/save", data=form(slug="zontik-dlya-babushki", base=base,
+                                           title="Правка коллеги"))
+    answer = client.post("/stories/save", data=form(slug="zontik-dlya-babushki", base=base,
+                                                    title="Моя правка"))
+    assert answer.status_code == 409 and "уже изменили" in answer.get_data(as_text=True)
+    text = (config.centre / "stories/zontik-dlya-babushki.md").read_text(encoding="utf-8")
+    assert "Правка коллеги" in text and "Моя правка" not in text
+
+
+def test_a_centre_notice_is_published_checked_by_the_loader_edited_and_removed(
+        client: FlaskClient, config: EditorConfig) -> None:
+    notice = {"text": "Завтра центр работает до 17:00", "text_en": "Tomorrow we close at 5 pm",
+              "level": "urgent", "period": "always", "days": "weekdays", "hours": ""}
+    assert client.post("/notices/save", data={**notice, "text": ""}).status_code == 422
+    too_long = client.post("/notices/save", data={**notice, "text": "Очень " * 45})
+    assert too_long.status_code == 422
+    assert 'data-problem-for="text">' in too_long.get_data(as_text=True)
+    assert centre_files(config) == []
+    assert client.post("/notices/save", data=notice).status_code == 302
+    [name] = centre_files(config)
+    assert name == "notices/zavtra-tsentr-rabotaet-do-17-00.yaml"
+    content = load_content(SHARED, sandboxed=False, centre=config.centre)
+    [mine] = [n for n in content.notices if n.origin == "centre"]
+    assert mine.urgent and mine.text.en == "Tomorrow we close at 5 pm"
+    assert mine.schedule.weekdays == frozenset(range(5))
+    assert not [p for p in content.problems if "zavtra" in p.path]
+    slug = name[len("notices/"):-len(".yaml")]
+    page = client.get("/").get_data(as_text=True)
+    assert f"/notices/{slug}/edit" in page and "по будням" in page
+    # A hand-written «before_closed_days» is kept while «as it is» stays chosen.
+    path = config.centre / name
+    path.write_text(path.read_text(encoding="utf-8").replace("weekdays: пн-пт",
+                                                             "before_closed_days: 3"))
+    form_page = client.get(f"/notices/{slug}/edit").get_data(as_text=True)
+    assert 'value="keep" checked' in form_page and 'value="urgent" checked' in form_page
+    client.post("/notices/save", data={**notice, "slug": slug, "period": "keep",
+                                       "days": "all", "level": "ordinary"})
+    text = path.read_text(encoding="utf-8")
+    assert "before_closed_days: 3" in text and "level" not in text
+    assert client.post(f"/notices/{slug}/delete").status_code == 302
+    assert centre_files(config) == []
+
+
+def test_a_link_in_the_centre_folder_is_named_not_followed(
+        client: FlaskClient, config: EditorConfig, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text(f"---\ntitle: Чужое\n---\n{TEXT}\n", encoding="utf-8")
+    (config.centre / "stories").mkdir()
+    (config.centre / "stories" / "link.md").symlink_to(outside)
+    answer = client.get("/stories/link/edit", follow_redirects=True)
+    assert "не обычный файл" in answer.get_data(as_text=True)
+    client.post("/stories/save", data=form(slug="link", title="Переписать"))
+    assert "Чужое" in outside.read_text(encoding="utf-8")
