@@ -18,6 +18,9 @@
 #     kiosk runs: all three kept, kiosk.service restarted on the new program, the compositor not.
 #  6. `apt remove`: the units stopped, the program gone, settings, content and state kept.
 #     `apt purge`: settings and state gone; the content and the user kept.
+#  The staff editor along the way (3, 6): its user and folders, installed but not enabled, the
+#  install telling to set the PIN, refusing to start without one, then serving 127.0.0.1 only
+#  with its copy of the PIN (renewed when the PIN changes); its folder kept on purge.
 #
 # With KIOSK_DEB_BOOT=no steps 3, 5 and 6 run in a chroot and 4 is left out, saying so; otherwise
 # a root that cannot be booted is a failure. Every command is printed with the end of its output; the whole
@@ -245,14 +248,29 @@ run "stat -c '%U:%G %a %N' /opt/kiosk /opt/kiosk/venv /usr/bin/kiosk /etc/kiosk/
 expect "state /var/lib/kiosk, cache /var/cache/kiosk: kiosk:kiosk 0700" \
     "[ \"\$(stat -c '%U:%G %a' /var/lib/kiosk /var/cache/kiosk | sort -u)\" = 'kiosk:kiosk 700' ]"
 expect "program, default content, settings, units: all root's" \
-    "[ -z \"\$(find /opt/kiosk /usr/share/kiosk /etc/kiosk /srv/kiosk /lib/systemd/system/kiosk*.service \\( ! -user root -o ! -group root \\) -print)\" ]"
+    "[ -z \"\$(find /opt/kiosk /usr/share/kiosk /etc/kiosk /srv/kiosk /lib/systemd/system/kiosk* -path /srv/kiosk/centre -prune -o \\( ! -user root -o ! -group root \\) -print)\" ]"
 expect "nothing there writable by kiosk" \
     "[ -z \"\$(runuser -u kiosk -- find /opt/kiosk /usr/share/kiosk /etc/kiosk /srv/kiosk -writable -print)\" ]"
+run "id kiosk-editor; stat -c '%U:%G %a %n' /srv/kiosk/centre /var/lib/kiosk-editor /usr/share/kiosk/kiosk-editor-pin"
+expect "kiosk-editor: a system user, no shell, no home" \
+    "getent passwd kiosk-editor | grep -Eq '^kiosk-editor:x:[0-9]{1,3}:[0-9]+:[^:]*:/nonexistent:/usr/sbin/nologin$'"
+expect "the editor's folders: /srv/kiosk/centre kiosk-editor 0755, /var/lib/kiosk-editor 0700" \
+    "[ \"\$(stat -c '%U:%G %a' /srv/kiosk/centre)\" = 'kiosk-editor:kiosk-editor 755' ] && [ \"\$(stat -c '%U:%G %a' /var/lib/kiosk-editor)\" = 'kiosk-editor:kiosk-editor 700' ]"
+expect "kiosk-editor can write only the centre's folder (not head office's, not the kiosk's state)" \
+    "[ \"\$(runuser -u kiosk-editor -- find /opt/kiosk /usr/share/kiosk /etc/kiosk /srv/kiosk /var/lib/kiosk -writable -print 2>/dev/null)\" = /srv/kiosk/centre ]"
+expect "the kiosk reads the centre's folder" "runuser -u kiosk -- ls /srv/kiosk/centre"
+if grep -q 'kiosk set-pin --state-dir /var/lib/kiosk' "$LOGS/install.log"; then
+    echo "ok   the install says to set the staff PIN next"
+else
+    tail -n 20 "$LOGS/install.log" | indent; fail "the install does not say to set the staff PIN"
+fi
 expect "/srv/kiosk/content: a link to a copy of /usr/share/kiosk/content" \
     "[ -L /srv/kiosk/content ] && diff -r /usr/share/kiosk/content /srv/kiosk/content/"
 run "dpkg-query -W -f='\${Conffiles}\n' kiosk"
 expect "/etc/kiosk/kiosk.yaml: a conffile, all comments" \
     "dpkg-query -W -f='\${Conffiles}' kiosk | grep -q ' /etc/kiosk/kiosk.yaml ' && ! grep -Ev '^[[:space:]]*(#|\$)' /etc/kiosk/kiosk.yaml"
+expect "/etc/kiosk/editor.yaml: a conffile, all comments" \
+    "dpkg-query -W -f='\${Conffiles}' kiosk | grep -q ' /etc/kiosk/editor.yaml ' && ! grep -Ev '^[[:space:]]*(#|\$)' /etc/kiosk/editor.yaml"
 TAIL=4 long check "$AS_KIOSK kiosk check /srv/kiosk/content"
 TAIL=2 long preview "$AS_KIOSK QT_QPA_PLATFORM=offscreen kiosk preview /srv/kiosk/content --out /tmp/kiosk-preview"
 run "find /tmp/kiosk-preview -name '*.png' | wc -l; find /tmp/kiosk-preview -name '*.png' | sort | head -n 3"
@@ -265,12 +283,37 @@ if [ "$BOOT" = yes ]; then
 else
     run "ls /etc/systemd/system/graphical.target.wants/ /etc/systemd/system/kiosk-compositor.service.wants/"
 fi
-UNITS="/lib/systemd/system/kiosk-compositor.service /lib/systemd/system/kiosk.service /lib/systemd/system/kiosk-publish.service /lib/systemd/system/kiosk-publish.timer"
+UNITS="/lib/systemd/system/kiosk-compositor.service /lib/systemd/system/kiosk.service /lib/systemd/system/kiosk-publish.service /lib/systemd/system/kiosk-publish.timer /lib/systemd/system/kiosk-editor.service /lib/systemd/system/kiosk-editor-pin.path /lib/systemd/system/kiosk-editor-pin.service"
 run "systemd-analyze verify $UNITS 2>&1; echo \"exit \$?\""
 expect "systemd-analyze verify: no complaints" "[ -z \"\$(systemd-analyze verify $UNITS 2>&1)\" ]"
 run "mkdir /tmp/incoming && cp -r /usr/share/kiosk/content/. /tmp/incoming/ && /usr/share/kiosk/publish-content.sh /tmp/incoming && ls -l /srv/kiosk /srv/kiosk/releases && tail -n 1 /srv/kiosk/last-check.txt"
 expect "published by root (checked as kiosk): a new release, root's, readable, the link switched" \
-    "[ \"\$(ls /srv/kiosk/releases | wc -l)\" -eq 2 ] && [ \"\$(readlink /srv/kiosk/content)\" = \"releases/\$(ls /srv/kiosk/releases | tail -n 1)\" ] && [ -z \"\$(find /srv/kiosk ! -user root)\" ] && runuser -u kiosk -- cat /srv/kiosk/content/stories/*.md >/dev/null"
+    "[ \"\$(ls /srv/kiosk/releases | wc -l)\" -eq 2 ] && [ \"\$(readlink /srv/kiosk/content)\" = \"releases/\$(ls /srv/kiosk/releases | tail -n 1)\" ] && [ -z \"\$(find /srv/kiosk -path /srv/kiosk/centre -prune -o ! -user root -print)\" ] && runuser -u kiosk -- cat /srv/kiosk/content/stories/*.md >/dev/null"
+if [ "$BOOT" = yes ]; then
+    echo "# (the staff editor: installed, not enabled; no PIN yet: it refuses to start, saying how)"
+    expect "kiosk-editor.service: not enabled, not started" \
+        "! systemctl is-enabled -q kiosk-editor.service && ! systemctl is-active -q kiosk-editor.service"
+    in_root "systemctl start kiosk-editor.service" >/dev/null 2>&1 || true
+    wait_for 30 "systemctl is-failed -q kiosk-editor.service" || true
+    expect "without a PIN or an account it stops (exit 2, not restarted) naming kiosk set-pin" \
+        "systemctl is-failed -q kiosk-editor.service && [ \"\$(systemctl show -P ExecMainStatus kiosk-editor.service)\" = 2 ] && journalctl -b -u kiosk-editor.service | grep -q 'kiosk set-pin'"
+    run "systemctl reset-failed kiosk-editor.service; echo 48291375 | kiosk set-pin --pin-stdin --state-dir /var/lib/kiosk && stat -c '%U %a %n' /var/lib/kiosk/pin"
+    expect "kiosk set-pin run as root: the PIN file stays the kiosk's" \
+        "[ \"\$(stat -c '%U %a' /var/lib/kiosk/pin)\" = 'kiosk 600' ]"
+    run "systemctl start kiosk-editor.service"
+    wait_for 60 "grep -q ' 0100007F:1F90 00000000:0000 0A' /proc/net/tcp" \
+        || { run "systemctl status --no-pager -n 30 kiosk-editor.service || true"; fail "the editor does not listen on 127.0.0.1:8080"; }
+    expect "the editor listens on 127.0.0.1:8080 only, and serves the sign-in page" \
+        "! grep -q ' 00000000:1F90 ' /proc/net/tcp && ! grep -q ':1F90 00000000000000000000000000000000:0000 0A' /proc/net/tcp6 2>/dev/null && /opt/kiosk/venv/bin/python -c \"import urllib.request; assert 'ПИН' in urllib.request.urlopen('http://127.0.0.1:8080/signin').read().decode()\""
+    expect "it got a copy of the PIN's hash, kiosk-editor's, 0600" \
+        "cmp /var/lib/kiosk/pin /var/lib/kiosk-editor/pin && [ \"\$(stat -c '%U %a' /var/lib/kiosk-editor/pin)\" = 'kiosk-editor 600' ]"
+    run "echo 73194628 | kiosk set-pin --pin-stdin --state-dir /var/lib/kiosk >/dev/null"
+    wait_for 20 "cmp -s /var/lib/kiosk/pin /var/lib/kiosk-editor/pin" || true
+    expect "a new PIN reaches the running editor (kiosk-editor-pin.path)" \
+        "cmp /var/lib/kiosk/pin /var/lib/kiosk-editor/pin"
+    run "systemctl show -p MainPID -p MemoryCurrent kiosk-editor.service; journalctl -b --no-pager -o cat -u kiosk-editor.service -u kiosk-editor-pin.service | tail -n 6"
+    run "runuser -u kiosk-editor -- sh -c 'echo kept > /srv/kiosk/centre/test-marker'"
+fi
 
 # -- 4. The session ----------------------------------------------------------------------------
 # In a subshell: a failure here is reported, the upgrade and removal are still tried, and the
@@ -383,11 +426,15 @@ run "dpkg-query -W -f='\${Package} \${Version} \${db:Status-Abbrev}\n' kiosk; ls
 if [ "$SESSION" = ok ]; then
     expect "units stopped" "! systemctl is-active -q kiosk-compositor.service kiosk.service"
 fi
+if [ "$BOOT" = yes ]; then
+    expect "the editor stopped" "! systemctl is-active -q kiosk-editor.service kiosk-editor-pin.path"
+fi
 expect "program gone" "[ ! -e /opt/kiosk/venv ] && [ ! -e /usr/bin/kiosk ]"
 expect "settings, story, state kept" "md5sum -c /tmp/kept.md5 && [ -f /var/lib/kiosk/test-marker ]"
 TAIL=2 long purge "apt-get purge -y kiosk"
 run "ls -la /etc/kiosk /var/lib/kiosk 2>&1 || true; ls /srv/kiosk /srv/kiosk/content/; id kiosk"
-expect "purge: settings, state and cache gone" "[ ! -e /etc/kiosk ] && [ ! -e /var/lib/kiosk ] && [ ! -e /var/cache/kiosk ]"
+expect "purge: settings, state and cache gone" "[ ! -e /etc/kiosk ] && [ ! -e /var/lib/kiosk ] && [ ! -e /var/cache/kiosk ] && [ ! -e /var/lib/kiosk-editor ]"
+expect "purge: the centre's own folder kept" "[ -d /srv/kiosk/centre ] && id kiosk-editor && { [ \"$BOOT\" != yes ] || [ -f /srv/kiosk/centre/test-marker ]; }"
 expect "purge: the content (with the centre's change) and the user kept" \
     "grep -q 'Абзац, дописанный в центре' $STORY && id kiosk"
 
