@@ -46,7 +46,7 @@ mutate: $(STAMP)
 # Every benchmark runs even when an earlier one is over budget; the target fails if any was.
 bench: $(STAMP)
 	status=0; \
-	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py bench/adversarial_svg.py bench/sleep.py bench/video.py; do \
+	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py bench/adversarial_svg.py bench/sleep.py bench/video.py bench/editor.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
 
