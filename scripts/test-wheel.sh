@@ -51,7 +51,9 @@ wanted = set()
 for name in filter(os.path.lexists, filter(None, tracked)):  # not those deleted, uncommitted
     path = PurePosixPath(name)
     if path.parts[0] == "src":
-        if path.suffix == ".py" or path.name == "py.typed":
+        # Modules, py.typed and the editor's templates and static files; the links to
+        # assets/ and content/ stand for the folders listed below.
+        if not os.path.islink(name):
             wanted.add(str(path.relative_to("src")))
     else:
         wanted.add(str(PurePosixPath("kiosk", path)))
