@@ -12,57 +12,26 @@ from typing import Any
 
 import pytest
 
-from kiosk.core.pin import PinStore
 from kiosk.editor import auth
-from kiosk.editor.app import create_app
-from kiosk.editor.config import EditorConfig
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PIN = "48291375"
-CONTENT = Path(__file__).resolve().parents[2] / "content"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-waitress = pytest.importorskip("waitress")
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
-
-
-def serve(app: Any) -> Iterator[str]:
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        # The browser is closed first (the fixtures' order), its connections with it.
-        server.close()
-        server.task_dispatcher.shutdown(timeout=5)
-        thread.join(timeout=10)
-        assert not thread.is_alive()
 
 
 @pytest.fixture
 def editor_url(tmp_path: Path) -> Iterator[str]:
-    PinStore(tmp_path / "state").set_pin(PIN)
-    (tmp_path / "centre").mkdir()
-    app = create_app(EditorConfig(content=CONTENT, centre=tmp_path / "centre",
-                                  state_dir=tmp_path / "state"))
+    app = editor_app(tmp_path)
     app.add_url_rule("/probe", "probe", lambda: f"user={auth.current_user()}")
-    yield from serve(app)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                             headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1366, "height": 768},
-                                          locale="ru-RU")
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium_context() as context:
+        yield context.new_page()
 
 
 def type_pin(page: Any, pin: str) -> None:

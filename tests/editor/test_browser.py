@@ -19,17 +19,13 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from kiosk.core.loader import load_content
 from kiosk.core.pin import PinStore
+from tests.editor.browser import CHROMIUM, CONTENT, PIN, chromium_context
 from tests.helpers import wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PIN = "48291375"
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 SHOTS = os.environ.get("KIOSK_EDITOR_SHOTS")  # a folder: keep the pages' screenshots there
 TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
         "Специалист усадил её у батареи, принёс горячий чай, а потом спокойно помог со "
@@ -84,15 +80,8 @@ def page() -> Iterator[Page]:
     if not CHROMIUM.exists():
         pytest.fail("the editor's browser tests need Debian's Chromium at /usr/bin/chromium: "
                     "run `sudo scripts/system-deps.sh --tests` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                             headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1366, "height": 768},
-                                          locale="ru-RU", timezone_id="Europe/Moscow")
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium_context(timezone_id="Europe/Moscow") as context:
+        yield context.new_page()
 
 
 def shot(page: Page, name: str) -> None:

@@ -4,7 +4,6 @@ the title, and a problem appears under the field that causes it, with sign-in an
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,54 +11,33 @@ from typing import Any
 import pytest
 
 from kiosk.core.paths import package_folder
-from kiosk.core.pin import PinStore
-from kiosk.editor.app import create_app
-from kiosk.editor.config import EditorConfig
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.render import Renderer
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PIN = "48291375"
 SHOWN = ("() => document.querySelectorAll('.preview-shot img:not([hidden])').length == 4"
          " && !document.querySelector('.preview-panel').classList.contains('stale')")
 
-sync_api = pytest.importorskip("playwright.sync_api")
-waitress = pytest.importorskip("waitress")
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
 
 
 @pytest.fixture
 def editor(tmp_path: Path) -> Iterator[tuple[str, Renderer]]:
-    PinStore(tmp_path / "state").set_pin(PIN)
-    (tmp_path / "centre").mkdir()
-    app = create_app(EditorConfig(content=package_folder("content"), centre=tmp_path / "centre",
-                                  state_dir=tmp_path / "state"))
+    app = editor_app(tmp_path, content=package_folder("content"))
     renderer = app.extensions[RENDERER_KEY] = Renderer(timeout=30.0)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}", renderer
+        with serving(app, threads=4) as url:
+            yield url, renderer
     finally:
-        server.close()
-        server.task_dispatcher.shutdown(timeout=5)
-        thread.join(timeout=10)
         renderer.close()
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                             headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1366, "height": 768},
-                                          locale="ru-RU")
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium_context() as context:
+        yield context.new_page()
 
 
 def test_the_preview_follows_what_staff_type(editor: tuple[str, Renderer], page: Any,

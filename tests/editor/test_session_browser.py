@@ -13,12 +13,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from kiosk.core.pin import PinStore
-from kiosk.editor.app import create_app
-from kiosk.editor.config import EditorConfig
-from tests.editor.test_auth_browser import ARGS, CHROMIUM, CONTENT, PIN, serve
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
 
@@ -34,22 +31,14 @@ def type_pin(page: Any, pin: str, then: str) -> None:
 
 @pytest.fixture
 def editor_url(tmp_path: Path) -> Iterator[str]:
-    PinStore(tmp_path / "state").set_pin(PIN)
-    (tmp_path / "centre").mkdir()
-    app = create_app(EditorConfig(content=CONTENT, centre=tmp_path / "centre",
-                                  state_dir=tmp_path / "state"))
-    yield from serve(app)
+    with serving(editor_app(tmp_path)) as url:
+        yield url
 
 
 @pytest.fixture
 def context() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                             headless=True)
-        try:
-            yield browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
-        finally:
-            browser.close()
+    with chromium_context() as context:
+        yield context
 
 
 def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, context: Any,

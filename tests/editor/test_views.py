@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -24,24 +22,6 @@ from kiosk.editor.story_form import StoryFields, from_story_file, slugify, story
 SHARED = package_folder("content")
 TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
         "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    centre = tmp_path / "centre"
-    centre.mkdir()
-    return EditorConfig(SHARED, centre, tmp_path / "state", login_disabled=True, csrf=False)
-
-
-@pytest.fixture
-def app(config: EditorConfig) -> Flask:
-    return create_app(config)
-
-
-@pytest.fixture
-def client(app: Flask) -> Iterator[FlaskClient]:
-    with app.test_client() as client:
-        yield client
 
 
 def form(**fields: object) -> dict[str, object]:

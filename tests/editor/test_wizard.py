@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,24 +23,6 @@ from kiosk.editor.config import EditorConfig
 from tests.drawings import BREAK, drawing, jpeg, photographed
 
 SHARED = package_folder("content")
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    centre = tmp_path / "centre"
-    centre.mkdir()
-    return EditorConfig(SHARED, centre, tmp_path / "state", login_disabled=True, csrf=False)
-
-
-@pytest.fixture
-def app(config: EditorConfig) -> Flask:
-    return create_app(config)
-
-
-@pytest.fixture
-def client(app: Flask) -> Iterator[FlaskClient]:
-    with app.test_client() as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,11 @@ def running(qtbot: QtBot, tmp_path: Path,
     window, reloader = start(qtbot, clock, shared, centre)
     yield window, reloader, shared, centre
     reloader.stop()
+    stop(window)
+
+
+def stop(window: KioskWindow) -> None:
+    """The window's timers stopped, so that nothing runs after the test."""
     window.attract.stop()
     window.session_timer.stop()
 
@@ -103,8 +108,7 @@ def test_a_centre_folder_made_after_start_is_watched(
         qtbot.waitUntil(lambda: ("Сразу", "centre") in shown(window), timeout=3000)
     finally:
         reloader.stop()
-        window.attract.stop()
-        window.session_timer.stop()
+        stop(window)
 
 
 def test_a_broken_hidden_yaml_keeps_hiding_what_it_hid(
@@ -143,8 +147,7 @@ def test_the_safe_mode_copy_is_kept_beside_a_centre_folder_and_settings_files(
                         timeout=5000)
     finally:
         ops.shutdown()
-        window.attract.stop()
-        window.session_timer.stop()
+        stop(window)
 
 
 def test_head_offices_folder_gone_keeps_everything_on_screen(

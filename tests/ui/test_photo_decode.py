@@ -197,14 +197,20 @@ def test_a_broken_photo_shows_the_placeholder_and_is_logged_once(
     assert decodes.of("a.jpg") == 1  # a file that cannot be decoded is not tried at each size
 
 
-def test_the_attract_loop_decodes_the_next_slides_picture_before_it_is_due(
-        qtbot: QtBot, tmp_path: Path,
-        kiosk: Callable[[Content], tuple[KioskWindow, Decodes]]) -> None:
-    root = make_folder(tmp_path / "c", settings=SETTINGS + "  anniversary: false\n",
+def two_slides(folder: Path) -> Path:
+    """A content folder of two stories, each with a photo of its own colour."""
+    root = make_folder(folder, settings=SETTINGS + "  anniversary: false\n",
                        stories={"a.md": story(title="Первая", photo="images/a.jpg"),
                                 "b.md": story(title="Вторая", photo="images/b.jpg")})
     plain_jpeg(root / "images" / "a.jpg", (200, 40, 40))
     plain_jpeg(root / "images" / "b.jpg", (30, 60, 210))
+    return root
+
+
+def test_the_attract_loop_decodes_the_next_slides_picture_before_it_is_due(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[[Content], tuple[KioskWindow, Decodes]]) -> None:
+    root = two_slides(tmp_path / "c")
     window, decodes = kiosk(load_content(root, probe_image))
     attract, photos = window.attract, window.images.photos
     assert photos is not None and attract.playlist is not None and attract.content is not None
@@ -245,11 +251,7 @@ def test_the_cache_is_bounded_by_bytes(qtbot: QtBot, tmp_path: Path) -> None:
 def test_a_slide_whose_picture_is_not_decoded_yet_waits_with_the_one_before_on_show(
         qtbot: QtBot, tmp_path: Path,
         kiosk: Callable[[Content], tuple[KioskWindow, Decodes]]) -> None:
-    root = make_folder(tmp_path / "c", settings=SETTINGS + "  anniversary: false\n",
-                       stories={"a.md": story(title="Первая", photo="images/a.jpg"),
-                                "b.md": story(title="Вторая", photo="images/b.jpg")})
-    plain_jpeg(root / "images" / "a.jpg", (200, 40, 40))
-    plain_jpeg(root / "images" / "b.jpg", (30, 60, 210))
+    root = two_slides(tmp_path / "c")
     window, decodes = kiosk(load_content(root, probe_image))
     attract, photos = window.attract, window.images.photos
     assert photos is not None and attract.playlist is not None

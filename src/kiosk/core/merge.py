@@ -62,7 +62,9 @@ class CentreContent:
     hidden_file: Path | None = None
 
 
-class _Item(Protocol):
+class SourcedItem(Protocol):
+    """An item of the content read from a file of its own (a story, a notice …)."""
+
     @property
     def id(self) -> str: ...
 
@@ -70,7 +72,7 @@ class _Item(Protocol):
     def source(self) -> Path: ...
 
 
-Item = TypeVar("Item", bound=_Item)
+Item = TypeVar("Item", bound=SourcedItem)
 
 
 def check_centre_entries(root: Path, names: list[str], problems: list[Problem]) -> None:

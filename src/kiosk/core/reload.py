@@ -14,9 +14,9 @@ import os
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 from kiosk.core.loader import natural_key
+from kiosk.core.merge import Item, SourcedItem
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem, Severity
 
@@ -128,7 +128,7 @@ def keep_last_good(old: Content, new: Content) -> Content:
                    posters=posters, notices=notices, problems=problems)
 
 
-def _sources_among(items: tuple[_Item, ...], paths: set[str]) -> set[str]:
+def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:
     """Which of `paths` (few) are the sources of `items` (perhaps 37,000): compared by name
     first, as str() of every Path would keep a copy of each path in memory."""
     names = {os.path.basename(path) for path in paths}
@@ -153,17 +153,6 @@ def _settings_broken(content: Content) -> bool:
     path = str(content.root / "kiosk.yaml")
     return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path == path
                for p in content.problems)
-
-
-class _Item(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def source(self) -> Path: ...
-
-
-Item = TypeVar("Item", bound=_Item)
 
 
 def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str]) -> tuple[Item, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,28 +87,28 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
         return Row(kind, relative(source, config), title, origin,
                    schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug)
 
+    def not_shown(kind: str, suffix: str, items: Sequence[Any],
+                  title_of: Callable[[Path], str]) -> list[Row]:
+        """The centre's files of `kind` with an error, which are not in the content: listed
+        all the same, to be fixed."""
+        folder = config.centre / kind
+        shown = {str(item.source) for item in items}
+        found: list[Row] = []
+        for name in _names(folder, suffix):
+            key = str(folder / name)
+            if key not in shown:
+                used.add(key)
+                stem = name[: -len(suffix)]
+                found.append(Row(kind, f"{kind}/{name}", title_of(folder / name) or stem,
+                                 "centre", "", tuple(by_file.get(key, ())), stem, shown=False))
+        return found
+
     stories = [row("stories", s.source, s.title.get(lang), s.schedule, _origin(s, config),
                    s.id if _origin(s, config) == "centre" else "") for s in content.stories]
-    # A centre story with an error is not in the content: listed all the same, to be fixed.
-    folder = config.centre / "stories"
-    shown = {str(s.source) for s in content.stories}
-    for name in _names(folder, ".md"):
-        key = str(folder / name)
-        if key not in shown:
-            used.add(key)
-            stories.append(Row("stories", f"stories/{name}", _title_of(folder / name) or
-                               name[:-3], "centre", "", tuple(by_file.get(key, ())),
-                               name[:-3], shown=False))
+    stories += not_shown("stories", ".md", content.stories, _title_of)
     notices = [row("notices", n.source, n.text.get(lang), n.schedule, _origin(n, config),
                    n.id if _origin(n, config) == "centre" else "") for n in content.notices]
-    folder = config.centre / "notices"
-    shown = {str(n.source) for n in content.notices}
-    for name in _names(folder, ".yaml"):
-        key = str(folder / name)
-        if key not in shown:
-            used.add(key)
-            notices.append(Row("notices", f"notices/{name}", name[:-5], "centre", "",
-                               tuple(by_file.get(key, ())), name[:-5], shown=False))
+    notices += not_shown("notices", ".yaml", content.notices, lambda _path: "")
     rows: dict[str, list[Row]] = {
         "stories": stories,
         "pages": [row("pages", p.source, p.title.get(lang), p.schedule, _origin(p, config))

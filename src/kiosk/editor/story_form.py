@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -165,6 +165,12 @@ def schedule_lines(fields: StoryFields | NoticeFields) -> list[tuple[str, str]]:
     return lines
 
 
+def _numbered(out: list[tuple[str, str]]) -> tuple[str, dict[int, str]]:
+    """The file's text of (line, field) pairs, and the field of each line (1-based)."""
+    return ("\n".join(row for row, _ in out) + "\n",
+            {number: key for number, (_, key) in enumerate(out, 1) if key})
+
+
 def story_lines(fields: StoryFields) -> tuple[str, dict[int, str]]:
     """The story file's text and, for each line (1-based), the form field it comes from, so
     a problem the loader finds at a line is shown on that field."""
@@ -187,8 +193,7 @@ def story_lines(fields: StoryFields) -> tuple[str, dict[int, str]]:
         out.append(("", "text"))
         out.append(("=== English ===", "text_en"))
         out += [(row, "text_en") for row in fields.text_en.split("\n")]
-    return ("\n".join(row for row, _ in out) + "\n",
-            {number: key for number, (_, key) in enumerate(out, 1) if key})
+    return _numbered(out)
 
 
 def story_text(fields: StoryFields) -> str:
@@ -271,20 +276,27 @@ def from_story_file(slug: str, text: str) -> StoryFields:
         date=_iso_or_empty(value("date")),
         tags=tuple(str(t).strip() for t in tag_list[:MAX_TAGS] if str(t).strip()),
         photo=value("photo") if PHOTO_PATTERN.match(value("photo")) else "")
-    kept: list[str] = []
     lines = text.removeprefix("\ufeff").splitlines()
-    schedule = _schedule_from(value("show_from"), value("show_until"), value("months"),
-                              values.get("weekdays"), value("hours"))
-    if schedule is None or _closed_days_keys(values):  # the presets cannot show it: kept
-        schedule = {"period": "keep"}
-        kept += [_raw_line(lines, values.line_of(key)) for key in
-                 ("show_from", "show_until", "months", "weekdays", "hours") if key in values]
+    schedule, kept = _schedule_or_kept(values, lines, value)
     if value("photo") and not fields.photo:
         kept.append(_raw_line(lines, values.line_of("photo")))
     for key in values:
         if key not in FORM_KEYS:
             kept.append(_raw_line(lines, values.line_of(key)))
     return replace(fields, kept=tuple(row for row in kept if row), **schedule)  # type: ignore[arg-type]
+
+
+def _schedule_or_kept(values: LineDict, lines: list[str], value: Callable[[str], str],
+                      ) -> tuple[dict[str, object], list[str]]:
+    """The presets that show a file's schedule and no line kept; or, when the presets cannot
+    show it, the period «keep» and the schedule's lines kept as they were written."""
+    schedule = _schedule_from(value("show_from"), value("show_until"), value("months"),
+                              values.get("weekdays"), value("hours"))
+    if schedule is not None and not _closed_days_keys(values):
+        return schedule, []
+    return {"period": "keep"}, [_raw_line(lines, values.line_of(key)) for key in
+                                ("show_from", "show_until", "months", "weekdays", "hours")
+                                if key in values]
 
 
 def _closed_days_keys(values: LineDict) -> bool:
@@ -374,8 +386,7 @@ def notice_lines(fields: NoticeFields) -> tuple[str, dict[int, str]]:
         out.append(("level: срочное", "level"))
     out += schedule_lines(fields)
     out += [(kept, "") for kept in fields.kept]
-    return ("\n".join(row for row, _ in out) + "\n",
-            {number: key for number, (_, key) in enumerate(out, 1) if key})
+    return _numbered(out)
 
 
 def notice_text(fields: NoticeFields) -> str:
@@ -414,13 +425,7 @@ def from_notice_file(slug: str, text: str) -> NoticeFields:
         fields = replace(fields, text=" ".join(values["text"].split())[:NOTICE_LIMIT])
     if isinstance(values.get("text_en"), str):
         fields = replace(fields, text_en=" ".join(values["text_en"].split())[:NOTICE_LIMIT])
-    kept: list[str] = []
-    schedule = _schedule_from(value("show_from"), value("show_until"), value("months"),
-                              values.get("weekdays"), value("hours"))
-    if schedule is None or _closed_days_keys(values):  # the presets cannot show it: kept
-        schedule = {"period": "keep"}
-        kept += [_raw_line(lines, values.line_of(key)) for key in
-                 ("show_from", "show_until", "months", "weekdays", "hours") if key in values]
+    schedule, kept = _schedule_or_kept(values, lines, value)
     if level and level not in ("срочное", "urgent", "обычное", "ordinary"):
         kept.append(_raw_line(lines, values.line_of("level")))
     for key in values:

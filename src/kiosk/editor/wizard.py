@@ -253,15 +253,8 @@ def edit() -> ResponseReturnValue:
         return redirect(url_for("wizard.index"))
     settings = _settings(request.args)
     report = flood_report(_art(scan, settings), _kiosk_gap())
-    meta = _meta()
-    height, width = scan.grey.shape
-    return render_template(
-        "wizard_edit.html", settings=settings, query=_query(settings), otsu=scan.otsu,
-        verdict=_verdict(report), name=str(meta.get("name", "")),
-        notes=[str(n) for n in meta.get("notes", [])][:5], width=width, height=height,
-        max_specks=MAX_SPECKS_PX, max_gap=int(MAX_GAP_PX),
-        title=request.args.get("title", "")[:MAX_TITLE],
-        title_en=request.args.get("title_en", "")[:MAX_TITLE], error=None)
+    return _edit_page(scan, settings, report, request.args.get("title", ""),
+                      request.args.get("title_en", ""), None)
 
 
 @wizard_bp.route("/art.png")
@@ -445,6 +438,12 @@ def _edit_again(settings: LineArtSettings, report: FloodReport, title: str, titl
                 error: str) -> str:
     scan = _scan()
     assert scan is not None
+    return _edit_page(scan, settings, report, title, title_en, error)
+
+
+def _edit_page(scan: Scan, settings: LineArtSettings, report: FloodReport, title: str,
+               title_en: str, error: str | None) -> str:
+    """The wizard's page of sliders and trial fills for this scan."""
     meta = _meta()
     height, width = scan.grey.shape
     return render_template(
