@@ -135,3 +135,19 @@ def test_the_kiosk_never_imports_the_editor() -> None:
                  if name.startswith("kiosk.editor")
                  or name.split(".")[0] in {"flask", "werkzeug", "waitress", "PIL", "pillow_heif"}]
     assert offenders == []
+
+
+def test_starting_the_editor_loads_no_image_libraries(tmp_path: Path) -> None:
+    """numpy, OpenCV and Pillow (about 20 MB) load with the first photo or wizard request,
+    not with the editor's server (bench/editor.py's idle memory budget)."""
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from kiosk.core.pin import PinStore\n"
+            "from kiosk.editor.app import create_app\n"
+            "from kiosk.editor.config import EditorConfig\n"
+            "state = Path(sys.argv[1]) / 'state'\nPinStore(state).set_pin('4829')\n"
+            "create_app(EditorConfig(Path(sys.argv[2]), Path(sys.argv[1]) / 'centre', state))\n"
+            "print(sorted(m for m in ('numpy', 'cv2', 'PIL', 'pillow_heif') if m in sys.modules))")
+    content = CORE.parents[2] / "content"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(content)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

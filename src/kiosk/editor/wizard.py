@@ -22,7 +22,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import (
@@ -43,22 +44,27 @@ from kiosk.core.i18n import counted
 from kiosk.core.problems import ProblemLog
 from kiosk.core.yamlsrc import parse_yaml
 from kiosk.editor import catalog
-from kiosk.editor.lineart import (
-    MAX_GAP_PX,
-    MAX_SPECKS_PX,
-    FloodReport,
-    LineArt,
-    LineArtSettings,
-    Scan,
-    flood_report,
-    line_art,
-    read_scan,
-    trial_fill,
-)
-from kiosk.editor.photos import PhotoRejected
 from kiosk.editor.publish import PublishError
 from kiosk.editor.story_form import slugify, unused_slug
 from kiosk.editor.views import config, current_user, lang, publisher, t
+
+if TYPE_CHECKING:
+    from kiosk.editor.lineart import FloodReport, LineArt, LineArtSettings, Scan
+    from kiosk.editor.photos import PhotoRejected
+
+
+def _lineart() -> ModuleType:
+    """numpy, OpenCV and Pillow load with the first wizard request, not with the server:
+    about 20 MB the editor would otherwise hold from its start (bench/editor.py)."""
+    from kiosk.editor import lineart
+
+    return lineart
+
+
+def _photo_rejected() -> type[PhotoRejected]:
+    from kiosk.editor.photos import PhotoRejected
+
+    return PhotoRejected
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,8 +105,9 @@ def _scan() -> Scan | None:
     if token is None:
         return None
     try:
-        return Scan.from_png((_folder() / f"{token}.png").read_bytes())
-    except (OSError, PhotoRejected):
+        scan: Scan = _lineart().Scan.from_png((_folder() / f"{token}.png").read_bytes())
+        return scan
+    except (OSError, _photo_rejected()):
         return None
 
 
@@ -157,8 +164,9 @@ def _settings(values: Any) -> LineArtSettings:
 
     threshold_text = str(values.get("threshold", "auto"))
     threshold = None if threshold_text in ("", "auto") else int(number("threshold", 128))
-    return LineArtSettings(threshold, int(number("specks", 30)),
-                           number("gap", 8.0)).bounded()
+    settings: LineArtSettings = _lineart().LineArtSettings(
+        threshold, int(number("specks", 30)), number("gap", 8.0)).bounded()
+    return settings
 
 
 def _query(settings: LineArtSettings) -> dict[str, str]:
@@ -173,7 +181,7 @@ def _art(scan: Scan, settings: LineArtSettings) -> bytes:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    made: LineArt = line_art(scan, settings)
+    made: LineArt = _lineart().line_art(scan, settings)
     png = made.png
     with _CACHE_LOCK:
         _CACHE[key] = png
@@ -187,7 +195,7 @@ def _kiosk_gap() -> float:
     try:
         return float(catalog.load(config()).settings.colouring_gap_px)
     except Exception:  # the listing says what is wrong with the folder; the default here
-        return LineArtSettings().gap_px
+        return float(_lineart().LineArtSettings().gap_px)
 
 
 def _verdict(report: FloodReport) -> dict[str, Any]:
@@ -238,8 +246,8 @@ def upload() -> ResponseReturnValue:
     name = file.filename[-80:]
     data = file.stream.read(config().max_request_bytes + 1)
     try:
-        scan = read_scan(data, name)
-    except PhotoRejected as exc:
+        scan = _lineart().read_scan(data, name)
+    except _photo_rejected() as exc:
         return render_template("wizard_upload.html", error=exc.message(lang())), 400
     _keep(scan, name)
     return redirect(url_for("wizard.edit"), code=303)
@@ -252,7 +260,7 @@ def edit() -> ResponseReturnValue:
     if scan is None:
         return redirect(url_for("wizard.index"))
     settings = _settings(request.args)
-    report = flood_report(_art(scan, settings), _kiosk_gap())
+    report = _lineart().flood_report(_art(scan, settings), _kiosk_gap())
     return _edit_page(scan, settings, report, request.args.get("title", ""),
                       request.args.get("title_en", ""), None)
 
@@ -276,7 +284,7 @@ def report() -> ResponseReturnValue:
         return jsonify(error=t("Загрузите рисунок заново.", "Upload the drawing again.")), 404
     settings = _settings(request.args)
     made = _art(scan, settings)
-    verdict = _verdict(flood_report(made, _kiosk_gap()))
+    verdict = _verdict(_lineart().flood_report(made, _kiosk_gap()))
     level = scan.otsu if settings.threshold is None else settings.threshold
     return jsonify(verdict=verdict, threshold=level,
                    image=url_for("wizard.art") + "?" + urlencode(_query(settings)))
@@ -299,7 +307,7 @@ def try_fill() -> ResponseReturnValue:
     settings = _settings(request.args)
     made = _art(scan, settings)
     height, width = scan.grey.shape
-    image, share = trial_fill(made, min(width - 1, int(fx * width)),
+    image, share = _lineart().trial_fill(made, min(width - 1, int(fx * width)),
                               min(height - 1, int(fy * height)), _kiosk_gap())
     percent = round(share * 100)
     if share >= FLOOD_WARNING:
@@ -352,7 +360,7 @@ def publish() -> ResponseReturnValue:
     title = " ".join(request.form.get("title", "").split())
     title_en = " ".join(request.form.get("title_en", "").split())
     made = _art(scan, settings)
-    report = flood_report(made, _kiosk_gap())
+    report = _lineart().flood_report(made, _kiosk_gap())
     error = _publish_problem(title, title_en, report, request.form.get("anyway") == "1")
     if error:
         return _edit_again(settings, report, title, title_en, error), 400
@@ -450,5 +458,6 @@ def _edit_page(scan: Scan, settings: LineArtSettings, report: FloodReport, title
         "wizard_edit.html", settings=settings, query=_query(settings), otsu=scan.otsu,
         verdict=_verdict(report), name=str(meta.get("name", "")),
         notes=[str(n) for n in meta.get("notes", [])][:5], width=width, height=height,
-        max_specks=MAX_SPECKS_PX, max_gap=int(MAX_GAP_PX), title=title[:MAX_TITLE],
+        max_specks=_lineart().MAX_SPECKS_PX, max_gap=int(_lineart().MAX_GAP_PX),
+        title=title[:MAX_TITLE],
         title_en=title_en[:MAX_TITLE], error=error)
