@@ -175,17 +175,17 @@ def test_the_wizard_counts_areas_in_words(client: FlaskClient, regions: int, ru:
 
 def test_a_small_shape_is_less_than_one_per_cent_never_zero(
         client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kiosk.editor import wizard
+    from kiosk.editor import lineart
     from tests.drawings import drawing
     from tests.editor.test_wizard import upload
 
     picture = io.BytesIO()
     Image.fromarray(drawing(800, 600)).save(picture, "PNG")
     assert upload(client, picture.getvalue(), "a.png").status_code == 303
-    monkeypatch.setattr(wizard, "trial_fill", lambda *args: (b"png", 0.003))
+    monkeypatch.setattr(lineart, "trial_fill", lambda *args: (b"png", 0.003))
     data = client.get("/colouring/try.json?fx=0.5&fy=0.5").get_json()
     assert data["text"] == "Это касание закрасило меньше 1 % листа." and not data["warning"]
-    monkeypatch.setattr(wizard, "trial_fill", lambda *args: (b"png", 0.12))
+    monkeypatch.setattr(lineart, "trial_fill", lambda *args: (b"png", 0.12))
     assert client.get("/colouring/try.json?fx=0.5&fy=0.5").get_json()["text"] == \
         "Это касание закрасило 12 % листа."
     script = (ROOT / "src/kiosk/editor/static/wizard.js").read_text(encoding="utf-8")
