@@ -1,9 +1,23 @@
-"""What every benchmark prints: one line per figure, `NAME VALUE UNIT budget BUDGET ok|OVER`."""
+"""What every benchmark prints: one line per figure,
+`NAME VALUE UNIT budget BUDGET [ratio R× reference REF budget R×] ok|OVER`, and what it keeps:
+with KIOSK_BENCH_RECORD set (`make bench` sets it to bench/record.jsonl), one JSON line per
+benchmark run with the commit, the machine and every figure, so a regression shows as a step.
+
+A figure can carry a reference measured in the same run (an empty PySide6 window, a plain numpy
+fill): these machines are shared and noisy, and the ratio to something that slows down with
+them is steadier than the absolute value. Where a ratio budget is set, the figure must meet it
+as well as its absolute budget (which may be infinite when only the ratio is promised).
+"""
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
+import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,24 +33,103 @@ class Figure:
     value: float
     unit: str
     budget: float
+    reference: float | None = None  # the same-run reference, in the same unit as value
+    ratio_budget: float | None = None  # the most value / reference may be
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference is None or self.reference <= 0:
+            return None
+        return self.value / self.reference
 
     @property
     def ok(self) -> bool:
-        return self.value <= self.budget
+        if not self.value <= self.budget:  # NaN (not measured) is never ok
+            return False
+        if self.ratio_budget is None:
+            return True
+        ratio = self.ratio
+        return ratio is not None and ratio <= self.ratio_budget
 
     def line(self) -> str:
         verdict = "ok" if self.ok else "OVER"
-        # Counts and figures from 1000 up whole (100000, 2490 s: not 1e+05, 2.49e+03); the
-        # rest to three significant digits.
-        whole = self.unit == "count" or abs(self.value) >= 1000
-        value = f"{self.value:.0f}" if whole else f"{self.value:.3g}"
-        return f"{self.name} {value} {self.unit} budget {self.budget:g} {verdict}"
+        text = f"{self.name} {_number(self.value, self.unit)} {self.unit} budget {self.budget:g}"
+        if self.reference is not None:
+            ratio = self.ratio
+            shown = "n/a" if ratio is None else f"{ratio:.3g}×"
+            text += f" ratio {shown} reference {_number(self.reference, self.unit)}"
+            if self.ratio_budget is not None:
+                text += f" budget {self.ratio_budget:g}×"
+        return f"{text} {verdict}"
+
+    def as_record(self) -> dict[str, object]:
+        def plain(number: float | None) -> float | None:
+            return None if number is None or number != number or number in (
+                float("inf"), float("-inf")) else number
+
+        return {"name": self.name, "value": plain(self.value), "unit": self.unit,
+                "budget": plain(self.budget), "reference": plain(self.reference),
+                "ratio": plain(self.ratio), "ratio_budget": plain(self.ratio_budget),
+                "ok": self.ok}
+
+
+def _number(value: float, unit: str) -> str:
+    # Counts and figures from 1000 up whole (100000, 2490 s: not 1e+05, 2.49e+03); the rest
+    # to three significant digits.
+    whole = unit == "count" or abs(value) >= 1000
+    return f"{value:.0f}" if whole else f"{value:.3g}"
 
 
 def report(figures: list[Figure]) -> int:
     for figure in figures:
         print(figure.line(), flush=True)
+    _record(figures)
     return 0 if all(f.ok for f in figures) else 1
+
+
+def _record(figures: list[Figure]) -> None:
+    """One JSON line in KIOSK_BENCH_RECORD for this run of this benchmark, if it is set."""
+    target = os.environ.get("KIOSK_BENCH_RECORD")
+    if not target:
+        return
+    entry = {
+        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "bench": Path(sys.argv[0]).stem,
+        "commit": _git("rev-parse", "--short=12", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "machine": machine(),
+        "figures": [figure.as_record() for figure in figures],
+    }
+    with open(target, "a", encoding="utf-8") as record:
+        record.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip()
+
+
+def machine() -> dict[str, object]:
+    """What the figures depend on: host, CPU model and count, memory, load when measured."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        memory_kib = 0
+    return {"host": platform.node(), "cpu": model, "cores": os.cpu_count(),
+            "memory_gib": round(memory_kib / 2**20, 1),
+            "load_1min": round(os.getloadavg()[0], 2), "python": platform.python_version()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
