@@ -225,3 +225,20 @@ def test_the_log_gets_only_new_problems_and_at_most_a_few_hundred() -> None:
     flood = [problem(f"{i}.md") for i in range(100_000)]
     logged, more, unchanged = problems_to_log(flood)
     assert len(logged) == MAX_LOGGED and more == 100_000 - MAX_LOGGED and unchanged == 0
+
+
+@pytest.mark.parametrize(("pages", "words", "most", "ru", "en"), [
+    ("4", "21", "63", "займёт 4 страницы, если", "takes 4 pages on"),
+    ("5", "40", "120", "займёт 5 страниц, если", "takes 5 pages on"),
+])
+def test_a_long_text_is_told_in_words_that_agree_with_their_numbers(
+        pages: str, words: str, most: str, ru: str, en: str) -> None:
+    problem = Problem("stories/a.md", None, Severity.WARNING, "text_too_long",
+                      {"language": "ru", "orientation": "landscape", "pages": pages,
+                       "words": words, "most": most})
+    russian, english = problem.message("ru"), problem.message("en")
+    assert ru in russian and en in english
+    # After «около» and «до» the genitive: «около 21 слова», «до 63 слов», «около 40 слов».
+    assert f"около {words} {'слова' if words == '21' else 'слов'}," in russian
+    assert f"примерно до {most} слов" in russian and "(ы)" not in russian
+    assert f"about {words} words fit" in english and f"about {most} words" in english

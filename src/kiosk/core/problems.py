@@ -444,11 +444,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "800 pixels or more on the long side",
     ),
     "text_too_long": (
-        "{language} займёт {pages} страниц(ы), если вывести его на {orientation}, и посетителю "
-        "придётся долго листать: на страницу помещается около {words} слов, сократите текст "
-        "примерно до {most} слов",
-        "{language} takes {pages} pages on {orientation}, a long read to page through: about "
-        "{words} words fit on a page, so shorten it to about {most} words",
+        "{language} займёт {pages_counted}, если вывести его на {orientation}, и посетителю "
+        "придётся долго листать: на страницу помещается около {words_about}, сократите текст "
+        "примерно до {most_about}",
+        "{language} takes {pages_counted} on {orientation}, a long read to page through: about "
+        "{words_about} fit on a page, so shorten it to about {most_about}",
     ),
     "svg_external": (
         "рисунок «{value}» ссылается на внешний файл или адрес «{detail}»; киоск такие рисунки "
@@ -1378,7 +1378,19 @@ def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
                 "не входит даже первое слово" if number == 0 else
                 "входит только первое слово" if number == 1 else
                 f"входят первые {counted(number, lang, ('слово', 'слова', 'слов'), ('', ''))}")
+    pages = args.get("pages", "")
+    if isinstance(pages, str) and pages.isdigit():  # «займёт 3 страницы», «5 страниц»
+        found["pages_counted"] = counted(int(pages), lang, ("страницу", "страницы", "страниц"),
+                                         ("page", "pages"))
+    for key in ("words", "most"):  # after «около», «до» the genitive: «21 слова», «40 слов»
+        value = args.get(key, "")
+        if isinstance(value, str) and value.isdigit():
+            found[f"{key}_about"] = counted(int(value), lang, ("слова", "слов", "слов"),
+                                            ("word", "words"))
     found.setdefault("lines_counted", str(lines))
+    found.setdefault("pages_counted", str(pages))
+    found.setdefault("words_about", str(words))
+    found.setdefault("most_about", str(args.get("most", "")))
     found.setdefault("words_fit", str(words))
     found.setdefault("words_counted", str(words))
     return found
