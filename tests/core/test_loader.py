@@ -229,7 +229,7 @@ def test_colouring_index_gives_order_and_titles(tmp_path: Path) -> None:
     assert [(p.id, p.title.get("ru"), p.title.get("en")) for p in content.colouring] == [
         ("b-dog", "Собака", "Dog"), ("a-cat", "A cat", "A cat")]
     assert sorted(p.code for p in content.problems) == [
-        "bad_image_format", "colouring_unknown_file", "no_content"]
+        "bad_image_format", "colouring_unknown_file", "no_content", "stray_file"]
 
 
 def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:

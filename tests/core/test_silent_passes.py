@@ -59,6 +59,19 @@ def test_files_the_kiosk_does_not_read_in_stories_are_named_with_the_fix(tmp_pat
     assert [s.id for s in content.stories] == ["a"]
 
 
+def test_texts_left_in_the_folders_of_pictures_are_named(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={
+        "colouring/cat.svg": SVG, "colouring/titles.txt": "Кот",
+        "colouring/story.md": story(), "colouring/README.txt": "для себя",
+        "posters/notes.txt": "Плакат", "posters/readme.md": "для себя"})
+    named = {Path(p.path).name: p for p in load_content(root).problems}
+    assert set(named) == {"titles.txt", "story.md", "notes.txt"}, named
+    assert all(p.code == "stray_file" for p in named.values())
+    assert "в папке colouring/" in named["titles.txt"].message("ru")
+    assert "Уберите этот файл из папки" in named["story.md"].message("ru")
+    assert "in the posters/ folder" in named["notes.txt"].message("en")
+
+
 def test_a_word_file_named_md_docx_is_not_told_to_be_renamed(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={"a.md": story()},
                        images={"stories/visit.md.docx": b"PK\x03\x04word"})

@@ -227,9 +227,22 @@ def _poster_id(path: Path) -> tuple[str, bool]:
     return stem, False
 
 
-def natural_key(name: str) -> list[Any]:
-    """Sort «2-…» before «10-…», the way people number files."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+def natural_key(name: str) -> str:
+    """Sort «2-…» before «10-…», the way people number files: the name in lower case, each
+    run of digits by its value. One string, ordered as the list [text, number, text, …]
+    would be (each text ends in "\\0", below any character; each number is its digit count,
+    then its digits), because sorting 37,000 lists runs in C without a pause for ~70 ms:
+    the screen's thread cannot run meanwhile. Strings sort five times quicker."""
+    return "".join(_number_key(part) if part.isdigit() else part.lower() + "\0"
+                   for part in _DIGIT_RUNS.split(name))
+
+
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+def _number_key(digits: str) -> str:
+    value = str(int(digits))  # «007» is 7, as int() has it
+    return chr(1 + len(value)) + value
 
 
 class ContentLoader:
@@ -897,6 +910,9 @@ class ContentLoader:
                 continue
             suffix = path.suffix.lower()
             if suffix in IGNORED_SUFFIXES:
+                if path.name != COLOURING_INDEX:
+                    self._note_in_picture_folder(path, COLOURING_DIR,
+                                                 f".svg, .png, .jpg, {COLOURING_INDEX}")
                 continue
             log = self.log_for(path)
             if not self._picture_file_usable(path, suffix, log):
@@ -907,6 +923,14 @@ class ContentLoader:
                 path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
         ordered = [pictures.pop(name) for name in order if name in pictures]
         return (*ordered, *pictures.values())
+
+    def _note_in_picture_folder(self, path: Path, folder: str, expected: str) -> None:
+        """A text or settings file in colouring/ or posters/ that the kiosk does not read: a
+        story saved there, or a .txt of titles, was passed over without a word. A readme is
+        the staff's own and is left alone."""
+        if path.name.lower() not in STRAY_IGNORED:
+            self.log_for(path).warning("stray_file", None, value=path.name, folder=folder,
+                                       expected=expected)
 
     def _picture_file_usable(self, path: Path, suffix: str, log: ProblemLog) -> bool:
         """A picture file of a folder of pictures (colouring/, posters/): its format known and
@@ -984,6 +1008,8 @@ class ContentLoader:
                 self._poster_side_file_used(path, names, log)
                 continue
             if suffix in IGNORED_SUFFIXES:
+                self._note_in_picture_folder(path, POSTERS_DIR,
+                                             ".png, .jpg, .svg, .mp4, .webm, .yaml")
                 continue
             if not (self._clip_file_usable(path, log) if suffix in VIDEO_SUFFIXES
                     else self._picture_file_usable(path, suffix, log)):
