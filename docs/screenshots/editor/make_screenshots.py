@@ -9,11 +9,11 @@ folder and a state folder with the staff PIN 4829 and the account «anna.petrova
 `kiosk editor` on a free port of 127.0.0.1, and walks through it in headless Chromium at
 1366×768 the way a new member of staff would: sign in, the listing, a new story with a phone
 photo (a 4000×3000 JPEG made here with Pillow), its live preview, a problem on a field,
-Publish, the history with its Undo button, hiding a head-office item, and the colouring
-wizard with a drawing (also made here). Every PNG is written into DIR (default: this
-script's folder), reduced to a palette when it would be over 200 KB. Everything it started
-(the editor and its renderer, the browser) is stopped at the end, even on failure; the
-temporary folder is removed unless --keep.
+Publish, the history with its Undo button, hiding a head-office item, the colouring wizard
+with a drawing, and a poster with its picture (both also made here). Every PNG is written
+into DIR (default: this script's folder), reduced to a palette when it would be over 200 KB.
+Everything it started (the editor and its renderer, the browser) is stopped at the end, even
+on failure; the temporary folder is removed unless --keep.
 """
 
 from __future__ import annotations
@@ -99,6 +99,29 @@ def make_photo(path: Path) -> None:
         draw.ellipse((x - 130, 2450, x + 130, 2710), fill=(30, 30, 35))
     image = image.filter(ImageFilter.GaussianBlur(3))
     image.save(path, "JPEG", quality=88)
+
+
+def make_poster(path: Path) -> None:
+    """A 1920×1080 poster as a centre makes one in PowerPoint: the holiday opening hours."""
+    from PIL import ImageFont
+
+    fonts = REPO / "src/kiosk/assets/fonts"
+    bold = ImageFont.truetype(str(fonts / "PTSans-Bold.ttf"), 96)
+    regular = ImageFont.truetype(str(fonts / "PTSans-Regular.ttf"), 56)
+    image = Image.new("RGB", (1920, 1080), (29, 79, 145))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1920, 24), fill=(243, 147, 36))
+    draw.text((140, 150), "График работы", font=bold, fill=(255, 255, 255))
+    draw.text((140, 260), "в новогодние праздники", font=bold, fill=(255, 255, 255))
+    for row, (days, hours) in enumerate((("31 декабря", "10:00–16:00"),
+                                         ("1–4 января", "выходные дни"),
+                                         ("5–8 января", "10:00–18:00"))):
+        y = 480 + row * 120
+        draw.text((140, y), days, font=regular, fill=(255, 255, 255))
+        draw.text((900, y), hours, font=regular, fill=(255, 214, 90))
+    for x, y in ((1650, 200), (1560, 330), (1730, 380)):  # snowflakes
+        draw.ellipse((x - 30, y - 30, x + 30, y + 30), outline=(255, 255, 255), width=6)
+    image.save(path, "PNG")
 
 
 def make_drawing(path: Path) -> None:
@@ -201,7 +224,8 @@ def wait_preview(page: Page) -> None:
                    const s = p.querySelector('[data-preview-status]');
                    return !p.classList.contains('stale') && !s.classList.contains('busy')
                           && s.textContent.trim() !== ''
-                          && s.textContent.indexOf('Начните') < 0; }""",
+                          && s.textContent.indexOf('Начните') < 0
+                          && s.textContent.indexOf('Добавьте картинку') < 0; }""",
         timeout=120_000)
 
 
@@ -332,6 +356,25 @@ def walk(url: str, work: Path, out: Path) -> None:
             page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(300)
             save(page, out, "13-wizard-fill.png")
+
+            # 10. A poster: a finished picture for the loop, drawn landscape and portrait.
+            poster = work / "grafik-novyy-god.png"
+            make_poster(poster)
+            page.goto(url + "/posters/new")
+            page.wait_for_selector("#poster-form")
+            page.fill("input[name=name]", "Новогодний график работы")
+            page.set_input_files("#poster-form input[name=picture_file]", str(poster))
+            page.wait_for_selector("#poster-form [data-picture-thumb]:not([hidden])",
+                                   timeout=120_000)
+            page.fill("input[name=duration]", "12")
+            page.check("input[name=period][value=dates]")
+            page.fill("input[name=show_from]", "2026-12-20")
+            page.fill("input[name=show_until]", "2027-01-10")
+            wait_preview(page)
+            settle(page)
+            save(page, out, "14-poster-form.png")
+            page.click("#publish")
+            page.wait_for_selector(".flash")
         finally:
             browser.close()
 

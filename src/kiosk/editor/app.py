@@ -76,7 +76,8 @@ def create_app(config: EditorConfig) -> Flask:
 # costs ~50 times its size while it is decoded, 2 MB → +100 MB.) Only multipart posts to these
 # endpoints may carry a photo or a scan.
 FORM_BYTES = 256 * 1024
-UPLOAD_ENDPOINTS = frozenset({"editor.upload_photo", "editor.save_story", "wizard.upload"})
+UPLOAD_ENDPOINTS = frozenset({"editor.upload_photo", "editor.save_story", "wizard.upload",
+                              "editor.upload_poster_picture", "editor.save_poster"})
 
 
 def _limit_body() -> None:

@@ -6,6 +6,7 @@ No Flask, no Qt."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from kiosk.core.yamlsrc import parse_yaml, read_at_most
 from kiosk.editor.config import EditorConfig
 
 HIDDEN_FILE = "hidden.yaml"
+_EDITABLE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # a centre poster's name the form edits
 MAX_HIDDEN_ENTRIES = 1000
 GROUPS = (("stories", "Истории", "Stories"), ("pages", "Юбилейные страницы", "Anniversary pages"),
           ("posters", "Плакаты", "Posters"), ("notices", "Объявления", "Notices"),
@@ -113,8 +115,9 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
         "stories": stories,
         "pages": [row("pages", p.source, p.title.get(lang), p.schedule, _origin(p, config))
                   for p in content.pages],
-        "posters": [row("posters", p.source, p.id, p.schedule, _origin(p, config))
-                    for p in content.posters],
+        "posters": [row("posters", p.source, _poster_title(p), p.schedule, _origin(p, config),
+                        p.id if _origin(p, config) == "centre" and _EDITABLE.fullmatch(p.id)
+                        else "") for p in content.posters],
         "notices": notices,
         "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config))
                       for c in content.colouring],
@@ -138,6 +141,17 @@ def _title_of(path: Path) -> str:
     except OSError:
         return ""
     return from_story_file(path.stem, data.decode("utf-8", "replace")).title
+
+
+def _poster_title(poster: Any) -> str:
+    """The name the editor wrote in a poster's side file («# Афиша»), else the file's."""
+    from kiosk.editor.poster_form import poster_name
+
+    try:
+        data, _ = read_at_most(poster.source.with_name(f"{poster.id}.yaml"), 4096)
+    except OSError:
+        return str(poster.id)
+    return poster_name(data.decode("utf-8", "replace")) or str(poster.id)
 
 
 def _origin(item: Any, config: EditorConfig) -> str:
@@ -220,6 +234,54 @@ def check_notice(config: EditorConfig, slug: str, text: str) -> list[Problem]:
     target = str(config.centre / "notices" / f"{slug}.yaml")
     return [Problem(target if p.path == name else p.path, p.line, p.severity, p.code, p.args)
             for p in loader.problems]
+
+
+def taken_poster_names(config: EditorConfig) -> set[str]:
+    """Every poster name in either folder («a» of «a.png», «a.portrait.png», «a.yaml»)."""
+    names: set[str] = set()
+    for root in (config.centre, config.content):
+        for name in _names(root / "posters", ""):
+            stem = name.rsplit(".", 1)[0].lower() if "." in name else name.lower()
+            names.add(stem.removesuffix(".portrait"))
+    return names
+
+
+def check_poster(config: EditorConfig, settings: Settings, slug: str, side_text: str,
+                 pictures: dict[str, Path]) -> list[Problem]:
+    """The kiosk's loader on a poster as if it were `posters/<slug>…` of the centre folder:
+    its pictures (file name in posters/ → where the bytes are now) and its side file
+    (`side_text`, none when "") copied into a private scratch folder, read there with the
+    picture sizes taken from their headers (for the shape warnings `kiosk check` gives)."""
+    from kiosk.core.imagesafe import picture_size
+    from kiosk.core.loader import ImageCheck
+
+    def sizes(path: Path) -> ImageCheck:
+        try:
+            with open(path, "rb") as file:
+                return ImageCheck(size=picture_size(file.read(MAX_POSTER_HEADER)))
+        except OSError:
+            return ImageCheck()
+
+    scratch = config.editor_state / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root = Path(tempfile.mkdtemp(prefix="poster-", dir=scratch))
+    try:
+        folder = root / "posters"
+        folder.mkdir()
+        for name, source in pictures.items():
+            shutil.copyfile(source, folder / name)
+        if side_text:
+            (folder / f"{slug}.yaml").write_text(side_text, encoding="utf-8")
+        loader = ContentLoader(root, sizes, sandbox=shared_sandbox())
+        loader._load_posters(settings)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return [Problem(str(config.centre / Path(p.path).relative_to(root))
+                    if Path(p.path).is_relative_to(root) else p.path,
+                    p.line, p.severity, p.code, p.args) for p in loader.problems]
+
+
+MAX_POSTER_HEADER = 1024 * 1024  # a JPEG's size is in its first few KB (after its EXIF)
 
 
 def hidden_entries(centre: Path, broken: list[str] | None = None) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 # What the editor may write in the centre folder: these folders, one level deep, and
 # hidden.yaml. Names are the editor's own (slugs); a name from a client is never a path.
-WRITABLE_FOLDERS = ("stories", "images", "notices", "colouring")
+WRITABLE_FOLDERS = ("stories", "images", "notices", "colouring", "posters")
 WRITABLE_FILES = ("hidden.yaml",)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 RECORD_ID = re.compile(r"^\d{8}T\d{6}-\d{6}$")

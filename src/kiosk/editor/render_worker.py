@@ -15,6 +15,11 @@ optionally `orientations` and `langs` (by default both of each). `{"ping": true}
 (with `shared`: warms up first, drawing a sample story). Each image is named
 `<orientation>-<lang>-<screen>`, screen being `story` or `poster`.
 
+A poster's request (`"kind": "poster"`, kiosk.editor.poster_views) gives `slug`, `text` (its
+side file, "" for none) and `files` (`<slug>.jpg`, `<slug>.portrait.jpg` … → where each is
+now); the answer is its slide of the attract loop on each orientation (`landscape-ru-poster`,
+`portrait-ru-poster`: a picture has no language) and the problems of its files.
+
 A frame is a 4-byte big-endian length and that many bytes. Anything else the process prints
 (Qt's own messages, a library's warning) goes to standard error: the protocol has standard
 output to itself.
@@ -50,6 +55,9 @@ ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 LANGS = ("ru", "en")
 STORIES_DIR = "stories"
 IMAGES_DIR = "images"
+POSTERS_DIR = "posters"
+# A poster draft's files: its picture, its portrait picture and its side file.
+POSTER_FILE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}(\.portrait)?\.(jpg|jpeg|png|svg)")
 # PNG compression: Qt's quality 0–100 maps to zlib's 9–0. 80 (zlib level 1) takes 60 % of
 # the default's time for 15 % larger files (190 KB a screen): the page loads them on a LAN.
 PNG_QUALITY = 80
@@ -112,7 +120,8 @@ class Worker:
         """The overlay folder with the draft's story file and its photo, and nothing else.
         The photo is copied only when it changed: kept, it stays decoded in the kiosk's
         image cache and checked in the loader's, as the kiosk keeps an unchanged file."""
-        for entry in (self.overlay / STORIES_DIR, self.overlay / HIDDEN_FILE):
+        for entry in (self.overlay / STORIES_DIR, self.overlay / HIDDEN_FILE,
+                      self.overlay / POSTERS_DIR):
             if entry.is_dir():
                 shutil.rmtree(entry)
             elif entry.exists():
@@ -263,6 +272,86 @@ class Worker:
         return header, blobs
 
 
+    # -- a poster (kiosk.editor.poster_views) -------------------------------------------------
+
+    def write_poster_overlay(self, request: dict[str, Any]) -> str:
+        """The overlay folder with only the poster draft's files in posters/ (a story's draft
+        and photos of earlier requests removed). The poster's name."""
+        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
+        (self.overlay / STORIES_DIR / "draft.md").unlink()
+        posters = self.overlay / POSTERS_DIR
+        posters.mkdir()
+        slug = str(request.get("slug") or "")
+        slug = slug if SLUG.fullmatch(slug) else "draft"
+        files = request.get("files")
+        for name, source in (files.items() if isinstance(files, dict) else ()):
+            if not POSTER_FILE.fullmatch(str(name)) or not str(name).startswith(f"{slug}."):
+                continue
+            try:
+                if os.stat(str(source)).st_size <= MAX_PHOTO_BYTES:
+                    shutil.copyfile(str(source), posters / str(name), follow_symlinks=False)
+            except OSError:
+                pass  # a draft gone meanwhile: the poster has no picture, and says so
+        if request.get("text"):
+            (posters / f"{slug}.yaml").write_text(str(request["text"]), encoding="utf-8")
+        return slug
+
+    def render_poster(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        """The poster as the attract loop shows it, on a landscape and a portrait screen (a
+        picture has no language: the Russian screen only), and the problems the loader found
+        in its files."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.core.playlist import Slide, SlideKind
+
+        started = time.perf_counter()
+        slug = self.write_poster_overlay(request)
+        content = self.load(Path(request["shared"]))
+        loaded = time.perf_counter()
+        folder = self.overlay / POSTERS_DIR
+        poster = next((p for p in content.posters
+                       if p.id == slug and p.source.parent == folder), None)
+        problems = [p for p in content.problems
+                    if p.path.startswith(str(folder) + os.sep)]
+        images: list[dict[str, Any]] = []
+        blobs: list[bytes] = []
+        if poster is not None:
+            app = QApplication.instance()
+            assert app is not None
+            seconds = poster.duration or content.settings.slide_seconds
+            for orientation in [o for o in request.get("orientations", list(ORIENTATIONS))
+                                if o in ORIENTATIONS]:
+                window = self.window(orientation, content)
+                window.set_language("ru")
+                window.show_screen(window.attract)
+                window.attract.display(Slide(SlideKind.POSTER, poster.id, seconds))
+                app.processEvents()
+                pixmap = window.grab()
+                window.attract.stop()
+                data = png_bytes(pixmap)
+                images.append({"name": f"{orientation}-ru-poster", "orientation": orientation,
+                               "lang": "ru", "screen": "poster", "bytes": len(data),
+                               "width": pixmap.width(), "height": pixmap.height()})
+                blobs.append(data)
+        finished = time.perf_counter()
+        return {"ok": True, "shown": poster is not None, "images": images,
+                "problems": [problem_json(p, str(self.overlay)) for p in problems],
+                "timings": {"load_ms": round((loaded - started) * 1000, 1),
+                            "render_ms": round((finished - loaded) * 1000, 1)}}, blobs
+
+
+def png_bytes(pixmap: Any) -> bytes:
+    """A grabbed screen as PNG (three bytes a pixel: a quarter less to compress)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QImage
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888).save(buffer, "PNG",
+                                                                       PNG_QUALITY)
+    return bytes(buffer.data().data())
+
+
 def problem_json(problem: Any, overlay: str) -> dict[str, Any]:
     """A Problem as the parent needs it: where (the path made relative to the draft's
     folder, so `stories/<slug>.md` or `images/<name>.jpg`), what, and both messages."""
@@ -291,6 +380,8 @@ def serve(requests: BinaryIO, answers: BinaryIO, worker: Worker) -> None:
                     worker.warm(Path(str(request["shared"])))
                 header: dict[str, Any] = {"ok": True, "pid": os.getpid()}
                 blobs: list[bytes] = []
+            elif request.get("kind") == "poster":
+                header, blobs = worker.render_poster(request)
             else:
                 header, blobs = worker.render(request)
         except Exception as exc:  # one draft's fault never ends the worker

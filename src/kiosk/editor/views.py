@@ -640,6 +640,11 @@ def too_large(_: Exception) -> tuple[Any, int]:
     if request.mimetype != "multipart/form-data":  # a form without a file (app.FORM_BYTES)
         text = t("Форма слишком большая: сократите текст и отправьте её снова.",
                  "The form is too large: shorten the text and send it again.")
-    if request.path == url_for("editor.upload_photo"):
+    if request.path in (url_for("editor.upload_photo"),
+                        url_for("editor.upload_poster_picture")):
         return jsonify(error=text), 413
     return text, 413
+
+
+# The poster form's routes are on this blueprint too (before the app registers it).
+from kiosk.editor import poster_views  # noqa: E402,F401

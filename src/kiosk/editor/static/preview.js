@@ -14,7 +14,7 @@
   var status = panel.querySelector("[data-preview-status]");
   var general = panel.querySelector("[data-preview-general]");
   var dialog = panel.querySelector("[data-preview-dialog]");
-  var timer = null, controller = null, sequence = 0, screen = "story", images = {};
+  var timer = null, controller = null, sequence = 0, screen = panel.dataset.screen || "story", images = {};
   var lastSent = null;  // the form as last posted: a "change" after "input" sends nothing new
 
   function setStatus(text, kind) {
@@ -30,6 +30,9 @@
   function formData() {
     var data = new FormData(form);
     data.delete("photo_file");  // the photo is uploaded once, by its own request
+    var files = [];  // (the poster form's pictures too: never sent with each preview)
+    data.forEach(function (value, name) { if (typeof value !== "string") files.push(name); });
+    files.forEach(function (name) { data.delete(name); });
     return data;
   }
 
@@ -195,7 +198,7 @@
   window.kioskPreview = {refresh: function () { update(true); }};
   // A new story's empty form is not judged before anything is written in it.
   var title = form.elements.namedItem("title"), text = form.elements.namedItem("text");
-  if ((title && title.value) || (text && text.value)) update();
+  if ((title && title.value) || (text && text.value) || panel.dataset.initial === "1") update();
   else fetch(panel.dataset.warm, {method: "POST", credentials: "same-origin",
                                   headers: panel.dataset.csrf ? {"X-CSRFToken": panel.dataset.csrf} : {}})
     .catch(function () {});  // the renderer starts while the title is written
