@@ -18,6 +18,7 @@ import io
 import secrets
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import (
     abort,
@@ -33,10 +34,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+if TYPE_CHECKING:
+    from kiosk.editor.photos import PreparedPhoto
+
 from kiosk.core.loader import DURATION_RANGE
 from kiosk.core.problems import Problem
 from kiosk.editor import catalog
-from kiosk.editor.photos import POSTER_LONG_SIDE, PhotoRejected, PreparedPhoto, prepare_photo
 from kiosk.editor.poster_form import (
     RASTER_SUFFIXES,
     PosterFields,
@@ -174,6 +177,9 @@ def _prepared(data: bytes, client_name: str) -> tuple[str, PreparedPhoto]:
     """An uploaded poster picture saved as a draft: its name and the prepared photo.
     Refused (in Russian and English) when it is not made into one."""
     from kiosk.core.imagesafe import sniff
+
+    # Pillow comes with the first picture, not with the editor's start (its idle memory).
+    from kiosk.editor.photos import POSTER_LONG_SIDE, PhotoRejected, prepare_photo
 
     kind = sniff(data[:4096])
     suffix = Path(client_name.lower()).suffix
