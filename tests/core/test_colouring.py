@@ -210,3 +210,86 @@ def test_a_shape_with_eyes_is_a_face_and_takes_the_face_colour() -> None:
     face = rgb("#FFCC80")
     colours = auto_colours(picture, (RED,), (BLUE, GREEN), face=face)
     assert colours[left] == face and colours[right] == RED
+
+
+def scribbles(seed: int) -> np.ndarray:
+    """Random anti-aliased strokes and dots: regions of every shape, some touching the edge,
+    some a pixel wide, holes inside holes."""
+    rng = np.random.default_rng(seed)
+    art = np.full((301, 457), 255, dtype=np.uint8)
+    for _ in range(40):
+        x0, x1 = rng.integers(-20, 477, 2)
+        y0, y1 = rng.integers(-20, 321, 2)
+        cv2.line(art, (int(x0), int(y0)), (int(x1), int(y1)), int(rng.integers(0, 150)),
+                 int(rng.integers(1, 6)), cv2.LINE_AA)
+    art[rng.random(art.shape) < 0.01] = 0
+    return art
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("gap", [0.0, 8.0, 30.0])
+def test_the_region_table_is_opencvs_statistics_of_the_regions(seed: int, gap: float) -> None:
+    """prepare() reads each region's box and area from runs along the rows, not from OpenCV's
+    slower connectedComponentsWithStats: they must be the same, region for region."""
+    art = scribbles(seed)
+    picture = prepare(art, EngineSettings(gap_px=gap))
+    _, reach = EngineSettings(gap_px=gap).scaled(min(art.shape))
+    walls = close_gaps_of(art, gap)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        (walls == 0).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
+    assert sorted(picture.regions) == list(range(1, count))
+    height, width = art.shape
+    for label, region in picture.regions.items():
+        x, y, w, h, area = (int(v) for v in stats[label])
+        assert region.area == area
+        bx, by, bw, bh = region.box  # the region's own box, grown by the same margin all round
+        grown = x - bx if bx > 0 else y - by if by > 0 else None
+        if grown is not None:
+            assert grown >= reach + 1
+            assert (bx, by) == (max(0, x - grown), max(0, y - grown))
+            assert (bx + bw, by + bh) == (min(width, x + w + grown), min(height, y + h + grown))
+        # And the box covers every pixel the region's paint reaches.
+        ys, xs = np.nonzero(picture.owner == label)
+        assert bx <= xs.min() and xs.max() < bx + bw and by <= ys.min() and ys.max() < by + bh
+
+
+def close_gaps_of(art: np.ndarray, gap: float) -> np.ndarray:
+    from kiosk.core.colouring import INK_LEVEL, close_gaps
+
+    closing, _ = EngineSettings(gap_px=gap).scaled(min(art.shape))
+    return close_gaps((art < INK_LEVEL).astype(np.uint8), closing)
+
+
+def test_many_regions_keep_their_own_labels() -> None:
+    """More regions than two bytes can number (a chequerboard of single pixels): the owner map
+    switches to four bytes and no region takes another's number."""
+    rows, columns = np.indices((400, 400))
+    art = np.where((rows + columns) % 2 == 0, 255, 0).astype(np.uint8)
+    picture = prepare(art, EngineSettings(gap_px=0))
+    assert len(picture.regions) == 80_000 > 1 << 16
+    assert picture.owner[0, 0] != picture.owner[0, 2]
+    assert int(picture.owner[399, 399]) == max(picture.regions)
+    canvas = Canvas(picture)
+    canvas.fill(398, 398, RED)
+    assert canvas.paint[398, 398] == RED and (canvas.paint == RED).sum() <= 5
+
+
+
+def test_fills_colour_exactly_what_their_regions_own_and_undo_exactly() -> None:
+    """On an irregular picture, a fill paints every pixel its region owns and no other, and
+    undo takes each fill back exactly (the mask is worked out in a buffer the canvas reuses)."""
+    picture = prepare(scribbles(11))
+    canvas = Canvas(picture)
+    regions = sorted(picture.regions.values(), key=lambda r: -r.area)[:6]
+    colours = [RED, BLUE, GREEN, RED, BLUE, GREEN]
+    expected = np.full(picture.owner.shape, PAPER, dtype=np.uint32)
+    steps = [canvas.paint.copy()]
+    for region, colour in zip(regions, colours, strict=True):
+        ys, xs = np.nonzero(picture.owner == region.label)
+        assert canvas.fill(int(xs[len(xs) // 2]), int(ys[len(ys) // 2]), colour) == region.box
+        expected[picture.owner == region.label] = colour
+        assert np.array_equal(canvas.paint, expected)
+        steps.append(canvas.paint.copy())
+    for before in reversed(steps[:-1]):
+        canvas.undo()
+        assert np.array_equal(canvas.paint, before)

@@ -55,6 +55,32 @@ def test_transparent_png_is_laid_on_paper(tmp_path: Path) -> None:
     assert canvas.paint[300, 200] == RED and canvas.paint[300, 600] == PAPER
 
 
+@pytest.mark.parametrize("coloured", [False, True])
+def test_lightness_is_what_qt_makes_of_the_picture(tmp_path: Path, coloured: bool) -> None:
+    """Greys are read straight from the pixels (Qt's conversion is ten times slower); a
+    picture with any colour in it goes through Qt's own conversion: the same lightness."""
+    image = QImage(800, 600, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    draw_rooms(image)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for step in range(64):  # every grey, anti-aliased edges and all
+        painter.setPen(QPen(QColor(step * 4, step * 4, step * 4), 3))
+        painter.drawEllipse(60 + step * 5, 80 + step * 3, 40, 30)
+    if coloured:
+        painter.setPen(QPen(QColor("#1E88E5"), 5))
+        painter.drawEllipse(500, 300, 120, 90)
+    painter.end()
+    path = saved(image, tmp_path / "art.png")
+    lightness = render_line_art(path, BOX)
+    assert lightness is not None
+    decoded = QImage(str(path)).convertToFormat(QImage.Format.Format_Grayscale8)
+    expected = np.frombuffer(decoded.constBits(), dtype=np.uint8).reshape(
+        600, decoded.bytesPerLine())[:, :800]
+    assert np.array_equal(lightness, expected)
+    assert coloured == bool(lightness[345, 500] not in (0, 255))  # the blue ring: its grey
+
+
 def test_noisy_jpeg_fills_without_leaks_or_specks(tmp_path: Path) -> None:
     image = QImage(800, 600, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.white)

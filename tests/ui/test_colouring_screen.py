@@ -298,3 +298,37 @@ def test_confetti_stops_on_time_when_frames_come_late(qtbot: QtBot) -> None:
     now[0] += Confetti.DURATION_MS / 1000
     confetti.timer.timeout.emit()
     assert not confetti.timer.isActive()
+
+
+def test_the_canvas_shows_the_finished_pixels_with_paper_around(qtbot: QtBot) -> None:
+    """The view draws the paint and the lines over it: the pixels «Готово» shows (Qt rounds
+    the multiply its own way: a step of one at most), and paper where the picture is not,
+    though it clears only around the picture (the paint under it is opaque)."""
+    import cv2
+
+    from kiosk.core.colouring import Canvas, EngineSettings, prepare
+    from kiosk.ui.colouring import CanvasView
+    from kiosk.ui.theme import Theme
+
+    lightness = np.full((200, 400), 255, dtype=np.uint8)
+    cv2.circle(lightness, (200, 100), 70, 0, 5, cv2.LINE_AA)
+    canvas = Canvas(prepare(lightness, EngineSettings(gap_px=0)))
+    theme = Theme(1920, 1080)
+    view = CanvasView(theme)
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show_canvas(canvas)
+    view.show()
+    qtbot.waitExposed(view)
+    for x, y, colour in ((5, 5, 0xFF1E88E5), (200, 100, 0xFFE53935)):
+        view.repaint_box(canvas.fill(x, y, colour))
+    shown = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(shown.constBits(), dtype=np.uint32).reshape(300, -1)[:, :500]
+    left, top = view.origin.toPoint().x(), view.origin.toPoint().y()
+    assert (left, top) == (50, 50)
+    picture = pixels[top:top + 200, left:left + 400].view(np.uint8).astype(int)
+    assert np.abs(picture - canvas.composite().view(np.uint8).astype(int)).max() <= 1
+    around = np.ones((300, 500), dtype=bool)
+    around[top:top + 200, left:left + 400] = False
+    paper = QColor(theme.colours.paper).rgb() & 0xFFFFFF
+    assert ((pixels[around] & 0xFFFFFF) == paper).all()
