@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.core.machine import SettingsPath
     from kiosk.core.model import Content
     from kiosk.core.problems import Problem
+    from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 COMMANDS = ("run", "check", "preview", "stats", "set-pin", "editor", "editor-user")
@@ -149,7 +150,10 @@ SETTINGS_HELP = ("настройки этого компьютера повер�
                  "$KIOSK_USER_SETTINGS)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None,
+         on_window: Callable[[KioskWindow], None] | None = None) -> int:
+    """`on_window`: given the window `kiosk run` shows, as soon as it is made (benchmarks watch
+    its first frame through it: bench/startup.py)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "run")
@@ -167,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrong_level is not None:
         log.warning("%s", wrong_level)
     try:
-        return _command(args, level)
+        return _command(args, level, on_window)
     except Exception:
         return crashed(args.command, getattr(args, "lang", None))
 
@@ -203,7 +207,8 @@ def folders_problem(content: Path | None, centre: Path | None) -> str | None:
     return None
 
 
-def _command(args: argparse.Namespace, log_level: int) -> int:
+def _command(args: argparse.Namespace, log_level: int,
+             on_window: Callable[[KioskWindow], None] | None = None) -> int:
     from kiosk.core.machine import default_settings_paths
 
     if args.command in ("run", "check", "preview", "editor"):
@@ -232,6 +237,11 @@ def _command(args: argparse.Namespace, log_level: int) -> int:
         from kiosk.editor.app import serve_from_cli
 
         return serve_from_cli(args.content, args.centre, args.state_dir, args.listen)
+    from kiosk.core.sandbox import shared_sandbox
+
+    # The child that parses content files imports its modules on the other core while this
+    # process imports Qt and the screens (kiosk.ui.app.run asks again: it is started once).
+    shared_sandbox().prestart()
     from kiosk.core.paths import state_dir
     from kiosk.core.pin import PinStore
     from kiosk.ui.app import run
@@ -243,7 +253,7 @@ def _command(args: argparse.Namespace, log_level: int) -> int:
                     "`kiosk set-pin` is run")
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
                status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor),
-               log_level=log_level, machine=machine, centre=args.centre)
+               log_level=log_level, machine=machine, centre=args.centre, on_window=on_window)
 
 
 def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
@@ -453,8 +463,10 @@ def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
     content = load_content(content_dir, probe_image, line_art_problem,
                            workers=min(4, os.cpu_count() or 1), machine=machine,
                            centre=centre)
-    content = replace(content, problems=(*content.problems, *text_fit_problems(content),
-                                         *poster_fit_problems(content),
+    # The posters are checked here while worker processes measure the stories' texts.
+    posters: list[Problem] = []
+    texts = text_fit_problems(content, lambda: posters.extend(poster_fit_problems(content)))
+    content = replace(content, problems=(*content.problems, *texts, *posters,
                                          *centre_name_problems(content)))
     # Each clip played to its end in a child process, a core at a time, all within a minute;
     # what was found is remembered while the file stays the same (kiosk.ui.video.probe).

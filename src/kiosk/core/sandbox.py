@@ -202,7 +202,8 @@ def shared_sandbox() -> ParseSandbox:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = ParseSandbox(preload=("kiosk.core.sources",))
+            # PyYAML too: kiosk.core.yamlsrc imports it only when it first parses.
+            _shared = ParseSandbox(preload=("kiosk.core.sources", "yaml"))
         return _shared
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.problems import ProblemLog
+
+if TYPE_CHECKING:
+    # Imported where YAML is parsed: the kiosk's window parses none itself (its files are read
+    # in the sandbox child, kiosk.core.sandbox), and starts ~5 ms sooner without PyYAML.
+    import yaml
 
 # Every text file of the content (stories, pages, kiosk.yaml, side files) is at most this big.
 # The longest real story is about 2 KB: 256 KB is over a hundred times that (some 20,000
@@ -56,42 +60,43 @@ class LineDict(dict[str, Any]):
         return self.key_lines.get(key)
 
 
-# libyaml's parser when PyYAML has it (its wheels do): several times faster on 37,000 stories.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _loaders() -> tuple[Any, Any]:
+    """libyaml's parser when PyYAML has it (its wheels do: several times faster on 37,000
+    stories), and the SafeLoader made of it whose mappings are LineDicts (line numbers,
+    duplicate keys recorded). Made on first use (see the import above)."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader whose mappings are LineDicts (line numbers, duplicate keys recorded)."""
+    class _LineLoader(base):  # type: ignore[misc, valid-type]
+        line_offset = 0
 
-    line_offset = 0
+        def construct_line_mapping(self, node: yaml.MappingNode,
+                                   deep: bool = False) -> LineDict:
+            result = LineDict()
+            self.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                key_text = str(key)
+                line = key_node.start_mark.line + 1 + self.line_offset
+                if key_text in result:
+                    result.duplicates.append((key_text, line))
+                result[key_text] = self.construct_object(value_node, deep=True)
+                result.key_lines[key_text] = line
+                if isinstance(value_node, yaml.ScalarNode):
+                    result.raw_text[key_text] = str(value_node.value)
+            return result
 
-    def construct_line_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-        result = LineDict()
-        self.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            key_text = str(key)
-            line = key_node.start_mark.line + 1 + self.line_offset
-            if key_text in result:
-                result.duplicates.append((key_text, line))
-            result[key_text] = self.construct_object(value_node, deep=True)
-            result.key_lines[key_text] = line
-            if isinstance(value_node, yaml.ScalarNode):
-                result.raw_text[key_text] = str(value_node.value)
-        return result
+    # Dates stay text: staff write «2023-08-22» and the loader parses and reports it itself.
+    def _timestamp_as_text(loader: _LineLoader, node: yaml.Node) -> str:
+        assert isinstance(node, yaml.ScalarNode)
+        return str(loader.construct_scalar(node))
 
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_line_mapping,
-)
-# Dates stay text: staff write «2023-08-22» and the loader parses and reports it itself.
-def _timestamp_as_text(loader: _LineLoader, node: yaml.Node) -> str:
-    assert isinstance(node, yaml.ScalarNode)
-    return str(loader.construct_scalar(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                _LineLoader.construct_line_mapping)
+    _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    return base, _LineLoader
 
 
 # Content never needs more: kiosk.yaml's deepest value is queue → source (two mappings),
@@ -114,8 +119,10 @@ def _first_anchor_or_alias(text: str) -> int | None:
     """The 0-based line of the first anchor (&name) or alias (*name), from libyaml's events:
     found before anything is composed or expanded. None if there is none, or if the text is
     broken before one (the composer then reports that)."""
+    import yaml
+
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
+        for event in yaml.parse(text, Loader=_loaders()[0]):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
                 return int(event.start_mark.line) if event.start_mark is not None else 0
     except yaml.YAMLError:
@@ -127,6 +134,8 @@ def _check_nodes(root: yaml.Node) -> None:
     """Depth and sharing of the composed nodes, before anything is built from them: one pass
     (a node met twice is an alias, and is not entered again, so this is linear even for a
     document of aliases to aliases)."""
+    import yaml
+
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
@@ -150,13 +159,15 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
     """Parse YAML; on a syntax error log it with its line and return None. Anchors and aliases
     (a few hundred bytes of them expand to gigabytes) and nesting deeper than MAX_DEPTH are
     refused before anything is built."""
+    import yaml
+
     try:
         # Both need one of these characters: most files skip the extra pass.
         if "&" in text or "*" in text:
             line = _first_anchor_or_alias(text)
             if line is not None:
                 raise _Refused("yaml_alias", line)
-        loader = _LineLoader(text)
+        loader = _loaders()[1](text)
         loader.line_offset = line_offset
         try:
             node = loader.get_single_node()

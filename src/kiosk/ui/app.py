@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QThreadPool, QTimer
@@ -33,12 +33,11 @@ from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language, problems_to_log
 from kiosk.core.sandbox import shared_sandbox
 from kiosk.ui.lockdown import CursorMode
-from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.operations import Operations, Startup, start_operations
-from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import load_fonts, probe_image
-from kiosk.ui.screen_follow import ScreenFollower
-from kiosk.ui.theme import Theme
+
+if TYPE_CHECKING:  # imported in run_kiosk, once the content is being read
+    from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +158,27 @@ def load_in_background(root: Path, cache: ParseCache,
                                                       centre)
 
 
+async def next_frame(window: KioskWindow, most: float = 1.0) -> None:
+    """Until the window has painted its next frame: the attract loop's, or the black cover's
+    of a screen asleep (at most `most` seconds, should neither paint: a window nobody
+    shows)."""
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    signals = (window.attract.stage.painted, window.screen_sleep.cover.painted)
+
+    def done() -> None:
+        if not painted.done():
+            painted.set_result(None)
+
+    for signal_ in signals:
+        signal_.connect(done)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(painted, most)
+    finally:
+        for signal_ in signals:
+            signal_.disconnect(done)
+
+
 def log_problems(content: Content, before: Content | None = None,
                  logger: logging.Logger = log) -> None:
     """The content's problems, in the log: only those the last load (`before`) did not have
@@ -195,13 +215,22 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     cache = ParseCache()
     # `machine`: the settings files of this computer, over the content's (kiosk.core.machine).
     loading = load_in_background(content_dir, cache, machine, centre)
+    # The window's modules are imported while it reads (~50 ms: the reading mostly waits on
+    # the sandbox child, and lets this thread run meanwhile).
+    from kiosk.ui.main_window import KioskWindow
+    from kiosk.ui.reloader import ContentReloader
+    from kiosk.ui.screen_follow import ScreenFollower
+    from kiosk.ui.theme import Theme
+
     if centre is not None and not centre.is_dir():
         log.info("the centre's own folder %s is not there (yet): showing head office's "
                  "content only; its items appear once it is made", centre)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
-    # The neutral branded screen shows while the content loads: never a black frame.
-    window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins)
+    # The neutral branded screen shows while the content loads: never a black frame. The
+    # screens other than attract are built just after the first frame of content (below).
+    window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins,
+                         defer_screens=True)
     window.decode_photos_in_background()  # a phone's photo never freezes a tap
     ops = Operations(window, startup.config, startup.guard, startup.decision, startup.logs) \
         if startup is not None else None
@@ -248,9 +277,14 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     for line in settings_lines(content.settings, "en", missing=False):
         log.info("%s", line)  # the settings files of this computer that were read
     window.set_content(content)
-    # Dark outside opening hours (kiosk.ui.sleep): from just after the first frame of
-    # content, which its first look does not hold up (Qt paints before running timers).
+    # Dark outside opening hours (kiosk.ui.sleep): its first look comes at the event loop's
+    # next turn (measured: before the first frame of content is painted, not after it).
     QTimer.singleShot(0, window, window.screen_sleep.start)
+    # What can wait comes once that frame is on screen: the screens other than attract (a
+    # touch before builds them at once: KioskWindow.build_screens), the queue, the reloader
+    # and its watcher: ~60 ms with their imports, which the first frame no longer waits for.
+    await next_frame(window)
+    window.build_screens()
     window.follow_queue(content)
     window.content_loaded_at = window.local_now()
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000

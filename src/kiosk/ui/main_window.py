@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
 from kiosk.core import recent_log
-from kiosk.core.diagnostics import ContentStatus, diagnostic_lines, problem_counts
 from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.memory import process_memory
 from kiosk.core.model import Content, Notice
@@ -26,28 +25,29 @@ from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
 from kiosk.core.staff_text import st
-from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.attract import AttractScreen
-from kiosk.ui.calm import CalmScreen
-from kiosk.ui.colouring_picker import ColouringPickerScreen
-from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.lockdown import Lockdown
-from kiosk.ui.menu import Destination, MenuScreen
 from kiosk.ui.notice_band import NoticeBand
-from kiosk.ui.pattern import PatternScreen
-from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.queue_banner import QueueBanner
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.sleep import ScreenSleep
-from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
-from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
-from kiosk.ui.video.view import with_clip_failures
 
 if TYPE_CHECKING:
+    # The screens other than attract are imported where they are built (build_screens):
+    # `kiosk run` paints its first frame without them (tests/ui/test_first_frame.py).
+    from kiosk.ui.anniversary import AnniversaryScreen
+    from kiosk.ui.calm import CalmScreen
     from kiosk.ui.colouring import ColouringScreen
+    from kiosk.ui.colouring_picker import ColouringPickerScreen
+    from kiosk.ui.idle_overlay import IdleOverlay
+    from kiosk.ui.menu import Destination, MenuScreen
+    from kiosk.ui.pattern import PatternScreen
+    from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.queue_source import QueueSource
+    from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
+    from kiosk.ui.stories import StoriesScreen
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class KioskWindow(QWidget):
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
                  utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-                 pins: PinStore | None = None) -> None:
+                 pins: PinStore | None = None, defer_screens: bool = False) -> None:
         super().__init__()
         # The attract loop always uses the normal theme: the high-contrast, large-text mode is
         # one visitor's choice and ends when they leave.
@@ -98,8 +98,13 @@ class KioskWindow(QWidget):
         self.stack = QStackedLayout(self)
         self._build_attract(self.theme)
         self._colouring: ColouringScreen | None = None  # made when a child first picks
-        self._build_visitor_screens(self.theme)
-        self._build_staff_screens(self.theme, pins)
+        # The visitor's and the staff's screens: here, or with `defer_screens` (kiosk run)
+        # just after the first frame (kiosk.ui.app), which then needs only the attract loop.
+        # Whatever needs one of them before that builds them all at once (build_screens).
+        self._pins = pins
+        self.screens_built = False
+        if not defer_screens:
+            self.build_screens()
         self.corner_taps = CornerTaps()
         # The electronic queue: a band over every screen when a ticket is called (app.py
         # gives the window its source; without one the kiosk does not follow a queue).
@@ -149,12 +154,85 @@ class KioskWindow(QWidget):
         self.screens.insert(0, self.attract)
         self.stack.insertWidget(0, self.attract)
 
+    def build_screens(self) -> None:
+        """The screens other than attract, if they are not built yet."""
+        if self.screens_built:
+            return
+        self.screens_built = True
+        late = hasattr(self, "lockdown")  # the window was made before them (deferred)
+        before = len(self.screens)
+        self._build_visitor_screens(self.theme)
+        self._build_staff_screens(self.theme, self._pins)
+        if not late:
+            return
+        for screen in self.screens[before:]:  # as set_content's go_to_attract leaves them
+            screen.reset()
+            screen.set_language(self.lang)
+        if self.queue_banner.isVisible():
+            self.queue_banner.raise_()  # above the screens made just now
+        if self.screen_sleep.asleep:
+            self.screen_sleep.cover.raise_()
+
+    @property
+    def pin_store(self) -> PinStore | None:
+        """What the PIN pad checks against, asked without building the pad."""
+        return self._pin_pad.store if self.screens_built else self._pins
+
+    @property
+    def menu(self) -> MenuScreen:
+        self.build_screens()
+        return self._menu
+
+    @property
+    def anniversary(self) -> AnniversaryScreen:
+        self.build_screens()
+        return self._anniversary
+
+    @property
+    def stories(self) -> StoriesScreen:
+        self.build_screens()
+        return self._stories
+
+    @property
+    def picker(self) -> ColouringPickerScreen:
+        self.build_screens()
+        return self._picker
+
+    @property
+    def calm(self) -> CalmScreen:
+        self.build_screens()
+        return self._calm
+
+    @property
+    def overlay(self) -> IdleOverlay:
+        self.build_screens()
+        return self._overlay
+
+    @property
+    def pin_pad(self) -> PinPadScreen:
+        self.build_screens()
+        return self._pin_pad
+
+    @property
+    def staff(self) -> StaffMenuScreen:
+        self.build_screens()
+        return self._staff
+
+    @property
+    def pattern(self) -> PatternScreen:
+        self.build_screens()
+        return self._pattern
+
     def _build_staff_screens(self, theme: Theme, pins: PinStore | None) -> None:
         """Staff screens, always in the usual theme (a visitor's mode is not theirs)."""
-        self.pin_pad = PinPadScreen(theme, self.images, pins,
-                                    lambda: self.utc_now().timestamp())
-        self.staff = StaffMenuScreen(theme, self.images, self.diagnostics, self.problem_lines)
-        self.pattern = PatternScreen(theme, self.images)
+        from kiosk.ui.pattern import PatternScreen
+        from kiosk.ui.pin_pad import PinPadScreen
+        from kiosk.ui.staff_menu import StaffMenuScreen
+
+        self._pin_pad = PinPadScreen(theme, self.images, pins,
+                                     lambda: self.utc_now().timestamp())
+        self._staff = StaffMenuScreen(theme, self.images, self.diagnostics, self.problem_lines)
+        self._pattern = PatternScreen(theme, self.images)
         for screen in self.staff_screens:
             self._add_screen(screen)
         self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
@@ -164,18 +242,25 @@ class KioskWindow(QWidget):
 
     def _build_visitor_screens(self, theme: Theme) -> None:
         """The screens a visitor uses (all but attract) and the idle question, in `theme`."""
-        self.menu = MenuScreen(theme, self.images)
-        self.anniversary = AnniversaryScreen(theme, self.images)
-        self.stories = StoriesScreen(theme, self.images)
-        self.picker = ColouringPickerScreen(theme, self.images)
-        self.calm = CalmScreen(theme, self.images, self.clock)
+        from kiosk.ui.anniversary import AnniversaryScreen
+        from kiosk.ui.calm import CalmScreen
+        from kiosk.ui.colouring_picker import ColouringPickerScreen
+        from kiosk.ui.idle_overlay import IdleOverlay
+        from kiosk.ui.menu import MenuScreen
+        from kiosk.ui.stories import StoriesScreen
+
+        self._menu = MenuScreen(theme, self.images)
+        self._anniversary = AnniversaryScreen(theme, self.images)
+        self._stories = StoriesScreen(theme, self.images)
+        self._picker = ColouringPickerScreen(theme, self.images)
+        self._calm = CalmScreen(theme, self.images, self.clock)
         for screen in (self.menu, self.anniversary, self.stories, self.picker, self.calm):
             self._add_screen(screen)
             self._connect_chrome(screen)
         self.menu.chosen.connect(self._open)
         self.picker.picture_chosen.connect(self._colour)
-        self.overlay = IdleOverlay(theme, self)
-        self.overlay.stay.connect(self._touched)
+        self._overlay = IdleOverlay(theme, self)
+        self._overlay.stay.connect(self._touched)
         self.visitor_screens_built.emit()
 
     def _connect_chrome(self, screen: Screen) -> None:
@@ -330,6 +415,8 @@ class KioskWindow(QWidget):
             self.queue_banner.raise_()  # a screen made just now would be stacked above it
 
     def _open(self, destination: Destination) -> None:
+        from kiosk.ui.menu import Destination
+
         target = {Destination.ANNIVERSARY: self.anniversary, Destination.STORIES: self.stories,
                   Destination.COLOURING: self.picker, Destination.CALM: self.calm}[destination]
         target.reset()
@@ -339,6 +426,8 @@ class KioskWindow(QWidget):
         """A tap on the loop opens what the poster showed: the whole story, the anniversary
         page, the colouring pictures or the calm minute; a staff poster or the welcome opens
         the menu."""
+        from kiosk.ui.menu import Destination
+
         kind = slide.kind if slide is not None else None
         item_id = slide.item_id if slide is not None else ""
         if kind is SlideKind.STORY:
@@ -378,7 +467,8 @@ class KioskWindow(QWidget):
             return
         self.session.end()
         self.session_timer.stop()
-        self.overlay.hide()
+        if self.screens_built:
+            self.overlay.hide()
         self.set_high_contrast(False)  # the next visitor starts with the usual screen
         self.set_language(self.content.settings.default_language)
         for screen in self.screens:
@@ -386,6 +476,12 @@ class KioskWindow(QWidget):
         if self._colouring is not None:
             self._colouring.forget_pictures()
         self.images.clear()  # the pictures of the pages they read
+        if self.images.photos is not None:
+            # The photos of the stories they read: up to three screens' worth (~24 MB at
+            # 1080p) while they read, only the last once they have gone (the next visitor
+            # may open the same story). The loop asks again for its next slide's picture if
+            # it went (AttractScreen.start).
+            self.images.photos.keep_latest(1)
         self.show_screen(self.attract)
         self.show_notices()  # also on waking (kiosk.ui.sleep comes back here)
         self.visitor_left.emit()
@@ -500,6 +596,8 @@ class KioskWindow(QWidget):
 
     @property
     def staff_screens(self) -> tuple[Screen, ...]:
+        if not self.screens_built:
+            return ()  # none on screen yet (and asking builds none)
         return (self.pin_pad, self.staff, self.pattern)
 
     def open_pin_pad(self) -> None:
@@ -512,6 +610,8 @@ class KioskWindow(QWidget):
         self.show_screen(self.pin_pad)
 
     def _staff_action(self, action: StaffAction) -> None:
+        from kiosk.ui.staff_menu import StaffAction
+
         if action is StaffAction.RELOAD:
             self._reload_asked = True
             self.reload_requested.emit()
@@ -531,6 +631,8 @@ class KioskWindow(QWidget):
         return self.pending_content or self.content
 
     def diagnostics(self, lang: Language) -> list[str]:
+        from kiosk.core.diagnostics import ContentStatus, diagnostic_lines
+
         ring = recent_log.installed()
         status = ContentStatus(self.screen_sleep.with_problems(self._latest_content()),
                                self.content_version, self.content_loaded_at)
@@ -541,6 +643,9 @@ class KioskWindow(QWidget):
                                 self.diagnostic_extra(), self.screen_sleep.report)
 
     def problem_lines(self, lang: Language) -> list[str]:
+        from kiosk.core.diagnostics import problem_counts
+        from kiosk.ui.video.view import with_clip_failures
+
         # Clips that did not play on screen are listed too (kiosk.ui.video.view).
         content = with_clip_failures(self._latest_content(), self.attract.failed_clips,
                                      self.stories.clip.failed, self.anniversary.clip.failed)
@@ -705,7 +810,7 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.overlay.isVisible():
+        if self.screens_built and self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
         if self.queue_banner.isVisible():
             self.queue_banner.show_calls(self.queue_banner.calls, self.lang)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
@@ -24,8 +24,9 @@ from kiosk.core.sdnotify import Notifier, watchdog_interval
 from kiosk.core.stats import StatsStore, StatsWriter
 from kiosk.core.status import Status, render, short_hash, write_atomic
 from kiosk.ui.background import Background
-from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.stats_recorder import StatsRecorder
+
+if TYPE_CHECKING:  # kiosk.ui.app starts reading the content before it imports the window
+    from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class Operations(QObject):
         self.stats: StatsWriter | None = None
         if config.state_dir is not None:
             self.stats = StatsWriter(StatsStore(paths.stats_db(config.state_dir)))
+            from kiosk.ui.stats_recorder import StatsRecorder
+
             self.recorder = StatsRecorder(window, self.stats.record)
 
         # READY=1 at the first frame: from then on the screen is never black.
@@ -138,7 +141,7 @@ class Operations(QObject):
             safe_mode=self.safe_mode,
             log_write_errors_total=self.logs.file_failures if self.logs else 0,
             stats_write_errors_total=self.stats.store.errors if self.stats else 0,
-            pin=pins.counts(self.wall()) if (pins := self.window.pin_pad.store) else None,
+            pin=pins.counts(self.wall()) if (pins := self.window.pin_store) else None,
             up=up, screen=self.window.screen_sleep.report)
 
     def tick(self) -> None:

@@ -156,6 +156,13 @@ class PhotoLoader(QObject):
         self._broken.clear()
         self._bytes = 0
 
+    def keep_latest(self, count: int) -> None:
+        """Keep only the `count` pictures used last (the visitor has gone: the next one may
+        well open the story read last, seldom the ones before it)."""
+        while len(self._images) > max(0, count):
+            _key, dropped = self._images.popitem(last=False)
+            self._bytes -= dropped.sizeInBytes()
+
     def _decoded(self, key: PhotoKey, result: object) -> None:
         self._pending.discard(key)
         if isinstance(result, QImage):

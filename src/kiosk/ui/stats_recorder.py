@@ -28,7 +28,8 @@ class StatsRecorder(QObject):
         window.stack.currentChanged.connect(self._screen_shown)
         # The large-text switch builds the visitor's screens anew: hook the new ones too.
         window.visitor_screens_built.connect(self._hook_screens)
-        self._hook_screens()
+        if window.screens_built:  # else when they are (kiosk run: after the first frame)
+            self._hook_screens()
 
     def _hook_screens(self) -> None:
         window = self.window
@@ -53,6 +54,8 @@ class StatsRecorder(QObject):
     def _screen_shown(self, index: int) -> None:
         window = self.window
         screen = window.stack.widget(index)
+        if not window.screens_built:
+            return  # the attract loop: asking for the others would build them
         if screen is window.menu:
             self._count(Event.MENU_OPEN)
         elif screen is window.anniversary:

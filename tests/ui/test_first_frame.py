@@ -1,0 +1,116 @@
+"""`kiosk run` paints its first frame of content with only what that frame needs (issue 18:
+start ≤ 0.2 s). The screens a visitor has not opened, the staff's, the reloader's watcher and
+the colouring engine come after it; anything that needs one of those screens sooner builds
+them at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.pin import PinStore
+from kiosk.core.stats import Event
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.stats_recorder import StatsRecorder
+from tests.helpers import BUNDLED
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_navigation import tap
+
+# Imported after the first frame, not before it.
+LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.calm",
+         "kiosk.ui.colouring_picker", "kiosk.ui.colouring", "kiosk.ui.idle_overlay",
+         "kiosk.ui.pin_pad", "kiosk.ui.staff_menu", "kiosk.ui.pattern", "kiosk.ui.chrome",
+         "kiosk.ui.navigation", "kiosk.ui.queue_source", "kiosk.editor", "watchdog", "numpy",
+         "cv2", "PIL", "yaml")  # PyYAML: content files are parsed in the sandbox child
+
+CHILD = """
+import os, sys
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+
+def watch(window):
+    stage = window.attract.stage
+
+    def painted():
+        if window.content.is_empty or stage.current.isNull():
+            return  # the neutral screen shown while content loads
+        stage.painted.disconnect(painted)
+        print("FIRST", window.screens_built, " ".join(sorted(sys.modules)), flush=True)
+
+        def built():
+            if not window.screens_built:
+                return
+            print("LATER", window.screens_built, "watchdog" in sys.modules, flush=True)
+            os._exit(0)
+
+        timer = QTimer(window)
+        timer.timeout.connect(built)
+        timer.start(20)
+
+    stage.painted.connect(painted)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "KIOSK_STATE_DIR": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(name, None)
+    # No settings file of this computer (one that is there is parsed here, with PyYAML).
+    env["KIOSK_MACHINE_SETTINGS"] = str(tmp_path / "none.yaml")
+    done = subprocess.run([sys.executable, "-c", CHILD, str(BUNDLED)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
+             if line.startswith(("FIRST", "LATER"))}
+    assert "FIRST" in lines, done.stderr[-2000:]
+    built, *modules = lines["FIRST"]
+    assert built == "False"  # only the attract loop at the first frame
+    early = sorted(m for m in modules if m in LATER or m.split(".")[0] in LATER)
+    assert early == []
+    # … and the rest just after it, the content folder watched from then on.
+    assert lines.get("LATER") == ["True", "True"], done.stderr[-2000:]
+
+
+def test_a_window_with_deferred_screens_builds_them_on_first_use(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:
+    pins = PinStore(tmp_path)
+    window: KioskWindow = make_window(pins=pins, defer_screens=True)
+    assert not window.screens_built
+    assert window.screens == [window.attract]
+    assert window.staff_screens == ()
+    assert window.pin_store is pins  # the status file asks without building the pad
+    assert not window.screens_built
+    events: list[tuple[Event, dt.datetime]] = []
+    StatsRecorder(window, lambda event, when: events.append((event, when)))
+    assert not window.screens_built  # hooked when they are built
+    tap(qtbot, window.attract.stage)  # a visitor before the screens were built
+    assert window.screens_built
+    assert window.current_screen is not window.attract
+    assert window.current_screen in window.screens
+    assert window.pin_pad.store is pins
+    assert window.current_screen.lang == window.lang
+    assert events[0][0] is Event.SESSION_STARTED
+    window.picker.picture_chosen.emit(window.content.colouring[0].id)
+    assert Event.COLOURING_STARTED in [event for event, _ in events]
+
+
+def test_screens_built_after_the_window_are_as_those_built_with_it(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    now = make_window()
+    later = make_window(defer_screens=True)
+    later.set_language("en")
+    later.build_screens()
+    assert [type(screen) for screen in later.screens] == [type(s) for s in now.screens]
+    assert all(screen.lang == "en" for screen in later.screens)
+    assert later.staff_screens == (later.pin_pad, later.staff, later.pattern)
+    later.show_screen(later.menu)
+    assert later.current_screen is later.menu
+    assert later.menu.isVisible()

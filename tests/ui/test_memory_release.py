@@ -1,0 +1,58 @@
+"""Memory comes back down when the visitor leaves (bench/memory.py measures how much): of the
+photos decoded for the stories they read only the last is kept (the next visitor may open the
+same story: tests/ui/test_photo_decode.py); the attract loop still shows its next slide at
+once, its picture decoded again before it is due."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.resources import probe_image
+from tests.ui.conftest import FakeClock
+from tests.ui.test_photo_decode import Decodes, kiosk, open_story, photo_shown, two_slides
+
+__all__ = ["kiosk"]  # the fixture, imported for pytest
+
+
+def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_once(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    root = two_slides(tmp_path / "c")
+    window, decodes = kiosk(load_content(root, probe_image))
+    attract, photos = window.attract, window.images.photos
+    assert photos is not None and attract.playlist is not None and attract.content is not None
+    first, following = attract.playlist.slides
+    [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
+                                                        attract.stage.size())
+    next_key = photos.key(path, box, 1.0, fill)
+    qtbot.waitUntil(lambda: attract._due is None and photos.cached(next_key) is not None,
+                    timeout=10_000)
+
+    # A visitor reads both stories: their photos, at the card's size, are decoded and kept.
+    for story_id in (first.item_id, following.item_id):
+        card = open_story(window, story_id)
+        qtbot.waitUntil(lambda card=card: photo_shown(card), timeout=10_000)  # type: ignore[misc]
+    card_keys = [photos.key(root / "images" / name, card.size()) for name in ("a.jpg", "b.jpg")]
+    assert all(photos.cached(key) is not None for key in card_keys)
+    one_photo = card.image.sizeInBytes()
+    decoded_before = decodes.of(path.name, box)
+
+    window.go_to_attract()
+    # Only the photo read last is kept; the loop is back on the slide it showed.
+    assert photos.cached(card_keys[0]) is None and photos.cached(card_keys[1]) is not None
+    assert photos.size_in_bytes <= one_photo
+    assert attract.playlist.current == first
+    # The next slide's picture is decoded again, off the UI thread, before it is due ...
+    qtbot.waitUntil(lambda: photos.cached(next_key) is not None, timeout=10_000)
+    assert decodes.of(path.name, box) == decoded_before + 1 and decodes.on_ui_thread == []
+    # ... so when it is due it is painted at once: its transition waits for nothing.
+    assert isinstance(window.clock, FakeClock)
+    window.clock.advance(attract.playlist.remaining(window.clock()) + 0.1)
+    attract._next_slide()
+    assert attract.playlist.current == following
+    assert attract._due is None and attract.stage.in_transition
