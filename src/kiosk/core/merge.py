@@ -192,7 +192,7 @@ def merge(shared: Content, centre: CentreContent, problems: list[Problem]) -> Co
         elif added:
             # Into head office's, already in the order of the file names: a few keys worked
             # out for each of the centre's, not one for each of 37,000 stories.
-            def order(item: Any) -> list[Any]:
+            def order(item: Any) -> str:
                 return natural_key(item.source.name)
 
             placed = list(shown)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -49,11 +50,15 @@ class _Column:
     meta_height: int
 
 
-def text_fit_problems(content: Content) -> list[Problem]:
+def text_fit_problems(content: Content,
+                      meanwhile: Callable[[], object] | None = None) -> list[Problem]:
+    """`meanwhile`: other work for this process (`kiosk check`'s poster check), run once
+    while the worker processes measure a large collection (else before the screens are
+    shown): this process would only wait for them, and a core would stand idle."""
     found: dict[tuple[str, str, str], Problem] = {}
     windows = {name: _window(content, size) for name, size in ORIENTATIONS.items()}
     try:
-        doubtful = _doubtful_stories(windows, content)
+        doubtful = _doubtful_stories(windows, content, meanwhile or (lambda: None))
         for orientation, window in windows.items():
             for lang in LANGUAGES:
                 window.set_language(lang)
@@ -144,11 +149,13 @@ CHUNK = 2000  # stories a worker process measures at a time
 WORKERS_FROM = 4000  # fewer stories are measured here: starting workers would take longer
 
 
-def _doubtful_stories(windows: dict[str, KioskWindow],
-                      content: Content) -> list[tuple[int, str, Language]]:
+def _doubtful_stories(windows: dict[str, KioskWindow], content: Content,
+                      meanwhile: Callable[[], object]) -> list[tuple[int, str, Language]]:
     """(story, orientation, language) where the story's text may not fit; every other story
-    fits for certain. Large collections are measured in worker processes, one a core."""
+    fits for certain. Large collections are measured in worker processes, one a core,
+    `meanwhile` running here as they do (else after the stories are measured)."""
     if not content.stories:
+        meanwhile()
         return []
     measures = []
     for orientation, window in windows.items():
@@ -166,10 +173,13 @@ def _doubtful_stories(windows: dict[str, KioskWindow],
     chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
     workers = min(4, os.cpu_count() or 1, len(chunks))  # each holds Qt: ~100 MB
     if len(texts) < WORKERS_FROM or workers < 2:
-        return _measure_chunk(measures, texts)
+        doubtful = _measure_chunk(measures, texts)
+        meanwhile()
+        return doubtful
     context = multiprocessing.get_context("spawn")  # never fork a process running Qt
     with ProcessPoolExecutor(workers, context, initializer=_start_worker) as pool:
-        found = pool.map(_measure_chunk, [measures] * len(chunks), chunks)
+        found = pool.map(_measure_chunk, [measures] * len(chunks), chunks)  # all sent now
+        meanwhile()
         return [item for part in found for item in part]
 
 

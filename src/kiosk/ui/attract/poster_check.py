@@ -10,6 +10,8 @@ laid out.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetricsF
 
@@ -22,6 +24,12 @@ from kiosk.ui.theme import Theme
 # The stage of the attract screen at each orientation: the screen less the band.
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 SURELY_SHORT = 24  # characters: a title this short fits three display lines on any screen
+# A word Qt's line breaking (Unicode's rules) cannot break inside: words of letters and
+# digits, each perhaps opened by «, " or ( and closed by », ", ), a stop or a comma, joined
+# by non-breaking spaces. Anything else (a hyphen, a dash, a slash, «?») may let a line
+# break there, so a word with it is left to the layout.
+_TOKEN = r"[«\"(]*[^\W_]+[»\").,:;]*"
+_UNBREAKABLE = re.compile(rf"{_TOKEN}(?:\u00a0{_TOKEN})*\Z")
 
 
 def poster_fit_problems(content: Content) -> list[Problem]:
@@ -85,7 +93,8 @@ class _Bounds:
         self.painter = painter
         probe = painter.layout(PosterWords("Искренний сервис", "Т", "Т", None), "ru", stage)
         assert probe.line is not None
-        self.width = probe.frame.words.width() * self.SAFETY
+        self.full_width = probe.frame.words.width()
+        self.width = self.full_width * self.SAFETY
         self.room = probe.frame.words.height()
         self.kicker = probe.kicker
         self.display = QFontMetricsF(theme.font(theme.display_px, bold=True))
@@ -110,18 +119,41 @@ class _Bounds:
         return found
 
     def lines_at_most(self, text: str, metrics: QFontMetricsF) -> int:
-        # Words held together by non-breaking spaces break as one.
+        """At least as many lines as the poster sets `text` in (1 << 20: only a layout can
+        tell). Words held together by non-breaking spaces break as one; where such a group
+        is wider than the column, the poster lets its glue go, last first (set_text), and so
+        does this count where the group is surely too wide for the poster too."""
+        for _attempt in range(4):  # as many as set_text makes
+            lines, overflows = self._greedy(text, metrics)
+            if overflows is None:
+                return 1 << 20
+            glue = text.rfind("\u00a0")
+            if not overflows or glue < 0:
+                break
+            text = text[:glue] + " " + text[glue + 1:]
+        return 1 << 20 if overflows else lines
+
+    def _greedy(self, text: str, metrics: QFontMetricsF) -> tuple[int, bool | None]:
+        """Lines of `text` broken greedily in the narrowed column, and whether a word (or a
+        group held by non-breaking spaces) overflows the poster's own column: surely (True),
+        surely not (False), or perhaps (None)."""
         space = self._advance(metrics, " ")
         lines, used = 1, 0.0
+        overflows = False
         for word in text.split(" "):
             width = self._advance(metrics, word)
             if width > self.width:
-                return 1 << 20  # a word wider than the column: only a layout can tell
+                # Over the real column (set_text's test: a pixel over) by more than the margin,
+                # and with nowhere inside it Qt could break a line: the poster's layout
+                # overflows there too. Anything nearer: only a layout can tell.
+                if width * self.SAFETY <= self.full_width + 1 or not _UNBREAKABLE.match(word):
+                    return lines, None
+                overflows = True
             if used and used + space + width > self.width:
                 lines, used = lines + 1, width
             else:
                 used += (space if used else 0.0) + width
-        return lines
+        return lines, overflows
 
     def surely_fits(self, title: str, line: str, lang: Language) -> bool:
         """True when the title surely takes at most three display lines and the line
