@@ -47,7 +47,7 @@ mutate: $(STAMP)
 # Each run's figures are added to bench/record.jsonl (commit, machine, figures): commit it.
 bench: $(STAMP)
 	status=0; export KIOSK_BENCH_RECORD=$(CURDIR)/bench/record.jsonl; \
-	for bench in bench/startup.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py bench/adversarial_svg.py bench/sleep.py bench/video.py bench/editor.py; do \
+	for bench in bench/startup.py bench/memory.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py bench/adversarial_svg.py bench/sleep.py bench/video.py bench/versus_chromium.py bench/editor.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
 

@@ -9,7 +9,8 @@
 # of the kiosk's session, and a screenshot of it); Xephyr and xrandr, for tests/ui/test_rotation.py
 # (an X screen turned under the running kiosk); ffmpeg, which makes the tests' small
 # video clips; and chromium, the real browser Playwright drives in tests/editor/test_browser.py
-# (/usr/bin/chromium: Playwright never downloads a browser) (`make test` asks for them, a
+# (/usr/bin/chromium: Playwright never downloads a browser). bench/versus_chromium.py (`make
+# bench`) needs Xvfb and chromium from this list too, nothing more (`make test` asks for them, a
 # kiosk does not need them). As root it
 # installs them with apt; otherwise it prints the exact command to run and stops. With
 # --build-deb: what `make deb` needs to build the package (debian/control's Build-Depends).

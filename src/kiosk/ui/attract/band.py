@@ -63,6 +63,10 @@ class AttractBand(QWidget):
         # change, in device pixels: a frame of the ripple copies its box from here and draws
         # the ring.
         self._backdrop = QPixmap()
+        # Where the ring and the invitation's lines go, for the size and language they were
+        # measured for: each frame of the ripple needs the ring's box, and measuring the words
+        # (four fonts, two text widths) 75 times a second was half the band's Python time.
+        self._boxes: tuple[tuple[int, int, str], tuple[QRectF, QRectF, QRectF]] | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._step)
@@ -96,7 +100,15 @@ class AttractBand(QWidget):
         return QRect(0, 0, self.width(), self.height())
 
     def _invite_boxes(self) -> tuple[QRectF, QRectF, QRectF]:
-        """The ring's square, and the boxes of the two invitation lines, centred together."""
+        """The ring's square, and the boxes of the two invitation lines, centred together
+        (measured once for each size and language)."""
+        key = (self.width(), self.height(), self.lang)
+        if self._boxes is None or self._boxes[0] != key:
+            self._boxes = (key, self._measure_invite_boxes())
+        ring, main, sub = self._boxes[1]
+        return QRectF(ring), QRectF(main), QRectF(sub)  # copies: callers may move them
+
+    def _measure_invite_boxes(self) -> tuple[QRectF, QRectF, QRectF]:
         title_font, sub_font, _, _ = self._fonts()
         main, sub = tr("touch_screen", "ru"), tr("touch_screen", "en")
         if self.lang == "en":

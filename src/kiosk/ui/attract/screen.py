@@ -74,7 +74,10 @@ class SlideStage(QWidget):
         self.animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
         # A Python callable, not `self.update`: PySide 6.11 keeps ~100 bytes for good for
         # each connection to a wrapped C++ method.
-        self.animation.valueChanged.connect(lambda _value: self.update())
+        self.animation.valueChanged.connect(self._progressed)
+        # The step of the transition last painted (`_step`): a frame that would paint the
+        # same pixels again is not painted (a sixth of a crossfade's 60 frames, at its ends).
+        self._painted_step: int | None = None
         self.animation.finished.connect(self._finish)
         self.spots: list[TextSpot] = []  # the words of the slide on show, for the audit
         # Filled by benchmarks: how long each frame of a transition took to paint.
@@ -99,6 +102,7 @@ class SlideStage(QWidget):
             return
         self.previous = self.current
         self.current = pixmap
+        self._painted_step = None
         self.animation.setDuration(duration_ms)
         self.animation.start()
 
@@ -114,6 +118,7 @@ class SlideStage(QWidget):
         self.spots = []
         if animate and not previous.isNull() and self.isVisible():
             self.previous = previous
+            self._painted_step = None
             self.animation.setDuration(duration_ms)
             self.animation.start()
         else:
@@ -164,9 +169,24 @@ class SlideStage(QWidget):
         """The words painted on the slide on show (none mid-transition)."""
         return [] if self.in_transition else self.spots
 
+    def _step(self, progress: float) -> int:
+        """What a transition frame at `progress` paints, as a whole number: the slide's
+        offset in pixels; the crossfade's opacity in the raster engine's 257 steps (it
+        blends at `int(opacity * 256)`: 0.3 and 0.301 paint the same pixels)."""
+        if self.transition_style == "slide":
+            return round(self.width() * progress)
+        return int(progress * 256)
+
+    def _progressed(self, value: float) -> None:
+        """The animation moved on: a frame, unless it would look exactly like the last."""
+        if self._painted_step is None or self._step(float(value)) != self._painted_step:
+            self.update()
+
     def _finish(self) -> None:
         self.previous = QPixmap()  # free it: one full-screen pixmap less in memory
-        self.update()
+        if self._painted_step != self._step(1.0):  # else its last frame showed it whole
+            self.update()
+        self._painted_step = None
         self.transition_finished.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -176,6 +196,7 @@ class SlideStage(QWidget):
             painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         elif self.in_transition and not self.previous.isNull():
             progress = float(self.animation.currentValue())
+            self._painted_step = self._step(progress)
             if self.transition_style == "slide":
                 offset = round(self.width() * progress)
                 painter.drawPixmap(-offset, 0, self.previous)
@@ -290,8 +311,14 @@ class AttractScreen(Screen):
 
     def start(self) -> None:
         """Begin cycling; called when attract is shown."""
+        shown = self._shown
         self.refresh()
         self.band.start()
+        if shown is not None and self._shown == shown:
+            # The slide on show was not presented again (which asks for the next slide's
+            # pictures): asked here, as the loader may have let them go while a visitor was
+            # here (KioskWindow.go_to_attract). Its transition then waits for nothing.
+            self._prepare_pictures()
 
     def stop(self) -> None:
         """Leave attract: no timer keeps running behind another screen."""
