@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 from typing import Any
 
-from kiosk.core.loader import natural_key
+from kiosk.core.loader import load_content, natural_key
+from tests.helpers import SVG, make_folder, story
 
 
 def as_list(name: str) -> list[Any]:
@@ -35,3 +37,15 @@ def test_the_key_orders_any_two_names_as_the_list_of_parts_does() -> None:
                 (as_list(first) < as_list(second)), (first, second)
             assert (natural_key(first) == natural_key(second)) == \
                 (as_list(first) == as_list(second)), (first, second)
+
+
+def test_digits_that_are_not_decimal_are_letters_and_never_stop_the_kiosk(tmp_path: Path) -> None:
+    """«①.svg» in posters/ stopped `kiosk run` at every restart: isdigit() said it was a
+    number, int() refused it."""
+    names = ["①.svg", "2².png", "10.png", "2.png", "٣.png", "1" * 5000]
+    assert sorted(names[:5], key=natural_key) == ["2.png", "2².png", "٣.png", "10.png", "①.svg"]
+    assert natural_key("1" * 5000) > natural_key("9")  # past int()'s 4,300-digit limit
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       images={"posters/①.svg": SVG, "posters/2.svg": SVG})
+    content = load_content(root)
+    assert [poster.id for poster in content.posters] == ["2", "①"]

@@ -110,6 +110,16 @@ def test_a_new_poster_is_published_with_its_side_file_and_the_kiosk_loads_it(
         "posters/grafik-na-prazdniki.jpg", "posters/grafik-na-prazdniki.yaml"]
 
 
+def test_a_control_character_in_a_name_is_dropped_not_told_as_a_yaml_error(
+        client: FlaskClient, config: EditorConfig) -> None:
+    name = drafted(client)
+    answer = client.post("/posters/save", data=form(picture=name, name="Афиша\x01 мая\x7f"))
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    (side,) = (p for p in centre_files(config) if p.endswith(".yaml"))
+    assert centre_files(config)[side].decode().startswith("# Афиша мая\n")
+    assert poster_problems(config) == []
+
+
 @pytest.mark.parametrize(("fields", "field", "words"), [
     ({"name": ""}, "name", "Напишите название"),
     ({"picture": ""}, "picture", "Добавьте картинку"),

@@ -160,3 +160,29 @@ def test_the_ring_is_where_the_measured_boxes_put_it(window: KioskWindow) -> Non
     assert (ring, main) == band._measure_invite_boxes()[:2]
     assert band.rect().contains(band._ripple_rect())
     assert ring.right() < main.left()
+
+
+def test_a_part_of_a_frame_painted_does_not_stand_for_the_whole(qtbot: QtBot) -> None:
+    """A banner leaving the stage repaints a strip of it: the rest still shows the step
+    before, so the next tick at that step must paint the whole stage again."""
+    stage = SlideStage(Theme(1920, 1080))
+    qtbot.addWidget(stage)
+    stage.resize(*SIZE)
+    stage.show()
+    qtbot.waitExposed(stage)
+    stage.show_pixmap(_slide("#102040", "#f0c080"), False, 0)
+    stage.transition_style = "slide"
+    after = _slide("#e02050", "#20e0a0")
+    stage.show_pixmap(after, True, LONG_MS)
+    stage.animation.setCurrentTime(LONG_MS // 4)
+    qtbot.waitUntil(lambda: _on_screen(stage) == _fresh(stage), timeout=1000)
+    asked = stage.update
+    stage.update = lambda: None  # type: ignore[method-assign,assignment]
+    # The last step (the new slide in place, 0.5 px to go), its frame not yet painted …
+    stage.animation.setCurrentTime(LONG_MS * 97 // 100)
+    assert stage._step(float(stage.animation.currentValue())) == stage._step(1.0)
+    stage.repaint(0, 0, 8, SIZE[1])  # … but a strip of it is
+    stage.update = asked  # type: ignore[method-assign]
+    stage.animation.setCurrentTime(LONG_MS)  # the end: the new slide, whole
+    whole = after.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    qtbot.waitUntil(lambda: _on_screen(stage) == whole, timeout=1000)

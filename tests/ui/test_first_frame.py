@@ -114,3 +114,47 @@ def test_screens_built_after_the_window_are_as_those_built_with_it(
     later.show_screen(later.menu)
     assert later.current_screen is later.menu
     assert later.menu.isVisible()
+
+
+TURNED = """
+import os, sys
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+from kiosk.ui import app
+
+first_frame = app.next_frame
+
+async def turned_meanwhile(window, most=1.0):
+    # The compositor settles the output just as the kiosk starts: the screens are rebuilt
+    # (the first stage deleted) while the start waits for its first frame.
+    QTimer.singleShot(0, lambda: window.lay_out_for(1080, 1920))
+    await first_frame(window, most)
+
+app.next_frame = turned_meanwhile
+
+def watch(window):
+    def started():
+        if window.screens_built and "watchdog" in sys.modules:
+            print("STARTED", window.width(), window.height(), flush=True)
+            os._exit(0)
+
+    timer = QTimer(window)
+    timer.timeout.connect(started)
+    timer.start(20)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def test_a_turn_while_the_first_frame_is_awaited_does_not_stop_the_start(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "KIOSK_STATE_DIR": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
+    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-c", TURNED, str(BUNDLED)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    # The reloader's watcher is set up after the wait: the start went on past it.
+    assert "STARTED" in done.stdout, done.stderr[-2000:]
+    assert "Signal source has been deleted" not in done.stderr

@@ -65,3 +65,14 @@ def test_a_group_too_wide_for_the_column_is_let_go_as_the_poster_does(qtbot: QtB
 def test_a_word_wider_than_the_poster_is_never_surely_fitting(qtbot: QtBot) -> None:
     _painter, _stage, quick = bounds(1080, 1920)
     assert not quick.surely_fits("Достопримечательностямидостопримечательностями", "", "ru")
+
+
+def test_a_group_with_ideographs_is_left_to_the_layout(qtbot: QtBot) -> None:
+    """Qt breaks between CJK ideographs with no space: the poster keeps such a group's glue,
+    so counting it as let go said «fits» where the poster is too long."""
+    painter, stage, quick = bounds(1920, 1080)
+    group = "受京号案舎\u00a0сотрудник"
+    assert quick.lines_at_most(quick.typeset(group, "ru"), quick.display) == 1 << 20
+    title = "受京号案舎\u00a0сотрудник в и благодарность посетитель ситуации"
+    if quick.surely_fits(title, "", "ru"):
+        assert painter.layout(PosterWords("", title, "", None), "ru", stage).headline_at_display

@@ -73,8 +73,10 @@ class PosterFields:
             return value if PHOTO_PATTERN.match(value) else ""
 
         fit = str(form.get("fit", "") or "")
-        return cls(slug=story.slug, name=" ".join(str(form.get("name", "") or "")
-                                                  [:NAME_LIMIT].split()),
+        # Kept as a YAML comment: a control character there is a YAML error, not a name.
+        typed = str(form.get("name", "") or "")[:NAME_LIMIT]
+        name = " ".join("".join(c if c.isprintable() else " " for c in typed).split())
+        return cls(slug=story.slug, name=name,
                    duration=str(form.get("duration", "") or "").strip()[:20],
                    fit=fit if fit in FITS else "whole", picture=draft("picture"),
                    portrait=draft("portrait"),

@@ -163,7 +163,9 @@ async def next_frame(window: KioskWindow, most: float = 1.0) -> None:
     of a screen asleep (at most `most` seconds, should neither paint: a window nobody
     shows)."""
     painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    signals = (window.attract.stage.painted, window.screen_sleep.cover.painted)
+    # A turn (laid_out) rebuilds the screens, deleting the stage: that ends the wait too.
+    signals = (window.attract.stage.painted, window.screen_sleep.cover.painted,
+               window.laid_out)
 
     def done() -> None:
         if not painted.done():
@@ -176,7 +178,9 @@ async def next_frame(window: KioskWindow, most: float = 1.0) -> None:
             await asyncio.wait_for(painted, most)
     finally:
         for signal_ in signals:
-            signal_.disconnect(done)
+            # RuntimeError: its sender was deleted meanwhile (the stage, at a turn).
+            with contextlib.suppress(RuntimeError):
+                signal_.disconnect(done)
 
 
 def log_problems(content: Content, before: Content | None = None,

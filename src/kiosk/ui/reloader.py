@@ -204,8 +204,10 @@ class ContentReloader(QObject):
             # The same items (an unchanged file gives the very same object): nothing to show.
             result = None if merged == shown and not force else merged.warm()
             # What the read made and dropped (37,000 stories: the whole index as a dict,
-            # its records) goes back to the system, here, where the UI thread does not wait:
-            # ~8 MB of PSS.
+            # its records) goes back to the system: ~8 MB of PSS. glibc holds each arena's
+            # lock meanwhile, so the UI thread can wait for it (up to ~40 ms on a fragmented
+            # 150 MB heap, a content change's rare cost; bench/scale.py's reload stall counts
+            # it), rather than run the whole trim itself.
             from kiosk.ui.app import release_freed_memory  # here: app imports this module
 
             release_freed_memory()

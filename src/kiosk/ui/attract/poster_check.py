@@ -27,8 +27,10 @@ SURELY_SHORT = 24  # characters: a title this short fits three display lines on 
 # A word Qt's line breaking (Unicode's rules) cannot break inside: words of letters and
 # digits, each perhaps opened by «, " or ( and closed by », ", ), a stop or a comma, joined
 # by non-breaking spaces. Anything else (a hyphen, a dash, a slash, «?») may let a line
-# break there, so a word with it is left to the layout.
-_TOKEN = r"[«\"(]*[^\W_]+[»\").,:;]*"
+# break there, so a word with it is left to the layout. Letters of the Latin, Greek and
+# Cyrillic scripts only: Qt breaks between CJK ideographs (and Thai words) with no space.
+_LETTERS = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f"
+_TOKEN = rf"[«\"(]*[{_LETTERS}]+[»\").,:;]*"
 _UNBREAKABLE = re.compile(rf"{_TOKEN}(?:\u00a0{_TOKEN})*\Z")
 
 

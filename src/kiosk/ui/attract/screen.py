@@ -196,7 +196,10 @@ class SlideStage(QWidget):
             painter.fillRect(event.rect(), QColor(self.theme.colours.paper))
         elif self.in_transition and not self.previous.isNull():
             progress = float(self.animation.currentValue())
-            self._painted_step = self._step(progress)
+            # Only a whole frame counts as painted: after a part of one (a banner leaving
+            # the stage) the rest of the stage still shows an earlier step.
+            whole = event.rect().contains(self.rect())
+            self._painted_step = self._step(progress) if whole else None
             if self.transition_style == "slide":
                 offset = round(self.width() * progress)
                 painter.drawPixmap(-offset, 0, self.previous)
