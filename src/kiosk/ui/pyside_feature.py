@@ -39,6 +39,6 @@ def quicker_feature_check() -> bool:
         return check(module)  # no source file of its own: PySide6's answer
 
     mod_uses_pyside.kiosk_quicker = True  # type: ignore[attr-defined]
-    mod_uses_pyside.replaced = check  # type: ignore[attr-defined]  (tests compare the two)
+    mod_uses_pyside.replaced = check  # type: ignore[attr-defined]  # tests compare the two
     feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[attr-defined]
     return True
