@@ -39,13 +39,11 @@ UHD = (3840, 2160)
 BRUSH = "large"  # the widest brush (the eraser's size): the largest box per move
 FILLS_BEFORE_MEMORY = 5  # fills made on the opened picture before its memory is read
 PREPARES_AT_MOST = 40
-# The most a figure may be, as a multiple of its same-run reference (a plain OpenCV or numpy
-# pass over the same pixels: see prepare_times and Session.plain_fill): each absolute budget
-# over its reference as measured on a quiet machine (December 2026, 2 shared cores, load ≤ 1:
-# threshold and label 2.8 ms; a plain fill's 95th percentile 0.57 ms at 1080p, 6.1 ms at 4K).
-PREPARE_RATIO = 14.0  # 40 ms / 2.8 ms
-TAP_RATIO_HD = 5.0  # 3 ms / 0.57 ms
-TAP_RATIO_4K = 1.6  # 10 ms / 6.1 ms
+# Each figure is printed with its same-run reference (a plain OpenCV or numpy pass over the
+# same pixels: see prepare_times and Session.plain_fill) and judged on its absolute budget
+# only: these references are short (1.5–3 ms, 0.5–6 ms) and moved with the machine's load more
+# than the figures did (prepare 6× to 19× its reference between a loaded and an idle run,
+# against 28–84 ms absolute), so here the ratio is the less stable of the two.
 
 
 # -- the child: one offscreen window ---------------------------------------------------------
@@ -349,14 +347,13 @@ def main() -> int:
     ms = 1000
     return report([
         Figure("prepare_1080p_median", median(hd["prepare"]) * ms, "ms", 40,
-               reference=median(hd["prepare_reference"]) * ms, ratio_budget=PREPARE_RATIO),
+               reference=median(hd["prepare_reference"]) * ms),
         Figure("prepare_1080p_p95", percentile(hd["prepare"], 0.95) * ms, "ms", 50,
-               reference=percentile(hd["prepare_reference"], 0.95) * ms,
-               ratio_budget=PREPARE_RATIO),
+               reference=percentile(hd["prepare_reference"], 0.95) * ms),
         Figure("tap_to_repaint_1080p_p95", percentile(hd["tap"], 0.95) * ms, "ms", 3,
-               reference=percentile(hd["tap_reference"], 0.95) * ms, ratio_budget=TAP_RATIO_HD),
+               reference=percentile(hd["tap_reference"], 0.95) * ms),
         Figure("tap_to_repaint_4k_p95", percentile(uhd["tap"], 0.95) * ms, "ms", 10,
-               reference=percentile(uhd["tap_reference"], 0.95) * ms, ratio_budget=TAP_RATIO_4K),
+               reference=percentile(uhd["tap_reference"], 0.95) * ms),
         Figure("brush_frame_p95", percentile(hd["brush"], 0.95) * ms, "ms", 8),
         Figure("memory_per_open_picture_1080p", max(memory), "MB", 40),
     ])
