@@ -16,7 +16,7 @@ office; the form keeps such a centre file as it is and edits only its settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from kiosk.core.loader import DURATION_RANGE, POSTER_FIT_WORDS
 from kiosk.core.problems import ProblemLog
@@ -24,14 +24,16 @@ from kiosk.core.settings import as_number
 from kiosk.core.yamlsrc import LineDict, parse_yaml
 from kiosk.editor.story_form import (
     PHOTO_PATTERN,
-    SCHEDULE_KEYS,
     FormData,
     NoticeFields,
-    StoryFields,
+    ScheduledFields,
     _numbered,
     _raw_line,
     _schedule_or_kept,
+    file_value,
+    kept_lines,
     schedule_lines,
+    scheduled_form,
 )
 
 FITS = ("whole", "fill")
@@ -43,7 +45,7 @@ POSTER_FORM_KEYS = ("duration", "fit", "show_from", "show_until", "weekdays", "h
 
 
 @dataclass(frozen=True, slots=True)
-class PosterFields:
+class PosterFields(ScheduledFields):
     slug: str = ""  # the poster's name in posters/ ("" for a new one: made from `name`)
     name: str = ""  # what staff call it (a new poster's file name is made from it)
     duration: str = ""  # seconds as typed; "" for the kiosk's own pace
@@ -51,23 +53,11 @@ class PosterFields:
     picture: str = ""  # a draft's name (images/poster-….jpg), "" for none or the published one
     portrait: str = ""  # the same for the portrait picture
     remove_portrait: bool = False  # an edited poster's portrait picture taken away
-    period: str = "always"
-    month: int = 1
-    show_from: str = ""
-    show_until: str = ""
-    days: str = "all"
-    hours: str = ""
-    kept: tuple[str, ...] = field(default=())  # side-file lines the form does not show
-
-    @property
-    def kept_schedule(self) -> tuple[str, ...]:
-        return tuple(row for row in self.kept if row.split(":")[0].strip() in SCHEDULE_KEYS)
+    # (the schedule and the side-file lines the form does not show: ScheduledFields)
 
     @classmethod
     def from_form(cls, form: FormData) -> PosterFields:
         """The fields of a posted form, each cut to its bound; never raises."""
-        story = StoryFields.from_form(form)
-
         def draft(key: str) -> str:
             value = str(form.get(key, "") or "")
             return value if PHOTO_PATTERN.match(value) else ""
@@ -76,13 +66,11 @@ class PosterFields:
         # Kept as a YAML comment: a control character there is a YAML error, not a name.
         typed = str(form.get("name", "") or "")[:NAME_LIMIT]
         name = " ".join("".join(c if c.isprintable() else " " for c in typed).split())
-        return cls(slug=story.slug, name=name,
-                   duration=str(form.get("duration", "") or "").strip()[:20],
+        return cls(name=name, duration=str(form.get("duration", "") or "").strip()[:20],
                    fit=fit if fit in FITS else "whole", picture=draft("picture"),
                    portrait=draft("portrait"),
                    remove_portrait=str(form.get("remove_portrait", "") or "") == "1",
-                   period=story.period, month=story.month, show_from=story.show_from,
-                   show_until=story.show_until, days=story.days, hours=story.hours)
+                   **scheduled_form(form))
 
     def seconds(self) -> float | None:
         """The duration as a number, None when empty or not a number."""
@@ -127,10 +115,7 @@ def poster_problems(fields: PosterFields, has_picture: bool) -> dict[str, tuple[
                 "пустым, и киоск выберет сам.",
                 f"The time on screen is a number of seconds from {low:g} to {high:g}; or "
                 "leave it empty and the kiosk chooses.")
-    if fields.period == "dates" and not (fields.show_from or fields.show_until):
-        found["show_from"] = ("Выберите в календаре хотя бы одну дату: с какого или по какое "
-                              "число показывать.",
-                              "Pick at least one date: the first or the last day to show it.")
+    found.update(fields.schedule_problems())
     return found
 
 
@@ -145,10 +130,7 @@ def from_poster_file(slug: str, text: str) -> PosterFields:
     lines = text.removeprefix("\ufeff").splitlines()
 
     def value(key: str) -> str:
-        got = values.get(key)
-        if got is None or isinstance(got, list | dict):
-            return ""
-        return " ".join(str(values.raw_text.get(key, got)).split()).strip('"')[:100]
+        return file_value(values, key).strip('"')[:100]
 
     kept: list[str] = []
     duration = value("duration")
@@ -158,10 +140,8 @@ def from_poster_file(slug: str, text: str) -> PosterFields:
     fields = replace(fields, duration=duration, fit=fit or "whole")
     schedule, schedule_kept = _schedule_or_kept(values, lines, value)
     kept += schedule_kept
-    for key in values:
-        if key not in POSTER_FORM_KEYS:
-            kept.append(_raw_line(lines, values.line_of(key)))
-    return replace(fields, kept=tuple(row for row in kept if row), **schedule)  # type: ignore[arg-type]
+    return replace(fields, kept=kept_lines(values, lines, POSTER_FORM_KEYS, kept),
+                   **schedule)  # type: ignore[arg-type]
 
 
 def poster_name(text: str) -> str:

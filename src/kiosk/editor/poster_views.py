@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -52,9 +51,9 @@ from kiosk.editor.publish import PublishError, checked_path
 from kiosk.editor.story_form import MONTHS_RU, SLUG_PATTERN, slugify, unused_slug
 from kiosk.editor.views import (
     MONTHS_EN,
-    cfg_max,
     config,
     current_user,
+    draft_answer,
     draft_photo,
     editor_bp,
     lang,
@@ -63,6 +62,7 @@ from kiosk.editor.views import (
     publisher,
     save_draft_photo,
     t,
+    uploaded,
 )
 
 VIDEO_MAGIC = (b"\x1aE\xdf\xa3",)  # WebM (Matroska); sniff() names an MP4 "mp4"
@@ -212,17 +212,15 @@ def _prepared(data: bytes, client_name: str) -> tuple[str, PreparedPhoto]:
 @login_required
 def upload_poster_picture() -> ResponseReturnValue:
     """A poster's picture: JSON {picture, url, width, height} or {error}."""
-    upload = request.files.get("picture")
+    upload = uploaded("picture")
     if upload is None:
         return jsonify(error=t("Выберите файл картинки.", "Choose a picture file.")), 400
-    data = upload.stream.read(cfg_max() + 1)
-    upload.close()  # a large one is a temporary file: closed now, not at the next request
+    data, client_name = upload
     try:
-        name, found = _prepared(data, (upload.filename or "плакат")[-80:])
+        name, found = _prepared(data, client_name or "плакат")
     except Refused as exc:
         return jsonify(error=t(exc.ru, exc.en)), 400
-    return jsonify(picture=name, width=found.width, height=found.height,
-                   url=url_for("editor.centre_image", name=name.removeprefix("images/"))), 200
+    return draft_answer("picture", name, found.width, found.height)
 
 
 def _files_from_form(fields: PosterFields) -> tuple[PosterFields, dict[str, tuple[str, str]]]:
@@ -230,15 +228,12 @@ def _files_from_form(fields: PosterFields) -> tuple[PosterFields, dict[str, tupl
     uploaded on its own): prepared and saved as /posters/upload does."""
     refused: dict[str, tuple[str, str]] = {}
     for key in ("picture", "portrait"):
-        upload = request.files.get(f"{key}_file")
-        if upload is None or not upload.filename:
+        upload = uploaded(f"{key}_file")
+        if upload is None or not upload[1] or not upload[0]:
             continue
-        data = upload.stream.read(cfg_max() + 1)
-        upload.close()
-        if not data:
-            continue
+        data, client_name = upload
         try:
-            name, _ = _prepared(data, upload.filename[-80:])
+            name, _ = _prepared(data, client_name)
         except Refused as exc:
             refused[key] = (exc.ru, exc.en)
             continue
@@ -432,7 +427,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
 def preview_poster() -> ResponseReturnValue:
     """The poster as the attract loop shows it, landscape and portrait, drawn by the kiosk's
     renderer in its child process; JSON as /preview/story answers."""
-    from kiosk.editor.preview_views import _keep, _problem, form_words, renderer
+    from kiosk.editor.preview_views import _problem, drawn, form_words, preview_key, renderer
     from kiosk.editor.render import RenderError
 
     cfg = config()
@@ -454,30 +449,17 @@ def preview_poster() -> ResponseReturnValue:
     has_picture = has_picture or bool(sources)
     own = [_problem(key if key != "show_from" else "schedule", "error", "form", ru, en)
            for key, (ru, en) in poster_problems(replace(fields, slug=given), has_picture).items()]
-    key = "".join(c for c in request.headers.get("X-Preview-Key", "")[:40]
-                  if c.isalnum()) or (request.remote_addr or "")
     try:
         result = renderer().render({
             "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre),
             "slug": fields.slug, "text": text,
-            "files": {name: str(path) for name, path in sources.items()}}, key=key)
+            "files": {name: str(path) for name, path in sources.items()}}, key=preview_key())
     except RenderError as exc:
         return jsonify(error=t(exc.ru, exc.en), problems=own), 503
     if result is None:
         return jsonify(superseded=True), 409
-    token = _keep(current_app._get_current_object(), result.images)  # type: ignore[attr-defined]
-    images = [{"name": item["name"], "orientation": item.get("orientation"),
-               "lang": item.get("lang"), "screen": item.get("screen"),
-               "width": item.get("width"), "height": item.get("height"),
-               "url": f"{request.script_root}/preview/image/{token}/{item['name']}.png"}
-              for item in result.described]
-    found = [_problem(poster_field(str(p.get("code", "")), dict(p.get("args", {})),
-                                   p.get("line"), str(p.get("path", "")), fields.slug, lines),
-                      str(p.get("severity", "")), str(p.get("code", "")),
-                      poster_words(form_words(str(p.get("ru", "")), "ru")),
-                      poster_words(form_words(str(p.get("en", "")), "en")), p.get("line"))
-             for p in result.problems if p.get("code") != "skipped"]
-    ruled = {problem["field"] for problem in own}
-    found = [problem for problem in found if problem["field"] not in ruled]
-    return jsonify(images=images, problems=own + found, shown=result.shown and not own,
-                   slug=fields.slug, timings=result.timings)
+    slug = fields.slug
+    return drawn(result, own, lambda p: poster_field(
+        str(p.get("code", "")), dict(p.get("args", {})), p.get("line"), str(p.get("path", "")),
+        slug, lines), lambda text, language: poster_words(form_words(text, language)), slug,
+        result.shown and not own)

@@ -17,7 +17,7 @@ import secrets
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -26,7 +26,13 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, reque
 
 from kiosk.editor.app import editor_config
 from kiosk.editor.auth import login_required
-from kiosk.editor.render import DEFAULT_IDLE_SECONDS, DEFAULT_TIMEOUT, Renderer, RenderError
+from kiosk.editor.render import (
+    DEFAULT_IDLE_SECONDS,
+    DEFAULT_TIMEOUT,
+    Renderer,
+    RenderError,
+    RenderResult,
+)
 from kiosk.editor.story_form import (
     PHOTO_PATTERN,
     SLUG_PATTERN,
@@ -226,36 +232,49 @@ def story() -> tuple[Response, int] | Response:
             photo_source = str(draft) if draft is not None else ""
     if not SLUG_PATTERN.match(fields.slug):
         fields = replace(fields, slug="draft")
-    key = "".join(c for c in request.headers.get("X-Preview-Key", "")[:40]
-                  if c.isalnum()) or (request.remote_addr or "")
     try:
         result = renderer().render({
             "shared": str(cfg.content), "centre": str(cfg.centre), "slug": fields.slug,
             "text": text, "photo": fields.photo if photo_source else "",
-            "photo_source": photo_source}, key=key)
+            "photo_source": photo_source}, key=preview_key())
     except RenderError as exc:
         return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
                        problems=own), 503
     if result is None:
         return jsonify(superseded=True), 409
+    return drawn(result, own, lambda p: field_of(
+        str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
+        lines, fields.title_en), form_words, fields.slug, result.shown)
+
+
+def preview_key() -> str:
+    """The page's preview key (a newer preview from the same page supersedes an older)."""
+    return "".join(c for c in request.headers.get("X-Preview-Key", "")[:40]
+                   if c.isalnum()) or (request.remote_addr or "")
+
+
+def drawn(result: RenderResult, own: list[dict[str, Any]],
+          field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
+          slug: str, shown: bool) -> Response:
+    """A preview's JSON answer (/preview/story, /preview/poster): the images' addresses and
+    the form's own problems (`own`), then the renderer's, each on its form's `field`, worded
+    for the form by `words(text, lang)`."""
     token = _keep(current_app._get_current_object(), result.images)  # type: ignore[attr-defined]
     images = [{"name": item["name"], "orientation": item.get("orientation"),
                "lang": item.get("lang"), "screen": item.get("screen"),
                "width": item.get("width"), "height": item.get("height"),
                "url": f"{request.script_root}/preview/image/{token}/{item['name']}.png"}
               for item in result.described]
-    found = [_problem(field_of(str(p.get("code", "")), p.get("args", {}), p.get("line"),
-                               str(p.get("path", "")), lines, fields.title_en),
-                      str(p.get("severity", "")), str(p.get("code", "")),
-                      form_words(str(p.get("ru", "")), "ru"),
-                      form_words(str(p.get("en", "")), "en"), p.get("line"))
+    found = [_problem(field(p), str(p.get("severity", "")), str(p.get("code", "")),
+                      words(str(p.get("ru", "")), "ru"), words(str(p.get("en", "")), "en"),
+                      p.get("line"))
              for p in result.problems if p.get("code") != "skipped"]
     # A field the form's own rules name has their message, worded for the form; the
     # loader's about the same field speaks of lines in a file («add a line title: …»).
     ruled = {problem["field"] for problem in own}
     found = [problem for problem in found if problem["field"] not in ruled]
-    return jsonify(images=images, problems=own + found, shown=result.shown,
-                   slug=fields.slug, timings=result.timings)
+    return jsonify(images=images, problems=own + found, shown=shown, slug=slug,
+                   timings=result.timings)
 
 
 @preview_bp.route("/warm", methods=["POST"])

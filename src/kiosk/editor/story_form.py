@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.core.problems import ProblemLog
 from kiosk.core.schedule import WEEKDAY_NAMES
@@ -344,13 +344,10 @@ NOTICE_FORM_KEYS = ("text", "text_en", "level", "show_from", "show_until", "week
 
 
 @dataclass(frozen=True, slots=True)
-class NoticeFields:
-    """A notice (notices/<slug>.yaml) as its form holds it; the schedule as for a story."""
+class ScheduledFields:
+    """The schedule presets of a notice's or a poster's form, as for a story, and the file's
+    lines the form does not show (`kept`)."""
 
-    slug: str = ""
-    text: str = ""
-    text_en: str = ""
-    level: str = "ordinary"  # ordinary (a slide of the loop) | urgent (a band on every screen)
     period: str = "always"
     month: int = 1
     show_from: str = ""
@@ -363,18 +360,57 @@ class NoticeFields:
     def kept_schedule(self) -> tuple[str, ...]:
         return tuple(row for row in self.kept if row.split(":")[0].strip() in SCHEDULE_KEYS)
 
+    def schedule_problems(self) -> dict[str, tuple[str, str]]:
+        """The form's own rule for the schedule: field → (Russian, English) message."""
+        if self.period == "dates" and not (self.show_from or self.show_until):
+            return {"show_from": ("Выберите в календаре хотя бы одну дату: с какого или по "
+                                  "какое число показывать.",
+                                  "Pick at least one date: the first or the last day to show "
+                                  "it.")}
+        return {}
+
+
+def scheduled_form(form: FormData) -> dict[str, Any]:
+    """A posted form's slug and schedule presets, read as the story form reads them."""
+    story = StoryFields.from_form(form)
+    return {"slug": story.slug, "period": story.period, "month": story.month,
+            "show_from": story.show_from, "show_until": story.show_until, "days": story.days,
+            "hours": story.hours}
+
+
+def file_value(values: LineDict, key: str) -> str:
+    """A notice's or poster's file value as written, on one line ("" for none, a list, a map)."""
+    got = values.get(key)
+    if got is None or isinstance(got, list | dict):
+        return ""
+    return " ".join(str(values.raw_text.get(key, got)).split())
+
+
+def kept_lines(values: LineDict, lines: list[str], form_keys: tuple[str, ...],
+               kept: list[str]) -> tuple[str, ...]:
+    """The file's lines the form keeps as they were: `kept`, then each key it does not show."""
+    kept = kept + [_raw_line(lines, values.line_of(key)) for key in values
+                   if key not in form_keys]
+    return tuple(row for row in kept if row)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFields(ScheduledFields):
+    """A notice (notices/<slug>.yaml) as its form holds it; the schedule as for a story."""
+
+    slug: str = ""
+    text: str = ""
+    text_en: str = ""
+    level: str = "ordinary"  # ordinary (a slide of the loop) | urgent (a band on every screen)
+
     @classmethod
     def from_form(cls, form: FormData) -> NoticeFields:
-        story = StoryFields.from_form(form)
-
         def line(key: str) -> str:
             return " ".join(str(form.get(key, "") or "")[:NOTICE_LIMIT].split())
 
         level = str(form.get("level", "") or "")
-        return cls(slug=story.slug, text=line("text"), text_en=line("text_en"),
-                   level=level if level in LEVELS else "ordinary", period=story.period,
-                   month=story.month, show_from=story.show_from, show_until=story.show_until,
-                   days=story.days, hours=story.hours)
+        return cls(text=line("text"), text_en=line("text_en"),
+                   level=level if level in LEVELS else "ordinary", **scheduled_form(form))
 
 
 def notice_lines(fields: NoticeFields) -> tuple[str, dict[int, str]]:
@@ -397,10 +433,7 @@ def notice_problems(fields: NoticeFields) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     if not fields.text:
         found["text"] = ("Напишите текст объявления.", "Write the notice's text.")
-    if fields.period == "dates" and not (fields.show_from or fields.show_until):
-        found["show_from"] = ("Выберите в календаре хотя бы одну дату: с какого или по какое "
-                              "число показывать.",
-                              "Pick at least one date: the first or the last day to show it.")
+    found.update(fields.schedule_problems())
     return found
 
 
@@ -412,10 +445,7 @@ def from_notice_file(slug: str, text: str) -> NoticeFields:
     lines = text.removeprefix("\ufeff").splitlines()
 
     def value(key: str) -> str:
-        got = values.get(key)
-        if got is None or isinstance(got, list | dict):
-            return ""
-        return " ".join(str(values.raw_text.get(key, got)).split())[:NOTICE_LIMIT]
+        return file_value(values, key)[:NOTICE_LIMIT]
 
     level = value("level").lower()
     fields = NoticeFields(slug=slug, text=value("text").strip('"'),
@@ -428,7 +458,5 @@ def from_notice_file(slug: str, text: str) -> NoticeFields:
     schedule, kept = _schedule_or_kept(values, lines, value)
     if level and level not in ("срочное", "urgent", "обычное", "ordinary"):
         kept.append(_raw_line(lines, values.line_of("level")))
-    for key in values:
-        if key not in NOTICE_FORM_KEYS:
-            kept.append(_raw_line(lines, values.line_of(key)))
-    return replace(fields, kept=tuple(row for row in kept if row), **schedule)  # type: ignore[arg-type]
+    return replace(fields, kept=kept_lines(values, lines, NOTICE_FORM_KEYS, kept),
+                   **schedule)  # type: ignore[arg-type]

@@ -517,13 +517,12 @@ def upload_photo() -> ResponseReturnValue:
     saved into the centre's images/ under a name made here. JSON: {photo, url} or {error}."""
     from kiosk.editor.photos import PhotoRejected, prepare_photo
 
-    upload = request.files.get("photo")
+    upload = uploaded("photo")
     if upload is None:
         return jsonify(error=t("Выберите файл фотографии.", "Choose a photo file.")), 400
-    data = upload.stream.read(cfg_max() + 1)
-    client_name = (upload.filename or "фото")[-80:]
+    data, client_name = upload
     try:
-        prepared = prepare_photo(data, client_name)
+        prepared = prepare_photo(data, client_name or "фото")
     except PhotoRejected as exc:
         return jsonify(error=exc.message(lang())), 400
     base = slugify(request.form.get("title", "")[:200])[:40] if request.form.get("title") \
@@ -532,8 +531,25 @@ def upload_photo() -> ResponseReturnValue:
     # A draft until its story is published (then in the same record: undo takes both away);
     # a story left unsaved leaves nothing in the centre folder.
     save_draft_photo(name, prepared.jpeg)
-    return jsonify(photo=name, width=prepared.width, height=prepared.height,
-                   url=url_for("editor.centre_image", name=name.removeprefix("images/"))), 200
+    return draft_answer("photo", name, prepared.width, prepared.height)
+
+
+def uploaded(key: str) -> tuple[bytes, str] | None:
+    """The file posted as `key` (a byte more than the editor takes, to tell it is too large)
+    and the last 80 characters of its name as the client gave it; None when none is posted."""
+    upload = request.files.get(key)
+    if upload is None:
+        return None
+    data = upload.stream.read(cfg_max() + 1)
+    upload.close()  # a large one is a temporary file: closed now, not at the next request
+    return data, (upload.filename or "")[-80:]
+
+
+def draft_answer(key: str, name: str, width: int, height: int) -> ResponseReturnValue:
+    """An uploaded picture saved as the draft `name` (images/…): JSON {key, url, width, height}."""
+    return jsonify({key: name, "width": width, "height": height,
+                    "url": url_for("editor.centre_image", name=name.removeprefix("images/"))}
+                   ), 200
 
 
 DRAFT_PHOTOS = "photo-drafts"  # in the editor's state folder

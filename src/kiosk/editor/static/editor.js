@@ -94,22 +94,33 @@
     });
     var zone = document.getElementById("dropzone");
     if (!zone) return;
-    var fileInput = document.getElementById("photo-file");
-    var value = document.getElementById("photo-value");
-    var thumb = document.getElementById("photo-thumb");
-    var status = document.getElementById("upload-status");
-    var remove = document.getElementById("photo-remove");
     var form = document.getElementById("story-form");
-    var busy = document.documentElement.lang === "en" ? "Preparing the photo…" : "Готовим фото…";
+    dropZone({ zone: zone, form: form, field: "photo", fileInput: document.getElementById("photo-file"),
+      value: document.getElementById("photo-value"), thumb: document.getElementById("photo-thumb"),
+      status: document.getElementById("upload-status"), remove: document.getElementById("photo-remove"),
+      busy: document.documentElement.lang === "en" ? "Preparing the photo…" : "Готовим фото…",
+      extra: function (data) {
+        var title = form.querySelector("[name=title]");
+        if (title) data.append("title", title.value);
+      } });
+  });
+
+  // A picture's drop zone (the story's photo, a poster's pictures): the file dropped or chosen
+  // is uploaded at once to the zone's data-upload as `o.field` (with `o.extra(data)`'s fields),
+  // and the answer's draft name goes into `o.value`, whose "change" the live preview follows.
+  // `o.uploaded(answer)` (optional) does the rest and says what the status line shows;
+  // `o.removed()` (optional) follows the remove button.
+  function dropZone(o) {
+    var zone = o.zone, fileInput = o.fileInput, value = o.value, thumb = o.thumb;
+    var status = o.status, remove = o.remove;
     function changed() { value.dispatchEvent(new Event("change", { bubbles: true })); }
     function upload(file, again) {
       var data = new FormData();
-      data.append("photo", file);
-      var title = form.querySelector("[name=title]");
-      if (title) data.append("title", title.value);
-      var token = form.querySelector("[name=csrf_token]");
+      data.append(o.field, file);
+      if (o.extra) o.extra(data);
+      var token = o.form.querySelector("[name=csrf_token]");
       if (token) data.append("csrf_token", token.value);
-      status.textContent = busy; status.classList.remove("error");
+      status.textContent = o.busy; status.classList.remove("error");
       fetch(zone.getAttribute("data-upload"), { method: "POST", body: data, credentials: "same-origin",
         headers: token ? { "X-CSRFToken": token.value } : {} })
         .then(function (r) {
@@ -127,8 +138,10 @@
         .then(function (answer) {
           if (!answer) return;
           if (answer.error) { status.textContent = answer.error; status.classList.add("error"); return; }
-          value.value = answer.photo; thumb.src = answer.url; thumb.hidden = false; remove.hidden = false;
-          status.textContent = ""; fileInput.value = ""; changed();
+          value.value = answer[o.field]; thumb.src = answer.url; thumb.hidden = false;
+          if (remove) remove.hidden = false;
+          status.textContent = o.uploaded ? o.uploaded(answer) : "";
+          fileInput.value = ""; changed();
         })
         .catch(function (e) { status.textContent = String(e); status.classList.add("error"); });
     }
@@ -140,8 +153,11 @@
       zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
     });
     zone.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]); });
-    remove.addEventListener("click", function () {
-      value.value = ""; thumb.hidden = true; thumb.removeAttribute("src"); remove.hidden = true; changed();
+    if (remove) remove.addEventListener("click", function () {
+      value.value = ""; thumb.hidden = true; thumb.removeAttribute("src"); remove.hidden = true;
+      if (o.removed) o.removed();
+      changed();
     });
-  });
+  }
+  window.kioskEditor.dropZone = dropZone;
 })();

@@ -9,61 +9,25 @@
     var form = document.getElementById("poster-form");
     if (!form) return;
     var english = document.documentElement.lang === "en";
+    var helper = window.kioskEditor;  // editor.js (base.html), run before this script
+    if (!helper || !helper.dropZone) return;  // the files then go with the form
     form.querySelectorAll("[data-poster-drop]").forEach(function (zone) {
       var card = zone.closest("fieldset");
-      var value = card.querySelector("[data-picture-value]");
-      var fileInput = zone.querySelector("[data-picture-file]");
-      var thumb = zone.querySelector("[data-picture-thumb]");
       var status = zone.querySelector("[data-picture-status]");
-      var remove = zone.querySelector("[data-picture-remove]");
       var removed = card.querySelector("[data-picture-removed]");
-      function changed() { value.dispatchEvent(new Event("change", { bubbles: true })); }
-      function upload(file, again) {
-        var data = new FormData();
-        data.append("picture", file);
-        var token = form.querySelector("[name=csrf_token]");
-        if (token) data.append("csrf_token", token.value);
-        status.textContent = english ? "Preparing the picture…" : "Готовим картинку…";
-        status.classList.remove("error");
-        var helper = window.kioskEditor;
-        fetch(zone.getAttribute("data-upload"), { method: "POST", body: data, credentials: "same-origin",
-          headers: token ? { "X-CSRFToken": token.value } : {} })
-          .then(function (r) {
-            if (helper && helper.isSignIn(r)) return { error: helper.signedOut() };
-            if (r.status === 400 && !again && helper && (r.headers.get("Content-Type") || "").indexOf("application/json") !== 0) {
-              return helper.freshToken().then(function (fresh) {  // a token renewed in another tab
-                if (fresh === "signed-out") return { error: helper.signedOut() };
-                upload(file, true);
-                return null;
-              });
-            }
-            return r.json().catch(function () { return { error: r.status + " " + r.statusText }; });
-          })
-          .then(function (answer) {
-            if (!answer) return;
-            if (answer.error) { status.textContent = answer.error; status.classList.add("error"); return; }
-            value.value = answer.picture; thumb.src = answer.url; thumb.hidden = false;
-            if (remove) remove.hidden = false;
-            if (removed) removed.value = "";
-            status.textContent = answer.width + "×" + answer.height;
-            fileInput.value = ""; changed();
-          })
-          .catch(function (e) { status.textContent = String(e); status.classList.add("error"); });
-      }
-      fileInput.addEventListener("change", function () { if (fileInput.files.length) upload(fileInput.files[0]); });
-      ["dragenter", "dragover"].forEach(function (name) {
-        zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
-      });
-      ["dragleave", "drop"].forEach(function (name) {
-        zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
-      });
-      zone.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]); });
-      if (remove) remove.addEventListener("click", function () {
-        value.value = ""; thumb.hidden = true; thumb.removeAttribute("src"); remove.hidden = true;
-        status.textContent = "";
-        if (removed) removed.value = "1";
-        changed();
-      });
+      helper.dropZone({ zone: zone, form: form, field: "picture",
+        fileInput: zone.querySelector("[data-picture-file]"), value: card.querySelector("[data-picture-value]"),
+        thumb: zone.querySelector("[data-picture-thumb]"), status: status,
+        remove: zone.querySelector("[data-picture-remove]"),
+        busy: english ? "Preparing the picture…" : "Готовим картинку…",
+        uploaded: function (answer) {
+          if (removed) removed.value = "";
+          return answer.width + "×" + answer.height;
+        },
+        removed: function () {
+          status.textContent = "";
+          if (removed) removed.value = "1";
+        } });
     });
   });
 })();
