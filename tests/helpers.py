@@ -87,3 +87,15 @@ def start_kiosk(content: Path, env: dict[str, str], folder: Path,
         return subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--content",
                                  str(content)], env=env, cwd=folder,
                                 stdout=subprocess.DEVNULL, stderr=output)
+
+
+# A story with a ninth tag, a capitalised «Забота» and a misspelt «заботта»: it once made the
+# tag row wrap and cut two colleagues' stories (issue 17), and `check` blamed those.
+CULPRIT = """---
+title: Много меток
+centre: Центр госуслуг района Арбат
+tags: [забота, Забота, дети, старшее поколение, погода, находки, доступность, праздник, язык,
+       заботта, вежливость]
+---
+Короткий текст.
+"""

@@ -11,18 +11,10 @@ import re
 from pathlib import Path
 
 from tests.cli.test_cli import kiosk
-from tests.helpers import copy_bundled, make_folder, story
+from tests.helpers import CULPRIT, copy_bundled, make_folder, story
 
 TOO_LONG_NAME = ("Государственное бюджетное учреждение города Москвы «Многофункциональные "
                  "центры предоставления государственных услуг города Москвы», Южное Бутово")
-CULPRIT = """---
-title: Много меток
-centre: Центр госуслуг района Арбат
-tags: [забота, Забота, дети, старшее поколение, погода, находки, доступность, праздник, язык,
-       заботта, вежливость]
----
-Короткий текст.
-"""
 
 
 def checked(root: Path, *options: str) -> dict[str, object]:

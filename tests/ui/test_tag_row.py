@@ -14,17 +14,9 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.ui.resources import probe_image
-from tests.helpers import copy_bundled
+from tests.helpers import CULPRIT, copy_bundled
 from tests.ui.conftest import WindowFactory, settle
 
-CULPRIT = """---
-title: Много меток
-centre: Центр госуслуг района Арбат
-tags: [забота, Забота, дети, старшее поколение, погода, находки, доступность, праздник, язык,
-       заботта, вежливость]
----
-Короткий текст.
-"""
 COLLEAGUES = ("eye-level", "birthday")
 
 
