@@ -4,9 +4,10 @@ same-run reference, an empty full-screen PySide6 window.
     python bench/startup_child.py kiosk SECONDS
     python bench/startup_child.py empty
 
-Each prints FIRST at its first painted frame (the kiosk: of content, not the neutral screen shown
-while the content loads). This module imports nothing at the top but what Python itself has
-loaded at start: whatever either child pays for is its own, not the benchmark's.
+Each prints FIRST at its first painted frame (the kiosk: of content with its picture, not the
+neutral screen shown while the content loads nor a slide whose picture is still to come). This
+module imports nothing at the top but what Python itself has loaded at start: whatever either
+child pays for is its own, not the benchmark's.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ def kiosk(seconds: float) -> int:
         stage.frame_times = []
 
         def painted() -> None:
-            if window.content.is_empty or stage.current.isNull():
-                return  # the neutral screen shown while content loads does not count
+            if not window.attract.pictures_shown:
+                # The neutral screen shown while content loads does not count, nor a slide
+                # whose picture is still awaited or fading in: the first slide whole.
+                return
             stage.painted.disconnect(painted)
             print("FIRST", flush=True)
             if seconds <= 0:

@@ -14,7 +14,14 @@ from kiosk.core.loader import load_content
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from tests.ui.conftest import FakeClock
-from tests.ui.test_photo_decode import Decodes, kiosk, open_story, photo_shown, two_slides
+from tests.ui.test_photo_decode import (
+    Decodes,
+    kiosk,
+    near_the_next_slide,
+    open_story,
+    photo_shown,
+    two_slides,
+)
 
 __all__ = ["kiosk"]  # the fixture, imported for pytest
 
@@ -30,8 +37,10 @@ def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_o
     [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
                                                         attract.stage.size())
     next_key = photos.key(path, box, 1.0, fill)
-    qtbot.waitUntil(lambda: attract._due is None and photos.cached(next_key) is not None,
+    qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
                     timeout=10_000)
+    near_the_next_slide(window)
+    qtbot.waitUntil(lambda: photos.cached(next_key) is not None, timeout=10_000)
 
     # A visitor reads both stories: their photos, at the card's size, are decoded and kept.
     for story_id in (first.item_id, following.item_id):
@@ -47,7 +56,10 @@ def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_o
     assert photos.cached(card_keys[0]) is None and photos.cached(card_keys[1]) is not None
     assert photos.size_in_bytes <= one_photo
     assert attract.playlist.current == first
-    # The next slide's picture is decoded again, off the UI thread, before it is due ...
+    # The next slide's picture is decoded again, off the UI thread, shortly before it is
+    # due (the slide on show starts its time again) ...
+    assert photos.cached(next_key) is None and not photos.pending(next_key)
+    near_the_next_slide(window)
     qtbot.waitUntil(lambda: photos.cached(next_key) is not None, timeout=10_000)
     assert decodes.of(path.name, box) == decoded_before + 1 and decodes.on_ui_thread == []
     # ... so when it is due it is painted at once: its transition waits for nothing.

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.core.playlist import SlideKind
+from kiosk.ui.attract.screen import PICTURE_LEAD_S
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.photos import PhotoLoader, screen_budget
 from kiosk.ui.resources import probe_image, render_image
@@ -207,7 +208,17 @@ def two_slides(folder: Path) -> Path:
     return root
 
 
-def test_the_attract_loop_decodes_the_next_slides_picture_before_it_is_due(
+def near_the_next_slide(window: KioskWindow) -> None:
+    """The screen's clock moves to PICTURE_LEAD_S before the next slide is due, and the
+    timer that asks for its pictures fires (as it would then)."""
+    attract = window.attract
+    assert isinstance(window.clock, FakeClock) and attract.playlist is not None
+    assert attract.picture_timer.isActive()
+    window.clock.advance(attract.playlist.remaining(window.clock()) - PICTURE_LEAD_S)
+    attract.picture_timer.timeout.emit()
+
+
+def test_the_attract_loop_decodes_the_next_slides_picture_shortly_before_it_is_due(
         qtbot: QtBot, tmp_path: Path,
         kiosk: Callable[[Content], tuple[KioskWindow, Decodes]]) -> None:
     root = two_slides(tmp_path / "c")
@@ -215,12 +226,26 @@ def test_the_attract_loop_decodes_the_next_slides_picture_before_it_is_due(
     attract, photos = window.attract, window.images.photos
     assert photos is not None and attract.playlist is not None and attract.content is not None
     assert [s.kind for s in attract.playlist.slides] == [SlideKind.STORY, SlideKind.STORY]
-    # The first slide: its panel, then its photo faded in; meanwhile the next one's is decoded.
-    qtbot.waitUntil(lambda: attract._due is None and decodes.of("b.jpg") == 1, timeout=10_000)
+    # The first slide: its panel, then its photo faded in.
+    qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
+                    timeout=10_000)
+    assert isinstance(window.clock, FakeClock)
+    # The next one's is not decoded yet (6.6 MB for a full-screen poster, for most of the
+    # slide): it is asked PICTURE_LEAD_S before the slide is due, the timer set for then.
+    remaining = attract.playlist.remaining(window.clock())
+    assert remaining > PICTURE_LEAD_S + 1
+    assert attract.picture_timer.isActive()
+    assert abs(attract.picture_timer.interval() - (remaining - PICTURE_LEAD_S) * 1000) < 300
     following = attract.playlist.slides[1]
     [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
                                                         attract.stage.size())
     key = photos.key(path, box, 1.0, fill)
+    window.clock.advance(remaining - PICTURE_LEAD_S - 1)
+    attract.picture_timer.timeout.emit()  # early by the clock: it waits on
+    assert not photos.pending(key) and photos.cached(key) is None
+    assert attract.picture_timer.isActive() and decodes.of("b.jpg") == 0
+    near_the_next_slide(window)
+    assert photos.pending(key)
     qtbot.waitUntil(lambda: photos.cached(key) is not None, timeout=10_000)
     # The slide is due: it is painted at once, its transition waits for nothing.
     assert isinstance(window.clock, FakeClock)
@@ -255,7 +280,10 @@ def test_a_slide_whose_picture_is_not_decoded_yet_waits_with_the_one_before_on_s
     window, decodes = kiosk(load_content(root, probe_image))
     attract, photos = window.attract, window.images.photos
     assert photos is not None and attract.playlist is not None
-    qtbot.waitUntil(lambda: attract._due is None and decodes.of("b.jpg") == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
+                    timeout=10_000)
+    near_the_next_slide(window)
+    qtbot.waitUntil(lambda: decodes.of("b.jpg") == 1, timeout=10_000)
     first, following = attract.playlist.slides
     shown = attract.stage.current.toImage()
     # Replaced on disk since it was decoded ahead: its turn comes before the new one is.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +42,7 @@ from kiosk.core.queue import Call
 from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import PosterPainter, edge_colour
-from kiosk.ui.hidpi import device_pixmap, device_rect, logical_size, ratio_of
+from kiosk.ui.hidpi import device_pixmap, device_rect, device_size, logical_size, ratio_of
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
@@ -53,6 +54,21 @@ if TYPE_CHECKING:  # imported when content first has a clip (it loads libmpv)
     from kiosk.ui.video.player import VideoPlayer
 
 log = logging.getLogger(__name__)
+
+# The next slide's pictures are asked of the background loader this long before the slide is
+# due, not right after the transition before it: a full-screen poster is 6.6 MB decoded at
+# 1080p (a story's photo 1.2–1.9 MB), held only for the last seconds of the slide before
+# instead of all of them. Lead enough for a slow kiosk: the worst picture a slide may have, a
+# phone's 24-megapixel JPEG, decodes in 0.33 s here (libjpeg reads every byte even when it
+# shrinks), ~1 s on a slow PC, twice that while a reload reads 37,000 stories or another
+# picture holds the pool; a 1080p JPEG takes ~25 ms. Three seconds is half again that worst
+# case. A shorter slide (slide_seconds ≥ 3) asks at once, after its transition, as before.
+PICTURE_LEAD_S = 3.0
+# The first slide of content waits this long at most for its pictures, the neutral screen
+# on show meanwhile, and then shows with them, without a fade (a 1080p JPEG: ~25 ms). A
+# picture slower than this (a phone's photo on a slow PC) never holds the start: the slide
+# shows with quiet panels in their places and the pictures fade in when they come.
+FIRST_PICTURE_WAIT_MS = 500
 
 
 class SlideStage(QWidget):
@@ -238,20 +254,33 @@ class AttractScreen(Screen):
         self.clip_still: Callable[[Path, QSize, bool, float], QPixmap] | None = None
         self.stage.transition_finished.connect(self._prepare_player)
         # Pictures decoded in the background (kiosk.ui.photos), when the kiosk does: the next
-        # slide's are decoded while this one shows. A slide whose pictures are not decoded yet
-        # waits for them (`_due`: its key, and whether it shows meanwhile with quiet panels in
-        # their places, or the slide before stays on show); never the UI thread.
+        # slide's are decoded near the end of this one (PICTURE_LEAD_S). A slide whose pictures
+        # are not decoded yet waits for them (`_due`: its key, and whether it shows meanwhile
+        # with quiet panels in their places, or the slide before stays on show); never the UI
+        # thread.
         self._awaited: set[PhotoKey] = set()
         self._arrived: dict[PhotoKey, QImage] = {}
-        # The pictures of the slide on show (painted again at once in another language), and
-        # of the slide being painted. Taken out of the loader's cache: each is in a pixmap
-        # once painted, and the loop comes back to it only after every other slide.
-        self._on_show: dict[PhotoKey, QImage] = {}
-        self._used: dict[PhotoKey, QImage] = {}
+        # A slide's pictures are taken out of the loader's cache and let go once painted into
+        # the stage's pixmap (a full-screen poster 6.6 MB): the loop comes back to the slide
+        # only after every other, and painted again in another language it waits for them on
+        # show (`_holding`).
         self._due: tuple[str, bool] | None = None
+        # The slide due waits for its pictures with what the stage shows kept on show, and
+        # then replaces it at once, without a transition (`_hold`): the first slide of content
+        # over the neutral screen, or the slide on show painted again (another language).
+        self._holding = False
+        self._after_neutral = True  # the stage shows the neutral screen (no content yet)
+        self.hold_timer = QTimer(self)  # the most the slide waits so (FIRST_PICTURE_WAIT_MS)
+        self.hold_timer.setSingleShot(True)
+        self.hold_timer.timeout.connect(self._hold_expired)
+        # The next slide's pictures are asked PICTURE_LEAD_S before it is due, by the
+        # screen's clock (`_pictures_due`).
+        self.picture_timer = QTimer(self)
+        self.picture_timer.setSingleShot(True)
+        self.picture_timer.timeout.connect(self._pictures_due)
         self._presented: Slide | None = None  # the slide whose picture the stage shows
         self._listening: PhotoLoader | None = None
-        self.stage.transition_finished.connect(self._prepare_pictures)
+        self.stage.transition_finished.connect(self._schedule_pictures)
 
         self.slide_timer = QTimer(self)
         self.slide_timer.setSingleShot(True)
@@ -288,7 +317,6 @@ class AttractScreen(Screen):
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
-        self._on_show = {}
         self.refresh()
 
     def replace_content(self, content: Content) -> None:
@@ -298,7 +326,6 @@ class AttractScreen(Screen):
         self.playlist = AttractPlaylist(content, self.clock(), self.wall)
         self._shown = None
         self.images.clear()
-        self._on_show = {}
         if self.isVisible() and self.stage.width() > 1:
             slide = self.playlist.current
             self.stage.transition_style = content.settings.transition
@@ -319,9 +346,10 @@ class AttractScreen(Screen):
         self.band.start()
         if shown is not None and self._shown == shown:
             # The slide on show was not presented again (which asks for the next slide's
-            # pictures): asked here, as the loader may have let them go while a visitor was
-            # here (KioskWindow.go_to_attract). Its transition then waits for nothing.
-            self._prepare_pictures()
+            # pictures): asked here (or in time, PICTURE_LEAD_S before it is due), as the
+            # loader may have let them go while a visitor was here (KioskWindow.go_to_attract).
+            # Its transition then waits for nothing.
+            self._schedule_pictures()
 
     def stop(self) -> None:
         """Leave attract: no timer keeps running behind another screen."""
@@ -329,8 +357,10 @@ class AttractScreen(Screen):
         self.clock_timer.stop()
         self.band.stop()
         self.stage.animation.stop()
+        self.picture_timer.stop()
+        self.hold_timer.stop()
         if self._due is not None:  # shown again, the slide is presented afresh
-            self._due, self._shown = None, None
+            self._due, self._shown, self._holding = None, None, False
             self._awaited.clear()
             self._arrived.clear()
         if self.player is not None and (self.player.playing
@@ -344,6 +374,15 @@ class AttractScreen(Screen):
         if self._due is not None and not self._due[1] and self._presented is not None:
             return self._presented  # the next one waits for its picture: this one shows
         return self.playlist.current if self.playlist is not None else None
+
+    @property
+    def pictures_shown(self) -> bool:
+        """The stage shows a slide of content whole, its pictures in it: none is awaited,
+        none fades in (bench/startup_child.py's first frame of content)."""
+        return self.content is not None and not self.content.is_empty \
+            and not self._after_neutral and self._due is None \
+            and not self.stage.in_transition \
+            and not (self.stage.current.isNull() and self.stage.video_frame is None)
 
     def refresh(self) -> None:
         self.recent.set_calls(self.recent.calls, self.lang)
@@ -372,6 +411,12 @@ class AttractScreen(Screen):
         shown = (slide.key, self.lang, self.stage.width(), self.stage.height(),
                  ratio_of(self.stage))
         if shown != self._shown:
+            if not self.isVisible() and self._shown is not None and self._due is None \
+                    and self._shown[0] == slide.key and self._shown[2:] == shown[2:]:
+                # Only the language changed, behind a visitor's screens: painted again when
+                # shown, if it still differs then (the visitor leaving brings the default
+                # language back: usually nothing to paint, and no picture to keep for it).
+                return
             if self._clip_resized(slide):
                 self._shown = shown
                 return
@@ -387,35 +432,61 @@ class AttractScreen(Screen):
             return self.clip_still(clip.picture_for(self.theme.portrait), self.stage.size(),
                                    clip.fit == "fill", ratio_of(self.stage))
         self.painter.pictures = self._picture if self.images.photos is not None else None
-        self._used = {}
         pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size(),
                                      ratio_of(self.stage))
         self.stage.spots = list(self.painter.spots)
         return pixmap
 
-    def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
-        """A slide's picture from the background loader, or None while it is decoded."""
+    def _loader(self) -> PhotoLoader:
         photos = self.images.photos
         assert photos is not None
         if self._listening is not photos:
             photos.ready.connect(self._picture_ready)
             self._listening = photos
+        return photos
+
+    def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
+        """A slide's picture from the background loader, or None while it is decoded."""
+        photos = self._loader()
         key = photos.key(path, box, ratio, fill)
         picture = self._arrived.get(key)
-        if picture is None:
-            picture = self._on_show.get(key)
         if picture is None:
             picture = photos.request(key)
         if picture is None:
             self._awaited.add(key)
         else:
-            photos.take(key)  # kept here while its slide shows, not in the cache as well
-            self._used[key] = picture
+            # Painted into the stage's pixmap, then let go: kept neither in the cache nor
+            # here (painted again, in another language, the slide waits for it on show).
+            photos.take(key)
         return picture
+
+    def _ask_pictures(self, slide: Slide) -> set[PhotoKey]:
+        """Ask the loader for the slide's pictures; those it is still decoding."""
+        assert self.content is not None
+        photos, ratio = self._loader(), ratio_of(self.stage)
+        awaited = set()
+        for path, box, fill in self.painter.picture_boxes(slide, self.content, self.lang,
+                                                           self.stage.size()):
+            key = photos.key(path, box, ratio, fill)
+            if key not in self._arrived and photos.request(key) is None:
+                awaited.add(key)
+        return awaited
+
+    def _may_hold(self, slide: Slide) -> bool:
+        """Whether `slide` may wait for its pictures with what the stage shows kept on show:
+        the neutral screen, or this same slide (in another language), at the stage's size."""
+        stage = self.stage
+        if self.images.photos is None or not self.isVisible() or stage.width() <= 1 \
+                or stage.in_transition or stage.video_frame is not None \
+                or not (self._after_neutral or self._presented == slide):
+            return False
+        return stage.current.isNull() \
+            or stage.current.size() == device_size(stage.size(), ratio_of(stage))
 
     def _picture_ready(self, key: PhotoKey, picture: QImage) -> None:
         """A picture decoded: when it was the last the slide waited for, the slide shows,
-        crossfaded from the one before (or from its panels)."""
+        crossfaded from the one before (or from its panels), or in its place at once when
+        it held it on show (`_holding`)."""
         if key not in self._awaited:
             return
         self._awaited.discard(key)
@@ -424,16 +495,20 @@ class AttractScreen(Screen):
         if self._awaited or due is None:
             return
         self._due = None
+        holding, self._holding = self._holding, False
+        self.hold_timer.stop()
         if playlist is None or content is None or playlist.current.key != due[0] \
                 or not self.isVisible() or self._clip(playlist.current) is not None:
             self._arrived.clear()
             return
         pixmap = self._pixmap(playlist.current)  # every picture at hand: nothing waits
         self._arrived.clear()
-        self._on_show, self._presented = self._used, playlist.current
+        self._presented = playlist.current
         if self._awaited:  # one more, changed on disk meanwhile: its panel fades out later
             self._due = (due[0], True)
-        if due[1]:  # its panels were on show: the pictures fade in
+        if holding:  # in the place of what was on show, at once: no fade
+            self._show_held(pixmap)
+        elif due[1]:  # its panels were on show: the pictures fade in
             self.stage.transition_style = "crossfade"
             self.stage.show_pixmap(pixmap, True, PHOTO_FADE_MS)
         else:  # the slide before was on show: the usual transition, its time from now
@@ -442,10 +517,57 @@ class AttractScreen(Screen):
             playlist.shown_at = self.clock()
             self.reschedule()
 
+    def _show_held(self, pixmap: QPixmap) -> None:
+        """The slide that waited for its pictures with the stage's picture kept on show
+        takes its place at once; the first slide of content starts its time now."""
+        assert self.playlist is not None and self.content is not None
+        first = self._after_neutral
+        self.stage.show_pixmap(pixmap, False, 0)
+        self._after_neutral = self.content.is_empty
+        if first:
+            self.playlist.shown_at = self.clock()
+        self.reschedule()
+
+    def _hold_expired(self) -> None:
+        """The pictures the slide waits for on the neutral screen (or in another language)
+        take longer than FIRST_PICTURE_WAIT_MS: it shows now, quiet panels in their places,
+        and they fade in when decoded."""
+        playlist, due = self.playlist, self._due
+        if not self._holding or due is None or playlist is None or self.content is None:
+            return
+        self._holding = False
+        if playlist.current.key != due[0] or not self.isVisible():
+            return
+        log.info("slide %s: its pictures take longer than %d ms to decode; shown with "
+                 "panels in their places meanwhile", due[0], FIRST_PICTURE_WAIT_MS)
+        pixmap = self._pixmap(playlist.current)  # the panels where pictures are awaited
+        self._due = (due[0], True) if self._awaited else None
+        self._presented = playlist.current
+        self._show_held(pixmap)
+
+    def _schedule_pictures(self) -> None:
+        """The next slide's pictures are asked PICTURE_LEAD_S before it is due, by the
+        screen's clock: now, or when `picture_timer` fires (its interval read from the clock,
+        so a test moving the clock and firing it sees what the loop does). Never during a
+        transition (after it: `transition_finished`), nor while the slide due waits for its
+        own pictures (it asks once it shows)."""
+        self.picture_timer.stop()
+        if self.images.photos is None or self.playlist is None or self.content is None \
+                or not self.isVisible() or self.stage.in_transition or self._due is not None:
+            return
+        wait = self._remaining() - PICTURE_LEAD_S
+        if wait > 0.001:
+            self.picture_timer.start(max(1, math.ceil(wait * 1000)))
+        else:
+            self._prepare_pictures()
+
+    def _pictures_due(self) -> None:
+        self._schedule_pictures()  # asks now, unless the clock says it is early
+
     def _prepare_pictures(self) -> None:
-        """After a transition: the next slide's pictures are decoded in the background, so
-        its transition never waits. (The first slide of the next pass is not known before
-        the pass is built: it waits for its picture if it has one, the slide before on show.)"""
+        """The next slide's pictures are decoded in the background now, so its transition
+        never waits. (The first slide of the next pass is not known before the pass is
+        built: it waits for its picture if it has one, the slide before on show.)"""
         photos = self.images.photos
         if photos is None or self.playlist is None or self.content is None \
                 or not self.isVisible() or self.stage.width() <= 1:
@@ -475,12 +597,18 @@ class AttractScreen(Screen):
         """Set the slide timer from the playlist and the clock (also after a clock jump)."""
         if self.playlist is None or not self.isVisible():
             return
+        self.slide_timer.start(max(50, round(self._remaining() * 1000)))
+        self._schedule_pictures()
+
+    def _remaining(self) -> float:
+        """Seconds until the next slide is due (a clip's slide: its clip's time)."""
+        assert self.playlist is not None
         remaining = self.playlist.remaining(self.clock())
         clip = self._clip(self.playlist.current)
         if clip is not None and self.content is not None:
             limit = clip_seconds(clip.loop, clip.duration, self.content.settings.slide_seconds)
             remaining = max(0.0, self.playlist.shown_at + limit - self.clock())
-        self.slide_timer.start(max(50, round(remaining * 1000)))
+        return remaining
 
     def _next_slide(self) -> None:
         if self.playlist is None or self.content is None:
@@ -537,9 +665,21 @@ class AttractScreen(Screen):
             self._arrived.clear()
         self._due = None
         self._awaited.clear()
+        self._holding = False
+        self.hold_timer.stop()
         if clip is None or self.clip_still is not None:
             self._stop_clip()
             assert self.content is not None
+            if not animate and self._may_hold(slide):
+                # The neutral screen (or this slide in another language) stays on show while
+                # its pictures are decoded, then it takes its place at once, whole: the first
+                # slide of content never shows panels nor fades its picture in, unless the
+                # picture takes longer than FIRST_PICTURE_WAIT_MS (`_hold_expired`).
+                self._awaited = self._ask_pictures(slide)
+                if self._awaited:
+                    self._due, self._holding = (slide.key, False), True
+                    self.hold_timer.start(FIRST_PICTURE_WAIT_MS)
+                    return
             spots = self.stage.spots
             pixmap = self._pixmap(slide)
             if self._awaited:  # a picture is being decoded (kiosk.ui.photos)
@@ -550,9 +690,7 @@ class AttractScreen(Screen):
                     self.stage.spots = spots
                     return  # the slide before stays until it is decoded
             self.stage.show_pixmap(pixmap, animate, self.content.settings.transition_ms)
-            self._on_show, self._presented = self._used, slide
-            if not animate:
-                self._prepare_pictures()
+            self._presented, self._after_neutral = slide, self.content.is_empty
             return
         self._presented = slide  # a clip (or the welcome in its place)
         if not self.isVisible():  # nothing plays unseen; shown again, it is presented afresh
@@ -568,6 +706,7 @@ class AttractScreen(Screen):
                                           self.lang, self.stage.size(), ratio_of(self.stage))
             self.stage.spots = list(self.painter.spots)
             self.stage.show_pixmap(welcome, animate, self.content.settings.transition_ms)
+            self._after_neutral = False
             return
         self._clip_fades = animate
         self.stage.end_video()
@@ -622,6 +761,7 @@ class AttractScreen(Screen):
         self.stage.transition_style = content.settings.transition
         self.stage.show_video(player.image, margin, self._clip_fades,
                               content.settings.transition_ms)
+        self._after_neutral = False
         playlist.shown_at = self.clock()
         self.reschedule()
 
