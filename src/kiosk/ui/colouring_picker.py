@@ -97,7 +97,12 @@ class Thumbnail(TouchButton):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.ask_for_colours()
+        # Shown only: the picker is sized once on its way to the screen and again by its
+        # grid's layout; colouring the pictures in for the first size doubled the work
+        # (~150 ms of a core) and kept nine previews nobody sees (2 MB at 1080p). A card
+        # first painted without a resize asks in `_picture`.
+        if self.isVisible():
+            self.ask_for_colours()
 
     def ask_for_colours(self) -> None:
         """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept

@@ -1,0 +1,139 @@
+"""What a visitor's stories and colouring leave in memory (bench/memory.py measures how much):
+while reading, only the photos near the story on show stay decoded; once they have gone, the
+stories card holds no photo and nothing is decoded for nobody; the colouring page holds its
+picture's line layer at one byte a pixel and gives the preparation's scratch memory back; the
+picker colours each picture in once, at the size it is shown."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.loader import load_content
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.resources import probe_image
+from kiosk.ui.stories import PHOTOS_KEPT
+from tests.helpers import make_folder, story
+from tests.ui.test_colouring_screen import open_first_picture
+from tests.ui.test_photo_decode import (
+    SETTINGS,
+    Decodes,
+    kiosk,
+    photo_shown,
+    plain_jpeg,
+)
+
+__all__ = ["kiosk"]  # the fixture, imported for pytest
+
+STORIES = 6
+
+
+def six_stories(root: Path) -> Path:
+    make_folder(root, stories={f"s{i}.md": story(title=f"История {i}", photo=f"images/{i}.jpg")
+                               for i in range(STORIES)}, settings=SETTINGS)
+    for i in range(STORIES):
+        plain_jpeg(root / "images" / f"{i}.jpg", (40 * i, 200 - 30 * i, 90))
+    return root
+
+
+def read_every_story(qtbot: QtBot, window: KioskWindow) -> None:
+    stories = window.stories
+    stories.reset()
+    window.show_screen(stories)
+    for index in range(STORIES):
+        stories.go(index)
+        qtbot.waitUntil(lambda: photo_shown(stories.card.image), timeout=10_000)
+
+
+def test_only_the_photos_near_the_story_on_show_stay_decoded(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    window, decodes = kiosk(load_content(six_stories(tmp_path / "c"), probe_image))
+    photos = window.images.photos
+    assert photos is not None
+    read_every_story(qtbot, window)
+    one_photo = window.stories.card.image.image.sizeInBytes()
+    # The one on show, the one or two before it, the next decoded ahead: not all six.
+    assert photos.size_in_bytes <= (PHOTOS_KEPT + 1) * one_photo
+    # Going back a story still shows its photo at once, decoded once.
+    before = decodes.of(f"{STORIES - 2}.jpg")
+    window.stories.go(STORIES - 2)
+    assert photo_shown(window.stories.card.image)
+    assert decodes.of(f"{STORIES - 2}.jpg") == before
+
+
+def test_a_visitor_who_leaves_the_stories_leaves_no_photo_behind(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    window, decodes = kiosk(load_content(six_stories(tmp_path / "c"), probe_image))
+    read_every_story(qtbot, window)
+    box = window.stories.card.image
+    card_size = box.size()
+    decoded = len(decodes.calls)
+    window.go_to_attract()  # from the stories screen, as the idle time does
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.waitUntil(lambda: not window.stories.isVisible())
+    # The card no longer holds the photo read last, and the first story's photo and the
+    # next one's were not decoded for a visitor who has gone.
+    assert box.image.isNull()
+    assert [path.name for path, size, _main in decodes.calls[decoded:]
+            if size == card_size] == []
+    # The next visitor still sees the first story with its photo.
+    window.stories.reset()
+    window.show_screen(window.stories)
+    qtbot.waitUntil(lambda: photo_shown(box), timeout=10_000)
+    assert box.path is not None and box.path.name == "0.jpg"
+
+
+def test_the_open_page_draws_its_lines_from_one_byte_a_pixel(
+        qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.ui.app
+
+    handed_back: list[bool] = []  # for each call: on the UI thread?
+    monkeypatch.setattr(kiosk.ui.app, "release_freed_memory", lambda: handed_back.append(
+        threading.current_thread() is threading.main_thread()))
+    screen = open_first_picture(qtbot, window)
+    assert screen.canvas is not None
+    width, height = screen.canvas.picture.size
+    lines = screen.view._lines_image
+    assert lines.format() == QImage.Format.Format_Alpha8
+    assert lines.sizeInBytes() == width * height
+    # The preparation's scratch memory was handed back, off the UI thread.
+    assert handed_back == [False]
+
+
+def test_the_picker_colours_each_picture_in_once(
+        qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.ui.coloured_preview as previews
+
+    asked: list[str] = []
+    real = previews.coloured_preview
+
+    def counted(path: Path, *args: object) -> QImage:
+        asked.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(previews, "coloured_preview", counted)
+    window.show_screen(window.picker)
+    thumbnails = window.picker.thumbnails
+    qtbot.waitUntil(lambda: all(t.coloured for t in thumbnails), timeout=20_000)
+    QThreadPool.globalInstance().waitForDone()
+    # One preview a card, at the size it is shown: none for a size the grid passed through.
+    assert sorted(asked) == sorted(t.picture.source.name for t in thumbnails)
+
+
+def test_stories_reset_while_on_show_still_show_the_first_story(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    window, _decodes = kiosk(load_content(six_stories(tmp_path / "c"), probe_image))
+    read_every_story(qtbot, window)
+    box = window.stories.card.image
+    window.stories.reset()  # and nothing else comes over it
+    qtbot.waitUntil(lambda: photo_shown(box) and box.path is not None
+                    and box.path.name == "0.jpg", timeout=10_000)
