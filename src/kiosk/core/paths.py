@@ -14,7 +14,6 @@ PIN's hash is there. A folder or file of ours that others can read is made priva
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import logging
 import os
 import stat
@@ -38,10 +37,13 @@ def package_folder(name: str) -> Path:
     "content" (the bundled example content), wherever and however the kiosk is installed.
     The wheel and the sdist carry both as package data; in the repository src/kiosk/assets and
     src/kiosk/content are links to its assets/ and content/, which an editable install reads."""
-    found = importlib.resources.files("kiosk") / name
-    if not isinstance(found, Path):  # imported from a zip: Qt and the loader need real files
-        raise RuntimeError(f"the kiosk package must be installed as files, not {found!r}")
-    return found.resolve()
+    # The package's own folder, as importlib.resources.files("kiosk") gives it for a package
+    # installed as files (whose import, with tempfile, shutil, bz2 and lzma, cost the start
+    # ~3 ms for this one path).
+    package = Path(__file__).parent.parent  # kiosk/core/paths.py
+    if not package.is_dir():  # imported from a zip: Qt and the loader need real files
+        raise RuntimeError(f"the kiosk package must be installed as files, not {package}")
+    return (package / name).resolve()
 
 
 def default_content(env: Mapping[str, str] | None = None) -> Path:

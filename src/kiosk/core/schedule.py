@@ -19,7 +19,6 @@ Canonical forms (what the staff editor writes; docs/content-format.md, «Schedul
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -414,6 +413,8 @@ def schedule_field_for(key: str, known: tuple[str, ...]) -> str:
     if near:
         return near if near in SCHEDULE_FIELDS else ""
     # Only longer words, and closer: «colour» is not «hour».
+    import difflib  # here: only a mistake gets this far (the kiosk's start need not import it)
+
     near = next(iter(difflib.get_close_matches(
         name, [w for w in SCHEDULE_WORDS if len(w) > 4], n=1, cutoff=0.8)), "")
     return SCHEDULE_WORDS.get(near, "")

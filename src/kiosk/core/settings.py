@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import math
 import re
@@ -205,6 +204,8 @@ def suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
 @functools.lru_cache(maxsize=4096)
 def _nearest(key: str, known: tuple[str, ...]) -> str:
     # Cached: a folder of 37,000 stories repeats the same unknown tag thousands of times.
+    import difflib  # here: only a mistake gets this far (the kiosk's start need not import it)
+
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return matches[0] if matches else ""
 
