@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.core import hashes
 from kiosk.core.memory import ProcessMemory
 from kiosk.core.model import Content
 from kiosk.core.problems import Language
@@ -30,7 +30,7 @@ def format_uptime(seconds: float, lang: Language) -> str:
 
 def content_version(fingerprint: object) -> str:
     """A short name for what the content was read from: equal folders, equal versions."""
-    return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:10]
+    return hashes.sha256(repr(fingerprint).encode()).hexdigest()[:10]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 import stat
@@ -34,6 +33,8 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+
+from kiosk.core import hashes
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -270,7 +271,7 @@ def sanitise_svg(data: bytes) -> SvgResult:
     """The drawing rebuilt from its checked XML tree, or why it is refused. The last few
     answers are kept by the drawing's digest: a drawing is checked once, not once by the
     loader, once by the decoder's probe and again for the screen."""
-    key = hashlib.blake2b(data, digest_size=16).digest()
+    key = hashes.blake2b(data, digest_size=16).digest()
     with _checked_lock:
         found = _checked.get(key)
         if found is not None:

@@ -26,13 +26,13 @@ links (configuration management often puts one there).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import hashes
 from kiosk.core.problems import Problem, ProblemLog, cap_problems
 from kiosk.core.settings import Settings, SettingsFile, parse_settings
 from kiosk.core.yamlsrc import LineDict, NotRegularFile, parse_yaml, read_at_most
@@ -154,7 +154,7 @@ def with_machine_settings(settings: Settings, paths: Sequence[SettingsPath],
 def files_stamp(paths: Sequence[SettingsPath]) -> str:
     """What the files of this computer are now (size, times, inode of each, the links
     followed), for the reloader: a change of one is followed like a change of the content."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashes.blake2b(digest_size=16)
     for where in paths:
         try:
             info = os.stat(where.path)

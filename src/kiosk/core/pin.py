@@ -14,8 +14,6 @@ digits, and counted for the status file (`counts`).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
 import math
 import os
@@ -58,6 +56,8 @@ def _b64(data: bytes) -> str:
 
 def hash_pin(pin: str, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R,
              p: int = SCRYPT_P) -> str:
+    import hashlib  # OpenSSL's scrypt: loaded only when a PIN is set or checked (hashes.py)
+
     salt = os.urandom(SALT_BYTES) if salt is None else salt
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=HASH_BYTES,
                             maxmem=256 * n * r * p)
@@ -69,6 +69,9 @@ class PinFileError(ValueError):
 
 
 def verify(pin: str, stored: str) -> bool:
+    import hashlib  # OpenSSL's scrypt: loaded only when a PIN is set or checked (hashes.py)
+    import hmac
+
     try:
         scheme, n, r, p, salt, digest = stored.strip().split("$")
         if scheme != "scrypt":

@@ -9,12 +9,12 @@ folder keeps everything.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk.core import hashes
 from kiosk.core.loader import natural_key
 from kiosk.core.merge import Item, SourcedItem
 from kiosk.core.model import Content
@@ -35,7 +35,7 @@ def fingerprint(root: Path) -> Fingerprint:
         real = os.path.realpath(root)
         if not os.path.isdir(real):
             return ("missing", str(root))
-        digest = hashlib.blake2b(digest_size=16)
+        digest = hashes.blake2b(digest_size=16)
         folders = [real]  # a list, not recursion: any depth is fine
         while folders:
             folder = folders.pop()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.core import hashes
 from kiosk.core.files import write_atomic
 from kiosk.core.memory import ProcessMemory
 
@@ -131,7 +132,5 @@ def render(status: Status) -> str:
 
 
 def short_hash(value: object) -> str:
-    import hashlib  # loading OpenSSL costs start-up ~2 ms; the first status needs it later
-
-    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+    return hashes.sha256(repr(value).encode()).hexdigest()[:12]
 

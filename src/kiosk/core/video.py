@@ -13,7 +13,6 @@ folder (the publish checks its copy too) does not decode its clips again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import math
@@ -25,6 +24,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import hashes
 from kiosk.core.problems import Problem, Severity
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def clip_key(path: Path) -> str | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None
-        digest = hashlib.sha256(os.pread(fd, EDGE_BYTES, 0))
+        digest = hashes.sha256(os.pread(fd, EDGE_BYTES, 0))
         digest.update(os.pread(fd, EDGE_BYTES, max(EDGE_BYTES, info.st_size - EDGE_BYTES)))
     except OSError:
         return None

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import logging
 import math
@@ -41,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import hashes
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem, Severity
 from kiosk.core.video import ClipCache, VideoFacts, clip_cache_path, clip_key, facts_problems
@@ -173,7 +173,7 @@ def probe_clip(path: Path, open_limit: float = OPEN_LIMIT, decode_limit: float =
 @functools.cache
 def probe_version() -> str:
     """The probe's code, as the cache knows it: what a probe finds may change with it."""
-    digest = hashlib.sha256()
+    digest = hashes.sha256()
     for name in ("probe.py", "mpvlib.py"):
         try:
             digest.update((Path(__file__).parent / name).read_bytes())
