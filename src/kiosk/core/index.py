@@ -6,6 +6,10 @@ of every image it refers to are what they were when it was read (the loader chec
 load), while kiosk.yaml reads the same, and while the code that reads content is the same code
 (a hash of its source). Anything wrong with the index file (unwritable, corrupt, locked, from
 another version) makes the kiosk read the folder as if there were no index: slower, never wrong.
+The other files (kiosk.yaml, colouring.yaml, posters' and notices' files, the pictures of
+colouring/ and posters/) are kept too (table `kept`, kiosk.core.kept): a YAML file's parsed tree
+while its bytes are the same, a picture's checks while its stamp is, so that a start with
+nothing changed parses no file at all.
 
 Bounded: one index per content path (the release link, not each release it points to), a text
 kept once however many stories or reads have it (a hard-link publish re-reads every file, as
@@ -27,7 +31,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import functools
-import hashlib
 import logging
 import marshal
 import os
@@ -38,15 +41,18 @@ import urllib.parse
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from kiosk.core import hashes
+from kiosk.core.kept import MAX_RECORD
 from kiosk.core.model import AnniversaryPage, Story, Text
 from kiosk.core.paths import private_database, private_dir
 from kiosk.core.problems import Language, Problem, Severity
 from kiosk.core.schedule import ALWAYS, Schedule
+from kiosk.core.textpath import text_path
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +65,15 @@ _CORE = Path(__file__).resolve().parent
 # The modules whose code decides what an item reads as: any change to them makes a new index.
 _READERS = [*sorted(_CORE.glob("*.py")), _CORE.parent / "ui" / "resources.py"]
 
-Stamp = bytes | None  # size, mtime, ctime (ns) and inode, packed; None: the file is not there
+Stamp = bytes | None  # size, mtime, ctime (ns) and inode, hashed; None: the file is not there
 Dependencies = tuple[tuple[str, Stamp], ...]
+S = TypeVar("S", bound=Story)
 
 
 @functools.cache  # the code does not change while it runs
 def reader_version() -> str:
-    digest = hashlib.sha256(str(INDEX_FORMAT).encode())
+    # BLAKE2b: Python's own SHA-256 (kiosk.core.hashes) takes ~2 ms for this ~0.7 MB, 0.7.
+    digest = hashes.blake2b(str(INDEX_FORMAT).encode(), digest_size=16)
     for path in _READERS:
         try:
             digest.update(path.read_bytes())
@@ -86,8 +94,16 @@ def default_index_path(root: Path, env: Mapping[str, str] = os.environ,
     name = os.path.abspath(root)
     if centre is not None:
         name += "\0" + os.path.abspath(centre)
-    key = hashlib.sha256(name.encode()).hexdigest()[:16]
+    key = hashes.sha256(name.encode()).hexdigest()[:16]
     return Path(base) / f"index-{key}.sqlite"
+
+
+def first_read_parses(root: Path, env: Mapping[str, str] = os.environ,
+                      centre: Path | None = None) -> bool:
+    """Whether a start's first read of the folder will surely parse files, and so wants the
+    sandbox's child started early: there is no index of the folder yet (a first start, or
+    the cache was emptied). With one, a start with nothing changed parses nothing."""
+    return not default_index_path(root, env, centre).exists()
 
 
 class StoredText(Text):
@@ -135,9 +151,32 @@ class StoredText(Text):
 
 @dataclass(frozen=True, slots=True)
 class IndexEntry:
-    depends_on: Dependencies  # the file and the images it refers to, as they were when read
+    """What one file read to, and what it depended on when it was read: the file itself
+    (`path`, `stamp`) and the images it refers to (`more`). Kept as fields, not as one tuple
+    of pairs: ~110 bytes less for each of 37,000 stories."""
+
+    path: str
+    stamp: Stamp
     item: AnniversaryPage | Story | None
     problems: tuple[Problem, ...]
+    more: Dependencies = ()
+
+    @classmethod
+    def of(cls, depends_on: Dependencies, item: AnniversaryPage | Story | None,
+           problems: tuple[Problem, ...]) -> IndexEntry:
+        """`depends_on`: the file's own (path, stamp) first, then the images'."""
+        if not depends_on:  # a damaged record: read as the others are (ValueError)
+            raise ValueError("an entry depends on its own file first")
+        (path, stamp), more = depends_on[0], depends_on[1:]
+        return cls(path, stamp, item, problems, more)
+
+    @property
+    def depends_on(self) -> Dependencies:
+        return ((self.path, self.stamp), *self.more)
+
+    def unchanged(self, stamp: Callable[[str], Stamp]) -> bool:
+        """Whether the file and its images are as they were (`stamp`: what one is now)."""
+        return stamp(self.path) == self.stamp and all(stamp(p) == s for p, s in self.more)
 
 
 _SCHEMA = """
@@ -202,6 +241,7 @@ class ContentIndex:
                                           (os.path.abspath(root),))
                 index._tidy_all = True
                 index._tidy()
+                index._prepare_kept()
         except (OSError, sqlite3.Error) as exc:
             log.warning("content index %s not used: %s", path, exc)
             return None
@@ -310,7 +350,7 @@ class ContentIndex:
             entries = (self._decode(record)
                        for (record,) in self._writer.execute("SELECT record FROM entries"))
             # The file's own path comes first among what an entry depends on.
-            return {entry.depends_on[0][0]: entry for entry in entries}
+            return {entry.path: entry for entry in entries}
         except (sqlite3.Error, ValueError, TypeError, EOFError) as exc:
             self._fail(exc)
             return {}
@@ -372,6 +412,50 @@ class ContentIndex:
         if deleted:
             self._give_back_pages()
 
+    # -- the other files (YAML files, pictures: kiosk.core.kept) ------------------------------
+
+    def _prepare_kept(self) -> None:
+        """Their table (in the writer's transaction), emptied when another version of the code
+        wrote it: the records are checked against the files, not against the code."""
+        assert self._writer is not None
+        self._writer.execute("CREATE TABLE IF NOT EXISTS kept"
+                             " (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        found = self._writer.execute(
+            "SELECT value FROM meta WHERE key = 'kept_reader'").fetchone()
+        if found is None or found[0] != reader_version():
+            self._writer.execute("DELETE FROM kept")
+            self._writer.execute("INSERT OR REPLACE INTO meta VALUES ('kept_reader', ?)",
+                                 (reader_version(),))
+
+    def kept(self, key: str) -> bytes | None:
+        """The record kept for `key`, if there is one of a size a record can have."""
+        if self.broken or self._writer is None:
+            return None
+        try:
+            found = self._writer.execute(
+                "SELECT record FROM kept WHERE key = ? AND length(record) <= ?",
+                (key, MAX_RECORD)).fetchone()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return None
+        return found[0] if found is not None and isinstance(found[0], bytes) else None
+
+    def keep(self, records: Mapping[str, bytes], used: set[str] | None) -> None:
+        """Save these records; with `used`, forget every other (files gone, or renamed)."""
+        if self.broken or self._writer is None or (not records and used is None):
+            return
+        try:
+            with self._writer:
+                self._begin()
+                self._writer.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)",
+                                         list(records.items()))
+                if used is not None:
+                    gone = [(key,) for (key,) in self._writer.execute("SELECT key FROM kept")
+                            if key not in used]
+                    self._writer.executemany("DELETE FROM kept WHERE key = ?", gone)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
     # -- texts -----------------------------------------------------------------------------
 
     def store_body(self, text: Text) -> Text:
@@ -382,7 +466,7 @@ class ContentIndex:
         ru, en = text.ru, text.en
         # The same text is kept once: a file read again (its change time moved, as every
         # file's does at a hard-link publish) finds its text already there.
-        digest = hashlib.blake2b(f"{len(ru)}:{ru}{en}".encode("utf-8", "surrogatepass"),
+        digest = hashes.blake2b(f"{len(ru)}:{ru}{en}".encode("utf-8", "surrogatepass"),
                                  digest_size=16).digest()
         try:
             self._begin()  # committed with the entries, at the end of the load
@@ -453,21 +537,52 @@ class ContentIndex:
             teaser = _NO_TEXT if not record[7] and not record[8] else Text(*record[7:9])
             if kind == "story":
                 centre_ru, centre_en, date, tags, photo, example, attract = record[9:]
-                item = Story(item_id, _path(source), Text(title_ru, title_en), text,
-                             _shared_text(centre_ru, centre_en),
+                # The paths' texts are those the entry depends on (kept anyway): not copied.
+                item = Story(item_id, text_path(_same(source, depends_on)),
+                             Text(title_ru, title_ru if title_en == title_ru else title_en),
+                             text, _shared_text(centre_ru, centre_en),
                              _shared_date(date) if date is not None else None,
-                             _shared_tags(tags), _path(photo) if photo else None, example,
+                             _shared_tags(tags),
+                             text_path(_same(photo, depends_on)) if photo else None, example,
                              attract, duration, _decode_schedule(schedule), teaser)
             else:
                 (image,) = record[9:]
                 item = AnniversaryPage(item_id, Path(source), Text(title_ru, title_en), text,
                                        Path(image) if image else None, duration,
                                        _decode_schedule(schedule), teaser)
-        return IndexEntry(
+        return IndexEntry.of(
             depends_on,
             item,
             tuple(Problem(path, line, Severity(severity), code, dict(args))
                   for path, line, severity, code, args in problems))
+
+
+def slim_path(path: Path, depends_on: Dependencies) -> Path:
+    """`path` as one that keeps only its text (kiosk.core.textpath), the text of the
+    dependency that equals it where one does: an item just read has Paths split into parts
+    (~280 bytes each), and its entry keeps the text anyway."""
+    return text_path(_same(str(path), depends_on))
+
+
+def kept_story(story: S, body: Text, depends_on: Dependencies) -> S:
+    """A story just read from its file, as compact as one read from the index (after a
+    publish every story is read again): its paths keep only their text, its centre, tags,
+    date and empty teaser are the objects the other stories have."""
+    return replace(
+        story, body=body, source=slim_path(story.source, depends_on),
+        photo=None if story.photo is None else slim_path(story.photo, depends_on),
+        centre=_shared_text(story.centre.ru, story.centre.en),
+        date=None if story.date is None else _shared_date(story.date.toordinal()),
+        tags=_shared_tags(story.tags),
+        teaser=story.teaser if story.teaser.ru or story.teaser.en else _NO_TEXT)
+
+
+def _same(text: str, depends_on: Dependencies) -> str:
+    """`text` as the string of `depends_on` that equals it, if one does (one object, not two)."""
+    for path, _ in depends_on:
+        if path == text:
+            return path
+    return text
 
 
 def _body_row(entry: IndexEntry) -> int | None:
@@ -482,27 +597,6 @@ _TAGS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 def _shared_text(ru: str, en: str) -> Text:
     return _TEXTS.setdefault((ru, en), Text(ru, en)) if len(_TEXTS) < 10_000 else Text(ru, en)
-
-
-_FOLDERS: dict[str, Path] = {}
-
-
-def _path(text: str) -> Path:
-    """A file's Path, its folder's parsed once: Path() of 37,000 full paths takes 0.4 s.
-    pathlib's own quick way to add a plain file name (what iterdir() uses) where there is
-    one."""
-    folder, slash, name = text.rpartition("/")
-    if not slash:
-        return Path(text)
-    parent = _FOLDERS.get(folder)
-    if parent is None:
-        parent = _FOLDERS[folder] = Path(folder or "/")
-    child = getattr(parent, "_make_child_relpath", None)
-    if child is not None:
-        made = child(name)
-        if isinstance(made, Path):
-            return made
-    return parent / name
 
 
 def _shared_tags(tags: tuple[str, ...]) -> tuple[str, ...]:

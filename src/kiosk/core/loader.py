@@ -6,8 +6,8 @@ that are sound plus a list of problems worded for them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.core import hashes
 from kiosk.core.imagesafe import (
     MAX_IMAGE_BYTES,
     MAX_SVG_BYTES,
@@ -28,7 +29,8 @@ from kiosk.core.imagesafe import (
     read_image_file,
     safe_svg_file,
 )
-from kiosk.core.index import ContentIndex, IndexEntry, Stamp
+from kiosk.core.index import ContentIndex, IndexEntry, Stamp, kept_story, slim_path
+from kiosk.core.kept import NotKept, decode_picture, decode_yaml, encode_picture, encode_yaml
 from kiosk.core.machine import SettingsPath, with_machine_settings
 from kiosk.core.merge import HIDDEN_FILE, CentreContent, check_centre_entries, hide_entries, merge
 from kiosk.core.model import (
@@ -49,7 +51,6 @@ from kiosk.core.notices import (
     shows_anything,
 )
 from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
-from kiosk.core.queue import queue_file_check
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import (
     ALWAYS,
@@ -65,8 +66,10 @@ from kiosk.core.sources import markdown_source, read_markdown, read_text, read_y
 from kiosk.core.teaser import TEASER_MAX_WORDS
 from kiosk.core.video import VIDEO_SUFFIXES, is_video, video_file_problem
 from kiosk.core.yamlsrc import (
+    MAX_TEXT_BYTES,
     LineDict,
     MarkdownFile,
+    read_at_most,
 )
 
 SETTINGS_FILE = "kiosk.yaml"
@@ -127,18 +130,22 @@ def no_probe(path: Path) -> ImageCheck:
     return ImageCheck()
 
 
-_STAMP = struct.Struct("<qqqQ")
+_STAMP = struct.Struct("<Q")
 
 
 def stamp(path: str) -> Stamp:
     """What a file is now: size, times and inode (a file replaced by rsync or a sync tool gets
-    a new change time and inode even when its size and modification time are kept), packed
-    small: the index keeps one or two for each of 37,000 stories."""
+    a new change time and inode even when its size and modification time are kept), in 8
+    bytes: the kiosk keeps one or two for each of 37,000 stories (the 32 bytes of all four
+    took 72 in memory, these 48). A hash of them: a change goes unseen only if its 64 bits
+    come out the same, one chance in 10**19. Python's hash of a tuple of ints is the same in
+    every process (no seed); another Python's could differ, which reads the files again."""
     try:
         info = os.lstat(path)  # a file replaced by a link to it is a change: links are refused
     except OSError:
         return None
-    return _STAMP.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return _STAMP.pack(hash((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+                       & 0xFFFF_FFFF_FFFF_FFFF)
 
 
 def entry_kind(path: str | os.PathLike[str]) -> str:
@@ -176,9 +183,29 @@ class ParseCache:
     # The centre's hidden.yaml as last read without an error (kiosk.core.merge): one that is
     # broken, or half-copied, keeps hiding what it hid.
     hide: tuple[tuple[str, int | None], ...] | None = None
+    # The other files as last parsed or checked (YAML files, pictures: kiosk.core.kept), by
+    # key: records, read through from the index.
+    kept: dict[str, bytes] = field(default_factory=dict)
+
+    def kept_record(self, key: str) -> bytes | None:
+        record = self.kept.get(key)
+        if record is None and self.index is not None:
+            record = self.index.kept(key)
+            if record is not None:
+                self.kept[key] = record
+        return record
+
+    def finish_kept(self, new: dict[str, bytes], used: set[str] | None) -> None:
+        """Keep the records made by this load; `used`: the keys of every file this load
+        looked at (None after a partial load: nothing is forgotten then)."""
+        self.kept.update(new)
+        if used is not None:
+            self.kept = {key: record for key, record in self.kept.items() if key in used}
+        if self.index is not None:
+            self.index.keep(new, used)
 
     def begin(self, settings: Settings, whole_folder: bool) -> None:
-        key = hashlib.sha256(repr(settings).encode()).hexdigest()[:32]
+        key = hashes.sha256(repr(settings).encode()).hexdigest()[:32]
         if key != self.settings_key:
             self.settings_key = key
             self.entries = {}
@@ -276,6 +303,11 @@ class ContentLoader:
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
         self._image_sizes: dict[Path, tuple[int, int]] = {}  # as decoded, when it was
+        # Records of the YAML files and pictures parsed or checked by this load (for the
+        # cache: kiosk.core.kept), and the keys of all of them, kept or not.
+        self._kept_new: dict[str, bytes] = {}
+        self._kept_used: set[str] = set()
+        self._raised: set[Path] = set()  # images whose check raised: not kept
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -312,6 +344,8 @@ class ContentLoader:
             posters, notices = merged.posters, merged.notices
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
+            self.cache.finish_kept(self._kept_new,
+                                   self._kept_used if self.story_limit is None else None)
         if not pages and not stories and not posters and not notices:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring,
@@ -328,6 +362,8 @@ class ContentLoader:
                                self.story_limit, 1, self.sandbox)
         loader.problems, loader._seen, loader._changed = self.problems, self._seen, self._changed
         loader._checked_images, loader._image_sizes = self._checked_images, self._image_sizes
+        loader._kept_new, loader._kept_used = self._kept_new, self._kept_used
+        loader._raised = self._raised
         try:
             names = sorted(p.name for p in self.centre.iterdir() if not p.name.startswith("."))
         except OSError:
@@ -395,21 +431,28 @@ class ContentLoader:
             if kind:
                 self._refused(Path(directory), kind)
             return []
+        # The files taken, and the other entries (few): no pair or set for each of 37,000
+        # stories, whose memory, freed, stayed in pymalloc's pools (−2.5 MB of them).
+        names: list[str] = []
+        others: list[tuple[str, str]] = []
         try:
             with os.scandir(directory) as found:
-                entries = [(entry.name, _kind_of(entry)) for entry in found
-                           if not entry.name.startswith(".")]
+                for entry in found:
+                    if entry.name.startswith("."):
+                        continue
+                    kind = _kind_of(entry)
+                    if kind == "file" and os.path.splitext(entry.name)[1].lower() in suffixes:
+                        names.append(entry.name)
+                    else:
+                        others.append((entry.name, kind))
         except OSError:
             return []
-        names = [name for name, kind in entries
-                 if kind == "file" and os.path.splitext(name)[1].lower() in suffixes]
-        for name, kind in entries:
+        for name, kind in others:
             if kind in ("link", "special") and os.path.splitext(name)[1].lower() in suffixes:
                 self._refused(Path(directory, name), kind)
         if limit is not None and len(names) > limit:
             return [os.path.join(directory, name)
                     for name in sorted(names[:limit], key=natural_key)]
-        taken = set(names)  # a set: folders of 37,000 stories
         # «Umbrella.md» beside «umbrella.md»: two files that are one on a Windows share.
         first_of: dict[str, str] = {}
         for name in sorted(names):
@@ -417,13 +460,13 @@ class ContentLoader:
             if other is not name:
                 self.log_for(Path(directory, name)).warning("duplicate_id", None, value=name,
                                                             other=other)
-        for name, kind in entries:
+        del first_of
+        for name, kind in others:
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
             lower = name.lower()
-            if name not in taken and kind == "file" and suffixes == (".md",) \
-                    and self._stray_file(folder, name):
+            if kind == "file" and suffixes == (".md",) and self._stray_file(folder, name):
                 continue
-            if name not in taken and kind == "file" \
+            if kind == "file" \
                     and (".md" in lower or lower.endswith(".markdown")) and lower != "readme.txt":
                 fixed = name[: lower.index(".m")] + ".md"
                 self.log_for(Path(directory, name)).warning("wrong_suffix", None, value=name,
@@ -493,7 +536,7 @@ class ContentLoader:
         """Load one item; an unexpected failure skips that item only, with a message."""
         self._seen.add(key)
         cached = self.cache.lookup(key) if self.cache is not None else None
-        if cached is not None and all(stamp(p) == s for p, s in cached.depends_on):
+        if cached is not None and cached.unchanged(stamp):
             self.problems.extend(cached.problems)
             return cached.item  # type: ignore[return-value]
         before = len(self.problems)
@@ -510,10 +553,16 @@ class ContentLoader:
         if any(p.is_error for p in self.problems[before:]):
             self.log_for(path).warning("skipped")
             item = None
-        if self.cache is not None and isinstance(item, AnniversaryPage | Story | None):
-            if item is not None and self.cache.index is not None:
-                item = replace(item, body=self.cache.index.store_body(item.body))
-            entry = IndexEntry(tuple(self._depends_on), item, tuple(self.problems[before:]))
+        # A parse stopped (a busy machine) is the read's failure, not the file's: read again.
+        if self.cache is not None and isinstance(item, AnniversaryPage | Story | None) \
+                and not any(p.code in _NOT_KEPT for p in self.problems[before:]):
+            depends_on = tuple(self._depends_on)
+            if item is not None:  # kept as compactly as an item read from the index
+                index = self.cache.index
+                body = item.body if index is None else index.store_body(item.body)
+                item = (kept_story(item, body, depends_on) if isinstance(item, Story) else
+                        replace(item, body=body, source=slim_path(item.source, depends_on)))
+            entry = IndexEntry.of(depends_on, item, tuple(self.problems[before:]))
             self.cache.entries[key] = entry
             self._changed[key] = entry
         return item
@@ -529,6 +578,8 @@ class ContentLoader:
             settings = with_machine_settings(settings, self.machine, self.problems)
         queue = settings.queue
         if queue is not None and not queue.is_url:
+            from kiosk.core.queue import queue_file_check  # here: only a queue file needs it
+
             origin = settings.origins.get("queue", str(self.root / SETTINGS_FILE))
             inside = None if queue.source.startswith("/") else self.root
             code = queue_file_check(queue.file_path(self.root), inside)
@@ -564,9 +615,31 @@ class ContentLoader:
         return (parsed, self.log_for(path)) if isinstance(parsed, MarkdownFile) else None
 
     def _parsed_yaml(self, path: Path) -> Any:
-        if self.sandbox is None:
-            return self._read_yaml(path)
-        return self._in_sandbox(yaml_source, path)
+        """A YAML file's tree, its problems told. As last parsed when its bytes are the same
+        (kiosk.core.kept): a start with nothing changed parses no file, and does not wait
+        for the sandbox's child to start."""
+        key = str(path)
+        digest = _file_digest(key) if self.cache is not None else None
+        if digest is not None:
+            assert self.cache is not None
+            self._kept_used.add(f"yaml:{key}")
+            record = self.cache.kept_record(f"yaml:{key}")
+            if record is not None and (found := decode_yaml(record, digest, key)) is not None:
+                value, problems = found
+                self.problems.extend(problems)
+                return value
+        before = len(self.problems)
+        value = self._read_yaml(path) if self.sandbox is None else \
+            self._in_sandbox(yaml_source, path)
+        problems = self.problems[before:]
+        # Kept only if the file did not change while it was read, and as the file's own
+        # verdict: a parse stopped (time, memory) or a file that could not be read is tried
+        # again at the next load.
+        if digest is not None and not any(p.code in _NOT_KEPT for p in problems) \
+                and _file_digest(key) == digest:
+            with contextlib.suppress(NotKept):
+                self._kept_new[f"yaml:{key}"] = encode_yaml(digest, value, problems)
+        return value
 
     def _in_sandbox(self, function: Callable[[str], tuple[Any, list[Problem]]],
                     path: Path) -> Any:
@@ -622,7 +695,7 @@ class ContentLoader:
         """The texts; an image in them, in any of Markdown's forms, is an error: the item is
         not shown (its last good version stays on screen) until it is taken out. Shown
         without it, a text that says «see the photo» would be wrong, and the kiosk never
-        loads a picture a text names (ui.widgets.InertTextDocument)."""
+        loads a picture a text names (ui.markdown.InertTextDocument)."""
         texts: list[str] = []
         for lang, text, first in (("ru", md.body_ru, md.ru_line), ("en", md.body_en, md.en_line)):
             _check_layout_cost(text, lang, first, log)
@@ -765,6 +838,7 @@ class ContentLoader:
             try:
                 found = _picture_problems(path, shown_as)
             except Exception as exc:  # a check that fails outright: that image only
+                self._raised.add(path)
                 found = [Problem("", None, Severity.ERROR, "bad_image",
                                  {"value": shown_as, "detail": f"{type(exc).__name__}: {exc}"})]
             if found:  # not given to a decoder at all
@@ -773,6 +847,7 @@ class ContentLoader:
             try:
                 check = self.probe(path)
             except Exception as exc:  # a decoder that fails outright: that image only
+                self._raised.add(path)
                 check = ImageCheck("bad_image", f"{type(exc).__name__}: {exc}")
             if check.problem:
                 severity = Severity.WARNING if check.warning else Severity.ERROR
@@ -782,6 +857,30 @@ class ContentLoader:
                 self._image_sizes[path] = check.size
             self._checked_images[path] = found
         return self._checked_images[path]
+
+    def _check_picture(self, path: Path, shown_as: str) -> list[Problem]:
+        """`_check_image` of a picture of colouring/ or posters/, as last checked while its
+        file is unchanged (kiosk.core.kept), as a story keeps its photo's: checking them all
+        again, SVGs drawn to time them, was most of a start's read."""
+        name = f"{getattr(self.probe, '__module__', '')}.{getattr(self.probe, '__qualname__', '')}"
+        if self.cache is None or path in self._checked_images or "<" in name:
+            return self._check_image(path, shown_as)  # a lambda's or a closure's verdict
+        key = f"picture:{name}:{path}"
+        self._kept_used.add(key)
+        before = stamp(str(path))
+        record = self.cache.kept_record(key) if before is not None else None
+        if record is not None and before is not None and \
+                (kept := decode_picture(record, before, shown_as)) is not None:
+            found, size = kept
+            if size is not None:
+                self._image_sizes[path] = size
+            self._checked_images[path] = found
+            return found
+        found = self._check_image(path, shown_as)
+        if before is not None and path not in self._raised \
+                and not any(p.code in _NOT_KEPT for p in found) and stamp(str(path)) == before:
+            self._kept_new[key] = encode_picture(before, found, self._image_sizes.get(path))
+        return found
 
     # -- items -----------------------------------------------------------------------------
 
@@ -945,7 +1044,7 @@ class ContentLoader:
         if (kind := entry_kind(path)) != "file":
             self._refused(path, kind)
             return False
-        problems = self._check_image(path.resolve(), path.name)
+        problems = self._check_picture(path.resolve(), path.name)
         for problem in problems:
             (log.error if problem.is_error else log.warning)(problem.code, None, **problem.args)
         if any(p.is_error for p in problems):
@@ -1246,6 +1345,23 @@ def _content_inside(root: Path, names: list[str]) -> str:
             if set(_listing(folder / inner)) & set(CONTENT_MARKS) and (folder / inner).is_dir():
                 return str(folder / inner)
     return ""
+
+
+# Problems that say how a read went, not what the file says: a file with one is read again.
+_NOT_KEPT = frozenset(("parse_too_slow", "parse_too_big", "unreadable", "svg_too_slow"))
+
+
+def _file_digest(path: str) -> bytes | None:
+    """What a small text file holds now (its size and bytes, as much of it as is ever
+    parsed): the same digest is the same parse. Its stamp would not do: a file rewritten in
+    the same tick of the file system's clock, with the same size, keeps its times (and its
+    inode, written in place). Read without blocking; None when it is not a regular file or
+    cannot be read (then it is parsed, and what is wrong is told)."""
+    try:
+        raw, size = read_at_most(path, MAX_TEXT_BYTES)
+    except (OSError, ValueError):  # NotRegularFile is an OSError
+        return None
+    return hashes.blake2b(raw, digest_size=16, person=str(size).encode()[:16]).digest()
 
 
 def _kind_of(entry: os.DirEntry[str]) -> str:
