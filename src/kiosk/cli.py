@@ -237,11 +237,16 @@ def _command(args: argparse.Namespace, log_level: int,
         from kiosk.editor.app import serve_from_cli
 
         return serve_from_cli(args.content, args.centre, args.state_dir, args.listen)
-    from kiosk.core.sandbox import shared_sandbox
+    from kiosk.core.index import first_read_parses
 
-    # The child that parses content files imports its modules on the other core while this
-    # process imports Qt and the screens (kiosk.ui.app.run asks again: it is started once).
-    shared_sandbox().prestart()
+    if first_read_parses(args.content, centre=args.centre):
+        from kiosk.core.sandbox import shared_sandbox
+
+        # The child that parses content files imports its modules on the other core while
+        # this process imports Qt and the screens. With an index, a start with nothing
+        # changed parses nothing (kiosk.core.kept): the child starts if a file did change.
+        # (kiosk.ui.app.run asks again: it is started once.)
+        shared_sandbox().prestart()
     from kiosk.core.paths import state_dir
     from kiosk.core.pin import PinStore
     from kiosk.ui.app import run

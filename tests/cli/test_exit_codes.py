@@ -81,7 +81,7 @@ def test_a_crash_in_the_event_loop_reaches_the_journal_at_priority_2(tmp_path: P
     end = lines.index("<2>RuntimeError: deliberately broken: _load")
     assert lines[start + 1] == "<2>Traceback (most recent call last):"
     assert all(line.startswith("<2>") for line in lines[start:end]), lines[start:end]
-    assert any(re.search(r"^<2>  File .*app\.py.*in run_kiosk$", line) for line in lines)
+    assert any(re.search(r"^<2>  File .*app\.py.*in start_kiosk$", line) for line in lines)
     assert f"<6>INFO kiosk.ui.operations: state folder {tmp_path / 'state'}" in lines
     # The files keep their own format.
     log_file = (tmp_path / "state" / "logs" / "kiosk.log").read_text(encoding="utf-8")

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.pin import PinStore
@@ -26,7 +29,13 @@ LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.
          "kiosk.ui.colouring_picker", "kiosk.ui.colouring", "kiosk.ui.idle_overlay",
          "kiosk.ui.pin_pad", "kiosk.ui.staff_menu", "kiosk.ui.pattern", "kiosk.ui.chrome",
          "kiosk.ui.navigation", "kiosk.ui.queue_source", "kiosk.editor", "watchdog", "numpy",
-         "cv2", "PIL", "yaml")  # PyYAML: content files are parsed in the sandbox child
+         "cv2", "PIL", "yaml",  # PyYAML: content files are parsed in the sandbox child
+         # The start is plain Qt up to its first frame: the event loop comes after it.
+         "asyncio", "qasync", "ssl",
+         "importlib.resources",  # 3–5 ms for the path of the package's own folder
+         "difflib",  # suggestions for a mistake in the content
+         # The queue's calls and their layout: imported with the first call (none here)
+         "kiosk.core.queue", "kiosk.ui.call_text")
 
 CHILD = """
 import os, sys
@@ -124,11 +133,11 @@ from kiosk.ui import app
 
 first_frame = app.next_frame
 
-async def turned_meanwhile(window, most=1.0):
+def turned_meanwhile(window, *args, **kwargs):
     # The compositor settles the output just as the kiosk starts: the screens are rebuilt
     # (the first stage deleted) while the start waits for its first frame.
     QTimer.singleShot(0, lambda: window.lay_out_for(1080, 1920))
-    await first_frame(window, most)
+    first_frame(window, *args, **kwargs)
 
 app.next_frame = turned_meanwhile
 
@@ -158,3 +167,109 @@ def test_a_turn_while_the_first_frame_is_awaited_does_not_stop_the_start(tmp_pat
     # The reloader's watcher is set up after the wait: the start went on past it.
     assert "STARTED" in done.stdout, done.stderr[-2000:]
     assert "Signal source has been deleted" not in done.stderr
+
+
+STOPPED = """
+import os, signal, sys, threading, time
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+from kiosk.ui import app, operations
+
+SIGNAL = getattr(signal, sys.argv[2])
+written = operations.write_atomic
+
+def slow_disk(path, text):  # the status file written in the pool takes a while
+    if threading.current_thread() is not threading.main_thread():
+        time.sleep(0.3)
+    written(path, text)
+
+operations.write_atomic = slow_disk
+
+def watch(window):
+    window.attract.stage.painted.connect(lambda: print("PAINTED", flush=True))
+    if sys.argv[3] == "before-content":
+        os.kill(os.getpid(), SIGNAL)
+
+first_frame = app.next_frame
+
+def signalled_meanwhile(window, *args, **kwargs):
+    if sys.argv[3] == "at-first-frame":  # as the start waits for its first frame
+        QTimer.singleShot(0, lambda: os.kill(os.getpid(), SIGNAL))
+    first_frame(window, *args, **kwargs)
+
+app.next_frame = signalled_meanwhile
+sys.exit(main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch))
+"""
+
+
+@pytest.mark.parametrize("when", ["before-content", "at-first-frame"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_a_stop_asked_before_the_first_frame_ends_the_kiosk_cleanly(
+        tmp_path: Path, name: str, when: str) -> None:
+    state = tmp_path / "state"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": str(state),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
+    for variable in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(variable, None)
+    done = subprocess.run([sys.executable, "-c", STOPPED, str(BUNDLED), name, when], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "exiting with status 0" in done.stderr
+    assert "Traceback" not in done.stderr
+    # Ended where it was: no event loop, screens or reloader started for it.
+    assert "INFO kiosk.ui.app: showing" not in done.stderr
+    if when == "before-content":
+        assert "PAINTED" not in done.stdout
+    # A clean exit: not counted as a crash, and monitoring sees the kiosk down (the status
+    # written as the screen turned on, at the first frame, does not land after that).
+    assert '"state": "clean"' in (state / "starts.json").read_text()
+    assert "\nkiosk_up 0\n" in (state / "kiosk.prom").read_text()
+
+
+ASLEEP = """
+import os, sys
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+
+def watch(window):
+    window.screen_sleep.cover.painted.connect(lambda: print("COVER", flush=True))
+    stage = window.attract.stage
+    stage.painted.connect(lambda: print(
+        "CONTENT" if not (window.content.is_empty or stage.current.isNull()) else "NEUTRAL",
+        flush=True))
+
+    def started():  # the start went on past its first frame: the cover's
+        if window.screen_sleep.asleep and window.screens_built and "watchdog" in sys.modules:
+            print("STARTED", "asyncio" in sys.modules, flush=True)
+            os._exit(0)
+
+    timer = QTimer(window)
+    timer.timeout.connect(started)
+    timer.start(20)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def test_a_start_outside_opening_hours_shows_the_dark_cover_first(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content)
+    today = dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+    settings = content / "kiosk.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nopening_hours: 08:00-20:00\n"
+                        f"closed_days:\n  - {today - dt.timedelta(days=1)}.."
+                        f"{today + dt.timedelta(days=1)}\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "KIOSK_STATE_DIR": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
+    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-c", ASLEEP, str(content)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    lines = done.stdout.split("\n")
+    assert "STARTED True" in lines, done.stderr[-2000:]
+    assert "COVER" in lines
+    # No content was painted before the cover (only the neutral screen, if anything).
+    assert "CONTENT" not in lines[:lines.index("COVER")]

@@ -79,13 +79,17 @@ async def failing_task():
 tasks = []
 
 def watch(window):
-    loop = asyncio.get_running_loop()
-    QTimer.singleShot(100, boom)  # a slot, called by Qt
-    loop.call_soon(boom)  # a callback, called by asyncio
+    QTimer.singleShot(100, boom)  # a slot, called by Qt (during the start, likely)
 
-    def later():
-        tasks.append(loop.create_task(failing_task()))  # a task nobody awaits
-    QTimer.singleShot(150, later)
+    def in_the_loop():  # asyncio runs from the first frame of content on
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            QTimer.singleShot(20, in_the_loop)
+            return
+        loop.call_soon(boom)  # a callback, called by asyncio
+        QTimer.singleShot(50, lambda: tasks.append(loop.create_task(failing_task())))
+        QTimer.singleShot(1000, report)  # a task nobody awaits, above
 
     def report():
         tasks.clear()  # the failed task is collected: asyncio reports it
@@ -93,7 +97,7 @@ def watch(window):
         QTimer.singleShot(50, lambda: (print("ALIVE", window.isVisible(),
               type(window.current_screen).__name__, app.ERRORS.count, flush=True),
               os.kill(os.getpid(), signal.SIGTERM)))
-    QTimer.singleShot(1500, report)
+    in_the_loop()
 
 from pathlib import Path
 sys.exit(app.run(Path(sys.argv[1]), size=(1280, 720), on_window=watch))

@@ -1,12 +1,13 @@
-"""Start the kiosk: Qt application, fonts, qasync event loop, content loaded off the UI thread."""
+"""Start the kiosk: Qt application, fonts, the content read off the UI thread, and from the
+first frame of content on, the qasync event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import linecache
 import logging
+import os
 import signal
 import sys
 import threading
@@ -14,18 +15,25 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-import qasync
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QObject,
+    QSocketNotifier,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core import recent_log
-from kiosk.core.diagnostics import content_version, settings_lines
 from kiosk.core.exit_codes import EXIT_OK
-from kiosk.core.index import ContentIndex, default_index_path
+from kiosk.core.index import ContentIndex, default_index_path, first_read_parses
 from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.machine import SettingsPath
 from kiosk.core.model import Content
@@ -36,7 +44,9 @@ from kiosk.ui.lockdown import CursorMode
 from kiosk.ui.operations import Operations, Startup, start_operations
 from kiosk.ui.resources import load_fonts, probe_image
 
-if TYPE_CHECKING:  # imported in run_kiosk, once the content is being read
+if TYPE_CHECKING:  # imported in start_kiosk, once the content is being read
+    import asyncio
+
     from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -149,38 +159,163 @@ def _load(root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...] = (),
                         machine=machine, centre=centre).warm()
 
 
-def load_in_background(root: Path, cache: ParseCache,
-                       machine: tuple[SettingsPath, ...] = (),
-                       centre: Path | None = None) -> asyncio.Future[Content]:
-    """Parse and decode the content folder in a worker thread (starting now); the window
-    keeps painting meanwhile."""
-    return asyncio.get_running_loop().run_in_executor(None, _load, root, cache, machine,
-                                                      centre)
+class Stops(QObject):
+    """What ends the kiosk: SIGTERM or SIGINT, the last window closed (windowed), staff's exit.
+    Heard from the start on, through Qt's event loop (a nested one until the first frame,
+    qasync's after it): a signal writes to a pipe Qt watches, and the request is made there,
+    between two events, never in the middle of other Python code."""
+
+    requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: int | None = None  # None: nobody asked yet
+        self._signalled = False
+        self._notifier: QSocketNotifier | None = None
+        self._read_fd = self._write_fd = -1
+        self._previous: dict[int, Any] = {}
+        self._previous_fd = -1
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, _number: int, _frame: FrameType | None) -> None:
+        # Run by Python between two bytecodes of whatever runs: only noted here. Before the
+        # event loop watches the pipe (`watch`), the start looks at it between its steps.
+        self._signalled = True
+
+    def watch(self) -> None:
+        """From now on a signal wakes Qt's event loop (needs the QApplication)."""
+        self._read_fd, self._write_fd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._previous_fd = signal.set_wakeup_fd(self._write_fd)
+        self._notifier = QSocketNotifier(self._read_fd, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._woken)
+        self.check()
+
+    def _woken(self) -> None:
+        with contextlib.suppress(OSError):
+            while os.read(self._read_fd, 64):
+                pass
+        self.check()
+
+    def check(self) -> bool:
+        """Has anything asked to stop? (A signal that came meanwhile asks now.)"""
+        if self._signalled:
+            self._signalled = False
+            self.request()
+        return self.status is not None
+
+    def request(self, status: int | None = None) -> None:
+        """Stop with this status (staff's exit or restart), or as asked before (EXIT_OK)."""
+        if status is not None:
+            self.status = status
+        elif self.status is None:
+            self.status = EXIT_OK
+        self.requested.emit()
+
+    def close(self) -> None:
+        """Signals as they were before (tests and benchmarks run more in this process)."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            signal.set_wakeup_fd(self._previous_fd)
+            os.close(self._read_fd)
+            os.close(self._write_fd)
+            self._notifier = None
 
 
-async def next_frame(window: KioskWindow, most: float = 1.0) -> None:
-    """Until the window has painted its next frame: the attract loop's, or the black cover's
-    of a screen asleep (at most `most` seconds, should neither paint: a window nobody
-    shows)."""
-    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    # A turn (laid_out) rebuilds the screens, deleting the stage: that ends the wait too.
-    signals = (window.attract.stage.painted, window.screen_sleep.cover.painted,
-               window.laid_out)
+class FirstRead(QObject):
+    """The content read in a thread of its own (starting now) while the window is built;
+    `done` comes in the UI thread."""
 
-    def done() -> None:
-        if not painted.done():
-            painted.set_result(None)
+    done = Signal()
+
+    def __init__(self, root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...] = (),
+                 centre: Path | None = None) -> None:
+        super().__init__()
+        self.cache = cache
+        self.content: Content | None = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.reader = threading.Thread(target=self._read, args=(root, cache, machine, centre),
+                                       name="first-read")
+        self.reader.start()
+
+    def _read(self, root: Path, cache: ParseCache, machine: tuple[SettingsPath, ...],
+              centre: Path | None) -> None:
+        try:
+            self.content = _load(root, cache, machine, centre)
+        except BaseException as error:  # raised again in the UI thread (start_kiosk)
+            self.error = error
+        self.finished = True
+        self.done.emit()
+
+    def result(self) -> Content:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        assert self.content is not None
+        return self.content
+
+
+def wait_until(done: Callable[[], bool], signals: tuple[SignalInstance, ...],
+               most: float | None = None) -> None:
+    """Run Qt's events (a nested event loop: no asyncio before the first frame) until `done()`,
+    looked at whenever one of `signals` comes, or `most` seconds have passed."""
+    loop = QEventLoop()
+
+    def look() -> None:
+        if done():
+            loop.quit()
 
     for signal_ in signals:
-        signal_.connect(done)
+        # Queued: the content's comes from the reading thread.
+        signal_.connect(look, Qt.ConnectionType.QueuedConnection)
+    timer: QTimer | None = None
+    if most is not None:
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(round(most * 1000))
     try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(painted, most)
+        if not done():
+            loop.exec()
     finally:
+        if timer is not None:
+            timer.stop()
         for signal_ in signals:
             # RuntimeError: its sender was deleted meanwhile (the stage, at a turn).
             with contextlib.suppress(RuntimeError):
-                signal_.disconnect(done)
+                signal_.disconnect(look)
+
+
+def next_frame(window: KioskWindow, stops: Stops | None = None, most: float = 1.0) -> None:
+    """Until the window has painted its first frame of content: the attract loop's first
+    slide whole (not the neutral screen kept on show while that slide's pictures come), or
+    the black cover's of a screen asleep (at most `most` seconds, should neither paint: a
+    window nobody shows), or until something asks the kiosk to stop."""
+    attract = window.attract
+    ended = False
+
+    def end() -> None:
+        nonlocal ended
+        ended = True
+
+    def content_shown() -> bool:
+        return attract.pictures_shown
+
+    # A turn (laid_out) rebuilds the screens, deleting the stage: that ends the wait too.
+    enders = (window.screen_sleep.cover.painted, window.laid_out)
+    for signal_ in enders:
+        signal_.connect(end)
+    try:
+        wait_until(lambda: ended or content_shown() or (stops is not None and stops.check()),
+                   (attract.stage.painted, *enders,
+                    *((stops.requested,) if stops is not None else ())), most)
+    finally:
+        for signal_ in enders:
+            with contextlib.suppress(RuntimeError):
+                signal_.disconnect(end)
 
 
 def log_problems(content: Content, before: Content | None = None,
@@ -198,31 +333,37 @@ def log_problems(content: Content, before: Content | None = None,
         logger.info("%d problems as at the last load (not logged again)", unchanged)
 
 
-async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
-                    lang: Language | None,
-                    on_window: Callable[[KioskWindow], None] | None = None,
-                    startup: Startup | None = None,
-                    pins: PinStore | None = None,
-                    cursor: CursorMode = CursorMode.AUTO,
-                    machine: tuple[SettingsPath, ...] = (),
-                    centre: Path | None = None) -> int:
-    """Show the kiosk until SIGTERM/SIGINT or staff end it; returns the exit status.
-    `centre`: the centre's own folder, shown beside `content_dir` (kiosk.core.merge).
-    `on_window` lets benchmarks watch the window; `startup` brings the unattended duties
-    (statistics, status file, systemd, safe mode)."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    install_error_handlers(asyncio.get_running_loop())
+class Started:
+    """What the start made by its first frame of content, for the rest of the run. (A plain
+    class: a dataclass costs ~1 ms of the start to make.)"""
+
+    def __init__(self, window: KioskWindow, ops: Operations | None, read: FirstRead,
+                 content: Content | None) -> None:
+        self.window = window
+        self.ops = ops
+        self.read = read
+        self.content = content  # None: asked to stop before the content was read
+
+
+def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
+                lang: Language | None, stops: Stops,
+                on_window: Callable[[KioskWindow], None] | None = None,
+                startup: Startup | None = None,
+                pins: PinStore | None = None,
+                cursor: CursorMode = CursorMode.AUTO,
+                machine: tuple[SettingsPath, ...] = (),
+                centre: Path | None = None) -> Started:
+    """The window, the content read and shown, up to its first painted frame: plain Qt, its
+    events run by nested event loops (asyncio and qasync, ~25 ms of imports, come after it).
+    Returns sooner if something asks the kiosk to stop meanwhile (`stops`)."""
+    cache = ParseCache()
     # Reading and decoding the folder starts first and runs while the window is built.
     # Shared with the reloader, and kept on disk: a reload or a restart re-reads only what
-    # changed.
-    cache = ParseCache()
-    # `machine`: the settings files of this computer, over the content's (kiosk.core.machine).
-    loading = load_in_background(content_dir, cache, machine, centre)
+    # changed. `machine`: the settings files of this computer, over the content's.
+    read = FirstRead(content_dir, cache, machine, centre)
     # The window's modules are imported while it reads (~50 ms: the reading mostly waits on
     # the sandbox child, and lets this thread run meanwhile).
     from kiosk.ui.main_window import KioskWindow
-    from kiosk.ui.reloader import ContentReloader
     from kiosk.ui.screen_follow import ScreenFollower
     from kiosk.ui.theme import Theme
 
@@ -232,7 +373,7 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
     # The neutral branded screen shows while the content loads: never a black frame. The
-    # screens other than attract are built just after the first frame of content (below).
+    # screens other than attract are built just after the first frame of content (run_kiosk).
     window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins,
                          defer_screens=True)
     window.decode_photos_in_background()  # a phone's photo never freezes a tap
@@ -247,6 +388,8 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         return [window.queue.follower.health(window.clock()).describe(window.lang)]
 
     window.diagnostic_extra = queue_health  # the staff diagnostics screen shows it
+    window.exit_requested.connect(stops.request)
+    window.visitor_left.connect(release_freed_memory)
     if on_window is not None:
         on_window(window)
     if windowed:  # trying it out at a desk: the window may be closed
@@ -260,41 +403,52 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
         if window.lockdown.hide_cursor(cursor):
             log.info("touch screen: the mouse cursor is hidden")
 
-    finished = asyncio.Event()
-    status = EXIT_OK
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, finished.set)
-    app.lastWindowClosed.connect(finished.set)
-
-    def staff_exit(code: int) -> None:
-        nonlocal status
-        status = code
-        finished.set()
-
-    window.exit_requested.connect(staff_exit)
-    window.visitor_left.connect(release_freed_memory)
-
-    content = await loading
+    wait_until(lambda: read.finished or stops.check(), (read.done, stops.requested))
+    if stops.check():
+        return Started(window, ops, read, None)
+    content = read.result()
     log_problems(content)
     content = replace(content, settings=content.settings.with_language(lang))
-    for line in settings_lines(content.settings, "en", missing=False):
-        log.info("%s", line)  # the settings files of this computer that were read
     window.set_content(content)
     # Dark outside opening hours (kiosk.ui.sleep): its first look comes at the event loop's
     # next turn (measured: before the first frame of content is painted, not after it).
     QTimer.singleShot(0, window, window.screen_sleep.start)
     # What can wait comes once that frame is on screen: the screens other than attract (a
-    # touch before builds them at once: KioskWindow.build_screens), the queue, the reloader
-    # and its watcher: ~60 ms with their imports, which the first frame no longer waits for.
-    await next_frame(window)
+    # touch before builds them at once: KioskWindow.build_screens), the event loop, the queue,
+    # the reloader and its watcher: ~90 ms with their imports, which the first frame no
+    # longer waits for.
+    next_frame(window, stops)
+    return Started(window, ops, read, content)
+
+
+async def run_kiosk(started: Started, stops: Stops, content_dir: Path, lang: Language | None,
+                    machine: tuple[SettingsPath, ...] = (),
+                    centre: Path | None = None) -> int:
+    """From the first frame of content on, until SIGTERM/SIGINT or staff end it; returns the
+    exit status. `centre`: the centre's own folder, shown beside `content_dir`
+    (kiosk.core.merge)."""
+    import asyncio
+
+    install_error_handlers(asyncio.get_running_loop())
+    window, ops, content = started.window, started.ops, started.content
+    assert content is not None
+    from kiosk.core.diagnostics import content_version, settings_lines
+
+    for line in settings_lines(content.settings, "en", missing=False):
+        log.info("%s", line)  # the settings files of this computer that were read
+    finished = asyncio.Event()
+    stops.requested.connect(finished.set)
+    if stops.check():
+        finished.set()
     window.build_screens()
     window.follow_queue(content)
     window.content_loaded_at = window.local_now()
+    from kiosk.ui.reloader import ContentReloader
+
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
-    reloader = ContentReloader(content_dir, content, None, probe_image, cache, parent=window,
-                               machine=machine, centre=centre)
+    reloader = ContentReloader(content_dir, content, None, probe_image, started.read.cache,
+                               parent=window, machine=machine, centre=centre)
     window.reload_requested.connect(reloader.reload_now)
     reloader.settled.connect(lambda seen: setattr(window, "content_version",
                                                   content_version(seen)))
@@ -319,15 +473,23 @@ async def run_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | N
     log.info("showing %d pages, %d stories, %d colouring pictures from %s",
              len(content.pages), len(content.stories), len(content.colouring), content_dir)
     await finished.wait()
+    reloader.stop()
+    return shut_down(window, ops, stops)
+
+
+def shut_down(window: KioskWindow, ops: Operations | None, stops: Stops) -> int:
+    """The end of a run, however far the start got; returns the exit status."""
+    window.stop_queue()
+    # A look at the folder, a picture being prepared or the status file being written may
+    # still run in the pool: let it end before Python does, so exiting never races a worker
+    # thread, and before the last status is written (a write started just before, by the
+    # screen turning on at the first frame, landed after it: "up" again).
+    QThreadPool.globalInstance().waitForDone(3000)
     if ops is not None:
         ops.shutdown()
-    reloader.stop()
-    window.stop_queue()
-    # A look at the folder or a picture being prepared may still run in the pool: let it end
-    # before Python does, so exiting never races a worker thread.
-    QThreadPool.globalInstance().waitForDone(3000)
     window.allow_close = True
     window.close()
+    status = stops.status if stops.status is not None else EXIT_OK
     log.info("exiting with status %d", status)
     return status
 
@@ -342,16 +504,39 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
     """Show the kiosk until it is told to stop; returns its exit status. An exception that
     gets out of here ends the process: kiosk.cli logs it and exits EXIT_CRASH."""
     # The child that parses content files starts its imports now, on the other core, while
-    # this process builds the window (kiosk.core.sandbox).
-    shared_sandbox().prestart()
-    startup = start_operations(content_dir, state_dir, status_file, log_level=log_level)
-    if centre is not None and startup.decision is not None and startup.decision.safe_mode:
-        # The copy of the last content that worked is head office's folder alone; the
-        # centre's folder may be what brought the kiosk down.
-        log.warning("safe mode: the centre's own folder %s is not read", centre)
-        centre = None
-    app = create_application()
-    app.setQuitOnLastWindowClosed(False)  # the coroutine decides when the program ends
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(run_kiosk(startup.config.content_dir, windowed, size, lang, on_window,
-                                    startup, pins, cursor, machine, centre))
+    # this process builds the window (kiosk.core.sandbox), when the first read will parse:
+    # with an index, a start with nothing changed parses no file (kiosk.core.kept), and the
+    # child starts only if a file did change.
+    if first_read_parses(content_dir, centre=centre):
+        shared_sandbox().prestart()
+    # SIGTERM from here on is a clean exit (the crash guard's start is recorded next).
+    stops = Stops()
+    try:
+        startup = start_operations(content_dir, state_dir, status_file, log_level=log_level)
+        if centre is not None and startup.decision is not None and startup.decision.safe_mode:
+            # The copy of the last content that worked is head office's folder alone; the
+            # centre's folder may be what brought the kiosk down.
+            log.warning("safe mode: the centre's own folder %s is not read", centre)
+            centre = None
+        app = create_application()
+        app.setQuitOnLastWindowClosed(False)  # the kiosk decides when the program ends
+        app.lastWindowClosed.connect(stops.request)
+        stops.watch()
+        install_error_handlers()  # exceptions in slots during the start: logged, as after it
+        started = start_kiosk(startup.config.content_dir, windowed, size, lang, stops,
+                              on_window, startup, pins, cursor, machine, centre)
+        if stops.check():  # asked to stop before the first frame
+            started.read.reader.join()  # as it would be at exit, but with Qt still there
+            return shut_down(started.window, started.ops, stops)
+        from kiosk.ui.no_tls import ssl_missing
+
+        with ssl_missing():  # asyncio without TLS: no OpenSSL in the kiosk's process
+            import asyncio
+
+            import qasync
+
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(run_kiosk(started, stops, startup.config.content_dir, lang,
+                                        machine, centre))
+    finally:
+        stops.close()
