@@ -275,7 +275,8 @@ def wait_until(done: Callable[[], bool], signals: tuple[SignalInstance, ...],
     if most is not None:
         timer = QTimer()
         timer.setSingleShot(True)
-        timer.timeout.connect(loop.quit)
+        # A Python slot: PySide keeps ~100 B for good per connection to a C++ method.
+        timer.timeout.connect(lambda: loop.quit())
         timer.start(round(most * 1000))
     try:
         if not done():
