@@ -59,9 +59,11 @@ class AttractBand(QWidget):
         # copies it rather than scales it: made when first painted, at the screen's ratio.
         self.images = images
         self.hand_ink = QImage()
-        # Everything that does not move (the colour, the words, the time), painted once per
-        # change, in device pixels: a frame of the ripple copies its box from here and draws
-        # the ring.
+        # What does not move under the ripple (the band's colour, the edges of any words),
+        # painted once per change, in device pixels: a frame of the ripple copies its box
+        # from here and draws the ring. Only that box: the rest of the band stays in the
+        # window's backing store between frames, and a whole repaint (a new minute, an
+        # expose) paints the words straight in (1.3 MB less at 1080p for a whole-band copy).
         self._backdrop = QPixmap()
         # Where the ring and the invitation's lines go, for the size and language they were
         # measured for: each frame of the ripple needs the ring's box, and measuring the words
@@ -174,24 +176,32 @@ class AttractBand(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         ratio = ratio_of(self)
-        if self._backdrop.deviceIndependentSize().toSize() != self.size() \
-                or self._backdrop.devicePixelRatio() != ratio:
-            self._backdrop = self._paint_backdrop(ratio)
+        ripple = self._ripple_rect()
         painter = QPainter(self)
-        # The source in the backdrop's own pixels: device pixels on a Hi-DPI screen.
-        painter.drawPixmap(QRectF(event.rect()), self._backdrop,
-                           device_rect(event.rect(), ratio))
+        if ripple.contains(event.rect()):  # a frame of the ripple
+            if self._backdrop.deviceIndependentSize().toSize() != ripple.size() \
+                    or self._backdrop.devicePixelRatio() != ratio:
+                self._backdrop = device_pixmap(ripple.size(), ratio)
+                backdrop = QPainter(self._backdrop)
+                backdrop.translate(-QPointF(ripple.topLeft()))
+                self._paint_backdrop(backdrop)
+                backdrop.end()
+            # The source in the backdrop's own pixels: device pixels on a Hi-DPI screen.
+            painter.drawPixmap(QRectF(event.rect()), self._backdrop,
+                               device_rect(event.rect().translated(-ripple.topLeft()), ratio))
+        else:
+            painter.save()
+            self._paint_backdrop(painter)
+            painter.restore()
         ring_box = self._invite_boxes()[0]
         if event.rect().intersects(self._ripple_rect()):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self._paint_ring(painter, ring_box)
         painter.end()
 
-    def _paint_backdrop(self, ratio: float) -> QPixmap:
-        backdrop = device_pixmap(self.size(), ratio)
+    def _paint_backdrop(self, painter: QPainter) -> None:
         colours = self.theme.colours
-        backdrop.fill(QColor(colours.action))
-        painter = QPainter(backdrop)
+        painter.fillRect(self.rect(), QColor(colours.action))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if colours.outline:
             painter.setPen(QPen(QColor(colours.ink), self.theme.px(4)))
@@ -214,8 +224,6 @@ class AttractBand(QWidget):
             shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
                                                   round(box.width()))
             painter.drawText(box, int(align), shown)
-        painter.end()
-        return backdrop
 
     def name_box(self) -> QRectF:
         """The room for the centre's name: its side of the band, the band's height less a
