@@ -35,7 +35,8 @@ LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.
          "importlib.resources",  # 3–5 ms for the path of the package's own folder
          "difflib",  # suggestions for a mistake in the content
          # The queue's calls and their layout: imported with the first call (none here)
-         "kiosk.core.queue", "kiosk.ui.call_text")
+         "kiosk.core.queue", "kiosk.ui.call_text",
+         "kiosk.ui.markdown")  # Qt's text documents (3 ms): the reading cards'
 
 CHILD = """
 import os, sys
@@ -86,6 +87,30 @@ def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Pat
     assert early == []
     # … and the rest just after it, the content folder watched from then on.
     assert lines.get("LATER") == ["True", "True"], done.stderr[-2000:]
+
+
+def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
+        tmp_path: Path) -> None:
+    """With every file in the content index (kiosk.core.kept), the start reads nothing through
+    the sandbox's child: its pipes' modules (subprocess, pickle: 3 ms) come with the first
+    file it parses."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
+    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(name, None)
+    modules: list[list[str]] = []
+    for start in ("index made", "from the index"):
+        env["KIOSK_STATE_DIR"] = str(tmp_path / start)  # each a first start of the day
+        done = subprocess.run([sys.executable, "-c", CHILD, str(BUNDLED)], env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        first = [line.split()[2:] for line in done.stdout.splitlines()
+                 if line.startswith("FIRST")]
+        assert first, done.stderr[-2000:]
+        modules.append(first[0])
+    assert {"subprocess", "pickle"} <= set(modules[0])  # the first start parses every file
+    assert {"subprocess", "pickle"} & set(modules[1]) == set()
 
 
 def test_a_window_with_deferred_screens_builds_them_on_first_use(

@@ -21,11 +21,11 @@ from kiosk.core.contrast import contrast_ratio
 from kiosk.core.model import Content
 from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.menu import Destination
 from kiosk.ui.navigation import ChipStrip
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView
 
 W = TypeVar("W", bound=QWidget)
 

@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView
 from tests.helpers import REPO
 
 # Every way Markdown can ask for a picture ({path}: a red picture outside the content folder).
@@ -73,7 +73,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView, markdown_document
+from kiosk.ui.markdown import MarkdownView, markdown_document
 view = MarkdownView(Theme(1920, 1080), 44)
 view.resize(1200, 900)
 view.set_markdown(sys.argv[1])

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.problems import LANGUAGES, Language, ProblemLog
-from kiosk.core.queue import adapter_names
 from kiosk.core.yamlsrc import LineDict
 
 if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
@@ -409,6 +408,8 @@ def _check_queue(name: str, value: Any, default: Any, line: int | None,
             checked[key] = _check_flag(full, sub_value, False, sub_line, log)
         elif key == "format":
             text = str(sub_value).strip().lower() if sub_value is not None else ""
+            from kiosk.core.queue import adapter_names  # here: only a queue block needs it
+
             known = adapter_names()
             if text not in known:
                 log.error("queue_bad_format", sub_line, value=str(sub_value),

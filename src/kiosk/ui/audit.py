@@ -21,8 +21,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
+from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView, TextSpot
+from kiosk.ui.widgets import TextSpot
 
 BODY_RATIO = 7.0
 LARGE_RATIO = 4.5

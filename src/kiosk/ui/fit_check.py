@@ -27,10 +27,10 @@ from kiosk.core.model import Content, Story, Text
 from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.markdown import markdown_document
 from kiosk.ui.slide_card import ItemCard, story_meta
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import markdown_document
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MARGIN_PX = 2  # rounding in the layout

@@ -11,17 +11,20 @@ band paints only when its calls change.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
-from kiosk.core.queue import Call
-from kiosk.ui import call_text
-from kiosk.ui.call_text import Placed
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
+
+if TYPE_CHECKING:  # the calls' module and their layout are imported with the first call
+    from kiosk.core.queue import Call
+    from kiosk.ui.call_text import Placed
 
 EDGE_PX = 8  # the dark rule along the band's bottom edge, at 1080p
 
@@ -67,6 +70,8 @@ class QueueBanner(QWidget):
     def _layout(self, width: int) -> tuple[list[Placed], float]:
         """Where every word goes: the newest call as a sentence, its figures at the display
         size; the calls before it on lines under it at the title size."""
+        from kiosk.ui import call_text
+
         theme = self.theme
         left = theme.margin
         room = width - 2 * left
@@ -103,10 +108,14 @@ class QueueBanner(QWidget):
         painter.fillRect(0, self.height() - edge, self.width(), edge, QColor(colours.signal_ink))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        from kiosk.ui import call_text
+
         call_text.draw(painter, self.placed, QColor(colours.signal_ink))
         painter.end()
 
     def text_spots(self) -> list[TextSpot]:
+        from kiosk.ui import call_text
+
         return call_text.spots(self.placed, QColor(self.theme.colours.signal_ink),
                                inside=self.rect())
 

@@ -9,6 +9,7 @@ grows by a line rather than leave a call out.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
@@ -16,11 +17,12 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.i18n import tr
 from kiosk.core.problems import Language
-from kiosk.core.queue import Call
-from kiosk.ui import call_text
-from kiosk.ui.call_text import Placed, Word
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
+
+if TYPE_CHECKING:  # the calls' module and their layout are imported with the first call
+    from kiosk.core.queue import Call
+    from kiosk.ui.call_text import Placed, Word
 
 
 class RecentCalls(QWidget):
@@ -63,9 +65,13 @@ class RecentCalls(QWidget):
         return self.theme.width - 2 * self.theme.margin
 
     def _label(self) -> Word:
+        from kiosk.ui.call_text import Word
+
         return Word(tr("queue_recent", self.lang), self.theme.font(self.theme.small_px))
 
     def _entries(self) -> list[list[Word]]:
+        from kiosk.ui import call_text
+
         theme = self.theme
         words = theme.font(theme.body_px)
         figures = theme.font(theme.body_px, bold=True)
@@ -80,6 +86,9 @@ class RecentCalls(QWidget):
 
     def _layout(self, width: int) -> tuple[list[Placed], float]:
         """The label on the first line; the calls in lines beside it, each call whole."""
+        from kiosk.ui import call_text
+        from kiosk.ui.call_text import Placed
+
         theme = self.theme
         label = self._label()
         indent = label.width + theme.space("m")
@@ -99,6 +108,8 @@ class RecentCalls(QWidget):
         return math.ceil(self._layout(width)[1])
 
     def sizeHint(self) -> QSize:
+        from kiosk.ui import call_text
+
         lines = call_text.flow(self._entries(), 1e9, run_gap=self.theme.space("xl"))
         one_line = self._label().width + self.theme.space("m") + (lines[0].width if lines
                                                                    else 0.0)
@@ -121,11 +132,15 @@ class RecentCalls(QWidget):
         painter.fillRect(self.rect(), QColor(colours.paper))
         placed = self._placed()
         self.painted_texts = [p.word.text for p in placed]
+        from kiosk.ui import call_text
+
         call_text.draw(painter, placed[:1], QColor(colours.ink_soft))
         call_text.draw(painter, placed[1:], QColor(colours.ink_soft), QColor(colours.ink))
         painter.end()
 
     def text_spots(self) -> list[TextSpot]:
+        from kiosk.ui import call_text
+
         colours = self.theme.colours
         placed = self._placed()
         return (call_text.spots(placed[:1], QColor(colours.ink_soft), inside=self.rect())

@@ -21,10 +21,11 @@ from kiosk.core.i18n import format_date
 from kiosk.core.model import Story
 from kiosk.core.problems import Language
 from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import MarkdownView, TextSpot, text_label
+from kiosk.ui.widgets import TextSpot, text_label
 
 
 class ImageBox(QWidget):

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.core.i18n import format_date
 from kiosk.core.model import Content, Poster
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
-from kiosk.core.queue import Call
 from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import PosterPainter, edge_colour
@@ -50,8 +49,9 @@ from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
 
-if TYPE_CHECKING:  # imported when content first has a clip (it loads libmpv)
-    from kiosk.ui.video.player import VideoPlayer
+if TYPE_CHECKING:
+    from kiosk.core.queue import Call  # imported with the first call (kiosk.ui.recent_calls)
+    from kiosk.ui.video.player import VideoPlayer  # when content first has a clip (libmpv)
 
 log = logging.getLogger(__name__)
 

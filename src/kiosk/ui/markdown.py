@@ -1,0 +1,296 @@
+"""Markdown text on screen: Qt's own CommonMark reader into a document that loads nothing
+(`markdown_document`), and the view that shows it at one type size in pages of whole lines
+(`MarkdownView`), for the reading cards of stories and anniversary pages. Apart from
+kiosk.ui.widgets: the attract loop shows no such text, and Qt's text document classes would
+cost its first frame 3 ms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QRect, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import TextSpot
+
+MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownNoHTML
+
+
+class InertTextDocument(QTextDocument):
+    """A text document that loads nothing. QTextDocument reads any file an image in the text
+    names, whatever the path (/dev/zero aborted the kiosk, a FIFO froze it); and when the
+    answer is no picture, Qt's image handler opens the file itself. So every request gets a
+    blank: a 1-pixel transparent picture for images, nothing for the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[str] = []  # what the text asked for, never fetched (for tests)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        self.requests.append(name.toString() if isinstance(name, QUrl) else name)
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            return _blank_picture()
+        return QByteArray()
+
+
+def _blank_picture() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
+
+
+def markdown_document(markdown: str) -> QTextDocument:
+    """Qt's own CommonMark reader, with raw HTML switched off, into a document that loads
+    nothing; the images the text has are taken out (kiosk check names each as an error)."""
+    document = InertTextDocument()
+    document.setDocumentMargin(0)
+    document.setMarkdown(markdown, MARKDOWN_FEATURES)
+    _drop_images(document)
+    return document
+
+
+def _drop_images(document: QTextDocument) -> None:
+    spans: list[tuple[int, int]] = []
+    block = document.begin()
+    while block.isValid():
+        piece = block.begin()
+        while not piece.atEnd():
+            fragment = piece.fragment()
+            if fragment.isValid() and fragment.charFormat().isImageFormat():
+                spans.append((fragment.position(), fragment.length()))
+            piece += 1
+        block = block.next()
+    if not spans:
+        return
+    cursor = QTextCursor(document)
+    for position, length in reversed(spans):
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
+
+class MarkdownView(QWidget):
+    """Markdown text at one fixed type size, never smaller: a text longer than the box is
+    split into pages of whole lines (by the document's own layout), shown one at a time."""
+
+    paginated = Signal()  # the pages were worked out again (new text, new size)
+    LINE_HEIGHT = 108  # percent of the font's own line spacing: 1.4 × the type size
+
+    def __init__(self, theme: Theme, font_px: int, colour: str | None = None) -> None:
+        super().__init__()
+        self.theme = theme
+        self.font_px = font_px
+        self.colour = QColor(colour or theme.colours.ink)
+        self.document = markdown_document("")
+        self.markdown = ""
+        self.page = 0
+        # Each page as the (top, bottom) of its lines in the document, in pixels.
+        self.pages: list[tuple[float, float]] = []
+        # Room kept free at the top of the first page and of the others (a title above the
+        # text on the first page, a running head on the rest).
+        self.first_inset = 0
+        self.rest_inset = 0
+        self._paged_for: tuple[str, int, int, int, int, int] | None = None
+        self._repage_queued = False
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_font_px(self, pixels: int) -> None:
+        if pixels != self.font_px:
+            self.font_px = pixels
+            self._repage_soon()
+
+    def set_insets(self, first: int, rest: int) -> None:
+        """Keep `first` pixels free at the top of the first page, `rest` on the others."""
+        if (first, rest) != (self.first_inset, self.rest_inset):
+            self.first_inset, self.rest_inset = first, rest
+            self._repage_soon()
+
+    def _repage_soon(self) -> None:
+        """Page the text once what changes it has settled (a new text, then its insets, then
+        a resize: each paged at once laid the whole text out again, 2-11 times an opening),
+        or at once when asked for its pages."""
+        self.update()
+        if not self._repage_queued:
+            self._repage_queued = True
+            QTimer.singleShot(0, self, self._repage)
+
+    def _repage(self) -> None:
+        self._repage_queued = False
+        self._paginate()
+
+    def inset(self, page: int) -> int:
+        return self.first_inset if page == 0 else self.rest_inset
+
+    def set_markdown(self, markdown: str) -> None:
+        """Show `markdown` from its first page."""
+        self.page = 0
+        if markdown != self.markdown:
+            self.markdown = markdown
+            self.document = markdown_document(markdown)
+            self._paged_for = None
+            self._repage_soon()
+        self.update()
+
+    @property
+    def page_count(self) -> int:
+        self._paginate()
+        return max(1, len(self.pages))
+
+    def set_page(self, page: int) -> None:
+        self.page = min(max(page, 0), self.page_count - 1)
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._repage_soon()
+
+    def overflows(self) -> bool:
+        """True when the page shown is cut: only a single line taller than the box is."""
+        top, bottom = self._page_span()
+        return bottom - top > self.height() - self.inset(self.page) + 1
+
+    def text_spots(self) -> list[TextSpot]:
+        """The lines of the page shown, for the accessibility audit."""
+        if not self.markdown.strip():
+            return []
+        top, bottom = self._page_span()
+        inset = self.inset(self.page)
+        rect = QRect(0, inset, self.width(), max(1, min(self.height() - inset,
+                                                        round(bottom - top))))
+        return [TextSpot(self.page_text(self.page), rect, self.colour, self.font_px, False,
+                         not self.overflows())]
+
+    def page_text(self, page: int) -> str:
+        """The words on `page`, line by line: what a visitor reads there."""
+        self._paginate()
+        if not self.pages:
+            return ""
+        top, bottom = self.pages[min(max(page, 0), len(self.pages) - 1)]
+        lines = []
+        for y, text in self._lines():
+            if top - 0.5 <= y < bottom - 0.5:
+                lines.append(text)
+        return "\n".join(lines)
+
+    def _lines(self) -> list[tuple[float, str]]:
+        """Every laid-out line: its top in the document, and its text."""
+        found = []
+        layout = self.document.documentLayout()
+        block = self.document.begin()
+        while block.isValid():
+            top = layout.blockBoundingRect(block).top()
+            text_layout = block.layout()
+            text = block.text()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                found.append((top + line.y(),
+                              text[line.textStart():line.textStart() + line.textLength()]))
+            block = block.next()
+        return found
+
+    def _page_span(self) -> tuple[float, float]:
+        self._paginate()
+        if not self.pages:
+            return 0.0, 0.0
+        return self.pages[min(self.page, len(self.pages) - 1)]
+
+    def _paginate(self) -> None:
+        key = (self.markdown, self.width(), self.height(), self.font_px, self.first_inset,
+               self.rest_inset)
+        if self._paged_for == key:
+            return
+        self._paged_for = key
+        self.document.setDefaultFont(self.theme.font(self.font_px))
+        self._space_lines()
+        self.document.setTextWidth(max(1, self.width()))
+        # Every line: its top and bottom in the document, and whether it starts a paragraph.
+        lines: list[tuple[float, float, bool]] = []
+        layout = self.document.documentLayout()
+        block = self.document.begin()
+        while block.isValid():
+            block_top = layout.blockBoundingRect(block).top()
+            text_layout = block.layout()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                lines.append((block_top + line.y(), block_top + line.y() + line.height(),
+                              i == 0))
+            block = block.next()
+        # A first page with room for a line or two under a long title in large type carries
+        # none: a lone line and a blank page foot read as a fault, a title page does not.
+        first_fit = sum(1 for _top, bottom, _ in lines
+                        if lines and bottom - lines[0][0] <= self._room(0))
+        cover = len(lines) > 0 and first_fit < min(self.FIRST_PAGE_LINES, len(lines))
+        starts = self._breaks(lines, 1 if cover else 0)
+        pages = [(lines[first][0], lines[last - 1][1]) for first, last
+                 in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        if cover:
+            pages.insert(0, (lines[0][0], lines[0][0]))
+        self.pages = pages
+        self.page = min(self.page, max(0, len(pages) - 1))
+        self.paginated.emit()
+
+    MIN_LINES = 3  # on a page that ends a text; a break may move up by fewer
+    FIRST_PAGE_LINES = 2  # fewer fit under the title: the text starts on the next page
+
+    def _room(self, page: int) -> float:
+        return max(1, self.height() - self.inset(page))
+
+    def _breaks(self, lines: list[tuple[float, float, bool]], first_page: int = 0) -> list[int]:
+        """The first line of each page: as many whole lines as each page's room takes, with
+        the breaks a typesetter would move: no paragraph's first line alone at the foot of a
+        page, and no last page of one or two lines when the page before can spare them."""
+        starts: list[int] = []
+        for index, (_, bottom, _) in enumerate(lines):
+            if not starts:
+                starts.append(index)
+                continue
+            previous = starts[-1]
+            if bottom - lines[previous][0] <= self._room(first_page + len(starts) - 1) \
+                    or index == previous:
+                continue
+            # `index` does not fit: the page breaks before it, or a line earlier when the
+            # line above begins a paragraph that goes on over the break.
+            orphan = lines[index - 1][2] and not lines[index][2] \
+                and index - 1 - previous >= self.MIN_LINES
+            starts.append(index - 1 if orphan else index)
+        if len(starts) > 1:
+            last, previous = starts[-1], starts[-2]
+            short = self.MIN_LINES - (len(lines) - last)
+            moved = last - short
+            if short > 0 and moved - previous >= self.MIN_LINES \
+                    and lines[-1][1] - lines[moved][0] <= self._room(first_page + len(starts) - 1):
+                starts[-1] = moved
+        return starts
+
+    def _space_lines(self) -> None:
+        """Body text at 1.4 × its size (the type scale's line height for reading)."""
+        cursor = QTextCursor(self.document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(self.LINE_HEIGHT,
+                              QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(spacing)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        top, bottom = self._page_span()
+        inset = self.inset(self.page)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        # Only this page's lines: the next page's first line must not peek in below.
+        painter.setClipRect(QRectF(0, inset, self.width(),
+                                   min(self.height() - inset, bottom - top)))
+        painter.translate(0, inset - top)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, self.colour)
+        self.document.documentLayout().draw(painter, context)
+        painter.end()
