@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,27 @@ def wait_for(what: Callable[[], bool], seconds: float = 30) -> bool:
             return False
         time.sleep(0.2)
     return True
+
+
+def kiosk_env(tmp_path: Path, state: Path | None = None) -> dict[str, str]:
+    """The environment of a `kiosk run` a test starts: offscreen, with state, cache and config
+    folders of the test's own (`state` for another state folder), and no settings file of this
+    computer or its user, nor a centre's folder (one that is there would be read)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "KIOSK_STATE_DIR": str(state or tmp_path / "state"),
+           "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
+    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
+        env.pop(name, None)
+    return env
+
+
+def run_python(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`code` run by this Python in a process of its own, its output captured (2 minutes at
+    most)."""
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
 
 
 def start_kiosk(content: Path, env: dict[str, str], folder: Path,

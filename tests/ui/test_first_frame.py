@@ -6,10 +6,7 @@ them at once."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +17,7 @@ from kiosk.core.pin import PinStore
 from kiosk.core.stats import Event
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.stats_recorder import StatsRecorder
-from tests.helpers import BUNDLED
+from tests.helpers import BUNDLED, kiosk_env, run_python
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_navigation import tap
 
@@ -69,15 +66,8 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 
 
 def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_STATE_DIR": str(tmp_path / "state"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
     # No settings file of this computer (one that is there is parsed here, with PyYAML).
-    env["KIOSK_MACHINE_SETTINGS"] = str(tmp_path / "none.yaml")
-    done = subprocess.run([sys.executable, "-c", CHILD, str(BUNDLED)], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(CHILD, str(BUNDLED), env=kiosk_env(tmp_path))
     lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
              if line.startswith(("FIRST", "LATER"))}
     assert "FIRST" in lines, done.stderr[-2000:]
@@ -94,17 +84,10 @@ def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
     """With every file in the content index (kiosk.core.kept), the start reads nothing through
     the sandbox's child: its pipes' modules (subprocess, pickle: 3 ms) come with the first
     file it parses."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
     modules: list[list[str]] = []
     for start in ("index made", "from the index"):
-        env["KIOSK_STATE_DIR"] = str(tmp_path / start)  # each a first start of the day
-        done = subprocess.run([sys.executable, "-c", CHILD, str(BUNDLED)], env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+        # One cache (the index), each a first start of the day (a state folder of its own).
+        done = run_python(CHILD, str(BUNDLED), env=kiosk_env(tmp_path, tmp_path / start))
         first = [line.split()[2:] for line in done.stdout.splitlines()
                  if line.startswith("FIRST")]
         assert first, done.stderr[-2000:]
@@ -181,14 +164,7 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 
 
 def test_a_turn_while_the_first_frame_is_awaited_does_not_stop_the_start(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_STATE_DIR": str(tmp_path / "state"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
-    done = subprocess.run([sys.executable, "-c", TURNED, str(BUNDLED)], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(TURNED, str(BUNDLED), env=kiosk_env(tmp_path))
     # The reloader's watcher is set up after the wait: the start went on past it.
     assert "STARTED" in done.stdout, done.stderr[-2000:]
     assert "Signal source has been deleted" not in done.stderr
@@ -232,13 +208,7 @@ sys.exit(main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_windo
 def test_a_stop_asked_before_the_first_frame_ends_the_kiosk_cleanly(
         tmp_path: Path, name: str, when: str) -> None:
     state = tmp_path / "state"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": str(state),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for variable in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(variable, None)
-    done = subprocess.run([sys.executable, "-c", STOPPED, str(BUNDLED), name, when], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(STOPPED, str(BUNDLED), name, when, env=kiosk_env(tmp_path, state))
     assert done.returncode == 0, done.stderr[-3000:]
     assert "exiting with status 0" in done.stderr
     assert "Traceback" not in done.stderr
@@ -285,14 +255,7 @@ def test_a_start_outside_opening_hours_shows_the_dark_cover_first(tmp_path: Path
     settings.write_text(settings.read_text(encoding="utf-8") + "\nopening_hours: 08:00-20:00\n"
                         f"closed_days:\n  - {today - dt.timedelta(days=1)}.."
                         f"{today + dt.timedelta(days=1)}\n", encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_STATE_DIR": str(tmp_path / "state"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
-    done = subprocess.run([sys.executable, "-c", ASLEEP, str(content)], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(ASLEEP, str(content), env=kiosk_env(tmp_path))
     lines = done.stdout.split("\n")
     assert "STARTED True" in lines, done.stderr[-2000:]
     assert "COVER" in lines

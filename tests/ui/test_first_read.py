@@ -4,13 +4,10 @@ frame. The first start of a folder (no index yet) starts it early, as its read p
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import BUNDLED
+from tests.helpers import BUNDLED, kiosk_env, run_python
 
 CHILD = """
 import os, sys
@@ -35,16 +32,8 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 
 
 def _start(root: Path, tmp_path: Path) -> list[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_STATE_DIR": str(tmp_path / "state"),
-           "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
     shutil.rmtree(tmp_path / "state", ignore_errors=True)  # each a first start of the day
-    done = subprocess.run([sys.executable, "-c", CHILD, str(root)], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(CHILD, str(root), env=kiosk_env(tmp_path))
     first = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("FIRST")]
     assert first, done.stderr[-2000:]
     return first[0]

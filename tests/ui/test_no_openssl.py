@@ -7,11 +7,9 @@ imported without `ssl` (kiosk.ui.no_tls). Only a PIN typed or set needs OpenSSL 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import BUNDLED
+from tests.helpers import BUNDLED, kiosk_env, run_python
 
 OPENSSL_MODULES = ("ssl", "_ssl", "hashlib", "_hashlib")
 
@@ -55,15 +53,7 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 
 
 def test_the_kiosk_cycles_without_openssl(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_STATE_DIR": str(tmp_path / "state"),
-           "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "KIOSK_MACHINE_SETTINGS": str(tmp_path / "none.yaml")}
-    for name in ("KIOSK_CENTRE_CONTENT", "KIOSK_USER_SETTINGS"):
-        env.pop(name, None)
-    done = subprocess.run([sys.executable, "-c", CHILD, str(BUNDLED), *OPENSSL_MODULES],
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = run_python(CHILD, str(BUNDLED), *OPENSSL_MODULES, env=kiosk_env(tmp_path))
     cycled = [line.split()[1:] for line in done.stdout.splitlines()
               if line.startswith("CYCLED")]
     assert cycled, done.stderr[-2000:]
@@ -108,9 +98,7 @@ print("AGAIN", again is ssl)
 
 
 def test_asyncio_comes_without_ssl_and_ssl_stays_importable() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", LOOP], env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = run_python(LOOP, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     lines = done.stdout.splitlines()
     assert lines == ["WITHIN", "LOOP stdlib ssl module not available", "AFTER True",
                      "AGAIN True"], done.stderr[-2000:]
