@@ -261,3 +261,34 @@ def test_a_start_outside_opening_hours_shows_the_dark_cover_first(tmp_path: Path
     assert "COVER" in lines
     # No content was painted before the cover (only the neutral screen, if anything).
     assert "CONTENT" not in lines[:lines.index("COVER")]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_the_neutral_screen_is_rendered_once_at_the_screen_size(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int]) -> None:
+    """The window `kiosk run` makes renders its neutral screen at the theme's size from the
+    start: not first at a hidden widget's 640×480 and again when shown (~5 ms of the start)."""
+    from PySide6.QtGui import QPixmap
+
+    from kiosk.core.model import Content
+    from kiosk.ui.attract.screen import AttractScreen
+    from kiosk.ui.theme import Theme
+
+    rendered: list[tuple[int, int]] = []
+    real = AttractScreen._pixmap
+
+    def record(self: AttractScreen, slide: object) -> QPixmap:
+        rendered.append(self.stage.size().toTuple())
+        return real(self, slide)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AttractScreen, "_pixmap", record)
+    width, height = size
+    window = KioskWindow(Theme(width, height), Content(tmp_path / "none"), defer_screens=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    stage = window.attract.stage
+    assert rendered == [stage.size().toTuple()]
+    assert stage.width() == width and stage.height() < height  # the band below it
+    assert stage.current.size() == stage.size()

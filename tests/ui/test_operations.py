@@ -162,6 +162,37 @@ def test_ready_then_watchdog_from_the_event_loop_and_a_status_file(
     assert {r.event for r in store.counts()} == {Event.SESSION_STARTED, Event.MENU_OPEN}
 
 
+def test_the_screen_turned_on_at_the_start_is_written_once_the_start_is_over(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen sleep's first look comes before the first frame of content: the status file
+    says what it found just after that frame, which does not wait the ~3 ms (issue 18)."""
+    status = tmp_path / "kiosk.prom"
+    ops = Operations(window, OpsConfig(tmp_path, status, BUNDLED, BUNDLED), None, None, None,
+                     Notifier({}), clock=clock)
+    ticks: list[bool] = []  # whether the first frame was painted, at each
+    real_tick = ops.tick
+
+    def tick() -> None:
+        ticks.append(ops.ready_sent)
+        real_tick()
+
+    monkeypatch.setattr(ops, "tick", tick)
+    window.screen_sleep.start()  # the screen on: no opening hours
+    assert window.screen_sleep.report is not None and window.screen_sleep.report.on
+    assert ticks == [] and not status.exists()
+    window.attract.stage.update()
+    qtbot.waitUntil(lambda: ops.ready_sent)  # READY=1 at the first frame, neutral or not
+    assert ticks == []
+    ops.startup_done()  # the first frame of content: the start is over (kiosk.ui.app)
+    qtbot.waitUntil(lambda: ops.status_writes == 1)
+    assert ticks == [True] and "kiosk_up 1" in status.read_text()
+    window.screen_sleep.changed.emit(window.screen_sleep.report)  # later: at once
+    assert ticks == [True, True]
+    qtbot.waitUntil(lambda: ops.status_writes == 2)
+    ops.shutdown()
+
+
 def test_a_run_counts_as_good_after_its_time_on_the_real_clock(
         qtbot: QtBot, window: KioskWindow, tmp_path: Path) -> None:
     guard = CrashGuard(tmp_path / "starts.json", tmp_path / "last-good", good_after=0.3)

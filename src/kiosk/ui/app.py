@@ -419,6 +419,8 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     # the reloader and its watcher: ~90 ms with their imports, which the first frame no
     # longer waits for.
     next_frame(window, stops)
+    if ops is not None:
+        ops.startup_done()  # the status file, written at the screen's first look: now
     return Started(window, ops, read, content)
 
 

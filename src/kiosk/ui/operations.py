@@ -79,8 +79,12 @@ class Operations(QObject):
         # … or the black of a screen asleep, for a start outside opening hours.
         window.screen_sleep.cover.painted.connect(self._first_frame,
                                                   Qt.ConnectionType.SingleShotConnection)
-        # The status file says at once when the screen turns on or off.
-        window.screen_sleep.changed.connect(lambda _report: self.tick())
+        # The status file says at once when the screen turns on or off; the first look, made
+        # before the first frame of content, once the start is over (`startup_done`): ~3 ms that
+        # frame need not wait for.
+        self._starting = True
+        self._tick_when_started = False
+        window.screen_sleep.changed.connect(self._screen_changed)
         self.watchdog = QTimer(self)
         interval = watchdog_interval()
         if interval is not None and self.notifier.enabled:
@@ -112,6 +116,19 @@ class Operations(QObject):
             return
         self.ready_sent = True
         self.notifier.ready("showing the kiosk" + (" in SAFE MODE" if self.safe_mode else ""))
+
+    def _screen_changed(self, _report: object) -> None:
+        if self._starting:
+            self._tick_when_started = True
+        else:
+            self.tick()
+
+    def startup_done(self) -> None:
+        """The start is over: its first frame of content (or the dark cover) is on screen."""
+        self._starting = False
+        if self._tick_when_started:
+            self._tick_when_started = False
+            self.tick()
 
     def content_shown(self, loaded_from: Fingerprint | None) -> None:
         """The window shows content read from this folder state (at start or a reload)."""

@@ -302,6 +302,10 @@ class AttractScreen(Screen):
         row.addWidget(self.recent)
         self.recent_row.hide()
 
+        # The screen's size from the start, not a hidden widget's 640×480 until the window is
+        # shown: the neutral screen made with the window is rendered once, at its size (a
+        # render less before the first frame: ~5 ms).
+        self.resize(theme.width, theme.height)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
