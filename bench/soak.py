@@ -92,9 +92,10 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton
 
+    from kiosk.core.heap import release_freed_memory
     from kiosk.core.loader import load_content
     from kiosk.core.pin import PinStore
-    from kiosk.ui.app import create_application, install_error_handlers, release_freed_memory
+    from kiosk.ui.app import create_application, install_error_handlers
     from kiosk.ui.main_window import KioskWindow
     from kiosk.ui.resources import probe_image
     from kiosk.ui.theme import Theme

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.core import heap
 from kiosk.core.loader import load_content
 from kiosk.core.reload import fingerprint
-from kiosk.ui import app
 from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
 from tests.helpers import make_folder, story
@@ -21,7 +21,7 @@ def test_a_read_gives_freed_memory_back_in_its_worker(qtbot: QtBot, tmp_path: Pa
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     folder = make_folder(tmp_path / "content", stories={"a.md": story("Первая история")})
     trimmed: list[threading.Thread] = []
-    monkeypatch.setattr(app, "release_freed_memory",
+    monkeypatch.setattr(heap, "release_freed_memory",
                         lambda: trimmed.append(threading.current_thread()))
     content = load_content(folder, probe_image)
     reloader = ContentReloader(folder, content, fingerprint(folder), probe_image,

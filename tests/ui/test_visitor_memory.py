@@ -93,10 +93,10 @@ def test_a_visitor_who_leaves_the_stories_leaves_no_photo_behind(
 
 def test_the_open_page_draws_its_lines_from_one_byte_a_pixel(
         qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kiosk.ui.app
+    from kiosk.core import heap
 
     handed_back: list[bool] = []  # for each call: on the UI thread?
-    monkeypatch.setattr(kiosk.ui.app, "release_freed_memory", lambda: handed_back.append(
+    monkeypatch.setattr(heap, "release_freed_memory", lambda: handed_back.append(
         threading.current_thread() is threading.main_thread()))
     screen = open_first_picture(qtbot, window)
     assert screen.canvas is not None

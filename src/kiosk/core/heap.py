@@ -1,4 +1,5 @@
-"""Keeping Python's cycle collector from stalling the screen while content is read.
+"""The process's heap: memory freed handed back to the system (`release_freed_memory`), and
+Python's cycle collector kept from stalling the screen while content is read.
 
 Reading 37,000 stories makes about 400,000 long-lived objects. Made in one go, they trigger
 full collections of everything the process holds, each of which stops every thread, the UI's
@@ -13,9 +14,20 @@ full collection of 37,000 stories would stall the screen on every one.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+def release_freed_memory() -> None:
+    """Hand the heap glibc keeps after frees (of pixmaps, colouring arrays, worker threads'
+    arenas, a content read's temporaries) back to the system: without it PSS creeps up by ~10
+    MB over a day's visitors with no leak behind it. A few milliseconds (ctypes lets go of the
+    GIL meanwhile); glibc holds each arena's lock while it trims, so threads that allocate wait."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.core import heap
 from kiosk.core.colouring import (
     PAPER,
     Box,
@@ -650,9 +651,7 @@ class ColouringScreen(Screen):
             # in this worker thread's heap, which glibc keeps for good: hand it back while the
             # page is open, not only when the visitor leaves. ~1 ms, here, never on the UI
             # thread (ctypes releases the GIL).
-            from kiosk.ui.app import release_freed_memory  # here: app builds this screen
-
-            release_freed_memory()
+            heap.release_freed_memory()
             return prepared
 
         def done(result: Any) -> None:

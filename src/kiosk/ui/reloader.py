@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.core.heap import long_lived_allocations
+from kiosk.core import heap
 from kiosk.core.loader import ImageProbe, ParseCache, load_content
 from kiosk.core.machine import SettingsPath, files_stamp
 from kiosk.core.model import Content
@@ -198,7 +198,7 @@ class ContentReloader(QObject):
         def load_and_merge() -> tuple[Fingerprint, Content | None]:
             seen = look_at() if current is None else current
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
-            with long_lived_allocations():
+            with heap.long_lived_allocations():
                 merged = keep_last_good(shown, load_content(root, probe, cache=cache,
                                                             machine=machine, centre=centre))
             # The same items (an unchanged file gives the very same object): nothing to show.
@@ -208,9 +208,7 @@ class ContentReloader(QObject):
             # lock meanwhile, so the UI thread can wait for it (up to ~40 ms on a fragmented
             # 150 MB heap, a content change's rare cost; bench/scale.py's reload stall counts
             # it), rather than run the whole trim itself.
-            from kiosk.ui.app import release_freed_memory  # here: app imports this module
-
-            release_freed_memory()
+            heap.release_freed_memory()
             return seen, result
 
         self.worker.run(load_and_merge, self._loaded)
