@@ -6,6 +6,7 @@ of every image it refers to are what they were when it was read (the loader chec
 load), while kiosk.yaml reads the same, and while the code that reads content is the same code
 (a hash of its source). Anything wrong with the index file (unwritable, corrupt, locked, from
 another version) makes the kiosk read the folder as if there were no index: slower, never wrong.
+A damaged entry (its checksum wrong) is never decoded: its file is read as if it had none.
 The other files (kiosk.yaml, colouring.yaml, posters' and notices' files, the pictures of
 colouring/ and posters/) are kept too (table `kept`, kiosk.core.kept): a YAML file's parsed tree
 while its bytes are the same, a picture's checks while its stamp is, so that a start with
@@ -39,6 +40,7 @@ import sqlite3
 import threading
 import urllib.parse
 import weakref
+import zlib
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -56,7 +58,7 @@ from kiosk.core.textpath import text_path
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3  # 2: teasers; 3: texts kept once (digest), freed pages given back
+INDEX_FORMAT = 4  # 2: teasers; 3: texts kept once (digest), freed pages given back; 4: sealed
 MAX_INDEXES = 8  # index files kept in the cache folder, however many folders were shown
 MAX_IDLE_DAYS = 30  # an index no kiosk has opened for this long is deleted
 MAX_SWEPT = 32  # other indexes looked at per start (each is opened); the rest at the next
@@ -346,14 +348,26 @@ class ContentIndex:
         if not self.matches(settings_key):
             return {}
         assert self._writer is not None
+        entries: dict[str, IndexEntry] = {}
+        damaged = 0
         try:
-            entries = (self._decode(record)
-                       for (record,) in self._writer.execute("SELECT record FROM entries"))
-            # The file's own path comes first among what an entry depends on.
-            return {entry.path: entry for entry in entries}
+            # A record longer than any the kiosk writes is not even fetched (NULL). No path
+            # column: its text for each of 37,000 rows would cost more than the check.
+            for (record,) in self._writer.execute(
+                    "SELECT CASE WHEN length(record) <= ? THEN record END FROM entries",
+                    (MAX_RECORD,)):
+                entry = self._decode(record)
+                if entry is None:
+                    damaged += 1
+                else:  # the file's own path comes first among what an entry depends on
+                    entries[entry.path] = entry
         except (sqlite3.Error, ValueError, TypeError, EOFError) as exc:
             self._fail(exc)
             return {}
+        if damaged:
+            log.warning("content index %s: %d damaged entries not used, their files are read"
+                        " again", self.path, damaged)
+        return entries
 
     def _reset(self, settings_key: str) -> None:
         assert self._writer is not None
@@ -384,12 +398,19 @@ class ContentIndex:
         if self.broken or self._writer is None:
             return None
         try:
-            row = self._writer.execute("SELECT record FROM entries WHERE path = ?",
-                                       (path,)).fetchone()
-            return self._decode(row[0]) if row else None
+            row = self._writer.execute(
+                "SELECT CASE WHEN length(record) <= ? THEN record END FROM entries"
+                " WHERE path = ?", (MAX_RECORD, path)).fetchone()
+            if row is None:
+                return None
+            entry = self._decode(row[0])
         except (sqlite3.Error, ValueError, TypeError, EOFError) as exc:
             self._fail(exc)
             return None
+        if entry is None:
+            log.warning("content index %s: the entry of %r was damaged, its file is read again",
+                        self.path, path)
+        return entry
 
     def write(self, changed: Mapping[str, IndexEntry], removed: Iterable[str]) -> None:
         """Save entries read in this load and forget files that are gone; their texts were
@@ -503,7 +524,12 @@ class ContentIndex:
 
     # -- records ---------------------------------------------------------------------------
     # marshal of plain tuples: several times faster to read back than pickle, and reading it
-    # never runs code.
+    # never runs code. But it trusts the counts it reads: five damaged bytes can ask it for a
+    # tuple of 2**31 items (16 GB touched). So each record ends in the CRC-32 of the rest, and
+    # only a record whose whole CRC-32 is then `_SEALED` is given to marshal (which ignores
+    # the 4 bytes after its data). SQLite's writes are atomic: only a damaged disk or a foreign
+    # write gets a record wrong, and a damaged record reads as missing (its file is read
+    # again). CRC-32: ~0.26 µs a record (2 % of reading one), BLAKE2b ~0.7 µs.
 
     def _encode(self, entry: IndexEntry) -> bytes:
         item = entry.item
@@ -525,9 +551,14 @@ class ContentIndex:
                 record = ("page", *common, str(item.image) if item.image else None)
         problems = tuple((p.path, p.line, p.severity.value, p.code, tuple(p.args.items()))
                          for p in entry.problems)
-        return marshal.dumps((entry.depends_on, record, body, problems))
+        data = marshal.dumps((entry.depends_on, record, body, problems))
+        return data + zlib.crc32(data).to_bytes(4, "little")
 
-    def _decode(self, blob: bytes) -> IndexEntry:
+    def _decode(self, blob: Any) -> IndexEntry | None:
+        """The entry a record holds; None if it is not one the kiosk wrote (damaged, or NULL:
+        too long to be one, or a number or text where a record should be)."""
+        if type(blob) is not bytes or zlib.crc32(blob) != _SEALED:
+            return None
         depends_on, record, body, problems = marshal.loads(blob)
         item: AnniversaryPage | Story | None = None
         if record is not None:
@@ -555,6 +586,10 @@ class ContentIndex:
             item,
             tuple(Problem(path, line, Severity(severity), code, dict(args))
                   for path, line, severity, code, args in problems))
+
+
+# The CRC-32 of any bytes followed by their own CRC-32 (little-endian): a record is sealed.
+_SEALED = 0x2144DF1C
 
 
 def slim_path(path: Path, depends_on: Dependencies) -> Path:
