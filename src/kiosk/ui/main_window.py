@@ -155,19 +155,40 @@ class KioskWindow(QWidget):
         self.stack.insertWidget(0, self.attract)
 
     def build_screens(self) -> None:
-        """The screens other than attract, if they are not built yet."""
+        """The screens other than attract, if they are not built yet. If building them
+        raises, it is logged and undone: the kiosk goes on with the attract loop, the flag
+        says not built, and the next call (a touch, the idle countdown) tries again."""
         if self.screens_built:
             return
+        # Set while they are built: their wiring asks for them (the properties, staff_screens,
+        # the statistics' hooks), which must find them, not build them again.
         self.screens_built = True
         late = hasattr(self, "lockdown")  # the window was made before them (deferred)
         before = len(self.screens)
-        self._build_visitor_screens(self.theme)
-        self._build_staff_screens(self.theme, self._pins)
+        had = set(vars(self))
+        try:
+            self._build_visitor_screens(self.theme)
+            self._build_staff_screens(self.theme, self._pins)
+            if late:
+                for screen in self.screens[before:]:  # as go_to_attract leaves them
+                    screen.reset()
+                    screen.set_language(self.lang)
+        except Exception:
+            log.exception("the visitor's and staff screens could not be built: attract only")
+            self.screens_built = False
+            # Nothing half-built stays reachable: the screens leave the stack, and the
+            # attributes this attempt set go (a property asked meanwhile raises, never shows
+            # a screen that is not wired).
+            made = [vars(self).pop(name) for name in set(vars(self)) - had]
+            for widget in {id(w): w for w in [*self.screens[before:], *made]}.values():
+                if isinstance(widget, QWidget):
+                    self.stack.removeWidget(widget)
+                    widget.hide()
+                    widget.deleteLater()
+            del self.screens[before:]
+            return
         if not late:
             return
-        for screen in self.screens[before:]:  # as set_content's go_to_attract leaves them
-            screen.reset()
-            screen.set_language(self.lang)
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # above the screens made just now
         if self.screen_sleep.asleep:
