@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.core import heap
 from kiosk.core.exit_codes import EXIT_CRASH
 from kiosk.core.logsetup import LEVEL_ENV, LEVELS, resolve_level, setup_logging
 from kiosk.core.paths import default_content
@@ -170,10 +171,15 @@ def main(argv: Sequence[str] | None = None,
         setup_logging(None, level)  # stderr (the journal) only; `kiosk run` adds its files
     if wrong_level is not None:
         log.warning("%s", wrong_level)
+    if args.command == "run":
+        # Until its first frame (kiosk.ui.app.run resumes them there).
+        heap.pause_collections()
     try:
         return _command(args, level, on_window)
     except Exception:
         return crashed(args.command, getattr(args, "lang", None))
+    finally:
+        heap.resume_collections()
 
 
 def crashed(command: str, lang: Language | None) -> int:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.core import hashes
 from kiosk.core.imagesafe import (
@@ -31,8 +31,8 @@ from kiosk.core.imagesafe import (
 )
 from kiosk.core.index import ContentIndex, IndexEntry, Stamp, kept_story, slim_path
 from kiosk.core.kept import NotKept, decode_picture, decode_yaml, encode_picture, encode_yaml
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.machine import SettingsPath, with_machine_settings
-from kiosk.core.merge import HIDDEN_FILE, CentreContent, check_centre_entries, hide_entries, merge
 from kiosk.core.model import (
     AnniversaryPage,
     ColouringPicture,
@@ -71,6 +71,9 @@ from kiosk.core.yamlsrc import (
     MarkdownFile,
     read_at_most,
 )
+
+if TYPE_CHECKING:  # a centre's own folder only (imported where it is read)
+    from kiosk.core.merge import CentreContent
 
 SETTINGS_FILE = "kiosk.yaml"
 ANNIVERSARY_DIR = "anniversary"
@@ -233,10 +236,10 @@ class ParseCache:
             self.index.write(changed, removed)
 
 
-_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
+_REMOTE = LazyPattern(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
 # The characters that can start or end an image in Markdown: one class, no repetition, so
 # finding them is linear whatever the text.
-_MARKUP = re.compile(r"[\\\[\]<]")
+_MARKUP = LazyPattern(r"[\\\[\]<]")
 
 
 # How a poster meets the screen: the first is the default.
@@ -316,6 +319,8 @@ class ContentLoader:
         if not self.root.is_dir():
             self.log_for(self.root).error("missing_folder", None, value=str(self.root))
             if self.centre is not None:  # the centre's own items show all the same
+                from kiosk.core.merge import merge
+
                 shared = Content(self.root)
                 merged = merge(shared, self._load_centre(shared.settings), self.problems)
                 return replace(merged, problems=tuple(cap_problems(self.problems)))
@@ -338,6 +343,8 @@ class ContentLoader:
         posters = self._load_posters(settings)
         notices = self._load_notices()
         if self.centre is not None:  # kiosk.core.merge: before the cache forgets unseen files
+            from kiosk.core.merge import merge
+
             merged = merge(Content(self.root, settings, pages, stories, colouring, (), posters,
                                    notices), self._load_centre(settings), self.problems)
             stories, colouring = merged.stories, merged.colouring
@@ -355,6 +362,15 @@ class ContentLoader:
         """The centre's own folder (kiosk.core.merge), read as this one is, each path kept
         inside it, into the same problems, cache and decoded images. A centre that has no
         folder (yet) has nothing to add."""
+        # Here, not at the top: a kiosk without a centre's folder never needs it (~1.5 ms of
+        # the start).
+        from kiosk.core.merge import (
+            HIDDEN_FILE,
+            CentreContent,
+            check_centre_entries,
+            hide_entries,
+        )
+
         assert self.centre is not None
         if not self.centre.is_dir():
             return CentreContent(self.centre)

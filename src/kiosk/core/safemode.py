@@ -35,8 +35,6 @@ from typing import Any
 
 from kiosk.core.files import write_atomic
 from kiosk.core.problems import Language
-from kiosk.core.reload import fingerprint
-from kiosk.core.status import short_hash
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +202,10 @@ class CrashGuard:
         never opened, as the loader refuses them all. A copy that would pass
         MAX_SNAPSHOT_BYTES stops there; that content is then not tried again, and a copy that
         failed (a full disk) is tried again after a growing pause, not at every status tick."""
-        import shutil  # only here: start-up never needs it
+        import shutil  # only here (and the folder's look): start-up never needs them
+
+        from kiosk.core.reload import fingerprint
+        from kiosk.core.status import short_hash
 
         if expected == self.snapshot_fingerprint and self.snapshot() is not None:
             return False

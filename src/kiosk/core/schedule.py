@@ -19,11 +19,11 @@ Canonical forms (what the staff editor writes; docs/content-format.md, «Schedul
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.problems import ProblemLog
 from kiosk.core.settings import as_flag, as_number, suggest
 from kiosk.core.yamlsrc import LineDict
@@ -48,7 +48,7 @@ SCHEDULE_FIELDS = ("show_from", "show_until", "weekdays", "hours", "before_close
 # Spans one `hours:` may list: a day's opening with breaks takes a few; a list of hundreds is
 # a mistake, and every schedule is asked about each minute for each item it belongs to.
 HOURS_MOST = 24
-HOURS_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
+HOURS_PATTERN = LazyPattern(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 # Closed days (kiosk.yaml `closed_days`) in a schedule: `before_closed_days: 7` shows an item
@@ -270,10 +270,10 @@ for _number, _names in enumerate((
 MONTH_SHORT = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
                "сентябрь", "октябрь", "ноябрь", "декабрь")  # what a suggestion offers
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
-_WORDS_DATE = re.compile(r"^(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
-_DASH = re.compile(r"\s*[-–—]\s*")
+_ISO_DATE = LazyPattern(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DOTTED_DATE = LazyPattern(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
+_WORDS_DATE = LazyPattern(r"^(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
+_DASH = LazyPattern(r"\s*[-–—]\s*")
 _LEAP_YEAR = 2000  # a date without a year is checked in a leap year: 29.02 is a date
 
 

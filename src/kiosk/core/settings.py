@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.problems import LANGUAGES, Language, ProblemLog
 from kiosk.core.yamlsrc import LineDict
 
@@ -383,7 +384,7 @@ def _check_opening(name: str, value: Any, default: Any, line: int | None,
     return opening.parse_open_days(value, line, log)
 
 
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+_SCHEME = LazyPattern(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 
 
 def _check_queue(name: str, value: Any, default: Any, line: int | None,

@@ -8,8 +8,7 @@ takes about 0.4 s a word, and a glance at the picture comes first.
 
 from __future__ import annotations
 
-import re
-
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.model import AnniversaryPage, Story
 from kiosk.core.problems import Language
 
@@ -24,7 +23,7 @@ LONGEST_SLIDE_SECONDS = 20.0
 FIRST_SENTENCE_MAX_CHARS = 160
 # A sentence's end: its mark, then a space or the end of the text (one character class and a
 # look-ahead: linear on any input).
-_SENTENCE_END = re.compile(r"[.!?…](?= |$)")
+_SENTENCE_END = LazyPattern(r"[.!?…](?= |$)")
 _MARKUP = str.maketrans("", "", "*_`#>")
 
 

@@ -25,6 +25,7 @@ import functools
 import re
 from typing import Protocol
 
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.problems import Language
 
 NBSP = "\u00a0"
@@ -72,15 +73,15 @@ _DICTIONARIES: dict[Language, str] = {"ru": "ru_RU", "en": "en_US"}
 
 # Only single characters or bounded runs without nested quantifiers: linear on any input.
 _TOKEN = re.compile(r"[^ \t\n]+")
-_MD_SPECIAL = re.compile(r"[\\`<&\]]")
-_MD_SPECIAL_LABELS = re.compile(r"[\\`<&\]\[]")
-_BACKTICKS = re.compile(r"`+")
-_AUTOLINK_END = re.compile(r"[ \t\n<>]")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_DESTINATION = re.compile(r"[^ \t\n()\\<>]+")
-_QUOTE_CHARS = re.compile("[\"«»]")
-_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # one character either side
-_WORD_JOINERS = re.compile("([-'’])")
+_MD_SPECIAL = LazyPattern(r"[\\`<&\]]")
+_MD_SPECIAL_LABELS = LazyPattern(r"[\\`<&\]\[]")
+_BACKTICKS = LazyPattern(r"`+")
+_AUTOLINK_END = LazyPattern(r"[ \t\n<>]")
+_ENTITY = LazyPattern(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_DESTINATION = LazyPattern(r"[^ \t\n()\\<>]+")
+_QUOTE_CHARS = LazyPattern("[\"«»]")
+_APOSTROPHE = LazyPattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # one character either side
+_WORD_JOINERS = LazyPattern("([-'’])")
 _BLOCK_STARTS = frozenset(" \t>-+*_#`~=[0123456789")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 

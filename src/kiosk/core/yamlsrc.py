@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.problems import ProblemLog
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
 # Python refuses to read longer whole numbers (sys.get_int_max_str_digits(), 4300 by default:
 # quadratic time beyond), and said so as «unreadable: …use sys.set_int_max_str_digits()».
 MAX_INT_DIGITS = 4300
-_DIGITS = re.compile(r"\d+")
+_DIGITS = LazyPattern(r"\d+")
 
 
 def _longest_number(text: str) -> tuple[int, int]:
@@ -221,8 +221,8 @@ def _longest_number(text: str) -> tuple[int, int]:
     return longest, text.count("\n", 0, start)
 
 
-_NO_SPACE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,40}):([^\s:/\\])")
-_KEY_VALUE = re.compile(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]{0,40}):\s+(.)")
+_NO_SPACE = LazyPattern(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,40}):([^\s:/\\])")
+_KEY_VALUE = LazyPattern(r"^\s*-?\s*([A-Za-z_][A-Za-z0-9_]{0,40}):\s+(.)")
 _CURLY = "“”„«»‘’‚"
 MOST_HINT_LINES = 400  # lines looked at for a plainer reason of a YAML error
 

@@ -520,6 +520,7 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
         install_error_handlers()  # exceptions in slots during the start: logged, as after it
         started = start_kiosk(startup.config.content_dir, windowed, size, lang, stops,
                               on_window, startup, pins, cursor, machine, centre)
+        heap.resume_collections()  # paused by kiosk.cli for the start
         if stops.check():  # asked to stop before the first frame
             started.read.reader.join()  # as it would be at exit, but with Qt still there
             return shut_down(started.window, started.ops, stops)

@@ -16,16 +16,17 @@ from PySide6.QtCore import QObject, Qt, QTimer
 
 from kiosk import __version__
 from kiosk.core import paths
+from kiosk.core.files import write_atomic
 from kiosk.core.logsetup import Logging
-from kiosk.core.memory import process_memory
-from kiosk.core.reload import Fingerprint, folder_fingerprint
 from kiosk.core.safemode import CrashGuard, Decision
 from kiosk.core.sdnotify import Notifier, watchdog_interval
 from kiosk.core.stats import StatsStore, StatsWriter
-from kiosk.core.status import Status, render, short_hash, write_atomic
 from kiosk.ui.background import Background
 
 if TYPE_CHECKING:  # kiosk.ui.app starts reading the content before it imports the window
+    # The status file's and the folder's look: imported where used, after the first frame.
+    from kiosk.core.reload import Fingerprint
+    from kiosk.core.status import Status
     from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,9 @@ class Operations(QObject):
     # -- every 30 s -----------------------------------------------------------------------
 
     def status(self, up: bool = True) -> Status:
+        from kiosk.core.memory import process_memory
+        from kiosk.core.status import Status, short_hash
+
         content = self.window.content
         session = self.window.session
         last_touch = (self.wall() - (self.clock() - session.last_touch)
@@ -165,6 +169,8 @@ class Operations(QObject):
         self._check_good_run()
         if self.config.status_file is None or self._writing:
             return
+        from kiosk.core.status import render
+
         text = render(self.status())  # cheap, on the UI thread; the fsync is not
         path = self.config.status_file
         self._writing = True
@@ -191,6 +197,9 @@ class Operations(QObject):
                 and now - self.loaded_at >= guard.good_after):
             # The folder's part alone: what the copy is checked against (the look also holds
             # the centre's folder and this computer's settings files, which are not copied).
+            from kiosk.core.reload import folder_fingerprint
+            from kiosk.core.status import short_hash
+
             expected = short_hash(folder_fingerprint(self.loaded_from))
             if expected != guard.snapshot_fingerprint and not self._saving:
                 self._saving = True
@@ -215,6 +224,8 @@ class Operations(QObject):
         if self.stats is not None:
             self.stats.close()
         if self.config.status_file is not None:
+            from kiosk.core.status import render
+
             try:
                 write_atomic(self.config.status_file, render(self.status(up=False)))
             except OSError as exc:
