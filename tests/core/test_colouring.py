@@ -293,3 +293,44 @@ def test_fills_colour_exactly_what_their_regions_own_and_undo_exactly() -> None:
     for before in reversed(steps[:-1]):
         canvas.undo()
         assert np.array_equal(canvas.paint, before)
+
+
+def test_the_owner_map_takes_one_byte_a_pixel_for_a_childs_picture() -> None:
+    """A picture of up to 255 shapes numbers them in one byte a pixel (the map is kept for
+    every open and cached picture); more shapes take two bytes and keep their own numbers."""
+    few = prepare(scribbles(11))
+    assert 2 <= len(few.regions) <= 255 and few.owner.itemsize == 1
+    rows, columns = np.indices((300, 300))
+    grid = np.where((rows % 10 < 8) & (columns % 10 < 8), 255, 0).astype(np.uint8)
+    many = prepare(grid, EngineSettings(gap_px=0))  # 30 × 30 little squares
+    assert len(many.regions) == 900 and many.owner.itemsize == 2
+    assert len(np.unique(many.owner[many.owner > 0])) == 900
+    canvas = Canvas(many)
+    canvas.fill(295, 295, RED)
+    assert (canvas.paint == RED).sum() == many.regions[int(many.owner[295, 295])].area + \
+        int(((many.owner == many.owner[295, 295]) & (grid < 128)).sum())
+
+
+def test_a_long_stroke_across_the_picture_undoes_exactly() -> None:
+    """A stroke keeps what it paints over only where it goes (not a copy of the whole
+    canvas); across fills, over the edges of the picture, and back over itself, one undo still
+    brings back every pixel as it was."""
+    canvas = Canvas(prepare(two_rooms()))
+    canvas.fill(200, 270, RED)
+    canvas.fill(700, 270, BLUE)
+    canvas.begin_stroke(200, 100, PAPER, 6)
+    canvas.extend_stroke(250, 150)
+    canvas.end_stroke()
+    before = canvas.paint.copy()
+    canvas.begin_stroke(-30, 20, GREEN, 12)
+    # A finger's moves, a few pixels each: across both rooms and back over itself.
+    for x, y in [(-30 + 10 * i, 20 + 6 * i) for i in range(1, 60)] + \
+            [(560 - 10 * i, 374 - 4 * i) for i in range(20)] + [(990, 560)]:
+        canvas.extend_stroke(x, y)
+    assert canvas._stroke is not None
+    kept = sum(tile.nbytes for tile in canvas._stroke.before.values())
+    assert kept < canvas.paint.nbytes // 2  # what it went over, not the whole canvas
+    canvas.end_stroke()
+    assert not np.array_equal(canvas.paint, before)
+    canvas.undo()
+    assert np.array_equal(canvas.paint, before)

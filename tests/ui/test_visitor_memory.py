@@ -108,6 +108,57 @@ def test_the_open_page_draws_its_lines_from_one_byte_a_pixel(
     assert handed_back == [False]
 
 
+def test_the_open_page_holds_a_childs_drawing_once(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    """What the page holds for a child's drawing, through a fill, a brush stroke and
+    «Готово»: the paint (4 bytes a pixel), the line art (1) and which shape each pixel belongs
+    to (1), and little else (bench/memory.py: the colouring page's PSS). The celebration
+    shows the canvas itself, not a copy of it."""
+    import tracemalloc
+
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    from kiosk.core.colouring import MASK_BYTES
+    from kiosk.ui.colouring import Tool
+    from tests.ui.test_colouring_screen import inside_of_big_region, widget_point
+
+    def numpy_bytes() -> int:  # the arrays alive that were made since tracing began
+        only_numpy = tracemalloc.DomainFilter(True, np.lib.tracemalloc_domain)
+        return sum(trace.size for trace in
+                   tracemalloc.take_snapshot().filter_traces([only_numpy]).traces)
+
+    tracemalloc.start()
+    try:
+        screen = open_first_picture(qtbot, window)
+        QThreadPool.globalInstance().waitForDone()  # the picker's previews: not arrays kept
+        canvas = screen.canvas
+        assert canvas is not None
+        width, height = canvas.picture.size
+        x, y, _ = inside_of_big_region(screen)
+        qtbot.mouseClick(screen.view, Qt.MouseButton.LeftButton, pos=widget_point(screen, x, y))
+        screen.choose_tool(Tool.BRUSH, "large")
+        qtbot.mousePress(screen.view, Qt.MouseButton.LeftButton, pos=widget_point(screen, x, y))
+        for step in range(1, 6):
+            qtbot.mouseMove(screen.view, widget_point(screen, x + 8 * step, y + 5 * step))
+        room = 6 * width * height + MASK_BYTES  # the paint, the line art, the shapes' map
+        during_stroke = numpy_bytes()
+        qtbot.mouseRelease(screen.view, Qt.MouseButton.LeftButton,
+                           pos=widget_point(screen, x + 40, y + 25))
+        qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+        assert screen.celebration.isVisible()
+        after = numpy_bytes()
+        history = sum(change.nbytes for change in canvas.history)
+    finally:
+        tracemalloc.stop()
+    # A stroke keeps what it covers, not a copy of the whole canvas (4 more bytes a pixel).
+    assert during_stroke <= room + width * height // 2
+    assert after <= room + history + 64 * 1024
+    # «Готово» draws the canvas's own pixels: no composite kept beside them.
+    shown = np.frombuffer(screen.celebration.picture.constBits(), dtype=np.uint8)
+    assert shown.ctypes.data == canvas.paint.ctypes.data
+
+
 def test_the_picker_colours_each_picture_in_once(
         qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     import kiosk.ui.coloured_preview as previews

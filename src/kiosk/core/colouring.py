@@ -13,7 +13,7 @@ the kiosk starts without it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 import numpy as np
@@ -21,7 +21,9 @@ import numpy.typing as npt
 
 Lightness = npt.NDArray[np.uint8]
 Labels = npt.NDArray[np.int32]
-Owner = npt.NDArray[np.uint16] | npt.NDArray[np.int32]  # uint16 when the labels fit
+# One byte a pixel when the labels fit (line art for children: tens of regions), else two,
+# else four.
+Owner = npt.NDArray[np.uint8] | npt.NDArray[np.uint16] | npt.NDArray[np.int32]
 Paint = npt.NDArray[np.uint32]
 Box = tuple[int, int, int, int]  # x, y, width, height
 
@@ -30,6 +32,8 @@ INK_LEVEL = 160  # lightness below this is line; anti-aliased edges are lighter
 REFERENCE_SIDE = 1080  # gap and reach are given for a 1080-pixel short side
 HISTORY_STEPS = 30  # undo steps kept (at least 20 are promised)
 HISTORY_BYTES = 24 * 1024 * 1024  # and never more memory than this
+MASK_BYTES = 256 * 1024  # a fill compares the owner map this many pixels at a time
+STROKE_TILE = 64  # a brush stroke keeps the paint it covers in tiles this many pixels a side
 
 
 def _cv2() -> ModuleType:
@@ -64,18 +68,28 @@ class Region:
 class PreparedPicture:
     """Everything computed once per picture and size (the caller caches it)."""
 
-    lightness: Lightness  # the line art, 0 black … 255 white
+    # The line art as its darkness (255 − lightness): the alpha of the black line layer the
+    # screen draws over the paint, straight from this array. Kept once: with the lightness
+    # beside it, a page held two (1 MB each at 1080p, 4 at 4K).
+    darkness: Lightness
     owner: Owner  # the region each pixel's paint belongs to; 0: none (stays paper)
     regions: dict[int, Region]
     line_fraction: float  # share of pixels that are line
 
     @property
     def size(self) -> tuple[int, int]:
-        return int(self.lightness.shape[1]), int(self.lightness.shape[0])
+        return int(self.darkness.shape[1]), int(self.darkness.shape[0])
+
+    @property
+    def lightness(self) -> Lightness:
+        """The line art, 0 black … 255 white: a new array each time (for checks and the
+        finished picture, not for every repaint)."""
+        return np.subtract(255, self.darkness, dtype=np.uint8)
 
     def line_alpha(self) -> Lightness:
-        """Alpha of the black line layer drawn over the paint."""
-        return np.subtract(255, self.lightness, dtype=np.uint8)
+        """Alpha of the black line layer drawn over the paint: the picture's own array, not
+        a copy (read only)."""
+        return self.darkness
 
     def region_at(self, x: int, y: int) -> int:
         """The region a tap at (x, y) fills: the one under the finger or, on a line, the
@@ -118,10 +132,11 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
     # lines between the regions on either side), if that is within reach.
     distance, nearest = cv2.distanceTransformWithLabels(
         walls, cv2.DIST_L2, cv2.DIST_MASK_5, labelType=cv2.DIST_LABEL_PIXEL)
-    # The transform numbers open pixels in row-major order. Two bytes a label when they fit
-    # (every real picture): half the memory of the owner map, and faster fills.
-    lookup = np.zeros(cv2.countNonZero(open_area.view(np.uint8)) + 1,
-                      dtype=np.uint16 if count <= 1 << 16 else np.int32)
+    # The transform numbers open pixels in row-major order. One byte a label when they fit
+    # (the bundled pictures have 10-60 regions), else two (any real picture): the owner map
+    # is kept for every open and cached picture, and a fill compares it byte by byte.
+    small = np.uint8 if count <= 1 << 8 else np.uint16 if count <= 1 << 16 else np.int32
+    lookup = np.zeros(cv2.countNonZero(open_area.view(np.uint8)) + 1, dtype=small)
     lookup[1:] = labels[open_area]
     owner: Owner = np.take(lookup, nearest)  # an open pixel is its own nearest: own label
     is_ink = ink.view(bool)
@@ -139,7 +154,8 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
         x0, y0 = max(0, x - margin - 1), max(0, y - margin - 1)
         x1, y1 = min(width, x + w + margin + 1), min(height, y + h + margin + 1)
         regions[label] = Region(label, (x0, y0, x1 - x0, y1 - y0), area)
-    return PreparedPicture(lightness, owner, regions, cv2.countNonZero(ink) / ink.size)
+    darkness = np.subtract(255, lightness, dtype=np.uint8)
+    return PreparedPicture(darkness, owner, regions, cv2.countNonZero(ink) / ink.size)
 
 
 def _region_boxes(labels: npt.NDArray[np.int32], count: int
@@ -463,7 +479,9 @@ class _Stroke:
     colour: int
     radius: int
     last: tuple[int, int]
-    before: Paint  # the paint as it was when the stroke began
+    # The paint as it was when the stroke began, in the tiles (column, row) it has reached:
+    # a copy of the whole canvas at every press was 4 MB at 1080p, 16 at 4K.
+    before: dict[tuple[int, int], Paint] = field(default_factory=dict)
     box: Box | None = None
 
 
@@ -489,17 +507,24 @@ class Canvas:
         # Regions known to be all one colour: a fill of one of them needs no look at its
         # pixels, and its undo needs no copy of them. Brush strokes take regions out.
         self._uniform: dict[int, int] = dict.fromkeys(picture.regions, PAPER)
-        # Where a region is within its box, worked out for each fill and undo in this one
+        # Where a region is within its box, worked out band by band in this one small
         # buffer: a fresh mask for each tap is memory mapped anew when it is large (the kiosk
-        # maps blocks from 4 MB: a 4K picture's outside), a millisecond of page faults a tap.
-        self._mask_buffer = np.empty(width * height, dtype=bool)
+        # maps blocks from 4 MB: a 4K picture's outside), a millisecond of page faults a tap;
+        # one as large as the canvas stays for the whole page (1 MB at 1080p, 4 at 4K).
+        self._mask_buffer = np.empty(min(width * height, MASK_BYTES), dtype=bool)
 
-    def _region_mask(self, label: int, box: Box) -> npt.NDArray[np.bool_]:
-        """Which pixels of `box` are `label`'s. Valid until the next call: never keep it."""
+    def _paint_region(self, label: int, box: Box, colour: int) -> None:
+        """`colour` on every pixel of `box` that is `label`'s."""
         bx, by, bw, bh = box
-        mask = self._mask_buffer[:bw * bh].reshape(bh, bw)
-        np.equal(self.picture.owner[by:by + bh, bx:bx + bw], label, out=mask)
-        return mask
+        if not bw or not bh:
+            return
+        rows = max(1, self._mask_buffer.size // bw)
+        value = np.uint32(colour)
+        for top in range(by, by + bh, rows):
+            bottom = min(by + bh, top + rows)
+            mask = self._mask_buffer[:(bottom - top) * bw].reshape(bottom - top, bw)
+            np.equal(self.picture.owner[top:bottom, bx:bx + bw], label, out=mask)
+            np.copyto(self.paint[top:bottom, bx:bx + bw], value, where=mask)
 
     def _use(self, colour: int) -> None:
         if colour not in self._colours:
@@ -516,15 +541,16 @@ class Canvas:
         was = self._uniform.get(label)
         if was == colour:
             return None  # already this colour: nothing to do, nothing to undo
-        view = self.paint[by:by + bh, bx:bx + bw]
-        mask = self._region_mask(label, region.box)
         self._use(colour)
         if was is not None:
-            self._record(_Change(region.box, _NO_MASK, mask.shape, was, dict(self._uniform),
+            self._record(_Change(region.box, _NO_MASK, (bh, bw), was, dict(self._uniform),
                                  label))
-        else:
+            self._paint_region(label, region.box, colour)
+        else:  # brush marks in it: what was under the fill is kept for undo
+            view = self.paint[by:by + bh, bx:bx + bw]
+            mask = self.picture.owner[by:by + bh, bx:bx + bw] == label
             self._remember(region.box, mask, view[mask])
-        np.copyto(view, np.uint32(colour), where=mask)
+            np.copyto(view, np.uint32(colour), where=mask)
         self._uniform[label] = colour
         return region.box
 
@@ -533,7 +559,7 @@ class Canvas:
     def begin_stroke(self, x: int, y: int, colour: int, radius: int) -> Box | None:
         self.end_stroke()
         self._use(colour)
-        self._stroke = _Stroke(colour, max(1, radius), (x, y), self.paint.copy())
+        self._stroke = _Stroke(colour, max(1, radius), (x, y))
         return self._segment(x, y)
 
     def extend_stroke(self, x: int, y: int) -> Box | None:
@@ -548,7 +574,16 @@ class Canvas:
         if stroke is None or stroke.box is None:
             return
         bx, by, bw, bh = stroke.box
-        before = stroke.before[by:by + bh, bx:bx + bw]
+        before = self.paint[by:by + bh, bx:bx + bw].copy()  # as it was where no tile is kept
+        side = STROKE_TILE
+        for (column, row), tile in stroke.before.items():
+            x0, y0 = column * side, row * side
+            left, top = max(bx, x0), max(by, y0)
+            right = min(bx + bw, x0 + tile.shape[1])
+            bottom = min(by + bh, y0 + tile.shape[0])
+            if right > left and bottom > top:
+                before[top - by:bottom - by, left - bx:right - bx] = \
+                    tile[top - y0:bottom - y0, left - x0:right - x0]
         mask = before != self.paint[by:by + bh, bx:bx + bw]
         if mask.any():
             self._remember(stroke.box, mask, before[mask])
@@ -566,6 +601,12 @@ class Canvas:
         stroke.last = (x, y)
         if left >= right or top >= bottom:
             return None
+        side = STROKE_TILE
+        for row in range(top // side, (bottom - 1) // side + 1):
+            for column in range(left // side, (right - 1) // side + 1):
+                if (column, row) not in stroke.before:  # reached for the first time
+                    stroke.before[column, row] = self.paint[
+                        row * side:(row + 1) * side, column * side:(column + 1) * side].copy()
         mask = np.zeros((bottom - top, right - left), dtype=np.uint8)
         cv2.line(mask, (x0 - left, y0 - top), (x - left, y - top), 1, thickness=2 * r,
                  lineType=cv2.LINE_8)
@@ -599,16 +640,17 @@ class Canvas:
         change = self.history.pop()
         bx, by, bw, bh = change.box
         view = self.paint[by:by + bh, bx:bx + bw]
-        if change.label:
-            mask = self._region_mask(change.label, change.box)
+        if change.label:  # a fill of a region that was all one colour: that colour again
+            assert isinstance(change.previous, int)
+            self._paint_region(change.label, change.box, change.previous)
         else:
             count = change.shape[0] * change.shape[1]
             mask = np.unpackbits(change.mask, count=count).reshape(change.shape).astype(bool)
-        previous = _unpack(change.previous, int(mask.sum()) if not change.label else 0)
-        if isinstance(previous, int):
-            np.copyto(view, np.uint32(previous), where=mask)
-        else:
-            view[mask] = previous
+            previous = _unpack(change.previous, int(mask.sum()))
+            if isinstance(previous, int):
+                np.copyto(view, np.uint32(previous), where=mask)
+            else:
+                view[mask] = previous
         self._uniform = change.uniform
         return change.box
 
@@ -636,7 +678,7 @@ class Canvas:
 
     def composite(self) -> Paint:
         """The finished picture as 0xAARRGGBB: paint multiplied by the line art."""
-        light = self.picture.lightness.astype(np.uint32)
+        light = np.subtract(255, self.picture.darkness, dtype=np.uint32)
         out = np.full(self.paint.shape, 0xFF000000, dtype=np.uint32)
         for shift in (16, 8, 0):
             channel = (self.paint >> shift) & 0xFF

@@ -303,7 +303,7 @@ class CanvasView(QWidget):
             # Black with alpha = darkness: drawn over the paint it multiplies. One byte a
             # pixel: Qt draws an Alpha8 image as black at that alpha, the same pixels as
             # black ARGB32, in 1 MB at 1080p instead of 4 (4K: 4, not 16) for +0.3 ms on a
-            # whole-canvas repaint (4K: +0.7).
+            # whole-canvas repaint (4K: +0.7). The prepared picture's own array, not a copy.
             self._lines = canvas.picture.line_alpha()
             self._lines_image = _image_over(self._lines, QImage.Format.Format_Alpha8)
         self.update()
@@ -406,6 +406,10 @@ class Confetti(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.picture = QImage()
+        # The line art drawn over `picture` (Alpha8, as on the canvas), or null: `picture`
+        # is the whole drawing. Both may read the canvas's arrays, kept alive in `_arrays`.
+        self.lines = QImage()
+        self._arrays: tuple[np.ndarray, ...] = ()
         self.picture_area = QRect()  # where the drawing is shown: where it was coloured
         self.pieces: list[tuple[float, float, float, QColor]] = []
         self.elapsed_ms = 0
@@ -419,8 +423,12 @@ class Confetti(QWidget):
         self.random = random.Random()
         self.hide()
 
-    def celebrate(self, picture: QImage) -> None:
+    def celebrate(self, picture: QImage, lines: QImage | None = None,
+                  arrays: tuple[np.ndarray, ...] = ()) -> None:
+        """Show `picture` (with `lines` over it), drawn from `arrays`' memory if given."""
         self.picture = picture
+        self.lines = lines if lines is not None else QImage()
+        self._arrays = arrays
         width = max(1, self.width())
         self.pieces = [(self.random.uniform(0, width), self.random.uniform(-0.6, 0.0),
                         self.random.uniform(0.7, 1.3), QColor(self.random.choice(PALETTE)))
@@ -432,10 +440,11 @@ class Confetti(QWidget):
         self.timer.start()
 
     def clear(self) -> None:
-        """Hidden, and the finished drawing let go of (it is a child's, and 4 MB)."""
+        """Hidden, and the finished drawing let go of (a child's, and the canvas's arrays)."""
         self.timer.stop()
         self.hide()
-        self.picture = QImage()
+        self.picture = self.lines = QImage()
+        self._arrays = ()
         self.pieces = []
 
     def _step(self) -> None:
@@ -459,6 +468,8 @@ class Confetti(QWidget):
                             size.height())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, self.picture)
+            if not self.lines.isNull():
+                painter.drawImage(target, self.lines)
         if self.timer.isActive():
             t = self.elapsed_ms / 1000
             side = self.theme.px(22)
@@ -626,7 +637,7 @@ class ColouringScreen(Screen):
         """Prepare the picture for the canvas off the UI thread (about 30 ms at 1080p), or
         take it from the cache."""
         self.picture = picture
-        self.celebration.hide()
+        self.celebration.clear()  # it may draw from the last canvas's arrays
         self.confirm.hide()
         self.view.show_canvas(None)
         self.canvas = None
@@ -750,11 +761,16 @@ class ColouringScreen(Screen):
         if self.canvas is None:
             return
         self.canvas.end_stroke()
-        composite = self.canvas.composite()
-        image = _image_over(composite, QImage.Format.Format_RGB32).copy()  # owns its pixels
-        image.setDevicePixelRatio(self.view.ratio)
+        # The canvas's own two layers, drawn as the canvas draws them. A composite was 4 MB
+        # more (16 at 4K) for the rest of the page, and ~16 MB of temporaries on the UI thread
+        # to make it; the canvas cannot change under the celebration, which covers it.
+        paint, lines = self.canvas.paint, self.canvas.picture.line_alpha()
+        images = (_image_over(paint, QImage.Format.Format_RGB32),
+                  _image_over(lines, QImage.Format.Format_Alpha8))
+        for image in images:
+            image.setDevicePixelRatio(self.view.ratio)
         self.celebration.setGeometry(self.rect())
-        self.celebration.celebrate(image)
+        self.celebration.celebrate(*images, arrays=(paint, lines))
 
     # -- leaving ----------------------------------------------------------------------------
 
