@@ -24,10 +24,10 @@ SIZE = "1920x1080"
 
 
 def kiosk(seconds: float) -> int:
-    """`kiosk run` on the bundled content, as the console script starts it (kiosk.cli.main).
+    """`kiosk run` on the bundled content, as the console script starts it (kiosk.entry.main).
     With `seconds` > 0 it goes on cycling that long after the first frame, then prints the
     transition frames' paint times."""
-    from kiosk.cli import main
+    from kiosk.entry import main
 
     windows: list[KioskWindow] = []
 

@@ -1,6 +1,6 @@
 import sys
 
-from kiosk.cli import main
-
 if __name__ == "__main__":  # `kiosk check` starts worker processes that import this module
+    from kiosk.entry import main
+
     sys.exit(main())

@@ -158,6 +158,8 @@ def main(argv: Sequence[str] | None = None,
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "run")
+    if args_list[0] != "run":
+        heap.resume_collections()  # paused by kiosk.entry for `kiosk run`'s start only
     args = build_parser().parse_args(args_list)
     if args.command in ("run", "check", "preview", "editor") and args.content is None:
         args.content = default_content()
@@ -172,7 +174,8 @@ def main(argv: Sequence[str] | None = None,
     if wrong_level is not None:
         log.warning("%s", wrong_level)
     if args.command == "run":
-        # Until its first frame (kiosk.ui.app.run resumes them there).
+        # Until its first frame (kiosk.ui.app.run resumes them there); kiosk.entry, the
+        # command's first line, paused them already.
         heap.pause_collections()
     try:
         return _command(args, level, on_window)

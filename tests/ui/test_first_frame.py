@@ -100,7 +100,8 @@ def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
     """With every file in the content index (kiosk.core.kept), the start reads nothing through
     the sandbox's child: its pipes' modules (subprocess, pickle: 3 ms) come with the first
     file it parses, and the patterns that only parsing uses (kiosk.core.lazyre: ~2 ms) are
-    compiled then."""
+    compiled then. Its drawings (icons) were checked at the first start, and that is kept
+    too: no XML parser (xml.etree, defusedxml: ~5 ms) before the first frame."""
     modules: list[list[str]] = []
     compiled: list[list[str]] = []
     for start in ("index made", "from the index"):
@@ -114,6 +115,9 @@ def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
                      if line.startswith("COMPILED")]
     assert {"subprocess", "pickle"} <= set(modules[0])  # the first start parses every file
     assert {"subprocess", "pickle"} & set(modules[1]) == set()
+    parsers = {"xml.etree.ElementTree", "defusedxml"}
+    assert parsers <= set(modules[0])
+    assert parsers & set(modules[1]) == set()
     assert compiled[0] != [] and compiled[1] == []
 
 

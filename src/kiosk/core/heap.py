@@ -34,13 +34,15 @@ def release_freed_memory() -> None:
 _paused = False
 
 
-def pause_collections() -> None:
+def pause_collections(was_enabled: bool | None = None) -> None:
     """No automatic cycle collection until `resume_collections`: `kiosk run`'s start, up to its
     first frame. The start makes ~30,000 objects that live as long as the process (its
     imports: modules, classes, functions) and next to no garbage, and the collector looked
-    through them ~70 times meanwhile (4–5 ms of the start). Reference counting frees as usual."""
+    through them ~70 times meanwhile (4–5 ms of the start). Reference counting frees as usual.
+    `was_enabled`: collections were on before the caller (kiosk.entry) turned them off itself,
+    before importing this module."""
     global _paused
-    if gc.isenabled():
+    if gc.isenabled() or was_enabled:
         gc.disable()
         _paused = True
 

@@ -19,22 +19,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import json
 import os
 import re
 import stat
 import struct
+import sys
 import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core import hashes
+from kiosk.core.paths import private_dir
+
+if TYPE_CHECKING:
+    # At run time they are imported by the check itself (_parse): xml.etree and defusedxml
+    # take ~5 ms, and a start whose drawings were all checked before checks none of them
+    # (keep_checks_in).
+    from xml.etree.ElementTree import Element
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -270,14 +276,18 @@ KEPT_MOST_BYTES = 512 * 1024  # so the kept ones take at most 8 MB
 def sanitise_svg(data: bytes) -> SvgResult:
     """The drawing rebuilt from its checked XML tree, or why it is refused. The last few
     answers are kept by the drawing's digest: a drawing is checked once, not once by the
-    loader, once by the decoder's probe and again for the screen."""
+    loader, once by the decoder's probe and again for the screen; and on disk, for the next
+    start, when `keep_checks_in` says where."""
     key = hashes.blake2b(data, digest_size=16).digest()
     with _checked_lock:
         found = _checked.get(key)
         if found is not None:
             _checked.move_to_end(key)
             return found
-    result = _sanitise_svg(data)
+    result = _read_check(key)
+    if result is None:
+        result = _sanitise_svg(data)
+        _write_check(key, result)
     if len(result.data) > KEPT_MOST_BYTES:
         return result  # a rare large drawing is checked again rather than kept
     with _checked_lock:
@@ -285,6 +295,89 @@ def sanitise_svg(data: bytes) -> SvgResult:
         while len(_checked) > CHECKED_KEPT:
             _checked.popitem(last=False)
     return result
+
+
+# -- checks kept on disk ---------------------------------------------------------------------
+# A start with nothing changed checks no drawing (the first frame's icons took ~5 ms with the
+# XML modules' import): what checking a drawing gave (the rebuilt document Qt is given, or why
+# it was refused) is kept, by the digest of the drawing's bytes, as kiosk.core.kept keeps a
+# YAML file's tree. Never a verdict about a file: bytes that changed in any way, whatever the
+# file's stamp, have another digest and are checked. A record is sealed with the digest of the
+# document it holds and the version of this code (its source, and Python's): a damaged,
+# truncated or older one is ignored, and the drawing is checked again.
+
+KEPT_FILES = 128  # drawings kept on disk: the kiosk's icons and content's drawings
+_RECORD = b"kiosk checked drawing\n"
+_kept_folder: Path | None = None
+_version: list[str] = []
+
+
+def keep_checks_in(folder: Path | None) -> None:
+    """Keep what checking each drawing gives in `folder` (`kiosk run`: in its cache folder),
+    and use what is there; None (the default: `kiosk check`, the editor, tests): in memory."""
+    global _kept_folder
+    _kept_folder = folder
+
+
+def _code_version() -> str:
+    if not _version:
+        digest = hashes.blake2b(Path(__file__).read_bytes(), digest_size=16)
+        digest.update(sys.version.encode())
+        _version.append(digest.hexdigest())
+    return _version[0]
+
+
+def _read_check(key: bytes) -> SvgResult | None:
+    folder = _kept_folder
+    if folder is None:
+        return None
+    try:
+        record = _read(folder / key.hex(), KEPT_MOST_BYTES + 4096, None)
+        if not record.startswith(_RECORD):
+            return None
+        head, _, data = record[len(_RECORD):].partition(b"\n")
+        version, kept_key, problem, detail, digest = json.loads(head)
+        if version != _code_version() or kept_key != key.hex() \
+                or type(problem) is not str or type(detail) is not str \
+                or digest != hashes.blake2b(data, digest_size=16).hexdigest() \
+                or bool(problem) == bool(data):  # either refused or rebuilt, never both
+            return None
+    except (ImageFileError, OSError, ValueError, TypeError):
+        return None
+    return SvgResult(data, problem, detail)
+
+
+def _write_check(key: bytes, result: SvgResult) -> None:
+    folder = _kept_folder
+    if folder is None or len(result.data) > KEPT_MOST_BYTES:
+        return
+    head = json.dumps([_code_version(), key.hex(), result.problem, result.detail,
+                       hashes.blake2b(result.data, digest_size=16).hexdigest()])
+    # Written whole under another name, then renamed: a reader never sees half a record.
+    temporary = folder / f".{key.hex()}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        private_dir(folder)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+                     | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(_RECORD + head.encode("ascii") + b"\n" + result.data)
+        os.replace(temporary, folder / key.hex())
+        _prune(folder)
+    except OSError:  # only slower: checked again at the next start
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _prune(folder: Path) -> None:
+    """At most KEPT_FILES records, the oldest written first out (a drawing still in use is
+    checked and written again)."""
+    with os.scandir(folder) as listing:
+        entries = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                   for entry in listing]
+    entries.sort()
+    for _, path in entries[:max(0, len(entries) - KEPT_FILES)]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _sanitise_svg(data: bytes) -> SvgResult:
@@ -308,6 +401,8 @@ class _Builder:
     and noting processing instructions (an <?xml-stylesheet?> makes QtSvg read a file)."""
 
     def __init__(self) -> None:
+        from xml.etree.ElementTree import TreeBuilder
+
         self.tree = TreeBuilder()
         self.depth = 0
         self.count = 0
@@ -362,6 +457,11 @@ def _check_encoding(data: bytes) -> None:
 
 
 def _parse(data: bytes) -> Element:
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
     _check_encoding(data)
     builder = _Builder()
     # defusedxml refuses entity declarations and external references; a DOCTYPE is allowed

@@ -46,6 +46,14 @@ def package_folder(name: str) -> Path:
     return (package / name).resolve()
 
 
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The user's cache folder for the kiosk (kiosk.core.index's, the clip and drawing
+    checks'): $KIOSK_CACHE_DIR, else $XDG_CACHE_HOME/kiosk, else ~/.cache/kiosk."""
+    env = os.environ if env is None else env
+    return Path(env.get("KIOSK_CACHE_DIR") or os.path.join(
+        env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk"))
+
+
 def default_content(env: Mapping[str, str] | None = None) -> Path:
     """The content `kiosk run`, `check` and `preview` use when none is named: $KIOSK_CONTENT,
     else the content shipped with the kiosk (so an installed `kiosk check` works anywhere)."""
