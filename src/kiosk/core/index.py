@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 from kiosk.core import hashes
 from kiosk.core.kept import MAX_RECORD
 from kiosk.core.model import AnniversaryPage, Story, Text
-from kiosk.core.paths import private_database, private_dir
+from kiosk.core.paths import cache_dir, private_database, private_dir
 from kiosk.core.problems import Language, Problem, Severity
 from kiosk.core.schedule import ALWAYS, Schedule
 from kiosk.core.textpath import text_path
@@ -91,13 +91,11 @@ def default_index_path(root: Path, env: Mapping[str, str] = os.environ,
     against the files anyway), where one index per release folder would pile up. With the
     centre's own folder (kiosk.core.merge), one per pair of folders: the index holds both
     folders' files, and a load forgets the files it did not see."""
-    base = env.get("KIOSK_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk")
     name = os.path.abspath(root)
     if centre is not None:
         name += "\0" + os.path.abspath(centre)
     key = hashes.sha256(name.encode()).hexdigest()[:16]
-    return Path(base) / f"index-{key}.sqlite"
+    return cache_dir(env) / f"index-{key}.sqlite"
 
 
 def first_read_parses(root: Path, env: Mapping[str, str] = os.environ,

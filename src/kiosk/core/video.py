@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core import hashes
+from kiosk.core.paths import cache_dir
 from kiosk.core.problems import Problem, Severity
 
 log = logging.getLogger(__name__)
@@ -176,13 +177,9 @@ _MAX_TEXT = 2000  # characters of a cached error or codec name
 
 
 def clip_cache_path(env: Mapping[str, str] | None = None) -> Path:
-    """The cache file, in the user's cache folder beside the content index (found as
-    kiosk.core.index finds it: $KIOSK_CACHE_DIR, else $XDG_CACHE_HOME/kiosk, else
-    ~/.cache/kiosk)."""
-    env = os.environ if env is None else env
-    base = env.get("KIOSK_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME", "/tmp"), ".cache"), "kiosk")
-    return Path(base) / CACHE_FILE
+    """The cache file, in the user's cache folder beside the content index
+    (kiosk.core.paths.cache_dir)."""
+    return cache_dir(env) / CACHE_FILE
 
 
 def clip_key(path: Path) -> str | None:
