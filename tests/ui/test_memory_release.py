@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.core import heap
 from kiosk.core.loader import load_content
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
@@ -68,3 +70,35 @@ def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_o
     attract._next_slide()
     assert attract.playlist.current == following
     assert attract._due is None and attract.stage.in_transition
+
+
+def test_a_slides_picture_is_handed_back_to_the_system_once_its_transition_is_over(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    # Decoded in a worker thread's malloc arena, a freed picture stays with the process until
+    # it is trimmed: ~2–4 MB for most of every slide after a minute of cycling.
+    root = two_slides(tmp_path / "c")
+    window, _ = kiosk(load_content(root, probe_image))
+    attract, photos = window.attract, window.images.photos
+    assert photos is not None and attract.playlist is not None and attract.content is not None
+    following = attract.playlist.slides[1]
+    [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
+                                                        attract.stage.size())
+    key = photos.key(path, box, 1.0, fill)
+    qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
+                    timeout=10_000)
+    near_the_next_slide(window)
+    qtbot.waitUntil(lambda: photos.cached(key) is not None, timeout=10_000)
+    released: list[tuple[bool, bool, bool]] = []  # (picture let go, old slide's too, still fading)
+    monkeypatch.setattr(heap, "release_freed_memory", lambda: released.append(
+        (photos.cached(key) is None, attract.stage.previous.isNull(),
+         attract.stage.in_transition)))
+
+    assert isinstance(window.clock, FakeClock)
+    window.clock.advance(attract.playlist.remaining(window.clock()) + 0.1)
+    attract._next_slide()
+    assert attract.playlist.current == following and attract.stage.in_transition
+    assert released == []  # not while the slides crossfade
+    qtbot.waitUntil(lambda: not attract.stage.in_transition, timeout=10_000)
+    # Once the new slide shows alone, both pictures are gone, and their memory goes back.
+    assert released == [(True, True, False)]
