@@ -27,6 +27,7 @@ class FolderWatcher(QObject):
         self.root = root
         self.watching: str | None = None  # the real folder watched, None: polling only
         self._observer: Any = None
+        self.events_handled = 0  # by watchdog's thread (diagnostics, tests)
         self._event.connect(self.nudged)
 
     def start(self) -> bool:
@@ -34,28 +35,38 @@ class FolderWatcher(QObject):
         self.stop()
         real = os.path.realpath(self.root)
         try:
+            from watchdog import events as kinds
             from watchdog.events import FileSystemEvent, FileSystemEventHandler
             from watchdog.observers import Observer
 
             event = self._event
             link_name = os.path.basename(os.path.abspath(self.root))
+            watcher = self
+
+            # What changes a folder: not a file opened or closed unwritten. Asked of inotify
+            # itself (watchdog builds its mask from the filter), so the kiosk's own reads of
+            # content (37,000 stories: two events each) never wake this thread.
+            changes = [kinds.FileCreatedEvent, kinds.FileDeletedEvent, kinds.FileModifiedEvent,
+                       kinds.FileMovedEvent, kinds.FileClosedEvent, kinds.DirCreatedEvent,
+                       kinds.DirDeletedEvent, kinds.DirModifiedEvent, kinds.DirMovedEvent]
 
             class Inside(FileSystemEventHandler):
                 def on_any_event(self, change: FileSystemEvent) -> None:
-                    if change.event_type not in ("opened", "closed_no_write"):
-                        event.emit()
+                    watcher.events_handled += 1
+                    event.emit()
 
             class Link(FileSystemEventHandler):
                 def on_any_event(self, change: FileSystemEvent) -> None:
+                    watcher.events_handled += 1
                     paths = (change.src_path, getattr(change, "dest_path", ""))
                     if any(os.path.basename(os.fsdecode(p)) == link_name for p in paths if p):
                         event.emit()
 
             observer = Observer()
             observer.daemon = True
-            observer.schedule(Inside(), real, recursive=True)
+            observer.schedule(Inside(), real, recursive=True, event_filter=changes)
             parent = os.path.dirname(os.path.abspath(self.root))
-            observer.schedule(Link(), parent, recursive=False)
+            observer.schedule(Link(), parent, recursive=False, event_filter=changes)
             observer.start()
         except Exception as exc:  # no inotify, too many watches, folder gone: poll instead
             log.info("content folder not watched (%s): polling only", exc)
