@@ -10,14 +10,14 @@ from typing import NoReturn
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.main_window import KioskWindow
-from tests.ui.conftest import WindowFactory
+from kiosk.ui.main_window import BUILD_RETRY_S, KioskWindow
+from tests.ui.conftest import FakeClock, WindowFactory
 from tests.ui.test_navigation import tap
 
 
 def test_screens_that_failed_to_build_are_built_at_the_next_try(
         qtbot: QtBot, make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+        caplog: pytest.LogCaptureFixture, clock: FakeClock) -> None:
     window: KioskWindow = make_window(defer_screens=True)
 
     def broken(*_args: object) -> NoReturn:  # after the visitor's screens were made
@@ -35,7 +35,14 @@ def test_screens_that_failed_to_build_are_built_at_the_next_try(
     assert window.attract.isVisible()
     assert window.staff_screens == ()
 
+    # Not tried again at once: a countdown's ticks would each spend a build failing again.
+    attempts: list[object] = []
+    monkeypatch.setattr(KioskWindow, "_build_staff_screens", lambda *a: attempts.append(a))
+    window.build_screens()
+    assert attempts == [] and not window.screens_built
+
     monkeypatch.undo()
+    clock.advance(BUILD_RETRY_S)
     tap(qtbot, window.attract.stage)  # the next visitor: the screens are built now
     assert window.screens_built
     assert window.current_screen is not window.attract

@@ -59,6 +59,7 @@ PRESENCE_EVENTS = {
 }
 PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 NOTICE_RECHECK_S = 3600.0  # urgent notices are judged again at least this often
+BUILD_RETRY_S = 10.0  # after the screens failed to build, the soonest they are tried again
 
 
 class KioskWindow(QWidget):
@@ -103,6 +104,7 @@ class KioskWindow(QWidget):
         # Whatever needs one of them before that builds them all at once (build_screens).
         self._pins = pins
         self.screens_built = False
+        self._build_failed_at: float | None = None  # the clock's time of the last failure
         if not defer_screens:
             self.build_screens()
         self.corner_taps = CornerTaps()
@@ -160,6 +162,9 @@ class KioskWindow(QWidget):
         says not built, and the next call (a touch, the idle countdown) tries again."""
         if self.screens_built:
             return
+        if self._build_failed_at is not None \
+                and self.clock() - self._build_failed_at < BUILD_RETRY_S:
+            return  # failed just now: not again at every tick of a countdown (~0.1 s each)
         # Set while they are built: their wiring asks for them (the properties, staff_screens,
         # the statistics' hooks), which must find them, not build them again.
         self.screens_built = True
@@ -176,6 +181,7 @@ class KioskWindow(QWidget):
         except Exception:
             log.exception("the visitor's and staff screens could not be built: attract only")
             self.screens_built = False
+            self._build_failed_at = self.clock()
             # Nothing half-built stays reachable: the screens leave the stack, and the
             # attributes this attempt set go (a property asked meanwhile raises, never shows
             # a screen that is not wired).
