@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -72,7 +73,9 @@ class Background(QObject):
                 result = work()
             except Exception as exc:  # delivered as the result, never lost in the pool
                 result = exc
-            hub.finished.emit(deliver, result)
+            # RuntimeError: the hub went with Python's end (it is never deleted before).
+            with contextlib.suppress(RuntimeError):
+                hub.finished.emit(deliver, result)
 
         # A plain function, not a QRunnable subclass: PySide kept the Python wrappers of
         # about 1 in 80 finished QRunnable subclasses alive for good (a soak of 10,000
