@@ -10,11 +10,11 @@ clock shows it or later (opening at 02:30 on a spring-forward night opens at 03:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.i18n import MONTHS_RU as _MONTH_NAMES
+from kiosk.core.lazyre import LazyPattern
 from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.schedule import HOURS_PATTERN, SHORT_NAMES, WEEKDAY_NAMES, read_date
 from kiosk.core.settings import suggest
@@ -275,7 +275,7 @@ _WEEKEND = ("выходные", "weekend", "weekends")
 _CLOSED_WORDS = ("выходной", "закрыто", "не работает", "нет", "closed", "off", "no", "—", "-")
 _ROUND_THE_CLOCK = ("24/7", "круглосуточно", "24 часа", "24h", "24 hours", "round the clock",
                     "00:00-24:00")
-_DASH = re.compile(r"\s*[-–—]\s*")
+_DASH = LazyPattern(r"\s*[-–—]\s*")
 
 
 def parse_opening_hours(value: Any, line: int | None, log: ProblemLog) -> tuple[Hours, ...] | None:
@@ -396,11 +396,11 @@ for _number, _names in enumerate((
     for _name in _names:
         _MONTHS[_name] = _number
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
-_WORDS = re.compile(r"^(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
-_DAYS_OF_MONTH = re.compile(r"^(\d{1,2})\s*[-–—]\s*(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
-_RANGE = re.compile(r"\s*\.\.\s*|\s+-\s+|\s*[–—]\s*")
+_ISO = LazyPattern(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DOTTED = LazyPattern(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
+_WORDS = LazyPattern(r"^(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
+_DAYS_OF_MONTH = LazyPattern(r"^(\d{1,2})\s*[-–—]\s*(\d{1,2})\s+(\w+)(?:\s+(\d{4}))?$")
+_RANGE = LazyPattern(r"\s*\.\.\s*|\s+-\s+|\s*[–—]\s*")
 _LEAP = 2000  # the year of a yearly date: 29 февраля is a date
 
 
