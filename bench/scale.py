@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, cpu_seconds, median, offscreen_platform, own_kib, pss_kib, report
+from common import REPO, Figure, median, offscreen_platform, own_kib, pss_kib, report
 from scale_content import ensure
 
 SIZE = (1920, 1080)
@@ -32,7 +32,8 @@ PSS_MB = 140.0  # with every story in (issue 18)
 
 
 def child(root: Path, mode: str, stories: int) -> None:
-    """`first`: print FIRST at the first painted content frame and exit. `whole`: then wait
+    """`first`: print FIRST at the first painted content frame, with the process's CPU seconds
+    so far (read here: the parent could find it gone), and exit. `whole`: then wait
     until all `stories` are in, print WHOLE with the seconds that took, and exit. `reload`:
     then change one story, and report the stall and the delay."""
     from PySide6.QtCore import QElapsedTimer, QTimer
@@ -47,7 +48,7 @@ def child(root: Path, mode: str, stories: int) -> None:
             if window.content.is_empty or stage.current.isNull():
                 return  # the neutral screen shown while content loads does not count
             stage.painted.disconnect(painted)
-            print("FIRST", flush=True)
+            print(f"FIRST {time.process_time():.6f}", flush=True)
             if mode == "first":
                 os._exit(0)
             started = time.perf_counter()
@@ -120,11 +121,11 @@ def first_frame(root: Path, cache: Path, stories: int) -> tuple[float, float]:
     assert process.stdout is not None
     line = process.stdout.readline()
     elapsed = time.perf_counter() - started
-    cpu = cpu_seconds(process.pid) if process.poll() is None else float("nan")
     process.wait(timeout=120)
-    if line.strip() != "FIRST":
+    mark, _, cpu = line.partition(" ")
+    if mark != "FIRST":
         raise RuntimeError(f"the kiosk did not paint its first frame: {line!r}")
-    return elapsed, cpu
+    return elapsed, float(cpu)
 
 
 def whole_collection(root: Path, cache: Path, stories: int) -> float:
