@@ -39,9 +39,9 @@ import numpy.typing as npt
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 
+from kiosk.core import memory
 from kiosk.core.loader import load_content
 from kiosk.core.memory import ProcessMemory
-from kiosk.ui import main_window
 from kiosk.ui.app import create_application
 from kiosk.ui.attract import screen as attract_screen
 from kiosk.ui.main_window import KioskWindow
@@ -150,7 +150,8 @@ def hold_still(window: KioskWindow) -> None:
     setattr(attract_screen, "dt", SimpleNamespace(datetime=_Noon))  # noqa: B010
     window.attract.band.clock = lambda: 0.0
     window.clock, window.started = (lambda: 60.0), 0.0
-    setattr(main_window, "process_memory", _fixed_memory)  # noqa: B010
+    # The diagnostics import it when they are shown (kiosk.ui.main_window).
+    setattr(memory, "process_memory", _fixed_memory)  # noqa: B010
 
 
 def _fixed_memory(proc: Path = Path("/proc/self")) -> ProcessMemory | None:

@@ -159,7 +159,22 @@ def test_ready_then_watchdog_from_the_event_loop_and_a_status_file(
     assert "kiosk_up 0" in (state / "kiosk.prom").read_text()
     assert CrashGuard(state / "starts.json", state / "x").start(0).crashes_total == 0
     store = StatsStore(state / "stats.sqlite3")
-    assert {r.event for r in store.counts()} == {Event.SESSION_STARTED, Event.MENU_OPEN}
+    # The visitor came before the start was over (no `startup_done`): counted once each.
+    assert sorted((r.event, r.count) for r in store.counts()) == [
+        (Event.MENU_OPEN, 1), (Event.SESSION_STARTED, 1)]
+
+
+def test_visitors_after_the_start_are_counted_once(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock) -> None:
+    """Statistics start with the first frame (`startup_done`: their imports do not delay
+    it); a visitor after it is counted as one before it is (above), once."""
+    ops = Operations(window, OpsConfig(tmp_path, None, BUNDLED, BUNDLED), None, None, None,
+                     Notifier({}), clock=clock)
+    ops.startup_done()
+    open_menu(qtbot, window)
+    ops.shutdown()
+    assert sorted((r.event.value, r.count) for r in StatsStore(tmp_path / "stats.sqlite3")
+                  .counts()) == [("menu_open", 1), ("session_started", 1)]
 
 
 def test_the_screen_turned_on_at_the_start_is_written_once_the_start_is_over(

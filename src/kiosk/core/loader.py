@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.core import hashes
+from kiosk.core.clipfile import VIDEO_SUFFIXES, is_video
 from kiosk.core.imagesafe import (
     MAX_IMAGE_BYTES,
     MAX_SVG_BYTES,
@@ -64,7 +65,6 @@ from kiosk.core.schedule import (
 from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
 from kiosk.core.sources import markdown_source, read_markdown, read_text, read_yaml, yaml_source
 from kiosk.core.teaser import TEASER_MAX_WORDS
-from kiosk.core.video import VIDEO_SUFFIXES, is_video, video_file_problem
 from kiosk.core.yamlsrc import (
     MAX_TEXT_BYTES,
     LineDict,
@@ -848,6 +848,8 @@ class ContentLoader:
         if not is_video(path):
             log.error("bad_video_format", line, value=value)
             return None
+        from kiosk.core.video import video_file_problem  # a start from the index reads none
+
         problem = video_file_problem(path, value)
         if problem is not None:
             (log.error if problem.is_error else log.warning)(problem.code, line, **problem.args)
@@ -1079,6 +1081,8 @@ class ContentLoader:
         if (kind := entry_kind(path)) != "file":
             self._refused(path, kind)
             return False
+        from kiosk.core.video import video_file_problem  # a start from the index reads none
+
         problem = video_file_problem(path, path.name)
         if problem is not None:
             (log.error if problem.is_error else log.warning)(problem.code, None, **problem.args)

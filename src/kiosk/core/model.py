@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.core.clipfile import is_video
 from kiosk.core.problems import Language, Problem
 from kiosk.core.schedule import ALWAYS, ClosedDays, Schedule
 from kiosk.core.settings import Settings
-from kiosk.core.video import is_video
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class Poster:
         return self.portrait if portrait_screen and self.portrait is not None else self.source
 
     def is_video_for(self, portrait_screen: bool) -> bool:
-        """Whether a screen of this orientation plays a clip (kiosk.core.video)."""
+        """Whether a screen of this orientation plays a clip (kiosk.core.clipfile)."""
         return is_video(self.picture_for(portrait_screen))
 
     @property

@@ -25,12 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core import hashes
+
+# Which files are clips and how long a clip's slide lasts: kiosk.core.clipfile, which the
+# model and the attract loop import without this module (~1.5 ms before the first frame).
+from kiosk.core.clipfile import MAX_ONCE_SECONDS as MAX_ONCE_SECONDS
+from kiosk.core.clipfile import VIDEO_SUFFIXES as VIDEO_SUFFIXES
+from kiosk.core.clipfile import clip_seconds as clip_seconds
+from kiosk.core.clipfile import is_video as is_video
 from kiosk.core.paths import cache_dir
 from kiosk.core.problems import Problem, Severity
 
 log = logging.getLogger(__name__)
 
-VIDEO_SUFFIXES = (".mp4", ".webm")
 # The codecs the kiosk is made for: H.264 in MP4, VP8 or VP9 in WebM (libavcodec's names).
 CODECS = ("h264", "vp8", "vp9")
 # A clip file larger than this is not opened: a minute of 1080p at 12 Mb/s is 90 MB.
@@ -43,17 +49,10 @@ MAX_VIDEO_BYTES = 500_000_000
 MAX_PIXELS = 1920 * 1088  # 1080p either way round (H.264 codes 1080 lines as 1088)
 MAX_FPS = 30.5
 MAX_BITRATE = 12_000_000  # bits a second, the whole file's average
-# A clip played once ends its slide when it ends; a longer one is cut at this many seconds
-# (the longest `duration` a slide may have).
-MAX_ONCE_SECONDS = 120.0
 # A clip decoded short of its declared length by more than this is truncated (a copy cut
 # off): it would end early on screen. Half a second covers a last frame's own length and
 # the rounding of container durations.
 TRUNCATION_SLACK = 0.5
-
-
-def is_video(path: Path | str) -> bool:
-    return os.path.splitext(str(path))[1].lower() in VIDEO_SUFFIXES
 
 
 def video_kind(head: bytes) -> str:
@@ -153,16 +152,6 @@ def facts_problems(facts: VideoFacts, shown_as: str, played_once: bool) -> list[
         found.append(problem(Severity.WARNING, "video_long", duration=f"{facts.duration:.0f}",
                              most=f"{MAX_ONCE_SECONDS:.0f}"))
     return found
-
-
-def clip_seconds(loop: bool, duration: float | None, default: float) -> float:
-    """The longest a clip's slide lasts from its first frame: a looped clip its `duration`
-    (else the loop's usual time); a clip played once until it ends, at most its `duration`
-    (else MAX_ONCE_SECONDS). The slide ends on the clip's end whatever this says: a clip cut
-    short by a damaged copy ends early, never on a frozen frame."""
-    if loop:
-        return duration or default
-    return duration or MAX_ONCE_SECONDS
 
 
 # -- what probes found, kept while a clip's file stays the same ------------------------------

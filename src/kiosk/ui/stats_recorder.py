@@ -24,7 +24,7 @@ class StatsRecorder(QObject):
         self._story: str | None = None  # the story last counted, so a re-render is not a read
         self._finished = False  # «Готово» counts once per picture
         self._colouring_hooked = False
-        window.session_event.connect(self._session)
+        window.session_event.connect(self.session)
         window.stack.currentChanged.connect(self._screen_shown)
         # The large-text switch builds the visitor's screens anew: hook the new ones too.
         window.visitor_screens_built.connect(self._hook_screens)
@@ -45,7 +45,7 @@ class StatsRecorder(QObject):
     def _count(self, event: Event) -> None:
         self.record(event, self.window.local_now())
 
-    def _session(self, outcome: object) -> None:
+    def session(self, outcome: object) -> None:
         if outcome is SessionEvent.STARTED:
             self._count(Event.SESSION_STARTED)
         elif outcome is SessionEvent.RESET:
