@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,11 @@ LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.
          "kiosk.ui.markdown",  # Qt's text documents (3 ms): the reading cards'
          # The status file's and the folder's look (the crash guard's copy), and a centre's
          # own folder (none here): ~3 ms of dataclasses and imports
-         "kiosk.core.status", "kiosk.core.reload", "kiosk.core.merge")
+         "kiosk.core.status", "kiosk.core.reload", "kiosk.core.merge",
+         # Usage statistics (from the first frame, or a touch before it), the staff's memory
+         # figures, what a clip's file and probe say (only which files are clips, clipfile):
+         # 7 modules, 4 dataclasses: ~3 ms of the main thread
+         "kiosk.core.stats", "kiosk.ui.stats_recorder", "kiosk.core.memory", "kiosk.core.video")
 
 CHILD = """
 import gc, os, sys
@@ -341,3 +346,84 @@ def test_the_neutral_screen_is_rendered_once_at_the_screen_size(
     assert rendered == [stage.size().toTuple()]
     assert stage.width() == width and stage.height() < height  # the band below it
     assert stage.current.size() == stage.size()
+
+
+NEUTRAL = """
+import os, sys, threading
+from kiosk.cli import main
+from kiosk.ui import app
+from kiosk.ui.attract.poster import PosterPainter
+
+case = sys.argv[2]
+# A start on a fast or a slow PC: its content read (and its first slide's picture decoded)
+# before the window's time to show, or not.
+app.FIRST_SHOW_WAIT_S = 60.0 if case == "ready" else 0.05
+painted_once = threading.Event()
+
+if case == "slow-read":  # a long first read (37,000 stories): it ends after the first paint
+    read = app._load
+
+    def slow_read(*args, **kwargs):
+        painted_once.wait(60)
+        return read(*args, **kwargs)
+
+    app._load = slow_read
+
+rendered = PosterPainter.render
+
+def render(self, slide, content, *args, **kwargs):
+    print("RENDER", "neutral" if content.is_empty else "content", flush=True)
+    return rendered(self, slide, content, *args, **kwargs)
+
+PosterPainter.render = render
+
+def watch(window):
+    stage = window.attract.stage
+    if case == "late-picture":  # a phone's photo on a slow PC: decoded after the first paint
+        photos = window.images.photos
+        decode = photos.decode
+
+        def late(*args):
+            painted_once.wait(60)
+            return decode(*args)
+
+        photos.decode = late
+
+    def painted():
+        whole = window.attract.pictures_shown
+        print("PAINT", "content" if whole else "other", flush=True)
+        painted_once.set()
+        if whole:
+            os._exit(0)
+
+    stage.painted.connect(painted)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def _renders_and_paints(tmp_path: Path, case: str) -> list[str]:
+    # On the tests' 1920×1080 screen (conftest): the window is not resized as it shows.
+    env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"]}
+    done = run_python(NEUTRAL, str(BUNDLED), case, env=env)
+    lines = [line for line in done.stdout.splitlines() if line.startswith(("RENDER", "PAINT"))]
+    assert "PAINT content" in lines, done.stderr[-2000:]
+    return lines[:lines.index("PAINT content") + 1]
+
+
+def test_a_start_whose_content_is_ready_shows_its_first_slide_as_its_first_frame(
+        tmp_path: Path) -> None:
+    """Read (and its first picture decoded) before the window's time to show: no neutral
+    screen rendered nor painted, the first frame is the first slide whole (~15 ms sooner)."""
+    assert _renders_and_paints(tmp_path, "ready") == ["RENDER content", "PAINT content"]
+
+
+@pytest.mark.parametrize("case", ["slow-read", "late-picture"])
+def test_the_neutral_screen_shows_while_a_slow_start_reads_or_decodes(
+        tmp_path: Path, case: str) -> None:
+    """A read or a first picture that takes longer: the neutral screen shows meanwhile,
+    never a blank window, and the first slide takes its place, whole."""
+    lines = _renders_and_paints(tmp_path, case)
+    assert lines[:2] == ["RENDER neutral", "PAINT other"], lines
+    assert lines[-2:] == ["RENDER content", "PAINT content"]
+    assert "RENDER neutral" not in lines[2:]  # rendered once

@@ -290,27 +290,31 @@ def next_frame(window: KioskWindow, stops: Stops | None = None, most: float = 1.
     the black cover's of a screen asleep (at most `most` seconds, should neither paint: a
     window nobody shows), or until something asks the kiosk to stop."""
     attract = window.attract
-    ended = False
+    ended = shown = False
 
     def end() -> None:
         nonlocal ended
         ended = True
 
-    def content_shown() -> bool:
-        return attract.pictures_shown
+    def painted() -> None:
+        # Painted, not only rendered: the slide may be ready before the window's first paint.
+        nonlocal shown
+        shown = shown or attract.pictures_shown
 
     # A turn (laid_out) rebuilds the screens, deleting the stage: that ends the wait too.
     enders = (window.screen_sleep.cover.painted, window.laid_out)
     for signal_ in enders:
         signal_.connect(end)
+    attract.stage.painted.connect(painted)
     try:
-        wait_until(lambda: ended or content_shown() or (stops is not None and stops.check()),
+        wait_until(lambda: ended or shown or (stops is not None and stops.check()),
                    (attract.stage.painted, *enders,
                     *((stops.requested,) if stops is not None else ())), most)
     finally:
-        for signal_ in enders:
+        for signal_, slot in ((attract.stage.painted, painted),
+                              *((signal_, end) for signal_ in enders)):
             with contextlib.suppress(RuntimeError):
-                signal_.disconnect(end)
+                signal_.disconnect(slot)
 
 
 def log_problems(content: Content, before: Content | None = None,
@@ -328,6 +332,15 @@ def log_problems(content: Content, before: Content | None = None,
         logger.info("%d problems as at the last load (not logged again)", unchanged)
 
 
+# The window is shown once the content is read and the first slide's pictures decoded (the
+# first frame is then that slide, whole), or this long after the read starts, whichever comes
+# first: then the neutral screen shows until they come, as before. A start with nothing
+# changed gets there in ~45 ms here (the window's imports, the read, a 1080p JPEG), so this
+# covers a PC three times slower; a slow read (a first start of 37,000 stories: seconds)
+# shows the neutral screen at most ~0.1 s later than it would be without this wait.
+FIRST_SHOW_WAIT_S = 0.15
+
+
 class Started:
     """What the start made by its first frame of content, for the rest of the run. (A plain
     class: a dataclass costs ~1 ms of the start to make.)"""
@@ -338,6 +351,13 @@ class Started:
         self.ops = ops
         self.read = read
         self.content = content  # None: asked to stop before the content was read
+
+
+def first_content(read: FirstRead, lang: Language | None) -> Content:
+    """The content read, its problems logged, in the language asked (`--lang`)."""
+    content = read.result()
+    log_problems(content)
+    return replace(content, settings=content.settings.with_language(lang))
 
 
 def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
@@ -359,6 +379,7 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     # Shared with the reloader, and kept on disk: a reload or a restart re-reads only what
     # changed. `machine`: the settings files of this computer, over the content's.
     read = FirstRead(content_dir, cache, machine, centre)
+    show_by = time.monotonic() + FIRST_SHOW_WAIT_S
     # The window's modules are imported while it reads (~50 ms: the reading mostly waits on
     # the sandbox child, and lets this thread run meanwhile).
     from kiosk.ui.main_window import KioskWindow
@@ -370,8 +391,13 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
                  "content only; its items appear once it is made", centre)
     screen = QGuiApplication.primaryScreen().geometry()
     width, height = size or (screen.width(), screen.height())
-    # The neutral branded screen shows while the content loads: never a black frame. The
-    # screens other than attract are built just after the first frame of content (run_kiosk).
+    # The read ends sooner if this thread waits for it (the GIL): ~8 ms of CPU, which took
+    # 25–45 ms beside the window's building and the neutral screen's paint.
+    wait_until(lambda: read.finished or stops.check(), (read.done, stops.requested),
+               max(0.0, show_by - time.monotonic()))
+    # The neutral branded screen shows while the content loads (never a black frame), when
+    # the window is shown before it is read (AttractScreen.neutral_when_shown). The screens
+    # other than attract are built just after the first frame of content (run_kiosk).
     window = KioskWindow(Theme(width, height), Content(content_dir), pins=pins,
                          defer_screens=True)
     window.decode_photos_in_background()  # a phone's photo never freezes a tap
@@ -390,6 +416,22 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     window.visitor_left.connect(lambda: heap.release_freed_memory())
     if on_window is not None:
         on_window(window)
+    if stops.check():
+        return Started(window, ops, read, None)
+    content: Content | None = None
+    if read.finished:
+        # Read in time: the first slide's pictures are decoded while the opening hours are
+        # looked at, and the window shows that slide whole (or the dark cover) as its first
+        # frame, or the neutral screen should the pictures be late (show_by).
+        content = first_content(read, lang)
+        window.set_content(content)
+        window.screen_sleep.start()  # a start at night: the cover is the first frame
+        photos = window.images.photos
+        assert photos is not None
+        wait_until(lambda: not window.attract.waits_unseen or stops.check(),
+                   (photos.ready, stops.requested), max(0.0, show_by - time.monotonic()))
+        if stops.check():
+            return Started(window, ops, read, None)
     if windowed:  # trying it out at a desk: the window may be closed
         window.allow_close = True
         window.resize(width, height)
@@ -401,16 +443,15 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
         if window.lockdown.hide_cursor(cursor):
             log.info("touch screen: the mouse cursor is hidden")
 
-    wait_until(lambda: read.finished or stops.check(), (read.done, stops.requested))
-    if stops.check():
-        return Started(window, ops, read, None)
-    content = read.result()
-    log_problems(content)
-    content = replace(content, settings=content.settings.with_language(lang))
-    window.set_content(content)
-    # Dark outside opening hours (kiosk.ui.sleep): its first look comes at the event loop's
-    # next turn (measured: before the first frame of content is painted, not after it).
-    QTimer.singleShot(0, window, window.screen_sleep.start)
+    if content is None:  # a slow read: the neutral screen shows meanwhile
+        wait_until(lambda: read.finished or stops.check(), (read.done, stops.requested))
+        if stops.check():
+            return Started(window, ops, read, None)
+        content = first_content(read, lang)
+        window.set_content(content)
+        # Dark outside opening hours (kiosk.ui.sleep): its first look comes at the event
+        # loop's next turn (measured: before the first frame of content is painted).
+        QTimer.singleShot(0, window, window.screen_sleep.start)
     # What can wait comes once that frame is on screen: the screens other than attract (a
     # touch before builds them at once: KioskWindow.build_screens), the event loop, the queue,
     # the reloader and its watcher: ~90 ms with their imports, which the first frame no

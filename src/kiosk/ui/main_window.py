@@ -16,10 +16,8 @@ from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 from kiosk import __version__
 from kiosk.core import recent_log
 from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
-from kiosk.core.memory import process_memory
 from kiosk.core.model import Content, Notice
 from kiosk.core.notices import next_change
-from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.core.session import IdleSession, Phase, SessionEvent
@@ -35,6 +33,8 @@ from kiosk.ui.sleep import ScreenSleep
 from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
+    from kiosk.core.pin import PinStore  # the PIN pad's, built after the first frame
+
     # The screens other than attract are imported where they are built (build_screens):
     # `kiosk run` paints its first frame without them (tests/ui/test_first_frame.py).
     from kiosk.ui.anniversary import AnniversaryScreen
@@ -98,6 +98,8 @@ class KioskWindow(QWidget):
         self.screens: list[Screen] = []
         self.stack = QStackedLayout(self)
         self._build_attract(self.theme)
+        # kiosk run: its neutral screen only if the window is shown before the content is read
+        self.attract.neutral_when_shown = defer_screens
         self._colouring: ColouringScreen | None = None  # made when a child first picks
         # The visitor's and the staff's screens: here, or with `defer_screens` (kiosk run)
         # just after the first frame (kiosk.ui.app), which then needs only the attract loop.
@@ -659,6 +661,7 @@ class KioskWindow(QWidget):
 
     def diagnostics(self, lang: Language) -> list[str]:
         from kiosk.core.diagnostics import ContentStatus, diagnostic_lines
+        from kiosk.core.memory import process_memory  # staff's diagnostics only (~1.5 ms)
 
         ring = recent_log.installed()
         status = ContentStatus(self.screen_sleep.with_problems(self._latest_content()),

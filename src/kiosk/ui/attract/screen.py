@@ -32,13 +32,14 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPixmap,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.core.clipfile import clip_seconds
 from kiosk.core.i18n import format_date
 from kiosk.core.model import Content, Poster
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
-from kiosk.core.video import clip_seconds
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import PosterPainter, edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_rect, device_size, logical_size, ratio_of
@@ -270,6 +271,11 @@ class AttractScreen(Screen):
         # over the neutral screen, or the slide on show painted again (another language).
         self._holding = False
         self._after_neutral = True  # the stage shows the neutral screen (no content yet)
+        # `kiosk run`'s window (KioskWindow(defer_screens=True)): the neutral screen is rendered
+        # only when the window is shown with nothing else to show (`showEvent`). A start whose
+        # content is read before then shows its first slide straight away: the neutral
+        # screen's render and paint (~15 ms) and the wait for the read after it are spared.
+        self.neutral_when_shown = False
         self.hold_timer = QTimer(self)  # the most the slide waits so (FIRST_PICTURE_WAIT_MS)
         self.hold_timer.setSingleShot(True)
         self.hold_timer.timeout.connect(self._hold_expired)
@@ -411,7 +417,9 @@ class AttractScreen(Screen):
 
     def _show_current(self) -> None:
         """Put the playlist's slide on the stage, unless it is there already."""
-        assert self.playlist is not None
+        assert self.playlist is not None and self.content is not None
+        if self.neutral_when_shown and self.content.is_empty and not self.isVisible():
+            return  # rendered if the window is shown before the content is read (showEvent)
         slide = self.playlist.current
         shown = (slide.key, self.lang, self.stage.width(), self.stage.height(),
                  ratio_of(self.stage))
@@ -481,7 +489,8 @@ class AttractScreen(Screen):
         """Whether `slide` may wait for its pictures with what the stage shows kept on show:
         the neutral screen, or this same slide (in another language), at the stage's size."""
         stage = self.stage
-        if self.images.photos is None or not self.isVisible() or stage.width() <= 1 \
+        if self.images.photos is None or not (self.isVisible() or self._unseen) \
+                or stage.width() <= 1 \
                 or stage.in_transition or stage.video_frame is not None \
                 or not (self._after_neutral or self._presented == slide):
             return False
@@ -503,7 +512,8 @@ class AttractScreen(Screen):
         holding, self._holding = self._holding, False
         self.hold_timer.stop()
         if playlist is None or content is None or playlist.current.key != due[0] \
-                or not self.isVisible() or self._clip(playlist.current) is not None:
+                or not (self.isVisible() or (holding and self._unseen)) \
+                or self._clip(playlist.current) is not None:
             self._arrived.clear()
             return
         pixmap = self._pixmap(playlist.current)  # every picture at hand: nothing waits
@@ -541,7 +551,7 @@ class AttractScreen(Screen):
         if not self._holding or due is None or playlist is None or self.content is None:
             return
         self._holding = False
-        if playlist.current.key != due[0] or not self.isVisible():
+        if playlist.current.key != due[0] or not (self.isVisible() or self._unseen):
             return
         log.info("slide %s: its pictures take longer than %d ms to decode; shown with "
                  "panels in their places meanwhile", due[0], FIRST_PICTURE_WAIT_MS)
@@ -549,6 +559,37 @@ class AttractScreen(Screen):
         self._due = (due[0], True) if self._awaited else None
         self._presented = playlist.current
         self._show_held(pixmap)
+
+    @property
+    def _unseen(self) -> bool:
+        """Nothing on the stage yet, the window not shown (`neutral_when_shown`): the first
+        slide of content may wait for its pictures and be rendered unseen."""
+        return self.neutral_when_shown and self.stage.current.isNull() \
+            and self.stage.video_frame is None
+
+    @property
+    def waits_unseen(self) -> bool:
+        """The first slide of content waits for its pictures before the window is shown
+        (kiosk.ui.app shows it when they come, or at once when they are late)."""
+        return self._holding and self._unseen
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._unseen or self.playlist is None or self.content is None:
+            return
+        if self.content.is_empty:
+            self.refresh()  # the content is still being read: the neutral screen meanwhile
+            return
+        # The first slide's pictures are late, or it plays a clip (not started unseen): the
+        # neutral screen until they come, or until the clip's first frame.
+        empty = Content(self.content.root)
+        self.painter.pictures = None
+        neutral = self.painter.render(AttractPlaylist(empty, self.clock(), self.wall).current,
+                                      empty, self.lang, self.stage.size(), ratio_of(self.stage))
+        self.stage.spots = list(self.painter.spots)
+        self.stage.show_pixmap(neutral, False, 0)
+        if not self._holding:
+            self.refresh()
 
     def _schedule_pictures(self) -> None:
         """The next slide's pictures are asked PICTURE_LEAD_S before it is due, by the
@@ -629,7 +670,7 @@ class AttractScreen(Screen):
     def _next_slide(self) -> None:
         if self.playlist is None or self.content is None:
             return
-        # A clip's slide may last longer than the playlist says (kiosk.core.video.clip_seconds:
+        # A clip's slide may last longer than the playlist says (kiosk.core.clipfile.clip_seconds:
         # the timer is set for it), never shorter: tick() moves on when the timer fires.
         slide = self.playlist.tick(self.clock())
         if slide is not None:
