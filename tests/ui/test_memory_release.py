@@ -9,11 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
 
 from kiosk.core import heap
 from kiosk.core.loader import load_content
+from kiosk.core.playlist import Slide
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.photos import PhotoKey
 from kiosk.ui.resources import probe_image
 from tests.ui.conftest import FakeClock
 from tests.ui.test_photo_decode import (
@@ -28,21 +31,31 @@ from tests.ui.test_photo_decode import (
 __all__ = ["kiosk"]  # the fixture, imported for pytest
 
 
-def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_once(
-        qtbot: QtBot, tmp_path: Path,
-        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
-    root = two_slides(tmp_path / "c")
-    window, decodes = kiosk(load_content(root, probe_image))
+def the_next_slides_picture_decoded(qtbot: QtBot, window: KioskWindow
+                                    ) -> tuple[Slide, Slide, Path, QSize, PhotoKey]:
+    """The loop's two slides, the second's picture (its file, box and cache key), once that
+    picture is decoded ahead of its slide."""
     attract, photos = window.attract, window.images.photos
     assert photos is not None and attract.playlist is not None and attract.content is not None
     first, following = attract.playlist.slides
     [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
                                                         attract.stage.size())
-    next_key = photos.key(path, box, 1.0, fill)
+    key = photos.key(path, box, 1.0, fill)
     qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
                     timeout=10_000)
     near_the_next_slide(window)
-    qtbot.waitUntil(lambda: photos.cached(next_key) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: photos.cached(key) is not None, timeout=10_000)
+    return first, following, path, box, key
+
+
+def test_a_visitors_older_photos_are_dropped_and_the_next_slide_still_shows_at_once(
+        qtbot: QtBot, tmp_path: Path,
+        kiosk: Callable[..., tuple[KioskWindow, Decodes]]) -> None:
+    root = two_slides(tmp_path / "c")
+    window, decodes = kiosk(load_content(root, probe_image))
+    first, following, path, box, next_key = the_next_slides_picture_decoded(qtbot, window)
+    attract, photos = window.attract, window.images.photos
+    assert photos is not None and attract.playlist is not None
 
     # A visitor reads both stories: their photos, at the card's size, are decoded and kept.
     for story_id in (first.item_id, following.item_id):
@@ -79,16 +92,9 @@ def test_a_slides_picture_is_handed_back_to_the_system_once_its_transition_is_ov
     # it is trimmed: ~2–4 MB for most of every slide after a minute of cycling.
     root = two_slides(tmp_path / "c")
     window, _ = kiosk(load_content(root, probe_image))
+    _, following, _, _, key = the_next_slides_picture_decoded(qtbot, window)
     attract, photos = window.attract, window.images.photos
-    assert photos is not None and attract.playlist is not None and attract.content is not None
-    following = attract.playlist.slides[1]
-    [(path, box, fill)] = attract.painter.picture_boxes(following, attract.content, attract.lang,
-                                                        attract.stage.size())
-    key = photos.key(path, box, 1.0, fill)
-    qtbot.waitUntil(lambda: attract._due is None and not attract.stage.in_transition,
-                    timeout=10_000)
-    near_the_next_slide(window)
-    qtbot.waitUntil(lambda: photos.cached(key) is not None, timeout=10_000)
+    assert photos is not None and attract.playlist is not None
     released: list[tuple[bool, bool, bool]] = []  # (picture let go, old slide's too, still fading)
     monkeypatch.setattr(heap, "release_freed_memory", lambda: released.append(
         (photos.cached(key) is None, attract.stage.previous.isNull(),
