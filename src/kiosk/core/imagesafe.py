@@ -556,6 +556,8 @@ def _shorten(text: str) -> str:
 
 @dataclass
 class _Node:
+    """An element of a drawing being checked: its children, the ids it draws, its weight."""
+
     element: Element
     children: list[int] = field(default_factory=list)
     refs: list[tuple[str, int]] = field(default_factory=list)  # (id, how many times drawn)

@@ -218,6 +218,8 @@ class JournalFormatter(logging.Formatter):
 
 @dataclass
 class Logging:
+    """The handlers `kiosk run` logs through: the rotated file, the ring the staff read."""
+
     file: SafeRotatingFileHandler | None
     recent: RecentLog  # the one ring the staff diagnostics screen reads
     handlers: list[logging.Handler] = field(default_factory=list)

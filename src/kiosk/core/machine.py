@@ -47,6 +47,8 @@ MAX_MACHINE_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class SettingsPath:
+    """A settings file of this computer, read over the content's kiosk.yaml."""
+
     path: Path
     named: bool = True  # named by --settings or an environment variable: missing is worth a word
 

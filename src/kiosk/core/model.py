@@ -25,6 +25,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class AnniversaryPage:
+    """A page of the anniversary story, as read from anniversary/."""
+
     id: str
     source: Path
     title: Text
@@ -39,6 +41,8 @@ class AnniversaryPage:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """A sincere-service story, as read from stories/."""
+
     id: str
     source: Path
     title: Text
@@ -98,6 +102,8 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class ColouringPicture:
+    """A picture children can colour, as listed in colouring/."""
+
     id: str
     source: Path
     title: Text
@@ -106,6 +112,8 @@ class ColouringPicture:
 
 @dataclass(frozen=True, slots=True)
 class Content:
+    """Everything a content folder holds that the kiosk shows, and the problems found in it."""
+
     root: Path
     settings: Settings = field(default_factory=Settings)
     pages: tuple[AnniversaryPage, ...] = ()

@@ -23,6 +23,8 @@ class SlideKind(Enum):
 
 @dataclass(frozen=True)
 class Slide:
+    """One slide of the attract loop: what it shows and for how long."""
+
     kind: SlideKind
     item_id: str
     duration: float

@@ -55,6 +55,8 @@ class RunState(StrEnum):
 
 @dataclass
 class Decision:
+    """What the crash guard decided for this start: safe mode or not, and why."""
+
     safe_mode: bool
     crashes_in_a_row: int  # early deaths just before this start
     restarts_total: int
@@ -80,6 +82,8 @@ class Decision:
 
 @dataclass
 class _State:
+    """The crash guard's file: the recent starts and how they ended."""
+
     starts: list[dict[str, Any]] = field(default_factory=list)
     starts_total: int = 0
     crashes_total: int = 0

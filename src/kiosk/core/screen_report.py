@@ -25,6 +25,8 @@ REASONS = ("always_open", "open", "before_opening", "touched", "closed_day", "af
 
 @dataclass(frozen=True)
 class ScreenReport:
+    """Whether the screen is on, why, until when, and how it is switched."""
+
     on: bool
     reason: str  # one of REASONS
     until: dt.datetime | None  # when that next changes (the centre's time); None: not known

@@ -55,6 +55,8 @@ class SettingsFile:
 
 @dataclass(frozen=True)
 class Settings:
+    """kiosk.yaml as read, over the defaults (and this computer's settings files)."""
+
     centre_name: str = "Мои Документы"
     centre_name_en: str = "My Documents"
     default_language: Language = "ru"
@@ -123,6 +125,8 @@ ATTRACT_KEYS = {"anniversary": "attract_anniversary", "stories": "attract_storie
 
 @dataclass(frozen=True)
 class _Number:
+    """The range a number setting must be in, and whether it must be whole."""
+
     low: float
     high: float
     integer: bool = False

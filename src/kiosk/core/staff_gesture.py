@@ -16,6 +16,8 @@ CORNER_PX = 120  # the side of the corner square, on a 1080-pixel screen
 
 @dataclass
 class CornerTaps:
+    """The staff's hidden way in: taps in the corner, counted within a time window."""
+
     taps: int = TAPS
     window_s: float = WINDOW_S
     times: list[float] = field(default_factory=list)

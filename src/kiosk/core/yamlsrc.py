@@ -271,6 +271,8 @@ def _report_duplicates(data: Any, log: ProblemLog) -> None:
 
 @dataclass(frozen=True)
 class MarkdownFile:
+    """A Markdown file split: its front matter and its Russian and English texts."""
+
     fields: LineDict
     body_ru: str
     body_en: str

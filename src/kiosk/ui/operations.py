@@ -37,6 +37,8 @@ STATUS_INTERVAL_MS = 30_000
 
 @dataclass
 class OpsConfig:
+    """Where this run keeps its state, status and content folders."""
+
     state_dir: Path | None  # None: it could not be made; run without files of our own
     status_file: Path | None
     content_dir: Path  # the folder shown (the safe-mode copy in safe mode)

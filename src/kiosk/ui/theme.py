@@ -125,6 +125,8 @@ class Grid:
 
 @dataclass(frozen=True)
 class Theme:
+    """The design system's sizes and colours for one screen size (docs/design.md)."""
+
     width: int
     height: int
     high_contrast: bool = False  # the large-text, high-contrast mode the menu switches on

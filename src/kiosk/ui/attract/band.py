@@ -336,6 +336,8 @@ NAME_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.Tex
 
 @dataclass(frozen=True)
 class NameLayout:
+    """How the centre's name fits in the band: its font, text and box."""
+
     font: QFont
     text: str  # the name, or its beginning and «…» when not even small type holds it
     box: QRectF

@@ -49,6 +49,8 @@ TEXT_LEADING = 1.3
 
 @dataclass(frozen=True)
 class PosterWords:
+    """The words and picture of a slide, in the language on show."""
+
     kicker: str
     headline: str
     line: str
@@ -175,6 +177,8 @@ def _break_lines(text: str, font: QFont, width: float) -> tuple[list[tuple[str, 
 
 @dataclass(frozen=True)
 class PosterLayout:
+    """Where a slide's words and picture go on the stage."""
+
     frame: PosterFrame
     kicker: SetText
     headline: SetText
