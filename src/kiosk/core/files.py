@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, mode: int = 0o644, durable: bool = True) -> None:
-    """Readers see the old file or the new one, never a part. Raises OSError.
+def write_atomic(path: Path, text: str | bytes, mode: int = 0o644,
+                 durable: bool = True) -> None:
+    """Readers see the old file or the new one, never a part. Raises OSError. Text is
+    written as UTF-8.
 
     The temporary file is in the same folder (a rename is atomic only within one file system)
     and starts with a dot, so collectors that read `*.prom` or sync tools that skip dot files
-    never take it. `durable=False` skips the fsyncs: still atomic for readers and against a
-    crash of the program, but a power cut may bring back the old version."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    never take it; its name is the writing thread's own (two threads may write one file).
+    `durable=False` skips the fsyncs: still atomic for readers and against a crash of the
+    program, but a power cut may bring back the old version."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.write(text)
+        with open(tmp, "wb") as out:
+            out.write(data)
             out.flush()
             if durable:
                 os.fsync(out.fileno())

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core import hashes
+from kiosk.core.files import write_atomic
 from kiosk.core.paths import private_dir
 
 if TYPE_CHECKING:
@@ -353,19 +354,15 @@ def _write_check(key: bytes, result: SvgResult) -> None:
         return
     head = json.dumps([_code_version(), key.hex(), result.problem, result.detail,
                        hashes.blake2b(result.data, digest_size=16).hexdigest()])
-    # Written whole under another name, then renamed: a reader never sees half a record.
-    temporary = folder / f".{key.hex()}.{os.getpid()}.{threading.get_ident()}"
     try:
         private_dir(folder)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-                     | os.O_CLOEXEC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(_RECORD + head.encode("ascii") + b"\n" + result.data)
-        os.replace(temporary, folder / key.hex())
+        # A cache: atomic for readers, not fsynced (a record lost to a power cut is checked
+        # again).
+        write_atomic(folder / key.hex(), _RECORD + head.encode("ascii") + b"\n" + result.data,
+                     0o600, durable=False)
         _prune(folder)
     except OSError:  # only slower: checked again at the next start
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        pass
 
 
 def _prune(folder: Path) -> None:
