@@ -24,6 +24,7 @@ from kiosk.core.problems import Language
 if TYPE_CHECKING:
     from kiosk.core.machine import SettingsPath
     from kiosk.core.model import Content
+    from kiosk.core.pin import PinStore
     from kiosk.core.problems import Problem
     from kiosk.ui.main_window import KioskWindow
 
@@ -256,15 +257,21 @@ def _command(args: argparse.Namespace, log_level: int,
         # changed parses nothing (kiosk.core.kept): the child starts if a file did change.
         # (kiosk.ui.app.run asks again: it is started once.)
         shared_sandbox().prestart()
-    from kiosk.core.paths import state_dir
-    from kiosk.core.pin import PinStore
     from kiosk.ui.app import run
     from kiosk.ui.lockdown import CursorMode
 
-    pins = PinStore(state_dir(args.state_dir))
-    if not pins.is_set():
-        log.warning("no staff PIN is set: the staff menu stays closed until "
-                    "`kiosk set-pin` is run")
+    def pins() -> PinStore:
+        """The staff PIN's store, made when first asked for: after the first frame (the
+        status file's first write), or at a touch before it."""
+        from kiosk.core.paths import state_dir
+        from kiosk.core.pin import PinStore
+
+        store = PinStore(state_dir(args.state_dir))
+        if not store.is_set():
+            log.warning("no staff PIN is set: the staff menu stays closed until "
+                        "`kiosk set-pin` is run")
+        return store
+
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
                status_file=args.status_file, pins=pins, cursor=CursorMode(args.cursor),
                log_level=log_level, machine=machine, centre=args.centre, on_window=on_window)

@@ -90,9 +90,10 @@ def test_a_crash_in_the_event_loop_reaches_the_journal_at_priority_2(tmp_path: P
     assert not re.search(r"^<\d>", log_file, re.MULTILINE)
 
 
-# What is logged before the state folder is known (the PIN, the variable) goes to stderr only.
+# What is logged before the state folder is known (the variable) goes to stderr only. (The
+# staff PIN's warning comes with its store, after the first frame: not in a start that fails.)
 @pytest.mark.parametrize(("variable", "option", "shown", "hidden"), [
-    ("warning", None, ["WARNING kiosk.cli: no staff PIN is set"], [" INFO "]),
+    ("warning", None, [], [" INFO ", "no staff PIN is set"]),
     ("debug", "error", [], [" INFO ", " WARNING "]),
     ("loud", None, ["WARNING kiosk.cli: KIOSK_LOG_LEVEL='loud' is not one of debug, info, "
                     "warning, error: logging at info", "INFO kiosk.ui.operations: state folder"],

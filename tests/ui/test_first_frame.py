@@ -43,7 +43,9 @@ LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.
          # Usage statistics (from the first frame, or a touch before it), the staff's memory
          # figures, what a clip's file and probe say (only which files are clips, clipfile):
          # 7 modules, 4 dataclasses: ~3 ms of the main thread
-         "kiosk.core.stats", "kiosk.ui.stats_recorder", "kiosk.core.memory", "kiosk.core.video")
+         "kiosk.core.stats", "kiosk.ui.stats_recorder", "kiosk.core.memory", "kiosk.core.video",
+         # The staff PIN's store and its file: with the PIN pad, or the status file (~1.5 ms)
+         "kiosk.core.pin")
 
 CHILD = """
 import gc, os, sys
@@ -98,6 +100,8 @@ def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Pat
     # … the rest just after the first frame, the content folder watched from then on, and
     # collections as usual.
     assert lines.get("LATER") == ["True", "True", "True"], done.stderr[-2000:]
+    # The state folder has no PIN: staff are told so, once, when its store is made.
+    assert done.stderr.count("WARNING kiosk.cli: no staff PIN is set") == 1, done.stderr[-2000:]
 
 
 def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
@@ -171,6 +175,28 @@ def test_a_window_with_deferred_screens_builds_them_on_first_use(
     assert events[0][0] is Event.SESSION_STARTED
     window.picker.picture_chosen.emit(window.content.colouring[0].id)
     assert Event.COLOURING_STARTED in [event for event, _ in events]
+
+
+def test_a_pin_store_given_as_its_maker_is_made_once_when_first_asked_for(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:
+    made: list[PinStore] = []
+
+    def make() -> PinStore:
+        made.append(PinStore(tmp_path))
+        return made[-1]
+
+    window: KioskWindow = make_window(pins=make, defer_screens=True)
+    assert made == []  # not with the window: `kiosk run` paints its first frame first
+    store = window.pin_store  # the status file's first write
+    assert made == [store]
+    tap(qtbot, window.attract.stage)  # the screens, the PIN pad among them
+    assert window.screens_built
+    assert window.pin_pad.store is store
+    assert window.pin_store is store and len(made) == 1
+    # A touch before anything asked: the pad is built with the store made then.
+    touched: KioskWindow = make_window(pins=make, defer_screens=True)
+    tap(qtbot, touched.attract.stage)
+    assert touched.pin_pad.store is made[-1] and len(made) == 2
 
 
 def test_screens_built_after_the_window_are_as_those_built_with_it(

@@ -39,7 +39,6 @@ from kiosk.core.loader import ParseCache, load_content
 from kiosk.core.machine import SettingsPath
 from kiosk.core.model import Content
 from kiosk.core.paths import cache_dir
-from kiosk.core.pin import PinStore
 from kiosk.core.problems import Language, problems_to_log
 from kiosk.core.sandbox import shared_sandbox
 from kiosk.ui.lockdown import CursorMode
@@ -49,7 +48,7 @@ from kiosk.ui.resources import load_fonts, probe_image
 if TYPE_CHECKING:  # imported in start_kiosk, once the content is being read
     import asyncio
 
-    from kiosk.ui.main_window import KioskWindow
+    from kiosk.ui.main_window import KioskWindow, PinSource
 
 log = logging.getLogger(__name__)
 
@@ -364,7 +363,7 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
                 lang: Language | None, stops: Stops,
                 on_window: Callable[[KioskWindow], None] | None = None,
                 startup: Startup | None = None,
-                pins: PinStore | None = None,
+                pins: PinSource = None,
                 cursor: CursorMode = CursorMode.AUTO,
                 machine: tuple[SettingsPath, ...] = (),
                 centre: Path | None = None) -> Started:
@@ -539,7 +538,7 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
         lang: Language | None = None,
         on_window: Callable[[KioskWindow], None] | None = None,
         state_dir: Path | None = None, status_file: Path | None = None,
-        pins: PinStore | None = None, cursor: CursorMode = CursorMode.AUTO,
+        pins: PinSource = None, cursor: CursorMode = CursorMode.AUTO,
         log_level: int = logging.INFO,
         machine: tuple[SettingsPath, ...] = (), centre: Path | None = None) -> int:
     """Show the kiosk until it is told to stop; returns its exit status. An exception that

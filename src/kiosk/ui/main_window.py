@@ -35,6 +35,10 @@ from kiosk.ui.theme import Theme
 if TYPE_CHECKING:
     from kiosk.core.pin import PinStore  # the PIN pad's, built after the first frame
 
+    # The staff PIN's store, or what makes it when first asked for: `kiosk run` reads the
+    # state folder's PIN file after its first frame, not before it.
+    PinSource = PinStore | Callable[[], PinStore] | None
+
     # The screens other than attract are imported where they are built (build_screens):
     # `kiosk run` paints its first frame without them (tests/ui/test_first_frame.py).
     from kiosk.ui.anniversary import AnniversaryScreen
@@ -73,7 +77,7 @@ class KioskWindow(QWidget):
     def __init__(self, theme: Theme, content: Content,
                  clock: Callable[[], float] = time.monotonic,
                  utc_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-                 pins: PinStore | None = None, defer_screens: bool = False) -> None:
+                 pins: PinSource = None, defer_screens: bool = False) -> None:
         super().__init__()
         # The attract loop always uses the normal theme: the high-contrast, large-text mode is
         # one visitor's choice and ends when they leave.
@@ -175,7 +179,7 @@ class KioskWindow(QWidget):
         had = set(vars(self))
         try:
             self._build_visitor_screens(self.theme)
-            self._build_staff_screens(self.theme, self._pins)
+            self._build_staff_screens(self.theme, self._pin_store_made())
             if late:
                 for screen in self.screens[before:]:  # as go_to_attract leaves them
                     screen.reset()
@@ -205,7 +209,12 @@ class KioskWindow(QWidget):
     @property
     def pin_store(self) -> PinStore | None:
         """What the PIN pad checks against, asked without building the pad."""
-        return self._pin_pad.store if self.screens_built else self._pins
+        return self._pin_pad.store if self.screens_built else self._pin_store_made()
+
+    def _pin_store_made(self) -> PinStore | None:
+        if callable(self._pins):  # made once, when first asked for
+            self._pins = self._pins()
+        return self._pins
 
     @property
     def menu(self) -> MenuScreen:
