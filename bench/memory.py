@@ -26,15 +26,17 @@ back on the loop, 80 MB plus `RETURN_ALLOWANCE`: numpy and OpenCV, once loaded, 
 
 from __future__ import annotations
 
-import argparse
+# The children import nothing at the top but what Python itself has loaded at start (as
+# bench/startup_child.py): what the kiosk's process holds is the kiosk's, not the benchmark's
+# (its figures, statistics, JSON record and argument parser: ~0.2 MB here).
 import os
-import subprocess
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, offscreen_platform, report
+TYPE_CHECKING = False  # as typing's, without importing typing into the children
+if TYPE_CHECKING:
+    from common import Figure
 
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZE = (1920, 1080)
 CYCLING_MB = 80.0
 COLOURING_MB = 130.0
@@ -84,10 +86,11 @@ def empty_child() -> None:
 
 
 def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
+    """`kiosk run` on the bundled content, as the console script starts it (kiosk.entry)."""
     from PySide6.QtCore import QTimer
 
     from kiosk.core.playlist import SlideKind
-    from kiosk.ui.app import run
+    from kiosk.entry import main
     from kiosk.ui.main_window import KioskWindow
 
     steps: list[tuple[float, object]] = []  # (delay in seconds, step) run one after another
@@ -189,7 +192,8 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
 
         stage.painted.connect(painted)
 
-    run(REPO / "content", size=SIZE, on_window=watch)
+    main(["run", "--content", os.path.join(REPO, "content"), "--size", "x".join(map(str, SIZE))],
+         on_window=watch)
 
 
 # -- the parent ------------------------------------------------------------------------------
@@ -198,7 +202,11 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
 def spawn(*args: str) -> dict[str, tuple[float, float]]:
     """Run a child; its PSS lines as {name: (total MB, own MB)}."""
     import shutil
+    import subprocess
     import tempfile
+    from pathlib import Path
+
+    from common import offscreen_platform
 
     state = Path(tempfile.gettempdir()) / "kiosk-bench-memory-state"
     shutil.rmtree(state, ignore_errors=True)
@@ -217,21 +225,18 @@ def spawn(*args: str) -> dict[str, tuple[float, float]]:
 
 
 def main() -> int:
+    import argparse
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from common import Figure, report
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--sessions", type=int, default=3)
     parser.add_argument("--settle", type=float, default=10.0)
-    parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child is not None:
-        if args.child[0] == "empty":
-            empty_child()
-        else:
-            kiosk_child(args.seconds, args.sessions, args.settle)
-        return 0
     empty = spawn("empty")["empty"]
-    kiosk = spawn("kiosk", "--seconds", str(args.seconds), "--sessions", str(args.sessions),
-                  "--settle", str(args.settle))
+    kiosk = spawn("kiosk", str(args.seconds), str(args.sessions), str(args.settle))
     nan = (float("nan"), float("nan"))
     last = args.sessions - 1
     for name, (total, own) in {"empty": empty, **kiosk}.items():
@@ -257,5 +262,14 @@ def main() -> int:
     ])
 
 
+def child(args: list[str]) -> int:
+    """`--child empty` or `--child kiosk SECONDS SESSIONS SETTLE` (spawn's)."""
+    if args[0] == "empty":
+        empty_child()
+    else:
+        kiosk_child(float(args[1]), int(args[2]), float(args[3]))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(child(sys.argv[2:]) if sys.argv[1:2] == ["--child"] else main())
