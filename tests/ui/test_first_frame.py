@@ -23,6 +23,7 @@ from kiosk.ui.stats_recorder import StatsRecorder
 from tests.helpers import BUNDLED, kiosk_env, run_python
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_navigation import tap
+from tests.video_clips import needs_ffmpeg, needs_libmpv, plain_clip
 
 # Imported after the first frame, not before it.
 LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.calm",
@@ -414,12 +415,27 @@ def watch(window):
             return decode(*args)
 
         photos.decode = late
+    if case == "clip-first":  # a clip whose first frame comes after the window's first paint
+        from PySide6.QtCore import QTimer
+
+        attract = window.attract
+        clip_shown = attract._clip_shown  # connected to the player's first frame when made
+
+        def later():
+            if painted_once.is_set():
+                clip_shown()
+            else:
+                QTimer.singleShot(20, later)
+
+        attract._clip_shown = later
 
     def painted():
         whole = window.attract.pictures_shown
-        print("PAINT", "content" if whole else "other", flush=True)
+        blank = stage.current.isNull() and stage.video_frame is None  # the paper alone
+        print("PAINT", "content" if whole else "blank" if blank else "other", flush=True)
         painted_once.set()
         if whole:
+            print("CLIP", stage.video_frame is not None, flush=True)
             os._exit(0)
 
     stage.painted.connect(painted)
@@ -428,20 +444,22 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 """
 
 
-def _renders_and_paints(tmp_path: Path, case: str) -> list[str]:
+def _renders_and_paints(tmp_path: Path, case: str, content: Path = BUNDLED) -> list[str]:
     # On the tests' 1920×1080 screen (conftest): the window is not resized as it shows.
     env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"]}
-    done = run_python(NEUTRAL, str(BUNDLED), case, env=env)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(("RENDER", "PAINT"))]
+    done = run_python(NEUTRAL, str(content), case, env=env)
+    lines = [line for line in done.stdout.splitlines()
+             if line.startswith(("RENDER", "PAINT", "CLIP"))]
     assert "PAINT content" in lines, done.stderr[-2000:]
-    return lines[:lines.index("PAINT content") + 1]
+    return lines[:lines.index("PAINT content") + 2]
 
 
 def test_a_start_whose_content_is_ready_shows_its_first_slide_as_its_first_frame(
         tmp_path: Path) -> None:
     """Read (and its first picture decoded) before the window's time to show: no neutral
     screen rendered nor painted, the first frame is the first slide whole (~15 ms sooner)."""
-    assert _renders_and_paints(tmp_path, "ready") == ["RENDER content", "PAINT content"]
+    assert _renders_and_paints(tmp_path, "ready") == ["RENDER content", "PAINT content",
+                                                      "CLIP False"]
 
 
 @pytest.mark.parametrize("case", ["slow-read", "late-picture"])
@@ -451,5 +469,28 @@ def test_the_neutral_screen_shows_while_a_slow_start_reads_or_decodes(
     never a blank window, and the first slide takes its place, whole."""
     lines = _renders_and_paints(tmp_path, case)
     assert lines[:2] == ["RENDER neutral", "PAINT other"], lines
-    assert lines[-2:] == ["RENDER content", "PAINT content"]
+    assert lines[-3:] == ["RENDER content", "PAINT content", "CLIP False"]
     assert "RENDER neutral" not in lines[2:]  # rendered once
+
+
+@needs_libmpv
+@needs_ffmpeg
+def test_a_start_whose_first_slide_is_a_clip_shows_the_neutral_screen_until_its_first_frame(
+        tmp_path: Path) -> None:
+    """A clip is not started unseen (its player comes after the window): the neutral screen
+    shows while it starts, never a blank stage, and the clip's first frame takes its place,
+    whole. No slide is rendered for it: the clip is what the stage shows."""
+    content = tmp_path / "content"
+    (content / "posters").mkdir(parents=True)
+    settings = (BUNDLED / "kiosk.yaml").read_text(encoding="utf-8")
+    invite = "  colouring_invite: true"
+    assert invite in settings
+    # The clip first: no invitation to the calm minute before it.
+    (content / "kiosk.yaml").write_text(
+        settings.replace(invite, f"{invite}\n  calm_invite: false"), encoding="utf-8")
+    plain_clip(content / "posters" / "1-clip.mp4", 3.0)
+    lines = _renders_and_paints(tmp_path, "clip-first", content)
+    assert lines[:2] == ["RENDER neutral", "PAINT other"], lines
+    assert "PAINT blank" not in lines
+    assert lines[-2:] == ["PAINT content", "CLIP True"], lines
+    assert lines.count("RENDER neutral") == 1 and "RENDER content" not in lines
