@@ -52,6 +52,20 @@ def xdotool(display: str, *args: str) -> str:
     return result.stdout.strip()
 
 
+def kiosk_window(display: str) -> str:
+    """The kiosk's window id once it is on screen ('' if not within 30 s). Asked again until
+    then: `xdotool search` gives up on an X error, and one comes when a window it looks at
+    goes away as it looks (Qt makes and drops helper windows while the kiosk starts)."""
+    found: list[str] = []
+
+    def search() -> bool:
+        found[:] = [xdotool(display, "search", "--onlyvisible", "--name", "Киоск")]
+        return bool(found[0])
+
+    wait_for(search)
+    return found[0] if found else ""
+
+
 def geometry(display: str, window: str) -> str:
     lines = xdotool(display, "getwindowgeometry", window).splitlines()
     return lines[-1].split(":", 1)[1].strip() if lines else ""
@@ -63,7 +77,7 @@ def test_keys_clicks_and_typing_on_a_real_x_screen(display: str, tmp_path: Path)
     log = tmp_path / "kiosk.log"
     kiosk = start_kiosk(REPO / "content", env, tmp_path, log)
     try:
-        window = xdotool(display, "search", "--sync", "--onlyvisible", "--name", "Киоск")
+        window = kiosk_window(display)
         assert window, "the kiosk window did not appear"
         window = window.splitlines()[0]
         deadline = time.monotonic() + 20
@@ -134,7 +148,7 @@ def test_the_screen_sleeps_outside_opening_hours_on_a_real_x_screen(
         else:
             assert "(black)" in log.read_text()
             # The kiosk's window fills the screen (Xvfb's own background is black too) …
-            assert xdotool(display, "search", "--sync", "--onlyvisible", "--name", "Киоск")
+            assert kiosk_window(display)
             assert wait_for(lambda: lit_points(display) == 0)  # … and shows black
         timeout = ctypes.c_int(-1)
         x11.x11.XGetScreenSaver(x11.display, ctypes.byref(timeout),
