@@ -45,7 +45,7 @@ LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.
          # figures, what a clip's file and probe say (only which files are clips, clipfile):
          # 7 modules, 4 dataclasses: ~3 ms of the main thread
          "kiosk.core.stats", "kiosk.ui.stats_recorder", "kiosk.core.memory", "kiosk.core.video",
-         # The staff PIN's store and its file: with the PIN pad, or the status file (~1.5 ms)
+         # The staff PIN's store and its file: with the PIN pad, or the status file (~1.7 ms)
          "kiosk.core.pin")
 
 CHILD = """

@@ -54,8 +54,9 @@ def xdotool(display: str, *args: str) -> str:
 
 def kiosk_window(display: str) -> str:
     """The kiosk's window id once it is on screen ('' if not within 30 s). Asked again until
-    then: `xdotool search` gives up on an X error, and one comes when a window it looks at
-    goes away as it looks (Qt makes and drops helper windows while the kiosk starts)."""
+    then: one `xdotool search --sync` printed nothing in a CI run; an X error ends xdotool
+    (as when a window it looks at goes away as it looks, which a starting Qt program may
+    cause)."""
     found: list[str] = []
 
     def search() -> bool:
