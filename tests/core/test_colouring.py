@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -10,6 +15,7 @@ from kiosk.core.colouring import (
     PAPER,
     Canvas,
     EngineSettings,
+    PreparedPicture,
     analyse,
     auto_colours,
     coloured_in,
@@ -334,3 +340,81 @@ def test_a_long_stroke_across_the_picture_undoes_exactly() -> None:
     assert not np.array_equal(canvas.paint, before)
     canvas.undo()
     assert np.array_equal(canvas.paint, before)
+
+
+def blank_canvas(width: int, height: int) -> Canvas:
+    """A canvas over an empty page, made without `prepare` (and so without OpenCV)."""
+    blank = np.zeros((height, width), dtype=np.uint8)
+    return Canvas(PreparedPicture(blank, blank.copy(), {}, 0.0))
+
+
+def distance_to_segment(shape: tuple[int, int], a: tuple[int, int], b: tuple[int, int]
+                        ) -> np.ndarray:
+    """Each pixel centre's distance to the segment a–b."""
+    ys, xs = np.indices(shape).astype(float)
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = np.clip(((xs - ax) * dx + (ys - ay) * dy) / max(length2, 1), 0, 1)
+    distance: np.ndarray = np.hypot(xs - ax - t * dx, ys - ay - t * dy)
+    return distance
+
+
+@pytest.mark.parametrize("radius", [1, 3, 10, 40])
+@pytest.mark.parametrize(("a", "b"), [
+    ((40, 100), (260, 100)),  # level
+    ((150, 20), (150, 180)),  # upright
+    ((30, 20), (270, 180)),  # slanted
+    ((140, 10), (170, 190)),  # steep
+    ((-25, 150), (120, -30)),  # from beyond the edges
+    ((250, 160), (330, 230)),  # to beyond them
+])
+def test_a_stroke_paints_what_is_within_its_radius_of_the_way(
+        a: tuple[int, int], b: tuple[int, int], radius: int) -> None:
+    canvas = blank_canvas(300, 200)
+    boxes = [canvas.begin_stroke(*a, BLUE, radius), canvas.extend_stroke(*b)]
+    painted = canvas.paint == BLUE
+    distance = distance_to_segment(painted.shape, a, b)
+    assert painted[distance <= radius - 1].all()  # solid: no holes, no gaps along the way
+    assert not painted[distance > radius + 1].any()  # and no wider than the brush
+    inside = np.zeros_like(painted)
+    for box in boxes:
+        if box is not None:  # None: that part was all off the canvas
+            x, y, width, height = box
+            inside[y:y + height, x:x + width] = True
+    assert not (painted & ~inside).any()  # the boxes returned cover what changed
+
+
+@pytest.mark.parametrize("radius", [1, 3, 10, 40])
+def test_a_tap_with_the_brush_paints_a_disc(radius: int) -> None:
+    canvas = blank_canvas(120, 100)
+    canvas.begin_stroke(50, 45, RED, radius)
+    canvas.extend_stroke(50, 45)  # a zero-length move: the same disc
+    canvas.end_stroke()
+    disc = distance_to_segment(canvas.paint.shape, (50, 45), (50, 45)) <= radius
+    assert np.array_equal(canvas.paint == RED, disc)
+
+
+def test_brushing_and_filling_do_not_import_opencv() -> None:
+    """Only preparing a picture needs OpenCV: the kiosk process paints without it."""
+    code = """
+import sys
+import numpy as np
+from kiosk.core.colouring import PAPER, Canvas, PreparedPicture, Region
+owner = np.ones((30, 40), dtype=np.uint8)
+owner[:, 20:] = 2
+regions = {1: Region(1, (0, 0, 20, 30), 600), 2: Region(2, (20, 0, 20, 30), 600)}
+canvas = Canvas(PreparedPicture(np.zeros((30, 40), dtype=np.uint8), owner, regions, 0.0))
+canvas.begin_stroke(5, 5, 0xFF1E88E5, 3)
+canvas.extend_stroke(35, 25)
+canvas.end_stroke()
+canvas.fill(30, 5, 0xFFE53935)
+canvas.undo()
+canvas.undo()
+assert (canvas.paint == PAPER).all()
+print("cv2" in sys.modules)
+"""
+    src = Path(__file__).resolve().parents[2] / "src"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONPATH": str(src)})
+    assert result.stdout.strip() == "False"

@@ -6,9 +6,10 @@ alpha = 255 − lightness (the same as a multiply). Under it, each region's pain
 `reach` pixels into the lines (and across closed gaps), so anti-aliased edges show no white
 specks.
 
-OpenCV does the pixel work (labelling, closing, distance transform, drawing) in C++: preparing
-a 1080p picture takes tens of milliseconds, a fill about one. It is imported on first use, so
-the kiosk starts without it.
+OpenCV does the preparing's pixel work (labelling, closing, distance transform) in C++: a
+1080p picture takes tens of milliseconds. It is imported on first use, and the kiosk runs
+`prepare` in a child process (kiosk.core.prepare_apart): fills, brush strokes (drawn with
+numpy) and undo need numpy alone, a fill about a millisecond.
 """
 
 from __future__ import annotations
@@ -493,6 +494,55 @@ def _union(a: Box | None, b: Box) -> Box:
     return x0, y0, x1 - x0, y1 - y0
 
 
+def _capsule_spans(x0: int, y0: int, x1: int, y1: int, r: int, top: int, bottom: int
+                   ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For each row top … bottom − 1, the columns [first, end) of a brush of radius r drawn
+    from (x0, y0) to (x1, y1): the pixel centres within r of the segment (a capsule), and
+    first ≥ end where there are none. The capsule meets a row in one interval, worked out
+    for all rows at once: a long stroke costs its rows, not the pixels of its box."""
+    ys = np.arange(top, bottom, dtype=np.float64)
+    lo = np.full(ys.size, np.inf)
+    hi = np.full(ys.size, -np.inf)
+    for cx, cy in ((x0, y0), (x1, y1)):  # the chord of each end's disc
+        reach = r * r - (ys - cy) ** 2
+        half = np.sqrt(np.maximum(reach, 0.0))
+        inside = reach >= 0
+        np.minimum(lo, np.where(inside, cx - half, np.inf), out=lo)
+        np.maximum(hi, np.where(inside, cx + half, -np.inf), out=hi)
+    dx, dy = x1 - x0, y1 - y0
+    if dy:  # the band between the ends (a level one: the end chords already span it)
+        length2 = float(dx * dx + dy * dy)
+        length = length2 ** 0.5
+        # OpenCV's thick line, which drew strokes before, rounds its edges out to whole
+        # pixels: a slanted stroke was a pixel wider than a level one. Half a pixel more
+        # along the minor axis keeps strokes as they looked (0.3 % of the pixels differ
+        # from OpenCV's, 2.5 % without).
+        half_width = r + 0.5 * max(abs(dx), abs(dy)) / length
+        ey = ys - y0
+        # Across the segment: |u·dy − ey·dx| ≤ half_width·length, u = x − x0.
+        centre = ey * (dx / dy)
+        across = half_width * length / abs(dy)
+        band_lo, band_hi = centre - across, centre + across
+        # Along it: 0 ≤ u·dx + ey·dy ≤ length².
+        if dx:
+            a = -ey * (dy / dx)
+            b = a + length2 / dx
+            if dx < 0:
+                a, b = b, a
+            np.maximum(band_lo, a, out=band_lo)
+            np.minimum(band_hi, b, out=band_hi)
+        else:
+            along = ey * dy
+            band_lo[(along < 0) | (along > length2)] = np.inf
+        meets = band_lo <= band_hi
+        np.minimum(lo, np.where(meets, band_lo + x0, np.inf), out=lo)
+        np.maximum(hi, np.where(meets, band_hi + x0, -np.inf), out=hi)
+    eps = 1e-9  # a centre exactly on the edge counts, despite rounding
+    first = np.ceil(np.minimum(lo - eps, 2.0 ** 40)).astype(np.int64)  # no row: huge, not inf
+    end = np.floor(np.maximum(hi + eps, -2.0 ** 40)).astype(np.int64) + 1
+    return first, end
+
+
 class Canvas:
     """The child's painting over one prepared picture. Every method returns the box that
     changed (x, y, width, height) so the screen repaints only that, or None."""
@@ -593,7 +643,6 @@ class Canvas:
     def _segment(self, x: int, y: int) -> Box | None:
         stroke = self._stroke
         assert stroke is not None
-        cv2 = _cv2()
         width, height = self.picture.size
         (x0, y0), r = stroke.last, stroke.radius
         left, top = max(0, min(x0, x) - r - 1), max(0, min(y0, y) - r - 1)
@@ -607,11 +656,17 @@ class Canvas:
                 if (column, row) not in stroke.before:  # reached for the first time
                     stroke.before[column, row] = self.paint[
                         row * side:(row + 1) * side, column * side:(column + 1) * side].copy()
-        mask = np.zeros((bottom - top, right - left), dtype=np.uint8)
-        cv2.line(mask, (x0 - left, y0 - top), (x - left, y - top), 1, thickness=2 * r,
-                 lineType=cv2.LINE_8)
-        cv2.circle(mask, (x - left, y - top), r, 1, thickness=-1)
-        self.paint[top:bottom, left:right][mask.astype(bool)] = stroke.colour
+        # In numpy, not OpenCV: the kiosk process never imports cv2 for a visitor's strokes.
+        # The flat indices of the pixels painted, run by run: a long diagonal stroke costs its
+        # own area, not its box's (a mask over its box was ten times slower).
+        first, end = _capsule_spans(x0, y0, x, y, r, top, bottom)
+        np.clip(first, left, right, out=first)
+        counts = np.clip(end, first, right) - first
+        starts = np.arange(top, bottom) * width + first - (np.cumsum(counts) - counts)
+        pixels = np.repeat(starts, counts)
+        pixels += np.arange(pixels.size)
+        assert self.paint.flags.c_contiguous  # else reshape(-1) is a copy, painted in vain
+        self.paint.reshape(-1)[pixels] = stroke.colour
         box = (left, top, right - left, bottom - top)
         stroke.box = _union(stroke.box, box)
         return box
