@@ -130,6 +130,12 @@ class ParseSandbox:
         with self._lock:
             self._running_child()
 
+    @property
+    def running(self) -> bool:
+        """A child is there (started, not yet ended)."""
+        child = self._child
+        return child is not None and child.poll() is None
+
     def close(self) -> None:
         with self._lock:
             if self._child is not None:

@@ -17,14 +17,8 @@ import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from kiosk.core.colouring import (
-    EngineSettings,
-    PreparedPicture,
-    auto_colours,
-    coloured_in,
-    prepare,
-    rgb,
-)
+from kiosk.core.colouring import EngineSettings, PreparedPicture, coloured_in, rgb
+from kiosk.core.prepare_apart import prepare_and_colour_apart, prepare_apart
 from kiosk.ui.hidpi import device_size
 from kiosk.ui.line_art import render_line_art
 
@@ -65,8 +59,8 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
     lightness = render_line_art(picture_path, size)
     if lightness is None:
         return QImage()
-    picture = prepare(lightness, settings)
-    colours = auto_colours(picture, LIGHT, BRIGHT, FACE)
+    # The regions and their colours are found in a child process (kiosk.core.prepare_apart).
+    picture, colours = prepare_and_colour_apart(lightness, settings, LIGHT, BRIGHT, FACE)
     if ratio != 1.0:
         # The colours are chosen at the logical size, as on a screen of ratio 1 (which
         # region is larger can change with the pixels, and so the colours); the picture is
@@ -74,7 +68,7 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
         fine = render_line_art(picture_path, device_size(size, ratio))
         if fine is None:
             return QImage()
-        detailed = prepare(fine, settings)
+        detailed = prepare_apart(fine, settings)
         colours = colours_at(detailed, picture, colours)
         picture = detailed
     pixels = coloured_in(picture, colours)

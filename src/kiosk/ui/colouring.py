@@ -11,6 +11,7 @@ arrays; this module draws the paint and the line art as two images, one over the
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import time
@@ -43,11 +44,12 @@ from kiosk.core.colouring import (
     Canvas,
     EngineSettings,
     PreparedPicture,
-    prepare,
     rgb,
 )
 from kiosk.core.i18n import tr
 from kiosk.core.model import ColouringPicture
+from kiosk.core.prepare_apart import let_go, prepare_apart
+from kiosk.core.sandbox import ParseRunaway
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import BAR_HEIGHT
@@ -57,6 +59,8 @@ from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TouchButton, draw_icon
+
+log = logging.getLogger(__name__)
 
 # Bright, clearly different colours a child can tell apart (and black, brown, grey for
 # details), in rainbow order: three to a row in landscape, six in portrait.
@@ -657,7 +661,16 @@ class ColouringScreen(Screen):
             lightness = render_line_art(picture.source, size)
             if lightness is None:
                 raise ValueError(f"cannot decode {picture.source}")
-            prepared = prepare(lightness, EngineSettings(gap_px=gap))
+            # In a child process (kiosk.core.prepare_apart): OpenCV never loads here. The
+            # child goes at once: nothing more is prepared until another picture is opened.
+            try:
+                prepared = prepare_apart(lightness, EngineSettings(gap_px=gap))
+            except (ParseRunaway, RuntimeError) as exc:
+                log.warning("colouring picture %s could not be prepared: %s",
+                            picture.source, exc)
+                raise
+            finally:
+                let_go()
             # The rendering's and the labelling's scratch arrays (~6 MB at 1080p) were freed
             # in this worker thread's heap, which glibc keeps for good: hand it back while the
             # page is open, not only when the visitor leaves. ~1 ms, here, never on the UI

@@ -37,8 +37,8 @@ TITLE_LINES = 2  # room under each card: a title takes two lines at most
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float) -> QImage:
-    """In a worker: the preview module brings numpy and OpenCV, which the kiosk loads only
-    when a child comes to colour."""
+    """In a worker: the preview module brings numpy, which the kiosk loads only when a child
+    comes to colour (OpenCV only ever in a child process: kiosk.core.prepare_apart)."""
     from kiosk.ui.coloured_preview import coloured_preview
 
     return coloured_preview(picture.source, size, gap_px, ratio)

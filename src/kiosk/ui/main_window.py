@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
     from kiosk.core.pin import PinStore  # the PIN pad's, built after the first frame
+    from kiosk.ui.background import Background
 
     # The staff PIN's store, or what makes it when first asked for: `kiosk run` reads the
     # state folder's PIN file after its first frame, not before it.
@@ -110,6 +112,7 @@ class KioskWindow(QWidget):
         # Whatever needs one of them before that builds them all at once (build_screens).
         self._pins = pins
         self.screens_built = False
+        self._preparing_work: Background | None = None  # see _preparing_child
         self._build_failed_at: float | None = None  # the clock's time of the last failure
         if not defer_screens:
             self.build_screens()
@@ -442,6 +445,7 @@ class KioskWindow(QWidget):
         return widget
 
     def show_screen(self, screen: Screen) -> None:
+        self._preparing_child(screen)
         if screen is not self.attract:
             self.attract.stop()
         if self._colouring is not None and screen is not self._colouring:
@@ -451,6 +455,29 @@ class KioskWindow(QWidget):
             self.attract.start()
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # a screen made just now would be stacked above it
+
+    def _preparing_child(self, screen: Screen) -> None:
+        """The child process that prepares colouring pictures (kiosk.core.prepare_apart) is
+        started when the picker shows and waits there, so a tapped picture opens in ~25 ms, not
+        ~150; the page lets it go once its canvas is ready, and any other screen now (in a
+        worker: it may wait for a picture being prepared)."""
+        if self.screens_built and screen is self._picker:
+            from kiosk.core.prepare_apart import engine
+
+            self._preparing.run(engine().prestart, lambda _: None, every=True)
+        elif screen is not self._colouring and "kiosk.core.prepare_apart" in sys.modules:
+            # (Not imported: no picker shown since the start, no child to let go.)
+            from kiosk.core.prepare_apart import let_go
+
+            self._preparing.run(let_go, lambda _: None, every=True)
+
+    @property
+    def _preparing(self) -> Background:
+        if self._preparing_work is None:
+            from kiosk.ui.background import Background
+
+            self._preparing_work = Background(self)
+        return self._preparing_work
 
     def _open(self, destination: Destination) -> None:
         from kiosk.ui.menu import Destination

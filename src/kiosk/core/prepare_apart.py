@@ -1,0 +1,92 @@
+"""Colouring pictures prepared in a child process, so that OpenCV never loads in the kiosk.
+
+Preparing a picture (closing its gaps, finding its regions: kiosk.core.colouring.prepare)
+needs OpenCV; a child's taps and strokes need numpy alone. Once imported, OpenCV and the
+libraries it brings (its ffmpeg and OpenSSL among them) stay in a process for good: ~17 MB
+kept by the kiosk for weeks after the first child coloured a picture. Here a child process
+(kiosk.core.sandbox, with its limits) prepares the pictures and hands the arrays back. It is
+started when the picker shows and waits there (kiosk.ui.main_window), so a tapped picture
+opens in ~25 ms rather than the child's ~150 ms start; it goes as soon as the page has its
+canvas, or when the visitor goes elsewhere. The kiosk holds OpenCV's memory only meanwhile.
+
+A picture that crashes or stalls the preparation takes the child down, not the kiosk: the
+caller gets `ParseRunaway` and the page goes back to its list.
+
+This module imports numpy only when a picture is prepared: the window imports it to let the
+child go.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from kiosk.core.sandbox import ParseSandbox
+
+if TYPE_CHECKING:
+    from kiosk.core.colouring import EngineSettings, Lightness, PreparedPicture
+
+# A 4K picture takes ~0.2 s here (and the child's start 0.15 s, not counted in this limit);
+# ten times that on a slow PC under load is still an answer, a minute is not.
+TIME_LIMIT = 10.0
+# Its imports (numpy, OpenBLAS, OpenCV) reserve ~300 MB of address space; a 4K picture's
+# scratch arrays ~150 MB more.
+MEMORY_LIMIT = 1024 * 1024 * 1024
+# The window lets the child go when the visitor leaves the picker and the page; this is for a
+# child nobody let go.
+IDLE_EXIT = 20.0
+
+_engine: ParseSandbox | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> ParseSandbox:
+    """The process's preparing child, started on first use."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = ParseSandbox(time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT,
+                                   idle_exit=IDLE_EXIT,
+                                   preload=("kiosk.core.colouring", "cv2", __name__))
+        return _engine
+
+
+def prepare_apart(lightness: Lightness, settings: EngineSettings) -> PreparedPicture:
+    """`prepare(lightness, settings)` in the child. Raises ParseRunaway if the child had to be
+    stopped, RuntimeError if preparing raised."""
+    from kiosk.core.colouring import PreparedPicture, prepare
+
+    prepared = engine().call(prepare, lightness, settings)
+    assert isinstance(prepared, PreparedPicture)
+    return prepared
+
+
+def prepare_and_colour(lightness: Lightness, settings: EngineSettings,
+                       light: tuple[int, ...], bright: tuple[int, ...],
+                       face: int | None) -> tuple[PreparedPicture, dict[int, int]]:
+    """The child's side of `prepare_and_colour_apart` (the faces are found with OpenCV)."""
+    from kiosk.core.colouring import auto_colours, prepare
+
+    picture = prepare(lightness, settings)
+    return picture, auto_colours(picture, light, bright, face)
+
+
+def prepare_and_colour_apart(lightness: Lightness, settings: EngineSettings,
+                             light: tuple[int, ...], bright: tuple[int, ...],
+                             face: int | None) -> tuple[PreparedPicture, dict[int, int]]:
+    """The picture prepared and coloured in by `auto_colours`, in the child."""
+    from kiosk.core.colouring import PreparedPicture
+
+    picture, colours = engine().call(prepare_and_colour, lightness, settings, light, bright,
+                                     face)
+    assert isinstance(picture, PreparedPicture) and isinstance(colours, dict)
+    return picture, colours
+
+
+def let_go() -> None:
+    """End the child now: nothing more is to be prepared until the picker shows again. Waits
+    for a request under way, so call it off the UI thread."""
+    with _engine_lock:
+        running = _engine
+    if running is not None:
+        running.close()

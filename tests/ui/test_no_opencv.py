@@ -1,0 +1,112 @@
+"""OpenCV never loads in the kiosk's process (issue 18: PSS back from colouring): pictures are
+prepared in a child process (kiosk.core.prepare_apart) that waits while the picker is on show
+and goes once the page has its canvas, or with the visitor; the picker's coloured cards, a
+tap's fill and a brush stroke need numpy alone. Once imported, OpenCV and its libraries (~17 MB
+of PSS) would stay in the kiosk for good."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.prepare_apart import engine
+from kiosk.ui.main_window import KioskWindow
+from tests.helpers import BUNDLED, kiosk_env, run_python
+
+CHILD = """
+import os, sys
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+
+def preparing():
+    # The kiosk's children that prepare pictures (the content reader's may be there too).
+    found = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as listed:
+            found.update(listed.read().split())
+    commands = []
+    for pid in found:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as command:
+                commands.append(command.read())
+        except OSError:  # gone meanwhile
+            pass
+    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
+
+def opencv():
+    with open("/proc/self/maps") as maps:
+        mapped = {line.split()[-1].rsplit("/", 1)[-1] for line in maps
+                  if "cv2" in line or "libopencv" in line}
+    return sorted(mapped) + sorted({"cv2"} & set(sys.modules))
+
+def watch(window):
+    steps = []
+
+    def step():
+        picker, screen = window.picker, window.colouring
+        # Started whole (as test_no_openssl waits): the screens built after the first frame,
+        # the reloader's watcher, the event loop, the slide on show whole.
+        if not (window.screens_built and "watchdog" in sys.modules
+                and "asyncio" in sys.modules and window.attract.pictures_shown):
+            return
+        if not steps:
+            window.show_screen(picker)
+            steps.append("picker")
+        elif steps[-1] == "picker" and picker.thumbnails[0].coloured:
+            window._colour(window.content.colouring[0].id)
+            steps.append("opened")
+        elif steps[-1] == "opened" and screen.canvas is not None:
+            height, width = screen.canvas.paint.shape
+            screen._press(width // 2, height // 2)
+            screen._release()
+            screen.canvas.begin_stroke(width // 4, height // 4, 0xFF1E88E5, 14)
+            screen.canvas.extend_stroke(width // 2, height // 3)
+            screen.canvas.end_stroke()
+            painted = int((screen.canvas.paint != 0xFFFFFFFF).sum())
+            steps.append("coloured")
+            print("PAINTED", painted, flush=True)
+        elif steps[-1] == "coloured" and not preparing():
+            from kiosk.core.prepare_apart import engine
+            print("APART", engine().started, *opencv(), flush=True)
+            os._exit(0)
+
+    timer = QTimer(window)
+    timer.timeout.connect(step)
+    timer.start(20)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def test_a_child_colours_without_opencv_in_the_kiosk(tmp_path: Path) -> None:
+    # A 1920×1080 offscreen screen (the plugin's own is 800×800: no room for the canvas).
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920,
+                                               "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
+    env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
+    done = run_python(CHILD, str(BUNDLED), env=env)
+    lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
+             if line.startswith(("PAINTED", "APART"))}
+    assert "APART" in lines, done.stderr[-2000:]
+    assert int(lines["PAINTED"][0]) > 1000  # the fill and the stroke painted
+    started, *opencv = lines["APART"]
+    assert int(started) >= 1  # the cards and the canvas were prepared in a child
+    assert opencv == []  # neither cv2 nor OpenCV's libraries mapped, nor its module loaded
+
+
+def test_the_preparing_child_waits_on_the_picker_and_goes_with_the_visitor(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    window.show_screen(window.picker)
+    qtbot.waitUntil(lambda: engine().running, timeout=10000)  # waiting before any tap
+    started = engine().started
+    qtbot.mouseClick(window.picker.thumbnails[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
+    assert engine().started == started  # the tapped picture went to the child that waited
+    qtbot.waitUntil(lambda: not engine().running, timeout=10000)  # gone: the canvas is there
+    window.show_screen(window.picker)  # back to the pictures: it waits again
+    qtbot.waitUntil(lambda: engine().running, timeout=10000)
+    window.go_to_attract()  # the visitor has gone
+    qtbot.waitUntil(lambda: not engine().running, timeout=10000)
