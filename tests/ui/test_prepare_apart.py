@@ -7,11 +7,16 @@ of PSS) would stay in the kiosk for good."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.core import prepare_apart
 from kiosk.core.prepare_apart import engine
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, kiosk_env, run_python
@@ -110,3 +115,23 @@ def test_the_preparing_child_waits_on_the_picker_and_goes_with_the_visitor(
     qtbot.waitUntil(lambda: engine().running, timeout=10000)
     window.go_to_attract()  # the visitor has gone
     qtbot.waitUntil(lambda: not engine().running, timeout=10000)
+
+
+def test_a_picture_that_kills_the_child_sends_the_page_back_and_the_next_one_opens(
+        qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The child dies while preparing (as a picture that crashes OpenCV would make it): the
+    visitor is back on the pictures, the kiosk goes on, and the next picture opens."""
+    def crash(lightness: Any, settings: Any) -> Any:
+        return engine().call(os._exit, 1)  # the child ends mid-request
+
+    monkeypatch.setattr("kiosk.ui.colouring.prepare_apart", crash)
+    window.show_screen(window.picker)
+    with caplog.at_level(logging.WARNING):
+        qtbot.mouseClick(window.picker.thumbnails[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.current_screen is window.picker, timeout=10000)
+    assert "could not be prepared: crash" in caplog.text
+    assert window.colouring.canvas is None
+    monkeypatch.setattr("kiosk.ui.colouring.prepare_apart", prepare_apart.prepare_apart)
+    qtbot.mouseClick(window.picker.thumbnails[1], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
