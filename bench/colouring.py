@@ -187,14 +187,16 @@ def palette_colour(session: Session, turn: int, x: int, y: int) -> int:
 
 
 def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]]:
-    """Seconds to prepare each picture (rendered and labelled), and for each prepare, right
+    """Seconds to prepare each picture (rendered, and labelled in the preparing child: the
+    picture's trip there and the arrays' back counted), and for each prepare, right
     after it, the same-run reference: a plain OpenCV pass any preparation must at least make
     over the same picture at the same size — the lines thresholded and the paper between
     them labelled (cv2.connectedComponents, 4-connected)."""
     import cv2
     import numpy as np
 
-    from kiosk.core.colouring import INK_LEVEL, prepare
+    from kiosk.core.colouring import INK_LEVEL, EngineSettings
+    from kiosk.core.prepare_apart import prepare_apart
     from kiosk.ui.line_art import render_line_art
 
     size = session.screen.canvas_size()  # what open_picture() prepares for
@@ -204,14 +206,16 @@ def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]
         lightness = render_line_art(session.pictures[index].source, size)
         if lightness is None:
             raise RuntimeError(f"cannot render {session.pictures[index].source}")
-        prepare(lightness)
+        prepare_apart(lightness, EngineSettings())  # as the page does: in the waiting child
         elapsed = time.perf_counter() - started
         started = time.perf_counter()
         paper = (lightness >= INK_LEVEL).astype(np.uint8)
         cv2.connectedComponents(paper, connectivity=4, ltype=cv2.CV_32S)
         return elapsed, time.perf_counter() - started
 
-    once(0)  # warm-up: imports cv2, which the kiosk does once, on the first picture
+    # Warm-up: starts the preparing child, which the window does when the picker shows
+    # (kiosk.core.prepare_apart), before a picture is tapped.
+    once(0)
     gc.collect()
     count = len(session.pictures)
     runs = max(1, min(runs, PREPARES_AT_MOST // count))

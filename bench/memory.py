@@ -3,15 +3,20 @@ against an empty full-screen PySide6 window measured in the same run.
 
     python bench/memory.py [--seconds 30] [--sessions 3] [--settle 10]
 
-One kiosk process, as `kiosk run` starts it, goes through what a day brings and reads its own
-PSS (smaps_rollup) after each step:
+One kiosk process, as `kiosk run` starts it, goes through what a day brings and reads its
+PSS (smaps_rollup) after each step, with its children alive at that moment (the child that
+prepares colouring pictures, the one that reads content files): their memory is the kiosk's.
 
 - cycling: the attract loop after `--seconds` of slides;
 - a poster slide and a teaser slide (a story's slide: its picture and its first lines) on show;
-- the colouring page: a picture opened and a dozen fills coloured (numpy and OpenCV come with
-  the page), then the visitor leaves; the loop cycles `--settle` seconds and is read again.
-  That session is made `--sessions` times: PSS after the last return less after the first is
-  the growth per day's visitors, which must stay near nothing.
+- the colouring session, as a child comes: the picker, its cards coloured in, the first
+  picture opened (the most read every 20–50 ms meanwhile is "while preparing": the preparing
+  child and the cards' work), a dozen fills coloured (the page), then the visitor leaves; the
+  loop cycles `--settle` seconds and is read again, and once more as its next transition
+  ends. That session is made `--sessions` times: own memory as a transition ends after the
+  last session, less after the first, is the growth per day's visitors, which must stay near
+  nothing (read at the same point of the loop: a reading at any moment moves by up to 7 MB
+  with the slide it falls on, a poster decoded 3 s before it is due).
 
 Figures: each PSS as the absolute value and as a ratio to the empty window's (its file-backed
 share moves by tens of MB with other Qt programs running beside it; the ratio moves less). The
@@ -19,9 +24,10 @@ share moves by tens of MB with other Qt programs running beside it; the ratio mo
 for reading the memory apart from its neighbours.
 
 Budgets: 80 MB while cycling and with a poster or a teaser slide on show (issue 18); the
-colouring page 130 MB (its picture's arrays and OpenCV's libraries); after a colouring session,
-back on the loop, 80 MB plus `RETURN_ALLOWANCE`: numpy and OpenCV, once loaded, stay mapped
-(Python cannot unload a module), about 6 MB of libraries; the rest must come back.
+colouring page 130 MB, and while its pictures are prepared; after a colouring session, back on
+the loop, 80 MB plus `RETURN_ALLOWANCE`: numpy, once loaded, stays mapped (Python cannot unload
+a module; OpenCV is loaded only in the preparing child, kiosk.core.prepare_apart); the rest
+must come back.
 """
 
 from __future__ import annotations
@@ -40,21 +46,46 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZE = (1920, 1080)
 CYCLING_MB = 80.0
 COLOURING_MB = 130.0
-RETURN_ALLOWANCE_MB = 8.0
+RETURN_ALLOWANCE_MB = 8.0  # numpy's modules and libraries
 STORIES_MB = 30.0  # the photos decoded and kept for going back (three screens' worth)
-GROWTH_MB = 3.0  # after the last session less after the first
+GROWTH_MB = 3.0  # after the last session less after the first, both as a transition ends
 FILLS = 12
 STORIES = 12  # read one after another in the stories session, each with its picture
 
 
-def _pss_line(name: str) -> None:
-    """`PSS name total_kib own_kib` on stdout, for the parent."""
+def _pss_line(name: str, figures: tuple[int, int] | None = None) -> None:
+    """`PSS name total_kib own_kib` on stdout, for the parent: `figures`, or `_pss()` now."""
+    total, own = figures or _pss()
+    print(f"PSS {name} {total} {own}", flush=True)
+
+
+def _pss() -> tuple[int, int]:
+    """(PSS, own) in KiB of the kiosk's process and its children alive at that moment (the
+    child preparing a colouring picture, the one reading content files): theirs is the
+    kiosk's memory too."""
+    from pathlib import Path
+
     from kiosk.core.memory import process_memory
 
-    memory = process_memory()
-    assert memory is not None
-    own = memory.own_kib if memory.own_kib is not None else memory.total_kib
-    print(f"PSS {name} {memory.total_kib} {own}", flush=True)
+    total = own = 0
+    for proc in [Path("/proc/self"), *(Path(f"/proc/{pid}") for pid in _children())]:
+        memory = process_memory(proc)
+        if memory is None:  # a child gone meanwhile
+            continue
+        total += memory.total_kib
+        own += memory.own_kib if memory.own_kib is not None else memory.total_kib
+    return total, own
+
+
+def _children() -> set[str]:
+    found: set[str] = set()
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as listed:
+                found.update(listed.read().split())
+        except OSError:  # a thread ended meanwhile
+            pass
+    return found
 
 
 # -- the children ----------------------------------------------------------------------------
@@ -154,13 +185,33 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
         later(0.3, lambda: _pss_line("stories"))
         later(0.2, window.go_to_attract)
         later(settle, lambda: _pss_line("returned_stories"))
+        peak = [(0, 0)]  # the most read while the picker's cards and the picture are prepared
+
+        def highest() -> None:
+            now = _pss()
+            peak[0] = max(peak[0], now)
+
         for session in range(sessions):
-            later(0.5, lambda: window._colour(window.content.colouring[0].id))
+            def to_the_picker() -> None:  # as a child comes: the cards, then a picture
+                peak[0] = (0, 0)
+                window.show_screen(window.picker)
+
+            later(0.5, to_the_picker)
+
+            def cards_coloured() -> bool:
+                highest()
+                return all(card.coloured for card in window.picker.thumbnails
+                           if card.isVisible())
+
+            later(0.05, cards_coloured)
+            later(0.3, lambda: window._colour(window.content.colouring[0].id))
 
             def opened() -> bool:
+                highest()
                 return window.colouring.canvas is not None
 
-            later(0.05, opened)
+            later(0.02, opened)
+            later(0.0, lambda s=session: _pss_line(f"preparing_{s}", peak[0]))
 
             def colour() -> None:
                 screen = window.colouring
@@ -176,6 +227,13 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
             later(0.5, lambda s=session: _pss_line(f"colouring_{s}"))
             later(0.5, window.go_to_attract)
             later(settle, lambda s=session: _pss_line(f"returned_{s}"))
+            # And at the same point of the loop each time, for the growth: a reading above
+            # moves by up to 7 MB with the slide it falls on (a poster decoded 3 s ahead).
+            later(0.0, lambda: seen.__setitem__(0, transitions[0]))
+            later(0.02, lambda: transitions[0] > seen[0])
+            later(0.0, lambda s=session: _pss_line(f"rest_{s}"))
+
+    transitions, seen = [0], [0]  # transitions ended so far; when last looked
 
     windows: list[KioskWindow] = []
 
@@ -191,6 +249,8 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
             next_step()
 
         stage.painted.connect(painted)
+        stage.transition_finished.connect(
+            lambda: transitions.__setitem__(0, transitions[0] + 1))
 
     main(["run", "--content", os.path.join(REPO, "content"), "--size", "x".join(map(str, SIZE))],
          on_window=watch)
@@ -248,13 +308,19 @@ def main() -> int:
     pages = [kiosk[f"colouring_{s}"][0] for s in range(args.sessions)
              if f"colouring_{s}" in kiosk]
     colouring = max(pages) if len(pages) == args.sessions else float("nan")
-    growth = kiosk.get(f"returned_{last}", nan)[1] - kiosk.get("returned_0", nan)[1]
+    preparing = [kiosk[f"preparing_{s}"][0] for s in range(args.sessions)
+                 if f"preparing_{s}" in kiosk]
+    growth = kiosk.get(f"rest_{last}", nan)[1] - kiosk.get("rest_0", nan)[1]
     returned = [pss(f"returned_{s}", CYCLING_MB + RETURN_ALLOWANCE_MB) for s in sorted({0, last})]
     return report([
         pss("cycling", CYCLING_MB),
         pss("poster_slide", CYCLING_MB),
         pss("teaser_slide", CYCLING_MB),
         Figure("pss_colouring_page", colouring, "MB", COLOURING_MB, reference=empty[0]),
+        # The picker's cards and the picture being prepared (the preparing child counted):
+        # the most of the readings every 20–50 ms, over the sessions.
+        Figure("pss_while_preparing", max(preparing) if len(preparing) == args.sessions
+               else float("nan"), "MB", COLOURING_MB, reference=empty[0]),
         pss("stories", CYCLING_MB + STORIES_MB),
         pss("returned_stories", CYCLING_MB),
         *returned,
