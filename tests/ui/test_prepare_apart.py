@@ -6,7 +6,6 @@ of PSS) would stay in the kiosk for good."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -87,11 +86,9 @@ main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
 
 
 def test_a_child_colours_without_opencv_in_the_kiosk(tmp_path: Path) -> None:
-    # A 1920×1080 offscreen screen (the plugin's own is 800×800: no room for the canvas).
-    screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920,
-                                               "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
-    env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
+    # The tests' 1920×1080 offscreen screen (tests/conftest.py), not kiosk_env's plain
+    # offscreen one: 800×800 leaves the landscape page no room for its canvas.
+    env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"]}
     done = run_python(CHILD, str(BUNDLED), env=env)
     lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
              if line.startswith(("PAINTED", "APART"))}
