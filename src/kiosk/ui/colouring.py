@@ -662,7 +662,7 @@ class ColouringScreen(Screen):
             if lightness is None:
                 raise ValueError(f"cannot decode {picture.source}")
             # In a child process (kiosk.core.prepare_apart): OpenCV never loads here. The
-            # child goes at once: nothing more is prepared until another picture is opened.
+            # child goes once the canvas is ready; the picker starts it again.
             try:
                 prepared = prepare_apart(lightness, EngineSettings(gap_px=gap))
             except (ParseRunaway, RuntimeError) as exc:
