@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from kiosk.core import prepare_apart
@@ -103,6 +103,8 @@ def test_the_preparing_child_waits_on_the_picker_and_goes_with_the_visitor(
         qtbot: QtBot, window: KioskWindow) -> None:
     window.show_screen(window.picker)
     qtbot.waitUntil(lambda: engine().running, timeout=10000)  # waiting before any tap
+    pool = QThreadPool.globalInstance()  # the cards coloured in, no request on its way
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10000)
     started = engine().started
     qtbot.mouseClick(window.picker.thumbnails[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)

@@ -83,9 +83,38 @@ def prepare_and_colour_apart(lightness: Lightness, settings: EngineSettings,
     return picture, colours
 
 
+_wanted = False  # the latest wish: a child waiting (the picker on show) or none
+_applying = threading.Lock()
+
+
+def want_waiting(waiting: bool) -> None:
+    """Say whether a child should wait for pictures from now on (on the UI thread: it does
+    nothing else); `apply_wish` then makes it so, in a worker."""
+    global _wanted
+    _wanted = waiting
+
+
+def apply_wish() -> None:
+    """Start or end the child as the latest wish says, whatever wish queued this call: the
+    window's requests run in a thread pool, so a visitor going from the menu to the picker
+    could have the menu's "let go" run after the picker's "start", and the tapped picture wait
+    for a new child."""
+    with _applying:
+        if _wanted:
+            engine().prestart()
+        else:
+            _end()
+
+
 def let_go() -> None:
-    """End the child now: nothing more is to be prepared until the picker shows again. Waits
-    for a request under way, so call it off the UI thread."""
+    """End the child now: the page has its canvas, nothing more is to be prepared until the
+    picker shows again. Waits for a request under way, so call it off the UI thread."""
+    with _applying:
+        want_waiting(False)
+        _end()
+
+
+def _end() -> None:
     with _engine_lock:
         running = _engine
     if running is not None:

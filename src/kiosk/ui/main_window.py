@@ -462,14 +462,15 @@ class KioskWindow(QWidget):
         ~150; the page lets it go once its canvas is ready, and any other screen now (in a
         worker: it may wait for a picture being prepared)."""
         if self.screens_built and screen is self._picker:
-            from kiosk.core.prepare_apart import engine
-
-            self._preparing.run(engine().prestart, lambda _: None, every=True)
+            waiting = True
         elif screen is not self._colouring and "kiosk.core.prepare_apart" in sys.modules:
-            # (Not imported: no picker shown since the start, no child to let go.)
-            from kiosk.core.prepare_apart import let_go
+            waiting = False  # (not imported: no picker shown since the start, no child)
+        else:
+            return
+        from kiosk.core.prepare_apart import apply_wish, want_waiting
 
-            self._preparing.run(let_go, lambda _: None, every=True)
+        want_waiting(waiting)
+        self._preparing.run(apply_wish, lambda _: None, every=True)
 
     @property
     def _preparing(self) -> Background:
