@@ -218,11 +218,12 @@ def _widen_pipes(child: subprocess.Popen[bytes]) -> None:
     Where the system refuses (another kernel, a lower limit), the pipes stay as they are."""
     import fcntl
 
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):  # not Linux
+        return
     for stream in (child.stdin, child.stdout):
         if stream is not None:
             with contextlib.suppress(OSError):
-                fcntl.fcntl(stream.fileno(), set_size, PIPE_BYTES)
+                fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 _shared: ParseSandbox | None = None
