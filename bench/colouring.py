@@ -176,7 +176,7 @@ def palette_colour(session: Session, turn: int, x: int, y: int) -> int:
     """The turn-th palette colour, or the next one if the pixel is already that colour (a
     tap that changes nothing would repaint nothing)."""
     from kiosk.core.colouring import rgb
-    from kiosk.ui.colouring import PALETTE
+    from kiosk.ui.colouring_layout import PALETTE
 
     canvas = session.screen.canvas
     assert canvas is not None
@@ -246,7 +246,7 @@ def tap_times(session: Session, taps: int, most: int) -> tuple[list[float], list
 
 def brush_times(session: Session, moves: int) -> list[float]:
     from kiosk.core.colouring import rgb
-    from kiosk.ui.colouring import BRUSH_RADII, PALETTE
+    from kiosk.ui.colouring_layout import BRUSH_RADII, PALETTE
 
     radius = session.screen.theme.px(BRUSH_RADII[BRUSH])
     times: list[float] = []

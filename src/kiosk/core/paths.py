@@ -28,6 +28,7 @@ STATUS_FILE = "kiosk.prom"  # node_exporter's textfile collector reads only *.pr
 STARTS_FILE = "starts.json"
 LAST_GOOD_CONTENT = "last-good-content"
 PIN_FILE = "pin"
+PREPARED_PICTURES = "colouring-prepared"
 CONTENT_ENV = "KIOSK_CONTENT"
 
 
@@ -164,3 +165,8 @@ def last_good_content(state: Path) -> Path:
 def pin_file(state: Path) -> Path:
     """The staff PIN's salted hash (written by `kiosk set-pin`)."""
     return state / PIN_FILE
+
+
+def prepared_pictures(state: Path) -> Path:
+    """Colouring pictures prepared ahead (kiosk.core.prepared_store): made again if wiped."""
+    return state / PREPARED_PICTURES

@@ -83,6 +83,43 @@ def prepare_and_colour_apart(lightness: Lightness, settings: EngineSettings,
     return picture, colours
 
 
+def prepare_for_store(grey: bytes, width: int, height: int, gap_px: float,
+                      light: tuple[str, ...], bright: tuple[str, ...],
+                      face: str) -> tuple[bytes, bytes]:
+    """The child's side of `prepare_for_store_apart`: the picture's lightness (one byte a
+    pixel, rows without padding) prepared, then coloured in; both as the bytes of the files
+    kiosk.core.prepared_store keeps (the child may write no file itself)."""
+    import cv2
+    import numpy as np
+
+    from kiosk.core.colouring import EngineSettings, auto_colours, coloured_in, prepare, rgb
+    from kiosk.core.prepared_store import encode_picture
+
+    if width <= 0 or height <= 0 or len(grey) != width * height:
+        raise ValueError(f"{len(grey)} bytes are not a {width}x{height} picture")
+    lightness = np.frombuffer(grey, dtype=np.uint8).reshape(height, width).copy()
+    picture = prepare(lightness, EngineSettings(gap_px=gap_px))
+    colours = auto_colours(picture, tuple(map(rgb, light)), tuple(map(rgb, bright)), rgb(face))
+    pixels = coloured_in(picture, colours)
+    blue_green_red = np.ascontiguousarray(pixels.view(np.uint8).reshape(height, width, 4)[..., :3])
+    done, card = cv2.imencode(".png", blue_green_red, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not done:
+        raise ValueError("the coloured picture could not be encoded")
+    return encode_picture(picture), card.tobytes()
+
+
+def prepare_for_store_apart(grey: bytes, width: int, height: int, gap_px: float,
+                            light: tuple[str, ...], bright: tuple[str, ...],
+                            face: str) -> tuple[bytes, bytes]:
+    """A picture prepared and coloured in by the child, as the bytes of the two files a
+    prepared picture is kept as (kiosk.core.prepared_store). Needs no numpy here (the
+    colours as «#RRGGBB»)."""
+    picture, card = engine().call(prepare_for_store, grey, width, height, gap_px, light,
+                                  bright, face)
+    assert isinstance(picture, bytes) and isinstance(card, bytes)
+    return picture, card
+
+
 _wanted = False  # the latest wish: a child waiting (the picker on show) or none
 _applying = threading.Lock()
 

@@ -481,6 +481,11 @@ async def run_kiosk(started: Started, stops: Stops, content_dir: Path, lang: Lan
     if stops.check():
         finished.set()
     window.build_screens()
+    if ops is not None and ops.config.state_dir is not None:
+        from kiosk.core.paths import prepared_pictures
+
+        # The colouring pictures are prepared in the loop, not when a child picks one.
+        window.keep_colouring_prepared(prepared_pictures(ops.config.state_dir))
     window.follow_queue(content)
     window.content_loaded_at = window.local_now()
     from kiosk.ui.reloader import ContentReloader

@@ -19,15 +19,15 @@ from PySide6.QtGui import QImage
 
 from kiosk.core.colouring import EngineSettings, PreparedPicture, coloured_in, rgb
 from kiosk.core.prepare_apart import prepare_and_colour_apart, prepare_apart
+from kiosk.ui.colouring_ahead import BRIGHT as CARD_BRIGHT
+from kiosk.ui.colouring_ahead import FACE as CARD_FACE
+from kiosk.ui.colouring_ahead import LIGHT as CARD_LIGHT
 from kiosk.ui.hidpi import device_size
 from kiosk.ui.line_art import render_line_art
 
-# From the page's palette (kiosk.ui.colouring.PALETTE): soft colours for the big shapes,
-# clear bright ones for the small, no black, grey or brown.
-LIGHT = tuple(rgb(c) for c in ("#4FC3F7", "#FFCC80", "#D4E157", "#F8BBD0", "#FDD835"))
-BRIGHT = tuple(rgb(c) for c in ("#E53935", "#FDD835", "#1E88E5", "#7CB342", "#FB8C00",
-                                "#EC407A", "#00897B", "#8E24AA", "#4FC3F7"))
-FACE = rgb("#FFCC80")  # a face (eyes and a smile drawn inside a shape): warm and light
+LIGHT = tuple(rgb(c) for c in CARD_LIGHT)
+BRIGHT = tuple(rgb(c) for c in CARD_BRIGHT)
+FACE = rgb(CARD_FACE)
 # Previews kept: the picker's cards in both modes' sizes, and the attract loop's invitation
 # (about 0.4 MB each at 1080p); the least recently used go first.
 KEPT = 24

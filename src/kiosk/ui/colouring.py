@@ -17,7 +17,6 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, cast
@@ -52,7 +51,8 @@ from kiosk.core.prepare_apart import let_go, prepare_apart
 from kiosk.core.sandbox import ParseRunaway
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
-from kiosk.ui.chrome import BAR_HEIGHT
+from kiosk.ui.colouring_ahead import kept_picture
+from kiosk.ui.colouring_layout import BRUSH_RADII, PALETTE, PageLayout, page_layout
 from kiosk.ui.hidpi import device_size, logical_size, ratio_of
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.resources import ImageCache
@@ -61,13 +61,6 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TouchButton, draw_icon
 
 log = logging.getLogger(__name__)
-
-# Bright, clearly different colours a child can tell apart (and black, brown, grey for
-# details), in rainbow order: three to a row in landscape, six in portrait.
-PALETTE = ("#E53935", "#FB8C00", "#FDD835", "#D4E157", "#7CB342", "#2E7D32",
-           "#00897B", "#4FC3F7", "#1E88E5", "#283593", "#8E24AA", "#EC407A",
-           "#F8BBD0", "#FFCC80", "#8D6E63", "#5D4037", "#9E9E9E", "#212121")
-BRUSH_RADII = {"small": 6, "medium": 14, "large": 28}  # pixels at 1080p
 
 
 class Tool(Enum):
@@ -81,80 +74,6 @@ def _image_over(array: np.ndarray, image_format: QImage.Format) -> QImage:
     outlive the image: the canvas keeps both."""
     height, width = array.shape
     return QImage(array.data, width, height, width * array.itemsize, image_format)
-
-
-@dataclass(frozen=True)
-class PageLayout:
-    """Where each control and the canvas go on a screen of a given size."""
-
-    home: QRect
-    pictures: QRect
-    tools: tuple[QRect, ...]  # fill, the small, medium and large brush, the eraser
-    undo: QRect
-    start_over: QRect
-    done: QRect
-    swatches: tuple[QRect, ...]  # in PALETTE's order
-    canvas: QRect
-
-
-def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
-    """Landscape: where-to-go, the tools and undo down the left; the colours and «Готово»
-    down the right; the picture between them as large as the height allows. Portrait: the
-    picture under where-to-go, then the tools, the colours, and undo and «Готово» along the
-    bottom. Every control at least a touch target; Home exactly where the top bar puts it."""
-    touch = theme.touch_px
-    near = theme.space("s")  # between the controls of one group
-    edge = (theme.px(BAR_HEIGHT) - touch) // 2  # from the top as in the top bar, and bottom
-    margin = theme.margin
-    home = QRect(margin, edge, touch, touch)
-    pictures = QRect(home.right() + 1 + near, edge, touch, touch)
-    pair = 2 * touch + near  # two buttons side by side
-    if not theme.portrait:
-        apart = theme.space("xl")  # between groups
-        undo = QRect(margin, height - edge - touch, touch, touch)
-        start_over = QRect(undo.right() + 1 + near, undo.top(), touch, touch)
-        count = len(BRUSH_RADII) + 2
-        stack = count * touch + (count - 1) * near
-        # A shorter page (an urgent notice's band under it, kiosk.ui.notice_band): the groups
-        # closer together and «Готово» one touch target high, so no control overlaps another.
-        short = 2 * (edge + touch + apart) + stack > height
-        down = theme.space("s") if short else apart  # between groups, top to bottom
-        room_top, room_bottom = home.bottom() + 1 + down, undo.top() - down
-        top = room_top + max(0, (room_bottom - room_top - stack) // 2)
-        tools = tuple(QRect(margin, top + i * (touch + near), pair, touch) for i in range(count))
-        columns = 3
-        column = width - margin - (columns * touch + (columns - 1) * near)
-        swatches = tuple(QRect(column + (i % columns) * (touch + near),
-                               edge + (i // columns) * (touch + near), touch, touch)
-                         for i in range(len(PALETTE)))
-        done_height = touch if short else theme.px(160)
-        done = QRect(column, height - edge - done_height, width - margin - column, done_height)
-        canvas = QRect(margin + pair + apart, edge, column - apart - (margin + pair + apart),
-                       height - 2 * edge)
-    else:
-        apart = theme.space("l")
-        inner = width - 2 * margin
-        undo = QRect(margin, height - edge - touch, touch, touch)
-        start_over = QRect(undo.right() + 1 + near, undo.top(), touch, touch)
-        done_width = 3 * touch + 2 * near
-        done = QRect(width - margin - done_width, undo.top(), done_width, touch)
-        columns = 6
-        rows = -(-len(PALETTE) // columns)
-        side = max(touch, min(theme.px(136), (inner - (columns - 1) * near) // columns))
-        step_x = (inner - side) / (columns - 1)
-        palette_top = undo.top() - apart - (rows * side + (rows - 1) * near)
-        swatches = tuple(QRect(round(margin + (i % columns) * step_x),
-                               palette_top + (i // columns) * (side + near), side, side)
-                         for i in range(len(PALETTE)))
-        count = len(BRUSH_RADII) + 2
-        tool_width = (inner - (count - 1) * near) // count
-        tools_top = palette_top - apart - touch
-        step = (inner - tool_width) / (count - 1)
-        tools = tuple(QRect(round(margin + i * step), tools_top, tool_width, touch)
-                      for i in range(count))
-        canvas_top = home.bottom() + 1 + apart
-        canvas = QRect(margin, canvas_top, inner, tools_top - apart - canvas_top)
-    return PageLayout(home, pictures, tools, undo, start_over, done, swatches, canvas)
 
 
 class Swatch(TouchButton):
@@ -658,6 +577,10 @@ class ColouringScreen(Screen):
             return
 
         def work() -> PreparedPicture:
+            kept = kept_picture(picture.source, size, gap)  # prepared ahead: numpy alone
+            if kept is not None:
+                let_go()  # a child waiting for the pictures that were not kept
+                return kept
             lightness = render_line_art(picture.source, size)
             if lightness is None:
                 raise ValueError(f"cannot decode {picture.source}")

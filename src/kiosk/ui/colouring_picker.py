@@ -4,6 +4,7 @@ so a child sees what it can become, with its title under it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -26,6 +27,7 @@ from kiosk.core.typeset import NBSP, typeset
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
+from kiosk.ui.colouring_ahead import canvas_box, kept_card
 from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
@@ -36,9 +38,15 @@ MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to reco
 TITLE_LINES = 2  # room under each card: a title takes two lines at most
 
 
-def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float) -> QImage:
-    """In a worker: the preview module brings numpy, which the kiosk loads only when a child
-    comes to colour (OpenCV only ever in a child process: kiosk.core.prepare_apart)."""
+def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
+              canvas: QSize) -> QImage:
+    """In a worker: the picture as prepared ahead for the page's `canvas`, scaled to the card
+    (kiosk.ui.colouring_ahead: no numpy); if it is not kept, coloured in for the card by the
+    preview module, which brings numpy (OpenCV only ever in a child process:
+    kiosk.core.prepare_apart)."""
+    kept = kept_card(picture.source, canvas, gap_px, size, ratio)
+    if not kept.isNull():
+        return kept
     from kiosk.ui.coloured_preview import coloured_preview
 
     return coloured_preview(picture.source, size, gap_px, ratio)
@@ -67,6 +75,9 @@ class Thumbnail(TouchButton):
         self._coloured_size: tuple[QSize, float] = (QSize(), 0.0)
         self._asked: tuple[QSize, float] = (QSize(), 0.0)
         self.work = Background(self)
+        # The colouring page's canvas on this screen (what the pictures are prepared ahead
+        # for): the picker sets it.
+        self.page_canvas: Callable[[], QSize] = QSize
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
@@ -112,7 +123,7 @@ class Thumbnail(TouchButton):
         if box.isEmpty() or wanted in (self._asked, self._coloured_size):
             return
         self._asked = wanted
-        picture, gap = self.picture, self.gap_px
+        picture, gap, canvas = self.picture, self.gap_px, self.page_canvas()
 
         def done(result: Any) -> None:
             if isinstance(result, QImage) and not result.isNull():
@@ -121,7 +132,7 @@ class Thumbnail(TouchButton):
                 self._outline = QImage()  # not needed any more
                 self.update()
 
-        self.work.run(lambda: _coloured(picture, box, gap, wanted[1]), done)
+        self.work.run(lambda: _coloured(picture, box, gap, wanted[1], canvas), done)
 
     @property
     def coloured(self) -> bool:
@@ -230,6 +241,7 @@ class ColouringPickerScreen(Screen):
             columns = max(2, math.ceil(len(shown) / 2))
         for i, picture in enumerate(shown):
             thumbnail = Thumbnail(self.theme, picture, gap)
+            thumbnail.page_canvas = self.page_canvas
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)
@@ -240,6 +252,10 @@ class ColouringPickerScreen(Screen):
         for row in range(max(rows, self.grid.rowCount())):
             self.grid.setRowStretch(row, 1 if row < rows else 0)
         self.refresh()
+
+    def page_canvas(self) -> QSize:
+        """The canvas the colouring page, the same size as this one, gives a picture."""
+        return canvas_box(self.theme, self.width(), self.height(), ratio_of(self))
 
     def render_view(self) -> None:
         title = typeset(tr("colouring_title", self.lang), self.lang, hyphenate=False)

@@ -10,25 +10,17 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
 
-from kiosk.ui.resources import render_image
+from kiosk.ui.resources import render_on_paper
 
 
 def render_line_art(path: Path, box: QSize) -> npt.NDArray[np.uint8] | None:
     """A colouring picture as lightness (0 black … 255 white), fitted into `box` and laid on
     white paper (transparent parts become paper). None if it cannot be decoded."""
-    decoded = render_image(path, box)  # SVG drawn, raster decoded, both fitted into the box
-    if decoded.isNull():
-        return None
-    image = QImage(decoded.size(), QImage.Format.Format_RGB32)
-    image.fill(Qt.GlobalColor.white)
-    painter = QPainter(image)
-    painter.drawImage(0, 0, decoded)
-    painter.end()
-    width, height = image.width(), image.height()
-    if width == 0 or height == 0:
+    image = render_on_paper(path, box)
+    if image.isNull():
         return None
     return _lightness(image)
 

@@ -34,6 +34,8 @@ from kiosk.ui.sleep import ScreenSleep
 from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kiosk.core.pin import PinStore  # the PIN pad's, built after the first frame
     from kiosk.ui.background import Background
 
@@ -66,6 +68,9 @@ PRESENCE_EVENTS = {
 PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 NOTICE_RECHECK_S = 3600.0  # urgent notices are judged again at least this often
 BUILD_RETRY_S = 10.0  # after the screens failed to build, the soonest they are tried again
+# New content (or a new size) waits this long before its colouring pictures are prepared: the
+# loop's first slide is on screen and the content reader's child has gone.
+AHEAD_DELAY_S = 3.0
 
 
 class KioskWindow(QWidget):
@@ -113,6 +118,7 @@ class KioskWindow(QWidget):
         self._pins = pins
         self.screens_built = False
         self._preparing_work: Background | None = None  # see _preparing_child
+        self._ahead_timer: QTimer | None = None  # see keep_colouring_prepared
         self._build_failed_at: float | None = None  # the clock's time of the last failure
         if not defer_screens:
             self.build_screens()
@@ -128,7 +134,7 @@ class KioskWindow(QWidget):
         # Urgent notices: a band at the foot of every visitor screen, which gives it the room
         # (kiosk.ui.notice_band); one timer for the next moment the set due changes.
         self.notice_band = NoticeBand(self.theme, self)
-        self.notice_band.room_changed.connect(lambda room: self.setContentsMargins(0, 0, 0, room))
+        self.notice_band.room_changed.connect(self._notice_room)
         self.notice_timer = QTimer(self)
         self.notice_timer.setSingleShot(True)
         self.notice_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -373,6 +379,7 @@ class KioskWindow(QWidget):
     def _adopt(self, content: Content) -> None:
         """Take the content's settings: idle times and the default language."""
         self.content = content
+        self._prepare_ahead_soon()  # its colouring pictures
         settings = content.settings
         self.session.idle_seconds = settings.idle_seconds
         self.session.warning_seconds = settings.warning_seconds
@@ -456,13 +463,71 @@ class KioskWindow(QWidget):
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # a screen made just now would be stacked above it
 
+    def _notice_room(self, room: int) -> None:
+        self.setContentsMargins(0, 0, 0, room)
+        self._prepare_ahead_soon()  # the colouring page's canvas is another size now
+
+    def keep_colouring_prepared(self, directory: Path) -> None:
+        """From now on the colouring pictures are prepared in the loop, AHEAD_DELAY_S after
+        each new content or screen size, and kept in `directory` (kiosk.ui.colouring_ahead):
+        the picker and the page then need no child process and no OpenCV."""
+        from kiosk.ui import colouring_ahead
+
+        colouring_ahead.use_store(directory)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(round(AHEAD_DELAY_S * 1000))
+        timer.timeout.connect(self._prepare_ahead)
+        self._ahead_timer = timer
+        timer.start()
+
+    def _prepare_ahead_soon(self) -> None:
+        if self._ahead_timer is not None:
+            self._ahead_timer.start()  # (again: a burst of changes prepares once)
+
+    def _colouring_canvas(self) -> QSize:
+        """The canvas the colouring page gives a picture now, in device pixels: the page
+        fills the window's content rectangle (above a notice's band)."""
+        from kiosk.ui.colouring_ahead import canvas_box
+        from kiosk.ui.hidpi import ratio_of
+
+        room = self.contentsRect().size()
+        return canvas_box(self.picker.theme, room.width(), room.height(), ratio_of(self))
+
+    def _prepare_ahead(self) -> None:
+        if not self.screens_built:
+            self._prepare_ahead_soon()  # building them failed: try again later
+            return
+        from kiosk.core.loader import COLOURING_MOST
+        from kiosk.core.prepare_apart import apply_wish
+        from kiosk.ui.colouring_ahead import prepare_ahead
+
+        pictures = self.content.colouring[:COLOURING_MOST]
+        canvas = self._colouring_canvas()
+        gap = self.content.settings.colouring_gap_px
+
+        def work() -> int:
+            try:
+                return prepare_ahead(pictures, canvas, gap)
+            finally:
+                apply_wish()  # the child goes, unless the picker shows meanwhile
+
+        self._preparing.run(work, self._prepared_ahead, every=True)
+
+    def _prepared_ahead(self, made: object) -> None:
+        if isinstance(made, int) and made:
+            log.info("%d colouring pictures prepared ahead", made)
+
     def _preparing_child(self, screen: Screen) -> None:
         """The child process that prepares colouring pictures (kiosk.core.prepare_apart) is
         started when the picker shows and waits there, so a tapped picture opens in ~25 ms, not
         ~150; the page lets it go once its canvas is ready, and any other screen now (in a
         worker: it may wait for a picture being prepared)."""
         if self.screens_built and screen is self._picker:
-            waiting = True
+            # No child when every picture is kept for this canvas (prepared ahead).
+            waiting = not self._colouring_all_kept()
+            if not waiting and "kiosk.core.prepare_apart" not in sys.modules:
+                return
         elif screen is not self._colouring and "kiosk.core.prepare_apart" in sys.modules:
             waiting = False  # (not imported: no picker shown since the start, no child)
         else:
@@ -471,6 +536,15 @@ class KioskWindow(QWidget):
 
         want_waiting(waiting)
         self._preparing.run(apply_wish, lambda _: None, every=True)
+
+    def _colouring_all_kept(self) -> bool:
+        if self._ahead_timer is None:
+            return False  # nothing is prepared ahead in this run
+        from kiosk.core.loader import COLOURING_MOST
+        from kiosk.ui.colouring_ahead import all_kept
+
+        return all_kept(self.content.colouring[:COLOURING_MOST], self._colouring_canvas(),
+                        self.content.settings.colouring_gap_px)
 
     @property
     def _preparing(self) -> Background:
@@ -877,6 +951,7 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._prepare_ahead_soon()  # the colouring page's canvas is another size now
         if self.screens_built and self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
         if self.queue_banner.isVisible():

@@ -270,6 +270,21 @@ def render_image(path: Path, box: QSize, fill: bool = False, ratio: float = 1.0)
     return image
 
 
+def render_on_paper(path: Path, box: QSize) -> QImage:
+    """A colouring picture fitted into `box` and laid on white paper (transparent parts
+    become paper), as RGB32; a null image if it cannot be decoded. What the colouring engine
+    reads the lines from (kiosk.ui.line_art, kiosk.ui.colouring_ahead)."""
+    decoded = render_image(path, box)  # SVG drawn, raster decoded, both fitted into the box
+    if decoded.isNull() or decoded.width() == 0 or decoded.height() == 0:
+        return QImage()
+    image = QImage(decoded.size(), QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.drawImage(0, 0, decoded)
+    painter.end()
+    return image
+
+
 def _scaled(size: QSize, box: QSize, fill: bool) -> QSize:
     """`size` scaled into `box`, or over it with `fill`; a picture so thin that covering the
     box would cut most of it away (and take a huge buffer) is fitted whole instead."""

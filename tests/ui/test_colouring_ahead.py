@@ -1,0 +1,169 @@
+"""Colouring pictures prepared ahead, in the loop (kiosk.ui.colouring_ahead; issue 18: memory
+while a child picks a picture). Once content is in, each picture is prepared for the page's
+canvas and kept in the state folder: the picker's cards then need no numpy and no second
+process, and the page loads its picture with numpy alone. A kept picture that is damaged is
+prepared again; pictures that leave the content leave the store."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from kiosk.core.colouring import EngineSettings, prepare
+from kiosk.core.prepare_apart import engine
+from kiosk.core.prepared_store import PICTURE_FILE, picture_key
+from kiosk.ui import colouring_ahead
+from kiosk.ui.line_art import render_line_art
+from kiosk.ui.main_window import KioskWindow
+from tests.helpers import BUNDLED, kiosk_env, run_python
+
+CHILD = """
+import os, sys
+from PySide6.QtCore import QTimer
+from kiosk.cli import main
+
+def preparing():
+    found = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as listed:
+            found.update(listed.read().split())
+    commands = []
+    for pid in found:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as command:
+                commands.append(command.read())
+        except OSError:  # gone meanwhile
+            pass
+    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
+
+def watch(window):
+    steps = []
+
+    def step():
+        if not (window.screens_built and window.attract.pictures_shown):
+            return
+        if not steps:
+            if window._colouring_all_kept() and not preparing():
+                from kiosk.core.prepare_apart import engine
+                steps.append(engine().started)
+                print("AHEAD", engine().started, "numpy" in sys.modules, flush=True)
+                window.show_screen(window.picker)
+        elif len(steps) == 1:
+            if preparing():
+                print("CHILD on the picker", flush=True)
+            if all(card.coloured for card in window.picker.thumbnails):
+                print("CARDS", "numpy" in sys.modules, flush=True)
+                window._colour(window.content.colouring[0].id)
+                steps.append("opened")
+        elif window.colouring.canvas is not None:
+            from kiosk.core.prepare_apart import engine
+            print("PAGE", engine().started - steps[0], "cv2" in sys.modules, len(preparing()),
+                  flush=True)
+            os._exit(0)
+
+    timer = QTimer(window)
+    timer.timeout.connect(step)
+    timer.start(20)
+
+main(["run", "--content", sys.argv[1], "--size", "1920x1080"], on_window=watch)
+"""
+
+
+def test_a_visit_to_pictures_prepared_ahead_needs_no_numpy_for_the_cards_and_no_child(
+        tmp_path: Path) -> None:
+    env = {**kiosk_env(tmp_path), "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"]}
+    done = run_python(CHILD, str(BUNDLED), env=env)
+    lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
+             if line.startswith(("AHEAD", "CHILD", "CARDS", "PAGE"))}
+    assert "PAGE" in lines, done.stderr[-2000:]
+    assert "9 colouring pictures prepared ahead" in done.stderr
+    assert int(lines["AHEAD"][0]) >= 1 and lines["AHEAD"][1] == "False"  # in the loop
+    assert "CHILD" not in lines  # no child waited on the picker
+    assert lines["CARDS"] == ["False"]  # the cards are the kept PNGs: no numpy
+    assert lines["PAGE"] == ["0", "False", "0"]  # no child started, no OpenCV, none alive
+    kept = tmp_path / "state" / "colouring-prepared"
+    assert len(os.listdir(kept)) == 9
+
+
+@pytest.fixture
+def ahead(window: KioskWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+          qtbot: QtBot) -> Path:
+    """The window keeps its pictures prepared in tmp_path/kept (at once, not 3 s after)."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr(colouring_ahead, "_store", None)  # put back after the test
+    window.keep_colouring_prepared(tmp_path / "kept")
+    wait_until_kept(qtbot, window)
+    return tmp_path / "kept"
+
+
+def wait_until_kept(qtbot: QtBot, window: KioskWindow) -> None:
+    pool = QThreadPool.globalInstance()
+    qtbot.waitUntil(lambda: window._colouring_all_kept() and pool.activeThreadCount() == 0
+                    and not engine().running, timeout=30000)
+
+
+def test_the_page_opens_the_kept_picture_exactly_as_prepared_without_a_child(
+        qtbot: QtBot, window: KioskWindow, ahead: Path) -> None:
+    started = engine().started
+    window.show_screen(window.picker)
+    qtbot.waitUntil(lambda: all(card.coloured for card in window.picker.thumbnails),
+                    timeout=10000)
+    qtbot.mouseClick(window.picker.thumbnails[2], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
+    assert engine().started == started and not engine().running
+    canvas = window.colouring.canvas
+    assert canvas is not None
+    picture = window.content.colouring[2]
+    size = window._colouring_canvas()
+    fresh = prepare(render_line_art(picture.source, size),  # type: ignore[arg-type]
+                    EngineSettings(gap_px=window.content.settings.colouring_gap_px))
+    assert np.array_equal(canvas.picture.owner, fresh.owner)
+    assert np.array_equal(canvas.picture.darkness, fresh.darkness)
+    assert canvas.picture.regions == fresh.regions
+
+
+def test_a_card_shows_the_kept_picture_coloured_in(
+        qtbot: QtBot, window: KioskWindow, ahead: Path) -> None:
+    window.show_screen(window.picker)
+    card = window.picker.thumbnails[0]
+    qtbot.waitUntil(lambda: card.coloured, timeout=10000)
+    image = card._coloured
+    box = card.picture_box()
+    assert max(image.width(), image.height()) == max(box.width(), box.height())  # fitted
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 4)
+               for y in range(0, image.height(), 4)}
+    assert len(colours) > 20  # the regions' colours and the lines' edges, not an outline
+
+
+def test_a_damaged_kept_picture_is_prepared_again_when_opened(
+        qtbot: QtBot, window: KioskWindow, ahead: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    picture = window.content.colouring[0]
+    canvas = window._colouring_canvas()
+    key = picture_key(picture.source, canvas.width(), canvas.height(),
+                      window.content.settings.colouring_gap_px)
+    assert key is not None
+    (ahead / key / PICTURE_FILE).write_bytes(b"half a file")
+    window.show_screen(window.picker)
+    with caplog.at_level(logging.WARNING):
+        qtbot.mouseClick(window.picker.thumbnails[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
+    assert "not used (it will be prepared again)" in caplog.text
+    assert window.colouring.canvas is not None
+    assert int((window.colouring.canvas.picture.owner > 0).sum()) > 1000  # regions found
+
+
+def test_pictures_that_leave_the_content_leave_the_store(
+        qtbot: QtBot, window: KioskWindow, ahead: Path) -> None:
+    assert len(os.listdir(ahead)) == 9
+    window.update_content(replace(window.content, colouring=window.content.colouring[:3]))
+    qtbot.waitUntil(lambda: len(os.listdir(ahead)) == 3, timeout=30000)
+    wait_until_kept(qtbot, window)
+    assert window._colouring_all_kept()
