@@ -24,7 +24,6 @@ numpy is imported only by the functions that make or read the arrays.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
@@ -32,6 +31,8 @@ import shutil
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kiosk.core.hashes import sha256  # not hashlib: no OpenSSL in the kiosk
 
 if TYPE_CHECKING:
     from kiosk.core.colouring import PreparedPicture
@@ -60,7 +61,7 @@ def picture_key(source: Path, width: int, height: int, gap_px: float) -> str | N
         return None
     what = f"{ENGINE_VERSION}\0{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0" \
            f"{width}x{height}\0{gap_px!r}"
-    return hashlib.sha256(what.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return sha256(what.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def encode_picture(picture: PreparedPicture) -> bytes:

@@ -507,10 +507,15 @@ class KioskWindow(QWidget):
         gap = self.content.settings.colouring_gap_px
 
         def work() -> int:
+            from kiosk.core import heap
+
             try:
                 return prepare_ahead(pictures, canvas, gap)
             finally:
                 apply_wish()  # the child goes, unless the picker shows meanwhile
+                # The pictures drawn for the child (~8 MB each at 1080p) were freed in this
+                # worker's heap, which glibc would keep for good.
+                heap.release_freed_memory()
 
         self._preparing.run(work, self._prepared_ahead, every=True)
 
