@@ -7,10 +7,10 @@ With many pictures the prepares (40 in all) and the taps (`--most` in all on eac
 spread over them, so the run stays under a minute however many pictures are bundled.
 
 Figures: preparing a picture for the 1920×1080 canvas (line art rendered + regions labelled;
-median and 95th percentile), tap to repaint at 1920×1080 and 3840×2160 (the fill through
-`ColouringScreen._press` and a synchronous repaint of the changed box; 95th percentile), one
-brush move with its repaint (95th percentile), and the PSS one open picture adds at 1080p
-(the largest over the pictures).
+median and 95th percentile), opening one prepared ahead (its kept arrays read), tap to repaint
+at 1920×1080 and 3840×2160 (the fill through `ColouringScreen._press` and a synchronous repaint
+of the changed box; 95th percentile), one brush move with its repaint (95th percentile), and the
+PSS one open picture adds at 1080p (the largest over the pictures).
 
 Each part runs in a child process on an offscreen screen of its own size (QT_QPA_PLATFORM is
 set per child), so the 4K window really is 3840×2160 and every memory figure starts from a
@@ -223,6 +223,38 @@ def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]
     return [t for t, _ in both], [r for _, r in both]
 
 
+def open_kept_times(session: Session, runs: int) -> list[float]:
+    """Seconds to open each picture as the page does once it was prepared ahead in the loop
+    (kiosk.ui.colouring_ahead: the kept arrays read and checked, numpy alone), into a store
+    of this run's own."""
+    import tempfile
+
+    from kiosk.core.colouring import EngineSettings
+    from kiosk.ui import colouring_ahead
+
+    size = session.screen.canvas_size()
+    gap = EngineSettings().gap_px
+    with tempfile.TemporaryDirectory() as folder:
+        colouring_ahead.use_store(Path(folder))
+        try:
+            colouring_ahead.prepare_ahead(session.pictures, size, gap)
+
+            def once(index: int) -> float:
+                started = time.perf_counter()
+                if colouring_ahead.kept_picture(session.pictures[index].source, size,
+                                                gap) is None:
+                    raise RuntimeError(f"{session.pictures[index].source} was not kept")
+                return time.perf_counter() - started
+
+            once(0)
+            gc.collect()
+            count = len(session.pictures)
+            runs = max(1, min(runs, PREPARES_AT_MOST // count))
+            return [once(index) for _ in range(runs) for index in range(count)]
+        finally:
+            colouring_ahead.use_store(None)
+
+
 def tap_times(session: Session, taps: int, most: int) -> tuple[list[float], list[float]]:
     """Seconds of each tap, and of the plain numpy fill of the same region just before it
     (Session.plain_fill, the same-run reference)."""
@@ -297,6 +329,7 @@ def child(task: str, size: tuple[int, int], args: argparse.Namespace) -> None:
     if task == "timing":
         if size == HD:
             result["prepare"], result["prepare_reference"] = prepare_times(session, args.runs)
+            result["open_kept"] = open_kept_times(session, args.runs)
         result["tap"], result["tap_reference"] = tap_times(session, args.taps, args.most)
         if size == HD:
             result["brush"] = brush_times(session, args.moves)
@@ -354,6 +387,8 @@ def main() -> int:
                reference=median(hd["prepare_reference"]) * ms),
         Figure("prepare_1080p_p95", percentile(hd["prepare"], 0.95) * ms, "ms", 50,
                reference=percentile(hd["prepare_reference"], 0.95) * ms),
+        Figure("open_kept_1080p_median", median(hd["open_kept"]) * ms, "ms", 40),
+        Figure("open_kept_1080p_p95", percentile(hd["open_kept"], 0.95) * ms, "ms", 50),
         Figure("tap_to_repaint_1080p_p95", percentile(hd["tap"], 0.95) * ms, "ms", 3,
                reference=percentile(hd["tap_reference"], 0.95) * ms),
         Figure("tap_to_repaint_4k_p95", percentile(uhd["tap"], 0.95) * ms, "ms", 10,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 
+from kiosk.core.heap import release_freed_memory
 from kiosk.core.model import ColouringPicture
 from kiosk.core.prepared_store import PreparedStore, picture_key
 from kiosk.core.sandbox import ParseRunaway
@@ -110,6 +111,9 @@ def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: f
         if kept.has(key):
             continue
         lines = _lightness_bytes(picture.source, canvas)
+        # The drawing's images (~8 MB at 1080p) back to the system before the child's work
+        # adds its own: glibc would keep them in this worker's heap.
+        release_freed_memory()
         if lines is None:
             continue  # the loader reports a picture that does not decode
         try:

@@ -69,8 +69,9 @@ PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 NOTICE_RECHECK_S = 3600.0  # urgent notices are judged again at least this often
 BUILD_RETRY_S = 10.0  # after the screens failed to build, the soonest they are tried again
 # New content (or a new size) waits this long before its colouring pictures are prepared: the
-# loop's first slide is on screen and the content reader's child has gone.
-AHEAD_DELAY_S = 3.0
+# content reader's child has gone by then (kiosk.core.sandbox.IDLE_EXIT, 15 s), so the two
+# children's memory never adds up beside the loop's.
+AHEAD_DELAY_S = 17.0
 
 
 class KioskWindow(QWidget):
