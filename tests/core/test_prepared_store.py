@@ -67,7 +67,7 @@ def rewritten(store: PreparedStore, **arrays: np.ndarray) -> None:
     with np.load(path) as old:
         merged = {name: old[name] for name in old.files} | arrays
     buffer = io.BytesIO()
-    np.savez(buffer, **merged)  # type: ignore[arg-type]
+    np.savez(buffer, **merged)
     path.write_bytes(buffer.getvalue())
 
 
@@ -132,7 +132,7 @@ def test_a_folder_is_kept_whole_or_not_at_all(tmp_path: Path, picture: PreparedP
     written: list[Path] = []
     real = Path.write_bytes
 
-    def full_disk(path: Path, data: bytes) -> int:  # type: ignore[override]
+    def full_disk(path: Path, data: bytes) -> int:
         written.append(path)
         if path.name == CARD_FILE:
             raise OSError(28, "No space left on device")

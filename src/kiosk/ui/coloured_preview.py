@@ -1,5 +1,6 @@
-"""A colouring picture shown already coloured in: what the picker's cards and the attract
-loop's invitation show, so a child sees what the page will give.
+"""A colouring picture shown already coloured in, so a child sees what the page will give:
+the picker's card for a picture that was not prepared ahead (kiosk.ui.colouring_ahead keeps
+the others' coloured pictures, made by the same rule).
 
 The regions are found by the colouring engine (as the canvas finds them) and painted by a
 fixed rule (`kiosk.core.colouring.auto_colours`): the outside stays white, large shapes take
