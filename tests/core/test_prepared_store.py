@@ -153,6 +153,22 @@ def test_only_the_pictures_asked_for_stay(tmp_path: Path, picture: PreparedPictu
     assert sorted(os.listdir(store.directory)) == ["b"]
 
 
+def test_each_picture_keeps_its_last_canvases_and_a_picture_gone_goes(
+        tmp_path: Path, picture: PreparedPicture) -> None:
+    store = PreparedStore(tmp_path / "prepared")
+    data = encode_picture(picture)
+    for when, key in enumerate(["cat-full", "cat-band", "cat-old", "cat-older", "dog-full"]):
+        store.put(key, data, CARD)
+        os.utime(store.folder(key), ns=(10**18 - when, 10**18 - when))  # each older
+    # The page above a notice's band now: the full page and the band's other height stay.
+    assert store.keep_only({"cat-now"}, canvases=3) == 3
+    assert sorted(os.listdir(store.directory)) == ["cat-band", "cat-full"]
+    store.put("cat-now", data, CARD)
+    store.touch("cat-full")  # wanted again: the latest
+    assert store.keep_only({"cat-now"}, canvases=2) == 1
+    assert sorted(os.listdir(store.directory)) == ["cat-full", "cat-now"]
+
+
 def test_the_key_changes_with_the_file_the_canvas_and_the_gap(tmp_path: Path) -> None:
     source = tmp_path / "cat.svg"
     source.write_text("<svg/>")

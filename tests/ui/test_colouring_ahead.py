@@ -175,3 +175,14 @@ def test_pictures_that_leave_the_content_leave_the_store(
     qtbot.waitUntil(lambda: len(os.listdir(ahead)) == 3, timeout=30000)
     wait_until_kept(qtbot, window)
     assert window._colouring_all_kept()
+
+
+def test_the_cards_pictures_go_with_the_visitor_and_come_back_for_the_next(
+        qtbot: QtBot, window: KioskWindow, ahead: Path) -> None:
+    window.show_screen(window.picker)
+    cards = window.picker.thumbnails
+    qtbot.waitUntil(lambda: all(card.coloured for card in cards), timeout=10000)
+    window.go_to_attract()  # ~0.4 MB a card at 1080p, for weeks otherwise
+    assert all(card._coloured.isNull() and card._outline.isNull() for card in cards)
+    window.show_screen(window.picker)  # the next visitor: read again from what is kept
+    qtbot.waitUntil(lambda: all(card.coloured for card in cards), timeout=10000)

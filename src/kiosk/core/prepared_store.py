@@ -24,6 +24,7 @@ numpy is imported only by the functions that make or read the arrays.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -48,20 +49,27 @@ CARD_FILE = "coloured.png"
 # not written by this module.
 MOST_BYTES = 64 * 1024 * 1024
 MOST_REGIONS = 1 << 20
+# Canvases kept for each picture: the full page, and shorter above a notice's band (its two
+# heights), so a band that comes and goes is not a reason to prepare everything again.
+CANVASES_KEPT = 3
 _TEMPORARY = ".partial-"
 
 
 def picture_key(source: Path, width: int, height: int, gap_px: float) -> str | None:
-    """The name a picture prepared for a `width` × `height` canvas is kept under: changes with
-    the file (its size and time), the canvas, the engine's gap and version. None if the file
-    cannot be read."""
+    """The name a picture prepared for a `width` × `height` canvas is kept under: the
+    picture's part (its path, size and time, the engine's gap and version), a dash, and the
+    canvas's part. None if the file cannot be read."""
     try:
         stat = source.stat()
     except OSError:
         return None
-    what = f"{ENGINE_VERSION}\0{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0" \
-           f"{width}x{height}\0{gap_px!r}"
-    return sha256(what.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    picture = f"{ENGINE_VERSION}\0{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0{gap_px!r}"
+    canvas = f"{width}x{height}"
+    return f"{_digest(picture, 20)}-{_digest(canvas, 12)}"
+
+
+def _digest(text: str, length: int) -> str:
+    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:length]
 
 
 def encode_picture(picture: PreparedPicture) -> bytes:
@@ -175,16 +183,37 @@ class PreparedStore:
     def forget(self, key: str) -> None:
         shutil.rmtree(self.folder(key), ignore_errors=True)
 
-    def keep_only(self, keys: set[str]) -> int:
-        """Remove every kept picture not in `keys` (content that went, a size no longer
-        used) and anything half written; returns how many went."""
+    def touch(self, key: str) -> None:
+        """Mark a kept picture as wanted now (what `keep_only` keeps the latest of)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.folder(key))
+
+    def keep_only(self, keys: set[str], canvases: int = CANVASES_KEPT) -> int:
+        """Remove what the content no longer has (a picture gone, a new version of it) and
+        anything half written, and of each picture's canvases all but the `canvases` last
+        wanted (`keys`: the ones wanted now, kept whatever their age); returns how many went.
+        Another canvas of a picture kept (the page shorter above a notice's band) is not
+        prepared again each time the band comes and goes."""
+        pictures = {key.partition("-")[0] for key in keys}
         try:
-            names = [entry.name for entry in os.scandir(self.directory)]
+            entries = [(entry.name, entry.stat().st_mtime_ns)
+                       for entry in os.scandir(self.directory)]
         except OSError:
             return 0
+        by_picture: dict[str, list[tuple[int, str]]] = {}
         gone = 0
-        for name in names:
-            if name not in keys:
+        for name, when in entries:
+            picture, dash, canvas = name.partition("-")
+            if name in keys:
+                continue
+            if dash and canvas and picture in pictures:
+                by_picture.setdefault(picture, []).append((when, name))
+                continue
+            shutil.rmtree(self.directory / name, ignore_errors=True)
+            gone += 1
+        for picture, others in by_picture.items():
+            room = max(0, canvases - sum(1 for key in keys if key.startswith(picture + "-")))
+            for _when, name in sorted(others, reverse=True)[room:]:  # the latest stay
                 shutil.rmtree(self.directory / name, ignore_errors=True)
                 gone += 1
         return gone

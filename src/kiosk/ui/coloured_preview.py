@@ -86,6 +86,12 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
 
 
 
+def forget() -> None:
+    """Drop every kept preview (the visitor has gone)."""
+    with _lock:
+        _kept.clear()
+
+
 def colours_at(fine: PreparedPicture, coarse: PreparedPicture,
                 colours: dict[int, int]) -> dict[int, int]:
     """`colours` (of `coarse`'s regions) for the regions of `fine`, the same picture at more

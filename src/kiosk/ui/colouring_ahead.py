@@ -15,7 +15,8 @@ No numpy here: the window imports this module while the loop runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ BRIGHT = ("#E53935", "#FDD835", "#1E88E5", "#7CB342", "#FB8C00", "#EC407A", "#00
 FACE = "#FFCC80"  # a face (eyes and a smile drawn inside a shape): warm and light
 
 _store: PreparedStore | None = None
+_one_pass = threading.Lock()
 
 
 def use_store(directory: Path | None) -> None:
@@ -94,13 +96,20 @@ def _lightness_bytes(path: Path, canvas: QSize) -> tuple[bytes, int, int] | None
 
 def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: float) -> int:
     """In a worker: prepare and keep every picture not kept yet for this canvas, and forget
-    what is kept for pictures or sizes no longer shown. Returns how many were prepared. The
-    preparing child is started for it if it has to be; the caller lets it go."""
+    what is kept for pictures the content no longer has (and all but each picture's last
+    three canvases). Returns how many were prepared. The preparing child is started for it
+    if it has to be; the caller lets it go."""
     from kiosk.core.prepare_apart import prepare_for_store_apart
 
     kept = _store
     if kept is None:
         return 0
+    with _one_pass:  # a pass for a new size may be queued while one for new content runs
+        return _prepare_into(kept, pictures, canvas, gap_px, prepare_for_store_apart)
+
+
+def _prepare_into(kept: PreparedStore, pictures: Sequence[ColouringPicture], canvas: QSize,
+                  gap_px: float, prepare: Callable[..., tuple[bytes, bytes]]) -> int:
     keys: set[str] = set()
     made = 0
     for picture in pictures:
@@ -109,6 +118,7 @@ def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: f
             continue  # gone meanwhile: the next content will not have it
         keys.add(key)
         if kept.has(key):
+            kept.touch(key)
             continue
         lines = _lightness_bytes(picture.source, canvas)
         # The drawing's images (~8 MB at 1080p) back to the system before the child's work
@@ -117,7 +127,7 @@ def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: f
         if lines is None:
             continue  # the loader reports a picture that does not decode
         try:
-            arrays, card = prepare_for_store_apart(*lines, gap_px, LIGHT, BRIGHT, FACE)
+            arrays, card = prepare(*lines, gap_px, LIGHT, BRIGHT, FACE)
         except (ParseRunaway, RuntimeError) as exc:
             log.warning("colouring picture %s could not be prepared ahead: %s",
                         picture.source, exc)

@@ -621,6 +621,8 @@ class KioskWindow(QWidget):
             screen.reset()
         if self._colouring is not None:
             self._colouring.forget_pictures()
+        if self.screens_built:
+            self.picker.forget_pictures()
         self.images.clear()  # the pictures of the pages they read
         if self.images.photos is not None:
             # The photos of the stories they read: up to three screens' worth (~24 MB at
