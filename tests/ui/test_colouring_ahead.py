@@ -17,12 +17,15 @@ from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.colouring import EngineSettings, prepare
+from kiosk.core.model import Content
 from kiosk.core.prepare_apart import engine
 from kiosk.core.prepared_store import PICTURE_FILE, picture_key
 from kiosk.ui import colouring_ahead
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, kiosk_env, run_python
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_sleep import CentreClock, tap_at, with_hours
 
 CHILD = """
 import os, sys
@@ -186,3 +189,22 @@ def test_the_cards_pictures_go_with_the_visitor_and_come_back_for_the_next(
     assert all(card._coloured.isNull() and card._outline.isNull() for card in cards)
     window.show_screen(window.picker)  # the next visitor: read again from what is kept
     qtbot.waitUntil(lambda: all(card.coloured for card in cards), timeout=10000)
+
+
+def test_asleep_nothing_is_prepared_until_the_screen_wakes(
+        make_window: WindowFactory, bundled: Content, tmp_path: Path, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside opening hours the kiosk does nothing (bench/sleep.py): new content's pictures
+    wait for the morning."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    window = make_window(utc_now=CentreClock())  # 22:00, the centre open 08:00-20:00
+    window.screen_sleep.start()
+    window.set_content(with_hours(bundled))
+    assert window.screen_sleep.asleep
+    window.keep_colouring_prepared(tmp_path / "kept")
+    qtbot.waitUntil(lambda: window._ahead_waits_for_waking, timeout=5000)
+    assert not (tmp_path / "kept").exists() and not engine().running
+    tap_at(window)  # the screen wakes
+    assert not window.screen_sleep.asleep
+    wait_until_kept(qtbot, window)
