@@ -79,7 +79,7 @@ def regions_of(picture: PreparedPicture) -> np.ndarray:
 @pytest.mark.parametrize("damage", [
     "truncated", "not a zip", "owner of floats", "owner another shape", "region off the edge",
     "region twice", "owner names a missing region", "no regions", "pickled object",
-    "line share above one"])
+    "line share above one", "a shape larger than its data"])
 def test_a_damaged_kept_picture_is_refused_and_forgotten(
         tmp_path: Path, picture: PreparedPicture, damage: str,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -109,6 +109,19 @@ def test_a_damaged_kept_picture_is_refused_and_forgotten(
             for name, data in members.items():
                 if name != "regions.npy":
                     archive.writestr(name, data)
+    elif damage == "a shape larger than its data":  # an allocation of terabytes asked for
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        header = members["darkness.npy"]
+        shape = f"{height, width}".encode()
+        huge = b"(10000000, 10000000)"
+        padding = b" " * (len(huge) - len(shape))
+        assert shape in header and padding + b"\n" in header
+        members["darkness.npy"] = header.replace(shape, huge, 1).replace(
+            padding + b"\n", b"\n", 1)
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
     elif damage == "pickled object":
         rewritten(store, regions=np.array([{"label": 1}], dtype=object))
     else:

@@ -73,13 +73,15 @@ def _digest(text: str, length: int) -> str:
 
 
 def encode_picture(picture: PreparedPicture) -> bytes:
-    """The prepared picture as the bytes of an .npz file (no pickles inside)."""
+    """The prepared picture as the bytes of a compressed .npz file (no pickles inside)."""
     import numpy as np
 
     regions = np.array([(r.label, *r.box, r.area) for r in picture.regions.values()],
                        dtype=np.int64).reshape(-1, 6)
     buffer = io.BytesIO()
-    np.savez(buffer, darkness=picture.darkness, owner=picture.owner, regions=regions,
+    # Compressed: line art's arrays are mostly runs (2.1 MB → 50 KB at 1080p, 12 ms in the
+    # child); reading one back takes ~1 ms more (2.8 ms).
+    np.savez_compressed(buffer, darkness=picture.darkness, owner=picture.owner, regions=regions,
              line_fraction=np.array(picture.line_fraction, dtype=np.float64))
     return buffer.getvalue()
 
@@ -120,7 +122,7 @@ def decode_picture(path: Path, width: int, height: int) -> PreparedPicture | Non
             regions[label] = Region(label, (x, y, w, h), area)
         if owner.size and (int(owner.min()) < 0 or int(owner.max()) > max(regions, default=0)):
             raise ValueError("the region map names a region the table lacks")
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, EOFError, MemoryError, zipfile.BadZipFile) as exc:
         log.warning("kept colouring picture %s not used (it will be prepared again): %s",
                     path, exc)
         return None
