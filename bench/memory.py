@@ -171,7 +171,7 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
         def preparing_ahead() -> bool:
             ahead[0] = max(ahead[0], _pss())
             apart = sys.modules.get("kiosk.core.prepare_apart")
-            return window._colouring_all_kept() and apart is not None \
+            return window.colouring_all_kept() and apart is not None \
                 and not apart.engine().running
 
         later(0.0, preparing_ahead)

@@ -59,7 +59,7 @@ def watch(window):
         if not (window.screens_built and window.attract.pictures_shown):
             return
         if not steps:
-            if window._colouring_all_kept() and not preparing():
+            if window.colouring_all_kept() and not preparing():
                 from kiosk.core.prepare_apart import engine
                 steps.append(engine().started)
                 print("AHEAD", engine().started, "numpy" in sys.modules, flush=True)
@@ -116,7 +116,7 @@ def ahead(window: KioskWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 def wait_until_kept(qtbot: QtBot, window: KioskWindow) -> None:
     pool = QThreadPool.globalInstance()
-    qtbot.waitUntil(lambda: window._colouring_all_kept() and pool.activeThreadCount() == 0
+    qtbot.waitUntil(lambda: window.colouring_all_kept() and pool.activeThreadCount() == 0
                     and not engine().running, timeout=30000)
 
 
@@ -132,7 +132,7 @@ def test_the_page_opens_the_kept_picture_exactly_as_prepared_without_a_child(
     canvas = window.colouring.canvas
     assert canvas is not None
     picture = window.content.colouring[2]
-    size = window._colouring_canvas()
+    size = window.colouring_canvas()
     fresh = prepare(render_line_art(picture.source, size),  # type: ignore[arg-type]
                     EngineSettings(gap_px=window.content.settings.colouring_gap_px))
     assert np.array_equal(canvas.picture.owner, fresh.owner)
@@ -157,7 +157,7 @@ def test_a_damaged_kept_picture_is_prepared_again_when_opened(
         qtbot: QtBot, window: KioskWindow, ahead: Path,
         caplog: pytest.LogCaptureFixture) -> None:
     picture = window.content.colouring[0]
-    canvas = window._colouring_canvas()
+    canvas = window.colouring_canvas()
     key = picture_key(picture.source, canvas.width(), canvas.height(),
                       window.content.settings.colouring_gap_px)
     assert key is not None
@@ -177,7 +177,7 @@ def test_pictures_that_leave_the_content_leave_the_store(
     window.update_content(replace(window.content, colouring=window.content.colouring[:3]))
     qtbot.waitUntil(lambda: len(os.listdir(ahead)) == 3, timeout=30000)
     wait_until_kept(qtbot, window)
-    assert window._colouring_all_kept()
+    assert window.colouring_all_kept()
 
 
 def test_the_cards_pictures_go_with_the_visitor_and_come_back_for_the_next(

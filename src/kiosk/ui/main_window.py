@@ -488,7 +488,7 @@ class KioskWindow(QWidget):
         if self._ahead_timer is not None:
             self._ahead_timer.start()  # (again: a burst of changes prepares once)
 
-    def _colouring_canvas(self) -> QSize:
+    def colouring_canvas(self) -> QSize:
         """The canvas the colouring page gives a picture now, in device pixels: the page
         fills the window's content rectangle (above a notice's band)."""
         from kiosk.ui.colouring_ahead import canvas_box
@@ -516,7 +516,7 @@ class KioskWindow(QWidget):
         from kiosk.ui.colouring_ahead import prepare_ahead
 
         pictures = self.content.colouring[:COLOURING_MOST]
-        canvas = self._colouring_canvas()
+        canvas = self.colouring_canvas()
         gap = self.content.settings.colouring_gap_px
 
         def work() -> int:
@@ -543,7 +543,7 @@ class KioskWindow(QWidget):
         worker: it may wait for a picture being prepared)."""
         if self.screens_built and screen is self._picker:
             # No child when every picture is kept for this canvas (prepared ahead).
-            waiting = not self._colouring_all_kept()
+            waiting = not self.colouring_all_kept()
             if not waiting and "kiosk.core.prepare_apart" not in sys.modules:
                 return
         elif screen is not self._colouring and "kiosk.core.prepare_apart" in sys.modules:
@@ -555,13 +555,13 @@ class KioskWindow(QWidget):
         want_waiting(waiting)
         self._preparing.run(apply_wish, lambda _: None, every=True)
 
-    def _colouring_all_kept(self) -> bool:
+    def colouring_all_kept(self) -> bool:
         if self._ahead_timer is None:
             return False  # nothing is prepared ahead in this run
         from kiosk.core.loader import COLOURING_MOST
         from kiosk.ui.colouring_ahead import all_kept
 
-        return all_kept(self.content.colouring[:COLOURING_MOST], self._colouring_canvas(),
+        return all_kept(self.content.colouring[:COLOURING_MOST], self.colouring_canvas(),
                         self.content.settings.colouring_gap_px)
 
     @property

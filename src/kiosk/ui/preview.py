@@ -10,6 +10,7 @@ import html
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,27 @@ def preview_window(content: Content, size: tuple[int, int],
     return window
 
 
+@contextmanager
+def _prepared_ahead(window: KioskWindow, content: Content) -> Iterator[None]:
+    """The colouring pictures prepared as a running kiosk prepares them in its loop, kept in a
+    folder of the preview's own for as long as the picker and the page are shown."""
+    from kiosk.core.loader import COLOURING_MOST
+    from kiosk.core.prepare_apart import let_go
+    from kiosk.ui import colouring_ahead
+
+    before = colouring_ahead.store()
+    with tempfile.TemporaryDirectory(prefix="kiosk-preview-") as folder:
+        colouring_ahead.use_store(Path(folder))
+        try:
+            colouring_ahead.prepare_ahead(content.colouring[:COLOURING_MOST],
+                                          window.colouring_canvas(),
+                                          content.settings.colouring_gap_px)
+            yield
+        finally:
+            colouring_ahead.use_store(before.directory if before is not None else None)
+            let_go()
+
+
 def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None = None,
                  high_contrast: bool = False) -> Iterator[Shot]:
     """Puts every screen up in turn and yields a Shot for each while it is showing (the
@@ -173,17 +195,18 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
     for index, story in enumerate(content.stories_at(local)):
         window.stories.go(index)
         yield ready(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.ru, story.source)
-    window.show_screen(window.picker)
-    app.processEvents()  # laid out: the cards ask for their pictures coloured in
-    QThreadPool.globalInstance().waitForDone()  # which is done off the UI thread
-    yield ready("colouring-picker", "Раскраска: выбор картинки")
-    for number, picture in enumerate(content.colouring, start=1):
+    with _prepared_ahead(window, content):  # as the kiosk shows them (kiosk.ui.colouring_ahead)
         window.show_screen(window.picker)
-        window.picker.picture_chosen.emit(picture.id)
-        QThreadPool.globalInstance().waitForDone()  # the picture is prepared off the UI thread
-        app.processEvents()  # and its result delivered
-        yield ready(f"colouring-{number:02d}-{_slug(picture.id)}",
-                    f"Раскраска: {picture.title.ru}", picture.source)
+        app.processEvents()  # laid out: the cards ask for their pictures coloured in
+        QThreadPool.globalInstance().waitForDone()  # which is done off the UI thread
+        yield ready("colouring-picker", "Раскраска: выбор картинки")
+        for number, picture in enumerate(content.colouring, start=1):
+            window.show_screen(window.picker)
+            window.picker.picture_chosen.emit(picture.id)
+            QThreadPool.globalInstance().waitForDone()  # the picture is read off the UI thread
+            app.processEvents()  # and its result delivered
+            yield ready(f"colouring-{number:02d}-{_slug(picture.id)}",
+                        f"Раскраска: {picture.title.ru}", picture.source)
     if not high_contrast:
         # The queue banner, with made-up calls (previews never ask a real queue): over the
         # colouring page a child is using, then three calls at once over the attract screen
