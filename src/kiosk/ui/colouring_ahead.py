@@ -7,7 +7,8 @@ canvas the page will give it, prepared and coloured in by the preparing child
 (kiosk.core.prepare_apart), and kept on disk (kiosk.core.prepared_store). Then the picker's
 cards are the kept coloured pictures, scaled by Qt (`kept_card`: no numpy), and the page loads
 its picture's arrays (`kept_picture`: numpy, no OpenCV). A picture not kept for the size asked
-(large text, a notice's band) is prepared through the child as before.
+(the first seconds after new content, a size not seen yet) is prepared through the child as
+before. The large-text mode gives the page the same canvas.
 
 No numpy here: the window imports this module while the loop runs.
 """
