@@ -25,6 +25,7 @@ from kiosk.ui.line_art import render_line_art
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, kiosk_env, run_python
 from tests.ui.conftest import WindowFactory
+from tests.ui.test_notices import Wall, at, notices_content
 from tests.ui.test_sleep import CentreClock, tap_at, with_hours
 
 CHILD = """
@@ -208,3 +209,38 @@ def test_asleep_nothing_is_prepared_until_the_screen_wakes(
     tap_at(window)  # the screen wakes
     assert not window.screen_sleep.asleep
     wait_until_kept(qtbot, window)
+
+
+def test_a_notice_band_gets_its_own_canvas_and_the_full_page_stays_kept(
+        make_window: WindowFactory, tmp_path: Path, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above an urgent notice's band the page is shorter, so is its canvas: the pictures are
+    prepared for it too, and those of the full page stay for when the band goes."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    wall = Wall(at("2026-12-10 09:30"))
+    window = make_window(notices_content(tmp_path, hours="10:00-11:00"), utc_now=wall)
+    window.keep_colouring_prepared(tmp_path / "kept")
+    wait_until_kept(qtbot, window)
+    full = window.colouring_canvas()
+    started = engine().started
+    wall.now = at("2026-12-10 10:00")
+    window.show_notices()
+    qtbot.waitUntil(window.notice_band.isVisible, timeout=2000)
+    shorter = window.colouring_canvas()
+    assert shorter.height() < full.height()
+    wait_until_kept(qtbot, window)  # for the shorter page
+    assert engine().started > started  # prepared for it
+    pictures = window.content.colouring
+    gap = window.content.settings.colouring_gap_px
+    assert colouring_ahead.all_kept(pictures, full, gap)  # and the full page's are still there
+    wall.now = at("2026-12-10 11:00")
+    window.show_notices()
+    qtbot.waitUntil(lambda: not window.notice_band.isVisible(), timeout=2000)
+    started = engine().started
+    timer = window._ahead_timer
+    assert timer is not None
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=5000)  # the pass for the full page
+    QThreadPool.globalInstance().waitForDone()  # has run
+    assert window.colouring_all_kept()
+    assert engine().started == started  # and prepared nothing again
