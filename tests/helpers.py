@@ -121,3 +121,23 @@ tags: [забота, Забота, дети, старшее поколение, 
 ---
 Короткий текст.
 """
+
+
+# For the child scripts of kiosk runs (tests/ui/test_prepare_apart.py, test_colouring_ahead.py):
+# the kiosk's children that prepare colouring pictures, by their command lines.
+PREPARING_CHILDREN = '''
+def preparing():
+    # The kiosk's children that prepare pictures (the content reader's may be there too).
+    found = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as listed:
+            found.update(listed.read().split())
+    commands = []
+    for pid in found:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as command:
+                commands.append(command.read())
+        except OSError:  # gone meanwhile
+            pass
+    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
+'''

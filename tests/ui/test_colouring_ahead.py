@@ -23,7 +23,7 @@ from kiosk.core.prepared_store import PICTURE_FILE, picture_key
 from kiosk.ui import colouring_ahead
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.main_window import KioskWindow
-from tests.helpers import BUNDLED, kiosk_env, run_python
+from tests.helpers import BUNDLED, PREPARING_CHILDREN, kiosk_env, run_python
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_notices import Wall, at, notices_content
 from tests.ui.test_sleep import CentreClock, tap_at, with_hours
@@ -33,20 +33,7 @@ import os, sys
 from PySide6.QtCore import QTimer
 from kiosk.cli import main
 
-def preparing():
-    found = set()
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/children") as listed:
-            found.update(listed.read().split())
-    commands = []
-    for pid in found:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as command:
-                commands.append(command.read())
-        except OSError:  # gone meanwhile
-            pass
-    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
-
+""" + PREPARING_CHILDREN + """
 def openssl():
     with open("/proc/self/maps") as maps:
         mapped = {line.split()[-1].rsplit("/", 1)[-1] for line in maps

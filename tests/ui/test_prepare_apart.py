@@ -18,28 +18,14 @@ from pytestqt.qtbot import QtBot
 from kiosk.core import prepare_apart
 from kiosk.core.prepare_apart import engine
 from kiosk.ui.main_window import KioskWindow
-from tests.helpers import BUNDLED, kiosk_env, run_python
+from tests.helpers import BUNDLED, PREPARING_CHILDREN, kiosk_env, run_python
 
 CHILD = """
 import os, sys
 from PySide6.QtCore import QTimer
 from kiosk.cli import main
 
-def preparing():
-    # The kiosk's children that prepare pictures (the content reader's may be there too).
-    found = set()
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/children") as listed:
-            found.update(listed.read().split())
-    commands = []
-    for pid in found:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as command:
-                commands.append(command.read())
-        except OSError:  # gone meanwhile
-            pass
-    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
-
+""" + PREPARING_CHILDREN + """
 def opencv():
     with open("/proc/self/maps") as maps:
         mapped = {line.split()[-1].rsplit("/", 1)[-1] for line in maps
