@@ -79,7 +79,7 @@ def regions_of(picture: PreparedPicture) -> np.ndarray:
 @pytest.mark.parametrize("damage", [
     "truncated", "not a zip", "owner of floats", "owner another shape", "region off the edge",
     "region twice", "owner names a missing region", "no regions", "pickled object",
-    "line share above one", "a shape larger than its data"])
+    "line share above one", "a shape larger than its data", "a region missing between"])
 def test_a_damaged_kept_picture_is_refused_and_forgotten(
         tmp_path: Path, picture: PreparedPicture, damage: str,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -122,6 +122,8 @@ def test_a_damaged_kept_picture_is_refused_and_forgotten(
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in members.items():
                 archive.writestr(name, data)
+    elif damage == "a region missing between":  # a tap there would find no region
+        rewritten(store, regions=table[table[:, 0] != 2])
     elif damage == "pickled object":
         rewritten(store, regions=np.array([{"label": 1}], dtype=object))
     else:
