@@ -300,6 +300,28 @@ def coloured_in(picture: PreparedPicture, colours: dict[int, int]) -> Paint:
     return canvas.composite()
 
 
+def colours_at(fine: PreparedPicture, coarse: PreparedPicture,
+               colours: dict[int, int]) -> dict[int, int]:
+    """`colours` (of `coarse`'s regions) for the regions of `fine`, the same picture at more
+    pixels: each takes the colour of the coarse region most of its pixels lie in."""
+    height, width = fine.owner.shape
+    coarse_height, coarse_width = coarse.owner.shape
+    rows = np.arange(height) * coarse_height // height
+    columns = np.arange(width) * coarse_width // width
+    under = coarse.owner[rows[:, None], columns[None, :]]
+    inside = fine.owner > 0
+    pairs = fine.owner[inside].astype(np.int64) << 32 | under[inside]
+    found, counts = np.unique(pairs, return_counts=True)
+    best: dict[int, tuple[int, int]] = {}  # fine label: (pixels, the coarse label)
+    for pair, count in zip(found.tolist(), counts.tolist(), strict=True):
+        label, below = pair >> 32, pair & 0xFFFFFFFF
+        if below and count > best.get(label, (0, 0))[0]:
+            best[label] = (count, below)
+    # A region mostly over the outside (left as paper) stays paper.
+    return {label: colours[below] for label, (_count, below) in best.items()
+            if below in colours}
+
+
 def analyse(picture: PreparedPicture, settings: EngineSettings = EngineSettings()
             ) -> LineArtReport:
     """`settings`: those the picture was prepared with (the gap, for `flood`)."""

@@ -25,6 +25,9 @@ from kiosk.core.heap import release_freed_memory
 from kiosk.core.sandbox import ParseSandbox
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from kiosk.core.colouring import EngineSettings, Lightness, PreparedPicture
 
 # A 4K picture takes ~0.2 s here (and the child's start 0.15 s, not counted in this limit);
@@ -84,23 +87,46 @@ def prepare_and_colour_apart(lightness: Lightness, settings: EngineSettings,
     return picture, colours
 
 
-def prepare_for_store(grey: bytes, width: int, height: int, gap_px: float,
-                      light: tuple[str, ...], bright: tuple[str, ...],
-                      face: str) -> tuple[bytes, bytes]:
-    """The child's side of `prepare_for_store_apart`: the picture's lightness (one byte a
-    pixel, rows without padding) prepared, then coloured in; both as the bytes of the files
-    kiosk.core.prepared_store keeps (the child may write no file itself)."""
+Grey = tuple[bytes, int, int]  # lightness, one byte a pixel, rows without padding; its size
+
+
+def prepare_for_store(grey: Grey, gap_px: float, light: tuple[str, ...],
+                      bright: tuple[str, ...], face: str,
+                      logical: Grey | None = None) -> tuple[bytes, bytes]:
+    """The child's side of `prepare_for_store_apart`: the picture prepared, then coloured in;
+    both as the bytes of the files kiosk.core.prepared_store keeps (the child may write no
+    file itself). The colours are chosen on the `logical` drawing when there is one (a screen
+    of device pixel ratio 2 shows the colours of ratio 1: which region is larger can change
+    with the pixels), each region taking the colour of the one it covers there."""
     import cv2
     import numpy as np
 
-    from kiosk.core.colouring import EngineSettings, auto_colours, coloured_in, prepare, rgb
+    from kiosk.core.colouring import (
+        EngineSettings,
+        auto_colours,
+        coloured_in,
+        colours_at,
+        prepare,
+        rgb,
+    )
     from kiosk.core.prepared_store import encode_picture
 
-    if width <= 0 or height <= 0 or len(grey) != width * height:
-        raise ValueError(f"{len(grey)} bytes are not a {width}x{height} picture")
-    lightness = np.frombuffer(grey, dtype=np.uint8).reshape(height, width).copy()
-    picture = prepare(lightness, EngineSettings(gap_px=gap_px))
-    colours = auto_colours(picture, tuple(map(rgb, light)), tuple(map(rgb, bright)), rgb(face))
+    def lightness_of(drawing: Grey) -> npt.NDArray[np.uint8]:
+        data, width, height = drawing
+        if width <= 0 or height <= 0 or len(data) != width * height:
+            raise ValueError(f"{len(data)} bytes are not a {width}x{height} picture")
+        return np.frombuffer(data, dtype=np.uint8).reshape(height, width).copy()
+
+    settings = EngineSettings(gap_px=gap_px)
+    lightness = lightness_of(grey)
+    height, width = lightness.shape
+    picture = prepare(lightness, settings)
+    chosen_on = prepare(lightness_of(logical), settings) if logical is not None else picture
+    colours = auto_colours(chosen_on, tuple(map(rgb, light)), tuple(map(rgb, bright)),
+                           rgb(face))
+    if chosen_on is not picture:
+        colours = colours_at(picture, chosen_on, colours)
+    del chosen_on
     pixels = coloured_in(picture, colours)
     blue_green_red = np.ascontiguousarray(pixels.view(np.uint8).reshape(height, width, 4)[..., :3])
     done, card = cv2.imencode(".png", blue_green_red, [cv2.IMWRITE_PNG_COMPRESSION, 1])
@@ -114,14 +140,14 @@ def prepare_for_store(grey: bytes, width: int, height: int, gap_px: float,
     return kept
 
 
-def prepare_for_store_apart(grey: bytes, width: int, height: int, gap_px: float,
-                            light: tuple[str, ...], bright: tuple[str, ...],
-                            face: str) -> tuple[bytes, bytes]:
+def prepare_for_store_apart(grey: Grey, gap_px: float, light: tuple[str, ...],
+                            bright: tuple[str, ...], face: str,
+                            logical: Grey | None = None) -> tuple[bytes, bytes]:
     """A picture prepared and coloured in by the child, as the bytes of the two files a
     prepared picture is kept as (kiosk.core.prepared_store). Needs no numpy here (the
     colours as «#RRGGBB»)."""
-    picture, card = engine().call(prepare_for_store, grey, width, height, gap_px, light,
-                                  bright, face)
+    picture, card = engine().call(prepare_for_store, grey, gap_px, light, bright, face,
+                                  logical)
     assert isinstance(picture, bytes) and isinstance(card, bytes)
     return picture, card
 

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from kiosk.core.colouring import EngineSettings, PreparedPicture, coloured_in, rgb
+from kiosk.core.colouring import EngineSettings, coloured_in, colours_at, rgb
 from kiosk.core.prepare_apart import prepare_and_colour_apart, prepare_apart
 from kiosk.ui.colouring_ahead import BRIGHT as CARD_BRIGHT
 from kiosk.ui.colouring_ahead import FACE as CARD_FACE
@@ -90,25 +90,3 @@ def forget() -> None:
     """Drop every kept preview (the visitor has gone)."""
     with _lock:
         _kept.clear()
-
-
-def colours_at(fine: PreparedPicture, coarse: PreparedPicture,
-                colours: dict[int, int]) -> dict[int, int]:
-    """`colours` (of `coarse`'s regions) for the regions of `fine`, the same picture at more
-    pixels: each takes the colour of the coarse region most of its pixels lie in."""
-    height, width = fine.owner.shape
-    coarse_height, coarse_width = coarse.owner.shape
-    rows = np.arange(height) * coarse_height // height
-    columns = np.arange(width) * coarse_width // width
-    under = coarse.owner[rows[:, None], columns[None, :]]
-    inside = fine.owner > 0
-    pairs = fine.owner[inside].astype(np.int64) << 32 | under[inside]
-    found, counts = np.unique(pairs, return_counts=True)
-    best: dict[int, tuple[int, int]] = {}  # fine label: (pixels, the coarse label)
-    for pair, count in zip(found.tolist(), counts.tolist(), strict=True):
-        label, below = pair >> 32, pair & 0xFFFFFFFF
-        if below and count > best.get(label, (0, 0))[0]:
-            best[label] = (count, below)
-    # A region mostly over the outside (left as paper) stays paper.
-    return {label: colours[below] for label, (_count, below) in best.items()
-            if below in colours}

@@ -95,8 +95,10 @@ def _lightness_bytes(path: Path, canvas: QSize) -> tuple[bytes, int, int] | None
         width, height
 
 
-def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: float) -> int:
-    """In a worker: prepare and keep every picture not kept yet for this canvas, and forget
+def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: float,
+                  logical: QSize | None = None) -> int:
+    """In a worker: prepare and keep every picture not kept yet for this canvas (in device
+    pixels; the cards' colours chosen on the `logical` canvas, as at a ratio of 1), and forget
     what is kept for pictures the content no longer has (and all but each picture's last
     three canvases). Returns how many were prepared. The preparing child is started for it
     if it has to be; the caller lets it go."""
@@ -106,11 +108,14 @@ def prepare_ahead(pictures: Sequence[ColouringPicture], canvas: QSize, gap_px: f
     if kept is None:
         return 0
     with _one_pass:  # a pass for a new size may be queued while one for new content runs
-        return _prepare_into(kept, pictures, canvas, gap_px, prepare_for_store_apart)
+        return _prepare_into(kept, pictures, canvas, gap_px, logical, prepare_for_store_apart)
 
 
 def _prepare_into(kept: PreparedStore, pictures: Sequence[ColouringPicture], canvas: QSize,
-                  gap_px: float, prepare: Callable[..., tuple[bytes, bytes]]) -> int:
+                  gap_px: float, logical: QSize | None,
+                  prepare: Callable[..., tuple[bytes, bytes]]) -> int:
+    if logical == canvas:
+        logical = None  # a device pixel ratio of 1: the colours are chosen on the picture
     keys: set[str] = set()
     made = 0
     for picture in pictures:
@@ -122,13 +127,14 @@ def _prepare_into(kept: PreparedStore, pictures: Sequence[ColouringPicture], can
             kept.touch(key)
             continue
         lines = _lightness_bytes(picture.source, canvas)
+        coarse = _lightness_bytes(picture.source, logical) if logical is not None else None
         # The drawing's images (~8 MB at 1080p) back to the system before the child's work
         # adds its own: glibc would keep them in this worker's heap.
         release_freed_memory()
-        if lines is None:
+        if lines is None or (logical is not None and coarse is None):
             continue  # the loader reports a picture that does not decode
         try:
-            arrays, card = prepare(*lines, gap_px, LIGHT, BRIGHT, FACE)
+            arrays, card = prepare(lines, gap_px, LIGHT, BRIGHT, FACE, coarse)
         except (ParseRunaway, RuntimeError) as exc:
             log.warning("colouring picture %s could not be prepared ahead: %s",
                         picture.source, exc)

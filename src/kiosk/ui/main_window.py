@@ -488,14 +488,16 @@ class KioskWindow(QWidget):
         if self._ahead_timer is not None:
             self._ahead_timer.start()  # (again: a burst of changes prepares once)
 
-    def colouring_canvas(self) -> QSize:
-        """The canvas the colouring page gives a picture now, in device pixels: the page
-        fills the window's content rectangle (above a notice's band)."""
+    def colouring_canvas(self, ratio: float | None = None) -> QSize:
+        """The canvas the colouring page gives a picture now, in device pixels (at `ratio`:
+        1 for logical pixels): the page fills the window's content rectangle (above a
+        notice's band)."""
         from kiosk.ui.colouring_ahead import canvas_box
         from kiosk.ui.hidpi import ratio_of
 
         room = self.contentsRect().size()
-        return canvas_box(self.picker.theme, room.width(), room.height(), ratio_of(self))
+        return canvas_box(self.picker.theme, room.width(), room.height(),
+                          ratio_of(self) if ratio is None else ratio)
 
     def _prepare_ahead_on_waking(self, _report: object) -> None:
         if self._ahead_waits_for_waking and not self.screen_sleep.asleep:
@@ -516,14 +518,14 @@ class KioskWindow(QWidget):
         from kiosk.ui.colouring_ahead import prepare_ahead
 
         pictures = self.content.colouring[:COLOURING_MOST]
-        canvas = self.colouring_canvas()
+        canvas, logical = self.colouring_canvas(), self.colouring_canvas(ratio=1.0)
         gap = self.content.settings.colouring_gap_px
 
         def work() -> int:
             from kiosk.core import heap
 
             try:
-                return prepare_ahead(pictures, canvas, gap)
+                return prepare_ahead(pictures, canvas, gap, logical)
             finally:
                 apply_wish()  # the child goes, unless the picker shows meanwhile
                 # The pictures drawn for the child (~8 MB each at 1080p) were freed in this

@@ -135,7 +135,8 @@ def _prepared_ahead(window: KioskWindow, content: Content) -> Iterator[None]:
         try:
             colouring_ahead.prepare_ahead(content.colouring[:COLOURING_MOST],
                                           window.colouring_canvas(),
-                                          content.settings.colouring_gap_px)
+                                          content.settings.colouring_gap_px,
+                                          window.colouring_canvas(ratio=1.0))
             yield
         finally:
             colouring_ahead.use_store(before.directory if before is not None else None)
