@@ -60,7 +60,8 @@ class Thumbnail(TouchButton):
     FLAGS = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap)
 
-    def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float) -> None:
+    def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float,
+                 page_canvas: Callable[[], QSize]) -> None:
         super().__init__()
         self.theme = theme
         self.picture = picture
@@ -76,9 +77,8 @@ class Thumbnail(TouchButton):
         self._coloured_size: tuple[QSize, float] = (QSize(), 0.0)
         self._asked: tuple[QSize, float] = (QSize(), 0.0)
         self.work = Background(self)
-        # The colouring page's canvas on this screen (what the pictures are prepared ahead
-        # for): the picker sets it.
-        self.page_canvas: Callable[[], QSize] = QSize
+        # The colouring page's canvas on this screen: what the pictures are prepared ahead for.
+        self.page_canvas = page_canvas
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
@@ -247,8 +247,7 @@ class ColouringPickerScreen(Screen):
         else:
             columns = max(2, math.ceil(len(shown) / 2))
         for i, picture in enumerate(shown):
-            thumbnail = Thumbnail(self.theme, picture, gap)
-            thumbnail.page_canvas = self.page_canvas
+            thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas)
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)

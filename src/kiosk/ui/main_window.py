@@ -21,6 +21,7 @@ from kiosk.core.model import Content, Notice
 from kiosk.core.notices import next_change
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
+from kiosk.core.sandbox import IDLE_EXIT
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
 from kiosk.core.staff_text import st
@@ -69,9 +70,9 @@ PRESS_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 NOTICE_RECHECK_S = 3600.0  # urgent notices are judged again at least this often
 BUILD_RETRY_S = 10.0  # after the screens failed to build, the soonest they are tried again
 # New content (or a new size) waits this long before its colouring pictures are prepared: the
-# content reader's child has gone by then (kiosk.core.sandbox.IDLE_EXIT, 15 s), so the two
-# children's memory never adds up beside the loop's.
-AHEAD_DELAY_S = 17.0
+# content reader's child has gone by then (it ends after IDLE_EXIT without a file to read), so
+# the two children's memory never adds up beside the loop's.
+AHEAD_DELAY_S = IDLE_EXIT + 2.0
 
 
 class KioskWindow(QWidget):
@@ -558,8 +559,6 @@ class KioskWindow(QWidget):
         self._preparing.run(apply_wish, lambda _: None, every=True)
 
     def colouring_all_kept(self) -> bool:
-        if self._ahead_timer is None:
-            return False  # nothing is prepared ahead in this run
         from kiosk.core.loader import COLOURING_MOST
         from kiosk.ui.colouring_ahead import all_kept
 
