@@ -19,6 +19,7 @@ from kiosk.core.colouring import (
     analyse,
     auto_colours,
     coloured_in,
+    composite,
     faces,
     prepare,
     rgb,
@@ -204,6 +205,27 @@ def test_auto_colours_leave_the_outside_white_and_neighbours_apart() -> None:
     finished = coloured_in(picture, colours)
     assert finished[10, 10] == PAPER and finished[270, 240] == colours[ball]
     assert finished[50, 300] & 0xFF < 60  # the lines on top, black
+
+
+def test_the_finished_picture_is_the_paint_darkened_by_the_lines_channel_by_channel() -> None:
+    # What «Готово» and the cards show: each of red, green and blue multiplied by the line
+    # art's lightness and rounded, the paint's own alpha ignored, the result opaque.
+    rng = np.random.default_rng(7)
+    paint = rng.integers(0, 1 << 32, (37, 53), dtype=np.uint32)
+    darkness = rng.integers(0, 256, (37, 53), dtype=np.uint8)
+    darkness[0, :4] = (0, 255, 128, 1)
+    light = 255 - darkness.astype(np.int64)
+    expected = np.full(paint.shape, 0xFF000000, dtype=np.int64)
+    for shift in (16, 8, 0):
+        channel = (paint.astype(np.int64) >> shift) & 0xFF
+        expected |= ((channel * light + 127) // 255) << shift
+    out = composite(paint, darkness)
+    assert out.dtype == np.uint32 and out.shape == paint.shape
+    assert (out.astype(np.int64) == expected).all()
+    assert composite(np.array([[0x00336699]], dtype=np.uint32),
+                     np.array([[0]], dtype=np.uint8))[0, 0] == 0xFF336699  # no line: paint
+    assert composite(np.array([[0xFFFFFFFF]], dtype=np.uint32),
+                     np.array([[255]], dtype=np.uint8))[0, 0] == 0xFF000000  # line: black
 
 
 def test_a_shape_with_eyes_is_a_face_and_takes_the_face_colour() -> None:

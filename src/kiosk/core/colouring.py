@@ -14,6 +14,7 @@ numpy) and undo need numpy alone, a fill about a millisecond.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -117,7 +118,12 @@ def close_gaps(ink: Lightness, gap: int) -> Lightness:
 
 
 def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -> PreparedPicture:
-    """Label the regions of a line-art picture, closing small gaps in its lines."""
+    """Label the regions of a line-art picture, closing small gaps in its lines.
+
+    Each full-size array goes as soon as what it gives is taken from it (the labels once the
+    boxes and the lookup are read, the transform's outputs once the owner map is made): at
+    1080p the labels and both outputs of the transform are 4 MB each, and the preparing child
+    runs beside the cycling kiosk (kiosk.core.prepare_apart)."""
     cv2 = _cv2()
     height, width = lightness.shape
     gap, reach = settings.scaled(min(height, width))
@@ -129,27 +135,35 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
     # boxes and areas from the rows' runs of one label.
     count, labels = cv2.connectedComponents(open_area.view(np.uint8), connectivity=4,
                                             ltype=cv2.CV_32S)
+    boxes = _region_boxes(labels, count)
+    # The distance transform below numbers open pixels in row-major order. One byte a label
+    # when they fit (the bundled pictures have 10-60 regions), else two (any real picture):
+    # the owner map is kept for every open and cached picture, and a fill compares it byte by
+    # byte.
+    small = np.uint8 if count <= 1 << 8 else np.uint16 if count <= 1 << 16 else np.int32
+    lookup = np.zeros(cv2.countNonZero(open_area.view(np.uint8)) + 1, dtype=small)
+    lookup[1:] = labels[open_area]
+    del labels
     # Each wall pixel takes the label of the nearest open pixel (a Voronoi split of the
     # lines between the regions on either side), if that is within reach.
     distance, nearest = cv2.distanceTransformWithLabels(
         walls, cv2.DIST_L2, cv2.DIST_MASK_5, labelType=cv2.DIST_LABEL_PIXEL)
-    # The transform numbers open pixels in row-major order. One byte a label when they fit
-    # (the bundled pictures have 10-60 regions), else two (any real picture): the owner map
-    # is kept for every open and cached picture, and a fill compares it byte by byte.
-    small = np.uint8 if count <= 1 << 8 else np.uint16 if count <= 1 << 16 else np.int32
-    lookup = np.zeros(cv2.countNonZero(open_area.view(np.uint8)) + 1, dtype=small)
-    lookup[1:] = labels[open_area]
+    del walls
     owner: Owner = np.take(lookup, nearest)  # an open pixel is its own nearest: own label
+    del nearest, lookup
     is_ink = ink.view(bool)
     owner[is_ink & (distance > reach)] = 0  # deep inside a thick line: black there anyway
     # Paper the closing swallowed (a bubble smaller than the gap, the closed gap itself) takes
     # the nearest region's paint however far it is, or it would stay a white speck.
-    swallowed = ~open_area & ~is_ink
+    swallowed = ~open_area
+    swallowed &= ~is_ink
+    del open_area
     margin = reach
     if swallowed.any():
         margin = max(reach, int(np.ceil(distance[swallowed].max())))
+    del distance, swallowed
     regions = {}
-    for label, (x, y, w, h, area) in _region_boxes(labels, count).items():
+    for label, (x, y, w, h, area) in boxes.items():
         # What a region owns lies within `margin` of it (the distance transform's metric is
         # approximate: one pixel more).
         x0, y0 = max(0, x - margin - 1), max(0, y - margin - 1)
@@ -295,9 +309,28 @@ def coloured_in(picture: PreparedPicture, colours: dict[int, int]) -> Paint:
     lookup = np.full(max(picture.regions, default=0) + 1, PAPER, dtype=np.uint32)
     for label, colour in colours.items():
         lookup[label] = colour
-    canvas = Canvas(picture)
-    canvas.paint = lookup[picture.owner]
-    return canvas.composite()
+    return composite(lookup[picture.owner], picture.darkness)
+
+
+# Where each colour channel of a 0xAARRGGBB pixel lies among its four bytes in memory.
+_CHANNEL_BYTES = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
+
+
+def composite(paint: Paint, darkness: Lightness) -> Paint:
+    """`paint` multiplied by the line art, as 0xAARRGGBB (opaque). Channel by channel through
+    16-bit scratch (255 × 255 + 127 fits): two 16-bit arrays beside the result, where 32-bit
+    expressions held five or six picture-sized temporaries at once (~20 MB at 1080p)."""
+    light = np.subtract(255, darkness, dtype=np.uint16)
+    out = np.full(paint.shape, 0xFF000000, dtype=np.uint32)
+    channel = np.empty(paint.shape, dtype=np.uint16)
+    paint_bytes = np.ascontiguousarray(paint).view(np.uint8).reshape(*paint.shape, 4)
+    out_bytes = out.view(np.uint8).reshape(*out.shape, 4)
+    for byte in _CHANNEL_BYTES:
+        np.multiply(paint_bytes[..., byte], light, out=channel)
+        channel += 127
+        channel //= 255
+        np.copyto(out_bytes[..., byte], channel, casting="unsafe")
+    return out
 
 
 def colours_at(fine: PreparedPicture, coarse: PreparedPicture,
@@ -755,12 +788,7 @@ class Canvas:
 
     def composite(self) -> Paint:
         """The finished picture as 0xAARRGGBB: paint multiplied by the line art."""
-        light = np.subtract(255, self.picture.darkness, dtype=np.uint32)
-        out = np.full(self.paint.shape, 0xFF000000, dtype=np.uint32)
-        for shift in (16, 8, 0):
-            channel = (self.paint >> shift) & 0xFF
-            out |= ((channel * light + 127) // 255) << shift
-        return out
+        return composite(self.paint, self.picture.darkness)
 
     @property
     def is_blank(self) -> bool:
