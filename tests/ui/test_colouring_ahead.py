@@ -24,7 +24,7 @@ from kiosk.ui import colouring_ahead
 from kiosk.ui.line_art import render_line_art
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, PREPARING_CHILDREN, kiosk_env, run_python
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import FakeClock, WindowFactory
 from tests.ui.test_notices import Wall, at, notices_content
 from tests.ui.test_sleep import CentreClock, tap_at, with_hours
 
@@ -91,11 +91,18 @@ def test_a_visit_to_pictures_prepared_ahead_needs_no_numpy_for_the_cards_and_no_
     assert len(os.listdir(kept)) == 9
 
 
+def at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pass starts at once: neither AHEAD_DELAY_S after the content nor at the loop's next
+    transition's end (test_the_pass_waits_for_the_end_of_a_transition)."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_QUIET_WAIT_S", 0.01)
+
+
 @pytest.fixture
 def ahead(window: KioskWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
           qtbot: QtBot) -> Path:
-    """The window keeps its pictures prepared in tmp_path/kept (at once, not 3 s after)."""
-    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    """The window keeps its pictures prepared in tmp_path/kept (at once)."""
+    at_once(monkeypatch)
     monkeypatch.setattr(colouring_ahead, "_store", None)  # put back after the test
     window.keep_colouring_prepared(tmp_path / "kept")
     wait_until_kept(qtbot, window)
@@ -179,12 +186,70 @@ def test_the_cards_pictures_go_with_the_visitor_and_come_back_for_the_next(
     qtbot.waitUntil(lambda: all(card.coloured for card in cards), timeout=10000)
 
 
+def test_the_pass_waits_for_the_end_of_a_transition(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preparing child's peak comes beside the loop at its lightest: as a transition ends,
+    the slide before let go, the next one's pictures not asked for yet (bench/memory.py,
+    pss_preparing_ahead); a loop with no transition goes after AHEAD_QUIET_WAIT_S."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_QUIET_WAIT_S", 600.0)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    attract = window.attract
+    qtbot.waitUntil(lambda: attract.pictures_shown, timeout=5000)  # no transition under way
+    attract.slide_timer.stop()  # and none to come until the test asks for one
+    assert attract.playlist is not None
+    started = engine().started
+    window.keep_colouring_prepared(tmp_path / "kept")
+    quiet = window._ahead_quiet
+    assert quiet is not None
+    qtbot.waitUntil(quiet.isActive, timeout=5000)  # its moment awaited…
+    QThreadPool.globalInstance().waitForDone()
+    assert engine().started == started and not (tmp_path / "kept").exists()  # …nothing yet
+    clock.advance(attract.playlist.current.duration)
+    with qtbot.waitSignal(attract.stage.transition_finished, timeout=10000):
+        attract.reschedule()  # the next slide comes in
+    wait_until_kept(qtbot, window)
+    assert engine().started > started
+
+
+def test_new_content_while_the_pass_awaits_its_moment_waits_again(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The content reader's child is alive again after new content: the pass waits
+    AHEAD_DELAY_S again (its children's memory never adds up), not just for a transition."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_QUIET_WAIT_S", 600.0)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    window.keep_colouring_prepared(tmp_path / "kept")
+    quiet, delay = window._ahead_quiet, window._ahead_timer
+    assert quiet is not None and delay is not None
+    qtbot.waitUntil(quiet.isActive, timeout=5000)
+    delay.setInterval(600_000)  # what follows happens before the next wait ends
+    window.set_content(replace(window.content))  # new content arrives
+    assert delay.isActive() and not quiet.isActive()
+    window.attract.stage.transition_finished.emit()  # its first slide comes in
+    QThreadPool.globalInstance().waitForDone()
+    assert not (tmp_path / "kept").exists()  # the pass still waits for the reader to go
+
+
+def test_with_no_transition_the_pass_goes_after_its_longest_wait(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_QUIET_WAIT_S", 0.05)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    window.attract.slide_timer.stop()
+    window.keep_colouring_prepared(tmp_path / "kept")
+    wait_until_kept(qtbot, window)
+
+
 def test_asleep_nothing_is_prepared_until_the_screen_wakes(
         make_window: WindowFactory, bundled: Content, tmp_path: Path, qtbot: QtBot,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside opening hours the kiosk does nothing (bench/sleep.py): new content's pictures
     wait for the morning."""
-    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    at_once(monkeypatch)
     monkeypatch.setattr(colouring_ahead, "_store", None)
     window = make_window(utc_now=CentreClock())  # 22:00, the centre open 08:00-20:00
     window.screen_sleep.start()
@@ -203,7 +268,7 @@ def test_a_notice_band_gets_its_own_canvas_and_the_full_page_stays_kept(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Above an urgent notice's band the page is shorter, so is its canvas: the pictures are
     prepared for it too, and those of the full page stay for when the band goes."""
-    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    at_once(monkeypatch)
     monkeypatch.setattr(colouring_ahead, "_store", None)
     wall = Wall(at("2026-12-10 09:30"))
     window = make_window(notices_content(tmp_path, hours="10:00-11:00"), utc_now=wall)

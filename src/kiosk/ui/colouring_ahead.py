@@ -2,13 +2,14 @@
 moment then needs neither OpenCV nor a second process.
 
 The window (kiosk.ui.main_window) runs `prepare_ahead` in a worker a few seconds after new
-content (and after a change of screen size): each picture of content/colouring/ is drawn for the
-canvas the page will give it, prepared and coloured in by the preparing child
-(kiosk.core.prepare_apart), and kept on disk (kiosk.core.prepared_store). Then the picker's
-cards are the kept coloured pictures, scaled by Qt (`kept_card`: no numpy), and the page loads
-its picture's arrays (`kept_picture`: numpy, no OpenCV). A picture not kept for the size asked
-(the first seconds after new content, a size not seen yet) is prepared through the child as
-before. The large-text mode gives the page the same canvas.
+content (and after a change of screen size), as a transition of the loop ends: each picture
+of content/colouring/ is drawn for the canvas the page will give it, prepared and coloured in
+by the preparing child (kiosk.core.prepare_apart), and kept on disk
+(kiosk.core.prepared_store). Then the picker's cards are the kept coloured pictures, scaled by
+Qt (`kept_card`: no numpy), and the page loads its picture's arrays (`kept_picture`: numpy, no
+OpenCV). A picture not kept for the size asked (the first seconds after new content, a size
+not seen yet) is prepared through the child as before. The large-text mode gives the page the
+same canvas.
 
 No numpy here: the window imports this module while the loop runs.
 """

@@ -73,6 +73,12 @@ BUILD_RETRY_S = 10.0  # after the screens failed to build, the soonest they are 
 # content reader's child has gone by then (it ends after IDLE_EXIT without a file to read), so
 # the two children's memory never adds up beside the loop's.
 AHEAD_DELAY_S = IDLE_EXIT + 2.0
+# Then the pass waits for the loop's next transition to end, this long at most (a loop of one
+# slide, a visitor on screen): the slide before has just been let go and the next one's
+# pictures are not asked for yet (PICTURE_LEAD_S before it is due), so the preparing child's
+# peak (~70 MB at 1080p) comes beside the loop at its lightest, not at a transition's or a
+# poster's extra 7 MB.
+AHEAD_QUIET_WAIT_S = 20.0
 
 
 class KioskWindow(QWidget):
@@ -122,6 +128,7 @@ class KioskWindow(QWidget):
         self._preparing_work: Background | None = None  # see _preparing_child
         self._ahead_timer: QTimer | None = None  # see keep_colouring_prepared
         self._ahead_waits_for_waking = False
+        self._ahead_quiet: QTimer | None = None  # the most it waits for a transition's end
         self._build_failed_at: float | None = None  # the clock's time of the last failure
         if not defer_screens:
             self.build_screens()
@@ -473,21 +480,39 @@ class KioskWindow(QWidget):
 
     def keep_colouring_prepared(self, directory: Path) -> None:
         """From now on the colouring pictures are prepared in the loop, AHEAD_DELAY_S after
-        each new content or screen size, and kept in `directory` (kiosk.ui.colouring_ahead):
-        the picker and the page then need no child process and no OpenCV."""
+        each new content or screen size, as the loop's next transition ends, and kept in
+        `directory` (kiosk.ui.colouring_ahead): the picker and the page then need no child
+        process and no OpenCV."""
         from kiosk.ui import colouring_ahead
 
         colouring_ahead.use_store(directory)
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(round(AHEAD_DELAY_S * 1000))
-        timer.timeout.connect(self._prepare_ahead)
+        timer.timeout.connect(self._await_quiet_moment)
         self._ahead_timer = timer
+        quiet = QTimer(self)
+        quiet.setSingleShot(True)
+        quiet.timeout.connect(self._prepare_ahead)  # no transition came: the pass goes anyway
+        self._ahead_quiet = quiet
+        self.attract.stage.transition_finished.connect(self._quiet_moment)
         timer.start()
 
     def _prepare_ahead_soon(self) -> None:
-        if self._ahead_timer is not None:
+        if self._ahead_timer is not None and self._ahead_quiet is not None:
+            self._ahead_quiet.stop()  # a pass waiting for its moment waits AHEAD_DELAY_S again
             self._ahead_timer.start()  # (again: a burst of changes prepares once)
+
+    def _await_quiet_moment(self) -> None:
+        if self._ahead_quiet is not None:
+            self._ahead_quiet.start(round(AHEAD_QUIET_WAIT_S * 1000))
+
+    def _quiet_moment(self) -> None:
+        """A transition of the loop ended: a pass waiting for it (its timer running) starts."""
+        quiet = self._ahead_quiet
+        if quiet is not None and quiet.isActive():
+            quiet.stop()
+            self._prepare_ahead()
 
     def colouring_canvas(self, ratio: float | None = None) -> QSize:
         """The canvas the colouring page gives a picture now, in device pixels (at `ratio`:
