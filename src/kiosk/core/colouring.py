@@ -319,7 +319,8 @@ _CHANNEL_BYTES = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
 def composite(paint: Paint, darkness: Lightness) -> Paint:
     """`paint` multiplied by the line art, as 0xAARRGGBB (opaque). Channel by channel through
     16-bit scratch (255 × 255 + 127 fits): two 16-bit arrays beside the result, where 32-bit
-    expressions held five or six picture-sized temporaries at once (~20 MB at 1080p)."""
+    expressions would hold five or six picture-sized temporaries at once (~20 MB at 1080p,
+    in the preparing child beside the cycling kiosk)."""
     light = np.subtract(255, darkness, dtype=np.uint16)
     out = np.full(paint.shape, 0xFF000000, dtype=np.uint32)
     channel = np.empty(paint.shape, dtype=np.uint16)
