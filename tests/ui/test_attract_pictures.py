@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QSize
@@ -16,12 +17,15 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
-from kiosk.ui.attract.poster import poster_frame
+from kiosk.core.playlist import Slide, SlideKind
+from kiosk.ui.attract.poster import PosterPainter, poster_frame
 from kiosk.ui.attract.screen import FIRST_PICTURE_WAIT_MS, AttractScreen
+from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.photos import PHOTO_FADE_MS
-from kiosk.ui.resources import probe_image
+from kiosk.ui.resources import probe_image, render_image
 from kiosk.ui.theme import Theme
+from tests.helpers import BUNDLED
 from tests.ui.conftest import FakeClock
 from tests.ui.test_photo_decode import Decodes, two_slides
 
@@ -88,6 +92,75 @@ def test_the_first_slide_shows_with_its_picture_at_once_without_a_fade(
     # Its time starts when it shows.
     assert isinstance(window.clock, FakeClock) and attract.playlist is not None
     assert attract.playlist.shown_at == window.clock()
+
+
+def test_the_first_slides_words_are_rendered_while_its_picture_is_decoded(
+        qtbot: QtBot, started: tuple[KioskWindow, Decodes, Shown, Content]) -> None:
+    """The UI thread renders the slide's words while the worker decodes its picture (it
+    would wait idle), and paints the picture in when it comes: the same pixels as the slide
+    rendered whole, sooner."""
+    window, _decodes, shown, content = started
+    attract, photos = window.attract, window.images.photos
+    assert photos is not None
+    release = threading.Event()
+    decode = photos.decode
+
+    def slow(path: Path, box: QSize, fill: bool, ratio: float) -> QImage:
+        release.wait(20)
+        return decode(path, box, fill, ratio)
+
+    photos.decode = slow
+    renders: list[str] = []
+    render = attract.painter.render
+
+    def counted(*args: Any, **kwargs: Any) -> QPixmap:
+        renders.append("render")
+        return render(*args, **kwargs)
+
+    attract.painter.render = counted  # type: ignore[method-assign]
+    try:
+        window.set_content(content)
+        qtbot.waitUntil(lambda: renders == ["render"], timeout=10_000)
+        assert attract._holding and shown == []  # the neutral screen stays meanwhile
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: attract.pictures_shown, timeout=10_000)
+    assert renders == ["render"]  # not rendered again when the picture came
+    [(image, animate, _ms)] = shown
+    assert not animate
+    # Exactly the slide rendered whole with its picture (decoded here, as previews do).
+    assert attract.playlist is not None
+    attract.painter.pictures = None
+    whole = render(attract.playlist.current, content, attract.lang, attract.stage.size(),
+                   ratio_of(attract.stage)).toImage()
+    assert is_red(image.pixelColor(picture_spot(attract)))
+    assert image == whole
+    assert attract._around is None  # the pixmap rendered around it is the stage's now
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("ratio", [1.0, 1.5])
+def test_a_slide_rendered_around_its_picture_is_the_slide_rendered_whole(
+        qtbot: QtBot, size: tuple[int, int], ratio: float) -> None:
+    """The bundled invitation to colour (a real picture, placed at fractional pixels) and a
+    story: painted in afterwards, the picture gives the very pixels it gives painted first.
+    A staff poster's picture lies under everything: it is never left out."""
+    content = load_content(BUNDLED, probe_image)
+    painter = PosterPainter(Theme(*size))
+    stage = QSize(*size)
+    slides = [Slide(SlideKind.COLOURING, "", 10), Slide(SlideKind.STORY, content.stories[0].id, 10)]
+    for slide in slides:
+        whole = painter.render(slide, content, "ru", stage, ratio).toImage()
+        around = painter.render_around_pictures(slide, content, "ru", stage, ratio)
+        assert around is not None
+        pixmap, left_out = around
+        assert len(left_out) == 1
+        painter.paint_pictures(pixmap, [(place, render_image(place.path, place.size,
+                                                             ratio=place.ratio))
+                                        for place in left_out])
+        assert pixmap.toImage() == whole, slide.key
+    poster = Slide(SlideKind.POSTER, content.posters[0].id, 10)
+    assert painter.render_around_pictures(poster, content, "ru", stage, ratio) is None
 
 
 def test_a_slow_first_picture_never_holds_the_start(

@@ -9,7 +9,7 @@ line that does not fit whole is left out rather than cut.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +59,18 @@ class PosterWords:
     fill: bool = False  # a staff poster that covers the screen, its edges cut off
     portrait_picture: Path | None = None  # what a portrait screen shows instead
     emblem: str = "stories.svg"  # drawn large in the picture's place when there is none
+
+
+class LeftOut:
+    """A slide's own picture left out of its render (`PosterPainter.render_around_pictures`):
+    its file, the box it is decoded for (logical pixels at the stage's device pixel `ratio`)
+    and where on the slide it goes. (A plain class: a dataclass costs ~0.5 ms of the start.)"""
+
+    def __init__(self, path: Path, size: QSize, ratio: float, box: QRectF) -> None:
+        self.path = path
+        self.size = size
+        self.ratio = ratio
+        self.box = box
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ class PosterPainter:
         # leaves a quiet panel in its place, and `waiting` says so.
         self.pictures: PictureSource | None = None
         self.waiting = False
+        # While `render_around_pictures` renders: the slide's own pictures it leaves out.
+        self._left_out: list[LeftOut] | None = None
 
     def picture_boxes(self, slide: Slide, content: Content, lang: Language,
                       size: QSize) -> list[tuple[Path, QSize, bool]]:
@@ -289,6 +303,33 @@ class PosterPainter:
             self.paint(painter, words, lang, size)
         painter.end()
         return pixmap
+
+    def render_around_pictures(self, slide: Slide, content: Content, lang: Language, size: QSize,
+                               ratio: float = 1.0) -> tuple[QPixmap, list[LeftOut]] | None:
+        """The slide rendered without its own picture, and where that goes: `paint_pictures`
+        paints it in once it is decoded, and the slide is then `render`'s to the pixel (the
+        picture's box and the words' never overlap, and the paper is under both). The kiosk
+        renders its first slide so while the picture is decoded, instead of after it. None
+        for a staff poster: its picture lies under everything else."""
+        if poster_words(slide, content, lang).full_bleed:
+            return None
+        left_out: list[LeftOut] = []
+        self._left_out = left_out
+        try:
+            pixmap = self.render(slide, content, lang, size, ratio)
+        finally:
+            self._left_out = None
+        return pixmap, left_out
+
+    def paint_pictures(self, pixmap: QPixmap,
+                       pictures: Sequence[tuple[LeftOut, QImage]]) -> None:
+        """Paint the pictures `render_around_pictures` left out into its pixmap."""
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        for place, picture in pictures:
+            _draw_fitted(painter, picture, place.box)
+        painter.end()
 
     def paint(self, painter: QPainter, words: PosterWords, lang: Language, size: QSize) -> None:
         layout = self.layout(words, lang, size)
@@ -379,6 +420,9 @@ class PosterPainter:
             return
         target = _box_size(box)
         ratio = ratio_of(painter.device())
+        if content and self._left_out is not None:
+            self._left_out.append(LeftOut(path, target, ratio, box))  # the paper meanwhile
+            return
         # Rendered for this slide: the stage's pixmap holds it now (in the kiosk the loader
         # keeps the last few decoded, kiosk.ui.photos, bounded by bytes).
         picture = self._picture(path, target, ratio, False) if content \
@@ -386,15 +430,19 @@ class PosterPainter:
         if picture is None:
             self._paint_panel(painter, box)  # until the picture is decoded
             return
-        if picture.isNull():
-            return
-        # Fitted whole, never stretched; centred in its box (a landscape picture in portrait
-        # keeps the box's width, so the words below start at the same place on every poster).
-        # Rendered in device pixels on a Hi-DPI screen, and drawn at that size: sharp.
-        scaled = logical_size(picture)
-        left = box.left() + (box.width() - scaled.width()) / 2
-        top = box.top() + (box.height() - scaled.height()) / 2
-        painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
+        _draw_fitted(painter, picture, box)
+
+
+def _draw_fitted(painter: QPainter, picture: QImage, box: QRectF) -> None:
+    """Fitted whole, never stretched; centred in its box (a landscape picture in portrait
+    keeps the box's width, so the words below start at the same place on every poster).
+    Rendered in device pixels on a Hi-DPI screen, and drawn at that size: sharp."""
+    if picture.isNull():
+        return
+    scaled = logical_size(picture)
+    left = box.left() + (box.width() - scaled.width()) / 2
+    top = box.top() + (box.height() - scaled.height()) / 2
+    painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
 
 
 def _box_size(box: QRectF) -> QSize:

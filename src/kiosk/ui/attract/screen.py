@@ -41,7 +41,7 @@ from kiosk.core.i18n import format_date
 from kiosk.core.model import Content, Poster
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
 from kiosk.ui.attract.band import AttractBand
-from kiosk.ui.attract.poster import PosterPainter, edge_colour
+from kiosk.ui.attract.poster import LeftOut, PosterPainter, edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_rect, device_size, logical_size, ratio_of
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.recent_calls import RecentCalls
@@ -234,6 +234,18 @@ class SlideStage(QWidget):
         self.painted.emit()
 
 
+class _AroundPictures:
+    """The slide that waits for its pictures, rendered without them meanwhile: for which
+    slide, language and stage (`AttractScreen._shown`), and the words on it."""
+
+    def __init__(self, shown: tuple[str, str, int, int, float], pixmap: QPixmap,
+                 left_out: list[LeftOut], spots: list[TextSpot]) -> None:
+        self.shown = shown
+        self.pixmap = pixmap
+        self.left_out = left_out
+        self.spots = spots
+
+
 class AttractScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache,
                  clock: Callable[[], float] = time.monotonic,
@@ -270,6 +282,15 @@ class AttractScreen(Screen):
         # then replaces it at once, without a transition (`_hold`): the first slide of content
         # over the neutral screen, or the slide on show painted again (another language).
         self._holding = False
+        # Meanwhile the slide is rendered without them, at the event loop's next turn (the
+        # decoding worker has read the file by then, and decodes beside it: PySide holds the
+        # GIL through a render's Qt calls): its pictures are painted in when they come,
+        # instead of the whole slide rendered then (~10 ms less before the first frame).
+        self._around: _AroundPictures | None = None
+        self._around_timer = QTimer(self)
+        self._around_timer.setSingleShot(True)
+        self._around_timer.setInterval(0)
+        self._around_timer.timeout.connect(self._render_around)
         self._after_neutral = True  # the stage shows the neutral screen (no content yet)
         # `kiosk run`'s window (KioskWindow(defer_screens=True)): the neutral screen is rendered
         # only when the window is shown with nothing else to show (`showEvent`). A start whose
@@ -374,6 +395,8 @@ class AttractScreen(Screen):
             self._due, self._shown, self._holding = None, None, False
             self._awaited.clear()
             self._arrived.clear()
+        self._around = None
+        self._around_timer.stop()
         if self.player is not None and (self.player.playing
                                         or self.stage.video_frame is not None):
             self._stop_clip()
@@ -510,13 +533,19 @@ class AttractScreen(Screen):
             return
         self._due = None
         holding, self._holding = self._holding, False
+        around, self._around = self._around, None
+        self._around_timer.stop()
         self.hold_timer.stop()
         if playlist is None or content is None or playlist.current.key != due[0] \
                 or not (self.isVisible() or (holding and self._unseen)) \
                 or self._clip(playlist.current) is not None:
             self._arrived.clear()
             return
-        pixmap = self._pixmap(playlist.current)  # every picture at hand: nothing waits
+        # Every picture at hand: painted into the slide rendered while they were decoded, or
+        # the slide rendered now.
+        pixmap = self._paint_in(around, playlist.current) if around is not None else None
+        if pixmap is None:
+            pixmap = self._pixmap(playlist.current)
         self._arrived.clear()
         self._presented = playlist.current
         if self._awaited:  # one more, changed on disk meanwhile: its panel fades out later
@@ -531,6 +560,37 @@ class AttractScreen(Screen):
             self.stage.show_pixmap(pixmap, True, content.settings.transition_ms)
             playlist.shown_at = self.clock()
             self.reschedule()
+
+    def _render_around(self) -> None:
+        """Render the slide that waits for its pictures without them (`_around`), if it
+        still waits."""
+        playlist, content, shown = self.playlist, self.content, self._shown
+        if not self._holding or self._due is None or playlist is None or content is None \
+                or shown is None or playlist.current.key != self._due[0]:
+            return
+        rendered = self.painter.render_around_pictures(
+            playlist.current, content, self.lang, self.stage.size(), ratio_of(self.stage))
+        if rendered is not None:
+            self._around = _AroundPictures(shown, rendered[0], rendered[1],
+                                           list(self.painter.spots))
+
+    def _paint_in(self, around: _AroundPictures, slide: Slide) -> QPixmap | None:
+        """The slide rendered around its pictures with them painted in, or None when it is
+        no longer the one on the stage or a picture came for another file version."""
+        stage = self.stage
+        if around.shown != (slide.key, self.lang, stage.width(), stage.height(),
+                            ratio_of(stage)):
+            return None
+        photos = self._loader()
+        keys = [photos.key(place.path, place.size, place.ratio) for place in around.left_out]
+        if any(key not in self._arrived for key in keys):
+            return None
+        self.painter.paint_pictures(around.pixmap, [
+            (place, self._arrived[key]) for place, key in zip(around.left_out, keys, strict=True)])
+        for key in keys:
+            photos.take(key)  # painted in, then let go, as `_picture` does
+        stage.spots = around.spots
+        return around.pixmap
 
     def _show_held(self, pixmap: QPixmap) -> None:
         """The slide that waited for its pictures with the stage's picture kept on show
@@ -551,6 +611,8 @@ class AttractScreen(Screen):
         if not self._holding or due is None or playlist is None or self.content is None:
             return
         self._holding = False
+        self._around = None  # rendered again, with panels in the pictures' places
+        self._around_timer.stop()
         if playlist.current.key != due[0] or not (self.isVisible() or self._unseen):
             return
         log.info("slide %s: its pictures take longer than %d ms to decode; shown with "
@@ -723,6 +785,8 @@ class AttractScreen(Screen):
         self._due = None
         self._awaited.clear()
         self._holding = False
+        self._around = None
+        self._around_timer.stop()
         self.hold_timer.stop()
         if clip is None or self.clip_still is not None:
             self._stop_clip()
@@ -736,6 +800,7 @@ class AttractScreen(Screen):
                 if self._awaited:
                     self._due, self._holding = (slide.key, False), True
                     self.hold_timer.start(FIRST_PICTURE_WAIT_MS)
+                    self._around_timer.start()
                     return
             spots = self.stage.spots
             pixmap = self._pixmap(slide)
