@@ -420,8 +420,9 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     content: Content | None = None
     if read.finished:
         # Read in time: the first slide's pictures are decoded while the opening hours are
-        # looked at, and the window shows that slide whole (or the dark cover) as its first
-        # frame, or the neutral screen should the pictures be late (show_by).
+        # looked at and the slide's words rendered (the attract screen, at the wait's first
+        # turn), and the window shows that slide whole (or the dark cover) as its first frame,
+        # or the neutral screen should the pictures be late (show_by).
         content = first_content(read, lang)
         window.set_content(content)
         window.screen_sleep.start()  # a start at night: the cover is the first frame
