@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.loader import load_content
 from kiosk.core.model import Content
 from kiosk.core.playlist import Slide, SlideKind
+from kiosk.core.problems import Language
 from kiosk.ui.attract.poster import PosterPainter, poster_frame
 from kiosk.ui.attract.screen import FIRST_PICTURE_WAIT_MS, AttractScreen
 from kiosk.ui.hidpi import ratio_of
@@ -140,8 +141,9 @@ def test_the_first_slides_words_are_rendered_while_its_picture_is_decoded(
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
 @pytest.mark.parametrize("ratio", [1.0, 1.5])
+@pytest.mark.parametrize("lang", ["ru", "en"])
 def test_a_slide_rendered_around_its_picture_is_the_slide_rendered_whole(
-        qtbot: QtBot, size: tuple[int, int], ratio: float) -> None:
+        qtbot: QtBot, size: tuple[int, int], ratio: float, lang: Language) -> None:
     """The bundled invitation to colour (a real picture, placed at fractional pixels) and a
     story: painted in afterwards, the picture gives the very pixels it gives painted first.
     A staff poster's picture lies under everything: it is never left out."""
@@ -150,8 +152,8 @@ def test_a_slide_rendered_around_its_picture_is_the_slide_rendered_whole(
     stage = QSize(*size)
     slides = [Slide(SlideKind.COLOURING, "", 10), Slide(SlideKind.STORY, content.stories[0].id, 10)]
     for slide in slides:
-        whole = painter.render(slide, content, "ru", stage, ratio).toImage()
-        around = painter.render_around_pictures(slide, content, "ru", stage, ratio)
+        whole = painter.render(slide, content, lang, stage, ratio).toImage()
+        around = painter.render_around_pictures(slide, content, lang, stage, ratio)
         assert around is not None
         pixmap, left_out = around
         assert len(left_out) == 1
@@ -160,7 +162,7 @@ def test_a_slide_rendered_around_its_picture_is_the_slide_rendered_whole(
                                         for place in left_out])
         assert pixmap.toImage() == whole, slide.key
     poster = Slide(SlideKind.POSTER, content.posters[0].id, 10)
-    assert painter.render_around_pictures(poster, content, "ru", stage, ratio) is None
+    assert painter.render_around_pictures(poster, content, lang, stage, ratio) is None
 
 
 def test_a_slow_first_picture_never_holds_the_start(
