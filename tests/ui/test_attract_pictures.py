@@ -23,7 +23,7 @@ from kiosk.ui.attract.poster import PosterPainter, poster_frame
 from kiosk.ui.attract.screen import FIRST_PICTURE_WAIT_MS, AttractScreen
 from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.photos import PHOTO_FADE_MS
+from kiosk.ui.photos import PHOTO_FADE_MS, PhotoLoader
 from kiosk.ui.resources import probe_image, render_image
 from kiosk.ui.theme import Theme
 from tests.helpers import BUNDLED
@@ -72,6 +72,20 @@ def is_red(colour: QColor) -> bool:  # a.jpg, the first slide's photo
     return colour.red() > 150 and colour.green() < 90 and colour.blue() < 90
 
 
+def hold_decodes(photos: PhotoLoader) -> threading.Event:
+    """The loader's decodes wait until the returned event is set (a phone's 24-megapixel
+    photo on a slow machine)."""
+    release = threading.Event()
+    decode = photos.decode
+
+    def slow(path: Path, box: QSize, fill: bool, ratio: float) -> QImage:
+        release.wait(20)
+        return decode(path, box, fill, ratio)
+
+    photos.decode = slow
+    return release
+
+
 def test_the_first_slide_shows_with_its_picture_at_once_without_a_fade(
         qtbot: QtBot, started: tuple[KioskWindow, Decodes, Shown, Content]) -> None:
     window, decodes, shown, content = started
@@ -103,14 +117,7 @@ def test_the_first_slides_words_are_rendered_while_its_picture_is_decoded(
     window, _decodes, shown, content = started
     attract, photos = window.attract, window.images.photos
     assert photos is not None
-    release = threading.Event()
-    decode = photos.decode
-
-    def slow(path: Path, box: QSize, fill: bool, ratio: float) -> QImage:
-        release.wait(20)
-        return decode(path, box, fill, ratio)
-
-    photos.decode = slow
+    release = hold_decodes(photos)
     renders: list[str] = []
     render = attract.painter.render
 
@@ -170,14 +177,7 @@ def test_a_slow_first_picture_never_holds_the_start(
     window, _decodes, shown, content = started
     attract, photos = window.attract, window.images.photos
     assert photos is not None
-    release = threading.Event()
-    decode = photos.decode
-
-    def slow(path: Path, box: QSize, fill: bool, ratio: float) -> QImage:
-        release.wait(20)  # a phone's 24-megapixel photo on a slow machine
-        return decode(path, box, fill, ratio)
-
-    photos.decode = slow
+    release = hold_decodes(photos)
     try:
         window.set_content(content)
         assert attract._holding and shown == []
