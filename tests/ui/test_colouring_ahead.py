@@ -213,6 +213,33 @@ def test_the_pass_waits_for_the_end_of_a_transition(
     assert engine().started > started
 
 
+def test_after_the_screen_turns_the_pass_still_waits_for_a_transition(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The turned screen's loop is a new attract screen: its transitions start the pass the
+    new canvas size asks for, not the longest wait."""
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_DELAY_S", 0.01)
+    monkeypatch.setattr("kiosk.ui.main_window.AHEAD_QUIET_WAIT_S", 600.0)
+    monkeypatch.setattr(colouring_ahead, "_store", None)
+    window.keep_colouring_prepared(tmp_path / "kept")
+    before = window.attract
+    window.lay_out_for(window.theme.height, window.theme.width)  # turned: a new loop, canvas
+    attract = window.attract
+    assert attract is not before
+    qtbot.waitUntil(lambda: attract.pictures_shown, timeout=5000)
+    attract.slide_timer.stop()
+    assert attract.playlist is not None
+    quiet = window._ahead_quiet
+    assert quiet is not None
+    qtbot.waitUntil(quiet.isActive, timeout=5000)
+    started = engine().started
+    clock.advance(attract.playlist.current.duration)
+    with qtbot.waitSignal(attract.stage.transition_finished, timeout=10000):
+        attract.reschedule()
+    wait_until_kept(qtbot, window)
+    assert engine().started > started
+
+
 def test_new_content_while_the_pass_awaits_its_moment_waits_again(
         qtbot: QtBot, window: KioskWindow, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

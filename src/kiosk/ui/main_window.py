@@ -179,6 +179,9 @@ class KioskWindow(QWidget):
     def _build_attract(self, theme: Theme) -> None:
         self.attract = AttractScreen(theme, self.images, self.clock)
         self.attract.wall = self.local_now
+        # A pass of colouring pictures waiting for the loop's quiet moment (keep_colouring_
+        # prepared) hears it from this stage, also once the screen has turned.
+        self.attract.stage.transition_finished.connect(self._quiet_moment)
         self.screens.insert(0, self.attract)
         self.stack.insertWidget(0, self.attract)
 
@@ -495,7 +498,6 @@ class KioskWindow(QWidget):
         quiet.setSingleShot(True)
         quiet.timeout.connect(self._prepare_ahead)  # no transition came: the pass goes anyway
         self._ahead_quiet = quiet
-        self.attract.stage.transition_finished.connect(self._quiet_moment)
         timer.start()
 
     def _prepare_ahead_soon(self) -> None:
