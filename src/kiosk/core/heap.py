@@ -14,9 +14,8 @@ full collection of 37,000 stories would stall the screen on every one.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -25,10 +24,26 @@ def release_freed_memory() -> None:
     arenas, a content read's temporaries) back to the system: without it PSS creeps up by ~10
     MB over a day's visitors with no leak behind it. A few milliseconds (ctypes lets go of the
     GIL meanwhile); glibc holds each arena's lock while it trims, so threads that allocate wait."""
-    import ctypes  # here: kiosk.cli imports this module for every command
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+_trim: list[Callable[[int], object] | None] = []
+
+
+def _malloc_trim() -> Callable[[int], object] | None:
+    """glibc's `malloc_trim`, looked up once (None off glibc). Each `ctypes.CDLL` makes a class
+    of its own for the library's functions, left to the cycle collector: once per transition
+    of the loop, that was a dozen classes and their dicts every two minutes."""
+    if not _trim:
+        import ctypes  # here: kiosk.cli imports this module for every command
+
+        try:
+            _trim.append(ctypes.CDLL("libc.so.6").malloc_trim)
+        except (OSError, AttributeError):  # not glibc: nothing to hand back
+            _trim.append(None)
+    return _trim[0]
 
 
 _paused = False
