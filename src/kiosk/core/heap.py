@@ -14,6 +14,7 @@ full collection of 37,000 stories would stall the screen on every one.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,21 +30,18 @@ def release_freed_memory() -> None:
         trim(0)
 
 
-_trim: list[Callable[[int], object] | None] = []
-
-
+@functools.cache
 def _malloc_trim() -> Callable[[int], object] | None:
     """glibc's `malloc_trim`, looked up once (None off glibc). Each `ctypes.CDLL` makes a class
     of its own for the library's functions, left to the cycle collector: once per transition
     of the loop, that was a dozen classes and their dicts every two minutes."""
-    if not _trim:
-        import ctypes  # here: kiosk.cli imports this module for every command
+    import ctypes  # here: kiosk.cli imports this module for every command
 
-        try:
-            _trim.append(ctypes.CDLL("libc.so.6").malloc_trim)
-        except (OSError, AttributeError):  # not glibc: nothing to hand back
-            _trim.append(None)
-    return _trim[0]
+    try:
+        trim: Callable[[int], object] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back
+        return None
+    return trim
 
 
 _paused = False
