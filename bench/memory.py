@@ -26,6 +26,12 @@ share moves by tens of MB with other Qt programs running beside it; the ratio mo
 "own" figures (PSS less libraries and fonts, what the process allocated itself) are printed too,
 for reading the memory apart from its neighbours.
 
+A second reference, the bare loop (no budget): the leanest attract loop we could write on
+PySide6, in the empty window's widget, holding its pictures as the kiosk does (the slide on
+show, the next one decoded 3 s ahead, both during a crossfade), words in PT Sans on each, and
+nothing else; read at the end of the same `--seconds` of cycling and at its highest moment.
+The kiosk's cycling figures less the bare loop's are what the kiosk itself adds.
+
 Budgets: 80 MB while cycling and with a poster or a teaser slide on show (issue 18); the
 colouring page 130 MB, and while its pictures are prepared; after a colouring session, back on
 the loop, 80 MB plus `RETURN_ALLOWANCE`: numpy, once loaded, stays mapped (Python cannot unload
@@ -116,6 +122,135 @@ def empty_child() -> None:
         app.quit()
 
     QTimer.singleShot(500, read)
+    app.exec()
+
+
+# The bare loop's pace and words: the bundled kiosk.yaml's slide_seconds and transition_ms, the
+# kiosk's lead for a slide's pictures (kiosk.ui.attract.screen.PICTURE_LEAD_S), and a story
+# slide's kind of text in the bundled PT Sans.
+BARE_SLIDE_S = 9.0
+BARE_FADE_MS = 700
+BARE_LEAD_S = 3.0
+BARE_HEADING = "Искренний сервис: двенадцать лет «Моих Документов»"
+BARE_LINE = "Сотрудник объяснил всё спокойно и по порядку — и помог, как помог бы близкому."
+
+
+def bare_child(seconds: float, slides: list[str]) -> None:
+    """The second reference: the leanest attract loop we could write on PySide6, holding its
+    pictures as the kiosk does. The empty window's widget shows full-screen JPEG slides with
+    a heading and six lines drawn on each in PT Sans; the next slide is decoded and drawn
+    BARE_LEAD_S before it is due and crossfades in at 60 frames a second over the slide
+    before, which is let go (and the freed heap handed back) as the fade ends. No other
+    module, screen, thread or file. Reads the most every 50 ms over `seconds` from the first
+    slide on screen, and once at their end."""
+    import ctypes
+    import ctypes.util
+
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtGui import (
+        QColor,
+        QFont,
+        QFontDatabase,
+        QImage,
+        QImageReader,
+        QPainter,
+        QPaintEvent,
+        QPixmap,
+    )
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication([])
+    fonts = os.path.join(REPO, "src", "kiosk", "assets", "fonts")
+    family = "PT Sans"
+    for name in ("PTSans-Regular.ttf", "PTSans-Bold.ttf"):
+        QFontDatabase.addApplicationFont(os.path.join(fonts, name))
+    trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+
+    def composed(index: int) -> QPixmap:
+        picture = QImageReader(slides[index % len(slides)]).read()
+        picture = picture.convertToFormat(QImage.Format.Format_RGB32)
+        painter = QPainter(picture)
+        painter.setPen(QColor("white"))
+        heading = QFont(family, 1, QFont.Weight.Bold)
+        heading.setPixelSize(64)
+        painter.setFont(heading)
+        painter.drawText(120, 260, BARE_HEADING)
+        words = QFont(family)
+        words.setPixelSize(38)
+        painter.setFont(words)
+        for line in range(6):
+            painter.drawText(120, 360 + 56 * line, BARE_LINE)
+        painter.end()
+        return QPixmap.fromImage(picture)
+
+    class Stage(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.shown = composed(0)
+            self.coming: QPixmap | None = None
+            self.opacity = 0.0
+
+        def paintEvent(self, event: QPaintEvent) -> None:
+            painter = QPainter(self)
+            painter.drawPixmap(0, 0, self.shown)
+            if self.coming is not None:
+                painter.setOpacity(self.opacity)
+                painter.drawPixmap(0, 0, self.coming)
+            painter.end()
+
+    stage = Stage()
+    stage.showFullScreen()
+    index = [0]
+    clock = QElapsedTimer()
+    frames = QTimer()
+    frames.setInterval(16)
+
+    def decode_next() -> None:
+        index[0] += 1
+        stage.coming = composed(index[0])
+        stage.opacity = 0.0
+        QTimer.singleShot(int(BARE_LEAD_S * 1000), fade_in)
+
+    def fade_in() -> None:
+        clock.start()
+        frames.start()
+
+    def frame() -> None:
+        stage.opacity = min(1.0, clock.elapsed() / BARE_FADE_MS)
+        stage.update()
+        if stage.opacity >= 1.0 and stage.coming is not None:
+            frames.stop()
+            stage.shown, stage.coming = stage.coming, None
+            trim(0)
+
+    frames.timeout.connect(frame)
+    every_slide = QTimer()
+    every_slide.timeout.connect(decode_next)
+    highest = [0, 0]
+
+    def sample() -> None:
+        total, own = _pss()
+        if total > highest[0]:
+            highest[:] = [total, own]
+
+    sampler = QTimer()
+    sampler.timeout.connect(sample)
+
+    def first_lead() -> None:  # then each slide's lead BARE_SLIDE_S after the one before
+        decode_next()
+        every_slide.start(int(BARE_SLIDE_S * 1000))
+
+    def begin() -> None:  # the first slide is on screen: the loop as it runs from now on
+        QTimer.singleShot(int((BARE_SLIDE_S - BARE_LEAD_S) * 1000), first_lead)
+        sampler.start(50)
+        QTimer.singleShot(int(seconds * 1000), end)
+
+    def end() -> None:
+        _pss_line("bare")
+        _pss_line("bare_highest", (highest[0], highest[1]))
+        app.quit()
+
+    QTimer.singleShot(0, begin)
     app.exec()
 
 
@@ -316,6 +451,9 @@ def spawn(*args: str) -> dict[str, tuple[float, float]]:
 
 def main() -> int:
     import argparse
+    import math
+    import tempfile
+    from pathlib import Path
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from common import Figure, report
@@ -325,12 +463,21 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=3)
     parser.add_argument("--settle", type=float, default=10.0)
     args = parser.parse_args()
+    from versus_chromium import make_slides
+
     empty = spawn("empty")["empty"]
+    slides = make_slides(Path(tempfile.gettempdir()) / "kiosk-bench-memory-slides")
+    bare = spawn("bare", str(args.seconds), *map(str, slides))
     kiosk = spawn("kiosk", str(args.seconds), str(args.sessions), str(args.settle))
     nan = (float("nan"), float("nan"))
     last = args.sessions - 1
-    for name, (total, own) in {"empty": empty, **kiosk}.items():
+    for name, (total, own) in {"empty": empty, **bare, **kiosk}.items():
         print(f"# {name}: PSS {total:.1f} MB, own {own:.1f} MB", flush=True)
+    at_end = kiosk.get("cycling", nan)[0] - bare["bare"][0]
+    at_highest = kiosk.get("cycling_highest", nan)[0] - bare["bare_highest"][0]
+    print(f"# the kiosk over the bare loop: +{at_end:.1f} MB as read at the end of cycling, "
+          f"+{at_highest:.1f} MB at the highest moment; a budget of {CYCLING_MB:g} MB leaves it "
+          f"{CYCLING_MB - bare['bare_highest'][0]:.1f} MB over the bare loop's highest", flush=True)
 
     def pss(name: str, budget: float) -> Figure:
         return Figure(f"pss_{name}", kiosk.get(name, nan)[0], "MB", budget, reference=empty[0])
@@ -347,6 +494,10 @@ def main() -> int:
         pss("cycling_highest", CYCLING_MB),  # "while cycling" is every moment of the loop
         pss("poster_slide", CYCLING_MB),
         pss("teaser_slide", CYCLING_MB),
+        # The second reference (no budget: PySide6's own floor for this loop, not the kiosk's).
+        Figure("pss_bare_loop", bare["bare"][0], "MB", math.inf, reference=empty[0]),
+        Figure("pss_bare_loop_highest", bare["bare_highest"][0], "MB", math.inf,
+               reference=empty[0]),
         Figure("pss_colouring_page", colouring, "MB", COLOURING_MB, reference=empty[0]),
         # The pictures prepared ahead in the loop, once per new content (the preparing child
         # counted): the work the picker's visit did before, so the page's budget.
@@ -363,9 +514,12 @@ def main() -> int:
 
 
 def child(args: list[str]) -> int:
-    """`--child empty` or `--child kiosk SECONDS SESSIONS SETTLE` (spawn's)."""
+    """`--child empty`, `--child bare SECONDS SLIDE...` or `--child kiosk SECONDS SESSIONS
+    SETTLE` (spawn's)."""
     if args[0] == "empty":
         empty_child()
+    elif args[0] == "bare":
+        bare_child(float(args[1]), args[2:])
     else:
         kiosk_child(float(args[1]), int(args[2]), float(args[3]))
     return 0
