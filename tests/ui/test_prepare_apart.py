@@ -120,3 +120,45 @@ def test_a_picture_that_kills_the_child_sends_the_page_back_and_the_next_one_ope
     monkeypatch.setattr("kiosk.ui.colouring.prepare_apart", prepare_apart.prepare_apart)
     qtbot.mouseClick(window.picker.thumbnails[1], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
+
+
+def test_a_card_asked_for_after_the_visitor_left_starts_no_child(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    """The pool may run the window's "let go" before the cards still queued when the visitor
+    left (it once did in CI): such a card starts no child, which would wait 20 s for
+    nothing."""
+    window.show_screen(window.picker)
+    qtbot.waitUntil(lambda: engine().running, timeout=10000)
+    pool = QThreadPool.globalInstance()
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10000)
+    window.go_to_attract()  # the cards' pictures forgotten, the child let go
+    qtbot.waitUntil(lambda: not engine().running and pool.activeThreadCount() == 0,
+                    timeout=10000)
+    started = engine().started
+    card = window.picker.thumbnails[0]
+    card.ask_for_colours()  # as a job queued before the visitor left runs now
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10000)
+    assert engine().started == started
+    assert not engine().running
+    assert not card.coloured
+
+
+def test_a_card_turned_away_while_a_picture_opened_is_coloured_when_the_picker_shows_again(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    window.show_screen(window.picker)
+    qtbot.waitUntil(lambda: engine().running, timeout=10000)
+    pool = QThreadPool.globalInstance()
+    cards = window.picker.thumbnails
+    qtbot.waitUntil(lambda: all(c.coloured for c in cards) and pool.activeThreadCount() == 0,
+                    timeout=10000)
+    card = cards[0]
+    window.picker.forget_pictures()  # to be coloured again...
+    prepare_apart.want_waiting(False)  # ...while the page lets the child go (a picture tapped)
+    card.ask_for_colours()
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10000)
+    assert not card.coloured  # turned away
+    prepare_apart.want_waiting(True)  # the picker on show again
+    card.update()
+    qtbot.waitUntil(lambda: card.coloured, timeout=10000)
+    window.go_to_attract()
+    qtbot.waitUntil(lambda: not engine().running, timeout=10000)

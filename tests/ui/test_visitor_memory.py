@@ -166,9 +166,9 @@ def test_the_picker_colours_each_picture_in_once(
     asked: list[str] = []
     real = previews.coloured_preview
 
-    def counted(path: Path, *args: object) -> QImage:
+    def counted(path: Path, *args: object, **options: bool) -> QImage:
         asked.append(path.name)
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(previews, "coloured_preview", counted)
     window.show_screen(window.picker)

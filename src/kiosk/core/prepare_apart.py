@@ -19,7 +19,8 @@ child go.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.core.heap import release_freed_memory
 from kiosk.core.sandbox import ParseSandbox
@@ -173,6 +174,31 @@ def apply_wish() -> None:
             engine().prestart()
         else:
             _end()
+
+
+class NotWaiting(Exception):
+    """A request for the picker's cards came after the window let the child go."""
+
+
+Answer = TypeVar("Answer")
+
+
+def waiting() -> bool:
+    """A child is wanted now (the picker on show, not every picture prepared ahead)."""
+    return _wanted
+
+
+def while_waiting(ask: Callable[[], Answer]) -> Answer:
+    """`ask()`, requests to the child for the picker's cards, only while a child is wanted
+    (the picker on show), the wish held until they are answered. A card's job can outlive
+    the picker: the pool may run the window's "let go" before the cards still queued when
+    the visitor tapped a picture or left, and their requests would then start a child that
+    waits IDLE_EXIT seconds for nothing. Raises NotWaiting instead; the card asks again
+    when the picker shows."""
+    with _applying:
+        if not _wanted:
+            raise NotWaiting
+        return ask()
 
 
 def let_go() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,14 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
 from kiosk.core.colouring import EngineSettings, coloured_in, colours_at, rgb
-from kiosk.core.prepare_apart import prepare_and_colour_apart, prepare_apart
+from kiosk.core.prepare_apart import (
+    Answer,
+    NotWaiting,
+    prepare_and_colour_apart,
+    prepare_apart,
+    waiting,
+    while_waiting,
+)
 from kiosk.ui.colouring_ahead import BRIGHT as CARD_BRIGHT
 from kiosk.ui.colouring_ahead import FACE as CARD_FACE
 from kiosk.ui.colouring_ahead import LIGHT as CARD_LIGHT
@@ -39,12 +47,13 @@ _lock = threading.Lock()
 
 
 def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
-                     ratio: float = 1.0) -> QImage:
+                     ratio: float = 1.0, *, for_the_picker: bool = False) -> QImage:
     """The picture fitted into `size`, coloured in; a null image if it cannot be decoded.
     With a device pixel `ratio` (kiosk.ui.hidpi), `size` is in logical pixels and the image
     in device pixels, its ratio set (the engine's gap scales with the picture's pixels).
     About 27 ms at 800×800 the first time (render 6, regions 11, colours 5, composite 4),
-    a dictionary look-up after."""
+    a dictionary look-up after. `for_the_picker`: the child is asked only while it waits
+    for the picker (kiosk.core.prepare_apart.while_waiting), else NotWaiting is raised."""
     try:
         version = picture_path.stat().st_mtime_ns
     except OSError:
@@ -56,12 +65,18 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
         if image is not None:
             _kept.move_to_end(key)
             return image
+    if for_the_picker and not waiting():
+        raise NotWaiting  # before drawing the picture for nothing (while_waiting below)
     settings = EngineSettings(gap_px=settings_gap_px)
     lightness = render_line_art(picture_path, size)
     if lightness is None:
         return QImage()
+    def ask(call: Callable[[], Answer]) -> Answer:
+        return while_waiting(call) if for_the_picker else call()
+
     # The regions and their colours are found in a child process (kiosk.core.prepare_apart).
-    picture, colours = prepare_and_colour_apart(lightness, settings, LIGHT, BRIGHT, FACE)
+    picture, colours = ask(lambda: prepare_and_colour_apart(lightness, settings, LIGHT,
+                                                            BRIGHT, FACE))
     if ratio != 1.0:
         # The colours are chosen at the logical size, as on a screen of ratio 1 (which
         # region is larger can change with the pixels, and so the colours); the picture is
@@ -69,7 +84,7 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
         fine = render_line_art(picture_path, device_size(size, ratio))
         if fine is None:
             return QImage()
-        detailed = prepare_apart(fine, settings)
+        detailed = ask(lambda: prepare_apart(fine, settings))
         colours = colours_at(detailed, picture, colours)
         picture = detailed
     pixels = coloured_in(picture, colours)

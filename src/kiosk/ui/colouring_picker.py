@@ -40,17 +40,22 @@ TITLE_LINES = 2  # room under each card: a title takes two lines at most
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
-              canvas: QSize) -> QImage:
+              canvas: QSize) -> QImage | None:
     """In a worker: the picture as prepared ahead for the page's `canvas`, scaled to the card
     (kiosk.ui.colouring_ahead: no numpy); if it is not kept, coloured in for the card by the
     preview module, which brings numpy (OpenCV only ever in a child process:
-    kiosk.core.prepare_apart)."""
+    kiosk.core.prepare_apart). None if the child had been let go by then (the visitor
+    tapped a picture or left): the card asks again when it is next painted."""
     kept = kept_card(picture.source, canvas, gap_px, size, ratio)
     if not kept.isNull():
         return kept
+    from kiosk.core.prepare_apart import NotWaiting
     from kiosk.ui.coloured_preview import coloured_preview
 
-    return coloured_preview(picture.source, size, gap_px, ratio)
+    try:
+        return coloured_preview(picture.source, size, gap_px, ratio, for_the_picker=True)
+    except NotWaiting:
+        return None
 
 
 class Thumbnail(TouchButton):
@@ -132,6 +137,8 @@ class Thumbnail(TouchButton):
                 self._coloured_size = wanted
                 self._outline = QImage()  # not needed any more
                 self.update()
+            elif result is None and self._asked == wanted:
+                self._asked = (QSize(), 0.0)  # not asked yet: again when next painted
 
         self.work.run(lambda: _coloured(picture, box, gap, wanted[1], canvas), done)
 
