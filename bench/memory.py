@@ -143,9 +143,6 @@ def bare_child(seconds: float, slides: list[str]) -> None:
     before, which is let go (and the freed heap handed back) as the fade ends. No other
     module, screen, thread or file. Reads the most every 50 ms over `seconds` from the first
     slide on screen, and once at their end."""
-    import ctypes
-    import ctypes.util
-
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtGui import (
         QColor,
@@ -159,13 +156,13 @@ def bare_child(seconds: float, slides: list[str]) -> None:
     )
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from kiosk.core.heap import release_freed_memory  # as the kiosk's loop hands it back
+
     app = QApplication([])
     fonts = os.path.join(REPO, "src", "kiosk", "assets", "fonts")
     family = "PT Sans"
     for name in ("PTSans-Regular.ttf", "PTSans-Bold.ttf"):
         QFontDatabase.addApplicationFont(os.path.join(fonts, name))
-    trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
-
     def composed(index: int) -> QPixmap:
         picture = QImageReader(slides[index % len(slides)]).read()
         picture = picture.convertToFormat(QImage.Format.Format_RGB32)
@@ -221,7 +218,7 @@ def bare_child(seconds: float, slides: list[str]) -> None:
         if stage.opacity >= 1.0 and stage.coming is not None:
             frames.stop()
             stage.shown, stage.coming = stage.coming, None
-            trim(0)
+            release_freed_memory()
 
     frames.timeout.connect(frame)
     every_slide = QTimer()

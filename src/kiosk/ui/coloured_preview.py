@@ -71,6 +71,7 @@ def coloured_preview(picture_path: Path, size: QSize, settings_gap_px: float,
     lightness = render_line_art(picture_path, size)
     if lightness is None:
         return QImage()
+
     def ask(call: Callable[[], Answer]) -> Answer:
         return while_waiting(call) if for_the_picker else call()
 
