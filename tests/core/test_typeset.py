@@ -202,13 +202,31 @@ def test_english_has_its_own_rules() -> None:
             "desk.")
     out = shown(typeset(text, "en"))
     assert "closing a~man" in out and "centre~— his" in out and "I~think" in out
-    assert "“in a~real office”" in out
+    assert "“in~a~real office”" in out
     assert "22~August 2023 the" in out  # a day is tied to its month, a year to nothing
-    assert "It’s the admin|is|tra|tor’s~desk." in out
+    assert "It’s the~admin|is|tra|tor’s~desk." in out  # the last word never alone
     # Russian prepositions mean nothing in English, and Russian words are not hyphenated.
-    assert shown(typeset("go on to do it по перерегистрации", "en")) \
-        == "go on to do it по перерегистрации"
+    assert shown(typeset("go home, do it по перерегистрации", "en")) \
+        == "go home, do it по перерегистрации"
     assert shown(typeset('Он сказал "да" вчера', "en")) == "Он сказал “да”~вчера"
+
+
+def test_an_english_line_never_ends_on_an_article_or_a_short_preposition() -> None:
+    # A picker card's title broke as "Umbrella in / the rain".
+    assert shown(typeset("Umbrella in the rain", "en", hyphenate=False)) \
+        == "Umbrella in~the~rain"
+    assert shown(typeset("The centre is open to all of us at any time by appointment in "
+                         "Moscow on weekdays and an hour longer", "en", hyphenate=False)) \
+        == ("The~centre is open to~all of~us at~any time by~appointment in~Moscow "
+            "on~weekdays and an~hour~longer")
+    # Longer words, and "I" only as a capital (a Roman numeral "i" is not one).
+    assert shown(typeset("go into town, i.e. here I am", "en", hyphenate=False)) \
+        == "go into town, i.e. here I~am"
+    # Tying a last word after a chain of them still leaves no run longer than MAX_UNIT.
+    for text in ("of the " * 6 + "end", "в " * 14 + "дом"):
+        lang: Language = "en" if text.startswith("of") else "ru"
+        runs = typeset(text, lang, hyphenate=False).split(" ")
+        assert max(len(run) for run in runs) <= MAX_UNIT, runs
 
 
 @pytest.mark.parametrize(("name", "body", "lang"), bodies())

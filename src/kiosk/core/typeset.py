@@ -36,7 +36,10 @@ _TIE_AFTER_RU = frozenset((
     "а", "в", "и", "к", "о", "с", "у", "я",
     "на", "по", "за", "от", "до", "из", "не", "но", "ни", "об", "во", "ко", "со", "да",
     "из-за", "из-под"))
-_TIE_AFTER_EN = frozenset(("a", "A", "I"))
+# In English, the articles and the short prepositions: a line that ends on "the" or "in"
+# reads as a bad break on a heading ("Umbrella in / the rain"), and these words are short
+# enough that tying them costs a paragraph's rag nothing. Compared in lower case but "I".
+_TIE_AFTER_EN = frozenset(("a", "an", "the", "at", "by", "in", "of", "on", "to"))
 # Particles tied to the word before them: «что ли», «так же», «если бы».
 _TIE_BEFORE_RU = frozenset(("ли", "ль", "же", "ж", "бы", "б"))
 _ABBREVIATION_TAILS_RU = frozenset(("е.", "д.", "п.", "к."))  # т. е., т. д., т. п., т. к.
@@ -612,7 +615,7 @@ def _tied(left: str, right: str, lang: Language) -> bool:
     if after.isdigit() and before[0].isalpha() and (lang == "ru" or len(after) <= 2):
         return True  # «15 минут», «2020 г.», "22 August"; not "in 2023 the centres"
     if lang == "en":
-        return after in _TIE_AFTER_EN
+        return after == "I" or after.lower() in _TIE_AFTER_EN
     lower = after.lower()
     if lower in _TIE_AFTER_RU or after in ("№", "§"):
         return True
@@ -663,7 +666,9 @@ def _tie_widow(words: list[str], gaps: list[str], widths: list[int], ties: list[
     punctuation = len(word) - len(word.strip(_TRAILING_PUNCTUATION + "«„("))
     if NBSP in word or widths[last] - punctuation > WIDOW_WORD:
         return
-    if runs[last - 1] + 1 + widths[last] <= WIDOW_UNIT:
+    # The two words, not the run before: "the~administrator's desk." is tied too.
+    if widths[last - 1] + 1 + widths[last] <= WIDOW_UNIT \
+            and runs[last - 1] + 1 + widths[last] <= MAX_UNIT:
         ties[last - 1] = True
 
 
