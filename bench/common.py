@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,11 +84,14 @@ def _number(value: float, unit: str) -> str:
 def report(figures: list[Figure]) -> int:
     for figure in figures:
         print(figure.line(), flush=True)
-    _record(figures)
+    canary = host_speed()
+    print(f"# host: the canary took {canary['median_ms']:g} ms (median of {CANARY_RUNS}), "
+          f"{canary['best_ms']:g} at best", flush=True)
+    _record(figures, canary)
     return 0 if all(f.ok for f in figures) else 1
 
 
-def _record(figures: list[Figure]) -> None:
+def _record(figures: list[Figure], canary: dict[str, float]) -> None:
     """One JSON line in KIOSK_BENCH_RECORD for this run of this benchmark, if it is set."""
     target = os.environ.get("KIOSK_BENCH_RECORD")
     if not target:
@@ -97,7 +101,7 @@ def _record(figures: list[Figure]) -> None:
         "bench": Path(sys.argv[0]).stem,
         "commit": _git("rev-parse", "--short=12", "HEAD"),
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(),
+        "machine": {**machine(), "canary": canary},
         "figures": [figure.as_record() for figure in figures],
     }
     with open(target, "a", encoding="utf-8") as record:
@@ -130,6 +134,27 @@ def machine() -> dict[str, object]:
     return {"host": platform.node(), "cpu": model, "cores": os.cpu_count(),
             "memory_gib": round(memory_kib / 2**20, 1),
             "load_1min": round(os.getloadavg()[0], 2), "python": platform.python_version()}
+
+
+CANARY_RUNS = 7
+CANARY_LOOP = 100_000  # ~5–10 ms of pure Python on these machines
+
+
+def host_speed() -> dict[str, float]:
+    """A fixed piece of pure Python, timed as the figures are recorded (ms: the median and
+    the best of CANARY_RUNS). These hosts are shared: a neighbour on the same physical core
+    slows every figure without raising the load average (6 December: the same commit and
+    every same-run reference 1.5–2× slower for hours, the load 0.1). A step in the figures
+    with a step in the canary is the host; without one, the code."""
+    times = []
+    for _ in range(CANARY_RUNS):
+        started = time.perf_counter()
+        total = 0
+        for number in range(CANARY_LOOP):
+            total += number * number
+        times.append(time.perf_counter() - started)
+    return {"median_ms": round(statistics.median(times) * 1000, 2),
+            "best_ms": round(min(times) * 1000, 2)}
 
 
 def percentile(values: list[float], fraction: float) -> float:
