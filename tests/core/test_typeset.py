@@ -219,9 +219,9 @@ def test_an_english_line_never_ends_on_an_article_or_a_short_preposition() -> No
                          "Moscow on weekdays and an hour longer", "en", hyphenate=False)) \
         == ("The~centre is open to~all of~us at~any time by~appointment in~Moscow "
             "on~weekdays and an~hour~longer")
-    # Longer words, and "I" only as a capital (a Roman numeral "i" is not one).
-    assert shown(typeset("go into town, i.e. here I am", "en", hyphenate=False)) \
-        == "go into town, i.e. here I~am"
+    # Not longer words, nor "i" in lower case (a numeral, "i.e."): "I" only as a capital.
+    assert shown(typeset("go into town, i.e. in part i here I am", "en", hyphenate=False)) \
+        == "go into town, i.e. in~part i here I~am"
     # Tying a last word after a chain of them still leaves no run longer than MAX_UNIT.
     for text in ("of the " * 6 + "end", "в " * 14 + "дом"):
         lang: Language = "en" if text.startswith("of") else "ru"
