@@ -43,10 +43,12 @@ mutate: $(STAMP)
 		$(foreach module,$(MODULES),"kiosk.core.$(module).*")
 	$(BIN)/python scripts/mutation_score.py $(MODULES)
 
+BENCH_RECORD := $(CURDIR)/bench/record.jsonl
+
 # Every benchmark runs even when an earlier one is over budget; the target fails if any was.
 # Each run's figures are added to bench/record.jsonl (commit, machine, figures): commit it.
 bench: $(STAMP)
-	status=0; export KIOSK_BENCH_RECORD=$(CURDIR)/bench/record.jsonl; \
+	status=0; export KIOSK_BENCH_RECORD=$(BENCH_RECORD); \
 	for bench in bench/startup.py bench/memory.py bench/colouring.py bench/operations.py bench/calm.py bench/scale.py bench/adversarial.py bench/adversarial_svg.py bench/sleep.py bench/video.py bench/versus_chromium.py bench/editor.py; do \
 		echo "== $$bench"; $(TEST_ENV) $(BIN)/python $$bench || status=1; \
 	done; exit $$status
@@ -54,7 +56,7 @@ bench: $(STAMP)
 # 100,000 attract transitions and 10,000 random sessions, accelerated (about 40 minutes);
 # its figures go to bench/record.jsonl as make bench's do.
 soak: $(STAMP)
-	KIOSK_BENCH_RECORD=$(CURDIR)/bench/record.jsonl $(TEST_ENV) $(BIN)/python bench/soak.py
+	KIOSK_BENCH_RECORD=$(BENCH_RECORD) $(TEST_ENV) $(BIN)/python bench/soak.py
 
 check: $(STAMP)
 	$(BIN)/kiosk check content
