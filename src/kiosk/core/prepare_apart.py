@@ -4,10 +4,13 @@ Preparing a picture (closing its gaps, finding its regions: kiosk.core.colouring
 needs OpenCV; a child's taps and strokes need numpy alone. Once imported, OpenCV and the
 libraries it brings (its ffmpeg and OpenSSL among them) stay in a process for good: ~17 MB
 kept by the kiosk for weeks after the first child coloured a picture. Here a child process
-(kiosk.core.sandbox, with its limits) prepares the pictures and hands the arrays back. It is
-started when the picker shows and waits there (kiosk.ui.main_window), so a tapped picture
-opens in ~25 ms rather than the child's ~150 ms start; it goes as soon as the page has its
-canvas, or when the visitor goes elsewhere. The kiosk holds OpenCV's memory only meanwhile.
+(kiosk.core.sandbox, with its limits) prepares the pictures and hands the arrays back. It
+prepares them ahead, in the loop, a few seconds after new content or a new screen size
+(kiosk.ui.colouring_ahead), and goes once they are kept on disk. At a visit it is started only
+if a picture is not kept for the canvas at hand: when the picker shows, and waits there
+(kiosk.ui.main_window), so a tapped picture opens in ~25 ms rather than the child's ~150 ms
+start; it goes as soon as the page has its canvas, or when the visitor goes elsewhere. The
+kiosk never holds OpenCV's memory itself.
 
 A picture that crashes or stalls the preparation takes the child down, not the kiosk: the
 caller gets `ParseRunaway` and the page goes back to its list.
