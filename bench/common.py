@@ -100,12 +100,21 @@ def _record(figures: list[Figure], canary: dict[str, float]) -> None:
         "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "bench": Path(sys.argv[0]).stem,
         "commit": _git("rev-parse", "--short=12", "HEAD"),
-        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "dirty": _dirty(Path(target)),
         "machine": {**machine(), "canary": canary},
         "figures": [figure.as_record() for figure in figures],
     }
     with open(target, "a", encoding="utf-8") as record:
         record.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _dirty(record: Path) -> bool:
+    """Whether tracked files differ from the commit, the record itself aside: each benchmark of
+    a run appends to it, so from the run's second line on it always would."""
+    paths = ["--", "."]
+    if record.resolve().is_relative_to(REPO):  # (a record elsewhere changes nothing here)
+        paths.append(f":(exclude){record.resolve().relative_to(REPO)}")
+    return bool(_git("status", "--porcelain", "--untracked-files=no", *paths))
 
 
 def _git(*args: str) -> str:

@@ -33,3 +33,32 @@ def test_each_run_records_its_figures_and_how_fast_the_host_was_then(
     canary = entry["machine"]["canary"]
     assert 0 < canary["best_ms"] <= canary["median_ms"]
     assert f"{canary['median_ms']:g} ms" in printed  # the same reading on screen as in the record
+
+
+def test_a_run_is_marked_dirty_by_changed_code_not_by_its_own_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    import common
+
+    repo = tmp_path / "repo"
+    (repo / "bench").mkdir(parents=True)
+    record = repo / "bench" / "record.jsonl"
+    record.write_text("", encoding="utf-8")
+    (repo / "code.py").write_text("x = 1\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for step in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "start"]):
+        subprocess.run([*git, *step], check=True)
+    monkeypatch.setattr(common, "REPO", repo.resolve())
+    monkeypatch.setenv("KIOSK_BENCH_RECORD", str(record))
+    monkeypatch.setattr(sys, "argv", ["bench/example.py"])
+
+    def run() -> bool:
+        report([Figure("tap", 2.0, "ms", 3.0)])
+        dirty: bool = json.loads(record.read_text(encoding="utf-8").splitlines()[-1])["dirty"]
+        return dirty
+
+    assert run() is False
+    assert run() is False  # the first line made the record differ from the commit
+    (repo / "code.py").write_text("x = 2\n", encoding="utf-8")
+    assert run() is True
