@@ -112,8 +112,9 @@ def _dirty(record: Path) -> bool:
     """Whether tracked files differ from the commit, the record itself aside: each benchmark of
     a run appends to it, so from the run's second line on it always would."""
     paths = ["--", "."]
-    if record.resolve().is_relative_to(REPO):  # (a record elsewhere changes nothing here)
-        paths.append(f":(exclude){record.resolve().relative_to(REPO)}")
+    resolved = record.resolve()
+    if resolved.is_relative_to(REPO):  # (a record elsewhere changes nothing here)
+        paths.append(f":(exclude){resolved.relative_to(REPO)}")
     return bool(_git("status", "--porcelain", "--untracked-files=no", *paths))
 
 
