@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--out", type=Path, required=True, help="куда сложить картинки")
     preview.add_argument("--size", type=parse_size, default=None,
                          help="например 1920x1080; без него — оба положения экрана рядом")
-    preview.add_argument("--lang", choices=("ru", "en"), help="язык экранов")
+    preview.add_argument("--lang", choices=("ru", "en"),
+                         help="язык экранов и листа с картинками (index.html)")
     preview.add_argument("--at", type=parse_moment, metavar='"ГГГГ-ММ-ДД ЧЧ:ММ"',
                          help="показать материалы по расписанию на этот момент (время центра)")
     preview.add_argument("--high-contrast", action="store_true",
@@ -528,7 +529,9 @@ def preview(content_dir: Path, out: Path, size: tuple[int, int] | None, lang: La
         if error.filename is None or not Path(os.fsdecode(error.filename)).is_relative_to(out):
             raise
         return _out_unusable(out, error, lang)
-    print(f"Готово, экранов: {len(shots)}. Откройте {out / 'index.html'}")
+    sheet = out / "index.html"
+    print(f"Done: {len(shots)} screens. Open {sheet}" if lang == "en"
+          else f"Готово, экранов: {len(shots)}. Откройте {sheet}")
     return 0
 
 

@@ -94,3 +94,57 @@ def test_the_contact_sheet_lists_and_outlines_what_check_warns_about(tmp_path: P
     assert not any("Короткая история" in f for f in outlined)
     assert "скрыто расписанием: история «Только по будням»" in sheet
     assert "показывается только по будням" in sheet
+
+
+def test_preview_in_english_writes_its_sheet_and_says_done_in_english(tmp_path: Path) -> None:
+    """`--lang en`: the screens, and the preview's own words (the done line, the sheet's
+    headings, captions, problems and what the schedules hide), as `check --lang en` says them."""
+    root = make_folder(
+        tmp_path / "c",
+        stories={"weekdays.md": story("Только по будням", title_en="Weekdays only",
+                                      weekdays="[пн, вт, ср, чт, пт]"),
+                 "short.md": story("Короткая история", title_en="A short story")},
+        settings=f"centre_name: {TOO_LONG_NAME}\n")
+    english = checked(root, "--lang", "en")["problems"]
+    assert isinstance(english, list) and english
+    out = tmp_path / "preview"
+    result = kiosk("preview", root, "--out", out, "--size", "1920x1080", "--lang", "en",
+                   "--at", "2026-12-05 10:00")  # a Saturday: the weekday story is hidden
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Done: "), result.stdout
+    assert str(out / "index.html") in result.stdout
+    sheet = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert '<html lang="en">' in sheet
+    for problem in english:
+        assert problem["message"] in sheet, problem["message"]
+    assert "hidden by its schedule: story “Weekdays only”" in sheet
+    assert "A short story" in sheet and "Staff: diagnostics" in sheet
+    for russian in ("Замечания", "Предпросмотр", "Заставка", "Сотрудники", "скрыто", "Меню"):
+        assert russian not in sheet, russian
+
+
+def test_the_side_by_side_sheet_says_whether_the_screen_is_lit_in_the_language_asked(
+        tmp_path: Path) -> None:
+    """Both orientations' sheet (no --size), at a moment after hours: the screen is off then,
+    and the Monday story hidden, in Russian by default and in English with --lang en."""
+    import datetime as dt
+
+    from kiosk.core.loader import load_content
+    from kiosk.ui.preview import Shot, write_side_by_side
+
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Понедельник", weekdays="[пн]")},
+                       settings="opening_hours: 08:00-20:00\n")
+    content = load_content(root)
+    saturday_night = dt.datetime(2026, 12, 5, 22, 0, tzinfo=content.settings.zone)
+    shots = {"landscape": [Shot("menu.png", "Menu")], "portrait": [Shot("menu.png", "Menu")]}
+    write_side_by_side(content, tmp_path, shots, saturday_night, "en")
+    sheet = html.unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert "landscape and portrait" in sheet and '<html lang="en">' in sheet
+    assert "Screen off — the centre is closed" in sheet
+    assert "hidden by its schedule: story “Понедельник”" in sheet
+    assert "Предпросмотр" not in sheet and "Экран" not in sheet
+    write_side_by_side(content, tmp_path, shots, saturday_night)
+    sheet = html.unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert "альбомный и книжный экран" in sheet and '<html lang="ru">' in sheet
+    assert "Экран выключен — центр закрыт" in sheet
+    assert "скрыто расписанием: история «Понедельник»" in sheet
