@@ -366,3 +366,23 @@ def test_an_impossible_closed_day_is_named_as_such(value: str) -> None:
     assert parse_days([value], "closed_days", 3, ProblemLog("kiosk.yaml", problems)) == ()
     assert [(p.code, p.line) for p in problems] == [("closed_day_impossible", 3)]
     assert "не бывает" in problems[0].message("ru")
+
+
+def test_a_folder_inside_a_folder_of_content_is_named_not_dropped(tmp_path: Path) -> None:
+    """Staff sorting stories by year into stories/2024/ lost them without a word: the kiosk
+    reads one level. Each such folder is named, with the fix; images/ may have folders, and
+    hidden ones (a sync tool's) are left alone."""
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={
+        "stories/2024/b.md": story("Прошлогодняя"), "anniversary/old/01.md": story(),
+        "colouring/extra/cat.svg": SVG, "posters/winter/snow.svg": SVG,
+        "notices/old/closed.yaml": "text: Закрыто\n", "images/2024/photo.svg": SVG,
+        "stories/.sync/c.md": story()})
+    content = load_content(root)
+    named = {Path(p.path).relative_to(root).as_posix(): p for p in content.problems}
+    assert set(named) == {"stories/2024", "anniversary/old", "colouring/extra",
+                          "posters/winter", "notices/old"}, named
+    assert all(p.code == "subfolder_not_read" and not p.is_error for p in named.values())
+    assert "«2024» — папка внутри stories/" in named["stories/2024"].message("ru")
+    assert "Переложите их прямо в папку stories/" in named["stories/2024"].message("ru")
+    assert "move this folder out of posters/" in named["posters/winter"].message("en")
+    assert [s.id for s in content.stories] == ["a"]

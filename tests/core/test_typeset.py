@@ -229,6 +229,24 @@ def test_an_english_line_never_ends_on_an_article_or_a_short_preposition() -> No
         assert max(len(run) for run in runs) <= MAX_UNIT, runs
 
 
+def test_a_sentences_short_first_word_never_ends_a_line() -> None:
+    # The new-year notice's English text broke as "…we are closed. From / 9 January…".
+    assert shown(typeset("The centre is closed until 8 January. From 9 January we are open",
+                         "en", hyphenate=False)) \
+        == "The~centre is closed until 8~January. From~9~January we are~open"
+    assert shown(typeset("Центр закрыт. Мы откроемся. «Так сказали.» Этот день! Если бы… "
+                         "Когда придёте к нам утром", "ru", hyphenate=False)) \
+        == ("Центр закрыт. Мы~откроемся. «Так~сказали.» Этот~день! Если~бы… "
+            "Когда придёте к~нам~утром")
+    # Not a word followed by punctuation, one in lower case after an abbreviation, a longer
+    # one, nor a paragraph's first word (it starts its line already).
+    assert shown(typeset("Yes. No, thanks. See i.e. some more. Always late for work",
+                         "en", hyphenate=False)) \
+        == "Yes. No, thanks. See~i.e. some more. Always late for~work"
+    assert shown(typeset("Мы вошли", "ru", hyphenate=False)) == "Мы~вошли"  # the widow rule
+    assert shown(typeset("Мы вошли в дом", "ru", hyphenate=False)) == "Мы вошли в~дом"
+
+
 @pytest.mark.parametrize(("name", "body", "lang"), bodies())
 def test_the_kiosks_content_typesets_and_a_second_pass_changes_nothing(
         name: str, body: str, lang: Language) -> None:

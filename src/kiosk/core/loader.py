@@ -483,6 +483,9 @@ class ContentLoader:
                                                             other=other)
         del first_of
         for name, kind in others:
+            if kind == "folder":
+                self._subfolder(Path(directory, name), folder)
+                continue
             # «story.md.txt» (Notepad's doing) or «story.markdown»: almost right, so say so.
             lower = name.lower()
             if kind == "file" and suffixes == (".md",) and self._stray_file(folder, name):
@@ -1031,7 +1034,9 @@ class ContentLoader:
             self._refused(index, kind)
         pictures: dict[str, ColouringPicture] = {}
         for path in entries:
-            if path.name.startswith(".") or entry_kind(path) in ("folder", ""):
+            if path.name.startswith(".") or (kind := entry_kind(path)) in ("folder", ""):
+                if kind == "folder" and not path.name.startswith("."):
+                    self._subfolder(path, COLOURING_DIR)
                 continue
             suffix = path.suffix.lower()
             if suffix in IGNORED_SUFFIXES:
@@ -1048,6 +1053,11 @@ class ContentLoader:
                 path.stem, path, titles.get(path.name, Text(_title_from_name(path.stem))))
         ordered = [pictures.pop(name) for name in order if name in pictures]
         return (*ordered, *pictures.values())
+
+    def _subfolder(self, path: Path, folder: str) -> None:
+        """A folder inside stories/, posters/… (staff sorting stories by year): the kiosk reads
+        one level, so its files were dropped without a word."""
+        self.log_for(path).warning("subfolder_not_read", None, value=path.name, folder=folder)
 
     def _note_in_picture_folder(self, path: Path, folder: str, expected: str) -> None:
         """A text or settings file in colouring/ or posters/ that the kiosk does not read: a
@@ -1128,6 +1138,8 @@ class ContentLoader:
         variants: dict[str, Path] = {}  # poster id -> its portrait picture
         for path in entries:
             if path.name.startswith(".") or kinds[path.name] in ("folder", ""):
+                if kinds[path.name] == "folder" and not path.name.startswith("."):
+                    self._subfolder(path, POSTERS_DIR)
                 continue
             suffix = path.suffix.lower()
             log = self.log_for(path)
@@ -1238,6 +1250,7 @@ class ContentLoader:
         for name, kind in entries:
             path = folder / name
             if kind == "folder":
+                self._subfolder(path, NOTICES_DIR)
                 continue
             if path.suffix.lower() not in NOTICE_SUFFIXES:
                 if kind == "file" and name.lower() not in ("readme.txt", "readme.md"):

@@ -668,6 +668,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "folder. Move it to images/ and name it in the text's fields with the line “{key}: "
         "images/{value}”",
     ),
+    "subfolder_not_read": (
+        "«{value}» — папка внутри {folder}/, а киоск не заглядывает во вложенные папки: "
+        "файлы в ней не покажутся. Переложите их прямо в папку {folder}/, а если их убрали "
+        "нарочно — вынесите эту папку из {folder}/",
+        "“{value}” is a folder inside {folder}/, and the kiosk does not look into folders "
+        "there: the files in it will not be shown. Move them straight into {folder}/, or if "
+        "they were put away on purpose, move this folder out of {folder}/",
+    ),
     "stray_file": (
         "«{value}» не читается: в папке {folder}/ киоск берёт только файлы {expected}. "
         "Уберите этот файл из папки",

@@ -4,7 +4,8 @@ What a careful reader expects and Qt does not do by itself:
 
 * a no-break space (U+00A0) after one-letter words and short prepositions, conjunctions and
   particles («в центр», «не спешить»), before «ли», «же», «бы», after a number
-  followed by a word, and before a spaced dash, which therefore never starts a line;
+  followed by a word, after a sentence's short first word ("…as usual. From 9 January"),
+  and before a spaced dash, which therefore never starts a line;
 * a spaced hyphen (or «--», and in Russian a spaced en dash) between words becomes a dash;
 * no word alone on the last line of a paragraph: a short last word is tied to the one before;
 * straight quotes become «ёлочки» („…“ inside them) in Russian, “…” (‘…’ inside) in English,
@@ -43,6 +44,11 @@ _TIE_AFTER_EN = frozenset(("a", "an", "the", "at", "by", "in", "of", "on", "to")
 # Particles tied to the word before them: «что ли», «так же», «если бы».
 _TIE_BEFORE_RU = frozenset(("ли", "ль", "же", "ж", "бы", "б"))
 _ABBREVIATION_TAILS_RU = frozenset(("е.", "д.", "п.", "к."))  # т. е., т. д., т. п., т. к.
+# A sentence's first word up to this long is tied to the next: a line ending on it ("…are
+# closed. From / 9 January…", «…закрыт. Мы / откроемся…») reads as the start of a thought cut off.
+SENTENCE_OPENER = 4
+_SENTENCE_ENDS = ".!?…"
+_CLOSERS = "»“”\"'’)]*_~"  # after a sentence's last character: «…сказал.» Мы
 
 _DASHES = frozenset(("—", "–"))
 _SPACED_HYPHENS = {"ru": frozenset(("-", "–", "--")), "en": frozenset(("-", "--"))}
@@ -626,6 +632,18 @@ def _tied(left: str, right: str, lang: Language) -> bool:
     return before.rstrip(_TRAILING_PUNCTUATION).lower() in _TIE_BEFORE_RU
 
 
+def _opens_sentence(words: list[str], k: int) -> bool:
+    """Whether token `k` ends in a short word that begins a sentence after another one, with
+    no punctuation after it ("Yes, we…" may break after the comma). A paragraph's first word
+    starts its line already."""
+    *before, word = words[k].split(NBSP)
+    word = word.lstrip(_OPENERS)
+    if not 0 < len(word) <= SENTENCE_OPENER or not word.isalpha() or not word[0].isupper():
+        return False  # "i.e. some": not a sentence
+    previous = (before[-1] if before else words[k - 1] if k > 0 else "").rstrip(_CLOSERS)
+    return bool(previous) and previous[-1] in _SENTENCE_ENDS
+
+
 def _hard_break(gap: str, left: str) -> bool:
     """A Markdown line break that ends a visual line: two spaces or a backslash before it."""
     newline = gap.find("\n")
@@ -643,7 +661,7 @@ def _ties(words: list[str], gaps: list[str], widths: list[int], lang: Language,
     for k, gap in enumerate(gaps):
         right = words[k + 1]
         width = widths[k + 1]
-        if gap == " " and _tied(words[k], right, lang) \
+        if gap == " " and (_tied(words[k], right, lang) or _opens_sentence(words, k)) \
                 and (_first_word(right) in _DASHES or run + 1 + width <= MAX_UNIT):
             ties[k] = True
             run += 1 + width
