@@ -386,3 +386,25 @@ def test_a_folder_inside_a_folder_of_content_is_named_not_dropped(tmp_path: Path
     assert "Переложите их прямо в папку stories/" in named["stories/2024"].message("ru")
     assert "move this folder out of posters/" in named["posters/winter"].message("en")
     assert [s.id for s in content.stories] == ["a"]
+
+
+def test_a_title_of_characters_that_print_nothing_is_as_empty_as_one_of_spaces(
+        tmp_path: Path) -> None:
+    """Zero-width spaces, a word joiner, soft hyphens, a Hangul filler: `kiosk check` said
+    nothing, and the story, the page and the band showed a blank where the title goes."""
+    root = make_folder(
+        tmp_path / "c",
+        stories={"zw.md": story('"\\u200b\\u200b"', teaser='"\\u2060"'),
+                 "shy.md": story('"\\u00ad\\u00ad"'), "fine.md": story("Обычная история",
+                                                                      title_en='"\\u200d"')},
+        pages={"01.md": story('"\\u3164"')},
+        settings='centre_name: "\\u200b"\n')
+    content = load_content(root)
+    by_file = {(Path(p.path).name, p.code, p.is_error) for p in content.problems}
+    assert {("zw.md", "empty_field", True), ("shy.md", "empty_field", True),
+            ("01.md", "empty_field", True), ("fine.md", "empty_field", False),
+            ("kiosk.yaml", "wrong_type", True)} <= by_file, by_file
+    assert [(s.id, s.title.get("en")) for s in content.stories] == [
+        ("fine", "Обычная история")]  # the English title blank: the Russian one stands in
+    assert content.pages == ()
+    assert content.settings.centre_name == "Мои Документы"  # the default, not a blank band

@@ -49,9 +49,15 @@ from kiosk.core.notices import (
     WORD_MOST,
     longest_word,
     parse_level,
+)
+from kiosk.core.problems import (
+    Problem,
+    ProblemLog,
+    Severity,
+    cap_problems,
+    clean_shown,
     shows_anything,
 )
-from kiosk.core.problems import Problem, ProblemLog, Severity, cap_problems, clean_shown
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import (
     ALWAYS,
@@ -703,7 +709,11 @@ class ContentLoader:
                       default="nothing")
             return ""
         # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
-        return self._shown_field(md.fields.raw_text.get(key, str(value)), key, log, line)
+        shown = self._shown_field(md.fields.raw_text.get(key, str(value)), key, log, line)
+        if not shows_anything(shown):  # «title: "\u200b"»: filled in, blank on the screen
+            (log.error if required else log.warning)("empty_field", line, key=key)
+            return ""
+        return shown
 
     @staticmethod
     def _shown_field(text: str, key: str, log: ProblemLog, line: int | None) -> str:

@@ -9,7 +9,6 @@ Pure: the moment is an argument.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -35,9 +34,6 @@ MOST_CHARS = 200
 # word that is still wider than a line (the band in large type on a portrait screen holds
 # about 20 letters) is broken by the band at a letter rather than cut off.
 WORD_MOST = 30
-# Letters that draw nothing (Hangul fillers, the blank Braille pattern): a text of these alone
-# is as empty as one of spaces.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # The set of urgent notices is looked at this far ahead; past it, nothing is said to change
 # (the window judges them again within the hour anyway: kiosk.ui.main_window).
 HORIZON_DAYS = 1
@@ -56,13 +52,6 @@ def parse_level(value: Any, line: int | None, log: ProblemLog) -> bool | None:
     log.error("bad_notice_level", line, value=str(value),
               suggest=suggest(text, ["обычное", "срочное", "ordinary", "urgent"]))
     return None
-
-
-def shows_anything(text: str) -> bool:
-    """Whether a text puts anything on the screen: a letter, digit, punctuation mark or sign,
-    not only spaces, zero-width and format characters («\\u200b» would be an empty band)."""
-    return any(unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS
-               for char in text)
 
 
 def longest_word(text: str) -> str:

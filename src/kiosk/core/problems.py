@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -1433,6 +1434,18 @@ _BREAKS = "\x85\u2028\u2029"  # these part words: a space, not nothing
 _STACKED = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
                       "\ufe20-\ufe2f]{2})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff"
                       "\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): a text of these alone
+# is as empty as one of spaces.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_anything(text: str) -> bool:
+    """Whether a text puts anything on the screen: a letter, digit, punctuation mark or sign,
+    not only spaces, zero-width and format characters («\\u200b» would be an empty band)."""
+    return any(unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS
+               for char in text)
 
 
 def clean_shown(text: str) -> tuple[str, str]:

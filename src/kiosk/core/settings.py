@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import LANGUAGES, Language, ProblemLog
+from kiosk.core.problems import LANGUAGES, Language, ProblemLog, shows_anything
 from kiosk.core.yamlsrc import LineDict
 
 if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
@@ -350,7 +350,8 @@ def _check_flag(name: str, value: Any, default: Any, line: int | None, log: Prob
 
 
 def _check_text(name: str, value: Any, default: Any, line: int | None, log: ProblemLog) -> str:
-    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
+    if isinstance(value, str | int | float) and not isinstance(value, bool) \
+            and shows_anything(str(value)):
         return str(value).strip()
     log.error("wrong_type", line, key=name, expected="text", value=str(value),
               default=str(default))
