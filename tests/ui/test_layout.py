@@ -56,11 +56,33 @@ def check_screen(window: KioskWindow, screen: Screen) -> None:
         if label.text():
             assert bounds.contains(rect_in_window(label, window)), label.text()
             assert label.font().pixelSize() >= theme.px(28), label.text()
+    check_labels(window, screen)
     for view in visible_in(window, MarkdownView):
         if view.markdown:
             assert not view.overflows(), f"text cut off: {view.markdown[:60]}"
             # Never below the usual body size (the high-contrast mode starts larger).
             assert view.font_px >= theme.px(36) - theme.px(4), view.markdown[:60]
+
+
+def check_labels(window: KioskWindow, screen: Screen) -> None:
+    """No label's words cut off: by its parent's edge, or by its own where a run of tied
+    words is wider than it; and a separator dot never left at the end of a line."""
+    for label in visible_in(window, QLabel):
+        if label.text() and (parent := label.parentWidget()) is not None:
+            # Below its parent's edge, a label is cut off there (the details under a title
+            # of three lines in large type), though the window holds it.
+            assert parent.rect().contains(label.geometry()), \
+                f"{label.text()!r} runs out of its {type(parent).__name__} on {screen}"
+        if label.text() and label.wordWrap():
+            # A run it cannot break (words tied by the typesetter) runs past its edge: cut off.
+            box = label.contentsRect()
+            needed = label.fontMetrics().boundingRect(
+                box, int(Qt.TextFlag.TextWordWrap) | int(label.alignment()), label.text())
+            assert needed.width() <= box.width(), f"{label.text()!r} is cut off on {screen}"
+            # «Центр госуслуг района Митино · / 29 декабря 2020»: a stray dot at a line's end.
+            assert " · " not in label.text() \
+                or label.fontMetrics().horizontalAdvance(label.text()) <= box.width(), \
+                f"{label.text()!r} wraps at its separator on {screen}"
 
 
 def walk_every_screen(window: KioskWindow, start_at_attract: bool = True) -> None:

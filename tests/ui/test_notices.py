@@ -29,6 +29,7 @@ from kiosk.ui.resources import probe_image
 from tests.helpers import copy_bundled
 from tests.ui.conftest import SIZES, WindowFactory
 from tests.ui.test_colouring_screen import open_first_picture
+from tests.ui.test_layout import check_labels
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Two lines on a landscape band, four on a portrait one.
@@ -136,6 +137,8 @@ def test_the_band_is_on_every_visitor_screen_and_covers_nothing(
                                           band.room), where
         assert window.current_screen.geometry().bottom() < band_rect(window).top(), where
         assert controls_outside_their_screen(window) == [], where
+        if window.current_screen in (window.stories, window.anniversary):
+            check_labels(window, window.current_screen)  # nothing cut off in the less room
         if isinstance(window.current_screen, ColouringScreen):
             assert overlapping_colouring_controls(window.current_screen) == [], where
         findings, measured = audit(window, window.theme, where)

@@ -24,7 +24,7 @@ from kiosk.core.i18n import tr
 from kiosk.core.loader import COLOURING_MOST
 from kiosk.core.model import ColouringPicture, Content
 from kiosk.core.settings import Settings
-from kiosk.core.typeset import NBSP, typeset
+from kiosk.core.typeset import typeset
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
@@ -33,7 +33,7 @@ from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TextSpot, TouchButton, text_label
+from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card: a title takes two lines at most
@@ -193,14 +193,10 @@ class Thumbnail(TouchButton):
         painter.end()
 
     def caption(self) -> str:
-        """The title as drawn: typeset (`setText`), but a two-word title whose words are tied
-        against a lone last word may still wrap where the card is too narrow for both."""
-        text = self.text()
-        metrics = QFontMetrics(self.font())
-        if all(metrics.horizontalAdvance(run) <= self.width() for run in text.split(" ")):
-            return text
-        head, tie, tail = text.rpartition(NBSP)
-        return f"{head} {tail}" if tie else text
+        """The title as drawn: typeset (`setText`), its tied words let go from the right
+        where the card is too narrow for them (a two-word title tied against a lone last
+        word)."""
+        return breakable(self.text(), QFontMetrics(self.font()), self.width())
 
     def _title_fits(self) -> bool:
         needed = QFontMetrics(self.font()).boundingRect(

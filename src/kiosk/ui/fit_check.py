@@ -28,9 +28,10 @@ from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.markdown import markdown_document
-from kiosk.ui.slide_card import ItemCard, story_meta
+from kiosk.ui.slide_card import ItemCard, shown_meta, story_meta
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import breakable
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MARGIN_PX = 2  # rounding in the layout
@@ -228,13 +229,15 @@ def _measure_chunk(measures: list[_Measure],
                 line = fonts[orientation].pixelSize() * LINE_ALLOWANCE
                 room = MOST_PAGES * (column.body_height - 3 * line) - MARGIN_PX
                 if title_metrics.horizontalAdvance(title) > column.title_width:  # not one line
-                    room -= _wrapped_height(title_metrics, title, column.title_width) \
+                    shown = breakable(title, title_metrics, column.title_width)  # as set
+                    room -= _wrapped_height(title_metrics, shown, column.title_width) \
                         - column.title_height
                 if meta:
                     height = meta_heights.get((meta, orientation))
                     if height is None:
                         height = meta_heights[(meta, orientation)] = _wrapped_height(
-                            meta_metrics, meta, column.meta_width)
+                            meta_metrics, shown_meta(meta, meta_metrics, column.meta_width),
+                            column.meta_width)
                     room -= height - column.meta_height
                 if narrowest is not None and narrowest[0] == measure.body_font \
                         and narrowest[1] <= column.body_width and narrowest[2] <= room:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QVariantAnimation
 from PySide6.QtGui import (
     QColor,
+    QFontMetrics,
     QHideEvent,
     QImage,
     QPainter,
@@ -24,8 +25,8 @@ from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
 from kiosk.ui.resources import ImageCache, render_image
-from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TextSpot, text_label
+from kiosk.ui.theme import TYPE_SCALE, Theme
+from kiosk.ui.widgets import TextSpot, breakable, text_label
 
 
 class ImageBox(QWidget):
@@ -282,7 +283,9 @@ class ItemCard(QWidget):
         self.meta = text_label(theme, theme.small_px, colour=theme.colours.ink_soft)
         self.body = MarkdownView(theme, theme.body_px)
         self._section = ""  # the kicker: «Искренний сервис»
+        self._title = ""
         self._meta = ""
+        self._crowded = False  # the section's name left off the first page: no room
         # The text first: the words above it come later, so they are on top of it.
         for child in (self.image, self.body, self.badge, self.title, self.meta):
             child.setParent(self)
@@ -319,19 +322,45 @@ class ItemCard(QWidget):
         x, width, y = column.x(), column.width(), column.y()
         kicker = self.badge.sizeHint().height()
         self.badge.setGeometry(x, y, width, kicker)
-        if self._section:
+        gap = self.theme.space("xs")
+        if self._meta:
+            self.meta.setText(shown_meta(self._meta, self.meta.fontMetrics(), width))
+        meta = gap + self.meta.heightForWidth(width) if self._meta else 0
+        # Where the section's name, the title and the details are taller than the column (a
+        # long title in large type above the notice band), the name is left to the running
+        # head of the next pages; where the title and the details alone are, the title is
+        # set a step smaller at a time, never below the usual mode's size: nothing cut off.
+        for pixels in self._title_sizes():
+            height = self._set_title(pixels, width)
+            if height + meta <= column.height():
+                break
+        self._crowded = bool(self._section) \
+            and kicker + self.theme.space("s") + height + meta > column.height()
+        if self._section and not self._crowded:
             y += kicker + self.theme.space("s")
-        height = self.title.heightForWidth(width)
         self.title.setGeometry(x, y, width, height)
         y += height
         if self._meta:
-            y += self.theme.space("xs")
-            height = self.meta.heightForWidth(width)
-            self.meta.setGeometry(x, y, width, height)
-            y += height
+            self.meta.setGeometry(x, y + gap, width, meta - gap)
+            y += meta
         y += self.theme.space("m")
         self.body.setGeometry(column)
         self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
+        self._show_head()
+
+    def _set_title(self, pixels: int, width: int) -> int:
+        """The title in this size, its tied words let go where a run is wider than the
+        column; its height."""
+        self.title.setFont(self.theme.font(pixels, bold=True))
+        self.title.setText(breakable(self._title, self.title.fontMetrics(), width))
+        return self.title.heightForWidth(width)
+
+    def _title_sizes(self) -> list[int]:
+        """The title's size, then a tenth smaller at a step down to the usual mode's."""
+        sizes, least = [self.theme.title_px], self.theme.px(TYPE_SCALE["title"])
+        while sizes[-1] > least:
+            sizes.append(max(least, round(sizes[-1] * 0.9)))
+        return sizes
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -343,9 +372,7 @@ class ItemCard(QWidget):
     def show_item(self, badge: str, title: str, meta: str, body: str,
                   image: Path | None) -> None:
         """Show an item from the first page of its text."""
-        self._section, self._meta = badge, meta
-        self.title.setText(title)
-        self.meta.setText(meta)
+        self._section, self._title, self._meta = badge, title, meta
         self.image.set_image(image)
         self.body.set_markdown(body)
         self.place()
@@ -359,10 +386,25 @@ class ItemCard(QWidget):
         first = self.body.page == 0
         self.title.setVisible(first)
         self.meta.setVisible(first and bool(self._meta))
-        title = " ".join(self.title.text().split())
-        head = self._section if first or not self.badge.fits(title) else title
+        self._show_head()
+
+    def _show_head(self) -> None:
+        """Above the words: the section's name on the first page (unless it is crowded out),
+        the title set small as a running head on the others (the section's name where the
+        title is too long for one line of it)."""
+        title = " ".join(self._title.split())
+        if self.body.page == 0:
+            head = "" if self._crowded else self._section
+        else:
+            head = title if self.badge.fits(title) else self._section
         self.badge.setText(head)
         self.badge.setVisible(bool(head))
+
+
+def shown_meta(meta: str, metrics: QFontMetrics, width: int) -> str:
+    """The details as the card sets them: on one line where they fit, else the centre and the
+    date each on a line of its own (a «·» left at the end of a line read as a stray dot)."""
+    return meta if metrics.horizontalAdvance(meta) <= width else meta.replace(" · ", "\n")
 
 
 def story_meta(story: Story, lang: Language) -> str:
