@@ -102,7 +102,8 @@ def test_the_last_two_words_of_a_paragraph_are_joined_unless_both_are_long() -> 
 
 
 def test_straight_quotes_become_guillemets_and_nested_ones_low_high_quotes() -> None:
-    assert typeset(BIRTHDAY, "ru").endswith("«прямо в\u00a0настоящем\u00a0учре\u00adжде\u00adнии».")
+    # (The paragraph's last word is not hyphenated: no syllable alone on its last line.)
+    assert typeset(BIRTHDAY, "ru").endswith("«прямо в\u00a0настоящем\u00a0учреждении».")
     assert typeset('Он сказал "в "Моих документах" помогут"', "ru", hyphenate=False) \
         == "Он сказал «в\u00a0„Моих документах“\u00a0помогут»"
     # Straight quotes inside ёлочки already typed are nested quotes.
@@ -155,7 +156,7 @@ def test_markdown_syntax_survives_unchanged() -> None:
     assert "~~~\nв коде \"ничего\" - не трогаем\n~~~" in out
     assert out.endswith("\n    и в отступе тоже\n")
     assert shown(out).splitlines() == [
-        "# Заголовок про пере|ре|ги|стра|цию ##",
+        "# Заголовок про~перерегистрацию ##",
         "",
         f"Подробнее [на~сайте{link} и~{code}, **в~2011~году** и~_в~доме_.",
         "Вторая строка \\\"без кавычек\\\" и~<https://mos.ru/a b> и~&laquo;x&raquo;.",
@@ -220,13 +221,38 @@ def test_an_english_line_never_ends_on_an_article_or_a_short_preposition() -> No
         == ("The~centre is open to~all of~us at~any time by~appointment in~Moscow "
             "on~weekdays and an~hour~longer")
     # Not longer words, nor "i" in lower case (a numeral, "i.e."): "I" only as a capital.
-    assert shown(typeset("go into town, i.e. in part i here I am", "en", hyphenate=False)) \
-        == "go into town, i.e. in~part i here I~am"
+    assert shown(typeset("go round town, i.e. in part i here I am", "en", hyphenate=False)) \
+        == "go round town, i.e. in~part i here I~am"
+    # The prepositions of three and four letters ("A colouring page for / a little helper").
+    assert shown(typeset("A page for a helper, with love from all of us into the night", "en",
+                         hyphenate=False)) \
+        == "A~page for~a~helper, with~love from~all of~us into~the~night"
     # Tying a last word after a chain of them still leaves no run longer than MAX_UNIT.
     for text in ("of the " * 6 + "end", "в " * 14 + "дом"):
         lang: Language = "en" if text.startswith("of") else "ru"
         runs = typeset(text, lang, hyphenate=False).split(" ")
         assert max(len(run) for run in runs) <= MAX_UNIT, runs
+
+
+def test_a_paragraphs_last_word_is_not_hyphenated() -> None:
+    # An anniversary page ended «…и их заместите- / лей.»: a syllable alone on the last line.
+    out = typeset_markdown("Учились руководители центров и их заместителей.\n\n"
+                           "Второй абзац про перерегистрацию.", "ru")
+    first, second = out.split("\n\n")
+    assert first.endswith(" заместителей.") and "руко\u00adво\u00adди" in first
+    assert second.endswith("перерегистрацию.")
+    # A word alone, or too long for any line, keeps its breaks.
+    assert SHY in typeset("Перерегистрация", "ru")
+    assert SHY in typeset("Это человеконенавистничествами", "ru").split(" ")[-1]
+
+
+def test_a_line_never_ends_on_a_three_letter_preposition() -> None:
+    # A story's title broke as «Раскраска для / маленького помощника».
+    assert shown(typeset("Раскраска для маленького помощника", "ru", hyphenate=False)) \
+        == "Раскраска для~маленького~помощника"
+    assert shown(typeset("Под козырьком, без зонта, при нас, про него, над ним, обо всём. "
+                         "Всё", "ru", hyphenate=False)) \
+        == "Под~козырьком, без~зонта, при~нас, про~него, над~ним, обо~всём.~Всё"
 
 
 def test_a_sentences_short_first_word_never_ends_a_line() -> None:

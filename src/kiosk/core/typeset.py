@@ -7,7 +7,8 @@ What a careful reader expects and Qt does not do by itself:
   followed by a word, after a sentence's short first word ("…as usual. From 9 January"),
   and before a spaced dash, which therefore never starts a line;
 * a spaced hyphen (or «--», and in Russian a spaced en dash) between words becomes a dash;
-* no word alone on the last line of a paragraph: a short last word is tied to the one before;
+* no word alone on the last line of a paragraph: a short last word is tied to the one before,
+  and the last word is not hyphenated (no syllable alone there either);
 * straight quotes become «ёлочки» („…“ inside them) in Russian, “…” (‘…’ inside) in English,
   and an English apostrophe between letters becomes ’;
 * soft hyphens (U+00AD) in long words at the points the pyphen dictionaries allow.
@@ -32,15 +33,17 @@ from kiosk.core.problems import Language
 NBSP = "\u00a0"
 SHY = "\u00ad"
 
-# Words tied to the word after them. One-letter words in both cases; «с» and «к» included.
+# Words tied to the word after them: one-letter words in both cases («с» and «к» included),
+# and the prepositions of up to three letters («Раскраска для / маленького» read as cut off).
 _TIE_AFTER_RU = frozenset((
     "а", "в", "и", "к", "о", "с", "у", "я",
     "на", "по", "за", "от", "до", "из", "не", "но", "ни", "об", "во", "ко", "со", "да",
-    "из-за", "из-под"))
+    "для", "под", "при", "без", "про", "над", "обо", "из-за", "из-под"))
 # In English, the articles and the short prepositions: a line that ends on "the" or "in"
 # reads as a bad break on a heading ("Umbrella in / the rain"), and these words are short
 # enough that tying them costs a paragraph's rag nothing. Compared in lower case but "I".
-_TIE_AFTER_EN = frozenset(("a", "an", "the", "at", "by", "in", "of", "on", "to"))
+_TIE_AFTER_EN = frozenset(("a", "an", "the", "at", "by", "in", "of", "on", "to", "for", "from",
+                           "into", "with"))
 # Particles tied to the word before them: «что ли», «так же», «если бы».
 _TIE_BEFORE_RU = frozenset(("ли", "ль", "же", "ж", "бы", "б"))
 _ABBREVIATION_TAILS_RU = frozenset(("е.", "д.", "п.", "к."))  # т. е., т. д., т. п., т. к.
@@ -478,9 +481,13 @@ def _paragraph(text: str, spans: list[tuple[int, int]] | None, lang: Language,
     ties = _ties(words, gaps, widths, lang, markdown)
     protected = _SpanLookup(spans)
     pieces = [text[: tokens[0][0]]]
+    last = len(tokens) - 1
     for k, (start, _) in enumerate(tokens):
         word = words[k]
-        if hyphenate and len(word) >= MIN_HYPHENATED:
+        # Not a paragraph's last word («заместите- / лей.»: a syllable alone on the last
+        # line), unless it stands alone or is too long for a line without a break.
+        if hyphenate and len(word) >= MIN_HYPHENATED \
+                and not (k == last > 0 and widths[k] <= WIDOW_UNIT):
             word = _hyphenate_token(word, start, protected, lang)
         pieces.append(word)
         if k < len(gaps):
