@@ -150,7 +150,7 @@ def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
     open_menu(qtbot, window)
     tap(qtbot, window.menu.language_buttons["en"])
     assert window.menu.title.text() == "What would you like to see?"
-    assert window.menu.tiles[Destination.STORIES].text() == "Sincere service"
+    assert window.menu.tiles[Destination.STORIES].text() == "Sincere Service"
     tap(qtbot, window.menu.tiles[Destination.STORIES])
     assert window.stories.card.title.text() == typeset(window.content.stories[0].title.en, "en",
                                                        False)
@@ -172,8 +172,14 @@ def test_idle_warning_then_staying(qtbot: QtBot, window: KioskWindow, clock: Fak
     go_idle(qtbot, window, clock)
     assert window.overlay.question.text() == "Вы ещё здесь?"
     assert window.overlay.countdown.text() == str(round(window.content.settings.warning_seconds))
+    hint = " ".join(window.overlay.hint.text().replace("\u00a0", " ").split())
+    assert hint == "секунд — и экран вернётся к началу"  # under «15», not «Через 15 с»
     clock.advance(4)
     qtbot.waitUntil(lambda: window.overlay.countdown.text() == "11")
+    assert window.overlay.hint.text().startswith("секунд\u00a0—")  # «11 секунд»
+    clock.advance(7)
+    qtbot.waitUntil(lambda: window.overlay.countdown.text() == "4")
+    assert window.overlay.hint.text().startswith("секунды")
     tap(qtbot, window.overlay.button)
     assert not window.overlay.isVisible()
     assert window.current_screen is window.stories and window.stories.index == 1
@@ -193,7 +199,12 @@ def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,
     tap(qtbot, window.stories.nav.next)
     go_idle(qtbot, window, clock)
     assert window.overlay.question.text() == "Are you still there?"
-    clock.advance(window.content.settings.warning_seconds)
+    assert window.overlay.hint.text().replace("\u00a0", " ") \
+        == "seconds, then the screen starts over"
+    clock.advance(window.content.settings.warning_seconds - 1)
+    qtbot.waitUntil(lambda: window.overlay.countdown.text() == "1")
+    assert window.overlay.hint.text().startswith("second,")
+    clock.advance(1)
     qtbot.waitUntil(lambda: window.current_screen is window.attract)
     assert not window.overlay.isVisible()
     assert window.lang == "ru" and window.stories.lang == "ru"

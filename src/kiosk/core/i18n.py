@@ -13,7 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "menu_hint": ("Пока вы ждёте своей очереди", "While you wait for your turn"),
     "tile_anniversary": ("12 лет «Моим Документам»", "12 years of My Documents"),
     "tile_anniversary_sub": ("История центров госуслуг", "The story of the service centres"),
-    "tile_stories": ("Искренний сервис", "Sincere service"),
+    "tile_stories": ("Искренний сервис", "Sincere Service"),
     "tile_stories_sub": ("Истории наших сотрудников", "Stories told by our staff"),
     "tile_colouring": ("Раскраска для детей", "Colouring for children"),
     "tile_colouring_sub": ("Пока взрослые заняты делом", "While the grown-ups are busy"),
@@ -55,9 +55,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "previous": ("Предыдущая", "Previous"),
     "next": ("Следующая", "Next"),
     "still_here": ("Вы ещё здесь?", "Are you still there?"),
+    # Under the seconds left, in large figures: «15 / секунд — и экран вернётся к началу».
     "still_here_hint": (
-        "Через {seconds} с экран вернётся к началу",
-        "In {seconds} s the screen goes back to the start",
+        "{unit} — и экран вернётся к началу",
+        "{unit}, then the screen starts over",
     ),
     "stay": ("Я здесь", "I’m here"),
     "colouring_title": ("Выбери картинку", "Pick a picture"),
@@ -75,7 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "welcome": ("Добро пожаловать!", "Welcome!"),
     "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
-    "story_badge": ("Искренний сервис", "Sincere service"),
+    "story_badge": ("Искренний сервис", "Sincere Service"),
     "anniversary_badge": ("12 лет вместе", "12 years together"),
     "notice_kicker": ("Объявление", "Notice"),  # an ordinary notice's slide
     "language_ru": ("RU", "RU"),

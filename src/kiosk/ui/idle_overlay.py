@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.core.i18n import tr
+from kiosk.core.i18n import plural, tr
 from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui import theme as th
@@ -57,7 +57,8 @@ class IdleOverlay(QWidget):
             self.lang = lang
             self.seconds = seconds
             self.question.setText(tr("still_here", lang))
-            self.hint.setText(typeset(tr("still_here_hint", lang, seconds=seconds), lang))
+            unit = plural(seconds, lang, ("секунда", "секунды", "секунд"), ("second", "seconds"))
+            self.hint.setText(typeset(tr("still_here_hint", lang, unit=unit), lang))
             self.countdown.setText(str(seconds))
             self.button.setText(tr("stay", lang))
         parent = self.parentWidget()
