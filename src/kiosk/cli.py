@@ -23,7 +23,7 @@ from kiosk.core.problems import Language
 
 if TYPE_CHECKING:
     from kiosk.core.machine import SettingsPath
-    from kiosk.core.model import Content
+    from kiosk.core.model import Content, Poster
     from kiosk.core.pin import PinStore
     from kiosk.core.problems import Problem
     from kiosk.ui.main_window import KioskWindow
@@ -496,7 +496,25 @@ def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
         from kiosk.ui.video.probe import clip_problems
 
         content = replace(content, problems=(*content.problems, *clip_problems(content)))
-    return replace(content, problems=(*content.problems, *_closed_days_problems(content)))
+    return replace(content, problems=(*content.problems, *_closed_days_problems(content),
+                                      *_ended_problems(content)))
+
+
+def _ended_problems(content: Content) -> list[Problem]:
+    """Items whose show_until has passed, from today (the centre's date)."""
+    from kiosk.core.schedule import ended_problems
+
+    def side_file(poster: Poster) -> str:  # where its show_until is written
+        sides = [poster.source.with_name(poster.id + suffix) for suffix in (".yaml", ".yml")]
+        return str(next((side for side in sides if side.is_file()), poster.source))
+
+    today = content.settings.local_time(dt.datetime.now(dt.UTC)).date()
+    items = [(str(page.source), page.schedule) for page in content.pages]
+    items += [(str(story.source), story.schedule) for story in content.stories]
+    items += [(str(notice.source), notice.schedule) for notice in content.notices]
+    items += [(side_file(poster), poster.schedule) for poster in content.posters
+              if poster.schedule.end is not None]
+    return ended_problems(items, today)
 
 
 def _closed_days_problems(content: Content) -> list[Problem]:

@@ -148,3 +148,22 @@ def test_the_side_by_side_sheet_says_whether_the_screen_is_lit_in_the_language_a
     assert "альбомный и книжный экран" in sheet and '<html lang="ru">' in sheet
     assert "Экран выключен — центр закрыт" in sheet
     assert "скрыто расписанием: история «Понедельник»" in sheet
+
+
+def test_check_names_items_whose_showing_has_ended(tmp_path: Path) -> None:
+    """show_until in the past (a year typed wrong, most often): the item is never shown
+    again, and `check` says so at the file where the date is written."""
+    root = copy_bundled(tmp_path)
+    (root / "stories" / "twins.md").write_text(
+        (root / "stories" / "twins.md").read_text(encoding="utf-8").replace(
+            "date: 2023-02-15", "date: 2023-02-15\nshow_until: 2025-12-31"), encoding="utf-8")
+    side = root / "posters" / "1-thank-you.yaml"
+    side.write_text(side.read_text(encoding="utf-8") + "show_until: 2001-01-01\n",
+                    encoding="utf-8")
+    (root / "stories" / "later.md").write_text(story(show_until="2999-01-01"), encoding="utf-8")
+    problems = checked(root)["problems"]
+    assert isinstance(problems, list)
+    ended = {Path(p["path"]).name: p for p in problems if p["code"] == "schedule_ended"}
+    assert set(ended) == {"twins.md", "1-thank-you.yaml"}, problems
+    assert "срок показа закончился 2025-12-31" in ended["twins.md"]["message"]
+    assert ended["1-thank-you.yaml"]["severity"] == "warning"

@@ -408,3 +408,28 @@ def test_a_title_of_characters_that_print_nothing_is_as_empty_as_one_of_spaces(
         ("fine", "Обычная история")]  # the English title blank: the Russian one stands in
     assert content.pages == ()
     assert content.settings.centre_name == "Мои Документы"  # the default, not a blank band
+
+
+def test_a_schedule_no_day_can_suit_is_named() -> None:
+    """«weekdays: [сб]» for a Monday-to-Friday week, February's month for August's dates:
+    accepted without a word, and the item never shown."""
+    never = [
+        "show_from: 2026-02-02\nshow_until: 2026-02-06\nweekdays: [сб]\n",
+        "show_from: 2026-08-01\nshow_until: 2026-08-31\nmonths: [февраль]\n",
+        "show_from: 01.08\nshow_until: 31.08\nmonths: [февраль, март]\n",
+    ]
+    for text in never:
+        _, problems = front(text)
+        assert [p.code for p in problems] == ["schedule_never"], (text, problems)
+        assert problems[0].line == 4 and not problems[0].is_error
+        assert "не покажется никогда" in both(problems[0])
+    fine = [
+        "show_from: 2026-02-02\nshow_until: 2026-02-06\nweekdays: [пн]\n",
+        "show_from: 2026-08-30\nshow_until: 2026-09-02\nmonths: [сентябрь]\n",
+        "show_from: 2026-01-01\nshow_until: 2027-06-30\nmonths: [декабрь]\nweekdays: [вс]\n",
+        "show_from: 30.12\nshow_until: 02.01\nmonths: [январь]\n",  # over the new year
+        "show_from: 2026-02-02\nshow_until: 2026-02-02\n",
+    ]
+    for text in fine:
+        _, problems = front(text)
+        assert problems == [], (text, problems)

@@ -574,6 +574,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the date “{value}” is not valid; write it as 22.08.2023 (day.month.year) or "
         "2023-08-22 (year-month-day)",
     ),
+    "schedule_ended": (
+        "срок показа закончился {end} (show_until): материал больше не покажется. Если год "
+        "указан по ошибке — исправьте дату; если нет — уберите файл из папки",
+        "showing ended on {end} (show_until): the item will not be shown again. If the year "
+        "is a typo, correct the date; if not, take the file out of the folder",
+    ),
+    "schedule_never": (
+        "ни один день между датами show_from и show_until не подходит под {key}: так материал "
+        "не покажется никогда — проверьте дни недели, месяцы и даты",
+        "no day between the show_from and show_until dates suits {key}: the item would never "
+        "be shown — check the weekdays, months and dates",
+    ),
     "dates_reversed": (
         "дата окончания {end} раньше даты начала {start}: так материал не покажется никогда — "
         "поменяйте даты местами",

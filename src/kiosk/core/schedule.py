@@ -19,12 +19,12 @@ Canonical forms (what the staff editor writes; docs/content-format.md, «Schedul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import ProblemLog
+from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.settings import as_flag, as_number, suggest
 from kiosk.core.yamlsrc import LineDict
 
@@ -147,6 +147,21 @@ class Schedule:
             return False
         return self.weekdays is None or day.weekday() in self.weekdays
 
+    def has_a_day(self) -> bool:
+        """Whether any day suits the dates, weekdays and months together (hours and closed
+        days aside). Only a span shorter than a year can miss a weekday or a month: at most
+        366 days are looked at."""
+        if self.weekdays is None and self.months is None:
+            return True
+        if self.yearly is not None:  # every year: a weekday falls on each of its days some year
+            leap = (dt.date(2024, 1, 1) + dt.timedelta(days=k) for k in range(366))
+            return self.months is None \
+                or any(_in_yearly(self.yearly, day) and day.month in self.months for day in leap)
+        if self.start is None or self.end is None or (self.end - self.start).days >= 366:
+            return True
+        return any(self._day_ok(self.start + dt.timedelta(days=k))
+                   for k in range((self.end - self.start).days + 1))
+
     def _active_near_closed(self, local: dt.datetime, closed: ClosedDays | None) -> bool:
         """`active` for a schedule that refers to closed days: the day a moment belongs to
         (yesterday's, in the small hours of hours across midnight) must suit them too."""
@@ -181,6 +196,15 @@ def _in_yearly(span: tuple[tuple[int, int], tuple[int, int]], day: dt.date) -> b
     return first <= key <= last if first <= last else key >= first or key <= last
 
 
+def ended_problems(items: Iterable[tuple[str, Schedule]], today: dt.date) -> list[Problem]:
+    """For `kiosk check`: a warning for each item (its file, its schedule) whose show_until
+    has passed by `today` (the centre's date; core has no clock): never shown again, and
+    most often a year typed wrong («2025» for «2026»)."""
+    return [Problem(path, None, Severity.WARNING, "schedule_ended",
+                    {"end": schedule.end.isoformat()})
+            for path, schedule in items if schedule.end is not None and schedule.end < today]
+
+
 def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
     """The schedule fields of a page or story; bad parts are reported and left out."""
     start_day = _day(fields, "show_from", log)
@@ -210,6 +234,11 @@ def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
         log.warning("closed_days_never", fields.line_of("on_closed_days"))
     months = _months(fields, log)
     schedule = Schedule(start, end, weekdays, hours, before_closed, on_closed, months, yearly)
+    if not (start and end and end < start) and not schedule.has_a_day():
+        # «weekdays: [сб]» for a Monday-to-Friday week, «months: февраль» with August dates.
+        key = "weekdays" if weekdays is not None else "months"
+        log.warning("schedule_never", fields.line_of(key) or fields.line_of("show_until"),
+                    key=key)
     return ALWAYS if schedule == ALWAYS else schedule  # one object for the unscheduled
 
 
