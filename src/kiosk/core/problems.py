@@ -249,6 +249,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "backwards or break the line. The kiosk removed them; to make this message go, type "
         "the field's text again (copying from a browser or a messenger often brings them)",
     ),
+    "hidden_characters_line": (
+        "в строке были невидимые управляющие знаки ({detail}): из-за них строка рвалась надвое "
+        "или не читалась. Киоск их убрал; чтобы это сообщение ушло, наберите строку заново "
+        "(их часто приносит копирование из PowerPoint, Word или браузера)",
+        "the line had invisible control characters ({detail}): they split it in two or made "
+        "it unreadable. The kiosk removed them; to make this message go, type the line again "
+        "(copying from PowerPoint, Word or a browser often brings them)",
+    ),
     "hidden_characters_text": (
         "{language}: в нём были невидимые управляющие знаки ({detail}): они переворачивают "
         "текст задом наперёд или рвут строку. Киоск их убрал; чтобы это сообщение ушло, "

@@ -334,10 +334,24 @@ def near_separator(line: str) -> bool:
     return bool(difflib.get_close_matches(word, _SEPARATOR_WORDS, n=1, cutoff=0.7))
 
 
+# In the fields: characters YAML breaks a line at or refuses (a vertical tab from PowerPoint,
+# U+2028 from a web page, NUL). Notepad shows one line where YAML saw two, and the message
+# named the wrong line and cause; the kiosk takes them out (a break becomes a space) and says
+# so at the line they were on.
+_FIELD_BREAKS = "\x0b\x0c\x85\u2028\u2029"
+_FIELD_HIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
-    """Split `---` front matter from the Markdown body, and the body into Russian and English."""
+    """Split `---` front matter from the Markdown body, and the body into Russian and English.
+    Lines end at a line feed, a CR LF or a CR, as an editor shows them (str.splitlines also
+    ends them at U+2028, a vertical tab and others, and the line numbers said so)."""
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the last line's own line feed
     if not lines or not _is_fence(lines[0]):
         log.error("no_front_matter", 1)
         return None
@@ -345,6 +359,13 @@ def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     if closing is None:
         log.error("unclosed_front_matter", len(lines))
         return None
+    for i in range(1, closing):
+        if _FIELD_HIDDEN.search(lines[i]):
+            found = sorted({match.group() for match in _FIELD_HIDDEN.finditer(lines[i])})
+            lines[i] = _FIELD_HIDDEN.sub(
+                lambda match: " " if match.group() in _FIELD_BREAKS else "", lines[i])
+            log.warning("hidden_characters_line", i + 1,
+                        detail=", ".join(f"U+{ord(char):04X}" for char in found[:5]))
     inner = "\n".join(lines[1:closing])
     fields = parse_yaml(inner, log, line_offset=1) if inner.strip() else LineDict()
     if fields is None:
