@@ -155,12 +155,35 @@ def _check_nodes(root: yaml.Node) -> None:
                 stack.append((item, depth + 1))
 
 
+# In the fields: characters YAML breaks a line at or refuses (a vertical tab from PowerPoint,
+# U+2028 from a web page, NUL). Notepad shows one line where YAML saw two, and the message
+# named the wrong line and cause; the kiosk takes them out (a break becomes a space) and says
+# so at the line they were on.
+_FIELD_BREAKS = "\x0b\x0c\x85\u2028\u2029"
+_FIELD_HIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _without_hidden(text: str, log: ProblemLog, line_offset: int) -> str:
+    """`text` without the characters of _FIELD_HIDDEN, each line that had any named."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _FIELD_HIDDEN.search(line):
+            found = sorted({match.group() for match in _FIELD_HIDDEN.finditer(line)})
+            lines[i] = _FIELD_HIDDEN.sub(
+                lambda match: " " if match.group() in _FIELD_BREAKS else "", line)
+            log.warning("hidden_characters_line", i + 1 + line_offset,
+                        detail=", ".join(f"U+{ord(char):04X}" for char in found[:5]))
+    return "\n".join(lines)
+
+
 def parse_yaml(text: str, log: ProblemLog, line_offset: int = 0) -> Any:
     """Parse YAML; on a syntax error log it with its line and return None. Anchors and aliases
     (a few hundred bytes of them expand to gigabytes) and nesting deeper than MAX_DEPTH are
     refused before anything is built."""
     import yaml
 
+    if _FIELD_HIDDEN.search(text):
+        text = _without_hidden(text, log, line_offset)
     try:
         # Both need one of these characters: most files skip the extra pass.
         if "&" in text or "*" in text:
@@ -334,12 +357,6 @@ def near_separator(line: str) -> bool:
     return bool(difflib.get_close_matches(word, _SEPARATOR_WORDS, n=1, cutoff=0.7))
 
 
-# In the fields: characters YAML breaks a line at or refuses (a vertical tab from PowerPoint,
-# U+2028 from a web page, NUL). Notepad shows one line where YAML saw two, and the message
-# named the wrong line and cause; the kiosk takes them out (a break becomes a space) and says
-# so at the line they were on.
-_FIELD_BREAKS = "\x0b\x0c\x85\u2028\u2029"
-_FIELD_HIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
@@ -359,13 +376,6 @@ def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     if closing is None:
         log.error("unclosed_front_matter", len(lines))
         return None
-    for i in range(1, closing):
-        if _FIELD_HIDDEN.search(lines[i]):
-            found = sorted({match.group() for match in _FIELD_HIDDEN.finditer(lines[i])})
-            lines[i] = _FIELD_HIDDEN.sub(
-                lambda match: " " if match.group() in _FIELD_BREAKS else "", lines[i])
-            log.warning("hidden_characters_line", i + 1,
-                        detail=", ".join(f"U+{ord(char):04X}" for char in found[:5]))
     inner = "\n".join(lines[1:closing])
     fields = parse_yaml(inner, log, line_offset=1) if inner.strip() else LineDict()
     if fields is None:
