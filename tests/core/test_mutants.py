@@ -289,7 +289,7 @@ def _settings(text: str) -> tuple[Settings, list[tuple[int | None, str, dict[str
 Mistakes = list[tuple[str, list[tuple[int, str, dict[str, str]]]]]
 SETTING_MISTAKES: Mistakes = [
     ("centre_name: [a, b]\n", [(1, "wrong_type", {
-        "key": "centre_name", "expected": "text", "value": "['a', 'b']",
+        "key": "centre_name", "expected": "text", "value": "[a, b]",
         "default": "Мои Документы"})]),
     ("\ndefault_language: fr\n", [(2, "bad_choice", {
         "key": "default_language", "choices": "ru, en", "value": "fr", "default": "ru"})]),

@@ -458,3 +458,40 @@ def test_invisible_line_breaks_in_the_fields_are_named_at_their_line(tmp_path: P
                       "nul": "NULбайт"}
     named = next(p for p in content.problems if p.code == "hidden_characters_line")
     assert "U+2028" in both(named) and "наберите строку заново" in both(named)
+
+
+def test_messages_quote_values_as_typed_not_as_python_prints_them(tmp_path: Path) -> None:
+    """«['a'» — не день недели, часовой пояс «['Europe/Moscow']», «указано «750»» for 12:30:
+    the message showed Python's text, not what staff typed."""
+    _, problems = front("weekdays: [[a, [b]], {c: [d]}]\n")
+    assert [p.args["value"] for p in problems] == ["[a, [b]]", "{c: [d]}"]
+    _, problems = front("weekdays: 12:30\n")
+    assert [p.args["value"] for p in problems] == ["12:30"]
+    root = make_folder(tmp_path / "c", stories={"a.md": story(tags="12:30")},
+                       settings="timezone: [Europe/Moscow]\n"
+                                "tags: {забота: [care], дети: {a: b}, \"\": пусто, находки: finds}\n")
+    content = load_content(root)
+    messages = "\n".join(p.message("ru") for p in content.problems)
+    assert "[Europe/Moscow]" in messages and "'" not in messages, messages
+    assert "«12:30»" in messages and "750" not in messages, messages
+    assert content.settings.tags == {"находки": "finds"}  # no ['care'] on an English chip
+    wrong = [p for p in content.problems if p.code == "wrong_type" and "tags:" in p.args["key"]]
+    assert len(wrong) == 3, content.problems
+
+
+def test_colouring_yaml_mistakes_are_named_with_their_fix(tmp_path: Path) -> None:
+    cases = {
+        "file: cat.svg\ntitle: Кот\n": ("colouring_index_not_list", 1, "- file:"),
+        "- cat.svg\n": ("colouring_entry_not_picture", None, "«cat.svg»"),
+        "- title: Кот\n  title_en: Cat\n": ("colouring_entry_no_file", 1, "file: кот.svg"),
+        "- file: [a]\n  title: Кот\n": ("wrong_type", 1, "«[a]»"),
+        "- file: 12:30\n": ("wrong_type", 1, "«12:30»"),
+        "- file: cat.svg\n  title: [Кот]\n": ("wrong_type", 2, "«[Кот]»"),
+    }
+    for index, (text, (code, line, words)) in enumerate(cases.items()):
+        root = make_folder(tmp_path / f"c{index}", stories={"a.md": story()},
+                           images={"colouring/cat.svg": SVG, "colouring/colouring.yaml": text})
+        (problem,) = [p for p in load_content(root).problems if p.path.endswith("colouring.yaml")]
+        assert (problem.code, problem.line) == (code, line), (text, problem)
+        assert words in problem.message("ru"), (text, problem.message("ru"))
+        assert "LineDict" not in both(problem) and "начало файла" not in both(problem)

@@ -57,6 +57,7 @@ from kiosk.core.problems import (
     cap_problems,
     clean_shown,
     shows_anything,
+    typed,
 )
 from kiosk.core.sandbox import ParseRunaway, ParseSandbox, shared_sandbox
 from kiosk.core.schedule import (
@@ -705,7 +706,7 @@ class ContentLoader:
                 log.error("missing_field", 2, key=key)
             return ""
         if isinstance(value, list | dict):
-            log.error("wrong_type", line, key=key, expected="text", value=str(value),
+            log.error("wrong_type", line, key=key, expected="text", value=typed(value),
                       default="nothing")
             return ""
         # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
@@ -790,7 +791,7 @@ class ContentLoader:
             return None
         line = md.fields.line_of(key)
         if not isinstance(value, str):
-            log.error("wrong_type", line, key=key, expected="text", value=str(value),
+            log.error("wrong_type", line, key=key, expected="text", value=typed(value),
                       default="nothing")
             return None
         return value.strip(), line
@@ -1002,10 +1003,11 @@ class ContentLoader:
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list):
-            log.warning("wrong_type", line, key="tags", expected="list", value=str(value),
+            log.warning("wrong_type", line, key="tags", expected="list",
+                        value=md.fields.raw_text.get("tags", typed(value)),
                         default="nothing")
             return ()
-        tags = tuple(dict.fromkeys(str(tag).strip() for tag in value if str(tag).strip()))
+        tags = tuple(dict.fromkeys(typed(tag).strip() for tag in value if typed(tag).strip()))
         if settings.tags:
             tags = tuple(dict.fromkeys(self._known_tag(tag, settings, line, log)
                                        for tag in tags))
@@ -1341,13 +1343,19 @@ class ContentLoader:
         if data is None:
             return order, titles
         if not isinstance(data, list):
-            log.error("wrong_type", 1, key=COLOURING_INDEX, expected="list",
-                      value=type(data).__name__, default="nothing")
+            log.error("colouring_index_not_list", 1)
             return order, titles
         for entry in data:
-            if not isinstance(entry, LineDict) or not isinstance(entry.get("file"), str):
-                log.error("missing_field", entry.line_of("title") if isinstance(entry, LineDict)
-                          else None, key="file")
+            if not isinstance(entry, LineDict):  # «- кот.svg», «- 5»
+                log.error("colouring_entry_not_picture", None, value=typed(entry))
+                continue
+            if "file" not in entry:
+                log.error("colouring_entry_no_file", min(entry.key_lines.values(), default=None))
+                continue
+            if not isinstance(entry["file"], str):  # «file: [a]», «file: 12:30» (a number)
+                log.error("wrong_type", entry.line_of("file"), key="file", expected="text",
+                          value=entry.raw_text.get("file", typed(entry["file"])),
+                          default="nothing")
                 continue
             name = entry["file"].strip()
             if name in order:  # the last entry wins, as the message says
@@ -1361,6 +1369,10 @@ class ContentLoader:
                     log.warning("unknown_field", entry.line_of(key), key=key,
                                 suggest=suggest(key, ["file", "title", "title_en"]))
             order.append(name)
+            for key in ("title", "title_en"):
+                if isinstance(entry.get(key), list | dict):  # «title: [Кот]» was dropped unsaid
+                    log.warning("wrong_type", entry.line_of(key), key=key, expected="text",
+                                value=typed(entry[key]), default="nothing")
             ru, en = (self._shown_field(entry.raw_text.get(key, ""), key, log, entry.line_of(key))
                       for key in ("title", "title_en"))
             titles[name] = Text(ru or _title_from_name(Path(name).stem), en)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from kiosk.core.model import ColouringPicture, Content, Notice, Poster, Story
-from kiosk.core.problems import Problem, ProblemLog
+from kiosk.core.problems import Problem, ProblemLog, typed
 from kiosk.core.settings import suggest
 from kiosk.core.yamlsrc import LineDict
 
@@ -106,7 +106,7 @@ def hide_entries(data: Any, log: ProblemLog) -> tuple[tuple[str, int | None], ..
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        log.error("wrong_type", line, key="hide", expected="list", value=str(value),
+        log.error("wrong_type", line, key="hide", expected="list", value=typed(value),
                   default="nothing")
         return ()
     entries: list[tuple[str, int | None]] = []
@@ -114,7 +114,7 @@ def hide_entries(data: Any, log: ProblemLog) -> tuple[tuple[str, int | None], ..
         if isinstance(entry, str | int | float) and str(entry).strip():
             entries.append((str(entry).strip(), line))
         else:
-            log.warning("wrong_type", line, key="hide", expected="text", value=str(entry),
+            log.warning("wrong_type", line, key="hide", expected="text", value=typed(entry),
                         default="nothing")
     return tuple(entries)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk.core.i18n import MONTHS_RU as _MONTH_NAMES
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.problems import Problem, ProblemLog, Severity, typed
 from kiosk.core.schedule import HOURS_PATTERN, SHORT_NAMES, WEEKDAY_NAMES, read_date
 from kiosk.core.settings import suggest
 from kiosk.core.yamlsrc import LineDict
@@ -413,7 +413,7 @@ def parse_days(value: Any, key: str, line: int | None, log: ProblemLog) -> tuple
     ranges = []
     for item in items:
         if isinstance(item, int | float):  # YAML read «10.10» as the number 10.1
-            log.error("closed_day_number", line, key=key, value=str(item))
+            log.error("closed_day_number", line, key=key, value=typed(item))
             continue
         days = _day_range(str(item).strip().lower(), key, line, log)
         if days is not None:
@@ -427,7 +427,7 @@ def parse_open_days(value: Any, line: int | None,
     if value is None:
         return ()
     if not isinstance(value, LineDict):
-        log.error("wrong_type", line, key="open_days", expected="mapping", value=str(value),
+        log.error("wrong_type", line, key="open_days", expected="mapping", value=typed(value),
                   default="nothing")
         return ()
     result = []

@@ -1172,6 +1172,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "картинки «{value}» нет в папке colouring/",
         "there is no picture “{value}” in the colouring/ folder",
     ),
+    "colouring_index_not_list": (
+        "colouring.yaml — список картинок: каждая начинается со строки «- file: кот.svg» "
+        "(с дефисом и пробелом), а подпись идёт ниже с отступом: «  title: Кот». Добавьте «- » "
+        "перед каждой строкой «file:»",
+        "colouring.yaml is a list of pictures: each starts with a line “- file: cat.svg” (a "
+        "hyphen and a space), and its caption comes below, indented: “  title: Cat”. Put “- ” "
+        "before each “file:” line",
+    ),
+    "colouring_entry_not_picture": (
+        "пункт «{value}» в colouring.yaml — не картинка с подписью: пишите «- file: кот.svg» "
+        "и ниже с отступом «  title: Кот»",
+        "the entry “{value}” in colouring.yaml is not a picture with its caption: write "
+        "“- file: cat.svg” and below it, indented, “  title: Cat”",
+    ),
+    "colouring_entry_no_file": (
+        "у этой картинки в colouring.yaml нет строки «file:» с именем файла — начните пункт "
+        "с неё: «- file: кот.svg»",
+        "this picture in colouring.yaml has no “file:” line naming its file — start the "
+        "entry with it: “- file: cat.svg”",
+    ),
 }
 
 # Names of value types for the "wrong_type" message.
@@ -1454,6 +1474,50 @@ _BREAKS = "\x85\u2028\u2029"  # these part words: a space, not nothing
 _STACKED = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
                       "\ufe20-\ufe2f]{2})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff"
                       "\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+class _Full(Exception):
+    """`typed` has written all it may."""
+
+
+def typed(value: object, most: int = 120) -> str:
+    """A value read from YAML written back as YAML has it, near enough — [a, [b]], {a: b},
+    true — not as Python does (['a', ['b']]): what staff typed, in a message. At most `most`
+    characters (then «…»), however large the value: the walk stops there."""
+    parts: list[str] = []
+    room = [most]
+
+    def put(text: str) -> None:
+        parts.append(text[: room[0] + 1])
+        room[0] -= len(text)
+        if room[0] < 0:
+            raise _Full
+
+    def walk(item: object) -> None:  # nesting is at most yamlsrc.MAX_DEPTH deep
+        if isinstance(item, dict):
+            put("{")
+            for index, (key, inner) in enumerate(item.items()):
+                put(", " if index else "")
+                walk(key)
+                put(": ")
+                walk(inner)
+            put("}")
+        elif isinstance(item, list | tuple):
+            put("[")
+            for index, inner in enumerate(item):
+                put(", " if index else "")
+                walk(inner)
+            put("]")
+        elif isinstance(item, bool):
+            put("true" if item else "false")
+        else:
+            put("" if item is None else str(item))
+
+    try:
+        walk(value)
+    except _Full:
+        return "".join(parts)[:most] + "…"
+    return "".join(parts)
 
 
 # Letters that draw nothing (Hangul fillers, the blank Braille pattern): a text of these alone

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import Problem, ProblemLog, Severity
+from kiosk.core.problems import Problem, ProblemLog, Severity, typed
 from kiosk.core.settings import as_flag, as_number, suggest
 from kiosk.core.yamlsrc import LineDict
 
@@ -359,7 +359,7 @@ def _months(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
     items = value if isinstance(value, list) else [_typed(fields, "months")]
     months: set[int] = set()
     for item in items[:24]:
-        for part in str(item).split(","):
+        for part in [typed(item)] if isinstance(item, list | dict) else str(item).split(","):
             ends = [_month(end) for end in _DASH.split(part.strip().lower())]
             if len(ends) > 2 or None in ends:
                 if part.strip():
@@ -390,9 +390,12 @@ def _weekdays(fields: LineDict, log: ProblemLog) -> frozenset[int] | None:
     value: Any = fields.get("weekdays")
     if value is None:
         return None
-    items = value if isinstance(value, list) else str(value).split(",")
+    items = value if isinstance(value, list) else [_typed(fields, "weekdays")]
     days: set[int] = set()
-    for item in [part for entry in items for part in str(entry).split(",")][:64]:
+    parts = [part for entry in items[:64]
+             for part in ([typed(entry)] if isinstance(entry, list | dict)
+                          else str(entry).split(","))]
+    for item in parts[:64]:
         name = str(item).strip().lower().rstrip(".")
         if name in WEEKDAY_NAMES:
             days.add(WEEKDAY_NAMES[name])
@@ -488,7 +491,7 @@ def _hours(fields: LineDict, log: ProblemLog) -> tuple[tuple[dt.time, dt.time], 
             start = dt.time(h1, m1)
             end = dt.time(0, 0) if (h2, m2) == (24, 0) else dt.time(h2, m2)
         except ValueError:
-            log.error("bad_hours", fields.line_of("hours"), value=str(item))
+            log.error("bad_hours", fields.line_of("hours"), value=typed(item))
             continue
         ranges.append((start, end))
     return tuple(ranges)

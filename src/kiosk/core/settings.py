@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import LANGUAGES, Language, ProblemLog, shows_anything
+from kiosk.core.problems import LANGUAGES, Language, ProblemLog, shows_anything, typed
 from kiosk.core.yamlsrc import LineDict
 
 if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
@@ -253,7 +253,7 @@ def parse_settings(data: Any, log: ProblemLog, base: Settings | None = None,
                 lines[attr] = value.line_of(sub)
         elif key == "attract":
             log.error("wrong_type", line, key=key, expected="mapping",
-                      value=str(value), default="nothing")
+                      value=typed(value), default="nothing")
         elif key in ("queue", "opening_hours", "closed_days", "open_days"):
             values[key] = data.raw_text.get(key, value) if key == "opening_hours" \
                 and not isinstance(value, LineDict) else value
@@ -318,7 +318,7 @@ def _check_number(rule: _Number, name: str, value: Any, default: Any, line: int 
     number = as_number(value)
     if number is None or number != number:  # not a number, or NaN
         kind = "whole" if rule.integer else "number"
-        log.error("wrong_type", line, key=name, expected=kind, value=str(value),
+        log.error("wrong_type", line, key=name, expected=kind, value=typed(value),
                   default=_format_number(default))
         return default  # type: ignore[no-any-return]
     clamped = min(max(number, rule.low), rule.high)
@@ -335,7 +335,7 @@ def _check_choice(choices: tuple[str, ...], name: str, value: Any, default: Any,
     text = CHOICE_ALIASES.get(text, text)
     if text in choices:
         return text
-    log.error("bad_choice", line, key=name, choices=", ".join(choices), value=str(value),
+    log.error("bad_choice", line, key=name, choices=", ".join(choices), value=typed(value),
               default=str(default))
     return str(default)
 
@@ -344,7 +344,7 @@ def _check_flag(name: str, value: Any, default: Any, line: int | None, log: Prob
     flag = as_flag(value)
     if flag is not None:
         return flag
-    log.error("wrong_type", line, key=name, expected="yes_no", value=str(value),
+    log.error("wrong_type", line, key=name, expected="yes_no", value=typed(value),
               default=str(default).lower())
     return bool(default)
 
@@ -353,14 +353,14 @@ def _check_text(name: str, value: Any, default: Any, line: int | None, log: Prob
     if isinstance(value, str | int | float) and not isinstance(value, bool) \
             and shows_anything(str(value)):
         return str(value).strip()
-    log.error("wrong_type", line, key=name, expected="text", value=str(value),
+    log.error("wrong_type", line, key=name, expected="text", value=typed(value),
               default=str(default))
     return str(default)
 
 
 def _check_timezone(name: str, value: Any, default: Any, line: int | None,
                     log: ProblemLog) -> str:
-    text = str(value).strip()
+    text = typed(value).strip()
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
@@ -373,10 +373,17 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
                 log: ProblemLog) -> Mapping[str, str]:
     if not isinstance(value, dict):
         log.error("wrong_type", line, key=name, expected="mapping",
-                  value=str(value), default="nothing")
+                  value=typed(value), default="nothing")
         return dict(default)
-    return {str(ru).strip(): str(en).strip() if en is not None else str(ru).strip()
-            for ru, en in value.items()}
+    tags: dict[str, str] = {}
+    for ru, en in value.items():
+        # «дети: [children]» put ['children'] on the English chip; «"": x» an empty chip.
+        if isinstance(ru, list | dict) or isinstance(en, list | dict) or not str(ru).strip():
+            log.warning("wrong_type", line, key=f"{name}: {typed(ru)}", expected="text",
+                        value=typed(en), default="nothing")
+            continue
+        tags[str(ru).strip()] = str(en).strip() if en is not None else str(ru).strip()
+    return tags
 
 
 def _check_opening(name: str, value: Any, default: Any, line: int | None,
@@ -398,7 +405,7 @@ def _check_queue(name: str, value: Any, default: Any, line: int | None,
     if value is None or as_flag(value) is False:
         return None  # «queue:» left empty, or «queue: нет»: off
     if not isinstance(value, LineDict):
-        log.error("wrong_type", line, key=name, expected="mapping", value=str(value),
+        log.error("wrong_type", line, key=name, expected="mapping", value=typed(value),
                   default="queue_off")
         return None
     checked: dict[str, Any] = {}
