@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.core.typeset import SHY
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
 
@@ -213,21 +214,24 @@ class MarkdownView(QWidget):
         self.document.setDefaultFont(self.theme.font(self.font_px))
         self._space_lines()
         self.document.setTextWidth(max(1, self.width()))
-        # Every line: its top and bottom in the document, and whether it starts a paragraph.
-        lines: list[tuple[float, float, bool]] = []
+        # Every line: its top and bottom in the document, whether it starts a paragraph, and
+        # whether it ends in a hyphen (it broke at a soft hyphen).
+        lines: list[tuple[float, float, bool, bool]] = []
         layout = self.document.documentLayout()
         block = self.document.begin()
         while block.isValid():
             block_top = layout.blockBoundingRect(block).top()
             text_layout = block.layout()
+            text = block.text()
             for i in range(text_layout.lineCount()):
                 line = text_layout.lineAt(i)
+                end = line.textStart() + line.textLength()
                 lines.append((block_top + line.y(), block_top + line.y() + line.height(),
-                              i == 0))
+                              i == 0, text[end - 1 : end] == SHY))
             block = block.next()
         # A first page with room for a line or two under a long title in large type carries
         # none: a lone line and a blank page foot read as a fault, a title page does not.
-        first_fit = sum(1 for _top, bottom, _ in lines
+        first_fit = sum(1 for _top, bottom, _, _ in lines
                         if lines and bottom - lines[0][0] <= self._room(0))
         cover = len(lines) > 0 and first_fit < min(self.FIRST_PAGE_LINES, len(lines))
         starts = self._breaks(lines, 1 if cover else 0)
@@ -245,12 +249,14 @@ class MarkdownView(QWidget):
     def _room(self, page: int) -> float:
         return max(1, self.height() - self.inset(page))
 
-    def _breaks(self, lines: list[tuple[float, float, bool]], first_page: int = 0) -> list[int]:
+    def _breaks(self, lines: list[tuple[float, float, bool, bool]],
+                first_page: int = 0) -> list[int]:
         """The first line of each page: as many whole lines as each page's room takes, with
         the breaks a typesetter would move: no paragraph's first line alone at the foot of a
-        page, and no last page of one or two lines when the page before can spare them."""
+        page, no page that ends on half a word («внима-»), and no last page of one or two
+        lines when the page before can spare them."""
         starts: list[int] = []
-        for index, (_, bottom, _) in enumerate(lines):
+        for index, (_, bottom, _, _) in enumerate(lines):
             if not starts:
                 starts.append(index)
                 continue
@@ -262,14 +268,23 @@ class MarkdownView(QWidget):
             # line above begins a paragraph that goes on over the break.
             orphan = lines[index - 1][2] and not lines[index][2] \
                 and index - 1 - previous >= self.MIN_LINES
-            starts.append(index - 1 if orphan else index)
+            cut = index - 1 if orphan else index
+            # Not on half a word: the break moves up to the nearest line that ends a whole
+            # one, if the page keeps two lines (none does: it stays).
+            starts.append(next((k for k in range(cut, previous + 1, -1)
+                                if k - previous >= 2 and not lines[k - 1][3]), cut))
         if len(starts) > 1:
             last, previous = starts[-1], starts[-2]
             short = self.MIN_LINES - (len(lines) - last)
-            moved = last - short
-            if short > 0 and moved - previous >= self.MIN_LINES \
-                    and lines[-1][1] - lines[moved][0] <= self._room(first_page + len(starts) - 1):
-                starts[-1] = moved
+            room = self._room(first_page + len(starts) - 1)
+            # Lines moved over to a short last page: as few as make it MIN_LINES, a line more
+            # where the page before would end on half a word.
+            for moved in range(last - short, previous + self.MIN_LINES - 1, -1):
+                if short <= 0 or lines[-1][1] - lines[moved][0] > room:
+                    break
+                if not lines[moved - 1][3]:
+                    starts[-1] = moved
+                    break
         return starts
 
     def _space_lines(self) -> None:
