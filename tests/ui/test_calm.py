@@ -322,3 +322,16 @@ def test_what_the_screen_shows_is_the_circle_as_it_is_now(
         fresh = as_array(window.grab().toImage())
         differ = np.abs(shown.astype(np.int32) - fresh.astype(np.int32)).max(axis=2) > 40
         assert differ.sum() < 50, (elapsed, int(differ.sum()))
+
+
+def test_the_short_subtitles_break_between_whole_words(window: KioskWindow) -> None:
+    """«Круг растёт на вдохе и уменьша- / ется на выдохе»: a word broken in a subtitle of a
+    line or two reads as a fault. Whole words, in both languages."""
+    calm = window.calm
+    for lang in ("ru", "en"):
+        window.set_language(lang)
+        window.show_screen(calm)
+        QApplication.processEvents()
+        texts = [calm.hint.text(), calm.done_hint.text(),
+                 *(choice.subtitle for choice in calm.pattern_buttons)]
+        assert all(texts) and not any("\u00ad" in text for text in texts), (lang, texts)

@@ -624,13 +624,16 @@ class CalmScreen(Screen):
         for bar in self.top_bars:
             bar.set_language(lang)
         self.title.setText(tr("calm_title", lang))
-        self.hint.setText(typeset(tr("calm_hint", lang), lang))
+        # Subtitles of a line or two: whole words, as the menu's (a word broken in a short
+        # subtitle, «уменьша- / ется», reads as a fault, not as saved room).
+        self.hint.setText(typeset(tr("calm_hint", lang), lang, hyphenate=False))
         for choice in self.pattern_buttons:
             choice.setText(tr(f"pattern_{choice.pattern.key}", lang))
-            choice.subtitle = typeset(tr(f"pattern_{choice.pattern.key}_sub", lang), lang)
+            choice.subtitle = typeset(tr(f"pattern_{choice.pattern.key}_sub", lang), lang,
+                                      hyphenate=False)
             choice.update()
         self.done_title.setText(tr("calm_done", lang))
-        self.done_hint.setText(typeset(tr("calm_done_sub", lang), lang))
+        self.done_hint.setText(typeset(tr("calm_done_sub", lang), lang, hyphenate=False))
         self.again.setText(tr("calm_again", lang))
         self.again.updateGeometry()
         self.breath.words.fit(lang)
