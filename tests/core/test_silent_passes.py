@@ -467,9 +467,9 @@ def test_messages_quote_values_as_typed_not_as_python_prints_them(tmp_path: Path
     assert [p.args["value"] for p in problems] == ["[a, [b]]", "{c: [d]}"]
     _, problems = front("weekdays: 12:30\n")
     assert [p.args["value"] for p in problems] == ["12:30"]
+    tags = 'tags: {забота: [care], дети: {a: b}, "": пусто, находки: finds}\n'
     root = make_folder(tmp_path / "c", stories={"a.md": story(tags="12:30")},
-                       settings="timezone: [Europe/Moscow]\n"
-                                "tags: {забота: [care], дети: {a: b}, \"\": пусто, находки: finds}\n")
+                       settings="timezone: [Europe/Moscow]\n" + tags)
     content = load_content(root)
     messages = "\n".join(p.message("ru") for p in content.problems)
     assert "[Europe/Moscow]" in messages and "'" not in messages, messages
