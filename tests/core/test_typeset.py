@@ -15,6 +15,7 @@ from kiosk.core.typeset import (
     NBSP,
     SHY,
     _hyphenator,
+    let_go,
     typeset,
     typeset_markdown,
 )
@@ -232,6 +233,25 @@ def test_an_english_line_never_ends_on_an_article_or_a_short_preposition() -> No
         lang: Language = "en" if text.startswith("of") else "ru"
         runs = typeset(text, lang, hyphenate=False).split(" ")
         assert max(len(run) for run in runs) <= MAX_UNIT, runs
+
+
+def test_ties_too_wide_for_a_column_go_the_first_first_one_letter_words_last() -> None:
+    def narrow(run: str) -> bool:  # a column of 13 characters
+        return len(run) > 13
+
+    def tied(text: str) -> str:
+        return text.replace("~", NBSP)
+
+    # The last two words stay together; a preposition gives way first.
+    assert shown(let_go(tied("A~colouring page for~a~little~helper"), narrow)) \
+        == "A~colouring page for a~little helper"
+    assert shown(let_go(tied("An umbrella in~the~downpour"), narrow)) \
+        == "An umbrella in the~downpour"
+    # Never a one-letter word at a line's end while another tie can go instead.
+    assert shown(let_go(tied("Снежинки в~зале~ожидания"), narrow)) == "Снежинки в~зале ожидания"
+    # What fits keeps its ties; text without any is returned as it is.
+    assert let_go(tied("в~дом"), narrow) == tied("в~дом")
+    assert let_go("a b c", narrow) == "a b c"
 
 
 def test_a_paragraphs_last_word_is_not_hyphenated() -> None:

@@ -63,6 +63,22 @@ def test_no_poster_line_ends_in_a_one_letter_word(window: KioskWindow, lang: Lan
             assert last not in ONE_LETTER_WORDS, (slide.key, text)
 
 
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_headline_leaves_a_short_word_alone_on_a_line(
+        window: KioskWindow, lang: Language) -> None:
+    """«The Academy / of / Sincere Service», «A colouring page for a little / helper»: the
+    ties too wide for a display line were let go the wrong way round."""
+    theme = window.attract.theme
+    for slide in attract_slides(window.content):
+        lines = [text.replace("\u00a0", " ").split()
+                 for text, _left, size in shown(window, slide, lang) if size == theme.display_px]
+        # (A headline's first word may stand alone: «Всё / в одном месте».)
+        assert not any(len(line) == 1 and len(line[0]) <= 3 for line in lines[1:]), \
+            (slide.key, lines)
+        if slide.key == "story:colouring-page" and lang == "en":  # «for / a little helper»
+            assert len(lines[-1]) > 1, lines
+
+
 def test_the_invitation_to_touch_is_large_and_moves(qtbot: QtBot, window: KioskWindow,
                                                     clock: FakeClock) -> None:
     band = window.attract.band

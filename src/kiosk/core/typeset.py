@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from kiosk.core.lazyre import LazyPattern
@@ -125,6 +126,29 @@ def typeset(text: str, lang: Language, hyphenate: bool = True) -> str:
     if len(text) > _CACHE_PLAIN_CHARS:
         return _typeset_plain(text, lang, hyphenate)
     return _typeset_plain_cached(text, lang, hyphenate)
+
+
+def let_go(text: str, too_wide: Callable[[str], bool], first: bool = True) -> str:
+    """A line of typeset text with the ties of each run of tied words that is `too_wide` for
+    its column given up until its parts fit: the first tie first, so that the last two words
+    stay together («for / a little helper», not «for a little / helper»), or with `first`
+    False the last first («of Sincere / Service», not «of / Sincere Service»); the tie after
+    a one-letter word only when no other is left («Снежинки / в зале / ожидания», never «в /
+    зале»). Each part is measured once before it is split."""
+    parts: list[str] = []
+    for run in text.split(" "):
+        pending = [run]
+        while pending:
+            part = pending.pop()
+            if NBSP not in part or not too_wide(part):
+                parts.append(part)
+                continue
+            words = part.split(NBSP)
+            ties = range(len(words) - 1) if first else range(len(words) - 2, -1, -1)
+            cut = next((k for k in ties if len(words[k].strip(_EDGES)) > 1), ties[0])
+            # The right-hand part is looked at after the left: pending is a stack.
+            pending += [NBSP.join(words[cut + 1:]), NBSP.join(words[: cut + 1])]
+    return " ".join(parts)
 
 
 def typeset_markdown(markdown: str, lang: Language, hyphenate: bool = True) -> str:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.gestures import Gesture, classify
 from kiosk.core.imagesafe import sanitise_svg
-from kiosk.core.typeset import NBSP
+from kiosk.core.typeset import let_go
 from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.resources import assets_dir, svg_renderer
 from kiosk.ui.theme import Theme
@@ -400,17 +400,10 @@ class PageDots(QWidget):
 
 
 def breakable(text: str, metrics: QFontMetrics, width: int) -> str:
-    """A line of typeset text with its no-break spaces given up, from the right, in any tied
-    run wider than `width`: a label cuts off a run it cannot break («маленького помощника»,
-    the last two words of a title, in large type), where it can wrap at a space."""
-    runs = []
-    for run in text.split(" "):
-        tail = ""
-        while NBSP in run and metrics.horizontalAdvance(run) > width:
-            run, _, last = run.rpartition(NBSP)
-            tail = f" {last}{tail}"
-        runs.append(run + tail)
-    return " ".join(runs)
+    """A line of typeset text with the ties of a run wider than `width` let go (kiosk.core.
+    typeset.let_go): a label cuts off a run it cannot break («маленького помощника», the
+    last two words of a title, in large type), where it can wrap at a space."""
+    return let_go(text, lambda run: metrics.horizontalAdvance(run) > width)
 
 
 def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str | None = None,

@@ -31,7 +31,7 @@ from kiosk.core.model import Content
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.problems import Language
 from kiosk.core.teaser import teaser_line
-from kiosk.core.typeset import typeset
+from kiosk.core.typeset import let_go, typeset
 from kiosk.ui.hidpi import device_pixmap, logical_size, ratio_of
 from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
@@ -151,15 +151,33 @@ class SetText:
 def set_text(text: str, font: QFont, width: float, leading: float,
              most_lines: int | None = None) -> SetText:
     """Break `text` into lines of at most `width` the way Qt will paint it (soft hyphens and
-    non-breaking spaces honoured). Where two words held together by a non-breaking space are
-    wider than the column (a widow's glue in display type), they are let go, last first:
-    a word is never broken at a random letter."""
-    for _attempt in range(4):
-        lines, overflows = _break_lines(text, font, width)
-        glue = text.rfind("\u00a0")
-        if not overflows or glue < 0:
-            break
-        text = text[:glue] + " " + text[glue + 1:]
+    non-breaking spaces honoured). Where words held together by non-breaking spaces are
+    wider than the column (a preposition's or a widow's glue in display type), they are let
+    go, first first (kiosk.core.typeset.let_go): a word is never broken at a random letter,
+    and the last two stay together where they can."""
+    metrics = QFontMetricsF(font)
+
+    def too_wide(run: str) -> bool:
+        return metrics.horizontalAdvance(run) > width + 1
+
+    # Both ways of letting ties go, and the better set: fewer lines, then no short word
+    # alone on a line («The Academy / of / Sincere Service»), then no word alone at the end.
+    best: tuple[tuple[bool, int, int, bool], list[tuple[str, float]], bool] | None = None
+    for candidate in dict.fromkeys(let_go(text, too_wide, first) for first in (True, False)):
+        for _attempt in range(4):  # a run the metrics put a shade narrower than the layout
+            lines, overflows = _break_lines(candidate, font, width)
+            glue = candidate.rfind("\u00a0")
+            if not overflows or glue < 0:
+                break
+            candidate = candidate[:glue] + " " + candidate[glue + 1:]
+        words = [line.replace("\u00a0", " ").split() for line, _ in lines]
+        score = (overflows, len(lines),
+                 sum(len(line) == 1 and len(line[0]) <= 3 for line in words),
+                 len(words) > 1 and len(words[-1]) == 1)
+        if best is None or score < best[0]:
+            best = (score, lines, overflows)
+    assert best is not None
+    _, lines, overflows = best
     fits = not overflows and (most_lines is None or len(lines) <= most_lines)
     return SetText(lines, font, font.pixelSize() * leading, fits)
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontMetricsF
 
 from kiosk.core.model import AnniversaryPage, Content, Story
 from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
-from kiosk.core.typeset import typeset
+from kiosk.core.typeset import let_go, typeset
 from kiosk.ui.attract.poster import HEADLINE_LINES, LINE_LINES, PosterPainter, PosterWords, SetText
 from kiosk.ui.theme import Theme
 
@@ -123,17 +123,23 @@ class _Bounds:
     def lines_at_most(self, text: str, metrics: QFontMetricsF) -> int:
         """At least as many lines as the poster sets `text` in (1 << 20: only a layout can
         tell). Words held together by non-breaking spaces break as one; where such a group
-        is wider than the column, the poster lets its glue go, last first (set_text), and so
-        does this count where the group is surely too wide for the poster too."""
-        for _attempt in range(4):  # as many as set_text makes
-            lines, overflows = self._greedy(text, metrics)
-            if overflows is None:
-                return 1 << 20
-            glue = text.rfind("\u00a0")
-            if not overflows or glue < 0:
-                break
-            text = text[:glue] + " " + text[glue + 1:]
-        return 1 << 20 if overflows else lines
+        is wider than the column, the poster lets its glue go, first first (set_text), and so
+        does this count where the group is surely too wide for the poster, or surely not."""
+        near = False
+
+        def too_wide(run: str) -> bool:
+            nonlocal near
+            width = self._advance(metrics, run)
+            # set_text's test is a pixel over the real column: within the margin of it, only
+            # a layout can tell whether the glue goes; nor where Qt may break inside the
+            # group (at a hyphen, between ideographs) without letting it go.
+            near = near or (self.width < width and width * self.SAFETY <= self.full_width + 1) \
+                or (width > self.width and not _UNBREAKABLE.match(run))
+            return width > self.full_width + 1
+
+        text = let_go(text, too_wide)
+        lines, overflows = self._greedy(text, metrics)
+        return 1 << 20 if near or overflows is None or overflows else lines
 
     def _greedy(self, text: str, metrics: QFontMetricsF) -> tuple[int, bool | None]:
         """Lines of `text` broken greedily in the narrowed column, and whether a word (or a
