@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.core.problems import LANGUAGES, Language
 from kiosk.core.typeset import (
+    LET_GO_MEASURES,
     MAX_UNIT,
     NBSP,
     SHY,
@@ -252,6 +253,20 @@ def test_ties_too_wide_for_a_column_go_the_first_first_one_letter_words_last() -
     # What fits keeps its ties; text without any is returned as it is.
     assert let_go(tied("в~дом"), narrow) == tied("в~дом")
     assert let_go("a b c", narrow) == "a b c"
+
+
+def test_thousands_of_typed_ties_are_measured_a_dozen_times_not_thousands() -> None:
+    """No-break spaces typed by hand (a title of 5,000 words joined by them): each part
+    measured was a whole text's width again, quadratic on the UI thread."""
+    measured: list[int] = []
+
+    def too_wide(run: str) -> bool:
+        measured.append(len(run))
+        return True
+
+    text = NBSP.join(["слово"] * 5000)
+    assert let_go(text, too_wide) == " ".join(["слово"] * 5000)
+    assert len(measured) <= LET_GO_MEASURES
 
 
 def test_a_paragraphs_last_word_is_not_hyphenated() -> None:

@@ -51,6 +51,7 @@ from kiosk.core.notices import (
     parse_level,
 )
 from kiosk.core.problems import (
+    MAX_PER_FILE_AND_CODE,
     Problem,
     ProblemLog,
     Severity,
@@ -310,6 +311,7 @@ class ContentLoader:
         self._depends_on: list[tuple[str, Stamp]] = []
         self._changed: dict[str, IndexEntry] = {}
         self._seen: set[str] = set()
+        self._subfolders: dict[str, int] = {}  # folders inside each content folder, counted
         self.problems: list[Problem] = []
         self._checked_images: dict[Path, list[Problem]] = {}
         self._image_sizes: dict[Path, tuple[int, int]] = {}  # as decoded, when it was
@@ -1068,8 +1070,15 @@ class ContentLoader:
 
     def _subfolder(self, path: Path, folder: str) -> None:
         """A folder inside stories/, posters/… (staff sorting stories by year): the kiosk reads
-        one level, so its files were dropped without a word."""
-        self.log_for(path).warning("subfolder_not_read", None, value=path.name, folder=folder)
+        one level, so its files were dropped without a word. The first MAX_PER_FILE_AND_CODE
+        of a folder are named, then one line for all the others (100,000 folders made as
+        many lines)."""
+        seen = self._subfolders[folder] = self._subfolders.get(folder, 0) + 1
+        if seen <= MAX_PER_FILE_AND_CODE:
+            self.log_for(path).warning("subfolder_not_read", None, value=path.name,
+                                       folder=folder)
+        elif seen == MAX_PER_FILE_AND_CODE + 1:
+            self.log_for(path.parent).warning("more_subfolders", None, folder=folder)
 
     def _note_in_picture_folder(self, path: Path, folder: str, expected: str) -> None:
         """A text or settings file in colouring/ or posters/ that the kiosk does not read: a

@@ -697,6 +697,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "there: the files in it will not be shown. Move them straight into {folder}/, or if "
         "they were put away on purpose, move this folder out of {folder}/",
     ),
+    "more_subfolders": (
+        "…и в {folder}/ есть ещё папки: киоск не заглядывает ни в одну из них. Переложите "
+        "их файлы прямо в папку {folder}/ или вынесите эти папки из неё",
+        "…and {folder}/ has more folders: the kiosk looks into none of them. Move their files "
+        "straight into {folder}/, or move those folders out of it",
+    ),
     "stray_file": (
         "«{value}» не читается: в папке {folder}/ киоск берёт только файлы {expected}. "
         "Уберите этот файл из папки",

@@ -68,6 +68,7 @@ _QUOTES = {"ru": (("«", "»"), ("„", "“")), "en": (("“", "”"), ("‘", 
 _FOREIGN_QUOTES = {"ru": frozenset("„“”"), "en": frozenset("“”«»„")}
 
 MAX_UNIT = 30  # ties never build an unbreakable run longer than this (a chain of «а а а а»)
+LET_GO_MEASURES = 12  # parts of one run let_go measures; the rest of a longer one is let go
 WIDOW_WORD = 10  # a last word up to this long is tied to the word before it...
 WIDOW_UNIT = 24  # ...unless the two together would be longer than this
 MIN_HYPHENATED = 10  # letters; shorter words wrap whole
@@ -138,9 +139,17 @@ def let_go(text: str, too_wide: Callable[[str], bool], first: bool = True) -> st
     parts: list[str] = []
     for run in text.split(" "):
         pending = [run]
+        measured = 0
         while pending:
             part = pending.pop()
-            if NBSP not in part or not too_wide(part):
+            if NBSP not in part:
+                parts.append(part)
+                continue
+            measured += 1
+            if measured > LET_GO_MEASURES:  # no-break spaces typed by hand, thousands of them
+                parts.append(part.replace(NBSP, " "))
+                continue
+            if not too_wide(part):
                 parts.append(part)
                 continue
             words = part.split(NBSP)
