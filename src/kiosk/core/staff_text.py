@@ -50,7 +50,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "diag_uptime": ("Работает без перезапуска: {uptime}", "Running for: {uptime}"),
     "diag_memory": ("Память: {mb} МБ ({kind})", "Memory: {mb} MB ({kind})"),
     "diag_memory_own": ("Память: {mb} МБ ({kind}), из них собственная {own} МБ",
-                        "Memory: {mb} MB ({kind}), of which its own: {own} MB"),
+                        "Memory: {mb} MB ({kind}), of which {own} MB is the kiosk's own"),
     "diag_content": ("Материалы: {root}", "Content: {root}"),
     "diag_content_version": ("Версия материалов: {version}, загружены {when}",
                              "Content version: {version}, loaded {when}"),
