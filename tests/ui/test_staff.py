@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -393,3 +394,12 @@ def test_the_longest_pad_message_is_shown_whole(qtbot: QtBot, staff_window: Kios
     for lang in ("ru", "en"):
         message.setText(st("pin_locked_hours", lang, hours=4))
         assert message.height() >= message.heightForWidth(message.width())
+
+
+def test_the_pin_pad_wears_the_colour_roles(staff_window: KioskWindow) -> None:
+    """«Войти» is the pad's main action (orange, as «Готово» and «Я здесь»), «Отмена» goes
+    back (navy, as Home): the other way round, the orange «Отмена» read as the way on."""
+    colours = th.NORMAL  # staff screens are always in the usual theme
+    pad = staff_window.pin_pad
+    assert pad.enter.background.name() == QColor(colours.action).name()
+    assert pad.cancel.background.name() == QColor(colours.navigation).name()

@@ -116,10 +116,12 @@ class PinPadScreen(Screen):
         grid.addWidget(self.clear, 3, 0)
         grid.addWidget(self.keys["0"], 3, 1)
         grid.addWidget(self.back, 3, 2)
-        self.cancel = BigButton(theme, font_px=theme.px(44), background=th.ORANGE,
-                                foreground=th.INK)
+        # The colour roles (docs/design.md): going back in navy, the main action in orange.
+        self.cancel = BigButton(theme, font_px=theme.px(44), background=th.BLUE_DARK,
+                                foreground=th.WHITE)
         self.cancel.clicked.connect(self.cancelled)
-        self.enter = BigButton(theme, font_px=theme.px(44), background=th.GREEN)
+        self.enter = BigButton(theme, font_px=theme.px(44), background=th.ORANGE,
+                               foreground=th.INK)
         self.enter.clicked.connect(self._submit)
         actions = QHBoxLayout()
         actions.setSpacing(theme.px(24))
