@@ -376,7 +376,7 @@ def test_a_folder_inside_a_folder_of_content_is_named_not_dropped(tmp_path: Path
         "stories/2024/b.md": story("Прошлогодняя"), "anniversary/old/01.md": story(),
         "colouring/extra/cat.svg": SVG, "posters/winter/snow.svg": SVG,
         "notices/old/closed.yaml": "text: Закрыто\n", "images/2024/photo.svg": SVG,
-        "stories/.sync/c.md": story()})
+        "stories/.sync/c.md": story(), "colouring/.DS_Store": b"\x00", "colouring/cat.svg": SVG})
     content = load_content(root)
     named = {Path(p.path).relative_to(root).as_posix(): p for p in content.problems}
     assert set(named) == {"stories/2024", "anniversary/old", "colouring/extra",
@@ -386,6 +386,7 @@ def test_a_folder_inside_a_folder_of_content_is_named_not_dropped(tmp_path: Path
     assert "Переложите их прямо в папку stories/" in named["stories/2024"].message("ru")
     assert "move this folder out of posters/" in named["posters/winter"].message("en")
     assert [s.id for s in content.stories] == ["a"]
+    assert [p.id for p in content.colouring] == ["cat"]  # a hidden file first: read past
 
 
 def test_a_title_of_characters_that_print_nothing_is_as_empty_as_one_of_spaces(

@@ -1048,9 +1048,12 @@ class ContentLoader:
             self._refused(index, kind)
         pictures: dict[str, ColouringPicture] = {}
         for path in entries:
-            if path.name.startswith(".") or (kind := entry_kind(path)) in ("folder", ""):
-                if kind == "folder" and not path.name.startswith("."):
-                    self._subfolder(path, COLOURING_DIR)
+            if path.name.startswith("."):
+                continue
+            kind = entry_kind(path)
+            if kind == "folder":
+                self._subfolder(path, COLOURING_DIR)
+            if kind in ("folder", ""):
                 continue
             suffix = path.suffix.lower()
             if suffix in IGNORED_SUFFIXES:

@@ -357,8 +357,6 @@ def near_separator(line: str) -> bool:
     return bool(difflib.get_close_matches(word, _SEPARATOR_WORDS, n=1, cutoff=0.7))
 
 
-
-
 def parse_markdown_file(text: str, log: ProblemLog) -> MarkdownFile | None:
     """Split `---` front matter from the Markdown body, and the body into Russian and English.
     Lines end at a line feed, a CR LF or a CR, as an editor shows them (str.splitlines also
