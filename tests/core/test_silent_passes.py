@@ -473,6 +473,8 @@ def test_messages_quote_values_as_typed_not_as_python_prints_them(tmp_path: Path
     assert [p.args["value"] for p in problems] == ["[a, [b]]", "{c: [d]}"]
     _, problems = front("weekdays: 12:30\n")
     assert [p.args["value"] for p in problems] == ["12:30"]
+    _, problems = front("show_from: [a, b]\nbefore_closed_days: [x]\n")
+    assert [p.args["value"] for p in problems] == ["[a, b]", "[x]"]
     tags = 'tags: {забота: [care], дети: {a: b}, "": пусто, находки: finds}\n'
     root = make_folder(tmp_path / "c", stories={"a.md": story(tags="12:30")},
                        settings="timezone: [Europe/Moscow]\n" + tags)

@@ -712,7 +712,7 @@ class ContentLoader:
                       default="nothing")
             return ""
         # «title: 12:30» or «title: yes»: YAML made a number or a flag of it; keep what was typed.
-        shown = self._shown_field(md.fields.raw_text.get(key, str(value)), key, log, line)
+        shown = self._shown_field(md.fields.raw_text.get(key, typed(value)), key, log, line)
         if not shows_anything(shown):  # «title: "\u200b"»: filled in, blank on the screen
             (log.error if required else log.warning)("empty_field", line, key=key)
             return ""
@@ -766,7 +766,7 @@ class ContentLoader:
         number = as_number(value)
         if number is None:  # also «.nan» and «.inf» (as_number): «.nan» flashed the slide
             log.warning("wrong_type", line, key="duration", expected="number",
-                        value=md.fields.raw_text.get("duration", str(value)),
+                        value=md.fields.raw_text.get("duration", typed(value)),
                         default="slide_seconds_default")
             return None
         low, high = DURATION_RANGE
@@ -782,7 +782,7 @@ class ContentLoader:
         if flag is not None:
             return flag
         log.warning("wrong_type", md.fields.line_of(key), key=key, expected="yes_no",
-                    value=md.fields.raw_text.get(key, str(value)), default=str(default).lower())
+                    value=md.fields.raw_text.get(key, typed(value)), default=str(default).lower())
         return default
 
     def _path_field(self, md: MarkdownFile, key: str,
@@ -989,7 +989,7 @@ class ContentLoader:
         value = md.fields.get("date")
         if value is None or value == "":
             return None
-        text = md.fields.raw_text.get("date", str(value)).strip()
+        text = md.fields.raw_text.get("date", typed(value)).strip()
         found = read_date(text)  # 2023-07-14 or 14.07.2023; a story's date has a year
         if isinstance(found, dt.date):
             return found
@@ -1251,7 +1251,7 @@ class ContentLoader:
         if fit is None:
             log.error("bad_choice", md.fields.line_of("fit"), key="fit",
                       choices="whole (целиком), fill (заполнить)",
-                      value=md.fields.raw_text.get("fit", str(value)), default=POSTER_FITS[0])
+                      value=md.fields.raw_text.get("fit", typed(value)), default=POSTER_FITS[0])
             return POSTER_FITS[0]
         return fit
 

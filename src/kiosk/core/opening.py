@@ -296,7 +296,7 @@ def parse_opening_hours(value: Any, line: int | None, log: ProblemLog) -> tuple[
             log.error("bad_opening_day", key_line, value=key,
                       suggest=_suggest_day(_DASH.split(name)[0] if _DASH.search(name) else name))
             return None  # which day was meant is unknown: stay on every day
-        text = value.raw_text.get(key, str(hours_value))
+        text = value.raw_text.get(key, typed(hours_value))
         hours = _day_hours(hours_value, text, "opening_hours", key_line, log)
         for day in days:
             if week[day] is not None:
@@ -434,7 +434,7 @@ def parse_open_days(value: Any, line: int | None,
     for key, hours_value in value.items():
         key_line = value.line_of(key)
         days = _day_range(key.strip().lower(), "open_days", key_line, log)
-        hours = _day_hours(hours_value, value.raw_text.get(key, str(hours_value)), "open_days",
+        hours = _day_hours(hours_value, value.raw_text.get(key, typed(hours_value)), "open_days",
                            key_line, log)
         if days is not None:
             result.append((days, ALL_DAY if hours is None else hours))

@@ -262,7 +262,7 @@ def _before_closed(fields: LineDict, log: ProblemLog) -> int:
     number = as_number(value)
     if number is None or not number.is_integer() or not 1 <= number <= MAX_BEFORE_CLOSED:
         log.error("bad_before_closed_days", fields.line_of("before_closed_days"),
-                  value=fields.raw_text.get("before_closed_days", str(value)).strip(),
+                  value=fields.raw_text.get("before_closed_days", typed(value)).strip(),
                   most=str(MAX_BEFORE_CLOSED))
         return 0
     return int(number)
@@ -347,7 +347,7 @@ def read_date(text: str) -> dt.date | YearlyDay | str:
 
 
 def _typed(fields: LineDict, key: str) -> str:
-    return fields.raw_text.get(key, str(fields.get(key))).strip()
+    return fields.raw_text.get(key, typed(fields.get(key))).strip()
 
 
 def _day(fields: LineDict, key: str, log: ProblemLog) -> dt.date | YearlyDay | None:
@@ -488,7 +488,7 @@ def _hours(fields: LineDict, log: ProblemLog) -> tuple[tuple[dt.time, dt.time], 
     value: Any = fields.get("hours")
     if value is None:
         return ()
-    items = value if isinstance(value, list) else [fields.raw_text.get("hours", str(value))]
+    items = value if isinstance(value, list) else [fields.raw_text.get("hours", typed(value))]
     if len(items) > HOURS_MOST:  # an error: the item is not shown, so the rest is not read
         log.error("too_many_hours", fields.line_of("hours"), count=str(len(items)),
                   most=str(HOURS_MOST))
