@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -403,3 +403,47 @@ def test_the_pin_pad_wears_the_colour_roles(staff_window: KioskWindow) -> None:
     pad = staff_window.pin_pad
     assert pad.enter.background.name() == QColor(colours.action).name()
     assert pad.cancel.background.name() == QColor(colours.navigation).name()
+    # White keys on the cream page: a rim in their ink says they are keys, not blank space.
+    for key in (pad.clear, pad.back):
+        staff_window.show_screen(pad)
+        edge = key.grab().toImage().pixelColor(key.width() // 2, key.theme.px(2))
+        assert edge.name() == QColor(th.BLUE).name()
+
+
+def fill_of(button: QWidget) -> str:
+    """The colour a button is filled with, inside its rim above its label."""
+    return button.grab().toImage().pixelColor(button.width() // 2,
+                                              button.height() // 10).name()
+
+
+def test_the_two_panels_are_a_pair_of_tabs_right_above_the_text(
+        qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
+    """«Замечания к материалам» and «Диагностика» choose what the text shows: side by side
+    above it, the one shown filled, with no action between them and the text (among the
+    actions, the outlined one read as the panel shown)."""
+    open_staff_menu(qtbot, staff_window, clock)
+    staff = staff_window.staff
+    problems = staff.buttons[StaffAction.PROBLEMS]
+    diagnostics = staff.buttons[StaffAction.DIAGNOSTICS]
+
+    def place(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(staff, QPoint(0, 0)), widget.size())
+
+    qtbot.waitUntil(lambda: place(staff.text).top() - place(problems).bottom()
+                    <= staff.theme.px(48))  # the layout settled
+    text = place(staff.text)
+    tabs = [place(button) for button in (problems, diagnostics)]
+    assert tabs[0].top() == tabs[1].top() and tabs[0].right() < tabs[1].left()
+    assert all(text.left() <= tab.left() and tab.right() <= text.right() for tab in tabs)
+    assert text.top() > tabs[0].bottom()
+    for action, button in staff.buttons.items():
+        if action in (StaffAction.PROBLEMS, StaffAction.DIAGNOSTICS):
+            continue
+        place_ = place(button)
+        beside = place_.right() < text.left() or place_.left() > text.right()
+        assert beside or place_.bottom() < tabs[0].top(), action
+    blue, white = QColor(th.BLUE).name(), QColor(th.WHITE).name()
+    assert (fill_of(problems), fill_of(diagnostics)) == (white, blue)
+    tap(qtbot, problems)
+    assert (fill_of(problems), fill_of(diagnostics)) == (blue, white)
+    assert staff.text.lines == ["Замечаний нет: материалы в порядке."]

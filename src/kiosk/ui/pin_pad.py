@@ -104,13 +104,14 @@ class PinPadScreen(Screen):
         for index, digit in enumerate("123456789"):
             self.keys[digit] = self._key(digit, key_px)
             grid.addWidget(self.keys[digit], index // 3, index % 3)
+        # Clear and back: white keys, rimmed so they read as keys on the cream page.
         self.clear = self._key("", key_px, background=th.WHITE, foreground=th.BLUE,
-                               font_px=theme.px(36))
+                               font_px=theme.px(36), rimmed=True)
         self.clear.clicked.disconnect()
         self.clear.clicked.connect(self._clear)
         self.keys["0"] = self._key("0", key_px)
         self.back = BigButton(theme, icon=Icon.LEFT, background=th.WHITE, foreground=th.BLUE,
-                              glyph_scale=0.45)
+                              glyph_scale=0.45, rimmed=True)
         self.back.setFixedSize(key_px, key_px)
         self.back.clicked.connect(self._back)
         grid.addWidget(self.clear, 3, 0)
@@ -163,9 +164,10 @@ class PinPadScreen(Screen):
         self.lock_timer.timeout.connect(self.refresh)
 
     def _key(self, text: str, side: int, background: str = th.BLUE, foreground: str = th.WHITE,
-             font_px: int | None = None) -> BigButton:
+             font_px: int | None = None, rimmed: bool = False) -> BigButton:
         button = BigButton(self.theme, text, background=background, foreground=foreground,
-                           font_px=font_px or self.theme.px(64), padding=self.theme.px(8))
+                           font_px=font_px or self.theme.px(64), padding=self.theme.px(8),
+                           rimmed=rimmed)
         button.setFixedSize(side, side)
         button.clicked.connect(lambda _=False, d=text: self._digit(d))
         return button

@@ -49,6 +49,9 @@ BUTTONS: tuple[tuple[StaffAction, str, str, str], ...] = (
     (StaffAction.BACK, "staff_back", th.GREEN, th.WHITE),
 )
 CONFIRMED = (StaffAction.RESTART, StaffAction.EXIT)
+# The two panels the text area can show: a pair of tabs above it, apart from the actions, so
+# the one outlined reads as the other choice and not as a button unlike the rest.
+PANELS = (StaffAction.PROBLEMS, StaffAction.DIAGNOSTICS)
 
 
 class TextPages(QWidget):
@@ -129,18 +132,24 @@ class StaffMenuScreen(Screen):
         self.buttons: dict[StaffAction, BigButton] = {}
         grid = QGridLayout()
         grid.setSpacing(theme.px(14))
-        for index, (action, _key, background, foreground) in enumerate(BUTTONS):
+        tabs = QHBoxLayout()
+        tabs.setSpacing(theme.px(14))
+        for action, _key, background, foreground in BUTTONS:
             button = BigButton(theme, background=background, foreground=foreground,
                                font_px=theme.px(40), padding=theme.px(24))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, a=action: self._pressed(a))
+            button.setCheckable(action in PANELS)
             self.buttons[action] = button
+            if action in PANELS:
+                tabs.addWidget(button)
+                continue
+            index = grid.count()
             if theme.portrait:
                 grid.addWidget(button, index // 2, index % 2)
             else:
                 grid.addWidget(button, index, 0)
 
-        self.panel_title = text_label(theme, theme.heading_px, bold=True)
         self.status_label = text_label(theme, theme.body_px, bold=True, colour=th.BLUE)
         self.text = TextPages(theme)
         self.text.paged.connect(self._update_pager)
@@ -157,7 +166,7 @@ class StaffMenuScreen(Screen):
         pager.addWidget(self.next)
         panel = QVBoxLayout()
         panel.setSpacing(theme.px(16))
-        panel.addWidget(self.panel_title)
+        panel.addLayout(tabs)
         panel.addWidget(self.status_label)
         panel.addWidget(self.text, 1)
         panel.addLayout(pager)
@@ -172,7 +181,7 @@ class StaffMenuScreen(Screen):
             layout.addLayout(grid)
             layout.addLayout(panel, 1)
         else:
-            # Seven buttons fill the height: the title goes above the text panel.
+            # The actions fill the left column: the title goes above the text panel.
             panel.insertWidget(0, self.title)
             left = QVBoxLayout()
             left.setContentsMargins(0, 0, 0, 0)  # the style's 9 px made 725 px at 720p
@@ -235,11 +244,7 @@ class StaffMenuScreen(Screen):
         for action, key, _background, _foreground in BUTTONS:
             button = self.buttons[action]
             button.setText(st(key, lang))
-            # The two panels read like tabs: the one shown filled, the other outlined.
-            button.setCheckable(action in (StaffAction.PROBLEMS, StaffAction.DIAGNOSTICS))
             button.setChecked(action is self.shown)
-        self.panel_title.setText(st("staff_problems" if self.shown is StaffAction.PROBLEMS
-                                    else "staff_diagnostics", lang))
         self.status_label.setText(self.status)
         self.status_label.setVisible(bool(self.status))
         lines = (self.problems(lang) if self.shown is StaffAction.PROBLEMS

@@ -243,14 +243,17 @@ class PictureTile(TouchButton):
 
 
 class BigButton(TouchButton):
-    """A large rounded button: an icon, a label, or both."""
+    """A large rounded button: an icon, a label, or both. `rimmed`: a rim in the ink's
+    colour, for a button filled with the colour of the page it sits on (white on cream)."""
 
     def __init__(self, theme: Theme, text: str = "", icon: Icon = Icon.NONE,
                  background: str | None = None, foreground: str | None = None,
                  font_px: int | None = None, padding: int | None = None,
-                 glyph_scale: float = 0.5, parent: QWidget | None = None) -> None:
+                 glyph_scale: float = 0.5, rimmed: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
+        self.rimmed = rimmed
         self.glyph = icon
         self.glyph_scale = glyph_scale
         self.padding = theme.px(40) if padding is None else padding
@@ -283,7 +286,7 @@ class BigButton(TouchButton):
         radius = min(rect.height() / 2, self.theme.px(36))
         if self.isCheckable():
             painter.setPen(QPen(self.background, self.theme.px(4)))
-        elif self.theme.colours.outline:  # high contrast: a rim, so a black button shows
+        elif self.rimmed or self.theme.colours.outline:  # high contrast: a black one shows
             painter.setPen(QPen(self.foreground, self.theme.px(4)))
         else:
             painter.setPen(Qt.PenStyle.NoPen)
