@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QFontMetricsF,
     QImage,
     QPainter,
     QPaintEvent,
@@ -103,6 +104,7 @@ class MarkdownView(QWidget):
         self.first_inset = 0
         self.rest_inset = 0
         self._paged_for: tuple[str, int, int, int, int, int] | None = None
+        self._kept_whole = False  # the document has words whose soft hyphens were taken out
         self._repage_queued = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -139,6 +141,7 @@ class MarkdownView(QWidget):
         if markdown != self.markdown:
             self.markdown = markdown
             self.document = markdown_document(markdown)
+            self._kept_whole = False
             self._paged_for = None
             self._repage_soon()
         self.update()
@@ -211,12 +214,44 @@ class MarkdownView(QWidget):
         if self._paged_for == key:
             return
         self._paged_for = key
+        if self._kept_whole:  # an earlier paging took words' soft hyphens out: all back
+            self.document = markdown_document(self.markdown)
+            self._kept_whole = False
         self.document.setDefaultFont(self.theme.font(self.font_px))
         self._space_lines()
         self.document.setTextWidth(max(1, self.width()))
-        # Every line: its top and bottom in the document, whether it starts a paragraph, and
-        # whether it ends in a hyphen (it broke at a soft hyphen).
+        for attempt in range(self.KEEP_WHOLE_AT_MOST + 1):
+            lines, hyphens = self._laid_lines()
+            # A first page with room for a line or two under a long title in large type
+            # carries none: a lone line and a blank page foot read as a fault, a title page
+            # does not.
+            first_fit = sum(1 for _top, bottom, _, _ in lines
+                            if lines and bottom - lines[0][0] <= self._room(0))
+            cover = len(lines) > 0 and first_fit < min(self.FIRST_PAGE_LINES, len(lines))
+            starts = self._breaks(lines, 1 if cover else 0)
+            # Pages still ending on half a word (too few lines to move the break up): those
+            # words are set whole, from the last (the places of those before stay), and the
+            # text paged again.
+            halves = [start - 1 for start in starts[1:] if lines[start - 1][3]]
+            if attempt == self.KEEP_WHOLE_AT_MOST or not halves:
+                break
+            kept = [self._keep_whole(hyphens[line]) for line in reversed(halves)]
+            if not any(kept):
+                break
+        pages = [(lines[first][0], lines[last - 1][1]) for first, last
+                 in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        if cover:
+            pages.insert(0, (lines[0][0], lines[0][0]))
+        self.pages = pages
+        self.page = min(self.page, max(0, len(pages) - 1))
+        self.paginated.emit()
+
+    def _laid_lines(self) -> tuple[list[tuple[float, float, bool, bool]], list[int]]:
+        """Every line: its top and bottom in the document, whether it starts a paragraph,
+        and whether it ends in a hyphen (it broke at a soft hyphen); and beside them, where
+        in the document each line's last character is."""
         lines: list[tuple[float, float, bool, bool]] = []
+        ends: list[int] = []
         layout = self.document.documentLayout()
         block = self.document.begin()
         while block.isValid():
@@ -228,22 +263,36 @@ class MarkdownView(QWidget):
                 end = line.textStart() + line.textLength()
                 lines.append((block_top + line.y(), block_top + line.y() + line.height(),
                               i == 0, text[end - 1 : end] == SHY))
+                ends.append(block.position() + end - 1)
             block = block.next()
-        # A first page with room for a line or two under a long title in large type carries
-        # none: a lone line and a blank page foot read as a fault, a title page does not.
-        first_fit = sum(1 for _top, bottom, _, _ in lines
-                        if lines and bottom - lines[0][0] <= self._room(0))
-        cover = len(lines) > 0 and first_fit < min(self.FIRST_PAGE_LINES, len(lines))
-        starts = self._breaks(lines, 1 if cover else 0)
-        pages = [(lines[first][0], lines[last - 1][1]) for first, last
-                 in zip(starts, [*starts[1:], len(lines)], strict=True)]
-        if cover:
-            pages.insert(0, (lines[0][0], lines[0][0]))
-        self.pages = pages
-        self.page = min(self.page, max(0, len(pages) - 1))
-        self.paginated.emit()
+        return lines, ends
+
+    def _keep_whole(self, hyphen: int) -> bool:
+        """Take the soft hyphens out of the word broken at the document's position `hyphen`,
+        so that it goes whole onto the next line; False where it would not fit on a line
+        whole (it stays hyphenated)."""
+        document = self.document
+        start = end = hyphen
+        while start > 0 and (document.characterAt(start - 1).isalpha()
+                             or document.characterAt(start - 1) == SHY):
+            start -= 1
+        while document.characterAt(end + 1).isalpha() or document.characterAt(end + 1) == SHY:
+            end += 1
+        word = "".join(document.characterAt(at) for at in range(start, end + 1))
+        whole = word.replace(SHY, "")
+        font = QFontMetricsF(self.theme.font(self.font_px, bold=True))
+        if font.horizontalAdvance(whole) > document.textWidth():
+            return False
+        cursor = QTextCursor(document)
+        for at in range(end, start - 1, -1):
+            if document.characterAt(at) == SHY:
+                cursor.setPosition(at)
+                cursor.deleteChar()
+        self._kept_whole = True
+        return True
 
     MIN_LINES = 3  # on a page that ends a text; a break may move up by fewer
+    KEEP_WHOLE_AT_MOST = 4  # times a paging sets words whole to end pages on whole words
     FIRST_PAGE_LINES = 2  # fewer fit under the title: the text starts on the next page
 
     def _room(self, page: int) -> float:
