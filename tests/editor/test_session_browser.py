@@ -103,3 +103,37 @@ def test_the_preview_thumbnails_show_the_whole_screen(editor_url: str, context: 
     })""")
     assert found and all(top == 0 and 0 <= above <= 1 and 0 <= below <= 1
                          for top, above, below in found), found
+
+
+def test_leaving_a_form_with_changes_asks_first(editor_url: str, context: Any) -> None:
+    """A story half written: «Не сохранять» and any way off the page ask before dropping it
+    (a browser does not keep these fields on Back); an untouched form and Publish do not."""
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    asked: list[tuple[str, str]] = []
+
+    def answer(accept: bool) -> None:
+        def on_dialog(dialog: Any) -> None:
+            asked.append((dialog.type, dialog.message))
+            dialog.accept() if accept else dialog.dismiss()
+        form.once("dialog", on_dialog)
+
+    form.click("a:has-text('Не сохранять')")  # untouched: no question
+    form.wait_for_url(f"{editor_url}/")
+    assert asked == []
+    form.goto(f"{editor_url}/stories/new")
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    answer(accept=False)
+    form.click("a:has-text('Не сохранять')")
+    assert asked == [("confirm", "Не сохранять изменения? Всё, что вы здесь ввели, пропадёт.")]
+    assert form.url == f"{editor_url}/stories/new"
+    assert form.input_value("input[name=title]") == "Зонтик для бабушки"
+    answer(accept=False)
+    form.click("header a.brand")  # any other way off the page: the browser's question
+    assert asked[-1][0] == "beforeunload" and form.url == f"{editor_url}/stories/new"
+    form.fill("textarea[name=text]", TEXT)
+    form.click("#publish")  # published: nothing to ask
+    form.wait_for_url(f"{editor_url}/")
+    assert len(asked) == 2

@@ -75,7 +75,37 @@
     });
   }
 
+  // A form being filled in (data-unsaved): leaving the page asks first, as does its
+  // «Не сохранять» link (data-discard); sending the form does not.
+  function guardUnsaved(form) {
+    function state() {
+      var fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "csrf_token" && typeof value === "string") fields.push(name + "=" + value);
+      });
+      return fields.join("&");
+    }
+    var first = state(), sent = false;
+    function changed() { return !sent && state() !== first; }
+    form.addEventListener("submit", function (event) {
+      if (!event.defaultPrevented) sent = true;  // (the first pass waits for a fresh token)
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!changed()) return;
+      event.preventDefault();
+      event.returnValue = "";  // the browser says it in its own words
+    });
+    document.querySelectorAll("a[data-discard]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (!changed()) return;
+        if (window.confirm(link.getAttribute("data-discard"))) sent = true;
+        else event.preventDefault();
+      });
+    });
+  }
+
   ready(function () {
+    document.querySelectorAll("form[data-unsaved]").forEach(guardUnsaved);
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.dataset.tokenFresh === "1") return;  // asked already, before the token
