@@ -442,26 +442,29 @@ def test_a_schedule_no_day_can_suit_is_named() -> None:
 
 
 def test_invisible_line_breaks_in_the_fields_are_named_at_their_line(tmp_path: Path) -> None:
-    """U+2028 from a web page, a vertical tab from PowerPoint, NUL: YAML broke the line there
-    or refused it, and the message named another line and «no colon» as the cause."""
+    """U+2028 from a web page, a vertical tab from PowerPoint, NUL, a stray U+FFFE: YAML broke
+    the line there or refused it, and the message named another line and «no colon» as the
+    cause (or refused the whole file)."""
     root = make_folder(tmp_path / "c", stories={
         "ls.md": "---\ntitle: Строка\u2028с разделителем\nteaser: Тизер\u2029абзац\n"
                  "date: 2024-13-45\n---\nТекст.\n",
         "vt.md": "---\r\ntitle: Вертикальная\x0bтабуляция\r\n---\r\nТекст.\r\n",
-        "nul.md": "---\ntitle: NUL\x00байт\n---\nТекст.\n"},
+        "nul.md": "---\ntitle: NUL\x00байт\n---\nТекст.\n",
+        "nonchar.md": "---\ntitle: Кот\ufffe и пёс\uffff\n---\nТекст.\n"},
         images={"notices/closed.yaml": "level: срочное\ntext: Завтра\u2028закрыто\n"})
     content = load_content(root)
     assert [n.text.ru for n in content.notices] == ["Завтра закрыто"]  # in a .yaml file too
     seen = {(Path(p.path).name, p.code, p.line) for p in content.problems}
     assert {("ls.md", "hidden_characters_line", 2), ("ls.md", "hidden_characters_line", 3),
             ("vt.md", "hidden_characters_line", 2), ("nul.md", "hidden_characters_line", 2),
+            ("nonchar.md", "hidden_characters_line", 2),
             ("closed.yaml", "hidden_characters_line", 2)} <= seen, seen
     assert not any(code in ("yaml_syntax", "no_colon") for _, code, _ in seen), seen
     dated = [line for name, code, line in seen if name == "ls.md" and "date" in code]
     assert dated == [4], seen  # the bad date named at its own line, as Notepad numbers it
     titles = {s.id: s.title.ru for s in content.stories}
     assert titles == {"ls": "Строка с разделителем", "vt": "Вертикальная табуляция",
-                      "nul": "NULбайт"}
+                      "nul": "NULбайт", "nonchar": "Кот и пёс"}
     named = next(p for p in content.problems if p.code == "hidden_characters_line")
     assert "U+2028" in both(named) and "наберите строку заново" in both(named)
 

@@ -323,3 +323,31 @@ def test_a_poster_with_the_kiosks_own_settings_keeps_only_its_name(
     assert poster_problems(config) == []
     page = client.get("/posters/grafik-na-prazdniki/edit").get_data(as_text=True)
     assert 'value="График на праздники"' in page and 'value="whole" checked' in page
+
+
+def test_a_poster_edit_meeting_a_colleagues_save_is_refused_not_written_over(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two members of staff saving one poster in the same moment: the one whose form was
+    opened on what the colleague has just replaced is told, not written over it."""
+    from kiosk.editor import poster_views
+    from kiosk.editor.publish import Publisher
+
+    client.post("/posters/save", data=form(picture=drafted(client)))
+    page = client.get("/posters/grafik-na-prazdniki/edit").get_data(as_text=True)
+    base = page.split('name="base" value="')[1].split('"')[0]
+    theirs = b"# \xd0\x9a\xd0\xbe\xd0\xbb\xd0\xbb\xd0\xb5\xd0\xb3\xd0\xb0\nduration: 20\n"
+    original = poster_views._check
+    done: list[bool] = []
+
+    def meanwhile(*args: object) -> object:
+        if not done:
+            done.append(True)
+            Publisher(config.centre, config.editor_state).publish(
+                {"posters/grafik-na-prazdniki.yaml": theirs}, "colleague", "poster", "x")
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(poster_views, "_check", meanwhile)
+    answer = client.post("/posters/save", data=form(slug="grafik-na-prazdniki", base=base,
+                                                    duration="12"))
+    assert answer.status_code == 409 and "уже изменили" in answer.get_data(as_text=True)
+    assert centre_files(config)["posters/grafik-na-prazdniki.yaml"] == theirs

@@ -404,3 +404,88 @@ def test_a_link_in_the_centre_folder_is_named_not_followed(
     assert "не обычный файл" in answer.get_data(as_text=True)
     client.post("/stories/save", data=form(slug="link", title="Переписать"))
     assert "Чужое" in outside.read_text(encoding="utf-8")
+
+
+# -- two members of staff in the same moment ----------------------------------------------------
+
+def colleague_during(monkeypatch: pytest.MonkeyPatch, target: object, name: str,
+                     config: EditorConfig, changes: dict[str, bytes]) -> None:
+    """A colleague publishes `changes` while this request is in `target.name` (between
+    reading the centre's files and publishing): the moment two saves meet."""
+    from kiosk.editor.publish import Publisher
+
+    original = getattr(target, name)
+    done: list[bool] = []
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        if not done:
+            done.append(True)
+            Publisher(config.centre, config.editor_state).publish(changes, "colleague",
+                                                                  "publish", "colleague")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, meanwhile)
+
+
+COLLEAGUE = "---\ntitle: Правка коллеги\n---\nТекст коллеги, опубликованный в ту же секунду.\n"
+
+
+def test_an_edit_meeting_a_colleagues_save_is_refused_not_written_over(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hashlib import sha256
+
+    from kiosk.editor import catalog
+    client.post("/stories/save", data=form())
+    path = config.centre / "stories/zontik-dlya-babushki.md"
+    base = sha256(path.read_bytes()).hexdigest()
+    colleague_during(monkeypatch, catalog, "check_story", config,
+                     {"stories/zontik-dlya-babushki.md": COLLEAGUE.encode()})
+    answer = client.post("/stories/save", data=form(slug="zontik-dlya-babushki", base=base,
+                                                    title="Моя правка"))
+    assert answer.status_code == 409 and "уже изменили" in answer.get_data(as_text=True)
+    assert path.read_text(encoding="utf-8") == COLLEAGUE
+
+
+def test_two_new_stories_of_one_title_in_the_same_moment_both_kept(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.editor import catalog
+    colleague_during(monkeypatch, catalog, "check_story", config,
+                     {"stories/zontik-dlya-babushki.md": COLLEAGUE.encode()})
+    answer = client.post("/stories/save", data=form())
+    assert answer.status_code == 409
+    assert "под тем же именем файла" in answer.get_data(as_text=True)
+    assert (config.centre / "stories/zontik-dlya-babushki.md").read_text(
+        encoding="utf-8") == COLLEAGUE
+    assert client.post("/stories/save", data=form()).status_code == 302  # pressed again
+    assert centre_files(config) == ["stories/zontik-dlya-babushki-2.md",
+                                    "stories/zontik-dlya-babushki.md"]
+
+
+def test_a_notice_edit_meeting_a_colleagues_save_is_refused(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hashlib import sha256
+
+    from kiosk.editor import catalog
+    notice = {"text": "Завтра центр работает до 17:00", "level": "urgent", "period": "always",
+              "days": "all", "hours": ""}
+    client.post("/notices/save", data=notice)
+    [name] = centre_files(config)
+    path = config.centre / name
+    base = sha256(path.read_bytes()).hexdigest()
+    theirs = b"level: urgent\ntext: \xd0\x97\xd0\xb0\xd0\xba\xd1\x80\xd1\x8b\xd1\x82\xd0\xbe\n"
+    colleague_during(monkeypatch, catalog, "check_notice", config, {name: theirs})
+    slug = name.removeprefix("notices/").removesuffix(".yaml")
+    answer = client.post("/notices/save", data={**notice, "slug": slug, "base": base,
+                                                "text": "Моя правка"})
+    assert answer.status_code == 409 and "уже изменили" in answer.get_data(as_text=True)
+    assert path.read_bytes() == theirs
+
+
+def test_two_hides_in_the_same_moment_both_stay_hidden(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.editor import catalog
+    colleague_during(monkeypatch, catalog, "load", config,
+                     {"hidden.yaml": catalog.hidden_text(["stories/twins.md"])})
+    assert client.post("/hide", data={"path": "stories/umbrella.md"}).status_code == 302
+    assert catalog.hidden_entries(config.centre) == ("stories/twins.md",
+                                                     "stories/umbrella.md")

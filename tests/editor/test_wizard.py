@@ -257,3 +257,44 @@ def test_the_json_is_plain(client: FlaskClient, broken_scan: bytes) -> None:
     upload(client, broken_scan)
     data = json.loads(client.get("/colouring/report.json").data)
     assert set(data) == {"verdict", "threshold", "image"}
+
+
+def test_two_pictures_published_in_the_same_moment_are_both_listed(
+        client: FlaskClient, config: EditorConfig, broken_scan: bytes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """colouring.yaml is read, added to and written: a colleague's picture published between
+    the read and the write was dropped from it (its file left unlisted)."""
+    from kiosk.editor import wizard
+    from kiosk.editor.publish import Publisher
+
+    theirs = '- file: "kot.png"\n  title: "Кот"\n'.encode()
+    original = wizard.unused_slug
+    done: list[bool] = []
+
+    def meanwhile(*args: object) -> str:
+        if not done:
+            done.append(True)
+            Publisher(config.centre, config.editor_state).publish(
+                {"colouring/kot.png": b"\x89PNG colleague", "colouring/colouring.yaml": theirs},
+                "colleague", "colouring", "Кот")
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wizard, "unused_slug", meanwhile)
+    upload(client, broken_scan)
+    done_answer = client.post("/colouring/publish", data={
+        "upload": upload_token(client), "title": "Домик", "gap": "32"})
+    assert done_answer.status_code == 303
+    index = yaml.safe_load((config.centre / "colouring" / "colouring.yaml").read_text("utf-8"))
+    assert [e["file"] for e in index] == ["kot.png", "domik.png"]
+
+
+def test_a_title_with_a_stray_non_character_is_published_without_it(
+        client: FlaskClient, config: EditorConfig, broken_scan: bytes) -> None:
+    """U+FFFE pasted from a web page made colouring.yaml unreadable, and every later publish
+    was refused: the title is published as it prints."""
+    upload(client, broken_scan)
+    client.post("/colouring/publish", data={"upload": upload_token(client),
+                                             "title": "Кот\ufffe", "title_en": "Cat\uffff\x07",
+                                             "gap": "32"})
+    index = yaml.safe_load((config.centre / "colouring" / "colouring.yaml").read_text("utf-8"))
+    assert index == [{"file": "kot.png", "title": "Кот", "title_en": "Cat"}]

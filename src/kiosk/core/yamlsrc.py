@@ -160,7 +160,9 @@ def _check_nodes(root: yaml.Node) -> None:
 # named the wrong line and cause; the kiosk takes them out (a break becomes a space) and says
 # so at the line they were on.
 _FIELD_BREAKS = "\x0b\x0c\x85\u2028\u2029"
-_FIELD_HIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls, line and paragraph separators, and the two non-characters U+FFFE and U+FFFF
+# (a stray one pasted from the web): YAML refuses the last two and broke lines at the others.
+_FIELD_HIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _without_hidden(text: str, log: ProblemLog, line_offset: int) -> str:

@@ -47,10 +47,11 @@ from kiosk.editor.poster_form import (
     poster_lines,
     poster_problems,
 )
-from kiosk.editor.publish import PublishError, checked_path
+from kiosk.editor.publish import PublishConflict, PublishError, checked_path
 from kiosk.editor.story_form import MONTHS_RU, SLUG_PATTERN, slugify, unused_slug
 from kiosk.editor.views import (
     MONTHS_EN,
+    SAME_NAME,
     config,
     current_user,
     draft_answer,
@@ -94,9 +95,20 @@ def _read(name: str) -> bytes | None:
 
 def _fingerprint(slug: str) -> str:
     """What the poster's files hold now: a form opened before a colleague's change is told."""
+    existing = _existing(slug)
+    return _digest(existing, _held(existing))
+
+
+def _held(existing: tuple[str, str, str]) -> dict[str, bytes | None]:
+    """What each of the poster's files holds now, by its name in posters/."""
+    return {name: _read(name) for name in existing if name}
+
+
+def _digest(existing: tuple[str, str, str], held: dict[str, bytes | None]) -> str:
     digest = hashlib.sha256()
-    for name in _existing(slug):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(_read(name) or b"").digest())
+    for name in existing:
+        data = held.get(name) if name else None
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data or b"").digest())
     return digest.hexdigest()
 
 
@@ -318,6 +330,12 @@ def _place(problems: list[Problem], lines: dict[int, str], slug: str = ""
 
 # -- publishing -------------------------------------------------------------------------------
 
+POSTER_CHANGED = (
+    "Этот плакат уже изменили после того, как вы открыли его. Откройте его заново из списка "
+    "и внесите правку ещё раз.", "This poster was changed after you opened it. Open it again "
+    "from the list and make your change once more.")
+
+
 @editor_bp.route("/posters/save", methods=["POST"])
 @login_required
 def save_poster() -> ResponseReturnValue:
@@ -325,14 +343,13 @@ def save_poster() -> ResponseReturnValue:
     fields = PosterFields.from_form(request.form)
     editing = request.form.get("slug", "")
     existing = ("", "", "")
+    held: dict[str, bytes | None] = {}
     if editing:
         existing = _centre_poster_or_404(editing)
-        if request.form.get("base", "") not in ("", _fingerprint(editing)):
-            return _poster_form(replace(fields, slug=editing), {}, [(t(
-                "Этот плакат уже изменили после того, как вы открыли его. Откройте его заново "
-                "из списка и внесите правку ещё раз.", "This poster was changed after you "
-                "opened it. Open it again from the list and make your change once more."),
-                True)], 409)
+        held = _held(existing)
+        if request.form.get("base", "") not in ("", _digest(existing, held)):
+            return _poster_form(replace(fields, slug=editing), {}, [(t(*POSTER_CHANGED), True)],
+                                409)
         before = from_poster_file(editing, (_read(existing[2]) or b"").decode("utf-8",
                                                                               "replace"))
         kept = before.kept if fields.period == "keep" else tuple(
@@ -353,8 +370,14 @@ def save_poster() -> ResponseReturnValue:
         return _poster_form(replace(fields, slug=editing), by_field, general, 422)
     changes = _changes(fields, sources, existing)
     title = fields.name or slug
+    # Each file over what it held when the form's base was checked, a new one over nothing:
+    # a colleague's save in the same moment is not silently written over.
+    expect = {path: held.get(path.removeprefix("posters/")) for path in changes}
     try:
-        record = publisher().publish(changes, current_user(), "poster", title)
+        record = publisher().publish(changes, current_user(), "poster", title, expect=expect)
+    except PublishConflict:
+        said = POSTER_CHANGED if editing else SAME_NAME
+        return _poster_form(replace(fields, slug=editing), by_field, [(t(*said), True)], 409)
     except PublishError as exc:
         return _poster_form(replace(fields, slug=editing), by_field,
                             [(t(exc.ru, exc.en), True)], 409)

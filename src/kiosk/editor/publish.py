@@ -59,6 +59,17 @@ class PublishError(Exception):
         self.en = en
 
 
+class PublishConflict(PublishError):
+    """A file is no longer what the publish expected (`expect`): someone changed it in the
+    moment between reading it and publishing. Callers say what that means for them."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"«{path}» с тех пор изменили ещё раз: сначала отмените более "
+                         "позднее изменение", f"“{path}” has been changed again since: undo "
+                         "the later change first")
+        self.path = path
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
     path: str  # inside the centre folder, e.g. "stories/zontik.md"
@@ -205,7 +216,9 @@ class Publisher:
                 title: str, undoes: str = "",
                 expect: Mapping[str, bytes | None] | None = None) -> PublishRecord:
         """Write (bytes) or delete (None) these centre files, as one record of the history.
-        `expect`: what each file must hold now (undo checks nothing changed since)."""
+        `expect`: what each file must hold now (None: no such file), checked under the lock:
+        an edit publishes over what its form was opened on, a new file over nothing, an
+        index (hidden.yaml, colouring.yaml) over what it was read as; else PublishConflict."""
         paths = [checked_path(path) for path in changes]
         for path, data in changes.items():
             if data is not None and len(data) > MAX_FILE_BYTES:
@@ -215,10 +228,7 @@ class Publisher:
             if expect is not None:
                 for path, wanted in expect.items():
                     if before.get(path, self.read(path)) != wanted:
-                        raise PublishError(
-                            f"«{path}» с тех пор изменили ещё раз: сначала отмените более "
-                            "позднее изменение", f"“{path}” has been changed again since: "
-                            "undo the later change first")
+                        raise PublishConflict(path)
             files: list[FileChange] = []
             for path in paths:
                 old, new = before[path], changes[path]

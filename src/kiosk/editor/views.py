@@ -42,7 +42,7 @@ from kiosk.core.problems import Language, Problem
 from kiosk.editor import catalog
 from kiosk.editor.app import editor_config
 from kiosk.editor.config import EditorConfig
-from kiosk.editor.publish import Publisher, PublishError
+from kiosk.editor.publish import PublishConflict, Publisher, PublishError
 from kiosk.editor.story_form import (
     LIMITS,
     MONTHS_RU,
@@ -177,6 +177,12 @@ def listing() -> str:
                            message=message, rel=lambda p: catalog.relative(p, cfg))
 
 
+HIDE_TRIES = 3  # a hide read again after a colleague's in the same moment
+BUSY = ("В этот же момент изменения публиковал кто-то ещё. Ничего не изменилось: попробуйте "
+        "ещё раз.", "Someone else was publishing at the same moment. Nothing has changed: "
+        "please try again.")
+
+
 @editor_bp.route("/hide", methods=["POST"])
 @login_required
 def hide() -> ResponseReturnValue:
@@ -185,39 +191,51 @@ def hide() -> ResponseReturnValue:
     cfg = config()
     wanted = request.form.get("path", "")[:300]
     show = request.form.get("show") == "1"
-    broken: list[str] = []
-    hidden = list(catalog.hidden_entries(cfg.centre, broken))
-    if broken:  # written over, it would show again everything else it hides
-        flash(t("Файл hidden.yaml в папке центра испорчен, и редактор не станет его "
-                "переписывать: исправьте его (проверьте командой kiosk check) или попросите "
-                "ИТ-службу, потом скройте снова.",
-                "The file hidden.yaml in the centre's folder is broken, and the editor will "
-                "not overwrite it: fix it (check it with kiosk check) or ask IT, then hide "
-                "again."), "error")
-        return redirect(url_for("editor.listing"))
-    if show:
-        if wanted not in hidden:
-            abort(400)
-        hidden.remove(wanted)
-    else:
-        content = catalog.load(cfg)
-        shared = {catalog.relative(item.source, cfg)
-                  for items in (content.stories, content.posters, content.notices,
-                                content.colouring) for item in items
-                  if catalog.origin_of(item.source, cfg) == "shared"}
-        if wanted not in shared:
-            abort(400)
-        hidden.append(wanted)
-    try:
-        record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
-                                     current_user(), "show" if show else "hide", wanted)
-    except PublishError as exc:
-        flash(t(exc.ru, exc.en), "error")
-    else:
-        flash(t(f"«{wanted}» снова показывается на этом киоске." if show
-                else f"«{wanted}» скрыт на этом киоске.",
-                f"“{wanted}” is shown on this kiosk again." if show
-                else f"“{wanted}” is hidden on this kiosk."), "done:" + record.id)
+    shared: set[str] | None = None
+    # hidden.yaml is read, changed and written over what was read: a colleague's hide in the
+    # same moment is read again, not written over.
+    for attempt in range(HIDE_TRIES):
+        read = publisher().read("hidden.yaml")
+        broken: list[str] = []
+        hidden = list(catalog.hidden_entries(cfg.centre, broken))
+        if broken:  # written over, it would show again everything else it hides
+            flash(t("Файл hidden.yaml в папке центра испорчен, и редактор не станет его "
+                    "переписывать: исправьте его (проверьте командой kiosk check) или "
+                    "попросите ИТ-службу, потом скройте снова.",
+                    "The file hidden.yaml in the centre's folder is broken, and the editor "
+                    "will not overwrite it: fix it (check it with kiosk check) or ask IT, then "
+                    "hide again."), "error")
+            return redirect(url_for("editor.listing"))
+        if show:
+            if wanted not in hidden:
+                abort(400)
+            hidden.remove(wanted)
+        else:
+            if shared is None:
+                content = catalog.load(cfg)
+                shared = {catalog.relative(item.source, cfg)
+                          for items in (content.stories, content.posters, content.notices,
+                                        content.colouring) for item in items
+                          if catalog.origin_of(item.source, cfg) == "shared"}
+            if wanted not in shared:
+                abort(400)
+            hidden.append(wanted)
+        try:
+            record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
+                                         current_user(), "show" if show else "hide", wanted,
+                                         expect={"hidden.yaml": read})
+        except PublishConflict:
+            if attempt + 1 < HIDE_TRIES:
+                continue
+            flash(t(*BUSY), "error")
+        except PublishError as exc:
+            flash(t(exc.ru, exc.en), "error")
+        else:
+            flash(t(f"«{wanted}» снова показывается на этом киоске." if show
+                    else f"«{wanted}» скрыт на этом киоске.",
+                    f"“{wanted}” is shown on this kiosk again." if show
+                    else f"“{wanted}” is hidden on this kiosk."), "done:" + record.id)
+        break  # published, or said why not
     return redirect(url_for("editor.listing"))
 
 
@@ -295,6 +313,19 @@ def _place_problems(problems: list[Problem], lines: dict[int, str], title_en: st
     return by_field, general
 
 
+STORY_CHANGED = (
+    "Эту историю уже изменили после того, как вы открыли её (в другом окне или другой "
+    "сотрудник). Скопируйте свой текст, откройте историю заново из списка и внесите правку "
+    "ещё раз.", "This story was changed after you opened it (in another window or by a "
+    "colleague). Copy your text, open the story again from the list and make your change "
+    "once more.")
+SAME_NAME = (
+    "В этот же момент опубликовали другой материал под тем же именем файла, и ваш не записан "
+    "поверх него. Нажмите «Опубликовать» ещё раз: ваш получит другое имя.", "Something else "
+    "was published under the same file name at the same moment, and yours was not written "
+    "over it. Press Publish again: yours will get another name.")
+
+
 @editor_bp.route("/stories/save", methods=["POST"])
 @login_required
 def save_story() -> Any:
@@ -304,6 +335,7 @@ def save_story() -> Any:
     fields = StoryFields.from_form(request.form)
     editing = request.form.get("slug", "")
     old_tags: tuple[str, ...] = ()
+    old: bytes | None = None
     if editing:
         old = publisher().read(_story_path(editing)) if SLUG_PATTERN.match(editing) else None
         if old is None:
@@ -311,12 +343,7 @@ def save_story() -> Any:
         if request.form.get("base", "") not in ("", hashlib.sha256(old).hexdigest()):
             # Changed since this form was opened (another window, another member of staff):
             # publishing it would silently undo their change.
-            return _form(fields, {}, [(t(
-                "Эту историю уже изменили после того, как вы открыли её (в другом окне или "
-                "другой сотрудник). Скопируйте свой текст, откройте историю заново из списка и "
-                "внесите правку ещё раз.", "This story was changed after you opened it (in "
-                "another window or by a colleague). Copy your text, open the story again from "
-                "the list and make your change once more."), True)], 409)
+            return _form(fields, {}, [(t(*STORY_CHANGED), True)], 409)
         before = from_story_file(editing, old.decode("utf-8", "replace"))
         # A schedule the presets could not show stays only while «as it is» is chosen.
         kept = before.kept if fields.period == "keep" else tuple(
@@ -355,7 +382,15 @@ def save_story() -> Any:
     if draft is not None:
         changes[fields.photo] = draft.read_bytes()  # one record: undo takes both away
     try:
-        record = publisher().publish(changes, current_user(), "publish", fields.title)
+        # Over what the form was opened on, or over nothing for a new story: a colleague's
+        # save in the same moment is not silently written over.
+        record = publisher().publish(changes, current_user(), "publish", fields.title,
+                                     expect={_story_path(slug): old})
+    except PublishConflict:
+        if not editing:
+            return _form(replace(fields, slug=""), by_field, [(t(*SAME_NAME), True)], 409,
+                         content)
+        return _form(fields, by_field, [(t(*STORY_CHANGED), True)], 409, content)
     except PublishError as exc:
         return _form(fields, by_field, [(t(exc.ru, exc.en), True)], 409, content)
     if draft is not None:
@@ -450,22 +485,25 @@ def _notice_form(fields: NoticeFields, by_field: dict[str, list[tuple[str, bool]
     return (body, status) if status != 200 else body
 
 
+NOTICE_CHANGED = (
+    "Это объявление уже изменили после того, как вы открыли его. Откройте его заново из "
+    "списка и внесите правку ещё раз.", "This notice was changed after you opened it. Open it "
+    "again from the list and make your change once more.")
+
+
 @editor_bp.route("/notices/save", methods=["POST"])
 @login_required
 def save_notice() -> ResponseReturnValue:
     cfg = config()
     fields = NoticeFields.from_form(request.form)
     editing = request.form.get("slug", "")
+    old: bytes | None = None
     if editing:
         old = publisher().read(_notice_path(editing)) if SLUG_PATTERN.match(editing) else None
         if old is None:
             abort(404)
         if request.form.get("base", "") not in ("", hashlib.sha256(old).hexdigest()):
-            return _notice_form(fields, {}, [(t(
-                "Это объявление уже изменили после того, как вы открыли его. Откройте его "
-                "заново из списка и внесите правку ещё раз.", "This notice was changed after "
-                "you opened it. Open it again from the list and make your change once more."),
-                True)], 409)
+            return _notice_form(fields, {}, [(t(*NOTICE_CHANGED), True)], 409)
         before = from_notice_file(editing, old.decode("utf-8", "replace"))
         kept = before.kept if fields.period == "keep" else tuple(
             row for row in before.kept if row not in before.kept_schedule)
@@ -484,8 +522,15 @@ def save_notice() -> ResponseReturnValue:
     if any(p.is_error for p in problems):
         return _notice_form(replace(fields, slug=editing), by_field, general, 422)
     title = fields.text[:80]
-    record = publisher().publish({_notice_path(slug): text.encode()}, current_user(),
-                                 "notice", title)
+    try:
+        record = publisher().publish({_notice_path(slug): text.encode()}, current_user(),
+                                     "notice", title, expect={_notice_path(slug): old})
+    except PublishConflict:
+        said = SAME_NAME if not editing else NOTICE_CHANGED
+        return _notice_form(replace(fields, slug=editing), by_field, [(t(*said), True)], 409)
+    except PublishError as exc:
+        return _notice_form(replace(fields, slug=editing), by_field,
+                            [(t(exc.ru, exc.en), True)], 409)
     flash(t(f"Объявление «{title}» опубликовано: киоск покажет его через несколько секунд.",
             f"The notice “{title}” is published: the kiosk shows it within seconds."),
           "done:" + record.id)

@@ -44,9 +44,9 @@ from kiosk.core.i18n import counted
 from kiosk.core.problems import ProblemLog
 from kiosk.core.yamlsrc import parse_yaml
 from kiosk.editor import catalog
-from kiosk.editor.publish import PublishError
+from kiosk.editor.publish import PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
-from kiosk.editor.views import config, current_user, lang, publisher, t
+from kiosk.editor.views import BUSY, config, current_user, lang, publisher, t
 
 if TYPE_CHECKING:
     from kiosk.editor.lineart import FloodReport, LineArt, LineArtSettings, Scan
@@ -85,6 +85,7 @@ MAX_TITLE = 60  # the picker shows two lines of the small type under a card
 MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.merge.MAX_COLOURING)
 FLOOD_WARNING = 0.5  # a tap that fills this share of the sheet is worth a word
 INDEX = "colouring/colouring.yaml"
+PUBLISH_TRIES = 3  # a publish read again after a colleague's in the same moment
 _CACHE_LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, LineArtSettings], bytes] = OrderedDict()  # recent line art
 
@@ -357,23 +358,32 @@ def publish() -> ResponseReturnValue:
                 "again."), "error")
         return redirect(url_for("wizard.index"), code=303)
     settings = _settings(request.form)
-    title = " ".join(request.form.get("title", "").split())
-    title_en = " ".join(request.form.get("title_en", "").split())
+    title = _typed(request.form.get("title", ""))
+    title_en = _typed(request.form.get("title_en", ""))
     made = _art(scan, settings)
     report = _lineart().flood_report(made, _kiosk_gap())
     error = _publish_problem(title, title_en, report, request.form.get("anyway") == "1")
     if error:
         return _edit_again(settings, report, title, title_en, error), 400
-    index, problem = _index_with(title, title_en)
-    if problem:
-        return _edit_again(settings, report, title, title_en, problem), 409
-    assert index is not None
-    file_name, text = index
-    try:
-        record = publisher().publish({f"colouring/{file_name}": made, INDEX: text},
-                                     current_user(), "colouring", title)
-    except PublishError as exc:
-        return _edit_again(settings, report, title, title_en, t(exc.ru, exc.en)), 409
+    # The index is read, added to and written over what was read, a new picture over nothing:
+    # a colleague publishing in the same moment is read again, not written over.
+    for attempt in range(PUBLISH_TRIES):
+        index, problem = _index_with(title, title_en)
+        if problem:
+            return _edit_again(settings, report, title, title_en, problem), 409
+        assert index is not None
+        file_name, text, read = index
+        try:
+            record = publisher().publish({f"colouring/{file_name}": made, INDEX: text},
+                                         current_user(), "colouring", title,
+                                         expect={f"colouring/{file_name}": None, INDEX: read})
+        except PublishConflict:
+            if attempt + 1 < PUBLISH_TRIES:
+                continue
+            return _edit_again(settings, report, title, title_en, t(*BUSY)), 409
+        except PublishError as exc:
+            return _edit_again(settings, report, title, title_en, t(exc.ru, exc.en)), 409
+        break
     token = _token()
     if token is not None:
         _forget(token)
@@ -382,6 +392,12 @@ def publish() -> ResponseReturnValue:
             f"The picture “{title}” is published: it will appear on the colouring screen."),
           "done:" + record.id)
     return redirect(url_for("editor.listing"), code=303)
+
+
+def _typed(text: str) -> str:
+    """A title as typed, on one line, without what prints nothing (a stray U+FFFE pasted
+    from a web page made colouring.yaml unreadable, and the editor would write it no more)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def _publish_problem(title: str, title_en: str, report: FloodReport, anyway: bool) -> str:
@@ -399,9 +415,10 @@ def _publish_problem(title: str, title_en: str, report: FloodReport, anyway: boo
     return ""
 
 
-def _index_with(title: str, title_en: str) -> tuple[tuple[str, bytes] | None, str]:
-    """The centre's colouring.yaml with the new picture added, and the new file's name; or the
-    reason it cannot be."""
+def _index_with(title: str, title_en: str
+                ) -> tuple[tuple[str, bytes, bytes | None] | None, str]:
+    """The new file's name, the centre's colouring.yaml with the new picture added, and the
+    index as it was read (None: there was none); or the reason it cannot be."""
     try:
         content = catalog.load(config())
         shown = len(content.colouring)
@@ -439,7 +456,7 @@ def _index_with(title: str, title_en: str) -> tuple[tuple[str, bytes] | None, st
         lines += [f"{'- ' if number == 0 else '  '}{key}: {json.dumps(value, ensure_ascii=False)}"
                   for number, (key, value) in enumerate(entry.items())]
     text = "\n".join(lines) + "\n"
-    return (name, text.encode("utf-8")), ""
+    return (name, text.encode("utf-8"), raw), ""
 
 
 def _edit_again(settings: LineArtSettings, report: FloodReport, title: str, title_en: str,
