@@ -413,6 +413,9 @@ def test_trusted_proxy_from_editor_yaml_reaches_waitress(
                                      tmp_path / "state", "127.0.0.1:8099") == 0
     assert seen["trusted_proxy"] == "10.0.0.5"
     assert seen["trusted_proxy_headers"] == {"x-forwarded-proto", "x-forwarded-for"}
+    # A client holding connections open and idle (slowloris) is let go after 30 s, not
+    # waitress's 120, and holds 32 at most, each body spooled before sign-in is asked.
+    assert seen["channel_timeout"] == 30 and seen["connection_limit"] == 32
 
 
 # -- 12. the render child's scratch folder goes with it, even killed ------------------------------

@@ -76,6 +76,10 @@ def create_app(config: EditorConfig) -> Flask:
 # costs ~50 times its size while it is decoded, 2 MB → +100 MB.) Only multipart posts to these
 # endpoints may carry a photo or a scan.
 FORM_BYTES = 256 * 1024
+# waitress reads a request's whole body before the app (and its sign-in check) sees it, and
+# keeps an idle connection 120 s: these bound what one client on the network can hold.
+CHANNEL_TIMEOUT_S = 30
+CONNECTION_LIMIT = 32
 UPLOAD_ENDPOINTS = frozenset({"editor.upload_photo", "editor.save_story", "wizard.upload",
                               "editor.upload_poster_picture", "editor.save_poster"})
 
@@ -167,8 +171,13 @@ def serve_from_cli(content: Path, centre: Path | None, state: Path | None,
              centre, f", behind the proxy {proxy}" if proxy else "")
     try:
         _can_listen(host, port)  # asked first: waitress leaves its socket open when it fails
+        # Connections idle for 30 s are closed (waitress keeps them 120 s), and at most 32
+        # are held: a client that opens many and sends nothing frees them sooner, and the
+        # bodies waitress spools before sign-in is asked stay bounded (docs/security.md).
         waitress.serve(app, host=host, port=port, threads=4, ident="kiosk-editor",
-                       max_request_body_size=config.max_request_bytes + 1024 * 1024, **behind)
+                       max_request_body_size=config.max_request_bytes + 1024 * 1024,
+                       channel_timeout=CHANNEL_TIMEOUT_S, connection_limit=CONNECTION_LIMIT,
+                       **behind)
     except OSError as exc:  # the port is taken, the address is not this computer's …
         print(f"Редактор не может слушать {listen}: {exc.strerror or exc}. Возможно, этот "
               "порт уже занят (другой редактор?) или адрес не принадлежит этому компьютеру: "
