@@ -145,6 +145,49 @@ def test_a_folder_linked_out_of_the_centre_is_never_read_written_or_emptied(
     assert (outside / "a.yaml").read_text() == "text: чужой файл\n"
 
 
+def test_the_preview_never_hands_its_renderer_a_file_through_a_link(tmp_path: Path) -> None:
+    """The renderer, a child, opens the pictures it is given by name: an images/ folder
+    linked out of the centre gave it a file outside (`is_symlink()` saw only the file)."""
+    import os
+
+    from kiosk.core.paths import package_folder
+    from kiosk.editor.app import create_app
+    from kiosk.editor.config import EditorConfig
+    from kiosk.editor.preview_views import RENDERER_KEY
+    from kiosk.editor.publish import Publisher
+    from kiosk.editor.render import RenderError
+
+    outside, centre = tmp_path / "outside", tmp_path / "centre"
+    outside.mkdir()
+    centre.mkdir()
+    (outside / "secret.jpg").write_bytes(b"\xff\xd8 not the centre's")
+    (centre / "images").symlink_to(outside)
+    (centre / "posters").mkdir()
+    (centre / "posters" / "own.jpg").write_bytes(b"\xff\xd8 the centre's")
+    (centre / "posters" / "link.jpg").symlink_to(outside / "secret.jpg")
+    os.mkfifo(centre / "posters" / "fifo.jpg")
+    publisher = Publisher(centre, tmp_path / "state")
+    assert publisher.regular("images/secret.jpg") is None
+    assert publisher.regular("posters/link.jpg") is None
+    assert publisher.regular("posters/fifo.jpg") is None
+    assert publisher.regular("posters/own.jpg") == centre / "posters" / "own.jpg"
+
+    asked: list[dict[str, object]] = []
+
+    class Recorder:
+        def render(self, request: dict[str, object], key: str) -> None:
+            asked.append(request)
+            raise RenderError("нет", "no")
+
+    app = create_app(EditorConfig(package_folder("content"), centre, tmp_path / "state",
+                                  login_disabled=True, csrf=False))
+    app.extensions[RENDERER_KEY] = Recorder()
+    app.test_client().post("/preview/story", data={
+        "title": "Зонтик", "text": "Текст.", "photo": "images/secret.jpg", "period": "always",
+        "days": "all", "hours": ""})
+    assert asked and asked[0]["photo_source"] == ""  # not centre/images/secret.jpg
+
+
 def test_a_fifo_named_like_a_story_never_hangs_the_preview(tmp_path: Path) -> None:
     import os
     import threading

@@ -260,7 +260,6 @@ def _sources(fields: PosterFields) -> dict[str, Path]:
     """The poster's pictures as they would be published: file name in posters/ → where the
     bytes are now (a draft, or the centre's file kept)."""
     picture, portrait, _ = _existing(fields.slug) if fields.slug else ("", "", "")
-    centre = config().centre / "posters"
     found: dict[str, Path] = {}
     for draft, existing, name in ((fields.picture, picture, f"{fields.slug}.jpg"),
                                   (fields.portrait, portrait, f"{fields.slug}.portrait.jpg")):
@@ -269,9 +268,9 @@ def _sources(fields: PosterFields) -> dict[str, Path]:
             if path is not None:
                 found[name] = path
         elif existing and not (existing == portrait and fields.remove_portrait):
-            path = centre / existing
-            if path.is_file() and not path.is_symlink():
-                found[existing] = path
+            published = publisher().regular(f"posters/{existing}")
+            if published is not None:
+                found[existing] = published
     return found
 
 

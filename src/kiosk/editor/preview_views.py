@@ -222,9 +222,11 @@ def story() -> tuple[Response, int] | Response:
            for key, (ru, en) in form_problems(fields).items()]
     photo_source = ""
     if fields.photo and PHOTO_PATTERN.match(fields.photo):
-        candidate = cfg.centre / fields.photo
-        if candidate.is_file() and not candidate.is_symlink():
-            photo_source = str(candidate)
+        from kiosk.editor.publish import Publisher
+
+        published = Publisher(cfg.centre, cfg.editor_state).regular(fields.photo)
+        if published is not None:
+            photo_source = str(published)
         else:  # uploaded, not published yet (kiosk.editor.views.draft_photo)
             from kiosk.editor.views import draft_photo
 

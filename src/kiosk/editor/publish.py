@@ -158,6 +158,24 @@ class Publisher:
                 return None
             return file.read(limit + 1)
 
+    def regular(self, path: str) -> Path | None:
+        """The centre file `path` where it is a regular file reached without a link (its
+        folder or itself), for a child that opens it by name (the preview's renderer); None
+        otherwise. `is_file()` and `is_symlink()` look at the last part only: a linked
+        images/ folder led out of the centre."""
+        try:
+            folder, _, name = checked_path(path).rpartition("/")
+            dir_fd = self._folder(folder, create=False)
+        except (ValueError, OSError, PublishError):
+            return None
+        try:
+            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        except OSError:
+            return None
+        finally:
+            os.close(dir_fd)
+        return self.centre / path if stat.S_ISREG(info.st_mode) else None
+
     def _folder(self, folder: str, create: bool) -> int:
         """An fd of the centre folder ("") or of one of its folders, opened with O_NOFOLLOW:
         a folder that is a link (out of the centre) is refused. FileNotFoundError: missing."""
