@@ -39,8 +39,11 @@ from kiosk.core.problems import Problem, Severity
 # staff see for a file between the two.
 MAX_PHOTO_BYTES = 30_000_000
 # The most pixels decoded: a 50 MP phone (8160×6120 = 49.9 MP) passes with room to spare; a
-# bigger picture is refused by its header. Decoded in RGB it is ~160 MB at worst (a PNG or a
-# HEIC, which cannot be decoded reduced); a JPEG is decoded at a quarter or less of it.
+# bigger picture is refused by its header. Decoded in RGB it is ~160 MB (a PNG or a HEIC,
+# which cannot be decoded reduced); a baseline JPEG is decoded at a quarter or less of it. The
+# worst is a progressive JPEG: libjpeg holds every coefficient of the whole picture while it
+# decodes, even reduced (2 bytes a sample): at 52 MP the editor peaked at 367 MB (RGB) and
+# 467 MB (CMYK) of RSS. One decode at a time (_DECODING), inside the unit's 1.5 GB.
 MAX_PHOTO_PIXELS = 52_000_000
 # A PNG, a WebP or a HEIC is decoded whole, 4 bytes a pixel with transparency: these stop at
 # 24 MP (a 24 MP phone's HEIC passes; ~100 MB decoded). A JPEG keeps MAX_PHOTO_PIXELS: it is
