@@ -351,3 +351,11 @@ def test_a_poster_edit_meeting_a_colleagues_save_is_refused_not_written_over(
                                                     duration="12"))
     assert answer.status_code == 409 and "уже изменили" in answer.get_data(as_text=True)
     assert centre_files(config)["posters/grafik-na-prazdniki.yaml"] == theirs
+
+
+def test_head_offices_poster_is_listed_by_its_name(client: FlaskClient) -> None:
+    """The bundled poster's side file began with a note about the file, and the list showed
+    that note as the poster's name."""
+    page = client.get("/").get_data(as_text=True)
+    assert "12 лет вместе: спасибо, что доверяете нам свои дела" in page
+    assert "Сколько секунд он на экране" not in page

@@ -489,3 +489,26 @@ def test_two_hides_in_the_same_moment_both_stay_hidden(
     assert client.post("/hide", data={"path": "stories/umbrella.md"}).status_code == 302
     assert catalog.hidden_entries(config.centre) == ("stories/twins.md",
                                                      "stories/umbrella.md")
+
+
+def test_a_notice_message_names_the_field_as_the_form_does(client: FlaskClient) -> None:
+    """«“text”: в объявлении 139 знаков…»: the file's key, not the form's «Объявление»."""
+    notice = {"text": "Очень " * 45, "level": "urgent", "period": "always", "days": "all",
+              "hours": ""}
+    said = client.post("/notices/save", data=notice).get_data(as_text=True)
+    assert "«Объявление»: в объявлении 269 знаков" in said and "«text»" not in said
+    client.post("/language/en")
+    said = client.post("/notices/save", data=notice).get_data(as_text=True)
+    assert "“Notice”: the notice has 269 characters" in said and "“text”" not in said
+
+
+@pytest.mark.parametrize("page", ["/stories/new", "/notices/new", "/posters/new"])
+def test_the_month_of_a_new_form_is_this_month(client: FlaskClient, page: str) -> None:
+    """«Только в месяце, каждый год» offered August (or January) whatever the month: staff
+    writing in December about December had to find it."""
+    import datetime as dt
+
+    html = client.get(page).get_data(as_text=True)
+    month = html.split('name="month"')[1].split("</select>")[0]
+    assert month.count("selected") == 1
+    assert f'<option value="{dt.date.today().month}" selected>' in month

@@ -122,7 +122,7 @@ def test_publishing_writes_the_picture_and_its_title_and_the_kiosk_shows_it(
     assert [e["file"] for e in index] == ["domik-u-reki.png", "domik-u-reki-2.png"]
     # Undo (the editor's history) takes the picture and its line in the index back.
     history = client.get("/history").get_data(as_text=True)
-    assert "Домик у реки" in history
+    assert "опубликована раскраска</b>: Домик у реки" in history  # not «colouring: …»
 
 
 def test_publish_anyway_takes_a_flooding_picture_with_its_warning(

@@ -98,10 +98,18 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def form_words(text: str, lang: str) -> str:
+# The notice form's fields, as it names them («text» was shown as typed in the file).
+NOTICE_LABELS: dict[str, tuple[str, str]] = {
+    "text": ("Объявление", "Notice"),
+    "text_en": ("По-английски", "In English"),
+}
+
+
+def form_words(text: str, lang: str, labels: Mapping[str, tuple[str, str]] = FIELD_LABELS
+               ) -> str:
     """A loader's message with each quoted key («photo:», “teaser”) named as the form names
     its field («Фото», “Line for the loop”)."""
-    for key, (ru, en) in FIELD_LABELS.items():
+    for key, (ru, en) in labels.items():
         for quoted, label in ((f"«{key}:»", f"«{ru}»"), (f"«{key}»", f"«{ru}»"),
                               (f"“{key}:”", f"“{en}”"), (f"“{key}”", f"“{en}”")):
             if quoted in text:

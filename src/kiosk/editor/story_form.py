@@ -79,7 +79,7 @@ class StoryFields:
     # always | yearly (one month, every year) | dates | keep (a schedule the presets cannot
     # show, kept as the edited file wrote it: its lines are in `kept`)
     period: str = "always"
-    month: int = 8  # for "yearly"
+    month: int = field(default_factory=lambda: dt.date.today().month)  # for "yearly"
     show_from: str = ""  # ISO, for "dates"
     show_until: str = ""
     days: str = "all"  # all | weekdays
@@ -120,7 +120,8 @@ class StoryFields:
                                      [:MAX_TAGS] if t.strip())),
             photo=photo if PHOTO_PATTERN.match(photo) else "",
             period=period if period in PERIODS else "always",
-            month=int(month) if month.isdigit() and 1 <= int(month) <= 12 else 8,
+            month=int(month) if month.isdigit() and 1 <= int(month) <= 12
+            else dt.date.today().month,
             show_from=_iso_or_empty(str(form.get("show_from", "") or "")),
             show_until=_iso_or_empty(str(form.get("show_until", "") or "")),
             days=days if days in DAYS else "all",
@@ -349,7 +350,7 @@ class ScheduledFields:
     lines the form does not show (`kept`)."""
 
     period: str = "always"
-    month: int = 1
+    month: int = field(default_factory=lambda: dt.date.today().month)  # a new one: this month
     show_from: str = ""
     show_until: str = ""
     days: str = "all"

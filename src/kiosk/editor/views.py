@@ -289,12 +289,13 @@ def _known_tags(tags: tuple[str, ...], known: set[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(spelling.get(tag.casefold(), tag) for tag in tags))
 
 
-def _place_problems(problems: list[Problem], lines: dict[int, str], title_en: str = ""
+def _place_problems(problems: list[Problem], lines: dict[int, str], title_en: str = "",
+                    notice: bool = False
                     ) -> tuple[dict[str, list[tuple[str, bool]]], list[tuple[str, bool]]]:
     """Each problem on the form field that causes it (kiosk.editor.preview_views.field_of,
     the one table of that, as the live preview places them), worded with the form's names of
     the fields; the rest above the form."""
-    from kiosk.editor.preview_views import field_of, form_words
+    from kiosk.editor.preview_views import FIELD_LABELS, NOTICE_LABELS, field_of, form_words
 
     centre = config().centre
     by_field: dict[str, list[tuple[str, bool]]] = {}
@@ -305,7 +306,8 @@ def _place_problems(problems: list[Problem], lines: dict[int, str], title_en: st
         path = Path(problem.path)
         relative = str(path.relative_to(centre)) if path.is_relative_to(centre) else ""
         place = field_of(problem.code, problem.args, problem.line, relative, lines, title_en)
-        item = (form_words(message(problem), lang()), problem.is_error)
+        item = (form_words(message(problem), lang(), NOTICE_LABELS if notice else FIELD_LABELS),
+                problem.is_error)
         if place:
             by_field.setdefault(place, []).append(item)
         else:
@@ -518,7 +520,7 @@ def save_notice() -> ResponseReturnValue:
     fields = replace(fields, slug=slug)
     text, lines = notice_lines(fields)
     problems = catalog.check_notice(cfg, slug, text)
-    by_field, general = _place_problems(problems, lines)
+    by_field, general = _place_problems(problems, lines, notice=True)
     if any(p.is_error for p in problems):
         return _notice_form(replace(fields, slug=editing), by_field, general, 422)
     title = fields.text[:80]
