@@ -140,6 +140,7 @@ def test_a_truncated_jpeg_is_damaged() -> None:
     assert refused.value.code == "photo_damaged"
     assert "заново" in refused.value.message("ru")
     assert "again" in refused.value.message("en")
+    assert "технически" not in refused.value.message("ru")  # the decoder's English: the log
 
 
 def test_a_heic_photo_named_jpg_is_read_by_its_content() -> None:
@@ -179,7 +180,7 @@ SVG_ENTITY = (b'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file://
     (b"", "photo_not_image", "не фотография"),
     (SVG_ENTITY, "photo_unsupported", "SVG"),
     (b"GIF89a" + b"\x01\x00\x01\x00" + b"\x00" * 40, "photo_unsupported", "GIF"),
-    (b"%PDF-1.7\n" + b"\x00" * 40, "photo_unsupported", "PDF"),
+    (b"%PDF-1.7\n" + b"\x00" * 40, "photo_pdf", "Сохраните страницу картинкой"),
     (b"BM" + b"\x00" * 60, "photo_unsupported", "BMP"),
 ])
 def test_what_is_not_a_photo_is_refused_by_its_content(data: bytes, code: str,
@@ -228,7 +229,7 @@ def test_a_small_photo_is_kept_as_it_is_with_a_note() -> None:
 
 def test_every_photo_code_has_both_languages_and_names_the_fix() -> None:
     args = {"value": "IMG.jpg", "real": "GIF", "size": "31", "most": "30", "detail": "x"}
-    for code in ("photo_not_image", "photo_unsupported", "photo_file_too_big",
+    for code in ("photo_not_image", "photo_unsupported", "photo_pdf", "photo_file_too_big",
                  "photo_too_many_pixels", "photo_damaged"):
         assert code in MESSAGES
         for lang in LANGUAGES:

@@ -551,6 +551,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is a {real} picture, and the editor takes JPEG, PNG, WebP and HEIC photos: "
         "save it as JPEG or PNG (in any editor: Save As)",
     ),
+    "photo_pdf": (
+        "«{value}» — документ PDF, а не картинка; редактор принимает JPEG, PNG, WebP и HEIC. "
+        "Сохраните страницу картинкой: в PowerPoint — «Файл → Сохранить как», тип «Рисунок в "
+        "формате PNG»; из другой программы — снимок экрана с этой страницей (Win+Shift+S)",
+        "“{value}” is a PDF document, not a picture; the editor takes JPEG, PNG, WebP and "
+        "HEIC. Save the page as a picture: in PowerPoint, File → Save As, type “PNG Portable "
+        "Network Graphics”; from another program, a screenshot of that page (Win+Shift+S)",
+    ),
     "photo_file_too_big": (
         "файл «{value}» весит {size} МБ, а редактор принимает не больше {most} МБ; уменьшите "
         "фото или отправьте его с телефона в обычном, а не в максимальном качестве",
@@ -559,15 +567,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "photo_too_many_pixels": (
         "фото «{value}» слишком большое ({size} точек): редактор принимает до {most} "
-        "мегапикселей — столько снимает любой телефон. Уменьшите его, например, до 6000×4000",
+        "мегапикселей — больше, чем в снимке с любого телефона. Уменьшите его, например, до "
+        "6000×4000",
         "the photo “{value}” is too large ({size} pixels): the editor takes up to {most} "
-        "megapixels, as much as any phone takes. Scale it down, for example to 6000×4000",
+        "megapixels, more than any phone's photo has. Scale it down, for example to "
+        "6000×4000",
     ),
     "photo_damaged": (
         "фото «{value}» не читается: файл повреждён или скопировался не до конца. Скопируйте "
-        "или сохраните его заново и загрузите ещё раз (технически: {detail})",
+        "или сохраните его заново и загрузите ещё раз",
         "the photo “{value}” cannot be read: the file is damaged or was copied only in part. "
-        "Copy or save it again and upload it once more (technically: {detail})",
+        "Copy or save it again and upload it once more",
     ),
     "inline_image": (
         "в тексте есть картинка; киоск не показывает картинки внутри текста. Уберите её из "

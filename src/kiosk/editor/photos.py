@@ -24,6 +24,7 @@ kiosk, which imports nothing of this, never learns to open HEIC by accident.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import threading
 import warnings
@@ -33,6 +34,8 @@ from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from kiosk.core.imagesafe import KIND_NAMES, picture_size, raster_problem, sniff
 from kiosk.core.problems import Problem, Severity
+
+log = logging.getLogger(__name__)
 
 # The biggest upload read: a 50 MP phone photo is 10–25 MB. Below the editor's request cap
 # (kiosk.editor.config.MAX_REQUEST_BYTES, 32 MiB), so this message, not a bare 413, is what
@@ -121,6 +124,8 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
                             most=_mb(MAX_PHOTO_BYTES))
     kind = sniff(data[:4096])
     if kind not in _READ:
+        if kind == "pdf":  # a poster exported from PowerPoint or Word: say how to make a picture
+            raise PhotoRejected("photo_pdf", value=name)
         if kind in KIND_NAMES:
             raise PhotoRejected("photo_unsupported", value=name, real=KIND_NAMES[kind])
         raise PhotoRejected("photo_not_image", value=name)
@@ -153,6 +158,8 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
         raise PhotoRejected("photo_too_many_pixels", value=name, size="?",
                             most=str(MAX_PHOTO_PIXELS // 1_000_000)) from None
     except (OSError, ValueError, SyntaxError, EOFError, RuntimeError) as exc:
+        # What the decoder said goes to the log, not to staff (it is English and technical).
+        log.info("editor: %s cannot be decoded: %s", name, _short(exc))
         raise PhotoRejected("photo_damaged", value=name, detail=_short(exc)) from None
     if orientation in (2, 3, 4, 5, 6, 7, 8):
         notes.append("повёрнуто по EXIF")
