@@ -59,7 +59,9 @@ def test_undo_puts_back_the_previous_bytes_and_deletes_a_file_that_was_new(
     second = publisher.publish({STORY: story(2)}, "boris", "publish", "2")
     with pytest.raises(PublishError) as refused:  # the file changed since the first publish
         publisher.undo(first.id, "anna")
-    assert "изменили ещё раз" in refused.value.ru
+    assert refused.value.ru == ("«1» не отменить: с тех пор это изменили ещё раз («2», boris)."
+                                " Сначала отмените то, более позднее изменение — оно выше в "
+                                "списке.")
     assert (centre / STORY).read_bytes() == story(2)
     publisher.undo(second.id, "anna")
     assert (centre / STORY).read_bytes() == story(1)

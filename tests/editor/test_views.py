@@ -201,8 +201,14 @@ def test_hiding_takes_only_a_shared_item_the_listing_shows(client: FlaskClient,
     assert content.story("umbrella") is None and not content.errors
     page = client.get("/").get_data(as_text=True)
     assert "Показывать снова" in page
+    # Said by its title, as the list names it, not by its file.
+    assert "«Зонтик под ливнем» больше не показывается на этом киоске" in page
     client.post("/hide", data={"path": "stories/umbrella.md", "show": "1"})
     assert load_content(SHARED, sandboxed=False, centre=config.centre).story("umbrella")
+    page = client.get("/").get_data(as_text=True)
+    assert "«Зонтик под ливнем» снова показывается на этом киоске" in page
+    history = client.get("/history").get_data(as_text=True)
+    assert "скрыто на этом киоске</b>: Зонтик под ливнем" in history
 
 
 def test_edit_keeps_what_the_form_does_not_show_and_undo_from_history(
@@ -484,7 +490,7 @@ def test_a_notice_edit_meeting_a_colleagues_save_is_refused(
 def test_two_hides_in_the_same_moment_both_stay_hidden(
         client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     from kiosk.editor import catalog
-    colleague_during(monkeypatch, catalog, "load", config,
+    colleague_during(monkeypatch, catalog, "hidden_text", config,
                      {"hidden.yaml": catalog.hidden_text(["stories/twins.md"])})
     assert client.post("/hide", data={"path": "stories/umbrella.md"}).status_code == 302
     assert catalog.hidden_entries(config.centre) == ("stories/twins.md",

@@ -133,6 +133,19 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
                    tuple(content.settings.tags.items()))
 
 
+def shared_title(content: Content, config: EditorConfig, path: str, lang: Language) -> str:
+    """What the listing calls head office's item `path` («stories/umbrella.md»): its title,
+    a notice's text, a poster's name; for one hidden (not in `content`), a story's title as
+    its file gives it; else the path."""
+    for _kind, _heading, rows in listing(content, config, lang).groups:
+        for row in rows:
+            if row.path == path and row.origin == "shared":
+                return row.title or path
+    if path.startswith("stories/") and path.endswith(".md"):
+        return _title_of(config.content / path) or path
+    return path
+
+
 def _title_of(path: Path) -> str:
     """The title a story file gives, as far as it can be read ("" if none)."""
     from kiosk.editor.story_form import from_story_file

@@ -300,7 +300,21 @@ class Publisher:
         changes = {f.path: None if f.before is None else self.blob(f.before)
                    for f in record.files}
         expect = {f.path: None if f.after is None else self.blob(f.after) for f in record.files}
-        return self.publish(changes, user, "undo", record.title, undoes=record.id, expect=expect)
+        try:
+            return self.publish(changes, user, "undo", record.title, undoes=record.id,
+                                expect=expect)
+        except PublishConflict as conflict:
+            # Name the change in the way: the newest one of that file, higher in the list.
+            later = next((r for r in self.history(1000) if r.id > record.id
+                          and any(f.path == conflict.path for f in r.files)), None)
+            if later is None:
+                raise
+            raise PublishError(
+                f"«{record.title}» не отменить: с тех пор это изменили ещё раз («{later.title}»,"
+                f" {later.user}). Сначала отмените то, более позднее изменение — оно выше в "
+                "списке.", f"“{record.title}” cannot be undone: it has been changed again "
+                f"since (“{later.title}”, {later.user}). Undo that later change first — it is "
+                "higher in the list.") from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

@@ -191,7 +191,8 @@ def hide() -> ResponseReturnValue:
     cfg = config()
     wanted = request.form.get("path", "")[:300]
     show = request.form.get("show") == "1"
-    shared: set[str] | None = None
+    content = catalog.load(cfg)
+    title = catalog.shared_title(content, cfg, wanted, lang())
     # hidden.yaml is read, changed and written over what was read: a colleague's hide in the
     # same moment is read again, not written over.
     for attempt in range(HIDE_TRIES):
@@ -211,18 +212,16 @@ def hide() -> ResponseReturnValue:
                 abort(400)
             hidden.remove(wanted)
         else:
-            if shared is None:
-                content = catalog.load(cfg)
-                shared = {catalog.relative(item.source, cfg)
-                          for items in (content.stories, content.posters, content.notices,
-                                        content.colouring) for item in items
-                          if catalog.origin_of(item.source, cfg) == "shared"}
+            shared = {catalog.relative(item.source, cfg)
+                      for items in (content.stories, content.posters, content.notices,
+                                    content.colouring) for item in items
+                      if catalog.origin_of(item.source, cfg) == "shared"}
             if wanted not in shared:
                 abort(400)
             hidden.append(wanted)
         try:
             record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
-                                         current_user(), "show" if show else "hide", wanted,
+                                         current_user(), "show" if show else "hide", title,
                                          expect={"hidden.yaml": read})
         except PublishConflict:
             if attempt + 1 < HIDE_TRIES:
@@ -231,10 +230,10 @@ def hide() -> ResponseReturnValue:
         except PublishError as exc:
             flash(t(exc.ru, exc.en), "error")
         else:
-            flash(t(f"«{wanted}» снова показывается на этом киоске." if show
-                    else f"«{wanted}» скрыт на этом киоске.",
-                    f"“{wanted}” is shown on this kiosk again." if show
-                    else f"“{wanted}” is hidden on this kiosk."), "done:" + record.id)
+            flash(t(f"«{title}» снова показывается на этом киоске." if show
+                    else f"«{title}» больше не показывается на этом киоске.",
+                    f"“{title}” is shown on this kiosk again." if show
+                    else f"“{title}” is no longer shown on this kiosk."), "done:" + record.id)
         break  # published, or said why not
     return redirect(url_for("editor.listing"))
 
