@@ -119,7 +119,8 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
                         p.id if _origin(p, config) == "centre" and _EDITABLE.fullmatch(p.id)
                         else "") for p in content.posters],
         "notices": notices,
-        "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config))
+        "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config),
+                          _picture_name(c.source) if _origin(c, config) == "centre" else "")
                       for c in content.colouring],
     }
     other = tuple(p for p in content.problems if p.path not in used)
@@ -165,6 +166,16 @@ def _poster_title(poster: Any) -> str:
     except OSError:
         return str(poster.id)
     return poster_name(data.decode("utf-8", "replace")) or str(poster.id)
+
+
+def _picture_name(source: Path) -> str:
+    """A centre's colouring picture the editor can rename or remove: one it would have made
+    («domik.png»), by its name without .png; "" for another."""
+    from kiosk.editor.colouring_views import PICTURE_NAME
+
+    name = Path(source).name
+    stem = name.removesuffix(".png")
+    return stem if name.endswith(".png") and PICTURE_NAME.match(stem) else ""
 
 
 def _origin(item: Any, config: EditorConfig) -> str:

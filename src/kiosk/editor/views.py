@@ -708,5 +708,6 @@ def too_large(_: Exception) -> tuple[Any, int]:
     return text, 413
 
 
-# The poster form's routes are on this blueprint too (before the app registers it).
-from kiosk.editor import poster_views  # noqa: E402,F401
+# The poster form's and the centre's colouring pictures' routes are on this blueprint too
+# (before the app registers it).
+from kiosk.editor import colouring_views, poster_views  # noqa: E402,F401

@@ -41,9 +41,16 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from kiosk.core.i18n import counted
-from kiosk.core.problems import ProblemLog
-from kiosk.core.yamlsrc import parse_yaml
 from kiosk.editor import catalog
+from kiosk.editor.colouring_views import (
+    BROKEN,
+    INDEX,
+    MAX_TITLE,
+    index_text,
+    read_index,
+    title_problem,
+    typed_title,
+)
 from kiosk.editor.publish import PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
 from kiosk.editor.views import BUSY, config, current_user, lang, publisher, t
@@ -81,10 +88,8 @@ wizard_bp = Blueprint("wizard", __name__, url_prefix="/colouring")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600  # an upload nobody published is forgotten after a day
 KEEP_FILES = 20  # and only this many are kept, whoever uploaded them
-MAX_TITLE = 60  # the picker shows two lines of the small type under a card
 MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.merge.MAX_COLOURING)
 FLOOD_WARNING = 0.5  # a tap that fills this share of the sheet is worth a word
-INDEX = "colouring/colouring.yaml"
 PUBLISH_TRIES = 3  # a publish read again after a colleague's in the same moment
 _CACHE_LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, LineArtSettings], bytes] = OrderedDict()  # recent line art
@@ -358,8 +363,8 @@ def publish() -> ResponseReturnValue:
                 "again."), "error")
         return redirect(url_for("wizard.index"), code=303)
     settings = _settings(request.form)
-    title = _typed(request.form.get("title", ""))
-    title_en = _typed(request.form.get("title_en", ""))
+    title = typed_title(request.form.get("title", ""))
+    title_en = typed_title(request.form.get("title_en", ""))
     made = _art(scan, settings)
     report = _lineart().flood_report(made, _kiosk_gap())
     error = _publish_problem(title, title_en, report, request.form.get("anyway") == "1")
@@ -394,19 +399,10 @@ def publish() -> ResponseReturnValue:
     return redirect(url_for("editor.listing"), code=303)
 
 
-def _typed(text: str) -> str:
-    """A title as typed, on one line, without what prints nothing (a stray U+FFFE pasted
-    from a web page made colouring.yaml unreadable, and the editor would write it no more)."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
-
-
 def _publish_problem(title: str, title_en: str, report: FloodReport, anyway: bool) -> str:
-    if not title:
-        return t("Дайте картинке название: его видно под ней на экране выбора.",
-                 "Give the picture a title: it shows under it on the picker.")
-    if len(title) > MAX_TITLE or len(title_en) > MAX_TITLE:
-        return t(f"Название длинное: на экране выбора помещается около {MAX_TITLE} знаков.",
-                 f"The title is long: about {MAX_TITLE} characters fit on the picker.")
+    said = title_problem(title, title_en)
+    if said:
+        return said
     if report.problem and not anyway:
         return t("Сначала исправьте то, о чём сказано выше (или отметьте «Всё равно "
                  "опубликовать»): на экране киоска раскраска будет работать так же.",
@@ -431,32 +427,15 @@ def _index_with(title: str, title_en: str
                        f"The colouring screen already has {MAX_PICTURES} pictures, as many as "
                        "it shows. Hide a head-office picture or remove one of yours in the "
                        "content list, then publish.")
-    raw = publisher().read(INDEX)
-    entries: list[Any] = []
-    if raw:
-        log = ProblemLog(INDEX, [])
-        data = parse_yaml(raw.decode("utf-8", "replace"), log)
-        if data is None or not isinstance(data, list):
-            return None, t("Файл colouring/colouring.yaml в папке центра испорчен, и редактор "
-                           "не станет его переписывать: проверьте его командой kiosk check.",
-                           "The file colouring/colouring.yaml in the centre's folder is broken, "
-                           "and the editor will not overwrite it: check it with kiosk check.")
-        entries = data
-    kept = [{key: str(entry[key]) for key in ("file", "title", "title_en") if key in entry}
-            for entry in entries if isinstance(entry, dict) and "file" in entry]
+    kept, raw = read_index()
+    if kept is None:
+        return None, t(*BROKEN)
     folder = config().centre / "colouring"
     taken = {p.stem for p in folder.iterdir()} if folder.is_dir() else set()
     taken |= {Path(entry["file"]).stem for entry in kept}
     name = unused_slug(slugify(title)[:40] or "picture", taken) + ".png"
     kept.append({"file": name, "title": title, **({"title_en": title_en} if title_en else {})})
-    lines = ["# Картинки для раскрашивания этого центра: файл, название по-русски и "
-             "по-английски.", "# Порядок в списке — порядок на экране. Файл пишет редактор "
-             "киоска (мастер раскрасок)."]
-    for entry in kept:
-        lines += [f"{'- ' if number == 0 else '  '}{key}: {json.dumps(value, ensure_ascii=False)}"
-                  for number, (key, value) in enumerate(entry.items())]
-    text = "\n".join(lines) + "\n"
-    return (name, text.encode("utf-8"), raw), ""
+    return (name, index_text(kept), raw), ""
 
 
 def _edit_again(settings: LineArtSettings, report: FloodReport, title: str, title_en: str,

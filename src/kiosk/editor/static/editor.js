@@ -105,7 +105,6 @@
   }
 
   ready(function () {
-    document.querySelectorAll("form[data-unsaved]").forEach(guardUnsaved);
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.dataset.tokenFresh === "1") return;  // asked already, before the token
@@ -117,6 +116,8 @@
       if ((form.getAttribute("method") || "").toLowerCase() === "post" &&
           form.querySelector("input[name=csrf_token]")) freshBeforePost(form);
     });
+    // After freshBeforePost: its first pass, held for a fresh token, is not yet a send.
+    document.querySelectorAll("form[data-unsaved]").forEach(guardUnsaved);
     document.querySelectorAll("time[data-local]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (!isNaN(when)) el.textContent = when.toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "ru-RU",
