@@ -143,6 +143,19 @@ def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
     assert body["images"] == []
 
 
+def test_a_draft_not_shown_for_its_dates_is_drawn_all_the_same(client: FlaskClient) -> None:
+    """Dates the wrong way round: the kiosk will not show the story, and the preview said so
+    with four empty frames; staff could not see what they were fixing."""
+    body = preview(client, period="dates", show_from="2026-12-20", show_until="2026-12-01")
+    assert body["shown"] is False
+    problems, images = body["problems"], body["images"]
+    assert isinstance(problems, list) and isinstance(images, list)
+    assert "dates_reversed" in [p["code"] for p in problems]
+    assert len(images) == 8
+    assert not differ(image(client, body, "landscape-ru-story"),
+                      image(client, preview(client), "landscape-ru-story"))
+
+
 def test_the_centres_photo_is_drawn(client: FlaskClient, config: EditorConfig) -> None:
     photo = Image.new("RGB", (1200, 900), (200, 30, 30))
     photo.save(config.centre / "images" / "grandma.jpg", quality=90)

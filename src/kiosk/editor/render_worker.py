@@ -208,13 +208,23 @@ class Worker:
         started = time.perf_counter()
         draft = self.write_overlay(request)
         content = self.load(Path(request["shared"]))
-        loaded = time.perf_counter()
         story = next((s for s in content.stories if s.source == draft), None)
         overlay = str(self.overlay)
         # The draft's own: its file's and its photo's (not the copy of hidden.yaml's).
         photos = str(self.overlay / IMAGES_DIR) + os.sep
         problems = [p for p in content.problems
                     if p.path == str(draft) or p.path.startswith(photos)]
+        shown = story is not None
+        if story is None and request.get("text"):
+            # Not shown for an error: drawn all the same without its schedule (the usual
+            # cause: dates the wrong way round), so staff see what they are fixing; the page
+            # still says it will not show. Its problems are the draft's as it is.
+            lenient = _without_schedule(str(request["text"]))
+            if lenient != request["text"]:
+                draft = self.write_overlay({**request, "text": lenient})
+                content = self.load(Path(request["shared"]))
+                story = next((s for s in content.stories if s.source == draft), None)
+        loaded = time.perf_counter()
         images: list[dict[str, Any]] = []
         blobs: list[bytes] = []
         orientations = [o for o in request.get("orientations", list(ORIENTATIONS))
@@ -263,7 +273,7 @@ class Worker:
         finished = time.perf_counter()
         header = {
             "ok": True,
-            "shown": story is not None,
+            "shown": shown,
             "images": images,
             "problems": [problem_json(p, overlay) for p in problems],
             "timings": {"load_ms": round((loaded - started) * 1000, 1),
@@ -417,5 +427,24 @@ def main() -> int:
     return 0
 
 
+def _without_schedule(text: str) -> str:
+    """A story file's text without the schedule's lines in its fields (`show_from:` … and
+    the lines of a list under one)."""
+    from kiosk.editor.story_form import SCHEDULE_KEYS
+
+    head, sep, rest = text.partition("\n---\n") if text.startswith("---\n") else ("", "", "")
+    if not sep:
+        return text
+    kept: list[str] = []
+    dropping = False
+    for line in head.split("\n"):
+        if line[:1] not in (" ", "\t", "-") or line.startswith("---"):
+            dropping = line.split(":", 1)[0].strip() in SCHEDULE_KEYS
+        if not dropping:
+            kept.append(line)
+    return "\n".join(kept) + sep + rest
+
+
 if __name__ == "__main__":
     sys.exit(main())
+
