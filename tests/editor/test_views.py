@@ -92,7 +92,7 @@ def test_an_error_the_kiosks_loader_finds_refuses_the_publish_and_is_shown_on_it
     answer = client.post("/stories/save", data=form(**{field: value}))
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
-    assert f'data-problem-for="{field}">в тексте есть картинка' in page
+    assert f'data-problem-for="{field}">В тексте есть картинка' in page  # as a sentence
     assert centre_files(config) == []
     assert "zontik" not in json.dumps(list((config.state_dir / "editor").rglob("*.json")),
                                       default=str)  # no history record either
@@ -518,3 +518,17 @@ def test_the_month_of_a_new_form_is_this_month(client: FlaskClient, page: str) -
     month = html.split('name="month"')[1].split("</select>")[0]
     assert month.count("selected") == 1
     assert f'<option value="{dt.date.today().month}" selected>' in month
+
+
+def test_messages_read_as_sentences_with_dates_as_people_write_them(
+        client: FlaskClient) -> None:
+    """«дата окончания 2026-12-01 раньше даты начала 2026-12-20…»: the loader's words after
+    `kiosk check`'s colon, on a page a sentence of its own, with dates the calendar never
+    showed as numbers."""
+    page = client.post("/stories/save", data=form(
+        period="dates", show_from="2026-12-20", show_until="2026-12-01")).get_data(True)
+    assert "Дата окончания 1 декабря 2026 раньше даты начала 20 декабря 2026" in page
+    client.post("/language/en")
+    page = client.post("/stories/save", data=form(
+        period="dates", show_from="2026-12-20", show_until="2026-12-01")).get_data(True)
+    assert "The end date 1 December 2026 is before the start date 20 December 2026" in page

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import threading
 import weakref
@@ -108,13 +109,32 @@ NOTICE_LABELS: dict[str, tuple[str, str]] = {
 def form_words(text: str, lang: str, labels: Mapping[str, tuple[str, str]] = FIELD_LABELS
                ) -> str:
     """A loader's message with each quoted key («photo:», “teaser”) named as the form names
-    its field («Фото», “Line for the loop”)."""
+    its field («Фото», “Line for the loop”), as the editor says it (`humane`)."""
     for key, (ru, en) in labels.items():
         for quoted, label in ((f"«{key}:»", f"«{ru}»"), (f"«{key}»", f"«{ru}»"),
                               (f"“{key}:”", f"“{en}”"), (f"“{key}”", f"“{en}”")):
             if quoted in text:
                 text = text.replace(quoted, label)
-    return text
+    return humane(text, lang)
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def humane(text: str, lang: str) -> str:
+    """A loader's message as a sentence on a page (`kiosk check` prints it after a colon):
+    its first letter capital, its dates as people write them («1 декабря 2026», not
+    2026-12-01: the form's calendar never showed the numbers)."""
+    from kiosk.core.i18n import MONTHS_EN, MONTHS_RU
+
+    def words(found: re.Match[str]) -> str:
+        year, month, day = (int(part) for part in found.groups())
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return found.group()
+        return f"{day} {(MONTHS_RU if lang == 'ru' else MONTHS_EN)[month - 1]} {year}"
+
+    text = ISO_DATE.sub(words, text)
+    return text[:1].upper() + text[1:]
 
 
 def field_of(code: str, args: Mapping[str, str], line: int | None, path: str,

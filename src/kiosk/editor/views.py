@@ -154,7 +154,9 @@ def publisher() -> Publisher:
 
 
 def message(problem: Problem) -> str:
-    return problem.message(lang())
+    from kiosk.editor.preview_views import humane
+
+    return humane(problem.message(lang()), lang())
 
 
 def _story_path(slug: str) -> str:
