@@ -497,7 +497,8 @@ def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
 
         content = replace(content, problems=(*content.problems, *clip_problems(content)))
     return replace(content, problems=(*content.problems, *_closed_days_problems(content),
-                                      *_ended_problems(content)))
+                                      *_ended_problems(content),
+                                      *_ahead_problems(content)))
 
 
 def _ended_problems(content: Content) -> list[Problem]:
@@ -515,6 +516,14 @@ def _ended_problems(content: Content) -> list[Problem]:
     items += [(side_file(poster), poster.schedule) for poster in content.posters
               if poster.schedule.end is not None]
     return ended_problems(items, today)
+
+
+def _ahead_problems(content: Content) -> list[Problem]:
+    """Stories dated after today (the centre's date)."""
+    from kiosk.core.schedule import dated_ahead
+
+    today = content.settings.local_time(dt.datetime.now(dt.UTC)).date()
+    return dated_ahead([(str(story.source), story.date) for story in content.stories], today)
 
 
 def _closed_days_problems(content: Content) -> list[Problem]:

@@ -167,3 +167,17 @@ def test_check_names_items_whose_showing_has_ended(tmp_path: Path) -> None:
     assert set(ended) == {"twins.md", "1-thank-you.yaml"}, problems
     assert "срок показа закончился 2025-12-31" in ended["twins.md"]["message"]
     assert ended["1-thank-you.yaml"]["severity"] == "warning"
+
+
+def test_check_names_a_story_dated_after_today(tmp_path: Path) -> None:
+    """«date: 2027-10-05» for 2017: the story shows a day to come under its title."""
+    root = copy_bundled(tmp_path)
+    (root / "stories" / "twins.md").write_text(
+        (root / "stories" / "twins.md").read_text(encoding="utf-8").replace(
+            "date: 2023-02-15", "date: 2999-02-15"), encoding="utf-8")
+    problems = checked(root)["problems"]
+    assert isinstance(problems, list)
+    ahead = [p for p in problems if p["code"] == "story_date_ahead"]
+    assert [Path(p["path"]).name for p in ahead] == ["twins.md"], problems
+    assert ahead[0]["severity"] == "warning"
+    assert "«date:» 2999-02-15 — этот день ещё не наступил" in ahead[0]["message"]

@@ -135,6 +135,12 @@ def test_the_loaders_problems_go_to_their_fields(client: FlaskClient) -> None:
     assert on_field(body, "title") == []
 
 
+def test_a_date_to_come_is_a_warning_on_its_field(client: FlaskClient) -> None:
+    body = preview(client, date="2999-05-01")
+    assert on_field(body, "date") == ["story_date_ahead"] and body["shown"] is True
+    assert on_field(preview(client, date="2020-05-01"), "date") == []
+
+
 def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
     body = preview(client, title="")
     # The form's own words only: not the loader's «add a line title: …» about the file.

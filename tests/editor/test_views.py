@@ -532,3 +532,13 @@ def test_messages_read_as_sentences_with_dates_as_people_write_them(
     page = client.post("/stories/save", data=form(
         period="dates", show_from="2026-12-20", show_until="2026-12-01")).get_data(True)
     assert "The end date 1 December 2026 is before the start date 20 December 2026" in page
+
+
+def test_a_story_dated_after_today_is_published_with_a_warning_on_its_date(
+        client: FlaskClient, config: EditorConfig) -> None:
+    answer = client.post("/stories/save", data=form(date="2999-05-01"))
+    assert answer.status_code == 302  # a warning: published all the same
+    page = client.get("/").get_data(as_text=True)
+    assert "«Когда это было» 1 мая 2999 — этот день ещё не наступил" in page
+    assert "этот день ещё не наступил" not in client.post(
+        "/stories/save", data=form(title="Вчерашняя", date="2020-05-01")).get_data(True)

@@ -598,6 +598,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "showing ended on {end} (show_until): the item will not be shown again. If the year "
         "is a typo, correct the date; if not, take the file out of the folder",
     ),
+    "story_date_ahead": (
+        "«{key}:» {value} — этот день ещё не наступил, а под заголовком история так и покажет "
+        "его дату. Чаще всего это опечатка в годе («2027» вместо «2017»): проверьте, когда это "
+        "было",
+        "“{key}:” {value} — that day has not come yet, and the story shows that date under its "
+        "title. Most often the year is mistyped (2027 for 2017): check when it happened",
+    ),
     "schedule_never": (
         "ни один день между датами show_from и show_until не подходит под {key}: так материал "
         "не покажется никогда — проверьте дни недели, месяцы и даты",

@@ -217,6 +217,15 @@ def ended_problems(items: Iterable[tuple[str, Schedule]], today: dt.date) -> lis
             for path, schedule in items if schedule.end is not None and schedule.end < today]
 
 
+def dated_ahead(items: Iterable[tuple[str, dt.date | None]], today: dt.date) -> list[Problem]:
+    """For `kiosk check` and the editor: a warning for each story (its file, its `date:`)
+    dated after `today` (the centre's date): most often a year typed wrong («2027» for
+    «2017»), and the story says «5 октября 2027» under its title."""
+    return [Problem(path, None, Severity.WARNING, "story_date_ahead",
+                    {"key": "date", "value": day.isoformat()})
+            for path, day in items if day is not None and day > today]
+
+
 def parse_schedule(fields: LineDict, log: ProblemLog) -> Schedule:
     """The schedule fields of a page or story; bad parts are reported and left out."""
     start_day = _day(fields, "show_from", log)

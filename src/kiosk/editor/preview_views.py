@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, session
 
+from kiosk.core.problems import Problem
 from kiosk.editor.app import editor_config
 from kiosk.editor.auth import login_required
 from kiosk.editor.render import (
@@ -230,6 +231,17 @@ def draft_fields(form: Any, shared: Path, centre: Path) -> StoryFields:
     return replace(fields, slug=unused_slug(slugify(fields.title), taken))
 
 
+def dated_ahead_of(fields: StoryFields) -> list[Problem]:
+    """The story's «Когда это было» after today: a warning (kiosk.core.schedule.dated_ahead);
+    today as the editor's computer has it, the kiosk's own."""
+    import datetime as dt
+
+    from kiosk.core.schedule import dated_ahead
+
+    day = dt.date.fromisoformat(fields.date) if fields.date else None
+    return dated_ahead([("", day)], dt.date.today())
+
+
 def _lang() -> str:
     return "en" if session.get("lang") == "en" else "ru"
 
@@ -248,6 +260,8 @@ def story() -> tuple[Response, int] | Response:
     text, lines = story_lines(fields)
     own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
            for key, (ru, en) in form_problems(fields).items()]
+    own += [_problem("date", "warning", ahead.code, form_words(ahead.message("ru"), "ru"),
+                     form_words(ahead.message("en"), "en")) for ahead in dated_ahead_of(fields)]
     photo_source = ""
     if fields.photo and PHOTO_PATTERN.match(fields.photo):
         from kiosk.editor.publish import Publisher

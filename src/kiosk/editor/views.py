@@ -376,6 +376,10 @@ def save_story() -> Any:
         draft = None
     _, problems = catalog.check_story(cfg, content.settings, slug, text,
                                       (fields.photo, draft) if draft else None)
+    from kiosk.editor.preview_views import dated_ahead_of
+
+    problems = [*problems, *(replace(ahead, path=str(cfg.centre / _story_path(slug)))
+                             for ahead in dated_ahead_of(fields))]
     by_field, general = _place_problems(problems, lines, fields.title_en)
     if any(p.is_error for p in problems):
         if not editing:
