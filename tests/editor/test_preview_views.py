@@ -288,3 +288,58 @@ def test_the_field_of_each_kind_of_problem(code: str, args: dict[str, str], line
     lines = {2: "title", 3: "title_en", 4: "teaser_en", 5: "centre", 7: "hours", 12: "text"}
     title_en = "Long" if field == "title_en" else ""
     assert field_of(code, args, line, path, lines, title_en) == field
+
+
+# -- a notice ---------------------------------------------------------------------------------
+
+def notice_preview(client: FlaskClient, **fields: object) -> dict[str, object]:
+    data: dict[str, object] = {"text": "1–8 января центр не работает", "level": "urgent",
+                               "period": "always", "days": "all", "hours": ""}
+    data.update(fields)
+    answer = client.post("/preview/notice", data=data)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert isinstance(body, dict)
+    return body
+
+
+def red_share(picture: Image.Image, rows: range) -> float:
+    """The share of `rows` (of a 1080p screen, scaled to the picture) in the band's red."""
+    scale = picture.height / (1920 if picture.height > picture.width else 1080)
+    band = picture.crop((0, round(rows.start * scale), picture.width, round(rows.stop * scale)))
+    import numpy as np
+
+    rgb = np.asarray(band.convert("RGB"), dtype=np.int16)
+    red = (rgb[..., 0] > 140) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)
+    return float(red.mean())
+
+
+def test_a_notice_is_drawn_as_the_kiosk_shows_it(client: FlaskClient) -> None:
+    """Urgent: the band at the foot of a screen; ordinary: a slide of the loop. The notice
+    form had no preview at all, the most visible thing staff publish."""
+    urgent = notice_preview(client)
+    assert urgent["shown"] is True
+    images = urgent["images"]
+    assert isinstance(images, list) and len(images) == 4
+    landscape = image(client, urgent, "landscape-ru-notice")
+    assert landscape.size == (1920, 1080)
+    assert red_share(landscape, range(1040, 1075)) > 0.5  # the band along the foot
+    assert red_share(image(client, urgent, "portrait-en-notice"), range(1880, 1915)) > 0.5
+    ordinary = notice_preview(client, level="ordinary")
+    slide = image(client, ordinary, "landscape-ru-notice")
+    assert red_share(slide, range(1040, 1075)) < 0.1 and differ(slide, landscape)
+    assert differ(image(client, ordinary, "landscape-ru-notice"),
+                  image(client, notice_preview(client, level="ordinary",
+                                               text="Завтра центр работает до 17:00"),
+                        "landscape-ru-notice"))
+
+
+def test_a_notice_s_problems_go_to_its_fields(client: FlaskClient) -> None:
+    empty = notice_preview(client, text="")
+    assert empty["shown"] is False and empty["images"] == []
+    assert on_field(empty, "text") == ["form"]
+    long = notice_preview(client, text="Очень " * 25)
+    assert "notice_long" in on_field(long, "text")
+    problems = long["problems"]
+    assert isinstance(problems, list)
+    assert any(p["message"].startswith("«Объявление»: в объявлении") for p in problems)

@@ -137,3 +137,19 @@ def test_leaving_a_form_with_changes_asks_first(editor_url: str, context: Any) -
     form.click("#publish")  # published: nothing to ask
     form.wait_for_url(f"{editor_url}/")
     assert len(asked) == 2
+
+
+def test_a_notices_characters_are_counted_as_it_is_typed(editor_url: str, context: Any) -> None:
+    """«до 120 знаков», and nothing said how many there were until Publish."""
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())
+    form.goto(f"{editor_url}/notices/new")
+    type_pin(form, PIN, f"{editor_url}/notices/new")
+    counter = form.locator("textarea[name=text] + .counter")
+    assert counter.inner_text() == "0 из 120 знаков"
+    form.fill("textarea[name=text]", "Завтра центр работает до 17:00")
+    assert counter.inner_text() == "30 из 120 знаков"
+    assert "over" not in (counter.get_attribute("class") or "")
+    form.fill("textarea[name=text]", "Очень " * 25)
+    assert counter.inner_text() == "149 из 120 знаков"
+    assert "over" in (counter.get_attribute("class") or "")

@@ -291,6 +291,48 @@ def story() -> tuple[Response, int] | Response:
         lines, fields.title_en), form_words, fields.slug, result.shown)
 
 
+@preview_bp.route("/notice", methods=["POST"])
+@login_required
+def notice() -> tuple[Response, int] | Response:
+    """The notice as the kiosk shows it (urgent: the band at the foot of a screen; ordinary:
+    its slide of the loop), landscape and portrait, Russian and English."""
+    from kiosk.editor.story_form import NoticeFields, notice_lines, notice_problems
+
+    cfg = editor_config(current_app)
+    fields = NoticeFields.from_form(request.form)
+    slug = fields.slug if SLUG_PATTERN.match(fields.slug) else "draft"
+    if slug != "draft":  # an edit: the file's lines the form does not show, as saving keeps
+        from kiosk.editor.publish import Publisher, PublishError, checked_path
+        from kiosk.editor.story_form import from_notice_file
+
+        try:
+            old = Publisher(cfg.centre, cfg.centre).read(checked_path(f"notices/{slug}.yaml"),
+                                                         MAX_STORY_FILE)
+        except (PublishError, ValueError):
+            old = None
+        if old is not None:
+            before = from_notice_file(slug, old[:MAX_STORY_FILE].decode("utf-8", "replace"))
+            kept = before.kept if fields.period == "keep" else tuple(
+                row for row in before.kept if row not in before.kept_schedule)
+            fields = replace(fields, kept=kept)
+    text, lines = notice_lines(fields)
+    own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
+           for key, (ru, en) in notice_problems(fields).items()]
+    try:
+        result = renderer().render({"kind": "notice", "shared": str(cfg.content),
+                                    "centre": str(cfg.centre), "slug": slug, "text": text},
+                                   key=preview_key())
+    except RenderError as exc:
+        return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
+                       problems=own), 503
+    if result is None:
+        return jsonify(superseded=True), 409
+    return drawn(result, own, lambda p: field_of(
+        str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
+        lines), lambda text, language: form_words(text, language, NOTICE_LABELS), slug,
+        result.shown and not own)
+
+
 def preview_key() -> str:
     """The page's preview key (a newer preview from the same page supersedes an older)."""
     return "".join(c for c in request.headers.get("X-Preview-Key", "")[:40]

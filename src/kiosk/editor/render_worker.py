@@ -20,6 +20,11 @@ side file, "" for none) and `files` (`<slug>.jpg`, `<slug>.portrait.jpg` … →
 now); the answer is its slide of the attract loop on each orientation (`landscape-ru-poster`,
 `portrait-ru-poster`: a picture has no language) and the problems of its files.
 
+A notice's request (`"kind": "notice"`, kiosk.editor.preview_views) gives `slug` and `text`
+(its file); the answer is what the kiosk shows of it on each orientation and language: an
+urgent notice as the band at the foot of the menu (`landscape-ru-notice` …), an ordinary one
+as its slide of the attract loop.
+
 A frame is a 4-byte big-endian length and that many bytes. Anything else the process prints
 (Qt's own messages, a library's warning) goes to standard error: the protocol has standard
 output to itself.
@@ -54,6 +59,7 @@ MAX_PHOTO_BYTES = 30_000_000  # a prepared photo is a few hundred KB; a copy is 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 LANGS = ("ru", "en")
 STORIES_DIR = "stories"
+NOTICES_DIR = "notices"
 IMAGES_DIR = "images"
 POSTERS_DIR = "posters"
 # A poster draft's files: its picture, its portrait picture and its side file.
@@ -121,7 +127,7 @@ class Worker:
         The photo is copied only when it changed: kept, it stays decoded in the kiosk's
         image cache and checked in the loader's, as the kiosk keeps an unchanged file."""
         for entry in (self.overlay / STORIES_DIR, self.overlay / HIDDEN_FILE,
-                      self.overlay / POSTERS_DIR):
+                      self.overlay / POSTERS_DIR, self.overlay / NOTICES_DIR):
             if entry.is_dir():
                 shutil.rmtree(entry)
             elif entry.exists():
@@ -349,6 +355,66 @@ class Worker:
                 "timings": {"load_ms": round((loaded - started) * 1000, 1),
                             "render_ms": round((finished - loaded) * 1000, 1)}}, blobs
 
+    # -- a notice (kiosk.editor.preview_views) ------------------------------------------------
+
+    def render_notice(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        """The notice as a visitor meets it: urgent, the band at the foot of the menu (the
+        band alone: head office's urgent notices due at the moment are not drawn beside it);
+        ordinary, its slide of the attract loop. Each orientation and language, and the
+        problems the loader found in its file."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.core.playlist import Slide, SlideKind
+
+        started = time.perf_counter()
+        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
+        (self.overlay / STORIES_DIR / "draft.md").unlink()
+        folder = self.overlay / NOTICES_DIR
+        folder.mkdir()
+        slug = str(request.get("slug") or "")
+        slug = slug if SLUG.fullmatch(slug) else "draft"
+        if request.get("text"):
+            (folder / f"{slug}.yaml").write_text(str(request["text"]), encoding="utf-8")
+        content = self.load(Path(request["shared"]))
+        loaded = time.perf_counter()
+        notice = next((n for n in content.notices
+                       if n.id == slug and n.source.parent == folder), None)
+        problems = [p for p in content.problems if p.path.startswith(str(folder) + os.sep)]
+        images: list[dict[str, Any]] = []
+        blobs: list[bytes] = []
+        if notice is not None:
+            app = QApplication.instance()
+            assert app is not None
+            for orientation in [o for o in request.get("orientations", list(ORIENTATIONS))
+                                if o in ORIENTATIONS]:
+                window = self.window(orientation, content)
+                for lang in [lang for lang in request.get("langs", list(LANGS))
+                             if lang in LANGS]:
+                    window.set_language(lang)
+                    if notice.urgent:
+                        window.show_screen(window.menu)
+                        window.notice_band.show_notices((notice,), lang)
+                    else:
+                        window.notice_band.show_notices((), lang)
+                        window.show_screen(window.attract)
+                        window.attract.display(Slide(SlideKind.NOTICE, notice.id,
+                                                     content.settings.slide_seconds))
+                    app.processEvents()
+                    pixmap = window.grab()
+                    window.attract.stop()
+                    window.notice_band.show_notices((), lang)
+                    data = png_bytes(pixmap)
+                    images.append({"name": f"{orientation}-{lang}-notice",
+                                   "orientation": orientation, "lang": lang,
+                                   "screen": "notice", "bytes": len(data),
+                                   "width": pixmap.width(), "height": pixmap.height()})
+                    blobs.append(data)
+        finished = time.perf_counter()
+        return {"ok": True, "shown": notice is not None, "images": images,
+                "problems": [problem_json(p, str(self.overlay)) for p in problems],
+                "timings": {"load_ms": round((loaded - started) * 1000, 1),
+                            "render_ms": round((finished - loaded) * 1000, 1)}}, blobs
+
 
 def png_bytes(pixmap: Any) -> bytes:
     """A grabbed screen as PNG (three bytes a pixel: a quarter less to compress)."""
@@ -392,6 +458,8 @@ def serve(requests: BinaryIO, answers: BinaryIO, worker: Worker) -> None:
                 blobs: list[bytes] = []
             elif request.get("kind") == "poster":
                 header, blobs = worker.render_poster(request)
+            elif request.get("kind") == "notice":
+                header, blobs = worker.render_notice(request)
             else:
                 header, blobs = worker.render(request)
         except Exception as exc:  # one draft's fault never ends the worker

@@ -118,6 +118,21 @@
     });
     // After freshBeforePost: its first pass, held for a fresh token, is not yet a send.
     document.querySelectorAll("form[data-unsaved]").forEach(guardUnsaved);
+    // A text with a length people read in passing: how many characters, as it is typed.
+    document.querySelectorAll("textarea[data-count-limit]").forEach(function (area) {
+      var limit = Number(area.getAttribute("data-count-limit"));
+      var counter = document.createElement("span");
+      counter.className = "counter";
+      counter.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", counter);
+      function count() {
+        var n = Array.from(area.value.trim()).length;
+        counter.textContent = area.getAttribute("data-count-words").replace("{n}", String(n));
+        counter.classList.toggle("over", n > limit);
+      }
+      area.addEventListener("input", count);
+      count();
+    });
     document.querySelectorAll("time[data-local]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (!isNaN(when)) el.textContent = when.toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "ru-RU",
