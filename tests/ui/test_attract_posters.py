@@ -170,6 +170,13 @@ def test_a_headline_too_long_for_display_type_is_set_smaller_and_named(
     problems = poster_fit_problems(replace(bundled, stories=(long_story,), pages=()))
     named = [(p.code, p.args["words"]) for p in problems if p.code == "headline_long"]
     assert len(named) == 1 and 3 <= int(named[0][1]) <= 8  # its first words fit, not all
+    # One word wider than a line: that word is the cause, named, not «the first word fits».
+    title = "Как администратор зала и её коллега вдвоём подняли коляску молодой мамы"
+    long_story = replace(bundled.stories[0], title=replace(bundled.stories[0].title, ru=title))
+    [problem] = poster_fit_problems(replace(bundled, stories=(long_story,), pages=()))
+    assert problem.code == "headline_word_wide" and problem.args["word"] == "администратор"
+    assert "слово «администратор» одно шире строки плаката заставки, если вывести его на " \
+        "горизонтальный экран" in problem.message("ru")
 
 
 def test_the_centres_name_and_clock_are_on_every_orientation(window: KioskWindow) -> None:

@@ -87,6 +87,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{lines_counted}, and {words_fit}. The poster shows it smaller "
         "— better shorten the title",
     ),
+    "headline_word_wide": (
+        "в заголовке «{value}» слово «{word}» одно шире строки плаката заставки, если вывести "
+        "его на {orientation} крупным шрифтом, и плакат покажет весь заголовок мельче. Если "
+        "можно, скажите это короче или другим словом",
+        "in the title “{value}” the word “{word}” alone is wider than a line of the loop's "
+        "poster on {orientation} in display type, so the poster shows the whole title "
+        "smaller. If you can, say it more briefly or with another word",
+    ),
     "teaser_no_room": (
         "фраза «{value}» ({key}) не помещается на плакат заставки под заголовком, и плакат "
         "покажет один заголовок: сократите фразу или заголовок",

@@ -62,6 +62,7 @@ NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz-")
 PROBLEM_FIELDS: dict[str, tuple[str, str]] = {
     # code: (field for Russian, field for English)
     "headline_long": ("title", "title_en"),
+    "headline_word_wide": ("title", "title_en"),
     "title_too_long_for_card": ("title", "title_en"),
     "text_too_long": ("text", "text_en"),
     "text_too_big": ("text", "text_en"),
@@ -146,7 +147,7 @@ def field_of(code: str, args: Mapping[str, str], line: int | None, path: str,
     if path.startswith("images/"):
         return "photo"
     english = (args.get("language") == "en" or args.get("key", "").endswith("_en")
-               or (code == "headline_long" and bool(title_en)
+               or (code in ("headline_long", "headline_word_wide") and bool(title_en)
                    and args.get("value") == title_en))
     if code in PROBLEM_FIELDS:
         return PROBLEM_FIELDS[code][english]

@@ -40,9 +40,11 @@ def poster_fit_problems(content: Content) -> list[Problem]:
     items: list[Story | AnniversaryPage] = [*content.pages,
                                             *(s for s in content.stories if s.attract)]
     fitting: dict[tuple[int, Language], int] = {}
+    # A word wider than a line at display size, and the screen where it is.
+    wide: dict[tuple[int, Language], tuple[str, str]] = {}
     dropped: set[tuple[int, Language]] = set()
     typeset_once: dict[tuple[str, Language], str] = {}  # both orientations set the same text
-    for width, height in ORIENTATIONS.values():
+    for orientation, (width, height) in ORIENTATIONS.items():
         theme = Theme(width, height)
         painter = PosterPainter(theme)
         stage = QSize(width, height - theme.px(300 if theme.portrait else 176))
@@ -68,7 +70,16 @@ def poster_fit_problems(content: Content) -> list[Problem]:
                 if not painter.layout(words, lang, stage).headline_at_display:
                     count = _words_that_fit(painter, title, lang, stage)
                     fitting[n, lang] = min(count, fitting.get((n, lang), count))
-    found = [Problem(str(items[n].source), None, Severity.WARNING, "headline_long",
+                    word = _too_wide_word(painter, title, count, lang, stage)
+                    if word and (n, lang) not in wide:
+                        wide[n, lang] = (word, orientation)
+    # Where a word alone is wider than the line, that is the cause: «only the first word
+    # fits» read as a title far too long when one word was too long.
+    found = [Problem(str(items[n].source), None, Severity.WARNING, "headline_word_wide",
+                     {"value": items[n].title.get(lang), "word": wide[n, lang][0],
+                      "orientation": wide[n, lang][1]})
+             if (n, lang) in wide else
+             Problem(str(items[n].source), None, Severity.WARNING, "headline_long",
                      {"value": items[n].title.get(lang), "words": str(count),
                       "lines": str(HEADLINE_LINES)})
              for (n, lang), count in sorted(fitting.items())]
@@ -177,6 +188,20 @@ class _Bounds:
         head = SetText([("", 0.0)] * headline, self.headline_font, self.headline_pitch, True)
         taken = self.painter.head_height(self.kicker, head)
         return below * self.line_pitch <= self.room - taken
+
+
+def _too_wide_word(painter: PosterPainter, title: str, count: int, lang: Language,
+                   stage: QSize) -> str:
+    """The word after the first `count` of `title` that fit, where it is wider than a line
+    of the headline at display size on its own; "" otherwise."""
+    words = title.split()
+    if count >= len(words):
+        return ""
+    word = words[count].strip("«»\"()[].,:;!?—–-")
+    if not word or painter.layout(PosterWords("", word, "", None), lang,
+                                  stage).headline_at_display:
+        return ""
+    return word
 
 
 def _words_that_fit(painter: PosterPainter, title: str, lang: Language, stage: QSize) -> int:
