@@ -67,6 +67,18 @@ def test_a_portrait_poster_on_a_landscape_screen_is_whole_framed_in_its_edge_col
     assert width / height == pytest.approx(80 / 180, abs=0.01)
 
 
+def test_the_margins_take_the_colour_most_of_its_edge_has(qtbot: QtBot,
+                                                          tmp_path: Path) -> None:
+    """A blue poster with an orange stripe along its top: its margins were the average of
+    its edge, a grey of neither colour; they are its blue, and it looks framed."""
+    striped = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" '
+               'height="100"><rect width="200" height="100" fill="#1D4E89"/>'
+               '<rect width="200" height="4" fill="#F5962F"/></svg>')
+    root = make_folder(tmp_path / "c", images={"posters/striped.svg": striped})
+    image = render(root, "striped", (1080, 1920))
+    assert near(image, 540, 100, "#1d4e89") and near(image, 540, 1800, "#1d4e89")
+
+
 def test_a_poster_set_to_fill_covers_a_screen_of_the_other_shape_cut_not_squeezed(
         qtbot: QtBot, tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", images={"posters/wide.svg": WIDE,
@@ -83,9 +95,12 @@ def test_the_same_poster_fitted_whole_leaves_margins_above_and_below(
         qtbot: QtBot, tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", images={"posters/wide.svg": WIDE})
     image = render(root, "wide", (1080, 1920))
-    # 1080 wide, so 540 high, centred: 690 rows of margin above and below.
-    assert run_length(image, 270, 960, 0, -1, "#1565c0") == pytest.approx(270, abs=2)
-    assert not near(image, 270, 100, "#1565c0")
+    # 1080 wide, so 540 high, centred: 690 rows of margin above and below, in one of its
+    # two edge colours (as much blue as yellow): measured in the half of the other colour.
+    x, colour = (810, "#f9a825") if near(image, 540, 100, "#1565c0") else (270, "#1565c0")
+    assert run_length(image, x, 960, 0, -1, colour) == pytest.approx(270, abs=2)
+    assert run_length(image, x, 960, 0, 1, colour) == pytest.approx(270, abs=2)
+    assert not near(image, x, 100, colour)
 
 
 def test_a_portrait_screen_shows_the_portrait_version(qtbot: QtBot, tmp_path: Path) -> None:

@@ -468,18 +468,24 @@ def _box_size(box: QRectF) -> QSize:
 
 
 def edge_colour(picture: QImage) -> QColor:
-    """The average colour of a picture's outer pixels (transparent ones count as white, as a
-    drawing's paper): what its margins are filled with."""
+    """The colour most of a picture's outer pixels have (transparent ones count as white, as
+    a drawing's paper): what its margins are filled with. The most common, not the average:
+    a blue poster with an orange stripe along its top was framed in a grey of neither."""
     width, height = picture.width(), picture.height()
     step = max(1, max(width, height) // 64)  # ~256 samples whatever the size
     points = [(x, y) for x in range(0, width, step) for y in (0, height - 1)]
     points += [(x, y) for y in range(0, height, step) for x in (0, width - 1)]
-    red = green = blue = 0.0
+    # Colours close enough to be one (16 steps a channel), each with its count and sums.
+    groups: dict[tuple[int, int, int], list[float]] = {}
     for x, y in points:
         colour = picture.pixelColor(x, y)
         alpha = colour.alphaF()
-        red += colour.redF() * alpha + (1 - alpha)
-        green += colour.greenF() * alpha + (1 - alpha)
-        blue += colour.blueF() * alpha + (1 - alpha)
-    count = len(points)
+        rgb = (colour.redF() * alpha + (1 - alpha), colour.greenF() * alpha + (1 - alpha),
+               colour.blueF() * alpha + (1 - alpha))
+        group = groups.setdefault((int(rgb[0] * 15.99), int(rgb[1] * 15.99),
+                                   int(rgb[2] * 15.99)), [0.0, 0.0, 0.0, 0.0])
+        group[0] += 1
+        for channel in range(3):
+            group[channel + 1] += rgb[channel]
+    count, red, green, blue = max(groups.values(), key=lambda group: group[0])
     return QColor.fromRgbF(red / count, green / count, blue / count)
