@@ -91,6 +91,15 @@ def test_a_poster_for_the_other_shape_of_screen_is_a_warning_that_says_what_to_d
     assert portrait.settings.screen == "portrait"
     # The portrait pair shows its portrait version; the landscape one has none.
     assert codes(portrait) == [("poster_landscape_on_portrait", "wide.svg")]
+    # Set to fill the screen it leaves no margins: its sides are cut off, and it says how much.
+    (root / "posters" / "wide.yaml").write_text("fit: заполнить\n", encoding="utf-8")
+    filled = load_content(root, probe_by_name)
+    assert codes(filled) == [("poster_landscape_on_portrait_cut", "wide.svg")]
+    (problem,) = filled.problems
+    assert problem.args["share"] == "38"  # 1080 of 2880 px: 1920×1080 scaled to 1620 high
+    assert "около 38 % его ширины" in problem.message("ru")
+    assert "«wide.portrait.svg»" in problem.message("ru") and "fit: целиком" in problem.message(
+        "ru")
 
 
 def test_without_decoding_no_shape_is_guessed(tmp_path: Path) -> None:

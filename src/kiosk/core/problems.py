@@ -174,6 +174,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "margins will be left above and below it. Make a portrait version (the whole screen "
         "above the bottom band: 1080×1620) and put it beside this one as “{variant}”",
     ),
+    "poster_portrait_on_landscape_cut": (
+        "плакат «{value}» вертикальный ({size}), а экран киоска горизонтальный, и «fit: "
+        "заполнить» растянет его по ширине: видна будет только середина, около {share} % его "
+        "высоты, а верх и низ обрежутся. Сделайте горизонтальный вариант (1920×904) и "
+        "сохраните его под этим именем, а вертикальный переименуйте в «{variant}» — или "
+        "напишите «fit: целиком»",
+        "poster “{value}” is portrait ({size}), and the kiosk's screen is landscape, so “fit: "
+        "fill” stretches it to the width: only its middle shows, about {share} % of its "
+        "height, the top and foot cut off. Make a landscape version (1920×904) and save it "
+        "under this name, renaming the portrait one to “{variant}” — or write “fit: whole”",
+    ),
+    "poster_landscape_on_portrait_cut": (
+        "плакат «{value}» горизонтальный ({size}), а экран киоска вертикальный, и «fit: "
+        "заполнить» растянет его по высоте: видна будет только середина, около {share} % его "
+        "ширины, а края с текстом обрежутся. Сделайте вертикальный вариант (1080×1620) и "
+        "положите его рядом под именем «{variant}» — или напишите «fit: целиком»",
+        "poster “{value}” is landscape ({size}), and the kiosk's screen is portrait, so “fit: "
+        "fill” stretches it to the height: only its middle shows, about {share} % of its "
+        "width, the sides cut off with any words on them. Make a portrait version (1080×1620) "
+        "and put it beside this one as “{variant}” — or write “fit: whole”",
+    ),
     "unknown_entry": (
         "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
         "“{value}” is not a file or folder the kiosk reads{suggestion}",
