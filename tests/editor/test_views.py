@@ -542,3 +542,11 @@ def test_a_story_dated_after_today_is_published_with_a_warning_on_its_date(
     assert "«Когда это было» 1 мая 2999 — этот день ещё не наступил" in page
     assert "этот день ещё не наступил" not in client.post(
         "/stories/save", data=form(title="Вчерашняя", date="2020-05-01")).get_data(True)
+
+
+def test_the_list_says_which_notices_are_urgent(client: FlaskClient) -> None:
+    """An urgent notice is a red band on every screen, an ordinary one a slide: the list
+    showed both alike."""
+    page = client.get("/").get_data(as_text=True)
+    notices = page.split('id="notices"')[1].split("</section>")[0]
+    assert notices.count("срочное: полоса внизу экрана") == 1

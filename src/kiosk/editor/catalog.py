@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ class Row:
     problems: tuple[Problem, ...] = ()
     slug: str = ""  # a centre story: its name, for the edit link
     shown: bool = True  # False: it has an error and the kiosk does not show it
+    urgent: bool = False  # a notice shown as the band on every screen, not as a slide
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,9 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
     stories = [row("stories", s.source, s.title.get(lang), s.schedule, _origin(s, config),
                    s.id if _origin(s, config) == "centre" else "") for s in content.stories]
     stories += not_shown("stories", ".md", content.stories, _title_of)
-    notices = [row("notices", n.source, n.text.get(lang), n.schedule, _origin(n, config),
-                   n.id if _origin(n, config) == "centre" else "") for n in content.notices]
+    notices = [replace(row("notices", n.source, n.text.get(lang), n.schedule, _origin(n, config),
+                           n.id if _origin(n, config) == "centre" else ""), urgent=n.urgent)
+               for n in content.notices]
     notices += not_shown("notices", ".yaml", content.notices, lambda _path: "")
     rows: dict[str, list[Row]] = {
         "stories": stories,
