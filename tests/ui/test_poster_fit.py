@@ -79,6 +79,21 @@ def test_the_margins_take_the_colour_most_of_its_edge_has(qtbot: QtBot,
     assert near(image, 540, 100, "#1d4e89") and near(image, 540, 1800, "#1d4e89")
 
 
+def test_an_edge_of_many_colours_frames_it_in_their_average(qtbot: QtBot) -> None:
+    """No colour holds most of the edge (a test pattern's bars): the average, which does not
+    jump from one bar's colour to another's as the picture is scaled."""
+    from kiosk.ui.attract.poster import edge_colour
+
+    picture = QImage(400, 400, QImage.Format.Format_RGB32)
+    quarters = {(0, 0): "#ff0000", (1, 0): "#00ff00", (0, 1): "#0000ff", (1, 1): "#ffffff"}
+    for x in range(400):
+        for y in range(400):
+            picture.setPixelColor(x, y, QColor(quarters[x // 200, y // 200]))
+    found = edge_colour(picture)  # a quarter of the edge each: their average, a mid grey
+    assert all(abs(channel - 128) <= 8 for channel in (found.red(), found.green(),
+                                                        found.blue())), found.name()
+
+
 def test_a_poster_set_to_fill_covers_a_screen_of_the_other_shape_cut_not_squeezed(
         qtbot: QtBot, tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", images={"posters/wide.svg": WIDE,

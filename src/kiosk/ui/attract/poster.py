@@ -451,6 +451,9 @@ class PosterPainter:
         _draw_fitted(painter, picture, box)
 
 
+EDGE_BINS = 8  # levels a channel for edge_colour's count: colours an eighth apart are one
+
+
 def _draw_fitted(painter: QPainter, picture: QImage, box: QRectF) -> None:
     """Fitted whole, never stretched; centred in its box (a landscape picture in portrait
     keeps the box's width, so the words below start at the same place on every poster).
@@ -468,24 +471,41 @@ def _box_size(box: QRectF) -> QSize:
 
 
 def edge_colour(picture: QImage) -> QColor:
-    """The colour most of a picture's outer pixels have (transparent ones count as white, as
-    a drawing's paper): what its margins are filled with. The most common, not the average:
-    a blue poster with an orange stripe along its top was framed in a grey of neither."""
+    """The colour of a picture's outer pixels (transparent ones count as white, as a
+    drawing's paper): what its margins are filled with. The one most of them have, where
+    most have one (a blue poster with an orange stripe along its top was framed in the grey
+    of their average); else, an edge of many colours, their average. Counted in coarse bins,
+    each with its neighbours, and the samples near the winner averaged, so the noise of a
+    video frame or a scaled picture does not change the answer."""
     width, height = picture.width(), picture.height()
     step = max(1, max(width, height) // 64)  # ~256 samples whatever the size
     points = [(x, y) for x in range(0, width, step) for y in (0, height - 1)]
     points += [(x, y) for y in range(0, height, step) for x in (0, width - 1)]
-    # Colours close enough to be one (16 steps a channel), each with its count and sums.
-    groups: dict[tuple[int, int, int], list[float]] = {}
+    samples: list[tuple[float, float, float]] = []
     for x, y in points:
         colour = picture.pixelColor(x, y)
         alpha = colour.alphaF()
-        rgb = (colour.redF() * alpha + (1 - alpha), colour.greenF() * alpha + (1 - alpha),
-               colour.blueF() * alpha + (1 - alpha))
-        group = groups.setdefault((int(rgb[0] * 15.99), int(rgb[1] * 15.99),
-                                   int(rgb[2] * 15.99)), [0.0, 0.0, 0.0, 0.0])
-        group[0] += 1
-        for channel in range(3):
-            group[channel + 1] += rgb[channel]
-    count, red, green, blue = max(groups.values(), key=lambda group: group[0])
+        samples.append((colour.redF() * alpha + (1 - alpha),
+                        colour.greenF() * alpha + (1 - alpha),
+                        colour.blueF() * alpha + (1 - alpha)))
+    bins = [tuple(min(EDGE_BINS - 1, int(channel * EDGE_BINS)) for channel in rgb)
+            for rgb in samples]
+    counts: dict[tuple[int, ...], int] = {}
+    for found in bins:
+        counts[found] = counts.get(found, 0) + 1
+
+    def neighbours(found: tuple[int, ...]) -> int:
+        """The samples in `found`'s bin and the 26 around it (27 lookups, whatever the
+        number of bins: an edge of noise has hundreds)."""
+        r, g, b = found
+        return sum(counts.get((r + i, g + j, b + k), 0)
+                   for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1))
+
+    winner = max(counts, key=lambda found: (neighbours(found), counts[found]))
+    chosen = [rgb for rgb, found in zip(samples, bins, strict=True)
+              if max(abs(a - b) for a, b in zip(found, winner, strict=True)) <= 1]
+    if len(chosen) * 2 <= len(samples):  # no colour holds most of the edge
+        chosen = samples
+    count = len(chosen)
+    red, green, blue = (sum(rgb[channel] for rgb in chosen) for channel in range(3))
     return QColor.fromRgbF(red / count, green / count, blue / count)
