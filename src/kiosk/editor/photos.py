@@ -89,7 +89,9 @@ class PhotoRejected(Exception):
         return Problem(self.args_.get("value", ""), None, Severity.ERROR, self.code, self.args_)
 
     def message(self, lang: str = "ru") -> str:
-        return self.problem().message("en" if lang == "en" else "ru")
+        from kiosk.editor.wording import editor_message
+
+        return editor_message(self.problem(), "en" if lang == "en" else "ru")
 
 
 @dataclass(frozen=True)

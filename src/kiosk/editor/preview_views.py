@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import secrets
 import threading
 import weakref
@@ -45,6 +44,7 @@ from kiosk.editor.story_form import (
     story_lines,
     unused_slug,
 )
+from kiosk.editor.wording import editor_message
 
 log = logging.getLogger(__name__)
 preview_bp = Blueprint("preview", __name__, url_prefix="/preview")
@@ -111,32 +111,14 @@ NOTICE_LABELS: dict[str, tuple[str, str]] = {
 def form_words(text: str, lang: str, labels: Mapping[str, tuple[str, str]] = FIELD_LABELS
                ) -> str:
     """A loader's message with each quoted key («photo:», “teaser”) named as the form names
-    its field («Фото», “Line for the loop”), as the editor says it (`humane`)."""
+    its field («Фото», “Line for the loop”). The message itself comes worded for a page
+    (kiosk.editor.wording.editor_message)."""
     for key, (ru, en) in labels.items():
         for quoted, label in ((f"«{key}:»", f"«{ru}»"), (f"«{key}»", f"«{ru}»"),
                               (f"“{key}:”", f"“{en}”"), (f"“{key}”", f"“{en}”")):
             if quoted in text:
                 text = text.replace(quoted, label)
-    return humane(text, lang)
-
-
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def humane(text: str, lang: str) -> str:
-    """A loader's message as a sentence on a page (`kiosk check` prints it after a colon):
-    its first letter capital, its dates as people write them («1 декабря 2026», not
-    2026-12-01: the form's calendar never showed the numbers)."""
-    from kiosk.core.i18n import MONTHS_EN, MONTHS_RU
-
-    def words(found: re.Match[str]) -> str:
-        year, month, day = (int(part) for part in found.groups())
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
-            return found.group()
-        return f"{day} {(MONTHS_RU if lang == 'ru' else MONTHS_EN)[month - 1]} {year}"
-
-    text = ISO_DATE.sub(words, text)
-    return text[:1].upper() + text[1:]
+    return text
 
 
 def field_of(code: str, args: Mapping[str, str], line: int | None, path: str,
@@ -261,8 +243,10 @@ def story() -> tuple[Response, int] | Response:
     text, lines = story_lines(fields)
     own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
            for key, (ru, en) in form_problems(fields).items()]
-    own += [_problem("date", "warning", ahead.code, form_words(ahead.message("ru"), "ru"),
-                     form_words(ahead.message("en"), "en")) for ahead in dated_ahead_of(fields)]
+    own += [_problem("date", "warning", ahead.code,
+                     form_words(editor_message(ahead, "ru"), "ru"),
+                     form_words(editor_message(ahead, "en"), "en"))
+            for ahead in dated_ahead_of(fields)]
     photo_source = ""
     if fields.photo and PHOTO_PATTERN.match(fields.photo):
         from kiosk.editor.publish import Publisher

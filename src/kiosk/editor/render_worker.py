@@ -430,13 +430,16 @@ def png_bytes(pixmap: Any) -> bytes:
 
 def problem_json(problem: Any, overlay: str) -> dict[str, Any]:
     """A Problem as the parent needs it: where (the path made relative to the draft's
-    folder, so `stories/<slug>.md` or `images/<name>.jpg`), what, and both messages."""
+    folder, so `stories/<slug>.md` or `images/<name>.jpg`), what, and both messages, worded
+    for the form's page."""
+    from kiosk.editor.wording import editor_message
+
     path = problem.path
     if path.startswith(overlay):
         path = path[len(overlay):].lstrip("/")
     return {"path": path, "line": problem.line, "severity": problem.severity.value,
             "code": problem.code, "args": {k: str(v) for k, v in problem.args.items()},
-            "ru": problem.message("ru"), "en": problem.message("en")}
+            "ru": editor_message(problem, "ru"), "en": editor_message(problem, "en")}
 
 
 def serve(requests: BinaryIO, answers: BinaryIO, worker: Worker) -> None:

@@ -59,6 +59,7 @@ from kiosk.editor.story_form import (
     story_lines,
     unused_slug,
 )
+from kiosk.editor.wording import editor_message
 
 log = logging.getLogger(__name__)
 editor_bp = Blueprint("editor", __name__)
@@ -154,9 +155,7 @@ def publisher() -> Publisher:
 
 
 def message(problem: Problem) -> str:
-    from kiosk.editor.preview_views import humane
-
-    return humane(problem.message(lang()), lang())
+    return editor_message(problem, lang())
 
 
 def _story_path(slug: str) -> str:

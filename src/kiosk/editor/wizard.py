@@ -54,6 +54,7 @@ from kiosk.editor.colouring_views import (
 from kiosk.editor.publish import PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
 from kiosk.editor.views import BUSY, config, current_user, lang, publisher, t
+from kiosk.editor.wording import editor_message
 
 if TYPE_CHECKING:
     from kiosk.editor.lineart import FloodReport, LineArt, LineArtSettings, Scan
@@ -217,8 +218,8 @@ def _verdict(report: FloodReport) -> dict[str, Any]:
         level = "warning"
     elif report.problem:
         from kiosk.core.problems import Problem, Severity
-        text = Problem("", None, Severity.WARNING, report.problem,
-                       {"value": _meta().get("name", "")[:80]}).message(lang())
+        text = editor_message(Problem("", None, Severity.WARNING, report.problem,
+                                      {"value": _meta().get("name", "")[:80]}), lang())
         level = "warning"
     else:
         areas = counted(report.regions, lang(), ("область", "области", "областей"),

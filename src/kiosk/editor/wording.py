@@ -1,0 +1,46 @@
+"""The loader's messages as the editor says them. `kiosk check` prints them after a file name
+and a colon («stories/x.md:4: дата окончания 2026-12-01 раньше…»); on a page each is a
+sentence of its own, and the dates the form's calendar picked read as people write them
+(«1 декабря 2026»). No Flask here: the preview's renderer, a child process, words its
+problems the same way."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from kiosk.core.i18n import MONTHS_EN, MONTHS_RU
+from kiosk.core.problems import MESSAGES, Language, Problem
+
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# The arguments that hold a date the loader read (a format hint in a template, a file name or
+# a title that holds one are quoted as they are).
+DATE_ARGS = frozenset({"start", "end"})
+DATE_VALUE_CODES = frozenset({"story_date_ahead"})
+
+
+def date_words(text: str, lang: Language) -> str:
+    """«2026-12-01» as «1 декабря 2026» (or "1 December 2026"); anything else as it is."""
+    found = ISO_DATE.fullmatch(text.strip())
+    if found is None:
+        return text
+    try:
+        day = dt.date(*(int(part) for part in found.groups()))
+    except ValueError:  # «2026-02-31»: quoted as typed
+        return text
+    return f"{day.day} {(MONTHS_RU if lang == 'ru' else MONTHS_EN)[day.month - 1]} {day.year}"
+
+
+def editor_message(problem: Problem, lang: Language) -> str:
+    """`problem`'s message for a page: its dates in words, its first letter capital where
+    its template starts with a word (not with a key or a quoted value)."""
+    args = {key: date_words(value, lang) if isinstance(value, str) and (
+        key in DATE_ARGS or (key == "value" and problem.code in DATE_VALUE_CODES)) else value
+        for key, value in problem.args.items()}
+    text = dataclasses.replace(problem, args=args).message(lang)
+    ru, en = MESSAGES.get(problem.code, ("", ""))
+    template = ru if lang == "ru" else en
+    if template[:1].isalpha() and template[:1].islower():
+        text = text[:1].upper() + text[1:]
+    return text
