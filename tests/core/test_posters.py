@@ -131,3 +131,18 @@ def test_a_poster_far_from_any_screens_shape_is_a_warning(tmp_path: Path) -> Non
     root = make_folder(tmp_path / "c", images={"posters/strip.svg": SVG})
     content = load_content(root, lambda _path: sized(4000, 300))
     assert codes(content) == [("poster_too_thin", "strip.svg")]
+
+
+def test_a_fill_poster_cut_beyond_three_quarters_is_named_for_its_margins() -> None:
+    """The kiosk shows a fill poster whole where covering the screen would cut more than
+    three quarters of it away (kiosk.ui.resources): then it has margins, not a cut."""
+    from kiosk.core.poster_shape import shape_problem
+
+    tall = shape_problem("tall.png", (1000, 2000), False, True, "tall.portrait.png")
+    assert tall is not None and tall[0] == "poster_portrait_on_landscape"  # 1/4.4 would stay
+    wide = shape_problem("wide.png", (1920, 1080), True, True, "wide.portrait.png")
+    assert wide == ("poster_landscape_on_portrait_cut", {
+        "value": "wide.png", "size": "1920×1080", "variant": "wide.portrait.png",
+        "share": "38"})
+    assert shape_problem("fits.png", (1920, 1080), False, True, "x") is None
+    assert shape_problem("square.png", (1000, 1000), True, True, "x") is None

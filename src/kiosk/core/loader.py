@@ -50,6 +50,7 @@ from kiosk.core.notices import (
     longest_word,
     parse_level,
 )
+from kiosk.core.poster_shape import shape_problem
 from kiosk.core.problems import (
     MAX_PER_FILE_AND_CODE,
     Problem,
@@ -252,9 +253,6 @@ _MARKUP = LazyPattern(r"[\\\[\]<]")
 
 # How a poster meets the screen: the first is the default.
 POSTER_FITS = ("whole", "fill")
-# The room a full-screen poster has above the attract band, at 1080p (docs/content-format.md).
-POSTER_STAGE_LANDSCAPE = (1920, 904)
-POSTER_STAGE_PORTRAIT = (1080, 1620)
 POSTER_FIT_WORDS = {"whole": "whole", "целиком": "whole", "fill": "fill", "заполнить": "fill"}
 PORTRAIT_VARIANT = ".portrait"
 # Longer side over shorter side beyond which a poster shows as a strip on either screen.
@@ -1227,18 +1225,10 @@ class ContentLoader:
             self.log_for(path).warning("poster_too_thin", None, value=path.name,
                                        size=f"{size[0]}×{size[1]}")
             return
-        if (size[1] > size[0]) != portrait_screen:
-            code = "poster_portrait_on_landscape" if not portrait_screen \
-                else "poster_landscape_on_portrait"
-            args = {"value": path.name, "size": f"{size[0]}×{size[1]}",
-                    "variant": f"{poster.id}.portrait{path.suffix.lower()}"}
-            if poster.fit == "fill":  # no margins: its sides (or top and foot) cut off instead
-                stage = POSTER_STAGE_PORTRAIT if portrait_screen else POSTER_STAGE_LANDSCAPE
-                scale = max(stage[0] / size[0], stage[1] / size[1])
-                shown = min(stage[0] / (size[0] * scale), stage[1] / (size[1] * scale))
-                code += "_cut"
-                args["share"] = str(round(shown * 100))
-            self.log_for(path).warning(code, None, **args)
+        found = shape_problem(path.name, size, portrait_screen, poster.fit == "fill",
+                              f"{poster.id}.portrait{path.suffix.lower()}")
+        if found is not None:
+            self.log_for(path).warning(found[0], None, **found[1])
 
     def _poster_settings(self, side: Path) -> tuple[float | None, Schedule, str, bool]:
         log = self.log_for(side)

@@ -38,6 +38,7 @@ from kiosk.core.imagesafe import (
 )
 from kiosk.core.loader import ImageCheck
 from kiosk.core.paths import package_folder
+from kiosk.core.poster_shape import FILL_MOST  # at most 3/4 of a fill poster cut off
 from kiosk.ui.hidpi import device_size
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ log = logging.getLogger(__name__)
 MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 # Photos are shown at up to ~900 px at 1080p: below this they are visibly blurred.
 MIN_IMAGE_SIDE = 400
-# A poster filling the screen may lose at most this share of itself to the edges: 3/4.
-FILL_MOST = 4
 
 
 def assets_dir() -> Path:

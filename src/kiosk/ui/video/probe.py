@@ -42,6 +42,7 @@ from typing import Any
 
 from kiosk.core import hashes
 from kiosk.core.model import Content
+from kiosk.core.poster_shape import shape_problem
 from kiosk.core.problems import Problem, Severity
 from kiosk.core.video import ClipCache, VideoFacts, clip_cache_path, clip_key, facts_problems
 
@@ -251,14 +252,11 @@ def clip_problems(content: Content, budget: float = CLIPS_BUDGET, workers: int |
             continue
         problems = facts_problems(facts, _shown_as(content.root, path), path in once)
         poster = shown.get(path)
-        if poster is not None and not facts.error and facts.width > 0 and facts.height > 0 \
-                and facts.width != facts.height \
-                and (facts.height > facts.width) != portrait_screen:
-            code = "poster_landscape_on_portrait" if portrait_screen \
-                else "poster_portrait_on_landscape"
-            problems.append(Problem("", None, Severity.WARNING, code, {
-                "value": path.name, "size": f"{facts.width}×{facts.height}",
-                "variant": f"{poster.id}.portrait{path.suffix.lower()}"}))
+        shape = None if poster is None or facts.error else shape_problem(
+            path.name, (facts.width, facts.height), portrait_screen, poster.fit == "fill",
+            f"{poster.id}.portrait{path.suffix.lower()}")
+        if shape is not None:
+            problems.append(Problem("", None, Severity.WARNING, shape[0], shape[1]))
         found += [replace(problem, path=str(path)) for problem in problems]
     return found
 
