@@ -148,3 +148,20 @@ def test_a_rename_meeting_a_colleagues_new_picture_keeps_both(
     client.post("/colouring/pictures/kot/save", data={"title": "Кошка"})
     assert [(e["file"], e["title"]) for e in index(config)] == [
         ("domik.png", "Домик"), ("kot.png", "Кошка"), ("sova.png", "Сова")]
+
+
+def test_a_picture_copied_in_by_hand_is_not_offered_a_page_it_cannot_have(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """A PNG in colouring/ that colouring.yaml does not list is shown by the kiosk, but has no
+    entry to rename: «Изменить» led to «not found»."""
+    (config.centre / "colouring" / "sova.png").write_bytes(line_art())
+    page = client.get("/").get_data(as_text=True)
+    assert "/colouring/pictures/domik" in page and "/colouring/pictures/sova" not in page
+
+
+def test_a_title_keeps_its_soft_hyphens_and_joined_emoji() -> None:
+    from kiosk.editor.colouring_views import typed_title
+
+    assert typed_title("Ко\u00adшка") == "Ко\u00adшка"
+    assert typed_title("Семья 👨\u200d👩\u200d👧") == "Семья 👨\u200d👩\u200d👧"
+    assert typed_title("Кот\ufffe\u2028и\x07пёс") == "Кот и пёс"

@@ -153,3 +153,26 @@ def test_a_notices_characters_are_counted_as_it_is_typed(editor_url: str, contex
     form.fill("textarea[name=text]", "Очень " * 25)
     assert counter.inner_text() == "149 из 120 знаков"
     assert "over" in (counter.get_attribute("class") or "")
+
+
+def test_a_form_sent_back_with_its_problems_still_asks_before_it_is_left(
+        editor_url: str, context: Any) -> None:
+    """Refused (a text missing), the page the server sent back holds all that was typed and
+    none of it published: leaving it asked nothing, since nothing had changed on it."""
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    form.click("#publish")
+    form.wait_for_url(f"{editor_url}/stories/save")
+    assert form.input_value("input[name=title]") == "Зонтик для бабушки"
+    asked: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    form.once("dialog", on_dialog)
+    form.click("header a.brand")
+    assert asked == ["beforeunload"] and form.url == f"{editor_url}/stories/save"

@@ -175,8 +175,8 @@ def test_a_headline_too_long_for_display_type_is_set_smaller_and_named(
     long_story = replace(bundled.stories[0], title=replace(bundled.stories[0].title, ru=title))
     [problem] = poster_fit_problems(replace(bundled, stories=(long_story,), pages=()))
     assert problem.code == "headline_word_wide" and problem.args["word"] == "администратор"
-    assert "слово «администратор» одно шире строки плаката заставки, если вывести его на " \
-        "горизонтальный экран" in problem.message("ru")
+    assert "слово «администратор» само по себе не помещается в строку крупного шрифта, если " \
+        "вывести плакат заставки на горизонтальный экран" in problem.message("ru")
 
 
 def test_the_centres_name_and_clock_are_on_every_orientation(window: KioskWindow) -> None:

@@ -88,12 +88,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "— better shorten the title",
     ),
     "headline_word_wide": (
-        "в заголовке «{value}» слово «{word}» одно шире строки плаката заставки, если вывести "
-        "его на {orientation} крупным шрифтом, и плакат покажет весь заголовок мельче. Если "
-        "можно, скажите это короче или другим словом",
-        "in the title “{value}” the word “{word}” alone is wider than a line of the loop's "
-        "poster on {orientation} in display type, so the poster shows the whole title "
-        "smaller. If you can, say it more briefly or with another word",
+        "в заголовке «{value}» слово «{word}» само по себе не помещается в строку крупного "
+        "шрифта, если вывести плакат заставки на {orientation}, и плакат наберёт весь "
+        "заголовок мельче. Если можно, скажите это короче или другим словом",
+        "in the title “{value}” the word “{word}” on its own does not fit a line of display "
+        "type when the loop's poster is shown on {orientation}, so the poster sets the whole "
+        "title smaller. If you can, say it more briefly or with another word",
     ),
     "teaser_no_room": (
         "фраза «{value}» ({key}) не помещается на плакат заставки под заголовком, и плакат "
@@ -176,24 +176,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "poster_portrait_on_landscape_cut": (
         "плакат «{value}» вертикальный ({size}), а экран киоска горизонтальный, и «fit: "
-        "заполнить» растянет его по ширине: видна будет только середина, около {share} % его "
-        "высоты, а верх и низ обрежутся. Сделайте горизонтальный вариант (1920×904) и "
-        "сохраните его под этим именем, а вертикальный переименуйте в «{variant}» — или "
-        "напишите «fit: целиком»",
+        "заполнить» увеличит его до ширины экрана: видна будет только середина, около "
+        "{share} % его высоты, а верх и низ обрежутся. Сделайте горизонтальный вариант "
+        "(1920×904) и сохраните его под этим именем, а вертикальный переименуйте в "
+        "«{variant}» — или напишите «fit: целиком»",
         "poster “{value}” is portrait ({size}), and the kiosk's screen is landscape, so “fit: "
-        "fill” stretches it to the width: only its middle shows, about {share} % of its "
-        "height, the top and foot cut off. Make a landscape version (1920×904) and save it "
-        "under this name, renaming the portrait one to “{variant}” — or write “fit: whole”",
+        "fill” enlarges it to the screen's width: only its middle shows, about {share} % of "
+        "its height, the top and foot cut off. Make a landscape version (1920×904) and save "
+        "it under this name, renaming the portrait one to “{variant}” — or write “fit: whole”",
     ),
     "poster_landscape_on_portrait_cut": (
         "плакат «{value}» горизонтальный ({size}), а экран киоска вертикальный, и «fit: "
-        "заполнить» растянет его по высоте: видна будет только середина, около {share} % его "
-        "ширины, а края с текстом обрежутся. Сделайте вертикальный вариант (1080×1620) и "
-        "положите его рядом под именем «{variant}» — или напишите «fit: целиком»",
+        "заполнить» увеличит его до высоты экрана: видна будет только середина, около "
+        "{share} % его ширины, а края с текстом обрежутся. Сделайте вертикальный вариант "
+        "(1080×1620) и положите его рядом под именем «{variant}» — или напишите «fit: "
+        "целиком»",
         "poster “{value}” is landscape ({size}), and the kiosk's screen is portrait, so “fit: "
-        "fill” stretches it to the height: only its middle shows, about {share} % of its "
-        "width, the sides cut off with any words on them. Make a portrait version (1080×1620) "
-        "and put it beside this one as “{variant}” — or write “fit: whole”",
+        "fill” enlarges it to the screen's height: only its middle shows, about {share} % of "
+        "its width, the sides cut off with any words on them. Make a portrait version "
+        "(1080×1620) and put it beside this one as “{variant}” — or write “fit: whole”",
     ),
     "unknown_entry": (
         "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
@@ -596,11 +597,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "photo_too_many_pixels": (
         "фото «{value}» слишком большое ({size} точек): редактор принимает до {most} "
-        "мегапикселей — больше, чем в снимке с любого телефона. Уменьшите его, например, до "
-        "6000×4000",
+        "мегапикселей — больше, чем в обычном снимке с телефона; так много бывает в режиме "
+        "108 или 200 Мп. Уменьшите фото, например, до 6000×4000, или снимите в обычном режиме",
         "the photo “{value}” is too large ({size} pixels): the editor takes up to {most} "
-        "megapixels, more than any phone's photo has. Scale it down, for example to "
-        "6000×4000",
+        "megapixels, more than a phone's usual photo has; this many come from a 108 or 200 MP "
+        "mode. Scale it down, for example to 6000×4000, or take it in the usual mode",
     ),
     "photo_damaged": (
         "фото «{value}» не читается: файл повреждён или скопировался не до конца. Скопируйте "

@@ -106,6 +106,7 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
                                  "centre", "", tuple(by_file.get(key, ())), stem, shown=False))
         return found
 
+    indexed = _indexed_pictures(config)
     stories = [row("stories", s.source, s.title.get(lang), s.schedule, _origin(s, config),
                    s.id if _origin(s, config) == "centre" else "") for s in content.stories]
     stories += not_shown("stories", ".md", content.stories, _title_of)
@@ -122,7 +123,8 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
                         else "") for p in content.posters],
         "notices": notices,
         "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config),
-                          _picture_name(c.source) if _origin(c, config) == "centre" else "")
+                          _picture_name(c.source, indexed) if _origin(c, config) == "centre"
+                          else "")
                       for c in content.colouring],
     }
     other = tuple(p for p in content.problems if p.path not in used)
@@ -170,14 +172,27 @@ def _poster_title(poster: Any) -> str:
     return poster_name(data.decode("utf-8", "replace")) or str(poster.id)
 
 
-def _picture_name(source: Path) -> str:
+def _picture_name(source: Path, indexed: set[str]) -> str:
     """A centre's colouring picture the editor can rename or remove: one it would have made
-    («domik.png»), by its name without .png; "" for another."""
+    («domik.png») and its colouring.yaml lists (`indexed`), by its name without .png; ""
+    for another (a picture copied in by hand has nothing there to rename)."""
     from kiosk.editor.colouring_views import PICTURE_NAME
 
     name = Path(source).name
     stem = name.removesuffix(".png")
-    return stem if name.endswith(".png") and PICTURE_NAME.match(stem) else ""
+    return stem if name in indexed and name.endswith(".png") and PICTURE_NAME.match(stem) \
+        else ""
+
+
+def _indexed_pictures(config: EditorConfig) -> set[str]:
+    """The files the centre's colouring/colouring.yaml lists (none where it is unreadable)."""
+    try:
+        data, _ = read_at_most(config.centre / "colouring" / "colouring.yaml")
+    except OSError:
+        return set()
+    parsed = parse_yaml(data.decode("utf-8", "replace"), ProblemLog("colouring.yaml", []))
+    return {str(entry["file"]) for entry in parsed if isinstance(entry, dict)
+            and "file" in entry} if isinstance(parsed, list) else set()
 
 
 def _origin(item: Any, config: EditorConfig) -> str:

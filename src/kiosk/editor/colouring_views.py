@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -69,9 +70,20 @@ def index_text(entries: list[dict[str, str]]) -> bytes:
 
 
 def typed_title(text: str) -> str:
-    """A title as typed, on one line, without what prints nothing (a stray U+FFFE pasted
-    from a web page made colouring.yaml unreadable)."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    """A title as typed, on one line: a control character or a line break a space; what YAML
+    refuses and no text holds (a non-character such as a stray U+FFFE pasted from a web page,
+    which made colouring.yaml unreadable; a lone surrogate) left out. Soft hyphens and the
+    joiners of an emoji stay, as the loader keeps them."""
+    def kept(char: str) -> str:
+        category = unicodedata.category(char)
+        if category == "Cc" or category in ("Zl", "Zp"):
+            return " "
+        code = ord(char)
+        if category == "Cs" or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return ""
+        return char
+
+    return " ".join("".join(kept(char) for char in text).split())
 
 
 def title_problem(title: str, title_en: str) -> str:
@@ -114,10 +126,12 @@ def colouring_picture_png(name: str) -> ResponseReturnValue:
     return send_file(io.BytesIO(data), mimetype="image/png", max_age=60)
 
 
-def _page(name: str, title: str, title_en: str, error: str, status: int = 200
-          ) -> ResponseReturnValue:
+def _page(name: str, title: str, title_en: str, error: str, status: int = 200,
+          on_title: bool = False) -> ResponseReturnValue:
+    """The page; `on_title`: the error is the title's own (marked on its field)."""
     body = render_template("colouring_picture.html", name=name, title=title,
-                           title_en=title_en, error=error, max_title=MAX_TITLE)
+                           title_en=title_en, error=error, max_title=MAX_TITLE,
+                           on_title=on_title)
     return (body, status) if status != 200 else body
 
 
@@ -129,7 +143,8 @@ def save_colouring_picture(name: str) -> ResponseReturnValue:
     title_en = typed_title(request.form.get("title_en", ""))
     problem = title_problem(title, title_en)
     if problem:
-        return _page(name, title[:MAX_TITLE], title_en[:MAX_TITLE], problem, 422)
+        return _page(name, title[:MAX_TITLE], title_en[:MAX_TITLE], problem, 422,
+                     on_title=True)
 
     def renamed(entry: dict[str, str]) -> dict[str, str]:
         return {"file": entry["file"], "title": title, **({"title_en": title_en}

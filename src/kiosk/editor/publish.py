@@ -309,11 +309,14 @@ class Publisher:
                           and any(f.path == conflict.path for f in r.files)), None)
             if later is None:
                 raise
+            from kiosk.editor.auth import PIN_USER
+
+            who_en = "staff PIN" if later.user == PIN_USER else later.user
             raise PublishError(
                 f"«{record.title}» не отменить: с тех пор это изменили ещё раз («{later.title}»,"
                 f" {later.user}). Сначала отмените то, более позднее изменение — оно выше в "
                 "списке.", f"“{record.title}” cannot be undone: it has been changed again "
-                f"since (“{later.title}”, {later.user}). Undo that later change first — it is "
+                f"since (“{later.title}”, {who_en}). Undo that later change first — it is "
                 "higher in the list.") from None
 
     @contextlib.contextmanager

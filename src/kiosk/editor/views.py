@@ -193,7 +193,6 @@ def hide() -> ResponseReturnValue:
     wanted = request.form.get("path", "")[:300]
     show = request.form.get("show") == "1"
     content = catalog.load(cfg)
-    title = catalog.shared_title(content, cfg, wanted, lang())
     # hidden.yaml is read, changed and written over what was read: a colleague's hide in the
     # same moment is read again, not written over.
     for attempt in range(HIDE_TRIES):
@@ -220,6 +219,8 @@ def hide() -> ResponseReturnValue:
             if wanted not in shared:
                 abort(400)
             hidden.append(wanted)
+        # Its title only once the path is known to be one the listing shows (or hid).
+        title = catalog.shared_title(content, cfg, wanted, lang())
         try:
             record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
                                          current_user(), "show" if show else "hide", title,

@@ -68,7 +68,8 @@
         // (an answer at once, as here without a session) is silently dropped by the browser.
         setTimeout(function () {
           form.dataset.tokenFresh = "1";
-          if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+          if (form.requestSubmit) form.requestSubmit(submitter);
+          else { form.dataset.sending = "1"; form.submit(); }  // (no submit event to see)
           delete form.dataset.tokenFresh;  // (still there when the browser refused the form)
         }, 0);
       });
@@ -76,7 +77,8 @@
   }
 
   // A form being filled in (data-unsaved): leaving the page asks first, as does its
-  // «Не сохранять» link (data-discard); sending the form does not.
+  // «Не сохранять» link (data-discard); sending the form does not. A form the server sent
+  // back (data-unsaved="dirty": not published, its problems shown) holds unsent work as it is.
   function guardUnsaved(form) {
     function state() {
       var fields = [];
@@ -85,8 +87,8 @@
       });
       return fields.join("&");
     }
-    var first = state(), sent = false;
-    function changed() { return !sent && state() !== first; }
+    var first = form.getAttribute("data-unsaved") === "dirty" ? null : state(), sent = false;
+    function changed() { return !sent && form.dataset.sending !== "1" && state() !== first; }
     form.addEventListener("submit", function (event) {
       if (!event.defaultPrevented) sent = true;  // (the first pass waits for a fresh token)
     });
