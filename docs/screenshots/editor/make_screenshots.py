@@ -57,7 +57,7 @@ TITLE_EN = "A lift for the pram"
 TEXT_EN = ("A young mother came to apply for a benefit with a pram and two bags. The lift was "
            "being repaired that day. Olga, the hall administrator, did not wait: she called a "
            "colleague, and together they carried the pram upstairs.")
-LONG_TITLE = ("Как администратор зала и её коллега вдвоём подняли коляску молодой мамы по "
+LONG_TITLE = ("Как Ольга из зала ожидания и её коллега вдвоём подняли коляску молодой мамы по "
               "лестнице на второй этаж")
 
 
