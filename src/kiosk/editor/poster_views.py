@@ -449,8 +449,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
 def preview_poster() -> ResponseReturnValue:
     """The poster as the attract loop shows it, landscape and portrait, drawn by the kiosk's
     renderer in its child process; JSON as /preview/story answers."""
-    from kiosk.editor.preview_views import _problem, drawn, form_words, preview_key, renderer
-    from kiosk.editor.render import RenderError
+    from kiosk.editor.preview_views import _problem, form_words, rendered
 
     cfg = config()
     fields = PosterFields.from_form(request.form)
@@ -471,17 +470,11 @@ def preview_poster() -> ResponseReturnValue:
     has_picture = has_picture or bool(sources)
     own = [_problem(key if key != "show_from" else "schedule", "error", "form", ru, en)
            for key, (ru, en) in poster_problems(replace(fields, slug=given), has_picture).items()]
-    try:
-        result = renderer().render({
-            "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre),
-            "slug": fields.slug, "text": text,
-            "files": {name: str(path) for name, path in sources.items()}}, key=preview_key())
-    except RenderError as exc:
-        return jsonify(error=t(exc.ru, exc.en), problems=own), 503
-    if result is None:
-        return jsonify(superseded=True), 409
     slug = fields.slug
-    return drawn(result, own, lambda p: poster_field(
+    return rendered({
+        "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre),
+        "slug": fields.slug, "text": text,
+        "files": {name: str(path) for name, path in sources.items()}}, own, lambda p: poster_field(
         str(p.get("code", "")), dict(p.get("args", {})), p.get("line"), str(p.get("path", "")),
         slug, lines), lambda text, language: poster_words(form_words(text, language)), slug,
-        result.shown and not own)
+        shown_with_own=False)

@@ -261,19 +261,12 @@ def story() -> tuple[Response, int] | Response:
             photo_source = str(draft) if draft is not None else ""
     if not SLUG_PATTERN.match(fields.slug):
         fields = replace(fields, slug="draft")
-    try:
-        result = renderer().render({
-            "shared": str(cfg.content), "centre": str(cfg.centre), "slug": fields.slug,
-            "text": text, "photo": fields.photo if photo_source else "",
-            "photo_source": photo_source}, key=preview_key())
-    except RenderError as exc:
-        return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
-                       problems=own), 503
-    if result is None:
-        return jsonify(superseded=True), 409
-    return drawn(result, own, lambda p: field_of(
+    return rendered({
+        "shared": str(cfg.content), "centre": str(cfg.centre), "slug": fields.slug,
+        "text": text, "photo": fields.photo if photo_source else "",
+        "photo_source": photo_source}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
-        lines, fields.title_en), form_words, fields.slug, result.shown)
+        lines, fields.title_en), form_words, fields.slug)
 
 
 @preview_bp.route("/notice", methods=["POST"])
@@ -303,19 +296,29 @@ def notice() -> tuple[Response, int] | Response:
     text, lines = notice_lines(fields)
     own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
            for key, (ru, en) in notice_problems(fields).items()]
+    return rendered({"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
+                     "slug": slug, "text": text}, own, lambda p: field_of(
+        str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
+        lines), lambda text, language: form_words(text, language, NOTICE_LABELS), slug,
+        shown_with_own=False)
+
+
+def rendered(job: dict[str, Any], own: list[dict[str, Any]],
+             field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
+             slug: str, shown_with_own: bool = True) -> tuple[Response, int] | Response:
+    """`job` drawn by the renderer, answered as every preview answers (`drawn`); 503 with
+    why where it could not be, 409 where a newer edit overtook it. `shown_with_own`: the
+    kiosk shows the draft even where the form's own rules object (a story's are about the
+    form, not the file)."""
     try:
-        result = renderer().render({"kind": "notice", "shared": str(cfg.content),
-                                    "centre": str(cfg.centre), "slug": slug, "text": text},
-                                   key=preview_key())
+        result = renderer().render(job, key=preview_key())
     except RenderError as exc:
         return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
                        problems=own), 503
     if result is None:
         return jsonify(superseded=True), 409
-    return drawn(result, own, lambda p: field_of(
-        str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
-        lines), lambda text, language: form_words(text, language, NOTICE_LABELS), slug,
-        result.shown and not own)
+    return drawn(result, own, field, words, slug,
+                 result.shown and (shown_with_own or not own))
 
 
 def preview_key() -> str:

@@ -203,8 +203,6 @@ class Worker:
         return window
 
     def render(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        from PySide6.QtCore import QBuffer, QIODevice
-        from PySide6.QtGui import QImage
         from PySide6.QtWidgets import QApplication
 
         from kiosk.core.playlist import Slide, SlideKind, poster_seconds
@@ -265,40 +263,27 @@ class Worker:
                     shots.append(("poster", window.grab()))
                     window.attract.stop()
                     for screen, pixmap in shots:
-                        buffer = QBuffer()
-                        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-                        # Three bytes a pixel, not four: a quarter less to compress.
-                        pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888).save(
-                            buffer, "PNG", PNG_QUALITY)
-                        data = bytes(buffer.data().data())
-                        images.append({"name": f"{orientation}-{lang}-{screen}",
-                                       "orientation": orientation, "lang": lang,
-                                       "screen": screen, "bytes": len(data),
-                                       "width": pixmap.width(), "height": pixmap.height()})
-                        blobs.append(data)
-        finished = time.perf_counter()
-        header = {
-            "ok": True,
-            "shown": shown,
-            "images": images,
-            "problems": [problem_json(p, overlay) for p in problems],
-            "timings": {"load_ms": round((loaded - started) * 1000, 1),
-                        "render_ms": round((finished - loaded) * 1000, 1)},
-        }
-        return header, blobs
+                        shot(images, blobs, pixmap, orientation, lang, screen)
+        return answer(shown, images, problems, overlay, started, loaded), blobs
 
 
     # -- a poster (kiosk.editor.poster_views) -------------------------------------------------
 
+    def write_folder_overlay(self, request: dict[str, Any], kind: str) -> tuple[Path, str]:
+        """The overlay folder emptied of earlier drafts (a story's, its photo, a poster's, a
+        notice's) and its empty folder `kind` (posters/, notices/) made: that folder and the
+        draft's name in it."""
+        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
+        (self.overlay / STORIES_DIR / "draft.md").unlink()
+        folder = self.overlay / kind
+        folder.mkdir()
+        slug = str(request.get("slug") or "")
+        return folder, slug if SLUG.fullmatch(slug) else "draft"
+
     def write_poster_overlay(self, request: dict[str, Any]) -> str:
         """The overlay folder with only the poster draft's files in posters/ (a story's draft
         and photos of earlier requests removed). The poster's name."""
-        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
-        (self.overlay / STORIES_DIR / "draft.md").unlink()
-        posters = self.overlay / POSTERS_DIR
-        posters.mkdir()
-        slug = str(request.get("slug") or "")
-        slug = slug if SLUG.fullmatch(slug) else "draft"
+        posters, slug = self.write_folder_overlay(request, POSTERS_DIR)
         files = request.get("files")
         for name, source in (files.items() if isinstance(files, dict) else ()):
             if not POSTER_FILE.fullmatch(str(name)) or not str(name).startswith(f"{slug}."):
@@ -344,16 +329,9 @@ class Worker:
                 app.processEvents()
                 pixmap = window.grab()
                 window.attract.stop()
-                data = png_bytes(pixmap)
-                images.append({"name": f"{orientation}-ru-poster", "orientation": orientation,
-                               "lang": "ru", "screen": "poster", "bytes": len(data),
-                               "width": pixmap.width(), "height": pixmap.height()})
-                blobs.append(data)
-        finished = time.perf_counter()
-        return {"ok": True, "shown": poster is not None, "images": images,
-                "problems": [problem_json(p, str(self.overlay)) for p in problems],
-                "timings": {"load_ms": round((loaded - started) * 1000, 1),
-                            "render_ms": round((finished - loaded) * 1000, 1)}}, blobs
+                shot(images, blobs, pixmap, orientation, "ru", "poster")
+        return answer(poster is not None, images, problems, str(self.overlay), started,
+                      loaded), blobs
 
     # -- a notice (kiosk.editor.preview_views) ------------------------------------------------
 
@@ -367,12 +345,7 @@ class Worker:
         from kiosk.core.playlist import Slide, SlideKind
 
         started = time.perf_counter()
-        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
-        (self.overlay / STORIES_DIR / "draft.md").unlink()
-        folder = self.overlay / NOTICES_DIR
-        folder.mkdir()
-        slug = str(request.get("slug") or "")
-        slug = slug if SLUG.fullmatch(slug) else "draft"
+        folder, slug = self.write_folder_overlay(request, NOTICES_DIR)
         if request.get("text"):
             (folder / f"{slug}.yaml").write_text(str(request["text"]), encoding="utf-8")
         content = self.load(Path(request["shared"]))
@@ -403,17 +376,31 @@ class Worker:
                     pixmap = window.grab()
                     window.attract.stop()
                     window.notice_band.show_notices((), lang)
-                    data = png_bytes(pixmap)
-                    images.append({"name": f"{orientation}-{lang}-notice",
-                                   "orientation": orientation, "lang": lang,
-                                   "screen": "notice", "bytes": len(data),
-                                   "width": pixmap.width(), "height": pixmap.height()})
-                    blobs.append(data)
-        finished = time.perf_counter()
-        return {"ok": True, "shown": notice is not None, "images": images,
-                "problems": [problem_json(p, str(self.overlay)) for p in problems],
-                "timings": {"load_ms": round((loaded - started) * 1000, 1),
-                            "render_ms": round((finished - loaded) * 1000, 1)}}, blobs
+                    shot(images, blobs, pixmap, orientation, lang, "notice")
+        return answer(notice is not None, images, problems, str(self.overlay), started,
+                      loaded), blobs
+
+
+def shot(images: list[dict[str, Any]], blobs: list[bytes], pixmap: Any, orientation: str,
+         lang: str, screen: str) -> None:
+    """A grabbed screen added to an answer: its PNG to `blobs`, its description to `images`
+    (named `<orientation>-<lang>-<screen>`)."""
+    data = png_bytes(pixmap)
+    images.append({"name": f"{orientation}-{lang}-{screen}", "orientation": orientation,
+                   "lang": lang, "screen": screen, "bytes": len(data),
+                   "width": pixmap.width(), "height": pixmap.height()})
+    blobs.append(data)
+
+
+def answer(shown: bool, images: list[dict[str, Any]], problems: list[Any], overlay: str,
+           started: float, loaded: float) -> dict[str, Any]:
+    """An answer's header: whether the kiosk shows the draft, its screens, its problems and
+    how long loading and drawing took."""
+    finished = time.perf_counter()
+    return {"ok": True, "shown": shown, "images": images,
+            "problems": [problem_json(p, overlay) for p in problems],
+            "timings": {"load_ms": round((loaded - started) * 1000, 1),
+                        "render_ms": round((finished - loaded) * 1000, 1)}}
 
 
 def png_bytes(pixmap: Any) -> bytes:
