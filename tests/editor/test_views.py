@@ -201,6 +201,8 @@ def test_hiding_takes_only_a_shared_item_the_listing_shows(client: FlaskClient,
     assert content.story("umbrella") is None and not content.errors
     page = client.get("/").get_data(as_text=True)
     assert "Показывать снова" in page
+    hidden = page.split('id="hidden"')[1].split("</section>")[0]
+    assert "Зонтик под ливнем" in hidden and "stories/umbrella.md" in hidden
     # Said by its title, as the list names it, not by its file.
     assert "«Зонтик под ливнем» больше не показывается на этом киоске" in page
     client.post("/hide", data={"path": "stories/umbrella.md", "show": "1"})
@@ -550,3 +552,27 @@ def test_the_list_says_which_notices_are_urgent(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     notices = page.split('id="notices"')[1].split("</section>")[0]
     assert notices.count("срочное: полоса внизу экрана") == 1
+
+
+def test_a_hidden_path_that_climbs_out_is_not_read_for_a_title(tmp_path: Path) -> None:
+    """hidden.yaml is the centre's file: a path in it names what to hide, never a file to
+    read outside head office's folders."""
+    from kiosk.editor import catalog
+
+    (tmp_path / "content" / "stories").mkdir(parents=True)
+    (tmp_path / "content" / "stories" / "zontik.md").write_text(
+        "---\ntitle: Зонтик\n---\nТекст.\n", encoding="utf-8")
+    (tmp_path / "secret.md").write_text("---\ntitle: Секрет\n---\nТекст.\n",
+                                        encoding="utf-8")
+    config = EditorConfig(tmp_path / "content", tmp_path / "centre", tmp_path / "state")
+    assert catalog.hidden_title(config, "stories/zontik.md") == "Зонтик"
+    assert catalog.hidden_title(config, "stories/../secret.md") == "stories/../secret.md"
+    assert catalog.hidden_title(config, str(tmp_path / "secret.md")) == str(
+        tmp_path / "secret.md")
+
+
+def test_a_hidden_poster_is_listed_by_its_name(config: EditorConfig) -> None:
+    from kiosk.editor import catalog
+
+    assert catalog.hidden_title(config, "posters/1-thank-you.svg") == \
+        "12 лет вместе: спасибо, что доверяете нам свои дела"

@@ -50,7 +50,7 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Listing:
     groups: tuple[tuple[str, str, tuple[Row, ...]], ...]  # (kind, heading, rows)
-    hidden: tuple[str, ...]  # shared paths hidden on this kiosk
+    hidden: tuple[tuple[str, str], ...]  # shared paths hidden on this kiosk, with their titles
     other_problems: tuple[Problem, ...]  # problems of no listed item (settings, folders …)
     errors: int
     warnings: int
@@ -133,7 +133,8 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
                     tuple(sorted(rows[kind], key=lambda row: row.origin != "centre")))
                    for kind, ru, en in GROUPS)
     errors = sum(1 for p in content.problems if p.is_error)
-    return Listing(groups, hidden_entries(config.centre), other, errors,
+    return Listing(groups, tuple((path, hidden_title(config, path))
+                                 for path in hidden_entries(config.centre)), other, errors,
                    len(content.problems) - errors,
                    tuple(content.settings.tags.items()))
 
@@ -146,8 +147,30 @@ def shared_title(content: Content, config: EditorConfig, path: str, lang: Langua
         for row in rows:
             if row.path == path and row.origin == "shared":
                 return row.title or path
-    if path.startswith("stories/") and path.endswith(".md"):
+    return hidden_title(config, path)
+
+
+# A head-office file named in hidden.yaml whose title may be read: a story's or a poster's own
+# name in its folder (nothing that climbs out of it: hidden.yaml is the centre's file).
+_TITLED = re.compile(r"(stories|posters)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+
+
+def hidden_title(config: EditorConfig, path: str) -> str:
+    """The title of a head-office item hidden on this kiosk (not in the content any more),
+    as far as its file gives one: a story's title, a poster's name; else its path."""
+    if not _TITLED.fullmatch(path) or ".." in path:
+        return path
+    if path.endswith(".md"):
         return _title_of(config.content / path) or path
+    if path.startswith("posters/"):
+        from kiosk.editor.poster_form import poster_name
+
+        stem = path.removeprefix("posters/").split(".")[0]
+        try:
+            data, _ = read_at_most(config.content / "posters" / f"{stem}.yaml", 4096)
+        except OSError:
+            return path
+        return poster_name(data.decode("utf-8", "replace")) or path
     return path
 
 
