@@ -163,14 +163,8 @@ def hidden_title(config: EditorConfig, path: str) -> str:
     if path.endswith(".md"):
         return _title_of(config.content / path) or path
     if path.startswith("posters/"):
-        from kiosk.editor.poster_form import poster_name
-
         stem = path.removeprefix("posters/").split(".")[0]
-        try:
-            data, _ = read_at_most(config.content / "posters" / f"{stem}.yaml", 4096)
-        except OSError:
-            return path
-        return poster_name(data.decode("utf-8", "replace")) or path
+        return _side_file_name(config.content / "posters" / f"{stem}.yaml") or path
     return path
 
 
@@ -186,13 +180,18 @@ def _title_of(path: Path) -> str:
 
 def _poster_title(poster: Any) -> str:
     """The name the editor wrote in a poster's side file («# Афиша»), else the file's."""
+    return _side_file_name(poster.source.with_name(f"{poster.id}.yaml")) or str(poster.id)
+
+
+def _side_file_name(side: Path) -> str:
+    """The name in a poster's side file's first line («# Афиша»); "" for none."""
     from kiosk.editor.poster_form import poster_name
 
     try:
-        data, _ = read_at_most(poster.source.with_name(f"{poster.id}.yaml"), 4096)
+        data, _ = read_at_most(side, 4096)
     except OSError:
-        return str(poster.id)
-    return poster_name(data.decode("utf-8", "replace")) or str(poster.id)
+        return ""
+    return poster_name(data.decode("utf-8", "replace"))
 
 
 def _picture_name(source: Path, indexed: set[str]) -> str:
@@ -209,13 +208,13 @@ def _picture_name(source: Path, indexed: set[str]) -> str:
 
 def _indexed_pictures(config: EditorConfig) -> set[str]:
     """The files the centre's colouring/colouring.yaml lists (none where it is unreadable)."""
+    from kiosk.editor.colouring_views import index_entries
+
     try:
         data, _ = read_at_most(config.centre / "colouring" / "colouring.yaml")
     except OSError:
         return set()
-    parsed = parse_yaml(data.decode("utf-8", "replace"), ProblemLog("colouring.yaml", []))
-    return {str(entry["file"]) for entry in parsed if isinstance(entry, dict)
-            and "file" in entry} if isinstance(parsed, list) else set()
+    return {entry["file"] for entry in index_entries(data) or ()}
 
 
 def _origin(item: Any, config: EditorConfig) -> str:

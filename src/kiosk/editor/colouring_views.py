@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 
 from kiosk.core.problems import ProblemLog
 from kiosk.core.yamlsrc import parse_yaml
-from kiosk.editor.publish import PublishConflict, PublishError
+from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.views import (
     BUSY,
     current_user,
@@ -34,7 +34,6 @@ INDEX = "colouring/colouring.yaml"
 # A picture the wizard published: «<name>.png», its name made by slugify.
 PICTURE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 MAX_TITLE = 60  # the picker shows two lines of the small type under a card
-TRIES = 3  # the index read again after a colleague's change in the same moment
 BROKEN = ("Файл colouring/colouring.yaml в папке центра испорчен, и редактор не станет его "
           "переписывать: проверьте его командой kiosk check.",
           "The file colouring/colouring.yaml in the centre's folder is broken, and the editor "
@@ -49,13 +48,19 @@ def read_index() -> tuple[list[dict[str, str]] | None, bytes | None]:
     cannot be read as a list, and must not be written over) and its bytes as read (None: no
     such file)."""
     raw = publisher().read(INDEX)
+    return index_entries(raw), raw
+
+
+def index_entries(raw: bytes | None) -> list[dict[str, str]] | None:
+    """colouring.yaml's entries (file, title, title_en), from its bytes (None: no file); None
+    when it cannot be read as a list."""
     if not raw:
-        return [], raw
+        return []
     data = parse_yaml(raw.decode("utf-8", "replace"), ProblemLog(INDEX, []))
     if data is None or not isinstance(data, list):
-        return None, raw
+        return None
     return [{key: str(entry[key]) for key in ("file", "title", "title_en") if key in entry}
-            for entry in data if isinstance(entry, dict) and "file" in entry], raw
+            for entry in data if isinstance(entry, dict) and "file" in entry]
 
 
 def index_text(entries: list[dict[str, str]]) -> bytes:
@@ -179,23 +184,20 @@ def _change(name: str, change: Callable[[dict[str, str]], dict[str, str] | None]
     """The index with the picture's entry changed (`change(entry)`, None: removed) and
     `files` beside it, published over the index as read: the record's id and "", or "" and
     why not."""
-    for attempt in range(TRIES):
+    def plan() -> Plan:
         entries, raw = read_index()
         if entries is None:
-            return "", t(*BROKEN)
+            raise PublishError(*BROKEN)
         changed: list[dict[str, str]] = []
         for entry in entries:
             kept = change(entry) if entry.get("file") == f"{name}.png" else entry
             if kept is not None:
                 changed.append(kept)
-        try:
-            record = publisher().publish({INDEX: index_text(changed), **files}, current_user(),
-                                         action, title, expect={INDEX: raw})
-        except PublishConflict:
-            if attempt + 1 < TRIES:
-                continue
-            return "", t(*BUSY)
-        except PublishError as exc:
-            return "", t(exc.ru, exc.en)
-        return record.id, ""
-    return "", t(*BUSY)
+        return Plan({INDEX: index_text(changed), **files}, action, title, {INDEX: raw})
+
+    try:
+        return publisher().publish_fresh(plan, current_user()).id, ""
+    except PublishConflict:
+        return "", t(*BUSY)
+    except PublishError as exc:
+        return "", t(exc.ru, exc.en)

@@ -261,9 +261,13 @@ def story() -> tuple[Response, int] | Response:
             photo_source = str(draft) if draft is not None else ""
     if not SLUG_PATTERN.match(fields.slug):
         fields = replace(fields, slug="draft")
+    # The same story without its schedule: drawn where the draft is not shown for one (dates
+    # the wrong way round), so staff see what they are fixing.
+    unscheduled, _ = story_lines(replace(fields, period="always", days="all", hours="", kept=tuple(
+        row for row in fields.kept if row not in fields.kept_schedule)))
     return rendered({
         "shared": str(cfg.content), "centre": str(cfg.centre), "slug": fields.slug,
-        "text": text, "photo": fields.photo if photo_source else "",
+        "text": text, "unscheduled": unscheduled, "photo": fields.photo if photo_source else "",
         "photo_source": photo_source}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
         lines, fields.title_en), form_words, fields.slug)

@@ -34,7 +34,7 @@ import re
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +59,9 @@ class PublishError(Exception):
         self.en = en
 
 
+FRESH_TRIES = 3  # a publish made anew after a colleague's in the same moment, at most
+
+
 class PublishConflict(PublishError):
     """A file is no longer what the publish expected (`expect`): someone changed it in the
     moment between reading it and publishing. Callers say what that means for them."""
@@ -68,6 +71,17 @@ class PublishConflict(PublishError):
                          "позднее изменение", f"“{path}” has been changed again since: undo "
                          "the later change first")
         self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A publish made from files as they were read (Publisher.publish_fresh): what to write
+    or delete (`changes`), and what each file it depends on held when read (`expect`)."""
+
+    changes: Mapping[str, bytes | None]
+    action: str
+    title: str
+    expect: Mapping[str, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +301,21 @@ class Publisher:
         log.info("editor: %s %s by %s: %s (%s)", action, record.id, user,
                  ", ".join(f.path for f in files), title[:200])
         return record
+
+    def publish_fresh(self, plan: Callable[[], Plan], user: str) -> PublishRecord:
+        """Publish what `plan()` makes of the files as they are now, over what it read
+        (`Plan.expect`): where a colleague's publish came between the read and the write,
+        `plan()` reads again and makes it anew, up to FRESH_TRIES times, then PublishConflict.
+        `plan()` may refuse with a PublishError of its own (a file it will not write over)."""
+        for _ in range(FRESH_TRIES - 1):
+            made = plan()
+            try:
+                return self.publish(made.changes, user, made.action, made.title,
+                                    expect=made.expect)
+            except PublishConflict:
+                continue
+        made = plan()
+        return self.publish(made.changes, user, made.action, made.title, expect=made.expect)
 
     def undo(self, record_id: str, user: str) -> PublishRecord:
         """A new publish that puts back what `record_id` replaced."""

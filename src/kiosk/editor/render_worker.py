@@ -11,7 +11,8 @@ on its standard input and output:
 A request: `shared` (head office's folder), `centre` (the centre's own, for its hidden.yaml),
 `slug` and `text` (the story file's name and text, as Publish writes them), `photo`
 (`images/<name>.jpg` as the file names it) and `photo_source` (where that file is now), and
-optionally `orientations` and `langs` (by default both of each). `{"ping": true}` only answers
+optionally `unscheduled` (the same story without its schedule, drawn where the draft is not
+shown for it), `orientations` and `langs` (by default both of each). `{"ping": true}` only answers
 (with `shared`: warms up first, drawing a sample story). Each image is named
 `<orientation>-<lang>-<screen>`, screen being `story` or `poster`.
 
@@ -219,15 +220,14 @@ class Worker:
         problems = [p for p in content.problems
                     if p.path == str(draft) or p.path.startswith(photos)]
         shown = story is not None
-        if story is None and request.get("text"):
+        unscheduled = str(request.get("unscheduled") or "")
+        if story is None and unscheduled and unscheduled != request.get("text"):
             # Not shown for an error: drawn all the same without its schedule (the usual
             # cause: dates the wrong way round), so staff see what they are fixing; the page
             # still says it will not show. Its problems are the draft's as it is.
-            lenient = _without_schedule(str(request["text"]))
-            if lenient != request["text"]:
-                draft = self.write_overlay({**request, "text": lenient})
-                content = self.load(Path(request["shared"]))
-                story = next((s for s in content.stories if s.source == draft), None)
+            draft = self.write_overlay({**request, "text": unscheduled})
+            content = self.load(Path(request["shared"]))
+            story = next((s for s in content.stories if s.source == draft), None)
         loaded = time.perf_counter()
         images: list[dict[str, Any]] = []
         blobs: list[bytes] = []
@@ -483,24 +483,6 @@ def main() -> int:
         worker = Worker(Path(scratch))
         serve(requests, answers, worker)
     return 0
-
-
-def _without_schedule(text: str) -> str:
-    """A story file's text without the schedule's lines in its fields (`show_from:` … and
-    the lines of a list under one)."""
-    from kiosk.editor.story_form import SCHEDULE_KEYS
-
-    head, sep, rest = text.partition("\n---\n") if text.startswith("---\n") else ("", "", "")
-    if not sep:
-        return text
-    kept: list[str] = []
-    dropping = False
-    for line in head.split("\n"):
-        if line[:1] not in (" ", "\t", "-") or line.startswith("---"):
-            dropping = line.split(":", 1)[0].strip() in SCHEDULE_KEYS
-        if not dropping:
-            kept.append(line)
-    return "\n".join(kept) + sep + rest
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from kiosk.core.problems import Language, Problem
 from kiosk.editor import catalog
 from kiosk.editor.app import editor_config
 from kiosk.editor.config import EditorConfig
-from kiosk.editor.publish import PublishConflict, Publisher, PublishError
+from kiosk.editor.publish import Plan, PublishConflict, Publisher, PublishError
 from kiosk.editor.story_form import (
     LIMITS,
     MONTHS_RU,
@@ -178,7 +178,6 @@ def listing() -> str:
                            message=message, rel=lambda p: catalog.relative(p, cfg))
 
 
-HIDE_TRIES = 3  # a hide read again after a colleague's in the same moment
 BUSY = ("В этот же момент изменения публиковал кто-то ещё. Ничего не изменилось: попробуйте "
         "ещё раз.", "Someone else was publishing at the same moment. Nothing has changed: "
         "please try again.")
@@ -193,50 +192,46 @@ def hide() -> ResponseReturnValue:
     wanted = request.form.get("path", "")[:300]
     show = request.form.get("show") == "1"
     content = catalog.load(cfg)
+    if not show:
+        shared = {catalog.relative(item.source, cfg)
+                  for items in (content.stories, content.posters, content.notices,
+                                content.colouring) for item in items
+                  if catalog.origin_of(item.source, cfg) == "shared"}
+        if wanted not in shared:
+            abort(400)
+
     # hidden.yaml is read, changed and written over what was read: a colleague's hide in the
     # same moment is read again, not written over.
-    for attempt in range(HIDE_TRIES):
+    def plan() -> Plan:
         read = publisher().read("hidden.yaml")
         broken: list[str] = []
         hidden = list(catalog.hidden_entries(cfg.centre, broken))
         if broken:  # written over, it would show again everything else it hides
-            flash(t("Файл hidden.yaml в папке центра испорчен, и редактор не станет его "
-                    "переписывать: исправьте его (проверьте командой kiosk check) или "
-                    "попросите ИТ-службу, потом скройте снова.",
-                    "The file hidden.yaml in the centre's folder is broken, and the editor "
-                    "will not overwrite it: fix it (check it with kiosk check) or ask IT, then "
-                    "hide again."), "error")
-            return redirect(url_for("editor.listing"))
-        if show:
-            if wanted not in hidden:
-                abort(400)
-            hidden.remove(wanted)
-        else:
-            shared = {catalog.relative(item.source, cfg)
-                      for items in (content.stories, content.posters, content.notices,
-                                    content.colouring) for item in items
-                      if catalog.origin_of(item.source, cfg) == "shared"}
-            if wanted not in shared:
-                abort(400)
-            hidden.append(wanted)
+            raise PublishError(
+                "Файл hidden.yaml в папке центра испорчен, и редактор не станет его "
+                "переписывать: исправьте его (проверьте командой kiosk check) или попросите "
+                "ИТ-службу, потом скройте снова.", "The file hidden.yaml in the centre's folder "
+                "is broken, and the editor will not overwrite it: fix it (check it with kiosk "
+                "check) or ask IT, then hide again.")
+        if show and wanted not in hidden:
+            abort(400)
+        hidden = [entry for entry in hidden if entry != wanted] if show else [*hidden, wanted]
         # Its title only once the path is known to be one the listing shows (or hid).
         title = catalog.shared_title(content, cfg, wanted, lang())
-        try:
-            record = publisher().publish({"hidden.yaml": catalog.hidden_text(hidden)},
-                                         current_user(), "show" if show else "hide", title,
-                                         expect={"hidden.yaml": read})
-        except PublishConflict:
-            if attempt + 1 < HIDE_TRIES:
-                continue
-            flash(t(*BUSY), "error")
-        except PublishError as exc:
-            flash(t(exc.ru, exc.en), "error")
-        else:
-            flash(t(f"«{title}» снова показывается на этом киоске." if show
-                    else f"«{title}» больше не показывается на этом киоске.",
-                    f"“{title}” is shown on this kiosk again." if show
-                    else f"“{title}” is no longer shown on this kiosk."), "done:" + record.id)
-        break  # published, or said why not
+        return Plan({"hidden.yaml": catalog.hidden_text(hidden)}, "show" if show else "hide",
+                    title, {"hidden.yaml": read})
+
+    try:
+        record = publisher().publish_fresh(plan, current_user())
+    except PublishConflict:
+        flash(t(*BUSY), "error")
+    except PublishError as exc:
+        flash(t(exc.ru, exc.en), "error")
+    else:
+        flash(t(f"«{record.title}» снова показывается на этом киоске." if show
+                else f"«{record.title}» больше не показывается на этом киоске.",
+                f"“{record.title}” is shown on this kiosk again." if show
+                else f"“{record.title}” is no longer shown on this kiosk."), "done:" + record.id)
     return redirect(url_for("editor.listing"))
 
 

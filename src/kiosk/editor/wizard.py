@@ -51,7 +51,7 @@ from kiosk.editor.colouring_views import (
     title_problem,
     typed_title,
 )
-from kiosk.editor.publish import PublishConflict, PublishError
+from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
 from kiosk.editor.views import BUSY, config, current_user, lang, publisher, t
 from kiosk.editor.wording import editor_message
@@ -91,7 +91,6 @@ KEEP_SECONDS = 24 * 3600  # an upload nobody published is forgotten after a day
 KEEP_FILES = 20  # and only this many are kept, whoever uploaded them
 MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.merge.MAX_COLOURING)
 FLOOD_WARNING = 0.5  # a tap that fills this share of the sheet is worth a word
-PUBLISH_TRIES = 3  # a publish read again after a colleague's in the same moment
 _CACHE_LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, LineArtSettings], bytes] = OrderedDict()  # recent line art
 
@@ -373,23 +372,17 @@ def publish() -> ResponseReturnValue:
         return _edit_again(settings, report, title, title_en, error), 400
     # The index is read, added to and written over what was read, a new picture over nothing:
     # a colleague publishing in the same moment is read again, not written over.
-    for attempt in range(PUBLISH_TRIES):
-        index, problem = _index_with(title, title_en)
-        if problem:
-            return _edit_again(settings, report, title, title_en, problem), 409
-        assert index is not None
-        file_name, text, read = index
-        try:
-            record = publisher().publish({f"colouring/{file_name}": made, INDEX: text},
-                                         current_user(), "colouring", title,
-                                         expect={f"colouring/{file_name}": None, INDEX: read})
-        except PublishConflict:
-            if attempt + 1 < PUBLISH_TRIES:
-                continue
-            return _edit_again(settings, report, title, title_en, t(*BUSY)), 409
-        except PublishError as exc:
-            return _edit_again(settings, report, title, title_en, t(exc.ru, exc.en)), 409
-        break
+    def plan() -> Plan:
+        file_name, text, read = _index_with(title, title_en)
+        return Plan({f"colouring/{file_name}": made, INDEX: text}, "colouring", title,
+                    {f"colouring/{file_name}": None, INDEX: read})
+
+    try:
+        record = publisher().publish_fresh(plan, current_user())
+    except PublishConflict:
+        return _edit_again(settings, report, title, title_en, t(*BUSY)), 409
+    except PublishError as exc:
+        return _edit_again(settings, report, title, title_en, t(exc.ru, exc.en)), 409
     token = _token()
     if token is not None:
         _forget(token)
@@ -412,31 +405,30 @@ def _publish_problem(title: str, title_en: str, report: FloodReport, anyway: boo
     return ""
 
 
-def _index_with(title: str, title_en: str
-                ) -> tuple[tuple[str, bytes, bytes | None] | None, str]:
+def _index_with(title: str, title_en: str) -> tuple[str, bytes, bytes | None]:
     """The new file's name, the centre's colouring.yaml with the new picture added, and the
-    index as it was read (None: there was none); or the reason it cannot be."""
+    index as it was read (None: there was none); PublishError where it cannot be."""
     try:
         content = catalog.load(config())
         shown = len(content.colouring)
     except Exception:
         shown = 0
     if shown >= MAX_PICTURES:
-        return None, t(f"На экране раскрасок уже {MAX_PICTURES} картинок — больше он не "
-                       "показывает. Скройте картинку головного офиса или уберите свою в списке "
-                       "материалов, потом публикуйте.",
-                       f"The colouring screen already has {MAX_PICTURES} pictures, as many as "
-                       "it shows. Hide a head-office picture or remove one of yours in the "
-                       "content list, then publish.")
+        raise PublishError(f"На экране раскрасок уже {MAX_PICTURES} картинок — больше он не "
+                           "показывает. Скройте картинку головного офиса или уберите свою в "
+                           "списке материалов, потом публикуйте.",
+                           f"The colouring screen already has {MAX_PICTURES} pictures, as many "
+                           "as it shows. Hide a head-office picture or remove one of yours in "
+                           "the content list, then publish.")
     kept, raw = read_index()
     if kept is None:
-        return None, t(*BROKEN)
+        raise PublishError(*BROKEN)
     folder = config().centre / "colouring"
     taken = {p.stem for p in folder.iterdir()} if folder.is_dir() else set()
     taken |= {Path(entry["file"]).stem for entry in kept}
     name = unused_slug(slugify(title)[:40] or "picture", taken) + ".png"
     kept.append({"file": name, "title": title, **({"title_en": title_en} if title_en else {})})
-    return (name, index_text(kept), raw), ""
+    return name, index_text(kept), raw
 
 
 def _edit_again(settings: LineArtSettings, report: FloodReport, title: str, title_en: str,
