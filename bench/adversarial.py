@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Figure, report
 from kiosk.core import settings as settings_module
 from kiosk.core import typeset as typeset_module
-from kiosk.core.loader import ContentLoader
-from kiosk.core.notices import next_change
-from kiosk.core.teaser import first_sentence
-from kiosk.core.yamlsrc import MAX_TEXT_BYTES
+from kiosk.core.content.loader import ContentLoader
+from kiosk.core.content.notices import next_change
+from kiosk.core.content.teaser import first_sentence
+from kiosk.core.content.yamlsrc import MAX_TEXT_BYTES
 
 CAP = MAX_TEXT_BYTES
 SIZES = (10 * 1024, CAP // 10, 100 * 1024, CAP)

@@ -4,7 +4,7 @@
 
 For each shape of drawing made to trip the checker up (long path data with markers, a long
 style sheet of url(#…) or of rules, style attributes, many attributes, one long text, embedded
-data, many <use>, deep nesting, a <use> fan-out), kiosk.core.imagesafe.sanitise_svg is timed
+data, many <use>, deep nesting, a <use> fan-out), kiosk.core.content.imagesafe.sanitise_svg is timed
 at a sixteenth, a quarter and all of MAX_SVG_BYTES (shapes that hit another cap first are
 refused as soon as they do, in the time shown). Linear checking takes about four times as long
 at the cap as at a quarter of it: `NAME.ratio` has a budget of 6. Then `kiosk check`'s probe
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Figure, report
-from kiosk.core.imagesafe import MAX_SVG_BYTES, sanitise_svg
+from kiosk.core.content.imagesafe import MAX_SVG_BYTES, sanitise_svg
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'viewBox="0 0 1000 1000" width="1000" height="1000">')

@@ -28,7 +28,7 @@ def main() -> int:
 
     app = QApplication([])
     from kiosk.core.breathing import BOX, BreathingExercise
-    from kiosk.core.loader import load_content
+    from kiosk.core.content.loader import load_content
     from kiosk.ui.main_window import KioskWindow
     from kiosk.ui.resources import load_fonts, probe_image
     from kiosk.ui.theme import Theme

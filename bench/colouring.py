@@ -55,7 +55,7 @@ class Session:
     def __init__(self, size: tuple[int, int]) -> None:
         from PySide6.QtCore import QEvent, QObject
 
-        from kiosk.core.loader import load_content
+        from kiosk.core.content.loader import load_content
         from kiosk.ui.app import create_application
         from kiosk.ui.main_window import KioskWindow
         from kiosk.ui.theme import Theme
@@ -175,8 +175,8 @@ class Session:
 def palette_colour(session: Session, turn: int, x: int, y: int) -> int:
     """The turn-th palette colour, or the next one if the pixel is already that colour (a
     tap that changes nothing would repaint nothing)."""
-    from kiosk.core.colouring import rgb
-    from kiosk.ui.colouring_layout import PALETTE
+    from kiosk.core.colouring.engine import rgb
+    from kiosk.ui.colouring.layout import PALETTE
 
     canvas = session.screen.canvas
     assert canvas is not None
@@ -195,9 +195,9 @@ def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]
     import cv2
     import numpy as np
 
-    from kiosk.core.colouring import INK_LEVEL, EngineSettings
-    from kiosk.core.prepare_apart import prepare_apart
-    from kiosk.ui.line_art import render_line_art
+    from kiosk.core.colouring.engine import INK_LEVEL, EngineSettings
+    from kiosk.core.colouring.prepare_apart import prepare_apart
+    from kiosk.ui.colouring.line_art import render_line_art
 
     size = session.screen.canvas_size()  # what open_picture() prepares for
 
@@ -214,7 +214,7 @@ def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]
         return elapsed, time.perf_counter() - started
 
     # Warm-up: starts the preparing child, which the window does when the picker shows
-    # (kiosk.core.prepare_apart), before a picture is tapped.
+    # (kiosk.core.colouring.prepare_apart), before a picture is tapped.
     once(0)
     gc.collect()
     count = len(session.pictures)
@@ -225,12 +225,12 @@ def prepare_times(session: Session, runs: int) -> tuple[list[float], list[float]
 
 def open_kept_times(session: Session, runs: int) -> list[float]:
     """Seconds to open each picture as the page does once it was prepared ahead in the loop
-    (kiosk.ui.colouring_ahead: the kept arrays read and checked, numpy alone), into a store
+    (kiosk.ui.colouring.ahead: the kept arrays read and checked, numpy alone), into a store
     of this run's own."""
     import tempfile
 
-    from kiosk.core.colouring import EngineSettings
-    from kiosk.ui import colouring_ahead
+    from kiosk.core.colouring.engine import EngineSettings
+    from kiosk.ui.colouring import ahead as colouring_ahead
 
     size = session.screen.canvas_size()
     gap = EngineSettings().gap_px
@@ -277,8 +277,8 @@ def tap_times(session: Session, taps: int, most: int) -> tuple[list[float], list
 
 
 def brush_times(session: Session, moves: int) -> list[float]:
-    from kiosk.core.colouring import rgb
-    from kiosk.ui.colouring_layout import BRUSH_RADII, PALETTE
+    from kiosk.core.colouring.engine import rgb
+    from kiosk.ui.colouring.layout import BRUSH_RADII, PALETTE
 
     radius = session.screen.theme.px(BRUSH_RADII[BRUSH])
     times: list[float] = []
@@ -359,7 +359,7 @@ def spawn(task: str, size: tuple[int, int], args: argparse.Namespace) -> dict[st
 
 
 def picture_count() -> int:
-    from kiosk.core.loader import load_content
+    from kiosk.core.content.loader import load_content
 
     return len(load_content(REPO / "content").colouring)
 

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.memory import ProcessMemory, process_memory
+from kiosk.core.service.memory import ProcessMemory, process_memory
 
 REPO = Path(__file__).resolve().parents[1]
 

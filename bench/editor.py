@@ -88,9 +88,9 @@ def kiosk_child(argv: Sequence[str]) -> int:
 
     import kiosk.ui.app as ui_app
     from kiosk.cli import main as cli_main
-    from kiosk.core.model import Content
+    from kiosk.core.content.model import Content
     from kiosk.ui.main_window import KioskWindow
-    from kiosk.ui.reloader import ContentReloader
+    from kiosk.ui.service.reloader import ContentReloader
 
     def watch(window: KioskWindow) -> None:
         stage = window.attract.stage
@@ -460,7 +460,7 @@ def publish_figures(browser: Browser, kiosk: Lines, centre: Path, photos: list[s
     print("# publish to screen, each (s): " + " ".join(f"{t:.2f}" for t in to_screen))
     figures = [
         # The kiosk reads a changed folder once it has stayed the same for 1 s (its reloader:
-        # inotify, then kiosk.core.reload's settle), so ~1.2 s after the file is the floor;
+        # inotify, then kiosk.core.content.reload's settle), so ~1.2 s after the file is the floor;
         # 3 s is well inside the «within seconds» the editor promises after Publish.
         Figure("publish.to_screen_median_s", statistics.median(to_screen), "s", 3.0),
         Figure("publish.to_screen_max_s", max(to_screen), "s", 5.0),

@@ -8,7 +8,7 @@ PSS (smaps_rollup) after each step, with its children alive at that moment (the 
 prepares colouring pictures, the one that reads content files): their memory is the kiosk's.
 
 - preparing ahead: the colouring pictures prepared and kept a few seconds after the start
-  (kiosk.ui.colouring_ahead), the preparing child counted; the most read every 50 ms;
+  (kiosk.ui.colouring.ahead), the preparing child counted; the most read every 50 ms;
 - cycling: the attract loop `--seconds` after that, and its highest moment over those seconds
   (read every 50 ms: a transition holds two slides, a poster is decoded 3 s before it is due);
 - a poster slide and a teaser slide (a story's slide: its picture and its first lines) on show;
@@ -35,9 +35,8 @@ The kiosk's cycling figures less the bare loop's are what the kiosk itself adds.
 Budgets: 80 MB while cycling and with a poster or a teaser slide on show (issue 18); the
 colouring page 130 MB, and while its pictures are prepared; after a colouring session, back on
 the loop, 80 MB plus `RETURN_ALLOWANCE`: numpy, once loaded, stays mapped (Python cannot unload
-a module; OpenCV is loaded only in the preparing child, kiosk.core.prepare_apart); the rest
-must come back.
-"""
+a module; OpenCV is loaded only in the preparing child, kiosk.core.colouring.prepare_apart); the
+rest must come back."""
 
 from __future__ import annotations
 
@@ -74,7 +73,7 @@ def _pss() -> tuple[int, int]:
     kiosk's memory too."""
     from pathlib import Path
 
-    from kiosk.core.memory import process_memory
+    from kiosk.core.service.memory import process_memory
 
     total = own = 0
     for proc in [Path("/proc/self"), *(Path(f"/proc/{pid}") for pid in _children())]:
@@ -156,7 +155,7 @@ def bare_child(seconds: float, slides: list[str]) -> None:
     )
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from kiosk.core.heap import release_freed_memory  # as the kiosk's loop hands it back
+    from kiosk.core.service.heap import release_freed_memory  # as the kiosk's loop hands it back
 
     app = QApplication([])
     fonts = os.path.join(REPO, "src", "kiosk", "assets", "fonts")
@@ -303,7 +302,7 @@ def kiosk_child(seconds: float, sessions: int, settle: float) -> None:
 
         def preparing_ahead() -> bool:
             ahead[0] = max(ahead[0], _pss())
-            apart = sys.modules.get("kiosk.core.prepare_apart")
+            apart = sys.modules.get("kiosk.core.colouring.prepare_apart")
             return window.colouring_all_kept() and apart is not None \
                 and not apart.engine().running
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Figure, median, percentile, report
-from kiosk.core.memory import process_memory
-from kiosk.core.stats import Event, StatsStore, StatsWriter
-from kiosk.core.status import Status, render, short_hash, write_atomic
+from kiosk.core.service.memory import process_memory
+from kiosk.core.service.stats import Event, StatsStore, StatsWriter
+from kiosk.core.service.status import Status, render, short_hash, write_atomic
 
 
 def main() -> int:

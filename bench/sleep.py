@@ -38,7 +38,7 @@ def child(content: Path) -> None:
 
     from kiosk.ui.app import run
     from kiosk.ui.main_window import KioskWindow
-    from kiosk.ui.reloader import ContentReloader
+    from kiosk.ui.service.reloader import ContentReloader
 
     paints = [0]
     counting = [False]

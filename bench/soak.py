@@ -92,9 +92,9 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton
 
-    from kiosk.core.heap import release_freed_memory
-    from kiosk.core.loader import load_content
+    from kiosk.core.content.loader import load_content
     from kiosk.core.pin import PinStore
+    from kiosk.core.service.heap import release_freed_memory
     from kiosk.ui.app import create_application, install_error_handlers
     from kiosk.ui.main_window import KioskWindow
     from kiosk.ui.resources import probe_image
@@ -202,7 +202,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
             window.staff.buttons[next(iter(window.staff.buttons))].click()  # reload
             window.update_content(window.content)  # as the reloader answers
         if window.current_screen is window.staff and rng.random() < 0.3:
-            from kiosk.ui.staff_menu import StaffAction
+            from kiosk.ui.staff.menu import StaffAction
 
             window.staff.buttons[StaffAction.PATTERN].click()
             settle()
@@ -222,7 +222,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
     # The electronic queue, as a centre's system would publish it: a text file of the last
     # calls, rewritten whole. The kiosk polls it (every second, in real time) like any other.
     from kiosk.core.settings import QueueSettings
-    from kiosk.ui.queue_source import QueueSource
+    from kiosk.ui.queue.source import QueueSource
 
     queue_file = Path(state.name) / "queue.txt"
     queue_file.write_text("", encoding="utf-8")
@@ -289,7 +289,7 @@ def child(transitions: int, sessions: int, seed: int, trace: bool = False) -> No
 
     # Every screen and picture once before counting: first-use caches are not growth.
     from kiosk.ui.menu import Destination
-    from kiosk.ui.staff_menu import StaffAction
+    from kiosk.ui.staff.menu import StaffAction
 
     tap(point())
     for picture in window.content.colouring:

@@ -33,7 +33,7 @@ FPS = 30
 
 
 def make_content(folder: Path) -> Path:
-    from kiosk.core.video import is_video
+    from kiosk.core.content.video import is_video
 
     content = folder / "content"
     shutil.rmtree(content, ignore_errors=True)

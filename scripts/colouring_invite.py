@@ -16,9 +16,9 @@ import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen
 
-from kiosk.core.colouring import EngineSettings, auto_colours, coloured_in, prepare
-from kiosk.ui.coloured_preview import BRIGHT, FACE, LIGHT, colours_at
-from kiosk.ui.line_art import render_line_art
+from kiosk.core.colouring.engine import EngineSettings, auto_colours, coloured_in, prepare
+from kiosk.ui.colouring.coloured_preview import BRIGHT, FACE, LIGHT, colours_at
+from kiosk.ui.colouring.line_art import render_line_art
 
 REPO = Path(__file__).resolve().parents[1]
 PICTURE = REPO / "content" / "colouring" / "cat.svg"

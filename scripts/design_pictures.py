@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.playlist import SlideKind, build_cycle
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.resources import ImageCache, load_fonts, probe_image

@@ -39,9 +39,9 @@ import numpy.typing as npt
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 
-from kiosk.core import memory
-from kiosk.core.loader import load_content
-from kiosk.core.memory import ProcessMemory
+from kiosk.core.content.loader import load_content
+from kiosk.core.service import memory
+from kiosk.core.service.memory import ProcessMemory
 from kiosk.ui.app import create_application
 from kiosk.ui.attract import screen as attract_screen
 from kiosk.ui.main_window import KioskWindow

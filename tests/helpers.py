@@ -139,5 +139,5 @@ def preparing():
                 commands.append(command.read())
         except OSError:  # gone meanwhile
             pass
-    return [c for c in commands if b"kiosk.core.prepare_apart" in c]
+    return [c for c in commands if b"kiosk.core.colouring.prepare_apart" in c]
 '''

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.core import heap
-from kiosk.core.exit_codes import EXIT_CRASH
-from kiosk.core.logsetup import LEVEL_ENV, LEVELS, resolve_level, setup_logging
+from kiosk.core.content.problems import Language
 from kiosk.core.paths import default_content
-from kiosk.core.problems import Language
+from kiosk.core.service import heap
+from kiosk.core.service.exit_codes import EXIT_CRASH
+from kiosk.core.service.logsetup import LEVEL_ENV, LEVELS, resolve_level, setup_logging
 
 if TYPE_CHECKING:
+    from kiosk.core.content.model import Content, Poster
+    from kiosk.core.content.problems import Problem
     from kiosk.core.machine import SettingsPath
-    from kiosk.core.model import Content, Poster
     from kiosk.core.pin import PinStore
-    from kiosk.core.problems import Problem
     from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -248,18 +248,18 @@ def _command(args: argparse.Namespace, log_level: int,
         from kiosk.editor.app import serve_from_cli
 
         return serve_from_cli(args.content, args.centre, args.state_dir, args.listen)
-    from kiosk.core.index import first_read_parses
+    from kiosk.core.content.index import first_read_parses
 
     if first_read_parses(args.content, centre=args.centre):
-        from kiosk.core.sandbox import shared_sandbox
+        from kiosk.core.content.sandbox import shared_sandbox
 
         # The child that parses content files imports its modules on the other core while
         # this process imports Qt and the screens. With an index, a start with nothing
-        # changed parses nothing (kiosk.core.kept): the child starts if a file did change.
+        # changed parses nothing (kiosk.core.content.kept): the child starts if a file did change.
         # (kiosk.ui.app.run asks again: it is started once.)
         shared_sandbox().prestart()
     from kiosk.ui.app import run
-    from kiosk.ui.lockdown import CursorMode
+    from kiosk.ui.service.lockdown import CursorMode
 
     def pins() -> PinStore:
         """The staff PIN's store, made when first asked for: after the first frame (the
@@ -418,8 +418,8 @@ def _offscreen_application() -> None:
 def check(content_dir: Path, lang: Language, output: str = "text",
           machine: tuple[SettingsPath, ...] = (), centre: Path | None = None) -> int:
     _offscreen_application()
-    from kiosk.core.diagnostics import settings_lines
-    from kiosk.core.merge import origin_counts, origin_label, origin_lines, origin_of
+    from kiosk.core.content.merge import origin_counts, origin_label, origin_lines, origin_of
+    from kiosk.core.service.diagnostics import settings_lines
 
     content = checked_content(content_dir, machine, centre)
     # Sorted by file and line, so each file's messages read top to bottom like the file.
@@ -438,7 +438,7 @@ def check(content_dir: Path, lang: Language, output: str = "text",
             "problems": [{"path": p.path, "line": p.line, "severity": p.severity.value,
                           "code": p.code, "message": p.message(lang),
                           "origin": origin_of(content, p.path) or None} for p in problems],
-            # Head office's folder and the centre's (kiosk.core.merge): what each gave.
+            # Head office's folder and the centre's (kiosk.core.content.merge): what each gave.
             **origin_counts(content),
             # Where each setting came from (a key not here has its default), and the
             # settings files of this computer that were looked for.
@@ -475,10 +475,10 @@ def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
     centre's name on the attract band, clips, closed days. `kiosk preview` shows the same
     (kiosk.ui.preview): one list, so the contact sheet never says less than the check.
     Needs the offscreen application (`_offscreen_application`)."""
-    from kiosk.core.loader import load_content
+    from kiosk.core.content.loader import load_content
     from kiosk.ui.attract.poster_check import poster_fit_problems
+    from kiosk.ui.colouring.line_art import line_art_problem
     from kiosk.ui.fit_check import centre_name_problems, text_fit_problems
-    from kiosk.ui.line_art import line_art_problem
     from kiosk.ui.resources import probe_image
 
     # One process a core for a large folder, at most four (each holds Qt: ~100 MB).
@@ -503,7 +503,7 @@ def checked_content(content_dir: Path, machine: tuple[SettingsPath, ...] = (),
 
 def _ended_problems(content: Content) -> list[Problem]:
     """Items whose show_until has passed, from today (the centre's date)."""
-    from kiosk.core.schedule import ended_problems
+    from kiosk.core.schedules.schedule import ended_problems
 
     def side_file(poster: Poster) -> str:  # where its show_until is written
         sides = [poster.source.with_name(poster.id + suffix) for suffix in (".yaml", ".yml")]
@@ -520,7 +520,7 @@ def _ended_problems(content: Content) -> list[Problem]:
 
 def _ahead_problems(content: Content) -> list[Problem]:
     """Stories dated after today (the centre's date)."""
-    from kiosk.core.schedule import dated_ahead
+    from kiosk.core.schedules.schedule import dated_ahead
 
     today = content.settings.local_time(dt.datetime.now(dt.UTC)).date()
     return dated_ahead([(str(story.source), story.date) for story in content.stories], today)
@@ -528,8 +528,8 @@ def _ahead_problems(content: Content) -> list[Problem]:
 
 def _closed_days_problems(content: Content) -> list[Problem]:
     """closed_days that keep the screen dark for long, from today (the centre's date)."""
-    from kiosk.core.loader import SETTINGS_FILE
-    from kiosk.core.opening import closed_days_problems
+    from kiosk.core.content.loader import SETTINGS_FILE
+    from kiosk.core.schedules.opening import closed_days_problems
 
     settings = content.settings
     today = settings.local_time(dt.datetime.now(dt.UTC)).date()
@@ -575,7 +575,7 @@ def stats(db: Path | None, state: Path | None, from_date: dt.date | None,
     import csv
 
     from kiosk.core import paths
-    from kiosk.core.stats import EVENT_NAMES_RU, StatsStore, StatsUnavailable
+    from kiosk.core.service.stats import EVENT_NAMES_RU, StatsStore, StatsUnavailable
 
     path = db if db is not None else paths.stats_db(paths.state_dir(state))
     try:

@@ -31,8 +31,8 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from kiosk.core.journal import under_journald
-from kiosk.core.sdnotify import Notifier
+from kiosk.core.service.journal import under_journald
+from kiosk.core.service.sdnotify import Notifier
 
 CONNECT_TIMEOUT_S = 30.0  # for the compositor to answer on its socket
 STOP_TIMEOUT_S = 10.0  # for the compositor to end once its client has
@@ -112,7 +112,7 @@ def end_with_parent() -> None:
 
 def say_error(message: str) -> None:
     """A line on stderr, at the journal's priority «error» when stderr is the journal (as
-    kiosk.core.logsetup writes the kiosk's): `journalctl -p err` shows it."""
+    kiosk.core.service.logsetup writes the kiosk's): `journalctl -p err` shows it."""
     print(f"<3>{message}" if under_journald(sys.stderr) else message, file=sys.stderr)
 
 

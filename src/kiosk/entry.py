@@ -6,7 +6,7 @@ Python's cycle collector is paused from here on: importing what `kiosk run` need
 ~30,000 objects that live as long as the process (modules, classes, functions) and next to no
 garbage, and the collector looked through them ~22 times while kiosk.cli alone was imported
 (~3 ms of the start). kiosk.cli.main resumes it at once for every other command, and
-`kiosk run` at its first frame (kiosk.core.heap). Code that imports kiosk.cli (tests, the
+`kiosk run` at its first frame (kiosk.core.service.heap). Code that imports kiosk.cli (tests, the
 editor, benchmarks) is not affected: only this function pauses.
 """
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None,
 
     was_enabled = gc.isenabled()
     gc.disable()
-    from kiosk.core import heap
+    from kiosk.core.service import heap
 
     heap.pause_collections(was_enabled)
     from kiosk.cli import main as command

@@ -129,7 +129,7 @@ def test_the_side_by_side_sheet_says_whether_the_screen_is_lit_in_the_language_a
     and the Monday story hidden, in Russian by default and in English with --lang en."""
     import datetime as dt
 
-    from kiosk.core.loader import load_content
+    from kiosk.core.content.loader import load_content
     from kiosk.ui.preview import Shot, write_side_by_side
 
     root = make_folder(tmp_path / "c", stories={"a.md": story("Понедельник", weekdays="[пн]")},

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import build_parser
-from kiosk.core.exit_codes import EXIT_CRASH
+from kiosk.core.service.exit_codes import EXIT_CRASH
 from tests.cli.test_cli import ENV
 from tests.helpers import BUNDLED
 
@@ -82,7 +82,7 @@ def test_a_crash_in_the_event_loop_reaches_the_journal_at_priority_2(tmp_path: P
     assert lines[start + 1] == "<2>Traceback (most recent call last):"
     assert all(line.startswith("<2>") for line in lines[start:end]), lines[start:end]
     assert any(re.search(r"^<2>  File .*app\.py.*in start_kiosk$", line) for line in lines)
-    assert f"<6>INFO kiosk.ui.operations: state folder {tmp_path / 'state'}" in lines
+    assert f"<6>INFO kiosk.ui.service.operations: state folder {tmp_path / 'state'}" in lines
     # The files keep their own format.
     log_file = (tmp_path / "state" / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert re.search(r"^\d{4}-\d\d-\d\d [\d:,]+ CRITICAL kiosk\.cli: kiosk run crashed", log_file,
@@ -96,7 +96,8 @@ def test_a_crash_in_the_event_loop_reaches_the_journal_at_priority_2(tmp_path: P
     ("warning", None, [], [" INFO ", "no staff PIN is set"]),
     ("debug", "error", [], [" INFO ", " WARNING "]),
     ("loud", None, ["WARNING kiosk.cli: KIOSK_LOG_LEVEL='loud' is not one of debug, info, "
-                    "warning, error: logging at info", "INFO kiosk.ui.operations: state folder"],
+                    "warning, error: logging at info",
+                    "INFO kiosk.ui.service.operations: state folder"],
      [" DEBUG "]),
 ])
 def test_the_log_level_applies_to_stderr_and_the_file(
@@ -117,9 +118,10 @@ def test_the_log_level_applies_to_stderr_and_the_file(
 
 
 @pytest.mark.parametrize(("function", "command", "said"), [
-    ("kiosk.core.loader:load_content", ["check", BUNDLED],
+    ("kiosk.core.content.loader:load_content", ["check", BUNDLED],
      "Сбой программы: это не ошибка в материалах."),
-    ("kiosk.core.loader:load_content", ["check", BUNDLED, "--lang", "en", "--format", "json"],
+    ("kiosk.core.content.loader:load_content",
+     ["check", BUNDLED, "--lang", "en", "--format", "json"],
      "The program failed: this is not a mistake in the content."),
     ("kiosk.ui.preview:preview", ["preview", BUNDLED, "--out", "OUT"],
      "Сбой программы: это не ошибка в материалах."),

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from kiosk.core.stats import Event, StatsStore
+from kiosk.core.service.stats import Event, StatsStore
 from tests.cli.test_cli import kiosk
 
 

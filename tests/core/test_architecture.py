@@ -13,7 +13,7 @@ CORE = Path(__file__).resolve().parents[2] / "src" / "kiosk" / "core"
 
 def test_no_core_module_imports_qt() -> None:
     offenders = []
-    for path in CORE.glob("*.py"):
+    for path in CORE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -28,7 +28,8 @@ def test_no_core_module_imports_qt() -> None:
 
 
 def test_importing_the_core_loads_no_qt() -> None:
-    modules = sorted(p.stem for p in CORE.glob("*.py") if p.stem != "__init__")
+    modules = sorted(".".join(p.relative_to(CORE).with_suffix("").parts)
+                     for p in CORE.rglob("*.py") if p.stem != "__init__")
     code = ("import sys\n"
             + "".join(f"import kiosk.core.{m}\n" for m in modules)
             + "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
@@ -54,8 +55,8 @@ import shutil, sys, tempfile
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from kiosk.core.loader import load_content
-from kiosk.core.video import is_video
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.video import is_video
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import load_fonts
 from kiosk.ui.theme import Theme

@@ -7,8 +7,8 @@ import io
 import logging
 from pathlib import Path
 
-from kiosk.core.logsetup import MAX_MESSAGE_CHARS, MAX_TRACE_CHARS, setup_logging
-from kiosk.core.problems import MAX_VALUE_CHARS, Problem, ProblemLog, Severity
+from kiosk.core.content.problems import MAX_VALUE_CHARS, Problem, ProblemLog, Severity
+from kiosk.core.service.logsetup import MAX_MESSAGE_CHARS, MAX_TRACE_CHARS, setup_logging
 
 
 def test_a_huge_log_record_is_cut_in_every_handler(tmp_path: Path,

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.core.colouring import (
+from kiosk.core.colouring.engine import (
     PAPER,
     Canvas,
     EngineSettings,
@@ -282,7 +282,7 @@ def test_the_region_table_is_opencvs_statistics_of_the_regions(seed: int, gap: f
 
 
 def close_gaps_of(art: np.ndarray, gap: float) -> np.ndarray:
-    from kiosk.core.colouring import INK_LEVEL, close_gaps
+    from kiosk.core.colouring.engine import INK_LEVEL, close_gaps
 
     closing, _ = EngineSettings(gap_px=gap).scaled(min(art.shape))
     return close_gaps((art < INK_LEVEL).astype(np.uint8), closing)
@@ -422,7 +422,7 @@ def test_brushing_and_filling_do_not_import_opencv() -> None:
     code = """
 import sys
 import numpy as np
-from kiosk.core.colouring import PAPER, Canvas, PreparedPicture, Region
+from kiosk.core.colouring.engine import PAPER, Canvas, PreparedPicture, Region
 owner = np.ones((30, 40), dtype=np.uint8)
 owner[:, 20:] = 2
 regions = {1: Region(1, (0, 0, 20, 30), 600), 2: Region(2, (20, 0, 20, 30), 600)}

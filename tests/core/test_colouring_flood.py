@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.core.colouring import (
+from kiosk.core.colouring.engine import (
     Canvas,
     EngineSettings,
     analyse,
@@ -17,7 +17,7 @@ from kiosk.core.colouring import (
     prepare,
     rgb,
 )
-from kiosk.core.problems import MESSAGES, Problem, Severity
+from kiosk.core.content.problems import MESSAGES, Problem, Severity
 from tests.drawings import BREAK, drawing, photographed
 
 

@@ -4,15 +4,15 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from kiosk.core.diagnostics import (
+from kiosk.core.content.model import Content
+from kiosk.core.service.diagnostics import (
     ContentStatus,
     content_version,
     diagnostic_lines,
     format_uptime,
 )
-from kiosk.core.memory import ProcessMemory
-from kiosk.core.model import Content
-from kiosk.core.recent_log import RecentLog
+from kiosk.core.service.memory import ProcessMemory
+from kiosk.core.service.recent_log import RecentLog
 
 
 def test_uptime_reads_as_days_and_a_clock() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.core.loader import load_content, natural_key
+from kiosk.core.content.loader import load_content, natural_key
 from tests.helpers import make_folder, story
 
 

@@ -67,8 +67,8 @@ def test_known_answers() -> None:
 
 def test_keys_on_disk_are_as_before(tmp_path: Path) -> None:
     """The names and keys the kiosk wrote with hashlib are the ones it computes now."""
-    from kiosk.core.index import default_index_path
-    from kiosk.core.video import EDGE_BYTES, clip_key
+    from kiosk.core.content.index import default_index_path
+    from kiosk.core.content.video import EDGE_BYTES, clip_key
 
     content = tmp_path / "content"
     name = os.path.abspath(content)
@@ -99,15 +99,18 @@ def test_without_pythons_own_it_is_hashlibs(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 # The core modules of the kiosk's window process that make digests, and the PIN's.
-DIGESTING = ("kiosk.core.diagnostics", "kiosk.core.imagesafe", "kiosk.core.index",
-             "kiosk.core.loader", "kiosk.core.machine", "kiosk.core.pin", "kiosk.core.reload",
-             "kiosk.core.status", "kiosk.core.video")
+DIGESTING = ("kiosk.core.service.diagnostics", "kiosk.core.content.imagesafe",
+             "kiosk.core.content.index", "kiosk.core.content.loader", "kiosk.core.machine",
+             "kiosk.core.pin", "kiosk.core.content.reload", "kiosk.core.service.status",
+             "kiosk.core.content.video")
 
 PROBE = """
 import sys
 for name in sys.argv[1:]:
     __import__(name)
-from kiosk.core import diagnostics, index, status
+from kiosk.core.service import diagnostics
+from kiosk.core.content import index
+from kiosk.core.service import status
 from kiosk.core.pin import hash_pin, verify
 print(status.short_hash("x"), index.reader_version(), diagnostics.__name__)
 print("BEFORE", *sorted({"hashlib", "_hashlib", "ssl", "_ssl"} & set(sys.modules)))

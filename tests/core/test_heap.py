@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import platform
 
-from kiosk.core import heap
+from kiosk.core.service import heap
 
 
 def test_handing_memory_back_leaves_nothing_for_the_cycle_collector() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import loader
-from kiosk.core.imagesafe import ImageFileError, read_image_file
-from kiosk.core.loader import ImageCheck, body_images, load_content
+from kiosk.core.content import loader
+from kiosk.core.content.imagesafe import ImageFileError, read_image_file
+from kiosk.core.content.loader import ImageCheck, body_images, load_content
 from tests.helpers import SVG, fastest_of_three, make_folder, story
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.index import ContentIndex, StoredText, default_index_path
-from kiosk.core.loader import ParseCache, load_content
-from kiosk.core.model import Content
-from kiosk.core.reload import keep_last_good
+from kiosk.core.content.index import ContentIndex, StoredText, default_index_path
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.reload import keep_last_good
 from tests.helpers import SVG, make_folder, story
 
 
@@ -121,7 +121,7 @@ def test_the_last_good_text_stays_readable_after_its_file_breaks(tmp_path: Path)
 
 def test_reading_in_worker_processes_gives_the_same_content(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kiosk.core import loader
+    from kiosk.core.content import loader
 
     root = _folder(tmp_path, count=25)
     here = load_content(root)
@@ -248,7 +248,7 @@ def test_index_files_of_folders_that_are_gone_are_deleted(tmp_path: Path) -> Non
 
 
 def test_at_most_max_indexes_are_kept_the_least_recently_used_go(tmp_path: Path) -> None:
-    from kiosk.core.index import MAX_INDEXES
+    from kiosk.core.content.index import MAX_INDEXES
 
     cache_dir = tmp_path / "cache"
     roots = [make_folder(tmp_path / f"c{i}", stories={"a.md": story()})
@@ -313,7 +313,7 @@ def _used(path: Path, stamp: float) -> None:
 
 
 def test_indexes_no_kiosk_used_for_a_month_go(tmp_path: Path) -> None:
-    from kiosk.core.index import MAX_IDLE_DAYS
+    from kiosk.core.content.index import MAX_IDLE_DAYS
 
     cache_dir, now = tmp_path / "cache", 1_800_000_000.0
     old, recent = (make_folder(tmp_path / name, stories={"a.md": story()})
@@ -381,7 +381,7 @@ def test_only_the_kiosks_own_files_are_deleted_and_never_through_a_link(tmp_path
 
 
 def test_a_start_looks_at_a_bounded_number_of_files(tmp_path: Path) -> None:
-    from kiosk.core.index import MAX_SWEPT
+    from kiosk.core.content.index import MAX_SWEPT
 
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
@@ -399,7 +399,7 @@ def test_a_sweep_that_fails_is_logged_and_the_index_still_used(
     def unreadable(keep: Path) -> dict[str, bool]:
         raise PermissionError(13, "Permission denied", str(keep.parent))
 
-    monkeypatch.setattr("kiosk.core.index._other_indexes", unreadable)
+    monkeypatch.setattr("kiosk.core.content.index._other_indexes", unreadable)
     root = _folder(tmp_path)
     with caplog.at_level("WARNING"):
         index = _index_for(root, tmp_path / "cache")

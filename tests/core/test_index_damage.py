@@ -15,10 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 
-import kiosk.core.index
-from kiosk.core.index import ContentIndex, StoredText
-from kiosk.core.loader import ParseCache, load_content
-from kiosk.core.model import Content
+import kiosk.core.content.index
+from kiosk.core.content.index import ContentIndex, StoredText
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.model import Content
 from tests.core.test_index import _folder, _restart, _shown
 
 # marshal's TYPE_TUPLE with a count of 2**31 - 1, over the record's first five bytes.
@@ -44,7 +44,7 @@ def marshal_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
             raise MemoryError("a tuple of 2**31 items")
         return marshal.loads(blob)
 
-    monkeypatch.setattr(kiosk.core.index, "marshal",
+    monkeypatch.setattr(kiosk.core.content.index, "marshal",
                         SimpleNamespace(loads=loads, dumps=marshal.dumps))
     return given
 
@@ -73,7 +73,7 @@ def test_a_damaged_record_is_not_decoded_and_its_story_is_read_from_its_file(
     target = str(root / "stories" / "s3.md")
     _set_record(index_path, target, HUGE)
 
-    with caplog.at_level(logging.WARNING, logger="kiosk.core.index"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.core.content.index"):
         content = _restart(root, index_path, story_limit)  # the whole read, or `kiosk run`'s
     assert marshal_calls == []
     assert _shown(content) == _shown(fresh)  # «История 3» and its text, from the file

@@ -1,4 +1,4 @@
-"""A start with nothing changed parses no file and checks no picture (kiosk.core.kept): the
+"""A start with nothing changed parses no file and checks no picture (kiosk.core.content.kept): the
 settings, colouring, poster and notice files and the pictures' checks come from the index,
 exactly as a fresh read gives them; a changed file, or a record that is not sound, is read
 again."""
@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from kiosk.core import loader as loader_module
-from kiosk.core.index import ContentIndex
-from kiosk.core.kept import MAX_RECORD, decode_picture, decode_yaml, encode_yaml
-from kiosk.core.loader import ImageCheck, ParseCache, load_content
-from kiosk.core.model import Content
-from kiosk.core.problems import Problem, Severity
-from kiosk.core.sandbox import ParseRunaway, ParseSandbox
-from kiosk.core.yamlsrc import LineDict
+from kiosk.core.content import loader as loader_module
+from kiosk.core.content.index import ContentIndex
+from kiosk.core.content.kept import MAX_RECORD, decode_picture, decode_yaml, encode_yaml
+from kiosk.core.content.loader import ImageCheck, ParseCache, load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, Severity
+from kiosk.core.content.sandbox import ParseRunaway, ParseSandbox
+from kiosk.core.content.yamlsrc import LineDict
 from tests.helpers import SVG, make_folder, story
 
 PROBED: list[str] = []

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core.index import ContentIndex
-from kiosk.core.loader import ParseCache, load_content
+from kiosk.core.content.index import ContentIndex
+from kiosk.core.content.loader import ParseCache, load_content
 from tests.helpers import make_folder, story
 
 

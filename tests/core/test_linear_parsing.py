@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import ContentLoader
-from kiosk.core.problems import Problem, ProblemLog
-from kiosk.core.typeset import MAX_LIST_ITEMS, typeset_markdown
-from kiosk.core.yamlsrc import (
+from kiosk.core.content.loader import ContentLoader
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.yamlsrc import (
     MAX_TEXT_BYTES,
     NotRegularFile,
     is_english_separator,
     parse_markdown_file,
     read_at_most,
 )
+from kiosk.core.typeset import MAX_LIST_ITEMS, typeset_markdown
 from tests.helpers import make_folder, story
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import ImageCheck, load_content
-from kiosk.core.problems import Problem
+from kiosk.core.content.loader import ImageCheck, load_content
+from kiosk.core.content.problems import Problem
 from tests.helpers import BUNDLED, SVG, make_folder, story
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import ContentLoader
-from kiosk.core.logsetup import setup_logging
-from kiosk.core.problems import LANGUAGES, Problem, Severity, printable
+from kiosk.core.content.loader import ContentLoader
+from kiosk.core.content.problems import LANGUAGES, Problem, Severity, printable
+from kiosk.core.service.logsetup import setup_logging
 from tests.helpers import make_folder, story
 
 FORGED = "2025-01-01 00:00:00,000 CRITICAL kiosk.pin: staff PIN accepted"

@@ -13,8 +13,8 @@ from typing import TextIO
 
 import pytest
 
-from kiosk.core.journal import under_journald
-from kiosk.core.logsetup import (
+from kiosk.core.service.journal import under_journald
+from kiosk.core.service.logsetup import (
     Logging,
     journal_priority,
     resolve_level,

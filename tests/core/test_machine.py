@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem
+from kiosk.core.content.reload import keep_last_good
 from kiosk.core.machine import (
     MACHINE_ENV,
     MACHINE_FILE,
@@ -22,10 +25,7 @@ from kiosk.core.machine import (
     settings_paths,
     with_machine_settings,
 )
-from kiosk.core.model import Content
-from kiosk.core.opening import ALL_DAY
-from kiosk.core.problems import Problem
-from kiosk.core.reload import keep_last_good
+from kiosk.core.schedules.opening import ALL_DAY
 from kiosk.core.settings import QueueSettings, Settings, SettingsFile
 from tests.helpers import make_folder, story
 

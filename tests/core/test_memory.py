@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.core.memory import ProcessMemory, process_memory
+from kiosk.core.service.memory import ProcessMemory, process_memory
 
 ROLLUP = """00400000-7ffd4a5f6000 ---p 00000000 00:00 0                          [rollup]
 Rss:              160000 kB

@@ -1,4 +1,5 @@
-"""Head office's shared folder and the centre's own, merged by the rule of kiosk.core.merge."""
+"""Head office's shared folder and the centre's own, merged by the rule of
+kiosk.core.content.merge."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.index import ContentIndex, default_index_path
-from kiosk.core.loader import ParseCache, load_content
-from kiosk.core.merge import MAX_COLOURING, origin_of
-from kiosk.core.model import Content
+from kiosk.core.content.index import ContentIndex, default_index_path
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.merge import MAX_COLOURING, origin_of
+from kiosk.core.content.model import Content
 from tests.helpers import SVG, make_folder, story
 
 

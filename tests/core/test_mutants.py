@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.core.colouring import (
+from kiosk.core.colouring.engine import (
     HISTORY_BYTES,
     PAPER,
     Canvas,
@@ -28,9 +28,11 @@ from kiosk.core.colouring import (
     prepare,
     rgb,
 )
-from kiosk.core.loader import ImageCheck, load_content
+from kiosk.core.content.loader import ImageCheck, load_content
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.reload import ReloadDecider, fingerprint, keep_last_good
+from kiosk.core.content.yamlsrc import parse_yaml
 from kiosk.core.pin import LOCK_SECONDS, MAX_TRIES, Lockout, Outcome, PinStore, hash_pin
-from kiosk.core.problems import Problem, ProblemLog
 from kiosk.core.queue import (
     Call,
     JsonAdapter,
@@ -41,10 +43,8 @@ from kiosk.core.queue import (
     parse_calls,
     queue_file_problem,
 )
-from kiosk.core.reload import ReloadDecider, fingerprint, keep_last_good
-from kiosk.core.schedule import Schedule, parse_schedule
+from kiosk.core.schedules.schedule import Schedule, parse_schedule
 from kiosk.core.settings import QueueSettings, Settings, parse_settings
-from kiosk.core.yamlsrc import parse_yaml
 from tests.helpers import SVG, make_folder, story
 
 RED, BLUE = rgb("#E53935"), rgb("#1E88E5")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.loader import load_content, natural_key
+from kiosk.core.content.loader import load_content, natural_key
 from tests.helpers import SVG, make_folder, story
 
 

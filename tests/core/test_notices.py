@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.index import ContentIndex
-from kiosk.core.loader import ParseCache, load_content
-from kiosk.core.model import Content, Notice, Text
-from kiosk.core.notices import (
+from kiosk.core.content.index import ContentIndex
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.model import Content, Notice, Text
+from kiosk.core.content.notices import (
     HORIZON_DAYS,
     LONG_CHARS,
     MOST_CHARS,
@@ -22,12 +22,12 @@ from kiosk.core.notices import (
     next_change,
     parse_level,
 )
+from kiosk.core.content.problems import MESSAGES, Problem, ProblemLog
+from kiosk.core.content.reload import keep_last_good
+from kiosk.core.content.yamlsrc import parse_yaml
 from kiosk.core.playlist import SlideKind, build_cycle, notice_seconds
-from kiosk.core.problems import MESSAGES, Problem, ProblemLog
-from kiosk.core.reload import keep_last_good
-from kiosk.core.schedule import HOURS_MOST, ClosedDays, Schedule, parse_schedule
+from kiosk.core.schedules.schedule import HOURS_MOST, ClosedDays, Schedule, parse_schedule
 from kiosk.core.settings import Settings, parse_settings
-from kiosk.core.yamlsrc import parse_yaml
 from tests.helpers import BUNDLED, make_folder, story
 
 MOSCOW = ZoneInfo("Europe/Moscow")

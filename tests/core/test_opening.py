@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.opening import (
+from kiosk.core.content.problems import Problem, ProblemLog, Severity
+from kiosk.core.content.yamlsrc import parse_yaml
+from kiosk.core.schedules.opening import (
     CLOSED_LOOK_AHEAD,
     DayRange,
     OpeningHours,
@@ -16,9 +18,7 @@ from kiosk.core.opening import (
     closed_days_problems,
     screen_state,
 )
-from kiosk.core.problems import Problem, ProblemLog, Severity
 from kiosk.core.settings import Settings, parse_settings
-from kiosk.core.yamlsrc import parse_yaml
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")

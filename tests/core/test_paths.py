@@ -9,9 +9,9 @@ import os
 import stat
 from pathlib import Path
 
-from kiosk.core.logsetup import setup_logging
 from kiosk.core.paths import ensure_state_dir, log_dir, pin_file, state_dir, stats_db
-from kiosk.core.stats import Event, StatsStore
+from kiosk.core.service.logsetup import setup_logging
+from kiosk.core.service.stats import Event, StatsStore
 
 
 def test_state_dir_resolution() -> None:

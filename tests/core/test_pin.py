@@ -20,7 +20,7 @@ from kiosk.core.pin import (
     valid_pin,
     verify,
 )
-from kiosk.core.status import Status, render
+from kiosk.core.service.status import Status, render
 
 
 def test_the_pin_is_stored_only_as_a_salted_hash(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.core.model import AnniversaryPage, ColouringPicture, Content, Story, Text
+from kiosk.core.content.model import AnniversaryPage, ColouringPicture, Content, Story, Text
 from kiosk.core.playlist import AttractPlaylist, SlideKind, build_cycle
 from kiosk.core.settings import Settings
 

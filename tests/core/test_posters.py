@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import ImageCheck, load_content
+from kiosk.core.content.loader import ImageCheck, load_content
 from tests.helpers import SVG, make_folder
 
 
@@ -136,7 +136,7 @@ def test_a_poster_far_from_any_screens_shape_is_a_warning(tmp_path: Path) -> Non
 def test_a_fill_poster_cut_beyond_three_quarters_is_named_for_its_margins() -> None:
     """The kiosk shows a fill poster whole where covering the screen would cut more than
     three quarters of it away (kiosk.ui.resources): then it has margins, not a cut."""
-    from kiosk.core.poster_shape import shape_problem
+    from kiosk.core.content.poster_shape import shape_problem
 
     tall = shape_problem("tall.png", (1000, 2000), False, True, "tall.portrait.png")
     assert tall is not None and tall[0] == "poster_portrait_on_landscape"  # 1/4.4 would stay

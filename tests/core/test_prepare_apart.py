@@ -1,10 +1,10 @@
 """The preparing child follows the window's latest wish, whatever order the pool runs its
-requests in (kiosk.core.prepare_apart): a visitor going from the menu to the picker must find
-the child waiting, one leaving the picker must not leave it running."""
+requests in (kiosk.core.colouring.prepare_apart): a visitor going from the menu to the picker
+must find the child waiting, one leaving the picker must not leave it running."""
 
 from __future__ import annotations
 
-from kiosk.core.prepare_apart import apply_wish, engine, let_go, want_waiting
+from kiosk.core.colouring.prepare_apart import apply_wish, engine, let_go, want_waiting
 
 
 def test_the_latest_wish_wins_whatever_order_the_requests_run_in() -> None:

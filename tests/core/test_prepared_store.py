@@ -1,5 +1,5 @@
-"""Colouring pictures kept on disk once prepared (kiosk.core.prepared_store): what the page
-loads is exactly what preparing gave, and a kept file that is damaged, foreign or stale is
+"""Colouring pictures kept on disk once prepared (kiosk.core.colouring.prepared_store): what the
+page loads is exactly what preparing gave, and a kept file that is damaged, foreign or stale is
 refused as a whole (the picture is prepared again), never half used."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.core.colouring import EngineSettings, PreparedPicture, prepare
-from kiosk.core.prepared_store import (
+from kiosk.core.colouring.engine import EngineSettings, PreparedPicture, prepare
+from kiosk.core.colouring.prepared_store import (
     CARD_FILE,
     PICTURE_FILE,
     PreparedStore,
@@ -136,7 +136,7 @@ def test_a_damaged_kept_picture_is_refused_and_forgotten(
 def test_an_archive_that_unpacks_to_more_than_any_picture_is_not_unpacked(
         tmp_path: Path, picture: PreparedPicture, monkeypatch: pytest.MonkeyPatch) -> None:
     store = kept(tmp_path, picture)
-    monkeypatch.setattr("kiosk.core.prepared_store.MOST_BYTES", 1000)
+    monkeypatch.setattr("kiosk.core.colouring.prepared_store.MOST_BYTES", 1000)
     height, width = picture.darkness.shape
     assert decode_picture(store.picture_path("k"), width, height) is None
 

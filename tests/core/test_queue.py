@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.queue import (
     CATCH_UP_SECONDS,
     FORGET_ABSENT_SECONDS,

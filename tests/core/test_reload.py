@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.core.loader import ImageCheck, load_content
-from kiosk.core.reload import ReloadDecider, fingerprint, keep_last_good
+from kiosk.core.content.loader import ImageCheck, load_content
+from kiosk.core.content.reload import ReloadDecider, fingerprint, keep_last_good
 from tests.core.test_svgsafe import png_header
 from tests.helpers import SVG, make_folder, story
 
@@ -92,7 +92,7 @@ def test_a_deleted_folder_keeps_everything(tmp_path: Path) -> None:
 
 
 def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path) -> None:
-    from kiosk.core.loader import ImageCheck, ParseCache
+    from kiosk.core.content.loader import ImageCheck, ParseCache
     from tests.helpers import SVG
 
     root = make_folder(tmp_path / "c", settings="tags:\n  дети: children\n", stories={

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import safemode
-from kiosk.core.reload import fingerprint
-from kiosk.core.safemode import CrashGuard
-from kiosk.core.status import short_hash
+from kiosk.core.content.reload import fingerprint
+from kiosk.core.service import safemode
+from kiosk.core.service.safemode import CrashGuard
+from kiosk.core.service.status import short_hash
 from tests.core.test_symlinks import fifo_watch
 from tests.helpers import copy_bundled
 
@@ -188,7 +188,7 @@ def test_a_folder_over_the_cap_is_given_up_once_not_every_tick(
     g = guard(tmp_path)
     g.start(0.0)
     expected = short_hash(fingerprint(content))
-    with caplog.at_level(logging.WARNING, "kiosk.core.safemode"):
+    with caplog.at_level(logging.WARNING, "kiosk.core.service.safemode"):
         for _ in range(5):  # five status ticks, 30 s apart
             assert not g.save_snapshot(content, expected, 0.0)
     assert len(caplog.records) == 1
@@ -197,7 +197,7 @@ def test_a_folder_over_the_cap_is_given_up_once_not_every_tick(
     assert not (tmp_path / "state" / "last-good.new").exists()  # nothing half-copied left
     # New content is worth a new try.
     (content / "stories" / "umbrella.md").unlink()
-    with caplog.at_level(logging.WARNING, "kiosk.core.safemode"):
+    with caplog.at_level(logging.WARNING, "kiosk.core.service.safemode"):
         assert not g.save_snapshot(content, short_hash(fingerprint(content)), 0.0)
     assert len(caplog.records) == 2
 
@@ -216,7 +216,7 @@ def test_a_copy_that_failed_is_tried_again_after_a_growing_pause(
     tried_at = []
     for tick in range(0, 400, 30):  # the status timer asks every 30 s
         now[0] = float(tick)
-        with caplog.at_level(logging.ERROR, "kiosk.core.safemode"):
+        with caplog.at_level(logging.ERROR, "kiosk.core.service.safemode"):
             before = len(caplog.records)
             assert not g.save_snapshot(content, expected, 0.0)
             if len(caplog.records) > before:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from kiosk.core.loader import ContentLoader, load_content
-from kiosk.core.reload import keep_last_good
-from kiosk.core.sandbox import ParseRunaway, ParseSandbox
+from kiosk.core.content.loader import ContentLoader, load_content
+from kiosk.core.content.reload import keep_last_good
+from kiosk.core.content.sandbox import ParseRunaway, ParseSandbox
 from tests import sandbox_targets as targets
 from tests.helpers import make_folder, story
 
@@ -165,7 +165,7 @@ def test_a_limit_the_system_refuses_does_not_stop_the_child(
     (the parent's deadline still holds), and the refusal is said on stderr."""
     import resource
 
-    from kiosk.core import sandbox
+    from kiosk.core.content import sandbox
 
     def refuse(*args: object) -> None:
         raise OSError(1, "Operation not permitted")

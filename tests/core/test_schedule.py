@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.yamlsrc import parse_yaml
 from kiosk.core.playlist import build_cycle
-from kiosk.core.problems import Problem, ProblemLog
-from kiosk.core.schedule import Schedule, parse_schedule
-from kiosk.core.yamlsrc import parse_yaml
+from kiosk.core.schedules.schedule import Schedule, parse_schedule
 from tests.helpers import make_folder, story
 
 MOSCOW = ZoneInfo("Europe/Moscow")

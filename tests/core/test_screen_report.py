@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.diagnostics import ContentStatus, diagnostic_lines
-from kiosk.core.model import Content
-from kiosk.core.screen_report import ScreenReport, at_words, report_lines, until_words
-from kiosk.core.status import Status, render
+from kiosk.core.content.model import Content
+from kiosk.core.service.diagnostics import ContentStatus, diagnostic_lines
+from kiosk.core.service.screen_report import ScreenReport, at_words, report_lines, until_words
+from kiosk.core.service.status import Status, render
 from tests.core.test_status import parse
 
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.sdnotify import Notifier, watchdog_interval
+from kiosk.core.service.sdnotify import Notifier, watchdog_interval
 
 
 @pytest.fixture

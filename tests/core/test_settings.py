@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from kiosk.core.problems import Problem, ProblemLog
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.yamlsrc import parse_yaml
 from kiosk.core.settings import QueueSettings, Settings, parse_settings
-from kiosk.core.yamlsrc import parse_yaml
 
 
 def read(text: str) -> tuple[Settings, list[Problem]]:

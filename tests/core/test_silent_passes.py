@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import COLOURING_MOST, load_content
-from kiosk.core.model import Content
-from kiosk.core.problems import Problem, ProblemLog
-from kiosk.core.schedule import Schedule, YearlyDay, parse_schedule, read_date
-from kiosk.core.yamlsrc import parse_markdown_file
+from kiosk.core.content.loader import COLOURING_MOST, load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.yamlsrc import parse_markdown_file
+from kiosk.core.schedules.schedule import Schedule, YearlyDay, parse_schedule, read_date
 from tests.helpers import BUNDLED, SVG, make_folder, story
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -339,8 +339,8 @@ def test_tags_are_read_whatever_their_case_and_a_misspelt_one_is_the_nearest(
 
 
 def test_yearly_schedules_survive_the_index(tmp_path: Path) -> None:
-    from kiosk.core.index import ContentIndex
-    from kiosk.core.loader import ParseCache
+    from kiosk.core.content.index import ContentIndex
+    from kiosk.core.content.loader import ParseCache
 
     root = make_folder(tmp_path / "c", stories={
         "a.md": story(months="июнь-август", weekdays="пн-пт"),
@@ -360,7 +360,7 @@ def test_yearly_schedules_survive_the_index(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["31.02.2024", "2024-02-30", "30-31 февраля",
                                    "29.02.2023..01.03.2023"])
 def test_an_impossible_closed_day_is_named_as_such(value: str) -> None:
-    from kiosk.core.opening import parse_days
+    from kiosk.core.schedules.opening import parse_days
 
     problems: list[Problem] = []
     assert parse_days([value], "closed_days", 3, ProblemLog("kiosk.yaml", problems)) == ()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.stats import Event, StatsStore, StatsUnavailable, StatsWriter
+from kiosk.core.service.stats import Event, StatsStore, StatsUnavailable, StatsWriter
 
 MORNING = dt.datetime(2026, 11, 27, 10, 15)
 
@@ -57,7 +57,7 @@ def test_a_missing_database_is_reported_not_created(tmp_path: Path) -> None:
 WRITER = textwrap.dedent("""
     import datetime as dt, sys
     from pathlib import Path
-    from kiosk.core.stats import Event, StatsStore
+    from kiosk.core.service.stats import Event, StatsStore
     store = StatsStore(Path(sys.argv[1]))
     events = list(Event)
     start = dt.datetime(2026, 1, 1)

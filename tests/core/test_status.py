@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.memory import ProcessMemory
-from kiosk.core.status import Status, render, write_atomic
+from kiosk.core.service.memory import ProcessMemory
+from kiosk.core.service.status import Status, render, write_atomic
 
 STATUS = Status(version="0.1.0", uptime_seconds=3600.25, content_release='2026-11-27 "b"\\x',
                 content_fingerprint="148a94766c00", content_errors=2, content_warnings=5,

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from kiosk.core.index import ContentIndex
-from kiosk.core.loader import ParseCache, load_content
-from kiosk.core.model import Content
-from kiosk.core.problems import Problem, Severity
-from kiosk.core.reload import keep_last_good
-from kiosk.core.textpath import text_path
+from kiosk.core.content.index import ContentIndex
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, Severity
+from kiosk.core.content.reload import keep_last_good
+from kiosk.core.content.textpath import text_path
 from tests.helpers import SVG, make_folder, story
 
 COUNT = 2000

@@ -1,4 +1,4 @@
-"""What checking a drawing gave, kept on disk for the next start (kiosk.core.imagesafe,
+"""What checking a drawing gave, kept on disk for the next start (kiosk.core.content.imagesafe,
 keep_checks_in): a start with nothing changed imports no XML parser, and no kept answer ever
 stands for bytes that were not checked."""
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import hashes, imagesafe
-from kiosk.core.imagesafe import SvgResult, keep_checks_in, safe_svg_file
+from kiosk.core import hashes
+from kiosk.core.content import imagesafe
+from kiosk.core.content.imagesafe import SvgResult, keep_checks_in, safe_svg_file
 from tests.helpers import kiosk_env, run_python
 
 GOOD = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">'
@@ -28,7 +29,7 @@ HOSTILE += b" " * (len(GOOD) - len(HOSTILE) - len(b"</svg>")) + b"</svg>"
 START = """
 import sys
 from pathlib import Path
-from kiosk.core import imagesafe
+from kiosk.core.content import imagesafe
 imagesafe.keep_checks_in(Path(sys.argv[1]))
 result = imagesafe.safe_svg_file(sys.argv[2])
 print("FOUND", result.ok, result.problem or "-", "xml.etree.ElementTree" in sys.modules,

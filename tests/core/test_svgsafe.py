@@ -12,13 +12,13 @@ from xml.etree.ElementTree import fromstring
 
 import pytest
 
-from kiosk.core.imagesafe import (
+from kiosk.core.content.imagesafe import (
     MAX_ELEMENTS,
     MAX_SVG_BYTES,
     safe_svg_file,
     sanitise_svg,
 )
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from tests.helpers import BUNDLED, REPO, fastest_of_three, make_folder, story
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '

@@ -10,9 +10,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from kiosk.core.loader import ImageCheck, load_content
-from kiosk.core.problems import Problem
-from kiosk.core.reload import fingerprint, keep_last_good
+from kiosk.core.content.loader import ImageCheck, load_content
+from kiosk.core.content.problems import Problem
+from kiosk.core.content.reload import fingerprint, keep_last_good
 from tests.helpers import SVG, make_folder, story
 
 REFUSALS = ("content_link", "link_outside", "special_file", "path_outside")

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import AnniversaryPage, Content, Story, Text
-from kiosk.core.playlist import SlideKind, build_cycle
-from kiosk.core.settings import Settings
-from kiosk.core.teaser import (
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import AnniversaryPage, Content, Story, Text
+from kiosk.core.content.teaser import (
     LONGEST_SLIDE_SECONDS,
     first_sentence,
     reading_seconds,
     teaser_line,
 )
+from kiosk.core.playlist import SlideKind, build_cycle
+from kiosk.core.settings import Settings
 from tests.helpers import BUNDLED, SVG, make_folder, story
 
 
@@ -129,7 +129,7 @@ def test_posters_open_nothing_outside_the_folder_and_a_fifo_never_blocks(
         tmp_path: Path) -> None:
     import os
 
-    from kiosk.core.loader import ImageCheck
+    from kiosk.core.content.loader import ImageCheck
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not the kiosk's")

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import (
+from kiosk.core.content.loader import (
     MAX_BODY_BYTES,
     MAX_BODY_DEPTH,
     MAX_BODY_LINES,
     MAX_WORD_CHARS,
     ContentLoader,
 )
-from kiosk.core.model import Content
-from kiosk.core.problems import (
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import (
     MAX_LOGGED,
     MAX_PER_FILE_AND_CODE,
     Problem,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.problems import LANGUAGES, Language
+from kiosk.core.content.problems import LANGUAGES, Language
 from kiosk.core.typeset import (
     LET_GO_MEASURES,
     MAX_UNIT,

@@ -1,6 +1,6 @@
-"""Clips in the content (kiosk.core.video): a poster that is a clip, played once or looped; a
-page's or story's `video:`; what the folder's reading can tell without playing (the file is
-what its name says), and how `kiosk check`'s probe findings become problems."""
+"""Clips in the content (kiosk.core.content.video): a poster that is a clip, played once or looped;
+a page's or story's `video:`; what the folder's reading can tell without playing (the file is what
+its name says), and how `kiosk check`'s probe findings become problems."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import video
-from kiosk.core.loader import load_content
-from kiosk.core.problems import Problem
-from kiosk.core.video import (
+from kiosk.core.content import video
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.problems import Problem
+from kiosk.core.content.video import (
     MAX_ONCE_SECONDS,
     ClipCache,
     VideoFacts,

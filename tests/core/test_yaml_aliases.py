@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import ContentLoader, load_content
-from kiosk.core.problems import Problem, ProblemLog
-from kiosk.core.yamlsrc import MAX_DEPTH, parse_yaml
+from kiosk.core.content.loader import ContentLoader, load_content
+from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.yamlsrc import MAX_DEPTH, parse_yaml
 from tests.helpers import make_folder, story
 
 # 9 × 9 × … : 4.8 million strings once the teaser is turned into text (31 MB).

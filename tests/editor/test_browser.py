@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.pin import PinStore
 from tests.editor.browser import CHROMIUM, CONTENT, PIN, chromium_context
 from tests.helpers import wait_for

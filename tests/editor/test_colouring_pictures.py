@@ -14,7 +14,7 @@ import yaml
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.paths import package_folder
 from kiosk.editor.app import create_app
 from kiosk.editor.colouring_views import index_text

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kiosk.core.loader import IMAGE_SUFFIXES
+from kiosk.core.content.loader import IMAGE_SUFFIXES
 from kiosk.editor.lineart import (
     CANVAS_BOX,
     LineArtSettings,

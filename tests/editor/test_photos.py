@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
-from kiosk.core.problems import LANGUAGES, MESSAGES
+from kiosk.core.content.problems import LANGUAGES, MESSAGES
 from kiosk.editor import photos
 from kiosk.editor.photos import PHOTO_LONG_SIDE, PhotoRejected, prepare_photo
 
@@ -209,7 +209,7 @@ def test_an_upload_over_the_size_limit_is_refused_unread(monkeypatch: pytest.Mon
 
 
 def test_a_jpeg_of_too_many_scans_is_refused_as_the_kiosk_would() -> None:
-    # kiosk.core.imagesafe counts a progressive JPEG's scans before any decoder runs.
+    # kiosk.core.content.imagesafe counts a progressive JPEG's scans before any decoder runs.
     whole = _jpeg(_marked(64, 64), progressive=True)
     start = whole.index(b"\xff\xda")
     end = whole.rindex(b"\xff\xd9")

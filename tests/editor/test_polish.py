@@ -17,10 +17,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from kiosk.core.content.problems import Problem, Severity
 from kiosk.core.i18n import counted
 from kiosk.core.paths import package_folder
 from kiosk.core.pin import PinStore
-from kiosk.core.problems import Problem, Severity
 from kiosk.editor import views
 from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from tests.editor.browser import CONTENT, PIN
 from tests.editor.test_browser import drop_file, editor, page  # noqa: F401 (fixtures)
 

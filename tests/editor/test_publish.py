@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.paths import package_folder
 from kiosk.editor.publish import Publisher, PublishError, checked_path
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from werkzeug.test import TestResponse
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.paths import package_folder
 from kiosk.core.pin import PinStore
 from kiosk.editor.app import create_app

@@ -4,7 +4,7 @@ quoted as they are."""
 
 from __future__ import annotations
 
-from kiosk.core.problems import MESSAGES, Problem, Severity
+from kiosk.core.content.problems import MESSAGES, Problem, Severity
 from kiosk.editor.wording import date_words, editor_message
 
 

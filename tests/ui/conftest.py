@@ -9,8 +9,8 @@ from PySide6.QtCore import QAbstractAnimation, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import load_fonts, probe_image
 from kiosk.ui.theme import Theme

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.model import Content
+from kiosk.core.content.model import Content
 from kiosk.ui.audit import Finding, Measured, audit
 from kiosk.ui.preview import preview_window, walk_screens
 from kiosk.ui.theme import Theme

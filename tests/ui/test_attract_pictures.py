@@ -15,10 +15,10 @@ from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QColor, QImage, QPixmap
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.core.problems import Language
 from kiosk.ui.attract.poster import PosterPainter, poster_frame
 from kiosk.ui.attract.screen import FIRST_PICTURE_WAIT_MS, AttractScreen
 from kiosk.ui.hidpi import ratio_of

@@ -10,10 +10,10 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import AnniversaryPage, Content, Story
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import AnniversaryPage, Content, Story
+from kiosk.core.content.problems import Language
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.core.problems import Language
 from kiosk.ui.attract.poster import PosterPainter, PosterWords
 from kiosk.ui.attract.poster_check import poster_fit_problems
 from kiosk.ui.main_window import KioskWindow
@@ -233,7 +233,7 @@ def poster_frame_of(window: KioskWindow) -> QRect:
 
 def test_kiosk_checks_quick_bound_never_passes_a_poster_that_does_not_fit(
         bundled: Content) -> None:
-    from kiosk.core.teaser import teaser_line
+    from kiosk.core.content.teaser import teaser_line
     from kiosk.ui.attract.poster_check import _Bounds
 
     words = ["справка", "нашлась", "до", "закрытия", "посетитель", "документы", "специалист",

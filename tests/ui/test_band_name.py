@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.ui.fit_check import centre_name_problems
 from kiosk.ui.resources import probe_image
 from tests.helpers import make_folder, story

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.machine import SettingsPath
-from kiosk.core.safemode import CrashGuard
-from kiosk.core.sdnotify import Notifier
+from kiosk.core.service.safemode import CrashGuard
+from kiosk.core.service.sdnotify import Notifier
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.operations import Operations, OpsConfig
-from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
+from kiosk.ui.service.operations import Operations, OpsConfig
+from kiosk.ui.service.reloader import ContentReloader
 from kiosk.ui.theme import Theme
 from tests.helpers import make_folder, story
 from tests.ui.conftest import FakeClock

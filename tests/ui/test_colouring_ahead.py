@@ -1,4 +1,4 @@
-"""Colouring pictures prepared ahead, in the loop (kiosk.ui.colouring_ahead; issue 18: memory
+"""Colouring pictures prepared ahead, in the loop (kiosk.ui.colouring.ahead; issue 18: memory
 while a child picks a picture). Once content is in, each picture is prepared for the page's
 canvas and kept in the state folder: the picker's cards then need no numpy and no second
 process, and the page loads its picture with numpy alone. A kept picture that is damaged is
@@ -16,12 +16,12 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.colouring import EngineSettings, prepare
-from kiosk.core.model import Content
-from kiosk.core.prepare_apart import engine
-from kiosk.core.prepared_store import PICTURE_FILE, picture_key
-from kiosk.ui import colouring_ahead
-from kiosk.ui.line_art import render_line_art
+from kiosk.core.colouring.engine import EngineSettings, prepare
+from kiosk.core.colouring.prepare_apart import engine
+from kiosk.core.colouring.prepared_store import PICTURE_FILE, picture_key
+from kiosk.core.content.model import Content
+from kiosk.ui.colouring import ahead as colouring_ahead
+from kiosk.ui.colouring.line_art import render_line_art
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, PREPARING_CHILDREN, kiosk_env, run_python
 from tests.ui.conftest import FakeClock, WindowFactory
@@ -48,7 +48,7 @@ def watch(window):
             return
         if not steps:
             if window.colouring_all_kept() and not preparing():
-                from kiosk.core.prepare_apart import engine
+                from kiosk.core.colouring.prepare_apart import engine
                 steps.append(engine().started)
                 print("AHEAD", engine().started, "numpy" in sys.modules, flush=True)
                 window.show_screen(window.picker)
@@ -60,7 +60,7 @@ def watch(window):
                 window._colour(window.content.colouring[0].id)
                 steps.append("opened")
         elif window.colouring.canvas is not None:
-            from kiosk.core.prepare_apart import engine
+            from kiosk.core.colouring.prepare_apart import engine
             print("PAGE", engine().started - steps[0], "cv2" in sys.modules, len(preparing()),
                   *openssl(), flush=True)
             os._exit(0)

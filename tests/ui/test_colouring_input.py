@@ -13,10 +13,18 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.colouring import INK_LEVEL, PAPER, Canvas, PreparedPicture, analyse, prepare, rgb
-from kiosk.core.loader import load_content
-from kiosk.ui.coloured_preview import coloured_preview
-from kiosk.ui.line_art import line_art_problem, render_line_art
+from kiosk.core.colouring.engine import (
+    INK_LEVEL,
+    PAPER,
+    Canvas,
+    PreparedPicture,
+    analyse,
+    prepare,
+    rgb,
+)
+from kiosk.core.content.loader import load_content
+from kiosk.ui.colouring.coloured_preview import coloured_preview
+from kiosk.ui.colouring.line_art import line_art_problem, render_line_art
 from kiosk.ui.resources import probe_image
 from tests.helpers import BUNDLED, make_folder
 

@@ -9,9 +9,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.colouring import PAPER
+from kiosk.core.colouring.engine import PAPER
 from kiosk.ui.chrome import BAR_HEIGHT
-from kiosk.ui.colouring import ColouringScreen, Tool
+from kiosk.ui.colouring.screen import ColouringScreen, Tool
 from kiosk.ui.main_window import KioskWindow
 from tests.ui.conftest import FakeClock
 
@@ -281,7 +281,7 @@ def test_the_picker_shows_each_picture_coloured_in(qtbot: QtBot, window: KioskWi
 def test_confetti_stops_on_time_when_frames_come_late(qtbot: QtBot) -> None:
     """A busy kiosk draws fewer frames a second: the celebration still ends after its
     duration (it used to count frames, and fell for as long as the frames took)."""
-    from kiosk.ui.colouring import Confetti
+    from kiosk.ui.colouring.screen import Confetti
     from kiosk.ui.theme import Theme
 
     parent = QWidget()
@@ -306,8 +306,8 @@ def test_the_canvas_shows_the_finished_pixels_with_paper_around(qtbot: QtBot) ->
     though it clears only around the picture (the paint under it is opaque)."""
     import cv2
 
-    from kiosk.core.colouring import Canvas, EngineSettings, prepare
-    from kiosk.ui.colouring import CanvasView
+    from kiosk.core.colouring.engine import Canvas, EngineSettings, prepare
+    from kiosk.ui.colouring.screen import CanvasView
     from kiosk.ui.theme import Theme
 
     lightness = np.full((200, 400), 255, dtype=np.uint8)

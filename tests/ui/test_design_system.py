@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.problems import Language
+from kiosk.core.content.problems import Language
 from kiosk.ui import theme as th
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.chrome import TopBar

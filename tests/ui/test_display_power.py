@@ -14,7 +14,13 @@ from typing import Any
 
 import pytest
 
-from kiosk.ui.display_power import DPMS_OFF, DPMS_ON, DisplayPower, X11Display, open_display_power
+from kiosk.ui.service.display_power import (
+    DPMS_OFF,
+    DPMS_ON,
+    DisplayPower,
+    X11Display,
+    open_display_power,
+)
 
 
 class FakeX:

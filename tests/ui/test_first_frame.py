@@ -17,9 +17,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.pin import PinStore
-from kiosk.core.stats import Event
+from kiosk.core.service.stats import Event
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.stats_recorder import StatsRecorder
+from kiosk.ui.service.stats_recorder import StatsRecorder
 from tests.helpers import BUNDLED, kiosk_env, run_python
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_navigation import tap
@@ -27,24 +27,26 @@ from tests.video_clips import needs_ffmpeg, needs_libmpv, plain_clip
 
 # Imported after the first frame, not before it.
 LATER = ("kiosk.ui.menu", "kiosk.ui.stories", "kiosk.ui.anniversary", "kiosk.ui.calm",
-         "kiosk.ui.colouring_picker", "kiosk.ui.colouring", "kiosk.ui.idle_overlay",
-         "kiosk.ui.pin_pad", "kiosk.ui.staff_menu", "kiosk.ui.pattern", "kiosk.ui.chrome",
-         "kiosk.ui.navigation", "kiosk.ui.queue_source", "kiosk.editor", "watchdog", "numpy",
+         "kiosk.ui.colouring.picker", "kiosk.ui.colouring.screen", "kiosk.ui.idle_overlay",
+         "kiosk.ui.staff.pin_pad", "kiosk.ui.staff.menu", "kiosk.ui.staff.pattern",
+         "kiosk.ui.chrome",
+         "kiosk.ui.navigation", "kiosk.ui.queue.source", "kiosk.editor", "watchdog", "numpy",
          "cv2", "PIL", "yaml",  # PyYAML: content files are parsed in the sandbox child
          # The start is plain Qt up to its first frame: the event loop comes after it.
          "asyncio", "qasync", "ssl",
          "importlib.resources",  # 3–5 ms for the path of the package's own folder
          "difflib",  # suggestions for a mistake in the content
          # The queue's calls and their layout: imported with the first call (none here)
-         "kiosk.core.queue", "kiosk.ui.call_text",
+         "kiosk.core.queue", "kiosk.ui.queue.call_text",
          "kiosk.ui.markdown",  # Qt's text documents (3 ms): the reading cards'
          # The status file's and the folder's look (the crash guard's copy), and a centre's
          # own folder (none here): ~3 ms of dataclasses and imports
-         "kiosk.core.status", "kiosk.core.reload", "kiosk.core.merge",
+         "kiosk.core.service.status", "kiosk.core.content.reload", "kiosk.core.content.merge",
          # Usage statistics (from the first frame, or a touch before it), the staff's memory
          # figures, what a clip's file and probe say (only which files are clips, clipfile):
          # 7 modules, 4 dataclasses: ~3 ms of the main thread
-         "kiosk.core.stats", "kiosk.ui.stats_recorder", "kiosk.core.memory", "kiosk.core.video",
+         "kiosk.core.service.stats", "kiosk.ui.service.stats_recorder",
+         "kiosk.core.service.memory", "kiosk.core.content.video",
          # The staff PIN's store and its file: with the PIN pad, or the status file (~1.7 ms)
          "kiosk.core.pin")
 
@@ -107,11 +109,11 @@ def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Pat
 
 def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
         tmp_path: Path) -> None:
-    """With every file in the content index (kiosk.core.kept), the start reads nothing through
-    the sandbox's child: its pipes' modules (subprocess, pickle: 3 ms) come with the first
-    file it parses, and the patterns that only parsing uses (kiosk.core.lazyre: ~2 ms) are
-    compiled then. Its drawings (icons) were checked at the first start, and that is kept
-    too: no XML parser (xml.etree, defusedxml: ~5 ms) before the first frame."""
+    """With every file in the content index (kiosk.core.content.kept), the start reads nothing
+    through the sandbox's child: its pipes' modules (subprocess, pickle: 3 ms) come with the first
+    file it parses, and the patterns that only parsing uses (kiosk.core.lazyre: ~2 ms) are compiled
+    then. Its drawings (icons) were checked at the first start, and that is kept too: no XML parser
+    (xml.etree, defusedxml: ~5 ms) before the first frame."""
     modules: list[list[str]] = []
     compiled: list[list[str]] = []
     for start in ("index made", "from the index"):
@@ -255,7 +257,8 @@ STOPPED = """
 import os, signal, sys, threading, time
 from PySide6.QtCore import QTimer
 from kiosk.cli import main
-from kiosk.ui import app, operations
+from kiosk.ui import app
+from kiosk.ui.service import operations
 
 SIGNAL = getattr(signal, sys.argv[2])
 written = operations.write_atomic
@@ -352,7 +355,7 @@ def test_the_neutral_screen_is_rendered_once_at_the_screen_size(
     start: not first at a hidden widget's 640×480 and again when shown (~5 ms of the start)."""
     from PySide6.QtGui import QPixmap
 
-    from kiosk.core.model import Content
+    from kiosk.core.content.model import Content
     from kiosk.ui.attract.screen import AttractScreen
     from kiosk.ui.theme import Theme
 

@@ -1,5 +1,5 @@
 """`kiosk run` with a content index and nothing changed since the last start reads its
-content without the sandbox's child (kiosk.core.kept): none is started before the first
+content without the sandbox's child (kiosk.core.content.kept): none is started before the first
 frame. The first start of a folder (no index yet) starts it early, as its read parses."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tests.helpers import BUNDLED, kiosk_env, run_python
 CHILD = """
 import os, sys
 from kiosk.cli import main
-from kiosk.core import sandbox
+from kiosk.core.content import sandbox
 
 def watch(window):
     stage = window.attract.stage

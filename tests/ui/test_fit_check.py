@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.ui import fit_check
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.model import Content
+from kiosk.core.content.model import Content
 from kiosk.ui import fit_check
 
 

@@ -34,9 +34,9 @@ from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.colouring import Canvas, EngineSettings, prepare
+from kiosk.core.colouring.engine import Canvas, EngineSettings, prepare
 from kiosk.ui.attract.screen import SlideStage
-from kiosk.ui.colouring import CanvasView
+from kiosk.ui.colouring.screen import CanvasView
 from kiosk.ui.hidpi import device_pixmap, device_rect, device_size
 from kiosk.ui.theme import Theme
 from tests.helpers import BUNDLED, REPO

@@ -17,7 +17,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QSize
 from PySide6.QtGui import QColor, QImage, QImageWriter
 from PySide6.QtSvg import QSvgRenderer
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.ui import resources
 from kiosk.ui.resources import probe_image, render_image
 from tests.helpers import REPO, make_folder, story

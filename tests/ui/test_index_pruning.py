@@ -1,4 +1,4 @@
-"""The kiosk prunes the content-index files of other folders as it starts (kiosk.core.index:
+"""The kiosk prunes the content-index files of other folders as it starts (kiosk.core.content.index:
 the rules; here, that the kiosk's start gives the clock's time, so that age counts)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.index import MAX_IDLE_DAYS, ContentIndex, default_index_path
-from kiosk.core.loader import ParseCache, load_content
+from kiosk.core.content.index import MAX_IDLE_DAYS, ContentIndex, default_index_path
+from kiosk.core.content.loader import ParseCache, load_content
 from kiosk.ui.app import _load
 from tests.helpers import make_folder, story
 

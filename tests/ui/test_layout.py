@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.breathing import BOX
+from kiosk.core.content.model import Content
 from kiosk.core.contrast import contrast_ratio
-from kiosk.core.model import Content
 from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.markdown import MarkdownView
@@ -178,7 +178,7 @@ def test_new_content_leaves_no_stale_thumbnail_or_chip_on_screen(window: KioskWi
                                                                bundled: Content) -> None:
     """Replaced thumbnails and tag chips are deleted later, on the next turn of the event
     loop; until then they must not be drawn (a stale one covered the picker's title)."""
-    from kiosk.ui.colouring_picker import Thumbnail
+    from kiosk.ui.colouring.picker import Thumbnail
 
     window.show_screen(window.picker)
     window.picker.set_content(bundled)  # as a reload does

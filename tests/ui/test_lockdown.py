@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.model import Content
-from kiosk.ui.lockdown import CursorMode, cursor_hidden
+from kiosk.core.content.model import Content
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.service.lockdown import CursorMode, cursor_hidden
 from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock, settle
 

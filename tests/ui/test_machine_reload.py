@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.core.machine import SettingsPath
-from kiosk.core.model import Content
-from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
+from kiosk.ui.service.reloader import ContentReloader
 from tests.helpers import make_folder, story
 from tests.ui.conftest import WindowFactory
 

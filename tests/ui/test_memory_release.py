@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
 
-from kiosk.core import heap
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.playlist import Slide
+from kiosk.core.service import heap
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.photos import PhotoKey
 from kiosk.ui.resources import probe_image

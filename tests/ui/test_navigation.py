@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.model import Content
+from kiosk.core.content.model import Content
 from kiosk.core.playlist import SlideKind
 from kiosk.core.typeset import typeset
 from kiosk.ui.anniversary import AnniversaryScreen

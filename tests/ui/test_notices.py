@@ -15,14 +15,14 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
-from kiosk.core.notices import WORD_MOST
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.notices import WORD_MOST
 from kiosk.core.playlist import SlideKind
 from kiosk.core.queue import Call
 from kiosk.core.session import Phase
 from kiosk.ui.audit import audit
-from kiosk.ui.colouring import CanvasView, ColouringScreen
+from kiosk.ui.colouring.screen import CanvasView, ColouringScreen
 from kiosk.ui.main_window import NOTICE_RECHECK_S, KioskWindow
 from kiosk.ui.preview import attract_slides, preview_window, walk_screens
 from kiosk.ui.resources import probe_image

@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.safemode import CrashGuard
-from kiosk.core.sdnotify import Notifier
-from kiosk.core.stats import Event, StatsStore
+from kiosk.core.service.safemode import CrashGuard
+from kiosk.core.service.sdnotify import Notifier
+from kiosk.core.service.stats import Event, StatsStore
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
-from kiosk.ui.operations import Operations, OpsConfig
-from kiosk.ui.stats_recorder import StatsRecorder
+from kiosk.ui.service.operations import Operations, OpsConfig
+from kiosk.ui.service.stats_recorder import StatsRecorder
 from tests.helpers import BUNDLED
 from tests.ui.conftest import FakeClock
 from tests.ui.test_navigation import go_idle, open_menu, tap, turn
@@ -223,9 +223,9 @@ def test_after_a_crash_loop_the_last_content_that_worked_is_shown(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import logging
 
-    from kiosk.core.reload import fingerprint
-    from kiosk.core.status import short_hash
-    from kiosk.ui.operations import start_operations
+    from kiosk.core.content.reload import fingerprint
+    from kiosk.core.service.status import short_hash
+    from kiosk.ui.service.operations import start_operations
     from tests.helpers import copy_bundled
 
     root = logging.getLogger()

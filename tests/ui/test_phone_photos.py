@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.ui.resources import probe_image, render_image
 from tests.helpers import make_folder, story
 

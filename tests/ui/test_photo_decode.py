@@ -16,8 +16,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.core.playlist import SlideKind
 from kiosk.ui.attract.screen import PICTURE_LEAD_S
 from kiosk.ui.main_window import KioskWindow

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.problems import Language
+from kiosk.core.content.problems import Language
 from kiosk.ui.attract import poster_check
 from kiosk.ui.attract.poster import PosterPainter, PosterWords
 from kiosk.ui.theme import Theme

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.ui.attract.poster import PosterPainter
 from kiosk.ui.theme import Theme

@@ -1,7 +1,7 @@
 """OpenCV never loads in the kiosk's process (issue 18: PSS back from colouring): pictures are
-prepared in a child process (kiosk.core.prepare_apart) that waits while the picker is on show
-and goes once the page has its canvas, or with the visitor; the picker's coloured cards, a
-tap's fill and a brush stroke need numpy alone. Once imported, OpenCV and its libraries (~17 MB
+prepared in a child process (kiosk.core.colouring.prepare_apart) that waits while the picker is
+on show and goes once the page has its canvas, or with the visitor; the picker's coloured cards,
+a tap's fill and a brush stroke need numpy alone. Once imported, OpenCV and its libraries (~17 MB
 of PSS) would stay in the kiosk for good."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from kiosk.core import prepare_apart
-from kiosk.core.prepare_apart import engine
+from kiosk.core.colouring import prepare_apart
+from kiosk.core.colouring.prepare_apart import engine
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, PREPARING_CHILDREN, kiosk_env, run_python
 
@@ -59,7 +59,7 @@ def watch(window):
             steps.append("coloured")
             print("PAINTED", painted, flush=True)
         elif steps[-1] == "coloured" and not preparing():
-            from kiosk.core.prepare_apart import engine
+            from kiosk.core.colouring.prepare_apart import engine
             print("APART", engine().started, *opencv(), flush=True)
             os._exit(0)
 
@@ -110,14 +110,14 @@ def test_a_picture_that_kills_the_child_sends_the_page_back_and_the_next_one_ope
     def crash(lightness: Any, settings: Any) -> Any:
         return engine().call(os._exit, 1)  # the child ends mid-request
 
-    monkeypatch.setattr("kiosk.ui.colouring.prepare_apart", crash)
+    monkeypatch.setattr("kiosk.ui.colouring.screen.prepare_apart", crash)
     window.show_screen(window.picker)
     with caplog.at_level(logging.WARNING):
         qtbot.mouseClick(window.picker.thumbnails[0], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.current_screen is window.picker, timeout=10000)
     assert "could not be prepared: crash" in caplog.text
     assert window.colouring.canvas is None
-    monkeypatch.setattr("kiosk.ui.colouring.prepare_apart", prepare_apart.prepare_apart)
+    monkeypatch.setattr("kiosk.ui.colouring.screen.prepare_apart", prepare_apart.prepare_apart)
     qtbot.mouseClick(window.picker.thumbnails[1], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.colouring.canvas is not None, timeout=10000)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.ui.preview import preview_window
 from kiosk.ui.resources import probe_image
 from tests.helpers import copy_bundled

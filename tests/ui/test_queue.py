@@ -22,13 +22,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.breathing import BOX
+from kiosk.core.content.model import Content
 from kiosk.core.i18n import STRINGS
-from kiosk.core.model import Content
 from kiosk.core.queue import Call
 from kiosk.core.settings import QueueSettings
 from kiosk.ui.audit import as_array
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.queue_source import QueueSource
+from kiosk.ui.queue.source import QueueSource
 from kiosk.ui.widgets import BigButton, TouchButton
 from tests.ui.conftest import FakeClock
 from tests.ui.test_colouring_screen import inside_of_big_region, open_first_picture, widget_point
@@ -617,7 +617,7 @@ def test_a_file_read_that_never_returns_is_a_failure_and_not_repeated(
         qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # A network folder that stopped answering: the read hangs in its worker thread.
-    import kiosk.ui.queue_source as queue_source
+    import kiosk.ui.queue.source as queue_source
 
     release = threading.Event()
     looks: list[int] = []

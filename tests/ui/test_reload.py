@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.reload import fingerprint
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.reload import fingerprint
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.reloader import ContentReloader
 from kiosk.ui.resources import probe_image
-from kiosk.ui.staff_menu import StaffAction
+from kiosk.ui.service.reloader import ContentReloader
+from kiosk.ui.staff.menu import StaffAction
 from kiosk.ui.theme import Theme
 from tests.helpers import make_folder, story
 from tests.ui.conftest import FakeClock

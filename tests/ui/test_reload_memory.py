@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.core import heap
-from kiosk.core.loader import load_content
-from kiosk.core.reload import fingerprint
-from kiosk.ui.reloader import ContentReloader
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.reload import fingerprint
+from kiosk.core.service import heap
 from kiosk.ui.resources import probe_image
+from kiosk.ui.service.reloader import ContentReloader
 from tests.helpers import make_folder, story
 
 

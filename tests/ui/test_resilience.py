@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.core.session import Phase
 from kiosk.ui.app import ErrorCounter
 from kiosk.ui.main_window import KioskWindow
@@ -119,7 +119,7 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from kiosk.ui import app
-from kiosk.ui.staff_menu import StaffAction
+from kiosk.ui.staff.menu import StaffAction
 
 def watch(window):
     def press():

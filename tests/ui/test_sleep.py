@@ -17,15 +17,15 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.model import Content, Notice, Text
-from kiosk.core.sdnotify import Notifier
+from kiosk.core.content.model import Content, Notice, Text
+from kiosk.core.service.sdnotify import Notifier
 from kiosk.core.session import Phase
-from kiosk.ui.display_power import DisplayPower
 from kiosk.ui.main_window import KioskWindow
-from kiosk.ui.operations import Operations, OpsConfig
-from kiosk.ui.reloader import ASLEEP_SLOWER, ContentReloader
 from kiosk.ui.resources import probe_image
-from kiosk.ui.sleep import CHECK_MS
+from kiosk.ui.service.display_power import DisplayPower
+from kiosk.ui.service.operations import Operations, OpsConfig
+from kiosk.ui.service.reloader import ASLEEP_SLOWER, ContentReloader
+from kiosk.ui.service.sleep import CHECK_MS
 from kiosk.ui.theme import Theme
 from tests.helpers import BUNDLED, make_folder, story
 from tests.ui.conftest import FakeClock, WindowFactory, settle
@@ -428,7 +428,7 @@ def test_a_touch_in_the_repeated_autumn_hour_wakes_the_screen_for_five_minutes(
 
 def test_the_staff_problems_list_warns_of_closed_days_that_darken_the_screen_for_long(
         make_window: WindowFactory, wall: CentreClock, bundled: Content) -> None:
-    from kiosk.core.opening import DayRange
+    from kiosk.core.schedules.opening import DayRange
 
     year = DayRange(dt.date(2000, 1, 1), dt.date(2000, 12, 31), yearly=True, line=7,
                     text="1 января - 31 декабря")

@@ -14,18 +14,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.core import recent_log
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, Severity
 from kiosk.core.contrast import contrast_ratio
-from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
-from kiosk.core.model import Content
 from kiosk.core.pin import PinStore
-from kiosk.core.problems import Problem, Severity
+from kiosk.core.service import recent_log
+from kiosk.core.service.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.staff_text import st
 from kiosk.ui import theme as th
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
-from kiosk.ui.pin_pad import ALERT
-from kiosk.ui.staff_menu import StaffAction
+from kiosk.ui.staff.menu import StaffAction
+from kiosk.ui.staff.pin_pad import ALERT
 from kiosk.ui.theme import Theme
 from tests.ui.conftest import FakeClock, WindowFactory, settle
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.ui.resources import probe_image
 from tests.helpers import CULPRIT, copy_bundled
 from tests.ui.conftest import WindowFactory, settle

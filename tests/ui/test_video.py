@@ -15,8 +15,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
 from kiosk.ui.main_window import KioskWindow
 from tests.helpers import BUNDLED, SVG, story
 from tests.ui.conftest import FakeClock, WindowFactory

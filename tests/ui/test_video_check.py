@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.loader import load_content
-from kiosk.core.model import Content
-from kiosk.core.problems import Problem
-from kiosk.core.video import VideoFacts
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem
+from kiosk.core.content.video import VideoFacts
 from kiosk.ui.video import probe
 from kiosk.ui.video.probe import Probed, clip_problems, probe_clip
 from tests.helpers import REPO, copy_bundled, make_folder

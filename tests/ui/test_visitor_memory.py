@@ -15,7 +15,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from kiosk.ui.stories import PHOTOS_KEPT
@@ -93,7 +93,7 @@ def test_a_visitor_who_leaves_the_stories_leaves_no_photo_behind(
 
 def test_the_open_page_draws_its_lines_from_one_byte_a_pixel(
         qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kiosk.core import heap
+    from kiosk.core.service import heap
 
     handed_back: list[bool] = []  # for each call: on the UI thread?
     monkeypatch.setattr(heap, "release_freed_memory", lambda: handed_back.append(
@@ -119,8 +119,8 @@ def test_the_open_page_holds_a_childs_drawing_once(
     import numpy as np
     from PySide6.QtCore import Qt
 
-    from kiosk.core.colouring import MASK_BYTES
-    from kiosk.ui.colouring import Tool
+    from kiosk.core.colouring.engine import MASK_BYTES
+    from kiosk.ui.colouring.screen import Tool
     from tests.ui.test_colouring_screen import inside_of_big_region, widget_point
 
     def numpy_bytes() -> int:  # the arrays alive that were made since tracing began
@@ -161,7 +161,7 @@ def test_the_open_page_holds_a_childs_drawing_once(
 
 def test_the_picker_colours_each_picture_in_once(
         qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kiosk.ui.coloured_preview as previews
+    import kiosk.ui.colouring.coloured_preview as previews
 
     asked: list[str] = []
     real = previews.coloured_preview

@@ -1,4 +1,4 @@
-"""The content folder's watcher (kiosk.ui.watcher): woken by changes, not by reads."""
+"""The content folder's watcher (kiosk.ui.service.watcher): woken by changes, not by reads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.watcher import FolderWatcher
+from kiosk.ui.service.watcher import FolderWatcher
 
 
 def test_reading_the_folder_does_not_wake_the_watcher_and_a_change_does(

@@ -127,7 +127,7 @@ def test_the_screen_sleeps_outside_opening_hours_on_a_real_x_screen(
     """Closed today: the display is off (DPMSInfo says Off where the server has DPMS; this
     Xvfb has none since X.Org 21, and then the screen is black), and the X screensaver has
     been turned off. Open (new opening hours, read from the folder as it runs): it is on."""
-    from kiosk.ui.display_power import DPMS_OFF, DPMS_ON, X11Display
+    from kiosk.ui.service.display_power import DPMS_OFF, DPMS_ON, X11Display
 
     content = copy_bundled(tmp_path)
     today = dt.datetime.now(ZoneInfo("Europe/Moscow")).date()

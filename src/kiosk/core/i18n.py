@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from kiosk.core.problems import Language
+from kiosk.core.content.problems import Language
 
 STRINGS: dict[str, tuple[str, str]] = {
     "touch_screen": ("Коснитесь экрана", "Touch the screen"),
@@ -82,7 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "language_ru": ("RU", "RU"),
     "language_en": ("EN", "EN"),
     "no_stories": ("Нет историй с этой меткой", "No stories with this tag"),
-    # A call: {ticket} and {window} are set as large figures (kiosk.ui.call_text); English
+    # A call: {ticket} and {window} are set as large figures (kiosk.ui.queue.call_text); English
     # says "counter" where Russian says «окно».
     "queue_call": ("Приглашается талон {ticket} → окно {window}",
                    "Ticket {ticket}, please go to counter {window}"),

@@ -1,10 +1,9 @@
 """Regular expressions compiled at their first use, not when their module is imported.
 
-`kiosk run` imports the loader, the settings, the schedules and the typesetting before its
-first frame, but a start from the content index (kiosk.core.kept) uses few of their patterns:
-compiled at import, the others cost ~2 ms of that frame. Compiled once, at the first call of
-any method below (two threads may both compile it: the same pattern either way).
-"""
+`kiosk run` imports the loader, the settings, the schedules and the typesetting before its first
+frame, but a start from the content index (kiosk.core.content.kept) uses few of their patterns:
+compiled at import, the others cost ~2 ms of that frame. Compiled once, at the first call of any
+method below (two threads may both compile it: the same pattern either way)."""
 
 from __future__ import annotations
 

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core import hashes
-from kiosk.core.problems import Problem, ProblemLog, cap_problems
+from kiosk.core.content.problems import Problem, ProblemLog, cap_problems
+from kiosk.core.content.yamlsrc import LineDict, NotRegularFile, parse_yaml, read_at_most
 from kiosk.core.settings import Settings, SettingsFile, parse_settings
-from kiosk.core.yamlsrc import LineDict, NotRegularFile, parse_yaml, read_at_most
 
 MACHINE_FILE = Path("/etc/kiosk/kiosk.yaml")
 # Instead of /etc/kiosk/kiosk.yaml and of the user's file: a path, or empty for none.

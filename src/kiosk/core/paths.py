@@ -48,7 +48,7 @@ def package_folder(name: str) -> Path:
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The user's cache folder for the kiosk (kiosk.core.index's, the clip and drawing
+    """The user's cache folder for the kiosk (kiosk.core.content.index's, the clip and drawing
     checks'): $KIOSK_CACHE_DIR, else $XDG_CACHE_HOME/kiosk, else ~/.cache/kiosk."""
     env = os.environ if env is None else env
     return Path(env.get("KIOSK_CACHE_DIR") or os.path.join(
@@ -68,7 +68,7 @@ CENTRE_ENV = "KIOSK_CENTRE_CONTENT"
 
 
 def default_centre(env: Mapping[str, str] | None = None) -> Path | None:
-    """The centre's own folder (kiosk.core.merge) when none is named: $KIOSK_CENTRE_CONTENT,
+    """The centre's own folder (kiosk.core.content.merge) when none is named: $KIOSK_CENTRE_CONTENT,
     else none (head office's content alone)."""
     env = os.environ if env is None else env
     return Path(env[CENTRE_ENV]).expanduser() if env.get(CENTRE_ENV) else None
@@ -168,5 +168,6 @@ def pin_file(state: Path) -> Path:
 
 
 def prepared_pictures(state: Path) -> Path:
-    """Colouring pictures prepared ahead (kiosk.core.prepared_store): made again if wiped."""
+    """Colouring pictures prepared ahead (kiosk.core.colouring.prepared_store): made again if
+    wiped."""
     return state / PREPARED_PICTURES

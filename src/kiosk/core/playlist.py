@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.core.model import AnniversaryPage, Content, Notice, Story
-from kiosk.core.teaser import reading_seconds, teaser_line, word_count
+from kiosk.core.content.model import AnniversaryPage, Content, Notice, Story
+from kiosk.core.content.teaser import reading_seconds, teaser_line, word_count
 
 
 class SlideKind(Enum):

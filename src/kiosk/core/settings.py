@@ -12,12 +12,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.core.content.problems import LANGUAGES, Language, ProblemLog, shows_anything, typed
+from kiosk.core.content.yamlsrc import LineDict
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import LANGUAGES, Language, ProblemLog, shows_anything, typed
-from kiosk.core.yamlsrc import LineDict
 
-if TYPE_CHECKING:  # kiosk.core.opening imports this module (suggest): imported where used
-    from kiosk.core.opening import DayRange, Hours, OpeningHours
+if TYPE_CHECKING:  # kiosk.core.schedules.opening imports this module (suggest): imported where used
+    from kiosk.core.schedules.opening import DayRange, Hours, OpeningHours
 
 # The origin (Settings.origins) of a value given on the command line rather than in a file.
 LANG_OPTION = "--lang"
@@ -77,7 +77,8 @@ class Settings:
     # Tag vocabulary for the chips on the stories screen: Russian name -> English name.
     tags: Mapping[str, str] = field(default_factory=dict)
     queue: QueueSettings | None = None  # None: the kiosk does not follow a queue
-    # When the centre is open (kiosk.core.opening): Monday … Sunday; None: round the clock.
+    # When the centre is open (kiosk.core.schedules.opening): Monday … Sunday; None: round the
+    # clock.
     opening_hours: tuple[Hours, ...] | None = None
     closed_days: tuple[DayRange, ...] = ()
     open_days: tuple[tuple[DayRange, Hours], ...] = ()  # other hours than usual on these days
@@ -102,7 +103,7 @@ class Settings:
 
     @property
     def opening(self) -> OpeningHours:
-        from kiosk.core.opening import OpeningHours
+        from kiosk.core.schedules.opening import OpeningHours
         return OpeningHours(self.opening_hours, self.closed_days, self.open_days)
 
     @property
@@ -388,7 +389,7 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
 
 def _check_opening(name: str, value: Any, default: Any, line: int | None,
                    log: ProblemLog) -> Any:
-    from kiosk.core import opening  # imports this module
+    from kiosk.core.schedules import opening  # imports this module
     if name == "opening_hours":
         return opening.parse_opening_hours(value, line, log)
     if name == "closed_days":

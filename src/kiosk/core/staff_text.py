@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import pick
-from kiosk.core.problems import Language
 
 STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "pin_title": ("Вход для сотрудников", "Staff only"),
@@ -73,7 +73,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                              "действуют настройки из kiosk.yaml материалов",
                              "This computer's settings: {path} was not read, it has a mistake; "
                              "the content's kiosk.yaml applies"),
-    # Whether the screen is on, why and how it goes dark (kiosk.core.screen_report).
+    # Whether the screen is on, why and how it goes dark (kiosk.core.service.screen_report).
     "diag_screen_on": ("Экран включён — {why}", "Screen on — {why}"),
     "diag_screen_off": ("Экран выключен — {why}", "Screen off — {why}"),
     "diag_screen_method": ("Гашение экрана: {method}", "Screen off by: {method}"),

@@ -28,8 +28,8 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from kiosk.core.content.problems import Language
 from kiosk.core.lazyre import LazyPattern
-from kiosk.core.problems import Language
 
 NBSP = "\u00a0"
 SHY = "\u00ad"

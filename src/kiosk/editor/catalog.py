@@ -14,14 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.loader import ContentLoader, load_content
-from kiosk.core.model import Content, Story
-from kiosk.core.problems import Language, Problem, ProblemLog
-from kiosk.core.sandbox import shared_sandbox
-from kiosk.core.schedule import ALWAYS, Schedule
-from kiosk.core.schedule_text import schedule_phrase
+from kiosk.core.content.loader import ContentLoader, load_content
+from kiosk.core.content.model import Content, Story
+from kiosk.core.content.problems import Language, Problem, ProblemLog
+from kiosk.core.content.sandbox import shared_sandbox
+from kiosk.core.content.yamlsrc import parse_yaml, read_at_most
+from kiosk.core.schedules.schedule import ALWAYS, Schedule
+from kiosk.core.schedules.schedule_text import schedule_phrase
 from kiosk.core.settings import Settings
-from kiosk.core.yamlsrc import parse_yaml, read_at_most
 from kiosk.editor.config import EditorConfig
 
 HIDDEN_FILE = "hidden.yaml"
@@ -315,8 +315,8 @@ def check_poster(config: EditorConfig, settings: Settings, slug: str, side_text:
     its pictures (file name in posters/ → where the bytes are now) and its side file
     (`side_text`, none when "") copied into a private scratch folder, read there with the
     picture sizes taken from their headers (for the shape warnings `kiosk check` gives)."""
-    from kiosk.core.imagesafe import picture_size
-    from kiosk.core.loader import ImageCheck
+    from kiosk.core.content.imagesafe import picture_size
+    from kiosk.core.content.loader import ImageCheck
 
     def sizes(path: Path) -> ImageCheck:
         try:
@@ -351,7 +351,7 @@ def hidden_entries(centre: Path, broken: list[str] | None = None) -> tuple[str, 
     """hidden.yaml's `hide:` list (what it can be read of: the loader names its mistakes).
     When the file is there but cannot be read whole as a `hide:` list of paths, why is added
     to `broken` (in English, for the log): the editor must not write it over."""
-    from kiosk.core.yamlsrc import MAX_TEXT_BYTES
+    from kiosk.core.content.yamlsrc import MAX_TEXT_BYTES
 
     problems = broken if broken is not None else []
     try:
@@ -397,7 +397,7 @@ def _yaml_string(value: str) -> str:
 
 
 def schedule_words(schedule: Schedule, lang: Language) -> str:
-    """«только в августе, по будням, с 8:00 до 12:00» (kiosk.core.schedule_text, as the
+    """«только в августе, по будням, с 8:00 до 12:00» (kiosk.core.schedules.schedule_text, as the
     preview says it, without its «показывается»); "" for an item shown always."""
     if schedule == ALWAYS:
         return ""

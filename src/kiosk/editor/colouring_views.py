@@ -18,8 +18,8 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from kiosk.core.problems import ProblemLog
-from kiosk.core.yamlsrc import parse_yaml
+from kiosk.core.content.problems import ProblemLog
+from kiosk.core.content.yamlsrc import parse_yaml
 from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.views import (
     BUSY,

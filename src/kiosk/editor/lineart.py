@@ -12,12 +12,12 @@ The steps, each a setting of the editor's wizard:
 3. **Specks** (`specks_px`): ink spots smaller than this many pixels (dust, paper grain) are
    taken out, and holes in the lines as small are filled, so ragged lines hold no bubbles a
    fingertip cannot colour.
-4. **Gaps** (`gap_px`): the engine's own closing (kiosk.core.colouring.close_gaps), drawn into
-   the lines, so breaks up to that width are sealed on the picture itself, in the same units
-   as the kiosk's `colouring_gap_px` (pixels at 1080p).
+4. **Gaps** (`gap_px`): the engine's own closing (kiosk.core.colouring.engine.close_gaps), drawn
+   into the lines, so breaks up to that width are sealed on the picture itself, in the same units as
+   the kiosk's `colouring_gap_px` (pixels at 1080p).
 
 The result is an 8-bit grey PNG (black lines, white paper) at most `LINE_ART_SIDE` pixels on
-its long side: the colouring page takes PNG (kiosk.core.loader.IMAGE_SUFFIXES) and fits it
+its long side: the colouring page takes PNG (kiosk.core.content.loader.IMAGE_SUFFIXES) and fits it
 into its canvas as it does an SVG.
 
 `trial_fill` and `flood_report` fit the PNG into the kiosk's canvas and prepare it with the
@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from kiosk.core.colouring import (
+from kiosk.core.colouring.engine import (
     Box,
     Canvas,
     EngineSettings,
@@ -53,7 +53,7 @@ Grey = npt.NDArray[np.uint8]
 # a picture of 2048 px on its long side is never enlarged.
 LINE_ART_SIDE = 2048
 # Where the kiosk prepares a picture: the canvas at 1920×1080 (room 1024×1032), and the box
-# `kiosk check` fits pictures into (kiosk.ui.line_art.line_art_problem).
+# `kiosk check` fits pictures into (kiosk.ui.colouring.line_art.line_art_problem).
 CANVAS_BOX = (1024, 1032)
 CHECK_BOX = (1400, 1000)
 TRIAL_COLOUR = "#FB8C00"  # the page's orange: visible against black lines and white paper
@@ -108,8 +108,9 @@ class LineArt:
 
 @dataclass(frozen=True)
 class FloodReport:
-    """Does one tap flood most of the sheet? As `kiosk check` judges it (kiosk.core.colouring.
-    flood). `breaks`: where, as fractions of the picture's width and height (x, y, w, h)."""
+    """Does one tap flood most of the sheet? As `kiosk check` judges it
+    (kiosk.core.colouring.engine.flood). `breaks`: where, as fractions of the picture's width and
+    height (x, y, w, h)."""
 
     floods: bool
     share: float  # of the sheet, the largest region: what the widest tap fills

@@ -6,16 +6,16 @@ wide-gamut colour space (Display P3). `prepare_photo` reads it by what it is (it
 never its name), within fixed bounds, turns it upright, converts it to sRGB, shrinks it to the
 largest size the kiosk ever draws it at, and writes a plain progressive JPEG with no metadata.
 Anything it refuses raises `PhotoRejected`, whose problem code has a Russian and an English
-message in kiosk.core.problems (what is wrong and what to do).
+message in kiosk.core.content.problems (what is wrong and what to do).
 
-Bounds, in the order they are checked: the size of the upload (`MAX_PHOTO_BYTES`), what the
-first bytes say it is, the picture's dimensions read from its header (`MAX_PHOTO_PIXELS`:
-a 50-megapixel phone photo passes, a PNG that claims 100,000×100,000 in a few KB is refused
-before a single pixel is decoded), the PNG and JPEG structure the kiosk's own check walks
-(kiosk.core.imagesafe.raster_problem: a JPEG of thousands of scans, PNG text bombs). A JPEG is
-decoded already reduced by libjpeg (`Image.draft`: a 24 MP photo at a quarter of its pixels);
-a PNG, WebP or HEIC, decoded whole, stops at `MAX_DECODED_PIXELS` (24 MP). One picture is
-decoded at a time in the whole editor, and made small before it is laid on white.
+Bounds, in the order they are checked: the size of the upload (`MAX_PHOTO_BYTES`), what the first
+bytes say it is, the picture's dimensions read from its header (`MAX_PHOTO_PIXELS`: a 50-megapixel
+phone photo passes, a PNG that claims 100,000×100,000 in a few KB is refused before a single pixel
+is decoded), the PNG and JPEG structure the kiosk's own check walks
+(kiosk.core.content.imagesafe.raster_problem: a JPEG of thousands of scans, PNG text bombs). A JPEG
+is decoded already reduced by libjpeg (`Image.draft`: a 24 MP photo at a quarter of its pixels); a
+PNG, WebP or HEIC, decoded whole, stops at `MAX_DECODED_PIXELS` (24 MP). One picture is decoded at a
+time in the whole editor, and made small before it is laid on white.
 
 HEIC is read through pillow-heif's own `open_heif`, without registering it with Pillow: the
 kiosk, which imports nothing of this, never learns to open HEIC by accident.
@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
-from kiosk.core.imagesafe import KIND_NAMES, picture_size, raster_problem, sniff
-from kiosk.core.problems import Problem, Severity
+from kiosk.core.content.imagesafe import KIND_NAMES, picture_size, raster_problem, sniff
+from kiosk.core.content.problems import Problem, Severity
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ _READ = {"jpeg", "png", "webp", "heic"}  # what sniff() names and this module de
 
 
 class PhotoRejected(Exception):
-    """An upload that is not made into a photo: `code` is a key of kiosk.core.problems.MESSAGES,
-    `args` its placeholders (`value` is the file's name)."""
+    """An upload that is not made into a photo: `code` is a key of
+    kiosk.core.content.problems.MESSAGES, `args` its placeholders (`value` is the file's name)."""
 
     def __init__(self, code: str, **args: str) -> None:
         super().__init__(code, args)

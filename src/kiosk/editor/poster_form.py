@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.core.loader import DURATION_RANGE, POSTER_FIT_WORDS
-from kiosk.core.problems import ProblemLog
+from kiosk.core.content.loader import DURATION_RANGE, POSTER_FIT_WORDS
+from kiosk.core.content.problems import ProblemLog
+from kiosk.core.content.yamlsrc import LineDict, parse_yaml
 from kiosk.core.settings import as_number
-from kiosk.core.yamlsrc import LineDict, parse_yaml
 from kiosk.editor.story_form import (
     PHOTO_PATTERN,
     FormData,
@@ -38,7 +38,7 @@ from kiosk.editor.story_form import (
 
 FITS = ("whole", "fill")
 NAME_LIMIT = 120
-# The suffixes of a poster's own picture in posters/ (kiosk.core.loader reads these).
+# The suffixes of a poster's own picture in posters/ (kiosk.core.content.loader reads these).
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".svg", ".mp4", ".webm")
 RASTER_SUFFIXES = (".jpg", ".jpeg", ".png")
 POSTER_FORM_KEYS = ("duration", "fit", "show_from", "show_until", "weekdays", "hours", "months")

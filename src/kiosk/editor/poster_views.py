@@ -36,8 +36,8 @@ from flask.typing import ResponseReturnValue
 if TYPE_CHECKING:
     from kiosk.editor.photos import PreparedPhoto
 
-from kiosk.core.loader import DURATION_RANGE
-from kiosk.core.problems import Problem
+from kiosk.core.content.loader import DURATION_RANGE
+from kiosk.core.content.problems import Problem
 from kiosk.editor import catalog
 from kiosk.editor.poster_form import (
     RASTER_SUFFIXES,
@@ -188,7 +188,7 @@ class Refused(Exception):
 def _prepared(data: bytes, client_name: str) -> tuple[str, PreparedPhoto]:
     """An uploaded poster picture saved as a draft: its name and the prepared photo.
     Refused (in Russian and English) when it is not made into one."""
-    from kiosk.core.imagesafe import sniff
+    from kiosk.core.content.imagesafe import sniff
 
     # Pillow comes with the first picture, not with the editor's start (its idle memory).
     from kiosk.editor.photos import POSTER_LONG_SIDE, PhotoRejected, prepare_photo

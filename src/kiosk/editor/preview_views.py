@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, session
 
-from kiosk.core.problems import Problem
+from kiosk.core.content.problems import Problem
 from kiosk.editor.app import editor_config
 from kiosk.editor.auth import login_required
 from kiosk.editor.render import (
@@ -215,11 +215,12 @@ def draft_fields(form: Any, shared: Path, centre: Path) -> StoryFields:
 
 
 def dated_ahead_of(fields: StoryFields) -> list[Problem]:
-    """The story's «Когда это было» after today: a warning (kiosk.core.schedule.dated_ahead);
-    today as the editor's computer has it, the kiosk's own."""
+    """The story's «Когда это было» after today: a warning
+    (kiosk.core.schedules.schedule.dated_ahead); today as the editor's computer has it, the kiosk's
+    own."""
     import datetime as dt
 
-    from kiosk.core.schedule import dated_ahead
+    from kiosk.core.schedules.schedule import dated_ahead
 
     day = dt.date.fromisoformat(fields.date) if fields.date else None
     return dated_ahead([("", day)], dt.date.today())

@@ -68,7 +68,7 @@ POSTER_FILE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}(\.portrait)?\.(jpg|jpeg|png|s
 # PNG compression: Qt's quality 0–100 maps to zlib's 9–0. 80 (zlib level 1) takes 60 % of
 # the default's time for 15 % larger files (190 KB a screen): the page loads them on a LAN.
 PNG_QUALITY = 80
-HIDDEN_FILE = "hidden.yaml"  # the centre's list of shared items it hides (kiosk.core.merge)
+HIDDEN_FILE = "hidden.yaml"  # the centre's list of shared items it hides (kiosk.core.content.merge)
 MAX_HIDDEN_BYTES = 256 * 1024
 # What a warm-up draws: a story like staff write, in both languages.
 WARM_UP_STORY = """---
@@ -167,7 +167,7 @@ class Worker:
     def load(self, shared: Path) -> Any:
         """Head office's folder with the overlay as the centre's: only what changed since
         the last request is read again (the draft, mostly)."""
-        from kiosk.core.loader import ParseCache, load_content
+        from kiosk.core.content.loader import ParseCache, load_content
         from kiosk.ui.resources import probe_image
 
         if self.cache_root != shared:

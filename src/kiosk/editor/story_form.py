@@ -24,9 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from kiosk.core.problems import ProblemLog
-from kiosk.core.schedule import WEEKDAY_NAMES
-from kiosk.core.yamlsrc import LineDict, is_english_separator, parse_markdown_file, parse_yaml
+from kiosk.core.content.problems import ProblemLog
+from kiosk.core.content.yamlsrc import (
+    LineDict,
+    is_english_separator,
+    parse_markdown_file,
+    parse_yaml,
+)
+from kiosk.core.schedules.schedule import WEEKDAY_NAMES
 
 # Bounds of each field as the form takes it: past them the text is cut (the browser's
 # maxlength says the same). The loader's own limits (16 KB of text, 20 words of teaser …)
@@ -47,7 +52,7 @@ DAYS = ("all", "weekdays")
 WEEKDAYS_LINE = "пн-пт"
 MORNING = "08:00-12:00"
 HOURS_PRESETS = {"": "", "morning": MORNING}
-# Nominative: `months: август` (kiosk.core.schedule: every year, in that month).
+# Nominative: `months: август` (kiosk.core.schedules.schedule: every year, in that month).
 MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
              "сентябрь", "октябрь", "ноябрь", "декабрь")
 # Fields of a story file the form shows; the others of an edited file are kept as they are.

@@ -36,9 +36,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from kiosk.core.content.problems import Language, Problem
 from kiosk.core.i18n import counted
 from kiosk.core.paths import package_folder
-from kiosk.core.problems import Language, Problem
 from kiosk.editor import catalog
 from kiosk.editor.app import editor_config
 from kiosk.editor.config import EditorConfig

@@ -89,7 +89,7 @@ wizard_bp = Blueprint("wizard", __name__, url_prefix="/colouring")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600  # an upload nobody published is forgotten after a day
 KEEP_FILES = 20  # and only this many are kept, whoever uploaded them
-MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.merge.MAX_COLOURING)
+MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.content.merge.MAX_COLOURING)
 FLOOD_WARNING = 0.5  # a tap that fills this share of the sheet is worth a word
 _CACHE_LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, LineArtSettings], bytes] = OrderedDict()  # recent line art
@@ -216,7 +216,7 @@ def _verdict(report: FloodReport) -> dict[str, Any]:
                  "“Close gaps” or finish the lines on paper.")
         level = "warning"
     elif report.problem:
-        from kiosk.core.problems import Problem, Severity
+        from kiosk.core.content.problems import Problem, Severity
         text = editor_message(Problem("", None, Severity.WARNING, report.problem,
                                       {"value": _meta().get("name", "")[:80]}), lang())
         level = "warning"

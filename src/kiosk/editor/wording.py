@@ -10,8 +10,8 @@ import dataclasses
 import datetime as dt
 import re
 
+from kiosk.core.content.problems import MESSAGES, Language, Problem
 from kiosk.core.i18n import MONTHS_EN, MONTHS_RU
-from kiosk.core.problems import MESSAGES, Language, Problem
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # The arguments that hold a date the loader read (a format hint in a template, a file name or

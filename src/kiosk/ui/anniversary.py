@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.core.content.model import AnniversaryPage, Content
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
-from kiosk.core.model import AnniversaryPage, Content
 from kiosk.core.typeset import typeset, typeset_markdown
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.navigation import NavBar

@@ -31,19 +31,19 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core import heap, recent_log
-from kiosk.core.exit_codes import EXIT_OK
-from kiosk.core.imagesafe import keep_checks_in
-from kiosk.core.index import ContentIndex, default_index_path, first_read_parses
-from kiosk.core.loader import ParseCache, load_content
+from kiosk.core.content.imagesafe import keep_checks_in
+from kiosk.core.content.index import ContentIndex, default_index_path, first_read_parses
+from kiosk.core.content.loader import ParseCache, load_content
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language, problems_to_log
+from kiosk.core.content.sandbox import shared_sandbox
 from kiosk.core.machine import SettingsPath
-from kiosk.core.model import Content
 from kiosk.core.paths import cache_dir
-from kiosk.core.problems import Language, problems_to_log
-from kiosk.core.sandbox import shared_sandbox
-from kiosk.ui.lockdown import CursorMode
-from kiosk.ui.operations import Operations, Startup, start_operations
+from kiosk.core.service import heap, recent_log
+from kiosk.core.service.exit_codes import EXIT_OK
 from kiosk.ui.resources import load_fonts, probe_image
+from kiosk.ui.service.lockdown import CursorMode
+from kiosk.ui.service.operations import Operations, Startup, start_operations
 
 if TYPE_CHECKING:  # imported in start_kiosk, once the content is being read
     import asyncio
@@ -370,7 +370,7 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     """The window, the content read and shown, up to its first painted frame: plain Qt, its
     events run by nested event loops (asyncio and qasync, ~25 ms of imports, come after it).
     Returns sooner if something asks the kiosk to stop meanwhile (`stops`)."""
-    # What checking each drawing gave is kept for the next start (kiosk.core.imagesafe): one
+    # What checking each drawing gave is kept for the next start (kiosk.core.content.imagesafe): one
     # with nothing changed imports no XML parser (~5 ms) before its first frame.
     keep_checks_in(cache_dir() / "drawings")
     cache = ParseCache()
@@ -382,7 +382,7 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
     # The window's modules are imported while it reads (~50 ms: the reading mostly waits on
     # the sandbox child, and lets this thread run meanwhile).
     from kiosk.ui.main_window import KioskWindow
-    from kiosk.ui.screen_follow import ScreenFollower
+    from kiosk.ui.service.screen_follow import ScreenFollower
     from kiosk.ui.theme import Theme
 
     if centre is not None and not centre.is_dir():
@@ -449,7 +449,7 @@ def start_kiosk(content_dir: Path, windowed: bool, size: tuple[int, int] | None,
             return Started(window, ops, read, None)
         content = first_content(read, lang)
         window.set_content(content)
-        # Dark outside opening hours (kiosk.ui.sleep): its first look comes at the event
+        # Dark outside opening hours (kiosk.ui.service.sleep): its first look comes at the event
         # loop's next turn (measured: before the first frame of content is painted).
         QTimer.singleShot(0, window, window.screen_sleep.start)
     # What can wait comes once that frame is on screen: the screens other than attract (a
@@ -467,13 +467,13 @@ async def run_kiosk(started: Started, stops: Stops, content_dir: Path, lang: Lan
                     centre: Path | None = None) -> int:
     """From the first frame of content on, until SIGTERM/SIGINT or staff end it; returns the
     exit status. `centre`: the centre's own folder, shown beside `content_dir`
-    (kiosk.core.merge)."""
+    (kiosk.core.content.merge)."""
     import asyncio
 
     install_error_handlers(asyncio.get_running_loop())
     window, ops, content = started.window, started.ops, started.content
     assert content is not None
-    from kiosk.core.diagnostics import content_version, settings_lines
+    from kiosk.core.service.diagnostics import content_version, settings_lines
 
     for line in settings_lines(content.settings, "en", missing=False):
         log.info("%s", line)  # the settings files of this computer that were read
@@ -489,7 +489,7 @@ async def run_kiosk(started: Started, stops: Stops, content_dir: Path, lang: Lan
         window.keep_colouring_prepared(prepared_pictures(ops.config.state_dir))
     window.follow_queue(content)
     window.content_loaded_at = window.local_now()
-    from kiosk.ui.reloader import ContentReloader
+    from kiosk.ui.service.reloader import ContentReloader
 
     # The reloader's first look at the folder (a stat of every file: 0.3 s for 37,000
     # stories) comes after the first frame, and the content is checked against it then.
@@ -550,8 +550,8 @@ def run(content_dir: Path, windowed: bool = False, size: tuple[int, int] | None 
     """Show the kiosk until it is told to stop; returns its exit status. An exception that
     gets out of here ends the process: kiosk.cli logs it and exits EXIT_CRASH."""
     # The child that parses content files starts its imports now, on the other core, while
-    # this process builds the window (kiosk.core.sandbox), when the first read will parse:
-    # with an index, a start with nothing changed parses no file (kiosk.core.kept), and the
+    # this process builds the window (kiosk.core.content.sandbox), when the first read will parse:
+    # with an index, a start with nothing changed parses no file (kiosk.core.content.kept), and the
     # child starts only if a file did change.
     if first_read_parses(content_dir, centre=centre):
         shared_sandbox().prestart()

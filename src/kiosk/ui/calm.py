@@ -50,8 +50,8 @@ from kiosk.core.breathing import (
     BreathPhase,
     Pattern,
 )
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.hidpi import device_pixmap, device_rect, logical_size, ratio_of

@@ -11,8 +11,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QSizePolicy, QWidget
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.core.problems import Language
 from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, TextSpot, TouchButton, text_label, tinted

@@ -23,8 +23,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.model import Content, Story, Text
-from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
+from kiosk.core.content.model import Content, Story, Text
+from kiosk.core.content.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.markdown import markdown_document
@@ -294,7 +294,7 @@ def centre_name_problems(content: Content) -> list[Problem]:
     """For `kiosk check`: a centre's name (kiosk.yaml or this computer's settings) too long
     for the attract screen's band even in small type on several lines, measured by the band
     itself in the screen's fonts, in both orientations and both languages."""
-    from kiosk.core.loader import SETTINGS_FILE
+    from kiosk.core.content.loader import SETTINGS_FILE
     from kiosk.ui.attract.band import AttractBand
     from kiosk.ui.resources import ImageCache
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import plural, tr
-from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme

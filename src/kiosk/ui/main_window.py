@@ -15,23 +15,23 @@ from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, Q
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
-from kiosk.core import recent_log
-from kiosk.core.exit_codes import EXIT_OK, EXIT_RESTART
-from kiosk.core.model import Content, Notice
-from kiosk.core.notices import next_change
+from kiosk.core.content.model import Content, Notice
+from kiosk.core.content.notices import next_change
+from kiosk.core.content.problems import Language
+from kiosk.core.content.sandbox import IDLE_EXIT
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.core.problems import Language
-from kiosk.core.sandbox import IDLE_EXIT
+from kiosk.core.service import recent_log
+from kiosk.core.service.exit_codes import EXIT_OK, EXIT_RESTART
 from kiosk.core.session import IdleSession, Phase, SessionEvent
 from kiosk.core.staff_gesture import CORNER_PX, CornerTaps
 from kiosk.core.staff_text import st
 from kiosk.ui.attract import AttractScreen
-from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.notice_band import NoticeBand
-from kiosk.ui.queue_banner import QueueBanner
+from kiosk.ui.queue.banner import QueueBanner
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
-from kiosk.ui.sleep import ScreenSleep
+from kiosk.ui.service.lockdown import Lockdown
+from kiosk.ui.service.sleep import ScreenSleep
 from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -48,14 +48,14 @@ if TYPE_CHECKING:
     # `kiosk run` paints its first frame without them (tests/ui/test_first_frame.py).
     from kiosk.ui.anniversary import AnniversaryScreen
     from kiosk.ui.calm import CalmScreen
-    from kiosk.ui.colouring import ColouringScreen
-    from kiosk.ui.colouring_picker import ColouringPickerScreen
+    from kiosk.ui.colouring.picker import ColouringPickerScreen
+    from kiosk.ui.colouring.screen import ColouringScreen
     from kiosk.ui.idle_overlay import IdleOverlay
     from kiosk.ui.menu import Destination, MenuScreen
-    from kiosk.ui.pattern import PatternScreen
-    from kiosk.ui.pin_pad import PinPadScreen
-    from kiosk.ui.queue_source import QueueSource
-    from kiosk.ui.staff_menu import StaffAction, StaffMenuScreen
+    from kiosk.ui.queue.source import QueueSource
+    from kiosk.ui.staff.menu import StaffAction, StaffMenuScreen
+    from kiosk.ui.staff.pattern import PatternScreen
+    from kiosk.ui.staff.pin_pad import PinPadScreen
     from kiosk.ui.stories import StoriesScreen
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class KioskWindow(QWidget):
         self.session_timer.setInterval(250)
         self.session_timer.timeout.connect(self._tick)
         # Outside opening hours the screen sleeps: a black cover over everything, the display
-        # off (kiosk.ui.sleep). Made before the event filter, which asks it about touches.
+        # off (kiosk.ui.service.sleep). Made before the event filter, which asks it about touches.
         self.screen_sleep = ScreenSleep(self)
         self.screen_sleep.changed.connect(self._prepare_ahead_on_waking)
         app = QApplication.instance()
@@ -286,9 +286,9 @@ class KioskWindow(QWidget):
 
     def _build_staff_screens(self, theme: Theme, pins: PinStore | None) -> None:
         """Staff screens, always in the usual theme (a visitor's mode is not theirs)."""
-        from kiosk.ui.pattern import PatternScreen
-        from kiosk.ui.pin_pad import PinPadScreen
-        from kiosk.ui.staff_menu import StaffMenuScreen
+        from kiosk.ui.staff.menu import StaffMenuScreen
+        from kiosk.ui.staff.pattern import PatternScreen
+        from kiosk.ui.staff.pin_pad import PinPadScreen
 
         self._pin_pad = PinPadScreen(theme, self.images, pins,
                                      lambda: self.utc_now().timestamp())
@@ -305,7 +305,7 @@ class KioskWindow(QWidget):
         """The screens a visitor uses (all but attract) and the idle question, in `theme`."""
         from kiosk.ui.anniversary import AnniversaryScreen
         from kiosk.ui.calm import CalmScreen
-        from kiosk.ui.colouring_picker import ColouringPickerScreen
+        from kiosk.ui.colouring.picker import ColouringPickerScreen
         from kiosk.ui.idle_overlay import IdleOverlay
         from kiosk.ui.menu import MenuScreen
         from kiosk.ui.stories import StoriesScreen
@@ -450,7 +450,7 @@ class KioskWindow(QWidget):
         """The colouring canvas, built on first use: it brings numpy and OpenCV, which the
         attract loop never needs (start-up stays lighter by ~15 MB and ~50 ms)."""
         if self._colouring is None:
-            from kiosk.ui import colouring  # here, not at the top: see above
+            from kiosk.ui.colouring import screen as colouring  # here, not at the top: see above
 
             screen = colouring.ColouringScreen(self.theme, self.images)
             self._add_screen(screen)
@@ -484,9 +484,9 @@ class KioskWindow(QWidget):
     def keep_colouring_prepared(self, directory: Path) -> None:
         """From now on the colouring pictures are prepared in the loop, AHEAD_DELAY_S after
         each new content or screen size, as the loop's next transition ends, and kept in
-        `directory` (kiosk.ui.colouring_ahead): the picker and the page then need no child
+        `directory` (kiosk.ui.colouring.ahead): the picker and the page then need no child
         process and no OpenCV."""
-        from kiosk.ui import colouring_ahead
+        from kiosk.ui.colouring import ahead as colouring_ahead
 
         colouring_ahead.use_store(directory)
         timer = QTimer(self)
@@ -520,7 +520,7 @@ class KioskWindow(QWidget):
         """The canvas the colouring page gives a picture now, in device pixels (at `ratio`:
         1 for logical pixels): the page fills the window's content rectangle (above a
         notice's band)."""
-        from kiosk.ui.colouring_ahead import canvas_box
+        from kiosk.ui.colouring.ahead import canvas_box
         from kiosk.ui.hidpi import ratio_of
 
         room = self.contentsRect().size()
@@ -541,16 +541,16 @@ class KioskWindow(QWidget):
         if not self.screens_built:
             self._prepare_ahead_soon()  # building them failed: try again later
             return
-        from kiosk.core.loader import COLOURING_MOST
-        from kiosk.core.prepare_apart import apply_wish
-        from kiosk.ui.colouring_ahead import prepare_ahead
+        from kiosk.core.colouring.prepare_apart import apply_wish
+        from kiosk.core.content.loader import COLOURING_MOST
+        from kiosk.ui.colouring.ahead import prepare_ahead
 
         pictures = self.content.colouring[:COLOURING_MOST]
         canvas, logical = self.colouring_canvas(), self.colouring_canvas(ratio=1.0)
         gap = self.content.settings.colouring_gap_px
 
         def work() -> int:
-            from kiosk.core import heap
+            from kiosk.core.service import heap
 
             try:
                 return prepare_ahead(pictures, canvas, gap, logical)
@@ -567,27 +567,27 @@ class KioskWindow(QWidget):
             log.info("%d colouring pictures prepared ahead", made)
 
     def _preparing_child(self, screen: Screen) -> None:
-        """The child process that prepares colouring pictures (kiosk.core.prepare_apart) is
-        started when the picker shows and waits there, so a tapped picture opens in ~25 ms, not
-        ~150; the page lets it go once its canvas is ready, and any other screen now (in a
-        worker: it may wait for a picture being prepared)."""
+        """The child process that prepares colouring pictures (kiosk.core.colouring.prepare_apart)
+        is started when the picker shows and waits there, so a tapped picture opens in ~25 ms, not
+        ~150; the page lets it go once its canvas is ready, and any other screen now (in a worker:
+        it may wait for a picture being prepared)."""
         if self.screens_built and screen is self._picker:
             # No child when every picture is kept for this canvas (prepared ahead).
             waiting = not self.colouring_all_kept()
-            if not waiting and "kiosk.core.prepare_apart" not in sys.modules:
+            if not waiting and "kiosk.core.colouring.prepare_apart" not in sys.modules:
                 return
-        elif screen is not self._colouring and "kiosk.core.prepare_apart" in sys.modules:
+        elif screen is not self._colouring and "kiosk.core.colouring.prepare_apart" in sys.modules:
             waiting = False  # (not imported: no picker shown since the start, no child)
         else:
             return
-        from kiosk.core.prepare_apart import apply_wish, want_waiting
+        from kiosk.core.colouring.prepare_apart import apply_wish, want_waiting
 
         want_waiting(waiting)
         self._preparing.run(apply_wish, lambda _: None, every=True)
 
     def colouring_all_kept(self) -> bool:
-        from kiosk.core.loader import COLOURING_MOST
-        from kiosk.ui.colouring_ahead import all_kept
+        from kiosk.core.content.loader import COLOURING_MOST
+        from kiosk.ui.colouring.ahead import all_kept
 
         return all_kept(self.content.colouring[:COLOURING_MOST], self.colouring_canvas(),
                         self.content.settings.colouring_gap_px)
@@ -671,7 +671,7 @@ class KioskWindow(QWidget):
             # it went (AttractScreen.start).
             self.images.photos.keep_latest(1)
         self.show_screen(self.attract)
-        self.show_notices()  # also on waking (kiosk.ui.sleep comes back here)
+        self.show_notices()  # also on waking (kiosk.ui.service.sleep comes back here)
         self.visitor_left.emit()
 
     # -- the queue -------------------------------------------------------------------------
@@ -691,7 +691,7 @@ class KioskWindow(QWidget):
         if settings is not None:
             # Here, not at the top: Qt's network module and ssl cost ~25 ms of every start-up,
             # and most kiosks follow no queue.
-            from kiosk.ui.queue_source import QueueSource
+            from kiosk.ui.queue.source import QueueSource
 
             try:
                 source = QueueSource(settings, content.root, content.settings.zone, self.clock,
@@ -798,7 +798,7 @@ class KioskWindow(QWidget):
         self.show_screen(self.pin_pad)
 
     def _staff_action(self, action: StaffAction) -> None:
-        from kiosk.ui.staff_menu import StaffAction
+        from kiosk.ui.staff.menu import StaffAction
 
         if action is StaffAction.RELOAD:
             self._reload_asked = True
@@ -819,8 +819,8 @@ class KioskWindow(QWidget):
         return self.pending_content or self.content
 
     def diagnostics(self, lang: Language) -> list[str]:
-        from kiosk.core.diagnostics import ContentStatus, diagnostic_lines
-        from kiosk.core.memory import process_memory  # staff's diagnostics only (~1.5 ms)
+        from kiosk.core.service.diagnostics import ContentStatus, diagnostic_lines
+        from kiosk.core.service.memory import process_memory  # staff's diagnostics only (~1.5 ms)
 
         ring = recent_log.installed()
         status = ContentStatus(self.screen_sleep.with_problems(self._latest_content()),
@@ -832,7 +832,7 @@ class KioskWindow(QWidget):
                                 self.diagnostic_extra(), self.screen_sleep.report)
 
     def problem_lines(self, lang: Language) -> list[str]:
-        from kiosk.core.diagnostics import problem_counts
+        from kiosk.core.service.diagnostics import problem_counts
         from kiosk.ui.video.view import with_clip_failures
 
         # Clips that did not play on screen are listed too (kiosk.ui.video.view).
@@ -922,7 +922,7 @@ class KioskWindow(QWidget):
             if self.queue_banner.isVisible():
                 self.queue_banner.raise_()  # a call outranks the question
 
-    # -- the screen's size and turn (kiosk.ui.screen_follow) ---------------------------------
+    # -- the screen's size and turn (kiosk.ui.service.screen_follow) -------------------------------
 
     def follow_screen(self, geometry: QRect) -> None:
         """The screen the kiosk fills turned, changed its size or scale, or was replaced:

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.core.problems import Language
 from kiosk.core.typeset import typeset
 from kiosk.ui.chrome import LargeTextToggle, Segment, TopBar
 from kiosk.ui.hidpi import logical_size, ratio_of

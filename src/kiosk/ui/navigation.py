@@ -14,8 +14,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.core.problems import Language
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, PageDots, TouchButton, draw_icon, text_label
 

@@ -1,5 +1,6 @@
 """«1–8 января центр не работает»: an urgent notice as a band along the foot of every visitor
-screen, for as long as its schedule says (kiosk.core.notices; the window says which are due).
+screen, for as long as its schedule says (kiosk.core.content.notices; the window says which
+are due).
 
 The band takes its room from the screens, which lay out in what is left above it, rather than
 covering them: a notice stays for hours or days, and nothing a visitor needs may be under it
@@ -31,9 +32,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from kiosk.core.model import Notice
-from kiosk.core.problems import Language
-from kiosk.core.teaser import reading_seconds, word_count
+from kiosk.core.content.model import Notice
+from kiosk.core.content.problems import Language
+from kiosk.core.content.teaser import reading_seconds, word_count
 from kiosk.core.typeset import typeset
 from kiosk.ui.attract.poster import set_text
 from kiosk.ui.theme import Theme

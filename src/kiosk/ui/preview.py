@@ -18,22 +18,22 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.breathing import BOX, BreathingExercise
-from kiosk.core.loader import load_content
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.merge import origin_label, origin_of
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language, shorten
 from kiosk.core.machine import SettingsPath
-from kiosk.core.merge import origin_label, origin_of
-from kiosk.core.model import Content
-from kiosk.core.opening import screen_state
 from kiosk.core.pin import PinStore
 from kiosk.core.playlist import Slide, SlideKind, build_cycle
-from kiosk.core.problems import Language, shorten
 from kiosk.core.queue import Call
-from kiosk.core.schedule import Schedule
-from kiosk.core.schedule_text import schedule_phrase
-from kiosk.core.screen_report import ScreenReport, why
+from kiosk.core.schedules.opening import screen_state
+from kiosk.core.schedules.schedule import Schedule
+from kiosk.core.schedules.schedule_text import schedule_phrase
+from kiosk.core.service.screen_report import ScreenReport, why
 from kiosk.core.staff_text import st
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
-from kiosk.ui.staff_menu import StaffAction
+from kiosk.ui.staff.menu import StaffAction
 from kiosk.ui.theme import Theme
 
 # Reads a content folder with every problem `kiosk check` finds (kiosk.cli.checked_content):
@@ -131,9 +131,9 @@ def preview_window(content: Content, size: tuple[int, int],
 def _prepared_ahead(window: KioskWindow, content: Content) -> Iterator[None]:
     """The colouring pictures prepared as a running kiosk prepares them in its loop, kept in a
     folder of the preview's own for as long as the picker and the page are shown."""
-    from kiosk.core.loader import COLOURING_MOST
-    from kiosk.core.prepare_apart import let_go
-    from kiosk.ui import colouring_ahead
+    from kiosk.core.colouring.prepare_apart import let_go
+    from kiosk.core.content.loader import COLOURING_MOST
+    from kiosk.ui.colouring import ahead as colouring_ahead
 
     before = colouring_ahead.store()
     with tempfile.TemporaryDirectory(prefix="kiosk-preview-") as folder:
@@ -205,7 +205,7 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
         window.stories.go(index)
         yield ready(f"story-{index + 1:03d}-{_slug(story.id)}", story.title.get(sheet),
                     story.source)
-    with _prepared_ahead(window, content):  # as the kiosk shows them (kiosk.ui.colouring_ahead)
+    with _prepared_ahead(window, content):  # as the kiosk shows them (kiosk.ui.colouring.ahead)
         window.show_screen(window.picker)
         app.processEvents()  # laid out: the cards ask for their pictures coloured in
         QThreadPool.globalInstance().waitForDone()  # which is done off the UI thread
@@ -362,7 +362,7 @@ ORIGIN_STYLE = (".origin { font-size: .8em; padding: 0 .4em; margin-right: .4em;
 
 
 def _origin_html(content: Content, shot: Shot, sheet: Language = "ru") -> str:
-    """Which folder an item came from (kiosk.core.merge), when a centre folder was read."""
+    """Which folder an item came from (kiosk.core.content.merge), when a centre folder was read."""
     origin = origin_of(content, shot.source) if shot.source else ""
     return (f'<span class="origin {origin}">{html.escape(origin_label(origin, sheet))}</span>'
             if origin else "")

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFontDatabase, QImage, QImageIOHandler, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
-from kiosk.core.imagesafe import (
+from kiosk.core.content.imagesafe import (
     MAX_IMAGE_BYTES,
     MAX_JPEG_PIXELS,
     MAX_SVG_BYTES,
@@ -36,9 +36,9 @@ from kiosk.core.imagesafe import (
     sanitise_svg,
     too_many_pixels,
 )
-from kiosk.core.loader import ImageCheck
+from kiosk.core.content.loader import ImageCheck
+from kiosk.core.content.poster_shape import FILL_MOST  # at most 3/4 of a fill poster cut off
 from kiosk.core.paths import package_folder
-from kiosk.core.poster_shape import FILL_MOST  # at most 3/4 of a fill poster cut off
 from kiosk.ui.hidpi import device_size
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Images larger than this are refused before decoding (kiosk.core.imagesafe.too_many_pixels:
+# Images larger than this are refused before decoding (kiosk.core.content.imagesafe.too_many_pixels:
 # a JPEG is decoded already shrunk to its box, so a phone's photo is shown; a PNG is decoded
 # whole). The reader's own idea of the size is held to the larger cap too.
 MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
@@ -72,7 +72,7 @@ def load_fonts() -> list[str]:
 
 
 def svg_renderer(data: bytes) -> QSvgRenderer:
-    """A renderer for a drawing already checked by kiosk.core.imagesafe. SVG Tiny 1.2 only:
+    """A renderer for a drawing already checked by kiosk.core.content.imagesafe. SVG Tiny 1.2 only:
     filters, patterns, masks and markers (SVG 1.1, drawn since Qt 6.7) can each take minutes
     to draw, and the kiosk showed drawings without them before; no animation either."""
     renderer = QSvgRenderer()
@@ -255,7 +255,7 @@ class _DecoderWarnings:
 def render_image(path: Path, box: QSize, fill: bool = False, ratio: float = 1.0) -> QImage:
     """The image scaled to fit inside `box` (with `fill`: to cover it, overflowing one way),
     keeping its proportions; a null image on failure (a drawing refused by
-    kiosk.core.imagesafe, a file that is not what its suffix says).
+    kiosk.core.content.imagesafe, a file that is not what its suffix says).
     With a device pixel `ratio` (kiosk.ui.hidpi), `box` is in logical pixels and the image
     is rendered in device pixels, its ratio set: drawn at its logical size, it is sharp.
     Never raises: it runs on the UI thread, on files from outside."""
@@ -272,7 +272,7 @@ def render_image(path: Path, box: QSize, fill: bool = False, ratio: float = 1.0)
 def render_on_paper(path: Path, box: QSize) -> QImage:
     """A colouring picture fitted into `box` and laid on white paper (transparent parts
     become paper), as RGB32; a null image if it cannot be decoded. What the colouring engine
-    reads the lines from (kiosk.ui.line_art, kiosk.ui.colouring_ahead)."""
+    reads the lines from (kiosk.ui.colouring.line_art, kiosk.ui.colouring.ahead)."""
     decoded = render_image(path, box)  # SVG drawn, raster decoded, both fitted into the box
     if decoded.isNull() or decoded.width() == 0 or decoded.height() == 0:
         return QImage()

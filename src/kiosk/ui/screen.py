@@ -9,8 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.core.model import Content
-from kiosk.core.problems import Language
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.theme import Theme
 

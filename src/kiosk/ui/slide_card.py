@@ -18,9 +18,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.core.content.model import Story
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import format_date
-from kiosk.core.model import Story
-from kiosk.core.problems import Language
 from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader

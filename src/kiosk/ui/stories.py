@@ -7,9 +7,9 @@ import random
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.core.content.model import Content, Story
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
-from kiosk.core.model import Content, Story
 from kiosk.core.typeset import typeset, typeset_markdown
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.navigation import ChipStrip, NavBar

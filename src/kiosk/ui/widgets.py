@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
+from kiosk.core.content.imagesafe import sanitise_svg
 from kiosk.core.gestures import Gesture, classify
-from kiosk.core.imagesafe import sanitise_svg
 from kiosk.core.typeset import let_go
 from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.resources import assets_dir, svg_renderer
@@ -118,7 +118,8 @@ def icon_image(icon: Icon, side: int, colour: QColor) -> QImage:
     if icon is not Icon.NONE and side > 0 and icon.path.exists():
         # Tabler draws in `currentColor`: draw black, then tint keeping the shape's alpha.
         data = icon.path.read_bytes().replace(b"currentColor", b"#000000")
-        # Bundled and trusted, but drawn the one way every drawing is (kiosk.core.imagesafe).
+        # Bundled and trusted, but drawn the one way every drawing is
+        # (kiosk.core.content.imagesafe).
         checked = sanitise_svg(data)
         renderer = svg_renderer(checked.data) if checked.ok else None
         if renderer is not None and renderer.isValid():

@@ -27,8 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.core.problems import Language
 from kiosk.ui.hidpi import device_pixmap, device_rect, ratio_of
 from kiosk.ui.resources import ImageCache, assets_dir
 from kiosk.ui.theme import Theme

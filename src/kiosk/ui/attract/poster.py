@@ -26,11 +26,11 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language
+from kiosk.core.content.teaser import teaser_line
 from kiosk.core.i18n import tr
-from kiosk.core.model import Content
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.core.problems import Language
-from kiosk.core.teaser import teaser_line
 from kiosk.core.typeset import let_go, typeset
 from kiosk.ui.hidpi import device_pixmap, logical_size, ratio_of
 from kiosk.ui.resources import assets_dir, render_image

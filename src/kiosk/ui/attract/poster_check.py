@@ -15,8 +15,8 @@ import re
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetricsF
 
-from kiosk.core.model import AnniversaryPage, Content, Story
-from kiosk.core.problems import LANGUAGES, Language, Problem, Severity
+from kiosk.core.content.model import AnniversaryPage, Content, Story
+from kiosk.core.content.problems import LANGUAGES, Language, Problem, Severity
 from kiosk.core.typeset import let_go, typeset
 from kiosk.ui.attract.poster import HEADLINE_LINES, LINE_LINES, PosterPainter, PosterWords, SetText
 from kiosk.ui.theme import Theme

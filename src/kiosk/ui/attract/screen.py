@@ -36,22 +36,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.core.clipfile import clip_seconds
+from kiosk.core.content.clipfile import clip_seconds
+from kiosk.core.content.model import Content, Poster
 from kiosk.core.i18n import format_date
-from kiosk.core.model import Content, Poster
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import LeftOut, PosterPainter, edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_rect, device_size, logical_size, ratio_of
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
-from kiosk.ui.recent_calls import RecentCalls
+from kiosk.ui.queue.recent_calls import RecentCalls
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
 
 if TYPE_CHECKING:
-    from kiosk.core.queue import Call  # imported with the first call (kiosk.ui.recent_calls)
+    from kiosk.core.queue import Call  # imported with the first call (kiosk.ui.queue.recent_calls)
     from kiosk.ui.video.player import VideoPlayer  # when content first has a clip (libmpv)
 
 log = logging.getLogger(__name__)
@@ -676,7 +676,7 @@ class AttractScreen(Screen):
         of cycling) until it is trimmed, and the next slide's are decoded only PICTURE_LEAD_S
         before it is due. 0.3 ms a slide. (Behind a visitor's screens, `visitor_left` trims.)"""
         if self.isVisible():
-            from kiosk.core import heap
+            from kiosk.core.service import heap
 
             heap.release_freed_memory()
 
@@ -732,8 +732,9 @@ class AttractScreen(Screen):
     def _next_slide(self) -> None:
         if self.playlist is None or self.content is None:
             return
-        # A clip's slide may last longer than the playlist says (kiosk.core.clipfile.clip_seconds:
-        # the timer is set for it), never shorter: tick() moves on when the timer fires.
+        # A clip's slide may last longer than the playlist says
+        # (kiosk.core.content.clipfile.clip_seconds: the timer is set for it), never shorter: tick()
+        # moves on when the timer fires.
         slide = self.playlist.tick(self.clock())
         if slide is not None:
             self.stage.transition_style = self.content.settings.transition

@@ -17,8 +17,8 @@ decoded to the end in time a warning).
 within CLIPS_BUDGET seconds (a clip whose turn does not come in time is a warning: it is
 still shown, and the kiosk skips it if it does not play), and keeps what it found about each
 clip in the user's cache for as long as the clip's file stays the same
-(kiosk.core.video.ClipCache): the publish's second check, of its copy, decodes nothing again,
-and a check cut short by the budget is carried on by the next one.
+(kiosk.core.content.video.ClipCache): the publish's second check, of its copy, decodes nothing
+again, and a check cut short by the budget is carried on by the next one.
 """
 
 from __future__ import annotations
@@ -41,10 +41,16 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core import hashes
-from kiosk.core.model import Content
-from kiosk.core.poster_shape import shape_problem
-from kiosk.core.problems import Problem, Severity
-from kiosk.core.video import ClipCache, VideoFacts, clip_cache_path, clip_key, facts_problems
+from kiosk.core.content.model import Content
+from kiosk.core.content.poster_shape import shape_problem
+from kiosk.core.content.problems import Problem, Severity
+from kiosk.core.content.video import (
+    ClipCache,
+    VideoFacts,
+    clip_cache_path,
+    clip_key,
+    facts_problems,
+)
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRect
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.core.model import Content
-from kiosk.core.problems import Problem, Severity
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, Severity
 from kiosk.ui.hidpi import logical_size, ratio_of
 
 if TYPE_CHECKING:

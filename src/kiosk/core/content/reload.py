@@ -1,0 +1,168 @@
+"""Live reload, decided without clocks: when the folder changed and has settled, and which
+version of each item to show when the new one is broken.
+
+A file still being copied keeps changing size or time: the folder is reloaded only once two
+looks `settle` seconds apart see the same thing. Whatever the new folder holds, the kiosk keeps
+its last good content: a broken item keeps its previous version, a vanished or unreadable
+folder keeps everything.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kiosk.core import hashes
+from kiosk.core.content.loader import natural_key
+from kiosk.core.content.merge import Item, SourcedItem
+from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Problem, Severity
+
+Fingerprint = tuple[object, ...]
+
+
+def fingerprint(root: Path) -> Fingerprint:
+    """What the folder is now: where it really is (a release link that was flipped points
+    elsewhere) and a digest of the size, time, inode and type of every entry in it (one
+    lstat each; kept as a digest, as 40,000 files' worth of tuples would take 9 MB).
+
+    Links inside are looked at, not followed (the loader refuses them, so replacing a file by
+    a link to the very same file is a change), folders they lead to are never walked, and
+    nothing is opened: a FIFO is only looked at."""
+    try:
+        real = os.path.realpath(root)
+        if not os.path.isdir(real):
+            return ("missing", str(root))
+        digest = hashes.blake2b(digest_size=16)
+        folders = [real]  # a list, not recursion: any depth is fine
+        while folders:
+            folder = folders.pop()
+            try:
+                with os.scandir(folder) as found:
+                    # Dot names: editors' and sync tools' temporary files.
+                    names = sorted(entry.name for entry in found
+                                   if not entry.name.startswith("."))
+            except OSError:
+                continue  # gone or unreadable since it was listed: the next look sees it
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue  # gone between listing and looking: the next look sees it
+                if stat.S_ISDIR(info.st_mode):
+                    folders.append(path)
+                    continue
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+                              f"{stat.S_IFMT(info.st_mode)}\n".encode("utf-8",
+                                                                    "surrogateescape"))
+        return (real, digest.hexdigest())
+    except OSError as exc:
+        return ("unreadable", str(root), str(exc))
+
+
+def folder_fingerprint(look: Fingerprint) -> Fingerprint:
+    """The content folder's own part of a look that also holds the centre's folder and this
+    computer's settings files (kiosk.ui.service.reloader adds them after it): what `fingerprint` of
+    the folder alone says now, for the safe-mode copy to compare with."""
+    return look[:3] if look and look[0] == "unreadable" else look[:2]
+
+
+@dataclass
+class ReloadDecider:
+    """Feed it each look at the folder with the time; it says when to reload."""
+
+    settle: float = 1.0  # seconds the folder must stay the same before it is read
+    loaded: Fingerprint | None = None  # what the content on screen was read from
+    _seen: Fingerprint | None = None
+    _seen_at: float = 0.0
+
+    def look(self, current: Fingerprint, now: float) -> bool:
+        if current == self.loaded:
+            self._seen = None
+            return False
+        if current != self._seen:
+            self._seen, self._seen_at = current, now  # changed (again): wait for it to settle
+            return False
+        return now - self._seen_at >= self.settle  # the same for long enough: read it
+
+    @property
+    def waiting(self) -> bool:
+        """A change was seen and is waiting to settle."""
+        return self._seen is not None
+
+    def done(self, current: Fingerprint | None) -> None:
+        """The folder as `current` is on screen now (or was judged and kept out)."""
+        self.loaded = current
+        self._seen = None
+
+
+def keep_last_good(old: Content, new: Content) -> Content:
+    """`new`, except where it is worse than `old`: items whose file now has an error keep
+    their previous version, broken settings keep the previous settings, and a folder that is
+    gone or empty keeps everything."""
+    note = Problem(str(new.root), None, Severity.WARNING, "kept_last_good", {})
+    if new.is_empty and not old.is_empty:
+        return replace(old, problems=(*new.problems, note))
+    if new.centre is not None and not old.is_empty and any(
+            p.code == "missing_folder" and p.path == str(new.root) for p in new.problems):
+        # Head office's folder gone (a release link removed), the centre's still there: as a
+        # vanished folder, everything stays as it was.
+        return replace(old, problems=(*new.problems, note))
+    broken = {p.path for p in new.problems if p.is_error}
+    settings = old.settings if _settings_broken(new) else new.settings
+    pages = _merge(old.pages, new.pages, broken)
+    stories = _merge(old.stories, new.stories, broken)
+    colouring = _merge(old.colouring, new.colouring, broken)
+    posters = _merge(old.posters, new.posters, broken)  # one half-copied keeps its last version
+    notices = _merge(old.notices, new.notices, broken)  # one half-saved keeps its last version
+    kept = _sources_among((*pages, *stories, *colouring, *posters, *notices), broken)
+    # «will not be shown» is not true of a file whose previous version stays on screen.
+    problems = tuple(
+        Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
+        if p.is_consequence and p.path in kept else p
+        for p in new.problems)
+    return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
+                   posters=posters, notices=notices, problems=problems)
+
+
+def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:
+    """Which of `paths` (few) are the sources of `items` (perhaps 37,000): compared by name
+    first, as str() of every Path would keep a copy of each path in memory."""
+    names = {os.path.basename(path) for path in paths}
+    return {source for item in items if item.source.name in names
+            if (source := str(item.source)) in paths}
+
+
+# The content's kiosk.yaml could not be read as a whole (or is a list, not «key: value»
+# lines): the last good settings stay (its defaults would change the whole kiosk: languages,
+# tags, the queue). A file of this computer: its state, see _settings_broken.
+_UNREAD_SETTINGS = frozenset({
+    "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
+    "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file",
+    "yaml_number_too_long", "not_a_mapping", "file_is_word", "file_is_utf16"})
+
+
+def _settings_broken(content: Content) -> bool:
+    # A file of this computer says itself whether it was read as a whole ("broken": a YAML
+    # mistake, or a list instead of «key: value» lines), whatever its problem's code.
+    if any(file.state == "broken" for file in content.settings.files):
+        return True
+    path = str(content.root / "kiosk.yaml")
+    return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path == path
+               for p in content.problems)
+
+
+def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str]) -> tuple[Item, ...]:
+    """The new items, plus the old version of each item whose new file is broken; in the
+    order of the file names, as the loader orders them."""
+    if not broken:
+        return new
+    fresh = {item.id for item in new}
+    gone = [item for item in old if item.id not in fresh]  # few: str() only for these
+    kept = [item for item in gone if str(item.source) in broken]
+    if not kept:
+        return new
+    return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))

@@ -1,0 +1,291 @@
+"""The colouring page's picker: each picture of content/colouring/ shown already coloured in,
+so a child sees what it can become, with its title under it."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.core.content.loader import COLOURING_MOST
+from kiosk.core.content.model import ColouringPicture, Content
+from kiosk.core.i18n import tr
+from kiosk.core.settings import Settings
+from kiosk.core.typeset import typeset
+from kiosk.ui import theme as th
+from kiosk.ui.background import Background
+from kiosk.ui.chrome import TopBar
+from kiosk.ui.colouring.ahead import canvas_box, kept_card
+from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.resources import ImageCache, render_image
+from kiosk.ui.screen import Screen
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label
+
+MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
+TITLE_LINES = 2  # room under each card: a title takes two lines at most
+
+
+def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
+              canvas: QSize) -> QImage | None:
+    """In a worker: the picture as prepared ahead for the page's `canvas`, scaled to the card
+    (kiosk.ui.colouring.ahead: no numpy); if it is not kept, coloured in for the card by the
+    preview module, which brings numpy (OpenCV only ever in a child process:
+    kiosk.core.colouring.prepare_apart). None if the child had been let go by then (the visitor
+    tapped a picture or left): the card asks again when it is next painted."""
+    kept = kept_card(picture.source, canvas, gap_px, size, ratio)
+    if not kept.isNull():
+        return kept
+    from kiosk.core.colouring.prepare_apart import NotWaiting
+    from kiosk.ui.colouring.coloured_preview import coloured_preview
+
+    try:
+        return coloured_preview(picture.source, size, gap_px, ratio, for_the_picker=True)
+    except NotWaiting:
+        return None
+
+
+class Thumbnail(TouchButton):
+    """A picture on a white card, coloured in; its title under the card. The card and the
+    title are one button."""
+
+    FLAGS = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap)
+
+    def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float,
+                 page_canvas: Callable[[], QSize]) -> None:
+        super().__init__()
+        self.theme = theme
+        self.picture = picture
+        self.gap_px = gap_px
+        self.setFont(theme.font(theme.small_px, bold=True))
+        # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
+        # kept copy, and drawing an RGB32 image on the raster screen costs no more.
+        # Both in device pixels (kiosk.ui.hidpi), each with the logical box and the ratio
+        # it was made for.
+        self._outline = QImage()  # the line art, shown until the coloured picture is ready
+        self._outline_size: tuple[QSize, float] = (QSize(), 0.0)
+        self._coloured = QImage()
+        self._coloured_size: tuple[QSize, float] = (QSize(), 0.0)
+        self._asked: tuple[QSize, float] = (QSize(), 0.0)
+        self.work = Background(self)
+        # The colouring page's canvas on this screen: what the pictures are prepared ahead for.
+        self.page_canvas = page_canvas
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.theme.px(320), self.theme.px(400))
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def title_height(self) -> int:
+        return QFontMetrics(self.font()).lineSpacing() * TITLE_LINES
+
+    def card_rect(self) -> QRectF:
+        """The white card: square where the room allows (the pictures are); the card and its
+        title in the middle of the room the grid gives (the rows spread evenly)."""
+        below = self.title_height() + self.theme.space("s")
+        side = max(1, min(self.height() - below, self.width()))
+        top = max(0, (self.height() - side - below) // 2)
+        return QRectF(0, top, self.width(), side)
+
+    def picture_box(self) -> QSize:
+        pad = self.theme.space("m")
+        return self.card_rect().adjusted(pad, pad, -pad, -pad).size().toSize()
+
+    def title_rect(self) -> QRect:
+        top = round(self.card_rect().bottom()) + self.theme.space("s")
+        return QRect(0, top, self.width(), self.title_height())
+
+    # -- the coloured picture ---------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Shown only: the picker is sized once on its way to the screen and again by its
+        # grid's layout; colouring the pictures in for the first size doubled the work
+        # (~150 ms of a core) and kept nine previews nobody sees (2 MB at 1080p). A card
+        # first painted without a resize asks in `_picture`.
+        if self.isVisible():
+            self.ask_for_colours()
+
+    def ask_for_colours(self) -> None:
+        """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
+        by the preview module, so a second visit costs nothing)."""
+        box = self.picture_box()
+        wanted = (box, ratio_of(self))
+        if box.isEmpty() or wanted in (self._asked, self._coloured_size):
+            return
+        self._asked = wanted
+        picture, gap, canvas = self.picture, self.gap_px, self.page_canvas()
+
+        def done(result: Any) -> None:
+            if isinstance(result, QImage) and not result.isNull():
+                self._coloured = result
+                self._coloured_size = wanted
+                self._outline = QImage()  # not needed any more
+                self.update()
+            elif result is None and self._asked == wanted:
+                self._asked = (QSize(), 0.0)  # not asked yet: again when next painted
+
+        self.work.run(lambda: _coloured(picture, box, gap, wanted[1], canvas), done)
+
+    def forget_pictures(self) -> None:
+        """Drop the card's images (~0.4 MB each at 1080p); it asks again when painted."""
+        self.work.cancel()
+        self._outline, self._coloured = QImage(), QImage()
+        self._outline_size = self._coloured_size = self._asked = (QSize(), 0.0)
+
+    @property
+    def coloured(self) -> bool:
+        """True once the card shows the picture coloured in at its present size."""
+        return not self._coloured.isNull() \
+            and self._coloured_size == (self.picture_box(), ratio_of(self))
+
+    def _picture(self, box: QSize) -> QImage:
+        wanted = (box, ratio_of(self))
+        if self._coloured_size == wanted and not self._coloured.isNull():
+            return self._coloured
+        if wanted != self._asked:  # moved to a screen of another ratio
+            self.ask_for_colours()
+        if self._outline.isNull() or self._outline_size != wanted:
+            self._outline = render_image(self.picture.source, box, ratio=wanted[1])
+            self._outline_size = wanted
+        return self._outline
+
+    # -- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colours = self.theme.colours
+        pressed = self.isDown()
+        rim = self.theme.px(10 if pressed else 3)
+        card = self.card_rect().adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
+        radius = self.theme.px(32)
+        edge = QColor(colours.accent if pressed else colours.ink_soft)
+        if not pressed and not colours.outline:
+            edge.setAlpha(90)
+        painter.setPen(QPen(edge, rim))
+        painter.setBrush(QColor(th.WHITE))  # the picture's paper, in every mode
+        painter.drawRoundedRect(card, radius, radius)
+        box = self.picture_box()
+        picture = self._picture(box)
+        inside = card.center()
+        size = logical_size(picture)  # device pixels, drawn one to one
+        painter.drawImage(QPointF(round(inside.x() - size.width() / 2),
+                                  round(inside.y() - size.height() / 2)), picture)
+        painter.setPen(QColor(colours.ink))
+        painter.setFont(self.font())
+        painter.drawText(self.title_rect(), self.FLAGS, self.caption())
+        painter.end()
+
+    def caption(self) -> str:
+        """The title as drawn: typeset (`setText`), its tied words let go from the right
+        where the card is too narrow for them (a two-word title tied against a lone last
+        word)."""
+        return breakable(self.text(), QFontMetrics(self.font()), self.width())
+
+    def _title_fits(self) -> bool:
+        needed = QFontMetrics(self.font()).boundingRect(
+            QRect(0, 0, self.width(), 10_000), self.FLAGS, self.caption())
+        return needed.height() <= self.title_rect().height() and needed.width() <= self.width()
+
+    def text_spots(self) -> list[TextSpot]:
+        return [TextSpot(self.caption(), self.title_rect(), QColor(self.theme.colours.ink),
+                         self.font().pixelSize(), True, self._title_fits())]
+
+
+class ColouringPickerScreen(Screen):
+    picture_chosen = Signal(str)
+
+    def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
+        super().__init__(theme, images, parent)
+        self.bar = TopBar(theme)
+        self.bar.home.connect(lambda: self.home_requested.emit())
+        self.bar.language_chosen.connect(lambda code: self.language_chosen.emit(code))
+        self.bar.large_text_toggled.connect(lambda: self.large_text_toggled.emit())
+        # The title: in the bar where it fits (landscape), else under it at the same size.
+        self.title = text_label(theme, theme.heading_px, bold=True)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(theme.grid.gutter)
+        self.grid.setVerticalSpacing(theme.space("l"))
+        self.thumbnails: list[Thumbnail] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        body = QVBoxLayout()
+        body.setContentsMargins(theme.margin, 0, theme.margin, theme.space("xl"))
+        body.setSpacing(theme.space("l"))
+        body.addWidget(self.title)
+        body.addLayout(self.grid, 1)
+        layout.addLayout(body, 1)
+
+    def set_content(self, content: Content) -> None:
+        super().set_content(content)
+        for thumbnail in self.thumbnails:
+            self.grid.removeWidget(thumbnail)
+            thumbnail.hide()  # out of the layout it stays a visible child until deleted
+            thumbnail.deleteLater()
+        self.thumbnails = []
+        pictures = self.content.colouring if self.content else ()
+        gap = (self.content.settings if self.content else Settings()).colouring_gap_px
+        shown = pictures[:MAX_PICTURES]
+        # Landscape: two rows; portrait: three columns (two when there are few pictures).
+        if self.theme.portrait:
+            columns = 3 if len(shown) > 4 else 2
+        else:
+            columns = max(2, math.ceil(len(shown) / 2))
+        for i, picture in enumerate(shown):
+            thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas)
+            thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
+            self.grid.addWidget(thumbnail, i // columns, i % columns)
+            self.thumbnails.append(thumbnail)
+        # Equal cards, however long the titles (and none left from the last content).
+        for column in range(max(columns, self.grid.columnCount())):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        rows = math.ceil(len(shown) / columns)
+        for row in range(max(rows, self.grid.rowCount())):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+        self.refresh()
+
+    def forget_pictures(self) -> None:
+        """The visitor has gone: the cards' pictures go too (~4 MB at 1080p, kept for weeks
+        otherwise); the next visit reads them again from the pictures prepared ahead, a few
+        milliseconds each."""
+        for thumbnail in self.thumbnails:
+            thumbnail.forget_pictures()
+        if "kiosk.ui.colouring.coloured_preview" in sys.modules:
+            from kiosk.ui.colouring.coloured_preview import forget
+
+            forget()
+
+    def page_canvas(self) -> QSize:
+        """The canvas the colouring page, the same size as this one, gives a picture."""
+        return canvas_box(self.theme, self.width(), self.height(), ratio_of(self))
+
+    def render_view(self) -> None:
+        title = typeset(tr("colouring_title", self.lang), self.lang, hyphenate=False)
+        self.bar.set_language(self.lang)
+        self.bar.set_title(title)
+        self.title.setText(title)
+        self.title.setVisible(not self.bar.title_in_bar)
+        for thumbnail in self.thumbnails:
+            title = thumbnail.picture.title.get(self.lang)
+            # No hyphens in a two-word caption; «Щенок с косточкой» keeps «с» with its word.
+            thumbnail.setText(typeset(title, self.lang, hyphenate=False))
+            thumbnail.setAccessibleName(title)
+            thumbnail.update()
