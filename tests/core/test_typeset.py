@@ -250,6 +250,8 @@ def test_ties_too_wide_for_a_column_go_the_first_first_one_letter_words_last() -
         == "An umbrella in the~downpour"
     # Never a one-letter word at a line's end while another tie can go instead.
     assert shown(let_go(tied("Снежинки в~зале~ожидания"), narrow)) == "Снежинки в~зале ожидания"
+    # A dash may end a line: the last first lets go the tie after it, not the one before.
+    assert shown(let_go(tied("Главное~—~люди"), narrow, first=False)) == "Главное~— люди"
     # What fits keeps its ties; text without any is returned as it is.
     assert let_go(tied("в~дом"), narrow) == tied("в~дом")
     assert let_go("a b c", narrow) == "a b c"

@@ -14,7 +14,7 @@ from kiosk.core.content.loader import load_content
 from kiosk.core.content.model import AnniversaryPage, Content, Story
 from kiosk.core.content.problems import Language
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.ui.attract.poster import PosterPainter, PosterWords
+from kiosk.ui.attract.poster import PosterPainter, PosterWords, poster_words
 from kiosk.ui.attract.poster_check import poster_fit_problems
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.preview import attract_slides
@@ -280,3 +280,70 @@ def test_a_long_notice_or_a_long_word_is_set_smaller_never_cut_off(
     assert " ".join(spot.text.strip() for spot in spots).endswith(text.split()[-1])
     assert all(stage.contains(spot.rect) for spot in spots)
     window.attract.stop()
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_poster_line_starts_with_a_dash(window: KioskWindow, lang: Language) -> None:
+    """«Главное / — люди»: the dash is tied to the word before it, and where the tied words
+    are too wide the tie after the dash is let go instead («Главное — / люди»)."""
+    for slide in attract_slides(window.content):
+        for text, _left, _size in shown(window, slide, lang):
+            assert not text.lstrip().startswith(("—", "–")), (slide.key, text)
+
+
+@pytest.mark.parametrize(("text", "lang", "width", "expected"), [
+    # Both fit three lines; the one not ending a line on «на» is chosen.
+    ("Разговор на одном уровне", "ru", 700, ["Разговор", "на одном", "уровне"]),
+    ("Главное — люди", "ru", 600, ["Главное —", "люди"]),
+    # English keeps the last words together instead (docs/design.md).
+    ("A colouring page for a little helper", "en", 848,
+     ["A colouring", "page for", "a little helper"]),
+])
+def test_a_headline_set_where_ties_must_go_keeps_prepositions_and_dashes_in_place(
+        qapp: object, text: str, lang: Language, width: int, expected: list[str]) -> None:
+    from kiosk.core.typeset import typeset
+    from kiosk.ui.attract.poster import set_text
+
+    theme = Theme(1920, 1080)
+    lines = set_text(typeset(text, lang, hyphenate=False),
+                     theme.font(theme.display_px, bold=True), width, 1.04, 3).lines
+    assert [line.replace("\u00a0", " ") for line, _width in lines] == expected
+
+
+def test_a_portrait_poster_makes_its_picture_shorter_for_its_line(qapp: object) -> None:
+    """Under a headline of two lines the line «Устали ждать? Подышите с нами…» was left out
+    for 22 px, leaving a band of empty paper: the picture gives up to a fifth of its height,
+    the words keep their bottom, and the picture decoded ahead has the same box."""
+    theme = Theme(1080, 1920)
+    painter = PosterPainter(theme)
+    words = PosterWords("Пока вы ждёте", "Минутка спокойствия",
+                        "Устали ждать? Подышите с нами одну минуту", None)
+    roomy = painter.layout(words, "ru", QSize(1080, 1620))
+    assert roomy.line is not None and roomy.frame.picture.height() == 810
+    tight = painter.layout(words, "ru", QSize(1080, 1447))
+    assert tight.line is not None
+    assert 810 * 0.8 <= tight.frame.picture.height() < 810
+    assert tight.frame.words.bottom() == painter.layout(
+        PosterWords("Пока вы ждёте", "Минутка спокойствия", "", None), "ru",
+        QSize(1080, 1447)).frame.words.bottom()
+    # More than a fifth of the picture: the line is left out, the picture whole.
+    crowded = painter.layout(words, "ru", QSize(1080, 1250))
+    assert crowded.line is None and crowded.frame.picture.height() == 810
+    # Landscape never moves its picture.
+    wide = PosterPainter(Theme(1920, 1080))
+    assert wide.layout(words, "ru", QSize(1920, 904)).frame.picture == \
+        wide.layout(PosterWords("Пока вы ждёте", "Минутка спокойствия", "", None), "ru",
+                    QSize(1920, 904)).frame.picture
+
+
+def test_the_picture_decoded_ahead_has_the_box_the_poster_paints(bundled: Content,
+                                                                  qapp: object) -> None:
+    painter = PosterPainter(Theme(1080, 1920))
+    story = next(s for s in bundled.stories if s.attract and s.photo is not None)
+    slide = Slide(SlideKind.STORY, story.id, 9.0)
+    for height in (1620, 1447):
+        stage = QSize(1080, height)
+        box = painter.layout(poster_words(slide, bundled, "ru"), "ru", stage).frame.picture
+        [(path, size, fill)] = painter.picture_boxes(slide, bundled, "ru", stage)
+        assert (path, fill) == (story.photo, False)
+        assert (size.width(), size.height()) == (round(box.width()), round(box.height()))

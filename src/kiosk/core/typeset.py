@@ -154,7 +154,9 @@ def let_go(text: str, too_wide: Callable[[str], bool], first: bool = True) -> st
                 continue
             words = part.split(NBSP)
             ties = range(len(words) - 1) if first else range(len(words) - 2, -1, -1)
-            cut = next((k for k in ties if len(words[k].strip(_EDGES)) > 1), ties[0])
+            # A dash may end a line («Главное — / люди»); a one-letter word may not.
+            cut = next((k for k in ties if len(words[k].strip(_EDGES)) > 1
+                        or words[k] in _DASHES), ties[0])
             # The right-hand part is looked at after the left: pending is a stack.
             pending += [NBSP.join(words[cut + 1:]), NBSP.join(words[: cut + 1])]
     return " ".join(parts)

@@ -9,6 +9,7 @@ line that does not fit whole is left out rather than cut.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,9 @@ from kiosk.ui.widgets import TextSpot
 PictureSource = Callable[[Path, QSize, float, bool], QImage | None]
 
 HEADLINE_LINES = 3  # at display size; more and the headline is set at title size
+# In portrait the picture gives up to this share of its height to the words, so that a line
+# under a headline of two or three lines shows rather than an empty band of paper.
+PORTRAIT_PICTURE_GIVES = 0.2
 LINE_LINES = 4  # the line under the headline, at lead size
 DISPLAY_LEADING = 1.04  # line pitch of the headline, in font sizes: set tight, as posters are
 TEXT_LEADING = 1.3
@@ -96,6 +100,13 @@ def poster_frame(theme: Theme, stage: QSize) -> PosterFrame:
         words = QRectF(grid.x(6), top + theme.space("xl"), grid.span(6),
                        height - theme.space("xl"))
     return PosterFrame(picture, words)
+
+
+def _picture_shorter(frame: PosterFrame, by: float) -> PosterFrame:
+    """The portrait frame with its picture `by` shorter and the words starting that much
+    higher, their bottom where it was."""
+    picture = frame.picture.adjusted(0, 0, 0, -by)
+    return PosterFrame(picture, frame.words.adjusted(0, -by, 0, 0))
 
 
 def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
@@ -160,18 +171,23 @@ def set_text(text: str, font: QFont, width: float, leading: float,
     def too_wide(run: str) -> bool:
         return metrics.horizontalAdvance(run) > width + 1
 
-    # Both ways of letting ties go, and the better set: fewer lines, then no short word
-    # alone on a line («The Academy / of / Sincere Service»), then no word alone at the end.
-    best: tuple[tuple[bool, int, int, bool], list[tuple[str, float]], bool] | None = None
+    # Both ways of letting ties go, and the better set: within its lines, then no Russian
+    # line ending on a short word or any starting with a dash where a tie was let go
+    # («Разговор на / одном уровне», «Главное / — люди»), then fewer lines, then no short
+    # word alone on a line («The Academy / of / Sincere Service»), then no word alone at the
+    # end.
+    best: tuple[tuple[bool, bool, int, int, int, bool], list[tuple[str, float]], bool] | None \
+        = None
     for candidate in dict.fromkeys(let_go(text, too_wide, first) for first in (True, False)):
         for _attempt in range(4):  # a run the metrics put a shade narrower than the layout
-            lines, overflows = _break_lines(candidate, font, width)
+            lines, starts, overflows = _break_lines(candidate, font, width)
             glue = candidate.rfind("\u00a0")
             if not overflows or glue < 0:
                 break
             candidate = candidate[:glue] + " " + candidate[glue + 1:]
         words = [line.replace("\u00a0", " ").split() for line, _ in lines]
-        score = (overflows, len(lines),
+        score = (overflows, most_lines is not None and len(lines) > most_lines,
+                 _ties_broken_badly(text, candidate, starts), len(lines),
                  sum(len(line) == 1 and len(line[0]) <= 3 for line in words),
                  len(words) > 1 and len(words[-1]) == 1)
         if best is None or score < best[0]:
@@ -182,12 +198,34 @@ def set_text(text: str, font: QFont, width: float, leading: float,
     return SetText(lines, font, font.pixelSize() * leading, fits)
 
 
-def _break_lines(text: str, font: QFont, width: float) -> tuple[list[tuple[str, float]], bool]:
+def _ties_broken_badly(tied: str, candidate: str, starts: list[int]) -> int:
+    """The lines of `candidate` (the typeset `tied` with some ties let go) that begin where a
+    tie was after a short Russian word or before a dash: a preposition left at a line's end
+    («для / маленького»), or a dash at a line's start («Главное / — люди»). (An English
+    line may end on one: "for / a little helper" keeps the last words together.)"""
+    bad = 0
+    for start in starts[1:]:
+        if start < 1 or start > len(tied) or tied[start - 1] != "\u00a0":
+            continue
+        left = candidate[:start].split()
+        right = candidate[start:].split()
+        dash_first = bool(right) and right[0][:1] in "—–"
+        short_last = bool(left) and len(left[-1]) <= 3 \
+            and any("\u0400" <= c <= "\u04ff" for c in left[-1])
+        bad += dash_first or short_last
+    return bad
+
+
+def _break_lines(text: str, font: QFont,
+                 width: float) -> tuple[list[tuple[str, float]], list[int], bool]:
+    """Lines as Qt breaks them: each one's text and width, where each starts in `text`, and
+    whether any is wider than `width`."""
     layout = QTextLayout(text, font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
     layout.setTextOption(option)
     lines: list[tuple[str, float]] = []
+    starts: list[int] = []
     overflows = False
     layout.beginLayout()
     while True:
@@ -195,6 +233,7 @@ def _break_lines(text: str, font: QFont, width: float) -> tuple[list[tuple[str, 
         if not line.isValid():
             break
         line.setLineWidth(width)
+        starts.append(line.textStart())
         piece = text[line.textStart(): line.textStart() + line.textLength()]
         if piece.endswith("\u00ad"):  # broken at a soft hyphen: Qt shows a hyphen there
             piece = piece[:-1] + "-"
@@ -202,7 +241,7 @@ def _break_lines(text: str, font: QFont, width: float) -> tuple[list[tuple[str, 
         lines.append((piece.rstrip(), line.naturalTextWidth()))
         overflows = overflows or line.naturalTextWidth() > width + 1
     layout.endLayout()
-    return lines, overflows
+    return lines, starts, overflows
 
 
 @dataclass(frozen=True)
@@ -245,7 +284,7 @@ class PosterPainter:
             return [] if path is None else [(path, size, words.fill)]
         if words.picture is None:
             return []
-        box = poster_frame(self.theme, size).picture
+        box = self.layout(words, lang, size).frame.picture  # in portrait, as the line needs
         return [(words.picture, _box_size(box), False)]
 
     def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
@@ -281,7 +320,11 @@ class PosterPainter:
             line = set_text(typeset(words.line, lang, hyphenate=False),
                             theme.font(theme.lead_px), width, TEXT_LEADING, LINE_LINES)
             room = frame.words.height() - self.head_height(kicker, headline)
-            if not line.fits or line.height > room:
+            short = math.ceil(line.height - room)
+            if theme.portrait and line.fits and \
+                    0 < short <= frame.picture.height() * PORTRAIT_PICTURE_GIVES:
+                frame = _picture_shorter(frame, short)
+            elif not line.fits or short > 0:
                 line = None
         return PosterLayout(frame, kicker, headline, line, at_display)
 

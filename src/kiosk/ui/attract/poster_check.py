@@ -134,8 +134,9 @@ class _Bounds:
     def lines_at_most(self, text: str, metrics: QFontMetricsF) -> int:
         """At least as many lines as the poster sets `text` in (1 << 20: only a layout can
         tell). Words held together by non-breaking spaces break as one; where such a group
-        is wider than the column, the poster lets its glue go, first first (set_text), and so
-        does this count where the group is surely too wide for the poster, or surely not."""
+        is wider than the column, the poster lets its glue go, first first or last first
+        (set_text keeps the better set, not always the shorter), and so does this count, the
+        more of the two, where the group is surely too wide for the poster, or surely not."""
         near = False
 
         def too_wide(run: str) -> bool:
@@ -148,9 +149,13 @@ class _Bounds:
                 or (width > self.width and not _UNBREAKABLE.match(run))
             return width > self.full_width + 1
 
-        text = let_go(text, too_wide)
-        lines, overflows = self._greedy(text, metrics)
-        return 1 << 20 if near or overflows is None or overflows else lines
+        most = 0
+        for first in (True, False):
+            lines, overflows = self._greedy(let_go(text, too_wide, first), metrics)
+            if near or overflows is None or overflows:
+                return 1 << 20
+            most = max(most, lines)
+        return most
 
     def _greedy(self, text: str, metrics: QFontMetricsF) -> tuple[int, bool | None]:
         """Lines of `text` broken greedily in the narrowed column, and whether a word (or a
