@@ -386,6 +386,21 @@ def test_the_menu_tiles_stand_on_the_grid_in_one_type_size(window: KioskWindow,
     assert Destination.CALM in window.menu.tiles
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_the_menu_tiles_titles_are_typeset_and_whole(window: KioskWindow, mode: str) -> None:
+    """«12 лет «Моим / Документам»», «Раскраска для / детей»: the titles were set as typed.
+    Typeset, a name or a preposition's words stay together where they fit on a line, and
+    where they do not (large text, landscape) they wrap apart rather than run off the tile."""
+    set_mode(window, mode, "ru")
+    QApplication.processEvents()
+    anniversary = window.menu.tiles[Destination.ANNIVERSARY].tile_layout()
+    colouring = window.menu.tiles[Destination.COLOURING].tile_layout()
+    assert anniversary.fits and colouring.fits
+    assert "для\u00a0детей" in colouring.title
+    if mode == "normal":
+        assert "«Моим\u00a0Документам»" in anniversary.title
+
+
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -166,7 +166,7 @@ class MenuScreen(Screen):
         self.title.setText(tr("menu_title", lang))
         self.hint.setText(typeset(tr("menu_hint", lang), lang, hyphenate=False))
         for destination, tile in self.tiles.items():
-            tile.setText(tr(f"tile_{destination.value}", lang))
+            tile.setText(typeset(tr(f"tile_{destination.value}", lang), lang, hyphenate=False))
             subtitle = tr(f"tile_{destination.value}_sub", lang)
             tile.subtitle = "" if self.brief else typeset(subtitle, lang, hyphenate=False)
             tile.update()

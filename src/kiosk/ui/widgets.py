@@ -54,6 +54,12 @@ class TextSpot:
     fits: bool = True  # the whole text fits in `rect` (nothing cut)
 
 
+def _ties_let_go(text: str, metrics: QFontMetrics, width: int) -> str:
+    if "\u00a0" not in text:
+        return text
+    return let_go(text, lambda run: metrics.horizontalAdvance(run) > width)
+
+
 class TileLayout(NamedTuple):
     picture: QRectF
     title_rect: QRectF
@@ -61,6 +67,8 @@ class TileLayout(NamedTuple):
     title_font: QFont
     subtitle_font: QFont
     fits: bool  # both texts whole at the chosen size
+    title: str  # the texts as drawn: typeset ties too wide for the box let go
+    subtitle: str
 
 
 def tinted(image: QImage, colour: QColor) -> QImage:
@@ -196,8 +204,12 @@ class PictureTile(TouchButton):
         title_font = self.theme.font(self.theme.lead_px, bold=True)
         sub_font = self.theme.font(self.theme.small_px)
         box = text_box.toRect()
-        title = QFontMetrics(title_font).boundingRect(box, flags, self.text())
-        sub = QFontMetrics(sub_font).boundingRect(box, flags, self.subtitle)
+        # Words a typesetter tied («Моим Документам») wrap apart where together they are
+        # wider than the box (large text), rather than run out of the tile.
+        title_text = _ties_let_go(self.text(), QFontMetrics(title_font), box.width())
+        sub_text = _ties_let_go(self.subtitle, QFontMetrics(sub_font), box.width())
+        title = QFontMetrics(title_font).boundingRect(box, flags, title_text)
+        sub = QFontMetrics(sub_font).boundingRect(box, flags, sub_text)
         if not self.subtitle:
             sub, gap = QRect(box.topLeft(), QSize(0, 0)), 0
         total = title.height() + gap + sub.height()
@@ -207,7 +219,8 @@ class PictureTile(TouchButton):
         title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
         sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
                           sub.height())
-        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits)
+        return TileLayout(picture, title_rect, sub_rect, title_font, sub_font, fits, title_text,
+                          sub_text)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -230,16 +243,16 @@ class PictureTile(TouchButton):
         painter.setPen(self.ink)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setFont(layout.title_font)
-        painter.drawText(layout.title_rect, self.text_flags(), self.text())
+        painter.drawText(layout.title_rect, self.text_flags(), layout.title)
         painter.setFont(layout.subtitle_font)
-        painter.drawText(layout.subtitle_rect, self.text_flags(), self.subtitle)
+        painter.drawText(layout.subtitle_rect, self.text_flags(), layout.subtitle)
         painter.end()
 
     def text_spots(self) -> list[TextSpot]:
         layout = self.tile_layout()
-        return [TextSpot(self.text(), layout.title_rect.toRect(), self.ink,
+        return [TextSpot(layout.title, layout.title_rect.toRect(), self.ink,
                          layout.title_font.pixelSize(), True, layout.fits),
-                TextSpot(self.subtitle, layout.subtitle_rect.toRect(), self.ink,
+                TextSpot(layout.subtitle, layout.subtitle_rect.toRect(), self.ink,
                          layout.subtitle_font.pixelSize(), False, layout.fits)]
 
 
