@@ -150,7 +150,7 @@ def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
     open_menu(qtbot, window)
     tap(qtbot, window.menu.language_buttons["en"])
     assert window.menu.title.text() == "What would you like to see?"
-    assert window.menu.tiles[Destination.STORIES].text() == "Sincere Service"
+    assert window.menu.tiles[Destination.STORIES].text() == "Sincere\u00a0Service"  # typeset
     tap(qtbot, window.menu.tiles[Destination.STORIES])
     assert window.stories.card.title.text() == typeset(window.content.stories[0].title.en, "en",
                                                        False)

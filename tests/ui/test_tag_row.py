@@ -9,12 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content.loader import load_content
 from kiosk.core.content.model import Content
 from kiosk.ui.resources import probe_image
-from tests.helpers import CULPRIT, copy_bundled
+from tests.helpers import BUNDLED, CULPRIT, copy_bundled
 from tests.ui.conftest import WindowFactory, settle
 
 COLLEAGUES = ("eye-level", "birthday")
@@ -77,3 +78,32 @@ def test_the_tag_row_keeps_its_height_with_every_tag(make_window: WindowFactory,
     assert "Забота" not in chips and "заботта" not in chips and "вежливость" not in chips
     strip.set_offset(strip.content_width)  # slid to its end
     assert strip.height() == height and window.stories.card.geometry() == card
+
+
+def test_in_landscape_the_tags_ride_in_the_top_bar_and_the_story_gets_the_room(
+        make_window: WindowFactory, qtbot: QtBot) -> None:
+    """A row of chips of its own took two of the five lines a landscape page of a story has
+    beside its picture: there the chips sit between Home and the language, in the bar's
+    height; in portrait, with room to spare, they keep their row under it."""
+    window = make_window(load_content(BUNDLED, probe_image))
+    window.show_screen(window.stories)
+    settle(qtbot)
+    screen = window.stories
+    bar, strip = screen.top_bar, screen.strip
+
+    def on_window(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+    home, languages = on_window(bar.home_button), on_window(bar.languages)
+    chips, card = on_window(strip), on_window(screen.card)
+    if window.theme.portrait:
+        assert chips.top() >= on_window(bar).bottom() and card.top() > chips.bottom()
+    else:
+        assert on_window(bar).contains(chips)
+        assert home.right() < chips.left() and chips.right() < languages.left()
+        assert card.top() > on_window(bar).bottom()
+        assert card.top() - on_window(bar).bottom() <= window.theme.space("m") + 1
+    # Every chip is reachable: the row slides to its end, and its last chip shows whole.
+    strip.set_offset(strip.content_width)
+    last = list(screen.chip_buttons.values())[-1]
+    assert on_window(strip).contains(on_window(last))

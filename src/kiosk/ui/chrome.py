@@ -281,6 +281,15 @@ class TopBar(QWidget):
             widget.update()
         self._show_title()
 
+    def hold(self, widget: QWidget) -> None:
+        """`widget` between the two groups, taking the room the title would (the stories' tag
+        chips in landscape, where a row of their own would take two lines of the story)."""
+        widget.setSizePolicy(QSizePolicy.Policy.Ignored, widget.sizePolicy().verticalPolicy())
+        row = self.layout()
+        assert isinstance(row, QHBoxLayout)
+        row.insertWidget(row.indexOf(self.title) + 1, widget, 1, Qt.AlignmentFlag.AlignVCenter)
+        row.insertSpacing(row.indexOf(widget) + 1, self.theme.space("l"))
+
     def set_home_visible(self, shown: bool) -> None:
         """The menu is home itself: it has no Home button (the right group stays put)."""
         self.home_button.setVisible(shown)

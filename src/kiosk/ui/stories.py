@@ -53,18 +53,23 @@ class StoriesScreen(Screen):
         self.swipes = SwipeDetector(self, self.width)
         self.swipes.swiped.connect(self._swiped)
         # One row of chips, in every mode and language: it slides sideways when they are
-        # more than the width.
+        # more than the width. In landscape it sits in the top bar, between Home and the
+        # language: a row of its own there took two of the five lines a page of the story
+        # has beside its picture (with an urgent notice's band, three of five).
         self.strip = ChipStrip(theme)
         self.chip_group = QButtonGroup(self)
         self.chip_buttons: dict[str | None, BigButton] = {}
-        strip_row = QHBoxLayout()
-        strip_row.setContentsMargins(theme.margin, 0, theme.margin, 0)
-        strip_row.addWidget(self.strip)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
-        layout.addLayout(strip_row)
+        if theme.portrait:
+            strip_row = QHBoxLayout()
+            strip_row.setContentsMargins(theme.margin, 0, theme.margin, 0)
+            strip_row.addWidget(self.strip)
+            layout.addLayout(strip_row)
+        else:
+            self.top_bar.hold(self.strip)
         layout.addSpacing(theme.space("m"))
         layout.addWidget(self.card, 1)
         layout.addWidget(self.nav)
