@@ -339,6 +339,13 @@ def test_every_page_of_text_is_whole_and_no_line_is_lost(window: KioskWindow, la
             # or where the page holds two lines, the word goes whole onto the next page.
             assert page == body.page_count - 1 or not lines[-1].endswith("\u00ad"), \
                 (item, page, lines)
+            # Nor on a paragraph's first line, the paragraph going on over the page.
+            laid, _ = body._laid_lines()
+            top, bottom = body.pages[page]
+            here = [k for k, line in enumerate(laid) if top <= line[0] and line[1] <= bottom]
+            if page < body.page_count - 1 and len(here) >= 3:
+                assert not (laid[here[-1]][2] and not laid[here[-1] + 1][2]), \
+                    (item, page, lines[-1])
             shown.setdefault(item, []).append(body.page_text(page))
             for line in body.page_text(page).split("\n"):
                 assert len(line.replace("\u00ad", "")) <= 75, line  # a comfortable measure

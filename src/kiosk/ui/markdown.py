@@ -315,25 +315,32 @@ class MarkdownView(QWidget):
                 continue
             # `index` does not fit: the page breaks before it, or a line earlier when the
             # line above begins a paragraph that goes on over the break.
-            orphan = lines[index - 1][2] and not lines[index][2] \
-                and index - 1 - previous >= self.MIN_LINES
+            orphan = _orphan(lines, index) and index - 1 - previous >= self.MIN_LINES
             cut = index - 1 if orphan else index
             # Not on half a word: the break moves up to the nearest line that ends a whole
-            # one, if the page keeps two lines (none does: it stays).
+            # one and is no paragraph's first, if the page keeps two lines (none does: it
+            # stays).
             starts.append(next((k for k in range(cut, previous + 1, -1)
-                                if k - previous >= 2 and not lines[k - 1][3]), cut))
+                                if k - previous >= 2 and not lines[k - 1][3]
+                                and not _orphan(lines, k)), cut))
         if len(starts) > 1:
             last, previous = starts[-1], starts[-2]
             short = self.MIN_LINES - (len(lines) - last)
             room = self._room(first_page + len(starts) - 1)
             # Lines moved over to a short last page: as few as make it MIN_LINES, a line more
-            # where the page before would end on half a word.
+            # where the page before would end on half a word or on a paragraph's first line
+            # (that line alone at the foot rather than a last page of a line or two, where
+            # no other break will do).
+            whole: list[int] = []
             for moved in range(last - short, previous + self.MIN_LINES - 1, -1):
                 if short <= 0 or lines[-1][1] - lines[moved][0] > room:
                     break
                 if not lines[moved - 1][3]:
-                    starts[-1] = moved
-                    break
+                    whole.append(moved)
+                    if not _orphan(lines, moved):
+                        break
+            if whole:
+                starts[-1] = next((k for k in whole if not _orphan(lines, k)), whole[0])
         return starts
 
     def _space_lines(self) -> None:
@@ -358,3 +365,9 @@ class MarkdownView(QWidget):
         context.palette.setColor(QPalette.ColorRole.Text, self.colour)
         self.document.documentLayout().draw(painter, context)
         painter.end()
+
+
+def _orphan(lines: list[tuple[float, float, bool, bool]], start: int) -> bool:
+    """A page starting at line `start` would leave the line above it, a paragraph's first,
+    alone at the foot of the page before."""
+    return 0 < start < len(lines) and lines[start - 1][2] and not lines[start][2]
