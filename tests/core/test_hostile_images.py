@@ -228,6 +228,25 @@ def test_scans_inside_metadata_are_not_counted(tmp_path: Path) -> None:
     assert (codes, len(calls)) == ([], 1)
 
 
+def with_profile(photo: bytes, megabytes: float) -> bytes:
+    """`photo` with a colour profile of about `megabytes` in APP2 «ICC_PROFILE» segments, as
+    many as it takes (a file may number more than the standard's 255)."""
+    part = bytes(range(256)) * 234  # 59,904 bytes a segment
+    count = round(megabytes * 1_000_000 / len(part))
+    segments = b"".join(b"\xff\xe2" + struct.pack(">H", 2 + 14 + len(part)) + b"ICC_PROFILE\0"
+                        + bytes([k % 255 + 1, min(count, 255)]) + part for k in range(count))
+    return photo[:2] + segments + photo[2:]
+
+
+def test_a_jpeg_with_a_colour_profile_of_megabytes_is_never_decoded(tmp_path: Path) -> None:
+    # Qt parses the profile into every decoded copy: 50 MB over 760 segments kept 300 MB
+    # beside a photo of 1 MP, and the kiosk check said nothing.
+    codes, calls = _loaded(tmp_path, "profile.jpg", with_profile(jpeg(3), 4.5))
+    assert (codes, calls) == (["image_too_complex"], [])
+    codes, calls = _loaded(tmp_path / "b", "photo.jpg", with_profile(jpeg(3), 0.6))
+    assert (codes, len(calls)) == ([], 1)
+
+
 def test_a_picture_check_that_fails_outright_is_that_pictures_problem(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(path: Path) -> None:  # as expat did on a drawing in UTF-7

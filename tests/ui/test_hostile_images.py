@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, QSize
-from PySide6.QtGui import QColor, QImage, QImageWriter
+from PySide6.QtGui import QColor, QColorSpace, QImage, QImageWriter
 from PySide6.QtSvg import QSvgRenderer
 
 from kiosk.core.content.loader import load_content
@@ -146,6 +146,21 @@ def test_a_jpeg_with_too_many_scans_is_refused_and_not_shown(tmp_path: Path) -> 
     progressive(tmp_path / "scans.jpg", 100)
     assert probe_image(tmp_path / "scans.jpg").problem == "image_too_complex"
     assert render_image(tmp_path / "scans.jpg", QSize(64, 64)).isNull()
+
+
+def test_a_photo_in_a_wide_gamut_shows_its_own_colours_and_keeps_no_profile(
+        tmp_path: Path) -> None:
+    """Saved in Adobe RGB, a red of (200, 40, 40) there is (233, 35, 35) on an sRGB screen:
+    shown as stored, it looked dull. Converted, the picture keeps sRGB's small description,
+    not the file's parsed profile (six times its size, beside every decoded copy)."""
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 40, 40))
+    image.setColorSpace(QColorSpace(QColorSpace.NamedColorSpace.AdobeRgb))
+    assert image.save(str(tmp_path / "wide.jpg"), quality=95)
+    shown = render_image(tmp_path / "wide.jpg", QSize(64, 48))
+    colour = shown.pixelColor(32, 24)
+    assert colour.red() >= 225 and colour.green() <= 40 and colour.blue() <= 40, colour.name()
+    assert shown.colorSpace() == QColorSpace(QColorSpace.NamedColorSpace.SRgb)
 
 
 def test_a_png_metadata_bomb_is_never_given_to_qt(tmp_path: Path) -> None:

@@ -21,7 +21,14 @@ from PySide6.QtCore import (
     qFormatLogMessage,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFontDatabase, QImage, QImageIOHandler, QImageReader, QPainter
+from PySide6.QtGui import (
+    QColorSpace,
+    QFontDatabase,
+    QImage,
+    QImageIOHandler,
+    QImageReader,
+    QPainter,
+)
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
 from kiosk.core.content.imagesafe import (
@@ -340,6 +347,25 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
     if image.isNull():
         log.warning("picture %s not shown: it could not be decoded (%s)", path,
                     reader.errorString())
+        return image
+    return in_srgb(image)
+
+
+_SRGB = QColorSpace(QColorSpace.NamedColorSpace.SRgb)
+
+
+def in_srgb(image: QImage) -> QImage:
+    """The picture's colours as its profile says, in the sRGB the screen shows (a photo saved
+    in Adobe RGB no longer looks dull), and the profile itself let go: parsed, it holds about
+    six times its size beside every decoded copy of the picture."""
+    space = image.colorSpace()
+    if not space.isValid() or space == _SRGB:
+        return image
+    if space.colorModel() == QColorSpace.ColorModel.Rgb and not image.colorTable():
+        converted = image.convertedToColorSpace(_SRGB)
+        if not converted.isNull():
+            return converted
+    image.setColorSpace(QColorSpace())  # grey, CMYK or a palette: shown as before
     return image
 
 

@@ -80,12 +80,16 @@ SVG_ENCODINGS = {"UTF-8", "US-ASCII", "UTF-16", "ISO-8859-1", "WINDOWS-1251", "K
 # a few KB of text (an Adobe XMP packet: 5-50 KB); an ICC profile is 0.5-5 KB compressed.
 MAX_JPEG_SCANS = 64  # each scan is a pass over every pixel: 22,000 of them decoded for 34 s
 MAX_JPEG_MARKERS = 5_000  # segments of any kind: bounds this walk
+# The ICC profile's bytes (APP2 «ICC_PROFILE» segments, together), the cap PNG's profile has
+# once inflated. Qt joins them and parses the profile into the decoded picture's colour space,
+# about six times the profile's size: 50 MB of profile beside a 1 MP photo kept 300 MB.
+MAX_JPEG_PROFILE_BYTES = MAX_PNG_METADATA_INFLATED = 4_000_000
 MAX_PNG_ANCILLARY = 64  # chunks other than IHDR, PLTE, IDAT, IEND
 MAX_PNG_METADATA = 1_000_000  # bytes of tEXt, zTXt, iTXt and iCCP chunks in the file
-# The same once inflated, as Qt reads them all into memory (about 5 bytes for each: one
-# 7.7 KB zTXt chunk inflates to 7.9 MB and took 40 MB and 70 ms; 100 of them aborted the
-# kiosk with std::bad_alloc). Inflated here only up to this cap: linear and bounded.
-MAX_PNG_METADATA_INFLATED = 4_000_000
+# The same once inflated (MAX_PNG_METADATA_INFLATED, above), as Qt reads them all into memory
+# (about 5 bytes for each: one 7.7 KB zTXt chunk inflates to 7.9 MB and took 40 MB and 70 ms;
+# 100 of them aborted the kiosk with std::bad_alloc). Inflated here only up to that cap:
+# linear and bounded.
 # Decoded pixels: 16 megapixels at 4 bytes each. A 16-bit PNG is decoded at 8 bytes a pixel.
 MAX_DECODED_BYTES = 64_000_000
 # Pixels a picture may have (too_many_pixels). A JPEG is decoded already shrunk to the size it
@@ -935,8 +939,8 @@ _JPEG_STANDALONE = {0x01, 0xD8}
 
 def _jpeg_problem(data: bytes) -> tuple[str, str] | None:
     """Scans counted as libjpeg finds them: segments skipped by their length, markers after a
-    scan found in its data."""
-    scans = markers = 0
+    scan found in its data; the colour profile's segments added up."""
+    scans = markers = profile = 0
     position = 2
     while True:
         found = _JPEG_MARKER.search(data, position)
@@ -961,6 +965,12 @@ def _jpeg_problem(data: bytes) -> tuple[str, str] | None:
         if at + 4 > len(data):
             return None
         (length,) = struct.unpack(">H", data[at + 2:at + 4])
+        if marker == 0xE2 and data.startswith(b"ICC_PROFILE\0", at + 4):
+            profile += length
+            if profile > MAX_JPEG_PROFILE_BYTES:
+                most = MAX_JPEG_PROFILE_BYTES // 1_000_000
+                return "image_too_complex", (f"цветовой профиль больше {most} МБ / a colour "
+                                             f"profile over {most} MB")
         position = at + 2 + max(length, 2)
 
 
