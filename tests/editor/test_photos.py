@@ -242,3 +242,60 @@ def test_no_file_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(tmp_path)
     prepare_photo(phone_photo)
     assert list(tmp_path.iterdir()) == []
+
+
+def _grid_heic(width: int, height: int, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """A HEIC stored as a grid of 256-pixel tiles, as a phone stores a large photo."""
+    import pillow_heif
+
+    monkeypatch.setattr(pillow_heif.options, "GRID_TILE_SIZE", 256)
+    return _heic(_marked(width, height))
+
+
+def test_a_heic_grid_declaring_more_than_its_item_is_refused_before_decoding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The item's size said 1 MP while the grid's own said 32768×32768: libheif decoded the
+    whole grid (1.66 GB for 15 KB) before it compared the two. The grid's size is read from
+    the file first (here 6000×5000 in a 1024×768 picture's grid: 30 MP, over the 24 MP)."""
+    from kiosk.editor.heif_grid import declared_canvases
+
+    data = _grid_heic(1024, 768, monkeypatch)
+    assert declared_canvases(data) == [(1024, 768)]
+    photo = prepare_photo(data, "сетка.heic")
+    assert (photo.width, photo.height) == (1024, 768)
+    grid = data.index(b"\x00\x00\x02\x03\x04\x00\x03\x00")  # rows, columns, 1024, 768
+    bomb = data[:grid + 4] + struct.pack(">HH", 6000, 5000) + data[grid + 8:]
+    with pytest.raises(PhotoRejected) as refused:
+        prepare_photo(bomb, "сетка.heic")
+    assert refused.value.code == "photo_too_many_pixels"
+    assert "6000×5000" in refused.value.message()
+
+
+def test_a_heic_whose_boxes_do_not_say_its_size_is_damaged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.editor.heif_grid import HeifUnreadable, declared_canvases
+
+    # One coded picture, no grid: its header's size is the size, as before.
+    assert declared_canvases(_heic(_marked(400, 300))) == []
+    data = _grid_heic(1024, 768, monkeypatch)
+    iloc = data.index(b"iloc")
+    cut = data[:iloc + 4] + b"\x01\x00\x00\x00\x44\x40\xff\xff" + data[iloc + 12:]  # 65,535 items
+    with pytest.raises(HeifUnreadable):
+        declared_canvases(cut)
+    with pytest.raises(PhotoRejected) as refused:
+        prepare_photo(cut, "сетка.heic")
+    assert refused.value.code == "photo_damaged"
+
+
+def test_a_png_with_a_profile_of_megabytes_that_the_kiosk_shows_is_taken() -> None:
+    """A 3.9 MB colour profile (under the 4 MB the kiosk's check allows once inflated) was
+    «damaged or copied only in part» to the editor: Pillow's own cap is 1 MB."""
+    out = io.BytesIO()
+    _marked(64, 48).save(out, "PNG")
+    plain = out.getvalue()
+    profile = b"icc\x00\x00" + zlib.compress(bytes(3_900_000), 9)
+    chunk = (struct.pack(">I", len(profile)) + b"iCCP" + profile
+             + struct.pack(">I", zlib.crc32(b"iCCP" + profile) & 0xFFFFFFFF))
+    data = plain[:33] + chunk + plain[33:]  # after the signature and IHDR
+    photo = prepare_photo(data, "профиль.png")
+    assert (photo.width, photo.height) == (64, 48)

@@ -14,8 +14,9 @@ phone photo passes, a PNG that claims 100,000×100,000 in a few KB is refused be
 is decoded), the PNG and JPEG structure the kiosk's own check walks
 (kiosk.core.content.imagesafe.raster_problem: a JPEG of thousands of scans, PNG text bombs). A JPEG
 is decoded already reduced by libjpeg (`Image.draft`: a 24 MP photo at a quarter of its pixels); a
-PNG, WebP or HEIC, decoded whole, stops at `MAX_DECODED_PIXELS` (24 MP). One picture is decoded at a
-time in the whole editor, and made small before it is laid on white.
+PNG, WebP or HEIC, decoded whole, stops at `MAX_DECODED_PIXELS` (24 MP), a HEIC's grid measured by
+the size its own data declares (kiosk.editor.heif_grid). One picture is decoded at a time in the
+whole editor, and made small before it is laid on white.
 
 HEIC is read through pillow-heif's own `open_heif`, without registering it with Pillow: the
 kiosk, which imports nothing of this, never learns to open HEIC by accident.
@@ -30,10 +31,17 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageCms, ImageFile, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps, PngImagePlugin
 
-from kiosk.core.content.imagesafe import KIND_NAMES, picture_size, raster_problem, sniff
+from kiosk.core.content.imagesafe import (
+    KIND_NAMES,
+    MAX_PNG_METADATA_INFLATED,
+    picture_size,
+    raster_problem,
+    sniff,
+)
 from kiosk.core.content.problems import Problem, Severity
+from kiosk.editor.heif_grid import declared_canvases
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +68,10 @@ MAX_PHOTO_SIDE = 20_000  # a panorama of 20,000×2,600 still passes; a 1-pixel-h
 # 179 MP raises): it warns above this, and the warning is made an error below.
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a photo cut short is refused, never shown half grey
+# A PNG's text and profile chunks, each inflated: the kiosk's own cap, which raster_problem has
+# already held the file to (Pillow's 1 MB called a 3.9 MB profile, which the kiosk shows, a
+# damaged file).
+PngImagePlugin.MAX_TEXT_CHUNK = MAX_PNG_METADATA_INFLATED
 
 # The largest the kiosk draws a story's or a page's photo (kiosk.ui.slide_card.ItemCard,
 # measured): 701×856 px of a 1920×1080 screen (landscape: five columns of the grid, the
@@ -222,6 +234,10 @@ def _open_heic(data: bytes, name: str, most: int = MAX_DECODED_PIXELS
                ) -> tuple[Image.Image, tuple[int, int]]:
     import pillow_heif  # the editor's only; never registered as a Pillow plugin
 
+    # The grid's own size first: the item's (`heif.size`) may say 1 MP where the grid, which
+    # libheif decodes whole before it compares the two, says 1 GP (kiosk.editor.heif_grid).
+    for canvas in declared_canvases(data):
+        _check_size(*canvas, name, most)
     heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
     width, height = heif.size
     _check_size(width, height, name, most)
