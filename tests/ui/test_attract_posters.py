@@ -317,7 +317,7 @@ def test_a_portrait_poster_makes_its_picture_shorter_for_its_line(qapp: object) 
     theme = Theme(1080, 1920)
     painter = PosterPainter(theme)
     words = PosterWords("Пока вы ждёте", "Минутка спокойствия",
-                        "Устали ждать? Подышите с нами одну минуту", None)
+                        "Устали ждать? Подышите с нами одну минуту.", None)
     roomy = painter.layout(words, "ru", QSize(1080, 1620))
     assert roomy.line is not None and roomy.frame.picture.height() == 810
     tight = painter.layout(words, "ru", QSize(1080, 1447))
@@ -347,3 +347,13 @@ def test_the_picture_decoded_ahead_has_the_box_the_poster_paints(bundled: Conten
         [(path, size, fill)] = painter.picture_boxes(slide, bundled, "ru", stage)
         assert (path, fill) == (story.photo, False)
         assert (size.width(), size.height()) == (round(box.width()), round(box.height()))
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_posters_line_ends_as_a_sentence(window: KioskWindow, lang: Language) -> None:
+    """The stories' lines are sentences with their full stops: the invitations' lines under
+    them were not («…выбери картинку и краски», "…for one minute")."""
+    for slide in attract_slides(window.content):
+        shown(window, slide, lang)
+        line = window.attract.painter.last_words.line.strip()
+        assert not line or line.endswith((".", "!", "?", "…", "»", "”", '"')), (slide.key, line)

@@ -66,13 +66,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "poster_colouring_kicker": ("Для детей", "For children"),
     "poster_colouring_title": ("Раскрась картинку", "Colour a picture"),
     "poster_colouring_line": (
-        "Пока взрослые заполняют документы — выбери картинку и краски",
-        "While the grown-ups fill in their forms, pick a picture and the colours",
+        "Пока взрослые заполняют документы — выбери картинку и краски.",
+        "While the grown-ups fill in their forms, pick a picture and the colours.",
     ),
     "poster_calm_kicker": ("Пока вы ждёте", "While you wait"),
     "poster_calm_line": (
-        "Устали ждать? Подышите с нами одну минуту",
-        "Tired of waiting? Breathe with us for one minute",
+        "Устали ждать? Подышите с нами одну минуту.",
+        "Tired of waiting? Breathe with us for one minute.",
     ),
     "welcome": ("Добро пожаловать!", "Welcome!"),
     "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
