@@ -284,7 +284,10 @@ class PosterPainter:
             return [] if path is None else [(path, size, words.fill)]
         if words.picture is None:
             return []
-        box = self.layout(words, lang, size).frame.picture  # in portrait, as the line needs
+        # In portrait the picture may give room to the line (layout); landscape never moves it.
+        frame = self.layout(words, lang, size).frame if self.theme.portrait \
+            else poster_frame(self.theme, size)
+        box = frame.picture
         return [(words.picture, _box_size(box), False)]
 
     def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
