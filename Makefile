@@ -33,11 +33,12 @@ pytest: $(STAMP) $(TEST_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 # Mutation testing of kiosk.core, judged by the core tests (docs/testing.md: how to read it,
-# how long it takes). `make mutate MODULES="schedule pin"` for some modules; every mutant of
-# the modules named is tested afresh. The mutants stay in mutants/ (`mutmut browse`).
+# how long it takes). `make mutate MODULES="schedules.schedule pin"` for some modules (their
+# names under kiosk.core); every mutant of the modules named is tested afresh. The mutants stay in mutants/ (`mutmut browse`).
 # Bytecode is written: the loader's sandbox child would otherwise compile the mutated modules
 # (megabytes of source) at every start.
-MODULES ?= schedule reload pin settings colouring queue loader
+MODULES ?= schedules.schedule content.reload pin settings colouring.engine queue \
+	content.loader
 mutate: $(STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(TEST_ENV) nice $(BIN)/mutmut run \
 		$(foreach module,$(MODULES),"kiosk.core.$(module).*")

@@ -161,6 +161,12 @@ def test_a_photo_in_a_wide_gamut_shows_its_own_colours_and_keeps_no_profile(
     colour = shown.pixelColor(32, 24)
     assert colour.red() >= 225 and colour.green() <= 40 and colour.blue() <= 40, colour.name()
     assert shown.colorSpace() == QColorSpace(QColorSpace.NamedColorSpace.SRgb)
+    # A palette picture shown at its own size keeps its palette, its colours converted.
+    palette = image.convertToFormat(QImage.Format.Format_Indexed8)
+    palette.setColorSpace(QColorSpace(QColorSpace.NamedColorSpace.AdobeRgb))
+    assert palette.save(str(tmp_path / "wide.png"))
+    shown = render_image(tmp_path / "wide.png", QSize(64, 48))
+    assert shown.pixelColor(32, 24).red() >= 225, shown.pixelColor(32, 24).name()
 
 
 def test_a_png_metadata_bomb_is_never_given_to_qt(tmp_path: Path) -> None:

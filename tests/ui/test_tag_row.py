@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
@@ -80,12 +81,16 @@ def test_the_tag_row_keeps_its_height_with_every_tag(make_window: WindowFactory,
     assert strip.height() == height and window.stories.card.geometry() == card
 
 
-def test_in_landscape_the_tags_ride_in_the_top_bar_and_the_story_gets_the_room(
-        make_window: WindowFactory, qtbot: QtBot) -> None:
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1366, 768), (1280, 1024)])
+@pytest.mark.parametrize("large", [False, True])
+def test_on_a_wide_screen_the_tags_ride_in_the_top_bar_and_the_story_gets_the_room(
+        make_window: WindowFactory, qtbot: QtBot, size: tuple[int, int], large: bool) -> None:
     """A row of chips of its own took two of the five lines a landscape page of a story has
-    beside its picture: there the chips sit between Home and the language, in the bar's
-    height; in portrait, with room to spare, they keep their row under it."""
+    beside its picture: on a wide screen the chips sit between Home and the language, in the
+    bar's height. Where the bar has not room for about three chips (large text, a 5:4
+    panel: 41 px there, narrower than any chip) and in portrait, they keep their row."""
     window = make_window(load_content(BUNDLED, probe_image))
+    window.set_high_contrast(large)
     window.show_screen(window.stories)
     settle(qtbot)
     screen = window.stories
@@ -96,14 +101,16 @@ def test_in_landscape_the_tags_ride_in_the_top_bar_and_the_story_gets_the_room(
 
     home, languages = on_window(bar.home_button), on_window(bar.languages)
     chips, card = on_window(strip), on_window(screen.card)
-    if window.theme.portrait:
-        assert chips.top() >= on_window(bar).bottom() and card.top() > chips.bottom()
-    else:
+    in_bar = size in ((1920, 1080), (1366, 768)) and not large
+    if in_bar:
         assert on_window(bar).contains(chips)
         assert home.right() < chips.left() and chips.right() < languages.left()
         assert card.top() > on_window(bar).bottom()
         assert card.top() - on_window(bar).bottom() <= window.theme.space("m") + 1
-    # Every chip is reachable: the row slides to its end, and its last chip shows whole.
+    else:
+        assert chips.top() >= on_window(bar).bottom() and card.top() > chips.bottom()
+    # Every chip is whole on its row, and reachable: slid to its end, the last shows whole.
+    assert max(chip.width() for chip in screen.chip_buttons.values()) <= strip.width()
     strip.set_offset(strip.content_width)
     last = list(screen.chip_buttons.values())[-1]
     assert on_window(strip).contains(on_window(last))

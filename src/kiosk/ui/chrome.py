@@ -281,6 +281,11 @@ class TopBar(QWidget):
             widget.update()
         self._show_title()
 
+    def room_between(self) -> int:
+        """The width between the two groups as the bar stands (what `hold` would give)."""
+        return self.theme.width - self._controls_width() - 2 * self.theme.space("s") \
+            - self.theme.space("l")
+
     def hold(self, widget: QWidget) -> None:
         """`widget` between the two groups, taking the room the title would (the stories' tag
         chips in landscape, where a row of their own would take two lines of the story)."""

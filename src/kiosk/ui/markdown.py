@@ -318,11 +318,12 @@ class MarkdownView(QWidget):
             orphan = _orphan(lines, index) and index - 1 - previous >= self.MIN_LINES
             cut = index - 1 if orphan else index
             # Not on half a word: the break moves up to the nearest line that ends a whole
-            # one and is no paragraph's first, if the page keeps two lines (none does: it
-            # stays).
+            # one, if the page keeps two lines (none does: it stays); nor onto a paragraph's
+            # first line, where the page keeps MIN_LINES above it (the orphan rule's bound).
             starts.append(next((k for k in range(cut, previous + 1, -1)
                                 if k - previous >= 2 and not lines[k - 1][3]
-                                and not _orphan(lines, k)), cut))
+                                and not (_orphan(lines, k)
+                                         and k - 1 - previous >= self.MIN_LINES)), cut))
         if len(starts) > 1:
             last, previous = starts[-1], starts[-2]
             short = self.MIN_LINES - (len(lines) - last)

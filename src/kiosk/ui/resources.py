@@ -361,11 +361,11 @@ def in_srgb(image: QImage) -> QImage:
     space = image.colorSpace()
     if not space.isValid() or space == _SRGB:
         return image
-    if space.colorModel() == QColorSpace.ColorModel.Rgb and not image.colorTable():
+    if space.colorModel() == QColorSpace.ColorModel.Rgb:  # a palette's table is mapped
         converted = image.convertedToColorSpace(_SRGB)
         if not converted.isNull():
             return converted
-    image.setColorSpace(QColorSpace())  # grey, CMYK or a palette: shown as before
+    image.setColorSpace(QColorSpace())  # grey or CMYK: shown as before
     return image
 
 

@@ -27,6 +27,9 @@ LAST_PAGE = -1  # going back from a story's first page opens the one before at i
 PHOTOS_KEPT = 3
 
 
+CHIPS_IN_BAR_ROOM = 560  # px at 1080p between the top bar's groups: about three chips
+
+
 class StoriesScreen(Screen):
     def __init__(self, theme: Theme, images: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
@@ -53,9 +56,10 @@ class StoriesScreen(Screen):
         self.swipes = SwipeDetector(self, self.width)
         self.swipes.swiped.connect(self._swiped)
         # One row of chips, in every mode and language: it slides sideways when they are
-        # more than the width. In landscape it sits in the top bar, between Home and the
+        # more than the width. On a wide screen it sits in the top bar, between Home and the
         # language: a row of its own there took two of the five lines a page of the story
-        # has beside its picture (with an urgent notice's band, three of five).
+        # has beside its picture (with an urgent notice's band, three of five). Where the bar
+        # has not room for about three chips (large text, 16:10, 4:3, 5:4), its own row.
         self.strip = ChipStrip(theme)
         self.chip_group = QButtonGroup(self)
         self.chip_buttons: dict[str | None, BigButton] = {}
@@ -63,7 +67,7 @@ class StoriesScreen(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
-        if theme.portrait:
+        if theme.portrait or self.top_bar.room_between() < theme.px(CHIPS_IN_BAR_ROOM):
             strip_row = QHBoxLayout()
             strip_row.setContentsMargins(theme.margin, 0, theme.margin, 0)
             strip_row.addWidget(self.strip)

@@ -55,6 +55,8 @@ class TextSpot:
 
 
 def _ties_let_go(text: str, metrics: QFontMetrics, width: int) -> str:
+    """The first tie first (docs/design.md): a tile's title is a few words at lead size, not
+    a poster's display lines, which are set both ways and scored (attract.poster.set_text)."""
     if "\u00a0" not in text:
         return text
     return let_go(text, lambda run: metrics.horizontalAdvance(run) > width)
