@@ -357,3 +357,17 @@ def test_every_posters_line_ends_as_a_sentence(window: KioskWindow, lang: Langua
         shown(window, slide, lang)
         line = window.attract.painter.last_words.line.strip()
         assert not line or line.endswith((".", "!", "?", "…", "»", "”", '"')), (slide.key, line)
+
+
+def test_a_posters_kicker_rule_is_in_the_accent_as_on_the_reading_screens(
+        window: KioskWindow) -> None:
+    """A colour means one thing (docs/design.md): the kicker's rule was the «tap here» orange
+    on the posters and the accent on the reading screens."""
+    theme = window.attract.theme
+    slide = next(s for s in attract_slides(window.content) if s.kind is SlideKind.STORY)
+    window.attract.display(slide)
+    image = window.attract.stage.grab().toImage()
+    kicker = window.attract.stage.text_spots()[0].rect
+    # The rule: a short bar just above the kicker's word, at the words' left edge.
+    rule = image.pixelColor(kicker.left() + theme.px(36), kicker.top() - theme.px(12))
+    assert rule.name() == QColor(theme.colours.accent).name()

@@ -412,7 +412,7 @@ class PosterPainter:
             # The kicker: a short rule and a word in the accent colour, never a pill (a pill
             # reads as a filter a visitor could tap).
             rule = QRectF(x, y, self.theme.px(72), self.theme.px(8))
-            painter.fillRect(rule, QColor(colours.action))
+            painter.fillRect(rule, QColor(colours.accent))
             y += rule.height() + self.theme.space("xs")
             y = self._paint_lines(painter, layout.kicker, x, y, colours.accent)
             y += self.theme.space("m")
