@@ -69,3 +69,17 @@ def test_a_name_too_long_for_the_band_is_cut_after_a_word_and_named_by_check(
     assert len(shown) <= len(layout.text) and shown.endswith("…")
     assert "centre_name" in problems[0].message("ru")
     assert problems[0].args["orientation"] == "portrait"  # the narrower room
+
+
+def test_the_time_reads_at_lead_size_in_both_orientations(make_window: WindowFactory,
+                                                           qtbot: QtBot) -> None:
+    """The portrait band set the clock at the small size, the date's: from across the room
+    the time is what a passer-by reads there."""
+    window = make_window()
+    settle(qtbot)
+    band = window.attract.band
+    theme = band.theme
+    spots = {spot.text: spot for spot in band.text_spots()}
+    time_spot = spots[band.time_text]
+    assert time_spot.pixel_size == theme.lead_px and time_spot.fits
+    assert band.rect().contains(spots[band.date_text].rect)

@@ -39,6 +39,10 @@ RIPPLE_SPREAD = 28  # how far a ripple grows past the ring: short of the words b
 RIPPLE_ALPHA = 0.45
 FRAME_MS = 40  # 25 frames a second: the ripple is slow, and each frame costs the loop
 
+# Portrait: the invitation's row (the landscape band's height), and under it the name, the
+# time at lead size and the date.
+INVITE_ROW_PORTRAIT = 176
+
 
 class AttractBand(QWidget):
     """Landscape: name | hand and «Коснитесь экрана» | time, in one row. Portrait: the
@@ -86,18 +90,19 @@ class AttractBand(QWidget):
         theme = self.theme
         return (theme.font(theme.title_px, bold=True),  # «Коснитесь экрана»
                 theme.font(theme.small_px),  # its English line
-                theme.font(theme.lead_px if not theme.portrait else theme.small_px,
-                           bold=True),  # the name and the time
+                # The name and the time at lead size in both orientations (the name falls
+                # back to small type where it needs more lines than the band holds).
+                theme.font(theme.lead_px, bold=True),
                 theme.font(theme.small_px))  # the date
 
     def _invite_row(self) -> QRect:
         if self.theme.portrait:
-            return QRect(0, 0, self.width(), self.theme.px(190))
+            return QRect(0, 0, self.width(), self.theme.px(INVITE_ROW_PORTRAIT))
         return QRect(0, 0, self.width(), self.height())
 
     def _info_row(self) -> QRect:
         if self.theme.portrait:
-            top = self.theme.px(190)
+            top = self.theme.px(INVITE_ROW_PORTRAIT)
             return QRect(0, top, self.width(), self.height() - top)
         return QRect(0, 0, self.width(), self.height())
 
