@@ -422,3 +422,21 @@ def test_no_rendered_line_ends_in_a_one_letter_word(window: KioskWindow, lang: L
             for _top, line in screen.card.body._lines():
                 words = line.replace("\u00a0", " ").replace("\u00ad", "").split()
                 assert not words or words[-1] not in ONE_LETTER_WORDS, (screen, item, line)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_arrows_stand_at_the_bottom_centre_on_every_reading_screen(
+        window: KioskWindow, lang: Language, mode: str) -> None:
+    """«Page turning at the bottom centre» (docs/design.md): in portrait the stories' arrows
+    kept to the left margin to leave «Случайная» its word; now the word gives way to its
+    die."""
+    set_mode(window, mode, lang)
+    for screen in reading_screens(window):
+        window.show_screen(screen)
+        QApplication.processEvents()
+        nav = screen.nav
+        left, right = where(nav.previous, window).left(), where(nav.next, window).right()
+        assert abs((left + right) / 2 - window.width() / 2) <= 2, (screen, left, right)
+        if not nav.random.isHidden():
+            assert where(nav.random, window).left() > right

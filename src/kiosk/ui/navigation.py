@@ -112,9 +112,9 @@ class NavBar(QWidget):
         self._place()
 
     def _place(self) -> None:
-        """Arrows and counter centred; «Случайная» at the right margin. Where the two would
-        meet (portrait), the arrows keep to the left margin instead, and where even then
-        they would, «Случайная» shows its die alone (large type in portrait)."""
+        """Arrows and counter centred, on every screen and in both orientations (the arrows
+        never move: docs/design.md); «Случайная» at the right margin, its die alone where its
+        word does not fit beside them (portrait)."""
         theme = self.theme
         gap = theme.space("m")
         height = self.row_height
@@ -123,16 +123,14 @@ class NavBar(QWidget):
         middle = self.centre_width()
         arrow = self.previous.width()
         group = arrow + gap + middle + gap + arrow
+        left = (self.width() - group) // 2
         self.random.setText(tr("random", self.lang))
-        room = self.width() - 2 * theme.margin - group - gap
+        room = self.width() - theme.margin - (left + group + gap)
         if self.random.sizeHint().width() > room:
             self.random.setText("")
         random_width = self.random.sizeHint().width() if not self.random.isHidden() else 0
         self.random.setGeometry(self.width() - theme.margin - random_width, button_top,
                                 random_width, theme.touch_px)
-        left = (self.width() - group) // 2
-        if random_width and left + group + gap > self.width() - theme.margin - random_width:
-            left = theme.margin
         self.previous.move(left, button_top)
         centre = QRect(left + arrow + gap, top, middle, height)
         line = self.page_line.fontMetrics().height()
