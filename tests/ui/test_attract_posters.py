@@ -336,17 +336,31 @@ def test_a_portrait_poster_makes_its_picture_shorter_for_its_line(qapp: object) 
                     QSize(1920, 904)).frame.picture
 
 
-def test_the_picture_decoded_ahead_has_the_box_the_poster_paints(bundled: Content,
-                                                                  qapp: object) -> None:
+def test_a_picture_giving_height_keeps_its_width_and_is_decoded_as_a_whole_one(
+        bundled: Content, qapp: object) -> None:
+    """Shrunk whole, a picture giving height to its line stood 981 px wide off the grid among
+    edge-to-edge ones, and was decoded for a box of its own: now it is decoded for the whole
+    frame, drawn at that width, and cut at the box's foot."""
     painter = PosterPainter(Theme(1080, 1920))
     story = next(s for s in bundled.stories if s.attract and s.photo is not None)
     slide = Slide(SlideKind.STORY, story.id, 9.0)
+    words = poster_words(slide, bundled, "ru")
+    boxes = set()
     for height in (1620, 1447):
         stage = QSize(1080, height)
-        box = painter.layout(poster_words(slide, bundled, "ru"), "ru", stage).frame.picture
         [(path, size, fill)] = painter.picture_boxes(slide, bundled, "ru", stage)
         assert (path, fill) == (story.photo, False)
-        assert (size.width(), size.height()) == (round(box.width()), round(box.height()))
+        boxes.add((size.width(), size.height()))
+    assert boxes == {(1080, 810)}
+    stage = QSize(1080, 1447)
+    box = painter.layout(words, "ru", stage).frame.picture
+    assert box.height() < 810 and box.width() == 1080
+    image = painter.render(slide, bundled, "ru", stage).toImage()
+    paper = QColor(painter.theme.colours.paper).name()
+    middle = round(box.center().y())
+    assert image.pixelColor(3, middle).name() != paper  # edge to edge, as at full height
+    assert image.pixelColor(1076, middle).name() != paper
+    assert image.pixelColor(540, round(box.bottom()) + 3).name() == paper  # cut at its foot
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -371,3 +385,21 @@ def test_a_posters_kicker_rule_is_in_the_accent_as_on_the_reading_screens(
     # The rule: a short bar just above the kicker's word, at the words' left edge.
     rule = image.pixelColor(kicker.left() + theme.px(36), kicker.top() - theme.px(12))
     assert rule.name() == QColor(theme.colours.accent).name()
+
+
+def test_the_line_under_a_headline_matters_more_than_where_a_preposition_falls(
+        qapp: object) -> None:
+    """With a notice's band under it, «Разговор / на одном / уровне» left no room for its
+    line, and the poster showed three lines alone: where the three lines leave room, they
+    stay; where only two would, the headline takes two and its line shows."""
+    painter = PosterPainter(Theme(1920, 1080))
+    words = PosterWords("Искренний сервис", "Разговор на одном уровне",
+                        "«Обычно я объясняю сам, а здесь спросили первыми».", None)
+
+    def shown(height: int) -> tuple[list[str], bool]:
+        layout = painter.layout(words, "ru", QSize(1920, height))
+        return ([line.replace("\u00a0", " ") for line, _ in layout.headline.lines],
+                layout.line is not None)
+
+    assert shown(904) == (["Разговор", "на одном", "уровне"], True)
+    assert shown(840) == (["Разговор на", "одном уровне"], True)

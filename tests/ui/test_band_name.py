@@ -83,3 +83,16 @@ def test_the_time_reads_at_lead_size_in_both_orientations(make_window: WindowFac
     time_spot = spots[band.time_text]
     assert time_spot.pixel_size == theme.lead_px and time_spot.fits
     assert band.rect().contains(spots[band.date_text].rect)
+
+
+def test_a_name_on_one_line_stands_on_the_times_line(make_window: WindowFactory,
+                                                     qtbot: QtBot) -> None:
+    """Both bold at lead size side by side, the name was centred on the time and the date
+    together and stood 22 px lower than the time."""
+    window = make_window()
+    settle(qtbot)
+    band = window.attract.band
+    spots = {spot.text: spot for spot in band.text_spots()}
+    name, time_spot = spots[band.centre], spots[band.time_text]
+    assert name.pixel_size == time_spot.pixel_size
+    assert abs(name.rect.top() - time_spot.rect.top()) <= 2, (name.rect, time_spot.rect)

@@ -55,7 +55,7 @@ def test_attract_shows_content_on_start(window: KioskWindow) -> None:
 
 def test_a_tap_on_attract_opens_the_menu(qtbot: QtBot, window: KioskWindow) -> None:
     open_menu(qtbot, window)
-    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+    assert window.menu.title.text() == "Что вы хотите\u00a0посмотреть?"  # typeset
     assert not window.attract.slide_timer.isActive()  # nothing cycles behind the menu
 
 
@@ -149,7 +149,7 @@ def test_a_tag_chip_filters_the_stories(qtbot: QtBot, window: KioskWindow) -> No
 def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
     open_menu(qtbot, window)
     tap(qtbot, window.menu.language_buttons["en"])
-    assert window.menu.title.text() == "What would you like to see?"
+    assert window.menu.title.text() == "What would you like to\u00a0see?"  # typeset
     assert window.menu.tiles[Destination.STORIES].text() == "Sincere\u00a0Service"  # typeset
     tap(qtbot, window.menu.tiles[Destination.STORIES])
     assert window.stories.card.title.text() == typeset(window.content.stories[0].title.en, "en",
@@ -157,7 +157,7 @@ def test_language_switch(qtbot: QtBot, window: KioskWindow) -> None:
     assert window.stories.top_bar.home_button.text() == "Home"
     tap(qtbot, window.stories.top_bar.home_button)
     tap(qtbot, window.menu.language_buttons["ru"])
-    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+    assert window.menu.title.text() == "Что вы хотите\u00a0посмотреть?"  # typeset
 
 
 def go_idle(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
@@ -213,7 +213,7 @@ def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,
     assert window.attract.playlist is not None
     assert window.attract.playlist.index == 0
     open_menu(qtbot, window)  # the next visitor starts afresh
-    assert window.menu.title.text() == "Что вы хотите посмотреть?"
+    assert window.menu.title.text() == "Что вы хотите\u00a0посмотреть?"  # typeset
 
 
 def test_attract_moves_to_the_next_slide_with_a_transition(qtbot: QtBot, window: KioskWindow,

@@ -163,7 +163,7 @@ class MenuScreen(Screen):
     def render_view(self) -> None:
         lang = self.lang
         self.top_bar.set_language(lang)
-        self.title.setText(tr("menu_title", lang))
+        self.title.setText(typeset(tr("menu_title", lang), lang, hyphenate=False))
         self.hint.setText(typeset(tr("menu_hint", lang), lang, hyphenate=False))
         for destination, tile in self.tiles.items():
             tile.setText(typeset(tr(f"tile_{destination.value}", lang), lang, hyphenate=False))

@@ -244,7 +244,15 @@ class AttractBand(QWidget):
         many lines as the band holds; only a name longer than even that is cut, after its
         last whole word that fits with «…», and `kiosk check` warns (centre_name_long)."""
         box = self.name_box()
-        fonts = [self._fonts()[2]]
+        _title, _sub, info_font, date_font = self._fonts()
+        if QFontMetrics(info_font).horizontalAdvance(self.centre) <= box.width():
+            # One line, as large as the time: on the time's line, not centred on the time
+            # and the date together (the two bold words side by side stood at two heights).
+            time_box = self._info_spots(info_font, date_font)[1][0]
+            return NameLayout(info_font, self.centre,
+                              QRectF(box.left(), time_box.top(), box.width(),
+                                     time_box.height()), True)
+        fonts = [info_font]
         small = self.theme.font(self.theme.small_px, bold=True)
         if small.pixelSize() < fonts[0].pixelSize():
             fonts.append(small)

@@ -160,12 +160,13 @@ class SetText:
 
 
 def set_text(text: str, font: QFont, width: float, leading: float,
-             most_lines: int | None = None) -> SetText:
+             most_lines: int | None = None, keep_ties: bool = True) -> SetText:
     """Break `text` into lines of at most `width` the way Qt will paint it (soft hyphens and
     non-breaking spaces honoured). Where words held together by non-breaking spaces are
     wider than the column (a preposition's or a widow's glue in display type), they are let
     go, first first (kiosk.core.typeset.let_go): a word is never broken at a random letter,
-    and the last two stay together where they can."""
+    and the last two stay together where they can. `keep_ties` False: the fewest lines,
+    wherever a short word falls (PosterPainter.layout, when that lets the line show)."""
     metrics = QFontMetricsF(font)
 
     def too_wide(run: str) -> bool:
@@ -187,7 +188,7 @@ def set_text(text: str, font: QFont, width: float, leading: float,
             candidate = candidate[:glue] + " " + candidate[glue + 1:]
         words = [line.replace("\u00a0", " ").split() for line, _ in lines]
         score = (overflows, most_lines is not None and len(lines) > most_lines,
-                 _ties_broken_badly(text, candidate, starts), len(lines),
+                 _ties_broken_badly(text, candidate, starts) if keep_ties else 0, len(lines),
                  sum(len(line) == 1 and len(line[0]) <= 3 for line in words),
                  len(words) > 1 and len(words[-1]) == 1)
         if best is None or score < best[0]:
@@ -284,10 +285,9 @@ class PosterPainter:
             return [] if path is None else [(path, size, words.fill)]
         if words.picture is None:
             return []
-        # In portrait the picture may give room to the line (layout); landscape never moves it.
-        frame = self.layout(words, lang, size).frame if self.theme.portrait \
-            else poster_frame(self.theme, size)
-        box = frame.picture
+        # Decoded for the whole frame: where a portrait poster's picture gives height to its
+        # line, it is drawn at the same width and its top and bottom are cut (paint).
+        box = poster_frame(self.theme, size).picture
         return [(words.picture, _box_size(box), False)]
 
     def _picture(self, path: Path, box: QSize, ratio: float, fill: bool) -> QImage | None:
@@ -320,16 +320,36 @@ class PosterPainter:
         if words.line:
             # Not hyphenated: a poster's few words break at spaces, and the dictionary
             # (~45 ms to load) stays out of the first frame.
-            line = set_text(typeset(words.line, lang, hyphenate=False),
-                            theme.font(theme.lead_px), width, TEXT_LEADING, LINE_LINES)
-            room = frame.words.height() - self.head_height(kicker, headline)
-            short = math.ceil(line.height - room)
-            if theme.portrait and line.fits and \
-                    0 < short <= frame.picture.height() * PORTRAIT_PICTURE_GIVES:
-                frame = _picture_shorter(frame, short)
-            elif not line.fits or short > 0:
-                line = None
+            wanted = set_text(typeset(words.line, lang, hyphenate=False),
+                              theme.font(theme.lead_px), width, TEXT_LEADING, LINE_LINES)
+            placed = self._with_line(frame, kicker, headline, wanted)
+            if placed is None and at_display:
+                # The line matters more than where a preposition falls: the headline in
+                # fewer lines, a short word at a line's end, where that lets the line show
+                # («Разговор на / одном уровне» and its line, not three lines alone).
+                fewer = set_text(headline_text, headline.font, width, DISPLAY_LEADING,
+                                 HEADLINE_LINES, keep_ties=False)
+                if len(fewer.lines) < len(headline.lines):
+                    placed = self._with_line(frame, kicker, fewer, wanted)
+                    if placed is not None:
+                        headline = fewer
+            if placed is not None:
+                frame, line = placed, wanted
         return PosterLayout(frame, kicker, headline, line, at_display)
+
+    def _with_line(self, frame: PosterFrame, kicker: SetText, headline: SetText,
+                   line: SetText) -> PosterFrame | None:
+        """The frame with room for `line` under the headline (in portrait the picture gives
+        up to PORTRAIT_PICTURE_GIVES of its height for it); None: no room."""
+        if not line.fits:
+            return None
+        short = math.ceil(line.height - (frame.words.height()
+                                         - self.head_height(kicker, headline)))
+        if short <= 0:
+            return frame
+        if self.theme.portrait and short <= frame.picture.height() * PORTRAIT_PICTURE_GIVES:
+            return _picture_shorter(frame, short)
+        return None
 
     def block_height(self, layout: PosterLayout) -> float:
         """The height the kicker, headline and line take together, as painted."""
@@ -399,7 +419,11 @@ class PosterPainter:
         layout = self.layout(words, lang, size)
         colours = self.theme.colours
         if words.picture is not None:
-            self._paint_picture(painter, words.picture, layout.frame.picture, content=True)
+            # At the whole frame's scale, so that a picture giving height to the line keeps
+            # the width and the grid of every other poster (its top and bottom cut instead).
+            whole = poster_frame(self.theme, size).picture
+            self._paint_picture(painter, words.picture, layout.frame.picture, content=True,
+                                scale_for=whole)
         else:
             self._paint_emblem(painter, words.emblem, layout.frame.picture)
         box = layout.frame.words
@@ -477,12 +501,13 @@ class PosterPainter:
         painter.drawImage(QRectF(QPointF(left, top), shown), picture)
 
     def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF,
-                       content: bool = False) -> None:
-        """A picture fitted into `box`: the slide's own (`content`: a photo, decoded in the
-        background in the kiosk) or a bundled emblem (small, drawn at once)."""
+                       content: bool = False, scale_for: QRectF | None = None) -> None:
+        """A picture fitted into `box` (or into `scale_for`, and centred in `box`, what
+        overflows it cut): the slide's own (`content`: a photo, decoded in the background in
+        the kiosk) or a bundled emblem (small, drawn at once)."""
         if path is None or box.isEmpty():
             return
-        target = _box_size(box)
+        target = _box_size(scale_for if scale_for is not None else box)
         ratio = ratio_of(painter.device())
         if content and self._left_out is not None:
             self._left_out.append(LeftOut(path, target, ratio, box))  # the paper meanwhile
@@ -502,14 +527,21 @@ EDGE_BINS = 8  # levels a channel for edge_colour's count: colours an eighth apa
 
 def _draw_fitted(painter: QPainter, picture: QImage, box: QRectF) -> None:
     """Fitted whole, never stretched; centred in its box (a landscape picture in portrait
-    keeps the box's width, so the words below start at the same place on every poster).
-    Rendered in device pixels on a Hi-DPI screen, and drawn at that size: sharp."""
+    keeps the box's width, so the words below start at the same place on every poster), and
+    what is larger than the box cut to it. Rendered in device pixels on a Hi-DPI screen, and
+    drawn at that size: sharp."""
     if picture.isNull():
         return
     scaled = logical_size(picture)
     left = box.left() + (box.width() - scaled.width()) / 2
     top = box.top() + (box.height() - scaled.height()) / 2
+    overflows = scaled.width() > box.width() + 0.5 or scaled.height() > box.height() + 0.5
+    if overflows:
+        painter.save()
+        painter.setClipRect(box)
     painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
+    if overflows:
+        painter.restore()
 
 
 def _box_size(box: QRectF) -> QSize:
