@@ -440,3 +440,22 @@ def test_the_page_arrows_stand_at_the_bottom_centre_on_every_reading_screen(
         assert abs((left + right) / 2 - window.width() / 2) <= 2, (screen, left, right)
         if not nav.random.isHidden():
             assert where(nav.random, window).left() > right
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768), (1920, 1080)])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_tiles_line_is_shown_whole_or_not_at_all(window: KioskWindow, mode: str,
+                                                   size: tuple[int, int]) -> None:
+    """On a 5:4 screen «Дыхательное упражнение на одну минуту» showed as «Дыхательное /
+    упражнение», the rest cut off without a «…»: where the line does not fit whole, the
+    title stands alone."""
+    set_mode(window, mode, "ru")
+    QApplication.processEvents()
+    shown = 0
+    for tile in window.menu.tiles.values():
+        layout = tile.tile_layout()
+        if layout.subtitle:
+            assert layout.fits, (tile.text(), layout.subtitle)
+            shown += 1
+    if size == (1920, 1080) and mode == "normal":
+        assert shown == len(window.menu.tiles)  # where there is room, every line shows

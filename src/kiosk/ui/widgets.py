@@ -199,7 +199,15 @@ class PictureTile(TouchButton):
 
     def tile_layout(self) -> TileLayout:
         """The title at lead size and the line under it at small size, both fixed (type never
-        shrinks), centred together in the text box; `fits` says whether both are whole."""
+        shrinks), centred together in the text box; `fits` says whether both are whole. Where
+        the line would not fit whole (a 5:4 screen), the title stands alone: the line's last
+        words were cut off, with no «…»."""
+        layout = self._tile_layout(self.subtitle)
+        if not layout.fits and self.subtitle:
+            return self._tile_layout("")
+        return layout
+
+    def _tile_layout(self, subtitle: str) -> TileLayout:
         picture, text_box = self.boxes()
         flags = self.text_flags()
         gap = self.theme.space("xs")
@@ -209,10 +217,10 @@ class PictureTile(TouchButton):
         # Words a typesetter tied («Моим Документам») wrap apart where together they are
         # wider than the box (large text), rather than run out of the tile.
         title_text = _ties_let_go(self.text(), QFontMetrics(title_font), box.width())
-        sub_text = _ties_let_go(self.subtitle, QFontMetrics(sub_font), box.width())
+        sub_text = _ties_let_go(subtitle, QFontMetrics(sub_font), box.width())
         title = QFontMetrics(title_font).boundingRect(box, flags, title_text)
         sub = QFontMetrics(sub_font).boundingRect(box, flags, sub_text)
-        if not self.subtitle:
+        if not subtitle:
             sub, gap = QRect(box.topLeft(), QSize(0, 0)), 0
         total = title.height() + gap + sub.height()
         fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
