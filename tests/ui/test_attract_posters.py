@@ -403,3 +403,17 @@ def test_the_line_under_a_headline_matters_more_than_where_a_preposition_falls(
 
     assert shown(904) == (["Разговор", "на одном", "уровне"], True)
     assert shown(840) == (["Разговор на", "одном уровне"], True)
+
+
+@pytest.mark.parametrize("size", [(1280, 1024)])
+def test_a_one_letter_word_alone_on_a_display_line_sets_the_headline_smaller(
+        window: KioskWindow, size: tuple[int, int]) -> None:
+    """A 5:4 screen's column set «Разговор / в / блокноте» at display size, «в» alone on its
+    line: at the title size the headline is set as a typesetter would."""
+    theme = window.attract.theme
+    layout = window.attract.painter.layout(
+        PosterWords("Искренний сервис", "Разговор в блокноте", "", None), "ru",
+        window.attract.stage.size())
+    lines = [line.replace("\u00a0", " ") for line, _ in layout.headline.lines]
+    assert "в" not in lines, lines
+    assert not layout.headline_at_display and layout.headline.font.pixelSize() == theme.title_px

@@ -96,3 +96,21 @@ def test_a_name_on_one_line_stands_on_the_times_line(make_window: WindowFactory,
     name, time_spot = spots[band.centre], spots[band.time_text]
     assert name.pixel_size == time_spot.pixel_size
     assert abs(name.rect.top() - time_spot.rect.top()) <= 2, (name.rect, time_spot.rect)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024)])
+def test_the_date_gives_up_its_weekday_and_year_before_it_is_cut(
+        make_window: WindowFactory, qtbot: QtBot, size: tuple[int, int]) -> None:
+    """A 5:4 screen showed «понедельн…»: its date now drops the weekday, then the year, and
+    is whole («7 декабря»); a 16:9 screen keeps all of it."""
+    window = make_window()
+    settle(qtbot)
+    band = window.attract.band
+    date = band.date_text
+    assert ", " in date and date[-4:].isdigit()
+    spot = band.text_spots()[-1]  # the invitation's two lines, the name, the time, the date
+    assert spot.fits and "…" not in spot.text
+    if size == (1920, 1080):
+        assert spot.text == date
+    else:
+        assert spot.text == date.split(", ")[1].rsplit(" ", 1)[0]

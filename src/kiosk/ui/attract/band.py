@@ -226,9 +226,7 @@ class AttractBand(QWidget):
         painter.drawText(name.box, int(NAME_FLAGS), name.text)
         for box, text, font, align in self._info_spots(info_font, date_font)[1:]:
             painter.setFont(font)
-            shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                  round(box.width()))
-            painter.drawText(box, int(align), shown)
+            painter.drawText(box, int(align), _shown(text, font, box.width()))
 
     def name_box(self) -> QRectF:
         """The room for the centre's name: its side of the band, the band's height less a
@@ -338,9 +336,11 @@ class AttractBand(QWidget):
         spots.append(TextSpot(name.text, used, ink, name.font.pixelSize(), name.font.bold(),
                               name.whole))
         for box, text, font, _align in self._info_spots(info_font, date_font)[1:]:
-            width = QFontMetrics(font).horizontalAdvance(text)
-            spots.append(TextSpot(text, box.toRect(), ink, font.pixelSize(), font.bold(),
-                                  width <= box.width() + 1))
+            shown = _shown(text, font, box.width())
+            width = QFontMetrics(font).horizontalAdvance(shown)
+            whole = shown in _shorter(text)  # the weekday and the year may go, no more
+            spots.append(TextSpot(shown, box.toRect(), ink, font.pixelSize(), font.bold(),
+                                  whole and width <= box.width() + 1))
         return spots
 
 
@@ -355,6 +355,28 @@ class NameLayout:
     text: str  # the name, or its beginning and «…» when not even small type holds it
     box: QRectF
     whole: bool
+
+
+def _shorter(text: str) -> list[str]:
+    """A date, then without its weekday, then without its year: «понедельник, 7 декабря
+    2026», «7 декабря 2026», «7 декабря»."""
+    forms = [text]
+    if ", " in text:
+        forms.append(text.split(", ", 1)[1])
+    last = forms[-1].rsplit(" ", 1)
+    if len(last) == 2 and len(last[1]) == 4 and last[1].isdigit():
+        forms.append(last[0])
+    return forms
+
+
+def _shown(text: str, font: QFont, width: float) -> str:
+    """The time or the date as it fits its room (a 5:4 screen's is narrow): the longest form
+    that fits whole, only the shortest ever cut."""
+    metrics = QFontMetrics(font)
+    forms = _shorter(text)
+    fitting = next((form for form in forms if metrics.horizontalAdvance(form) <= width),
+                   forms[-1])
+    return metrics.elidedText(fitting, Qt.TextElideMode.ElideRight, round(width))
 
 
 def _fits(font: QFont, text: str, box: QRectF) -> bool:

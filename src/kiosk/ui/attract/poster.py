@@ -199,6 +199,13 @@ def set_text(text: str, font: QFont, width: float, leading: float,
     return SetText(lines, font, font.pixelSize() * leading, fits)
 
 
+def _lone_letter(text: SetText) -> bool:
+    """A line of `text`, of several, that is a one-letter word alone (в, к, с, a, I)."""
+    return len(text.lines) > 1 and any(
+        len(words) == 1 and len(words[0].strip("«»„“”\"'(),.:;!?…")) == 1
+        for words in (line.replace("\u00a0", " ").split() for line, _ in text.lines))
+
+
 def _ties_broken_badly(tied: str, candidate: str, starts: list[int]) -> int:
     """The lines of `candidate` (the typeset `tied` with some ties let go) that begin where a
     tie was after a short Russian word or before a dash: a preposition left at a line's end
@@ -307,7 +314,9 @@ class PosterPainter:
         headline_text = typeset(words.headline, lang, hyphenate=False)
         headline = set_text(headline_text, theme.font(theme.display_px, bold=True), width,
                             DISPLAY_LEADING, HEADLINE_LINES)
-        at_display = headline.fits
+        # A one-letter word alone on a line («Разговор / в / блокноте» in a 5:4 screen's
+        # narrow column) is no display setting: the title size sets it properly.
+        at_display = headline.fits and not _lone_letter(headline)
         if not at_display:
             headline = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
                                 1.15)
