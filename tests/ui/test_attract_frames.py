@@ -129,7 +129,7 @@ def test_the_band_measures_its_words_once_for_each_size_and_language(qtbot: QtBo
     band = AttractBand(Theme(1920, 1080), ImageCache())
     qtbot.addWidget(band)
     band.resize(1920, band.height())
-    band.set_texts("ru", "Мои Документы", "10:00", "суббота, 5 декабря")
+    band.set_texts("ru", "Мои Документы", "10:00", ("суббота, 5 декабря",))
     measured = 0
     measure = band._measure_invite_boxes
 
@@ -145,7 +145,7 @@ def test_the_band_measures_its_words_once_for_each_size_and_language(qtbot: QtBo
         band._invite_boxes()
     assert measured == 1
     assert band._invite_boxes() == first
-    band.set_texts("en", "My Documents", "10:00", "Saturday, 5 December")
+    band.set_texts("en", "My Documents", "10:00", ("Saturday, 5 December",))
     english = band._invite_boxes()
     assert measured == 2 and english == measure()  # «Touch the screen» is another width
     assert english[1] != first[1]

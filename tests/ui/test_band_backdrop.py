@@ -47,7 +47,7 @@ def test_new_words_reach_the_ripple_box_kept(make_window: WindowFactory,
     settle(qtbot)
     band = window.attract.band
     ripple_frame(band)
-    band.set_texts("en", band.centre, band.time_text, band.date_text)
+    band.set_texts("en", band.centre, band.time_text, band.dates)
     settle(qtbot)
     box = band._ripple_rect()  # the English invitation moves the ring
     assert ripple_frame(band).convertToFormat(QImage.Format.Format_RGB32) == \

@@ -129,6 +129,14 @@ def counted(number: int, lang: Language, ru: tuple[str, str, str], en: tuple[str
     return f"{number} {plural(number, lang, ru, en)}"
 
 
+def date_forms(day: dt.date, lang: Language) -> tuple[str, str, str]:
+    """The date for a room that may be narrow, longest first: «понедельник, 7 декабря 2026»,
+    «7 декабря 2026», «7 декабря»."""
+    months = MONTHS_RU if lang == "ru" else MONTHS_EN
+    return (format_date(day, lang, weekday=True), format_date(day, lang),
+            f"{day.day} {months[day.month - 1]}")
+
+
 def format_date(day: dt.date, lang: Language, weekday: bool = False) -> str:
     """«22 августа 2023», «Friday, 27 November 2026»: no locale database needed."""
     if lang == "ru":

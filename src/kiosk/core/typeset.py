@@ -59,7 +59,7 @@ _SPACED_HYPHENS = {"ru": frozenset(("-", "–", "--")), "en": frozenset(("-", "-
 _WHITESPACE = " \t\n" + NBSP
 _OPENERS = "«„“\"'([{*_~"  # stripped from the front of a word before it is compared
 _MARKERS = "*_~"  # Markdown emphasis, stripped from the back of a word
-_EDGES = "«»„“”\"'‘’([{)]}*_~.,;:!?…"  # around a word, not part of it
+WORD_EDGES = "«»„“”\"'‘’([{)]}*_~.,;:!?…"  # around a word, not part of it
 _TRAILING_PUNCTUATION = ".,;:!?…)]}»“”\"'*_~"
 _OPENING_CONTEXT = frozenset(" \t\n" + NBSP + "([{«„“—–")
 
@@ -155,7 +155,7 @@ def let_go(text: str, too_wide: Callable[[str], bool], first: bool = True) -> st
             words = part.split(NBSP)
             ties = range(len(words) - 1) if first else range(len(words) - 2, -1, -1)
             # A dash may end a line («Главное — / люди»); a one-letter word may not.
-            cut = next((k for k in ties if len(words[k].strip(_EDGES)) > 1
+            cut = next((k for k in ties if len(words[k].strip(WORD_EDGES)) > 1
                         or words[k] in _DASHES), ties[0])
             # The right-hand part is looked at after the left: pending is a stack.
             pending += [NBSP.join(words[cut + 1:]), NBSP.join(words[: cut + 1])]
@@ -764,8 +764,8 @@ def _hyphenate_word(word: str, lang: Language) -> str:
     not a URL, an address, a number, a code, a word in capitals or in another script."""
     if len(word) < MIN_HYPHENATED or len(word) > _MAX_WORD or SHY in word:
         return word
-    core = word.strip(_EDGES)
-    first = len(word) - len(word.lstrip(_EDGES))
+    core = word.strip(WORD_EDGES)
+    first = len(word) - len(word.lstrip(WORD_EDGES))
     last = first + len(core)
     if len(core) < MIN_HYPHENATED or core.isupper():
         return word

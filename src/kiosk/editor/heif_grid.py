@@ -29,15 +29,15 @@ def declared_canvases(data: bytes) -> list[tuple[int, int]]:
     """Width and height of every grid and overlay item in a HEIF file (none: the picture is
     one coded image, its size what its header says). Raises HeifUnreadable."""
     budget = [MOST_BOXES]
-    meta = _child(data, 0, len(data), b"meta", budget)
+    meta = _children(data, 0, len(data), budget).get(b"meta")
     if meta is None:
         raise HeifUnreadable("no meta box")
-    start, end = meta[0] + 4, meta[1]  # a full box: version and flags first
-    derived = _derived_items(data, _child(data, start, end, b"iinf", budget), budget)
+    inside = _children(data, meta[0] + 4, meta[1], budget)  # a full box: version, flags
+    derived = _derived_items(data, inside.get(b"iinf"), budget)
     if not derived:
         return []
-    places = _locations(data, _child(data, start, end, b"iloc", budget))
-    idat = _child(data, start, end, b"idat", budget)
+    places = _locations(data, inside.get(b"iloc"))
+    idat = inside.get(b"idat")
     sizes = []
     for item in derived:
         if item not in places:
@@ -80,12 +80,13 @@ def _boxes(data: bytes, start: int, end: int,
     return found
 
 
-def _child(data: bytes, start: int, end: int, kind: bytes,
-           budget: list[int]) -> tuple[int, int] | None:
-    for found, payload, stop in _boxes(data, start, end, budget):
-        if found == kind:
-            return payload, stop
-    return None
+def _children(data: bytes, start: int, end: int,
+              budget: list[int]) -> dict[bytes, tuple[int, int]]:
+    """The first box of each type between `start` and `end`: where its payload is."""
+    found: dict[bytes, tuple[int, int]] = {}
+    for kind, payload, stop in _boxes(data, start, end, budget):
+        found.setdefault(kind, (payload, stop))
+    return found
 
 
 def _derived_items(data: bytes, iinf: tuple[int, int] | None,

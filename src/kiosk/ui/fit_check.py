@@ -311,7 +311,7 @@ def centre_name_problems(content: Content) -> list[Problem]:
                 name = settings.centre(lang)
                 if not name:
                     continue
-                band.set_texts(lang, name, "", "")
+                band.set_texts(lang, name, "", ())
                 layout = band.name_layout()
                 shown = layout.text
                 # The orientation that shows the least of it: once a name.

@@ -54,14 +54,6 @@ class TextSpot:
     fits: bool = True  # the whole text fits in `rect` (nothing cut)
 
 
-def _ties_let_go(text: str, metrics: QFontMetrics, width: int) -> str:
-    """The first tie first (docs/design.md): a tile's title is a few words at lead size, not
-    a poster's display lines, which are set both ways and scored (attract.poster.set_text)."""
-    if "\u00a0" not in text:
-        return text
-    return let_go(text, lambda run: metrics.horizontalAdvance(run) > width)
-
-
 class TileLayout(NamedTuple):
     picture: QRectF
     title_rect: QRectF
@@ -216,8 +208,8 @@ class PictureTile(TouchButton):
         box = text_box.toRect()
         # Words a typesetter tied («Моим Документам») wrap apart where together they are
         # wider than the box (large text), rather than run out of the tile.
-        title_text = _ties_let_go(self.text(), QFontMetrics(title_font), box.width())
-        sub_text = _ties_let_go(subtitle, QFontMetrics(sub_font), box.width())
+        title_text = breakable(self.text(), QFontMetrics(title_font), box.width())
+        sub_text = breakable(subtitle, QFontMetrics(sub_font), box.width())
         title = QFontMetrics(title_font).boundingRect(box, flags, title_text)
         sub = QFontMetrics(sub_font).boundingRect(box, flags, sub_text)
         if not subtitle:

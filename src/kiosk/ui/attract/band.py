@@ -56,7 +56,7 @@ class AttractBand(QWidget):
         self.lang: Language = "ru"
         self.centre = ""
         self.time_text = ""
-        self.date_text = ""
+        self.dates: tuple[str, ...] = ()  # the date's forms, longest first (i18n.date_forms)
         self.phase = 0.0  # 0..1 through one ripple
         self._started = clock()
         # The hand at the size it is drawn, in device pixels (kiosk.ui.hidpi), so a frame
@@ -143,11 +143,17 @@ class AttractBand(QWidget):
 
     # -- state -----------------------------------------------------------------------------
 
-    def set_texts(self, lang: Language, centre: str, time_text: str, date_text: str) -> None:
-        if (lang, centre, time_text, date_text) != (self.lang, self.centre, self.time_text,
-                                                     self.date_text):
+    @property
+    def date_text(self) -> str:
+        return self.dates[0] if self.dates else ""
+
+    def set_texts(self, lang: Language, centre: str, time_text: str,
+                  dates: tuple[str, ...]) -> None:
+        """`dates`: the date's forms, longest first; the longest that fits is shown."""
+        if (lang, centre, time_text, dates) != (self.lang, self.centre, self.time_text,
+                                                self.dates):
             self.lang, self.centre = lang, centre
-            self.time_text, self.date_text = time_text, date_text
+            self.time_text, self.dates = time_text, dates
             self._backdrop = QPixmap()
             self.update()
 
@@ -224,9 +230,9 @@ class AttractBand(QWidget):
         name = self.name_layout()
         painter.setFont(name.font)
         painter.drawText(name.box, int(NAME_FLAGS), name.text)
-        for box, text, font, align in self._info_spots(info_font, date_font)[1:]:
+        for box, forms, font, align in self._info_spots(info_font, date_font)[1:]:
             painter.setFont(font)
-            painter.drawText(box, int(align), _shown(text, font, box.width()))
+            painter.drawText(box, int(align), _shown(forms, font, box.width()))
 
     def name_box(self) -> QRectF:
         """The room for the centre's name: its side of the band, the band's height less a
@@ -293,8 +299,9 @@ class AttractBand(QWidget):
         painter.drawImage(QPointF(round((centre.x() - side / 2) * ratio) / ratio,
                                   round((centre.y() - side / 2 + press) * ratio) / ratio), hand)
 
-    def _info_spots(self, info_font: QFont,
-                    date_font: QFont) -> list[tuple[QRectF, str, QFont, Qt.AlignmentFlag]]:
+    def _info_spots(self, info_font: QFont, date_font: QFont
+                    ) -> list[tuple[QRectF, tuple[str, ...], QFont, Qt.AlignmentFlag]]:
+        """The name's, the time's and the date's places, each with its text's forms."""
         row = QRectF(self._info_row())
         margin = self.theme.margin
         inner = row.adjusted(margin, 0, -margin, 0)
@@ -305,11 +312,11 @@ class AttractBand(QWidget):
         right = Qt.AlignmentFlag.AlignRight
         spots = [
             (QRectF(inner.left(), inner.center().y() - info_height / 2, self._side_width(),
-                    info_height), self.centre, info_font, left),
+                    info_height), (self.centre,), info_font, left),
             (QRectF(inner.right() - self._side_width(), top, self._side_width(), info_height),
-             self.time_text, info_font, right),
+             (self.time_text,), info_font, right),
             (QRectF(inner.right() - self._side_width(), top + info_height, self._side_width(),
-                    date_height), self.date_text, date_font, right),
+                    date_height), self.dates or ("",), date_font, right),
         ]
         return spots
 
@@ -335,12 +342,11 @@ class AttractBand(QWidget):
                                                      name.text)
         spots.append(TextSpot(name.text, used, ink, name.font.pixelSize(), name.font.bold(),
                               name.whole))
-        for box, text, font, _align in self._info_spots(info_font, date_font)[1:]:
-            shown = _shown(text, font, box.width())
+        for box, forms, font, _align in self._info_spots(info_font, date_font)[1:]:
+            shown = _shown(forms, font, box.width())
             width = QFontMetrics(font).horizontalAdvance(shown)
-            whole = shown in _shorter(text)  # the weekday and the year may go, no more
             spots.append(TextSpot(shown, box.toRect(), ink, font.pixelSize(), font.bold(),
-                                  whole and width <= box.width() + 1))
+                                  shown in forms and width <= box.width() + 1))
         return spots
 
 
@@ -357,23 +363,10 @@ class NameLayout:
     whole: bool
 
 
-def _shorter(text: str) -> list[str]:
-    """A date, then without its weekday, then without its year: «понедельник, 7 декабря
-    2026», «7 декабря 2026», «7 декабря»."""
-    forms = [text]
-    if ", " in text:
-        forms.append(text.split(", ", 1)[1])
-    last = forms[-1].rsplit(" ", 1)
-    if len(last) == 2 and len(last[1]) == 4 and last[1].isdigit():
-        forms.append(last[0])
-    return forms
-
-
-def _shown(text: str, font: QFont, width: float) -> str:
-    """The time or the date as it fits its room (a 5:4 screen's is narrow): the longest form
-    that fits whole, only the shortest ever cut."""
+def _shown(forms: tuple[str, ...], font: QFont, width: float) -> str:
+    """A text as it fits its room (a 5:4 screen's is narrow): the longest of its forms that
+    fits whole, only the shortest ever cut."""
     metrics = QFontMetrics(font)
-    forms = _shorter(text)
     fitting = next((form for form in forms if metrics.horizontalAdvance(form) <= width),
                    forms[-1])
     return metrics.elidedText(fitting, Qt.TextElideMode.ElideRight, round(width))

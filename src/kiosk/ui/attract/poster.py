@@ -32,7 +32,7 @@ from kiosk.core.content.problems import Language
 from kiosk.core.content.teaser import teaser_line
 from kiosk.core.i18n import tr
 from kiosk.core.playlist import Slide, SlideKind
-from kiosk.core.typeset import let_go, typeset
+from kiosk.core.typeset import WORD_EDGES, let_go, typeset
 from kiosk.ui.hidpi import device_pixmap, logical_size, ratio_of
 from kiosk.ui.resources import assets_dir, render_image
 from kiosk.ui.theme import Theme
@@ -202,7 +202,7 @@ def set_text(text: str, font: QFont, width: float, leading: float,
 def _lone_letter(text: SetText) -> bool:
     """A line of `text`, of several, that is a one-letter word alone (в, к, с, a, I)."""
     return len(text.lines) > 1 and any(
-        len(words) == 1 and len(words[0].strip("«»„“”\"'(),.:;!?…")) == 1
+        len(words) == 1 and len(words[0].strip(WORD_EDGES)) == 1
         for words in (line.replace("\u00a0", " ").split() for line, _ in text.lines))
 
 

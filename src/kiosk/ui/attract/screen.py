@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.content.clipfile import clip_seconds
 from kiosk.core.content.model import Content, Poster
-from kiosk.core.i18n import format_date
+from kiosk.core.i18n import date_forms
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import LeftOut, PosterPainter, edge_colour
@@ -747,7 +747,7 @@ class AttractScreen(Screen):
         now = self.wall() or dt.datetime.now()
         centre = self.content.settings.centre(self.lang) if self.content is not None else ""
         self.band.set_texts(self.lang, centre, now.strftime("%H:%M"),
-                            format_date(now.date(), self.lang, weekday=True))
+                            date_forms(now.date(), self.lang))
         if self.isVisible():
             self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
 
