@@ -27,6 +27,7 @@ from kiosk.ui.menu import Destination
 from kiosk.ui.staff.menu import StaffAction
 from kiosk.ui.staff.pin_pad import ALERT
 from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import Icon
 from tests.ui.conftest import FakeClock, WindowFactory, settle
 
 PIN = "2580"
@@ -70,6 +71,11 @@ def tap_at(window: KioskWindow, point: QPoint) -> None:
     QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
 
+def plain(text: str) -> str:
+    """What a label says, read as typed: typeset's no-break spaces and word joiners out."""
+    return text.replace("\xa0", " ").replace("\u2060", "")
+
+
 def shown(window: KioskWindow) -> QWidget:
     return window.current_screen
 
@@ -96,7 +102,7 @@ def test_five_corner_taps_open_the_pin_pad(qtbot: QtBot, staff_window: KioskWind
     corner_taps(qtbot, staff_window, clock)
     assert shown(staff_window) is staff_window.pin_pad
     assert staff_window.pin_pad.title.text() == "Вход для сотрудников"
-    assert staff_window.pin_pad.message.text() == "Введите ПИН-код"
+    assert plain(staff_window.pin_pad.message.text()) == "Введите ПИН-код"
 
 
 def test_five_finger_touches_in_the_corner_open_it_too(qtbot: QtBot, staff_window: KioskWindow,
@@ -146,12 +152,12 @@ def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: Fak
     window.show()
     corner_taps(qtbot, window, clock)
     assert shown(window) is window.pin_pad
-    assert "kiosk set-pin" in window.pin_pad.message.text()
+    assert "kiosk set-pin" in plain(window.pin_pad.message.text())
     assert not window.pin_pad.keys["1"].isEnabled()
     assert not window.pin_pad.enter.isEnabled()
     window.set_language("en")
-    assert "kiosk set-pin" in window.pin_pad.message.text()
-    assert window.pin_pad.message.text().startswith("No PIN has been set")
+    assert "kiosk set-pin" in plain(window.pin_pad.message.text())
+    assert plain(window.pin_pad.message.text()).startswith("No PIN has been set")
     window.attract.stop()
     window.session_timer.stop()
 
@@ -192,7 +198,7 @@ def test_a_wrong_pin_shakes_and_says_so(qtbot: QtBot, staff_window: KioskWindow,
     enter(qtbot, staff_window, "1111")
     pad = staff_window.pin_pad
     assert shown(staff_window) is pad
-    assert pad.message.text() == "Неверный ПИН-код. Осталось попыток: 4"
+    assert plain(pad.message.text()) == "Неверный ПИН-код. Осталось попыток: 4"
     assert pad.dots.shake.state() == pad.dots.shake.State.Running
     assert pad.dots.count == 0  # typed digits are gone
     tap(qtbot, pad.keys["1"])
@@ -207,14 +213,14 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(qtbot: QtBot, staff_windo
     for _ in range(5):
         enter(qtbot, staff_window, "0000")
     pad = staff_window.pin_pad
-    assert pad.message.text() == "Слишком много неверных попыток. Подождите 5 мин."
+    assert plain(pad.message.text()) == "Слишком много неверных попыток. Подождите 5 мин."
     assert not pad.keys[PIN[0]].isEnabled()
     enter(qtbot, staff_window, PIN)  # disabled keys: nothing happens
     assert shown(staff_window) is pad
     assert PinStore(pins.directory).seconds_locked(wall().timestamp()) == 300  # kept on disk
     wall.advance(200)
     pad.render_view()
-    assert pad.message.text() == "Слишком много неверных попыток. Подождите 2 мин."
+    assert plain(pad.message.text()) == "Слишком много неверных попыток. Подождите 2 мин."
     wall.advance(100)
     pad.render_view()
     enter(qtbot, staff_window, PIN)
@@ -372,7 +378,7 @@ def test_each_lock_in_a_row_is_longer_and_says_so(qtbot: QtBot, staff_window: Ki
         pad.render_view()
         for _ in range(5):
             enter(qtbot, staff_window, "0000")
-        said.append(pad.message.text())
+        said.append(plain(pad.message.text()))
         assert not pad.keys["0"].isEnabled()
         wall.advance(PinStore(pins.directory).seconds_locked(wall().timestamp()))
     assert said == ["Слишком много неверных попыток. Подождите 5 мин.",
@@ -447,3 +453,65 @@ def test_the_two_panels_are_a_pair_of_tabs_right_above_the_text(
     tap(qtbot, problems)
     assert (fill_of(problems), fill_of(diagnostics)) == (blue, white)
     assert staff.text.lines == ["Замечаний нет: материалы в порядке."]
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)], ids=["5:4", "4:3"])
+def test_the_staff_screens_fit_a_4_3_or_5_4_screen(
+        qtbot: QtBot, bundled: Content, clock: FakeClock, wall: FakeWall, pins: PinStore,
+        size: tuple[int, int]) -> None:
+    """Drawn for 16:9, the pad's double margins squeezed its keys into each other at
+    1280×1024 and cut «сотрудников»; the menu's fixed column cut its tabs («ечания к
+    материа»). Every key apart, every word and every label whole."""
+    window = KioskWindow(Theme(*size), bundled, clock, utc_now=wall, pins=pins)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    corner_taps(qtbot, window, clock)
+    pad = window.pin_pad
+    keys = [*pad.keys.values(), pad.clear, pad.back]
+    boxes = [QRect(key.mapTo(pad, QPoint(0, 0)), key.size()) for key in keys]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    title = pad.title
+    widest = max(title.fontMetrics().horizontalAdvance(word) for word in title.text().split())
+    assert widest <= title.width()
+    assert QRect(title.mapTo(pad, QPoint(0, 0)), title.size()).right() < min(
+        box.left() for box in boxes)
+    enter(qtbot, window, PIN)
+    staff = window.staff
+    for lang in ("ru", "en"):
+        window.set_language(lang)
+        settle(qtbot)
+        for button in staff.buttons.values():
+            needed = button.fontMetrics().horizontalAdvance(button.text())
+            assert needed + 2 * button.padding <= button.width(), button.text()
+    window.attract.stop()
+    window.session_timer.stop()
+
+
+def test_a_single_page_of_staff_text_has_no_pager(qtbot: QtBot, staff_window: KioskWindow,
+                                                  clock: FakeClock) -> None:
+    """«1 из 1» between two dead arrows says nothing: the pager shows with a second page."""
+    open_staff_menu(qtbot, staff_window, clock)
+    staff = staff_window.staff
+    tap(qtbot, staff.buttons[StaffAction.PROBLEMS])  # the bundled content has none
+    assert len(staff.text.pages) == 1
+    assert not staff.counter.isVisible() and not staff.next.isVisible()
+    staff.text.set_lines([f"строка {n}" for n in range(200)])
+    assert staff.counter.isVisible() and staff.next.isVisible()
+    assert plain(staff.counter.text()).startswith("1 из ")
+
+
+def test_the_pads_hint_sits_under_the_dots_and_backspace_is_not_back(
+        qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock) -> None:
+    """«Введите ПИН-код» was centred in the room kept for four lines, floating halfway to the
+    buttons; the key that takes a digit away wore the chevron that means «back» and «the
+    page before» everywhere else."""
+    corner_taps(qtbot, staff_window, clock)
+    pad = staff_window.pin_pad
+    image = pad.message.grab().toImage()
+    paper = image.pixelColor(0, 0)
+    inked = [y for y in range(image.height())
+             if any(image.pixelColor(x, y) != paper for x in range(0, image.width(), 2))]
+    assert inked and inked[0] < pad.message.fontMetrics().lineSpacing()
+    assert pad.back.glyph is Icon.BACKSPACE
+    assert pad.back.glyph is not staff_window.stories.nav.previous.glyph

@@ -14,15 +14,16 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                    "Too many wrong tries. Wait {minutes} min."),
     "pin_locked_hours": (
         "Слишком много неверных попыток. Подождите {hours} ч или попросите администратора "
-        "задать ПИН-код заново (kiosk set-pin).",
+        "задать ПИН-код заново (kiosk set-\u2060pin).",
         "Too many wrong tries. Wait {hours} h, or ask an administrator to set the PIN again "
-        "(kiosk set-pin).",
+        "(kiosk set-\u2060pin).",
     ),
     "pin_not_set": (
+        # A word joiner after the command's hyphen: a line never ends at «set-».
         "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Администратор задаёт его на "
-        "компьютере киоска командой\nkiosk set-pin",
+        "компьютере киоска командой «kiosk set-\u2060pin».",
         "No PIN has been set, so the staff menu is closed. An administrator sets it on the "
-        "kiosk's computer with the command\nkiosk set-pin",
+        "kiosk's computer with the command “kiosk set-\u2060pin”.",
     ),
     "pin_clear": ("Стереть", "Clear"),
     "pin_cancel": ("Отмена", "Cancel"),
@@ -30,6 +31,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "staff_title": ("Меню сотрудников", "Staff menu"),
     "staff_reload": ("Перечитать материалы", "Reload content"),
     "staff_problems": ("Замечания к материалам", "Content problems"),
+    "staff_problems_short": ("Замечания", "Problems"),  # the tab on a 4:3 or 5:4 screen
     "staff_diagnostics": ("Диагностика", "Diagnostics"),
     "staff_pattern": ("Проверка экрана", "Screen test"),
     "staff_restart": ("Перезапустить киоск", "Restart the kiosk"),

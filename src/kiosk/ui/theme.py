@@ -150,6 +150,12 @@ class Theme:
     def portrait(self) -> bool:
         return self.height > self.width
 
+    @property
+    def narrow(self) -> bool:
+        """A landscape screen nearer square than 3:2 (4:3, 5:4): a layout of two columns
+        side by side, drawn for 16:9, lacks the width there."""
+        return not self.portrait and self.width < 1.5 * self.height
+
     def px(self, reference: float) -> int:
         """A length given for a 1080p screen, at this screen's size."""
         return max(1, round(reference * self.scale))

@@ -82,6 +82,7 @@ class Icon(Enum):
     HOME = "home"  # filled
     BACK = "arrow-left"
     LEFT = "chevron-left"  # the previous page
+    BACKSPACE = "backspace"  # the PIN pad's key that takes the last digit away
     RIGHT = "chevron-right"  # the next page
     RANDOM = "dice-5"  # filled
     FILL = "bucket-droplet"  # a paint bucket pouring: fill a shape

@@ -158,6 +158,10 @@ class StaffMenuScreen(Screen):
         self.counter = text_label(theme, theme.body_px, wrap=False)
         self.previous.clicked.connect(lambda: self._turn(-1))
         self.next.clicked.connect(lambda: self._turn(1))
+        for part in (self.previous, self.counter, self.next):
+            policy = part.sizePolicy()  # hidden on a single page, its room kept: no reflow
+            policy.setRetainSizeWhenHidden(True)
+            part.setSizePolicy(policy)
         pager = QHBoxLayout()
         pager.setSpacing(theme.px(24))
         pager.addStretch(1)
@@ -192,7 +196,8 @@ class StaffMenuScreen(Screen):
             layout.setSpacing(margin)
             holder = QWidget()
             holder.setLayout(left)
-            holder.setFixedWidth(theme.px(620))
+            # Five columns of twelve on a 4:3 or 5:4 screen: 620 px left the tabs 420 there.
+            holder.setFixedWidth(theme.grid.span(5) if theme.narrow else theme.px(620))
             layout.addWidget(holder)
             layout.addLayout(panel, 1)
 
@@ -228,6 +233,8 @@ class StaffMenuScreen(Screen):
 
     def _update_pager(self) -> None:
         pages = len(self.text.pages)
+        for part in (self.previous, self.counter, self.next):  # «1 из 1» says nothing
+            part.setVisible(pages > 1)
         self.counter.setText(tr("page_of", self.lang, page=self.text.page + 1, total=pages))
         self.previous.setEnabled(self.text.page > 0)
         self.next.setEnabled(self.text.page < pages - 1)
@@ -243,6 +250,8 @@ class StaffMenuScreen(Screen):
         self.title.setText(st("staff_title", lang))
         for action, key, _background, _foreground in BUTTONS:
             button = self.buttons[action]
+            if self.theme.narrow and action is StaffAction.PROBLEMS:
+                key = "staff_problems_short"  # both tabs on one row beside the actions
             button.setText(st(key, lang))
             button.setChecked(action is self.shown)
         self.status_label.setText(self.status)

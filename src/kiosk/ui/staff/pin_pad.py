@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout,
 
 from kiosk.core.pin import MAX_DIGITS, MAX_TRIES, Outcome, PinStore
 from kiosk.core.staff_text import st
+from kiosk.core.typeset import typeset
 from kiosk.ui import theme as th
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
@@ -93,6 +94,10 @@ class PinPadScreen(Screen):
         self.message_key = ""
         self.title = text_label(theme, theme.title_px, bold=True)
         self.message = text_label(theme, theme.body_px, colour=th.INK_SOFT)
+        # At the top of its room, under the dots: centred in it, a one-line hint floated
+        # halfway to the buttons.
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | (
+            Qt.AlignmentFlag.AlignHCenter if theme.portrait else Qt.AlignmentFlag.AlignLeft))
         # Room for the longest message (a lock of hours, with what to do: four lines in a
         # narrow column), so a longer one never pushes the buttons or is cut at its foot.
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 4)
@@ -106,12 +111,13 @@ class PinPadScreen(Screen):
             grid.addWidget(self.keys[digit], index // 3, index % 3)
         # Clear and back: white keys, rimmed so they read as keys on the cream page.
         self.clear = self._key("", key_px, background=th.WHITE, foreground=th.BLUE,
-                               font_px=theme.px(36), rimmed=True)
+                               font_px=theme.px(32), rimmed=True)
         self.clear.clicked.disconnect()
         self.clear.clicked.connect(self._clear)
         self.keys["0"] = self._key("0", key_px)
-        self.back = BigButton(theme, icon=Icon.LEFT, background=th.WHITE, foreground=th.BLUE,
-                              glyph_scale=0.45, rimmed=True)
+        # Backspace, not the chevron: that one means «back» and «previous page» elsewhere.
+        self.back = BigButton(theme, icon=Icon.BACKSPACE, background=th.WHITE,
+                              foreground=th.BLUE, glyph_scale=0.45, rimmed=True)
         self.back.setFixedSize(key_px, key_px)
         self.back.clicked.connect(self._back)
         grid.addWidget(self.clear, 3, 0)
@@ -136,7 +142,9 @@ class PinPadScreen(Screen):
                        else Qt.AlignmentFlag.AlignHCenter)
         info.addWidget(self.message)
         info.addLayout(actions)
-        margin = theme.margin * 2
+        # Wide margins beside the keys on 16:9; a 4:3 or 5:4 screen needs that width for the
+        # words (the title's «сотрудников» was cut, the keys squeezed into each other).
+        margin = theme.margin if theme.narrow else theme.margin * 2
         if theme.portrait:  # all of it together in the middle, the keys under the words
             layout: QBoxLayout = QVBoxLayout(self)
             layout.addStretch(1)
@@ -155,10 +163,9 @@ class PinPadScreen(Screen):
             grid_alignment = Qt.AlignmentFlag.AlignVCenter
         layout.setAlignment(grid, grid_alignment)
         layout.setContentsMargins(margin, theme.margin, margin, theme.margin)
-        layout.setSpacing(theme.margin * 2)
+        layout.setSpacing(margin)
         if theme.portrait:
-            for label in (self.title, self.message):
-                label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(1000)
         self.lock_timer.timeout.connect(self.refresh)
@@ -245,7 +252,7 @@ class PinPadScreen(Screen):
             colour = ALERT
         else:
             text = st("pin_hint", lang)
-        self.message.setText(text)
+        self.message.setText(typeset(text, lang, hyphenate=False))  # no «на» at a line's end
         self.message.setStyleSheet(f"color: {colour}; background: transparent;")
         usable = not not_set and not locked
         for button in (*self.keys.values(), self.clear, self.back, self.enter):
