@@ -15,12 +15,13 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.content.problems import Language
 from kiosk.ui import theme as th
 from kiosk.ui.anniversary import AnniversaryScreen
-from kiosk.ui.chrome import TopBar
+from kiosk.ui.chrome import LargeTextToggle, TopBar, large_text_icon
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import Kicker
 from kiosk.ui.stories import StoriesScreen
+from kiosk.ui.theme import Theme
 from tests.helpers import ONE_LETTER_WORDS
 
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
@@ -391,6 +392,43 @@ def test_the_menu_tiles_stand_on_the_grid_in_one_type_size(window: KioskWindow,
     assert {round(x) for x in lefts} == expected
     assert where(window.menu.title, window).left() == grid.margin
     assert Destination.CALM in window.menu.tiles
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)], ids=["5:4", "4:3"])
+def test_the_menu_tiles_are_whole_on_a_4_3_or_5_4_screen(window: KioskWindow, lang: Language,
+                                                         mode: str) -> None:
+    """At 1280×1024 «Документам»» was wider than its tile's column: its » was cut. The icon
+    gives some of its side there; every title and line that shows is whole."""
+    set_mode(window, mode, lang)
+    window.show_screen(window.menu)
+    QApplication.processEvents()
+    for tile in window.menu.tiles.values():
+        layout = tile.tile_layout()
+        assert layout.fits, tile.text()
+        assert layout.title_rect.right() <= tile.width(), tile.text()
+        if mode == "normal":  # a smaller icon is enough: none left out
+            assert layout.picture.width() >= tile.theme.px(80), tile.text()
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["normal", "large-text"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1366, 768), (1280, 1024),
+                                  (1024, 768)])
+def test_the_large_text_switch_on_two_lines_stays_inside_its_rim(
+        qtbot: QtBot, size: tuple[int, int], high_contrast: bool) -> None:
+    """At the font's line height two lines of «Крупный шрифт» were taller than the button
+    in every landscape bar: «шрифт» lost its descenders under the rim."""
+    theme = Theme(*size, high_contrast=high_contrast)
+    toggle = LargeTextToggle(theme, large_text_icon())
+    qtbot.addWidget(toggle)
+    toggle.setText("Крупный шрифт")
+    toggle.two_lines = True
+    toggle.resize(toggle.sizeHint())
+    spot, = toggle.text_spots()
+    rim = theme.px(4)
+    assert spot.text == "Крупный\nшрифт"
+    assert rim < spot.rect.top() and spot.rect.bottom() < toggle.height() - rim
 
 
 @pytest.mark.parametrize("mode", MODES)

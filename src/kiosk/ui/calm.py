@@ -99,7 +99,9 @@ class PatternButton(PictureTile):
     def boxes(self) -> tuple[QRectF, QRectF]:
         rect = QRectF(self.rect())
         pad = self.theme.space("l")
-        side = min(rect.width() * 0.3, rect.height() - 2 * pad, self.theme.px(200))
+        side = self.side_beside_words(
+            min(rect.width() * 0.3, rect.height() - 2 * pad, self.theme.px(200)),
+            rect.width(), pad)
         picture = QRectF(rect.left() + pad, rect.center().y() - side * 0.3, side, side * 0.6)
         text_box = QRectF(picture.right() + pad, rect.top() + pad,
                           rect.right() - picture.right() - 2 * pad, rect.height() - 2 * pad)

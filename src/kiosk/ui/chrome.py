@@ -21,6 +21,9 @@ BAR_HEIGHT = 160  # at 1080p; the same in the large-text mode (the controls scal
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
 
 
+TWO_LINE_PITCH = 1.0  # em, from one line of the large-text toggle's words to the next
+
+
 def large_text_icon() -> QImage:
     """Tabler's «text-size» where it is bundled, else the kiosk's own contrast circle."""
     tabler = assets_dir() / "icons" / "tabler" / "text-size.svg"
@@ -169,8 +172,28 @@ class LargeTextToggle(TouchButton):
     def _text_rect(self) -> QRect:
         text = self._text_size()
         left = self.padding + self.icon_side + self.gap
+        if self.two_lines and "\n" in self.label():
+            baselines = self._baselines()
+            metrics = self.fontMetrics()
+            top = baselines[0] + metrics.tightBoundingRect(self.label().split("\n")[0]).top()
+            bottom = baselines[-1] + metrics.tightBoundingRect(
+                self.label().split("\n")[-1]).bottom()
+            return QRect(left, top, text.width() + 1, bottom - top + 1)
         return QRect(left, (self.height() - text.height()) // 2, text.width() + 1,
                      text.height())
+
+    def _baselines(self) -> list[int]:
+        """Where each of two lines sits: a line's em apart, centred by their ink. At the
+        font's own line height (1.3 em) two lines are taller than the button in every
+        landscape bar, and «шрифт» lost its descenders under the rim."""
+        metrics = self.fontMetrics()
+        lines = self.label().split("\n")
+        pitch = round(self.font().pixelSize() * TWO_LINE_PITCH)
+        inks = [metrics.tightBoundingRect(line) for line in lines]  # y from the baseline
+        top = min(ink.top() + i * pitch for i, ink in enumerate(inks))
+        bottom = max(ink.bottom() + i * pitch for i, ink in enumerate(inks))
+        first = (self.height() - (bottom - top)) // 2 - top
+        return [first + i * pitch for i in range(len(lines))]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -191,8 +214,14 @@ class LargeTextToggle(TouchButton):
         painter.drawImage(box, tinted(self.pictogram, self.ink()))
         painter.setPen(self.ink())
         painter.setFont(self.font())
-        painter.drawText(self._text_rect(), int(Qt.AlignmentFlag.AlignLeft
-                                                | Qt.AlignmentFlag.AlignVCenter), self.label())
+        if self.two_lines and "\n" in self.label():
+            left = self._text_rect().left()
+            for line, baseline in zip(self.label().split("\n"), self._baselines(), strict=True):
+                painter.drawText(left, baseline, line)
+        else:
+            painter.drawText(self._text_rect(), int(Qt.AlignmentFlag.AlignLeft
+                                                    | Qt.AlignmentFlag.AlignVCenter),
+                             self.label())
         painter.end()
 
     def text_spots(self) -> list[TextSpot]:
@@ -268,7 +297,8 @@ class TopBar(QWidget):
         self.large_text.setAccessibleName(tr("large_text", lang))
         self.languages.set_language(lang)
         # Where the width is short (portrait, large text, with Back), the toggle's words go
-        # on two lines, then Back shows its arrow alone; nothing ever shrinks or is cut.
+        # on two lines, then Back shows its arrow alone, then Home its house; nothing ever
+        # shrinks or is cut.
         # The toggle is the same on every screen, whatever the bar holds on its left: the
         # language switch beside it never moves from one screen to the next.
         self.large_text.two_lines = False
@@ -276,6 +306,8 @@ class TopBar(QWidget):
             self.large_text.two_lines = True
         if self._overfull():
             self.back_button.setText("")
+        if self._overfull():  # large text on a 4:3 or 5:4 screen: «На главную» was cut
+            self.home_button.setText("")
         for widget in (self.home_button, self.back_button, self.large_text):
             widget.updateGeometry()
             widget.update()

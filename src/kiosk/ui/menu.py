@@ -66,6 +66,7 @@ class Tile(PictureTile):
         pad = self.theme.space("l")
         icon_side = min(rect.height() * (0.56 if self.horizontal else 0.42), rect.width() * 0.3)
         if self.horizontal:
+            icon_side = self.side_beside_words(icon_side, rect.width(), pad)
             icon_box = QRectF(rect.left() + pad, rect.center().y() - icon_side / 2,
                               icon_side, icon_side)
             text_box = QRectF(icon_box.right() + pad, rect.top() + pad,
@@ -76,6 +77,10 @@ class Tile(PictureTile):
             text_box = QRectF(rect.left() + pad, icon_box.bottom() + pad / 2,
                               rect.width() - 2 * pad, rect.bottom() - icon_box.bottom() - pad * 1.5)
         return icon_box, text_box
+
+    @property
+    def picture_beside_words(self) -> bool:
+        return self.horizontal
 
     def paint_picture(self, painter: QPainter, box: QRectF) -> None:
         side = round(min(box.width(), box.height()))

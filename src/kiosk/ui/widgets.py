@@ -163,6 +163,9 @@ class TouchButton(QAbstractButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
 
+PICTURE_GIVES = 1 / 2  # of a tile's picture's side, at most, for a title's long word
+
+
 class PictureTile(TouchButton):
     """A large button that is a picture, a title and a line under it: the menu's tiles, the
     calm screen's rhythms, their words at the type scale's fixed sizes. In the high-contrast
@@ -178,6 +181,7 @@ class PictureTile(TouchButton):
         self.fill = QColor(colours.paper if colours.outline else background)
         self.ink = QColor(colours.ink if colours.outline else colours.white)
         self.subtitle = ""
+        self._without_picture = False  # while tile_layout tries the words alone
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def boxes(self) -> tuple[QRectF, QRectF]:
@@ -190,15 +194,47 @@ class PictureTile(TouchButton):
     def text_flags(self) -> int:
         return int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
 
+    @property
+    def picture_beside_words(self) -> bool:
+        """The picture stands beside the words (not above them): it can give them width."""
+        return True
+
+    def widest_word(self) -> int:
+        """The title's widest word at its size: where no line of it can break."""
+        metrics = QFontMetrics(self.theme.font(self.theme.lead_px, bold=True))
+        return max((metrics.horizontalAdvance(word)
+                    for word in self.text().replace("\xa0", " ").split()), default=0)
+
+    def side_beside_words(self, side: float, width: float, pad: float) -> float:
+        """The picture's side beside the words in a tile `width` wide: up to half of it given
+        where the title's longest word would be wider than the words' column (a 5:4 screen:
+        «Документам»» lost its »), all of it while `tile_layout` tries the words alone (then
+        negative: the words start at the tile's padding)."""
+        if self._without_picture:
+            return -pad
+        room = width - 3 * pad - self.widest_word()
+        return max(side * (1 - PICTURE_GIVES), min(side, room))
+
     def tile_layout(self) -> TileLayout:
         """The title at lead size and the line under it at small size, both fixed (type never
         shrinks), centred together in the text box; `fits` says whether both are whole. Where
         the line would not fit whole (a 5:4 screen), the title stands alone: the line's last
-        words were cut off, with no «…»."""
-        layout = self._tile_layout(self.subtitle)
-        if not layout.fits and self.subtitle:
-            return self._tile_layout("")
-        return layout
+        words were cut off, with no «…». Where even the title is not whole beside the picture
+        (large text on a 4:3 or 5:4 screen: «12 лет / «Моим / Документам»» taller than the
+        tile), the words take the picture's place: a title whole matters more."""
+        first: TileLayout | None = None
+        for without_picture in (False, True):
+            self._without_picture = without_picture
+            try:
+                layout = self._tile_layout(self.subtitle)
+                if not layout.fits and self.subtitle:
+                    layout = self._tile_layout("")
+            finally:
+                self._without_picture = False
+            first = first or layout
+            if layout.fits or not self.picture_beside_words:
+                return layout
+        return first
 
     def _tile_layout(self, subtitle: str) -> TileLayout:
         picture, text_box = self.boxes()
@@ -242,7 +278,8 @@ class PictureTile(TouchButton):
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, radius, radius)
         layout = self.tile_layout()
-        self.paint_picture(painter, layout.picture)
+        if layout.picture.width() > 0:  # not where the words took its place
+            self.paint_picture(painter, layout.picture)
         painter.setPen(self.ink)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setFont(layout.title_font)

@@ -36,7 +36,8 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
-TITLE_LINES = 2  # room under each card: a title takes two lines at most
+TITLE_LINES = 2  # room under each card for a title: two lines …
+MOST_TITLE_LINES = 3  # … or three under every card where one title needs them (large text)
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
@@ -72,6 +73,8 @@ class Thumbnail(TouchButton):
         self.picture = picture
         self.gap_px = gap_px
         self.setFont(theme.font(theme.small_px, bold=True))
+        self.hyphenated = ""  # the title with its hyphenation points, for a word too wide
+        self.title_lines = TITLE_LINES  # the picker's choice, the same for every card
         # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
         # kept copy, and drawing an RGB32 image on the raster screen costs no more.
         # Both in device pixels (kiosk.ui.hidpi), each with the logical box and the ratio
@@ -92,7 +95,18 @@ class Thumbnail(TouchButton):
     # -- geometry ---------------------------------------------------------------------------
 
     def title_height(self) -> int:
-        return QFontMetrics(self.font()).lineSpacing() * TITLE_LINES
+        # As Qt lays out wrapped lines, which at some sizes is a pixel a line over the line
+        # spacing (at 1024×768 a two-line title needed 60 px of the 58 it had).
+        return QFontMetrics(self.font()).boundingRect(
+            QRect(0, 0, 10_000, 10_000), self.FLAGS, "\n".join("Ж" * self.title_lines)).height()
+
+    def lines_needed(self, width: int) -> int:
+        """How many lines the title takes under a card `width` wide."""
+        metrics = QFontMetrics(self.font())
+        line = metrics.boundingRect(QRect(0, 0, 10_000, 10_000), self.FLAGS, "Ж").height()
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000), self.FLAGS,
+                                      self.caption(width)).height()
+        return max(1, math.ceil(needed / max(1, line) - 0.1))
 
     def card_rect(self) -> QRectF:
         """The white card: square where the room allows (the pictures are); the card and its
@@ -192,11 +206,18 @@ class Thumbnail(TouchButton):
         painter.drawText(self.title_rect(), self.FLAGS, self.caption())
         painter.end()
 
-    def caption(self) -> str:
+    def caption(self, width: int | None = None) -> str:
         """The title as drawn: typeset (`setText`), its tied words let go from the right
         where the card is too narrow for them (a two-word title tied against a lone last
-        word)."""
-        return breakable(self.text(), QFontMetrics(self.font()), self.width())
+        word), and hyphenated where one of its words is wider than the card (large text
+        on a 4:3 or 5:4 screen: «Праздничный» lost its first and last letters)."""
+        width = self.width() if width is None else width
+        metrics = QFontMetrics(self.font())
+        text = self.text()
+        if self.hyphenated and any(metrics.horizontalAdvance(word) > width
+                                   for word in text.replace("\xa0", " ").split()):
+            text = self.hyphenated
+        return breakable(text, metrics, width)
 
     def _title_fits(self) -> bool:
         needed = QFontMetrics(self.font()).boundingRect(
@@ -223,6 +244,7 @@ class ColouringPickerScreen(Screen):
         self.grid.setHorizontalSpacing(theme.grid.gutter)
         self.grid.setVerticalSpacing(theme.space("l"))
         self.thumbnails: list[Thumbnail] = []
+        self.columns = 1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -255,6 +277,7 @@ class ColouringPickerScreen(Screen):
             self.grid.addWidget(thumbnail, i // columns, i % columns)
             self.thumbnails.append(thumbnail)
         # Equal cards, however long the titles (and none left from the last content).
+        self.columns = columns
         for column in range(max(columns, self.grid.columnCount())):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         rows = math.ceil(len(shown) / columns)
@@ -287,5 +310,21 @@ class ColouringPickerScreen(Screen):
             title = thumbnail.picture.title.get(self.lang)
             # No hyphens in a two-word caption; «Щенок с косточкой» keeps «с» with its word.
             thumbnail.setText(typeset(title, self.lang, hyphenate=False))
+            thumbnail.hyphenated = typeset(title, self.lang)
             thumbnail.setAccessibleName(title)
             thumbnail.update()
+        self._make_room_for_titles()
+
+    def _make_room_for_titles(self) -> None:
+        """Two lines under every card, or three under every card where a title needs them
+        (large text on a 4:3 or 5:4 screen: «Москов- / ский / Кремль»): cards of one size."""
+        theme, columns = self.theme, max(1, self.columns)
+        cell = (theme.width - 2 * theme.margin - (columns - 1) * theme.grid.gutter) // columns
+        needed = max((thumbnail.lines_needed(cell) for thumbnail in self.thumbnails),
+                     default=TITLE_LINES)
+        lines = min(MOST_TITLE_LINES, max(TITLE_LINES, needed))
+        for thumbnail in self.thumbnails:
+            if thumbnail.title_lines != lines:
+                thumbnail.title_lines = lines
+                thumbnail.updateGeometry()
+                thumbnail.update()
