@@ -234,6 +234,7 @@ class PictureTile(TouchButton):
             first = first or layout
             if layout.fits or not self.picture_beside_words:
                 return layout
+        assert first is not None
         return first
 
     def _tile_layout(self, subtitle: str) -> TileLayout:
