@@ -160,10 +160,21 @@ def test_what_the_probe_found_is_told_for_what_it_is(found: VideoFacts, code: st
 
 
 def test_a_heavy_clip_says_what_is_heavy_in_the_reader_s_language() -> None:
-    problem = facts_problems(facts(width=3840, height=2160, fps=60.0), "a.mp4", True)[0]
-    assert "3840×2160, 60 кадров в секунду" in problem.message("ru")
-    assert "3840×2160, 60 frames a second" in problem.message("en")
+    problem = facts_problems(facts(width=2560, height=1440, fps=60.0), "a.mp4", True)[0]
+    assert "2560×1440, 60 кадров в секунду" in problem.message("ru")
+    assert "2560×1440, 60 frames a second" in problem.message("en")
     assert "Mb/s" not in problem.message("ru")
+
+
+@pytest.mark.parametrize("error", ["", "no audio or video data played"])
+def test_a_clip_larger_than_the_kiosk_shows_is_an_error_told_by_its_size(error: str) -> None:
+    """4K and up: the player refuses its frames (kiosk.ui.video.mpvlib), so the probe's
+    «nothing played» is told as the size it is, with what to do."""
+    problems = facts_problems(facts(width=3840, height=2160, error=error), "a.mp4", True)
+    assert codes(problems) == ["video_too_large"] and problems[0].is_error
+    assert "3840×2160" in problems[0].message("ru") and "1080p" in problems[0].message("ru")
+    assert codes(facts_problems(facts(width=2560, height=1600), "a.mp4", True)) == [
+        "video_heavy"]
 
 
 def test_a_long_clip_is_a_warning_only_when_it_is_played_once() -> None:

@@ -303,6 +303,7 @@ def test_kiosk_check_plays_every_clip_to_its_end_and_names_what_is_wrong(
             pattern_clip(tmp_path / "moov-last.mp4", faststart=False), p),
         "fast.mp4": lambda p: plain_clip(p, 0.5, size="160x90", rate=60),
         "tall.mp4": lambda p: plain_clip(p, 0.5, size="180x320"),
+        "huge.mp4": lambda p: plain_clip(p, 0.2, size="2600x1700"),
     })
     found = {(Path(p.path).name, p.code, p.severity.value) for p in clip_problems(content)}
     assert found == {
@@ -310,7 +311,33 @@ def test_kiosk_check_plays_every_clip_to_its_end_and_names_what_is_wrong(
         ("4-broken.mp4", "video_broken", "error"),
         ("5-fast.mp4", "video_heavy", "warning"),
         ("6-tall.mp4", "poster_portrait_on_landscape", "warning"),
+        # The player refuses its frames; the check tells its size, not «damaged».
+        ("7-huge.mp4", "video_too_large", "error"),
     }
+
+
+def test_the_player_refuses_a_clip_larger_than_it_shows(qtbot: QtBot, tmp_path: Path) -> None:
+    """An 8192×8192 clip of 199 KB made each frame 268 MB and held the UI thread 229 ms to
+    scale it down; the decoder now refuses frames over `MOST_PIXELS` before it makes them,
+    and the clip ends as a broken one does (the loop skips it)."""
+    from PySide6.QtCore import QSize
+
+    from kiosk.core.content.video import MOST_PIXELS
+    from kiosk.ui.video.player import VideoPlayer
+
+    assert 2600 * 1700 > MOST_PIXELS >= 2560 * 1600
+    player = VideoPlayer()
+    frames: list[int] = []
+    player.frame.connect(lambda: frames.append(1))
+    try:
+        for size, refused in (("2600x1700", True), ("2560x1440", False)):
+            clip = plain_clip(tmp_path / f"{size}.mp4", 0.3, size=size)
+            with qtbot.waitSignal(player.finished, timeout=20_000) as ended:
+                player.play(clip, QSize(640, 360), loop=False)
+            assert ended.args[0].startswith("error") is refused, ended.args
+        assert frames  # the 2560×1440 clip played
+    finally:
+        player.terminate()
 
 
 @pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])

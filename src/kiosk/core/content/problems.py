@@ -409,6 +409,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the clip “{value}” is compressed with {codec}, and the kiosk is made for H.264 (MP4) "
         "and VP8, VP9 (WebM): without a graphics card it may stutter. Save it as MP4 (H.264)",
     ),
+    "video_too_large": (
+        "ролик «{value}» слишком большой ({size}): киоск не показывает ролики больше "
+        "2560×1600, а рассчитан на 1920×1080. Сохраните ролик в 1080p (например, в HandBrake "
+        "— шаблон «Fast 1080p30»)",
+        "the clip “{value}” is too large ({size}): the kiosk shows no clip larger than "
+        "2560×1600 and is made for 1920×1080. Save the clip in 1080p (for example with "
+        "HandBrake's “Fast 1080p30” preset)",
+    ),
     "video_heavy": (
         "ролик «{value}» тяжёл для компьютера киоска ({detail}): он рассчитан на ролики не "
         "больше 1920×1080, 30 кадров в секунду и 12 Мбит/с. Сохраните ролик с такими "

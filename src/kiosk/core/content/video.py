@@ -47,6 +47,11 @@ MAX_VIDEO_BYTES = 500_000_000
 # 60 frames a second 60 %, 20 Mb/s 46 %, 1440p 44 %. Above these the loop's own painting
 # and a visitor's taps start to compete with decoding: `kiosk check` warns.
 MAX_PIXELS = 1920 * 1088  # 1080p either way round (H.264 codes 1080 lines as 1088)
+# Larger still, a clip is not played at all: the player refuses its frames before decoding
+# them (kiosk.ui.video.mpvlib) and `kiosk check` says so. Twice 1080p lets 2560×1600 play;
+# 4K (8.3 million pixels) stutters on two cores without a GPU, and an 8192×8192 clip of
+# 199 KB made each frame 268 MB and held the UI thread 229 ms to scale it down.
+MOST_PIXELS = 2 * MAX_PIXELS
 MAX_FPS = 30.5
 MAX_BITRATE = 12_000_000  # bits a second, the whole file's average
 # A clip decoded short of its declared length by more than this is truncated (a copy cut
@@ -123,6 +128,8 @@ def facts_problems(facts: VideoFacts, shown_as: str, played_once: bool) -> list[
     def problem(severity: Severity, code: str, **args: str) -> Problem:
         return Problem("", None, severity, code, {"value": shown_as, **args})
 
+    if facts.width * facts.height > MOST_PIXELS:  # the player refuses its frames: told first
+        return [problem(Severity.ERROR, "video_too_large", size=f"{facts.width}×{facts.height}")]
     if facts.error:
         code = "video_timeout" if facts.error == "timeout" else "video_broken"
         return [problem(Severity.ERROR, code, detail=facts.error)]

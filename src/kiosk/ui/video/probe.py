@@ -156,8 +156,11 @@ def probe_clip(path: Path, open_limit: float = OPEN_LIMIT, decode_limit: float =
                 return None
             return Probed(VideoFacts(error="timeout" if not reader.closed
                                      else "the check stopped"), lasting=False)
-        if opened.get("error"):
-            return Probed(VideoFacts(error=str(opened["error"])),
+        if opened.get("error"):  # with the size the file declares, where it was read
+            return Probed(VideoFacts(error=str(opened["error"]),
+                                     codec=str(opened.get("codec") or ""),
+                                     width=int(opened.get("width") or 0),
+                                     height=int(opened.get("height") or 0)),
                           lasting=not opened.get("retry"))
         facts = VideoFacts(codec=str(opened.get("codec") or ""),
                            width=int(opened.get("width") or 0),
@@ -328,6 +331,13 @@ class _Events:
         self.ended = threading.Event()
         self.frame = threading.Event()
         self.error = ""
+        self.tracks: list[Any] = []  # the container's tracks, as they were read
+
+    def tracks_read(self, _name: str, value: Any) -> None:
+        """`track-list` as it changes: read before the decoders start, so a clip whose
+        frames the decoder refuses (it ends before it is loaded) still says its size."""
+        if isinstance(value, list) and value:
+            self.tracks = value
 
     def __call__(self, event: Any) -> None:
         kind = int(event.event_id.value)
@@ -343,14 +353,20 @@ class _Events:
             self.loaded.set()
 
 
-def _facts(player: Any, path: str) -> dict[str, Any]:
+def _facts(player: Any, path: str, tracks: list[Any]) -> dict[str, Any]:
     def read(name: str) -> Any:
         try:
             return getattr(player, name.replace("-", "_"))
         except Exception:
             return None
 
-    return {"codec": read("video-format"), "width": read("width"), "height": read("height"),
+    # The size the container declares where none was decoded: a clip too large for the
+    # player's decoder (mpvlib.SAFE_OPTIONS) is told as too large, not as damaged.
+    declared = next((track for track in tracks
+                     if isinstance(track, dict) and track.get("type") == "video"), {})
+    return {"codec": read("video-format") or declared.get("codec"),
+            "width": read("width") or declared.get("demux-w"),
+            "height": read("height") or declared.get("demux-h"),
             "fps": read("container-fps"), "duration": read("duration"),
             "size": os.path.getsize(path)}
 
@@ -362,15 +378,18 @@ def _serve_facts(path: str) -> int:
     decoded_to = [0.0]
     player = mpvlib.new_player(vo="null", untimed="yes", pause="yes")
     player.register_event_callback(events)
+    player.observe_property("track-list", events.tracks_read)
     player.observe_property("time-pos", lambda _name, value: decoded_to.__setitem__(
         0, max(decoded_to[0], float(value))) if value is not None else None)
     player.loadfile(path)
     if not events.loaded.wait(OPEN_LIMIT):
         return 1
     if events.error:
-        _say({"error": events.error})
+        # A clip whose frames the decoder refused still says how large it is.
+        _say({**_facts(player, path, events.tracks), "error": events.error}
+             if events.tracks else {"error": events.error})
         return 0
-    _say(_facts(player, path))
+    _say(_facts(player, path, events.tracks))
     player.pause = False
     events.ended.wait(DECODE_LIMIT)
     _say({"error": events.error} if events.error else {"decoded_to": decoded_to[0]})
