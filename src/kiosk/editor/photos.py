@@ -42,6 +42,7 @@ from kiosk.core.content.imagesafe import (
 )
 from kiosk.core.content.problems import Problem, Severity
 from kiosk.editor.heif_grid import declared_canvases
+from kiosk.editor.icc import profile_problem
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,11 @@ def _to_srgb(image: Image.Image, notes: list[str], icc: bytes | None = None) -> 
         image = paper
     if image.mode not in ("RGB", "L", "CMYK"):
         image = image.convert("RGB")
-    if icc:
+    refused = profile_problem(icc) if icc else ""
+    if refused:  # lcms would run its pipeline for minutes (kiosk.editor.icc)
+        log.info("editor: a photo's colour profile is not applied: %s", refused)
+        notes.append("цветовой профиль файла не прочитан: цвета взяты как есть")
+    elif icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
