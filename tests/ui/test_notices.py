@@ -372,3 +372,23 @@ def test_a_word_wider_than_the_band_is_broken_not_cut_off(
         assert spots and all(spot.fits for spot in spots), (orientation, high_contrast)
         assert all(spot.rect.right() <= window.width() - band.theme.margin for spot in spots)
     window.attract.stop()
+
+
+def test_at_most_five_urgent_notices_take_turns_and_check_says_so(
+        open_window: Callable[[Content, Wall], KioskWindow], tmp_path: Path) -> None:
+    """3,000 urgent notices made a real one wait ten hours for its turn on the band, and
+    laying them out held the UI thread 0.3 s at every change: the first five due, in the
+    files' order, take turns; `kiosk check` names the sixth."""
+    root = copy_bundled(tmp_path)
+    for bundled in (root / "notices").iterdir():
+        bundled.unlink()
+    for n in range(1, 41):
+        (root / "notices" / f"urgent-{n:02}.yaml").write_text(
+            f"text: Окно {n} не работает\nlevel: срочное\n", encoding="utf-8")
+    content = load_content(root, probe_image)
+    warned = [p for p in content.problems if p.code == "notice_urgent_many"]
+    assert len(warned) == 1 and Path(warned[0].path).name == "urgent-06.yaml"
+    assert "40" in warned[0].message("ru") and "5" in warned[0].message("ru")
+    window = open_window(content, Wall(at("2026-12-10 10:00")))
+    assert [n.id for n in window.notices_due] == [f"urgent-{n:02}" for n in range(1, 6)]
+    assert len(window.notice_band.parts) == 5

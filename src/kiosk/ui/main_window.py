@@ -4,6 +4,7 @@ adapter that feeds touches and time to the core's session machine."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import sys
 import time
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
 from kiosk.core.content.model import Content, Notice
-from kiosk.core.content.notices import next_change
+from kiosk.core.content.notices import MOST_URGENT_SHOWN, next_change
 from kiosk.core.content.problems import Language
 from kiosk.core.content.sandbox import IDLE_EXIT
 from kiosk.core.playlist import Slide, SlideKind
@@ -757,11 +758,12 @@ class KioskWindow(QWidget):
         urgent = [n for n in content.notices if n.urgent]
         local = None if self.every_notice else self.notice_clock()
         if local is None or not urgent:
-            self.notices_due = tuple(urgent) if self.every_notice else ()
+            self.notices_due = tuple(urgent[:MOST_URGENT_SHOWN]) if self.every_notice else ()
             self._place_notices()
             return
         closed = content.closed_days()
-        self.notices_due = tuple(n for n in urgent if n.schedule.active(local, closed))
+        self.notices_due = tuple(itertools.islice(
+            (n for n in urgent if n.schedule.active(local, closed)), MOST_URGENT_SHOWN))
         self._place_notices()
         change = next_change(urgent, local, closed)
         wait = NOTICE_RECHECK_S if change is None else min(

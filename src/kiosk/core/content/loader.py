@@ -50,6 +50,7 @@ from kiosk.core.content.model import (
 from kiosk.core.content.notices import (
     LONG_CHARS,
     MOST_CHARS,
+    MOST_URGENT_SHOWN,
     WORD_MOST,
     longest_word,
     parse_level,
@@ -1306,6 +1307,11 @@ class ContentLoader:
             notice = self._guarded(str(path), self._load_notice)
             if notice is not None:
                 notices.append(notice)
+        urgent = [notice for notice in notices if notice.urgent]
+        if len(urgent) > MOST_URGENT_SHOWN:  # named at the first that may never show
+            self.log_for(urgent[MOST_URGENT_SHOWN].source).warning(
+                "notice_urgent_many", None, count=str(len(urgent)),
+                most=str(MOST_URGENT_SHOWN))
         return tuple(notices)
 
     def _load_notice(self, path: Path) -> Notice | None:

@@ -34,6 +34,10 @@ MOST_CHARS = 200
 # word that is still wider than a line (the band in large type on a portrait screen holds
 # about 20 letters) is broken by the band at a letter rather than cut off.
 WORD_MOST = 30
+# Urgent notices on the band at once, the first due in the files' order: each more is one
+# more turn of the band (3,000 of them made a real one wait ten hours for its turn, and laying
+# them out held the UI thread 0.3 s at every change). `kiosk check` warns beyond this.
+MOST_URGENT_SHOWN = 5
 # The set of urgent notices is looked at this far ahead; past it, nothing is said to change
 # (the window judges them again within the hour anyway: kiosk.ui.main_window).
 HORIZON_DAYS = 1

@@ -905,6 +905,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "passing. The band shows a long urgent notice in parts, and a slide sets an ordinary "
         "one smaller — cut it to one or two short sentences",
     ),
+    "notice_urgent_many": (
+        "срочных объявлений {count}, а на экране одновременно бывают не больше {most} — "
+        "первые по порядку файлов из тех, что действуют сейчас; это и следующие могут не "
+        "показаться. Оставьте срочными только главные, остальные сделайте обычными",
+        "there are {count} urgent notices, and at most {most} are on screen at once — the "
+        "first, in the files' order, of those in force; this one and the next may not show. "
+        "Keep only the most important urgent, make the others ordinary",
+    ),
     "notice_too_long": (
         "«{key}»: в объявлении {length} знаков, больше предела в {most}: оно не поместится на "
         "экран, и киоск его не показывает. Оставьте главное, не больше {most} знаков, — "
