@@ -168,6 +168,25 @@ def test_bidi_and_separator_characters_are_taken_out_of_every_text_shown(
                             if p.args.get("key") == "title").message("ru")
 
 
+@pytest.mark.parametrize(("mark", "name"), [
+    ("\u0301", "U+0301"),  # an acute accent
+    ("\u0489", "U+0489"),  # Cyrillic millions sign, drawn by the kiosk's own font
+    ("\u05b8", "U+05B8"),  # Hebrew qamats
+    ("\u0e48", "U+0E48"),  # Thai mai ek
+    ("\u2de0", "U+2DE0"),  # a Cyrillic letter written above
+])
+def test_combining_marks_stacked_on_a_letter_keep_two(tmp_path: Path, mark: str,
+                                                       name: str) -> None:
+    """99 of U+0489 on each «о» of a story filled its screen with scribble (a word of 100
+    characters is not yet too long): only the
+    accents of one block were counted, and Cyrillic's own marks, Hebrew's or Thai's not."""
+    content = load(tmp_path, {"m.md": story(body="До" + mark * 90 + "м. «Й» и «ё» целы.")})
+    body = content.stories[0].body.ru
+    assert body.startswith("До" + mark * 2 + "м.") and "«Й» и «ё» целы." in body
+    warned = [p for p in content.problems if p.code == "hidden_characters_text"]
+    assert len(warned) == 1 and f"{name} ×90" in warned[0].message("ru")
+
+
 def test_typesetting_characters_staff_type_are_kept_without_a_word(tmp_path: Path) -> None:
     title = "12\u00a0лет вме\u00adсте 👩\u200d👧"  # no-break space, soft hyphen, emoji joiner
     content = load(tmp_path, {"t.md": story(title=f'"{title}"')})
