@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -187,6 +188,19 @@ def test_idle_warning_then_staying(qtbot: QtBot, window: KioskWindow, clock: Fak
     with qtbot.waitSignal(window.session_timer.timeout, timeout=2000):
         pass  # the idle timer has looked at the clock since
     assert window.current_screen is window.stories and not window.overlay.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024), (1024, 768), (1080, 1920)])
+def test_the_idle_question_is_one_line_on_every_screen(qtbot: QtBot, window: KioskWindow,
+                                                       clock: FakeClock) -> None:
+    """Half the columns of a 5:4 screen made «Вы ещё / здесь?» two lines: the card takes
+    eight of twelve there."""
+    open_menu(qtbot, window)
+    go_idle(qtbot, window, clock)
+    question = window.overlay.question
+    line = question.fontMetrics().lineSpacing()
+    assert question.heightForWidth(question.width()) < 1.5 * line
+    assert window.overlay.card.width() <= window.width() - 2 * window.theme.margin
 
 
 def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,

@@ -376,6 +376,22 @@ def test_the_banner_is_the_signal_colour_with_the_ticket_in_display_figures(
     assert all(banner.rect().contains(spot.rect) for spot in banner.text_spots())
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024), (1024, 768), (1080, 1920)])
+def test_no_line_of_the_banner_starts_with_the_arrow(window: KioskWindow) -> None:
+    """At 1280×1024 the call broke as «Приглашается талон А017 / → окно 12»: the call
+    «талон А017 → окно 12» keeps together, the line breaking before it where it must."""
+    banner = window.queue_banner
+    for lang in ("ru", "en"):
+        banner.show_calls(CALLS, lang)
+        QApplication.processEvents()
+        spots = banner.text_spots()
+        starts = [spot for i, spot in enumerate(spots)
+                  if i == 0 or spot.rect.top() > spots[i - 1].rect.bottom()]
+        assert not any(spot.text == "→" for spot in starts), [s.text for s in starts]
+        arrow = next(i for i, spot in enumerate(spots) if spot.text == "→")
+        assert abs(spots[arrow].rect.center().y() - spots[arrow - 1].rect.center().y()) < 40
+
+
 def test_no_button_on_a_visitor_screen_wears_the_signal_colour(
         qtbot: QtBot, window: KioskWindow) -> None:
     signal_colour = window.queue_banner.theme.colours.signal

@@ -65,8 +65,11 @@ class IdleOverlay(QWidget):
         if parent is not None and self.geometry() != parent.rect():
             self.setGeometry(parent.rect())
         grid = self.theme.grid
-        width = grid.span(grid.columns // 2) if not self.theme.portrait \
-            else grid.span(grid.columns)
+        # Half the columns in landscape, eight on a 4:3 or 5:4 screen (half made «Вы ещё /
+        # здесь?» two lines at 1280×1024), all of them in portrait.
+        columns = grid.columns if self.theme.portrait else \
+            (grid.columns * 2 // 3 if self.theme.narrow else grid.columns // 2)
+        width = grid.span(columns)
         layout = self.card.layout()
         assert layout is not None
         # The height the wrapped words need at this width (adjustSize would measure them

@@ -56,12 +56,14 @@ def call_words(template: str, call: Call, word_font: QFont, figure_font: QFont) 
 
 def unbreakable(words: list[Word]) -> list[list[Word]]:
     """The words in runs a line may not break inside: a word and the figure after it, a
-    figure and the punctuation stuck to it, an arrow and the word after it."""
+    figure and the punctuation stuck to it, an arrow and the words on both sides of it (the
+    call «талон А017 → окно 12» whole: a line began with «→ окно 12» at 1280×1024)."""
     runs: list[list[Word]] = []
     for word in words:
         previous = runs[-1][-1] if runs else None
         keep = previous is not None and (
-            word.joined or (word.figure and not previous.figure) or previous.text in ARROWS)
+            word.joined or (word.figure and not previous.figure) or previous.text in ARROWS
+            or word.text in ARROWS)
         if keep:
             runs[-1].append(word)
         else:
