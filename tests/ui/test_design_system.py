@@ -431,6 +431,17 @@ def test_the_large_text_switch_on_two_lines_stays_inside_its_rim(
     assert rim < spot.rect.top() and spot.rect.bottom() < toggle.height() - rim
 
 
+def test_a_screen_title_under_the_bar_is_one_size_on_every_screen(window: KioskWindow) -> None:
+    """«Выбери картинку» under the portrait bar was at the bar's size (52 px), smaller than
+    «Что вы хотите посмотреть?» and «Минутка спокойствия» there (72)."""
+    for screen in (window.menu, window.calm, window.picker):
+        window.show_screen(screen)
+        QApplication.processEvents()
+        title = screen.title
+        if title.isVisible():
+            assert title.font().pixelSize() == window.theme.title_px, screen
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_the_menu_tiles_titles_are_typeset_and_whole(window: KioskWindow, mode: str) -> None:
     """«12 лет «Моим / Документам»», «Раскраска для / детей»: the titles were set as typed.

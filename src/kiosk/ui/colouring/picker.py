@@ -238,8 +238,9 @@ class ColouringPickerScreen(Screen):
         self.bar.home.connect(lambda: self.home_requested.emit())
         self.bar.language_chosen.connect(lambda code: self.language_chosen.emit(code))
         self.bar.large_text_toggled.connect(lambda: self.large_text_toggled.emit())
-        # The title: in the bar where it fits (landscape), else under it at the same size.
-        self.title = text_label(theme, theme.heading_px, bold=True)
+        # The title: in the bar where it fits (landscape), else under it at the size every
+        # screen's title has there (the menu's, the calm minute's: it was the bar's, smaller).
+        self.title = text_label(theme, theme.title_px, bold=True)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(theme.grid.gutter)
         self.grid.setVerticalSpacing(theme.space("l"))
