@@ -335,3 +335,12 @@ def test_the_short_subtitles_break_between_whole_words(window: KioskWindow) -> N
         texts = [calm.hint.text(), calm.done_hint.text(),
                  *(choice.subtitle for choice in calm.pattern_buttons)]
         assert all(texts) and not any("\u00ad" in text for text in texts), (lang, texts)
+
+
+def test_the_two_rhythms_names_stand_level(window: KioskWindow) -> None:
+    """Each tile centred its own words, and «Квадратное дыхание» stood 21 px above «Дыхание
+    4-7-8» beside it: the line under the longer one takes two lines."""
+    window.show_screen(window.calm)
+    QApplication.processEvents()
+    tops = {button.tile_layout().title_rect.top() for button in window.calm.pattern_buttons}
+    assert len(tops) == 1

@@ -88,6 +88,8 @@ class PatternButton(PictureTile):
     """One rhythm to choose: its pictogram, its name (lead size) and a line saying what to
     do (small size), like the menu's tiles; a name too long for one line wraps."""
 
+    subtitle_lines = 2  # the two rhythms side by side: their names level (one says more)
+
     def __init__(self, theme: Theme, pattern: Pattern, background: str) -> None:
         super().__init__(theme, background)
         self.pattern = pattern

@@ -172,6 +172,7 @@ class PictureTile(TouchButton):
     mode the tile is black with a thick rim of its colour."""
 
     PRESSED_DARKER = 130  # percent, for the press shade of a filled tile
+    subtitle_lines = 0  # the lines the line under the title is centred as taking, at least
 
     def __init__(self, theme: Theme, background: str) -> None:
         super().__init__()
@@ -255,7 +256,13 @@ class PictureTile(TouchButton):
         total = title.height() + gap + sub.height()
         fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
                 and sub.width() <= text_box.width() + 1)
-        top = text_box.top() + max(0.0, (text_box.height() - total) / 2)
+        # Centred as if the line under it took `subtitle_lines` lines: tiles side by side
+        # keep their titles level whatever their lines' lengths (where that still fits).
+        kept = QFontMetrics(sub_font).lineSpacing() * self.subtitle_lines if subtitle else 0
+        centred = title.height() + gap + max(sub.height(), kept)
+        if centred > text_box.height():
+            centred = total
+        top = text_box.top() + max(0.0, (text_box.height() - centred) / 2)
         title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
         sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),
                           sub.height())
