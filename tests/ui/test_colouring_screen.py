@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, Qt
+import pytest
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
@@ -188,9 +189,14 @@ def as_array(image: QImage) -> np.ndarray:
     return rows[:, :width * 3].reshape(height, width, 3).copy()
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
 def test_home_is_top_left_and_the_tools_are_grouped(qtbot: QtBot, window: KioskWindow) -> None:
     screen = open_first_picture(qtbot, window)
     theme = window.theme
+    # The picture as large as the page allows: on a 5:4 screen the tools down the left left
+    # it 433 px of 1024 (42 %); under it in a row, 668.
+    canvas = screen_rect(screen.view, window)
+    assert min(canvas.width(), canvas.height()) >= 0.6 * min(window.width(), window.height())
     buttons = [b for b in screen.findChildren(QAbstractButton) if b.isVisible()]
     rects = {b: screen_rect(b, window) for b in buttons}
     home = rects[screen.home_button]
@@ -230,6 +236,27 @@ def test_home_is_top_left_and_the_tools_are_grouped(qtbot: QtBot, window: KioskW
                                               *[theme.space("l") - 1] * 2).intersects(done)
     for button, rect in rects.items():  # a child's finger: every control a touch target
         assert min(rect.width(), rect.height()) >= theme.touch_px, button
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+def test_every_tool_s_pictogram_and_dot_stay_on_its_card(qtbot: QtBot,
+                                                         window: KioskWindow) -> None:
+    """Five in a row under the picture on a 4:3 or 5:4 screen, the cards were narrower than
+    the pictogram and the large brush's dot together: both ran off the card. The dot keeps
+    its size (it is the brush's); the pictograms give way, all alike."""
+    screen = open_first_picture(qtbot, window)
+    rim = window.theme.px(10)  # the ring of the tool in use, inside the card's edge
+    sides = set()
+    for tool in screen.tool_buttons:
+        inside = QRectF(tool.rect()).adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
+        icon, mark = tool.faces()
+        sides.add(round(icon.width()))
+        assert inside.contains(icon), tool
+        if mark is not None:
+            assert inside.contains(mark), tool
+    assert len(sides) == 1
+    large = screen.brush_buttons["large"].faces()[1]
+    assert large is not None and large.width() >= 2 * window.theme.px(28)
 
 
 def test_the_tool_in_use_wears_the_colour(qtbot: QtBot, window: KioskWindow) -> None:

@@ -35,7 +35,8 @@ class PageLayout:
 
 def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
     """Landscape: where-to-go, the tools and undo down the left; the colours and «Готово»
-    down the right; the picture between them as large as the height allows. Portrait: the
+    down the right; the picture between them as large as the height allows (on a 4:3 or 5:4
+    screen the tools in a row under it, undo above it on the right). Portrait: the
     picture under where-to-go, then the tools, the colours, and undo and «Готово» along the
     bottom. Every control at least a touch target; Home exactly where the top bar puts it."""
     touch = theme.touch_px
@@ -67,6 +68,20 @@ def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
         done = QRect(column, height - edge - done_height, width - margin - column, done_height)
         canvas = QRect(margin + pair + apart, edge, column - apart - (margin + pair + apart),
                        height - 2 * edge)
+        if theme.narrow:
+            # 4:3 and 5:4: the tools down the left left the picture 433 px wide at 1280×1024
+            # (42 % of the height). The tools go in a row under it and undo top right of it,
+            # away from Home; the picture is 668 px there (4:3: 387 → 500).
+            right = column - apart  # the canvas's room ends where the colours' begins
+            start_over = QRect(right - touch, edge, touch, touch)
+            undo = QRect(start_over.left() - near - touch, edge, touch, touch)
+            tool_width = (right - margin - (count - 1) * near) // count
+            tools_top = height - edge - touch
+            step = (right - margin - tool_width) / (count - 1)
+            tools = tuple(QRect(round(margin + i * step), tools_top, tool_width, touch)
+                          for i in range(count))
+            canvas_top = home.bottom() + 1 + down
+            canvas = QRect(margin, canvas_top, right - margin, tools_top - down - canvas_top)
     else:
         apart = theme.space("l")
         inner = width - 2 * margin

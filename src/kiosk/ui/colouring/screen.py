@@ -134,6 +134,26 @@ class ToolButton(TouchButton):
             if self.isChecked():
                 self.update()
 
+    def faces(self) -> tuple[QRectF, QRectF | None]:
+        """Where the pictogram and the mark (None: no mark) are drawn on the card."""
+        icon_side = round(self.height() * 0.6)
+        gap = self.theme.space("s")
+        if self.isCheckable():  # a painting tool, the eraser too: one pictogram size for all
+            # The pictogram gives way where the card is narrow (five in a row under the
+            # picture on a 4:3 or 5:4 screen: the large brush's dot pushed both off its
+            # card); the dot never does, it is the brush's size.
+            room = self.width() - 2 * self.theme.px(8) - gap
+            widest = 2 * self.theme.px(BRUSH_RADII["large"])
+            icon_side = min(icon_side, room // 2 if room // 2 >= widest else room - widest)
+        centre_y = self.height() / 2
+        if not self.mark:
+            return QRectF(self.width() / 2 - icon_side / 2, centre_y - icon_side / 2,
+                          icon_side, icon_side), None
+        mark_side = max(icon_side, 2 * self.mark_px)
+        left = (self.width() - icon_side - gap - mark_side) / 2
+        return (QRectF(left, centre_y - icon_side / 2, icon_side, icon_side),
+                QRectF(left + icon_side + gap, centre_y - mark_side / 2, mark_side, mark_side))
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -153,20 +173,11 @@ class ToolButton(TouchButton):
         painter.setBrush(face)
         painter.drawRoundedRect(rect, radius, radius)
         ink = QColor(colours.ink)
-        icon_side = round(self.height() * 0.6)
-        centre_y = self.height() / 2
-        if not self.mark:
-            draw_icon(painter, self.pictogram, QRectF(self.width() / 2 - icon_side / 2,
-                                                 centre_y - icon_side / 2, icon_side,
-                                                 icon_side), ink)
+        icon, box = self.faces()
+        draw_icon(painter, self.pictogram, icon, ink)
+        if box is None:
             painter.end()
             return
-        mark_side = max(icon_side, 2 * self.mark_px)
-        gap = self.theme.space("s")
-        left = (self.width() - icon_side - gap - mark_side) / 2
-        draw_icon(painter, self.pictogram, QRectF(left, centre_y - icon_side / 2, icon_side,
-                                             icon_side), ink)
-        box = QRectF(left + icon_side + gap, centre_y - mark_side / 2, mark_side, mark_side)
         edge = QColor(colours.ink)
         edge.setAlpha(90 if chosen and not colours.outline else 255)
         painter.setPen(QPen(edge if chosen else soft, self.theme.px(2 if chosen else 3)))
