@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 import struct
+from typing import Any
 
 import pytest
 from PIL import Image, ImageCms
 
-from kiosk.editor import photos
 from kiosk.editor.icc import MOST_PROFILE_BYTES, profile_problem
 from kiosk.editor.photos import prepare_photo
 
@@ -75,7 +75,7 @@ def test_an_upload_with_a_stage_list_profile_is_taken_with_its_colours_as_they_a
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("lcms was given the profile")
 
-    monkeypatch.setattr(photos.ImageCms, "profileToProfile", never)
+    monkeypatch.setattr(ImageCms, "profileToProfile", never)
     photo = prepare_photo(photo_with(stage_list_profile(20_000), kind), f"x.{kind.lower()}")
     assert NOT_APPLIED in photo.notes
     assert (photo.width, photo.height) == (640, 480)
@@ -84,12 +84,12 @@ def test_an_upload_with_a_stage_list_profile_is_taken_with_its_colours_as_they_a
 def test_an_upload_with_an_ordinary_profile_is_still_converted(
         monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[object] = []
-    convert = photos.ImageCms.profileToProfile
+    convert = ImageCms.profileToProfile
 
-    def counted(*args: object, **kwargs: object) -> object:
+    def counted(*args: Any, **kwargs: Any) -> object:
         asked.append(args)
-        return convert(*args, **kwargs)  # type: ignore[arg-type]
+        return convert(*args, **kwargs)
 
-    monkeypatch.setattr(photos.ImageCms, "profileToProfile", counted)
+    monkeypatch.setattr(ImageCms, "profileToProfile", counted)
     photo = prepare_photo(photo_with(srgb_profile(), "JPEG"), "x.jpg")
     assert asked and NOT_APPLIED not in photo.notes
