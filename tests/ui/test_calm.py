@@ -4,7 +4,8 @@ behaviour that a touch extends (WCAG 2.2.1)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -337,10 +338,17 @@ def test_the_short_subtitles_break_between_whole_words(window: KioskWindow) -> N
         assert all(texts) and not any("\u00ad" in text for text in texts), (lang, texts)
 
 
-def test_the_two_rhythms_names_stand_level(window: KioskWindow) -> None:
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024), (1024, 768)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_two_rhythms_names_stand_level(window: KioskWindow, lang: str) -> None:
     """Each tile centred its own words, and «Квадратное дыхание» stood 21 px above «Дыхание
-    4-7-8» beside it: the line under the longer one takes two lines."""
+    4-7-8» beside it (its line under says more); in English «4-7-8 / breathing» takes two
+    lines: side by side, both are centred as the taller words are."""
+    window.set_language(lang)
     window.show_screen(window.calm)
     QApplication.processEvents()
-    tops = {button.tile_layout().title_rect.top() for button in window.calm.pattern_buttons}
+    buttons = window.calm.pattern_buttons
+    tops = {button.mapTo(window, QPoint(0, round(button.tile_layout().title_rect.top()))).y()
+            for button in buttons}
     assert len(tops) == 1
+    assert len({button.tile_layout().picture.width() for button in buttons}) == 1

@@ -410,6 +410,9 @@ def test_the_menu_tiles_are_whole_on_a_4_3_or_5_4_screen(window: KioskWindow, la
         assert layout.title_rect.right() <= tile.width(), tile.text()
         if mode == "normal":  # a smaller icon is enough: none left out
             assert layout.picture.width() >= tile.theme.px(80), tile.text()
+    # One icon size for all four (they had three: the words started at three places).
+    assert len({round(tile.tile_layout().picture.width())
+                for tile in window.menu.tiles.values()}) == 1
 
 
 @pytest.mark.parametrize("high_contrast", [False, True], ids=["normal", "large-text"])
@@ -429,6 +432,10 @@ def test_the_large_text_switch_on_two_lines_stays_inside_its_rim(
     rim = theme.px(4)
     assert spot.text == "Крупный\nшрифт"
     assert rim < spot.rect.top() and spot.rect.bottom() < toggle.height() - rim
+    # Where the font's own line spacing fits (portrait), the lines keep it.
+    if theme.portrait:
+        first, second = toggle._baselines()
+        assert second - first == toggle.fontMetrics().lineSpacing()
 
 
 def test_a_screen_title_under_the_bar_is_one_size_on_every_screen(window: KioskWindow) -> None:

@@ -88,8 +88,6 @@ class PatternButton(PictureTile):
     """One rhythm to choose: its pictogram, its name (lead size) and a line saying what to
     do (small size), like the menu's tiles; a name too long for one line wraps."""
 
-    subtitle_lines = 2  # the two rhythms side by side: their names level (one says more)
-
     def __init__(self, theme: Theme, pattern: Pattern, background: str) -> None:
         super().__init__(theme, background)
         self.pattern = pattern
@@ -451,6 +449,9 @@ class CalmScreen(Screen):
             button.clicked.connect(lambda _=False, p=pattern: self.start(p))
             tiles.addWidget(button, 1)
             self.pattern_buttons.append(button)
+        for button in self.pattern_buttons:  # one picture size; side by side, names level
+            button.tile_group = tuple(self.pattern_buttons)
+            button.level_words = not theme.portrait
         choice_body = self._body()
         choice_body.addWidget(self.title)
         choice_body.addSpacing(theme.space("xs"))

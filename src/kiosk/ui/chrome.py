@@ -183,15 +183,24 @@ class LargeTextToggle(TouchButton):
                      text.height())
 
     def _baselines(self) -> list[int]:
-        """Where each of two lines sits: a line's em apart, centred by their ink. At the
-        font's own line height (1.3 em) two lines are taller than the button in every
-        landscape bar, and «шрифт» lost its descenders under the rim."""
+        """Where each of two lines sits, centred by their ink: at the font's line spacing
+        where that fits, else an em apart. At the line spacing (1.3 em) two lines are taller
+        than the button in every landscape bar: «шрифт» lost its descenders under the rim."""
         metrics = self.fontMetrics()
         lines = self.label().split("\n")
-        pitch = round(self.font().pixelSize() * TWO_LINE_PITCH)
         inks = [metrics.tightBoundingRect(line) for line in lines]  # y from the baseline
-        top = min(ink.top() + i * pitch for i, ink in enumerate(inks))
-        bottom = max(ink.bottom() + i * pitch for i, ink in enumerate(inks))
+
+        def extent(pitch: int) -> tuple[int, int]:
+            return (min(ink.top() + i * pitch for i, ink in enumerate(inks)),
+                    max(ink.bottom() + i * pitch for i, ink in enumerate(inks)))
+
+        # The font's own line spacing where the lines fit inside the rim with room (portrait),
+        # an em where they would not.
+        pitch = metrics.lineSpacing()
+        top, bottom = extent(pitch)
+        if bottom - top > self.height() - 2 * self.theme.px(12):
+            pitch = round(self.font().pixelSize() * TWO_LINE_PITCH)
+            top, bottom = extent(pitch)
         first = (self.height() - (bottom - top)) // 2 - top
         return [first + i * pitch for i in range(len(lines))]
 

@@ -193,9 +193,11 @@ class MenuScreen(Screen):
         columns = 1 if self.theme.portrait else 2
         for column in range(2):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        group = tuple(self.tiles[destination] for destination in shown)
         for i, destination in enumerate(shown):
             self.grid.addWidget(self.tiles[destination], i // columns, i % columns)
             self.tiles[destination].show()
+            self.tiles[destination].tile_group = group  # one icon size for all (PictureTile)
         for row in range(4):
             self.grid.setRowStretch(row, 1 if row < max(1, -(-len(shown) // columns)) else 0)
 

@@ -172,7 +172,6 @@ class PictureTile(TouchButton):
     mode the tile is black with a thick rim of its colour."""
 
     PRESSED_DARKER = 130  # percent, for the press shade of a filled tile
-    subtitle_lines = 0  # the lines the line under the title is centred as taking, at least
 
     def __init__(self, theme: Theme, background: str) -> None:
         super().__init__()
@@ -182,7 +181,14 @@ class PictureTile(TouchButton):
         self.fill = QColor(colours.paper if colours.outline else background)
         self.ink = QColor(colours.ink if colours.outline else colours.white)
         self.subtitle = ""
+        # The tiles of one grid, this one among them (`tile_layout`), and whether they stand
+        # side by side, so that their titles stand level.
+        self.tile_group: tuple[PictureTile, ...] = ()
+        self.level_words = False
         self._without_picture = False  # while tile_layout tries the words alone
+        self._side_cap: float | None = None  # the group's picture size, while laid out
+        self._level = 0.0  # the group's tallest words, while laid out
+        self._group_fit: tuple[object, float | None, float] = ((), None, 0.0)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def boxes(self) -> tuple[QRectF, QRectF]:
@@ -210,11 +216,12 @@ class PictureTile(TouchButton):
         """The picture's side beside the words in a tile `width` wide: up to half of it given
         where the title's longest word would be wider than the words' column (a 5:4 screen:
         «Документам»» lost its »), all of it while `tile_layout` tries the words alone (then
-        negative: the words start at the tile's padding)."""
+        negative: the words start at the tile's padding); never more than its group's."""
         if self._without_picture:
             return -pad
         room = width - 3 * pad - self.widest_word()
-        return max(side * (1 - PICTURE_GIVES), min(side, room))
+        side = max(side * (1 - PICTURE_GIVES), min(side, room))
+        return side if self._side_cap is None else min(side, self._side_cap)
 
     def tile_layout(self) -> TileLayout:
         """The title at lead size and the line under it at small size, both fixed (type never
@@ -222,7 +229,42 @@ class PictureTile(TouchButton):
         the line would not fit whole (a 5:4 screen), the title stands alone: the line's last
         words were cut off, with no «…». Where even the title is not whole beside the picture
         (large text on a 4:3 or 5:4 screen: «12 лет / «Моим / Документам»» taller than the
-        tile), the words take the picture's place: a title whole matters more."""
+        tile), the words take the picture's place: a title whole matters more. In a group,
+        every picture is the size the tile needing the smallest has (four tiles had three
+        sizes, their words starting at three places), and level words are centred as the
+        group's tallest are."""
+        cap, level = self._group_layout()
+        self._side_cap, self._level = cap, level
+        try:
+            return self._own_layout()
+        finally:
+            self._side_cap, self._level = None, 0.0
+
+    def _group_layout(self) -> tuple[float | None, float]:
+        """The group's picture size and the height its words are centred as (kept until a
+        tile of it changes size or words)."""
+        if not self.tile_group:
+            return None, 0.0
+        key = tuple((tile.size().toTuple(), tile.text(), tile.subtitle) for tile in self.tile_group)
+        if self._group_fit[0] == key:
+            return self._group_fit[1], self._group_fit[2]
+        beside = [tile for tile in self.tile_group if tile.picture_beside_words]
+        cap = min((tile._own_layout().picture.width() for tile in beside), default=None)
+        level = 0.0
+        if self.level_words:
+            for tile in self.tile_group:
+                tile._side_cap = cap if tile in beside else None
+                try:
+                    laid = tile._own_layout()
+                finally:
+                    tile._side_cap = None
+                bottom = laid.subtitle_rect.bottom() if laid.subtitle else laid.title_rect.bottom()
+                level = max(level, bottom - laid.title_rect.top())
+        for tile in self.tile_group:
+            tile._group_fit = (key, cap, level)
+        return cap, level
+
+    def _own_layout(self) -> TileLayout:
         first: TileLayout | None = None
         for without_picture in (False, True):
             self._without_picture = without_picture
@@ -256,12 +298,8 @@ class PictureTile(TouchButton):
         total = title.height() + gap + sub.height()
         fits = (total <= text_box.height() + 1 and title.width() <= text_box.width() + 1
                 and sub.width() <= text_box.width() + 1)
-        # Centred as if the line under it took `subtitle_lines` lines: tiles side by side
-        # keep their titles level whatever their lines' lengths (where that still fits).
-        kept = QFontMetrics(sub_font).lineSpacing() * self.subtitle_lines if subtitle else 0
-        centred = title.height() + gap + max(sub.height(), kept)
-        if centred > text_box.height():
-            centred = total
+        # Centred as the group's tallest words are (`level_words`): titles level.
+        centred = max(total, self._level) if self._level <= text_box.height() else total
         top = text_box.top() + max(0.0, (text_box.height() - centred) / 2)
         title_rect = QRectF(text_box.left(), top, text_box.width(), title.height())
         sub_rect = QRectF(text_box.left(), top + title.height() + gap, text_box.width(),

@@ -193,7 +193,9 @@ class StaffMenuScreen(Screen):
             left.addStretch(1)
             layout = QHBoxLayout(self)
             layout.setContentsMargins(margin, margin, margin, margin)
-            layout.setSpacing(margin)
+            # The panel on a column's edge on a 4:3 or 5:4 screen, where every pixel of its
+            # width counts («Меню / сотрудников» wrapped by a hair).
+            layout.setSpacing(theme.grid.gutter if theme.narrow else margin)
             holder = QWidget()
             holder.setLayout(left)
             # Five columns of twelve on a 4:3 or 5:4 screen: 620 px left the tabs 420 there.

@@ -231,7 +231,8 @@ class PinPadScreen(Screen):
 
     def render_view(self) -> None:
         lang = self.lang
-        self.title.setText(st("pin_title", lang))
+        self.title.setText(typeset(st("pin_title", lang), lang, hyphenate=False))  # «Вход /
+        # для сотрудников» where it takes two lines, not «Вход для / сотрудников»
         self.clear.setText(st("pin_clear", lang))
         self.cancel.setText(st("pin_cancel", lang))
         self.enter.setText(st("pin_enter", lang))
