@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.breathing import BOX, FOUR_SEVEN_EIGHT, MIN_SCALE
+from kiosk.core.content.problems import Language
 from kiosk.core.session import Phase
 from kiosk.ui.audit import as_array
 from kiosk.ui.main_window import KioskWindow
@@ -340,7 +341,7 @@ def test_the_short_subtitles_break_between_whole_words(window: KioskWindow) -> N
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024), (1024, 768)])
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_the_two_rhythms_names_stand_level(window: KioskWindow, lang: str) -> None:
+def test_the_two_rhythms_names_stand_level(window: KioskWindow, lang: Language) -> None:
     """Each tile centred its own words, and «Квадратное дыхание» stood 21 px above «Дыхание
     4-7-8» beside it (its line under says more); in English «4-7-8 / breathing» takes two
     lines: side by side, both are centred as the taller words are."""
