@@ -390,6 +390,19 @@ def test_no_line_of_the_banner_starts_with_the_arrow(window: KioskWindow) -> Non
         assert not any(spot.text == "→" for spot in starts), [s.text for s in starts]
         arrow = next(i for i, spot in enumerate(spots) if spot.text == "→")
         assert abs(spots[arrow].rect.center().y() - spots[arrow - 1].rect.center().y()) < 40
+    # A call wider than a line (a ticket of 14 characters) breaks before its arrow, not a
+    # word to a line: «→ окно 12» keeps together.
+    banner.show_calls([Call("VIP01234567890", "12")], "ru")
+    QApplication.processEvents()
+    said: list[list[str]] = []
+    previous = None
+    for spot in banner.text_spots():
+        if previous is None or spot.rect.top() > previous.rect.bottom():
+            said.append([])
+        said[-1].append(spot.text)
+        previous = spot
+    assert any(line[i:i + 3] == ["→", "окно", "12"] for line in said
+               for i in range(len(line))), said
 
 
 def test_no_button_on_a_visitor_screen_wears_the_signal_colour(

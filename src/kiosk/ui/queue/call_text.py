@@ -54,16 +54,18 @@ def call_words(template: str, call: Call, word_font: QFont, figure_font: QFont) 
     return words
 
 
-def unbreakable(words: list[Word]) -> list[list[Word]]:
+def unbreakable(words: list[Word], whole_call: bool = True) -> list[list[Word]]:
     """The words in runs a line may not break inside: a word and the figure after it, a
-    figure and the punctuation stuck to it, an arrow and the words on both sides of it (the
-    call «талон А017 → окно 12» whole: a line began with «→ окно 12» at 1280×1024)."""
+    figure and the punctuation stuck to it, an arrow and the word after it, and with
+    `whole_call` the word before it too (the call «талон А017 → окно 12» whole: a line began
+    with «→ окно 12» at 1280×1024). `flow` lets that last tie go where the call is wider
+    than a line (a ticket of 16 characters in portrait)."""
     runs: list[list[Word]] = []
     for word in words:
         previous = runs[-1][-1] if runs else None
         keep = previous is not None and (
             word.joined or (word.figure and not previous.figure) or previous.text in ARROWS
-            or word.text in ARROWS)
+            or (whole_call and word.text in ARROWS))
         if keep:
             runs[-1].append(word)
         else:
@@ -128,9 +130,13 @@ def flow(runs: list[list[Word]], width: float, run_gap: float | None = None) -> 
         if _run_width(run) <= width:
             pieces.append(run)
             continue
-        for word in run:  # too wide for any line: it breaks between its words, then inside
-            pieces.extend([part] for part in (_split(word, width) if word.width > width
-                                              else [word]))
+        for part in unbreakable(run, whole_call=False):  # a call wider than a line: its
+            if _run_width(part) <= width:  # «А017» and «→ окно 12» keep their ties
+                pieces.append(part)
+                continue
+            for word in part:  # still too wide: it breaks between its words, then inside
+                pieces.extend([piece] for piece in (_split(word, width)
+                                                    if word.width > width else [word]))
     lines: list[Line] = []
     for run in pieces:
         line = lines[-1] if lines else None
