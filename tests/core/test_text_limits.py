@@ -174,17 +174,27 @@ def test_bidi_and_separator_characters_are_taken_out_of_every_text_shown(
     ("\u05b8", "U+05B8"),  # Hebrew qamats
     ("\u0e48", "U+0E48"),  # Thai mai ek
     ("\u2de0", "U+2DE0"),  # a Cyrillic letter written above
+    ("\u0f71", "U+0F71"),  # Tibetan vowel sign aa
+    ("\u17c6", "U+17C6"),  # Khmer nikahit
 ])
-def test_combining_marks_stacked_on_a_letter_keep_two(tmp_path: Path, mark: str,
+def test_combining_marks_stacked_on_a_letter_keep_four(tmp_path: Path, mark: str,
                                                        name: str) -> None:
     """99 of U+0489 on each «о» of a story filled its screen with scribble (a word of 100
     characters is not yet too long): only the
     accents of one block were counted, and Cyrillic's own marks, Hebrew's or Thai's not."""
     content = load(tmp_path, {"m.md": story(body="До" + mark * 90 + "м. «Й» и «ё» целы.")})
     body = content.stories[0].body.ru
-    assert body.startswith("До" + mark * 2 + "м.") and "«Й» и «ё» целы." in body
+    assert body.startswith("До" + mark * 4 + "м.") and "«Й» и «ё» целы." in body
     warned = [p for p in content.problems if p.code == "hidden_characters_text"]
     assert len(warned) == 1 and f"{name} ×90" in warned[0].message("ru")
+
+
+def test_pointed_hebrew_and_accented_letters_are_kept_whole(tmp_path: Path) -> None:
+    """Two marks a letter took the shin dot off pointed Hebrew («שָּׁ» has three)."""
+    text = "Центр «Мои Документы»: הַשָּׁמַיִם, ज़ुँ, Ẫ."
+    content = load(tmp_path, {"h.md": story(body=text)})
+    assert content.stories[0].body.ru == text
+    assert not [p for p in content.problems if p.code.startswith("hidden_characters")]
 
 
 def test_typesetting_characters_staff_type_are_kept_without_a_word(tmp_path: Path) -> None:
