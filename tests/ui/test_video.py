@@ -318,24 +318,25 @@ def test_kiosk_check_plays_every_clip_to_its_end_and_names_what_is_wrong(
 
 def test_the_player_refuses_a_clip_larger_than_it_shows(qtbot: QtBot, tmp_path: Path) -> None:
     """An 8192×8192 clip of 199 KB made each frame 268 MB and held the UI thread 229 ms to
-    scale it down; the decoder now refuses frames over `MOST_PIXELS` before it makes them,
-    and the clip ends as a broken one does (the loop skips it)."""
+    scale it down; the decoder now refuses frames over `MOST_PIXELS` (and a tenth: it counts
+    its padded frame) before it makes them, and the clip ends as a broken one does (the loop
+    skips it). Under `MOST_PIXELS` it plays, 2544×1640 too (refused at exactly the limit)."""
     from PySide6.QtCore import QSize
 
-    from kiosk.core.content.video import MOST_PIXELS
+    from kiosk.core.content.video import DECODER_MOST_PIXELS, MOST_PIXELS
     from kiosk.ui.video.player import VideoPlayer
 
-    assert 2600 * 1700 > MOST_PIXELS >= 2560 * 1600
+    assert 3000 * 1700 > DECODER_MOST_PIXELS > MOST_PIXELS >= 2544 * 1640
     player = VideoPlayer()
     frames: list[int] = []
     player.frame.connect(lambda: frames.append(1))
     try:
-        for size, refused in (("2600x1700", True), ("2560x1440", False)):
+        for size, refused in (("3000x1700", True), ("2544x1640", False)):
             clip = plain_clip(tmp_path / f"{size}.mp4", 0.3, size=size)
             with qtbot.waitSignal(player.finished, timeout=20_000) as ended:
                 player.play(clip, QSize(640, 360), loop=False)
             assert ended.args[0].startswith("error") is refused, ended.args
-        assert frames  # the 2560×1440 clip played
+        assert frames  # the 2544×1640 clip played
     finally:
         player.terminate()
 

@@ -411,11 +411,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "video_too_large": (
         "ролик «{value}» слишком большой ({size}): киоск не показывает ролики больше "
-        "2560×1600, а рассчитан на 1920×1080. Сохраните ролик в 1080p (например, в HandBrake "
-        "— шаблон «Fast 1080p30»)",
-        "the clip “{value}” is too large ({size}): the kiosk shows no clip larger than "
-        "2560×1600 and is made for 1920×1080. Save the clip in 1080p (for example with "
-        "HandBrake's “Fast 1080p30” preset)",
+        "4,2 млн точек в кадре (2560×1600 ещё можно), а рассчитан на 1920×1080. Сохраните "
+        "ролик в 1080p (например, в HandBrake — шаблон «Fast 1080p30»)",
+        "the clip “{value}” is too large ({size}): the kiosk shows no clip of more than "
+        "4.2 million pixels a frame (2560×1600 still plays) and is made for 1920×1080. "
+        "Save the clip in 1080p (for example with HandBrake's “Fast 1080p30” preset)",
     ),
     "video_heavy": (
         "ролик «{value}» тяжёл для компьютера киоска ({detail}): он рассчитан на ролики не "

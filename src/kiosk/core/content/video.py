@@ -52,6 +52,10 @@ MAX_PIXELS = 1920 * 1088  # 1080p either way round (H.264 codes 1080 lines as 10
 # 4K (8.3 million pixels) stutters on two cores without a GPU, and an 8192×8192 clip of
 # 199 KB made each frame 268 MB and held the UI thread 229 ms to scale it down.
 MOST_PIXELS = 2 * MAX_PIXELS
+# The decoder's own limit a little above it: libavcodec counts its padded frame (the width
+# rounded up to 32 or 64), and refused a 2544×1640 clip (4.17 million pixels, under
+# MOST_PIXELS) that `kiosk check` let through.
+DECODER_MOST_PIXELS = MOST_PIXELS * 11 // 10
 MAX_FPS = 30.5
 MAX_BITRATE = 12_000_000  # bits a second, the whole file's average
 # A clip decoded short of its declared length by more than this is truncated (a copy cut

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ctypes import POINTER, Structure, byref, c_char_p, c_int, c_size_t, c_uint64, c_void_p
 from typing import Any
 
-from kiosk.core.content.video import MOST_PIXELS
+from kiosk.core.content.video import DECODER_MOST_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ SAFE_OPTIONS: dict[str, str] = {
     "hwdec": "no",
     # The decoder refuses a frame larger than this (libavcodec's own check, before it
     # allocates): an 8192×8192 clip of 199 KB took 1 GB and 229 ms of the UI thread a frame.
-    "vd-lavc-o": f"max_pixels={MOST_PIXELS}",
+    "vd-lavc-o": f"max_pixels={DECODER_MOST_PIXELS}",
     "idle": "yes",
     "keep-open": "no",
 }
