@@ -12,9 +12,9 @@ import pytest
 from PIL import Image, ImageCms
 
 from kiosk.editor.icc import MOST_PROFILE_BYTES, profile_problem
-from kiosk.editor.photos import prepare_photo
+from kiosk.editor.photos import PROFILE_NOT_APPLIED, prepare_photo
 
-NOT_APPLIED = "цветовой профиль файла не прочитан: цвета взяты как есть"
+NOT_APPLIED = PROFILE_NOT_APPLIED
 
 
 def srgb_profile() -> bytes:

@@ -249,13 +249,13 @@ def test_every_tool_s_pictogram_and_dot_stay_on_its_card(qtbot: QtBot,
     sides = set()
     for tool in screen.tool_buttons:
         inside = QRectF(tool.rect()).adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
-        icon, mark = tool.faces()
+        icon, mark = tool.pictogram_and_mark()
         sides.add(round(icon.width()))
         assert inside.contains(icon), tool
         if mark is not None:
             assert inside.contains(mark), tool
     assert len(sides) == 1
-    large = screen.brush_buttons["large"].faces()[1]
+    large = screen.brush_buttons["large"].pictogram_and_mark()[1]
     assert large is not None and large.width() >= 2 * window.theme.px(28)
 
 

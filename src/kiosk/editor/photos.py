@@ -46,6 +46,8 @@ from kiosk.editor.icc import profile_problem
 
 log = logging.getLogger(__name__)
 
+PROFILE_NOT_APPLIED = "цветовой профиль файла не прочитан: цвета взяты как есть"  # a note
+
 # The biggest upload read: a 50 MP phone photo is 10–25 MB. Below the editor's request cap
 # (kiosk.editor.config.MAX_REQUEST_BYTES, 32 MiB), so this message, not a bare 413, is what
 # staff see for a file between the two.
@@ -262,7 +264,7 @@ def _to_srgb(image: Image.Image, notes: list[str], icc: bytes | None = None) -> 
     refused = profile_problem(icc) if icc else ""
     if refused:  # lcms would run its pipeline for minutes (kiosk.editor.icc)
         log.info("editor: a photo's colour profile is not applied: %s", refused)
-        notes.append("цветовой профиль файла не прочитан: цвета взяты как есть")
+        notes.append(PROFILE_NOT_APPLIED)
     elif icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
@@ -274,7 +276,7 @@ def _to_srgb(image: Image.Image, notes: list[str], icc: bytes | None = None) -> 
                 if "srgb" not in description.lower():
                     notes.append(f"цвета переведены в sRGB из профиля «{description[:40]}»")
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            notes.append("цветовой профиль файла не прочитан: цвета взяты как есть")
+            notes.append(PROFILE_NOT_APPLIED)
     if image.mode != "RGB":
         image = image.convert("RGB")
     return image

@@ -152,6 +152,11 @@ class LargeTextToggle(TouchButton):
             return f"{head}\n{tail}"
         return text
 
+    @property
+    def on_two_lines(self) -> bool:
+        """The words are drawn on two lines (asked to, and there are two words)."""
+        return "\n" in self.label()
+
     def _text_size(self) -> QSize:
         rect = self.fontMetrics().boundingRect(QRect(0, 0, 10_000, 10_000),
                                                int(Qt.AlignmentFlag.AlignLeft), self.label())
@@ -172,7 +177,7 @@ class LargeTextToggle(TouchButton):
     def _text_rect(self) -> QRect:
         text = self._text_size()
         left = self.padding + self.icon_side + self.gap
-        if self.two_lines and "\n" in self.label():
+        if self.on_two_lines:
             baselines = self._baselines()
             metrics = self.fontMetrics()
             top = baselines[0] + metrics.tightBoundingRect(self.label().split("\n")[0]).top()
@@ -223,7 +228,7 @@ class LargeTextToggle(TouchButton):
         painter.drawImage(box, tinted(self.pictogram, self.ink()))
         painter.setPen(self.ink())
         painter.setFont(self.font())
-        if self.two_lines and "\n" in self.label():
+        if self.on_two_lines:
             left = self._text_rect().left()
             for line, baseline in zip(self.label().split("\n"), self._baselines(), strict=True):
                 painter.drawText(left, baseline, line)

@@ -105,9 +105,9 @@ def preview_window(content: Content, size: tuple[int, int],
         window = KioskWindow(Theme(*size), content)
         for screen in window.screens:
             screen.wall = lambda: None  # no moment given: everything, whatever its schedule
-        # and the band with every urgent notice (the first shows; the band shows each in
-        # turn), whatever their schedules: else a notice tied to closed days that kiosk.yaml
-        # does not list yet would never be seen before it is up.
+        # and the band with the urgent notices (the first shows; the band shows each in turn;
+        # the first five, as it holds at once), whatever their schedules: else a notice tied
+        # to closed days that kiosk.yaml does not list yet would never be seen before it is up.
         window.every_notice = True
         window.show_notices()
     else:

@@ -907,11 +907,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "notice_urgent_many": (
         "срочных объявлений {count}, а на экране одновременно бывают не больше {most} — "
-        "первые по порядку файлов из тех, что действуют сейчас; это и следующие могут не "
-        "показаться. Оставьте срочными только главные, остальные сделайте обычными",
+        "первые по порядку файлов из тех, что действуют в эту минуту. Если их расписания "
+        "пересекаются, это и следующие могут не показаться; оставьте срочными только главные, "
+        "остальные сделайте обычными",
         "there are {count} urgent notices, and at most {most} are on screen at once — the "
-        "first, in the files' order, of those in force; this one and the next may not show. "
-        "Keep only the most important urgent, make the others ordinary",
+        "first, in the files' order, of those in force at the moment. Where their schedules "
+        "overlap, this one and the next may not show; keep only the most important urgent, "
+        "make the others ordinary",
     ),
     "notice_too_long": (
         "«{key}»: в объявлении {length} знаков, больше предела в {most}: оно не поместится на "

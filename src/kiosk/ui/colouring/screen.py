@@ -134,7 +134,7 @@ class ToolButton(TouchButton):
             if self.isChecked():
                 self.update()
 
-    def faces(self) -> tuple[QRectF, QRectF | None]:
+    def pictogram_and_mark(self) -> tuple[QRectF, QRectF | None]:
         """Where the pictogram and the mark (None: no mark) are drawn on the card."""
         icon_side = round(self.height() * 0.6)
         gap = self.theme.space("s")
@@ -173,7 +173,7 @@ class ToolButton(TouchButton):
         painter.setBrush(face)
         painter.drawRoundedRect(rect, radius, radius)
         ink = QColor(colours.ink)
-        icon, box = self.faces()
+        icon, box = self.pictogram_and_mark()
         draw_icon(painter, self.pictogram, icon, ink)
         if box is None:
             painter.end()
