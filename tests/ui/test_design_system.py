@@ -454,6 +454,21 @@ def test_every_picture_title_in_the_picker_is_whole(window: KioskWindow, lang: L
         assert spot.fits, (spot.text, thumbnail.width())
 
 
+def test_the_picker_loads_no_hyphenation_patterns_until_a_title_needs_them(
+        window: KioskWindow) -> None:
+    """Every kiosk held the Russian patterns (6 MB) for its picker's sake, hyphenated titles
+    made whether a word was too wide or not: the pass that prepares the pictures ahead read
+    +5 MB in `make bench`. Loaded now only where a word is wider than its card."""
+    from kiosk.core import typeset
+
+    typeset._hyphenator.cache_clear()
+    window.picker.render_view()
+    window.show_screen(window.picker)
+    QApplication.processEvents()
+    assert all(thumbnail.text_spots()[0].fits for thumbnail in window.picker.thumbnails)
+    assert typeset._hyphenator.cache_info().currsize == 0
+
+
 def test_a_screen_title_under_the_bar_is_one_size_on_every_screen(window: KioskWindow) -> None:
     """«Выбери картинку» under the portrait bar was at the bar's size (52 px), smaller than
     «Что вы хотите посмотреть?» and «Минутка спокойствия» there (72)."""

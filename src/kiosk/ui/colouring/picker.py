@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.content.loader import COLOURING_MOST
 from kiosk.core.content.model import ColouringPicture, Content
+from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
 from kiosk.core.settings import Settings
 from kiosk.core.typeset import typeset
@@ -73,7 +74,10 @@ class Thumbnail(TouchButton):
         self.picture = picture
         self.gap_px = gap_px
         self.setFont(theme.font(theme.small_px, bold=True))
-        self.hyphenated = ""  # the title with its hyphenation points, for a word too wide
+        # The title as typed, to hyphenate where a word is wider than the card: only then, the
+        # hyphenation patterns cost 6 MB (every kiosk held them for its picker's sake).
+        self.typed_title: tuple[str, Language] | None = None
+        self._hyphenated: tuple[tuple[str, Language], str] | None = None
         self.title_lines = TITLE_LINES  # the picker's choice, the same for every card
         # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
         # kept copy, and drawing an RGB32 image on the raster screen costs no more.
@@ -214,10 +218,16 @@ class Thumbnail(TouchButton):
         width = self.width() if width is None else width
         metrics = QFontMetrics(self.font())
         text = self.text()
-        if self.hyphenated and any(metrics.horizontalAdvance(word) > width
-                                   for word in text.replace("\xa0", " ").split()):
-            text = self.hyphenated
+        if self.typed_title is not None and any(metrics.horizontalAdvance(word) > width
+                                          for word in text.replace("\xa0", " ").split()):
+            text = self.hyphenated(self.typed_title)
         return breakable(text, metrics, width)
+
+    def hyphenated(self, title: tuple[str, Language]) -> str:
+        """`title` typeset with its hyphenation points (made once for it)."""
+        if self._hyphenated is None or self._hyphenated[0] != title:
+            self._hyphenated = (title, typeset(*title))
+        return self._hyphenated[1]
 
     def _title_fits(self) -> bool:
         needed = QFontMetrics(self.font()).boundingRect(
@@ -311,7 +321,7 @@ class ColouringPickerScreen(Screen):
             title = thumbnail.picture.title.get(self.lang)
             # No hyphens in a two-word caption; «Щенок с косточкой» keeps «с» with its word.
             thumbnail.setText(typeset(title, self.lang, hyphenate=False))
-            thumbnail.hyphenated = typeset(title, self.lang)
+            thumbnail.typed_title = (title, self.lang)
             thumbnail.setAccessibleName(title)
             thumbnail.update()
         self._make_room_for_titles()
