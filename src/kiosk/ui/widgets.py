@@ -506,10 +506,14 @@ def breakable(text: str, metrics: QFontMetrics, width: int) -> str:
     """A line of typeset text with the ties of a run wider than `width` let go (kiosk.core.
     typeset.let_go): a label cuts off a run it cannot break («маленького помощника», the
     last two words of a title, in large type), where it can wrap at a space."""
-    # As Qt wraps: a run as wide as the line does not fit it («A birthday cake», 196 px in a
-    # 196 px card, was drawn 198 wide with its overhang, its last letter cut).
-    return let_go(text, lambda run: max(metrics.horizontalAdvance(run),
-                                        metrics.boundingRect(run).width()) >= width)
+    return let_go(text, lambda run: too_wide(run, metrics, width))
+
+
+def too_wide(run: str, metrics: QFontMetrics, width: int) -> bool:
+    """Whether `run` (no break inside) overflows a line `width` wide, as Qt wraps: a run as
+    wide as the line does not fit it («A birthday cake», 196 px in a 196 px card, was drawn
+    198 wide with its overhang, its last letter cut)."""
+    return max(metrics.horizontalAdvance(run), metrics.boundingRect(run).width()) >= width
 
 
 def text_label(theme: Theme, pixels: int, bold: bool = False, colour: str | None = None,

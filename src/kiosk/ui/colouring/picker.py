@@ -34,7 +34,7 @@ from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label
+from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label, too_wide
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card for a title: two lines …
@@ -218,8 +218,8 @@ class Thumbnail(TouchButton):
         width = self.width() if width is None else width
         metrics = QFontMetrics(self.font())
         text = self.text()
-        if self.typed_title is not None and any(metrics.horizontalAdvance(word) > width
-                                          for word in text.replace("\xa0", " ").split()):
+        if self.typed_title is not None and any(too_wide(word, metrics, width)
+                                                for word in text.replace("\xa0", " ").split()):
             text = self.hyphenated(self.typed_title)
         return breakable(text, metrics, width)
 
