@@ -13,6 +13,10 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 # The biggest request the editor accepts: a phone photo (HEIC or JPEG, 24 MP ≈ 5–12 MB) with
 # room to spare; anything larger is refused by Flask before it is read (413).
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
+# The biggest file staff may upload (a photo, a poster's picture, a scan of a drawing): the one
+# figure every page and message names. Below MAX_REQUEST_BYTES, so a file between the two is
+# answered with the editor's own message; the browser checks it before sending the file.
+MAX_UPLOAD_BYTES = 30_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from kiosk.core.content.imagesafe import (
     sniff,
 )
 from kiosk.core.content.problems import Problem, Severity
+from kiosk.editor.config import MAX_UPLOAD_BYTES
 from kiosk.editor.heif_grid import declared_canvases
 from kiosk.editor.icc import profile_problem
 
@@ -51,7 +52,7 @@ PROFILE_NOT_APPLIED = "цветовой профиль файла не проч�
 # The biggest upload read: a 50 MP phone photo is 10–25 MB. Below the editor's request cap
 # (kiosk.editor.config.MAX_REQUEST_BYTES, 32 MiB), so this message, not a bare 413, is what
 # staff see for a file between the two.
-MAX_PHOTO_BYTES = 30_000_000
+MAX_PHOTO_BYTES = MAX_UPLOAD_BYTES
 # The most pixels decoded: a 50 MP phone (8160×6120 = 49.9 MP) passes with room to spare; a
 # bigger picture is refused by its header. Decoded in RGB it is ~160 MB (a PNG or a HEIC,
 # which cannot be decoded reduced); a baseline JPEG is decoded at a quarter or less of it. The
@@ -283,7 +284,8 @@ def _to_srgb(image: Image.Image, notes: list[str], icc: bytes | None = None) -> 
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".replace(".0", "")
+    """Megabytes to a tenth, rounded up: a file a byte over 30 MB reads 30.1, not 30."""
+    return f"{math.ceil(size / 100_000) / 10:.1f}".removesuffix(".0")
 
 
 def _short(exc: BaseException) -> str:

@@ -36,12 +36,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from kiosk.core.content.problems import Language, Problem
+from kiosk.core.content.problems import Language, Problem, Severity
 from kiosk.core.i18n import counted
 from kiosk.core.paths import package_folder
 from kiosk.editor import catalog
 from kiosk.editor.app import editor_config
-from kiosk.editor.config import EditorConfig
+from kiosk.editor.config import MAX_UPLOAD_BYTES, EditorConfig
 from kiosk.editor.publish import Plan, PublishConflict, Publisher, PublishError
 from kiosk.editor.story_form import (
     LIMITS,
@@ -119,7 +119,40 @@ def t(ru: str, en: str) -> str:
 @editor_bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
-            "endpoint_exists": lambda name: name in current_app.view_functions}
+            "endpoint_exists": lambda name: name in current_app.view_functions,
+            "upload_texts": upload_texts, "upload_mb": upload_mb}
+
+
+def upload_mb() -> str:
+    return f"{MAX_UPLOAD_BYTES / 1_000_000:.0f}"
+
+
+def refused_large() -> str:
+    return t(f"Файл слишком большой: редактор принимает файлы до {upload_mb()} МБ. Уменьшите "
+             "его и загрузите снова.",
+             f"The file is too large: the editor takes files up to {upload_mb()} MB. Make it "
+             "smaller and upload it again.")
+
+
+def upload_texts() -> dict[str, str]:
+    """What a page's scripts say when an upload cannot go (base.html's data- attributes): a
+    file over the limit, checked before it is sent (NAME and SIZE filled in there), a refusal
+    that is not the editor's own answer, and no answer at all."""
+    too_large = Problem("", None, Severity.ERROR, "photo_file_too_big",
+                        {"value": "NAME", "size": "SIZE", "most": upload_mb()})
+    return {
+        "max-upload": str(MAX_UPLOAD_BYTES),
+        "too-large": editor_message(too_large, lang()),
+        "refused-large": refused_large(),
+        "upload-failed": t("Файл не загрузился: редактор ответил ошибкой ({status}). Попробуйте "
+                           "ещё раз; если это повторяется, сообщите в ИТ-службу.",
+                           "The file did not upload: the editor answered with an error "
+                           "({status}). Try again; if it keeps happening, tell IT."),
+        "offline": t("Нет связи с редактором: проверьте, что компьютер подключён к сети, и "
+                     "попробуйте ещё раз.",
+                     "No connection to the editor: check that the computer is on the network, "
+                     "and try again."),
+    }
 
 
 def plural(number: int, one: str, few: str, many: str, english: str, english_many: str) -> str:
@@ -697,16 +730,50 @@ def publish_refused(error: PublishError) -> ResponseReturnValue:
 
 
 @editor_bp.app_errorhandler(413)
-def too_large(_: Exception) -> tuple[Any, int]:
-    text = t("Файл слишком большой: редактор принимает до 32 МБ.",
-             "The file is too large: the editor takes up to 32 MB.")
+def too_large(_: Exception) -> ResponseReturnValue:
+    text = refused_large()
     if request.mimetype != "multipart/form-data":  # a form without a file (app.FORM_BYTES)
         text = t("Форма слишком большая: сократите текст и отправьте её снова.",
                  "The form is too large: shorten the text and send it again.")
     if request.path in (url_for("editor.upload_photo"),
                         url_for("editor.upload_poster_picture")):
         return jsonify(error=text), 413
-    return text, 413
+    if request.endpoint == "wizard.upload":  # its own page again, the message on it
+        return render_template("wizard_upload.html", error=text), 413
+    return error_page(t("Не отправлено", "Not sent"), text, 413)
+
+
+def error_page(heading: str, text: str, status: int) -> ResponseReturnValue:
+    """A refusal in the editor's own page (its header, a way back), never the server's bare
+    English one."""
+    return render_template("error.html", heading=heading, text=text), status
+
+
+@editor_bp.app_errorhandler(404)
+def not_found(_: Exception) -> ResponseReturnValue:
+    return error_page(t("Такой страницы нет", "No such page"),
+                      t("Возможно, ссылка устарела или в адресе опечатка. Все материалы — в "
+                        "списке на главной странице редактора.",
+                        "The link may be out of date, or the address mistyped. All the content "
+                        "is listed on the editor's main page."), 404)
+
+
+@editor_bp.app_errorhandler(405)
+def wrong_method(_: Exception) -> ResponseReturnValue:
+    return error_page(t("Так эту страницу не открыть", "This page cannot be opened this way"),
+                      t("Эта страница принимает только отправленную форму. Вернитесь к списку "
+                        "материалов и начните оттуда.",
+                        "This page only takes a form being sent. Go back to the content list and "
+                        "start from there."), 405)
+
+
+@editor_bp.app_errorhandler(500)
+def server_error(_: Exception) -> ResponseReturnValue:
+    return error_page(t("Что-то пошло не так", "Something went wrong"),
+                      t("Редактор не смог выполнить действие; ничего не опубликовано. Попробуйте "
+                        "ещё раз; если это повторяется, сообщите в ИТ-службу.",
+                        "The editor could not do that; nothing was published. Try again; if it "
+                        "keeps happening, tell IT."), 500)
 
 
 # The poster form's and the centre's colouring pictures' routes are on this blueprint too

@@ -32,9 +32,13 @@ def date_words(text: str, lang: Language) -> str:
     return f"{day.day} {(MONTHS_RU if lang == 'ru' else MONTHS_EN)[day.month - 1]} {day.year}"
 
 
+SENTENCE_ENDS = ".!?…"
+
+
 def editor_message(problem: Problem, lang: Language) -> str:
     """`problem`'s message for a page: its dates in words, its first letter capital where
-    its template starts with a word (not with a key or a quoted value)."""
+    its template starts with a word (not with a key or a quoted value), and a full stop at its
+    end (the table's messages are clauses the kiosk's own lists show without one)."""
     args = {key: date_words(value, lang) if isinstance(value, str) and (
         key in DATE_ARGS or (key == "value" and problem.code in DATE_VALUE_CODES)) else value
         for key, value in problem.args.items()}
@@ -43,4 +47,6 @@ def editor_message(problem: Problem, lang: Language) -> str:
     template = ru if lang == "ru" else en
     if template[:1].isalpha() and template[:1].islower():
         text = text[:1].upper() + text[1:]
+    if text and text[-1] not in SENTENCE_ENDS:
+        text += "."
     return text

@@ -26,7 +26,23 @@
       });
     }).catch(function () { return null; });
   }
-  window.kioskEditor = { isSignIn: isSignIn, freshToken: freshToken,
+  // A file over the editor's limit, said before it is sent (30 MB would take minutes on a slow
+  // line, to be refused at the end); "" for a file that may go.
+  function tooLarge(file) {
+    var most = Number(document.body.dataset.maxUpload || 0);
+    if (!most || file.size <= most) return "";
+    var size = (Math.ceil(file.size / 1e5) / 10).toFixed(1).replace(/\.0$/, "");  // 30.1, never 30
+    if (document.documentElement.lang !== "en") size = size.replace(".", ",");
+    return (document.body.dataset.tooLarge || "").replace("NAME", file.name.slice(-80)).replace("SIZE", size);
+  }
+  // An answer that is not the editor's JSON (a proxy's or the server's own refusal), in words.
+  function failed(response) {
+    if (response.status === 413) return document.body.dataset.refusedLarge || "";
+    return (document.body.dataset.uploadFailed || "").replace("{status}", String(response.status));
+  }
+  function offline() { return document.body.dataset.offline || ""; }
+  window.kioskEditor = { isSignIn: isSignIn, freshToken: freshToken, tooLarge: tooLarge,
+    failed: failed, offline: offline,
     signedOut: function () { return document.body.dataset.signedOutShort || ""; } };
 
   function note(form, submitter, text) {
@@ -163,6 +179,8 @@
     var status = o.status, remove = o.remove;
     function changed() { value.dispatchEvent(new Event("change", { bubbles: true })); }
     function upload(file, again) {
+      var large = tooLarge(file);
+      if (large) { status.textContent = large; status.classList.add("error"); fileInput.value = ""; return; }
       var data = new FormData();
       data.append(o.field, file);
       if (o.extra) o.extra(data);
@@ -181,7 +199,7 @@
               return null;
             });
           }
-          return r.json().catch(function () { return { error: r.status + " " + r.statusText }; });
+          return r.json().catch(function () { return { error: failed(r) }; });
         })
         .then(function (answer) {
           if (!answer) return;
@@ -191,7 +209,7 @@
           status.textContent = o.uploaded ? o.uploaded(answer) : "";
           fileInput.value = ""; changed();
         })
-        .catch(function (e) { status.textContent = String(e); status.classList.add("error"); });
+        .catch(function () { status.textContent = offline(); status.classList.add("error"); });
     }
     fileInput.addEventListener("change", function () { if (fileInput.files.length) upload(fileInput.files[0]); });
     ["dragenter", "dragover"].forEach(function (name) {

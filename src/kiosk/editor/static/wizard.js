@@ -8,8 +8,21 @@
   if (drop) {
     var file = document.getElementById("scan-file");
     var chosen = document.getElementById("scan-chosen");
+    var refusal = document.getElementById("scan-error");
+    // A file over the limit is said here, before minutes of sending it to be refused.
+    var tooLarge = function () {
+      var helper = window.kioskEditor;
+      var text = helper && file.files.length ? helper.tooLarge(file.files[0]) : "";
+      refusal.textContent = text;
+      refusal.hidden = !text;
+      return text;
+    };
     file.addEventListener("change", function () {
       chosen.textContent = file.files.length ? file.files[0].name : "";
+      tooLarge();
+    });
+    drop.closest("form").addEventListener("submit", function (event) {
+      if (tooLarge()) { event.preventDefault(); }
     });
     ["dragenter", "dragover"].forEach(function (name) {
       drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
@@ -22,6 +35,7 @@
       if (event.dataTransfer.files.length) {
         file.files = event.dataTransfer.files;
         chosen.textContent = file.files[0].name;
+        tooLarge();
       }
     });
   }
@@ -77,11 +91,16 @@
     });
   }
 
-  // The JSON of an answer; the session's end said in words (the answer is the sign-in page).
+  // The JSON of an answer; the session's end, and a refusal that is not the editor's own
+  // answer, said in words.
   function answered(answer) {
     var helper = window.kioskEditor;
     if (helper && helper.isSignIn(answer)) { return { error: helper.signedOut() }; }
-    return answer.json();
+    return answer.json().catch(function () { return { error: helper ? helper.failed(answer) : String(answer.status) }; });
+  }
+  function offline() {
+    var helper = window.kioskEditor;
+    return helper ? helper.offline() : "⚠";
   }
 
   function refresh() {
@@ -105,7 +124,7 @@
         if (auto) { threshold.value = data.threshold; }
         history.replaceState(null, "", "?" + query.toString());
       })
-      .catch(function () { verdict.textContent = "⚠"; })
+      .catch(function () { verdict.textContent = offline(); })
       .finally(function () { working(false); });
   }
 
@@ -138,7 +157,7 @@
         result.textContent = data.warning || data.text;
         result.className = "fill-result" + (data.warning ? " warning" : "");
       })
-      .catch(function () { result.textContent = "⚠"; })
+      .catch(function () { result.textContent = offline(); })
       .finally(function () { working(false); });
   });
 

@@ -1,0 +1,110 @@
+"""A file that cannot be uploaded, in a real browser (Debian's Chromium, headless, driven by
+Playwright, against the editor served by waitress): too large, said before a byte is sent; the
+network down; a refusal that is not the editor's own answer (a proxy's, the server's). Each is
+said in plain words where the file was dropped, and the page stays as it was."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from kiosk.editor.config import MAX_UPLOAD_BYTES
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+STATUS = "document.getElementById('upload-status')"
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Any]:
+    with serving(editor_app(tmp_path)) as url, chromium_context() as context:
+        page = context.new_page()
+        page.route("**/preview/**", lambda route: route.abort())  # no renderer needed here
+        page.goto(f"{url}/")
+        page.fill("#signin-pin input[name=pin]", PIN)
+        page.click("#signin-pin button[type=submit]")
+        page.wait_for_url(f"{url}/")
+        page.goto(f"{url}/stories/new")
+        yield page
+
+
+def choose_large_file(page: Any, selector: str) -> None:
+    """A file a byte over the limit chosen in `selector`: made in the page, not sent to it."""
+    page.evaluate("""([selector, size]) => { const input = document.querySelector(selector);
+        const files = new DataTransfer();
+        files.items.add(new File([new Uint8Array(size)], "IMG_2041.JPG", { type: "image/jpeg" }));
+        input.files = files.files;
+        input.dispatchEvent(new Event("change", { bubbles: true })); }""",
+                  [selector, MAX_UPLOAD_BYTES + 1])
+
+
+def small_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_photo_too_large_is_said_before_it_is_sent(page: Any) -> None:
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST"
+            else None)
+    choose_large_file(page, "#photo-file")
+    status = page.locator("#upload-status")
+    status.wait_for()
+    page.wait_for_function(f"() => {STATUS}.textContent !== ''")
+    text = status.inner_text()
+    assert "«IMG_2041.JPG» весит 30,1 МБ" in text and "не больше 30 МБ" in text
+    assert "error" in (status.get_attribute("class") or "")
+    assert sent == []  # not a byte of it sent
+    assert page.input_value("#photo-value") == ""
+
+
+def test_no_network_is_said_in_words(page: Any) -> None:
+    page.route("**/photo", lambda route: route.abort("internetdisconnected"))
+    page.set_input_files("#photo-file", files=[{"name": "a.jpg", "mimeType": "image/jpeg",
+                                                "buffer": small_jpeg()}])
+    page.wait_for_function(f"() => {STATUS}.textContent.includes('Нет связи')")
+    assert "Failed to fetch" not in page.inner_text("#upload-status")
+
+
+def test_a_refusal_that_is_not_the_editors_own_is_said_in_words(page: Any) -> None:
+    """waitress answers a body over its own cap with a page of English text, not JSON."""
+    page.route("**/photo", lambda route: route.fulfill(
+        status=413, content_type="text/plain", body="Request Entity Too Large"))
+    page.set_input_files("#photo-file", files=[{"name": "a.jpg", "mimeType": "image/jpeg",
+                                                "buffer": small_jpeg()}])
+    page.wait_for_function(f"() => {STATUS}.textContent.includes('до 30 МБ')")
+    assert "Entity" not in page.inner_text("#upload-status")
+    page.unroute("**/photo")
+    page.route("**/photo", lambda route: route.fulfill(
+        status=502, content_type="text/html", body="<h1>Bad Gateway</h1>"))
+    page.set_input_files("#photo-file", files=[{"name": "b.jpg", "mimeType": "image/jpeg",
+                                                "buffer": small_jpeg()}])
+    page.wait_for_function(f"() => {STATUS}.textContent.includes('(502)')")
+    assert "ИТ-службу" in page.inner_text("#upload-status")
+
+
+def test_the_wizard_says_a_drawing_is_too_large_and_stays(page: Any) -> None:
+    page.click("nav >> text=Раскраска")
+    page.wait_for_selector("#scan-drop")
+    url = page.url
+    choose_large_file(page, "#scan-file")
+    refusal = page.locator("#scan-error")
+    refusal.wait_for(state="visible")
+    assert "не больше 30 МБ" in refusal.inner_text()
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST"
+            else None)
+    page.click("button:has-text('Загрузить и обработать')")
+    # Whatever the press starts (a sign-in check, the upload) is on the network at once.
+    page.wait_for_load_state("networkidle")
+    assert posted == []
+    assert page.url == url and refusal.is_visible()
