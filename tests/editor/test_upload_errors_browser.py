@@ -108,3 +108,19 @@ def test_the_wizard_says_a_drawing_is_too_large_and_stays(page: Any) -> None:
     page.wait_for_load_state("networkidle")
     assert posted == []
     assert page.url == url and refusal.is_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1280, 1024), (1024, 768)],
+                         ids=["1366x768", "1280x1024", "1024x768"])
+@pytest.mark.parametrize("form", ["/stories/new", "/notices/new", "/posters/new"])
+def test_publish_is_in_the_window_wherever_the_form_is_scrolled(
+        page: Any, form: str, width: int, height: int) -> None:
+    """Every form is taller than a desk's window: its Publish stays at the window's foot."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(page.url.rsplit("/", 2)[0] + form)
+    publish = page.locator("#publish")
+    for where in ("top", "middle"):
+        if where == "middle":
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 3)")
+        box = publish.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, where
