@@ -126,7 +126,7 @@ def test_staff_add_a_story_with_a_photo_publish_it_and_undo_it(
     assert page.locator("h1").inner_text() == "Что показывает киоск"
     shot(page, "listing")
 
-    page.click("text=Добавить историю")
+    page.click(".heading-row >> text=Добавить историю")
     page.wait_for_url(f"{url}/stories/new")
     page.fill("input[name=title]", "Зонтик для бабушки")
     page.fill("textarea[name=text]", TEXT)
@@ -184,7 +184,7 @@ def test_staff_add_a_story_with_a_photo_publish_it_and_undo_it(
     assert load_content(CONTENT, sandboxed=False, centre=centre).story(
         "zontik-dlya-babushki") is None
 
-    page.click("nav >> text=История изменений")
+    page.click("nav >> text=Журнал изменений")
     page.wait_for_url(f"{url}/history")
     history = page.locator("table.history").inner_text()
     assert "ПИН-код" in history and "Зонтик для бабушки" in history and "отмена" in history

@@ -64,7 +64,7 @@ def test_the_list_offers_to_change_the_centres_own_pictures(client: FlaskClient)
     assert 'href="/colouring/pictures/kot">Изменить</a>' in page
     form = client.get("/colouring/pictures/domik").get_data(as_text=True)
     assert 'name="title" value="Домик"' in form and 'name="title_en" value="A house"' in form
-    assert "Убрать картинку с киоска" in form
+    assert "Убрать раскраску с киоска" in form
     picture = client.get("/colouring/pictures/domik.png")
     assert picture.status_code == 200 and picture.mimetype == "image/png"
 
@@ -76,7 +76,7 @@ def test_a_new_title_is_published_and_the_kiosk_shows_it(client: FlaskClient,
     assert answer.status_code == 302
     assert index(config) == [{"file": "domik.png", "title": "Домик у реки"},
                              {"file": "kot.png", "title": "Кот"}]
-    assert "Картинка «Домик у реки» переименована" in client.get("/").get_data(as_text=True)
+    assert "Раскраска «Домик у реки» переименована" in client.get("/").get_data(as_text=True)
     content = load_content(SHARED, centre=config.centre)
     titles = {c.source.name: c.title.get("ru") for c in content.colouring
               if c.origin == "centre"}
@@ -93,7 +93,7 @@ def test_removing_takes_the_entry_and_the_picture_and_one_undo_puts_both_back(
     assert client.post("/colouring/pictures/kot/delete").status_code == 302
     assert index(config) == [{"file": "domik.png", "title": "Домик", "title_en": "A house"}]
     assert not (config.centre / "colouring/kot.png").exists()
-    assert "Картинка «Кот» убрана с экрана раскрасок" in client.get("/").get_data(as_text=True)
+    assert "Раскраска «Кот» убрана с экрана раскрасок" in client.get("/").get_data(as_text=True)
     history = client.get("/history").get_data(as_text=True)
     assert "убрано с киоска</b>: Кот" in history
     record = Publisher(config.centre, config.editor_state).history()[0]

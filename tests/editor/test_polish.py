@@ -198,7 +198,7 @@ def test_the_header_says_how_she_signed_in(signed: Flask, tmp_path: Path) -> Non
     client = signed.test_client()
     sign_in(client)
     page = client.get("/").get_data(as_text=True)
-    assert "Вход по ПИН-коду</span>" in page and ">ПИН-код</span>" not in page
+    assert "Вы вошли по ПИН-коду</span>" in page and ">ПИН-код</span>" not in page
     assert '<span class="who-sep" aria-hidden="true">·</span>' in page
     with client.session_transaction() as session:
         session["lang"] = "en"

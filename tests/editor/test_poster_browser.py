@@ -21,7 +21,7 @@ def test_staff_add_a_poster_with_a_picture_and_publish_it(
     page.fill("#signin-pin input[name=pin]", PIN)
     page.click("#signin-pin button[type=submit]")
     page.wait_for_url(f"{url}/")
-    page.click("text=Добавить плакат")
+    page.click("#posters >> text=Добавить плакат")
     page.wait_for_url(f"{url}/posters/new")
     page.fill("input[name=name]", "Афиша концерта")
     picture = tmp_path / "afisha.png"

@@ -58,7 +58,7 @@ def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, cont
     # Publish now: nothing is lost, and the page says why nothing happened.
     form.click("#publish")
     note = form.wait_for_selector(".session-note")
-    assert "Вход в редактор истёк" in note.inner_text()
+    assert "Сеанс работы в редакторе закончился" in note.inner_text()
     assert form.url == f"{editor_url}/stories/new"
     assert form.input_value("input[name=title]") == "Зонтик для бабушки"
     photo = io.BytesIO()
@@ -66,7 +66,7 @@ def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, cont
     form.set_input_files("#photo-file", files=[{"name": "a.jpg", "mimeType": "image/jpeg",
                                                 "buffer": photo.getvalue()}])
     form.wait_for_function("() => document.getElementById('upload-status').textContent"
-                           ".includes('Вход в редактор истёк')")
+                           ".includes('Сеанс работы в редакторе закончился')")
 
     # Signed in again in the other tab (a new session, a new CSRF token): the old tab publishes.
     other.goto(f"{editor_url}/")

@@ -663,7 +663,7 @@ def _pin_sign_in(state: AuthState, now: float) -> Any:
                    f"{_minutes(left, 'en')} more.")
     else:
         error = _t(f"Неверный ПИН-код. Осталось попыток до блокировки: {MAX_TRIES - failures}.",
-                   f"Wrong PIN. Tries left before the lock: {MAX_TRIES - failures}.")
+                   f"Wrong PIN. Tries left before sign-in is locked: {MAX_TRIES - failures}.")
     return _page(401 if outcome is not Outcome.LOCKED else 403, error=error, method="pin")
 
 

@@ -29,7 +29,7 @@ _EDITABLE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # a centre poster's name the
 MAX_HIDDEN_ENTRIES = 1000
 GROUPS = (("stories", "Истории", "Stories"), ("pages", "Юбилейные страницы", "Anniversary pages"),
           ("posters", "Плакаты", "Posters"), ("notices", "Объявления", "Notices"),
-          ("colouring", "Картинки для раскрашивания", "Colouring pictures"))
+          ("colouring", "Раскраски", "Colouring pictures"))
 
 
 @dataclass(frozen=True, slots=True)

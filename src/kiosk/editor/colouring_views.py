@@ -158,7 +158,7 @@ def save_colouring_picture(name: str) -> ResponseReturnValue:
     record_id, error = _change(name, renamed, {}, "rename", title)
     if error:
         return _page(name, title, title_en, error, 409)
-    flash(t(f"Картинка «{title}» переименована: киоск покажет новое название через несколько "
+    flash(t(f"Раскраска «{title}» переименована: киоск покажет новое название через несколько "
             "секунд.", f"The picture “{title}” is renamed: the kiosk shows the new title within "
             "seconds."), "done:" + record_id)
     return redirect(url_for("editor.listing") + "#colouring")
@@ -173,7 +173,7 @@ def delete_colouring_picture(name: str) -> ResponseReturnValue:
     if error:
         flash(error, "error")
         return redirect(url_for("editor.listing") + "#colouring")
-    flash(t(f"Картинка «{title}» убрана с экрана раскрасок.",
+    flash(t(f"Раскраска «{title}» убрана с экрана раскрасок.",
             f"The picture “{title}” is removed from the colouring screen."),
           "done:" + record_id)
     return redirect(url_for("editor.listing") + "#colouring")

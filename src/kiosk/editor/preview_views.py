@@ -91,7 +91,7 @@ FORM_FIELDS = frozenset({"title", "title_en", "teaser", "teaser_en", "centre", "
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Заголовок", "Title"),
     "title_en": ("Заголовок по-английски", "Title in English"),
-    "teaser": ("Фраза для заставки", "Line for the loop"),
+    "teaser": ("Фраза для заставки", "Line for the slideshow"),
     "teaser_en": ("Фраза для заставки по-английски", "Loop line in English"),
     "centre": ("Центр или район", "Centre or district"),
     "centre_en": ("Центр по-английски", "Centre in English"),
@@ -111,7 +111,7 @@ NOTICE_LABELS: dict[str, tuple[str, str]] = {
 def form_words(text: str, lang: str, labels: Mapping[str, tuple[str, str]] = FIELD_LABELS
                ) -> str:
     """A loader's message with each quoted key («photo:», “teaser”) named as the form names
-    its field («Фото», “Line for the loop”). The message itself comes worded for a page
+    its field («Фото», “Line for the slideshow”). The message itself comes worded for a page
     (kiosk.editor.wording.editor_message)."""
     for key, (ru, en) in labels.items():
         for quoted, label in ((f"«{key}:»", f"«{ru}»"), (f"«{key}»", f"«{ru}»"),

@@ -387,7 +387,7 @@ def publish() -> ResponseReturnValue:
     if token is not None:
         _forget(token)
     session.pop("wizard", None)
-    flash(t(f"Картинка «{title}» опубликована: она появится на экране раскрасок.",
+    flash(t(f"Раскраска «{title}» опубликована: она появится на экране раскрасок.",
             f"The picture “{title}” is published: it will appear on the colouring screen."),
           "done:" + record.id)
     return redirect(url_for("editor.listing"), code=303)

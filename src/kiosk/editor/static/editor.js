@@ -45,6 +45,20 @@
     failed: failed, offline: offline,
     signedOut: function () { return document.body.dataset.signedOutShort || ""; } };
 
+  // The header's «Добавить» closes as a menu does: a click elsewhere, Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-closes][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details[data-closes][open]").forEach(function (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
   function note(form, submitter, text) {
     var el = form.querySelector(".session-note");
     if (!el) {

@@ -1,7 +1,8 @@
-"""A file that cannot be uploaded, in a real browser (Debian's Chromium, headless, driven by
-Playwright, against the editor served by waitress): too large, said before a byte is sent; the
-network down; a refusal that is not the editor's own answer (a proxy's, the server's). Each is
-said in plain words where the file was dropped, and the page stays as it was."""
+"""The editor at a member of staff's desk, in a real browser (Debian's Chromium, headless,
+driven by Playwright, against the editor served by waitress): a file that cannot be uploaded
+(too large, said before a byte is sent; the network down; a refusal that is not the editor's
+own answer) said in plain words where it was dropped; Publish in the window at every desk
+size; «Добавить» in the header reaching every kind of content."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def test_a_refusal_that_is_not_the_editors_own_is_said_in_words(page: Any) -> No
 
 
 def test_the_wizard_says_a_drawing_is_too_large_and_stays(page: Any) -> None:
-    page.click("nav >> text=Раскраска")
+    page.click("nav summary")
+    page.click("nav >> text=Раскраску из рисунка")
     page.wait_for_selector("#scan-drop")
     url = page.url
     choose_large_file(page, "#scan-file")
@@ -124,3 +126,23 @@ def test_publish_is_in_the_window_wherever_the_form_is_scrolled(
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 3)")
         box = publish.bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, where
+
+
+def test_add_in_the_header_reaches_every_kind_of_content_and_closes_as_a_menu(
+        page: Any) -> None:
+    menu = page.locator("nav details.nav-add")
+    items = menu.locator(".nav-menu a")
+    assert not items.first.is_visible()
+    page.click("nav summary")
+    assert items.all_inner_texts() == ["Историю", "Объявление", "Плакат", "Раскраску из рисунка"]
+    page.click("h1")  # a click elsewhere closes it
+    assert not items.first.is_visible()
+    page.click("nav summary")
+    page.keyboard.press("Escape")
+    assert not items.first.is_visible()
+    page.click("nav summary")
+    page.click("nav >> text=Объявление")
+    page.wait_for_url("**/notices/new")
+    assert page.locator("h1").inner_text() == "Новое объявление"
+    # On the page it leads to, «Добавить» is marked as where one is.
+    assert menu.locator("summary").get_attribute("aria-current") == "page"
