@@ -49,3 +49,12 @@ def test_a_date_that_is_not_one_stays_as_typed() -> None:
     assert date_words("2026-02-31", "ru") == "2026-02-31"
     assert date_words("22.08.2023", "ru") == "22.08.2023"
     assert date_words("2026-08-22", "en") == "22 August 2026"
+
+
+def test_a_message_on_a_page_is_a_sentence_whose_dashes_never_start_a_line() -> None:
+    problem = Problem("a.gif", None, Severity.ERROR, "photo_not_image", {"value": "a.gif"})
+    for lang in ("ru", "en"):
+        text = editor_message(problem, lang)
+        assert text[0].isupper() and text.endswith(".") and not text.endswith(".."), text
+        assert " — " not in text and " – " not in text
+    assert "\u00a0— " in editor_message(problem, "ru")

@@ -37,8 +37,9 @@ SENTENCE_ENDS = ".!?…"
 
 def editor_message(problem: Problem, lang: Language) -> str:
     """`problem`'s message for a page: its dates in words, its first letter capital where
-    its template starts with a word (not with a key or a quoted value), and a full stop at its
-    end (the table's messages are clauses the kiosk's own lists show without one)."""
+    its template starts with a word (not with a key or a quoted value), a full stop at its end
+    (the table's messages are clauses the kiosk's own lists show without one), and a no-break
+    space before each dash."""
     args = {key: date_words(value, lang) if isinstance(value, str) and (
         key in DATE_ARGS or (key == "value" and problem.code in DATE_VALUE_CODES)) else value
         for key, value in problem.args.items()}
@@ -49,4 +50,4 @@ def editor_message(problem: Problem, lang: Language) -> str:
         text = text[:1].upper() + text[1:]
     if text and text[-1] not in SENTENCE_ENDS:
         text += "."
-    return text
+    return text.replace(" — ", "\u00a0— ")  # a dash never starts a line («…\n— снимок»)
