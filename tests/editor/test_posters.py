@@ -315,6 +315,26 @@ def test_the_preview_puts_the_loaders_problems_on_their_fields(
                                                                                  "picture"}
 
 
+
+def test_a_portrait_picture_as_the_main_one_is_told_in_the_forms_own_words(
+        preview_client: FlaskClient) -> None:
+    """The loader tells head office to rename files and edit kiosk.yaml; on the form the
+    same advice is about its two fields, with the picture's size and the screen's."""
+    client = preview_client
+    body = client.post("/preview/poster", data=form(picture=drafted(client, 1080, 1920))
+                       ).get_json()
+    (problem,) = [p for p in body["problems"] if p["code"] == "poster_portrait_on_landscape"]
+    assert problem["field"] == "picture"
+    assert "«Для вертикального экрана»" in problem["ru"] and "1080×1920" in problem["ru"]
+    assert "“For a portrait screen”" in problem["en"]
+    for said in (problem["ru"], problem["en"]):
+        assert "kiosk.yaml" not in said and ".portrait." not in said
+    assert client.post("/posters/save", data=form(picture=drafted(client, 1080, 1920),
+                                                  fit="fill")).status_code == 302
+    page = client.get("/posters/grafik-na-prazdniki/edit").get_data(as_text=True)
+    assert "видна будет только середина" in page and "Выберите «Целиком»" in page
+    assert "kiosk.yaml" not in page and "«fit:" not in page
+
 def test_a_poster_with_the_kiosks_own_settings_keeps_only_its_name(
         client: FlaskClient, config: EditorConfig) -> None:
     assert client.post("/posters/save", data=form(picture=drafted(client))).status_code == 302

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -302,6 +303,57 @@ def poster_field(code: str, args: dict[str, str], line: int | None, path: str, s
     return "picture" if name.startswith(f"{slug}.") else ""
 
 
+# The loader's advice on a poster whose shape is not the screen's speaks of files to rename
+# and kiosk.yaml (head office's folders); on the form the same advice is about its two fields.
+FORM_MESSAGES: dict[str, tuple[str, str]] = {
+    "poster_portrait_on_landscape": (
+        "Картинка вертикальная ({size}), а экран киоска горизонтальный: по бокам останутся "
+        "широкие поля. Загрузите её в поле «Для вертикального экрана», а сюда — горизонтальный "
+        "вариант плаката: весь экран над нижней полосой, 1920×904.",
+        "The picture is portrait ({size}), and the kiosk's screen is landscape: wide margins "
+        "will be left at its sides. Upload it under “For a portrait screen”, and here a "
+        "landscape version of the poster: the whole screen above the bottom band, 1920×904."),
+    "poster_portrait_on_landscape_cut": (
+        "Картинка вертикальная ({size}), а экран киоска горизонтальный, и «На весь экран» "
+        "увеличит её до ширины экрана: видна будет только середина, около {share} % высоты. "
+        "Выберите «Целиком» или загрузите её в поле «Для вертикального экрана», а сюда — "
+        "горизонтальный вариант, 1920×904.",
+        "The picture is portrait ({size}), and the kiosk's screen is landscape, so “Fill the "
+        "screen” enlarges it to the screen's width: only its middle shows, about {share} % of "
+        "its height. Choose “Whole”, or upload it under “For a portrait screen” and here a "
+        "landscape version, 1920×904."),
+    "poster_landscape_on_portrait": (
+        "Картинка горизонтальная ({size}), а экран киоска вертикальный: сверху и снизу "
+        "останутся широкие поля. Загрузите вертикальный вариант плаката (1080×1620) в поле "
+        "«Для вертикального экрана».",
+        "The picture is landscape ({size}), and the kiosk's screen is portrait: wide margins "
+        "will be left above and below it. Upload a portrait version of the poster (1080×1620) "
+        "under “For a portrait screen”."),
+    "poster_landscape_on_portrait_cut": (
+        "Картинка горизонтальная ({size}), а экран киоска вертикальный, и «На весь экран» "
+        "увеличит её до высоты экрана: видна будет только середина, около {share} % ширины, "
+        "а края с текстом обрежутся. Выберите «Целиком» или загрузите вертикальный вариант "
+        "(1080×1620) в поле «Для вертикального экрана».",
+        "The picture is landscape ({size}), and the kiosk's screen is portrait, so “Fill the "
+        "screen” enlarges it to the screen's height: only its middle shows, about {share} % of "
+        "its width, the sides cut off with any words on them. Choose “Whole”, or upload a "
+        "portrait version (1080×1620) under “For a portrait screen”."),
+}
+
+
+def form_message(code: str, args: Mapping[str, object]) -> tuple[str, str] | None:
+    """The form's own (ru, en) for a problem `FORM_MESSAGES` rewords, filled in; None for
+    another (or one whose arguments do not fill it: the loader's message then)."""
+    found = FORM_MESSAGES.get(code)
+    if found is None:
+        return None
+    values = {key: str(value) for key, value in args.items()}
+    try:
+        return found[0].format(**values), found[1].format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 def poster_words(text: str) -> str:
     for quoted, label in POSTER_LABELS.items():
         text = text.replace(quoted, label)
@@ -322,7 +374,9 @@ def _place(problems: list[Problem], lines: dict[int, str], slug: str = ""
         relative = str(path.relative_to(centre)) if path.is_relative_to(centre) else ""
         place = poster_field(problem.code, {k: str(v) for k, v in problem.args.items()},
                              problem.line, relative, slug or path.name.split(".")[0], lines)
-        item = (poster_words(form_words(message(problem), lang())), problem.is_error)
+        own_words = form_message(problem.code, problem.args)
+        item = (own_words[lang() == "en"] if own_words else
+                poster_words(form_words(message(problem), lang())), problem.is_error)
         (by_field.setdefault(place, []) if place else general).append(item)
     return by_field, general
 
@@ -477,4 +531,5 @@ def preview_poster() -> ResponseReturnValue:
         "files": {name: str(path) for name, path in sources.items()}}, own, lambda p: poster_field(
         str(p.get("code", "")), dict(p.get("args", {})), p.get("line"), str(p.get("path", "")),
         slug, lines), lambda text, language: poster_words(form_words(text, language)), slug,
-        shown_with_own=False)
+        shown_with_own=False, reworded=lambda p: form_message(str(p.get("code", "")),
+                                                             dict(p.get("args", {}))))

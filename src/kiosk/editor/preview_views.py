@@ -310,11 +310,14 @@ def notice() -> tuple[Response, int] | Response:
 
 def rendered(job: dict[str, Any], own: list[dict[str, Any]],
              field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
-             slug: str, shown_with_own: bool = True) -> tuple[Response, int] | Response:
+             slug: str, shown_with_own: bool = True,
+             reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
+             ) -> tuple[Response, int] | Response:
     """`job` drawn by the renderer, answered as every preview answers (`drawn`); 503 with
     why where it could not be, 409 where a newer edit overtook it. `shown_with_own`: the
     kiosk shows the draft even where the form's own rules object (a story's are about the
-    form, not the file)."""
+    form, not the file). `reworded(problem)`: a form's own (ru, en) for a problem whose
+    message speaks of files the form does not show, or None."""
     try:
         result = renderer().render(job, key=preview_key())
     except RenderError as exc:
@@ -323,7 +326,7 @@ def rendered(job: dict[str, Any], own: list[dict[str, Any]],
     if result is None:
         return jsonify(superseded=True), 409
     return drawn(result, own, field, words, slug,
-                 result.shown and (shown_with_own or not own))
+                 result.shown and (shown_with_own or not own), reworded)
 
 
 def preview_key() -> str:
@@ -334,7 +337,9 @@ def preview_key() -> str:
 
 def drawn(result: RenderResult, own: list[dict[str, Any]],
           field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
-          slug: str, shown: bool) -> Response:
+          slug: str, shown: bool,
+          reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
+          ) -> Response:
     """A preview's JSON answer (/preview/story, /preview/poster): the images' addresses and
     the form's own problems (`own`), then the renderer's, each on its form's `field`, worded
     for the form by `words(text, lang)`."""
@@ -344,9 +349,12 @@ def drawn(result: RenderResult, own: list[dict[str, Any]],
                "width": item.get("width"), "height": item.get("height"),
                "url": f"{request.script_root}/preview/image/{token}/{item['name']}.png"}
               for item in result.described]
+    def said(p: dict[str, Any]) -> tuple[str, str]:
+        own_words = reworded(p) if reworded is not None else None
+        return own_words or (words(str(p.get("ru", "")), "ru"), words(str(p.get("en", "")), "en"))
+
     found = [_problem(field(p), str(p.get("severity", "")), str(p.get("code", "")),
-                      words(str(p.get("ru", "")), "ru"), words(str(p.get("en", "")), "en"),
-                      p.get("line"))
+                      *said(p), p.get("line"))
              for p in result.problems if p.get("code") != "skipped"]
     # A field the form's own rules name has their message, worded for the form; the
     # loader's about the same field speaks of lines in a file («add a line title: …»).
