@@ -146,3 +146,17 @@ def test_add_in_the_header_reaches_every_kind_of_content_and_closes_as_a_menu(
     assert page.locator("h1").inner_text() == "Новое объявление"
     # On the page it leads to, «Добавить» is marked as where one is.
     assert menu.locator("summary").get_attribute("aria-current") == "page"
+
+
+def test_the_story_text_counts_its_words_and_says_when_it_is_too_short_or_long(
+        page: Any) -> None:
+    counter = page.locator("textarea[name=text] + .counter")
+    assert counter.inner_text() == "Слов: 0"
+    page.fill("textarea[name=text]", "Бабушка пришла в центр под дождём.")
+    assert counter.inner_text().startswith("Слов: 6 — мало")
+    assert "over" in (counter.get_attribute("class") or "")
+    page.fill("textarea[name=text]", " ".join(["слово"] * 60))
+    assert counter.inner_text() == "Слов: 60"
+    assert "over" not in (counter.get_attribute("class") or "")
+    page.fill("textarea[name=text]", "\n\n".join(["одно два три"] * 41))
+    assert counter.inner_text().startswith("Слов: 123 — много")

@@ -150,17 +150,24 @@
     });
     // After freshBeforePost: its first pass, held for a fresh token, is not yet a send.
     document.querySelectorAll("form[data-unsaved]").forEach(guardUnsaved);
-    // A text with a length people read in passing: how many characters, as it is typed.
+    // A text with a length people read in passing: how many characters (or words, with
+    // data-count-unit="words"), as it is typed; outside its range said so, in amber.
     document.querySelectorAll("textarea[data-count-limit]").forEach(function (area) {
       var limit = Number(area.getAttribute("data-count-limit"));
+      var least = Number(area.getAttribute("data-count-least") || 0);
+      var words = area.getAttribute("data-count-unit") === "words";
       var counter = document.createElement("span");
       counter.className = "counter";
       counter.setAttribute("aria-live", "polite");
       area.insertAdjacentElement("afterend", counter);
       function count() {
-        var n = Array.from(area.value.trim()).length;
-        counter.textContent = area.getAttribute("data-count-words").replace("{n}", String(n));
-        counter.classList.toggle("over", n > limit);
+        var text = area.value.trim();
+        var n = words ? (text ? text.split(/\s+/).length : 0) : Array.from(text).length;
+        var said = "data-count-words";
+        if (n && n < least && area.hasAttribute("data-count-short")) said = "data-count-short";
+        if (n > limit && area.hasAttribute("data-count-long")) said = "data-count-long";
+        counter.textContent = area.getAttribute(said).replace("{n}", String(n));
+        counter.classList.toggle("over", n > limit || (n > 0 && n < least));
       }
       area.addEventListener("input", count);
       count();
