@@ -41,7 +41,7 @@ def test_staff_add_a_poster_with_a_picture_and_publish_it(
     assert "Замечаний нет" in page.inner_text("[data-preview-status]")
     page.fill("input[name=duration]", "15")
     page.click("#publish")
-    page.wait_for_url(f"{url}/#posters")
+    page.wait_for_url(f"{url}/")
     assert "опубликован" in page.locator(".flash.done").inner_text()
     assert sorted(p.name for p in (centre / "posters").iterdir()) == [
         "afisha-kontserta.jpg", "afisha-kontserta.yaml"]
@@ -50,3 +50,10 @@ def test_staff_add_a_poster_with_a_picture_and_publish_it(
     assert poster.origin == "centre" and poster.duration == 15.0
     assert not [p for p in content.problems if str(centre) in p.path]
     assert "Афиша концерта" in page.locator("#posters").inner_text()
+    # The message at the top leads to the new row, marked in the list.
+    page.click(".flash.done >> text=Показать в списке")
+    page.wait_for_url(f"{url}/#posters-afisha-kontserta")
+    row = page.locator("tr:target")
+    assert "Афиша концерта" in row.inner_text()
+    assert row.locator("td").first.evaluate("td => getComputedStyle(td).backgroundColor") \
+        == "rgb(255, 243, 214)"

@@ -64,6 +64,10 @@ def test_a_new_story_is_published_into_the_centre_folder_and_the_kiosk_loads_it(
     page = client.get("/").get_data(as_text=True)
     assert "/stories/zontik-dlya-babushki/edit" in page and "опубликована" in page
     assert "/history/" in page and "Отменить" in page
+    # …and leads to its row, which has that name (the listing opens at its top, the flash).
+    assert answer.headers["Location"] == "/"
+    assert 'href="#stories-zontik-dlya-babushki">Показать в списке</a>' in page
+    assert '<tr id="stories-zontik-dlya-babushki"' in page
 
 
 def test_a_story_without_a_title_or_text_is_refused_with_the_problem_on_the_field(

@@ -24,6 +24,7 @@ from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.views import (
     BUSY,
     current_user,
+    done,
     editor_bp,
     login_required,
     publisher,
@@ -160,8 +161,8 @@ def save_colouring_picture(name: str) -> ResponseReturnValue:
         return _page(name, title, title_en, error, 409)
     flash(t(f"Раскраска «{title}» переименована: киоск покажет новое название через несколько "
             "секунд.", f"The picture “{title}” is renamed: the kiosk shows the new title within "
-            "seconds."), "done:" + record_id)
-    return redirect(url_for("editor.listing") + "#colouring")
+            "seconds."), done(record_id, "colouring", name))
+    return redirect(url_for("editor.listing"))
 
 
 @editor_bp.route("/colouring/pictures/<name>/delete", methods=["POST"])
@@ -172,11 +173,11 @@ def delete_colouring_picture(name: str) -> ResponseReturnValue:
                                "delete", title)
     if error:
         flash(error, "error")
-        return redirect(url_for("editor.listing") + "#colouring")
+        return redirect(url_for("editor.listing"))
     flash(t(f"Раскраска «{title}» убрана с экрана раскрасок.",
             f"The picture “{title}” is removed from the colouring screen."),
           "done:" + record_id)
-    return redirect(url_for("editor.listing") + "#colouring")
+    return redirect(url_for("editor.listing"))
 
 
 def _change(name: str, change: Callable[[dict[str, str]], dict[str, str] | None],

@@ -55,6 +55,7 @@ from kiosk.editor.views import (
     SAME_NAME,
     config,
     current_user,
+    done,
     draft_answer,
     draft_photo,
     editor_bp,
@@ -439,12 +440,12 @@ def save_poster() -> ResponseReturnValue:
         if path is not None:
             path.unlink(missing_ok=True)
     flash(t(f"Плакат «{title}» опубликован: киоск покажет его в заставке через несколько "
-            "секунд.", f"The poster “{title}” is published: the kiosk's loop shows it within "
-            "seconds."), "done:" + record.id)
+            "секунд.", f"The poster “{title}” is published: the kiosk shows it in the slideshow "
+            "within seconds."), done(record.id, "posters", slug))
     for warning in ([text for items in by_field.values() for text, _ in items] +
                     [text for text, _ in general])[:10]:
         flash(warning, "warning")
-    return redirect(url_for("editor.listing") + "#posters")
+    return redirect(url_for("editor.listing"))
 
 
 def _changes(fields: PosterFields, sources: dict[str, Path],
@@ -493,7 +494,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
     record = publisher().publish(changes, current_user(), "delete", slug)
     flash(t(f"Плакат «{slug}» убран с киоска.", f"The poster “{slug}” is removed."),
           "done:" + record.id)
-    return redirect(url_for("editor.listing") + "#posters")
+    return redirect(url_for("editor.listing"))
 
 
 # -- the live preview -------------------------------------------------------------------------

@@ -187,6 +187,13 @@ def publisher() -> Publisher:
     return cast(Publisher, found)
 
 
+def done(record_id: str, kind: str = "", slug: str = "") -> str:
+    """A flash category for a publish: its record (the message's «Отменить») and, for what is
+    in the list now, its row (the message's «Показать в списке»: the listing opens at its top,
+    where the message and its warnings are)."""
+    return f"done:{record_id}|{kind}-{slug}" if kind and slug else f"done:{record_id}"
+
+
 def message(problem: Problem) -> str:
     return editor_message(problem, lang())
 
@@ -434,7 +441,7 @@ def save_story() -> Any:
         [text for text, _ in general]
     flash(t(f"История «{fields.title}» опубликована: киоск покажет её через несколько секунд.",
             f"The story “{fields.title}” is published: the kiosk shows it within seconds."),
-          "done:" + record.id)
+          done(record.id, "stories", slug))
     for warning in warnings[:10]:
         flash(warning, "warning")
     return redirect(url_for("editor.listing"))
@@ -568,11 +575,11 @@ def save_notice() -> ResponseReturnValue:
                             [(t(exc.ru, exc.en), True)], 409)
     flash(t(f"Объявление «{title}» опубликовано: киоск покажет его через несколько секунд.",
             f"The notice “{title}” is published: the kiosk shows it within seconds."),
-          "done:" + record.id)
+          done(record.id, "notices", slug))
     for warning in ([text for items in by_field.values() for text, _ in items] +
                     [text for text, _ in general])[:10]:
         flash(warning, "warning")
-    return redirect(url_for("editor.listing") + "#notices")
+    return redirect(url_for("editor.listing"))
 
 
 @editor_bp.route("/notices/<slug>/delete", methods=["POST"])
@@ -585,7 +592,7 @@ def delete_notice(slug: str) -> ResponseReturnValue:
     record = publisher().publish({_notice_path(slug): None}, current_user(), "delete", title)
     flash(t(f"Объявление «{title}» убрано с киоска.", f"The notice “{title}” is removed."),
           "done:" + record.id)
-    return redirect(url_for("editor.listing") + "#notices")
+    return redirect(url_for("editor.listing"))
 
 
 # -- photos -----------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ from kiosk.editor.colouring_views import (
 )
 from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
-from kiosk.editor.views import BUSY, config, current_user, lang, publisher, t
+from kiosk.editor.views import BUSY, config, current_user, done, lang, publisher, t
 from kiosk.editor.wording import editor_message
 
 if TYPE_CHECKING:
@@ -387,9 +387,10 @@ def publish() -> ResponseReturnValue:
     if token is not None:
         _forget(token)
     session.pop("wizard", None)
+    picture = next((change.path for change in record.files if change.path.endswith(".png")), "")
     flash(t(f"Раскраска «{title}» опубликована: она появится на экране раскрасок.",
             f"The picture “{title}” is published: it will appear on the colouring screen."),
-          "done:" + record.id)
+          done(record.id, "colouring", picture.removeprefix("colouring/").removesuffix(".png")))
     return redirect(url_for("editor.listing"), code=303)
 
 
