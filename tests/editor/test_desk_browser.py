@@ -160,3 +160,15 @@ def test_the_story_text_counts_its_words_and_says_when_it_is_too_short_or_long(
     assert "over" not in (counter.get_attribute("class") or "")
     page.fill("textarea[name=text]", "\n\n".join(["одно два три"] * 41))
     assert counter.inner_text().startswith("Слов: 123 — много")
+
+
+def test_a_card_with_a_problem_rings_its_boxes_not_its_radio_buttons(page: Any) -> None:
+    """A warning on the schedule (its dates) marked the boxes to fix, and ringed every radio
+    button of the card orange beside them, as if each were wrong."""
+    ring = "el => getComputedStyle(el).boxShadow"
+    schedule = page.locator("fieldset", has=page.locator("input[name=period]"))
+    for problem in ("has-problem", "has-error"):
+        schedule.evaluate(f"card => card.classList.add('{problem}')")
+        assert schedule.locator("input[type=date]").first.evaluate(ring) != "none"
+        assert schedule.locator("input[type=radio]").first.evaluate(ring) == "none"
+        schedule.evaluate(f"card => card.classList.remove('{problem}')")
