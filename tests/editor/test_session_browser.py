@@ -55,10 +55,13 @@ def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, cont
     other.click("header button:has-text('Выйти')")
     other.wait_for_url(f"{editor_url}/signin")
 
-    # Publish now: nothing is lost, and the page says why nothing happened.
+    # Publish now: nothing is lost; the page asks her to sign in again, here.
     form.click("#publish")
-    note = form.wait_for_selector(".session-note")
-    assert "Сеанс работы в редакторе закончился" in note.inner_text()
+    dialog = form.locator("dialog#signin-again")
+    dialog.wait_for(state="visible")
+    assert "Сеанс работы в редакторе закончился" in dialog.inner_text()
+    form.keyboard.press("Escape")  # she goes away instead: the form stays as it was
+    dialog.wait_for(state="hidden")
     assert form.url == f"{editor_url}/stories/new"
     assert form.input_value("input[name=title]") == "Зонтик для бабушки"
     photo = io.BytesIO()
@@ -73,6 +76,36 @@ def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, cont
     type_pin(other, PIN, f"{editor_url}/")
     form.click("#publish")
     form.wait_for_url(f"{editor_url}/")
+    assert "опубликована" in form.inner_text(".flash.done")
+    assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
+
+
+def test_signed_out_publish_signs_in_again_in_the_page_and_is_sent(
+        editor_url: str, context: Any, tmp_path: Path) -> None:
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    form.fill("textarea[name=text]", TEXT)
+    other = context.new_page()
+    other.goto(f"{editor_url}/")
+    other.click("header button:has-text('Выйти')")
+    other.wait_for_url(f"{editor_url}/signin")
+
+    form.click("#publish")
+    dialog = form.locator("dialog#signin-again")
+    dialog.wait_for(state="visible")
+    pin = dialog.locator("input[name=pin]")
+    assert pin.evaluate("el => el === document.activeElement")  # type at once
+    pin.fill("00000000")
+    pin.press("Enter")
+    dialog.locator("#signin-error").wait_for()  # the sign-in page's own words, in the dialog
+    assert "Неверный ПИН-код" in dialog.inner_text() and form.url.endswith("/stories/new")
+    assert not (tmp_path / "centre" / "stories").exists()
+    dialog.locator("input[name=pin]").fill(PIN)
+    dialog.locator("input[name=pin]").press("Enter")
+    form.wait_for_url(f"{editor_url}/")  # signed in, and the form went as pressed
     assert "опубликована" in form.inner_text(".flash.done")
     assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
 

@@ -72,6 +72,73 @@
     el.scrollIntoView({ block: "center" });
   }
 
+  // The session ended while a form was open: sign in again here, in a dialog holding the
+  // sign-in page's own forms (its CSRF token, its lockouts and its messages), and `then()`
+  // once signed in. False where no dialog can be shown: the caller says it in words instead.
+  function signInHere(then) {
+    var body = document.body, signin = body.dataset.signin;
+    if (!signin || typeof HTMLDialogElement !== "function" || !window.DOMParser) return false;
+    var dialog = document.getElementById("signin-again");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.id = "signin-again";
+      dialog.className = "signin-dialog";
+      dialog.setAttribute("aria-labelledby", "signin-again-title");
+      document.body.appendChild(dialog);
+    }
+    function line(tag, className, text) {
+      var el = document.createElement(tag);
+      el.className = className;
+      el.textContent = text;
+      return el;
+    }
+    function cancel() {
+      var row = line("p", "close-row", "");
+      var button = line("button", "button quiet", body.dataset.againCancel);
+      button.type = "button";
+      button.addEventListener("click", function () { dialog.close(); });
+      row.appendChild(button);
+      return row;
+    }
+    // `html`: the sign-in page (or a refusal); `trouble`: said above it (no connection).
+    function show(html, trouble) {
+      var answer = new DOMParser().parseFromString(html, "text/html");
+      var forms = answer.querySelector(".signin .forms");
+      dialog.textContent = "";
+      var title = line("h2", "again", body.dataset.againTitle);
+      title.id = "signin-again-title";
+      dialog.append(title, line("p", "lead", body.dataset.againLead));
+      if (trouble) dialog.appendChild(line("p", "flash error", trouble));
+      if (!forms && !trouble) {  // a refusal of its own (too many tries from here): said as it is
+        dialog.append(line("p", "flash error", (answer.body && answer.body.textContent || "").trim().slice(0, 600)));
+      } else if (forms) {
+        dialog.appendChild(forms);
+        forms.querySelectorAll("input[name=next]").forEach(function (next) { next.value = location.pathname; });
+        forms.querySelectorAll("form").forEach(function (signForm) {
+          signForm.addEventListener("submit", function (event) {
+            event.preventDefault();
+            fetch(signForm.getAttribute("action"), { method: "POST", body: new FormData(signForm), credentials: "same-origin" })
+              .then(function (r) {
+                if (r.ok && new URL(r.url).pathname !== signin) { dialog.close(); then(); return null; }
+                return r.text().then(show);
+              })
+              .catch(function () { show(html, offline()); });
+          });
+        });
+      }
+      dialog.appendChild(cancel());
+      if (!dialog.open) dialog.showModal();
+      var first = dialog.querySelector("#signin-error ~ label input, input[autofocus]") ||
+        dialog.querySelector("input:not([type=hidden])");
+      if (first) first.focus();
+    }
+    fetch(signin, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(show)
+      .catch(function () { show("", offline()); });
+    return true;
+  }
+
   function freshBeforePost(form) {
     form.addEventListener("submit", function (event) {
       if (form.dataset.tokenFresh === "1") { delete form.dataset.tokenFresh; return; }  // the second pass
@@ -84,7 +151,11 @@
       freshToken().then(function (answer) {
         delete form.dataset.tokenAsking;
         if (answer === "signed-out" && !form.closest("header")) {
-          note(form, submitter, body.dataset.signedOut);
+          // Signed in again, the same press once more (a fresh token; another name is asked).
+          var again = function () {
+            if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+          };
+          if (!signInHere(again)) note(form, submitter, body.dataset.signedOut);
           return;
         }
         var opened = body.dataset.user;
