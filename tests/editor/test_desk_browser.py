@@ -144,8 +144,15 @@ def test_add_in_the_header_reaches_every_kind_of_content_and_closes_as_a_menu(
     page.click("nav >> text=Объявление")
     page.wait_for_url("**/notices/new")
     assert page.locator("h1").inner_text() == "Новое объявление"
-    # On the page it leads to, «Добавить» is marked as where one is.
-    assert menu.locator("summary").get_attribute("aria-current") == "page"
+    # On the page it leads to, «Добавить» is marked as where one is, and its item is current.
+    assert "current" in (menu.locator("summary").get_attribute("class") or "")
+    assert menu.locator("a[aria-current=page]").text_content() == "Объявление"
+    page.focus("nav summary")
+    page.keyboard.press("Enter")
+    assert items.first.is_visible()
+    for _ in range(5):  # Tab through its four items and out of it: closed behind her
+        page.keyboard.press("Tab")
+    assert not items.first.is_visible()
 
 
 def test_the_story_text_counts_its_words_and_says_when_it_is_too_short_or_long(

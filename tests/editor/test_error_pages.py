@@ -1,5 +1,6 @@
 """What staff see when the editor refuses: its own page in words, never the server's bare
-English one (Flask's test client; the browser's side is test_upload_errors_browser.py)."""
+English one (Flask's test client; the browser's side is test_desk_browser.py); and to
+nobody signed in, nothing of the editor's."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from kiosk.core.paths import package_folder
+from kiosk.core.pin import PinStore
 from kiosk.editor.app import create_app
 from kiosk.editor.config import MAX_UPLOAD_BYTES, EditorConfig
-from kiosk.editor.photos import MAX_PHOTO_BYTES, PhotoRejected, prepare_photo
+from kiosk.editor.photos import PhotoRejected, prepare_photo
 
 
 def test_an_unknown_address_is_the_editors_own_page_with_a_way_back(
@@ -48,7 +50,6 @@ def test_a_drawing_too_large_to_read_leaves_the_wizard_on_its_page(tmp_path: Pat
 def test_every_refusal_of_a_large_file_names_one_limit(client: FlaskClient) -> None:
     """The wizard's hint, a refused photo and the browser's own check say the same figure."""
     mb = MAX_UPLOAD_BYTES // 1_000_000
-    assert MAX_PHOTO_BYTES == MAX_UPLOAD_BYTES
     assert f"до {mb} МБ" in client.get("/colouring/").get_data(as_text=True)
     listing = client.get("/").get_data(as_text=True)
     assert f'data-max-upload="{MAX_UPLOAD_BYTES}"' in listing
@@ -56,7 +57,28 @@ def test_every_refusal_of_a_large_file_names_one_limit(client: FlaskClient) -> N
     try:
         prepare_photo(b"\xff\xd8\xff" + b"\0" * MAX_UPLOAD_BYTES, "big.jpg")
     except PhotoRejected as refused:
-        assert f"весит {mb}.1 МБ" in refused.message() and f"не больше {mb} МБ" in \
-            refused.message()  # a file just over the limit never reads as the limit
+        # A file just over the limit never reads as the limit; a decimal as Russian writes it.
+        assert f"весит {mb},1 МБ" in refused.message() and f"не больше {mb} МБ" in \
+            refused.message()
+        assert f"is {mb}.1 MB" in refused.message("en")
     else:
         raise AssertionError("a file over the limit was taken")
+
+
+def test_to_nobody_signed_in_a_refusal_shows_nothing_of_the_editor(tmp_path: Path) -> None:
+    """The fonts and static files are open to everyone; a missing one's 404, and a request
+    refused for its size before the sign-in is asked for, were the editor's page with its
+    menu (and the wizard's form with a CSRF token)."""
+    (tmp_path / "centre").mkdir()
+    PinStore(tmp_path / "state").set_pin("48291375")
+    client = create_app(EditorConfig(package_folder("content"), tmp_path / "centre",
+                                     tmp_path / "state", max_request_bytes=100_000)
+                        ).test_client()
+    for answer, status in ((client.get("/fonts/nothing.ttf"), 404),
+                           (client.get("/static/nothing.css"), 404),
+                           (client.post("/colouring/upload", data={
+                               "scan": (io.BytesIO(b"x" * 200_000), "scan.jpg")}), 413)):
+        body = answer.get_data(as_text=True)
+        assert answer.status_code == status, body
+        assert "nav-add" not in body and "csrf_token" not in body and "Выйти" not in body
+        assert "Такой страницы нет" in body or "Файл слишком большой" in body

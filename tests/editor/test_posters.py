@@ -172,7 +172,7 @@ def test_a_picture_too_large_is_refused(client: FlaskClient, monkeypatch: pytest
     # (Kept under 500 KB: a larger test upload is spooled to a file the test client leaves.)
     monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", 100_000)
     status, body = upload(client, picture(1920, 1080) + b"\0" * 200_000)
-    assert status == 400 and "не больше 0.1 МБ" in body["error"]
+    assert status == 400 and "не больше 0,1 МБ" in body["error"]
 
 
 def test_a_request_too_large_is_answered_in_json(tmp_path: Path) -> None:

@@ -520,6 +520,13 @@ def login_required(view: F) -> F:
 
 
 AUTH_KEYS = ("user", "kind", "signed_in", "seen", "fp", "sid")
+WIZARD_KEYS = ("wizard", "wizard_by")  # kiosk.editor.wizard: the drawing uploaded, and by whom
+
+
+def signed_in() -> bool:
+    """Whether this request comes from a live session (always, with sign-in off in tests)."""
+    return bool(current_app.config.get("LOGIN_DISABLED")) or \
+        _session_user(_state().clock()) is not None
 
 
 def _forget_user() -> None:
@@ -571,9 +578,14 @@ def _minutes(seconds: float, lang: str = "ru") -> str:
 def _sign_in(user: str, kind: str, now: float) -> Response:
     next_page = safe_next(request.form.get("next", ""))
     language = session.get("lang")
-    session.clear()  # a new CSRF token too: nothing from before sign-in carries over
+    # A drawing being made into a colouring picture stays for whoever uploaded it, signing in
+    # again where the session ended (the wizard's publish form goes on from the dialog).
+    drawing = {key: session[key] for key in WIZARD_KEYS if key in session} \
+        if session.get("wizard_by") == user else {}
+    session.clear()  # a new CSRF token too: nothing else from before sign-in carries over
     if language is not None:
         session["lang"] = language
+    session.update(drawing)
     session.permanent = True
     session.update(user=user, kind=kind, signed_in=now, seen=now, fp=_fingerprint(user),
                    sid=secrets.token_hex(16))
@@ -700,7 +712,7 @@ def _account_sign_in(state: AuthState, now: float) -> Any:
     else:
         error = _t(f"Неверное имя или пароль. Осталось попыток до блокировки: "
                    f"{MAX_TRIES - lockout.failures}.", f"Wrong name or password. Tries left "
-                   f"before the lock: {MAX_TRIES - lockout.failures}.")
+                   f"before sign-in is locked: {MAX_TRIES - lockout.failures}.")
     return _page(401, error=error, name=name)
 
 

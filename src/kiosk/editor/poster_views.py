@@ -309,18 +309,18 @@ def poster_field(code: str, args: dict[str, str], line: int | None, path: str, s
 FORM_MESSAGES: dict[str, tuple[str, str]] = {
     "poster_portrait_on_landscape": (
         "Картинка вертикальная ({size}), а экран киоска горизонтальный: по бокам останутся "
-        "широкие поля. Загрузите её в поле «Для вертикального экрана», а сюда — горизонтальный "
-        "вариант плаката: весь экран над нижней полосой, 1920×904.",
+        "широкие поля. Загрузите её в поле «Для вертикального экрана», а сюда\u00a0— "
+        "горизонтальный вариант плаката: весь экран над нижней полосой, 1920×904.",
         "The picture is portrait ({size}), and the kiosk's screen is landscape: wide margins "
         "will be left at its sides. Upload it under “For a portrait screen”, and here a "
         "landscape version of the poster: the whole screen above the bottom band, 1920×904."),
     "poster_portrait_on_landscape_cut": (
         "Картинка вертикальная ({size}), а экран киоска горизонтальный, и «На весь экран» "
-        "увеличит её до ширины экрана: видна будет только середина, около {share} % высоты. "
-        "Выберите «Целиком» или загрузите её в поле «Для вертикального экрана», а сюда — "
+        "увеличит её до ширины экрана: видна будет только середина, около {share}\u00a0% высоты. "
+        "Выберите «Целиком» или загрузите её в поле «Для вертикального экрана», а сюда\u00a0— "
         "горизонтальный вариант, 1920×904.",
         "The picture is portrait ({size}), and the kiosk's screen is landscape, so “Fill the "
-        "screen” enlarges it to the screen's width: only its middle shows, about {share} % of "
+        "screen” enlarges it to the screen's width: only its middle shows, about {share}% of "
         "its height. Choose “Whole”, or upload it under “For a portrait screen” and here a "
         "landscape version, 1920×904."),
     "poster_landscape_on_portrait": (
@@ -332,11 +332,11 @@ FORM_MESSAGES: dict[str, tuple[str, str]] = {
         "under “For a portrait screen”."),
     "poster_landscape_on_portrait_cut": (
         "Картинка горизонтальная ({size}), а экран киоска вертикальный, и «На весь экран» "
-        "увеличит её до высоты экрана: видна будет только середина, около {share} % ширины, "
+        "увеличит её до высоты экрана: видна будет только середина, около {share}\u00a0% ширины, "
         "а края с текстом обрежутся. Выберите «Целиком» или загрузите вертикальный вариант "
         "(1080×1620) в поле «Для вертикального экрана».",
         "The picture is landscape ({size}), and the kiosk's screen is portrait, so “Fill the "
-        "screen” enlarges it to the screen's height: only its middle shows, about {share} % of "
+        "screen” enlarges it to the screen's height: only its middle shows, about {share}% of "
         "its width, the sides cut off with any words on them. Choose “Whole”, or upload a "
         "portrait version (1080×1620) under “For a portrait screen”."),
 }

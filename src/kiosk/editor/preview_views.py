@@ -92,7 +92,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Заголовок", "Title"),
     "title_en": ("Заголовок по-английски", "Title in English"),
     "teaser": ("Фраза для заставки", "Line for the slideshow"),
-    "teaser_en": ("Фраза для заставки по-английски", "Loop line in English"),
+    "teaser_en": ("Фраза для заставки по-английски", "Slideshow line in English"),
     "centre": ("Центр или район", "Centre or district"),
     "centre_en": ("Центр по-английски", "Centre in English"),
     "date": ("Когда это было", "When it happened"),

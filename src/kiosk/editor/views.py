@@ -745,14 +745,23 @@ def too_large(_: Exception) -> ResponseReturnValue:
     if request.path in (url_for("editor.upload_photo"),
                         url_for("editor.upload_poster_picture")):
         return jsonify(error=text), 413
-    if request.endpoint == "wizard.upload":  # its own page again, the message on it
+    if request.endpoint == "wizard.upload" and _signed_in():  # its page again, said on it
         return render_template("wizard_upload.html", error=text), 413
-    return error_page(t("Не отправлено", "Not sent"), text, 413)
+    return error_page(t("Файл не отправлен", "The file was not sent"), text, 413)
+
+
+def _signed_in() -> bool:
+    auth = _auth()
+    return auth is None or bool(auth.signed_in())
 
 
 def error_page(heading: str, text: str, status: int) -> ResponseReturnValue:
     """A refusal in the editor's own page (its header, a way back), never the server's bare
-    English one."""
+    English one; to nobody signed in (an open file's address, a request refused before the
+    sign-in was asked for), a plain page with nothing of the editor's."""
+    auth = _auth()
+    if not _signed_in() and auth is not None:
+        return auth.plain_page(heading, [text]), status
     return render_template("error.html", heading=heading, text=text), status
 
 
@@ -767,20 +776,23 @@ def not_found(_: Exception) -> ResponseReturnValue:
 
 @editor_bp.app_errorhandler(405)
 def wrong_method(_: Exception) -> ResponseReturnValue:
-    return error_page(t("Так эту страницу не открыть", "This page cannot be opened this way"),
-                      t("Эта страница принимает только отправленную форму. Вернитесь к списку "
-                        "материалов и начните оттуда.",
-                        "This page only takes a form being sent. Go back to the content list and "
-                        "start from there."), 405)
+    return error_page(t("Эта страница открывается только из формы",
+                        "This page only opens from a form"),
+                      t("Эта страница открывается только после отправки формы. Вернитесь к "
+                        "списку материалов и начните оттуда.",
+                        "This page only opens when a form is sent. Go back to the content list "
+                        "and start from there."), 405)
 
 
 @editor_bp.app_errorhandler(500)
 def server_error(_: Exception) -> ResponseReturnValue:
     return error_page(t("Что-то пошло не так", "Something went wrong"),
-                      t("Редактор не смог выполнить действие; ничего не опубликовано. Попробуйте "
-                        "ещё раз; если это повторяется, сообщите в ИТ-службу.",
-                        "The editor could not do that; nothing was published. Try again; if it "
-                        "keeps happening, tell IT."), 500)
+                      t("Редактор не смог выполнить действие. Если вы что-то публиковали, "
+                        "посмотрите «Журнал изменений»: там видно, опубликовано ли это. Если "
+                        "ошибка повторяется, сообщите в ИТ-службу.",
+                        "The editor could not do that. If you were publishing something, look "
+                        "at the History page: it shows whether it was published. If it keeps "
+                        "happening, tell IT."), 500)
 
 
 # The poster form's and the centre's colouring pictures' routes are on this blueprint too

@@ -140,6 +140,7 @@ def _keep(scan: Scan, name: str) -> None:
         temporary.write_bytes(data)
         os.replace(temporary, folder / f"{token}{suffix}")
     session["wizard"] = token
+    session["wizard_by"] = current_user()
     if old is not None:
         _forget(old)
 

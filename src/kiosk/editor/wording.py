@@ -33,6 +33,8 @@ def date_words(text: str, lang: Language) -> str:
 
 
 SENTENCE_ENDS = ".!?…"
+DECIMAL_ARGS = frozenset({"size", "most"})  # megabytes (kiosk.editor.photos)
+DECIMAL = re.compile(r"[0-9]{1,6}\.[0-9]{1,3}")
 
 
 def editor_message(problem: Problem, lang: Language) -> str:
@@ -43,6 +45,9 @@ def editor_message(problem: Problem, lang: Language) -> str:
     args = {key: date_words(value, lang) if isinstance(value, str) and (
         key in DATE_ARGS or (key == "value" and problem.code in DATE_VALUE_CODES)) else value
         for key, value in problem.args.items()}
+    if lang == "ru":  # «30,1 МБ», as Russian writes a decimal
+        args = {key: value.replace(".", ",") if key in DECIMAL_ARGS and isinstance(value, str)
+                and DECIMAL.fullmatch(value) else value for key, value in args.items()}
     text = dataclasses.replace(problem, args=args).message(lang)
     ru, en = MESSAGES.get(problem.code, ("", ""))
     template = ru if lang == "ru" else en

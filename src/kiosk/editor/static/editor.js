@@ -33,7 +33,9 @@
     if (!most || file.size <= most) return "";
     var size = (Math.ceil(file.size / 1e5) / 10).toFixed(1).replace(/\.0$/, "");  // 30.1, never 30
     if (document.documentElement.lang !== "en") size = size.replace(".", ",");
-    return (document.body.dataset.tooLarge || "").replace("NAME", file.name.slice(-80)).replace("SIZE", size);
+    // Replaced by functions: a «$&» or «SIZE» in the file's name is taken as it is.
+    return (document.body.dataset.tooLarge || "").replace("SIZE", function () { return size; })
+      .replace("NAME", function () { return file.name.slice(-80); });
   }
   // An answer that is not the editor's JSON (a proxy's or the server's own refusal), in words.
   function failed(response) {
@@ -50,6 +52,10 @@
     document.querySelectorAll("details[data-closes][open]").forEach(function (menu) {
       if (!menu.contains(event.target)) menu.open = false;
     });
+  });
+  document.addEventListener("focusout", function (event) {  // Tab out of it: closed too
+    var menu = event.target.closest && event.target.closest("details[data-closes][open]");
+    if (menu && !menu.contains(event.relatedTarget)) menu.open = false;
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
@@ -74,8 +80,9 @@
 
   // The session ended while a form was open: sign in again here, in a dialog holding the
   // sign-in page's own forms (its CSRF token, its lockouts and its messages), and `then()`
-  // once signed in. False where no dialog can be shown: the caller says it in words instead.
-  function signInHere(then) {
+  // once signed in, `gaveUp()` (optional) when she closes it instead. False where no dialog
+  // can be shown: the caller says it in words instead.
+  function signInHere(then, gaveUp) {
     var body = document.body, signin = body.dataset.signin;
     if (!signin || typeof HTMLDialogElement !== "function" || !window.DOMParser) return false;
     var dialog = document.getElementById("signin-again");
@@ -86,6 +93,9 @@
       dialog.setAttribute("aria-labelledby", "signin-again-title");
       document.body.appendChild(dialog);
     }
+    var done = false;
+    function signedIn() { done = true; if (dialog.open) dialog.close(); then(); }
+    dialog.addEventListener("close", function () { if (!done && gaveUp) gaveUp(); }, { once: true });
     function line(tag, className, text) {
       var el = document.createElement(tag);
       el.className = className;
@@ -113,13 +123,15 @@
         dialog.append(line("p", "flash error", (answer.body && answer.body.textContent || "").trim().slice(0, 600)));
       } else if (forms) {
         dialog.appendChild(forms);
-        forms.querySelectorAll("input[name=next]").forEach(function (next) { next.value = location.pathname; });
+        // Signed in, the answer is this session's token (JSON), whatever page this is: a form
+        // the server sent back has an address (/stories/save) that opens no page by itself.
+        forms.querySelectorAll("input[name=next]").forEach(function (next) { next.value = body.dataset.tokenUrl; });
         forms.querySelectorAll("form").forEach(function (signForm) {
           signForm.addEventListener("submit", function (event) {
             event.preventDefault();
             fetch(signForm.getAttribute("action"), { method: "POST", body: new FormData(signForm), credentials: "same-origin" })
               .then(function (r) {
-                if (r.ok && new URL(r.url).pathname !== signin) { dialog.close(); then(); return null; }
+                if (r.ok && new URL(r.url).pathname !== signin) { signedIn(); return null; }
                 return r.text().then(show);
               })
               .catch(function () { show(html, offline()); });
@@ -128,13 +140,15 @@
       }
       dialog.appendChild(cancel());
       if (!dialog.open) dialog.showModal();
-      var first = dialog.querySelector("#signin-error ~ label input, input[autofocus]") ||
-        dialog.querySelector("input:not([type=hidden])");
+      var first = dialog.querySelector("input[autofocus]") || dialog.querySelector("input:not([type=hidden])");
       if (first) first.focus();
     }
     fetch(signin, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.text(); })
-      .then(show)
+      .then(function (r) {
+        // Signed in again meanwhile (in another tab): the sign-in page sends on at once.
+        if (r.ok && new URL(r.url).pathname !== signin) { signedIn(); return null; }
+        return r.text().then(show);
+      })
       .catch(function () { show("", offline()); });
     return true;
   }
@@ -270,7 +284,17 @@
     var zone = o.zone, fileInput = o.fileInput, value = o.value, thumb = o.thumb;
     var status = o.status, remove = o.remove;
     function changed() { value.dispatchEvent(new Event("change", { bubbles: true })); }
+    // The session has ended: signed in again in the dialog, the same file goes once more;
+    // the dialog closed instead, the status line says why the file is not there.
+    function askToSignIn() {
+      var told = function () { status.textContent = window.kioskEditor.signedOut(); status.classList.add("error"); };
+      var shown = signInHere(function () { freshToken().then(function () { upload(lastFile, true); }); }, told);
+      if (shown) status.textContent = "";
+      return shown;
+    }
+    var lastFile = null;
     function upload(file, again) {
+      lastFile = file;
       var large = tooLarge(file);
       if (large) { status.textContent = large; status.classList.add("error"); fileInput.value = ""; return; }
       var data = new FormData();
@@ -282,11 +306,11 @@
       fetch(zone.getAttribute("data-upload"), { method: "POST", body: data, credentials: "same-origin",
         headers: token ? { "X-CSRFToken": token.value } : {} })
         .then(function (r) {
-          if (isSignIn(r)) return { error: window.kioskEditor.signedOut() };
+          if (isSignIn(r)) return again || !askToSignIn() ? { error: window.kioskEditor.signedOut() } : null;
           if (r.status === 400 && !again && (r.headers.get("Content-Type") || "").indexOf("application/json") !== 0) {
             // Refused for its token (a sign-in in another tab made a new one): once more.
             return freshToken().then(function (fresh) {
-              if (fresh === "signed-out") return { error: window.kioskEditor.signedOut() };
+              if (fresh === "signed-out") return askToSignIn() ? null : { error: window.kioskEditor.signedOut() };
               upload(file, true);
               return null;
             });
