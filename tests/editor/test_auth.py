@@ -21,6 +21,7 @@ from kiosk.core.pin import LOCK_STEPS, MAX_TRIES, PinStore
 from kiosk.editor import auth
 from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig
+from tests.editor.test_colouring_pictures import line_art
 
 PIN = "48291375"
 PASSWORD = "верный-пароль-1"
@@ -255,26 +256,13 @@ def test_a_token_of_another_session_is_refused(editor: Editor) -> None:
 # -- sessions ------------------------------------------------------------------------------------
 
 
-def drawing() -> bytes:
-    """A scan of a drawing: two closed shapes in thick black lines on white."""
-    from PIL import Image, ImageDraw
-
-    sheet = Image.new("L", (1200, 900), 255)
-    pen = ImageDraw.Draw(sheet)
-    pen.rectangle((200, 200, 1000, 700), outline=0, width=10)
-    pen.line((600, 200, 600, 700), fill=0, width=10)
-    out = io.BytesIO()
-    sheet.save(out, "PNG")
-    return out.getvalue()
-
-
 def test_a_drawing_in_the_wizard_stays_for_her_when_she_signs_in_again(editor: Editor) -> None:
     """Signing in again where the session ended (the editor's dialog) keeps the drawing she
     was making into a colouring picture; signing in as someone else does not give it them."""
     client = editor.app().test_client()
     sign_in_pin(client, PIN)
     answer = client.post("/colouring/upload", data={
-        "scan": (io.BytesIO(drawing()), "domik.png"), "csrf_token": token(client, "/colouring/")})
+        "scan": (io.BytesIO(line_art()), "domik.png"), "csrf_token": token(client, "/colouring/")})
     assert answer.status_code == 303 and client.get("/colouring/edit").status_code == 200
     editor.clock.now += auth.IDLE_SECONDS + 1
     assert client.get("/colouring/edit").status_code == 303  # the session has ended

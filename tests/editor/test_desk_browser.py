@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from kiosk.editor.config import MAX_UPLOAD_BYTES
 from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.test_colouring_pictures import line_art
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -184,15 +185,9 @@ def test_a_card_with_a_problem_rings_its_boxes_not_its_radio_buttons(page: Any) 
 def test_the_wizards_publish_is_in_the_window_once_the_drawing_is_read(page: Any) -> None:
     """Where the verdict is good, naming and publishing is all there is to do: its card comes
     before the clean-up's sliders, in a 1366×768 window."""
-    drawing = Image.new("L", (1200, 900), 255)  # two closed shapes in thick black lines
-    pen = ImageDraw.Draw(drawing)
-    pen.rectangle((200, 200, 1000, 700), outline=0, width=10)
-    pen.line((600, 200, 600, 700), fill=0, width=10)
-    scan = io.BytesIO()
-    drawing.save(scan, "PNG")
     page.goto(page.url.rsplit("/", 2)[0] + "/colouring/")
     page.set_input_files("#scan-file", files=[{"name": "domik.png", "mimeType": "image/png",
-                                               "buffer": scan.getvalue()}])
+                                               "buffer": line_art()}])
     page.click("button:has-text('Загрузить и обработать')")
     page.wait_for_url("**/colouring/edit*")
     box = page.locator("#publish button[type=submit]").bounding_box()

@@ -29,6 +29,35 @@ def type_pin(page: Any, pin: str, then: str) -> None:
     page.wait_for_url(then)
 
 
+def story_form(context: Any, editor_url: str, text: str = TEXT) -> Any:
+    """A new story's form, signed in, its title (and `text`) typed."""
+    form = context.new_page()
+    form.route("**/preview/**", lambda route: route.abort())
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    if text:
+        form.fill("textarea[name=text]", text)
+    return form
+
+
+def sign_out_elsewhere(context: Any, editor_url: str) -> Any:
+    """«Выйти» in another tab: the session the form was opened in ends."""
+    other = context.new_page()
+    other.goto(f"{editor_url}/")
+    other.click("header button:has-text('Выйти')")
+    other.wait_for_url(f"{editor_url}/signin")
+    return other
+
+
+def sign_in_in_the_dialog(form: Any, pin: str) -> Any:
+    dialog = form.locator("dialog#signin-again")
+    dialog.wait_for(state="visible")
+    dialog.locator("input[name=pin]").fill(pin)
+    dialog.locator("input[name=pin]").press("Enter")
+    return dialog
+
+
 @pytest.fixture
 def editor_url(tmp_path: Path) -> Iterator[str]:
     with serving(editor_app(tmp_path)) as url:
@@ -84,57 +113,33 @@ def test_publish_from_a_tab_opened_before_signing_in_again(editor_url: str, cont
 
 def test_signed_out_publish_signs_in_again_in_the_page_and_is_sent(
         editor_url: str, context: Any, tmp_path: Path) -> None:
-    form = context.new_page()
-    form.route("**/preview/**", lambda route: route.abort())
-    form.goto(f"{editor_url}/stories/new")
-    type_pin(form, PIN, f"{editor_url}/stories/new")
-    form.fill("input[name=title]", "Зонтик для бабушки")
-    form.fill("textarea[name=text]", TEXT)
-    other = context.new_page()
-    other.goto(f"{editor_url}/")
-    other.click("header button:has-text('Выйти')")
-    other.wait_for_url(f"{editor_url}/signin")
-
+    form = story_form(context, editor_url)
+    sign_out_elsewhere(context, editor_url)
     form.click("#publish")
     dialog = form.locator("dialog#signin-again")
     dialog.wait_for(state="visible")
-    pin = dialog.locator("input[name=pin]")
-    assert pin.evaluate("el => el === document.activeElement")  # type at once
-    pin.fill("00000000")
-    pin.press("Enter")
+    assert dialog.locator("input[name=pin]").evaluate("el => el === document.activeElement")
+    sign_in_in_the_dialog(form, "00000000")
     dialog.locator("#signin-error").wait_for()  # the sign-in page's own words, in the dialog
     assert "Неверный ПИН-код" in dialog.inner_text() and form.url.endswith("/stories/new")
     assert not (tmp_path / "centre" / "stories").exists()
-    dialog.locator("input[name=pin]").fill(PIN)
-    dialog.locator("input[name=pin]").press("Enter")
+    sign_in_in_the_dialog(form, PIN)
     form.wait_for_url(f"{editor_url}/")  # signed in, and the form went as pressed
     assert "опубликована" in form.inner_text(".flash.done")
     assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
-
 
 
 def test_a_form_the_server_sent_back_is_sent_after_signing_in_again(
         editor_url: str, context: Any, tmp_path: Path) -> None:
     """A form sent back with its problems lives at /stories/save, an address that opens no
     page by itself: signing in again from there sent her to a «405» and nothing was sent."""
-    form = context.new_page()
-    form.route("**/preview/**", lambda route: route.abort())
-    form.goto(f"{editor_url}/stories/new")
-    type_pin(form, PIN, f"{editor_url}/stories/new")
-    form.fill("input[name=title]", "Зонтик для бабушки")
+    form = story_form(context, editor_url, text="")
     form.click("#publish")  # no text yet: sent back with the problem on its field
     form.wait_for_url(f"{editor_url}/stories/save")
     form.fill("textarea[name=text]", TEXT)
-    other = context.new_page()
-    other.goto(f"{editor_url}/")
-    other.click("header button:has-text('Выйти')")
-    other.wait_for_url(f"{editor_url}/signin")
-
+    sign_out_elsewhere(context, editor_url)
     form.click("#publish")
-    dialog = form.locator("dialog#signin-again")
-    dialog.wait_for(state="visible")
-    dialog.locator("input[name=pin]").fill(PIN)
-    dialog.locator("input[name=pin]").press("Enter")
+    sign_in_in_the_dialog(form, PIN)
     form.wait_for_url(f"{editor_url}/")
     assert "опубликована" in form.inner_text(".flash.done")
     assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
