@@ -398,6 +398,8 @@ def test_a_centre_notice_is_published_checked_by_the_loader_edited_and_removed(
                                                              "before_closed_days: 3"))
     form_page = client.get(f"/notices/{slug}/edit").get_data(as_text=True)
     assert 'value="keep" checked' in form_page and 'value="urgent" checked' in form_page
+    # Headed by what it edits, as a story's and a poster's form are.
+    assert "<h1>Объявление «Завтра центр работает до 17:00»</h1>" in form_page
     client.post("/notices/save", data={**notice, "slug": slug, "period": "keep",
                                        "days": "all", "level": "ordinary"})
     text = path.read_text(encoding="utf-8")
