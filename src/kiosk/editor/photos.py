@@ -44,6 +44,7 @@ from kiosk.core.content.problems import Problem, Severity
 from kiosk.editor.config import MAX_UPLOAD_BYTES
 from kiosk.editor.heif_grid import declared_canvases
 from kiosk.editor.icc import profile_problem
+from kiosk.editor.wording import megabytes
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,8 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
     into `long_side` (never enlarged); what was done is appended to `notes`. Raises
     PhotoRejected. Also used by kiosk.editor.lineart for scans of drawings."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected("photo_file_too_big", value=name, size=_mb(len(data)),
-                            most=_mb(MAX_PHOTO_BYTES))
+        raise PhotoRejected("photo_file_too_big", value=name, size=megabytes(len(data)),
+                            most=megabytes(MAX_PHOTO_BYTES))
     kind = sniff(data[:4096])
     if kind not in _READ:
         if kind == "pdf":  # a poster exported from PowerPoint or Word: say how to make a picture
@@ -281,11 +282,6 @@ def _to_srgb(image: Image.Image, notes: list[str], icc: bytes | None = None) -> 
     if image.mode != "RGB":
         image = image.convert("RGB")
     return image
-
-
-def _mb(size: int) -> str:
-    """Megabytes to a tenth, rounded up: a file a byte over 30 MB reads 30.1, not 30."""
-    return f"{math.ceil(size / 100_000) / 10:.1f}".removesuffix(".0")
 
 
 def _short(exc: BaseException) -> str:

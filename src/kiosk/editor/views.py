@@ -59,7 +59,7 @@ from kiosk.editor.story_form import (
     story_lines,
     unused_slug,
 )
-from kiosk.editor.wording import editor_message
+from kiosk.editor.wording import editor_message, megabytes
 
 log = logging.getLogger(__name__)
 editor_bp = Blueprint("editor", __name__)
@@ -124,7 +124,7 @@ def _template_helpers() -> dict[str, Any]:
 
 
 def upload_mb() -> str:
-    return f"{MAX_UPLOAD_BYTES / 1_000_000:.0f}"
+    return megabytes(MAX_UPLOAD_BYTES)
 
 
 def refused_large() -> str:
@@ -760,7 +760,7 @@ def error_page(heading: str, text: str, status: int) -> ResponseReturnValue:
     English one; to nobody signed in (an open file's address, a request refused before the
     sign-in was asked for), a plain page with nothing of the editor's."""
     auth = _auth()
-    if not _signed_in() and auth is not None:
+    if auth is not None and not auth.signed_in():
         return auth.plain_page(heading, [text]), status
     return render_template("error.html", heading=heading, text=text), status
 

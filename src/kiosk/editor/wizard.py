@@ -42,6 +42,7 @@ from flask.typing import ResponseReturnValue
 
 from kiosk.core.i18n import counted
 from kiosk.editor import catalog
+from kiosk.editor.auth import WIZARD_KEYS
 from kiosk.editor.colouring_views import (
     BROKEN,
     INDEX,
@@ -342,7 +343,8 @@ def again() -> ResponseReturnValue:
     token = _token()
     if token is not None:
         _forget(token)
-    session.pop("wizard", None)
+    for key in WIZARD_KEYS:
+        session.pop(key, None)
     return redirect(url_for("wizard.index"), code=303)
 
 
@@ -387,7 +389,8 @@ def publish() -> ResponseReturnValue:
     token = _token()
     if token is not None:
         _forget(token)
-    session.pop("wizard", None)
+    for key in WIZARD_KEYS:
+        session.pop(key, None)
     picture = next((change.path for change in record.files if change.path.endswith(".png")), "")
     flash(t(f"Раскраска «{title}» опубликована: она появится на экране раскрасок.",
             f"The picture “{title}” is published: it will appear on the colouring screen."),

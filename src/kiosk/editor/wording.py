@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 
 from kiosk.core.content.problems import MESSAGES, Language, Problem
@@ -30,6 +31,11 @@ def date_words(text: str, lang: Language) -> str:
     except ValueError:  # «2026-02-31»: quoted as typed
         return text
     return f"{day.day} {(MONTHS_RU if lang == 'ru' else MONTHS_EN)[day.month - 1]} {day.year}"
+
+
+def megabytes(size: int) -> str:
+    """Megabytes to a tenth, rounded up: a file a byte over 30 MB reads 30.1, not 30."""
+    return f"{math.ceil(size / 100_000) / 10:.1f}".removesuffix(".0")
 
 
 SENTENCE_ENDS = ".!?…"
