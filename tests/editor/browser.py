@@ -33,6 +33,7 @@ def editor_app(tmp_path: Path, content: Path = CONTENT) -> Any:
 def serving(app: Any, threads: int = 2) -> Iterator[str]:
     """`app` served by waitress on a free port of 127.0.0.1: its URL."""
     import waitress  # type: ignore[import-untyped]
+    from waitress import wasyncore
 
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -41,8 +42,11 @@ def serving(app: Any, threads: int = 2) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         # The browser is closed first (the fixtures' order), its connections with it.
-        server.close()
         server.task_dispatcher.shutdown(timeout=5)
+        # The sockets are closed by the loop's own thread, between two select() calls: closed
+        # from here, one could go while select() waits on it (EBADF in that thread, an error
+        # at some test's teardown). An emptied map ends the loop.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
         assert not thread.is_alive()
 
