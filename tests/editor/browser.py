@@ -5,7 +5,7 @@ only when used, so that a test module can skip first when they are missing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,15 @@ PIN = "48291375"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
-def editor_app(tmp_path: Path, content: Path = CONTENT) -> Any:
-    """The editor with sign-in and CSRF on, the staff PIN set, an empty centre folder."""
+def editor_app(tmp_path: Path, content: Path = CONTENT,
+               clock: Callable[[], float] | None = None) -> Any:
+    """The editor with sign-in and CSRF on, the staff PIN set, an empty centre folder; its
+    sessions timed by `clock` where one is given."""
     PinStore(tmp_path / "state").set_pin(PIN)
     (tmp_path / "centre").mkdir()
     return create_app(EditorConfig(content=content, centre=tmp_path / "centre",
-                                   state_dir=tmp_path / "state"))
+                                   state_dir=tmp_path / "state",
+                                   extra={"clock": clock} if clock else {}))
 
 
 @contextmanager

@@ -6,6 +6,7 @@ publishes (its script asks for the new session's CSRF token first)."""
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from kiosk.editor import auth
 from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.test_colouring_pictures import line_art
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -143,6 +146,79 @@ def test_a_form_the_server_sent_back_is_sent_after_signing_in_again(
     form.wait_for_url(f"{editor_url}/")
     assert "опубликована" in form.inner_text(".flash.done")
     assert (tmp_path / "centre" / "stories" / "zontik-dlya-babushki.md").is_file()
+
+
+def test_the_preview_offers_to_sign_in_again_and_goes_on_once_signed_in(
+        editor_url: str, context: Any) -> None:
+    """The preview found the session ended as she typed: it said to sign in in another tab.
+    Now it says so with «Войти снова», whose dialog opens only when pressed (not under her
+    typing), and once signed in the preview is drawn again."""
+    phase = {"now": "signed in"}
+    drawn_again = {"count": 0}
+
+    def preview(route: Any) -> None:
+        if phase["now"] == "signed in" or route.request.url.endswith("/warm"):
+            route.abort()  # no renderer needed here
+        elif phase["now"] == "signed out":
+            route.continue_()  # the editor's own answer: its sign-in page
+        else:
+            drawn_again["count"] += 1
+            route.fulfill(status=200, content_type="application/json",
+                          body='{"images": [], "problems": [], "shown": true}')
+
+    form = context.new_page()
+    form.route("**/preview/**", preview)
+    form.goto(f"{editor_url}/stories/new")
+    type_pin(form, PIN, f"{editor_url}/stories/new")
+    sign_out_elsewhere(context, editor_url)
+    phase["now"] = "signed out"
+    form.fill("input[name=title]", "Зонтик для бабушки")
+    status = form.locator("[data-preview-status]")
+    again = status.locator("button:has-text('Войти снова')")
+    again.wait_for()
+    assert "Сеанс работы в редакторе закончился" in status.inner_text()
+    assert "другой вкладке" not in status.inner_text()
+    form.keyboard.type(" и дождь")  # still typing: no dialog takes her keystrokes
+    assert form.input_value("input[name=title]") == "Зонтик для бабушки и дождь"
+    assert not form.locator("dialog#signin-again").is_visible()
+    again.click()
+    phase["now"] = "signed in again"
+    dialog = sign_in_in_the_dialog(form, PIN)
+    dialog.wait_for(state="hidden")
+    form.wait_for_function("() => document.querySelector('[data-preview-status]').textContent"
+                           ".includes('Так история выглядит на киоске')")
+    assert drawn_again["count"] >= 1
+    assert form.input_value("input[name=title]") == "Зонтик для бабушки и дождь"
+
+
+def test_the_wizard_offers_to_sign_in_again_and_keeps_the_drawing(tmp_path: Path,
+                                                                  context: Any) -> None:
+    """Half an hour away from the wizard's sliders: moved again, they said to sign in in
+    another tab. Now «Войти снова» here, and the drawing is read again, still hers."""
+    now = [time.time()]
+    with serving(editor_app(tmp_path, clock=lambda: now[0])) as editor_url:
+        page = context.new_page()
+        page.goto(f"{editor_url}/colouring/")
+        type_pin(page, PIN, f"{editor_url}/colouring/")
+        page.set_input_files("#scan-file", files=[{"name": "domik.png", "mimeType": "image/png",
+                                                   "buffer": line_art()}])
+        page.click("button:has-text('Загрузить и обработать')")
+        page.wait_for_url("**/colouring/edit*")
+        verdict = page.locator("#verdict")
+        said = verdict.inner_text()
+        now[0] += auth.IDLE_SECONDS + 1  # the session ends while she is away
+        page.click("#threshold-auto")  # back: the drawing is read again
+        again = verdict.locator("button:has-text('Войти снова')")
+        again.wait_for()
+        assert "Сеанс работы в редакторе закончился" in verdict.inner_text()
+        assert "другой вкладке" not in verdict.inner_text()
+        assert verdict.get_attribute("class") == "verdict warning"  # not a fit drawing's green
+        again.click()
+        sign_in_in_the_dialog(page, PIN).wait_for(state="hidden")
+        page.wait_for_function("said => document.getElementById('verdict').textContent === said",
+                               arg=said)  # read again, her drawing: nothing to upload again
+        assert "/colouring/edit" in page.url
+
 
 def test_the_preview_thumbnails_show_the_whole_screen(editor_url: str, context: Any) -> None:
     """The landscape thumbnails at the top of the story form: the picture fills its frame

@@ -44,7 +44,7 @@
   }
   function offline() { return document.body.dataset.offline || ""; }
   window.kioskEditor = { isSignIn: isSignIn, freshToken: freshToken, tooLarge: tooLarge,
-    failed: failed, offline: offline,
+    failed: failed, offline: offline, offerSignIn: offerSignIn,
     signedOut: function () { return document.body.dataset.signedOutShort || ""; } };
 
   // The header's «Добавить» closes as a menu does: a click elsewhere, Escape.
@@ -78,13 +78,19 @@
     el.scrollIntoView({ block: "center" });
   }
 
+  function canSignInHere() {
+    return Boolean(document.body.dataset.signin) && typeof HTMLDialogElement === "function" &&
+      Boolean(window.DOMParser);
+  }
+
   // The session ended while a form was open: sign in again here, in a dialog holding the
   // sign-in page's own forms (its CSRF token, its lockouts and its messages), and `then()`
-  // once signed in, `gaveUp()` (optional) when she closes it instead. False where no dialog
-  // can be shown: the caller says it in words instead.
-  function signInHere(then, gaveUp) {
+  // once signed in, `gaveUp()` (optional) when she closes it instead; `lead` (optional) says
+  // what happens then, where it is not a form sent. False where no dialog can be shown: the
+  // caller says it in words instead.
+  function signInHere(then, gaveUp, lead) {
     var body = document.body, signin = body.dataset.signin;
-    if (!signin || typeof HTMLDialogElement !== "function" || !window.DOMParser) return false;
+    if (!canSignInHere()) return false;
     var dialog = document.getElementById("signin-again");
     if (!dialog) {
       dialog = document.createElement("dialog");
@@ -117,7 +123,7 @@
       dialog.textContent = "";
       var title = line("h2", "again", body.dataset.againTitle);
       title.id = "signin-again-title";
-      dialog.append(title, line("p", "lead", body.dataset.againLead));
+      dialog.append(title, line("p", "lead", lead || body.dataset.againLead));
       if (trouble) dialog.appendChild(line("p", "flash error", trouble));
       if (!forms && !trouble) {  // a refusal of its own (too many tries from here): said as it is
         dialog.append(line("p", "flash error", (answer.body && answer.body.textContent || "").trim().slice(0, 600)));
@@ -151,6 +157,24 @@
       })
       .catch(function () { show("", offline()); });
     return true;
+  }
+
+  // A page's own request (the preview as she types, the wizard's sliders) found the session
+  // ended: `where` says so with a «Войти снова» button. The dialog waits for the press, never
+  // opening by itself under her typing; `then()` once signed in (with this session's token).
+  function offerSignIn(where, then) {
+    var body = document.body;
+    if (!canSignInHere()) { where.textContent = body.dataset.signedOutShort || ""; return; }
+    where.textContent = (body.dataset.signedOutHere || "") + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button primary small again-button";
+    button.textContent = body.dataset.againButton || "";
+    button.addEventListener("click", function () {
+      signInHere(function () { freshToken().then(function () { then(); }); }, null,
+                 body.dataset.againLeadPage);
+    });
+    where.appendChild(button);
   }
 
   function freshBeforePost(form) {

@@ -61,13 +61,11 @@
         if (response.status === 409) return null;  // overtaken by a newer edit
         var type = response.headers.get("Content-Type") || "";
         var helper = window.kioskEditor;
-        if (helper && helper.isSignIn(response)) {
-          return {ok: false, body: {error: panel.dataset.signedOut}};
-        }
+        if (helper && helper.isSignIn(response)) return {ok: false, signedOut: true, body: {}};
         if (response.status === 400 && type.indexOf("application/json") !== 0 && !again && helper) {
           // Refused for its token: a sign-in in another tab made a new one. Once more with it.
           return helper.freshToken().then(function (fresh) {
-            if (fresh === "signed-out") return {ok: false, body: {error: panel.dataset.signedOut}};
+            if (fresh === "signed-out") return {ok: false, signedOut: true, body: {}};
             if (mine === sequence) { lastSent = null; update(true, true); }
             return null;
           });
@@ -83,6 +81,9 @@
         if (!answer.ok) {
           lastSent = null;  // the same form may be tried again
           setStatus(answer.body.error || panel.dataset.failed, "failed");
+          if (answer.signedOut) {  // signed in again, the preview is drawn for the form as it is then
+            window.kioskEditor.offerSignIn(status, function () { if (mine === sequence) update(true); });
+          }
           showProblems(answer.body.problems || []);
           return;
         }

@@ -95,7 +95,7 @@
   // answer, said in words.
   function answered(answer) {
     var helper = window.kioskEditor;
-    if (helper && helper.isSignIn(answer)) { return { error: helper.signedOut() }; }
+    if (helper && helper.isSignIn(answer)) { return { signedOut: true }; }
     return answer.json().catch(function () { return { error: helper ? helper.failed(answer) : String(answer.status) }; });
   }
   function offline() {
@@ -110,6 +110,9 @@
     fetch(root.dataset.report + "?" + query.toString(), { credentials: "same-origin" })
       .then(answered)
       .then(function (data) {
+        // Not read: said in amber, never in the green of a drawing that is fit.
+        if (data.signedOut || data.error) verdict.className = "verdict warning";
+        if (data.signedOut) { window.kioskEditor.offerSignIn(verdict, refresh); return; }
         if (data.error) { verdict.textContent = data.error; return; }
         artUrl = data.image;
         art.src = artUrl;
@@ -124,7 +127,7 @@
         if (auto) { threshold.value = data.threshold; }
         history.replaceState(null, "", "?" + query.toString());
       })
-      .catch(function () { verdict.textContent = offline(); })
+      .catch(function () { verdict.className = "verdict warning"; verdict.textContent = offline(); })
       .finally(function () { working(false); });
   }
 
@@ -150,6 +153,8 @@
     fetch(root.dataset.try + "?" + query.toString(), { credentials: "same-origin" })
       .then(answered)
       .then(function (data) {
+        if (data.signedOut || data.error) result.className = "fill-result warning";
+        if (data.signedOut) { window.kioskEditor.offerSignIn(result, function () { result.textContent = ""; }); return; }
         if (data.error) { result.textContent = data.error; return; }
         art.src = data.image;
         breaks.hidden = true;
@@ -157,7 +162,7 @@
         result.textContent = data.warning || data.text;
         result.className = "fill-result" + (data.warning ? " warning" : "");
       })
-      .catch(function () { result.textContent = offline(); })
+      .catch(function () { result.className = "fill-result warning"; result.textContent = offline(); })
       .finally(function () { working(false); });
   });
 
