@@ -65,6 +65,8 @@ def test_the_list_offers_to_change_the_centres_own_pictures(client: FlaskClient)
     form = client.get("/colouring/pictures/domik").get_data(as_text=True)
     assert 'name="title" value="Домик"' in form and 'name="title_en" value="A house"' in form
     assert "Убрать раскраску с киоска" in form
+    # A new title reaches the kiosk as every form's change does: «Опубликовать», as they say.
+    assert 'id="publish">Опубликовать</button>' in form
     picture = client.get("/colouring/pictures/domik.png")
     assert picture.status_code == 200 and picture.mimetype == "image/png"
 
