@@ -70,8 +70,11 @@ def reading_screens(window: KioskWindow) -> list[AnniversaryScreen | StoriesScre
 
 
 def text_column_left(window: KioskWindow) -> int:
+    """Column 7 in landscape (column 6 in large text, where the picture gives a column)."""
     grid = window.theme.grid
-    return grid.margin if window.theme.portrait else grid.x(6)
+    if window.theme.portrait:
+        return grid.margin
+    return grid.x(5) if window.theme.high_contrast else grid.x(6)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -162,10 +165,13 @@ def test_the_picture_has_one_place_and_size_on_every_story(window: KioskWindow,
         assert left == grid.margin
         if not window.theme.portrait:
             assert top == where(screen.card.badge, window).top()  # level with the words
-        assert width == (grid.span(grid.columns) if window.theme.portrait else grid.span(5))
-        if window.theme.portrait:  # on top, across the width, about 40 % of the reading area
+        large = window.theme.high_contrast  # the picture gives the words room
+        columns = 4 if large else 5
+        assert width == (grid.span(grid.columns) if window.theme.portrait else grid.span(columns))
+        if window.theme.portrait:  # on top, across the width, 40 % of the reading area (30)
             reading = screen.card.height()
-            assert 0.35 * reading <= height <= 0.45 * reading
+            share = 0.3 if large else 0.4
+            assert (share - 0.05) * reading <= height <= (share + 0.05) * reading
         assert len(drawn) == 1, drawn  # every (4:3) picture drawn in the same rectangle
 
 
@@ -306,6 +312,29 @@ def test_the_counter_and_arrows_stay_put_from_nine_to_ten(window: KioskWindow,
     assert len(set(places)) == 1, places
     counter = screen.nav.counter
     assert counter.fontMetrics().horizontalAdvance(counter.text()) <= counter.width()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_in_large_text_above_the_notice_band_a_story_starts_on_its_first_page(
+        window: KioskWindow, lang: Language) -> None:
+    """The picture at its usual size left a first page of a title and no text there (five
+    pages to a story in landscape): the picture gives room in large text, then the section's
+    name goes to the running head, then the title steps down, never below the usual size."""
+    window.every_notice = True
+    window.show_notices()
+    set_mode(window, "large-text", lang)
+    assert window.notice_band.isVisible()
+    usual_title = window.theme.px(th.TYPE_SCALE["title"])
+    for screen in reading_screens(window):
+        for item, page in every_page(window, screen):
+            card = screen.card
+            if page == 0:
+                assert card.body.page_text(0).strip(), (screen, item)
+                assert usual_title <= card.title.font().pixelSize() <= window.theme.title_px
+                title = where(card.title, window)
+                assert title.bottom() < where(card.meta, window).top() or not card.meta.text()
+            else:  # the section's name or the title, small, above the rest of the text
+                assert card.badge.isVisible() and card.badge.text(), (screen, item, page)
 
 
 @pytest.mark.parametrize("mode", MODES)

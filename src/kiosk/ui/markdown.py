@@ -6,6 +6,8 @@ cost its first frame 3 ms."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QByteArray, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -294,6 +296,12 @@ class MarkdownView(QWidget):
     MIN_LINES = 3  # on a page that ends a text; a break may move up by fewer
     KEEP_WHOLE_AT_MOST = 4  # times a paging sets words whole to end pages on whole words
     FIRST_PAGE_LINES = 2  # fewer fit under the title: the text starts on the next page
+
+    def first_page_text_height(self) -> int:
+        """The room the first page needs under the title to carry any text (else it is a
+        title page): FIRST_PAGE_LINES lines at this size and spacing."""
+        pitch = QFontMetricsF(self.theme.font(self.font_px)).lineSpacing() * self.LINE_HEIGHT / 100
+        return math.ceil(pitch * self.FIRST_PAGE_LINES)
 
     def _room(self, page: int) -> float:
         return max(1, self.height() - self.inset(page))

@@ -269,9 +269,17 @@ class ItemCard(QWidget):
     """A story, an anniversary page (and an attract slide) on the fixed grid: the picture in
     columns 1–5 and the words from column 7 in landscape; in portrait the picture across the
     top at a fixed height and the words below. Nothing moves with the length of the text:
-    the text is set at the body size and paged (`body.page_count`, `set_page`)."""
+    the text is set at the body size and paged (`body.page_count`, `set_page`).
+
+    In large text the picture gives the words room, at a fixed size too: columns 1–4 (the
+    words from column 6), or 30 % of the height in portrait. At 40 % a story's first page in
+    large text above the notice band held its title and no line of the story (landscape: five
+    pages to a story, three in portrait)."""
 
     PORTRAIT_PICTURE = 0.4  # of the card's height
+    PORTRAIT_PICTURE_LARGE_TEXT = 0.3
+    PICTURE_COLUMNS = 5  # in landscape; the words start a column after it
+    PICTURE_COLUMNS_LARGE_TEXT = 4
 
     def __init__(self, theme: Theme, images: ImageCache, top_margin: int | None = None) -> None:
         super().__init__()
@@ -292,12 +300,19 @@ class ItemCard(QWidget):
 
     # -- geometry ----------------------------------------------------------------------------
 
+    @property
+    def picture_columns(self) -> int:
+        """The picture's columns in landscape."""
+        large = self.theme.high_contrast
+        return self.PICTURE_COLUMNS_LARGE_TEXT if large else self.PICTURE_COLUMNS
+
     def picture_rect(self) -> QRect:
         grid, top = self.theme.grid, self.top_margin
         if self.theme.portrait:
-            return QRect(grid.x(0), top, grid.span(grid.columns),
-                         round(self.height() * self.PORTRAIT_PICTURE))
-        return QRect(grid.x(0), top, grid.span(5),
+            share = self.PORTRAIT_PICTURE_LARGE_TEXT if self.theme.high_contrast \
+                else self.PORTRAIT_PICTURE
+            return QRect(grid.x(0), top, grid.span(grid.columns), round(self.height() * share))
+        return QRect(grid.x(0), top, grid.span(self.picture_columns),
                      max(1, self.height() - top - self.theme.space("m")))
 
     def text_rect(self) -> QRect:
@@ -307,7 +322,9 @@ class ItemCard(QWidget):
         if self.theme.portrait:
             top = self.picture_rect().bottom() + 1 + self.theme.space("xl")
             return QRect(grid.x(0), top, grid.span(grid.columns), max(1, bottom - top))
-        return QRect(grid.x(6), self.top_margin, grid.span(6), max(1, bottom - self.top_margin))
+        first = self.picture_columns + 1
+        return QRect(grid.x(first), self.top_margin, grid.span(grid.columns - first),
+                     max(1, bottom - self.top_margin))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -326,16 +343,8 @@ class ItemCard(QWidget):
         if self._meta:
             self.meta.setText(shown_meta(self._meta, self.meta.fontMetrics(), width))
         meta = gap + self.meta.heightForWidth(width) if self._meta else 0
-        # Where the section's name, the title and the details are taller than the column (a
-        # long title in large type above the notice band), the name is left to the running
-        # head of the next pages; where the title and the details alone are, the title is
-        # set a step smaller at a time, never below the usual mode's size: nothing cut off.
-        for pixels in self._title_sizes():
-            height = self._set_title(pixels, width)
-            if height + meta <= column.height():
-                break
-        self._crowded = bool(self._section) \
-            and kicker + self.theme.space("s") + height + meta > column.height()
+        height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
+                                               column.height())
         if self._section and not self._crowded:
             y += kicker + self.theme.space("s")
         self.title.setGeometry(x, y, width, height)
@@ -347,6 +356,25 @@ class ItemCard(QWidget):
         self.body.setGeometry(column)
         self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
         self._show_head()
+
+    def _fit_head(self, width: int, kicker: int, meta: int, room: int) -> tuple[int, bool]:
+        """The title's height and whether the section's name is left off the first page.
+        The first page carries the start of the text where it can (a title page and four
+        more for one story in large type above the notice band): to make room for it, the
+        section's name goes to the running head of the next pages first, then the title is
+        set a step smaller at a time, never below the usual mode's size. Where even that
+        leaves no room, the first page is the title's; and where the title and the details
+        alone are taller than the column, the same steps keep them whole: nothing cut off."""
+        kicker = kicker if self._section else 0
+        text = self.theme.space("m") + self.body.first_page_text_height()
+        sizes = self._title_sizes()
+        for below in (text, 0):
+            for pixels in sizes:
+                height = self._set_title(pixels, width)
+                for crowded in (False, True):
+                    if (0 if crowded else kicker) + height + meta + below <= room:
+                        return height, crowded and bool(kicker)
+        return self._set_title(sizes[-1], width), bool(kicker)
 
     def _set_title(self, pixels: int, width: int) -> int:
         """The title in this size, its tied words let go where a run is wider than the
