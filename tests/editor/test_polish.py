@@ -125,7 +125,9 @@ def test_the_scripts_say_so_when_a_fetch_lands_on_the_sign_in_page() -> None:
                                for name in ("editor.js", "preview.js", "wizard.js"))
     assert "isSignIn(r)" in editor and "freshToken" in editor and "requestSubmit" in editor
     assert "helper.isSignIn(response)" in preview and "freshToken" in preview
-    assert wizard.count(".then(answered)") == 2 and "helper.signedOut()" in wizard
+    assert "offerSignIn" in preview  # «Войти снова» (test_session_browser presses it)
+    assert wizard.count(".then(answered)") == 2 and "helper.isSignIn(answer)" in wizard
+    assert wizard.count("offerSignIn") == 2  # the reading and the trial fill
 
 
 # -- 2. counted nouns -----------------------------------------------------------------------------
