@@ -162,6 +162,10 @@ def test_staff_add_a_story_with_a_photo_publish_it_and_undo_it(
     page.click("#publish")
     page.wait_for_url(f"{url}/")
     assert "опубликована" in page.locator(".flash.done").inner_text()
+    # Listed with its photo, made small (kiosk.editor.thumbnails), as the others with theirs.
+    page.wait_for_function("""() => { const img = document.querySelector(
+        '#stories-zontik-dlya-babushki .thumb img'); return img && img.complete
+        && img.naturalWidth === 180 && img.naturalHeight === 240; }""")
     shot(page, "published")
     story_file = centre / "stories" / "zontik-dlya-babushki.md"
     text = story_file.read_text(encoding="utf-8")

@@ -265,7 +265,7 @@ def test_a_centre_story_with_an_error_is_listed_with_its_problem(
     (config.centre / "stories" / "broken.md").write_text("---\ntitle: Сломанная\n---\n",
                                                          encoding="utf-8")
     page = client.get("/").get_data(as_text=True)
-    assert "stories/broken.md" in page and "Не показывается: есть ошибка" in page
+    assert "Сломанная" in page and "Не показывается: есть ошибка" in page
     assert "/stories/broken/edit" in page
 
 

@@ -263,7 +263,11 @@ def walk(url: str, work: Path, out: Path) -> None:
             page.click("#signin-pin button[type=submit]")
             page.wait_for_selector("h1")
 
-            # 2. The listing: what the kiosk shows, head office's and the centre's.
+            # 2. The listing: what the kiosk shows, head office's and the centre's, each
+            # with its picture (those in view: the rest load as the page scrolls).
+            page.wait_for_function("""() => [...document.querySelectorAll('.thumb img')]
+                .filter(i => i.getBoundingClientRect().top < innerHeight)
+                .every(i => i.complete && i.naturalWidth > 0)""")
             save(page, out, "02-listing.png")
 
             # 3. A new story: fields, tags, a date, a schedule preset, the photo.

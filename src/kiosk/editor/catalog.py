@@ -45,6 +45,7 @@ class Row:
     slug: str = ""  # a centre story: its name, for the edit link
     shown: bool = True  # False: it has an error and the kiosk does not show it
     urgent: bool = False  # a notice shown as the band on every screen, not as a slide
+    picture: str = ""  # the picture file it shows (its thumbnail); "" for none or a clip
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +85,12 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
     used: set[str] = set()
 
     def row(kind: str, source: Path, title: str, schedule: Schedule, origin: str,
-            slug: str = "") -> Row:
+            slug: str = "", picture: Path | None = None) -> Row:
         key = str(source)
         used.add(key)
         return Row(kind, relative(source, config), title, origin,
-                   schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug)
+                   schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug,
+                   picture="" if picture is None else str(picture))
 
     def not_shown(kind: str, suffix: str, items: Sequence[Any],
                   title_of: Callable[[Path], str]) -> list[Row]:
@@ -108,7 +110,8 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
 
     indexed = _indexed_pictures(config)
     stories = [row("stories", s.source, s.title.get(lang), s.schedule, _origin(s, config),
-                   s.id if _origin(s, config) == "centre" else "") for s in content.stories]
+                   s.id if _origin(s, config) == "centre" else "", s.photo)
+               for s in content.stories]
     stories += not_shown("stories", ".md", content.stories, _title_of)
     notices = [replace(row("notices", n.source, n.text.get(lang), n.schedule, _origin(n, config),
                            n.id if _origin(n, config) == "centre" else ""), urgent=n.urgent)
@@ -116,15 +119,16 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
     notices += not_shown("notices", ".yaml", content.notices, lambda _path: "")
     rows: dict[str, list[Row]] = {
         "stories": stories,
-        "pages": [row("pages", p.source, p.title.get(lang), p.schedule, _origin(p, config))
-                  for p in content.pages],
+        "pages": [row("pages", p.source, p.title.get(lang), p.schedule, _origin(p, config),
+                      picture=p.image) for p in content.pages],
         "posters": [row("posters", p.source, _poster_title(p), p.schedule, _origin(p, config),
                         p.id if _origin(p, config) == "centre" and _EDITABLE.fullmatch(p.id)
-                        else "") for p in content.posters],
+                        else "", None if p.is_video_for(False) else p.source)
+                    for p in content.posters],
         "notices": notices,
         "colouring": [row("colouring", c.source, c.title.get(lang), ALWAYS, _origin(c, config),
                           _picture_name(c.source, indexed) if _origin(c, config) == "centre"
-                          else "")
+                          else "", c.source)
                       for c in content.colouring],
     }
     other = tuple(p for p in content.problems if p.path not in used)

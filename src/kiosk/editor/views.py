@@ -27,6 +27,7 @@ from flask import (
     flash,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -215,7 +216,66 @@ def listing() -> str:
     cfg = config()
     content = catalog.load(cfg)
     return render_template("listing.html", listing=catalog.listing(content, cfg, lang()),
-                           message=message, rel=lambda p: catalog.relative(p, cfg))
+                           message=message, rel=lambda p: catalog.relative(p, cfg),
+                           thumbnail_url=thumbnail_url)
+
+
+# A thumbnail's address names its file signed with the app's key: the route opens only a
+# file the listing pointed at, in one of the two content folders, whatever a client asks.
+_THUMBNAIL_SALT = "editor-thumbnail"
+
+
+def _thumbnail_signer() -> Any:
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_THUMBNAIL_SALT)
+
+
+def _content_roots() -> tuple[Path, Path]:
+    cfg = config()
+    return cfg.content, cfg.centre
+
+
+def thumbnail_url(picture: str) -> str:
+    """The address of the listing's small picture of the content file `picture` (an absolute
+    path the loader gave); "" for none or a file outside both content folders."""
+    if not picture:
+        return ""
+    path = Path(picture)
+    for number, root in enumerate(_content_roots()):
+        if path.is_relative_to(root):
+            token = _thumbnail_signer().dumps([number, path.relative_to(root).as_posix()])
+            try:
+                version = path.stat().st_mtime_ns
+            except OSError:
+                version = 0
+            return url_for("editor.thumbnail_of", token=token, v=version)
+    return ""
+
+
+@editor_bp.route("/thumbnail/<token>")
+@login_required
+def thumbnail_of(token: str) -> ResponseReturnValue:
+    """A content picture made small (kiosk.editor.thumbnails) for the listing."""
+    from itsdangerous import BadSignature
+
+    from kiosk.editor.thumbnails import thumbnail
+
+    try:
+        number, relative = _thumbnail_signer().loads(token)
+        root = _content_roots()[int(number)]
+    except (BadSignature, ValueError, TypeError, IndexError):
+        abort(404)
+    made = thumbnail(root, str(relative))  # never through a link, whatever it became since
+    if made is None:
+        abort(404)
+    response = make_response(made.data)
+    response.mimetype = made.mimetype
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    # A drawing opened on its own, not as an <img>, runs nothing and loads nothing.
+    response.headers["Content-Security-Policy"] = \
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 BUSY = ("В этот же момент изменения публиковал кто-то ещё. Ничего не изменилось: попробуйте "

@@ -1,0 +1,110 @@
+"""The listing's small pictures: each item with what it shows, made small from the content
+files, and nothing else opened whatever a client asks or the folders turn into."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from PIL import Image
+
+from kiosk.editor.config import EditorConfig
+
+STORY = "---\ntitle: Зонтик для бабушки\nphoto: images/zontik.jpg\n---\n{}\n".format(
+    "Бабушка пришла в центр под проливным дождём, и специалист принёс ей горячий чай.")
+
+
+def thumbnails(html: str) -> dict[str, str]:
+    """Each row's id (or title) → its picture's address."""
+    found: dict[str, str] = {}
+    for row in re.findall(r"<tr [^>]*>.*?</tr>", html, re.S):
+        src = re.search(r'<span class="thumb"><img src="([^"]+)"', row)
+        title = re.search(r'<td class="c-title">\s*(?:<a [^>]*>)?([^<]+)', row)
+        if src and title:
+            found[title.group(1).strip()] = src.group(1).replace("&amp;", "&")
+    return found
+
+
+def a_centre_story_with_a_photo(config: EditorConfig, photo: bytes) -> None:
+    (config.centre / "stories").mkdir()
+    (config.centre / "images").mkdir()
+    (config.centre / "stories" / "zontik.md").write_text(STORY, encoding="utf-8")
+    (config.centre / "images" / "zontik.jpg").write_bytes(photo)
+
+
+def jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_every_item_with_a_picture_is_listed_with_it_small(
+        client: FlaskClient, config: EditorConfig) -> None:
+    a_centre_story_with_a_photo(config, jpeg(4000, 3000))
+    html = client.get("/").get_data(as_text=True)
+    pictures = thumbnails(html)
+    # 15 + 1 stories, 7 anniversary pages, the poster, 9 colouring pictures; notices have none.
+    assert len(pictures) == 33, sorted(pictures)
+    shown = re.sub(r"<[^>]*>", " ", html)  # what the page says, not its forms' values
+    assert "Зонтик для бабушки" in shown and "stories/" not in shown  # titles, not files
+
+    photo = client.get(pictures["Зонтик для бабушки"])
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    with Image.open(io.BytesIO(photo.data)) as small:
+        assert small.size == (240, 180)  # the 4000×3000 photo, its shape kept
+    assert len(photo.data) < 20_000
+
+    drawing = client.get(pictures["День рождения у окна"])
+    assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml"
+    # As the kiosk's check rebuilt it (the file's comments are not in it), not as written.
+    assert b"<svg" in drawing.data and b"<!--" not in drawing.data
+    # Opened on its own rather than as a picture, a drawing runs nothing and loads nothing.
+    assert "sandbox" in drawing.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in drawing.headers["Content-Security-Policy"]
+
+
+def test_only_what_the_listing_pointed_at_is_opened(
+        client: FlaskClient, config: EditorConfig, tmp_path: Path) -> None:
+    a_centre_story_with_a_photo(config, jpeg(800, 600))
+    address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
+    assert client.get(address).status_code == 200
+    token = address.split("/thumbnail/")[1].split("?")[0]
+    # A token changed or made up: its signature does not hold.
+    assert client.get(f"/thumbnail/{token[:-2]}xx").status_code == 404
+    from itsdangerous import URLSafeSerializer
+    forged = URLSafeSerializer("guessed", salt="editor-thumbnail").dumps([1, "../../etc"])
+    assert client.get(f"/thumbnail/{forged}").status_code == 404
+
+    # The photo made a link to a file outside, after the listing was read: not followed.
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(jpeg(640, 480))
+    photo = config.centre / "images" / "zontik.jpg"
+    photo.unlink()
+    photo.symlink_to(secret)
+    assert client.get(address).status_code == 404
+    # Its folder made a link out of the centre folder: not followed either.
+    photo.unlink()
+    (config.centre / "images").rmdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "zontik.jpg").write_bytes(jpeg(640, 480))
+    (config.centre / "images").symlink_to(outside)
+    assert client.get(address).status_code == 404
+
+
+def test_a_photo_that_cannot_be_made_small_leaves_the_frame_empty_and_the_listing_whole(
+        client: FlaskClient, config: EditorConfig) -> None:
+    a_centre_story_with_a_photo(config, jpeg(800, 600)[:2000])  # copied half-way
+    html = client.get("/")
+    assert html.status_code == 200
+    address = thumbnails(html.get_data(as_text=True))["Зонтик для бабушки"]
+    assert client.get(address).status_code == 404
+    # A header that claims 65,000 × 65,000 pixels is refused by its size, never decoded.
+    header = bytearray(jpeg(8, 8))
+    sof = header.index(b"\xff\xc0")
+    header[sof + 5:sof + 9] = (65_000).to_bytes(2, "big") * 2
+    (config.centre / "images" / "zontik.jpg").write_bytes(bytes(header))
+    address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
+    assert client.get(address).status_code == 404
