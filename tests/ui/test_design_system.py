@@ -4,6 +4,7 @@ shrinks, in both orientations, both languages and both modes."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -368,6 +369,9 @@ def test_every_page_of_text_is_whole_and_no_line_is_lost(window: KioskWindow, la
             # No page ends on half a word («внима- / тельно»): its break moves up a line,
             # or where the page holds two lines, the word goes whole onto the next page.
             assert page == body.page_count - 1 or not lines[-1].endswith("\u00ad"), \
+                (item, page, lines)
+            # Nor between a compound's halves («собакой- / поводырём»).
+            assert page == body.page_count - 1 or not re.search(r"\w-$", lines[-1]), \
                 (item, page, lines)
             # Nor on a paragraph's first line, the paragraph going on over the page.
             laid, _ = body._laid_lines()

@@ -3,7 +3,11 @@ hand: ten pixels each, five to a page."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
+from PySide6.QtGui import QFontMetricsF
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.markdown import MarkdownView
@@ -42,3 +46,32 @@ def test_a_short_last_page_takes_lines_without_leaving_a_first_line_behind(
     # Where taking it would leave the page before too short, the line stays at its foot
     # rather than the last page keep a line or two.
     assert view._breaks(laid({0, 2}, set(), 6)) == [0, 3]
+
+
+COMPOUNDS = ("В центр пришёл незрячий посетитель с собакой-поводырём. Кто-нибудь из "
+             "сотрудников всегда готов помочь по-соседски, из-за чего очередь идёт быстрее, "
+             "а мама-одиночка с коляской успевает в детский сад.")
+
+
+def test_no_page_ends_inside_a_compound_word(qtbot: QtBot) -> None:
+    """A line may break after a compound's hyphen («собакой- / поводырём»); a page may not:
+    at 1280×1024 «собакой-» ended a page and «поводырём» began the next. Over a range of
+    column widths, each page two lines high: the compound goes whole onto the next line."""
+    view = MarkdownView(Theme(1280, 1024), 44)
+    qtbot.addWidget(view)
+    view.set_markdown(COMPOUNDS)
+    pitch = view.first_page_text_height()  # two lines
+    metrics = QFontMetricsF(view.theme.font(44, bold=True))
+    widest = max(metrics.horizontalAdvance(word) for word in COMPOUNDS.split())
+    broke_there = 0
+    for width in range(math.ceil(widest) + 1, 900, 6):  # a compound fits a line whole
+        view.resize(width, pitch)
+        for page in range(view.page_count - 1):
+            last = view.page_text(page).rstrip().split("\n")[-1]
+            assert not re.search(r"\w[-\u2010]$", last), (width, page, last)
+        laid, _ = view._laid_lines()
+        broke_there += any(line[3] for line in laid)  # a line still breaks at a hyphen
+    assert broke_there  # the widths tried do break lines inside compounds
+    # Every word is there once, its hyphen as it was typed or its non-breaking twin.
+    text = "".join(view.page_text(k) for k in range(view.page_count))
+    assert re.sub(r"\s+", " ", text.replace("\u2011", "-")).strip() == COMPOUNDS

@@ -28,6 +28,9 @@ from kiosk.core.typeset import SHY
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import TextSpot
 
+HYPHENS = ("-", "\u2010")  # a compound's own hyphen, where a line may break («собакой-»)
+NON_BREAKING_HYPHEN = "\u2011"
+
 MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownNoHTML
 
 
@@ -250,8 +253,9 @@ class MarkdownView(QWidget):
 
     def _laid_lines(self) -> tuple[list[tuple[float, float, bool, bool]], list[int]]:
         """Every line: its top and bottom in the document, whether it starts a paragraph,
-        and whether it ends in a hyphen (it broke at a soft hyphen); and beside them, where
-        in the document each line's last character is."""
+        and whether it ends on half a word (it broke at a soft hyphen, or after the hyphen of
+        a compound: «собакой-» / «поводырём»); and beside them, where in the document each
+        line's last character is."""
         lines: list[tuple[float, float, bool, bool]] = []
         ends: list[int] = []
         layout = self.document.documentLayout()
@@ -263,22 +267,30 @@ class MarkdownView(QWidget):
             for i in range(text_layout.lineCount()):
                 line = text_layout.lineAt(i)
                 end = line.textStart() + line.textLength()
+                last = text[end - 1 : end]
+                half = last == SHY or (last in HYPHENS and text[end - 2 : end - 1].isalpha()
+                                       and text[end : end + 1].isalpha())
                 lines.append((block_top + line.y(), block_top + line.y() + line.height(),
-                              i == 0, text[end - 1 : end] == SHY))
+                              i == 0, half))
                 ends.append(block.position() + end - 1)
             block = block.next()
         return lines, ends
 
     def _keep_whole(self, hyphen: int) -> bool:
-        """Take the soft hyphens out of the word broken at the document's position `hyphen`,
-        so that it goes whole onto the next line; False where it would not fit on a line
-        whole (it stays hyphenated)."""
+        """Set the word broken at the document's position `hyphen` whole: its soft hyphens
+        out, a compound's hyphens made non-breaking (U+2011, the same glyph in PT Sans), so
+        that it goes whole onto the next line; False where it would not fit on a line whole
+        (it stays broken)."""
         document = self.document
+
+        def in_word(at: int) -> bool:
+            char = document.characterAt(at)
+            return char.isalpha() or char == SHY or char in HYPHENS
+
         start = end = hyphen
-        while start > 0 and (document.characterAt(start - 1).isalpha()
-                             or document.characterAt(start - 1) == SHY):
+        while start > 0 and in_word(start - 1):
             start -= 1
-        while document.characterAt(end + 1).isalpha() or document.characterAt(end + 1) == SHY:
+        while in_word(end + 1):
             end += 1
         word = "".join(document.characterAt(at) for at in range(start, end + 1))
         whole = word.replace(SHY, "")
@@ -287,9 +299,12 @@ class MarkdownView(QWidget):
             return False
         cursor = QTextCursor(document)
         for at in range(end, start - 1, -1):
-            if document.characterAt(at) == SHY:
+            char = document.characterAt(at)
+            if char == SHY or char in HYPHENS:
                 cursor.setPosition(at)
                 cursor.deleteChar()
+                if char in HYPHENS:
+                    cursor.insertText(NON_BREAKING_HYPHEN)
         self._kept_whole = True
         return True
 
