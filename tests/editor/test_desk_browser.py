@@ -99,8 +99,9 @@ def test_the_wizard_says_a_drawing_is_too_large_and_stays(page: Any) -> None:
     page.click("nav >> text=Раскраску из рисунка")
     page.wait_for_selector("#scan-drop")
     url = page.url
-    choose_large_file(page, "#scan-file")
     refusal = page.locator("#scan-error")
+    assert not refusal.is_visible()  # no empty red bar before anything went wrong
+    choose_large_file(page, "#scan-file")
     refusal.wait_for(state="visible")
     assert "не больше 30 МБ" in refusal.inner_text()
     posted: list[str] = []
@@ -192,3 +193,32 @@ def test_the_wizards_publish_is_in_the_window_once_the_drawing_is_read(page: Any
     page.wait_for_url("**/colouring/edit*")
     box = page.locator("#publish button[type=submit]").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 768
+
+
+def test_a_date_no_calendar_has_is_said_and_the_form_is_not_sent(page: Any,
+                                                                 tmp_path: Path) -> None:
+    """«31 февраля» typed by hand: the browser gives the form an empty date, and the story
+    was published without it, not a word said."""
+    page.fill("input[name=title]", "Зонтик для бабушки")
+    page.fill("textarea[name=text]", "Бабушка пришла в центр под проливным дождём. " * 3)
+    date = page.locator("input[name=date]")
+    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
+        date.click()
+        page.keyboard.type(typed)
+        if date.evaluate("input => input.validity.badInput"):
+            break
+        date.fill("")
+    assert date.evaluate("input => input.validity.badInput")
+    problem = page.locator("[data-date-problem]")
+    assert problem.count() == 0  # not while it is being typed
+    page.click("input[name=centre]")
+    assert "Такой даты нет" in problem.inner_text()  # said once she leaves the field
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST"
+            and "/preview/" not in request.url else None)
+    page.click("#publish")
+    page.wait_for_function("() => document.activeElement.name === 'date'")
+    assert sent == [] and not (tmp_path / "centre" / "stories").exists()
+    assert page.input_value("input[name=title]") == "Зонтик для бабушки"  # nothing lost
+    date.fill("2026-02-28")  # put right: the words go
+    assert problem.count() == 0

@@ -215,6 +215,49 @@
     });
   }
 
+  // A date typed by hand that no calendar has («31.02»): the browser gives the form an empty
+  // value for it, and the date would be dropped without a word. Said under the field once
+  // she leaves it, and the form is not sent while one is there.
+  function guardDates(form) {
+    var fields = form.querySelectorAll("input[type=date]");
+    if (!fields.length) return;
+    function say(input) {
+      var place = input.closest(".field") || input.parentNode;
+      var old = place.querySelector("[data-date-problem]");
+      var bad = input.validity && input.validity.badInput;
+      input.setAttribute("aria-invalid", bad ? "true" : "false");
+      if (!bad) { if (old) old.remove(); return false; }
+      if (!old) {
+        old = document.createElement("p");
+        old.className = "field-problem error";
+        old.setAttribute("data-date-problem", "");
+        old.setAttribute("role", "alert");
+        old.textContent = document.body.dataset.badDate || "";
+        place.appendChild(old);
+      }
+      return true;
+    }
+    fields.forEach(function (input) {
+      // Said once she leaves the field (half typed, a date is not yet one); gone as soon
+      // as it is put right.
+      input.addEventListener("blur", function () { say(input); });
+      ["input", "change", "keyup"].forEach(function (kind) {
+        input.addEventListener(kind, function () {
+          if (!(input.validity && input.validity.badInput)) say(input);
+        });
+      });
+    });
+    form.addEventListener("submit", function (event) {
+      var first = null;
+      fields.forEach(function (input) { if (say(input) && !first) first = input; });
+      if (!first) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();  // no fresh token asked, no «sent» for the guard
+      first.scrollIntoView({ block: "center" });
+      first.focus();
+    });
+  }
+
   // A form being filled in (data-unsaved): leaving the page asks first, as does its
   // «Не сохранять» link (data-discard); sending the form does not. A form the server sent
   // back (data-unsaved="dirty": not published, its problems shown) holds unsent work as it is.
@@ -252,6 +295,8 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    // Before freshBeforePost: a form with a date that does not exist is not sent at all.
+    document.querySelectorAll("form").forEach(guardDates);
     // Only on a signed-in page (the sign-in page's own forms go as they are).
     if (document.body.dataset.tokenUrl) document.querySelectorAll("form").forEach(function (form) {
       if ((form.getAttribute("method") || "").toLowerCase() === "post" &&
