@@ -201,9 +201,10 @@ def test_notices_that_share_a_name_are_read_once_and_staff_hear_which(tmp_path: 
     # Whichever order the disk lists them in: .yaml before .yml, then capitals first.
     assert [(n.id, n.text.ru) for n in content.notices] == [
         ("a", "Первое"), ("b", "Четвёртое"), ("c", "Пятое")]
-    twins = sorted((Path(p.path).name, p.args["other"], p.is_error) for p in content.problems)
+    twins = sorted((Path(p.path).name, p.args["other"], p.is_error) for p in content.problems
+                   if p.code == "notice_twin")
     assert twins == [("B.yml", "b.yaml", False), ("a.yml", "a.yaml", False)]
-    message = next(p for p in content.problems if p.args["value"] == "a.yml").message("ru")
+    message = next(p for p in content.problems if p.args.get("value") == "a.yml").message("ru")
     assert "«a.yml» и «a.yaml»" in message and "Показывается «a.yaml»" in message
     slides = [s.item_id for s in build_cycle(content, 0, at("2026-12-01 12:00"))
               if s.kind is SlideKind.NOTICE]
@@ -503,3 +504,20 @@ def test_the_bundled_notices_wait_for_closed_days_in_kiosk_yaml() -> None:
     assert [n.id for n in listed.notices_at(at("2026-12-26 12:00"))] == ["new-year"]
     assert [n.id for n in listed.notices_at(at("2026-12-31 12:00"))] == \
         ["closed-tomorrow", "new-year"]
+
+
+def test_an_urgent_notice_with_no_last_day_is_a_warning(tmp_path: Path) -> None:
+    """A band on every screen until someone removes the file: said, and shown all the same."""
+    root = folder(tmp_path, {
+        "endless.yaml": "text: Сегодня до 16:00\nlevel: срочное\nweekdays: пн-пт\n",
+        "today.yaml": "text: Сегодня до 15:00\nlevel: срочное\nshow_until: 2026-12-07\n",
+        "before.yaml": "text: Завтра закрыто\nlevel: срочное\nbefore_closed_days: 1\n",
+        "yearly.yaml": "text: Летом до 18:00\nlevel: срочное\nmonths: [июль]\n",
+        "ordinary.yaml": "text: Добро пожаловать\n"})
+    content = load_content(root)
+    assert len(content.notices) == 5
+    [warning] = content.problems
+    assert (Path(warning.path).name, warning.code, warning.line, warning.is_error) == (
+        "endless.yaml", "notice_urgent_endless", 2, False)
+    assert "пока объявление не уберут" in warning.message("ru")
+    assert "until the notice is removed" in warning.message("en")

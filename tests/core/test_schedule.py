@@ -117,3 +117,22 @@ def test_a_wrong_time_zone_falls_back_to_moscow(tmp_path: Path) -> None:
     content = load_content(root)
     assert content.settings.timezone == "Europe/Moscow"
     assert content.problems[0].code == "bad_timezone"
+
+
+def test_the_first_day_an_item_is_shown_from_today() -> None:
+    """What the editor says after a publish: on the kiosk now, from a later day, or never."""
+    today = dt.date(2026, 12, 7)  # a Monday
+    march, _ = schedule("show_from: 2027-03-01\nshow_until: 2027-03-31\n")
+    assert march.first_day_from(today) == dt.date(2027, 3, 1)
+    saturdays, _ = schedule("weekdays: [сб]\nhours: \"10:00-12:00\"\n")
+    assert saturdays.first_day_from(today) == dt.date(2026, 12, 12)  # hours aside
+    in_may, _ = schedule("months: [май]\n")
+    assert in_may.first_day_from(today) == dt.date(2027, 5, 1)  # a yearly one comes round
+    spring_days, _ = schedule("show_from: 20.03\nshow_until: 02.04\n")
+    assert spring_days.first_day_from(today) == dt.date(2027, 3, 20)
+    over, _ = schedule("show_until: 2026-12-06\n")
+    assert over.first_day_from(today) is None
+    no_sunday_then, _ = schedule("show_from: 2026-12-08\nshow_until: 2026-12-12\n"
+                                 "weekdays: [вс]\n")
+    assert no_sunday_then.first_day_from(today) is None  # no Sunday in those days
+    assert Schedule().first_day_from(today) == today

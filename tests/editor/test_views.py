@@ -388,7 +388,8 @@ def test_a_centre_notice_is_published_checked_by_the_loader_edited_and_removed(
     [mine] = [n for n in content.notices if n.origin == "centre"]
     assert mine.urgent and mine.text.en == "Tomorrow we close at 5 pm"
     assert mine.schedule.weekdays == frozenset(range(5))
-    assert not [p for p in content.problems if "zavtra" in p.path]
+    # Urgent with no last day: published, with a word that its band stays until removed.
+    assert [p.code for p in content.problems if "zavtra" in p.path] == ["notice_urgent_endless"]
     slug = name[len("notices/"):-len(".yaml")]
     page = client.get("/").get_data(as_text=True)
     assert f"/notices/{slug}/edit" in page and "по будням" in page
@@ -582,3 +583,76 @@ def test_a_hidden_poster_is_listed_by_its_name(config: EditorConfig) -> None:
 
     assert catalog.hidden_title(config, "posters/1-thank-you.svg") == \
         "12 лет вместе: спасибо, что доверяете нам свои дела"
+
+
+def test_a_publish_says_when_its_schedule_lets_the_kiosk_show_it(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """A story set for a later month was «shown within seconds», and was not."""
+    import datetime as dt
+
+    from kiosk.core.i18n import format_date
+
+    def said() -> str:
+        """The publish's message, taken (as the listing it redirects to would)."""
+        with client.session_transaction() as session:
+            flashes = session.pop("_flashes", [])
+        return " ".join(text for category, text in flashes if category.startswith("done"))
+
+    start = dt.date.today() + dt.timedelta(days=40)
+    later = form(title="Весной", period="dates", show_from=start.isoformat(),
+                 show_until=(start + dt.timedelta(days=30)).isoformat())
+    assert client.post("/stories/save", data=later).status_code == 302
+    words = said()
+    assert "через несколько секунд" not in words
+    assert f"На экране она появится {format_date(start, 'ru')}" in words
+
+    assert client.post("/stories/save", data=form(title="Сейчас")).status_code == 302
+    assert "киоск покажет её через несколько секунд" in said()
+
+    notice = {"text": "Центр работает до 17:00", "level": "ordinary", "period": "dates",
+              "show_from": start.isoformat(), "show_until": start.isoformat(), "days": "all",
+              "hours": ""}
+    assert client.post("/notices/save", data=notice).status_code == 302
+    assert f"На экране оно появится {format_date(start, 'ru')}" in said()
+
+
+def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
+        client: FlaskClient, config: EditorConfig) -> None:
+    import datetime as dt
+
+    from kiosk.editor import catalog
+
+    (config.centre / "stories").mkdir()
+    for name, schedule in (("vesna", "show_from: 2027-03-01\nshow_until: 2027-03-31\n"),
+                           ("utro", 'hours: "08:00-10:00"\n'),
+                           ("proshlo", "show_from: 2026-11-01\nshow_until: 2026-11-30\n"),
+                           ("vsegda", "")):
+        (config.centre / "stories" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n{schedule}---\n{TEXT}\n", encoding="utf-8")
+    content = catalog.load(config)
+    noon = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)  # 12:00 in Moscow, a Monday
+    rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
+    assert rows["vesna"].off_screen == "сейчас не на экране: появится 1 марта 2027"
+    assert rows["utro"].off_screen == "сейчас не на экране: в другие часы"
+    assert rows["proshlo"].off_screen == "дней показа больше нет"
+    assert rows["vsegda"].off_screen == "" and rows["Справка нашлась до закрытия"].off_screen == ""
+    # Head office's «Завтра центр не работает» waits for closed days kiosk.yaml lists none of.
+    [tomorrow] = [row for row in catalog.listing(content, config, "ru", noon).groups[3][2]
+                  if row.title == "Завтра центр не работает"]
+    assert tomorrow.off_screen == "сейчас не на экране"
+    morning = dt.datetime(2026, 12, 7, 5, 30, tzinfo=dt.UTC)  # 08:30 in Moscow
+    rows = {row.title: row for row in catalog.listing(content, config, "ru", morning).groups[0][2]}
+    assert rows["utro"].off_screen == ""
+    assert "появится 1 марта 2027" in client.get("/").get_data(as_text=True)
+
+
+def test_an_urgent_notice_with_no_last_day_is_told_on_its_schedule(
+        client: FlaskClient) -> None:
+    notice = {"text": "Сегодня центр работает до 16:00", "level": "urgent", "period": "always",
+              "days": "all", "hours": ""}
+    checked = client.post("/preview/notice", data=notice).get_json()
+    [problem] = [p for p in checked["problems"] if p["code"] == "notice_urgent_endless"]
+    assert problem["field"] == "schedule" and problem["severity"] == "warning"
+    assert "пока объявление не уберут" in problem["message"]
+    assert "«Когда показывать»" in problem["message"] and "show_until" not in problem["message"]
+    assert client.post("/notices/save", data=notice).status_code == 302  # published all the same

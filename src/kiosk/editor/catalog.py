@@ -5,6 +5,7 @@ No Flask, no Qt."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from kiosk.core.content.loader import ContentLoader, load_content
 from kiosk.core.content.model import Content, Story
 from kiosk.core.content.problems import Language, Problem, ProblemLog
 from kiosk.core.content.sandbox import shared_sandbox
-from kiosk.core.content.yamlsrc import parse_yaml, read_at_most
+from kiosk.core.content.yamlsrc import LineDict, parse_yaml, read_at_most
 from kiosk.core.schedules.schedule import ALWAYS, Schedule
 from kiosk.core.schedules.schedule_text import schedule_phrase
 from kiosk.core.settings import Settings
@@ -46,6 +47,7 @@ class Row:
     shown: bool = True  # False: it has an error and the kiosk does not show it
     urgent: bool = False  # a notice shown as the band on every screen, not as a slide
     picture: str = ""  # the picture file it shows (its thumbnail); "" for none or a clip
+    off_screen: str = ""  # its schedule keeps it off the screen now: when it comes, in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,11 @@ def origin_of(path: str | Path, config: EditorConfig) -> str:
     return "centre" if str(path).startswith(prefix) else "shared"
 
 
-def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
+def listing(content: Content, config: EditorConfig, lang: Language,
+            utc: dt.datetime | None = None) -> Listing:
+    """Every item the kiosk shows, by kind; `utc` the moment whose schedules are said (now)."""
+    local = content.settings.local_time(utc or dt.datetime.now(dt.UTC))
+    closed = content.closed_days()
     by_file: dict[str, list[Problem]] = {}
     for problem in content.problems:
         by_file.setdefault(problem.path, []).append(problem)
@@ -90,7 +96,8 @@ def listing(content: Content, config: EditorConfig, lang: Language) -> Listing:
         used.add(key)
         return Row(kind, relative(source, config), title, origin,
                    schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug,
-                   picture="" if picture is None else str(picture))
+                   picture="" if picture is None else str(picture),
+                   off_screen=off_screen_words(schedule, local, closed, lang))
 
     def not_shown(kind: str, suffix: str, items: Sequence[Any],
                   title_of: Callable[[Path], str]) -> list[Row]:
@@ -398,6 +405,54 @@ def hidden_text(entries: Sequence[str]) -> bytes:
 def _yaml_string(value: str) -> str:
     import json
     return json.dumps(value, ensure_ascii=False)
+
+
+def first_showing(text: str, content: Content, utc: dt.datetime) -> tuple[str, dt.date | None]:
+    """When the kiosk shows an item the editor just wrote (`text`: a story's file, a notice's
+    or a poster's side file), by the schedule in it, read as the loader reads it, at the
+    centre's wall-clock time: ("now", None) on screen at this moment; ("later", day) from
+    `day` (today: at its hours; None: near closed days not listed yet, so not known);
+    ("never", None) no day of it is left."""
+    schedule = schedule_in(text)
+    local = content.settings.local_time(utc)
+    closed = content.closed_days()
+    if schedule.active(local, closed):
+        return "now", None
+    day = schedule.first_day_from(local.date(), closed)
+    if day is None and schedule.uses_closed_days:
+        return "later", None
+    return ("later", day) if day is not None else ("never", None)
+
+
+def off_screen_words(schedule: Schedule, local: dt.datetime, closed: Any,
+                     lang: Language) -> str:
+    """"" for an item on screen at `local`; else when its schedule brings it: «не на экране
+    сейчас: появится 1 марта 2027», «…: в другие часы», «дней показа больше нет»."""
+    from kiosk.core.i18n import format_date
+
+    if schedule == ALWAYS or schedule.active(local, closed):
+        return ""
+    day = schedule.first_day_from(local.date(), closed)
+    ru = lang == "ru"
+    if day is None and not schedule.uses_closed_days:
+        return "дней показа больше нет" if ru else "no day of it is left"
+    if day is None:  # near closed days that kiosk.yaml does not list yet: not known
+        return "сейчас не на экране" if ru else "not on screen now"
+    if day == local.date():
+        return "сейчас не на экране: в другие часы" if ru else "not on screen now: other hours"
+    return (f"сейчас не на экране: появится {format_date(day, 'ru')}" if ru
+            else f"not on screen now: from {format_date(day, 'en')}")
+
+
+def schedule_in(text: str) -> Schedule:
+    """The schedule of a story file («---» front matter) or a YAML side file."""
+    from kiosk.core.schedules.schedule import parse_schedule
+
+    if text.startswith("---"):
+        text = text[3:].split("\n---", 1)[0]
+    log = ProblemLog("", [])
+    fields = parse_yaml(text, log)
+    return parse_schedule(fields, log) if isinstance(fields, LineDict) else ALWAYS
 
 
 def schedule_words(schedule: Schedule, lang: Language) -> str:

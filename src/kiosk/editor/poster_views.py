@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     abort,
@@ -62,6 +62,7 @@ from kiosk.editor.views import (
     lang,
     login_required,
     message,
+    published_words,
     publisher,
     save_draft_photo,
     t,
@@ -276,11 +277,12 @@ def _sources(fields: PosterFields) -> dict[str, Path]:
     return found
 
 
-def _check(fields: PosterFields) -> tuple[dict[str, Path], list[Problem], dict[int, str]]:
+def _check(fields: PosterFields, content: Any = None
+           ) -> tuple[dict[str, Path], list[Problem], dict[int, str]]:
     cfg = config()
     text, lines = poster_lines(fields)
     sources = _sources(fields)
-    settings = catalog.load(cfg).settings
+    settings = (content or catalog.load(cfg)).settings
     return sources, catalog.check_poster(cfg, settings, fields.slug, text, sources), lines
 
 
@@ -418,7 +420,8 @@ def save_poster() -> ResponseReturnValue:
                             [], 422)
     slug = fields.slug or unused_slug(slugify(fields.name), catalog.taken_poster_names(cfg))
     fields = replace(fields, slug=slug)
-    sources, problems, lines = _check(fields)
+    content = catalog.load(cfg)
+    sources, problems, lines = _check(fields, content)
     by_field, general = _place(problems, lines, slug)
     if any(p.is_error for p in problems if p.code != "skipped"):
         return _poster_form(replace(fields, slug=editing), by_field, general, 422)
@@ -439,9 +442,8 @@ def save_poster() -> ResponseReturnValue:
         path = draft_photo(draft) if draft else None
         if path is not None:
             path.unlink(missing_ok=True)
-    flash(t(f"Плакат «{title}» опубликован: киоск покажет его в заставке через несколько "
-            "секунд.", f"The poster “{title}” is published: the kiosk shows it in the slideshow "
-            "within seconds."), done(record.id, "posters", slug))
+    flash(published_words("poster", title, poster_lines(fields)[0], content),
+          done(record.id, "posters", slug))
     for warning in ([text for items in by_field.values() for text, _ in items] +
                     [text for text, _ in general])[:10]:
         flash(warning, "warning")

@@ -73,6 +73,7 @@ PROBLEM_FIELDS: dict[str, tuple[str, str]] = {
     "teaser_long": ("teaser", "teaser_en"),
     "teaser_no_room": ("teaser", "teaser_en"),
     "unknown_tag": ("tags", "tags"),
+    "notice_urgent_endless": ("schedule", "schedule"),
     "tag_misspelt": ("tags", "tags"),
     "bad_date": ("date", "date"),
 }
@@ -105,6 +106,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 NOTICE_LABELS: dict[str, tuple[str, str]] = {
     "text": ("Объявление", "Notice"),
     "text_en": ("По-английски", "In English"),
+    "show_until": ("Когда показывать", "When to show it"),
 }
 
 

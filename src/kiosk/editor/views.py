@@ -195,6 +195,47 @@ def done(record_id: str, kind: str = "", slug: str = "") -> str:
     return f"done:{record_id}|{kind}-{slug}" if kind and slug else f"done:{record_id}"
 
 
+# What a publish says of when the kiosk shows it: (Russian, English) for a story, a notice
+# and a poster, {title} its name; `published_words` picks by the schedule in the file written.
+PUBLISHED = {
+    "story": (("История «{title}» опубликована", "она"), ("The story “{title}” is published")),
+    "notice": (("Объявление «{title}» опубликовано", "оно"),
+               ("The notice “{title}” is published")),
+    "poster": (("Плакат «{title}» опубликован", "он"), ("The poster “{title}” is published")),
+}
+
+
+def published_words(kind: str, title: str, text: str, content: Any) -> str:
+    """The message after a publish: shown within seconds, or from which day its schedule
+    lets the kiosk show it («появится на киоске 1 марта 2027»), or that no day of it is
+    left, so that staff never read «shown within seconds» of a story set for March."""
+    import datetime as dt
+
+    from kiosk.core.i18n import format_date
+
+    (ru, pronoun), en = PUBLISHED[kind]
+    ru, en = ru.format(title=title), en.format(title=title)
+    when, day = catalog.first_showing(text, content, dt.datetime.now(dt.UTC))
+    schedule = catalog.schedule_words(catalog.schedule_in(text), lang())
+    if when == "now":
+        return t(f"{ru}: киоск покажет {PRONOUN_OBJECT[pronoun]} через несколько секунд.",
+                 f"{en}: the kiosk shows it within seconds.")
+    if when == "never":
+        return t(f"{ru}, но по расписанию ({schedule}) дней показа больше нет: на киоске "
+                 f"{PRONOUN_OBJECT[pronoun]} не будет. Измените расписание.",
+                 f"{en}, but its schedule ({schedule}) has no day left: the kiosk will not show "
+                 "it. Change the schedule.")
+    if day is None or day == content.settings.local_time(dt.datetime.now(dt.UTC)).date():
+        return t(f"{ru}. Сейчас {pronoun} не на экране: киоск показывает {PRONOUN_OBJECT[pronoun]}"
+                 f" {schedule}.", f"{en}. It is not on screen now: the kiosk shows it {schedule}.")
+    return t(f"{ru}. На экране {pronoun} появится {format_date(day, 'ru')} (по расписанию: "
+             f"{schedule}).", f"{en}. It appears on the kiosk on {format_date(day, 'en')} "
+             f"(its schedule: {schedule}).")
+
+
+PRONOUN_OBJECT = {"она": "её", "оно": "его", "он": "его"}  # «покажет её», «её не будет»
+
+
 def message(problem: Problem) -> str:
     return editor_message(problem, lang())
 
@@ -499,8 +540,7 @@ def save_story() -> Any:
         draft.unlink(missing_ok=True)
     warnings = [text for items in by_field.values() for text, _ in items] + \
         [text for text, _ in general]
-    flash(t(f"История «{fields.title}» опубликована: киоск покажет её через несколько секунд.",
-            f"The story “{fields.title}” is published: the kiosk shows it within seconds."),
+    flash(published_words("story", fields.title, text, content),
           done(record.id, "stories", slug))
     for warning in warnings[:10]:
         flash(warning, "warning")
@@ -633,9 +673,7 @@ def save_notice() -> ResponseReturnValue:
     except PublishError as exc:
         return _notice_form(replace(fields, slug=editing), by_field,
                             [(t(exc.ru, exc.en), True)], 409)
-    flash(t(f"Объявление «{title}» опубликовано: киоск покажет его через несколько секунд.",
-            f"The notice “{title}” is published: the kiosk shows it within seconds."),
-          done(record.id, "notices", slug))
+    flash(published_words("notice", title, text, content), done(record.id, "notices", slug))
     for warning in ([text for items in by_field.values() for text, _ in items] +
                     [text for text, _ in general])[:10]:
         flash(warning, "warning")

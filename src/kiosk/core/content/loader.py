@@ -1330,8 +1330,13 @@ class ContentLoader:
         text = Text(self._notice_text(md, "text", log), self._notice_text(md, "text_en", log))
         urgent = parse_level(data.raw_text.get("level", data.get("level")),
                              data.line_of("level"), log)
-        return Notice(path.stem, path, text, bool(urgent), self._duration(md, log),
-                      parse_schedule(data, log))
+        schedule = parse_schedule(data, log)
+        if urgent and schedule.end is None and not schedule.uses_closed_days \
+                and schedule.months is None and schedule.yearly is None \
+                and not any(problem.is_error for problem in self.problems[before:]):
+            # A band on every screen for good: meant for a day's change of hours, most often.
+            log.warning("notice_urgent_endless", data.line_of("level"), key="show_until")
+        return Notice(path.stem, path, text, bool(urgent), self._duration(md, log), schedule)
 
     def _notice_text(self, md: MarkdownFile, key: str, log: ProblemLog) -> str:
         """A notice's text on one line (it is a sentence or two, set in a band or on a

@@ -915,6 +915,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "overlap, this one and the next may not show; keep only the most important urgent, "
         "make the others ordinary",
     ),
+    "notice_urgent_endless": (
+        "срочное объявление без последнего дня показа: полоса будет внизу каждого экрана, пока "
+        "объявление не уберут. Если оно на день или неделю, укажите, по какой день его "
+        "показывать («{key}»)",
+        "an urgent notice with no last day: its band stays at the foot of every screen until "
+        "the notice is removed. If it is for a day or a week, say until when to show it "
+        "(“{key}”)",
+    ),
     "notice_too_long": (
         "«{key}»: в объявлении {length} знаков, больше предела в {most}: оно не поместится на "
         "экран, и киоск его не показывает. Оставьте главное, не больше {most} знаков, — "

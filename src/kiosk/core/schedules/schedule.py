@@ -174,6 +174,23 @@ class Schedule:
             day = following
         return False
 
+    def first_day_from(self, today: dt.date, closed: ClosedDays | None = None,
+                       horizon: int = 400) -> dt.date | None:
+        """The first day from `today` on which the item is shown at some hour (its dates,
+        months, weekdays and the closed days it refers to; hours aside), looked for over
+        `horizon` days (a yearly schedule comes round within a year); None: none of them."""
+        if self.end is not None and self.end < today:
+            return None
+        day = max(today, self.start) if self.start is not None else today
+        for _ in range(horizon):
+            if self.end is not None and day > self.end:
+                return None
+            if self._day_ok(day) and (not self.uses_closed_days
+                                      or self._closed_ok(day, closed)):
+                return day
+            day += dt.timedelta(days=1)
+        return None
+
     def _active_near_closed(self, local: dt.datetime, closed: ClosedDays | None) -> bool:
         """`active` for a schedule that refers to closed days: the day a moment belongs to
         (yesterday's, in the small hours of hours across midnight) must suit them too."""
