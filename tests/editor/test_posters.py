@@ -379,3 +379,15 @@ def test_head_offices_poster_is_listed_by_its_name(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert "12 лет вместе: спасибо, что доверяете нам свои дела" in page
     assert "Сколько секунд он на экране" not in page
+
+
+def test_a_poster_without_its_picture_yet_is_told_to_add_one_not_to_rename_a_file(
+        preview_client: FlaskClient) -> None:
+    """Its side file alone made the loader tell staff to rename «grafik.yaml» like its
+    picture: on the form, what is missing is the picture, and the form says so there."""
+    body = preview_client.post("/preview/poster", data=form()).get_json()
+    assert [p["field"] for p in body["problems"]] == ["picture"]
+    for problem in body["problems"]:
+        assert "Добавьте картинку" in problem["ru"], problem
+        assert ".yaml" not in problem["ru"] + problem["en"] and "переименуйте" not in \
+            problem["ru"]

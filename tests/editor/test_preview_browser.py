@@ -76,3 +76,27 @@ def test_the_preview_follows_what_staff_type(editor: tuple[str, Renderer], page:
     assert page.locator("[data-preview-dialog]").is_visible()
     png = page.request.get(page.get_attribute("[data-preview-dialog] img", "src"))
     assert png.ok and png.body().startswith(b"\x89PNG")
+
+
+def test_a_form_sent_back_names_its_fields_with_errors_and_the_banner_goes_once_they_are_right(
+        editor: tuple[str, Renderer], page: Any) -> None:
+    """«Проверьте поля, отмеченные красным» stood at the top while the field in red was a
+    screen below, and stayed after it was put right."""
+    url, _ = editor
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{url}/stories/new")
+    page.fill("textarea[name=text]", "Пожилой посетитель забыл очки у окна, а сотрудница "
+              "догнала его на крыльце и вернула их.")
+    page.click("#publish")  # no title: sent back
+    banner = page.locator("[data-error-banner]")
+    banner.wait_for()
+    links = banner.locator("[data-error-fields] a")
+    assert links.all_inner_texts() == ["«Заголовок»"]
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    links.first.click()
+    assert page.evaluate("document.activeElement.name") == "title"
+    page.type("input[name=title]", "Очки нашлись", delay=20)
+    banner.wait_for(state="hidden", timeout=60_000)  # the live check found no error left

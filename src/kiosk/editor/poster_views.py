@@ -293,6 +293,8 @@ def poster_field(code: str, args: dict[str, str], line: int | None, path: str, s
     from kiosk.editor.preview_views import GROUPS
 
     name = path.removeprefix("posters/")
+    if code == "poster_side_file_alone":  # the side file written, its picture not chosen yet
+        return "picture"
     if name.startswith(f"{slug}.portrait."):
         return "portrait"
     if name.endswith((".yaml", ".yml")):
@@ -309,6 +311,11 @@ def poster_field(code: str, args: dict[str, str], line: int | None, path: str, s
 # The loader's advice on a poster whose shape is not the screen's speaks of files to rename
 # and kiosk.yaml (head office's folders); on the form the same advice is about its two fields.
 FORM_MESSAGES: dict[str, tuple[str, str]] = {
+    # The loader names the side file the form writes and says to rename it: on the form, the
+    # picture is what is missing.
+    "poster_side_file_alone": (
+        "Добавьте картинку плаката: без неё плакату нечего показывать.",
+        "Add the poster's picture: without it the poster has nothing to show."),
     "poster_portrait_on_landscape": (
         "Картинка вертикальная ({size}), а экран киоска горизонтальный: по бокам останутся "
         "широкие поля. Загрузите её в поле «Для вертикального экрана», а сюда\u00a0— "

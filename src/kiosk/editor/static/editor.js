@@ -411,4 +411,39 @@
     });
   }
   window.kioskEditor.dropZone = dropZone;
+
+  // The banner of a form sent back with errors («Проверьте поля, отмеченные красным»): it
+  // names those fields as links to them (one may be a screen below), and follows the live
+  // check, which calls this after it marks the fields: gone once no field has an error.
+  function errorsChanged() {
+    var banner = document.querySelector("[data-error-banner]");
+    if (!banner) return;
+    var fields = Array.prototype.slice.call(document.querySelectorAll("form .has-error"));
+    banner.hidden = fields.length === 0;
+    var list = banner.querySelector("[data-error-fields]");
+    if (!list) return;
+    list.textContent = "";
+    if (!fields.length) return;
+    list.appendChild(document.createTextNode(" " + (document.body.dataset.errorFields || "") + " "));
+    fields.forEach(function (field, number) {
+      var label = field.querySelector(":scope > .label, :scope > legend");
+      var name = label ? (label.firstChild && label.firstChild.nodeType === 3 ?
+        label.firstChild.textContent : label.textContent).trim() : "";
+      if (!name) return;
+      if (number) list.appendChild(document.createTextNode(", "));
+      var link = document.createElement("a");
+      link.href = "#";
+      link.textContent = "«" + name + "»";
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        var input = field.querySelector("input:not([type=hidden]), textarea, select");
+        if (input) input.focus({ preventScroll: true });
+      });
+      list.appendChild(link);
+    });
+    list.appendChild(document.createTextNode("."));
+  }
+  window.kioskEditor.errorsChanged = errorsChanged;
+  ready(errorsChanged);
 })();

@@ -166,6 +166,7 @@
       }
     });
     general.hidden = !general.children.length;
+    if (window.kioskEditor && window.kioskEditor.errorsChanged) window.kioskEditor.errorsChanged();
   }
 
   panel.querySelectorAll(".preview-switch button").forEach(function (button) {
