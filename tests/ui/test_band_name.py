@@ -5,6 +5,7 @@ measured by the band itself in the screen's fonts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,17 @@ def test_the_date_gives_up_its_weekday_and_year_before_it_is_cut(
         assert spot.text == date
     else:
         assert spot.text == date.split(", ")[1].rsplit(" ", 1)[0]
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 1024), (1366, 768), (1080, 1920)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_date_shown_is_always_one_of_its_forms_whole(
+        make_window: WindowFactory, qtbot: QtBot, size: tuple[int, int], lang: str) -> None:
+    """At 1024×768 in English «7 December 2026» measured 172 px in a 172 px room (172.3
+    to the fraction) and was shown cut, «7 December 20…», though «7 December» fits."""
+    window = make_window(utc_now=lambda: dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC))
+    window.set_language(lang)  # type: ignore[arg-type]
+    settle(qtbot)
+    band = window.attract.band
+    spot = band.text_spots()[-1]
+    assert spot.text in band.dates and spot.fits and "…" not in spot.text, spot.text

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QImage,
     QPainter,
     QPaintEvent,
@@ -366,10 +367,13 @@ class NameLayout:
 def _shown(forms: tuple[str, ...], font: QFont, width: float) -> str:
     """A text as it fits its room (a 5:4 screen's is narrow): the longest of its forms that
     fits whole, only the shortest ever cut."""
-    metrics = QFontMetrics(font)
-    fitting = next((form for form in forms if metrics.horizontalAdvance(form) <= width),
-                   forms[-1])
-    return metrics.elidedText(fitting, Qt.TextElideMode.ElideRight, round(width))
+    # Measured to the fraction of a pixel, as the eliding and the drawing do: «7 December
+    # 2026» was 172 px whole and 172.3 exact in a 172 px box, so it was chosen, then cut.
+    metrics = QFontMetricsF(font)
+    fitting = next((form for form in forms if metrics.horizontalAdvance(form) <= width), None)
+    if fitting is not None:
+        return fitting
+    return QFontMetrics(font).elidedText(forms[-1], Qt.TextElideMode.ElideRight, round(width))
 
 
 def _fits(font: QFont, text: str, box: QRectF) -> bool:
