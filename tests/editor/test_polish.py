@@ -209,7 +209,7 @@ def test_the_header_says_how_she_signed_in(signed: Flask, tmp_path: Path) -> Non
     client.post("/stories/save", data={**story(), "csrf_token": page_token(client,
                                                                            "/stories/new")})
     history = client.get("/history").get_data(as_text=True)
-    assert "<td>staff PIN</td>" in history and "<td>ПИН-код</td>" not in history
+    assert ">staff PIN</td>" in history and ">ПИН-код</td>" not in history
     from kiosk.editor import auth  # a real account: a forged session is refused (h13)
 
     auth.Accounts(tmp_path / "state" / "editor" / auth.ACCOUNTS_FILE).add("anna", "пароль-анны-1")

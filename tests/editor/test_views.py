@@ -656,3 +656,32 @@ def test_an_urgent_notice_with_no_last_day_is_told_on_its_schedule(
     assert "пока объявление не уберут" in problem["message"]
     assert "«Когда показывать»" in problem["message"] and "show_until" not in problem["message"]
     assert client.post("/notices/save", data=notice).status_code == 302  # published all the same
+
+
+def test_the_history_says_an_undone_undo_put_back_and_cuts_titles_at_a_word(
+        client: FlaskClient, config: EditorConfig) -> None:
+    text = ("Внимание! 1–8 января центр не работает. Документы, готовые в эти дни, можно "
+            "забрать с 9 января.")
+    assert 80 < len(text) <= 120
+    notice = {"text": text, "level": "ordinary", "period": "always", "days": "all", "hours": ""}
+    assert client.post("/notices/save", data=notice).status_code == 302
+    records = config.state_dir / "editor/history/records"
+    first = sorted(records.glob("*.json"))[-1].stem
+    client.post(f"/history/{first}/undo")
+    undo = sorted(records.glob("*.json"))[-1].stem
+    client.post(f"/history/{undo}/undo")
+    history = client.get("/history").get_data(as_text=True)
+    # «…можно забр» was cut inside a word; now after the last whole one.
+    assert "готовые в эти дни, можно…" in history and "можно забр" not in history
+    assert history.count("<b>отмена</b>") == 1 and history.count("<b>возвращено</b>") == 1
+    assert "снова как было до отмены от" in history
+    assert '<details class="files"><summary>файлы: 1</summary>' in history
+
+
+def test_a_story_sent_back_without_its_title_is_not_headed_with_empty_quotes(
+        client: FlaskClient, config: EditorConfig) -> None:
+    assert client.post("/stories/save", data=form()).status_code == 302
+    page = client.post("/stories/save", data=form(slug="zontik-dlya-babushki", title=""))
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "<h1>Изменение истории</h1>" in html and "«»" not in html

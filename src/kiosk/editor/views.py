@@ -236,6 +236,17 @@ def published_words(kind: str, title: str, text: str, content: Any) -> str:
 PRONOUN_OBJECT = {"она": "её", "оно": "его", "он": "его"}  # «покажет её», «её не будет»
 
 
+def shortened(text: str, most: int) -> str:
+    """`text` in at most `most` characters: cut after its last whole word, with «…»
+    (a notice named in the history «…можно забр»)."""
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1]
+    if " " in cut and not text[most - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:—–-") + "…"
+
+
 def message(problem: Problem) -> str:
     return editor_message(problem, lang())
 
@@ -663,7 +674,7 @@ def save_notice() -> ResponseReturnValue:
     by_field, general = _place_problems(problems, lines, notice=True)
     if any(p.is_error for p in problems):
         return _notice_form(replace(fields, slug=editing), by_field, general, 422)
-    title = fields.text[:80]
+    title = shortened(fields.text, 80)
     try:
         record = publisher().publish({_notice_path(slug): text.encode()}, current_user(),
                                      "notice", title, expect={_notice_path(slug): old})
@@ -686,7 +697,7 @@ def delete_notice(slug: str) -> ResponseReturnValue:
     data = publisher().read(_notice_path(slug)) if SLUG_PATTERN.match(slug) else None
     if data is None:
         abort(404)
-    title = from_notice_file(slug, data.decode("utf-8", "replace")).text[:80] or slug
+    title = shortened(from_notice_file(slug, data.decode("utf-8", "replace")).text, 80) or slug
     record = publisher().publish({_notice_path(slug): None}, current_user(), "delete", title)
     flash(t(f"Объявление «{title}» убрано с киоска.", f"The notice “{title}” is removed."),
           "done:" + record.id)
