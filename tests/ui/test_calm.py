@@ -353,3 +353,22 @@ def test_the_two_rhythms_names_stand_level(window: KioskWindow, lang: Language) 
             for button in buttons}
     assert len(tops) == 1
     assert len({button.tile_layout().picture.width() for button in buttons}) == 1
+
+
+def test_the_finish_in_large_text_keeps_its_picture_drawn_in_lines(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    """Large text dropped the finish's picture (its pale discs the brightest thing on the
+    black page), and left half the screen empty: it is drawn in lines on black now."""
+    open_calm(qtbot, window)
+    window.set_high_contrast(True)
+    calm = window.calm
+    calm.start(FOUR_SEVEN_EIGHT)
+    clock.advance(61)
+    calm.step()
+    assert calm.pages.currentWidget() is calm.done
+    qtbot.waitUntil(lambda: calm.picture.isVisible() and calm.picture.width() > 200)
+    image = calm.picture.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 4)
+               for y in range(0, image.height(), 4)}
+    assert "#ffffff" in colours  # the innermost ring
+    assert "#e6eff8" not in colours and "#cfe0f1" not in colours  # no pale disc

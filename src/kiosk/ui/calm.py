@@ -497,19 +497,21 @@ class CalmScreen(Screen):
         words.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
         words.addStretch(1)
         done_body = self._body()
-        # Large text: no picture (a pale one would be the brightest thing on the black page).
-        self.picture = None if colours.outline else Illustration(images, "calm.svg")
-        if self.picture is None:
-            done_body.addLayout(words, 1)
-        elif theme.portrait:
+        # Large text: the same picture drawn in lines (the pale discs were the brightest
+        # thing on the black page; without a picture the page was half empty).
+        self.picture = Illustration(images, "calm-contrast.svg" if colours.outline
+                                    else "calm.svg")
+        if theme.portrait:
             done_body.addLayout(words)
             done_body.addSpacing(theme.space("xxl"))
             done_body.addWidget(self.picture, 1)
         else:
             row = QHBoxLayout()
             row.setSpacing(grid.gutter)
-            row.addLayout(words, 1)
-            row.addWidget(self.picture, 1)
+            # Large type needs the wider share: in half the width of a 5:4 screen its line
+            # under «Готово» took five lines and was cut.
+            row.addLayout(words, 3 if colours.outline else 1)
+            row.addWidget(self.picture, 2 if colours.outline else 1)
             done_body.addLayout(row, 1)
         self.done = self._page(TopBar(theme), done_body)
 
