@@ -178,6 +178,10 @@ def test_the_preview_offers_to_sign_in_again_and_goes_on_once_signed_in(
     again.wait_for()
     assert "Сеанс работы в редакторе закончился" in status.inner_text()
     assert "другой вкладке" not in status.inner_text()
+    # The header no longer says she is signed in, nor offers to sign out.
+    header = form.locator("header .top-right")
+    assert header.locator(".who").inner_text() == "Сеанс закончился"
+    assert not header.locator("button:has-text('Выйти')").is_visible()
     form.keyboard.type(" и дождь")  # still typing: no dialog takes her keystrokes
     assert form.input_value("input[name=title]") == "Зонтик для бабушки и дождь"
     assert not form.locator("dialog#signin-again").is_visible()
@@ -189,6 +193,8 @@ def test_the_preview_offers_to_sign_in_again_and_goes_on_once_signed_in(
                            ".includes('Так история выглядит на киоске')")
     assert drawn_again["count"] >= 1
     assert form.input_value("input[name=title]") == "Зонтик для бабушки и дождь"
+    assert header.locator(".who").inner_text() == "Вы вошли по ПИН-коду"
+    assert header.locator("button:has-text('Выйти')").is_visible()
 
 
 def test_the_wizard_offers_to_sign_in_again_and_keeps_the_drawing(tmp_path: Path,

@@ -8,7 +8,24 @@
   function isSignIn(response) {
     var signin = document.body.dataset.signin;
     if (!signin || !response || !response.redirected) return false;
-    try { return new URL(response.url).pathname === signin; } catch (e) { return false; }
+    var out = false;
+    try { out = new URL(response.url).pathname === signin; } catch (e) { out = false; }
+    if (out) sessionShown(null);
+    return out;
+  }
+  // The header says who is signed in: once the page learns the session ended, it says so
+  // (with «Выйти» gone: there is nobody to sign out), and who is in again after a sign-in.
+  function sessionShown(user) {
+    var who = document.querySelector(".top .who"), body = document.body;
+    if (!who) return;
+    var out = user === null;
+    who.textContent = out ? (body.dataset.sessionEnded || "") :
+      user === body.dataset.pinUser ? (body.dataset.pinSignedIn || user) : user;
+    who.classList.toggle("ended", out);
+    var signOut = who.parentNode.querySelector("button");
+    if (signOut) signOut.hidden = out;
+    var separator = who.parentNode.querySelector(".who-sep");
+    if (separator) separator.hidden = out;
   }
   // This session's CSRF token, asked before a form is posted: a sign-in in another tab makes a
   // new one, and the token this page was given would be refused. Resolves to {token, user},
@@ -20,6 +37,7 @@
       if (isSignIn(r)) return "signed-out";
       if (!r.ok) return null;
       return r.json().then(function (answer) {
+        if (answer && answer.user) sessionShown(answer.user);
         document.querySelectorAll("input[name=csrf_token]").forEach(function (input) { input.value = answer.token; });
         document.querySelectorAll("[data-csrf]").forEach(function (node) { node.setAttribute("data-csrf", answer.token); });
         return answer;
