@@ -579,3 +579,37 @@ def test_a_tiles_line_is_shown_whole_or_not_at_all(window: KioskWindow, mode: st
             shown += 1
     if size == (1920, 1080) and mode == "normal":
         assert shown == len(window.menu.tiles)  # where there is room, every line shows
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)], ids=["5:4", "4:3"])
+def test_on_a_4_3_or_5_4_screen_the_text_runs_under_the_picture_then_across_the_card(
+        window: KioskWindow, lang: Language, mode: str) -> None:
+    """Beside the picture the words' column held two lines of a story under its title on a
+    5:4 screen (five pages a story, seven in large text). The picture and the title share
+    the top; the text runs under them across the width, and on the next pages it has the
+    whole card under its running head."""
+    set_mode(window, mode, lang)
+    window.every_notice = True
+    window.show_notices()  # the notice band up: the least room there is
+    grid = window.theme.grid
+    for screen in reading_screens(window):
+        for item, page in every_page(window, screen):
+            card = screen.card
+            picture = where(card.image, window)
+            body = card.body
+            if not body.page_text(page):
+                assert page == 0, (item, page)  # a title page: the text starts overleaf
+                continue
+            spot = body.text_spots()[0].rect.translated(where(body, window).topLeft())
+            assert spot.left() == pytest.approx(grid.x(0), abs=2), (item, page)
+            if page == 0:
+                assert card.image.isVisible() and picture.left() == grid.x(0)
+                assert where(card.title, window).left() > picture.right()  # beside it
+                assert spot.top() > picture.bottom()  # the text under both
+            else:
+                assert not card.image.isVisible(), (item, page)
+                assert spot.top() < picture.bottom()  # the room the picture had
+                head = where(card.badge, window)
+                assert head.left() == grid.x(0) and head.bottom() < spot.top()

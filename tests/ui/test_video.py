@@ -388,3 +388,31 @@ def test_two_clips_in_a_row_each_play_to_their_own_end(
     assert ends == ["eof", "eof"]
     assert attract.playlist is not None and "3-second" not in attract.playlist.current.key
     assert attract.player.path is not None and attract.player.path.name == "3-second.webm"
+
+
+@pytest.mark.parametrize("size", [(1280, 1024)], ids=["5:4"])
+def test_on_a_stacked_card_the_clip_plays_on_the_first_page_only(
+        qtbot: QtBot, tmp_path: Path, open_window: Callable[[Content], KioskWindow]) -> None:
+    """On a 5:4 screen the picture (and its clip) opens the story and the next pages give
+    the text the whole card: the clip stops there and starts over on the first page."""
+    root = tmp_path / "c"
+    (root / "stories").mkdir(parents=True)
+    (root / "images").mkdir()
+    plain_clip(root / "images" / "clip.mp4", 1.0)
+    body = "\n\n".join(["Посетитель пришёл в центр рано утром, и сотрудница помогла ему "
+                        "заполнить заявление, не торопя и объясняя каждую строку."] * 6)
+    (root / "stories" / "a.md").write_text(story(body=body, video="images/clip.mp4"),
+                                           encoding="utf-8")
+    window = open_window(load_content(root))
+    window.stories.reset()
+    window.show_screen(window.stories)
+    stories, clip = window.stories, window.stories.clip
+    assert stories.card.stacked and stories.card.body.page_count > 1
+    assert clip.player is not None and clip.player.playing
+    qtbot.waitUntil(clip.isVisible, timeout=5000)
+    stories.go(0, page=1)
+    assert not stories.card.image.isVisible() and not clip.isVisible()
+    assert not clip.player.playing
+    stories.go(0, page=0)
+    assert stories.card.image.isVisible() and clip.player.playing
+    qtbot.waitUntil(clip.isVisible, timeout=5000)

@@ -34,7 +34,8 @@ class AnniversaryScreen(Screen):
         self.card.image.placeholder = assets_dir() / "icons" / "anniversary.svg"
         self.card.body.paginated.connect(self._paginated)
         # A page's clip (`video:`) plays over its picture (kiosk.ui.video.view).
-        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper)
+        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper,
+                             self.card.image)
         self.nav = NavBar(theme)
         self.nav.previous.clicked.connect(lambda: self.step(-1))
         self.nav.next.clicked.connect(lambda: self.step(1))

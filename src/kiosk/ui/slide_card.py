@@ -274,7 +274,10 @@ class ItemCard(QWidget):
     In large text the picture gives the words room, at a fixed size too: columns 1–4 (the
     words from column 6), or 30 % of the height in portrait. At 40 % a story's first page in
     large text above the notice band held its title and no line of the story (landscape: five
-    pages to a story, three in portrait)."""
+    pages to a story, three in portrait).
+
+    On a 4:3 or 5:4 screen (`stacked`) the picture and the title share the first page's top,
+    the text runs under them across the width, and the next pages are the text's alone."""
 
     PORTRAIT_PICTURE = 0.4  # of the card's height
     PORTRAIT_PICTURE_LARGE_TEXT = 0.3
@@ -306,8 +309,18 @@ class ItemCard(QWidget):
         large = self.theme.high_contrast
         return self.PICTURE_COLUMNS_LARGE_TEXT if large else self.PICTURE_COLUMNS
 
+    @property
+    def stacked(self) -> bool:
+        """A landscape screen nearer square than 3:2 (4:3, 5:4): the picture and the title
+        share the top, the text runs under them across the width. Beside the picture its
+        column held two lines of a story under the title on a 5:4 screen (five pages)."""
+        return self.theme.narrow
+
     def picture_rect(self) -> QRect:
         grid, top = self.theme.grid, self.top_margin
+        if self.stacked:
+            width = grid.span(self.picture_columns)
+            return QRect(grid.x(0), top, width, round(width * 2 / 3))
         if self.theme.portrait:
             share = self.PORTRAIT_PICTURE_LARGE_TEXT if self.theme.high_contrast \
                 else self.PORTRAIT_PICTURE
@@ -326,6 +339,13 @@ class ItemCard(QWidget):
         return QRect(grid.x(first), self.top_margin, grid.span(grid.columns - first),
                      max(1, bottom - self.top_margin))
 
+    @property
+    def picture_shown(self) -> bool:
+        """A stacked card shows its picture on the first page only: the next pages give the
+        text the whole card, under its running head, as a book's pages after a chapter's
+        opening picture."""
+        return not self.stacked or self.body.page == 0
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.place()
@@ -343,8 +363,12 @@ class ItemCard(QWidget):
         if self._meta:
             self.meta.setText(shown_meta(self._meta, self.meta.fontMetrics(), width))
         meta = gap + self.meta.heightForWidth(width) if self._meta else 0
-        height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
-                                               column.height())
+        if self.stacked:  # the head beside the picture, the text under both
+            height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
+                                                   self.picture_rect().height(), text=False)
+        else:
+            height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
+                                                   column.height())
         if self._section and not self._crowded:
             y += kicker + self.theme.space("s")
         self.title.setGeometry(x, y, width, height)
@@ -352,12 +376,24 @@ class ItemCard(QWidget):
         if self._meta:
             self.meta.setGeometry(x, y + gap, width, meta - gap)
             y += meta
+        if self.stacked:
+            # The text across the card: its first page under the picture and the head, the
+            # others from the top, under the running head.
+            grid = self.theme.grid
+            row = max(y, self.picture_rect().bottom() + 1) + self.theme.space("m")
+            top, bottom = self.top_margin, self.height() - self.theme.space("m")
+            self.body.setGeometry(grid.x(0), top, grid.span(grid.columns),
+                                  max(1, bottom - top))
+            self.body.set_insets(row - top, kicker + self.theme.space("m"))
+            self._show_head()
+            return
         y += self.theme.space("m")
         self.body.setGeometry(column)
         self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
         self._show_head()
 
-    def _fit_head(self, width: int, kicker: int, meta: int, room: int) -> tuple[int, bool]:
+    def _fit_head(self, width: int, kicker: int, meta: int, room: int,
+                  text: bool = True) -> tuple[int, bool]:
         """The title's height and whether the section's name is left off the first page.
         The first page carries the start of the text where it can (a title page and four
         more for one story in large type above the notice band): to make room for it, the
@@ -366,9 +402,9 @@ class ItemCard(QWidget):
         leaves no room, the first page is the title's; and where the title and the details
         alone are taller than the column, the same steps keep them whole: nothing cut off."""
         kicker = kicker if self._section else 0
-        text = self.theme.space("m") + self.body.first_page_text_height()
+        first_lines = self.theme.space("m") + self.body.first_page_text_height()
         sizes = self._title_sizes()
-        for below in (text, 0):
+        for below in (first_lines, 0) if text else (0,):
             for pixels in sizes:
                 height = self._set_title(pixels, width)
                 for crowded in (False, True):
@@ -412,6 +448,7 @@ class ItemCard(QWidget):
         for one line of it)."""
         self.body.set_page(page)
         first = self.body.page == 0
+        self.image.setVisible(self.picture_shown)
         self.title.setVisible(first)
         self.meta.setVisible(first and bool(self._meta))
         self._show_head()
@@ -421,6 +458,11 @@ class ItemCard(QWidget):
         the title set small as a running head on the others (the section's name where the
         title is too long for one line of it)."""
         title = " ".join(self._title.split())
+        if self.stacked:  # beside the picture on the first page, across the card after it
+            column, grid = self.text_rect(), self.theme.grid
+            x, width = (column.x(), column.width()) if self.body.page == 0 else \
+                (grid.x(0), grid.span(grid.columns))
+            self.badge.setGeometry(x, self.top_margin, width, self.badge.sizeHint().height())
         if self.body.page == 0:
             head = "" if self._crowded else self._section
         else:

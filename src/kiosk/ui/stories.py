@@ -48,7 +48,8 @@ class StoriesScreen(Screen):
         self.card.image.placeholder_colour = "green"  # as the stories' tile in the menu
         self.card.body.paginated.connect(self._paginated)
         # A story's clip (`video:`) plays over its photo (kiosk.ui.video.view).
-        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper)
+        self.clip = ClipView(self.card, self, self.card.picture_rect, theme.colours.paper,
+                             self.card.image)
         self.nav = NavBar(theme, with_random=True)
         self.nav.previous.clicked.connect(lambda: self.step(-1))
         self.nav.next.clicked.connect(lambda: self.step(1))

@@ -34,8 +34,14 @@ class ClipView(QWidget):
     `screen` is the screen the card is on: its showing and hiding start and stop the clip."""
 
     def __init__(self, card: QWidget, screen: QWidget, area: Callable[[], QRect],
-                 paper: str) -> None:
+                 paper: str, picture: QWidget | None = None) -> None:
         super().__init__(card)
+        # The picture the clip plays over: hidden (a card's later pages on a 5:4 screen), the
+        # clip stops with it, and starts over when it shows again.
+        self._picture = picture
+        self._picture_hidden = picture is not None and picture.isHidden()
+        if picture is not None:
+            picture.installEventFilter(self)
         self._area = area  # where the picture is on the card
         self.paper = QColor(paper)
         self.clip: Path | None = None
@@ -69,6 +75,8 @@ class ClipView(QWidget):
     def _start(self) -> None:
         clip = self.clip
         if clip is None or clip in self.failed or not self._screen.isVisible():
+            return
+        if self._picture is not None and self._picture.isHidden():
             return
         player = self._ensure_player()
         if player is None:
@@ -119,6 +127,14 @@ class ClipView(QWidget):
         elif watched is self._screen and kind == QEvent.Type.Show:
             self._stop()
             self._start()
+        elif watched is self._picture and kind in (QEvent.Type.Hide, QEvent.Type.Show):
+            # Only the picture's own hiding counts, not its screen's (handled above).
+            hidden = self._picture is not None and self._picture.isHidden()
+            if hidden != self._picture_hidden:
+                self._picture_hidden = hidden
+                self._stop()
+                if not hidden:
+                    self._start()
         elif watched is self._card and kind == QEvent.Type.Resize:
             rect = self._area()
             self.setGeometry(rect)
