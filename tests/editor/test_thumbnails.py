@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -108,3 +109,53 @@ def test_a_photo_that_cannot_be_made_small_leaves_the_frame_empty_and_the_listin
     (config.centre / "images" / "zontik.jpg").write_bytes(bytes(header))
     address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
     assert client.get(address).status_code == 404
+
+
+def test_a_picture_that_cannot_be_made_small_is_not_decoded_again_at_every_view(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 25 MB JPEG cut short took a second of the editor's one decoding slot at every view
+    of the listing: its failure is kept, as a picture made small is."""
+    from kiosk.editor import photos
+
+    a_centre_story_with_a_photo(config, jpeg(800, 600)[:3000])
+    decoded: list[str] = []
+    real = photos.open_upload
+    monkeypatch.setattr(photos, "open_upload",
+                        lambda *args, **kwargs: decoded.append("x") or real(*args, **kwargs))
+    address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
+    assert [client.get(address).status_code for _ in range(3)] == [404, 404, 404]
+    assert decoded == ["x"]
+    # Put right (another file): made small at once.
+    (config.centre / "images" / "zontik.jpg").write_bytes(jpeg(800, 600))
+    address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
+    assert client.get(address).status_code == 200
+
+
+def test_signed_nonsense_is_a_404_never_an_error(client: FlaskClient) -> None:
+    """Only the editor's own key signs these; still, what it could sign is answered calmly."""
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    with client.application.app_context():
+        signer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="editor-thumbnail")
+        for payload in ([1, "images/a\x00.jpg"], [float("inf"), "x"], [0, "../kiosk.yaml"],
+                        [0, "/etc/passwd"], [0, ""], "images/a.jpg", [0, "a" * 5000],
+                        [-3, "images/a.jpg"], [0, "stories/birthday.md"]):
+            token = signer.dumps(payload)
+            assert client.get(f"/thumbnail/{token}").status_code == 404, payload
+
+
+def test_a_centre_folder_reached_through_a_link_still_has_its_pictures(
+        tmp_path: Path) -> None:
+    from kiosk.core.paths import package_folder
+    from kiosk.editor.app import create_app
+
+    real = tmp_path / "real-centre"
+    real.mkdir()
+    (tmp_path / "centre").symlink_to(real)
+    config = EditorConfig(package_folder("content"), tmp_path / "centre", tmp_path / "state",
+                          login_disabled=True, csrf=False)
+    a_centre_story_with_a_photo(config, jpeg(800, 600))
+    with create_app(config).test_client() as client:
+        pictures = thumbnails(client.get("/").get_data(as_text=True))
+        assert client.get(pictures["Зонтик для бабушки"]).status_code == 200

@@ -41,7 +41,9 @@ class Thumbnail:
     mimetype: str  # image/jpeg or image/svg+xml
 
 
-_kept: OrderedDict[tuple[int, int, int, int], Thumbnail] = OrderedDict()
+# A picture that could not be made small is kept as such too (None): a 25 MB JPEG cut short
+# took a second of the editor's one decoding slot at every view of the listing.
+_kept: OrderedDict[tuple[int, int, int, int], Thumbnail | None] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
@@ -51,8 +53,8 @@ def thumbnail(root: Path, relative: str) -> Thumbnail | None:
     reached from `root` through folders and a file that are none of them links."""
     try:
         fd = _open_within(root, relative)
-    except OSError as exc:
-        log.info("editor: no thumbnail of %s: %s", relative, exc.strerror or exc)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        log.info("editor: no thumbnail of %r: %s", relative[:200], exc)
         return None
     try:
         info = os.fstat(fd)
@@ -60,10 +62,9 @@ def thumbnail(root: Path, relative: str) -> Thumbnail | None:
             return None
         key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
         with _kept_lock:
-            found = _kept.get(key)
-            if found is not None:
+            if key in _kept:
                 _kept.move_to_end(key)
-                return found
+                return _kept[key]
         drawing = relative.lower().endswith(".svg")
         most = MAX_SVG_BYTES if drawing else _max_photo_bytes()
         if info.st_size > most:
@@ -72,7 +73,7 @@ def thumbnail(root: Path, relative: str) -> Thumbnail | None:
     finally:
         os.close(fd)
     made = _drawing(data) if drawing else _photo(data, relative)
-    if made is not None and len(made.data) <= KEPT_MOST_BYTES:
+    if made is None or len(made.data) <= KEPT_MOST_BYTES:
         with _kept_lock:
             _kept[key] = made
             while len(_kept) > KEPT:
@@ -86,6 +87,8 @@ def _open_within(root: Path, relative: str) -> int:
     parts = relative.split("/")
     if not relative or any(part in ("", ".", "..") for part in parts):
         raise OSError(errno.EINVAL, "not a path within the folder")
+    if len(relative) > 4096:
+        raise OSError(errno.ENAMETOOLONG, "path too long")
     folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for part in parts[:-1]:

@@ -293,15 +293,19 @@ def thumbnail_url(picture: str) -> str:
     path the loader gave); "" for none or a file outside both content folders."""
     if not picture:
         return ""
+    import os
+
     path = Path(picture)
     for number, root in enumerate(_content_roots()):
-        if path.is_relative_to(root):
-            token = _thumbnail_signer().dumps([number, path.relative_to(root).as_posix()])
-            try:
-                version = path.stat().st_mtime_ns
-            except OSError:
-                version = 0
-            return url_for("editor.thumbnail_of", token=token, v=version)
+        # The loader may give the folder's own name or the one its link leads to.
+        for form in (root, root.resolve()):
+            if path.is_relative_to(form):
+                token = _thumbnail_signer().dumps([number, path.relative_to(form).as_posix()])
+                try:  # the file's own time, never a link's target's
+                    version = os.lstat(path).st_mtime_ns
+                except OSError:
+                    version = 0
+                return url_for("editor.thumbnail_of", token=token, v=version)
     return ""
 
 
@@ -316,7 +320,7 @@ def thumbnail_of(token: str) -> ResponseReturnValue:
     try:
         number, relative = _thumbnail_signer().loads(token)
         root = _content_roots()[int(number)]
-    except (BadSignature, ValueError, TypeError, IndexError):
+    except (BadSignature, ValueError, TypeError, IndexError, OverflowError):
         abort(404)
     made = thumbnail(root, str(relative))  # never through a link, whatever it became since
     if made is None:
