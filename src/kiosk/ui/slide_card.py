@@ -335,7 +335,9 @@ class ItemCard(QWidget):
         if self.theme.portrait:
             top = self.picture_rect().bottom() + 1 + self.theme.space("xl")
             return QRect(grid.x(0), top, grid.span(grid.columns), max(1, bottom - top))
-        first = self.picture_columns + 1
+        # Stacked, the title starts a gutter after the picture: with a column left empty its
+        # title and details stood taller than the picture, and the first page held no text.
+        first = self.picture_columns + (0 if self.stacked else 1)
         return QRect(grid.x(first), self.top_margin, grid.span(grid.columns - first),
                      max(1, bottom - self.top_margin))
 
@@ -381,7 +383,9 @@ class ItemCard(QWidget):
             # others from the top, under the running head.
             grid = self.theme.grid
             row = max(y, self.picture_rect().bottom() + 1) + self.theme.space("m")
-            top, bottom = self.top_margin, self.height() - self.theme.space("m")
+            # To the card's foot (the navigation keeps its own space above it): a seventh
+            # line on a 5:4 page, a fifth in large text, where the foot's margin cost one.
+            top, bottom = self.top_margin, self.height()
             self.body.setGeometry(grid.x(0), top, grid.span(grid.columns),
                                   max(1, bottom - top))
             self.body.set_insets(row - top, kicker + self.theme.space("m"))
