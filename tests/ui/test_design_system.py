@@ -613,3 +613,23 @@ def test_on_a_4_3_or_5_4_screen_the_text_runs_under_the_picture_then_across_the_
                 assert spot.top() < picture.bottom()  # the room the picture had
                 head = where(card.badge, window)
                 assert head.left() == grid.x(0) and head.bottom() < spot.top()
+
+
+def test_the_details_keep_a_districts_name_whole_and_are_never_cut(
+        window: KioskWindow) -> None:
+    """«Южное / Бутово» and "Public Service / Centre" stood apart where the centre took two
+    lines: the centre's last two words are held together, as a paragraph's are; where even
+    those are wider than the column they are let go rather than cut off."""
+    from PySide6.QtGui import QFontMetrics
+
+    from kiosk.ui.slide_card import shown_meta, story_meta
+
+    story = window.content.story("birthday") if window.content else None
+    assert story is not None
+    assert "Южное\xa0Бутово" in story_meta(story, "ru")
+    assert "Service\xa0Centre" in story_meta(story, "en")
+    metrics = QFontMetrics(window.theme.font(window.theme.small_px))
+    for width in (120, 200, 320, 480):
+        for line in shown_meta(story_meta(story, "ru"), metrics, width).split("\n"):
+            tied = [run for run in line.split(" ") if "\xa0" in run]
+            assert all(metrics.horizontalAdvance(run) < width for run in tied), (width, line)

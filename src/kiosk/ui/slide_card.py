@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from kiosk.core.content.model import Story
 from kiosk.core.content.problems import Language
 from kiosk.core.i18n import format_date
+from kiosk.core.typeset import typeset
 from kiosk.ui.hidpi import logical_size, ratio_of
 from kiosk.ui.markdown import MarkdownView
 from kiosk.ui.photos import PHOTO_FADE_MS, PhotoKey, PhotoLoader
@@ -478,10 +479,15 @@ class ItemCard(QWidget):
 def shown_meta(meta: str, metrics: QFontMetrics, width: int) -> str:
     """The details as the card sets them: on one line where they fit, else the centre and the
     date each on a line of its own (a «·» left at the end of a line read as a stray dot)."""
-    return meta if metrics.horizontalAdvance(meta) <= width else meta.replace(" · ", "\n")
+    if metrics.horizontalAdvance(meta) <= width:
+        return meta
+    # Each on its line; tied words wider than the column let go rather than cut off.
+    return "\n".join(breakable(line, metrics, width) for line in meta.split(" · "))
 
 
 def story_meta(story: Story, lang: Language) -> str:
-    """«Центр госуслуг района Марьино · 14 июля 2023»."""
+    """«Центр госуслуг района Марьино · 14 июля 2023», each part typeset on its own: the
+    centre's last two words held together as a paragraph's are («Южное / Бутово» and
+    "Public Service / Centre" stood apart where the centre took two lines)."""
     parts = [story.centre.get(lang), format_date(story.date, lang) if story.date else ""]
-    return " · ".join(part for part in parts if part)
+    return " · ".join(typeset(part, lang, hyphenate=False) for part in parts if part)

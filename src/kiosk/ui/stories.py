@@ -206,7 +206,7 @@ class StoriesScreen(Screen):
         try:
             self.card.show_item(tr("story_badge", lang),
                                 typeset(story.title.get(lang), lang, hyphenate=False),
-                                typeset(story_meta(story, lang), lang, hyphenate=False),
+                                story_meta(story, lang),
                                 typeset_markdown(story.body.get(lang), lang), story.photo)
             self.clip.show_clip(story.video)
         finally:
