@@ -164,3 +164,27 @@ def test_a_centre_folder_reached_through_a_link_still_has_its_pictures(
     with create_app(config).test_client() as client:
         pictures = thumbnails(client.get("/").get_data(as_text=True))
         assert client.get(pictures["Зонтик для бабушки"]).status_code == 200
+
+
+def test_what_is_kept_stays_within_its_bytes(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """256 drawings of 255 KB each held 64 MB: the kept thumbnails are bounded in bytes too."""
+    from collections import OrderedDict
+
+    import numpy as np
+
+    from kiosk.editor import thumbnails as module
+
+    monkeypatch.setattr(module, "_kept", OrderedDict())
+    monkeypatch.setattr(module, "_kept_bytes", 0)
+    monkeypatch.setattr(module, "KEPT_TOTAL_BYTES", 120_000)
+    (tmp_path / "images").mkdir()
+    noise = np.random.default_rng(7)
+    for number in range(12):
+        out = io.BytesIO()
+        Image.fromarray(noise.integers(0, 255, (300, 400, 3), dtype=np.uint8)).save(out, "JPEG")
+        (tmp_path / "images" / f"{number}.jpg").write_bytes(out.getvalue())
+        assert module.thumbnail(tmp_path, f"images/{number}.jpg") is not None
+    kept = [t for t in module._kept.values() if t is not None]
+    assert 1 < len(kept) < 12
+    assert module._kept_bytes == sum(len(t.data) for t in kept) <= 120_000

@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 # Twice the listing's frame (96 px wide), for a screen of device pixel ratio 2.
 LONG_SIDE = 240
 JPEG_QUALITY = 80
-KEPT = 256  # thumbnails: every item of a large centre's listing, at ~10 KB each
+KEPT = 512  # thumbnails: every item of a large centre's listing, at ~10 KB each
 KEPT_MOST_BYTES = 256 * 1024  # a larger drawing is checked again rather than kept
+# All of them together: 256 drawings of 255 KB held 64 MB, over the editor's own budget.
+KEPT_TOTAL_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Thumbnail:
 # A picture that could not be made small is kept as such too (None): a 25 MB JPEG cut short
 # took a second of the editor's one decoding slot at every view of the listing.
 _kept: OrderedDict[tuple[int, int, int, int], Thumbnail | None] = OrderedDict()
+_kept_bytes = 0
 _kept_lock = threading.Lock()
 
 
@@ -74,11 +77,20 @@ def thumbnail(root: Path, relative: str) -> Thumbnail | None:
         os.close(fd)
     made = _drawing(data) if drawing else _photo(data, relative)
     if made is None or len(made.data) <= KEPT_MOST_BYTES:
-        with _kept_lock:
-            _kept[key] = made
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+        _keep(key, made)
     return made
+
+
+def _keep(key: tuple[int, int, int, int], made: Thumbnail | None) -> None:
+    global _kept_bytes
+    with _kept_lock:
+        old = _kept.pop(key, None)
+        _kept_bytes -= len(old.data) if old is not None else 0
+        _kept[key] = made
+        _kept_bytes += len(made.data) if made is not None else 0
+        while len(_kept) > KEPT or _kept_bytes > KEPT_TOTAL_BYTES:
+            _, gone = _kept.popitem(last=False)
+            _kept_bytes -= len(gone.data) if gone is not None else 0
 
 
 def _open_within(root: Path, relative: str) -> int:
