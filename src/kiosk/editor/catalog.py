@@ -20,7 +20,7 @@ from kiosk.core.content.model import Content, Story
 from kiosk.core.content.problems import Language, Problem, ProblemLog
 from kiosk.core.content.sandbox import shared_sandbox
 from kiosk.core.content.yamlsrc import LineDict, parse_yaml, read_at_most
-from kiosk.core.schedules.schedule import ALWAYS, Schedule
+from kiosk.core.schedules.schedule import ALWAYS, ClosedDays, Schedule
 from kiosk.core.schedules.schedule_text import schedule_phrase
 from kiosk.core.settings import Settings
 from kiosk.editor.config import EditorConfig
@@ -424,10 +424,10 @@ def first_showing(text: str, content: Content, utc: dt.datetime) -> tuple[str, d
     return ("later", day) if day is not None else ("never", None)
 
 
-def off_screen_words(schedule: Schedule, local: dt.datetime, closed: Any,
+def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None,
                      lang: Language) -> str:
-    """"" for an item on screen at `local`; else when its schedule brings it: «не на экране
-    сейчас: появится 1 марта 2027», «…: в другие часы», «дней показа больше нет»."""
+    """"" for an item on screen at `local`; else when its schedule brings it: «сейчас не на
+    экране: появится 1 марта 2027», «…: в другие часы», «дней показа больше нет»."""
     from kiosk.core.i18n import format_date
 
     if schedule == ALWAYS or schedule.active(local, closed):
