@@ -442,12 +442,16 @@
     if (!list) return;
     list.textContent = "";
     if (!fields.length) return;
-    list.appendChild(document.createTextNode(" " + (document.body.dataset.errorFields || "") + " "));
-    fields.forEach(function (field, number) {
+    var named = fields.map(function (field) {
       var label = field.querySelector(":scope > .label, :scope > legend");
       var name = label ? (label.firstChild && label.firstChild.nodeType === 3 ?
         label.firstChild.textContent : label.textContent).trim() : "";
-      if (!name) return;
+      return { field: field, name: name };
+    }).filter(function (item) { return item.name; });
+    if (!named.length) return;
+    list.appendChild(document.createTextNode(" " + (document.body.dataset.errorFields || "") + " "));
+    named.forEach(function (item, number) {
+      var field = item.field, name = item.name;
       if (number) list.appendChild(document.createTextNode(", "));
       var link = document.createElement("a");
       link.href = "#";
