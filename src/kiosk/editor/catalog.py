@@ -407,15 +407,12 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def first_showing(text: str, content: Content, utc: dt.datetime) -> tuple[str, dt.date | None]:
-    """When the kiosk shows an item the editor just wrote (`text`: a story's file, a notice's
-    or a poster's side file), by the schedule in it, read as the loader reads it, at the
-    centre's wall-clock time: ("now", None) on screen at this moment; ("later", day) from
-    `day` (today: at its hours; None: near closed days not listed yet, so not known);
-    ("never", None) no day of it is left."""
-    schedule = schedule_in(text)
-    local = content.settings.local_time(utc)
-    closed = content.closed_days()
+def showing(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None
+            ) -> tuple[str, dt.date | None]:
+    """When the kiosk shows an item of this schedule, at the centre's wall-clock time
+    `local`: ("now", None) on screen at this moment; ("later", day) from `day` (today: at its
+    hours; None: near closed days kiosk.yaml does not list yet, so not known); ("never",
+    None) no day of it is left. The publish's message and the listing say it."""
     if schedule.active(local, closed):
         return "now", None
     day = schedule.first_day_from(local.date(), closed)
@@ -430,13 +427,15 @@ def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays 
     экране: появится 1 марта 2027», «…: в другие часы», «дней показа больше нет»."""
     from kiosk.core.i18n import format_date
 
-    if schedule == ALWAYS or schedule.active(local, closed):
+    if schedule == ALWAYS:  # most items: no schedule to work out
         return ""
-    day = schedule.first_day_from(local.date(), closed)
+    when, day = showing(schedule, local, closed)
     ru = lang == "ru"
-    if day is None and not schedule.uses_closed_days:
+    if when == "now":
+        return ""
+    if when == "never":
         return "дней показа больше нет" if ru else "no day of it is left"
-    if day is None:  # near closed days that kiosk.yaml does not list yet: not known
+    if day is None:
         return "сейчас не на экране" if ru else "not on screen now"
     if day == local.date():
         return "сейчас не на экране: в другие часы" if ru else "not on screen now: other hours"

@@ -215,8 +215,11 @@ def published_words(kind: str, title: str, text: str, content: Any) -> str:
 
     (ru, pronoun), en = PUBLISHED[kind]
     ru, en = ru.format(title=title), en.format(title=title)
-    when, day = catalog.first_showing(text, content, dt.datetime.now(dt.UTC))
-    schedule = catalog.schedule_words(catalog.schedule_in(text), lang())
+    # The schedule in the file written, read as the loader reads it.
+    written = catalog.schedule_in(text)
+    local = content.settings.local_time(dt.datetime.now(dt.UTC))
+    when, day = catalog.showing(written, local, content.closed_days())
+    schedule = catalog.schedule_words(written, lang())
     if when == "now":
         return t(f"{ru}: киоск покажет {PRONOUN_OBJECT[pronoun]} через несколько секунд.",
                  f"{en}: the kiosk shows it within seconds.")
@@ -225,7 +228,7 @@ def published_words(kind: str, title: str, text: str, content: Any) -> str:
                  f"{PRONOUN_OBJECT[pronoun]} не будет. Измените расписание.",
                  f"{en}, but its schedule ({schedule}) has no day left: the kiosk will not show "
                  "it. Change the schedule.")
-    if day is None or day == content.settings.local_time(dt.datetime.now(dt.UTC)).date():
+    if day is None or day == local.date():
         return t(f"{ru}. Сейчас {pronoun} не на экране: киоск показывает {PRONOUN_OBJECT[pronoun]}"
                  f" {schedule}.", f"{en}. It is not on screen now: the kiosk shows it {schedule}.")
     return t(f"{ru}. На экране {pronoun} появится {format_date(day, 'ru')} (по расписанию: "
