@@ -135,7 +135,8 @@ def test_the_scripts_say_so_when_a_fetch_lands_on_the_sign_in_page() -> None:
 @pytest.mark.parametrize(("number", "ru", "en"), [
     (1, "1 слово", "1 word"), (2, "2 слова", "2 words"), (5, "5 слов", "5 words"),
     (11, "11 слов", "11 words"), (21, "21 слово", "21 words"), (114, "114 слов", "114 words"),
-    (0, "0 слов", "0 words")])
+    (0, "0 слов", "0 words"), (1000, "1000 слов", "1,000 words"),
+    (37_001, "37\u00a0001 слово", "37,001 words")])
 def test_counted_nouns(number: int, ru: str, en: str) -> None:
     assert counted(number, "ru", ("слово", "слова", "слов"), ("word", "words")) == ru
     assert counted(number, "en", ("слово", "слова", "слов"), ("word", "words")) == en

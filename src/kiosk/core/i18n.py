@@ -126,7 +126,17 @@ def plural(number: int, lang: Language, ru: tuple[str, str, str], en: tuple[str,
 
 def counted(number: int, lang: Language, ru: tuple[str, str, str], en: tuple[str, str]) -> str:
     """«5 слов», "5 words": the number and its noun."""
-    return f"{number} {plural(number, lang, ru, en)}"
+    return f"{grouped(number, lang)} {plural(number, lang, ru, en)}"
+
+
+def grouped(number: int, lang: Language) -> str:
+    """A number as it is written: «37 000» (a no-break space; four digits stay together,
+    «1000», as Russian typesetting has it), "37,000" and "1,000"."""
+    if lang == "en":
+        return f"{number:,}"
+    if abs(number) < 10_000:
+        return str(number)
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def date_forms(day: dt.date, lang: Language) -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ from kiosk.editor.config import EditorConfig, split_listen
 log = logging.getLogger(__name__)
 
 CONFIG_KEY = "KIOSK_EDITOR"  # app.config[CONFIG_KEY] is the EditorConfig
+READER_KEY = "kiosk.content_reader"  # app.extensions[READER_KEY]: its catalog.ContentReader
 
 
 def create_app(config: EditorConfig) -> Flask:
@@ -41,6 +42,9 @@ def create_app(config: EditorConfig) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config[CONFIG_KEY] = config
+    from kiosk.editor.catalog import ContentReader
+
+    app.extensions[READER_KEY] = ContentReader(config)
     config.editor_state.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     # Before anything reads the form (the CSRF check in auth does): a small body limit for

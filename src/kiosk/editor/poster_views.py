@@ -54,6 +54,7 @@ from kiosk.editor.views import (
     MONTHS_EN,
     SAME_NAME,
     config,
+    content_now,
     current_user,
     done,
     draft_answer,
@@ -282,7 +283,7 @@ def _check(fields: PosterFields, content: Any = None
     cfg = config()
     text, lines = poster_lines(fields)
     sources = _sources(fields)
-    settings = (content or catalog.load(cfg)).settings
+    settings = (content or content_now()).settings
     return sources, catalog.check_poster(cfg, settings, fields.slug, text, sources), lines
 
 
@@ -427,7 +428,7 @@ def save_poster() -> ResponseReturnValue:
                             [], 422)
     slug = fields.slug or unused_slug(slugify(fields.name), catalog.taken_poster_names(cfg))
     fields = replace(fields, slug=slug)
-    content = catalog.load(cfg)
+    content = content_now()
     sources, problems, lines = _check(fields, content)
     by_field, general = _place(problems, lines, slug)
     if any(p.is_error for p in problems if p.code != "skipped"):

@@ -37,11 +37,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Language, Problem, Severity
-from kiosk.core.i18n import counted
+from kiosk.core.i18n import counted, grouped
 from kiosk.core.paths import package_folder
 from kiosk.editor import catalog
-from kiosk.editor.app import editor_config
+from kiosk.editor.app import READER_KEY, editor_config
 from kiosk.editor.config import MAX_UPLOAD_BYTES, EditorConfig
 from kiosk.editor.publish import Plan, PublishConflict, Publisher, PublishError
 from kiosk.editor.story_form import (
@@ -180,6 +181,12 @@ def config() -> EditorConfig:
     return editor_config(current_app)
 
 
+def content_now() -> Content:
+    """The content as the kiosk shows it, with what changed since the last page (catalog's
+    ContentReader)."""
+    return cast(catalog.ContentReader, current_app.extensions[READER_KEY]).load()
+
+
 def publisher() -> Publisher:
     found = g.get("publisher")
     if found is None:
@@ -268,11 +275,34 @@ def _centre_story_exists(slug: str) -> bool:
 @editor_bp.route("/")
 @login_required
 def listing() -> str:
+    """Every item, by kind; `q` finds by title, `show=problems` keeps those with a problem;
+    a long group is shown a page at a time (`kind` and `page`), and `at` («stories-zontik»)
+    opens its group at the page of that row (the publish message's «Показать в списке»)."""
     cfg = config()
-    content = catalog.load(cfg)
-    return render_template("listing.html", listing=catalog.listing(content, cfg, lang()),
-                           message=message, rel=lambda p: catalog.relative(p, cfg),
-                           thumbnail_url=thumbnail_url)
+    whole = catalog.listing(content_now(), cfg, lang())
+    find = " ".join(request.args.get("q", "")[:catalog.MOST_FIND_CHARS].split())
+    problems_only = request.args.get("show") == "problems"
+    shown = catalog.narrowed(whole, find, problems_only)
+    paged, at = request.args.get("kind", ""), request.args.get("at", "")
+    try:
+        number = int(request.args.get("page", "1")[:6])
+    except ValueError:
+        number = 1
+    pages = []
+    for kind, heading, rows in shown.groups:
+        if at.startswith(kind + "-"):
+            page = catalog.page_of(rows, catalog.page_holding(rows, at[len(kind) + 1:]))
+        else:
+            page = catalog.page_of(rows, number if kind == paged else 1)
+        pages.append((kind, heading, page))
+    return render_template("listing.html", listing=shown, pages=pages, find=find,
+                           found=sum(page.total for _, _, page in pages),
+                           # «Показать в списке» of a row on this page: no new page
+                           shown_rows={f"{kind}-{row.slug}" for kind, _, page in pages
+                                       for row in page.rows if row.slug},
+                           problems_only=problems_only, page_rows=catalog.PAGE_ROWS,
+                           number=lambda n: grouped(n, lang()), message=message,
+                           rel=lambda p: catalog.relative(p, cfg), thumbnail_url=thumbnail_url)
 
 
 # A thumbnail's address names its file signed with the app's key: the route opens only a
@@ -350,7 +380,7 @@ def hide() -> ResponseReturnValue:
     cfg = config()
     wanted = request.form.get("path", "")[:300]
     show = request.form.get("show") == "1"
-    content = catalog.load(cfg)
+    content = content_now()
     if not show:
         shared = {catalog.relative(item.source, cfg)
                   for items in (content.stories, content.posters, content.notices,
@@ -413,7 +443,7 @@ def edit_story(slug: str) -> ResponseReturnValue:
     fields = from_story_file(slug, data.decode("utf-8", "replace"))
     g.base = hashlib.sha256(data).hexdigest()
     cfg = config()
-    content = catalog.load(cfg)
+    content = content_now()
     _, problems = catalog.check_story(cfg, content.settings, slug, data.decode("utf-8",
                                                                                "replace"))
     by_field, general = _place_problems(problems, story_lines(fields)[1], fields.title_en)
@@ -423,8 +453,7 @@ def edit_story(slug: str) -> ResponseReturnValue:
 def _form(fields: StoryFields, by_field: dict[str, list[tuple[str, bool]]],
           general: list[tuple[str, bool]], status: int = 200,
           content: Any = None) -> ResponseReturnValue:
-    cfg = config()
-    content = content if content is not None else catalog.load(cfg)
+    content = content if content is not None else content_now()
     tags = list(content.settings.tags.items())
     known = {name for name, _ in tags}
     fields = replace(fields, tags=_known_tags(fields.tags, known))
@@ -510,7 +539,7 @@ def save_story() -> Any:
     photo_error = _photo_from_form(fields)
     if isinstance(photo_error, StoryFields):
         fields, photo_error = photo_error, None
-    content = catalog.load(cfg)
+    content = content_now()
     own = form_problems(fields)
     if photo_error:
         own = {**own, "photo": photo_error}
@@ -672,7 +701,7 @@ def save_notice() -> ResponseReturnValue:
     if own:
         return _notice_form(fields, {k: [(t(ru, en), True)] for k, (ru, en) in own.items()},
                             [], 422)
-    content = catalog.load(cfg)
+    content = content_now()
     slug = fields.slug or unused_slug(slugify(fields.text[:60]),
                                       catalog.taken_notice_names(content, cfg))
     fields = replace(fields, slug=slug)

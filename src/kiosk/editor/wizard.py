@@ -41,7 +41,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from kiosk.core.i18n import counted
-from kiosk.editor import catalog
 from kiosk.editor.auth import WIZARD_KEYS
 from kiosk.editor.colouring_views import (
     BROKEN,
@@ -54,7 +53,16 @@ from kiosk.editor.colouring_views import (
 )
 from kiosk.editor.publish import Plan, PublishConflict, PublishError
 from kiosk.editor.story_form import slugify, unused_slug
-from kiosk.editor.views import BUSY, config, current_user, done, lang, publisher, t
+from kiosk.editor.views import (
+    BUSY,
+    config,
+    content_now,
+    current_user,
+    done,
+    lang,
+    publisher,
+    t,
+)
 from kiosk.editor.wording import editor_message
 
 if TYPE_CHECKING:
@@ -201,7 +209,7 @@ def _art(scan: Scan, settings: LineArtSettings) -> bytes:
 def _kiosk_gap() -> float:
     """The kiosk's own gap setting (colouring_gap_px in head office's kiosk.yaml)."""
     try:
-        return float(catalog.load(config()).settings.colouring_gap_px)
+        return float(content_now().settings.colouring_gap_px)
     except Exception:  # the listing says what is wrong with the folder; the default here
         return float(_lineart().LineArtSettings().gap_px)
 
@@ -414,7 +422,7 @@ def _index_with(title: str, title_en: str) -> tuple[str, bytes, bytes | None]:
     """The new file's name, the centre's colouring.yaml with the new picture added, and the
     index as it was read (None: there was none); PublishError where it cannot be."""
     try:
-        content = catalog.load(config())
+        content = content_now()
         shown = len(content.colouring)
     except Exception:
         shown = 0
