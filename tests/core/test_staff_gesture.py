@@ -40,3 +40,10 @@ def test_a_clock_going_back_neither_opens_nor_sticks() -> None:
     taps(gesture, [100, 100.1, 100.2, 100.3])
     assert not gesture.tap(10, 10, 120, 5.0)  # went back: counting starts again
     assert taps(gesture, [5.1, 5.2, 5.3, 5.4]) == [False, False, False, True]
+
+
+def test_a_tap_on_a_button_in_the_corner_starts_the_count_again() -> None:
+    gesture = CornerTaps()
+    taps(gesture, [0, 0.2, 0.4, 0.6])
+    assert not gesture.tap(10, 10, 120, 0.7, on_control=True)
+    assert taps(gesture, [0.8, 0.9, 1.0, 1.1, 1.2]) == [False] * 4 + [True]

@@ -11,12 +11,13 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Problem, Severity
 from kiosk.core.contrast import contrast_ratio
+from kiosk.core.i18n import tr
 from kiosk.core.pin import PinStore
 from kiosk.core.service import recent_log
 from kiosk.core.service.exit_codes import EXIT_OK, EXIT_RESTART
@@ -144,6 +145,31 @@ def test_the_corner_taps_are_ordinary_taps_on_the_screen_underneath(
     assert shown(staff_window) is staff_window.pin_pad
     tap(qtbot, staff_window.pin_pad.cancel)
     assert shown(staff_window) is staff_window.menu
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+def test_a_child_hammering_home_never_opens_the_pin_pad(qtbot: QtBot, staff_window: KioskWindow,
+                                                        clock: FakeClock) -> None:
+    """Home sits just right of the corner. Hammered, it goes to the menu, and the taps after
+    land where it was: none of them are the staff's."""
+    window = staff_window
+    for start in (window.stories, window.picker, window.calm, window.anniversary):
+        window.show_screen(start)
+        settle(qtbot)
+        homes = [button for button in start.findChildren(QAbstractButton)
+                 if button.isVisible() and button.accessibleName() == tr("home", "ru")]
+        assert len(homes) == 1
+        home = QRect(homes[0].mapTo(window, QPoint(0, 0)), homes[0].size())
+        spot = QPoint(home.left() + 4, home.top() + 4)  # as near the corner as Home goes
+        for _ in range(8):
+            tap_at(window, spot)
+            clock.advance(0.2)
+        settle(qtbot)
+        assert shown(window) is window.menu, type(start).__name__
+    corner = window.corner_px()
+    assert corner >= window.theme.px(60)  # still a finger's room for staff
+    corner_taps(qtbot, window, clock)  # and the gesture itself still opens the pad
+    assert shown(window) is window.pin_pad
 
 
 def test_without_a_pin_nobody_gets_in(qtbot: QtBot, bundled: Content, clock: FakeClock) -> None:

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, QWindow
-from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
 from kiosk.core.content.model import Content, Notice
@@ -863,10 +863,24 @@ class KioskWindow(QWidget):
             where = event.position()
         else:
             return
-        if self.corner_taps.tap(where.x(), where.y(), self.theme.px(CORNER_PX), self.clock()):
+        if self.corner_taps.tap(where.x(), where.y(), self.corner_px(), self.clock(),
+                                on_control=self._button_at(where.toPoint())):
             log.info("staff gesture: PIN pad")
             # After this tap has reached the screen under it, as an ordinary tap.
             QTimer.singleShot(0, self, self.open_pin_pad)
+
+    def corner_px(self) -> int:
+        """The staff gesture's corner: the page's margin left of Home, so that no tap on Home
+        (at the margin) is in it."""
+        return min(self.theme.px(CORNER_PX), self.theme.margin)
+
+    def _button_at(self, where: QPoint) -> bool:
+        widget = self.childAt(where)
+        while widget is not None and widget is not self:
+            if isinstance(widget, QAbstractButton) and widget.isEnabled():
+                return True
+            widget = widget.parentWidget()
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.allow_close:
