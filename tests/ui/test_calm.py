@@ -355,6 +355,30 @@ def test_the_two_rhythms_names_stand_level(window: KioskWindow, lang: Language) 
     assert len({button.tile_layout().picture.width() for button in buttons}) == 1
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_line_under_the_title_stays_while_the_rhythms_keep_theirs(
+        window: KioskWindow, lang: Language, size: tuple[int, int]) -> None:
+    """Large text above a notice band took away «Выберите ритм и дышите вместе с кругом…»
+    on every screen, where the tiles of a 16:9 or portrait one had room to spare: it goes
+    only where with it a rhythm's tile would lose its own line."""
+    window.every_notice = True
+    window.show_notices()
+    window.set_language(lang)
+    window.set_high_contrast(True)
+    window.show_screen(window.calm)
+    QApplication.processEvents()
+    assert window.notice_band.isVisible()
+    calm = window.calm
+    lines = [button.tile_layout().subtitle for button in calm.pattern_buttons]
+    if calm.hint.isVisible():
+        assert all(lines)
+        hint = calm.hint
+        assert hint.heightForWidth(hint.width()) <= hint.height()  # whole
+    if size[0] >= 1920 or size[1] >= 1920:
+        assert calm.hint.isVisible(), size
+
+
 def test_the_finish_in_large_text_keeps_its_picture_drawn_in_lines(
         qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
     """Large text dropped the finish's picture (its pale discs the brightest thing on the

@@ -521,9 +521,20 @@ class CalmScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        # Shorter than the display (an urgent notice's band under it, kiosk.ui.notice_band)
-        # with large text: the line under the title goes, so the rhythms keep their words.
-        self.hint.setVisible(not self.theme.high_contrast or self.height() >= self.theme.height)
+        self._fit_hint()
+
+    def _fit_hint(self) -> None:
+        """The line under the title, unless with it a rhythm's tile would lose its own line
+        (large text on a short page: an urgent notice's band under it, a 4:3 screen). The
+        tiles are measured with it: a rule by mode alone took it from the large text of a
+        16:9 screen, whose tiles had room to spare, and from the visitors who need it most."""
+        self.hint.setVisible(True)
+        layout = self.choice.layout()
+        if layout is None or not self.theme.high_contrast:
+            return
+        layout.activate()
+        if not all(tile.tile_layout().subtitle for tile in self.pattern_buttons):
+            self.hint.setVisible(False)
 
     def _body(self) -> QVBoxLayout:
         """A page's body under the bar: on the grid, as on the menu."""
@@ -643,6 +654,7 @@ class CalmScreen(Screen):
         self.done_hint.setText(typeset(tr("calm_done_sub", lang), lang, hyphenate=False))
         self.again.setText(tr("calm_again", lang))
         self.again.updateGeometry()
+        self._fit_hint()
         self.breath.words.fit(lang)
         self._show_rhythm()
         if self.running:
