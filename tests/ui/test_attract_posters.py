@@ -417,3 +417,30 @@ def test_a_one_letter_word_alone_on_a_display_line_sets_the_headline_smaller(
     lines = [line.replace("\u00a0", " ") for line, _ in layout.headline.lines]
     assert "в" not in lines, lines
     assert not layout.headline_at_display and layout.headline.font.pixelSize() == theme.title_px
+
+
+@pytest.mark.parametrize("size", [(1080, 1920)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_colouring_invitations_card_is_never_cut_in_portrait(
+        qtbot: QtBot, window: KioskWindow, lang: Language) -> None:
+    """Its picture is a card with a rim: scaled as a photo and cut to the room its words left
+    it above a notice band, the rim was cut off at the screen's top and the bottom corners
+    were cut flat."""
+    window.every_notice = True
+    window.show_notices()
+    qtbot.waitUntil(window.notice_band.isVisible)
+    slide = Slide(SlideKind.COLOURING, "", 8)
+    assert poster_words(slide, window.content, lang).framed
+    stage = window.attract.stage.size()
+    image = PosterPainter(window.theme).render(slide, window.content, lang, stage).toImage()
+    rim = QColor("#D6CFC4")
+
+    def is_rim(y: int) -> bool:
+        found = QColor(image.pixel(image.width() // 2, y))
+        return all(abs(a - b) <= 24 for a, b in (
+            (found.red(), rim.red()), (found.green(), rim.green()), (found.blue(), rim.blue())))
+
+    column = [is_rim(y) for y in range(0, stage.height() * 3 // 4)]
+    assert any(column[:40]), "the card's rim is cut at its top"
+    top = column.index(True)
+    assert any(column[top + 20:]), "no rim at the card's foot"

@@ -63,6 +63,9 @@ class PosterWords:
     fill: bool = False  # a staff poster that covers the screen, its edges cut off
     portrait_picture: Path | None = None  # what a portrait screen shows instead
     emblem: str = "stories.svg"  # drawn large in the picture's place when there is none
+    # A card with its own rim (the colouring invitation's): never cut, where a story's
+    # picture keeps the grid's width, edge to edge, and is cut at its foot.
+    framed: bool = False
 
 
 class LeftOut:
@@ -126,7 +129,7 @@ def poster_words(slide: Slide, content: Content, lang: Language) -> PosterWords:
         # (scripts/colouring_invite.py): the loop itself never loads numpy or OpenCV.
         picture = assets_dir() / "illustrations" / "colouring-invite.jpg"
         return PosterWords(tr("poster_colouring_kicker", lang), tr("poster_colouring_title", lang),
-                           tr("poster_colouring_line", lang), picture)
+                           tr("poster_colouring_line", lang), picture, framed=True)
     elif slide.kind is SlideKind.CALM:
         return PosterWords(tr("poster_calm_kicker", lang), tr("calm_invite", lang),
                            tr("poster_calm_line", lang),
@@ -429,10 +432,11 @@ class PosterPainter:
         colours = self.theme.colours
         if words.picture is not None:
             # At the whole frame's scale, so that a picture giving height to the line keeps
-            # the width and the grid of every other poster (its top and bottom cut instead).
+            # the width and the grid of every other poster (its top and bottom cut instead);
+            # a card is fitted whole into what is left (cut, it lost its rim).
             whole = poster_frame(self.theme, size).picture
             self._paint_picture(painter, words.picture, layout.frame.picture, content=True,
-                                scale_for=whole)
+                                scale_for=None if words.framed else whole)
         else:
             self._paint_emblem(painter, words.emblem, layout.frame.picture)
         box = layout.frame.words
