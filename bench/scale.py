@@ -8,7 +8,8 @@ without it (the first start ever: not budgeted, for information); how long after
 frame every story is in (first start, and with the index); PSS once all are in, with its ratio
 to an empty full-screen PySide6 window's measured in the same run; while one story is changed
 in the running kiosk, the longest the UI thread went without running its timers, and how long
-the change took to reach the screen; `kiosk check` of the whole folder.
+the change took to reach the screen; `kiosk check` of the whole folder; the staff editor's
+listing of the folder: its first (parsing every file), the next ones, a search, its HTML.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from scale_content import ensure
 SIZE = (1920, 1080)
 TICK_MS = 5  # the stall probe's timer: any longer gap between its ticks is the UI stalling
 PSS_MB = 140.0  # with every story in (issue 18)
+# The staff editor's listing once it has read the folder: a page staff wait for at every
+# click (it was 28 s and 29 MB of HTML before it kept an index and paged its groups).
+EDITOR_LISTING_S = 2.0
+EDITOR_HTML_KB = 500.0
+EDITOR_RUNS = 3
 
 
 def child(root: Path, mode: str, stories: int) -> None:
@@ -172,6 +178,48 @@ def empty_window_pss() -> float:
     return float("nan")
 
 
+def editor_child(root: Path) -> None:
+    """The staff editor on the folder (an empty centre folder beside it, sign-in off): prints
+    EDITOR with the seconds of its first listing (every file parsed into its own index),
+    the median of the next RUNS listings, of a search, and the size of the listing's HTML."""
+    from kiosk.editor.app import create_app
+    from kiosk.editor.config import EditorConfig
+
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-scale-editor-"))
+    try:
+        (scratch / "centre").mkdir()
+        app = create_app(EditorConfig(root, scratch / "centre", scratch / "state",
+                                      login_disabled=True, csrf=False))
+        client = app.test_client()
+
+        def timed(url: str) -> tuple[float, int]:
+            started = time.perf_counter()
+            answer = client.get(url)
+            elapsed = time.perf_counter() - started
+            assert answer.status_code == 200, (url, answer.status_code)
+            return elapsed, len(answer.data)
+
+        first, _ = timed("/")
+        pages = [timed("/") for _ in range(EDITOR_RUNS)]
+        found = [timed("/?q=%D0%B7%D0%BE%D0%BD%D1%82") for _ in range(EDITOR_RUNS)]  # «зонт»
+        print("EDITOR", first, median([t for t, _ in pages]), median([t for t, _ in found]),
+              pages[-1][1], flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def editor_figures(root: Path) -> tuple[float, float, float, float]:
+    """(first listing s, listing s, search s, listing KB) from a child process of its own."""
+    answer = subprocess.run([sys.executable, __file__, "--child", "editor", "--data", str(root)],
+                            cwd=REPO, capture_output=True, text=True, check=False, timeout=600)
+    line = next((line for line in answer.stdout.splitlines() if line.startswith("EDITOR ")), "")
+    if not line:
+        print(f"# the editor's listing was not measured: {answer.stderr[-2000:]}", flush=True)
+        return (float("nan"),) * 4
+    first, listing, search, size = (float(part) for part in line.split()[1:])
+    return first, listing, search, size / 1024
+
+
 def check_seconds(root: Path) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "kiosk", "check", str(root)], cwd=REPO,
@@ -191,6 +239,9 @@ def main() -> int:
 
         empty_child()
         return 0
+    if args.child == "editor":
+        editor_child(args.data)
+        return 0
     if args.child is not None:
         child(args.data, args.child, args.stories)
         return 0
@@ -206,6 +257,7 @@ def main() -> int:
         pss, delay, stall = reload_figures(root, cache, args.stories)
         empty = empty_window_pss()
         check = check_seconds(root)
+        editor_first, editor_listing, editor_search, editor_kb = editor_figures(root)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return report([
@@ -219,6 +271,10 @@ def main() -> int:
         Figure("reload_ui_stall_max", stall, "ms", 50),
         Figure("reload_change_on_screen", delay, "s", 5),
         Figure("check_whole_folder", check, "s", 30),
+        Figure("editor_first_listing", editor_first, "s", float("inf")),
+        Figure("editor_listing", editor_listing, "s", EDITOR_LISTING_S),
+        Figure("editor_search", editor_search, "s", EDITOR_LISTING_S),
+        Figure("editor_listing_html", editor_kb, "KB", EDITOR_HTML_KB),
     ])
 
 
