@@ -79,6 +79,20 @@ def test_no_headline_leaves_a_short_word_alone_on_a_line(
             assert len(lines[-1]) > 1, lines
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+def test_a_headline_keeps_a_particle_with_its_word_where_the_title_size_can(
+        window: KioskWindow) -> None:
+    """«Завтра / центр не / работает» at display size in a 5:4 screen's column, where «не
+    работает» was wider than it: the title size keeps them together."""
+    window.every_notice = True
+    window.show_notices()
+    [slide] = [slide for slide in attract_slides(window.content)
+               if slide.key == "notice:closed-tomorrow"]
+    lines = [text.replace("\u00a0", " ").split()
+             for text, _left, size in shown(window, slide, "ru") if size >= window.theme.title_px]
+    assert lines and all(line[-1] != "не" for line in lines), lines
+
+
 def test_the_invitation_to_touch_is_large_and_moves(qtbot: QtBot, window: KioskWindow,
                                                     clock: FakeClock) -> None:
     band = window.attract.band

@@ -156,6 +156,7 @@ class SetText:
     font: QFont
     pitch: float
     fits: bool
+    broken_ties: int = 0  # lines ending on a short Russian word whose tie was let go
 
     @property
     def height(self) -> float:
@@ -180,8 +181,8 @@ def set_text(text: str, font: QFont, width: float, leading: float,
     # («Разговор на / одном уровне», «Главное / — люди»), then fewer lines, then no short
     # word alone on a line («The Academy / of / Sincere Service»), then no word alone at the
     # end.
-    best: tuple[tuple[bool, bool, int, int, int, bool], list[tuple[str, float]], bool] | None \
-        = None
+    best: tuple[tuple[bool, bool, int, int, int, bool], list[tuple[str, float]], bool, int] \
+        | None = None
     for candidate in dict.fromkeys(let_go(text, too_wide, first) for first in (True, False)):
         for _attempt in range(4):  # a run the metrics put a shade narrower than the layout
             lines, starts, overflows = _break_lines(candidate, font, width)
@@ -190,16 +191,17 @@ def set_text(text: str, font: QFont, width: float, leading: float,
                 break
             candidate = candidate[:glue] + " " + candidate[glue + 1:]
         words = [line.replace("\u00a0", " ").split() for line, _ in lines]
+        broken = _ties_broken_badly(text, candidate, starts)
         score = (overflows, most_lines is not None and len(lines) > most_lines,
-                 _ties_broken_badly(text, candidate, starts) if keep_ties else 0, len(lines),
+                 broken if keep_ties else 0, len(lines),
                  sum(len(line) == 1 and len(line[0]) <= 3 for line in words),
                  len(words) > 1 and len(words[-1]) == 1)
         if best is None or score < best[0]:
-            best = (score, lines, overflows)
+            best = (score, lines, overflows, broken)
     assert best is not None
-    _, lines, overflows = best
+    _, lines, overflows, broken = best
     fits = not overflows and (most_lines is None or len(lines) <= most_lines)
-    return SetText(lines, font, font.pixelSize() * leading, fits)
+    return SetText(lines, font, font.pixelSize() * leading, fits, broken)
 
 
 def _lone_letter(text: SetText) -> bool:
@@ -320,6 +322,14 @@ class PosterPainter:
         # A one-letter word alone on a line («Разговор / в / блокноте» in a 5:4 screen's
         # narrow column) is no display setting: the title size sets it properly.
         at_display = headline.fits and not _lone_letter(headline)
+        if at_display and headline.broken_ties and theme.narrow:
+            # «Завтра / центр не / работает»: «не работает» wider than a 5:4 screen's column
+            # at display size. The title size, where it keeps the words together (on a 16:9
+            # screen every poster keeps the display size, as «Раскраска для / маленького /
+            # помощника» does: the sizes of the loop's posters stay one).
+            titled = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
+                              1.15)
+            at_display = not (titled.fits and titled.broken_ties < headline.broken_ties)
         if not at_display:
             headline = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
                                 1.15)
