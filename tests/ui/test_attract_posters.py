@@ -93,6 +93,27 @@ def test_a_headline_keeps_a_particle_with_its_word_where_the_title_size_can(
     assert lines and all(line[-1] != "не" for line in lines), lines
 
 
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_on_a_4_3_or_5_4_screen_above_a_notice_band_every_poster_keeps_its_line(
+        window: KioskWindow, lang: Language) -> None:
+    """«Раскрась картинку» alone, its line for the parents dropped: the headline steps down to
+    the title size where that lets the line show. A line is left out only where even the
+    title size has no room for it, and the kiosk's own invitations always keep theirs."""
+    window.every_notice = True
+    window.show_notices()
+    for slide in attract_slides(window.content):
+        spots = shown(window, slide, lang)
+        line = window.attract.painter.last_words.line
+        if not line or slide.kind is SlideKind.POSTER:
+            continue
+        painted = " ".join(text for text, _left, _size in spots).replace("\u00a0", " ")
+        if line.split()[-1] not in painted.split():
+            assert slide.kind not in (SlideKind.COLOURING, SlideKind.CALM), slide.key
+            assert max(size for _text, _left, size in spots) < window.theme.display_px, \
+                (slide.key, painted)
+
+
 def test_the_invitation_to_touch_is_large_and_moves(qtbot: QtBot, window: KioskWindow,
                                                     clock: FakeClock) -> None:
     band = window.attract.band

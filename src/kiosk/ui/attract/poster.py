@@ -355,6 +355,15 @@ class PosterPainter:
                     placed = self._with_line(frame, kicker, fewer, wanted)
                     if placed is not None:
                         headline = fewer
+            if placed is None and at_display and theme.narrow:
+                # A 4:3 or 5:4 screen's column above a notice band: the title size rather
+                # than the line lost («Раскрась картинку» alone told a parent nothing).
+                titled = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
+                                  1.15)
+                if titled.fits:
+                    placed = self._with_line(frame, kicker, titled, wanted)
+                    if placed is not None:
+                        headline, at_display = titled, False
             if placed is not None:
                 frame, line = placed, wanted
         return PosterLayout(frame, kicker, headline, line, at_display)
