@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
     set_pin = commands.add_parser("set-pin", help="задать ПИН-код меню сотрудников")
-    set_pin.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
+    set_pin.add_argument("--state-dir", type=Path,
+                         help=f"папка состояния киоска, та же, что у «kiosk run» (у киоска из "
+                              f"пакета — {PACKAGE_STATE_DIR}; от root её нужно указать: здесь "
+                              f"или в $KIOSK_STATE_DIR)")
     set_pin.add_argument("--pin-stdin", action="store_true",
                          help="прочитать ПИН-код из первой строки ввода (для скриптов)")
     editor = commands.add_parser(
@@ -145,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 CENTRE_HELP = ("собственная папка материалов центра рядом с общей папкой головного офиса "
                "(по умолчанию $KIOSK_CENTRE_CONTENT; без неё — только общие материалы)")
+# The state folder of the packaged kiosk (deploy/kiosk.service's KIOSK_STATE_DIR).
+PACKAGE_STATE_DIR = "/var/lib/kiosk"
 STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
                   "~/.local/state/kiosk)")
 SETTINGS_HELP = ("настройки этого компьютера поверх kiosk.yaml материалов; можно несколько, "
@@ -270,7 +275,7 @@ def _command(args: argparse.Namespace, log_level: int,
         store = PinStore(state_dir(args.state_dir))
         if not store.is_set():
             log.warning("no staff PIN is set: the staff menu stays closed until "
-                        "`kiosk set-pin` is run")
+                        "`kiosk set-pin --state-dir %s` is run", store.directory)
         return store
 
     return run(args.content, args.windowed, args.size, args.lang, state_dir=args.state_dir,
@@ -285,6 +290,15 @@ def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
     from kiosk.core.paths import state_dir as resolve_state_dir
     from kiosk.core.pin import MAX_DIGITS, MIN_DIGITS, PinStore, valid_pin
 
+    if state_dir is None and not os.environ.get("KIOSK_STATE_DIR") and os.geteuid() == 0:
+        # root's own folder (/root/.local/state/kiosk) is no kiosk's: the PIN would be
+        # «saved» where no running kiosk looks. The package's is /var/lib/kiosk.
+        print(f"ПИН-код не изменён: команда запущена от root без папки состояния, и код "
+              f"попал бы в {resolve_state_dir(None)}, где киоск его не ищет. Для киоска из "
+              f"пакета:\n    kiosk set-pin --state-dir {PACKAGE_STATE_DIR}\nДля киоска, "
+              f"установленного иначе, укажите его папку состояния в --state-dir или в "
+              f"переменной KIOSK_STATE_DIR.", file=sys.stderr)
+        return 2
     store = PinStore(resolve_state_dir(state_dir))
     rule = f"ПИН-код — от {MIN_DIGITS} до {MAX_DIGITS} цифр."
     if from_stdin:

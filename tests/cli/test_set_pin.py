@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -71,3 +72,37 @@ def test_an_unwritable_state_dir_is_explained(tmp_path: Path) -> None:
     result = set_pin("--state-dir", str(blocker / "state"), "--pin-stdin", stdin="1234\n")
     assert result.returncode == 1
     assert "Не удалось записать" in result.stderr
+
+
+def test_root_without_a_state_dir_is_refused_with_the_packages_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """IT runs it as root (the package's `kiosk` user has no shell): without a folder the PIN
+    went to /root/.local/state/kiosk, «saved», and the kiosk in /var/lib/kiosk never saw it."""
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
+    assert cli.main(["set-pin", "--pin-stdin"]) == 2
+    said = capsys.readouterr()
+    assert "ПИН-код не изменён" in said.err and "сохранён" not in said.out
+    assert "\n    kiosk set-pin --state-dir /var/lib/kiosk\n" in said.err
+    assert str(tmp_path / ".local" / "state" / "kiosk") in said.err
+    assert not list(tmp_path.rglob("pin"))
+    # Named, by either way, it is written there.
+    monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
+    assert cli.main(["set-pin", "--pin-stdin"]) == 0
+    assert PinStore(tmp_path / "state").check("482913", 0) is Outcome.OK
+
+
+def test_a_user_without_a_state_dir_keeps_the_usual_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
+    assert cli.main(["set-pin", "--pin-stdin"]) == 0
+    assert PinStore(tmp_path / ".local" / "state" / "kiosk").check("482913", 0) is Outcome.OK

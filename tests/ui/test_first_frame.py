@@ -105,6 +105,8 @@ def test_the_first_frame_comes_before_the_screens_it_does_not_show(tmp_path: Pat
     assert lines.get("LATER") == ["True", "True", "True"], done.stderr[-2000:]
     # The state folder has no PIN: staff are told so, once, when its store is made.
     assert done.stderr.count("WARNING kiosk.cli: no staff PIN is set") == 1, done.stderr[-2000:]
+    # … with the command for this kiosk's folder, not one that writes root's own.
+    assert f"until `kiosk set-pin --state-dir {tmp_path / 'state'}` is run" in done.stderr
 
 
 def test_a_start_from_the_index_imports_no_parsing_child_before_its_first_frame(
