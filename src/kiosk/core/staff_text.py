@@ -12,18 +12,17 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                   "Wrong PIN. Tries left: {tries}"),
     "pin_locked": ("Слишком много неверных попыток. Подождите {minutes} мин.",
                    "Too many wrong tries. Wait {minutes} min."),
+    # Whoever opens the pad reads these, visitors too: who to ask, not a command (IT's is in
+    # docs/staff.md and in the log, with the kiosk's state folder).
     "pin_locked_hours": (
-        "Слишком много неверных попыток. Подождите {hours} ч или попросите администратора "
-        "задать ПИН-код заново (kiosk set-\u2060pin).",
-        "Too many wrong tries. Wait {hours} h, or ask an administrator to set the PIN again "
-        "(kiosk set-\u2060pin).",
+        "Слишком много неверных попыток. Подождите {hours} ч или попросите ИТ-службу задать "
+        "ПИН-код заново.",
+        "Too many wrong tries. Wait {hours} h, or ask IT to set the PIN again.",
     ),
     "pin_not_set": (
-        # A word joiner after the command's hyphen: a line never ends at «set-».
-        "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Администратор задаёт его на "
-        "компьютере киоска командой «kiosk set-\u2060pin».",
-        "No PIN has been set, so the staff menu is closed. An administrator sets it on the "
-        "kiosk's computer with the command “kiosk set-\u2060pin”.",
+        "ПИН-код ещё не задан, поэтому меню сотрудников закрыто. Попросите ИТ-службу "
+        "задать его.",
+        "No PIN has been set, so the staff menu is closed. Ask IT to set one.",
     ),
     "pin_clear": ("Стереть", "Clear"),
     "pin_cancel": ("Отмена", "Cancel"),
