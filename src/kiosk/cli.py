@@ -73,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=("ru", "en"), help="язык по умолчанию")
     run.add_argument("--state-dir", type=Path, help=STATE_DIR_HELP)
     run.add_argument("--status-file", type=Path,
-                     help="файл статуса для Prometheus (по умолчанию kiosk.prom в папке "
-                          "состояния)")
+                     help="файл статуса для Prometheus (по умолчанию, а также если его "
+                          "папки нет, — kiosk.prom в папке состояния)")
     run.add_argument("--cursor", choices=("auto", "hide", "show"), default="auto",
                      help="указатель мыши: auto — скрыт, если подключён сенсорный экран")
 

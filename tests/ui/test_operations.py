@@ -244,3 +244,29 @@ def test_after_a_crash_loop_the_last_content_that_worked_is_shown(
     assert safe.config.status_file == state / "kiosk.prom"
     for handler in logging.getLogger().handlers:
         handler.close()
+
+
+def test_a_status_file_in_a_missing_folder_goes_to_the_state_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--status-file /var/lib/prometheus/node-exporter/kiosk.prom` without node_exporter
+    installed: as the units and docs/deploy.md say, kiosk.prom is kept in the state folder
+    (it was written nowhere, with a warning every 30 s); said once, at the start."""
+    import logging
+
+    from kiosk.ui.service.operations import start_operations
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # start_operations replaces them
+    state = tmp_path / "state"
+    asked = tmp_path / "node-exporter" / "kiosk.prom"
+    started = start_operations(BUNDLED, state, asked)
+    assert started.config.status_file == state / "kiosk.prom"
+    (tmp_path / "node-exporter").mkdir()  # where it is there, it is used
+    assert start_operations(BUNDLED, state, asked).config.status_file == asked
+    for handler in logging.getLogger().handlers:
+        handler.close()
+    lines = (state / "logs" / "kiosk.log").read_text(encoding="utf-8").splitlines()
+    said = [line for line in lines if "does not exist" in line]
+    assert len(said) == 1 and said[0].endswith(
+        f"status file folder {tmp_path / 'node-exporter'} does not exist: writing "
+        f"{state / 'kiosk.prom'} instead")

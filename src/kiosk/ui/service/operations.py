@@ -286,6 +286,14 @@ def start_operations(content_dir: Path, state_dir: Path | None = None,
         decision = guard.start(wall())
         if decision.safe_mode and decision.snapshot is not None:
             shown = decision.snapshot
+    if status_file is not None and not status_file.parent.is_dir():
+        # As the units' «ReadWritePaths=-…» leave out a folder that is not there (no
+        # node_exporter installed): the file goes to the state folder, said once, not at
+        # every write.
+        moved = paths.status_file(state) if usable else None
+        log.warning("status file folder %s does not exist: %s", status_file.parent,
+                    f"writing {moved} instead" if moved else "no status file")
+        status_file = moved
     if status_file is None and usable:
         status_file = paths.status_file(state)
     log.info("state folder %s%s", state, "" if usable else " (unusable)")
