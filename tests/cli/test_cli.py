@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import BUNDLED, copy_bundled
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -74,6 +76,22 @@ def test_check_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:
     result = kiosk("check", tmp_path / "nowhere")
     assert result.returncode == 1
     assert "не найдена" in result.stdout
+
+
+def test_check_fails_on_a_folder_it_cannot_read(tmp_path: Path) -> None:
+    """stories/ chmod 000 was skipped without a word: «Ошибок: 0», exit 0."""
+    root = copy_bundled(tmp_path)
+    stories = root / "stories"
+    stories.chmod(0)
+    try:
+        if os.access(stories, os.R_OK):
+            pytest.skip("root reads a folder whatever its permissions")
+        result = kiosk("check", root)
+    finally:
+        stories.chmod(0o755)
+    assert result.returncode == 1, result.stdout
+    assert f"{stories}: ошибка: папку «stories» не удалось открыть (" in result.stdout
+    assert "Ошибок: 1," in result.stdout
 
 
 def test_preview_writes_every_screen_and_a_contact_sheet(tmp_path: Path) -> None:

@@ -406,9 +406,10 @@ class ContentLoader:
         loader._raised = self._raised
         try:
             names = sorted(p.name for p in self.centre.iterdir() if not p.name.startswith("."))
-        except OSError:
-            names = []
-        check_centre_entries(self.centre, names, self.problems)
+        except OSError as error:
+            self._unlistable(self.centre, error)
+            names = None
+        check_centre_entries(self.centre, names or [], self.problems)
         stories = loader._load_stories(
             loader._files(STORIES_DIR, (".md",), self.story_limit), settings)
         hidden = self.centre / HIDDEN_FILE
@@ -419,7 +420,9 @@ class ContentLoader:
         elif kind:
             loader._refused(hidden, kind)
         if self.cache is not None:
-            if not any(p.is_error for p in self.problems[before:]):
+            if names is None and self.cache.hide is not None:
+                hide = self.cache.hide  # the folder could not be listed: what it hid stays hidden
+            elif not any(p.is_error for p in self.problems[before:]):
                 self.cache.hide = hide
             elif self.cache.hide is not None:
                 hide = self.cache.hide
@@ -454,7 +457,8 @@ class ContentLoader:
         """A misspelt folder («story/») would be ignored without a word: name it."""
         try:
             names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
-        except OSError:
+        except OSError as error:
+            self._unlistable(self.root, error)
             return
         for name in names:
             if name not in KNOWN_ENTRIES:
@@ -490,7 +494,8 @@ class ContentLoader:
                             break
                     else:
                         others.append((entry.name, kind))
-        except OSError:
+        except OSError as error:
+            self._unlistable(Path(directory), error)
             return []
         for name, kind in others:
             if kind in ("link", "special") and os.path.splitext(name)[1].lower() in suffixes:
@@ -1052,7 +1057,8 @@ class ContentLoader:
             return ()
         try:
             entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
-        except OSError:
+        except OSError as error:
+            self._unlistable(folder, error)
             return ()
         titles: dict[str, Text] = {}
         order: list[str] = []
@@ -1146,6 +1152,15 @@ class ContentLoader:
             "content_link" if self._leads_inside(path) else "link_outside"
         self.log_for(path).error(code, None, value=path.name)
 
+    def _unlistable(self, folder: Path, error: OSError) -> None:
+        """A folder that is there but cannot be listed (its permissions): an error, as an
+        unreadable file is, for none of what it holds is shown (kiosk.core.content.reload
+        keeps what was shown from it). One gone since it was looked at is just gone."""
+        if isinstance(error, FileNotFoundError | NotADirectoryError):
+            return
+        self.log_for(folder).error("folder_unreadable", None, value=folder.name,
+                                   detail=error.strerror or str(error))
+
     def _leads_inside(self, link: Path) -> bool:
         """Whether a link leads somewhere in the content folder (said only in its message)."""
         inside = os.path.join(os.path.realpath(self.root), "")
@@ -1167,7 +1182,8 @@ class ContentLoader:
             return ()
         try:
             entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
-        except OSError:
+        except OSError as error:
+            self._unlistable(folder, error)
             return ()
         kinds = {p.name: entry_kind(p) for p in entries}
         # A side file that is a link or a FIFO is named, never read (a FIFO would block the
@@ -1281,7 +1297,8 @@ class ContentLoader:
                 entries = sorted(((entry.name, _kind_of(entry)) for entry in found
                                   if not entry.name.startswith(".")),
                                  key=lambda entry: (natural_key(entry[0]), entry[0]))
-        except OSError:
+        except OSError as error:
+            self._unlistable(folder, error)
             return ()
         notices: list[Notice] = []
         read: dict[str, str] = {}  # the file read for each id, in any case

@@ -241,6 +241,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл не удалось прочитать: {detail}",
         "the file could not be read: {detail}",
     ),
+    "folder_unreadable": (
+        "папку «{value}» не удалось открыть ({detail}), и ничего из того, что в ней лежит, "
+        "киоск не покажет. Обычно дело в правах доступа: папка и всё в ней должны быть "
+        "доступны для чтения всем — сообщите в ИТ-службу",
+        "the folder “{value}” could not be opened ({detail}), so the kiosk shows nothing "
+        "that is in it. Usually it is the permissions: the folder and everything in it must "
+        "be readable by all — tell IT",
+    ),
     "text_too_big": (
         "{language} слишком длинный для экрана: {size} КБ, а киоск показывает тексты не больше "
         "{most} КБ — это в десять с лишним раз больше самой длинной истории. Сократите текст или "

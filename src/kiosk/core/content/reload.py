@@ -112,12 +112,16 @@ def keep_last_good(old: Content, new: Content) -> Content:
         # vanished folder, everything stays as it was.
         return replace(old, problems=(*new.problems, note))
     broken = {p.path for p in new.problems if p.is_error}
+    # Folders that could not be listed (their permissions): what was in them stays.
+    closed = tuple(os.path.join(p.path, "") for p in new.problems
+                   if p.code == "folder_unreadable")
     settings = old.settings if _settings_broken(new) else new.settings
-    pages = _merge(old.pages, new.pages, broken)
-    stories = _merge(old.stories, new.stories, broken)
-    colouring = _merge(old.colouring, new.colouring, broken)
-    posters = _merge(old.posters, new.posters, broken)  # one half-copied keeps its last version
-    notices = _merge(old.notices, new.notices, broken)  # one half-saved keeps its last version
+    pages = _merge(old.pages, new.pages, broken, closed)
+    stories = _merge(old.stories, new.stories, broken, closed)
+    colouring = _merge(old.colouring, new.colouring, broken, closed)
+    # A poster half-copied, a notice half-saved: each keeps its last version.
+    posters = _merge(old.posters, new.posters, broken, closed)
+    notices = _merge(old.notices, new.notices, broken, closed)
     kept = _sources_among((*pages, *stories, *colouring, *posters, *notices), broken)
     # «will not be shown» is not true of a file whose previous version stays on screen.
     problems = tuple(
@@ -150,19 +154,24 @@ def _settings_broken(content: Content) -> bool:
     # mistake, or a list instead of «key: value» lines), whatever its problem's code.
     if any(file.state == "broken" for file in content.settings.files):
         return True
-    path = str(content.root / "kiosk.yaml")
-    return any(p.is_error and p.code in _UNREAD_SETTINGS and p.path == path
+    # The content's kiosk.yaml not read whole, or not seen at all (its folder not listable).
+    path, root = str(content.root / "kiosk.yaml"), str(content.root)
+    return any(p.is_error and ((p.code in _UNREAD_SETTINGS and p.path == path)
+                               or (p.code == "folder_unreadable" and p.path == root))
                for p in content.problems)
 
 
-def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str]) -> tuple[Item, ...]:
-    """The new items, plus the old version of each item whose new file is broken; in the
-    order of the file names, as the loader orders them."""
+def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str],
+           closed: tuple[str, ...] = ()) -> tuple[Item, ...]:
+    """The new items, plus the old version of each item whose new file is broken or lies in
+    a folder that could not be listed (`closed`, each ending in a separator); in the order of
+    the file names, as the loader orders them."""
     if not broken:
         return new
     fresh = {item.id for item in new}
     gone = [item for item in old if item.id not in fresh]  # few: str() only for these
-    kept = [item for item in gone if str(item.source) in broken]
+    kept = [item for item in gone
+            if (source := str(item.source)) in broken or source.startswith(closed)]
     if not kept:
         return new
     return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))
