@@ -125,3 +125,14 @@ def test_the_units_run_head_offices_and_the_centres_folders_and_agree_with_the_g
     # The package enables the Wayland units (debian/rules) and says so, as the guide does.
     wayland = (REPO / "deploy/kiosk.service").read_text(encoding="utf-8")
     assert "installs and enables" in wayland and "WantedBy=kiosk-compositor.service" in wayland
+
+
+def test_the_status_file_drop_in_keeps_the_units_own_command() -> None:
+    """Its «ExecStart=» replaces the unit's whole line: copied as it was, without
+    `--centre`, it dropped the centre's own content without a word."""
+    unit = (REPO / "deploy/kiosk.service").read_text(encoding="utf-8")
+    (shipped,) = [row for row in unit.splitlines() if row.startswith("ExecStart=")]
+    block = guide_block("## 5. Мониторинг")
+    (drop_in,) = [row.removeprefix("#   ") for row in block.splitlines()
+                  if row.startswith("#   ExecStart=/")]
+    assert drop_in == f"{shipped} --status-file /var/lib/prometheus/node-exporter/kiosk.prom"
