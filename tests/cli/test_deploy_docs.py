@@ -136,3 +136,22 @@ def test_the_status_file_drop_in_keeps_the_units_own_command() -> None:
     (drop_in,) = [row.removeprefix("#   ") for row in block.splitlines()
                   if row.startswith("#   ExecStart=/")]
     assert drop_in == f"{shipped} --status-file /var/lib/prometheus/node-exporter/kiosk.prom"
+
+
+@pytest.mark.parametrize(("document", "heading"), [("README.md", "### Для ИТ"),
+                                                   ("docs/deploy.md", "## 1. Установка")],
+                         ids=["README", "deploy"])
+def test_the_quick_install_sets_the_pin_and_checks_what_the_service_shows(
+        document: str, heading: str) -> None:
+    text = (REPO / document).read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", text[text.index(heading):], re.DOTALL)
+    assert block is not None
+    commands = [shlex.split(line.split("#")[0]) for line in block.group(1).splitlines()]
+    # As root, without its folder, the PIN would go where the packaged kiosk never looks.
+    assert ["kiosk", "set-pin", "--state-dir", "/var/lib/kiosk"] in commands
+    (check,) = [words for words in commands if words[:2] == ["kiosk", "check"]]
+    unit = (REPO / "deploy/kiosk.service").read_text(encoding="utf-8")
+    (line,) = [row for row in unit.splitlines() if row.startswith("ExecStart=")]
+    shown = build_parser().parse_args(shlex.split(line.removeprefix("ExecStart="))[1:])
+    checked = build_parser().parse_args(check[1:])
+    assert (checked.content, checked.centre) == (shown.content, shown.centre)
