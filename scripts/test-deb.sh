@@ -271,6 +271,8 @@ expect "/etc/kiosk/kiosk.yaml: a conffile, all comments" \
     "dpkg-query -W -f='\${Conffiles}' kiosk | grep -q ' /etc/kiosk/kiosk.yaml ' && ! grep -Ev '^[[:space:]]*(#|\$)' /etc/kiosk/kiosk.yaml"
 expect "/etc/kiosk/editor.yaml: a conffile, all comments" \
     "dpkg-query -W -f='\${Conffiles}' kiosk | grep -q ' /etc/kiosk/editor.yaml ' && ! grep -Ev '^[[:space:]]*(#|\$)' /etc/kiosk/editor.yaml"
+expect "the guides, and those deploy.md sends IT to (security.md, staff.md), in /usr/share/doc/kiosk" \
+    "cd /usr/share/doc/kiosk && ls README.md deploy.md content.md content-format.md queue.md security.md staff.md"
 TAIL=4 long check "$AS_KIOSK kiosk check /srv/kiosk/content"
 TAIL=2 long preview "$AS_KIOSK QT_QPA_PLATFORM=offscreen kiosk preview /srv/kiosk/content --out /tmp/kiosk-preview"
 run "find /tmp/kiosk-preview -name '*.png' | wc -l; find /tmp/kiosk-preview -name '*.png' | sort | head -n 3"

@@ -155,3 +155,21 @@ def test_the_quick_install_sets_the_pin_and_checks_what_the_service_shows(
     shown = build_parser().parse_args(shlex.split(line.removeprefix("ExecStart="))[1:])
     checked = build_parser().parse_args(check[1:])
     assert (checked.content, checked.centre) == (shown.content, shown.centre)
+
+
+def test_every_guide_a_packaged_guide_sends_it_to_is_packaged() -> None:
+    """dh_installdocs puts debian/kiosk.docs in /usr/share/doc/kiosk/, side by side: a guide
+    there that names another (`security.md`, [staff.md](staff.md)) finds it there too."""
+    packaged = (REPO / "debian/kiosk.docs").read_text(encoding="utf-8").split()
+    names = {Path(doc).name for doc in packaged}
+    missing = []
+    for doc in packaged:
+        if not doc.startswith("docs/"):
+            continue  # the README names docs/… of the repository
+        text = (REPO / doc).read_text(encoding="utf-8")
+        for link, quoted in re.findall(r"\]\(([\w-]+\.md)\)|`([\w-]+\.md)`", text):
+            name = link or quoted
+            if (REPO / "docs" / name).is_file() and name not in names:
+                missing.append(f"{doc}: {name}")
+    assert not missing
+    assert {"deploy.md", "security.md", "staff.md"} <= names
