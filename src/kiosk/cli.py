@@ -150,6 +150,7 @@ CENTRE_HELP = ("собственная папка материалов цент�
                "(по умолчанию $KIOSK_CENTRE_CONTENT; без неё — только общие материалы)")
 # The state folder of the packaged kiosk (deploy/kiosk.service's KIOSK_STATE_DIR).
 PACKAGE_STATE_DIR = "/var/lib/kiosk"
+PACKAGE_EDITOR_DIR = "/var/lib/kiosk-editor"  # deploy/kiosk-editor.service's --state-dir
 STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
                   "~/.local/state/kiosk)")
 SETTINGS_HELP = ("настройки этого компьютера поверх kiosk.yaml материалов; можно несколько, "
@@ -346,6 +347,15 @@ def editor_user(action: str, name: str | None, state_dir: Path | None) -> int:
     )
     from kiosk.editor.config import EditorConfig
 
+    if state_dir is None and not os.environ.get("KIOSK_STATE_DIR") and os.geteuid() == 0:
+        # As set-pin: root's own folder is no editor's (the package's is PACKAGE_EDITOR_DIR).
+        print(f"Учётные записи не изменены: команда запущена от root без папки состояния, и "
+              f"они попали бы в {resolve_state_dir(None)}, где редактор их не ищет. Для "
+              f"редактора из пакета:\n    kiosk editor-user {action}"
+              f"{' ' + name if name else ''} --state-dir {PACKAGE_EDITOR_DIR}\nДля "
+              f"редактора, установленного иначе, укажите его папку состояния в --state-dir "
+              f"или в переменной KIOSK_STATE_DIR.", file=sys.stderr)
+        return 2
     root = resolve_state_dir(state_dir)
     folder = EditorConfig(content=root, centre=root, state_dir=root).editor_state
     accounts = Accounts(folder / ACCOUNTS_FILE)

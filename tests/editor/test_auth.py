@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -392,6 +393,26 @@ def test_kiosk_editor_refuses_to_start_without_pin_or_account(
 def run_cli(monkeypatch: pytest.MonkeyPatch, args: list[str], stdin: str = "") -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     return cli.main(["editor-user", *args])
+
+
+def test_editor_user_as_root_without_a_state_dir_is_refused_with_the_packages_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """IT runs it as root: the account went to /root/.local/state/kiosk/editor, «added», and
+    the packaged editor in /var/lib/kiosk-editor never saw it."""
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert run_cli(monkeypatch, ["add", "anna"], f"{PASSWORD}\n{PASSWORD}\n") == 2
+    said = capsys.readouterr()
+    assert "не изменены" in said.err and "добавлена" not in said.out
+    assert "\n    kiosk editor-user add anna --state-dir /var/lib/kiosk-editor\n" in said.err
+    assert not list(tmp_path.rglob(auth.ACCOUNTS_FILE))
+    monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "state"))
+    assert run_cli(monkeypatch, ["add", "anna"], f"{PASSWORD}\n{PASSWORD}\n") == 0
+    assert auth.Accounts(tmp_path / "state" / "editor" / auth.ACCOUNTS_FILE).check("anna",
+                                                                                   PASSWORD)
 
 
 def test_editor_user_add_list_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
