@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
@@ -359,3 +359,27 @@ def test_the_canvas_shows_the_finished_pixels_with_paper_around(qtbot: QtBot) ->
     around[top:top + 200, left:left + 400] = False
     paper = QColor(theme.colours.paper).rgb() & 0xFFFFFF
     assert ((pixels[around] & 0xFFFFFF) == paper).all()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+def test_the_finished_picture_stays_where_it_was_coloured(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    """«Готово» shows the drawing where the child coloured it: in portrait it dropped 284 px
+    into the middle of the room the tools had left."""
+    screen = open_first_picture(qtbot, window)
+    assert screen.canvas is not None
+    x, y, _ = inside_of_big_region(screen)
+    qtbot.mouseClick(screen.swatches[8], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.view, Qt.MouseButton.LeftButton, pos=widget_point(screen, x, y))
+    width, height = screen.canvas.picture.size
+    picture = QRect(screen.view.mapTo(window, screen.view.origin.toPoint()),
+                    QSize(width, height))
+    around = picture.adjusted(-1, -1, 1, 1)  # and the paper's edge round it
+    colouring = as_array(window.grab(around).toImage())
+    screen.celebration.clock = clock
+    qtbot.mouseClick(screen.done_button, Qt.MouseButton.LeftButton)
+    clock.advance(screen.celebration.DURATION_MS / 1000)  # the confetti has fallen
+    qtbot.waitUntil(lambda: not screen.celebration.timer.isActive(), timeout=2000)
+    assert screen.celebration.isVisible()
+    celebrating = as_array(window.grab(around).toImage())
+    assert np.array_equal(celebrating, colouring)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -74,6 +74,12 @@ def _image_over(array: np.ndarray, image_format: QImage.Format) -> QImage:
     outlive the image: the canvas keeps both."""
     height, width = array.shape
     return QImage(array.data, width, height, width * array.itemsize, image_format)
+
+
+def centred(room: QSizeF, size: QSizeF) -> QPointF:
+    """Where a picture `size` large starts in `room`: in the middle, on a whole pixel. The
+    canvas and the celebration both place the picture so: it stays put on «Готово»."""
+    return QPointF((room.width() - size.width()) // 2, (room.height() - size.height()) // 2)
 
 
 class Swatch(TouchButton):
@@ -222,8 +228,7 @@ class CanvasView(QWidget):
         if self.canvas is None:
             return QPointF()
         width, height = self.canvas.picture.size
-        return QPointF((self.width() - width / self.ratio) // 2,
-                       (self.height() - height / self.ratio) // 2)
+        return centred(QSizeF(self.size()), QSizeF(width / self.ratio, height / self.ratio))
 
     def show_canvas(self, canvas: Canvas | None, ratio: float = 1.0) -> None:
         """Show `canvas`, whose arrays are in device pixels at `ratio`."""
@@ -397,9 +402,7 @@ class Confetti(QWidget):
             size = logical_size(self.picture)
             if size.width() > space.width() + 0.5 or size.height() > space.height() + 0.5:
                 size = size.scaled(space.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRectF(round(space.center().x() - size.width() / 2),
-                            round(space.center().y() - size.height() / 2), size.width(),
-                            size.height())
+            target = QRectF(space.topLeft() + centred(space.size(), size), size)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, self.picture)
             if not self.lines.isNull():
@@ -542,15 +545,9 @@ class ColouringScreen(Screen):
             keep = QRect(places.done.center().x() - side // 2,
                          places.canvas.center().y() - side // 2, side, side)
         self.keep_colouring_button.setGeometry(keep)
-        self.celebration.picture_area = self._celebration_area(places)
-
-    def _celebration_area(self, places: PageLayout) -> QRect:
-        """The finished picture: where the canvas was, clear of the buttons over it."""
-        if self.theme.portrait:
-            bottom = self.keep_colouring_button.geometry().top() - self.theme.space("l")
-            return QRect(places.canvas.left(), places.canvas.top(), places.canvas.width(),
-                         bottom - places.canvas.top())
-        return places.canvas
+        # The canvas's own room, the picture centred in it as the canvas centres it: in
+        # portrait a room down to the brush had it drop ~280 px on «Готово».
+        self.celebration.picture_area = places.canvas
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
