@@ -383,3 +383,15 @@ def test_the_finished_picture_stays_where_it_was_coloured(
     assert screen.celebration.isVisible()
     celebrating = as_array(window.grab(around).toImage())
     assert np.array_equal(celebrating, colouring)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)])
+def test_undo_comes_first_and_start_over_after_it_on_every_screen(
+        qtbot: QtBot, window: KioskWindow) -> None:
+    """[↶][fresh sheet] at 16:9 and in portrait, [fresh sheet][↶] on 4:3 and 5:4: a child met
+    the one that wipes the drawing where the arrow had been."""
+    screen = open_first_picture(qtbot, window)
+    undo = screen_rect(screen.undo_button, window)
+    start_over = screen_rect(screen.start_over_button, window)
+    assert undo.top() == start_over.top()  # one row
+    assert 0 < start_over.left() - undo.right() <= window.theme.space("m")  # right after it

@@ -73,10 +73,11 @@ def page_layout(theme: Theme, width: int, height: int) -> PageLayout:
             # (42 % of the height). The tools go in a row under it and undo top right of it,
             # away from Home; the picture is 668 px there (4:3: 387 → 500).
             right = column - apart  # the canvas's room ends where the colours' begins
-            # Start over farther from the colours than undo: its question's big tick is not
-            # a reach away from a swatch.
-            undo = QRect(right - touch, edge, touch, touch)
-            start_over = QRect(undo.left() - near - touch, edge, touch, touch)
+            # Undo first, start over after it, as on every other screen: a child who knows
+            # the arrow from one kiosk does not meet the fresh sheet in its place on another
+            # (a mistaken start over only asks its question, which covers the page).
+            undo = QRect(right - pair, edge, touch, touch)
+            start_over = QRect(undo.right() + 1 + near, edge, touch, touch)
             tool_width = (right - margin - (count - 1) * near) // count
             tools_top = height - edge - touch
             step = (right - margin - tool_width) / (count - 1)
