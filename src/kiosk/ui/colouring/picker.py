@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 from kiosk.core.content.loader import COLOURING_MOST
 from kiosk.core.content.model import ColouringPicture, Content
 from kiosk.core.content.problems import Language
+from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
 from kiosk.core.settings import Settings
 from kiosk.core.typeset import typeset
@@ -31,14 +32,26 @@ from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.colouring.ahead import canvas_box, kept_card
 from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.navigation import NavBar
 from kiosk.ui.resources import ImageCache, render_image
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TextSpot, TouchButton, breakable, text_label, too_wide
+from kiosk.ui.widgets import (
+    SwipeDetector,
+    TextSpot,
+    TouchButton,
+    breakable,
+    text_label,
+    too_wide,
+)
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
-TITLE_LINES = 2  # room under each card for a title: two lines …
-MOST_TITLE_LINES = 3  # … or three under every card where one title needs them (large text)
+TITLE_LINES = 2  # room under each card for a title: two lines, under every card
+# The smallest picture a card shows, px at 1080p: about the usual mode's smallest (142 on a
+# 4:3 or 5:4 screen above the notice band). Large text gives the titles their room by
+# turning the cards into pages, never by shrinking the pictures (two rows of cards at
+# 1280×1024 left them 46 px tall under titles kept three lines each).
+PICTURE_LEAST = 136
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
@@ -78,7 +91,7 @@ class Thumbnail(TouchButton):
         # hyphenation patterns cost 6 MB (every kiosk held them for its picker's sake).
         self.typed_title: tuple[str, Language] | None = None
         self._hyphenated: tuple[tuple[str, Language], str] | None = None
-        self.title_lines = TITLE_LINES  # the picker's choice, the same for every card
+        self.title_lines = TITLE_LINES  # the room the picker gives, the same for every card
         # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
         # kept copy, and drawing an RGB32 image on the raster screen costs no more.
         # Both in device pixels (kiosk.ui.hidpi), each with the logical box and the ratio
@@ -98,11 +111,13 @@ class Thumbnail(TouchButton):
 
     # -- geometry ---------------------------------------------------------------------------
 
-    def title_height(self) -> int:
+    def title_height(self, lines: int | None = None) -> int:
+        """The room `lines` lines of title take (the card's own number if None)."""
         # As Qt lays out wrapped lines, which at some sizes is a pixel a line over the line
         # spacing (at 1024×768 a two-line title needed 60 px of the 58 it had).
+        lines = self.title_lines if lines is None else lines
         return QFontMetrics(self.font()).boundingRect(
-            QRect(0, 0, 10_000, 10_000), self.FLAGS, "\n".join("Ж" * self.title_lines)).height()
+            QRect(0, 0, 10_000, 10_000), self.FLAGS, "\n".join("Ж" * lines)).height()
 
     def lines_needed(self, width: int) -> int:
         """How many lines the title takes under a card `width` wide."""
@@ -256,6 +271,18 @@ class ColouringPickerScreen(Screen):
         self.grid.setVerticalSpacing(theme.space("l"))
         self.thumbnails: list[Thumbnail] = []
         self.columns = 1
+        self.rows = 1  # of cards on a page
+        self.page = 0
+        self.pages = 1
+        # Pages where one page would leave the pictures too small (large text on a 4:3 or
+        # 5:4 screen): the arrows and «1 из 3» along the bottom, as on the reading screens.
+        self.nav = NavBar(theme)
+        self.nav.previous.clicked.connect(lambda: self.step(-1))
+        self.nav.next.clicked.connect(lambda: self.step(1))
+        self.nav.hide()
+        self.swipes = SwipeDetector(self, self.width)
+        self.swipes.swiped.connect(
+            lambda gesture: self.step(1 if gesture is Gesture.SWIPE_LEFT else -1))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -266,6 +293,7 @@ class ColouringPickerScreen(Screen):
         body.addWidget(self.title)
         body.addLayout(self.grid, 1)
         layout.addLayout(body, 1)
+        layout.addWidget(self.nav)
 
     def set_content(self, content: Content) -> None:
         super().set_content(content)
@@ -276,25 +304,30 @@ class ColouringPickerScreen(Screen):
         self.thumbnails = []
         pictures = self.content.colouring if self.content else ()
         gap = (self.content.settings if self.content else Settings()).colouring_gap_px
-        shown = pictures[:MAX_PICTURES]
-        # Landscape: two rows; portrait: three columns (two when there are few pictures).
-        if self.theme.portrait:
-            columns = 3 if len(shown) > 4 else 2
-        else:
-            columns = max(2, math.ceil(len(shown) / 2))
-        for i, picture in enumerate(shown):
+        for picture in pictures[:MAX_PICTURES]:
             thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas)
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
-            self.grid.addWidget(thumbnail, i // columns, i % columns)
+            thumbnail.setParent(self)
+            thumbnail.hide()  # until placed on its page
             self.thumbnails.append(thumbnail)
-        # Equal cards, however long the titles (and none left from the last content).
-        self.columns = columns
-        for column in range(max(columns, self.grid.columnCount())):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
-        rows = math.ceil(len(shown) / columns)
-        for row in range(max(rows, self.grid.rowCount())):
-            self.grid.setRowStretch(row, 1 if row < rows else 0)
+        self.columns = self.rows = self.pages = 0  # placed anew
+        self.page = 0
         self.refresh()
+
+    def reset(self) -> None:
+        self.page = 0  # a new visitor starts at the first cards
+        super().reset()
+
+    def step(self, delta: int) -> None:
+        page = min(max(self.page + delta, 0), self.pages - 1)
+        if page != self.page:
+            self.page = page
+            self._place(self.columns, self.rows, self.pages)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.thumbnails and self.isVisible():  # a notice's band came or went
+            self._lay_out()
 
     def forget_pictures(self) -> None:
         """The visitor has gone: the cards' pictures go too (~4 MB at 1080p, kept for weeks
@@ -324,18 +357,87 @@ class ColouringPickerScreen(Screen):
             thumbnail.typed_title = (title, self.lang)
             thumbnail.setAccessibleName(title)
             thumbnail.update()
-        self._make_room_for_titles()
+        self.nav.set_language(self.lang)
+        self._lay_out()
 
-    def _make_room_for_titles(self) -> None:
-        """Two lines under every card, or three under every card where a title needs them
-        (large text on a 4:3 or 5:4 screen: «Москов- / ский / Кремль»): cards of one size."""
-        theme, columns = self.theme, max(1, self.columns)
-        cell = (theme.width - 2 * theme.margin - (columns - 1) * theme.grid.gutter) // columns
-        needed = max((thumbnail.lines_needed(cell) for thumbnail in self.thumbnails),
-                     default=TITLE_LINES)
-        lines = min(MOST_TITLE_LINES, max(TITLE_LINES, needed))
+    def _lay_out(self) -> None:
+        """All the cards on one page where their pictures keep PICTURE_LEAST and every title
+        fits its two lines (landscape: two rows; portrait: three columns, two when there are
+        few pictures); else one row of them to a page, as few pages as do, the cards as
+        wide as a page's share of the width (large text at 1280×1024: three pages of three,
+        not nine postage stamps under three lines of room each)."""
+        count = len(self.thumbnails)
+        if not count:
+            return
+        if self.theme.portrait:
+            columns = 3 if count > 4 else 2
+            candidates = [(columns, math.ceil(count / columns), 1)]
+            for pages in range(2, count + 1):  # fewer rows to a page, as many columns
+                candidates.append((columns, math.ceil(count / pages / columns), pages))
+        else:
+            columns = max(2, math.ceil(count / 2))
+            candidates = [(columns, math.ceil(count / columns), 1)]
+            candidates += [(math.ceil(count / pages), 1, pages) for pages in range(2, count + 1)]
+        chosen = next((c for c in candidates if self._fits(*c)), candidates[-1])
+        if chosen != (self.columns, self.rows, self.pages):
+            self.page = min(self.page, chosen[2] - 1)
+            self._place(*chosen)
+
+    def _grid_height(self, paged: bool) -> int:
+        """The height the cards' rows share: the page less the bar, the title under it, the
+        page's foot and, on pages, the arrows."""
+        theme = self.theme
+        height = self.height() if self.height() >= 50 else theme.height
+        used = self.bar.height() + theme.space("xl")
+        if not self.title.isHidden():
+            used += self.title.heightForWidth(theme.width - 2 * theme.margin) + theme.space("l")
+        if paged:
+            used += self.nav.height()
+        return height - used
+
+    def _card_width(self, columns: int) -> int:
+        theme = self.theme
+        return (theme.width - 2 * theme.margin - (columns - 1) * theme.grid.gutter) // columns
+
+    def _fits(self, columns: int, rows: int, pages: int) -> bool:
+        """Whether a page of `rows` rows of `columns` cards gives every picture PICTURE_LEAST
+        and every title room enough in TITLE_LINES lines, uncut."""
+        theme = self.theme
+        width = self._card_width(columns)
+        height = (self._grid_height(pages > 1) - (rows - 1) * theme.space("l")) // rows
         for thumbnail in self.thumbnails:
+            if thumbnail.lines_needed(width) > TITLE_LINES:
+                return False
+            below = thumbnail.title_height(TITLE_LINES) + theme.space("s")
+            picture = min(height - below, width) - 2 * theme.space("m")
+            if picture < theme.px(PICTURE_LEAST):
+                return False
+        return True
+
+    def _place(self, columns: int, rows: int, pages: int) -> None:
+        """This page's cards in the grid, the others hidden; the arrows where there are
+        pages. Every card has the same room, however long its title."""
+        self.columns, self.rows, self.pages = columns, rows, pages
+        for thumbnail in self.thumbnails:
+            self.grid.removeWidget(thumbnail)
+        # Two lines, or where even one card to a page leaves a title more, its lines under
+        # every card: cards of one size, none cut.
+        width = self._card_width(columns)
+        lines = max(TITLE_LINES, *(t.lines_needed(width) for t in self.thumbnails))
+        per_page = columns * rows
+        first = self.page * per_page
+        for i, thumbnail in enumerate(self.thumbnails):
+            on_page = first <= i < first + per_page
+            if on_page:
+                at = i - first
+                self.grid.addWidget(thumbnail, at // columns, at % columns)
             if thumbnail.title_lines != lines:
                 thumbnail.title_lines = lines
                 thumbnail.updateGeometry()
-                thumbnail.update()
+            thumbnail.setVisible(on_page)
+        for column in range(max(columns, self.grid.columnCount())):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        for row in range(max(rows, self.grid.rowCount())):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+        self.nav.setVisible(pages > 1)
+        self.nav.set_position(self.page, pages, self.lang, dots=False)

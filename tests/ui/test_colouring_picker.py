@@ -1,0 +1,59 @@
+"""The colouring picker at the sizes and in the modes where its room is tightest: large text
+on 4:3 and 5:4 screens, above an urgent notice's band and without it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.colouring.picker import PICTURE_LEAST, Thumbnail
+from kiosk.ui.main_window import KioskWindow
+from tests.ui.conftest import settle
+
+
+def show_picker(qtbot: QtBot, window: KioskWindow, band: bool) -> None:
+    """A visitor in large text on the picker, the notice band up or not."""
+    if band:  # up before the visitor comes: it never changes under one
+        window.every_notice = True
+        window.show_notices()
+        assert window.notice_band.isVisible()
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)
+    window.set_high_contrast(True)
+    window.show_screen(window.picker)
+    settle(qtbot)  # the grid has placed the cards
+
+
+def every_page(qtbot: QtBot, window: KioskWindow) -> list[list[Thumbnail]]:
+    """The cards of each page in turn, turned with the arrow as a visitor turns them."""
+    picker = window.picker
+    pages = []
+    for page in range(picker.pages):
+        if page:
+            qtbot.mouseClick(picker.nav.next, Qt.MouseButton.LeftButton)
+            settle(qtbot)
+        pages.append([t for t in picker.thumbnails if t.isVisible()])
+    return pages
+
+
+@pytest.mark.parametrize("band", [True, False], ids=["band", "no-band"])
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)], ids=["5:4", "4:3"])
+def test_in_large_text_the_pictures_stay_recognisable_and_every_title_fits(
+        qtbot: QtBot, window: KioskWindow, band: bool) -> None:
+    """Two rows of five cards, each keeping room for three lines of large title, left the
+    pictures 46 px tall at 1280×1024 above the band (73 at 1024×768): white strips with
+    stamps in them. The cards go to pages instead, and every picture keeps PICTURE_LEAST."""
+    show_picker(qtbot, window, band)
+    theme = window.theme
+    pages = every_page(qtbot, window)
+    seen = [t.picture.id for page in pages for t in page]
+    assert sorted(seen) == sorted(t.picture.id for t in window.picker.thumbnails)  # each once
+    if len(pages) > 1:
+        assert window.picker.nav.counter.text() == f"{len(pages)} из {len(pages)}"
+    for page in pages:
+        for thumbnail in page:
+            assert thumbnail.font().pixelSize() == theme.small_px  # the large type kept
+            box = thumbnail.picture_box()
+            assert min(box.width(), box.height()) >= theme.px(PICTURE_LEAST), thumbnail.caption()
+            spot, = thumbnail.text_spots()
+            assert spot.fits, spot.text  # every title whole in its room, none cut
