@@ -129,6 +129,15 @@ def typeset(text: str, lang: Language, hyphenate: bool = True) -> str:
     return _typeset_plain_cached(text, lang, hyphenate)
 
 
+def ties_forward(word: str, lang: Language) -> bool:
+    """Whether `word` is one tied to the word after it wherever it stands (a one-letter word,
+    a short preposition, an article): a line that ends on it reads as cut off."""
+    word = word.replace(SHY, "").strip(WORD_EDGES)
+    if lang == "en":
+        return word == "I" or word.lower() in _TIE_AFTER_EN
+    return word.lower() in _TIE_AFTER_RU
+
+
 def let_go(text: str, too_wide: Callable[[str], bool], first: bool = True) -> str:
     """A line of typeset text with the ties of each run of tied words that is `too_wide` for
     its column given up until its parts fit: the first tie first, so that the last two words

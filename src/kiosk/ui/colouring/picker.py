@@ -26,7 +26,7 @@ from kiosk.core.content.problems import Language
 from kiosk.core.gestures import Gesture
 from kiosk.core.i18n import tr
 from kiosk.core.settings import Settings
-from kiosk.core.typeset import typeset
+from kiosk.core.typeset import NBSP, ties_forward, typeset
 from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
@@ -238,6 +238,18 @@ class Thumbnail(TouchButton):
             text = self.hyphenated(self.typed_title)
         return breakable(text, metrics, width)
 
+    def lets_a_short_word_hang(self, width: int) -> bool:
+        """Whether the title, under a card `width` wide, had to let go a tie after a short
+        word («под дождём», «с косточкой» wider than the card): the line breaks after it
+        («Зонтик под / дождём») or leaves it alone on a line, either way a bad break. Not
+        the title's first word: it starts a line whatever follows ("The / Moscow Kremlin",
+        as English keeps "for / a little helper")."""
+        if self.typed_title is None:
+            return False
+        runs = self.caption(width).split(" ")
+        return any(ties_forward(run.rsplit(NBSP, 1)[-1], self.typed_title[1])
+                   for i, run in enumerate(runs[:-1]) if i or NBSP in run)
+
     def hyphenated(self, title: tuple[str, Language]) -> str:
         """`title` typeset with its hyphenation points (made once for it)."""
         if self._hyphenated is None or self._hyphenated[0] != title:
@@ -401,12 +413,15 @@ class ColouringPickerScreen(Screen):
 
     def _fits(self, columns: int, rows: int, pages: int) -> bool:
         """Whether a page of `rows` rows of `columns` cards gives every picture PICTURE_LEAST
-        and every title room enough in TITLE_LINES lines, uncut."""
+        and every title room enough in TITLE_LINES lines, uncut, its short words kept with
+        the words after them."""
         theme = self.theme
         width = self._card_width(columns)
         height = (self._grid_height(pages > 1) - (rows - 1) * theme.space("l")) // rows
         for thumbnail in self.thumbnails:
-            if thumbnail.lines_needed(width) > TITLE_LINES:
+            # A card too narrow for «под дождём» let the tie go: «Зонтик под / дождём».
+            if thumbnail.lines_needed(width) > TITLE_LINES \
+                    or thumbnail.lets_a_short_word_hang(width):
                 return False
             below = thumbnail.title_height(TITLE_LINES) + theme.space("s")
             picture = min(height - below, width) - 2 * theme.space("m")
