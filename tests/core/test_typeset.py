@@ -113,10 +113,26 @@ def test_straight_quotes_become_guillemets_and_nested_ones_low_high_quotes() -> 
         == "«Центр „Мои документы“»\u00a0рядом"
     assert typeset('Слово ("цитата") здесь', "ru", hyphenate=False) \
         == "Слово («цитата»)\u00a0здесь"
-    # Quotes that do not pair up (inches, a typo) or a text that already chose its quotes
-    # are left as typed.
-    for typed in ('Экран 15" в углу зала', '„Уже“ и "ещё" здесь', 'Один " и всё'):
+    # Quotes that do not pair up (inches, a typo) are left as typed.
+    for typed in ('Экран 15" в углу зала', 'Один " и всё', 'Один “ и всё', 'Слово ” здесь'):
         assert plain(typeset(typed, "ru")) == typed
+
+
+def test_curly_quotes_pasted_from_word_become_guillemets_in_russian_only() -> None:
+    # Word puts in “…” (or „…“) where Russian wants «…»; straight ones nested in them too.
+    assert plain(typeset("Центр “Мои документы” рядом", "ru")) == "Центр «Мои документы» рядом"
+    assert plain(typeset("„Уже“ и \"ещё\" здесь", "ru")) == "«Уже» и «ещё» здесь"
+    assert plain(typeset('Он сказал “в "Моих документах" помогут”', "ru")) \
+        == "Он сказал «в „Моих документах“ помогут»"
+    assert plain(typeset_markdown("Текст: “*да*”.\n\n- “Пункт”", "ru")) \
+        == "Текст: «*да*».\n\n- «Пункт»"
+    # Typeset text stays as it is, nested „…“ included.
+    done = typeset('Он сказал “в “Моих документах” помогут”', "ru")
+    assert plain(done) == "Он сказал «в „Моих документах“ помогут»"
+    assert typeset(done, "ru") == done
+    # English keeps its curly quotes, and Russian ones typed in an English text.
+    for typed in ("She said “yes” today", "The «Мои документы» centre"):
+        assert plain(typeset(typed, "en")) == typed
 
 
 def test_long_words_get_soft_hyphens_where_the_dictionary_allows() -> None:

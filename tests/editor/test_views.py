@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image
+from werkzeug.datastructures import MultiDict
 
 from kiosk.core.content.loader import load_content
 from kiosk.core.paths import package_folder
@@ -340,6 +341,16 @@ def test_the_form_round_trips_a_story_file() -> None:
                          date="2024-01-02", tags=("дети",), photo="images/a-1.jpg",
                          period="yearly", month=12, days="weekdays", hours="morning")
     assert from_story_file("x", story_text(fields)) == fields
+
+
+def test_text_pasted_from_word_is_kept_as_if_typed() -> None:
+    # Word's bullets and tabs: list items the kiosk shows as such, one space between words.
+    pasted = ("Что\tпринести:\r\n•\tпаспорт;\r\n–\tСНИЛС;\r\n2.\tфото  3×4.\r\n"
+              "\tОтступ абзаца.\r\n\r\n— Здравствуйте, — сказала она.\r\n  - вложенный\t ")
+    fields = StoryFields.from_form(MultiDict({"text": pasted, "text_en": "One\ttwo  three"}))
+    assert fields.text == ("Что принести:\n- паспорт;\n- СНИЛС;\n2. фото 3×4.\nОтступ абзаца."
+                           "\n\n— Здравствуйте, — сказала она.\n  - вложенный")
+    assert fields.text_en == "One two three"
 
 
 def test_kiosk_editor_will_not_start_without_a_centre_folder_or_on_every_network(

@@ -10,7 +10,8 @@ What a careful reader expects and Qt does not do by itself:
 * no word alone on the last line of a paragraph: a short last word is tied to the one before,
   and the last word is not hyphenated (no syllable alone there either);
 * straight quotes become «ёлочки» („…“ inside them) in Russian, “…” (‘…’ inside) in English,
-  and an English apostrophe between letters becomes ’;
+  and an English apostrophe between letters becomes ’; in Russian, curly double quotes (“…”
+  and „…“ as Word puts them in) are read like straight ones;
 * soft hyphens (U+00AD) in long words at the points the pyphen dictionaries allow.
 
 `typeset_markdown` does the same inside a CommonMark body without touching its syntax: code,
@@ -64,8 +65,14 @@ _TRAILING_PUNCTUATION = ".,;:!?…)]}»“”\"'*_~"
 _OPENING_CONTEXT = frozenset(" \t\n" + NBSP + "([{«„“—–")
 
 _QUOTES = {"ru": (("«", "»"), ("„", "“")), "en": (("“", "”"), ("‘", "’"))}
-# Quotes in a paragraph that make its straight quotes someone's deliberate choice.
-_FOREIGN_QUOTES = {"ru": frozenset("„“”"), "en": frozenset("“”«»„")}
+# Quotes in a paragraph that make its straight quotes someone's deliberate choice. Russian has
+# none: curly double quotes there come from Word or another language's keyboard, and are paired
+# like straight ones (the typeset nested „…“ pair again as nested: typesetting stays idempotent).
+_FOREIGN_QUOTES = {"ru": frozenset(), "en": frozenset("“”«»„")}
+# Double quotes read as straight ones, and those whose shape says which way they face.
+_DOUBLE_QUOTES = {"ru": frozenset('"“”„'), "en": frozenset('"')}
+_ONLY_OPENING = frozenset("„")
+_ONLY_CLOSING = frozenset("”")
 
 MAX_UNIT = 30  # ties never build an unbreakable run longer than this (a chain of «а а а а»)
 LET_GO_MEASURES = 12  # parts of one run let_go measures; the rest of a longer one is let go
@@ -93,7 +100,7 @@ _BACKTICKS = LazyPattern(r"`+")
 _AUTOLINK_END = LazyPattern(r"[ \t\n<>]")
 _ENTITY = LazyPattern(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DESTINATION = LazyPattern(r"[^ \t\n()\\<>]+")
-_QUOTE_CHARS = LazyPattern("[\"«»]")
+_QUOTE_CHARS = LazyPattern("[\"«»“”„]")
 _APOSTROPHE = LazyPattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # one character either side
 _WORD_JOINERS = LazyPattern("([-'’])")
 _BLOCK_STARTS = frozenset(" \t>-+*_#`~=[0123456789")
@@ -561,7 +568,8 @@ class _SpanLookup:
 def _quote(text: str, spans: list[tuple[int, int]], lang: Language) -> str:
     """Straight double quotes to the language's quotes, if they pair up; otherwise (or when
     the paragraph already uses other quotes) they are left as typed."""
-    if '"' not in text:
+    doubles = _DOUBLE_QUOTES[lang]
+    if not any(c in doubles for c in text):
         return text
     if any(c in _FOREIGN_QUOTES[lang] for c in text):
         return text
@@ -583,6 +591,8 @@ def _quote(text: str, spans: list[tuple[int, int]], lang: Language) -> str:
                 return text
             stack.pop()
             continue
+        if char not in doubles:
+            continue  # English: its curly quotes were ruled out above
         before = i - 1
         while before >= 0 and text[before] in "*_":
             before -= 1
@@ -592,11 +602,15 @@ def _quote(text: str, spans: list[tuple[int, int]], lang: Language) -> str:
         opens = (before < 0 or text[before] in _OPENING_CONTEXT) and after < n \
             and text[after] not in _WHITESPACE
         closes = before >= 0 and text[before] not in _OPENING_CONTEXT
+        if char in _ONLY_OPENING:
+            closes = False
+        elif char in _ONLY_CLOSING:
+            opens = False
         if opens and not closes:
             levels[i] = len(stack)
-            stack.append(char)
+            stack.append('"')
             events.append((i, True))
-        elif closes and stack and stack[-1] == char:
+        elif closes and stack and stack[-1] == '"':
             stack.pop()
             levels[i] = len(stack)
             events.append((i, False))

@@ -105,6 +105,9 @@ class StoryFields:
             value = str(form.get(key, "") or "")[: LIMITS[key]]
             return value.replace("\r\n", "\n").replace("\r", "\n")
 
+        def body(key: str) -> str:
+            return "\n".join(_tidy_line(row) for row in text(key).split("\n")).strip()
+
         def line(key: str) -> str:
             return " ".join(text(key).split())
 
@@ -116,8 +119,8 @@ class StoryFields:
         hours = str(form.get("hours", "") or "")[:100]
         return cls(
             slug=slug if SLUG_PATTERN.match(slug) else "",
-            title=line("title"), text=text("text").strip(),
-            title_en=line("title_en"), text_en=text("text_en").strip(),
+            title=line("title"), text=body("text"),
+            title_en=line("title_en"), text_en=body("text_en"),
             teaser=line("teaser"), teaser_en=line("teaser_en"),
             centre=line("centre"), centre_en=line("centre_en"),
             date=_iso_or_empty(str(form.get("date", "") or "")),
@@ -132,6 +135,28 @@ class StoryFields:
             days=days if days in DAYS else "all",
             hours=hours if hours in HOURS_PRESETS or _hours_ok(hours) else "",
         )
+
+
+# A list item as Word's paste gives it: a bullet (a dash only before a tab: «— Здравствуйте»
+# opens a line of dialogue) or a number, then a tab. Bounded runs only: linear on any input.
+_PASTED_ITEM = re.compile(r"(?:[•◦▪▫●○■□‣⁃·][ \t]{1,8}|[–—-]\t[ \t]{0,8})(?=\S)")
+_PASTED_NUMBER = re.compile(r"([0-9]{1,3}[.)])\t[ \t]{0,8}(?=\S)")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _tidy_line(row: str) -> str:
+    """A line of text as if typed, not pasted from Word: a bullet and its tab become the list
+    item the kiosk shows as one, and a tab or a run of spaces between words a single space (on
+    the kiosk a tab is a wide hole). An indent of spaces alone is kept: it nests a list item."""
+    rest = row.lstrip(" \t")
+    indent = row[: len(row) - len(rest)]
+    if "\t" in indent:
+        indent = ""  # Word's paragraph indent; four spaces' worth would turn into code
+    if item := _PASTED_ITEM.match(rest):
+        rest = "- " + rest[item.end():]
+    elif number := _PASTED_NUMBER.match(rest):
+        rest = f"{number[1]} {rest[number.end():]}"
+    return indent + _BLANKS.sub(" ", rest).rstrip(" ")
 
 
 def _iso_or_empty(value: str) -> str:
