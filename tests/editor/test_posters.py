@@ -313,6 +313,12 @@ def test_the_preview_puts_the_loaders_problems_on_their_fields(
     body = client.post("/preview/poster", data=form(name="")).get_json()
     assert body["shown"] is False and {p["field"] for p in body["problems"]} >= {"name",
                                                                                  "picture"}
+    # A schedule with no day left: a warning on its field while the form is filled.
+    body = client.post("/preview/poster", data=form(
+        picture=drafted(client, 1920, 1080), period="dates", show_from="2025-01-01",
+        show_until="2025-02-01")).get_json()
+    assert [(p["field"], p["code"]) for p in body["problems"]] == [("schedule", "no_day_left")]
+    assert body["shown"] is True
 
 
 

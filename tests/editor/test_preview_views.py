@@ -141,6 +141,24 @@ def test_a_date_to_come_is_a_warning_on_its_field(client: FlaskClient) -> None:
     assert on_field(preview(client, date="2020-05-01"), "date") == []
 
 
+def test_a_schedule_with_no_day_left_is_a_warning_on_its_field(client: FlaskClient) -> None:
+    """Told while the form is filled, not first after Publish; the item is still drawn."""
+    past = {"period": "dates", "show_from": "2025-01-01", "show_until": "2025-02-01"}
+    body = preview(client, **past)
+    assert on_field(body, "schedule") == ["no_day_left"] and body["shown"] is True
+    problems = body["problems"]
+    assert isinstance(problems, list)
+    assert [p["message"] for p in problems if p["field"] == "schedule"] == [
+        "Дней показа по этому расписанию не осталось: киоск не покажет эту историю. "
+        "Измените даты показа."]
+    assert on_field(preview(client), "schedule") == []
+    notice = notice_preview(client, level="ordinary", **past)
+    assert on_field(notice, "schedule") == ["no_day_left"] and notice["shown"] is True
+    # Dates the wrong way round are the loader's error, not this warning.
+    reversed_ = preview(client, period="dates", show_from="2025-02-01", show_until="2025-01-01")
+    assert on_field(reversed_, "schedule") == ["dates_reversed"]
+
+
 def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
     body = preview(client, title="")
     # The form's own words only: not the loader's «add a line title: …» about the file.

@@ -657,6 +657,31 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
     assert "появится 1 марта 2027" in client.get("/").get_data(as_text=True)
 
 
+def test_a_centre_item_whose_schedule_is_over_is_a_warning_in_the_listing(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """Dates all past: said only after Publish; the listing said «Замечаний нет»."""
+    import datetime as dt
+
+    from kiosk.editor import catalog
+
+    noon = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+    before = catalog.listing(catalog.load(config), config, "ru", noon).warnings
+    (config.centre / "stories").mkdir()
+    (config.centre / "stories" / "proshlo.md").write_text(
+        f"---\ntitle: Прошло\nshow_from: 2025-01-01\nshow_until: 2025-02-01\n---\n{TEXT}\n",
+        encoding="utf-8")
+    listing = catalog.listing(catalog.load(config), config, "ru", noon)
+    assert listing.warnings == before + 1
+    [row] = [row for row in listing.groups[0][2] if row.title == "Прошло"]
+    assert row.over and row.shown
+    page = client.get("/?show=problems").get_data(as_text=True)
+    assert 'id="stories-proshlo"' in page and "Замечаний нет" not in page
+    assert "Дней показа по расписанию не осталось" in page
+    # Head office's items are theirs to change: counted for them, not for the centre.
+    assert not [row for _, _, rows in listing.groups for row in rows
+                if row.over and row.origin != "centre"]
+
+
 def test_an_urgent_notice_with_no_last_day_is_told_on_its_schedule(
         client: FlaskClient) -> None:
     notice = {"text": "Сегодня центр работает до 16:00", "level": "urgent", "period": "always",

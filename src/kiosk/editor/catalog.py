@@ -51,6 +51,7 @@ class Row:
     urgent: bool = False  # a notice shown as the band on every screen, not as a slide
     picture: str = ""  # the picture file it shows (its thumbnail); "" for none or a clip
     off_screen: str = ""  # its schedule keeps it off the screen now: when it comes, in words
+    over: bool = False  # a centre item whose schedule has no day left: a warning to fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,9 @@ def listing(content: Content, config: EditorConfig, lang: Language,
         return Row(kind, relative(source, config), title, origin,
                    schedule_words(schedule, lang), tuple(by_file.get(key, ())), slug,
                    picture="" if picture is None else str(picture),
-                   off_screen=off_screen_words(schedule, local, closed, lang))
+                   off_screen=off_screen_words(schedule, local, closed, lang),
+                   # Head office's own are theirs to change: not a warning for the centre.
+                   over=origin == "centre" and no_day_left(schedule, local.date()))
 
     def not_shown(kind: str, suffix: str, items: Sequence[Any],
                   title_of: Callable[[Path], str]) -> list[Row]:
@@ -172,9 +175,10 @@ def listing(content: Content, config: EditorConfig, lang: Language,
                     tuple(sorted(rows[kind], key=lambda row: row.origin != "centre")))
                    for kind, ru, en in GROUPS)
     errors = sum(1 for p in content.problems if p.is_error)
+    over = sum(1 for kind_rows in rows.values() for one in kind_rows if one.over)
     return Listing(groups, tuple((path, hidden_title(config, path))
                                  for path in hidden_entries(config.centre)), other, errors,
-                   len(content.problems) - errors,
+                   len(content.problems) - errors + over,
                    tuple(content.settings.tags.items()))
 
 
@@ -239,7 +243,7 @@ def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
         return listing
 
     def kept(row: Row) -> bool:
-        if problems_only and row.shown and not row.problems:
+        if problems_only and row.shown and not row.problems and not row.over:
             return False
         title = folded(row.title)
         return all(word in title for word in words)
@@ -520,6 +524,15 @@ def showing(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None
     if day is None and schedule.uses_closed_days:
         return "later", None
     return ("later", day) if day is not None else ("never", None)
+
+
+def no_day_left(schedule: Schedule, today: dt.date) -> bool:
+    """The schedule has no day left from `today` on (dates all past, or the wrong way round):
+    the kiosk will not show its item again. One near closed days is never said to be over:
+    those days may still be added to kiosk.yaml. `today` is passed in: the loader's problems
+    are cached by file, so a day going by cannot be one of them."""
+    return schedule != ALWAYS and not schedule.uses_closed_days \
+        and schedule.first_day_from(today) is None
 
 
 def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None,

@@ -514,7 +514,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
 def preview_poster() -> ResponseReturnValue:
     """The poster as the attract loop shows it, landscape and portrait, drawn by the kiosk's
     renderer in its child process; JSON as /preview/story answers."""
-    from kiosk.editor.preview_views import _problem, form_words, rendered
+    from kiosk.editor.preview_views import _problem, form_words, rendered, schedule_over
 
     cfg = config()
     fields = PosterFields.from_form(request.form)
@@ -535,6 +535,7 @@ def preview_poster() -> ResponseReturnValue:
     has_picture = has_picture or bool(sources)
     own = [_problem(key if key != "show_from" else "schedule", "error", "form", ru, en)
            for key, (ru, en) in poster_problems(replace(fields, slug=given), has_picture).items()]
+    own += schedule_over(text, own, ("этот плакат", "this poster"))
     slug = fields.slug
     return rendered({
         "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre),

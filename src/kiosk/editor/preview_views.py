@@ -228,6 +228,27 @@ def dated_ahead_of(fields: StoryFields) -> list[Problem]:
     return dated_ahead([("", day)], dt.date.today())
 
 
+def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
+                  ) -> list[dict[str, Any]]:
+    """A warning on the schedule's field when it has no day left (all its dates past), told
+    while the form is filled, not only after Publish; none while the field has an error
+    already. `what`: the item as the object of «покажет» («эту историю», "this story"). Today
+    as the editor's computer has it, the kiosk's own."""
+    import datetime as dt
+
+    from kiosk.editor.catalog import no_day_left, schedule_in
+
+    if any(p["field"] == "schedule" for p in own):
+        return []
+    if not no_day_left(schedule_in(text), dt.date.today()):
+        return []
+    return [_problem("schedule", "warning", "no_day_left",
+                     f"Дней показа по этому расписанию не осталось: киоск не покажет {what[0]}. "
+                     "Измените даты показа.",
+                     f"This schedule has no day left: the kiosk will not show {what[1]}. "
+                     "Change its dates.")]
+
+
 def _lang() -> str:
     return "en" if session.get("lang") == "en" else "ru"
 
@@ -250,6 +271,7 @@ def story() -> tuple[Response, int] | Response:
                      form_words(editor_message(ahead, "ru"), "ru"),
                      form_words(editor_message(ahead, "en"), "en"))
             for ahead in dated_ahead_of(fields)]
+    own += schedule_over(text, own, ("эту историю", "this story"))
     photo_source = ""
     if fields.photo and PHOTO_PATTERN.match(fields.photo):
         from kiosk.editor.publish import Publisher
@@ -303,6 +325,7 @@ def notice() -> tuple[Response, int] | Response:
     text, lines = notice_lines(fields)
     own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
            for key, (ru, en) in notice_problems(fields).items()]
+    own += schedule_over(text, own, ("это объявление", "this notice"))
     return rendered({"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
                      "slug": slug, "text": text}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
@@ -327,8 +350,8 @@ def rendered(job: dict[str, Any], own: list[dict[str, Any]],
                        problems=own), 503
     if result is None:
         return jsonify(superseded=True), 409
-    return drawn(result, own, field, words, slug,
-                 result.shown and (shown_with_own or not own), reworded)
+    return drawn(result, own, field, words, slug, result.shown and (
+        shown_with_own or not any(p["severity"] == "error" for p in own)), reworded)
 
 
 def preview_key() -> str:
@@ -358,6 +381,10 @@ def drawn(result: RenderResult, own: list[dict[str, Any]],
     found = [_problem(field(p), str(p.get("severity", "")), str(p.get("code", "")),
                       *said(p), p.get("line"))
              for p in result.problems if p.get("code") != "skipped"]
+    # A warning of the form's own gives way to the loader's error on its field.
+    wrong = {problem["field"] for problem in found if problem["severity"] == "error"}
+    own = [problem for problem in own
+           if problem["severity"] == "error" or problem["field"] not in wrong]
     # A field the form's own rules name has their message, worded for the form; the
     # loader's about the same field speaks of lines in a file («add a line title: …»).
     ruled = {problem["field"] for problem in own}
