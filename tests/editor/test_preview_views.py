@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -157,6 +158,25 @@ def test_a_schedule_with_no_day_left_is_a_warning_on_its_field(client: FlaskClie
     # Dates the wrong way round are the loader's error, not this warning.
     reversed_ = preview(client, period="dates", show_from="2025-02-01", show_until="2025-01-01")
     assert on_field(reversed_, "schedule") == ["dates_reversed"]
+
+
+def test_a_text_too_long_is_told_once_with_the_counters_limit(client: FlaskClient) -> None:
+    """The counter said «до 120 слов», the field «примерно до 198 слов» for one screen and 240
+    for the other, in a sentence starting with a small letter."""
+    from kiosk.editor.story_form import WORDS_MOST
+
+    body = preview(client, text=" ".join(["слово"] * 400))
+    problems = body["problems"]
+    assert isinstance(problems, list)
+    [long] = [p for p in problems if p["code"] == "text_too_long"]
+    assert long["field"] == "text"
+    assert re.fullmatch(r"Текст займёт \d+ страниц(ы)? на (горизонтальном|вертикальном) "
+                        r"экране: посетителю придётся долго листать\. Сократите его до "
+                        rf"{WORDS_MOST} слов\.", long["ru"]), long["ru"]
+    assert long["en"].startswith("The text takes ") and f"to {WORDS_MOST} words" in long["en"]
+    form_page = client.get("/stories/new").get_data(as_text=True)
+    assert f'data-count-limit="{WORDS_MOST}"' in form_page
+    assert f"на киоске истории до {WORDS_MOST} слов" in form_page
 
 
 def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:

@@ -58,3 +58,11 @@ def test_a_message_on_a_page_is_a_sentence_whose_dashes_never_start_a_line() -> 
         assert text[0].isupper() and text.endswith(".") and not text.endswith(".."), text
         assert " — " not in text and " – " not in text
     assert "\u00a0— " in editor_message(problem, "ru")
+
+
+def test_a_message_that_starts_with_its_language_starts_with_a_capital() -> None:
+    """«русский текст займёт 6 страниц…» began with a small letter on the form."""
+    long = problem("text_too_long", language="ru", orientation="landscape", pages="6",
+                   words="66", most="198")
+    assert editor_message(long, "ru").startswith("Русский текст займёт 6 страниц")
+    assert editor_message(long, "en").startswith("The Russian text takes 6 pages")

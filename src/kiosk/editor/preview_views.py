@@ -249,6 +249,29 @@ def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
                      "Change its dates.")]
 
 
+def long_text_words(problem: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The form's own (ru, en) for the kiosk's «text takes too many pages», with the one limit
+    the form's word counter says too (WORDS_MOST; fewer where a page holds less): the
+    kiosk's check says «about 198» (three pages' worth), which staff read beside «up to 120»
+    as two rules. None for another problem."""
+    from kiosk.core.i18n import counted
+    from kiosk.editor.story_form import WORDS_MOST
+
+    args = problem.get("args", {})
+    pages, most = str(args.get("pages", "")), str(args.get("most", ""))
+    if problem.get("code") != "text_too_long" or not (pages.isdigit() and most.isdigit()):
+        return None
+    limit = min(WORDS_MOST, int(most))
+    portrait = args.get("orientation") == "portrait"
+    ru_limit = counted(limit, "ru", ("слова", "слов", "слов"), ("", ""))  # «до 101 слова»
+    ru_pages = counted(int(pages), "ru", ("страницу", "страницы", "страниц"), ("", ""))
+    en_pages = counted(int(pages), "en", ("", "", ""), ("page", "pages"))
+    return (f"Текст займёт {ru_pages} на {'вертикальном' if portrait else 'горизонтальном'} "
+            f"экране: посетителю придётся долго листать. Сократите его до {ru_limit}.",
+            f"The text takes {en_pages} on {'a portrait' if portrait else 'a landscape'} "
+            f"screen, a long read to page through. Shorten it to {limit} words.")
+
+
 def _lang() -> str:
     return "en" if session.get("lang") == "en" else "ru"
 
@@ -295,7 +318,7 @@ def story() -> tuple[Response, int] | Response:
         "text": text, "unscheduled": unscheduled, "photo": fields.photo if photo_source else "",
         "photo_source": photo_source}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
-        lines, fields.title_en), form_words, fields.slug)
+        lines, fields.title_en), form_words, fields.slug, reworded=long_text_words)
 
 
 @preview_bp.route("/notice", methods=["POST"])
@@ -378,9 +401,22 @@ def drawn(result: RenderResult, own: list[dict[str, Any]],
         own_words = reworded(p) if reworded is not None else None
         return own_words or (words(str(p.get("ru", "")), "ru"), words(str(p.get("en", "")), "en"))
 
+    # A text too long for both screens is one thing to fix: told once on its field, for the
+    # screen it takes most pages of.
+    def pages(p: dict[str, Any]) -> int:
+        counted = str(p.get("args", {}).get("pages", ""))
+        return int(counted) if counted.isdigit() else 0
+
+    longest: dict[str, dict[str, Any]] = {}
+    for p in result.problems:
+        if p.get("code") == "text_too_long":
+            known = longest.get(field(p))
+            if known is None or pages(p) > pages(known):
+                longest[field(p)] = p
     found = [_problem(field(p), str(p.get("severity", "")), str(p.get("code", "")),
                       *said(p), p.get("line"))
-             for p in result.problems if p.get("code") != "skipped"]
+             for p in result.problems if p.get("code") != "skipped"
+             and (p.get("code") != "text_too_long" or longest.get(field(p)) is p)]
     # A warning of the form's own gives way to the loader's error on its field.
     wrong = {problem["field"] for problem in found if problem["severity"] == "error"}
     own = [problem for problem in own

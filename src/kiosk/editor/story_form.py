@@ -40,6 +40,10 @@ LIMITS = {
     "title": 200, "title_en": 200, "teaser": 400, "teaser_en": 400, "centre": 200,
     "centre_en": 200, "text": 20_000, "text_en": 20_000,
 }
+# A story's words, as the guide asks (40–120): the form's counter and its long-text warning
+# both say these (the kiosk's own check allows three pages, which is more).
+WORDS_LEAST = 40
+WORDS_MOST = 120
 MAX_TAGS = 50
 MAX_TAG_CHARS = 60
 SLUG_CHARS = 60

@@ -50,6 +50,8 @@ from kiosk.editor.story_form import (
     MONTHS_RU,
     NOTICE_LIMIT,
     SLUG_PATTERN,
+    WORDS_LEAST,
+    WORDS_MOST,
     NoticeFields,
     StoryFields,
     form_problems,
@@ -121,6 +123,7 @@ def t(ru: str, en: str) -> str:
 @editor_bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
+            "words_least": WORDS_LEAST, "words_most": WORDS_MOST,
             "endpoint_exists": lambda name: name in current_app.view_functions,
             "upload_texts": upload_texts, "upload_mb": upload_mb}
 

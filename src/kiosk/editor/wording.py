@@ -45,9 +45,9 @@ DECIMAL = re.compile(r"[0-9]{1,6}\.[0-9]{1,3}")
 
 def editor_message(problem: Problem, lang: Language) -> str:
     """`problem`'s message for a page: its dates in words, its first letter capital where
-    its template starts with a word (not with a key or a quoted value), a full stop at its end
-    (the table's messages are clauses the kiosk's own lists show without one), and a no-break
-    space before each dash."""
+    its template starts with a word or a language (not with a key or a quoted value), a full
+    stop at its end (the table's messages are clauses the kiosk's own lists show without
+    one), and a no-break space before each dash."""
     args = {key: date_words(value, lang) if isinstance(value, str) and (
         key in DATE_ARGS or (key == "value" and problem.code in DATE_VALUE_CODES)) else value
         for key, value in problem.args.items()}
@@ -57,7 +57,8 @@ def editor_message(problem: Problem, lang: Language) -> str:
     text = dataclasses.replace(problem, args=args).message(lang)
     ru, en = MESSAGES.get(problem.code, ("", ""))
     template = ru if lang == "ru" else en
-    if template[:1].isalpha() and template[:1].islower():
+    # «{language} займёт…» starts with words too: «русский текст» → «Русский текст».
+    if (template[:1].isalpha() and template[:1].islower()) or template.startswith("{language}"):
         text = text[:1].upper() + text[1:]
     if text and text[-1] not in SENTENCE_ENDS:
         text += "."
