@@ -136,3 +136,18 @@ def test_the_first_day_an_item_is_shown_from_today() -> None:
                                  "weekdays: [вс]\n")
     assert no_sunday_then.first_day_from(today) is None  # no Sunday in those days
     assert Schedule().first_day_from(today) == today
+
+
+def test_a_one_day_schedule_is_said_as_that_day() -> None:
+    """«только с 7 декабря 2026 по 7 декабря 2026» on the form's preview and the listing."""
+    from kiosk.core.schedules.schedule_text import schedule_phrase
+
+    one_day, _ = schedule("show_from: 2026-12-07\nshow_until: 2026-12-07\n")
+    assert schedule_phrase(one_day, "ru") == "показывается только 7 декабря 2026"
+    assert schedule_phrase(one_day, "en") == "shown only on 7 December 2026"
+    two_days, _ = schedule("show_from: 2026-12-07\nshow_until: 2026-12-08\n")
+    assert schedule_phrase(two_days, "ru") \
+        == "показывается только с 7 декабря 2026 по 8 декабря 2026"
+    yearly, _ = schedule('show_from: "12 июня"\nshow_until: "12 июня"\n')
+    assert schedule_phrase(yearly, "ru") == "показывается только 12 июня каждого года"
+    assert schedule_phrase(yearly, "en") == "shown only on 12 June every year"

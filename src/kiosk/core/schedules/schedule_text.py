@@ -27,10 +27,14 @@ def schedule_phrase(schedule: Schedule, lang: Language) -> str:
         parts.append(_dates(schedule.start, schedule.end, lang))
     if schedule.yearly is not None:
         (first_month, first_day), (last_month, last_day) = schedule.yearly
-        parts.append(f"с {first_day} {MONTHS_RU[first_month - 1]} по {last_day} "
-                     f"{MONTHS_RU[last_month - 1]} каждого года" if ru else
-                     f"from {first_day} {MONTHS_EN[first_month - 1]} to {last_day} "
-                     f"{MONTHS_EN[last_month - 1]} every year")
+        if schedule.yearly[0] == schedule.yearly[1]:  # one day: not «с 7 декабря по 7 декабря»
+            parts.append(f"{first_day} {MONTHS_RU[first_month - 1]} каждого года" if ru else
+                         f"on {first_day} {MONTHS_EN[first_month - 1]} every year")
+        else:
+            parts.append(f"с {first_day} {MONTHS_RU[first_month - 1]} по {last_day} "
+                         f"{MONTHS_RU[last_month - 1]} каждого года" if ru else
+                         f"from {first_day} {MONTHS_EN[first_month - 1]} to {last_day} "
+                         f"{MONTHS_EN[last_month - 1]} every year")
     if schedule.months is not None:
         months = sorted(schedule.months)
         parts.append("в " + _listed([MONTHS_IN_RU[m - 1] for m in months], "и") if ru else
@@ -53,6 +57,8 @@ def schedule_phrase(schedule: Schedule, lang: Language) -> str:
 
 def _dates(start: dt.date | None, end: dt.date | None, lang: Language) -> str:
     ru = lang == "ru"
+    if start is not None and start == end:  # one day: not «с 7 декабря 2026 по 7 декабря 2026»
+        return format_date(start, lang) if ru else f"on {format_date(start, lang)}"
     if start is not None and end is not None:
         return (f"с {format_date(start, lang)} по {format_date(end, lang)}" if ru
                 else f"from {format_date(start, lang)} to {format_date(end, lang)}")
