@@ -207,7 +207,13 @@ def test_hiding_takes_only_a_shared_item_the_listing_shows(client: FlaskClient,
     page = client.get("/").get_data(as_text=True)
     assert "Показывать снова" in page
     hidden = page.split('id="hidden"')[1].split("</section>")[0]
-    assert "Зонтик под ливнем" in hidden and "stories/umbrella.md" in hidden
+    # Its kind in words under its title, not its file (the path only in the button's form).
+    assert '<td class="c-title">Зонтик под ливнем<div class="path">история</div>' in hidden
+    assert hidden.count("stories/umbrella.md") == hidden.count('value="stories/umbrella.md"')
+    assert client.post("/hide", data={"path": "notices/new-year.yaml"}).status_code == 302
+    hidden = client.get("/").get_data(as_text=True).split('id="hidden"')[1]
+    assert '<div class="path">объявление</div>' in hidden and ">notices/" not in hidden
+    client.post("/hide", data={"path": "notices/new-year.yaml", "show": "1"})
     # Said by its title, as the list names it, not by its file.
     assert "«Зонтик под ливнем» больше не показывается на этом киоске" in page
     client.post("/hide", data={"path": "stories/umbrella.md", "show": "1"})
@@ -712,6 +718,17 @@ def test_the_history_says_an_undone_undo_put_back_and_cuts_titles_at_a_word(
     assert history.count("<b>отмена</b>") == 1 and history.count("<b>возвращено</b>") == 1
     assert "снова как было до отмены от" in history
     assert '<details class="files"><summary>файлы: 1</summary>' in history
+
+
+def test_the_history_names_the_files_of_a_publish_in_words(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """«stories/ochki-dlya-babushki.md (новый)» under «файлы»: a folder and a file name."""
+    assert client.post("/stories/save", data=form()).status_code == 302
+    assert client.post("/hide", data={"path": "stories/umbrella.md"}).status_code == 302
+    history = client.get("/history").get_data(as_text=True)
+    files = " ".join(part.split("</details>")[0] for part in history.split('class="files"')[1:])
+    assert "добавлено: текст истории" in files and "добавлено: список скрытых материалов" in files
+    assert "stories/" not in files and ".md" not in files and "hidden.yaml" not in files
 
 
 def test_a_story_sent_back_without_its_title_is_not_headed_with_empty_quotes(

@@ -268,12 +268,13 @@ def shared_title(content: Content, config: EditorConfig, path: str, lang: Langua
 
 # A head-office file named in hidden.yaml whose title may be read: a story's or a poster's own
 # name in its folder (nothing that climbs out of it: hidden.yaml is the centre's file).
-_TITLED = re.compile(r"(stories|posters)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+_TITLED = re.compile(r"(stories|posters|notices)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 def hidden_title(config: EditorConfig, path: str) -> str:
     """The title of a head-office item hidden on this kiosk (not in the content any more),
-    as far as its file gives one: a story's title, a poster's name; else its path."""
+    as far as its file gives one: a story's title, a poster's name, a notice's text; else its
+    path."""
     if not _TITLED.fullmatch(path) or ".." in path:
         return path
     if path.endswith(".md"):
@@ -281,7 +282,19 @@ def hidden_title(config: EditorConfig, path: str) -> str:
     if path.startswith("posters/"):
         stem = path.removeprefix("posters/").split(".")[0]
         return _side_file_name(config.content / "posters" / f"{stem}.yaml") or path
+    if path.startswith("notices/") and path.endswith(".yaml"):
+        return _notice_text(config.content / path) or path
     return path
+
+
+def _notice_text(path: Path) -> str:
+    """A notice file's text, as far as it can be read ("" if none)."""
+    from kiosk.editor.story_form import from_notice_file
+    try:
+        data, _ = read_at_most(path)
+    except OSError:
+        return ""
+    return from_notice_file(path.stem, data.decode("utf-8", "replace")).text
 
 
 def _title_of(path: Path) -> str:

@@ -123,7 +123,8 @@ def t(ru: str, en: str) -> str:
 @editor_bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
-            "words_least": WORDS_LEAST, "words_most": WORDS_MOST,
+            "words_least": WORDS_LEAST, "words_most": WORDS_MOST, "file_words": file_words,
+            "kind_words": kind_words,
             "endpoint_exists": lambda name: name in current_app.view_functions,
             "upload_texts": upload_texts, "upload_mb": upload_mb}
 
@@ -158,6 +159,42 @@ def upload_texts() -> dict[str, str]:
                      "No connection to the editor: check that the computer is on the network, "
                      "and try again."),
     }
+
+
+# What a centre file is, in staff's words (the history's «файлы», the hidden items): staff
+# know stories and photos, not folders and file names.
+FILE_KINDS = {"stories": ("история", "story"), "images": ("фото", "photo"),
+              "notices": ("объявление", "notice"), "posters": ("плакат", "poster"),
+              "colouring": ("раскраска", "colouring picture"),
+              "anniversary": ("страница юбилейной истории", "anniversary page")}
+
+
+def kind_words(path: str) -> str:
+    """«история» for «stories/before-closing.md»; "" for a file of no kind staff know."""
+    ru, en = FILE_KINDS.get(path.split("/", 1)[0] if "/" in path else "", ("", ""))
+    return t(ru, en)
+
+
+def file_words(path: str) -> str:
+    """A file of a publish as staff would name it: «текст истории», «фото», «картинка плаката
+    для вертикального экрана», «список скрытых материалов»; else its name without folder and
+    extension."""
+    name = path.rsplit("/", 1)[-1]
+    kind = path.split("/", 1)[0] if "/" in path else ""
+    if path == "hidden.yaml":
+        return t("список скрытых материалов", "the list of hidden items")
+    if kind == "stories":
+        return t("текст истории", "story text")
+    if kind == "posters" and name.endswith(".yaml"):
+        return t("описание плаката", "poster details")
+    if kind == "posters":
+        return t("картинка плаката для вертикального экрана", "poster picture for a portrait "
+                 "screen") if ".portrait." in name else t("картинка плаката", "poster picture")
+    if kind == "colouring" and name.endswith((".yaml", ".yml")):
+        return t("описание раскраски", "colouring picture details")
+    if kind == "colouring":
+        return t("рисунок раскраски", "colouring picture")
+    return kind_words(path) or name.split(".", 1)[0]
 
 
 def plural(number: int, one: str, few: str, many: str, english: str, english_many: str) -> str:
