@@ -319,6 +319,7 @@ def test_the_preview_puts_the_loaders_problems_on_their_fields(
         show_until="2025-02-01")).get_json()
     assert [(p["field"], p["code"]) for p in body["problems"]] == [("schedule", "no_day_left")]
     assert body["shown"] is True
+    assert "плакат в заставке не появится" in body["hint"]  # not «через несколько секунд»
 
 
 

@@ -4,12 +4,14 @@ the title, and a problem appears under the field that causes it, with sign-in an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kiosk.core.i18n import format_date
 from kiosk.core.paths import package_folder
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.render import Renderer
@@ -76,6 +78,19 @@ def test_the_preview_follows_what_staff_type(editor: tuple[str, Renderer], page:
     assert page.locator("[data-preview-dialog]").is_visible()
     png = page.request.get(page.get_attribute("[data-preview-dialog] img", "src"))
     assert png.ok and png.body().startswith(b"\x89PNG")
+
+    # The text beside «Опубликовать» follows the schedule: not «через несколько секунд» for a
+    # story set for later.
+    page.keyboard.press("Escape")
+    hint = page.locator("[data-publish-hint]")
+    assert "через несколько секунд" in hint.text_content()
+    start = dt.date.today() + dt.timedelta(days=13)
+    page.check("input[name=period][value=dates]")
+    page.fill("input[name=show_from]", start.isoformat())
+    page.fill("input[name=show_until]", (start + dt.timedelta(days=5)).isoformat())
+    page.wait_for_function("() => document.querySelector('[data-publish-hint]').textContent"
+                           f".includes({format_date(start, 'ru')!r})", timeout=60_000)
+    assert "через несколько секунд" not in hint.text_content()
 
 
 def test_a_form_sent_back_names_its_fields_with_errors_and_the_banner_goes_once_they_are_right(

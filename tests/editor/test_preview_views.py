@@ -179,6 +179,29 @@ def test_a_text_too_long_is_told_once_with_the_counters_limit(client: FlaskClien
     assert f"на киоске истории до {WORDS_MOST} слов" in form_page
 
 
+def test_the_text_beside_publish_says_when_the_schedule_shows_it(client: FlaskClient) -> None:
+    """«История появится на киоске через несколько секунд» beside a story set for later."""
+    import datetime as dt
+
+    from kiosk.core.i18n import format_date
+
+    start = dt.date.today() + dt.timedelta(days=13)
+    later = {"period": "dates", "show_from": start.isoformat(),
+             "show_until": (start + dt.timedelta(days=5)).isoformat()}
+    hint = preview(client, **later)["hint"]
+    assert isinstance(hint, str) and "через несколько секунд" not in hint
+    assert hint.startswith(f"История появится на киоске {format_date(start, 'ru')} (по расписанию")
+    assert preview(client)["hint"] == ("История появится на киоске через несколько секунд. "
+                                       "Любую публикацию можно отменить.")
+    past = preview(client, period="dates", show_from="2025-01-01", show_until="2025-02-01")
+    assert "дней показа больше нет" in str(past["hint"])
+    assert format_date(start, "ru") in str(notice_preview(client, **later)["hint"])
+    # The form's page says it too, before the first preview answers.
+    page = client.get("/stories/new").get_data(as_text=True)
+    assert "<span class=\"hint\" data-publish-hint aria-live=\"polite\">История появится на " \
+        "киоске через несколько секунд." in page
+
+
 def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
     body = preview(client, title="")
     # The form's own words only: not the loader's «add a line title: …» about the file.

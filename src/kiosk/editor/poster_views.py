@@ -63,6 +63,7 @@ from kiosk.editor.views import (
     lang,
     login_required,
     message,
+    publish_hint,
     published_words,
     publisher,
     save_draft_photo,
@@ -149,6 +150,7 @@ def _poster_form(fields: PosterFields, by_field: dict[str, list[tuple[str, bool]
     months = MONTHS_RU if lang() == "ru" else MONTHS_EN
     body = render_template(
         "poster_form.html", fields=fields, problems=by_field, general=general,
+        publish_hint=publish_hint("poster", poster_lines(fields)[0], content_now()),
         is_new=not fields.slug, picture_url=_thumb(fields.picture, fields.slug, picture,
                                                    "landscape"),
         portrait_url="" if fields.remove_portrait else _thumb(fields.portrait, fields.slug,
@@ -537,6 +539,7 @@ def preview_poster() -> ResponseReturnValue:
            for key, (ru, en) in poster_problems(replace(fields, slug=given), has_picture).items()]
     own += schedule_over(text, own, ("этот плакат", "this poster"))
     slug = fields.slug
+    hint = publish_hint("poster", text, content_now())
     return rendered({
         "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre),
         "slug": fields.slug, "text": text,
@@ -544,4 +547,4 @@ def preview_poster() -> ResponseReturnValue:
         str(p.get("code", "")), dict(p.get("args", {})), p.get("line"), str(p.get("path", "")),
         slug, lines), lambda text, language: poster_words(form_words(text, language)), slug,
         shown_with_own=False, reworded=lambda p: form_message(str(p.get("code", "")),
-                                                             dict(p.get("args", {}))))
+                                                             dict(p.get("args", {}))), hint=hint)

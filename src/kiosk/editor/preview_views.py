@@ -272,6 +272,13 @@ def long_text_words(problem: Mapping[str, Any]) -> tuple[str, str] | None:
             f"screen, a long read to page through. Shorten it to {limit} words.")
 
 
+def _publish_hint(kind: str, text: str) -> str:
+    """The hint beside «Опубликовать» for the draft's schedule (kiosk.editor.views)."""
+    from kiosk.editor.views import content_now, publish_hint
+
+    return publish_hint(kind, text, content_now())
+
+
 def _lang() -> str:
     return "en" if session.get("lang") == "en" else "ru"
 
@@ -318,7 +325,8 @@ def story() -> tuple[Response, int] | Response:
         "text": text, "unscheduled": unscheduled, "photo": fields.photo if photo_source else "",
         "photo_source": photo_source}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
-        lines, fields.title_en), form_words, fields.slug, reworded=long_text_words)
+        lines, fields.title_en), form_words, fields.slug, reworded=long_text_words,
+        hint=_publish_hint("story", text))
 
 
 @preview_bp.route("/notice", methods=["POST"])
@@ -353,28 +361,29 @@ def notice() -> tuple[Response, int] | Response:
                      "slug": slug, "text": text}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),
         lines), lambda text, language: form_words(text, language, NOTICE_LABELS), slug,
-        shown_with_own=False)
+        shown_with_own=False, hint=_publish_hint("notice", text))
 
 
 def rendered(job: dict[str, Any], own: list[dict[str, Any]],
              field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
              slug: str, shown_with_own: bool = True,
-             reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
-             ) -> tuple[Response, int] | Response:
+             reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
+             hint: str = "") -> tuple[Response, int] | Response:
     """`job` drawn by the renderer, answered as every preview answers (`drawn`); 503 with
     why where it could not be, 409 where a newer edit overtook it. `shown_with_own`: the
     kiosk shows the draft even where the form's own rules object (a story's are about the
     form, not the file). `reworded(problem)`: a form's own (ru, en) for a problem whose
-    message speaks of files the form does not show, or None."""
+    message speaks of files the form does not show, or None. `hint`: what Publish will do,
+    for the text beside its button."""
     try:
         result = renderer().render(job, key=preview_key())
     except RenderError as exc:
         return jsonify(error=exc.en if _lang() == "en" else exc.ru, ru=exc.ru, en=exc.en,
-                       problems=own), 503
+                       problems=own, hint=hint), 503
     if result is None:
         return jsonify(superseded=True), 409
     return drawn(result, own, field, words, slug, result.shown and (
-        shown_with_own or not any(p["severity"] == "error" for p in own)), reworded)
+        shown_with_own or not any(p["severity"] == "error" for p in own)), reworded, hint)
 
 
 def preview_key() -> str:
@@ -386,8 +395,8 @@ def preview_key() -> str:
 def drawn(result: RenderResult, own: list[dict[str, Any]],
           field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
           slug: str, shown: bool,
-          reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
-          ) -> Response:
+          reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
+          hint: str = "") -> Response:
     """A preview's JSON answer (/preview/story, /preview/poster): the images' addresses and
     the form's own problems (`own`), then the renderer's, each on its form's `field`, worded
     for the form by `words(text, lang)`."""
@@ -426,7 +435,7 @@ def drawn(result: RenderResult, own: list[dict[str, Any]],
     ruled = {problem["field"] for problem in own}
     found = [problem for problem in found if problem["field"] not in ruled]
     return jsonify(images=images, problems=own + found, shown=shown, slug=slug,
-                   timings=result.timings)
+                   timings=result.timings, hint=hint)
 
 
 @preview_bp.route("/warm", methods=["POST"])

@@ -285,6 +285,43 @@ def published_words(kind: str, title: str, text: str, content: Any) -> str:
 
 PRONOUN_OBJECT = {"она": "её", "оно": "его", "он": "его"}  # «покажет её», «её не будет»
 
+# The hint beside «Опубликовать»: the item, where it appears, and in English its subject.
+HINT_ITEMS = {"story": ("История", "на киоске", "The kiosk"),
+              "notice": ("Объявление", "на киоске", "The kiosk"),
+              "poster": ("Плакат", "в заставке", "The slideshow")}
+
+
+def publish_hint(kind: str, text: str, content: Any) -> str:
+    """What Publish will do, said beside its button, for the file `text` the form gives now
+    (the live preview sends it again as the schedule is changed): as `published_words` says
+    after it, so a story set for 20 December is not promised «within seconds»."""
+    import datetime as dt
+
+    from kiosk.core.i18n import format_date
+
+    item, where, subject = HINT_ITEMS[kind]
+    written = catalog.schedule_in(text)
+    local = content.settings.local_time(dt.datetime.now(dt.UTC))
+    when, day = catalog.showing(written, local, content.closed_days())
+    schedule = catalog.schedule_words(written, lang())
+    undo = t("Любую публикацию можно отменить.", "Anything you publish can be undone.")
+    if when == "now":
+        said = t(f"{item} появится {where} через несколько секунд.",
+                 f"{subject} shows it within seconds.")
+    elif when == "never":
+        said = t(f"По расписанию ({schedule}) дней показа больше нет: {item.lower()} "
+                 f"{where} не появится.",
+                 f"Its schedule ({schedule}) has no day left: {subject.lower()} will not "
+                 "show it.")
+    elif day is None or day == local.date():
+        said = t(f"{item} появится {where} по расписанию: {schedule}.",
+                 f"{subject} shows it by its schedule: {schedule}.")
+    else:
+        said = t(f"{item} появится {where} {format_date(day, 'ru')} (по расписанию: "
+                 f"{schedule}).", f"{subject} shows it from {format_date(day, 'en')} "
+                 f"(its schedule: {schedule}).")
+    return f"{said} {undo}"
+
 
 def shortened(text: str, most: int) -> str:
     """`text` in at most `most` characters: cut after its last whole word, with «…»
@@ -500,6 +537,7 @@ def _form(fields: StoryFields, by_field: dict[str, list[tuple[str, bool]]],
     tags += [(tag, tag) for tag in fields.tags if tag not in known]  # kept, shown as unknown
     months = MONTHS_RU if lang() == "ru" else MONTHS_EN
     body = render_template("story_form.html", fields=fields, tags=tags, known_tags=known,
+                           publish_hint=publish_hint("story", story_lines(fields)[0], content),
                            months=[(n + 1, m.capitalize()) for n, m in enumerate(months)],
                            problems=by_field, general=general, is_new=not fields.slug,
                            has_errors=any(is_error for items in by_field.values()
@@ -707,6 +745,8 @@ def _notice_form(fields: NoticeFields, by_field: dict[str, list[tuple[str, bool]
                  general: list[tuple[str, bool]], status: int = 200) -> ResponseReturnValue:
     months = MONTHS_RU if lang() == "ru" else MONTHS_EN
     body = render_template("notice_form.html", fields=fields, problems=by_field,
+                           publish_hint=publish_hint("notice", notice_lines(fields)[0],
+                                                     content_now()),
                            general=general, is_new=not fields.slug, notice_limit=NOTICE_LIMIT,
                            months=[(n + 1, m.capitalize()) for n, m in enumerate(months)],
                            has_errors=any(is_error for items in by_field.values()

@@ -78,6 +78,9 @@
       })
       .then(function (answer) {
         if (!answer || mine !== sequence) return;
+        // What Publish will do, by the schedule as the form has it now («появится 20 декабря»).
+        var hint = document.querySelector("[data-publish-hint]");
+        if (hint && answer.body.hint) hint.textContent = answer.body.hint;
         if (!answer.ok) {
           lastSent = null;  // the same form may be tried again
           setStatus(answer.body.error || panel.dataset.failed, "failed");
