@@ -296,6 +296,26 @@ def test_a_photo_is_prepared_and_saved_under_a_name_of_the_editors(
     assert story is not None and story.photo == config.centre / name
 
 
+def test_the_photo_hint_and_the_guide_say_what_the_upload_does(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """The hint left out WebP, which is taken; the guide said an upload was a line of the
+    history of its own («загружено фото»): it is a draft until its story is published."""
+    webp = io.BytesIO()
+    Image.new("RGB", (1200, 900), (200, 120, 40)).save(webp, "WEBP")
+    answer = client.post("/photo", data={"photo": (io.BytesIO(webp.getvalue()), "a.webp"),
+                                         "title": "Зонтик"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    hint = client.get("/stories/new").get_data(as_text=True).split('id="photo-file"')[1]
+    assert all(kind in hint.split("</span>", 2)[1] for kind in ("JPEG", "PNG", "WebP", "HEIC"))
+    assert "загружено фото" not in client.get("/history").get_data(as_text=True)
+    client.post("/stories/save", data=form(photo=answer.get_json()["photo"]))
+    history = client.get("/history").get_data(as_text=True)
+    assert "<summary>файлы: 2</summary>" in history and "добавлено: фото" in history
+    guide = (Path(__file__).parents[2] / "docs" / "content.md").read_text(encoding="utf-8")
+    assert "отдельной строкой («загружено фото»)" not in guide
+    assert "«добавлено: фото»" in guide
+
+
 def test_a_file_that_is_not_a_photo_is_refused_in_words(client: FlaskClient,
                                                         config: EditorConfig) -> None:
     answer = client.post("/photo", data={"photo": (io.BytesIO(b"Hello, world " * 50), "a.jpg")})
