@@ -110,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     set_pin = commands.add_parser("set-pin", help="задать ПИН-код меню сотрудников")
     set_pin.add_argument("--state-dir", type=Path,
                          help=f"папка состояния киоска, та же, что у «kiosk run» (у киоска из "
-                              f"пакета — {PACKAGE_STATE_DIR}; от root её нужно указать: здесь "
-                              f"или в $KIOSK_STATE_DIR)")
+                              f"пакета — {PACKAGE_STATE_DIR}; от root при установленном "
+                              f"пакете её нужно указать: здесь или в $KIOSK_STATE_DIR)")
     set_pin.add_argument("--pin-stdin", action="store_true",
                          help="прочитать ПИН-код из первой строки ввода (для скриптов)")
     editor = commands.add_parser(
@@ -151,6 +151,14 @@ CENTRE_HELP = ("собственная папка материалов цент�
 # The state folder of the packaged kiosk (deploy/kiosk.service's KIOSK_STATE_DIR).
 PACKAGE_STATE_DIR = "/var/lib/kiosk"
 PACKAGE_EDITOR_DIR = "/var/lib/kiosk-editor"  # deploy/kiosk-editor.service's --state-dir
+
+
+def _root_beside_the_package(state_dir: Path | None, package_dir: str) -> bool:
+    """Run as root with no state folder named, on a computer with the package installed (its
+    folder is there): root's own folder would be written, which no packaged kiosk or editor
+    reads. In a clone, root's own is the folder `kiosk run` as root uses: that is right."""
+    return (state_dir is None and not os.environ.get("KIOSK_STATE_DIR")
+            and os.geteuid() == 0 and os.path.isdir(package_dir))
 STATE_DIR_HELP = ("папка состояния киоска (по умолчанию $KIOSK_STATE_DIR или "
                   "~/.local/state/kiosk)")
 SETTINGS_HELP = ("настройки этого компьютера поверх kiosk.yaml материалов; можно несколько, "
@@ -291,9 +299,9 @@ def set_pin(state_dir: Path | None, from_stdin: bool) -> int:
     from kiosk.core.paths import state_dir as resolve_state_dir
     from kiosk.core.pin import MAX_DIGITS, MIN_DIGITS, PinStore, valid_pin
 
-    if state_dir is None and not os.environ.get("KIOSK_STATE_DIR") and os.geteuid() == 0:
-        # root's own folder (/root/.local/state/kiosk) is no kiosk's: the PIN would be
-        # «saved» where no running kiosk looks. The package's is /var/lib/kiosk.
+    if _root_beside_the_package(state_dir, PACKAGE_STATE_DIR):
+        # root's own folder (/root/.local/state/kiosk) is no packaged kiosk's: the PIN would
+        # be «saved» where no running kiosk looks. The package's is /var/lib/kiosk.
         print(f"ПИН-код не изменён: команда запущена от root без папки состояния, и код "
               f"попал бы в {resolve_state_dir(None)}, где киоск его не ищет. Для киоска из "
               f"пакета:\n    kiosk set-pin --state-dir {PACKAGE_STATE_DIR}\nДля киоска, "
@@ -347,8 +355,8 @@ def editor_user(action: str, name: str | None, state_dir: Path | None) -> int:
     )
     from kiosk.editor.config import EditorConfig
 
-    if state_dir is None and not os.environ.get("KIOSK_STATE_DIR") and os.geteuid() == 0:
-        # As set-pin: root's own folder is no editor's (the package's is PACKAGE_EDITOR_DIR).
+    if _root_beside_the_package(state_dir, PACKAGE_EDITOR_DIR):
+        # As set-pin: root's own folder is no packaged editor's.
         print(f"Учётные записи не изменены: команда запущена от root без папки состояния, и "
               f"они попали бы в {resolve_state_dir(None)}, где редактор их не ищет. Для "
               f"редактора из пакета:\n    kiosk editor-user {action}"

@@ -80,6 +80,9 @@ def test_root_without_a_state_dir_is_refused_with_the_packages_command(
     """IT runs it as root (the package's `kiosk` user has no shell): without a folder the PIN
     went to /root/.local/state/kiosk, «saved», and the kiosk in /var/lib/kiosk never saw it."""
     monkeypatch.setattr(os, "geteuid", lambda: 0)
+    package = tmp_path / "var-lib-kiosk"  # the package is installed: its folder is there
+    package.mkdir()
+    monkeypatch.setattr(cli, "PACKAGE_STATE_DIR", str(package))
     for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -87,7 +90,7 @@ def test_root_without_a_state_dir_is_refused_with_the_packages_command(
     assert cli.main(["set-pin", "--pin-stdin"]) == 2
     said = capsys.readouterr()
     assert "ПИН-код не изменён" in said.err and "сохранён" not in said.out
-    assert "\n    kiosk set-pin --state-dir /var/lib/kiosk\n" in said.err
+    assert f"\n    kiosk set-pin --state-dir {package}\n" in said.err
     assert str(tmp_path / ".local" / "state" / "kiosk") in said.err
     assert not list(tmp_path.rglob("pin"))
     # Named, by either way, it is written there.
@@ -95,6 +98,20 @@ def test_root_without_a_state_dir_is_refused_with_the_packages_command(
     monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
     assert cli.main(["set-pin", "--pin-stdin"]) == 0
     assert PinStore(tmp_path / "state").check("482913", 0) is Outcome.OK
+
+
+def test_root_in_a_clone_without_the_package_keeps_roots_own_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's «Try the staff editor» as root in a container: `kiosk run` as root reads
+    root's own folder, and that is where the PIN goes."""
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli, "PACKAGE_STATE_DIR", str(tmp_path / "not-installed"))
+    for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
+    assert cli.main(["set-pin", "--pin-stdin"]) == 0
+    assert PinStore(tmp_path / ".local" / "state" / "kiosk").check("482913", 0) is Outcome.OK
 
 
 def test_a_user_without_a_state_dir_keeps_the_usual_folder(

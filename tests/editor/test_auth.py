@@ -129,7 +129,8 @@ def test_no_pin_and_no_account_refuses_to_start(tmp_path: Path) -> None:
     editor = Editor(tmp_path / "state", tmp_path / "centre")
     with pytest.raises(auth.CannotStart, match="kiosk set-pin") as refused:
         editor.app()
-    assert "kiosk editor-user add" in str(refused.value)
+    assert "kiosk editor-user add ИМЯ --state-dir " + str(tmp_path / "state") in \
+        str(refused.value)
     auth.Accounts(editor.config().editor_state / auth.ACCOUNTS_FILE).add("anna", PASSWORD)
     editor.app()  # an account is enough
     # A test app with sign-in off starts without either.
@@ -401,13 +402,16 @@ def test_editor_user_as_root_without_a_state_dir_is_refused_with_the_packages_co
     """IT runs it as root: the account went to /root/.local/state/kiosk/editor, «added», and
     the packaged editor in /var/lib/kiosk-editor never saw it."""
     monkeypatch.setattr(os, "geteuid", lambda: 0)
+    package = tmp_path / "var-lib-kiosk-editor"  # the package is installed
+    package.mkdir()
+    monkeypatch.setattr(cli, "PACKAGE_EDITOR_DIR", str(package))
     for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert run_cli(monkeypatch, ["add", "anna"], f"{PASSWORD}\n{PASSWORD}\n") == 2
     said = capsys.readouterr()
     assert "не изменены" in said.err and "добавлена" not in said.out
-    assert "\n    kiosk editor-user add anna --state-dir /var/lib/kiosk-editor\n" in said.err
+    assert f"\n    kiosk editor-user add anna --state-dir {package}\n" in said.err
     assert not list(tmp_path.rglob(auth.ACCOUNTS_FILE))
     monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "state"))
     assert run_cli(monkeypatch, ["add", "anna"], f"{PASSWORD}\n{PASSWORD}\n") == 0

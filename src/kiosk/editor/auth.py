@@ -263,11 +263,14 @@ def startup_problem(config: EditorConfig) -> str | None:
     """Why the editor must not start (Russian, naming the command that fixes it), or None."""
     if PinStore(config.state_dir).is_set() or accounts_of(config).names():
         return None
+    # The commands with their folders: run as root without them, they would write where no
+    # editor looks (and now refuse).
     return ("Войти в редактор некому: не задан ни ПИН-код сотрудников, ни учётная запись. "
-            "Задайте ПИН-код командой «kiosk set-pin» (тот же, что у меню сотрудников киоска) "
-            "или добавьте учётную запись командой «kiosk editor-user add ИМЯ», затем "
-            "запустите редактор снова. На компьютере киоска — см. docs/deploy.md, раздел "
-            "«Редактор для сотрудников».")
+            "Задайте ПИН-код командой «kiosk set-pin --state-dir ПАПКА_КИОСКА» (тот же, что "
+            "у меню сотрудников киоска; у киоска из пакета папка — /var/lib/kiosk) или "
+            "добавьте учётную запись командой «kiosk editor-user add ИМЯ --state-dir "
+            f"{config.state_dir}», затем запустите редактор снова. На компьютере киоска — см. "
+            "docs/deploy.md, раздел «Редактор для сотрудников».")
 
 
 def check_listen(text: str) -> str | None:
@@ -665,9 +668,9 @@ def _pin_sign_in(state: AuthState, now: float) -> Any:
                 _client())
     if outcome is Outcome.NOT_SET:
         error = _t("ПИН-код сотрудников не задан. Войдите по имени и паролю или попросите "
-                   "ИТ-службу задать ПИН-код командой «kiosk set-pin».",
+                   "ИТ-службу задать ПИН-код.",
                    "No staff PIN is set. Sign in with your name and password, or ask IT to "
-                   "set the PIN with `kiosk set-pin`.")
+                   "set the PIN.")
     elif left > 0:
         error = _t(f"Слишком много неверных попыток подряд. Вход по ПИН-коду закрыт ещё на "
                    f"{_minutes(left)}.",
