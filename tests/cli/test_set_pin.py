@@ -100,23 +100,13 @@ def test_root_without_a_state_dir_is_refused_with_the_packages_command(
     assert PinStore(tmp_path / "state").check("482913", 0) is Outcome.OK
 
 
-def test_root_in_a_clone_without_the_package_keeps_roots_own_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README's «Try the staff editor» as root in a container: `kiosk run` as root reads
-    root's own folder, and that is where the PIN goes."""
-    monkeypatch.setattr(os, "geteuid", lambda: 0)
+@pytest.mark.parametrize("uid", [1000, 0])
+def test_without_a_state_dir_the_usual_folder_where_no_package_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uid: int) -> None:
+    """A user's own folder; and root's in a clone (README's «Try the staff editor» as root in
+    a container: `kiosk run` as root reads root's own folder, and that is where it goes)."""
+    monkeypatch.setattr(os, "geteuid", lambda: uid)
     monkeypatch.setattr(cli, "PACKAGE_STATE_DIR", str(tmp_path / "not-installed"))
-    for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
-    assert cli.main(["set-pin", "--pin-stdin"]) == 0
-    assert PinStore(tmp_path / ".local" / "state" / "kiosk").check("482913", 0) is Outcome.OK
-
-
-def test_a_user_without_a_state_dir_keeps_the_usual_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     for name in ("KIOSK_STATE_DIR", "XDG_STATE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

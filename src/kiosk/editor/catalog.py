@@ -287,24 +287,26 @@ def hidden_title(config: EditorConfig, path: str) -> str:
     return path
 
 
-def _notice_text(path: Path) -> str:
-    """A notice file's text, as far as it can be read ("" if none)."""
-    from kiosk.editor.story_form import from_notice_file
+def _file_text(path: Path) -> str | None:
     try:
         data, _ = read_at_most(path)
     except OSError:
-        return ""
-    return from_notice_file(path.stem, data.decode("utf-8", "replace")).text
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def _notice_text(path: Path) -> str:
+    """A notice file's text, as far as it can be read ("" if none)."""
+    from kiosk.editor.story_form import from_notice_file
+    text = _file_text(path)
+    return "" if text is None else from_notice_file(path.stem, text).text
 
 
 def _title_of(path: Path) -> str:
     """The title a story file gives, as far as it can be read ("" if none)."""
     from kiosk.editor.story_form import from_story_file
-    try:
-        data, _ = read_at_most(path)
-    except OSError:
-        return ""
-    return from_story_file(path.stem, data.decode("utf-8", "replace")).title
+    text = _file_text(path)
+    return "" if text is None else from_story_file(path.stem, text).title
 
 
 def _poster_title(poster: Any) -> str:
