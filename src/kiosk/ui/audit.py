@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
@@ -91,6 +91,11 @@ def label_fits(label: QLabel) -> bool:
     longest = max((metrics.horizontalAdvance(word) for word in label.text().split()), default=0)
     needed = metrics.boundingRect(rect, int(Qt.TextFlag.TextWordWrap), label.text()).height()
     return longest <= rect.width() + 1 and needed <= rect.height() + 1
+
+
+def _covered(root: QWidget, widget: QWidget, point: QPoint) -> bool:
+    on_top = root.childAt(point)
+    return on_top is not None and on_top is not widget and not widget.isAncestorOf(on_top)
 
 
 def text_spots(root: QWidget) -> list[tuple[QWidget, TextSpot]]:
@@ -187,9 +192,13 @@ def audit(root: QWidget, theme: Theme, screen: str,
         if not widget.isEnabled():
             continue  # WCAG: text of a control that cannot be used is exempt
         box = QRect(widget.mapTo(root, spot.rect.topLeft()), spot.rect.size())
-        on_top = root.childAt(box.center())
-        if on_top is not None and on_top is not widget and not widget.isAncestorOf(on_top):
-            continue  # under something else (a question over a dimmed screen): not readable
+        inner = box.adjusted(2, 2, -2, -2)
+        if any(_covered(root, widget, point) for point in (
+                box.center(), inner.topLeft(), inner.topRight(), inner.bottomLeft(),
+                inner.bottomRight())):
+            # Under something else, wholly or in part (a question over a dimmed screen, the
+            # queue's banner over the top of a slide): what shows is not this text's.
+            continue
 
         ratio, background = background_contrast(pixels, box, rim, spot.colour)
         needed = needed_ratio(spot, theme)
