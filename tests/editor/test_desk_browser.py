@@ -114,6 +114,26 @@ def test_the_wizard_says_a_drawing_is_too_large_and_stays(page: Any) -> None:
     assert page.url == url and refusal.is_visible()
 
 
+def test_the_wizard_says_no_file_was_chosen_by_the_drop_area(page: Any) -> None:
+    """Pressed with no file: the browser's own bubble came up at the window's left edge, over
+    the heading, and the editor's words never did."""
+    page.goto(page.url.rsplit("/", 2)[0] + "/colouring/")
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST"
+            else None)
+    page.click("button:has-text('Загрузить и обработать')")
+    refusal = page.locator("#scan-error")
+    refusal.wait_for(state="visible", timeout=3000)
+    assert refusal.inner_text() == "Выберите файл: фото или скан рисунка."
+    drop, said = page.locator("#scan-drop").bounding_box(), refusal.bounding_box()
+    assert drop is not None and said is not None
+    assert 0 <= said["y"] - (drop["y"] + drop["height"]) <= 40  # right under the drop area
+    assert posted == []
+    page.set_input_files("#scan-file", files=[{"name": "domik.png", "mimeType": "image/png",
+                                               "buffer": line_art()}])
+    assert not refusal.is_visible()  # a file chosen: the words go
+
+
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1280, 1024), (1024, 768)],
                          ids=["1366x768", "1280x1024", "1024x768"])
 @pytest.mark.parametrize("form", ["/stories/new", "/notices/new", "/posters/new"])

@@ -191,6 +191,18 @@ def test_hostile_uploads_are_refused_with_a_reason(client: FlaskClient, config: 
     assert client.get("/colouring/edit").status_code == 302  # nothing to edit
 
 
+def test_no_file_is_said_under_the_drop_area_in_the_editors_words(client: FlaskClient) -> None:
+    page = client.get("/colouring/").get_data(as_text=True)
+    # Not `required`: the browser's own bubble would come up instead of the editor's words.
+    assert 'id="scan-file"' in page and " required" not in page
+    answer = client.post("/colouring/upload", data={}, content_type="multipart/form-data")
+    said = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    drop, bar = said.index('id="scan-drop"'), said.index('id="scan-error"')
+    assert drop < bar < said.index("</form>", drop)  # in the form, under the drop area
+    assert said[bar:said.index("</div>", bar)].endswith("Выберите файл: фото или скан рисунка.")
+
+
 def test_a_truncated_jpeg_is_refused(client: FlaskClient, broken_scan: bytes) -> None:
     answer = upload(client, broken_scan[: len(broken_scan) // 2])
     assert answer.status_code == 400

@@ -100,6 +100,8 @@ KEEP_SECONDS = 24 * 3600  # an upload nobody published is forgotten after a day
 KEEP_FILES = 20  # and only this many are kept, whoever uploaded them
 MAX_PICTURES = 12  # the colouring screen shows twelve (kiosk.core.content.merge.MAX_COLOURING)
 FLOOD_WARNING = 0.5  # a tap that fills this share of the sheet is worth a word
+NO_FILE = ("Выберите файл: фото или скан рисунка.",
+           "Choose a file: a photo or a scan of the drawing.")
 _CACHE_LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, LineArtSettings], bytes] = OrderedDict()  # recent line art
 
@@ -248,7 +250,13 @@ def _verdict(report: FloodReport) -> dict[str, Any]:
 def index() -> ResponseReturnValue:
     if _scan() is not None:
         return redirect(url_for("wizard.edit"))
-    return render_template("wizard_upload.html", error=None)
+    return _upload_page(None)
+
+
+def _upload_page(error: str | None) -> str:
+    # The page's script says «no file» by the drop area itself, in the editor's words (not the
+    # browser's bubble at the window's edge); the server says it the same where it cannot.
+    return render_template("wizard_upload.html", error=error, no_file=t(*NO_FILE))
 
 
 @wizard_bp.route("/upload", methods=["POST"])
@@ -256,15 +264,13 @@ def index() -> ResponseReturnValue:
 def upload() -> ResponseReturnValue:
     file = request.files.get("scan")
     if file is None or not file.filename:
-        return render_template("wizard_upload.html", error=t(
-            "Выберите файл: фото или скан рисунка.", "Choose a file: a photo or a scan of "
-            "the drawing.")), 400
+        return _upload_page(t(*NO_FILE)), 400
     name = file.filename[-80:]
     data = file.stream.read(config().max_request_bytes + 1)
     try:
         scan = _lineart().read_scan(data, name)
     except _photo_rejected() as exc:
-        return render_template("wizard_upload.html", error=exc.message(lang())), 400
+        return _upload_page(exc.message(lang())), 400
     _keep(scan, name)
     return redirect(url_for("wizard.edit"), code=303)
 

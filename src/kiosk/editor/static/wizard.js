@@ -9,20 +9,25 @@
     var file = document.getElementById("scan-file");
     var chosen = document.getElementById("scan-chosen");
     var refusal = document.getElementById("scan-error");
+    var form = drop.closest("form");
+    var say = function (text) {
+      refusal.textContent = text;
+      refusal.hidden = !text;
+      drop.classList.toggle("refused", !!text);
+      return text;
+    };
     // A file over the limit is said here, before minutes of sending it to be refused.
     var tooLarge = function () {
       var helper = window.kioskEditor;
-      var text = helper && file.files.length ? helper.tooLarge(file.files[0]) : "";
-      refusal.textContent = text;
-      refusal.hidden = !text;
-      return text;
+      return say(helper && file.files.length ? helper.tooLarge(file.files[0]) : "");
     };
     file.addEventListener("change", function () {
       chosen.textContent = file.files.length ? file.files[0].name : "";
       tooLarge();
     });
-    drop.closest("form").addEventListener("submit", function (event) {
-      if (tooLarge()) { event.preventDefault(); }
+    form.addEventListener("submit", function (event) {
+      // No file chosen: said under the drop area, not in the browser's bubble.
+      if (!file.files.length ? say(form.dataset.noFile) : tooLarge()) { event.preventDefault(); }
     });
     ["dragenter", "dragover"].forEach(function (name) {
       drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
