@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from kiosk.editor.config import MAX_UPLOAD_BYTES
+from tests.drawings import BREAK, drawing, jpeg, photographed
 from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
 from tests.editor.test_colouring_pictures import line_art
 
@@ -213,6 +214,33 @@ def test_the_wizards_publish_is_in_the_window_once_the_drawing_is_read(page: Any
     page.wait_for_url("**/colouring/edit*")
     box = page.locator("#publish button[type=submit]").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 768
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1024, 768)],
+                         ids=["1366x768", "1024x768"])
+def test_a_trial_fills_answer_is_in_the_window_with_the_click(page: Any, width: int,
+                                                               height: int) -> None:
+    """The answer to a trial fill («…закрасило 86 % листа…») came 775 px down, under a 768 px
+    window: staff saw the orange and missed the warning. At 1024 the verdict, the title and
+    Publish were under the sheet as well, 845–1168 px down."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(page.url.rsplit("/", 2)[0] + "/colouring/")
+    page.set_input_files("#scan-file", files=[{
+        "name": "domik.jpg", "mimeType": "image/jpeg",
+        "buffer": jpeg(photographed(drawing(2100, 1500, breaks=round(BREAK * 1.5), line=10)))}])
+    page.click("button:has-text('Загрузить и обработать')")
+    page.wait_for_url("**/colouring/edit*")
+    for selector in ("#verdict", "#publish input[name=title]", "#publish button[type=submit]"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
+    sheet = page.locator("#art").bounding_box()
+    assert sheet is not None
+    page.mouse.click(sheet["x"] + sheet["width"] * 0.23, sheet["y"] + sheet["height"] * 0.8)
+    page.wait_for_function("() => document.getElementById('fill-result').textContent !== ''")
+    answer = page.locator("#fill-result")
+    assert "закрасило" in answer.inner_text() and "разрывы" in answer.inner_text()
+    box = answer.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
 def test_a_date_no_calendar_has_is_said_and_the_form_is_not_sent(page: Any,

@@ -166,6 +166,8 @@
         showLines.hidden = false;
         result.textContent = data.warning || data.text;
         result.className = "fill-result" + (data.warning ? " warning" : "");
+        // A window too short for the sheet and its answer: brought up to the answer.
+        result.scrollIntoView({ block: "nearest" });
       })
       .catch(function () { result.className = "fill-result warning"; result.textContent = offline(); })
       .finally(function () { working(false); });
