@@ -100,3 +100,30 @@ def jpeg(grey: Grey, quality: int = 88) -> bytes:
     out = io.BytesIO()
     Image.fromarray(grey).convert("RGB").save(out, "JPEG", quality=quality)
     return out.getvalue()
+
+
+def street_photo(width: int = 1600, height: int = 1200, seed: int = 3) -> bytes:
+    """A phone photo of a street, not a drawing (a JPEG): a sky lighter towards the horizon, a
+    building with windows, a green lawn, a red car, the grain of a phone's sensor."""
+    rng = np.random.default_rng(seed)
+    yy = np.mgrid[0:height, 0:width][0].astype(np.float32) / height
+    picture = np.empty((height, width, 3), dtype=np.float32)
+    picture[...] = np.dstack((90 + 80 * yy, 140 + 60 * yy, 215 + 25 * yy))  # the sky
+    h, w = height / 100, width / 100
+
+    def box(x0: float, y0: float, x1: float, y1: float, colour: tuple[int, int, int]) -> None:
+        cv2.rectangle(picture, (round(x0 * w), round(y0 * h)), (round(x1 * w), round(y1 * h)),
+                      colour, -1)
+
+    box(8, 30, 62, 78, (196, 178, 152))  # the building
+    for column in range(4):
+        for row in range(3):
+            box(12 + column * 12, 36 + row * 13, 19 + column * 12, 45 + row * 13, (70, 100, 140))
+    box(0, 78, 100, 100, (70, 140, 60))  # the lawn
+    box(66, 66, 92, 82, (200, 40, 50))  # the car
+    picture += rng.normal(0, 6, picture.shape).astype(np.float32)
+    blurred = cv2.GaussianBlur(picture, (0, 0), 1.5)
+    out = io.BytesIO()
+    Image.fromarray(np.clip(blurred, 0, 255).astype(np.uint8), "RGB").save(out, "JPEG",
+                                                                           quality=88)
+    return out.getvalue()

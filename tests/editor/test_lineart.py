@@ -23,7 +23,8 @@ from kiosk.editor.lineart import (
     trial_fill,
 )
 from kiosk.editor.photos import PhotoRejected
-from tests.drawings import BREAK, drawing, jpeg, photographed, png
+from tests.drawings import BREAK, drawing, jpeg, photographed, png, street_photo
+from tests.helpers import REPO
 
 # The photographed drawing at 2800×2000: lines 12 px, breaks 32 px (16 at 1400×1000).
 WIDTH, HEIGHT = 2800, 2000
@@ -170,3 +171,53 @@ def test_closing_gaps_seals_breaks_without_blunting_corners(photo_with_breaks: b
     # The gaps themselves are closed.
     for x, y in ((200, 675), (800, 675), (500, 680)):
         assert min(_at(art, x + dx, y) for dx in (-2, 0, 2)) == 0, (x, y)
+
+
+def _tinted(grey: bytes, tint: tuple[float, float, float]) -> bytes:
+    picture = np.asarray(Image.open(io.BytesIO(grey)).convert("RGB"), dtype=np.float32)
+    out = io.BytesIO()
+    Image.fromarray(np.clip(picture * np.array(tint), 0, 255).astype(np.uint8)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _in_colour_pen(art: np.ndarray) -> bytes:
+    """The drawing in a blue felt-tip: coloured lines on white paper."""
+    ink = (255 - art.astype(np.float32)) / 255
+    picture = 255 - ink[..., None] * np.array([255 - 30, 255 - 80, 255 - 200], np.float32)
+    out = io.BytesIO()
+    Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _bundled_drawings() -> list[bytes]:
+    """The shared colouring pictures (SVG), drawn on white paper at 1400 px, as a scan."""
+    QtGui = pytest.importorskip("PySide6.QtGui")
+    QtSvg = pytest.importorskip("PySide6.QtSvg")
+    QtCore = pytest.importorskip("PySide6.QtCore")
+    pictures = []
+    for path in sorted((REPO / "content/colouring").glob("*.svg")):
+        renderer = QtSvg.QSvgRenderer(str(path))
+        size = renderer.defaultSize().scaled(1400, 1400, QtCore.Qt.AspectRatioMode.KeepAspectRatio)
+        image = QtGui.QImage(size, QtGui.QImage.Format.Format_RGB32)
+        image.fill(QtGui.QColor("white"))
+        painter = QtGui.QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        pictures.append(bytes(buffer.data()))
+    assert len(pictures) >= 9
+    return pictures
+
+
+def test_a_photo_is_told_from_a_line_drawing(photo_of_drawing: bytes) -> None:
+    """A photo's flattening leaves an outline of its shapes: by its grey alone it passed for a
+    drawing with breaks, and the wizard sent staff to the sliders."""
+    assert read_scan(street_photo(), "IMG_2041.jpg").photo_like
+    assert read_scan(street_photo(900, 1600, seed=5)).photo_like  # upright, another one
+    drawings = [photo_of_drawing, png(drawing()), _in_colour_pen(drawing()),
+                _tinted(photo_of_drawing, (1.0, 0.92, 0.78)),  # under a warm lamp
+                *_bundled_drawings()]
+    for number, data in enumerate(drawings):
+        assert not read_scan(data).photo_like, number

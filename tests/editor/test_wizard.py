@@ -20,7 +20,7 @@ from kiosk.core.paths import package_folder
 from kiosk.core.pin import PinStore
 from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig
-from tests.drawings import BREAK, drawing, jpeg, photographed
+from tests.drawings import BREAK, drawing, jpeg, photographed, street_photo
 
 SHARED = package_folder("content")
 
@@ -131,6 +131,29 @@ def test_publishing_writes_the_picture_and_its_title_and_the_kiosk_shows_it(
     # Undo (the editor's history) takes the picture and its line in the index back.
     history = client.get("/history").get_data(as_text=True)
     assert "опубликована раскраска</b>: Домик у реки" in history  # not «colouring: …»
+
+
+def test_a_photo_is_said_to_be_a_photo_not_sent_to_the_sliders(client: FlaskClient,
+                                                              config: EditorConfig) -> None:
+    """A street photo came out «в линиях есть разрывы… прибавьте «Закрыть разрывы»»: staff
+    were sent to the sliders with a picture they can never make a colouring picture of."""
+    upload(client, street_photo(), "IMG_2041.jpg")
+    said = "Это похоже на фотографию, а не на рисунок линиями"
+    page = client.get("/colouring/edit").get_data(as_text=True)
+    assert said in page and "прямо сверху, при хорошем свете" in page
+    assert "Прибавьте «Закрыть разрывы»" not in page and 'class="break"' not in page
+    for gap in ("0", "32", "48"):  # whatever the sliders say
+        verdict = client.get(f"/colouring/report.json?gap={gap}").get_json()["verdict"]
+        assert verdict["photo"] and verdict["level"] == "warning" and said in verdict["text"]
+    tap = client.get("/colouring/try.json?fx=0.5&fy=0.1").get_json()
+    assert "Закрыть разрывы" not in tap["warning"]
+    form = {"title": "Улица", "upload": upload_token(client)}
+    assert client.post("/colouring/publish", data=form).status_code == 400  # not without
+    assert centre_files(config) == []
+    assert client.post("/colouring/publish", data={**form, "anyway": "1"}).status_code == 303
+    # A drawing is not taken for a photo.
+    upload(client, jpeg(photographed(drawing(1400, 1000))))
+    assert said not in client.get("/colouring/edit").get_data(as_text=True)
 
 
 def test_publish_anyway_takes_a_flooding_picture_with_its_warning(

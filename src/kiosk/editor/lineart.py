@@ -58,6 +58,13 @@ CANVAS_BOX = (1024, 1032)
 CHECK_BOX = (1400, 1000)
 TRIAL_COLOUR = "#FB8C00"  # the page's orange: visible against black lines and white paper
 
+# A line drawing on white paper is grey: paper and ink, coloured outlines a few per cent of
+# it, paper under warm light below this saturation. A photo of anything else is in colour over
+# much of the frame; from this share on, the wizard says so (its flattening makes any photo
+# an outline of its shapes, which the sliders cannot make a colouring picture).
+PHOTO_SATURATION = 90  # of 255: (max − min) / max of a pixel's RGB, 35 %
+PHOTO_COLOUR_SHARE = 0.2
+
 MAX_SPECKS_PX = 2000
 MAX_GAP_PX = 48.0  # drawn into the lines: wider than the kiosk closes by itself (32)
 
@@ -82,6 +89,12 @@ class Scan:
     grey: Grey
     otsu: int  # Otsu's threshold for it
     notes: list[str] = field(default_factory=list)
+    colour: float = 0.0  # the share of the upload in clear colour (`colour_share`)
+
+    @property
+    def photo_like(self) -> bool:
+        """A photo rather than a line drawing (by its colour: `PHOTO_COLOUR_SHARE`)."""
+        return self.colour >= PHOTO_COLOUR_SHARE
 
     @property
     def png(self) -> bytes:
@@ -127,7 +140,16 @@ def read_scan(data: bytes, name: str = "рисунок") -> Scan:
     image = open_upload(data, name, LINE_ART_SIDE, notes)
     grey = np.asarray(image.convert("L"), dtype=np.uint8)
     flat = flatten(grey)
-    return Scan(flat, _otsu(flat), notes)
+    return Scan(flat, _otsu(flat), notes, colour_share(image))
+
+
+def colour_share(image: Image.Image) -> float:
+    """The share of the picture in clear colour: saturated, not near black (where saturation
+    is noise). Judged on a copy at most 400 px wide: a share needs no detail."""
+    small = image.convert("RGB")
+    small.thumbnail((400, 400))
+    hsv = cv2.cvtColor(np.asarray(small, dtype=np.uint8), cv2.COLOR_RGB2HSV)
+    return float(((hsv[..., 1] >= PHOTO_SATURATION) & (hsv[..., 2] >= 50)).mean())
 
 
 def flatten(grey: Grey) -> Grey:

@@ -146,7 +146,8 @@ def _keep(scan: Scan, name: str) -> None:
     old = _token()
     token = secrets.token_hex(16)
     for suffix, data in ((".png", scan.png), (".json", json.dumps(
-            {"name": name, "notes": scan.notes}, ensure_ascii=False).encode())):
+            {"name": name, "notes": scan.notes, "photo": scan.photo_like},
+            ensure_ascii=False).encode())):
         temporary = folder / f".{token}{suffix}"
         temporary.write_bytes(data)
         os.replace(temporary, folder / f"{token}{suffix}")
@@ -216,10 +217,26 @@ def _kiosk_gap() -> float:
         return float(_lineart().LineArtSettings().gap_px)
 
 
-def _verdict(report: FloodReport) -> dict[str, Any]:
+def _photo() -> bool:
+    """The upload looked like a photo, not a line drawing (lineart.Scan.photo_like)."""
+    return _meta().get("photo") is True
+
+
+def _verdict(report: FloodReport, photo: bool = False) -> dict[str, Any]:
     """The report as the page shows it: a level (ok, warning) and a sentence."""
     share = round(report.share * 100)
-    if report.floods:
+    if photo:
+        # Said before any leak: no slider makes a photo a colouring picture.
+        text = t("Это похоже на фотографию, а не на рисунок линиями: раскраски из неё не "
+                 "выйдет, настройки обработки тут не помогут. Нужен рисунок контурами, "
+                 "фломастером на белой бумаге: отсканируйте его или сфотографируйте прямо "
+                 "сверху, при хорошем свете, и нажмите «Загрузить другой рисунок».",
+                 "This looks like a photograph, not a line drawing: it will not make a "
+                 "colouring picture, and the clean-up settings will not help. What is needed "
+                 "is a drawing in outlines, in felt-tip on white paper: scan it or photograph "
+                 "it from straight above, in good light, and press “Upload another drawing”.")
+        level = "warning"
+    elif report.floods:
         text = t(f"Одно касание закрашивает {share} % листа: в линиях есть разрывы, через "
                  "них краска растекается из фигуры в фигуру. Места разрывов обведены красным. "
                  "Прибавьте «Закрыть разрывы» или дорисуйте линии на бумаге.",
@@ -238,9 +255,11 @@ def _verdict(report: FloodReport) -> dict[str, Any]:
         text = t(f"Подходит для раскраски: {areas}. Нажмите на картинку, чтобы попробовать "
                  "заливку.", f"Fit for colouring: {areas}. Click the picture to try a fill.")
         level = "ok"
-    return {"level": level, "text": text, "floods": report.floods, "problem": report.problem,
+    return {"level": level, "text": text, "photo": photo, "floods": report.floods,
+            "problem": report.problem,
             "share": report.share, "regions": report.regions,
-            "breaks": [list(box) for box in report.breaks]}
+            # A photo's «breaks» would send her to close them: not circled.
+            "breaks": [] if photo else [list(box) for box in report.breaks]}
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -306,7 +325,7 @@ def report() -> ResponseReturnValue:
         return jsonify(error=t("Загрузите рисунок заново.", "Upload the drawing again.")), 404
     settings = _settings(request.args)
     made = _art(scan, settings)
-    verdict = _verdict(_lineart().flood_report(made, _kiosk_gap()))
+    verdict = _verdict(_lineart().flood_report(made, _kiosk_gap()), _photo())
     level = scan.otsu if settings.threshold is None else settings.threshold
     return jsonify(verdict=verdict, threshold=level,
                    image=url_for("wizard.art") + "?" + urlencode(_query(settings)))
@@ -332,7 +351,12 @@ def try_fill() -> ResponseReturnValue:
     image, share = _lineart().trial_fill(made, min(width - 1, int(fx * width)),
                               min(height - 1, int(fy * height)), _kiosk_gap())
     percent = round(share * 100)
-    if share >= FLOOD_WARNING:
+    if share >= FLOOD_WARNING and _photo():
+        warning = t(f"Это касание закрасило {percent} % листа: это похоже на фотографию, а не "
+                    "на рисунок линиями, и настройки обработки тут не помогут.",
+                    f"This tap coloured {percent} % of the sheet: this looks like a photograph, "
+                    "not a line drawing, and the clean-up settings will not help.")
+    elif share >= FLOOD_WARNING:
         warning = t(f"Это касание закрасило {percent} % листа. Если так и задумано (фон вокруг "
                     "рисунка) — всё в порядке; если краска ушла за линии, значит, в них "
                     "разрывы: прибавьте «Закрыть разрывы».",
@@ -384,7 +408,8 @@ def publish() -> ResponseReturnValue:
     title_en = typed_title(request.form.get("title_en", ""))
     made = _art(scan, settings)
     report = _lineart().flood_report(made, _kiosk_gap())
-    error = _publish_problem(title, title_en, report, request.form.get("anyway") == "1")
+    error = _publish_problem(title, title_en, report, _photo(),
+                             request.form.get("anyway") == "1")
     if error:
         return _edit_again(settings, report, title, title_en, error), 400
     # The index is read, added to and written over what was read, a new picture over nothing:
@@ -412,11 +437,12 @@ def publish() -> ResponseReturnValue:
     return redirect(url_for("editor.listing"), code=303)
 
 
-def _publish_problem(title: str, title_en: str, report: FloodReport, anyway: bool) -> str:
+def _publish_problem(title: str, title_en: str, report: FloodReport, photo: bool,
+                     anyway: bool) -> str:
     said = title_problem(title, title_en)
     if said:
         return said
-    if report.problem and not anyway:
+    if (report.problem or photo) and not anyway:
         return t("Сначала исправьте то, о чём сказано выше (или отметьте «Всё равно "
                  "опубликовать»): на экране киоска раскраска будет работать так же.",
                  "Fix what is said above first (or tick “Publish anyway”): on the kiosk the "
@@ -464,7 +490,7 @@ def _edit_page(scan: Scan, settings: LineArtSettings, report: FloodReport, title
     height, width = scan.grey.shape
     return render_template(
         "wizard_edit.html", settings=settings, query=_query(settings), otsu=scan.otsu,
-        verdict=_verdict(report), name=str(meta.get("name", "")),
+        verdict=_verdict(report, _photo()), name=str(meta.get("name", "")),
         notes=[str(n) for n in meta.get("notes", [])][:5], width=width, height=height,
         max_specks=_lineart().MAX_SPECKS_PX, max_gap=int(_lineart().MAX_GAP_PX),
         title=title[:MAX_TITLE],

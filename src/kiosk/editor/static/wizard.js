@@ -126,7 +126,7 @@
         result.className = "fill-result";
         verdict.className = "verdict " + data.verdict.level;
         verdict.textContent = data.verdict.text;
-        anyway.hidden = !data.verdict.problem;
+        anyway.hidden = !(data.verdict.problem || data.verdict.photo);
         breaks.hidden = false;
         drawBreaks(data.verdict.breaks);
         if (auto) { threshold.value = data.threshold; }
