@@ -243,6 +243,26 @@ def test_a_trial_fills_answer_is_in_the_window_with_the_click(page: Any, width: 
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
+def test_a_colouring_picture_left_is_offered_with_its_title_and_settings(page: Any) -> None:
+    page.goto(page.url.rsplit("/", 2)[0] + "/colouring/")
+    page.set_input_files("#scan-file", files=[{"name": "domik.png", "mimeType": "image/png",
+                                               "buffer": line_art()}])
+    page.click("button:has-text('Загрузить и обработать')")
+    page.wait_for_url("**/colouring/edit*")
+    page.fill("#publish input[name=title]", "Домик у реки")
+    page.locator("#gap").fill("20")
+    page.wait_for_url("**gap=20*")
+    page.click("nav >> text=Материалы")
+    page.click("nav summary")
+    page.click("nav >> text=Раскраску из рисунка")
+    page.wait_for_selector("#scan-file", state="attached")  # a new one starts on upload
+    assert page.locator("h1").inner_text() == "Новая раскраска из рисунка"
+    page.click("#draft >> text=Продолжить начатую")
+    page.wait_for_url("**gap=20*")
+    assert page.input_value("#publish input[name=title]") == "Домик у реки"
+    assert page.input_value("#gap") == "20"
+
+
 def test_a_date_no_calendar_has_is_said_and_the_form_is_not_sent(page: Any,
                                                                  tmp_path: Path) -> None:
     """«31 февраля» typed by hand: the browser gives the form an empty date, and the story

@@ -214,6 +214,19 @@ def test_hostile_uploads_are_refused_with_a_reason(client: FlaskClient, config: 
     assert client.get("/colouring/edit").status_code == 302  # nothing to edit
 
 
+def test_add_starts_a_new_picture_and_offers_the_one_left(client: FlaskClient,
+                                                          broken_scan: bytes) -> None:
+    """A drawing uploaded and left came back under «Новая раскраска из рисунка» from «Добавить»:
+    a fresh start took «Загрузить другой рисунок» and a confirmation."""
+    assert 'id="draft"' not in client.get("/colouring/").get_data(as_text=True)
+    upload(client, broken_scan)
+    answer = client.get("/colouring/")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and 'id="scan-file"' in page  # the upload page
+    assert "У вас есть начатая раскраска" in page and 'href="/colouring/edit"' in page
+    assert client.get("/colouring/edit").status_code == 200  # still there to go on with
+
+
 def test_no_file_is_said_under_the_drop_area_in_the_editors_words(client: FlaskClient) -> None:
     page = client.get("/colouring/").get_data(as_text=True)
     # Not `required`: the browser's own bubble would come up instead of the editor's words.

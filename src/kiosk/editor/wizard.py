@@ -267,15 +267,17 @@ def _verdict(report: FloodReport, photo: bool = False) -> dict[str, Any]:
 @wizard_bp.route("/")
 @_login_required
 def index() -> ResponseReturnValue:
-    if _scan() is not None:
-        return redirect(url_for("wizard.edit"))
+    # «Добавить → Раскраску из рисунка» starts a new one: a drawing uploaded and left is
+    # offered on the page (to go on with), not opened as if it were new.
     return _upload_page(None)
 
 
 def _upload_page(error: str | None) -> str:
     # The page's script says «no file» by the drop area itself, in the editor's words (not the
     # browser's bubble at the window's edge); the server says it the same where it cannot.
-    return render_template("wizard_upload.html", error=error, no_file=t(*NO_FILE))
+    token = _token()
+    draft = token is not None and (_folder() / f"{token}.png").is_file()
+    return render_template("wizard_upload.html", error=error, no_file=t(*NO_FILE), draft=draft)
 
 
 @wizard_bp.route("/upload", methods=["POST"])

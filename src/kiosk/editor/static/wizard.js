@@ -131,10 +131,37 @@
         drawBreaks(data.verdict.breaks);
         if (auto) { threshold.value = data.threshold; }
         history.replaceState(null, "", "?" + query.toString());
+        store();
       })
       .catch(function () { verdict.className = "verdict warning"; verdict.textContent = offline(); })
       .finally(function () { working(false); });
   }
+
+  // What she typed and set, kept in the tab for this upload: «Продолжить начатую» on the
+  // upload page brings the drawing back with its title and sliders, not blank.
+  var upload = publish.querySelector("input[name=upload]").value;
+  var titles = ["title", "title_en"].map(function (name) { return publish.elements[name]; });
+  var storeKey = "kiosk-wizard:" + upload;
+  function store() {
+    try {
+      sessionStorage.setItem(storeKey, JSON.stringify({
+        title: titles[0].value, title_en: titles[1].value, query: params().toString() }));
+    } catch (e) { /* storage off: nothing kept, nothing lost */ }
+  }
+  function restore() {
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(storeKey) || "null"); } catch (e) { kept = null; }
+    if (!kept) { return; }
+    titles.forEach(function (input) { if (!input.value && kept[input.name]) { input.value = kept[input.name]; } });
+    if (location.search || !kept.query || kept.query === params().toString()) { return; }
+    var query = new URLSearchParams(kept.query);
+    auto = query.get("threshold") === "auto";
+    if (!auto) { threshold.value = query.get("threshold"); }
+    sliders[1].value = query.get("specks");
+    sliders[2].value = query.get("gap");
+    refresh();
+  }
+  titles.forEach(function (input) { input.addEventListener("input", store); });
 
   sliders.forEach(function (slider) {
     slider.addEventListener("input", function () {
@@ -172,6 +199,8 @@
       .catch(function () { result.className = "fill-result warning"; result.textContent = offline(); })
       .finally(function () { working(false); });
   });
+
+  if (upload) { restore(); }
 
   showLines.addEventListener("click", function () {
     art.src = artUrl;
