@@ -187,10 +187,11 @@ def test_a_small_shape_is_less_than_one_per_cent_never_zero(
     assert upload(client, picture.getvalue(), "a.png").status_code == 303
     monkeypatch.setattr(lineart, "trial_fill", lambda *args: (b"png", 0.003))
     data = client.get("/colouring/try.json?fx=0.5&fy=0.5").get_json()
-    assert data["text"] == "Это касание закрасило меньше 1 % листа." and not data["warning"]
+    # The sign stays with its number: a no-break space.
+    assert data["text"] == "Это касание закрасило меньше 1\u00a0% листа." and not data["warning"]
     monkeypatch.setattr(lineart, "trial_fill", lambda *args: (b"png", 0.12))
     assert client.get("/colouring/try.json?fx=0.5&fy=0.5").get_json()["text"] == \
-        "Это касание закрасило 12 % листа."
+        "Это касание закрасило 12\u00a0% листа."
     script = (ROOT / "src/kiosk/editor/static/wizard.js").read_text(encoding="utf-8")
     assert "data.warning || data.text" in script and "data.percent" not in script
 

@@ -237,12 +237,12 @@ def _verdict(report: FloodReport, photo: bool = False) -> dict[str, Any]:
                  "it from straight above, in good light, and press “Upload another drawing”.")
         level = "warning"
     elif report.floods:
-        text = t(f"Одно касание закрашивает {share} % листа: в линиях есть разрывы, через "
+        text = t(f"Одно касание закрашивает {share}\u00a0% листа: в линиях есть разрывы, через "
                  "них краска растекается из фигуры в фигуру. Места разрывов обведены красным. "
                  "Прибавьте «Закрыть разрывы» или дорисуйте линии на бумаге.",
-                 f"One tap colours {share} % of the sheet: the lines have breaks, and the paint "
-                 "runs through them from shape to shape. The breaks are circled in red. Raise "
-                 "“Close gaps” or finish the lines on paper.")
+                 f"One tap colours {share}\u00a0% of the sheet: the lines have breaks, and the "
+                 "paint runs through them from shape to shape. The breaks are circled in red. "
+                 "Raise “Close gaps” or finish the lines on paper.")
         level = "warning"
     elif report.problem:
         from kiosk.core.content.problems import Problem, Severity
@@ -354,15 +354,15 @@ def try_fill() -> ResponseReturnValue:
                               min(height - 1, int(fy * height)), _kiosk_gap())
     percent = round(share * 100)
     if share >= FLOOD_WARNING and _photo():
-        warning = t(f"Это касание закрасило {percent} % листа: это похоже на фотографию, а не "
-                    "на рисунок линиями, и настройки обработки тут не помогут.",
-                    f"This tap coloured {percent} % of the sheet: this looks like a photograph, "
-                    "not a line drawing, and the clean-up settings will not help.")
+        warning = t(f"Это касание закрасило {percent}\u00a0% листа: это похоже на фотографию, "
+                    "а не на рисунок линиями, и настройки обработки тут не помогут.",
+                    f"This tap coloured {percent}\u00a0% of the sheet: this looks like a "
+                    "photograph, not a line drawing, and the clean-up settings will not help.")
     elif share >= FLOOD_WARNING:
-        warning = t(f"Это касание закрасило {percent} % листа. Если так и задумано (фон вокруг "
-                    "рисунка) — всё в порядке; если краска ушла за линии, значит, в них "
+        warning = t(f"Это касание закрасило {percent}\u00a0% листа. Если так и задумано (фон "
+                    "вокруг рисунка) — всё в порядке; если краска ушла за линии, значит, в них "
                     "разрывы: прибавьте «Закрыть разрывы».",
-                    f"This tap coloured {percent} % of the sheet. If that is meant (the "
+                    f"This tap coloured {percent}\u00a0% of the sheet. If that is meant (the "
                     "background around the drawing), all is well; if the paint went past the "
                     "lines, they have breaks: raise “Close gaps”.")
     elif share == 0:
@@ -370,8 +370,9 @@ def try_fill() -> ResponseReturnValue:
                     "The tap landed on a thick line: there is nothing to colour there.")
     else:
         warning = ""
-    # A small shape is less than half a per cent of the sheet: never «0 %».
-    amount = f"{percent} %" if percent >= 1 else t("меньше 1 %", "less than 1 %")
+    # A small shape is less than half a per cent of the sheet: never «0 %». The sign stays
+    # with its number (a no-break space): the verdict's column is narrow.
+    amount = f"{percent}\u00a0%" if percent >= 1 else t("меньше 1\u00a0%", "less than 1\u00a0%")
     said = t(f"Это касание закрасило {amount} листа.", f"This tap coloured {amount} of the sheet.")
     return jsonify(image="data:image/png;base64," + base64.b64encode(image).decode(),
                    share=share, percent=percent, warning=warning, text=said)
