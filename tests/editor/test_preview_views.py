@@ -404,3 +404,21 @@ def test_a_notice_s_problems_go_to_its_fields(client: FlaskClient) -> None:
     problems = long["problems"]
     assert isinstance(problems, list)
     assert any(p["message"].startswith("«Объявление»: в объявлении") for p in problems)
+
+
+def test_a_new_item_named_as_one_there_is_already_is_warned_on_its_title(
+        client: FlaskClient) -> None:
+    """A second «Справка нашлась до закрытия» (a second window, Back after Publish) went up
+    without a word, and the loop showed the story twice: told while the form is filled (case,
+    «ё» and spaces aside); an edit of the story itself is not."""
+    body = preview(client, title="справка  нашлась до закрытия")
+    assert on_field(body, "title") == ["same_title"] and body["shown"] is True
+    problems = body["problems"]
+    assert isinstance(problems, list)
+    assert [p["message"] for p in problems if p["field"] == "title"] == [
+        "Уже есть история с таким названием: «Справка нашлась до закрытия». Если это та же "
+        "история, откройте её из списка и измените; если другая — дайте ей другое название, "
+        "иначе в заставке их будет две одинаковых."]
+    assert on_field(preview(client, title="Справка нашлась вовремя"), "title") == []
+    notice = notice_preview(client, text="Завтра центр не работает", level="ordinary")
+    assert on_field(notice, "text") == ["same_title"]

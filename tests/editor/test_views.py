@@ -758,3 +758,21 @@ def test_a_story_sent_back_without_its_title_is_not_headed_with_empty_quotes(
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert "<h1>Изменение истории</h1>" in html and "«»" not in html
+
+
+def test_a_second_story_of_the_same_title_is_published_with_a_warning(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """Two stories may share a title, so it is not refused; but the second is most often the
+    first made twice, shown twice in the loop: said after Publish."""
+    first = client.post("/stories/save", data=form(title="Очки для бабушки"),
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Уже есть история" not in first
+    second = client.post("/stories/save", data=form(title="Очки для  бабушки"),
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Уже есть история с таким названием: «Очки для бабушки»" in second
+    assert centre_files(config) == ["stories/ochki-dlya-babushki-2.md",
+                                    "stories/ochki-dlya-babushki.md"]
+    notice = {"text": "Завтра центр не работает", "level": "ordinary", "period": "always",
+              "days": "all", "hours": ""}
+    said = client.post("/notices/save", data=notice, follow_redirects=True)
+    assert "Такое объявление уже есть: «Завтра центр не работает»" in said.get_data(as_text=True)

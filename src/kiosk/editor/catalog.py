@@ -255,6 +255,33 @@ def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
     return replace(listing, groups=groups, hidden=hidden)
 
 
+def same_titled(content: Content, kind: str, title: str) -> str:
+    """The title of a story (`kind` "stories") or the text of a notice ("notices") already in
+    the content that reads as `title` does (case, «ё» and spaces aside): "" for none. A new
+    item of the same title is most often the same one made twice (a second window, Back
+    after publishing): shown twice in the loop."""
+    wanted = " ".join(folded(title).split())
+    if not wanted:
+        return ""
+    named = ((story.title.get("ru") for story in content.stories) if kind == "stories"
+             else (notice.text.get("ru") for notice in content.notices))
+    return next((name for name in named if " ".join(folded(name).split()) == wanted), "")
+
+
+SAME_TITLE = {
+    "stories": ("Уже есть история с таким названием: «{0}». Если это та же история, откройте "
+                "её из списка и измените; если другая — дайте ей другое название, иначе в "
+                "заставке их будет две одинаковых.",
+                "There is already a story with this title: “{0}”. If it is the same story, "
+                "open it from the list and change it; if it is another, give it another "
+                "title, or the loop shows two of the same."),
+    "notices": ("Такое объявление уже есть: «{0}». Если это оно, откройте его из списка и "
+                "измените; иначе киоск покажет его дважды.",
+                "This notice is there already: “{0}”. If it is the same one, open it from "
+                "the list and change it; otherwise the kiosk shows it twice."),
+}
+
+
 def shared_title(content: Content, config: EditorConfig, path: str, lang: Language) -> str:
     """What the listing calls head office's item `path` («stories/umbrella.md»): its title,
     a notice's text, a poster's name; for one hidden (not in `content`), a story's title as

@@ -249,6 +249,19 @@ def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
                      "Change its dates.")]
 
 
+def same_title(kind: str, field: str, title: str) -> list[dict[str, Any]]:
+    """A warning on a new item's title (`field`) where an item of its `kind` reads the same
+    (kiosk.editor.catalog.same_titled), told while the form is filled."""
+    from kiosk.editor.catalog import SAME_TITLE, same_titled
+    from kiosk.editor.views import content_now
+
+    name = same_titled(content_now(), kind, title)
+    if not name:
+        return []
+    ru, en = SAME_TITLE[kind]
+    return [_problem(field, "warning", "same_title", ru.format(name), en.format(name))]
+
+
 def long_text_words(problem: Mapping[str, Any]) -> tuple[str, str] | None:
     """The form's own (ru, en) for the kiosk's «text takes too many pages», with the one limit
     the form's word counter says too (WORDS_MOST; fewer where a page holds less): the
@@ -302,6 +315,8 @@ def story() -> tuple[Response, int] | Response:
                      form_words(editor_message(ahead, "en"), "en"))
             for ahead in dated_ahead_of(fields)]
     own += schedule_over(text, own, ("эту историю", "this story"))
+    if not request.form.get("slug"):
+        own += same_title("stories", "title", fields.title)
     photo_source = ""
     if fields.photo and PHOTO_PATTERN.match(fields.photo):
         from kiosk.editor.publish import Publisher
@@ -357,6 +372,8 @@ def notice() -> tuple[Response, int] | Response:
     own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
            for key, (ru, en) in notice_problems(fields).items()]
     own += schedule_over(text, own, ("это объявление", "this notice"))
+    if slug == "draft":
+        own += same_title("notices", "text", fields.text)
     return rendered({"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
                      "slug": slug, "text": text}, own, lambda p: field_of(
         str(p.get("code", "")), p.get("args", {}), p.get("line"), str(p.get("path", "")),

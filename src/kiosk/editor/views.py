@@ -642,6 +642,8 @@ def save_story() -> Any:
     problems = [*problems, *(replace(ahead, path=str(cfg.centre / _story_path(slug)))
                              for ahead in dated_ahead_of(fields))]
     by_field, general = _place_problems(problems, lines, fields.title_en)
+    if not editing:
+        _same_title(by_field, content, "stories", "title", fields.title)
     if any(p.is_error for p in problems):
         if not editing:
             fields = replace(fields, slug="")  # still a new story: its name is made again
@@ -670,6 +672,16 @@ def save_story() -> Any:
     for warning in warnings[:10]:
         flash(warning, "warning")
     return redirect(url_for("editor.listing"))
+
+
+def _same_title(by_field: dict[str, list[tuple[str, bool]]], content: Content, kind: str,
+                field: str, title: str) -> None:
+    """A new item named as one there is already: a warning on its field (published all the
+    same: two stories may share a title; it is told after Publish with the others)."""
+    name = catalog.same_titled(content, kind, title)
+    if name:
+        by_field.setdefault(field, []).append((t(*catalog.SAME_TITLE[kind]).format(name),
+                                               False))
 
 
 def _photo_from_form(fields: StoryFields) -> StoryFields | tuple[str, str] | None:
@@ -788,6 +800,8 @@ def save_notice() -> ResponseReturnValue:
     text, lines = notice_lines(fields)
     problems = catalog.check_notice(cfg, slug, text)
     by_field, general = _place_problems(problems, lines, notice=True)
+    if not editing:
+        _same_title(by_field, content, "notices", "text", fields.text)
     if any(p.is_error for p in problems):
         return _notice_form(replace(fields, slug=editing), by_field, general, 422)
     title = shortened(fields.text, 80)
