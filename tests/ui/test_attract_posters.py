@@ -114,6 +114,36 @@ def test_on_a_4_3_or_5_4_screen_above_a_notice_band_every_poster_keeps_its_line(
                 (slide.key, painted)
 
 
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("band", [False, True])
+def test_on_a_4_3_or_5_4_screen_every_headline_of_the_loop_has_one_size(
+        window: KioskWindow, lang: Language, band: bool) -> None:
+    """Some at display size, some at title size, poster by poster: «Забытые очки» shouted in a
+    quiet loop. The narrow column sets every headline at the title size."""
+    window.every_notice = band
+    window.show_notices()
+    sizes = set()
+    for slide in attract_slides(window.content):
+        if slide.kind is SlideKind.POSTER:
+            continue
+        spots = shown(window, slide, lang)
+        sizes.add(max(size for _text, _left, size in spots))
+    assert sizes == {window.theme.title_px}
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_headline_line_ends_on_a_number_whose_word_is_on_the_next(
+        window: KioskWindow, lang: Language) -> None:
+    """«Более 37 / тысяч историй» in portrait: the tie after the number was let go first."""
+    theme = window.attract.theme
+    for slide in attract_slides(window.content):
+        lines = [text.replace("\u00a0", " ").split()
+                 for text, _left, size in shown(window, slide, lang) if size == theme.display_px]
+        assert not any(line[-1].isdigit() for line in lines[:-1]), (slide.key, lines)
+
+
 def test_the_invitation_to_touch_is_large_and_moves(qtbot: QtBot, window: KioskWindow,
                                                     clock: FakeClock) -> None:
     band = window.attract.band
@@ -460,7 +490,7 @@ def test_the_colouring_invitations_card_is_never_cut_in_portrait(
         qtbot: QtBot, window: KioskWindow, lang: Language) -> None:
     """Its picture is a card with a rim: scaled as a photo and cut to the room its words left
     it above a notice band, the rim was cut off at the screen's top and the bottom corners
-    were cut flat."""
+    were cut flat. Fitted whole, it keeps off the screen's top edge."""
     window.every_notice = True
     window.show_notices()
     qtbot.waitUntil(window.notice_band.isVisible)
@@ -476,6 +506,8 @@ def test_the_colouring_invitations_card_is_never_cut_in_portrait(
             (found.red(), rim.red()), (found.green(), rim.green()), (found.blue(), rim.blue())))
 
     column = [is_rim(y) for y in range(0, stage.height() * 3 // 4)]
-    assert any(column[:40]), "the card's rim is cut at its top"
+    assert any(column), "no rim"
     top = column.index(True)
+    gap = window.theme.space("xl")
+    assert gap - 2 <= top <= gap + 40, "the card's rim is cut at its top, or touches the edge"
     assert any(column[top + 20:]), "no rim at the card's foot"

@@ -73,11 +73,13 @@ class LeftOut:
     its file, the box it is decoded for (logical pixels at the stage's device pixel `ratio`)
     and where on the slide it goes. (A plain class: a dataclass costs ~0.5 ms of the start.)"""
 
-    def __init__(self, path: Path, size: QSize, ratio: float, box: QRectF) -> None:
+    def __init__(self, path: Path, size: QSize, ratio: float, box: QRectF,
+                 whole: bool = False) -> None:
         self.path = path
         self.size = size
         self.ratio = ratio
         self.box = box
+        self.whole = whole  # made smaller to fit the box whole where it is larger (a card)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,6 @@ class SetText:
     font: QFont
     pitch: float
     fits: bool
-    broken_ties: int = 0  # lines ending on a short Russian word whose tie was let go
 
     @property
     def height(self) -> float:
@@ -181,8 +182,8 @@ def set_text(text: str, font: QFont, width: float, leading: float,
     # («Разговор на / одном уровне», «Главное / — люди»), then fewer lines, then no short
     # word alone on a line («The Academy / of / Sincere Service»), then no word alone at the
     # end.
-    best: tuple[tuple[bool, bool, int, int, int, bool], list[tuple[str, float]], bool, int] \
-        | None = None
+    best: tuple[tuple[bool, bool, int, int, int, bool], list[tuple[str, float]], bool] | None \
+        = None
     for candidate in dict.fromkeys(let_go(text, too_wide, first) for first in (True, False)):
         for _attempt in range(4):  # a run the metrics put a shade narrower than the layout
             lines, starts, overflows = _break_lines(candidate, font, width)
@@ -191,17 +192,16 @@ def set_text(text: str, font: QFont, width: float, leading: float,
                 break
             candidate = candidate[:glue] + " " + candidate[glue + 1:]
         words = [line.replace("\u00a0", " ").split() for line, _ in lines]
-        broken = _ties_broken_badly(text, candidate, starts)
         score = (overflows, most_lines is not None and len(lines) > most_lines,
-                 broken if keep_ties else 0, len(lines),
+                 _ties_broken_badly(text, candidate, starts) if keep_ties else 0, len(lines),
                  sum(len(line) == 1 and len(line[0]) <= 3 for line in words),
                  len(words) > 1 and len(words[-1]) == 1)
         if best is None or score < best[0]:
-            best = (score, lines, overflows, broken)
+            best = (score, lines, overflows)
     assert best is not None
-    _, lines, overflows, broken = best
+    _, lines, overflows = best
     fits = not overflows and (most_lines is None or len(lines) <= most_lines)
-    return SetText(lines, font, font.pixelSize() * leading, fits, broken)
+    return SetText(lines, font, font.pixelSize() * leading, fits)
 
 
 def _lone_letter(text: SetText) -> bool:
@@ -213,9 +213,10 @@ def _lone_letter(text: SetText) -> bool:
 
 def _ties_broken_badly(tied: str, candidate: str, starts: list[int]) -> int:
     """The lines of `candidate` (the typeset `tied` with some ties let go) that begin where a
-    tie was after a short Russian word or before a dash: a preposition left at a line's end
-    («для / маленького»), or a dash at a line's start («Главное / — люди»). (An English
-    line may end on one: "for / a little helper" keeps the last words together.)"""
+    tie was after a short Russian word, after a number or before a dash: a preposition left at
+    a line's end («для / маленького»), a number without its word («37 / тысяч»), or a dash at
+    a line's start («Главное / — люди»). (An English line may end on one: "for / a little
+    helper" keeps the last words together.)"""
     bad = 0
     for start in starts[1:]:
         if start < 1 or start > len(tied) or tied[start - 1] != "\u00a0":
@@ -225,7 +226,8 @@ def _ties_broken_badly(tied: str, candidate: str, starts: list[int]) -> int:
         dash_first = bool(right) and right[0][:1] in "—–"
         short_last = bool(left) and len(left[-1]) <= 3 \
             and any("\u0400" <= c <= "\u04ff" for c in left[-1])
-        bad += dash_first or short_last
+        number_last = bool(left) and left[-1].isdigit()  # «Более 37 / тысяч историй»
+        bad += dash_first or short_last or number_last
     return bad
 
 
@@ -319,17 +321,12 @@ class PosterPainter:
         headline_text = typeset(words.headline, lang, hyphenate=False)
         headline = set_text(headline_text, theme.font(theme.display_px, bold=True), width,
                             DISPLAY_LEADING, HEADLINE_LINES)
-        # A one-letter word alone on a line («Разговор / в / блокноте» in a 5:4 screen's
-        # narrow column) is no display setting: the title size sets it properly.
-        at_display = headline.fits and not _lone_letter(headline)
-        if at_display and headline.broken_ties and theme.narrow:
-            # «Завтра / центр не / работает»: «не работает» wider than a 5:4 screen's column
-            # at display size. The title size, where it keeps the words together (on a 16:9
-            # screen every poster keeps the display size, as «Раскраска для / маленького /
-            # помощника» does: the sizes of the loop's posters stay one).
-            titled = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
-                              1.15)
-            at_display = not (titled.fits and titled.broken_ties < headline.broken_ties)
+        # A one-letter word alone on a line («Разговор / в / блокноте») is no display
+        # setting: the title size sets it properly. A 4:3 or 5:4 screen's column (half a
+        # narrow width) has room for a word or two of display type a line («Завтра / центр
+        # не / работает»), and half the posters lost their line: every headline there is set
+        # at the title size, so the loop's posters keep one size.
+        at_display = headline.fits and not _lone_letter(headline) and not theme.narrow
         if not at_display:
             headline = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
                                 1.15)
@@ -355,15 +352,6 @@ class PosterPainter:
                     placed = self._with_line(frame, kicker, fewer, wanted)
                     if placed is not None:
                         headline = fewer
-            if placed is None and at_display and theme.narrow:
-                # A 4:3 or 5:4 screen's column above a notice band: the title size rather
-                # than the line lost («Раскрась картинку» alone told a parent nothing).
-                titled = set_text(headline_text, theme.font(theme.title_px, bold=True), width,
-                                  1.15)
-                if titled.fits:
-                    placed = self._with_line(frame, kicker, titled, wanted)
-                    if placed is not None:
-                        headline, at_display = titled, False
             if placed is not None:
                 frame, line = placed, wanted
         return PosterLayout(frame, kicker, headline, line, at_display)
@@ -443,7 +431,8 @@ class PosterPainter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         for place, picture in pictures:
-            _draw_fitted(painter, picture, place.box)
+            _draw_fitted(painter, _within(picture, place.box) if place.whole else picture,
+                         place.box)
         painter.end()
 
     def paint(self, painter: QPainter, words: PosterWords, lang: Language, size: QSize) -> None:
@@ -454,8 +443,11 @@ class PosterPainter:
             # the width and the grid of every other poster (its top and bottom cut instead);
             # a card is fitted whole into what is left (cut, it lost its rim).
             whole = poster_frame(self.theme, size).picture
-            self._paint_picture(painter, words.picture, layout.frame.picture, content=True,
-                                scale_for=None if words.framed else whole)
+            box = layout.frame.picture
+            if words.framed and self.theme.portrait:  # edge to edge: a card keeps off the top
+                box = box.adjusted(0, self.theme.space("xl"), 0, 0)
+            self._paint_picture(painter, words.picture, box, content=True, scale_for=whole,
+                                whole=words.framed)
         else:
             self._paint_emblem(painter, words.emblem, layout.frame.picture)
         box = layout.frame.words
@@ -533,16 +525,19 @@ class PosterPainter:
         painter.drawImage(QRectF(QPointF(left, top), shown), picture)
 
     def _paint_picture(self, painter: QPainter, path: Path | None, box: QRectF,
-                       content: bool = False, scale_for: QRectF | None = None) -> None:
+                       content: bool = False, scale_for: QRectF | None = None,
+                       whole: bool = False) -> None:
         """A picture fitted into `box` (or into `scale_for`, and centred in `box`, what
-        overflows it cut): the slide's own (`content`: a photo, decoded in the background in
-        the kiosk) or a bundled emblem (small, drawn at once)."""
+        overflows it cut, or with `whole` made smaller to fit it: decoded as for
+        `scale_for` all the same, as the loop decodes it ahead): the slide's own (`content`:
+        a photo, decoded in the background in the kiosk) or a bundled emblem (small, drawn at
+        once)."""
         if path is None or box.isEmpty():
             return
         target = _box_size(scale_for if scale_for is not None else box)
         ratio = ratio_of(painter.device())
         if content and self._left_out is not None:
-            self._left_out.append(LeftOut(path, target, ratio, box))  # the paper meanwhile
+            self._left_out.append(LeftOut(path, target, ratio, box, whole))  # paper meanwhile
             return
         # Rendered for this slide: the stage's pixmap holds it now (in the kiosk the loader
         # keeps the last few decoded, kiosk.ui.photos, bounded by bytes).
@@ -551,7 +546,7 @@ class PosterPainter:
         if picture is None:
             self._paint_panel(painter, box)  # until the picture is decoded
             return
-        _draw_fitted(painter, picture, box)
+        _draw_fitted(painter, _within(picture, box) if whole else picture, box)
 
 
 EDGE_BINS = 8  # levels a channel for edge_colour's count: colours an eighth apart are one
@@ -574,6 +569,22 @@ def _draw_fitted(painter: QPainter, picture: QImage, box: QRectF) -> None:
     painter.drawImage(QRectF(QPointF(left, top), scaled), picture)
     if overflows:
         painter.restore()
+
+
+def _within(picture: QImage, box: QRectF) -> QImage:
+    """`picture` made smaller, where it is larger than `box`, to fit it whole (once a slide:
+    the colouring invitation's card in portrait above a notice band)."""
+    shown = logical_size(picture)
+    if picture.isNull() or (shown.width() <= box.width() + 0.5
+                            and shown.height() <= box.height() + 0.5):
+        return picture
+    ratio = picture.devicePixelRatio()
+    smaller = picture.scaled(QSize(math.floor(box.width() * ratio),
+                                   math.floor(box.height() * ratio)),
+                             Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    smaller.setDevicePixelRatio(ratio)
+    return smaller
 
 
 def _box_size(box: QRectF) -> QSize:
