@@ -374,9 +374,36 @@ def test_text_pasted_from_word_is_kept_as_if_typed() -> None:
     pasted = ("Что\tпринести:\r\n•\tпаспорт;\r\n–\tСНИЛС;\r\n2.\tфото  3×4.\r\n"
               "\tОтступ абзаца.\r\n\r\n— Здравствуйте, — сказала она.\r\n  - вложенный\t ")
     fields = StoryFields.from_form(MultiDict({"text": pasted, "text_en": "One\ttwo  three"}))
-    assert fields.text == ("Что принести:\n- паспорт;\n- СНИЛС;\n2. фото 3×4.\nОтступ абзаца."
-                           "\n\n— Здравствуйте, — сказала она.\n  - вложенный")
+    assert fields.text == ("Что принести:\n\n- паспорт;\n- СНИЛС;\n2. фото 3×4.\n\nОтступ "
+                           "абзаца.\n\n— Здравствуйте, — сказала она.\n\n  - вложенный")
     assert fields.text_en == "One two three"
+
+
+def test_each_line_of_the_box_is_a_paragraph_as_word_pastes_them() -> None:
+    """Word pastes a paragraph as one line with no blank one after it: on the kiosk the
+    paragraphs ran together, «o» and «§» (its second and third levels' bullets) stayed as
+    letters, and the paragraph after a list went into the list's last item."""
+    pasted = ("Бабушка пришла за справкой.\r\nОна волновалась.\r\n"
+              "o\tпаспорт;\r\n§\tзаявление;\r\n1.\tвзять талон;\r\n2.\tподождать.\r\n"
+              "Через неделю она вернулась.")
+    fields = StoryFields.from_form(MultiDict({"text": pasted}))
+    assert fields.text == ("Бабушка пришла за справкой.\n\nОна волновалась.\n\n- паспорт;\n"
+                           "- заявление;\n1. взять талон;\n2. подождать.\n\nЧерез неделю она "
+                           "вернулась.")
+    # A word «o» typed with a space is a word: «o» is a bullet only before a tab.
+    assert StoryFields.from_form(MultiDict({"text": "o sole mio"})).text == "o sole mio"
+
+
+def test_a_file_whose_paragraphs_wrap_over_lines_keeps_them_whole_in_the_form() -> None:
+    """A story written by hand with its paragraphs wrapped: every line of the box is a
+    paragraph, so the form shows each whole on one line and publishes it as it was."""
+    wrapped = ("---\ntitle: Зонтик\n---\nПервая строка абзаца\nи его продолжение.\n\n"
+               "- пункт\n- ещё пункт\n\nВторой абзац.\n")
+    fields = from_story_file("x", wrapped)
+    assert fields.text == ("Первая строка абзаца и его продолжение.\n\n- пункт\n- ещё пункт"
+                           "\n\nВторой абзац.")
+    again = StoryFields.from_form(MultiDict({"text": fields.text}))
+    assert again.text == fields.text
 
 
 def test_kiosk_editor_will_not_start_without_a_centre_folder_or_on_every_network(

@@ -110,7 +110,7 @@ class StoryFields:
             return value.replace("\r\n", "\n").replace("\r", "\n")
 
         def body(key: str) -> str:
-            return "\n".join(_tidy_line(row) for row in text(key).split("\n")).strip()
+            return _paragraphs([_tidy_line(row) for row in text(key).split("\n")])
 
         def line(key: str) -> str:
             return " ".join(text(key).split())
@@ -143,9 +143,48 @@ class StoryFields:
 
 # A list item as Word's paste gives it: a bullet (a dash only before a tab: «— Здравствуйте»
 # opens a line of dialogue) or a number, then a tab. Bounded runs only: linear on any input.
-_PASTED_ITEM = re.compile(r"(?:[•◦▪▫●○■□‣⁃·][ \t]{1,8}|[–—-]\t[ \t]{0,8})(?=\S)")
+# Word's bullets as its plain text pastes them: a sign and a tab («o» and «§» its second and
+# third levels' in the Symbol and Wingdings fonts, a letter only when a tab follows it).
+_PASTED_ITEM = re.compile(
+    r"(?:[•◦▪▫●○■□‣⁃·][ \t]{1,8}|[–—o§Ø-]\t[ \t]{0,8})(?=\S)")
 _PASTED_NUMBER = re.compile(r"([0-9]{1,3}[.)])\t[ \t]{0,8}(?=\S)")
 _BLANKS = re.compile(r"[ \t]+")
+
+
+# A line that starts a Markdown list item or another block the kiosk reads by its line.
+_BLOCK_START = re.compile(r"[ \t]*(?:[-*+][ \t]|[0-9]{1,3}[.)][ \t]|#|>|\||```|~~~)")
+_LIST_ROW = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,3}[.)])[ \t]")
+
+
+def _paragraphs(rows: list[str]) -> str:
+    """The box's lines as the kiosk should show them: each line a paragraph, as staff see it
+    (Word pastes a paragraph as one line with no blank line after it: paragraphs ran together,
+    and a paragraph after a list went into its last item); a list's items stay together."""
+    out: list[str] = []
+    previous_item = False
+    for row in rows:
+        if not row.strip():
+            continue  # the joins below make the blank lines
+        item = bool(_LIST_ROW.match(row))
+        if out:
+            out.append("\n" if item and previous_item else "\n\n")
+        out.append(row)
+        previous_item = item
+    return "".join(out)
+
+
+def _unwrapped(body: str) -> str:
+    """A file's Markdown with each paragraph on one line (lines of one paragraph joined), so
+    that the box, whose every line is a paragraph, keeps it whole when it is published again."""
+    out: list[str] = []
+    joinable = False
+    for row in body.split("\n"):
+        if row.strip() and joinable and not _BLOCK_START.match(row):
+            out[-1] = f"{out[-1].rstrip()} {row.strip()}"
+            continue
+        out.append(row)
+        joinable = bool(row.strip()) and not row.lstrip().startswith(("#", "```", "~~~", "|"))
+    return "\n".join(out)
 
 
 def _tidy_line(row: str) -> str:
@@ -305,8 +344,8 @@ def from_story_file(slug: str, text: str) -> StoryFields:
     tags = values.get("tags")
     tag_list = tags if isinstance(tags, list) else str(tags or "").split(",")
     fields = StoryFields(
-        slug=slug, title=value("title"), text=md.body_ru, title_en=value("title_en"),
-        text_en=md.body_en, teaser=value("teaser"), teaser_en=value("teaser_en"),
+        slug=slug, title=value("title"), text=_unwrapped(md.body_ru), title_en=value("title_en"),
+        text_en=_unwrapped(md.body_en), teaser=value("teaser"), teaser_en=value("teaser_en"),
         centre=value("centre"), centre_en=value("centre_en"),
         date=_iso_or_empty(value("date")),
         tags=tuple(str(t).strip() for t in tag_list[:MAX_TAGS] if str(t).strip()),
