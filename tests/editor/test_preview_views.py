@@ -415,10 +415,11 @@ def test_a_new_item_named_as_one_there_is_already_is_warned_on_its_title(
     assert on_field(body, "title") == ["same_title"] and body["shown"] is True
     problems = body["problems"]
     assert isinstance(problems, list)
+    # Head office's: not the centre's to change, so not «open it and change it».
     assert [p["message"] for p in problems if p["field"] == "title"] == [
-        "Уже есть история с таким названием: «Справка нашлась до закрытия». Если это та же "
-        "история, откройте её из списка и измените; если другая — дайте ей другое название, "
-        "иначе в заставке их будет две одинаковых."]
+        "У головного офиса уже есть история с таким названием: «Справка нашлась до "
+        "закрытия», и киоск её показывает. Если это та же история, добавлять её не нужно; "
+        "если другая — дайте ей другое название."]
     assert on_field(preview(client, title="Справка нашлась вовремя"), "title") == []
     notice = notice_preview(client, text="Завтра центр не работает", level="ordinary")
     assert on_field(notice, "text") == ["same_title"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -802,4 +803,13 @@ def test_a_second_story_of_the_same_title_is_published_with_a_warning(
     notice = {"text": "Завтра центр не работает", "level": "ordinary", "period": "always",
               "days": "all", "hours": ""}
     said = client.post("/notices/save", data=notice, follow_redirects=True)
-    assert "Такое объявление уже есть: «Завтра центр не работает»" in said.get_data(as_text=True)
+    assert "Такое объявление уже есть у головного офиса: «Завтра центр не работает»" in \
+        said.get_data(as_text=True)
+    # The listing keeps saying so, on each of the centre's twins, and counts them.
+    listing = client.get("/").get_data(as_text=True)
+    assert listing.count("У вашего центра есть ещё один материал с тем же названием") == 2
+    assert listing.count("У головного офиса есть материал с тем же названием") == 1
+    assert "3 замечания" in listing
+    only = client.get("/?show=problems").get_data(as_text=True)
+    assert sorted(re.findall(r'id="stories-([a-z0-9-]+)"', only)) == [
+        "ochki-dlya-babushki", "ochki-dlya-babushki-2"]

@@ -52,6 +52,7 @@ class Row:
     picture: str = ""  # the picture file it shows (its thumbnail); "" for none or a clip
     off_screen: str = ""  # its schedule keeps it off the screen now: when it comes, in words
     over: bool = False  # a centre item whose schedule has no day left: a warning to fix
+    twin: str = ""  # a centre item named as another: that one's origin (a warning to fix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,11 @@ def listing(content: Content, config: EditorConfig, lang: Language,
                           else "", c.source)
                       for c in content.colouring],
     }
+    for kind in ("stories", "notices"):
+        named = twins(rows[kind])
+        if named:
+            rows[kind] = [replace(one, twin=named[one.path]) if one.path in named else one
+                          for one in rows[kind]]
     other = tuple(p for p in content.problems if p.path not in used)
     # The centre's own first (what staff come to change), each origin in the kiosk's order.
     groups = tuple((kind, ru if lang == "ru" else en,
@@ -176,6 +182,7 @@ def listing(content: Content, config: EditorConfig, lang: Language,
                    for kind, ru, en in GROUPS)
     errors = sum(1 for p in content.problems if p.is_error)
     over = sum(1 for kind_rows in rows.values() for one in kind_rows if one.over)
+    over += sum(1 for kind_rows in rows.values() for one in kind_rows if one.twin)
     return Listing(groups, tuple((path, hidden_title(config, path))
                                  for path in hidden_entries(config.centre)), other, errors,
                    len(content.problems) - errors + over,
@@ -243,7 +250,7 @@ def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
         return listing
 
     def kept(row: Row) -> bool:
-        if problems_only and row.shown and not row.problems and not row.over:
+        if problems_only and row.shown and not row.problems and not row.over and not row.twin:
             return False
         title = folded(row.title)
         return all(word in title for word in words)
@@ -255,31 +262,72 @@ def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
     return replace(listing, groups=groups, hidden=hidden)
 
 
-def same_titled(content: Content, kind: str, title: str) -> str:
-    """The title of a story (`kind` "stories") or the text of a notice ("notices") already in
-    the content that reads as `title` does (case, «ё» and spaces aside): "" for none. A new
-    item of the same title is most often the same one made twice (a second window, Back
-    after publishing): shown twice in the loop."""
-    wanted = " ".join(folded(title).split())
+def _title_key(title: str) -> str:
+    return " ".join(folded(title).split())
+
+
+def same_titled(content: Content, config: EditorConfig, kind: str,
+                title: str) -> tuple[str, str] | None:
+    """A story (`kind` "stories") or a notice ("notices") already in the content that reads
+    as `title` does (case, «ё» and spaces aside): its title and origin ("centre", "shared"),
+    or None. A new item of the same title is most often the same one made twice (a second
+    window, Back after publishing): shown twice in the loop."""
+    wanted = _title_key(title)
     if not wanted:
-        return ""
-    named = ((story.title.get("ru") for story in content.stories) if kind == "stories"
-             else (notice.text.get("ru") for notice in content.notices))
-    return next((name for name in named if " ".join(folded(name).split()) == wanted), "")
+        return None
+    items: Sequence[Any] = content.stories if kind == "stories" else content.notices
+    for item in items:
+        name = item.title.get("ru") if kind == "stories" else item.text.get("ru")
+        if _title_key(name) == wanted:
+            return name, _origin(item, config)
+    return None
 
 
+# What the form says of a new item named as one there is already, by whose that one is.
 SAME_TITLE = {
-    "stories": ("Уже есть история с таким названием: «{0}». Если это та же история, откройте "
-                "её из списка и измените; если другая — дайте ей другое название, иначе в "
-                "заставке их будет две одинаковых.",
-                "There is already a story with this title: “{0}”. If it is the same story, "
-                "open it from the list and change it; if it is another, give it another "
-                "title, or the loop shows two of the same."),
-    "notices": ("Такое объявление уже есть: «{0}». Если это оно, откройте его из списка и "
-                "измените; иначе киоск покажет его дважды.",
-                "This notice is there already: “{0}”. If it is the same one, open it from "
-                "the list and change it; otherwise the kiosk shows it twice."),
+    ("stories", "centre"): (
+        "Уже есть история с таким названием: «{0}». Если это та же история, откройте её из "
+        "списка и измените; если другая — дайте ей другое название, иначе в заставке их "
+        "будет две одинаковых.",
+        "There is already a story with this title: “{0}”. If it is the same story, open it "
+        "from the list and change it; if it is another, give it another title, or the loop "
+        "shows two of the same."),
+    ("stories", "shared"): (
+        "У головного офиса уже есть история с таким названием: «{0}», и киоск её показывает. "
+        "Если это та же история, добавлять её не нужно; если другая — дайте ей другое "
+        "название.",
+        "Head office already has a story with this title: “{0}”, and the kiosk shows it. If "
+        "it is the same story, there is no need to add it; if it is another, give it another "
+        "title."),
+    ("notices", "centre"): (
+        "Такое объявление уже есть: «{0}». Если нужно его изменить, откройте его из списка, а "
+        "не добавляйте второе: киоск покажет оба.",
+        "This notice is there already: “{0}”. To change it, open it from the list rather "
+        "than add a second one: the kiosk would show both."),
+    ("notices", "shared"): (
+        "Такое объявление уже есть у головного офиса: «{0}», и киоск его показывает. "
+        "Добавлять его ещё раз не нужно.",
+        "Head office already has this notice: “{0}”, and the kiosk shows it. There is no need "
+        "to add it again."),
 }
+
+
+def twins(rows: Sequence[Row]) -> dict[str, str]:
+    """The centre's rows (by path) named as another row of the same list (case, «ё» and
+    spaces aside), with the other's origin: the loop shows them twice."""
+    seen: dict[str, list[Row]] = {}
+    for row in rows:
+        key = _title_key(row.title)
+        if key:
+            seen.setdefault(key, []).append(row)
+    found: dict[str, str] = {}
+    for same in seen.values():
+        if len(same) > 1:
+            for row in same:
+                if row.origin == "centre":
+                    others = [other.origin for other in same if other is not row]
+                    found[row.path] = "shared" if "shared" in others else "centre"
+    return found
 
 
 def shared_title(content: Content, config: EditorConfig, path: str, lang: Language) -> str:

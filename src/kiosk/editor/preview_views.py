@@ -255,10 +255,11 @@ def same_title(kind: str, field: str, title: str) -> list[dict[str, Any]]:
     from kiosk.editor.catalog import SAME_TITLE, same_titled
     from kiosk.editor.views import content_now
 
-    name = same_titled(content_now(), kind, title)
-    if not name:
+    found = same_titled(content_now(), editor_config(current_app), kind, title)
+    if found is None:
         return []
-    ru, en = SAME_TITLE[kind]
+    name, origin = found
+    ru, en = SAME_TITLE[kind, origin]
     return [_problem(field, "warning", "same_title", ru.format(name), en.format(name))]
 
 

@@ -678,10 +678,11 @@ def _same_title(by_field: dict[str, list[tuple[str, bool]]], content: Content, k
                 field: str, title: str) -> None:
     """A new item named as one there is already: a warning on its field (published all the
     same: two stories may share a title; it is told after Publish with the others)."""
-    name = catalog.same_titled(content, kind, title)
-    if name:
-        by_field.setdefault(field, []).append((t(*catalog.SAME_TITLE[kind]).format(name),
-                                               False))
+    found = catalog.same_titled(content, config(), kind, title)
+    if found is not None:
+        name, origin = found
+        by_field.setdefault(field, []).append(
+            (t(*catalog.SAME_TITLE[kind, origin]).format(name), False))
 
 
 def _photo_from_form(fields: StoryFields) -> StoryFields | tuple[str, str] | None:
