@@ -138,6 +138,21 @@ def test_the_first_day_an_item_is_shown_from_today() -> None:
     assert Schedule().first_day_from(today) == today
 
 
+def test_today_counts_only_while_one_of_its_hours_is_to_come() -> None:
+    """«С 7.12.2026 по 7.12.2026, утром 8:00–12:00» at 15:54 was promised as shown «today»:
+    nothing of it is left. Hours across midnight are never over before the day ends."""
+    today_morning, _ = schedule("show_from: 2026-12-07\nshow_until: 2026-12-07\n"
+                                "hours: \"08:00-12:00\"\n")
+    at = dt.datetime(2026, 12, 7, 15, 54)
+    assert today_morning.first_day_ahead(at) is None
+    assert today_morning.first_day_ahead(at.replace(hour=11, minute=59)) == at.date()
+    mornings, _ = schedule("hours: \"08:00-12:00\"\n")
+    assert mornings.first_day_ahead(at) == dt.date(2026, 12, 8)
+    nights, _ = schedule("hours: \"22:00-02:00\"\n")
+    assert nights.first_day_ahead(at) == at.date()
+    assert Schedule().first_day_ahead(at) == at.date()
+
+
 def test_a_one_day_schedule_is_said_as_that_day() -> None:
     """«только с 7 декабря 2026 по 7 декабря 2026» on the form's preview and the listing."""
     from kiosk.core.schedules.schedule_text import schedule_phrase

@@ -709,6 +709,14 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
     rows = {row.title: row for row in catalog.listing(content, config, "ru", morning).groups[0][2]}
     assert rows["utro"].off_screen == ""
     assert "появится 1 марта 2027" in client.get("/").get_data(as_text=True)
+    # Its last day, its hours over: nothing more to show, not «в другие часы».
+    (config.centre / "stories" / "segodnya.md").write_text(
+        f"---\ntitle: segodnya\nshow_from: 2026-12-07\nshow_until: 2026-12-07\n"
+        f'hours: "08:00-10:00"\n---\n{TEXT}\n', encoding="utf-8")
+    content = catalog.load(config)
+    rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
+    assert rows["segodnya"].off_screen == "дней показа больше нет" and rows["segodnya"].over
+    assert rows["utro"].off_screen == "сейчас не на экране: в другие часы"
 
 
 def test_a_centre_item_whose_schedule_is_over_is_a_warning_in_the_listing(

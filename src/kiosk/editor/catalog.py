@@ -129,7 +129,7 @@ def listing(content: Content, config: EditorConfig, lang: Language,
                    picture="" if picture is None else str(picture),
                    off_screen=off_screen_words(schedule, local, closed, lang),
                    # Head office's own are theirs to change: not a warning for the centre.
-                   over=origin == "centre" and no_day_left(schedule, local.date()))
+                   over=origin == "centre" and no_day_left(schedule, local))
 
     def not_shown(kind: str, suffix: str, items: Sequence[Any],
                   title_of: Callable[[Path], str]) -> list[Row]:
@@ -611,18 +611,21 @@ def showing(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None
     if schedule.active(local, closed):
         return "now", None
     day = schedule.first_day_from(local.date(), closed)
+    if day == local.date() and schedule.first_day_ahead(local, closed) is None:
+        return "never", None  # its last day, and that day's hours are over
     if day is None and schedule.uses_closed_days:
         return "later", None
     return ("later", day) if day is not None else ("never", None)
 
 
-def no_day_left(schedule: Schedule, today: dt.date) -> bool:
-    """The schedule has no day left from `today` on (dates all past, or the wrong way round):
-    the kiosk will not show its item again. One near closed days is never said to be over:
-    those days may still be added to kiosk.yaml. `today` is passed in: the loader's problems
-    are cached by file, so a day going by cannot be one of them."""
+def no_day_left(schedule: Schedule, local: dt.datetime) -> bool:
+    """The schedule has nothing left to show from the wall-clock time `local` on (dates all
+    past, today's hours over, or dates the wrong way round): the kiosk will not show its item
+    again. One near closed days is never said to be over: those days may still be added to
+    kiosk.yaml. `local` is passed in: the loader's problems are cached by file, so a day
+    going by cannot be one of them."""
     return schedule != ALWAYS and not schedule.uses_closed_days \
-        and schedule.first_day_from(today) is None
+        and schedule.first_day_ahead(local) is None
 
 
 def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None,

@@ -240,7 +240,7 @@ def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
 
     if any(p["field"] == "schedule" for p in own):
         return []
-    if not no_day_left(schedule_in(text), dt.date.today()):
+    if not no_day_left(schedule_in(text), dt.datetime.now()):
         return []
     return [_problem("schedule", "warning", "no_day_left",
                      f"Дней показа по этому расписанию не осталось: киоск не покажет {what[0]}. "

@@ -191,6 +191,18 @@ class Schedule:
             day += dt.timedelta(days=1)
         return None
 
+    def first_day_ahead(self, local: dt.datetime, closed: ClosedDays | None = None
+                        ) -> dt.date | None:
+        """As `first_day_from(local.date())`, but today only while one of its hours is still
+        to come at the wall-clock time `local` (a day whose morning hours are over at 15:54
+        shows nothing more)."""
+        today = local.date()
+        day = self.first_day_from(today, closed)
+        if day == today and self.hours and not any(
+                end > local.time() or start > end for start, end in self.hours):
+            return self.first_day_from(today + dt.timedelta(days=1), closed)
+        return day
+
     def _active_near_closed(self, local: dt.datetime, closed: ClosedDays | None) -> bool:
         """`active` for a schedule that refers to closed days: the day a moment belongs to
         (yesterday's, in the small hours of hours across midnight) must suit them too."""
