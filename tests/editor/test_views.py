@@ -648,6 +648,9 @@ def test_a_hidden_poster_is_listed_by_its_name(config: EditorConfig) -> None:
 
     assert catalog.hidden_title(config, "posters/1-thank-you.svg") == \
         "12 лет вместе: спасибо, что доверяете нам свои дела"
+    # A colouring picture by its title in colouring.yaml («umbrella» before).
+    assert catalog.hidden_title(config, "colouring/umbrella.svg") == "Зонтик под дождём"
+    assert catalog.hidden_title(config, "colouring/nothing.svg") == "colouring/nothing.svg"
 
 
 def test_a_publish_says_when_its_schedule_lets_the_kiosk_show_it(

@@ -343,7 +343,8 @@ def shared_title(content: Content, config: EditorConfig, path: str, lang: Langua
 
 # A head-office file named in hidden.yaml whose title may be read: a story's or a poster's own
 # name in its folder (nothing that climbs out of it: hidden.yaml is the centre's file).
-_TITLED = re.compile(r"(stories|posters|notices)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+_TITLED = re.compile(r"(stories|posters|notices|colouring)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+_MOST_COLOURING_ENTRIES = 200  # colouring.yaml's list looked through for a hidden picture
 
 
 def hidden_title(config: EditorConfig, path: str) -> str:
@@ -359,7 +360,23 @@ def hidden_title(config: EditorConfig, path: str) -> str:
         return _side_file_name(config.content / "posters" / f"{stem}.yaml") or path
     if path.startswith("notices/") and path.endswith(".yaml"):
         return _notice_text(config.content / path) or path
+    if path.startswith("colouring/"):
+        return _colouring_title(config.content, path.removeprefix("colouring/")) or path
     return path
+
+
+def _colouring_title(root: Path, name: str) -> str:
+    """A colouring picture's title as head office's colouring.yaml gives it ("" if none):
+    read within the loader's bounds, its aliases refused (kiosk.core.content.yamlsrc)."""
+    text = _file_text(root / "colouring" / "colouring.yaml")
+    data = None if text is None else parse_yaml(text, ProblemLog("", []))
+    if not isinstance(data, list):
+        return ""
+    for entry in data[:_MOST_COLOURING_ENTRIES]:
+        if isinstance(entry, dict) and entry.get("file") == name:
+            title = entry.get("title")
+            return title.strip()[:120] if isinstance(title, str) else ""
+    return ""
 
 
 def _file_text(path: Path) -> str | None:
