@@ -236,15 +236,25 @@ def folded(text: str) -> str:
     return text.casefold().replace("ё", "е")
 
 
+_WORD = re.compile(r"\w+")
+
+
 def search_words(find: str) -> tuple[str, ...]:
-    """The words of what staff typed into the search box, bounded."""
-    return tuple(folded(find[:MOST_FIND_CHARS]).split()[:_MOST_FIND_WORDS])
+    """The words of what staff typed into the search box, bounded (punctuation aside)."""
+    return tuple(_WORD.findall(folded(find[:MOST_FIND_CHARS]))[:_MOST_FIND_WORDS])
+
+
+def _found_in(title: str, words: tuple[str, ...]) -> bool:
+    """Every one of `words` starts a word of `title` («елка» finds «Ёлка», not «мелками»;
+    «7» finds «(7)» and «(70)», not «(47)»)."""
+    own = _WORD.findall(folded(title))
+    return all(any(word.startswith(part) for word in own) for part in words)
 
 
 def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
-    """The listing with only the rows whose title holds every word of `find` (any case, «е»
-    for «ё»), and with `problems_only` only those with a problem or not shown. The counts of
-    errors and warnings stay the whole content's."""
+    """The listing with only the rows whose title has a word starting with each word of
+    `find` (any case, «е» for «ё»), and with `problems_only` only those with a problem or not
+    shown. The counts of errors and warnings stay the whole content's."""
     words = search_words(find)
     if not words and not problems_only:
         return listing
@@ -252,13 +262,12 @@ def narrowed(listing: Listing, find: str, problems_only: bool) -> Listing:
     def kept(row: Row) -> bool:
         if problems_only and row.shown and not row.problems and not row.over and not row.twin:
             return False
-        title = folded(row.title)
-        return all(word in title for word in words)
+        return _found_in(row.title, words)
 
     groups = tuple((kind, heading, tuple(row for row in rows if kept(row)))
                    for kind, heading, rows in listing.groups)
     hidden = tuple((path, title) for path, title in listing.hidden
-                   if not problems_only and all(word in folded(title) for word in words))
+                   if not problems_only and _found_in(title, words))
     return replace(listing, groups=groups, hidden=hidden)
 
 
