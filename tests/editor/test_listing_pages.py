@@ -8,6 +8,7 @@ import html
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from flask.testing import FlaskClient
@@ -167,3 +168,20 @@ def test_show_in_the_list_stays_on_the_page_when_the_row_is_on_it(client: FlaskC
         session["_flashes"] = [("done:r1|stories-story-007", "Опубликовано")]
     page = client.get("/").get_data(as_text=True)
     assert 'href="#stories-story-007">Показать в списке' in page
+
+
+def test_hiding_from_a_search_comes_back_to_that_search(client: FlaskClient,
+                                                        many: EditorConfig) -> None:
+    """Hiding several of head office's items one by one: each hide led back to the whole
+    listing, and the search was typed again."""
+    found = client.get("/?q=ливнем").get_data(as_text=True)
+    next_field = re.search(r'name="next" value="([^"]+)"', found)
+    assert next_field is not None
+    back = html.unescape(next_field.group(1))
+    answer = client.post("/hide", data={"path": "stories/umbrella.md", "next": back})
+    assert answer.status_code == 302
+    assert unquote(answer.headers["Location"]) == "/?q=ливнем"
+    # Never to another site, whatever the form says.
+    elsewhere = client.post("/hide", data={"path": "stories/umbrella.md", "show": "1",
+                                           "next": "https://evil.example/"})
+    assert elsewhere.headers["Location"] == "/"

@@ -498,7 +498,9 @@ def hide() -> ResponseReturnValue:
                 else f"«{record.title}» больше не показывается на этом киоске.",
                 f"“{record.title}” is shown on this kiosk again." if show
                 else f"“{record.title}” is no longer shown on this kiosk."), "done:" + record.id)
-    return redirect(url_for("editor.listing"))
+    # Back to the listing as it was (its search, its page): hiding several of 37,000 one by
+    # one searched again each time.
+    return redirect(_safe_next(request.form.get("next", "")))
 
 
 # -- the story form ---------------------------------------------------------------------------
