@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.content.index import ContentIndex, default_index_path
-from kiosk.core.content.loader import ContentLoader, ParseCache, load_content
+from kiosk.core.content.loader import ContentLoader, ParseCache, load_content, natural_key
 from kiosk.core.content.model import Content, Story
 from kiosk.core.content.problems import Language, Problem, ProblemLog
 from kiosk.core.content.sandbox import shared_sandbox
@@ -176,10 +176,14 @@ def listing(content: Content, config: EditorConfig, lang: Language,
             rows[kind] = [replace(one, twin=named[one.path]) if one.path in named else one
                           for one in rows[kind]]
     other = tuple(p for p in content.problems if p.path not in used)
-    # The centre's own first (what staff come to change), each origin in the kiosk's order.
-    groups = tuple((kind, ru if lang == "ru" else en,
-                    tuple(sorted(rows[kind], key=lambda row: row.origin != "centre")))
-                   for kind, ru, en in GROUPS)
+    # The centre's own first (what staff come to change), by their titles as a list of
+    # names is read, «2» before «10» (by their files «Зонт…» came after «Яркий…»); head
+    # office's in the kiosk's order.
+    groups = tuple((kind, ru if lang == "ru" else en, tuple(sorted(
+        rows[kind], key=lambda row: (row.origin != "centre",
+                                     natural_key(_title_key(row.title))
+                                     if row.origin == "centre" else ""))))
+        for kind, ru, en in GROUPS)
     errors = sum(1 for p in content.problems if p.is_error)
     over = sum(1 for kind_rows in rows.values() for one in kind_rows if one.over)
     over += sum(1 for kind_rows in rows.values() for one in kind_rows if one.twin)
