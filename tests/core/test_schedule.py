@@ -160,9 +160,17 @@ def test_a_one_day_schedule_is_said_as_that_day() -> None:
     one_day, _ = schedule("show_from: 2026-12-07\nshow_until: 2026-12-07\n")
     assert schedule_phrase(one_day, "ru") == "показывается только 7 декабря 2026"
     assert schedule_phrase(one_day, "en") == "shown only on 7 December 2026"
+    # What the end says is not said again; an end alone is the last day, said as one.
     two_days, _ = schedule("show_from: 2026-12-07\nshow_until: 2026-12-08\n")
-    assert schedule_phrase(two_days, "ru") \
-        == "показывается только с 7 декабря 2026 по 8 декабря 2026"
+    assert schedule_phrase(two_days, "ru") == "показывается только с 7 по 8 декабря 2026"
+    assert schedule_phrase(two_days, "en") == "shown only from 7 to 8 December 2026"
+    months, _ = schedule("show_from: 2026-11-20\nshow_until: 2026-12-08\n")
+    assert schedule_phrase(months, "ru") == "показывается только с 20 ноября по 8 декабря 2026"
+    years, _ = schedule("show_from: 2026-12-20\nshow_until: 2027-01-10\n")
+    assert schedule_phrase(years, "ru") \
+        == "показывается только с 20 декабря 2026 по 10 января 2027"
+    until, _ = schedule("show_until: 2026-12-20\n")
+    assert schedule_phrase(until, "ru") == "показывается только до 20 декабря 2026 включительно"
     yearly, _ = schedule('show_from: "12 июня"\nshow_until: "12 июня"\n')
     assert schedule_phrase(yearly, "ru") == "показывается только 12 июня каждого года"
     assert schedule_phrase(yearly, "en") == "shown only on 12 June every year"

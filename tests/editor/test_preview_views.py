@@ -194,7 +194,8 @@ def test_the_text_beside_publish_says_when_the_schedule_shows_it(client: FlaskCl
     assert preview(client)["hint"] == ("История появится на киоске через несколько секунд. "
                                        "Любую публикацию можно отменить.")
     past = preview(client, period="dates", show_from="2025-01-01", show_until="2025-02-01")
-    assert "дней показа больше нет" in str(past["hint"])
+    assert str(past["hint"]).startswith("Дней показа по расписанию (") and \
+        "не осталось: история на киоске не появится" in str(past["hint"])
     assert format_date(start, "ru") in str(notice_preview(client, **later)["hint"])
     # The form's page says it too, before the first preview answers.
     page = client.get("/stories/new").get_data(as_text=True)

@@ -702,7 +702,7 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
     rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
     assert rows["vesna"].off_screen == "сейчас не на экране: появится 1 марта 2027"
     assert rows["utro"].off_screen == "сейчас не на экране: в другие часы"
-    assert rows["proshlo"].off_screen == "дней показа больше нет"
+    assert rows["proshlo"].off_screen == "дней показа не осталось"
     assert rows["vsegda"].off_screen == "" and rows["Справка нашлась до закрытия"].off_screen == ""
     # Head office's «Завтра центр не работает» waits for closed days kiosk.yaml lists none of.
     [tomorrow] = [row for row in catalog.listing(content, config, "ru", noon).groups[3][2]
@@ -718,7 +718,7 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
         f'hours: "08:00-10:00"\n---\n{TEXT}\n', encoding="utf-8")
     content = catalog.load(config)
     rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
-    assert rows["segodnya"].off_screen == "дней показа больше нет" and rows["segodnya"].over
+    assert rows["segodnya"].off_screen == "дней показа не осталось" and rows["segodnya"].over
     assert rows["utro"].off_screen == "сейчас не на экране: в другие часы"
 
 

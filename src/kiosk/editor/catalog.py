@@ -661,7 +661,7 @@ def no_day_left(schedule: Schedule, local: dt.datetime) -> bool:
 def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays | None,
                      lang: Language) -> str:
     """"" for an item on screen at `local`; else when its schedule brings it: «сейчас не на
-    экране: появится 1 марта 2027», «…: в другие часы», «дней показа больше нет»."""
+    экране: появится 1 марта 2027», «…: в другие часы», «дней показа не осталось»."""
     from kiosk.core.i18n import format_date
 
     if schedule == ALWAYS:  # most items: no schedule to work out
@@ -671,7 +671,7 @@ def off_screen_words(schedule: Schedule, local: dt.datetime, closed: ClosedDays 
     if when == "now":
         return ""
     if when == "never":
-        return "дней показа больше нет" if ru else "no day of it is left"
+        return "дней показа не осталось" if ru else "no day of it is left"
     if day is None:
         return "сейчас не на экране" if ru else "not on screen now"
     if day == local.date():

@@ -271,10 +271,10 @@ def published_words(kind: str, title: str, text: str, content: Any) -> str:
         return t(f"{ru}: киоск покажет {PRONOUN_OBJECT[pronoun]} через несколько секунд.",
                  f"{en}: the kiosk shows it within seconds.")
     if when == "never":
-        return t(f"{ru}, но по расписанию ({schedule}) дней показа больше нет: на киоске "
-                 f"{PRONOUN_OBJECT[pronoun]} не будет. Измените расписание.",
+        return t(f"{ru}, но дней показа по расписанию ({schedule}) не осталось: киоск "
+                 f"{PRONOUN_OBJECT[pronoun]} не покажет. Измените даты показа.",
                  f"{en}, but its schedule ({schedule}) has no day left: the kiosk will not show "
-                 "it. Change the schedule.")
+                 "it. Change its dates.")
     if day is None or day == local.date():
         return t(f"{ru}. Сейчас {pronoun} не на экране: киоск показывает {PRONOUN_OBJECT[pronoun]}"
                  f" {schedule}.", f"{en}. It is not on screen now: the kiosk shows it {schedule}.")
@@ -309,7 +309,7 @@ def publish_hint(kind: str, text: str, content: Any) -> str:
         said = t(f"{item} появится {where} через несколько секунд.",
                  f"{subject} shows it within seconds.")
     elif when == "never":
-        said = t(f"По расписанию ({schedule}) дней показа больше нет: {item.lower()} "
+        said = t(f"Дней показа по расписанию ({schedule}) не осталось: {item.lower()} "
                  f"{where} не появится.",
                  f"Its schedule ({schedule}) has no day left: {subject.lower()} will not "
                  "show it.")

@@ -60,12 +60,23 @@ def _dates(start: dt.date | None, end: dt.date | None, lang: Language) -> str:
     if start is not None and start == end:  # one day: not «с 7 декабря 2026 по 7 декабря 2026»
         return format_date(start, lang) if ru else f"on {format_date(start, lang)}"
     if start is not None and end is not None:
-        return (f"с {format_date(start, lang)} по {format_date(end, lang)}" if ru
-                else f"from {format_date(start, lang)} to {format_date(end, lang)}")
+        # What the end says is not said again: «с 1 по 31 декабря 2025», «с 1 ноября по 31
+        # декабря 2025», not «с 1 декабря 2025 по 31 декабря 2025».
+        months = MONTHS_RU if ru else MONTHS_EN
+        if start.year != end.year or start > end:
+            first = format_date(start, lang)
+        elif start.month != end.month:
+            first = f"{start.day} {months[start.month - 1]}"
+        else:
+            first = str(start.day)
+        return (f"с {first} по {format_date(end, lang)}" if ru
+                else f"from {first} to {format_date(end, lang)}")
     if start is not None:
         return f"с {format_date(start, lang)}" if ru else f"from {format_date(start, lang)}"
     assert end is not None
-    return f"по {format_date(end, lang)}" if ru else f"until {format_date(end, lang)}"
+    # «только по 20 декабря» read as «only along»: the last day, said as one.
+    return (f"до {format_date(end, lang)} включительно" if ru
+            else f"until {format_date(end, lang)}")
 
 
 def _before_closed(days: int, lang: Language) -> str:
