@@ -213,3 +213,26 @@ print("no Qt")
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "no Qt" in done.stdout
+
+
+def test_a_child_started_again_reads_head_offices_folder_from_its_index(
+        tmp_path: Path) -> None:
+    """The child stops after ten idle minutes; each new one read every file of head office's
+    folder again (37,000 stories: half a minute before the first preview). Its index is kept
+    in the editor's state folder, one file a shared folder, so the next child reads only what
+    changed."""
+    import sqlite3
+
+    state = tmp_path / "state"
+    renderer = Renderer(timeout=60.0, scratch_root=state / "preview")
+    try:
+        assert isinstance(renderer.render(draft()), RenderResult)
+        renderer.close()
+        [index] = (state / "index").glob("index-*.sqlite")
+        with sqlite3.connect(index) as database:
+            kept = {path for (path,) in database.execute("SELECT path FROM entries")}
+        assert {str(path) for path in SHARED.glob("stories/*.md")} <= kept
+        assert isinstance(renderer.render(draft("Очки нашлись")), RenderResult)
+        assert renderer.starts == 2 and list((state / "index").glob("index-*.sqlite")) == [index]
+    finally:
+        renderer.close()

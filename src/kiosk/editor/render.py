@@ -42,6 +42,9 @@ DEFAULT_IDLE_SECONDS = 10 * 60.0
 # (an older one from the same page gives way to the newer); more are refused at once.
 MAX_WAITING = 2
 SCRATCH_ENV = "KIOSK_PREVIEW_SCRATCH"  # the child's scratch folder, made and removed here
+# The folder of the child's content index (beside the scratch folders, in the editor's state):
+# each child started after an idle stop reads head office's folder from it, not every file.
+INDEX_ENV = "KIOSK_PREVIEW_INDEX"
 SCRATCH_PREFIX = "preview-"
 WAIT_STEP = 0.05  # seconds between looks, while waiting, for a newer request from the page
 
@@ -155,6 +158,8 @@ class Renderer:
         scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
                                    dir=self.scratch_root)
         env[SCRATCH_ENV] = scratch
+        if self.scratch_root is not None:
+            env[INDEX_ENV] = str(self.scratch_root.parent / "index")
         try:
             process = subprocess.Popen(self.command, stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, env=env, close_fds=True,

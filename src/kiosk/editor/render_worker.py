@@ -106,6 +106,25 @@ def write_frame(stream: BinaryIO, data: bytes) -> None:
     stream.write(data)
 
 
+def preview_index(shared: Path) -> Any:
+    """The content index of this child's reads of head office's folder `shared`, in the
+    folder render.py names (INDEX_ENV), or None (no folder named, or it cannot be used: the
+    files are read). One file a shared folder, whatever the scratch folder: a child started
+    after an idle stop reads 37,000 stories from it in about a second, not half a minute.
+    Its own file, not the editor's listing's: each tidies its texts by what its process
+    holds."""
+    import hashlib
+
+    from kiosk.core.content.index import ContentIndex
+    from kiosk.editor.render import INDEX_ENV
+
+    folder = os.environ.get(INDEX_ENV, "")
+    if not folder:
+        return None
+    key = hashlib.sha256(("preview\0" + os.path.abspath(shared)).encode()).hexdigest()[:16]
+    return ContentIndex.open(Path(folder) / f"index-{key}.sqlite", shared, now=time.time())
+
+
 class Worker:
     """The QApplication, a window per orientation, and the overlay folder, kept between
     requests."""
@@ -171,7 +190,7 @@ class Worker:
         from kiosk.ui.resources import probe_image
 
         if self.cache_root != shared:
-            self.cache, self.cache_root = ParseCache(), shared
+            self.cache, self.cache_root = ParseCache(index=preview_index(shared)), shared
         return load_content(shared, probe_image, cache=self.cache, centre=self.overlay)
 
     def warm(self, shared: Path) -> None:
