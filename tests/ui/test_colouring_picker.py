@@ -3,15 +3,21 @@ on 4:3 and 5:4 screens, above an urgent notice's band and without it."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextLayout, QTextOption
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.content.loader import load_content
 from kiosk.core.content.problems import Language
 from kiosk.ui.colouring.picker import PICTURE_LEAST, Thumbnail
 from kiosk.ui.main_window import KioskWindow
-from tests.ui.conftest import settle
+from kiosk.ui.resources import probe_image
+from tests.helpers import copy_bundled
+from tests.ui.conftest import WindowFactory, settle
 
 # Words a line must not end on after another word: one-letter words, the prepositions of up to
 # three letters, the English articles and short prepositions.
@@ -103,3 +109,21 @@ def test_in_large_text_no_title_leaves_a_short_word_at_a_line_s_end(
                 kept = {"umbrella": "под дождём", "dog": "с косточкой", "fish": "в аквариуме"}
                 if thumbnail.picture.id in kept:
                     assert any(kept[thumbnail.picture.id] in line for line in lines), lines
+
+
+@pytest.mark.parametrize("size", [(1280, 1024)])
+def test_pages_hold_as_even_a_share_as_they_can_in_cards_of_one_width(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:
+    """Ten pictures in three pages were 4, 4 and 2: the last half empty, its two cards wider
+    than the others. As even as they can be, each card as wide as on every other page."""
+    root = copy_bundled(tmp_path)
+    shutil.copy(root / "colouring" / "cat.svg", root / "colouring" / "zz-cat-again.svg")
+    content = load_content(root, probe_image)
+    assert len(content.colouring) == 10
+    window = make_window(content)
+    show_picker(qtbot, window, band=False)
+    pages = every_page(qtbot, window)
+    assert len(pages) > 1
+    sizes = [len(cards) for cards in pages]
+    assert sum(sizes) == 10 and max(sizes) - min(sizes) <= 1, sizes
+    assert len({card.width() for cards in pages for card in cards}) == 1

@@ -439,19 +439,25 @@ class ColouringPickerScreen(Screen):
         # every card: cards of one size, none cut.
         width = self._card_width(columns)
         lines = max(TITLE_LINES, *(t.lines_needed(width) for t in self.thumbnails))
-        per_page = columns * rows
-        first = self.page * per_page
+        # As even as the pages can be: ten cards in three pages are 4, 3 and 3, not 4, 4 and 2
+        # (the last page half empty).
+        base, extra = divmod(len(self.thumbnails), pages)
+        first = self.page * base + min(self.page, extra)
+        on_this = base + (self.page < extra)
         for i, thumbnail in enumerate(self.thumbnails):
-            on_page = first <= i < first + per_page
+            on_page = first <= i < first + on_this
             if on_page:
                 at = i - first
                 self.grid.addWidget(thumbnail, at // columns, at % columns)
             if thumbnail.title_lines != lines:
                 thumbnail.title_lines = lines
                 thumbnail.updateGeometry()
+            thumbnail.setMaximumWidth(width)  # as wide as on a full page
             thumbnail.setVisible(on_page)
         for column in range(max(columns, self.grid.columnCount())):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
+            # A page with fewer cards keeps its columns: its cards as wide as on the others.
+            self.grid.setColumnMinimumWidth(column, width if column < columns else 0)
         for row in range(max(rows, self.grid.rowCount())):
             self.grid.setRowStretch(row, 1 if row < rows else 0)
         self.nav.setVisible(pages > 1)
