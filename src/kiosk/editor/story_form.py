@@ -176,15 +176,16 @@ def _paragraphs(rows: list[str]) -> str:
 def _unwrapped(body: str) -> str:
     """A file's Markdown with each paragraph on one line (lines of one paragraph joined), so
     that the box, whose every line is a paragraph, keeps it whole when it is published again."""
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its parts, joined once (linear)
     joinable = False
     for row in body.split("\n"):
         if row.strip() and joinable and not _BLOCK_START.match(row):
-            out[-1] = f"{out[-1].rstrip()} {row.strip()}"
+            out[-1].append(row.strip())
             continue
-        out.append(row)
+        out.append([row])
         joinable = bool(row.strip()) and not row.lstrip().startswith(("#", "```", "~~~", "|"))
-    return "\n".join(out)
+    return "\n".join(" ".join(part.rstrip() if i < len(parts) - 1 else part
+                               for i, part in enumerate(parts)) for parts in out)
 
 
 def _tidy_line(row: str) -> str:
