@@ -697,7 +697,7 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
                            ("vsegda", "")):
         (config.centre / "stories" / f"{name}.md").write_text(
             f"---\ntitle: {name}\n{schedule}---\n{TEXT}\n", encoding="utf-8")
-    content = catalog.load(config)
+    content = catalog.ContentReader(config).load()
     noon = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)  # 12:00 in Moscow, a Monday
     rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
     assert rows["vesna"].off_screen == "сейчас не на экране: появится 1 марта 2027"
@@ -716,7 +716,7 @@ def test_the_listing_says_what_its_schedule_keeps_off_the_screen_now(
     (config.centre / "stories" / "segodnya.md").write_text(
         f"---\ntitle: segodnya\nshow_from: 2026-12-07\nshow_until: 2026-12-07\n"
         f'hours: "08:00-10:00"\n---\n{TEXT}\n', encoding="utf-8")
-    content = catalog.load(config)
+    content = catalog.ContentReader(config).load()
     rows = {row.title: row for row in catalog.listing(content, config, "ru", noon).groups[0][2]}
     assert rows["segodnya"].off_screen == "дней показа не осталось" and rows["segodnya"].over
     assert rows["utro"].off_screen == "сейчас не на экране: в другие часы"
@@ -730,12 +730,12 @@ def test_a_centre_item_whose_schedule_is_over_is_a_warning_in_the_listing(
     from kiosk.editor import catalog
 
     noon = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
-    before = catalog.listing(catalog.load(config), config, "ru", noon).warnings
+    before = catalog.listing(catalog.ContentReader(config).load(), config, "ru", noon).warnings
     (config.centre / "stories").mkdir()
     (config.centre / "stories" / "proshlo.md").write_text(
         f"---\ntitle: Прошло\nshow_from: 2025-01-01\nshow_until: 2025-02-01\n---\n{TEXT}\n",
         encoding="utf-8")
-    listing = catalog.listing(catalog.load(config), config, "ru", noon)
+    listing = catalog.listing(catalog.ContentReader(config).load(), config, "ru", noon)
     assert listing.warnings == before + 1
     [row] = [row for row in listing.groups[0][2] if row.title == "Прошло"]
     assert row.over and row.shown

@@ -65,11 +65,6 @@ class Listing:
     tags: tuple[tuple[str, str], ...] = field(default=())  # kiosk.yaml's tags (ru, en)
 
 
-def load(config: EditorConfig) -> Content:
-    """The content as the kiosk would show it, with every problem, read afresh."""
-    return load_content(config.content, centre=config.centre)
-
-
 class ContentReader:
     """The content as the kiosk would show it, read again at every page the editor answers,
     but parsing only what changed since the last read: the kiosk's own ParseCache, with its
