@@ -3,6 +3,7 @@ on 4:3 and 5:4 screens, above an urgent notice's band and without it."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -127,3 +128,25 @@ def test_pages_hold_as_even_a_share_as_they_can_in_cards_of_one_width(
     sizes = [len(cards) for cards in pages]
     assert sum(sizes) == 10 and max(sizes) - min(sizes) <= 1, sizes
     assert len({card.width() for cards in pages for card in cards}) == 1
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768)], ids=["5:4", "4:3"])
+def test_a_page_short_of_cards_shows_them_centred_as_far_apart_as_a_full_one(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:
+    """Ten pictures on pages of four: the pages of three stood against the left edge with a
+    card's room empty on the right. Every page's cards are centred on the screen, the gap
+    between two cards the same on every page."""
+    root = copy_bundled(tmp_path)
+    shutil.copy(root / "colouring" / "cat.svg", root / "colouring" / "zz-cat-again.svg")
+    window = make_window(load_content(root, probe_image))
+    show_picker(qtbot, window, band=False)
+    pages = every_page(qtbot, window)
+    assert len({len(cards) for cards in pages}) > 1  # some page is short of cards
+    middle = window.picker.width() / 2
+    gaps = set()
+    for cards in pages:
+        placed = sorted((card.geometry() for card in cards), key=lambda r: r.x())
+        assert len({r.y() for r in placed}) == 1  # one row to a page here
+        assert abs((placed[0].left() + placed[-1].right() + 1) / 2 - middle) <= 2
+        gaps |= {b.left() - a.right() - 1 for a, b in itertools.pairwise(placed)}
+    assert max(gaps) - min(gaps) <= 2, gaps

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.content.loader import COLOURING_MOST
 from kiosk.core.content.model import ColouringPicture, Content
@@ -282,6 +282,7 @@ class ColouringPickerScreen(Screen):
         self.grid.setHorizontalSpacing(theme.grid.gutter)
         self.grid.setVerticalSpacing(theme.space("l"))
         self.thumbnails: list[Thumbnail] = []
+        self.short_rows: list[QHBoxLayout] = []  # a row of fewer cards, centred in the grid
         self.columns = 1
         self.rows = 1  # of cards on a page
         self.page = 0
@@ -433,6 +434,12 @@ class ColouringPickerScreen(Screen):
         """This page's cards in the grid, the others hidden; the arrows where there are
         pages. Every card has the same room, however long its title."""
         self.columns, self.rows, self.pages = columns, rows, pages
+        for box in self.short_rows:
+            self.grid.removeItem(box)
+            while box.takeAt(0) is not None:
+                pass
+            box.deleteLater()
+        self.short_rows = []
         for thumbnail in self.thumbnails:
             self.grid.removeWidget(thumbnail)
         # Two lines, or where even one card to a page leaves a title more, its lines under
@@ -447,13 +454,23 @@ class ColouringPickerScreen(Screen):
         for i, thumbnail in enumerate(self.thumbnails):
             on_page = first <= i < first + on_this
             if on_page:
-                at = i - first
-                self.grid.addWidget(thumbnail, at // columns, at % columns)
+                row, column = divmod(i - first, columns)
+                if on_this - row * columns >= columns:
+                    self.grid.addWidget(thumbnail, row, column)
+                else:  # a row short of cards (a page's last): centred, as far apart as above
+                    if not column:
+                        self.short_rows.append(QHBoxLayout())
+                        self.short_rows[-1].setSpacing(self.theme.grid.gutter)
+                        self.short_rows[-1].addStretch(1)
+                        self.grid.addLayout(self.short_rows[-1], row, 0, 1, columns)
+                    self.short_rows[-1].addWidget(thumbnail)
             if thumbnail.title_lines != lines:
                 thumbnail.title_lines = lines
                 thumbnail.updateGeometry()
-            thumbnail.setMaximumWidth(width)  # as wide as on a full page
+            thumbnail.setFixedWidth(width)  # as wide as on a full page
             thumbnail.setVisible(on_page)
+        for box in self.short_rows:
+            box.addStretch(1)
         for column in range(max(columns, self.grid.columnCount())):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
             # A page with fewer cards keeps its columns: its cards as wide as on the others.
