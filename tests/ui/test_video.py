@@ -291,6 +291,24 @@ def test_the_preview_shows_a_clip_s_slide_as_its_first_frame_with_a_play_mark(
     window.attract.stop()
 
 
+def test_the_preview_leaves_out_a_clip_the_loop_would_skip(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """A clip with nothing to show was drawn in the preview as a blank slide with ▶: staff saw
+    a slide that would never be on the screen. The preview skips it as the loop does."""
+    from kiosk.ui.preview import render_previews
+
+    def broken(path: Path) -> Path:  # the index (moov) is at the end: nothing opens
+        return cut_in_half(pattern_clip(tmp_path / "whole.mp4", faststart=False), path)
+
+    content = clip_content(tmp_path / "c", **{"broken.mp4": broken,
+                                              "clip.mp4": lambda p: plain_clip(p, 1.0)})
+    shots = [shot.file for shot in render_previews(content, tmp_path / "out", (1920, 1080))]
+    attract = [name for name in shots if name.startswith("attract-")]
+    assert [name[11:] for name in attract if "poster" in name] == ["poster-1-still.png",
+                                                                   "poster-3-clip.png"]
+    assert [name[8:10] for name in attract] == [f"{n:02d}" for n in range(1, len(attract) + 1)]
+
+
 def test_kiosk_check_plays_every_clip_to_its_end_and_names_what_is_wrong(
         tmp_path: Path) -> None:
     from kiosk.ui.video.probe import clip_problems

@@ -166,9 +166,14 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
         stories = {s.id: s for s in content.stories}
         posters = {p.id: p for p in content.posters}
         notices = {n.id: n for n in content.notices}
-        for number, slide in enumerate(attract_slides(content, local), start=1):
+        number = 0
+        for slide in attract_slides(content, local):
             window.show_screen(window.attract)
+            failed = len(window.attract.failed_clips)
             window.attract.display(slide)
+            if len(window.attract.failed_clips) > failed:
+                continue  # a clip with no frame to show: the loop skips it (logged)
+            number += 1
             source = (pages[slide.item_id].source if slide.kind is SlideKind.ANNIVERSARY
                       else stories[slide.item_id].source if slide.kind is SlideKind.STORY
                       else posters[slide.item_id].picture_for(window.theme.portrait)

@@ -263,8 +263,9 @@ class AttractScreen(Screen):
         self.player: VideoPlayer | None = None
         self.failed_clips: dict[Path, str] = {}
         self._clip_fades = False  # the clip starting fades in from the slide before
-        # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip).
-        self.clip_still: Callable[[Path, QSize, bool, float], QPixmap] | None = None
+        # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip); None
+        # where it has none, a clip the loop would skip (counted in failed_clips).
+        self.clip_still: Callable[[Path, QSize, bool, float], QPixmap | None] | None = None
         self.stage.transition_finished.connect(self._prepare_player)
         # Pictures decoded in the background (kiosk.ui.photos), when the kiosk does: the next
         # slide's are decoded near the end of this one (PICTURE_LEAD_S). A slide whose pictures
@@ -465,8 +466,16 @@ class AttractScreen(Screen):
         clip = self._clip(slide)
         if clip is not None and self.clip_still is not None:
             self.stage.spots = []
-            return self.clip_still(clip.picture_for(self.theme.portrait), self.stage.size(),
-                                   clip.fit == "fill", ratio_of(self.stage))
+            path = clip.picture_for(self.theme.portrait)
+            still = self.clip_still(path, self.stage.size(), clip.fit == "fill",
+                                    ratio_of(self.stage))
+            if still is not None:
+                return still
+            log.warning("clip %s skipped: it has no frame to show", path)
+            self.failed_clips[path] = "no frame"
+            still = device_pixmap(self.stage.size(), ratio_of(self.stage))
+            still.fill(QColor(self.theme.colours.paper))
+            return still
         self.painter.pictures = self._picture if self.images.photos is not None else None
         pixmap = self.painter.render(slide, self.content, self.lang, self.stage.size(),
                                      ratio_of(self.stage))

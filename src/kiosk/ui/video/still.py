@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 from kiosk.ui.attract.poster import edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_size, logical_size
-from kiosk.ui.theme import INK, PAPER, WHITE
+from kiosk.ui.theme import INK, WHITE
 from kiosk.ui.video.probe import first_frame
 
 
@@ -30,16 +30,18 @@ def frame_image(path: Path, size: QSize, fill: bool, ratio: float = 1.0) -> QIma
     return image
 
 
-def clip_still(path: Path, size: QSize, fill: bool, ratio: float = 1.0) -> QPixmap:
-    pixmap = device_pixmap(size, ratio)
+def clip_still(path: Path, size: QSize, fill: bool, ratio: float = 1.0) -> QPixmap | None:
+    """None where the clip has no first frame to draw: the loop would skip it."""
     frame = frame_image(path, size, fill, ratio)
-    pixmap.fill(QColor(PAPER) if frame.isNull() else edge_colour(frame))
+    if frame.isNull():
+        return None
+    pixmap = device_pixmap(size, ratio)
+    pixmap.fill(edge_colour(frame))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if not frame.isNull():
-        shown = logical_size(frame)
-        painter.drawImage(QPointF((size.width() - shown.width()) / 2,
-                                  (size.height() - shown.height()) / 2), frame)
+    shown = logical_size(frame)
+    painter.drawImage(QPointF((size.width() - shown.width()) / 2,
+                              (size.height() - shown.height()) / 2), frame)
     paint_play_mark(painter, QRectF(0, 0, size.width(), size.height()))
     painter.end()
     return pixmap
