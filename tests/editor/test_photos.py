@@ -191,6 +191,22 @@ def test_what_is_not_a_photo_is_refused_by_its_content(data: bytes, code: str,
     assert said in refused.value.message("ru")
 
 
+@pytest.mark.parametrize("head", [
+    b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41",  # a phone's MP4
+    b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ",  # an iPhone's MOV (a Live Photo)
+    b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01webm",  # a WebM
+])
+def test_a_video_chosen_as_a_photo_is_called_a_video(head: bytes) -> None:
+    # It was «картинка MP4 … сохраните её как JPEG или PNG»: no picture editor opens a clip.
+    with pytest.raises(PhotoRejected) as refused:
+        prepare_photo(head + b"\x00" * 200, "IMG_0042.MOV")
+    assert refused.value.code == "photo_video"
+    said = refused.value.message("ru")
+    assert "«IMG_0042.MOV»\u00a0— видео, а не фотография" in said and "снимок экрана" in said
+    assert "картинка" not in said
+    assert "is a video, not a photo" in refused.value.message("en")
+
+
 def test_a_real_gif_is_refused_even_named_png() -> None:
     out = io.BytesIO()
     Image.new("P", (800, 600)).save(out, "GIF")
@@ -230,7 +246,7 @@ def test_a_small_photo_is_kept_as_it_is_with_a_note() -> None:
 def test_every_photo_code_has_both_languages_and_names_the_fix() -> None:
     args = {"value": "IMG.jpg", "real": "GIF", "size": "31", "most": "30", "detail": "x"}
     for code in ("photo_not_image", "photo_unsupported", "photo_pdf", "photo_file_too_big",
-                 "photo_too_many_pixels", "photo_damaged"):
+                 "photo_too_many_pixels", "photo_damaged", "photo_video"):
         assert code in MESSAGES
         for lang in LANGUAGES:
             text = PhotoRejected(code, **args).message(lang)

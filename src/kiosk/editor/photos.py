@@ -91,6 +91,7 @@ SMALL_SIDE = 800
 JPEG_QUALITY = 85
 
 _READ = {"jpeg", "png", "webp", "heic"}  # what sniff() names and this module decodes
+WEBM_MAGIC = b"\x1aE\xdf\xa3"  # Matroska's EBML header; sniff() names no WebM
 
 
 class PhotoRejected(Exception):
@@ -145,6 +146,9 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
     if kind not in _READ:
         if kind == "pdf":  # a poster exported from PowerPoint or Word: say how to make a picture
             raise PhotoRejected("photo_pdf", value=name)
+        # A phone's clip (MP4, an iPhone's MOV) or a WebM: a video, not «a picture MP4».
+        if kind == "mp4" or data[:4] == WEBM_MAGIC:
+            raise PhotoRejected("photo_video", value=name)
         if kind in KIND_NAMES:
             raise PhotoRejected("photo_unsupported", value=name, real=KIND_NAMES[kind])
         raise PhotoRejected("photo_not_image", value=name)

@@ -597,6 +597,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is a {real} picture, and the editor takes JPEG, PNG, WebP and HEIC photos: "
         "save it as JPEG or PNG (in any editor: Save As)",
     ),
+    "photo_video": (
+        "«{value}» — видео, а не фотография; редактор принимает фото JPEG, PNG, WebP и HEIC. "
+        "Выберите фотографию, а если нужен кадр из видео — остановите видео на этом кадре и "
+        "сделайте снимок экрана",
+        "“{value}” is a video, not a photo; the editor takes JPEG, PNG, WebP and HEIC photos. "
+        "Choose a photo, or for a frame of the video, pause it there and take a screenshot",
+    ),
     "photo_pdf": (
         "«{value}» — документ PDF, а не картинка; редактор принимает JPEG, PNG, WebP и HEIC. "
         "Сохраните страницу картинкой: в PowerPoint — «Файл → Сохранить как», тип «Рисунок в "
