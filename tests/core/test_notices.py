@@ -160,6 +160,19 @@ def test_a_long_notice_is_shown_with_a_warning_and_a_too_long_one_is_not(tmp_pat
     assert str(MOST_CHARS) in error.message("ru") and "не показывает" in error.message("ru")
 
 
+@pytest.mark.parametrize(("length", "said"), [(LONG_CHARS + 1, "знак"),
+                                              (LONG_CHARS + 34, "знака"),
+                                              (LONG_CHARS + 5, "знаков")])
+def test_a_long_notice_counts_its_characters_in_good_russian(tmp_path: Path, length: int,
+                                                              said: str) -> None:
+    # «в объявлении 154 знаков» was said of any length.
+    text = ("Слово " * 40)[:length - 1] + "!"
+    content = load_content(folder(tmp_path, {"long.yaml": f"text: {text}\n"}))
+    message = only(content, "notice_long").message("ru")
+    assert f"в объявлении {length} {said}," in message, message
+    assert f"has {length} characters," in only(content, "notice_long").message("en")
+
+
 def test_a_text_that_shows_nothing_is_as_empty_as_no_text(tmp_path: Path) -> None:
     root = folder(tmp_path, {
         "zwsp.yaml": 'text: "\\u200b"\nlevel: срочное\n',

@@ -258,10 +258,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "stories",
     ),
     "text_long_word": (
-        "{language}: «{value}» — {length} знаков без единого пробела, а киоск показывает слова "
+        "{language}: «{value}» — {length_counted} без единого пробела, а киоск показывает слова "
         "не длиннее {most} знаков (такое слово не переносится и рвёт строку). Разделите его "
         "пробелами; длинный адрес сайта уберите — с экрана по нему всё равно не перейти",
-        "{language}: “{value}” is {length} characters without a space, and the kiosk shows "
+        "{language}: “{value}” is {length_counted} without a space, and the kiosk shows "
         "words of at most {most} characters (such a word cannot wrap and breaks the line). Put "
         "spaces in it; leave out a long web address — nobody can follow it from the screen",
     ),
@@ -913,10 +913,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # Notices (notices/*.yaml, kiosk.core.content.notices).
     "notice_long": (
-        "«{key}»: в объявлении {length} знаков, а на ходу читают не больше {most}. Длинное "
+        "«{key}»: в объявлении {length_counted}, а на ходу читают не больше {most}. Длинное "
         "срочное объявление полоса покажет по частям, обычное будет набрано на слайде мельче — "
         "сократите текст до одной-двух коротких фраз",
-        "“{key}”: the notice has {length} characters, and people read at most {most} in "
+        "“{key}”: the notice has {length_counted}, and people read at most {most} in "
         "passing. The band shows a long urgent notice in parts, and a slide sets an ordinary "
         "one smaller — cut it to one or two short sentences",
     ),
@@ -939,10 +939,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(“{key}”)",
     ),
     "notice_too_long": (
-        "«{key}»: в объявлении {length} знаков, больше предела в {most}: оно не поместится на "
+        "«{key}»: в объявлении {length_counted}, больше предела в {most}: оно не поместится на "
         "экран, и киоск его не показывает. Оставьте главное, не больше {most} знаков, — "
         "подробности расскажут сотрудники",
-        "“{key}”: the notice has {length} characters, over the limit of {most}: it would not "
+        "“{key}”: the notice has {length_counted}, over the limit of {most}: it would not "
         "fit the screen, so the kiosk does not show it. Keep what matters, at most {most} "
         "characters — staff can tell the details",
     ),
@@ -953,10 +953,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "slide of the loop) or level: urgent (a band at the foot of every screen)",
     ),
     "notice_long_word": (
-        "«{key}»: «{value}» — {length} знаков без пробела, а в строку объявления помещается "
+        "«{key}»: «{value}» — {length_counted} без пробела, а в строку объявления помещается "
         "слово не длиннее {most} знаков: это ушло бы за край экрана. Поставьте пробелы между "
         "словами; адрес сайта уберите — с экрана по нему всё равно не перейти",
-        "“{key}”: “{value}” is {length} characters without a space, and a line of a notice "
+        "“{key}”: “{value}” is {length_counted} without a space, and a line of a notice "
         "holds words of at most {most}: this would run off the screen. Put spaces between the "
         "words; leave out a web address — nobody can follow it from the screen",
     ),
@@ -1499,7 +1499,8 @@ class Problem:
 def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
     """Numbers with their nouns in the right form (kiosk.core.i18n.plural): `lines_counted`
     («3 строки», «5 строк»), `words_fit` («входит только первое слово», «входят первые 2
-    слова», «… 5 слов»), `words_counted`. Only for the args a message has."""
+    слова», «… 5 слов»), `words_counted`, `length_counted` («154 знака»). Only for the args a
+    message has."""
     from kiosk.core.i18n import counted  # i18n imports this module
 
     found: dict[str, str] = {}
@@ -1525,6 +1526,10 @@ def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
     if isinstance(pages, str) and pages.isdigit():  # «займёт 3 страницы», «5 страниц»
         found["pages_counted"] = counted(int(pages), lang, ("страницу", "страницы", "страниц"),
                                          ("page", "pages"))
+    length = args.get("length", "")  # «в объявлении 154 знака», «121 знак», «125 знаков»
+    if isinstance(length, str) and length.isdigit():
+        found["length_counted"] = counted(int(length), lang, ("знак", "знака", "знаков"),
+                                          ("character", "characters"))
     for key in ("words", "most"):  # after «около», «до» the genitive: «21 слова», «40 слов»
         value = args.get(key, "")
         if isinstance(value, str) and value.isdigit():
@@ -1535,6 +1540,7 @@ def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
     found.setdefault("words_about", str(words))
     found.setdefault("most_about", str(args.get("most", "")))
     found.setdefault("words_fit", str(words))
+    found.setdefault("length_counted", str(length))
     found.setdefault("words_counted", str(words))
     return found
 
