@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Language
 from kiosk.core.playlist import SlideKind
 from kiosk.core.typeset import typeset
 from kiosk.ui.anniversary import AnniversaryScreen
@@ -201,6 +202,27 @@ def test_the_idle_question_is_one_line_on_every_screen(qtbot: QtBot, window: Kio
     line = question.fontMetrics().lineSpacing()
     assert question.heightForWidth(question.width()) < 1.5 * line
     assert window.overlay.card.width() <= window.width() - 2 * window.theme.margin
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1280, 800), (1280, 1024),
+                                  (1024, 768), (1080, 1920)])
+def test_the_idle_question_is_one_line_in_large_text_too(qtbot: QtBot, window: KioskWindow,
+                                                         clock: FakeClock, lang: Language) -> None:
+    """Large type set «Are you still / there?» in the half of every landscape screen: the
+    card grows by two columns at a time, centred, until the question is one line."""
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.language_buttons[lang])
+    tap(qtbot, window.menu.contrast_button)
+    assert window.theme.high_contrast
+    go_idle(qtbot, window, clock)
+    question = window.overlay.question
+    line = question.fontMetrics().lineSpacing()
+    assert question.heightForWidth(question.width()) < 1.5 * line
+    card = window.overlay.card.geometry()
+    assert window.theme.margin <= card.left()
+    assert card.right() < window.width() - window.theme.margin
+    assert abs(card.center().x() - window.width() / 2) <= 1
 
 
 def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,

@@ -5,7 +5,7 @@ counts too)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.core.content.problems import Language
@@ -69,9 +69,16 @@ class IdleOverlay(QWidget):
         # здесь?» two lines at 1280×1024), all of them in portrait.
         columns = grid.columns if self.theme.portrait else \
             (grid.columns * 2 // 3 if self.theme.narrow else grid.columns // 2)
-        width = grid.span(columns)
         layout = self.card.layout()
         assert layout is not None
+        # Two columns more at a time (still centred on the grid) while the question would
+        # wrap: large text set «Are you still / there?» in the half of every landscape screen.
+        margins = layout.contentsMargins()
+        question = QFontMetrics(self.question.font()).horizontalAdvance(self.question.text())
+        while columns + 2 <= grid.columns \
+                and grid.span(columns) - margins.left() - margins.right() < question:
+            columns += 2
+        width = grid.span(columns)
         # The height the wrapped words need at this width (adjustSize would measure them
         # at their one-line width and cut a question that wraps).
         size = QSize(width, layout.totalHeightForWidth(width))
