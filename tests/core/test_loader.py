@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from kiosk.core.content.loader import ImageCheck, load_content
-from kiosk.core.content.problems import Problem
+from kiosk.core.content.problems import Language, Problem
+from kiosk.core.i18n import STRINGS
 from tests.helpers import BUNDLED, SVG, make_folder, story
 
 
@@ -23,6 +25,22 @@ def test_bundled_content_loads_without_errors() -> None:
     assert all(s.example for s in content.stories)
     assert all(p.title.en and p.body.en for p in content.pages)
     assert all(s.title.en and s.body.en for s in content.stories)
+
+
+def test_the_bundled_texts_name_a_section_as_the_menu_does() -> None:
+    """«в разделе «Истории»» sent a visitor to look for a section the menu does not have:
+    the stories' tile is «Искренний сервис» ("Sincere Service")."""
+    content = load_content(BUNDLED)
+    tiles = [key for key in STRINGS if key.startswith("tile_") and not key.endswith("_sub")]
+    named = {"ru": re.compile(r"раздел\w* «([^»]+)»"), "en": re.compile(r"“([^”]+)” section")}
+    texts = [(p.source, p.body) for p in content.pages]
+    texts += [(s.source, s.body) for s in content.stories]
+    languages: tuple[Language, Language] = ("ru", "en")
+    for column, lang in enumerate(languages):
+        menu = {STRINGS[key][column] for key in tiles}
+        for source, body in texts:
+            for section in named[lang].findall(body.get(lang)):
+                assert section in menu, f"{source} ({lang}): no section «{section}»"
 
 
 def test_a_story_is_read_with_all_its_fields(tmp_path: Path) -> None:
