@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.content.imagesafe import sanitise_svg
 from kiosk.core.gestures import Gesture, classify
-from kiosk.core.typeset import let_go
+from kiosk.core.typeset import NBSP, SHY, let_go, ties_forward
 from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.resources import assets_dir, svg_renderer
 from kiosk.ui.theme import Theme
@@ -505,8 +505,42 @@ class PageDots(QWidget):
 def breakable(text: str, metrics: QFontMetrics, width: int) -> str:
     """A line of typeset text with the ties of a run wider than `width` let go (kiosk.core.
     typeset.let_go): a label cuts off a run it cannot break («маленького помощника», the
-    last two words of a title, in large type), where it can wrap at a space."""
-    return let_go(text, lambda run: too_wide(run, metrics, width))
+    last two words of a title, in large type), where it can wrap at a space. The first tie
+    goes first, so the last two words stay together; but where that leaves a Russian
+    preposition or a number at a line's end («Раскраска для / маленького помощника», a
+    story's title on every landscape screen), the last goes first: a last word alone reads
+    better than a preposition left hanging."""
+    def wide(run: str) -> bool:
+        return too_wide(run, metrics, width)
+
+    first = let_go(text, wide)
+    if not _hangs(text, first, metrics, width):
+        return first
+    last = let_go(text, wide, first=False)
+    return first if _hangs(text, last, metrics, width) else last
+
+
+def _hangs(tied: str, text: str, metrics: QFontMetrics, width: int) -> bool:
+    """Whether `text` (the typeset `tied` with ties let go), wrapped at its spaces to `width`
+    as a label wraps it, ends a line where a tie was let go after a short Russian word or a
+    number before a Russian word («для / маленького», «37 / тысяч»)."""
+    line = ""
+    start = 0
+    for word in text.split(" "):
+        joined = f"{line} {word}" if line else word
+        if line and too_wide(joined.replace(SHY, ""), metrics, width + 1):
+            if tied[start - 1] == NBSP:  # this line's end was a tie
+                left = line.split()[-1]
+                if ties_forward(left, "ru") or (left.isdigit() and _cyrillic(word)):
+                    return True
+            joined = word
+        line = joined
+        start += len(word) + 1
+    return False
+
+
+def _cyrillic(word: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in word)
 
 
 def too_wide(run: str, metrics: QFontMetrics, width: int) -> bool:
