@@ -432,16 +432,27 @@ def test_no_button_on_a_visitor_screen_wears_the_signal_colour(
     QApplication.processEvents()
     assert share_of(window.overlay.button, signal_colour) < 0.01
     assert seen > 20
-    # In the large-text mode the called ticket is the white band; no button is white.
+    # In the large-text mode the called ticket is the white band (its buttons are yellow,
+    # the usual band's colour: it stayed yellow, one more button to look at); no button is
+    # white. Back in the usual mode the band is yellow again.
     window.show_screen(window.menu)
     window.set_high_contrast(True)
-    white = QColor(window.queue_banner.theme.colours.signal).name()
-    high = QColor(window.theme.colours.signal).name()
+    window.queue_banner.show_calls(CALLS[:1], "ru")
+    QApplication.processEvents()
+    white = QColor(window.theme.colours.signal).name()
+    assert white == QColor("white").name()
+    assert share_of(window.queue_banner, white) > 0.6
     built: list[QWidget] = [window.menu, window.anniversary, window.stories, window.picker,
                             window.calm, window.overlay]
     for widget in built:
         for button in widget.findChildren(BigButton):
-            assert button.background.name() not in (white, high), button.text()
+            assert button.background.name() != white, button.text()
+    yellow = [b for b in window.menu.findChildren(TouchButton) if b.isVisible()
+              and share_of(b, signal_colour, tolerance=60) > 0.3]
+    assert yellow  # the mode's buttons are all but the usual band's yellow (#FFE600)
+    window.set_high_contrast(False)
+    QApplication.processEvents()
+    assert share_of(window.queue_banner, signal_colour) > 0.6
 
 
 def test_english_says_counter(window: KioskWindow) -> None:

@@ -363,6 +363,7 @@ class KioskWindow(QWidget):
         self.overlay.hide()
         self.overlay.deleteLater()
         self._build_visitor_screens(self.theme)
+        self.queue_banner.set_high_contrast(on)
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # above the screens and the question made just now
         log.info("high-contrast mode %s", "on" if on else "off")

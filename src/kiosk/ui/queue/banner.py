@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.core.content.problems import Language
 from kiosk.core.i18n import tr
-from kiosk.ui.theme import Theme
+from kiosk.ui.theme import Palette, Theme
 from kiosk.ui.widgets import TextSpot
 
 if TYPE_CHECKING:  # the calls' module and their layout are imported with the first call
@@ -34,7 +34,10 @@ class QueueBanner(QWidget):
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.theme = theme
+        self.theme = theme  # its sizes: the usual mode's in both (the call is large anyway)
+        # Its colours: the mode's signal (docs/design.md), white where the large-text mode's
+        # buttons are yellow, so that no button wears the called ticket's colour.
+        self.high_contrast = False
         self.calls: list[Call] = []
         self.lang: Language = "ru"
         self.placed: list[Placed] = []
@@ -48,6 +51,14 @@ class QueueBanner(QWidget):
         self.theme = theme
         if self.calls:
             self.show_calls(self.calls, self.lang)
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = on
+        self.update()
+
+    @property
+    def colours(self) -> Palette:
+        return self.theme.with_high_contrast(self.high_contrast).colours
 
     def show_calls(self, calls: list[Call], lang: Language) -> None:
         """Show these calls (newest first) in this language; none: the band goes away."""
@@ -98,7 +109,7 @@ class QueueBanner(QWidget):
     # -- painting and input ----------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        colours = self.theme.colours
+        colours = self.colours
         painter = QPainter(self)
         # The fills without antialiasing: at a fractional device pixel ratio (1.5) the band's
         # edge falls mid-pixel, and a blended row there showed the yellow under the rule.
@@ -116,7 +127,7 @@ class QueueBanner(QWidget):
     def text_spots(self) -> list[TextSpot]:
         from kiosk.ui.queue import call_text
 
-        return call_text.spots(self.placed, QColor(self.theme.colours.signal_ink),
+        return call_text.spots(self.placed, QColor(self.colours.signal_ink),
                                inside=self.rect())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
