@@ -143,6 +143,17 @@ def test_a_truncated_jpeg_is_damaged() -> None:
     assert "технически" not in refused.value.message("ru")  # the decoder's English: the log
 
 
+def test_a_jpeg_or_png_cut_in_its_header_is_damaged_not_a_failure() -> None:
+    """An upload that stopped a few bytes in: staff are told it is damaged (Pillow 13 has no
+    opener named MPO, and trying one made the editor answer 500)."""
+    png = io.BytesIO()
+    _marked(64, 48).save(png, "PNG")
+    for whole, name in ((_jpeg(_marked(640, 480)), "cut.jpg"), (png.getvalue(), "cut.png")):
+        with pytest.raises(PhotoRejected) as refused:
+            prepare_photo(whole[:20], name)
+        assert refused.value.code == "photo_damaged", name
+
+
 def test_a_heic_photo_named_jpg_is_read_by_its_content() -> None:
     data = _heic(_marked(1600, 1200), orientation=6)
     photo = prepare_photo(data, "IMG_0001.jpg")

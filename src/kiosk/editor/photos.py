@@ -226,7 +226,10 @@ def _open_pillow(data: bytes, name: str, long_side: int, most: int = MAX_PHOTO_P
                  ) -> tuple[Image.Image, tuple[int, int]]:
     """Decoded (a JPEG reduced by libjpeg when that still leaves more than `long_side`), and
     the size stored in the file."""
-    image = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP", "MPO"))  # header only
+    # Header only. No "MPO": the JPEG opener returns a phone's multi-picture JPEG as MPO,
+    # and Pillow 13 registers no opener of that name (a cut file, tried past the three,
+    # raised KeyError: a 500 instead of «повреждён»).
+    image = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP"))
     stored = image.size
     _check_size(*stored, name, MAX_PHOTO_PIXELS if image.format in ("JPEG", "MPO") else most)
     if image.format in ("JPEG", "MPO"):
