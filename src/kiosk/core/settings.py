@@ -370,14 +370,22 @@ def _check_timezone(name: str, value: Any, default: Any, line: int | None,
     return text
 
 
+# Tag chips on the stories screen: a row a visitor slides through, so a few dozen at most.
+# Each chip costs the UI thread about half a millisecond to build (20,000 of them held it 10 s),
+# and each tag a story has outside the list is compared with every tag of the list.
+MAX_TAGS = 50
+
+
 def _check_tags(name: str, value: Any, default: Any, line: int | None,
                 log: ProblemLog) -> Mapping[str, str]:
     if not isinstance(value, dict):
         log.error("wrong_type", line, key=name, expected="mapping",
                   value=typed(value), default="nothing")
         return dict(default)
+    if len(value) > MAX_TAGS:
+        log.warning("too_many_tags", line, count=str(len(value)), most=str(MAX_TAGS))
     tags: dict[str, str] = {}
-    for ru, en in value.items():
+    for ru, en in list(value.items())[:MAX_TAGS]:
         # «дети: [children]» put ['children'] on the English chip; «"": x» an empty chip.
         if isinstance(ru, list | dict) or isinstance(en, list | dict) or not str(ru).strip():
             log.warning("wrong_type", line, key=f"{name}: {typed(ru)}", expected="text",

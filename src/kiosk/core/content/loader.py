@@ -13,7 +13,7 @@ import re
 import stat
 import struct
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,6 +46,7 @@ from kiosk.core.content.model import (
     Poster,
     Story,
     Text,
+    tags_in_use,
 )
 from kiosk.core.content.notices import (
     LONG_CHARS,
@@ -92,7 +93,14 @@ from kiosk.core.schedules.schedule import (
     read_date,
     schedule_field_for,
 )
-from kiosk.core.settings import Settings, as_flag, as_number, parse_settings, suggest
+from kiosk.core.settings import (
+    MAX_TAGS,
+    Settings,
+    as_flag,
+    as_number,
+    parse_settings,
+    suggest,
+)
 
 if TYPE_CHECKING:  # a centre's own folder only (imported where it is read)
     from kiosk.core.content.merge import CentreContent
@@ -335,6 +343,7 @@ class ContentLoader:
         self._kept_new: dict[str, bytes] = {}
         self._kept_used: set[str] = set()
         self._raised: set[Path] = set()  # images whose check raised: not kept
+        self._by_case: tuple[Mapping[str, str], dict[str, str]] | None = None
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -377,6 +386,9 @@ class ContentLoader:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
             self.cache.finish_kept(self._kept_new,
                                    self._kept_used if self.story_limit is None else None)
+        if not settings.tags and len(used := tags_in_use(stories, settings.tags)) > MAX_TAGS:
+            self.log_for(self.root / SETTINGS_FILE).warning(
+                "too_many_story_tags", None, count=str(len(used)), most=str(MAX_TAGS))
         if not pages and not stories and not posters and not notices:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring,
@@ -1031,20 +1043,29 @@ class ContentLoader:
             return ()
         tags = tuple(dict.fromkeys(typed(tag).strip() for tag in value if typed(tag).strip()))
         if settings.tags:
-            tags = tuple(dict.fromkeys(self._known_tag(tag, settings, line, log)
+            by_case = self._tags_by_case(settings)
+            tags = tuple(dict.fromkeys(self._known_tag(tag, settings, by_case, line, log)
                                        for tag in tags))
         return tags
 
+    def _tags_by_case(self, settings: Settings) -> dict[str, str]:
+        """kiosk.yaml's tags by their case-folded spelling, made once a load: made for each
+        tag of each story, its keys were kept by `suggest`'s cache, a copy each (2,000 tags
+        outside a list of 2,000 held 320 MB)."""
+        if self._by_case is None or self._by_case[0] is not settings.tags:
+            self._by_case = (settings.tags, {k.casefold(): k for k in settings.tags})
+        return self._by_case[1]
+
     @staticmethod
-    def _known_tag(tag: str, settings: Settings, line: int | None, log: ProblemLog) -> str:
+    def _known_tag(tag: str, settings: Settings, by_case: dict[str, str], line: int | None,
+                   log: ProblemLog) -> str:
         """The tag as kiosk.yaml spells it: «Забота» is «забота»; a misspelt one («забта»)
         is the nearest known tag, with a warning, so it never makes a chip of its own."""
         if tag in settings.tags:
             return tag
-        by_case = {known.casefold(): known for known in settings.tags}
         if (same := by_case.get(tag.casefold())) is not None:
             return same
-        near = suggest(tag.casefold(), list(by_case))
+        near = suggest(tag.casefold(), tuple(by_case))
         if near:
             log.warning("tag_misspelt", line, value=tag, suggest_tag=by_case[near])
             return by_case[near]

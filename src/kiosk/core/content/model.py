@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.content.clipfile import is_video
 from kiosk.core.content.problems import Language, Problem
 from kiosk.core.schedules.schedule import ALWAYS, ClosedDays, Schedule
-from kiosk.core.settings import Settings
+from kiosk.core.settings import MAX_TAGS, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +228,7 @@ class Content:
         found = self._memo.get(key)
         if found is not None and found[0] is chosen:  # type: ignore[index]
             return found[1]  # type: ignore[index, no-any-return]
-        used = {tag for story in chosen for tag in story.tags}
-        known = [tag for tag in self.settings.tags if tag in used]
-        tags = (*known, *(sorted(used - set(known)) if not self.settings.tags else ()))
+        tags = tags_in_use(chosen, self.settings.tags)[:MAX_TAGS]
         for old in [k for k in self._memo if isinstance(k, tuple) and k[0] == "tags"]:
             del self._memo[old]
         self._memo[key] = (chosen, tags)
@@ -239,3 +238,11 @@ class Content:
         if lang == "en":
             return self.settings.tags.get(tag, tag) or tag
         return tag
+
+
+def tags_in_use(stories: tuple[Story, ...], vocabulary: Mapping[str, str]) -> tuple[str, ...]:
+    """The tags `stories` use, in the order of kiosk.yaml's list; where it lists none, every
+    tag used, sorted. Uncut: `Content.story_tags` shows MAX_TAGS of them."""
+    used = {tag for story in stories for tag in story.tags}
+    known = [tag for tag in vocabulary if tag in used]
+    return (*known, *(sorted(used - set(known)) if not vocabulary else ()))

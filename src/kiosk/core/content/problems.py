@@ -1163,6 +1163,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
         "the new version has an error; until it is fixed the kiosk shows the previous one",
     ),
+    "too_many_tags": (
+        "в списке tags {count} меток, а в ряду на экране историй их не больше {most}: киоск "
+        "берёт первые {most}. Оставьте в списке не больше {most} — самые нужные посетителям",
+        "the tags list has {count} tags, and the row on the stories screen holds at most "
+        "{most}: the kiosk takes the first {most}. Keep at most {most}, the ones visitors "
+        "need most",
+    ),
+    "too_many_story_tags": (
+        "в историях {count} разных меток, а в ряду на экране историй их не больше {most}: "
+        "киоск показывает только {most} из них. Перечислите нужные метки в списке tags "
+        "этого файла (не больше {most}) — тогда метки с ошибкой не станут лишними кнопками",
+        "the stories use {count} different tags, and the row on the stories screen holds at "
+        "most {most}: the kiosk shows only {most} of them. List the tags "
+        "you need in the tags list of this file (at most {most}), so a misspelt tag never "
+        "becomes a button of its own",
+    ),
     "unknown_tag": (
         "метки «{value}» нет в списке tags файла kiosk.yaml{suggestion}; добавьте её туда",
         "the tag “{value}” is not in the tags list of kiosk.yaml{suggestion}; add it there",
