@@ -169,6 +169,24 @@ def test_bidi_and_separator_characters_are_taken_out_of_every_text_shown(
                             if p.args.get("key") == "title").message("ru")
 
 
+def test_the_centre_name_and_the_tag_chips_are_cleaned_too(tmp_path: Path) -> None:
+    """The band and the chips showed U+202E as it came: «Мои Документы» drawn backwards."""
+    settings = ('centre_name: "Мои\\u202e Документы"\n'
+                'centre_name_en: "My\\u2066 Documents"\n'
+                'tags:\n  "\\u202eдети": "\\u202echildren"\n')
+    content = load(tmp_path, {"t.md": story(tags='["\\u202eдети"]')}, settings=settings)
+    assert (content.settings.centre_name, content.settings.centre_name_en) == (
+        "Мои Документы", "My Documents")
+    assert dict(content.settings.tags) == {"дети": "children"}
+    assert content.story_tags() == ("дети",)
+    bare = load(tmp_path / "bare", {"t.md": story(tags='["\\u202eдети", "\\u200f"]')})
+    assert bare.story_tags() == ("дети",)
+    warned = {(Path(p.path).name, p.args.get("key")) for p in (*content.problems, *bare.problems)
+              if p.code == "hidden_characters"}
+    assert warned == {("kiosk.yaml", "centre_name"), ("kiosk.yaml", "centre_name_en"),
+                      ("kiosk.yaml", "tags"), ("t.md", "tags")}
+
+
 @pytest.mark.parametrize(("mark", "name"), [
     ("\u0301", "U+0301"),  # an acute accent
     ("\u0489", "U+0489"),  # Cyrillic millions sign, drawn by the kiosk's own font

@@ -12,7 +12,14 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.core.content.problems import LANGUAGES, Language, ProblemLog, shows_anything, typed
+from kiosk.core.content.problems import (
+    LANGUAGES,
+    Language,
+    ProblemLog,
+    clean_shown,
+    shows_anything,
+    typed,
+)
 from kiosk.core.content.yamlsrc import LineDict
 from kiosk.core.lazyre import LazyPattern
 
@@ -352,8 +359,8 @@ def _check_flag(name: str, value: Any, default: Any, line: int | None, log: Prob
 
 def _check_text(name: str, value: Any, default: Any, line: int | None, log: ProblemLog) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool) \
-            and shows_anything(str(value)):
-        return str(value).strip()
+            and shows_anything(text := _shown(str(value), name, line, log)):
+        return text
     log.error("wrong_type", line, key=name, expected="text", value=typed(value),
               default=str(default))
     return str(default)
@@ -387,12 +394,23 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
     tags: dict[str, str] = {}
     for ru, en in list(value.items())[:MAX_TAGS]:
         # «дети: [children]» put ['children'] on the English chip; «"": x» an empty chip.
-        if isinstance(ru, list | dict) or isinstance(en, list | dict) or not str(ru).strip():
+        if isinstance(ru, list | dict) or isinstance(en, list | dict) or \
+                not (shown := _shown(str(ru), name, line, log)):
             log.warning("wrong_type", line, key=f"{name}: {typed(ru)}", expected="text",
                         value=typed(en), default="nothing")
             continue
-        tags[str(ru).strip()] = str(en).strip() if en is not None else str(ru).strip()
+        tags[shown] = _shown(str(en), name, line, log) if en is not None else shown
     return tags
+
+
+def _shown(text: str, name: str, line: int | None, log: ProblemLog) -> str:
+    """A text of the settings the screen shows (the centre's name, a tag chip) without
+    bidi, control and line-separator characters, as every content text: U+202E turned the
+    centre's name on the band backwards. Staff hear which were taken out."""
+    cleaned, removed = clean_shown(text)
+    if removed:
+        log.warning("hidden_characters", line, key=name, detail=removed)
+    return cleaned.strip()
 
 
 def _check_opening(name: str, value: Any, default: Any, line: int | None,

@@ -1041,7 +1041,9 @@ class ContentLoader:
                         value=md.fields.raw_text.get("tags", typed(value)),
                         default="nothing")
             return ()
-        tags = tuple(dict.fromkeys(typed(tag).strip() for tag in value if typed(tag).strip()))
+        # Without a tags list, a story's tag is a chip's text as written: cleaned as any.
+        tags = tuple(dict.fromkeys(
+            shown for tag in value if (shown := self._shown_field(typed(tag), "tags", log, line))))
         if settings.tags:
             by_case = self._tags_by_case(settings)
             tags = tuple(dict.fromkeys(self._known_tag(tag, settings, by_case, line, log)
