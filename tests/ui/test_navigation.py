@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -20,7 +21,7 @@ from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
-from tests.ui.conftest import FakeClock
+from tests.ui.conftest import FakeClock, WindowFactory
 
 
 def tap(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None) -> None:
@@ -113,6 +114,22 @@ def test_anniversary_pages_turn_by_arrows_and_swipes(qtbot: QtBot,
     assert screen.index == 1
     turn(qtbot, screen, forward=False)
     assert screen.card.title.text() == first_title
+
+
+def test_forty_two_anniversary_pages_are_counted_with_both_arrows_on_screen(
+        qtbot: QtBot, make_window: WindowFactory, bundled: Content) -> None:
+    """A dot a page made a row wider than the screen: the arrows were pushed off it."""
+    window = make_window(replace(bundled, pages=bundled.pages * 6))
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.tiles[Destination.ANNIVERSARY])
+    nav = window.anniversary.nav
+    for arrow in (nav.previous, nav.next):
+        assert arrow.isVisible()
+        assert window.rect().contains(QRect(arrow.mapTo(window, QPoint(0, 0)), arrow.size()))
+    assert nav.counter.isVisible() and not nav.dots.isVisible()
+    assert nav.counter.text() == "1 из 42"
+    turn(qtbot, window.anniversary)
+    assert nav.counter.text() == "2 из 42"
 
 
 def test_stories_swipe_next_previous_random(qtbot: QtBot, window: KioskWindow) -> None:

@@ -57,7 +57,7 @@ class NavBar(QWidget):
         self.page_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_line.hide()
         self.lang: Language = "ru"
-        self._dots = False
+        self._dots = self._wants_dots = False
         self._total = 0
         self.setFixedHeight(self.row_height + theme.space("s") + theme.space("m"))
 
@@ -80,19 +80,25 @@ class NavBar(QWidget):
         """Item `index` of `count` (as dots or «N из M»), and page `page` of `pages` of its
         text. The arrows step through the pages, then the items."""
         self.lang = lang
-        self._dots, self._total = dots, count
-        self.dots.setVisible(dots)
-        self.counter.setVisible(not dots)
-        if dots:
-            self.dots.set_position(index, count)
-        else:
-            self.counter.setText(tr("page_of", lang, page=index + 1, total=count) if count else "")
+        self._wants_dots, self._total = dots, count
+        self.dots.set_position(index, count)
+        self.counter.setText(tr("page_of", lang, page=index + 1, total=count) if count else "")
         self.page_line.setText(tr("text_page", lang, page=page + 1, total=pages))
         self.page_line.setVisible(pages > 1)
         self.previous.setEnabled(index > 0 or page > 0)
         self.next.setEnabled(index < count - 1 or page < pages - 1)
         self.random.setEnabled(count > 1)
         self._place()
+
+    def _dots_fit(self) -> bool:
+        """Whether the dots fit between the arrows, the group centred clear of the margins and
+        of «Случайная»'s die: 30 anniversary pages made a row of dots wider than a portrait
+        screen, the arrows pushed off it. More pages are counted («3 из 30») instead."""
+        theme = self.theme
+        side = theme.margin + self.previous.width() + theme.space("m")
+        if not self.random.isHidden():
+            side += theme.touch_px + theme.space("m")
+        return self.dots.width_for(self._total) <= self.width() - 2 * side
 
     def centre_width(self) -> int:
         """The width of the middle: the counter (or dots) and the page line under it, at the
@@ -115,6 +121,9 @@ class NavBar(QWidget):
         """Arrows and counter centred, on every screen and in both orientations (the arrows
         never move: docs/design.md); «Случайная» at the right margin, its die alone where its
         word does not fit beside them (portrait)."""
+        self._dots = self._wants_dots and self._dots_fit()
+        self.dots.setVisible(self._dots)
+        self.counter.setVisible(not self._dots)
         theme = self.theme
         gap = theme.space("m")
         height = self.row_height

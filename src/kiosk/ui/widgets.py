@@ -478,8 +478,11 @@ class PageDots(QWidget):
             self.updateGeometry()
             self.update()
 
+    def width_for(self, count: int) -> int:
+        return max(1, count) * self.theme.px(44)
+
     def sizeHint(self) -> QSize:
-        return QSize(max(1, self.count) * self.theme.px(44), self.theme.px(40))
+        return QSize(self.width_for(self.count), self.theme.px(40))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.count:
