@@ -288,6 +288,18 @@ def test_a_list_of_2000_tags_is_cut_to_50_and_tags_outside_it_cost_no_memory(
     assert peak < 40_000_000, f"{peak / 1e6:.0f} MB"
 
 
+@pytest.mark.parametrize("source", ["/srv/queue/calls\\0.json", ".queue/calls\\0.json",
+                                    "http://10.0.0.5/calls\\n.json"])
+def test_a_queue_source_with_a_null_byte_turns_the_queue_off_not_the_kiosk(
+        tmp_path: Path, source: str) -> None:
+    """Looking at «/srv/queue/calls\\0.json» raised ValueError: `kiosk run` exited 70 at
+    start, and again at every restart, and `kiosk check` printed a traceback."""
+    content = load(tmp_path, {"s.md": story()}, settings=f'queue:\n  source: "{source}"\n')
+    assert content.settings.queue is None
+    assert ("queue_source_control", Severity.ERROR) in found(content, "kiosk.yaml")
+    assert shown(content) == ["s"]
+
+
 def problem(path: str, code: str = "no_front_matter") -> Problem:
     return Problem(path, 1, Severity.ERROR, code)
 

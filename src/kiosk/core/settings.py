@@ -494,6 +494,11 @@ def _check_source(value: Any, line: int | None, log: ProblemLog) -> str | None:
     if not text or isinstance(value, bool):
         log.error("queue_no_source", line)
         return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        # A null byte made every look at the file raise ValueError: the kiosk exited at start
+        # (and at each restart) instead of running without its queue.
+        log.error("queue_source_control", line, value=text)
+        return None
     scheme = _SCHEME.match(text)
     if scheme is not None:
         if scheme.group(1).lower() not in ("http", "https"):

@@ -1079,6 +1079,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is neither an http:// or https:// address nor a file path; the kiosk does "
         "not follow the queue until this is fixed. Example: source: http://10.0.0.5/calls.json",
     ),
+    "queue_source_control": (
+        "в источнике очереди «{value}» есть невидимый управляющий знак (например, нулевой "
+        "байт), а таких не бывает ни в адресах, ни в путях к файлам. Наберите его заново; "
+        "пока это не исправлено, киоск не следит за очередью",
+        "the queue source “{value}” has an invisible control character (a null byte, for "
+        "instance), which no address or file path has. Type it again; the kiosk does not "
+        "follow the queue until this is fixed",
+    ),
     "queue_path_outside": (
         "путь «{value}» ведёт за пределы папки с материалами; укажите путь внутри неё или "
         "полный путь от корня, например /srv/queue/calls.json",
