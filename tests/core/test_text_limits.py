@@ -300,6 +300,14 @@ def test_a_queue_source_with_a_null_byte_turns_the_queue_off_not_the_kiosk(
     assert shown(content) == ["s"]
 
 
+def test_a_photo_path_with_a_null_byte_is_a_file_not_found(tmp_path: Path) -> None:
+    """It was «the file could not be read: ValueError: embedded null byte», never kept in
+    the index: the story was read again at every look at the folder."""
+    content = load(tmp_path, {"s.md": story(photo='"images/a\\0.jpg"')})
+    assert found(content, "s.md") == [("missing_file", Severity.ERROR),
+                                      ("skipped", Severity.WARNING)]
+
+
 def problem(path: str, code: str = "no_front_matter") -> Problem:
     return Problem(path, 1, Severity.ERROR, code)
 

@@ -852,6 +852,9 @@ class ContentLoader:
 
     def resolve_path(self, value: str, log: ProblemLog, line: int | None) -> Path | None:
         """A path that staff wrote, checked: inside the folder, present, a file."""
+        if "\0" in value:  # no file has it, and os.lstat raises ValueError: «unreadable»
+            log.error("missing_file", line, value=value)
+            return None
         windows_drive = re.match(r"^[a-z]:[\\/]", value, re.IGNORECASE)
         if _REMOTE.match(value) and not windows_drive:
             log.error("path_remote", line, value=value)
