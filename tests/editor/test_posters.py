@@ -396,5 +396,6 @@ def test_a_poster_without_its_picture_yet_is_told_to_add_one_not_to_rename_a_fil
     assert [p["field"] for p in body["problems"]] == ["picture"]
     for problem in body["problems"]:
         assert "Добавьте картинку" in problem["ru"], problem
+        assert problem["empty"] is True  # said once she has left the field (preview.js)
         assert ".yaml" not in problem["ru"] + problem["en"] and "переименуйте" not in \
             problem["ru"]

@@ -211,6 +211,20 @@ def test_the_forms_own_rules_and_a_draft_not_shown(client: FlaskClient) -> None:
     assert body["images"] == []
 
 
+def test_a_required_field_left_empty_is_marked_so(client: FlaskClient) -> None:
+    """The page says an empty required field only once she has left it (static/preview.js):
+    the answer marks those problems, and only those."""
+    def empty(body: dict[str, object]) -> dict[str, bool]:
+        problems = body["problems"]
+        assert isinstance(problems, list)
+        return {p["field"]: p["empty"] for p in problems if p["severity"] == "error"}
+
+    assert empty(preview(client, title="", text="")) == {"title": True, "text": True}
+    assert empty(preview(client, text="Абзац.\n=== English ===\nText.")) == {"text": False}
+    assert empty(preview(client, period="dates")) == {"schedule": True}
+    assert empty(notice_preview(client, text="")) == {"text": True}
+
+
 def test_a_draft_not_shown_for_its_dates_is_drawn_all_the_same(client: FlaskClient) -> None:
     """Dates the wrong way round: the kiosk will not show the story, and the preview said so
     with four empty frames; staff could not see what they were fixing."""

@@ -27,6 +27,7 @@ from kiosk.editor.story_form import (
     FormData,
     NoticeFields,
     ScheduledFields,
+    Unfilled,
     _numbered,
     _raw_line,
     _schedule_or_kept,
@@ -101,11 +102,13 @@ def poster_problems(fields: PosterFields, has_picture: bool) -> dict[str, tuple[
     """The editor's own rules, before the loader's: field → (Russian, English) message."""
     found: dict[str, tuple[str, str]] = {}
     if not fields.slug and not fields.name:
-        found["name"] = ("Напишите название плаката: по нему его найдут в списке.",
-                         "Write the poster's name: it is listed by it.")
+        found["name"] = Unfilled("Напишите название плаката: по нему его найдут в списке.",
+                                 "Write the poster's name: it is listed by it.")
     if not has_picture:
-        found["picture"] = ("Добавьте картинку плаката: перетащите файл или выберите его.",
-                            "Add the poster's picture: drag the file here or choose it.")
+        found["picture"] = Unfilled("Добавьте картинку плаката: перетащите файл или выберите "
+                                    "его.",
+                                    "Add the poster's picture: drag the file here or choose "
+                                    "it.")
     if fields.duration:
         low, high = DURATION_RANGE
         seconds = fields.seconds()

@@ -516,7 +516,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
 def preview_poster() -> ResponseReturnValue:
     """The poster as the attract loop shows it, landscape and portrait, drawn by the kiosk's
     renderer in its child process; JSON as /preview/story answers."""
-    from kiosk.editor.preview_views import _problem, form_words, rendered, schedule_over
+    from kiosk.editor.preview_views import form_words, rendered, ruled, schedule_over
 
     cfg = config()
     fields = PosterFields.from_form(request.form)
@@ -535,8 +535,8 @@ def preview_poster() -> ResponseReturnValue:
     text, lines = poster_lines(fields)
     sources = _sources(fields)
     has_picture = has_picture or bool(sources)
-    own = [_problem(key if key != "show_from" else "schedule", "error", "form", ru, en)
-           for key, (ru, en) in poster_problems(replace(fields, slug=given), has_picture).items()]
+    own = ruled(poster_problems(replace(fields, slug=given), has_picture),
+                lambda key: key if key != "show_from" else "schedule")
     own += schedule_over(text, own, ("этот плакат", "this poster"))
     slug = fields.slug
     hint = publish_hint("poster", text, content_now())

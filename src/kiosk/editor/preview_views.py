@@ -38,6 +38,7 @@ from kiosk.editor.story_form import (
     PHOTO_PATTERN,
     SLUG_PATTERN,
     StoryFields,
+    Unfilled,
     form_problems,
     from_story_file,
     slugify,
@@ -297,10 +298,24 @@ def _lang() -> str:
     return "en" if session.get("lang") == "en" else "ru"
 
 
+# The loader's errors that a required field is empty or missing (kiosk.core.content.problems):
+# with the form's own Unfilled rules, said on the page only once she has left that field or
+# pressed Publish (`empty` in the answer; static/preview.js).
+EMPTY_CODES = frozenset({"missing_field", "empty_field", "empty_text"})
+
+
 def _problem(field: str, severity: str, code: str, ru: str, en: str,
-             line: int | None = None) -> dict[str, Any]:
+             line: int | None = None, empty: bool = False) -> dict[str, Any]:
     return {"field": field, "severity": severity, "code": code, "line": line, "ru": ru,
-            "en": en, "message": en if _lang() == "en" else ru}
+            "en": en, "message": en if _lang() == "en" else ru, "empty": empty}
+
+
+def ruled(rules: Mapping[str, tuple[str, str]], place: Callable[[str], str]
+          ) -> list[dict[str, Any]]:
+    """A form's own rules (field → (Russian, English)) as the preview's errors, each on the
+    field `place(field)`; a required field left empty (Unfilled) marked so."""
+    return [_problem(place(key), "error", "form", *said, empty=isinstance(said, Unfilled))
+            for key, said in rules.items()]
 
 
 @preview_bp.route("/story", methods=["POST"])
@@ -309,8 +324,7 @@ def story() -> tuple[Response, int] | Response:
     cfg = editor_config(current_app)
     fields = draft_fields(request.form, cfg.content, cfg.centre)
     text, lines = story_lines(fields)
-    own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
-           for key, (ru, en) in form_problems(fields).items()]
+    own = ruled(form_problems(fields), lambda key: GROUPS.get(key, key))
     own += [_problem("date", "warning", ahead.code,
                      form_words(editor_message(ahead, "ru"), "ru"),
                      form_words(editor_message(ahead, "en"), "en"))
@@ -370,8 +384,7 @@ def notice() -> tuple[Response, int] | Response:
                 row for row in before.kept if row not in before.kept_schedule)
             fields = replace(fields, kept=kept)
     text, lines = notice_lines(fields)
-    own = [_problem(GROUPS.get(key, key), "error", "form", ru, en)
-           for key, (ru, en) in notice_problems(fields).items()]
+    own = ruled(notice_problems(fields), lambda key: GROUPS.get(key, key))
     own += schedule_over(text, own, ("это объявление", "this notice"))
     if slug == "draft":
         own += same_title("notices", "text", fields.text)
@@ -441,7 +454,8 @@ def drawn(result: RenderResult, own: list[dict[str, Any]],
             if known is None or pages(p) > pages(known):
                 longest[field(p)] = p
     found = [_problem(field(p), str(p.get("severity", "")), str(p.get("code", "")),
-                      *said(p), p.get("line"))
+                      *said(p), p.get("line"), empty=p.get("severity") == "error"
+                      and p.get("code") in EMPTY_CODES)
              for p in result.problems if p.get("code") != "skipped"
              and (p.get("code") != "text_too_long" or longest.get(field(p)) is p)]
     # A warning of the form's own gives way to the loader's error on its field.

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from kiosk.core.content.problems import ProblemLog
 from kiosk.core.content.yamlsrc import (
@@ -32,6 +32,16 @@ from kiosk.core.content.yamlsrc import (
     parse_yaml,
 )
 from kiosk.core.schedules.schedule import WEEKDAY_NAMES
+
+
+class Unfilled(NamedTuple):
+    """A form rule's (Russian, English) message that a required field is still empty: the
+    page says it once she has left that field or pressed Publish, not while she fills the
+    fields before it (static/preview.js). Unpacks and compares as the plain pair."""
+
+    ru: str
+    en: str
+
 
 # Bounds of each field as the form takes it: past them the text is cut (the browser's
 # maxlength says the same). The loader's own limits (16 KB of text, 20 words of teaser …)
@@ -280,18 +290,19 @@ def form_problems(fields: StoryFields) -> dict[str, tuple[str, str]]:
     """The editor's own rules, before the loader's: field → (Russian, English) message."""
     found: dict[str, tuple[str, str]] = {}
     if not fields.title:
-        found["title"] = ("Напишите заголовок истории.", "Write the story's title.")
+        found["title"] = Unfilled("Напишите заголовок истории.", "Write the story's title.")
     if not fields.text:
-        found["text"] = ("Напишите текст истории.", "Write the story's text.")
+        found["text"] = Unfilled("Напишите текст истории.", "Write the story's text.")
     elif any(is_english_separator(row) for row in fields.text.split("\n")):
         found["text"] = ("В русском тексте есть строка «=== English ===»: английский текст "
                          "пишите в поле «Текст по-английски».",
                          "The Russian text has a line “=== English ===”: write the English "
                          "text in the field “Text in English”.")
     if fields.period == "dates" and not (fields.show_from or fields.show_until):
-        found["show_from"] = ("Выберите в календаре хотя бы одну дату: с какого или по какое "
-                              "число показывать.",
-                              "Pick at least one date: the first or the last day to show it.")
+        found["show_from"] = Unfilled("Выберите в календаре хотя бы одну дату: с какого или "
+                                      "по какое число показывать.",
+                                      "Pick at least one date: the first or the last day to "
+                                      "show it.")
     return found
 
 
@@ -438,10 +449,10 @@ class ScheduledFields:
     def schedule_problems(self) -> dict[str, tuple[str, str]]:
         """The form's own rule for the schedule: field → (Russian, English) message."""
         if self.period == "dates" and not (self.show_from or self.show_until):
-            return {"show_from": ("Выберите в календаре хотя бы одну дату: с какого или по "
-                                  "какое число показывать.",
-                                  "Pick at least one date: the first or the last day to show "
-                                  "it.")}
+            return {"show_from": Unfilled("Выберите в календаре хотя бы одну дату: с какого "
+                                          "или по какое число показывать.",
+                                          "Pick at least one date: the first or the last day "
+                                          "to show it.")}
         return {}
 
 
@@ -507,7 +518,7 @@ def notice_text(fields: NoticeFields) -> str:
 def notice_problems(fields: NoticeFields) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     if not fields.text:
-        found["text"] = ("Напишите текст объявления.", "Write the notice's text.")
+        found["text"] = Unfilled("Напишите текст объявления.", "Write the notice's text.")
     found.update(fields.schedule_problems())
     return found
 

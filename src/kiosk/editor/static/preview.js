@@ -2,7 +2,9 @@
 // ~400 ms after the last keystroke the form is posted; a newer edit aborts the request still
 // under way; the four screens (landscape/portrait × RU/EN) are swapped in when loaded, and each
 // problem is written under the form field that causes it. Without JavaScript the form works
-// as before (Publish shows the problems on their fields).
+// as before (Publish shows the problems on their fields). A required field still empty
+// (`empty` in the answer) is said only once she has left it or pressed Publish: not in red
+// under the fields she has not reached yet.
 (function () {
   "use strict";
   var panel = document.querySelector("[data-preview-panel]");
@@ -16,6 +18,12 @@
   var dialog = panel.querySelector("[data-preview-dialog]");
   var timer = null, controller = null, sequence = 0, screen = panel.dataset.screen || "story", images = {};
   var lastSent = null;  // the form as last posted: a "change" after "input" sends nothing new
+  // The last answer's problems, those of them on the form now (as JSON), and what its status
+  // line is made of (null: not drawn, or being drawn).
+  var problems = [], shownBefore = null, drawn = null;
+  // The fields (their label.field or fieldset) she has been in and left; Publish pressed
+  // (a form the server sent back was).
+  var left = new Set(), tried = form.getAttribute("data-unsaved") === "dirty";
 
   function setStatus(text, kind) {
     status.textContent = text;
@@ -52,6 +60,7 @@
     var mine = ++sequence;
     var started = performance.now();
     panel.classList.add("stale");
+    drawn = null;  // the status line is the answer's to write now
     setStatus(panel.dataset.busy, "busy");
     var headers = {"X-Preview-Key": key};
     if (panel.dataset.csrf) headers["X-CSRFToken"] = panel.dataset.csrf;
@@ -87,7 +96,9 @@
           if (answer.signedOut) {  // signed in again, the preview is drawn for the form as it is then
             window.kioskEditor.offerSignIn(status, function () { if (mine === sequence) update(true); });
           }
-          showProblems(answer.body.problems || []);
+          drawn = null;
+          problems = answer.body.problems || [];
+          showState();
           return;
         }
         images = {};
@@ -95,11 +106,11 @@
           images[image.orientation + "-" + image.lang + "-" + image.screen] = image.url;
         });
         showImages();
-        showProblems(answer.body.problems || []);
         var seconds = ((performance.now() - started) / 1000).toFixed(1);
-        if (!answer.body.shown) setStatus(panel.dataset.hidden, "hidden-story");
-        else setStatus(panel.dataset.done + " · " + (panel.dataset.seconds || "{s} s").replace("{s}", seconds.replace(".", panel.dataset.point || ".")) +
-                       ". " + counted(answer.body.problems || []), "");
+        drawn = {shown: Boolean(answer.body.shown), seconds: seconds,
+                 images: (answer.body.images || []).length > 0};
+        problems = answer.body.problems || [];
+        showState();
       })
       .catch(function (error) {
         if (error.name === "AbortError" || mine !== sequence) return;
@@ -108,9 +119,39 @@
       });
   }
 
-  function counted(problems) {
-    if (!problems.length) return panel.dataset.none;
-    return (panel.dataset.count || "{n}").replace("{n}", String(problems.length));
+  function counted(number) {
+    if (!number) return panel.dataset.none;
+    return (panel.dataset.count || "{n}").replace("{n}", String(number));
+  }
+
+  // Whether a problem is said now: an empty required field's once she has left that field or
+  // pressed Publish.
+  function due(problem) {
+    if (!problem.empty) return true;
+    var wrapper = problem.field ? wrapperOf(problem.field) : null;
+    return tried || (wrapper !== null && left.has(wrapper));
+  }
+
+  // The last answer's problems on their fields, and the status line saying what they show:
+  // the errors still to come (fields not yet reached) are not counted as errors.
+  function showState() {
+    var said = problems.filter(due);
+    var same = JSON.stringify(said) === shownBefore;
+    if (!same) { shownBefore = JSON.stringify(said); showProblems(said); }
+    if (!drawn) return;
+    var pending = problems.some(function (problem) {
+      return problem.severity === "error" && !due(problem);
+    });
+    var wrong = said.some(function (problem) { return problem.severity === "error"; });
+    var number = said.length;
+    if (!drawn.shown && (wrong || !pending)) { setStatus(panel.dataset.hidden, "hidden-story"); return; }
+    // Not shown only for the fields still to fill: nothing is wrong yet.
+    if (!drawn.shown && !drawn.images) { setStatus(panel.dataset.waiting, ""); return; }
+    var parts = [panel.dataset.done + " · " + (panel.dataset.seconds || "{s} s").replace(
+      "{s}", drawn.seconds.replace(".", panel.dataset.point || ".")) + "."];
+    if (number || !pending) parts.push(counted(number));
+    if (pending) parts.push(panel.dataset.pending);
+    setStatus(parts.join(" "), "");
   }
 
   function showImages() {
@@ -199,6 +240,33 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  // A field is left once the focus is out of it (not while she is in another window: the
+  // field keeps the focus then). A note that appears moves what is below it: not between the
+  // press and the release of the click that left the field (a tick box would miss the click).
+  var pressing = false, waiting = false;
+  function leftNow() {
+    waiting = false;
+    if (pressing) { waiting = true; return; }
+    var before = left.size;
+    form.querySelectorAll("label.field, fieldset").forEach(function (wrapper) {
+      if (wrapper.hasAttribute("data-visited") && !wrapper.contains(document.activeElement)) left.add(wrapper);
+    });
+    if (left.size !== before) showState();
+  }
+  form.addEventListener("focusin", function (event) {
+    var wrapper = event.target.closest && (event.target.closest("label.field") || event.target.closest("fieldset"));
+    if (wrapper) wrapper.setAttribute("data-visited", "");
+  });
+  form.addEventListener("focusout", function () { if (!waiting) { waiting = true; setTimeout(leftNow, 0); } });
+  document.addEventListener("pointerdown", function () { pressing = true; }, true);
+  ["pointerup", "pointercancel"].forEach(function (kind) {
+    document.addEventListener(kind, function () {
+      pressing = false;
+      if (waiting) setTimeout(leftNow, 0);  // after the click this release makes
+    }, true);
+  });
+  // Publish pressed: every problem is said (before editor.js may hold the form for a date).
+  form.addEventListener("submit", function () { tried = true; showState(); }, true);
   // (The upload script fires "change" on the photo's hidden field when it sets it.)
   window.kioskPreview = {refresh: function () { update(true); }};
   // A new story's empty form is not judged before anything is written in it.

@@ -1,0 +1,161 @@
+"""The story, poster and notice forms as staff fill them, in a real browser (Debian's Chromium,
+headless, Playwright, the editor served by waitress with its renderer): a required field still
+empty is said in red only once she has left it or pressed Publish, never under the fields she
+has not reached yet."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from kiosk.core.paths import package_folder
+from kiosk.editor.app import create_app
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.preview_views import RENDERER_KEY
+from kiosk.editor.render import Renderer
+from tests.editor.browser import CHROMIUM, chromium_context, serving
+
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+STATUS = "[data-preview-status]"
+TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
+        "Специалист усадил её у батареи, принёс горячий чай, а потом спокойно помог со "
+        "всеми документами. Уходя, она сказала, что согрелась не только от чая.")
+SHOTS = os.environ.get("KIOSK_EDITOR_SHOTS")  # a folder: keep the pages' screenshots there
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> Iterator[str]:
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    app = create_app(EditorConfig(package_folder("content"), centre, tmp_path / "state",
+                                  login_disabled=True, csrf=False))
+    renderer = app.extensions[RENDERER_KEY] = Renderer(timeout=60.0)
+    try:
+        with serving(app, threads=4) as address:
+            yield address
+    finally:
+        renderer.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    with chromium_context() as context:
+        yield context.new_page()
+
+
+def preview_answered(page: Any) -> Any:
+    """Waits (as a context manager) for the live preview's next answer, then for the page to
+    have written it (the status line no longer «Рисуем…»)."""
+    class Answered:
+        def __enter__(self) -> None:
+            self.waiting = page.expect_response(
+                lambda r: r.request.method == "POST" and "/preview/" in r.url
+                and r.url.rsplit("/", 1)[-1] in ("story", "poster", "notice")
+                and r.status != 409, timeout=90_000)
+            self.waiting.__enter__()
+
+        def __exit__(self, *exc: object) -> None:
+            self.waiting.__exit__(*exc)
+            if exc[0] is None:
+                page.wait_for_function(f"() => !document.querySelector('{STATUS}')"
+                                       ".classList.contains('busy')", timeout=30_000)
+    return Answered()
+
+
+def notes(page: Any, field: str) -> list[str]:
+    """The problems written under the form's field `field` (by its input's name)."""
+    return [text.strip() for text in page.locator(
+        f"label.field:has([name={field}]) .field-problem:visible, "
+        f"fieldset:has(> [name={field}]) .field-problem:visible, "
+        f"fieldset:has(> .dropzone [name={field}_file]) .field-problem:visible"
+    ).all_inner_texts()]
+
+
+def shot(page: Any, name: str) -> None:
+    """The window as she sees it (1366×768), where KIOSK_EDITOR_SHOTS names a folder."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def test_the_story_text_is_not_called_missing_while_she_writes_the_title(
+        url: str, page: Any) -> None:
+    page.goto(f"{url}/stories/new")
+    with preview_answered(page):
+        page.type("input[name=title]", "Очки нашлись", delay=20)
+    shot(page, "story-title-only")
+    # The text is empty but she has not reached it: nothing red under it, no «errors» said.
+    assert notes(page, "text") == [] and notes(page, "title") == []
+    status = page.inner_text(STATUS)
+    assert "ошибк" not in status and "обязательные поля" in status
+    assert "hidden-story" not in (page.get_attribute(STATUS, "class") or "")
+    # She goes into the text and out of it, leaving it empty: now it is said, and why the
+    # kiosk would not show the story.
+    page.click("textarea[name=text]")
+    page.click("input[name=teaser]")
+    page.wait_for_function("() => document.querySelector('[data-preview-problem=text]')")
+    assert notes(page, "text") == ["Напишите текст истории."]
+    assert "С такими ошибками история на киоске не покажется" in page.inner_text(STATUS)
+    shot(page, "story-text-left-empty")
+    # Written, the error goes.
+    with preview_answered(page):
+        page.fill("textarea[name=text]", TEXT)
+    assert notes(page, "text") == []
+
+
+def test_a_photo_chosen_first_calls_nothing_missing_and_publish_still_does(
+        url: str, page: Any, tmp_path: Path) -> None:
+    page.goto(f"{url}/stories/new")
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1200, 900), (40, 110, 190)).save(photo, "JPEG")
+    with preview_answered(page):
+        page.set_input_files("#photo-file", str(photo))
+    assert notes(page, "title") == [] and notes(page, "text") == []
+    assert "ошибк" not in page.inner_text(STATUS)
+    # Publish: refused, and the missing fields said on the form sent back ...
+    page.click("#publish")
+    page.wait_for_selector("[data-error-banner]")
+    assert notes(page, "title") == ["Напишите заголовок истории."]
+    assert notes(page, "text") == ["Напишите текст истории."]
+    # ... and still said by the live check as she fills the form in again.
+    with preview_answered(page):
+        page.type("input[name=title]", "Очки нашлись", delay=20)
+    assert notes(page, "title") == [] and notes(page, "text") == ["Напишите текст истории."]
+
+
+def test_a_poster_picture_chosen_first_does_not_call_the_name_missing(
+        url: str, page: Any, tmp_path: Path) -> None:
+    page.goto(f"{url}/posters/new")
+    picture = tmp_path / "afisha.png"
+    Image.new("RGB", (1920, 1080), (29, 79, 145)).save(picture)
+    with preview_answered(page):
+        page.set_input_files("[data-picture-file] >> nth=0", str(picture))
+    shot(page, "poster-picture-first")
+    assert notes(page, "name") == []
+    status = page.inner_text(STATUS)
+    assert "ошибк" not in status and "обязательные поля" in status
+    # Into the name and out of it with Tab, empty: said now.
+    page.focus("input[name=name]")
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => document.querySelector('[data-preview-problem=name]')")
+    assert notes(page, "name") == ["Напишите название плаката: по нему его найдут в списке."]
+
+
+def test_urgent_chosen_first_does_not_call_the_notice_text_missing(url: str, page: Any) -> None:
+    page.goto(f"{url}/notices/new")
+    with preview_answered(page):
+        page.click("text=Срочное")
+    shot(page, "notice-urgent-first")
+    assert notes(page, "text") == []
+    assert "ошибк" not in page.inner_text(STATUS)
+    page.click("#publish")
+    page.wait_for_selector("[data-error-banner]")
+    assert notes(page, "text") == ["Напишите текст объявления."]
