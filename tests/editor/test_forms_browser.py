@@ -1,11 +1,12 @@
 """The story, poster and notice forms as staff fill them, in a real browser (Debian's Chromium,
 headless, Playwright, the editor served by waitress with its renderer): a required field still
 empty is said in red only once she has left it or pressed Publish, never under the fields she
-has not reached yet."""
+has not reached yet; a date no calendar has is counted in the preview's status."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,35 @@ def test_urgent_chosen_first_does_not_call_the_notice_text_missing(url: str, pag
     page.click("#publish")
     page.wait_for_selector("[data-error-banner]")
     assert notes(page, "text") == ["Напишите текст объявления."]
+
+
+def counted(status: str) -> int:
+    if "Замечаний нет" in status:
+        return 0
+    found = re.search(r"Замечаний: (\d+)", status)
+    assert found, status
+    return int(found.group(1))
+
+
+def test_a_date_no_calendar_has_is_counted_in_the_preview_status(url: str, page: Any) -> None:
+    page.goto(f"{url}/stories/new")
+    page.fill("input[name=title]", "Зонтик для бабушки")
+    with preview_answered(page):
+        page.fill("textarea[name=text]", TEXT)
+    before = counted(page.inner_text(STATUS))
+    date = page.locator("input[name=date]")
+    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
+        date.click()
+        page.keyboard.type(typed)
+        if date.evaluate("input => input.validity.badInput"):
+            break
+        date.fill("")
+    page.click("input[name=centre]")
+    page.wait_for_selector("[data-date-problem]")
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent"
+                           f".includes('Замечаний: {before + 1}')")
+    shot(page, "story-bad-date")
+    date.fill("2024-07-14")  # put right: counted no more
+    page.wait_for_function(f"() => !document.querySelector('{STATUS}').textContent"
+                           f".includes('Замечаний: {before + 1}')")
+    assert counted(page.inner_text(STATUS)) == before

@@ -244,7 +244,7 @@
       var old = place.querySelector("[data-date-problem]");
       var bad = input.validity && input.validity.badInput;
       input.setAttribute("aria-invalid", bad ? "true" : "false");
-      if (!bad) { if (old) old.remove(); return false; }
+      if (!bad) { if (old) { old.remove(); recount(); } return false; }
       if (!old) {
         old = document.createElement("p");
         old.className = "field-problem error";
@@ -252,9 +252,12 @@
         old.setAttribute("role", "alert");
         old.textContent = document.body.dataset.badDate || "";
         place.appendChild(old);
+        recount();
       }
       return true;
     }
+    // The live preview's status counts the problems on the form: this one too.
+    function recount() { if (window.kioskPreview && window.kioskPreview.recount) window.kioskPreview.recount(); }
     fields.forEach(function (input) {
       // Said once she leaves the field (half typed, a date is not yet one); gone as soon
       // as it is put right.

@@ -124,10 +124,18 @@
     return (panel.dataset.count || "{n}").replace("{n}", String(number));
   }
 
+  // An empty required field's problem where a date typed in it is said to be none
+  // (editor.js guardDates): that says it.
+  function byDate(problem) {
+    var wrapper = problem.empty && problem.field ? wrapperOf(problem.field) : null;
+    return Boolean(wrapper && wrapper.querySelector("[data-date-problem]"));
+  }
+
   // Whether a problem is said now: an empty required field's once she has left that field or
   // pressed Publish.
   function due(problem) {
     if (!problem.empty) return true;
+    if (byDate(problem)) return false;
     var wrapper = problem.field ? wrapperOf(problem.field) : null;
     return tried || (wrapper !== null && left.has(wrapper));
   }
@@ -140,10 +148,12 @@
     if (!same) { shownBefore = JSON.stringify(said); showProblems(said); }
     if (!drawn) return;
     var pending = problems.some(function (problem) {
-      return problem.severity === "error" && !due(problem);
+      return problem.severity === "error" && !due(problem) && !byDate(problem);
     });
-    var wrong = said.some(function (problem) { return problem.severity === "error"; });
-    var number = said.length;
+    // A date no calendar has, said under its field by editor.js: an error too.
+    var dates = form.querySelectorAll("[data-date-problem]").length;
+    var wrong = dates > 0 || said.some(function (problem) { return problem.severity === "error"; });
+    var number = said.length + dates;
     if (!drawn.shown && (wrong || !pending)) { setStatus(panel.dataset.hidden, "hidden-story"); return; }
     // Not shown only for the fields still to fill: nothing is wrong yet.
     if (!drawn.shown && !drawn.images) { setStatus(panel.dataset.waiting, ""); return; }
@@ -268,7 +278,8 @@
   // Publish pressed: every problem is said (before editor.js may hold the form for a date).
   form.addEventListener("submit", function () { tried = true; showState(); }, true);
   // (The upload script fires "change" on the photo's hidden field when it sets it.)
-  window.kioskPreview = {refresh: function () { update(true); }};
+  // recount: editor.js said (or took back) that a typed date is none.
+  window.kioskPreview = {refresh: function () { update(true); }, recount: showState};
   // A new story's empty form is not judged before anything is written in it.
   var title = form.elements.namedItem("title"), text = form.elements.namedItem("text");
   if ((title && title.value) || (text && text.value) || panel.dataset.initial === "1") update();
