@@ -1,16 +1,19 @@
 """The story, poster and notice forms as staff fill them, in a real browser (Debian's Chromium,
 headless, Playwright, the editor served by waitress with its renderer): a required field still
 empty is said in red only once she has left it or pressed Publish, never under the fields she
-has not reached yet; a date no calendar has is counted in the preview's status."""
+has not reached yet; a date no calendar has is counted in the preview's status; the photo's
+thumbnail shows the whole photo."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -192,3 +195,37 @@ def test_a_date_no_calendar_has_is_counted_in_the_preview_status(url: str, page:
     page.wait_for_function(f"() => !document.querySelector('{STATUS}').textContent"
                            f".includes('Замечаний: {before + 1}')")
     assert counted(page.inner_text(STATUS)) == before
+
+
+def portrait_phone_photo(path: Path) -> Path:
+    """A phone's portrait photo, 3000×4000 as seen, red along its top and green along its
+    foot; stored on its side with an EXIF note to turn it (as phones do)."""
+    seen = Image.new("RGB", (3000, 4000), (40, 110, 190))
+    seen.paste((220, 30, 30), (0, 0, 3000, 600))
+    seen.paste((30, 170, 60), (0, 3400, 3000, 4000))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    out = io.BytesIO()
+    seen.transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", exif=exif.tobytes(), quality=85)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_the_form_thumbnail_shows_the_whole_portrait_photo(
+        url: str, page: Any, tmp_path: Path) -> None:
+    page.goto(f"{url}/stories/new")
+    page.set_input_files("#photo-file", str(portrait_phone_photo(tmp_path / "IMG_0002.JPG")))
+    page.wait_for_function("() => { const img = document.getElementById('photo-thumb');"
+                           " return !img.hidden && img.complete && img.naturalWidth > 0; }")
+    thumb = page.locator("#photo-thumb")
+    box = thumb.bounding_box()
+    assert (box["width"], box["height"]) == (160, 120)  # the frame as before, whatever the photo
+    thumb.scroll_into_view_if_needed()
+    shot(page, "story-portrait-photo")
+    with Image.open(io.BytesIO(thumb.screenshot())) as shown:
+        pixels = np.asarray(shown.convert("RGB"), dtype=np.int16)
+
+    def seen(colour: tuple[int, int, int]) -> int:
+        return int((np.abs(pixels - np.array(colour)).max(axis=2) < 40).sum())
+    assert seen((220, 30, 30)) > 200, "the top of the photo is cut off"
+    assert seen((30, 170, 60)) > 200, "the foot of the photo is cut off"
