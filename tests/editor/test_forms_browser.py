@@ -165,6 +165,19 @@ def test_urgent_chosen_first_does_not_call_the_notice_text_missing(url: str, pag
     assert notes(page, "text") == ["Напишите текст объявления."]
 
 
+def test_an_item_opened_with_a_required_field_empty_says_so_at_once(
+        url: str, page: Any, tmp_path: Path) -> None:
+    """A notice whose file has no text is not on the kiosk: its form says why as it opens,
+    not once she has been into the field (only a new form's fields wait to be reached)."""
+    notices = tmp_path / "centre" / "notices"
+    notices.mkdir()
+    (notices / "lift.yaml").write_text("text: ''\nlevel: срочное\n", encoding="utf-8")
+    with preview_answered(page):
+        page.goto(f"{url}/notices/lift/edit")
+    assert notes(page, "text") == ["Напишите текст объявления."]
+    assert "обязательные поля" not in page.inner_text(STATUS)
+
+
 def counted(status: str) -> int:
     if "Замечаний нет" in status:
         return 0

@@ -22,8 +22,11 @@
   // line is made of (null: not drawn, or being drawn).
   var problems = [], shownBefore = null, drawn = null;
   // The fields (their label.field or fieldset) she has been in and left; Publish pressed
-  // (a form the server sent back was).
-  var left = new Set(), tried = form.getAttribute("data-unsaved") === "dirty";
+  // (a form the server sent back was; an item opened from its file is judged whole: a field
+  // empty there is why the kiosk does not show it).
+  var base = form.elements.namedItem("base");
+  var left = new Set(), tried = form.getAttribute("data-unsaved") === "dirty" ||
+    Boolean(base && base.value);
 
   function setStatus(text, kind) {
     status.textContent = text;
