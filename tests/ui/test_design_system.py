@@ -21,6 +21,7 @@ from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.chrome import LargeTextToggle, TopBar, large_text_icon
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.menu import Destination
+from kiosk.ui.navigation import ChipStrip
 from kiosk.ui.screen import Screen
 from kiosk.ui.slide_card import Kicker
 from kiosk.ui.stories import StoriesScreen
@@ -226,6 +227,43 @@ def test_a_drag_slides_the_chips_and_a_tap_chooses_one(qtbot: QtBot,
     assert not strip.more_right.isVisible()  # the end of the row
     qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
     assert screen.tag == list(screen.chip_buttons)[-1]
+
+
+def clear_of_the_fades(strip: ChipStrip, chip: QWidget) -> bool:
+    """Whether `chip` is whole on screen and under neither end's fade."""
+    edge = strip.more_right.width()
+    left = edge if strip.more_left.isVisible() else 0
+    right = strip.width() - (edge if strip.more_right.isVisible() else 0)
+    return chip.isVisible() and left <= chip.x() and chip.geometry().right() < right
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1080, 1920)])
+def test_each_arrow_tap_brings_the_next_chips_out_whole(
+        qtbot: QtBot, window: KioskWindow, lang: Language) -> None:
+    """The arrows slid the row by 70 % of its width: at 1366×768 (the row in the top bar,
+    about two chips wide) chips stood cut under both fades after every tap, and some were
+    never seen whole. Each tap brings the chip cut under the arrow out whole, and going
+    there and back every chip is seen whole, clear of the fades."""
+    set_mode(window, "normal", lang)
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    strip = window.stories.strip
+    if strip.content_width <= strip.width():
+        pytest.skip("every chip fits")
+    seen_whole = {chip for chip in strip.chips if clear_of_the_fades(strip, chip)}
+    for arrow in (strip.more_right, strip.more_left):
+        for _ in range(len(strip.chips)):
+            if not arrow.isVisible():
+                break
+            before = strip.offset
+            qtbot.mouseClick(arrow, Qt.MouseButton.LeftButton)
+            assert strip.offset != before
+            whole = {chip for chip in strip.chips if clear_of_the_fades(strip, chip)}
+            assert whole, strip.offset  # never a row of cut chips alone
+            seen_whole |= whole
+        assert not arrow.isVisible()  # the end of the row reached
+    assert seen_whole == set(strip.chips)
 
 
 def top_bars(window: KioskWindow, screen: Screen) -> list[TopBar]:

@@ -158,7 +158,7 @@ class NavBar(QWidget):
 
 class EdgeArrow(TouchButton):
     """The end of the chip strip where more chips wait: the chips fade into the page under
-    an arrow; a tap scrolls the strip on by most of its width."""
+    an arrow; a tap brings the chips under it out whole (ChipStrip.turn)."""
 
     def __init__(self, theme: Theme, icon: Icon, parent: QWidget) -> None:
         super().__init__(parent)
@@ -204,8 +204,8 @@ class ChipStrip(QWidget):
         self._dragging = False
         self.more_left = EdgeArrow(theme, Icon.LEFT, self)
         self.more_right = EdgeArrow(theme, Icon.RIGHT, self)
-        self.more_left.clicked.connect(lambda: self.scroll_by(-self._page()))
-        self.more_right.clicked.connect(lambda: self.scroll_by(self._page()))
+        self.more_left.clicked.connect(lambda: self.turn(-1))
+        self.more_right.clicked.connect(lambda: self.turn(1))
         self.setFixedHeight(theme.px(96))
 
     def set_chips(self, chips: list[QAbstractButton]) -> None:
@@ -226,6 +226,24 @@ class ChipStrip(QWidget):
 
     def _page(self) -> int:
         return round(self.width() * 0.7)
+
+    def turn(self, direction: int) -> None:
+        """An arrow's tap: the first chip cut or hidden under that end's fade comes out whole,
+        at the other end's fade, with the chips after it (a slide by 70 % of the width left
+        chips cut under both fades: «…шее поколение», «наход…», at 1366×768). A chip wider
+        than the room between the fades: by 70 % of the width."""
+        edge = self.more_right.width()
+        page = self._page()
+        if direction > 0:
+            cut = next((c for c in self.chips if c.geometry().right() >= self.width() - edge),
+                       None)
+            target = self.offset + page if cut is None else cut.x() + self.offset - edge
+            self.set_offset(target if target > self.offset else self.offset + page)
+        else:
+            cut = next((c for c in reversed(self.chips) if c.x() < edge), None)
+            target = self.offset - page if cut is None else \
+                cut.x() + self.offset + cut.width() - (self.width() - edge)
+            self.set_offset(target if target < self.offset else self.offset - page)
 
     def scroll_by(self, dx: int) -> None:
         self.set_offset(self.offset + dx)
