@@ -242,3 +242,26 @@ def test_the_form_thumbnail_shows_the_whole_portrait_photo(
         return int((np.abs(pixels - np.array(colour)).max(axis=2) < 40).sum())
     assert seen((220, 30, 30)) > 200, "the top of the photo is cut off"
     assert seen((30, 170, 60)) > 200, "the foot of the photo is cut off"
+
+
+def test_a_title_cleared_to_be_written_anew_is_not_called_missing_under_her_typing(
+        url: str, page: Any) -> None:
+    page.goto(f"{url}/stories/new")
+    with preview_answered(page):
+        page.type("input[name=title]", "Очки нашлись", delay=20)
+    page.click("textarea[name=text]")
+    page.click("input[name=teaser]")  # the text left empty: said, the title filled
+    page.wait_for_function("() => document.querySelector('[data-preview-problem=text]')")
+    # Back into the title to write another: while she is in it, it is not called empty.
+    page.click("input[name=title]")
+    page.keyboard.press("Control+A")
+    with preview_answered(page):
+        page.keyboard.press("Backspace")
+    shot(page, "story-title-cleared")
+    assert notes(page, "title") == []
+    assert notes(page, "text") == ["Напишите текст истории."]
+    # Left empty, it is.
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => document.querySelector('[data-preview-problem=title]')")
+    assert notes(page, "title") == ["Напишите заголовок истории."]
+

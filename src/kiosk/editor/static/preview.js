@@ -27,6 +27,9 @@
   var base = form.elements.namedItem("base");
   var left = new Set(), tried = form.getAttribute("data-unsaved") === "dirty" ||
     Boolean(base && base.value);
+  // The fields she is in whose emptiness was not said as she came in: one she clears to
+  // write it anew is not called empty under her typing, but once she leaves it.
+  var quiet = new Set(), said = [];
 
   function setStatus(text, kind) {
     status.textContent = text;
@@ -140,13 +143,14 @@
     if (!problem.empty) return true;
     if (byDate(problem)) return false;
     var wrapper = problem.field ? wrapperOf(problem.field) : null;
+    if (wrapper !== null && quiet.has(wrapper)) return false;
     return tried || (wrapper !== null && left.has(wrapper));
   }
 
   // The last answer's problems on their fields, and the status line saying what they show:
   // the errors still to come (fields not yet reached) are not counted as errors.
   function showState() {
-    var said = problems.filter(due);
+    said = problems.filter(due);
     var same = JSON.stringify(said) === shownBefore;
     if (!same) { shownBefore = JSON.stringify(said); showProblems(said); }
     if (!drawn) return;
@@ -260,15 +264,21 @@
   function leftNow() {
     waiting = false;
     if (pressing) { waiting = true; return; }
-    var before = left.size;
+    var before = left.size, still = quiet.size;
     form.querySelectorAll("label.field, fieldset").forEach(function (wrapper) {
       if (wrapper.hasAttribute("data-visited") && !wrapper.contains(document.activeElement)) left.add(wrapper);
     });
-    if (left.size !== before) showState();
+    quiet.forEach(function (wrapper) { if (!wrapper.contains(document.activeElement)) quiet.delete(wrapper); });
+    if (left.size !== before || quiet.size !== still) showState();
   }
   form.addEventListener("focusin", function (event) {
     var wrapper = event.target.closest && (event.target.closest("label.field") || event.target.closest("fieldset"));
-    if (wrapper) wrapper.setAttribute("data-visited", "");
+    if (!wrapper) return;
+    wrapper.setAttribute("data-visited", "");
+    var saidEmpty = said.some(function (problem) {
+      return problem.empty && problem.field && wrapperOf(problem.field) === wrapper;
+    });
+    if (!saidEmpty) quiet.add(wrapper);
   });
   form.addEventListener("focusout", function () { if (!waiting) { waiting = true; setTimeout(leftNow, 0); } });
   document.addEventListener("pointerdown", function () { pressing = true; }, true);
@@ -279,7 +289,7 @@
     }, true);
   });
   // Publish pressed: every problem is said (before editor.js may hold the form for a date).
-  form.addEventListener("submit", function () { tried = true; showState(); }, true);
+  form.addEventListener("submit", function () { tried = true; quiet.clear(); showState(); }, true);
   // (The upload script fires "change" on the photo's hidden field when it sets it.)
   // recount: editor.js said (or took back) that a typed date is none.
   window.kioskPreview = {refresh: function () { update(true); }, recount: showState};
