@@ -265,3 +265,36 @@ def test_a_title_cleared_to_be_written_anew_is_not_called_missing_under_her_typi
     page.wait_for_function("() => document.querySelector('[data-preview-problem=title]')")
     assert notes(page, "title") == ["Напишите заголовок истории."]
 
+
+def schedule_notes(page: Any) -> list[str]:
+    return [text.strip() for text in page.locator(
+        "fieldset:has([name=period]) .field-problem:visible").all_inner_texts()]
+
+
+def test_a_wrong_first_day_is_still_said_once_she_has_been_through_the_last(
+        url: str, page: Any) -> None:
+    """«С» and «по» share a line: leaving an empty «по» took back what was said of «С», and
+    Publish then asked her to pick a date she had typed."""
+    page.goto(f"{url}/notices/new")
+    with preview_answered(page):
+        page.fill("textarea[name=text]", "Центр не работает")
+    page.click("input[name=period][value=dates]")
+    first = page.locator("input[name=show_from]")
+    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
+        first.click()
+        page.keyboard.type(typed)
+        if first.evaluate("input => input.validity.badInput"):
+            break
+        first.fill("")
+    page.click("input[name=show_until]")
+    page.click("textarea[name=text]")  # out of «по», left empty
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent"
+                           ".includes('исправьте поля')")
+    wrong_day = [note for note in schedule_notes(page) if note.startswith("Такой даты нет")]
+    assert len(wrong_day) == 1 and len(schedule_notes(page)) == 1
+    # Publish: held for the date, and the note is the date's, not «pick a date».
+    page.click("#publish")
+    page.wait_for_function("() => document.activeElement.name === 'show_from'")
+    shot(page, "notice-wrong-first-day-publish")
+    assert schedule_notes(page) == wrong_day
+    assert "/notices/new" in page.url

@@ -239,12 +239,20 @@
   function guardDates(form) {
     var fields = form.querySelectorAll("input[type=date]");
     if (!fields.length) return;
+    function badInput(input) { return Boolean(input.validity && input.validity.badInput); }
+    // Whether `input` holds a date that is none; the note is its place's, and a schedule's
+    // «С … по …» share one: it goes only once neither of them is wrong (leaving an empty
+    // «по» took back what was said of «С», and Publish then asked for a date she had typed).
     function say(input) {
       var place = input.closest(".field") || input.parentNode;
       var old = place.querySelector("[data-date-problem]");
-      var bad = input.validity && input.validity.badInput;
+      var bad = badInput(input);
       input.setAttribute("aria-invalid", bad ? "true" : "false");
-      if (!bad) { if (old) { old.remove(); recount(); } return false; }
+      var wrong = bad || Array.prototype.some.call(
+        place.querySelectorAll("input[type=date][aria-invalid=true]"),
+        function (other) { return other !== input && badInput(other); });
+      if (!wrong) { if (old) { old.remove(); recount(); } return false; }
+      if (!bad) return false;
       if (!old) {
         old = document.createElement("p");
         old.className = "field-problem error";
@@ -264,7 +272,7 @@
       input.addEventListener("blur", function () { say(input); });
       ["input", "change", "keyup"].forEach(function (kind) {
         input.addEventListener(kind, function () {
-          if (!(input.validity && input.validity.badInput)) say(input);
+          if (!badInput(input)) say(input);
         });
       });
     });
