@@ -298,3 +298,14 @@ def test_a_wrong_first_day_is_still_said_once_she_has_been_through_the_last(
     shot(page, "notice-wrong-first-day-publish")
     assert schedule_notes(page) == wrong_day
     assert "/notices/new" in page.url
+
+
+def test_the_english_banner_quotes_the_fields_in_english(url: str, page: Any) -> None:
+    page.goto(f"{url}/posters/new")
+    page.click("header button.lang")
+    page.wait_for_selector("h1:has-text('New poster')")
+    page.click("#publish")
+    page.wait_for_selector("[data-error-banner]")
+    shot(page, "poster-banner-en")
+    banner = page.inner_text("[data-error-banner]")
+    assert "With errors: “Name”, “Picture”." in banner, banner

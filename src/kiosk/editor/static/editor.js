@@ -466,7 +466,7 @@
       if (number) list.appendChild(document.createTextNode(", "));
       var link = document.createElement("a");
       link.href = "#";
-      link.textContent = "«" + name + "»";
+      link.textContent = (document.body.dataset.quoted || "«{}»").replace("{}", name);  // “Name” in English
       link.addEventListener("click", function (event) {
         event.preventDefault();
         field.scrollIntoView({ block: "center" });
