@@ -309,3 +309,16 @@ def test_the_english_banner_quotes_the_fields_in_english(url: str, page: Any) ->
     shot(page, "poster-banner-en")
     banner = page.inner_text("[data-error-banner]")
     assert "With errors: “Name”, “Picture”." in banner, banner
+
+
+def test_an_empty_story_sent_back_by_publish_says_why_it_is_not_shown(
+        url: str, page: Any) -> None:
+    page.goto(f"{url}/stories/new")
+    page.click("text=погода")
+    with preview_answered(page):
+        page.click("#publish")  # the form sent back, its preview drawn for it
+    assert notes(page, "title") == ["Напишите заголовок истории."]
+    shot(page, "story-empty-sent-back")
+    status = page.inner_text(STATUS)
+    assert "Начните писать" not in status
+    assert "С такими ошибками история на киоске не покажется" in status

@@ -293,9 +293,10 @@
   // (The upload script fires "change" on the photo's hidden field when it sets it.)
   // recount: editor.js said (or took back) that a typed date is none.
   window.kioskPreview = {refresh: function () { update(true); }, recount: showState};
-  // A new story's empty form is not judged before anything is written in it.
+  // A new story's empty form is not judged before anything is written in it; one sent back
+  // by Publish is (its status said «Начните писать» beside the fields marked in red).
   var title = form.elements.namedItem("title"), text = form.elements.namedItem("text");
-  if ((title && title.value) || (text && text.value) || panel.dataset.initial === "1") update();
+  if ((title && title.value) || (text && text.value) || panel.dataset.initial === "1" || tried) update();
   else fetch(panel.dataset.warm, {method: "POST", credentials: "same-origin",
                                   headers: panel.dataset.csrf ? {"X-CSRFToken": panel.dataset.csrf} : {}})
     .catch(function () {});  // the renderer starts while the title is written
