@@ -399,3 +399,18 @@ def test_a_poster_without_its_picture_yet_is_told_to_add_one_not_to_rename_a_fil
         assert problem["empty"] is True  # said once she has left the field (preview.js)
         assert ".yaml" not in problem["ru"] + problem["en"] and "переименуйте" not in \
             problem["ru"]
+
+
+def test_a_poster_whose_file_publish_would_refuse_opens_saying_so_in_red(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """Its duration the kiosk clamps (a warning) is one the form refuses: the page said
+    «опубликовать можно» in orange above it, and Publish then refused."""
+    posters = config.centre / "posters"
+    posters.mkdir(parents=True)
+    (posters / "afisha.jpg").write_bytes(picture())
+    (posters / "afisha.yaml").write_text("duration: 500\n", encoding="utf-8")
+    page = client.get("/posters/afisha/edit").get_data(as_text=True)
+    assert "опубликовать можно" not in page
+    assert "data-error-banner" in page and "от 3 до 120" in page
+    refused = client.post("/posters/save", data=form(slug="afisha", name="", duration="500"))
+    assert refused.status_code == 422 and "data-error-banner" in refused.get_data(as_text=True)

@@ -141,6 +141,11 @@ def edit_poster(slug: str) -> ResponseReturnValue:
     g.base = _fingerprint(slug)
     _, problems, lines = _check(fields)
     by_field, general = _place(problems, lines)
+    # The form's own rules as Publish and the live preview apply them: a duration the kiosk
+    # clamps (a warning of the loader's) is one Publish refuses, so the page opens saying so
+    # in red, not «опубликовать можно» above a field the preview then marks red.
+    for key, said in poster_problems(fields, has_picture=True).items():
+        by_field[key] = [(t(*said), True)]
     return _poster_form(fields, by_field, general)
 
 
