@@ -178,6 +178,26 @@ def test_an_item_opened_with_a_required_field_empty_says_so_at_once(
     assert "обязательные поля" not in page.inner_text(STATUS)
 
 
+def test_enter_in_a_one_line_field_goes_on_to_the_next_and_publishes_nothing(
+        url: str, page: Any, tmp_path: Path) -> None:
+    """Enter in the title or the slideshow line published the story at once (with «Отменить»
+    offered): people who press Enter to move on, or for a new line, published by accident."""
+    page.goto(f"{url}/stories/new")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST"
+            and "/preview/" not in r.url and "/upload" not in r.url else None)
+    page.fill("input[name=title]", "Очки нашлись")
+    page.focus("input[name=title]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "text"  # on to the story's text
+    page.fill("textarea[name=text]", TEXT)
+    page.focus("input[name=teaser]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") != "teaser"
+    assert page.url.endswith("/stories/new") and posted == []
+    assert not (tmp_path / "centre" / "stories").exists()
+
+
 def counted(status: str) -> int:
     if "Замечаний нет" in status:
         return 0

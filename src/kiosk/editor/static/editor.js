@@ -299,6 +299,20 @@
       return fields.join("&");
     }
     var first = form.getAttribute("data-unsaved") === "dirty" ? null : state(), sent = false;
+    // Enter in a one-line field goes on to the next field, as people expect from a paper-like
+    // form; it published the story there and then. Only the «Опубликовать» button publishes.
+    form.addEventListener("keydown", function (event) {
+      var field = event.target;
+      if (event.key !== "Enter" || event.isComposing || !(field instanceof HTMLInputElement) ||
+          ["button", "submit", "reset", "image"].indexOf(field.type) >= 0) return;
+      event.preventDefault();
+      var order = Array.prototype.filter.call(form.elements, function (el) {
+        return !el.disabled && el.type !== "hidden" && el.offsetParent !== null &&
+          el.tagName !== "FIELDSET";
+      });
+      var next = order[order.indexOf(field) + 1];
+      if (next) next.focus();
+    });
     function changed() { return !sent && form.dataset.sending !== "1" && state() !== first; }
     form.addEventListener("submit", function (event) {
       if (!event.defaultPrevented) sent = true;  // (the first pass waits for a fresh token)
