@@ -712,3 +712,21 @@ def test_no_title_line_ends_on_a_preposition(window: KioskWindow, mode: str) -> 
             assert lines and len(" ".join(lines)) > 3
             for line in lines[:-1]:
                 assert not ties_forward(line.split()[-1], "ru"), (item, lines)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", [(1280, 1024)], ids=["5:4"])
+def test_a_title_kept_off_a_preposition_never_costs_the_first_page_its_text(
+        window: KioskWindow, lang: Language) -> None:
+    """Large text above the notice band on a 5:4 screen: «Раскраска / для маленького /
+    помощника», a line more than «Раскраска для / маленького помощника», pushed the story's
+    two first lines overleaf and left a title page. There the text wins, as under a
+    poster's headline: every story and page starts on its first page."""
+    window.every_notice = True
+    window.show_notices()
+    set_mode(window, "large-text", lang)
+    assert window.notice_band.isVisible()
+    for screen in reading_screens(window):
+        for item, page in every_page(window, screen):
+            if page == 0:
+                assert screen.card.body.page_text(0).strip(), (item, screen.card.title.text())

@@ -357,6 +357,18 @@ class ItemCard(QWidget):
         """Put each part in its place on the grid. The text takes the whole column; on its
         first page it starts below the section's name, the title and the details, on the
         others right below a running head (the title, small): a page of a book."""
+        self._place(first_first=False)
+        body, title = self.body, self.title
+        if body.page_count > 1 and not body.page_text(0).strip() and title.text() != \
+                breakable(self._title, title.fontMetrics(), title.width(), first_first=True):
+            # The title's line more that keeps a preposition off a line's end («Раскраска /
+            # для маленького / помощника») cost the first page its text (large text on a
+            # 5:4 screen): the text wins, as under a poster's headline (docs/design.md).
+            self._place(first_first=True)
+            if not body.page_text(0).strip():
+                self._place(first_first=False)
+
+    def _place(self, first_first: bool) -> None:
         self.image.setGeometry(self.picture_rect())
         column = self.text_rect()
         x, width, y = column.x(), column.width(), column.y()
@@ -368,10 +380,11 @@ class ItemCard(QWidget):
         meta = gap + self.meta.heightForWidth(width) if self._meta else 0
         if self.stacked:  # the head beside the picture, the text under both
             height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
-                                                   self.picture_rect().height(), text=False)
+                                                   self.picture_rect().height(), first_first,
+                                                   text=False)
         else:
             height, self._crowded = self._fit_head(width, kicker + self.theme.space("s"), meta,
-                                                   column.height())
+                                                   column.height(), first_first)
         if self._section and not self._crowded:
             y += kicker + self.theme.space("s")
         self.title.setGeometry(x, y, width, height)
@@ -397,7 +410,7 @@ class ItemCard(QWidget):
         self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
         self._show_head()
 
-    def _fit_head(self, width: int, kicker: int, meta: int, room: int,
+    def _fit_head(self, width: int, kicker: int, meta: int, room: int, first_first: bool,
                   text: bool = True) -> tuple[int, bool]:
         """The title's height and whether the section's name is left off the first page.
         The first page carries the start of the text where it can (a title page and four
@@ -411,17 +424,18 @@ class ItemCard(QWidget):
         sizes = self._title_sizes()
         for below in (first_lines, 0) if text else (0,):
             for pixels in sizes:
-                height = self._set_title(pixels, width)
+                height = self._set_title(pixels, width, first_first)
                 for crowded in (False, True):
                     if (0 if crowded else kicker) + height + meta + below <= room:
                         return height, crowded and bool(kicker)
-        return self._set_title(sizes[-1], width), bool(kicker)
+        return self._set_title(sizes[-1], width, first_first), bool(kicker)
 
-    def _set_title(self, pixels: int, width: int) -> int:
+    def _set_title(self, pixels: int, width: int, first_first: bool) -> int:
         """The title in this size, its tied words let go where a run is wider than the
-        column; its height."""
+        column (the first first with `first_first`: widgets.breakable); its height."""
         self.title.setFont(self.theme.font(pixels, bold=True))
-        self.title.setText(breakable(self._title, self.title.fontMetrics(), width))
+        self.title.setText(breakable(self._title, self.title.fontMetrics(), width,
+                                     first_first))
         return self.title.heightForWidth(width)
 
     def _title_sizes(self) -> list[int]:

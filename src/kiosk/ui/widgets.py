@@ -505,19 +505,20 @@ class PageDots(QWidget):
         painter.end()
 
 
-def breakable(text: str, metrics: QFontMetrics, width: int) -> str:
+def breakable(text: str, metrics: QFontMetrics, width: int, first_first: bool = False) -> str:
     """A line of typeset text with the ties of a run wider than `width` let go (kiosk.core.
     typeset.let_go): a label cuts off a run it cannot break («маленького помощника», the
     last two words of a title, in large type), where it can wrap at a space. The first tie
     goes first, so the last two words stay together; but where that leaves a Russian
     preposition or a number at a line's end («Раскраска для / маленького помощника», a
     story's title on every landscape screen), the last goes first: a last word alone reads
-    better than a preposition left hanging."""
+    better than a preposition left hanging. With `first_first`, the first goes first whatever
+    it leaves (a reading card's title where the other set's line more costs its text)."""
     def wide(run: str) -> bool:
         return too_wide(run, metrics, width)
 
     first = let_go(text, wide)
-    if not _hangs(text, first, metrics, width):
+    if first_first or not _hangs(text, first, metrics, width):
         return first
     last = let_go(text, wide, first=False)
     return first if _hangs(text, last, metrics, width) else last
