@@ -389,10 +389,10 @@ def _check_tags(name: str, value: Any, default: Any, line: int | None,
         log.error("wrong_type", line, key=name, expected="mapping",
                   value=typed(value), default="nothing")
         return dict(default)
-    if len(value) > MAX_TAGS:
+    if len(value) > MAX_TAGS:  # kept whole: a story's tag past the 50th is no typo
         log.warning("too_many_tags", line, count=str(len(value)), most=str(MAX_TAGS))
     tags: dict[str, str] = {}
-    for ru, en in list(value.items())[:MAX_TAGS]:
+    for ru, en in value.items():
         # «дети: [children]» put ['children'] on the English chip; «"": x» an empty chip.
         if isinstance(ru, list | dict) or isinstance(en, list | dict) or \
                 not (shown := _shown(str(ru), name, line, log)):

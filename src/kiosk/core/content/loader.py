@@ -343,7 +343,7 @@ class ContentLoader:
         self._kept_new: dict[str, bytes] = {}
         self._kept_used: set[str] = set()
         self._raised: set[Path] = set()  # images whose check raised: not kept
-        self._by_case: tuple[Mapping[str, str], dict[str, str]] | None = None
+        self._by_case: tuple[Mapping[str, str], dict[str, str], tuple[str, ...]] | None = None
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -1048,29 +1048,31 @@ class ContentLoader:
         tags = tuple(dict.fromkeys(
             shown for tag in value if (shown := self._shown_field(typed(tag), "tags", log, line))))
         if settings.tags:
-            by_case = self._tags_by_case(settings)
-            tags = tuple(dict.fromkeys(self._known_tag(tag, settings, by_case, line, log)
+            by_case, chips = self._tags_by_case(settings)
+            tags = tuple(dict.fromkeys(self._known_tag(tag, settings, by_case, chips, line, log)
                                        for tag in tags))
         return tags
 
-    def _tags_by_case(self, settings: Settings) -> dict[str, str]:
-        """kiosk.yaml's tags by their case-folded spelling, made once a load: made for each
-        tag of each story, its keys were kept by `suggest`'s cache, a copy each (2,000 tags
-        outside a list of 2,000 held 320 MB)."""
+    def _tags_by_case(self, settings: Settings) -> tuple[dict[str, str], tuple[str, ...]]:
+        """kiosk.yaml's tags by their case-folded spelling, and those of the chips (the first
+        MAX_TAGS: what a misspelt tag is likened to), made once a load: made for each tag of
+        each story, its keys were kept by `suggest`'s cache, a copy each (2,000 tags outside a
+        list of 2,000 held 320 MB)."""
         if self._by_case is None or self._by_case[0] is not settings.tags:
-            self._by_case = (settings.tags, {k.casefold(): k for k in settings.tags})
-        return self._by_case[1]
+            by_case = {k.casefold(): k for k in settings.tags}
+            self._by_case = (settings.tags, by_case, tuple(by_case)[:MAX_TAGS])
+        return self._by_case[1], self._by_case[2]
 
     @staticmethod
-    def _known_tag(tag: str, settings: Settings, by_case: dict[str, str], line: int | None,
-                   log: ProblemLog) -> str:
+    def _known_tag(tag: str, settings: Settings, by_case: dict[str, str],
+                   chips: tuple[str, ...], line: int | None, log: ProblemLog) -> str:
         """The tag as kiosk.yaml spells it: «Забота» is «забота»; a misspelt one («забта»)
         is the nearest known tag, with a warning, so it never makes a chip of its own."""
         if tag in settings.tags:
             return tag
         if (same := by_case.get(tag.casefold())) is not None:
             return same
-        near = suggest(tag.casefold(), tuple(by_case))
+        near = suggest(tag.casefold(), chips)
         if near:
             log.warning("tag_misspelt", line, value=tag, suggest_tag=by_case[near])
             return by_case[near]

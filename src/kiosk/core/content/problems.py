@@ -1172,11 +1172,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the new version has an error; until it is fixed the kiosk shows the previous one",
     ),
     "too_many_tags": (
-        "в списке tags {count} меток, а в ряду на экране историй их не больше {most}: киоск "
-        "берёт первые {most}. Оставьте в списке не больше {most} — самые нужные посетителям",
+        "в списке tags {count} меток, а в ряду на экране историй их не больше {most}: из "
+        "меток, которые есть у историй, киоск покажет первые {most} по списку, а опечатку "
+        "узнает только в первых {most}. Оставьте в списке не больше {most} — самые нужные "
+        "посетителям",
         "the tags list has {count} tags, and the row on the stories screen holds at most "
-        "{most}: the kiosk takes the first {most}. Keep at most {most}, the ones visitors "
-        "need most",
+        "{most}: of the tags stories have, the kiosk shows the first {most} in the list's "
+        "order, and tells a misspelt tag only among the first {most}. Keep at most {most}, "
+        "the ones visitors need most",
     ),
     "too_many_story_tags": (
         "в историях {count} разных меток, а в ряду на экране историй их не больше {most}: "
