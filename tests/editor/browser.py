@@ -67,3 +67,16 @@ def chromium_context(**options: Any) -> Iterator[Any]:
                                       locale="ru-RU", **options)
         finally:
             browser.close()
+
+
+def type_31_february(page: Any, date: Any) -> None:
+    """«31.02.2026» typed into the date field `date` (a locator) by hand, in whichever order
+    the browser lays the field out (month first in en-US, day first in ru-RU): a date no
+    calendar has, which the browser hands the form as empty."""
+    for typed in ("02312026", "31022026"):
+        date.click()
+        page.keyboard.type(typed)
+        if date.evaluate("input => input.validity.badInput"):
+            return
+        date.fill("")
+    raise AssertionError("the date field took 31 February in neither order")

@@ -16,7 +16,14 @@ from PIL import Image
 
 from kiosk.editor.config import MAX_UPLOAD_BYTES
 from tests.drawings import BREAK, drawing, jpeg, photographed
-from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.browser import (
+    CHROMIUM,
+    PIN,
+    chromium_context,
+    editor_app,
+    serving,
+    type_31_february,
+)
 from tests.editor.test_colouring_pictures import line_art
 
 pytest.importorskip("playwright.sync_api")
@@ -291,13 +298,7 @@ def test_a_date_no_calendar_has_is_said_and_the_form_is_not_sent(page: Any,
     page.fill("input[name=title]", "Зонтик для бабушки")
     page.fill("textarea[name=text]", "Бабушка пришла в центр под проливным дождём. " * 3)
     date = page.locator("input[name=date]")
-    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
-        date.click()
-        page.keyboard.type(typed)
-        if date.evaluate("input => input.validity.badInput"):
-            break
-        date.fill("")
-    assert date.evaluate("input => input.validity.badInput")
+    type_31_february(page, date)
     problem = page.locator("[data-date-problem]")
     assert problem.count() == 0  # not while it is being typed
     page.click("input[name=centre]")

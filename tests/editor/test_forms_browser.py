@@ -22,7 +22,7 @@ from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.render import Renderer
-from tests.editor.browser import CHROMIUM, chromium_context, serving
+from tests.editor.browser import CHROMIUM, chromium_context, serving, type_31_february
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -213,12 +213,7 @@ def test_a_date_no_calendar_has_is_counted_in_the_preview_status(url: str, page:
         page.fill("textarea[name=text]", TEXT)
     before = counted(page.inner_text(STATUS))
     date = page.locator("input[name=date]")
-    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
-        date.click()
-        page.keyboard.type(typed)
-        if date.evaluate("input => input.validity.badInput"):
-            break
-        date.fill("")
+    type_31_february(page, date)
     page.click("input[name=centre]")
     page.wait_for_selector("[data-date-problem]")
     page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent"
@@ -300,12 +295,7 @@ def test_a_wrong_first_day_is_still_said_once_she_has_been_through_the_last(
         page.fill("textarea[name=text]", "Центр не работает")
     page.click("input[name=period][value=dates]")
     first = page.locator("input[name=show_from]")
-    for typed in ("02312026", "31022026"):  # month first (en-US), or day first (ru-RU)
-        first.click()
-        page.keyboard.type(typed)
-        if first.evaluate("input => input.validity.badInput"):
-            break
-        first.fill("")
+    type_31_february(page, first)
     page.click("input[name=show_until]")
     page.click("textarea[name=text]")  # out of «по», left empty
     page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent"

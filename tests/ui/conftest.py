@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QAbstractAnimation, QEvent, QObject, QTimer
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +23,22 @@ SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 @pytest.fixture(scope="session", autouse=True)
 def fonts(qapp: QApplication) -> list[str]:
     return load_fonts()
+
+
+def wrapped_lines(text: str, font: QFont, width: float) -> list[str]:
+    """`text` in lines as Qt wraps it at its spaces in a column `width` wide: each line's
+    characters as typed (no-break spaces and soft hyphens in it)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart():line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
 
 
 def _pointer(item: QObject) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextLayout, QTextOption
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content.loader import load_content
@@ -18,7 +17,7 @@ from kiosk.ui.colouring.picker import PICTURE_LEAST, Thumbnail
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from tests.helpers import copy_bundled
-from tests.ui.conftest import WindowFactory, settle
+from tests.ui.conftest import WindowFactory, settle, wrapped_lines
 
 # Words a line must not end on after another word: one-letter words, the prepositions of up to
 # three letters, the English articles and short prepositions.
@@ -29,17 +28,7 @@ SHORT_WORDS = {*"авикосуя", "на", "по", "за", "от", "до", "и�
 
 def lines_shown(thumbnail: Thumbnail) -> list[str]:
     """The caption's lines as its card draws them: wrapped to the title's width."""
-    text = thumbnail.caption()
-    layout = QTextLayout(text, thumbnail.font())
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    layout.setTextOption(option)
-    layout.beginLayout()
-    lines = []
-    while (line := layout.createLine()).isValid():
-        line.setLineWidth(thumbnail.title_rect().width())
-        lines.append(text[line.textStart():line.textStart() + line.textLength()])
-    layout.endLayout()
+    lines = wrapped_lines(thumbnail.caption(), thumbnail.font(), thumbnail.title_rect().width())
     return [line.replace("\xa0", " ").replace("\xad", "").strip() for line in lines]
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -27,6 +26,7 @@ from kiosk.ui.slide_card import Kicker
 from kiosk.ui.stories import StoriesScreen
 from kiosk.ui.theme import Theme
 from tests.helpers import ONE_LETTER_WORDS
+from tests.ui.conftest import wrapped_lines
 
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
 MODES = ["normal", "large-text"]
@@ -681,17 +681,8 @@ def test_the_details_keep_a_districts_name_whole_and_are_never_cut(
 
 def title_lines(label: QLabel) -> list[str]:
     """A title's lines as its label wraps them."""
-    layout = QTextLayout(label.text(), label.font())
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    layout.setTextOption(option)
-    layout.beginLayout()
-    lines = []
-    while (line := layout.createLine()).isValid():
-        line.setLineWidth(label.width())
-        lines.append(label.text()[line.textStart():line.textStart() + line.textLength()])
-    layout.endLayout()
-    return [" ".join(line.replace("\xa0", " ").split()) for line in lines]
+    return [" ".join(line.replace("\xa0", " ").split())
+            for line in wrapped_lines(label.text(), label.font(), label.width())]
 
 
 @pytest.mark.parametrize("mode", MODES)
