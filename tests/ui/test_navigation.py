@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Language
 from kiosk.core.playlist import SlideKind
+from kiosk.core.queue import Call
 from kiosk.core.typeset import typeset
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.chrome import TopBar
@@ -240,6 +241,35 @@ def test_the_idle_question_is_one_line_in_large_text_too(qtbot: QtBot, window: K
     assert window.theme.margin <= card.left()
     assert card.right() < window.width() - window.theme.margin
     assert abs(card.center().x() - window.width() / 2) <= 1
+
+
+@pytest.mark.parametrize("mode", ["normal", "large-text"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1280, 1024), (1024, 768),
+                                  (1080, 1920)])
+def test_the_idle_question_stands_below_a_call_s_band(qtbot: QtBot, window: KioskWindow,
+                                                      clock: FakeClock, mode: str) -> None:
+    """Three calls up while the kiosk asked «Вы ещё здесь?»: the band covered the question on
+    every landscape screen, and the visitor was never asked before the screen went back to
+    the start. The question stands below the band, whole on the screen."""
+    open_menu(qtbot, window)
+    if mode == "large-text":
+        tap(qtbot, window.menu.contrast_button)
+    window.queue_banner.show_calls([Call("А017", "12"), Call("Б104", "3"),
+                                    Call("В009", "27")], "ru")
+    go_idle(qtbot, window, clock)
+    clock.advance(0.3)
+    qtbot.waitUntil(lambda: window.overlay.card.y() >= window.queue_banner.height())
+    card = QRect(window.overlay.card.mapTo(window, QPoint(0, 0)), window.overlay.card.size())
+    assert not card.intersects(window.queue_banner.geometry())
+    assert window.rect().contains(card)
+    assert window.queue_banner.isVisible()  # the call itself still on top
+    # The newest call alone meanwhile; the earlier ones again once she stays.
+    said = [spot.text for spot in window.queue_banner.text_spots()]
+    assert "А017" in said and "Б104" not in said
+    if mode == "normal" and not window.theme.narrow:
+        assert window.overlay.hint.isVisible()  # the line under the seconds where it fits
+    tap(qtbot, window.overlay.button)
+    assert "Б104" in [spot.text for spot in window.queue_banner.text_spots()]
 
 
 def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,

@@ -24,6 +24,7 @@ class IdleOverlay(QWidget):
         self.theme = theme
         self.lang: Language = "ru"
         self.seconds = 0
+        self.clear_above = 0  # the card's room starts this far down (a call's band above it)
         colours = theme.colours
         centre = Qt.AlignmentFlag.AlignCenter
         self.question = text_label(theme, theme.title_px, bold=True)
@@ -81,11 +82,19 @@ class IdleOverlay(QWidget):
         width = grid.span(columns)
         # The height the wrapped words need at this width (adjustSize would measure them
         # at their one-line width and cut a question that wraps).
+        room = self.height() - self.clear_above  # below the call's band, if one is up
+        self.hint.setVisible(True)
         size = QSize(width, layout.totalHeightForWidth(width))
+        if size.height() > room:
+            # Large type under a call's band on a 4:3 or 5:4 screen: the question, the
+            # seconds and «Я здесь» keep their room; the line under the seconds gives way.
+            self.hint.setVisible(False)
+            size = QSize(width, layout.totalHeightForWidth(width))
         if self.card.size() != size:
             self.card.setFixedSize(size)
-        self.card.move((self.width() - self.card.width()) // 2,
-                       (self.height() - self.card.height()) // 2)
+        top = self.clear_above + (room - size.height()) // 2 if size.height() <= room \
+            else (self.height() - size.height()) // 2
+        self.card.move((self.width() - self.card.width()) // 2, top)
         if not self.isVisible():
             self.show()
             self.raise_()

@@ -657,6 +657,7 @@ class KioskWindow(QWidget):
         self.session_timer.stop()
         if self.screens_built:
             self.overlay.hide()
+        self.queue_banner.set_compact(False)
         self.set_high_contrast(False)  # the next visitor starts with the usual screen
         self.set_language(self.content.settings.default_language)
         for screen in self.screens:
@@ -923,6 +924,7 @@ class KioskWindow(QWidget):
             self._open_from_attract(self.attract.current_slide)
         elif outcome is SessionEvent.STAYED:
             self.overlay.hide()
+            self.queue_banner.set_compact(False)  # the earlier calls again
 
     def _tick(self) -> None:
         now = self.clock()
@@ -935,9 +937,16 @@ class KioskWindow(QWidget):
             log.info("idle: visitor gone, back to attract")
             self.go_to_attract()
         elif self.session.phase is Phase.WARNING:
+            # A call outranks the question, and the question moves below the call's band
+            # where it has room there (the band covered it on landscape screens: the visitor
+            # was never asked).
+            banner = self.queue_banner
+            banner.set_compact(True)
+            self.overlay.clear_above = banner.geometry().bottom() + 1 \
+                if banner.isVisible() else 0
             self.overlay.show_countdown(self.session.seconds_left(now), self.lang)
-            if self.queue_banner.isVisible():
-                self.queue_banner.raise_()  # a call outranks the question
+            if banner.isVisible():
+                banner.raise_()
 
     # -- the screen's size and turn (kiosk.ui.service.screen_follow) -------------------------------
 

@@ -38,6 +38,9 @@ class QueueBanner(QWidget):
         # Its colours: the mode's signal (docs/design.md), white where the large-text mode's
         # buttons are yellow, so that no button wears the called ticket's colour.
         self.high_contrast = False
+        # The newest call alone, while the kiosk asks «Вы ещё здесь?»: the question stands
+        # below the band, and the band of three calls left it no room on landscape screens.
+        self.compact = False
         self.calls: list[Call] = []
         self.lang: Language = "ru"
         self.placed: list[Placed] = []
@@ -51,6 +54,13 @@ class QueueBanner(QWidget):
         self.theme = theme
         if self.calls:
             self.show_calls(self.calls, self.lang)
+
+    def set_compact(self, on: bool) -> None:
+        if on != self.compact:
+            self.compact = on
+            if self.calls:
+                self.show_calls(self.calls, self.lang)
+                self.update()
 
     def set_high_contrast(self, on: bool) -> None:
         self.high_contrast = on
@@ -93,7 +103,7 @@ class QueueBanner(QWidget):
         lines = call_text.flow(call_text.unbreakable(newest), room)
         placed, y = call_text.place(lines, left, theme.space("l"), room, theme.space("xs"),
                                     centred=True)
-        if len(self.calls) > 1:
+        if len(self.calls) > 1 and not self.compact:
             small_words = theme.font(theme.lead_px)
             small_figures = theme.font(theme.title_px, bold=True)
             earlier = [call_text.call_words(tr("queue_call_short", self.lang), call,
