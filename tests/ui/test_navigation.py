@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -270,6 +270,47 @@ def test_the_idle_question_stands_below_a_call_s_band(qtbot: QtBot, window: Kios
         assert window.overlay.hint.isVisible()  # the line under the seconds where it fits
     tap(qtbot, window.overlay.button)
     assert "Б104" in [spot.text for spot in window.queue_banner.text_spots()]
+
+
+class _ShownOrHidden(QObject):
+    """Counts a widget's show and hide events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self.count += 1
+        return False
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 768), (1920, 1080)])
+def test_the_line_under_the_seconds_stays_put_while_they_count(
+        qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
+    """Large type under three calls on a 4:3 screen has no room for the line under the
+    seconds: it was shown to be measured and hidden again at every quarter second, the card
+    re-laid each time. Whether it shows is decided once; the card is as tall as its lines."""
+    open_menu(qtbot, window)
+    tap(qtbot, window.menu.contrast_button)
+    window.queue_banner.show_calls([Call("А017", "12"), Call("Б104", "3"),
+                                    Call("В009", "27")], "ru")
+    go_idle(qtbot, window, clock)
+    clock.advance(0.3)
+    qtbot.waitUntil(lambda: window.overlay.card.y() >= window.queue_banner.height())
+    overlay = window.overlay
+    counter = _ShownOrHidden()
+    overlay.hint.installEventFilter(counter)
+    shown = overlay.hint.isVisible()
+    start = int(overlay.countdown.text())
+    for left in (start - 1, start - 2, start - 3):
+        clock.advance(1)
+        qtbot.waitUntil(lambda: overlay.countdown.text() == str(left))  # noqa: B023
+    assert counter.count == 0
+    assert overlay.hint.isVisible() == shown
+    layout = overlay.card.layout()
+    assert layout is not None
+    assert overlay.card.height() == layout.totalHeightForWidth(overlay.card.width())
 
 
 def test_walking_away_wipes_everything(qtbot: QtBot, window: KioskWindow,

@@ -83,13 +83,19 @@ class IdleOverlay(QWidget):
         # The height the wrapped words need at this width (adjustSize would measure them
         # at their one-line width and cut a question that wraps).
         room = self.height() - self.clear_above  # below the call's band, if one is up
-        self.hint.setVisible(True)
-        size = QSize(width, layout.totalHeightForWidth(width))
-        if size.height() > room:
-            # Large type under a call's band on a 4:3 or 5:4 screen: the question, the
-            # seconds and «Я здесь» keep their room; the line under the seconds gives way.
-            self.hint.setVisible(False)
-            size = QSize(width, layout.totalHeightForWidth(width))
+        # Large type under a call's band on a 4:3 or 5:4 screen: the question, the seconds
+        # and «Я здесь» keep their room; the line under the seconds gives way. Measured, not
+        # shown to be measured: showing it at every quarter second's call re-laid the card.
+        hint_height = self.hint.heightForWidth(width - margins.left() - margins.right())
+        height = layout.totalHeightForWidth(width)
+        if not self.hint.isVisibleTo(self.card):
+            height += hint_height
+        show_hint = height <= room
+        if not show_hint:
+            height -= hint_height
+        if self.hint.isVisibleTo(self.card) != show_hint:
+            self.hint.setVisible(show_hint)
+        size = QSize(width, height)
         if self.card.size() != size:
             self.card.setFixedSize(size)
         top = self.clear_above + (room - size.height()) // 2 if size.height() <= room \
