@@ -28,6 +28,7 @@ from kiosk.core.queue import Call
 from kiosk.core.settings import QueueSettings
 from kiosk.ui.audit import as_array
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.preview import preview_window, walk_screens
 from kiosk.ui.queue.source import QueueSource
 from kiosk.ui.widgets import BigButton, TouchButton
 from tests.ui.conftest import FakeClock
@@ -453,6 +454,25 @@ def test_no_button_on_a_visitor_screen_wears_the_signal_colour(
     window.set_high_contrast(False)
     QApplication.processEvents()
     assert share_of(window.queue_banner, signal_colour) > 0.6
+
+
+def test_the_high_contrast_preview_shows_the_white_band(qtbot: QtBot,
+                                                       bundled: Content) -> None:
+    """`kiosk preview --high-contrast` showed no call at all: staff could not see the white
+    band their large-text visitors get over the colouring page."""
+    window = preview_window(bundled, (1920, 1080))
+    qtbot.addWidget(window)
+    seen = False
+    for shot in walk_screens(window, bundled, high_contrast=True):
+        if shot.file == "queue-banner-colouring.png":
+            QApplication.processEvents()
+            assert window.queue_banner.isVisible()
+            assert window.current_screen is window.colouring
+            assert share_of(window.queue_banner, "white") > 0.6
+            seen = True
+    window.attract.stop()
+    window.session_timer.stop()
+    assert seen
 
 
 def test_english_says_counter(window: KioskWindow) -> None:

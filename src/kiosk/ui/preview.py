@@ -224,17 +224,18 @@ def walk_screens(window: KioskWindow, content: Content, at: dt.datetime | None =
             yield ready(f"colouring-{number:02d}-{_slug(picture.id)}",
                         _said(sheet, "Раскраска", "Colouring") + f": {picture.title.get(sheet)}",
                         picture.source)
+    # The queue banner, with made-up calls (previews never ask a real queue): over the
+    # colouring page a child is using (in either theme: the band turns white in the high
+    # contrast one), then three calls at once over the attract screen with the last calls in
+    # its corner.
+    if content.colouring:
+        window.queue_banner.show_calls(SAMPLE_CALLS[:1], window.lang)
+        yield ready("queue-banner-colouring", _said(
+            sheet, "Очередь: вызов поверх раскраски", "Queue: a call over the colouring page"))
+        window.queue_banner.show_calls([], window.lang)
     if not high_contrast:
-        # The queue banner, with made-up calls (previews never ask a real queue): over the
-        # colouring page a child is using, then three calls at once over the attract screen
-        # with the last calls in its corner.
-        if content.colouring:
-            window.queue_banner.show_calls(SAMPLE_CALLS[:1], window.lang)
-            yield ready("queue-banner-colouring", _said(
-                sheet, "Очередь: вызов поверх раскраски", "Queue: a call over the colouring page"))
         window.show_screen(window.attract)
         window.attract.set_recent_calls(SAMPLE_CALLS)
-        window.queue_banner.show_calls([], window.lang)
         yield ready("queue-attract-recent", _said(
             sheet, "Очередь: последние вызовы на заставке", "Queue: the last calls on the loop"))
         window.queue_banner.show_calls(SAMPLE_CALLS, window.lang)
