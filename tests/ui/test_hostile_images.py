@@ -204,6 +204,46 @@ def test_a_drawing_slow_to_load_is_refused_as_slow_to_draw(
     assert probe_image(drawing).problem == "svg_too_slow"
 
 
+class _SlowDrawing:
+    """Drawing stands for drawing slowly: a clock that moves only while a drawing is drawn,
+    twice the budget at each draw where the drawing says «slow»."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 0.0
+        self.draws = 0
+        real = resources._draw_svg
+
+        def draw(renderer: QSvgRenderer, image: QImage) -> None:
+            self.draws += 1
+            if renderer.elementExists("slow"):
+                self.now += 2 * resources.SVG_DRAW_BUDGET
+            real(renderer, image)
+
+        monkeypatch.setattr(resources, "_draw_svg", draw)
+        monkeypatch.setattr(resources, "time", SimpleNamespace(perf_counter=lambda: self.now))
+
+
+def test_a_drawing_swapped_after_its_probe_is_timed_before_it_is_drawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe passed the file; then another drawing, slow to draw, was copied over it
+    (its stamp kept, so the kept verdict stood): the screen drew it untimed, seconds of a
+    frozen kiosk at every turn of the loop. It is timed first, and refused."""
+    slow = _SlowDrawing(monkeypatch)
+    drawing = tmp_path / "poster.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+                       '<rect width="50" height="50"/></svg>')
+    assert probe_image(drawing).problem == ""
+    draws = slow.draws
+    assert not render_image(drawing, QSize(200, 200)).isNull()
+    assert slow.draws == draws + 1  # probed: drawn once, not timed again
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+                       '<rect id="slow" width="60" height="60"/></svg>')
+    assert render_image(drawing, QSize(200, 200)).isNull()
+    draws = slow.draws
+    assert render_image(drawing, QSize(200, 200)).isNull()
+    assert slow.draws == draws  # found slow once: not drawn again
+
+
 def test_showing_a_picture_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # It runs on the UI thread: whatever a file from outside does to a decoder, the screen
     # shows nothing there and goes on.

@@ -45,6 +45,7 @@ from kiosk.core.content.imagesafe import (
 )
 from kiosk.core.content.loader import ImageCheck
 from kiosk.core.content.poster_shape import FILL_MOST  # at most 3/4 of a fill poster cut off
+from kiosk.core.hashes import blake2b
 from kiosk.core.paths import package_folder
 from kiosk.ui.hidpi import device_size
 
@@ -109,6 +110,41 @@ def _draw_svg(renderer: QSvgRenderer, image: QImage) -> None:
 SVG_DRAW_BUDGET = 1.0  # seconds
 SVG_DRAW_BOX = QSize(1920, 1080)
 
+# Whether a drawing drew within the budget, by its bytes' digest: a drawing put in place of
+# a probed one after its probe (the kept verdict goes by the file's stamp, which a copy can
+# keep) is timed before it is drawn, never drawn untimed, and a slow one is timed only once.
+_TIMED_SVGS: OrderedDict[bytes, bool] = OrderedDict()
+_TIMED_SVGS_KEPT = 512
+_timed_svgs_lock = threading.Lock()
+
+
+def _svg_digest(data: bytes) -> bytes:
+    return blake2b(data, digest_size=16).digest()
+
+
+def _remember_timing(digest: bytes, in_budget: bool) -> None:
+    with _timed_svgs_lock:
+        _TIMED_SVGS[digest] = in_budget
+        _TIMED_SVGS.move_to_end(digest)
+        while len(_TIMED_SVGS) > _TIMED_SVGS_KEPT:
+            _TIMED_SVGS.popitem(last=False)
+
+
+def _svg_in_budget(data: bytes, renderer: QSvgRenderer, loading: float) -> bool:
+    """Whether the drawing draws within the budget at its largest use: as its probe found,
+    or timed now as the probe times it (a drawing within it costs a 64th of a drawing more,
+    once)."""
+    digest = _svg_digest(data)
+    with _timed_svgs_lock:
+        known = _TIMED_SVGS.get(digest)
+    if known is None:
+        size = renderer.defaultSize()
+        known = loading <= SVG_DRAW_BUDGET and not size.isEmpty() and _draw_time(
+            renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio),
+            SVG_DRAW_BUDGET - loading) is not None
+        _remember_timing(digest, known)
+    return known
+
 
 def probe_image(path: Path) -> ImageCheck:
     """Decode the whole image once, so a damaged file is caught before it reaches a screen.
@@ -168,6 +204,7 @@ def _probe_svg(data: bytes) -> ImageCheck:
     renderer = svg_renderer(checked.data)
     loading = time.perf_counter() - started
     if loading > SVG_DRAW_BUDGET:
+        _remember_timing(_svg_digest(checked.data), False)
         return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / > {SVG_DRAW_BUDGET:g} s")
     if not renderer.isValid():
         return ImageCheck("bad_image", "SVG")
@@ -176,6 +213,7 @@ def _probe_svg(data: bytes) -> ImageCheck:
         return ImageCheck("bad_image", "SVG без размеров / SVG without a size")
     seconds = _draw_time(renderer, size.scaled(SVG_DRAW_BOX, Qt.AspectRatioMode.KeepAspectRatio),
                          SVG_DRAW_BUDGET - loading)
+    _remember_timing(_svg_digest(checked.data), seconds is not None)
     if seconds is None:
         return ImageCheck("svg_too_slow", f"> {SVG_DRAW_BUDGET:g} с / > {SVG_DRAW_BUDGET:g} s")
     return ImageCheck(size=(size.width(), size.height()))
@@ -311,8 +349,13 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
         if not checked.ok:
             log.warning("drawing %s not shown: %s %s", path, checked.problem, checked.detail)
             return QImage()
+        started = time.perf_counter()
         renderer = svg_renderer(checked.data)
         if not renderer.isValid():
+            return QImage()
+        if not _svg_in_budget(checked.data, renderer, time.perf_counter() - started):
+            log.warning("drawing %s not shown: it takes over %g s to draw", path,
+                        SVG_DRAW_BUDGET)
             return QImage()
         size = _scaled(renderer.defaultSize(), box, fill)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
