@@ -25,7 +25,7 @@ from kiosk.core.content.problems import (
     Severity,
     problems_to_log,
 )
-from kiosk.core.settings import MAX_TAGS, as_number
+from kiosk.core.settings import MAX_TAGS, as_number, suggest
 from tests.helpers import make_folder, story
 
 BUNDLED = Path(__file__).resolve().parents[2] / "content"
@@ -258,6 +258,47 @@ def test_unknown_fields_and_tags_are_capped_each_by_itself(tmp_path: Path) -> No
     assert codes.count("unknown_field") == codes.count("unknown_tag") == MAX_PER_FILE_AND_CODE
     assert sorted(p.args["count"] for p in content.problems
                   if p.code == "more_problems") == ["10", "5"]
+
+
+def _count_likening(monkeypatch: pytest.MonkeyPatch, *where: str) -> list[str]:
+    """The words `suggest` is asked to liken, through each of the names `where`."""
+    likened: list[str] = []
+
+    def counting(word: str, choices: tuple[str, ...] | list[str]) -> str:
+        likened.append(word)
+        return suggest(word, choices)
+
+    for name in where:
+        monkeypatch.setattr(name, counting)
+    return likened
+
+
+def test_only_the_unknown_fields_listed_are_likened_to_the_known_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of 25,000 unknown fields was likened to every known field (and to every schedule
+    word) for a suggestion only the first 20 show: 2.6 s of the read for one file."""
+    likened = _count_likening(monkeypatch, "kiosk.core.content.loader.suggest",
+                              "kiosk.core.schedules.schedule.suggest")
+    fields = {"titel": "x", **{f"k{i}": "1" for i in range(25_000)}, "месяцы": "[август]"}
+    content = load(tmp_path, {"f.md": story(**fields)})
+    warnings = [p for p in content.problems if p.code == "unknown_field"]
+    assert len(warnings) == MAX_PER_FILE_AND_CODE
+    assert warnings[0].args["suggest"] == "title"  # what is listed still names the field
+    assert len(likened) <= 3 * MAX_PER_FILE_AND_CODE
+    # A schedule under a plain word of its own is still found at the file's end.
+    assert ("schedule_field_unknown", Severity.ERROR) in found(content, "f.md")
+
+
+def test_only_the_unknown_settings_listed_are_likened_to_the_known_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kiosk.yaml with 20,000 unknown keys: each was likened to every known one."""
+    likened = _count_likening(monkeypatch, "kiosk.core.settings.suggest")
+    keys = "centre_nme: Марьино\n" + "".join(f"k{i}: 1\n" for i in range(20_000))
+    content = load(tmp_path, {"f.md": story()}, settings=keys + "queue:\n  urll: x\n")
+    unknown = [p for p in content.problems if p.code == "unknown_key"]
+    assert len(unknown) == MAX_PER_FILE_AND_CODE
+    assert unknown[0].args["suggest"] == "centre_name"
+    assert len(likened) <= 2 * MAX_PER_FILE_AND_CODE
 
 
 def test_a_story_of_20000_tags_makes_at_most_50_chips_and_check_says_so(

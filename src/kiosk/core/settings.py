@@ -255,7 +255,8 @@ def parse_settings(data: Any, log: ProblemLog, base: Settings | None = None,
                 attr = ATTRACT_KEYS.get(sub)
                 if attr is None:
                     log.warning("unknown_key", value.line_of(sub), key=f"attract.{sub}",
-                                suggest=suggest(sub, list(ATTRACT_KEYS)))
+                                suggest=suggest(sub, list(ATTRACT_KEYS))
+                                if log.shows_next("unknown_key") else "")
                     continue
                 values[attr] = sub_value
                 lines[attr] = value.line_of(sub)
@@ -271,7 +272,8 @@ def parse_settings(data: Any, log: ProblemLog, base: Settings | None = None,
             values[key] = data.raw_text.get(key, value) if key in _TEXTS else value
             lines[key] = line
         else:
-            log.warning("unknown_key", line, key=key, suggest=suggest(key, TOP_LEVEL_KEYS))
+            log.warning("unknown_key", line, key=key, suggest=suggest(key, TOP_LEVEL_KEYS)
+                        if log.shows_next("unknown_key") else "")
 
     checked: dict[str, Any] = {}
     origins = dict(defaults.origins)
@@ -440,7 +442,8 @@ def _check_queue(name: str, value: Any, default: Any, line: int | None,
         sub_line = value.line_of(key)
         full = f"queue.{key}"
         if key not in QUEUE_KEYS:
-            log.warning("unknown_key", sub_line, key=full, suggest=suggest(key, QUEUE_KEYS))
+            log.warning("unknown_key", sub_line, key=full, suggest=suggest(key, QUEUE_KEYS)
+                        if log.shows_next("unknown_key") else "")
         elif key in _QUEUE_NUMBERS:
             checked[key] = _check_number(_QUEUE_NUMBERS[key], full, sub_value,
                                          getattr(_QUEUE_DEFAULTS, key), sub_line, log)

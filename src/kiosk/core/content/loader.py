@@ -782,13 +782,16 @@ class ContentLoader:
     def _unknown_fields(self, md: MarkdownFile, known: tuple[str, ...], log: ProblemLog) -> None:
         for key in md.fields:
             if key not in known:
-                # «months: [август]» misspelt: shown all year round, so an error.
-                if (right := schedule_field_for(key, known)) and right in known:
+                # «months: [август]» misspelt: shown all year round, so an error. Beyond the
+                # problems listed, only a schedule word as such («месяцы») is looked for.
+                likened = log.shows_next("unknown_field") \
+                    and log.shows_next("schedule_field_unknown")
+                if (right := schedule_field_for(key, known, likened)) and right in known:
                     log.error("schedule_field_unknown", md.fields.line_of(key), key=key,
                               right=right, example=SCHEDULE_EXAMPLES[right])
                     continue
                 log.warning("unknown_field", md.fields.line_of(key), key=key,
-                            suggest=suggest(key, known))
+                            suggest=suggest(key, known) if likened else "")
 
     def _duration(self, md: MarkdownFile, log: ProblemLog) -> float | None:
         value = md.fields.get("duration")
@@ -1448,7 +1451,8 @@ class ContentLoader:
             for key in entry:
                 if key not in ("file", "title", "title_en"):
                     log.warning("unknown_field", entry.line_of(key), key=key,
-                                suggest=suggest(key, ["file", "title", "title_en"]))
+                                suggest=suggest(key, ["file", "title", "title_en"])
+                                if log.shows_next("unknown_field") else "")
             order.append(name)
             for key in ("title", "title_en"):
                 if isinstance(entry.get(key), list | dict):  # «title: [Кот]» was dropped unsaid

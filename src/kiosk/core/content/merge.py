@@ -98,7 +98,8 @@ def hide_entries(data: Any, log: ProblemLog) -> tuple[tuple[str, int | None], ..
     for key in data:
         if key != "hide":
             log.warning("unknown_key", data.line_of(key), key=str(key),
-                        suggest=suggest(str(key), ["hide"]))
+                        suggest=suggest(str(key), ["hide"])
+                        if log.shows_next("unknown_key") else "")
     value = data.get("hide")
     line = data.line_of("hide")
     if value is None:

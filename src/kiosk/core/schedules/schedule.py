@@ -485,12 +485,15 @@ SCHEDULE_EXAMPLES = {
 }
 
 
-def schedule_field_for(key: str, known: tuple[str, ...]) -> str:
+def schedule_field_for(key: str, known: tuple[str, ...], likened: bool = True) -> str:
     """The schedule field an unknown field name seems meant to be, or '' (a name closer to
-    another known field, «dates» for «date», is that field's typo)."""
+    another known field, «dates» for «date», is that field's typo). Not `likened`: only a
+    schedule word as such («месяцы», «dates»), no typo of one."""
     name = "_".join(key.strip().lower().replace("-", " ").split())[:64]
     if name in SCHEDULE_WORDS:
         return SCHEDULE_WORDS[name]
+    if not likened:
+        return ""
     near = suggest(name, known)
     if near:
         return near if near in SCHEDULE_FIELDS else ""
