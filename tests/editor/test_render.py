@@ -236,3 +236,73 @@ def test_a_child_started_again_reads_head_offices_folder_from_its_index(
         assert renderer.starts == 2 and list((state / "index").glob("index-*.sqlite")) == [index]
     finally:
         renderer.close()
+
+
+def publish_into(centre: Path, files: dict[str, str]) -> Path:
+    """A centre's folder with these published files (path → text)."""
+    for name, text in files.items():
+        (centre / name).parent.mkdir(parents=True, exist_ok=True)
+        (centre / name).write_text(text, encoding="utf-8")
+    return centre
+
+
+URGENT = "text: Сегодня центр работает до 16:00\nlevel: срочное\n"
+
+
+def band_red(png: bytes) -> bool:
+    """Whether the foot of a screen is the urgent notices' red band."""
+    image = pixels(png)
+    r, g, b = image.getpixel((20, image.height - 10))  # type: ignore[misc]
+    return r > 150 and g < 60 and b < 60
+
+
+def test_the_draft_is_counted_among_the_centres_stories_and_drawn_under_its_notices(
+        renderer: Renderer, tmp_path: Path) -> None:
+    """The story screen said «10 из 16» where the kiosk, with the centre's published story,
+    says «10 из 17»; the centre's urgent notice, on every screen of the kiosk, was not on the
+    preview's."""
+    alone = renderer.render(draft())
+    story = StoryFields(slug="a-first", title="Очки нашлись", text=TEXT)
+    centre = publish_into(tmp_path / "centre", {"stories/a-first.md": story_text(story)})
+    counted = renderer.render({**draft(), "centre": str(centre)})
+    assert alone is not None and counted is not None
+    box = (820, 930, 1100, 1060)  # the counter under a landscape story, without a band
+    assert differs(_png(pixels(alone.images["landscape-ru-story"]).crop(box)),
+                   _png(pixels(counted.images["landscape-ru-story"]).crop(box)))
+    assert counted.problems == []  # the centre's story is not the draft's problem
+    assert not band_red(counted.images["landscape-ru-story"])
+
+    publish_into(centre, {"notices/today.yaml": URGENT})
+    banded = renderer.render({**draft(), "centre": str(centre)})
+    assert banded is not None
+    for name in ("landscape-ru-story", "portrait-en-story", "landscape-ru-poster"):
+        assert band_red(banded.images[name]), name
+    # A notice due another day is not drawn.
+    publish_into(centre, {"notices/today.yaml": URGENT + "show_from: 2099-01-01\n"})
+    later = renderer.render({**draft(), "centre": str(centre)})
+    assert later is not None and not band_red(later.images["landscape-ru-story"])
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_centres_name_is_this_computers_as_on_the_kiosk(tmp_path: Path) -> None:
+    """/etc/kiosk/kiosk.yaml names the centre («Мои Документы района Хамовники»): the kiosk's
+    band says so, the preview's said head office's «Мои Документы»."""
+    machine = tmp_path / "kiosk.yaml"
+    machine.write_text("centre_name: Мои Документы района Хамовники\n", encoding="utf-8")
+    plain = Renderer(timeout=60.0)
+    named = Renderer(timeout=60.0, env={**os.environ, "KIOSK_MACHINE_SETTINGS": str(machine)})
+    try:
+        first, second = plain.render(draft()), named.render(draft())
+        assert first is not None and second is not None
+        band = (0, 900, 700, 1080)  # the centre's name, left on the attract band
+        assert differs(_png(pixels(first.images["landscape-ru-poster"]).crop(band)),
+                       _png(pixels(second.images["landscape-ru-poster"]).crop(band)))
+        assert second.problems == []
+    finally:
+        plain.close()
+        named.close()

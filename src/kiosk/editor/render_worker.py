@@ -47,6 +47,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import struct
 import sys
 import time
@@ -70,6 +71,10 @@ POSTER_FILE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}(\.portrait)?\.(jpg|jpeg|png|s
 PNG_QUALITY = 80
 HIDDEN_FILE = "hidden.yaml"  # the centre's list of shared items it hides (kiosk.core.content.merge)
 MAX_HIDDEN_BYTES = 256 * 1024
+# The centre's folders copied beside a draft: the kiosk counts, orders and bands the draft
+# among the centre's published items (its «10 из 17», its urgent notices).
+MIRRORED = (STORIES_DIR, NOTICES_DIR, POSTERS_DIR, IMAGES_DIR)
+MAX_MIRRORED = 5000  # files of a centre's folder copied (a centre writes a few dozen)
 # What a warm-up draws: a story like staff write, in both languages.
 WARM_UP_STORY = """---
 title: "Зонтик под ливнем"
@@ -106,6 +111,28 @@ def write_frame(stream: BinaryIO, data: bytes) -> None:
     stream.write(data)
 
 
+def centre_files(centre: Path) -> dict[str, str]:
+    """The centre's published files the overlay copies, by their path in it ('stories/a.md'):
+    regular files only (a link is never followed), hidden.yaml within its bound."""
+    found: dict[str, str] = {}
+    hidden = centre / HIDDEN_FILE
+    with contextlib.suppress(OSError):
+        info = os.lstat(hidden)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_HIDDEN_BYTES:
+            found[HIDDEN_FILE] = str(hidden)  # a shared story it hides
+    for folder in MIRRORED:
+        try:
+            entries = list(os.scandir(centre / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if len(found) >= MAX_MIRRORED:
+                return found
+            if not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                found[f"{folder}/{entry.name}"] = entry.path
+    return found
+
+
 def preview_index(shared: Path) -> Any:
     """The content index of this child's reads of head office's folder `shared`, in the
     folder render.py names (INDEX_ENV), or None (no folder named, or it cannot be used: the
@@ -137,61 +164,89 @@ class Worker:
         self.overlay = scratch / "centre"
         self.windows: dict[str, Any] = {}
         self.cache: Any = None
-        self.copied: dict[str, tuple[str, int, int, int]] = {}  # photo → its source's stamp
+        self.copied: dict[str, tuple[str, int, int, int]] = {}  # file → its source's stamp
+        self.draft_photo: Path | None = None
         self.cache_root: Path | None = None
 
     # -- the draft's folder ----------------------------------------------------------------
 
     def write_overlay(self, request: dict[str, Any]) -> Path:
-        """The overlay folder with the draft's story file and its photo, and nothing else.
-        The photo is copied only when it changed: kept, it stays decoded in the kiosk's
-        image cache and checked in the loader's, as the kiosk keeps an unchanged file."""
-        for entry in (self.overlay / STORIES_DIR, self.overlay / HIDDEN_FILE,
-                      self.overlay / POSTERS_DIR, self.overlay / NOTICES_DIR):
-            if entry.is_dir():
-                shutil.rmtree(entry)
-            elif entry.exists():
-                entry.unlink()
-        stories = self.overlay / STORIES_DIR
-        stories.mkdir(parents=True)
+        """The overlay folder as the centre's own folder is now, with the draft's story file
+        and its photo over it: the draft is counted and placed among the centre's published
+        stories, and drawn under its urgent notices, as the kiosk will show it. The photo is
+        copied only when it changed: kept, it stays decoded in the kiosk's image cache and
+        checked in the loader's, as the kiosk keeps an unchanged file."""
         slug = str(request.get("slug") or "")
-        draft = stories / f"{slug if SLUG.fullmatch(slug) else 'draft'}.md"
-        draft.write_text(str(request["text"]), encoding="utf-8")
-        images = self.overlay / IMAGES_DIR
-        images.mkdir(exist_ok=True)
+        slug = slug if SLUG.fullmatch(slug) else "draft"
+        drafts: dict[str, str | bytes] = {
+            f"{STORIES_DIR}/{slug}.md": str(request["text"]).encode("utf-8")}
         photo, source = str(request.get("photo") or ""), str(request.get("photo_source") or "")
-        target = self.overlay / photo if photo and source else None
-        if target is not None and target.parent != images:
-            target = None
-        for old in images.iterdir():
-            if old != target:
-                old.unlink()
-                self.copied.pop(old.name, None)
-        if target is not None:
+        self.draft_photo = None
+        if photo and source and (self.overlay / photo).parent == self.overlay / IMAGES_DIR:
+            drafts[photo] = source
+            self.draft_photo = self.overlay / photo
+        self.sync_overlay(request, drafts, f"{STORIES_DIR}/{slug}.")
+        return self.overlay / STORIES_DIR / f"{slug}.md"
+
+    def sync_overlay(self, request: dict[str, Any], drafts: dict[str, str | bytes],
+                     replaced: str) -> None:
+        """The overlay made the centre's folder (request's `centre`: its published stories,
+        notices, posters and images, and its hidden.yaml) with the draft's files over it:
+        `drafts` maps a path in the overlay to the file's bytes or to the file to copy. The
+        centre's files whose path starts with `replaced` are the draft's older self (an
+        edited poster's pictures): left out. Files are copied only when they changed."""
+        wanted: dict[str, str | bytes] = {}
+        centre = str(request.get("centre") or "")
+        if centre:
+            wanted = {name: source for name, source in centre_files(Path(centre)).items()
+                      if not name.startswith(replaced)}
+        wanted.update(drafts)
+        for folder in ("", *MIRRORED):  # what is there and no longer wanted goes
             try:
-                info = os.stat(source)
-                stamp = (source, info.st_size, info.st_mtime_ns, info.st_ino)
-                if info.st_size <= MAX_PHOTO_BYTES and (
-                        self.copied.get(target.name) != stamp or not target.exists()):
-                    shutil.copyfile(source, target, follow_symlinks=False)
-                    self.copied[target.name] = stamp
+                entries = list(os.scandir(self.overlay / folder))
             except OSError:
-                pass  # the loader names the missing photo
-        hidden = Path(str(request.get("centre") or "")) / HIDDEN_FILE
-        if request.get("centre") and hidden.is_file() and not hidden.is_symlink() \
-                and hidden.stat().st_size <= MAX_HIDDEN_BYTES:
-            shutil.copyfile(hidden, self.overlay / HIDDEN_FILE)  # a shared story it replaces
-        return draft
+                continue
+            for entry in entries:
+                name = f"{folder}/{entry.name}" if folder else entry.name
+                if not folder and entry.name in MIRRORED and \
+                        entry.is_dir(follow_symlinks=False):
+                    continue
+                if name not in wanted or entry.is_dir(follow_symlinks=False):
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+                    self.copied.pop(name, None)
+        for name, what in wanted.items():
+            target = self.overlay / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(what, bytes):
+                target.write_bytes(what)
+                self.copied.pop(name, None)
+                continue
+            try:
+                info = os.stat(what)
+                stamp = (what, info.st_size, info.st_mtime_ns, info.st_ino)
+                if info.st_size <= MAX_PHOTO_BYTES and (
+                        self.copied.get(name) != stamp or not target.exists()):
+                    shutil.copyfile(what, target, follow_symlinks=False)
+                    self.copied[name] = stamp
+            except OSError:
+                pass  # gone meanwhile: the loader names what is missing
 
     def load(self, shared: Path) -> Any:
         """Head office's folder with the overlay as the centre's: only what changed since
         the last request is read again (the draft, mostly)."""
         from kiosk.core.content.loader import ParseCache, load_content
+        from kiosk.core.machine import default_settings_paths
         from kiosk.ui.resources import probe_image
 
         if self.cache_root != shared:
             self.cache, self.cache_root = ParseCache(index=preview_index(shared)), shared
-        return load_content(shared, probe_image, cache=self.cache, centre=self.overlay)
+        # With this computer's settings over head office's, as the kiosk beside the editor
+        # reads them: its centre's name on the band, its closed days for notices.
+        return load_content(shared, probe_image, cache=self.cache, centre=self.overlay,
+                            machine=default_settings_paths())
 
     def warm(self, shared: Path) -> None:
         """Read head office's folder, build the windows and draw a sample story once, before
@@ -234,10 +289,9 @@ class Worker:
         content = self.load(Path(request["shared"]))
         story = next((s for s in content.stories if s.source == draft), None)
         overlay = str(self.overlay)
-        # The draft's own: its file's and its photo's (not the copy of hidden.yaml's).
-        photos = str(self.overlay / IMAGES_DIR) + os.sep
-        problems = [p for p in content.problems
-                    if p.path == str(draft) or p.path.startswith(photos)]
+        # The draft's own: its file's and its photo's (not the centre's other items').
+        own = {str(draft), str(self.draft_photo)}
+        problems = [p for p in content.problems if p.path in own]
         shown = story is not None
         unscheduled = str(request.get("unscheduled") or "")
         if story is None and unscheduled and unscheduled != request.get("text"):
@@ -259,6 +313,7 @@ class Worker:
                 problems += poster_fit_problems(only)
             app = QApplication.instance()
             assert app is not None
+            content, due = as_now(content, story)
             for orientation in orientations:
                 window = self.window(orientation, content)
                 index = window.stories.visible_stories.index(story)
@@ -274,6 +329,11 @@ class Worker:
                                        lang, judged)
                     if lang == "ru" or story.body.en or story.title.en:
                         problems += judged.values()
+                    # Judged as `kiosk check` judges it, drawn as a visitor meets it now:
+                    # under the urgent notices due, which take their room off the screen.
+                    window.notice_band.show_notices(due, lang)
+                    window.stories.go(index)
+                    app.processEvents()
                     shots.append(("story", window.grab()))
                     window.show_screen(window.attract)
                     window.attract.display(Slide(SlideKind.STORY, story.id,
@@ -281,6 +341,7 @@ class Worker:
                     app.processEvents()
                     shots.append(("poster", window.grab()))
                     window.attract.stop()
+                    window.notice_band.show_notices((), lang)
                     for screen, pixmap in shots:
                         shot(images, blobs, pixmap, orientation, lang, screen)
         return answer(shown, images, problems, overlay, started, loaded), blobs
@@ -288,32 +349,19 @@ class Worker:
 
     # -- a poster (kiosk.editor.poster_views) -------------------------------------------------
 
-    def write_folder_overlay(self, request: dict[str, Any], kind: str) -> tuple[Path, str]:
-        """The overlay folder emptied of earlier drafts (a story's, its photo, a poster's, a
-        notice's) and its empty folder `kind` (posters/, notices/) made: that folder and the
-        draft's name in it."""
-        self.write_overlay({"slug": "", "text": "", "centre": request.get("centre")})
-        (self.overlay / STORIES_DIR / "draft.md").unlink()
-        folder = self.overlay / kind
-        folder.mkdir()
-        slug = str(request.get("slug") or "")
-        return folder, slug if SLUG.fullmatch(slug) else "draft"
-
     def write_poster_overlay(self, request: dict[str, Any]) -> str:
-        """The overlay folder with only the poster draft's files in posters/ (a story's draft
-        and photos of earlier requests removed). The poster's name."""
-        posters, slug = self.write_folder_overlay(request, POSTERS_DIR)
+        """The overlay folder as the centre's, with the poster draft's files in posters/ in
+        place of its published ones. The poster's name."""
+        slug = str(request.get("slug") or "")
+        slug = slug if SLUG.fullmatch(slug) else "draft"
+        drafts: dict[str, str | bytes] = {}
         files = request.get("files")
         for name, source in (files.items() if isinstance(files, dict) else ()):
-            if not POSTER_FILE.fullmatch(str(name)) or not str(name).startswith(f"{slug}."):
-                continue
-            try:
-                if os.stat(str(source)).st_size <= MAX_PHOTO_BYTES:
-                    shutil.copyfile(str(source), posters / str(name), follow_symlinks=False)
-            except OSError:
-                pass  # a draft gone meanwhile: the poster has no picture, and says so
+            if POSTER_FILE.fullmatch(str(name)) and str(name).startswith(f"{slug}."):
+                drafts[f"{POSTERS_DIR}/{name}"] = str(source)
         if request.get("text"):
-            (posters / f"{slug}.yaml").write_text(str(request["text"]), encoding="utf-8")
+            drafts[f"{POSTERS_DIR}/{slug}.yaml"] = str(request["text"]).encode("utf-8")
+        self.sync_overlay(request, drafts, f"{POSTERS_DIR}/{slug}.")
         return slug
 
     def render_poster(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -332,22 +380,25 @@ class Worker:
         poster = next((p for p in content.posters
                        if p.id == slug and p.source.parent == folder), None)
         problems = [p for p in content.problems
-                    if p.path.startswith(str(folder) + os.sep)]
+                    if p.path.startswith(f"{folder}{os.sep}{slug}.")]
         images: list[dict[str, Any]] = []
         blobs: list[bytes] = []
         if poster is not None:
             app = QApplication.instance()
             assert app is not None
             seconds = poster.duration or content.settings.slide_seconds
+            content, due = as_now(content)
             for orientation in [o for o in request.get("orientations", list(ORIENTATIONS))
                                 if o in ORIENTATIONS]:
                 window = self.window(orientation, content)
                 window.set_language("ru")
+                window.notice_band.show_notices(due, "ru")
                 window.show_screen(window.attract)
                 window.attract.display(Slide(SlideKind.POSTER, poster.id, seconds))
                 app.processEvents()
                 pixmap = window.grab()
                 window.attract.stop()
+                window.notice_band.show_notices((), "ru")
                 shot(images, blobs, pixmap, orientation, "ru", "poster")
         return answer(poster is not None, images, problems, str(self.overlay), started,
                       loaded), blobs
@@ -364,19 +415,24 @@ class Worker:
         from kiosk.core.playlist import Slide, SlideKind
 
         started = time.perf_counter()
-        folder, slug = self.write_folder_overlay(request, NOTICES_DIR)
-        if request.get("text"):
-            (folder / f"{slug}.yaml").write_text(str(request["text"]), encoding="utf-8")
+        slug = str(request.get("slug") or "")
+        slug = slug if SLUG.fullmatch(slug) else "draft"
+        folder = self.overlay / NOTICES_DIR
+        self.sync_overlay(request, {f"{NOTICES_DIR}/{slug}.yaml": str(
+            request.get("text") or "").encode("utf-8")} if request.get("text") else {},
+                          f"{NOTICES_DIR}/{slug}.")
         content = self.load(Path(request["shared"]))
         loaded = time.perf_counter()
         notice = next((n for n in content.notices
                        if n.id == slug and n.source.parent == folder), None)
-        problems = [p for p in content.problems if p.path.startswith(str(folder) + os.sep)]
+        problems = [p for p in content.problems
+                    if p.path.startswith(f"{folder}{os.sep}{slug}.")]
         images: list[dict[str, Any]] = []
         blobs: list[bytes] = []
         if notice is not None:
             app = QApplication.instance()
             assert app is not None
+            content, due = as_now(content)
             for orientation in [o for o in request.get("orientations", list(ORIENTATIONS))
                                 if o in ORIENTATIONS]:
                 window = self.window(orientation, content)
@@ -386,8 +442,8 @@ class Worker:
                     if notice.urgent:
                         window.show_screen(window.menu)
                         window.notice_band.show_notices((notice,), lang)
-                    else:
-                        window.notice_band.show_notices((), lang)
+                    else:  # a slide, under the urgent notices due now
+                        window.notice_band.show_notices(due, lang)
                         window.show_screen(window.attract)
                         window.attract.display(Slide(SlideKind.NOTICE, notice.id,
                                                      content.settings.slide_seconds))
@@ -398,6 +454,25 @@ class Worker:
                     shot(images, blobs, pixmap, orientation, lang, "notice")
         return answer(notice is not None, images, problems, str(self.overlay), started,
                       loaded), blobs
+
+
+def as_now(content: Any, draft: Any = None) -> tuple[Any, tuple[Any, ...]]:
+    """The content as a visitor meets it now (the centre's time): the stories due now, and
+    the `draft` whatever its schedule (the kiosk counts «10 из 17» among those), and the urgent
+    notices due now, as the band at the foot of the screen shows them."""
+    import datetime as dt
+    import itertools
+
+    from kiosk.core.content.notices import MOST_URGENT_SHOWN
+    from kiosk.core.schedules.schedule import ALWAYS
+
+    local = content.settings.local_time(dt.datetime.now(dt.UTC))
+    closed = content.closed_days()
+    stories = tuple(s for s in content.stories if s is draft or s.schedule is ALWAYS
+                    or s.schedule.active(local, closed))
+    due = tuple(itertools.islice((n for n in content.notices if n.urgent
+                                  and n.schedule.active(local, closed)), MOST_URGENT_SHOWN))
+    return replace(content, stories=stories), due
 
 
 def shot(images: list[dict[str, Any]], blobs: list[bytes], pixmap: Any, orientation: str,
