@@ -414,3 +414,19 @@ def test_a_poster_whose_file_publish_would_refuse_opens_saying_so_in_red(
     assert "data-error-banner" in page and "от 3 до 120" in page
     refused = client.post("/posters/save", data=form(slug="afisha", name="", duration="500"))
     assert refused.status_code == 422 and "data-error-banner" in refused.get_data(as_text=True)
+
+
+def test_a_duration_the_kiosk_clamps_is_not_said_to_hide_the_poster(
+        preview_client: FlaskClient) -> None:
+    """500 seconds: the kiosk shows the poster for 120 (a warning in its check), while the
+    preview's status said «С такими ошибками плакат на киоске не покажется»."""
+    client = preview_client
+    body = client.post("/preview/poster", data=form(picture=drafted(client, 1920, 1080),
+                                                     duration="500")).get_json()
+    assert body["shown"] is True, body
+    (problem,) = [p for p in body["problems"] if p["field"] == "duration"]
+    assert problem["severity"] == "error"  # Publish still refuses it
+    assert problem["message"].startswith("Киоск покажет плакат 120 с, а не 500")
+    # A poster with no picture is still not shown, whatever its duration.
+    body = client.post("/preview/poster", data=form(name="", duration="500")).get_json()
+    assert body["shown"] is False

@@ -112,7 +112,17 @@ def poster_problems(fields: PosterFields, has_picture: bool) -> dict[str, tuple[
     if fields.duration:
         low, high = DURATION_RANGE
         seconds = fields.seconds()
-        if seconds is None or not low <= seconds <= high:
+        if seconds is not None and not low <= seconds <= high:
+            # The kiosk shows it all the same, for the nearest time it allows.
+            used = min(max(seconds, low), high)
+            found["duration"] = (
+                f"Киоск покажет плакат {used:g} с, а не {seconds:g}: время показа — от "
+                f"{low:g} до {high:g} секунд. Исправьте число или оставьте поле пустым, и "
+                "киоск выберет сам.",
+                f"The kiosk shows the poster for {used:g} s, not {seconds:g}: the time on "
+                f"screen is {low:g} to {high:g} seconds. Correct it, or leave it empty and the "
+                "kiosk chooses.")
+        elif seconds is None:
             found["duration"] = (
                 f"Время показа — число секунд от {low:g} до {high:g}; или оставьте поле "
                 "пустым, и киоск выберет сам.",

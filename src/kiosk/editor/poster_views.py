@@ -552,4 +552,5 @@ def preview_poster() -> ResponseReturnValue:
         str(p.get("code", "")), dict(p.get("args", {})), p.get("line"), str(p.get("path", "")),
         slug, lines), lambda text, language: poster_words(form_words(text, language)), slug,
         shown_with_own=False, reworded=lambda p: form_message(str(p.get("code", "")),
-                                                             dict(p.get("args", {}))), hint=hint)
+                                                             dict(p.get("args", {}))), hint=hint,
+        shown_through=frozenset({"duration"}))

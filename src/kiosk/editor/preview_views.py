@@ -399,13 +399,16 @@ def rendered(job: dict[str, Any], own: list[dict[str, Any]],
              field: Callable[[dict[str, Any]], str], words: Callable[[str, str], str],
              slug: str, shown_with_own: bool = True,
              reworded: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
-             hint: str = "") -> tuple[Response, int] | Response:
+             hint: str = "", shown_through: frozenset[str] = frozenset()
+             ) -> tuple[Response, int] | Response:
     """`job` drawn by the renderer, answered as every preview answers (`drawn`); 503 with
     why where it could not be, 409 where a newer edit overtook it. `shown_with_own`: the
     kiosk shows the draft even where the form's own rules object (a story's are about the
     form, not the file). `reworded(problem)`: a form's own (ru, en) for a problem whose
     message speaks of files the form does not show, or None. `hint`: what Publish will do,
-    for the text beside its button."""
+    for the text beside its button. `shown_through`: fields whose errors of the form's own
+    the kiosk shows the item through (it clamps a poster's duration): Publish refuses them,
+    but the item is not said not to show."""
     try:
         result = renderer().render(job, key=preview_key())
     except RenderError as exc:
@@ -414,7 +417,8 @@ def rendered(job: dict[str, Any], own: list[dict[str, Any]],
     if result is None:
         return jsonify(superseded=True), 409
     return drawn(result, own, field, words, slug, result.shown and (
-        shown_with_own or not any(p["severity"] == "error" for p in own)), reworded, hint)
+        shown_with_own or not any(p["severity"] == "error" and p["field"] not in shown_through
+                                  for p in own)), reworded, hint)
 
 
 def preview_key() -> str:
