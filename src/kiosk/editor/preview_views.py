@@ -250,6 +250,59 @@ def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
                      "Change its dates.")]
 
 
+# Words naming a day by today: right on one day only. (word, days from the day shown)
+RELATIVE_DAYS = {"ru": (("послезавтра", 2), ("завтра", 1), ("сегодня", 0), ("вчера", -1)),
+                 "en": (("tomorrow", 1), ("today", 0), ("tonight", 0), ("yesterday", -1))}
+
+
+def relative_day(fields: Any) -> list[dict[str, Any]]:
+    """A gentle warning on a notice's text that names a day by today («Завтра центр не
+    работает») where its schedule does not make that word right: shown on several days, it
+    names another date each day; shown on one day, the date it names is said, in case she
+    meant another. A schedule kept from the file (before closed days …) is not judged."""
+    import datetime as dt
+    import re
+
+    from kiosk.core.i18n import format_date
+
+    if fields.period == "keep":
+        return []
+    one_day = None
+    if fields.period == "dates" and fields.show_from and \
+            fields.show_from == (fields.show_until or fields.show_from):
+        try:
+            one_day = dt.date.fromisoformat(fields.show_from)
+        except ValueError:
+            return []
+        if not fields.show_until:
+            one_day = None  # «from» alone: every day from then on
+    found: list[dict[str, Any]] = []
+    for lang, field, text in (("ru", "text", fields.text), ("en", "text_en", fields.text_en)):
+        for word, ahead in RELATIVE_DAYS[lang]:
+            match = re.search(rf"\b{word}\b", text, re.IGNORECASE)
+            if match is None:
+                continue
+            said = match.group(0).lower()
+            if one_day is None:
+                ru = (f"Объявление показывается не один день, а «{said}» каждый день — другое "
+                      "число. Лучше написать дату, например «31 декабря».")
+                en = (f"The notice shows on more than one day, and “{said}” is another date "
+                      "each day. Better to write the date, such as “31 December”.")
+            elif ahead:
+                day = one_day + dt.timedelta(days=ahead)
+                ru = (f"Объявление показывается только {format_date(one_day, 'ru')}, и "
+                      f"«{said}» для посетителя — {format_date(day, 'ru')}. Если имелся "
+                      "в виду другой день, поправьте даты показа или напишите в тексте число.")
+                en = (f"The notice shows only on {format_date(one_day, 'en')}, so “{said}” "
+                      f"means {format_date(day, 'en')} to a visitor. If you meant another "
+                      "day, change the dates or write the date in the text.")
+            else:
+                break  # «сегодня» on its one day: right
+            found.append(_problem(field, "warning", "relative_day", ru, en))
+            break
+    return found
+
+
 def same_title(kind: str, field: str, title: str) -> list[dict[str, Any]]:
     """A warning on a new item's title (`field`) where an item of its `kind` reads the same
     (kiosk.editor.catalog.same_titled), told while the form is filled."""
@@ -386,6 +439,7 @@ def notice() -> tuple[Response, int] | Response:
     text, lines = notice_lines(fields)
     own = ruled(notice_problems(fields), lambda key: GROUPS.get(key, key))
     own += schedule_over(text, own, ("это объявление", "this notice"))
+    own += relative_day(fields)
     if slug == "draft":
         own += same_title("notices", "text", fields.text)
     return rendered({"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
