@@ -115,3 +115,23 @@ def test_a_form_sent_back_names_its_fields_with_errors_and_the_banner_goes_once_
     assert page.evaluate("document.activeElement.name") == "title"
     page.type("input[name=title]", "Очки нашлись", delay=20)
     banner.wait_for(state="hidden", timeout=60_000)  # the live check found no error left
+
+
+def test_a_story_too_short_is_not_said_to_have_no_remarks(editor: tuple[str, Renderer],
+                                                           page: Any) -> None:
+    """15 words: the counter under the text said «мало» in amber while the preview's status
+    beside it said «Замечаний нет»."""
+    url, _ = editor
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{url}/stories/new")
+    page.fill("input[name=title]", "Очки нашлись")
+    page.fill("textarea[name=text]", "Пожилой посетитель забыл очки у окна, а сотрудница "
+              "догнала его на крыльце и вернула их.")
+    page.wait_for_function(SHOWN, timeout=60_000)
+    assert "мало" in page.inner_text("label.field:has(textarea[name=text]) .counter")
+    status = page.inner_text("[data-preview-status]")
+    assert "Замечаний нет" not in status and "Замечаний: 1" in status
+    assert "не покажется" not in status  # a remark, not an error

@@ -159,8 +159,14 @@
     });
     // A date no calendar has, said under its field by editor.js: an error too.
     var dates = form.querySelectorAll("[data-date-problem]").length;
+    // A counter in amber under its field (a story of 15 words: «мало») is a remark too, unless
+    // a problem said on that field already counts it (a text too long for its pages).
+    var counters = Array.prototype.filter.call(form.querySelectorAll(".counter.over"), function (counter) {
+      var area = counter.previousElementSibling;
+      return !said.some(function (problem) { return area && problem.field === area.name; });
+    }).length;
     var wrong = dates > 0 || said.some(function (problem) { return problem.severity === "error"; });
-    var number = said.length + dates;
+    var number = said.length + dates + counters;
     if (!drawn.shown && (wrong || !pending)) { setStatus(panel.dataset.hidden, "hidden-story"); return; }
     // Not shown only for the fields still to fill: nothing is wrong yet.
     if (!drawn.shown && !drawn.images) { setStatus(panel.dataset.waiting, ""); return; }
