@@ -27,7 +27,7 @@ from kiosk.ui.main_window import NOTICE_RECHECK_S, KioskWindow
 from kiosk.ui.preview import attract_slides, preview_window, walk_screens
 from kiosk.ui.resources import probe_image
 from tests.helpers import copy_bundled
-from tests.ui.conftest import SIZES, WindowFactory
+from tests.ui.conftest import SIZES, FakeClock, WindowFactory
 from tests.ui.test_colouring_screen import open_first_picture
 from tests.ui.test_layout import check_labels
 
@@ -205,6 +205,36 @@ def test_the_band_comes_and_goes_at_the_edges_of_its_hours(
     # Tomorrow's hour is the next edge; the timer never waits longer than an hour all the
     # same (a wall clock set meanwhile is not followed by a timer).
     assert abs(timer.remainingTime() - NOTICE_RECHECK_S * 1000) < 2000
+
+
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # once
+def test_a_wall_clock_set_while_it_runs_is_followed_within_the_minute(
+        qtbot: QtBot, open_window: Callable[[Content, Wall], KioskWindow],
+        tmp_path: Path, clock: FakeClock) -> None:
+    """A kiosk switched off for a while starts on the time it stopped at (a computer without
+    a clock battery: systemd-timesyncd's saved time) and NTP sets it later. The notice's
+    hour has come by then: it is up at the band clock's next minute, not an hour later (when
+    the notice's own hour was over and it was never shown that day)."""
+    wall = Wall(at("2026-12-10 08:00"))
+    window = open_window(notices_content(tmp_path, hours="10:00-11:00"), wall)
+    band, minute = window.notice_band, window.attract.clock_timer
+    assert not band.isVisible()
+    wall.now = at("2026-12-10 10:30")  # set by NTP
+    assert minute.isActive() and minute.remainingTime() <= 60_050 * 1.05  # a coarse timer
+    clock.advance(60)
+    wall.now += dt.timedelta(seconds=60)
+    minute.stop()
+    minute.timeout.emit()  # as the timer does, a minute on
+    qtbot.waitUntil(band.isVisible, timeout=2000)
+    assert abs(window.notice_timer.remainingTime() - 29 * 60 * 1000) < 2000  # its end
+    # The minutes that follow, the clock unset, judge nothing again.
+    for _ in range(3):
+        clock.advance(60)
+        wall.now += dt.timedelta(seconds=60)
+        window.notice_timer.stop()
+        minute.timeout.emit()
+        assert not window.notice_timer.isActive()
+    window.show_notices()
 
 
 def test_asleep_nothing_is_judged_and_on_waking_the_band_is_up(

@@ -180,6 +180,7 @@ class KioskWindow(QWidget):
     def _build_attract(self, theme: Theme) -> None:
         self.attract = AttractScreen(theme, self.images, self.clock)
         self.attract.wall = self.local_now
+        self.attract.wall_clock_set.connect(self.show_notices)
         # A pass of colouring pictures waiting for the loop's quiet moment (keep_colouring_
         # prepared) hears it from this stage, also once the screen has turned.
         self.attract.stage.transition_finished.connect(self._quiet_moment)

@@ -40,6 +40,7 @@ from kiosk.core.content.clipfile import clip_seconds
 from kiosk.core.content.model import Content, Poster
 from kiosk.core.i18n import date_forms
 from kiosk.core.playlist import AttractPlaylist, Slide, SlideKind
+from kiosk.core.wallclock import WallClockWatch
 from kiosk.ui.attract.band import AttractBand
 from kiosk.ui.attract.poster import LeftOut, PosterPainter, edge_colour
 from kiosk.ui.hidpi import device_pixmap, device_rect, device_size, logical_size, ratio_of
@@ -247,11 +248,16 @@ class _AroundPictures:
 
 
 class AttractScreen(Screen):
+    # The band's clock, at its minute, found the wall clock set meanwhile (NTP, by hand):
+    # what a timer awaits at a wall-clock moment is judged again (the urgent notices).
+    wall_clock_set = Signal()
+
     def __init__(self, theme: Theme, images: ImageCache,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QWidget | None = None) -> None:
         super().__init__(theme, images, parent)
         self.clock = clock
+        self._wall_watch = WallClockWatch()
         self.painter = PosterPainter(theme)
         self.stage = SlideStage(theme)
         self.playlist: AttractPlaylist | None = None
@@ -753,7 +759,12 @@ class AttractScreen(Screen):
     def _update_clock(self) -> None:
         # The centre's time (kiosk.yaml `timezone`), as the schedules use: a kiosk computer
         # left on UTC would otherwise show a clock three hours off in Moscow.
-        now = self.wall() or dt.datetime.now()
+        wall = self.wall()
+        now = wall or dt.datetime.now()
+        if wall is not None and self._wall_watch.was_set(wall.timestamp(), self.clock()) \
+                and self.isVisible():
+            log.info("the wall clock was set: it is %s now", wall.isoformat(timespec="seconds"))
+            self.wall_clock_set.emit()
         centre = self.content.settings.centre(self.lang) if self.content is not None else ""
         self.band.set_texts(self.lang, centre, now.strftime("%H:%M"),
                             date_forms(now.date(), self.lang))
