@@ -163,6 +163,29 @@ def test_woken_by_a_touch_it_sleeps_again_five_minutes_after_the_last_one(
     assert working(night) == []
 
 
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # once
+def test_a_clock_set_back_after_a_touch_does_not_light_the_screen_for_nobody_later(
+        night: KioskWindow, wall: CentreClock) -> None:
+    """A computer whose clock ran three hours ahead (its hardware clock kept in local time)
+    is set right by NTP a moment after a touch at night. The touch counts from the time set,
+    as a visitor's idle time does: the screen went dark at once and lit up again for five
+    minutes when the clock came round to the touch's time, three hours later, for nobody."""
+    wall.set(2026, 12, 8, 1, 0)  # the clock's reading: a Tuesday, 01:00
+    tap_at(night)  # wakes it
+    wall.set(2026, 12, 7, 22, 0, 30)  # set right by NTP: Monday, 22:00
+    fire(night)
+    sleep = night.screen_sleep
+    assert sleep.report is not None and sleep.report.reason == "touched"
+    assert sleep.report.until == dt.datetime(2026, 12, 7, 22, 5, 30, tzinfo=MOSCOW)
+    wall.set(2026, 12, 7, 22, 5, 31)
+    fire(night)
+    assert sleep.asleep
+    assert sleep.report.until != dt.datetime(2026, 12, 8, 1, 0, tzinfo=MOSCOW)
+    wall.set(2026, 12, 8, 1, 0, 1)  # the touch's old time comes round
+    fire(night)
+    assert sleep.asleep and night.screen_sleep.cover.isVisible()
+
+
 def test_it_wakes_ten_minutes_before_opening(night: KioskWindow, wall: CentreClock) -> None:
     wall.set(2026, 12, 8, 7, 49, 30)
     fire(night)  # the minute's look

@@ -125,6 +125,13 @@ class ScreenSleep(QObject):
             window = self.window
             settings = (window.pending_content or window.content).settings
             now = settings.local_time(window.utc_now())
+            # In UTC: compared in the zone, the repeated autumn hour's two readings are equal.
+            if self.last_touch is not None \
+                    and self.last_touch.astimezone(dt.UTC) > now.astimezone(dt.UTC):
+                # The clock was set back since (NTP): the touch counts from now, as the
+                # visitor's idle time does, and never lights the screen when its old time
+                # comes round.
+                self.last_touch = now
             try:
                 state = screen_state(settings.opening, now, self.last_touch)
             except Exception:  # a fault in the rule never darkens the screen
