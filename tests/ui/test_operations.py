@@ -4,6 +4,7 @@ the status file, READY and watchdog pings to a real notify socket."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.core.service.recent_log import RecentLog
 from kiosk.core.service.safemode import CrashGuard
 from kiosk.core.service.sdnotify import Notifier
 from kiosk.core.service.stats import Event, StatsStore
@@ -162,6 +164,36 @@ def test_ready_then_watchdog_from_the_event_loop_and_a_status_file(
     # The visitor came before the start was over (no `startup_done`): counted once each.
     assert sorted((r.event, r.count) for r in store.counts()) == [
         (Event.MENU_OPEN, 1), (Event.SESSION_STARTED, 1)]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # once
+def test_a_status_file_that_cannot_be_written_is_said_once_not_every_30_s(
+        qtbot: QtBot, window: KioskWindow, tmp_path: Path, clock: FakeClock) -> None:
+    """The disk is full for a day: the staff diagnostics' recent problems still show what
+    else went wrong (a warning every 30 s filled all 20 of them in ten minutes)."""
+    state = tmp_path / "state"
+    status = state / "kiosk.prom"
+    status.mkdir(parents=True)  # in its way: every write fails, as on a full disk
+    ops = Operations(window, OpsConfig(state, status, BUNDLED, BUNDLED), None, None, None,
+                     Notifier({}), clock=clock)
+    ops.status_timer.stop()
+    recent = RecentLog()
+    root = logging.getLogger()
+    root.addHandler(recent)
+    try:
+        logging.getLogger("kiosk.ui.photos").warning("picture x.jpg not shown: damaged")
+        for _ in range(20):  # ten minutes of the status timer
+            ops.tick()
+            qtbot.waitUntil(lambda: not ops._writing)
+        lines = recent.lines()
+        assert sum("status file" in line for line in lines) == 1
+        assert any("x.jpg" in line for line in lines)
+        status.rmdir()  # space again
+        ops.tick()
+        qtbot.waitUntil(lambda: ops.status_writes == 1)
+        assert "kiosk_up 1" in status.read_text()
+    finally:
+        root.removeHandler(recent)
 
 
 def test_visitors_after_the_start_are_counted_once(

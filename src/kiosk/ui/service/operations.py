@@ -67,6 +67,9 @@ class Operations(QObject):
         self.status_writes = 0
         self.worker = Background(self)
         self._writing = False
+        # Why the status file is not being written (a full or read-only disk), said once:
+        # a warning every 30 s filled the staff diagnostics' 20 recent problems in ten minutes.
+        self._status_failure: tuple[str, int | None] | None = None
         self.snapshots = Background(self)
         self._saving = False
 
@@ -202,8 +205,16 @@ class Operations(QObject):
     def _written(self, result: Any) -> None:
         self._writing = False
         if isinstance(result, Exception):
-            log.warning("status file %s not written: %s", self.config.status_file, result)
+            # By its kind, not its text: that names the writing thread's temporary file.
+            failure = (type(result).__name__, getattr(result, "errno", None))
+            if failure != self._status_failure:
+                log.warning("status file %s not written: %s (said again once it is written, "
+                            "or fails otherwise)", self.config.status_file, result)
+            self._status_failure = failure
         else:
+            if self._status_failure is not None:
+                log.info("status file %s is written again", self.config.status_file)
+                self._status_failure = None
             self.status_writes += 1
 
     def _check_good_run(self) -> None:
