@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -320,6 +321,31 @@ def test_diagnostics_show_version_memory_content_and_last_errors(
     assert "БЕЗОПАСНЫЙ РЕЖИМ: three crashes in a row" in text
     assert "Statistics: 42 sessions today" in text
     assert ring.lines()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # once
+def test_the_last_errors_are_stamped_in_the_centres_time_as_the_content_is(
+        qtbot: QtBot, staff_window: KioskWindow, clock: FakeClock, wall: FakeWall,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kiosk computer left on UTC in Moscow: the diagnostics said the content was loaded at
+    12:00 and the picture failed at 09:00, the same minute, three hours apart."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        ring = recent_log.install()
+        moscow = staff_window.content.settings.zone
+        before = dt.datetime.now(moscow)
+        logging.getLogger("kiosk.test").warning("a picture did not decode")
+        after = dt.datetime.now(moscow)
+        open_staff_menu(qtbot, staff_window, clock)
+        line = next(line for line in staff_window.staff.text.lines
+                    if line.endswith("a picture did not decode"))
+        assert line[:11] in {moment.strftime("%d.%m %H:%M") for moment in (before, after)}
+        assert ring.lines()[-1][:11] in {moment.astimezone(dt.UTC).strftime("%d.%m %H:%M")
+                                         for moment in (before, after)}  # the computer's
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_long_panels_turn_pages_and_nothing_is_cut(qtbot: QtBot, staff_window: KioskWindow,

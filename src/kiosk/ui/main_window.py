@@ -828,11 +828,14 @@ class KioskWindow(QWidget):
         from kiosk.core.service.memory import process_memory  # staff's diagnostics only (~1.5 ms)
 
         ring = recent_log.installed()
+        # Stamped in the centre's time, as the content's time above them (the computer's
+        # zone may be UTC: three hours off in Moscow).
+        recent = ring.lines(self.content.settings.zone) if ring is not None else []
         status = ContentStatus(self.screen_sleep.with_problems(self._latest_content()),
                                self.content_version, self.content_loaded_at)
         return diagnostic_lines(lang, __version__, self.clock() - self.started,
                                 process_memory(),
-                                status, ring.lines() if ring is not None else [],
+                                status, recent,
                                 (self.width(), self.height()), self.safe_mode,
                                 self.diagnostic_extra(), self.screen_sleep.report)
 

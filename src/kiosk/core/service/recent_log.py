@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
-import time
 from collections import deque
 
 KEEP = 20
@@ -15,7 +15,9 @@ class RecentLog(logging.Handler):
 
     def __init__(self, keep: int = KEEP, level: int = logging.WARNING) -> None:
         super().__init__(level)
-        self._lines: deque[str] = deque(maxlen=keep)
+        # Each record's time and first line: the time is written when read, in the zone asked
+        # for (the centre's, as the rest of the diagnostics; the computer's may be UTC).
+        self._lines: deque[tuple[float, str]] = deque(maxlen=keep)
         self._guard = threading.Lock()  # workers log too
         self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
@@ -25,16 +27,17 @@ class RecentLog(logging.Handler):
             first = text[0] if text else ""
             if record.exc_info and len(text) > 1:
                 first += f" [{text[-1].strip()}]"  # the exception itself, not the whole trace
-            stamp = time.strftime("%d.%m %H:%M:%S", time.localtime(record.created))
             with self._guard:
-                self._lines.append(f"{stamp} {first}")
+                self._lines.append((record.created, first))
         except Exception:  # a log record must never break the program that logs it
             self.handleError(record)
 
-    def lines(self) -> list[str]:
-        """Oldest first."""
+    def lines(self, zone: dt.tzinfo | None = None) -> list[str]:
+        """Oldest first, each stamped in `zone` (None: the computer's)."""
         with self._guard:
-            return list(self._lines)
+            kept = list(self._lines)
+        return [f"{dt.datetime.fromtimestamp(created, zone).strftime('%d.%m %H:%M:%S')} {first}"
+                for created, first in kept]
 
 
 _installed: RecentLog | None = None
