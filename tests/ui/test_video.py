@@ -391,6 +391,41 @@ def test_a_loop_of_nothing_but_a_broken_clip_shows_the_welcome_and_does_not_retr
 
 
 @pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])
+def test_a_clip_that_stalled_once_is_tried_again_an_hour_later(
+        qtbot: QtBot, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+        open_window: Callable[[Content], KioskWindow]) -> None:
+    """A busy moment (an update, the index rebuilt) kept a clip's first frame past its time:
+    skipped, it stays out of the loop only for an hour, not until someone changes the
+    content, which on a kiosk nobody updates is months."""
+    from kiosk.ui.attract.screen import CLIP_RETRY_S
+    from kiosk.ui.video.player import VideoPlayer
+
+    render, busy = VideoPlayer._render, [True]
+    # While busy, frames never come (the player hears of frames through this, as it was).
+    monkeypatch.setattr(VideoPlayer, "_render",
+                        lambda self: None if busy[0] else render(self))
+    window = open_window(clip_content(tmp_path, **{"clip.mp4": lambda p: plain_clip(p, 2.0)}))
+    attract = window.attract
+    step_to(window, clock, "2-clip")
+    player = attract.player
+    assert player is not None
+    player.stall.setInterval(200)
+    player.stall.start()
+    with qtbot.waitSignal(player.finished, timeout=5000) as ended:
+        pass
+    assert ended.args == ["stalled"]
+    busy[0] = False  # the machine is idle again
+    with pytest.raises(AssertionError):
+        step_to(window, clock, "2-clip")  # skipped meanwhile
+    clock.advance(CLIP_RETRY_S)
+    step_to(window, clock, "2-clip")
+    with qtbot.waitSignal(player.first_frame, timeout=5000):
+        pass
+    assert attract.failed_clips == {}
+    assert not any("clip.mp4" in line for line in window.problem_lines("ru"))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])
 def test_two_clips_in_a_row_each_play_to_their_own_end(
         qtbot: QtBot, tmp_path: Path, clock: FakeClock,
         open_window: Callable[[Content], KioskWindow]) -> None:

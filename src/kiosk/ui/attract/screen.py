@@ -71,6 +71,10 @@ PICTURE_LEAD_S = 3.0
 # picture slower than this (a phone's photo on a slow PC) never holds the start: the slide
 # shows with quiet panels in their places and the pictures fade in when they come.
 FIRST_PICTURE_WAIT_MS = 500
+# A clip that failed while playing (no first frame in time on a busy machine, a decoder's
+# hiccup) is tried again after this long, not skipped until the content changes: for months,
+# on a kiosk nobody updates. One that always fails costs one try an hour.
+CLIP_RETRY_S = 3600.0
 
 
 class SlideStage(QWidget):
@@ -268,6 +272,7 @@ class AttractScreen(Screen):
         # when content has none; the clips that did not play (skipped until new content).
         self.player: VideoPlayer | None = None
         self.failed_clips: dict[Path, str] = {}
+        self._clip_failed_at: dict[Path, float] = {}  # by the screen's clock (CLIP_RETRY_S)
         self._clip_fades = False  # the clip starting fades in from the slide before
         # `kiosk preview`: a clip's first frame for its slide (the loop plays the clip); None
         # where it has none, a clip the loop would skip (counted in failed_clips).
@@ -914,8 +919,10 @@ class AttractScreen(Screen):
         player = self.player
         path = player.path if player is not None else None
         if reason != "eof" and path is not None:
-            log.warning("clip %s skipped: %s", path, reason)
+            log.warning("clip %s skipped: %s (tried again in %.0f min)", path, reason,
+                        CLIP_RETRY_S / 60)
             self.failed_clips[path] = reason
+            self._clip_failed_at[path] = self.clock()
         if self.playlist is None or self.content is None or not self.isVisible():
             return
         slide = self._past_failed_clips(self.playlist.advance(self.clock()))
@@ -927,6 +934,11 @@ class AttractScreen(Screen):
         """`slide`, or the first after it that is not a clip that failed (a whole loop of
         failed clips ends on one of them: the stage keeps what it shows)."""
         assert self.playlist is not None
+        now = self.clock()
+        for path, failed_at in list(self._clip_failed_at.items()):
+            if now - failed_at >= CLIP_RETRY_S:
+                del self._clip_failed_at[path]
+                self.failed_clips.pop(path, None)
         for _ in range(len(self.playlist.slides)):
             clip = self._clip(slide)
             if clip is None or clip.picture_for(self.theme.portrait) not in self.failed_clips:
@@ -944,6 +956,7 @@ class AttractScreen(Screen):
         """New content: what failed is tried again; without clips, the player is ended and
         its memory (~50 MB with libmpv) given back."""
         self.failed_clips.clear()
+        self._clip_failed_at.clear()
         self._stop_clip()
         if self.player is not None and not content.clips():
             self.player.terminate()
