@@ -50,6 +50,26 @@ def test_total_size_is_bounded(tmp_path: Path, restore_logging: None) -> None:
     assert "line 4999" in (tmp_path / "logs" / "kiosk.log").read_text()
 
 
+@pytest.mark.parametrize("how", ["deleted", "moved"])
+def test_a_log_file_deleted_or_moved_by_hand_is_made_again_at_the_next_record(
+        tmp_path: Path, restore_logging: None, how: str) -> None:
+    """IT deletes kiosk.log to free space, or moves it onto a USB stick: the next lines are in
+    a new kiosk.log, not in the file nobody can open any more until 2 MB rotated it."""
+    logs = setup_logging(tmp_path / "logs", stderr=io.StringIO())
+    log = logging.getLogger("kiosk.test")
+    log.warning("before")
+    path = tmp_path / "logs" / "kiosk.log"
+    if how == "deleted":
+        path.unlink()
+    else:
+        path.rename(tmp_path / "stick.log")
+    log.warning("after")
+    logs.close()
+    assert path.read_text(encoding="utf-8").splitlines()[-1].endswith("after")
+    if how == "moved":
+        assert "after" not in (tmp_path / "stick.log").read_text(encoding="utf-8")
+
+
 def test_a_full_disk_stops_the_file_not_the_program(tmp_path: Path,
                                                     restore_logging: None) -> None:
     err = io.StringIO()

@@ -5,7 +5,8 @@ journalctl.
 Files: `kiosk.log` and at most BACKUPS older ones of MAX_BYTES each (10 MB in all by default).
 A full disk or an unwritable folder stops the file logging, never the kiosk: the file handler
 swallows its own errors, counts them, says so once on stderr, and tries again on the next
-message (so logging resumes by itself when space comes back). Each record is cut to 4 KB of
+message (so logging resumes by itself when space comes back). A kiosk.log deleted or moved
+by hand is made again at the next record. Each record is cut to 4 KB of
 message and 8 KB of traceback, whoever logs it, and its message is kept on one line: control,
 bidi and line-separator characters in it are written as escapes («\\n», «\\u202e»), so a file
 named «x⏎2025-01-01 00:00:00,000 CRITICAL …» cannot forge a log line.
@@ -124,11 +125,33 @@ class SafeRotatingFileHandler(logging.FileHandler):
         return super()._open()
 
     def _should_rotate(self, record: logging.LogRecord) -> bool:
+        if self.stream is not None and self._moved_away():
+            # Deleted or moved by hand (to free space, onto a USB stick): written to where
+            # nobody reads, for days until the size rotated it. A new file instead.
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.close()
+            self.stream = None
         if self.stream is None:
             self.stream = self._open()
         size = len((self.format(record) + self.terminator).encode("utf-8"))
         self.stream.seek(0, os.SEEK_END)
         return self.stream.tell() + size > self.max_bytes > 0 and self.stream.tell() > 0
+
+    def _moved_away(self) -> bool:
+        """Whether the open file is no longer the one at the log's name (one stat a
+        record)."""
+        assert self.stream is not None
+        try:
+            opened = os.fstat(self.stream.fileno())
+        except (OSError, ValueError):
+            return False  # not a file of its own to tell by: written as before
+        try:
+            here = os.stat(self.baseFilename)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return (here.st_dev, here.st_ino) != (opened.st_dev, opened.st_ino)
 
     def _rotate(self) -> None:
         """kiosk.log → kiosk.log.1 → … → kiosk.log.N (the oldest is overwritten)."""
