@@ -4,6 +4,7 @@ the editor's own process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
+from pytestqt.qtbot import QtBot
 
 from kiosk.core.paths import package_folder
 from kiosk.editor.render import BUSY, CRASHED, TIMED_OUT, Renderer, RenderError, RenderResult
@@ -306,3 +308,22 @@ def test_the_centres_name_is_this_computers_as_on_the_kiosk(tmp_path: Path) -> N
     finally:
         plain.close()
         named.close()
+
+
+def test_the_band_s_clock_reads_the_time_the_preview_is_drawn_at(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer keeps its windows between previews, their loop stopped: the band's clock
+    said the time the window was built at (a preview drawn at 17:42 said 17:39)."""
+    from kiosk.core.content.loader import load_content
+    from kiosk.editor.render_worker import Worker
+
+    monkeypatch.setattr("kiosk.cli._offscreen_application", lambda: None)  # qtbot's is used
+    worker = Worker(tmp_path)
+    content = load_content(SHARED)
+    window = worker.window("landscape", content)
+    qtbot.addWidget(window)
+    window.attract.show_time(dt.datetime(2001, 1, 1, 9, 5))  # the window built long ago
+    before = content.settings.local_time(dt.datetime.now(dt.UTC))
+    window = worker.window("landscape", content)
+    after = content.settings.local_time(dt.datetime.now(dt.UTC))
+    assert window.attract.band.time_text in {before.strftime("%H:%M"), after.strftime("%H:%M")}

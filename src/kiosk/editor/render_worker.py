@@ -42,6 +42,7 @@ draft (its file and its photo), each with its Russian and English message.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -275,6 +276,9 @@ class Worker:
         for screen in window.screens:
             screen.wall = lambda: None  # the draft whatever its schedule
         window.attract.stop()
+        # The band's clock as the kiosk's reads now, in the centre's time: the stopped loop
+        # kept the time the window was built at (a preview drawn at 17:42 said 17:39).
+        window.attract.show_time(content.settings.local_time(dt.datetime.now(dt.UTC)))
         return window
 
     def render(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -460,7 +464,6 @@ def as_now(content: Any, draft: Any = None) -> tuple[Any, tuple[Any, ...]]:
     """The content as a visitor meets it now (the centre's time): the stories due now, and
     the `draft` whatever its schedule (the kiosk counts «10 из 17» among those), and the urgent
     notices due now, as the band at the foot of the screen shows them."""
-    import datetime as dt
     import itertools
 
     from kiosk.core.content.notices import MOST_URGENT_SHOWN

@@ -766,15 +766,22 @@ class AttractScreen(Screen):
         # left on UTC would otherwise show a clock three hours off in Moscow.
         wall = self.wall()
         now = wall or dt.datetime.now()
-        if wall is not None and self._wall_watch.was_set(wall.timestamp(), self.clock()) \
-                and self.isVisible():
+        # Looked at only while the loop shows (a test's clock moves alone meanwhile), and
+        # then: a setting seen while hidden would be taken note of and never followed.
+        if wall is not None and self.isVisible() \
+                and self._wall_watch.was_set(wall.timestamp(), self.clock()):
             log.info("the wall clock was set: it is %s now", wall.isoformat(timespec="seconds"))
             self.wall_clock_set.emit()
+        self.show_time(now)
+        if self.isVisible():
+            self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
+
+    def show_time(self, now: dt.datetime) -> None:
+        """The band's clock and date at `now`: each minute's, and a preview's (whose loop,
+        stopped, keeps no time) as it is drawn."""
         centre = self.content.settings.centre(self.lang) if self.content is not None else ""
         self.band.set_texts(self.lang, centre, now.strftime("%H:%M"),
                             date_forms(now.date(), self.lang))
-        if self.isVisible():
-            self.clock_timer.start((60 - now.second) * 1000 - now.microsecond // 1000 + 50)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
