@@ -37,6 +37,23 @@ def test_counts_by_day_hour_and_event(tmp_path: Path) -> None:
     assert [r.event for r in only_28] == [Event.IDLE_RESET]
 
 
+def test_a_clock_not_set_yet_counts_nothing_until_it_is(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A computer without a clock battery starts in 1970 until NTP sets it: its first visits
+    were counted on 1 January 1970, a day no report asks for, and lost to the real one."""
+    store = StatsStore(tmp_path / "stats.sqlite3")
+    with caplog.at_level(logging.WARNING):
+        for minute in (1, 2, 3):
+            assert not store.record(Event.MENU_OPEN, dt.datetime(1970, 1, 1, 0, minute))
+    assert [r.message for r in caplog.records].count(
+        "statistics: the clock reads 1970-01-01, not set yet: events are not counted until "
+        "it is") == 1
+    assert store.record(Event.MENU_OPEN, MORNING)  # set: counted from then on
+    store.close()
+    rows = [(r.day.isoformat(), r.count) for r in StatsStore(tmp_path / "stats.sqlite3").counts()]
+    assert rows == [("2026-11-27", 1)]
+
+
 def test_nothing_finer_than_the_hour_is_stored(tmp_path: Path) -> None:
     path = tmp_path / "stats.sqlite3"
     store = StatsStore(path)

@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS counts (
 UPSERT = ("INSERT INTO counts (day, hour, event, count) VALUES (?, ?, ?, 1) "
           "ON CONFLICT (day, hour, event) DO UPDATE SET count = count + 1")
 BUSY_TIMEOUT_MS = 200  # a reader (`kiosk stats`) never holds the lock longer than this
+# A computer without a clock battery starts in 1970 (or 2000) until NTP sets it: events it
+# dates before this day are not counted, rather than counted on a day that never was.
+CLOCK_SET_SINCE = dt.date(2026, 1, 1)
 RETRY_AFTER = 60.0  # seconds between attempts to reopen a database that failed
 
 
@@ -95,6 +98,7 @@ class StatsStore:
         self.errors = 0  # events dropped (diagnostics, status file)
         self._db: sqlite3.Connection | None = None
         self._failed_at: float | None = None
+        self._unset_clock_said = False
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -163,6 +167,13 @@ class StatsStore:
         """Count one event at local time `when`, in its own transaction. False if dropped."""
         import sqlite3
 
+        if when.date() < CLOCK_SET_SINCE:
+            if not self._unset_clock_said:
+                log.warning("statistics: the clock reads %s, not set yet: events are not "
+                            "counted until it is", when.date().isoformat())
+                self._unset_clock_said = True
+            return False
+        self._unset_clock_said = False
         db = self._connection()
         if db is None:
             self.errors += 1
