@@ -245,7 +245,7 @@ def test_a_key_repeated_27000_times_is_told_20_times_and_counted(tmp_path: Path)
     codes = [p.code for p in content.problems]
     assert codes == ["duplicate_key"] * MAX_PER_FILE_AND_CODE + ["more_problems"]
     more = content.problems[-1]
-    assert "26980" in more.message("ru") and more.line == content.problems[-2].line
+    assert "26\u00a0980" in more.message("ru") and more.line == content.problems[-2].line
     assert shown(content) == ["r"]
 
 
@@ -391,3 +391,47 @@ def test_a_long_text_is_told_in_words_that_agree_with_their_numbers(
     assert f"около {words} {'слова' if words == '21' else 'слов'}," in russian
     assert f"примерно до {most} слов" in russian and "(ы)" not in russian
     assert f"about {words} words fit" in english and f"about {most} words" in english
+
+
+# -- numbers said with their nouns -----------------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "ru", "en"), [
+    (1, "…и ещё 1 такое же замечание в этом файле", "…and 1 more problem of this kind"),
+    (2, "…и ещё 2 таких же замечания в этом файле", "…and 2 more problems of this kind"),
+    (5, "…и ещё 5 таких же замечаний в этом файле", "…and 5 more problems of this kind"),
+])
+def test_the_problems_past_the_twentieth_are_counted_in_words_that_agree(
+        tmp_path: Path, extra: int, ru: str, en: str) -> None:
+    """«…и ещё 1 таких же замечаний»: the count was glued to a noun in one form."""
+    fields = {f"titl{i}": "1" for i in range(MAX_PER_FILE_AND_CODE + extra)}
+    content = load(tmp_path, {"f.md": story(**fields)})
+    more = next(p for p in content.problems if p.code == "more_problems")
+    assert more.message("ru").startswith(ru)
+    assert more.message("en").startswith(en)
+
+
+def test_a_tags_list_of_51_says_51_tags_in_words_that_agree(tmp_path: Path) -> None:
+    """«в списке tags 51 меток», «в историях 52 разных меток»."""
+    settings = "tags:\n" + "".join(f"  метка {i}: tag {i}\n" for i in range(51))
+    content = load(tmp_path, {"s.md": story()}, settings=settings)
+    listed = next(p for p in content.problems if p.code == "too_many_tags")
+    assert listed.message("ru").startswith("в списке tags 51 метка, а")
+    tags = "[" + ", ".join(f"t{i}" for i in range(52)) + "]"
+    content = load(tmp_path / "used", {"s.md": story(tags=tags)})
+    used = next(p for p in content.problems if p.code == "too_many_story_tags")
+    assert used.message("ru").startswith("в историях 52 разные метки, а")
+
+
+@pytest.mark.parametrize(("code", "args", "ru"), [
+    ("too_many_hours", {"count": "31", "most": "24"}, "в hours: 31 промежуток времени,"),
+    ("too_many_hours", {"count": "32", "most": "24"}, "в hours: 32 промежутка времени,"),
+    ("yaml_number_too_long", {"digits": "4301", "most": "4300"}, "число из 4301 цифры;"),
+    ("title_too_long_for_card", {"value": "З", "lines": "3", "orientation": "landscape",
+                                 "most": "21"}, "(примерно до 21 знака)"),
+    ("centre_name_long", {"value": "Ц", "key": "centre_name", "shown": "Ц…",
+                          "orientation": "landscape", "most": "31"}, "сократите его до 31 знака"),
+])
+def test_a_count_or_limit_that_varies_takes_the_noun_form_its_number_needs(
+        code: str, args: dict[str, str], ru: str) -> None:
+    problem = Problem("kiosk.yaml", 1, Severity.ERROR, code, args)
+    assert ru in problem.message("ru")

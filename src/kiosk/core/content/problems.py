@@ -34,9 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "with * or &, put it in quotes: teaser: \"*New* opening hours\"",
     ),
     "yaml_number_too_long": (
-        "в разметке YAML число из {digits} цифр; киоск читает числа не длиннее {most} цифр. "
+        "в разметке YAML число из {digits_counted}; киоск читает числа не длиннее {most} цифр. "
         "Если это не число, а текст, возьмите его в кавычки: teaser: \"…\"",
-        "the YAML has a number of {digits} digits; the kiosk reads numbers of at most {most} "
+        "the YAML has a number of {digits_counted}; the kiosk reads numbers of at most {most} "
         "digits. If it is text rather than a number, put it in quotes: teaser: \"…\"",
     ),
     "yaml_too_deep": (
@@ -304,10 +304,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "again (copying from a browser or a messenger often brings them)",
     ),
     "more_problems": (
-        "…и ещё {count} таких же замечаний в этом файле (показаны первые {shown}): исправьте "
-        "первые — обычно остальные уходят вместе с ними",
-        "…and {count} more problems like these in this file (the first {shown} are shown): fix "
-        "those — the rest usually go with them",
+        "…и ещё {count_problems} в этом файле (показаны первые {shown}): исправьте первые — "
+        "обычно остальные уходят вместе с ними",
+        "…and {count_problems} in this file (the first {shown} are shown): fix those — the "
+        "rest usually go with them",
     ),
     "file_too_large": (
         "файл слишком большой: {size} КБ, а киоск читает файлы не больше {most} КБ — это в "
@@ -477,7 +477,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "centre_name_long": (
         "название центра «{value}» ({key}) не помещается целиком в полосу внизу заставки, "
         "выведенной на {orientation}, даже мелким шрифтом в несколько строк, и посетители "
-        "увидят только «{shown}»; сократите его до {most} знаков (например, «Центр госуслуг "
+        "увидят только «{shown}»; сократите его до {most_chars} (например, «Центр госуслуг "
         "Южное Бутово»)",
         "the centre's name “{value}” ({key}) does not fit whole in the band along the foot of "
         "the attract screen shown on {orientation}, even in small type on several lines, and "
@@ -865,8 +865,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "title_too_long_for_card": (
         "если вывести историю на {orientation}, заголовок «{value}» займёт {lines_counted} "
-        "и вытеснит текст на лишние страницы: сократите заголовок (примерно до {most} "
-        "знаков), а не текст",
+        "и вытеснит текст на лишние страницы: сократите заголовок (примерно до "
+        "{most_chars}), а не текст",
         "on {orientation}, the title “{value}” takes {lines_counted} and pushes the story's "
         "text onto extra pages: shorten the title (to about {most} characters), not the text",
     ),
@@ -882,7 +882,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "too: \"22:00-02:00\")",
     ),
     "too_many_hours": (
-        "в hours: {count} промежутков времени, а можно не больше {most}. Объедините соседние "
+        "в hours: {count_spans} времени, а можно не больше {most}. Объедините соседние "
         "(\"09:00-13:00\" и \"13:00-18:00\" — это \"09:00-18:00\") и оставьте только нужные",
         "hours: lists {count} spans of time, and at most {most} are allowed. Join neighbouring "
         "ones (\"09:00-13:00\" and \"13:00-18:00\" make \"09:00-18:00\") and keep only those "
@@ -1172,7 +1172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the new version has an error; until it is fixed the kiosk shows the previous one",
     ),
     "too_many_tags": (
-        "в списке tags {count} меток, а в ряду на экране историй их не больше {most}: из "
+        "в списке tags {count_tags}, а в ряду на экране историй их не больше {most}: из "
         "меток, которые есть у историй, киоск покажет первые {most} по списку, а опечатку "
         "узнает только в первых {most}. Оставьте в списке не больше {most} — самые нужные "
         "посетителям",
@@ -1182,7 +1182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the ones visitors need most",
     ),
     "too_many_story_tags": (
-        "в историях {count} разных меток, а в ряду на экране историй их не больше {most}: "
+        "в историях {count_story_tags}, а в ряду на экране историй их не больше {most}: "
         "киоск показывает только {most} из них. Перечислите нужные метки в списке tags "
         "этого файла (не больше {most}) — тогда метки с ошибкой не станут лишними кнопками",
         "the stories use {count} different tags, and the row on the stories screen holds at "
@@ -1507,6 +1507,12 @@ class Problem:
         else:
             args["suggestion"] = ""
         args.update(_counted_args(args, lang))
+        from kiosk.core.i18n import counted  # i18n imports this module
+        for name, (source, ru_forms, en_forms) in COUNTED_FORMS.items():
+            number = args.get(source, "")
+            if f"{{{name}}}" in template:
+                args[name] = counted(int(number), lang, ru_forms, en_forms) \
+                    if isinstance(number, str) and number.isdigit() else str(number)
         # Values come from the content (titles, file names, parsers' details): on one line.
         args = {key: printable(value) if isinstance(value, str) else value
                 for key, value in args.items()}
@@ -1521,6 +1527,23 @@ class Problem:
         else:
             label = "ошибка: " if lang == "ru" else "error: "
         return f"{where}: {label}{self.message(lang)}"
+
+
+# A number with its noun, for the messages whose number is not fixed: a count past a limit
+# («в списке tags 51 метка», «ещё 1 такое же замечание») or a limit measured on the screen
+# («до 21 знака»). The placeholder, the argument it counts, the Russian and English forms.
+COUNTED_FORMS: dict[str, tuple[str, tuple[str, str, str], tuple[str, str]]] = {
+    "count_problems": ("count", ("такое же замечание", "таких же замечания",
+                                 "таких же замечаний"),
+                       ("more problem of this kind", "more problems of this kind")),
+    "count_tags": ("count", ("метка", "метки", "меток"), ("tag", "tags")),
+    "count_story_tags": ("count", ("разная метка", "разные метки", "разных меток"),
+                         ("different tag", "different tags")),
+    "count_spans": ("count", ("промежуток", "промежутка", "промежутков"), ("span", "spans")),
+    "digits_counted": ("digits", ("цифры", "цифр", "цифр"), ("digit", "digits")),  # «из 21 цифры»
+    "most_chars": ("most", ("знака", "знаков", "знаков"),  # «до 21 знака», «до 22 знаков»
+                   ("character", "characters")),
+}
 
 
 def _counted_args(args: dict[str, str], lang: Language) -> dict[str, str]:
