@@ -75,7 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tired of waiting? Breathe with us for one minute.",
     ),
     "welcome": ("Добро пожаловать!", "Welcome!"),
-    "welcome_sub": ("Мы рады вам помочь", "We are glad to help you"),
+    "welcome_sub": ("Мы рады вам помочь", "We’re happy to help"),
     "story_badge": ("Искренний сервис", "Sincere Service"),
     "anniversary_badge": ("12 лет вместе", "12 years together"),
     "notice_kicker": ("Объявление", "Notice"),  # an ordinary notice's slide

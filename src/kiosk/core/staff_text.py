@@ -6,7 +6,7 @@ from kiosk.core.content.problems import Language
 from kiosk.core.i18n import pick
 
 STAFF_STRINGS: dict[str, tuple[str, str]] = {
-    "pin_title": ("Вход для сотрудников", "Staff only"),
+    "pin_title": ("Вход для сотрудников", "Staff sign-in"),
     "pin_hint": ("Введите ПИН-код", "Enter the PIN"),
     "pin_wrong": ("Неверный ПИН-код. Осталось попыток: {tries}",
                   "Wrong PIN. Tries left: {tries}"),
@@ -26,7 +26,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "pin_clear": ("Стереть", "Clear"),
     "pin_cancel": ("Отмена", "Cancel"),
-    "pin_enter": ("Войти", "Enter"),
+    "pin_enter": ("Войти", "Sign in"),
     "staff_title": ("Меню сотрудников", "Staff menu"),
     "staff_reload": ("Перечитать материалы", "Reload content"),
     "staff_problems": ("Замечания к материалам", "Content problems"),
@@ -60,7 +60,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
     "diag_problems": ("Ошибок в материалах: {errors}, предупреждений: {warnings}",
                       "Content errors: {errors}, warnings: {warnings}"),
     "diag_safe_mode": ("БЕЗОПАСНЫЙ РЕЖИМ: {reason}", "SAFE MODE: {reason}"),
-    "diag_errors": ("Последние ошибки и предупреждения:", "Last errors and warnings:"),
+    "diag_errors": ("Последние ошибки и предупреждения:", "Recent errors and warnings:"),
     "diag_no_errors": ("Ошибок и предупреждений не было.", "No errors or warnings so far."),
     "diag_screen": ("Экран: {width}×{height}", "Screen: {width}×{height}"),
     # The settings files of this computer (kiosk.core.machine), for diagnostics and check.
@@ -72,7 +72,7 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
                               "This computer's settings: there is no {path}"),
     "diag_settings_broken": ("Настройки этого компьютера: {path} не прочитан, в нём ошибка; "
                              "действуют настройки из kiosk.yaml материалов",
-                             "This computer's settings: {path} was not read, it has a mistake; "
+                             "This computer's settings: {path} has an error and was not read; "
                              "the content's kiosk.yaml applies"),
     # Whether the screen is on, why and how it goes dark (kiosk.core.service.screen_report).
     "diag_screen_on": ("Экран включён — {why}", "Screen on — {why}"),
