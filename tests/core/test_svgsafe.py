@@ -4,6 +4,7 @@ another file or run away, and handed to Qt only as the document rebuilt from the
 from __future__ import annotations
 
 import base64
+import re
 import struct
 import time
 import zlib
@@ -286,3 +287,13 @@ def test_a_refused_drawing_is_explained_in_one_language_at_a_time(tmp_path: Path
     russian, english = problem.message("ru"), problem.message("en")
     assert "64 КБ" in russian and "style sheets" not in russian
     assert "64 KB" in english and not any("а" <= c <= "я" for c in english.lower())
+
+
+def test_a_drawing_too_costly_to_style_names_its_counts_in_russian_that_agrees(
+        tmp_path: Path) -> None:
+    """«1202 селекторов CSS на 9001 элементов»: a count glued to a noun in one form."""
+    root = make_folder(tmp_path / "c", stories={"x.md": story()}, images={
+        "colouring/sheet.svg": HEAD + f"<style>{rules(601)}</style>{rects(9_000)}</svg>"})
+    problem = next(p for p in load_content(root).problems if p.code == "svg_too_complex")
+    assert re.search(r"\(селекторов CSS: \d+, элементов: \d+\)", problem.message("ru"))
+    assert re.search(r"\(\d+ CSS selectors on \d+ elements\)", problem.message("en"))

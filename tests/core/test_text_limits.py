@@ -435,3 +435,17 @@ def test_a_count_or_limit_that_varies_takes_the_noun_form_its_number_needs(
         code: str, args: dict[str, str], ru: str) -> None:
     problem = Problem("kiosk.yaml", 1, Severity.ERROR, code, args)
     assert ru in problem.message("ru")
+
+
+@pytest.mark.parametrize(("code", "args", "ru", "en"), [
+    ("video_truncated", {"value": "a.mp4", "played": "12.3", "duration": "30.0"},
+     "обрывается на 12,3 с из 30,0 с", "breaks off at 12.3 s of 30.0 s"),
+    ("parse_too_slow", {"seconds": "2.5"}, "за 2,5 с", "after 2.5 s"),
+    ("svg_too_complex", {"value": "a.svg", "detail": "6.2 МБ > 5.0 МБ / 6.2 MB > 5.0 MB"},
+     "(6,2 МБ > 5,0 МБ)", "(6.2 MB > 5.0 MB)"),
+])
+def test_a_decimal_in_a_russian_message_has_a_comma(code: str, args: dict[str, str], ru: str,
+                                                    en: str) -> None:
+    problem = Problem("x.md", None, Severity.ERROR, code, args)
+    assert ru in problem.message("ru") and en in problem.message("en")
+

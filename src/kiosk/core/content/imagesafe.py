@@ -602,8 +602,8 @@ class _Checker:
                              "dash pattern too fine")
         work = self.selectors * len(self.nodes)
         if work > MAX_STYLE_WORK:
-            raise SvgRefused("svg_too_complex", f"{self.selectors} селекторов CSS на "
-                             f"{len(self.nodes)} элементов / {self.selectors} CSS selectors on "
+            raise SvgRefused("svg_too_complex", f"селекторов CSS: {self.selectors}, элементов: "
+                             f"{len(self.nodes)} / {self.selectors} CSS selectors on "
                              f"{len(self.nodes)} elements")
         self._expanded_size()
 

@@ -1496,7 +1496,12 @@ class Problem:
         if self.code.startswith(("svg_", "image_", "bad_image", "video_heavy")) \
                 and detail.count(" / ") == 1:
             ru_detail, en_detail = detail.split(" / ")
-            args["detail"] = ru_detail if lang == "ru" else en_detail
+            args["detail"] = _RU_DECIMAL_UNIT.sub(r"\1,\2", ru_detail) if lang == "ru" \
+                else en_detail
+        if lang == "ru":  # «12,5 с», «1,5 МБ»: Russian writes a decimal comma
+            args.update({key: value.replace(".", ",") for key, value in args.items()
+                         if key in DECIMAL_ARGS and isinstance(value, str)
+                         and _DECIMAL.fullmatch(value)})
         suggest = args.pop("suggest", "")
         if suggest:
             args["suggestion"] = (
@@ -1527,6 +1532,13 @@ class Problem:
         else:
             label = "ошибка: " if lang == "ru" else "error: "
         return f"{where}: {label}{self.message(lang)}"
+
+
+# Arguments that may hold a decimal (seconds, megabytes), and a decimal before a unit in a
+# picture check's Russian detail (not an address's «10.0.0.5»).
+DECIMAL_ARGS = frozenset({"played", "duration", "seconds", "size", "most"})
+_DECIMAL = re.compile(r"[0-9]{1,9}\.[0-9]{1,3}")
+_RU_DECIMAL_UNIT = re.compile(r"\b([0-9]{1,9})\.([0-9]{1,3})(?= (?:МБ|КБ|Мп|с)\b)")
 
 
 # A number with its noun, for the messages whose number is not fixed: a count past a limit
