@@ -174,3 +174,17 @@ def test_a_one_day_schedule_is_said_as_that_day() -> None:
     yearly, _ = schedule('show_from: "12 июня"\nshow_until: "12 июня"\n')
     assert schedule_phrase(yearly, "ru") == "показывается только 12 июня каждого года"
     assert schedule_phrase(yearly, "en") == "shown only on 12 June every year"
+
+
+def test_a_schedule_from_the_second_says_so_as_russian_does() -> None:
+    """«с 2 декабря» is read «с второго»: Russian says «со второго»."""
+    from kiosk.core.schedules.schedule_text import schedule_phrase
+
+    days, _ = schedule("show_from: 2026-12-02\nshow_until: 2026-12-08\n")
+    assert schedule_phrase(days, "ru") == "показывается только со 2 по 8 декабря 2026"
+    since, _ = schedule("show_from: 2026-11-02\n")
+    assert schedule_phrase(since, "ru") == "показывается только со 2 ноября 2026"
+    yearly, _ = schedule('show_from: "2 июня"\nshow_until: "12 июня"\n')
+    assert schedule_phrase(yearly, "ru") == "показывается только со 2 июня по 12 июня каждого года"
+    twelfth, _ = schedule("show_from: 2026-12-12\nshow_until: 2026-12-22\n")
+    assert schedule_phrase(twelfth, "ru") == "показывается только с 12 по 22 декабря 2026"

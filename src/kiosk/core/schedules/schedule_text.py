@@ -31,7 +31,7 @@ def schedule_phrase(schedule: Schedule, lang: Language) -> str:
             parts.append(f"{first_day} {MONTHS_RU[first_month - 1]} каждого года" if ru else
                          f"on {first_day} {MONTHS_EN[first_month - 1]} every year")
         else:
-            parts.append(f"с {first_day} {MONTHS_RU[first_month - 1]} по {last_day} "
+            parts.append(f"{_since(first_day)} {MONTHS_RU[first_month - 1]} по {last_day} "
                          f"{MONTHS_RU[last_month - 1]} каждого года" if ru else
                          f"from {first_day} {MONTHS_EN[first_month - 1]} to {last_day} "
                          f"{MONTHS_EN[last_month - 1]} every year")
@@ -69,14 +69,20 @@ def _dates(start: dt.date | None, end: dt.date | None, lang: Language) -> str:
             first = f"{start.day} {months[start.month - 1]}"
         else:
             first = str(start.day)
-        return (f"с {first} по {format_date(end, lang)}" if ru
+        return (f"{_since(first)} по {format_date(end, lang)}" if ru
                 else f"from {first} to {format_date(end, lang)}")
     if start is not None:
-        return f"с {format_date(start, lang)}" if ru else f"from {format_date(start, lang)}"
+        return _since(format_date(start, lang)) if ru else f"from {format_date(start, lang)}"
     assert end is not None
     # «только по 20 декабря» read as «only along»: the last day, said as one.
     return (f"до {format_date(end, lang)} включительно" if ru
             else f"until {format_date(end, lang)}")
+
+
+def _since(day: object) -> str:
+    """«с 7 декабря», but «со 2 декабря»: said «со второго», as before «вт» Russian says."""
+    text = str(day)
+    return f"со {text}" if text.split(" ", 1)[0] == "2" else f"с {text}"
 
 
 def _before_closed(days: int, lang: Language) -> str:
