@@ -171,7 +171,7 @@ def test_the_wizard_counts_areas_in_words(client: FlaskClient, regions: int, ru:
     with app.test_request_context():
         from flask import session
         session["lang"] = "en"
-        assert f"Fit for colouring: {en}." in _verdict(report)["text"]
+        assert f"Suitable for colouring: {en}." in _verdict(report)["text"]
 
 
 # -- 3. a trial fill of a small shape -------------------------------------------------------------

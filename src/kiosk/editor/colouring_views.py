@@ -160,8 +160,8 @@ def save_colouring_picture(name: str) -> ResponseReturnValue:
     if error:
         return _page(name, title, title_en, error, 409)
     flash(t(f"Раскраска «{title}» переименована: киоск покажет новое название через несколько "
-            "секунд.", f"The picture “{title}” is renamed: the kiosk shows the new title within "
-            "seconds."), done(record_id, "colouring", name))
+            "секунд.", f"The picture “{title}” has been renamed: the kiosk shows the new title "
+            "within seconds."), done(record_id, "colouring", name))
     return redirect(url_for("editor.listing"))
 
 
@@ -175,7 +175,7 @@ def delete_colouring_picture(name: str) -> ResponseReturnValue:
         flash(error, "error")
         return redirect(url_for("editor.listing"))
     flash(t(f"Раскраска «{title}» убрана с экрана раскрасок.",
-            f"The picture “{title}” is removed from the colouring screen."),
+            f"The picture “{title}” has been removed from the colouring screen."),
           "done:" + record_id)
     return redirect(url_for("editor.listing"))
 

@@ -509,7 +509,7 @@ def delete_poster(slug: str) -> ResponseReturnValue:
     changes: dict[str, bytes | None] = {f"posters/{checked_path_name(name)}": None
                                         for name in (side, portrait, picture) if name}
     record = publisher().publish(changes, current_user(), "delete", slug)
-    flash(t(f"Плакат «{slug}» убран с киоска.", f"The poster “{slug}” is removed."),
+    flash(t(f"Плакат «{slug}» убран с киоска.", f"The poster “{slug}” has been removed."),
           "done:" + record.id)
     return redirect(url_for("editor.listing"))
 

@@ -245,10 +245,11 @@ def done(record_id: str, kind: str = "", slug: str = "") -> str:
 # What a publish says of when the kiosk shows it: (Russian, English) for a story, a notice
 # and a poster, {title} its name; `published_words` picks by the schedule in the file written.
 PUBLISHED = {
-    "story": (("История «{title}» опубликована", "она"), ("The story “{title}” is published")),
+    "story": (("История «{title}» опубликована", "она"),
+              ("The story “{title}” has been published")),
     "notice": (("Объявление «{title}» опубликовано", "оно"),
-               ("The notice “{title}” is published")),
-    "poster": (("Плакат «{title}» опубликован", "он"), ("The poster “{title}” is published")),
+               ("The notice “{title}” has been published")),
+    "poster": (("Плакат «{title}» опубликован", "он"), ("The poster “{title}” has been published")),
 }
 
 
@@ -716,7 +717,7 @@ def delete_story(slug: str) -> ResponseReturnValue:
     title = from_story_file(slug, (publisher().read(_story_path(slug)) or b"").decode(
         "utf-8", "replace")).title or slug
     record = publisher().publish({_story_path(slug): None}, current_user(), "delete", title)
-    flash(t(f"История «{title}» убрана с киоска.", f"The story “{title}” is removed."),
+    flash(t(f"История «{title}» убрана с киоска.", f"The story “{title}” has been removed."),
           "done:" + record.id)
     return redirect(url_for("editor.listing"))
 
@@ -832,7 +833,7 @@ def delete_notice(slug: str) -> ResponseReturnValue:
         abort(404)
     title = shortened(from_notice_file(slug, data.decode("utf-8", "replace")).text, 80) or slug
     record = publisher().publish({_notice_path(slug): None}, current_user(), "delete", title)
-    flash(t(f"Объявление «{title}» убрано с киоска.", f"The notice “{title}” is removed."),
+    flash(t(f"Объявление «{title}» убрано с киоска.", f"The notice “{title}” has been removed."),
           "done:" + record.id)
     return redirect(url_for("editor.listing"))
 
@@ -964,7 +965,7 @@ def undo(record_id: str) -> ResponseReturnValue:
         flash(t(exc.ru, exc.en), "error")
         return redirect(url_for("editor.history"))
     flash(t(f"Отменено: «{record.title}». Киоск вернёт прежний вид через несколько секунд.",
-            f"Undone: “{record.title}”. The kiosk goes back within seconds."),
+            f"Undone: “{record.title}”. The kiosk shows the previous version within seconds."),
           "done:" + record.id)
     return redirect(_safe_next(request.form.get("next", "")) if request.form.get("next")
                     else url_for("editor.history"))

@@ -253,7 +253,7 @@ def _verdict(report: FloodReport, photo: bool = False) -> dict[str, Any]:
         areas = counted(report.regions, lang(), ("область", "области", "областей"),
                         ("area", "areas"))
         text = t(f"Подходит для раскраски: {areas}. Нажмите на картинку, чтобы попробовать "
-                 "заливку.", f"Fit for colouring: {areas}. Click the picture to try a fill.")
+                 "заливку.", f"Suitable for colouring: {areas}. Click the picture to try a fill.")
         level = "ok"
     return {"level": level, "text": text, "photo": photo, "floods": report.floods,
             "problem": report.problem,
@@ -435,7 +435,7 @@ def publish() -> ResponseReturnValue:
         session.pop(key, None)
     picture = next((change.path for change in record.files if change.path.endswith(".png")), "")
     flash(t(f"Раскраска «{title}» опубликована: она появится на экране раскрасок.",
-            f"The picture “{title}” is published: it will appear on the colouring screen."),
+            f"The picture “{title}” has been published: it will appear on the colouring screen."),
           done(record.id, "colouring", picture.removeprefix("colouring/").removesuffix(".png")))
     return redirect(url_for("editor.listing"), code=303)
 
