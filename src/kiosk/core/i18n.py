@@ -40,7 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "breathe_out": ("Выдох", "Breathe out"),
     "calm_done": ("Готово", "Well done"),
     "calm_done_sub": (
-        "Как вы себя чувствуете? Если хочется, повторите ещё раз.",
+        "Как вы себя чувствуете? Если хочется, повторите упражнение.",
         "How do you feel now? Do it once more if you like.",
     ),
     "calm_again": ("Ещё раз", "Once more"),
@@ -66,13 +66,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "poster_colouring_kicker": ("Для детей", "For children"),
     "poster_colouring_title": ("Раскрась картинку", "Colour a picture"),
     "poster_colouring_line": (
-        "Пока взрослые заполняют документы — выбери картинку и краски.",
+        "Пока взрослые заполняют документы, выбери картинку и краски.",
         "While the grown-ups fill in their forms, pick a picture and the colours.",
     ),
     "poster_calm_kicker": ("Пока вы ждёте", "While you wait"),
     "poster_calm_line": (
         "Устали ждать? Подышите с нами одну минуту.",
-        "Tired of waiting? Breathe with us for one minute.",
+        "Tired of waiting? Breathe with us for a minute.",
     ),
     "welcome": ("Добро пожаловать!", "Welcome!"),
     "welcome_sub": ("Мы рады вам помочь", "We’re happy to help"),
