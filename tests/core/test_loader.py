@@ -161,7 +161,7 @@ def test_misnamed_files_and_folders_are_named(tmp_path: Path) -> None:
                                      "— переименуйте его в «b.md»"),
         ("c.markdown", "wrong_suffix", "файл «c.markdown» не будет прочитан: нужно расширение "
                                        ".md — переименуйте его в «c.md»"),
-        ("story", "unknown_entry", "«story» — лишний файл или папка, киоск её не читает "
+        ("story", "unknown_entry", "«story» — лишнее: такой файл или папку киоск не читает "
                                    "(возможно, вы имели в виду «stories»?)"),
     ]
 

@@ -197,7 +197,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(1080×1620) and put it beside this one as “{variant}” — or write “fit: whole”",
     ),
     "unknown_entry": (
-        "«{value}» — лишний файл или папка, киоск её не читает{suggestion}",
+        "«{value}» — лишнее: такой файл или папку киоск не читает{suggestion}",
         "“{value}” is not a file or folder the kiosk reads{suggestion}",
     ),
     "duplicate_key": (
@@ -1207,7 +1207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "папка «{value}» в папке центра не читается: юбилейную историю ведёт головной офис "
         "в общей папке. Историю своего центра положите в папку stories/ как обычную историю",
         "the folder “{value}” in the centre's folder is not read: head office keeps the "
-        "anniversary history in the shared folder. Put your centre's own story in stories/ "
+        "anniversary pages in the shared folder. Put your centre's own story in stories/ "
         "as an ordinary story",
     ),
     "centre_settings": (
@@ -1240,7 +1240,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hide_not_allowed": (
         "«{value}» не скрыть: юбилейную историю и настройки киоска ведёт головной офис. "
         "Скрыть можно истории, объявления, плакаты и картинки для раскраски",
-        "“{value}” cannot be hidden: head office keeps the anniversary history and the "
+        "“{value}” cannot be hidden: head office keeps the anniversary pages and the "
         "kiosk's settings. Stories, notices, posters and colouring pictures can be hidden",
     ),
     "colouring_over_limit": (
