@@ -101,6 +101,19 @@ def test_in_large_text_no_title_leaves_a_short_word_at_a_line_s_end(
                     assert any(kept[thumbnail.picture.id] in line for line in lines), lines
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_in_large_text_no_title_line_ends_on_an_article(qtbot: QtBot,
+                                                        window: KioskWindow) -> None:
+    """«The / Moscow Kremlin» under its picture in large text on 16:9 screens, either way
+    round: a title's first word may start a line alone, never an article ending one."""
+    show_picker(qtbot, window, False, "en")
+    for page in every_page(qtbot, window):
+        for thumbnail in page:
+            lines = lines_shown(thumbnail)
+            assert not any(line.split(" ")[-1].lower() in ("a", "an", "the")
+                           for line in lines[:-1]), lines
+
+
 @pytest.mark.parametrize("size", [(1280, 1024)])
 def test_pages_hold_as_even_a_share_as_they_can_in_cards_of_one_width(
         qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from kiosk.core.content.imagesafe import sanitise_svg
 from kiosk.core.gestures import Gesture, classify
-from kiosk.core.typeset import NBSP, SHY, let_go, ties_forward
+from kiosk.core.typeset import NBSP, SHY, WORD_EDGES, let_go, ties_forward
 from kiosk.ui.hidpi import ratio_of
 from kiosk.ui.resources import assets_dir, svg_renderer
 from kiosk.ui.theme import Theme
@@ -510,10 +510,11 @@ def breakable(text: str, metrics: QFontMetrics, width: int, first_first: bool = 
     typeset.let_go): a label cuts off a run it cannot break («маленького помощника», the
     last two words of a title, in large type), where it can wrap at a space. The first tie
     goes first, so the last two words stay together; but where that leaves a Russian
-    preposition or a number at a line's end («Раскраска для / маленького помощника», a
-    story's title on every landscape screen), the last goes first: a last word alone reads
-    better than a preposition left hanging. With `first_first`, the first goes first whatever
-    it leaves (a reading card's title where the other set's line more costs its text)."""
+    preposition, a number or an English article at a line's end («Раскраска для / маленького
+    помощника», a story's title on every landscape screen), the last goes first: a last
+    word alone reads better than a preposition left hanging. With `first_first`, the first
+    goes first whatever it leaves (a reading card's title where the other set's line more
+    costs its text)."""
     def wide(run: str) -> bool:
         return too_wide(run, metrics, width)
 
@@ -535,12 +536,18 @@ def _hangs(tied: str, text: str, metrics: QFontMetrics, width: int) -> bool:
         if line and too_wide(joined.replace(SHY, ""), metrics, width + 1):
             if tied[start - 1] == NBSP:  # this line's end was a tie
                 left = line.split()[-1]
-                if ties_forward(left, "ru") or (left.isdigit() and _cyrillic(word)):
+                if ties_forward(left, "ru") or (left.isdigit() and _cyrillic(word)) \
+                        or left.strip(WORD_EDGES).lower() in _ARTICLES_EN:
                     return True
             joined = word
         line = joined
         start += len(word) + 1
     return False
+
+
+# An English article never ends a line ("The / Moscow Kremlin" under a picture in portrait);
+# a preposition may, as English keeps "for / a little helper" together.
+_ARTICLES_EN = frozenset(("a", "an", "the"))
 
 
 def _cyrillic(word: str) -> bool:
