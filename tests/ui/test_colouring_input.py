@@ -24,8 +24,10 @@ from kiosk.core.colouring.engine import (
 )
 from kiosk.core.content.loader import load_content
 from kiosk.ui.colouring.coloured_preview import coloured_preview
+from kiosk.ui.colouring.layout import page_layout
 from kiosk.ui.colouring.line_art import line_art_problem, render_line_art
 from kiosk.ui.resources import probe_image
+from kiosk.ui.theme import Theme
 from tests.helpers import BUNDLED, make_folder
 
 RED = rgb("#E53935")
@@ -203,6 +205,34 @@ def test_every_bundled_picture_colours_without_a_white_speck(picture: Path) -> N
         if len(xs):
             assert canvas.fill(int(xs[0]), int(ys[0]), RED if label % 2 else rgb("#1E88E5"))
     assert not (canvas.composite() == 0xFFFFFFFF).any()
+
+
+# The screens the kiosk is set up on, in both orientations and the 16:10 and 4:3 panels.
+SCREENS = [(1920, 1080), (1080, 1920), (1366, 768), (1280, 800), (1024, 768)]
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_grey_seam_between_the_colours_on_any_screen(screen: tuple[int, int]) -> None:
+    """Every shape of every picture filled, on the canvas the page gives the picture: no
+    pixel that is not black keeps the paper under it. Where two lines nearly touch, the
+    closing seals the paper between them; the light edges of those lines kept paper, a grey
+    hairline along the metro's door top, grey specks where the cake's flames meet their
+    candles."""
+    canvas_size = page_layout(Theme(*screen), *screen).canvas.size()
+    navy = rgb("#283593")
+    seams = {}
+    for picture in sorted((BUNDLED / "colouring").glob("*.svg")):
+        lightness = render_line_art(picture, canvas_size)
+        assert lightness is not None
+        prepared = prepare(lightness)
+        canvas = Canvas(prepared)
+        for label in prepared.regions:
+            ys, xs = np.nonzero(prepared.owner == label)
+            canvas.fill(int(xs[0]), int(ys[0]), navy)
+        seen = lightness >= 32  # darker line hides what is under it
+        if (left := int((canvas.paint[seen] == PAPER).sum())):
+            seams[picture.stem] = left
+    assert not seams, f"pixels showing paper at {screen}: {seams}"
 
 
 def test_a_tiny_photo_is_shown_with_a_warning(tmp_path: Path) -> None:

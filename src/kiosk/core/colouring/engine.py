@@ -31,6 +31,7 @@ Box = tuple[int, int, int, int]  # x, y, width, height
 
 PAPER = 0xFFFFFFFF  # opaque white, as 0xAARRGGBB (the layout of Qt's RGB32)
 INK_LEVEL = 160  # lightness below this is line; anti-aliased edges are lighter
+HIDDEN_BELOW = 32  # line this dark hides the paint under it: paper there shows as black
 REFERENCE_SIDE = 1080  # gap and reach are given for a 1080-pixel short side
 HISTORY_STEPS = 30  # undo steps kept (at least 20 are promised)
 HISTORY_BYTES = 24 * 1024 * 1024  # and never more memory than this
@@ -152,12 +153,20 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
     owner: Owner = np.take(lookup, nearest)  # an open pixel is its own nearest: own label
     del nearest, lookup
     is_ink = ink.view(bool)
-    owner[is_ink & (distance > reach)] = 0  # deep inside a thick line: black there anyway
-    # Paper the closing swallowed (a bubble smaller than the gap, the closed gap itself) takes
-    # the nearest region's paint however far it is, or it would stay a white speck.
+    # Deep inside a thick line the paint is hidden: black there anyway. Not so the light
+    # anti-aliased edge of a line along paper the closing swallowed (two lines nearly
+    # touching, a candle's flame on its wick): beyond reach too, its paper showed as a grey
+    # hairline or grey specks between the colours.
+    far = is_ink & (distance > reach)
+    hidden = far & (lightness < HIDDEN_BELOW)
+    owner[hidden] = 0
+    # Paper the closing swallowed (a bubble smaller than the gap, the closed gap itself), and
+    # such a light edge, take the nearest region's paint however far it is, or they would
+    # stay a white speck.
     swallowed = ~open_area
     swallowed &= ~is_ink
-    del open_area
+    swallowed |= far & ~hidden
+    del open_area, far, hidden
     margin = reach
     if swallowed.any():
         margin = max(reach, int(np.ceil(distance[swallowed].max())))
