@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 # Bumped whenever `prepare`, `auto_colours` or the files' layout change what a picture gives:
 # a kept picture of another version is never read.
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 PICTURE_FILE = "picture.npz"
 CARD_FILE = "coloured.png"
 # A 4K picture's arrays are ~17 MB (darkness and a two-byte owner map); anything larger was
