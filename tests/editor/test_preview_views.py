@@ -473,3 +473,16 @@ def test_a_notice_naming_a_day_by_today_is_warned_gently(client: FlaskClient) ->
     english = notice_preview(client, text="31 декабря центр работает до 16:00",
                              text_en="Open until 16:00 tomorrow")
     assert on_field(english, "text") == [] and on_field(english, "text_en") == ["relative_day"]
+
+
+def test_a_notice_on_the_calendars_last_day_naming_tomorrow_is_previewed(
+        client: FlaskClient) -> None:
+    """«Завтра…» shown only on 31 December 9999 (a year typed in full by mistake) has no
+    tomorrow to name: the preview answered 500 (a date past the calendar's end), not a
+    drawing with the notice's other remarks."""
+    body = notice_preview(client, text="Завтра центр не работает", period="dates",
+                          show_from="9999-12-31", show_until="9999-12-31")
+    assert said(body, "relative_day") == []
+    body = notice_preview(client, text="Вчера центр не работал", period="dates",
+                          show_from="0001-01-01", show_until="0001-01-01")
+    assert said(body, "relative_day") == []

@@ -289,7 +289,10 @@ def relative_day(fields: Any) -> list[dict[str, Any]]:
                 en = (f"The notice shows on more than one day, and “{said}” is another date "
                       "each day. Better to write the date, such as “31 December”.")
             elif ahead:
-                day = one_day + dt.timedelta(days=ahead)
+                try:
+                    day = one_day + dt.timedelta(days=ahead)
+                except OverflowError:
+                    break  # a day past the calendar's end (9999-12-31): no date to name
                 ru = (f"Объявление показывается только {format_date(one_day, 'ru')}, и "
                       f"«{said}» для посетителя — {format_date(day, 'ru')}. Если имелся "
                       "в виду другой день, поправьте даты показа или напишите в тексте число.")
