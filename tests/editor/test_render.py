@@ -285,6 +285,25 @@ def test_the_draft_is_counted_among_the_centres_stories_and_drawn_under_its_noti
     assert later is not None and not band_red(later.images["landscape-ru-story"])
 
 
+def test_a_centre_folder_that_is_a_link_is_not_drawn_as_the_kiosk_refuses_it(
+        renderer: Renderer, tmp_path: Path) -> None:
+    """The centre's stories/ a link to a folder elsewhere: the kiosk refuses it
+    («link_outside») and counts no story of it, but the preview copied the folder's files
+    (any readable folder, /etc as well) and counted its story: «10 из 17» for the kiosk's
+    «10 из 16»."""
+    alone = renderer.render(draft())
+    story = StoryFields(slug="a-first", title="Очки нашлись", text=TEXT)
+    elsewhere = publish_into(tmp_path / "elsewhere", {"a-first.md": story_text(story)})
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    (centre / "stories").symlink_to(elsewhere, target_is_directory=True)
+    linked = renderer.render({**draft(), "centre": str(centre)})
+    assert alone is not None and linked is not None
+    box = (820, 930, 1100, 1060)  # the counter under a landscape story, without a band
+    assert not differs(_png(pixels(alone.images["landscape-ru-story"]).crop(box)),
+                       _png(pixels(linked.images["landscape-ru-story"]).crop(box)))
+
+
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")

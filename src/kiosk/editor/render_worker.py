@@ -114,7 +114,8 @@ def write_frame(stream: BinaryIO, data: bytes) -> None:
 
 def centre_files(centre: Path) -> dict[str, str]:
     """The centre's published files the overlay copies, by their path in it ('stories/a.md'):
-    regular files only (a link is never followed), hidden.yaml within its bound."""
+    regular files only (a link is never followed, to a folder neither: the kiosk refuses a
+    linked stories/ and shows none of it), hidden.yaml within its bound."""
     found: dict[str, str] = {}
     hidden = centre / HIDDEN_FILE
     with contextlib.suppress(OSError):
@@ -123,6 +124,8 @@ def centre_files(centre: Path) -> dict[str, str]:
             found[HIDDEN_FILE] = str(hidden)  # a shared story it hides
     for folder in MIRRORED:
         try:
+            if not stat.S_ISDIR(os.lstat(centre / folder).st_mode):
+                continue
             entries = list(os.scandir(centre / folder))
         except OSError:
             continue
