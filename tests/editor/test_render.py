@@ -346,3 +346,22 @@ def test_the_band_s_clock_reads_the_time_the_preview_is_drawn_at(
     window = worker.window("landscape", content)
     after = content.settings.local_time(dt.datetime.now(dt.UTC))
     assert window.attract.band.time_text in {before.strftime("%H:%M"), after.strftime("%H:%M")}
+
+
+def test_a_centre_file_grown_too_large_leaves_no_older_copy_in_the_preview(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A centre's photo copied beside a draft once, then replaced by one larger than a
+    preview copies: the older copy stayed and was drawn, where the kiosk refuses the file."""
+    from kiosk.editor import render_worker
+
+    monkeypatch.setattr("kiosk.cli._offscreen_application", lambda: None)
+    monkeypatch.setattr(render_worker, "MAX_PHOTO_BYTES", 100)
+    worker = render_worker.Worker(tmp_path / "scratch")
+    photo = publish_into(tmp_path / "centre" / "images", {"street.jpg": "x" * 50})
+    request = {"centre": str(tmp_path / "centre")}
+    worker.sync_overlay(request, {}, "stories/draft.")
+    copy = worker.overlay / "images" / "street.jpg"
+    assert copy.read_text() == "x" * 50
+    (photo / "street.jpg").write_text("y" * 500)
+    worker.sync_overlay(request, {}, "stories/draft.")
+    assert not copy.exists()

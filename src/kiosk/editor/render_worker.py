@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -230,13 +231,18 @@ class Worker:
                 continue
             try:
                 info = os.stat(what)
+                if info.st_size > MAX_PHOTO_BYTES:
+                    raise OSError(errno.EFBIG, "larger than a preview copies")
                 stamp = (what, info.st_size, info.st_mtime_ns, info.st_ino)
-                if info.st_size <= MAX_PHOTO_BYTES and (
-                        self.copied.get(name) != stamp or not target.exists()):
+                if self.copied.get(name) != stamp or not target.exists():
                     shutil.copyfile(what, target, follow_symlinks=False)
                     self.copied[name] = stamp
             except OSError:
-                pass  # gone meanwhile: the loader names what is missing
+                # Gone meanwhile, unreadable or too large now: no older copy stands in for
+                # it, drawn where the kiosk refuses the file (the loader names what is missing).
+                with contextlib.suppress(OSError):
+                    target.unlink()
+                self.copied.pop(name, None)
 
     def load(self, shared: Path) -> Any:
         """Head office's folder with the overlay as the centre's: only what changed since
