@@ -250,9 +250,11 @@ def schedule_over(text: str, own: list[dict[str, Any]], what: tuple[str, str]
                      "Change its dates.")]
 
 
-# Words naming a day by today: right on one day only. (word, days from the day shown)
-RELATIVE_DAYS = {"ru": (("послезавтра", 2), ("завтра", 1), ("сегодня", 0), ("вчера", -1)),
-                 "en": (("tomorrow", 1), ("today", 0), ("tonight", 0), ("yesterday", -1))}
+# Words naming a day by today: right on one day only. (word, days from the day shown) «Сегодня»
+# is the day shown whichever it is: right every day («Сегодня центр работает до 20:00» on
+# weekdays), never warned.
+RELATIVE_DAYS = {"ru": (("послезавтра", 2), ("завтра", 1), ("вчера", -1)),
+                 "en": (("tomorrow", 1), ("yesterday", -1))}
 
 
 def relative_day(fields: Any) -> list[dict[str, Any]]:
@@ -288,7 +290,7 @@ def relative_day(fields: Any) -> list[dict[str, Any]]:
                       "число. Лучше написать дату, например «31 декабря».")
                 en = (f"The notice shows on more than one day, and “{said}” is another date "
                       "each day. Better to write the date, such as “31 December”.")
-            elif ahead:
+            else:
                 try:
                     day = one_day + dt.timedelta(days=ahead)
                 except OverflowError:
@@ -299,8 +301,6 @@ def relative_day(fields: Any) -> list[dict[str, Any]]:
                 en = (f"The notice shows only on {format_date(one_day, 'en')}, so “{said}” "
                       f"means {format_date(day, 'en')} to a visitor. If you meant another "
                       "day, change the dates or write the date in the text.")
-            else:
-                break  # «сегодня» on its one day: right
             found.append(_problem(field, "warning", "relative_day", ru, en))
             break
     return found
