@@ -42,13 +42,19 @@ def page() -> Iterator[Any]:
         yield context.new_page()
 
 
-def test_the_preview_follows_what_staff_type(editor: tuple[str, Renderer], page: Any,
-                                             tmp_path: Path) -> None:
-    url, renderer = editor
+
+def sign_in(page: Any, url: str) -> None:
+    """Signed in with the PIN on the editor's front page."""
     page.goto(f"{url}/")
     page.fill("#signin-pin input[name=pin]", PIN)
     page.click("#signin-pin button[type=submit]")
     page.wait_for_load_state()
+
+
+def test_the_preview_follows_what_staff_type(editor: tuple[str, Renderer], page: Any,
+                                             tmp_path: Path) -> None:
+    url, renderer = editor
+    sign_in(page, url)
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST"
             and r.url.endswith("/preview/story") else None)
@@ -98,10 +104,7 @@ def test_a_form_sent_back_names_its_fields_with_errors_and_the_banner_goes_once_
     """«Проверьте поля, отмеченные красным» stood at the top while the field in red was a
     screen below, and stayed after it was put right."""
     url, _ = editor
-    page.goto(f"{url}/")
-    page.fill("#signin-pin input[name=pin]", PIN)
-    page.click("#signin-pin button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, url)
     page.goto(f"{url}/stories/new")
     page.fill("textarea[name=text]", "Пожилой посетитель забыл очки у окна, а сотрудница "
               "догнала его на крыльце и вернула их.")
@@ -122,10 +125,7 @@ def test_a_story_too_short_is_not_said_to_have_no_remarks(editor: tuple[str, Ren
     """15 words: the counter under the text said «мало» in amber while the preview's status
     beside it said «Замечаний нет»."""
     url, _ = editor
-    page.goto(f"{url}/")
-    page.fill("#signin-pin input[name=pin]", PIN)
-    page.click("#signin-pin button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, url)
     page.goto(f"{url}/stories/new")
     page.fill("input[name=title]", "Очки нашлись")
     page.fill("textarea[name=text]", "Пожилой посетитель забыл очки у окна, а сотрудница "

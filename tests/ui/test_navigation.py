@@ -243,6 +243,20 @@ def test_the_idle_question_is_one_line_in_large_text_too(qtbot: QtBot, window: K
     assert abs(card.center().x() - window.width() / 2) <= 1
 
 
+def idle_under_three_calls(qtbot: QtBot, window: KioskWindow, clock: FakeClock,
+                           large_text: bool) -> None:
+    """A visitor in the menu (in large text or not) gone quiet while three calls are up:
+    the question is asked, below the band."""
+    open_menu(qtbot, window)
+    if large_text:
+        tap(qtbot, window.menu.contrast_button)
+    window.queue_banner.show_calls([Call("А017", "12"), Call("Б104", "3"),
+                                    Call("В009", "27")], "ru")
+    go_idle(qtbot, window, clock)
+    clock.advance(0.3)
+    qtbot.waitUntil(lambda: window.overlay.card.y() >= window.queue_banner.height())
+
+
 @pytest.mark.parametrize("mode", ["normal", "large-text"])
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1280, 1024), (1024, 768),
                                   (1080, 1920)])
@@ -251,14 +265,7 @@ def test_the_idle_question_stands_below_a_call_s_band(qtbot: QtBot, window: Kios
     """Three calls up while the kiosk asked «Вы ещё здесь?»: the band covered the question on
     every landscape screen, and the visitor was never asked before the screen went back to
     the start. The question stands below the band, whole on the screen."""
-    open_menu(qtbot, window)
-    if mode == "large-text":
-        tap(qtbot, window.menu.contrast_button)
-    window.queue_banner.show_calls([Call("А017", "12"), Call("Б104", "3"),
-                                    Call("В009", "27")], "ru")
-    go_idle(qtbot, window, clock)
-    clock.advance(0.3)
-    qtbot.waitUntil(lambda: window.overlay.card.y() >= window.queue_banner.height())
+    idle_under_three_calls(qtbot, window, clock, mode == "large-text")
     card = QRect(window.overlay.card.mapTo(window, QPoint(0, 0)), window.overlay.card.size())
     assert not card.intersects(window.queue_banner.geometry())
     assert window.rect().contains(card)
@@ -291,13 +298,7 @@ def test_the_line_under_the_seconds_stays_put_while_they_count(
     """Large type under three calls on a 4:3 screen has no room for the line under the
     seconds: it was shown to be measured and hidden again at every quarter second, the card
     re-laid each time. Whether it shows is decided once; the card is as tall as its lines."""
-    open_menu(qtbot, window)
-    tap(qtbot, window.menu.contrast_button)
-    window.queue_banner.show_calls([Call("А017", "12"), Call("Б104", "3"),
-                                    Call("В009", "27")], "ru")
-    go_idle(qtbot, window, clock)
-    clock.advance(0.3)
-    qtbot.waitUntil(lambda: window.overlay.card.y() >= window.queue_banner.height())
+    idle_under_three_calls(qtbot, window, clock, large_text=True)
     overlay = window.overlay
     counter = _ShownOrHidden()
     overlay.hint.installEventFilter(counter)
