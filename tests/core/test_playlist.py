@@ -91,6 +91,31 @@ def test_a_clock_jump_moves_one_slide_and_backwards_never_stalls() -> None:
     assert playlist.tick(75.0) is not None
 
 
+def test_a_wall_clock_set_is_followed_from_the_next_slide() -> None:
+    """A kiosk starting on a stale clock (no clock battery) built its pass for that day; NTP
+    sets the clock: today's poster comes next, not after the old pass's remaining minutes."""
+    import datetime as dt
+
+    from kiosk.core.content.model import Poster
+    from kiosk.core.schedules.schedule import Schedule
+
+    today = Poster("sale", Path("sale.png"), schedule=Schedule(start=dt.date(2026, 12, 7)))
+    c = replace(content(pages=3, stories=3, colouring=False), posters=(today,))
+    wall = [dt.datetime(2026, 1, 1, 10, 0)]
+    playlist = AttractPlaylist(c, now=0.0, wall=lambda: wall[0])
+    assert "poster:sale" not in [s.key for s in playlist.slides]
+    on_show = playlist.current
+    wall[0] = dt.datetime(2026, 12, 7, 10, 0)
+    playlist.follow_wall_clock()
+    assert playlist.current == on_show  # it stays for its time
+    assert playlist.tick(on_show.duration - 0.1) is None
+    following = [playlist.advance(on_show.duration + i).key for i in range(2)]
+    assert "poster:sale" in following
+    wall[0] = dt.datetime(2026, 1, 1, 10, 0)  # and back: gone from the slides that follow
+    playlist.follow_wall_clock()
+    assert "poster:sale" not in [s.key for s in playlist.slides[1:]]
+
+
 def test_restart_goes_back_to_the_first_slide() -> None:
     playlist = AttractPlaylist(content(), now=0.0)
     playlist.advance(1.0)

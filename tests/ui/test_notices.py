@@ -237,6 +237,32 @@ def test_a_wall_clock_set_while_it_runs_is_followed_within_the_minute(
     window.show_notices()
 
 
+@pytest.mark.parametrize("size", [(1920, 1080)], ids=["landscape"])  # once
+def test_a_wall_clock_set_brings_the_loop_the_new_hours_slides_next(
+        open_window: Callable[[Content, Wall], KioskWindow], tmp_path: Path,
+        clock: FakeClock) -> None:
+    """The same NTP setting and an ordinary notice of that hour: it is among the loop's next
+    slides, not left out until the pass built at 08:00 ends minutes later."""
+    root = copy_bundled(tmp_path)
+    (root / "notices" / "lunch.yaml").write_text(
+        'text: Перерыв у окон 1–3 с 10:00 до 11:00\nhours: "10:00-11:00"\n', encoding="utf-8")
+    content = load_content(root, probe_image)
+    assert content.errors == ()
+    wall = Wall(at("2026-12-10 08:00"))
+    window = open_window(content, wall)
+    playlist, minute = window.attract.playlist, window.attract.clock_timer
+    assert playlist is not None
+    assert "notice:lunch" not in [slide.key for slide in playlist.slides]
+    on_show = playlist.current
+    wall.now = at("2026-12-10 10:30")  # set by NTP
+    clock.advance(60)
+    wall.now += dt.timedelta(seconds=60)
+    minute.stop()
+    minute.timeout.emit()
+    assert playlist.current == on_show
+    assert "notice:lunch" in [slide.key for slide in playlist.slides[1:]]
+
+
 def test_asleep_nothing_is_judged_and_on_waking_the_band_is_up(
         open_window: Callable[[Content, Wall], KioskWindow], tmp_path: Path) -> None:
     wall = Wall(at("2026-12-10 22:00"))

@@ -150,6 +150,14 @@ class AttractPlaylist:
         self.shown_at = now
         return self.current
 
+    def follow_wall_clock(self) -> None:
+        """The wall clock was set (NTP after a start without a clock battery, or a person):
+        the slide on show stays for its time, and what follows it is a pass built for the new
+        time, not the rest of one built for the old (a poster of today's date missing, or
+        yesterday's still shown, until the pass ended minutes later)."""
+        self.slides = [self.current, *build_cycle(self.content, self.cycle, self.wall())]
+        self.index = 0
+
     def restart(self, now: float) -> Slide:
         """Back to the first slide of the loop (after a visitor's session ends), with the
         schedule as it is now."""

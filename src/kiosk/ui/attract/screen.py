@@ -771,6 +771,9 @@ class AttractScreen(Screen):
         if wall is not None and self.isVisible() \
                 and self._wall_watch.was_set(wall.timestamp(), self.clock()):
             log.info("the wall clock was set: it is %s now", wall.isoformat(timespec="seconds"))
+            if self.playlist is not None:  # the slides after this one: for the new date
+                self.playlist.follow_wall_clock()
+                self.reschedule()  # and the next one's pictures asked for again
             self.wall_clock_set.emit()
         self.show_time(now)
         if self.isVisible():
