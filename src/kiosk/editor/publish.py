@@ -320,12 +320,10 @@ class Publisher:
     def undo(self, record_id: str, user: str) -> PublishRecord:
         """A new publish that puts back what `record_id` replaced."""
         record = self.record(record_id)
-        if record is None:
-            raise PublishError("Такой публикации нет в истории.",
-                               "There is no such publish in the history.")
-        if any(r.undoes == record.id for r in self.history(1000)):
-            raise PublishError("Эту публикацию уже отменили.",
-                               "This publish has already been undone.")
+        refused = self.undo_refusal(record_id, record)
+        if refused is not None:
+            raise refused
+        assert record is not None
         changes = {f.path: None if f.before is None else self.blob(f.before)
                    for f in record.files}
         expect = {f.path: None if f.after is None else self.blob(f.after) for f in record.files}
@@ -333,20 +331,46 @@ class Publisher:
             return self.publish(changes, user, "undo", record.title, undoes=record.id,
                                 expect=expect)
         except PublishConflict as conflict:
-            # Name the change in the way: the newest one of that file, higher in the list.
-            later = next((r for r in self.history(1000) if r.id > record.id
-                          and any(f.path == conflict.path for f in r.files)), None)
-            if later is None:
-                raise
-            from kiosk.editor.auth import PIN_USER
+            raise self._changed_since(record, conflict.path) or conflict from None
 
-            who_en = "staff PIN" if later.user == PIN_USER else later.user
-            raise PublishError(
-                f"«{record.title}» не отменить: с тех пор это изменили ещё раз («{later.title}»,"
-                f" {later.user}). Сначала отмените то, более позднее изменение — оно выше в "
-                "списке.", f"“{record.title}” cannot be undone: it has been changed again "
-                f"since (“{later.title}”, {who_en}). Undo that later change first — it is "
-                "higher in the list.") from None
+    def undo_refusal(self, record_id: str, record: PublishRecord | None = None
+                     ) -> PublishError | None:
+        """Why `undo(record_id)` would be refused now (no such record, undone already, a
+        file of it changed again since), or None: said on the undo's page before anything is
+        pressed. Undo checks it again under the lock."""
+        record = record if record is not None else self.record(record_id)
+        if record is None:
+            return PublishError("Такой публикации нет в истории.",
+                                "There is no such publish in the history.")
+        if any(r.undoes == record.id for r in self.history(1000)):
+            return PublishError("Эту публикацию уже отменили.",
+                                "This publish has already been undone.")
+        for change in record.files:
+            try:
+                now = self.read(change.path)
+            except PublishError as refused:
+                return refused
+            held = None if now is None else hashlib.sha256(now).hexdigest()
+            if held != change.after:
+                return self._changed_since(record, change.path) or PublishConflict(change.path)
+        return None
+
+    def _changed_since(self, record: PublishRecord, path: str) -> PublishError | None:
+        """The refusal naming the change in the way: the newest one of `path` since `record`,
+        higher in the list (None where the history has none: changed outside the editor)."""
+        later = next((r for r in self.history(1000) if r.id > record.id
+                      and any(f.path == path for f in r.files)), None)
+        if later is None:
+            return None
+        from kiosk.editor.auth import PIN_USER
+
+        who_en = "staff PIN" if later.user == PIN_USER else later.user
+        return PublishError(
+            f"«{record.title}» не отменить: с тех пор это изменили ещё раз («{later.title}»,"
+            f" {later.user}). Сначала отмените то, более позднее изменение — оно выше в "
+            "списке.", f"“{record.title}” cannot be undone: it has been changed again "
+            f"since (“{later.title}”, {who_en}). Undo that later change first — it is "
+            "higher in the list.")
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
