@@ -582,8 +582,6 @@ def hidden_entries(centre: Path, broken: list[str] | None = None) -> tuple[str, 
     """hidden.yaml's `hide:` list (what it can be read of: the loader names its mistakes).
     When the file is there but cannot be read whole as a `hide:` list of paths, why is added
     to `broken` (in English, for the log): the editor must not write it over."""
-    from kiosk.core.content.yamlsrc import MAX_TEXT_BYTES
-
     problems = broken if broken is not None else []
     try:
         data, _ = read_at_most(centre / HIDDEN_FILE)
@@ -592,6 +590,14 @@ def hidden_entries(centre: Path, broken: list[str] | None = None) -> tuple[str, 
     except OSError as error:
         problems.append(f"cannot be read ({error})")
         return ()
+    return hidden_in(data, problems)
+
+
+def hidden_in(data: bytes, problems: list[str]) -> tuple[str, ...]:
+    """The `hide:` list of hidden.yaml's bytes `data` (hidden_entries; the undo's page reads
+    the file's versions from the history)."""
+    from kiosk.core.content.yamlsrc import MAX_TEXT_BYTES
+
     if len(data) > MAX_TEXT_BYTES:
         problems.append("too large")
     log = ProblemLog(HIDDEN_FILE, [])

@@ -124,7 +124,7 @@ def t(ru: str, en: str) -> str:
 def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
             "words_least": WORDS_LEAST, "words_most": WORDS_MOST, "file_words": file_words,
-            "kind_words": kind_words,
+            "kind_words": kind_words, "action_words": action_words,
             "endpoint_exists": lambda name: name in current_app.view_functions,
             "upload_texts": upload_texts, "upload_mb": upload_mb}
 
@@ -195,6 +195,24 @@ def file_words(path: str) -> str:
     if kind == "colouring":
         return t("рисунок раскраски", "colouring picture")
     return kind_words(path) or name.split(".", 1)[0]
+
+
+# What a record of the history did, as its «Что сделано» says it: (Russian, English).
+ACTIONS = {
+    "publish": ("опубликована история", "story published"),
+    "notice": ("опубликовано объявление", "notice published"),
+    "poster": ("опубликован плакат", "poster published"),
+    "delete": ("убрано с киоска", "removed"), "photo": ("загружено фото", "photo uploaded"),
+    "hide": ("скрыто на этом киоске", "hidden on this kiosk"),
+    "show": ("снова показывается", "shown again"), "undo": ("отмена", "undo"),
+    "colouring": ("опубликована раскраска", "colouring picture published"),
+    "rename": ("переименована раскраска", "colouring picture renamed"),
+}
+
+
+def action_words(action: str) -> str:
+    """«опубликована история» for a record's action "publish"; an unknown one as it is."""
+    return t(*ACTIONS[action]) if action in ACTIONS else action
 
 
 def plural(number: int, one: str, few: str, many: str, english: str, english_many: str) -> str:
@@ -1040,4 +1058,4 @@ def server_error(_: Exception) -> ResponseReturnValue:
 
 # The poster form's and the centre's colouring pictures' routes are on this blueprint too
 # (before the app registers it).
-from kiosk.editor import colouring_views, poster_views  # noqa: E402,F401
+from kiosk.editor import colouring_views, poster_views, undo_views  # noqa: E402,F401

@@ -1,0 +1,409 @@
+"""The undo's page: what «Отменить» in the history will do, seen before it is done.
+
+`GET /history/<id>/undo` shows, for each thing the record changed, what the kiosk will show
+after the undo: a story, notice or poster that comes back (or goes back to how it was) drawn
+by the kiosk's own renderer as the live preview draws it (`/history/<id>/undo/preview/<n>`,
+kiosk.editor.preview_views.rendered, fetched by static/undo.js), one that disappears named by
+its title, a photo or colouring picture that comes back shown
+(`/history/<id>/undo/picture/<n>`). A refusal (undone already, changed again since) is said
+there, before anything is pressed; the undo itself stays the POST of kiosk.editor.views.undo.
+Routes on `editor_bp`, as the poster form's are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import abort, render_template, send_file
+from flask.typing import ResponseReturnValue
+
+from kiosk.editor import catalog
+from kiosk.editor.publish import FileChange, PublishError, PublishRecord
+from kiosk.editor.views import (
+    config,
+    content_now,
+    editor_bp,
+    file_words,
+    lang,
+    login_required,
+    publisher,
+    shortened,
+    t,
+)
+
+MAX_TEXT = 256 * 1024  # a story, notice or side file read from the history for its page
+# The pictures the page shows as they are (a browser draws these and nothing of them runs).
+PICTURE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+@dataclass
+class UndoItem:
+    """One thing the undo changes on the kiosk, as its page says it."""
+
+    kind: str  # story | notice | poster | photo | colouring | hidden | file
+    effect: str  # back (comes back) | earlier (as it was before) | gone | renamed | hidden | shown
+    title: str
+    words: tuple[str, str]  # the heading: (Russian, English)
+    note: tuple[str, str] = ("", "")  # when the kiosk shows it, where its schedule says
+    job: dict[str, Any] | None = None  # what the renderer draws (story, notice, poster)
+    picture: bytes | None = None  # a photo or colouring picture shown as it comes back
+    number: int = 0  # its place on the page (the preview's and the picture's address)
+    screens: list[tuple[str, str]] = field(default_factory=list)  # (orientation, lang)
+
+
+def _bytes(digest: str | None) -> bytes | None:
+    if digest is None:
+        return None
+    try:
+        return publisher().blob(digest)
+    except (OSError, ValueError):
+        return None
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"")[:MAX_TEXT].decode("utf-8", "replace")
+
+
+def _blob_path(digest: str) -> str:
+    """Where the history keeps these bytes: a regular file the renderer's child copies."""
+    return str(publisher().blobs / digest)
+
+
+def _picture_type(data: bytes | None) -> str:
+    return next((kind for magic, kind in PICTURE_TYPES if data and data.startswith(magic)), "")
+
+
+def _effect(change: FileChange) -> str:
+    if change.before is None:
+        return "gone"
+    return "back" if change.after is None else "earlier"
+
+
+def _schedule_note(text: str) -> tuple[str, str]:
+    """When the kiosk shows an item of this file after the undo, where not at once."""
+    content = content_now()
+    schedule = catalog.schedule_in(text)
+    local = content.settings.local_time(dt.datetime.now(dt.UTC))
+    closed = content.closed_days()
+    ru = catalog.off_screen_words(schedule, local, closed, "ru")
+    en = catalog.off_screen_words(schedule, local, closed, "en")
+    if not ru:
+        return "", ""
+    return (f"По расписанию ({catalog.schedule_words(schedule, 'ru')}) {ru}.",
+            f"By its schedule ({catalog.schedule_words(schedule, 'en')}) it is {en}.")
+
+
+# Headings: (kind, effect) → (Russian, English), {0} the item's title.
+HEADINGS: dict[tuple[str, str], tuple[str, str]] = {
+    ("story", "back"): ("История «{0}» вернётся на киоск", "The story “{0}” comes back"),
+    ("story", "earlier"): ("История «{0}» станет такой, какой была до этого изменения",
+                           "The story “{0}” goes back to how it was before this change"),
+    ("story", "gone"): ("История «{0}» исчезнет с киоска",
+                        "The story “{0}” disappears from the kiosk"),
+    ("notice", "back"): ("Объявление «{0}» вернётся на киоск", "The notice “{0}” comes back"),
+    ("notice", "earlier"): ("Объявление «{0}» станет таким, каким было до этого изменения",
+                            "The notice “{0}” goes back to how it was before this change"),
+    ("notice", "gone"): ("Объявление «{0}» исчезнет с киоска",
+                         "The notice “{0}” disappears from the kiosk"),
+    ("poster", "back"): ("Плакат «{0}» вернётся в заставку",
+                         "The poster “{0}” comes back to the slideshow"),
+    ("poster", "earlier"): ("Плакат «{0}» станет таким, каким был до этого изменения",
+                            "The poster “{0}” goes back to how it was before this change"),
+    ("poster", "gone"): ("Плакат «{0}» исчезнет из заставки",
+                         "The poster “{0}” disappears from the slideshow"),
+    ("photo", "back"): ("Вернётся фото{0}", "A photo comes back{0}"),
+    ("photo", "earlier"): ("Фото{0} станет прежним",
+                           "The photo{0} goes back to the earlier one"),
+    ("photo", "gone"): ("Фото{0} будет удалено из папки центра",
+                        "The photo{0} is removed from the centre’s folder"),
+    ("colouring", "back"): ("Раскраска «{0}» вернётся на экран раскрасок",
+                            "The colouring picture “{0}” comes back to the colouring screen"),
+    ("colouring", "earlier"): ("Рисунок раскраски «{0}» станет прежним",
+                               "The colouring picture “{0}” goes back to the earlier drawing"),
+    ("colouring", "gone"): ("Раскраска «{0}» исчезнет с экрана раскрасок",
+                            "The colouring picture “{0}” disappears from the colouring screen"),
+    ("hidden", "hidden"): ("«{0}» снова будет скрыто на этом киоске",
+                           "“{0}” is hidden on this kiosk again"),
+    ("hidden", "shown"): ("«{0}» снова будет показываться на этом киоске",
+                          "“{0}” is shown on this kiosk again"),
+}
+
+
+def _heading(kind: str, effect: str, title: str) -> tuple[str, str]:
+    ru, en = HEADINGS[kind, effect]
+    return ru.format(title), en.format(title)
+
+
+def undo_items(record: PublishRecord) -> list[UndoItem]:
+    """What undoing `record` does on the kiosk, thing by thing, in the order of its files."""
+    cfg = config()
+    files = {change.path: change for change in record.files}
+    items: list[UndoItem] = []
+    done: set[str] = set()
+    # A photo's path → (title, effect, photo after the undo) of a story of the record naming it.
+    story_photos: dict[str, tuple[str, str, str]] = {}
+    for path, change in files.items():
+        folder, _, name = path.partition("/")
+        if folder == "stories" and name.endswith(".md"):
+            slug = name.removesuffix(".md")
+            items.append(_story(slug, change, cfg, files, story_photos))
+        elif folder == "notices" and name.endswith((".yaml", ".yml")):
+            items.append(_notice(name.rsplit(".", 1)[0], change, cfg))
+    for path, change in files.items():
+        folder, _, name = path.partition("/")
+        if path in done or folder in ("stories", "notices"):
+            continue
+        if folder == "posters":
+            slug = name.split(".", 1)[0]
+            group = {p: c for p, c in files.items() if p.startswith(f"posters/{slug}.")}
+            done.update(group)
+            items.append(_poster(slug, group, record, cfg))
+        elif path == "colouring/colouring.yaml":
+            items += _colouring(change, files, done)
+        elif folder == "images":
+            items.append(_photo(path, change, story_photos.get(path)))
+        elif path == "hidden.yaml":
+            items += _hidden(change)
+    for path, change in files.items():  # what no item above took: said as the history says it
+        folder = path.partition("/")[0]
+        if path in done or folder in ("stories", "notices", "posters", "images") \
+                or path in ("hidden.yaml", "colouring/colouring.yaml"):
+            continue
+        effect = _effect(change)
+        if folder == "colouring" and path.endswith(".png"):  # a picture its index does not name
+            data = _bytes(change.before)
+            items.append(UndoItem("colouring", effect, Path(path).stem, _heading(
+                "colouring", effect, Path(path).stem), picture=data if _picture_type(data)
+                else None))
+            continue
+        ru = {"back": "вернётся", "earlier": "станет прежним", "gone": "будет удалён"}[effect]
+        en = {"back": "comes back", "earlier": "goes back to the earlier one",
+              "gone": "is removed"}[effect]
+        items.append(UndoItem("file", effect, path, (f"{file_words(path).capitalize()}: {ru}",
+                                                    f"{file_words(path).capitalize()}: {en}")))
+    for number, item in enumerate(items):
+        item.number = number
+    return items
+
+
+def _story(slug: str, change: FileChange, cfg: Any, files: dict[str, FileChange],
+           story_photos: dict[str, tuple[str, str, str]]) -> UndoItem:
+    from kiosk.editor.story_form import PHOTO_PATTERN, from_story_file
+
+    effect = _effect(change)
+    before, after = _text(_bytes(change.before)), _text(_bytes(change.after))
+    now = from_story_file(slug, after if after else before)
+    then = from_story_file(slug, before) if before else now
+    title = (then if effect != "gone" else now).title or slug
+    for fields in (now, then):
+        if fields.photo:
+            story_photos.setdefault(fields.photo, (title, effect,
+                                                   then.photo if effect != "gone" else ""))
+    item = UndoItem("story", effect, title, _heading("story", effect, title))
+    if effect == "gone":
+        return item
+    photo, source = then.photo, ""
+    if photo and PHOTO_PATTERN.match(photo):
+        held = files.get(photo)
+        if held is not None:  # the photo of this record: as the undo puts it back
+            source = _blob_path(held.before) if held.before else ""
+        else:
+            found = publisher().regular(photo)
+            source = str(found) if found is not None else ""
+    item.job = {"shared": str(cfg.content), "centre": str(cfg.centre), "slug": slug,
+                "text": before, "photo": photo if source else "", "photo_source": source}
+    item.note = _schedule_note(before)
+    item.screens = [(o, language) for o in ("landscape", "portrait") for language in ("ru", "en")]
+    return item
+
+
+def _notice(slug: str, change: FileChange, cfg: Any) -> UndoItem:
+    from kiosk.editor.story_form import from_notice_file
+
+    effect = _effect(change)
+    before, after = _text(_bytes(change.before)), _text(_bytes(change.after))
+    title = shortened(from_notice_file(slug, before if effect != "gone" else after).text, 80) \
+        or slug
+    item = UndoItem("notice", effect, title, _heading("notice", effect, title))
+    if effect != "gone":
+        item.job = {"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
+                    "slug": slug, "text": before}
+        item.note = _schedule_note(before)
+        item.screens = [(o, language) for o in ("landscape", "portrait")
+                        for language in ("ru", "en")]
+    return item
+
+
+def _poster(slug: str, group: dict[str, FileChange], record: PublishRecord, cfg: Any
+            ) -> UndoItem:
+    """A poster's files as the undo leaves them: those of the record as they were before it,
+    the others as they are now."""
+    from kiosk.editor.poster_form import poster_files, poster_name
+
+    now_names = [n for n in catalog._names(cfg.centre / "posters", "")
+                 if n.startswith(f"{slug}.")]
+    after_undo: dict[str, str] = {}  # name in posters/ → where its bytes are
+    for name in now_names:
+        if f"posters/{name}" not in group:
+            found = publisher().regular(f"posters/{name}")
+            if found is not None:
+                after_undo[name] = str(found)
+    for path, change in group.items():
+        if change.before is not None:
+            after_undo[path.removeprefix("posters/")] = _blob_path(change.before)
+    picture, portrait, side = poster_files(slug, sorted(after_undo))
+    side_text = ""
+    if side:
+        with open(after_undo[side], "rb") as file:
+            side_text = _text(file.read(MAX_TEXT))
+    old_side = next((c for p, c in group.items() if p.endswith((".yaml", ".yml"))), None)
+    title = poster_name(side_text) or poster_name(
+        _text(_bytes(old_side.after)) if old_side else "") or record.title or slug
+    had = bool(poster_files(slug, now_names)[0])  # on the kiosk now
+    if not picture:
+        return UndoItem("poster", "gone", title, _heading("poster", "gone", title))
+    effect = "earlier" if had else "back"
+    files = {name: source for name, source in after_undo.items()
+             if name in (picture, portrait)}
+    item = UndoItem("poster", effect, title, _heading("poster", effect, title), job={
+        "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre), "slug": slug,
+        "text": side_text, "files": files})
+    item.note = _schedule_note(side_text) if side_text else ("", "")
+    item.screens = [("landscape", "ru"), ("portrait", "ru")]
+    return item
+
+
+def _photo(path: str, change: FileChange, story: tuple[str, str, str] | None) -> UndoItem:
+    """A photo of the record; `story`: the title, the effect and the photo after the undo of
+    a story of the record that names it."""
+    effect = _effect(change)
+    title, story_effect, story_photo = story or ("", "", "")
+    of_story = (f" истории «{title}»", f" of the story “{title}”") if title else ("", "")
+    ru, en = HEADINGS["photo", effect]
+    words = (ru.format(of_story[0]), en.format(of_story[1]))
+    if effect == "gone" and story_effect == "gone":
+        words = (f"Фото{of_story[0]} тоже будет удалено", f"The photo{of_story[1]} is removed "
+                 "too")
+    elif effect == "gone" and title and story_photo:
+        words = (f"Новое фото{of_story[0]} будет удалено: у истории снова прежнее фото",
+                 f"The new photo{of_story[1]} is removed: the story has its earlier photo again")
+    elif effect == "gone" and title:
+        words = (f"Фото{of_story[0]} будет удалено: история снова будет без фото",
+                 f"The photo{of_story[1]} is removed: the story is without a photo again")
+    item = UndoItem("photo", effect, path, words)
+    if effect != "gone":
+        data = _bytes(change.before)
+        item.picture = data if _picture_type(data) else None
+    return item
+
+
+def _colouring(index: FileChange, files: dict[str, FileChange], done: set[str]
+               ) -> list[UndoItem]:
+    """The colouring screen's pictures the undo brings back, takes away or renames, by the
+    centre's colouring.yaml before the record and now."""
+    from kiosk.editor.colouring_views import index_entries
+
+    then = {e["file"]: e for e in index_entries(_bytes(index.before)) or ()}
+    now = {e["file"]: e for e in index_entries(_bytes(index.after)) or ()}
+    items: list[UndoItem] = []
+    done.add(index.path)
+    for name in dict.fromkeys([*then, *now]):
+        path = f"colouring/{name}"
+        change = files.get(path)
+        done.add(path)
+        entry = then.get(name) or now[name]
+        title = entry.get("title", "") or Path(name).stem
+        if name in then and name not in now:
+            data = _bytes(change.before) if change is not None else publisher().read(path)
+            items.append(UndoItem("colouring", "back", title, _heading("colouring", "back", title),
+                                  picture=data if _picture_type(data) else None))
+        elif name in now and name not in then:
+            items.append(UndoItem("colouring", "gone", title, _heading("colouring", "gone",
+                                                                         title)))
+        elif change is not None and change.before is not None:
+            data = _bytes(change.before)
+            items.append(UndoItem("colouring", "earlier", title, _heading(
+                "colouring", "earlier", title), picture=data if _picture_type(data) else None))
+        elif then[name].get("title") != now[name].get("title"):
+            was = now[name].get("title", "") or name
+            items.append(UndoItem("colouring", "renamed", title, (
+                f"Раскраска «{was}» снова будет называться «{title}»",
+                f"The colouring picture “{was}” is called “{title}” again")))
+    return items
+
+
+def _hidden(change: FileChange) -> list[UndoItem]:
+    """Head office's items the undo hides again on this kiosk, or shows again."""
+    then = catalog.hidden_in(_bytes(change.before) or b"", [])
+    now = catalog.hidden_in(_bytes(change.after) or b"", [])
+    content, cfg = content_now(), config()
+    items: list[UndoItem] = []
+    for path in dict.fromkeys([*then, *now]):
+        if (path in then) == (path in now):
+            continue
+        title = catalog.shared_title(content, cfg, path, lang())
+        effect = "hidden" if path in then else "shown"
+        items.append(UndoItem("hidden", effect, title, _heading("hidden", effect, title)))
+    return items
+
+
+# -- the pages ----------------------------------------------------------------------------------
+
+def _record_or_404(record_id: str) -> PublishRecord:
+    record = publisher().record(record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@editor_bp.route("/history/<record_id>/undo", methods=["GET"])
+@login_required
+def undo_confirm(record_id: str) -> ResponseReturnValue:
+    """What the undo of `record_id` will do, and its button; or why it cannot be done."""
+    record = _record_or_404(record_id)
+    refused: PublishError | None = publisher().undo_refusal(record_id, record)
+    items = [] if refused is not None else undo_items(record)
+    undone = publisher().record(record.undoes) if record.undoes else None
+    return render_template("undo_confirm.html", record=record, items=items, undone=undone,
+                           refused=t(refused.ru, refused.en) if refused else "")
+
+
+def _item_or_404(record_id: str, number: int, wanted: Callable[[UndoItem], object]
+                 ) -> UndoItem:
+    record = _record_or_404(record_id)
+    if publisher().undo_refusal(record_id, record) is not None:
+        abort(404)
+    items = undo_items(record)
+    if not 0 <= number < len(items) or not wanted(items[number]):
+        abort(404)
+    return items[number]
+
+
+@editor_bp.route("/history/<record_id>/undo/preview/<int:number>")
+@login_required
+def undo_preview(record_id: str, number: int) -> ResponseReturnValue:
+    """The kiosk's screens of what comes back, drawn as the live preview draws a draft:
+    JSON as /preview/story answers (the images' addresses, the problems, `shown`)."""
+    from kiosk.editor.preview_views import rendered
+
+    item = _item_or_404(record_id, number, lambda item: item.job)
+    assert item.job is not None
+    return rendered(item.job, [], lambda _problem: "", lambda text, _lang: text,
+                    str(item.job.get("slug", "")))
+
+
+@editor_bp.route("/history/<record_id>/undo/picture/<int:number>")
+@login_required
+def undo_picture(record_id: str, number: int) -> ResponseReturnValue:
+    """A photo or a colouring picture as the undo puts it back."""
+    item = _item_or_404(record_id, number, lambda item: item.picture)
+    assert item.picture is not None
+    response = send_file(io.BytesIO(item.picture), mimetype=_picture_type(item.picture),
+                         max_age=600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

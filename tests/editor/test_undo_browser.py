@@ -1,0 +1,149 @@
+"""The undo's page in a real browser (Debian's Chromium, headless, Playwright) against the editor
+served by waitress, with sign-in and CSRF on: «Отменить» in the history opens it, the kiosk's
+screens of the story as it comes back appear, the keyboard reaches everything, it fits 1366
+and 1024 px wide, and «Отменить публикацию» does the undo."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.core.paths import package_folder
+from kiosk.editor.preview_views import RENDERER_KEY
+from kiosk.editor.publish import Publisher
+from kiosk.editor.render import Renderer
+from kiosk.editor.story_form import StoryFields, story_text
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("waitress")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+SHOTS = os.environ.get("KIOSK_EDITOR_SHOTS")  # a folder: keep the pages' screenshots there
+TEXT = ("Пожилой посетитель забыл очки у окна, а сотрудница догнала его на крыльце и вернула "
+        "их. Он сказал, что без них не прочитал бы ни одного документа.")
+DRAWN = ("() => { const shown = [...document.querySelectorAll('.preview-shot img')]"
+         ".filter(i => !i.hidden && i.complete && i.naturalWidth > 0);"
+         " const status = document.querySelector('[data-preview-status]');"
+         " return shown.length == 4 && !status.classList.contains('busy'); }")
+
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Iterator[tuple[str, Path, Publisher]]:
+    app = editor_app(tmp_path, content=package_folder("content"))
+    renderer = app.extensions[RENDERER_KEY] = Renderer(timeout=30.0)
+    publisher = Publisher(tmp_path / "centre", tmp_path / "state" / "editor")
+    try:
+        with serving(app, threads=4) as url:
+            yield url, tmp_path / "centre", publisher
+    finally:
+        renderer.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    with chromium_context() as context:
+        yield context.new_page()
+
+
+def shot(page: Any, folder: Path, name: str) -> None:
+    for where in [folder, *([Path(SHOTS)] if SHOTS else [])]:
+        where.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(where / f"{name}.png"), full_page=True)
+
+
+def test_the_undo_shows_the_story_as_it_comes_back_and_is_done_from_the_keyboard(
+        editor: tuple[str, Path, Publisher], page: Any, tmp_path: Path) -> None:
+    url, centre, publisher = editor
+    path = "stories/ochki.md"
+    first = story_text(StoryFields(slug="ochki", title="Очки нашлись", text=TEXT))
+    publisher.publish({path: first.encode()}, "anna", "publish", "Очки нашлись")
+    publisher.publish({path: story_text(StoryFields(
+        slug="ochki", title="Очки нашлись на крыльце", text=TEXT)).encode()}, "anna",
+        "publish", "Очки нашлись на крыльце")
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{url}/history")
+    undo = page.get_by_role("link", name="Отменить: Очки нашлись на крыльце")
+    undo.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/history/*/undo")
+    assert page.locator("h1").inner_text() == "Отменить публикацию?"
+    assert page.locator("h2").all_inner_texts() == [
+        "История «Очки нашлись» станет такой, какой была до этого изменения"]
+    assert (centre / path).read_text(encoding="utf-8") != first  # nothing done by looking
+    page.wait_for_function(DRAWN, timeout=90_000)
+    status = page.locator("[data-preview-status]")
+    assert status.get_attribute("role") == "status"
+    assert status.inner_text() == "Так это будет на киоске."
+    assert page.locator(".preview-shot img").evaluate_all(
+        "images => images.map(i => i.alt)") == [
+        "Горизонтальный экран, по-русски", "Горизонтальный экран, по-английски",
+        "Вертикальный экран, по-русски", "Вертикальный экран, по-английски"]
+    story_screens = page.locator(".preview-shot img").evaluate_all(
+        "images => images.map(i => i.getAttribute('src'))")
+    assert all(src.endswith("-story.png") for src in story_screens)
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 768})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # The four screens side by side, as tall as each other, each whole in the window.
+        boxes = page.locator(".preview-thumb").evaluate_all(
+            "els => els.map(e => [e.getBoundingClientRect().right, e.offsetHeight])")
+        assert max(right for right, _ in boxes) <= width
+        heights = [height for _, height in boxes]
+        assert max(heights) - min(heights) <= 2 and min(heights) > 150, heights
+        shot(page, tmp_path, f"undo-{width}")
+
+    # The keyboard: the switch to the slideshow, a screen enlarged and closed, then the button.
+    slideshow = page.get_by_role("button", name="Заставка")
+    slideshow.focus()
+    page.keyboard.press("Space")
+    assert slideshow.get_attribute("aria-pressed") == "true"
+    assert all(src.endswith("-poster.png") for src in page.locator(".preview-shot img")
+               .evaluate_all("images => images.map(i => i.getAttribute('src'))"))
+    page.locator(".preview-thumb").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("[data-preview-dialog]").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("[data-preview-dialog]").is_visible()
+    for _ in range(30):
+        if page.evaluate("document.activeElement.hasAttribute('data-undo-button')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Отменить публикацию"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/history")
+    assert "Отменено: «Очки нашлись на крыльце»" in page.locator(".flash.done").inner_text()
+    assert (centre / path).read_text(encoding="utf-8") == first
+
+
+def test_a_refused_undo_is_said_on_its_page_with_the_way_back(
+        editor: tuple[str, Path, Publisher], page: Any, tmp_path: Path) -> None:
+    url, centre, publisher = editor
+    path = "stories/ochki.md"
+    publisher.publish({path: story_text(StoryFields(slug="ochki", title="Очки нашлись",
+                                                    text=TEXT)).encode()},
+                      "anna", "publish", "Очки нашлись")
+    publisher.publish({path: None}, "boris", "delete", "Очки нашлись")
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{url}/history")
+    page.locator("tr", has_text="опубликована история").get_by_role("link").click()
+    page.wait_for_url(f"{url}/history/*/undo")
+    alert = page.get_by_role("alert")
+    assert "не отменить: с тех пор это изменили ещё раз" in alert.inner_text()
+    assert page.get_by_role("button", name="Отменить публикацию").count() == 0
+    shot(page, tmp_path, "undo-refused")
+    page.get_by_role("link", name="Назад к журналу").click()
+    page.wait_for_url(f"{url}/history")
+    assert not (centre / path).exists()

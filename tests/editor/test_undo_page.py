@@ -1,0 +1,293 @@
+"""«Отменить» in the history opens a page that shows what the undo will do, before it is done
+(kiosk.editor.undo_views), through Flask's test client with the real renderer: what comes back
+drawn as the live preview draws it, what disappears named, a photo or picture that comes back
+shown, the refusals said there, nothing done until «Отменить публикацию» is pressed."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image, ImageChops, ImageDraw
+
+from kiosk.core.paths import package_folder
+from kiosk.core.pin import PinStore
+from kiosk.editor.app import create_app
+from kiosk.editor.colouring_views import index_text
+from kiosk.editor.config import EditorConfig
+from kiosk.editor.preview_views import RENDERER_KEY
+from kiosk.editor.publish import Publisher
+from kiosk.editor.render import Renderer
+
+SHARED = package_folder("content")
+TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
+        "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[Renderer]:
+    found = Renderer(timeout=30.0)
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> EditorConfig:
+    (tmp_path / "centre").mkdir()
+    return EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", login_disabled=True,
+                        csrf=False)
+
+
+@pytest.fixture
+def client(config: EditorConfig, renderer: Renderer) -> Iterator[FlaskClient]:
+    app = create_app(config)
+    app.extensions[RENDERER_KEY] = renderer  # one child for the module's tests
+    with app.test_client() as client:
+        yield client
+
+
+def form(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {"title": "Зонтик для бабушки", "text": TEXT, "period": "always",
+                               "days": "all", "hours": ""}
+    base.update(fields)
+    return base
+
+
+def records(config: EditorConfig) -> list[str]:
+    """The history's records, oldest first."""
+    return [r.id for r in reversed(Publisher(config.centre, config.editor_state).history())]
+
+
+def headings(page: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2 id=\"undo-item-\d+\">(.*?)</h2>",
+                                                          page)]
+
+
+def confirm(client: FlaskClient, record: str) -> str:
+    answer = client.get(f"/history/{record}/undo")
+    assert answer.status_code == 200, answer.status_code
+    return answer.get_data(as_text=True)
+
+
+def drawn(client: FlaskClient, page: str, number: int = 0) -> dict[str, object]:
+    """The page's preview of its item `number`, as its script asks for it."""
+    (url,) = [u for u in re.findall(r'data-url="([^"]+)"', page)
+              if u.endswith(f"/undo/preview/{number}")]
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert isinstance(body, dict)
+    return body
+
+
+def screen(client: FlaskClient, body: dict[str, object], name: str) -> Image.Image:
+    images = body["images"]
+    assert isinstance(images, list)
+    (url,) = [i["url"] for i in images if i["name"] == name]
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.mimetype == "image/png"
+    return Image.open(io.BytesIO(answer.data)).convert("RGB")
+
+
+def names(body: dict[str, object]) -> set[str]:
+    images = body["images"]
+    assert isinstance(images, list)
+    return {str(image["name"]) for image in images}
+
+
+def differ(first: Image.Image, second: Image.Image) -> bool:
+    extrema = ImageChops.difference(first, second).getextrema()
+    return max(high for _, high in extrema) > 32  # type: ignore[misc]
+
+
+def jpeg(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_undo_in_the_history_shows_the_earlier_story_as_the_live_preview_draws_it_first(
+        client: FlaskClient, config: EditorConfig) -> None:
+    assert client.post("/stories/save", data=form()).status_code == 302
+    assert client.post("/stories/save", data=form(slug="zontik-dlya-babushki",
+                                                  title="Зонтик для дедушки")).status_code == 302
+    _, edit = records(config)
+    story = config.centre / "stories/zontik-dlya-babushki.md"
+    now = story.read_bytes()
+    # «Отменить» in the history is a link to the undo's page, not a form that acts at once.
+    history = client.get("/history").get_data(as_text=True)
+    history = history.split('<table class="items history">')[1]  # (not the publish's flash)
+    assert f'href="/history/{edit}/undo"' in history
+    assert f'action="/history/{edit}/undo"' not in history
+    page = confirm(client, edit)
+    assert story.read_bytes() == now  # the page changes nothing
+    assert headings(page) == ["История «Зонтик для бабушки» станет такой, какой была до "
+                              "этого изменения"]
+    assert f'<form method="post" action="/history/{edit}/undo"' in page
+    assert ">Отменить публикацию</button>" in page
+    assert '<a class="button quiet" href="/history">Назад к журналу</a>' in page
+    # Landscape and portrait, Russian and English, the story and its poster: as the form's
+    # preview draws the story as it was.
+    body = drawn(client, page)
+    assert body["shown"] is True and body["problems"] == []
+    assert names(body) == {f"{o}-{lang}-{s}" for o in ("landscape", "portrait")
+                           for lang in ("ru", "en") for s in ("story", "poster")}
+    live = client.post("/preview/story", data=form(slug="zontik-dlya-babushki")).get_json()
+    current = client.post("/preview/story", data=form(slug="zontik-dlya-babushki",
+                                                      title="Зонтик для дедушки")).get_json()
+    for name in ("landscape-ru-story", "portrait-en-story"):
+        assert not differ(screen(client, body, name), screen(client, live, name))
+        assert differ(screen(client, body, name), screen(client, current, name))
+    # Pressed: the earlier story is back, and the page of that undo is the way back again.
+    assert client.post(f"/history/{edit}/undo").status_code == 302
+    assert 'title: "Зонтик для бабушки"' in story.read_text(encoding="utf-8")
+    undo = records(config)[-1]
+    assert headings(confirm(client, undo)) == [
+        "История «Зонтик для дедушки» станет такой, какой была до этого изменения"]
+
+
+def test_the_refusals_are_said_on_the_page_before_anything_is_pressed(
+        client: FlaskClient, config: EditorConfig) -> None:
+    client.post("/stories/save", data=form())
+    client.post("/stories/save", data=form(slug="zontik-dlya-babushki",
+                                           title="Зонтик для дедушки"))
+    first, edit = records(config)
+    page = confirm(client, first)
+    assert "с тех пор это изменили ещё раз («Зонтик для дедушки», test)" in page
+    assert "<h1>Эту публикацию отменить нельзя</h1>" in page
+    assert ">Отменить публикацию</button>" not in page and ">Назад к журналу</a>" in page
+    assert 'data-undo-refused' in page and "data-undo-preview data-screen" not in page
+    assert client.get(f"/history/{first}/undo/preview/0").status_code == 404
+    client.post(f"/history/{edit}/undo")
+    page = confirm(client, edit)
+    assert "Эту публикацию уже отменили." in page and ">Отменить публикацию</button>" not in page
+    assert client.get("/history/20990101T000000-000001/undo").status_code == 404
+    assert client.get("/history/..%2F..%2Fx/undo").status_code == 404
+
+
+def test_what_disappears_is_named_and_a_photo_that_comes_back_is_shown(
+        client: FlaskClient, config: EditorConfig) -> None:
+    photo = client.post("/photo", data={"photo": (io.BytesIO(jpeg((40, 110, 190))), "a.jpg"),
+                                        "title": "Зонтик"}).get_json()["photo"]
+    client.post("/stories/save", data=form(photo=photo))
+    (publish,) = records(config)
+    published = (config.centre / photo).read_bytes()
+    page = confirm(client, publish)
+    assert headings(page) == ["История «Зонтик для бабушки» исчезнет с киоска",
+                              "Фото истории «Зонтик для бабушки» тоже будет удалено"]
+    assert "data-undo-preview data-screen" not in page and 'class="undo-picture"' not in page
+    client.post(f"/history/{publish}/undo")
+    assert not (config.centre / photo).exists()
+    undo = records(config)[-1]
+    page = confirm(client, undo)  # the undo of the undo: both come back
+    assert headings(page) == ["История «Зонтик для бабушки» вернётся на киоск",
+                              "Вернётся фото истории «Зонтик для бабушки»"]
+    (picture,) = re.findall(r'<img class="undo-picture" src="([^"]+)"', page)
+    shown = client.get(picture)
+    assert shown.mimetype == "image/jpeg" and shown.data == published
+    body = drawn(client, page)  # drawn with its photo, from the history: nothing is missing
+    assert body["shown"] is True and body["problems"] == []
+    # The photo's blue is on the story's screen.
+    pixels = np.asarray(screen(client, body, "landscape-ru-story"), dtype=int)
+    assert (np.abs(pixels - (40, 110, 190)).sum(axis=2) < 30).mean() > 0.05
+
+
+def test_notices_posters_colouring_pictures_and_hidden_items(
+        client: FlaskClient, config: EditorConfig) -> None:
+    notice = {"text": "Центр 31 декабря работает до 16:00", "level": "ordinary",
+              "period": "always", "days": "all", "hours": ""}
+    client.post("/notices/save", data=notice)
+    slug = next(p.stem for p in (config.centre / "notices").iterdir())
+    client.post(f"/notices/{slug}/delete")
+    client.post("/notices/save", data={**notice, "text": "Приём документов на загранпаспорт "
+                                                         "— в окнах 5–7"})
+    picture = client.post("/posters/upload", data={
+        "picture": (io.BytesIO(jpeg((30, 90, 160))), "p.jpg")}).get_json()["picture"]
+    client.post("/posters/save", data={"name": "График на праздники", "period": "always",
+                                       "days": "all", "hours": "", "fit": "whole",
+                                       "duration": "", "picture": picture})
+    client.post("/posters/grafik-na-prazdniki/delete")
+    art = Image.new("L", (800, 600), 255)
+    ImageDraw.Draw(art).rectangle((100, 100, 700, 500), outline=0, width=12)
+    png = io.BytesIO()
+    art.save(png, "PNG")
+    Publisher(config.centre, config.editor_state).publish({
+        "colouring/domik.png": png.getvalue(), "colouring/colouring.yaml": index_text(
+            [{"file": "domik.png", "title": "Домик"}])}, "anna", "colouring", "Домик")
+    client.post("/colouring/pictures/domik/save", data={"title": "Домик у реки"})
+    # (Said before the picture is removed: its removal changes the list of pictures again.)
+    assert headings(confirm(client, records(config)[-1])) == [
+        "Раскраска «Домик у реки» снова будет называться «Домик»"]
+    client.post("/colouring/pictures/domik/delete")
+    client.post("/hide", data={"path": "stories/umbrella.md"})
+    (first_notice, gone_notice, new_notice, _, gone_poster, _, rename, gone_picture,
+     hide) = records(config)
+
+    assert "с тех пор это изменили ещё раз" in confirm(client, first_notice)
+    assert headings(confirm(client, new_notice)) == [
+        "Объявление «Приём документов на загранпаспорт — в окнах 5–7» исчезнет с киоска"]
+    page = confirm(client, gone_notice)
+    assert headings(page) == ["Объявление «Центр 31 декабря работает до 16:00» вернётся на "
+                              "киоск"]
+    body = drawn(client, page)
+    assert body["shown"] is True and names(body) == {
+        f"{o}-{lang}-notice" for o in ("landscape", "portrait") for lang in ("ru", "en")}
+    page = confirm(client, gone_poster)
+    assert headings(page) == ["Плакат «График на праздники» вернётся в заставку"]
+    body = drawn(client, page)
+    assert body["shown"] is True and names(body) == {"landscape-ru-poster",
+                                                      "portrait-ru-poster"}
+    assert "с тех пор это изменили ещё раз" in confirm(client, rename)
+    page = confirm(client, gone_picture)
+    assert headings(page) == ["Раскраска «Домик у реки» вернётся на экран раскрасок"]
+    (url,) = re.findall(r'<img class="undo-picture" src="([^"]+)"', page)
+    answer = client.get(url)
+    assert answer.mimetype == "image/png" and answer.data == png.getvalue()
+    assert headings(confirm(client, hide)) == [
+        "«Зонтик под ливнем» снова будет показываться на этом киоске"]
+    # Nothing was undone by looking.
+    assert records(config)[-1] == hide and (config.centre / "hidden.yaml").is_file()
+    assert not (config.centre / "posters/grafik-na-prazdniki.jpg").exists()
+
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = confirm(client, gone_poster)
+    assert headings(page) == ["The poster “График на праздники” comes back to the slideshow"]
+    assert ">Undo the publish</button>" in page and ">Back to the history</a>" in page
+    assert headings(confirm(client, new_notice)) == [
+        "The notice “Приём документов на загранпаспорт — в окнах 5–7” disappears from the "
+        "kiosk"]
+
+
+def test_the_page_needs_sign_in_and_its_undo_a_csrf_token(tmp_path: Path,
+                                                           renderer: Renderer) -> None:
+    (tmp_path / "centre").mkdir()
+    PinStore(tmp_path / "state").set_pin("48291375")
+    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state")
+    publisher = Publisher(config.centre, config.editor_state)
+    record = publisher.publish({"stories/a.md": b"---\ntitle: A\n---\nText\n"}, "anna",
+                               "publish", "A")
+    app: Flask = create_app(config)
+    app.extensions[RENDERER_KEY] = renderer
+    with app.test_client() as client:
+        for url in (f"/history/{record.id}/undo", f"/history/{record.id}/undo/preview/0"):
+            answer = client.get(url)
+            assert answer.status_code in (302, 303) and "/signin" in answer.headers["Location"]
+        signin = client.get("/signin").get_data(as_text=True)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', signin)
+        assert found is not None
+        client.post("/signin", data={"method": "pin", "pin": "48291375",
+                                     "csrf_token": found.group(1)})
+        page = client.get(f"/history/{record.id}/undo")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert re.search(r'action="/history/[^"]+/undo"[^>]*>\s*<input type="hidden" '
+                         r'name="csrf_token"', html)
+        assert client.post(f"/history/{record.id}/undo").status_code == 400
+    assert (config.centre / "stories/a.md").is_file()
