@@ -12,6 +12,7 @@ import pytest
 from kiosk.core.content.loader import COLOURING_MOST, load_content
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Problem, ProblemLog
+from kiosk.core.content.reload import fingerprint
 from kiosk.core.content.yamlsrc import parse_markdown_file
 from kiosk.core.schedules.schedule import Schedule, YearlyDay, parse_schedule, read_date
 from tests.helpers import BUNDLED, SVG, make_folder, story
@@ -70,6 +71,51 @@ def test_texts_left_in_the_folders_of_pictures_are_named(tmp_path: Path) -> None
     assert "в папке colouring/" in named["titles.txt"].message("ru")
     assert "Уберите этот файл из папки" in named["story.md"].message("ru")
     assert "in the posters/ folder" in named["notes.txt"].message("en")
+
+
+# What Windows, macOS and office programs leave in every folder they touch (a folder copied
+# from a USB stick, opened in Explorer's thumbnail view, zipped on a Mac, a Word document open).
+LEFT_BY_SYSTEM = ("Thumbs.db", "desktop.ini", "ehthumbs.db", "~$Отчёт.docx", "~WRL0001.tmp",
+                  ".DS_Store", "._umbrella.md", ".~lock.Отчёт.docx#")
+LEFT_FOLDERS = ("$RECYCLE.BIN", "System Volume Information", "__MACOSX", ".git")
+
+
+def test_files_windows_and_macs_leave_are_never_called_a_mistake(tmp_path: Path) -> None:
+    images: dict[str, str | bytes] = {"colouring/cat.svg": SVG, "posters/plan.svg": SVG,
+                                      "notices/today.yaml": "text: Сегодня до 16:00\n",
+                                      "images/photo.svg": SVG}
+    for folder in ("", "stories/", "anniversary/", "colouring/", "posters/", "notices/",
+                   "images/"):
+        for name in LEFT_BY_SYSTEM:
+            images[folder + name] = b"\0\1junk"
+        for name in LEFT_FOLDERS:
+            images[f"{folder}{name}/desktop.ini"] = b"[.ShellClassInfo]"
+    root = make_folder(tmp_path / "c", stories={"a.md": story(photo="images/photo.svg")},
+                       pages={"01.md": story("Страница")}, images=images)
+    content = load_content(root)
+    assert content.problems == (), [both(p) for p in content.problems]
+    assert [s.id for s in content.stories] == ["a"] and len(content.pages) == 1
+    assert len(content.colouring) == 1 and len(content.posters) == 1
+    assert len(content.notices) == 1
+    # A centre's own folder, where staff of a Windows office keep their files, the same.
+    centre = make_folder(tmp_path / "centre", stories={"b.md": story("Своя")}, images={
+        **{name: b"junk" for name in LEFT_BY_SYSTEM},
+        **{f"stories/{name}": b"junk" for name in LEFT_BY_SYSTEM},
+        "$RECYCLE.BIN/S-1-5-21/desktop.ini": b"junk"})
+    merged = load_content(root, centre=centre)
+    assert merged.problems == (), [both(p) for p in merged.problems]
+    assert sorted(s.id for s in merged.stories) == ["a", "b"]
+
+
+def test_explorer_rewriting_its_thumbnail_cache_is_not_a_change_to_reload(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    before = fingerprint(root)
+    (root / "stories" / "Thumbs.db").write_bytes(b"thumbnails")
+    (root / "desktop.ini").write_bytes(b"[.ShellClassInfo]")
+    assert fingerprint(root) == before
+    (root / "stories" / "b.md").write_text(story("Новая"), encoding="utf-8")
+    assert fingerprint(root) != before
 
 
 def test_a_word_file_named_md_docx_is_not_told_to_be_renamed(tmp_path: Path) -> None:

@@ -125,6 +125,26 @@ WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".rtf", ".odt", ".pages", ".
 PICTURE_SUFFIXES = (*IMAGE_SUFFIXES, ".heic", ".heif", ".gif", ".webp", ".bmp", ".tif",
                     ".tiff")
 STRAY_IGNORED = ("readme.txt", "readme.md", "thumbs.db", "desktop.ini")
+# What Windows, macOS and office programs leave beside staff's files, besides dot names
+# (.DS_Store, macOS's «._name», rsync's and LibreOffice's temporary and lock files, .git):
+# thumbnail caches, folder settings, a USB stick's recycle bin, Word's lock and temporary
+# files, a Mac zip's folder. Nobody put them there on purpose and nobody can act on them.
+_LEFT_BY_SYSTEM = frozenset(("thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini",
+                             "$recycle.bin", "recycler", "recycled", "system volume information",
+                             "__macosx", "icon\r"))
+
+
+def left_by_system(name: str) -> bool:
+    """Whether `name` is a file or folder an operating system or a program left (see above),
+    which the kiosk passes over without a word. Cheap: called for each of 37,000 stories."""
+    first = name[:1]
+    if first == ".":
+        return True
+    if first == "~":  # «~$Отчёт.docx» (Word's lock), «~WRL0001.tmp» (Word's temporary copy)
+        return name[1:2] == "$" or name.lower().endswith(".tmp")
+    return len(name) <= 25 and name.lower() in _LEFT_BY_SYSTEM
+
+
 # What one text (a story's or page's, in one language) may hold, so that laying it out and
 # paging it costs the screen well under 0.1 s (a 250 KB text of «>>>…», one «word», took
 # 2.3 s on the UI thread each time it was opened, and `kiosk check` 97 s). The longest real
@@ -417,7 +437,7 @@ class ContentLoader:
         loader._kept_new, loader._kept_used = self._kept_new, self._kept_used
         loader._raised = self._raised
         try:
-            names = sorted(p.name for p in self.centre.iterdir() if not p.name.startswith("."))
+            names = sorted(p.name for p in self.centre.iterdir() if not left_by_system(p.name))
         except OSError as error:
             self._unlistable(self.centre, error)
             names = None
@@ -468,7 +488,7 @@ class ContentLoader:
     def _check_entries(self) -> None:
         """A misspelt folder («story/») would be ignored without a word: name it."""
         try:
-            names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+            names = sorted(p.name for p in self.root.iterdir() if not left_by_system(p.name))
         except OSError as error:
             self._unlistable(self.root, error)
             return
@@ -494,7 +514,7 @@ class ContentLoader:
         try:
             with os.scandir(directory) as found:
                 for entry in found:
-                    if entry.name.startswith("."):
+                    if left_by_system(entry.name):
                         continue
                     kind = _kind_of(entry)
                     if kind == "file" and os.path.splitext(entry.name)[1].lower() in suffixes:
@@ -543,7 +563,7 @@ class ContentLoader:
         parent, or stories/ itself): an error, so it is never published as an empty kiosk;
         named with the folder that looks right, when one does."""
         try:
-            names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+            names = sorted(p.name for p in self.root.iterdir() if not left_by_system(p.name))
         except OSError:
             return
         if set(names) & set(CONTENT_MARKS):
@@ -1100,7 +1120,7 @@ class ContentLoader:
             self._refused(index, kind)
         pictures: dict[str, ColouringPicture] = {}
         for path in entries:
-            if path.name.startswith("."):
+            if left_by_system(path.name):
                 continue
             kind = entry_kind(path)
             if kind == "folder":
@@ -1223,8 +1243,8 @@ class ContentLoader:
         pictures: dict[str, Path] = {}  # poster id -> its own picture
         variants: dict[str, Path] = {}  # poster id -> its portrait picture
         for path in entries:
-            if path.name.startswith(".") or kinds[path.name] in ("folder", ""):
-                if kinds[path.name] == "folder" and not path.name.startswith("."):
+            if left_by_system(path.name) or kinds[path.name] in ("folder", ""):
+                if kinds[path.name] == "folder" and not left_by_system(path.name):
                     self._subfolder(path, POSTERS_DIR)
                 continue
             suffix = path.suffix.lower()
@@ -1326,7 +1346,7 @@ class ContentLoader:
             with os.scandir(folder) as found:
                 # Names equal but for case come in one order whatever the disk lists first.
                 entries = sorted(((entry.name, _kind_of(entry)) for entry in found
-                                  if not entry.name.startswith(".")),
+                                  if not left_by_system(entry.name)),
                                  key=lambda entry: (natural_key(entry[0]), entry[0]))
         except OSError as error:
             self._unlistable(folder, error)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.core import hashes
-from kiosk.core.content.loader import natural_key
+from kiosk.core.content.loader import left_by_system, natural_key
 from kiosk.core.content.merge import Item, SourcedItem
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Problem, Severity
@@ -41,9 +41,10 @@ def fingerprint(root: Path) -> Fingerprint:
             folder = folders.pop()
             try:
                 with os.scandir(folder) as found:
-                    # Dot names: editors' and sync tools' temporary files.
+                    # Dot names (editors' and sync tools' temporary files), a thumbnail
+                    # cache Explorer rewrites as a folder is looked at: never read.
                     names = sorted(entry.name for entry in found
-                                   if not entry.name.startswith("."))
+                                   if not left_by_system(entry.name))
             except OSError:
                 continue  # gone or unreadable since it was listed: the next look sees it
             for name in names:
