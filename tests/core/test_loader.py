@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,38 @@ def test_windows_paths(tmp_path: Path) -> None:
     content = load_content(root)
     assert [s.id for s in content.stories] == ["a"]
     assert content.problems[0].code == "path_outside"
+
+
+def test_a_name_macos_wrote_is_found_however_its_letters_were_typed(tmp_path: Path) -> None:
+    # macOS names a file «й» as «и» and a combining breve (NFD); Notepad and every keyboard
+    # type the one letter «й» (NFC). They look the same; the bytes differ.
+    nfd, nfc = (unicodedata.normalize(form, "майский-день.svg") for form in ("NFD", "NFC"))
+    assert nfd != nfc
+    root = make_folder(tmp_path / "c", stories={
+        "mac.md": story(photo=f"images/{nfc}"),
+        "pc.md": story(photo=unicodedata.normalize("NFD", "images/ёлка.svg"))},
+        images={f"images/{nfd}": SVG, "images/ёлка.svg": SVG,
+                f"colouring/{nfd}": SVG,
+                "colouring/colouring.yaml": f"- file: {nfc}\n  title: Майский день\n"})
+    content = load_content(root)
+    assert content.problems == ()
+    photos = {s.id: s.photo for s in content.stories}
+    assert photos["mac"] is not None and photos["mac"].name == nfd
+    assert photos["pc"] is not None and photos["pc"].name == "ёлка.svg"
+    assert [p.title.ru for p in content.colouring] == ["Майский день"]
+
+
+@pytest.mark.parametrize(("typed", "on_disk"), [("images/poster.jpg", "images/Poster.JPG"),
+                                                ("Images/Poster.JPG", "images/Poster.JPG")])
+def test_a_name_in_other_case_names_the_file_that_is_there(tmp_path: Path, typed: str,
+                                                           on_disk: str) -> None:
+    # Windows found «Poster.JPG» as «poster.jpg» on the publisher's own computer.
+    root = make_folder(tmp_path / "c", stories={"a.md": story(photo=typed)},
+                       images={"images/Poster.JPG": b"\xff\xd8\xff"})
+    problem = load_content(root).problems[0]
+    assert (problem.code, problem.line, problem.is_error) == ("missing_file_case", 3, True)
+    assert f"«{on_disk}»" in problem.message("ru") and f"“{on_disk}”" in problem.message("en")
+    assert "в точности как у файла" in problem.message("ru")
 
 
 def test_optional_fields_of_the_wrong_kind_only_warn(tmp_path: Path) -> None:

@@ -364,6 +364,8 @@ class ContentLoader:
         self._kept_used: set[str] = set()
         self._raised: set[Path] = set()  # images whose check raised: not kept
         self._by_case: tuple[Mapping[str, str], dict[str, str], tuple[str, ...]] | None = None
+        # Folders listed to find a file named in another spelling (a miss only), by path.
+        self._spellings: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -897,17 +899,62 @@ class ContentLoader:
         self._depends_on.append((str(candidate), stamp(str(candidate))))
         # Each step looked at, not followed: a link or a FIFO anywhere on the way is refused.
         for step, part in enumerate(parts, 1):
+            kind = entry_kind(here / part)
+            if kind == "" and (spelt := self._spelt_otherwise(here, part))[0] == "form":
+                part = spelt[1]  # the same letters, as a Mac writes them: the file meant
+                kind = entry_kind(here / part)
             here = here / part
-            kind = entry_kind(here)
             if kind in ("link", "special"):
                 code = "special_file" if kind == "special" else \
                     "content_link" if self._leads_inside(here) else "path_outside"
                 log.error(code, line, value=value)
                 return None
             if kind != ("file" if step == len(parts) else "folder"):
-                log.error("missing_file", line, value=value)
+                if kind == "" and (named := self._as_on_disk(parts)):
+                    log.error("missing_file_case", line, value=value, name=named)
+                else:
+                    log.error("missing_file", line, value=value)
                 return None
-        return candidate
+        if here != candidate:
+            self._depends_on.append((str(here), stamp(str(here))))
+        return here
+
+    def _spelt_otherwise(self, folder: Path, name: str) -> tuple[str, str]:
+        """The one entry of `folder` that `name` means, though spelt otherwise: ("form",
+        entry) when only the Unicode form of its letters differs (macOS names a file «й» as
+        «и» and a combining breve, a keyboard types the one letter: the names look the same
+        and are different bytes), ("case", entry) when upper and lower case differ too
+        (Windows finds «Poster.JPG» as «poster.jpg»); ("", "") when none, or several, do."""
+        key = str(folder)
+        if (spellings := self._spellings.get(key)) is None:
+            by_form: dict[str, list[str]] = {}
+            by_case: dict[str, list[str]] = {}
+            with contextlib.suppress(OSError), os.scandir(folder) as found:
+                for entry in found:
+                    form = unicodedata.normalize("NFC", entry.name)
+                    by_form.setdefault(form, []).append(entry.name)
+                    by_case.setdefault(form.casefold(), []).append(entry.name)
+            spellings = self._spellings[key] = (by_form, by_case)
+        form = unicodedata.normalize("NFC", name)
+        if len(same := spellings[0].get(form, [])) == 1:
+            return "form", same[0]
+        if len(same := spellings[1].get(form.casefold(), [])) == 1:
+            return "case", same[0]
+        return "", ""
+
+    def _as_on_disk(self, parts: list[str]) -> str:
+        """The path `parts` would be with each name as the folder spells it, as staff would
+        write it ("images/Poster.JPG"); '' when some part is not there in any spelling."""
+        here = Path(os.path.realpath(self.root))
+        named: list[str] = []
+        for part in parts:
+            if entry_kind(here / part) == "":
+                part = self._spelt_otherwise(here, part)[1]
+                if not part:
+                    return ""
+            named.append(part)
+            here = here / part
+        return "/".join(named)
 
     def _video(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
         """A page's or story's clip (`video:`): inside the folder, MP4 or WebM by its name and
@@ -1466,8 +1513,13 @@ class ContentLoader:
                 log.warning("duplicate_key", entry.line_of("file"), key=name)
                 order.remove(name)
             if name not in present:
-                log.error("colouring_unknown_file", entry.line_of("file"), value=name)
-                continue
+                # «й» as a Mac writes it in the file's name and as a keyboard types it here.
+                forms = [p for p in present if unicodedata.normalize("NFC", p)
+                         == unicodedata.normalize("NFC", name)]
+                if len(forms) != 1:
+                    log.error("colouring_unknown_file", entry.line_of("file"), value=name)
+                    continue
+                name = forms[0]
             for key in entry:
                 if key not in ("file", "title", "title_en"):
                     log.warning("unknown_field", entry.line_of(key), key=key,

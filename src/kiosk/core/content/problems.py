@@ -349,6 +349,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл «{value}» не найден; проверьте имя (заглавные и строчные буквы различаются)",
         "the file “{value}” was not found; check the name (upper and lower case differ)",
     ),
+    "missing_file_case": (
+        "файла «{value}» нет, но есть «{name}»: на киоске заглавные и строчные буквы в "
+        "именах различаются (в Windows — нет), поэтому напишите имя в точности как у файла",
+        "there is no file “{value}”, but there is “{name}”: on the kiosk upper and lower case "
+        "in names differ (on Windows they do not), so write the name exactly as the file has it",
+    ),
     "bad_image_format": (
         "«{value}»: формат не поддерживается; используйте PNG, JPEG или SVG",
         "“{value}”: unsupported format; use PNG, JPEG or SVG",
