@@ -138,7 +138,7 @@ def test_no_text_an_empty_text_and_an_empty_file_are_errors(tmp_path: Path) -> N
     assert sorted(problems_of(content), key=repr) == sorted([
         ("none.yaml", None, "missing_field"), ("none.yaml", None, "skipped"),
         ("empty.yaml", 1, "empty_field"), ("empty.yaml", None, "skipped"),
-        ("blank.yaml", None, "missing_field"), ("blank.yaml", None, "skipped"),
+        ("blank.yaml", None, "file_empty"), ("blank.yaml", None, "skipped"),
         ("english.yaml", None, "missing_field"), ("english.yaml", None, "skipped")], key=repr)
     (missing,) = [p for p in content.problems
                   if p.code == "missing_field" and p.path.endswith("none.yaml")]

@@ -80,6 +80,38 @@ def test_broken_settings_keep_the_previous_settings(tmp_path: Path) -> None:
     assert keep_last_good(old, load_content(root)).settings.slide_seconds == 20
 
 
+def test_settings_caught_mid_copy_keep_the_previous_settings(tmp_path: Path) -> None:
+    # Explorer and rsync --inplace empty a file before writing it; robocopy makes it its full
+    # size in zeros first. A copy that stalls there must not bring back the defaults (the
+    # tags gone, the opening hours off) until it goes on.
+    settings = "centre_name: МФЦ Хамовники\ntags:\n  забота: care\n"
+    root = make_folder(tmp_path / "c", settings=settings, stories={"a.md": story()})
+    old = load_content(root)
+    for caught in (b"", b"\0" * len(settings.encode()),
+                   settings.encode()[:20] + b"\0" * 20):
+        (root / "kiosk.yaml").write_bytes(caught)
+        merged = keep_last_good(old, load_content(root))
+        assert merged.settings.centre_name == "МФЦ Хамовники", caught
+        assert dict(merged.settings.tags) == {"забота": "care"}
+
+
+def test_a_story_caught_mid_copy_is_told_as_such(tmp_path: Path) -> None:
+    whole = story("Первая").encode()
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Первая"), "b.md": story()})
+    old = load_content(root)
+    (root / "stories" / "a.md").write_bytes(b"")
+    (root / "stories" / "b.md").write_bytes(whole[:12] + b"\0" * (len(whole) - 12))
+    merged = keep_last_good(old, load_content(root))
+    assert [s.title.ru for s in merged.stories] == ["Первая", "Тёплый приём"]
+    said = {Path(p.path).name: p for p in merged.problems if p.is_error}
+    assert said["a.md"].code == "file_empty" and said["b.md"].code == "file_incomplete"
+    assert "пустой" in said["a.md"].message("ru")
+    assert "скопирован не до конца" in said["b.md"].message("ru")
+    for problem in said.values():  # not «add a line ---», not «invisible characters»
+        assert "когда копирование закончится" in problem.message("ru")
+        assert "once the copy is done" in problem.message("en")
+
+
 def test_a_deleted_folder_keeps_everything(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={"a.md": story()})
     old = load_content(root)

@@ -233,6 +233,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "нет текста на русском языке после строки «---»",
         "there is no Russian text after the “---” line",
     ),
+    "file_empty": (
+        "файл «{value}» пустой. Если его сейчас копируют, киоск прочитает его, когда "
+        "копирование закончится; если нет — откройте файл, проверьте, что текст на месте, и "
+        "сохраните его ещё раз",
+        "the file “{value}” is empty. If it is being copied, the kiosk reads it once the copy "
+        "is done; if not, open it, check that the text is there and save it again",
+    ),
+    "file_incomplete": (
+        "в конце файла «{value}» нулевые байты вместо текста: он скопирован не до конца. Если "
+        "его сейчас копируют, киоск прочитает его, когда копирование закончится; если нет — "
+        "скопируйте его ещё раз",
+        "the file “{value}” ends in zero bytes instead of text: it was not copied to the end. "
+        "If it is being copied, the kiosk reads it once the copy is done; if not, copy it "
+        "again",
+    ),
     "not_utf8": (
         "файл не в кодировке UTF-8; сохраните его как «UTF-8» в текстовом редакторе",
         "the file is not UTF-8; save it as “UTF-8” in your text editor",

@@ -147,7 +147,8 @@ def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:
 _UNREAD_SETTINGS = frozenset({
     "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
     "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file",
-    "yaml_number_too_long", "not_a_mapping", "file_is_word", "file_is_utf16"})
+    "yaml_number_too_long", "not_a_mapping", "file_is_word", "file_is_utf16", "file_empty",
+    "file_incomplete"})
 
 
 def _settings_broken(content: Content) -> bool:

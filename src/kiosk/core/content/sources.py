@@ -37,6 +37,15 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
     if (code := _not_text(raw)) is not None:  # a Word file or UTF-16 under a text's name
         log.error(code, None, value=path.name)
         return None
+    # Caught mid-copy (or a copy cut short): a file made empty before it is written (Explorer,
+    # `cp`, rsync --inplace), or made its full size in zeros first (robocopy). Told as such,
+    # not as a file lacking its «---» or its text, and an error, so the last good version stays.
+    if raw.endswith(b"\0"):
+        log.error("file_incomplete", None, value=path.name)
+        return None
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+        log.error("file_empty", None, value=path.name)
+        return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
