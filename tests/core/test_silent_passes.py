@@ -118,6 +118,22 @@ def test_explorer_rewriting_its_thumbnail_cache_is_not_a_change_to_reload(
     assert fingerprint(root) != before
 
 
+def test_a_story_copied_beside_itself_by_explorer_is_named(tmp_path: Path) -> None:
+    # Ctrl+C, Ctrl+V in a folder of Windows: «umbrella - копия.md» (older: «Копия umbrella.md»)
+    text = story("Зонтик", "Тренер раздобыл зонт.", title_en="Umbrella")
+    root = make_folder(tmp_path / "c", stories={
+        "umbrella.md": text, "umbrella - копия.md": text, "Копия umbrella (2).md": text,
+        "other.md": story("Зонтик", "Другой текст.")})
+    content = load_content(root)
+    assert len(content.stories) == 4  # still shown: a warning, not an error
+    copies = {Path(p.path).name: p for p in found(content, "story_copy")}
+    assert set(copies) == {"umbrella - копия.md", "Копия umbrella (2).md"}
+    for problem in copies.values():
+        assert "«umbrella.md»" in problem.message("ru") and "дважды" in problem.message("ru")
+        assert "Удалите лишний файл" in problem.message("ru")
+        assert "“umbrella.md”" in problem.message("en")
+
+
 def test_a_word_file_named_md_docx_is_not_told_to_be_renamed(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={"a.md": story()},
                        images={"stories/visit.md.docx": b"PK\x03\x04word"})

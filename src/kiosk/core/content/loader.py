@@ -392,6 +392,8 @@ class ContentLoader:
         )
         stories = self._load_stories(self._files(STORIES_DIR, (".md",), self.story_limit),
                                      settings)
+        if self.cache is None:  # a whole fresh read (kiosk check, preview): not each reload
+            self._copies(stories)
         colouring = self._load_colouring()
         if self.centre is None:  # with a centre's folder, kiosk.core.content.merge counts both
             self._colouring_over(colouring)
@@ -559,6 +561,21 @@ class ContentLoader:
                 self.log_for(Path(directory, name)).warning("wrong_suffix", None, value=name,
                                                             name=fixed)
         return [os.path.join(directory, name) for name in sorted(names, key=natural_key)]
+
+    def _copies(self, stories: tuple[Story, ...]) -> None:
+        """A story word for word the same as another: Explorer's copy («umbrella - копия.md»,
+        «Копия umbrella.md») left beside it; the loop would show it twice, unsaid."""
+        same: dict[Story, list[Path]] = {}
+        nowhere = Path()
+        for item in stories:  # everything the same but the name: photo, tags, schedule too
+            same.setdefault(replace(item, id="", source=nowhere), []).append(item.source)
+        for paths in same.values():
+            if len(paths) > 1:  # the shortest name is the original: a copy's adds words
+                original, *copies = sorted(paths, key=lambda path: (len(path.name), path.name))
+                for path in copies:
+                    if path.stem.lower() != original.stem.lower():  # else: duplicate_id
+                        self.log_for(path).warning("story_copy", None, value=path.name,
+                                                   other=original.name)
 
     def _check_folder_level(self) -> None:
         """A folder with none of the content's files and folders is the wrong one (its

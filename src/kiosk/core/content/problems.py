@@ -233,6 +233,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "нет текста на русском языке после строки «---»",
         "there is no Russian text after the “---” line",
     ),
+    "story_copy": (
+        "«{value}» слово в слово повторяет историю «{other}» — похоже, это копия, оставленная "
+        "при копировании файлов; киоск показывал бы историю дважды. Удалите лишний файл",
+        "“{value}” is word for word the story “{other}”: a copy left behind when files were "
+        "copied, it seems; the kiosk would show the story twice. Delete the extra file",
+    ),
     "file_empty": (
         "файл «{value}» пустой. Если его сейчас копируют, киоск прочитает его, когда "
         "копирование закончится; если нет — откройте файл, проверьте, что текст на месте, и "
