@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -133,7 +134,13 @@ def _normal(entry: str) -> str:
     text = entry.replace("\\", "/").strip().strip("/")
     while text.startswith("./"):
         text = text[2:]
-    return text.casefold()
+    return _folded(text)
+
+
+def _folded(path: str) -> str:
+    """`path` whatever its case and the Unicode form of its letters: a name macOS wrote («й» as
+    «и» and a breve) and the same name typed are one."""
+    return unicodedata.normalize("NFC", path.casefold())
 
 
 def merge(shared: Content, centre: CentreContent, problems: list[Problem]) -> Content:
@@ -154,7 +161,7 @@ def merge(shared: Content, centre: CentreContent, problems: list[Problem]) -> Co
                 for source in (item.source, getattr(item, "portrait", None)):
                     if source is not None:
                         path = _relative(source)
-                        by_path[key := path.casefold()] = item
+                        by_path[key := _folded(path)] = item
                         written[key] = path
     hidden: set[int] = set()  # id() of each hidden item
     by_stem: dict[str, Any] | None = None  # «stories/birthday»: made when first asked
