@@ -141,3 +141,28 @@ def preparing():
             pass
     return [c for c in commands if b"kiosk.core.colouring.prepare_apart" in c]
 '''
+
+
+def cmyk_jpeg(rgb: tuple[int, int, int], adobe: bool, size: tuple[int, int] = (640, 480)
+              ) -> bytes:
+    """A print shop's CMYK JPEG of one colour: as Adobe's programs write it (inverted, with
+    their APP14 segment), or as the standard stores CMYK (not inverted, no APP14)."""
+    import io
+
+    from PIL import Image
+
+    cmyk = Image.new("RGB", size, rgb).convert("CMYK")
+    if not adobe:  # Pillow writes inverted: invert first, so the file holds the plain ink
+        cmyk = Image.eval(cmyk, lambda value: 255 - value)
+    out = io.BytesIO()
+    cmyk.save(out, "JPEG", quality=95)
+    data = out.getvalue()
+    if adobe:
+        return data
+    kept, position = bytearray(data[:2]), 2
+    while data[position + 1] != 0xDA:  # every segment before the scan but Adobe's
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        if data[position + 1] != 0xEE:
+            kept += data[position:position + 2 + length]
+        position += 2 + length
+    return bytes(kept + data[position:])

@@ -16,6 +16,7 @@ from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 from kiosk.core.content.problems import LANGUAGES, MESSAGES
 from kiosk.editor import photos
 from kiosk.editor.photos import PHOTO_LONG_SIDE, PhotoRejected, prepare_photo
+from tests.helpers import cmyk_jpeg
 
 ORIENTATION, GPS = 0x0112, 0x8825
 
@@ -326,3 +327,12 @@ def test_a_png_with_a_profile_of_megabytes_that_the_kiosk_shows_is_taken() -> No
     data = plain[:33] + chunk + plain[33:]  # after the signature and IHDR
     photo = prepare_photo(data, "профиль.png")
     assert (photo.width, photo.height) == (64, 48)
+
+
+@pytest.mark.parametrize("adobe", [True, False])
+def test_a_print_shops_cmyk_jpeg_keeps_its_colours(adobe: bool) -> None:
+    """Pillow reads every CMYK JPEG as Adobe's, inverted: one without Adobe's segment came
+    out black, in the editor's preview and on the kiosk alike."""
+    photo = prepare_photo(cmyk_jpeg((200, 30, 40), adobe), "плакат.jpg")
+    shown = Image.open(io.BytesIO(photo.jpeg)).convert("RGB").getpixel((320, 240))
+    assert shown == pytest.approx((200, 30, 40), abs=12)

@@ -31,7 +31,7 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, PngImagePlugin
+from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, PngImagePlugin
 
 from kiosk.core.content.imagesafe import (
     KIND_NAMES,
@@ -239,6 +239,12 @@ def _open_pillow(data: bytes, name: str, long_side: int, most: int = MAX_PHOTO_P
         image.draft(image.mode if image.mode in ("RGB", "L") else None,
                     (math.ceil(stored[0] * scale), math.ceil(stored[1] * scale)))
     image.load()
+    if image.mode == "CMYK" and "adobe" not in image.info:
+        # Pillow reads every CMYK JPEG as Adobe's, inverted; one without Adobe's mark is not
+        # (kiosk.core.content.imagesafe.jpeg_cmyk_not_inverted): its ink would be reversed.
+        ink = ImageChops.invert(image)
+        ink.info.update(image.info)  # its colour profile and EXIF orientation
+        return ink, stored
     return image, stored
 
 

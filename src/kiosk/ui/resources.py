@@ -36,6 +36,7 @@ from kiosk.core.content.imagesafe import (
     MAX_JPEG_PIXELS,
     MAX_SVG_BYTES,
     ImageFileError,
+    jpeg_cmyk_not_inverted,
     kind_problem,
     raster_problem,
     read_image_file,
@@ -391,6 +392,8 @@ def _render_image(path: Path, box: QSize, fill: bool = False) -> QImage:
         log.warning("picture %s not shown: it could not be decoded (%s)", path,
                     reader.errorString())
         return image
+    if image.format() == QImage.Format.Format_CMYK8888 and jpeg_cmyk_not_inverted(data):
+        image.invertPixels(QImage.InvertMode.InvertRgba)  # Qt took it for Adobe's (inverted)
     return in_srgb(image)
 
 

@@ -29,6 +29,7 @@ import sys
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -827,14 +828,20 @@ def too_many_pixels(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _jpeg_frame(data: bytes) -> tuple[int, int, bool] | None:
-    """A JPEG's width and height and whether it is progressive, from its frame header."""
+# A frame header's markers (SOF0–SOF15 less DHT, JPG and DAC).
+_JPEG_FRAMES = frozenset((0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
+                          0xCE, 0xCF))
+
+
+def _jpeg_headers(data: bytes) -> Iterator[tuple[int, int]]:
+    """Each segment's marker and where it starts in a JPEG, up to its frame header (the last
+    one given); nothing more past a damaged segment, a scan or the end."""
     if not data.startswith(b"\xff\xd8"):
-        return None
+        return
     position = 2
     while position + 4 <= len(data):
         if data[position] != 0xFF:
-            return None
+            return
         marker = data[position + 1]
         if marker == 0xFF:  # fill byte
             position += 1
@@ -843,17 +850,37 @@ def _jpeg_frame(data: bytes) -> tuple[int, int, bool] | None:
             position += 2
             continue
         (length,) = struct.unpack(">H", data[position + 2:position + 4])
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
-                      0xCE, 0xCF):
+        if marker in (0xD9, 0xDA) or length < 2:
+            return
+        yield marker, position
+        if marker in _JPEG_FRAMES:
+            return
+        position += 2 + length
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int, bool] | None:
+    """A JPEG's width and height and whether it is progressive, from its frame header."""
+    for marker, position in _jpeg_headers(data):
+        if marker in _JPEG_FRAMES:
             if position + 9 > len(data):
                 return None
             height, width = struct.unpack(">HH", data[position + 5:position + 9])
             return width, height, marker in (0xC2, 0xC6, 0xCA, 0xCE)
-        if marker in (0xD9, 0xDA) or length < 2:
-            return None
-        position += 2 + length
     return None
 
+
+def jpeg_cmyk_not_inverted(data: bytes) -> bool:
+    """Whether a JPEG holds CMYK as the standard stores it: four components and no Adobe
+    segment (APP14) before its frame header. Adobe's programs store CMYK inverted and mark it
+    so; Qt's decoder, like Pillow's, reads every CMYK JPEG as Adobe's, so an unmarked one
+    would come out as its opposite (a print shop's poster of little black ink all black)."""
+    adobe = False
+    for marker, position in _jpeg_headers(data):
+        if marker == 0xEE and data.startswith(b"Adobe", position + 4):
+            adobe = True
+        elif marker in _JPEG_FRAMES:
+            return position + 10 <= len(data) and data[position + 9] == 4 and not adobe
+    return False
 
 # -- PNG and JPEG structure -------------------------------------------------------------------
 
