@@ -117,6 +117,19 @@ def test_a_pdf_poster_is_named_with_how_to_save_it_as_a_picture(tmp_path: Path) 
     assert "PNG" in problem.message("ru")
 
 
+def test_a_phones_heic_photo_as_a_poster_is_named_with_how_to_show_it(tmp_path: Path) -> None:
+    # It was «формат не поддерживается; используйте PNG, JPEG или SVG», as for any file,
+    # where a story's photo in HEIC is told to save it as JPEG or upload it in the editor.
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    root = make_folder(tmp_path / "c", images={"posters/a.svg": SVG,
+                                                "posters/IMG_0412.HEIC": heic})
+    content = load_content(root)
+    assert [p.id for p in content.posters] == ["a"]
+    (problem,) = content.problems
+    assert (problem.code, problem.is_error) == ("image_heic_named", False)
+    assert "HEIC" in problem.message("ru") and "редактор" in problem.message("ru")
+
+
 def test_two_files_of_one_poster_name_show_one_and_name_the_other(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", images={"posters/greeting.svg": SVG,
                                                 "posters/greeting.png": b"\x89PNG\r\n\x1a\n"})

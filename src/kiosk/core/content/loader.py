@@ -1239,8 +1239,10 @@ class ContentLoader:
         """A picture file of a folder of pictures (colouring/, posters/): its format known and
         its decoding checked, each problem told; False when it cannot be shown."""
         if suffix not in IMAGE_SUFFIXES:
-            log.warning("pdf_not_shown" if suffix == ".pdf" else "bad_image_format", None,
-                        value=path.name)
+            # A PDF or a phone's HEIC photo: told how to make it a picture the kiosk shows.
+            code = {".pdf": "pdf_not_shown", ".heic": "image_heic_named",
+                    ".heif": "image_heic_named"}.get(suffix, "bad_image_format")
+            log.warning(code, None, value=path.name)
             return False
         if (kind := entry_kind(path)) != "file":
             self._refused(path, kind)
