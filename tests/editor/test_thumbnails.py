@@ -188,3 +188,18 @@ def test_what_is_kept_stays_within_its_bytes(tmp_path: Path,
     kept = [t for t in module._kept.values() if t is not None]
     assert 1 < len(kept) < 12
     assert module._kept_bytes == sum(len(t.data) for t in kept) <= 120_000
+
+
+def test_a_cameras_photo_the_kiosk_shows_is_in_the_listing_too(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """A 54 MP photo is past what an upload takes (52 MP), not past what the kiosk shows
+    (100 MP, a JPEG decoded reduced): put in the folder, it was on the screen with no word
+    from the kiosk's check, and its frame in the listing was empty."""
+    out = io.BytesIO()
+    Image.new("L", (9000, 6000), 90).save(out, "JPEG", quality=50)
+    a_centre_story_with_a_photo(config, out.getvalue())
+    address = thumbnails(client.get("/").get_data(as_text=True))["Зонтик для бабушки"]
+    photo = client.get(address)
+    assert photo.status_code == 200
+    with Image.open(io.BytesIO(photo.data)) as small:
+        assert small.size == (240, 160)

@@ -135,13 +135,18 @@ def prepare_photo(data: bytes, name: str = "фото", long_side: int = PHOTO_LO
     return PreparedPhoto(out.getvalue(), width, height, notes)
 
 
-def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Image.Image:
+def open_upload(data: bytes, name: str, long_side: int, notes: list[str],
+                most_bytes: int | None = None, most_jpeg: int | None = None) -> Image.Image:
     """An uploaded picture decoded within the bounds, upright, 8-bit sRGB RGB on white, fitted
     into `long_side` (never enlarged); what was done is appended to `notes`. Raises
-    PhotoRejected. Also used by kiosk.editor.lineart for scans of drawings."""
-    if len(data) > MAX_PHOTO_BYTES:
+    PhotoRejected. Also used by kiosk.editor.lineart for scans of drawings, and by
+    kiosk.editor.thumbnails with the kiosk's own bounds (`most_bytes`, and `most_jpeg` pixels
+    for a JPEG it has held to the kiosk's cap on progressive ones)."""
+    most_bytes = MAX_PHOTO_BYTES if most_bytes is None else most_bytes
+    most_jpeg = MAX_PHOTO_PIXELS if most_jpeg is None else most_jpeg
+    if len(data) > most_bytes:
         raise PhotoRejected("photo_file_too_big", value=name, size=megabytes(len(data)),
-                            most=megabytes(MAX_PHOTO_BYTES))
+                            most=megabytes(most_bytes))
     kind = sniff(data[:4096])
     if kind not in _READ:
         if kind == "pdf":  # a poster exported from PowerPoint or Word: say how to make a picture
@@ -152,7 +157,7 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
         if kind in KIND_NAMES:
             raise PhotoRejected("photo_unsupported", value=name, real=KIND_NAMES[kind])
         raise PhotoRejected("photo_not_image", value=name)
-    most = MAX_PHOTO_PIXELS if kind == "jpeg" else MAX_DECODED_PIXELS
+    most = most_jpeg if kind == "jpeg" else MAX_DECODED_PIXELS
     header = picture_size(data)  # a PNG's or a JPEG's: refused by its size before Pillow
     if header is not None:
         _check_size(*header, name, most)
@@ -163,11 +168,14 @@ def open_upload(data: bytes, name: str, long_side: int, notes: list[str]) -> Ima
                             value=name, detail=detail)
     try:
         with _DECODING, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Past its own size, Pillow only warns: an error here, unless the caller's bound
+            # is above it (the size is checked against that bound as soon as it is read).
+            warnings.simplefilter("error" if most_jpeg <= MAX_PHOTO_PIXELS else "ignore",
+                                  Image.DecompressionBombWarning)
             if kind == "heic":
                 image, stored = _open_heic(data, name, most)
             else:
-                image, stored = _open_pillow(data, name, long_side, most)
+                image, stored = _open_pillow(data, name, long_side, most, most_jpeg)
             orientation = image.getexif().get(0x0112, 1)
             ImageOps.exif_transpose(image, in_place=True)
             # Made small first, then laid on white and converted: never a second full-size
@@ -222,8 +230,8 @@ def _check_size(width: int, height: int, name: str, most: int = MAX_PHOTO_PIXELS
         raise PhotoRejected("photo_damaged", value=name, detail=f"{width}×{height}")
 
 
-def _open_pillow(data: bytes, name: str, long_side: int, most: int = MAX_PHOTO_PIXELS
-                 ) -> tuple[Image.Image, tuple[int, int]]:
+def _open_pillow(data: bytes, name: str, long_side: int, most: int = MAX_PHOTO_PIXELS,
+                 most_jpeg: int = MAX_PHOTO_PIXELS) -> tuple[Image.Image, tuple[int, int]]:
     """Decoded (a JPEG reduced by libjpeg when that still leaves more than `long_side`), and
     the size stored in the file."""
     # Header only. No "MPO": the JPEG opener returns a phone's multi-picture JPEG as MPO,
@@ -231,7 +239,7 @@ def _open_pillow(data: bytes, name: str, long_side: int, most: int = MAX_PHOTO_P
     # raised KeyError: a 500 instead of «повреждён»).
     image = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP"))
     stored = image.size
-    _check_size(*stored, name, MAX_PHOTO_PIXELS if image.format in ("JPEG", "MPO") else most)
+    _check_size(*stored, name, most_jpeg if image.format in ("JPEG", "MPO") else most)
     if image.format in ("JPEG", "MPO"):
         # libjpeg decodes at 1/2, 1/4 or 1/8 of the size for a fraction of the time and
         # memory: the smallest of those still at least as large as what is kept.

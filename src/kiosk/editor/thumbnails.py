@@ -2,14 +2,14 @@
 made small enough that a listing of a few dozen items loads at once (no Flask, no Qt).
 
 The pictures are content files, untrusted like every other: a raster is decoded through the
-upload's own bounds (kiosk.editor.photos.open_upload: its size read from the header first,
-the kiosk's walk of its structure, one decode at a time in the editor) and made a JPEG of at
-most `LONG_SIDE` pixels; a drawing is given as the kiosk's check rebuilt it
-(kiosk.core.content.imagesafe.sanitise_svg), never as the file was written. A picture that
-cannot be made small gives None: the listing's frame stays empty, and the kiosk's check names
-the problem in the row. A file is reached from its content folder without following a link
-(a folder or the file), as the editor reads the centre's files (kiosk.editor.publish). The
-last few answers are kept by the file's identity, size and time.
+upload's own checks within the bounds of what the kiosk shows (kiosk.editor.photos.open_upload:
+its size read from the header first, the kiosk's walk of its structure, one decode at a time
+in the editor) and made a JPEG of at most `LONG_SIDE` pixels; a drawing is given as the
+kiosk's check rebuilt it (kiosk.core.content.imagesafe.sanitise_svg), never as the file was
+written. A picture that cannot be made small gives None: the listing's frame stays empty, and
+the kiosk's check names the problem in the row. A file is reached from its content folder
+without following a link (a folder or the file), as the editor reads the centre's files
+(kiosk.editor.publish). The last few answers are kept by the file's identity, size and time.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.content.imagesafe import MAX_SVG_BYTES, sanitise_svg, sniff
+from kiosk.core.content.imagesafe import (
+    MAX_IMAGE_BYTES,
+    MAX_JPEG_PIXELS,
+    MAX_SVG_BYTES,
+    sanitise_svg,
+    sniff,
+    too_many_pixels,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +76,7 @@ def thumbnail(root: Path, relative: str) -> Thumbnail | None:
                 _kept.move_to_end(key)
                 return _kept[key]
         drawing = relative.lower().endswith(".svg")
-        most = MAX_SVG_BYTES if drawing else _max_photo_bytes()
+        most = MAX_SVG_BYTES if drawing else MAX_IMAGE_BYTES
         if info.st_size > most:
             return None
         data = _read(fd, most)
@@ -123,12 +130,6 @@ def _read(fd: int, most: int) -> bytes:
     return b"".join(chunks)
 
 
-def _max_photo_bytes() -> int:
-    from kiosk.editor.photos import MAX_PHOTO_BYTES
-
-    return MAX_PHOTO_BYTES
-
-
 def _drawing(data: bytes) -> Thumbnail | None:
     if len(data) > MAX_SVG_BYTES:
         return None
@@ -141,8 +142,12 @@ def _photo(data: bytes, name: str) -> Thumbnail | None:
 
     if sniff(data[:16]) not in ("jpeg", "png"):  # what the kiosk shows, by its first bytes
         return None
-    try:  # more than the most: open_upload refuses it as too big
-        image = open_upload(data, name, LONG_SIDE, [])
+    if too_many_pixels(data) is not None:  # the kiosk's check names it
+        return None
+    try:  # within what the kiosk shows: a camera's 60 MP photo, or one of 40 MB, is shown
+        # there, so it is in the listing (a JPEG decoded reduced; a progressive one at
+        # most 16 MP, as too_many_pixels holds it)
+        image = open_upload(data, name, LONG_SIDE, [], MAX_IMAGE_BYTES, MAX_JPEG_PIXELS)
     except PhotoRejected as exc:
         log.info("editor: no thumbnail of %s: %s", name, exc.code)
         return None
