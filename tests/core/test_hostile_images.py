@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.content import loader
-from kiosk.core.content.imagesafe import ImageFileError, read_image_file
+from kiosk.core.content.imagesafe import MAX_IMAGE_BYTES, ImageFileError, read_image_file
 from kiosk.core.content.loader import ImageCheck, body_images, load_content
 from tests.helpers import SVG, fastest_of_three, make_folder, story
 
@@ -134,6 +134,23 @@ def test_a_fifo_in_place_of_a_picture_is_refused_without_blocking(tmp_path: Path
 def test_a_device_in_place_of_a_picture_is_refused() -> None:
     with pytest.raises(ImageFileError):
         read_image_file("/dev/zero")
+
+
+def test_a_cameras_jpeg_too_large_is_told_the_limit_not_to_be_saved_as_jpeg(
+        tmp_path: Path) -> None:
+    """A 60 MB photo is most often a JPEG already: «сохраните её в JPEG» told staff to do what
+    they had done, and not what the most is."""
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/camera.jpg")})
+    (root / "images").mkdir(exist_ok=True)
+    with open(root / "images" / "camera.jpg", "wb") as photo:  # sparse: nothing is written
+        photo.write(b"\xff\xd8\xff\xe0")
+        photo.truncate(MAX_IMAGE_BYTES + 10_000_000)
+    (problem, *_) = load_content(root).problems
+    assert problem.code == "image_file_too_big"
+    said = problem.message("ru")
+    assert f"до {MAX_IMAGE_BYTES // 1_000_000} МБ" in said and "60,0 МБ" in said
+    assert "сохраните её в JPEG" not in said
+    assert f"up to {MAX_IMAGE_BYTES // 1_000_000} MB" in problem.message("en")
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -607,9 +607,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(as when a copy was cut short) and would be shown grey. Copy or save the file again "
         "(technically: {detail})",
     ),
+    # A raster over imagesafe.MAX_IMAGE_BYTES, already a JPEG as often as not (a camera's).
     "image_file_too_big": (
-        "файл «{value}» слишком большой ({detail}); уменьшите картинку или сохраните её в JPEG",
-        "the file “{value}” is too large ({detail}); scale the picture down or save it as JPEG",
+        "файл «{value}» слишком большой ({detail}), а киоск читает картинки до 50 МБ: "
+        "уменьшите картинку — экрану хватает 2000 точек по длинной стороне, и такая "
+        "фотография в JPEG занимает 1–2 МБ",
+        "the file “{value}” is too large ({detail}), and the kiosk reads pictures of up to "
+        "50 MB: scale the picture down; the screen needs 2000 pixels on its long side, and "
+        "such a photo takes 1–2 MB as JPEG",
     ),
     # Photos and scans uploaded in the staff editor (kiosk.editor.photos).
     "photo_not_image": (
