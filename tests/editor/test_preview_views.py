@@ -250,6 +250,22 @@ def test_the_centres_photo_is_drawn(client: FlaskClient, config: EditorConfig) -
     assert red > 500  # the photo's red fills its part of the card
 
 
+def test_a_centres_photo_put_there_by_hand_is_drawn_as_the_kiosk_shows_it(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """A camera's photo of 35 MB put in the centre's folder: the kiosk shows it (up to 50 MB),
+    the preview called it «Файл «images/grandma.jpg» не найден» (it copied 30 MB at most)."""
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (200, 30, 30)).save(out, "JPEG", quality=90)
+    with open(config.centre / "images" / "grandma.jpg", "wb") as photo:
+        photo.write(out.getvalue())
+        photo.truncate(35_000_000)  # what follows its end marker, as a camera's data does
+    with_photo = preview(client, photo="images/grandma.jpg")
+    assert on_field(with_photo, "photo") == []
+    shot = image(client, with_photo, "landscape-ru-story")
+    red = sum(1 for r, g, b in shot.resize((192, 108)).get_flattened_data() if r > 180 and g < 60)  # type: ignore[misc]
+    assert red > 500
+
+
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A small JPEG whose header claims `width`×`height` (a decompression bomb's header)."""
     out = io.BytesIO()

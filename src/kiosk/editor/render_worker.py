@@ -57,9 +57,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kiosk.core.content.imagesafe import MAX_IMAGE_BYTES
+
 HEADER = struct.Struct(">I")
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the draft's text is at most ~40 KB (story_form.LIMITS)
-MAX_PHOTO_BYTES = 30_000_000  # a prepared photo is a few hundred KB; a copy is never larger
+# A prepared photo is a few hundred KB, but a centre's folder may hold a camera's photo put
+# there by hand: copied up to the most the kiosk reads, so the preview shows what it shows.
+MAX_PHOTO_BYTES = MAX_IMAGE_BYTES
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 LANGS = ("ru", "en")
 STORIES_DIR = "stories"
