@@ -105,6 +105,22 @@ def test_a_picture_must_be_what_its_name_says(tmp_path: Path, name: str, data: b
     assert calls == []
 
 
+def test_a_jpeg_saved_by_windows_as_jfif_is_told_the_name_to_give_it(tmp_path: Path) -> None:
+    """Windows saves many a JPEG from the web as «.jfif»: staff holding a JPEG were told
+    «формат не поддерживается; используйте PNG, JPEG или SVG»."""
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/Зонт.jfif")},
+                       images={"images/Зонт.jfif": jpeg, "posters/Афиша.jfif": jpeg,
+                               "posters/a.svg": SVG})
+    content = load_content(root)
+    told = {p.args.get("name"): p for p in content.problems if p.code == "image_wrong_suffix"}
+    assert set(told) == {"images/Зонт.jpg", "Афиша.jpg"}
+    assert told["images/Зонт.jpg"].is_error and not told["Афиша.jpg"].is_error
+    assert "картинка JPEG" in told["Афиша.jpg"].message("ru")
+    assert "переименуйте файл в «images/Зонт.jpg»" in told["images/Зонт.jpg"].message("ru")
+    assert content.stories == () and [p.id for p in content.posters] == ["a"]
+
+
 def test_a_fifo_in_place_of_a_picture_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "photo.png"
     os.mkfifo(fifo)

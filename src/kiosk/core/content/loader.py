@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kiosk.core import hashes
 from kiosk.core.content.clipfile import VIDEO_SUFFIXES, is_video
 from kiosk.core.content.imagesafe import (
+    KIND_NAMES,
+    KIND_SUFFIX,
     MAX_IMAGE_BYTES,
     MAX_SVG_BYTES,
     ImageFileError,
@@ -29,6 +31,7 @@ from kiosk.core.content.imagesafe import (
     raster_problem,
     read_image_file,
     safe_svg_file,
+    sniff,
 )
 from kiosk.core.content.index import ContentIndex, IndexEntry, Stamp, kept_story, slim_path
 from kiosk.core.content.kept import (
@@ -890,8 +893,8 @@ class ContentLoader:
         if candidate is None:
             return None
         if candidate.suffix.lower() not in IMAGE_SUFFIXES:
-            heic = candidate.suffix.lower() in (".heic", ".heif")  # a phone's photo
-            log.error("image_heic_named" if heic else "bad_image_format", line, value=value)
+            code, args = _unread_suffix(candidate, value)
+            log.error(code, line, **args)
             return None
         for problem in self._check_image(candidate, value):
             if problem.is_error:
@@ -1239,10 +1242,8 @@ class ContentLoader:
         """A picture file of a folder of pictures (colouring/, posters/): its format known and
         its decoding checked, each problem told; False when it cannot be shown."""
         if suffix not in IMAGE_SUFFIXES:
-            # A PDF or a phone's HEIC photo: told how to make it a picture the kiosk shows.
-            code = {".pdf": "pdf_not_shown", ".heic": "image_heic_named",
-                    ".heif": "image_heic_named"}.get(suffix, "bad_image_format")
-            log.warning(code, None, value=path.name)
+            code, args = _unread_suffix(path, path.name, poster=True)
+            log.warning(code, None, **args)
             return False
         if (kind := entry_kind(path)) != "file":
             self._refused(path, kind)
@@ -1620,6 +1621,27 @@ def _kind_of(entry: os.DirEntry[str]) -> str:
 def _title_from_name(stem: str) -> str:
     text = re.sub(r"^\d+[-_ ]*", "", stem).replace("-", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:] if text else stem
+
+
+def _unread_suffix(path: Path, shown_as: str, poster: bool = False
+                   ) -> tuple[str, dict[str, str]]:
+    """The problem code and arguments of a picture under an extension the kiosk does not
+    read: a phone's HEIC photo, or a PDF for a poster, told how to make it a picture; a JPEG,
+    PNG or SVG under another extension (Windows saves many a JPEG from the web as «.jfif»)
+    told the name to give it; anything else an unsupported format."""
+    suffix = path.suffix.lower()
+    if suffix in (".heic", ".heif"):
+        return "image_heic_named", {"value": shown_as}
+    if poster and suffix == ".pdf":
+        return "pdf_not_shown", {"value": shown_as}
+    try:  # without blocking, nor following a link: a FIFO or a device is «unsupported»
+        real = sniff(file_head(path, MAX_IMAGE_BYTES))
+    except ImageFileError:
+        real = None
+    if real in KIND_SUFFIX:
+        return "image_wrong_suffix", {"value": shown_as, "real": KIND_NAMES[real],
+                                      "name": os.path.splitext(shown_as)[0] + KIND_SUFFIX[real]}
+    return "bad_image_format", {"value": shown_as}
 
 
 def _picture_problems(path: Path, shown_as: str) -> list[Problem]:
