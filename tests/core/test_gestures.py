@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.gestures import Gesture, classify
+from kiosk.core.gestures import SECOND_TAP_MS, Gesture, SecondTap, classify
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,22 @@ from kiosk.core.gestures import Gesture, classify
 )
 def test_classify(dx: float, dy: float, seconds: float, expected: Gesture) -> None:
     assert classify(dx, dy, seconds, screen_width=1920) is expected
+
+
+def test_a_second_tap_soon_after_the_one_that_changed_the_screen_is_its_echo() -> None:
+    taps = SecondTap()
+    assert not taps.press(1000)
+    taps.seen(1080)  # released: the tile opens its screen
+    taps.changed()
+    assert taps.press(1300)  # 220 ms later, on the new screen: the same tap
+    assert not taps.press(1500)  # the next one is a tap again
+    taps.seen(1580)
+    taps.changed()
+    assert not taps.press(1580 + SECOND_TAP_MS)  # the visitor looked first
+
+
+def test_taps_that_change_nothing_are_never_echoes() -> None:
+    taps = SecondTap()
+    for stamp in (1000, 1100, 1200):  # «next» three times quickly: three pages
+        assert not taps.press(stamp)
+        taps.seen(stamp + 50)

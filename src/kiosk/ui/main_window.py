@@ -12,7 +12,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent, QTouchEvent, QWindow
+from PySide6.QtGui import (
+    QCloseEvent,
+    QInputEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTouchEvent,
+    QWindow,
+)
 from PySide6.QtWidgets import QAbstractButton, QApplication, QStackedLayout, QWidget
 
 from kiosk import __version__
@@ -20,6 +27,7 @@ from kiosk.core.content.model import Content, Notice
 from kiosk.core.content.notices import MOST_URGENT_SHOWN, next_change
 from kiosk.core.content.problems import Language
 from kiosk.core.content.sandbox import IDLE_EXIT
+from kiosk.core.gestures import SecondTap
 from kiosk.core.playlist import Slide, SlideKind
 from kiosk.core.service import recent_log
 from kiosk.core.service.exit_codes import EXIT_OK, EXIT_RESTART
@@ -32,7 +40,7 @@ from kiosk.ui.queue.banner import QueueBanner
 from kiosk.ui.resources import ImageCache
 from kiosk.ui.screen import Screen
 from kiosk.ui.service.lockdown import Lockdown
-from kiosk.ui.service.sleep import ScreenSleep
+from kiosk.ui.service.sleep import REST_OF_TOUCH, SWALLOW_S, TOUCH_ENDS, ScreenSleep
 from kiosk.ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -167,6 +175,9 @@ class KioskWindow(QWidget):
         # Outside opening hours the screen sleeps: a black cover over everything, the display
         # off (kiosk.ui.service.sleep). Made before the event filter, which asks it about touches.
         self.screen_sleep = ScreenSleep(self)
+        self.second_tap = SecondTap()
+        self._echo_until: float | None = None  # swallowing the rest of an echo till then
+        self._echo_ended: int | None = None  # the stamp of the echo's touch end
         self.screen_sleep.changed.connect(self._prepare_ahead_on_waking)
         app = QApplication.instance()
         if app is not None:
@@ -322,6 +333,8 @@ class KioskWindow(QWidget):
             self._connect_chrome(screen)
         self.menu.chosen.connect(self._open)
         self.picker.picture_chosen.connect(self._colour)
+        # The calm minute's own pages: «Ещё раз» stands where the first rhythm's button comes.
+        self.calm.pages.currentChanged.connect(lambda _index: self.second_tap.changed())
         self._overlay = IdleOverlay(theme, self)
         self._overlay.stay.connect(self._touched)
         self.visitor_screens_built.emit()
@@ -474,6 +487,8 @@ class KioskWindow(QWidget):
             self.attract.stop()
         if self._colouring is not None and screen is not self._colouring:
             self._colouring.reset()  # nothing of a child's drawing outlives the page
+        if screen is not self.stack.currentWidget():
+            self.second_tap.changed()  # a quick second tap is not for the new screen
         self.stack.setCurrentWidget(screen)
         if screen is self.attract:
             self.attract.start()
@@ -907,6 +922,11 @@ class KioskWindow(QWidget):
         if self.screen_sleep.filter(watched, event):
             return True  # the touch that woke the screen: it does nothing else
         kind = event.type()
+        if kind in PRESS_EVENTS and isinstance(watched, QWindow) \
+                and watched == self.windowHandle():
+            self._corner_tap(event)  # an echo counts too: staff tap the corner quickly
+        if self._echo(watched, event):
+            return True
         if kind in PRESENCE_EVENTS and isinstance(watched, QWidget) \
                 and watched.window() is self:
             if watched is self.queue_banner and self.session.phase is Phase.ATTRACT:
@@ -914,9 +934,41 @@ class KioskWindow(QWidget):
             if watched is self.notice_band and self.session.phase is Phase.ATTRACT:
                 return False  # reading a notice does not start a visit
             self._touched()
-        if kind in PRESS_EVENTS and isinstance(watched, QWindow) \
-                and watched == self.windowHandle():
-            self._corner_tap(event)
+        return False
+
+    def _echo(self, watched: QObject, event: QEvent) -> bool:
+        """True for a touch that is the echo of the tap before it (kiosk.core.gestures.
+        SecondTap), swallowed whole; it still says somebody is here."""
+        kind = event.type()
+        if kind not in REST_OF_TOUCH:
+            return False
+        handle = self.windowHandle()
+        if not (watched == handle if isinstance(watched, QWindow)
+                else isinstance(watched, QWidget) and watched.window() is self):
+            return False
+        if self._echo_until is not None:
+            if self.clock() < self._echo_until:
+                if kind in TOUCH_ENDS and isinstance(watched, QWindow) \
+                        and isinstance(event, QInputEvent):
+                    self._echo_until = None
+                    self._echo_ended = event.timestamp()
+                return True
+            self._echo_until = None  # a release that never came
+        if kind == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent) \
+                and event.source() is not Qt.MouseEventSource.MouseEventNotSynthesized \
+                and event.timestamp() == self._echo_ended:
+            return True  # the release Qt makes of the echo's touch end, after it
+        if not isinstance(watched, QWindow) or not isinstance(event, QInputEvent):
+            return False
+        if kind in PRESS_EVENTS:
+            if self.second_tap.press(event.timestamp()):
+                log.info("a second tap on a screen the first one changed: ignored")
+                self._echo_until = self.clock() + SWALLOW_S
+                if self.session.phase is not Phase.ATTRACT:
+                    self._touched()  # still somebody here; on attract it would open a screen
+                return True
+        elif kind in TOUCH_ENDS:
+            self.second_tap.seen(event.timestamp())
         return False
 
     def _touched(self) -> None:
@@ -927,6 +979,7 @@ class KioskWindow(QWidget):
             self.session_timer.start()
             self._open_from_attract(self.attract.current_slide)
         elif outcome is SessionEvent.STAYED:
+            self.second_tap.changed()  # what the question covered is under the finger now
             self.overlay.hide()
             self.queue_banner.set_compact(False)  # the earlier calls again
 
