@@ -229,6 +229,26 @@ def test_a_drag_slides_the_chips_and_a_tap_chooses_one(qtbot: QtBot,
     assert screen.tag == list(screen.chip_buttons)[-1]
 
 
+@pytest.mark.parametrize("dx", [20, -20], ids=["right", "left"])
+def test_a_chip_tapped_by_a_shaky_finger_is_chosen(qtbot: QtBot, window: KioskWindow,
+                                                   dx: int) -> None:
+    """A hand with a tremor slides 10–20 px while it presses: that is a tap, as on every other
+    button (kiosk.core.gestures.TAP_WANDER), not a drag of the row; at the row's start, where
+    it cannot slide right, the finger did nothing at all."""
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    screen = window.stories
+    tag = window.content.story_tags()[0]
+    chip = screen.chip_buttons[tag]
+    start = chip.rect().center()
+    qtbot.mousePress(chip, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 5):
+        qtbot.mouseMove(chip, start + QPoint(dx * step // 4, 6 * (step % 2)))
+    qtbot.mouseRelease(chip, Qt.MouseButton.LeftButton, pos=start + QPoint(dx, 0))
+    assert screen.tag == tag
+    assert screen.strip.offset == 0
+
+
 def clear_of_the_fades(strip: ChipStrip, chip: QWidget) -> bool:
     """Whether `chip` is whole on screen and under neither end's fade."""
     edge = strip.more_right.width()

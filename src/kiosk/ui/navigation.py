@@ -15,6 +15,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.core.content.problems import Language
+from kiosk.core.gestures import TAP_WANDER
 from kiosk.core.i18n import tr
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Icon, PageDots, TouchButton, draw_icon, text_label
@@ -190,8 +191,6 @@ class ChipStrip(QWidget):
     sideways under a finger (a drag that starts on a chip does not tap it), and a faded edge
     with an arrow shows where more chips are."""
 
-    DRAG_FROM = 16  # px at 1080p: less than this is a tap
-
     scrolled = Signal()
 
     def __init__(self, theme: Theme) -> None:
@@ -315,7 +314,9 @@ class ChipStrip(QWidget):
             return False
         dx = where.x() - self._press.x()
         if kind == QEvent.Type.MouseMove:
-            if not self._dragging and abs(dx) >= self.theme.px(self.DRAG_FROM):
+            # A tap wanders as far as it may elsewhere: at 16 px a tremor's wobble dragged
+            # the row (or, at its end, nothing) and the chip under the finger was not chosen.
+            if not self._dragging and abs(dx) > TAP_WANDER * self.theme.width:
                 self._dragging = True
                 if isinstance(chip, QAbstractButton):
                     chip.setDown(False)  # it will not be tapped now
