@@ -19,14 +19,14 @@ def test_empty_file_gives_the_defaults() -> None:
 
 def test_values_are_read() -> None:
     settings, problems = read(
-        "slide_seconds: 12\ntransition: slide\nidle_seconds: 60\nwarning_seconds: 10\n"
+        "slide_seconds: 12\ntransition: slide\nidle_seconds: 60\nwarning_seconds: 30\n"
         "default_language: en\nattract:\n  stories: 3\n  anniversary: false\n"
         "tags:\n  дети: children\n")
     assert problems == []
     assert settings.slide_seconds == 12
     assert settings.transition == "slide"
     assert settings.idle_seconds == 60
-    assert settings.warning_seconds == 10
+    assert settings.warning_seconds == 30
     assert settings.default_language == "en"
     assert settings.attract_stories == 3
     assert settings.attract_anniversary is False
@@ -40,6 +40,14 @@ def test_out_of_range_values_are_clamped_with_a_warning() -> None:
     assert [(p.line, p.code, p.is_error) for p in problems] == [
         (1, "clamped", False), (2, "clamped", False)]
     assert "5 — вне допустимого диапазона 20–900; используется 20" in problems[0].message("ru")
+
+
+def test_the_idle_question_leaves_at_least_twenty_seconds_to_answer() -> None:
+    """WCAG 2.2 SC 2.2.1: a time-out's warning gives at least 20 s to say «Я здесь»."""
+    assert Settings().warning_seconds >= 20
+    settings, problems = read("warning_seconds: 10\n")
+    assert settings.warning_seconds == 20
+    assert "10 — вне допустимого диапазона 20–120; используется 20" in problems[0].message("ru")
 
 
 def test_wrong_type_is_an_error_and_keeps_the_default() -> None:

@@ -191,10 +191,11 @@ def test_idle_warning_then_staying(qtbot: QtBot, window: KioskWindow, clock: Fak
     turn(qtbot, window.stories)
     go_idle(qtbot, window, clock)
     assert window.overlay.question.text() == "Вы ещё здесь?"
-    assert window.overlay.countdown.text() == str(round(window.content.settings.warning_seconds))
+    counting = round(window.content.settings.warning_seconds)  # 20
+    assert window.overlay.countdown.text() == str(counting)
     hint = " ".join(window.overlay.hint.text().replace("\u00a0", " ").split())
-    assert hint == "секунд — и экран вернётся к началу"  # under «15», not «Через 15 с»
-    clock.advance(4)
+    assert hint == "секунд — и экран вернётся к началу"  # under «20», not «Через 20 с»
+    clock.advance(counting - 11)
     qtbot.waitUntil(lambda: window.overlay.countdown.text() == "11")
     assert window.overlay.hint.text().startswith("секунд\u00a0—")  # «11 секунд»
     clock.advance(7)

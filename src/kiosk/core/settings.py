@@ -73,7 +73,9 @@ class Settings:
     screen: str = "landscape"
     transition_ms: int = 700
     idle_seconds: float = 90.0
-    warning_seconds: float = 15.0
+    # WCAG 2.2 SC 2.2.1: at least 20 s to answer a time-out's warning (a slow reader takes
+    # 7 s for its twelve words at 100 a minute, then a shaky hand aims at «Я здесь»).
+    warning_seconds: float = 20.0
     attract_anniversary: bool = True
     attract_stories: int = 6
     attract_colouring_invite: bool = True
@@ -145,7 +147,7 @@ _NUMBERS: dict[str, _Number] = {
     "slide_seconds": _Number(3, 120),
     "transition_ms": _Number(150, 2000, integer=True),
     "idle_seconds": _Number(20, 900),
-    "warning_seconds": _Number(5, 120),
+    "warning_seconds": _Number(20, 120),
     "attract_stories": _Number(0, 50, integer=True),
     "colouring_gap_px": _Number(0, 32),
 }
