@@ -650,6 +650,10 @@ class Canvas:
         # maps blocks from 4 MB: a 4K picture's outside), a millisecond of page faults a tap;
         # one as large as the canvas stays for the whole page (1 MB at 1080p, 4 at 4K).
         self._mask_buffer = np.empty(min(width * height, MASK_BYTES), dtype=bool)
+        # Whether the paint under the oldest step kept (or with no step) has colour on it: a
+        # drawing brought back (kiosk.core.colouring.kept), or steps let go past the bound.
+        # Start over must stay possible there, with nothing to undo.
+        self._painted_below = False
 
     def _paint_region(self, label: int, box: Box, colour: int) -> None:
         """`colour` on every pixel of `box` that is `label`'s."""
@@ -663,6 +667,33 @@ class Canvas:
             mask = self._mask_buffer[:(bottom - top) * bw].reshape(bottom - top, bw)
             np.equal(self.picture.owner[top:bottom, bx:bx + bw], label, out=mask)
             np.copyto(self.paint[top:bottom, bx:bx + bw], value, where=mask)
+
+    @property
+    def colours(self) -> Paint:
+        """Every colour the canvas has used, sorted (read only): each pixel has one of them."""
+        return self._colours
+
+    @property
+    def uniform_regions(self) -> dict[int, int]:
+        """The regions known to be all one colour, and their colours (a copy)."""
+        return dict(self._uniform)
+
+    def take_paint(self, paint: Paint, colours: Paint, uniform: dict[int, int]) -> None:
+        """Start from `paint` (a drawing the child left, the canvas's size), made of
+        `colours`, with `uniform` the regions known to be one colour: nothing to undo."""
+        self._stroke = None
+        np.copyto(self.paint, paint)
+        self.history.clear()
+        self._colours = np.union1d(self._colours, colours).astype(np.uint32)
+        self._uniform = {label: colour for label, colour in uniform.items()
+                         if label in self.picture.regions}
+        self._painted_below = True
+
+    @property
+    def has_paint(self) -> bool:
+        """Whether start over has anything to take away, without looking at every pixel
+        (a millisecond at 1080p, on every touch): something to undo, or paint under it."""
+        return bool(self.history) or self._painted_below
 
     def _use(self, colour: int) -> None:
         if colour not in self._colours:
@@ -771,6 +802,7 @@ class Canvas:
         while len(self.history) > HISTORY_STEPS or (total > HISTORY_BYTES
                                                     and len(self.history) > 1):
             total -= self.history.pop(0).nbytes
+            self._painted_below = True  # what that step left is the oldest state now
 
     @property
     def can_undo(self) -> bool:
@@ -816,6 +848,7 @@ class Canvas:
         self.paint.fill(PAPER)
         self.history.clear()
         self._uniform = dict.fromkeys(self.picture.regions, PAPER)
+        self._painted_below = False
 
     # -- result -----------------------------------------------------------------------------
 
