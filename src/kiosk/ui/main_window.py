@@ -46,6 +46,7 @@ from kiosk.ui.theme import Theme
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from kiosk.core.colouring.kept import KeptDrawing, KeptDrawings
     from kiosk.core.pin import PinStore  # the PIN pad's, built after the first frame
     from kiosk.ui.background import Background
 
@@ -129,6 +130,9 @@ class KioskWindow(QWidget):
         # kiosk run: its neutral screen only if the window is shown before the content is read
         self.attract.neutral_when_shown = defer_screens
         self._colouring: ColouringScreen | None = None  # made when a child first picks
+        # The drawings a child left this visit, by picture (made with the colouring page: it
+        # brings numpy); wiped when the visitor goes.
+        self._drawings: KeptDrawings | None = None
         # The visitor's and the staff's screens: here, or with `defer_screens` (kiosk run)
         # just after the first frame (kiosk.ui.app), which then needs only the attract loop.
         # Whatever needs one of them before that builds them all at once (build_screens).
@@ -309,7 +313,7 @@ class KioskWindow(QWidget):
         self._pattern = PatternScreen(theme, self.images)
         for screen in self.staff_screens:
             self._add_screen(screen)
-        self.pin_pad.accepted.connect(lambda: self.show_screen(self.staff))
+        self.pin_pad.accepted.connect(self._staff_arrives)
         self.pin_pad.cancelled.connect(lambda: self.show_screen(self.menu))
         self.staff.action.connect(self._staff_action)
         self.pattern.done.connect(lambda: self.show_screen(self.staff))
@@ -335,6 +339,7 @@ class KioskWindow(QWidget):
         self.picker.picture_chosen.connect(self._colour)
         # The calm minute's own pages: «Ещё раз» stands where the first rhythm's button comes.
         self.calm.pages.currentChanged.connect(lambda _index: self.second_tap.changed())
+        self.picker.kept_drawing = self._kept_drawing
         self._overlay = IdleOverlay(theme, self)
         self._overlay.stay.connect(self._touched)
         self.visitor_screens_built.emit()
@@ -356,7 +361,8 @@ class KioskWindow(QWidget):
     def set_high_contrast(self, on: bool) -> None:
         """Switch the large-text, high-contrast mode: the visitor's screens are built anew in
         the other theme (about 0.1 s). The visitor stays where they were: the same screen,
-        the same story or page, the same picture to colour (its strokes start afresh)."""
+        the same story or page, the same picture to colour (the drawing comes back, with
+        nothing to undo: kiosk.core.colouring.kept)."""
         if on == self.theme.high_contrast:
             return
         self.theme = self.theme.with_high_contrast(on)
@@ -366,6 +372,8 @@ class KioskWindow(QWidget):
         old = getattr(self, was) if was is not None else None
         picture = self._colouring.picture if self._colouring is showing \
             and self._colouring is not None else None
+        if self._colouring is not None:
+            self._colouring.keep_drawing()  # the page built anew shows it again
         kept = [self.attract, *self.staff_screens]
         for screen in self.screens:
             if screen not in kept:
@@ -472,6 +480,11 @@ class KioskWindow(QWidget):
             self._add_screen(screen)
             screen.back_requested.connect(lambda: self.show_screen(self.picker))
             self._connect_chrome(screen)
+            if self._drawings is None:
+                from kiosk.core.colouring.kept import KeptDrawings
+
+                self._drawings = KeptDrawings()
+            screen.kept = self._drawings
             self._colouring = screen
         return self._colouring
 
@@ -657,6 +670,26 @@ class KioskWindow(QWidget):
         else:
             self.show_screen(self.menu)
 
+    def _kept_drawing(self, picture_id: str) -> KeptDrawing | None:
+        """The drawing the child left on that picture this visit, for the picker's card."""
+        return self._drawings.get(picture_id) if self._drawings is not None else None
+
+    def _forget_drawings(self) -> None:
+        """The visitor has gone: every drawing of theirs goes, the one on the canvas too."""
+        if self._colouring is not None:
+            self._colouring.forget_drawing()
+        if self._drawings is not None:
+            self._drawings.wipe()
+
+    def _staff_arrives(self) -> None:
+        """The PIN was right: the visit is over, staff have the kiosk."""
+        self._forget_drawings()
+        self.show_screen(self.staff)
+        if self._drawings is not None:
+            self._drawings.wipe()  # the canvas, left just now, kept nothing: to be sure
+        if self.screens_built:
+            self.picker.forget_pictures()  # the cards that showed them
+
     def _colour(self, picture_id: str) -> None:
         picture = next((p for p in self.content.colouring if p.id == picture_id), None)
         if picture is not None:
@@ -676,8 +709,11 @@ class KioskWindow(QWidget):
         self.queue_banner.set_compact(False)
         self.set_high_contrast(False)  # the next visitor starts with the usual screen
         self.set_language(self.content.settings.default_language)
+        self._forget_drawings()
         for screen in self.screens:
             screen.reset()
+        if self._drawings is not None:
+            self._drawings.wipe()  # after the screens' reset: nothing they kept stays
         if self._colouring is not None:
             self._colouring.forget_pictures()
         if self.screens_built:
@@ -1022,8 +1058,8 @@ class KioskWindow(QWidget):
         landscape layouts, its type at the screen's scale), as the large-text switch builds
         the visitor's: nothing of the old layout stays, and what was kept for the old size
         (rendered pictures and slides, prepared colouring pictures) goes with the old screens.
-        The visitor stays where they were (a drawing starts afresh); the attract loop goes
-        on from its slide."""
+        The visitor stays where they were (a drawing comes back fitted to the new canvas,
+        with nothing to undo); the attract loop goes on from its slide."""
         ratio = self.devicePixelRatioF()
         if (width, height, ratio) == (self.theme.width, self.theme.height, self._laid_out_ratio):
             return  # the same size and device pixels: nothing to do

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -31,9 +31,9 @@ from kiosk.ui import theme as th
 from kiosk.ui.background import Background
 from kiosk.ui.chrome import TopBar
 from kiosk.ui.colouring.ahead import canvas_box, kept_card
-from kiosk.ui.hidpi import logical_size, ratio_of
+from kiosk.ui.hidpi import device_size, logical_size, ratio_of
 from kiosk.ui.navigation import NavBar
-from kiosk.ui.resources import ImageCache, render_image
+from kiosk.ui.resources import ImageCache, render_image, render_on_paper
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
@@ -45,6 +45,9 @@ from kiosk.ui.widgets import (
     too_wide,
 )
 
+if TYPE_CHECKING:
+    from kiosk.core.colouring.kept import KeptDrawing
+
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card for a title: two lines, under every card
 # The smallest picture a card shows, px at 1080p: about the usual mode's smallest (142 on a
@@ -55,12 +58,15 @@ PICTURE_LEAST = 136
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
-              canvas: QSize) -> QImage | None:
-    """In a worker: the picture as prepared ahead for the page's `canvas`, scaled to the card
+              canvas: QSize, drawing: KeptDrawing | None = None) -> QImage | None:
+    """In a worker: the child's own drawing of the picture if they left one this visit;
+    else the picture as prepared ahead for the page's `canvas`, scaled to the card
     (kiosk.ui.colouring.ahead: no numpy); if it is not kept, coloured in for the card by the
     preview module, which brings numpy (OpenCV only ever in a child process:
     kiosk.core.colouring.prepare_apart). None if the child had been let go by then (the visitor
     tapped a picture or left): the card asks again when it is next painted."""
+    if drawing is not None:
+        return _drawn(picture, drawing, size, ratio)
     kept = kept_card(picture.source, canvas, gap_px, size, ratio)
     if not kept.isNull():
         return kept
@@ -73,6 +79,29 @@ def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: floa
         return None
 
 
+def _drawn(picture: ColouringPicture, drawing: KeptDrawing, box: QSize,
+           ratio: float) -> QImage:
+    """In a worker: the drawing the child left, fitted into the card's `box` (logical pixels;
+    the image in device pixels), the lines drawn over it as the canvas draws them (a
+    multiply). The paint is taken at twice the card's pixels at most, then smoothed down: the
+    whole canvas would be 4 MB at 1080p, 16 at 4K, for a card of ~0.6."""
+    lines = render_on_paper(picture.source, device_size(box, ratio))
+    if lines.isNull():
+        return lines
+    width, height = lines.width(), lines.height()
+    paint = drawing.paint(min(drawing.size[0], 2 * width), min(drawing.size[1], 2 * height))
+    over = QImage(paint.data, paint.shape[1], paint.shape[0], paint.strides[0],
+                  QImage.Format.Format_RGB32)
+    image = over.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)  # a copy: `paint` may go
+    painter = QPainter(image)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+    painter.drawImage(0, 0, lines)
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
 class Thumbnail(TouchButton):
     """A picture on a white card, coloured in; its title under the card. The card and the
     title are one button."""
@@ -81,11 +110,14 @@ class Thumbnail(TouchButton):
                 | Qt.TextFlag.TextWordWrap)
 
     def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float,
-                 page_canvas: Callable[[], QSize]) -> None:
+                 page_canvas: Callable[[], QSize],
+                 kept_drawing: Callable[[str], KeptDrawing | None] = lambda _: None) -> None:
         super().__init__()
         self.theme = theme
         self.picture = picture
         self.gap_px = gap_px
+        # The drawing the child left on this picture this visit, if any: the card shows it.
+        self.kept_drawing = kept_drawing
         self.setFont(theme.font(theme.small_px, bold=True))
         # The title as typed, to hyphenate where a word is wider than the card: only then, the
         # hyphenation patterns cost 6 MB (every kiosk held them for its picker's sake).
@@ -95,12 +127,12 @@ class Thumbnail(TouchButton):
         # Images, not pixmaps: the coloured one shares its pixels with coloured_preview's
         # kept copy, and drawing an RGB32 image on the raster screen costs no more.
         # Both in device pixels (kiosk.ui.hidpi), each with the logical box and the ratio
-        # it was made for.
+        # it was made for; the coloured one with the kept drawing's number too (0: none).
         self._outline = QImage()  # the line art, shown until the coloured picture is ready
         self._outline_size: tuple[QSize, float] = (QSize(), 0.0)
         self._coloured = QImage()
-        self._coloured_size: tuple[QSize, float] = (QSize(), 0.0)
-        self._asked: tuple[QSize, float] = (QSize(), 0.0)
+        self._coloured_size: tuple[QSize, float, int] = (QSize(), 0.0, 0)
+        self._asked: tuple[QSize, float, int] = (QSize(), 0.0, 0)
         self.work = Background(self)
         # The colouring page's canvas on this screen: what the pictures are prepared ahead for.
         self.page_canvas = page_canvas
@@ -158,7 +190,8 @@ class Thumbnail(TouchButton):
         """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
         by the preview module, so a second visit costs nothing)."""
         box = self.picture_box()
-        wanted = (box, ratio_of(self))
+        drawing = self.kept_drawing(self.picture.id)
+        wanted = (box, ratio_of(self), drawing.serial if drawing is not None else 0)
         if box.isEmpty() or wanted in (self._asked, self._coloured_size):
             return
         self._asked = wanted
@@ -171,31 +204,42 @@ class Thumbnail(TouchButton):
                 self._outline = QImage()  # not needed any more
                 self.update()
             elif result is None and self._asked == wanted:
-                self._asked = (QSize(), 0.0)  # not asked yet: again when next painted
+                self._asked = (QSize(), 0.0, 0)  # not asked yet: again when next painted
 
-        self.work.run(lambda: _coloured(picture, box, gap, wanted[1], canvas), done)
+        self.work.run(lambda: _coloured(picture, box, gap, wanted[1], canvas, drawing), done)
 
     def forget_pictures(self) -> None:
         """Drop the card's images (~0.4 MB each at 1080p); it asks again when painted."""
         self.work.cancel()
         self._outline, self._coloured = QImage(), QImage()
-        self._outline_size = self._coloured_size = self._asked = (QSize(), 0.0)
+        self._outline_size = (QSize(), 0.0)
+        self._coloured_size = self._asked = (QSize(), 0.0, 0)
+
+    def _wanted(self, box: QSize) -> tuple[QSize, float, int]:
+        drawing = self.kept_drawing(self.picture.id)
+        return box, ratio_of(self), drawing.serial if drawing is not None else 0
 
     @property
     def coloured(self) -> bool:
-        """True once the card shows the picture coloured in at its present size."""
+        """True once the card shows the picture coloured in at its present size (the
+        child's drawing of it, if they left one)."""
         return not self._coloured.isNull() \
-            and self._coloured_size == (self.picture_box(), ratio_of(self))
+            and self._coloured_size == self._wanted(self.picture_box())
 
     def _picture(self, box: QSize) -> QImage:
-        wanted = (box, ratio_of(self))
+        wanted = self._wanted(box)
         if self._coloured_size == wanted and not self._coloured.isNull():
             return self._coloured
-        if wanted != self._asked:  # moved to a screen of another ratio
+        if wanted != self._asked:  # moved to a screen of another ratio, a drawing left
             self.ask_for_colours()
-        if self._outline.isNull() or self._outline_size != wanted:
+        if self._coloured_size[:2] == wanted[:2] and not self._coloured.isNull():
+            # This visit's drawing as it was, or the picture coloured in: for the few
+            # milliseconds until the drawing as left now is ready (the visitor's own; the
+            # card's images go when they do).
+            return self._coloured
+        if self._outline.isNull() or self._outline_size != (box, wanted[1]):
             self._outline = render_image(self.picture.source, box, ratio=wanted[1])
-            self._outline_size = wanted
+            self._outline_size = (box, wanted[1])
         return self._outline
 
     # -- painting ---------------------------------------------------------------------------
@@ -294,6 +338,8 @@ class ColouringPickerScreen(Screen):
         self.nav.next.clicked.connect(lambda: self.step(1))
         self.nav.hide()
         self.swipes = SwipeDetector(self, self.width)
+        # The drawing a child left on a picture this visit, by its id (the window's store).
+        self.kept_drawing: Callable[[str], KeptDrawing | None] = lambda _: None
         self.swipes.swiped.connect(
             lambda gesture: self.step(1 if gesture is Gesture.SWIPE_LEFT else -1))
         layout = QVBoxLayout(self)
@@ -318,7 +364,8 @@ class ColouringPickerScreen(Screen):
         pictures = self.content.colouring if self.content else ()
         gap = (self.content.settings if self.content else Settings()).colouring_gap_px
         for picture in pictures[:MAX_PICTURES]:
-            thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas)
+            thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas,
+                                  lambda picture_id: self.kept_drawing(picture_id))
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             thumbnail.setParent(self)
             thumbnail.hide()  # until placed on its page
