@@ -499,7 +499,7 @@ class KioskWindow(QWidget):
         if screen is not self.attract:
             self.attract.stop()
         if self._colouring is not None and screen is not self._colouring:
-            self._colouring.reset()  # nothing of a child's drawing outlives the page
+            self._colouring.reset()  # its drawing kept for this visit only (kept.py)
         if screen is not self.stack.currentWidget():
             self.second_tap.changed()  # a quick second tap is not for the new screen
         self.stack.setCurrentWidget(screen)
