@@ -76,7 +76,9 @@ def test_texts_left_in_the_folders_of_pictures_are_named(tmp_path: Path) -> None
 # What Windows, macOS and office programs leave in every folder they touch (a folder copied
 # from a USB stick, opened in Explorer's thumbnail view, zipped on a Mac, a Word document open).
 LEFT_BY_SYSTEM = ("Thumbs.db", "desktop.ini", "ehthumbs.db", "~$Отчёт.docx", "~WRL0001.tmp",
-                  ".DS_Store", "._umbrella.md", ".~lock.Отчёт.docx#")
+                  ".DS_Store", "._umbrella.md", ".~lock.Отчёт.docx#",
+                  # A copy or a download on its way (WinSCP, Chrome, Firefox and curl).
+                  "umbrella.md.filepart", "Плакат.png.crdownload", "cat.svg.part")
 LEFT_FOLDERS = ("$RECYCLE.BIN", "System Volume Information", "__MACOSX", ".git")
 
 

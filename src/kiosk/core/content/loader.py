@@ -135,6 +135,8 @@ STRAY_IGNORED = ("readme.txt", "readme.md", "thumbs.db", "desktop.ini")
 _LEFT_BY_SYSTEM = frozenset(("thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini",
                              "$recycle.bin", "recycler", "recycled", "system volume information",
                              "__macosx", "icon\r"))
+# A file still on its way: WinSCP's, Chrome's, Firefox's and curl's, old Edge's, Safari's.
+_IN_TRANSFER = (".filepart", ".crdownload", ".part", ".partial", ".download")
 
 
 def left_by_system(name: str) -> bool:
@@ -145,7 +147,10 @@ def left_by_system(name: str) -> bool:
         return True
     if first == "~":  # «~$Отчёт.docx» (Word's lock), «~WRL0001.tmp» (Word's temporary copy)
         return name[1:2] == "$" or name.lower().endswith(".tmp")
-    return len(name) <= 25 and name.lower() in _LEFT_BY_SYSTEM
+    lower = name.lower()
+    if lower.endswith(_IN_TRANSFER):  # the file itself comes under its own name when done
+        return True
+    return len(name) <= 25 and lower in _LEFT_BY_SYSTEM
 
 
 # What one text (a story's or page's, in one language) may hold, so that laying it out and
