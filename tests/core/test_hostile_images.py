@@ -293,3 +293,19 @@ def test_a_picture_check_that_fails_outright_is_that_pictures_problem(
     assert [s.id for s in content.stories] == ["y"]
     assert content.colouring == ()
     assert [p.code for p in content.problems if p.is_error] == ["bad_image", "bad_image"]
+
+
+@pytest.mark.parametrize(("size", "warned"), [((20000, 50), True), ((50, 2000), True),
+                                              ((4000, 1000), False), ((1600, 1200), False)])
+def test_a_photo_too_long_and_thin_is_told_to_be_cropped(
+        tmp_path: Path, size: tuple[int, int], warned: bool) -> None:
+    """A web banner given as a story's photo is drawn whole beside the text: a line a pixel
+    high. Shown all the same; staff are told its size and what to crop it to."""
+    root = make_folder(tmp_path / "c", stories={"x.md": story(photo="images/banner.jpg")},
+                       images={"images/banner.jpg": b"\xff\xd8\xff\xe0"})
+    content = load_content(root, lambda path: ImageCheck(size=size))
+    assert [s.id for s in content.stories] == ["x"]
+    found = [p for p in content.problems if p.code == "image_too_thin"]
+    assert bool(found) is warned
+    if warned:
+        assert not found[0].is_error and found[0].args["size"] == f"{size[0]}×{size[1]}"

@@ -901,11 +901,17 @@ class ContentLoader:
             code, args = _unread_suffix(candidate, value)
             log.error(code, line, **args)
             return None
-        for problem in self._check_image(candidate, value):
+        problems = self._check_image(candidate, value)
+        for problem in problems:
             if problem.is_error:
                 log.error(problem.code, line, **problem.args)
             else:
                 log.warning(problem.code, line, **problem.args)
+        size = self._image_sizes.get(candidate)
+        if not problems and size is not None and min(size) > 0 \
+                and max(size) > POSTER_THINNEST * min(size):
+            # Shown whole beside the text: a banner of 20000×50 is a line a pixel high.
+            log.warning("image_too_thin", line, value=value, size=f"{size[0]}×{size[1]}")
         return candidate
 
     def resolve_path(self, value: str, log: ProblemLog, line: int | None) -> Path | None:

@@ -519,6 +519,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "shows JPEG, PNG and SVG: save it as JPEG, or upload it through the kiosk's editor, "
         "which converts it by itself",
     ),
+    "image_too_thin": (
+        "изображение «{value}» ({size}) слишком вытянуто: на экране оно будет узкой полосой. "
+        "Обрежьте его ближе к обычным пропорциям фотографии — 4:3 или 3:2",
+        "the image “{value}” ({size}) is too long and thin: on screen it will be a narrow "
+        "strip. Crop it closer to a usual photo's proportions, 4:3 or 3:2",
+    ),
     "image_too_small": (
         "изображение «{value}» маленькое ({detail}): на экране оно будет размытым; возьмите "
         "лучше не меньше 800 точек по длинной стороне",
