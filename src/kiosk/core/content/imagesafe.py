@@ -818,8 +818,10 @@ def too_many_pixels(data: bytes) -> tuple[str, str] | None:
             return None  # the decoder says what is wrong with it
         width, height, progressive = frame
         most = MAX_PROGRESSIVE_JPEG_PIXELS if progressive else MAX_JPEG_PIXELS
-        if width * height > most:
-            return "image_too_large", f"{width}×{height}"
+        if width * height > most:  # said which kind: the same size, not progressive, is shown
+            return "image_too_large", (f"{width}×{height}, «прогрессивный» JPEG / {width}×{height},"
+                                       " a “progressive” JPEG") if progressive \
+                else f"{width}×{height}"
         return None
     size = picture_size(data)
     if size is not None and (size[0] * size[1] > MAX_RASTER_PIXELS
