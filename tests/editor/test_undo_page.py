@@ -291,3 +291,25 @@ def test_the_page_needs_sign_in_and_its_undo_a_csrf_token(tmp_path: Path,
                          r'name="csrf_token"', html)
         assert client.post(f"/history/{record.id}/undo").status_code == 400
     assert (config.centre / "stories/a.md").is_file()
+
+
+def test_a_picture_put_in_by_hand_comes_back_named_not_an_error_page(
+        client: FlaskClient, config: EditorConfig) -> None:
+    # colouring.yaml written by hand names «Кот.png» (a name the editor never writes) and a
+    # link; a publish took them off the screen, leaving the files. Its undo page was «Internal
+    # Server Error»: the pictures were read as the editor's own files.
+    folder = config.centre / "colouring"
+    folder.mkdir()
+    png = io.BytesIO()
+    Image.new("L", (80, 60), 255).save(png, "PNG")
+    (folder / "Кот.png").write_bytes(png.getvalue())
+    (folder / "cat.png").symlink_to(config.centre.parent / "elsewhere.png")
+    (config.centre.parent / "elsewhere.png").write_bytes(png.getvalue())
+    (folder / "colouring.yaml").write_bytes(index_text(
+        [{"file": "Кот.png", "title": "Кот"}, {"file": "cat.png", "title": "Кошка"}]))
+    record = Publisher(config.centre, config.editor_state).publish(
+        {"colouring/colouring.yaml": index_text([])}, "anna", "colouring", "Убрали")
+    page = confirm(client, record.id)
+    assert headings(page) == ["Раскраска «Кот» вернётся на экран раскрасок",
+                              "Раскраска «Кошка» вернётся на экран раскрасок"]
+    assert '<img class="undo-picture"' not in page  # neither is read: not the editor's, or a link

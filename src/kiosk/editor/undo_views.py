@@ -65,6 +65,15 @@ def _bytes(digest: str | None) -> bytes | None:
         return None
 
 
+def _centre_file(path: str) -> bytes | None:
+    """A centre file's bytes to show; None where the editor does not read it: a name typed in
+    colouring.yaml by hand («Кот.png»), a link, a folder in its place."""
+    try:
+        return publisher().read(path)
+    except (ValueError, PublishError):
+        return None
+
+
 def _text(data: bytes | None) -> str:
     return (data or b"")[:MAX_TEXT].decode("utf-8", "replace")
 
@@ -319,7 +328,7 @@ def _colouring(index: FileChange, files: dict[str, FileChange], done: set[str]
         entry = then.get(name) or now[name]
         title = entry.get("title", "") or Path(name).stem
         if name in then and name not in now:
-            data = _bytes(change.before) if change is not None else publisher().read(path)
+            data = _bytes(change.before) if change is not None else _centre_file(path)
             items.append(UndoItem("colouring", "back", title, _heading("colouring", "back", title),
                                   picture=data if _picture_type(data) else None))
         elif name in now and name not in then:
