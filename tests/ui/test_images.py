@@ -52,3 +52,25 @@ def test_a_print_shops_cmyk_jpeg_shows_its_colours_marked_by_adobe_or_not(
         assert probe_image(path).problem == ""
         shown = render_image(path, QSize(320, 240)).pixelColor(160, 120)
         assert (shown.red(), shown.green(), shown.blue()) == pytest.approx(red, abs=12), adobe
+
+
+def test_a_cmyk_jpeg_with_adobes_segment_after_its_frame_header_keeps_its_colours(
+        tmp_path: Path) -> None:
+    """Adobe's segment may stand anywhere before the scan; libjpeg and Pillow (the editor's
+    preview) read it there: the kiosk took such a poster for an unmarked one and showed it
+    as its opposite, cyan for red."""
+    red = (200, 30, 40)
+    data = cmyk_jpeg(red, adobe=True)
+    segments, position = [], 2
+    while data[position + 1] != 0xDA:
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        segments.append(data[position:position + 2 + length])
+        position += 2 + length
+    adobe = [s for s in segments if s[1] == 0xEE]
+    others = [s for s in segments if s[1] != 0xEE]
+    frame = next(i for i, s in enumerate(others) if s[1] == 0xC0)
+    moved = others[:frame + 1] + adobe + others[frame + 1:]
+    path = tmp_path / "poster.jpg"
+    path.write_bytes(data[:2] + b"".join(moved) + data[position:])
+    shown = render_image(path, QSize(320, 240)).pixelColor(160, 120)
+    assert (shown.red(), shown.green(), shown.blue()) == pytest.approx(red, abs=12)

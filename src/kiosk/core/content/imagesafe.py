@@ -835,9 +835,10 @@ _JPEG_FRAMES = frozenset((0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 
                           0xCE, 0xCF))
 
 
-def _jpeg_headers(data: bytes) -> Iterator[tuple[int, int]]:
+def _jpeg_headers(data: bytes, past_frame: bool = False) -> Iterator[tuple[int, int]]:
     """Each segment's marker and where it starts in a JPEG, up to its frame header (the last
-    one given); nothing more past a damaged segment, a scan or the end."""
+    one given), or with `past_frame` up to its first scan; nothing more past a damaged
+    segment, a scan or the end."""
     if not data.startswith(b"\xff\xd8"):
         return
     position = 2
@@ -855,7 +856,7 @@ def _jpeg_headers(data: bytes) -> Iterator[tuple[int, int]]:
         if marker in (0xD9, 0xDA) or length < 2:
             return
         yield marker, position
-        if marker in _JPEG_FRAMES:
+        if marker in _JPEG_FRAMES and not past_frame:
             return
         position += 2 + length
 
@@ -875,14 +876,16 @@ def jpeg_cmyk_not_inverted(data: bytes) -> bool:
     """Whether a JPEG holds CMYK as the standard stores it: four components and no Adobe
     segment (APP14) before its frame header. Adobe's programs store CMYK inverted and mark it
     so; Qt's decoder, like Pillow's, reads every CMYK JPEG as Adobe's, so an unmarked one
-    would come out as its opposite (a print shop's poster of little black ink all black)."""
-    adobe = False
-    for marker, position in _jpeg_headers(data):
+    would come out as its opposite (a print shop's poster of little black ink all black).
+    The segment counts wherever it stands before the scan, as libjpeg and Pillow read it:
+    after the frame header too."""
+    adobe, components = False, 0
+    for marker, position in _jpeg_headers(data, past_frame=True):
         if marker == 0xEE and data.startswith(b"Adobe", position + 4):
             adobe = True
-        elif marker in _JPEG_FRAMES:
-            return position + 10 <= len(data) and data[position + 9] == 4 and not adobe
-    return False
+        elif marker in _JPEG_FRAMES and not components:
+            components = data[position + 9] if position + 10 <= len(data) else -1
+    return components == 4 and not adobe
 
 # -- PNG and JPEG structure -------------------------------------------------------------------
 
