@@ -116,6 +116,28 @@ def test_a_wall_clock_set_is_followed_from_the_next_slide() -> None:
     assert "poster:sale" not in [s.key for s in playlist.slides[1:]]
 
 
+def test_a_wall_clock_set_shows_nothing_of_the_pass_twice() -> None:
+    """NTP sets the clock while the loop runs: the rest of the pass is built for the new
+    time, but what this pass showed already is not shown again in it (the story on show
+    came back three slides later), nor an invitation twice running (the colouring
+    invitation on show, then again)."""
+    import datetime as dt
+    from itertools import pairwise
+
+    wall = [dt.datetime(2026, 1, 1, 10, 0)]
+    for on_show in (0, 3):
+        playlist = AttractPlaylist(content(attract_stories=3), now=0.0, wall=lambda: wall[0])
+        for step in range(on_show):
+            playlist.advance(float(step))
+        shown = [s.key for s in playlist.slides[:on_show + 1]]
+        playlist.follow_wall_clock()
+        while playlist.index + 1 < len(playlist.slides):  # to the end of this pass
+            shown.append(playlist.advance(100.0).key)
+        items = [key for key in shown if ":" in key]
+        assert len(items) == len(set(items)), shown
+        assert all(":" in a or ":" in b for a, b in pairwise(shown)), shown
+
+
 def test_restart_goes_back_to_the_first_slide() -> None:
     playlist = AttractPlaylist(content(), now=0.0)
     playlist.advance(1.0)

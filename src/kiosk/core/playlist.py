@@ -154,8 +154,17 @@ class AttractPlaylist:
         """The wall clock was set (NTP after a start without a clock battery, or a person):
         the slide on show stays for its time, and what follows it is a pass built for the new
         time, not the rest of one built for the old (a poster of today's date missing, or
-        yesterday's still shown, until the pass ended minutes later)."""
-        self.slides = [self.current, *build_cycle(self.content, self.cycle, self.wall())]
+        yesterday's still shown, until the pass ended minutes later). What this pass has
+        shown already is not shown again in it, nor an invitation twice running: the new
+        pass starts where the old one did (the slide on show was its first invitation, or
+        a story of it shown again three slides later)."""
+        seen = {s.key for s in self.slides[:self.index + 1] if s.item_id}
+        slides = [self.current]
+        for slide in build_cycle(self.content, self.cycle, self.wall()):
+            if slide.key in seen or (not slide.item_id and not slides[-1].item_id):
+                continue
+            slides.append(slide)
+        self.slides = slides
         self.index = 0
 
     def restart(self, now: float) -> Slide:
