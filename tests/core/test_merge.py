@@ -118,6 +118,24 @@ def test_a_hide_typed_finds_a_name_macos_wrote(tmp_path: Path) -> None:
     assert [s.title.ru for s in content.stories] == ["Зима"]
 
 
+@pytest.mark.parametrize("emptied", [b"", b"\xef\xbb\xbf\r\n", b"  \n\n"])
+def test_a_hidden_file_emptied_by_hand_hides_nothing(tmp_path: Path, emptied: bytes) -> None:
+    """IT empties hidden.yaml in Notepad to show head office's stories again: they come
+    back, on the running kiosk too (its reads keep the last good files), and nothing is
+    called an error (it was «файл пустой», and the story stayed hidden)."""
+    shared = make_folder(tmp_path / "content", stories={
+        "umbrella.md": story("Зонт"), "zima.md": story("Зима")})
+    centre = make_folder(tmp_path / "centre", images={
+        "hidden.yaml": "hide:\n  - stories/umbrella.md\n"})
+    cache = ParseCache()
+    assert [s.id for s in load_content(shared, centre=centre, cache=cache).stories] == ["zima"]
+    (centre / "hidden.yaml").write_bytes(emptied)
+    for reading in (cache, None):  # the running kiosk's read, and kiosk check's
+        content = load_content(shared, centre=centre, cache=reading)
+        assert content.problems == (), [p.code for p in content.problems]
+        assert sorted(s.id for s in content.stories) == ["umbrella", "zima"]
+
+
 def test_a_hide_naming_nothing_is_told_with_the_nearest_name(shared: Path,
                                                             tmp_path: Path) -> None:
     centre = make_folder(tmp_path / "centre", images={

@@ -139,6 +139,17 @@ _LEFT_BY_SYSTEM = frozenset(("thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "d
 _IN_TRANSFER = (".filepart", ".crdownload", ".part", ".partial", ".download")
 
 
+def _emptied(path: Path) -> bool:
+    """Whether a file holds nothing but blanks (and a byte-order mark): hidden.yaml emptied to
+    hide nothing, which the editor never leaves half-written (it writes a copy, then renames).
+    Any other text file empty is one caught mid-copy (kiosk.core.content.sources.read_text)."""
+    try:
+        head, _size = read_at_most(path, 64)
+    except OSError:  # NotRegularFile is one too
+        return False  # the full read says what is wrong with it
+    return len(head) <= 64 and not head.removeprefix(b"\xef\xbb\xbf").strip()
+
+
 def left_by_system(name: str) -> bool:
     """Whether `name` is a file or folder an operating system or a program left (see above),
     which the kiosk passes over without a word. Cheap: called for each of 37,000 stories."""
@@ -460,7 +471,8 @@ class ContentLoader:
         hide: tuple[tuple[str, int | None], ...] = ()
         before = len(self.problems)
         if (kind := entry_kind(hidden)) == "file":
-            hide = hide_entries(loader._parsed_yaml(hidden), loader.log_for(hidden))
+            if not _emptied(hidden):  # else emptied by hand in Notepad: it hides nothing
+                hide = hide_entries(loader._parsed_yaml(hidden), loader.log_for(hidden))
         elif kind:
             loader._refused(hidden, kind)
         if self.cache is not None:
