@@ -169,25 +169,21 @@ def prepare(lightness: Lightness, settings: EngineSettings = EngineSettings()) -
     del walls
     owner: Owner = np.take(lookup, nearest)  # an open pixel is its own nearest: own label
     del nearest, lookup
-    is_ink = ink.view(bool)
-    # Deep inside a thick line the paint is hidden: black there anyway. Not so the light
-    # anti-aliased edge of a line along paper the closing swallowed (two lines nearly
-    # touching, a candle's flame on its wick): beyond reach too, its paper showed as a grey
-    # hairline or grey specks between the colours.
-    far = is_ink & (distance > reach)
-    hidden = far & (lightness < HIDDEN_BELOW)
-    owner[hidden] = 0
+    # Deep inside a thick line the paint is hidden: black there anyway (all such line is
+    # ink: HIDDEN_BELOW < INK_LEVEL). Not so the light anti-aliased edge of a line along paper
+    # the closing swallowed (two lines nearly touching, a candle's flame on its wick): beyond
+    # reach too, its paper showed as a grey hairline or grey specks between the colours.
+    dark = lightness < HIDDEN_BELOW
+    owner[dark & (distance > reach)] = 0
     # Paper the closing swallowed (a bubble smaller than the gap, the closed gap itself), and
     # such a light edge, take the nearest region's paint however far it is, or they would
-    # stay a white speck.
-    swallowed = ~open_area
-    swallowed &= ~is_ink
-    swallowed |= far & ~hidden
-    del open_area, far, hidden
-    margin = reach
-    if swallowed.any():
-        margin = max(reach, int(np.ceil(distance[swallowed].max())))
-    del distance, swallowed
+    # stay a white speck: the regions' boxes reach as far as the farthest of them. That is
+    # every wall pixel but the dark line (open pixels are 0 away, light line within reach
+    # adds nothing over `reach`): one masked maximum, not five whole-picture masks (~2 ms).
+    del open_area
+    farthest = float(np.max(distance, where=~dark, initial=0.0))
+    margin = max(reach, int(np.ceil(farthest)))
+    del distance, dark
     regions = {}
     for label, (x, y, w, h, area) in boxes.items():
         # What a region owns lies within `margin` of it (the distance transform's metric is
