@@ -104,17 +104,28 @@ def story_text(index: int, rng: random.Random, photo: str | None) -> str:
     return "\n".join(lines)
 
 
+BUNDLED = ("kiosk.yaml", "anniversary", "colouring", "images")  # taken as they are
+
+
+def _refresh_bundled(root: Path) -> None:
+    """The bundled files as they are now, in a folder generated before they changed (its
+    generated stories are kept: an old kiosk.yaml read a setting the kiosk now warns of)."""
+    bundled = REPO / "content"
+    for name in BUNDLED:
+        source = bundled / name
+        for path in ([source] if source.is_file() else sorted(source.rglob("*"))):
+            target = root / path.relative_to(bundled)
+            if path.is_file() and (not target.is_file()
+                                   or target.read_bytes() != path.read_bytes()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+
 def generate(root: Path, stories: int) -> None:
     if root.exists():
         shutil.rmtree(root)
-    bundled = REPO / "content"
-    for name in ("kiosk.yaml", "anniversary", "colouring", "images"):
-        source = bundled / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            root.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, root / name)
+    root.mkdir(parents=True)
+    _refresh_bundled(root)
     photos = [_photo_bytes(i) for i in range(DISTINCT_PHOTOS)]
     (root / "images" / "stories").mkdir(parents=True)
     (root / "stories").mkdir()
@@ -135,6 +146,8 @@ def ensure(base: Path, stories: int) -> Path:
     if not done.exists():
         generate(root, stories)
         done.write_text("ok")
+    else:
+        _refresh_bundled(root)
     return root
 
 
