@@ -166,6 +166,19 @@ def test_a_name_in_other_case_names_the_file_that_is_there(tmp_path: Path, typed
     assert "в точности как у файла" in problem.message("ru")
 
 
+def test_a_name_in_other_case_never_names_what_lies_through_a_link(tmp_path: Path) -> None:
+    # «Images» is a link to a folder outside the content: the photo typed «images/…» is
+    # missing, and nothing beyond the link is listed or named (the file there is private).
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Secret-Plan.jpg").write_bytes(b"\xff\xd8\xff")
+    root = make_folder(tmp_path / "c", stories={"a.md": story(photo="images/secret-plan.jpg")})
+    (root / "Images").symlink_to(outside, target_is_directory=True)
+    messages = [p.message("ru") for p in load_content(root).problems]
+    assert not any("Secret-Plan" in message for message in messages), messages
+    assert any("images/secret-plan.jpg" in message for message in messages)
+
+
 def test_optional_fields_of_the_wrong_kind_only_warn(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={
         "a.md": story(attract="иногда", tags="5", duration="долго", example="нет")})

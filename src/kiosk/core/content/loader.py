@@ -998,11 +998,16 @@ class ContentLoader:
         write it ("images/Poster.JPG"); '' when some part is not there in any spelling."""
         here = Path(os.path.realpath(self.root))
         named: list[str] = []
-        for part in parts:
-            if entry_kind(here / part) == "":
+        for step, part in enumerate(parts, 1):
+            kind = entry_kind(here / part)
+            if kind == "":
                 part = self._spelt_otherwise(here, part)[1]
                 if not part:
                     return ""
+                kind = entry_kind(here / part)
+            # Never through a link (nor listed beyond it): only what the content owns is named.
+            if kind != ("file" if step == len(parts) else "folder"):
+                return ""
             named.append(part)
             here = here / part
         return "/".join(named)
