@@ -24,6 +24,7 @@ from kiosk.editor.config import EditorConfig
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.publish import Publisher
 from kiosk.editor.render import Renderer
+from tests.editor.test_preview_views import image as screen
 
 SHARED = package_folder("content")
 TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
@@ -86,13 +87,6 @@ def drawn(client: FlaskClient, page: str, number: int = 0) -> dict[str, object]:
     return body
 
 
-def screen(client: FlaskClient, body: dict[str, object], name: str) -> Image.Image:
-    images = body["images"]
-    assert isinstance(images, list)
-    (url,) = [i["url"] for i in images if i["name"] == name]
-    answer = client.get(url)
-    assert answer.status_code == 200 and answer.mimetype == "image/png"
-    return Image.open(io.BytesIO(answer.data)).convert("RGB")
 
 
 def names(body: dict[str, object]) -> set[str]:
