@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import re
 import threading
 import time
@@ -264,6 +265,21 @@ def test_a_centres_photo_put_there_by_hand_is_drawn_as_the_kiosk_shows_it(
     shot = image(client, with_photo, "landscape-ru-story")
     red = sum(1 for r, g, b in shot.resize((192, 108)).get_flattened_data() if r > 180 and g < 60)  # type: ignore[misc]
     assert red > 500
+
+
+def test_a_centres_photo_over_the_kiosks_limit_is_named_by_its_size_not_as_missing(
+        client: FlaskClient, config: EditorConfig) -> None:
+    """A 51 MB photo put in the centre's folder by hand: the kiosk refuses it by its size, and
+    the preview said «Файл … не найден» (it copied nothing), sending staff to look for a file
+    that is there."""
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (200, 30, 30)).save(out, "JPEG", quality=90)
+    with open(config.centre / "images" / "grandma.jpg", "wb") as photo:
+        photo.write(out.getvalue())
+        photo.truncate(51_000_000)
+    body = preview(client, photo="images/grandma.jpg")
+    assert on_field(body, "photo") == ["image_file_too_big"]
+    assert "51" in json.dumps(body["problems"], ensure_ascii=False)  # its size, as check says
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:

@@ -364,4 +364,25 @@ def test_a_centre_file_grown_too_large_leaves_no_older_copy_in_the_preview(
     assert copy.read_text() == "x" * 50
     (photo / "street.jpg").write_text("y" * 500)
     worker.sync_overlay(request, {}, "stories/draft.")
-    assert not copy.exists()
+    assert b"x" not in copy.read_bytes()  # a stand-in of its size, nothing of the older file
+    assert copy.stat().st_size == 500
+
+
+def test_a_centres_clip_the_kiosk_plays_gets_no_stand_in_of_zeros(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A poster clip over a picture's limit is within a clip's: a stand-in of zeros would
+    be told «not a video», a clip the kiosk plays. Over a clip's limit it stands in."""
+    from kiosk.core.content.video import MAX_VIDEO_BYTES
+    from kiosk.editor import render_worker
+
+    monkeypatch.setattr("kiosk.cli._offscreen_application", lambda: None)
+    worker = render_worker.Worker(tmp_path / "scratch")
+    posters = tmp_path / "centre" / "posters"
+    posters.mkdir(parents=True)
+    for name, size in {"clip.mp4": 120_000_000, "huge.mp4": MAX_VIDEO_BYTES + 1}.items():
+        with open(posters / name, "wb") as clip:
+            clip.write(b"\0\0\0\x18ftypmp42")
+            clip.truncate(size)  # sparse: no disk
+    worker.sync_overlay({"centre": str(tmp_path / "centre")}, {}, "stories/draft.")
+    assert not (worker.overlay / "posters" / "clip.mp4").exists()
+    assert (worker.overlay / "posters" / "huge.mp4").stat().st_size == MAX_VIDEO_BYTES + 1

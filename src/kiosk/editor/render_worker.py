@@ -57,7 +57,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kiosk.core.content.clipfile import is_video
 from kiosk.core.content.imagesafe import MAX_IMAGE_BYTES
+from kiosk.core.content.video import MAX_VIDEO_BYTES
 
 HEADER = struct.Struct(">I")
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the draft's text is at most ~40 KB (story_form.LIMITS)
@@ -235,15 +237,25 @@ class Worker:
                 continue
             try:
                 info = os.stat(what)
-                if info.st_size > MAX_PHOTO_BYTES:
-                    raise OSError(errno.EFBIG, "larger than a preview copies")
                 stamp = (what, info.st_size, info.st_mtime_ns, info.st_ino)
-                if self.copied.get(name) != stamp or not target.exists():
+                if self.copied.get(name) == stamp and target.exists():
+                    continue
+                if info.st_size > MAX_PHOTO_BYTES:
+                    if info.st_size <= (MAX_VIDEO_BYTES if is_video(name) else MAX_PHOTO_BYTES):
+                        raise OSError(errno.EFBIG, "a clip larger than a preview copies")
+                    # The kiosk refuses it by its size alone: a sparse stand-in of that size
+                    # (no disk, nothing read) has the loader name the size, as `kiosk check`
+                    # does, where a missing copy read «не найден».
+                    target.unlink(missing_ok=True)
+                    with open(target, "xb") as stand_in:
+                        stand_in.truncate(info.st_size)
+                else:
                     shutil.copyfile(what, target, follow_symlinks=False)
-                    self.copied[name] = stamp
+                self.copied[name] = stamp
             except OSError:
-                # Gone meanwhile, unreadable or too large now: no older copy stands in for
-                # it, drawn where the kiosk refuses the file (the loader names what is missing).
+                # Gone meanwhile, unreadable or a clip too large to copy: no older copy
+                # stands in for it, drawn where the kiosk refuses the file (the loader names
+                # what is missing).
                 with contextlib.suppress(OSError):
                     target.unlink()
                 self.copied.pop(name, None)
