@@ -48,10 +48,12 @@ def test_right_and_wrong_pins(tmp_path: Path) -> None:
 
 
 def test_verifying_takes_well_under_150_ms() -> None:
+    """The staff wait for it after the last digit. CPU time: scrypt is all CPU, and the wall
+    clock on a busy machine (a CI run beside a benchmark) measured the neighbours."""
     stored = hash_pin("1234")
-    started = time.perf_counter()
+    started = time.thread_time()
     assert verify("1234", stored)
-    assert time.perf_counter() - started < 0.15
+    assert time.thread_time() - started < 0.15
 
 
 def test_no_pin_set_lets_nobody_in(tmp_path: Path) -> None:
