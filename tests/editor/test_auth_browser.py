@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kiosk.editor import auth
-from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.browser import CHROMIUM, PIN, editor_app, serving
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -26,12 +26,6 @@ def editor_url(tmp_path: Path) -> Iterator[str]:
     app.add_url_rule("/probe", "probe", lambda: f"user={auth.current_user()}")
     with serving(app) as url:
         yield url
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with chromium_context() as context:
-        yield context.new_page()
 
 
 def type_pin(page: Any, pin: str) -> None:

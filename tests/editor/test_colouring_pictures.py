@@ -6,8 +6,6 @@ written over."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -16,7 +14,6 @@ from PIL import Image, ImageDraw
 
 from kiosk.core.content.loader import load_content
 from kiosk.core.paths import package_folder
-from kiosk.editor.app import create_app
 from kiosk.editor.colouring_views import index_text
 from kiosk.editor.config import EditorConfig
 from kiosk.editor.publish import Publisher
@@ -35,22 +32,14 @@ def line_art() -> bytes:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    (tmp_path / "centre").mkdir()
-    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", login_disabled=True,
-                          csrf=False)
+def config(config: EditorConfig) -> EditorConfig:
+    """The shared editor's, with two pictures published."""
     Publisher(config.centre, config.editor_state).publish({
         "colouring/domik.png": line_art(), "colouring/kot.png": line_art(),
         "colouring/colouring.yaml": index_text([
             {"file": "domik.png", "title": "Домик", "title_en": "A house"},
             {"file": "kot.png", "title": "Кот"}])}, "anna", "colouring", "Домик")
     return config
-
-
-@pytest.fixture
-def client(config: EditorConfig) -> Iterator[FlaskClient]:
-    with create_app(config).test_client() as client:
-        yield client
 
 
 def index(config: EditorConfig) -> list[dict[str, str]]:

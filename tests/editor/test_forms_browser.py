@@ -22,7 +22,7 @@ from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.render import Renderer
-from tests.editor.browser import CHROMIUM, chromium_context, serving, type_31_february
+from tests.editor.browser import CHROMIUM, serving, type_31_february
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -47,12 +47,6 @@ def url(tmp_path: Path) -> Iterator[str]:
             yield address
     finally:
         renderer.close()
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with chromium_context() as context:
-        yield context.new_page()
 
 
 def preview_answered(page: Any) -> Any:

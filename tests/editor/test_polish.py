@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,19 +45,6 @@ def jpeg(width: int = 1200, height: int = 900) -> bytes:
 
 def centre_files(centre: Path) -> list[str]:
     return sorted(str(p.relative_to(centre)) for p in centre.rglob("*") if p.is_file())
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    (tmp_path / "centre").mkdir()
-    return EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", login_disabled=True,
-                        csrf=False)
-
-
-@pytest.fixture
-def client(config: EditorConfig) -> Iterator[FlaskClient]:
-    with create_app(config).test_client() as client:
-        yield client
 
 
 @pytest.fixture

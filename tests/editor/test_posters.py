@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,6 @@ from kiosk.editor import photos
 from kiosk.editor.app import create_app
 from kiosk.editor.config import EditorConfig
 from kiosk.editor.poster_form import PosterFields, from_poster_file, poster_lines
-from kiosk.editor.preview_views import RENDERER_KEY
-from kiosk.editor.render import Renderer
 
 SHARED = package_folder("content")
 BLUE, RED = (30, 90, 160), (200, 40, 40)
@@ -262,18 +259,13 @@ def test_the_side_file_round_trips() -> None:
 
 # -- the live preview -------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def renderer() -> Iterator[Renderer]:
-    found = Renderer(timeout=20.0)
-    yield found
-    found.close()
+RENDER_TIMEOUT = 20.0  # the module's renderer's (conftest)
 
 
 @pytest.fixture
-def preview_client(app: Flask, renderer: Renderer) -> Iterator[FlaskClient]:
-    app.extensions[RENDERER_KEY] = renderer
-    with app.test_client() as client:
-        yield client
+def preview_client(rendering: Flask, client: FlaskClient) -> FlaskClient:
+    """`client`, its previews drawn by the real renderer."""
+    return client
 
 
 def shot(client: FlaskClient, body: dict[str, object], name: str) -> Image.Image:

@@ -15,7 +15,7 @@ from kiosk.core.i18n import format_date
 from kiosk.core.paths import package_folder
 from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.render import Renderer
-from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.browser import CHROMIUM, PIN, editor_app, serving
 
 SHOWN = ("() => document.querySelectorAll('.preview-shot img:not([hidden])').length == 4"
          " && !document.querySelector('.preview-panel').classList.contains('stale')")
@@ -34,12 +34,6 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Renderer]]:
             yield url, renderer
     finally:
         renderer.close()
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with chromium_context() as context:
-        yield context.new_page()
 
 
 

@@ -10,7 +10,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,33 +29,21 @@ from kiosk.editor.render import Renderer
 SHARED = package_folder("content")
 TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
         "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
-TIMEOUT = 15.0
-
-
-@pytest.fixture(scope="module")
-def renderer() -> Iterator[Renderer]:
-    found = Renderer(timeout=TIMEOUT)
-    yield found
-    found.close()
+TIMEOUT = RENDER_TIMEOUT = 15.0  # the module's renderer's (conftest)
+pytestmark = pytest.mark.usefixtures("rendering")  # `client` draws with the real renderer
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    centre = tmp_path / "centre"
-    (centre / "images").mkdir(parents=True)
-    return EditorConfig(SHARED, centre, tmp_path / "state", login_disabled=True, csrf=False)
+def config(config: EditorConfig) -> EditorConfig:
+    """The shared editor's, with the centre's photo folder made."""
+    (config.centre / "images").mkdir()
+    return config
 
 
 def make_app(config: EditorConfig, renderer: Renderer) -> Flask:
     app = create_app(config)
     app.extensions[RENDERER_KEY] = renderer  # one child for the module's tests
     return app
-
-
-@pytest.fixture
-def client(config: EditorConfig, renderer: Renderer) -> Iterator[FlaskClient]:
-    with make_app(config, renderer).test_client() as client:
-        yield client
 
 
 def wait_for(condition: Callable[[], object], seconds: float = 60.0) -> None:
@@ -359,7 +347,8 @@ def test_the_renderer_ends_with_its_app(config: EditorConfig) -> None:
 
 
 def test_sign_in_is_needed(tmp_path: Path, renderer: Renderer) -> None:
-    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", csrf=False)
+    root = tmp_path / "signed"  # an editor of its own, beside the module's `app`
+    config = EditorConfig(SHARED, root / "centre", root / "state", csrf=False)
     PinStore(config.state_dir).set_pin("4826")  # someone could sign in: the editor starts
     app = make_app(config, renderer)
     starts = renderer.starts
@@ -373,8 +362,8 @@ def test_sign_in_is_needed(tmp_path: Path, renderer: Renderer) -> None:
 
 
 def test_a_post_without_the_csrf_token_is_refused(tmp_path: Path, renderer: Renderer) -> None:
-    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state",
-                          login_disabled=True)
+    root = tmp_path / "signed"  # an editor of its own, beside the module's `app`
+    config = EditorConfig(SHARED, root / "centre", root / "state", login_disabled=True)
     app = make_app(config, renderer)
     assert app.test_client().post("/preview/story", data=form()).status_code == 400
 

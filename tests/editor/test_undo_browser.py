@@ -17,7 +17,7 @@ from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.publish import Publisher
 from kiosk.editor.render import Renderer
 from kiosk.editor.story_form import StoryFields, story_text
-from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.browser import CHROMIUM, PIN, editor_app, serving
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -42,12 +42,6 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path, Publisher]]:
             yield url, tmp_path / "centre", publisher
     finally:
         renderer.close()
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with chromium_context() as context:
-        yield context.new_page()
 
 
 def shot(page: Any, folder: Path, name: str) -> None:

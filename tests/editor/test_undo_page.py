@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,26 +30,7 @@ TEXT = ("Бабушка пришла в центр под проливным д�
         "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
 
 
-@pytest.fixture(scope="module")
-def renderer() -> Iterator[Renderer]:
-    found = Renderer(timeout=30.0)
-    yield found
-    found.close()
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EditorConfig:
-    (tmp_path / "centre").mkdir()
-    return EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state", login_disabled=True,
-                        csrf=False)
-
-
-@pytest.fixture
-def client(config: EditorConfig, renderer: Renderer) -> Iterator[FlaskClient]:
-    app = create_app(config)
-    app.extensions[RENDERER_KEY] = renderer  # one child for the module's tests
-    with app.test_client() as client:
-        yield client
+pytestmark = pytest.mark.usefixtures("rendering")  # `client` draws with the real renderer
 
 
 def form(**fields: object) -> dict[str, object]:
@@ -261,9 +241,10 @@ def test_notices_posters_colouring_pictures_and_hidden_items(
 
 def test_the_page_needs_sign_in_and_its_undo_a_csrf_token(tmp_path: Path,
                                                            renderer: Renderer) -> None:
-    (tmp_path / "centre").mkdir()
-    PinStore(tmp_path / "state").set_pin("48291375")
-    config = EditorConfig(SHARED, tmp_path / "centre", tmp_path / "state")
+    root = tmp_path / "signed"  # an editor of its own, beside the module's `app`
+    (root / "centre").mkdir(parents=True)
+    PinStore(root / "state").set_pin("48291375")
+    config = EditorConfig(SHARED, root / "centre", root / "state")
     publisher = Publisher(config.centre, config.editor_state)
     record = publisher.publish({"stories/a.md": b"---\ntitle: A\n---\nText\n"}, "anna",
                                "publish", "A")
