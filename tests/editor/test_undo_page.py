@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -288,3 +289,38 @@ def test_a_picture_put_in_by_hand_comes_back_named_not_an_error_page(
     assert headings(page) == ["Раскраска «Кот» вернётся на экран раскрасок",
                               "Раскраска «Кошка» вернётся на экран раскрасок"]
     assert '<img class="undo-picture"' not in page  # neither is read: not the editor's, or a link
+
+
+def test_the_page_of_a_large_record_grows_with_it_not_with_its_square(
+        config: EditorConfig, client: FlaskClient) -> None:
+    """A record of many posters, stories and photos (a centre's folder brought back at once):
+    the page's work, counted in the functions it calls (no timing), twice as much for twice
+    as many files. A pass over the whole record for each poster once made 10,000 posters'
+    page take many minutes."""
+    publisher = Publisher(config.centre, config.editor_state)
+
+    def calls(count: int) -> int:
+        record = publisher.publish({
+            **{f"posters/p{count}-{n}.png": b"\x89PNG\r\n\x1a\n%d" % n for n in range(count)},
+            **{f"stories/s{count}-{n}.md": b"---\ntitle: S%d\n---\nText\n" % n
+               for n in range(count)},
+            **{f"images/i{count}-{n}.jpg": b"\xff\xd8\xff%d" % n for n in range(count)}},
+            "anna", "publish", f"{count}")
+        confirm(client, record.id)  # templates compiled, caches filled
+        called = 0
+
+        def counted(_frame: object, event: str, _arg: object) -> None:
+            nonlocal called
+            called += event in ("call", "c_call")
+
+        sys.setprofile(counted)
+        try:
+            page = confirm(client, record.id)
+        finally:
+            sys.setprofile(None)
+        assert len(headings(page)) == 3 * count
+        return called
+
+    small, middle, large = calls(20), calls(40), calls(80)
+    # Linear: 40 more files of each kind cost twice what 20 more did; quadratic: four times.
+    assert large - middle <= 2.5 * (middle - small), (small, middle, large)
