@@ -148,6 +148,29 @@ def _heading(kind: str, effect: str, title: str) -> tuple[str, str]:
     return ru.format(title), en.format(title)
 
 
+def _said(kind: str, effect: str, title: str, picture: bytes | None = None) -> UndoItem:
+    """An item said by its heading; shown by `picture` where it is one a browser draws."""
+    return UndoItem(kind, effect, title, _heading(kind, effect, title),
+                    picture=picture if _picture_type(picture) else None)
+
+
+EVERY_SCREEN = tuple((o, language) for o in ("landscape", "portrait") for language in ("ru", "en"))
+POSTER_SCREENS = (("landscape", "ru"), ("portrait", "ru"))  # one picture in either language
+
+
+def _drawn(kind: str, effect: str, title: str, slug: str, text: str, cfg: Any,
+           **job: object) -> UndoItem:
+    """A story, notice or poster the kiosk shows after the undo, drawn by the renderer from
+    `text` (its file as the undo leaves it; `job` adds what else it draws from) on the screens
+    it shows on, with when its schedule shows it."""
+    item = _said(kind, effect, title)
+    item.job = {"kind": kind, "shared": str(cfg.content), "centre": str(cfg.centre),
+                "slug": slug, "text": text, **job}
+    item.note = _schedule_note(text) if text else ("", "")
+    item.screens = list(POSTER_SCREENS if kind == "poster" else EVERY_SCREEN)
+    return item
+
+
 def undo_items(record: PublishRecord) -> list[UndoItem]:
     """What undoing `record` does on the kiosk, thing by thing, in the order of its files."""
     cfg = config()
@@ -196,10 +219,7 @@ def undo_items(record: PublishRecord) -> list[UndoItem]:
             continue
         effect = _effect(change)
         if folder == "colouring" and path.endswith(".png"):  # a picture its index does not name
-            data = _bytes(change.before)
-            items.append(UndoItem("colouring", effect, Path(path).stem, _heading(
-                "colouring", effect, Path(path).stem), picture=data if _picture_type(data)
-                else None))
+            items.append(_said("colouring", effect, Path(path).stem, _bytes(change.before)))
             continue
         ru = {"back": "вернётся", "earlier": "станет прежним", "gone": "будет удалён"}[effect]
         en = {"back": "comes back", "earlier": "goes back to the earlier one",
@@ -224,9 +244,8 @@ def _story(slug: str, change: FileChange, cfg: Any, files: dict[str, FileChange]
         if fields.photo:
             story_photos.setdefault(fields.photo, (title, effect,
                                                    then.photo if effect != "gone" else ""))
-    item = UndoItem("story", effect, title, _heading("story", effect, title))
     if effect == "gone":
-        return item
+        return _said("story", effect, title)
     photo, source = then.photo, ""
     if photo and PHOTO_PATTERN.match(photo):
         held = files.get(photo)
@@ -235,11 +254,8 @@ def _story(slug: str, change: FileChange, cfg: Any, files: dict[str, FileChange]
         else:
             found = publisher().regular(photo)
             source = str(found) if found is not None else ""
-    item.job = {"shared": str(cfg.content), "centre": str(cfg.centre), "slug": slug,
-                "text": before, "photo": photo if source else "", "photo_source": source}
-    item.note = _schedule_note(before)
-    item.screens = [(o, language) for o in ("landscape", "portrait") for language in ("ru", "en")]
-    return item
+    return _drawn("story", effect, title, slug, before, cfg, photo=photo if source else "",
+                  photo_source=source)
 
 
 def _notice(slug: str, change: FileChange, cfg: Any) -> UndoItem:
@@ -249,14 +265,9 @@ def _notice(slug: str, change: FileChange, cfg: Any) -> UndoItem:
     before, after = _text(_bytes(change.before)), _text(_bytes(change.after))
     title = shortened(from_notice_file(slug, before if effect != "gone" else after).text, 80) \
         or slug
-    item = UndoItem("notice", effect, title, _heading("notice", effect, title))
-    if effect != "gone":
-        item.job = {"kind": "notice", "shared": str(cfg.content), "centre": str(cfg.centre),
-                    "slug": slug, "text": before}
-        item.note = _schedule_note(before)
-        item.screens = [(o, language) for o in ("landscape", "portrait")
-                        for language in ("ru", "en")]
-    return item
+    if effect == "gone":
+        return _said("notice", effect, title)
+    return _drawn("notice", effect, title, slug, before, cfg)
 
 
 def _poster(slug: str, group: dict[str, FileChange], now_names: list[str],
@@ -284,16 +295,11 @@ def _poster(slug: str, group: dict[str, FileChange], now_names: list[str],
         _text(_bytes(old_side.after)) if old_side else "") or record.title or slug
     had = bool(poster_files(slug, now_names)[0])  # on the kiosk now
     if not picture:
-        return UndoItem("poster", "gone", title, _heading("poster", "gone", title))
-    effect = "earlier" if had else "back"
+        return _said("poster", "gone", title)
     files = {name: source for name, source in after_undo.items()
              if name in (picture, portrait)}
-    item = UndoItem("poster", effect, title, _heading("poster", effect, title), job={
-        "kind": "poster", "shared": str(cfg.content), "centre": str(cfg.centre), "slug": slug,
-        "text": side_text, "files": files})
-    item.note = _schedule_note(side_text) if side_text else ("", "")
-    item.screens = [("landscape", "ru"), ("portrait", "ru")]
-    return item
+    return _drawn("poster", "earlier" if had else "back", title, slug, side_text, cfg,
+                  files=files)
 
 
 def _photo(path: str, change: FileChange, story: tuple[str, str, str] | None) -> UndoItem:
@@ -337,16 +343,12 @@ def _colouring(index: FileChange, files: dict[str, FileChange], done: set[str]
         entry = then.get(name) or now[name]
         title = entry.get("title", "") or Path(name).stem
         if name in then and name not in now:
-            data = _bytes(change.before) if change is not None else _centre_file(path)
-            items.append(UndoItem("colouring", "back", title, _heading("colouring", "back", title),
-                                  picture=data if _picture_type(data) else None))
+            items.append(_said("colouring", "back", title, _bytes(change.before)
+                               if change is not None else _centre_file(path)))
         elif name in now and name not in then:
-            items.append(UndoItem("colouring", "gone", title, _heading("colouring", "gone",
-                                                                         title)))
+            items.append(_said("colouring", "gone", title))
         elif change is not None and change.before is not None:
-            data = _bytes(change.before)
-            items.append(UndoItem("colouring", "earlier", title, _heading(
-                "colouring", "earlier", title), picture=data if _picture_type(data) else None))
+            items.append(_said("colouring", "earlier", title, _bytes(change.before)))
         elif then[name].get("title") != now[name].get("title"):
             was = now[name].get("title", "") or name
             items.append(UndoItem("colouring", "renamed", title, (
@@ -366,7 +368,7 @@ def _hidden(change: FileChange) -> list[UndoItem]:
             continue
         title = catalog.shared_title(content, cfg, path, lang())
         effect = "hidden" if path in then else "shown"
-        items.append(UndoItem("hidden", effect, title, _heading("hidden", effect, title)))
+        items.append(_said("hidden", effect, title))
     return items
 
 
