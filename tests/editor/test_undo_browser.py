@@ -141,3 +141,42 @@ def test_a_refused_undo_is_said_on_its_page_with_the_way_back(
     page.get_by_role("link", name="Назад к журналу").click()
     page.wait_for_url(f"{url}/history")
     assert not (centre / path).exists()
+
+
+def test_the_green_message_says_its_undo_is_at_once_and_what_it_undoes(
+        editor: tuple[str, Path, Publisher], page: Any, tmp_path: Path) -> None:
+    """The message after a publish undoes it with one press, no page first (she has just done
+    it): its button says which publish, not a bare «Отменить» that reads as «close this
+    message»; the message after the undo offers to put it back the same way."""
+    url, centre, _ = editor
+    page.route("**/preview/**", lambda route: route.abort())  # no screens needed here
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}/stories/new")
+    page.fill("input[name=title]", "Очки нашлись")
+    page.fill("textarea[name=text]", TEXT)
+    page.click("#publish")
+    page.wait_for_url(f"{url}/")
+    story = centre / "stories" / "ochki-nashlis.md"
+    assert story.is_file()
+    message = page.locator(".flash.done")
+    undo = message.get_by_role("button", name="Отменить эту публикацию: «Очки нашлись»")
+    assert undo.inner_text() == "Отменить эту публикацию"
+    box = undo.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1366
+    shot(page, tmp_path, "message-published")
+
+    with page.expect_navigation():  # no page in between: undone at once
+        undo.click()
+    page.wait_for_url(f"{url}/")
+    assert "Отменено: «Очки нашлись»" in message.inner_text()
+    assert not story.exists()
+    again = message.get_by_role("button", name="Вернуть, как было до отмены: «Очки нашлись»")
+    assert again.inner_text() == "Вернуть, как было до отмены"
+    shot(page, tmp_path, "message-undone")
+    with page.expect_navigation():
+        again.click()
+    page.wait_for_url(f"{url}/")
+    assert story.is_file()

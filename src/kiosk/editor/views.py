@@ -124,7 +124,7 @@ def t(ru: str, en: str) -> str:
 def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
             "words_least": WORDS_LEAST, "words_most": WORDS_MOST, "file_words": file_words,
-            "kind_words": kind_words, "action_words": action_words,
+            "kind_words": kind_words, "action_words": action_words, "undo_now": undo_now,
             "endpoint_exists": lambda name: name in current_app.view_functions,
             "upload_texts": upload_texts, "upload_mb": upload_mb}
 
@@ -258,6 +258,18 @@ def done(record_id: str, kind: str = "", slug: str = "") -> str:
     in the list now, its row (the message's «Показать в списке»: the listing opens at its top,
     where the message and its warnings are)."""
     return f"done:{record_id}|{kind}-{slug}" if kind and slug else f"done:{record_id}"
+
+
+def undo_now(record_id: str) -> tuple[str, str]:
+    """The green message's button, which undoes at once (what she has just done she knows;
+    the undo is itself undone by the next message's button, while a publish in the history
+    may be long forgotten, so there «Отменить» shows its page first): its words, and its
+    name for a screen reader, which says the record's title."""
+    record = publisher().record(record_id)
+    words = t("Вернуть, как было до отмены", "Put back what was undone") \
+        if record is not None and record.action == "undo" \
+        else t("Отменить эту публикацию", "Undo this publish")
+    return words, f"{words}: {t('«', '“')}{record.title}{t('»', '”')}" if record else words
 
 
 # What a publish says of when the kiosk shows it: (Russian, English) for a story, a notice
