@@ -17,7 +17,7 @@ from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.publish import Publisher
 from kiosk.editor.render import Renderer
 from kiosk.editor.story_form import StoryFields, story_text
-from tests.editor.browser import CHROMIUM, PIN, editor_app, serving
+from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -180,3 +180,36 @@ def test_the_green_message_says_its_undo_is_at_once_and_what_it_undoes(
         again.click()
     page.wait_for_url(f"{url}/")
     assert story.is_file()
+
+
+def test_without_javascript_the_page_says_in_words_that_there_are_no_screens(
+        editor: tuple[str, Path, Publisher], tmp_path: Path) -> None:
+    """A browser with JavaScript off: no «Рисуем…» that never ends and no empty frames, but a
+    sentence where the screens would be; the undo still works."""
+    url, centre, publisher = editor
+    path = "stories/ochki.md"
+    first = story_text(StoryFields(slug="ochki", title="Очки нашлись", text=TEXT))
+    publisher.publish({path: first.encode()}, "anna", "publish", "Очки нашлись")
+    publisher.publish({path: story_text(StoryFields(
+        slug="ochki", title="Очки нашлись на крыльце", text=TEXT)).encode()}, "anna",
+        "publish", "Очки нашлись на крыльце")
+    with chromium_context(java_script_enabled=False) as context:
+        page = context.new_page()
+        page.goto(f"{url}/")
+        page.fill("#signin-pin input[name=pin]", PIN)
+        page.click("#signin-pin button[type=submit]")
+        page.wait_for_url(f"{url}/")
+        page.goto(f"{url}/history")
+        page.get_by_role("link", name="Отменить: Очки нашлись на крыльце").click()
+        page.wait_for_url(f"{url}/history/*/undo")
+        status = page.locator("[data-preview-status]")
+        assert status.inner_text() == ("Снимков экрана нет: в браузере выключен JavaScript. "
+                                       "Что изменится, сказано в заголовке выше.")
+        assert "busy" not in (status.get_attribute("class") or "")
+        assert "Рисуем" not in page.inner_text("body")
+        assert not page.locator(".preview-grid").is_visible()
+        assert not page.get_by_role("button", name="Заставка").is_visible()
+        shot(page, tmp_path, "undo-no-javascript")
+        page.get_by_role("button", name="Отменить публикацию").click()
+        page.wait_for_url(f"{url}/history")
+    assert (centre / path).read_text(encoding="utf-8") == first

@@ -2,7 +2,7 @@
 // or poster that comes back is drawn by the kiosk's renderer as the live preview draws it,
 // asked for one after another (the renderer draws one at a time, and keeps two waiting at
 // most); its screens are shown in its frames, its problems listed under them. Without
-// JavaScript the page says what changes, and its button works.
+// JavaScript the page says what changes, in words, and its button works.
 (function () {
   "use strict";
   var texts = document.querySelector("[data-undo-texts]");
@@ -72,6 +72,11 @@
   }
 
   panels.forEach(function (panel) {
+    // The page says what it says without JavaScript; with it, the frames and «Рисуем…».
+    panel.querySelectorAll(".preview-switch, .preview-grid").forEach(function (part) {
+      part.hidden = false;
+    });
+    setStatus(panel, texts.dataset.drawing, "busy");
     panel.querySelectorAll(".preview-switch button").forEach(function (button) {
       button.addEventListener("click", function () {
         panel.dataset.screen = button.dataset.screen;
