@@ -69,6 +69,14 @@ def chromium_context(**options: Any) -> Iterator[Any]:
             browser.close()
 
 
+def sign_in(page: Any, url: str) -> None:
+    """Signed in with the staff PIN on the editor's front page."""
+    page.goto(f"{url}/")
+    page.fill("#signin-pin input[name=pin]", PIN)
+    page.click("#signin-pin button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+
 def type_31_february(page: Any, date: Any) -> None:
     """«31.02.2026» typed into the date field `date` (a locator) by hand, in whichever order
     the browser lays the field out (month first in en-US, day first in ru-RU): a date no

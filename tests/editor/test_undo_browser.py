@@ -17,7 +17,7 @@ from kiosk.editor.preview_views import RENDERER_KEY
 from kiosk.editor.publish import Publisher
 from kiosk.editor.render import Renderer
 from kiosk.editor.story_form import StoryFields, story_text
-from tests.editor.browser import CHROMIUM, PIN, chromium_context, editor_app, serving
+from tests.editor.browser import CHROMIUM, chromium_context, editor_app, serving, sign_in
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("waitress")
@@ -44,6 +44,16 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path, Publisher]]:
         renderer.close()
 
 
+def story_published_twice(publisher: Publisher, path: str) -> str:
+    """«Очки нашлись» published, then again as «Очки нашлись на крыльце»: the first text."""
+    first = story_text(StoryFields(slug="ochki", title="Очки нашлись", text=TEXT))
+    publisher.publish({path: first.encode()}, "anna", "publish", "Очки нашлись")
+    publisher.publish({path: story_text(StoryFields(
+        slug="ochki", title="Очки нашлись на крыльце", text=TEXT)).encode()}, "anna",
+        "publish", "Очки нашлись на крыльце")
+    return first
+
+
 def shot(page: Any, folder: Path, name: str) -> None:
     for where in [folder, *([Path(SHOTS)] if SHOTS else [])]:
         where.mkdir(parents=True, exist_ok=True)
@@ -54,15 +64,8 @@ def test_the_undo_shows_the_story_as_it_comes_back_and_is_done_from_the_keyboard
         editor: tuple[str, Path, Publisher], page: Any, tmp_path: Path) -> None:
     url, centre, publisher = editor
     path = "stories/ochki.md"
-    first = story_text(StoryFields(slug="ochki", title="Очки нашлись", text=TEXT))
-    publisher.publish({path: first.encode()}, "anna", "publish", "Очки нашлись")
-    publisher.publish({path: story_text(StoryFields(
-        slug="ochki", title="Очки нашлись на крыльце", text=TEXT)).encode()}, "anna",
-        "publish", "Очки нашлись на крыльце")
-    page.goto(f"{url}/")
-    page.fill("#signin-pin input[name=pin]", PIN)
-    page.click("#signin-pin button[type=submit]")
-    page.wait_for_load_state()
+    first = story_published_twice(publisher, path)
+    sign_in(page, url)
 
     page.goto(f"{url}/history")
     undo = page.get_by_role("link", name="Отменить: Очки нашлись на крыльце")
@@ -127,10 +130,7 @@ def test_a_refused_undo_is_said_on_its_page_with_the_way_back(
                                                     text=TEXT)).encode()},
                       "anna", "publish", "Очки нашлись")
     publisher.publish({path: None}, "boris", "delete", "Очки нашлись")
-    page.goto(f"{url}/")
-    page.fill("#signin-pin input[name=pin]", PIN)
-    page.click("#signin-pin button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, url)
     page.goto(f"{url}/history")
     page.locator("tr", has_text="опубликована история").get_by_role("link").click()
     page.wait_for_url(f"{url}/history/*/undo")
@@ -150,10 +150,7 @@ def test_the_green_message_says_its_undo_is_at_once_and_what_it_undoes(
     message»; the message after the undo offers to put it back the same way."""
     url, centre, _ = editor
     page.route("**/preview/**", lambda route: route.abort())  # no screens needed here
-    page.goto(f"{url}/")
-    page.fill("#signin-pin input[name=pin]", PIN)
-    page.click("#signin-pin button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    sign_in(page, url)
     page.goto(f"{url}/stories/new")
     page.fill("input[name=title]", "Очки нашлись")
     page.fill("textarea[name=text]", TEXT)
@@ -188,17 +185,10 @@ def test_without_javascript_the_page_says_in_words_that_there_are_no_screens(
     sentence where the screens would be; the undo still works."""
     url, centre, publisher = editor
     path = "stories/ochki.md"
-    first = story_text(StoryFields(slug="ochki", title="Очки нашлись", text=TEXT))
-    publisher.publish({path: first.encode()}, "anna", "publish", "Очки нашлись")
-    publisher.publish({path: story_text(StoryFields(
-        slug="ochki", title="Очки нашлись на крыльце", text=TEXT)).encode()}, "anna",
-        "publish", "Очки нашлись на крыльце")
+    first = story_published_twice(publisher, path)
     with chromium_context(java_script_enabled=False) as context:
         page = context.new_page()
-        page.goto(f"{url}/")
-        page.fill("#signin-pin input[name=pin]", PIN)
-        page.click("#signin-pin button[type=submit]")
-        page.wait_for_url(f"{url}/")
+        sign_in(page, url)
         page.goto(f"{url}/history")
         page.get_by_role("link", name="Отменить: Очки нашлись на крыльце").click()
         page.wait_for_url(f"{url}/history/*/undo")
