@@ -38,3 +38,12 @@ def test_taps_that_change_nothing_are_never_echoes() -> None:
     for stamp in (1000, 1100, 1200):  # «next» three times quickly: three pages
         assert not taps.press(stamp)
         taps.seen(stamp + 50)
+
+
+def test_a_change_someone_meant_lets_their_next_quick_tap_through() -> None:
+    taps = SecondTap()
+    assert not taps.press(1000)  # staff's fifth tap in the corner
+    taps.seen(1080)
+    taps.changed()  # the PIN pad opens
+    taps.meant()
+    assert not taps.press(1250)  # their first digit, at once: a digit

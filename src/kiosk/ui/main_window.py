@@ -852,6 +852,9 @@ class KioskWindow(QWidget):
         self.overlay.hide()
         self.pin_pad.reset()  # afresh: a PIN set meanwhile with `kiosk set-pin` counts now
         self.show_screen(self.pin_pad)
+        # Staff type their first digit right after the gesture: no echo of a corner tap to
+        # fear (it lands on the pad's empty corner), and the digit was lost (a wrong PIN).
+        self.second_tap.meant()
 
     def _staff_action(self, action: StaffAction) -> None:
         from kiosk.ui.staff.menu import StaffAction
