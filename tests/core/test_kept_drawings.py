@@ -171,3 +171,18 @@ def test_the_colours_found_by_table_and_by_search_agree() -> None:
     assert again.paint[60, 100] == alike[0] and again.paint[200, 100] == alike[1]
     assert (again.paint[5:10, 5:10] == PAPER).all()
 
+
+
+def test_a_workers_copy_stays_whole_when_the_visit_ends_under_it() -> None:
+    """The picker's card draws a kept drawing in a worker, from a copy: the visit's end wipes
+    the drawing at any moment, and the copy must still read (it read zeros: a zlib error)."""
+    canvas = coloured(house())
+    left = canvas.paint.copy()
+    kept = KeptDrawings()
+    drawing = kept.keep("cat", canvas)
+    assert drawing is not None
+    copy = drawing.copy()
+    kept.wipe()
+    assert not any(drawing.packed)
+    assert np.array_equal(copy.paint(), left) and copy.serial == drawing.serial
+    assert not copy.palette.flags.writeable and isinstance(copy.packed, bytes)

@@ -4,20 +4,27 @@ nothing of it is left for the next visitor."""
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.colouring.engine import outside_region
+from kiosk.core.colouring.kept import DrawingCopy
 from kiosk.core.pin import PinStore
+from kiosk.ui.colouring import picker
 from kiosk.ui.colouring.picker import Thumbnail
 from kiosk.ui.colouring.screen import ColouringScreen
 from kiosk.ui.main_window import KioskWindow
-from tests.ui.conftest import FakeClock, WindowFactory
+from tests.ui.conftest import FakeClock, WindowFactory, settle
 from tests.ui.test_colouring_screen import pixels_like, widget_point
 
 PIN = "2580"
@@ -140,3 +147,88 @@ def test_when_the_visit_ends_nothing_of_the_drawings_is_left(
     screen = open_picture(qtbot, window, 0)
     assert screen.canvas is not None and screen.canvas.is_blank
     assert not screen.start_over_button.isEnabled()
+
+
+def held_anywhere(digests: set[str], sizes: set[int]) -> bool:
+    """Whether any object Python can reach holds bytes (or an array) with one of `digests`."""
+    gc.collect()
+    seen: set[int] = set()
+    todo: list[Any] = gc.get_objects()
+    while todo:
+        thing = todo.pop()
+        if id(thing) in seen:
+            continue
+        seen.add(id(thing))
+        if isinstance(thing, bytes | bytearray | np.ndarray):
+            size = thing.nbytes if isinstance(thing, np.ndarray) else len(thing)
+            if size in sizes and hashlib.sha256(
+                    thing.tobytes() if isinstance(thing, np.ndarray) else thing).hexdigest() \
+                    in digests:
+                return True
+            continue
+        todo.extend(gc.get_referents(thing))
+    return False
+
+
+def busy_pool() -> Iterator[threading.Event]:
+    """Every worker of Qt's pool held until the event is set: jobs asked meanwhile wait."""
+    pool = QThreadPool.globalInstance()
+    go, started = threading.Event(), threading.Semaphore(0)
+
+    def hold() -> None:
+        started.release()
+        go.wait(30)
+
+    for _ in range(pool.maxThreadCount()):
+        pool.start(hold)
+    for _ in range(pool.maxThreadCount()):
+        assert started.acquire(timeout=30)
+    try:
+        yield go
+    finally:
+        go.set()
+
+
+def test_the_visit_ending_while_a_card_draws_the_drawing_leaves_nothing(
+        qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    outcomes: list[str] = []  # what the card's worker made of a kept drawing
+    coloured = picker._coloured
+
+    def watched(*args: Any) -> Any:
+        try:
+            result = coloured(*args)
+        except Exception as exc:
+            outcomes.append(repr(exc))
+            raise
+        if args[-1] is not None:
+            outcomes.append(type(result).__name__)
+        return result
+
+    monkeypatch.setattr(picker, "_coloured", watched)
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor arrives
+    screen = open_picture(qtbot, window, 0)
+    paint = colour_the_outside(qtbot, screen, 12)
+    pool = busy_pool()
+    go = next(pool)
+    # The child goes back to the pictures: the card asks for their drawing, its job waits…
+    qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen is window.picker
+    drawing = window.picker.kept_drawing(window.picker.thumbnails[0].picture.id)
+    assert drawing is not None
+    window.picker.thumbnails[0].repaint()  # as the screen paints it: the card asks
+    packed = bytes(drawing.packed)
+    digests = {hashlib.sha256(packed).hexdigest(), hashlib.sha256(paint.tobytes()).hexdigest()}
+    sizes = {len(packed), paint.nbytes}
+    del packed, paint
+    # …and the visit ends (the idle reset) before the worker reads the drawing.
+    window.go_to_attract()
+    assert not any(drawing.packed)
+    go.set()
+    assert QThreadPool.globalInstance().waitForDone(30_000)
+    settle(qtbot)
+    # The worker drew from its own copy (it read the zeros and failed: a zlib error)…
+    assert outcomes and all(outcome == "QImage" for outcome in outcomes), outcomes
+    # …which went with its job: nothing of the drawing is left anywhere.
+    del drawing
+    assert not [thing for thing in gc.get_objects() if isinstance(thing, DrawingCopy)]
+    assert not held_anywhere(digests, sizes)

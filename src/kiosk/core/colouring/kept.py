@@ -39,9 +39,29 @@ Indices = npt.NDArray[Any]  # one byte a pixel, two past 256 colours
 
 
 @dataclass(frozen=True)
+class DrawingCopy:
+    """A kept drawing's own copy, for a worker thread (the picker's card): its bytes cannot
+    change under it, as the kept drawing's do when the visit's end wipes them."""
+
+    size: tuple[int, int]
+    palette: Paint  # read-only
+    packed: bytes
+    serial: int
+
+    def indices(self) -> Indices:
+        return _unpacked(self.size, self.palette, self.packed)
+
+    def paint(self, width: int | None = None, height: int | None = None) -> Paint:
+        """The paint, at its own size or resampled to `width` × `height` (the nearest pixel:
+        the canvas of another screen size, a thumbnail). A new array."""
+        return _painted(self.size, self.palette, self.indices(), width, height)
+
+
+@dataclass(frozen=True)
 class KeptDrawing:
     """One drawing as the child left it: its colours and, compressed, which one each pixel
-    has (one byte a pixel, two past 256 colours)."""
+    has (one byte a pixel, two past 256 colours). Read on the UI thread only, where it is
+    wiped: a worker gets a `copy()`."""
 
     size: tuple[int, int]  # width, height of the canvas it was drawn on
     palette: Paint  # the colours, sorted
@@ -54,31 +74,46 @@ class KeptDrawing:
         return len(self.packed) + self.palette.nbytes
 
     def indices(self) -> Indices:
-        width, height = self.size
-        kind = np.uint8 if self.palette.size <= 1 << 8 else np.uint16
-        raw = zlib.decompress(self.packed)
-        rows: Indices = np.frombuffer(raw, dtype=kind).reshape(height, width).copy()
-        # Row by row: numpy's bitwise_xor.accumulate down the rows took 130 ms at 4K, this 2.
-        for row in range(1, height):
-            np.bitwise_xor(rows[row], rows[row - 1], out=rows[row])
-        return rows
+        return _unpacked(self.size, self.palette, self.packed)
 
     def paint(self, width: int | None = None, height: int | None = None) -> Paint:
         """The paint, at its own size or resampled to `width` × `height` (the nearest pixel:
         the canvas of another screen size, a thumbnail). A new array."""
-        indices = self.indices()
-        own_width, own_height = self.size
-        width, height = width or own_width, height or own_height
-        if (width, height) != (own_width, own_height):
-            rows = np.arange(height) * own_height // height
-            columns = np.arange(width) * own_width // width
-            indices = indices[rows[:, None], columns[None, :]]
-        painted: Paint = self.palette[indices]
-        return painted
+        return _painted(self.size, self.palette, self.indices(), width, height)
+
+    def copy(self) -> DrawingCopy:
+        """An immutable copy for a worker: a few KB (0.4 MB at most, at 4K). The wipe cannot
+        reach it, so it must not outlive the worker's job: nothing else may keep it."""
+        palette = self.palette.copy()
+        palette.flags.writeable = False
+        return DrawingCopy(self.size, palette, bytes(self.packed), self.serial)
 
     def wipe(self) -> None:
         """Zeros over the kept bytes: nothing of the drawing lingers in freed memory."""
         self.packed[:] = bytes(len(self.packed))
+
+
+def _unpacked(size: tuple[int, int], palette: Paint, packed: bytes | bytearray) -> Indices:
+    width, height = size
+    kind = np.uint8 if palette.size <= 1 << 8 else np.uint16
+    raw = zlib.decompress(packed)
+    rows: Indices = np.frombuffer(raw, dtype=kind).reshape(height, width).copy()
+    # Row by row: numpy's bitwise_xor.accumulate down the rows took 130 ms at 4K, this 2.
+    for row in range(1, height):
+        np.bitwise_xor(rows[row], rows[row - 1], out=rows[row])
+    return rows
+
+
+def _painted(size: tuple[int, int], palette: Paint, indices: Indices, width: int | None,
+             height: int | None) -> Paint:
+    own_width, own_height = size
+    width, height = width or own_width, height or own_height
+    if (width, height) != (own_width, own_height):
+        rows = np.arange(height) * own_height // height
+        columns = np.arange(width) * own_width // width
+        indices = indices[rows[:, None], columns[None, :]]
+    painted: Paint = palette[indices]
+    return painted
 
 
 def pack(canvas: Canvas) -> KeptDrawing | None:

@@ -46,7 +46,7 @@ from kiosk.ui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.core.colouring.kept import KeptDrawing
+    from kiosk.core.colouring.kept import DrawingCopy, KeptDrawing
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
 TITLE_LINES = 2  # room under each card for a title: two lines, under every card
@@ -58,7 +58,7 @@ PICTURE_LEAST = 136
 
 
 def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: float,
-              canvas: QSize, drawing: KeptDrawing | None = None) -> QImage | None:
+              canvas: QSize, drawing: DrawingCopy | None = None) -> QImage | None:
     """In a worker: the child's own drawing of the picture if they left one this visit;
     else the picture as prepared ahead for the page's `canvas`, scaled to the card
     (kiosk.ui.colouring.ahead: no numpy); if it is not kept, coloured in for the card by the
@@ -79,7 +79,7 @@ def _coloured(picture: ColouringPicture, size: QSize, gap_px: float, ratio: floa
         return None
 
 
-def _drawn(picture: ColouringPicture, drawing: KeptDrawing, box: QSize,
+def _drawn(picture: ColouringPicture, drawing: DrawingCopy, box: QSize,
            ratio: float) -> QImage:
     """In a worker: the drawing the child left, fitted into the card's `box` (logical pixels;
     the image in device pixels), the lines drawn over it as the canvas draws them (a
@@ -190,12 +190,15 @@ class Thumbnail(TouchButton):
         """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
         by the preview module, so a second visit costs nothing)."""
         box = self.picture_box()
-        drawing = self.kept_drawing(self.picture.id)
-        wanted = (box, ratio_of(self), drawing.serial if drawing is not None else 0)
+        kept = self.kept_drawing(self.picture.id)
+        wanted = (box, ratio_of(self), kept.serial if kept is not None else 0)
         if box.isEmpty() or wanted in (self._asked, self._coloured_size):
             return
         self._asked = wanted
         picture, gap, canvas = self.picture, self.gap_px, self.page_canvas()
+        # A copy: the visit's end wipes the kept bytes, maybe while the worker reads them (a
+        # zlib error). The copy goes with the job: nothing of the drawing outlives it.
+        drawing = kept.copy() if kept is not None else None
 
         def done(result: Any) -> None:
             if isinstance(result, QImage) and not result.isNull():
