@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,16 +15,19 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.colouring.engine import outside_region
 from kiosk.core.colouring.kept import DrawingCopy
+from kiosk.core.content.loader import load_content
 from kiosk.core.pin import PinStore
 from kiosk.ui.colouring import picker
 from kiosk.ui.colouring.picker import Thumbnail
 from kiosk.ui.colouring.screen import ColouringScreen
 from kiosk.ui.main_window import KioskWindow
+from tests.helpers import BUNDLED
 from tests.ui.conftest import FakeClock, WindowFactory, settle
 from tests.ui.test_colouring_screen import pixels_like, widget_point
 
@@ -138,7 +142,7 @@ def test_when_the_visit_ends_nothing_of_the_drawings_is_left(
             qtbot.mouseClick(window.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
         qtbot.mouseClick(window.pin_pad.enter, Qt.MouseButton.LeftButton)
         assert window.current_screen is window.staff
-        assert window.picker.kept_drawing(window.picker.thumbnails[0].picture.id) is None
+        assert window.picker.kept_drawing(window.picker.thumbnails[0].picture.source) is None
         window.go_to_attract()
 
     # The next visitor: the cards are the kiosk's own colouring again, the sheet blank.
@@ -213,7 +217,7 @@ def test_the_visit_ending_while_a_card_draws_the_drawing_leaves_nothing(
     # The child goes back to the pictures: the card asks for their drawing, its job waits…
     qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
     assert window.current_screen is window.picker
-    drawing = window.picker.kept_drawing(window.picker.thumbnails[0].picture.id)
+    drawing = window.picker.kept_drawing(window.picker.thumbnails[0].picture.source)
     assert drawing is not None
     window.picker.thumbnails[0].repaint()  # as the screen paints it: the card asks
     packed = bytes(drawing.packed)
@@ -232,3 +236,29 @@ def test_the_visit_ending_while_a_card_draws_the_drawing_leaves_nothing(
     del drawing
     assert not [thing for thing in gc.get_objects() if isinstance(thing, DrawingCopy)]
     assert not held_anywhere(digests, sizes)
+
+
+def test_a_drawing_shows_on_its_own_card_not_on_a_file_of_the_same_name(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(BUNDLED, root)
+    # The puppy as «umbrella.png»: a picture of its own, beside «umbrella.svg» (id «umbrella»)
+    art = QImage(1024, 1024, QImage.Format.Format_RGB32)
+    art.fill(QColor("white"))
+    painter = QPainter(art)
+    QSvgRenderer(str(root / "colouring" / "dog.svg")).render(painter)
+    painter.end()
+    assert art.save(str(root / "colouring" / "umbrella.png"))
+    window = make_window(load_content(root))
+    twin = next(i for i, card in enumerate(window.picker.thumbnails)
+                if card.picture.source.name == "umbrella.png")
+    assert window.picker.thumbnails[0].picture.source.name == "umbrella.svg"
+    qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor arrives
+    swatch = 12
+    colour = QColor.fromRgba(0xFF000000 | open_picture(qtbot, window, 0).swatches[swatch].argb)
+    before = card_pixels(qtbot, window, twin, colour)
+    colour_the_outside(qtbot, open_picture(qtbot, window, 0), swatch)
+    window.show_screen(window.picker)
+    assert card_pixels(qtbot, window, 0, colour) > before + 5000  # the umbrella they drew
+    # The puppy's card is the kiosk's puppy: it showed the umbrella's drawing over the puppy.
+    assert card_pixels(qtbot, window, twin, colour) <= before + 200

@@ -670,9 +670,9 @@ class KioskWindow(QWidget):
         else:
             self.show_screen(self.menu)
 
-    def _kept_drawing(self, picture_id: str) -> KeptDrawing | None:
+    def _kept_drawing(self, source: Path) -> KeptDrawing | None:
         """The drawing the child left on that picture this visit, for the picker's card."""
-        return self._drawings.get(picture_id) if self._drawings is not None else None
+        return self._drawings.get(source) if self._drawings is not None else None
 
     def _forget_drawings(self) -> None:
         """The visitor has gone: every drawing of theirs goes, the one on the canvas too."""

@@ -46,6 +46,8 @@ from kiosk.ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kiosk.core.colouring.kept import DrawingCopy, KeptDrawing
 
 MAX_PICTURES = COLOURING_MOST  # more would make every picture too small to recognise
@@ -111,7 +113,7 @@ class Thumbnail(TouchButton):
 
     def __init__(self, theme: Theme, picture: ColouringPicture, gap_px: float,
                  page_canvas: Callable[[], QSize],
-                 kept_drawing: Callable[[str], KeptDrawing | None] = lambda _: None) -> None:
+                 kept_drawing: Callable[[Path], KeptDrawing | None] = lambda _: None) -> None:
         super().__init__()
         self.theme = theme
         self.picture = picture
@@ -190,7 +192,7 @@ class Thumbnail(TouchButton):
         """Colour the picture in for the card's size, off the UI thread (about 15 ms; kept
         by the preview module, so a second visit costs nothing)."""
         box = self.picture_box()
-        kept = self.kept_drawing(self.picture.id)
+        kept = self.kept_drawing(self.picture.source)
         wanted = (box, ratio_of(self), kept.serial if kept is not None else 0)
         if box.isEmpty() or wanted in (self._asked, self._coloured_size):
             return
@@ -219,7 +221,7 @@ class Thumbnail(TouchButton):
         self._coloured_size = self._asked = (QSize(), 0.0, 0)
 
     def _wanted(self, box: QSize) -> tuple[QSize, float, int]:
-        drawing = self.kept_drawing(self.picture.id)
+        drawing = self.kept_drawing(self.picture.source)
         return box, ratio_of(self), drawing.serial if drawing is not None else 0
 
     @property
@@ -341,8 +343,9 @@ class ColouringPickerScreen(Screen):
         self.nav.next.clicked.connect(lambda: self.step(1))
         self.nav.hide()
         self.swipes = SwipeDetector(self, self.width)
-        # The drawing a child left on a picture this visit, by its id (the window's store).
-        self.kept_drawing: Callable[[str], KeptDrawing | None] = lambda _: None
+        # The drawing a child left on a picture this visit, by its file (the window's store:
+        # two files may share a name, «cat.svg» and «cat.png», and so an id).
+        self.kept_drawing: Callable[[Path], KeptDrawing | None] = lambda _: None
         self.swipes.swiped.connect(
             lambda gesture: self.step(1 if gesture is Gesture.SWIPE_LEFT else -1))
         layout = QVBoxLayout(self)
@@ -368,7 +371,7 @@ class ColouringPickerScreen(Screen):
         gap = (self.content.settings if self.content else Settings()).colouring_gap_px
         for picture in pictures[:MAX_PICTURES]:
             thumbnail = Thumbnail(self.theme, picture, gap, self.page_canvas,
-                                  lambda picture_id: self.kept_drawing(picture_id))
+                                  lambda source: self.kept_drawing(source))
             thumbnail.clicked.connect(lambda _=False, p=picture.id: self.picture_chosen.emit(p))
             thumbnail.setParent(self)
             thumbnail.hide()  # until placed on its page

@@ -628,7 +628,7 @@ class ColouringScreen(Screen):
     def _show(self, prepared: PreparedPicture, ratio: float) -> None:
         self.canvas = Canvas(prepared)
         if self.kept is not None and self.picture is not None:
-            self.kept.restore(self.picture.id, self.canvas)  # as the child left it
+            self.kept.restore(self.picture.source, self.canvas)  # as the child left it
         self.view.show_canvas(self.canvas, ratio)
         self._update_tool_buttons()
 
@@ -729,7 +729,7 @@ class ColouringScreen(Screen):
         """Keep the drawing on the canvas for the child's return to its picture this visit
         (kiosk.core.colouring.kept; a blank one is not kept). ~6 ms at 1080p, ~40 at 4K."""
         if self.kept is not None and self.canvas is not None and self.picture is not None:
-            self.kept.keep(self.picture.id, self.canvas)
+            self.kept.keep(self.picture.source, self.canvas)
 
     def forget_drawing(self) -> None:
         """The visitor has gone: the drawing on the canvas is wiped, not kept."""
