@@ -4,6 +4,7 @@ nothing of it is left for the next visitor."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import shutil
@@ -174,6 +175,7 @@ def held_anywhere(digests: set[str], sizes: set[int]) -> bool:
     return False
 
 
+@contextlib.contextmanager
 def busy_pool() -> Iterator[threading.Event]:
     """Every worker of Qt's pool held until the event is set: jobs asked meanwhile wait."""
     pool = QThreadPool.globalInstance()
@@ -212,22 +214,21 @@ def test_the_visit_ending_while_a_card_draws_the_drawing_leaves_nothing(
     qtbot.mouseClick(window.attract.stage, Qt.MouseButton.LeftButton)  # a visitor arrives
     screen = open_picture(qtbot, window, 0)
     paint = colour_the_outside(qtbot, screen, 12)
-    pool = busy_pool()
-    go = next(pool)
-    # The child goes back to the pictures: the card asks for their drawing, its job waits…
-    qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
-    assert window.current_screen is window.picker
-    drawing = window.picker.kept_drawing(window.picker.thumbnails[0].picture.source)
-    assert drawing is not None
-    window.picker.thumbnails[0].repaint()  # as the screen paints it: the card asks
-    packed = bytes(drawing.packed)
-    digests = {hashlib.sha256(packed).hexdigest(), hashlib.sha256(paint.tobytes()).hexdigest()}
-    sizes = {len(packed), paint.nbytes}
-    del packed, paint
-    # …and the visit ends (the idle reset) before the worker reads the drawing.
-    window.go_to_attract()
-    assert not any(drawing.packed)
-    go.set()
+    with busy_pool():
+        # The child goes back to the pictures: the card asks for their drawing, its job waits…
+        qtbot.mouseClick(screen.pictures_button, Qt.MouseButton.LeftButton)
+        assert window.current_screen is window.picker
+        drawing = window.picker.kept_drawing(window.picker.thumbnails[0].picture.source)
+        assert drawing is not None
+        window.picker.thumbnails[0].repaint()  # as the screen paints it: the card asks
+        packed = bytes(drawing.packed)
+        digests = {hashlib.sha256(packed).hexdigest(),
+                   hashlib.sha256(paint.tobytes()).hexdigest()}
+        sizes = {len(packed), paint.nbytes}
+        del packed, paint
+        # …and the visit ends (the idle reset) before the worker reads the drawing.
+        window.go_to_attract()
+        assert not any(drawing.packed)
     assert QThreadPool.globalInstance().waitForDone(30_000)
     settle(qtbot)
     # The worker drew from its own copy (it read the zeros and failed: a zlib error)…
