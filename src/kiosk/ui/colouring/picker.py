@@ -344,7 +344,7 @@ class ColouringPickerScreen(Screen):
         self.nav.hide()
         self.swipes = SwipeDetector(self, self.width)
         # The drawing a child left on a picture this visit, by its file (the window's store:
-        # two files may share a name, «cat.svg» and «cat.png», and so an id).
+        # «cat.svg» and «cat.png» are two pictures with one id, «cat»).
         self.kept_drawing: Callable[[Path], KeptDrawing | None] = lambda _: None
         self.swipes.swiped.connect(
             lambda gesture: self.step(1 if gesture is Gesture.SWIPE_LEFT else -1))
