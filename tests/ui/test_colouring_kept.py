@@ -107,7 +107,12 @@ def test_coming_back_to_a_picture_shows_the_drawing_as_it_was_left(
 def test_the_large_text_switch_keeps_the_drawing(qtbot: QtBot, window: KioskWindow) -> None:
     screen = open_picture(qtbot, window, 0)
     left = colour_the_outside(qtbot, screen, 5)
+    old = screen.canvas
+    assert old is not None
     window.set_high_contrast(True)
+    # The page built anew has it; the old page's canvas, going with the page, is blank paper
+    # (it went with the drawing on it: in freed memory, after the visit too).
+    assert old.is_blank and not old.history
     screen = window.colouring
     assert window.current_screen is screen
     qtbot.waitUntil(lambda: screen.canvas is not None, timeout=5000)

@@ -373,7 +373,9 @@ class KioskWindow(QWidget):
         picture = self._colouring.picture if self._colouring is showing \
             and self._colouring is not None else None
         if self._colouring is not None:
-            self._colouring.keep_drawing()  # the page built anew shows it again
+            # As if the child left the page: the drawing kept (the page built anew shows it
+            # again), the old page's canvas wiped, not freed with the paint on it.
+            self._colouring.reset()
         kept = [self.attract, *self.staff_screens]
         for screen in self.screens:
             if screen not in kept:
