@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from kiosk.core.content.loader import ImageCheck, load_content
-from kiosk.core.content.reload import ReloadDecider, fingerprint, keep_last_good
+from kiosk.core.content.model import Content
+from kiosk.core.content.reload import (
+    GONE_SETTLE,
+    ReloadDecider,
+    fingerprint,
+    keep_last_good,
+    kept_folders,
+)
 from tests.core.test_svgsafe import png_header
 from tests.helpers import SVG, make_folder, story
 
@@ -160,3 +168,66 @@ def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path)
     (root / "kiosk.yaml").write_text("tags:\n  забота: care\n", encoding="utf-8")
     content = load_content(root, probe, cache=cache)  # new tags: every story checked again
     assert sum(p.code == "unknown_tag" for p in content.problems) == 20
+
+
+def _read(decider: ReloadDecider, shown: Content, root: Path, now: float) -> Content:
+    """What the kiosk's reloader does at a look: read if the decider says so, and keep the
+    last good content (kiosk.ui.service.reloader, without Qt)."""
+    current = fingerprint(root)
+    if not decider.look(current, now):
+        return shown
+    replacing = None if decider.let_go(now) else decider.replacing
+    merged = keep_last_good(shown, load_content(root), replacing)
+    decider.done(current, kept_folders(merged), now)
+    return merged
+
+
+def test_stories_deleted_and_copied_again_never_leave_the_screen(tmp_path: Path) -> None:
+    # A script's «rmdir /s stories, then copy» (or robocopy /MIR over a slow share): the
+    # folder is gone, then comes back a few files at a time, with pauses past the settle time.
+    names = [f"s{i}.md" for i in range(3)]
+    root = make_folder(tmp_path / "c", stories={n: story(f"История {n[:-3]}") for n in names},
+                       pages={"01.md": story("Страница")})
+    shown = load_content(root)
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root))
+    shutil.rmtree(root / "stories")
+    now = 0.0
+    for now in (1.0, 2.5):
+        shown = _read(decider, shown, root, now)
+    assert [s.id for s in shown.stories] == ["s0", "s1", "s2"]
+    gone = [p for p in shown.problems if p.code == "folder_gone_kept"]
+    assert [Path(p.path).name for p in gone] == ["stories"]
+    assert "пропала или опустела" in gone[0].message("ru")
+    assert "is gone or empty" in gone[0].message("en")
+    (root / "stories").mkdir()
+    (root / "stories" / "s0.md").write_text(story("История s0"), encoding="utf-8")
+    for now in (4.0, 5.5, 9.0):
+        shown = _read(decider, shown, root, now)
+    assert [s.id for s in shown.stories] == ["s0", "s1", "s2"]  # the rest still on its way
+    (root / "stories" / "s1.md").write_text(story("История s1, новая"), encoding="utf-8")
+    for now in (10.0, 11.5, 15.0):
+        shown = _read(decider, shown, root, now)
+    assert [s.title.ru for s in shown.stories] == ["История s0", "История s1, новая",
+                                                   "История s2"]
+    # The copy's end left s2 out on purpose: gone once nothing changed for GONE_SETTLE.
+    for now in (20.0, 11.5 + GONE_SETTLE + 0.1):
+        shown = _read(decider, shown, root, now)
+    assert [s.id for s in shown.stories] == ["s0", "s1"]
+    assert not any(p.code == "folder_gone_kept" for p in shown.problems)
+
+
+def test_a_folder_deleted_on_purpose_leaves_the_screen_after_the_settle_time(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story("История")},
+                       pages={"01.md": story("Страница")})
+    shown = load_content(root)
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root))
+    shutil.rmtree(root / "anniversary")
+    for now in (1.0, 2.5, 2.5 + GONE_SETTLE - 0.5):
+        shown = _read(decider, shown, root, now)
+        assert [p.id for p in shown.pages] == ["01"], now
+    shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1)
+    assert shown.pages == () and [s.id for s in shown.stories] == ["a"]
+    assert not decider.look(fingerprint(root), 100.0)  # and nothing more to read

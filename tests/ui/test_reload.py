@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content.loader import load_content
-from kiosk.core.content.reload import fingerprint
+from kiosk.core.content.reload import GONE_SETTLE, fingerprint
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.resources import probe_image
 from kiosk.ui.service.reloader import ContentReloader
@@ -171,3 +172,29 @@ def test_staff_reload_reads_the_folder_now_even_unchanged(
     reloader.stop()
     window.attract.stop()
     window.session_timer.stop()
+
+
+def test_a_stories_folder_deleted_to_be_copied_again_keeps_its_stories_until_settled(
+        qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Первая"), "b.md": story()},
+                       pages={"01.md": story("Страница")})
+    reloader = ContentReloader(root, load_content(root, probe_image), fingerprint(root),
+                               probe_image, interval_ms=20, settle=0.2, clock=clock)
+    reads: list[object] = []
+    reloader.settled.connect(reads.append)
+    reloader.start()
+    try:
+        shutil.rmtree(root / "stories")  # a script's «delete, then copy», stalled between
+
+        def read_once() -> bool:
+            clock.advance(0.1)  # the settle time passes on the kiosk's clock, not the test's
+            return bool(reads)
+
+        qtbot.waitUntil(read_once, timeout=5000)
+        assert [s.id for s in reloader.content.stories] == ["a", "b"]
+        assert [p.code for p in reloader.content.problems] == ["folder_gone_kept"]
+        clock.advance(GONE_SETTLE)  # nothing came back: it was meant
+        qtbot.waitUntil(lambda: not reloader.content.stories, timeout=5000)
+        assert [p.id for p in reloader.content.pages] == ["01"]
+    finally:
+        reloader.stop()

@@ -1209,6 +1209,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "новая версия с ошибкой; пока её не исправят, киоск показывает прежнюю",
         "the new version has an error; until it is fixed the kiosk shows the previous one",
     ),
+    "folder_gone_kept": (
+        "папка «{value}» пропала или опустела. Так бывает, пока её заменяют новой копией, "
+        "поэтому киоск пока показывает то, что в ней было. Если её убрали или очистили "
+        "нарочно, это исчезнет с экрана через {seconds} секунд после последнего изменения в "
+        "папке с материалами",
+        "the folder “{value}” is gone or empty. That happens while it is being replaced by a "
+        "new copy, so the kiosk still shows what was in it. If it was removed or emptied on "
+        "purpose, that leaves the screen {seconds} seconds after the last change in the "
+        "content folder",
+    ),
     "too_many_tags": (
         "в списке tags {count_tags}, а в ряду на экране историй их не больше {most}: из "
         "меток, которые есть у историй, киоск покажет первые {most} по списку, а опечатку "

@@ -4,7 +4,8 @@ version of each item to show when the new one is broken.
 A file still being copied keeps changing size or time: the folder is reloaded only once two
 looks `settle` seconds apart see the same thing. Whatever the new folder holds, the kiosk keeps
 its last good content: a broken item keeps its previous version, a vanished or unreadable
-folder keeps everything.
+folder keeps everything, and a folder of items (stories/, posters/ …) that vanished or was
+emptied keeps its items until the content has stayed unchanged for GONE_SETTLE seconds.
 """
 
 from __future__ import annotations
@@ -15,12 +16,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.core import hashes
-from kiosk.core.content.loader import left_by_system, natural_key
+from kiosk.core.content.loader import (
+    ANNIVERSARY_DIR,
+    COLOURING_DIR,
+    NOTICES_DIR,
+    POSTERS_DIR,
+    STORIES_DIR,
+    left_by_system,
+    natural_key,
+)
 from kiosk.core.content.merge import Item, SourcedItem
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Problem, Severity
 
 Fingerprint = tuple[object, ...]
+
+# A folder of items that is gone or empty is far more often one being replaced (a script's
+# «delete, then copy», a slow share listed before the first file lands) than a decision to
+# show none of them: what was in it stays until nothing has changed for this long.
+GONE_SETTLE = 10.0
+_ITEM_FOLDERS = (ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, NOTICES_DIR)
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -77,13 +92,18 @@ class ReloadDecider:
 
     settle: float = 1.0  # seconds the folder must stay the same before it is read
     loaded: Fingerprint | None = None  # what the content on screen was read from
+    gone_settle: float = GONE_SETTLE
+    # Folders of items gone or emptied whose last items are still shown (keep_last_good's
+    # `replacing`), and when the content last changed while they were.
+    replacing: frozenset[str] = frozenset()
     _seen: Fingerprint | None = None
     _seen_at: float = 0.0
+    _replacing_since: float = 0.0
 
     def look(self, current: Fingerprint, now: float) -> bool:
         if current == self.loaded:
             self._seen = None
-            return False
+            return self.let_go(now)  # read once more, to let the gone folders' items go
         if current != self._seen:
             self._seen, self._seen_at = current, now  # changed (again): wait for it to settle
             return False
@@ -94,16 +114,30 @@ class ReloadDecider:
         """A change was seen and is waiting to settle."""
         return self._seen is not None
 
-    def done(self, current: Fingerprint | None) -> None:
-        """The folder as `current` is on screen now (or was judged and kept out)."""
+    def let_go(self, now: float) -> bool:
+        """Folders gone or emptied and nothing changed for `gone_settle` seconds since: meant,
+        not a copy under way; the next read shows them as they are."""
+        return bool(self.replacing) and now - self._replacing_since >= self.gone_settle
+
+    def done(self, current: Fingerprint | None, replacing: frozenset[str] = frozenset(),
+             now: float = 0.0) -> None:
+        """The folder as `current` is on screen now (or was judged and kept out), with the
+        items of the folders `replacing` kept from before (kept_folders)."""
+        if replacing and (current != self.loaded or not self.replacing):
+            self._replacing_since = now  # still changing: a copy goes on
+        self.replacing = replacing
         self.loaded = current
         self._seen = None
 
 
-def keep_last_good(old: Content, new: Content) -> Content:
+def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None = frozenset()
+                   ) -> Content:
     """`new`, except where it is worse than `old`: items whose file now has an error keep
-    their previous version, broken settings keep the previous settings, and a folder that is
-    gone or empty keeps everything."""
+    their previous version, broken settings keep the previous settings, a folder that is
+    gone or empty keeps everything, and so does a folder of items (stories/ …) that is gone or
+    empty, and one in `replacing` (seen so before: being copied again) its vanished items,
+    each with a «folder_gone_kept» note (kept_folders). `replacing` None: folders gone or
+    emptied long enough are meant to be so (ReloadDecider.let_go): nothing of them is kept."""
     note = Problem(str(new.root), None, Severity.WARNING, "kept_last_good", {})
     if new.is_empty and not old.is_empty:
         return replace(old, problems=(*new.problems, note))
@@ -129,8 +163,68 @@ def keep_last_good(old: Content, new: Content) -> Content:
         Problem(p.path, None, Severity.WARNING, "kept_last_good", {})
         if p.is_consequence and p.path in kept else p
         for p in new.problems)
+    if replacing is not None:
+        folders = _item_folders(old)
+        held: list[str] = []  # the folders whose items are kept, in order
+        pages = _hold(old.pages, pages, folders[0], replacing, held)
+        stories = _hold(old.stories, stories, folders[1], replacing, held)
+        colouring = _hold(old.colouring, colouring, folders[2], replacing, held)
+        posters = _hold(old.posters, posters, folders[3], replacing, held)
+        notices = _hold(old.notices, notices, folders[4], replacing, held)
+        problems = (*problems, *(
+            Problem(folder.rstrip(os.sep), None, Severity.WARNING, "folder_gone_kept",
+                    {"value": os.path.basename(folder.rstrip(os.sep)),
+                     "seconds": f"{GONE_SETTLE:.0f}"}) for folder in held))
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
                    posters=posters, notices=notices, problems=problems)
+
+
+def kept_folders(content: Content) -> frozenset[str]:
+    """The folders of items that `keep_last_good` found gone or emptied and kept the items
+    of: for ReloadDecider.done."""
+    return frozenset(os.path.join(p.path, "") for p in content.problems
+                     if p.code == "folder_gone_kept")
+
+
+def _item_folders(content: Content) -> tuple[tuple[str, ...], ...]:
+    """Each kind of item's folders (the head office's, the centre's), each ending in a
+    separator, as the loader names its items' sources."""
+    roots = (content.root,) if content.centre is None else (content.root, content.centre)
+    return tuple(tuple(os.path.join(root, name, "") for root in roots)
+                 for name in _ITEM_FOLDERS)
+
+
+def _any_in(items: tuple[Item, ...], folder: str) -> bool:
+    # Stops at the first: a folder of 37,000 stories that is there costs one str().
+    return any(str(item.source).startswith(folder) for item in items)
+
+
+def _hold(old: tuple[Item, ...], new: tuple[Item, ...], folders: tuple[str, ...],
+          replacing: frozenset[str], held: list[str]) -> tuple[Item, ...]:
+    """`new`, with the items of `old` from each of `folders` that is gone or emptied (all of
+    them) or in `replacing` (those not back yet, if any); each such folder added to `held`."""
+    for folder in folders:
+        if not _any_in(old, folder):
+            continue
+        if not _any_in(new, folder):
+            new = _with_kept(new, old, folder, True)
+        elif folder in replacing and len(back := _with_kept(new, old, folder, False)) > len(new):
+            new = back
+        else:
+            continue
+        if folder not in held:
+            held.append(folder)
+    return new
+
+
+def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of_it: bool
+               ) -> tuple[Item, ...]:
+    """`new` and the items of `old` from `folder` (all, or those `new` has not), in the order
+    of the file names, as the loader orders them."""
+    fresh = set() if all_of_it else {item.id for item in new}
+    kept = [item for item in old
+            if item.id not in fresh and str(item.source).startswith(folder)]
+    return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))
 
 
 def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:

@@ -18,7 +18,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.core.content.loader import ImageProbe, ParseCache, load_content
 from kiosk.core.content.model import Content
-from kiosk.core.content.reload import Fingerprint, ReloadDecider, fingerprint, keep_last_good
+from kiosk.core.content.reload import (
+    Fingerprint,
+    ReloadDecider,
+    fingerprint,
+    keep_last_good,
+    kept_folders,
+)
 from kiosk.core.machine import SettingsPath, files_stamp
 from kiosk.core.service import heap
 from kiosk.ui.background import Background
@@ -194,13 +200,16 @@ class ContentReloader(QObject):
         show what changed; with `force`, hand it over even if nothing did."""
         root, probe, cache, shown = self.root, self.probe, self.cache, self.content
         machine, look_at, centre = self.machine, self._fingerprint, self.centre
+        # Folders gone or emptied: their items stay while a copy may be under way.
+        replacing = None if self.decider.let_go(self.clock()) else self.decider.replacing
 
-        def load_and_merge() -> tuple[Fingerprint, Content | None]:
+        def load_and_merge() -> tuple[Fingerprint, Content | None, frozenset[str]]:
             seen = look_at() if current is None else current
             # All of it off the UI thread: merging 37,000 stories takes longer than a frame.
             with heap.long_lived_allocations():
                 merged = keep_last_good(shown, load_content(root, probe, cache=cache,
-                                                            machine=machine, centre=centre))
+                                                            machine=machine, centre=centre),
+                                        replacing)
             # The same items (an unchanged file gives the very same object): nothing to show.
             result = None if merged == shown and not force else merged.warm()
             # What the read made and dropped (37,000 stories: the whole index as a dict,
@@ -209,7 +218,7 @@ class ContentReloader(QObject):
             # 150 MB heap, a content change's rare cost; bench/scale.py's reload stall counts
             # it), rather than run the whole trim itself.
             heap.release_freed_memory()
-            return seen, result
+            return seen, result, kept_folders(merged)
 
         self.worker.run(load_and_merge, self._loaded)
 
@@ -223,8 +232,8 @@ class ContentReloader(QObject):
         if isinstance(result, Exception):
             log.error("content reload failed: %s", result)
             return
-        current, merged = result
-        self.decider.done(current)
+        current, merged, replacing = result
+        self.decider.done(current, replacing, self.clock())
         if merged is None:
             self.settled.emit(current)
             return
