@@ -231,3 +231,59 @@ def test_a_folder_deleted_on_purpose_leaves_the_screen_after_the_settle_time(
     shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1)
     assert shown.pages == () and [s.id for s in shown.stories] == ["a"]
     assert not decider.look(fingerprint(root), 100.0)  # and nothing more to read
+
+
+def test_a_file_cut_mid_letter_is_told_as_being_copied_and_read_when_whole(
+        tmp_path: Path) -> None:
+    # rsync --inplace (or a network copy) stopped one byte into a two-byte Cyrillic letter.
+    from kiosk.core.content.loader import ParseCache
+
+    settings = "centre_name: МФЦ Хамовники\n"
+    root = make_folder(tmp_path / "c", settings=settings,
+                       stories={"a.md": story("Первая"), "b.md": story("Вторая")})
+    cache = ParseCache()
+    old = load_content(root, cache=cache)
+    whole = story("Вторая, новая").encode()
+    cut = whole.index("новая".encode()) + 1  # inside «н»
+    (root / "stories" / "b.md").write_bytes(whole[:cut])
+    arbat = "centre_name: МФЦ Арбат\n".encode()
+    (root / "kiosk.yaml").write_bytes(arbat[:arbat.index("Арбат".encode()) + 1])  # inside «А»
+    merged = keep_last_good(old, load_content(root, cache=cache))
+    said = {Path(p.path).name: p for p in merged.problems if p.is_error}
+    assert said["b.md"].code == said["kiosk.yaml"].code == "file_cut_short"
+    for problem in said.values():  # not «save it as UTF-8»: nothing is wrong with its encoding
+        assert "не до конца" in problem.message("ru") and "UTF-8" not in problem.message("ru")
+        assert "once the copy is done" in problem.message("en")
+    assert [s.title.ru for s in merged.stories] == ["Первая", "Вторая"]
+    assert merged.settings.centre_name == "МФЦ Хамовники"
+    (root / "stories" / "b.md").write_bytes(whole)  # the copy goes on to the end
+    assert [s.title.ru for s in load_content(root, cache=cache).stories] == [
+        "Первая", "Вторая, новая"]
+    # A file in another encoding is still told as one, even when its last letter is not.
+    (root / "stories" / "b.md").write_bytes(story("Вторая").encode("cp1251"))
+    assert [p.code for p in load_content(root).problems
+            if p.is_error and p.path.endswith("b.md")][:1] == ["not_utf8"]
+
+
+def test_a_file_rsync_is_still_writing_keeps_the_folder_from_settling(tmp_path: Path) -> None:
+    # rsync writes «.b.md.Xy12Ab» (with --delay-updates, «.~tmp~/b.md») and renames it when
+    # whole: never read, but while it grows the copy is under way and nothing is read yet.
+    root = make_folder(tmp_path / "c", stories={"a.md": story()})
+    whole = story("Вторая").encode()
+    for temporary in (root / "stories" / ".b.md.Xy12Ab", root / "stories" / ".~tmp~" / "b.md"):
+        decider = ReloadDecider(settle=1.0)
+        decider.done(fingerprint(root))
+        temporary.parent.mkdir(exist_ok=True)
+        temporary.write_bytes(whole[:10])
+        assert not decider.look(fingerprint(root), 0.0) and decider.waiting
+        temporary.write_bytes(whole[:20])
+        assert not decider.look(fingerprint(root), 1.5)  # grown: still waiting
+        temporary.write_bytes(whole)
+        os.replace(temporary, root / "stories" / "b.md")
+        assert not decider.look(fingerprint(root), 2.0)
+        assert decider.look(fingerprint(root), 3.1)
+        assert "b" in [s.id for s in load_content(root).stories]
+        (root / "stories" / "b.md").unlink()
+    # Left behind by a copy that was stopped: never read, never named, and settled.
+    (root / "stories" / ".c.md.Qw34Er").write_bytes(whole[:10])
+    assert not any(".c.md" in p.path for p in load_content(root).problems)

@@ -164,6 +164,17 @@ def left_by_system(name: str) -> bool:
     return len(name) <= 25 and lower in _LEFT_BY_SYSTEM
 
 
+# rsync's temporary copy «.a.md.Xy12Ab», renamed to «a.md» once whole, and the folder
+# --delay-updates fills before renaming everything at the end.
+_RSYNC_TEMP = LazyPattern(r"\..+\.[A-Za-z0-9]{6}|\.~tmp~")
+
+
+def being_copied(name: str) -> bool:
+    """Whether `name` (never read: left_by_system) is a copy's temporary file or folder, so
+    that a change in it means a copy is still under way and the folder has not settled."""
+    return name.lower().endswith(_IN_TRANSFER) or _RSYNC_TEMP.fullmatch(name) is not None
+
+
 # What one text (a story's or page's, in one language) may hold, so that laying it out and
 # paging it costs the screen well under 0.1 s (a 250 KB text of «>>>…», one «word», took
 # 2.3 s on the UI thread each time it was opened, and `kiosk check` 97 s). The longest real

@@ -254,6 +254,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "If it is being copied, the kiosk reads it once the copy is done; if not, copy it "
         "again",
     ),
+    "file_cut_short": (
+        "файл «{value}» обрывается на середине буквы: он скопирован не до конца. Если его "
+        "сейчас копируют, киоск прочитает его, когда копирование закончится; если нет — "
+        "скопируйте его ещё раз",
+        "the file “{value}” stops in the middle of a letter: it was not copied to the end. "
+        "If it is being copied, the kiosk reads it once the copy is done; if not, copy it "
+        "again",
+    ),
     "not_utf8": (
         "файл не в кодировке UTF-8; сохраните его как «UTF-8» в текстовом редакторе",
         "the file is not UTF-8; save it as “UTF-8” in your text editor",

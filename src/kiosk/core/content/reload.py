@@ -22,6 +22,7 @@ from kiosk.core.content.loader import (
     NOTICES_DIR,
     POSTERS_DIR,
     STORIES_DIR,
+    being_copied,
     left_by_system,
     natural_key,
 )
@@ -56,10 +57,12 @@ def fingerprint(root: Path) -> Fingerprint:
             folder = folders.pop()
             try:
                 with os.scandir(folder) as found:
-                    # Dot names (editors' and sync tools' temporary files), a thumbnail
-                    # cache Explorer rewrites as a folder is looked at: never read.
+                    # Dot names (editors' temporary files), a thumbnail cache Explorer
+                    # rewrites as a folder is looked at: never read. A copy's temporary file
+                    # (rsync's, a browser's) is looked at: while it grows, nothing settles.
                     names = sorted(entry.name for entry in found
-                                   if not left_by_system(entry.name))
+                                   if not left_by_system(entry.name)
+                                   or being_copied(entry.name))
             except OSError:
                 continue  # gone or unreadable since it was listed: the next look sees it
             for name in names:
@@ -242,7 +245,7 @@ _UNREAD_SETTINGS = frozenset({
     "yaml_syntax", "yaml_alias", "yaml_too_deep", "unreadable", "not_utf8", "file_too_large",
     "parse_too_slow", "parse_too_big", "content_link", "link_outside", "special_file",
     "yaml_number_too_long", "not_a_mapping", "file_is_word", "file_is_utf16", "file_empty",
-    "file_incomplete"})
+    "file_incomplete", "file_cut_short"})
 
 
 def _settings_broken(content: Content) -> bool:

@@ -49,6 +49,11 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if exc.end == len(raw) and exc.reason == "unexpected end of data":
+            # UTF-8 all through but a letter cut at the very end: a copy stopped mid-letter
+            # (rsync --inplace, a network copy), not a file in another encoding.
+            log.error("file_cut_short", None, value=path.name)
+            return None
         line = raw[: exc.start].count(b"\n") + 1
         log.error("not_utf8", line)
         return None
