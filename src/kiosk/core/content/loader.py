@@ -79,6 +79,7 @@ from kiosk.core.content.sources import (
     yaml_source,
 )
 from kiosk.core.content.teaser import TEASER_MAX_WORDS
+from kiosk.core.content.winnames import forbidden_characters, troubled, windows_trouble
 from kiosk.core.content.yamlsrc import (
     MAX_TEXT_BYTES,
     LineDict,
@@ -395,7 +396,7 @@ class ContentLoader:
         self._raised: set[Path] = set()  # images whose check raised: not kept
         self._by_case: tuple[Mapping[str, str], dict[str, str], tuple[str, ...]] | None = None
         # Folders listed to find a file named in another spelling (a miss only), by path.
-        self._spellings: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._spellings: dict[str, tuple[dict[str, list[str]], ...]] = {}
 
     def log_for(self, path: Path) -> ProblemLog:
         return ProblemLog(str(path), self.problems)
@@ -528,6 +529,8 @@ class ContentLoader:
             self._unlistable(self.root, error)
             return
         for name in names:
+            if self._windows_name(self.root, None, name) == "windows_name_end":
+                continue
             if name not in KNOWN_ENTRIES:
                 self.log_for(self.root / name).warning(
                     "unknown_entry", None, value=name, suggest=suggest(name, KNOWN_ENTRIES))
@@ -578,7 +581,11 @@ class ContentLoader:
                 self.log_for(Path(directory, name)).warning("duplicate_id", None, value=name,
                                                             other=other)
         del first_of
+        for name in troubled(names):
+            self._windows_name(Path(directory), None, name)
         for name, kind in others:
+            if self._windows_name(Path(directory), None, name) == "windows_name_end":
+                continue  # «story.md.»: its dot is the thing to fix, not its extension
             if kind == "folder":
                 self._subfolder(Path(directory, name), folder)
                 continue
@@ -972,56 +979,89 @@ class ContentLoader:
                 log.error(code, line, value=value)
                 return None
             if kind != ("file" if step == len(parts) else "folder"):
-                if kind == "" and (named := self._as_on_disk(parts)):
+                named, on_disk = self._as_on_disk(parts) if kind == "" else ("", "")
+                if on_disk.endswith((".", " ")):  # there, as Windows cannot hold it
+                    log.error("missing_file_end_on_disk", line, value=value, name=named,
+                              ended=on_disk, fixed=on_disk.rstrip(". "))
+                elif named and any(part.endswith((".", " ")) for part in parts):
+                    log.error("missing_file_end", line, value=value, name=named)
+                elif named:
                     log.error("missing_file_case", line, value=value, name=named)
                 else:
                     log.error("missing_file", line, value=value)
                 return None
         if here != candidate:
             self._depends_on.append((str(here), stamp(str(here))))
+        for part in parts:  # found, but under a name Windows cannot hold
+            self._windows_name(here, log, part)
         return here
+
+    def _windows_name(self, folder: Path, log: ProblemLog | None, name: str) -> str:
+        """Tell of a name in `folder` that Windows cannot hold (kiosk.core.content.winnames),
+        in `log` (None: the entry's own); its problem's code, '' when the name is fine."""
+        code, fixed = windows_trouble(name)
+        if not code:
+            return ""
+        args = {"value": name, "name": fixed}
+        if code == "windows_name_chars":
+            args["chars"] = forbidden_characters(name)
+        elif code == "windows_name_reserved":
+            args["device"] = name.partition(".")[0].upper()
+        (log or self.log_for(folder / name)).warning(code, None, **args)
+        return code
 
     def _spelt_otherwise(self, folder: Path, name: str) -> tuple[str, str]:
         """The one entry of `folder` that `name` means, though spelt otherwise: ("form",
         entry) when only the Unicode form of its letters differs (macOS names a file «й» as
         «и» and a combining breve, a keyboard types the one letter: the names look the same
         and are different bytes), ("case", entry) when upper and lower case differ too
-        (Windows finds «Poster.JPG» as «poster.jpg»); ("", "") when none, or several, do."""
+        (Windows finds «Poster.JPG» as «poster.jpg»), ("end", entry) when dots or spaces at
+        the end differ too (Windows drops them: «photo.jpg.» finds «photo.jpg»); ("", "") when
+        none, or several, do."""
         key = str(folder)
         if (spellings := self._spellings.get(key)) is None:
             by_form: dict[str, list[str]] = {}
             by_case: dict[str, list[str]] = {}
+            by_end: dict[str, list[str]] = {}
             with contextlib.suppress(OSError), os.scandir(folder) as found:
                 for entry in found:
                     form = unicodedata.normalize("NFC", entry.name)
                     by_form.setdefault(form, []).append(entry.name)
                     by_case.setdefault(form.casefold(), []).append(entry.name)
-            spellings = self._spellings[key] = (by_form, by_case)
+                    by_end.setdefault(form.casefold().rstrip(". "), []).append(entry.name)
+            spellings = self._spellings[key] = (by_form, by_case, by_end)
         form = unicodedata.normalize("NFC", name)
         if len(same := spellings[0].get(form, [])) == 1:
             return "form", same[0]
         if len(same := spellings[1].get(form.casefold(), [])) == 1:
             return "case", same[0]
+        if len(same := spellings[2].get(form.casefold().rstrip(". "), [])) == 1:
+            return "end", same[0]
         return "", ""
 
-    def _as_on_disk(self, parts: list[str]) -> str:
+    def _as_on_disk(self, parts: list[str]) -> tuple[str, str]:
         """The path `parts` would be with each name as the folder spells it, as staff would
-        write it ("images/Poster.JPG"); '' when some part is not there in any spelling."""
+        write it ("images/Poster.JPG"), and the first name found only with other dots or
+        spaces at its end, as the folder has it; ("", "") when some part is not there in
+        any spelling."""
         here = Path(os.path.realpath(self.root))
         named: list[str] = []
+        ended = ""
         for step, part in enumerate(parts, 1):
             kind = entry_kind(here / part)
             if kind == "":
-                part = self._spelt_otherwise(here, part)[1]
+                how, part = self._spelt_otherwise(here, part)
                 if not part:
-                    return ""
+                    return "", ""
+                if how == "end" and not ended:
+                    ended = part
                 kind = entry_kind(here / part)
             # Never through a link (nor listed beyond it): only what the content owns is named.
             if kind != ("file" if step == len(parts) else "folder"):
-                return ""
+                return "", ""
             named.append(part)
             here = here / part
-        return "/".join(named)
+        return "/".join(named), ended
 
     def _video(self, md: MarkdownFile, key: str, log: ProblemLog) -> Path | None:
         """A page's or story's clip (`video:`): inside the folder, MP4 or WebM by its name and
@@ -1234,7 +1274,8 @@ class ContentLoader:
             self._refused(index, kind)
         pictures: dict[str, ColouringPicture] = {}
         for path in entries:
-            if left_by_system(path.name):
+            if left_by_system(path.name) \
+                    or self._windows_name(folder, None, path.name) == "windows_name_end":
                 continue
             kind = entry_kind(path)
             if kind == "folder":
@@ -1357,6 +1398,9 @@ class ContentLoader:
         pictures: dict[str, Path] = {}  # poster id -> its own picture
         variants: dict[str, Path] = {}  # poster id -> its portrait picture
         for path in entries:
+            if not left_by_system(path.name) \
+                    and self._windows_name(folder, None, path.name) == "windows_name_end":
+                continue
             if left_by_system(path.name) or kinds[path.name] in ("folder", ""):
                 if kinds[path.name] == "folder" and not left_by_system(path.name):
                     self._subfolder(path, POSTERS_DIR)
@@ -1469,6 +1513,8 @@ class ContentLoader:
         read: dict[str, str] = {}  # the file read for each id, in any case
         for name, kind in entries:
             path = folder / name
+            if self._windows_name(folder, None, name) == "windows_name_end":
+                continue
             if kind == "folder":
                 self._subfolder(path, NOTICES_DIR)
                 continue

@@ -378,6 +378,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "файл «{value}» не найден; проверьте имя (заглавные и строчные буквы различаются)",
         "the file “{value}” was not found; check the name (upper and lower case differ)",
     ),
+    "missing_file_end": (
+        "файла «{value}» нет, но есть «{name}»: имена отличаются точкой или пробелом в конце. "
+        "Windows такие точки и пробелы отбрасывает, а киоск — нет: напишите имя в точности "
+        "«{name}»",
+        "there is no file “{value}”, but there is “{name}”: the names differ in a dot or a "
+        "space at the end. Windows drops such dots and spaces, the kiosk does not: write the "
+        "name exactly “{name}”",
+    ),
+    "missing_file_end_on_disk": (
+        "файла «{value}» нет, но есть «{name}» — с точкой или пробелом в конце имени. В "
+        "Windows такой файл не открыть и не скопировать: переименуйте «{ended}» в «{fixed}»",
+        "there is no file “{value}”, but there is “{name}”, with a dot or a space at the end "
+        "of its name. On Windows such a file cannot be opened or copied: rename “{ended}” "
+        "to “{fixed}”",
+    ),
+    "windows_name_chars": (
+        "в имени «{value}» есть «{chars}» — такие знаки Windows в именах не допускает, и на "
+        "компьютерах с Windows его не открыть и не скопировать. Переименуйте его, например в "
+        "«{name}»",
+        "the name “{value}” has “{chars}”, which Windows does not allow in names, so on "
+        "Windows computers it cannot be opened or copied. Rename it, for example to “{name}”",
+    ),
+    "windows_name_end": (
+        "имя «{value}» кончается точкой или пробелом: Windows их отбрасывает, и на "
+        "компьютерах с Windows этот файл не открыть и не скопировать. Переименуйте его в "
+        "«{name}»",
+        "the name “{value}” ends in a dot or a space: Windows drops them, so on Windows "
+        "computers it cannot be opened or copied. Rename it to “{name}”",
+    ),
+    "windows_name_reserved": (
+        "имя «{value}» Windows оставляет за устройством ({device}): на компьютерах с Windows "
+        "этот файл не открыть и не скопировать. Переименуйте его, например в «{name}»",
+        "Windows keeps the name “{value}” for a device ({device}): on Windows computers it "
+        "cannot be opened or copied. Rename it, for example to “{name}”",
+    ),
     "missing_file_case": (
         "файла «{value}» нет, но есть «{name}»: на киоске заглавные и строчные буквы в "
         "именах различаются (в Windows — нет), поэтому напишите имя в точности как у файла",

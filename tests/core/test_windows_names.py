@@ -1,0 +1,59 @@
+"""Names published from Linux or a Mac that the centres' Windows computers cannot hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.core.content.loader import load_content
+from kiosk.core.content.problems import Problem
+from tests.helpers import SVG, make_folder, story
+
+
+def said(problems: tuple[Problem, ...]) -> dict[str, Problem]:
+    return {Path(p.path).name: p for p in problems if p.code != "skipped"}
+
+
+def test_each_name_windows_cannot_hold_is_named_with_the_name_to_give_it(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "вопрос: ответ.md": story("Вопрос"), "CON.md": story("Приставка"), "ok.md": story()},
+        images={"posters/где?.svg": SVG, "colouring/кот|пёс.svg": SVG})
+    content = load_content(root)
+    found = said(content.problems)
+    assert {name: p.code for name, p in found.items()} == {
+        "вопрос: ответ.md": "windows_name_chars", "CON.md": "windows_name_reserved",
+        "где?.svg": "windows_name_chars", "кот|пёс.svg": "windows_name_chars"}
+    colon = found["вопрос: ответ.md"]
+    assert colon.message("ru") == (
+        "в имени «вопрос: ответ.md» есть «:» — такие знаки Windows в именах не допускает, "
+        "и на компьютерах с Windows его не открыть и не скопировать. Переименуйте его, "
+        "например в «вопрос- ответ.md»")
+    assert "Windows does not allow" in colon.message("en")
+    assert "«где.svg»" in found["где?.svg"].message("ru")
+    assert "«CON-1.md»" in found["CON.md"].message("ru")
+    assert "устройств" in found["CON.md"].message("ru")
+    # The kiosk itself reads them all: only the centres' computers cannot.
+    assert len(content.stories) == 3 and len(content.posters) == 1
+
+
+def test_a_name_ending_in_a_dot_or_a_space_is_told_as_such_not_as_a_case_or_suffix_slip(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "seven.md.": story("Семь"), "eight.md ": story("Восемь"),
+        "one.md": story("Один", photo="images/a.svg"),
+        "two.md": story("Два", photo="images/b.svg."),
+        "three.md": story("Три", photo="images/B.svg.")},
+        images={"images/a.svg ": SVG, "images/b.svg": SVG})
+    found = said(load_content(root).problems)
+    for name in ("seven.md.", "eight.md "):  # not «only .md files are read: remove it»
+        assert found[name].code == "windows_name_end", name
+        assert f"Переименуйте его в «{name.rstrip('. ')}»" in found[name].message("ru")
+    on_disk = found["one.md"]  # the file's name is what is wrong, not the story's
+    assert on_disk.code == "missing_file_end_on_disk"
+    assert "переименуйте «a.svg » в «a.svg»" in on_disk.message("ru")
+    assert "rename “a.svg ” to “a.svg”" in on_disk.message("en")
+    for name in ("two.md", "three.md"):  # Windows drops the dot and finds it; the kiosk not
+        assert found[name].code == "missing_file_end", name
+        assert "напишите имя в точности «images/b.svg»" in found[name].message("ru")
+    for problem in found.values():
+        assert "заглавные и строчные" not in problem.message("ru")
