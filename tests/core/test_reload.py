@@ -287,3 +287,21 @@ def test_a_file_rsync_is_still_writing_keeps_the_folder_from_settling(tmp_path: 
     # Left behind by a copy that was stopped: never read, never named, and settled.
     (root / "stories" / ".c.md.Qw34Er").write_bytes(whole[:10])
     assert not any(".c.md" in p.path for p in load_content(root).problems)
+
+
+def test_kiosk_yaml_deleted_to_be_copied_again_keeps_the_settings_until_settled(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", settings="centre_name: МФЦ Арбат\ntags:\n  дети: kids\n",
+                       stories={"a.md": story()})
+    shown = load_content(root)
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root))
+    (root / "kiosk.yaml").unlink()  # «del kiosk.yaml», then a copy that has not begun yet
+    for now in (1.0, 2.5, 2.5 + GONE_SETTLE - 0.5):
+        shown = _read(decider, shown, root, now)
+        assert shown.settings.centre_name == "МФЦ Арбат", now
+        assert dict(shown.settings.tags) == {"дети": "kids"}
+    note = [p for p in shown.problems if p.code == "settings_gone_kept"]
+    assert "прежними настройками" in note[0].message("ru")
+    shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1)  # never came back: meant
+    assert shown.settings.centre_name != "МФЦ Арбат" and not shown.settings.tags

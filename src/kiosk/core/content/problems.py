@@ -393,6 +393,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of its name. On Windows such a file cannot be opened or copied: rename “{ended}” "
         "to “{fixed}”",
     ),
+    "settings_gone_kept": (
+        "файла «{value}» нет. Так бывает, пока его заменяют новой копией, поэтому киоск пока "
+        "работает с прежними настройками. Если файл убрали нарочно, через {seconds} секунд "
+        "после последнего изменения в папке с материалами киоск перейдёт на настройки по "
+        "умолчанию",
+        "there is no “{value}”. That happens while it is being replaced by a new copy, so the "
+        "kiosk keeps its previous settings. If the file was removed on purpose, the kiosk "
+        "goes over to the default settings {seconds} seconds after the last change in the "
+        "content folder",
+    ),
     "windows_name_chars": (
         "в имени «{value}» есть «{chars}» — такие знаки Windows в именах не допускает, и на "
         "компьютерах с Windows его не открыть и не скопировать. Переименуйте его, например в "

@@ -21,6 +21,7 @@ from kiosk.core.content.loader import (
     COLOURING_DIR,
     NOTICES_DIR,
     POSTERS_DIR,
+    SETTINGS_FILE,
     STORIES_DIR,
     being_copied,
     left_by_system,
@@ -178,15 +179,24 @@ def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None 
             Problem(folder.rstrip(os.sep), None, Severity.WARNING, "folder_gone_kept",
                     {"value": os.path.basename(folder.rstrip(os.sep)),
                      "seconds": f"{GONE_SETTLE:.0f}"}) for folder in held))
+        # kiosk.yaml deleted to be copied again: its defaults would change the whole kiosk
+        # (the tags, the languages, the opening hours) for the moment of the copy.
+        path = str(new.root / SETTINGS_FILE)
+        if path in old.settings.origins.values() and not os.path.lexists(path):
+            settings = old.settings
+            problems = (*problems, Problem(path, None, Severity.WARNING, "settings_gone_kept",
+                                           {"value": SETTINGS_FILE,
+                                            "seconds": f"{GONE_SETTLE:.0f}"}))
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
                    posters=posters, notices=notices, problems=problems)
 
 
 def kept_folders(content: Content) -> frozenset[str]:
-    """The folders of items that `keep_last_good` found gone or emptied and kept the items
-    of: for ReloadDecider.done."""
-    return frozenset(os.path.join(p.path, "") for p in content.problems
-                     if p.code == "folder_gone_kept")
+    """The folders of items (and the kiosk.yaml) that `keep_last_good` found gone or emptied
+    and kept from before: for ReloadDecider.done."""
+    return frozenset(os.path.join(p.path, "") if p.code == "folder_gone_kept" else p.path
+                     for p in content.problems
+                     if p.code in ("folder_gone_kept", "settings_gone_kept"))
 
 
 def _item_folders(content: Content) -> tuple[tuple[str, ...], ...]:
