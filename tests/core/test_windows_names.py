@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kiosk.core.content.loader import load_content
@@ -57,3 +58,15 @@ def test_a_name_ending_in_a_dot_or_a_space_is_told_as_such_not_as_a_case_or_suff
         assert "напишите имя в точности «images/b.svg»" in found[name].message("ru")
     for problem in found.values():
         assert "заглавные и строчные" not in problem.message("ru")
+
+
+def test_a_name_in_windows_1251_bytes_is_named_with_its_letters(tmp_path: Path) -> None:
+    # An old zip unpacked on Linux: «Пример.md» as Windows-1251 bytes, not UTF-8.
+    root = make_folder(tmp_path / "c", stories={"ok.md": story()})
+    name = os.fsdecode("Пример.md".encode("cp1251"))
+    (root / "stories" / name).write_text(story("Пример"), encoding="utf-8")
+    found = said(load_content(root).problems)
+    assert found[name].code == "name_not_utf8"
+    text = found[name].message("ru")
+    assert "Переименуйте его в «Пример.md»" in text and "не в UTF-8" in text
+    text.encode("utf-8")  # printable as it is: no lone surrogates in the message

@@ -79,7 +79,12 @@ from kiosk.core.content.sources import (
     yaml_source,
 )
 from kiosk.core.content.teaser import TEASER_MAX_WORDS
-from kiosk.core.content.winnames import forbidden_characters, troubled, windows_trouble
+from kiosk.core.content.winnames import (
+    forbidden_characters,
+    shown_name,
+    troubled,
+    windows_trouble,
+)
 from kiosk.core.content.yamlsrc import (
     MAX_TEXT_BYTES,
     LineDict,
@@ -1002,7 +1007,7 @@ class ContentLoader:
         code, fixed = windows_trouble(name)
         if not code:
             return ""
-        args = {"value": name, "name": fixed}
+        args = {"value": shown_name(name), "name": fixed}
         if code == "windows_name_chars":
             args["chars"] = forbidden_characters(name)
         elif code == "windows_name_reserved":

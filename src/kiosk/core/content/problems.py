@@ -403,6 +403,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "goes over to the default settings {seconds} seconds after the last change in the "
         "content folder",
     ),
+    "name_not_utf8": (
+        "имя «{value}» записано не в UTF-8 (так бывает с архивом или диском из старой "
+        "Windows): на компьютерах с Windows оно покажется набором непонятных знаков, и файл "
+        "может не открыться или не скопироваться. Переименуйте его в «{name}»",
+        "the name “{value}” is not in UTF-8 (as happens with an archive or disk from an old "
+        "Windows): on Windows computers it shows as gibberish, and the file may not open or "
+        "copy. Rename it to “{name}”",
+    ),
     "windows_name_chars": (
         "в имени «{value}» есть «{chars}» — такие знаки Windows в именах не допускает, и на "
         "компьютерах с Windows его не открыть и не скопировать. Переименуйте его, например в "

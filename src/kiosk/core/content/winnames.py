@@ -6,6 +6,7 @@ or deleted, and a name ending in a dot or a space is even found under another na
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from kiosk.core.lazyre import LazyPattern
 # The characters Windows refuses in a name (and the control characters).
 _FORBIDDEN = LazyPattern(r'[:*?"<>|\\\x00-\x1f]+')
 _DASH_BEFORE_SUFFIX = LazyPattern(r"-+(?=\.[^.]*$|$)")
+_UNDECODED = LazyPattern("[\udc80-\udcff]")
 # Device names Windows keeps for itself, with any extension: «CON.md», «lpt1.png».
 _RESERVED = LazyPattern(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
 
@@ -27,6 +29,7 @@ def troubled(names: Sequence[str]) -> list[str]:
     """Those of `names` that Windows cannot hold (each then told by windows_trouble)."""
     joined = "/" + "/".join(names) + "/"
     hits = [match.start() for match in _FORBIDDEN.compiled.finditer(joined)]
+    hits += [match.start() for match in _UNDECODED.compiled.finditer(joined)]
     hits += [match.start() + 1 for match in _RESERVED_JOINED.compiled.finditer(joined.lower())]
     for end in ("./", " /"):  # a dot or a space at a name's end
         at = joined.find(end)
@@ -43,6 +46,13 @@ def troubled(names: Sequence[str]) -> list[str]:
 def windows_trouble(name: str) -> tuple[str, str]:
     """("", "") when Windows can hold `name`; else the problem code and the name to give it
     instead. Cheap for a usual name: called for each of 37,000 stories."""
+    if _UNDECODED.search(name):  # bytes that are not UTF-8 (Python keeps them as surrogates)
+        raw = os.fsencode(name)
+        try:  # an old zip or disk from Windows: its names in Windows-1251
+            fixed = raw.decode("cp1251")
+        except UnicodeDecodeError:
+            fixed = raw.decode("utf-8", "replace").replace("\ufffd", "-")
+        return "name_not_utf8", windows_trouble(fixed)[1] or fixed
     if _FORBIDDEN.search(name):
         # «a:b.md» → «a-b.md», «x?.svg» → «x.svg»
         fixed = _DASH_BEFORE_SUFFIX.sub("", _FORBIDDEN.sub("-", name)).rstrip(". ")
@@ -59,3 +69,8 @@ def forbidden_characters(name: str) -> str:
     """The characters of `name` Windows refuses, each once, as staff would read them."""
     found = dict.fromkeys("".join(_FORBIDDEN.compiled.findall(name)))
     return " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in found)
+
+
+def shown_name(name: str) -> str:
+    """`name` as a message can show it: bytes that are not UTF-8 as «�»."""
+    return os.fsencode(name).decode("utf-8", "replace") if _UNDECODED.search(name) else name
