@@ -19,10 +19,12 @@ from kiosk.core import hashes
 from kiosk.core.content.loader import (
     ANNIVERSARY_DIR,
     COLOURING_DIR,
+    COLOURING_INDEX,
     NOTICES_DIR,
     POSTERS_DIR,
     SETTINGS_FILE,
     STORIES_DIR,
+    STRAY_IGNORED,
     being_copied,
     left_by_system,
     natural_key,
@@ -38,6 +40,7 @@ Fingerprint = tuple[object, ...]
 # show none of them: what was in it stays until nothing has changed for this long.
 GONE_SETTLE = 10.0
 _ITEM_FOLDERS = (ANNIVERSARY_DIR, STORIES_DIR, COLOURING_DIR, POSTERS_DIR, NOTICES_DIR)
+_NO_ITEMS = frozenset((*STRAY_IGNORED, COLOURING_INDEX))
 
 
 def fingerprint(root: Path) -> Fingerprint:
@@ -219,7 +222,7 @@ def _hold(old: tuple[Item, ...], new: tuple[Item, ...], folders: tuple[str, ...]
     for folder in folders:
         if not _any_in(old, folder):
             continue
-        if not _any_in(new, folder):
+        if not _any_in(new, folder) and _emptied(folder):  # not its items hidden (hidden.yaml)
             new = _with_kept(new, old, folder, True)
         elif folder in replacing and len(back := _with_kept(new, old, folder, False)) > len(new):
             new = back
@@ -228,6 +231,18 @@ def _hold(old: tuple[Item, ...], new: tuple[Item, ...], folders: tuple[str, ...]
         if folder not in held:
             held.append(folder)
     return new
+
+
+def _emptied(folder: str) -> bool:
+    """Whether `folder` is gone, or holds nothing but what systems and copies leave and the
+    files that are no items (a README, colouring.yaml): robocopy /MIR deletes the old files
+    before it copies the new."""
+    try:
+        with os.scandir(folder) as found:
+            return all(left_by_system(entry.name) or entry.name.lower() in _NO_ITEMS
+                       for entry in found)
+    except OSError:
+        return True
 
 
 def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of_it: bool
