@@ -342,6 +342,29 @@ def test_the_band_outlives_the_large_text_switch(
     assert window.current_screen.geometry().bottom() < band_rect(window).top()
 
 
+def test_the_bands_words_grow_with_the_large_text_and_shrink_back(
+        open_window: Callable[[Content, Wall], KioskWindow], tmp_path: Path) -> None:
+    """In large text every word on the screen grew but the band's: the most urgent words
+    on it were the smallest there."""
+    window = open_window(notices_content(tmp_path), Wall(at("2026-12-10 12:00")))
+    window.show_screen(window.menu)
+    window._touched()
+    band = window.notice_band
+    usual = band.text_spots()[0].pixel_size
+    room = band.room  # set tighter in large text, the band takes about the same room
+    window.set_high_contrast(True)
+    large = window.theme
+    assert large.high_contrast
+    spots = band.text_spots()
+    size = large.lead_px if large.portrait else large.body_px  # as in the usual mode
+    assert [spot.pixel_size for spot in spots] == [size] * len(spots)
+    assert spots[0].pixel_size >= usual * 1.25 and band.room <= room * 1.1
+    assert all(spot.fits for spot in spots)
+    assert window.current_screen.geometry().bottom() < band_rect(window).top()
+    window.set_high_contrast(False)
+    assert band.text_spots()[0].pixel_size == usual and band.room == room
+
+
 # -- the ordinary notice and the preview ------------------------------------------------------
 
 def test_an_ordinary_notice_is_a_poster_of_the_loop_and_a_tap_opens_the_menu(

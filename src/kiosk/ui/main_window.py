@@ -387,6 +387,9 @@ class KioskWindow(QWidget):
         self.overlay.hide()
         self.overlay.deleteLater()
         self._build_visitor_screens(self.theme)
+        # The band's words are a visitor's text too: large with the rest (its colours are
+        # the same in either mode).
+        self.notice_band.set_theme(self.theme)
         self.queue_banner.set_high_contrast(on)
         if self.queue_banner.isVisible():
             self.queue_banner.raise_()  # above the screens and the question made just now
@@ -1099,8 +1102,8 @@ class KioskWindow(QWidget):
         self._build_staff_screens(self.theme, pins)
         self.theme = self.theme.with_high_contrast(high)
         self._build_visitor_screens(self.theme)
-        for band in (self.notice_band, self.queue_banner):
-            band.set_theme(self.theme.with_high_contrast(False))
+        self.notice_band.set_theme(self.theme)
+        self.queue_banner.set_theme(self.theme.with_high_contrast(False))
         log.info("laid out for %d×%d (%s)", width, height,
                  "portrait" if self.theme.portrait else "landscape")
         old = showing if isinstance(showing, Screen) else None

@@ -46,6 +46,11 @@ from kiosk.ui.widgets import Icon, TextSpot, draw_icon
 # characters takes one part either way.
 LINES = {"landscape": 2, "portrait": 4}
 LEADING = 1.2
+# Large text: the lines set as tight as a poster's headline and the band's padding a step
+# less, so its larger type costs the screens above no more room than the usual type did
+# (at 1.2 it grew by 31 px at 1920×1080 and stories' first pages kept their titles alone).
+# PT Sans Bold's ink, «Й» over «щ», spans 1.07 em: two lines touch only there, by a pixel.
+LARGE_LEADING = 1.05
 TURN_SECONDS = 6.0  # the shortest a part stays when the notices take turns
 
 
@@ -94,6 +99,12 @@ class NoticeBand(QWidget):
     def text_font(self) -> QFont:
         theme = self.theme
         return theme.font(theme.lead_px if theme.portrait else theme.body_px, bold=True)
+
+    @property
+    def pitch(self) -> float:
+        """From one line's baseline to the next."""
+        leading = LARGE_LEADING if self.theme.high_contrast else LEADING
+        return self.text_font.pixelSize() * leading
 
     @property
     def max_lines(self) -> int:
@@ -147,9 +158,11 @@ class NoticeBand(QWidget):
         self.parts = self._split(self.lang, text_width) or [[""]]
         other: Language = "en" if self.lang == "ru" else "ru"
         tallest = max(len(part) for part in (*self.parts, *self._split(other, text_width)))
-        pitch = font.pixelSize() * LEADING
-        # Landscape: two lines in 138 px, as the colouring page allows; portrait has room.
-        pad = theme.space("m" if theme.portrait else "s")
+        pitch = self.pitch
+        # Landscape: two lines in 138 px, as the colouring page allows (136 in large text);
+        # portrait has room.
+        pad = theme.space(("s" if theme.high_contrast else "m") if theme.portrait
+                          else ("xs" if theme.high_contrast else "s"))
         height = round(tallest * pitch + 2 * pad)
         self.part %= len(self.parts)
         self.setGeometry(0, parent.height() - height, width, height)
@@ -190,7 +203,7 @@ class NoticeBand(QWidget):
         self.part = (self.part + 1) % len(self.parts)
         font = self.text_font
         self._place(self.theme.margin + round(font.pixelSize() * 1.2) + self.theme.space("m"),
-                    font.pixelSize() * LEADING)
+                    self.pitch)
         self.update()
         self._schedule_turn()
 
