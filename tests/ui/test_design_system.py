@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -322,6 +323,29 @@ def test_home_and_the_switches_are_in_the_same_places_on_every_visitor_screen(
     assert len(switches) == 1 and len(toggles) == 1
     right, = toggles
     assert right == window.width() - theme.margin - 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_language_switchs_two_targets_stand_apart(window: KioskWindow, mode: str) -> None:
+    """RU and EN touched (0 px between them): one control to the eye, and a finger on the
+    seam took either. A gap of the page's own colour stands between them now, on every
+    bar."""
+    set_mode(window, mode, "ru")
+    theme = window.theme
+    paper = QColor(theme.colours.paper)
+    for screen in (window.menu, window.anniversary, window.stories, window.picker,
+                   window.calm):
+        window.show_screen(screen)
+        QApplication.processEvents()
+        bar, = top_bars(window, screen)
+        ru, en = (where(bar.languages.segments[lang], window) for lang in LANGUAGES)
+        assert en.left() - ru.right() - 1 >= theme.space("xs"), (screen, ru, en)
+        shot = window.grab().toImage()
+        middle = (ru.right() + en.left()) // 2
+        column = {shot.pixelColor(middle, y).name() for y in range(ru.top(), ru.bottom())}
+        assert column == {paper.name()}, (screen, column)
+        for segment in (ru, en):
+            assert segment.width() >= theme.px(96) and segment.height() >= theme.px(96)
 
 
 def test_the_language_switch_and_the_large_text_toggle_show_their_state(

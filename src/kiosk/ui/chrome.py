@@ -45,10 +45,9 @@ def chrome_label_px(theme: Theme) -> int:
 class Segment(TouchButton):
     """One half of the RU | EN switch: filled with the accent when it is the language now."""
 
-    def __init__(self, theme: Theme, text: str, first: bool) -> None:
+    def __init__(self, theme: Theme, text: str) -> None:
         super().__init__()
         self.theme = theme
-        self.first = first
         self.setText(text)
         self.setCheckable(True)
         self.setFont(theme.font(chrome_label_px(theme), bold=True))
@@ -64,14 +63,7 @@ class Segment(TouchButton):
         colours = self.theme.colours
         rim = self.theme.px(4)
         radius = self.theme.px(36)
-        rect = QRectF(self.rect()).adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
-        # Round only the outer corners: the two halves read as one control.
-        shape = QRectF(rect)
-        if self.first:
-            shape.setRight(shape.right() + radius)
-        else:
-            shape.setLeft(shape.left() - radius)
-        painter.setClipRect(rect.adjusted(-rim, -rim, rim, rim))
+        shape = QRectF(self.rect()).adjusted(rim / 2, rim / 2, -rim / 2, -rim / 2)
         fill = QColor(colours.accent if self.isChecked() else colours.white)
         if self.isDown() and not self.isChecked():
             fill = QColor(colours.accent).lighter(170) if not colours.outline else fill
@@ -93,7 +85,8 @@ class Segment(TouchButton):
 
 
 class LanguageSwitch(QWidget):
-    """RU | EN: two segments side by side, the current one filled."""
+    """RU | EN: two segments side by side, the current one filled, a small gap between them:
+    touching, the two targets read as one button and a finger on the seam took either."""
 
     chosen = Signal(str)
 
@@ -104,9 +97,9 @@ class LanguageSwitch(QWidget):
         group.setExclusive(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        for i, lang in enumerate(LANGUAGES):
-            segment = Segment(theme, tr(f"language_{lang}", lang), first=i == 0)
+        row.setSpacing(theme.space("xs"))
+        for lang in LANGUAGES:
+            segment = Segment(theme, tr(f"language_{lang}", lang))
             segment.clicked.connect(lambda _=False, code=lang: self.chosen.emit(code))
             group.addButton(segment)
             row.addWidget(segment)
