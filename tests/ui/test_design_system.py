@@ -348,6 +348,21 @@ def test_the_language_switchs_two_targets_stand_apart(window: KioskWindow, mode:
             assert segment.width() >= theme.px(96) and segment.height() >= theme.px(96)
 
 
+def test_the_centres_name_on_its_tile_is_never_broken_where_the_picture_can_give_room(
+        window: KioskWindow) -> None:
+    """In large text at 1920×1080 the tile read «12 лет «Моим / Документам»»: the name
+    broken in two beside a picture that could give the width. The picture gives it; the
+    name stands whole on its line, the picture still there."""
+    set_mode(window, "large-text", "ru")
+    QApplication.processEvents()
+    tile = window.menu.tiles[Destination.ANNIVERSARY]
+    layout = tile.tile_layout()
+    assert "«Моим\xa0Документам»" in layout.title and layout.fits
+    assert layout.picture.width() > 0
+    lines = wrapped_lines(layout.title, layout.title_font, layout.title_rect.width())
+    assert any("«Моим" in line and "Документам»" in line for line in lines), lines
+
+
 def test_the_language_switch_and_the_large_text_toggle_show_their_state(
         qtbot: QtBot, window: KioskWindow) -> None:
     set_mode(window, "normal", "ru")

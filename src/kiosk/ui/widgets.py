@@ -206,21 +206,28 @@ class PictureTile(TouchButton):
         """The picture stands beside the words (not above them): it can give them width."""
         return True
 
-    def widest_word(self) -> int:
-        """The title's widest word at its size: where no line of it can break."""
+    def widest_word(self, tied: bool = False) -> int:
+        """The title's widest word at its size: where no line of it can break; `tied`: its
+        widest run of words the typesetter tied («Моим Документам»)."""
         metrics = QFontMetrics(self.theme.font(self.theme.lead_px, bold=True))
-        return max((metrics.horizontalAdvance(word)
-                    for word in self.text().replace("\xa0", " ").split()), default=0)
+        text = self.text() if tied else self.text().replace("\xa0", " ")
+        return max((metrics.horizontalAdvance(run) for run in text.split(" ") if run),
+                   default=0)
 
     def side_beside_words(self, side: float, width: float, pad: float) -> float:
         """The picture's side beside the words in a tile `width` wide: up to half of it given
         where the title's longest word would be wider than the words' column (a 5:4 screen:
-        «Документам»» lost its »), all of it while `tile_layout` tries the words alone (then
+        «Документам»» lost its »), or its longest tied run where that much keeps it whole
+        (large text: «12 лет «Моим / Документам»», the name broken in two beside a picture
+        that could give the room), all of it while `tile_layout` tries the words alone (then
         negative: the words start at the tile's padding); never more than its group's."""
         if self._without_picture:
             return -pad
-        room = width - 3 * pad - self.widest_word()
-        side = max(side * (1 - PICTURE_GIVES), min(side, room))
+        room = width - 3 * pad
+        least = side * (1 - PICTURE_GIVES)
+        tied = self.widest_word(tied=True)
+        need = tied if room - tied >= least else self.widest_word()
+        side = max(least, min(side, room - need - 1))  # a pixel for the box's rounding
         return side if self._side_cap is None else min(side, self._side_cap)
 
     def tile_layout(self) -> TileLayout:
