@@ -39,7 +39,12 @@ TILES: tuple[tuple[Destination, str, str], ...] = (
 
 class Tile(PictureTile):
     """A whole tile is one button: icon, title and a line under it. The title is set at the
-    lead size and the line at the small size, always: a title too long for one line wraps."""
+    lead size and the line at the small size, always: a title too long for one line wraps.
+    The line says what the title does not: on a 4:3 or 5:4 screen the picture gives it room
+    (up to half its side, then its place) rather than leave some tiles without it (two of
+    four had lost theirs)."""
+
+    line_before_picture = True
 
     def __init__(self, theme: Theme, background: str, icon: Path) -> None:
         super().__init__(theme, background)

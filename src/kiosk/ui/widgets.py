@@ -172,6 +172,9 @@ class PictureTile(TouchButton):
     mode the tile is black with a thick rim of its colour."""
 
     PRESSED_DARKER = 130  # percent, for the press shade of a filled tile
+    # Where the line under the title fits only in the picture's room, it takes it (the
+    # menu: "Sincere Service" says little without "Stories told by our staff").
+    line_before_picture = False
 
     def __init__(self, theme: Theme, background: str) -> None:
         super().__init__()
@@ -186,6 +189,7 @@ class PictureTile(TouchButton):
         self.tile_group: tuple[PictureTile, ...] = ()
         self.level_words = False
         self._without_picture = False  # while tile_layout tries the words alone
+        self._share = 1.0  # of the picture's side, while tile_layout tries it smaller
         self._side_cap: float | None = None  # the group's picture size, while laid out
         self._level = 0.0  # the group's tallest words, while laid out
         self._group_fit: tuple[object, float | None, float] = ((), None, 0.0)
@@ -227,14 +231,16 @@ class PictureTile(TouchButton):
         least = side * (1 - PICTURE_GIVES)
         tied = self.widest_word(tied=True)
         need = tied if room - tied >= least else self.widest_word()
-        side = max(least, min(side, room - need - 1))  # a pixel for the box's rounding
+        # `_share`: less of the picture while `_own_layout` makes room for the line.
+        side = max(least, min(side * self._share, room - need - 1))  # 1 px: the box's rounding
         return side if self._side_cap is None else min(side, self._side_cap)
 
     def tile_layout(self) -> TileLayout:
         """The title at lead size and the line under it at small size, both fixed (type never
         shrinks), centred together in the text box; `fits` says whether both are whole. Where
         the line would not fit whole (a 5:4 screen), the title stands alone: the line's last
-        words were cut off, with no «…». Where even the title is not whole beside the picture
+        words were cut off, with no «…»; the menu's tiles first try the line in the picture's
+        place (`line_before_picture`). Where even the title is not whole beside the picture
         (large text on a 4:3 or 5:4 screen: «12 лет / «Моим / Документам»» taller than the
         tile), the words take the picture's place: a title whole matters more. In a group,
         every picture is the size the tile needing the smallest has (four tiles had three
@@ -272,20 +278,28 @@ class PictureTile(TouchButton):
         return cap, level
 
     def _own_layout(self) -> TileLayout:
-        first: TileLayout | None = None
-        for without_picture in (False, True):
-            self._without_picture = without_picture
+        # (the picture's share of its side, 0: none; with the line): the first that fits
+        # whole, else the title beside the picture as it falls.
+        tries = [(1.0, True), (1.0, False), (0.0, True), (0.0, False)]
+        if self.line_before_picture:  # the picture gives up to half, then its place
+            steps = [1 - PICTURE_GIVES * n / 4 for n in range(5)]
+            tries = [*((share, True) for share in steps), (0.0, True), (1.0, False),
+                     (0.0, False)]
+        fallback: TileLayout | None = None
+        for share, with_line in tries:
+            if not share and not self.picture_beside_words:
+                continue
+            self._without_picture, self._share = not share, share or 1.0
             try:
-                layout = self._tile_layout(self.subtitle)
-                if not layout.fits and self.subtitle:
-                    layout = self._tile_layout("")
+                layout = self._tile_layout(self.subtitle if with_line else "")
             finally:
-                self._without_picture = False
-            first = first or layout
-            if layout.fits or not self.picture_beside_words:
+                self._without_picture, self._share = False, 1.0
+            if layout.fits:
                 return layout
-        assert first is not None
-        return first
+            if share == 1.0:
+                fallback = layout
+        assert fallback is not None
+        return fallback
 
     def _tile_layout(self, subtitle: str) -> TileLayout:
         picture, text_box = self.boxes()
