@@ -145,6 +145,30 @@ def test_drawings_are_small_and_their_bytes_bounded() -> None:
     assert KEPT_MOST * worst.nbytes <= KEPT_BYTES
 
 
+def test_the_budget_holds_when_a_large_drawing_follows_small_ones() -> None:
+    """A child scribbles all over picture after picture, after a small drawing: however the
+    sizes mix, the drawings kept never take more memory than the budget."""
+    picture = house()
+    small = Canvas(picture)
+    small.fill(10, 10, RED)
+    scribbled = coloured(picture)
+    width, height = picture.size
+    rng = random.Random(3)
+    for _ in range(200):
+        scribbled.begin_stroke(rng.randrange(width), rng.randrange(height),
+                               rng.choice((RED, BLUE, GREEN, YELLOW)), 14)
+        for _ in range(8):
+            scribbled.extend_stroke(rng.randrange(width), rng.randrange(height))
+        scribbled.end_stroke()
+    little, large = pack(small), pack(scribbled)
+    assert little is not None and large is not None and little.nbytes * 4 < large.nbytes
+    kept = KeptDrawings(budget=int(large.nbytes * 2.5))
+    for name in ("small", "big1", "big2", "big3"):
+        kept.keep(name, small if name == "small" else scribbled)
+        assert kept.nbytes <= kept.budget, name
+    assert kept.get("big3") is not None and kept.get("small") is None
+
+
 def test_at_the_end_of_the_visit_nothing_is_left() -> None:
     picture = house()
     kept = KeptDrawings()
