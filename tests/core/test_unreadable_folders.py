@@ -145,3 +145,31 @@ def test_what_an_unreadable_centre_folder_hid_stays_hidden(tmp_path: Path,
     merged = keep_last_good(shown, load_content(root, sandboxed=False, cache=cache,
                                                 centre=centre))
     assert [s.id for s in merged.stories] == ["b"]
+
+
+def test_what_an_unreadable_hidden_file_hid_stays_hidden(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """hidden.yaml that cannot be opened (copied with the wrong rights) is not one emptied by
+    hand: head office's story it hid stays hidden on the running kiosk, and `kiosk check`
+    says the file could not be read (it was taken as empty: the story came back unsaid)."""
+    from kiosk.core.content.loader import ParseCache
+
+    root = make_folder(tmp_path / "c", stories={"a.md": story(), "b.md": story("Вторая")})
+    centre = make_folder(tmp_path / "centre", images={"hidden.yaml": "hide: stories/a.md\n"})
+    hidden = centre / "hidden.yaml"
+    cache = ParseCache()
+    shown = load_content(root, sandboxed=False, cache=cache, centre=centre)
+    assert [s.id for s in shown.stories] == ["b"]
+    real_open = os.open
+
+    def refusing(path: str | os.PathLike[str], *args: int) -> int:
+        if Path(path) == hidden:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args)
+
+    monkeypatch.setattr(os, "open", refusing)
+    merged = keep_last_good(shown, load_content(root, sandboxed=False, cache=cache,
+                                                centre=centre))
+    assert [s.id for s in merged.stories] == ["b"]
+    checked = load_content(root, sandboxed=False, centre=centre)  # kiosk check's read
+    assert [p.path for p in checked.errors] == [str(hidden)]
