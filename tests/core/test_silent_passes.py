@@ -136,6 +136,17 @@ def test_a_story_copied_beside_itself_by_explorer_is_named(tmp_path: Path) -> No
         assert "“umbrella.md”" in problem.message("en")
 
 
+def test_a_single_copy_beside_its_story_is_named(tmp_path: Path) -> None:
+    # The usual slip: one Ctrl+V, one «- копия» beside the story it copies.
+    text = story("Зонтик", "Тренер раздобыл зонт.")
+    root = make_folder(tmp_path / "c", stories={"umbrella.md": text,
+                                                "umbrella - копия.md": text})
+    (copy,) = found(load_content(root), "story_copy")
+    assert Path(copy.path).name == "umbrella - копия.md"
+    assert copy.message("ru").startswith("«umbrella - копия.md» слово в слово повторяет")
+    assert copy.message("en").startswith("“umbrella - копия.md” is word for word")
+
+
 def test_a_word_file_named_md_docx_is_not_told_to_be_renamed(tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={"a.md": story()},
                        images={"stories/visit.md.docx": b"PK\x03\x04word"})
