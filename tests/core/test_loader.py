@@ -154,7 +154,8 @@ def test_a_name_macos_wrote_is_found_however_its_letters_were_typed(tmp_path: Pa
 
 
 @pytest.mark.parametrize(("typed", "on_disk"), [("images/poster.jpg", "images/Poster.JPG"),
-                                                ("Images/Poster.JPG", "images/Poster.JPG")])
+                                                ("Images/Poster.JPG", "images/Poster.JPG"),
+                                                ("IMAGES/poster.jpg", "images/Poster.JPG")])
 def test_a_name_in_other_case_names_the_file_that_is_there(tmp_path: Path, typed: str,
                                                            on_disk: str) -> None:
     # Windows found «Poster.JPG» as «poster.jpg» on the publisher's own computer.
@@ -174,9 +175,12 @@ def test_a_name_in_other_case_never_names_what_lies_through_a_link(tmp_path: Pat
     (outside / "Secret-Plan.jpg").write_bytes(b"\xff\xd8\xff")
     root = make_folder(tmp_path / "c", stories={"a.md": story(photo="images/secret-plan.jpg")})
     (root / "Images").symlink_to(outside, target_is_directory=True)
-    messages = [p.message("ru") for p in load_content(root).problems]
+    problems = load_content(root).problems
+    messages = [p.message("ru") for p in problems]
     assert not any("Secret-Plan" in message for message in messages), messages
     assert any("images/secret-plan.jpg" in message for message in messages)
+    # Missing, as it is: no other spelling of the name to copy is offered.
+    assert [p.code for p in problems if p.code.startswith("missing")] == ["missing_file"]
 
 
 def test_optional_fields_of_the_wrong_kind_only_warn(tmp_path: Path) -> None:
