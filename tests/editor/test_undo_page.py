@@ -324,3 +324,19 @@ def test_the_page_of_a_large_record_grows_with_it_not_with_its_square(
     small, middle, large = calls(20), calls(40), calls(80)
     # Linear: 40 more files of each kind cost twice what 20 more did; quadratic: four times.
     assert large - middle <= 2.5 * (middle - small), (small, middle, large)
+
+
+def test_the_time_of_the_publish_is_on_the_centres_clock_without_javascript(
+        client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Published at 12:44 UTC: staff in Moscow read 15:44, as editor.js writes it, not «12:44
+    # UTC» (what the page said before its script ran, and all along with JavaScript off).
+    monkeypatch.setattr("kiosk.editor.publish._now", lambda: "2026-12-07T12:44:05+00:00")
+    record = Publisher(config.centre, config.editor_state).publish(
+        {"stories/a.md": b"---\ntitle: A\n---\nText\n"}, "anna", "publish", "A")
+    for url in (f"/history/{record.id}/undo", "/history"):
+        page = client.get(url).get_data(as_text=True)
+        assert '<time datetime="2026-12-07T12:44:05+00:00" data-local>7 декабря 2026 г. в ' \
+               '15:44</time>' in page, url
+        assert "UTC" not in page
+    client.post("/language/en")
+    assert ">7 December 2026 at 15:44</time>" in confirm(client, record.id)

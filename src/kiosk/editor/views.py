@@ -125,8 +125,29 @@ def _template_helpers() -> dict[str, Any]:
     return {"t": t, "lang": lang(), "limits": LIMITS, "plural": plural,
             "words_least": WORDS_LEAST, "words_most": WORDS_MOST, "file_words": file_words,
             "kind_words": kind_words, "action_words": action_words, "undo_now": undo_now,
+            "local_when": local_when,
             "endpoint_exists": lambda name: name in current_app.view_functions,
             "upload_texts": upload_texts, "upload_mb": upload_mb}
+
+
+def local_when(iso: str) -> str:
+    """A history time (ISO 8601, UTC) as staff read it on a page without JavaScript: on the
+    centre's clock (kiosk.yaml's timezone, as the schedules are read), in the words editor.js
+    writes for the browser's clock («7 декабря 2026 г. в 15:44», "7 December 2026 at 15:44")."""
+    import datetime as dt
+
+    from kiosk.core.i18n import format_date
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = g.get("centre_zone")
+    if zone is None:  # one content read for a page of 200 times
+        zone = g.centre_zone = content_now().settings.zone
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone)
+    day, clock = format_date(local.date(), lang()), f"{local:%H:%M}"
+    return t(f"{day} г. в {clock}", f"{day} at {clock}")
 
 
 def upload_mb() -> str:
