@@ -381,6 +381,39 @@ def test_drawing_every_preview_of_a_large_record_grows_with_it_not_with_its_squa
     assert large - middle <= 2.5 * (middle - small), (small, middle, large)
 
 
+def test_each_item_built_alone_for_its_preview_is_the_item_of_its_heading(
+        app: Flask, config: EditorConfig) -> None:
+    """A preview or a picture builds its one item from the record's plan: for a record of
+    every kind, the item so built is the page's item of that number (a number off by one
+    would draw one story under another's heading)."""
+    from kiosk.editor import catalog
+    from kiosk.editor.undo_views import Reading, built, plan_of, undo_items
+
+    png = io.BytesIO()
+    Image.new("L", (80, 60), 255).save(png, "PNG")
+    files: dict[str, bytes] = {
+        "stories/a.md": b"---\ntitle: A\nphoto: images/p.jpg\n---\nText\n",
+        "images/p.jpg": jpeg((40, 110, 190)), "images/q.jpg": jpeg((190, 110, 40)),
+        "notices/n.yaml": b"text: N\n", "posters/q.png": png.getvalue(),
+        "posters/q.yaml": b"# Q\n", "colouring/c.png": png.getvalue(),
+        "colouring/x.png": png.getvalue(), "stories/b.md": b"---\ntitle: B\n---\nText\n",
+        "colouring/colouring.yaml": index_text([{"file": "c.png", "title": "Кот"}]),
+        "hidden.yaml": catalog.hidden_text(["stories/umbrella.md"])}
+    publisher = Publisher(config.centre, config.editor_state)
+    publisher.publish(files, "anna", "publish", "all")
+    record = publisher.publish(dict.fromkeys(files), "anna", "delete", "all")
+    with app.test_request_context():
+        plan = plan_of(record)
+        page = undo_items(plan)
+        assert [item.kind for item in page] == [
+            "story", "notice", "story", "photo", "photo", "poster", "colouring", "hidden",
+            "colouring"]
+        for number, slot in enumerate(plan.slots):
+            alone = built(slot, Reading(plan))
+            assert (alone.kind, alone.effect, alone.job, alone.picture) == (
+                page[number].kind, page[number].effect, page[number].job, page[number].picture)
+
+
 def test_the_time_of_the_publish_is_on_the_centres_clock_without_javascript(
         client: FlaskClient, config: EditorConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     # Published at 12:44 UTC: staff in Moscow read 15:44, as editor.js writes it, not «12:44
