@@ -332,7 +332,9 @@ class ItemCard(QWidget):
     def text_rect(self) -> QRect:
         """The words' column: its left edge is where every title of the kind starts."""
         grid = self.theme.grid
-        bottom = self.height() - self.theme.space("m")
+        # To the card's foot: the navigation keeps its own space above its buttons. A margin
+        # here as well cost a line a page (large text at 1920×1080: four where five fit).
+        bottom = self.height()
         if self.theme.portrait:
             top = self.picture_rect().bottom() + 1 + self.theme.space("xl")
             return QRect(grid.x(0), top, grid.span(grid.columns), max(1, bottom - top))
