@@ -418,6 +418,62 @@ def test_the_counter_and_arrows_stay_put_from_nine_to_ten(window: KioskWindow,
     assert counter.fontMetrics().horizontalAdvance(counter.text()) <= counter.width()
 
 
+def ink_rows(window: KioskWindow, area: QRect) -> list[int]:
+    """The rows of the window (y) in `area` where anything but the paper is painted."""
+    image = window.grab(area).toImage()
+    paper = QColor(window.theme.colours.paper)
+    return [area.y() + y for y in range(image.height())
+            if any(image.pixelColor(x, y) != paper for x in range(image.width()))]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_in_large_text_the_page_counter_stands_within_its_buttons(window: KioskWindow,
+                                                                  lang: Language) -> None:
+    """«2 из 15» over «страница 1 из 4» set at the font's line spacing made the bar 31 px
+    taller than its buttons in large text, and it hung below them: that room was the text's
+    (a first page's third line at 1920×1080, a first page's text at all at 1024×768). Set
+    by their ink, the two lines stand within the buttons' height, apart, and the bar is as
+    tall as in the usual mode."""
+    set_mode(window, "normal", lang)
+    window.show_screen(window.stories)
+    QApplication.processEvents()
+    usual = window.stories.nav.height()
+    set_mode(window, "large-text", lang)
+    screen = window.stories
+    window.show_screen(screen)
+    screen.go(1)
+    QApplication.processEvents()
+    nav = screen.nav
+    assert nav.page_line.isVisible() and nav.height() == usual
+    counter, line = where(nav.counter, window), where(nav.page_line, window)
+    buttons = where(nav.next, window)
+    rows = ink_rows(window, QRect(counter.x(), counter.top(), counter.width(),
+                                  line.bottom() - counter.top() + 1))
+    assert buttons.top() <= rows[0] and rows[-1] <= buttons.bottom(), (rows, buttons)
+    assert counter.bottom() < line.top()  # neither over the other
+    apart = [b - a for a, b in itertools.pairwise(rows) if b - a > 1]
+    assert apart and max(apart) >= window.theme.space("s") // 2  # a gap between the lines
+    for label in (nav.counter, nav.page_line):
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 1024)])
+def test_in_large_text_on_a_squarer_screen_every_story_starts_on_its_first_page(
+        window: KioskWindow) -> None:
+    """At 1024×768 above the notice band seven stories of fifteen opened on a page of their
+    title alone, a third of the screen black under it: the counter's bar took the room of
+    their first two lines."""
+    window.every_notice = True
+    window.show_notices()
+    set_mode(window, "large-text", "ru")
+    screen = window.stories
+    window.show_screen(screen)
+    for item in range(len(screen.visible_stories)):
+        screen.go(item)
+        QApplication.processEvents()
+        assert len(screen.card.body.page_text(0).splitlines()) >= 2, item
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_in_large_text_above_the_notice_band_a_story_starts_on_its_first_page(
         window: KioskWindow, lang: Language) -> None:

@@ -65,9 +65,23 @@ class NavBar(QWidget):
     @property
     def row_height(self) -> int:
         """The buttons' height, or more where the counter and the page line under it need
-        it (their large-text sizes): the two never overlap."""
-        return max(self.theme.touch_px, self.counter.fontMetrics().height()
-                   + self.page_line.fontMetrics().height())
+        it: the two never overlap."""
+        return max(self.theme.touch_px, self._lines_height())
+
+    def _by_ink(self) -> bool:
+        """The counter and the page line are set by their ink, not by the font's line
+        spacing, where that would be taller than the buttons (large text): the room above
+        the capitals and below the baseline made the bar 31 px taller at 1920×1080, a line
+        of a story's first page lost, or all of its text at 1024×768 (a title page)."""
+        return self.counter.fontMetrics().height() + self.page_line.fontMetrics().height() \
+            > self.theme.touch_px
+
+    def _lines_height(self) -> int:
+        """The counter's and the page line's height: their ink, a gap apart, where set so."""
+        counter, line = self.counter.fontMetrics(), self.page_line.fontMetrics()
+        if not self._by_ink():
+            return counter.height() + line.height()
+        return counter.capHeight() + self.theme.space("s") + line.capHeight() + line.descent()
 
     def set_language(self, lang: Language) -> None:
         self.lang = lang
@@ -144,17 +158,40 @@ class NavBar(QWidget):
         self.previous.move(left, button_top)
         centre = QRect(left + arrow + gap, top, middle, height)
         line = self.page_line.fontMetrics().height()
-        if not self.page_line.isHidden():
-            first = QRect(centre.x(), top, middle, height - line)
-            self.page_line.setGeometry(centre.x(), top + height - line, middle, line)
+        if not self.page_line.isHidden() and self._by_ink():
+            first = self._place_by_ink(centre)
         else:
+            for label in (self.counter, self.page_line):
+                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             first = centre
-        self.counter.setGeometry(first)
+            if not self.page_line.isHidden():
+                first = QRect(centre.x(), top, middle, height - line)
+                self.page_line.setGeometry(centre.x(), top + height - line, middle, line)
+            self.counter.setGeometry(first)
         dots = self.dots.sizeHint()
         self.dots.setGeometry(first.center().x() - dots.width() // 2,
                               first.center().y() - dots.height() // 2, dots.width(),
                               dots.height())
         self.next.move(centre.right() + 1 + gap, button_top)
+
+    def _place_by_ink(self, centre: QRect) -> QRect:
+        """The counter and the page line centred in `centre` by their ink, a gap apart; their
+        boxes meet without overlapping (nothing of their words is above the capitals or, on
+        the counter, below the baseline: «2 из 15», "page 1 of 4"). The counter's ink."""
+        counter, line = self.counter.fontMetrics(), self.page_line.fontMetrics()
+        # Centred, the counter's box (the room above its capitals) kept inside the bar.
+        ink_top = max(centre.y() + (centre.height() - self._lines_height()) // 2,
+                      counter.ascent() - counter.capHeight())
+        baseline = ink_top + counter.capHeight()
+        meet = baseline + self.theme.space("s") // 2
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.counter.setGeometry(centre.x(), baseline - counter.ascent(), centre.width(),
+                                 meet - (baseline - counter.ascent()))
+        below = baseline + self.theme.space("s") + line.capHeight() + line.descent()
+        self.page_line.setAlignment(Qt.AlignmentFlag.AlignHCenter
+                                    | Qt.AlignmentFlag.AlignBottom)
+        self.page_line.setGeometry(centre.x(), meet, centre.width(), below - meet)
+        return QRect(centre.x(), ink_top, centre.width(), counter.capHeight())
 
 
 class EdgeArrow(TouchButton):
