@@ -217,6 +217,28 @@ def test_stories_deleted_and_copied_again_never_leave_the_screen(tmp_path: Path)
     assert not any(p.code == "folder_gone_kept" for p in shown.problems)
 
 
+def test_a_copy_resumed_just_before_the_settle_time_keeps_the_rest(tmp_path: Path) -> None:
+    # A slow share listed for almost GONE_SETTLE before its first file lands: the content
+    # changed then, so the stories still on their way stay (they went at the read after it).
+    root = make_folder(tmp_path / "c", stories={f"s{i}.md": story(f"История {i}")
+                                                for i in range(3)},
+                       pages={"01.md": story("Страница")})
+    shown = load_content(root)
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root))
+    shutil.rmtree(root / "stories")
+    for now in (1.0, 2.5):
+        shown = _read(decider, shown, root, now)
+    (root / "stories").mkdir()
+    (root / "stories" / "s0.md").write_text(story("История 0"), encoding="utf-8")
+    for now in (2.5 + GONE_SETTLE - 0.5, 2.5 + GONE_SETTLE + 0.5):
+        shown = _read(decider, shown, root, now)
+    assert [s.id for s in shown.stories] == ["s0", "s1", "s2"]
+    for now in (20.0, 20.0 + GONE_SETTLE):  # and the copy's end was s0 alone: then they go
+        shown = _read(decider, shown, root, now)
+    assert [s.id for s in shown.stories] == ["s0"]
+
+
 def test_a_folder_deleted_on_purpose_leaves_the_screen_after_the_settle_time(
         tmp_path: Path) -> None:
     root = make_folder(tmp_path / "c", stories={"a.md": story("История")},

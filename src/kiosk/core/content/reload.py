@@ -113,6 +113,8 @@ class ReloadDecider:
             return self.let_go(now)  # read once more, to let the gone folders' items go
         if current != self._seen:
             self._seen, self._seen_at = current, now  # changed (again): wait for it to settle
+            if self.replacing:  # a copy goes on: its read must not let the folders go
+                self._replacing_since = now
             return False
         return now - self._seen_at >= self.settle  # the same for long enough: read it
 
