@@ -330,3 +330,19 @@ def test_kiosk_yaml_deleted_to_be_copied_again_keeps_the_settings_until_settled(
     assert "прежними настройками" in note[0].message("ru")
     shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1)  # never came back: meant
     assert shown.settings.centre_name != "МФЦ Арбат" and not shown.settings.tags
+
+
+def test_head_offices_stories_copied_again_show_each_story_once(tmp_path: Path) -> None:
+    # The centre's «x.md» stays hidden by head office's «x.md» while head office's folder is
+    # deleted and copied again: one «x», as before the copy, not both.
+    root = make_folder(tmp_path / "c", stories={"x.md": story("Общая"), "y.md": story("Вторая")},
+                       pages={"01.md": story("Страница")})
+    centre = make_folder(tmp_path / "centre", stories={"X.md": story("Центра")})
+    shown = load_content(root, centre=centre)
+    shutil.rmtree(root / "stories")
+    merged = keep_last_good(shown, load_content(root, centre=centre))
+    assert [s.title.ru for s in merged.stories] == ["Общая", "Вторая"]
+    (root / "stories").mkdir()  # back in part: «y» first
+    (root / "stories" / "y.md").write_text(story("Вторая"), encoding="utf-8")
+    merged = keep_last_good(merged, load_content(root, centre=centre), kept_folders(merged))
+    assert [s.title.ru for s in merged.stories] == ["Общая", "Вторая"]

@@ -231,7 +231,7 @@ def _hold(old: tuple[Item, ...], new: tuple[Item, ...], folders: tuple[str, ...]
             continue
         if not _any_in(new, folder) and _emptied(folder):  # not its items hidden (hidden.yaml)
             new = _with_kept(new, old, folder, True)
-        elif folder in replacing and len(back := _with_kept(new, old, folder, False)) > len(new):
+        elif folder in replacing and (back := _with_kept(new, old, folder, False)) is not new:
             new = back
         else:
             continue
@@ -254,12 +254,19 @@ def _emptied(folder: str) -> bool:
 
 def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of_it: bool
                ) -> tuple[Item, ...]:
-    """`new` and the items of `old` from `folder` (all, or those `new` has not), in the order
-    of the file names, as the loader orders them."""
-    fresh = set() if all_of_it else {item.id for item in new}
+    """`new` and the items of `old` from `folder` (all, or those not back in it), in the order
+    of the file names, as the loader orders them. A kept item still hides the other folder's
+    of the same name, as head office's hides the centre's (kiosk.core.content.merge): one of
+    each name, as before the copy."""
+    fresh = set() if all_of_it else {item.id for item in new
+                                     if _in(item, folder)}
     kept = [item for item in old
             if item.id not in fresh and _in(item, folder)]
-    return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))
+    if not kept:
+        return new
+    names = {item.id.casefold() for item in kept}
+    shown = [item for item in new if item.id.casefold() not in names]
+    return tuple(sorted((*shown, *kept), key=lambda item: natural_key(item.source.name)))
 
 
 def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:
