@@ -185,3 +185,17 @@ def test_the_fingerprint_looks_at_links_without_following_them(tmp_path: Path) -
     os.rename(stories / "a.md", root / ".kept" / "a.md")
     (stories / "a.md").symlink_to(root / ".kept" / "a.md")
     assert fingerprint(root) != before
+
+
+def test_a_file_where_a_folder_of_items_should_be_is_told_as_a_file(tmp_path: Path) -> None:
+    # A folder deleted and a file saved under its name (an export, a zip renamed): not «a
+    # link», and posters/, notices/, colouring/ not silently empty.
+    root = make_folder(tmp_path / "c", pages={"01.md": story("Страница")})
+    for name in ("stories", "posters", "notices", "colouring"):
+        (root / name).write_text("не папка", encoding="utf-8")
+    said = {Path(p.path).name: p for p in load_content(root).problems}
+    for name in ("stories", "posters", "notices", "colouring"):
+        assert said[name].code == "folder_is_file" and said[name].is_error, name
+        assert f"положите на его место папку «{name}»" in said[name].message("ru")
+        assert "symlink" not in said[name].message("ru")
+        assert f"put the folder “{name}” in its place" in said[name].message("en")

@@ -1358,9 +1358,10 @@ class ContentLoader:
         return True
 
     def _refused(self, path: Path, kind: str) -> None:
-        """Name a link or a special file (see `entry_kind`) that the kiosk will not open."""
-        code = "special_file" if kind == "special" else \
-            "content_link" if self._leads_inside(path) else "link_outside"
+        """Name a link or a special file (see `entry_kind`) that the kiosk will not open, or a
+        file where a folder of items should be (a folder deleted, a file saved in its name)."""
+        code = "special_file" if kind == "special" else "folder_is_file" if kind == "file" \
+            else "content_link" if self._leads_inside(path) else "link_outside"
         self.log_for(path).error(code, None, value=path.name)
 
     def _unlistable(self, folder: Path, error: OSError) -> None:
@@ -1380,7 +1381,7 @@ class ContentLoader:
     def _is_folder(self, folder: Path) -> bool:
         """A folder of the content folder itself; a link or special file there is named."""
         kind = entry_kind(folder)
-        if kind in ("link", "special"):
+        if kind in ("link", "special", "file"):
             self._refused(folder, kind)
         return kind == "folder"
 

@@ -127,6 +127,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "read, the defaults are used. Remove or rename the folder and put the kiosk.yaml file "
         "in its place",
     ),
+    "folder_is_file": (
+        "«{value}» — файл, а киоск ждёт здесь папку с таким именем, поэтому того, что должно в "
+        "ней лежать, на экране нет. Уберите или переименуйте этот файл и положите на его место "
+        "папку «{value}»",
+        "“{value}” is a file, and the kiosk expects a folder of that name here, so nothing that "
+        "belongs in it is shown. Remove or rename the file and put the folder “{value}” in its "
+        "place",
+    ),
     "poster_side_file_alone": (
         "«{value}» — настройки плаката, но картинки с таким же именем рядом нет: переименуйте "
         "файл так же, как картинку (например, «plakat.png» и «plakat.yaml»)",
