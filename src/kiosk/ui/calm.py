@@ -86,7 +86,12 @@ def rhythm_path(pattern: Pattern, box: QRectF) -> QPainterPath:
 
 class PatternButton(PictureTile):
     """One rhythm to choose: its pictogram, its name (lead size) and a line saying what to
-    do (small size), like the menu's tiles; a name too long for one line wraps."""
+    do (small size), like the menu's tiles; a name too long for one line wraps. As on the
+    menu, the pictogram gives room to the line before the line goes: in large text over the
+    urgent notice's band (taller in large text) the line went on 16:9, and the page's hint
+    with it («Выберите ритм и дышите вместе с кругом…», calm._fit_hint)."""
+
+    line_before_picture = True
 
     def __init__(self, theme: Theme, pattern: Pattern, background: str) -> None:
         super().__init__(theme, background)

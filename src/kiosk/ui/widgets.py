@@ -237,15 +237,14 @@ class PictureTile(TouchButton):
 
     def tile_layout(self) -> TileLayout:
         """The title at lead size and the line under it at small size, both fixed (type never
-        shrinks), centred together in the text box; `fits` says whether both are whole. Where
-        the line would not fit whole (a 5:4 screen), the title stands alone: the line's last
-        words were cut off, with no «…»; the menu's tiles first try the line in the picture's
-        place (`line_before_picture`). Where even the title is not whole beside the picture
-        (large text on a 4:3 or 5:4 screen: «12 лет / «Моим / Документам»» taller than the
-        tile), the words take the picture's place: a title whole matters more. In a group,
-        every picture is the size the tile needing the smallest has (four tiles had three
-        sizes, their words starting at three places), and level words are centred as the
-        group's tallest are."""
+        shrinks), centred together in the text box; `fits` says whether both are whole. Where the
+        line would not fit whole (a 5:4 screen), the title stands alone: the line's last words were
+        cut off, with no «…»; the menu's and the calm screen's tiles first try the line in the
+        picture's place (`line_before_picture`). Where even the title is not whole beside the
+        picture (large text on a 4:3 or 5:4 screen: «12 лет / «Моим / Документам»» taller than the
+        tile), the words take the picture's place: a title whole matters more. In a group, every
+        picture is the size the tile needing the smallest has (four tiles had three sizes, their
+        words starting at three places), and level words are centred as the group's tallest are."""
         cap, level = self._group_layout()
         self._side_cap, self._level = cap, level
         try:
