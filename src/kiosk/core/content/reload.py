@@ -258,8 +258,7 @@ def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of
     of the file names, as the loader orders them. A kept item still hides the other folder's
     of the same name, as head office's hides the centre's (kiosk.core.content.merge): one of
     each name, as before the copy."""
-    fresh = set() if all_of_it else {item.id for item in new
-                                     if _in(item, folder)}
+    fresh = set() if all_of_it else {item.id for item in new if _in(item, folder)}
     kept = [item for item in old
             if item.id not in fresh and _in(item, folder)]
     if not kept:
