@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -326,6 +327,52 @@ def test_the_page_of_a_large_record_grows_with_it_not_with_its_square(
 
     small, middle, large = calls(20), calls(40), calls(80)
     # Linear: 40 more files of each kind cost twice what 20 more did; quadratic: four times.
+    assert large - middle <= 2.5 * (middle - small), (small, middle, large)
+
+
+def test_the_page_of_a_record_hiding_many_shared_items_grows_with_it_not_with_its_square(
+        tmp_path: Path) -> None:
+    """A record that hides some of head office's items and shows others, hundreds of them:
+    its page names each by the title the listing gives it. Counted in the functions it calls
+    (no timing): twice the items, twice the work. The whole listing was made again for each
+    item (500 items: 500 listings of 500 rows)."""
+    from kiosk.editor import catalog
+
+    def calls(count: int) -> int:
+        shared = tmp_path / f"shared{count}"
+        shutil.copytree(SHARED, shared)
+        for n in range(count):
+            (shared / f"stories/h{n}.md").write_text(f"---\ntitle: Ш{n}\n---\nТекст\n")
+        config = EditorConfig(shared, tmp_path / f"centre{count}", tmp_path / f"state{count}",
+                              login_disabled=True, csrf=False)
+        config.centre.mkdir()
+        paths = [f"stories/h{n}.md" for n in range(count)]
+        publisher = Publisher(config.centre, config.editor_state)
+        publisher.publish({"hidden.yaml": catalog.hidden_text(paths[::2])}, "anna", "hide",
+                          "half")
+        record = publisher.publish({"hidden.yaml": catalog.hidden_text(paths[1::2])}, "anna",
+                                   "hide", "the other half")
+        with create_app(config).test_client() as client:
+            confirm(client, record.id)  # templates compiled, caches filled
+            called = 0
+
+            def counted(_frame: object, event: str, _arg: object) -> None:
+                nonlocal called
+                called += event in ("call", "c_call")
+
+            sys.setprofile(counted)
+            try:
+                page = confirm(client, record.id)
+            finally:
+                sys.setprofile(None)
+        # Those hidden now are named from their files, those shown now from the listing.
+        assert headings(page) == [
+            f"«Ш{n}» снова будет {'скрыто' if n % 2 == 0 else 'показываться'} на этом киоске"
+            for n in sorted(range(count), key=lambda n: (n % 2, n))]
+        return called
+
+    small, middle, large = calls(20), calls(40), calls(80)
+    # Linear: 40 more items cost twice what 20 more did; quadratic: four times.
     assert large - middle <= 2.5 * (middle - small), (small, middle, large)
 
 

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -338,15 +338,25 @@ def twins(rows: Sequence[Row]) -> dict[str, str]:
     return found
 
 
-def shared_title(content: Content, config: EditorConfig, path: str, lang: Language) -> str:
-    """What the listing calls head office's item `path` («stories/umbrella.md»): its title,
-    a notice's text, a poster's name; for one hidden (not in `content`), a story's title as
-    its file gives it; else the path."""
+def shared_titles(content: Content, config: EditorConfig, lang: Language) -> dict[str, str]:
+    """What the listing calls each of head office's items, by path: made once for a page
+    naming many of them (a listing for each of a record's 500 hidden items was their
+    square)."""
+    titles: dict[str, str] = {}
     for _kind, _heading, rows in listing(content, config, lang).groups:
         for row in rows:
-            if row.path == path and row.origin == "shared":
-                return row.title or path
-    return hidden_title(config, path)
+            if row.origin == "shared":
+                titles.setdefault(row.path, row.title or row.path)
+    return titles
+
+
+def shared_title(content: Content, config: EditorConfig, path: str, lang: Language,
+                 titles: Mapping[str, str] | None = None) -> str:
+    """What the listing calls head office's item `path` («stories/umbrella.md»): its title,
+    a notice's text, a poster's name; for one hidden (not in `content`), a story's title as
+    its file gives it; else the path. `titles`: shared_titles, made already."""
+    found = (shared_titles(content, config, lang) if titles is None else titles).get(path)
+    return hidden_title(config, path) if found is None else found
 
 
 # A head-office file named in hidden.yaml whose title may be read: a story's or a poster's own

@@ -271,8 +271,9 @@ def _hidden_slots(change: FileChange) -> list[Slot]:
 
 class Reading:
     """What building a record's items reads once for all of them: the content as the kiosk
-    shows it (for a schedule's note, a hidden item's title), the names in posters/ now, and
-    the record's stories that name a photo (its heading says whose photo it is)."""
+    shows it (for a schedule's note) and head office's titles (a hidden item's), the names in
+    posters/ now, and the record's stories that name a photo (its heading says whose photo it
+    is)."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -291,6 +292,11 @@ class Reading:
             if "." in name:
                 found.setdefault(name.split(".", 1)[0], []).append(name)
         return found
+
+    @functools.cached_property
+    def shared_titles(self) -> dict[str, str]:
+        """Head office's items' titles, by path: one listing for all of the hidden items."""
+        return catalog.shared_titles(self.content, self.cfg, lang())
 
 
 def undo_items(plan: Plan) -> list[UndoItem]:
@@ -319,7 +325,8 @@ def built(slot: Slot, reading: Reading) -> UndoItem:
     if slot.kind == "colouring":
         return _colouring(slot, files)
     if slot.kind == "hidden":
-        title = catalog.shared_title(reading.content, reading.cfg, slot.name, lang())
+        title = catalog.shared_title(reading.content, reading.cfg, slot.name, lang(),
+                                     reading.shared_titles)
         return _said("hidden", slot.effect, title)
     effect = _effect(change)  # a file no item takes: said as the history says it
     if path.startswith("colouring/") and path.endswith(".png"):  # its index does not name it
