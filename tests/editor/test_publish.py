@@ -186,3 +186,35 @@ def test_two_editors_publishing_at_once_are_taken_one_after_the_other(
         assert later.files[0].before == earlier.files[0].after
     log_lines = (state / "publish-log.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(log_lines) == 30 and all(json.loads(line) for line in log_lines)
+
+
+def test_an_undo_reads_the_records_after_its_own_not_the_whole_history(
+        folders: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an undo is refused (undone already, changed again since) is in the records
+    after the one undone: those are read, not the latest 1,000 (with some records of
+    thousands of files, 0.4–0.5 s for each undo page and each undo). The same refusals."""
+    _, centre, state = folders
+    publisher = Publisher(centre, state)
+    made = [publisher.publish({f"stories/s{n}.md": story(n, 100)}, "anna", "publish", f"{n}")
+            for n in range(30)]
+    again = publisher.publish({"stories/s27.md": story(99, 100)}, "boris", "publish", "99")
+    read: list[str] = []
+    reading = publisher._record
+
+    def counted(record_id: str) -> object:
+        read.append(record_id)
+        return reading(record_id)
+
+    monkeypatch.setattr(publisher, "_record", counted)
+    assert publisher.undo_refusal(again.id, again) is None and read == []
+    refused = publisher.undo_refusal(made[27].id, made[27])
+    assert refused is not None and refused.ru.startswith(
+        "«27» не отменить: с тех пор это изменили ещё раз («99», boris).")
+    assert set(read) == {again.id, made[29].id, made[28].id}
+    read.clear()
+    undo = publisher.undo(again.id, "anna")
+    assert read == [again.id]  # the record itself
+    read.clear()
+    refused = publisher.undo_refusal(again.id, again)
+    assert refused is not None and refused.ru == "Эту публикацию уже отменили."
+    assert read == [undo.id]

@@ -217,15 +217,30 @@ class Publisher:
 
     def history(self, limit: int = 200) -> list[PublishRecord]:
         """The latest records, newest first, each with `undone_by` filled in."""
-        try:
-            names = sorted((n for n in os.listdir(self.records) if n.endswith(".json")),
-                           reverse=True)
-        except FileNotFoundError:
-            return []
-        records = [r for name in names[:limit] if (r := self._record(name[:-5])) is not None]
+        records = [r for record_id in self._ids()[:limit]
+                   if (r := self._record(record_id)) is not None]
         undone = {r.undoes: r.id for r in records if r.undoes}
         return [PublishRecord(r.id, r.time, r.user, r.action, r.title, r.files, r.undoes,
                               undone.get(r.id, "")) for r in records]
+
+    def _ids(self) -> list[str]:
+        """The records' ids, newest first (an id begins with its time)."""
+        try:
+            return sorted((n[:-5] for n in os.listdir(self.records) if n.endswith(".json")),
+                          reverse=True)
+        except FileNotFoundError:
+            return []
+
+    def _later(self, record: PublishRecord, limit: int = 1000) -> Iterator[PublishRecord]:
+        """The records after `record` among the latest `limit`, newest first, read as they
+        are asked for: an undo's refusals read those, not the whole history (1,000 records,
+        100 of them of 1,000 files, took 0.4–0.5 s for each undo and each undo page)."""
+        for record_id in self._ids()[:limit]:
+            if record_id <= record.id:
+                return
+            found = self._record(record_id)
+            if found is not None and found.id > record.id:
+                yield found
 
     def record(self, record_id: str) -> PublishRecord | None:
         return self._record(record_id) if RECORD_ID.match(record_id) else None
@@ -342,7 +357,7 @@ class Publisher:
         if record is None:
             return PublishError("Такой публикации нет в истории.",
                                 "There is no such publish in the history.")
-        if any(r.undoes == record.id for r in self.history(1000)):
+        if any(r.undoes == record.id for r in self._later(record)):
             return PublishError("Эту публикацию уже отменили.",
                                 "This publish has already been undone.")
         for change in record.files:
@@ -358,8 +373,8 @@ class Publisher:
     def _changed_since(self, record: PublishRecord, path: str) -> PublishError | None:
         """The refusal naming the change in the way: the newest one of `path` since `record`,
         higher in the list (None where the history has none: changed outside the editor)."""
-        later = next((r for r in self.history(1000) if r.id > record.id
-                      and any(f.path == path for f in r.files)), None)
+        later = next((r for r in self._later(record) if any(f.path == path for f in r.files)),
+                     None)
         if later is None:
             return None
         from kiosk.editor.auth import PIN_USER
