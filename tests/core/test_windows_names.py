@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.core.content.loader import load_content
 from kiosk.core.content.problems import Problem
+from kiosk.core.content.winnames import windows_trouble
 from tests.helpers import SVG, make_folder, story
 
 
@@ -70,3 +71,17 @@ def test_a_name_in_windows_1251_bytes_is_named_with_its_letters(tmp_path: Path) 
     text = found[name].message("ru")
     assert "Переименуйте его в «Пример.md»" in text and "не в UTF-8" in text
     text.encode("utf-8")  # printable as it is: no lone surrogates in the message
+
+
+def test_the_name_to_give_instead_is_one_windows_can_hold(tmp_path: Path) -> None:
+    # «con:.md» without its «:» is «con.md», a device's name: staff who followed the advice
+    # would get a second warning, and a file Windows still cannot open.
+    root = make_folder(tmp_path / "c", stories={"con:.md": story("Связь"), "ok.md": story()},
+                       images={"posters/Aux?.svg": SVG})
+    found = said(load_content(root).problems)
+    assert "например в «con-1.md»" in found["con:.md"].message("ru")
+    assert "«Aux-1.svg»" in found["Aux?.svg"].message("ru")
+    for name in ("con:.md", "nul.", "PRN ", "a|b.md", "com1:", "CON:.txt",
+                 os.fsdecode("кон:.md".encode("cp1251")), os.fsdecode(b"nul\xff:")):
+        code, fixed = windows_trouble(name)
+        assert code and fixed and not windows_trouble(fixed)[0], (name, fixed)

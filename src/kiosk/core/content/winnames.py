@@ -44,8 +44,19 @@ def _encodes(text: str) -> bool:
 
 def windows_trouble(name: str) -> tuple[str, str]:
     """("", "") when Windows can hold `name`; else the problem code and the name to give it
-    instead. No regular expression for a usual name: a start from the content index compiles
-    none before its first frame (tests/ui/test_first_frame.py)."""
+    instead, itself one Windows can hold. No regular expression for a usual name: a start
+    from the content index compiles none before its first frame (tests/ui/test_first_frame.py)."""
+    code, fixed = _first_trouble(name)
+    # One fix can lead to another trouble: «con:.md» → «con.md», a device's name.
+    for _ in range(3):  # characters, then the end, then a device: each fixed once for good
+        if not code or not (after := _first_trouble(fixed)[1]):
+            break
+        fixed = after
+    return code, fixed
+
+
+def _first_trouble(name: str) -> tuple[str, str]:
+    """windows_trouble's first trouble with `name` and its fix, which may have another."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 (Python keeps them as surrogates)
@@ -54,7 +65,7 @@ def windows_trouble(name: str) -> tuple[str, str]:
             fixed = raw.decode("cp1251")
         except UnicodeDecodeError:
             fixed = raw.decode("utf-8", "replace").replace("\ufffd", "-")
-        return "name_not_utf8", windows_trouble(fixed)[1] or fixed
+        return "name_not_utf8", fixed
     if not _BAD.isdisjoint(name):
         # «a:b.md» → «a-b.md», «x?.svg» → «x.svg»
         fixed = _DASH_BEFORE_SUFFIX.sub("", _FORBIDDEN.sub("-", name)).rstrip(". ")
