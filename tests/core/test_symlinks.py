@@ -199,3 +199,15 @@ def test_a_file_where_a_folder_of_items_should_be_is_told_as_a_file(tmp_path: Pa
         assert f"положите на его место папку «{name}»" in said[name].message("ru")
         assert "symlink" not in said[name].message("ru")
         assert f"put the folder “{name}” in its place" in said[name].message("en")
+
+
+def test_a_hidden_yaml_that_is_a_folder_is_told_as_a_folder(tmp_path: Path) -> None:
+    shared = make_folder(tmp_path / "c", stories={"ok.md": story()})
+    centre = make_folder(tmp_path / "centre", stories={"our.md": story("Наша")})
+    (centre / "hidden.yaml").mkdir()
+    said = [p for p in load_content(shared, centre=centre).problems
+            if p.path == str(centre / "hidden.yaml")]
+    assert [(p.code, p.is_error) for p in said] == [("hidden_is_folder", True)]
+    assert said[0].message("ru").startswith("«hidden.yaml» — папка, а киоск ждёт здесь файл")
+    assert "положите на её место файл hidden.yaml" in said[0].message("ru")
+    assert "symlink" not in said[0].message("en") and "link" not in said[0].message("en")

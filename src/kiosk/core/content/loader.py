@@ -490,6 +490,8 @@ class ContentLoader:
         if (kind := entry_kind(hidden)) == "file":
             if not _emptied(hidden):  # else emptied by hand in Notepad: it hides nothing
                 hide = hide_entries(loader._parsed_yaml(hidden), loader.log_for(hidden))
+        elif kind == "folder":  # not «a symlink»: a folder made by mistake, an unzipped copy
+            loader.log_for(hidden).error("hidden_is_folder", None, value=HIDDEN_FILE)
         elif kind:
             loader._refused(hidden, kind)
         if self.cache is not None:

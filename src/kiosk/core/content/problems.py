@@ -127,6 +127,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "read, the defaults are used. Remove or rename the folder and put the kiosk.yaml file "
         "in its place",
     ),
+    "hidden_is_folder": (
+        "«{value}» — папка, а киоск ждёт здесь файл со списком общих материалов, которые в "
+        "этом центре не показываются. Уберите или переименуйте папку и положите на её место "
+        "файл {value}",
+        "“{value}” is a folder, and the kiosk expects a file here: the list of shared items "
+        "this centre does not show. Remove or rename the folder and put the {value} file in "
+        "its place",
+    ),
     "folder_is_file": (
         "«{value}» — файл, а киоск ждёт здесь папку с таким именем, поэтому того, что должно в "
         "ней лежать, на экране нет. Уберите или переименуйте этот файл и положите на его место "
