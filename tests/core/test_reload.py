@@ -346,3 +346,38 @@ def test_head_offices_stories_copied_again_show_each_story_once(tmp_path: Path) 
     (root / "stories" / "y.md").write_text(story("Вторая"), encoding="utf-8")
     merged = keep_last_good(merged, load_content(root, centre=centre), kept_folders(merged))
     assert [s.title.ru for s in merged.stories] == ["Общая", "Вторая"]
+
+
+def test_colouring_pictures_keep_their_places_while_colouring_is_copied_again(
+        tmp_path: Path) -> None:
+    # colouring.yaml orders head office's pictures, the centre's follow: kept pictures sorted
+    # by name moved about, and another twelve showed, for the length of the copy.
+    order = "".join(f"- file: {name}.svg\n" for name in ("zebra", "moon", "apple"))
+    root = make_folder(tmp_path / "c", pages={"01.md": story("Страница")}, images={
+        "colouring/colouring.yaml": order, "colouring/zebra.svg": SVG,
+        "colouring/moon.svg": SVG, "colouring/apple.svg": SVG, "colouring/kite.svg": SVG})
+    centre = make_folder(tmp_path / "centre", images={"colouring/boat.svg": SVG})
+    shown = load_content(root, centre=centre)
+    before = ["zebra", "moon", "apple", "kite", "boat"]
+    assert [p.id for p in shown.colouring] == before
+    shutil.rmtree(root / "colouring")
+    shown = keep_last_good(shown, load_content(root, centre=centre))
+    assert [p.id for p in shown.colouring] == before
+    (root / "colouring").mkdir()  # back in part, colouring.yaml not yet; and one new picture
+    for name in ("moon", "ball"):
+        (root / "colouring" / f"{name}.svg").write_text(SVG, encoding="utf-8")
+    shown = keep_last_good(shown, load_content(root, centre=centre), kept_folders(shown))
+    # Each where it was; the new one where the loader put it (by name: before «moon»).
+    assert [p.id for p in shown.colouring] == ["ball", "zebra", "moon", "apple", "kite", "boat"]
+
+
+def test_a_colouring_picture_half_copied_leaves_the_pictures_in_their_order(
+        tmp_path: Path) -> None:
+    order = "".join(f"- file: {name}.svg\n" for name in ("zebra", "moon", "apple"))
+    root = make_folder(tmp_path / "c", pages={"01.md": story("Страница")}, images={
+        "colouring/colouring.yaml": order, "colouring/zebra.svg": SVG,
+        "colouring/moon.svg": SVG, "colouring/apple.svg": SVG})
+    old = load_content(root)
+    (root / "colouring" / "moon.svg").write_text(SVG[:40], encoding="utf-8")  # cut short
+    merged = keep_last_good(old, load_content(root))
+    assert [p.id for p in merged.colouring] == ["zebra", "moon", "apple"]  # not by name

@@ -254,10 +254,10 @@ def _emptied(folder: str) -> bool:
 
 def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of_it: bool
                ) -> tuple[Item, ...]:
-    """`new` and the items of `old` from `folder` (all, or those not back in it), in the order
-    of the file names, as the loader orders them. A kept item still hides the other folder's
-    of the same name, as head office's hides the centre's (kiosk.core.content.merge): one of
-    each name, as before the copy."""
+    """`new` and the items of `old` from `folder` (all, or those not back in it), each where
+    it was (_in_old_order). A kept item still hides the other folder's of the same name, as
+    head office's hides the centre's (kiosk.core.content.merge): one of each name, as before
+    the copy."""
     fresh = set() if all_of_it else {item.id for item in new if _in(item, folder)}
     kept = [item for item in old
             if item.id not in fresh and _in(item, folder)]
@@ -265,7 +265,40 @@ def _with_kept(new: tuple[Item, ...], old: tuple[Item, ...], folder: str, all_of
         return new
     names = {item.id.casefold() for item in kept}
     shown = [item for item in new if item.id.casefold() not in names]
-    return tuple(sorted((*shown, *kept), key=lambda item: natural_key(item.source.name)))
+    return _in_old_order(shown, kept, old)
+
+
+def _in_old_order(shown: list[Item] | tuple[Item, ...], kept: list[Item],
+                  old: tuple[Item, ...]) -> tuple[Item, ...]:
+    """`shown` in the loader's order, with each of `kept` (items of `old`) back where it was in
+    `old`: after the item it followed there (the nearest one still shown), among the items
+    new since `old` by file name. Not all sorted by name: the colouring page follows
+    colouring.yaml, head office's pictures first, and sorted, its pictures (and which twelve
+    show) would move about while colouring/ is copied. Where the loader goes by the names
+    (stories, posters …), this is their order too."""
+    taken = {id(item) for item in kept}
+    here = {item.id for item in shown}
+    after: dict[str | None, list[Item]] = {}  # by the id of the item each followed in `old`
+    anchor: str | None = None
+    for item in old:
+        if id(item) in taken:
+            after.setdefault(anchor, []).append(item)
+        elif item.id in here:
+            anchor = item.id
+    before = {item.id for item in old}
+    placed: list[Item] = []
+    waiting = after.pop(None, [])
+    for item in shown:
+        if item.id in before:  # one of `old`'s: what followed it there comes next
+            placed.extend(waiting)
+            waiting = after.pop(item.id, [])
+        elif waiting:  # new since: by its name among those waiting
+            name = natural_key(item.source.name)
+            while waiting and natural_key(waiting[0].source.name) <= name:
+                placed.append(waiting.pop(0))
+        placed.append(item)
+    placed.extend(waiting)
+    return tuple(placed)
 
 
 def _sources_among(items: tuple[SourcedItem, ...], paths: set[str]) -> set[str]:
@@ -301,8 +334,8 @@ def _settings_broken(content: Content) -> bool:
 def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str],
            closed: tuple[str, ...] = ()) -> tuple[Item, ...]:
     """The new items, plus the old version of each item whose new file is broken or lies in
-    a folder that could not be listed (`closed`, each ending in a separator); in the order of
-    the file names, as the loader orders them."""
+    a folder that could not be listed (`closed`, each ending in a separator), where it was
+    (_in_old_order)."""
     if not broken:
         return new
     fresh = {item.id for item in new}
@@ -311,4 +344,4 @@ def _merge(old: tuple[Item, ...], new: tuple[Item, ...], broken: set[str],
             if (source := str(item.source)) in broken or source.startswith(closed)]
     if not kept:
         return new
-    return tuple(sorted((*new, *kept), key=lambda item: natural_key(item.source.name)))
+    return _in_old_order(new, kept, old)
