@@ -170,14 +170,15 @@ def test_a_reload_reads_only_what_changed_and_never_serves_stale(tmp_path: Path)
     assert sum(p.code == "unknown_tag" for p in content.problems) == 20
 
 
-def _read(decider: ReloadDecider, shown: Content, root: Path, now: float) -> Content:
+def _read(decider: ReloadDecider, shown: Content, root: Path, now: float,
+          centre: Path | None = None) -> Content:
     """What the kiosk's reloader does at a look: read if the decider says so, and keep the
     last good content (kiosk.ui.service.reloader, without Qt)."""
-    current = fingerprint(root)
+    current = fingerprint(root) + (fingerprint(centre) if centre is not None else ())
     if not decider.look(current, now):
         return shown
     replacing = None if decider.let_go(now) else decider.replacing
-    merged = keep_last_good(shown, load_content(root), replacing)
+    merged = keep_last_good(shown, load_content(root, centre=centre), replacing)
     decider.done(current, kept_folders(merged), now)
     return merged
 
@@ -381,3 +382,60 @@ def test_a_colouring_picture_half_copied_leaves_the_pictures_in_their_order(
     (root / "colouring" / "moon.svg").write_text(SVG[:40], encoding="utf-8")  # cut short
     merged = keep_last_good(old, load_content(root))
     assert [p.id for p in merged.colouring] == ["zebra", "moon", "apple"]  # not by name
+
+
+def _centre_hiding(tmp_path: Path) -> tuple[Path, Path, Content, ReloadDecider]:
+    """Head office's stories, two of them hidden by the centre, which shows its own «birthday»
+    instead of head office's."""
+    root = make_folder(tmp_path / "c", stories={
+        "a.md": story("Общая"), "birthday.md": story("День рождения, общий"),
+        "winter.md": story("Зима, не для этого центра")})
+    centre = make_folder(tmp_path / "centre", stories={"birthday.md": story("Наш день рождения")},
+                         images={"hidden.yaml": "hide:\n  - stories/birthday.md\n"
+                                                "  - stories/winter.md\n"})
+    shown = load_content(root, centre=centre)
+    decider = ReloadDecider(settle=1.0)
+    decider.done(fingerprint(root) + fingerprint(centre))
+    return root, centre, shown, decider
+
+
+SHOWN = ["Общая", "Наш день рождения"]
+
+
+def test_hidden_yaml_deleted_to_be_copied_again_keeps_its_stories_hidden_until_settled(
+        tmp_path: Path) -> None:
+    root, centre, shown, decider = _centre_hiding(tmp_path)
+    assert [s.title.ru for s in shown.stories] == SHOWN
+    (centre / "hidden.yaml").unlink()  # «del hidden.yaml», then a copy that has not begun yet
+    for now in (1.0, 2.5, 2.5 + GONE_SETTLE - 0.5):
+        shown = _read(decider, shown, root, now, centre)
+        assert [s.title.ru for s in shown.stories] == SHOWN, now
+    note = [p for p in shown.problems if p.code == "hidden_gone_kept"]
+    assert note[0].message("ru").startswith("файла «hidden.yaml» в папке центра нет. Так "
+                                            "бывает, пока его заменяют новой копией")
+    assert "stay hidden for now" in note[0].message("en")
+    assert not any(p.code == "centre_same_name" for p in shown.problems)  # ours is shown
+    shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1, centre)  # removed: meant
+    assert [s.title.ru for s in shown.stories] == [
+        "Общая", "День рождения, общий", "Зима, не для этого центра"]
+    assert not any(p.code == "hidden_gone_kept" for p in shown.problems)
+
+
+def test_the_centres_folder_copied_again_keeps_head_offices_hidden_stories_hidden(
+        tmp_path: Path) -> None:
+    root, centre, shown, decider = _centre_hiding(tmp_path)
+    shutil.rmtree(centre)
+    for now in (1.0, 2.5):
+        shown = _read(decider, shown, root, now, centre)
+        assert [s.title.ru for s in shown.stories] == SHOWN, now
+    (centre / "stories").mkdir(parents=True)  # the copy under way: hidden.yaml not yet there
+    (centre / "stories" / "birthday.md").write_text(story("Наш день рождения"),
+                                                   encoding="utf-8")
+    for now in (4.0, 5.5):
+        shown = _read(decider, shown, root, now, centre)
+        assert [s.title.ru for s in shown.stories] == SHOWN, now
+    (centre / "hidden.yaml").write_text("hide:\n  - stories/birthday.md\n", encoding="utf-8")
+    for now in (7.0, 8.5):  # the copy done, with one story hidden less: as it says
+        shown = _read(decider, shown, root, now, centre)
+    assert [s.title.ru for s in shown.stories] == [
+        "Общая", "Наш день рождения", "Зима, не для этого центра"]

@@ -435,13 +435,14 @@ class ContentLoader:
             self._colouring_over(colouring)
         posters = self._load_posters(settings)
         notices = self._load_notices()
+        hidden: frozenset[str] = frozenset()
         if self.centre is not None:  # merged before the cache forgets unseen files
             from kiosk.core.content.merge import merge
 
             merged = merge(Content(self.root, settings, pages, stories, colouring, (), posters,
                                    notices), self._load_centre(settings), self.problems)
             stories, colouring = merged.stories, merged.colouring
-            posters, notices = merged.posters, merged.notices
+            posters, notices, hidden = merged.posters, merged.notices, merged.hidden
         if self.cache is not None:
             self.cache.finish(self._changed, self._seen if self.story_limit is None else None)
             self.cache.finish_kept(self._kept_new,
@@ -452,7 +453,7 @@ class ContentLoader:
         if not pages and not stories and not posters and not notices:
             self.log_for(self.root).warning("no_content")
         return Content(self.root, settings, pages, stories, colouring,
-                       tuple(cap_problems(self.problems)), posters, notices, self.centre)
+                       tuple(cap_problems(self.problems)), posters, notices, self.centre, hidden)
 
     def _load_centre(self, settings: Settings) -> CentreContent:
         """The centre's own folder (kiosk.core.content.merge), read as this one is, each path kept

@@ -217,7 +217,10 @@ def merge(shared: Content, centre: CentreContent, problems: list[Problem]) -> Co
             value=picture.source.name, most=str(MAX_COLOURING),
             count=str(len(colouring) if centres else len(shared.colouring)))
     return replace(shared, stories=merged["stories"], notices=merged["notices"],
-                   posters=merged["posters"], colouring=colouring, centre=centre.root)
+                   posters=merged["posters"], colouring=colouring, centre=centre.root,
+                   hidden=frozenset(str(item.source) for _, items, _ in kinds
+                                    for item in items if id(item) in hidden)
+                   if hidden else frozenset())
 
 
 def _added(folder: str, shown: tuple[Item, ...], theirs: tuple[Item, ...],

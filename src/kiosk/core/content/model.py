@@ -125,6 +125,9 @@ class Content:
     notices: tuple[Notice, ...] = ()
     # The centre's own folder read beside `root` (kiosk.core.content.merge), None: `root` alone.
     centre: Path | None = None
+    # The files of head office's items its hidden.yaml hid (kiosk.core.content.reload keeps
+    # them hidden while the file is copied again).
+    hidden: frozenset[str] = frozenset()
     # Answers worked out once for this content: with 37,000 stories, filtering them all on
     # every page turn or slide would cost a frame each time.
     _memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,

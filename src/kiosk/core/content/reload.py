@@ -29,7 +29,7 @@ from kiosk.core.content.loader import (
     left_by_system,
     natural_key,
 )
-from kiosk.core.content.merge import Item, SourcedItem
+from kiosk.core.content.merge import HIDDEN_FILE, Item, SourcedItem
 from kiosk.core.content.model import Content
 from kiosk.core.content.problems import Problem, Severity
 
@@ -160,6 +160,7 @@ def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None 
     closed = tuple(os.path.join(p.path, "") for p in new.problems
                    if p.code == "folder_unreadable")
     settings = old.settings if _settings_broken(new) else new.settings
+    hidden = new.hidden
     pages = _merge(old.pages, new.pages, broken, closed)
     stories = _merge(old.stories, new.stories, broken, closed)
     colouring = _merge(old.colouring, new.colouring, broken, closed)
@@ -192,16 +193,43 @@ def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None 
             problems = (*problems, Problem(path, None, Severity.WARNING, "settings_gone_kept",
                                            {"value": SETTINGS_FILE,
                                             "seconds": f"{GONE_SETTLE:.0f}"}))
+        # The centre's hidden.yaml deleted to be copied again, or its whole folder: the head
+        # office's items it hid would show for the moment of the copy.
+        if old.hidden and new.centre is not None and not os.path.lexists(
+                path := os.path.join(new.centre, HIDDEN_FILE)):
+            hidden = old.hidden
+            stories = _still_hidden(old.stories, stories, hidden)
+            colouring = _still_hidden(old.colouring, colouring, hidden)
+            posters = _still_hidden(old.posters, posters, hidden)
+            notices = _still_hidden(old.notices, notices, hidden)
+            problems = (*(p for p in problems  # «not shown, head office's is»: it is not
+                          if p.code != "centre_same_name" or p.args.get("other") not in hidden),
+                        Problem(path, None, Severity.WARNING, "hidden_gone_kept",
+                                {"value": HIDDEN_FILE, "seconds": f"{GONE_SETTLE:.0f}"}))
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
-                   posters=posters, notices=notices, problems=problems)
+                   posters=posters, notices=notices, problems=problems, hidden=hidden)
 
 
 def kept_folders(content: Content) -> frozenset[str]:
-    """The folders of items (and the kiosk.yaml) that `keep_last_good` found gone or emptied
-    and kept from before: for ReloadDecider.done."""
+    """The folders of items (and the kiosk.yaml, the centre's hidden.yaml) that
+    `keep_last_good` found gone or emptied and kept from before: for ReloadDecider.done."""
     return frozenset(os.path.join(p.path, "") if p.code == "folder_gone_kept" else p.path
                      for p in content.problems
-                     if p.code in ("folder_gone_kept", "settings_gone_kept"))
+                     if p.code in ("folder_gone_kept", "settings_gone_kept", "hidden_gone_kept"))
+
+
+def _still_hidden(old: tuple[Item, ...], new: tuple[Item, ...], hidden: frozenset[str]
+                  ) -> tuple[Item, ...]:
+    """`new` without the items whose files are `hidden` (few), and with the item of `old`
+    each of them gave way to (the centre's of the same name), where it was."""
+    names = {os.path.basename(path) for path in hidden}
+    gone = {id(item) for item in new if item.source.name in names and str(item.source) in hidden}
+    if not gone:
+        return new
+    ids = {item.id.casefold() for item in new if id(item) in gone}
+    shown = [item for item in new if id(item) not in gone]
+    back = [item for item in old if item.id.casefold() in ids]
+    return _in_old_order(shown, back, old) if back else tuple(shown)
 
 
 def _item_folders(content: Content) -> tuple[tuple[str, ...], ...]:
