@@ -48,6 +48,32 @@ def test_a_short_last_page_takes_lines_without_leaving_a_first_line_behind(
     assert view._breaks(laid({0, 2}, set(), 6)) == [0, 3]
 
 
+def test_a_last_page_never_holds_one_line_alone_where_the_page_before_can_spare_one(
+        view: MarkdownView, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first page with room for four lines under its title, and a fifth line overleaf
+    alone: a visitor turned the page for one line. As CSS's `widows: 2` and a typesetter's
+    «at end of paragraph: 2 lines», the line above goes over with it (three and two), the
+    page count the same."""
+    monkeypatch.setattr(view, "_room", lambda page: 40.0 if page == 0 else 50.0)
+    assert view._breaks(laid({0}, set(), 5)) == [0, 3]
+    # Not at the cost of half a word or a paragraph's first line at the page's foot: the
+    # break goes a line higher still (two and three).
+    assert view._breaks(laid({0}, {2}, 5)) == [0, 2]
+    assert view._breaks(laid({0, 2}, set(), 5)) == [0, 2]
+    # Nor of a heading left alone at the foot (a one-line paragraph that is not one may stay).
+    monkeypatch.setattr(view, "_headings", {2})
+    assert view._breaks(laid({0, 2, 3, 4}, set(), 5)) == [0, 2]
+    monkeypatch.setattr(view, "_headings", set())
+    assert view._breaks(laid({0, 2, 3, 4}, set(), 5)) == [0, 3]
+    view.set_markdown("## Заголовок\n\nТекст под ним.")
+    view.resize(600, 400)
+    view._laid_lines()
+    assert view._headings == {0}  # a Markdown heading's lines are known as one
+    # Where the page before would keep a single line, the last stays one line.
+    monkeypatch.setattr(view, "_room", lambda page: 20.0 if page == 0 else 50.0)
+    assert view._breaks(laid({0}, set(), 3)) == [0, 2]
+
+
 COMPOUNDS = ("В центр пришёл незрячий посетитель с собакой-поводырём. Кто-нибудь из "
              "сотрудников всегда готов помочь по-соседски, из-за чего очередь идёт быстрее, "
              "а мама-одиночка с коляской успевает в детский сад.")

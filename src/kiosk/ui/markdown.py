@@ -110,6 +110,7 @@ class MarkdownView(QWidget):
         self.rest_inset = 0
         self._paged_for: tuple[str, int, int, int, int, int] | None = None
         self._kept_whole = False  # the document has words whose soft hyphens were taken out
+        self._headings: set[int] = set()  # the lines of headings, by index (`_laid_lines`)
         self._repage_queued = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -258,12 +259,15 @@ class MarkdownView(QWidget):
         line's last character is."""
         lines: list[tuple[float, float, bool, bool]] = []
         ends: list[int] = []
+        self._headings = set()
         layout = self.document.documentLayout()
         block = self.document.begin()
         while block.isValid():
             block_top = layout.blockBoundingRect(block).top()
             text_layout = block.layout()
             text = block.text()
+            if block.blockFormat().headingLevel():
+                self._headings.update(range(len(lines), len(lines) + text_layout.lineCount()))
             for i in range(text_layout.lineCount()):
                 line = text_layout.lineAt(i)
                 end = line.textStart() + line.textLength()
@@ -365,6 +369,15 @@ class MarkdownView(QWidget):
                         break
             if whole:
                 starts[-1] = next((k for k in whole if not _orphan(lines, k)), whole[0])
+            elif last == len(lines) - 1:
+                # Still one line alone overleaf (the page before too short to give three):
+                # as a typesetter's «2 lines at a paragraph's end» (CSS `widows: 2`), a line
+                # or two go over with it where the page before keeps two and ends on neither
+                # half a word, nor a paragraph's first line, nor a heading.
+                starts[-1] = next((k for k in range(last - 1, previous + 1, -1)
+                                   if lines[-1][1] - lines[k][0] <= room
+                                   and not lines[k - 1][3] and not _orphan(lines, k)
+                                   and k - 1 not in self._headings), last)
         return starts
 
     def _space_lines(self) -> None:
