@@ -864,19 +864,29 @@ def test_no_title_line_ends_on_a_preposition(window: KioskWindow, mode: str) -> 
                 assert not ties_forward(line.split()[-1], "ru"), (item, lines)
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", [(1280, 1024)], ids=["5:4"])
 def test_a_title_kept_off_a_preposition_never_costs_the_first_page_its_text(
-        window: KioskWindow, lang: Language) -> None:
+        window: KioskWindow, lang: Language, mode: str) -> None:
     """Large text above the notice band on a 5:4 screen: «Раскраска / для маленького /
     помощника», a line more than «Раскраска для / маленького помощника», pushed the story's
     two first lines overleaf and left a title page. There the text wins, as under a
-    poster's headline: every story and page starts on its first page."""
+    poster's headline: every story and page starts on its first page. At the usual size
+    the title can step down no further, and its three lines and the details left the text
+    110 px, 8 short of two lines (a title page, 130 px blank under it): the space above the
+    text closes a step (`m` to `s`)."""
     window.every_notice = True
     window.show_notices()
-    set_mode(window, "large-text", lang)
+    set_mode(window, mode, lang)
     assert window.notice_band.isVisible()
     for screen in reading_screens(window):
         for item, page in every_page(window, screen):
             if page == 0:
-                assert screen.card.body.page_text(0).strip(), (item, screen.card.title.text())
+                card = screen.card
+                assert card.body.page_text(0).strip(), (item, card.title.text())
+                # Still a step apart: the details, then the text.
+                text = card.body.text_spots()[0].rect.translated(where(card.body, window)
+                                                                 .topLeft())
+                gap = text.top() - where(card.meta, window).bottom()
+                assert gap >= window.theme.space("s"), (item, gap)

@@ -398,7 +398,8 @@ class ItemCard(QWidget):
             # The text across the card: its first page under the picture and the head, the
             # others from the top, under the running head.
             grid = self.theme.grid
-            row = max(y, self.picture_rect().bottom() + 1) + self.theme.space("m")
+            row = max(y, self.picture_rect().bottom() + 1)
+            row += self._text_gap(self.height() - row)
             # To the card's foot (the navigation keeps its own space above it): a seventh
             # line on a 5:4 page, a fifth in large text, where the foot's margin cost one.
             top, bottom = self.top_margin, self.height()
@@ -407,10 +408,19 @@ class ItemCard(QWidget):
             self.body.set_insets(row - top, kicker + self.theme.space("m"))
             self._show_head()
             return
-        y += self.theme.space("m")
+        y += self._text_gap(column.bottom() + 1 - y)
         self.body.setGeometry(column)
         self.body.set_insets(y - column.y(), kicker + self.theme.space("m"))
         self._show_head()
+
+    def _text_gap(self, room: int) -> int:
+        """The space above the first page's text, `room` being what the head leaves under
+        it: `m`, or `s` where only that gives the text its first two lines («Раскраска / для
+        маленького / помощника» at the usual size on a 5:4 screen left them 8 px short, and
+        the first page to the title alone)."""
+        usual, least = self.theme.space("m"), self.theme.space("s")
+        need = self.body.first_page_text_height()
+        return least if room - usual < need <= room - least else usual
 
     def _fit_head(self, width: int, kicker: int, meta: int, room: int, first_first: bool,
                   text: bool = True) -> tuple[int, bool]:
@@ -422,9 +432,11 @@ class ItemCard(QWidget):
         leaves no room, the first page is the title's; and where the title and the details
         alone are taller than the column, the same steps keep them whole: nothing cut off."""
         kicker = kicker if self._section else 0
-        first_lines = self.theme.space("m") + self.body.first_page_text_height()
+        lines = self.body.first_page_text_height()
         sizes = self._title_sizes()
-        for below in (first_lines, 0) if text else (0,):
+        # The text under the title `m` below it, else `s` (`_text_gap`), else overleaf.
+        for below in (self.theme.space("m") + lines, self.theme.space("s") + lines, 0) \
+                if text else (0,):
             for pixels in sizes:
                 height = self._set_title(pixels, width, first_first)
                 for crowded in (False, True):
