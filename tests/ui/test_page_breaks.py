@@ -101,3 +101,18 @@ def test_no_page_ends_inside_a_compound_word(qtbot: QtBot) -> None:
     # Every word is there once, its hyphen as it was typed or its non-breaking twin.
     text = "".join(view.page_text(k) for k in range(view.page_count))
     assert re.sub(r"\s+", " ", text.replace("\u2011", "-")).strip() == COMPOUNDS
+
+
+def test_a_story_never_ends_on_a_page_of_one_line(qtbot: QtBot) -> None:
+    """Five short paragraphs of a line each, under a title that leaves the first page room
+    for four: «Пять.» stood alone overleaf; now «Четыре.» goes with it, still two pages."""
+    view = MarkdownView(Theme(1280, 1024), 44)
+    qtbot.addWidget(view)
+    view.set_markdown("Один.\n\nДва.\n\nТри.\n\nЧетыре.\n\nПять.")
+    view.resize(600, 1000)
+    assert view.page_count == 1
+    lines, _ = view._laid_lines()
+    four = math.ceil(lines[3][1] - lines[0][0])
+    view.set_insets(1000 - four, 0)
+    pages = [view.page_text(page).split() for page in range(view.page_count)]
+    assert pages == [["Один.", "Два.", "Три."], ["Четыре.", "Пять."]]
