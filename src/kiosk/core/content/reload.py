@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -315,15 +316,16 @@ def _in_old_order(shown: list[Item] | tuple[Item, ...], kept: list[Item],
             anchor = item.id
     before = {item.id for item in old}
     placed: list[Item] = []
-    waiting = after.pop(None, [])
+    # A deque: 37,000 kept and as many new names would make popping a list's head quadratic.
+    waiting = deque(after.pop(None, []))
     for item in shown:
         if item.id in before:  # one of `old`'s: what followed it there comes next
             placed.extend(waiting)
-            waiting = after.pop(item.id, [])
+            waiting = deque(after.pop(item.id, []))
         elif waiting:  # new since: by its name among those waiting
             name = natural_key(item.source.name)
             while waiting and natural_key(waiting[0].source.name) <= name:
-                placed.append(waiting.pop(0))
+                placed.append(waiting.popleft())
         placed.append(item)
     placed.extend(waiting)
     return tuple(placed)
