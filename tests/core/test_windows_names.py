@@ -85,3 +85,22 @@ def test_the_name_to_give_instead_is_one_windows_can_hold(tmp_path: Path) -> Non
                  os.fsdecode("кон:.md".encode("cp1251")), os.fsdecode(b"nul\xff:")):
         code, fixed = windows_trouble(name)
         assert code and fixed and not windows_trouble(fixed)[0], (name, fixed)
+
+
+def test_a_device_name_with_spaces_before_its_extension_is_told_as_the_device(
+        tmp_path: Path) -> None:
+    # Windows drops the spaces before the dot: «con .md» opens the console, «lpt1 .svg» the
+    # printer port, as «con.md» and «lpt1.svg» do.
+    root = make_folder(tmp_path / "c", stories={"con .md": story("Связь"), "ok.md": story()},
+                       images={"posters/lpt1  .svg": SVG})
+    found = said(load_content(root).problems)
+    assert {name: p.code for name, p in found.items()} == {
+        "con .md": "windows_name_reserved", "lpt1  .svg": "windows_name_reserved"}
+    assert found["con .md"].message("ru") == (
+        "имя «con .md» Windows оставляет за устройством (CON): на компьютерах с Windows этот "
+        "файл не открыть и не скопировать. Переименуйте его, например в «con-1.md»")
+    assert "“lpt1-1.svg”" in found["lpt1  .svg"].message("en")
+    for name in ("con .md", "NUL .tar.gz", "aux ", "com1 .txt"):
+        code, fixed = windows_trouble(name)
+        assert code and fixed and not windows_trouble(fixed)[0], (name, fixed)
+    assert not windows_trouble("con x.md")[0] and not windows_trouble("console .md")[0]

@@ -1014,7 +1014,7 @@ class ContentLoader:
         if code == "windows_name_chars":
             args["chars"] = forbidden_characters(name)
         elif code == "windows_name_reserved":
-            args["device"] = name.partition(".")[0].upper()
+            args["device"] = name.partition(".")[0].rstrip(" ").upper()
         (log or self.log_for(folder / name)).warning(code, None, **args)
         return code
 

@@ -15,7 +15,7 @@ from kiosk.core.lazyre import LazyPattern
 _FORBIDDEN = LazyPattern(r'[:*?"<>|\\\x00-\x1f]+')
 _DASH_BEFORE_SUFFIX = LazyPattern(r"-+(?=\.[^.]*$|$)")
 _BAD = frozenset(':*?"<>|\\' + "".join(map(chr, range(32))))
-# Device names Windows keeps for itself, with any extension: «CON.md», «lpt1.png».
+# Device names Windows keeps for itself, with any extension: «CON.md», «lpt1.png», «nul .md».
 _DEVICES = frozenset(("con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt")
                                                      for n in range(1, 10))))
 _DEVICE_STARTS = frozenset(device[:3] for device in _DEVICES)
@@ -73,8 +73,10 @@ def _first_trouble(name: str) -> tuple[str, str]:
     if name.endswith((".", " ")):
         return "windows_name_end", name.rstrip(". ") or "-"
     stem, dot, suffix = name.partition(".")
-    if stem.lower() in _DEVICES:
-        return "windows_name_reserved", f"{stem}-1{dot}{suffix}"
+    # Windows drops the spaces before the extension too: «con .md» is the console, as
+    # «con.md» is (CPython's ntpath.isreserved says the same); the fix drops them.
+    if (device := stem.rstrip(" ")).lower() in _DEVICES:
+        return "windows_name_reserved", f"{device}-1{dot}{suffix}"
     return "", ""
 
 
