@@ -121,7 +121,8 @@ def test_a_hide_typed_finds_a_name_macos_wrote(tmp_path: Path) -> None:
 @pytest.mark.parametrize("emptied", [b"", b"\xef\xbb\xbf\r\n", b"  \n\n"])
 def test_a_hidden_file_emptied_by_hand_hides_nothing(tmp_path: Path, emptied: bytes) -> None:
     """IT empties hidden.yaml in Notepad to show head office's stories again: they come
-    back, on the running kiosk too (its reads keep the last good files), and nothing is
+    back, on the running kiosk too (its reads keep the last good files; 0 bytes, as a copy
+    leaves it for a moment, after GONE_SETTLE: tests/core/test_reload.py), and nothing is
     called an error (it was «файл пустой», and the story stayed hidden)."""
     shared = make_folder(tmp_path / "content", stories={
         "umbrella.md": story("Зонт"), "zima.md": story("Зима")})

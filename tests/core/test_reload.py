@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from kiosk.core.content.loader import ImageCheck, load_content
 from kiosk.core.content.model import Content
 from kiosk.core.content.reload import (
@@ -419,6 +421,48 @@ def test_hidden_yaml_deleted_to_be_copied_again_keeps_its_stories_hidden_until_s
     assert [s.title.ru for s in shown.stories] == [
         "Общая", "День рождения, общий", "Зима, не для этого центра"]
     assert not any(p.code == "hidden_gone_kept" for p in shown.problems)
+
+
+def test_hidden_yaml_cut_to_nothing_by_a_copy_keeps_its_stories_hidden_until_settled(
+        tmp_path: Path) -> None:
+    # A copy over the file truncates it, then writes: 0 bytes for a moment, which read as
+    # «hide nothing» showed the stories it hides (winter's, head office's birthday) at once.
+    root, centre, shown, decider = _centre_hiding(tmp_path)
+    (centre / "hidden.yaml").write_bytes(b"")
+    for now in (1.0, 2.5, 2.5 + GONE_SETTLE - 0.5):
+        shown = _read(decider, shown, root, now, centre)
+        assert [s.title.ru for s in shown.stories] == SHOWN, now
+    note = [p for p in shown.problems if p.code == "hidden_emptied_kept"]
+    assert note[0].message("ru").startswith("файл «hidden.yaml» в папке центра пустой. Так "
+                                            "бывает, пока его заменяют новой копией")
+    assert not any(p.code == "centre_same_name" for p in shown.problems)
+    (centre / "hidden.yaml").write_text("hide:\n  - stories/winter.md\n", encoding="utf-8")
+    for now in (13.0, 14.5):  # the copy is done: its list, not the old one, at once
+        shown = _read(decider, shown, root, now, centre)
+    # The new list hides winter only: head office's birthday is shown over the centre's.
+    assert [s.title.ru for s in shown.stories] == ["Общая", "День рождения, общий"]
+    assert not any(p.code.startswith("hidden_") for p in shown.problems)
+
+
+def test_hidden_yaml_left_at_nothing_shows_what_it_hid_once_settled(tmp_path: Path) -> None:
+    root, centre, shown, decider = _centre_hiding(tmp_path)
+    (centre / "hidden.yaml").write_bytes(b"")  # emptied on purpose (Notepad saves 0 bytes)
+    for now in (1.0, 2.5, 2.5 + GONE_SETTLE + 0.1):
+        shown = _read(decider, shown, root, now, centre)
+    assert [s.title.ru for s in shown.stories] == [
+        "Общая", "День рождения, общий", "Зима, не для этого центра"]
+    assert not any(p.code == "hidden_emptied_kept" for p in shown.problems)
+
+
+@pytest.mark.parametrize("written", [b"\n\n", b"# nothing hidden for now\n", b"hide: []\n"])
+def test_hidden_yaml_emptied_of_its_list_on_purpose_shows_what_it_hid_at_once(
+        tmp_path: Path, written: bytes) -> None:
+    root, centre, shown, decider = _centre_hiding(tmp_path)
+    (centre / "hidden.yaml").write_bytes(written)  # no copy leaves such a text half-written
+    for now in (1.0, 2.5):
+        shown = _read(decider, shown, root, now, centre)
+    assert [s.title.ru for s in shown.stories] == [
+        "Общая", "День рождения, общий", "Зима, не для этого центра"]
 
 
 def test_the_centres_folder_copied_again_keeps_head_offices_hidden_stories_hidden(

@@ -429,6 +429,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "removed on purpose, they appear on screen {seconds} seconds after the last change in "
         "the content folder",
     ),
+    "hidden_emptied_kept": (
+        "файл «{value}» в папке центра пустой. Так бывает, пока его заменяют новой копией, "
+        "поэтому общие материалы, которые он скрывал, пока не показываются. Если файл "
+        "очистили нарочно, они появятся на экране через {seconds} секунд после последнего "
+        "изменения в папке с материалами",
+        "“{value}” in the centre's folder is empty. That happens while it is being replaced "
+        "by a new copy, so the shared items it hid stay hidden for now. If the file was "
+        "emptied on purpose, they appear on screen {seconds} seconds after the last change "
+        "in the content folder",
+    ),
     "name_not_utf8": (
         "имя «{value}» записано не в UTF-8 (так бывает с архивом или диском из старой "
         "Windows): на компьютерах с Windows оно покажется набором непонятных знаков, и файл "

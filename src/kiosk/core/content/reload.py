@@ -194,10 +194,11 @@ def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None 
             problems = (*problems, Problem(path, None, Severity.WARNING, "settings_gone_kept",
                                            {"value": SETTINGS_FILE,
                                             "seconds": f"{GONE_SETTLE:.0f}"}))
-        # The centre's hidden.yaml deleted to be copied again, or its whole folder: the head
-        # office's items it hid would show for the moment of the copy.
-        if old.hidden and new.centre is not None and not os.path.lexists(
-                path := os.path.join(new.centre, HIDDEN_FILE)):
+        # The centre's hidden.yaml deleted to be copied again, or its whole folder, or cut to
+        # 0 bytes by a copy that writes it over: the head office's items it hid would show for
+        # the moment of the copy.
+        if old.hidden and new.centre is not None and (code := _hidden_copied(
+                path := os.path.join(new.centre, HIDDEN_FILE))):
             hidden = old.hidden
             stories = _still_hidden(old.stories, stories, hidden)
             colouring = _still_hidden(old.colouring, colouring, hidden)
@@ -205,7 +206,7 @@ def keep_last_good(old: Content, new: Content, replacing: frozenset[str] | None 
             notices = _still_hidden(old.notices, notices, hidden)
             problems = (*(p for p in problems  # «not shown, head office's is»: it is not
                           if p.code != "centre_same_name" or p.args.get("other") not in hidden),
-                        Problem(path, None, Severity.WARNING, "hidden_gone_kept",
+                        Problem(path, None, Severity.WARNING, code,
                                 {"value": HIDDEN_FILE, "seconds": f"{GONE_SETTLE:.0f}"}))
     return replace(new, settings=settings, pages=pages, stories=stories, colouring=colouring,
                    posters=posters, notices=notices, problems=problems, hidden=hidden)
@@ -216,7 +217,19 @@ def kept_folders(content: Content) -> frozenset[str]:
     `keep_last_good` found gone or emptied and kept from before: for ReloadDecider.done."""
     return frozenset(os.path.join(p.path, "") if p.code == "folder_gone_kept" else p.path
                      for p in content.problems
-                     if p.code in ("folder_gone_kept", "settings_gone_kept", "hidden_gone_kept"))
+                     if p.code in ("folder_gone_kept", "settings_gone_kept", "hidden_gone_kept",
+                                   "hidden_emptied_kept"))
+
+
+def _hidden_copied(path: str) -> str:
+    """The note to keep the last hide list with while the centre's hidden.yaml at `path` may
+    be being copied: gone, or 0 bytes (a copy truncates, then writes); '' otherwise. Blanks or
+    comments are written on purpose (no copy leaves them): they hide nothing at once."""
+    try:
+        info = os.lstat(path)
+    except OSError:  # as os.path.lexists: not there
+        return "hidden_gone_kept"
+    return "hidden_emptied_kept" if stat.S_ISREG(info.st_mode) and not info.st_size else ""
 
 
 def _still_hidden(old: tuple[Item, ...], new: tuple[Item, ...], hidden: frozenset[str]
