@@ -116,3 +116,38 @@ def test_a_story_never_ends_on_a_page_of_one_line(qtbot: QtBot) -> None:
     view.set_insets(1000 - four, 0)
     pages = [view.page_text(page).split() for page in range(view.page_count)]
     assert pages == [["Один.", "Два.", "Три."], ["Четыре.", "Пять."]]
+
+
+def test_a_heading_never_stands_at_a_pages_foot_without_its_text(qtbot: QtBot) -> None:
+    """A heading as the last line of a page, its text overleaf: it goes over with its text
+    (keep with next), as a book's would."""
+    view = MarkdownView(Theme(1280, 1024), 44)
+    qtbot.addWidget(view)
+    view.set_markdown("Один.\n\nДва.\n\nТри.\n\n## Четыре\n\nПять.\n\nШесть.\n\nСемь.")
+    view.resize(600, 1000)
+    assert view.page_count == 1
+    lines, _ = view._laid_lines()
+    assert view._headings == {3}
+    view.set_insets(1000 - math.ceil(lines[3][1] - lines[0][0]), 0)  # room to the heading
+    pages = [view.page_text(page).split() for page in range(view.page_count)]
+    assert pages == [["Один.", "Два.", "Три."], ["Четыре", "Пять.", "Шесть.", "Семь."]]
+
+
+def test_a_heading_takes_two_lines_of_its_text_where_the_next_page_holds_them(
+        view: MarkdownView, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Line 3 a heading: alone at the foot, or with one line of its text, it goes over.
+    monkeypatch.setattr(view, "_headings", {3})
+    assert view._breaks(laid({0, 3, 4}, set(), 8)) == [0, 3]
+    assert view._breaks(laid({0, 3, 4, 5}, set(), 8)) == [0, 3]
+    monkeypatch.setattr(view, "_headings", {4})
+    assert view._breaks(laid({0, 4, 5}, set(), 9)) == [0, 4]
+    # Its text a line long, the next heading after it: the two may part there.
+    monkeypatch.setattr(view, "_headings", {3, 5})
+    assert view._breaks(laid({0, 3, 4, 5, 6}, set(), 9)) == [0, 5]
+    # A heading at the top of its page stays, and so does one whose text the next page
+    # cannot hold with it.
+    monkeypatch.setattr(view, "_headings", {0})
+    assert view._breaks(laid({0, 1}, set(), 9)) == [0, 5]
+    monkeypatch.setattr(view, "_headings", {4})
+    monkeypatch.setattr(view, "_room", lambda page: 50.0 if page == 0 else 20.0)
+    assert view._breaks(laid({0, 4, 5}, set(), 7)) == [0, 5]

@@ -329,8 +329,13 @@ class MarkdownView(QWidget):
                 first_page: int = 0) -> list[int]:
         """The first line of each page: as many whole lines as each page's room takes, with
         the breaks a typesetter would move: no paragraph's first line alone at the foot of a
-        page, no page that ends on half a word («внима-»), and no last page of one or two
-        lines when the page before can spare them."""
+        page, no heading there without two lines of its text, no page that ends on half a
+        word («внима-»), and no last page of one or two lines when the page before can spare
+        them."""
+        return self._balance_last(lines, first_page, self._fill(lines, first_page))
+
+    def _fill(self, lines: list[tuple[float, float, bool, bool]], first_page: int) -> list[int]:
+        """Pages filled line by line."""
         starts: list[int] = []
         for index, (_, bottom, _, _) in enumerate(lines):
             if not starts:
@@ -347,10 +352,50 @@ class MarkdownView(QWidget):
             # Not on half a word: the break moves up to the nearest line that ends a whole
             # one, if the page keeps two lines (none does: it stays); nor onto a paragraph's
             # first line, where the page keeps MIN_LINES above it (the orphan rule's bound).
-            starts.append(next((k for k in range(cut, previous + 1, -1)
-                                if k - previous >= 2 and not lines[k - 1][3]
-                                and not (_orphan(lines, k)
-                                         and k - 1 - previous >= self.MIN_LINES)), cut))
+            start = next((k for k in range(cut, previous + 1, -1)
+                          if k - previous >= 2 and not lines[k - 1][3]
+                          and not (_orphan(lines, k)
+                                   and k - 1 - previous >= self.MIN_LINES)), cut)
+            # A heading goes over with its first lines (keep with next), where the next page
+            # holds them and this one keeps a line.
+            heading = self._parted_heading(lines, start)
+            if heading is not None and heading > previous and self._heading_fits(
+                    lines, heading, self._room(first_page + len(starts))):
+                start = heading
+            starts.append(start)
+        return starts
+
+    def _parted_heading(self, lines: list[tuple[float, float, bool, bool]],
+                        start: int) -> int | None:
+        """The first line of the heading that a page opening at line `start` would leave at
+        the foot of the page before without two lines of its text (or the text's only line,
+        where the next heading follows); None where it leaves none."""
+        headings = self._headings
+        if start - 1 in headings:
+            last = start - 1
+        elif start - 2 in headings and start not in headings:
+            last = start - 2
+        else:
+            return None
+        while last - 1 in headings:
+            last -= 1
+        return last
+
+    def _heading_fits(self, lines: list[tuple[float, float, bool, bool]], first: int,
+                      room: float) -> bool:
+        """Whether a page of `room` holds the heading at line `first` and its text's first
+        two lines."""
+        end = first
+        while end + 1 < len(lines) and end + 1 in self._headings:
+            end += 1
+        for _ in range(2):
+            if end + 1 < len(lines) and end + 1 not in self._headings:
+                end += 1
+        return lines[end][1] - lines[first][0] <= room
+
+    def _balance_last(self, lines: list[tuple[float, float, bool, bool]], first_page: int,
+                      starts: list[int]) -> list[int]:
+        """A short last page takes lines from the page before (see `_breaks`)."""
         if len(starts) > 1:
             last, previous = starts[-1], starts[-2]
             short = self.MIN_LINES - (len(lines) - last)
@@ -363,7 +408,7 @@ class MarkdownView(QWidget):
             for moved in range(last - short, previous + self.MIN_LINES - 1, -1):
                 if short <= 0 or lines[-1][1] - lines[moved][0] > room:
                     break
-                if not lines[moved - 1][3]:
+                if not lines[moved - 1][3] and self._parted_heading(lines, moved) is None:
                     whole.append(moved)
                     if not _orphan(lines, moved):
                         break
@@ -377,7 +422,7 @@ class MarkdownView(QWidget):
                 starts[-1] = next((k for k in range(last - 1, previous + 1, -1)
                                    if lines[-1][1] - lines[k][0] <= room
                                    and not lines[k - 1][3] and not _orphan(lines, k)
-                                   and k - 1 not in self._headings), last)
+                                   and self._parted_heading(lines, k) is None), last)
         return starts
 
     def _space_lines(self) -> None:
