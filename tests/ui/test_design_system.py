@@ -20,6 +20,7 @@ from kiosk.ui import theme as th
 from kiosk.ui.anniversary import AnniversaryScreen
 from kiosk.ui.chrome import LargeTextToggle, TopBar, large_text_icon
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.markdown import _widow
 from kiosk.ui.menu import Destination
 from kiosk.ui.navigation import ChipStrip
 from kiosk.ui.screen import Screen
@@ -504,8 +505,9 @@ def test_in_large_text_a_page_holds_every_line_there_is_room_for_above_the_navig
     navigation, which keeps a space of its own above its buttons, and «День рождения у окна»
     at 1920×1080 above the notice band took four lines a page where five fit (89 pages for
     the bundled stories and anniversary pages, 79 now). A page ends early only where a rule
-    of the page break moves it (a paragraph's first line, half a word, a short last page);
-    its lines stay clear of the navigation."""
+    of the page break moves it (a paragraph's first line, half a word, a short last page, a
+    paragraph's last line that would open the next page alone); its lines stay clear of the
+    navigation."""
     window.every_notice = True
     window.show_notices()
     set_mode(window, "large-text", lang)
@@ -519,7 +521,8 @@ def test_in_large_text_a_page_holds_every_line_there_is_room_for_above_the_navig
             assert body.inset(page) + bottom - top <= navigation, (screen, item, page)
             following = next((k for k, line in enumerate(laid) if line[0] >= bottom), None)
             if following is None or page + 2 >= body.page_count or not body.page_text(page) \
-                    or laid[following][2] or laid[following][3]:
+                    or laid[following][2] or laid[following][3] \
+                    or _widow(laid, following + 1):
                 continue  # the last pages, a title page, or a break a rule moved up
             ends = body.inset(page) + laid[following][1] - top
             assert ends > navigation, (screen, item, page, "a line more fits")

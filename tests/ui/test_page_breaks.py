@@ -41,7 +41,10 @@ def test_a_short_last_page_takes_lines_without_leaving_a_first_line_behind(
         view: MarkdownView) -> None:
     # Seven lines: five and two, balanced to four and three, except where line 3 begins a
     # paragraph: the last page takes it too (four lines), not leaving it alone above.
-    assert view._breaks(laid({0, 5}, set(), 7)) == [0, 4]
+    assert view._breaks(laid({0, 6}, set(), 7)) == [0, 4]
+    # Nor where line 4 would open the last page as its paragraph's last line alone (a
+    # widow): line 3 goes over with it (three and four).
+    assert view._breaks(laid({0, 5}, set(), 7)) == [0, 3]
     assert view._breaks(laid({0, 3}, set(), 7)) == [0, 3]
     # Where taking it would leave the page before too short, the line stays at its foot
     # rather than the last page keep a line or two.
@@ -151,3 +154,36 @@ def test_a_heading_takes_two_lines_of_its_text_where_the_next_page_holds_them(
     monkeypatch.setattr(view, "_headings", {4})
     monkeypatch.setattr(view, "_room", lambda page: 50.0 if page == 0 else 20.0)
     assert view._breaks(laid({0, 4, 5}, set(), 7)) == [0, 5]
+
+
+def test_a_paragraphs_last_line_never_opens_a_page_alone_mid_text(qtbot: QtBot) -> None:
+    """A paragraph's last line opened the second page alone: the page before now ends a
+    line earlier and that line goes over with it, still two pages."""
+    view = MarkdownView(Theme(1280, 1024), 44)
+    qtbot.addWidget(view)
+    view.set_markdown("Один.\n\nОчередь движется быстрее, когда каждый знает, какие документы "
+                      "взять с собой, и сотрудник центра заранее подскажет, где их "
+                      "получить.\n\nДва.\n\nТри.")
+    view.resize(500, 1000)
+    assert view.page_count == 1
+    lines, _ = view._laid_lines()
+    texts = [text for _, text in view._lines()]
+    last = len(lines) - 3  # the paragraph's last line, «Два.» and «Три.» under it
+    assert texts[last + 1:] == ["Два.", "Три."] and not lines[last - 2][2]
+    view.set_insets(1000 - math.ceil(lines[last - 1][1] - lines[0][0]), 0)  # all but its last
+    assert view.page_count == 2
+    assert view.page_text(1).split("\n") == texts[last - 1:]
+
+
+def test_a_widow_stays_where_giving_it_a_line_would_take_a_page_more(
+        view: MarkdownView, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A paragraph on lines 1-5: its last line opens the second page. With room there, the
+    # line above goes with it; with none, a third page would follow: it stays.
+    assert view._breaks(laid({0, 1, 6}, set(), 9)) == [0, 4]
+    assert view._breaks(laid({0, 1, 6}, set(), 10)) == [0, 5]
+    # Nor at the cost of a paragraph's first line alone at the foot of the page before.
+    assert view._breaks(laid({0, 3, 6}, set(), 9)) == [0, 5]
+    # A short last page that took a paragraph's last line (four and two, balanced to three
+    # and three) takes no more where the page before would keep two lines under its title.
+    monkeypatch.setattr(view, "_room", lambda page: 40.0 if page == 0 else 50.0)
+    assert view._breaks(laid({0, 4}, set(), 6)) == [0, 3]

@@ -330,12 +330,26 @@ class MarkdownView(QWidget):
         """The first line of each page: as many whole lines as each page's room takes, with
         the breaks a typesetter would move: no paragraph's first line alone at the foot of a
         page, no heading there without two lines of its text, no page that ends on half a
-        word («внима-»), and no last page of one or two lines when the page before can spare
-        them."""
-        return self._balance_last(lines, first_page, self._fill(lines, first_page))
+        word («внима-»), no paragraph's last line alone at the top of a page where the page
+        before can give it a line without the text taking a page more, and no last page of
+        one or two lines when the page before can spare them."""
+        starts = self._fill(lines, first_page, set())
+        # A widow (a paragraph's last line opening a page) takes a line with it, one break at
+        # a time, each only where the text still takes as many pages.
+        tried: set[int] = set()
+        pulled: set[int] = set()
+        while widow := next((k for k in starts[1:] if k not in tried and _widow(lines, k)), 0):
+            tried.add(widow)
+            trial = self._fill(lines, first_page, pulled | {widow})
+            if len(trial) <= len(starts):
+                pulled.add(widow)
+                starts = trial
+        return self._balance_last(lines, first_page, starts)
 
-    def _fill(self, lines: list[tuple[float, float, bool, bool]], first_page: int) -> list[int]:
-        """Pages filled line by line."""
+    def _fill(self, lines: list[tuple[float, float, bool, bool]], first_page: int,
+              pulled: set[int]) -> list[int]:
+        """Pages filled line by line; a page that would open at a line in `pulled` (a
+        widow) opens a line earlier where the page before can give it."""
         starts: list[int] = []
         for index, (_, bottom, _, _) in enumerate(lines):
             if not starts:
@@ -362,8 +376,17 @@ class MarkdownView(QWidget):
             if heading is not None and heading > previous and self._heading_fits(
                     lines, heading, self._room(first_page + len(starts))):
                 start = heading
+            elif start in pulled and self._can_pull(lines, start, previous):
+                start -= 1
             starts.append(start)
         return starts
+
+    def _can_pull(self, lines: list[tuple[float, float, bool, bool]], start: int,
+                  previous: int) -> bool:
+        """Whether the page from line `previous` can end a line earlier, before `start - 1`,
+        keeping two lines and ending on no half word, paragraph's first line or heading."""
+        return start - 1 - previous >= 2 and not lines[start - 2][3] \
+            and not _orphan(lines, start - 1) and self._parted_heading(lines, start - 1) is None
 
     def _parted_heading(self, lines: list[tuple[float, float, bool, bool]],
                         start: int) -> int | None:
@@ -423,6 +446,14 @@ class MarkdownView(QWidget):
                                    if lines[-1][1] - lines[k][0] <= room
                                    and not lines[k - 1][3] and not _orphan(lines, k)
                                    and self._parted_heading(lines, k) is None), last)
+            # Lines taken from the page before that open the last on a paragraph's last line
+            # take one more, where they fit and the page before keeps MIN_LINES (two lines
+            # under a title with room for four read as a page half blank).
+            start = starts[-1]
+            if _widow(lines, start) and self._can_pull(lines, start, previous) \
+                    and start - 1 - previous >= self.MIN_LINES \
+                    and lines[-1][1] - lines[start - 1][0] <= room:
+                starts[-1] = start - 1
         return starts
 
     def _space_lines(self) -> None:
@@ -447,6 +478,13 @@ class MarkdownView(QWidget):
         context.palette.setColor(QPalette.ColorRole.Text, self.colour)
         self.document.documentLayout().draw(painter, context)
         painter.end()
+
+
+def _widow(lines: list[tuple[float, float, bool, bool]], start: int) -> bool:
+    """A page starting at line `start` would open on a paragraph's last line, the rest of it
+    on the page before."""
+    return 0 < start < len(lines) and not lines[start][2] \
+        and (start + 1 == len(lines) or lines[start + 1][2])
 
 
 def _orphan(lines: list[tuple[float, float, bool, bool]], start: int) -> bool:
