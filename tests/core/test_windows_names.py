@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kiosk.core.content.loader import load_content
 from kiosk.core.content.problems import Problem
-from kiosk.core.content.winnames import windows_trouble
+from kiosk.core.content.winnames import troubled, windows_trouble
 from tests.helpers import SVG, make_folder, story
 
 
@@ -104,3 +104,42 @@ def test_a_device_name_with_spaces_before_its_extension_is_told_as_the_device(
         code, fixed = windows_trouble(name)
         assert code and fixed and not windows_trouble(fixed)[0], (name, fixed)
     assert not windows_trouble("con x.md")[0] and not windows_trouble("console .md")[0]
+
+
+def test_each_kind_of_trouble_is_told_even_alone_in_its_folder() -> None:
+    # The loader asks `troubled` once per folder; a quick look lets most folders through
+    # unread, so a lone «a.md.» or «CON.md» among usual names must still be named to staff.
+    for names, told in ((["a.md.", "b.md"], ["a.md."]), (["b.md", "a.md."], ["a.md."]),
+                        (["c.md ", "b.md"], ["c.md "]), (["b.md", "c.md "], ["c.md "]),
+                        (["CON.md", "console.md", "b.md"], ["CON.md"]),
+                        (["Осень.md", "lpt1.png"], ["lpt1.png"])):
+        assert troubled(names) == told, names
+
+
+def test_the_name_to_give_keeps_all_windows_can_hold() -> None:
+    # What the message offers staff to type: only what Windows refuses is changed.
+    for name, fixed in (("Приложение X.", "Приложение X"), ("Глава: X", "Глава- X"),
+                        (" план: май.md", " план- май.md"), ("???", "-"), ("  ", "-"),
+                        ("con.tar.gz", "con-1.tar.gz")):
+        assert windows_trouble(name)[1] == fixed, name
+
+
+def test_a_name_neither_utf8_nor_windows_1251_is_named_with_a_dash_for_each_odd_byte(
+        tmp_path: Path) -> None:
+    # Byte 0x98 is no letter in Windows-1251 either: what the name cannot say is a dash.
+    root = make_folder(tmp_path / "c", stories={"ok.md": story()})
+    name = os.fsdecode(b"caf\x98.md")
+    (root / "stories" / name).write_text(story("Кафе"), encoding="utf-8")
+    found = said(load_content(root).problems)
+    assert found[name].code == "name_not_utf8"
+    assert "Переименуйте его в «caf-.md»" in found[name].message("ru")
+
+
+def test_each_character_windows_refuses_is_named_once_and_an_invisible_one_by_its_code(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={
+        "вопрос: ответ?.md": story("Вопрос"), "таб\tуляция.md": story("Табуляция"),
+        "ok.md": story()})
+    found = said(load_content(root).problems)
+    assert "есть «: ?» — такие знаки" in found["вопрос: ответ?.md"].message("ru")
+    assert "есть «U+0009» — такие знаки" in found["таб\tуляция.md"].message("ru")
