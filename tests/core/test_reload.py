@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.core.content.loader import ImageCheck, load_content
 from kiosk.core.content.model import Content
+from kiosk.core.content.problems import Severity
 from kiosk.core.content.reload import (
     GONE_SETTLE,
     ReloadDecider,
@@ -33,7 +34,8 @@ def test_reload_waits_until_the_folder_has_settled(tmp_path: Path) -> None:
     assert not decider.look(fingerprint(root), 2.0)
     assert decider.look(fingerprint(root), 2.6)  # the same for a second: read it
     decider.done(fingerprint(root))
-    assert not decider.look(fingerprint(root), 3.0)
+    assert not decider.waiting  # read: the reloader's next look need not come early
+    assert not decider.look(fingerprint(root), 3.0) and not decider.waiting
 
 
 def test_fingerprint_sees_a_flipped_release_link_and_a_vanished_folder(tmp_path: Path) -> None:
@@ -60,6 +62,8 @@ def test_a_broken_new_version_keeps_the_last_good_one(tmp_path: Path) -> None:
     merged = keep_last_good(old, load_content(root))
     assert [(s.id, s.title.ru) for s in merged.stories] == [("a", "Первая"), ("c", "Новая")]
     assert any(p.code == "yaml_syntax" for p in merged.problems)
+    assert [(Path(p.path).name, p.severity) for p in merged.problems
+            if p.code == "kept_last_good"] == [("a.md", Severity.WARNING)]
     kept = [p for p in merged.problems if p.code == "kept_last_good"]
     assert [Path(p.path).name for p in kept] == ["a.md"]
     assert not any(p.code == "skipped" for p in merged.problems)
@@ -201,7 +205,9 @@ def test_stories_deleted_and_copied_again_never_leave_the_screen(tmp_path: Path)
     assert [s.id for s in shown.stories] == ["s0", "s1", "s2"]
     gone = [p for p in shown.problems if p.code == "folder_gone_kept"]
     assert [Path(p.path).name for p in gone] == ["stories"]
-    assert "пропала или опустела" in gone[0].message("ru")
+    assert not any(p.code == "settings_gone_kept" for p in shown.problems)  # it had none
+    assert gone[0].path == str(root / "stories") and gone[0].severity is Severity.WARNING
+    assert gone[0].message("ru").startswith("папка «stories» пропала или опустела")
     assert "is gone or empty" in gone[0].message("en")
     (root / "stories").mkdir()
     (root / "stories" / "s0.md").write_text(story("История s0"), encoding="utf-8")
@@ -330,6 +336,7 @@ def test_kiosk_yaml_deleted_to_be_copied_again_keeps_the_settings_until_settled(
         assert shown.settings.centre_name == "МФЦ Арбат", now
         assert dict(shown.settings.tags) == {"дети": "kids"}
     note = [p for p in shown.problems if p.code == "settings_gone_kept"]
+    assert (note[0].path, note[0].severity) == (str(root / "kiosk.yaml"), Severity.WARNING)
     assert "прежними настройками" in note[0].message("ru")
     shown = _read(decider, shown, root, 2.5 + GONE_SETTLE + 0.1)  # never came back: meant
     assert shown.settings.centre_name != "МФЦ Арбат" and not shown.settings.tags
@@ -413,6 +420,7 @@ def test_hidden_yaml_deleted_to_be_copied_again_keeps_its_stories_hidden_until_s
         shown = _read(decider, shown, root, now, centre)
         assert [s.title.ru for s in shown.stories] == SHOWN, now
     note = [p for p in shown.problems if p.code == "hidden_gone_kept"]
+    assert (note[0].path, note[0].severity) == (str(centre / "hidden.yaml"), Severity.WARNING)
     assert note[0].message("ru").startswith("файла «hidden.yaml» в папке центра нет. Так "
                                             "бывает, пока его заменяют новой копией")
     assert "stay hidden for now" in note[0].message("en")
@@ -483,3 +491,92 @@ def test_the_centres_folder_copied_again_keeps_head_offices_hidden_stories_hidde
         shown = _read(decider, shown, root, now, centre)
     assert [s.title.ru for s in shown.stories] == [
         "Общая", "Наш день рождения", "Зима, не для этого центра"]
+
+
+def test_head_offices_folder_gone_beside_the_centres_keeps_everything(tmp_path: Path) -> None:
+    # A release link removed: the centre's folder alone would show its own items only.
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Общая")},
+                       pages={"01.md": story("Страница")})
+    centre = make_folder(tmp_path / "centre", stories={"c.md": story("Центра")})
+    old = load_content(root, centre=centre)
+    shutil.rmtree(root)
+    merged = keep_last_good(old, load_content(root, centre=centre))
+    assert [s.title.ru for s in merged.stories] == ["Общая", "Центра"]
+    assert [p.id for p in merged.pages] == ["01"]
+    note = [p for p in merged.problems if p.code == "kept_last_good"]
+    assert [(p.path, p.severity) for p in note] == [(str(root), Severity.WARNING)]
+    assert any(p.code == "missing_folder" for p in merged.problems)
+
+
+def test_posters_and_notices_deleted_to_be_copied_again_stay_on_screen(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()}, images={
+        "posters/afisha.svg": SVG, "notices/hours.yaml": "text: Сегодня до 20:00\n"})
+    shown = load_content(root)
+    for folder in ("posters", "notices"):
+        shutil.rmtree(root / folder)
+    merged = keep_last_good(shown, load_content(root))
+    assert [p.id for p in merged.posters] == ["afisha"]
+    assert [n.id for n in merged.notices] == ["hours"]
+    assert sorted(Path(p.path).name for p in merged.problems
+                  if p.code == "folder_gone_kept") == ["notices", "posters"]
+
+
+def test_a_page_and_a_notice_half_saved_keep_their_last_version(tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story()},
+                       pages={"01.md": story("Страница")},
+                       images={"notices/hours.yaml": "text: Сегодня до 20:00\n"})
+    old = load_content(root)
+    (root / "anniversary" / "01.md").write_text("---\ntitle: [\n", encoding="utf-8")
+    (root / "notices" / "hours.yaml").write_text("text: [\n", encoding="utf-8")
+    merged = keep_last_good(old, load_content(root))
+    assert [p.title.ru for p in merged.pages] == ["Страница"]
+    assert [n.id for n in merged.notices] == ["hours"]
+
+
+def test_the_centres_own_folders_copied_again_stay_on_screen(tmp_path: Path) -> None:
+    # Head office's stories are there and unchanged, it has no posters: the centre's
+    # stories/ and posters/ deleted to be copied again still show what they held.
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Общая")})
+    centre = make_folder(tmp_path / "centre", stories={"c.md": story("Центра")},
+                         images={"posters/nasha.svg": SVG})
+    shown = load_content(root, centre=centre)
+    for folder in ("stories", "posters"):
+        shutil.rmtree(centre / folder)
+    merged = keep_last_good(shown, load_content(root, centre=centre))
+    assert [s.title.ru for s in merged.stories] == ["Общая", "Центра"]
+    assert [p.id for p in merged.posters] == ["nasha"]
+
+
+def test_stories_the_centre_hides_all_of_leave_the_screen_at_once(tmp_path: Path) -> None:
+    # Not a folder emptied for a copy: its files are there, hidden.yaml hides every one.
+    root = make_folder(tmp_path / "c", stories={"a.md": story(), "b.md": story()},
+                       pages={"01.md": story("Страница")})
+    centre = make_folder(tmp_path / "centre", images={"posters/nasha.svg": SVG})
+    shown = load_content(root, centre=centre)
+    (centre / "hidden.yaml").write_text("hide:\n  - stories/a.md\n  - stories/b.md\n",
+                                        encoding="utf-8")
+    merged = keep_last_good(shown, load_content(root, centre=centre))
+    assert merged.stories == ()
+    assert not any(p.code == "folder_gone_kept" for p in merged.problems)
+
+
+def test_hidden_yaml_copied_again_keeps_posters_and_pictures_hidden_and_says_what_is_not_shown(
+        tmp_path: Path) -> None:
+    root = make_folder(tmp_path / "c", stories={"a.md": story("Общая")}, images={
+        "posters/old.svg": SVG, "posters/new.svg": SVG,
+        "colouring/cat.svg": SVG, "colouring/dog.svg": SVG,
+        "notices/hours.yaml": "text: Сегодня до 20:00\n",
+        "notices/closed.yaml": "text: Закрыто на учёт\n"})
+    centre = make_folder(tmp_path / "centre", stories={"a.md": story("Центра")}, images={
+        "hidden.yaml": "hide:\n  - posters/old.svg\n  - colouring/dog.svg\n"
+                       "  - notices/closed.yaml\n"})
+    shown = load_content(root, centre=centre)
+    shown = keep_last_good(shown, load_content(root, centre=centre), frozenset())  # a reload
+    (centre / "hidden.yaml").unlink()
+    merged = keep_last_good(shown, load_content(root, centre=centre), frozenset())
+    assert [p.id for p in merged.posters] == ["new"]
+    assert [p.id for p in merged.colouring] == ["cat"]
+    assert [n.id for n in merged.notices] == ["hours"]
+    # The centre's own «a» is still not shown, head office's is: still told.
+    assert [Path(p.path).parent.parent.name for p in merged.problems
+            if p.code == "centre_same_name"] == ["centre"]
