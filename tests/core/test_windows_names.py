@@ -120,7 +120,7 @@ def test_the_name_to_give_keeps_all_windows_can_hold() -> None:
     # What the message offers staff to type: only what Windows refuses is changed.
     for name, fixed in (("Приложение X.", "Приложение X"), ("Глава: X", "Глава- X"),
                         (" план: май.md", " план- май.md"), ("???", "-"), ("  ", "-"),
-                        ("con.tar.gz", "con-1.tar.gz")):
+                        ("con.tar.gz", "con-1.tar.gz"), ("?.md", "-.md"), (":.svg", "-.svg")):
         assert windows_trouble(name)[1] == fixed, name
 
 

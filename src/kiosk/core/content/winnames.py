@@ -68,7 +68,11 @@ def _first_trouble(name: str) -> tuple[str, str]:
         return "name_not_utf8", fixed
     if not _BAD.isdisjoint(name):
         # «a:b.md» → «a-b.md», «x?.svg» → «x.svg»
-        fixed = _DASH_BEFORE_SUFFIX.sub("", _FORBIDDEN.sub("-", name)).rstrip(". ")
+        dashed = _FORBIDDEN.sub("-", name)
+        fixed = _DASH_BEFORE_SUFFIX.sub("", dashed).rstrip(". ")
+        if fixed.startswith(".") and not name.startswith("."):
+            # «?.md» → «-.md», not «.md»: a dot name is one the kiosk never reads.
+            fixed = dashed.rstrip(". ")
         return "windows_name_chars", fixed or "-"
     if name.endswith((".", " ")):
         return "windows_name_end", name.rstrip(". ") or "-"
