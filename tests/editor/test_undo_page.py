@@ -9,7 +9,9 @@ import io
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -28,6 +30,7 @@ from kiosk.editor.render import Renderer
 from tests.editor.test_preview_views import image as screen
 
 SHARED = package_folder("content")
+T = TypeVar("T")
 TEXT = ("Бабушка пришла в центр под проливным дождём, без зонта и совсем промокшая. "
         "Специалист усадил её у батареи, принёс горячий чай и помог со всеми документами.")
 
@@ -295,6 +298,23 @@ def test_a_picture_put_in_by_hand_comes_back_named_not_an_error_page(
     assert '<img class="undo-picture"' not in page  # neither is read: not the editor's, or a link
 
 
+def calls_made(action: Callable[[], T]) -> tuple[int, T]:
+    """The functions `action` calls (Python's and C's), counted, and what it returns: the work
+    of a page measured without a clock, the same on a busy machine."""
+    called = 0
+
+    def counted(_frame: object, event: str, _arg: object) -> None:
+        nonlocal called
+        called += event in ("call", "c_call")
+
+    sys.setprofile(counted)
+    try:
+        result = action()
+    finally:
+        sys.setprofile(None)
+    return called, result
+
+
 def test_the_page_of_a_large_record_grows_with_it_not_with_its_square(
         config: EditorConfig, client: FlaskClient) -> None:
     """A record of many posters, stories and photos (a centre's folder brought back at once):
@@ -311,17 +331,7 @@ def test_the_page_of_a_large_record_grows_with_it_not_with_its_square(
             **{f"images/i{count}-{n}.jpg": b"\xff\xd8\xff%d" % n for n in range(count)}},
             "anna", "publish", f"{count}")
         confirm(client, record.id)  # templates compiled, caches filled
-        called = 0
-
-        def counted(_frame: object, event: str, _arg: object) -> None:
-            nonlocal called
-            called += event in ("call", "c_call")
-
-        sys.setprofile(counted)
-        try:
-            page = confirm(client, record.id)
-        finally:
-            sys.setprofile(None)
+        called, page = calls_made(lambda: confirm(client, record.id))
         assert len(headings(page)) == 3 * count
         return called
 
@@ -354,17 +364,7 @@ def test_the_page_of_a_record_hiding_many_shared_items_grows_with_it_not_with_it
                                    "hide", "the other half")
         with create_app(config).test_client() as client:
             confirm(client, record.id)  # templates compiled, caches filled
-            called = 0
-
-            def counted(_frame: object, event: str, _arg: object) -> None:
-                nonlocal called
-                called += event in ("call", "c_call")
-
-            sys.setprofile(counted)
-            try:
-                page = confirm(client, record.id)
-            finally:
-                sys.setprofile(None)
+            called, page = calls_made(lambda: confirm(client, record.id))
         # Those hidden now are named from their files, those shown now from the listing.
         assert headings(page) == [
             f"«Ш{n}» снова будет {'скрыто' if n % 2 == 0 else 'показываться'} на этом киоске"
@@ -405,17 +405,7 @@ def test_drawing_every_preview_of_a_large_record_grows_with_it_not_with_its_squa
         urls = re.findall(r'data-url="([^"]+)"', page)
         assert len(urls) == 3 * count
         asked.clear()
-        called = 0
-
-        def counted(_frame: object, event: str, _arg: object) -> None:
-            nonlocal called
-            called += event in ("call", "c_call")
-
-        sys.setprofile(counted)
-        try:
-            answers = [client.get(url) for url in urls]
-        finally:
-            sys.setprofile(None)
+        called, answers = calls_made(lambda: [client.get(url) for url in urls])
         assert [answer.status_code for answer in answers] == [200] * len(urls)
         # Each address drew the item of its heading, in the page's order.
         assert [job["slug"] for job in asked] == [
