@@ -87,6 +87,9 @@ def _drop_images(document: QTextDocument) -> None:
         cursor.removeSelectedText()
 
 
+WIDOW_TRIES = 8  # pages a text's widows are looked at on, the first ones (see `_breaks`)
+
+
 class MarkdownView(QWidget):
     """Markdown text at one fixed type size, never smaller: a text longer than the box is
     split into pages of whole lines (by the document's own layout), shown one at a time."""
@@ -338,7 +341,10 @@ class MarkdownView(QWidget):
         # a time, each only where the text still takes as many pages.
         tried: set[int] = set()
         pulled: set[int] = set()
-        while widow := next((k for k in starts[1:] if k not in tried and _widow(lines, k)), 0):
+        # Each try fills every page again (~1 ms for 500 lines): a hostile text of 70 pages,
+        # each opening on a widow, took 70 ms more on the UI thread. A story has two to four.
+        while len(tried) < WIDOW_TRIES and (widow := next(
+                (k for k in starts[1:] if k not in tried and _widow(lines, k)), 0)):
             tried.add(widow)
             trial = self._fill(lines, first_page, pulled | {widow})
             if len(trial) <= len(starts):
