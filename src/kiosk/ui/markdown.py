@@ -342,7 +342,8 @@ class MarkdownView(QWidget):
         tried: set[int] = set()
         pulled: set[int] = set()
         # Each try fills every page again (~1 ms for 500 lines): a hostile text of 70 pages,
-        # each opening on a widow, took 70 ms more on the UI thread. A story has two to four.
+        # each opening on a widow, would take up to 70 ms more on the UI thread. A story has
+        # two to four pages.
         while len(tried) < WIDOW_TRIES and (widow := next(
                 (k for k in starts[1:] if k not in tried and _widow(lines, k)), 0)):
             tried.add(widow)
